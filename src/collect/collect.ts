@@ -1,0 +1,139 @@
+/** Finds the files to scan: walks paths (honouring .gitignore in git repositories) or takes a changed-file list. */
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { git, gitTopLevel, splitZ } from './git.js';
+import { nameKind } from '../parse/index.js';
+import type { NameKind } from '../parse/index.js';
+import { ConfigurationError } from '../types.js';
+
+/** A file that may be scanned. */
+export interface Candidate {
+  absPath: string;
+  /** Relative to the scan root, forward slashes. */
+  relPath: string;
+  nameKind: Exclude<NameKind, undefined>;
+}
+
+/** A file that looked like ours but could not be taken (reported as a finding). */
+export interface CollectIssue {
+  relPath: string;
+  reason: string;
+}
+
+/** What was collected. */
+export interface Collected {
+  candidates: Candidate[];
+  issues: CollectIssue[];
+}
+
+/** Collection options. */
+export interface CollectOptions {
+  root: string;
+  /** Files or directories (absolute or relative to `root`). */
+  paths: readonly string[];
+  exclude: readonly string[];
+  /** When set, only these files (relative to `root`) are considered: no walk. */
+  only?: readonly string[];
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+
+function toRel(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+function inside(root: string, abs: string): boolean {
+  const r = relative(root, abs);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const real = await realpath(abs).catch(() => abs);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      await walk(abs, out, seen);
+    } else if (e.isFile() || e.isSymbolicLink()) {
+      out.push(abs);
+    }
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  const top = await gitTopLevel(dir);
+  if (top) {
+    // git knows .gitignore semantics exactly (nested files, negations, global excludes).
+    const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], dir);
+    return splitZ(out).map((p) => join(dir, p));
+  }
+  const files: string[] = [];
+  await walk(dir, files, new Set([await realpath(dir).catch(() => dir)]));
+  return files;
+}
+
+/** Collects candidate files under `paths` (or exactly `only`), classified by name. */
+export async function collect(opts: CollectOptions): Promise<Collected> {
+  const root = resolve(opts.root);
+  const realRoot = await realpath(root).catch(() => root);
+  const excluded = opts.exclude.length ? picomatch([...opts.exclude], { dot: true }) : () => false;
+  const issues: CollectIssue[] = [];
+  const files = new Set<string>();
+  const scopes = opts.paths.map((p) => resolve(root, p));
+
+  if (opts.only) {
+    for (const rel of opts.only) {
+      const abs = resolve(root, rel);
+      if (scopes.some((s) => inside(s, abs))) files.add(abs);
+    }
+  } else {
+    for (const scope of scopes) {
+      const st = await stat(scope).catch(() => undefined);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel(root, scope) || scope}`);
+      if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
+      else files.add(scope);
+    }
+  }
+
+  const candidates: Candidate[] = [];
+  const seenReal = new Set<string>();
+  for (const abs of [...files].sort()) {
+    const relPath = toRel(root, abs);
+    if (relPath.split('/').some((s) => SKIP_DIRS.has(s))) continue;
+    if (excluded(relPath)) continue;
+    const kind = nameKind(relPath);
+    if (!kind) continue;
+    const st = await lstat(abs).catch(() => undefined);
+    if (!st) continue; // listed by git but deleted in the work tree
+    let real = abs;
+    if (st.isSymbolicLink()) {
+      const target = await realpath(abs).catch(() => undefined);
+      if (!target) {
+        issues.push({ relPath, reason: 'it is a symbolic link whose target does not exist (or a link loop)' });
+        continue;
+      }
+      if (!inside(realRoot, target)) {
+        issues.push({ relPath, reason: 'it is a symbolic link to a file outside the scanned root, which podguard never follows' });
+        continue;
+      }
+      const tst = await stat(target).catch(() => undefined);
+      if (!tst?.isFile()) continue;
+      real = target;
+    } else if (!st.isFile()) {
+      continue;
+    }
+    if (seenReal.has(real)) continue;
+    seenReal.add(real);
+    candidates.push({ absPath: real, relPath, nameKind: kind });
+  }
+  return { candidates, issues };
+}

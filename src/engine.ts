@@ -1,0 +1,317 @@
+/**
+ * The engine: collect -> parse -> rules -> filter. Platform-free: the CLI, the GitHub Action
+ * and the Azure Pipelines task all call `scan` and render its result.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { collect } from './collect/collect.js';
+import type { Candidate } from './collect/collect.js';
+import { loadSettings, settingsFromObject } from './config/load.js';
+import type { Settings } from './config/settings.js';
+import { validatePattern } from './config/patterns.js';
+import { parseFile } from './parse/index.js';
+import type { ParsedFile, YamlFile } from './parse/index.js';
+import { decode, sourceFile } from './parse/source.js';
+import type { SourceFile } from './parse/source.js';
+import { Redactor } from './report/redact.js';
+import { formatMessage } from './rules/api.js';
+import type { At, Report, Rule, RuleContext } from './rules/api.js';
+import { ALL_RULES } from './rules/index.js';
+import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
+import type { FileKind, Finding, Level, Range } from './types.js';
+
+/** What to scan and how. */
+export interface ScanInput {
+  /** Repository root: finding paths are relative to it. */
+  root: string;
+  /** Files or directories, relative to `root` (default `.`). */
+  paths?: readonly string[];
+  /** Configuration file; default `.podguard.yml` in the scanned directory or the root. */
+  configPath?: string;
+  /** Extra allowed-image patterns (CLI `--allow-image`, CI inputs). */
+  allowImages?: readonly string[];
+  /** When set, only these files (relative to `root`) are scanned. */
+  changedFiles?: readonly string[];
+  /** An inline configuration object, used instead of any configuration file. */
+  config?: unknown;
+  /** Adjusts settings after the configuration file is read (CI inputs). */
+  adjust?: (settings: Settings) => void;
+  /** Rules to run (default: all registered rules). */
+  rules?: readonly Rule[];
+}
+
+/** The outcome of a scan. */
+export interface ScanResult {
+  root: string;
+  settings: Settings;
+  /** Every registered rule (for SARIF `rules[]`), enabled or not. */
+  rules: readonly Rule[];
+  /** Ids of the rules that ran. */
+  enabledRules: string[];
+  /** Findings, sorted by file, line, column, rule. */
+  findings: Finding[];
+  filesScanned: Record<FileKind, number>;
+  /** Secret values found: outputs must pass through `redactor`. */
+  redactor: Redactor;
+  durationMs: number;
+}
+
+const FINGERPRINT_SALT = 'podguard-fp-v1';
+
+/** Converts a report location to a range in a file. */
+export function rangeOf(file: SourceFile, at: At): Range {
+  if ('start' in at && typeof at.start === 'object') return at as Range;
+  if ('key' in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
+  const node = at as { start: number; end: number; kind: string };
+  // Quoted scalars' offsets exclude the quotes; widen to include them for display.
+  let s = node.start;
+  let e = node.end;
+  const ch = file.text[s - 1];
+  if (node.kind === 'scalar' && (ch === '"' || ch === "'") && file.text[e] === ch) {
+    s--;
+    e++;
+  }
+  return file.lines.range(s, e);
+}
+
+/** Levels a rule runs at, after the profile and the configuration. */
+function ruleLevel(rule: Rule, settings: Settings): Level | 'off' {
+  const configured = settings.rules[rule.meta.id]?.level;
+  if (configured) return configured;
+  if (settings.profile === 'baseline' && rule.meta.profile === 'restricted') return 'off';
+  return rule.meta.level;
+}
+
+function hash(parts: readonly string[]): string {
+  return createHash('sha256').update(FINGERPRINT_SALT).update('\0').update(parts.join('\0')).digest('hex').slice(0, 32);
+}
+
+/** A per-document view of a YAML file, so a rule failure is contained to one document. */
+function documentViews(file: YamlFile): YamlFile[] {
+  if (file.docs.length <= 1) return [file];
+  return file.docs.map((doc) => ({
+    ...file,
+    docs: [doc],
+    objects: file.objects.filter((o) => o.docIndex === doc.index),
+    workloads: file.workloads.filter((w) => w.object.docIndex === doc.index),
+  }));
+}
+
+class Collector {
+  readonly findings: Finding[] = [];
+  readonly redactor = new Redactor();
+  private readonly fpCounts = new Map<string, number>();
+
+  add(rule: Rule, level: Level, file: SourceFile, r: Report): void {
+    if (r.secret) this.redactor.add(r.secret);
+    const configured = r.level && level === rule.meta.level ? r.level : level;
+    const identity = r.identity ?? '';
+    const value = r.secret ?? r.value ?? '';
+    let fp = hash([rule.meta.id, file.path, identity, r.messageId, value]);
+    const n = this.fpCounts.get(fp) ?? 0;
+    this.fpCounts.set(fp, n + 1);
+    if (n > 0) fp = hash([fp, String(n)]);
+    const template = rule.meta.messages[r.messageId];
+    if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id "${r.messageId}"`);
+    this.findings.push({
+      ruleId: rule.meta.id,
+      messageId: r.messageId,
+      level: configured,
+      message: this.redactor.redact(formatMessage(template, r.data)),
+      file: file.path,
+      range: rangeOf(file, r.at),
+      identity,
+      fingerprint: fp,
+    });
+  }
+}
+
+/** Finds a registered rule by id (system rules included). */
+function ruleById(rules: readonly Rule[], id: string): Rule {
+  const r = rules.find((x) => x.meta.id === id);
+  if (!r) throw new Error(`system rule ${id} is not registered`);
+  return r;
+}
+
+/** Runs a scan. Throws ConfigurationError for user mistakes; never throws for file content. */
+export async function scan(input: ScanInput): Promise<ScanResult> {
+  const started = Date.now();
+  const root = resolve(input.root);
+  const rules = input.rules ?? ALL_RULES;
+  const paths = input.paths && input.paths.length > 0 ? input.paths : ['.'];
+  const singleDir = paths.length === 1 ? resolve(root, paths[0]!) : root;
+  let settings: Settings;
+  if (input.config !== undefined) settings = settingsFromObject(input.config, rules, '(inline configuration)');
+  else if (input.configPath) settings = loadSettings(root, resolve(root, input.configPath), rules);
+  else {
+    settings = loadSettings(singleDir, undefined, rules);
+    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, rules);
+  }
+  for (const p of input.allowImages ?? []) {
+    const problem = validatePattern(p);
+    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`);
+    settings.allowedImages.push(p);
+  }
+  input.adjust?.(settings);
+
+  const active = rules
+    .filter((r) => !r.meta.system)
+    .map((rule) => ({ rule, level: ruleLevel(rule, settings) }))
+    .filter((x): x is { rule: Rule; level: Level } => x.level !== 'off')
+    .map(({ rule, level }) => {
+      const configured = settings.rules[rule.meta.id]?.options ?? {};
+      const ctx: Omit<RuleContext, 'report'> = {
+        options: { ...(rule.meta.defaultOptions ?? {}), ...configured },
+        settings,
+        state: new Map(),
+      };
+      return { rule, level, ctx };
+    });
+  const systemLevel = (id: string): Level | 'off' => ruleLevel(ruleById(rules, id), settings);
+
+  const out = new Collector();
+  const system = (id: string, file: SourceFile, at: At, messageId: string, data: Record<string, string | number>): void => {
+    const rule = ruleById(rules, id);
+    const level = systemLevel(id);
+    if (level !== 'off') out.add(rule, level, file, { messageId, data, at });
+  };
+
+  const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  for (const issue of issues) {
+    const f = sourceFile(resolve(root, issue.relPath), issue.relPath, '');
+    system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: issue.reason });
+  }
+
+  const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+
+  const load = async (c: Candidate): Promise<{ c: Candidate; buf?: Uint8Array; error?: string }> => {
+    try {
+      const st = await stat(c.absPath);
+      if (st.size > settings.maxFileBytes) {
+        return { c, error: `it is ${st.size} bytes, over the maxFileBytes limit of ${settings.maxFileBytes}` };
+      }
+      return { c, buf: await readFile(c.absPath) };
+    } catch (err) {
+      return { c, error: `it could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+  };
+
+  // Read ahead concurrently, process strictly in sorted order (deterministic cross-file rules).
+  const WINDOW = 32;
+  const pending: Promise<{ c: Candidate; buf?: Uint8Array; error?: string }>[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (pending.length < WINDOW && next < candidates.length) pending.push(load(candidates[next++]!));
+  };
+  fill();
+  while (pending.length > 0) {
+    const { c, buf, error } = await pending.shift()!;
+    fill();
+    if (!buf) {
+      const f = sourceFile(c.absPath, c.relPath, '');
+      system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: error ?? 'it could not be read' });
+      continue;
+    }
+    const decoded = decode(buf);
+    if (!decoded.ok) {
+      const f = sourceFile(c.absPath, c.relPath, '');
+      system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: decoded.reason });
+      continue;
+    }
+    const source = sourceFile(c.absPath, c.relPath, decoded.text);
+    let parsed: ParsedFile | undefined;
+    try {
+      parsed = parseFile(source, c.nameKind);
+    } catch (err) {
+      system('internal-error', source, source.lines.range(0, 0), 'parser', { error: errorText(err) });
+      continue;
+    }
+    if (!parsed) continue;
+    filesScanned[parsed.kind]++;
+    if (decoded.invalidAt !== undefined) {
+      const pos = source.lines.position(decoded.invalidAt);
+      system('file-error', source, source.lines.lineRange(pos.line, source.text), 'encoding', { line: pos.line });
+    }
+    for (const p of parsed.problems) {
+      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
+      if (p.kind === 'duplicate-key') system('duplicate-key', source, at, 'duplicate', { message: p.message });
+      else system('parse-error', source, at, 'syntax', { message: p.message });
+    }
+    const units: ParsedFile[] = parsed.kind === 'dockerfile' ? [parsed] : documentViews(parsed);
+    for (const { rule, level, ctx } of active) {
+      if (!rule.meta.kinds.includes(parsed.kind)) continue;
+      for (const unit of units) {
+        const report = (r: Report): void => out.add(rule, level, r.file ?? source, r);
+        try {
+          rule.check(unit, { ...ctx, report });
+        } catch (err) {
+          const doc = unit.kind === 'dockerfile' ? undefined : unit.docs[0];
+          const start = doc?.root?.start ?? 0;
+          system('internal-error', source, source.lines.range(start, start), 'rule', { rule: rule.meta.id, error: errorText(err) });
+        }
+      }
+    }
+  }
+
+  for (const { rule, level, ctx } of active) {
+    if (!rule.finish) continue;
+    try {
+      rule.finish({
+        ...ctx,
+        report: (r: Report) => {
+          if (!r.file) throw new Error(`rule ${rule.meta.id} reported from finish() without a file`);
+          out.add(rule, level, r.file, r);
+        },
+      });
+    } catch (err) {
+      const f = sourceFile(root, '.', '');
+      system('internal-error', f, f.lines.range(0, 0), 'rule', { rule: rule.meta.id, error: errorText(err) });
+    }
+  }
+
+  const findings = out.findings.sort(compareFindings);
+  return {
+    root,
+    settings,
+    rules,
+    enabledRules: active.map((a) => a.rule.meta.id),
+    findings,
+    filesScanned,
+    redactor: out.redactor,
+    durationMs: Date.now() - started,
+  };
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
+  return String(err).slice(0, 300);
+}
+
+/** Deterministic order: file, line, column, severity, rule, message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.column - b.range.start.column ||
+    LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+/** Counts findings per level (suppressed findings excluded; baselined ones count as notes). */
+export function countByLevel(findings: readonly Finding[]): Record<Level, number> {
+  const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[f.baselined ? 'note' : f.level]++;
+  return counts;
+}
+
+/** True when a finding gates the build at `failOn`. */
+export function gates(f: Finding, failOn: Level | 'never'): boolean {
+  if (failOn === 'never' || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+
+/** The kinds in display order, for summaries. */
+export { FILE_KINDS };

@@ -1,0 +1,102 @@
+/** Turns a collected file into a parsed, classified document set. Parsing happens once per file. */
+import { posix } from 'node:path';
+import { parseYaml } from './yaml.js';
+import type { YDoc, YamlProblem } from './yaml.js';
+import { parseDockerfile } from './dockerfile.js';
+import type { DockerfileModel } from './dockerfile.js';
+import { k8sObjects } from './kubernetes.js';
+import type { K8sObject } from './kubernetes.js';
+import { workloadOf } from './workloads.js';
+import type { Workload } from './workloads.js';
+import type { SourceFile } from './source.js';
+import { asMap, asText, get } from './yaml.js';
+
+/** A YAML-based file (Kubernetes, compose or ACI) with its documents. */
+export interface YamlFile {
+  kind: 'kubernetes' | 'compose' | 'aci';
+  source: SourceFile;
+  docs: YDoc[];
+  problems: YamlProblem[];
+  /** Kubernetes objects (empty for compose and ACI files). */
+  objects: K8sObject[];
+  /** Workloads (pod specs) among the objects. */
+  workloads: Workload[];
+}
+
+/** A Dockerfile with its stages. */
+export interface DockerFile {
+  kind: 'dockerfile';
+  source: SourceFile;
+  model: DockerfileModel;
+  problems: YamlProblem[];
+}
+
+/** A parsed file of a kind podguard checks. */
+export type ParsedFile = YamlFile | DockerFile;
+
+/** What a file name alone says about its kind. */
+export type NameKind = 'dockerfile' | 'compose' | 'yaml' | 'json' | undefined;
+
+const COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
+const SKIP_YAML =
+  /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
+
+/** Classifies a path by its name (no I/O). */
+export function nameKind(relPath: string): NameKind {
+  const base = posix.basename(relPath);
+  const lower = base.toLowerCase();
+  if (
+    lower === 'dockerfile' ||
+    lower === 'containerfile' ||
+    lower.startsWith('dockerfile.') ||
+    lower.startsWith('containerfile.') ||
+    lower.endsWith('.dockerfile') ||
+    lower.endsWith('.containerfile')
+  ) {
+    return 'dockerfile';
+  }
+  if (COMPOSE.test(base)) return 'compose';
+  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) return undefined;
+  if (SKIP_YAML.test(base)) return undefined;
+  if (/\.ya?ml$/i.test(base)) return 'yaml';
+  if (/\.json$/i.test(base) && !/^(package(-lock)?|tsconfig.*|composer|\.eslintrc|jsconfig|\.babelrc)\.json$/i.test(base)) return 'json';
+  return undefined;
+}
+
+const ACI_TYPE = 'microsoft.containerinstance/containergroups';
+
+function isAciDoc(doc: YDoc): boolean {
+  const root = asMap(doc.root ?? undefined);
+  return asText(get(root, 'type'))?.toLowerCase() === ACI_TYPE;
+}
+
+/** A text that looks like a Kubernetes manifest even though it did not parse. */
+function looksLikeManifest(text: string): boolean {
+  return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
+}
+
+/** Parses a file whose name says it may be ours. Returns undefined for files to skip silently. */
+export function parseFile(source: SourceFile, kindByName: Exclude<NameKind, undefined>): ParsedFile | undefined {
+  if (kindByName === 'dockerfile') {
+    return { kind: 'dockerfile', source, model: parseDockerfile(source.text), problems: [] };
+  }
+  const text = source.text;
+  const hasTemplate = text.includes('{{');
+  const parsed = parseYaml(text);
+  if (kindByName === 'compose') {
+    return { kind: 'compose', source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
+  }
+  // Helm and other templates are not YAML until rendered: skip them without noise.
+  if (hasTemplate && (parsed.problems.some((p) => p.kind === 'syntax') || /(^|\/)templates\//.test(source.path))) return undefined;
+  if (parsed.docs.some(isAciDoc)) {
+    return { kind: 'aci', source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
+  }
+  const objects = k8sObjects(parsed.docs).filter((o) => !o.apiVersion.startsWith('kustomize.config.k8s.io'));
+  if (objects.length === 0 && !(parsed.problems.length > 0 && looksLikeManifest(text))) return undefined;
+  const workloads: Workload[] = [];
+  for (const o of objects) {
+    const w = workloadOf(o);
+    if (w) workloads.push(w);
+  }
+  return { kind: 'kubernetes', source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
+}

@@ -1,0 +1,56 @@
+/** Kubernetes objects out of YAML documents (including `kind: List` items). */
+import { asItems, asMap, asText, get } from './yaml.js';
+import type { YDoc, YMap } from './yaml.js';
+
+/** One Kubernetes object, with the node it sits on. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  name: string | undefined;
+  /** The namespace as written (undefined when the object does not name one). */
+  namespace: string | undefined;
+  node: YMap;
+  /** Index of the document in its file. */
+  docIndex: number;
+  /** `Kind/name` (or `Kind` when unnamed), used in messages. */
+  label: string;
+}
+
+/** True when a mapping looks like a Kubernetes object (has apiVersion and kind). */
+export function isK8sObjectNode(node: YMap): boolean {
+  return asText(get(node, 'apiVersion')) !== undefined && asText(get(node, 'kind')) !== undefined;
+}
+
+function toObject(node: YMap, docIndex: number): K8sObject {
+  const kind = asText(get(node, 'kind')) ?? '';
+  const meta = asMap(get(node, 'metadata'));
+  const name = asText(get(meta, 'name')) ?? asText(get(meta, 'generateName'));
+  return {
+    apiVersion: asText(get(node, 'apiVersion')) ?? '',
+    kind,
+    name,
+    namespace: asText(get(meta, 'namespace')),
+    node,
+    docIndex,
+    label: name ? `${kind}/${name}` : kind,
+  };
+}
+
+/** Every Kubernetes object in the documents; `List` kinds are flattened into their items. */
+export function k8sObjects(docs: readonly YDoc[]): K8sObject[] {
+  const out: K8sObject[] = [];
+  for (const doc of docs) {
+    const root = asMap(doc.root ?? undefined);
+    if (!root || !isK8sObjectNode(root)) continue;
+    const kind = asText(get(root, 'kind')) ?? '';
+    if (kind === 'List' || kind.endsWith('List')) {
+      const items = get(root, 'items');
+      if (items?.kind === 'seq') {
+        for (const item of asItems(items)) if (item.kind === 'map' && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
+        continue;
+      }
+    }
+    out.push(toObject(root, doc.index));
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+import { LineIndex } from './positions.js';
+import type { FileKind, Range } from '../types.js';
+
+/** A file's text, decoded, with its line index. */
+export interface SourceFile {
+  /** Absolute path on disk. */
+  absPath: string;
+  /** Path relative to the scan root, forward slashes. */
+  path: string;
+  text: string;
+  lines: LineIndex;
+}
+
+/** Result of decoding raw bytes. */
+export type Decoded =
+  { ok: true; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; invalidAt?: number } | { ok: false; reason: string };
+
+const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes file bytes: UTF-8 (BOM stripped) or UTF-16 with a BOM. A NUL byte in a file
+ * without a UTF-16 BOM means binary. Invalid UTF-8 is decoded with replacement characters
+ * and the first bad byte's offset is returned so the caller can report it.
+ */
+export function decode(buf: Uint8Array): Decoded {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
+    return { ok: true, text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
+  }
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    return { ok: true, text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
+  }
+  const body = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
+  if (body.includes(0)) return { ok: false, reason: 'it contains NUL bytes (a binary file)' };
+  try {
+    return { ok: true, text: UTF8_STRICT.decode(body), encoding: 'utf-8' };
+  } catch {
+    // Lenient decode; the first replacement character marks the first invalid sequence.
+    const text = UTF8.decode(body);
+    return { ok: true, text, encoding: 'utf-8', invalidAt: Math.max(0, text.indexOf('\uFFFD')) };
+  }
+}
+
+/** Builds a SourceFile from decoded text. */
+export function sourceFile(absPath: string, path: string, text: string): SourceFile {
+  return { absPath, path, text, lines: new LineIndex(text) };
+}
+
+/** Range of an offset span in a file. */
+export function spanRange(file: SourceFile, start: number, end: number): Range {
+  return file.lines.range(start, end);
+}
+
+/** A human name for each file kind. */
+export const KIND_LABEL: Record<FileKind, string> = {
+  kubernetes: 'Kubernetes manifest',
+  dockerfile: 'Dockerfile',
+  compose: 'docker-compose file',
+  aci: 'Azure Container Instances file',
+};

@@ -1,0 +1,139 @@
+/** The CLI face: argument parsing, output to stdout, exit codes. */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gates, scan } from '../engine.js';
+import type { ScanResult } from '../engine.js';
+import { changedSince } from '../collect/git.js';
+import { ALL_RULES } from '../rules/index.js';
+import { sarifText } from '../report/sarif.js';
+import { jsonText } from '../report/json.js';
+import { toText } from '../report/text.js';
+import { ConfigurationError } from '../types.js';
+import type { Level } from '../types.js';
+import { VERSION } from '../version.js';
+
+/** What the CLI talks to (injected in tests). */
+export interface CliIO {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stdout is a terminal (colours). */
+  isTTY: boolean;
+}
+
+/** Usage text. */
+export const USAGE = `podguard ${VERSION}: stops insecure container configuration before it merges
+
+Usage:
+  podguard scan [PATH...] [options]   scan files or directories (default ".")
+  podguard rules                      list every rule: id, default level, description
+  podguard --version | --help
+
+Scan options:
+  --config FILE          configuration file (default: .podguard.yml in the scanned directory or root)
+  --sarif FILE           also write SARIF 2.1.0 to FILE
+  --format FORMAT        text (default), json or sarif, written to stdout
+  --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
+  --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
+  --changed-since REF    only files changed between REF and the working tree (git)
+  --no-color             plain text output
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
+`;
+
+const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigurationError(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function rulesListing(): string {
+  const rows = ALL_RULES.map((r) => {
+    const note = r.meta.silentUnless ? ` (${r.meta.silentUnless})` : '';
+    return `${r.meta.id.padEnd(30)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
+  });
+  return `${'RULE'.padEnd(30)} ${'LEVEL'.padEnd(8)} DESCRIPTION\n${rows.join('\n')}\n`;
+}
+
+async function runScan(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      sarif: { type: 'string' },
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      'allow-image': { type: 'string', multiple: true },
+      'changed-since': { type: 'string' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const format = oneOf('--format', values.format, FORMATS, 'text');
+  const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON, 'error') as Level | 'never';
+  const root = io.cwd;
+  let changedFiles: string[] | undefined;
+  if (values['changed-since'] !== undefined) {
+    try {
+      changedFiles = await changedSince(values['changed-since'], root);
+    } catch (err) {
+      throw new ConfigurationError((err as Error).message);
+    }
+  }
+  const result: ScanResult = await scan({
+    root,
+    paths: positionals.length ? positionals : ['.'],
+    configPath: values.config,
+    allowImages: values['allow-image'] ?? [],
+    changedFiles,
+  });
+  if (values.sarif) writeFileSync(resolve(root, values.sarif), sarifText(result));
+  const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
+  if (format === 'json') io.stdout(jsonText(result));
+  else if (format === 'sarif') io.stdout(sarifText(result));
+  else io.stdout(toText(result, { color }));
+  return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+}
+
+/** Runs the CLI; returns the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  const debug = rest.includes('--debug') || io.env.PODGUARD_DEBUG === '1';
+  const args = rest.filter((a) => a !== '--debug');
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    }
+    if (command === 'rules') {
+      io.stdout(rulesListing());
+      return 0;
+    }
+    if (command === 'scan') return await runScan(args, io);
+    throw new ConfigurationError(`unknown command "${command}" (expected scan or rules; see podguard --help)`);
+  } catch (err) {
+    if (err instanceof ConfigurationError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`podguard: ${(err as Error).message}\n`);
+      return 2;
+    }
+    io.stderr(
+      `podguard: internal error: ${(err as Error).message}\n${debug ? `${(err as Error).stack ?? ''}\n` : 'Run again with --debug for the stack trace.\n'}`,
+    );
+    return 2;
+  }
+}

@@ -1,0 +1,87 @@
+/** The rule contract: one file per rule, metadata plus a pure check. */
+import type { FileKind, Level, Range } from '../types.js';
+import type { ParsedFile } from '../parse/index.js';
+import type { SourceFile } from '../parse/source.js';
+import type { YNode, YPair } from '../parse/yaml.js';
+import type { Settings } from '../config/settings.js';
+
+/** SARIF precision: how sure a finding of this rule is. */
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
+/** Pod Security Standards level a rule belongs to (for the `profile` setting). */
+export type Profile = 'baseline' | 'restricted';
+
+/** Everything a user, the docs and SARIF learn about a rule. */
+export interface RuleMeta {
+  /** kebab-case, stable: SARIF ruleId, doc page, suppression name. */
+  id: string;
+  title: string;
+  level: Level;
+  /** 0.0 to 10.0, GitHub's `security-severity`. */
+  securitySeverity: number;
+  precision: Precision;
+  /** One line: what the rule finds. */
+  description: string;
+  /** Markdown: why it matters, naming the practice or seed it comes from. */
+  why: string;
+  /** Markdown: the exact fix, with a YAML or Dockerfile snippet. */
+  fix: string;
+  tags: string[];
+  /** File kinds the rule looks at. */
+  kinds: FileKind[];
+  /** Message templates; `{name}` placeholders are filled from report data. */
+  messages: Record<string, string>;
+  /** The PSS level this rule enforces; `restricted` rules are off under `profile: baseline`. */
+  profile?: Profile;
+  /** Defaults of the rule's options (configurable under `rules.<id>` in .podguard.yml). */
+  defaultOptions?: Record<string, unknown>;
+  /** JSON schema of the options object (validated with the config). */
+  optionsSchema?: Record<string, unknown>;
+  /** Says when the rule is silent by design (shown in `podguard rules` and the docs). */
+  silentUnless?: string;
+  /** Engine-produced rules (parse errors...) have no check of their own. */
+  system?: boolean;
+}
+
+/** Where a report points: a YAML node, a key/value pair (key start to value end), or a range. */
+export type At = YNode | YPair | Range;
+
+/** One report from a rule. */
+export interface Report {
+  messageId: string;
+  data?: Record<string, string | number>;
+  at: At;
+  /** The file the report is about; defaults to the file being checked (needed in `finish`). */
+  file?: SourceFile;
+  /** What the finding is about (`Deployment/api container "web"`), for fingerprints and baselines. */
+  identity?: string;
+  /** The offending value, hashed into the fingerprint (never output). */
+  value?: string;
+  /** A secret value: redacted from every output and registered as masked on CI platforms. */
+  secret?: string;
+  /** Overrides the rule's default level for this report (a user-configured level still wins). */
+  level?: Level;
+}
+
+/** What a rule sees while checking one file. */
+export interface RuleContext {
+  /** The rule's options (defaults merged with configuration). */
+  options: Record<string, unknown>;
+  settings: Settings;
+  /** Per-rule state that lives for the whole scan (for cross-file rules). */
+  state: Map<string, unknown>;
+  report(r: Report): void;
+}
+
+/** A rule: metadata, a pure per-file check, and an optional cross-file finish. */
+export interface Rule {
+  meta: RuleMeta;
+  check(file: ParsedFile, ctx: RuleContext): void;
+  /** Runs once after every file was checked; reports must name their `file`. */
+  finish?(ctx: RuleContext): void;
+}
+
+/** Fills `{name}` placeholders of a message template. */
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}

@@ -1,0 +1,20 @@
+import type { Rule } from './api.js';
+
+/** Engine-produced: a file podguard should check could not be parsed. */
+export const rule: Rule = {
+  meta: {
+    id: 'parse-error',
+    title: 'File cannot be parsed',
+    level: 'error',
+    securitySeverity: 5.0,
+    precision: 'very-high',
+    description: 'A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse).',
+    why: 'A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.',
+    fix: 'Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```',
+    tags: ['security', 'correctness'],
+    kinds: ['kubernetes', 'compose', 'aci', 'dockerfile'],
+    messages: { syntax: 'This file could not be parsed: {message}. Nothing in it was checked.' },
+    system: true,
+  },
+  check() {},
+};

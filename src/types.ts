@@ -1,0 +1,56 @@
+/** Core types shared by every layer of podguard. Platform-free. */
+
+/** SARIF-compatible result level. */
+export type Level = 'error' | 'warning' | 'note';
+/** A configured level: a Level, or `off` to disable the rule. */
+export type LevelSetting = Level | 'off';
+/** The kinds of file podguard understands. */
+export type FileKind = 'kubernetes' | 'dockerfile' | 'compose' | 'aci';
+/** All file kinds, in display order. */
+export const FILE_KINDS: readonly FileKind[] = ['kubernetes', 'dockerfile', 'compose', 'aci'];
+
+/** 1-based line and column (column counted in UTF-16 code units, as SARIF's default). */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A source range; `end.column` is exclusive (one past the last character), as in SARIF. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Severity order: higher is more severe. */
+export const LEVEL_RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };
+
+/** A finding produced by a rule, after levels are resolved. */
+export interface Finding {
+  ruleId: string;
+  /** The rule's message id (stable; tests and JSON consumers key on it). */
+  messageId: string;
+  level: Level;
+  /** Human message. Never contains a secret value (rules pass secrets separately). */
+  message: string;
+  /** Path relative to the scan root, with forward slashes. */
+  file: string;
+  range: Range;
+  /** Identity of what the finding is about (object/container), stable across line moves. */
+  identity: string;
+  /** Stable fingerprint (rule, file, identity, salted value hash); never the raw value. */
+  fingerprint: string;
+  /** Set when an in-source suppression or baseline matched. */
+  suppression?: { kind: 'inSource' | 'external'; justification: string };
+  /** True when the finding is known in the baseline (reported as a note, never gates). */
+  baselined?: boolean;
+  /** Rule-supplied extra properties for JSON/SARIF (no secret values). */
+  properties?: Record<string, string | number | boolean>;
+}
+
+/** Thrown for user mistakes (bad flag, bad config): one clear message, exit code 2. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}

@@ -1,0 +1,122 @@
+import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scan } from '../../src/engine.js';
+import { ALL_RULES } from '../../src/rules/index.js';
+import type { Rule } from '../../src/rules/api.js';
+import { forEachContainer } from '../../src/rules/util.js';
+
+function repo(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pg-engine-'));
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), c);
+  }
+  return dir;
+}
+
+const pod = (name: string, privileged: boolean): string =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: ${privileged}\n`;
+
+describe('engine', () => {
+  it('classifies files and skips what is not ours without noise', async () => {
+    const root = repo({
+      'k8s/app.yaml': pod('a', true),
+      'k8s/list.json': JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }],
+      }),
+      Dockerfile: 'FROM alpine:3.20\n',
+      'svc/api.Dockerfile': 'FROM alpine:3.20\n',
+      'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n',
+      'aci.yaml': 'apiVersion: 2021-10-01\ntype: Microsoft.ContainerInstance/containerGroups\nproperties: {}\n',
+      '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
+      'chart/templates/dep.yaml': 'apiVersion: v1\nkind: Pod\n{{- if .Values.x }}\n',
+      'chart/values.yaml': 'image: nginx\n',
+      'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n',
+      'notes.yaml': 'just: data\n',
+      'node_modules/x/pod.yaml': pod('nm', true),
+    });
+    const result = await scan({ root });
+    expect(result.filesScanned).toEqual({ kubernetes: 2, dockerfile: 2, compose: 1, aci: 1 });
+    expect(result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+    expect(result.findings.map((f) => f.file)).not.toContain('node_modules/x/pod.yaml');
+  });
+
+  it('turns a throwing rule into an internal-error on that document and keeps every other finding', async () => {
+    const boom: Rule = {
+      meta: { ...ALL_RULES.find((r) => r.meta.id === 'privileged-container')!.meta, id: 'boom', messages: { x: 'x' } },
+      check(file) {
+        forEachContainer(file, (c) => {
+          if (c.workload.object.name === 'bad') throw new TypeError('cannot read properties of undefined');
+        });
+      },
+    };
+    const root = repo({ 'pods.yaml': [pod('good', true), pod('bad', true), pod('also-good', true)].join('---\n') });
+    const result = await scan({ root, rules: [...ALL_RULES, boom] });
+    const internal = result.findings.filter((f) => f.ruleId === 'internal-error');
+    expect(internal).toHaveLength(1);
+    expect(internal[0]!.range.start.line).toBe(12);
+    expect(internal[0]!.message).toContain('boom');
+    expect(result.findings.filter((f) => f.ruleId === 'privileged-container')).toHaveLength(3);
+  });
+
+  it('reports a parse error at its line and still checks the other documents of the file', async () => {
+    const root = repo({ 'pods.yaml': `${pod('one', true)}---\napiVersion: v1\nkind: Pod\nspec: [oops\n---\n${pod('three', true)}` });
+    const result = await scan({ root });
+    const parse = result.findings.filter((f) => f.ruleId === 'parse-error');
+    expect(parse).toHaveLength(1);
+    expect(parse[0]!.range.start.line).toBeGreaterThanOrEqual(14);
+    expect(result.findings.filter((f) => f.ruleId === 'privileged-container').map((f) => f.identity)).toEqual([
+      'Pod/one container "c"',
+      'Pod/three container "c"',
+    ]);
+  });
+
+  it('reports files it cannot take instead of skipping them silently', async () => {
+    const outside = repo({ 'secret.yaml': pod('outside', true) });
+    const root = repo({
+      'big.yaml': `# ${'x'.repeat(2000)}\n${pod('big', true)}`,
+      Dockerfile: Buffer.from([0x46, 0x52, 0x00, 0x01, 0x02]),
+      'latin1.yaml': Buffer.concat([Buffer.from(pod('l', true)), Buffer.from('# caf\xe9\n', 'latin1')]),
+    });
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'link.yaml'));
+    const result = await scan({ root, config: { maxFileBytes: 1024 } });
+    const errs = result.findings.filter((f) => f.ruleId === 'file-error').map((f) => `${f.file}: ${f.message}`);
+    expect(errs).toEqual([
+      expect.stringMatching(/^Dockerfile: .*NUL bytes/),
+      expect.stringMatching(/^big\.yaml: .*over the maxFileBytes limit of 1024/),
+      expect.stringMatching(/^latin1\.yaml: .*not valid UTF-8 \(first bad byte on line 11\)/),
+      expect.stringMatching(/^link\.yaml: .*outside the scanned root/),
+    ]);
+    expect(result.findings.some((f) => f.file === 'latin1.yaml' && f.ruleId === 'privileged-container')).toBe(true);
+  });
+
+  it('reads UTF-16 with a BOM and UTF-8 with a BOM', async () => {
+    const text = pod('u16', true);
+    const root = repo({
+      'u16.yaml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      'bom.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+    });
+    const result = await scan({ root });
+    expect(
+      result.findings
+        .filter((f) => f.ruleId === 'privileged-container')
+        .map((f) => `${f.file}:${f.range.start.line}:${f.range.start.column}`),
+    ).toEqual(['bom.yaml:10:9', 'u16.yaml:10:9']);
+  });
+
+  it('reads YAML 1.1 booleans as Kubernetes does and reports duplicate keys', async () => {
+    const root = repo({
+      'p.yaml':
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      privileged: false\n      privileged: On\n',
+    });
+    const result = await scan({ root });
+    expect(result.findings.map((f) => `${f.ruleId}@${f.range.start.line}`)).toEqual([
+      'run-as-root@6',
+      'privileged-container@9',
+      'duplicate-key@9',
+    ]);
+  });
+});
