@@ -1,0 +1,137 @@
+/**
+ * The Markdown summary shared by the GitHub job summary and the Azure Pipelines summary tab:
+ * verdict, counts by level and rule, a findings table, each rule's fix once, how to suppress.
+ */
+import { countByLevel, gates } from '../engine.js';
+import type { ScanResult } from '../engine.js';
+import { LEVEL_RANK } from '../types.js';
+import type { Finding, Level } from '../types.js';
+import { ruleDocUrl } from '../version.js';
+import { scannedSummary } from './text.js';
+
+/** Summary options. */
+export interface SummaryOptions {
+  failOn: Level | 'never';
+  /** Link for a file and line (e.g. to the pull request's head commit); plain text when absent. */
+  link?: (file: string, line: number) => string | undefined;
+  /** Upper bound of the Markdown size in bytes (GitHub allows 1 MiB per step summary). */
+  maxBytes?: number;
+  /** Files or lines touched by the change, listed first (`file` or `file:line`). */
+  touched?: (f: Finding) => boolean;
+}
+
+const ICON: Record<Level, string> = { error: '🔴', warning: '🟠', note: '🔵' };
+
+/** Escapes text for a Markdown table cell. */
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Most severe first, then touched lines first, then file order. */
+export function bySeverity(findings: readonly Finding[], touched?: (f: Finding) => boolean): Finding[] {
+  return [...findings].sort((a, b) => {
+    const la = a.baselined ? 'note' : a.level;
+    const lb = b.baselined ? 'note' : b.level;
+    return (
+      LEVEL_RANK[lb] - LEVEL_RANK[la] ||
+      (touched ? Number(touched(b)) - Number(touched(a)) : 0) ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.column - b.range.start.column
+    );
+  });
+}
+
+/** The one-line verdict used by summaries and CI results. */
+export function verdict(result: ScanResult, failOn: Level | 'never'): { failed: boolean; text: string } {
+  const counts = countByLevel(result.findings);
+  const failed = result.findings.some((f) => gates(f, failOn));
+  const total = counts.error + counts.warning + counts.note;
+  const parts = `${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.note} note${counts.note === 1 ? '' : 's'}`;
+  if (total === 0) return { failed, text: `podguard found no problems in ${scannedSummary(result)}.` };
+  const gate =
+    failOn === 'never'
+      ? 'the gate is off (fail-on: never)'
+      : failed
+        ? `failing at fail-on: ${failOn}`
+        : `nothing at or above fail-on: ${failOn}`;
+  return { failed, text: `podguard found ${parts} in ${scannedSummary(result)}; ${gate}.` };
+}
+
+/** Renders the Markdown summary. */
+export function renderSummary(result: ScanResult, opts: SummaryOptions): string {
+  const red = result.redactor;
+  const maxBytes = opts.maxBytes ?? 1000 * 1024;
+  const { failed, text } = verdict(result, opts.failOn);
+  const visible = result.findings.filter((f) => !f.suppression);
+  const suppressed = result.findings.length - visible.length;
+  const counts = countByLevel(result.findings);
+  const head: string[] = [];
+  head.push(`## ${failed ? '❌' : '✅'} podguard`, '', red.redact(text), '');
+  head.push('| Level | Findings |', '| --- | ---: |');
+  for (const l of ['error', 'warning', 'note'] as const) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
+  if (suppressed) head.push(`| suppressed | ${suppressed} |`);
+  head.push('');
+
+  const byRule = new Map<string, number>();
+  for (const f of visible) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  const rules = new Map(result.rules.map((r) => [r.meta.id, r]));
+  if (byRule.size) {
+    head.push('| Rule | Findings | What it finds |', '| --- | ---: | --- |');
+    for (const [id, n] of [...byRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+      head.push(`| [\`${id}\`](${ruleDocUrl(id)}) | ${n} | ${cell(rules.get(id)?.meta.title ?? '')} |`);
+    }
+    head.push('');
+  }
+
+  const fixes: string[] = [];
+  if (byRule.size) {
+    fixes.push('### How to fix', '');
+    for (const id of [...byRule.keys()].sort()) {
+      const r = rules.get(id);
+      if (!r) continue;
+      fixes.push(`<details><summary><code>${id}</code>: ${cell(r.meta.title)}</summary>`, '', r.meta.fix, '', '</details>', '');
+    }
+    fixes.push(
+      '### Suppressing a finding',
+      '',
+      'Add a comment with a reason on the line above the finding (or at the end of its line):',
+      '',
+      '```yaml',
+      '# podguard-ignore <rule-id> -- <why this is acceptable>',
+      '```',
+      '',
+    );
+  }
+  const tail = red.redact(fixes.join('\n'));
+  const headText = red.redact(head.join('\n'));
+
+  const rows: string[] = [];
+  if (visible.length) {
+    rows.push('### Findings', '', '| Level | Location | Rule | Message |', '| --- | --- | --- | --- |');
+  }
+  let size = Buffer.byteLength(headText) + Buffer.byteLength(tail) + 400;
+  let shown = 0;
+  const ordered = bySeverity(visible, opts.touched);
+  for (const f of ordered) {
+    const level = f.baselined ? 'note' : f.level;
+    const where = `${f.file}:${f.range.start.line}`;
+    const url = opts.link?.(f.file, f.range.start.line);
+    const loc = url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``;
+    const row = red.redact(
+      `| ${ICON[level]} ${level}${f.baselined ? ' (baseline)' : ''} | ${loc} | \`${f.ruleId}\` | ${cell(f.message)} |`,
+    );
+    const bytes = Buffer.byteLength(row) + 1;
+    if (size + bytes > maxBytes) break;
+    size += bytes;
+    rows.push(row);
+    shown++;
+  }
+  if (shown < ordered.length)
+    rows.push(
+      '',
+      `_…and ${ordered.length - shown} more findings, left out to keep this summary under its size limit: see the SARIF file._`,
+    );
+  if (rows.length) rows.push('');
+  return `${headText}\n${rows.join('\n')}\n${tail}`;
+}
