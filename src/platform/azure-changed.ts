@@ -20,8 +20,8 @@ export interface PullRequestRefs {
   sourceCommit: string;
 }
 
-/** Depths tried in turn before giving up on a merge base (the last fetches everything). */
-const DEEPEN_STEPS = [50, 200, 1000, 5000];
+/** Depths tried in turn before the whole history is fetched (`--unshallow`). */
+export const DEEPEN_STEPS: readonly number[] = [50, 200, 1000, 5000];
 
 /** `refs/heads/main` -> `main`; rejects names git would read as options or that are not branch names. */
 export function branchName(ref: string): string | undefined {
@@ -52,6 +52,7 @@ export async function pullRequestChanges(
   refs: PullRequestRefs,
   log: (line: string) => void = () => undefined,
   run: GitRunner = git,
+  steps: readonly number[] = DEEPEN_STEPS,
 ): Promise<PullRequestChanges> {
   const target = branchName(refs.targetBranch);
   const source = refs.sourceCommit.trim();
@@ -70,10 +71,10 @@ export async function pullRequestChanges(
   const fetch = (extra: readonly string[]): Promise<string | undefined> =>
     ok(run, ['fetch', '--no-tags', '--quiet', ...extra, 'origin', refspec, source], root);
 
-  let fetched = await fetch(depthArgs(DEEPEN_STEPS[0]!));
+  let fetched = await fetch(depthArgs(steps[0]!));
   if (fetched === undefined) {
     // Some servers refuse a commit id in a fetch; the target branch alone still helps.
-    fetched = await ok(run, ['fetch', '--no-tags', '--quiet', ...depthArgs(DEEPEN_STEPS[0]!), 'origin', refspec], root);
+    fetched = await ok(run, ['fetch', '--no-tags', '--quiet', ...depthArgs(steps[0]!), 'origin', refspec], root);
   }
   if (fetched === undefined) log(`could not fetch ${target} from origin; using the commits already checked out`);
 
@@ -87,8 +88,8 @@ export async function pullRequestChanges(
         const files = await diff(run, base, source, root);
         if (files) return { files, how: `changes between the merge base with ${target} (${base.slice(0, 12)}) and ${source.slice(0, 12)}` };
       }
-      if (!shallow || step >= DEEPEN_STEPS.length) break;
-      const deeper = step + 1 < DEEPEN_STEPS.length ? [`--deepen=${DEEPEN_STEPS[step + 1]}`] : ['--unshallow'];
+      if (!shallow || step >= steps.length) break;
+      const deeper = step + 1 < steps.length ? [`--deepen=${steps[step + 1]}`] : ['--unshallow'];
       log(`no merge base with ${target} yet; fetching more history (${deeper[0]})`);
       if ((await fetch(deeper)) === undefined) break;
     }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task.js';
 import { scan } from '../engine.js';
-import type { ScanResult } from '../engine.js';
+import type { ScanInput, ScanResult } from '../engine.js';
 import { sarifText } from '../report/sarif.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { toText } from '../report/text.js';
@@ -43,6 +43,8 @@ export interface AzureIO {
   cwd: string;
   /** Works out a pull request's changed files (default: git with fetch and deepen). */
   changes?: (root: string, refs: PullRequestRefs, log: (line: string) => void) => Promise<PullRequestChanges>;
+  /** Rules to run (default: every registered rule). */
+  rules?: ScanInput['rules'];
 }
 
 /** The task's inputs, validated. */
@@ -176,6 +178,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       configPath: inputs.configPath,
       allowImages: inputs.allowedImages,
       changedFiles,
+      rules: io.rules,
       adjust: (s) => {
         if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
       },

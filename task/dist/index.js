@@ -26350,7 +26350,7 @@ async function diff(run, from, to, cwd) {
   const out = await ok(run, ["diff", "--name-status", "-z", "--no-renames", from, to, "--"], cwd);
   return out === void 0 ? void 0 : parseNameStatus(out).map((f) => f.path);
 }
-async function pullRequestChanges(root, refs, log = () => void 0, run = git) {
+async function pullRequestChanges(root, refs, log = () => void 0, run = git, steps = DEEPEN_STEPS) {
   const target = branchName(refs.targetBranch);
   const source = refs.sourceCommit.trim();
   if (!target) return { reason: `the target branch ${JSON.stringify(refs.targetBranch)} is not a branch name` };
@@ -26365,9 +26365,9 @@ async function pullRequestChanges(root, refs, log = () => void 0, run = git) {
   const shallow = (await ok(run, ["rev-parse", "--is-shallow-repository"], root))?.trim() === "true";
   const depthArgs = (n) => shallow ? [`--depth=${n}`] : [];
   const fetch = (extra) => ok(run, ["fetch", "--no-tags", "--quiet", ...extra, "origin", refspec, source], root);
-  let fetched = await fetch(depthArgs(DEEPEN_STEPS[0]));
+  let fetched = await fetch(depthArgs(steps[0]));
   if (fetched === void 0) {
-    fetched = await ok(run, ["fetch", "--no-tags", "--quiet", ...depthArgs(DEEPEN_STEPS[0]), "origin", refspec], root);
+    fetched = await ok(run, ["fetch", "--no-tags", "--quiet", ...depthArgs(steps[0]), "origin", refspec], root);
   }
   if (fetched === void 0) log(`could not fetch ${target} from origin; using the commits already checked out`);
   const haveSource = await ok(run, ["cat-file", "-e", `${source}^{commit}`], root) !== void 0;
@@ -26379,8 +26379,8 @@ async function pullRequestChanges(root, refs, log = () => void 0, run = git) {
         const files2 = await diff(run, base, source, root);
         if (files2) return { files: files2, how: `changes between the merge base with ${target} (${base.slice(0, 12)}) and ${source.slice(0, 12)}` };
       }
-      if (!shallow || step >= DEEPEN_STEPS.length) break;
-      const deeper = step + 1 < DEEPEN_STEPS.length ? [`--deepen=${DEEPEN_STEPS[step + 1]}`] : ["--unshallow"];
+      if (!shallow || step >= steps.length) break;
+      const deeper = step + 1 < steps.length ? [`--deepen=${steps[step + 1]}`] : ["--unshallow"];
       log(`no merge base with ${target} yet; fetching more history (${deeper[0]})`);
       if (await fetch(deeper) === void 0) break;
     }
@@ -26492,6 +26492,7 @@ async function runAzure(tl, io) {
       configPath: inputs.configPath,
       allowImages: inputs.allowedImages,
       changedFiles,
+      rules: io.rules,
       adjust: (s) => {
         if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
       }

@@ -1,84 +1,13 @@
 /** The Azure Pipelines task, run as the agent runs it (MockTestRunner), plus its platform helpers. */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockTestRunner } from 'azure-pipelines-task-lib/mock-test.js';
+import { PRIVILEGED, ROOTISH, git, pullRequestRepo, write } from '../helpers/git-repo.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNNER = join(ROOT, 'test', 'platform', 'azure', 'run-task.cjs');
-
-const PRIVILEGED = (name: string): string =>
-  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n        runAsNonRoot: true\n`;
-const ROOTISH = (name: string): string =>
-  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n`;
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.test',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.test',
-    },
-  }).trim();
-}
-
-function write(root: string, rel: string, text: string): void {
-  mkdirSync(dirname(join(root, rel)), { recursive: true });
-  writeFileSync(join(root, rel), text);
-}
-
-interface PullRequestRepo {
-  work: string;
-  source: string;
-}
-
-/**
- * An origin with main and a feature branch, main moving on after the branch, and the merge
- * commit at refs/pull/1/merge; the work tree is a depth-1 checkout of that merge commit, as a
- * new Azure pipeline makes it.
- */
-function pullRequestRepo(): PullRequestRepo {
-  const base = mkdtempSync(join(tmpdir(), 'pg-az-'));
-  const origin = join(base, 'origin');
-  mkdirSync(origin);
-  git(origin, 'init', '-q', '-b', 'main');
-  write(origin, 'k8s/old.yaml', PRIVILEGED('old'));
-  git(origin, 'add', '.');
-  git(origin, 'commit', '-q', '-m', 'a');
-  for (let i = 0; i < 3; i++) {
-    write(origin, 'notes.txt', `n${i}\n`);
-    git(origin, 'add', '.');
-    git(origin, 'commit', '-q', '-m', `b${i}`);
-  }
-  git(origin, 'checkout', '-q', '-b', 'feature');
-  write(origin, 'k8s/new.yaml', PRIVILEGED('new'));
-  write(origin, 'deploy/api.yaml', ROOTISH('api'));
-  git(origin, 'add', '.');
-  git(origin, 'commit', '-q', '-m', 'c');
-  const source = git(origin, 'rev-parse', 'HEAD');
-  git(origin, 'checkout', '-q', 'main');
-  write(origin, 'k8s/later.yaml', PRIVILEGED('later'));
-  git(origin, 'add', '.');
-  git(origin, 'commit', '-q', '-m', 'd');
-  git(origin, 'checkout', '-q', '--detach');
-  git(origin, 'merge', '-q', '--no-ff', '-m', 'merge', source);
-  git(origin, 'update-ref', 'refs/pull/1/merge', 'HEAD');
-  git(origin, 'checkout', '-q', 'main');
-
-  const work = join(base, 's');
-  mkdirSync(work);
-  git(work, 'init', '-q');
-  git(work, 'remote', 'add', 'origin', `file://${origin}`);
-  git(work, 'fetch', '-q', '--no-tags', '--depth=1', 'origin', '+refs/pull/1/merge:refs/remotes/pull/1/merge');
-  git(work, 'checkout', '-q', '--detach', 'refs/remotes/pull/1/merge');
-  return { work, source };
-}
 
 interface Scenario {
   inputs: Record<string, string>;
@@ -142,7 +71,7 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
   it('on a CI build scans everything, publishes no artifact when told, and succeeds with issues below fail-on', async () => {
     const work = mkdtempSync(join(tmpdir(), 'pg-az-ci-'));
     write(work, 'k8s/a.yaml', PRIVILEGED('a'));
-    write(work, 'k8s/b.yaml', `${ROOTISH('b')}# injected: ##vso[task.setvariable variable=x]y\n`);
+    write(work, 'k8s/b.yaml', ROOTISH('b', '"x##vso[task.setvariable variable=pwned]yes"'));
     const tr = await runTask({
       inputs: { failOn: 'never', publishSarif: 'false', sarifFile: 'out/podguard.sarif', paths: 'k8s\n', kubernetesVersion: '1.33' },
       variables: { 'Build.SourcesDirectory': work, 'Build.Reason': 'IndividualCI' },
@@ -152,7 +81,9 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     expect(tr.stdout).not.toContain('##vso[artifact.upload');
     expect(JSON.parse(readFileSync(join(work, 'out', 'podguard.sarif'), 'utf8')).version).toBe('2.1.0');
     expect(tr.stdout).toContain('##vso[task.complete result=SucceededWithIssues;]podguard found 2 errors');
-    expect(tr.stdout).not.toMatch(/^##vso\[task\.setvariable/m);
+    // A container name crafted to smuggle a logging command is printed, but defused.
+    expect(tr.stdout).not.toContain('##vso[task.setvariable');
+    expect(tr.stdout).toContain('x#\u200b#vso[task.setvariable variable=pwned]yes');
     expect(tr.succeeded).toBe(true);
   });
 
