@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04Module from 'ajv-draft-04';
 import JSZip from 'jszip';
 import { BUNDLES } from '../../scripts/build.mjs';
 import { packageAzure } from '../../scripts/package-azure.mjs';
@@ -12,6 +12,10 @@ import { PRIVILEGED, write } from '../helpers/git-repo.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (p: string): string => readFileSync(join(ROOT, p), 'utf8');
+// CommonJS default export: under ts-jest ESM it may arrive wrapped in `default`.
+type AjvDraft04Class = typeof AjvDraft04Module.default;
+const AjvDraft04: AjvDraft04Class =
+  (AjvDraft04Module as unknown as { default?: AjvDraft04Class }).default ?? (AjvDraft04Module as unknown as AjvDraft04Class);
 const taskJson = JSON.parse(read('task/task.json'));
 const manifest = JSON.parse(read('vss-extension.json'));
 const version: string = JSON.parse(read('package.json')).version;
@@ -19,7 +23,7 @@ const version: string = JSON.parse(read('package.json')).version;
 describe('task/task.json', () => {
   it('is valid against the Azure Pipelines task schema, with a real GUID id', () => {
     const schema = JSON.parse(read('test/schemas/tasks.schema.json'));
-    const validate = new Ajv({ strict: false, unicodeRegExp: false, allErrors: true }).compile(schema);
+    const validate = new AjvDraft04({ strict: false, unicodeRegExp: false, allErrors: true }).compile(schema);
     expect([validate(taskJson), validate.errors ?? []]).toEqual([true, []]);
     expect(taskJson.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(taskJson.name).toBe('Podguard');
