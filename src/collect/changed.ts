@@ -282,3 +282,28 @@ export async function gitChanges(req: ChangeRequest): Promise<ChangeSet> {
   }));
   return { top, base, head, via, files };
 }
+
+/**
+ * Added lines of one file's unified diff hunks (the `patch` field of GitHub's and Azure's REST
+ * APIs, with context lines), as spans in the new version.
+ */
+export function addedLinesFromPatch(patch: string | undefined): LineSpan[] {
+  const spans: LineSpan[] = [];
+  if (!patch) return spans;
+  let line = 0;
+  for (const text of patch.split('\n')) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
+    if (hunk) {
+      line = Number(hunk[1]);
+      continue;
+    }
+    if (line === 0 || text.startsWith('-') || text.startsWith('\\')) continue;
+    if (text.startsWith('+')) {
+      const last = spans[spans.length - 1];
+      if (last && last.end === line - 1) last.end = line;
+      else spans.push({ start: line, end: line });
+    }
+    line++;
+  }
+  return spans;
+}
