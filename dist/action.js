@@ -45064,7 +45064,7 @@ async function runAction(platform2) {
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     const inputs = readInputs(core, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
-    let scope = { touched: /* @__PURE__ */ new Map(), description: "Scanned every file." };
+    let scope = { touched: /* @__PURE__ */ new Map(), description: `Scanned every file under ${inputs.paths.join(", ")} (scan: all).` };
     if (inputs.scan === "changed") scope = await changedScope(platform2, inputs, root, eventName, payload);
     let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : void 0;
     let paths = inputs.paths;
@@ -45079,7 +45079,14 @@ async function runAction(platform2) {
     }
     let result;
     try {
-      result = await scan({ root, paths, configPath: inputs.config, allowImages: inputs.allowedImages, changedFiles });
+      result = await scan({
+        root,
+        paths,
+        configPath: inputs.config,
+        allowImages: inputs.allowedImages,
+        changedFiles,
+        rules: platform2.rules
+      });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
       const input = /^path not found/.test(err.message) ? "paths" : "config";

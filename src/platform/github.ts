@@ -17,6 +17,7 @@ import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { toText } from '../report/text.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
+import type { Rule } from '../rules/api.js';
 import { ruleDocUrl } from '../version.js';
 
 /** Where an annotation points (the subset of `@actions/core`'s AnnotationProperties we set). */
@@ -59,6 +60,8 @@ export interface GitHubPlatform {
   core: ActionsCore;
   env: Record<string, string | undefined>;
   listPullFiles: ListPullFiles;
+  /** Rules to run (default: all registered); tests add their own. */
+  rules?: readonly Rule[];
 }
 
 /** The inputs, validated. */
@@ -360,7 +363,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     const inputs = readInputs(core, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
 
-    let scope: Scope = { touched: new Map(), description: 'Scanned every file.' };
+    let scope: Scope = { touched: new Map(), description: `Scanned every file under ${inputs.paths.join(', ')} (scan: all).` };
     if (inputs.scan === 'changed') scope = await changedScope(platform, inputs, root, eventName, payload);
     let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : undefined;
     let paths = inputs.paths;
@@ -377,7 +380,14 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
 
     let result: ScanResult;
     try {
-      result = await scan({ root, paths, configPath: inputs.config, allowImages: inputs.allowedImages, changedFiles });
+      result = await scan({
+        root,
+        paths,
+        configPath: inputs.config,
+        allowImages: inputs.allowedImages,
+        changedFiles,
+        rules: platform.rules,
+      });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
       const input = /^path not found/.test(err.message) ? 'paths' : 'config';
