@@ -14,6 +14,7 @@ const REQUIRE_SHIM =
 /** Every bundle: entry point and output file, relative to the project root. */
 export const BUNDLES = [
   { entry: 'src/entry/cli.ts', out: 'dist/cli.js', shebang: true },
+  { entry: 'src/entry/action.ts', out: 'dist/action.js' },
   // The Azure agent runs `node task/dist/index.js` from the task folder alone (no package.json
   // saying "module"), and the mock-test runner require()s it: CommonJS, no banner.
   { entry: 'src/entry/task.ts', out: 'task/dist/index.js', options: { format: 'cjs', banner: {} } },

@@ -15,8 +15,8 @@ import { toText } from '../report/text.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { VERSION } from '../version.js';
-import { pullRequestChanges } from './azure-changed.js';
-import type { PullRequestChanges, PullRequestRefs } from './azure-changed.js';
+import { ChangeError, gitChanges, inSpans } from '../collect/changed.js';
+import type { LineSpan } from '../collect/changed.js';
 
 /** The parts of azure-pipelines-task-lib the task uses. */
 export type AzureTaskLib = Pick<
@@ -34,6 +34,17 @@ export type AzureTaskLib = Pick<
   | 'IssueType'
   | 'TaskResult'
 >;
+
+/** Where a pull request comes from and goes to (Azure's predefined variables). */
+export interface PullRequestRefs {
+  /** `System.PullRequest.TargetBranch`: `refs/heads/main` (Azure Repos) or `main` (GitHub). */
+  targetBranch: string;
+  /** `System.PullRequest.SourceCommitId`. */
+  sourceCommit: string;
+}
+
+/** A pull request's changed files (root-relative) and touched lines, or why they are unknown. */
+export type PullRequestChanges = { files: string[]; touched: Map<string, LineSpan[]>; how: string } | { files?: undefined; reason: string };
 
 /** What the task talks to besides the task library (injected in tests). */
 export interface AzureIO {
@@ -126,6 +137,36 @@ export function fileLink(tl: AzureTaskLib, commit: string | undefined): ((file: 
   return undefined;
 }
 
+/**
+ * The files a pull-request build changes, with git (argument arrays only): the checked-out merge
+ * commit against its first parent, fetching one more level of history when the checkout has depth
+ * 1; else the target branch is fetched and deepened until a merge base with the head exists.
+ */
+export async function pullRequestChanges(root: string, refs: PullRequestRefs, log: (line: string) => void): Promise<PullRequestChanges> {
+  if (!refs.targetBranch.trim()) return { reason: 'System.PullRequest.TargetBranch is not set' };
+  try {
+    const cs = await gitChanges({
+      cwd: root,
+      baseRef: refs.targetBranch.trim(),
+      prHeadSha: refs.sourceCommit.trim() || undefined,
+      log,
+    });
+    const touched = new Map<string, LineSpan[]>();
+    const files: string[] = [];
+    for (const f of cs.files) {
+      const rel = relative(root, f.absPath).split(sep).join('/');
+      if (rel.startsWith('..') || isAbsolute(rel)) continue;
+      files.push(rel);
+      touched.set(rel, f.lines);
+    }
+    const against = cs.via === 'merge-commit' ? 'the merge commit against its first parent' : `the merge base ${cs.base.slice(0, 12)}`;
+    return { files, touched, how: `${files.length} in the diff of ${against}` };
+  } catch (err) {
+    if (err instanceof ChangeError) return { reason: err.message };
+    throw err;
+  }
+}
+
 /** Registers every secret the scan found, line by line (the agent refuses multi-line secrets). */
 function registerSecrets(tl: AzureTaskLib, result: ScanResult): void {
   for (const secret of result.redactor.secrets) {
@@ -153,6 +194,8 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const isPullRequest = (tl.getVariable('Build.Reason') ?? '') === 'PullRequest';
 
     let changedFiles: string[] | undefined;
+    let touched: Map<string, LineSpan[]> | undefined;
+    let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(', ') : '.'}.`;
     let commit = tl.getVariable('Build.SourceVersion') || undefined;
     if (isPullRequest) commit = tl.getVariable('System.PullRequest.SourceCommitId') || commit;
     if (inputs.scanMode === 'changed' && isPullRequest) {
@@ -164,13 +207,16 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
       if (changes.files) {
         changedFiles = changes.files;
-        out(`podguard: scanning ${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'} (${changes.how}).\n`);
+        touched = changes.touched;
+        scope = `Scanned the files this pull request added or changed (${changes.how}).`;
       } else {
         tl.warning(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`);
+        scope = `Every file was scanned: the pull request's changed files could not be listed (${changes.reason}).`;
       }
     } else if (inputs.scanMode === 'changed') {
-      out('podguard: not a pull-request build, so every file is scanned.\n');
+      scope = 'Every file was scanned: this is not a pull-request build.';
     }
+    out(`podguard: ${scope}\n`);
 
     const result = await scan({
       root: sourcesDir,
@@ -209,11 +255,11 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const workDir = join(tempDir, 'podguard');
     mkdirSync(workDir, { recursive: true });
 
-    const changed = changedFiles ? new Set(changedFiles) : undefined;
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
-      touched: changed ? (f) => changed.has(f.file) : undefined,
+      touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : undefined,
+      scope: red(neutralize(scope)),
     });
     const summaryPath = join(workDir, 'podguard-summary.md');
     writeFileSync(summaryPath, red(summary));

@@ -3263,11 +3263,11 @@ var init_main = __esm({
       function applyEdits(document, edits) {
         let text = document.getText();
         const sortedEdits = mergeSort2(edits, (a, b) => {
-          const diff2 = a.range.start.line - b.range.start.line;
-          if (diff2 === 0) {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
             return a.range.start.character - b.range.start.character;
           }
-          return diff2;
+          return diff;
         });
         let lastModifiedOffset = text.length;
         for (let i = sortedEdits.length - 1; i >= 0; i--) {
@@ -3754,10 +3754,10 @@ var init_main2 = __esm({
                 this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
               }
             }
-            const diff2 = change.text.length - (endOffset - startOffset);
-            if (diff2 !== 0) {
+            const diff = change.text.length - (endOffset - startOffset);
+            if (diff !== 0) {
               for (let i = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i < len; i++) {
-                lineOffsets[i] = lineOffsets[i] + diff2;
+                lineOffsets[i] = lineOffsets[i] + diff;
               }
             }
           } else if (_FullTextDocument.isFull(change)) {
@@ -3868,11 +3868,11 @@ var init_main2 = __esm({
       function applyEdits(document, edits) {
         const text = document.getText();
         const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
-          const diff2 = a.range.start.line - b.range.start.line;
-          if (diff2 === 0) {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
             return a.range.start.character - b.range.start.character;
           }
-          return diff2;
+          return diff;
         });
         let lastModifiedOffset = 0;
         const spans = [];
@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve5.call(this, root, ref);
+      let _sch = resolve6.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve5(root, ref) {
+    function resolve6(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve5(baseURI, relativeURI, options) {
+    function resolve6(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve5,
+      resolve: resolve6,
       resolveComponent,
       equal,
       serialize,
@@ -16248,8 +16248,8 @@ var require_semver = __commonJS({
         return null;
       }
     }
-    exports2.diff = diff2;
-    function diff2(version1, version2) {
+    exports2.diff = diff;
+    function diff(version1, version2) {
       if (eq(version1, version2)) {
         return null;
       } else {
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve5, op, operands) {
+        promise2.promiseDispatch = function(resolve6, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve5, reject2) {
+        return promise(function(resolve6, reject2) {
           for (var i = 0, len = answerPs.length; i < len; i++) {
-            Q(answerPs[i]).then(resolve5, reject2);
+            Q(answerPs[i]).then(resolve6, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve5, op, args) {
+        promise2.promiseDispatch = function(resolve6, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception) {
             result = reject(exception);
           }
-          if (resolve5) {
-            resolve5(result);
+          if (resolve6) {
+            resolve6(result);
           }
         };
         promise2.inspect = inspect;
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve5, reject) {
+          return new Promise(function(resolve6, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve5(returnCode);
+                resolve6(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve5, reject) {
+          var emitDoneEvent = function(resolve6, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve5(exitCode);
+                resolve6(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve5, reject) {
-              emitDoneEvent(resolve5, reject);
+            return new Promise(function(resolve6, reject) {
+              emitDoneEvent(resolve6, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve5() {
+    function resolve6() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve5;
+    exports2.resolve = resolve6;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve5(paths.shift());
+          var pathEntry = resolve6(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve5(paths.shift());
+          var pathEntry2 = resolve6(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22568,7 +22568,7 @@ var require_task = __commonJS({
 // src/platform/azure.ts
 var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // src/engine.ts
 var import_node_crypto = require("node:crypto");
@@ -22582,9 +22582,11 @@ var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/collect/git.ts
 var import_node_child_process = require("node:child_process");
-function git(args, cwd, maxBuffer = 512 * 1024 * 1024) {
+function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
   return new Promise((resolvePromise, reject) => {
-    (0, import_node_child_process.execFile)("git", [...args], { cwd, maxBuffer, encoding: "utf8", windowsHide: true }, (err, stdout, stderr) => {
+    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
+    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
       if (err)
         reject(
           new Error(
@@ -26265,6 +26267,7 @@ function renderSummary(result, opts) {
   const counts = countByLevel(result.findings);
   const head = [];
   head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", red.redact(text), "");
+  if (opts.scope) head.push(opts.scope, "");
   head.push("| Level | Findings |", "| --- | ---: |");
   for (const l of ["error", "warning", "note"]) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);
@@ -26332,69 +26335,187 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
-// src/platform/azure-changed.ts
-var DEEPEN_STEPS = [50, 200, 1e3, 5e3];
-function branchName(ref) {
-  const name = ref.trim().replace(/^refs\/heads\//, "");
-  if (!name || name.startsWith("-") || name.startsWith("refs/") || /[\s~^:?*[\\]|\.\.|@\{/.test(name)) return void 0;
-  return name;
+// src/collect/changed.ts
+var import_node_path5 = require("node:path");
+var ChangeError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChangeError";
+  }
+};
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+async function checkBranch(name, cwd) {
+  const bare = name.replace(/^refs\/heads\//, "");
+  if (bare.startsWith("-") || bare.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  await git(["check-ref-format", "--branch", bare], cwd).catch(() => {
+    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  });
 }
-async function ok(run, args, cwd) {
-  try {
-    return await run(args, cwd);
-  } catch {
-    return void 0;
-  }
+async function hasCommit(rev, cwd) {
+  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
+    () => true,
+    () => false
+  );
 }
-async function diff(run, from, to, cwd) {
-  const out = await ok(run, ["diff", "--name-status", "-z", "--no-renames", from, to, "--"], cwd);
-  return out === void 0 ? void 0 : parseNameStatus(out).map((f) => f.path);
+async function revParse(rev, cwd) {
+  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
+    (out) => out.trim() || void 0,
+    () => void 0
+  );
 }
-async function pullRequestChanges(root, refs, log = () => void 0, run = git, steps = DEEPEN_STEPS) {
-  const target = branchName(refs.targetBranch);
-  const source = refs.sourceCommit.trim();
-  if (!target) return { reason: `the target branch ${JSON.stringify(refs.targetBranch)} is not a branch name` };
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(source)) {
-    return { reason: `System.PullRequest.SourceCommitId ${JSON.stringify(refs.sourceCommit)} is not a commit id` };
+async function parentsOf(sha, cwd) {
+  const body = await git(["cat-file", "commit", sha], cwd);
+  const parents = [];
+  for (const line of body.split("\n")) {
+    if (line === "") break;
+    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
   }
-  if ((await ok(run, ["rev-parse", "--is-inside-work-tree"], root))?.trim() !== "true") {
-    return { reason: "the sources directory is not a git checkout" };
-  }
-  const remoteRef = `refs/remotes/origin/${target}`;
-  const refspec = `+refs/heads/${target}:${remoteRef}`;
-  const shallow = (await ok(run, ["rev-parse", "--is-shallow-repository"], root))?.trim() === "true";
-  const depthArgs = (n) => shallow ? [`--depth=${n}`] : [];
-  const fetch = (extra) => ok(run, ["fetch", "--no-tags", "--quiet", ...extra, "origin", refspec, source], root);
-  let fetched = await fetch(depthArgs(steps[0]));
-  if (fetched === void 0) {
-    fetched = await ok(run, ["fetch", "--no-tags", "--quiet", ...depthArgs(steps[0]), "origin", refspec], root);
-  }
-  if (fetched === void 0) log(`could not fetch ${target} from origin; using the commits already checked out`);
-  const haveSource = await ok(run, ["cat-file", "-e", `${source}^{commit}`], root) !== void 0;
-  const targetRef = await ok(run, ["rev-parse", "--verify", "--quiet", `${remoteRef}^{commit}`], root) !== void 0 ? remoteRef : void 0;
-  if (haveSource && targetRef) {
-    for (let step = 0; ; step++) {
-      const base = (await ok(run, ["merge-base", targetRef, source], root))?.trim();
-      if (base) {
-        const files2 = await diff(run, base, source, root);
-        if (files2) return { files: files2, how: `changes between the merge base with ${target} (${base.slice(0, 12)}) and ${source.slice(0, 12)}` };
-      }
-      if (!shallow || step >= steps.length) break;
-      const deeper = step + 1 < steps.length ? [`--deepen=${steps[step + 1]}`] : ["--unshallow"];
-      log(`no merge base with ${target} yet; fetching more history (${deeper[0]})`);
-      if (await fetch(deeper) === void 0) break;
+  return parents;
+}
+async function isShallow(cwd) {
+  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
+}
+async function mergeBase(a, b, cwd) {
+  return git(["merge-base", a, b], cwd).then(
+    (out) => out.trim().split("\n")[0] || void 0,
+    () => void 0
+  );
+}
+function unquotePath(text) {
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
+  const bytes = [];
+  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+  const body = text.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== "\\") {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
     }
   }
-  const parents = (await ok(run, ["rev-list", "--parents", "-n", "1", "HEAD"], root))?.trim().split(/\s+/) ?? [];
-  if (parents.length < 3) {
-    const head = parents[0];
-    if (head && shallow) await ok(run, ["fetch", "--no-tags", "--quiet", "--deepen=1", "origin", head], root);
+  return Buffer.from(bytes).toString("utf8");
+}
+function parseUnifiedZero(out) {
+  const spans = /* @__PURE__ */ new Map();
+  let current;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("diff --git ")) {
+      current = void 0;
+    } else if (line.startsWith("+++ ")) {
+      const raw = line.slice(4).replace(/\t$/, "");
+      if (raw === "/dev/null") {
+        current = void 0;
+        continue;
+      }
+      const path = unquotePath(raw).replace(/^b\//, "");
+      current = spans.get(path) ?? [];
+      spans.set(path, current);
+    } else if (current && line.startsWith("@@ ")) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (!m) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      if (count > 0) current.push({ start, end: start + count - 1 });
+    }
   }
-  const files = await diff(run, "HEAD^1", "HEAD", root);
-  if (files) return { files, how: `changes of the merge commit against its first parent (no merge base with ${target} was found)` };
-  return {
-    reason: `neither a merge base of ${target} and ${source.slice(0, 12)} nor the merge commit's first parent could be found`
+  return spans;
+}
+function inSpans(spans, line) {
+  return !!spans && spans.some((s) => line >= s.start && line <= s.end);
+}
+async function findBase(req, top, head) {
+  const remote = req.remote ?? "origin";
+  const log = req.log ?? (() => void 0);
+  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
+  const fetch = async (args, why) => {
+    log(`git fetch ${args.join(" ")} (${why})`);
+    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
+      () => true,
+      (err) => {
+        log(`  failed: ${err.message}`);
+        return false;
+      }
+    );
   };
+  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
+  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
+  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
+    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
+  if (req.baseRef) await checkBranch(req.baseRef, top);
+  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
+  const parents = await parentsOf(head, top);
+  if (parents.length === 2) {
+    const [p1, p2] = parents;
+    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
+    if (ours) {
+      if (!await hasCommit(p1, top)) await fetch(["--depth=2", remote, head], "the merge commit\u2019s parents");
+      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
+    }
+  }
+  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
+  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
+  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
+  let base;
+  let baseSpec;
+  if (baseSha) {
+    if (!await hasCommit(baseSha, top)) await fetch(["--depth=1", remote, baseSha], "the base commit");
+    if (await hasCommit(baseSha, top)) {
+      base = baseSha;
+      baseSpec = baseSha;
+    }
+  }
+  if (!base && branchSpec && trackingRef) {
+    if (!await hasCommit(trackingRef, top)) await fetch(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
+    base = await revParse(trackingRef, top);
+    baseSpec = branchSpec;
+  }
+  if (!base || !baseSpec) {
+    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
+  }
+  let mb = await mergeBase(base, head, top);
+  const maxDepth = req.maxDepth ?? 2e3;
+  let fetched = 0;
+  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
+    const n = Math.min(step, maxDepth - fetched);
+    fetched += n;
+    const ok = await fetch([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
+    if (!ok) await fetch([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb && await isShallow(top) && fetched >= maxDepth) {
+    await fetch(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
+  return { base: mb, via: "merge-base" };
+}
+async function gitChanges(req) {
+  const top = await gitTopLevel(req.cwd);
+  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
+  const headRev = req.head ?? "HEAD";
+  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
+  const head = await revParse(headRev, top);
+  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
+  const { base, via } = await findBase(req, top, head);
+  const common = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
+  const names = await git([...common, "--name-status", "-z", base, head, "--"], top);
+  const patch = await git([...common, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
+  const spans = parseUnifiedZero(patch);
+  const files = parseNameStatus(names).map((f) => ({
+    path: f.path,
+    absPath: (0, import_node_path5.resolve)(top, f.path),
+    status: f.status,
+    lines: spans.get(f.path) ?? []
+  }));
+  return { top, base, head, via, files };
 }
 
 // src/platform/azure.ts
@@ -26414,7 +26535,7 @@ function readInputs(tl, sourcesDir) {
     throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
   };
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path5.resolve)(sourcesDir, rawConfig) !== (0, import_node_path5.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path6.resolve)(sourcesDir, rawConfig) !== (0, import_node_path6.resolve)(sourcesDir) ? rawConfig : void 0;
   const kubernetesVersion = (tl.getInput("kubernetesVersion") ?? "").trim() || void 0;
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
@@ -26446,6 +26567,30 @@ function fileLink(tl, commit) {
   if (provider === "github" || provider === "githubenterprise") return (file, line) => `${uri}/blob/${commit}/${path(file)}#L${line}`;
   return void 0;
 }
+async function pullRequestChanges(root, refs, log) {
+  if (!refs.targetBranch.trim()) return { reason: "System.PullRequest.TargetBranch is not set" };
+  try {
+    const cs = await gitChanges({
+      cwd: root,
+      baseRef: refs.targetBranch.trim(),
+      prHeadSha: refs.sourceCommit.trim() || void 0,
+      log
+    });
+    const touched = /* @__PURE__ */ new Map();
+    const files = [];
+    for (const f of cs.files) {
+      const rel = (0, import_node_path6.relative)(root, f.absPath).split(import_node_path6.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path6.isAbsolute)(rel)) continue;
+      files.push(rel);
+      touched.set(rel, f.lines);
+    }
+    const against = cs.via === "merge-commit" ? "the merge commit against its first parent" : `the merge base ${cs.base.slice(0, 12)}`;
+    return { files, touched, how: `${files.length} in the diff of ${against}` };
+  } catch (err) {
+    if (err instanceof ChangeError) return { reason: err.message };
+    throw err;
+  }
+}
 function registerSecrets(tl, result) {
   for (const secret of result.redactor.secrets) {
     for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 4) tl.setSecret(part);
@@ -26455,17 +26600,19 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path5.resolve)(root, file);
-  const rel = (0, import_node_path5.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path5.isAbsolute)(rel) ? rel.split(import_node_path5.sep).join("/") : abs;
+  const abs = (0, import_node_path6.resolve)(root, file);
+  const rel = (0, import_node_path6.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path6.isAbsolute)(rel) ? rel.split(import_node_path6.sep).join("/") : abs;
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path5.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path6.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
+    let touched;
+    let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(", ") : "."}.`;
     let commit = tl.getVariable("Build.SourceVersion") || void 0;
     if (isPullRequest) commit = tl.getVariable("System.PullRequest.SourceCommitId") || commit;
     if (inputs.scanMode === "changed" && isPullRequest) {
@@ -26478,14 +26625,17 @@ async function runAzure(tl, io) {
       const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
       if (changes.files) {
         changedFiles = changes.files;
-        out(`podguard: scanning ${changes.files.length} changed file${changes.files.length === 1 ? "" : "s"} (${changes.how}).
-`);
+        touched = changes.touched;
+        scope = `Scanned the files this pull request added or changed (${changes.how}).`;
       } else {
         tl.warning(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`);
+        scope = `Every file was scanned: the pull request's changed files could not be listed (${changes.reason}).`;
       }
     } else if (inputs.scanMode === "changed") {
-      out("podguard: not a pull-request build, so every file is scanned.\n");
+      scope = "Every file was scanned: this is not a pull-request build.";
     }
+    out(`podguard: ${scope}
+`);
     const result = await scan({
       root: sourcesDir,
       paths: inputs.paths.length ? inputs.paths : ["."],
@@ -26517,19 +26667,19 @@ async function runAzure(tl, io) {
       );
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os.tmpdir)();
-    const workDir = (0, import_node_path5.join)(tempDir, "podguard");
+    const workDir = (0, import_node_path6.join)(tempDir, "podguard");
     (0, import_node_fs2.mkdirSync)(workDir, { recursive: true });
-    const changed = changedFiles ? new Set(changedFiles) : void 0;
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
-      touched: changed ? (f) => changed.has(f.file) : void 0
+      touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : void 0,
+      scope: red(neutralize(scope))
     });
-    const summaryPath = (0, import_node_path5.join)(workDir, "podguard-summary.md");
+    const summaryPath = (0, import_node_path6.join)(workDir, "podguard-summary.md");
     (0, import_node_fs2.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
-    const sarifPath = inputs.sarifFile ? (0, import_node_path5.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path5.join)(workDir, "podguard.sarif");
-    (0, import_node_fs2.mkdirSync)((0, import_node_path5.dirname)(sarifPath), { recursive: true });
+    const sarifPath = inputs.sarifFile ? (0, import_node_path6.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path6.join)(workDir, "podguard.sarif");
+    (0, import_node_fs2.mkdirSync)((0, import_node_path6.dirname)(sarifPath), { recursive: true });
     (0, import_node_fs2.writeFileSync)(sarifPath, sarifText(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);

@@ -51,7 +51,9 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
       '##vso[task.logissue type=error;code=run-as-root;sourcepath=deploy/api.yaml;linenumber=7;columnnumber=7;]Pod/api container "app" may run as root: set runAsNonRoot: true or a runAsUser of 1 or more. (run-as-root)',
       '##vso[task.logissue type=error;code=privileged-container;sourcepath=k8s/new.yaml;linenumber=10;columnnumber=9;]Pod/new container "app" runs privileged: it has full access to the host. (privileged-container)',
     ]);
-    expect(tr.stdout).toMatch(/scanning 2 changed files \(changes between the merge base with main \([0-9a-f]{12}\)/);
+    expect(tr.stdout).toContain(
+      'podguard: Scanned the files this pull request added or changed (2 in the diff of the merge commit against its first parent).',
+    );
     expect(tr.stdout).toMatch(/##vso\[artifact\.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs;\].*podguard\.sarif/);
     expect(tr.stdout).toContain(
       '##vso[task.complete result=Failed;]podguard found 2 errors, 0 warnings, 0 notes in 2 Kubernetes manifests; failing at fail-on: error.',
@@ -62,6 +64,7 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     expect(summaryPath).toBeDefined();
     const summary = readFileSync(summaryPath!.trim(), 'utf8');
     expect(summary).toContain('## ❌ podguard');
+    expect(summary).toContain('Scanned the files this pull request added or changed');
     expect(summary).toContain(`(https://dev.azure.com/contoso/shop/_git/shop?path=/k8s/new.yaml&version=GC${source}&line=10&`);
     const sarifPath = /##vso\[artifact\.upload [^\]]*\](.*)/.exec(tr.stdout)![1]!.trim();
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
@@ -76,7 +79,7 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
       inputs: { failOn: 'never', publishSarif: 'false', sarifFile: 'out/podguard.sarif', paths: 'k8s\n', kubernetesVersion: '1.33' },
       variables: { 'Build.SourcesDirectory': work, 'Build.Reason': 'IndividualCI' },
     });
-    expect(tr.stdout).toContain('not a pull-request build, so every file is scanned');
+    expect(tr.stdout).toContain('podguard: Every file was scanned: this is not a pull-request build.');
     expect(issueLines(tr.stdout).map((l) => /sourcepath=([^;]+)/.exec(l)?.[1])).toEqual(['k8s/a.yaml', 'k8s/b.yaml']);
     expect(tr.stdout).not.toContain('##vso[artifact.upload');
     expect(JSON.parse(readFileSync(join(work, 'out', 'podguard.sarif'), 'utf8')).version).toBe('2.1.0');
