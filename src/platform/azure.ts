@@ -228,6 +228,14 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       adjust: (s) => {
         if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
       },
+    }).catch((err: unknown) => {
+      // Name the input at fault: the engine's message speaks of paths and files, not inputs.
+      if (err instanceof ConfigurationError && /^path not found/.test(err.message))
+        throw new ConfigurationError(`input paths: ${err.message}`);
+      if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
+        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`);
+      }
+      throw err;
     });
     registerSecrets(tl, result);
     const red = (text: string): string => result.redactor.redact(text);

@@ -26646,6 +26646,13 @@ async function runAzure(tl, io) {
       adjust: (s) => {
         if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
       }
+    }).catch((err) => {
+      if (err instanceof ConfigurationError && /^path not found/.test(err.message))
+        throw new ConfigurationError(`input paths: ${err.message}`);
+      if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
+        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, "")}`);
+      }
+      throw err;
     });
     registerSecrets(tl, result);
     const red = (text2) => result.redactor.redact(text2);

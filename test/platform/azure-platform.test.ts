@@ -108,6 +108,19 @@ describe('Azure platform', () => {
     expect(events.some((e) => e.startsWith('debug:Error: boom'))).toBe(true);
   });
 
+  it('names the input at fault when a path or an image pattern is wrong', async () => {
+    const root = repo({ 'a.yaml': PRIVILEGED('a') });
+    const vars = { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root };
+    const missing = recorder({ paths: 'k8s' }, vars);
+    await runAzure(missing.tl, { cwd: root, stdout: () => undefined });
+    expect(missing.events.find((e) => e.startsWith('result:'))).toBe('result:2:podguard: input paths: path not found: k8s');
+    const badImage = recorder({ allowedImages: 'docker.io/library/nginx:1.27' }, vars);
+    await runAzure(badImage.tl, { cwd: root, stdout: () => undefined });
+    expect(badImage.events.find((e) => e.startsWith('result:'))).toBe(
+      'result:2:podguard: input allowedImages: "docker.io/library/nginx:1.27" must not hold a tag or digest (patterns match image names)',
+    );
+  });
+
   it('reads inputs: an empty filePath, defaults, and clear errors', () => {
     const src = '/agent/s';
     const read = (inputs: Record<string, string>) => readInputs(recorder(inputs).tl, src);
