@@ -269,7 +269,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : undefined,
       scope: red(neutralize(scope)),
     });
-    const summaryPath = join(workDir, 'podguard-summary.md');
+    const summaryPath = join(workDir, 'podguard.md');
     writeFileSync(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
 

@@ -26682,7 +26682,7 @@ async function runAzure(tl, io) {
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : void 0,
       scope: red(neutralize(scope))
     });
-    const summaryPath = (0, import_node_path6.join)(workDir, "podguard-summary.md");
+    const summaryPath = (0, import_node_path6.join)(workDir, "podguard.md");
     (0, import_node_fs2.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
     const sarifPath = inputs.sarifFile ? (0, import_node_path6.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path6.join)(workDir, "podguard.sarif");
