@@ -14559,9 +14559,11 @@ import { isAbsolute, join, relative, resolve as resolve2, sep } from "node:path"
 // src/collect/git.ts
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
-function git(args, cwd, maxBuffer = 512 * 1024 * 1024) {
+function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
   return new Promise((resolvePromise, reject) => {
-    execFile("git", [...args], { cwd, maxBuffer, encoding: "utf8", windowsHide: true }, (err, stdout, stderr) => {
+    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
+    execFile("git", [...args], options, (err, stdout, stderr) => {
       if (err)
         reject(
           new Error(

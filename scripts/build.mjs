@@ -12,7 +12,13 @@ const REQUIRE_SHIM =
   "import { createRequire as __podguardCreateRequire } from 'node:module';\nconst require = __podguardCreateRequire(import.meta.url);";
 
 /** Every bundle: entry point and output file, relative to the project root. */
-export const BUNDLES = [{ entry: 'src/entry/cli.ts', out: 'dist/cli.js', shebang: true }];
+export const BUNDLES = [
+  { entry: 'src/entry/cli.ts', out: 'dist/cli.js', shebang: true },
+  { entry: 'src/entry/action.ts', out: 'dist/action.js' },
+  // The Azure agent runs `node task/dist/index.js` from the task folder alone (no package.json
+  // saying "module"), and the mock-test runner require()s it: CommonJS, no banner.
+  { entry: 'src/entry/task.ts', out: 'task/dist/index.js', options: { format: 'cjs', banner: {} } },
+];
 
 /** Bundles every entry into `outRoot` (the project root by default). Returns the files written. */
 export async function buildAll(outRoot = ROOT) {

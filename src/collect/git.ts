@@ -2,10 +2,19 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 
+/** Extra process options for a git call. */
+export interface GitOptions {
+  /** Kills git after this many milliseconds (network calls must not hang a CI step). */
+  timeoutMs?: number;
+}
+
 /** Runs git with arguments in `cwd`; resolves stdout, rejects with git's stderr. */
-export function git(args: readonly string[], cwd: string, maxBuffer = 512 * 1024 * 1024): Promise<string> {
+export function git(args: readonly string[], cwd: string, maxBuffer = 512 * 1024 * 1024, opts: GitOptions = {}): Promise<string> {
+  // No credential prompt can ever answer in CI: fail fast instead of waiting on a terminal.
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
   return new Promise((resolvePromise, reject) => {
-    execFile('git', [...args], { cwd, maxBuffer, encoding: 'utf8', windowsHide: true }, (err, stdout, stderr) => {
+    const options = { cwd, maxBuffer, encoding: 'utf8' as const, windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
+    execFile('git', [...args], options, (err, stdout, stderr) => {
       if (err)
         reject(
           new Error(

@@ -18,6 +18,8 @@ export interface SummaryOptions {
   maxBytes?: number;
   /** Files or lines touched by the change, listed first (`file` or `file:line`). */
   touched?: (f: Finding) => boolean;
+  /** One Markdown line under the verdict saying what was scanned (e.g. the PR's changed files). */
+  scope?: string;
 }
 
 const ICON: Record<Level, string> = { error: '🔴', warning: '🟠', note: '🔵' };
@@ -68,6 +70,7 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   const counts = countByLevel(result.findings);
   const head: string[] = [];
   head.push(`## ${failed ? '❌' : '✅'} podguard`, '', red.redact(text), '');
+  if (opts.scope) head.push(opts.scope, '');
   head.push('| Level | Findings |', '| --- | ---: |');
   for (const l of ['error', 'warning', 'note'] as const) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);

@@ -1,0 +1,450 @@
+/**
+ * The GitHub Action face: inputs, the files a pull request changed, annotations, the job
+ * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
+import type { LineSpan } from '../collect/changed.js';
+import { collect } from '../collect/collect.js';
+import { gitTopLevel } from '../collect/git.js';
+import { validatePattern } from '../config/patterns.js';
+import { countByLevel, gates, scan } from '../engine.js';
+import type { ScanResult } from '../engine.js';
+import { sarifText, toUri } from '../report/sarif.js';
+import { bySeverity, renderSummary, verdict } from '../report/summary.js';
+import { toText } from '../report/text.js';
+import { ConfigurationError } from '../types.js';
+import type { Finding, Level } from '../types.js';
+import type { Rule } from '../rules/api.js';
+import { ruleDocUrl } from '../version.js';
+
+/** Where an annotation points (the subset of `@actions/core`'s AnnotationProperties we set). */
+export interface Annotation {
+  title: string;
+  file: string;
+  startLine: number;
+  endLine: number;
+  startColumn?: number;
+  endColumn?: number;
+}
+
+/** The part of `@actions/core` the action uses. */
+export interface ActionsCore {
+  getInput(name: string): string;
+  setOutput(name: string, value: string | number): void;
+  setSecret(secret: string): void;
+  setFailed(message: string): void;
+  isDebug(): boolean;
+  debug(message: string): void;
+  info(message: string): void;
+  error(message: string, properties?: Annotation): void;
+  warning(message: string, properties?: Annotation): void;
+  notice(message: string, properties?: Annotation): void;
+  summary: { addRaw(text: string, addEOL?: boolean): { write(): Promise<unknown> } };
+}
+
+/** A file of a pull request as the REST API lists it. */
+export interface PullFile {
+  filename: string;
+  status: string;
+  patch?: string;
+}
+
+/** Lists a pull request's files through the REST API (injected; the entry uses @actions/github). */
+export type ListPullFiles = (req: { token: string; owner: string; repo: string; pullNumber: number }) => Promise<PullFile[]>;
+
+/** Everything the action talks to. */
+export interface GitHubPlatform {
+  core: ActionsCore;
+  env: Record<string, string | undefined>;
+  listPullFiles: ListPullFiles;
+  /** Rules to run (default: all registered); tests add their own. */
+  rules?: readonly Rule[];
+}
+
+/** The inputs, validated. */
+export interface ActionInputs {
+  paths: string[];
+  /** Absolute path of the configuration file, or undefined to use the defaults. */
+  config?: string;
+  scan: 'changed' | 'all';
+  allowedImages: string[];
+  failOn: Level | 'never';
+  sarifFile: string;
+  annotations: boolean;
+  summary: boolean;
+  token: string;
+}
+
+/** GitHub shows at most this many annotations of each level per step. */
+export const ANNOTATION_LIMIT = 10;
+/** The REST API lists at most this many files of a pull request. */
+export const REST_FILE_LIMIT = 3000;
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('#'));
+}
+
+function bool(core: ActionsCore, name: string, fallback: boolean): boolean {
+  const v = core.getInput(name).trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new ConfigurationError(`input ${name} must be true or false (got "${core.getInput(name).trim()}")`);
+}
+
+function oneOf<T extends string>(core: ActionsCore, name: string, allowed: readonly T[], fallback: T): T {
+  const v = core.getInput(name).trim();
+  if (v === '') return fallback;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new ConfigurationError(`input ${name} must be one of ${allowed.join(', ')} (got "${v}")`);
+}
+
+/** Reads and validates the inputs; throws ConfigurationError naming the input at fault. */
+export function readInputs(core: ActionsCore, eventName: string, workspace: string): ActionInputs {
+  const failOn = oneOf(core, 'fail-on', ['error', 'warning', 'note', 'never'] as const, 'error');
+  const scanMode = oneOf(core, 'scan', ['changed', 'all'] as const, PR_EVENTS.has(eventName) ? 'changed' : 'all');
+  const allowedImages = lines(core.getInput('allowed-images'));
+  for (const p of allowedImages) {
+    const problem = validatePattern(p);
+    if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
+  }
+  const paths = lines(core.getInput('paths'));
+  for (const p of paths) {
+    if (isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
+      throw new ConfigurationError(`input paths: ${JSON.stringify(p)} must be relative to the workspace, without ".."`);
+    }
+  }
+  const configInput = core.getInput('config').trim();
+  let config: string | undefined;
+  if (configInput !== '') {
+    const abs = resolve(workspace, configInput);
+    const isDefault = configInput === '.podguard.yml';
+    if (existsSync(abs)) {
+      try {
+        if (!statSync(abs).isFile()) throw new Error('it is not a file');
+        readFileSync(abs);
+      } catch (err) {
+        throw new ConfigurationError(`input config: cannot read ${configInput} (${(err as Error).message})`);
+      }
+      config = abs;
+    } else if (!isDefault) {
+      throw new ConfigurationError(`input config: ${configInput} does not exist in the workspace`);
+    }
+  }
+  const sarifFile = core.getInput('sarif-file').trim() || 'podguard.sarif';
+  return {
+    paths: paths.length ? paths : ['.'],
+    config,
+    scan: scanMode,
+    allowedImages,
+    failOn,
+    sarifFile: resolve(workspace, sarifFile),
+    annotations: bool(core, 'annotations', true),
+    summary: bool(core, 'summary', true),
+    token: core.getInput('token').trim(),
+  };
+}
+
+/** The event payload fields we read. */
+interface Payload {
+  before?: string;
+  after?: string;
+  repository?: { full_name?: string };
+  pull_request?: {
+    number?: number;
+    changed_files?: number;
+    base?: { sha?: string; ref?: string };
+    head?: { sha?: string };
+  };
+  merge_group?: { base_sha?: string; base_ref?: string };
+}
+
+function readPayload(path: string | undefined): Payload {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Payload;
+  } catch {
+    return {};
+  }
+}
+
+/** What a changed-files scan covers. */
+export interface Scope {
+  /** Files to scan (root-relative), or undefined for everything under the paths. */
+  files?: string[];
+  /** Touched lines per root-relative path. */
+  touched: Map<string, LineSpan[]>;
+  /** One line for the log and the summary. */
+  description: string;
+}
+
+const isGlob = (p: string): boolean => picomatch.scan(p).isGlob;
+
+function toRel(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+/** Works out which files to scan: git first, the REST API second, everything last. */
+async function changedScope(
+  platform: GitHubPlatform,
+  inputs: ActionInputs,
+  root: string,
+  eventName: string,
+  payload: Payload,
+): Promise<Scope> {
+  const { core } = platform;
+  const pr = payload.pull_request;
+  let baseSha: string | undefined;
+  let baseRef: string | undefined;
+  if (pr) {
+    baseSha = pr.base?.sha;
+    baseRef = pr.base?.ref;
+  } else if (payload.merge_group) {
+    baseSha = payload.merge_group.base_sha;
+    baseRef = payload.merge_group.base_ref;
+  } else if (eventName === 'push' && payload.before && !/^0+$/.test(payload.before)) {
+    baseSha = payload.before;
+  }
+  if (!baseSha && !baseRef) {
+    return {
+      touched: new Map(),
+      description: `The ${eventName || 'current'} event has no base to compare with, so every file was scanned.`,
+    };
+  }
+  const label = pr ? 'this pull request' : 'this change';
+  let gitReason: string;
+  try {
+    const cs = await gitChanges({
+      cwd: root,
+      baseSha,
+      baseRef,
+      prHeadSha: pr?.head?.sha,
+      log: (m) => core.info(m),
+    });
+    const touched = new Map<string, LineSpan[]>();
+    const files = cs.files.map((f) => {
+      const rel = toRel(root, f.absPath);
+      touched.set(rel, f.lines);
+      return rel;
+    });
+    return {
+      files,
+      touched,
+      description: `Scanned the files ${label} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`,
+    };
+  } catch (err) {
+    gitReason = (err as Error).message;
+    core.info(`podguard: git could not list the changed files: ${gitReason}`);
+  }
+
+  const [owner, repo] = (platform.env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? '').split('/');
+  if (!pr?.number || !owner || !repo) {
+    core.warning(`podguard scanned every file: git could not list the changed files (${gitReason}).`);
+    return { touched: new Map(), description: `Every file was scanned: git could not list the changed files (${gitReason}).` };
+  }
+  try {
+    if (!inputs.token) throw new Error('the token input is empty');
+    const list = await platform.listPullFiles({ token: inputs.token, owner, repo, pullNumber: pr.number });
+    const expected = pr.changed_files;
+    if (list.length >= REST_FILE_LIMIT || (expected !== undefined && list.length < expected)) {
+      core.notice(
+        `podguard scanned every file: this pull request changes ${expected ?? 'more than ' + REST_FILE_LIMIT} files and the GitHub API lists only ${list.length}.`,
+      );
+      return {
+        touched: new Map(),
+        description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list.length} of ${expected ?? '?'}).`,
+      };
+    }
+    const repoRoot = (await gitTopLevel(root)) ?? root;
+    const touched = new Map<string, LineSpan[]>();
+    const files: string[] = [];
+    for (const f of list) {
+      if (f.status === 'removed') continue;
+      const rel = toRel(root, resolve(repoRoot, f.filename));
+      files.push(rel);
+      touched.set(rel, addedLinesFromPatch(f.patch));
+    }
+    core.info(`podguard: listed ${files.length} changed files through the GitHub API instead.`);
+    return {
+      files,
+      touched,
+      description: `Scanned the files ${label} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`,
+    };
+  } catch (err) {
+    const why = (err as Error).message;
+    core.warning(`podguard scanned every file: git (${gitReason}) and the GitHub API (${why}) could not list the changed files.`);
+    return {
+      touched: new Map(),
+      description: `Every file was scanned: neither git (${gitReason}) nor the GitHub API (${why}) could list the changed files.`,
+    };
+  }
+}
+
+/** The files under `paths` (entries may be globs) among `candidates`, all root-relative. */
+function inPaths(paths: readonly string[], candidates: readonly string[]): string[] {
+  const globs = paths.filter(isGlob);
+  const plain = paths
+    .filter((p) => !isGlob(p))
+    .map((p) =>
+      p
+        .replace(/\\/g, '/')
+        .replace(/^\.\/?/, '')
+        .replace(/\/$/, ''),
+    );
+  const match = globs.length ? picomatch(globs, { dot: true }) : (): boolean => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
+}
+
+/** Annotations in the order GitHub should get them, within its per-level limits. */
+export function annotationPlan(findings: readonly Finding[], touched: (f: Finding) => boolean): { shown: Finding[]; hidden: number } {
+  const visible = findings.filter((f) => !f.suppression);
+  const used: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  const shown: Finding[] = [];
+  // Keep one notice free for the "N more" line.
+  const limit: Record<Level, number> = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, note: ANNOTATION_LIMIT - 1 };
+  for (const f of bySeverity(visible, touched)) {
+    const level = f.baselined ? 'note' : f.level;
+    if (used[level] >= limit[level]) continue;
+    used[level]++;
+    shown.push(f);
+  }
+  return { shown, hidden: visible.length - shown.length };
+}
+
+/** The annotation properties of a finding; `file` is relative to the repository root. */
+export function annotationOf(f: Finding, file: string): Annotation {
+  const { start, end } = f.range;
+  const a: Annotation = { title: `podguard: ${f.ruleId}`, file, startLine: start.line, endLine: Math.max(end.line, start.line) };
+  // GitHub accepts columns only on single-line annotations; its end column is inclusive.
+  if (end.line === start.line) {
+    a.startColumn = start.column;
+    a.endColumn = Math.max(start.column, end.column - 1);
+  }
+  return a;
+}
+
+function emitAnnotations(
+  platform: GitHubPlatform,
+  result: ScanResult,
+  touched: (f: Finding) => boolean,
+  repoPath: (file: string) => string,
+): void {
+  const { core } = platform;
+  const red = result.redactor;
+  const { shown, hidden } = annotationPlan(result.findings, touched);
+  for (const f of shown) {
+    const level = f.baselined ? 'note' : f.level;
+    const message = red.redact(`${f.message}\nHow to fix: ${ruleDocUrl(f.ruleId)}`);
+    const props = annotationOf(f, repoPath(f.file));
+    if (level === 'error') core.error(message, props);
+    else if (level === 'warning') core.warning(message, props);
+    else core.notice(message, props);
+  }
+  if (hidden > 0) {
+    core.notice(
+      `podguard: ${hidden} more finding${hidden === 1 ? ' is' : 's are'} not shown as annotations (GitHub shows at most ${ANNOTATION_LIMIT} errors and ${ANNOTATION_LIMIT} warnings per step): see the job summary and the SARIF file.`,
+    );
+  }
+}
+
+/** Runs the action; returns the exit code (0 pass, 1 gate failed, 2 bad input or internal error). */
+export async function runAction(platform: GitHubPlatform): Promise<number> {
+  const { core, env } = platform;
+  try {
+    const root = resolve(env.GITHUB_WORKSPACE || process.cwd());
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const inputs = readInputs(core, eventName, root);
+    const payload = readPayload(env.GITHUB_EVENT_PATH);
+
+    let scope: Scope = { touched: new Map(), description: `Scanned every file under ${inputs.paths.join(', ')} (scan: all).` };
+    if (inputs.scan === 'changed') scope = await changedScope(platform, inputs, root, eventName, payload);
+    let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : undefined;
+    let paths = inputs.paths;
+    if (changedFiles) paths = ['.'];
+    else if (inputs.paths.some(isGlob)) {
+      // Globs select among every file the engine would collect from the workspace.
+      const all = await collect({ root, paths: ['.'], exclude: [] });
+      changedFiles = inPaths(
+        inputs.paths,
+        all.candidates.map((c) => c.relPath),
+      );
+      paths = ['.'];
+    }
+
+    let result: ScanResult;
+    try {
+      result = await scan({
+        root,
+        paths,
+        configPath: inputs.config,
+        allowImages: inputs.allowedImages,
+        changedFiles,
+        rules: platform.rules,
+      });
+    } catch (err) {
+      if (!(err instanceof ConfigurationError)) throw err;
+      const input = /^path not found/.test(err.message) ? 'paths' : 'config';
+      throw new ConfigurationError(`input ${input}: ${err.message}`);
+    }
+    // Mask before anything is printed: the runner then scrubs these values from every log line.
+    for (const s of result.redactor.secrets) core.setSecret(s);
+
+    const repoTop = (await gitTopLevel(root)) ?? root;
+    const repoPath = (file: string): string => toRel(repoTop, resolve(root, file));
+    const touched = (f: Finding): boolean => inSpans(scope.touched.get(f.file), f.range.start.line);
+
+    core.info(scope.description);
+    core.info(toText(result));
+
+    mkdirSync(dirname(inputs.sarifFile), { recursive: true });
+    writeFileSync(inputs.sarifFile, sarifText(result));
+
+    if (inputs.annotations) emitAnnotations(platform, result, touched, repoPath);
+
+    if (inputs.summary) {
+      const server = env.GITHUB_SERVER_URL || 'https://github.com';
+      const repo = env.GITHUB_REPOSITORY;
+      const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
+      const link =
+        repo && sha ? (file: string, line: number): string => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` : undefined;
+      const markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
+      try {
+        await core.summary.addRaw(markdown, true).write();
+      } catch (err) {
+        core.warning(`podguard could not write the job summary: ${(err as Error).message}`);
+      }
+    }
+
+    const counts = countByLevel(result.findings);
+    const files = Object.values(result.filesScanned).reduce((a, b) => a + b, 0);
+    core.setOutput('sarif-file', inputs.sarifFile);
+    core.setOutput('findings', counts.error + counts.warning + counts.note);
+    core.setOutput('errors', counts.error);
+    core.setOutput('warnings', counts.warning);
+    core.setOutput('notes', counts.note);
+    core.setOutput('files-scanned', files);
+
+    const failed = result.findings.some((f) => gates(f, inputs.failOn));
+    if (failed) {
+      core.setFailed(result.redactor.redact(verdict(result, inputs.failOn).text));
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigurationError) {
+      core.setFailed(`podguard: ${err.message}`);
+      return 2;
+    }
+    const e = err as Error;
+    core.debug(e.stack ?? String(e));
+    core.setFailed(`podguard: internal error: ${e.message}${core.isDebug() ? '' : ' (re-run with debug logging for the stack trace)'}`);
+    return 2;
+  }
+}

@@ -1,0 +1,169 @@
+/** The Azure platform layer with a recording task library: inputs, secrets, issues, links, errors. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_ISSUES, fileLink, neutralize, readInputs, runAzure } from '../../src/platform/azure.js';
+import type { AzureTaskLib } from '../../src/platform/azure.js';
+import type { Rule } from '../../src/rules/api.js';
+import { ALL_RULES } from '../../src/rules/index.js';
+import { ConfigurationError } from '../../src/types.js';
+import { PRIVILEGED, write } from '../helpers/git-repo.js';
+
+interface Recorder {
+  tl: AzureTaskLib;
+  /** Everything in order: `out:<text>`, `secret:<value>`, `issue:<type>:<line>:<message>`, ... */
+  events: string[];
+}
+
+function recorder(inputs: Record<string, string> = {}, variables: Record<string, string> = {}): Recorder {
+  const events: string[] = [];
+  const lib = {
+    getInput: (name: string) => inputs[name],
+    getBoolInput: (name: string) => (inputs[name] ?? '').toLowerCase() === 'true',
+    getVariable: (name: string) => variables[name],
+    logIssue: (type: number, message: string, _path?: string, line?: number) => events.push(`issue:${type}:${line}:${message}`),
+    uploadSummary: (path: string) => events.push(`summary:${readFileSync(path, 'utf8')}`),
+    uploadArtifact: (folder: string, path: string, name: string) => events.push(`artifact:${folder}:${name}:${path}`),
+    setResult: (result: number, message: string) => events.push(`result:${result}:${message}`),
+    setSecret: (value: string) => events.push(`secret:${value}`),
+    debug: (message: string) => events.push(`debug:${message}`),
+    warning: (message: string) => events.push(`warning:${message}`),
+    IssueType: { Error: 0, Warning: 1 },
+    TaskResult: { Succeeded: 0, SucceededWithIssues: 1, Failed: 2, Cancelled: 3, Skipped: 4 },
+  };
+  return { tl: lib as unknown as AzureTaskLib, events };
+}
+
+/** A rule that reports every `token:` value as a secret (the engine's secret path, end to end). */
+const TOKEN_RULE: Rule = {
+  meta: {
+    ...ALL_RULES[0]!.meta,
+    id: 'test-token',
+    system: false,
+    kinds: ['kubernetes'],
+    messages: { token: 'a token ({token}) is committed in {file}' },
+  },
+  check(file, ctx) {
+    for (const m of file.source.text.matchAll(/token: "([^"]*)"/g)) {
+      const value = JSON.parse(`"${m[1]!}"`) as string;
+      ctx.report({
+        messageId: 'token',
+        data: { token: value, file: file.source.path },
+        at: file.source.lines.range(m.index, m.index + m[0].length),
+        secret: value,
+      });
+    }
+  },
+};
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'pg-az-unit-'));
+  for (const [p, t] of Object.entries(files)) write(root, p, t);
+  return root;
+}
+
+describe('Azure platform', () => {
+  it('registers every secret (line by line) before printing anything, and never prints one', async () => {
+    const root = repo({
+      'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  token: "ghp_0123456789abcdefABCDEF\\nsecond-line-part"\n',
+    });
+    const { tl, events } = recorder({}, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root });
+    const out: string[] = [];
+    await runAzure(tl, { cwd: root, stdout: (t) => out.push(t) && events.push(`out:${t}`), rules: [...ALL_RULES, TOKEN_RULE] });
+    const firstSecret = events.findIndex((e) => e.startsWith('secret:'));
+    const firstOutput = events.findIndex((e) => /^(out|issue|summary):/.test(e) && e.includes('token'));
+    expect(events.filter((e) => e.startsWith('secret:'))).toEqual(['secret:ghp_0123456789abcdefABCDEF', 'secret:second-line-part']);
+    expect(firstSecret).toBeGreaterThanOrEqual(0);
+    expect(firstSecret).toBeLessThan(firstOutput);
+    const printed = events.filter((e) => !e.startsWith('secret:')).join('\n');
+    expect(printed).not.toContain('0123456789abcdef');
+    expect(printed).toContain('a token (***) is committed in a.yaml');
+  });
+
+  it(`logs at most ${MAX_ISSUES} issues, most severe first, and says where the rest are`, async () => {
+    const docs = Array.from({ length: MAX_ISSUES + 5 }, (_, i) => PRIVILEGED(`p${i}`)).join('---\n');
+    const root = repo({ 'many.yaml': docs });
+    const { tl, events } = recorder({ failOn: 'never' }, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root });
+    await runAzure(tl, { cwd: root, stdout: () => undefined });
+    expect(events.filter((e) => e.startsWith('issue:'))).toHaveLength(MAX_ISSUES);
+    expect(events).toContain(
+      `warning:podguard logged the first ${MAX_ISSUES} of ${MAX_ISSUES + 5} findings as issues; the summary tab and SARIF have all of them.`,
+    );
+    expect(events.find((e) => e.startsWith('result:'))).toMatch(/^result:1:podguard found 505 errors/);
+  });
+
+  it('scans everything on a pull-request build whose changes cannot be worked out, and says why', async () => {
+    const root = repo({ 'a.yaml': PRIVILEGED('a') });
+    const { tl, events } = recorder({}, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root, 'Build.Reason': 'PullRequest' });
+    await runAzure(tl, { cwd: root, stdout: () => undefined, changes: async () => ({ reason: 'no history' }) });
+    expect(events).toContain('warning:podguard scans every file: no history. Check out with fetchDepth: 0 to scan only the changed files.');
+    expect(events.filter((e) => e.startsWith('issue:'))).toHaveLength(1);
+  });
+
+  it('turns a crash into a failed result with the message, and the stack into debug output', async () => {
+    const root = repo({ 'a.yaml': PRIVILEGED('a') });
+    const { tl, events } = recorder({}, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root, 'Build.Reason': 'PullRequest' });
+    await runAzure(tl, { cwd: root, stdout: () => undefined, changes: () => Promise.reject(new Error('boom')) });
+    expect(events.find((e) => e.startsWith('result:'))).toMatch(/^result:2:podguard \S+: internal error: boom\. Set system\.debug/);
+    expect(events.some((e) => e.startsWith('debug:Error: boom'))).toBe(true);
+  });
+
+  it('names the input at fault when a path or an image pattern is wrong', async () => {
+    const root = repo({ 'a.yaml': PRIVILEGED('a') });
+    const vars = { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root };
+    const missing = recorder({ paths: 'k8s' }, vars);
+    await runAzure(missing.tl, { cwd: root, stdout: () => undefined });
+    expect(missing.events.find((e) => e.startsWith('result:'))).toBe('result:2:podguard: input paths: path not found: k8s');
+    const badImage = recorder({ allowedImages: 'docker.io/library/nginx:1.27' }, vars);
+    await runAzure(badImage.tl, { cwd: root, stdout: () => undefined });
+    expect(badImage.events.find((e) => e.startsWith('result:'))).toBe(
+      'result:2:podguard: input allowedImages: "docker.io/library/nginx:1.27" must not hold a tag or digest (patterns match image names)',
+    );
+  });
+
+  it('reads inputs: an empty filePath, defaults, and clear errors', () => {
+    const src = '/agent/s';
+    const read = (inputs: Record<string, string>) => readInputs(recorder(inputs).tl, src);
+    expect(read({ config: src, publishSarif: '' })).toMatchObject({
+      configPath: undefined,
+      publishSarif: true,
+      artifactName: 'CodeAnalysisLogs',
+      scanMode: 'changed',
+      failOn: 'error',
+    });
+    expect(
+      read({ config: 'ci/podguard.yml', paths: 'k8s\n\n  charts/out  \n', allowedImages: 'mcr.microsoft.com/**\n# comment\nacr.io/*' }),
+    ).toMatchObject({
+      configPath: 'ci/podguard.yml',
+      paths: ['k8s', 'charts/out'],
+      allowedImages: ['mcr.microsoft.com/**', 'acr.io/*'],
+    });
+    expect(read({ publishSarif: 'false' }).publishSarif).toBe(false);
+    expect(() => read({ kubernetesVersion: 'v1.30' })).toThrow(
+      new ConfigurationError('input kubernetesVersion must look like 1.34 (got "v1.30")'),
+    );
+    expect(() => read({ scan: 'some' })).toThrow(/input scan must be one of changed, all/);
+    expect(() => read({ artifactName: 'a;b' })).toThrow(/input artifactName must not contain/);
+  });
+
+  it('links findings to Azure Repos and GitHub at the built commit', () => {
+    const sha = 'b'.repeat(40);
+    const azure = recorder({}, { 'Build.Repository.Provider': 'TfsGit', 'Build.Repository.Uri': 'https://dev.azure.com/o/p/_git/r' }).tl;
+    expect(fileLink(azure, sha)?.('k8s/a b.yaml', 7)).toBe(
+      `https://dev.azure.com/o/p/_git/r?path=/k8s/a%20b.yaml&version=GC${sha}&line=7&lineEnd=7&lineStartColumn=1&lineEndColumn=1&_a=contents`,
+    );
+    const gh = recorder({}, { 'Build.Repository.Provider': 'GitHub', 'Build.Repository.Uri': 'https://github.com/o/r.git' }).tl;
+    expect(fileLink(gh, sha)?.('a.yaml', 3)).toBe(`https://github.com/o/r/blob/${sha}/a.yaml#L3`);
+    expect(
+      fileLink(recorder({}, { 'Build.Repository.Provider': 'Bitbucket', 'Build.Repository.Uri': 'https://x' }).tl, sha),
+    ).toBeUndefined();
+    expect(fileLink(gh, undefined)).toBeUndefined();
+  });
+
+  it('defuses logging commands in text from scanned files', () => {
+    expect(neutralize('a ##vso[task.setvariable variable=x]1 ##[error]b ##VSO[x]')).toBe(
+      'a #\u200b#vso[task.setvariable variable=x]1 #\u200b#[error]b #\u200b#VSO[x]',
+    );
+    expect(neutralize('# plain comment ## heading')).toBe('# plain comment ## heading');
+  });
+});

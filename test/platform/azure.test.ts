@@ -1,0 +1,100 @@
+/** The Azure Pipelines task, run as the agent runs it (MockTestRunner), plus its platform helpers. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MockTestRunner } from 'azure-pipelines-task-lib/mock-test.js';
+import { PRIVILEGED, ROOTISH, git, pullRequestRepo, write } from '../helpers/git-repo.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUNNER = join(ROOT, 'test', 'platform', 'azure', 'run-task.cjs');
+
+interface Scenario {
+  inputs: Record<string, string>;
+  variables: Record<string, string>;
+}
+
+async function runTask(scenario: Scenario): Promise<MockTestRunner> {
+  const temp = mkdtempSync(join(tmpdir(), 'pg-az-agent-'));
+  const variables = { 'Agent.TempDirectory': temp, ...scenario.variables };
+  const script = join(temp, 'scenario.cjs');
+  writeFileSync(script, `require(${JSON.stringify(RUNNER)}).run(${JSON.stringify({ ...scenario, variables })});\n`);
+  const tr = new MockTestRunner(script, join(ROOT, 'task', 'task.json'));
+  // Otherwise the runner downloads the Node version task.json names, and the network is closed.
+  tr.nodePath = process.execPath;
+  await tr.runAsync();
+  return tr;
+}
+
+const issueLines = (stdout: string): string[] => stdout.split(/\r?\n/).filter((l) => l.startsWith('##vso[task.logissue'));
+
+describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
+  it('on a pull-request build scans only the changed files of a depth-1 checkout and fails at fail-on', async () => {
+    const { work, source } = pullRequestRepo();
+    const tr = await runTask({
+      inputs: { failOn: 'error', scan: 'changed' },
+      variables: {
+        'Build.SourcesDirectory': work,
+        'Build.Reason': 'PullRequest',
+        'Build.SourceVersion': git(work, 'rev-parse', 'HEAD'),
+        'Build.Repository.Provider': 'TfsGit',
+        'Build.Repository.Uri': 'https://dev.azure.com/contoso/shop/_git/shop',
+        'System.PullRequest.TargetBranch': 'refs/heads/main',
+        'System.PullRequest.SourceCommitId': source,
+      },
+    });
+    expect(tr.stderr).toBe('');
+    const issues = issueLines(tr.stdout);
+    // Most severe first: the privileged container (error) and both run-as-root errors, nothing from
+    // k8s/old.yaml or k8s/later.yaml, which the pull request did not change.
+    expect(issues).toEqual([
+      '##vso[task.logissue type=error;code=run-as-root;sourcepath=deploy/api.yaml;linenumber=7;columnnumber=7;]Pod/api container "app" may run as root: set runAsNonRoot: true or a runAsUser of 1 or more. (run-as-root)',
+      '##vso[task.logissue type=error;code=privileged-container;sourcepath=k8s/new.yaml;linenumber=10;columnnumber=9;]Pod/new container "app" runs privileged: it has full access to the host. (privileged-container)',
+    ]);
+    expect(tr.stdout).toContain(
+      'podguard: Scanned the files this pull request added or changed (2 in the diff of the merge commit against its first parent).',
+    );
+    expect(tr.stdout).toMatch(/##vso\[artifact\.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs;\].*podguard\.sarif/);
+    expect(tr.stdout).toContain(
+      '##vso[task.complete result=Failed;]podguard found 2 errors, 0 warnings, 0 notes in 2 Kubernetes manifests; failing at fail-on: error.',
+    );
+    expect(tr.failed).toBe(true);
+
+    const summaryPath = /##vso\[task\.uploadsummary\](.*)/.exec(tr.stdout)?.[1];
+    expect(summaryPath).toBeDefined();
+    const summary = readFileSync(summaryPath!.trim(), 'utf8');
+    expect(summary).toContain('## ❌ podguard');
+    expect(summary).toContain('Scanned the files this pull request added or changed');
+    expect(summary).toContain(`(https://dev.azure.com/contoso/shop/_git/shop?path=/k8s/new.yaml&version=GC${source}&line=10&`);
+    const sarifPath = /##vso\[artifact\.upload [^\]]*\](.*)/.exec(tr.stdout)![1]!.trim();
+    const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual(['privileged-container', 'run-as-root']);
+  });
+
+  it('on a CI build scans everything, publishes no artifact when told, and succeeds with issues below fail-on', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pg-az-ci-'));
+    write(work, 'k8s/a.yaml', PRIVILEGED('a'));
+    write(work, 'k8s/b.yaml', ROOTISH('b', '"x##vso[task.setvariable variable=pwned]yes"'));
+    const tr = await runTask({
+      inputs: { failOn: 'never', publishSarif: 'false', sarifFile: 'out/podguard.sarif', paths: 'k8s\n', kubernetesVersion: '1.33' },
+      variables: { 'Build.SourcesDirectory': work, 'Build.Reason': 'IndividualCI' },
+    });
+    expect(tr.stdout).toContain('podguard: Every file was scanned: this is not a pull-request build.');
+    expect(issueLines(tr.stdout).map((l) => /sourcepath=([^;]+)/.exec(l)?.[1])).toEqual(['k8s/a.yaml', 'k8s/b.yaml']);
+    expect(tr.stdout).not.toContain('##vso[artifact.upload');
+    expect(JSON.parse(readFileSync(join(work, 'out', 'podguard.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect(tr.stdout).toContain('##vso[task.complete result=SucceededWithIssues;]podguard found 2 errors');
+    // A container name crafted to smuggle a logging command is printed, but defused.
+    expect(tr.stdout).not.toContain('##vso[task.setvariable');
+    expect(tr.stdout).toContain('x#\u200b#vso[task.setvariable variable=pwned]yes');
+    expect(tr.succeeded).toBe(true);
+  });
+
+  it('fails with one clear line on a bad input', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pg-az-bad-'));
+    const tr = await runTask({ inputs: { failOn: 'sometimes' }, variables: { 'Build.SourcesDirectory': work } });
+    expect(tr.stdout).toContain(
+      '##vso[task.complete result=Failed;]podguard: input failOn must be one of error, warning, note, never (got "sometimes")',
+    );
+  });
+});
