@@ -14542,7 +14542,7 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { writeFileSync } from "node:fs";
+import { existsSync as existsSync2, writeFileSync } from "node:fs";
 import { resolve as resolve5 } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -14566,6 +14566,30 @@ var ConfigurationError = class extends Error {
 
 // src/baseline/baseline.ts
 var BASELINE_VERSION = 1;
+var NEVER_BASELINED = /* @__PURE__ */ new Set(["internal-error"]);
+function baselineEntries(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const f of findings) {
+    if (f.suppression || NEVER_BASELINED.has(f.ruleId) || seen.has(f.fingerprint)) continue;
+    seen.add(f.fingerprint);
+    out.push({ ruleId: f.ruleId, file: f.file, identity: f.identity, fingerprint: f.fingerprint });
+  }
+  const cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  return out.sort(
+    (a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.identity, b.identity) || cmp(a.fingerprint, b.fingerprint)
+  );
+}
+function baselineText(findings) {
+  const entries = baselineEntries(findings).map((e) => ({
+    ruleId: e.ruleId,
+    file: e.file,
+    identity: e.identity,
+    fingerprint: e.fingerprint
+  }));
+  return `${JSON.stringify({ tool: "podguard", version: BASELINE_VERSION, findings: entries }, null, 2)}
+`;
+}
 function parseBaseline(text, label) {
   let data;
   try {
@@ -17508,28 +17532,122 @@ function validator(rules) {
   }
   return cached.validate;
 }
-function describe(err) {
-  const path = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
-  const key = path || "(top level)";
+var TYPE_WORDS = {
+  array: "a list",
+  object: "a mapping",
+  string: "a string",
+  boolean: "true or false",
+  integer: "a whole number",
+  number: "a number"
+};
+function valueAt(data, path) {
+  let cur = data;
+  for (const p of path) cur = cur !== null && typeof cur === "object" ? cur[p] : void 0;
+  return cur;
+}
+function shown(v) {
+  return JSON.stringify(v) ?? String(v);
+}
+function closest(name, known) {
+  let best;
+  for (const id of known) {
+    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= name.length; i++) {
+      let prev = dp[0];
+      dp[0] = i;
+      for (let j = 1; j <= id.length; j++) {
+        const tmp = dp[j];
+        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (name[i - 1] === id[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    const d = dp[id.length];
+    if (d <= 3 && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+function describe(err, data, rules) {
+  const path = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const key = path.join(".") || "(top level)";
   if (err.keyword === "additionalProperties") {
     const extra = err.params.additionalProperty ?? "";
-    return `unknown key "${path ? `${path}.` : ""}${extra}"`;
+    const full = [...path, extra];
+    if (path.length === 1 && path[0] === "rules") {
+      const guess = closest(
+        extra,
+        rules.map((r) => r.meta.id)
+      );
+      return {
+        path: full,
+        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+      };
+    }
+    if (path.length === 0) {
+      const guess = closest(extra, TOP_LEVEL_KEYS);
+      return {
+        path: full,
+        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+      };
+    }
+    if (path.length === 2 && path[0] === "rules") {
+      const rule11 = rules.find((r) => r.meta.id === path[1]);
+      const opts = Object.keys(rule11?.meta.optionsSchema?.properties ?? {});
+      const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
+      return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
+    }
+    return { path: full, text: `unknown key "${full.join(".")}"` };
   }
+  const got = valueAt(data, path);
   if (err.keyword === "enum") {
     const allowed = err.params.allowedValues ?? [];
-    return `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")}`;
+    return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
   }
-  return `"${key}" ${err.message ?? "is invalid"}`;
+  if (err.keyword === "type") {
+    const want = String(err.params.type ?? "");
+    return { path, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
+  }
+  return { path, text: `"${key}" ${err.message ?? "is invalid"} (got ${shown(got)})` };
 }
-function settingsFromObject(data, rules, fileLabel) {
+var TOP_LEVEL_KEYS = [
+  "profile",
+  "rules",
+  "allowedImages",
+  "deniedImages",
+  "requireDigest",
+  "exclude",
+  "baseline",
+  "maxFileBytes",
+  "kubernetesVersion"
+];
+function relevant(errors, data) {
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") return false;
+    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
+    if (!m) return true;
+    const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
+    const value = valueAt(
+      data,
+      ruleKey.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    );
+    const branch = value !== null && typeof value === "object" && !Array.isArray(value) ? "1" : "0";
+    return m[1] === branch;
+  });
+}
+function settingsFromObject(input, rules, fileLabel, locate) {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
-  if (data === null || data === void 0) return settings;
+  if (input === null || input === void 0) return settings;
+  const data = typeof input === "object" && !Array.isArray(input) ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) : input;
   const validate = validator(rules);
   if (!validate(data)) {
-    const errs = (validate.errors ?? []).filter((e) => e.keyword !== "anyOf");
-    const unique = [...new Set((errs.length ? errs : validate.errors ?? []).map(describe))];
-    throw new ConfigurationError(`${fileLabel}: ${unique.join("; ")}`);
+    const errs = relevant(validate.errors ?? [], data);
+    const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
+    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
+    const lines = unique.map((d) => {
+      const line = locate?.(d.path);
+      return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
+    });
+    throw new ConfigurationError(lines.join("\n"));
   }
   const cfg = data;
   if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
@@ -17576,10 +17694,22 @@ function loadSettings(root, configPath, rules) {
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
   if (problem) {
     const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label}:${line}: ${problem.message}`);
+    throw new ConfigurationError(`${label}:${line}: not valid YAML: ${problem.message}`);
   }
   if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
-  return settingsFromObject(toJS(parsed.docs[0]?.root), rules, label);
+  const top = parsed.docs[0]?.root;
+  const locate = (path2) => {
+    let node = top ?? void 0;
+    let at;
+    for (const key of path2) {
+      const pair = getPair(node, key);
+      if (!pair) break;
+      at = pair.key.start;
+      node = pair.value;
+    }
+    return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
+  };
+  return settingsFromObject(toJS(top), rules, label, locate);
 }
 
 // src/parse/positions.ts
@@ -18491,6 +18621,60 @@ function ruleDocUrl(id) {
   return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
 }
 
+// src/config/init.ts
+var SCHEMA_URL = `https://raw.githubusercontent.com/podguard/podguard/v${VERSION}/schema/podguard.schema.json`;
+function yamlScalar(v) {
+  return typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v));
+}
+function starterConfig(rules) {
+  const width = Math.max(...rules.map((r) => r.meta.id.length)) + 12;
+  const ruleLines = [];
+  for (const r of [...rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1)) {
+    const m = r.meta;
+    const tag = m.profile === "restricted" ? " [restricted]" : "";
+    const options = Object.entries(m.defaultOptions ?? {});
+    if (options.length === 0) {
+      ruleLines.push(`  # ${`${m.id}: ${m.level}`.padEnd(width)} # ${m.title}${tag}`);
+      continue;
+    }
+    ruleLines.push(`  # ${`${m.id}:`.padEnd(width)} # ${m.title}${tag}`);
+    ruleLines.push(`  #   level: ${m.level}`);
+    for (const [k, v] of options) ruleLines.push(`  #   ${k}: ${yamlScalar(v)}`);
+  }
+  return `# yaml-language-server: $schema=${SCHEMA_URL}
+# podguard configuration: ${HOMEPAGE}#tuning-podguard
+# Every key is optional; a key left empty is the same as a key left out.
+
+# Pod Security Standards level. restricted (the default) runs every rule; baseline turns off
+# the rules marked [restricted] below unless you set their level here.
+profile: restricted
+
+# Per rule: off, note, warning or error, or an object with level and the rule's options.
+# Each rule is listed with its default; uncomment a line to change it.
+rules:
+${ruleLines.join("\n")}
+
+# Approved images (globs over image names without tag; ** spans path segments). When set, any
+# other image is a finding. Denied images are checked first.
+allowedImages:
+  # - mcr.microsoft.com/**
+  # - myregistry.azurecr.io/**
+deniedImages:
+  # - docker.io/library/ubuntu
+
+# Require @sha256: digests on every image reference.
+# requireDigest: true
+
+# Paths (globs relative to the repository root) that are never scanned.
+exclude:
+  # - test/fixtures/**
+
+# Known findings (podguard scan --write-baseline .podguard-baseline.json): reported as notes,
+# never failing the build; only new findings gate.
+# baseline: .podguard-baseline.json
+`;
+}
+
 // src/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 function pascal(id) {
@@ -18562,6 +18746,7 @@ function toSarif(result) {
     if (f.suppression)
       res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
     if (f.baselined) res.baselineState = "unchanged";
+    else if (result.baseline && !f.suppression) res.baselineState = "new";
     if (f.properties) res.properties = f.properties;
     return res;
   });
@@ -18599,6 +18784,8 @@ function toJson(result) {
     version: VERSION,
     filesScanned: result.filesScanned,
     counts: countByLevel(result.findings),
+    suppressed: result.findings.filter((f) => f.suppression).length,
+    baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
     findings: result.findings.map((f) => ({
       ruleId: f.ruleId,
       messageId: f.messageId,
@@ -18676,7 +18863,9 @@ function toText(result, style = { color: false }) {
   const suppressed = result.findings.length - visible.length;
   const total = visible.length;
   const verdict = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
-  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${suppressed ? `; ${suppressed} suppressed` : ""}.`);
+  const known = visible.filter((f) => f.baselined).length;
+  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
   return `${lines.join("\n")}
 `;
 }
@@ -18687,6 +18876,7 @@ var USAGE = `podguard ${VERSION}: stops insecure container configuration before 
 Usage:
   podguard scan [PATH...] [options]   scan files or directories (default ".")
   podguard rules                      list every rule: id, default level, description
+  podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
   podguard --version | --help
 
 Scan options:
@@ -18696,6 +18886,8 @@ Scan options:
   --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
   --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
   --changed-since REF    only files changed between REF and the working tree (git)
+  --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
+  --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --no-color             plain text output
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
@@ -18728,6 +18920,8 @@ async function runScan(args, io) {
       "fail-on": { type: "string" },
       "allow-image": { type: "string", multiple: true },
       "changed-since": { type: "string" },
+      baseline: { type: "string" },
+      "write-baseline": { type: "string" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" }
     }
@@ -18752,14 +18946,36 @@ async function runScan(args, io) {
     paths: positionals.length ? positionals : ["."],
     configPath: values.config,
     allowImages: values["allow-image"] ?? [],
-    changedFiles
+    changedFiles,
+    // A baseline is being (re)written from scratch: applying the old one would change nothing.
+    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {}
   });
+  const writeTo = values["write-baseline"];
+  if (writeTo !== void 0) {
+    if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
+    writeFileSync(resolve5(root, writeTo), baselineText(result.findings));
+    const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
+    for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
+    io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
+`);
+  }
   if (values.sarif) writeFileSync(resolve5(root, values.sarif), sarifText(result));
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
   if (format === "json") io.stdout(jsonText(result));
   else if (format === "sarif") io.stdout(sarifText(result));
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+}
+function runInit(args, io) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: "boolean" } } });
+  if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
+  const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
+  const path = resolve5(io.cwd, name);
+  if (existsSync2(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  writeFileSync(path, starterConfig(ALL_RULES));
+  io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
+`);
+  return 0;
 }
 async function runCli(argv, io) {
   const [command, ...rest] = argv;
@@ -18780,7 +18996,8 @@ async function runCli(argv, io) {
       return 0;
     }
     if (command === "scan") return await runScan(args, io);
-    throw new ConfigurationError(`unknown command "${command}" (expected scan or rules; see podguard --help)`);
+    if (command === "init") return runInit(args, io);
+    throw new ConfigurationError(`unknown command "${command}" (expected scan, rules or init; see podguard --help)`);
   } catch (err) {
     if (err instanceof ConfigurationError || err.code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`podguard: ${err.message}

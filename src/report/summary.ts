@@ -70,6 +70,8 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   head.push(`## ${failed ? '❌' : '✅'} podguard`, '', red.redact(text), '');
   head.push('| Level | Findings |', '| --- | ---: |');
   for (const l of ['error', 'warning', 'note'] as const) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
+  const known = visible.filter((f) => f.baselined).length;
+  if (known) head.push(`| known from the baseline (counted as notes) | ${known} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);
   head.push('');
 
