@@ -17712,6 +17712,26 @@ function loadSettings(root, configPath, rules) {
   return settingsFromObject(toJS(top), rules, label, locate);
 }
 
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label;
+    for (const s of file.model.stages) {
+      if (s.from.getRange().start.line + 1 > pos.line) break;
+      label = s.alias ? `stage "${s.alias}"` : `stage ${s.index}`;
+    }
+    return label;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
+}
+
 // src/parse/positions.ts
 var LineIndex = class {
   /** Offsets at which each line starts. */
@@ -18529,7 +18549,11 @@ async function scan(input) {
     for (const { rule: rule11, level, ctx } of active) {
       if (!rule11.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
-        const report = (r) => out.add(rule11, level, r.file ?? source, r);
+        const report = (r) => {
+          const own = !r.file || r.file === source;
+          const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : void 0);
+          out.add(rule11, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+        };
         try {
           rule11.check(unit, { ...ctx, report });
         } catch (err) {

@@ -12,6 +12,7 @@ import { loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
 import { parseFile } from './parse/index.js';
+import { identityAt } from './parse/scope.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
 import { decode, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
@@ -277,7 +278,11 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     for (const { rule, level, ctx } of active) {
       if (!rule.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
-        const report = (r: Report): void => out.add(rule, level, r.file ?? source, r);
+        const report = (r: Report): void => {
+          const own = !r.file || r.file === source;
+          const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : undefined);
+          out.add(rule, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+        };
         try {
           rule.check(unit, { ...ctx, report });
         } catch (err) {

@@ -6,6 +6,9 @@ import { runCli } from '../../src/platform/cli.js';
 import { scan } from '../../src/engine.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { sarifErrors } from '../helpers/sarif.js';
+import { ALL_RULES } from '../../src/rules/index.js';
+import type { Rule } from '../../src/rules/api.js';
+import { forEachContainer } from '../../src/rules/util.js';
 
 async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -123,5 +126,44 @@ describe('baseline', () => {
     expect((await cli(dir, 'scan', '.')).code).toBe(2);
     expect((await cli(dir, 'scan', '.', '--write-baseline', '.podguard-baseline.json')).code).toBe(0);
     expect((await cli(dir, 'scan', '.')).code).toBe(0);
+  });
+
+  it('gives findings of rules that pass no identity the enclosing container or stage, so fingerprints survive inserts', async () => {
+    const anonymous: Rule = {
+      meta: {
+        ...ALL_RULES.find((r) => r.meta.id === 'privileged-container')!.meta,
+        id: 'test-anon',
+        kinds: ['kubernetes', 'dockerfile'],
+        messages: { m: 'm' },
+      },
+      check(file, ctx) {
+        forEachContainer(file, (c) => {
+          if (c.image) ctx.report({ messageId: 'm', at: c.image });
+        });
+        if (file.kind === 'dockerfile')
+          for (const s of file.model.stages)
+            ctx.report({
+              messageId: 'm',
+              at: {
+                start: { line: s.from.getRange().start.line + 2, column: 1 },
+                end: { line: s.from.getRange().start.line + 2, column: 2 },
+              },
+            });
+      },
+    };
+    const pod = (name: string): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: c\n      image: x:1\n`;
+    const dir = repo(pod('b'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM a AS build\nRUN x\nFROM b\nUSER app\n');
+    const run = async (): Promise<Map<string, string>> => {
+      const r = await scan({ root: dir, rules: [...ALL_RULES, anonymous] });
+      return new Map(r.findings.filter((f) => f.ruleId === 'test-anon').map((f) => [f.identity, f.fingerprint]));
+    };
+    const before = await run();
+    expect([...before.keys()].sort()).toEqual(['Pod/b container "c"', 'stage "build"', 'stage 1']);
+    writeFileSync(join(dir, 'app.yaml'), `${pod('a')}---\n${pod('b')}`);
+    const after = await run();
+    expect(after.get('Pod/b container "c"')).toBe(before.get('Pod/b container "c"'));
+    expect(after.size).toBe(4);
   });
 });
