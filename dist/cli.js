@@ -17442,6 +17442,7 @@ function configSchema(rules) {
     const optionProps = options.properties ?? {};
     ruleProps[r.meta.id] = {
       description: `${r.meta.title}. Default level: ${r.meta.level}.`,
+      default: r.meta.level,
       anyOf: [
         LEVEL,
         {
@@ -17460,7 +17461,8 @@ function configSchema(rules) {
     additionalProperties: false,
     properties: {
       profile: {
-        description: "Pod Security Standards level: restricted (default) or baseline.",
+        description: "Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.",
+        default: "restricted",
         enum: ["baseline", "restricted"]
       },
       rules: {
@@ -17479,7 +17481,7 @@ function configSchema(rules) {
         type: "array",
         items: { type: "string", minLength: 1 }
       },
-      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean" },
+      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean", default: false },
       exclude: {
         description: "Path globs (relative to the scanned root) never scanned.",
         type: "array",
@@ -18918,6 +18920,13 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration 
 `;
 var FAIL_ON = ["error", "warning", "note", "never"];
 var FORMATS = ["text", "json", "sarif"];
+function writeUserFile(path, name, text) {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
+  }
+}
 function oneOf(name, value, allowed, fallback) {
   if (value === void 0) return fallback;
   if (allowed.includes(value)) return value;
@@ -18977,13 +18986,13 @@ async function runScan(args, io) {
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {
     if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
-    writeFileSync(resolve5(root, writeTo), baselineText(result.findings));
+    writeUserFile(resolve5(root, writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
 `);
   }
-  if (values.sarif) writeFileSync(resolve5(root, values.sarif), sarifText(result));
+  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifText(result));
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
   if (format === "json") io.stdout(jsonText(result));
   else if (format === "sarif") io.stdout(sarifText(result));
@@ -18996,7 +19005,7 @@ function runInit(args, io) {
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve5(io.cwd, name);
   if (existsSync2(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
-  writeFileSync(path, starterConfig(ALL_RULES));
+  writeUserFile(path, name, starterConfig(ALL_RULES));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
 `);
   return 0;

@@ -52,6 +52,15 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration 
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
+/** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
+function writeUserFile(path: string, name: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -115,12 +124,12 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
   const writeTo = values['write-baseline'];
   if (writeTo !== undefined) {
     if (changedFiles) throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since');
-    writeFileSync(resolve(root, writeTo), baselineText(result.findings));
+    writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
   }
-  if (values.sarif) writeFileSync(resolve(root, values.sarif), sarifText(result));
+  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifText(result));
   const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
   if (format === 'json') io.stdout(jsonText(result));
   else if (format === 'sarif') io.stdout(sarifText(result));
@@ -134,7 +143,7 @@ function runInit(args: string[], io: CliIO): number {
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve(io.cwd, name);
   if (existsSync(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
-  writeFileSync(path, starterConfig(ALL_RULES));
+  writeUserFile(path, name, starterConfig(ALL_RULES));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)\n`);
   return 0;
 }

@@ -93,6 +93,8 @@ describe('podguard init', () => {
     expect((await cli(dir, 'init', '--force')).code).toBe(0);
     expect(readFileSync(join(dir, '.podguard.yml'), 'utf8')).toBe(text);
     expect((await cli(dir, 'init', 'other.yml')).code).toBe(0);
+    const nowhere = await cli(dir, 'init', 'missing-dir/.podguard.yml');
+    expect([nowhere.code, nowhere.err]).toEqual([2, 'podguard: cannot write missing-dir/.podguard.yml (ENOENT)\n']);
   });
 
   it('stays valid with every commented rule and option switched on (defaults round-trip)', () => {
