@@ -6,7 +6,7 @@ import { countByLevel, gates } from '../engine.js';
 import type { ScanResult } from '../engine.js';
 import { LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
-import { ruleDocUrl } from '../version.js';
+import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
 
 /** Summary options. */
@@ -102,6 +102,8 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
       '```yaml',
       '# podguard-ignore <rule-id> -- <why this is acceptable>',
       '```',
+      '',
+      `On a Kubernetes object, the annotation \`podguard.dev/ignore: "<rule-id> -- <reason>"\` does the same; to accept every existing finding and gate only on new ones, use a baseline ([Tuning podguard](${HOMEPAGE}#tuning-podguard)).`,
       '',
     );
   }

@@ -9,6 +9,7 @@ import { parseDirectiveBody } from '../../src/suppress/directives.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
 import { toJson } from '../../src/report/json.js';
+import { renderSummary } from '../../src/report/summary.js';
 import { dfRange } from '../../src/parse/dockerfile.js';
 import { sourceFile } from '../../src/parse/source.js';
 
@@ -113,6 +114,10 @@ describe('suppressions', () => {
     expect(text).toContain('other-container.yaml');
     expect(text).toMatch(/; 5 suppressed\.\n$/);
     expect((toJson(result).findings as { suppressed?: unknown }[]).filter((f) => f.suppressed)).toHaveLength(5);
+    const summary = renderSummary(result, { failOn: 'error' });
+    expect(summary).toContain('| suppressed | 5 |');
+    expect(summary).toContain('`other-container.yaml:');
+    expect(summary).not.toContain('`line.yaml:');
     expect(countByLevel(result.findings).error).toBe(1);
     expect(priv.filter((f) => gates(f, 'note')).map((f) => f.file)).toEqual(['other-container.yaml']);
   });
