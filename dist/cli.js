@@ -18141,6 +18141,9 @@ var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s) {
+  return Buffer.from(s, "utf8").toString("utf8");
+}
 function isDate(s) {
   const m = DATE.exec(s);
   if (!m) return false;
@@ -18158,13 +18161,13 @@ function parseDirectiveBody(body) {
     if (token.startsWith("until=")) {
       const value = token.slice("until=".length);
       if (isDate(value)) until = value;
-      else problems.push({ messageId: "badDate", data: { value } });
+      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: "badToken", data: { token } });
+    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds, reason, ...until ? { until } : {}, problems };
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
 }
 function scalarSpans(node, out) {
   if (!node) return;
@@ -18234,7 +18237,7 @@ function commentDirectives(file, out) {
       while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
       scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape2) : target };
     }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: m[0].trim() });
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
   }
 }
 function nodeRange(source, node) {
@@ -18260,14 +18263,15 @@ function annotationDirectives(file, out) {
         if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
         const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
         const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = `${key}: ${asText(pair.value) ?? ""}`;
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
         if (key === ANNOTATION) {
           out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
           continue;
         }
         const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: c.label }));
-        if (containers.length === 0) body.problems.push({ messageId: "unknownContainer", data: { container: name, object: obj.label } });
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
         out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
       }
     }

@@ -48,6 +48,14 @@ const COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * A copy of a short string that does not share memory with the file text: V8 substrings can
+ * keep their whole parent alive, and directives outlive the text of the file they come from.
+ */
+function detach(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** True when `YYYY-MM-DD` is a real calendar date. */
 function isDate(s: string): boolean {
   const m = DATE.exec(s);
@@ -74,13 +82,13 @@ export function parseDirectiveBody(body: string): Pick<Directive, 'ruleIds' | 'r
     if (token.startsWith('until=')) {
       const value = token.slice('until='.length);
       if (isDate(value)) until = value;
-      else problems.push({ messageId: 'badDate', data: { value } });
+      else problems.push({ messageId: 'badDate', data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: 'badToken', data: { token } });
+    } else problems.push({ messageId: 'badToken', data: { token: detach(token) } });
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === 'badToken')) problems.push({ messageId: 'noRules', data: {} });
-  return { ruleIds, reason, ...(until ? { until } : {}), problems };
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...(until ? { until: detach(until) } : {}), problems };
 }
 
 /** Scalar ranges (offsets) of a YAML tree, so `#` inside a string is not taken for a comment. */
@@ -158,7 +166,7 @@ function commentDirectives(file: ParsedFile, out: Directive[]): void {
       while (target <= lines.length && isCommentLine(lines[target - 1]!)) target++;
       scope = { kind: 'lines', from: target, to: dockerfile ? instructionEnd(lines, target, escape) : target };
     }
-    out.push({ form: fileWide ? 'file comment' : 'comment', ...body, range, scope, text: m[0].trim() });
+    out.push({ form: fileWide ? 'file comment' : 'comment', ...body, range, scope, text: detach(m[0].trim()) });
   }
 }
 
@@ -187,7 +195,7 @@ function annotationDirectives(file: YamlFile, out: Directive[]): void {
         if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
         const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
         const body = parseDirectiveBody(asText(pair.value) ?? '');
-        const text = `${key}: ${asText(pair.value) ?? ''}`;
+        const text = detach(`${key}: ${asText(pair.value) ?? ''}`);
         if (key === ANNOTATION) {
           out.push({ form: 'annotation', ...body, range, scope: { kind: 'region', range: region }, text });
           continue;
@@ -195,8 +203,9 @@ function annotationDirectives(file: YamlFile, out: Directive[]): void {
         const name = key.slice(ANNOTATION.length + 1);
         const containers = (workload?.containers ?? [])
           .filter((c) => c.name === name)
-          .map((c) => ({ range: nodeRange(source, c.node), label: c.label }));
-        if (containers.length === 0) body.problems.push({ messageId: 'unknownContainer', data: { container: name, object: obj.label } });
+          .map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: 'unknownContainer', data: { container: detach(name), object: obj.label } });
         out.push({ form: 'annotation', ...body, range, scope: { kind: 'region', range: region, containers }, text });
       }
     }
