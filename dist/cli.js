@@ -18540,7 +18540,7 @@ async function scan(input) {
       const found = readDirectives(parsed);
       if (found.length) directives.set(source.path, found);
     } catch (err) {
-      system("internal-error", source, source.lines.range(0, 0), "parser", { error: errorText(err) });
+      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: errorText(err) });
     }
     if (decoded.invalidAt !== void 0) {
       const pos = source.lines.position(decoded.invalidAt);

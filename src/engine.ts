@@ -263,7 +263,8 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
       const found = readDirectives(parsed);
       if (found.length) directives.set(source.path, found);
     } catch (err) {
-      system('internal-error', source, source.lines.range(0, 0), 'parser', { error: errorText(err) });
+      // The file is still checked; only its suppressions are lost, so say that rather than "not checked".
+      system('internal-error', source, source.lines.range(0, 0), 'rule', { rule: 'suppression reading', error: errorText(err) });
     }
     if (decoded.invalidAt !== undefined) {
       const pos = source.lines.position(decoded.invalidAt);
