@@ -6804,8 +6804,8 @@ var require_imageTemplate = __commonJS({
           return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
         }
         const instructionStart = instructions[0].getRange().start;
-        const instructionEnd = instructions[instructions.length - 1].getRange().end;
-        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+        const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
+        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
       }
       contains(position) {
         const range = this.getRange();
@@ -7011,14 +7011,14 @@ var require_dockerfile = __commonJS({
           const commentStart = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
           const instructionStart = instructions[0].getRange().start;
-          const instructionEnd = instructions[instructions.length - 1].getRange().end;
+          const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
           if (commentStart.line < instructionStart.line) {
-            if (commentEnd.line < instructionEnd.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+            if (commentEnd.line < instructionEnd2.line) {
+              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd2);
             }
             range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
-          } else if (commentEnd.line < instructionEnd.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+          } else if (commentEnd.line < instructionEnd2.line) {
+            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
           } else {
             range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
@@ -7235,7 +7235,7 @@ var require_parser = __commonJS({
       }
       processInstruction(dockerfile, char, start) {
         let instruction = char;
-        let instructionEnd = -1;
+        let instructionEnd2 = -1;
         let escapedInstruction = false;
         instructionCheck: for (let i = start + 1; i < this.buffer.length; i++) {
           char = this.buffer.charAt(i);
@@ -7244,8 +7244,8 @@ var require_parser = __commonJS({
               escapedInstruction = true;
               char = this.buffer.charAt(i + 1);
               if (char === "\r" || char === "\n") {
-                if (instructionEnd === -1) {
-                  instructionEnd = i;
+                if (instructionEnd2 === -1) {
+                  instructionEnd2 = i;
                 }
                 i++;
               } else if (char === " " || char === "	") {
@@ -7259,17 +7259,17 @@ var require_parser = __commonJS({
                       i = j;
                       continue instructionCheck;
                     default:
-                      instructionEnd = i + 1;
+                      instructionEnd2 = i + 1;
                       instruction = instruction + this.escapeChar;
                       i = j - 2;
                       continue instructionCheck;
                   }
                 }
-                instructionEnd = i + 1;
+                instructionEnd2 = i + 1;
                 instruction = instruction + this.escapeChar;
                 break instructionCheck;
               } else {
-                instructionEnd = i + 1;
+                instructionEnd2 = i + 1;
                 instruction = instruction + this.escapeChar;
                 escapedInstruction = false;
               }
@@ -7292,19 +7292,19 @@ var require_parser = __commonJS({
                 }
                 escapedInstruction = false;
               }
-              if (instructionEnd === -1) {
-                instructionEnd = i;
+              if (instructionEnd2 === -1) {
+                instructionEnd2 = i;
               }
-              i = this.processArguments(dockerfile, instruction, instructionEnd, start, i);
-              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, i));
+              i = this.processArguments(dockerfile, instruction, instructionEnd2, start, i);
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i));
               return i;
             case "\r":
             case "\n":
               if (escapedInstruction) {
                 continue;
               }
-              if (instructionEnd === -1) {
-                instructionEnd = i;
+              if (instructionEnd2 === -1) {
+                instructionEnd2 = i;
               }
               dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i, i));
               return i;
@@ -7313,16 +7313,16 @@ var require_parser = __commonJS({
                 continue;
               }
             default:
-              instructionEnd = i + 1;
+              instructionEnd2 = i + 1;
               instruction = instruction + char;
               escapedInstruction = false;
               break;
           }
         }
-        if (instructionEnd === -1) {
-          instructionEnd = this.buffer.length;
+        if (instructionEnd2 === -1) {
+          instructionEnd2 = this.buffer.length;
         }
-        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, this.buffer.length));
+        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, this.buffer.length));
         return this.buffer.length;
       }
       processHeredocs(instruction, offset) {
@@ -7358,7 +7358,7 @@ var require_parser = __commonJS({
         }
         return offset;
       }
-      processArguments(dockerfile, instruction, instructionEnd, start, offset) {
+      processArguments(dockerfile, instruction, instructionEnd2, start, offset) {
         let escaped = false;
         argumentsCheck: for (let i = offset + 1; i < this.buffer.length; i++) {
           switch (this.buffer.charAt(i)) {
@@ -7367,7 +7367,7 @@ var require_parser = __commonJS({
               if (escaped) {
                 continue;
               }
-              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i), i);
             case this.escapeChar:
               const next = this.buffer.charAt(i + 1);
               if (next === "\n" || next === "\r") {
@@ -7453,9 +7453,9 @@ var require_parser = __commonJS({
         }
         return this.buffer.length;
       }
-      createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+      createInstruction(dockerfile, instruction, start, instructionEnd2, end) {
         const startPosition = this.document.positionAt(start);
-        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd));
+        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd2));
         const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
         return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
       }
@@ -9077,12 +9077,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule7) => shouldUseRule(schema, rule7));
+      return group.rules.some((rule11) => shouldUseRule(schema, rule11));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule7) {
+    function shouldUseRule(schema, rule11) {
       var _a;
-      return schema[rule7.keyword] !== void 0 || ((_a = rule7.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule11.keyword] !== void 0 || ((_a = rule11.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule7 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule7)) {
-            keywordCode(it, rule7.keyword, rule7.definition, group.type);
+        for (const rule11 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule11)) {
+            keywordCode(it, rule11.keyword, rule11.definition, group.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule7 = rules[keyword];
-        if (typeof rule7 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule7)) {
-          const { type } = rule7.definition;
+        const rule11 = rules[keyword];
+        if (typeof rule11 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule11)) {
+          const { type } = rule11.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -11514,50 +11514,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative3 = parse(serialize(relative3, options), options);
+        relative4 = parse(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11565,7 +11565,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule7 = this.RULES.all[keyword];
-        return typeof rule7 == "object" ? rule7.definition : !!rule7;
+        const rule11 = this.RULES.all[keyword];
+        return typeof rule11 == "object" ? rule11.definition : !!rule11;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule7) => rule7.keyword === keyword);
+          const i = group.rules.findIndex((rule11) => rule11.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule7 = rules[key];
-            if (typeof rule7 != "object")
+            const rule11 = rules[key];
+            if (typeof rule11 != "object")
               continue;
-            const { $data } = rule7.definition;
+            const { $data } = rule11.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule7 = {
+      const rule11 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule7, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule11, definition.before);
       else
-        ruleGroup.rules.push(rule7);
-      RULES.all[keyword] = rule7;
+        ruleGroup.rules.push(rule11);
+      RULES.all[keyword] = rule11;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule7, before) {
+    function addBeforeRule(ruleGroup, rule11, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule7);
+        ruleGroup.rules.splice(i, 0, rule11);
       } else {
-        ruleGroup.rules.push(rule7);
+        ruleGroup.rules.push(rule11);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -14542,14 +14542,95 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { writeFileSync } from "node:fs";
+import { existsSync as existsSync2, writeFileSync } from "node:fs";
 import { resolve as resolve5 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
 import { createHash } from "node:crypto";
 import { readFile, stat as stat2 } from "node:fs/promises";
-import { resolve as resolve4 } from "node:path";
+import { relative as relative3, resolve as resolve4 } from "node:path";
+
+// src/baseline/baseline.ts
+import { readFileSync } from "node:fs";
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+};
+
+// src/baseline/baseline.ts
+var BASELINE_VERSION = 1;
+var NEVER_BASELINED = /* @__PURE__ */ new Set(["internal-error"]);
+function baselineEntries(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const f of findings) {
+    if (f.suppression || NEVER_BASELINED.has(f.ruleId) || seen.has(f.fingerprint)) continue;
+    seen.add(f.fingerprint);
+    out.push({ ruleId: f.ruleId, file: f.file, identity: f.identity, fingerprint: f.fingerprint });
+  }
+  const cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  return out.sort(
+    (a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.identity, b.identity) || cmp(a.fingerprint, b.fingerprint)
+  );
+}
+function baselineText(findings) {
+  const entries = baselineEntries(findings).map((e) => ({
+    ruleId: e.ruleId,
+    file: e.file,
+    identity: e.identity,
+    fingerprint: e.fingerprint
+  }));
+  return `${JSON.stringify({ tool: "podguard", version: BASELINE_VERSION, findings: entries }, null, 2)}
+`;
+}
+function parseBaseline(text, label) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+  }
+  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigurationError(`${label}: is not a podguard baseline (${shape})`);
+  }
+  const obj = data;
+  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+    throw new ConfigurationError(
+      `${label}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+    );
+  }
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label}: "findings" must be a list (${shape})`);
+  const out = /* @__PURE__ */ new Set();
+  obj.findings.forEach((e, i) => {
+    const fp = e?.fingerprint;
+    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
+      throw new ConfigurationError(`${label}: "findings.${i}.fingerprint" must be a 32-character hex fingerprint`);
+    }
+    out.add(fp);
+  });
+  return out;
+}
+function readBaseline(path, label) {
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code2 = err.code;
+    if (code2 === "ENOENT")
+      throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
+    throw new ConfigurationError(`${label}: the baseline cannot be read (${code2 ?? "error"})`);
+  }
+  return parseBaseline(text, label);
+}
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -17256,16 +17337,6 @@ function parseFile(source, kindByName) {
   return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
 }
 
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ConfigurationError";
-  }
-};
-
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel(root, abs) {
@@ -17361,7 +17432,7 @@ async function collect(opts) {
 
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync as readFileSync2, existsSync } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/schema.ts
@@ -17373,6 +17444,7 @@ function configSchema(rules) {
     const optionProps = options.properties ?? {};
     ruleProps[r.meta.id] = {
       description: `${r.meta.title}. Default level: ${r.meta.level}.`,
+      default: r.meta.level,
       anyOf: [
         LEVEL,
         {
@@ -17391,7 +17463,8 @@ function configSchema(rules) {
     additionalProperties: false,
     properties: {
       profile: {
-        description: "Pod Security Standards level: restricted (default) or baseline.",
+        description: "Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.",
+        default: "restricted",
         enum: ["baseline", "restricted"]
       },
       rules: {
@@ -17410,7 +17483,7 @@ function configSchema(rules) {
         type: "array",
         items: { type: "string", minLength: 1 }
       },
-      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean" },
+      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean", default: false },
       exclude: {
         description: "Path globs (relative to the scanned root) never scanned.",
         type: "array",
@@ -17463,28 +17536,122 @@ function validator(rules) {
   }
   return cached.validate;
 }
-function describe(err) {
-  const path = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
-  const key = path || "(top level)";
+var TYPE_WORDS = {
+  array: "a list",
+  object: "a mapping",
+  string: "a string",
+  boolean: "true or false",
+  integer: "a whole number",
+  number: "a number"
+};
+function valueAt(data, path) {
+  let cur = data;
+  for (const p of path) cur = cur !== null && typeof cur === "object" ? cur[p] : void 0;
+  return cur;
+}
+function shown(v) {
+  return JSON.stringify(v) ?? String(v);
+}
+function closest(name, known) {
+  let best;
+  for (const id of known) {
+    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= name.length; i++) {
+      let prev = dp[0];
+      dp[0] = i;
+      for (let j = 1; j <= id.length; j++) {
+        const tmp = dp[j];
+        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (name[i - 1] === id[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    const d = dp[id.length];
+    if (d <= 3 && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+function describe(err, data, rules) {
+  const path = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const key = path.join(".") || "(top level)";
   if (err.keyword === "additionalProperties") {
     const extra = err.params.additionalProperty ?? "";
-    return `unknown key "${path ? `${path}.` : ""}${extra}"`;
+    const full = [...path, extra];
+    if (path.length === 1 && path[0] === "rules") {
+      const guess = closest(
+        extra,
+        rules.map((r) => r.meta.id)
+      );
+      return {
+        path: full,
+        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+      };
+    }
+    if (path.length === 0) {
+      const guess = closest(extra, TOP_LEVEL_KEYS);
+      return {
+        path: full,
+        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+      };
+    }
+    if (path.length === 2 && path[0] === "rules") {
+      const rule11 = rules.find((r) => r.meta.id === path[1]);
+      const opts = Object.keys(rule11?.meta.optionsSchema?.properties ?? {});
+      const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
+      return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
+    }
+    return { path: full, text: `unknown key "${full.join(".")}"` };
   }
+  const got = valueAt(data, path);
   if (err.keyword === "enum") {
     const allowed = err.params.allowedValues ?? [];
-    return `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")}`;
+    return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
   }
-  return `"${key}" ${err.message ?? "is invalid"}`;
+  if (err.keyword === "type") {
+    const want = String(err.params.type ?? "");
+    return { path, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
+  }
+  return { path, text: `"${key}" ${err.message ?? "is invalid"} (got ${shown(got)})` };
 }
-function settingsFromObject(data, rules, fileLabel) {
+var TOP_LEVEL_KEYS = [
+  "profile",
+  "rules",
+  "allowedImages",
+  "deniedImages",
+  "requireDigest",
+  "exclude",
+  "baseline",
+  "maxFileBytes",
+  "kubernetesVersion"
+];
+function relevant(errors, data) {
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") return false;
+    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
+    if (!m) return true;
+    const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
+    const value = valueAt(
+      data,
+      ruleKey.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    );
+    const branch = value !== null && typeof value === "object" && !Array.isArray(value) ? "1" : "0";
+    return m[1] === branch;
+  });
+}
+function settingsFromObject(input, rules, fileLabel, locate) {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
-  if (data === null || data === void 0) return settings;
+  if (input === null || input === void 0) return settings;
+  const data = typeof input === "object" && !Array.isArray(input) ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) : input;
   const validate = validator(rules);
   if (!validate(data)) {
-    const errs = (validate.errors ?? []).filter((e) => e.keyword !== "anyOf");
-    const unique = [...new Set((errs.length ? errs : validate.errors ?? []).map(describe))];
-    throw new ConfigurationError(`${fileLabel}: ${unique.join("; ")}`);
+    const errs = relevant(validate.errors ?? [], data);
+    const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
+    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
+    const lines = unique.map((d) => {
+      const line = locate?.(d.path);
+      return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
+    });
+    throw new ConfigurationError(lines.join("\n"));
   }
   const cfg = data;
   if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
@@ -17523,7 +17690,7 @@ function loadSettings(root, configPath, rules) {
   const label = relative2(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync2(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -17531,10 +17698,42 @@ function loadSettings(root, configPath, rules) {
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
   if (problem) {
     const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label}:${line}: ${problem.message}`);
+    throw new ConfigurationError(`${label}:${line}: not valid YAML: ${problem.message}`);
   }
   if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
-  return settingsFromObject(toJS(parsed.docs[0]?.root), rules, label);
+  const top = parsed.docs[0]?.root;
+  const locate = (path2) => {
+    let node = top ?? void 0;
+    let at;
+    for (const key of path2) {
+      const pair = getPair(node, key);
+      if (!pair) break;
+      at = pair.key.start;
+      node = pair.value;
+    }
+    return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
+  };
+  return settingsFromObject(toJS(top), rules, label, locate);
+}
+
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label;
+    for (const s of file.model.stages) {
+      if (s.from.getRange().start.line + 1 > pos.line) break;
+      label = s.alias ? `stage "${s.alias}"` : `stage ${s.index}`;
+    }
+    return label;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
 }
 
 // src/parse/positions.ts
@@ -17673,8 +17872,30 @@ var rule = {
   }
 };
 
-// src/rules/file-error.ts
+// src/rules/expired-suppression.ts
 var rule2 = {
+  meta: {
+    id: "expired-suppression",
+    title: "Expired suppression",
+    level: "warning",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
+    why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
+    fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/file-error.ts
+var rule3 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -17697,7 +17918,7 @@ var rule2 = {
 };
 
 // src/rules/internal-error.ts
-var rule3 = {
+var rule4 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -17719,8 +17940,35 @@ var rule3 = {
   }
 };
 
+// src/rules/invalid-suppression.ts
+var rule5 = {
+  meta: {
+    id: "invalid-suppression",
+    title: "Invalid suppression",
+    level: "warning",
+    securitySeverity: 2,
+    precision: "very-high",
+    description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
+    why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
+    fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule (see podguard rules).',
+      badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD (the reason goes after " -- "). It has no effect until fixed.',
+      noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
+      unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
+      trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/parse-error.ts
-var rule4 = {
+var rule6 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -17746,7 +17994,7 @@ function forEachContainer(file, fn) {
 }
 
 // src/rules/privileged-container.ts
-var rule5 = {
+var rule7 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -17774,7 +18022,7 @@ var rule5 = {
 };
 
 // src/rules/run-as-root.ts
-var rule6 = {
+var rule8 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -17832,6 +18080,50 @@ var rule6 = {
   }
 };
 
+// src/rules/suppression-without-reason.ts
+var rule9 = {
+  meta: {
+    id: "suppression-without-reason",
+    title: "Suppression without a reason",
+    level: "warning",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
+    why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
+    fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/unused-suppression.ts
+var rule10 = {
+  meta: {
+    id: "unused-suppression",
+    title: "Unused suppression",
+    level: "warning",
+    securitySeverity: 2,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
+    why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
+    fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/index.ts
 var ALL_RULES = [
   rule,
@@ -17839,8 +18131,248 @@ var ALL_RULES = [
   rule3,
   rule4,
   rule5,
-  rule6
+  rule6,
+  rule7,
+  rule8,
+  rule9,
+  rule10
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+
+// src/suppress/directives.ts
+var ANNOTATION = "podguard.dev/ignore";
+var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
+var RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s) {
+  return Buffer.from(s, "utf8").toString("utf8");
+}
+function isDate(s) {
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+function parseDirectiveBody(body) {
+  const sep2 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep2 < 0 ? body : body.slice(0, sep2);
+  const reason = sep2 < 0 ? "" : body.slice(sep2).replace(/^\s*--/, "").trim();
+  const ruleIds = [];
+  const problems = [];
+  let until;
+  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
+    if (token.startsWith("until=")) {
+      const value = token.slice("until=".length);
+      if (isDate(value)) until = value;
+      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+    } else if (RULE_ID.test(token)) {
+      if (!ruleIds.includes(token)) ruleIds.push(token);
+    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
+  }
+  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+}
+function scalarSpans(node, out) {
+  if (!node) return;
+  if (node.kind === "scalar") out.push([node.start, node.end]);
+  else if (node.kind === "seq") for (const i of node.items) scalarSpans(i, out);
+  else
+    for (const p of node.pairs) {
+      scalarSpans(p.key, out);
+      scalarSpans(p.value, out);
+    }
+}
+function isCommentLine(line) {
+  return /^[ \t]*#/.test(line);
+}
+function instructionEnd(lines, line, escape2) {
+  let i = line - 1;
+  while (i < lines.length - 1) {
+    const cur = lines[i];
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape2)) break;
+    i++;
+  }
+  return i + 1;
+}
+function commentDirectives(file, out) {
+  const source = file.source;
+  const lines = source.text.split(/\r\n|\r|\n/);
+  const dockerfile = file.kind === "dockerfile";
+  let spans;
+  const escape2 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i];
+    if (!text.includes("podguard-ignore")) continue;
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const hashCol = m.index + m[1].length;
+    const ownLine = text.slice(0, hashCol).trim() === "";
+    const lineNo = i + 1;
+    if (!dockerfile) {
+      spans ??= (() => {
+        const acc = [];
+        for (const d of file.docs) scalarSpans(d.root, acc);
+        return acc;
+      })();
+      const offset = source.lines.lineStart(lineNo) + hashCol;
+      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
+    }
+    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
+    const body = parseDirectiveBody(m[3]);
+    const fileWide = m[2] === "-file";
+    let scope;
+    if (fileWide) scope = { kind: "file" };
+    else if (!ownLine) {
+      if (dockerfile) {
+        out.push({
+          form: "comment",
+          ...body,
+          problems: [{ messageId: "trailingDockerfile", data: {} }],
+          range,
+          scope: { kind: "lines", from: lineNo, to: lineNo },
+          text: m[0].trim()
+        });
+        continue;
+      }
+      scope = { kind: "lines", from: lineNo, to: lineNo };
+    } else {
+      let target = lineNo + 1;
+      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape2) : target };
+    }
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+  }
+}
+function nodeRange(source, node) {
+  return source.lines.range(node.start, node.end);
+}
+function union(a, b) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+function annotationDirectives(file, out) {
+  const source = file.source;
+  for (const obj of file.objects) {
+    const workload = file.workloads.find((w) => w.object === obj);
+    const objMeta = asMap(get(obj.node, "metadata"));
+    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
+    if (workload?.podMeta && workload.podMeta !== objMeta) {
+      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
+    }
+    for (const { meta, range: region } of metas) {
+      const annotations = asMap(get(meta, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const key = pair.keyText;
+        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
+        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
+        const body = parseDirectiveBody(asText(pair.value) ?? "");
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        if (key === ANNOTATION) {
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
+          continue;
+        }
+        const name = key.slice(ANNOTATION.length + 1);
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
+      }
+    }
+  }
+}
+function readDirectives(file) {
+  const text = file.source.text;
+  const out = [];
+  if (text.includes("podguard-ignore")) commentDirectives(file, out);
+  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
+  return out;
+}
+
+// src/suppress/apply.ts
+var SUPPRESSION_RULES = [
+  "suppression-without-reason",
+  "expired-suppression",
+  "unused-suppression",
+  "invalid-suppression"
+];
+function atOrAfter(p, q) {
+  return p.line > q.line || p.line === q.line && p.column >= q.column;
+}
+function inside2(p, r) {
+  return atOrAfter(p, r.start) && !atOrAfter(p, r.end);
+}
+function identityIs(identity, label) {
+  return identity === label || identity.startsWith(`${label} `);
+}
+function covers(d, f) {
+  const s = d.scope;
+  const at = f.range.start;
+  if (s.kind === "file") return true;
+  if (s.kind === "lines") return at.line >= s.from && at.line <= s.to;
+  if (!inside2(at, s.range)) return false;
+  if (!s.containers) return true;
+  return s.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+}
+function formName(d) {
+  if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
+  return d.form === "file comment" ? "podguard-ignore-file comment" : "podguard-ignore comment";
+}
+function applySuppressions(findings, directives, opts) {
+  const reports = [];
+  const working = /* @__PURE__ */ new Map();
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      const base = { file, range: d.range, identity: d.text };
+      const form = formName(d);
+      for (const p of d.problems)
+        reports.push({ ...base, ruleId: "invalid-suppression", messageId: p.messageId, data: { form, ...p.data } });
+      if (d.problems.length) continue;
+      const rules = d.ruleIds.join(", ");
+      for (const id of d.ruleIds) {
+        if (!opts.knownRules.has(id))
+          reports.push({ ...base, ruleId: "invalid-suppression", messageId: "unknownRule", data: { form, rule: id } });
+      }
+      if (d.until && opts.today > d.until) {
+        reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
+        continue;
+      }
+      if (!d.reason && opts.reasonRequired) {
+        reports.push({ ...base, ruleId: "suppression-without-reason", messageId: "missing", data: { form, rules } });
+        continue;
+      }
+      working.set(d, /* @__PURE__ */ new Set());
+    }
+  }
+  const suppressible = new Set(SUPPRESSION_RULES);
+  for (const f of findings) {
+    if (suppressible.has(f.ruleId)) continue;
+    const list = directives.get(f.file);
+    if (!list) continue;
+    for (const d of list) {
+      const used = working.get(d);
+      if (!used || !d.ruleIds.includes(f.ruleId) || !covers(d, f)) continue;
+      used.add(f.ruleId);
+      f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
+    }
+  }
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      const used = working.get(d);
+      if (!used) continue;
+      for (const id of d.ruleIds) {
+        if (used.has(id) || !opts.knownRules.has(id) || !opts.enabledRules.has(id)) continue;
+        reports.push({
+          file,
+          range: d.range,
+          identity: `${d.text} ${id}`,
+          ruleId: "unused-suppression",
+          messageId: "unused",
+          data: { form: formName(d), rule: id }
+        });
+      }
+    }
+  }
+  return reports;
+}
 
 // src/engine.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
@@ -17857,11 +18389,11 @@ function rangeOf(file, at) {
   }
   return file.lines.range(s, e);
 }
-function ruleLevel(rule7, settings) {
-  const configured = settings.rules[rule7.meta.id]?.level;
+function ruleLevel(rule11, settings) {
+  const configured = settings.rules[rule11.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule7.meta.profile === "restricted") return "off";
-  return rule7.meta.level;
+  if (settings.profile === "baseline" && rule11.meta.profile === "restricted") return "off";
+  return rule11.meta.level;
 }
 function hash(parts) {
   return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
@@ -17879,19 +18411,19 @@ var Collector = class {
   findings = [];
   redactor = new Redactor();
   fpCounts = /* @__PURE__ */ new Map();
-  add(rule7, level, file, r) {
+  add(rule11, level, file, r) {
     if (r.secret) this.redactor.add(r.secret);
-    const configured = r.level && level === rule7.meta.level ? r.level : level;
+    const configured = r.level && level === rule11.meta.level ? r.level : level;
     const identity = r.identity ?? "";
     const value = r.secret ?? r.value ?? "";
-    let fp = hash([rule7.meta.id, file.path, identity, r.messageId, value]);
+    let fp = hash([rule11.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule7.meta.messages[r.messageId];
-    if (template === void 0) throw new Error(`rule ${rule7.meta.id} reported unknown message id "${r.messageId}"`);
+    const template = rule11.meta.messages[r.messageId];
+    if (template === void 0) throw new Error(`rule ${rule11.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
-      ruleId: rule7.meta.id,
+      ruleId: rule11.meta.id,
       messageId: r.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r.data)),
@@ -17906,6 +18438,13 @@ function ruleById(rules, id) {
   const r = rules.find((x) => x.meta.id === id);
   if (!r) throw new Error(`system rule ${id} is not registered`);
   return r;
+}
+function isoDay(today) {
+  if (typeof today === "string") {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
+    return today;
+  }
+  return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
 }
 async function scan(input) {
   const started = Date.now();
@@ -17926,21 +18465,30 @@ async function scan(input) {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
-  const active = rules.filter((r) => !r.meta.system).map((rule7) => ({ rule: rule7, level: ruleLevel(rule7, settings) })).filter((x) => x.level !== "off").map(({ rule: rule7, level }) => {
-    const configured = settings.rules[rule7.meta.id]?.options ?? {};
+  const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
+  let knownBaseline;
+  if (baselinePath) {
+    const abs = resolve4(root, baselinePath);
+    const label = relative3(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+  }
+  const today = isoDay(input.today);
+  const active = rules.filter((r) => !r.meta.system).map((rule11) => ({ rule: rule11, level: ruleLevel(rule11, settings) })).filter((x) => x.level !== "off").map(({ rule: rule11, level }) => {
+    const configured = settings.rules[rule11.meta.id]?.options ?? {};
     const ctx = {
-      options: { ...rule7.meta.defaultOptions ?? {}, ...configured },
+      options: { ...rule11.meta.defaultOptions ?? {}, ...configured },
       settings,
       state: /* @__PURE__ */ new Map()
     };
-    return { rule: rule7, level, ctx };
+    return { rule: rule11, level, ctx };
   });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const out = new Collector();
+  const directives = /* @__PURE__ */ new Map();
   const system = (id, file, at, messageId, data) => {
-    const rule7 = ruleById(rules, id);
+    const rule11 = ruleById(rules, id);
     const level = systemLevel(id);
-    if (level !== "off") out.add(rule7, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule11, level, file, { messageId, data, at });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
@@ -17990,6 +18538,12 @@ async function scan(input) {
     }
     if (!parsed) continue;
     filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) directives.set(source.path, found);
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: errorText(err) });
+    }
     if (decoded.invalidAt !== void 0) {
       const pos = source.lines.position(decoded.invalidAt);
       system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
@@ -18000,34 +18554,67 @@ async function scan(input) {
       else system("parse-error", source, at, "syntax", { message: p.message });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule7, level, ctx } of active) {
-      if (!rule7.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule11, level, ctx } of active) {
+      if (!rule11.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
-        const report = (r) => out.add(rule7, level, r.file ?? source, r);
+        const report = (r) => {
+          const own = !r.file || r.file === source;
+          const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : void 0);
+          out.add(rule11, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+        };
         try {
-          rule7.check(unit, { ...ctx, report });
+          rule11.check(unit, { ...ctx, report });
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule7.meta.id, error: errorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule11.meta.id, error: errorText(err) });
         }
       }
     }
   }
-  for (const { rule: rule7, level, ctx } of active) {
-    if (!rule7.finish) continue;
+  for (const { rule: rule11, level, ctx } of active) {
+    if (!rule11.finish) continue;
     try {
-      rule7.finish({
+      rule11.finish({
         ...ctx,
         report: (r) => {
-          if (!r.file) throw new Error(`rule ${rule7.meta.id} reported from finish() without a file`);
-          out.add(rule7, level, r.file, r);
+          if (!r.file) throw new Error(`rule ${rule11.meta.id} reported from finish() without a file`);
+          out.add(rule11, level, r.file, r);
         }
       });
     } catch (err) {
       const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule7.meta.id, error: errorText(err) });
+      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule11.meta.id, error: errorText(err) });
     }
+  }
+  const known = new Set(rules.map((r) => r.meta.id));
+  const enabled = /* @__PURE__ */ new Set([
+    ...active.map((a) => a.rule.meta.id),
+    ...rules.filter((r) => r.meta.system && systemLevel(r.meta.id) !== "off").map((r) => r.meta.id)
+  ]);
+  const reports = applySuppressions(out.findings, directives, {
+    today,
+    knownRules: known,
+    enabledRules: enabled,
+    reasonRequired: known.has("suppression-without-reason") && systemLevel("suppression-without-reason") !== "off"
+  });
+  for (const r of reports) {
+    if (!known.has(r.ruleId)) continue;
+    const f = sourceFile(resolve4(root, r.file), r.file, "");
+    const rule11 = ruleById(rules, r.ruleId);
+    const level = systemLevel(r.ruleId);
+    if (level !== "off") out.add(rule11, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+  }
+  let baseline;
+  if (knownBaseline) {
+    const { label, fingerprints } = knownBaseline;
+    let n = 0;
+    for (const f of out.findings) {
+      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      f.baselined = true;
+      n++;
+    }
+    baseline = { file: label, known: n };
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -18038,7 +18625,8 @@ async function scan(input) {
     findings,
     filesScanned,
     redactor: out.redactor,
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    ...baseline ? { baseline } : {}
   };
 }
 function errorText(err) {
@@ -18065,6 +18653,60 @@ function ruleDocUrl(id) {
   return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
 }
 
+// src/config/init.ts
+var SCHEMA_URL = `https://raw.githubusercontent.com/podguard/podguard/v${VERSION}/schema/podguard.schema.json`;
+function yamlScalar(v) {
+  return typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v));
+}
+function starterConfig(rules) {
+  const width = Math.max(...rules.map((r) => r.meta.id.length)) + 12;
+  const ruleLines = [];
+  for (const r of [...rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1)) {
+    const m = r.meta;
+    const tag = m.profile === "restricted" ? " [restricted]" : "";
+    const options = Object.entries(m.defaultOptions ?? {});
+    if (options.length === 0) {
+      ruleLines.push(`  # ${`${m.id}: ${m.level}`.padEnd(width)} # ${m.title}${tag}`);
+      continue;
+    }
+    ruleLines.push(`  # ${`${m.id}:`.padEnd(width)} # ${m.title}${tag}`);
+    ruleLines.push(`  #   level: ${m.level}`);
+    for (const [k, v] of options) ruleLines.push(`  #   ${k}: ${yamlScalar(v)}`);
+  }
+  return `# yaml-language-server: $schema=${SCHEMA_URL}
+# podguard configuration: ${HOMEPAGE}#tuning-podguard
+# Every key is optional; a key left empty is the same as a key left out.
+
+# Pod Security Standards level. restricted (the default) runs every rule; baseline turns off
+# the rules marked [restricted] below unless you set their level here.
+profile: restricted
+
+# Per rule: off, note, warning or error, or an object with level and the rule's options.
+# Each rule is listed with its default; uncomment a line to change it.
+rules:
+${ruleLines.join("\n")}
+
+# Approved images (globs over image names without tag; ** spans path segments). When set, any
+# other image is a finding. Denied images are checked first.
+allowedImages:
+  # - mcr.microsoft.com/**
+  # - myregistry.azurecr.io/**
+deniedImages:
+  # - docker.io/library/ubuntu
+
+# Require @sha256: digests on every image reference.
+# requireDigest: true
+
+# Paths (globs relative to the repository root) that are never scanned.
+exclude:
+  # - test/fixtures/**
+
+# Known findings (podguard scan --write-baseline .podguard-baseline.json): reported as notes,
+# never failing the build; only new findings gate.
+# baseline: .podguard-baseline.json
+`;
+}
+
 // src/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 function pascal(id) {
@@ -18073,8 +18715,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s) => encodeURIComponent(s)).join("/");
 }
-function ruleHelpMarkdown(rule7) {
-  const m = rule7.meta;
+function ruleHelpMarkdown(rule11) {
+  const m = rule11.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -18088,18 +18730,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule7) {
-  return ruleHelpMarkdown(rule7).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule11) {
+  return ruleHelpMarkdown(rule11).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule7) {
-  const m = rule7.meta;
+function sarifRule(rule11) {
+  const m = rule11.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule7), markdown: ruleHelpMarkdown(rule7) },
+    help: { text: ruleHelpText(rule11), markdown: ruleHelpMarkdown(rule11) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -18136,6 +18778,7 @@ function toSarif(result) {
     if (f.suppression)
       res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
     if (f.baselined) res.baselineState = "unchanged";
+    else if (result.baseline && !f.suppression) res.baselineState = "new";
     if (f.properties) res.properties = f.properties;
     return res;
   });
@@ -18173,6 +18816,8 @@ function toJson(result) {
     version: VERSION,
     filesScanned: result.filesScanned,
     counts: countByLevel(result.findings),
+    suppressed: result.findings.filter((f) => f.suppression).length,
+    baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
     findings: result.findings.map((f) => ({
       ruleId: f.ruleId,
       messageId: f.messageId,
@@ -18238,11 +18883,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule7 = rulesById.get(id);
-      if (!rule7) continue;
-      lines.push(`  ${c("bold", id)}: ${rule7.meta.title}`);
-      lines.push(indent(`Why: ${rule7.meta.why}`, "    "));
-      lines.push(indent(rule7.meta.fix, "    "));
+      const rule11 = rulesById.get(id);
+      if (!rule11) continue;
+      lines.push(`  ${c("bold", id)}: ${rule11.meta.title}`);
+      lines.push(indent(`Why: ${rule11.meta.why}`, "    "));
+      lines.push(indent(rule11.meta.fix, "    "));
       lines.push("");
     }
   }
@@ -18250,7 +18895,9 @@ function toText(result, style = { color: false }) {
   const suppressed = result.findings.length - visible.length;
   const total = visible.length;
   const verdict = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
-  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${suppressed ? `; ${suppressed} suppressed` : ""}.`);
+  const known = visible.filter((f) => f.baselined).length;
+  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
   return `${lines.join("\n")}
 `;
 }
@@ -18261,6 +18908,7 @@ var USAGE = `podguard ${VERSION}: stops insecure container configuration before 
 Usage:
   podguard scan [PATH...] [options]   scan files or directories (default ".")
   podguard rules                      list every rule: id, default level, description
+  podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
   podguard --version | --help
 
 Scan options:
@@ -18270,12 +18918,21 @@ Scan options:
   --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
   --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
   --changed-since REF    only files changed between REF and the working tree (git)
+  --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
+  --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --no-color             plain text output
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
 `;
 var FAIL_ON = ["error", "warning", "note", "never"];
 var FORMATS = ["text", "json", "sarif"];
+function writeUserFile(path, name, text) {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
+  }
+}
 function oneOf(name, value, allowed, fallback) {
   if (value === void 0) return fallback;
   if (allowed.includes(value)) return value;
@@ -18302,6 +18959,8 @@ async function runScan(args, io) {
       "fail-on": { type: "string" },
       "allow-image": { type: "string", multiple: true },
       "changed-since": { type: "string" },
+      baseline: { type: "string" },
+      "write-baseline": { type: "string" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" }
     }
@@ -18326,14 +18985,36 @@ async function runScan(args, io) {
     paths: positionals.length ? positionals : ["."],
     configPath: values.config,
     allowImages: values["allow-image"] ?? [],
-    changedFiles
+    changedFiles,
+    // A baseline is being (re)written from scratch: applying the old one would change nothing.
+    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {}
   });
-  if (values.sarif) writeFileSync(resolve5(root, values.sarif), sarifText(result));
+  const writeTo = values["write-baseline"];
+  if (writeTo !== void 0) {
+    if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
+    writeUserFile(resolve5(root, writeTo), writeTo, baselineText(result.findings));
+    const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
+    for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
+    io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
+`);
+  }
+  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifText(result));
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
   if (format === "json") io.stdout(jsonText(result));
   else if (format === "sarif") io.stdout(sarifText(result));
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+}
+function runInit(args, io) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: "boolean" } } });
+  if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
+  const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
+  const path = resolve5(io.cwd, name);
+  if (existsSync2(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  writeUserFile(path, name, starterConfig(ALL_RULES));
+  io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
+`);
+  return 0;
 }
 async function runCli(argv, io) {
   const [command, ...rest] = argv;
@@ -18354,7 +19035,8 @@ async function runCli(argv, io) {
       return 0;
     }
     if (command === "scan") return await runScan(args, io);
-    throw new ConfigurationError(`unknown command "${command}" (expected scan or rules; see podguard --help)`);
+    if (command === "init") return runInit(args, io);
+    throw new ConfigurationError(`unknown command "${command}" (expected scan, rules or init; see podguard --help)`);
   } catch (err) {
     if (err instanceof ConfigurationError || err.code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`podguard: ${err.message}

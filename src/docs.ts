@@ -30,17 +30,41 @@ export function renderRuleDoc(rule: Rule): string {
   }
   lines.push('## Messages', '');
   for (const [id, text] of Object.entries(m.messages)) lines.push(`- \`${id}\`: ${text}`);
+  lines.push('', '## Suppressing', '');
+  if (m.tags.includes('suppression')) {
+    lines.push(
+      'Findings about suppressions cannot themselves be suppressed in source. Fix the suppression, or change the level for the whole repository:',
+      '',
+      '```yaml',
+      '# .podguard.yml',
+      'rules:',
+      `  ${m.id}: off`,
+      '```',
+      '',
+    );
+    return lines.join('\n');
+  }
   lines.push(
-    '',
-    '## Suppressing',
-    '',
-    'On the line above the finding (a reason is required):',
+    'On the line above the finding (in YAML also at the end of its line); a reason is required, `until=` is optional:',
     '',
     '```yaml',
-    `# podguard-ignore ${m.id} -- <why this is acceptable>`,
+    `# podguard-ignore ${m.id} until=2027-03-31 -- <why this is acceptable>`,
     '```',
     '',
   );
+  if (m.kinds.includes('kubernetes')) {
+    lines.push(
+      'On a Kubernetes object or its pod template (`podguard.dev/ignore.<container>` for one container):',
+      '',
+      '```yaml',
+      'metadata:',
+      '  annotations:',
+      `    podguard.dev/ignore: "${m.id} -- <why this is acceptable>"`,
+      '```',
+      '',
+    );
+  }
+  lines.push('See [Tuning podguard](../../README.md#tuning-podguard) for file-wide suppressions and baselines.', '');
   return lines.join('\n');
 }
 

@@ -4,13 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { readBaseline } from './baseline/baseline.js';
 import { collect } from './collect/collect.js';
 import type { Candidate } from './collect/collect.js';
 import { loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
 import { parseFile } from './parse/index.js';
+import { identityAt } from './parse/scope.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
 import { decode, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
@@ -18,6 +20,9 @@ import { Redactor } from './report/redact.js';
 import { formatMessage } from './rules/api.js';
 import type { At, Report, Rule, RuleContext } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
+import { readDirectives } from './suppress/directives.js';
+import type { Directive } from './suppress/directives.js';
+import { applySuppressions } from './suppress/apply.js';
 import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
 import type { FileKind, Finding, Level, Range } from './types.js';
 
@@ -39,6 +44,10 @@ export interface ScanInput {
   adjust?: (settings: Settings) => void;
   /** Rules to run (default: all registered rules). */
   rules?: readonly Rule[];
+  /** Baseline file (relative to `root`) overriding the configured one; `false` applies none. */
+  baseline?: string | false;
+  /** Today (`YYYY-MM-DD` or a Date, read in UTC) for suppression expiry; default: the clock. */
+  today?: string | Date;
 }
 
 /** The outcome of a scan. */
@@ -55,6 +64,8 @@ export interface ScanResult {
   /** Secret values found: outputs must pass through `redactor`. */
   redactor: Redactor;
   durationMs: number;
+  /** The baseline applied, if any: its path (relative to the root) and how many findings it knew. */
+  baseline?: { file: string; known: number };
 }
 
 const FINGERPRINT_SALT = 'podguard-fp-v1';
@@ -134,6 +145,15 @@ function ruleById(rules: readonly Rule[], id: string): Rule {
   return r;
 }
 
+/** Today as `YYYY-MM-DD` in UTC. */
+function isoDay(today: string | Date | undefined): string {
+  if (typeof today === 'string') {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
+    return today;
+  }
+  return (today ?? new Date()).toISOString().slice(0, 10);
+}
+
 /** Runs a scan. Throws ConfigurationError for user mistakes; never throws for file content. */
 export async function scan(input: ScanInput): Promise<ScanResult> {
   const started = Date.now();
@@ -154,6 +174,15 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
+  // Read the baseline first: a missing or corrupt one should stop the scan before any work.
+  const baselinePath = input.baseline === false ? undefined : (input.baseline ?? settings.baseline);
+  let knownBaseline: { label: string; fingerprints: Set<string> } | undefined;
+  if (baselinePath) {
+    const abs = resolve(root, baselinePath);
+    const label = relative(root, abs).split('\\').join('/') || baselinePath;
+    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+  }
+  const today = isoDay(input.today);
 
   const active = rules
     .filter((r) => !r.meta.system)
@@ -171,6 +200,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const systemLevel = (id: string): Level | 'off' => ruleLevel(ruleById(rules, id), settings);
 
   const out = new Collector();
+  const directives = new Map<string, Directive[]>();
   const system = (id: string, file: SourceFile, at: At, messageId: string, data: Record<string, string | number>): void => {
     const rule = ruleById(rules, id);
     const level = systemLevel(id);
@@ -229,6 +259,13 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     }
     if (!parsed) continue;
     filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) directives.set(source.path, found);
+    } catch (err) {
+      // The file is still checked; only its suppressions are lost, so say that rather than "not checked".
+      system('internal-error', source, source.lines.range(0, 0), 'rule', { rule: 'suppression reading', error: errorText(err) });
+    }
     if (decoded.invalidAt !== undefined) {
       const pos = source.lines.position(decoded.invalidAt);
       system('file-error', source, source.lines.lineRange(pos.line, source.text), 'encoding', { line: pos.line });
@@ -242,7 +279,11 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     for (const { rule, level, ctx } of active) {
       if (!rule.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
-        const report = (r: Report): void => out.add(rule, level, r.file ?? source, r);
+        const report = (r: Report): void => {
+          const own = !r.file || r.file === source;
+          const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : undefined);
+          out.add(rule, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+        };
         try {
           rule.check(unit, { ...ctx, report });
         } catch (err) {
@@ -270,6 +311,37 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     }
   }
 
+  const known = new Set(rules.map((r) => r.meta.id));
+  const enabled = new Set([
+    ...active.map((a) => a.rule.meta.id),
+    ...rules.filter((r) => r.meta.system && systemLevel(r.meta.id) !== 'off').map((r) => r.meta.id),
+  ]);
+  const reports = applySuppressions(out.findings, directives, {
+    today,
+    knownRules: known,
+    enabledRules: enabled,
+    reasonRequired: known.has('suppression-without-reason') && systemLevel('suppression-without-reason') !== 'off',
+  });
+  for (const r of reports) {
+    if (!known.has(r.ruleId)) continue;
+    const f = sourceFile(resolve(root, r.file), r.file, '');
+    const rule = ruleById(rules, r.ruleId);
+    const level = systemLevel(r.ruleId);
+    if (level !== 'off') out.add(rule, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+  }
+
+  let baseline: ScanResult['baseline'];
+  if (knownBaseline) {
+    const { label, fingerprints } = knownBaseline;
+    let n = 0;
+    for (const f of out.findings) {
+      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      f.baselined = true;
+      n++;
+    }
+    baseline = { file: label, known: n };
+  }
+
   const findings = out.findings.sort(compareFindings);
   return {
     root,
@@ -280,6 +352,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     filesScanned,
     redactor: out.redactor,
     durationMs: Date.now() - started,
+    ...(baseline ? { baseline } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { parseYaml, toJS } from '../parse/yaml.js';
+import { getPair, parseYaml, toJS } from '../parse/yaml.js';
 import { ConfigurationError } from '../types.js';
 import type { LevelSetting } from '../types.js';
 import type { Rule } from '../rules/api.js';
@@ -25,34 +25,148 @@ function validator(rules: readonly Rule[]): ValidateFunction {
   return cached.validate;
 }
 
-function describe(err: ErrorObject): string {
+const TYPE_WORDS: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  string: 'a string',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+};
+
+/** Finds the line of a configuration key (for error messages), given its path. */
+export type KeyLocator = (path: readonly string[]) => number | undefined;
+
+function valueAt(data: unknown, path: readonly string[]): unknown {
+  let cur: unknown = data;
+  for (const p of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+  return cur;
+}
+
+function shown(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** Closest known name (edit distance at most 3), for "did you mean". */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { id: string; d: number } | undefined;
+  for (const id of known) {
+    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= name.length; i++) {
+      let prev = dp[0]!;
+      dp[0] = i;
+      for (let j = 1; j <= id.length; j++) {
+        const tmp = dp[j]!;
+        dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (name[i - 1] === id[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    const d = dp[id.length]!;
+    if (d <= 3 && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+
+function describe(err: ErrorObject, data: unknown, rules: readonly Rule[]): { path: string[]; text: string } {
   const path = err.instancePath
     .split('/')
     .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
-  const key = path || '(top level)';
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const key = path.join('.') || '(top level)';
   if (err.keyword === 'additionalProperties') {
     const extra = (err.params as { additionalProperty?: string }).additionalProperty ?? '';
-    return `unknown key "${path ? `${path}.` : ''}${extra}"`;
+    const full = [...path, extra];
+    if (path.length === 1 && path[0] === 'rules') {
+      const guess = closest(
+        extra,
+        rules.map((r) => r.meta.id),
+      );
+      return {
+        path: full,
+        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ''}; podguard rules lists every rule`,
+      };
+    }
+    if (path.length === 0) {
+      const guess = closest(extra, TOP_LEVEL_KEYS);
+      return {
+        path: full,
+        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ''}; known keys: ${TOP_LEVEL_KEYS.join(', ')}`,
+      };
+    }
+    if (path.length === 2 && path[0] === 'rules') {
+      const rule = rules.find((r) => r.meta.id === path[1]);
+      const opts = Object.keys((rule?.meta.optionsSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+      const list = opts.length ? `level, ${opts.join(', ')}` : 'level (it has no options)';
+      return { path: full, text: `unknown option "${full.join('.')}"; ${path[1]} takes ${list}` };
+    }
+    return { path: full, text: `unknown key "${full.join('.')}"` };
   }
+  const got = valueAt(data, path);
   if (err.keyword === 'enum') {
     const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-    return `"${key}" must be one of ${allowed.map((a) => String(a)).join(', ')}`;
+    return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(', ')} (got ${shown(got)})` };
   }
-  return `"${key}" ${err.message ?? 'is invalid'}`;
+  if (err.keyword === 'type') {
+    const want = String((err.params as { type?: string }).type ?? '');
+    return { path, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
+  }
+  return { path, text: `"${key}" ${err.message ?? 'is invalid'} (got ${shown(got)})` };
 }
 
-/** Validates a configuration object and turns it into Settings. */
-export function settingsFromObject(data: unknown, rules: readonly Rule[], fileLabel: string): Settings {
+/** The top-level keys of .podguard.yml. */
+const TOP_LEVEL_KEYS = [
+  'profile',
+  'rules',
+  'allowedImages',
+  'deniedImages',
+  'requireDigest',
+  'exclude',
+  'baseline',
+  'maxFileBytes',
+  'kubernetesVersion',
+];
+
+/** Keeps the errors that explain a failed `anyOf` of a rule entry (a level, or an options object). */
+function relevant(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
+  return errors.filter((e) => {
+    if (e.keyword === 'anyOf') return false;
+    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
+    if (!m) return true;
+    const ruleKey = e.instancePath.split('/').slice(0, 3).join('/');
+    const value = valueAt(
+      data,
+      ruleKey
+        .split('/')
+        .slice(1)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')),
+    );
+    const branch = value !== null && typeof value === 'object' && !Array.isArray(value) ? '1' : '0';
+    return m[1] === branch;
+  });
+}
+
+/**
+ * Validates a configuration object and turns it into Settings. Top-level keys left empty
+ * (`exclude:` with every item commented out) count as absent. `locate` adds line numbers.
+ */
+export function settingsFromObject(input: unknown, rules: readonly Rule[], fileLabel: string, locate?: KeyLocator): Settings {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
-  if (data === null || data === undefined) return settings;
+  if (input === null || input === undefined) return settings;
+  const data =
+    typeof input === 'object' && !Array.isArray(input)
+      ? Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== null))
+      : input;
   const validate = validator(rules);
   if (!validate(data)) {
-    const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
-    const unique = [...new Set((errs.length ? errs : (validate.errors ?? [])).map(describe))];
-    throw new ConfigurationError(`${fileLabel}: ${unique.join('; ')}`);
+    const errs = relevant(validate.errors ?? [], data);
+    const described = (errs.length ? errs : (validate.errors ?? [])).map((e) => describe(e, data, rules));
+    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
+    const lines = unique.map((d) => {
+      const line = locate?.(d.path);
+      return `${fileLabel}${line ? `:${line}` : ''}: ${d.text}`;
+    });
+    throw new ConfigurationError(lines.join('\n'));
   }
   const cfg = data as Record<string, unknown>;
   if (cfg.profile === 'baseline' || cfg.profile === 'restricted') settings.profile = cfg.profile;
@@ -104,8 +218,20 @@ export function loadSettings(root: string, configPath: string | undefined, rules
   const problem = parsed.problems.find((p) => p.kind !== 'duplicate-key') ?? parsed.problems[0];
   if (problem) {
     const line = text.slice(0, problem.offset).split('\n').length;
-    throw new ConfigurationError(`${label}:${line}: ${problem.message}`);
+    throw new ConfigurationError(`${label}:${line}: not valid YAML: ${problem.message}`);
   }
   if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
-  return settingsFromObject(toJS(parsed.docs[0]?.root), rules, label);
+  const top = parsed.docs[0]?.root;
+  const locate: KeyLocator = (path) => {
+    let node = top ?? undefined;
+    let at: number | undefined;
+    for (const key of path) {
+      const pair = getPair(node, key);
+      if (!pair) break;
+      at = pair.key.start;
+      node = pair.value;
+    }
+    return at === undefined ? undefined : text.slice(0, at).split('\n').length;
+  };
+  return settingsFromObject(toJS(top), rules, label, locate);
 }

@@ -14,6 +14,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
     const optionProps = (options as { properties?: Record<string, unknown> }).properties ?? {};
     ruleProps[r.meta.id] = {
       description: `${r.meta.title}. Default level: ${r.meta.level}.`,
+      default: r.meta.level,
       anyOf: [
         LEVEL,
         {
@@ -32,7 +33,9 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
     additionalProperties: false,
     properties: {
       profile: {
-        description: 'Pod Security Standards level: restricted (default) or baseline.',
+        description:
+          'Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.',
+        default: 'restricted',
         enum: ['baseline', 'restricted'],
       },
       rules: {
@@ -51,7 +54,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         type: 'array',
         items: { type: 'string', minLength: 1 },
       },
-      requireDigest: { description: 'Require @sha256: digests on every image reference.', type: 'boolean' },
+      requireDigest: { description: 'Require @sha256: digests on every image reference.', type: 'boolean', default: false },
       exclude: {
         description: 'Path globs (relative to the scanned root) never scanned.',
         type: 'array',

@@ -1,10 +1,13 @@
 /** The CLI face: argument parsing, output to stdout, exit codes. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gates, scan } from '../engine.js';
 import type { ScanResult } from '../engine.js';
 import { changedSince } from '../collect/git.js';
+import { baselineEntries, baselineText } from '../baseline/baseline.js';
+import { DEFAULT_CONFIG_FILE } from '../config/load.js';
+import { starterConfig } from '../config/init.js';
 import { ALL_RULES } from '../rules/index.js';
 import { sarifText } from '../report/sarif.js';
 import { jsonText } from '../report/json.js';
@@ -29,6 +32,7 @@ export const USAGE = `podguard ${VERSION}: stops insecure container configuratio
 Usage:
   podguard scan [PATH...] [options]   scan files or directories (default ".")
   podguard rules                      list every rule: id, default level, description
+  podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
   podguard --version | --help
 
 Scan options:
@@ -38,6 +42,8 @@ Scan options:
   --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
   --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
   --changed-since REF    only files changed between REF and the working tree (git)
+  --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
+  --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --no-color             plain text output
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
@@ -45,6 +51,15 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration 
 
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
+
+/** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
+function writeUserFile(path: string, name: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -72,6 +87,8 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
       'fail-on': { type: 'string' },
       'allow-image': { type: 'string', multiple: true },
       'changed-since': { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -97,13 +114,38 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
     configPath: values.config,
     allowImages: values['allow-image'] ?? [],
     changedFiles,
+    // A baseline is being (re)written from scratch: applying the old one would change nothing.
+    ...(values['write-baseline'] !== undefined
+      ? { baseline: false as const }
+      : values.baseline !== undefined
+        ? { baseline: values.baseline }
+        : {}),
   });
-  if (values.sarif) writeFileSync(resolve(root, values.sarif), sarifText(result));
+  const writeTo = values['write-baseline'];
+  if (writeTo !== undefined) {
+    if (changedFiles) throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since');
+    writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings));
+    const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
+    for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
+    io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
+  }
+  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifText(result));
   const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
   if (format === 'json') io.stdout(jsonText(result));
   else if (format === 'sarif') io.stdout(sarifText(result));
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+}
+
+function runInit(args: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: 'boolean' } } });
+  if (positionals.length > 1) throw new ConfigurationError('init takes at most one file name');
+  const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
+  const path = resolve(io.cwd, name);
+  if (existsSync(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  writeUserFile(path, name, starterConfig(ALL_RULES));
+  io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)\n`);
+  return 0;
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
@@ -125,7 +167,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return 0;
     }
     if (command === 'scan') return await runScan(args, io);
-    throw new ConfigurationError(`unknown command "${command}" (expected scan or rules; see podguard --help)`);
+    if (command === 'init') return runInit(args, io);
+    throw new ConfigurationError(`unknown command "${command}" (expected scan, rules or init; see podguard --help)`);
   } catch (err) {
     if (err instanceof ConfigurationError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`podguard: ${(err as Error).message}\n`);

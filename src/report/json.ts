@@ -11,6 +11,8 @@ export function toJson(result: ScanResult): Record<string, unknown> {
     version: VERSION,
     filesScanned: result.filesScanned,
     counts: countByLevel(result.findings),
+    suppressed: result.findings.filter((f) => f.suppression).length,
+    baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
     findings: result.findings.map((f) => ({
       ruleId: f.ruleId,
       messageId: f.messageId,

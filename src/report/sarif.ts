@@ -82,6 +82,7 @@ export function toSarif(result: ScanResult): Record<string, unknown> {
     if (f.suppression)
       res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
     if (f.baselined) res.baselineState = 'unchanged';
+    else if (result.baseline && !f.suppression) res.baselineState = 'new';
     if (f.properties) res.properties = f.properties;
     return res;
   });

@@ -6,7 +6,7 @@ import { countByLevel, gates } from '../engine.js';
 import type { ScanResult } from '../engine.js';
 import { LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
-import { ruleDocUrl } from '../version.js';
+import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
 
 /** Summary options. */
@@ -73,6 +73,8 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   if (opts.scope) head.push(opts.scope, '');
   head.push('| Level | Findings |', '| --- | ---: |');
   for (const l of ['error', 'warning', 'note'] as const) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
+  const known = visible.filter((f) => f.baselined).length;
+  if (known) head.push(`| known from the baseline (counted as notes) | ${known} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);
   head.push('');
 
@@ -103,6 +105,8 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
       '```yaml',
       '# podguard-ignore <rule-id> -- <why this is acceptable>',
       '```',
+      '',
+      `On a Kubernetes object, the annotation \`podguard.dev/ignore: "<rule-id> -- <reason>"\` does the same; to accept every existing finding and gate only on new ones, use a baseline ([Tuning podguard](${HOMEPAGE}#tuning-podguard)).`,
       '',
     );
   }

@@ -78,6 +78,11 @@ export function toText(result: ScanResult, style: TextStyle = { color: false }):
     total === 0
       ? 'no problems found'
       : `${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')})`;
-  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${suppressed ? `; ${suppressed} suppressed` : ''}.`);
+  const known = visible.filter((f) => f.baselined).length;
+  const extras = [known ? `${known} known from the baseline (notes, not gating)` : '', suppressed ? `${suppressed} suppressed` : '']
+    .filter(Boolean)
+    .map((x) => `; ${x}`)
+    .join('');
+  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
   return `${lines.join('\n')}\n`;
 }

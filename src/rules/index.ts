@@ -2,18 +2,26 @@
 /** The rule registry: every rule file under src/rules/. */
 import type { Rule } from './api.js';
 import { rule as duplicateKey } from './duplicate-key.js';
+import { rule as expiredSuppression } from './expired-suppression.js';
 import { rule as fileError } from './file-error.js';
 import { rule as internalError } from './internal-error.js';
+import { rule as invalidSuppression } from './invalid-suppression.js';
 import { rule as parseError } from './parse-error.js';
 import { rule as privilegedContainer } from './privileged-container.js';
 import { rule as runAsRoot } from './run-as-root.js';
+import { rule as suppressionWithoutReason } from './suppression-without-reason.js';
+import { rule as unusedSuppression } from './unused-suppression.js';
 
 /** Every rule, sorted by id. */
 export const ALL_RULES: readonly Rule[] = [
   duplicateKey,
+  expiredSuppression,
   fileError,
   internalError,
+  invalidSuppression,
   parseError,
   privilegedContainer,
   runAsRoot,
+  suppressionWithoutReason,
+  unusedSuppression,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));

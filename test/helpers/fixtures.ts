@@ -8,6 +8,7 @@
  *
  * JSON fixtures keep these lines in a sidecar `<file>.expect`. A fixture may carry an inline
  * configuration as `# podguard-config: {json}` (or `.podguard.yml` inside a directory fixture).
+ * Suppressed findings are not "found": they are left out of the comparison.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -62,6 +63,9 @@ export function expectations(entry: string, defaultRule: string): Expectation[] 
   return out;
 }
 
+/** Fixtures scan on a fixed day, so `until=` dates in them never start failing with time. */
+export const FIXTURE_TODAY = '2026-12-01';
+
 /** Scans a fixture entry the way a user would scan a repository. */
 export async function scanFixture(entry: string): Promise<ScanResult> {
   const isDir = statSync(entry).isDirectory();
@@ -71,7 +75,7 @@ export async function scanFixture(entry: string): Promise<ScanResult> {
     const m = CONFIG.exec(readFileSync(entry, 'utf8'));
     if (m) config = JSON.parse(m[1]!);
   }
-  return scan({ root, paths: [isDir ? '.' : basename(entry)], ...(config !== undefined ? { config } : {}) });
+  return scan({ root, paths: [isDir ? '.' : basename(entry)], today: FIXTURE_TODAY, ...(config !== undefined ? { config } : {}) });
 }
 
 /** A finding in the comparable shape of an expectation. */

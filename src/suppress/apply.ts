@@ -1,0 +1,133 @@
+/**
+ * Applies suppression directives to findings and reports directives that do not do their job
+ * (no reason, expired, unused, malformed), so suppressions stay reviewable and do not rot.
+ */
+import type { Finding, Position, Range } from '../types.js';
+import type { Directive } from './directives.js';
+
+/** Rules about suppressions themselves; directives never suppress their findings. */
+export const SUPPRESSION_RULES = [
+  'suppression-without-reason',
+  'expired-suppression',
+  'unused-suppression',
+  'invalid-suppression',
+] as const;
+
+/** What decides whether a directive works. */
+export interface SuppressOptions {
+  /** Today as `YYYY-MM-DD` (UTC); a directive works through its `until` day. */
+  today: string;
+  /** Every registered rule id. */
+  knownRules: ReadonlySet<string>;
+  /** Rules that ran: a directive for a rule that is off is not called unused. */
+  enabledRules: ReadonlySet<string>;
+  /** When false (`suppression-without-reason: off`), directives without a reason work too. */
+  reasonRequired: boolean;
+}
+
+/** A finding about a directive, for the engine to emit under one of SUPPRESSION_RULES. */
+export interface DirectiveReport {
+  ruleId: (typeof SUPPRESSION_RULES)[number];
+  messageId: string;
+  data: Record<string, string>;
+  file: string;
+  range: Range;
+  identity: string;
+}
+
+function atOrAfter(p: Position, q: Position): boolean {
+  return p.line > q.line || (p.line === q.line && p.column >= q.column);
+}
+
+function inside(p: Position, r: Range): boolean {
+  return atOrAfter(p, r.start) && !atOrAfter(p, r.end);
+}
+
+/** True when a finding's identity is the container (`Deployment/a container "web"`) or below it. */
+function identityIs(identity: string, label: string): boolean {
+  return identity === label || identity.startsWith(`${label} `);
+}
+
+/** True when the directive's scope covers the finding (rule ids aside). */
+export function covers(d: Directive, f: Finding): boolean {
+  const s = d.scope;
+  const at = f.range.start;
+  if (s.kind === 'file') return true;
+  if (s.kind === 'lines') return at.line >= s.from && at.line <= s.to;
+  if (!inside(at, s.range)) return false;
+  if (!s.containers) return true;
+  return s.containers.some((c) => inside(at, c.range) || identityIs(f.identity, c.label));
+}
+
+function formName(d: Directive): string {
+  if (d.form === 'annotation') return `${d.text.split(':')[0]} annotation`;
+  return d.form === 'file comment' ? 'podguard-ignore-file comment' : 'podguard-ignore comment';
+}
+
+/**
+ * Marks suppressed findings (`suppression.kind = inSource`) and returns the findings about
+ * directives. `directives` maps a file path to the directives read from it.
+ */
+export function applySuppressions(
+  findings: readonly Finding[],
+  directives: ReadonlyMap<string, readonly Directive[]>,
+  opts: SuppressOptions,
+): DirectiveReport[] {
+  const reports: DirectiveReport[] = [];
+  const working = new Map<Directive, Set<string>>();
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      const base = { file, range: d.range, identity: d.text };
+      const form = formName(d);
+      for (const p of d.problems)
+        reports.push({ ...base, ruleId: 'invalid-suppression', messageId: p.messageId, data: { form, ...p.data } });
+      if (d.problems.length) continue;
+      const rules = d.ruleIds.join(', ');
+      for (const id of d.ruleIds) {
+        if (!opts.knownRules.has(id))
+          reports.push({ ...base, ruleId: 'invalid-suppression', messageId: 'unknownRule', data: { form, rule: id } });
+      }
+      if (d.until && opts.today > d.until) {
+        reports.push({ ...base, ruleId: 'expired-suppression', messageId: 'expired', data: { form, rules, until: d.until } });
+        continue;
+      }
+      if (!d.reason && opts.reasonRequired) {
+        reports.push({ ...base, ruleId: 'suppression-without-reason', messageId: 'missing', data: { form, rules } });
+        continue;
+      }
+      working.set(d, new Set());
+    }
+  }
+
+  const suppressible = new Set<string>(SUPPRESSION_RULES);
+  for (const f of findings) {
+    if (suppressible.has(f.ruleId)) continue;
+    const list = directives.get(f.file);
+    if (!list) continue;
+    for (const d of list) {
+      const used = working.get(d);
+      if (!used || !d.ruleIds.includes(f.ruleId) || !covers(d, f)) continue;
+      used.add(f.ruleId);
+      f.suppression ??= { kind: 'inSource', justification: d.reason || '(no reason given)' };
+    }
+  }
+
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      const used = working.get(d);
+      if (!used) continue;
+      for (const id of d.ruleIds) {
+        if (used.has(id) || !opts.knownRules.has(id) || !opts.enabledRules.has(id)) continue;
+        reports.push({
+          file,
+          range: d.range,
+          identity: `${d.text} ${id}`,
+          ruleId: 'unused-suppression',
+          messageId: 'unused',
+          data: { form: formName(d), rule: id },
+        });
+      }
+    }
+  }
+  return reports;
+}
