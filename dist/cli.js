@@ -18386,7 +18386,7 @@ var rule15 = {
       additionalProperties: false
     },
     messages: {
-      missing: "{container} may run as root: set runAsNonRoot: true or a runAsUser of {minUid} or more.",
+      missing: "{container} may run as root: set runAsNonRoot: true or {user}.",
       rootUser: "{container} runs as root: runAsUser is 0 (set at {source} level).",
       rootGroup: "{container} runs with the root group: runAsGroup is 0 (set at {source} level).",
       lowUid: "{container} runs as UID {uid}, below the configured minimum of {minUid}.",
@@ -18433,7 +18433,8 @@ var rule15 = {
         ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity });
         return;
       }
-      ctx.report({ messageId: "missing", data: { container: c.label, minUid }, at: c.anchor, identity });
+      const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
+      ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity });
     });
   }
 };
@@ -18947,13 +18948,14 @@ function toText(result, style = { color: false }) {
     byFile.set(f.file, list);
   }
   const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
+  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
     lines.push(c("bold", file));
     for (const f of findings) {
       const level = f.baselined ? "note" : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
       const tag = f.baselined ? " (baseline)" : "";
-      lines.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(28)} ${red.redact(f.message)}${tag}`);
+      lines.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
     }
     lines.push("");
   }

@@ -41,7 +41,7 @@ export const rule: Rule = {
       additionalProperties: false,
     },
     messages: {
-      missing: '{container} may run as root: set runAsNonRoot: true or a runAsUser of {minUid} or more.',
+      missing: '{container} may run as root: set runAsNonRoot: true or {user}.',
       rootUser: '{container} runs as root: runAsUser is 0 (set at {source} level).',
       rootGroup: '{container} runs with the root group: runAsGroup is 0 (set at {source} level).',
       lowUid: '{container} runs as UID {uid}, below the configured minimum of {minUid}.',
@@ -90,7 +90,8 @@ export const rule: Rule = {
         ctx.report({ messageId: 'nonRootFalse', data: { container: c.label }, at: nonRoot.pair, identity });
         return;
       }
-      ctx.report({ messageId: 'missing', data: { container: c.label, minUid }, at: c.anchor, identity });
+      const wanted = minUid <= 1 ? 'a non-zero runAsUser' : `a runAsUser of ${minUid} or more`;
+      ctx.report({ messageId: 'missing', data: { container: c.label, user: wanted }, at: c.anchor, identity });
     });
   },
 };
