@@ -17474,10 +17474,23 @@ function describe(err) {
   }
   return `"${key}" ${err.message ?? "is invalid"}`;
 }
+function offAsLevel(data) {
+  const cfg = data;
+  if (typeof data !== "object" || Array.isArray(data) || typeof cfg.rules !== "object" || cfg.rules === null) return data;
+  const rules = {};
+  for (const [id, value] of Object.entries(cfg.rules)) {
+    if (value === false) rules[id] = "off";
+    else if (typeof value === "object" && value !== null && value.level === false)
+      rules[id] = { ...value, level: "off" };
+    else rules[id] = value;
+  }
+  return { ...cfg, rules };
+}
 function settingsFromObject(data, rules, fileLabel) {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
   if (data === null || data === void 0) return settings;
+  data = offAsLevel(data);
   const validate = validator(rules);
   if (!validate(data)) {
     const errs = (validate.errors ?? []).filter((e) => e.keyword !== "anyOf");

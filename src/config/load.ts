@@ -43,11 +43,29 @@ function describe(err: ErrorObject): string {
   return `"${key}" ${err.message ?? 'is invalid'}`;
 }
 
+/**
+ * The config file is read as YAML 1.1 (like manifests), where a plain `off` is the boolean
+ * false; `rules: {x: off}` and `level: off` mean the level "off", so read false as that.
+ */
+function offAsLevel(data: unknown): unknown {
+  const cfg = data as { rules?: unknown };
+  if (typeof data !== 'object' || Array.isArray(data) || typeof cfg.rules !== 'object' || cfg.rules === null) return data;
+  const rules: Record<string, unknown> = {};
+  for (const [id, value] of Object.entries(cfg.rules)) {
+    if (value === false) rules[id] = 'off';
+    else if (typeof value === 'object' && value !== null && (value as { level?: unknown }).level === false)
+      rules[id] = { ...value, level: 'off' };
+    else rules[id] = value;
+  }
+  return { ...cfg, rules };
+}
+
 /** Validates a configuration object and turns it into Settings. */
 export function settingsFromObject(data: unknown, rules: readonly Rule[], fileLabel: string): Settings {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
   if (data === null || data === undefined) return settings;
+  data = offAsLevel(data);
   const validate = validator(rules);
   if (!validate(data)) {
     const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
