@@ -18141,6 +18141,29 @@ function wrappers(w) {
   return { maps, podSpecPath: path };
 }
 var join3 = (path, key) => path ? `${path}.${key}` : key;
+function nestedContexts(w) {
+  const out = [];
+  const byNode = new Map(w.containers.map((c) => [c.node, c]));
+  const walk2 = (node, path, container, depth) => {
+    if (depth > 12) return;
+    if (node.kind === "seq") {
+      node.items.forEach((item, i) => walk2(item, `${path}[${i}]`, container, depth + 1));
+      return;
+    }
+    if (node.kind !== "map") return;
+    const own = byNode.get(node);
+    const allowed = node === w.podSpec || own !== void 0;
+    for (const pair of node.pairs) {
+      if (pair.keyText === "securityContext") {
+        if (!allowed) out.push({ pair, path: join3(path, "securityContext"), container });
+        continue;
+      }
+      walk2(pair.value, join3(path, pair.keyText), own ?? container, depth + 1);
+    }
+  };
+  walk2(w.podSpec, "", void 0, 0);
+  return out;
+}
 function home(field, level) {
   if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
@@ -18163,6 +18186,7 @@ var rule10 = {
       podFieldInContainer: "{container}: {field} in the container securityContext has no effect; it belongs in the pod-level securityContext (the one beside containers:).",
       fieldOnContainer: "{container}: {field} is not a container field and has no effect here; it belongs under {where}.",
       fieldOnPodSpec: "{workload}: {field} is not a pod spec field and has no effect here; it belongs under {where}.",
+      contextNested: "{workload}: the securityContext at {path} has no effect there; it belongs {home}.",
       contextOutsidePodSpec: "{workload}: the securityContext {place} is outside the pod spec and has no effect; move it under {podSpec}.securityContext."
     }
   },
@@ -18200,6 +18224,16 @@ var rule10 = {
           data: { workload: w.label, place, podSpec: podSpecPath },
           at: pair,
           identity: w.label
+        });
+      }
+      for (const n of nestedContexts(w)) {
+        const home2 = n.container ? `directly under ${n.container.label.slice(w.label.length + 1)} (at the level of its name: key)` : "directly under the pod spec or a container";
+        ctx.report({
+          messageId: "contextNested",
+          data: { workload: w.label, path: `${podSpecPath}.${n.path}`, home: home2 },
+          at: n.pair,
+          identity: n.container?.label ?? w.label,
+          value: n.path
         });
       }
       for (const c of w.containers) {

@@ -1,7 +1,7 @@
 import type { Rule } from './api.js';
 import { asMap, get, getPair } from '../parse/yaml.js';
-import type { YMap } from '../parse/yaml.js';
-import type { Workload } from '../parse/workloads.js';
+import type { YMap, YNode, YPair } from '../parse/yaml.js';
+import type { Container, Workload } from '../parse/workloads.js';
 import { forEachWorkload } from './util.js';
 
 /** Fields only a container's securityContext has (PodSecurityContext drops them). */
@@ -43,6 +43,42 @@ function wrappers(w: Workload): { maps: { map: YMap; path: string }[]; podSpecPa
 
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
+/** A `securityContext` key nested somewhere it is not read, with its path inside the pod spec. */
+interface Nested {
+  pair: YPair;
+  path: string;
+  container: Container | undefined;
+}
+
+/**
+ * Finds `securityContext` keys nested too deep inside the pod spec (a port, a probe, an env
+ * item...): only the pod spec's own and each container's are read. Mis-indenting the block by
+ * one level lands it in the previous sibling, e.g. the last `ports:` item.
+ */
+function nestedContexts(w: Workload): Nested[] {
+  const out: Nested[] = [];
+  const byNode = new Map<YNode, Container>(w.containers.map((c) => [c.node, c]));
+  const walk = (node: YNode, path: string, container: Container | undefined, depth: number): void => {
+    if (depth > 12) return;
+    if (node.kind === 'seq') {
+      node.items.forEach((item, i) => walk(item, `${path}[${i}]`, container, depth + 1));
+      return;
+    }
+    if (node.kind !== 'map') return;
+    const own = byNode.get(node);
+    const allowed = node === w.podSpec || own !== undefined;
+    for (const pair of node.pairs) {
+      if (pair.keyText === 'securityContext') {
+        if (!allowed) out.push({ pair, path: join(path, 'securityContext'), container });
+        continue;
+      }
+      walk(pair.value, join(path, pair.keyText), own ?? container, depth + 1);
+    }
+  };
+  walk(w.podSpec, '', undefined, 0);
+  return out;
+}
+
 /** Where a securityContext field directly on a container or pod spec belongs. */
 function home(field: string, level: 'container' | 'pod'): string {
   if (CONTAINER_ONLY.has(field)) return level === 'container' ? "the container's securityContext" : "each container's securityContext";
@@ -71,6 +107,7 @@ export const rule: Rule = {
         '{container}: {field} in the container securityContext has no effect; it belongs in the pod-level securityContext (the one beside containers:).',
       fieldOnContainer: '{container}: {field} is not a container field and has no effect here; it belongs under {where}.',
       fieldOnPodSpec: '{workload}: {field} is not a pod spec field and has no effect here; it belongs under {where}.',
+      contextNested: '{workload}: the securityContext at {path} has no effect there; it belongs {home}.',
       contextOutsidePodSpec:
         '{workload}: the securityContext {place} is outside the pod spec and has no effect; move it under {podSpec}.securityContext.',
     },
@@ -109,6 +146,18 @@ export const rule: Rule = {
           data: { workload: w.label, place, podSpec: podSpecPath },
           at: pair,
           identity: w.label,
+        });
+      }
+      for (const n of nestedContexts(w)) {
+        const home = n.container
+          ? `directly under ${n.container.label.slice(w.label.length + 1)} (at the level of its name: key)`
+          : 'directly under the pod spec or a container';
+        ctx.report({
+          messageId: 'contextNested',
+          data: { workload: w.label, path: `${podSpecPath}.${n.path}`, home },
+          at: n.pair,
+          identity: n.container?.label ?? w.label,
+          value: n.path,
         });
       }
       for (const c of w.containers) {
