@@ -18628,6 +18628,10 @@ function rangeOf(file, at) {
   }
   return file.lines.range(s, e);
 }
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
 function ruleLevel(rule18, settings) {
   const configured = settings.rules[rule18.meta.id]?.level;
   if (configured) return configured;
@@ -18768,7 +18772,7 @@ async function scan(input) {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
-      else system("parse-error", source, at, "syntax", { message: p.message });
+      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
     for (const { rule: rule18, level, ctx } of active) {
