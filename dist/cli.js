@@ -17709,13 +17709,21 @@ var rule = {
     silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
     messages: {
       missing: "{container} does not drop ALL capabilities{hint}.",
+      spelling: '{container} drops "{value}": write it as "ALL", the only spelling Pod Security admission accepts.',
       incomplete: "{container} drops some capabilities but not ALL: the rest of the runtime's default set stays."
     }
   },
   check(file, ctx) {
     forEachContainer(file, (c, w) => {
       if (isWindowsPod(w)) return;
-      if (capabilityItems(c, "drop").some((i) => i.name === "ALL")) return;
+      const drops = capabilityItems(c, "drop");
+      if (drops.some((i) => i.node.kind === "scalar" && i.node.text === "ALL")) return;
+      const spelled = drops.find((i) => i.name === "ALL");
+      if (spelled) {
+        const value = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
+        ctx.report({ messageId: "spelling", data: { container: c.label, value }, at: spelled.node, identity: c.label, value });
+        return;
+      }
       const capabilities = containerField(c, "capabilities");
       const drop = getPair(capabilities?.value, "drop");
       if (drop) {
