@@ -19066,11 +19066,12 @@ function oneOf(name, value, allowed, fallback) {
   throw new ConfigurationError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
 }
 function rulesListing() {
+  const width = Math.max(30, ...ALL_RULES.map((r) => r.meta.id.length + 1));
   const rows = ALL_RULES.map((r) => {
     const note = r.meta.silentUnless ? ` (${r.meta.silentUnless})` : "";
-    return `${r.meta.id.padEnd(30)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
+    return `${r.meta.id.padEnd(width)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
   });
-  return `${"RULE".padEnd(30)} ${"LEVEL".padEnd(8)} DESCRIPTION
+  return `${"RULE".padEnd(width)} ${"LEVEL".padEnd(8)} DESCRIPTION
 ${rows.join("\n")}
 `;
 }
