@@ -18004,13 +18004,13 @@ var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
 var SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
 function checkContext(ctx, sc, subject) {
   if (!sc) return;
-  const seccompType = getPair(get(sc, "seccompProfile"), "type");
-  if (asText(seccompType?.value)?.toLowerCase() === "unconfined" && seccompType) {
-    ctx.report({ messageId: "seccompUnconfined", data: { subject }, at: seccompType, identity: subject });
-  }
-  const apparmorType = getPair(get(sc, "appArmorProfile"), "type");
-  if (asText(apparmorType?.value)?.toLowerCase() === "unconfined" && apparmorType) {
-    ctx.report({ messageId: "apparmorUnconfined", data: { subject }, at: apparmorType, identity: subject });
+  for (const [field, messageId] of [
+    ["seccompProfile", "seccompUnconfined"],
+    ["appArmorProfile", "apparmorUnconfined"]
+  ]) {
+    const type = getPair(get(sc, field), "type");
+    if (type && asText(type.value)?.toLowerCase() === "unconfined")
+      ctx.report({ messageId, data: { subject }, at: type, identity: subject });
   }
   const selinux = asMap(get(sc, "seLinuxOptions"));
   const selinuxType = getPair(selinux, "type");

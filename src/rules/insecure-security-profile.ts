@@ -28,13 +28,14 @@ const SECCOMP_CONTAINER_PREFIX = 'container.seccomp.security.alpha.kubernetes.io
 /** Reports the profile problems of one securityContext (pod or container level). */
 function checkContext(ctx: RuleContext, sc: YMap | undefined, subject: string): void {
   if (!sc) return;
-  const seccompType = getPair(get(sc, 'seccompProfile'), 'type');
-  if (asText(seccompType?.value)?.toLowerCase() === 'unconfined' && seccompType) {
-    ctx.report({ messageId: 'seccompUnconfined', data: { subject }, at: seccompType, identity: subject });
-  }
-  const apparmorType = getPair(get(sc, 'appArmorProfile'), 'type');
-  if (asText(apparmorType?.value)?.toLowerCase() === 'unconfined' && apparmorType) {
-    ctx.report({ messageId: 'apparmorUnconfined', data: { subject }, at: apparmorType, identity: subject });
+  for (const [field, messageId] of [
+    ['seccompProfile', 'seccompUnconfined'],
+    ['appArmorProfile', 'apparmorUnconfined'],
+  ] as const) {
+    const type = getPair(get(sc, field), 'type');
+    // The API only accepts `Unconfined`; any casing still says what the author meant.
+    if (type && asText(type.value)?.toLowerCase() === 'unconfined')
+      ctx.report({ messageId, data: { subject }, at: type, identity: subject });
   }
   const selinux = asMap(get(sc, 'seLinuxOptions'));
   const selinuxType = getPair(selinux, 'type');
