@@ -17148,6 +17148,15 @@ var POD_SPEC_PATHS = {
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
 };
 var WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
+var SHARED_SECURITY_FIELDS = [
+  "runAsUser",
+  "runAsGroup",
+  "runAsNonRoot",
+  "seLinuxOptions",
+  "seccompProfile",
+  "appArmorProfile",
+  "windowsOptions"
+];
 function effective(c, field) {
   const own = getPair(c.securityContext, field);
   if (own) return { node: own.value, pair: own, source: "container" };
@@ -18124,15 +18133,7 @@ var rule9 = {
 // src/rules/misplaced-security-field.ts
 var CONTAINER_ONLY = /* @__PURE__ */ new Set(["allowPrivilegeEscalation", "capabilities", "privileged", "readOnlyRootFilesystem", "procMount"]);
 var POD_ONLY = /* @__PURE__ */ new Set(["fsGroup", "fsGroupChangePolicy", "supplementalGroups", "supplementalGroupsPolicy", "sysctls"]);
-var SHARED = /* @__PURE__ */ new Set([
-  "runAsUser",
-  "runAsGroup",
-  "runAsNonRoot",
-  "seLinuxOptions",
-  "seccompProfile",
-  "appArmorProfile",
-  "windowsOptions"
-]);
+var SHARED = new Set(SHARED_SECURITY_FIELDS);
 var CONTEXT_FIELDS = /* @__PURE__ */ new Set([...CONTAINER_ONLY, ...POD_ONLY, ...SHARED]);
 function wrappers(w) {
   const maps = [];

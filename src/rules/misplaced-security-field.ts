@@ -1,6 +1,7 @@
 import type { Rule } from './api.js';
 import { asMap, get, getPair } from '../parse/yaml.js';
 import type { YMap, YNode, YPair } from '../parse/yaml.js';
+import { SHARED_SECURITY_FIELDS } from '../parse/workloads.js';
 import type { Container, Workload } from '../parse/workloads.js';
 import { forEachWorkload } from './util.js';
 
@@ -9,15 +10,7 @@ const CONTAINER_ONLY = new Set(['allowPrivilegeEscalation', 'capabilities', 'pri
 /** Fields only the pod's securityContext has (SecurityContext drops them). */
 const POD_ONLY = new Set(['fsGroup', 'fsGroupChangePolicy', 'supplementalGroups', 'supplementalGroupsPolicy', 'sysctls']);
 /** Fields valid in both securityContexts. */
-const SHARED = new Set([
-  'runAsUser',
-  'runAsGroup',
-  'runAsNonRoot',
-  'seLinuxOptions',
-  'seccompProfile',
-  'appArmorProfile',
-  'windowsOptions',
-]);
+const SHARED = new Set<string>(SHARED_SECURITY_FIELDS);
 /** Fields of a securityContext that a container or pod spec does not have itself (so they are a mis-indentation there). */
 const CONTEXT_FIELDS = new Set([...CONTAINER_ONLY, ...POD_ONLY, ...SHARED]);
 
