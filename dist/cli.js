@@ -17872,28 +17872,39 @@ var rule5 = {
 
 // src/rules/host-path.ts
 var RUNTIME_SOCKETS = /* @__PURE__ */ new Set(["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock", "podman.sock"]);
-var SENSITIVE_TREES = [
-  "/proc",
-  "/sys",
-  "/dev",
-  "/boot",
-  "/root",
-  "/var/run",
-  "/run",
-  "/var/lib/kubelet",
-  "/var/lib/docker",
-  "/var/lib/containerd",
-  "/var/lib/etcd",
-  "/etc/kubernetes",
-  "/etc/ssh",
-  "/etc/sudoers.d",
-  "/etc/systemd",
-  "/etc/containerd",
-  "/etc/docker",
-  "/etc/crio",
-  "/etc/cron.d"
-];
-var SENSITIVE_PATHS = ["/", "/etc", "/etc/shadow", "/etc/gshadow", "/etc/passwd", "/etc/sudoers", "/etc/crontab"];
+var NODE_CONFIG = "the node's configuration and credentials";
+var RUNTIME_STATE = "the container runtime's sockets and state";
+var SENSITIVE_TREES = /* @__PURE__ */ new Map([
+  // First match names what a parent directory exposes, so the worst come first.
+  ["/var/lib/kubelet", "the volumes, secrets and tokens of every pod on the node"],
+  ["/var/lib/docker", "every container's file system"],
+  ["/var/lib/containerd", "every container's file system"],
+  ["/var/lib/etcd", "the cluster's database, with every Secret"],
+  ["/proc", "the node's processes and kernel settings"],
+  ["/sys", "the node's kernel and device settings"],
+  ["/dev", "the node's devices"],
+  ["/boot", "the node's kernel and boot loader"],
+  ["/root", "the node's root home directory"],
+  ["/var/run", RUNTIME_STATE],
+  ["/run", RUNTIME_STATE],
+  ["/etc/kubernetes", "the node's Kubernetes credentials and certificates"],
+  ["/etc/ssh", NODE_CONFIG],
+  ["/etc/sudoers.d", NODE_CONFIG],
+  ["/etc/systemd", NODE_CONFIG],
+  ["/etc/containerd", "the container runtime's configuration"],
+  ["/etc/docker", "the container runtime's configuration"],
+  ["/etc/crio", "the container runtime's configuration"],
+  ["/etc/cron.d", NODE_CONFIG]
+]);
+var SENSITIVE_PATHS = /* @__PURE__ */ new Map([
+  ["/", "the node's whole file system"],
+  ["/etc", NODE_CONFIG],
+  ["/etc/shadow", NODE_CONFIG],
+  ["/etc/gshadow", NODE_CONFIG],
+  ["/etc/passwd", NODE_CONFIG],
+  ["/etc/sudoers", NODE_CONFIG],
+  ["/etc/crontab", NODE_CONFIG]
+]);
 var RUN_EXCEPTIONS = /* @__PURE__ */ new Set(["/run/xtables.lock", "/var/run/xtables.lock"]);
 function normalizePath(raw) {
   if (!raw.startsWith("/")) return void 0;
@@ -17908,12 +17919,15 @@ function normalizePath(raw) {
 var isUnder = (path, tree) => path === tree || path.startsWith(`${tree}/`);
 function classify(path) {
   const base = path.slice(path.lastIndexOf("/") + 1);
-  if (RUNTIME_SOCKETS.has(base)) return "runtimeSocket";
-  if (RUN_EXCEPTIONS.has(path)) return "other";
-  if (SENSITIVE_PATHS.includes(path)) return "sensitive";
-  if (SENSITIVE_TREES.some((t) => isUnder(path, t))) return "sensitive";
-  if ([...SENSITIVE_TREES, ...SENSITIVE_PATHS].some((t) => t !== path && isUnder(t, path))) return "sensitive";
-  return "other";
+  if (RUNTIME_SOCKETS.has(base)) return { kind: "runtimeSocket", holds: "" };
+  if (RUN_EXCEPTIONS.has(path)) return { kind: "other", holds: "" };
+  const exact = SENSITIVE_PATHS.get(path);
+  if (exact) return { kind: "sensitive", holds: exact };
+  for (const [tree, holds] of SENSITIVE_TREES) if (isUnder(path, tree)) return { kind: "sensitive", holds };
+  for (const t of [...SENSITIVE_TREES.keys(), ...SENSITIVE_PATHS.keys()]) {
+    if (t !== path && isUnder(t, path)) return { kind: "sensitive", holds: `${t} among others` };
+  }
+  return { kind: "other", holds: "" };
 }
 function mountedBy(w, volume) {
   const names = w.containers.filter((c) => asItems(get(c.node, "volumeMounts")).some((m) => asText(get(m, "name")) === volume)).map((c) => `"${c.name}"`);
@@ -17935,7 +17949,7 @@ var rule6 = {
     profile: "baseline",
     messages: {
       runtimeSocket: '{workload} volume "{volume}" mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.',
-      sensitive: '{workload} volume "{volume}" mounts the sensitive host path {path} ({mounts}).',
+      sensitive: '{workload} volume "{volume}" mounts the host path {path}, which exposes {holds} ({mounts}).',
       other: '{workload} volume "{volume}" mounts the host path {path} ({mounts}).'
     }
   },
@@ -17948,11 +17962,12 @@ var rule6 = {
         const pathPair = getPair(hostPath, "path");
         const raw = asText(pathPair?.value) ?? "";
         const path = normalizePath(raw);
-        const kind = path === void 0 ? "other" : classify(path);
+        const { kind, holds } = path === void 0 ? { kind: "other", holds: "" } : classify(path);
+        const shown = !raw ? "(no path)" : path && path !== raw && path !== raw.replace(/\/+$/, "") ? `${raw} (that is ${path})` : raw;
         const at = pathPair ?? getPair(vol, "hostPath") ?? vol;
         ctx.report({
           messageId: kind,
-          data: { workload: w.label, volume, path: raw || "(no path)", mounts: mountedBy(w, volume) },
+          data: { workload: w.label, volume, path: shown, holds, mounts: mountedBy(w, volume) },
           at,
           identity: `${w.label} volume "${volume}"`,
           value: path ?? raw,

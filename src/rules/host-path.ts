@@ -6,35 +6,47 @@ import { forEachWorkload } from './util.js';
 /** Container runtime sockets: whoever can talk to one can start a privileged container on the node. */
 const RUNTIME_SOCKETS = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'cri-dockerd.sock', 'dockershim.sock', 'podman.sock']);
 
-/** Paths whose whole tree is sensitive: any path under them is an error too. */
-const SENSITIVE_TREES = [
-  '/proc',
-  '/sys',
-  '/dev',
-  '/boot',
-  '/root',
-  '/var/run',
-  '/run',
-  '/var/lib/kubelet',
-  '/var/lib/docker',
-  '/var/lib/containerd',
-  '/var/lib/etcd',
-  '/etc/kubernetes',
-  '/etc/ssh',
-  '/etc/sudoers.d',
-  '/etc/systemd',
-  '/etc/containerd',
-  '/etc/docker',
-  '/etc/crio',
-  '/etc/cron.d',
-];
+const NODE_CONFIG = "the node's configuration and credentials";
+const RUNTIME_STATE = "the container runtime's sockets and state";
+
+/** Paths whose whole tree is sensitive (any path under them is an error too), with what they hold. */
+const SENSITIVE_TREES = new Map<string, string>([
+  // First match names what a parent directory exposes, so the worst come first.
+  ['/var/lib/kubelet', 'the volumes, secrets and tokens of every pod on the node'],
+  ['/var/lib/docker', "every container's file system"],
+  ['/var/lib/containerd', "every container's file system"],
+  ['/var/lib/etcd', "the cluster's database, with every Secret"],
+  ['/proc', "the node's processes and kernel settings"],
+  ['/sys', "the node's kernel and device settings"],
+  ['/dev', "the node's devices"],
+  ['/boot', "the node's kernel and boot loader"],
+  ['/root', "the node's root home directory"],
+  ['/var/run', RUNTIME_STATE],
+  ['/run', RUNTIME_STATE],
+  ['/etc/kubernetes', "the node's Kubernetes credentials and certificates"],
+  ['/etc/ssh', NODE_CONFIG],
+  ['/etc/sudoers.d', NODE_CONFIG],
+  ['/etc/systemd', NODE_CONFIG],
+  ['/etc/containerd', "the container runtime's configuration"],
+  ['/etc/docker', "the container runtime's configuration"],
+  ['/etc/crio', "the container runtime's configuration"],
+  ['/etc/cron.d', NODE_CONFIG],
+]);
 
 /**
  * Sensitive single entries. `/etc` itself is sensitive (it holds the node's credentials and
  * configuration), but much of it is harmless to read (`/etc/ssl/certs`, `/etc/localtime`), so
  * only these entries under it are errors; other `/etc` paths are warnings.
  */
-const SENSITIVE_PATHS = ['/', '/etc', '/etc/shadow', '/etc/gshadow', '/etc/passwd', '/etc/sudoers', '/etc/crontab'];
+const SENSITIVE_PATHS = new Map<string, string>([
+  ['/', "the node's whole file system"],
+  ['/etc', NODE_CONFIG],
+  ['/etc/shadow', NODE_CONFIG],
+  ['/etc/gshadow', NODE_CONFIG],
+  ['/etc/passwd', NODE_CONFIG],
+  ['/etc/sudoers', NODE_CONFIG],
+  ['/etc/crontab', NODE_CONFIG],
+]);
 
 /**
  * Paths under `/run` and `/var/run` that node agents commonly share and that grant nothing
@@ -56,16 +68,19 @@ function normalizePath(raw: string): string | undefined {
 
 const isUnder = (path: string, tree: string): boolean => path === tree || path.startsWith(`${tree}/`);
 
-/** How dangerous a host path is. */
-function classify(path: string): 'runtimeSocket' | 'sensitive' | 'other' {
+/** How dangerous a host path is, and what it exposes when it is sensitive. */
+function classify(path: string): { kind: 'runtimeSocket' | 'sensitive' | 'other'; holds: string } {
   const base = path.slice(path.lastIndexOf('/') + 1);
-  if (RUNTIME_SOCKETS.has(base)) return 'runtimeSocket';
-  if (RUN_EXCEPTIONS.has(path)) return 'other';
-  if (SENSITIVE_PATHS.includes(path)) return 'sensitive';
-  if (SENSITIVE_TREES.some((t) => isUnder(path, t))) return 'sensitive';
+  if (RUNTIME_SOCKETS.has(base)) return { kind: 'runtimeSocket', holds: '' };
+  if (RUN_EXCEPTIONS.has(path)) return { kind: 'other', holds: '' };
+  const exact = SENSITIVE_PATHS.get(path);
+  if (exact) return { kind: 'sensitive', holds: exact };
+  for (const [tree, holds] of SENSITIVE_TREES) if (isUnder(path, tree)) return { kind: 'sensitive', holds };
   // A parent of a sensitive path exposes it too: `/var` holds `/var/lib/kubelet`.
-  if ([...SENSITIVE_TREES, ...SENSITIVE_PATHS].some((t) => t !== path && isUnder(t, path))) return 'sensitive';
-  return 'other';
+  for (const t of [...SENSITIVE_TREES.keys(), ...SENSITIVE_PATHS.keys()]) {
+    if (t !== path && isUnder(t, path)) return { kind: 'sensitive', holds: `${t} among others` };
+  }
+  return { kind: 'other', holds: '' };
 }
 
 /** The containers of a workload that mount the named volume, as `"a", "b"`. */
@@ -95,7 +110,7 @@ export const rule: Rule = {
     messages: {
       runtimeSocket:
         '{workload} volume "{volume}" mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.',
-      sensitive: '{workload} volume "{volume}" mounts the sensitive host path {path} ({mounts}).',
+      sensitive: '{workload} volume "{volume}" mounts the host path {path}, which exposes {holds} ({mounts}).',
       other: '{workload} volume "{volume}" mounts the host path {path} ({mounts}).',
     },
   },
@@ -108,11 +123,13 @@ export const rule: Rule = {
         const pathPair = getPair(hostPath, 'path');
         const raw = asText(pathPair?.value) ?? '';
         const path = normalizePath(raw);
-        const kind = path === undefined ? 'other' : classify(path);
+        const { kind, holds } = path === undefined ? { kind: 'other' as const, holds: '' } : classify(path);
+        // Show what the node resolves a path with `..` or `//` to, so the finding is obvious.
+        const shown = !raw ? '(no path)' : path && path !== raw && path !== raw.replace(/\/+$/, '') ? `${raw} (that is ${path})` : raw;
         const at = pathPair ?? getPair(vol, 'hostPath') ?? vol;
         ctx.report({
           messageId: kind,
-          data: { workload: w.label, volume, path: raw || '(no path)', mounts: mountedBy(w, volume) },
+          data: { workload: w.label, volume, path: shown, holds, mounts: mountedBy(w, volume) },
           at,
           identity: `${w.label} volume "${volume}"`,
           value: path ?? raw,
