@@ -18470,7 +18470,8 @@ var rule15 = {
     const minUid = Number(ctx.options.minUid ?? 1);
     forEachContainer(file, (c, w) => {
       const identity = c.label;
-      const winUser = windowsUser(c);
+      const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
+      const winUser = declaredLinux ? void 0 : windowsUser(c);
       if (winUser || isWindowsPod(w)) {
         const user2 = asText(winUser?.value);
         if (winUser && user2 && WINDOWS_ADMINS.test(user2)) {

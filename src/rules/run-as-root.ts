@@ -56,7 +56,9 @@ export const rule: Rule = {
     forEachContainer(file, (c, w) => {
       const identity = c.label;
       // Windows has no UIDs: the user is a name, and runAsUser/runAsGroup are not allowed.
-      const winUser = windowsUser(c);
+      // windowsOptions is ignored on a pod declared Linux, so it proves nothing there.
+      const declaredLinux = asText(get(get(w.podSpec, 'os'), 'name'))?.toLowerCase() === 'linux';
+      const winUser = declaredLinux ? undefined : windowsUser(c);
       if (winUser || isWindowsPod(w)) {
         const user = asText(winUser?.value);
         if (winUser && user && WINDOWS_ADMINS.test(user)) {
