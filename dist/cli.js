@@ -9077,12 +9077,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule11) => shouldUseRule(schema, rule11));
+      return group.rules.some((rule22) => shouldUseRule(schema, rule22));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule11) {
+    function shouldUseRule(schema, rule22) {
       var _a;
-      return schema[rule11.keyword] !== void 0 || ((_a = rule11.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule22.keyword] !== void 0 || ((_a = rule22.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule11 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule11)) {
-            keywordCode(it, rule11.keyword, rule11.definition, group.type);
+        for (const rule22 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule22)) {
+            keywordCode(it, rule22.keyword, rule22.definition, group.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule11 = rules[keyword];
-        if (typeof rule11 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule11)) {
-          const { type } = rule11.definition;
+        const rule22 = rules[keyword];
+        if (typeof rule22 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule22)) {
+          const { type } = rule22.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule11 = this.RULES.all[keyword];
-        return typeof rule11 == "object" ? rule11.definition : !!rule11;
+        const rule22 = this.RULES.all[keyword];
+        return typeof rule22 == "object" ? rule22.definition : !!rule22;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule11) => rule11.keyword === keyword);
+          const i = group.rules.findIndex((rule22) => rule22.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule11 = rules[key];
-            if (typeof rule11 != "object")
+            const rule22 = rules[key];
+            if (typeof rule22 != "object")
               continue;
-            const { $data } = rule11.definition;
+            const { $data } = rule22.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule11 = {
+      const rule22 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule11, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule22, definition.before);
       else
-        ruleGroup.rules.push(rule11);
-      RULES.all[keyword] = rule11;
+        ruleGroup.rules.push(rule22);
+      RULES.all[keyword] = rule22;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule11, before) {
+    function addBeforeRule(ruleGroup, rule22, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule11);
+        ruleGroup.rules.splice(i, 0, rule22);
       } else {
-        ruleGroup.rules.push(rule11);
+        ruleGroup.rules.push(rule22);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -17231,6 +17231,15 @@ var POD_SPEC_PATHS = {
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
 };
 var WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
+var SHARED_SECURITY_FIELDS = [
+  "runAsUser",
+  "runAsGroup",
+  "runAsNonRoot",
+  "seLinuxOptions",
+  "seccompProfile",
+  "appArmorProfile",
+  "windowsOptions"
+];
 function effective(c, field) {
   const own = getPair(c.securityContext, field);
   if (own) return { node: own.value, pair: own, source: "container" };
@@ -17594,8 +17603,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule11 = rules.find((r) => r.meta.id === path[1]);
-      const opts = Object.keys(rule11?.meta.optionsSchema?.properties ?? {});
+      const rule22 = rules.find((r) => r.meta.id === path[1]);
+      const opts = Object.keys(rule22?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
     }
@@ -17641,7 +17650,7 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
   if (input === null || input === void 0) return settings;
-  const data = typeof input === "object" && !Array.isArray(input) ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) : input;
+  const data = typeof input === "object" && !Array.isArray(input) ? offAsLevel(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))) : input;
   const validate = validator(rules);
   if (!validate(data)) {
     const errs = relevant(validate.errors ?? [], data);
@@ -17852,8 +17861,129 @@ function formatMessage(template, data = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, key) => key in data ? String(data[key]) : whole);
 }
 
-// src/rules/duplicate-key.ts
+// src/rules/util.ts
+function forEachContainer(file, fn) {
+  if (file.kind !== "kubernetes") return;
+  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
+}
+function forEachWorkload(file, fn) {
+  if (file.kind !== "kubernetes") return;
+  for (const w of file.workloads) fn(w);
+}
+function normalizeCapability(name) {
+  const up = name.trim().toUpperCase();
+  return up.startsWith("CAP_") ? up.slice(4) : up;
+}
+function capabilityItems(c, list) {
+  const out = [];
+  for (const node of asItems(get(get(c.securityContext, "capabilities"), list))) {
+    const text = asText(node);
+    if (text !== void 0 && text.trim() !== "") out.push({ node, name: normalizeCapability(text) });
+  }
+  return out;
+}
+function isWindowsPod(w) {
+  return asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "windows";
+}
+function podLevelHint(c, field) {
+  return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
+}
+
+// src/rules/capabilities-not-dropped.ts
 var rule = {
+  meta: {
+    id: "capabilities-not-dropped",
+    title: "Capabilities not dropped",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "very-high",
+    description: "A container does not drop ALL Linux capabilities (securityContext.capabilities.drop).",
+    why: 'Container runtimes give every container a default set of capabilities (CHOWN, NET_RAW, SETUID, MKNOD...). Most applications need none of them, and some are useful to an attacker: `NET_RAW` allows ARP and DNS spoofing inside the cluster network. Microsoft\'s "Best practices for pod security in AKS" asks for the least privileges needed; the Pod Security Standards *restricted* profile requires `drop: ["ALL"]`.',
+    fix: 'Drop everything, then add back only what the process needs:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if it binds a port below 1024\n```',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
+    messages: {
+      missing: "{container} does not drop ALL capabilities{hint}.",
+      spelling: '{container} drops "{value}": write it as "ALL", the only spelling Pod Security admission accepts.',
+      incomplete: "{container} drops some capabilities but not ALL: the rest of the runtime's default set stays."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      const drops = capabilityItems(c, "drop");
+      if (drops.some((i) => i.node.kind === "scalar" && i.node.text === "ALL")) return;
+      const spelled = drops.find((i) => i.name === "ALL");
+      if (spelled) {
+        const value = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
+        ctx.report({ messageId: "spelling", data: { container: c.label, value }, at: spelled.node, identity: c.label, value });
+        return;
+      }
+      const capabilities = containerField(c, "capabilities");
+      const drop = getPair(capabilities?.value, "drop");
+      if (drop) {
+        ctx.report({ messageId: "incomplete", data: { container: c.label }, at: drop, identity: c.label });
+        return;
+      }
+      ctx.report({
+        messageId: "missing",
+        data: { container: c.label, hint: podLevelHint(c, "capabilities") },
+        at: capabilities ?? c.anchor,
+        identity: c.label
+      });
+    });
+  }
+};
+
+// src/rules/dangerous-capabilities.ts
+var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT"
+]);
+var rule2 = {
+  meta: {
+    id: "dangerous-capabilities",
+    title: "Dangerous capability added",
+    level: "error",
+    securitySeverity: 8,
+    precision: "very-high",
+    description: "A container adds a Linux capability outside the Pod Security Standards baseline set (NET_ADMIN, SYS_ADMIN, SYS_TIME, ALL...).",
+    why: "Linux capabilities split root's power into pieces; some pieces are most of it. `SYS_ADMIN` is close to full root, `NET_ADMIN` lets a container rewrite the node's network (and sniff or redirect traffic when combined with host networking), `SYS_TIME` changes the clock of the whole node, `SYS_PTRACE` reads other processes' memory, and `ALL` is every capability at once. Microsoft's \"Best practices for pod security in AKS\" asks to assign the least privileges needed; the Pod Security Standards *baseline* profile allows adding only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.",
+    fix: 'Drop everything and add back only what the process really needs (usually nothing; `NET_BIND_SERVICE` to bind a port below 1024):\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```\n\nIf the workload needs to change the node (a CNI plugin, a time daemon), run it as a reviewed system component and suppress the finding with a justification.',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      added: "{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.",
+      all: "{container} adds ALL capabilities: it holds most of root's power on the node."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      for (const item of capabilityItems(c, "add")) {
+        if (BASELINE_CAPABILITIES.has(item.name)) continue;
+        const messageId = item.name === "ALL" ? "all" : "added";
+        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
+      }
+    });
+  }
+};
+
+// src/rules/duplicate-key.ts
+var rule3 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -17873,7 +18003,7 @@ var rule = {
 };
 
 // src/rules/expired-suppression.ts
-var rule2 = {
+var rule4 = {
   meta: {
     id: "expired-suppression",
     title: "Expired suppression",
@@ -17895,7 +18025,7 @@ var rule2 = {
 };
 
 // src/rules/file-error.ts
-var rule3 = {
+var rule5 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -17917,8 +18047,293 @@ var rule3 = {
   }
 };
 
+// src/rules/host-namespaces.ts
+var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
+var rule6 = {
+  meta: {
+    id: "host-namespaces",
+    title: "Host namespace shared",
+    level: "error",
+    securitySeverity: 8,
+    precision: "very-high",
+    description: "A pod sets hostNetwork, hostPID or hostIPC to true.",
+    why: "Namespaces are what keeps a container's view of the node small. With `hostNetwork` the pod sees every interface of the node, can reach services bound to localhost (the kubelet, cloud metadata proxies) and sniff traffic; with `hostPID` it sees and can signal (or, with ptrace, read) every process on the node, including other pods' secrets in their environment; with `hostIPC` it shares the node's shared memory. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids all three.",
+    fix: "Remove the field (the default is false) and expose the pod through a Service instead of the node's network:\n\n```yaml\nspec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      hostNetwork: "{workload} uses the node's network namespace (hostNetwork: true): it sees all of the node's traffic and local services.",
+      hostPID: "{workload} uses the node's process namespace (hostPID: true): it sees every process on the node.",
+      hostIPC: "{workload} uses the node's IPC namespace (hostIPC: true): it shares memory with the node's processes."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      for (const field of NAMESPACES) {
+        const pair = getPair(w.podSpec, field);
+        if (pair && asBool(pair.value) === true) {
+          ctx.report({ messageId: field, data: { workload: w.label }, at: pair, identity: w.label });
+        }
+      }
+    });
+  }
+};
+
+// src/rules/host-path.ts
+var RUNTIME_SOCKETS = /* @__PURE__ */ new Set(["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock", "podman.sock"]);
+var NODE_CONFIG = "the node's configuration and credentials";
+var RUNTIME_STATE = "the container runtime's sockets and state";
+var SENSITIVE_TREES = /* @__PURE__ */ new Map([
+  // First match names what a parent directory exposes, so the worst come first.
+  ["/var/lib/kubelet", "the volumes, secrets and tokens of every pod on the node"],
+  ["/var/lib/docker", "every container's file system"],
+  ["/var/lib/containerd", "every container's file system"],
+  ["/var/lib/etcd", "the cluster's database, with every Secret"],
+  ["/proc", "the node's processes and kernel settings"],
+  ["/sys", "the node's kernel and device settings"],
+  ["/dev", "the node's devices"],
+  ["/boot", "the node's kernel and boot loader"],
+  ["/root", "the node's root home directory"],
+  ["/var/run", RUNTIME_STATE],
+  ["/run", RUNTIME_STATE],
+  ["/etc/kubernetes", "the node's Kubernetes credentials and certificates"],
+  ["/etc/ssh", NODE_CONFIG],
+  ["/etc/sudoers.d", NODE_CONFIG],
+  ["/etc/systemd", NODE_CONFIG],
+  ["/etc/containerd", "the container runtime's configuration"],
+  ["/etc/docker", "the container runtime's configuration"],
+  ["/etc/crio", "the container runtime's configuration"],
+  ["/etc/cron.d", NODE_CONFIG]
+]);
+var SENSITIVE_PATHS = /* @__PURE__ */ new Map([
+  ["/", "the node's whole file system"],
+  ["/etc", NODE_CONFIG],
+  ["/etc/shadow", NODE_CONFIG],
+  ["/etc/gshadow", NODE_CONFIG],
+  ["/etc/passwd", NODE_CONFIG],
+  ["/etc/sudoers", NODE_CONFIG],
+  ["/etc/crontab", NODE_CONFIG]
+]);
+var RUN_EXCEPTIONS = /* @__PURE__ */ new Set(["/run/xtables.lock", "/var/run/xtables.lock"]);
+function normalizePath(raw) {
+  if (!raw.startsWith("/")) return void 0;
+  const parts = [];
+  for (const seg of raw.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join("/")}`;
+}
+var isUnder = (path, tree) => path === tree || path.startsWith(`${tree}/`);
+function classify(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  if (RUNTIME_SOCKETS.has(base)) return { kind: "runtimeSocket", holds: "" };
+  if (RUN_EXCEPTIONS.has(path)) return { kind: "other", holds: "" };
+  const exact = SENSITIVE_PATHS.get(path);
+  if (exact) return { kind: "sensitive", holds: exact };
+  for (const [tree, holds] of SENSITIVE_TREES) if (isUnder(path, tree)) return { kind: "sensitive", holds };
+  for (const t of [...SENSITIVE_TREES.keys(), ...SENSITIVE_PATHS.keys()]) {
+    if (t !== path && isUnder(t, path)) return { kind: "sensitive", holds: `${t} among others` };
+  }
+  return { kind: "other", holds: "" };
+}
+function mountedBy(w, volume) {
+  const names = w.containers.filter((c) => asItems(get(c.node, "volumeMounts")).some((m) => asText(get(m, "name")) === volume)).map((c) => `"${c.name}"`);
+  if (!names.length) return "not mounted by any container";
+  return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+}
+var rule7 = {
+  meta: {
+    id: "host-path",
+    title: "Host path mounted",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "high",
+    description: "A pod mounts a hostPath volume: an error for container runtime sockets and sensitive node paths (/, /etc, /proc, /sys, /dev, /var/run, /var/lib/kubelet...), a warning for any other host path.",
+    why: "A `hostPath` volume gives the pod a piece of the node's file system. The container runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`) lets the pod start a privileged container on the node: a full node takeover. `/etc`, `/root`, `/var/lib/kubelet` hold the node's and other pods' credentials; `/proc`, `/sys` and `/dev` reach the kernel and devices; a parent such as `/var` or `/` exposes all of them. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether.",
+    fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path, read-only (`readOnly: true` on the volumeMount), and suppress the finding with a justification.",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      runtimeSocket: '{workload} volume "{volume}" mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.',
+      sensitive: '{workload} volume "{volume}" mounts the host path {path}, which exposes {holds} ({mounts}).',
+      other: '{workload} volume "{volume}" mounts the host path {path} ({mounts}).'
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      for (const vol of asItems(get(w.podSpec, "volumes"))) {
+        const hostPath = get(vol, "hostPath");
+        if (!hostPath) continue;
+        const volume = asText(get(vol, "name")) ?? "(unnamed)";
+        const pathPair = getPair(hostPath, "path");
+        const raw = asText(pathPair?.value) ?? "";
+        const path = normalizePath(raw);
+        const { kind, holds } = path === void 0 ? { kind: "other", holds: "" } : classify(path);
+        const shown2 = !raw ? "(no path)" : path && path !== raw && path !== raw.replace(/\/+$/, "") ? `${raw} (that is ${path})` : raw;
+        const at = pathPair ?? getPair(vol, "hostPath") ?? vol;
+        ctx.report({
+          messageId: kind,
+          data: { workload: w.label, volume, path: shown2, holds, mounts: mountedBy(w, volume) },
+          at,
+          identity: `${w.label} volume "${volume}"`,
+          value: path ?? raw,
+          ...kind === "other" ? { level: "warning" } : {}
+        });
+      }
+    });
+  }
+};
+
+// src/rules/host-port.ts
+var rule8 = {
+  meta: {
+    id: "host-port",
+    title: "Host port bound",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "very-high",
+    description: "A container port sets a non-zero hostPort.",
+    why: "A `hostPort` opens the port on the node's own address, bypassing the Services and NetworkPolicies that normally front a pod, and it ties the pod to nodes where that port is free (two replicas cannot share a node). Microsoft's \"Best practices for pod security in AKS\" recommends Kubernetes Services to expose applications; the Pod Security Standards *baseline* profile disallows host ports.",
+    fix: "Remove `hostPort` and expose the container port through a Service:\n\n```yaml\nports:\n  - containerPort: 8080\n---\napiVersion: v1\nkind: Service\nspec:\n  ports:\n    - port: 80\n      targetPort: 8080\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      hostPort: "{container} binds port {port} on the node (hostPort), outside any Service or NetworkPolicy."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      for (const port of asItems(get(c.node, "ports"))) {
+        const pair = getPair(port, "hostPort");
+        if (!pair) continue;
+        const value = asInt(pair.value);
+        if (value === 0 || value === void 0) continue;
+        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value }, at: pair, identity: c.label, value: String(value) });
+      }
+    });
+  }
+};
+
+// src/rules/insecure-security-profile.ts
+var SELINUX_TYPES = /* @__PURE__ */ new Set(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
+var SAFE_SYSCTLS = /* @__PURE__ */ new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes"
+]);
+var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
+var SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+function checkContext(ctx, sc, subject) {
+  if (!sc) return;
+  for (const [field, messageId] of [
+    ["seccompProfile", "seccompUnconfined"],
+    ["appArmorProfile", "apparmorUnconfined"]
+  ]) {
+    const type = getPair(get(sc, field), "type");
+    if (type && asText(type.value)?.toLowerCase() === "unconfined")
+      ctx.report({ messageId, data: { subject }, at: type, identity: subject });
+  }
+  const selinux = asMap(get(sc, "seLinuxOptions"));
+  const selinuxType = getPair(selinux, "type");
+  const typeText = asText(selinuxType?.value);
+  if (selinuxType && typeText && !SELINUX_TYPES.has(typeText)) {
+    ctx.report({ messageId: "selinuxType", data: { subject, type: typeText }, at: selinuxType, identity: subject, value: typeText });
+  }
+  for (const field of ["user", "role"]) {
+    const pair = getPair(selinux, field);
+    const text = asText(pair?.value);
+    if (pair && text)
+      ctx.report({
+        messageId: "selinuxUserRole",
+        data: { subject, field, value: text },
+        at: pair,
+        identity: subject,
+        value: `${field}=${text}`
+      });
+  }
+}
+var rule9 = {
+  meta: {
+    id: "insecure-security-profile",
+    title: "Security profile disabled",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl.",
+    why: "seccomp, AppArmor and SELinux are the kernel's second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft's \"Best practices for pod security in AKS\" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods).",
+    fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      seccompUnconfined: "{subject} runs without a seccomp profile (Unconfined): every system call is open to it.",
+      apparmorUnconfined: "{subject} runs without AppArmor confinement (Unconfined).",
+      selinuxType: "{subject} uses the custom SELinux type {type}; only container_t, container_init_t, container_kvm_t and container_engine_t are allowed.",
+      selinuxUserRole: "{subject} sets a custom SELinux {field} ({value}).",
+      procMount: "{subject} sets procMount: Unmasked: the kernel paths normally masked in /proc are exposed.",
+      unsafeSysctl: "{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      checkContext(ctx, w.podSecurityContext, w.label);
+      for (const item of asItems(get(w.podSecurityContext, "sysctls"))) {
+        const namePair = getPair(item, "name");
+        const sysctl = asText(namePair?.value);
+        if (namePair && sysctl && !SAFE_SYSCTLS.has(sysctl.replaceAll("/", "."))) {
+          ctx.report({ messageId: "unsafeSysctl", data: { subject: w.label, sysctl }, at: namePair, identity: w.label, value: sysctl });
+        }
+      }
+      const annotations = asMap(get(w.podMeta, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const value = asText(pair.value)?.toLowerCase();
+        if (value !== "unconfined") continue;
+        if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
+          const name = pair.keyText.slice(APPARMOR_PREFIX.length);
+          ctx.report({
+            messageId: "apparmorUnconfined",
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`
+          });
+        } else if (pair.keyText.startsWith(SECCOMP_CONTAINER_PREFIX)) {
+          const name = pair.keyText.slice(SECCOMP_CONTAINER_PREFIX.length);
+          ctx.report({
+            messageId: "seccompUnconfined",
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`
+          });
+        } else if (pair.keyText === SECCOMP_POD_ANNOTATION) {
+          ctx.report({ messageId: "seccompUnconfined", data: { subject: w.label }, at: pair, identity: w.label });
+        }
+      }
+      for (const c of w.containers) {
+        checkContext(ctx, c.securityContext, c.label);
+        const procMount = containerField(c, "procMount");
+        if (procMount && asText(procMount.value) === "Unmasked") {
+          ctx.report({ messageId: "procMount", data: { subject: c.label }, at: procMount, identity: c.label });
+        }
+      }
+    });
+  }
+};
+
 // src/rules/internal-error.ts
-var rule4 = {
+var rule10 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -17941,7 +18356,7 @@ var rule4 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule5 = {
+var rule11 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -17967,8 +18382,188 @@ var rule5 = {
   }
 };
 
+// src/rules/misplaced-security-field.ts
+var CONTAINER_ONLY = /* @__PURE__ */ new Set(["allowPrivilegeEscalation", "capabilities", "privileged", "readOnlyRootFilesystem", "procMount"]);
+var POD_ONLY = /* @__PURE__ */ new Set(["fsGroup", "fsGroupChangePolicy", "supplementalGroups", "supplementalGroupsPolicy", "sysctls"]);
+var SHARED = new Set(SHARED_SECURITY_FIELDS);
+var CONTEXT_FIELDS = /* @__PURE__ */ new Set([...CONTAINER_ONLY, ...POD_ONLY, ...SHARED]);
+function wrappers(w) {
+  const maps = [];
+  let node = w.object.node;
+  let path = "";
+  for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
+    maps.push({ map: node, path });
+    const meta = asMap(get(node, "metadata"));
+    if (meta) maps.push({ map: meta, path: join3(path, "metadata") });
+    const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
+    node = asMap(get(node, key));
+    path = join3(path, key);
+  }
+  return { maps, podSpecPath: path };
+}
+var join3 = (path, key) => path ? `${path}.${key}` : key;
+function nestedContexts(w) {
+  const out = [];
+  const byNode = new Map(w.containers.map((c) => [c.node, c]));
+  const walk2 = (node, path, container, depth) => {
+    if (depth > 12) return;
+    if (node.kind === "seq") {
+      node.items.forEach((item, i) => walk2(item, `${path}[${i}]`, container, depth + 1));
+      return;
+    }
+    if (node.kind !== "map") return;
+    const own = byNode.get(node);
+    const allowed = node === w.podSpec || own !== void 0;
+    for (const pair of node.pairs) {
+      if (pair.keyText === "securityContext") {
+        if (!allowed) out.push({ pair, path: join3(path, "securityContext"), container });
+        continue;
+      }
+      walk2(pair.value, join3(path, pair.keyText), own ?? container, depth + 1);
+    }
+  };
+  walk2(w.podSpec, "", void 0, 0);
+  return out;
+}
+function home(field, level) {
+  if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
+  if (POD_ONLY.has(field)) return "the pod-level securityContext";
+  return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
+}
+var rule12 = {
+  meta: {
+    id: "misplaced-security-field",
+    title: "Security setting has no effect where it stands",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "A securityContext field sits where Kubernetes ignores it: container-only fields in the pod securityContext, pod-only fields in a container's, securityContext fields directly on a container or pod spec, or a securityContext outside the pod spec.",
+    why: 'Kubernetes drops fields it does not know at a given level, usually without an error (kubectl only warns, Helm and GitOps tools often say nothing). The manifest *looks* hardened but the setting never reaches the container: `allowPrivilegeEscalation: false` in the pod-level securityContext leaves escalation allowed. Microsoft\'s own "Best practices for pod security in AKS" (Dutch edition) prints its example with the `securityContext` at the wrong level. The pod-level `PodSecurityContext` and the container-level `SecurityContext` are different types: `allowPrivilegeEscalation`, `capabilities`, `privileged`, `readOnlyRootFilesystem` and `procMount` exist only per container; `fsGroup`, `fsGroupChangePolicy`, `supplementalGroups`, `supplementalGroupsPolicy` and `sysctls` only per pod.',
+    fix: 'Move each field to the level that has it:\n\n```yaml\nspec:\n  securityContext:            # pod level: users, groups, volumes, sysctls\n    runAsNonRoot: true\n    runAsUser: 1000\n    fsGroup: 2000\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n    - name: web\n      securityContext:        # container level: privileges of this container\n        allowPrivilegeEscalation: false\n        readOnlyRootFilesystem: true\n        capabilities:\n          drop: ["ALL"]\n```',
+    tags: ["security", "kubernetes", "pod-security", "correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      containerFieldAtPod: "{workload}: {field} in the pod-level securityContext has no effect; Kubernetes reads it only from each container's securityContext (containers[].securityContext.{field}).",
+      podFieldInContainer: "{container}: {field} in the container securityContext has no effect; it belongs in the pod-level securityContext (the one beside containers:).",
+      fieldOnContainer: "{container}: {field} is not a container field and has no effect here; it belongs under {where}.",
+      fieldOnPodSpec: "{workload}: {field} is not a pod spec field and has no effect here; it belongs under {where}.",
+      contextNested: "{workload}: the securityContext at {path} has no effect there; it belongs {home}.",
+      contextOutsidePodSpec: "{workload}: the securityContext {place} is outside the pod spec and has no effect; move it under {podSpec}.securityContext."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      for (const pair of w.podSecurityContext?.pairs ?? []) {
+        if (CONTAINER_ONLY.has(pair.keyText)) {
+          ctx.report({
+            messageId: "containerFieldAtPod",
+            data: { workload: w.label, field: pair.keyText },
+            at: pair,
+            identity: w.label,
+            value: pair.keyText
+          });
+        }
+      }
+      for (const pair of w.podSpec.pairs) {
+        if (!CONTEXT_FIELDS.has(pair.keyText)) continue;
+        const where = home(pair.keyText, "pod");
+        ctx.report({
+          messageId: "fieldOnPodSpec",
+          data: { workload: w.label, field: pair.keyText, where },
+          at: pair,
+          identity: w.label,
+          value: pair.keyText
+        });
+      }
+      const { maps, podSpecPath } = wrappers(w);
+      for (const { map, path } of maps) {
+        const pair = getPair(map, "securityContext");
+        if (!pair) continue;
+        const place = path ? `at ${path}.securityContext` : "at the top level of the object";
+        ctx.report({
+          messageId: "contextOutsidePodSpec",
+          data: { workload: w.label, place, podSpec: podSpecPath },
+          at: pair,
+          identity: w.label
+        });
+      }
+      for (const n of nestedContexts(w)) {
+        const home2 = n.container ? `directly under ${n.container.label.slice(w.label.length + 1)} (at the level of its name: key)` : "directly under the pod spec or a container";
+        ctx.report({
+          messageId: "contextNested",
+          data: { workload: w.label, path: `${podSpecPath}.${n.path}`, home: home2 },
+          at: n.pair,
+          identity: n.container?.label ?? w.label,
+          value: n.path
+        });
+      }
+      for (const c of w.containers) {
+        for (const pair of c.securityContext?.pairs ?? []) {
+          if (POD_ONLY.has(pair.keyText)) {
+            ctx.report({
+              messageId: "podFieldInContainer",
+              data: { container: c.label, field: pair.keyText },
+              at: pair,
+              identity: c.label,
+              value: pair.keyText
+            });
+          }
+        }
+        for (const pair of c.node.pairs) {
+          if (CONTEXT_FIELDS.has(pair.keyText)) {
+            ctx.report({
+              messageId: "fieldOnContainer",
+              data: { container: c.label, field: pair.keyText, where: home(pair.keyText, "container") },
+              at: pair,
+              identity: c.label,
+              value: pair.keyText
+            });
+          }
+        }
+      }
+    });
+  }
+};
+
+// src/rules/missing-seccomp-profile.ts
+var SECCOMP_POD_ANNOTATION2 = "seccomp.security.alpha.kubernetes.io/pod";
+var SECCOMP_CONTAINER_PREFIX2 = "container.seccomp.security.alpha.kubernetes.io/";
+function confiningAnnotation(value) {
+  const v = value?.toLowerCase();
+  return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
+}
+var rule13 = {
+  meta: {
+    id: "missing-seccomp-profile",
+    title: "No seccomp profile",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "Neither the pod nor the container sets seccompProfile (RuntimeDefault or Localhost).",
+    why: "Without a seccomp profile a container may call every system call the kernel offers, including the rarely used ones behind many container escapes; Kubernetes does not apply the runtime's default profile unless asked (or unless the cluster enables `--seccomp-default`). Microsoft's \"Best practices for pod security in AKS\" points to seccomp to limit what containers can do; the Pod Security Standards *restricted* profile requires `RuntimeDefault` or `Localhost`.",
+    fix: "Set the runtime's default profile once for the whole pod:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt; the legacy `seccomp.security.alpha.kubernetes.io` annotations with `runtime/default` or `localhost/...` count as set.",
+    messages: {
+      missing: "{container} has no seccomp profile: set seccompProfile.type: RuntimeDefault at pod or container level."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      if (effective(c, "seccompProfile")) return;
+      const annotations = asMap(get(w.podMeta, "annotations"));
+      if (confiningAnnotation(asText(get(annotations, `${SECCOMP_CONTAINER_PREFIX2}${c.name}`)))) return;
+      if (confiningAnnotation(asText(get(annotations, SECCOMP_POD_ANNOTATION2)))) return;
+      ctx.report({ messageId: "missing", data: { container: c.label }, at: c.anchor, identity: c.label });
+    });
+  }
+};
+
 // src/rules/parse-error.ts
-var rule6 = {
+var rule14 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -17987,28 +18582,77 @@ var rule6 = {
   }
 };
 
-// src/rules/util.ts
-function forEachContainer(file, fn) {
-  if (file.kind !== "kubernetes") return;
-  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
-}
+// src/rules/privilege-escalation.ts
+var rule15 = {
+  meta: {
+    id: "privilege-escalation",
+    title: "Privilege escalation allowed",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A container does not set allowPrivilegeEscalation: false, or is privileged / adds SYS_ADMIN, which allows escalation whatever the field says.",
+    why: 'Without `allowPrivilegeEscalation: false` a process can gain more privileges than its parent (setuid binaries such as `sudo`, file capabilities): a foothold in the container becomes root in the container. Microsoft\'s "Best practices for pod security in AKS" says to design applications so that this setting is *always* false, and the Pod Security Standards *restricted* profile requires it. Kubernetes treats the field as true for a privileged container or one that adds `CAP_SYS_ADMIN`, so setting it to false there does not help.',
+    fix: 'Set it in every container (it is a container-only field: at pod level it is ignored):\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      allowPrivilegeEscalation: false\n      privileged: false\n      capabilities:\n        drop: ["ALL"]\n```',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
+    messages: {
+      missing: "{container} does not set allowPrivilegeEscalation: false{hint}.",
+      allowed: "{container} sets allowPrivilegeEscalation to {value}: processes can gain more privileges than their parent.",
+      privileged: "{container} is privileged, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says.",
+      sysAdmin: "{container} adds {capability}, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      const identity = c.label;
+      const privileged = containerField(c, "privileged");
+      if (privileged && asBool(privileged.value) === true) {
+        ctx.report({ messageId: "privileged", data: { container: c.label }, at: privileged, identity });
+        return;
+      }
+      const sysAdmin = capabilityItems(c, "add").find((i) => i.name === "SYS_ADMIN");
+      if (sysAdmin) {
+        const capability = sysAdmin.node.kind === "scalar" ? sysAdmin.node.text : "SYS_ADMIN";
+        ctx.report({ messageId: "sysAdmin", data: { container: c.label, capability }, at: sysAdmin.node, identity });
+        return;
+      }
+      const field = containerField(c, "allowPrivilegeEscalation");
+      if (!field) {
+        ctx.report({
+          messageId: "missing",
+          data: { container: c.label, hint: podLevelHint(c, "allowPrivilegeEscalation") },
+          at: c.anchor,
+          identity
+        });
+        return;
+      }
+      if (asBool(field.value) === false) return;
+      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "allowed", data: { container: c.label, value }, at: field, identity });
+    });
+  }
+};
 
 // src/rules/privileged-container.ts
-var rule7 = {
+var rule16 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
     level: "error",
     securitySeverity: 9,
     precision: "very-high",
-    description: "A container sets securityContext.privileged: true.",
+    description: "A container sets securityContext.privileged: true (or, on Windows, windowsOptions.hostProcess: true).",
     why: 'A privileged container gets every capability and all host devices: it is root on the node, and one compromised pod becomes a compromised cluster node. The AKS pod security practice asks for the least privilege a container needs and no escalation (Microsoft, "Best practices for pod security in AKS"); the Pod Security Standards baseline forbids privileged pods.',
     fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
     tags: ["security", "kubernetes", "pod-security"],
     kinds: ["kubernetes"],
     profile: "baseline",
     messages: {
-      privileged: "{container} runs privileged: it has full access to the host."
+      privileged: "{container} runs privileged: it has full access to the host.",
+      hostProcess: "{container} is a Windows HostProcess container: it runs directly on the node with full access to it."
     }
   },
   check(file, ctx) {
@@ -18017,19 +18661,27 @@ var rule7 = {
       if (pair && asBool(pair.value) === true) {
         ctx.report({ messageId: "privileged", data: { container: c.label }, at: pair, identity: c.label });
       }
+      const hostProcess = getPair(get(c.securityContext, "windowsOptions"), "hostProcess") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "hostProcess");
+      if (hostProcess && asBool(hostProcess.value) === true) {
+        ctx.report({ messageId: "hostProcess", data: { container: c.label }, at: hostProcess, identity: c.label });
+      }
     });
   }
 };
 
 // src/rules/run-as-root.ts
-var rule8 = {
+var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
+function windowsUser(c) {
+  return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
+}
+var rule17 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
     level: "error",
     securitySeverity: 8,
     precision: "high",
-    description: "A container has neither runAsNonRoot: true nor a non-root runAsUser (pod or container level), or sets runAsUser/runAsGroup 0.",
+    description: "A container has neither runAsNonRoot: true nor a non-root runAsUser (pod or container level), sets runAsUser/runAsGroup 0, or (Windows) runs as ContainerAdministrator.",
     why: 'The AKS pod security practice says pods should run as a defined user or group and not as root (Microsoft, "Best practices for pod security in AKS", which sets runAsUser: 1000). A process that is root in the container is root on the node once it escapes, and most images default to root unless told otherwise.',
     fix: "Set a non-root user for the pod (or the container) and let Kubernetes verify it:\n\n```yaml\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n    runAsGroup: 10001\n```",
     tags: ["security", "kubernetes", "pod-security"],
@@ -18042,17 +18694,32 @@ var rule8 = {
       additionalProperties: false
     },
     messages: {
-      missing: "{container} may run as root: set runAsNonRoot: true or a runAsUser of {minUid} or more.",
+      missing: "{container} may run as root: set runAsNonRoot: true or {user}.",
       rootUser: "{container} runs as root: runAsUser is 0 (set at {source} level).",
       rootGroup: "{container} runs with the root group: runAsGroup is 0 (set at {source} level).",
       lowUid: "{container} runs as UID {uid}, below the configured minimum of {minUid}.",
-      nonRootFalse: "{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root."
+      nonRootFalse: "{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root.",
+      windowsAdmin: "{container} runs as the Windows administrator account {user}.",
+      windowsMissing: "{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true."
     }
   },
   check(file, ctx) {
     const minUid = Number(ctx.options.minUid ?? 1);
-    forEachContainer(file, (c) => {
+    forEachContainer(file, (c, w) => {
       const identity = c.label;
+      const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
+      const winUser = declaredLinux ? void 0 : windowsUser(c);
+      if (winUser || isWindowsPod(w)) {
+        const user2 = asText(winUser?.value);
+        if (winUser && user2 && WINDOWS_ADMINS.test(user2)) {
+          ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user: user2 }, at: winUser, identity, value: user2 });
+          return;
+        }
+        if (user2) return;
+        if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
+        ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity });
+        return;
+      }
       const user = effective(c, "runAsUser");
       const group = effective(c, "runAsGroup");
       const nonRoot = effective(c, "runAsNonRoot");
@@ -18075,13 +18742,83 @@ var rule8 = {
         ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity });
         return;
       }
-      ctx.report({ messageId: "missing", data: { container: c.label, minUid }, at: c.anchor, identity });
+      const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
+      ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity });
     });
   }
 };
 
+// src/rules/service-account-token-automount.ts
+var STATE_KEY = "state";
+var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
+function stateOf(map) {
+  let s = map.get(STATE_KEY);
+  if (!s) {
+    s = { pending: [], optedOut: /* @__PURE__ */ new Set() };
+    map.set(STATE_KEY, s);
+  }
+  return s;
+}
+var rule18 = {
+  meta: {
+    id: "service-account-token-automount",
+    title: "Service account token automounted",
+    level: "note",
+    securitySeverity: 3,
+    precision: "medium",
+    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either).",
+    why: `By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft's "Best practices for pod security in AKS" asks to limit credential exposure and to give pods only the access they need.`,
+    fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
+    tags: ["security", "kubernetes", "credentials"],
+    kinds: ["kubernetes"],
+    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it.",
+    messages: {
+      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.",
+      enabled: "{workload} sets automountServiceAccountToken: true: every container gets a Kubernetes API token."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const state = stateOf(ctx.state);
+    for (const obj of file.objects) {
+      if (obj.kind !== "ServiceAccount" || !obj.name) continue;
+      if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
+    }
+    forEachWorkload(file, (w) => {
+      const pair = getPair(w.podSpec, "automountServiceAccountToken");
+      const value = asBool(pair?.value);
+      if (value === false) return;
+      if (pair && value === true) {
+        ctx.report({ messageId: "enabled", data: { workload: w.label }, at: pair, identity: w.label });
+        return;
+      }
+      const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
+      state.pending.push({
+        file: file.source,
+        at: getPair(w.podSpec, "containers") ?? w.podSpec,
+        workload: w.label,
+        namespace: w.object.namespace,
+        serviceAccount
+      });
+    });
+  },
+  finish(ctx) {
+    const state = stateOf(ctx.state);
+    for (const p of state.pending) {
+      if (state.optedOut.has(saKey(p.namespace, p.serviceAccount))) continue;
+      ctx.report({
+        messageId: "missing",
+        data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
+        at: p.at,
+        file: p.file,
+        identity: p.workload
+      });
+    }
+  }
+};
+
 // src/rules/suppression-without-reason.ts
-var rule9 = {
+var rule19 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -18103,7 +18840,7 @@ var rule9 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule10 = {
+var rule20 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -18124,6 +18861,43 @@ var rule10 = {
   }
 };
 
+// src/rules/writable-root-filesystem.ts
+var rule21 = {
+  meta: {
+    id: "writable-root-filesystem",
+    title: "Writable root file system",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A container does not set readOnlyRootFilesystem: true.",
+    why: "With a writable root file system an attacker who gets code execution can drop tools, replace binaries or persist changes inside the container, and the image no longer tells you what runs. Microsoft's \"Best practices for pod security in AKS\" asks for the least privileges a container needs; a read-only root is the usual hardening for that, and it makes the container's writes explicit (one `emptyDir` per place it really writes).",
+    fix: "Make the root read-only and give the application explicit writable directories:\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n      - name: tmp\n        mountPath: /tmp\nvolumes:\n  - name: tmp\n    emptyDir: {}\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    messages: {
+      missing: "{container} has a writable root file system: set readOnlyRootFilesystem: true{hint}.",
+      disabled: "{container} sets readOnlyRootFilesystem to {value}: its root file system is writable."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      const field = containerField(c, "readOnlyRootFilesystem");
+      if (!field) {
+        ctx.report({
+          messageId: "missing",
+          data: { container: c.label, hint: podLevelHint(c, "readOnlyRootFilesystem") },
+          at: c.anchor,
+          identity: c.label
+        });
+        return;
+      }
+      if (asBool(field.value) === true) return;
+      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "disabled", data: { container: c.label, value }, at: field, identity: c.label });
+    });
+  }
+};
+
 // src/rules/index.ts
 var ALL_RULES = [
   rule,
@@ -18135,7 +18909,18 @@ var ALL_RULES = [
   rule7,
   rule8,
   rule9,
-  rule10
+  rule10,
+  rule11,
+  rule12,
+  rule13,
+  rule14,
+  rule15,
+  rule16,
+  rule17,
+  rule18,
+  rule19,
+  rule20,
+  rule21
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/directives.ts
@@ -18389,11 +19174,15 @@ function rangeOf(file, at) {
   }
   return file.lines.range(s, e);
 }
-function ruleLevel(rule11, settings) {
-  const configured = settings.rules[rule11.meta.id]?.level;
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
+function ruleLevel(rule22, settings) {
+  const configured = settings.rules[rule22.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule11.meta.profile === "restricted") return "off";
-  return rule11.meta.level;
+  if (settings.profile === "baseline" && rule22.meta.profile === "restricted") return "off";
+  return rule22.meta.level;
 }
 function hash(parts) {
   return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
@@ -18411,19 +19200,19 @@ var Collector = class {
   findings = [];
   redactor = new Redactor();
   fpCounts = /* @__PURE__ */ new Map();
-  add(rule11, level, file, r) {
+  add(rule22, level, file, r) {
     if (r.secret) this.redactor.add(r.secret);
-    const configured = r.level && level === rule11.meta.level ? r.level : level;
+    const configured = r.level && level === rule22.meta.level ? r.level : level;
     const identity = r.identity ?? "";
     const value = r.secret ?? r.value ?? "";
-    let fp = hash([rule11.meta.id, file.path, identity, r.messageId, value]);
+    let fp = hash([rule22.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule11.meta.messages[r.messageId];
-    if (template === void 0) throw new Error(`rule ${rule11.meta.id} reported unknown message id "${r.messageId}"`);
+    const template = rule22.meta.messages[r.messageId];
+    if (template === void 0) throw new Error(`rule ${rule22.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
-      ruleId: rule11.meta.id,
+      ruleId: rule22.meta.id,
       messageId: r.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r.data)),
@@ -18473,22 +19262,22 @@ async function scan(input) {
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
-  const active = rules.filter((r) => !r.meta.system).map((rule11) => ({ rule: rule11, level: ruleLevel(rule11, settings) })).filter((x) => x.level !== "off").map(({ rule: rule11, level }) => {
-    const configured = settings.rules[rule11.meta.id]?.options ?? {};
+  const active = rules.filter((r) => !r.meta.system).map((rule22) => ({ rule: rule22, level: ruleLevel(rule22, settings) })).filter((x) => x.level !== "off").map(({ rule: rule22, level }) => {
+    const configured = settings.rules[rule22.meta.id]?.options ?? {};
     const ctx = {
-      options: { ...rule11.meta.defaultOptions ?? {}, ...configured },
+      options: { ...rule22.meta.defaultOptions ?? {}, ...configured },
       settings,
       state: /* @__PURE__ */ new Map()
     };
-    return { rule: rule11, level, ctx };
+    return { rule: rule22, level, ctx };
   });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const out = new Collector();
   const directives = /* @__PURE__ */ new Map();
   const system = (id, file, at, messageId, data) => {
-    const rule11 = ruleById(rules, id);
+    const rule22 = ruleById(rules, id);
     const level = systemLevel(id);
-    if (level !== "off") out.add(rule11, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule22, level, file, { messageId, data, at });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
@@ -18551,40 +19340,40 @@ async function scan(input) {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
-      else system("parse-error", source, at, "syntax", { message: p.message });
+      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule11, level, ctx } of active) {
-      if (!rule11.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule22, level, ctx } of active) {
+      if (!rule22.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r) => {
           const own = !r.file || r.file === source;
           const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : void 0);
-          out.add(rule11, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+          out.add(rule22, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
         };
         try {
-          rule11.check(unit, { ...ctx, report });
+          rule22.check(unit, { ...ctx, report });
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule11.meta.id, error: errorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule22.meta.id, error: errorText(err) });
         }
       }
     }
   }
-  for (const { rule: rule11, level, ctx } of active) {
-    if (!rule11.finish) continue;
+  for (const { rule: rule22, level, ctx } of active) {
+    if (!rule22.finish) continue;
     try {
-      rule11.finish({
+      rule22.finish({
         ...ctx,
         report: (r) => {
-          if (!r.file) throw new Error(`rule ${rule11.meta.id} reported from finish() without a file`);
-          out.add(rule11, level, r.file, r);
+          if (!r.file) throw new Error(`rule ${rule22.meta.id} reported from finish() without a file`);
+          out.add(rule22, level, r.file, r);
         }
       });
     } catch (err) {
       const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule11.meta.id, error: errorText(err) });
+      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule22.meta.id, error: errorText(err) });
     }
   }
   const known = new Set(rules.map((r) => r.meta.id));
@@ -18601,9 +19390,9 @@ async function scan(input) {
   for (const r of reports) {
     if (!known.has(r.ruleId)) continue;
     const f = sourceFile(resolve4(root, r.file), r.file, "");
-    const rule11 = ruleById(rules, r.ruleId);
+    const rule22 = ruleById(rules, r.ruleId);
     const level = systemLevel(r.ruleId);
-    if (level !== "off") out.add(rule11, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+    if (level !== "off") out.add(rule22, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
   }
   let baseline;
   if (knownBaseline) {
@@ -18715,8 +19504,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s) => encodeURIComponent(s)).join("/");
 }
-function ruleHelpMarkdown(rule11) {
-  const m = rule11.meta;
+function ruleHelpMarkdown(rule22) {
+  const m = rule22.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -18730,18 +19519,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule11) {
-  return ruleHelpMarkdown(rule11).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule22) {
+  return ruleHelpMarkdown(rule22).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule11) {
-  const m = rule11.meta;
+function sarifRule(rule22) {
+  const m = rule22.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule11), markdown: ruleHelpMarkdown(rule11) },
+    help: { text: ruleHelpText(rule22), markdown: ruleHelpMarkdown(rule22) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -18869,13 +19658,14 @@ function toText(result, style = { color: false }) {
     byFile.set(f.file, list);
   }
   const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
+  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
     lines.push(c("bold", file));
     for (const f of findings) {
       const level = f.baselined ? "note" : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
       const tag = f.baselined ? " (baseline)" : "";
-      lines.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(28)} ${red.redact(f.message)}${tag}`);
+      lines.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
     }
     lines.push("");
   }
@@ -18883,11 +19673,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule11 = rulesById.get(id);
-      if (!rule11) continue;
-      lines.push(`  ${c("bold", id)}: ${rule11.meta.title}`);
-      lines.push(indent(`Why: ${rule11.meta.why}`, "    "));
-      lines.push(indent(rule11.meta.fix, "    "));
+      const rule22 = rulesById.get(id);
+      if (!rule22) continue;
+      lines.push(`  ${c("bold", id)}: ${rule22.meta.title}`);
+      lines.push(indent(`Why: ${rule22.meta.why}`, "    "));
+      lines.push(indent(rule22.meta.fix, "    "));
       lines.push("");
     }
   }
@@ -18939,11 +19729,12 @@ function oneOf(name, value, allowed, fallback) {
   throw new ConfigurationError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
 }
 function rulesListing() {
+  const width = Math.max(30, ...ALL_RULES.map((r) => r.meta.id.length + 1));
   const rows = ALL_RULES.map((r) => {
     const note = r.meta.silentUnless ? ` (${r.meta.silentUnless})` : "";
-    return `${r.meta.id.padEnd(30)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
+    return `${r.meta.id.padEnd(width)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
   });
-  return `${"RULE".padEnd(30)} ${"LEVEL".padEnd(8)} DESCRIPTION
+  return `${"RULE".padEnd(width)} ${"LEVEL".padEnd(8)} DESCRIPTION
 ${rows.join("\n")}
 `;
 }

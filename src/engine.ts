@@ -86,6 +86,17 @@ export function rangeOf(file: SourceFile, at: At): Range {
   return file.lines.range(s, e);
 }
 
+/**
+ * A securityContext at the wrong indentation (as Microsoft's Dutch AKS article prints it) breaks
+ * the YAML at that line; say where the block has to line up.
+ */
+function indentHint(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100))
+    ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)"
+    : '';
+}
+
 /** Levels a rule runs at, after the profile and the configuration. */
 function ruleLevel(rule: Rule, settings: Settings): Level | 'off' {
   const configured = settings.rules[rule.meta.id]?.level;
@@ -273,7 +284,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === 'duplicate-key') system('duplicate-key', source, at, 'duplicate', { message: p.message });
-      else system('parse-error', source, at, 'syntax', { message: p.message });
+      else system('parse-error', source, at, 'syntax', { message: p.message + indentHint(source.text, p.offset) });
     }
     const units: ParsedFile[] = parsed.kind === 'dockerfile' ? [parsed] : documentViews(parsed);
     for (const { rule, level, ctx } of active) {

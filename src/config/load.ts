@@ -146,6 +146,23 @@ function relevant(errors: readonly ErrorObject[], data: unknown): ErrorObject[] 
 }
 
 /**
+ * The config file is read as YAML 1.1 (like manifests), where a plain `off` is the boolean
+ * false; `rules: {x: off}` and `level: off` mean the level "off", so read false as that.
+ */
+function offAsLevel(data: Record<string, unknown>): Record<string, unknown> {
+  const cfg = data as { rules?: unknown };
+  if (typeof cfg.rules !== 'object' || cfg.rules === null || Array.isArray(cfg.rules)) return data;
+  const rules: Record<string, unknown> = {};
+  for (const [id, value] of Object.entries(cfg.rules)) {
+    if (value === false) rules[id] = 'off';
+    else if (typeof value === 'object' && value !== null && (value as { level?: unknown }).level === false)
+      rules[id] = { ...value, level: 'off' };
+    else rules[id] = value;
+  }
+  return { ...data, rules };
+}
+
+/**
  * Validates a configuration object and turns it into Settings. Top-level keys left empty
  * (`exclude:` with every item commented out) count as absent. `locate` adds line numbers.
  */
@@ -155,7 +172,7 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
   if (input === null || input === undefined) return settings;
   const data =
     typeof input === 'object' && !Array.isArray(input)
-      ? Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== null))
+      ? offAsLevel(Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== null)))
       : input;
   const validate = validator(rules);
   if (!validate(data)) {

@@ -68,11 +68,12 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
 }
 
 function rulesListing(): string {
+  const width = Math.max(30, ...ALL_RULES.map((r) => r.meta.id.length + 1));
   const rows = ALL_RULES.map((r) => {
     const note = r.meta.silentUnless ? ` (${r.meta.silentUnless})` : '';
-    return `${r.meta.id.padEnd(30)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
+    return `${r.meta.id.padEnd(width)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
   });
-  return `${'RULE'.padEnd(30)} ${'LEVEL'.padEnd(8)} DESCRIPTION\n${rows.join('\n')}\n`;
+  return `${'RULE'.padEnd(width)} ${'LEVEL'.padEnd(8)} DESCRIPTION\n${rows.join('\n')}\n`;
 }
 
 async function runScan(args: string[], io: CliIO): Promise<number> {

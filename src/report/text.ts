@@ -49,13 +49,15 @@ export function toText(result: ScanResult, style: TextStyle = { color: false }):
     byFile.set(f.file, list);
   }
   const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
+  // Long rule ids (service-account-token-automount) must not push their message out of line.
+  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
     lines.push(c('bold', file));
     for (const f of findings) {
       const level = f.baselined ? 'note' : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
       const tag = f.baselined ? ' (baseline)' : '';
-      lines.push(`  ${c('dim', where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(28)} ${red.redact(f.message)}${tag}`);
+      lines.push(`  ${c('dim', where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
     }
     lines.push('');
   }

@@ -1,6 +1,8 @@
 /** Small helpers shared by rules (shape helpers, not a framework). */
 import type { ParsedFile, YamlFile, DockerFile } from '../parse/index.js';
 import type { Container, Workload } from '../parse/workloads.js';
+import { asItems, asText, get, getPair } from '../parse/yaml.js';
+import type { YNode } from '../parse/yaml.js';
 
 /** Calls `fn` for every container (init, regular, ephemeral) of every workload in the file. */
 export function forEachContainer(file: ParsedFile, fn: (c: Container, w: Workload) => void): void {
@@ -22,4 +24,44 @@ export function isYamlFile(file: ParsedFile): file is YamlFile {
 /** Narrows to Dockerfiles. */
 export function isDockerFile(file: ParsedFile): file is DockerFile {
   return file.kind === 'dockerfile';
+}
+
+/** Linux capability name as the kernel knows it: upper case, without a `CAP_` prefix. */
+export function normalizeCapability(name: string): string {
+  const up = name.trim().toUpperCase();
+  return up.startsWith('CAP_') ? up.slice(4) : up;
+}
+
+/** One item of `capabilities.add` or `capabilities.drop`, with its normalised name. */
+export interface CapabilityItem {
+  node: YNode;
+  name: string;
+}
+
+/** The items of a container's `capabilities.add` or `.drop` (flow or block sequence). */
+export function capabilityItems(c: Container, list: 'add' | 'drop'): CapabilityItem[] {
+  const out: CapabilityItem[] = [];
+  for (const node of asItems(get(get(c.securityContext, 'capabilities'), list))) {
+    const text = asText(node);
+    if (text !== undefined && text.trim() !== '') out.push({ node, name: normalizeCapability(text) });
+  }
+  return out;
+}
+
+/**
+ * True for a pod declared as Windows (`spec.os.name: windows`). The Pod Security Standards
+ * exempt such pods from the Linux-only controls (seccomp, capabilities, privilege escalation).
+ */
+export function isWindowsPod(w: Workload): boolean {
+  return asText(get(get(w.podSpec, 'os'), 'name'))?.toLowerCase() === 'windows';
+}
+
+/**
+ * A sentence to append when a container-only field was set in the pod-level securityContext
+ * instead, so the user learns why the setting they wrote did not count.
+ */
+export function podLevelHint(c: Container, field: string): string {
+  return getPair(c.workload.podSecurityContext, field)
+    ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)`
+    : '';
 }

@@ -6802,8 +6802,8 @@ var require_imageTemplate = __commonJS({
           return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
         }
         const instructionStart = instructions[0].getRange().start;
-        const instructionEnd = instructions[instructions.length - 1].getRange().end;
-        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+        const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
+        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
       }
       contains(position) {
         const range = this.getRange();
@@ -7009,14 +7009,14 @@ var require_dockerfile = __commonJS({
           const commentStart = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
           const instructionStart = instructions[0].getRange().start;
-          const instructionEnd = instructions[instructions.length - 1].getRange().end;
+          const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
           if (commentStart.line < instructionStart.line) {
-            if (commentEnd.line < instructionEnd.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+            if (commentEnd.line < instructionEnd2.line) {
+              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd2);
             }
             range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
-          } else if (commentEnd.line < instructionEnd.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+          } else if (commentEnd.line < instructionEnd2.line) {
+            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
           } else {
             range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
@@ -7233,7 +7233,7 @@ var require_parser = __commonJS({
       }
       processInstruction(dockerfile, char, start) {
         let instruction = char;
-        let instructionEnd = -1;
+        let instructionEnd2 = -1;
         let escapedInstruction = false;
         instructionCheck: for (let i = start + 1; i < this.buffer.length; i++) {
           char = this.buffer.charAt(i);
@@ -7242,8 +7242,8 @@ var require_parser = __commonJS({
               escapedInstruction = true;
               char = this.buffer.charAt(i + 1);
               if (char === "\r" || char === "\n") {
-                if (instructionEnd === -1) {
-                  instructionEnd = i;
+                if (instructionEnd2 === -1) {
+                  instructionEnd2 = i;
                 }
                 i++;
               } else if (char === " " || char === "	") {
@@ -7257,17 +7257,17 @@ var require_parser = __commonJS({
                       i = j;
                       continue instructionCheck;
                     default:
-                      instructionEnd = i + 1;
+                      instructionEnd2 = i + 1;
                       instruction = instruction + this.escapeChar;
                       i = j - 2;
                       continue instructionCheck;
                   }
                 }
-                instructionEnd = i + 1;
+                instructionEnd2 = i + 1;
                 instruction = instruction + this.escapeChar;
                 break instructionCheck;
               } else {
-                instructionEnd = i + 1;
+                instructionEnd2 = i + 1;
                 instruction = instruction + this.escapeChar;
                 escapedInstruction = false;
               }
@@ -7290,19 +7290,19 @@ var require_parser = __commonJS({
                 }
                 escapedInstruction = false;
               }
-              if (instructionEnd === -1) {
-                instructionEnd = i;
+              if (instructionEnd2 === -1) {
+                instructionEnd2 = i;
               }
-              i = this.processArguments(dockerfile, instruction, instructionEnd, start, i);
-              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, i));
+              i = this.processArguments(dockerfile, instruction, instructionEnd2, start, i);
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i));
               return i;
             case "\r":
             case "\n":
               if (escapedInstruction) {
                 continue;
               }
-              if (instructionEnd === -1) {
-                instructionEnd = i;
+              if (instructionEnd2 === -1) {
+                instructionEnd2 = i;
               }
               dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i, i));
               return i;
@@ -7311,16 +7311,16 @@ var require_parser = __commonJS({
                 continue;
               }
             default:
-              instructionEnd = i + 1;
+              instructionEnd2 = i + 1;
               instruction = instruction + char;
               escapedInstruction = false;
               break;
           }
         }
-        if (instructionEnd === -1) {
-          instructionEnd = this.buffer.length;
+        if (instructionEnd2 === -1) {
+          instructionEnd2 = this.buffer.length;
         }
-        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, this.buffer.length));
+        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, this.buffer.length));
         return this.buffer.length;
       }
       processHeredocs(instruction, offset) {
@@ -7356,7 +7356,7 @@ var require_parser = __commonJS({
         }
         return offset;
       }
-      processArguments(dockerfile, instruction, instructionEnd, start, offset) {
+      processArguments(dockerfile, instruction, instructionEnd2, start, offset) {
         let escaped = false;
         argumentsCheck: for (let i = offset + 1; i < this.buffer.length; i++) {
           switch (this.buffer.charAt(i)) {
@@ -7365,7 +7365,7 @@ var require_parser = __commonJS({
               if (escaped) {
                 continue;
               }
-              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i), i);
             case this.escapeChar:
               const next = this.buffer.charAt(i + 1);
               if (next === "\n" || next === "\r") {
@@ -7451,9 +7451,9 @@ var require_parser = __commonJS({
         }
         return this.buffer.length;
       }
-      createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+      createInstruction(dockerfile, instruction, start, instructionEnd2, end) {
         const startPosition = this.document.positionAt(start);
-        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd));
+        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd2));
         const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
         return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
       }
@@ -9075,12 +9075,12 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule7) => shouldUseRule(schema, rule7));
+      return group.rules.some((rule22) => shouldUseRule(schema, rule22));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule7) {
+    function shouldUseRule(schema, rule22) {
       var _a;
-      return schema[rule7.keyword] !== void 0 || ((_a = rule7.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule22.keyword] !== void 0 || ((_a = rule22.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -10132,9 +10132,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule7 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule7)) {
-            keywordCode(it, rule7.keyword, rule7.definition, group.type);
+        for (const rule22 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule22)) {
+            keywordCode(it, rule22.keyword, rule22.definition, group.type);
           }
         }
       });
@@ -10169,9 +10169,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule7 = rules[keyword];
-        if (typeof rule7 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule7)) {
-          const { type } = rule7.definition;
+        const rule22 = rules[keyword];
+        if (typeof rule22 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule22)) {
+          const { type } = rule22.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -11512,50 +11512,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative5 = parse(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11563,7 +11563,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -12257,8 +12257,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule7 = this.RULES.all[keyword];
-        return typeof rule7 == "object" ? rule7.definition : !!rule7;
+        const rule22 = this.RULES.all[keyword];
+        return typeof rule22 == "object" ? rule22.definition : !!rule22;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12266,7 +12266,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule7) => rule7.keyword === keyword);
+          const i = group.rules.findIndex((rule22) => rule22.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -12293,10 +12293,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule7 = rules[key];
-            if (typeof rule7 != "object")
+            const rule22 = rules[key];
+            if (typeof rule22 != "object")
               continue;
-            const { $data } = rule7.definition;
+            const { $data } = rule22.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -12460,7 +12460,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule7 = {
+      const rule22 = {
         keyword,
         definition: {
           ...definition,
@@ -12469,18 +12469,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule7, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule22, definition.before);
       else
-        ruleGroup.rules.push(rule7);
-      RULES.all[keyword] = rule7;
+        ruleGroup.rules.push(rule22);
+      RULES.all[keyword] = rule22;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule7, before) {
+    function addBeforeRule(ruleGroup, rule22, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule7);
+        ruleGroup.rules.splice(i, 0, rule22);
       } else {
-        ruleGroup.rules.push(rule7);
+        ruleGroup.rules.push(rule22);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -22566,7 +22566,7 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path6 = require("node:path");
 
@@ -22574,6 +22574,63 @@ var import_node_path6 = require("node:path");
 var import_node_crypto = require("node:crypto");
 var import_promises2 = require("node:fs/promises");
 var import_node_path4 = require("node:path");
+
+// src/baseline/baseline.ts
+var import_node_fs = require("node:fs");
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+};
+
+// src/baseline/baseline.ts
+var BASELINE_VERSION = 1;
+function parseBaseline(text, label) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+  }
+  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigurationError(`${label}: is not a podguard baseline (${shape})`);
+  }
+  const obj = data;
+  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+    throw new ConfigurationError(
+      `${label}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+    );
+  }
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label}: "findings" must be a list (${shape})`);
+  const out = /* @__PURE__ */ new Set();
+  obj.findings.forEach((e, i) => {
+    const fp = e?.fingerprint;
+    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
+      throw new ConfigurationError(`${label}: "findings.${i}.fingerprint" must be a 32-character hex fingerprint`);
+    }
+    out.add(fp);
+  });
+  return out;
+}
+function readBaseline(path, label) {
+  let text;
+  try {
+    text = (0, import_node_fs.readFileSync)(path, "utf8");
+  } catch (err) {
+    const code = err.code;
+    if (code === "ENOENT")
+      throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
+    throw new ConfigurationError(`${label}: the baseline cannot be read (${code ?? "error"})`);
+  }
+  return parseBaseline(text, label);
+}
 
 // src/collect/collect.ts
 var import_promises = require("node:fs/promises");
@@ -25161,6 +25218,15 @@ var POD_SPEC_PATHS = {
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
 };
 var WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
+var SHARED_SECURITY_FIELDS = [
+  "runAsUser",
+  "runAsGroup",
+  "runAsNonRoot",
+  "seLinuxOptions",
+  "seccompProfile",
+  "appArmorProfile",
+  "windowsOptions"
+];
 function effective(c, field) {
   const own = getPair(c.securityContext, field);
   if (own) return { node: own.value, pair: own, source: "container" };
@@ -25267,16 +25333,6 @@ function parseFile(source, kindByName) {
   return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
 }
 
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ConfigurationError";
-  }
-};
-
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel(root, abs) {
@@ -25371,7 +25427,7 @@ async function collect(opts) {
 }
 
 // src/config/load.ts
-var import_node_fs = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_node_path3 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
@@ -25384,6 +25440,7 @@ function configSchema(rules) {
     const optionProps = options.properties ?? {};
     ruleProps[r.meta.id] = {
       description: `${r.meta.title}. Default level: ${r.meta.level}.`,
+      default: r.meta.level,
       anyOf: [
         LEVEL,
         {
@@ -25402,7 +25459,8 @@ function configSchema(rules) {
     additionalProperties: false,
     properties: {
       profile: {
-        description: "Pod Security Standards level: restricted (default) or baseline.",
+        description: "Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.",
+        default: "restricted",
         enum: ["baseline", "restricted"]
       },
       rules: {
@@ -25421,7 +25479,7 @@ function configSchema(rules) {
         type: "array",
         items: { type: "string", minLength: 1 }
       },
-      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean" },
+      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean", default: false },
       exclude: {
         description: "Path globs (relative to the scanned root) never scanned.",
         type: "array",
@@ -25474,28 +25532,122 @@ function validator(rules) {
   }
   return cached.validate;
 }
-function describe(err) {
-  const path = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
-  const key = path || "(top level)";
+var TYPE_WORDS = {
+  array: "a list",
+  object: "a mapping",
+  string: "a string",
+  boolean: "true or false",
+  integer: "a whole number",
+  number: "a number"
+};
+function valueAt(data, path) {
+  let cur = data;
+  for (const p of path) cur = cur !== null && typeof cur === "object" ? cur[p] : void 0;
+  return cur;
+}
+function shown(v) {
+  return JSON.stringify(v) ?? String(v);
+}
+function closest(name, known) {
+  let best;
+  for (const id of known) {
+    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= name.length; i++) {
+      let prev = dp[0];
+      dp[0] = i;
+      for (let j = 1; j <= id.length; j++) {
+        const tmp = dp[j];
+        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (name[i - 1] === id[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    const d = dp[id.length];
+    if (d <= 3 && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+function describe(err, data, rules) {
+  const path = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const key = path.join(".") || "(top level)";
   if (err.keyword === "additionalProperties") {
     const extra = err.params.additionalProperty ?? "";
-    return `unknown key "${path ? `${path}.` : ""}${extra}"`;
+    const full = [...path, extra];
+    if (path.length === 1 && path[0] === "rules") {
+      const guess = closest(
+        extra,
+        rules.map((r) => r.meta.id)
+      );
+      return {
+        path: full,
+        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+      };
+    }
+    if (path.length === 0) {
+      const guess = closest(extra, TOP_LEVEL_KEYS);
+      return {
+        path: full,
+        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+      };
+    }
+    if (path.length === 2 && path[0] === "rules") {
+      const rule22 = rules.find((r) => r.meta.id === path[1]);
+      const opts = Object.keys(rule22?.meta.optionsSchema?.properties ?? {});
+      const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
+      return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
+    }
+    return { path: full, text: `unknown key "${full.join(".")}"` };
   }
+  const got = valueAt(data, path);
   if (err.keyword === "enum") {
     const allowed = err.params.allowedValues ?? [];
-    return `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")}`;
+    return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
   }
-  return `"${key}" ${err.message ?? "is invalid"}`;
+  if (err.keyword === "type") {
+    const want = String(err.params.type ?? "");
+    return { path, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
+  }
+  return { path, text: `"${key}" ${err.message ?? "is invalid"} (got ${shown(got)})` };
 }
-function settingsFromObject(data, rules, fileLabel) {
+var TOP_LEVEL_KEYS = [
+  "profile",
+  "rules",
+  "allowedImages",
+  "deniedImages",
+  "requireDigest",
+  "exclude",
+  "baseline",
+  "maxFileBytes",
+  "kubernetesVersion"
+];
+function relevant(errors, data) {
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") return false;
+    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
+    if (!m) return true;
+    const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
+    const value = valueAt(
+      data,
+      ruleKey.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    );
+    const branch = value !== null && typeof value === "object" && !Array.isArray(value) ? "1" : "0";
+    return m[1] === branch;
+  });
+}
+function settingsFromObject(input, rules, fileLabel, locate) {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
-  if (data === null || data === void 0) return settings;
+  if (input === null || input === void 0) return settings;
+  const data = typeof input === "object" && !Array.isArray(input) ? offAsLevel(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))) : input;
   const validate = validator(rules);
   if (!validate(data)) {
-    const errs = (validate.errors ?? []).filter((e) => e.keyword !== "anyOf");
-    const unique = [...new Set((errs.length ? errs : validate.errors ?? []).map(describe))];
-    throw new ConfigurationError(`${fileLabel}: ${unique.join("; ")}`);
+    const errs = relevant(validate.errors ?? [], data);
+    const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
+    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
+    const lines2 = unique.map((d) => {
+      const line = locate?.(d.path);
+      return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
+    });
+    throw new ConfigurationError(lines2.join("\n"));
   }
   const cfg = data;
   if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
@@ -25525,16 +25677,16 @@ function settingsFromObject(data, rules, fileLabel) {
 function loadSettings(root, configPath, rules) {
   let path;
   if (configPath) {
-    path = (0, import_node_path3.isAbsolute)(configPath) ? configPath : (0, import_node_path3.resolve)(configPath);
-    if (!(0, import_node_fs.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if ((0, import_node_fs.existsSync)((0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE))) {
+    path = (0, import_node_path3.isAbsolute)(configPath) ? configPath : (0, import_node_path3.resolve)(root, configPath);
+    if (!(0, import_node_fs2.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
+  } else if ((0, import_node_fs2.existsSync)((0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE))) {
     path = (0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
   const label = (0, import_node_path3.relative)(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = (0, import_node_fs.readFileSync)(path, "utf8");
+    text = (0, import_node_fs2.readFileSync)(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -25542,10 +25694,42 @@ function loadSettings(root, configPath, rules) {
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
   if (problem) {
     const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label}:${line}: ${problem.message}`);
+    throw new ConfigurationError(`${label}:${line}: not valid YAML: ${problem.message}`);
   }
   if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
-  return settingsFromObject(toJS(parsed.docs[0]?.root), rules, label);
+  const top = parsed.docs[0]?.root;
+  const locate = (path2) => {
+    let node = top ?? void 0;
+    let at;
+    for (const key of path2) {
+      const pair = getPair(node, key);
+      if (!pair) break;
+      at = pair.key.start;
+      node = pair.value;
+    }
+    return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
+  };
+  return settingsFromObject(toJS(top), rules, label, locate);
+}
+
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label;
+    for (const s of file.model.stages) {
+      if (s.from.getRange().start.line + 1 > pos.line) break;
+      label = s.alias ? `stage "${s.alias}"` : `stage ${s.index}`;
+    }
+    return label;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
 }
 
 // src/parse/positions.ts
@@ -25664,8 +25848,129 @@ function formatMessage(template, data = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, key) => key in data ? String(data[key]) : whole);
 }
 
-// src/rules/duplicate-key.ts
+// src/rules/util.ts
+function forEachContainer(file, fn) {
+  if (file.kind !== "kubernetes") return;
+  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
+}
+function forEachWorkload(file, fn) {
+  if (file.kind !== "kubernetes") return;
+  for (const w of file.workloads) fn(w);
+}
+function normalizeCapability(name) {
+  const up = name.trim().toUpperCase();
+  return up.startsWith("CAP_") ? up.slice(4) : up;
+}
+function capabilityItems(c, list) {
+  const out = [];
+  for (const node of asItems(get(get(c.securityContext, "capabilities"), list))) {
+    const text = asText(node);
+    if (text !== void 0 && text.trim() !== "") out.push({ node, name: normalizeCapability(text) });
+  }
+  return out;
+}
+function isWindowsPod(w) {
+  return asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "windows";
+}
+function podLevelHint(c, field) {
+  return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
+}
+
+// src/rules/capabilities-not-dropped.ts
 var rule = {
+  meta: {
+    id: "capabilities-not-dropped",
+    title: "Capabilities not dropped",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "very-high",
+    description: "A container does not drop ALL Linux capabilities (securityContext.capabilities.drop).",
+    why: 'Container runtimes give every container a default set of capabilities (CHOWN, NET_RAW, SETUID, MKNOD...). Most applications need none of them, and some are useful to an attacker: `NET_RAW` allows ARP and DNS spoofing inside the cluster network. Microsoft\'s "Best practices for pod security in AKS" asks for the least privileges needed; the Pod Security Standards *restricted* profile requires `drop: ["ALL"]`.',
+    fix: 'Drop everything, then add back only what the process needs:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if it binds a port below 1024\n```',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
+    messages: {
+      missing: "{container} does not drop ALL capabilities{hint}.",
+      spelling: '{container} drops "{value}": write it as "ALL", the only spelling Pod Security admission accepts.',
+      incomplete: "{container} drops some capabilities but not ALL: the rest of the runtime's default set stays."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      const drops = capabilityItems(c, "drop");
+      if (drops.some((i) => i.node.kind === "scalar" && i.node.text === "ALL")) return;
+      const spelled = drops.find((i) => i.name === "ALL");
+      if (spelled) {
+        const value = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
+        ctx.report({ messageId: "spelling", data: { container: c.label, value }, at: spelled.node, identity: c.label, value });
+        return;
+      }
+      const capabilities = containerField(c, "capabilities");
+      const drop = getPair(capabilities?.value, "drop");
+      if (drop) {
+        ctx.report({ messageId: "incomplete", data: { container: c.label }, at: drop, identity: c.label });
+        return;
+      }
+      ctx.report({
+        messageId: "missing",
+        data: { container: c.label, hint: podLevelHint(c, "capabilities") },
+        at: capabilities ?? c.anchor,
+        identity: c.label
+      });
+    });
+  }
+};
+
+// src/rules/dangerous-capabilities.ts
+var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT"
+]);
+var rule2 = {
+  meta: {
+    id: "dangerous-capabilities",
+    title: "Dangerous capability added",
+    level: "error",
+    securitySeverity: 8,
+    precision: "very-high",
+    description: "A container adds a Linux capability outside the Pod Security Standards baseline set (NET_ADMIN, SYS_ADMIN, SYS_TIME, ALL...).",
+    why: "Linux capabilities split root's power into pieces; some pieces are most of it. `SYS_ADMIN` is close to full root, `NET_ADMIN` lets a container rewrite the node's network (and sniff or redirect traffic when combined with host networking), `SYS_TIME` changes the clock of the whole node, `SYS_PTRACE` reads other processes' memory, and `ALL` is every capability at once. Microsoft's \"Best practices for pod security in AKS\" asks to assign the least privileges needed; the Pod Security Standards *baseline* profile allows adding only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.",
+    fix: 'Drop everything and add back only what the process really needs (usually nothing; `NET_BIND_SERVICE` to bind a port below 1024):\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```\n\nIf the workload needs to change the node (a CNI plugin, a time daemon), run it as a reviewed system component and suppress the finding with a justification.',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      added: "{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.",
+      all: "{container} adds ALL capabilities: it holds most of root's power on the node."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      for (const item of capabilityItems(c, "add")) {
+        if (BASELINE_CAPABILITIES.has(item.name)) continue;
+        const messageId = item.name === "ALL" ? "all" : "added";
+        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
+      }
+    });
+  }
+};
+
+// src/rules/duplicate-key.ts
+var rule3 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -25684,8 +25989,30 @@ var rule = {
   }
 };
 
+// src/rules/expired-suppression.ts
+var rule4 = {
+  meta: {
+    id: "expired-suppression",
+    title: "Expired suppression",
+    level: "warning",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
+    why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
+    fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/file-error.ts
-var rule2 = {
+var rule5 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -25707,8 +26034,293 @@ var rule2 = {
   }
 };
 
+// src/rules/host-namespaces.ts
+var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
+var rule6 = {
+  meta: {
+    id: "host-namespaces",
+    title: "Host namespace shared",
+    level: "error",
+    securitySeverity: 8,
+    precision: "very-high",
+    description: "A pod sets hostNetwork, hostPID or hostIPC to true.",
+    why: "Namespaces are what keeps a container's view of the node small. With `hostNetwork` the pod sees every interface of the node, can reach services bound to localhost (the kubelet, cloud metadata proxies) and sniff traffic; with `hostPID` it sees and can signal (or, with ptrace, read) every process on the node, including other pods' secrets in their environment; with `hostIPC` it shares the node's shared memory. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids all three.",
+    fix: "Remove the field (the default is false) and expose the pod through a Service instead of the node's network:\n\n```yaml\nspec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      hostNetwork: "{workload} uses the node's network namespace (hostNetwork: true): it sees all of the node's traffic and local services.",
+      hostPID: "{workload} uses the node's process namespace (hostPID: true): it sees every process on the node.",
+      hostIPC: "{workload} uses the node's IPC namespace (hostIPC: true): it shares memory with the node's processes."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      for (const field of NAMESPACES) {
+        const pair = getPair(w.podSpec, field);
+        if (pair && asBool(pair.value) === true) {
+          ctx.report({ messageId: field, data: { workload: w.label }, at: pair, identity: w.label });
+        }
+      }
+    });
+  }
+};
+
+// src/rules/host-path.ts
+var RUNTIME_SOCKETS = /* @__PURE__ */ new Set(["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock", "podman.sock"]);
+var NODE_CONFIG = "the node's configuration and credentials";
+var RUNTIME_STATE = "the container runtime's sockets and state";
+var SENSITIVE_TREES = /* @__PURE__ */ new Map([
+  // First match names what a parent directory exposes, so the worst come first.
+  ["/var/lib/kubelet", "the volumes, secrets and tokens of every pod on the node"],
+  ["/var/lib/docker", "every container's file system"],
+  ["/var/lib/containerd", "every container's file system"],
+  ["/var/lib/etcd", "the cluster's database, with every Secret"],
+  ["/proc", "the node's processes and kernel settings"],
+  ["/sys", "the node's kernel and device settings"],
+  ["/dev", "the node's devices"],
+  ["/boot", "the node's kernel and boot loader"],
+  ["/root", "the node's root home directory"],
+  ["/var/run", RUNTIME_STATE],
+  ["/run", RUNTIME_STATE],
+  ["/etc/kubernetes", "the node's Kubernetes credentials and certificates"],
+  ["/etc/ssh", NODE_CONFIG],
+  ["/etc/sudoers.d", NODE_CONFIG],
+  ["/etc/systemd", NODE_CONFIG],
+  ["/etc/containerd", "the container runtime's configuration"],
+  ["/etc/docker", "the container runtime's configuration"],
+  ["/etc/crio", "the container runtime's configuration"],
+  ["/etc/cron.d", NODE_CONFIG]
+]);
+var SENSITIVE_PATHS = /* @__PURE__ */ new Map([
+  ["/", "the node's whole file system"],
+  ["/etc", NODE_CONFIG],
+  ["/etc/shadow", NODE_CONFIG],
+  ["/etc/gshadow", NODE_CONFIG],
+  ["/etc/passwd", NODE_CONFIG],
+  ["/etc/sudoers", NODE_CONFIG],
+  ["/etc/crontab", NODE_CONFIG]
+]);
+var RUN_EXCEPTIONS = /* @__PURE__ */ new Set(["/run/xtables.lock", "/var/run/xtables.lock"]);
+function normalizePath(raw) {
+  if (!raw.startsWith("/")) return void 0;
+  const parts = [];
+  for (const seg of raw.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join("/")}`;
+}
+var isUnder = (path, tree) => path === tree || path.startsWith(`${tree}/`);
+function classify(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  if (RUNTIME_SOCKETS.has(base)) return { kind: "runtimeSocket", holds: "" };
+  if (RUN_EXCEPTIONS.has(path)) return { kind: "other", holds: "" };
+  const exact = SENSITIVE_PATHS.get(path);
+  if (exact) return { kind: "sensitive", holds: exact };
+  for (const [tree, holds] of SENSITIVE_TREES) if (isUnder(path, tree)) return { kind: "sensitive", holds };
+  for (const t of [...SENSITIVE_TREES.keys(), ...SENSITIVE_PATHS.keys()]) {
+    if (t !== path && isUnder(t, path)) return { kind: "sensitive", holds: `${t} among others` };
+  }
+  return { kind: "other", holds: "" };
+}
+function mountedBy(w, volume) {
+  const names = w.containers.filter((c) => asItems(get(c.node, "volumeMounts")).some((m) => asText(get(m, "name")) === volume)).map((c) => `"${c.name}"`);
+  if (!names.length) return "not mounted by any container";
+  return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+}
+var rule7 = {
+  meta: {
+    id: "host-path",
+    title: "Host path mounted",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "high",
+    description: "A pod mounts a hostPath volume: an error for container runtime sockets and sensitive node paths (/, /etc, /proc, /sys, /dev, /var/run, /var/lib/kubelet...), a warning for any other host path.",
+    why: "A `hostPath` volume gives the pod a piece of the node's file system. The container runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`) lets the pod start a privileged container on the node: a full node takeover. `/etc`, `/root`, `/var/lib/kubelet` hold the node's and other pods' credentials; `/proc`, `/sys` and `/dev` reach the kernel and devices; a parent such as `/var` or `/` exposes all of them. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether.",
+    fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path, read-only (`readOnly: true` on the volumeMount), and suppress the finding with a justification.",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      runtimeSocket: '{workload} volume "{volume}" mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.',
+      sensitive: '{workload} volume "{volume}" mounts the host path {path}, which exposes {holds} ({mounts}).',
+      other: '{workload} volume "{volume}" mounts the host path {path} ({mounts}).'
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      for (const vol of asItems(get(w.podSpec, "volumes"))) {
+        const hostPath = get(vol, "hostPath");
+        if (!hostPath) continue;
+        const volume = asText(get(vol, "name")) ?? "(unnamed)";
+        const pathPair = getPair(hostPath, "path");
+        const raw = asText(pathPair?.value) ?? "";
+        const path = normalizePath(raw);
+        const { kind, holds } = path === void 0 ? { kind: "other", holds: "" } : classify(path);
+        const shown2 = !raw ? "(no path)" : path && path !== raw && path !== raw.replace(/\/+$/, "") ? `${raw} (that is ${path})` : raw;
+        const at = pathPair ?? getPair(vol, "hostPath") ?? vol;
+        ctx.report({
+          messageId: kind,
+          data: { workload: w.label, volume, path: shown2, holds, mounts: mountedBy(w, volume) },
+          at,
+          identity: `${w.label} volume "${volume}"`,
+          value: path ?? raw,
+          ...kind === "other" ? { level: "warning" } : {}
+        });
+      }
+    });
+  }
+};
+
+// src/rules/host-port.ts
+var rule8 = {
+  meta: {
+    id: "host-port",
+    title: "Host port bound",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "very-high",
+    description: "A container port sets a non-zero hostPort.",
+    why: "A `hostPort` opens the port on the node's own address, bypassing the Services and NetworkPolicies that normally front a pod, and it ties the pod to nodes where that port is free (two replicas cannot share a node). Microsoft's \"Best practices for pod security in AKS\" recommends Kubernetes Services to expose applications; the Pod Security Standards *baseline* profile disallows host ports.",
+    fix: "Remove `hostPort` and expose the container port through a Service:\n\n```yaml\nports:\n  - containerPort: 8080\n---\napiVersion: v1\nkind: Service\nspec:\n  ports:\n    - port: 80\n      targetPort: 8080\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      hostPort: "{container} binds port {port} on the node (hostPort), outside any Service or NetworkPolicy."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      for (const port of asItems(get(c.node, "ports"))) {
+        const pair = getPair(port, "hostPort");
+        if (!pair) continue;
+        const value = asInt(pair.value);
+        if (value === 0 || value === void 0) continue;
+        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value }, at: pair, identity: c.label, value: String(value) });
+      }
+    });
+  }
+};
+
+// src/rules/insecure-security-profile.ts
+var SELINUX_TYPES = /* @__PURE__ */ new Set(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
+var SAFE_SYSCTLS = /* @__PURE__ */ new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes"
+]);
+var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
+var SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+function checkContext(ctx, sc, subject) {
+  if (!sc) return;
+  for (const [field, messageId] of [
+    ["seccompProfile", "seccompUnconfined"],
+    ["appArmorProfile", "apparmorUnconfined"]
+  ]) {
+    const type = getPair(get(sc, field), "type");
+    if (type && asText(type.value)?.toLowerCase() === "unconfined")
+      ctx.report({ messageId, data: { subject }, at: type, identity: subject });
+  }
+  const selinux = asMap(get(sc, "seLinuxOptions"));
+  const selinuxType = getPair(selinux, "type");
+  const typeText = asText(selinuxType?.value);
+  if (selinuxType && typeText && !SELINUX_TYPES.has(typeText)) {
+    ctx.report({ messageId: "selinuxType", data: { subject, type: typeText }, at: selinuxType, identity: subject, value: typeText });
+  }
+  for (const field of ["user", "role"]) {
+    const pair = getPair(selinux, field);
+    const text = asText(pair?.value);
+    if (pair && text)
+      ctx.report({
+        messageId: "selinuxUserRole",
+        data: { subject, field, value: text },
+        at: pair,
+        identity: subject,
+        value: `${field}=${text}`
+      });
+  }
+}
+var rule9 = {
+  meta: {
+    id: "insecure-security-profile",
+    title: "Security profile disabled",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl.",
+    why: "seccomp, AppArmor and SELinux are the kernel's second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft's \"Best practices for pod security in AKS\" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods).",
+    fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      seccompUnconfined: "{subject} runs without a seccomp profile (Unconfined): every system call is open to it.",
+      apparmorUnconfined: "{subject} runs without AppArmor confinement (Unconfined).",
+      selinuxType: "{subject} uses the custom SELinux type {type}; only container_t, container_init_t, container_kvm_t and container_engine_t are allowed.",
+      selinuxUserRole: "{subject} sets a custom SELinux {field} ({value}).",
+      procMount: "{subject} sets procMount: Unmasked: the kernel paths normally masked in /proc are exposed.",
+      unsafeSysctl: "{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      checkContext(ctx, w.podSecurityContext, w.label);
+      for (const item of asItems(get(w.podSecurityContext, "sysctls"))) {
+        const namePair = getPair(item, "name");
+        const sysctl = asText(namePair?.value);
+        if (namePair && sysctl && !SAFE_SYSCTLS.has(sysctl.replaceAll("/", "."))) {
+          ctx.report({ messageId: "unsafeSysctl", data: { subject: w.label, sysctl }, at: namePair, identity: w.label, value: sysctl });
+        }
+      }
+      const annotations = asMap(get(w.podMeta, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const value = asText(pair.value)?.toLowerCase();
+        if (value !== "unconfined") continue;
+        if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
+          const name = pair.keyText.slice(APPARMOR_PREFIX.length);
+          ctx.report({
+            messageId: "apparmorUnconfined",
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`
+          });
+        } else if (pair.keyText.startsWith(SECCOMP_CONTAINER_PREFIX)) {
+          const name = pair.keyText.slice(SECCOMP_CONTAINER_PREFIX.length);
+          ctx.report({
+            messageId: "seccompUnconfined",
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`
+          });
+        } else if (pair.keyText === SECCOMP_POD_ANNOTATION) {
+          ctx.report({ messageId: "seccompUnconfined", data: { subject: w.label }, at: pair, identity: w.label });
+        }
+      }
+      for (const c of w.containers) {
+        checkContext(ctx, c.securityContext, c.label);
+        const procMount = containerField(c, "procMount");
+        if (procMount && asText(procMount.value) === "Unmasked") {
+          ctx.report({ messageId: "procMount", data: { subject: c.label }, at: procMount, identity: c.label });
+        }
+      }
+    });
+  }
+};
+
 // src/rules/internal-error.ts
-var rule3 = {
+var rule10 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -25730,8 +26342,215 @@ var rule3 = {
   }
 };
 
+// src/rules/invalid-suppression.ts
+var rule11 = {
+  meta: {
+    id: "invalid-suppression",
+    title: "Invalid suppression",
+    level: "warning",
+    securitySeverity: 2,
+    precision: "very-high",
+    description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
+    why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
+    fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule (see podguard rules).',
+      badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD (the reason goes after " -- "). It has no effect until fixed.',
+      noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
+      unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
+      trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/misplaced-security-field.ts
+var CONTAINER_ONLY = /* @__PURE__ */ new Set(["allowPrivilegeEscalation", "capabilities", "privileged", "readOnlyRootFilesystem", "procMount"]);
+var POD_ONLY = /* @__PURE__ */ new Set(["fsGroup", "fsGroupChangePolicy", "supplementalGroups", "supplementalGroupsPolicy", "sysctls"]);
+var SHARED = new Set(SHARED_SECURITY_FIELDS);
+var CONTEXT_FIELDS = /* @__PURE__ */ new Set([...CONTAINER_ONLY, ...POD_ONLY, ...SHARED]);
+function wrappers(w) {
+  const maps = [];
+  let node = w.object.node;
+  let path = "";
+  for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
+    maps.push({ map: node, path });
+    const meta = asMap(get(node, "metadata"));
+    if (meta) maps.push({ map: meta, path: join3(path, "metadata") });
+    const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
+    node = asMap(get(node, key));
+    path = join3(path, key);
+  }
+  return { maps, podSpecPath: path };
+}
+var join3 = (path, key) => path ? `${path}.${key}` : key;
+function nestedContexts(w) {
+  const out = [];
+  const byNode = new Map(w.containers.map((c) => [c.node, c]));
+  const walk2 = (node, path, container, depth) => {
+    if (depth > 12) return;
+    if (node.kind === "seq") {
+      node.items.forEach((item, i) => walk2(item, `${path}[${i}]`, container, depth + 1));
+      return;
+    }
+    if (node.kind !== "map") return;
+    const own = byNode.get(node);
+    const allowed = node === w.podSpec || own !== void 0;
+    for (const pair of node.pairs) {
+      if (pair.keyText === "securityContext") {
+        if (!allowed) out.push({ pair, path: join3(path, "securityContext"), container });
+        continue;
+      }
+      walk2(pair.value, join3(path, pair.keyText), own ?? container, depth + 1);
+    }
+  };
+  walk2(w.podSpec, "", void 0, 0);
+  return out;
+}
+function home(field, level) {
+  if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
+  if (POD_ONLY.has(field)) return "the pod-level securityContext";
+  return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
+}
+var rule12 = {
+  meta: {
+    id: "misplaced-security-field",
+    title: "Security setting has no effect where it stands",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "A securityContext field sits where Kubernetes ignores it: container-only fields in the pod securityContext, pod-only fields in a container's, securityContext fields directly on a container or pod spec, or a securityContext outside the pod spec.",
+    why: 'Kubernetes drops fields it does not know at a given level, usually without an error (kubectl only warns, Helm and GitOps tools often say nothing). The manifest *looks* hardened but the setting never reaches the container: `allowPrivilegeEscalation: false` in the pod-level securityContext leaves escalation allowed. Microsoft\'s own "Best practices for pod security in AKS" (Dutch edition) prints its example with the `securityContext` at the wrong level. The pod-level `PodSecurityContext` and the container-level `SecurityContext` are different types: `allowPrivilegeEscalation`, `capabilities`, `privileged`, `readOnlyRootFilesystem` and `procMount` exist only per container; `fsGroup`, `fsGroupChangePolicy`, `supplementalGroups`, `supplementalGroupsPolicy` and `sysctls` only per pod.',
+    fix: 'Move each field to the level that has it:\n\n```yaml\nspec:\n  securityContext:            # pod level: users, groups, volumes, sysctls\n    runAsNonRoot: true\n    runAsUser: 1000\n    fsGroup: 2000\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n    - name: web\n      securityContext:        # container level: privileges of this container\n        allowPrivilegeEscalation: false\n        readOnlyRootFilesystem: true\n        capabilities:\n          drop: ["ALL"]\n```',
+    tags: ["security", "kubernetes", "pod-security", "correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      containerFieldAtPod: "{workload}: {field} in the pod-level securityContext has no effect; Kubernetes reads it only from each container's securityContext (containers[].securityContext.{field}).",
+      podFieldInContainer: "{container}: {field} in the container securityContext has no effect; it belongs in the pod-level securityContext (the one beside containers:).",
+      fieldOnContainer: "{container}: {field} is not a container field and has no effect here; it belongs under {where}.",
+      fieldOnPodSpec: "{workload}: {field} is not a pod spec field and has no effect here; it belongs under {where}.",
+      contextNested: "{workload}: the securityContext at {path} has no effect there; it belongs {home}.",
+      contextOutsidePodSpec: "{workload}: the securityContext {place} is outside the pod spec and has no effect; move it under {podSpec}.securityContext."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      for (const pair of w.podSecurityContext?.pairs ?? []) {
+        if (CONTAINER_ONLY.has(pair.keyText)) {
+          ctx.report({
+            messageId: "containerFieldAtPod",
+            data: { workload: w.label, field: pair.keyText },
+            at: pair,
+            identity: w.label,
+            value: pair.keyText
+          });
+        }
+      }
+      for (const pair of w.podSpec.pairs) {
+        if (!CONTEXT_FIELDS.has(pair.keyText)) continue;
+        const where = home(pair.keyText, "pod");
+        ctx.report({
+          messageId: "fieldOnPodSpec",
+          data: { workload: w.label, field: pair.keyText, where },
+          at: pair,
+          identity: w.label,
+          value: pair.keyText
+        });
+      }
+      const { maps, podSpecPath } = wrappers(w);
+      for (const { map, path } of maps) {
+        const pair = getPair(map, "securityContext");
+        if (!pair) continue;
+        const place = path ? `at ${path}.securityContext` : "at the top level of the object";
+        ctx.report({
+          messageId: "contextOutsidePodSpec",
+          data: { workload: w.label, place, podSpec: podSpecPath },
+          at: pair,
+          identity: w.label
+        });
+      }
+      for (const n of nestedContexts(w)) {
+        const home2 = n.container ? `directly under ${n.container.label.slice(w.label.length + 1)} (at the level of its name: key)` : "directly under the pod spec or a container";
+        ctx.report({
+          messageId: "contextNested",
+          data: { workload: w.label, path: `${podSpecPath}.${n.path}`, home: home2 },
+          at: n.pair,
+          identity: n.container?.label ?? w.label,
+          value: n.path
+        });
+      }
+      for (const c of w.containers) {
+        for (const pair of c.securityContext?.pairs ?? []) {
+          if (POD_ONLY.has(pair.keyText)) {
+            ctx.report({
+              messageId: "podFieldInContainer",
+              data: { container: c.label, field: pair.keyText },
+              at: pair,
+              identity: c.label,
+              value: pair.keyText
+            });
+          }
+        }
+        for (const pair of c.node.pairs) {
+          if (CONTEXT_FIELDS.has(pair.keyText)) {
+            ctx.report({
+              messageId: "fieldOnContainer",
+              data: { container: c.label, field: pair.keyText, where: home(pair.keyText, "container") },
+              at: pair,
+              identity: c.label,
+              value: pair.keyText
+            });
+          }
+        }
+      }
+    });
+  }
+};
+
+// src/rules/missing-seccomp-profile.ts
+var SECCOMP_POD_ANNOTATION2 = "seccomp.security.alpha.kubernetes.io/pod";
+var SECCOMP_CONTAINER_PREFIX2 = "container.seccomp.security.alpha.kubernetes.io/";
+function confiningAnnotation(value) {
+  const v = value?.toLowerCase();
+  return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
+}
+var rule13 = {
+  meta: {
+    id: "missing-seccomp-profile",
+    title: "No seccomp profile",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "Neither the pod nor the container sets seccompProfile (RuntimeDefault or Localhost).",
+    why: "Without a seccomp profile a container may call every system call the kernel offers, including the rarely used ones behind many container escapes; Kubernetes does not apply the runtime's default profile unless asked (or unless the cluster enables `--seccomp-default`). Microsoft's \"Best practices for pod security in AKS\" points to seccomp to limit what containers can do; the Pod Security Standards *restricted* profile requires `RuntimeDefault` or `Localhost`.",
+    fix: "Set the runtime's default profile once for the whole pod:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt; the legacy `seccomp.security.alpha.kubernetes.io` annotations with `runtime/default` or `localhost/...` count as set.",
+    messages: {
+      missing: "{container} has no seccomp profile: set seccompProfile.type: RuntimeDefault at pod or container level."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      if (effective(c, "seccompProfile")) return;
+      const annotations = asMap(get(w.podMeta, "annotations"));
+      if (confiningAnnotation(asText(get(annotations, `${SECCOMP_CONTAINER_PREFIX2}${c.name}`)))) return;
+      if (confiningAnnotation(asText(get(annotations, SECCOMP_POD_ANNOTATION2)))) return;
+      ctx.report({ messageId: "missing", data: { container: c.label }, at: c.anchor, identity: c.label });
+    });
+  }
+};
+
 // src/rules/parse-error.ts
-var rule4 = {
+var rule14 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -25750,28 +26569,77 @@ var rule4 = {
   }
 };
 
-// src/rules/util.ts
-function forEachContainer(file, fn) {
-  if (file.kind !== "kubernetes") return;
-  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
-}
+// src/rules/privilege-escalation.ts
+var rule15 = {
+  meta: {
+    id: "privilege-escalation",
+    title: "Privilege escalation allowed",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A container does not set allowPrivilegeEscalation: false, or is privileged / adds SYS_ADMIN, which allows escalation whatever the field says.",
+    why: 'Without `allowPrivilegeEscalation: false` a process can gain more privileges than its parent (setuid binaries such as `sudo`, file capabilities): a foothold in the container becomes root in the container. Microsoft\'s "Best practices for pod security in AKS" says to design applications so that this setting is *always* false, and the Pod Security Standards *restricted* profile requires it. Kubernetes treats the field as true for a privileged container or one that adds `CAP_SYS_ADMIN`, so setting it to false there does not help.',
+    fix: 'Set it in every container (it is a container-only field: at pod level it is ignored):\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      allowPrivilegeEscalation: false\n      privileged: false\n      capabilities:\n        drop: ["ALL"]\n```',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
+    messages: {
+      missing: "{container} does not set allowPrivilegeEscalation: false{hint}.",
+      allowed: "{container} sets allowPrivilegeEscalation to {value}: processes can gain more privileges than their parent.",
+      privileged: "{container} is privileged, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says.",
+      sysAdmin: "{container} adds {capability}, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      const identity = c.label;
+      const privileged = containerField(c, "privileged");
+      if (privileged && asBool(privileged.value) === true) {
+        ctx.report({ messageId: "privileged", data: { container: c.label }, at: privileged, identity });
+        return;
+      }
+      const sysAdmin = capabilityItems(c, "add").find((i) => i.name === "SYS_ADMIN");
+      if (sysAdmin) {
+        const capability = sysAdmin.node.kind === "scalar" ? sysAdmin.node.text : "SYS_ADMIN";
+        ctx.report({ messageId: "sysAdmin", data: { container: c.label, capability }, at: sysAdmin.node, identity });
+        return;
+      }
+      const field = containerField(c, "allowPrivilegeEscalation");
+      if (!field) {
+        ctx.report({
+          messageId: "missing",
+          data: { container: c.label, hint: podLevelHint(c, "allowPrivilegeEscalation") },
+          at: c.anchor,
+          identity
+        });
+        return;
+      }
+      if (asBool(field.value) === false) return;
+      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "allowed", data: { container: c.label, value }, at: field, identity });
+    });
+  }
+};
 
 // src/rules/privileged-container.ts
-var rule5 = {
+var rule16 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
     level: "error",
     securitySeverity: 9,
     precision: "very-high",
-    description: "A container sets securityContext.privileged: true.",
+    description: "A container sets securityContext.privileged: true (or, on Windows, windowsOptions.hostProcess: true).",
     why: 'A privileged container gets every capability and all host devices: it is root on the node, and one compromised pod becomes a compromised cluster node. The AKS pod security practice asks for the least privilege a container needs and no escalation (Microsoft, "Best practices for pod security in AKS"); the Pod Security Standards baseline forbids privileged pods.',
     fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
     tags: ["security", "kubernetes", "pod-security"],
     kinds: ["kubernetes"],
     profile: "baseline",
     messages: {
-      privileged: "{container} runs privileged: it has full access to the host."
+      privileged: "{container} runs privileged: it has full access to the host.",
+      hostProcess: "{container} is a Windows HostProcess container: it runs directly on the node with full access to it."
     }
   },
   check(file, ctx) {
@@ -25780,19 +26648,27 @@ var rule5 = {
       if (pair && asBool(pair.value) === true) {
         ctx.report({ messageId: "privileged", data: { container: c.label }, at: pair, identity: c.label });
       }
+      const hostProcess = getPair(get(c.securityContext, "windowsOptions"), "hostProcess") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "hostProcess");
+      if (hostProcess && asBool(hostProcess.value) === true) {
+        ctx.report({ messageId: "hostProcess", data: { container: c.label }, at: hostProcess, identity: c.label });
+      }
     });
   }
 };
 
 // src/rules/run-as-root.ts
-var rule6 = {
+var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
+function windowsUser(c) {
+  return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
+}
+var rule17 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
     level: "error",
     securitySeverity: 8,
     precision: "high",
-    description: "A container has neither runAsNonRoot: true nor a non-root runAsUser (pod or container level), or sets runAsUser/runAsGroup 0.",
+    description: "A container has neither runAsNonRoot: true nor a non-root runAsUser (pod or container level), sets runAsUser/runAsGroup 0, or (Windows) runs as ContainerAdministrator.",
     why: 'The AKS pod security practice says pods should run as a defined user or group and not as root (Microsoft, "Best practices for pod security in AKS", which sets runAsUser: 1000). A process that is root in the container is root on the node once it escapes, and most images default to root unless told otherwise.',
     fix: "Set a non-root user for the pod (or the container) and let Kubernetes verify it:\n\n```yaml\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n    runAsGroup: 10001\n```",
     tags: ["security", "kubernetes", "pod-security"],
@@ -25805,17 +26681,32 @@ var rule6 = {
       additionalProperties: false
     },
     messages: {
-      missing: "{container} may run as root: set runAsNonRoot: true or a runAsUser of {minUid} or more.",
+      missing: "{container} may run as root: set runAsNonRoot: true or {user}.",
       rootUser: "{container} runs as root: runAsUser is 0 (set at {source} level).",
       rootGroup: "{container} runs with the root group: runAsGroup is 0 (set at {source} level).",
       lowUid: "{container} runs as UID {uid}, below the configured minimum of {minUid}.",
-      nonRootFalse: "{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root."
+      nonRootFalse: "{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root.",
+      windowsAdmin: "{container} runs as the Windows administrator account {user}.",
+      windowsMissing: "{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true."
     }
   },
   check(file, ctx) {
     const minUid = Number(ctx.options.minUid ?? 1);
-    forEachContainer(file, (c) => {
+    forEachContainer(file, (c, w) => {
       const identity = c.label;
+      const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
+      const winUser = declaredLinux ? void 0 : windowsUser(c);
+      if (winUser || isWindowsPod(w)) {
+        const user2 = asText(winUser?.value);
+        if (winUser && user2 && WINDOWS_ADMINS.test(user2)) {
+          ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user: user2 }, at: winUser, identity, value: user2 });
+          return;
+        }
+        if (user2) return;
+        if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
+        ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity });
+        return;
+      }
       const user = effective(c, "runAsUser");
       const group = effective(c, "runAsGroup");
       const nonRoot = effective(c, "runAsNonRoot");
@@ -25838,7 +26729,158 @@ var rule6 = {
         ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity });
         return;
       }
-      ctx.report({ messageId: "missing", data: { container: c.label, minUid }, at: c.anchor, identity });
+      const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
+      ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity });
+    });
+  }
+};
+
+// src/rules/service-account-token-automount.ts
+var STATE_KEY = "state";
+var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
+function stateOf(map) {
+  let s = map.get(STATE_KEY);
+  if (!s) {
+    s = { pending: [], optedOut: /* @__PURE__ */ new Set() };
+    map.set(STATE_KEY, s);
+  }
+  return s;
+}
+var rule18 = {
+  meta: {
+    id: "service-account-token-automount",
+    title: "Service account token automounted",
+    level: "note",
+    securitySeverity: 3,
+    precision: "medium",
+    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either).",
+    why: `By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft's "Best practices for pod security in AKS" asks to limit credential exposure and to give pods only the access they need.`,
+    fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
+    tags: ["security", "kubernetes", "credentials"],
+    kinds: ["kubernetes"],
+    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it.",
+    messages: {
+      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.",
+      enabled: "{workload} sets automountServiceAccountToken: true: every container gets a Kubernetes API token."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const state = stateOf(ctx.state);
+    for (const obj of file.objects) {
+      if (obj.kind !== "ServiceAccount" || !obj.name) continue;
+      if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
+    }
+    forEachWorkload(file, (w) => {
+      const pair = getPair(w.podSpec, "automountServiceAccountToken");
+      const value = asBool(pair?.value);
+      if (value === false) return;
+      if (pair && value === true) {
+        ctx.report({ messageId: "enabled", data: { workload: w.label }, at: pair, identity: w.label });
+        return;
+      }
+      const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
+      state.pending.push({
+        file: file.source,
+        at: getPair(w.podSpec, "containers") ?? w.podSpec,
+        workload: w.label,
+        namespace: w.object.namespace,
+        serviceAccount
+      });
+    });
+  },
+  finish(ctx) {
+    const state = stateOf(ctx.state);
+    for (const p of state.pending) {
+      if (state.optedOut.has(saKey(p.namespace, p.serviceAccount))) continue;
+      ctx.report({
+        messageId: "missing",
+        data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
+        at: p.at,
+        file: p.file,
+        identity: p.workload
+      });
+    }
+  }
+};
+
+// src/rules/suppression-without-reason.ts
+var rule19 = {
+  meta: {
+    id: "suppression-without-reason",
+    title: "Suppression without a reason",
+    level: "warning",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
+    why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
+    fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/unused-suppression.ts
+var rule20 = {
+  meta: {
+    id: "unused-suppression",
+    title: "Unused suppression",
+    level: "warning",
+    securitySeverity: 2,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
+    why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
+    fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/writable-root-filesystem.ts
+var rule21 = {
+  meta: {
+    id: "writable-root-filesystem",
+    title: "Writable root file system",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A container does not set readOnlyRootFilesystem: true.",
+    why: "With a writable root file system an attacker who gets code execution can drop tools, replace binaries or persist changes inside the container, and the image no longer tells you what runs. Microsoft's \"Best practices for pod security in AKS\" asks for the least privileges a container needs; a read-only root is the usual hardening for that, and it makes the container's writes explicit (one `emptyDir` per place it really writes).",
+    fix: "Make the root read-only and give the application explicit writable directories:\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n      - name: tmp\n        mountPath: /tmp\nvolumes:\n  - name: tmp\n    emptyDir: {}\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    messages: {
+      missing: "{container} has a writable root file system: set readOnlyRootFilesystem: true{hint}.",
+      disabled: "{container} sets readOnlyRootFilesystem to {value}: its root file system is writable."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      const field = containerField(c, "readOnlyRootFilesystem");
+      if (!field) {
+        ctx.report({
+          messageId: "missing",
+          data: { container: c.label, hint: podLevelHint(c, "readOnlyRootFilesystem") },
+          at: c.anchor,
+          identity: c.label
+        });
+        return;
+      }
+      if (asBool(field.value) === true) return;
+      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "disabled", data: { container: c.label, value }, at: field, identity: c.label });
     });
   }
 };
@@ -25850,8 +26892,259 @@ var ALL_RULES = [
   rule3,
   rule4,
   rule5,
-  rule6
+  rule6,
+  rule7,
+  rule8,
+  rule9,
+  rule10,
+  rule11,
+  rule12,
+  rule13,
+  rule14,
+  rule15,
+  rule16,
+  rule17,
+  rule18,
+  rule19,
+  rule20,
+  rule21
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+
+// src/suppress/directives.ts
+var ANNOTATION = "podguard.dev/ignore";
+var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
+var RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s) {
+  return Buffer.from(s, "utf8").toString("utf8");
+}
+function isDate(s) {
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+function parseDirectiveBody(body) {
+  const sep3 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep3 < 0 ? body : body.slice(0, sep3);
+  const reason = sep3 < 0 ? "" : body.slice(sep3).replace(/^\s*--/, "").trim();
+  const ruleIds = [];
+  const problems = [];
+  let until;
+  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
+    if (token.startsWith("until=")) {
+      const value = token.slice("until=".length);
+      if (isDate(value)) until = value;
+      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+    } else if (RULE_ID.test(token)) {
+      if (!ruleIds.includes(token)) ruleIds.push(token);
+    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
+  }
+  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+}
+function scalarSpans(node, out) {
+  if (!node) return;
+  if (node.kind === "scalar") out.push([node.start, node.end]);
+  else if (node.kind === "seq") for (const i of node.items) scalarSpans(i, out);
+  else
+    for (const p of node.pairs) {
+      scalarSpans(p.key, out);
+      scalarSpans(p.value, out);
+    }
+}
+function isCommentLine(line) {
+  return /^[ \t]*#/.test(line);
+}
+function instructionEnd(lines2, line, escape2) {
+  let i = line - 1;
+  while (i < lines2.length - 1) {
+    const cur = lines2[i];
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape2)) break;
+    i++;
+  }
+  return i + 1;
+}
+function commentDirectives(file, out) {
+  const source = file.source;
+  const lines2 = source.text.split(/\r\n|\r|\n/);
+  const dockerfile = file.kind === "dockerfile";
+  let spans;
+  const escape2 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  for (let i = 0; i < lines2.length; i++) {
+    const text = lines2[i];
+    if (!text.includes("podguard-ignore")) continue;
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const hashCol = m.index + m[1].length;
+    const ownLine = text.slice(0, hashCol).trim() === "";
+    const lineNo = i + 1;
+    if (!dockerfile) {
+      spans ??= (() => {
+        const acc = [];
+        for (const d of file.docs) scalarSpans(d.root, acc);
+        return acc;
+      })();
+      const offset = source.lines.lineStart(lineNo) + hashCol;
+      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
+    }
+    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
+    const body = parseDirectiveBody(m[3]);
+    const fileWide = m[2] === "-file";
+    let scope;
+    if (fileWide) scope = { kind: "file" };
+    else if (!ownLine) {
+      if (dockerfile) {
+        out.push({
+          form: "comment",
+          ...body,
+          problems: [{ messageId: "trailingDockerfile", data: {} }],
+          range,
+          scope: { kind: "lines", from: lineNo, to: lineNo },
+          text: m[0].trim()
+        });
+        continue;
+      }
+      scope = { kind: "lines", from: lineNo, to: lineNo };
+    } else {
+      let target = lineNo + 1;
+      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape2) : target };
+    }
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+  }
+}
+function nodeRange(source, node) {
+  return source.lines.range(node.start, node.end);
+}
+function union(a, b) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+function annotationDirectives(file, out) {
+  const source = file.source;
+  for (const obj of file.objects) {
+    const workload = file.workloads.find((w) => w.object === obj);
+    const objMeta = asMap(get(obj.node, "metadata"));
+    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
+    if (workload?.podMeta && workload.podMeta !== objMeta) {
+      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
+    }
+    for (const { meta, range: region } of metas) {
+      const annotations = asMap(get(meta, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const key = pair.keyText;
+        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
+        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
+        const body = parseDirectiveBody(asText(pair.value) ?? "");
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        if (key === ANNOTATION) {
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
+          continue;
+        }
+        const name = key.slice(ANNOTATION.length + 1);
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
+      }
+    }
+  }
+}
+function readDirectives(file) {
+  const text = file.source.text;
+  const out = [];
+  if (text.includes("podguard-ignore")) commentDirectives(file, out);
+  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
+  return out;
+}
+
+// src/suppress/apply.ts
+var SUPPRESSION_RULES = [
+  "suppression-without-reason",
+  "expired-suppression",
+  "unused-suppression",
+  "invalid-suppression"
+];
+function atOrAfter(p, q) {
+  return p.line > q.line || p.line === q.line && p.column >= q.column;
+}
+function inside2(p, r) {
+  return atOrAfter(p, r.start) && !atOrAfter(p, r.end);
+}
+function identityIs(identity, label) {
+  return identity === label || identity.startsWith(`${label} `);
+}
+function covers(d, f) {
+  const s = d.scope;
+  const at = f.range.start;
+  if (s.kind === "file") return true;
+  if (s.kind === "lines") return at.line >= s.from && at.line <= s.to;
+  if (!inside2(at, s.range)) return false;
+  if (!s.containers) return true;
+  return s.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+}
+function formName(d) {
+  if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
+  return d.form === "file comment" ? "podguard-ignore-file comment" : "podguard-ignore comment";
+}
+function applySuppressions(findings, directives, opts) {
+  const reports = [];
+  const working = /* @__PURE__ */ new Map();
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      const base = { file, range: d.range, identity: d.text };
+      const form = formName(d);
+      for (const p of d.problems)
+        reports.push({ ...base, ruleId: "invalid-suppression", messageId: p.messageId, data: { form, ...p.data } });
+      if (d.problems.length) continue;
+      const rules = d.ruleIds.join(", ");
+      for (const id of d.ruleIds) {
+        if (!opts.knownRules.has(id))
+          reports.push({ ...base, ruleId: "invalid-suppression", messageId: "unknownRule", data: { form, rule: id } });
+      }
+      if (d.until && opts.today > d.until) {
+        reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
+        continue;
+      }
+      if (!d.reason && opts.reasonRequired) {
+        reports.push({ ...base, ruleId: "suppression-without-reason", messageId: "missing", data: { form, rules } });
+        continue;
+      }
+      working.set(d, /* @__PURE__ */ new Set());
+    }
+  }
+  const suppressible = new Set(SUPPRESSION_RULES);
+  for (const f of findings) {
+    if (suppressible.has(f.ruleId)) continue;
+    const list = directives.get(f.file);
+    if (!list) continue;
+    for (const d of list) {
+      const used = working.get(d);
+      if (!used || !d.ruleIds.includes(f.ruleId) || !covers(d, f)) continue;
+      used.add(f.ruleId);
+      f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
+    }
+  }
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      const used = working.get(d);
+      if (!used) continue;
+      for (const id of d.ruleIds) {
+        if (used.has(id) || !opts.knownRules.has(id) || !opts.enabledRules.has(id)) continue;
+        reports.push({
+          file,
+          range: d.range,
+          identity: `${d.text} ${id}`,
+          ruleId: "unused-suppression",
+          messageId: "unused",
+          data: { form: formName(d), rule: id }
+        });
+      }
+    }
+  }
+  return reports;
+}
 
 // src/engine.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
@@ -25868,11 +27161,15 @@ function rangeOf(file, at) {
   }
   return file.lines.range(s, e);
 }
-function ruleLevel(rule7, settings) {
-  const configured = settings.rules[rule7.meta.id]?.level;
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
+function ruleLevel(rule22, settings) {
+  const configured = settings.rules[rule22.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule7.meta.profile === "restricted") return "off";
-  return rule7.meta.level;
+  if (settings.profile === "baseline" && rule22.meta.profile === "restricted") return "off";
+  return rule22.meta.level;
 }
 function hash(parts) {
   return (0, import_node_crypto.createHash)("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
@@ -25890,19 +27187,19 @@ var Collector = class {
   findings = [];
   redactor = new Redactor();
   fpCounts = /* @__PURE__ */ new Map();
-  add(rule7, level, file, r) {
+  add(rule22, level, file, r) {
     if (r.secret) this.redactor.add(r.secret);
-    const configured = r.level && level === rule7.meta.level ? r.level : level;
+    const configured = r.level && level === rule22.meta.level ? r.level : level;
     const identity = r.identity ?? "";
     const value = r.secret ?? r.value ?? "";
-    let fp = hash([rule7.meta.id, file.path, identity, r.messageId, value]);
+    let fp = hash([rule22.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule7.meta.messages[r.messageId];
-    if (template === void 0) throw new Error(`rule ${rule7.meta.id} reported unknown message id "${r.messageId}"`);
+    const template = rule22.meta.messages[r.messageId];
+    if (template === void 0) throw new Error(`rule ${rule22.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
-      ruleId: rule7.meta.id,
+      ruleId: rule22.meta.id,
       messageId: r.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r.data)),
@@ -25918,6 +27215,13 @@ function ruleById(rules, id) {
   if (!r) throw new Error(`system rule ${id} is not registered`);
   return r;
 }
+function isoDay(today) {
+  if (typeof today === "string") {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
+    return today;
+  }
+  return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+}
 async function scan(input) {
   const started = Date.now();
   const root = (0, import_node_path4.resolve)(input.root);
@@ -25926,7 +27230,7 @@ async function scan(input) {
   const singleDir = paths.length === 1 ? (0, import_node_path4.resolve)(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
-  else if (input.configPath) settings = loadSettings(root, (0, import_node_path4.resolve)(root, input.configPath), rules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
   else {
     settings = loadSettings(singleDir, void 0, rules);
     if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules);
@@ -25937,21 +27241,30 @@ async function scan(input) {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
-  const active = rules.filter((r) => !r.meta.system).map((rule7) => ({ rule: rule7, level: ruleLevel(rule7, settings) })).filter((x) => x.level !== "off").map(({ rule: rule7, level }) => {
-    const configured = settings.rules[rule7.meta.id]?.options ?? {};
+  const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
+  let knownBaseline;
+  if (baselinePath) {
+    const abs = (0, import_node_path4.resolve)(root, baselinePath);
+    const label = (0, import_node_path4.relative)(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+  }
+  const today = isoDay(input.today);
+  const active = rules.filter((r) => !r.meta.system).map((rule22) => ({ rule: rule22, level: ruleLevel(rule22, settings) })).filter((x) => x.level !== "off").map(({ rule: rule22, level }) => {
+    const configured = settings.rules[rule22.meta.id]?.options ?? {};
     const ctx = {
-      options: { ...rule7.meta.defaultOptions ?? {}, ...configured },
+      options: { ...rule22.meta.defaultOptions ?? {}, ...configured },
       settings,
       state: /* @__PURE__ */ new Map()
     };
-    return { rule: rule7, level, ctx };
+    return { rule: rule22, level, ctx };
   });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const out = new Collector();
+  const directives = /* @__PURE__ */ new Map();
   const system = (id, file, at, messageId, data) => {
-    const rule7 = ruleById(rules, id);
+    const rule22 = ruleById(rules, id);
     const level = systemLevel(id);
-    if (level !== "off") out.add(rule7, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule22, level, file, { messageId, data, at });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
@@ -26001,6 +27314,12 @@ async function scan(input) {
     }
     if (!parsed) continue;
     filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) directives.set(source.path, found);
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: errorText(err) });
+    }
     if (decoded.invalidAt !== void 0) {
       const pos = source.lines.position(decoded.invalidAt);
       system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
@@ -26008,37 +27327,70 @@ async function scan(input) {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
-      else system("parse-error", source, at, "syntax", { message: p.message });
+      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule7, level, ctx } of active) {
-      if (!rule7.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule22, level, ctx } of active) {
+      if (!rule22.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
-        const report = (r) => out.add(rule7, level, r.file ?? source, r);
+        const report = (r) => {
+          const own = !r.file || r.file === source;
+          const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : void 0);
+          out.add(rule22, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+        };
         try {
-          rule7.check(unit, { ...ctx, report });
+          rule22.check(unit, { ...ctx, report });
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule7.meta.id, error: errorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule22.meta.id, error: errorText(err) });
         }
       }
     }
   }
-  for (const { rule: rule7, level, ctx } of active) {
-    if (!rule7.finish) continue;
+  for (const { rule: rule22, level, ctx } of active) {
+    if (!rule22.finish) continue;
     try {
-      rule7.finish({
+      rule22.finish({
         ...ctx,
         report: (r) => {
-          if (!r.file) throw new Error(`rule ${rule7.meta.id} reported from finish() without a file`);
-          out.add(rule7, level, r.file, r);
+          if (!r.file) throw new Error(`rule ${rule22.meta.id} reported from finish() without a file`);
+          out.add(rule22, level, r.file, r);
         }
       });
     } catch (err) {
       const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule7.meta.id, error: errorText(err) });
+      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule22.meta.id, error: errorText(err) });
     }
+  }
+  const known = new Set(rules.map((r) => r.meta.id));
+  const enabled = /* @__PURE__ */ new Set([
+    ...active.map((a) => a.rule.meta.id),
+    ...rules.filter((r) => r.meta.system && systemLevel(r.meta.id) !== "off").map((r) => r.meta.id)
+  ]);
+  const reports = applySuppressions(out.findings, directives, {
+    today,
+    knownRules: known,
+    enabledRules: enabled,
+    reasonRequired: known.has("suppression-without-reason") && systemLevel("suppression-without-reason") !== "off"
+  });
+  for (const r of reports) {
+    if (!known.has(r.ruleId)) continue;
+    const f = sourceFile((0, import_node_path4.resolve)(root, r.file), r.file, "");
+    const rule22 = ruleById(rules, r.ruleId);
+    const level = systemLevel(r.ruleId);
+    if (level !== "off") out.add(rule22, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+  }
+  let baseline;
+  if (knownBaseline) {
+    const { label, fingerprints } = knownBaseline;
+    let n = 0;
+    for (const f of out.findings) {
+      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      f.baselined = true;
+      n++;
+    }
+    baseline = { file: label, known: n };
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -26049,7 +27401,8 @@ async function scan(input) {
     findings,
     filesScanned,
     redactor: out.redactor,
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    ...baseline ? { baseline } : {}
   };
 }
 function errorText(err) {
@@ -26084,8 +27437,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s) => encodeURIComponent(s)).join("/");
 }
-function ruleHelpMarkdown(rule7) {
-  const m = rule7.meta;
+function ruleHelpMarkdown(rule22) {
+  const m = rule22.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -26099,18 +27452,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule7) {
-  return ruleHelpMarkdown(rule7).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule22) {
+  return ruleHelpMarkdown(rule22).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule7) {
-  const m = rule7.meta;
+function sarifRule(rule22) {
+  const m = rule22.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule7), markdown: ruleHelpMarkdown(rule7) },
+    help: { text: ruleHelpText(rule22), markdown: ruleHelpMarkdown(rule22) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -26147,6 +27500,7 @@ function toSarif(result) {
     if (f.suppression)
       res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
     if (f.baselined) res.baselineState = "unchanged";
+    else if (result.baseline && !f.suppression) res.baselineState = "new";
     if (f.properties) res.properties = f.properties;
     return res;
   });
@@ -26206,13 +27560,14 @@ function toText(result, style = { color: false }) {
     byFile.set(f.file, list);
   }
   const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
+  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
     lines2.push(c("bold", file));
     for (const f of findings) {
       const level = f.baselined ? "note" : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
       const tag = f.baselined ? " (baseline)" : "";
-      lines2.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(28)} ${red.redact(f.message)}${tag}`);
+      lines2.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
     }
     lines2.push("");
   }
@@ -26220,11 +27575,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines2.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule7 = rulesById.get(id);
-      if (!rule7) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule7.meta.title}`);
-      lines2.push(indent(`Why: ${rule7.meta.why}`, "    "));
-      lines2.push(indent(rule7.meta.fix, "    "));
+      const rule22 = rulesById.get(id);
+      if (!rule22) continue;
+      lines2.push(`  ${c("bold", id)}: ${rule22.meta.title}`);
+      lines2.push(indent(`Why: ${rule22.meta.why}`, "    "));
+      lines2.push(indent(rule22.meta.fix, "    "));
       lines2.push("");
     }
   }
@@ -26232,7 +27587,9 @@ function toText(result, style = { color: false }) {
   const suppressed = result.findings.length - visible.length;
   const total = visible.length;
   const verdict2 = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
-  lines2.push(`podguard: ${verdict2} in ${scannedSummary(result)}${suppressed ? `; ${suppressed} suppressed` : ""}.`);
+  const known = visible.filter((f) => f.baselined).length;
+  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  lines2.push(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
   return `${lines2.join("\n")}
 `;
 }
@@ -26270,6 +27627,8 @@ function renderSummary(result, opts) {
   if (opts.scope) head.push(opts.scope, "");
   head.push("| Level | Findings |", "| --- | ---: |");
   for (const l of ["error", "warning", "note"]) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
+  const known = visible.filter((f) => f.baselined).length;
+  if (known) head.push(`| known from the baseline (counted as notes) | ${known} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);
   head.push("");
   const byRule = /* @__PURE__ */ new Map();
@@ -26298,6 +27657,8 @@ function renderSummary(result, opts) {
       "```yaml",
       "# podguard-ignore <rule-id> -- <why this is acceptable>",
       "```",
+      "",
+      `On a Kubernetes object, the annotation \`podguard.dev/ignore: "<rule-id> -- <reason>"\` does the same; to accept every existing finding and gate only on new ones, use a baseline ([Tuning podguard](${HOMEPAGE}#tuning-podguard)).`,
       ""
     );
   }
@@ -26308,7 +27669,7 @@ function renderSummary(result, opts) {
     rows.push("### Findings", "", "| Level | Location | Rule | Message |", "| --- | --- | --- | --- |");
   }
   let size = Buffer.byteLength(headText) + Buffer.byteLength(tail) + 400;
-  let shown = 0;
+  let shown2 = 0;
   const ordered = bySeverity(visible, opts.touched);
   for (const f of ordered) {
     const level = f.baselined ? "note" : f.level;
@@ -26322,12 +27683,12 @@ function renderSummary(result, opts) {
     if (size + bytes > maxBytes) break;
     size += bytes;
     rows.push(row);
-    shown++;
+    shown2++;
   }
-  if (shown < ordered.length)
+  if (shown2 < ordered.length)
     rows.push(
       "",
-      `_\u2026and ${ordered.length - shown} more findings, left out to keep this summary under its size limit: see the SARIF file._`
+      `_\u2026and ${ordered.length - shown2} more findings, left out to keep this summary under its size limit: see the SARIF file._`
     );
   if (rows.length) rows.push("");
   return `${headText}
@@ -26675,7 +28036,7 @@ async function runAzure(tl, io) {
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os.tmpdir)();
     const workDir = (0, import_node_path6.join)(tempDir, "podguard");
-    (0, import_node_fs2.mkdirSync)(workDir, { recursive: true });
+    (0, import_node_fs3.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
@@ -26683,11 +28044,11 @@ async function runAzure(tl, io) {
       scope: red(neutralize(scope))
     });
     const summaryPath = (0, import_node_path6.join)(workDir, "podguard.md");
-    (0, import_node_fs2.writeFileSync)(summaryPath, red(summary));
+    (0, import_node_fs3.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
     const sarifPath = inputs.sarifFile ? (0, import_node_path6.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path6.join)(workDir, "podguard.sarif");
-    (0, import_node_fs2.mkdirSync)((0, import_node_path6.dirname)(sarifPath), { recursive: true });
-    (0, import_node_fs2.writeFileSync)(sarifPath, sarifText(result));
+    (0, import_node_fs3.mkdirSync)((0, import_node_path6.dirname)(sarifPath), { recursive: true });
+    (0, import_node_fs3.writeFileSync)(sarifPath, sarifText(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);

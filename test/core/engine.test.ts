@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { scan } from '../../src/engine.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/api.js';
 import { forEachContainer } from '../../src/rules/util.js';
+
+const HERE_ENGINE = dirname(fileURLToPath(import.meta.url));
 
 function repo(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pg-engine-'));
@@ -113,10 +116,22 @@ describe('engine', () => {
         'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      privileged: false\n      privileged: On\n',
     });
     const result = await scan({ root });
-    expect(result.findings.map((f) => `${f.ruleId}@${f.range.start.line}`)).toEqual([
+    // Only the rules this test is about: other workload rules also fire on this bare pod.
+    const about = new Set(['run-as-root', 'privileged-container', 'duplicate-key']);
+    expect(result.findings.filter((f) => about.has(f.ruleId)).map((f) => `${f.ruleId}@${f.range.start.line}`)).toEqual([
       'run-as-root@6',
       'privileged-container@9',
       'duplicate-key@9',
     ]);
+  });
+});
+
+describe('parse errors at a securityContext', () => {
+  it('say where the block has to line up (the AKS article example)', async () => {
+    const text = readFileSync(join(HERE_ENGINE, '..', 'rules', 'parse-error', 'invalid', 'aks-article-securitycontext.yaml'), 'utf8');
+    const result = await scan({ root: repo({ 'pod.yaml': text }) });
+    const found = result.findings.filter((f) => f.ruleId === 'parse-error');
+    expect(found.map((f) => `${f.range.start.line}:${f.range.start.column}`)).toEqual(['10:5']);
+    expect(found[0]!.message).toContain("must line up with that container's name: and image: keys");
   });
 });

@@ -1,0 +1,50 @@
+import type { Rule } from './api.js';
+import { capabilityItems, forEachContainer } from './util.js';
+
+/** The capabilities the Pod Security Standards baseline allows a container to add. */
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
+
+/** Containers must not add capabilities beyond the Pod Security Standards baseline set. */
+export const rule: Rule = {
+  meta: {
+    id: 'dangerous-capabilities',
+    title: 'Dangerous capability added',
+    level: 'error',
+    securitySeverity: 8.0,
+    precision: 'very-high',
+    description:
+      'A container adds a Linux capability outside the Pod Security Standards baseline set (NET_ADMIN, SYS_ADMIN, SYS_TIME, ALL...).',
+    why: "Linux capabilities split root's power into pieces; some pieces are most of it. `SYS_ADMIN` is close to full root, `NET_ADMIN` lets a container rewrite the node's network (and sniff or redirect traffic when combined with host networking), `SYS_TIME` changes the clock of the whole node, `SYS_PTRACE` reads other processes' memory, and `ALL` is every capability at once. Microsoft's \"Best practices for pod security in AKS\" asks to assign the least privileges needed; the Pod Security Standards *baseline* profile allows adding only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.",
+    fix: 'Drop everything and add back only what the process really needs (usually nothing; `NET_BIND_SERVICE` to bind a port below 1024):\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```\n\nIf the workload needs to change the node (a CNI plugin, a time daemon), run it as a reviewed system component and suppress the finding with a justification.',
+    tags: ['security', 'kubernetes', 'pod-security'],
+    kinds: ['kubernetes'],
+    profile: 'baseline',
+    messages: {
+      added: '{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.',
+      all: "{container} adds ALL capabilities: it holds most of root's power on the node.",
+    },
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      for (const item of capabilityItems(c, 'add')) {
+        if (BASELINE_CAPABILITIES.has(item.name)) continue;
+        const messageId = item.name === 'ALL' ? 'all' : 'added';
+        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
+      }
+    });
+  },
+};

@@ -1,0 +1,129 @@
+import type { Rule, RuleContext } from './api.js';
+import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
+import type { YMap } from '../parse/yaml.js';
+import { containerField } from '../parse/workloads.js';
+import { forEachWorkload } from './util.js';
+
+/** SELinux types the Pod Security Standards baseline allows. */
+const SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+
+/** Sysctls the Pod Security Standards baseline calls safe (namespaced, no effect on other pods). */
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
+const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+const SECCOMP_CONTAINER_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+
+/** Reports the profile problems of one securityContext (pod or container level). */
+function checkContext(ctx: RuleContext, sc: YMap | undefined, subject: string): void {
+  if (!sc) return;
+  for (const [field, messageId] of [
+    ['seccompProfile', 'seccompUnconfined'],
+    ['appArmorProfile', 'apparmorUnconfined'],
+  ] as const) {
+    const type = getPair(get(sc, field), 'type');
+    // The API only accepts `Unconfined`; any casing still says what the author meant.
+    if (type && asText(type.value)?.toLowerCase() === 'unconfined')
+      ctx.report({ messageId, data: { subject }, at: type, identity: subject });
+  }
+  const selinux = asMap(get(sc, 'seLinuxOptions'));
+  const selinuxType = getPair(selinux, 'type');
+  const typeText = asText(selinuxType?.value);
+  if (selinuxType && typeText && !SELINUX_TYPES.has(typeText)) {
+    ctx.report({ messageId: 'selinuxType', data: { subject, type: typeText }, at: selinuxType, identity: subject, value: typeText });
+  }
+  for (const field of ['user', 'role'] as const) {
+    const pair = getPair(selinux, field);
+    const text = asText(pair?.value);
+    if (pair && text)
+      ctx.report({
+        messageId: 'selinuxUserRole',
+        data: { subject, field, value: text },
+        at: pair,
+        identity: subject,
+        value: `${field}=${text}`,
+      });
+  }
+}
+
+/** Pods must not switch off seccomp, AppArmor, SELinux confinement, /proc masking or kernel isolation. */
+export const rule: Rule = {
+  meta: {
+    id: 'insecure-security-profile',
+    title: 'Security profile disabled',
+    level: 'error',
+    securitySeverity: 7.5,
+    precision: 'very-high',
+    description:
+      'A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl.',
+    why: 'seccomp, AppArmor and SELinux are the kernel\'s second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft\'s "Best practices for pod security in AKS" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods).',
+    fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
+    tags: ['security', 'kubernetes', 'pod-security'],
+    kinds: ['kubernetes'],
+    profile: 'baseline',
+    messages: {
+      seccompUnconfined: '{subject} runs without a seccomp profile (Unconfined): every system call is open to it.',
+      apparmorUnconfined: '{subject} runs without AppArmor confinement (Unconfined).',
+      selinuxType:
+        '{subject} uses the custom SELinux type {type}; only container_t, container_init_t, container_kvm_t and container_engine_t are allowed.',
+      selinuxUserRole: '{subject} sets a custom SELinux {field} ({value}).',
+      procMount: '{subject} sets procMount: Unmasked: the kernel paths normally masked in /proc are exposed.',
+      unsafeSysctl: '{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set.',
+    },
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      checkContext(ctx, w.podSecurityContext, w.label);
+      for (const item of asItems(get(w.podSecurityContext, 'sysctls'))) {
+        const namePair = getPair(item, 'name');
+        const sysctl = asText(namePair?.value);
+        // The kernel accepts `/` as well as `.` as separator.
+        if (namePair && sysctl && !SAFE_SYSCTLS.has(sysctl.replaceAll('/', '.'))) {
+          ctx.report({ messageId: 'unsafeSysctl', data: { subject: w.label, sysctl }, at: namePair, identity: w.label, value: sysctl });
+        }
+      }
+      const annotations = asMap(get(w.podMeta, 'annotations'));
+      for (const pair of annotations?.pairs ?? []) {
+        const value = asText(pair.value)?.toLowerCase();
+        if (value !== 'unconfined') continue;
+        if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
+          const name = pair.keyText.slice(APPARMOR_PREFIX.length);
+          ctx.report({
+            messageId: 'apparmorUnconfined',
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`,
+          });
+        } else if (pair.keyText.startsWith(SECCOMP_CONTAINER_PREFIX)) {
+          const name = pair.keyText.slice(SECCOMP_CONTAINER_PREFIX.length);
+          ctx.report({
+            messageId: 'seccompUnconfined',
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`,
+          });
+        } else if (pair.keyText === SECCOMP_POD_ANNOTATION) {
+          ctx.report({ messageId: 'seccompUnconfined', data: { subject: w.label }, at: pair, identity: w.label });
+        }
+      }
+      for (const c of w.containers) {
+        checkContext(ctx, c.securityContext, c.label);
+        const procMount = containerField(c, 'procMount');
+        if (procMount && asText(procMount.value) === 'Unmasked') {
+          ctx.report({ messageId: 'procMount', data: { subject: c.label }, at: procMount, identity: c.label });
+        }
+      }
+    });
+  },
+};

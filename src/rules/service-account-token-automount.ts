@@ -1,0 +1,93 @@
+import type { Rule } from './api.js';
+import { asBool, asText, get, getPair } from '../parse/yaml.js';
+import type { YMap, YPair } from '../parse/yaml.js';
+import type { SourceFile } from '../parse/source.js';
+import { forEachWorkload } from './util.js';
+
+/** A pod that leaves the decision to its ServiceAccount, waiting for the end of the scan. */
+interface Pending {
+  file: SourceFile;
+  at: YPair | YMap;
+  workload: string;
+  namespace: string | undefined;
+  serviceAccount: string;
+}
+
+/** What the rule keeps across files: pending pods, and ServiceAccounts that opt out of automounting. */
+interface State {
+  pending: Pending[];
+  optedOut: Set<string>;
+}
+
+const STATE_KEY = 'state';
+const saKey = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
+
+function stateOf(map: Map<string, unknown>): State {
+  let s = map.get(STATE_KEY) as State | undefined;
+  if (!s) {
+    s = { pending: [], optedOut: new Set() };
+    map.set(STATE_KEY, s);
+  }
+  return s;
+}
+
+/** Pods should not get a Kubernetes API token unless they need one. */
+export const rule: Rule = {
+  meta: {
+    id: 'service-account-token-automount',
+    title: 'Service account token automounted',
+    level: 'note',
+    securitySeverity: 3.0,
+    precision: 'medium',
+    description: 'A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either).',
+    why: 'By default Kubernetes mounts a token for the pod\'s ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft\'s "Best practices for pod security in AKS" asks to limit credential exposure and to give pods only the access they need.',
+    fix: 'Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```',
+    tags: ['security', 'kubernetes', 'credentials'],
+    kinds: ['kubernetes'],
+    silentUnless:
+      'A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it.',
+    messages: {
+      missing:
+        '{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.',
+      enabled: '{workload} sets automountServiceAccountToken: true: every container gets a Kubernetes API token.',
+    },
+  },
+  check(file, ctx) {
+    if (file.kind !== 'kubernetes') return;
+    const state = stateOf(ctx.state);
+    for (const obj of file.objects) {
+      if (obj.kind !== 'ServiceAccount' || !obj.name) continue;
+      if (asBool(get(obj.node, 'automountServiceAccountToken')) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
+    }
+    forEachWorkload(file, (w) => {
+      const pair = getPair(w.podSpec, 'automountServiceAccountToken');
+      const value = asBool(pair?.value);
+      if (value === false) return;
+      if (pair && value === true) {
+        ctx.report({ messageId: 'enabled', data: { workload: w.label }, at: pair, identity: w.label });
+        return;
+      }
+      const serviceAccount = asText(get(w.podSpec, 'serviceAccountName')) ?? asText(get(w.podSpec, 'serviceAccount')) ?? 'default';
+      state.pending.push({
+        file: file.source,
+        at: getPair(w.podSpec, 'containers') ?? w.podSpec,
+        workload: w.label,
+        namespace: w.object.namespace,
+        serviceAccount,
+      });
+    });
+  },
+  finish(ctx) {
+    const state = stateOf(ctx.state);
+    for (const p of state.pending) {
+      if (state.optedOut.has(saKey(p.namespace, p.serviceAccount))) continue;
+      ctx.report({
+        messageId: 'missing',
+        data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
+        at: p.at,
+        file: p.file,
+        identity: p.workload,
+      });
+    }
+  },
+};
