@@ -1170,9 +1170,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1689,7 +1689,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix3 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1699,8 +1699,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix2 });
-        const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 });
+        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1733,7 +1733,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1742,16 +1742,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix2);
+          match = picomatch2.matchBase(input, regex, options, posix3);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix2 }));
+      return regex.test(utils.basename(input, { windows: posix3 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -5100,7 +5100,7 @@ var require_modifiableInstruction = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
-    var ModifiableInstruction = class extends instruction_1.Instruction {
+    var ModifiableInstruction2 = class extends instruction_1.Instruction {
       constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
       }
@@ -5169,7 +5169,7 @@ var require_modifiableInstruction = __commonJS({
         return args;
       }
     };
-    exports.ModifiableInstruction = ModifiableInstruction;
+    exports.ModifiableInstruction = ModifiableInstruction2;
   }
 });
 
@@ -9077,12 +9077,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule7) => shouldUseRule(schema, rule7));
+      return group.rules.some((rule14) => shouldUseRule(schema, rule14));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule7) {
+    function shouldUseRule(schema, rule14) {
       var _a;
-      return schema[rule7.keyword] !== void 0 || ((_a = rule7.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule14.keyword] !== void 0 || ((_a = rule14.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule7 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule7)) {
-            keywordCode(it, rule7.keyword, rule7.definition, group.type);
+        for (const rule14 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule14)) {
+            keywordCode(it, rule14.keyword, rule14.definition, group.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule7 = rules[keyword];
-        if (typeof rule7 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule7)) {
-          const { type } = rule7.definition;
+        const rule14 = rules[keyword];
+        if (typeof rule14 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule14)) {
+          const { type } = rule14.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule7 = this.RULES.all[keyword];
-        return typeof rule7 == "object" ? rule7.definition : !!rule7;
+        const rule14 = this.RULES.all[keyword];
+        return typeof rule14 == "object" ? rule14.definition : !!rule14;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule7) => rule7.keyword === keyword);
+          const i = group.rules.findIndex((rule14) => rule14.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule7 = rules[key];
-            if (typeof rule7 != "object")
+            const rule14 = rules[key];
+            if (typeof rule14 != "object")
               continue;
-            const { $data } = rule7.definition;
+            const { $data } = rule14.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule7 = {
+      const rule14 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule7, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule14, definition.before);
       else
-        ruleGroup.rules.push(rule7);
-      RULES.all[keyword] = rule7;
+        ruleGroup.rules.push(rule14);
+      RULES.all[keyword] = rule14;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule7, before) {
+    function addBeforeRule(ruleGroup, rule14, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule7);
+        ruleGroup.rules.splice(i, 0, rule14);
       } else {
-        ruleGroup.rules.push(rule7);
+        ruleGroup.rules.push(rule14);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -12713,8 +12713,8 @@ var require_multipleOf = __commonJS({
         const { gen, data, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
-        const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
+        const invalid2 = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid2}))`);
       }
     };
     exports.default = def;
@@ -17045,6 +17045,12 @@ function toJS(node) {
 
 // src/parse/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
+function dfRange(r) {
+  return {
+    start: { line: r.start.line + 1, column: r.start.character + 1 },
+    end: { line: r.end.line + 1, column: r.end.character + 1 }
+  };
+}
 var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 function substitute(text, vars) {
   let unresolved = false;
@@ -17097,6 +17103,9 @@ function parseDockerfile(text) {
     }
   }
   return { ast, stages, globalArgs };
+}
+function finalStage(model) {
+  return model.stages[model.stages.length - 1];
 }
 
 // src/parse/kubernetes.ts
@@ -17443,12 +17452,58 @@ function defaultSettings() {
 }
 
 // src/config/patterns.ts
+var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
+var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
 function validatePattern(pattern) {
   if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
-  if (/[:@]/.test(pattern.replace(/^[^/]*/, ""))) return "must not hold a tag or digest (patterns match image names)";
   if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
-  if (pattern.startsWith("/") || pattern.endsWith("/")) return 'must not start or end with "/"';
+  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
+  if (!ALLOWED_CHARS.test(pattern)) {
+    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+  }
+  const segments = pattern.split("/");
+  if (segments.some((s) => s === "")) return 'must not start or end with "/" or hold "//"';
+  const first = segments[0];
+  if (segments.slice(1).some((s) => s.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  }
+  if (segments.some((s) => s.includes("**") && s !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
   return void 0;
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape2(s) {
+  return s.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled.find((c) => c.re.test(name))?.p;
 }
 
 // src/config/load.ts
@@ -17651,8 +17706,203 @@ function formatMessage(template, data = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, key) => key in data ? String(data[key]) : whole);
 }
 
-// src/rules/duplicate-key.ts
+// src/image/reference.ts
+var DOCKER_HUB = "docker.io";
+var NAME_TOTAL_MAX = 255;
+var DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+function invalid(original, reason) {
+  return { ok: false, original, reason };
+}
+function isRegistry(component) {
+  return component.includes(".") || component.includes(":") || component === "localhost" || component !== component.toLowerCase();
+}
+function parseReference(input) {
+  const ref = input;
+  if (ref === "") return invalid(input, "it is empty");
+  if (/\s/.test(ref)) return invalid(input, "it contains whitespace");
+  let rest = ref;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return invalid(input, `"@${digest}" is not a valid digest (expected @sha256: and 64 hex digits)`);
+    const [algo, hex] = digest.split(":");
+    if (algo === "sha256" && !/^[a-f0-9]{64}$/.test(hex)) return invalid(input, "a sha256 digest must be 64 lowercase hex digits");
+    if (algo === "sha512" && !/^[a-f0-9]{128}$/.test(hex)) return invalid(input, "a sha512 digest must be 128 lowercase hex digits");
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag))
+      return invalid(input, `":${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128, not starting with "." or "-")`);
+  }
+  if (rest === "") return invalid(input, "it has no repository name");
+  const parts = rest.split("/");
+  let registry = DOCKER_HUB;
+  if (parts.length > 1 && isRegistry(parts[0])) {
+    registry = parts.shift();
+    if (!DOMAIN.test(registry)) return invalid(input, `"${registry}" is not a valid registry host`);
+    registry = registry.toLowerCase();
+    if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
+  }
+  for (const p of parts) {
+    if (p === "") return invalid(input, 'it has an empty path component ("//" or a leading or trailing "/")');
+    if (p !== p.toLowerCase()) return invalid(input, `repository names must be lowercase ("${p}")`);
+    if (!PATH_COMPONENT.test(p))
+      return invalid(input, `"${p}" is not a valid repository name component (lowercase letters, digits and single separators . _ __ -)`);
+  }
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
+  const path = parts.join("/");
+  const name = `${registry}/${path}`;
+  if (rest.length > NAME_TOTAL_MAX) return invalid(input, `the repository name is longer than ${NAME_TOTAL_MAX} characters`);
+  return { ok: true, original: input, registry, path, name, tag, digest };
+}
+function familiarName(name) {
+  if (name.startsWith(`${DOCKER_HUB}/library/`) && name.split("/").length === 3) return name.slice(`${DOCKER_HUB}/library/`.length);
+  if (name.startsWith(`${DOCKER_HUB}/`)) return name.slice(DOCKER_HUB.length + 1);
+  return name;
+}
+
+// src/image/user.ts
+function variablesBefore(model, stage, before) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const ins of stage.instructions) {
+    if (ins === before) break;
+    const keyword = ins.getKeyword();
+    if (keyword === "ARG") {
+      const prop = ins.getProperty();
+      const name = prop?.getName();
+      if (name) vars.set(name, prop?.getValue() ?? model.globalArgs.get(name));
+    } else if (keyword === "ENV") {
+      for (const prop of ins.getProperties()) vars.set(prop.getName(), prop.getValue() ?? "");
+    }
+  }
+  return vars;
+}
+function classifyUser(value) {
+  const user = value.split(":")[0].trim();
+  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
+  return /^\d+$/.test(user) ? "numeric" : "named";
+}
+function bottom(stage) {
+  let s = stage;
+  while (s.parent) s = s.parent;
+  return s;
+}
+function finalUser(model) {
+  const last = finalStage(model);
+  if (!last) return void 0;
+  const base = bottom(last);
+  const scratch = base.image.toLowerCase() === "scratch";
+  for (let s = last; s; s = s.parent) {
+    const users = s.instructions.filter((i) => i.getKeyword() === "USER");
+    const ins = users[users.length - 1];
+    if (!ins) continue;
+    const raw = ins.getArgumentsContent()?.trim() ?? "";
+    const { value, unresolved } = substitute(raw, variablesBefore(model, s, ins));
+    const range2 = dfRange(ins.getRange());
+    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s, scratch };
+    return { kind: classifyUser(value), user: value, range: range2, stage: s, scratch };
+  }
+  const range = dfRange(last.from.getRange());
+  const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
+  const nonRoot = ref?.ok === true && ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag);
+  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
+}
+
+// src/rules/dockerfile-root-user.ts
 var rule = {
+  meta: {
+    id: "dockerfile-root-user",
+    title: "Dockerfile image runs as root",
+    level: "error",
+    securitySeverity: 7,
+    precision: "high",
+    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0. A named user is accepted with a note.",
+    why: 'The AKS pod security practice says containers should run as a defined, non-root user (Microsoft, "Best practices for pod security in AKS"); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.',
+    fix: "Do the steps that need root first, then switch to a numeric non-root user in the final stage:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nCOPY --from=build /out /app\nUSER 10001:10001\n```\n\nOn `FROM scratch` there is no /etc/passwd: use `USER 65532:65532`.",
+    tags: ["security", "dockerfile", "pod-security"],
+    kinds: ["dockerfile"],
+    messages: {
+      noUser: "The final stage (FROM {image}) sets no USER, nor does any stage it builds on, so the image runs as root. Add a non-root numeric USER at the end, e.g. USER 10001.",
+      rootUser: 'The final stage runs as root: "USER {user}" is its last USER. Switch back to a non-root numeric user after the steps that need root, e.g. USER 10001.',
+      namedUser: 'The final stage runs as the named user "{user}": fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u {user}) or set runAsUser in the manifest.',
+      namedOnScratch: 'The final stage is FROM scratch and runs as the named user "{user}", but scratch has no /etc/passwd, so the container fails to start. Use a numeric UID, e.g. USER 65532:65532.'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const u = finalUser(file.model);
+    if (!u) return;
+    const identity = "final stage user";
+    if (u.kind === "default") {
+      const image = u.stage.rawImage || "(missing)";
+      ctx.report({ messageId: "noUser", data: { image }, at: u.range, identity });
+    } else if (u.kind === "root") {
+      ctx.report({ messageId: "rootUser", data: { user: u.user ?? "" }, at: u.range, identity, value: u.user });
+    } else if (u.kind === "named") {
+      const user = (u.user ?? "").split(":")[0];
+      if (u.scratch) ctx.report({ messageId: "namedOnScratch", data: { user }, at: u.range, identity, value: user });
+      else ctx.report({ messageId: "namedUser", data: { user }, at: u.range, identity, value: user, level: "note" });
+    }
+  }
+};
+
+// src/rules/dockerfile-sudo.ts
+var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
+var EXEC_SUDO = /^\[\s*"(sudo)"/;
+var rule2 = {
+  meta: {
+    id: "dockerfile-sudo",
+    title: "sudo in a Dockerfile RUN",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included).",
+    why: 'sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for (Microsoft, "Best practices for pod security in AKS").',
+    fix: "Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      sudo: "RUN calls sudo. Run the step as root before USER switches away (USER root ... USER 10001) instead of keeping sudo in the image."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const src = file.source;
+    const escape3 = file.model.ast.getEscapeCharacter();
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const args = ins.getArguments();
+      const first = args[0];
+      if (!first) continue;
+      const startPos = dfRange(first.getRange()).start;
+      const endPos = dfRange(ins.getRange()).end;
+      const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
+      const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
+      const raw = src.text.slice(start, end);
+      const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+      const text = raw.replace(cont, (m) => " ".repeat(m.length));
+      const hits = [];
+      const exec = EXEC_SUDO.exec(text);
+      if (exec) hits.push(text.indexOf("sudo"));
+      else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1].length + m[2].length);
+      for (const offset of hits) {
+        const at = src.lines.range(start + offset, start + offset + 4);
+        ctx.report({ messageId: "sudo", at, identity: `RUN line ${startPos.line}` });
+      }
+    }
+  }
+};
+
+// src/rules/duplicate-key.ts
+var rule3 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -17672,7 +17922,7 @@ var rule = {
 };
 
 // src/rules/file-error.ts
-var rule2 = {
+var rule4 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -17694,8 +17944,504 @@ var rule2 = {
   }
 };
 
+// src/image/refs.ts
+var import_dockerfile_ast2 = __toESM(require_main(), 1);
+
+// src/parse/services.ts
+function scalarValueOffset(s, index) {
+  return s.start + index;
+}
+function envFromMap(map) {
+  return map.pairs.map((p) => {
+    const v = p.value;
+    const value = v.kind === "scalar" && v.value !== null ? v.text : void 0;
+    return { name: p.keyText, nameAt: p, valueNode: v, value, valueStart: v.start, valueEnd: v.end };
+  });
+}
+function envFromList(items) {
+  const out = [];
+  for (const item of items) {
+    if (item.kind !== "scalar") continue;
+    const eq = item.text.indexOf("=");
+    if (eq < 0) {
+      out.push({ name: item.text.trim(), nameAt: item, valueNode: void 0, value: void 0, valueStart: item.end, valueEnd: item.end });
+      continue;
+    }
+    const start = scalarValueOffset(item, eq + 1);
+    out.push({
+      name: item.text.slice(0, eq).trim(),
+      nameAt: item,
+      valueNode: item,
+      value: item.text.slice(eq + 1),
+      valueStart: start,
+      valueEnd: item.plain ? item.end : start + (item.text.length - eq - 1)
+    });
+  }
+  return out;
+}
+function composeEnvironment(node) {
+  if (!node) return [];
+  if (node.kind === "map") return envFromMap(node);
+  return envFromList(asItems(node));
+}
+function composeServices(file) {
+  const out = [];
+  for (const doc of file.docs) {
+    const services = asMap(get(doc.root ?? void 0, "services"));
+    if (!services) continue;
+    for (const pair of services.pairs) {
+      const node = asMap(pair.value);
+      if (!node) continue;
+      out.push({
+        name: pair.keyText,
+        node,
+        pair,
+        image: get(node, "image"),
+        environment: composeEnvironment(get(node, "environment")),
+        label: `service "${pair.keyText}"`
+      });
+    }
+  }
+  return out;
+}
+function groupsOf(file) {
+  const out = [];
+  for (const doc of file.docs) {
+    const root = asMap(doc.root ?? void 0);
+    if (!root || asText(get(root, "type"))?.toLowerCase() !== "microsoft.containerinstance/containergroups") continue;
+    out.push({ name: asText(get(root, "name")) ?? "(unnamed)", root, props: asMap(get(root, "properties")) });
+  }
+  return out;
+}
+function aciContainers(file) {
+  const out = [];
+  for (const g of groupsOf(file)) {
+    for (const [key, init] of [
+      ["initContainers", true],
+      ["containers", false]
+    ]) {
+      asItems(get(g.props, key)).forEach((item, i) => {
+        if (item.kind !== "map") return;
+        const namePair = getPair(item, "name");
+        const name = asText(namePair?.value) ?? `#${i + 1}`;
+        const props = asMap(get(item, "properties"));
+        const environment = [];
+        for (const e of asItems(get(props, "environmentVariables"))) {
+          if (e.kind !== "map") continue;
+          const np = getPair(e, "name");
+          environment.push({
+            name: asText(np?.value) ?? "",
+            node: e,
+            namePair: np,
+            value: getPair(e, "value"),
+            secureValue: getPair(e, "secureValue")
+          });
+        }
+        out.push({
+          group: g.name,
+          name,
+          node: item,
+          anchor: namePair ?? item,
+          image: get(props, "image"),
+          environment,
+          init,
+          label: `container group "${g.name}" ${init ? "init container" : "container"} "${name}"`
+        });
+      });
+    }
+  }
+  return out;
+}
+
+// src/image/refs.ts
+var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
+function leftoverVariable(text) {
+  const m = VARIABLE.exec(text);
+  return m ? m[1] ?? m[2] ?? m[3] : void 0;
+}
+function make(source, written, text, at, where, identity) {
+  const unresolvedVar = leftoverVariable(text);
+  return { source, written, text, unresolvedVar, ref: unresolvedVar ? void 0 : parseReference(text), at, where, identity };
+}
+function stageLabel(stage) {
+  return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
+}
+function isStage(model, value) {
+  if (/^\d+$/.test(value)) return true;
+  const lower = value.toLowerCase();
+  return model.stages.some((s) => s.alias === lower);
+}
+function* dockerfileRefs(file) {
+  const model = file.model;
+  for (const stage of model.stages) {
+    const arg = stage.from.getArguments()[0];
+    const label = stageLabel(stage);
+    if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
+      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+    }
+    for (const ins of stage.instructions) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "RUN") continue;
+      const flags = ins instanceof import_dockerfile_ast2.ModifiableInstruction ? ins.getFlags() : [];
+      for (const flag of flags) {
+        const name = flag.getName().toLowerCase();
+        if (name === "from" && keyword === "COPY") {
+          const value = flag.getValue();
+          const range = flag.getValueRange();
+          if (!value || !range) continue;
+          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          const line = range.start.line + 1;
+          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from line ${line}`);
+        } else if (name === "mount" && keyword === "RUN") {
+          const from = flag.getOption("from");
+          const value = from?.getValue();
+          const range = from?.getValueRange();
+          if (!value || !range) continue;
+          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          const line = range.start.line + 1;
+          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount line ${line}`);
+        }
+      }
+    }
+  }
+}
+function yamlText(node) {
+  return node.kind === "scalar" && node.value !== null ? node.text : void 0;
+}
+function* yamlRef(source, parent, where, substituteDefaults) {
+  const pair = getPair(parent, "image");
+  if (!pair) return;
+  const node = pair.value;
+  const written = yamlText(node);
+  if (written === void 0) {
+    const reason = node.kind === "scalar" ? "it is empty" : `it is a ${node.kind === "map" ? "mapping" : "list"}, not a string`;
+    yield {
+      source,
+      written: "",
+      text: "",
+      unresolvedVar: void 0,
+      ref: { ok: false, original: "", reason },
+      at: pair,
+      where,
+      identity: where
+    };
+    return;
+  }
+  const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
+  yield make(source, written, text, node, where, where);
+}
+function* yamlRefs(file) {
+  if (file.kind === "kubernetes") {
+    for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
+  } else if (file.kind === "compose") {
+    for (const s of composeServices(file)) yield* yamlRef("compose", s.node, s.label, true);
+  } else {
+    for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
+  }
+}
+function* forEachImageRef(file) {
+  if (file.kind === "dockerfile") yield* dockerfileRefs(file);
+  else yield* yamlRefs(file);
+}
+
+// src/image/policy.ts
+function compilePolicy(settings) {
+  return {
+    allowed: settings.allowedImages,
+    denied: settings.deniedImages,
+    requireDigest: settings.requireDigest,
+    matchAllowed: compilePatterns(settings.allowedImages),
+    matchDenied: compilePatterns(settings.deniedImages)
+  };
+}
+function policyOf(settings, state) {
+  let policy = state.get("imagePolicy");
+  if (!policy) {
+    policy = compilePolicy(settings);
+    state.set("imagePolicy", policy);
+  }
+  return policy;
+}
+function judgeName(policy, name) {
+  const denied = policy.matchDenied(name);
+  if (denied !== void 0) return { kind: "denied", pattern: denied };
+  if (policy.allowed.length > 0 && policy.matchAllowed(name) === void 0) return { kind: "notAllowed" };
+  return { kind: "allowed" };
+}
+function allowedText(policy) {
+  if (policy.allowed.length === 0) return "any image not matching deniedImages";
+  const shown = policy.allowed.slice(0, 5).join(", ");
+  return policy.allowed.length > 5 ? `${shown} and ${policy.allowed.length - 5} more` : shown;
+}
+function pinProblem(ref) {
+  if (ref.digest) return void 0;
+  if (ref.tag === void 0) return "noTag";
+  if (ref.tag === "latest") return "latest";
+  return "noDigest";
+}
+function pinnedExample(ref) {
+  let short = ref.original.split("@")[0];
+  if (ref.tag !== void 0) short = short.slice(0, -(ref.tag.length + 1));
+  if (short === "") short = familiarName(ref.name);
+  const tag = ref.tag && ref.tag !== "latest" ? ref.tag : "<version>";
+  return `${short}:${tag}@sha256:<digest>`;
+}
+
+// src/rules/image-not-allowed.ts
+var rule5 = {
+  meta: {
+    id: "image-not-allowed",
+    title: "Image not allowed by the image policy",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "An image reference (Dockerfile FROM/COPY --from/RUN --mount, Kubernetes, docker-compose, ACI) matches deniedImages, or matches no allowedImages pattern.",
+    why: 'The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images (Microsoft, "Security considerations for Azure Container Instances": use a private registry; "Best practices for container image management and security in AKS": secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.',
+    fix: "Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    silentUnless: "allowedImages or deniedImages is configured (in .podguard.yml, or --allow-image on the command line)",
+    messages: {
+      denied: '{where} uses image "{image}" ({name}), which matches the denied pattern "{pattern}" (deniedImages). Allowed: {allowed}.',
+      notAllowed: '{where} uses image "{image}" ({name}), which matches no allowedImages pattern. Allowed: {allowed}.'
+    }
+  },
+  check(file, ctx) {
+    const policy = policyOf(ctx.settings, ctx.state);
+    if (policy.allowed.length === 0 && policy.denied.length === 0) return;
+    for (const r of forEachImageRef(file)) {
+      if (!r.ref?.ok) continue;
+      const verdict = judgeName(policy, r.ref.name);
+      if (verdict.kind === "allowed") continue;
+      const data = { where: r.where, image: r.text, name: r.ref.name, allowed: allowedText(policy) };
+      if (verdict.kind === "denied") {
+        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict.pattern }, at: r.at, identity: r.identity, value: r.ref.name });
+      } else {
+        ctx.report({ messageId: "notAllowed", data, at: r.at, identity: r.identity, value: r.ref.name });
+      }
+    }
+  }
+};
+
+// src/rules/image-reference-invalid.ts
+var rule6 = {
+  meta: {
+    id: "image-reference-invalid",
+    title: "Malformed image reference",
+    level: "error",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).",
+    why: 'A malformed reference fails at pull time (`InvalidImageName`, "invalid reference format"), after review and merge. It also cannot be checked against the image policy, so a typo would otherwise slip past the allowlist.',
+    fix: "Write `[registry[:port]/]repository[:tag][@sha256:digest]`, with a lowercase repository:\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2\n```",
+    tags: ["correctness", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      invalid: '{where} uses image reference "{image}", which is malformed: {reason}. Expected [registry[:port]/]repository[:tag][@sha256:digest] in lowercase, e.g. mcr.microsoft.com/dotnet/aspnet:8.0.'
+    }
+  },
+  check(file, ctx) {
+    for (const r of forEachImageRef(file)) {
+      if (!r.ref || r.ref.ok) continue;
+      ctx.report({
+        messageId: "invalid",
+        data: { where: r.where, image: r.text, reason: r.ref.reason },
+        at: r.at,
+        identity: r.identity,
+        value: r.text
+      });
+    }
+  }
+};
+
+// src/rules/image-tag.ts
+var rule7 = {
+  meta: {
+    id: "image-tag",
+    title: "Image not pinned to a version or digest",
+    level: "error",
+    securitySeverity: 6,
+    precision: "very-high",
+    description: "An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine.",
+    why: 'Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity (Microsoft, "Best practices for container image management and security in AKS"; "Security considerations for Azure Container Instances"). A digest pins the exact bytes that were scanned and signed.',
+    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nSet `requireDigest: true` in `.podguard.yml` to make a missing digest an error.",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      noTag: '{where} uses image "{image}" with no tag, so it pulls whatever :latest is at deploy time. Pin a version and digest, e.g. {example}.',
+      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.',
+      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+    }
+  },
+  check(file, ctx) {
+    const policy = policyOf(ctx.settings, ctx.state);
+    for (const r of forEachImageRef(file)) {
+      if (!r.ref?.ok) continue;
+      const problem = pinProblem(r.ref);
+      if (!problem) continue;
+      const level = problem === "noDigest" && !policy.requireDigest ? "note" : "error";
+      ctx.report({
+        messageId: problem,
+        data: { where: r.where, image: r.text, example: pinnedExample(r.ref) },
+        at: r.at,
+        identity: r.identity,
+        value: r.ref.name,
+        level
+      });
+    }
+  }
+};
+
+// src/rules/image-unresolved.ts
+var rule8 = {
+  meta: {
+    id: "image-unresolved",
+    title: "Image reference could not be checked",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "An image reference still holds a variable after substitution (a Dockerfile ARG without default, a compose ${VAR} without default, an envsubst placeholder), so the image policy could not be checked.",
+    why: "The image policy (allowed registries, pinned tags) can only check what it can read. A variable without a default is decided at build or deploy time, where no review sees it; saying so keeps a green check from claiming more than it checked.",
+    fix: "Give the variable a default that the policy can check, and override it only when needed:\n\n```dockerfile\nARG BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:8.0\nFROM ${BASE_IMAGE}\n```\n\n```yaml\nimage: ${REGISTRY:-myregistry.azurecr.io}/shop/web:1.2.0\n```",
+    tags: ["supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      unresolved: '{where} uses image reference "{image}", whose variable {variable} has no value here, so the image policy could not be checked. Give {variable} a default or write the image out.'
+    }
+  },
+  check(file, ctx) {
+    for (const r of forEachImageRef(file)) {
+      if (!r.unresolvedVar) continue;
+      ctx.report({
+        messageId: "unresolved",
+        data: { where: r.where, image: r.written, variable: r.unresolvedVar },
+        at: r.at,
+        identity: r.identity,
+        value: r.written
+      });
+    }
+  }
+};
+
+// src/rules/image-user-mismatch.ts
+import { posix as posix2 } from "node:path";
+
+// src/rules/util.ts
+function forEachContainer(file, fn) {
+  if (file.kind !== "kubernetes") return;
+  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
+}
+
+// src/rules/image-user-mismatch.ts
+function stateOf(map) {
+  let s = map.get("seen");
+  if (!s) {
+    s = { dockerfiles: [], hints: [], containers: [] };
+    map.set("seen", s);
+  }
+  return s;
+}
+function builtNames(path) {
+  const base = posix2.basename(path).toLowerCase();
+  const dir = posix2.basename(posix2.dirname(path)).toLowerCase();
+  const names = [];
+  if (base === "dockerfile" || base === "containerfile") {
+    if (dir && dir !== ".") names.push(dir);
+  } else {
+    const m = /^(.+)\.(?:dockerfile|containerfile)$/.exec(base) ?? /^(?:dockerfile|containerfile)\.(.+)$/.exec(base);
+    if (m) names.push(m[1]);
+  }
+  return names;
+}
+var rule9 = {
+  meta: {
+    id: "image-user-mismatch",
+    title: "runAsNonRoot with an image whose user is a name",
+    level: "note",
+    securitySeverity: 4,
+    precision: "medium",
+    description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID: the pod will not start.",
+    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
+    fix: "Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```",
+    tags: ["correctness", "pod-security", "cross-file"],
+    kinds: ["kubernetes", "dockerfile", "compose"],
+    messages: {
+      manifest: '{container} sets runAsNonRoot: true without runAsUser, but its image {image} is built by {dockerfile}, whose final USER is the name "{user}": the kubelet cannot verify a name and the pod will not start. Set runAsUser to the UID, or use USER <uid> in {dockerfile}.',
+      dockerfile: 'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.'
+    }
+  },
+  check(file, ctx) {
+    const s = stateOf(ctx.state);
+    if (file.kind === "dockerfile") {
+      const user = finalUser(file.model);
+      if (user) s.dockerfiles.push({ file: file.source, user });
+      return;
+    }
+    if (file.kind === "compose") {
+      for (const svc of composeServices(file)) {
+        const image = asText(svc.image);
+        const build = get(svc.node, "build");
+        if (!image || !build) continue;
+        const ref = parseReference(image);
+        const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
+        const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
+        if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
+        const path = posix2.normalize(posix2.join(posix2.dirname(file.source.path), context, dockerfile));
+        s.hints.push({ name: ref.name, dockerfile: path });
+      }
+      return;
+    }
+    forEachContainer(file, (c) => {
+      const nonRoot = effective(c, "runAsNonRoot");
+      if (!nonRoot || asBool(nonRoot.node) !== true || effective(c, "runAsUser")) return;
+      const image = asText(c.image);
+      const ref = image ? parseReference(image) : void 0;
+      if (!image || !ref?.ok) return;
+      s.containers.push({ file: file.source, at: nonRoot.pair, label: c.label, image, name: ref.name });
+    });
+  },
+  finish(ctx) {
+    const s = stateOf(ctx.state);
+    const byPath = new Map(s.dockerfiles.map((d) => [d.file.path, d]));
+    const reportedDockerfiles = /* @__PURE__ */ new Set();
+    for (const c of s.containers) {
+      const hinted = [...new Set(s.hints.filter((h) => h.name === c.name).map((h) => h.dockerfile))];
+      let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
+      if (hinted.length === 0) {
+        const repo = c.name.split("/").pop();
+        candidates = s.dockerfiles.filter((d2) => builtNames(d2.file.path).includes(repo));
+      }
+      if (candidates.length !== 1) continue;
+      const d = candidates[0];
+      if (d.user.kind !== "named" || d.user.scratch) continue;
+      const user = (d.user.user ?? "").split(":")[0];
+      ctx.report({
+        file: c.file,
+        messageId: "manifest",
+        data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
+        at: c.at,
+        identity: c.label,
+        value: d.file.path
+      });
+      if (reportedDockerfiles.has(d.file.path)) continue;
+      reportedDockerfiles.add(d.file.path);
+      const range = d.user.range;
+      ctx.report({
+        file: d.file,
+        messageId: "dockerfile",
+        data: { user, container: c.label, manifest: c.file.path },
+        at: range,
+        identity: "final stage user",
+        value: c.file.path
+      });
+    }
+  }
+};
+
 // src/rules/internal-error.ts
-var rule3 = {
+var rule10 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -17718,7 +18464,7 @@ var rule3 = {
 };
 
 // src/rules/parse-error.ts
-var rule4 = {
+var rule11 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -17737,14 +18483,8 @@ var rule4 = {
   }
 };
 
-// src/rules/util.ts
-function forEachContainer(file, fn) {
-  if (file.kind !== "kubernetes") return;
-  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
-}
-
 // src/rules/privileged-container.ts
-var rule5 = {
+var rule12 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -17772,7 +18512,7 @@ var rule5 = {
 };
 
 // src/rules/run-as-root.ts
-var rule6 = {
+var rule13 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -17837,7 +18577,14 @@ var ALL_RULES = [
   rule3,
   rule4,
   rule5,
-  rule6
+  rule6,
+  rule7,
+  rule8,
+  rule9,
+  rule10,
+  rule11,
+  rule12,
+  rule13
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/engine.ts
@@ -17855,11 +18602,11 @@ function rangeOf(file, at) {
   }
   return file.lines.range(s, e);
 }
-function ruleLevel(rule7, settings) {
-  const configured = settings.rules[rule7.meta.id]?.level;
+function ruleLevel(rule14, settings) {
+  const configured = settings.rules[rule14.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule7.meta.profile === "restricted") return "off";
-  return rule7.meta.level;
+  if (settings.profile === "baseline" && rule14.meta.profile === "restricted") return "off";
+  return rule14.meta.level;
 }
 function hash(parts) {
   return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
@@ -17877,19 +18624,19 @@ var Collector = class {
   findings = [];
   redactor = new Redactor();
   fpCounts = /* @__PURE__ */ new Map();
-  add(rule7, level, file, r) {
+  add(rule14, level, file, r) {
     if (r.secret) this.redactor.add(r.secret);
-    const configured = r.level && level === rule7.meta.level ? r.level : level;
+    const configured = r.level && level === rule14.meta.level ? r.level : level;
     const identity = r.identity ?? "";
     const value = r.secret ?? r.value ?? "";
-    let fp = hash([rule7.meta.id, file.path, identity, r.messageId, value]);
+    let fp = hash([rule14.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule7.meta.messages[r.messageId];
-    if (template === void 0) throw new Error(`rule ${rule7.meta.id} reported unknown message id "${r.messageId}"`);
+    const template = rule14.meta.messages[r.messageId];
+    if (template === void 0) throw new Error(`rule ${rule14.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
-      ruleId: rule7.meta.id,
+      ruleId: rule14.meta.id,
       messageId: r.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r.data)),
@@ -17924,21 +18671,21 @@ async function scan(input) {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
-  const active = rules.filter((r) => !r.meta.system).map((rule7) => ({ rule: rule7, level: ruleLevel(rule7, settings) })).filter((x) => x.level !== "off").map(({ rule: rule7, level }) => {
-    const configured = settings.rules[rule7.meta.id]?.options ?? {};
+  const active = rules.filter((r) => !r.meta.system).map((rule14) => ({ rule: rule14, level: ruleLevel(rule14, settings) })).filter((x) => x.level !== "off").map(({ rule: rule14, level }) => {
+    const configured = settings.rules[rule14.meta.id]?.options ?? {};
     const ctx = {
-      options: { ...rule7.meta.defaultOptions ?? {}, ...configured },
+      options: { ...rule14.meta.defaultOptions ?? {}, ...configured },
       settings,
       state: /* @__PURE__ */ new Map()
     };
-    return { rule: rule7, level, ctx };
+    return { rule: rule14, level, ctx };
   });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const out = new Collector();
   const system = (id, file, at, messageId, data) => {
-    const rule7 = ruleById(rules, id);
+    const rule14 = ruleById(rules, id);
     const level = systemLevel(id);
-    if (level !== "off") out.add(rule7, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule14, level, file, { messageId, data, at });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
@@ -17998,33 +18745,33 @@ async function scan(input) {
       else system("parse-error", source, at, "syntax", { message: p.message });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule7, level, ctx } of active) {
-      if (!rule7.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule14, level, ctx } of active) {
+      if (!rule14.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
-        const report = (r) => out.add(rule7, level, r.file ?? source, r);
+        const report = (r) => out.add(rule14, level, r.file ?? source, r);
         try {
-          rule7.check(unit, { ...ctx, report });
+          rule14.check(unit, { ...ctx, report });
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule7.meta.id, error: errorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule14.meta.id, error: errorText(err) });
         }
       }
     }
   }
-  for (const { rule: rule7, level, ctx } of active) {
-    if (!rule7.finish) continue;
+  for (const { rule: rule14, level, ctx } of active) {
+    if (!rule14.finish) continue;
     try {
-      rule7.finish({
+      rule14.finish({
         ...ctx,
         report: (r) => {
-          if (!r.file) throw new Error(`rule ${rule7.meta.id} reported from finish() without a file`);
-          out.add(rule7, level, r.file, r);
+          if (!r.file) throw new Error(`rule ${rule14.meta.id} reported from finish() without a file`);
+          out.add(rule14, level, r.file, r);
         }
       });
     } catch (err) {
       const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule7.meta.id, error: errorText(err) });
+      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule14.meta.id, error: errorText(err) });
     }
   }
   const findings = out.findings.sort(compareFindings);
@@ -18071,8 +18818,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s) => encodeURIComponent(s)).join("/");
 }
-function ruleHelpMarkdown(rule7) {
-  const m = rule7.meta;
+function ruleHelpMarkdown(rule14) {
+  const m = rule14.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -18086,18 +18833,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule7) {
-  return ruleHelpMarkdown(rule7).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule14) {
+  return ruleHelpMarkdown(rule14).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule7) {
-  const m = rule7.meta;
+function sarifRule(rule14) {
+  const m = rule14.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule7), markdown: ruleHelpMarkdown(rule7) },
+    help: { text: ruleHelpText(rule14), markdown: ruleHelpMarkdown(rule14) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -18236,11 +18983,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule7 = rulesById.get(id);
-      if (!rule7) continue;
-      lines.push(`  ${c("bold", id)}: ${rule7.meta.title}`);
-      lines.push(indent(`Why: ${rule7.meta.why}`, "    "));
-      lines.push(indent(rule7.meta.fix, "    "));
+      const rule14 = rulesById.get(id);
+      if (!rule14) continue;
+      lines.push(`  ${c("bold", id)}: ${rule14.meta.title}`);
+      lines.push(indent(`Why: ${rule14.meta.why}`, "    "));
+      lines.push(indent(rule14.meta.fix, "    "));
       lines.push("");
     }
   }
