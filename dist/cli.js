@@ -17797,11 +17797,11 @@ function bottom(stage) {
 }
 function finalUser(model) {
   const last = finalStage(model);
-  if (!last) return void 0;
+  if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
   const scratch = base.image.toLowerCase() === "scratch";
   for (let s = last; s; s = s.parent) {
-    const users = s.instructions.filter((i) => i.getKeyword() === "USER");
+    const users = s.instructions.filter((i) => i.getKeyword() === "USER" && (i.getArgumentsContent()?.trim() ?? "") !== "");
     const ins = users[users.length - 1];
     if (!ins) continue;
     const raw = ins.getArgumentsContent()?.trim() ?? "";
@@ -17842,7 +17842,7 @@ var rule = {
     if (!u) return;
     const identity = "final stage user";
     if (u.kind === "default") {
-      const image = u.stage.rawImage || "(missing)";
+      const image = u.stage.rawImage;
       ctx.report({ messageId: "noUser", data: { image }, at: u.range, identity });
     } else if (u.kind === "root") {
       ctx.report({ messageId: "rootUser", data: { user: u.user ?? "" }, at: u.range, identity, value: u.user });
@@ -18362,13 +18362,14 @@ var rule9 = {
     level: "note",
     securitySeverity: 4,
     precision: "medium",
-    description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID: the pod will not start.",
+    description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
     why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
     fix: "Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```",
     tags: ["correctness", "pod-security", "cross-file"],
     kinds: ["kubernetes", "dockerfile", "compose"],
     messages: {
       manifest: '{container} sets runAsNonRoot: true without runAsUser, but its image {image} is built by {dockerfile}, whose final USER is the name "{user}": the kubelet cannot verify a name and the pod will not start. Set runAsUser to the UID, or use USER <uid> in {dockerfile}.',
+      rootImage: "{container} sets runAsNonRoot: true, but its image {image} is built by {dockerfile}, which runs as root ({how}): the kubelet will refuse to start the container. End {dockerfile} with a non-root USER <uid>.",
       dockerfile: 'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.'
     }
   },
@@ -18415,6 +18416,22 @@ var rule9 = {
       }
       if (candidates.length !== 1) continue;
       const d = candidates[0];
+      if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
+        ctx.report({
+          file: c.file,
+          messageId: "rootImage",
+          data: {
+            container: c.label,
+            image: c.image,
+            dockerfile: d.file.path,
+            how: d.user.user ? `USER ${d.user.user}` : "FROM scratch without USER"
+          },
+          at: c.at,
+          identity: c.label,
+          value: d.file.path
+        });
+        continue;
+      }
       if (d.user.kind !== "named" || d.user.scratch) continue;
       const user = (d.user.user ?? "").split(":")[0];
       ctx.report({

@@ -61,14 +61,16 @@ function bottom(stage: Stage): Stage {
   return s;
 }
 
-/** The final stage's effective user, or undefined for a Dockerfile without stages. */
+/** The final stage's effective user, or undefined for a Dockerfile without a usable final FROM. */
 export function finalUser(model: DockerfileModel): FinalUser | undefined {
   const last = finalStage(model);
-  if (!last) return undefined;
+  // A FROM without an image fails the build; there is no image whose user could be judged.
+  if (!last || last.rawImage === '') return undefined;
   const base = bottom(last);
   const scratch = base.image.toLowerCase() === 'scratch';
   for (let s: Stage | undefined = last; s; s = s.parent) {
-    const users = s.instructions.filter((i) => i.getKeyword() === 'USER');
+    // A USER without a value fails the build; it decides nothing.
+    const users = s.instructions.filter((i) => i.getKeyword() === 'USER' && (i.getArgumentsContent()?.trim() ?? '') !== '');
     const ins = users[users.length - 1];
     if (!ins) continue;
     const raw = ins.getArgumentsContent()?.trim() ?? '';

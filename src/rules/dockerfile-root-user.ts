@@ -32,7 +32,7 @@ export const rule: Rule = {
     if (!u) return;
     const identity = 'final stage user';
     if (u.kind === 'default') {
-      const image = u.stage.rawImage || '(missing)';
+      const image = u.stage.rawImage;
       ctx.report({ messageId: 'noUser', data: { image }, at: u.range, identity });
     } else if (u.kind === 'root') {
       ctx.report({ messageId: 'rootUser', data: { user: u.user ?? '' }, at: u.range, identity, value: u.user });

@@ -66,7 +66,7 @@ export const rule: Rule = {
     securitySeverity: 4.0,
     precision: 'medium',
     description:
-      'A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID: the pod will not start.',
+      'A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.',
     why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
     fix: 'Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```',
     tags: ['correctness', 'pod-security', 'cross-file'],
@@ -74,6 +74,8 @@ export const rule: Rule = {
     messages: {
       manifest:
         '{container} sets runAsNonRoot: true without runAsUser, but its image {image} is built by {dockerfile}, whose final USER is the name "{user}": the kubelet cannot verify a name and the pod will not start. Set runAsUser to the UID, or use USER <uid> in {dockerfile}.',
+      rootImage:
+        '{container} sets runAsNonRoot: true, but its image {image} is built by {dockerfile}, which runs as root ({how}): the kubelet will refuse to start the container. End {dockerfile} with a non-root USER <uid>.',
       dockerfile:
         'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.',
     },
@@ -123,6 +125,24 @@ export const rule: Rule = {
       }
       if (candidates.length !== 1) continue;
       const d = candidates[0]!;
+      // Only what certainly fails: an explicit root USER, or scratch with no USER (a base image
+      // without USER may still set a non-root default, so that stays silent here).
+      if (d.user.kind === 'root' || (d.user.kind === 'default' && d.user.scratch)) {
+        ctx.report({
+          file: c.file,
+          messageId: 'rootImage',
+          data: {
+            container: c.label,
+            image: c.image,
+            dockerfile: d.file.path,
+            how: d.user.user ? `USER ${d.user.user}` : 'FROM scratch without USER',
+          },
+          at: c.at,
+          identity: c.label,
+          value: d.file.path,
+        });
+        continue;
+      }
       if (d.user.kind !== 'named' || d.user.scratch) continue;
       const user = (d.user.user ?? '').split(':')[0]!;
       ctx.report({
