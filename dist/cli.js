@@ -18406,14 +18406,17 @@ var rule9 = {
   finish(ctx) {
     const s = stateOf(ctx.state);
     const byPath = new Map(s.dockerfiles.map((d) => [d.file.path, d]));
+    const byName = /* @__PURE__ */ new Map();
+    for (const d of s.dockerfiles) {
+      for (const n of builtNames(d.file.path)) byName.set(n, [...byName.get(n) ?? [], d]);
+    }
+    const hintsByName = /* @__PURE__ */ new Map();
+    for (const h of s.hints) hintsByName.set(h.name, [...hintsByName.get(h.name) ?? [], h.dockerfile]);
     const reportedDockerfiles = /* @__PURE__ */ new Set();
     for (const c of s.containers) {
-      const hinted = [...new Set(s.hints.filter((h) => h.name === c.name).map((h) => h.dockerfile))];
+      const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
       let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
-      if (hinted.length === 0) {
-        const repo = c.name.split("/").pop();
-        candidates = s.dockerfiles.filter((d2) => builtNames(d2.file.path).includes(repo));
-      }
+      if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
       if (candidates.length !== 1) continue;
       const d = candidates[0];
       if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {

@@ -114,15 +114,18 @@ export const rule: Rule = {
   finish(ctx) {
     const s = stateOf(ctx.state);
     const byPath = new Map(s.dockerfiles.map((d) => [d.file.path, d]));
+    const byName = new Map<string, DockerfileSeen[]>();
+    for (const d of s.dockerfiles) {
+      for (const n of builtNames(d.file.path)) byName.set(n, [...(byName.get(n) ?? []), d]);
+    }
+    const hintsByName = new Map<string, string[]>();
+    for (const h of s.hints) hintsByName.set(h.name, [...(hintsByName.get(h.name) ?? []), h.dockerfile]);
     const reportedDockerfiles = new Set<string>();
     for (const c of s.containers) {
       // A compose build hint is certain; the directory or file name is a match only when unique.
-      const hinted = [...new Set(s.hints.filter((h) => h.name === c.name).map((h) => h.dockerfile))];
+      const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
       let candidates = hinted.map((p) => byPath.get(p)).filter((d): d is DockerfileSeen => d !== undefined);
-      if (hinted.length === 0) {
-        const repo = c.name.split('/').pop()!;
-        candidates = s.dockerfiles.filter((d) => builtNames(d.file.path).includes(repo));
-      }
+      if (hinted.length === 0) candidates = byName.get(c.name.split('/').pop()!) ?? [];
       if (candidates.length !== 1) continue;
       const d = candidates[0]!;
       // Only what certainly fails: an explicit root USER, or scratch with no USER (a base image
