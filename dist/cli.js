@@ -17529,11 +17529,21 @@ function describe(err) {
   }
   return `"${key}" ${err.message ?? "is invalid"}`;
 }
+function offAsLevel(data) {
+  const rules = data?.rules;
+  if (!rules || typeof rules !== "object") return;
+  for (const [id, value] of Object.entries(rules)) {
+    if (value === false) rules[id] = "off";
+    else if (value && typeof value === "object" && value.level === false)
+      value.level = "off";
+  }
+}
 function settingsFromObject(data, rules, fileLabel) {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
   if (data === null || data === void 0) return settings;
   const validate = validator(rules);
+  offAsLevel(data);
   if (!validate(data)) {
     const errs = (validate.errors ?? []).filter((e) => e.keyword !== "anyOf");
     const unique = [...new Set((errs.length ? errs : validate.errors ?? []).map(describe))];

@@ -43,12 +43,24 @@ function describe(err: ErrorObject): string {
   return `"${key}" ${err.message ?? 'is invalid'}`;
 }
 
+/** YAML 1.1 (our reading, like Kubernetes') makes a bare `off` false: read it back as the level. */
+function offAsLevel(data: unknown): void {
+  const rules = (data as { rules?: unknown } | null)?.rules;
+  if (!rules || typeof rules !== 'object') return;
+  for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
+    if (value === false) (rules as Record<string, unknown>)[id] = 'off';
+    else if (value && typeof value === 'object' && (value as { level?: unknown }).level === false)
+      (value as { level: string }).level = 'off';
+  }
+}
+
 /** Validates a configuration object and turns it into Settings. */
 export function settingsFromObject(data: unknown, rules: readonly Rule[], fileLabel: string): Settings {
   const settings = defaultSettings();
   settings.configFile = fileLabel;
   if (data === null || data === undefined) return settings;
   const validate = validator(rules);
+  offAsLevel(data);
   if (!validate(data)) {
     const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
     const unique = [...new Set((errs.length ? errs : (validate.errors ?? [])).map(describe))];

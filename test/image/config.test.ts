@@ -57,3 +57,14 @@ describe('image policy configuration', () => {
     expect(r.out).toMatch(/image-not-allowed .*\(Silent unless allowedImages or deniedImages is configured/);
   });
 });
+
+describe('rule levels in .podguard.yml', () => {
+  it('reads a bare `off` (false in YAML 1.1) as the level off', async () => {
+    const root = repo({ '.podguard.yml': 'rules:\n  image-tag: off\n  image-not-allowed:\n    level: off\n', 'pod.yaml': POD });
+    const r = await cli(root, 'scan', '.', '--allow-image', 'mcr.microsoft.com/**', '--format', 'json');
+    const found = (JSON.parse(r.out) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+    expect(found).not.toContain('image-tag');
+    expect(found).not.toContain('image-not-allowed');
+    expect(found).toContain('run-as-root');
+  });
+});
