@@ -17082,7 +17082,8 @@ function parseDockerfile(text) {
   for (const arg of ast.getInitialARGs()) {
     const prop = arg.getProperty();
     const name = prop?.getName();
-    if (name) globalArgs.set(name, prop?.getValue() ?? void 0);
+    const value = prop?.getValue() ?? void 0;
+    if (name) globalArgs.set(name, value === void 0 ? void 0 : substitute(value, globalArgs).value);
   }
   const stages = [];
   const byAlias = /* @__PURE__ */ new Map();
@@ -17905,7 +17906,7 @@ var rule2 = {
       else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1].length + m[2].length);
       for (const offset of hits) {
         const at = src.lines.range(start + offset, start + offset + 4);
-        ctx.report({ messageId: "sudo", at, identity: `RUN line ${startPos.line}` });
+        ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
       }
     }
   }
@@ -18071,7 +18072,7 @@ function leftoverVariable(text) {
 }
 function make(source, written, text, at, where, identity) {
   const unresolvedVar = leftoverVariable(text);
-  return { source, written, text, unresolvedVar, ref: unresolvedVar ? void 0 : parseReference(text), at, where, identity };
+  return { source, written, text, unresolvedVar, ref: unresolvedVar ? void 0 : parseReference(text), at, where, identity, built: false };
 }
 function stageLabel(stage) {
   return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
@@ -18101,8 +18102,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          const line = range.start.line + 1;
-          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from line ${line}`);
+          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
         } else if (name === "mount" && keyword === "RUN") {
           const from = flag.getOption("from");
           const value = from?.getValue();
@@ -18110,8 +18110,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          const line = range.start.line + 1;
-          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount line ${line}`);
+          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
         }
       }
     }
@@ -18123,6 +18122,7 @@ function yamlText(node) {
 function* yamlRef(source, parent, where, substituteDefaults) {
   const pair = getPair(parent, "image");
   if (!pair) return;
+  const built = source === "compose" && getPair(parent, "build") !== void 0;
   const node = pair.value;
   const written = yamlText(node);
   if (written === void 0) {
@@ -18135,12 +18135,13 @@ function* yamlRef(source, parent, where, substituteDefaults) {
       ref: { ok: false, original: "", reason },
       at: pair,
       where,
-      identity: where
+      identity: where,
+      built
     };
     return;
   }
   const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
-  yield make(source, written, text, node, where, where);
+  yield { ...make(source, written, text, node, where, where), built };
 }
 function* yamlRefs(file) {
   if (file.kind === "kubernetes") {
@@ -18288,7 +18289,7 @@ var rule7 = {
   check(file, ctx) {
     const policy = policyOf(ctx.settings, ctx.state);
     for (const r of forEachImageRef(file)) {
-      if (!r.ref?.ok) continue;
+      if (!r.ref?.ok || r.built) continue;
       const problem = pinProblem(r.ref);
       if (!problem) continue;
       const level = problem === "noDigest" && !policy.requireDigest ? "note" : "error";

@@ -34,6 +34,8 @@ export interface ImageRef {
   where: string;
   /** Stable identity for fingerprints. */
   identity: string;
+  /** A compose service that builds this image (`build:` beside `image:`): the name is a target, not a pull. */
+  built: boolean;
 }
 
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
@@ -46,7 +48,7 @@ function leftoverVariable(text: string): string | undefined {
 
 function make(source: ImageSource, written: string, text: string, at: At, where: string, identity: string): ImageRef {
   const unresolvedVar = leftoverVariable(text);
-  return { source, written, text, unresolvedVar, ref: unresolvedVar ? undefined : parseReference(text), at, where, identity };
+  return { source, written, text, unresolvedVar, ref: unresolvedVar ? undefined : parseReference(text), at, where, identity, built: false };
 }
 
 function stageLabel(stage: Stage): string {
@@ -80,8 +82,7 @@ function* dockerfileRefs(file: DockerFile): Generator<ImageRef> {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          const line = range.start.line + 1;
-          yield make('copy-from', value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from line ${line}`);
+          yield make('copy-from', value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
         } else if (name === 'mount' && keyword === 'RUN') {
           const from = flag.getOption('from');
           const value = from?.getValue();
@@ -89,8 +90,7 @@ function* dockerfileRefs(file: DockerFile): Generator<ImageRef> {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          const line = range.start.line + 1;
-          yield make('mount-from', value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount line ${line}`);
+          yield make('mount-from', value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
         }
       }
     }
@@ -104,6 +104,7 @@ function yamlText(node: YNode): string | undefined {
 function* yamlRef(source: ImageSource, parent: YMap | undefined, where: string, substituteDefaults: boolean): Generator<ImageRef> {
   const pair = getPair(parent, 'image');
   if (!pair) return;
+  const built = source === 'compose' && getPair(parent, 'build') !== undefined;
   const node = pair.value;
   const written = yamlText(node);
   if (written === undefined) {
@@ -118,12 +119,13 @@ function* yamlRef(source: ImageSource, parent: YMap | undefined, where: string, 
       at: pair,
       where,
       identity: where,
+      built,
     };
     return;
   }
   // Compose interpolates `${VAR:-default}` from the environment; the default is what a checkout builds.
   const text = substituteDefaults ? substitute(written, new Map()).value : written;
-  yield make(source, written, text, node, where, where);
+  yield { ...make(source, written, text, node, where, where), built };
 }
 
 function* yamlRefs(file: YamlFile): Generator<ImageRef> {

@@ -46,7 +46,7 @@ export const rule: Rule = {
       else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1]!.length + m[2]!.length);
       for (const offset of hits) {
         const at = src.lines.range(start + offset, start + offset + 4);
-        ctx.report({ messageId: 'sudo', at, identity: `RUN line ${startPos.line}` });
+        ctx.report({ messageId: 'sudo', at, identity: 'RUN sudo' });
       }
     }
   },

@@ -26,7 +26,8 @@ export const rule: Rule = {
   check(file, ctx) {
     const policy = policyOf(ctx.settings, ctx.state);
     for (const r of forEachImageRef(file)) {
-      if (!r.ref?.ok) continue;
+      // `build:` + `image:` in compose names the image being built; nothing is pulled by that tag.
+      if (!r.ref?.ok || r.built) continue;
       const problem = pinProblem(r.ref);
       if (!problem) continue;
       const level = problem === 'noDigest' && !policy.requireDigest ? 'note' : 'error';
