@@ -16,7 +16,7 @@ export const rule: Rule = {
     fix: 'Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```',
     tags: ['security', 'supply-chain', 'image'],
     kinds: ['dockerfile', 'kubernetes', 'compose', 'aci'],
-    silentUnless: 'Silent unless allowedImages or deniedImages is configured (in .podguard.yml, or --allow-image on the command line).',
+    silentUnless: 'Silent unless allowedImages or deniedImages is configured in .podguard.yml or given with --allow-image.',
     messages: {
       denied: '{where} uses image "{image}" ({name}), which matches the denied pattern "{pattern}" (deniedImages). Allowed: {allowed}.',
       notAllowed: '{where} uses image "{image}" ({name}), which matches no allowedImages pattern. Allowed: {allowed}.',
