@@ -17728,7 +17728,7 @@ function invalid(original, reason) {
   return { ok: false, original, reason };
 }
 function isRegistry(component) {
-  return component.includes(".") || component.includes(":") || component === "localhost" || component !== component.toLowerCase();
+  return component.includes(".") || component.includes(":") || component === "localhost";
 }
 function parseReference(input) {
   const ref = input;

@@ -45,9 +45,13 @@ function invalid(original: string, reason: string): InvalidReference {
   return { ok: false, original, reason };
 }
 
-/** True when the first path component names a registry rather than a Docker Hub namespace. */
+/**
+ * True when the first path component names a registry rather than a Docker Hub namespace.
+ * Docker also takes an uppercase first component (`MyUser/app`) for a host; that is nearly
+ * always a mistyped namespace, so it is left to the lowercase check instead.
+ */
 function isRegistry(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost' || component !== component.toLowerCase();
+  return component.includes('.') || component.includes(':') || component === 'localhost';
 }
 
 /** Parses and normalises an image reference. Never throws. */

@@ -1,4 +1,5 @@
 /** The Docker reference grammar and normalisation, as a table. */
+import fc from 'fast-check';
 import { familiarName, parseReference } from '../../src/image/reference.js';
 
 const D = 'sha256:' + 'a'.repeat(64);
@@ -34,6 +35,7 @@ describe('parseReference', () => {
     ['', /empty/],
     ['Nginx', /lowercase/],
     ['user/App:1', /lowercase/],
+    ['MyUser/app:1', /lowercase/],
     ['nginx:', /not a valid tag/],
     ['nginx:-x', /not a valid tag/],
     ['nginx:' + 'a'.repeat(129), /not a valid tag/],
@@ -64,5 +66,20 @@ describe('parseReference', () => {
     expect(familiarName('docker.io/library/nginx')).toBe('nginx');
     expect(familiarName('docker.io/user/app')).toBe('user/app');
     expect(familiarName('mcr.microsoft.com/dotnet/aspnet')).toBe('mcr.microsoft.com/dotnet/aspnet');
+  });
+});
+
+describe('parseReference properties', () => {
+  it('never throws, and a normalised name parses back to itself', () => {
+    const chars = fc.constantFrom(...'abcXYZ019.-_/:@'.split(''));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }), (cs) => {
+        const r = parseReference(cs.join(''));
+        if (!r.ok) return typeof r.reason === 'string' && r.reason.length > 0;
+        const again = parseReference(r.name);
+        return again.ok && again.name === r.name;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
