@@ -5514,7 +5514,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5522,14 +5522,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -21061,9 +21061,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -21580,7 +21580,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix3 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -21590,8 +21590,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix2 });
-        const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix3 });
+        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -21616,7 +21616,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -21624,7 +21624,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -21633,16 +21633,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix2);
+          match = picomatch3.matchBase(input, regex, options, posix3);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix3 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix2 }));
+      return regex.test(utils.basename(input, { windows: posix3 }));
     };
     picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
     picomatch3.parse = (pattern, options) => {
@@ -24991,7 +24991,7 @@ var require_modifiableInstruction = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
-    var ModifiableInstruction = class extends instruction_1.Instruction {
+    var ModifiableInstruction2 = class extends instruction_1.Instruction {
       constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
       }
@@ -25060,7 +25060,7 @@ var require_modifiableInstruction = __commonJS({
         return args;
       }
     };
-    exports.ModifiableInstruction = ModifiableInstruction;
+    exports.ModifiableInstruction = ModifiableInstruction2;
   }
 });
 
@@ -28968,12 +28968,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group2) {
-      return group2.rules.some((rule22) => shouldUseRule(schema, rule22));
+      return group2.rules.some((rule29) => shouldUseRule(schema, rule29));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule22) {
+    function shouldUseRule(schema, rule29) {
       var _a;
-      return schema[rule22.keyword] !== void 0 || ((_a = rule22.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule29.keyword] !== void 0 || ((_a = rule29.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -30025,9 +30025,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule22 of group2.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule22)) {
-            keywordCode(it, rule22.keyword, rule22.definition, group2.type);
+        for (const rule29 of group2.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule29)) {
+            keywordCode(it, rule29.keyword, rule29.definition, group2.type);
           }
         }
       });
@@ -30062,9 +30062,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule22 = rules[keyword];
-        if (typeof rule22 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule22)) {
-          const { type } = rule22.definition;
+        const rule29 = rules[keyword];
+        if (typeof rule29 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule29)) {
+          const { type } = rule29.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -32150,8 +32150,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule22 = this.RULES.all[keyword];
-        return typeof rule22 == "object" ? rule22.definition : !!rule22;
+        const rule29 = this.RULES.all[keyword];
+        return typeof rule29 == "object" ? rule29.definition : !!rule29;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -32159,7 +32159,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group2 of RULES.rules) {
-          const i = group2.rules.findIndex((rule22) => rule22.keyword === keyword);
+          const i = group2.rules.findIndex((rule29) => rule29.keyword === keyword);
           if (i >= 0)
             group2.rules.splice(i, 1);
         }
@@ -32186,10 +32186,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule22 = rules[key];
-            if (typeof rule22 != "object")
+            const rule29 = rules[key];
+            if (typeof rule29 != "object")
               continue;
-            const { $data } = rule22.definition;
+            const { $data } = rule29.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -32353,7 +32353,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule22 = {
+      const rule29 = {
         keyword,
         definition: {
           ...definition,
@@ -32362,18 +32362,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule22, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule29, definition.before);
       else
-        ruleGroup.rules.push(rule22);
-      RULES.all[keyword] = rule22;
+        ruleGroup.rules.push(rule29);
+      RULES.all[keyword] = rule29;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule22, before) {
+    function addBeforeRule(ruleGroup, rule29, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule22);
+        ruleGroup.rules.splice(i, 0, rule29);
       } else {
-        ruleGroup.rules.push(rule22);
+        ruleGroup.rules.push(rule29);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -32604,8 +32604,8 @@ var require_multipleOf = __commonJS({
         const { gen, data, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
-        const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
+        const invalid2 = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid2}))`);
       }
     };
     exports.default = def;
@@ -43563,6 +43563,12 @@ function toJS(node) {
 
 // src/parse/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
+function dfRange(r) {
+  return {
+    start: { line: r.start.line + 1, column: r.start.character + 1 },
+    end: { line: r.end.line + 1, column: r.end.character + 1 }
+  };
+}
 var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 function substitute(text, vars) {
   let unresolved = false;
@@ -43594,7 +43600,8 @@ function parseDockerfile(text) {
   for (const arg of ast.getInitialARGs()) {
     const prop = arg.getProperty();
     const name = prop?.getName();
-    if (name) globalArgs.set(name, prop?.getValue() ?? void 0);
+    const value = prop?.getValue() ?? void 0;
+    if (name) globalArgs.set(name, value === void 0 ? void 0 : substitute(value, globalArgs).value);
   }
   const stages = [];
   const byAlias = /* @__PURE__ */ new Map();
@@ -43615,6 +43622,9 @@ function parseDockerfile(text) {
     }
   }
   return { ast, stages, globalArgs };
+}
+function finalStage(model) {
+  return model.stages[model.stages.length - 1];
 }
 
 // src/parse/kubernetes.ts
@@ -43885,12 +43895,58 @@ async function collect(opts) {
 }
 
 // src/config/patterns.ts
+var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
+var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
 function validatePattern(pattern) {
   if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
-  if (/[:@]/.test(pattern.replace(/^[^/]*/, ""))) return "must not hold a tag or digest (patterns match image names)";
   if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
-  if (pattern.startsWith("/") || pattern.endsWith("/")) return 'must not start or end with "/"';
+  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
+  if (!ALLOWED_CHARS.test(pattern)) {
+    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+  }
+  const segments = pattern.split("/");
+  if (segments.some((s) => s === "")) return 'must not start or end with "/" or hold "//"';
+  const first = segments[0];
+  if (segments.slice(1).some((s) => s.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  }
+  if (segments.some((s) => s.includes("**") && s !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
   return void 0;
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape2(s) {
+  return s.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled.find((c) => c.re.test(name))?.p;
 }
 
 // src/engine.ts
@@ -44098,8 +44154,8 @@ function describe(err, data, rules) {
       };
     }
     if (path6.length === 2 && path6[0] === "rules") {
-      const rule22 = rules.find((r) => r.meta.id === path6[1]);
-      const opts = Object.keys(rule22?.meta.optionsSchema?.properties ?? {});
+      const rule29 = rules.find((r) => r.meta.id === path6[1]);
+      const opts = Object.keys(rule29?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path6[1]} takes ${list}` };
     }
@@ -44140,6 +44196,18 @@ function relevant(errors, data) {
     const branch = value !== null && typeof value === "object" && !Array.isArray(value) ? "1" : "0";
     return m[1] === branch;
   });
+}
+function offAsLevel(data) {
+  const cfg = data;
+  if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
+  const rules = {};
+  for (const [id, value] of Object.entries(cfg.rules)) {
+    if (value === false) rules[id] = "off";
+    else if (typeof value === "object" && value !== null && value.level === false)
+      rules[id] = { ...value, level: "off" };
+    else rules[id] = value;
+  }
+  return { ...data, rules };
 }
 function settingsFromObject(input, rules, fileLabel, locate) {
   const settings = defaultSettings();
@@ -44477,8 +44545,203 @@ var rule2 = {
   }
 };
 
-// src/rules/duplicate-key.ts
+// src/image/reference.ts
+var DOCKER_HUB = "docker.io";
+var NAME_TOTAL_MAX = 255;
+var DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+function invalid(original, reason) {
+  return { ok: false, original, reason };
+}
+function isRegistry(component) {
+  return component.includes(".") || component.includes(":") || component === "localhost";
+}
+function parseReference(input) {
+  const ref = input;
+  if (ref === "") return invalid(input, "it is empty");
+  if (/\s/.test(ref)) return invalid(input, "it contains whitespace");
+  let rest = ref;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return invalid(input, `"@${digest}" is not a valid digest (expected @sha256: and 64 hex digits)`);
+    const [algo, hex] = digest.split(":");
+    if (algo === "sha256" && !/^[a-f0-9]{64}$/.test(hex)) return invalid(input, "a sha256 digest must be 64 lowercase hex digits");
+    if (algo === "sha512" && !/^[a-f0-9]{128}$/.test(hex)) return invalid(input, "a sha512 digest must be 128 lowercase hex digits");
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag))
+      return invalid(input, `":${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128, not starting with "." or "-")`);
+  }
+  if (rest === "") return invalid(input, "it has no repository name");
+  const parts = rest.split("/");
+  let registry = DOCKER_HUB;
+  if (parts.length > 1 && isRegistry(parts[0])) {
+    registry = parts.shift();
+    if (!DOMAIN.test(registry)) return invalid(input, `"${registry}" is not a valid registry host`);
+    registry = registry.toLowerCase();
+    if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
+  }
+  for (const p of parts) {
+    if (p === "") return invalid(input, 'it has an empty path component ("//" or a leading or trailing "/")');
+    if (p !== p.toLowerCase()) return invalid(input, `repository names must be lowercase ("${p}")`);
+    if (!PATH_COMPONENT.test(p))
+      return invalid(input, `"${p}" is not a valid repository name component (lowercase letters, digits and single separators . _ __ -)`);
+  }
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
+  const path6 = parts.join("/");
+  const name = `${registry}/${path6}`;
+  if (rest.length > NAME_TOTAL_MAX) return invalid(input, `the repository name is longer than ${NAME_TOTAL_MAX} characters`);
+  return { ok: true, original: input, registry, path: path6, name, tag, digest };
+}
+function familiarName(name) {
+  if (name.startsWith(`${DOCKER_HUB}/library/`) && name.split("/").length === 3) return name.slice(`${DOCKER_HUB}/library/`.length);
+  if (name.startsWith(`${DOCKER_HUB}/`)) return name.slice(DOCKER_HUB.length + 1);
+  return name;
+}
+
+// src/image/user.ts
+function variablesBefore(model, stage, before) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const ins of stage.instructions) {
+    if (ins === before) break;
+    const keyword = ins.getKeyword();
+    if (keyword === "ARG") {
+      const prop = ins.getProperty();
+      const name = prop?.getName();
+      if (name) vars.set(name, prop?.getValue() ?? model.globalArgs.get(name));
+    } else if (keyword === "ENV") {
+      for (const prop of ins.getProperties()) vars.set(prop.getName(), prop.getValue() ?? "");
+    }
+  }
+  return vars;
+}
+function classifyUser(value) {
+  const user = value.split(":")[0].trim();
+  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
+  return /^\d+$/.test(user) ? "numeric" : "named";
+}
+function bottom(stage) {
+  let s = stage;
+  while (s.parent) s = s.parent;
+  return s;
+}
+function finalUser(model) {
+  const last = finalStage(model);
+  if (!last || last.rawImage === "") return void 0;
+  const base = bottom(last);
+  const scratch = base.image.toLowerCase() === "scratch";
+  for (let s = last; s; s = s.parent) {
+    const users = s.instructions.filter((i) => i.getKeyword() === "USER" && (i.getArgumentsContent()?.trim() ?? "") !== "");
+    const ins = users[users.length - 1];
+    if (!ins) continue;
+    const raw = ins.getArgumentsContent()?.trim() ?? "";
+    const { value, unresolved } = substitute(raw, variablesBefore(model, s, ins));
+    const range2 = dfRange(ins.getRange());
+    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s, scratch };
+    return { kind: classifyUser(value), user: value, range: range2, stage: s, scratch };
+  }
+  const range = dfRange(last.from.getRange());
+  const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
+  const nonRoot = ref?.ok === true && ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag);
+  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
+}
+
+// src/rules/dockerfile-root-user.ts
 var rule3 = {
+  meta: {
+    id: "dockerfile-root-user",
+    title: "Dockerfile image runs as root",
+    level: "error",
+    securitySeverity: 7,
+    precision: "high",
+    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0. A named user is accepted with a note.",
+    why: 'The AKS pod security practice says containers should run as a defined, non-root user (Microsoft, "Best practices for pod security in AKS"); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.',
+    fix: "Do the steps that need root first, then switch to a numeric non-root user in the final stage:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nCOPY --from=build /out /app\nUSER 10001:10001\n```\n\nOn `FROM scratch` there is no /etc/passwd: use `USER 65532:65532`.",
+    tags: ["security", "dockerfile", "pod-security"],
+    kinds: ["dockerfile"],
+    messages: {
+      noUser: "The final stage (FROM {image}) sets no USER, nor does any stage it builds on, so the image runs as root. Add a non-root numeric USER at the end, e.g. USER 10001.",
+      rootUser: 'The final stage runs as root: "USER {user}" is its last USER. Switch back to a non-root numeric user after the steps that need root, e.g. USER 10001.',
+      namedUser: 'The final stage runs as the named user "{user}": fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u {user}) or set runAsUser in the manifest.',
+      namedOnScratch: 'The final stage is FROM scratch and runs as the named user "{user}", but scratch has no /etc/passwd, so the container fails to start. Use a numeric UID, e.g. USER 65532:65532.'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const u = finalUser(file.model);
+    if (!u) return;
+    const identity = "final stage user";
+    if (u.kind === "default") {
+      const image = u.stage.rawImage;
+      ctx.report({ messageId: "noUser", data: { image }, at: u.range, identity });
+    } else if (u.kind === "root") {
+      ctx.report({ messageId: "rootUser", data: { user: u.user ?? "" }, at: u.range, identity, value: u.user });
+    } else if (u.kind === "named") {
+      const user = (u.user ?? "").split(":")[0];
+      if (u.scratch) ctx.report({ messageId: "namedOnScratch", data: { user }, at: u.range, identity, value: user });
+      else ctx.report({ messageId: "namedUser", data: { user }, at: u.range, identity, value: user, level: "note" });
+    }
+  }
+};
+
+// src/rules/dockerfile-sudo.ts
+var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
+var EXEC_SUDO = /^\[\s*"(sudo)"/;
+var rule4 = {
+  meta: {
+    id: "dockerfile-sudo",
+    title: "sudo in a Dockerfile RUN",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included).",
+    why: 'sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for (Microsoft, "Best practices for pod security in AKS").',
+    fix: "Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      sudo: "RUN calls sudo. Run the step as root before USER switches away (USER root ... USER 10001) instead of keeping sudo in the image."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const src = file.source;
+    const escape3 = file.model.ast.getEscapeCharacter();
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const args = ins.getArguments();
+      const first = args[0];
+      if (!first) continue;
+      const startPos = dfRange(first.getRange()).start;
+      const endPos = dfRange(ins.getRange()).end;
+      const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
+      const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
+      const raw = src.text.slice(start, end);
+      const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+      const text = raw.replace(cont, (m) => " ".repeat(m.length));
+      const hits = [];
+      const exec2 = EXEC_SUDO.exec(text);
+      if (exec2) hits.push(text.indexOf("sudo"));
+      else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1].length + m[2].length);
+      for (const offset of hits) {
+        const at = src.lines.range(start + offset, start + offset + 4);
+        ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
+      }
+    }
+  }
+};
+
+// src/rules/duplicate-key.ts
+var rule5 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -44498,7 +44761,7 @@ var rule3 = {
 };
 
 // src/rules/expired-suppression.ts
-var rule4 = {
+var rule6 = {
   meta: {
     id: "expired-suppression",
     title: "Expired suppression",
@@ -44520,7 +44783,7 @@ var rule4 = {
 };
 
 // src/rules/file-error.ts
-var rule5 = {
+var rule7 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -44544,7 +44807,7 @@ var rule5 = {
 
 // src/rules/host-namespaces.ts
 var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
-var rule6 = {
+var rule8 = {
   meta: {
     id: "host-namespaces",
     title: "Host namespace shared",
@@ -44639,7 +44902,7 @@ function mountedBy(w, volume) {
   if (!names.length) return "not mounted by any container";
   return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
 }
-var rule7 = {
+var rule9 = {
   meta: {
     id: "host-path",
     title: "Host path mounted",
@@ -44684,7 +44947,7 @@ var rule7 = {
 };
 
 // src/rules/host-port.ts
-var rule8 = {
+var rule10 = {
   meta: {
     id: "host-port",
     title: "Host port bound",
@@ -44711,6 +44974,514 @@ var rule8 = {
         ctx.report({ messageId: "hostPort", data: { container: c.label, port: value }, at: pair, identity: c.label, value: String(value) });
       }
     });
+  }
+};
+
+// src/image/refs.ts
+var import_dockerfile_ast2 = __toESM(require_main(), 1);
+
+// src/parse/services.ts
+function scalarValueOffset(s, index) {
+  return s.start + index;
+}
+function envFromMap(map) {
+  return map.pairs.map((p) => {
+    const v = p.value;
+    const value = v.kind === "scalar" && v.value !== null ? v.text : void 0;
+    return { name: p.keyText, nameAt: p, valueNode: v, value, valueStart: v.start, valueEnd: v.end };
+  });
+}
+function envFromList(items) {
+  const out = [];
+  for (const item of items) {
+    if (item.kind !== "scalar") continue;
+    const eq = item.text.indexOf("=");
+    if (eq < 0) {
+      out.push({ name: item.text.trim(), nameAt: item, valueNode: void 0, value: void 0, valueStart: item.end, valueEnd: item.end });
+      continue;
+    }
+    const start = scalarValueOffset(item, eq + 1);
+    out.push({
+      name: item.text.slice(0, eq).trim(),
+      nameAt: item,
+      valueNode: item,
+      value: item.text.slice(eq + 1),
+      valueStart: start,
+      valueEnd: item.plain ? item.end : start + (item.text.length - eq - 1)
+    });
+  }
+  return out;
+}
+function composeEnvironment(node) {
+  if (!node) return [];
+  if (node.kind === "map") return envFromMap(node);
+  return envFromList(asItems(node));
+}
+function composeServices(file) {
+  const out = [];
+  for (const doc of file.docs) {
+    const services = asMap(get(doc.root ?? void 0, "services"));
+    if (!services) continue;
+    for (const pair of services.pairs) {
+      const node = asMap(pair.value);
+      if (!node) continue;
+      out.push({
+        name: pair.keyText,
+        node,
+        pair,
+        image: get(node, "image"),
+        environment: composeEnvironment(get(node, "environment")),
+        label: `service "${pair.keyText}"`
+      });
+    }
+  }
+  return out;
+}
+function groupsOf(file) {
+  const out = [];
+  for (const doc of file.docs) {
+    const root = asMap(doc.root ?? void 0);
+    if (!root || asText(get(root, "type"))?.toLowerCase() !== "microsoft.containerinstance/containergroups") continue;
+    out.push({ name: asText(get(root, "name")) ?? "(unnamed)", root, props: asMap(get(root, "properties")) });
+  }
+  return out;
+}
+function aciContainers(file) {
+  const out = [];
+  for (const g of groupsOf(file)) {
+    for (const [key, init] of [
+      ["initContainers", true],
+      ["containers", false]
+    ]) {
+      asItems(get(g.props, key)).forEach((item, i) => {
+        if (item.kind !== "map") return;
+        const namePair = getPair(item, "name");
+        const name = asText(namePair?.value) ?? `#${i + 1}`;
+        const props = asMap(get(item, "properties"));
+        const environment = [];
+        for (const e of asItems(get(props, "environmentVariables"))) {
+          if (e.kind !== "map") continue;
+          const np = getPair(e, "name");
+          environment.push({
+            name: asText(np?.value) ?? "",
+            node: e,
+            namePair: np,
+            value: getPair(e, "value"),
+            secureValue: getPair(e, "secureValue")
+          });
+        }
+        out.push({
+          group: g.name,
+          name,
+          node: item,
+          anchor: namePair ?? item,
+          image: get(props, "image"),
+          environment,
+          init,
+          label: `container group "${g.name}" ${init ? "init container" : "container"} "${name}"`
+        });
+      });
+    }
+  }
+  return out;
+}
+
+// src/image/refs.ts
+var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
+function leftoverVariable(text) {
+  const m = VARIABLE.exec(text);
+  return m ? m[1] ?? m[2] ?? m[3] : void 0;
+}
+function make(source, written, text, at, where, identity) {
+  const unresolvedVar = leftoverVariable(text);
+  return { source, written, text, unresolvedVar, ref: unresolvedVar ? void 0 : parseReference(text), at, where, identity, built: false };
+}
+function stageLabel(stage) {
+  return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
+}
+function isStage(model, value) {
+  if (/^\d+$/.test(value)) return true;
+  const lower = value.toLowerCase();
+  return model.stages.some((s) => s.alias === lower);
+}
+function* dockerfileRefs(file) {
+  const model = file.model;
+  for (const stage of model.stages) {
+    const arg = stage.from.getArguments()[0];
+    const label = stageLabel(stage);
+    if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
+      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+    }
+    for (const ins of stage.instructions) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "RUN") continue;
+      const flags = ins instanceof import_dockerfile_ast2.ModifiableInstruction ? ins.getFlags() : [];
+      for (const flag of flags) {
+        const name = flag.getName().toLowerCase();
+        if (name === "from" && keyword === "COPY") {
+          const value = flag.getValue();
+          const range = flag.getValueRange();
+          if (!value || !range) continue;
+          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+        } else if (name === "mount" && keyword === "RUN") {
+          const from = flag.getOption("from");
+          const value = from?.getValue();
+          const range = from?.getValueRange();
+          if (!value || !range) continue;
+          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+        }
+      }
+    }
+  }
+}
+function yamlText(node) {
+  return node.kind === "scalar" && node.value !== null ? node.text : void 0;
+}
+function* yamlRef(source, parent, where, substituteDefaults) {
+  const pair = getPair(parent, "image");
+  if (!pair) return;
+  const built = source === "compose" && getPair(parent, "build") !== void 0;
+  const node = pair.value;
+  const written = yamlText(node);
+  if (written === void 0) {
+    const reason = node.kind === "scalar" ? "it is empty" : `it is a ${node.kind === "map" ? "mapping" : "list"}, not a string`;
+    yield {
+      source,
+      written: "",
+      text: "",
+      unresolvedVar: void 0,
+      ref: { ok: false, original: "", reason },
+      at: pair,
+      where,
+      identity: where,
+      built
+    };
+    return;
+  }
+  const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
+  yield { ...make(source, written, text, node, where, where), built };
+}
+function* yamlRefs(file) {
+  if (file.kind === "kubernetes") {
+    for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
+  } else if (file.kind === "compose") {
+    for (const s of composeServices(file)) yield* yamlRef("compose", s.node, s.label, true);
+  } else {
+    for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
+  }
+}
+function* forEachImageRef(file) {
+  if (file.kind === "dockerfile") yield* dockerfileRefs(file);
+  else yield* yamlRefs(file);
+}
+
+// src/image/policy.ts
+function compilePolicy(settings) {
+  return {
+    allowed: settings.allowedImages,
+    denied: settings.deniedImages,
+    requireDigest: settings.requireDigest,
+    matchAllowed: compilePatterns(settings.allowedImages),
+    matchDenied: compilePatterns(settings.deniedImages)
+  };
+}
+function policyOf(settings, state) {
+  let policy = state.get("imagePolicy");
+  if (!policy) {
+    policy = compilePolicy(settings);
+    state.set("imagePolicy", policy);
+  }
+  return policy;
+}
+function judgeName(policy, name) {
+  const denied = policy.matchDenied(name);
+  if (denied !== void 0) return { kind: "denied", pattern: denied };
+  if (policy.allowed.length > 0 && policy.matchAllowed(name) === void 0) return { kind: "notAllowed" };
+  return { kind: "allowed" };
+}
+function allowedText(policy) {
+  if (policy.allowed.length === 0) return "any image not matching deniedImages";
+  const shown2 = policy.allowed.slice(0, 5).join(", ");
+  return policy.allowed.length > 5 ? `${shown2} and ${policy.allowed.length - 5} more` : shown2;
+}
+function pinProblem(ref) {
+  if (ref.digest) return void 0;
+  if (ref.tag === void 0) return "noTag";
+  if (ref.tag === "latest") return "latest";
+  return "noDigest";
+}
+function pinnedExample(ref) {
+  let short = ref.original.split("@")[0];
+  if (ref.tag !== void 0) short = short.slice(0, -(ref.tag.length + 1));
+  if (short === "") short = familiarName(ref.name);
+  const tag = ref.tag && ref.tag !== "latest" ? ref.tag : "<version>";
+  return `${short}:${tag}@sha256:<digest>`;
+}
+
+// src/rules/image-not-allowed.ts
+var rule11 = {
+  meta: {
+    id: "image-not-allowed",
+    title: "Image not allowed by the image policy",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "An image reference (Dockerfile FROM/COPY --from/RUN --mount, Kubernetes, docker-compose, ACI) matches deniedImages, or matches no allowedImages pattern.",
+    why: 'The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images (Microsoft, "Security considerations for Azure Container Instances": use a private registry; "Best practices for container image management and security in AKS": secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.',
+    fix: "Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    silentUnless: "Silent unless allowedImages or deniedImages is configured in .podguard.yml or given with --allow-image.",
+    messages: {
+      denied: '{where} uses image "{image}" ({name}), which matches the denied pattern "{pattern}" (deniedImages). Allowed: {allowed}.',
+      notAllowed: '{where} uses image "{image}" ({name}), which matches no allowedImages pattern. Allowed: {allowed}.'
+    }
+  },
+  check(file, ctx) {
+    const policy = policyOf(ctx.settings, ctx.state);
+    if (policy.allowed.length === 0 && policy.denied.length === 0) return;
+    for (const r of forEachImageRef(file)) {
+      if (!r.ref?.ok) continue;
+      const verdict2 = judgeName(policy, r.ref.name);
+      if (verdict2.kind === "allowed") continue;
+      const data = { where: r.where, image: r.text, name: r.ref.name, allowed: allowedText(policy) };
+      if (verdict2.kind === "denied") {
+        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict2.pattern }, at: r.at, identity: r.identity, value: r.ref.name });
+      } else {
+        ctx.report({ messageId: "notAllowed", data, at: r.at, identity: r.identity, value: r.ref.name });
+      }
+    }
+  }
+};
+
+// src/rules/image-reference-invalid.ts
+var rule12 = {
+  meta: {
+    id: "image-reference-invalid",
+    title: "Malformed image reference",
+    level: "error",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).",
+    why: 'A malformed reference fails at pull time (`InvalidImageName`, "invalid reference format"), after review and merge. It also cannot be checked against the image policy, so a typo would otherwise slip past the allowlist.',
+    fix: "Write `[registry[:port]/]repository[:tag][@sha256:digest]`, with a lowercase repository:\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2\n```",
+    tags: ["correctness", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      invalid: '{where} uses image reference "{image}", which is malformed: {reason}. Expected [registry[:port]/]repository[:tag][@sha256:digest] in lowercase, e.g. mcr.microsoft.com/dotnet/aspnet:8.0.'
+    }
+  },
+  check(file, ctx) {
+    for (const r of forEachImageRef(file)) {
+      if (!r.ref || r.ref.ok) continue;
+      ctx.report({
+        messageId: "invalid",
+        data: { where: r.where, image: r.text, reason: r.ref.reason },
+        at: r.at,
+        identity: r.identity,
+        value: r.text
+      });
+    }
+  }
+};
+
+// src/rules/image-tag.ts
+var rule13 = {
+  meta: {
+    id: "image-tag",
+    title: "Image not pinned to a version or digest",
+    level: "error",
+    securitySeverity: 6,
+    precision: "very-high",
+    description: "An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine; the image a compose service builds is not a pull.",
+    why: 'Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity (Microsoft, "Best practices for container image management and security in AKS"; "Security considerations for Azure Container Instances"). A digest pins the exact bytes that were scanned and signed.',
+    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nSet `requireDigest: true` in `.podguard.yml` to make a missing digest an error.",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      noTag: '{where} uses image "{image}" with no tag, so it pulls whatever :latest is at deploy time. Pin a version and digest, e.g. {example}.',
+      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.',
+      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+    }
+  },
+  check(file, ctx) {
+    const policy = policyOf(ctx.settings, ctx.state);
+    for (const r of forEachImageRef(file)) {
+      if (!r.ref?.ok || r.built) continue;
+      const problem = pinProblem(r.ref);
+      if (!problem) continue;
+      const level = problem === "noDigest" && !policy.requireDigest ? "note" : "error";
+      ctx.report({
+        messageId: problem,
+        data: { where: r.where, image: r.text, example: pinnedExample(r.ref) },
+        at: r.at,
+        identity: r.identity,
+        value: r.ref.name,
+        level
+      });
+    }
+  }
+};
+
+// src/rules/image-unresolved.ts
+var rule14 = {
+  meta: {
+    id: "image-unresolved",
+    title: "Image reference could not be checked",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "An image reference still holds a variable after substitution (a Dockerfile ARG without default, a compose ${VAR} without default, an envsubst placeholder), so the image policy could not be checked.",
+    why: "The image policy (allowed registries, pinned tags) can only check what it can read. A variable without a default is decided at build or deploy time, where no review sees it; saying so keeps a green check from claiming more than it checked.",
+    fix: "Give the variable a default that the policy can check, and override it only when needed:\n\n```dockerfile\nARG BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:8.0\nFROM ${BASE_IMAGE}\n```\n\n```yaml\nimage: ${REGISTRY:-myregistry.azurecr.io}/shop/web:1.2.0\n```",
+    tags: ["supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      unresolved: '{where} uses image reference "{image}", whose variable {variable} has no value here, so the image policy could not be checked. Give {variable} a default or write the image out.'
+    }
+  },
+  check(file, ctx) {
+    for (const r of forEachImageRef(file)) {
+      if (!r.unresolvedVar) continue;
+      ctx.report({
+        messageId: "unresolved",
+        data: { where: r.where, image: r.written, variable: r.unresolvedVar },
+        at: r.at,
+        identity: r.identity,
+        value: r.written
+      });
+    }
+  }
+};
+
+// src/rules/image-user-mismatch.ts
+import { posix as posix2 } from "node:path";
+function stateOf(map) {
+  let s = map.get("seen");
+  if (!s) {
+    s = { dockerfiles: [], hints: [], containers: [] };
+    map.set("seen", s);
+  }
+  return s;
+}
+function builtNames(path6) {
+  const base = posix2.basename(path6).toLowerCase();
+  const dir = posix2.basename(posix2.dirname(path6)).toLowerCase();
+  const names = [];
+  if (base === "dockerfile" || base === "containerfile") {
+    if (dir && dir !== ".") names.push(dir);
+  } else {
+    const m = /^(.+)\.(?:dockerfile|containerfile)$/.exec(base) ?? /^(?:dockerfile|containerfile)\.(.+)$/.exec(base);
+    if (m) names.push(m[1]);
+  }
+  return names;
+}
+var rule15 = {
+  meta: {
+    id: "image-user-mismatch",
+    title: "runAsNonRoot with an image whose user is a name",
+    level: "note",
+    securitySeverity: 4,
+    precision: "medium",
+    description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
+    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
+    fix: "Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```",
+    tags: ["correctness", "pod-security", "cross-file"],
+    kinds: ["kubernetes", "dockerfile", "compose"],
+    messages: {
+      manifest: '{container} sets runAsNonRoot: true without runAsUser, but its image {image} is built by {dockerfile}, whose final USER is the name "{user}": the kubelet cannot verify a name and the pod will not start. Set runAsUser to the UID, or use USER <uid> in {dockerfile}.',
+      rootImage: "{container} sets runAsNonRoot: true, but its image {image} is built by {dockerfile}, which runs as root ({how}): the kubelet will refuse to start the container. End {dockerfile} with a non-root USER <uid>.",
+      dockerfile: 'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.'
+    }
+  },
+  check(file, ctx) {
+    const s = stateOf(ctx.state);
+    if (file.kind === "dockerfile") {
+      const user = finalUser(file.model);
+      if (user) s.dockerfiles.push({ file: file.source, user });
+      return;
+    }
+    if (file.kind === "compose") {
+      for (const svc of composeServices(file)) {
+        const image = asText(svc.image);
+        const build = get(svc.node, "build");
+        if (!image || !build) continue;
+        const ref = parseReference(image);
+        const context3 = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
+        const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
+        if (!ref.ok || /^[a-z]+:\/\//i.test(context3) || context3.startsWith("/") || context3.includes("$")) continue;
+        const path6 = posix2.normalize(posix2.join(posix2.dirname(file.source.path), context3, dockerfile));
+        s.hints.push({ name: ref.name, dockerfile: path6 });
+      }
+      return;
+    }
+    forEachContainer(file, (c) => {
+      const nonRoot = effective(c, "runAsNonRoot");
+      if (!nonRoot || asBool(nonRoot.node) !== true || effective(c, "runAsUser")) return;
+      const image = asText(c.image);
+      const ref = image ? parseReference(image) : void 0;
+      if (!image || !ref?.ok) return;
+      s.containers.push({ file: file.source, at: nonRoot.pair, label: c.label, image, name: ref.name });
+    });
+  },
+  finish(ctx) {
+    const s = stateOf(ctx.state);
+    const byPath = new Map(s.dockerfiles.map((d) => [d.file.path, d]));
+    const byName = /* @__PURE__ */ new Map();
+    for (const d of s.dockerfiles) {
+      for (const n of builtNames(d.file.path)) byName.set(n, [...byName.get(n) ?? [], d]);
+    }
+    const hintsByName = /* @__PURE__ */ new Map();
+    for (const h of s.hints) hintsByName.set(h.name, [...hintsByName.get(h.name) ?? [], h.dockerfile]);
+    const reportedDockerfiles = /* @__PURE__ */ new Set();
+    for (const c of s.containers) {
+      const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
+      let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
+      if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
+      if (candidates.length !== 1) continue;
+      const d = candidates[0];
+      if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
+        ctx.report({
+          file: c.file,
+          messageId: "rootImage",
+          data: {
+            container: c.label,
+            image: c.image,
+            dockerfile: d.file.path,
+            how: d.user.user ? `USER ${d.user.user}` : "FROM scratch without USER"
+          },
+          at: c.at,
+          identity: c.label,
+          value: d.file.path
+        });
+        continue;
+      }
+      if (d.user.kind !== "named" || d.user.scratch) continue;
+      const user = (d.user.user ?? "").split(":")[0];
+      ctx.report({
+        file: c.file,
+        messageId: "manifest",
+        data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
+        at: c.at,
+        identity: c.label,
+        value: d.file.path
+      });
+      if (reportedDockerfiles.has(d.file.path)) continue;
+      reportedDockerfiles.add(d.file.path);
+      const range = d.user.range;
+      ctx.report({
+        file: d.file,
+        messageId: "dockerfile",
+        data: { user, container: c.label, manifest: c.file.path },
+        at: range,
+        identity: "final stage user",
+        value: c.file.path
+      });
+    }
   }
 };
 
@@ -44760,7 +45531,7 @@ function checkContext(ctx, sc, subject) {
       });
   }
 }
-var rule9 = {
+var rule16 = {
   meta: {
     id: "insecure-security-profile",
     title: "Security profile disabled",
@@ -44828,7 +45599,7 @@ var rule9 = {
 };
 
 // src/rules/internal-error.ts
-var rule10 = {
+var rule17 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -44851,7 +45622,7 @@ var rule10 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule11 = {
+var rule18 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -44925,7 +45696,7 @@ function home(field, level) {
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
   return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
 }
-var rule12 = {
+var rule19 = {
   meta: {
     id: "misplaced-security-field",
     title: "Security setting has no effect where it stands",
@@ -45027,7 +45798,7 @@ function confiningAnnotation(value) {
   const v = value?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
-var rule13 = {
+var rule20 = {
   meta: {
     id: "missing-seccomp-profile",
     title: "No seccomp profile",
@@ -45058,7 +45829,7 @@ var rule13 = {
 };
 
 // src/rules/parse-error.ts
-var rule14 = {
+var rule21 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -45078,7 +45849,7 @@ var rule14 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule15 = {
+var rule22 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -45132,7 +45903,7 @@ var rule15 = {
 };
 
 // src/rules/privileged-container.ts
-var rule16 = {
+var rule23 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -45169,7 +45940,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule17 = {
+var rule24 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -45246,7 +46017,7 @@ var rule17 = {
 // src/rules/service-account-token-automount.ts
 var STATE_KEY = "state";
 var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
-function stateOf(map) {
+function stateOf2(map) {
   let s = map.get(STATE_KEY);
   if (!s) {
     s = { pending: [], optedOut: /* @__PURE__ */ new Set() };
@@ -45254,7 +46025,7 @@ function stateOf(map) {
   }
   return s;
 }
-var rule18 = {
+var rule25 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -45274,7 +46045,7 @@ var rule18 = {
   },
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
-    const state = stateOf(ctx.state);
+    const state = stateOf2(ctx.state);
     for (const obj of file.objects) {
       if (obj.kind !== "ServiceAccount" || !obj.name) continue;
       if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
@@ -45298,7 +46069,7 @@ var rule18 = {
     });
   },
   finish(ctx) {
-    const state = stateOf(ctx.state);
+    const state = stateOf2(ctx.state);
     for (const p of state.pending) {
       if (state.optedOut.has(saKey(p.namespace, p.serviceAccount))) continue;
       ctx.report({
@@ -45313,7 +46084,7 @@ var rule18 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule19 = {
+var rule26 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -45335,7 +46106,7 @@ var rule19 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule20 = {
+var rule27 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -45357,7 +46128,7 @@ var rule20 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule21 = {
+var rule28 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -45415,7 +46186,14 @@ var ALL_RULES = [
   rule18,
   rule19,
   rule20,
-  rule21
+  rule21,
+  rule22,
+  rule23,
+  rule24,
+  rule25,
+  rule26,
+  rule27,
+  rule28
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/directives.ts
@@ -45464,11 +46242,11 @@ function scalarSpans(node, out) {
 function isCommentLine(line) {
   return /^[ \t]*#/.test(line);
 }
-function instructionEnd(lines2, line, escape2) {
+function instructionEnd(lines2, line, escape3) {
   let i = line - 1;
   while (i < lines2.length - 1) {
     const cur = lines2[i];
-    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape2)) break;
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
     i++;
   }
   return i + 1;
@@ -45478,7 +46256,7 @@ function commentDirectives(file, out) {
   const lines2 = source.text.split(/\r\n|\r|\n/);
   const dockerfile = file.kind === "dockerfile";
   let spans;
-  const escape2 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
   for (let i = 0; i < lines2.length; i++) {
     const text = lines2[i];
     if (!text.includes("podguard-ignore")) continue;
@@ -45517,7 +46295,7 @@ function commentDirectives(file, out) {
     } else {
       let target = lineNo + 1;
       while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape2) : target };
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
     }
     out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
   }
@@ -45673,11 +46451,11 @@ function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
 }
-function ruleLevel(rule22, settings) {
-  const configured = settings.rules[rule22.meta.id]?.level;
+function ruleLevel(rule29, settings) {
+  const configured = settings.rules[rule29.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule22.meta.profile === "restricted") return "off";
-  return rule22.meta.level;
+  if (settings.profile === "baseline" && rule29.meta.profile === "restricted") return "off";
+  return rule29.meta.level;
 }
 function hash(parts) {
   return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
@@ -45695,19 +46473,19 @@ var Collector = class {
   findings = [];
   redactor = new Redactor();
   fpCounts = /* @__PURE__ */ new Map();
-  add(rule22, level, file, r) {
+  add(rule29, level, file, r) {
     if (r.secret) this.redactor.add(r.secret);
-    const configured = r.level && level === rule22.meta.level ? r.level : level;
+    const configured = r.level && level === rule29.meta.level ? r.level : level;
     const identity = r.identity ?? "";
     const value = r.secret ?? r.value ?? "";
-    let fp = hash([rule22.meta.id, file.path, identity, r.messageId, value]);
+    let fp = hash([rule29.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule22.meta.messages[r.messageId];
-    if (template === void 0) throw new Error(`rule ${rule22.meta.id} reported unknown message id "${r.messageId}"`);
+    const template = rule29.meta.messages[r.messageId];
+    if (template === void 0) throw new Error(`rule ${rule29.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
-      ruleId: rule22.meta.id,
+      ruleId: rule29.meta.id,
       messageId: r.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r.data)),
@@ -45757,22 +46535,22 @@ async function scan(input) {
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
-  const active = rules.filter((r) => !r.meta.system).map((rule22) => ({ rule: rule22, level: ruleLevel(rule22, settings) })).filter((x) => x.level !== "off").map(({ rule: rule22, level }) => {
-    const configured = settings.rules[rule22.meta.id]?.options ?? {};
+  const active = rules.filter((r) => !r.meta.system).map((rule29) => ({ rule: rule29, level: ruleLevel(rule29, settings) })).filter((x) => x.level !== "off").map(({ rule: rule29, level }) => {
+    const configured = settings.rules[rule29.meta.id]?.options ?? {};
     const ctx = {
-      options: { ...rule22.meta.defaultOptions ?? {}, ...configured },
+      options: { ...rule29.meta.defaultOptions ?? {}, ...configured },
       settings,
       state: /* @__PURE__ */ new Map()
     };
-    return { rule: rule22, level, ctx };
+    return { rule: rule29, level, ctx };
   });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const out = new Collector();
   const directives = /* @__PURE__ */ new Map();
   const system = (id, file, at, messageId, data) => {
-    const rule22 = ruleById(rules, id);
+    const rule29 = ruleById(rules, id);
     const level = systemLevel(id);
-    if (level !== "off") out.add(rule22, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule29, level, file, { messageId, data, at });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue2 of issues) {
@@ -45838,37 +46616,37 @@ async function scan(input) {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule22, level, ctx } of active) {
-      if (!rule22.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule29, level, ctx } of active) {
+      if (!rule29.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r) => {
           const own = !r.file || r.file === source;
           const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : void 0);
-          out.add(rule22, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+          out.add(rule29, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
         };
         try {
-          rule22.check(unit, { ...ctx, report });
+          rule29.check(unit, { ...ctx, report });
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule22.meta.id, error: errorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule29.meta.id, error: errorText(err) });
         }
       }
     }
   }
-  for (const { rule: rule22, level, ctx } of active) {
-    if (!rule22.finish) continue;
+  for (const { rule: rule29, level, ctx } of active) {
+    if (!rule29.finish) continue;
     try {
-      rule22.finish({
+      rule29.finish({
         ...ctx,
         report: (r) => {
-          if (!r.file) throw new Error(`rule ${rule22.meta.id} reported from finish() without a file`);
-          out.add(rule22, level, r.file, r);
+          if (!r.file) throw new Error(`rule ${rule29.meta.id} reported from finish() without a file`);
+          out.add(rule29, level, r.file, r);
         }
       });
     } catch (err) {
       const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule22.meta.id, error: errorText(err) });
+      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule29.meta.id, error: errorText(err) });
     }
   }
   const known = new Set(rules.map((r) => r.meta.id));
@@ -45885,9 +46663,9 @@ async function scan(input) {
   for (const r of reports) {
     if (!known.has(r.ruleId)) continue;
     const f = sourceFile(resolve5(root, r.file), r.file, "");
-    const rule22 = ruleById(rules, r.ruleId);
+    const rule29 = ruleById(rules, r.ruleId);
     const level = systemLevel(r.ruleId);
-    if (level !== "off") out.add(rule22, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+    if (level !== "off") out.add(rule29, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
   }
   let baseline;
   if (knownBaseline) {
@@ -45945,8 +46723,8 @@ function pascal(id) {
 function toUri(path6) {
   return path6.split("/").map((s) => encodeURIComponent(s)).join("/");
 }
-function ruleHelpMarkdown(rule22) {
-  const m = rule22.meta;
+function ruleHelpMarkdown(rule29) {
+  const m = rule29.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -45960,18 +46738,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule22) {
-  return ruleHelpMarkdown(rule22).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule29) {
+  return ruleHelpMarkdown(rule29).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule22) {
-  const m = rule22.meta;
+function sarifRule(rule29) {
+  const m = rule29.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule22), markdown: ruleHelpMarkdown(rule22) },
+    help: { text: ruleHelpText(rule29), markdown: ruleHelpMarkdown(rule29) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -46083,11 +46861,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines2.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule22 = rulesById.get(id);
-      if (!rule22) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule22.meta.title}`);
-      lines2.push(indent(`Why: ${rule22.meta.why}`, "    "));
-      lines2.push(indent(rule22.meta.fix, "    "));
+      const rule29 = rulesById.get(id);
+      if (!rule29) continue;
+      lines2.push(`  ${c("bold", id)}: ${rule29.meta.title}`);
+      lines2.push(indent(`Why: ${rule29.meta.why}`, "    "));
+      lines2.push(indent(rule29.meta.fix, "    "));
       lines2.push("");
     }
   }

@@ -82,7 +82,9 @@ export function parseDockerfile(text: string): DockerfileModel {
   for (const arg of ast.getInitialARGs()) {
     const prop = arg.getProperty();
     const name = prop?.getName();
-    if (name) globalArgs.set(name, prop?.getValue() ?? undefined);
+    // A default may use earlier ARGs (`ARG IMAGE=${REGISTRY}/app`), as BuildKit expands it.
+    const value = prop?.getValue() ?? undefined;
+    if (name) globalArgs.set(name, value === undefined ? undefined : substitute(value, globalArgs).value);
   }
   const stages: Stage[] = [];
   const byAlias = new Map<string, Stage>();

@@ -3,12 +3,19 @@
 import type { Rule } from './api.js';
 import { rule as capabilitiesNotDropped } from './capabilities-not-dropped.js';
 import { rule as dangerousCapabilities } from './dangerous-capabilities.js';
+import { rule as dockerfileRootUser } from './dockerfile-root-user.js';
+import { rule as dockerfileSudo } from './dockerfile-sudo.js';
 import { rule as duplicateKey } from './duplicate-key.js';
 import { rule as expiredSuppression } from './expired-suppression.js';
 import { rule as fileError } from './file-error.js';
 import { rule as hostNamespaces } from './host-namespaces.js';
 import { rule as hostPath } from './host-path.js';
 import { rule as hostPort } from './host-port.js';
+import { rule as imageNotAllowed } from './image-not-allowed.js';
+import { rule as imageReferenceInvalid } from './image-reference-invalid.js';
+import { rule as imageTag } from './image-tag.js';
+import { rule as imageUnresolved } from './image-unresolved.js';
+import { rule as imageUserMismatch } from './image-user-mismatch.js';
 import { rule as insecureSecurityProfile } from './insecure-security-profile.js';
 import { rule as internalError } from './internal-error.js';
 import { rule as invalidSuppression } from './invalid-suppression.js';
@@ -27,12 +34,19 @@ import { rule as writableRootFilesystem } from './writable-root-filesystem.js';
 export const ALL_RULES: readonly Rule[] = [
   capabilitiesNotDropped,
   dangerousCapabilities,
+  dockerfileRootUser,
+  dockerfileSudo,
   duplicateKey,
   expiredSuppression,
   fileError,
   hostNamespaces,
   hostPath,
   hostPort,
+  imageNotAllowed,
+  imageReferenceInvalid,
+  imageTag,
+  imageUnresolved,
+  imageUserMismatch,
   insecureSecurityProfile,
   internalError,
   invalidSuppression,

@@ -11,7 +11,7 @@ const onlyPrivileged = {
 };
 
 const pod = (n: number): string =>
-  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${n}\nspec:\n  containers:\n    - name: c|x\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n        runAsNonRoot: true\n`;
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${n}\nspec:\n  containers:\n    - name: c|x\n      image: nginx:1.27@sha256:${'a'.repeat(64)}\n      securityContext:\n        privileged: true\n        runAsNonRoot: true\n`;
 
 describe('Markdown summary', () => {
   it('has the verdict, counts, linked findings, each fix once and how to suppress', async () => {

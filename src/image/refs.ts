@@ -1,0 +1,145 @@
+/**
+ * Every image reference in a parsed file, with its position: Dockerfile `FROM`, `COPY --from`
+ * and `RUN --mount=...,from=` (when they name an image, not a stage), Kubernetes `image:` of
+ * every container kind, docker-compose `services.*.image` and ACI container images.
+ */
+import { ModifiableInstruction } from 'dockerfile-ast';
+import type { At } from '../rules/api.js';
+import type { DockerFile, ParsedFile, YamlFile } from '../parse/index.js';
+import { dfRange, substitute } from '../parse/dockerfile.js';
+import type { DockerfileModel, Stage } from '../parse/dockerfile.js';
+import { aciContainers, composeServices } from '../parse/services.js';
+import { asMap, get, getPair } from '../parse/yaml.js';
+import type { YMap, YNode } from '../parse/yaml.js';
+import { parseReference } from './reference.js';
+import { variablesBefore } from './user.js';
+import type { ParsedReference } from './reference.js';
+
+/** Where in its file format an image reference stands. */
+export type ImageSource = 'from' | 'copy-from' | 'mount-from' | 'kubernetes' | 'compose' | 'aci';
+
+/** One image reference found in a file. */
+export interface ImageRef {
+  source: ImageSource;
+  /** The reference as written. */
+  written: string;
+  /** The reference after variable substitution (Dockerfile ARG defaults, compose `${VAR:-default}`). */
+  text: string;
+  /** The first variable that had no value, when the reference could not be resolved. */
+  unresolvedVar: string | undefined;
+  /** The parsed reference; undefined when `unresolvedVar` is set. */
+  ref: ParsedReference | undefined;
+  at: At;
+  /** Where it stands, for messages: `FROM of stage "build"`, `Deployment/api container "web"`. */
+  where: string;
+  /** Stable identity for fingerprints. */
+  identity: string;
+  /** A compose service that builds this image (`build:` beside `image:`): the name is a target, not a pull. */
+  built: boolean;
+}
+
+const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
+
+/** The first `$VAR`, `${VAR...}` or `$(VAR)` left in a text, if any. */
+function leftoverVariable(text: string): string | undefined {
+  const m = VARIABLE.exec(text);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+function make(source: ImageSource, written: string, text: string, at: At, where: string, identity: string): ImageRef {
+  const unresolvedVar = leftoverVariable(text);
+  return { source, written, text, unresolvedVar, ref: unresolvedVar ? undefined : parseReference(text), at, where, identity, built: false };
+}
+
+function stageLabel(stage: Stage): string {
+  return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
+}
+
+/** True when a `--from` value names a build stage (alias anywhere in the file, or an index). */
+function isStage(model: DockerfileModel, value: string): boolean {
+  if (/^\d+$/.test(value)) return true;
+  const lower = value.toLowerCase();
+  return model.stages.some((s) => s.alias === lower);
+}
+
+function* dockerfileRefs(file: DockerFile): Generator<ImageRef> {
+  const model = file.model;
+  for (const stage of model.stages) {
+    const arg = stage.from.getArguments()[0];
+    const label = stageLabel(stage);
+    if (arg && stage.image.toLowerCase() !== 'scratch' && !stage.parent) {
+      yield make('from', stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+    }
+    for (const ins of stage.instructions) {
+      const keyword = ins.getKeyword();
+      if (keyword !== 'COPY' && keyword !== 'RUN') continue;
+      const flags = ins instanceof ModifiableInstruction ? ins.getFlags() : [];
+      for (const flag of flags) {
+        const name = flag.getName().toLowerCase();
+        if (name === 'from' && keyword === 'COPY') {
+          const value = flag.getValue();
+          const range = flag.getValueRange();
+          if (!value || !range) continue;
+          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          yield make('copy-from', value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+        } else if (name === 'mount' && keyword === 'RUN') {
+          const from = flag.getOption('from');
+          const value = from?.getValue();
+          const range = from?.getValueRange();
+          if (!value || !range) continue;
+          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          yield make('mount-from', value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+        }
+      }
+    }
+  }
+}
+
+function yamlText(node: YNode): string | undefined {
+  return node.kind === 'scalar' && node.value !== null ? node.text : undefined;
+}
+
+function* yamlRef(source: ImageSource, parent: YMap | undefined, where: string, substituteDefaults: boolean): Generator<ImageRef> {
+  const pair = getPair(parent, 'image');
+  if (!pair) return;
+  const built = source === 'compose' && getPair(parent, 'build') !== undefined;
+  const node = pair.value;
+  const written = yamlText(node);
+  if (written === undefined) {
+    const reason = node.kind === 'scalar' ? 'it is empty' : `it is a ${node.kind === 'map' ? 'mapping' : 'list'}, not a string`;
+    // An empty value has no extent of its own: point at the whole `image:` pair.
+    yield {
+      source,
+      written: '',
+      text: '',
+      unresolvedVar: undefined,
+      ref: { ok: false, original: '', reason },
+      at: pair,
+      where,
+      identity: where,
+      built,
+    };
+    return;
+  }
+  // Compose interpolates `${VAR:-default}` from the environment; the default is what a checkout builds.
+  const text = substituteDefaults ? substitute(written, new Map()).value : written;
+  yield { ...make(source, written, text, node, where, where), built };
+}
+
+function* yamlRefs(file: YamlFile): Generator<ImageRef> {
+  if (file.kind === 'kubernetes') {
+    for (const w of file.workloads) for (const c of w.containers) yield* yamlRef('kubernetes', c.node, c.label, false);
+  } else if (file.kind === 'compose') {
+    for (const s of composeServices(file)) yield* yamlRef('compose', s.node, s.label, true);
+  } else {
+    for (const c of aciContainers(file)) yield* yamlRef('aci', asMap(get(c.node, 'properties')), c.label, false);
+  }
+}
+
+/** Yields every image reference of a file, in file order per format. */
+export function* forEachImageRef(file: ParsedFile): Generator<ImageRef> {
+  if (file.kind === 'dockerfile') yield* dockerfileRefs(file);
+  else yield* yamlRefs(file);
+}

@@ -1,0 +1,3 @@
+FROM scratch
+COPY app /app
+# expect: noUser@1:1 error

@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ARG UID=10001
+ENV HOME=/app
+USER ${UID}

@@ -1,0 +1,3 @@
+FROM node:22-alpine
+USER node:node
+# expect: dockerfile@2:1 note
