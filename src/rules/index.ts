@@ -7,6 +7,12 @@ import { rule as internalError } from './internal-error.js';
 import { rule as parseError } from './parse-error.js';
 import { rule as privilegedContainer } from './privileged-container.js';
 import { rule as runAsRoot } from './run-as-root.js';
+import { rule as secretAciRegistryPassword } from './secret-aci-registry-password.js';
+import { rule as secretDockerfileCopy } from './secret-dockerfile-copy.js';
+import { rule as secretDockerfileRun } from './secret-dockerfile-run.js';
+import { rule as secretEnvLiteral } from './secret-env-literal.js';
+import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
+import { rule as secretToken } from './secret-token.js';
 
 /** Every rule, sorted by id. */
 export const ALL_RULES: readonly Rule[] = [
@@ -16,4 +22,10 @@ export const ALL_RULES: readonly Rule[] = [
   parseError,
   privilegedContainer,
   runAsRoot,
+  secretAciRegistryPassword,
+  secretDockerfileCopy,
+  secretDockerfileRun,
+  secretEnvLiteral,
+  secretKubernetesSecret,
+  secretToken,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
