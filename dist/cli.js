@@ -17661,8 +17661,8 @@ function describeSecret(value) {
   return `${prefix}${prefix ? ", " : ""}${value.length} chars`;
 }
 function safeErrorText(err, max = 300) {
-  const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, '"\u2026"').replace(/[A-Za-z0-9+/=_~.:@-]{24,}/g, (run) => /^[a-z.]+$/i.test(run) ? run : "\u2026").slice(0, max);
+  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
+  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(/[A-Za-z0-9+/=_~.:@-]{24,}/g, (run) => /^[a-z.]+$/i.test(run) ? run : "\u2026").slice(0, max);
 }
 
 // src/rules/api.ts
@@ -18041,7 +18041,7 @@ function isPlaceholder(value) {
 }
 function isReference(value) {
   const v = value.trim();
-  return /\$\{[^}]*\}/.test(v) || /\$\([^)]*\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || v.includes("{{") || v.includes("#{") || /^\[.*\]$/s.test(v) || /^@Microsoft\.KeyVault\(/i.test(v) || /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/i.test(v) || /^(vault|ref\+[a-z]+|secretsmanager|akv|azurekeyvault|keyvault|gcpsm|op|sops):/i.test(v) || /^projects\/[^/]+\/secrets\//.test(v);
+  return /\$\{[^}]{0,256}\}/.test(v) || /\$\([^)]{0,256}\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || v.includes("{{") || v.includes("#{") || /^\[.*\]$/s.test(v) || /^@Microsoft\.KeyVault\(/i.test(v) || /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/i.test(v) || /^(vault|ref\+[a-z]+|secretsmanager|akv|azurekeyvault|keyvault|gcpsm|op|sops):/i.test(v) || /^projects\/[^/]+\/secrets\//.test(v);
 }
 function isPath(value) {
   const v = value.trim();
@@ -18252,16 +18252,11 @@ var rule8 = {
 };
 
 // src/rules/secret-dockerfile-run.ts
+var PASSWORD_FLAG = /(?:^|\s)(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/;
 var SETUPS = [
-  {
-    messageId: "dockerLogin",
-    pattern: /\bdocker\s{1,10}login\b[^\n;&|]{0,400}?\s(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/g
-  },
-  {
-    messageId: "dockerLogin",
-    pattern: /\becho\s{1,10}(["']?)([^\s"'|]{1,300})\1\s{0,10}\|\s{0,10}docker\s{1,10}login\b[^\n;&]{0,400}--password-stdin/g
-  },
-  { messageId: "azLogin", pattern: /\baz\s{1,10}login\b[^\n;&|]{0,400}?\s(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/g },
+  { messageId: "dockerLogin", pattern: /\bdocker\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
+  { messageId: "dockerLogin", pattern: /\becho\s{1,10}(["']?)([^\s"'|]{1,300})\1\s{0,10}\|\s{0,10}docker\s{1,10}login\b[^\n;&|]{0,400}/g },
+  { messageId: "azLogin", pattern: /\baz\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
   {
     messageId: "awsConfigure",
     pattern: /\baws\s{1,10}configure\s{1,10}set\s{1,10}(?:[\w-]{1,40}\.)?aws_secret_access_key\s{1,10}(["']?)([^\s"';&|]{1,300})\1/g
@@ -18297,10 +18292,10 @@ var rule9 = {
       const end = lines.lineStart(r.end.line + 1) + r.end.character;
       const body = text.slice(start, end);
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
-      for (const { messageId, pattern } of SETUPS) {
+      for (const { messageId, pattern, value: valueIn } of SETUPS) {
         for (const m of body.matchAll(new RegExp(pattern.source, pattern.flags))) {
-          const value = m[2] ?? "";
-          if (isPlaceholder(value)) continue;
+          const value = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
+          if (!value || isPlaceholder(value)) continue;
           const variable = /^\$/.test(value);
           const how = variable ? `the build variable ${value} (recorded in the image history)` : "a literal credential";
           const at = lines.range(start + m.index, start + m.index + m[0].length);
@@ -18466,6 +18461,7 @@ function regexDetector(spec) {
     messages: { [spec.id]: spec.message ?? `${spec.label} in plaintext ({desc}).` },
     find(text) {
       const out = [];
+      if (spec.textTest && !spec.textTest(text)) return out;
       const re = new RegExp(spec.pattern.source, spec.pattern.flags);
       for (const m of text.matchAll(re)) {
         const value = m[spec.group ?? 0];
@@ -18474,7 +18470,7 @@ function regexDetector(spec) {
         const start = m.index + offsetInMatch;
         if (isPlaceholder(value) || isReference(value)) continue;
         if (spec.minEntropy !== void 0 && entropy(value) < spec.minEntropy) continue;
-        if (spec.accept && !spec.accept(value, text, start)) continue;
+        if (spec.accept && !spec.accept(value)) continue;
         out.push({
           detector,
           messageId: spec.id,
@@ -18650,7 +18646,7 @@ var DETECTORS = [
     group: 1,
     minEntropy: 4,
     // A signature alone is often a docs sample; `sv=` (the SAS version) makes it a real token.
-    accept: (_v, text, index) => /(?:^|[?&;\s"'])sv=\d{4}-\d{2}-\d{2}/.test(text.slice(Math.max(0, index - 600), index + 600))
+    textTest: (text) => /(?:^|[?&;\s"'])sv=\d{4}-\d{2}-\d{2}/.test(text)
   }),
   regexDetector({
     id: "githubToken",
@@ -18750,7 +18746,7 @@ var DETECTORS = [
     precision: "high",
     pattern: /\\?"private_key_id\\?"\s{0,4}:\s{0,4}\\?"([a-f0-9]{40})\\?"/g,
     group: 1,
-    accept: (_v, text, index) => text.slice(Math.max(0, index - 2e3), index + 4e3).includes("service_account")
+    textTest: (text) => text.includes("service_account")
   }),
   regexDetector({
     id: "connectionStringPassword",
@@ -18760,10 +18756,8 @@ var DETECTORS = [
     precision: "medium",
     pattern: /(?<![A-Za-z0-9_])(?:Password|Pwd)\s{0,3}=\s{0,3}([^;"'\s&]{4,200})/gi,
     group: 1,
-    // Only in a connection string: another `key=value;` pair must sit in the same text.
-    accept: (v, text, index) => /;/.test(text.slice(Math.max(0, index - 300), index + v.length + 2)) && /(?:server|data source|host|user id|uid|user|database|initial catalog|address)\s{0,3}=/i.test(
-      text.slice(Math.max(0, index - 400), index + 400)
-    )
+    // Only in a connection string: server/user/database keys and `;` separators in the same text.
+    textTest: (text) => text.includes(";") && /(?:server|data source|host|user id|uid|database|initial catalog|address)\s{0,3}=/i.test(text)
   }),
   regexDetector({
     id: "urlCredentials",

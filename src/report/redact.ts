@@ -54,9 +54,13 @@ export function describeSecret(value: string): string {
  * their input, which may be a secret).
  */
 export function safeErrorText(err: unknown, max = 300): string {
-  const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return raw
-    .replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, '"…"')
-    .replace(/[A-Za-z0-9+/=_~.:@-]{24,}/g, (run) => (/^[a-z.]+$/i.test(run) ? run : '…'))
-    .slice(0, max);
+  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
+  return (
+    raw
+      .replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, '«…»')
+      // A quote left open (the message was cut, or is malformed) hides the rest of its line.
+      .replace(/["'`][^\n]*/g, '«…')
+      .replace(/[A-Za-z0-9+/=_~.:@-]{24,}/g, (run) => (/^[a-z.]+$/i.test(run) ? run : '…'))
+      .slice(0, max)
+  );
 }

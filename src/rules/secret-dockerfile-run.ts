@@ -3,22 +3,24 @@ import { describeSecret } from '../report/redact.js';
 import { isPlaceholder } from '../secrets/heuristics.js';
 import { isDockerFile } from './util.js';
 
-interface Setup {
+/**
+ * A credential set-up command. `pattern` finds the command and captures its arguments (greedy,
+ * bounded: consecutive commands never rescan the same text); `value` then finds the credential
+ * in those arguments (group 2), or `pattern`'s group 2 is the credential when `value` is absent.
+ */
+export interface Setup {
   messageId: string;
   pattern: RegExp;
+  value?: RegExp;
 }
 
-// Linear-time: every repetition is bounded, and each pattern is anchored on a literal command.
-const SETUPS: readonly Setup[] = [
-  {
-    messageId: 'dockerLogin',
-    pattern: /\bdocker\s{1,10}login\b[^\n;&|]{0,400}?\s(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/g,
-  },
-  {
-    messageId: 'dockerLogin',
-    pattern: /\becho\s{1,10}(["']?)([^\s"'|]{1,300})\1\s{0,10}\|\s{0,10}docker\s{1,10}login\b[^\n;&]{0,400}--password-stdin/g,
-  },
-  { messageId: 'azLogin', pattern: /\baz\s{1,10}login\b[^\n;&|]{0,400}?\s(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/g },
+const PASSWORD_FLAG = /(?:^|\s)(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/;
+
+/** Credential set-ups in RUN; linear-time (bounded repetitions, anchored on literal commands). */
+export const SETUPS: readonly Setup[] = [
+  { messageId: 'dockerLogin', pattern: /\bdocker\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
+  { messageId: 'dockerLogin', pattern: /\becho\s{1,10}(["']?)([^\s"'|]{1,300})\1\s{0,10}\|\s{0,10}docker\s{1,10}login\b[^\n;&|]{0,400}/g },
+  { messageId: 'azLogin', pattern: /\baz\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
   {
     messageId: 'awsConfigure',
     pattern: /\baws\s{1,10}configure\s{1,10}set\s{1,10}(?:[\w-]{1,40}\.)?aws_secret_access_key\s{1,10}(["']?)([^\s"';&|]{1,300})\1/g,
@@ -57,10 +59,10 @@ export const rule: Rule = {
       const end = lines.lineStart(r.end.line + 1) + r.end.character;
       const body = text.slice(start, end);
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
-      for (const { messageId, pattern } of SETUPS) {
+      for (const { messageId, pattern, value: valueIn } of SETUPS) {
         for (const m of body.matchAll(new RegExp(pattern.source, pattern.flags))) {
-          const value = m[2] ?? '';
-          if (isPlaceholder(value)) continue;
+          const value = (valueIn ? valueIn.exec(m[1] ?? '')?.[2] : m[2]) ?? '';
+          if (!value || isPlaceholder(value)) continue;
           const variable = /^\$/.test(value);
           const how = variable ? `the build variable ${value} (recorded in the image history)` : 'a literal credential';
           const at = lines.range(start + m.index, start + m.index + m[0].length);

@@ -56,8 +56,10 @@ interface RegexSpec {
   group?: number;
   /** Minimum Shannon entropy of the value (bits per character). */
   minEntropy?: number;
-  /** Extra acceptance test on the value and the whole text. */
-  accept?: (value: string, text: string, index: number) => boolean;
+  /** Extra acceptance test on the value. */
+  accept?: (value: string) => boolean;
+  /** Context the whole text must have for any match to count (tested once per text). */
+  textTest?: (text: string) => boolean;
   message?: string;
 }
 
@@ -72,6 +74,7 @@ function regexDetector(spec: RegexSpec): Detector {
     messages: { [spec.id]: spec.message ?? `${spec.label} in plaintext ({desc}).` },
     find(text) {
       const out: TokenMatch[] = [];
+      if (spec.textTest && !spec.textTest(text)) return out;
       const re = new RegExp(spec.pattern.source, spec.pattern.flags);
       for (const m of text.matchAll(re)) {
         const value = m[spec.group ?? 0];
@@ -80,7 +83,7 @@ function regexDetector(spec: RegexSpec): Detector {
         const start = m.index + offsetInMatch;
         if (isPlaceholder(value) || isReference(value)) continue;
         if (spec.minEntropy !== undefined && entropy(value) < spec.minEntropy) continue;
-        if (spec.accept && !spec.accept(value, text, start)) continue;
+        if (spec.accept && !spec.accept(value)) continue;
         out.push({
           detector,
           messageId: spec.id,
@@ -294,7 +297,7 @@ export const DETECTORS: readonly Detector[] = [
     group: 1,
     minEntropy: 4.0,
     // A signature alone is often a docs sample; `sv=` (the SAS version) makes it a real token.
-    accept: (_v, text, index) => /(?:^|[?&;\s"'])sv=\d{4}-\d{2}-\d{2}/.test(text.slice(Math.max(0, index - 600), index + 600)),
+    textTest: (text) => /(?:^|[?&;\s"'])sv=\d{4}-\d{2}-\d{2}/.test(text),
   }),
   regexDetector({
     id: 'githubToken',
@@ -394,7 +397,7 @@ export const DETECTORS: readonly Detector[] = [
     precision: 'high',
     pattern: /\\?"private_key_id\\?"\s{0,4}:\s{0,4}\\?"([a-f0-9]{40})\\?"/g,
     group: 1,
-    accept: (_v, text, index) => text.slice(Math.max(0, index - 2000), index + 4000).includes('service_account'),
+    textTest: (text) => text.includes('service_account'),
   }),
   regexDetector({
     id: 'connectionStringPassword',
@@ -404,12 +407,9 @@ export const DETECTORS: readonly Detector[] = [
     precision: 'medium',
     pattern: /(?<![A-Za-z0-9_])(?:Password|Pwd)\s{0,3}=\s{0,3}([^;"'\s&]{4,200})/gi,
     group: 1,
-    // Only in a connection string: another `key=value;` pair must sit in the same text.
-    accept: (v, text, index) =>
-      /;/.test(text.slice(Math.max(0, index - 300), index + v.length + 2)) &&
-      /(?:server|data source|host|user id|uid|user|database|initial catalog|address)\s{0,3}=/i.test(
-        text.slice(Math.max(0, index - 400), index + 400),
-      ),
+    // Only in a connection string: server/user/database keys and `;` separators in the same text.
+    textTest: (text) =>
+      text.includes(';') && /(?:server|data source|host|user id|uid|database|initial catalog|address)\s{0,3}=/i.test(text),
   }),
   regexDetector({
     id: 'urlCredentials',

@@ -82,8 +82,8 @@ export function isPlaceholder(value: string): boolean {
 export function isReference(value: string): boolean {
   const v = value.trim();
   return (
-    /\$\{[^}]*\}/.test(v) ||
-    /\$\([^)]*\)/.test(v) ||
+    /\$\{[^}]{0,256}\}/.test(v) ||
+    /\$\([^)]{0,256}\)/.test(v) ||
     /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) ||
     v.includes('{{') ||
     v.includes('#{') ||
