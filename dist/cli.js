@@ -17662,7 +17662,10 @@ function describeSecret(value) {
 }
 function safeErrorText(err, max = 300) {
   const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
-  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(/[A-Za-z0-9+/=_~.:@-]{24,}/g, (run) => /^[a-z.]+$/i.test(run) ? run : "\u2026").slice(0, max);
+  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
+    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
+    (run) => /[0-9+/=_~@]/.test(run.replace(/^[a-z]+:\/\//i, "")) || run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run) ? "\u2026" : run
+  ).slice(0, max);
 }
 
 // src/rules/api.ts
@@ -18341,12 +18344,14 @@ var rule10 = {
   },
   check(file, ctx) {
     const report = (messageId, at, name, value, data) => {
+      const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
       ctx.report({
         messageId,
-        data: { name, desc: describeSecret(value), ...data },
+        data: { name, desc: describeSecret(inner ?? value), ...data },
         at,
         identity: `${data.container ?? data.service ?? ""} ${name}`,
-        secret: value
+        secret: value,
+        ...inner ? { secretForms: [inner] } : {}
       });
     };
     if (isDockerFile(file)) {
@@ -18672,7 +18677,9 @@ var DETECTORS = [
     keywords: ["hooks.slack.com"],
     level: "error",
     precision: "high",
-    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/]{20,120}(?![A-Za-z0-9_/])/g,
+    // The path after the fixed host and kind is the credential.
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/]{20,120})(?![A-Za-z0-9_/])/g,
+    group: 1,
     accept: (v) => /[A-Za-z0-9]{20,}$/.test(v)
   }),
   regexDetector({

@@ -60,7 +60,10 @@ export function safeErrorText(err: unknown, max = 300): string {
       .replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, '«…»')
       // A quote left open (the message was cut, or is malformed) hides the rest of its line.
       .replace(/["'`][^\n]*/g, '«…')
-      .replace(/[A-Za-z0-9+/=_~.:@-]{24,}/g, (run) => (/^[a-z.]+$/i.test(run) ? run : '…'))
+      // Token-like runs go: digits or key symbols mixed in, or long mixed-case runs; plain words stay.
+      .replace(/[A-Za-z0-9+/=_~.:@-]{8,}/g, (run) =>
+        /[0-9+/=_~@]/.test(run.replace(/^[a-z]+:\/\//i, '')) || (run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run)) ? '…' : run,
+      )
       .slice(0, max)
   );
 }

@@ -41,12 +41,15 @@ export const rule: Rule = {
   },
   check(file, ctx) {
     const report = (messageId: string, at: At, name: string, value: string, data: Record<string, string>): void => {
+      // Compose keeps quotes of `- KEY="value"` items; the value inside them is the secret too.
+      const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : undefined;
       ctx.report({
         messageId,
-        data: { name, desc: describeSecret(value), ...data },
+        data: { name, desc: describeSecret(inner ?? value), ...data },
         at,
         identity: `${data.container ?? data.service ?? ''} ${name}`,
         secret: value,
+        ...(inner ? { secretForms: [inner] } : {}),
       });
     };
     if (isDockerFile(file)) {

@@ -323,7 +323,9 @@ export const DETECTORS: readonly Detector[] = [
     keywords: ['hooks.slack.com'],
     level: 'error',
     precision: 'high',
-    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/]{20,120}(?![A-Za-z0-9_/])/g,
+    // The path after the fixed host and kind is the credential.
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/]{20,120})(?![A-Za-z0-9_/])/g,
+    group: 1,
     accept: (v) => /[A-Za-z0-9]{20,}$/.test(v),
   }),
   regexDetector({

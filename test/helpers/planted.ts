@@ -28,7 +28,7 @@ export function plantedTokens(seed = 42): Record<string, string> {
     githubToken: `ghp_${r(36)}`,
     gitlabToken: `glpat-${r(20)}`,
     slackToken: `xoxb-${r(11, DIGITS)}-${r(12, DIGITS)}-${r(24)}`,
-    slackWebhook: `hooks.slack.com/services/T${r(8, UPPER32)}/B${r(8, UPPER32)}/${r(24)}`,
+    slackWebhook: `T${r(8, UPPER32)}/B${r(8, UPPER32)}/${r(24)}`,
     npmToken: `npm_${r(36)}`,
     pypiToken: `pypi-AgEIcHlwaS5vcmc${r(70, `${B62}_-`)}`,
     dockerHubToken: `dckr_pat_${r(27)}`,
@@ -61,8 +61,10 @@ export function inContext(id: string, value: string): string {
       return `postgres://app:${value}@db.internal:5432/app`;
     case 'awsSecretKey':
       return `aws_secret_access_key = ${value}`;
+    case 'gcpServiceAccount':
+      return `{"type": "service_account", "project_id": "demo", "private_key_id": "${value}"}`;
     case 'slackWebhook':
-      return `https://${value}`;
+      return `https://hooks.slack.com/services/${value}`;
     default:
       return value;
   }
