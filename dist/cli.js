@@ -18279,10 +18279,10 @@ var rule9 = {
     tags: ["security", "secrets", "dockerfile"],
     kinds: ["dockerfile"],
     messages: {
-      dockerLogin: "RUN logs in to a registry with {how} ({desc}); use RUN --mount=type=secret.",
-      azLogin: "RUN logs in to Azure with {how} ({desc}); use a managed identity or RUN --mount=type=secret.",
-      awsConfigure: "RUN stores an AWS secret access key from {how} ({desc}) in the image; use RUN --mount=type=secret.",
-      registryToken: "RUN writes a package registry token from {how} ({desc}) into the image; use RUN --mount=type=secret."
+      dockerLogin: "RUN logs in to a registry with {how}; use RUN --mount=type=secret.",
+      azLogin: "RUN logs in to Azure with {how}; use a managed identity or RUN --mount=type=secret.",
+      awsConfigure: "RUN stores an AWS secret access key in the image, from {how}; use RUN --mount=type=secret.",
+      registryToken: "RUN writes a package registry token into the image, from {how}; use RUN --mount=type=secret."
     }
   },
   check(file, ctx) {
@@ -18300,11 +18300,11 @@ var rule9 = {
           const value = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
           if (!value || isPlaceholder(value)) continue;
           const variable = /^\$/.test(value);
-          const how = variable ? `the build variable ${value} (recorded in the image history)` : "a literal credential";
+          const how = variable ? `the build variable ${value} (kept in the image history)` : `a literal credential (${describeSecret(value)})`;
           const at = lines.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
-            data: { how, desc: variable ? "a variable" : describeSecret(value) },
+            data: { how },
             at,
             identity: `${messageId} ${variable ? value : ""}`,
             ...variable ? { value } : { secret: value }
@@ -18831,9 +18831,9 @@ function dockerAuths(json) {
       const decoded = decodeBase64(auth);
       const pass = decoded?.slice(decoded.indexOf(":") + 1);
       if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
-      out.push({ registry, secret: auth, decoded });
+      out.push({ registry, secret: auth, password: pass, decoded });
     } else if (password && !isPlaceholder(password) && !isReference(password)) {
-      out.push({ registry, secret: password });
+      out.push({ registry, secret: password, password });
     }
   }
   return out;
@@ -18890,11 +18890,11 @@ var rule11 = {
             for (const a of auths) {
               ctx.report({
                 messageId: "dockerAuth",
-                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.decoded ?? a.secret) },
+                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.password) },
                 at: pair,
                 identity: `${obj.label} ${a.registry}`,
                 secret: raw,
-                secretForms: [decoded, a.secret, ...a.decoded ? [a.decoded, a.decoded.slice(a.decoded.indexOf(":") + 1)] : []]
+                secretForms: [decoded, a.secret, a.password, ...a.decoded ? [a.decoded] : []]
               });
             }
             if (auths.length > 0 || type === "kubernetes.io/dockerconfigjson") continue;

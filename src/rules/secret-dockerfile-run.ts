@@ -43,10 +43,10 @@ export const rule: Rule = {
     tags: ['security', 'secrets', 'dockerfile'],
     kinds: ['dockerfile'],
     messages: {
-      dockerLogin: 'RUN logs in to a registry with {how} ({desc}); use RUN --mount=type=secret.',
-      azLogin: 'RUN logs in to Azure with {how} ({desc}); use a managed identity or RUN --mount=type=secret.',
-      awsConfigure: 'RUN stores an AWS secret access key from {how} ({desc}) in the image; use RUN --mount=type=secret.',
-      registryToken: 'RUN writes a package registry token from {how} ({desc}) into the image; use RUN --mount=type=secret.',
+      dockerLogin: 'RUN logs in to a registry with {how}; use RUN --mount=type=secret.',
+      azLogin: 'RUN logs in to Azure with {how}; use a managed identity or RUN --mount=type=secret.',
+      awsConfigure: 'RUN stores an AWS secret access key in the image, from {how}; use RUN --mount=type=secret.',
+      registryToken: 'RUN writes a package registry token into the image, from {how}; use RUN --mount=type=secret.',
     },
   },
   check(file, ctx) {
@@ -64,11 +64,13 @@ export const rule: Rule = {
           const value = (valueIn ? valueIn.exec(m[1] ?? '')?.[2] : m[2]) ?? '';
           if (!value || isPlaceholder(value)) continue;
           const variable = /^\$/.test(value);
-          const how = variable ? `the build variable ${value} (recorded in the image history)` : 'a literal credential';
+          const how = variable
+            ? `the build variable ${value} (kept in the image history)`
+            : `a literal credential (${describeSecret(value)})`;
           const at = lines.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
-            data: { how, desc: variable ? 'a variable' : describeSecret(value) },
+            data: { how },
             at,
             identity: `${messageId} ${variable ? value : ''}`,
             ...(variable ? { value } : { secret: value }),

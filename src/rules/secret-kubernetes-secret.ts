@@ -14,7 +14,7 @@ function decodeBase64(text: string): string | undefined {
 }
 
 /** Auth values of a `.dockerconfigjson` document: `auths.<registry>.auth` / `.password`. */
-function dockerAuths(json: string): { registry: string; secret: string; decoded?: string }[] {
+function dockerAuths(json: string): { registry: string; secret: string; password: string; decoded?: string }[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -23,7 +23,7 @@ function dockerAuths(json: string): { registry: string; secret: string; decoded?
   }
   const auths = (parsed as { auths?: unknown })?.auths;
   if (!auths || typeof auths !== 'object') return [];
-  const out: { registry: string; secret: string; decoded?: string }[] = [];
+  const out: { registry: string; secret: string; password: string; decoded?: string }[] = [];
   for (const [registry, entry] of Object.entries(auths as Record<string, unknown>)) {
     if (!entry || typeof entry !== 'object') continue;
     const e = entry as Record<string, unknown>;
@@ -33,9 +33,9 @@ function dockerAuths(json: string): { registry: string; secret: string; decoded?
       const decoded = decodeBase64(auth);
       const pass = decoded?.slice(decoded.indexOf(':') + 1);
       if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
-      out.push({ registry, secret: auth, decoded });
+      out.push({ registry, secret: auth, password: pass, decoded });
     } else if (password && !isPlaceholder(password) && !isReference(password)) {
-      out.push({ registry, secret: password });
+      out.push({ registry, secret: password, password });
     }
   }
   return out;
@@ -96,11 +96,11 @@ export const rule: Rule = {
             for (const a of auths) {
               ctx.report({
                 messageId: 'dockerAuth',
-                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.decoded ?? a.secret) },
+                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.password) },
                 at: pair,
                 identity: `${obj.label} ${a.registry}`,
                 secret: raw,
-                secretForms: [decoded, a.secret, ...(a.decoded ? [a.decoded, a.decoded.slice(a.decoded.indexOf(':') + 1)] : [])],
+                secretForms: [decoded, a.secret, a.password, ...(a.decoded ? [a.decoded] : [])],
               });
             }
             if (auths.length > 0 || type === 'kubernetes.io/dockerconfigjson') continue;
