@@ -1,6 +1,6 @@
 import type { At, Rule, RuleContext } from './api.js';
 import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
-import { asItems, asText, get, getPair } from '../parse/yaml.js';
+import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import { dfRange } from '../parse/dockerfile.js';
 import { aciContainers, composeServices } from '../parse/services.js';
 import { describeSecret } from '../report/redact.js';
@@ -23,13 +23,15 @@ export const rule: Rule = {
     securitySeverity: 8.0,
     precision: 'high',
     description:
-      'A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.',
+      'A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.',
     why: 'Seeds 000 and 002 say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.',
     fix: 'Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.',
     tags: ['security', 'secrets'],
     kinds: ['kubernetes', 'compose', 'aci', 'dockerfile'],
     messages: {
       kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
+      configMap:
+        '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
       aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
       aciSecureValue:
         '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
@@ -47,7 +49,7 @@ export const rule: Rule = {
         messageId,
         data: { name, desc: describeSecret(inner ?? value), ...data },
         at,
-        identity: `${data.container ?? data.service ?? ''} ${name}`,
+        identity: `${data.container ?? data.service ?? data.object ?? ''} ${name}`,
         secret: value,
         ...(inner ? { secretForms: [inner] } : {}),
       });
@@ -58,6 +60,15 @@ export const rule: Rule = {
     }
     if (!isYamlFile(file)) return;
     if (file.kind === 'kubernetes') {
+      // ConfigMap keys become environment variables through envFrom, so they are named like them.
+      for (const obj of file.objects) {
+        if (obj.kind !== 'ConfigMap') continue;
+        for (const pair of asMap(get(obj.node, 'data'))?.pairs ?? []) {
+          const value = asText(pair.value);
+          if (value !== undefined && literalSecret(pair.keyText, value))
+            report('configMap', pair, pair.keyText, value, { object: obj.label });
+        }
+      }
       forEachContainer(file, (c) => {
         for (const e of asItems(get(c.node, 'env'))) {
           const name = asText(get(e, 'name'));
