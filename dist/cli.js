@@ -19023,7 +19023,7 @@ var secretDigests = /* @__PURE__ */ new Map();
 function secretDigest(secret) {
   let d = secretDigests.get(secret);
   if (d === void 0) {
-    d = scryptSync(secret, SECRET_SALT, 16, { N: 4096, r: 8, p: 1 }).toString("hex");
+    d = scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
     if (secretDigests.size > 1e4) secretDigests.clear();
     secretDigests.set(secret, d);
   }

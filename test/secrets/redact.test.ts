@@ -57,3 +57,21 @@ describe('Redactor', () => {
     expect(r.redact(`line: ${SECRET}AAAA`)).toBe('line: ***');
   });
 });
+
+describe('secret fingerprints', () => {
+  it('are stable when the secret moves, differ per secret, and never contain it', async () => {
+    const fingerprints = async (text: string): Promise<string[]> => {
+      const root = mkdtempSync(join(tmpdir(), 'pg-fp-'));
+      writeFileSync(join(root, 'Dockerfile'), text);
+      const result = await scan({ root });
+      return result.findings.filter((f) => f.ruleId === 'secret-env-literal').map((f) => f.fingerprint);
+    };
+    const a = await fingerprints(`FROM alpine:3.20\nENV DB_PASSWORD=${SECRET}\n`);
+    const moved = await fingerprints(`FROM alpine:3.20\nLABEL a=b\n\nENV DB_PASSWORD=${SECRET}\n`);
+    const other = await fingerprints(`FROM alpine:3.20\nENV DB_PASSWORD=${SECRET}x\n`);
+    expect(a).toHaveLength(1);
+    expect(moved).toEqual(a);
+    expect(other[0]).not.toBe(a[0]);
+    expect(findLeaks({ fp: a.join(' ') }, [SECRET])).toEqual([]);
+  });
+});
