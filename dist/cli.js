@@ -18933,7 +18933,20 @@ var rule12 = {
     fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
     tags: ["security", "secrets"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: TOKEN_MESSAGES
+    messages: TOKEN_MESSAGES,
+    defaultOptions: { ignoreTypes: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        ignoreTypes: {
+          type: "array",
+          items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
+          uniqueItems: true,
+          description: "Token types (message ids, e.g. jwt, urlCredentials) not to report."
+        }
+      },
+      additionalProperties: false
+    }
   },
   check(file, ctx) {
     const { text, lines } = file.source;
@@ -18960,8 +18973,10 @@ var rule12 = {
         }
       }
     }
+    const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
     const region = text.slice(from, to);
     for (const m of findTokens(region)) {
+      if (ignored.has(m.messageId)) continue;
       const start = from + m.start;
       const end = from + m.end;
       if (skip.some(([a, b]) => start >= a && end <= b)) continue;

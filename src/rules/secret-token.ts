@@ -19,6 +19,19 @@ export const rule: Rule = {
     tags: ['security', 'secrets'],
     kinds: ['kubernetes', 'compose', 'aci', 'dockerfile'],
     messages: TOKEN_MESSAGES,
+    defaultOptions: { ignoreTypes: [] },
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        ignoreTypes: {
+          type: 'array',
+          items: { type: 'string', enum: Object.keys(TOKEN_MESSAGES) },
+          uniqueItems: true,
+          description: 'Token types (message ids, e.g. jwt, urlCredentials) not to report.',
+        },
+      },
+      additionalProperties: false,
+    },
   },
   check(file, ctx) {
     const { text, lines } = file.source;
@@ -48,8 +61,10 @@ export const rule: Rule = {
         }
       }
     }
+    const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? (ctx.options.ignoreTypes as string[]) : []);
     const region = text.slice(from, to);
     for (const m of findTokens(region)) {
+      if (ignored.has(m.messageId)) continue;
       const start = from + m.start;
       const end = from + m.end;
       if (skip.some(([a, b]) => start >= a && end <= b)) continue;
