@@ -18741,7 +18741,10 @@ var DETECTORS = [
     keywords: ["aws_secret", "awssecret", "secret_access_key", "secretaccesskey", "aws-secret"],
     level: "error",
     precision: "high",
-    pattern: new RegExp(`(?:aws)?[_.-]?secret[_.-]?(?:access)?[_.-]?key["']?\\s{0,4}[:=]\\s{0,4}["']?([${B64}]{40})(?![${B64}=])`, "gi"),
+    pattern: new RegExp(
+      `(?:(?:aws[_.-]?)?secret[_.-]?access[_.-]?key|aws[_.-]?secret[_.-]?key)["']?\\s{0,4}[:=]\\s{0,4}["']?([${B64}]{40})(?![${B64}=])`,
+      "gi"
+    ),
     group: 1,
     minEntropy: 4
   }),
