@@ -18028,7 +18028,16 @@ var EMPTY_WORDS = /* @__PURE__ */ new Set([
   "secret",
   "password",
   "token",
-  "disabled"
+  "disabled",
+  // Well-known local-development defaults: weak, but not a leaked credential.
+  "postgres",
+  "root",
+  "admin",
+  "guest",
+  "test",
+  "dev",
+  "local",
+  "localhost"
 ]);
 function isPlaceholder(value) {
   const v = value.trim();

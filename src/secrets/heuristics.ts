@@ -46,7 +46,7 @@ const KNOWN_PUBLIC_VALUES = new Set([
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 ]);
 
-/** Plain words that stand for "no value" in configuration. */
+/** Plain words that stand for "no value", and local-development defaults. */
 const EMPTY_WORDS = new Set([
   'none',
   'null',
@@ -61,6 +61,15 @@ const EMPTY_WORDS = new Set([
   'password',
   'token',
   'disabled',
+  // Well-known local-development defaults: weak, but not a leaked credential.
+  'postgres',
+  'root',
+  'admin',
+  'guest',
+  'test',
+  'dev',
+  'local',
+  'localhost',
 ]);
 
 /** True when a value is a stand-in (`changeme`, `<password>`, `xxxx`, one repeated character...). */
