@@ -18972,7 +18972,7 @@ var rule12 = {
         return i < 0 ? text.length : offset + i;
       };
       if (!doc?.root) {
-        if (!doc || doc.index !== 0 || nextSeparator(4) < text.length) return;
+        if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return;
       } else {
         from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
         to = nextSeparator(doc.root.end);

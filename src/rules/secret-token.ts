@@ -48,7 +48,9 @@ export const rule: Rule = {
         return i < 0 ? text.length : offset + i;
       };
       if (!doc?.root) {
-        if (!doc || doc.index !== 0 || nextSeparator(4) < text.length) return;
+        // A document that did not parse still leaks what it holds: scan it when it is locatable
+        // (the whole file is one document); other broken documents of a multi-document file are not.
+        if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return;
       } else {
         from = doc.index === 0 ? 0 : text.lastIndexOf('\n---', doc.root.start) + 1;
         to = nextSeparator(doc.root.end);
