@@ -19046,15 +19046,8 @@ function hash(parts) {
   return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
 }
 var SECRET_SALT = "podguard-secret-fp-v1";
-var secretDigests = /* @__PURE__ */ new Map();
 function secretDigest(secret) {
-  let d = secretDigests.get(secret);
-  if (d === void 0) {
-    d = scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
-    if (secretDigests.size > 1e4) secretDigests.clear();
-    secretDigests.set(secret, d);
-  }
-  return d;
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
 }
 function documentViews(file) {
   if (file.docs.length <= 1) return [file];
@@ -19069,12 +19062,19 @@ var Collector = class {
   findings = [];
   redactor = new Redactor();
   fpCounts = /* @__PURE__ */ new Map();
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  digests = /* @__PURE__ */ new Map();
+  digest(secret) {
+    let d = this.digests.get(secret);
+    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
+    return d;
+  }
   add(rule13, level, file, r) {
     if (r.secret) this.redactor.add(r.secret);
     for (const form of r.secretForms ?? []) this.redactor.add(form);
     const configured = r.level && level === rule13.meta.level ? r.level : level;
     const identity = r.identity ?? "";
-    const value = r.secret ? `secret:${secretDigest(r.secret)}` : r.value ?? "";
+    const value = r.secret ? `secret:${this.digest(r.secret)}` : r.value ?? "";
     let fp = hash([rule13.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);

@@ -88,7 +88,6 @@ function hash(parts: readonly string[]): string {
 }
 
 const SECRET_SALT = 'podguard-secret-fp-v1';
-const secretDigests = new Map<string, string>();
 
 /**
  * A deliberately slow salted digest of a secret for its fingerprint: fingerprints are published
@@ -96,14 +95,7 @@ const secretDigests = new Map<string, string>();
  * N=1024 costs ~2-5 ms per distinct secret: a guess costs the same, a scan stays fast.
  */
 function secretDigest(secret: string): string {
-  let d = secretDigests.get(secret);
-  if (d === undefined) {
-    d = scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString('hex');
-    // Bounded so a long-running process does not keep every digest it ever computed.
-    if (secretDigests.size > 10_000) secretDigests.clear();
-    secretDigests.set(secret, d);
-  }
-  return d;
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString('hex');
 }
 
 /** A per-document view of a YAML file, so a rule failure is contained to one document. */
@@ -121,13 +113,21 @@ class Collector {
   readonly findings: Finding[] = [];
   readonly redactor = new Redactor();
   private readonly fpCounts = new Map<string, number>();
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  private readonly digests = new Map<string, string>();
+
+  private digest(secret: string): string {
+    let d = this.digests.get(secret);
+    if (d === undefined) this.digests.set(secret, (d = secretDigest(secret)));
+    return d;
+  }
 
   add(rule: Rule, level: Level, file: SourceFile, r: Report): void {
     if (r.secret) this.redactor.add(r.secret);
     for (const form of r.secretForms ?? []) this.redactor.add(form);
     const configured = r.level && level === rule.meta.level ? r.level : level;
     const identity = r.identity ?? '';
-    const value = r.secret ? `secret:${secretDigest(r.secret)}` : (r.value ?? '');
+    const value = r.secret ? `secret:${this.digest(r.secret)}` : (r.value ?? '');
     let fp = hash([rule.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
