@@ -27538,11 +27538,11 @@ var require_code = __commonJS({
     exports._CodeOrName = _CodeOrName;
     exports.IDENTIFIER = /^[a-z$_][a-z$_0-9]*$/i;
     var Name = class extends _CodeOrName {
-      constructor(s) {
+      constructor(s2) {
         super();
-        if (!exports.IDENTIFIER.test(s))
+        if (!exports.IDENTIFIER.test(s2))
           throw new Error("CodeGen: name must be a valid identifier");
-        this.str = s;
+        this.str = s2;
       }
       toString() {
         return this.str;
@@ -27571,7 +27571,7 @@ var require_code = __commonJS({
       }
       get str() {
         var _a;
-        return (_a = this._str) !== null && _a !== void 0 ? _a : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
+        return (_a = this._str) !== null && _a !== void 0 ? _a : this._str = this._items.reduce((s2, c) => `${s2}${c}`, "");
       }
       get names() {
         var _a;
@@ -27770,9 +27770,9 @@ var require_scope = __commonJS({
           vs = this._values[prefix] = /* @__PURE__ */ new Map();
         }
         vs.set(valueKey, name);
-        const s = this._scope[prefix] || (this._scope[prefix] = []);
-        const itemIndex = s.length;
-        s[itemIndex] = value.ref;
+        const s2 = this._scope[prefix] || (this._scope[prefix] = []);
+        const itemIndex = s2.length;
+        s2[itemIndex] = value.ref;
         name.setValue(value, { property: prefix, itemIndex });
         return name;
       }
@@ -28968,12 +28968,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group2) {
-      return group2.rules.some((rule29) => shouldUseRule(schema, rule29));
+      return group2.rules.some((rule35) => shouldUseRule(schema, rule35));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule29) {
+    function shouldUseRule(schema, rule35) {
       var _a;
-      return schema[rule29.keyword] !== void 0 || ((_a = rule29.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule35.keyword] !== void 0 || ((_a = rule35.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -30025,9 +30025,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule29 of group2.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule29)) {
-            keywordCode(it, rule29.keyword, rule29.definition, group2.type);
+        for (const rule35 of group2.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule35)) {
+            keywordCode(it, rule35.keyword, rule35.definition, group2.type);
           }
         }
       });
@@ -30062,9 +30062,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule29 = rules[keyword];
-        if (typeof rule29 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule29)) {
-          const { type } = rule29.definition;
+        const rule35 = rules[keyword];
+        if (typeof rule35 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule35)) {
+          const { type } = rule35.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -31513,17 +31513,17 @@ var require_fast_uri = __commonJS({
         }
       }
       if (component.path !== void 0) {
-        let s = component.path;
+        let s2 = component.path;
         if (!options.absolutePath && (!schemeHandler || !schemeHandler.absolutePath)) {
-          s = schemelessReference && s[0] !== "/" ? removeDotSegmentsRelative(s) : removeDotSegments(s);
+          s2 = schemelessReference && s2[0] !== "/" ? removeDotSegmentsRelative(s2) : removeDotSegments(s2);
         }
         if (schemelessReference) {
-          s = serializePathEncoding(s, true);
+          s2 = serializePathEncoding(s2, true);
         }
-        if (authority === void 0 && s[0] === "/" && s[1] === "/") {
-          s = "/%2F" + s.slice(2);
+        if (authority === void 0 && s2[0] === "/" && s2[1] === "/") {
+          s2 = "/%2F" + s2.slice(2);
         }
-        uriTokens.push(s);
+        uriTokens.push(s2);
       }
       if (component.query !== void 0) {
         uriTokens.push("?", encodeQuery(component.query));
@@ -31865,17 +31865,17 @@ var require_core = __commonJS({
     var MAX_EXPRESSION = 200;
     function requiredOptions(o) {
       var _a, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
-      const s = o.strict;
+      const s2 = o.strict;
       const _optz = (_a = o.code) === null || _a === void 0 ? void 0 : _a.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
       const regExp = (_c = (_b = o.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
       const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
       return {
-        strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
-        strictNumbers: (_h = (_g = o.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
-        strictTypes: (_k = (_j = o.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
-        strictTuples: (_m = (_l = o.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
-        strictRequired: (_p = (_o = o.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
+        strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s2) !== null && _f !== void 0 ? _f : true,
+        strictNumbers: (_h = (_g = o.strictNumbers) !== null && _g !== void 0 ? _g : s2) !== null && _h !== void 0 ? _h : true,
+        strictTypes: (_k = (_j = o.strictTypes) !== null && _j !== void 0 ? _j : s2) !== null && _k !== void 0 ? _k : "log",
+        strictTuples: (_m = (_l = o.strictTuples) !== null && _l !== void 0 ? _l : s2) !== null && _m !== void 0 ? _m : "log",
+        strictRequired: (_p = (_o = o.strictRequired) !== null && _o !== void 0 ? _o : s2) !== null && _p !== void 0 ? _p : false,
         code: o.code ? { ...o.code, optimize, regExp } : { optimize, regExp },
         loopRequired: (_q = o.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
         loopEnum: (_r = o.loopEnum) !== null && _r !== void 0 ? _r : MAX_EXPRESSION,
@@ -32150,8 +32150,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule29 = this.RULES.all[keyword];
-        return typeof rule29 == "object" ? rule29.definition : !!rule29;
+        const rule35 = this.RULES.all[keyword];
+        return typeof rule35 == "object" ? rule35.definition : !!rule35;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -32159,7 +32159,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group2 of RULES.rules) {
-          const i = group2.rules.findIndex((rule29) => rule29.keyword === keyword);
+          const i = group2.rules.findIndex((rule35) => rule35.keyword === keyword);
           if (i >= 0)
             group2.rules.splice(i, 1);
         }
@@ -32186,10 +32186,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule29 = rules[key];
-            if (typeof rule29 != "object")
+            const rule35 = rules[key];
+            if (typeof rule35 != "object")
               continue;
-            const { $data } = rule29.definition;
+            const { $data } = rule35.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -32353,7 +32353,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule29 = {
+      const rule35 = {
         keyword,
         definition: {
           ...definition,
@@ -32362,18 +32362,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule29, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule35, definition.before);
       else
-        ruleGroup.rules.push(rule29);
-      RULES.all[keyword] = rule29;
+        ruleGroup.rules.push(rule35);
+      RULES.all[keyword] = rule35;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule29, before) {
+    function addBeforeRule(ruleGroup, rule35, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule29);
+        ruleGroup.rules.splice(i, 0, rule35);
       } else {
-        ruleGroup.rules.push(rule29);
+        ruleGroup.rules.push(rule35);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -34532,11 +34532,11 @@ var Command = class {
     return cmdStr;
   }
 };
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData(s2) {
+  return toCommandValue(s2).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty(s2) {
+  return toCommandValue(s2).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 // node_modules/@actions/core/lib/file-command.js
@@ -36034,15 +36034,15 @@ var ToolRunner = class extends events.EventEmitter {
   }
   _processLineBuffer(data, strBuffer, onLine) {
     try {
-      let s = strBuffer + data.toString();
-      let n = s.indexOf(os3.EOL);
+      let s2 = strBuffer + data.toString();
+      let n = s2.indexOf(os3.EOL);
       while (n > -1) {
-        const line = s.substring(0, n);
+        const line = s2.substring(0, n);
         onLine(line);
-        s = s.substring(n + os3.EOL.length);
-        n = s.indexOf(os3.EOL);
+        s2 = s2.substring(n + os3.EOL.length);
+        n = s2.indexOf(os3.EOL);
       }
-      return s;
+      return s2;
     } catch (err) {
       this._debug(`error processing line. Failed with error ${err}`);
       return "";
@@ -36244,8 +36244,8 @@ var ToolRunner = class extends events.EventEmitter {
               this.options.listeners.stderr(data);
             }
             if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
-              const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
-              s.write(data);
+              const s2 = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
+              s2.write(data);
             }
             errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
               if (this.options.listeners && this.options.listeners.errline) {
@@ -40903,7 +40903,7 @@ async function gitTopLevel(dir) {
   }
 }
 function splitZ(out) {
-  return out.split("\0").filter((s) => s.length > 0);
+  return out.split("\0").filter((s2) => s2.length > 0);
 }
 function parseNameStatus(out) {
   const parts = splitZ(out);
@@ -41014,7 +41014,7 @@ function parseUnifiedZero(out) {
   return spans;
 }
 function inSpans(spans, line) {
-  return !!spans && spans.some((s) => line >= s.start && line <= s.end);
+  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
 }
 async function findBase(req, top, head) {
   const remote = req.remote ?? "origin";
@@ -43375,9 +43375,9 @@ function applyMerges(map) {
   for (const p of map.pairs) {
     if (!(p.keyText === "<<" && p.key.kind === "scalar" && p.key.plain)) continue;
     const sources = p.value.kind === "seq" ? p.value.items : [p.value];
-    for (const s of sources) {
-      if (s.kind !== "map") continue;
-      for (const q of s.pairs) {
+    for (const s2 of sources) {
+      if (s2.kind !== "map") continue;
+      for (const q of s2.pairs) {
         if (seen.has(q.keyText)) continue;
         seen.add(q.keyText);
         merged.push(q);
@@ -43850,7 +43850,7 @@ async function collect(opts) {
   if (opts.only) {
     for (const rel of opts.only) {
       const abs = resolve3(root, rel);
-      if (scopes.some((s) => inside(s, abs))) files.add(abs);
+      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
@@ -43864,7 +43864,7 @@ async function collect(opts) {
   const seenReal = /* @__PURE__ */ new Set();
   for (const abs of [...files].sort()) {
     const relPath = toRel(root, abs);
-    if (relPath.split("/").some((s) => SKIP_DIRS.has(s))) continue;
+    if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
     if (!kind) continue;
@@ -43908,12 +43908,12 @@ function validatePattern(pattern) {
     return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
   }
   const segments = pattern.split("/");
-  if (segments.some((s) => s === "")) return 'must not start or end with "/" or hold "//"';
+  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
   const first = segments[0];
-  if (segments.slice(1).some((s) => s.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
     return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
   }
-  if (segments.some((s) => s.includes("**") && s !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
+  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
   return void 0;
 }
 function normalisePattern(pattern) {
@@ -43926,8 +43926,8 @@ function normalisePattern(pattern) {
   }
   return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
 }
-function escape2(s) {
-  return s.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+function escape2(s2) {
+  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
 }
 function patternSource(pattern) {
   const segments = normalisePattern(pattern).split("/");
@@ -43950,7 +43950,7 @@ function compilePatterns(patterns) {
 }
 
 // src/engine.ts
-import { createHash } from "node:crypto";
+import { createHash, scryptSync } from "node:crypto";
 import { readFile, stat as stat3 } from "node:fs/promises";
 import { relative as relative4, resolve as resolve5 } from "node:path";
 
@@ -44131,7 +44131,7 @@ function closest(name, known) {
   return best?.id;
 }
 function describe(err, data, rules) {
-  const path6 = err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path6 = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
   const key = path6.join(".") || "(top level)";
   if (err.keyword === "additionalProperties") {
     const extra = err.params.additionalProperty ?? "";
@@ -44154,8 +44154,8 @@ function describe(err, data, rules) {
       };
     }
     if (path6.length === 2 && path6[0] === "rules") {
-      const rule29 = rules.find((r) => r.meta.id === path6[1]);
-      const opts = Object.keys(rule29?.meta.optionsSchema?.properties ?? {});
+      const rule35 = rules.find((r) => r.meta.id === path6[1]);
+      const opts = Object.keys(rule35?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path6[1]} takes ${list}` };
     }
@@ -44191,7 +44191,7 @@ function relevant(errors, data) {
     const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
     const value = valueAt(
       data,
-      ruleKey.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+      ruleKey.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"))
     );
     const branch = value !== null && typeof value === "object" && !Array.isArray(value) ? "1" : "0";
     return m[1] === branch;
@@ -44292,9 +44292,9 @@ function loadSettings(root, configPath, rules) {
 function identityAt(file, pos) {
   if (file.kind === "dockerfile") {
     let label;
-    for (const s of file.model.stages) {
-      if (s.from.getRange().start.line + 1 > pos.line) break;
-      label = s.alias ? `stage "${s.alias}"` : `stage ${s.index}`;
+    for (const s2 of file.model.stages) {
+      if (s2.from.getRange().start.line + 1 > pos.line) break;
+      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
     }
     return label;
   }
@@ -44396,12 +44396,16 @@ var Redactor = class {
   values = [];
   pattern;
   constructor(secrets = []) {
-    for (const s of secrets) this.add(s);
+    for (const s2 of secrets) this.add(s2);
   }
   /** Registers a secret value. Values shorter than 4 characters are too common to mask. */
   add(secret) {
     if (secret.length < 4 || this.values.includes(secret)) return;
     this.values.push(secret);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret && !this.values.includes(escaped)) this.values.push(escaped);
+    for (const line of secret.split(/\r?\n/))
+      if (line !== secret && line.trim().length >= 8 && !this.values.includes(line)) this.values.push(line);
     this.pattern = void 0;
   }
   /** The registered secrets. */
@@ -44413,11 +44417,23 @@ var Redactor = class {
     if (this.values.length === 0) return text;
     if (!this.pattern) {
       const sorted = [...this.values].sort((a, b) => b.length - a.length);
-      this.pattern = new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+      this.pattern = new RegExp(sorted.map((s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
     }
     return text.replace(this.pattern, MASK);
   }
 };
+function describeSecret(value) {
+  const prefixLen = value.length >= 16 ? 4 : value.length >= 10 ? 2 : 0;
+  const prefix = prefixLen ? `${value.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix}${prefix ? ", " : ""}${value.length} chars`;
+}
+function safeErrorText(err, max = 300) {
+  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
+  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
+    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
+    (run) => /[0-9+/=_~@]/.test(run.replace(/^[a-z]+:\/\//i, "")) || run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run) ? "\u2026" : run
+  ).slice(0, max);
+}
 
 // src/rules/api.ts
 function formatMessage(template, data = {}) {
@@ -44432,6 +44448,12 @@ function forEachContainer(file, fn) {
 function forEachWorkload(file, fn) {
   if (file.kind !== "kubernetes") return;
   for (const w of file.workloads) fn(w);
+}
+function isYamlFile(file) {
+  return file.kind !== "dockerfile";
+}
+function isDockerFile(file) {
+  return file.kind === "dockerfile";
 }
 function normalizeCapability(name) {
   const up = name.trim().toUpperCase();
@@ -44630,24 +44652,24 @@ function classifyUser(value) {
   return /^\d+$/.test(user) ? "numeric" : "named";
 }
 function bottom(stage) {
-  let s = stage;
-  while (s.parent) s = s.parent;
-  return s;
+  let s2 = stage;
+  while (s2.parent) s2 = s2.parent;
+  return s2;
 }
 function finalUser(model) {
   const last = finalStage(model);
   if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
   const scratch = base.image.toLowerCase() === "scratch";
-  for (let s = last; s; s = s.parent) {
-    const users = s.instructions.filter((i) => i.getKeyword() === "USER" && (i.getArgumentsContent()?.trim() ?? "") !== "");
+  for (let s2 = last; s2; s2 = s2.parent) {
+    const users = s2.instructions.filter((i) => i.getKeyword() === "USER" && (i.getArgumentsContent()?.trim() ?? "") !== "");
     const ins = users[users.length - 1];
     if (!ins) continue;
     const raw = ins.getArgumentsContent()?.trim() ?? "";
-    const { value, unresolved } = substitute(raw, variablesBefore(model, s, ins));
+    const { value, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
     const range2 = dfRange(ins.getRange());
-    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s, scratch };
-    return { kind: classifyUser(value), user: value, range: range2, stage: s, scratch };
+    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s2, scratch };
+    return { kind: classifyUser(value), user: value, range: range2, stage: s2, scratch };
   }
   const range = dfRange(last.from.getRange());
   const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
@@ -44981,8 +45003,8 @@ var rule10 = {
 var import_dockerfile_ast2 = __toESM(require_main(), 1);
 
 // src/parse/services.ts
-function scalarValueOffset(s, index) {
-  return s.start + index;
+function scalarValueOffset(s2, index) {
+  return s2.start + index;
 }
 function envFromMap(map) {
   return map.pairs.map((p) => {
@@ -45085,6 +45107,16 @@ function aciContainers(file) {
   }
   return out;
 }
+function aciRegistryCredentials(file) {
+  const out = [];
+  for (const g of groupsOf(file)) {
+    for (const item of asItems(get(g.props, "imageRegistryCredentials"))) {
+      if (item.kind !== "map") continue;
+      out.push({ group: g.name, node: item, server: asText(get(item, "server")), password: getPair(item, "password") });
+    }
+  }
+  return out;
+}
 
 // src/image/refs.ts
 var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
@@ -45102,7 +45134,7 @@ function stageLabel(stage) {
 function isStage(model, value) {
   if (/^\d+$/.test(value)) return true;
   const lower = value.toLowerCase();
-  return model.stages.some((s) => s.alias === lower);
+  return model.stages.some((s2) => s2.alias === lower);
 }
 function* dockerfileRefs(file) {
   const model = file.model;
@@ -45169,7 +45201,7 @@ function* yamlRefs(file) {
   if (file.kind === "kubernetes") {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
   } else if (file.kind === "compose") {
-    for (const s of composeServices(file)) yield* yamlRef("compose", s.node, s.label, true);
+    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
@@ -45361,12 +45393,12 @@ var rule14 = {
 // src/rules/image-user-mismatch.ts
 import { posix as posix2 } from "node:path";
 function stateOf(map) {
-  let s = map.get("seen");
-  if (!s) {
-    s = { dockerfiles: [], hints: [], containers: [] };
-    map.set("seen", s);
+  let s2 = map.get("seen");
+  if (!s2) {
+    s2 = { dockerfiles: [], hints: [], containers: [] };
+    map.set("seen", s2);
   }
-  return s;
+  return s2;
 }
 function builtNames(path6) {
   const base = posix2.basename(path6).toLowerCase();
@@ -45399,10 +45431,10 @@ var rule15 = {
     }
   },
   check(file, ctx) {
-    const s = stateOf(ctx.state);
+    const s2 = stateOf(ctx.state);
     if (file.kind === "dockerfile") {
       const user = finalUser(file.model);
-      if (user) s.dockerfiles.push({ file: file.source, user });
+      if (user) s2.dockerfiles.push({ file: file.source, user });
       return;
     }
     if (file.kind === "compose") {
@@ -45415,7 +45447,7 @@ var rule15 = {
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context3) || context3.startsWith("/") || context3.includes("$")) continue;
         const path6 = posix2.normalize(posix2.join(posix2.dirname(file.source.path), context3, dockerfile));
-        s.hints.push({ name: ref.name, dockerfile: path6 });
+        s2.hints.push({ name: ref.name, dockerfile: path6 });
       }
       return;
     }
@@ -45425,20 +45457,20 @@ var rule15 = {
       const image = asText(c.image);
       const ref = image ? parseReference(image) : void 0;
       if (!image || !ref?.ok) return;
-      s.containers.push({ file: file.source, at: nonRoot.pair, label: c.label, image, name: ref.name });
+      s2.containers.push({ file: file.source, at: nonRoot.pair, label: c.label, image, name: ref.name });
     });
   },
   finish(ctx) {
-    const s = stateOf(ctx.state);
-    const byPath = new Map(s.dockerfiles.map((d) => [d.file.path, d]));
+    const s2 = stateOf(ctx.state);
+    const byPath = new Map(s2.dockerfiles.map((d) => [d.file.path, d]));
     const byName = /* @__PURE__ */ new Map();
-    for (const d of s.dockerfiles) {
+    for (const d of s2.dockerfiles) {
       for (const n of builtNames(d.file.path)) byName.set(n, [...byName.get(n) ?? [], d]);
     }
     const hintsByName = /* @__PURE__ */ new Map();
-    for (const h of s.hints) hintsByName.set(h.name, [...hintsByName.get(h.name) ?? [], h.dockerfile]);
+    for (const h of s2.hints) hintsByName.set(h.name, [...hintsByName.get(h.name) ?? [], h.dockerfile]);
     const reportedDockerfiles = /* @__PURE__ */ new Set();
-    for (const c of s.containers) {
+    for (const c of s2.containers) {
       const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
       let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
       if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
@@ -46014,18 +46046,1049 @@ var rule24 = {
   }
 };
 
+// src/secrets/heuristics.ts
+function entropy(value) {
+  if (value.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+var PLACEHOLDER_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "changeit",
+  "example",
+  "placeholder",
+  "redacted",
+  "dummy",
+  "xxxx",
+  "your_",
+  "your-",
+  "yourpassword",
+  "yoursecret",
+  "replace_me",
+  "replace-me",
+  "replaceme",
+  "insert_",
+  "notasecret",
+  "not-a-secret",
+  "secretvalue",
+  "********",
+  "\u2022\u2022\u2022\u2022"
+];
+var KNOWN_PUBLIC_VALUES = /* @__PURE__ */ new Set([
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+]);
+var EMPTY_WORDS = /* @__PURE__ */ new Set([
+  "none",
+  "null",
+  "nil",
+  "undefined",
+  "empty",
+  "n/a",
+  "na",
+  "tbd",
+  "todo",
+  "secret",
+  "password",
+  "token",
+  "disabled",
+  // Well-known local-development defaults: weak, but not a leaked credential.
+  "postgres",
+  "root",
+  "admin",
+  "guest",
+  "test",
+  "dev",
+  "local",
+  "localhost"
+]);
+function isPlaceholder(value) {
+  const v = value.trim();
+  if (v.length === 0) return true;
+  if (KNOWN_PUBLIC_VALUES.has(v)) return true;
+  const lower = v.toLowerCase();
+  if (EMPTY_WORDS.has(lower)) return true;
+  if (PLACEHOLDER_WORDS.some((w) => lower.includes(w))) return true;
+  if (/^<[^<>]*>$/.test(v) || /^\[[^[\]]*\]$/.test(v) || /^%[A-Za-z0-9_]+%$/.test(v)) return true;
+  if (/^(.)\1*$/.test(v)) return true;
+  if (v.length >= 6 && new Set(v).size <= 2) return true;
+  return false;
+}
+function isReference(value) {
+  const v = value.trim();
+  return /\$\{[^}]{0,256}\}/.test(v) || /\$\([^)]{0,256}\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || v.includes("{{") || v.includes("#{") || /^\[.*\]$/s.test(v) || /^@Microsoft\.KeyVault\(/i.test(v) || /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/i.test(v) || /^(vault|ref\+[a-z]+|secretsmanager|akv|azurekeyvault|keyvault|gcpsm|op|sops):/i.test(v) || /^projects\/[^/]+\/secrets\//.test(v);
+}
+function isPath(value) {
+  const v = value.trim();
+  return /^(\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(v) && !/\s/.test(v);
+}
+function urlInfo(value) {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^/?#\s]*)/.exec(value.trim());
+  if (!m) return { url: false, withCredentials: false };
+  const authority = m[1] ?? "";
+  const at = authority.lastIndexOf("@");
+  return { url: true, withCredentials: at > 0 && authority.slice(0, at).includes(":") };
+}
+function isScalarWord(value) {
+  const v = value.trim().toLowerCase();
+  return /^(true|false|yes|no|on|off|y|n|enabled?|disabled?)$/.test(v) || /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(v) || /^0x[0-9a-f]+$/.test(v);
+}
+var STRONG_PARTS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "passphrase",
+  "secret",
+  "secrets",
+  "token",
+  "apikey",
+  "credential",
+  "credentials",
+  "pat"
+]);
+var WEAK_PARTS = /* @__PURE__ */ new Set(["key", "auth", "pass", "privatekey", "accesskey", "secretkey"]);
+var DESCRIPTIVE_SUFFIX = /* @__PURE__ */ new Set([
+  "name",
+  "names",
+  "path",
+  "paths",
+  "file",
+  "files",
+  "dir",
+  "id",
+  "ids",
+  "url",
+  "uri",
+  "endpoint",
+  "host",
+  "port",
+  "type",
+  "mode",
+  "method",
+  "enabled",
+  "disabled",
+  "required",
+  "ttl",
+  "timeout",
+  "expiry",
+  "expiration",
+  "lifetime",
+  "length",
+  "size",
+  "header",
+  "prefix",
+  "format",
+  "algorithm",
+  "alg",
+  "version",
+  "ref",
+  "location",
+  "vault",
+  "store",
+  "provider",
+  "issuer",
+  "audience",
+  "user",
+  "username",
+  "field",
+  "policy",
+  "scope",
+  "scopes",
+  "count",
+  "source",
+  "kind",
+  "label",
+  "env",
+  "var"
+]);
+function nameParts(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter((p) => p.length > 0);
+}
+function secretNameStrength(name) {
+  const parts = nameParts(name);
+  if (parts.length === 0 || parts.includes("public") || parts.includes("existing")) return void 0;
+  const last = parts[parts.length - 1];
+  if (DESCRIPTIVE_SUFFIX.has(last)) return void 0;
+  for (let i = 0; i + 1 < parts.length; i++) if (parts[i] === "key" && parts[i + 1] === "vault") return void 0;
+  let weak = false;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (STRONG_PARTS.has(p)) return "strong";
+    if (p === "api" && parts[i + 1] === "key") return "strong";
+    if (WEAK_PARTS.has(p)) weak = true;
+  }
+  return weak ? "weak" : void 0;
+}
+function looksRandom(value, minLength = 12, minEntropy = 3) {
+  return value.length >= minLength && !/\s/.test(value) && entropy(value) >= minEntropy;
+}
+function isLiteralSecret(value, strength) {
+  const v = value.trim();
+  if (v.length < 4 || isReference(v) || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
+  const url = urlInfo(v);
+  if (url.url) return url.withCredentials;
+  if (strength === "weak") return looksRandom(v, 16, 3.2);
+  return true;
+}
+
+// src/rules/secret-aci-registry-password.ts
+var rule25 = {
+  meta: {
+    id: "secret-aci-registry-password",
+    title: "ACI registry password committed",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "very-high",
+    description: "An Azure Container Instances `imageRegistryCredentials[].password` is a literal value.",
+    why: "Seeds 000 and 002 say credentials stay out of code: use managed identities and Key Vault. A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
+    fix: 'Pull with a managed identity instead of a password:\n\n```yaml\nidentity:\n  type: UserAssigned\n  userAssignedIdentities:\n    /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull: {}\nproperties:\n  imageRegistryCredentials:\n    - server: myregistry.azurecr.io\n      identity: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull\n```\n\nOr pass the password at deploy time (`az container create --registry-password "$ACR_PASSWORD"`). Rotate the committed one.',
+    tags: ["security", "secrets", "aci"],
+    kinds: ["aci"],
+    messages: {
+      password: 'Container group "{group}" commits the password for registry "{server}" ({desc}); pull with a managed identity instead.'
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    for (const cred of aciRegistryCredentials(file)) {
+      const value = asText(cred.password?.value);
+      if (!cred.password || value === void 0 || value.trim() === "" || isPlaceholder(value) || isReference(value)) continue;
+      ctx.report({
+        messageId: "password",
+        data: { group: cred.group, server: cred.server ?? "(no server)", desc: describeSecret(value) },
+        at: cred.password,
+        identity: `${cred.group} ${cred.server ?? ""}`,
+        secret: value
+      });
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-copy.ts
+function keyMaterial(path6) {
+  const clean = path6.replace(/^["']|["']$/g, "").replace(/\/+$/, "");
+  const lower = clean.toLowerCase();
+  const base = lower.slice(lower.lastIndexOf("/") + 1);
+  if (/^\.env($|\.|\*)/.test(base) && !/\.(example|sample|template|dist|defaults?|schema)$/.test(base)) {
+    return { what: "an environment file", weak: false };
+  }
+  if (/^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(base)) return { what: "an SSH private key", weak: false };
+  if (base === ".ssh") return { what: "an SSH directory", weak: false };
+  if (/\.(p12|pfx)$/.test(base)) return { what: "a PKCS#12 key bundle", weak: false };
+  if (/\.key$/.test(base) && !/\.pub\.key$/.test(base)) return { what: "a private key file", weak: false };
+  if (/\.pem$/.test(base) && !/(cert|crt|^ca[-_.]|[-_.]ca[-_.]|chain|bundle|pub|public|root)/.test(base)) {
+    return { what: "a PEM key file", weak: false };
+  }
+  if (base === ".netrc" || base === ".git-credentials") return { what: "a credentials file", weak: false };
+  if (base === ".npmrc" || base === ".pypirc") return { what: "a package registry config (usually holding a token)", weak: true };
+  if (/(^|\/)\.docker\/config\.json$/.test(lower) || base === ".docker") return { what: "Docker registry credentials", weak: false };
+  if (/(^|\/)\.aws\/credentials$/.test(lower) || base === ".aws") return { what: "AWS credentials", weak: false };
+  if (/(^|\/)\.kube\/config$/.test(lower) || base === ".kube" || base === "kubeconfig") return { what: "a kubeconfig", weak: false };
+  if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
+  return void 0;
+}
+var rule26 = {
+  meta: {
+    id: "secret-dockerfile-copy",
+    title: "Key material copied into the image",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "high",
+    description: "COPY or ADD of `.env` files, SSH keys, `*.pem`/`*.key`/`*.p12`/`*.pfx`, `.npmrc`, `.pypirc`, `.netrc`, `.docker/config.json`, `.aws/credentials` or a kubeconfig.",
+    why: "Seed 002 says images carry no credentials. A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`. `.npmrc`/`.pypirc` are reported as warnings: they often hold only the registry URL, but a token in them ships with the image.",
+    fix: "Mount the file for the one build step that needs it; it never lands in a layer:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\nRUN --mount=type=ssh git clone git@github.com:org/private.git\n```\n\nAt runtime, mount secrets from Key Vault (Secrets Store CSI driver) instead of baking them in, and add the files to `.dockerignore`.",
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      keyMaterial: '{instruction} copies {what} ("{path}") into an image layer, where anyone who pulls the image can read it.'
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "ADD") continue;
+      const args = ins.getArguments();
+      for (const arg of args.slice(0, -1)) {
+        const path6 = arg.getValue().replace(/^\[|,$|\]$/g, "");
+        if (path6.startsWith("<<") || /^[a-z]+:\/\//i.test(path6)) continue;
+        const hit = keyMaterial(path6);
+        if (!hit) continue;
+        ctx.report({
+          messageId: "keyMaterial",
+          data: { instruction: keyword, what: hit.what, path: path6 },
+          at: dfRange(arg.getRange()),
+          identity: `${keyword} ${path6}`,
+          ...hit.weak ? { level: "warning" } : {}
+        });
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-run.ts
+var PASSWORD_FLAG = /(?:^|\s)(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/;
+var SETUPS = [
+  { messageId: "dockerLogin", pattern: /\bdocker\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
+  { messageId: "dockerLogin", pattern: /\becho\s{1,10}(["']?)([^\s"'|]{1,300})\1\s{0,10}\|\s{0,10}docker\s{1,10}login\b[^\n;&|]{0,400}/g },
+  { messageId: "azLogin", pattern: /\baz\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
+  {
+    messageId: "awsConfigure",
+    pattern: /\baws\s{1,10}configure\s{1,10}set\s{1,10}(?:[\w-]{1,40}\.)?aws_secret_access_key\s{1,10}(["']?)([^\s"';&|]{1,300})\1/g
+  },
+  { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
+];
+var rule27 = {
+  meta: {
+    id: "secret-dockerfile-run",
+    title: "Credential set up in a RUN step",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "high",
+    description: "A RUN step logs in or writes a credential (`docker login -p`, `az login -p`, `aws configure set aws_secret_access_key`, `_authToken=` in an `.npmrc`) without a BuildKit secret mount.",
+    why: "Seed 002 says no credentials in images. A literal in a RUN line is in the Dockerfile and the image history; a value from `ARG`/`ENV` is recorded in the image metadata too; a written `.npmrc` or `~/.docker/config.json` stays in the layer. `RUN --mount=type=secret` is the only form where the value exists just for that step.",
+    fix: 'Pass the credential as a BuildKit secret, available only while the step runs:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN" --location=project && npm ci && rm .npmrc\n# docker build --secret id=npm_token,env=NPM_TOKEN .\n```\n\nFor Azure, prefer a managed or workload identity (`az login --identity`) to a service principal password.',
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      dockerLogin: "RUN logs in to a registry with {how}; use RUN --mount=type=secret.",
+      azLogin: "RUN logs in to Azure with {how}; use a managed identity or RUN --mount=type=secret.",
+      awsConfigure: "RUN stores an AWS secret access key in the image, from {how}; use RUN --mount=type=secret.",
+      registryToken: "RUN writes a package registry token into the image, from {how}; use RUN --mount=type=secret."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    const { text, lines: lines2 } = file.source;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const r = ins.getRange();
+      const start = lines2.lineStart(r.start.line + 1) + r.start.character;
+      const end = lines2.lineStart(r.end.line + 1) + r.end.character;
+      const body = text.slice(start, end);
+      if (/--mount=\S{0,200}type=secret/.test(body)) continue;
+      for (const { messageId, pattern, value: valueIn } of SETUPS) {
+        for (const m of body.matchAll(new RegExp(pattern.source, pattern.flags))) {
+          const value = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
+          if (!value || isPlaceholder(value)) continue;
+          const variable = /^\$/.test(value);
+          const how = variable ? `the build variable ${value} (kept in the image history)` : `a literal credential (${describeSecret(value)})`;
+          const at = lines2.range(start + m.index, start + m.index + m[0].length);
+          ctx.report({
+            messageId,
+            data: { how },
+            at,
+            identity: `${messageId} ${variable ? value : ""}`,
+            ...variable ? { value } : { secret: value }
+          });
+        }
+      }
+    }
+  }
+};
+
+// src/rules/secret-env-literal.ts
+function literalSecret(name, value) {
+  if (value === void 0) return false;
+  const strength = secretNameStrength(name);
+  return strength !== void 0 && isLiteralSecret(value, strength);
+}
+var rule28 = {
+  meta: {
+    id: "secret-env-literal",
+    title: "Secret-named variable with a literal value",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
+    why: "Seeds 000 and 002 say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.",
+    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
+      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
+      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
+      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
+      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
+      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
+    }
+  },
+  check(file, ctx) {
+    const report = (messageId, at, name, value, data) => {
+      const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
+      ctx.report({
+        messageId,
+        data: { name, desc: describeSecret(inner ?? value), ...data },
+        at,
+        identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
+        secret: value,
+        ...inner ? { secretForms: [inner] } : {}
+      });
+    };
+    if (isDockerFile(file)) {
+      checkDockerfile(file.model.ast.getInstructions(), ctx);
+      return;
+    }
+    if (!isYamlFile(file)) return;
+    if (file.kind === "kubernetes") {
+      for (const obj of file.objects) {
+        if (obj.kind !== "ConfigMap") continue;
+        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
+          const value = asText(pair.value);
+          if (value !== void 0 && literalSecret(pair.keyText, value))
+            report("configMap", pair, pair.keyText, value, { object: obj.label });
+        }
+      }
+      forEachContainer(file, (c) => {
+        for (const e of asItems(get(c.node, "env"))) {
+          const name = asText(get(e, "name"));
+          const valuePair = getPair(e, "value");
+          if (!name || !valuePair) continue;
+          const value = asText(valuePair.value);
+          if (value !== void 0 && literalSecret(name, value)) report("kubernetes", valuePair, name, value, { container: c.label });
+        }
+      });
+    } else if (file.kind === "compose") {
+      for (const svc of composeServices(file)) {
+        for (const e of svc.environment) {
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+        }
+      }
+    } else {
+      for (const c of aciContainers(file)) {
+        for (const e of c.environment) {
+          const secure = asText(e.secureValue?.value);
+          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
+            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+          }
+          const plain = asText(e.value?.value);
+          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
+            report("aciValue", e.value, e.name, plain, { container: c.label });
+        }
+      }
+    }
+  }
+};
+function checkDockerfile(instructions, ctx) {
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword();
+    let props;
+    if (keyword === "ENV") props = ins.getProperties();
+    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
+    else continue;
+    for (const p of props) {
+      const name = p.getName();
+      const value = p.getValue();
+      const nameRange = p.getNameRange();
+      const valueRange = p.getValueRange();
+      if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
+      ctx.report({
+        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
+        data: { name, desc: describeSecret(value) },
+        at: dfRange({ start: nameRange.start, end: valueRange.end }),
+        identity: `${keyword} ${name}`,
+        secret: value
+      });
+    }
+  }
+}
+
+// src/secrets/marvin32.ts
+function rotl(x, n) {
+  return (x << n | x >>> 32 - n) >>> 0;
+}
+function marvinState(data, seed) {
+  let lo = Number(seed & 0xffffffffn) >>> 0;
+  let hi = Number(seed >> 32n & 0xffffffffn) >>> 0;
+  const mix = () => {
+    hi = (hi ^ lo) >>> 0;
+    lo = rotl(lo, 20);
+    lo = lo + hi >>> 0;
+    hi = rotl(hi, 9);
+    hi = (hi ^ lo) >>> 0;
+    lo = rotl(lo, 27);
+    lo = lo + hi >>> 0;
+    hi = rotl(hi, 19);
+  };
+  const n = data.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    lo = lo + (data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24) >>> 0;
+    mix();
+  }
+  let last = 128 << (n - i) * 8;
+  for (let k = 0; i + k < n; k++) last |= data[i + k] << k * 8;
+  lo = lo + (last >>> 0) >>> 0;
+  mix();
+  mix();
+  return [lo, hi];
+}
+function marvin32(data, seed) {
+  const [lo, hi] = marvinState(data, seed);
+  return (lo ^ hi) >>> 0;
+}
+function seedFromName(name) {
+  let seed = 0n;
+  for (const ch of name) seed = seed << 8n | BigInt(ch.charCodeAt(0) & 255);
+  return seed;
+}
+
+// src/secrets/detectors.ts
+function regexDetector(spec) {
+  if (!spec.pattern.global) throw new Error(`detector ${spec.id}: pattern must be global`);
+  const detector = {
+    id: spec.id,
+    label: spec.label,
+    keywords: spec.keywords,
+    level: spec.level,
+    precision: spec.precision,
+    messages: { [spec.id]: spec.message ?? `${spec.label} in plaintext ({desc}).` },
+    find(text) {
+      const out = [];
+      if (spec.textTest && !spec.textTest(text)) return out;
+      const re = new RegExp(spec.pattern.source, spec.pattern.flags);
+      for (const m of text.matchAll(re)) {
+        const value = m[spec.group ?? 0];
+        if (value === void 0 || value.length === 0) continue;
+        const offsetInMatch = spec.group ? m[0].indexOf(value) : 0;
+        const start = m.index + offsetInMatch;
+        if (isPlaceholder(value) || isReference(value)) continue;
+        if (spec.minEntropy !== void 0 && entropy(value) < spec.minEntropy) continue;
+        if (spec.accept && !spec.accept(value)) continue;
+        out.push({
+          detector,
+          messageId: spec.id,
+          label: spec.label,
+          value,
+          start,
+          end: start + value.length,
+          level: spec.level,
+          precision: spec.precision,
+          verified: false
+        });
+      }
+      return out;
+    }
+  };
+  return detector;
+}
+var s = (...names) => names.map(seedFromName);
+var MESSAGING = s("Send0000", "Listen00", "Manage00", "System00", "Unknown0");
+var AZURE_KEY_KINDS = [
+  { signature: "+ASt", seeds: s("Default0"), messageId: "azureStorageKey", label: "Azure Storage account key" },
+  {
+    signature: "ACDb",
+    seeds: s("MastRO00", "MastRW00", "SysAll00", "Resour00", "SystRO00", "SystRW00", "Encryp00"),
+    messageId: "azureCosmosKey",
+    label: "Azure Cosmos DB key"
+  },
+  { signature: "+ASb", seeds: MESSAGING, messageId: "azureServiceBusKey", label: "Azure Service Bus key" },
+  { signature: "+AEh", seeds: MESSAGING, messageId: "azureEventHubKey", label: "Azure Event Hubs key" },
+  { signature: "+ARm", seeds: MESSAGING, messageId: "azureRelayKey", label: "Azure Relay key" },
+  { signature: "+ACR", seeds: s("ACRDflt0"), messageId: "azureContainerRegistryKey", label: "Azure Container Registry key" },
+  { signature: "AzFu", seeds: s("Functi00", "System00", "Master00"), messageId: "azureFunctionKey", label: "Azure Functions key" },
+  { signature: "AzSe", seeds: s("Query000", "PAdmin00"), messageId: "azureSearchKey", label: "Azure AI Search key" },
+  {
+    signature: "APIM",
+    seeds: s("Tenant00", "IoTHub00", "Gatewy00", "GitKey00"),
+    messageId: "azureApimKey",
+    label: "Azure API Management key"
+  },
+  { signature: "AzCa", seeds: s("Access00"), messageId: "azureRedisKey", label: "Azure Cache for Redis key" },
+  { signature: "AZEG", seeds: s("Default0"), messageId: "azureEventGridKey", label: "Azure Event Grid key" },
+  { signature: "+ABa", seeds: s("AbAcct00"), messageId: "azureBatchKey", label: "Azure Batch key" },
+  { signature: "AIoT", seeds: s("IoTHub00", "DpsKey00", "Device00"), messageId: "azureIotKey", label: "Azure IoT key" },
+  { signature: "+AMC", seeds: s("Classic0"), messageId: "azureMlKey", label: "Azure ML web service key" }
+];
+var KINDS_BY_SIGNATURE = new Map(AZURE_KEY_KINDS.map((k) => [k.signature, k]));
+function base64Bytes(text) {
+  return Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+function verifyAzureKey(token) {
+  const trimmed = token.replace(/=+$/, "");
+  if (trimmed.length < 32 || trimmed.length > 120) return void 0;
+  const kind = KINDS_BY_SIGNATURE.get(trimmed.slice(-10, -6));
+  if (!kind) return void 0;
+  const bytes = base64Bytes(trimmed);
+  if (bytes.length < 24) return void 0;
+  const urlSafe = /[-_]/.test(trimmed);
+  if (Buffer.from(bytes).toString(urlSafe ? "base64url" : "base64").replace(/=+$/, "") !== trimmed)
+    return void 0;
+  const body = bytes.subarray(0, bytes.length - 4);
+  const expected = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUInt32LE(bytes.length - 4);
+  for (const seed of kind.seeds) if (marvin32(body, seed) === expected) return kind;
+  return void 0;
+}
+var azureIdentifiable = {
+  id: "azureIdentifiableKey",
+  label: "Azure identifiable key",
+  keywords: [...new Set(AZURE_KEY_KINDS.map((k) => k.signature.toLowerCase()))],
+  level: "error",
+  precision: "very-high",
+  messages: Object.fromEntries(AZURE_KEY_KINDS.map((k) => [k.messageId, `${k.label}, checksum verified ({desc}).`])),
+  find(text) {
+    const out = [];
+    for (const m of text.matchAll(/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,120}={0,2}/g)) {
+      const kind = verifyAzureKey(m[0]);
+      if (!kind) continue;
+      out.push({
+        detector: azureIdentifiable,
+        messageId: kind.messageId,
+        label: kind.label,
+        value: m[0],
+        start: m.index,
+        end: m.index + m[0].length,
+        level: "error",
+        precision: "very-high",
+        verified: true
+      });
+    }
+    return out;
+  }
+};
+var privateKey = {
+  id: "privateKey",
+  label: "private key",
+  keywords: ["private key"],
+  level: "error",
+  precision: "very-high",
+  messages: { privateKey: "Private key block ({label}) in plaintext ({desc})." },
+  find(text) {
+    const out = [];
+    const begin = /-----BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-----/g;
+    let m;
+    while ((m = begin.exec(text)) !== null) {
+      const endMarker = `-----END ${m[1]}-----`;
+      const end = text.indexOf(endMarker, begin.lastIndex);
+      if (end < 0) break;
+      const body = text.slice(begin.lastIndex, end).replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+]/g, "");
+      begin.lastIndex = end + endMarker.length;
+      if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) continue;
+      out.push({
+        detector: privateKey,
+        messageId: "privateKey",
+        label: m[1].toLowerCase(),
+        value: text.slice(m.index, end + endMarker.length),
+        start: m.index,
+        end: end + endMarker.length,
+        level: "error",
+        precision: "very-high",
+        verified: false
+      });
+    }
+    return out;
+  }
+};
+var B64 = "A-Za-z0-9+/";
+var DETECTORS = [
+  azureIdentifiable,
+  privateKey,
+  regexDetector({
+    id: "azureAnnotatedKey",
+    label: "Azure common annotated key (Azure OpenAI, AI services, Azure DevOps)",
+    keywords: ["jqqj9"],
+    level: "error",
+    precision: "very-high",
+    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[9D][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?(?![A-Za-z0-9])/g
+  }),
+  regexDetector({
+    id: "entraClientSecret",
+    label: "Microsoft Entra ID client secret",
+    keywords: ["8q~", "7q~"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "azureStorageLegacyKey",
+    label: "Azure Storage or Cosmos DB account key",
+    keywords: ["accountkey"],
+    level: "error",
+    precision: "high",
+    pattern: new RegExp(`AccountKey\\s{0,3}=\\s{0,3}([${B64}]{86}==)(?![${B64}=])`, "gi"),
+    group: 1,
+    minEntropy: 4.5
+  }),
+  regexDetector({
+    id: "azureSharedAccessKey",
+    label: "Azure Service Bus / Event Hubs shared access key",
+    keywords: ["sharedaccesskey"],
+    level: "error",
+    precision: "high",
+    pattern: new RegExp(`SharedAccessKey\\s{0,3}=\\s{0,3}([${B64}]{43}=)(?![${B64}=])`, "gi"),
+    group: 1,
+    minEntropy: 4
+  }),
+  regexDetector({
+    id: "sasToken",
+    label: "Azure shared access signature (SAS) token",
+    keywords: ["sig="],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9])sig=((?:[A-Za-z0-9+/]|%2[BbFf]){40,90}(?:=|%3[Dd]){0,2})(?![A-Za-z0-9%])/g,
+    group: 1,
+    minEntropy: 4,
+    // A signature alone is often a docs sample; `sv=` (the SAS version) makes it a real token.
+    textTest: (text) => /(?:^|[?&;\s"'])sv=\d{4}-\d{2}-\d{2}/.test(text)
+  }),
+  regexDetector({
+    id: "githubToken",
+    label: "GitHub token",
+    keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "gitlabToken",
+    label: "GitLab token",
+    keywords: ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "gloas-"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])(?:glpat|glrt|gldt|glptt|glcbt|gloas)-[A-Za-z0-9_.-]{20,80}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.2
+  }),
+  regexDetector({
+    id: "slackWebhook",
+    label: "Slack webhook URL",
+    keywords: ["hooks.slack.com"],
+    level: "error",
+    precision: "high",
+    // The path after the fixed host and kind is the credential.
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/]{20,120})(?![A-Za-z0-9_/])/g,
+    group: 1,
+    accept: (v) => /[A-Za-z0-9]{20,}$/.test(v)
+  }),
+  regexDetector({
+    id: "slackToken",
+    label: "Slack token",
+    keywords: ["xox"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9-])xox[abposre]-(?:\d{1,14}-){0,3}[A-Za-z0-9-]{10,120}(?![A-Za-z0-9-])/g,
+    minEntropy: 3
+  }),
+  regexDetector({
+    id: "npmToken",
+    label: "npm access token",
+    keywords: ["npm_"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "pypiToken",
+    label: "PyPI API token",
+    keywords: ["pypi-ageichlwas5vcmc"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,400}(?![A-Za-z0-9_-])/g
+  }),
+  regexDetector({
+    id: "dockerHubToken",
+    label: "Docker Hub personal access token",
+    keywords: ["dckr_pat_", "dckr_oat_"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.2
+  }),
+  regexDetector({
+    id: "awsAccessKeyId",
+    label: "AWS access key id",
+    keywords: ["akia", "asia", "abia", "acca", "a3t"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Za-z0-9])/g,
+    minEntropy: 3
+  }),
+  regexDetector({
+    id: "awsSecretKey",
+    label: "AWS secret access key",
+    keywords: ["aws_secret", "awssecret", "secret_access_key", "secretaccesskey", "aws-secret"],
+    level: "error",
+    precision: "high",
+    pattern: new RegExp(
+      `(?:(?:aws[_.-]?)?secret[_.-]?access[_.-]?key|aws[_.-]?secret[_.-]?key)["']?\\s{0,4}[:=]\\s{0,4}["']?([${B64}]{40})(?![${B64}=])`,
+      "gi"
+    ),
+    group: 1,
+    minEntropy: 4
+  }),
+  regexDetector({
+    id: "gcpApiKey",
+    label: "Google Cloud API key",
+    keywords: ["aiza"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "gcpServiceAccount",
+    label: "Google Cloud service account key (JSON)",
+    keywords: ["private_key_id"],
+    level: "error",
+    precision: "high",
+    pattern: /\\?"private_key_id\\?"\s{0,4}:\s{0,4}\\?"([a-f0-9]{40})\\?"/g,
+    group: 1,
+    textTest: (text) => text.includes("service_account")
+  }),
+  regexDetector({
+    id: "connectionStringPassword",
+    label: "connection string password",
+    keywords: ["password=", "pwd=", "password =", "pwd ="],
+    level: "warning",
+    precision: "medium",
+    pattern: /(?<![A-Za-z0-9_])(?:Password|Pwd)\s{0,3}=\s{0,3}([^;"'\s&]{4,200})/gi,
+    group: 1,
+    // Only in a connection string: server/user/database keys and `;` separators in the same text.
+    textTest: (text) => text.includes(";") && /(?:server|data source|host|user id|uid|database|initial catalog|address)\s{0,3}=/i.test(text)
+  }),
+  regexDetector({
+    id: "urlCredentials",
+    label: "URL with embedded password",
+    keywords: ["://"],
+    level: "warning",
+    precision: "medium",
+    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"<>]{1,128}:([^\s/?#@'"<>]{3,256})@[A-Za-z0-9[]/g,
+    group: 1
+  }),
+  regexDetector({
+    id: "jwt",
+    label: "JSON Web Token",
+    keywords: ["eyj"],
+    level: "note",
+    precision: "medium",
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_-])/g
+  })
+];
+var TOKEN_MESSAGES = Object.assign({}, ...DETECTORS.map((d) => d.messages));
+function findTokens(text, only) {
+  const lower = text.toLowerCase();
+  const all = [];
+  DETECTORS.forEach((d, rank) => {
+    if (only && !only(d)) return;
+    if (!d.keywords.some((k) => lower.includes(k))) return;
+    for (const m of d.find(text)) all.push({ m, rank });
+  });
+  all.sort((a, b) => a.m.start - b.m.start || a.rank - b.rank);
+  const kept = [];
+  for (const x of all) {
+    const last = kept[kept.length - 1];
+    if (last && x.m.start < last.m.end) {
+      if (x.rank < last.rank) kept[kept.length - 1] = x;
+      continue;
+    }
+    kept.push(x);
+  }
+  return kept.map((x) => x.m);
+}
+
+// src/rules/secret-kubernetes-secret.ts
+function decodeBase64(text) {
+  const compact = text.replace(/\s+/g, "");
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
+  return Buffer.from(compact, "base64").toString("utf8");
+}
+function dockerAuths(json) {
+  let parsed;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  const auths = parsed?.auths;
+  if (!auths || typeof auths !== "object") return [];
+  const out = [];
+  for (const [registry, entry] of Object.entries(auths)) {
+    if (!entry || typeof entry !== "object") continue;
+    const e = entry;
+    const auth2 = typeof e.auth === "string" ? e.auth : void 0;
+    const password = typeof e.password === "string" ? e.password : typeof e.identitytoken === "string" ? e.identitytoken : void 0;
+    if (auth2) {
+      const decoded = decodeBase64(auth2);
+      const pass = decoded?.slice(decoded.indexOf(":") + 1);
+      if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
+      out.push({ registry, secret: auth2, password: pass, decoded });
+    } else if (password && !isPlaceholder(password) && !isReference(password)) {
+      out.push({ registry, secret: password, password });
+    }
+  }
+  return out;
+}
+var rule29 = {
+  meta: {
+    id: "secret-kubernetes-secret",
+    title: "Plaintext Kubernetes Secret committed",
+    level: "error",
+    securitySeverity: 9,
+    precision: "high",
+    description: "A `kind: Secret` manifest carries literal `data` (base64 is an encoding, not encryption) or `stringData` values, including `.dockerconfigjson` registry credentials.",
+    why: "The AKS and container guidance (seeds 000 and 002) says credentials never live in code or images: keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
+    fix: "Delete the Secret from git, rotate the credential, and let the cluster fetch it from Key Vault:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-secrets\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload-identity-client-id>\n    keyvaultName: my-vault\n    tenantId: <tenant-id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n  secretObjects:            # optional: sync to a Kubernetes Secret for env vars\n    - secretName: app-secrets\n      type: Opaque\n      data:\n        - objectName: db-password\n          key: password\n```\n\nOr commit only an encrypted form (SealedSecret, SOPS) or an ExternalSecret that points at the vault.",
+    tags: ["security", "secrets", "kubernetes"],
+    kinds: ["kubernetes"],
+    messages: {
+      data: '{object} data key "{key}" holds a plaintext value (base64 only encodes it; {desc}).',
+      dataToken: '{object} {field} key "{key}" holds a {tokenType} in plaintext ({desc}).',
+      stringData: '{object} stringData key "{key}" holds a plaintext value ({desc}).',
+      dockerAuth: '{object} registry credentials for "{registry}" are committed in .dockerconfigjson ({desc}).'
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      const type = asText(get(obj.node, "type")) ?? "Opaque";
+      const report = (messageId, pair, value, forms, data) => {
+        ctx.report({
+          messageId,
+          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value), ...data },
+          at: pair,
+          identity: `${obj.label} ${pair.keyText}`,
+          secret: value,
+          secretForms: forms
+        });
+      };
+      for (const [field, base64] of [
+        ["data", true],
+        ["stringData", false]
+      ]) {
+        const map = asMap(get(obj.node, field));
+        if (!map) continue;
+        for (const pair of map.pairs) {
+          const raw = asText(pair.value);
+          if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
+          const decoded = base64 ? decodeBase64(raw) ?? raw : raw;
+          if (isPlaceholder(decoded) || isReference(decoded)) continue;
+          const forms = decoded === raw ? [] : [decoded];
+          if (pair.keyText === ".dockerconfigjson" || pair.keyText === ".dockercfg") {
+            const auths = dockerAuths(decoded);
+            for (const a of auths) {
+              ctx.report({
+                messageId: "dockerAuth",
+                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.password) },
+                at: pair,
+                identity: `${obj.label} ${a.registry}`,
+                secret: raw,
+                secretForms: [decoded, a.secret, a.password, ...a.decoded ? [a.decoded] : []]
+              });
+            }
+            if (auths.length > 0 || type === "kubernetes.io/dockerconfigjson") continue;
+          }
+          const token = findTokens(decoded)[0];
+          if (token) {
+            report("dataToken", pair, decoded, [raw, token.value], { tokenType: token.label, field });
+          } else {
+            report(base64 ? "data" : "stringData", pair, decoded, base64 ? [raw] : forms, {});
+          }
+        }
+      }
+    }
+  }
+};
+
+// src/rules/secret-token.ts
+var rule30 = {
+  meta: {
+    id: "secret-token",
+    title: "Credential token committed",
+    level: "error",
+    securitySeverity: 9,
+    precision: "high",
+    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens, passwords in connection strings and URLs, JWTs.",
+    why: "Seeds 000 and 002 say no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities. A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are errors (SARIF precision very-high/high); passwords in connection strings and URLs are warnings (medium); JWTs are notes, because many are expired or test tokens.",
+    fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: TOKEN_MESSAGES,
+    defaultOptions: { ignoreTypes: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        ignoreTypes: {
+          type: "array",
+          items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
+          uniqueItems: true,
+          description: "Token types (message ids, e.g. jwt, urlCredentials) not to report."
+        }
+      },
+      additionalProperties: false
+    }
+  },
+  check(file, ctx) {
+    const { text, lines: lines2 } = file.source;
+    let from = 0;
+    let to = text.length;
+    const skip = [];
+    if (isYamlFile(file)) {
+      const doc = file.docs[0];
+      const nextSeparator = (offset) => {
+        const i = text.slice(offset).search(/^---/m);
+        return i < 0 ? text.length : offset + i;
+      };
+      if (!doc?.root) {
+        if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return;
+      } else {
+        from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
+        to = nextSeparator(doc.root.end);
+      }
+      for (const obj of file.objects) {
+        if (obj.kind !== "Secret") continue;
+        for (const field of ["data", "stringData"]) {
+          const m = asMap(get(obj.node, field));
+          if (m) skip.push([m.start, m.end]);
+        }
+      }
+    }
+    const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
+    const region = text.slice(from, to);
+    for (const m of findTokens(region)) {
+      if (ignored.has(m.messageId)) continue;
+      const start = from + m.start;
+      const end = from + m.end;
+      if (skip.some(([a, b]) => start >= a && end <= b)) continue;
+      ctx.report({
+        messageId: m.messageId,
+        data: { desc: describeSecret(m.value), label: m.label },
+        at: lines2.range(start, end),
+        identity: m.messageId,
+        secret: m.value,
+        level: m.level,
+        properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
+      });
+    }
+  }
+};
+
 // src/rules/service-account-token-automount.ts
 var STATE_KEY = "state";
 var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
 function stateOf2(map) {
-  let s = map.get(STATE_KEY);
-  if (!s) {
-    s = { pending: [], optedOut: /* @__PURE__ */ new Set() };
-    map.set(STATE_KEY, s);
+  let s2 = map.get(STATE_KEY);
+  if (!s2) {
+    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set() };
+    map.set(STATE_KEY, s2);
   }
-  return s;
+  return s2;
 }
-var rule25 = {
+var rule31 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -46084,7 +47147,7 @@ var rule25 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule26 = {
+var rule32 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -46106,7 +47169,7 @@ var rule26 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule27 = {
+var rule33 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -46128,7 +47191,7 @@ var rule27 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule28 = {
+var rule34 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -46193,7 +47256,13 @@ var ALL_RULES = [
   rule25,
   rule26,
   rule27,
-  rule28
+  rule28,
+  rule29,
+  rule30,
+  rule31,
+  rule32,
+  rule33,
+  rule34
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/directives.ts
@@ -46201,14 +47270,14 @@ var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-function detach(s) {
-  return Buffer.from(s, "utf8").toString("utf8");
+function detach(s2) {
+  return Buffer.from(s2, "utf8").toString("utf8");
 }
-function isDate(s) {
-  const m = DATE.exec(s);
+function isDate(s2) {
+  const m = DATE.exec(s2);
   if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
   const sep6 = body.search(/(^|\s)--(\s|$)/);
@@ -46362,13 +47431,13 @@ function identityIs(identity, label) {
   return identity === label || identity.startsWith(`${label} `);
 }
 function covers(d, f) {
-  const s = d.scope;
+  const s2 = d.scope;
   const at = f.range.start;
-  if (s.kind === "file") return true;
-  if (s.kind === "lines") return at.line >= s.from && at.line <= s.to;
-  if (!inside2(at, s.range)) return false;
-  if (!s.containers) return true;
-  return s.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+  if (s2.kind === "file") return true;
+  if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
+  if (!inside2(at, s2.range)) return false;
+  if (!s2.containers) return true;
+  return s2.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -46438,27 +47507,31 @@ function rangeOf(file, at) {
   if ("start" in at && typeof at.start === "object") return at;
   if ("key" in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
   const node = at;
-  let s = node.start;
+  let s2 = node.start;
   let e = node.end;
-  const ch = file.text[s - 1];
+  const ch = file.text[s2 - 1];
   if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[e] === ch) {
-    s--;
+    s2--;
     e++;
   }
-  return file.lines.range(s, e);
+  return file.lines.range(s2, e);
 }
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
 }
-function ruleLevel(rule29, settings) {
-  const configured = settings.rules[rule29.meta.id]?.level;
+function ruleLevel(rule35, settings) {
+  const configured = settings.rules[rule35.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule29.meta.profile === "restricted") return "off";
-  return rule29.meta.level;
+  if (settings.profile === "baseline" && rule35.meta.profile === "restricted") return "off";
+  return rule35.meta.level;
 }
 function hash(parts) {
   return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
+}
+var SECRET_SALT = "podguard-secret-fp-v1";
+function secretDigest(secret) {
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
 }
 function documentViews(file) {
   if (file.docs.length <= 1) return [file];
@@ -46473,26 +47546,35 @@ var Collector = class {
   findings = [];
   redactor = new Redactor();
   fpCounts = /* @__PURE__ */ new Map();
-  add(rule29, level, file, r) {
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  digests = /* @__PURE__ */ new Map();
+  digest(secret) {
+    let d = this.digests.get(secret);
+    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
+    return d;
+  }
+  add(rule35, level, file, r) {
     if (r.secret) this.redactor.add(r.secret);
-    const configured = r.level && level === rule29.meta.level ? r.level : level;
+    for (const form of r.secretForms ?? []) this.redactor.add(form);
+    const configured = r.level && level === rule35.meta.level ? r.level : level;
     const identity = r.identity ?? "";
-    const value = r.secret ?? r.value ?? "";
-    let fp = hash([rule29.meta.id, file.path, identity, r.messageId, value]);
+    const value = r.secret ? `secret:${this.digest(r.secret)}` : r.value ?? "";
+    let fp = hash([rule35.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule29.meta.messages[r.messageId];
-    if (template === void 0) throw new Error(`rule ${rule29.meta.id} reported unknown message id "${r.messageId}"`);
+    const template = rule35.meta.messages[r.messageId];
+    if (template === void 0) throw new Error(`rule ${rule35.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
-      ruleId: rule29.meta.id,
+      ruleId: rule35.meta.id,
       messageId: r.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r.data)),
       file: file.path,
       range: rangeOf(file, r.at),
       identity,
-      fingerprint: fp
+      fingerprint: fp,
+      ...r.properties ? { properties: r.properties } : {}
     });
   }
 };
@@ -46535,22 +47617,22 @@ async function scan(input) {
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
-  const active = rules.filter((r) => !r.meta.system).map((rule29) => ({ rule: rule29, level: ruleLevel(rule29, settings) })).filter((x) => x.level !== "off").map(({ rule: rule29, level }) => {
-    const configured = settings.rules[rule29.meta.id]?.options ?? {};
+  const active = rules.filter((r) => !r.meta.system).map((rule35) => ({ rule: rule35, level: ruleLevel(rule35, settings) })).filter((x) => x.level !== "off").map(({ rule: rule35, level }) => {
+    const configured = settings.rules[rule35.meta.id]?.options ?? {};
     const ctx = {
-      options: { ...rule29.meta.defaultOptions ?? {}, ...configured },
+      options: { ...rule35.meta.defaultOptions ?? {}, ...configured },
       settings,
       state: /* @__PURE__ */ new Map()
     };
-    return { rule: rule29, level, ctx };
+    return { rule: rule35, level, ctx };
   });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const out = new Collector();
   const directives = /* @__PURE__ */ new Map();
   const system = (id, file, at, messageId, data) => {
-    const rule29 = ruleById(rules, id);
+    const rule35 = ruleById(rules, id);
     const level = systemLevel(id);
-    if (level !== "off") out.add(rule29, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule35, level, file, { messageId, data, at });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue2 of issues) {
@@ -46616,37 +47698,37 @@ async function scan(input) {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule29, level, ctx } of active) {
-      if (!rule29.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule35, level, ctx } of active) {
+      if (!rule35.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r) => {
           const own = !r.file || r.file === source;
           const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : void 0);
-          out.add(rule29, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+          out.add(rule35, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
         };
         try {
-          rule29.check(unit, { ...ctx, report });
+          rule35.check(unit, { ...ctx, report });
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule29.meta.id, error: errorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule35.meta.id, error: errorText(err) });
         }
       }
     }
   }
-  for (const { rule: rule29, level, ctx } of active) {
-    if (!rule29.finish) continue;
+  for (const { rule: rule35, level, ctx } of active) {
+    if (!rule35.finish) continue;
     try {
-      rule29.finish({
+      rule35.finish({
         ...ctx,
         report: (r) => {
-          if (!r.file) throw new Error(`rule ${rule29.meta.id} reported from finish() without a file`);
-          out.add(rule29, level, r.file, r);
+          if (!r.file) throw new Error(`rule ${rule35.meta.id} reported from finish() without a file`);
+          out.add(rule35, level, r.file, r);
         }
       });
     } catch (err) {
       const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule29.meta.id, error: errorText(err) });
+      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule35.meta.id, error: errorText(err) });
     }
   }
   const known = new Set(rules.map((r) => r.meta.id));
@@ -46663,9 +47745,9 @@ async function scan(input) {
   for (const r of reports) {
     if (!known.has(r.ruleId)) continue;
     const f = sourceFile(resolve5(root, r.file), r.file, "");
-    const rule29 = ruleById(rules, r.ruleId);
+    const rule35 = ruleById(rules, r.ruleId);
     const level = systemLevel(r.ruleId);
-    if (level !== "off") out.add(rule29, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+    if (level !== "off") out.add(rule35, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
   }
   let baseline;
   if (knownBaseline) {
@@ -46692,8 +47774,7 @@ async function scan(input) {
   };
 }
 function errorText(err) {
-  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
-  return String(err).slice(0, 300);
+  return safeErrorText(err);
 }
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
@@ -46721,10 +47802,10 @@ function pascal(id) {
   return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
 function toUri(path6) {
-  return path6.split("/").map((s) => encodeURIComponent(s)).join("/");
+  return path6.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule29) {
-  const m = rule29.meta;
+function ruleHelpMarkdown(rule35) {
+  const m = rule35.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -46738,18 +47819,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule29) {
-  return ruleHelpMarkdown(rule29).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule35) {
+  return ruleHelpMarkdown(rule35).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule29) {
-  const m = rule29.meta;
+function sarifRule(rule35) {
+  const m = rule35.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule29), markdown: ruleHelpMarkdown(rule29) },
+    help: { text: ruleHelpText(rule35), markdown: ruleHelpMarkdown(rule35) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -46835,7 +47916,7 @@ function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
 }
 function toText(result, style = { color: false }) {
-  const c = (k, s) => style.color ? COLORS[k][0] + s + COLORS[k][1] : s;
+  const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
   const lines2 = [];
   const visible = result.findings.filter((f) => !f.suppression);
@@ -46861,11 +47942,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines2.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule29 = rulesById.get(id);
-      if (!rule29) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule29.meta.title}`);
-      lines2.push(indent(`Why: ${rule29.meta.why}`, "    "));
-      lines2.push(indent(rule29.meta.fix, "    "));
+      const rule35 = rulesById.get(id);
+      if (!rule35) continue;
+      lines2.push(`  ${c("bold", id)}: ${rule35.meta.title}`);
+      lines2.push(indent(`Why: ${rule35.meta.why}`, "    "));
+      lines2.push(indent(rule35.meta.fix, "    "));
       lines2.push("");
     }
   }
@@ -47229,7 +48310,7 @@ async function runAction(platform2) {
       const input = /^path not found/.test(err.message) ? "paths" : "config";
       throw new ConfigurationError(`input ${input}: ${err.message}`);
     }
-    for (const s of result.redactor.secrets) core.setSecret(s);
+    for (const s2 of result.redactor.secrets) core.setSecret(s2);
     const repoTop = await gitTopLevel(root) ?? root;
     const repoPath = (file) => toRel2(repoTop, resolve6(root, file));
     const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);

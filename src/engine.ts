@@ -2,7 +2,7 @@
  * The engine: collect -> parse -> rules -> filter. Platform-free: the CLI, the GitHub Action
  * and the Azure Pipelines task all call `scan` and render its result.
  */
-import { createHash } from 'node:crypto';
+import { createHash, scryptSync } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { readBaseline } from './baseline/baseline.js';
@@ -16,7 +16,7 @@ import { identityAt } from './parse/scope.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
 import { decode, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
-import { Redactor } from './report/redact.js';
+import { Redactor, safeErrorText } from './report/redact.js';
 import { formatMessage } from './rules/api.js';
 import type { At, Report, Rule, RuleContext } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
@@ -109,6 +109,17 @@ function hash(parts: readonly string[]): string {
   return createHash('sha256').update(FINGERPRINT_SALT).update('\0').update(parts.join('\0')).digest('hex').slice(0, 32);
 }
 
+const SECRET_SALT = 'podguard-secret-fp-v1';
+
+/**
+ * A deliberately slow salted digest of a secret for its fingerprint: fingerprints are published
+ * (SARIF, baselines), and a fast hash of a short password could be confirmed by guessing.
+ * N=1024 costs ~2-5 ms per distinct secret: a guess costs the same, a scan stays fast.
+ */
+function secretDigest(secret: string): string {
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString('hex');
+}
+
 /** A per-document view of a YAML file, so a rule failure is contained to one document. */
 function documentViews(file: YamlFile): YamlFile[] {
   if (file.docs.length <= 1) return [file];
@@ -124,12 +135,21 @@ class Collector {
   readonly findings: Finding[] = [];
   readonly redactor = new Redactor();
   private readonly fpCounts = new Map<string, number>();
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  private readonly digests = new Map<string, string>();
+
+  private digest(secret: string): string {
+    let d = this.digests.get(secret);
+    if (d === undefined) this.digests.set(secret, (d = secretDigest(secret)));
+    return d;
+  }
 
   add(rule: Rule, level: Level, file: SourceFile, r: Report): void {
     if (r.secret) this.redactor.add(r.secret);
+    for (const form of r.secretForms ?? []) this.redactor.add(form);
     const configured = r.level && level === rule.meta.level ? r.level : level;
     const identity = r.identity ?? '';
-    const value = r.secret ?? r.value ?? '';
+    const value = r.secret ? `secret:${this.digest(r.secret)}` : (r.value ?? '');
     let fp = hash([rule.meta.id, file.path, identity, r.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
@@ -145,6 +165,7 @@ class Collector {
       range: rangeOf(file, r.at),
       identity,
       fingerprint: fp,
+      ...(r.properties ? { properties: r.properties } : {}),
     });
   }
 }
@@ -368,8 +389,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
 }
 
 function errorText(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
-  return String(err).slice(0, 300);
+  return safeErrorText(err);
 }
 
 /** Deterministic order: file, line, column, severity, rule, message. */

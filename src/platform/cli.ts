@@ -12,6 +12,7 @@ import { ALL_RULES } from '../rules/index.js';
 import { sarifText } from '../report/sarif.js';
 import { jsonText } from '../report/json.js';
 import { toText } from '../report/text.js';
+import { safeErrorText } from '../report/redact.js';
 import { ConfigurationError } from '../types.js';
 import type { Level } from '../types.js';
 import { VERSION } from '../version.js';
@@ -175,8 +176,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stderr(`podguard: ${(err as Error).message}\n`);
       return 2;
     }
+    // Error texts may quote file content; only the sanitized message and the stack frames are printed.
+    const frames = ((err as Error).stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
     io.stderr(
-      `podguard: internal error: ${(err as Error).message}\n${debug ? `${(err as Error).stack ?? ''}\n` : 'Run again with --debug for the stack trace.\n'}`,
+      `podguard: internal error: ${safeErrorText(err)}\n${debug ? `${frames.join('\n')}\n` : 'Run again with --debug for the stack trace.\n'}`,
     );
     return 2;
   }

@@ -59,6 +59,10 @@ export interface Report {
   value?: string;
   /** A secret value: redacted from every output and registered as masked on CI platforms. */
   secret?: string;
+  /** Other spellings of the same secret (its base64 form, its decoded form), redacted too. */
+  secretForms?: readonly string[];
+  /** Extra finding properties for JSON/SARIF, e.g. `precision` (never a secret value). */
+  properties?: Record<string, string | number | boolean>;
   /** Overrides the rule's default level for this report (a user-configured level still wins). */
   level?: Level;
 }

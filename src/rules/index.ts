@@ -25,6 +25,12 @@ import { rule as parseError } from './parse-error.js';
 import { rule as privilegeEscalation } from './privilege-escalation.js';
 import { rule as privilegedContainer } from './privileged-container.js';
 import { rule as runAsRoot } from './run-as-root.js';
+import { rule as secretAciRegistryPassword } from './secret-aci-registry-password.js';
+import { rule as secretDockerfileCopy } from './secret-dockerfile-copy.js';
+import { rule as secretDockerfileRun } from './secret-dockerfile-run.js';
+import { rule as secretEnvLiteral } from './secret-env-literal.js';
+import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
+import { rule as secretToken } from './secret-token.js';
 import { rule as serviceAccountTokenAutomount } from './service-account-token-automount.js';
 import { rule as suppressionWithoutReason } from './suppression-without-reason.js';
 import { rule as unusedSuppression } from './unused-suppression.js';
@@ -56,6 +62,12 @@ export const ALL_RULES: readonly Rule[] = [
   privilegeEscalation,
   privilegedContainer,
   runAsRoot,
+  secretAciRegistryPassword,
+  secretDockerfileCopy,
+  secretDockerfileRun,
+  secretEnvLiteral,
+  secretKubernetesSecret,
+  secretToken,
   serviceAccountTokenAutomount,
   suppressionWithoutReason,
   unusedSuppression,
