@@ -38,6 +38,7 @@ Scan options:
   --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
   --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
   --changed-since REF    only files changed between REF and the working tree (git)
+  --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
   --no-color             plain text output
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
@@ -45,6 +46,8 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration 
 
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
+/** Same shape as the configuration schema's kubernetesVersion. */
+const KUBERNETES_VERSION = /^1\.\d+$/;
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -72,6 +75,7 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
       'fail-on': { type: 'string' },
       'allow-image': { type: 'string', multiple: true },
       'changed-since': { type: 'string' },
+      'kubernetes-version': { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +87,10 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
   const format = oneOf('--format', values.format, FORMATS, 'text');
   const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON, 'error') as Level | 'never';
   const root = io.cwd;
+  const k8sVersion = values['kubernetes-version'];
+  if (k8sVersion !== undefined && !KUBERNETES_VERSION.test(k8sVersion)) {
+    throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
+  }
   let changedFiles: string[] | undefined;
   if (values['changed-since'] !== undefined) {
     try {
@@ -97,6 +105,7 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
     configPath: values.config,
     allowImages: values['allow-image'] ?? [],
     changedFiles,
+    ...(k8sVersion !== undefined ? { adjust: (s) => void (s.kubernetesVersion = k8sVersion) } : {}),
   });
   if (values.sarif) writeFileSync(resolve(root, values.sarif), sarifText(result));
   const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;

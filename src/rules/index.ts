@@ -3,17 +3,29 @@
 import type { Rule } from './api.js';
 import { rule as duplicateKey } from './duplicate-key.js';
 import { rule as fileError } from './file-error.js';
+import { rule as imdsEgressNotBlocked } from './imds-egress-not-blocked.js';
 import { rule as internalError } from './internal-error.js';
+import { rule as networkpolicyInvalid } from './networkpolicy-invalid.js';
 import { rule as parseError } from './parse-error.js';
 import { rule as privilegedContainer } from './privileged-container.js';
+import { rule as removedApiVersion } from './removed-api-version.js';
+import { rule as retiredKeyvaultFlexvolume } from './retired-keyvault-flexvolume.js';
+import { rule as retiredPodIdentity } from './retired-pod-identity.js';
 import { rule as runAsRoot } from './run-as-root.js';
+import { rule as windowsHostProcess } from './windows-host-process.js';
 
 /** Every rule, sorted by id. */
 export const ALL_RULES: readonly Rule[] = [
   duplicateKey,
   fileError,
+  imdsEgressNotBlocked,
   internalError,
+  networkpolicyInvalid,
   parseError,
   privilegedContainer,
+  removedApiVersion,
+  retiredKeyvaultFlexvolume,
+  retiredPodIdentity,
   runAsRoot,
+  windowsHostProcess,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));

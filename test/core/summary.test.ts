@@ -11,7 +11,8 @@ describe('Markdown summary', () => {
   it('has the verdict, counts, linked findings, each fix once and how to suppress', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pg-sum-'));
     writeFileSync(join(root, 'a.yaml'), [pod(1), pod(2)].join('---\n'));
-    const result = await scan({ root });
+    // The counts below are about privileged-container alone; the namespace-wide IMDS warning is off.
+    const result = await scan({ root, config: { rules: { 'imds-egress-not-blocked': 'off' } } });
     const md = renderSummary(result, { failOn: 'error', link: (f, l) => `https://example.test/blob/abc/${f}#L${l}` });
     expect(md).toContain('## ❌ podguard');
     expect(md).toContain('podguard found 2 errors, 0 warnings, 0 notes in 1 Kubernetes manifest; failing at fail-on: error.');
