@@ -17472,6 +17472,8 @@ function describe(err) {
     const allowed = err.params.allowedValues ?? [];
     return `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")}`;
   }
+  if (key === "kubernetesVersion")
+    return `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3)`;
   return `"${key}" ${err.message ?? "is invalid"}`;
 }
 function settingsFromObject(data, rules, fileLabel) {

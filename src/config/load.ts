@@ -40,6 +40,9 @@ function describe(err: ErrorObject): string {
     const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues ?? [];
     return `"${key}" must be one of ${allowed.map((a) => String(a)).join(', ')}`;
   }
+  // Unquoted, YAML reads `kubernetesVersion: 1.30` as the number 1.3: say how to write it.
+  if (key === 'kubernetesVersion')
+    return `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3)`;
   return `"${key}" ${err.message ?? 'is invalid'}`;
 }
 
