@@ -17861,6 +17861,34 @@ function checkSelector(pair, where, out) {
   }
   return constraints.size === 0;
 }
+var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
+var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+function checkPort(port, out) {
+  const reason = portProblem(port);
+  if (reason) out.push({ messageId: "portInvalid", data: { reason }, at: port });
+}
+function portProblem(port) {
+  if (port.kind !== "map") return "a ports entry is not a mapping";
+  const protocol = get(port, "protocol");
+  if (protocol && asText(protocol) !== void 0 && !PROTOCOLS.has(asText(protocol))) {
+    return `protocol "${asText(protocol)}" is not TCP, UDP or SCTP`;
+  }
+  const p = get(port, "port");
+  const endNode = get(port, "endPort");
+  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
+  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
+  const n = hasPort ? asInt(p) : void 0;
+  if (hasPort && n === void 0) {
+    const name = asText(p) ?? "";
+    if (!PORT_NAME.test(name)) return `port "${name}" is neither a number nor a valid port name`;
+    if (endNode) return `endPort needs a numeric port, not the named port "${name}"`;
+  }
+  if (n !== void 0 && (n < 1 || n > 65535)) return `port ${n} is outside 1-65535`;
+  if (endNode && end === void 0) return "endPort is not a number";
+  if (end !== void 0 && !hasPort) return "endPort needs a port";
+  if (end !== void 0 && n !== void 0 && (end < n || end > 65535)) return `endPort ${end} is below port ${n} or above 65535`;
+  return void 0;
+}
 function portAllows(port, target) {
   const protocol = asText(get(port, "protocol")) ?? "TCP";
   if (protocol !== "TCP") return false;
@@ -17948,6 +17976,7 @@ function analyzePolicy(obj) {
       const peers = asItems(peersNode);
       const portsNode = get(rule13, "ports");
       const ports = asItems(portsNode);
+      for (const p of ports) checkPort(p, problems);
       let reachesImds = peers.length === 0 ? rule13 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
@@ -17987,7 +18016,7 @@ function stateOf(ctx) {
 }
 function policiesOf(s, ns) {
   let p = s.namespaces.get(ns);
-  if (!p) s.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [] });
+  if (!p) s.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
   return p;
 }
 var rule3 = {
@@ -18018,6 +18047,7 @@ var rule3 = {
     messages: {
       missing: 'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
       rejected: 'Namespace "{namespace}": {policy} would block the metadata endpoint 169.254.169.254, but the API server rejects it (see networkpolicy-invalid), so {workload} can reach it.',
+      notBlocking: 'Namespace "{namespace}": {policy} selects all pods for egress but still lets them reach the metadata endpoint 169.254.169.254 ({file}:{line}), so {workload} can fetch node identity tokens.',
       hostNetwork: "{workload} uses hostNetwork: true, so no NetworkPolicy applies to it and it can reach the metadata endpoint 169.254.169.254.",
       allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
     }
@@ -18032,7 +18062,11 @@ var rule3 = {
       const a = analyzePolicy(obj);
       const p = policiesOf(s, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
-      else if (a.egress && a.allowsImdsAt && !rejected(a)) p.allowing.push({ label: obj.label, file: file.source, at: a.allowsImdsAt });
+      else if (a.egress && a.allowsImdsAt && !rejected(a)) {
+        const spot = { label: obj.label, file: file.source, at: a.allowsImdsAt };
+        p.allowing.push(spot);
+        if (a.selectsAll) p.openAllPods.push(spot);
+      }
     }
     for (const w of file.workloads) {
       const ns = namespaceOf(w.object);
@@ -18060,6 +18094,16 @@ var rule3 = {
         ctx.report({
           messageId: "rejected",
           data: { namespace: w.namespace, policy: p.rejectedBlocking[0], workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity
+        });
+      } else if (p && p.openAllPods.length > 0) {
+        const open = p.openAllPods[0];
+        const line = open.file.lines.position("key" in open.at ? open.at.key.start : open.at.start).line;
+        ctx.report({
+          messageId: "notBlocking",
+          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
           at: w.at,
           file: w.file,
           identity
@@ -18108,7 +18152,7 @@ var rule5 = {
     level: "error",
     securitySeverity: 6.5,
     precision: "very-high",
-    description: "A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, or an unknown policy type.",
+    description: "A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, an invalid port, or an unknown policy type.",
     why: 'A NetworkPolicy the API server rejects protects nothing, and the pipeline that applies it often fails late or, worse, the team believes the namespace is isolated. The AKS cluster security practice (seed 001, "Toegang tot de API voor exemplaarmetagegevens beperken") prints an example whose `cidr: 10.10.0.0/0#example` is not a CIDR at all: copied as is, it is rejected. Kubernetes requires each `except` to be a strict subset of its `cidr` in the same IP family, selectors with valid label keys and string values, and `In`/`NotIn` with values. A selector that can never match (a label that must both exist and not exist, disjoint `In` lists) is accepted but silently applies to no pod. CIDRs written with host bits set (`10.10.0.0/0`) are accepted but mean the whole network (`0.0.0.0/0`), rarely what was meant.',
     fix: "Write real CIDRs, keep `except` inside `cidr`, and put labels under `matchLabels`:\n\n```yaml\nspec:\n  podSelector:\n    matchLabels:\n      app: web          # not podSelector: {app: web}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n```",
     tags: ["security", "kubernetes", "network-policy", "aks"],
@@ -18123,6 +18167,7 @@ var rule5 = {
       selectsNothing: "{policy}: {where} can never match a pod ({reason}).",
       policyType: '{policy}: policyTypes entry "{type}" is not Ingress or Egress; the API server rejects the policy.',
       ipBlockCombined: "{policy}: a peer combines ipBlock with a pod or namespace selector; write them as separate peers (the API server rejects this).",
+      portInvalid: "{policy}: {reason}; the API server rejects the policy.",
       noSpec: "{policy} has no spec: it restricts nothing."
     }
   },

@@ -238,6 +238,38 @@ function checkSelector(pair: YPair, where: string, out: PolicyProblem[]): boolea
   return constraints.size === 0;
 }
 
+const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
+const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Validates one entry of a rule's `ports` as the API server does. */
+function checkPort(port: YNode, out: PolicyProblem[]): void {
+  const reason = portProblem(port);
+  if (reason) out.push({ messageId: 'portInvalid', data: { reason }, at: port });
+}
+
+function portProblem(port: YNode): string | undefined {
+  if (port.kind !== 'map') return 'a ports entry is not a mapping';
+  const protocol = get(port, 'protocol');
+  if (protocol && asText(protocol) !== undefined && !PROTOCOLS.has(asText(protocol)!)) {
+    return `protocol "${asText(protocol)!}" is not TCP, UDP or SCTP`;
+  }
+  const p = get(port, 'port');
+  const endNode = get(port, 'endPort');
+  const end = endNode && !(endNode.kind === 'scalar' && endNode.value === null) ? asInt(endNode) : undefined;
+  const hasPort = p !== undefined && !(p.kind === 'scalar' && p.value === null);
+  const n = hasPort ? asInt(p) : undefined;
+  if (hasPort && n === undefined) {
+    const name = asText(p) ?? '';
+    if (!PORT_NAME.test(name)) return `port "${name}" is neither a number nor a valid port name`;
+    if (endNode) return `endPort needs a numeric port, not the named port "${name}"`;
+  }
+  if (n !== undefined && (n < 1 || n > 65535)) return `port ${n} is outside 1-65535`;
+  if (endNode && end === undefined) return 'endPort is not a number';
+  if (end !== undefined && !hasPort) return 'endPort needs a port';
+  if (end !== undefined && n !== undefined && (end < n || end > 65535)) return `endPort ${end} is below port ${n} or above 65535`;
+  return undefined;
+}
+
 function portAllows(port: YNode, target: number): boolean {
   const protocol = asText(get(port, 'protocol')) ?? 'TCP';
   if (protocol !== 'TCP') return false;
@@ -337,6 +369,7 @@ export function analyzePolicy(obj: K8sObject): PolicyAnalysis {
       const peers = asItems(peersNode);
       const portsNode = get(rule, 'ports');
       const ports = asItems(portsNode);
+      for (const p of ports) checkPort(p, problems);
       let reachesImds = peers.length === 0 ? rule : undefined;
       for (const peer of peers) {
         const block = getPair(peer, 'ipBlock');

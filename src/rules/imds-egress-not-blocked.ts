@@ -27,6 +27,8 @@ interface NamespacePolicies {
   rejectedBlocking: string[];
   /** Valid egress policies that let (some) pods reach IMDS. */
   allowing: Spot[];
+  /** Valid all-pods egress policies that still reach IMDS (meant to block, or simply open). */
+  openAllPods: Spot[];
 }
 
 interface State {
@@ -42,7 +44,7 @@ function stateOf(ctx: RuleContext): State {
 
 function policiesOf(s: State, ns: string): NamespacePolicies {
   let p = s.namespaces.get(ns);
-  if (!p) s.namespaces.set(ns, (p = { blocking: [], rejectedBlocking: [], allowing: [] }));
+  if (!p) s.namespaces.set(ns, (p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] }));
   return p;
 }
 
@@ -78,6 +80,8 @@ export const rule: Rule = {
         'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
       rejected:
         'Namespace "{namespace}": {policy} would block the metadata endpoint 169.254.169.254, but the API server rejects it (see networkpolicy-invalid), so {workload} can reach it.',
+      notBlocking:
+        'Namespace "{namespace}": {policy} selects all pods for egress but still lets them reach the metadata endpoint 169.254.169.254 ({file}:{line}), so {workload} can fetch node identity tokens.',
       hostNetwork:
         '{workload} uses hostNetwork: true, so no NetworkPolicy applies to it and it can reach the metadata endpoint 169.254.169.254.',
       allows:
@@ -94,7 +98,11 @@ export const rule: Rule = {
       const a = analyzePolicy(obj);
       const p = policiesOf(s, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
-      else if (a.egress && a.allowsImdsAt && !rejected(a)) p.allowing.push({ label: obj.label, file: file.source, at: a.allowsImdsAt });
+      else if (a.egress && a.allowsImdsAt && !rejected(a)) {
+        const spot = { label: obj.label, file: file.source, at: a.allowsImdsAt };
+        p.allowing.push(spot);
+        if (a.selectsAll) p.openAllPods.push(spot);
+      }
     }
     for (const w of file.workloads) {
       const ns = namespaceOf(w.object);
@@ -122,6 +130,16 @@ export const rule: Rule = {
         ctx.report({
           messageId: 'rejected',
           data: { namespace: w.namespace, policy: p.rejectedBlocking[0]!, workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity,
+        });
+      } else if (p && p.openAllPods.length > 0) {
+        const open = p.openAllPods[0]!;
+        const line = open.file.lines.position('key' in open.at ? open.at.key.start : open.at.start).line;
+        ctx.report({
+          messageId: 'notBlocking',
+          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
           at: w.at,
           file: w.file,
           identity,
