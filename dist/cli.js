@@ -17834,6 +17834,11 @@ function checkSelector(pair, where, out) {
       else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
       else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
       else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
+      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
+      else {
+        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
+        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
+      }
       if (reason) {
         out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
         ok = false;
