@@ -17514,7 +17514,7 @@ function settingsFromObject(data, rules, fileLabel) {
 function loadSettings(root, configPath, rules) {
   let path;
   if (configPath) {
-    path = isAbsolute2(configPath) ? configPath : resolve3(configPath);
+    path = isAbsolute2(configPath) ? configPath : resolve3(root, configPath);
     if (!existsSync(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
   } else if (existsSync(join2(root, DEFAULT_CONFIG_FILE))) {
     path = join2(root, DEFAULT_CONFIG_FILE);
@@ -18695,7 +18695,7 @@ async function scan(input) {
   const singleDir = paths.length === 1 ? resolve4(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
-  else if (input.configPath) settings = loadSettings(root, resolve4(root, input.configPath), rules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
   else {
     settings = loadSettings(singleDir, void 0, rules);
     if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules);

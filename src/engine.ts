@@ -143,7 +143,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const singleDir = paths.length === 1 ? resolve(root, paths[0]!) : root;
   let settings: Settings;
   if (input.config !== undefined) settings = settingsFromObject(input.config, rules, '(inline configuration)');
-  else if (input.configPath) settings = loadSettings(root, resolve(root, input.configPath), rules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
   else {
     settings = loadSettings(singleDir, undefined, rules);
     if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, rules);

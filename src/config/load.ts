@@ -84,13 +84,13 @@ export function settingsFromObject(data: unknown, rules: readonly Rule[], fileLa
 }
 
 /**
- * Loads settings: the explicit `configPath` (must exist), else `.podguard.yml` in `root`
+ * Loads settings: the explicit `configPath` (relative to `root`; must exist), else `.podguard.yml` in `root`
  * if present, else defaults.
  */
 export function loadSettings(root: string, configPath: string | undefined, rules: readonly Rule[]): Settings {
   let path: string | undefined;
   if (configPath) {
-    path = isAbsolute(configPath) ? configPath : resolve(configPath);
+    path = isAbsolute(configPath) ? configPath : resolve(root, configPath);
     if (!existsSync(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
   } else if (existsSync(join(root, DEFAULT_CONFIG_FILE))) {
     path = join(root, DEFAULT_CONFIG_FILE);
