@@ -17534,7 +17534,17 @@ function loadSettings(root, configPath, rules) {
     throw new ConfigurationError(`${label}:${line}: ${problem.message}`);
   }
   if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
-  return settingsFromObject(toJS(parsed.docs[0]?.root), rules, label);
+  return settingsFromObject(levelsOff(toJS(parsed.docs[0]?.root)), rules, label);
+}
+function levelsOff(data) {
+  const ruleCfg = data?.rules;
+  if (!ruleCfg || typeof ruleCfg !== "object" || Array.isArray(ruleCfg)) return data;
+  for (const [id, value] of Object.entries(ruleCfg)) {
+    if (value === false) ruleCfg[id] = "off";
+    else if (value && typeof value === "object" && value.level === false)
+      value.level = "off";
+  }
+  return data;
 }
 
 // src/parse/positions.ts

@@ -110,5 +110,17 @@ export function loadSettings(root: string, configPath: string | undefined, rules
     throw new ConfigurationError(`${label}:${line}: ${problem.message}`);
   }
   if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
-  return settingsFromObject(toJS(parsed.docs[0]?.root), rules, label);
+  return settingsFromObject(levelsOff(toJS(parsed.docs[0]?.root)), rules, label);
+}
+
+/** YAML 1.1 reads an unquoted `off` as false: a rule level of false means the `off` the user wrote. */
+function levelsOff(data: unknown): unknown {
+  const ruleCfg = (data as { rules?: unknown } | null)?.rules;
+  if (!ruleCfg || typeof ruleCfg !== 'object' || Array.isArray(ruleCfg)) return data;
+  for (const [id, value] of Object.entries(ruleCfg as Record<string, unknown>)) {
+    if (value === false) (ruleCfg as Record<string, unknown>)[id] = 'off';
+    else if (value && typeof value === 'object' && (value as { level?: unknown }).level === false)
+      (value as { level: string }).level = 'off';
+  }
+  return data;
 }
