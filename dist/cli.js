@@ -18024,6 +18024,12 @@ function namespaceOf(obj) {
 }
 
 // src/rules/imds-egress-not-blocked.ts
+function rangeIn(file, at) {
+  if ("key" in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
+  const q = file.text[at.start - 1];
+  const quoted = at.kind === "scalar" && (q === '"' || q === "'") && file.text[at.end] === q;
+  return quoted ? file.lines.range(at.start - 1, at.end + 1) : file.lines.range(at.start, at.end);
+}
 function stateOf(ctx) {
   let s = ctx.state.get("scan");
   if (!s) ctx.state.set("scan", s = { workloads: [], namespaces: /* @__PURE__ */ new Map() });
@@ -18078,7 +18084,7 @@ var rule3 = {
       const p = policiesOf(s, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const spot = { label: obj.label, file: file.source, at: a.allowsImdsAt };
+        const spot = { label: obj.label, file: file.source, at: rangeIn(file.source, a.allowsImdsAt) };
         p.allowing.push(spot);
         if (a.selectsAll) p.openAllPods.push(spot);
       }
@@ -18093,7 +18099,7 @@ var rule3 = {
       }
       const meta = asMap(get(w.object.node, "metadata"));
       const at = getPair(meta, "name") ?? getPair(w.object.node, "kind") ?? w.object.node;
-      s.workloads.push({ namespace: ns, label: w.label, file: file.source, at });
+      s.workloads.push({ namespace: ns, label: w.label, file: file.source, at: rangeIn(file.source, at) });
     }
   },
   finish(ctx) {
@@ -18115,7 +18121,7 @@ var rule3 = {
         });
       } else if (p && p.openAllPods.length > 0) {
         const open = p.openAllPods[0];
-        const line = open.file.lines.position("key" in open.at ? open.at.key.start : open.at.start).line;
+        const line = open.at.start.line;
         ctx.report({
           messageId: "notBlocking",
           data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },

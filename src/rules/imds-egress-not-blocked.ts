@@ -1,7 +1,8 @@
 import type { Rule, RuleContext } from './api.js';
 import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
 import { asBool, asMap, get, getPair } from '../parse/yaml.js';
-import type { YMap, YNode, YPair } from '../parse/yaml.js';
+import type { YNode, YPair } from '../parse/yaml.js';
+import type { Range } from '../types.js';
 import type { SourceFile } from '../parse/source.js';
 
 /** A workload remembered until `finish`: only what the report needs. */
@@ -9,14 +10,24 @@ interface SeenWorkload {
   namespace: string;
   label: string;
   file: SourceFile;
-  at: YPair | YMap;
+  /** A range, not the YAML node, so the scan does not keep every document's tree alive. */
+  at: Range;
 }
 
 /** A place in a file, for reports from `finish`. */
 interface Spot {
   label: string;
   file: SourceFile;
-  at: YNode | YPair;
+  at: Range;
+}
+
+/** The range of a node or pair (key start to value end), as the engine reports it. */
+function rangeIn(file: SourceFile, at: YNode | YPair): Range {
+  if ('key' in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
+  // Quoted scalars' offsets exclude the quotes; include them, as the engine does.
+  const q = file.text[at.start - 1];
+  const quoted = at.kind === 'scalar' && (q === '"' || q === "'") && file.text[at.end] === q;
+  return quoted ? file.lines.range(at.start - 1, at.end + 1) : file.lines.range(at.start, at.end);
 }
 
 /** Per-namespace NetworkPolicy verdicts. */
@@ -99,7 +110,7 @@ export const rule: Rule = {
       const p = policiesOf(s, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const spot = { label: obj.label, file: file.source, at: a.allowsImdsAt };
+        const spot = { label: obj.label, file: file.source, at: rangeIn(file.source, a.allowsImdsAt) };
         p.allowing.push(spot);
         if (a.selectsAll) p.openAllPods.push(spot);
       }
@@ -114,7 +125,7 @@ export const rule: Rule = {
       }
       const meta = asMap(get(w.object.node, 'metadata'));
       const at = getPair(meta, 'name') ?? getPair(w.object.node, 'kind') ?? w.object.node;
-      s.workloads.push({ namespace: ns, label: w.label, file: file.source, at });
+      s.workloads.push({ namespace: ns, label: w.label, file: file.source, at: rangeIn(file.source, at) });
     }
   },
   finish(ctx) {
@@ -136,7 +147,7 @@ export const rule: Rule = {
         });
       } else if (p && p.openAllPods.length > 0) {
         const open = p.openAllPods[0]!;
-        const line = open.file.lines.position('key' in open.at ? open.at.key.start : open.at.start).line;
+        const line = open.at.start.line;
         ctx.report({
           messageId: 'notBlocking',
           data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
