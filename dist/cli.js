@@ -18385,7 +18385,6 @@ var rule8 = {
     fix: "Move to the replacement version the message names, and check the field changes the migration guide lists for it (`kubectl convert -f old.yaml --output-version apps/v1` does most of it):\n\n```yaml\napiVersion: apps/v1          # was extensions/v1beta1\nkind: Deployment\nspec:\n  selector:                  # required in apps/v1\n    matchLabels:\n      app: web\n```",
     tags: ["kubernetes", "upgrade", "aks"],
     kinds: ["kubernetes"],
-    silentUnless: "an object uses an apiVersion deprecated or removed at kubernetesVersion",
     messages: {
       removed: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}): use {replacement}.",
       removedNoReplacement: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}) and has no replacement API: use {instead}.",
