@@ -9077,12 +9077,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule35) => shouldUseRule(schema, rule35));
+      return group.rules.some((rule41) => shouldUseRule(schema, rule41));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule35) {
+    function shouldUseRule(schema, rule41) {
       var _a;
-      return schema[rule35.keyword] !== void 0 || ((_a = rule35.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule41.keyword] !== void 0 || ((_a = rule41.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule35 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule35)) {
-            keywordCode(it, rule35.keyword, rule35.definition, group.type);
+        for (const rule41 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule41)) {
+            keywordCode(it, rule41.keyword, rule41.definition, group.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule35 = rules[keyword];
-        if (typeof rule35 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule35)) {
-          const { type } = rule35.definition;
+        const rule41 = rules[keyword];
+        if (typeof rule41 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule41)) {
+          const { type } = rule41.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -10711,7 +10711,7 @@ var require_utils2 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
-    var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
+    var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
     var isPort = RegExp.prototype.test.bind(/^\d*$/u);
     var isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
     var isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
@@ -10812,7 +10812,7 @@ var require_utils2 = __commonJS({
         const part = parts[i];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv42(part)) return void 0;
           hextetCount += 2;
           continue;
         }
@@ -11194,7 +11194,7 @@ var require_utils2 = __commonJS({
       }
       if (component.host !== void 0) {
         let host = component.host;
-        if (!isIPv4(host)) {
+        if (!isIPv42(host)) {
           let ipV6res = normalizeIPv6(host);
           if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
             host = normalizePercentEncoding(host, true);
@@ -11232,7 +11232,7 @@ var require_utils2 = __commonJS({
       escapePreservingEscapes,
       removeDotSegments,
       removeDotSegmentsRelative,
-      isIPv4,
+      isIPv4: isIPv42,
       isUUID,
       normalizeIPv6,
       stringArrayToHexStripped
@@ -11455,7 +11455,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -11502,7 +11502,7 @@ var require_fast_uri = __commonJS({
       const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
       const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved.scheme);
       const resolvedHost = resolved.host;
-      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
+      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv42(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
       if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
         throw new Error(MALFORMED_HOST_ERROR);
       }
@@ -11775,7 +11775,7 @@ var require_fast_uri = __commonJS({
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
-          const ipv4result = isIPv4(parsed.host);
+          const ipv4result = isIPv42(parsed.host);
           if (ipv4result === false) {
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule35 = this.RULES.all[keyword];
-        return typeof rule35 == "object" ? rule35.definition : !!rule35;
+        const rule41 = this.RULES.all[keyword];
+        return typeof rule41 == "object" ? rule41.definition : !!rule41;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule35) => rule35.keyword === keyword);
+          const i = group.rules.findIndex((rule41) => rule41.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule35 = rules[key];
-            if (typeof rule35 != "object")
+            const rule41 = rules[key];
+            if (typeof rule41 != "object")
               continue;
-            const { $data } = rule35.definition;
+            const { $data } = rule41.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule35 = {
+      const rule41 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule35, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule41, definition.before);
       else
-        ruleGroup.rules.push(rule35);
-      RULES.all[keyword] = rule35;
+        ruleGroup.rules.push(rule41);
+      RULES.all[keyword] = rule41;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule35, before) {
+    function addBeforeRule(ruleGroup, rule41, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule35);
+        ruleGroup.rules.splice(i, 0, rule41);
       } else {
-        ruleGroup.rules.push(rule35);
+        ruleGroup.rules.push(rule41);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -16918,12 +16918,12 @@ function resolveScalar(src, ev, base) {
   let value = text;
   if (tag !== void 0) {
     if (tag === "!!bool" || tag === "!!int" || tag === "!!float" || tag === "!!null") {
-      const r = YAML11_SCHEMA.resolveImplicitScalarTag(text).value;
-      if (r === null || typeof r === "boolean" || typeof r === "number") value = r;
+      const r2 = YAML11_SCHEMA.resolveImplicitScalarTag(text).value;
+      if (r2 === null || typeof r2 === "boolean" || typeof r2 === "number") value = r2;
     }
   } else if (plain) {
-    const r = YAML11_SCHEMA.resolveImplicitScalarTag(text).value;
-    if (r === null || typeof r === "boolean" || typeof r === "number") value = r;
+    const r2 = YAML11_SCHEMA.resolveImplicitScalarTag(text).value;
+    if (r2 === null || typeof r2 === "boolean" || typeof r2 === "number") value = r2;
   }
   const node = { kind: "scalar", start: ev.valueStart + base, end: ev.valueEnd + base, text, value, plain };
   if (tag !== void 0) node.tag = tag;
@@ -17128,10 +17128,10 @@ function toJS(node) {
 
 // src/parse/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
-function dfRange(r) {
+function dfRange(r2) {
   return {
-    start: { line: r.start.line + 1, column: r.start.character + 1 },
-    end: { line: r.end.line + 1, column: r.end.character + 1 }
+    start: { line: r2.start.line + 1, column: r2.start.character + 1 },
+    end: { line: r2.end.line + 1, column: r2.end.character + 1 }
   };
 }
 var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
@@ -17362,8 +17362,8 @@ function toRel(root, abs) {
   return relative(root, abs).split(sep).join("/");
 }
 function inside(root, abs) {
-  const r = relative(root, abs);
-  return r === "" || !r.startsWith("..") && !isAbsolute(r);
+  const r2 = relative(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
 }
 async function walk(dir, out, seen) {
   let entries;
@@ -17458,12 +17458,12 @@ import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolv
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
 function configSchema(rules) {
   const ruleProps = {};
-  for (const r of rules) {
-    const options = r.meta.optionsSchema ?? { type: "object", properties: {}, additionalProperties: false };
+  for (const r2 of rules) {
+    const options = r2.meta.optionsSchema ?? { type: "object", properties: {}, additionalProperties: false };
     const optionProps = options.properties ?? {};
-    ruleProps[r.meta.id] = {
-      description: `${r.meta.title}. Default level: ${r.meta.level}.`,
-      default: r.meta.level,
+    ruleProps[r2.meta.id] = {
+      description: `${r2.meta.title}. Default level: ${r2.meta.level}.`,
+      default: r2.meta.level,
       anyOf: [
         LEVEL,
         {
@@ -17644,7 +17644,7 @@ function describe(err, data, rules) {
     if (path.length === 1 && path[0] === "rules") {
       const guess = closest(
         extra,
-        rules.map((r) => r.meta.id)
+        rules.map((r2) => r2.meta.id)
       );
       return {
         path: full,
@@ -17659,8 +17659,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule35 = rules.find((r) => r.meta.id === path[1]);
-      const opts = Object.keys(rule35?.meta.optionsSchema?.properties ?? {});
+      const rule41 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule41?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
     }
@@ -17670,6 +17670,9 @@ function describe(err, data, rules) {
   if (err.keyword === "enum") {
     const allowed = err.params.allowedValues ?? [];
     return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
+  }
+  if (key === "kubernetesVersion") {
+    return { path, text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})` };
   }
   if (err.keyword === "type") {
     const want = String(err.params.type ?? "");
@@ -18781,15 +18784,15 @@ var rule11 = {
   check(file, ctx) {
     const policy = policyOf(ctx.settings, ctx.state);
     if (policy.allowed.length === 0 && policy.denied.length === 0) return;
-    for (const r of forEachImageRef(file)) {
-      if (!r.ref?.ok) continue;
-      const verdict = judgeName(policy, r.ref.name);
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok) continue;
+      const verdict = judgeName(policy, r2.ref.name);
       if (verdict.kind === "allowed") continue;
-      const data = { where: r.where, image: r.text, name: r.ref.name, allowed: allowedText(policy) };
+      const data = { where: r2.where, image: r2.text, name: r2.ref.name, allowed: allowedText(policy) };
       if (verdict.kind === "denied") {
-        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict.pattern }, at: r.at, identity: r.identity, value: r.ref.name });
+        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict.pattern }, at: r2.at, identity: r2.identity, value: r2.ref.name });
       } else {
-        ctx.report({ messageId: "notAllowed", data, at: r.at, identity: r.identity, value: r.ref.name });
+        ctx.report({ messageId: "notAllowed", data, at: r2.at, identity: r2.identity, value: r2.ref.name });
       }
     }
   }
@@ -18813,14 +18816,14 @@ var rule12 = {
     }
   },
   check(file, ctx) {
-    for (const r of forEachImageRef(file)) {
-      if (!r.ref || r.ref.ok) continue;
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref || r2.ref.ok) continue;
       ctx.report({
         messageId: "invalid",
-        data: { where: r.where, image: r.text, reason: r.ref.reason },
-        at: r.at,
-        identity: r.identity,
-        value: r.text
+        data: { where: r2.where, image: r2.text, reason: r2.ref.reason },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.text
       });
     }
   }
@@ -18847,17 +18850,17 @@ var rule13 = {
   },
   check(file, ctx) {
     const policy = policyOf(ctx.settings, ctx.state);
-    for (const r of forEachImageRef(file)) {
-      if (!r.ref?.ok || r.built) continue;
-      const problem = pinProblem(r.ref);
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok || r2.built) continue;
+      const problem = pinProblem(r2.ref);
       if (!problem) continue;
       const level = problem === "noDigest" && !policy.requireDigest ? "note" : "error";
       ctx.report({
         messageId: problem,
-        data: { where: r.where, image: r.text, example: pinnedExample(r.ref) },
-        at: r.at,
-        identity: r.identity,
-        value: r.ref.name,
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.ref) },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.ref.name,
         level
       });
     }
@@ -18882,14 +18885,14 @@ var rule14 = {
     }
   },
   check(file, ctx) {
-    for (const r of forEachImageRef(file)) {
-      if (!r.unresolvedVar) continue;
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.unresolvedVar) continue;
       ctx.report({
         messageId: "unresolved",
-        data: { where: r.where, image: r.written, variable: r.unresolvedVar },
-        at: r.at,
-        identity: r.identity,
-        value: r.written
+        data: { where: r2.where, image: r2.written, variable: r2.unresolvedVar },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.written
       });
     }
   }
@@ -19022,6 +19025,442 @@ var rule15 = {
   }
 };
 
+// src/parse/netpol.ts
+import { isIPv4, isIPv6 } from "node:net";
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  if (slash < 0) return "has no /prefix length (write 10.0.0.0/16, or a.b.c.d/32 for one address)";
+  const addr = text.slice(0, slash);
+  const len = text.slice(slash + 1);
+  let family;
+  if (isIPv4(addr)) family = 4;
+  else if (isIPv6(addr) && !addr.includes("%")) family = 6;
+  else return `has an invalid ${addr.includes(":") ? "IPv6" : "IPv4"} address "${addr}"`;
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(len) || Number(len) > bits) return `has an invalid prefix length "/${len}" (0 to ${bits} for IPv${family})`;
+  return { family, base: family === 4 ? v4ToBig(addr) : v6ToBig(addr), prefix: Number(len), bits };
+}
+function v4ToBig(addr) {
+  return addr.split(".").reduce((acc, o) => acc << 8n | BigInt(Number(o)), 0n);
+}
+function v6ToBig(addr) {
+  let text = addr;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const n = v4ToBig(v4[1]);
+    text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return groups.reduce((acc, g) => acc << 16n | BigInt(parseInt(g, 16)), 0n);
+}
+function network(c) {
+  const host = (1n << BigInt(c.bits - c.prefix)) - 1n;
+  return c.base & ~host;
+}
+function hasHostBits(c) {
+  return network(c) !== c.base;
+}
+function canonical(c) {
+  const n = network(c);
+  if (c.family === 4) return `${[24n, 16n, 8n, 0n].map((s2) => String(n >> s2 & 0xffn)).join(".")}/${c.prefix}`;
+  const groups = [];
+  for (let s2 = 112n; s2 >= 0n; s2 -= 16n) groups.push((n >> s2 & 0xffffn).toString(16));
+  return `${groups.join(":").replace(/(^|:)0(:0)+(:|$)/, "::")}/${c.prefix}`;
+}
+function containsAddress(c, addr) {
+  const shift = BigInt(c.bits - c.prefix);
+  return addr >> shift === c.base >> shift;
+}
+var IMDS_ADDRESS = "169.254.169.254";
+var IMDS = v4ToBig(IMDS_ADDRESS);
+var IMDS_PORT = 80;
+function rejected(a) {
+  return a.problems.some((p) => !p.accepted);
+}
+var LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+var DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+var SELECTOR_FIELDS = /* @__PURE__ */ new Set(["matchLabels", "matchExpressions"]);
+var OPERATORS = /* @__PURE__ */ new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
+function labelKeyProblem(key) {
+  const parts = key.split("/");
+  const name = parts.length === 2 ? parts[1] : parts[0];
+  if (parts.length > 2) return 'has more than one "/"';
+  if (parts.length === 2 && (parts[0].length > 253 || !DNS_SUBDOMAIN.test(parts[0]))) return "has an invalid prefix";
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return "is not a valid label name";
+  return void 0;
+}
+function labelValueProblem(node) {
+  if (node.kind !== "scalar") return "is not a string";
+  if (node.value === null) return void 0;
+  if (typeof node.value !== "string") return `is a ${typeof node.value}, not a string (quote it: "${node.text}")`;
+  const v = node.text;
+  if (v.length > 63 || v.length > 0 && !LABEL_NAME.test(v)) return "is not a valid label value";
+  return void 0;
+}
+function checkSelector(pair, where, out) {
+  const sel = pair.value;
+  if (sel.kind === "scalar" && sel.value === null) return true;
+  if (sel.kind !== "map") {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "is not a mapping (write matchLabels: {key: value})" }, at: pair });
+    return false;
+  }
+  let ok = true;
+  for (const p of sel.pairs) {
+    if (!SELECTOR_FIELDS.has(p.keyText)) {
+      out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
+      ok = false;
+    }
+  }
+  const constraints = /* @__PURE__ */ new Map();
+  const of = (key) => {
+    let c = constraints.get(key);
+    if (!c) constraints.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
+    return c;
+  };
+  const restrict = (c, values) => {
+    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
+  };
+  const labelsPair = getPair(sel, "matchLabels");
+  if (labelsPair && !(labelsPair.value.kind === "scalar" && labelsPair.value.value === null)) {
+    const labels = asMap(labelsPair.value);
+    if (!labels) {
+      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
+      ok = false;
+    }
+    for (const p of labels?.pairs ?? []) {
+      const keyProblem = labelKeyProblem(p.keyText);
+      const valueProblem = labelValueProblem(p.value);
+      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
+      if (reason) {
+        out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
+        ok = false;
+        continue;
+      }
+      const c = of(p.keyText);
+      c.exists = true;
+      restrict(c, [asText(p.value) ?? ""]);
+    }
+  }
+  const exprPair = getPair(sel, "matchExpressions");
+  if (exprPair && !(exprPair.value.kind === "scalar" && exprPair.value.value === null)) {
+    if (exprPair.value.kind !== "seq") {
+      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
+      ok = false;
+    }
+    for (const item of asItems(exprPair.value)) {
+      const key = asText(get(item, "key"));
+      const op = asText(get(item, "operator"));
+      const valuesNode = get(item, "values");
+      const values = asItems(valuesNode).map((v) => asText(v) ?? "");
+      const hasValues = valuesNode !== void 0 && !(valuesNode.kind === "scalar" && valuesNode.value === null);
+      let reason;
+      if (item.kind !== "map") reason = "has a matchExpressions entry that is not a mapping";
+      else if (!key) reason = "has a matchExpressions entry without a key";
+      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)}`;
+      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
+      else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
+      else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
+      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
+      else {
+        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
+        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
+      }
+      if (reason) {
+        out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
+        ok = false;
+        continue;
+      }
+      const c = of(key);
+      if (op === "In") {
+        c.exists = true;
+        restrict(c, values);
+      } else if (op === "NotIn") for (const v of values) c.notIn.add(v);
+      else if (op === "Exists") c.exists = true;
+      else c.doesNotExist = true;
+    }
+  }
+  if (!ok) return false;
+  for (const [key, c] of constraints) {
+    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
+    let why;
+    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
+    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
+    if (why) {
+      out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
+      return false;
+    }
+  }
+  return constraints.size === 0;
+}
+var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
+var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+function checkPort(port, out) {
+  const reason = portProblem(port);
+  if (reason) out.push({ messageId: "portInvalid", data: { reason }, at: port });
+}
+function portProblem(port) {
+  if (port.kind !== "map") return "a ports entry is not a mapping";
+  const protocol = get(port, "protocol");
+  if (protocol && asText(protocol) !== void 0 && !PROTOCOLS.has(asText(protocol))) {
+    return `protocol "${asText(protocol)}" is not TCP, UDP or SCTP`;
+  }
+  const p = get(port, "port");
+  const endNode = get(port, "endPort");
+  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
+  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
+  const n = hasPort ? asInt(p) : void 0;
+  if (hasPort && n === void 0) {
+    const name = asText(p) ?? "";
+    if (!PORT_NAME.test(name)) return `port "${name}" is neither a number nor a valid port name`;
+    if (endNode) return `endPort needs a numeric port, not the named port "${name}"`;
+  }
+  if (n !== void 0 && (n < 1 || n > 65535)) return `port ${n} is outside 1-65535`;
+  if (endNode && end === void 0) return "endPort is not a number";
+  if (end !== void 0 && !hasPort) return "endPort needs a port";
+  if (end !== void 0 && n !== void 0 && (end < n || end > 65535)) return `endPort ${end} is below port ${n} or above 65535`;
+  return void 0;
+}
+function portAllows(port, target) {
+  const protocol = asText(get(port, "protocol")) ?? "TCP";
+  if (protocol !== "TCP") return false;
+  const p = get(port, "port");
+  if (p === void 0 || p.kind === "scalar" && p.value === null) return true;
+  const n = asInt(p);
+  if (n === void 0) return false;
+  const end = asInt(get(port, "endPort")) ?? n;
+  return target >= n && target <= end;
+}
+function checkIpBlock(block, at, out) {
+  const cidrPair = getPair(block, "cidr");
+  const cidrText = asText(cidrPair?.value);
+  if (!cidrPair || cidrText === void 0) {
+    out.push({ messageId: "cidrMissing", data: {}, at });
+    return void 0;
+  }
+  const cidr = parseCidr(cidrText);
+  if (typeof cidr === "string") {
+    out.push({ messageId: "cidrInvalid", data: { cidr: cidrText, reason: cidr }, at: cidrPair.value });
+    return void 0;
+  }
+  if (hasHostBits(cidr)) {
+    out.push({
+      messageId: "cidrHostBits",
+      data: { cidr: cidrText, canonical: canonical(cidr) },
+      at: cidrPair.value,
+      accepted: true,
+      warning: true
+    });
+  }
+  for (const e of asItems(get(block, "except"))) {
+    const t = asText(e);
+    const ex = t === void 0 ? "is not a CIDR string" : parseCidr(t);
+    if (typeof ex === "string") {
+      out.push({ messageId: "cidrInvalid", data: { cidr: t ?? "", reason: ex }, at: e });
+      continue;
+    }
+    if (ex.family !== cidr.family || ex.prefix <= cidr.prefix || !containsAddress(cidr, ex.base)) {
+      const reason = ex.family !== cidr.family ? `is IPv${ex.family} but its cidr "${cidrText}" is IPv${cidr.family}` : `is not a strict subset of its cidr "${cidrText}"`;
+      out.push({ messageId: "exceptOutside", data: { except: t ?? "", reason }, at: e });
+    }
+  }
+  return cidr;
+}
+function blockAllowsImds(block) {
+  const cidr = parseCidr(asText(get(block, "cidr")) ?? "");
+  if (typeof cidr === "string" || cidr.family !== 4 || !containsAddress(cidr, IMDS)) return false;
+  for (const e of asItems(get(block, "except"))) {
+    const ex = parseCidr(asText(e) ?? "");
+    if (typeof ex !== "string" && ex.family === 4 && containsAddress(ex, IMDS)) return false;
+  }
+  return true;
+}
+function analyzePolicy(obj) {
+  const problems = [];
+  const spec = asMap(get(obj.node, "spec"));
+  const result = { problems, selectsAll: false, egress: false, allowsImdsAt: void 0 };
+  if (!spec) {
+    problems.push({ messageId: "noSpec", data: { policy: obj.label }, at: getPair(obj.node, "kind") ?? obj.node });
+    return result;
+  }
+  const podSelector = getPair(spec, "podSelector");
+  result.selectsAll = podSelector ? checkSelector(podSelector, "spec.podSelector", problems) : true;
+  const typesPair = getPair(spec, "policyTypes");
+  const egressPair = getPair(spec, "egress");
+  if (typesPair) {
+    for (const t of asItems(typesPair.value)) {
+      const v = asText(t);
+      if (v !== "Ingress" && v !== "Egress") problems.push({ messageId: "policyType", data: { type: v ?? "" }, at: t });
+      if (v === "Egress") result.egress = true;
+    }
+    if (typesPair.value.kind !== "seq" && !(typesPair.value.kind === "scalar" && typesPair.value.value === null)) {
+      problems.push({ messageId: "policyType", data: { type: asText(typesPair.value) ?? "a mapping" }, at: typesPair });
+    }
+  } else {
+    result.egress = asItems(egressPair?.value).length > 0;
+  }
+  for (const [section, peerKey] of [
+    ["ingress", "from"],
+    ["egress", "to"]
+  ]) {
+    for (const rule41 of asItems(get(spec, section))) {
+      const peersNode = get(rule41, peerKey);
+      const peers = asItems(peersNode);
+      const portsNode = get(rule41, "ports");
+      const ports = asItems(portsNode);
+      for (const p of ports) checkPort(p, problems);
+      let reachesImds = peers.length === 0 ? rule41 : void 0;
+      for (const peer of peers) {
+        const block = getPair(peer, "ipBlock");
+        for (const key of ["podSelector", "namespaceSelector"]) {
+          const p = getPair(peer, key);
+          if (p) checkSelector(p, `${section}.${peerKey}.${key}`, problems);
+        }
+        if (block && (getPair(peer, "podSelector") || getPair(peer, "namespaceSelector"))) {
+          problems.push({ messageId: "ipBlockCombined", data: {}, at: block });
+        }
+        const blockMap = block ? asMap(block.value) : void 0;
+        if (block && !blockMap) problems.push({ messageId: "cidrMissing", data: {}, at: block });
+        if (block && blockMap) {
+          checkIpBlock(blockMap, block, problems);
+          if (section === "egress" && !reachesImds && blockAllowsImds(blockMap)) reachesImds = get(blockMap, "cidr") ?? blockMap;
+        }
+      }
+      if (section === "egress" && reachesImds && !result.allowsImdsAt && (ports.length === 0 || ports.some((p) => portAllows(p, IMDS_PORT)))) {
+        result.allowsImdsAt = reachesImds;
+      }
+    }
+  }
+  return result;
+}
+function isNetworkPolicy(obj) {
+  return obj.kind === "NetworkPolicy" && (obj.apiVersion === "networking.k8s.io/v1" || obj.apiVersion === "extensions/v1beta1");
+}
+function namespaceOf(obj) {
+  return obj.namespace ?? "default";
+}
+
+// src/rules/imds-egress-not-blocked.ts
+function rangeIn(file, at) {
+  if ("key" in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
+  const q = file.text[at.start - 1];
+  const quoted = at.kind === "scalar" && (q === '"' || q === "'") && file.text[at.end] === q;
+  return quoted ? file.lines.range(at.start - 1, at.end + 1) : file.lines.range(at.start, at.end);
+}
+function stateOf2(ctx) {
+  let s2 = ctx.state.get("scan");
+  if (!s2) ctx.state.set("scan", s2 = { workloads: [], namespaces: /* @__PURE__ */ new Map() });
+  return s2;
+}
+function policiesOf(s2, ns) {
+  let p = s2.namespaces.get(ns);
+  if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
+  return p;
+}
+var rule16 = {
+  meta: {
+    id: "imds-egress-not-blocked",
+    title: "Instance metadata endpoint reachable from pods",
+    level: "warning",
+    securitySeverity: 7,
+    precision: "medium",
+    description: "A namespace with workloads has no NetworkPolicy that selects all pods and blocks egress to the instance metadata endpoint 169.254.169.254; hostNetwork pods bypass NetworkPolicies.",
+    why: "Every AKS node answers on 169.254.169.254 (the Azure Instance Metadata Service) with details of the node and, when the node pool has a managed identity, with access tokens for it. A compromised pod that reaches it can act as the node's identity in Azure. The AKS cluster security practice (seed 001, \"Toegang tot de API voor exemplaarmetagegevens beperken\") asks for a NetworkPolicy that selects all pods (`podSelector` `matchLabels: {}`), has policy type `Egress` and excludes `169.254.169.254/32`. The check is cross-file: the policy may sit anywhere in the scan, but it only counts for its own namespace (objects without `metadata.namespace` count as `default`; `kubectl -n` and kustomize `namespace:` overrides are not seen). A policy the API server rejects (see `networkpolicy-invalid`, for example the seed's own `cidr: 10.10.0.0/0#example`) does not count. Pods with `hostNetwork: true` use the node's network stack, so no NetworkPolicy applies to them. Silence the rule (`rules: {imds-egress-not-blocked: off}`) for clusters that block IMDS elsewhere, e.g. an Azure Firewall or a Cilium/Calico cluster-wide policy, or list namespaces under `ignoreNamespaces`.",
+    fix: 'Add one policy per namespace (NetworkPolicies add up: no other egress policy in the namespace may allow 169.254.169.254):\n\n```yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: block-instance-metadata\n  namespace: my-app          # one per namespace\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n        - ipBlock:\n            cidr: "::/0"      # dual-stack clusters\n        - namespaceSelector: {}   # pods in the cluster (Cilium does not match pod IPs by ipBlock)\n```',
+    tags: ["security", "kubernetes", "network-policy", "aks"],
+    kinds: ["kubernetes"],
+    defaultOptions: { ignoreNamespaces: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        ignoreNamespaces: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          description: "Namespaces whose workloads may reach IMDS (e.g. kube-system add-ons that need the node identity)."
+        }
+      },
+      additionalProperties: false
+    },
+    silentUnless: "the scan holds workloads",
+    messages: {
+      missing: 'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
+      rejected: 'Namespace "{namespace}": {policy} would block the metadata endpoint 169.254.169.254, but the API server rejects it (see networkpolicy-invalid), so {workload} can reach it.',
+      notBlocking: 'Namespace "{namespace}": {policy} selects all pods for egress but still lets them reach the metadata endpoint 169.254.169.254 ({file}:{line}), so {workload} can fetch node identity tokens.',
+      hostNetwork: "{workload} uses hostNetwork: true, so no NetworkPolicy applies to it and it can reach the metadata endpoint 169.254.169.254.",
+      allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
+    const s2 = stateOf2(ctx);
+    for (const obj of file.objects) {
+      if (!isNetworkPolicy(obj)) continue;
+      const ns = namespaceOf(obj);
+      const a = analyzePolicy(obj);
+      const p = policiesOf(s2, ns);
+      if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
+      else if (a.egress && a.allowsImdsAt && !rejected(a)) {
+        const spot = { label: obj.label, file: file.source, at: rangeIn(file.source, a.allowsImdsAt) };
+        p.allowing.push(spot);
+        if (a.selectsAll) p.openAllPods.push(spot);
+      }
+    }
+    for (const w of file.workloads) {
+      const ns = namespaceOf(w.object);
+      if (ignored.has(ns)) continue;
+      const hostNet = getPair(w.podSpec, "hostNetwork");
+      if (hostNet && asBool(hostNet.value) === true) {
+        ctx.report({ messageId: "hostNetwork", data: { workload: w.label }, at: hostNet, identity: `${ns}/${w.label}` });
+        continue;
+      }
+      const meta = asMap(get(w.object.node, "metadata"));
+      const at = getPair(meta, "name") ?? getPair(w.object.node, "kind") ?? w.object.node;
+      s2.workloads.push({ namespace: ns, label: w.label, file: file.source, at: rangeIn(file.source, at) });
+    }
+  },
+  finish(ctx) {
+    const s2 = stateOf2(ctx);
+    const reported = /* @__PURE__ */ new Set();
+    for (const w of s2.workloads) {
+      if (reported.has(w.namespace)) continue;
+      reported.add(w.namespace);
+      const p = s2.namespaces.get(w.namespace);
+      if (p && p.blocking.length > 0) continue;
+      const identity = `namespace/${w.namespace}`;
+      if (p && p.rejectedBlocking.length > 0) {
+        ctx.report({
+          messageId: "rejected",
+          data: { namespace: w.namespace, policy: p.rejectedBlocking[0], workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity
+        });
+      } else if (p && p.openAllPods.length > 0) {
+        const open = p.openAllPods[0];
+        const line = open.at.start.line;
+        ctx.report({
+          messageId: "notBlocking",
+          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity
+        });
+      } else {
+        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity });
+      }
+    }
+    const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
+    for (const [ns, p] of s2.namespaces) {
+      if (p.blocking.length === 0 || ignored.has(ns)) continue;
+      for (const a of p.allowing)
+        ctx.report({ messageId: "allows", data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
+    }
+  }
+};
+
 // src/rules/insecure-security-profile.ts
 var SELINUX_TYPES = /* @__PURE__ */ new Set(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 var SAFE_SYSCTLS = /* @__PURE__ */ new Set([
@@ -19068,7 +19507,7 @@ function checkContext(ctx, sc, subject) {
       });
   }
 }
-var rule16 = {
+var rule17 = {
   meta: {
     id: "insecure-security-profile",
     title: "Security profile disabled",
@@ -19136,7 +19575,7 @@ var rule16 = {
 };
 
 // src/rules/internal-error.ts
-var rule17 = {
+var rule18 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -19159,7 +19598,7 @@ var rule17 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule18 = {
+var rule19 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -19233,7 +19672,7 @@ function home(field, level) {
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
   return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
 }
-var rule19 = {
+var rule20 = {
   meta: {
     id: "misplaced-security-field",
     title: "Security setting has no effect where it stands",
@@ -19335,7 +19774,7 @@ function confiningAnnotation(value) {
   const v = value?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
-var rule20 = {
+var rule21 = {
   meta: {
     id: "missing-seccomp-profile",
     title: "No seccomp profile",
@@ -19365,8 +19804,53 @@ var rule20 = {
   }
 };
 
+// src/rules/networkpolicy-invalid.ts
+var rule22 = {
+  meta: {
+    id: "networkpolicy-invalid",
+    title: "Invalid NetworkPolicy",
+    level: "error",
+    securitySeverity: 6.5,
+    precision: "very-high",
+    description: "A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, an invalid port, or an unknown policy type.",
+    why: 'A NetworkPolicy the API server rejects protects nothing, and the pipeline that applies it often fails late or, worse, the team believes the namespace is isolated. The AKS cluster security practice (seed 001, "Toegang tot de API voor exemplaarmetagegevens beperken") prints an example whose `cidr: 10.10.0.0/0#example` is not a CIDR at all: copied as is, it is rejected. Kubernetes requires each `except` to be a strict subset of its `cidr` in the same IP family, selectors with valid label keys and string values, and `In`/`NotIn` with values. A selector that can never match (a label that must both exist and not exist, disjoint `In` lists) is accepted but silently applies to no pod. CIDRs written with host bits set (`10.10.0.0/0`) are accepted but mean the whole network (`0.0.0.0/0`), rarely what was meant.',
+    fix: "Write real CIDRs, keep `except` inside `cidr`, and put labels under `matchLabels`:\n\n```yaml\nspec:\n  podSelector:\n    matchLabels:\n      app: web          # not podSelector: {app: web}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n```",
+    tags: ["security", "kubernetes", "network-policy", "aks"],
+    kinds: ["kubernetes"],
+    messages: {
+      cidrInvalid: '{policy}: ipBlock CIDR "{cidr}" {reason}; the API server rejects the policy.',
+      cidrMissing: "{policy}: an ipBlock needs a cidr; the API server rejects the policy.",
+      cidrHostBits: '{policy}: CIDR "{cidr}" has host bits set, so it means {canonical}; write the network you intend.',
+      exceptOutside: '{policy}: except "{except}" {reason}; the API server rejects the policy.',
+      selectorMalformed: "{policy}: {where} {reason}; the API server rejects the policy.",
+      selectorUnknownField: '{policy}: {where} has field "{field}": labels belong under matchLabels. Strict validation rejects it; without validation the field is dropped and the selector matches every pod.',
+      selectsNothing: "{policy}: {where} can never match a pod ({reason}).",
+      policyType: '{policy}: policyTypes entry "{type}" is not Ingress or Egress; the API server rejects the policy.',
+      ipBlockCombined: "{policy}: a peer combines ipBlock with a pod or namespace selector; write them as separate peers (the API server rejects this).",
+      portInvalid: "{policy}: {reason}; the API server rejects the policy.",
+      noSpec: "{policy} has no spec: it restricts nothing."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    for (const obj of file.objects) {
+      if (!isNetworkPolicy(obj)) continue;
+      for (const p of analyzePolicy(obj).problems) {
+        ctx.report({
+          messageId: p.messageId,
+          data: { policy: obj.label, ...p.data },
+          at: p.at,
+          identity: `${obj.namespace ?? "default"}/${obj.label}`,
+          value: Object.values(p.data).join(" "),
+          ...p.warning ? { level: "warning" } : {}
+        });
+      }
+    }
+  }
+};
+
 // src/rules/parse-error.ts
-var rule21 = {
+var rule23 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -19386,7 +19870,7 @@ var rule21 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule22 = {
+var rule24 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -19440,7 +19924,7 @@ var rule22 = {
 };
 
 // src/rules/privileged-container.ts
-var rule23 = {
+var rule25 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -19472,12 +19956,250 @@ var rule23 = {
   }
 };
 
+// src/data/deprecated-apis.ts
+var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
+var FLOWCONTROL = [
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
+];
+var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
+var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
+  apiVersion,
+  kind,
+  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
+  removedIn,
+  replacements,
+  ...instead ? { instead } : {}
+});
+var DEPRECATED_APIS = [
+  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
+  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
+  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
+  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
+    { apiVersion: "autoscaling/v2", since: "1.23" },
+    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
+  ]),
+  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
+  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
+  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
+  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
+  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
+  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
+  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Ingress", "1.22", [
+    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
+    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
+  ]),
+  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
+  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
+  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
+  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
+  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
+  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
+  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
+  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
+  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
+  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
+  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
+];
+function compareVersions(a, b) {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
+function deprecatedApi(apiVersion, kind) {
+  return BY_KEY.get(`${apiVersion} ${kind}`);
+}
+
+// src/rules/removed-api-version.ts
+function replacementFor(d, target) {
+  const served = d.replacements.filter((x) => {
+    if (compareVersions(x.since, target) > 0) return false;
+    const gone = deprecatedApi(x.apiVersion, x.kind ?? d.kind)?.removedIn;
+    return !gone || compareVersions(gone, target) > 0;
+  });
+  const pick = served[0] ?? d.replacements.find((x) => !deprecatedApi(x.apiVersion, x.kind ?? d.kind)?.removedIn);
+  if (!pick) return void 0;
+  return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
+}
+var rule26 = {
+  meta: {
+    id: "removed-api-version",
+    title: "Removed or deprecated Kubernetes API version",
+    level: "error",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "An object uses an apiVersion that the target Kubernetes version (kubernetesVersion) no longer serves (error) or deprecates (warning).",
+    why: 'The AKS cluster practice (seed 001, "Regelmatig bijwerken naar de nieuwste versie van Kubernetes") asks you to upgrade regularly, because AKS supports only three minor versions, and warns that upgrades remove APIs your workloads depend on (as 1.16 did). A manifest with a removed apiVersion fails to apply after the upgrade, often during an incident; PodSecurityPolicy was removed in 1.25 without a replacement API, so its protection silently disappears. The table follows the upstream Kubernetes "Deprecated API Migration Guide" (src/data/deprecated-apis.ts names its sources). Set `kubernetesVersion` in .podguard.yml or pass `--kubernetes-version` to match your clusters.',
+    fix: "Move to the replacement version the message names, and check the field changes the migration guide lists for it (`kubectl convert -f old.yaml --output-version apps/v1` does most of it):\n\n```yaml\napiVersion: apps/v1          # was extensions/v1beta1\nkind: Deployment\nspec:\n  selector:                  # required in apps/v1\n    matchLabels:\n      app: web\n```",
+    tags: ["kubernetes", "upgrade", "aks"],
+    kinds: ["kubernetes"],
+    messages: {
+      removed: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}): use {replacement}.",
+      removedNoReplacement: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}) and has no replacement API: use {instead}.",
+      deprecated: "{kind} {apiVersion} is deprecated{removal} (target {target}): use {replacement}.",
+      deprecatedNoReplacement: "{kind} {apiVersion} is deprecated{removal} (target {target}) and has no replacement API: use {instead}."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const target = ctx.settings.kubernetesVersion;
+    for (const obj of file.objects) {
+      const d = deprecatedApi(obj.apiVersion, obj.kind);
+      if (!d || compareVersions(target, d.deprecatedIn) < 0) continue;
+      const removed = d.removedIn !== null && compareVersions(target, d.removedIn) >= 0;
+      const replacement = replacementFor(d, target);
+      const base = removed ? "removed" : "deprecated";
+      const data = {
+        kind: obj.kind,
+        apiVersion: obj.apiVersion,
+        target,
+        removedIn: d.removedIn ?? "",
+        removal: d.removedIn ? ` and removed in Kubernetes ${d.removedIn}` : "",
+        replacement: replacement ?? "",
+        instead: d.instead ?? ""
+      };
+      ctx.report({
+        messageId: replacement ? base : `${base}NoReplacement`,
+        data,
+        at: getPair(obj.node, "apiVersion") ?? obj.node,
+        identity: `${obj.namespace ?? ""}/${obj.label}`,
+        value: `${obj.apiVersion} ${obj.kind}`,
+        ...removed ? {} : { level: "warning" }
+      });
+    }
+  }
+};
+
+// src/rules/retired-keyvault-flexvolume.ts
+var rule27 = {
+  meta: {
+    id: "retired-keyvault-flexvolume",
+    title: "Retired Key Vault FlexVolume driver",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "very-high",
+    description: "A pod mounts Azure Key Vault secrets with the retired FlexVolume driver (flexVolume.driver: azure/kv).",
+    why: 'The older AKS pod security guidance (seed 000) recommended the Key Vault FlexVolume driver; its newer edition (seed 003, "Azure Key Vault mit Secrets Store CSI-Treiber") replaces it with the Secrets Store CSI driver and the Azure Key Vault provider. The FlexVolume project (Azure/kubernetes-keyvault-flexvol) is archived and gets no security fixes, Kubernetes deprecated FlexVolume itself, and the driver relies on AAD pod identity or service principal secrets stored in the cluster. The CSI driver is an AKS add-on (`az aks enable-addons --addons azure-keyvault-secrets-provider`) that works with Microsoft Entra Workload ID and rotates secrets.',
+    fix: "Describe the secrets once in a SecretProviderClass and mount them with the CSI driver:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-kv\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload identity client id>   # Microsoft Entra Workload ID\n    keyvaultName: my-vault\n    tenantId: <tenant id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n---\n# in the pod spec, replacing the flexVolume volume:\nvolumes:\n  - name: secrets\n    csi:\n      driver: secrets-store.csi.k8s.io\n      readOnly: true\n      volumeAttributes:\n        secretProviderClass: app-kv\n```",
+    tags: ["security", "kubernetes", "secrets", "aks", "retired"],
+    kinds: ["kubernetes"],
+    messages: {
+      flexVolume: '{workload} volume "{volume}" uses the retired Key Vault FlexVolume driver ({driver}): move to the Secrets Store CSI driver with the Azure Key Vault provider.'
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      asItems(get(w.podSpec, "volumes")).forEach((v, i) => {
+        const driverPair = getPair(get(v, "flexVolume"), "driver");
+        const driver = asText(driverPair?.value);
+        if (!driverPair || driver === void 0 || !/(^|\/)azure\/kv$/i.test(driver.trim())) return;
+        const volume = asText(get(v, "name")) ?? `#${i + 1}`;
+        ctx.report({
+          messageId: "flexVolume",
+          data: { workload: w.label, volume, driver },
+          at: driverPair,
+          identity: `${w.label} volume "${volume}"`
+        });
+      });
+    });
+  }
+};
+
+// src/rules/retired-pod-identity.ts
+var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
+var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
+var BINDING_LABEL = "aadpodidbinding";
+var rule28 = {
+  meta: {
+    id: "retired-pod-identity",
+    title: "Retired AAD pod identity",
+    level: "warning",
+    securitySeverity: 6,
+    precision: "very-high",
+    description: "A manifest uses AAD pod identity (aadpodidbinding labels, AzureIdentity, AzureIdentityBinding or AzurePodIdentityException objects), retired in favour of Microsoft Entra Workload ID.",
+    why: `The AKS pod security guidance (seeds 000 and 003, "Verwenden verwalteter Podidentit\xE4ten") describes managed pod identities. The open-source AAD pod identity project and the AKS pod-managed identity add-on built on it are retired: no fixes since September 2023 and no support from September 2025. Its NMI component intercepts every pod's traffic to the metadata endpoint and hands out the identity to any pod that carries the right label, so a label is all it takes to impersonate a workload. Microsoft Entra Workload ID replaces it: the pod exchanges a projected service account token for an Entra token through a federated identity credential, with no node-level interception.`,
+    fix: 'Create a federated service account, label the pod for Workload ID and remove the pod identity objects and labels:\n\n```yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: my-app\n  annotations:\n    azure.workload.identity/client-id: <managed identity client id>\n---\n# pod template of the workload:\nmetadata:\n  labels:\n    azure.workload.identity/use: "true"   # replaces aadpodidbinding\nspec:\n  serviceAccountName: app\n```\n\nThen federate the identity with the service account: `az identity federated-credential create --name app --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:my-app:app`.',
+    tags: ["security", "kubernetes", "identity", "aks", "retired"],
+    kinds: ["kubernetes"],
+    messages: {
+      bindingLabel: '{workload} uses AAD pod identity (label {label}={value}): move to Microsoft Entra Workload ID (azure.workload.identity/use: "true" and a federated service account).',
+      identityObject: "{object} is an AAD pod identity object ({kind}): AAD pod identity is retired; use Microsoft Entra Workload ID."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    for (const obj of file.objects) {
+      if (POD_IDENTITY_KINDS.has(obj.kind) && obj.apiVersion.startsWith(POD_IDENTITY_GROUP)) {
+        ctx.report({
+          messageId: "identityObject",
+          data: { object: obj.label, kind: obj.kind },
+          at: getPair(obj.node, "kind") ?? obj.node,
+          identity: `${obj.namespace ?? "default"}/${obj.label}`
+        });
+      }
+    }
+    for (const w of file.workloads) {
+      const labels = asMap(get(w.podMeta, "labels"));
+      const pair = getPair(labels, BINDING_LABEL);
+      if (!pair) continue;
+      const value = pair.value.kind === "scalar" ? pair.value.text : "";
+      ctx.report({
+        messageId: "bindingLabel",
+        data: { workload: w.label, label: BINDING_LABEL, value },
+        at: pair,
+        identity: w.label,
+        value
+      });
+    }
+  }
+};
+
 // src/rules/run-as-root.ts
 var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule24 = {
+var rule29 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -19746,7 +20468,7 @@ function isLiteralSecret(value, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule25 = {
+var rule30 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -19801,7 +20523,7 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule26 = {
+var rule31 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -19852,7 +20574,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule27 = {
+var rule32 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -19876,9 +20598,9 @@ var rule27 = {
     const { text, lines } = file.source;
     for (const ins of file.model.ast.getInstructions()) {
       if (ins.getKeyword() !== "RUN") continue;
-      const r = ins.getRange();
-      const start = lines.lineStart(r.start.line + 1) + r.start.character;
-      const end = lines.lineStart(r.end.line + 1) + r.end.character;
+      const r2 = ins.getRange();
+      const start = lines.lineStart(r2.start.line + 1) + r2.start.character;
+      const end = lines.lineStart(r2.end.line + 1) + r2.end.character;
       const body = text.slice(start, end);
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
       for (const { messageId, pattern, value: valueIn } of SETUPS) {
@@ -19907,7 +20629,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength);
 }
-var rule28 = {
+var rule33 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -20436,7 +21158,7 @@ function dockerAuths(json) {
   }
   return out;
 }
-var rule29 = {
+var rule34 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -20510,7 +21232,7 @@ var rule29 = {
 };
 
 // src/rules/secret-token.ts
-var rule30 = {
+var rule35 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -20585,7 +21307,7 @@ var rule30 = {
 // src/rules/service-account-token-automount.ts
 var STATE_KEY = "state";
 var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
-function stateOf2(map) {
+function stateOf3(map) {
   let s2 = map.get(STATE_KEY);
   if (!s2) {
     s2 = { pending: [], optedOut: /* @__PURE__ */ new Set() };
@@ -20593,7 +21315,7 @@ function stateOf2(map) {
   }
   return s2;
 }
-var rule31 = {
+var rule36 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -20613,7 +21335,7 @@ var rule31 = {
   },
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
-    const state = stateOf2(ctx.state);
+    const state = stateOf3(ctx.state);
     for (const obj of file.objects) {
       if (obj.kind !== "ServiceAccount" || !obj.name) continue;
       if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
@@ -20637,7 +21359,7 @@ var rule31 = {
     });
   },
   finish(ctx) {
-    const state = stateOf2(ctx.state);
+    const state = stateOf3(ctx.state);
     for (const p of state.pending) {
       if (state.optedOut.has(saKey(p.namespace, p.serviceAccount))) continue;
       ctx.report({
@@ -20652,7 +21374,7 @@ var rule31 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule32 = {
+var rule37 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -20674,7 +21396,7 @@ var rule32 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule33 = {
+var rule38 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -20695,8 +21417,64 @@ var rule33 = {
   }
 };
 
+// src/rules/windows-host-process.ts
+function hostProcessOf(c) {
+  const eff = effective(c, "windowsOptions");
+  const own = eff?.source === "container" ? getPair(eff.node, "hostProcess") : void 0;
+  return own ?? podHostProcess(c.workload);
+}
+function podHostProcess(w) {
+  return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
+}
+var rule39 = {
+  meta: {
+    id: "windows-host-process",
+    title: "Windows HostProcess container",
+    level: "error",
+    securitySeverity: 9,
+    precision: "very-high",
+    description: "A pod or container sets securityContext.windowsOptions.hostProcess: true.",
+    why: "A Windows HostProcess container runs as a process on the Windows node, outside any container isolation, with access to the host's file system, network and (as SYSTEM or another host account) its privileges: the Windows counterpart of a privileged container. The Pod Security Standards baseline forbids it (\"HostProcess\": `spec.securityContext.windowsOptions.hostProcess` and every container's must be unset or false), and the AKS pod security practice (seed 003) asks for the least privilege a container needs. Kubernetes also requires `hostNetwork: true` for HostProcess pods, which the baseline forbids too.",
+    fix: "Run the workload as a normal Windows container; if it really must manage the node, run it from a node-management pipeline instead of a pod:\n\n```yaml\nspec:\n  securityContext:\n    windowsOptions:\n      hostProcess: false          # or remove the field\n      runAsUserName: ContainerUser\n  hostNetwork: false\n```",
+    tags: ["security", "kubernetes", "pod-security", "windows"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      hostProcess: "{target} runs as a Windows HostProcess container ({source} level): it has full access to the node.",
+      needsHostNetwork: "{workload} sets hostProcess: true without hostNetwork: true; the API server rejects HostProcess pods that do not use the host network."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      const podPair = podHostProcess(w);
+      const seen = /* @__PURE__ */ new Set();
+      const pairs = [...podPair ? [{ pair: podPair, c: void 0 }] : [], ...w.containers.map((c) => ({ pair: hostProcessOf(c), c }))];
+      let any = false;
+      for (const { pair, c } of pairs) {
+        if (!pair || asBool(pair.value) !== true) continue;
+        any = true;
+        if (seen.has(pair)) continue;
+        seen.add(pair);
+        const podLevel = pair === podPair;
+        const target = podLevel || !c ? w.label : c.label;
+        ctx.report({ messageId: "hostProcess", data: { target, source: podLevel ? "pod" : "container" }, at: pair, identity: target });
+      }
+      const hostNet = getPair(w.podSpec, "hostNetwork");
+      if (any && !(hostNet && asBool(hostNet.value) === true)) {
+        ctx.report({
+          messageId: "needsHostNetwork",
+          data: { workload: w.label },
+          at: hostNet ?? getPair(w.podSpec, "containers") ?? w.podSpec,
+          identity: w.label,
+          level: "note"
+        });
+      }
+    });
+  }
+};
+
 // src/rules/writable-root-filesystem.ts
-var rule34 = {
+var rule40 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -20767,7 +21545,13 @@ var ALL_RULES = [
   rule31,
   rule32,
   rule33,
-  rule34
+  rule34,
+  rule35,
+  rule36,
+  rule37,
+  rule38,
+  rule39,
+  rule40
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/directives.ts
@@ -20929,8 +21713,8 @@ var SUPPRESSION_RULES = [
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside2(p, r) {
-  return atOrAfter(p, r.start) && !atOrAfter(p, r.end);
+function inside2(p, r2) {
+  return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs(identity, label) {
   return identity === label || identity.startsWith(`${label} `);
@@ -21025,11 +21809,11 @@ function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
 }
-function ruleLevel(rule35, settings) {
-  const configured = settings.rules[rule35.meta.id]?.level;
+function ruleLevel(rule41, settings) {
+  const configured = settings.rules[rule41.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule35.meta.profile === "restricted") return "off";
-  return rule35.meta.level;
+  if (settings.profile === "baseline" && rule41.meta.profile === "restricted") return "off";
+  return rule41.meta.level;
 }
 function hash(parts) {
   return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
@@ -21058,35 +21842,35 @@ var Collector = class {
     if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
     return d;
   }
-  add(rule35, level, file, r) {
-    if (r.secret) this.redactor.add(r.secret);
-    for (const form of r.secretForms ?? []) this.redactor.add(form);
-    const configured = r.level && level === rule35.meta.level ? r.level : level;
-    const identity = r.identity ?? "";
-    const value = r.secret ? `secret:${this.digest(r.secret)}` : r.value ?? "";
-    let fp = hash([rule35.meta.id, file.path, identity, r.messageId, value]);
+  add(rule41, level, file, r2) {
+    if (r2.secret) this.redactor.add(r2.secret);
+    for (const form of r2.secretForms ?? []) this.redactor.add(form);
+    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
+    const identity = r2.identity ?? "";
+    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule35.meta.messages[r.messageId];
-    if (template === void 0) throw new Error(`rule ${rule35.meta.id} reported unknown message id "${r.messageId}"`);
+    const template = rule41.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule35.meta.id,
-      messageId: r.messageId,
+      ruleId: rule41.meta.id,
+      messageId: r2.messageId,
       level: configured,
-      message: this.redactor.redact(formatMessage(template, r.data)),
+      message: this.redactor.redact(formatMessage(template, r2.data)),
       file: file.path,
-      range: rangeOf(file, r.at),
+      range: rangeOf(file, r2.at),
       identity,
       fingerprint: fp,
-      ...r.properties ? { properties: r.properties } : {}
+      ...r2.properties ? { properties: r2.properties } : {}
     });
   }
 };
 function ruleById(rules, id) {
-  const r = rules.find((x) => x.meta.id === id);
-  if (!r) throw new Error(`system rule ${id} is not registered`);
-  return r;
+  const r2 = rules.find((x) => x.meta.id === id);
+  if (!r2) throw new Error(`system rule ${id} is not registered`);
+  return r2;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -21122,22 +21906,22 @@ async function scan(input) {
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
-  const active = rules.filter((r) => !r.meta.system).map((rule35) => ({ rule: rule35, level: ruleLevel(rule35, settings) })).filter((x) => x.level !== "off").map(({ rule: rule35, level }) => {
-    const configured = settings.rules[rule35.meta.id]?.options ?? {};
+  const active = rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => {
+    const configured = settings.rules[rule41.meta.id]?.options ?? {};
     const ctx = {
-      options: { ...rule35.meta.defaultOptions ?? {}, ...configured },
+      options: { ...rule41.meta.defaultOptions ?? {}, ...configured },
       settings,
       state: /* @__PURE__ */ new Map()
     };
-    return { rule: rule35, level, ctx };
+    return { rule: rule41, level, ctx };
   });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const out = new Collector();
   const directives = /* @__PURE__ */ new Map();
   const system = (id, file, at, messageId, data) => {
-    const rule35 = ruleById(rules, id);
+    const rule41 = ruleById(rules, id);
     const level = systemLevel(id);
-    if (level !== "off") out.add(rule35, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
@@ -21203,43 +21987,43 @@ async function scan(input) {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule35, level, ctx } of active) {
-      if (!rule35.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule41, level, ctx } of active) {
+      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
-        const report = (r) => {
-          const own = !r.file || r.file === source;
-          const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : void 0);
-          out.add(rule35, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
+        const report = (r2) => {
+          const own = !r2.file || r2.file === source;
+          const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
+          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
-          rule35.check(unit, { ...ctx, report });
+          rule41.check(unit, { ...ctx, report });
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule35.meta.id, error: errorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: errorText(err) });
         }
       }
     }
   }
-  for (const { rule: rule35, level, ctx } of active) {
-    if (!rule35.finish) continue;
+  for (const { rule: rule41, level, ctx } of active) {
+    if (!rule41.finish) continue;
     try {
-      rule35.finish({
+      rule41.finish({
         ...ctx,
-        report: (r) => {
-          if (!r.file) throw new Error(`rule ${rule35.meta.id} reported from finish() without a file`);
-          out.add(rule35, level, r.file, r);
+        report: (r2) => {
+          if (!r2.file) throw new Error(`rule ${rule41.meta.id} reported from finish() without a file`);
+          out.add(rule41, level, r2.file, r2);
         }
       });
     } catch (err) {
       const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule35.meta.id, error: errorText(err) });
+      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule41.meta.id, error: errorText(err) });
     }
   }
-  const known = new Set(rules.map((r) => r.meta.id));
+  const known = new Set(rules.map((r2) => r2.meta.id));
   const enabled = /* @__PURE__ */ new Set([
     ...active.map((a) => a.rule.meta.id),
-    ...rules.filter((r) => r.meta.system && systemLevel(r.meta.id) !== "off").map((r) => r.meta.id)
+    ...rules.filter((r2) => r2.meta.system && systemLevel(r2.meta.id) !== "off").map((r2) => r2.meta.id)
   ]);
   const reports = applySuppressions(out.findings, directives, {
     today,
@@ -21247,12 +22031,12 @@ async function scan(input) {
     enabledRules: enabled,
     reasonRequired: known.has("suppression-without-reason") && systemLevel("suppression-without-reason") !== "off"
   });
-  for (const r of reports) {
-    if (!known.has(r.ruleId)) continue;
-    const f = sourceFile(resolve4(root, r.file), r.file, "");
-    const rule35 = ruleById(rules, r.ruleId);
-    const level = systemLevel(r.ruleId);
-    if (level !== "off") out.add(rule35, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+  for (const r2 of reports) {
+    if (!known.has(r2.ruleId)) continue;
+    const f = sourceFile(resolve4(root, r2.file), r2.file, "");
+    const rule41 = ruleById(rules, r2.ruleId);
+    const level = systemLevel(r2.ruleId);
+    if (level !== "off") out.add(rule41, level, f, { messageId: r2.messageId, data: r2.data, at: r2.range, identity: r2.identity });
   }
   let baseline;
   if (knownBaseline) {
@@ -21307,10 +22091,10 @@ function yamlScalar(v) {
   return typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v));
 }
 function starterConfig(rules) {
-  const width = Math.max(...rules.map((r) => r.meta.id.length)) + 12;
+  const width = Math.max(...rules.map((r2) => r2.meta.id.length)) + 12;
   const ruleLines = [];
-  for (const r of [...rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1)) {
-    const m = r.meta;
+  for (const r2 of [...rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1)) {
+    const m = r2.meta;
     const tag = m.profile === "restricted" ? " [restricted]" : "";
     const options = Object.entries(m.defaultOptions ?? {});
     if (options.length === 0) {
@@ -21363,8 +22147,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule35) {
-  const m = rule35.meta;
+function ruleHelpMarkdown(rule41) {
+  const m = rule41.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -21378,18 +22162,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule35) {
-  return ruleHelpMarkdown(rule35).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule41) {
+  return ruleHelpMarkdown(rule41).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule35) {
-  const m = rule35.meta;
+function sarifRule(rule41) {
+  const m = rule41.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule35), markdown: ruleHelpMarkdown(rule35) },
+    help: { text: ruleHelpText(rule41), markdown: ruleHelpMarkdown(rule41) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -21401,7 +22185,7 @@ function sarifRule(rule35) {
 }
 function toSarif(result) {
   const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r, i) => [r.meta.id, i]));
+  const index = new Map(rules.map((r2, i) => [r2.meta.id, i]));
   const results = result.findings.map((f) => {
     const res = {
       ruleId: f.ruleId,
@@ -21516,7 +22300,7 @@ function toText(result, style = { color: false }) {
     list.push(f);
     byFile.set(f.file, list);
   }
-  const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
+  const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
     lines.push(c("bold", file));
@@ -21532,11 +22316,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule35 = rulesById.get(id);
-      if (!rule35) continue;
-      lines.push(`  ${c("bold", id)}: ${rule35.meta.title}`);
-      lines.push(indent(`Why: ${rule35.meta.why}`, "    "));
-      lines.push(indent(rule35.meta.fix, "    "));
+      const rule41 = rulesById.get(id);
+      if (!rule41) continue;
+      lines.push(`  ${c("bold", id)}: ${rule41.meta.title}`);
+      lines.push(indent(`Why: ${rule41.meta.why}`, "    "));
+      lines.push(indent(rule41.meta.fix, "    "));
       lines.push("");
     }
   }
@@ -21569,12 +22353,14 @@ Scan options:
   --changed-since REF    only files changed between REF and the working tree (git)
   --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
+  --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
   --no-color             plain text output
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
 `;
 var FAIL_ON = ["error", "warning", "note", "never"];
 var FORMATS = ["text", "json", "sarif"];
+var KUBERNETES_VERSION = /^1\.\d+$/;
 function writeUserFile(path, name, text) {
   try {
     writeFileSync(path, text);
@@ -21588,10 +22374,10 @@ function oneOf(name, value, allowed, fallback) {
   throw new ConfigurationError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
 }
 function rulesListing() {
-  const width = Math.max(30, ...ALL_RULES.map((r) => r.meta.id.length + 1));
-  const rows = ALL_RULES.map((r) => {
-    const note = r.meta.silentUnless ? ` (${r.meta.silentUnless})` : "";
-    return `${r.meta.id.padEnd(width)} ${r.meta.level.padEnd(8)} ${r.meta.description}${note}`;
+  const width = Math.max(30, ...ALL_RULES.map((r2) => r2.meta.id.length + 1));
+  const rows = ALL_RULES.map((r2) => {
+    const note = r2.meta.silentUnless ? ` (${r2.meta.silentUnless})` : "";
+    return `${r2.meta.id.padEnd(width)} ${r2.meta.level.padEnd(8)} ${r2.meta.description}${note}`;
   });
   return `${"RULE".padEnd(width)} ${"LEVEL".padEnd(8)} DESCRIPTION
 ${rows.join("\n")}
@@ -21611,6 +22397,7 @@ async function runScan(args, io) {
       "changed-since": { type: "string" },
       baseline: { type: "string" },
       "write-baseline": { type: "string" },
+      "kubernetes-version": { type: "string" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" }
     }
@@ -21622,6 +22409,10 @@ async function runScan(args, io) {
   const format = oneOf("--format", values.format, FORMATS, "text");
   const failOn = oneOf("--fail-on", values["fail-on"], FAIL_ON, "error");
   const root = io.cwd;
+  const k8sVersion = values["kubernetes-version"];
+  if (k8sVersion !== void 0 && !KUBERNETES_VERSION.test(k8sVersion)) {
+    throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
+  }
   let changedFiles;
   if (values["changed-since"] !== void 0) {
     try {
@@ -21637,7 +22428,8 @@ async function runScan(args, io) {
     allowImages: values["allow-image"] ?? [],
     changedFiles,
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
-    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {}
+    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {},
+    ...k8sVersion !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = k8sVersion) } : {}
   });
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {

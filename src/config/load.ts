@@ -106,6 +106,13 @@ function describe(err: ErrorObject, data: unknown, rules: readonly Rule[]): { pa
     const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues ?? [];
     return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(', ')} (got ${shown(got)})` };
   }
+  // Unquoted, YAML reads `kubernetesVersion: 1.30` as the number 1.3: say how to write it.
+  if (key === 'kubernetesVersion') {
+    return {
+      path,
+      text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})`,
+    };
+  }
   if (err.keyword === 'type') {
     const want = String((err.params as { type?: string }).type ?? '');
     return { path, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };

@@ -45,6 +45,7 @@ Scan options:
   --changed-since REF    only files changed between REF and the working tree (git)
   --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
+  --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
   --no-color             plain text output
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
@@ -52,6 +53,8 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration 
 
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
+/** Same shape as the configuration schema's kubernetesVersion. */
+const KUBERNETES_VERSION = /^1\.\d+$/;
 
 /** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
 function writeUserFile(path: string, name: string, text: string): void {
@@ -91,6 +94,7 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
       'changed-since': { type: 'string' },
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
+      'kubernetes-version': { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -102,6 +106,10 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
   const format = oneOf('--format', values.format, FORMATS, 'text');
   const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON, 'error') as Level | 'never';
   const root = io.cwd;
+  const k8sVersion = values['kubernetes-version'];
+  if (k8sVersion !== undefined && !KUBERNETES_VERSION.test(k8sVersion)) {
+    throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
+  }
   let changedFiles: string[] | undefined;
   if (values['changed-since'] !== undefined) {
     try {
@@ -122,6 +130,7 @@ async function runScan(args: string[], io: CliIO): Promise<number> {
       : values.baseline !== undefined
         ? { baseline: values.baseline }
         : {}),
+    ...(k8sVersion !== undefined ? { adjust: (s) => void (s.kubernetesVersion = k8sVersion) } : {}),
   });
   const writeTo = values['write-baseline'];
   if (writeTo !== undefined) {

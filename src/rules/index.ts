@@ -16,14 +16,19 @@ import { rule as imageReferenceInvalid } from './image-reference-invalid.js';
 import { rule as imageTag } from './image-tag.js';
 import { rule as imageUnresolved } from './image-unresolved.js';
 import { rule as imageUserMismatch } from './image-user-mismatch.js';
+import { rule as imdsEgressNotBlocked } from './imds-egress-not-blocked.js';
 import { rule as insecureSecurityProfile } from './insecure-security-profile.js';
 import { rule as internalError } from './internal-error.js';
 import { rule as invalidSuppression } from './invalid-suppression.js';
 import { rule as misplacedSecurityField } from './misplaced-security-field.js';
 import { rule as missingSeccompProfile } from './missing-seccomp-profile.js';
+import { rule as networkpolicyInvalid } from './networkpolicy-invalid.js';
 import { rule as parseError } from './parse-error.js';
 import { rule as privilegeEscalation } from './privilege-escalation.js';
 import { rule as privilegedContainer } from './privileged-container.js';
+import { rule as removedApiVersion } from './removed-api-version.js';
+import { rule as retiredKeyvaultFlexvolume } from './retired-keyvault-flexvolume.js';
+import { rule as retiredPodIdentity } from './retired-pod-identity.js';
 import { rule as runAsRoot } from './run-as-root.js';
 import { rule as secretAciRegistryPassword } from './secret-aci-registry-password.js';
 import { rule as secretDockerfileCopy } from './secret-dockerfile-copy.js';
@@ -34,6 +39,7 @@ import { rule as secretToken } from './secret-token.js';
 import { rule as serviceAccountTokenAutomount } from './service-account-token-automount.js';
 import { rule as suppressionWithoutReason } from './suppression-without-reason.js';
 import { rule as unusedSuppression } from './unused-suppression.js';
+import { rule as windowsHostProcess } from './windows-host-process.js';
 import { rule as writableRootFilesystem } from './writable-root-filesystem.js';
 
 /** Every rule, sorted by id. */
@@ -53,14 +59,19 @@ export const ALL_RULES: readonly Rule[] = [
   imageTag,
   imageUnresolved,
   imageUserMismatch,
+  imdsEgressNotBlocked,
   insecureSecurityProfile,
   internalError,
   invalidSuppression,
   misplacedSecurityField,
   missingSeccompProfile,
+  networkpolicyInvalid,
   parseError,
   privilegeEscalation,
   privilegedContainer,
+  removedApiVersion,
+  retiredKeyvaultFlexvolume,
+  retiredPodIdentity,
   runAsRoot,
   secretAciRegistryPassword,
   secretDockerfileCopy,
@@ -71,5 +82,6 @@ export const ALL_RULES: readonly Rule[] = [
   serviceAccountTokenAutomount,
   suppressionWithoutReason,
   unusedSuppression,
+  windowsHostProcess,
   writableRootFilesystem,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));

@@ -42,7 +42,8 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; out: st
 
 describe('podguard CLI', () => {
   it('exits 1 on errors and 0 when clean, with text grouped by file', async () => {
-    const dir = repo({ 'k8s/pod.yaml': POD, 'ok/pod.yaml': CLEAN });
+    // The namespace-wide IMDS check would flag both pods (no NetworkPolicy here); this test is about output shape.
+    const dir = repo({ 'k8s/pod.yaml': POD, 'ok/pod.yaml': CLEAN, '.podguard.yml': 'rules:\n  imds-egress-not-blocked: off\n' });
     const bad = await cli(['scan', 'k8s'], dir);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^k8s\/pod\.yaml\n {2}12:9 +error +privileged-container +Pod\/web container "app" runs privileged/m);

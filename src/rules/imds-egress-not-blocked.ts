@@ -1,0 +1,169 @@
+import type { Rule, RuleContext } from './api.js';
+import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
+import { asBool, asMap, get, getPair } from '../parse/yaml.js';
+import type { YNode, YPair } from '../parse/yaml.js';
+import type { Range } from '../types.js';
+import type { SourceFile } from '../parse/source.js';
+
+/** A workload remembered until `finish`: only what the report needs. */
+interface SeenWorkload {
+  namespace: string;
+  label: string;
+  file: SourceFile;
+  /** A range, not the YAML node, so the scan does not keep every document's tree alive. */
+  at: Range;
+}
+
+/** A place in a file, for reports from `finish`. */
+interface Spot {
+  label: string;
+  file: SourceFile;
+  at: Range;
+}
+
+/** The range of a node or pair (key start to value end), as the engine reports it. */
+function rangeIn(file: SourceFile, at: YNode | YPair): Range {
+  if ('key' in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
+  // Quoted scalars' offsets exclude the quotes; include them, as the engine does.
+  const q = file.text[at.start - 1];
+  const quoted = at.kind === 'scalar' && (q === '"' || q === "'") && file.text[at.end] === q;
+  return quoted ? file.lines.range(at.start - 1, at.end + 1) : file.lines.range(at.start, at.end);
+}
+
+/** Per-namespace NetworkPolicy verdicts. */
+interface NamespacePolicies {
+  /** Valid policies that block IMDS for every pod. */
+  blocking: string[];
+  /** Policies that would block IMDS but that the API server rejects. */
+  rejectedBlocking: string[];
+  /** Valid egress policies that let (some) pods reach IMDS. */
+  allowing: Spot[];
+  /** Valid all-pods egress policies that still reach IMDS (meant to block, or simply open). */
+  openAllPods: Spot[];
+}
+
+interface State {
+  workloads: SeenWorkload[];
+  namespaces: Map<string, NamespacePolicies>;
+}
+
+function stateOf(ctx: RuleContext): State {
+  let s = ctx.state.get('scan') as State | undefined;
+  if (!s) ctx.state.set('scan', (s = { workloads: [], namespaces: new Map() }));
+  return s;
+}
+
+function policiesOf(s: State, ns: string): NamespacePolicies {
+  let p = s.namespaces.get(ns);
+  if (!p) s.namespaces.set(ns, (p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] }));
+  return p;
+}
+
+/** Every namespace with workloads needs an all-pods egress policy that keeps them off 169.254.169.254. */
+export const rule: Rule = {
+  meta: {
+    id: 'imds-egress-not-blocked',
+    title: 'Instance metadata endpoint reachable from pods',
+    level: 'warning',
+    securitySeverity: 7.0,
+    precision: 'medium',
+    description:
+      'A namespace with workloads has no NetworkPolicy that selects all pods and blocks egress to the instance metadata endpoint 169.254.169.254; hostNetwork pods bypass NetworkPolicies.',
+    why: "Every AKS node answers on 169.254.169.254 (the Azure Instance Metadata Service) with details of the node and, when the node pool has a managed identity, with access tokens for it. A compromised pod that reaches it can act as the node's identity in Azure. The AKS cluster security practice (seed 001, \"Toegang tot de API voor exemplaarmetagegevens beperken\") asks for a NetworkPolicy that selects all pods (`podSelector` `matchLabels: {}`), has policy type `Egress` and excludes `169.254.169.254/32`. The check is cross-file: the policy may sit anywhere in the scan, but it only counts for its own namespace (objects without `metadata.namespace` count as `default`; `kubectl -n` and kustomize `namespace:` overrides are not seen). A policy the API server rejects (see `networkpolicy-invalid`, for example the seed's own `cidr: 10.10.0.0/0#example`) does not count. Pods with `hostNetwork: true` use the node's network stack, so no NetworkPolicy applies to them. Silence the rule (`rules: {imds-egress-not-blocked: off}`) for clusters that block IMDS elsewhere, e.g. an Azure Firewall or a Cilium/Calico cluster-wide policy, or list namespaces under `ignoreNamespaces`.",
+    fix: 'Add one policy per namespace (NetworkPolicies add up: no other egress policy in the namespace may allow 169.254.169.254):\n\n```yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: block-instance-metadata\n  namespace: my-app          # one per namespace\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n        - ipBlock:\n            cidr: "::/0"      # dual-stack clusters\n        - namespaceSelector: {}   # pods in the cluster (Cilium does not match pod IPs by ipBlock)\n```',
+    tags: ['security', 'kubernetes', 'network-policy', 'aks'],
+    kinds: ['kubernetes'],
+    defaultOptions: { ignoreNamespaces: [] },
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        ignoreNamespaces: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description: 'Namespaces whose workloads may reach IMDS (e.g. kube-system add-ons that need the node identity).',
+        },
+      },
+      additionalProperties: false,
+    },
+    silentUnless: 'the scan holds workloads',
+    messages: {
+      missing:
+        'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
+      rejected:
+        'Namespace "{namespace}": {policy} would block the metadata endpoint 169.254.169.254, but the API server rejects it (see networkpolicy-invalid), so {workload} can reach it.',
+      notBlocking:
+        'Namespace "{namespace}": {policy} selects all pods for egress but still lets them reach the metadata endpoint 169.254.169.254 ({file}:{line}), so {workload} can fetch node identity tokens.',
+      hostNetwork:
+        '{workload} uses hostNetwork: true, so no NetworkPolicy applies to it and it can reach the metadata endpoint 169.254.169.254.',
+      allows:
+        "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up).",
+    },
+  },
+  check(file, ctx) {
+    if (file.kind !== 'kubernetes') return;
+    const ignored = new Set((ctx.options.ignoreNamespaces as string[] | undefined) ?? []);
+    const s = stateOf(ctx);
+    for (const obj of file.objects) {
+      if (!isNetworkPolicy(obj)) continue;
+      const ns = namespaceOf(obj);
+      const a = analyzePolicy(obj);
+      const p = policiesOf(s, ns);
+      if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
+      else if (a.egress && a.allowsImdsAt && !rejected(a)) {
+        const spot = { label: obj.label, file: file.source, at: rangeIn(file.source, a.allowsImdsAt) };
+        p.allowing.push(spot);
+        if (a.selectsAll) p.openAllPods.push(spot);
+      }
+    }
+    for (const w of file.workloads) {
+      const ns = namespaceOf(w.object);
+      if (ignored.has(ns)) continue;
+      const hostNet = getPair(w.podSpec, 'hostNetwork');
+      if (hostNet && asBool(hostNet.value) === true) {
+        ctx.report({ messageId: 'hostNetwork', data: { workload: w.label }, at: hostNet, identity: `${ns}/${w.label}` });
+        continue;
+      }
+      const meta = asMap(get(w.object.node, 'metadata'));
+      const at = getPair(meta, 'name') ?? getPair(w.object.node, 'kind') ?? w.object.node;
+      s.workloads.push({ namespace: ns, label: w.label, file: file.source, at: rangeIn(file.source, at) });
+    }
+  },
+  finish(ctx) {
+    const s = stateOf(ctx);
+    const reported = new Set<string>();
+    for (const w of s.workloads) {
+      if (reported.has(w.namespace)) continue;
+      reported.add(w.namespace);
+      const p = s.namespaces.get(w.namespace);
+      if (p && p.blocking.length > 0) continue;
+      const identity = `namespace/${w.namespace}`;
+      if (p && p.rejectedBlocking.length > 0) {
+        ctx.report({
+          messageId: 'rejected',
+          data: { namespace: w.namespace, policy: p.rejectedBlocking[0]!, workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity,
+        });
+      } else if (p && p.openAllPods.length > 0) {
+        const open = p.openAllPods[0]!;
+        const line = open.at.start.line;
+        ctx.report({
+          messageId: 'notBlocking',
+          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity,
+        });
+      } else {
+        ctx.report({ messageId: 'missing', data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity });
+      }
+    }
+    const ignored = new Set((ctx.options.ignoreNamespaces as string[] | undefined) ?? []);
+    for (const [ns, p] of s.namespaces) {
+      if (p.blocking.length === 0 || ignored.has(ns)) continue;
+      for (const a of p.allowing)
+        ctx.report({ messageId: 'allows', data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
+    }
+  },
+};
