@@ -44167,7 +44167,10 @@ function describe(err, data, rules) {
     return { path: path6, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
   }
   if (key === "kubernetesVersion") {
-    return { path: path6, text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})` };
+    return {
+      path: path6,
+      text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})`
+    };
   }
   if (err.keyword === "type") {
     const want = String(err.params.type ?? "");
