@@ -6,6 +6,7 @@ import { runCli } from '../../src/platform/cli.js';
 import { scan } from '../../src/engine.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { sarifErrors } from '../helpers/sarif.js';
+import { onlyRules, onlyRulesYaml } from '../helpers/rules.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/api.js';
 import { forEachContainer } from '../../src/rules/util.js';
@@ -31,7 +32,7 @@ type Json = { findings: { ruleId: string; line: number; level: string; baselined
 
 function repo(k8s: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pg-baseline-'));
-  writeFileSync(join(dir, '.podguard.yml'), 'rules:\n  run-as-root:\n    minUid: 1000\n');
+  writeFileSync(join(dir, '.podguard.yml'), `${onlyRulesYaml('run-as-root')}  run-as-root:\n    minUid: 1000\n`);
   writeFileSync(join(dir, 'app.yaml'), k8s);
   return dir;
 }
@@ -63,7 +64,7 @@ describe('baseline', () => {
     expect(movedJson.baselined).toBe(2);
 
     // `baseline:` in the configuration works like --baseline; a changed value is new and gates.
-    writeFileSync(join(dir, '.podguard.yml'), 'baseline: .podguard-baseline.json\nrules:\n  run-as-root:\n    minUid: 1000\n');
+    writeFileSync(join(dir, '.podguard.yml'), `baseline: .podguard-baseline.json\n${onlyRulesYaml('run-as-root')}  run-as-root:\n    minUid: 1000\n`);
     writeFileSync(join(dir, 'app.yaml'), deployment({ web: 10, worker: 21 }, 20));
     const changed = await cli(dir, 'scan', '.', '--format', 'json');
     expect(changed.code).toBe(1);
@@ -122,7 +123,7 @@ describe('baseline', () => {
 
   it('writes a first baseline even when the configured one does not exist yet', async () => {
     const dir = repo(deployment({ web: 10 }));
-    writeFileSync(join(dir, '.podguard.yml'), 'baseline: .podguard-baseline.json\nrules:\n  run-as-root:\n    minUid: 1000\n');
+    writeFileSync(join(dir, '.podguard.yml'), `baseline: .podguard-baseline.json\n${onlyRulesYaml('run-as-root')}  run-as-root:\n    minUid: 1000\n`);
     expect((await cli(dir, 'scan', '.')).code).toBe(2);
     expect((await cli(dir, 'scan', '.', '--write-baseline', '.podguard-baseline.json')).code).toBe(0);
     expect((await cli(dir, 'scan', '.')).code).toBe(0);

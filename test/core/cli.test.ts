@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/platform/cli.js';
 import { sarifErrors } from '../helpers/sarif.js';
+import { onlyRulesYaml } from '../helpers/rules.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -43,7 +44,7 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; out: st
 describe('podguard CLI', () => {
   it('exits 1 on errors and 0 when clean, with text grouped by file', async () => {
     // The namespace-wide IMDS check would flag both pods (no NetworkPolicy here); this test is about output shape.
-    const dir = repo({ 'k8s/pod.yaml': POD, 'ok/pod.yaml': CLEAN, '.podguard.yml': 'rules:\n  imds-egress-not-blocked: off\n' });
+    const dir = repo({ 'k8s/pod.yaml': POD, 'ok/pod.yaml': CLEAN, '.podguard.yml': onlyRulesYaml('privileged-container') });
     const bad = await cli(['scan', 'k8s'], dir);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^k8s\/pod\.yaml\n {2}12:9 +error +privileged-container +Pod\/web container "app" runs privileged/m);
@@ -55,7 +56,7 @@ describe('podguard CLI', () => {
   });
 
   it('honours --fail-on', async () => {
-    const dir = repo({ 'pod.yaml': POD });
+    const dir = repo({ 'pod.yaml': POD, '.podguard.yml': onlyRulesYaml('privileged-container') });
     expect((await cli(['scan', '--fail-on', 'never'], dir)).code).toBe(0);
     expect((await cli(['scan', '--fail-on', 'note'], dir)).code).toBe(1);
     const wrong = await cli(['scan', '--fail-on', 'critical'], dir);
@@ -101,7 +102,7 @@ describe('podguard CLI', () => {
   it('lists every rule with its level', async () => {
     const r = await cli(['rules'], ROOT);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^privileged-container +error +A container sets securityContext\.privileged: true\./m);
+    expect(r.out).toMatch(/^privileged-container +error +A container sets securityContext\.privileged: true/m);
   });
 
   it('scans only files changed since a git ref with --changed-since', async () => {

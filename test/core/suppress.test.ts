@@ -12,6 +12,9 @@ import { toJson } from '../../src/report/json.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { dfRange } from '../../src/parse/dockerfile.js';
 import { sourceFile } from '../../src/parse/source.js';
+import { onlyRules } from '../helpers/rules.js';
+
+const SUPPRESSION_RULES = ['suppression-without-reason', 'expired-suppression', 'unused-suppression', 'invalid-suppression'];
 
 function repo(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pg-suppress-'));
@@ -90,7 +93,7 @@ describe('suppressions', () => {
         '  name: p\n  annotations:\n    podguard.dev/ignore.d: privileged-container -- wrong one\n',
       ),
     });
-    const result = await scan({ root, today: '2026-12-01' });
+    const result = await scan({ root, today: '2026-12-01', config: onlyRules('privileged-container', ...SUPPRESSION_RULES) });
     const priv = result.findings.filter((f) => f.ruleId === 'privileged-container');
     const byFile = Object.fromEntries(priv.map((f) => [f.file, f.suppression?.justification ?? null]));
     expect(byFile).toEqual({

@@ -26,14 +26,14 @@ describe('image policy configuration', () => {
     ['allowedImages:\n  - mcr.microsoft.com/**\n  - nginx:1.27\n', /"allowedImages\.1" \("nginx:1\.27"\) must not hold a tag/],
     ['deniedImages:\n  - Docker.io/library/centos\n', /"deniedImages\.0" \("Docker\.io\/library\/centos"\) must be lowercase/],
     ['allowedImages:\n  - "!mcr.microsoft.com"\n', /"allowedImages\.0" .* may only use/],
-    ['allowedImages: mcr.microsoft.com/**\n', /"allowedImages" must be array/],
-    ['allowedImage:\n  - mcr.microsoft.com/**\n', /unknown key "allowedImage"/],
-    ['requireDigest: "yes"\n', /"requireDigest" must be boolean/],
+    ['allowedImages: mcr.microsoft.com/**\n', /"allowedImages" must be a list \(got "mcr\.microsoft\.com\/\*\*"\)/],
+    ['allowedImage:\n  - mcr.microsoft.com/**\n', /unknown key "allowedImage" \(did you mean "allowedImages"\?\)/],
+    ['requireDigest: "yes"\n', /"requireDigest" must be true or false \(got "yes"\)/],
   ])('rejects %j with exit code 2', async (config, message) => {
     const root = repo({ '.podguard.yml': config, 'pod.yaml': POD });
     const r = await cli(root, 'scan', '.');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^podguard: \.podguard\.yml: /);
+    expect(r.err).toMatch(/^podguard: \.podguard\.yml(:\d+)?: /);
     expect(r.err).toMatch(message);
     expect(r.out).toBe('');
   });
