@@ -6,7 +6,7 @@ import { runCli } from '../../src/platform/cli.js';
 import { scan } from '../../src/engine.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { sarifErrors } from '../helpers/sarif.js';
-import { onlyRules, onlyRulesYaml } from '../helpers/rules.js';
+import { onlyRulesYaml } from '../helpers/rules.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/api.js';
 import { forEachContainer } from '../../src/rules/util.js';
