@@ -1001,7 +1001,7 @@ var require_parse = __commonJS({
         state[type]--;
         stack.pop();
       };
-      const push = (tok) => {
+      const push2 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -1035,8 +1035,8 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
+        push2({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -1056,7 +1056,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -1078,7 +1078,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -1139,7 +1139,7 @@ var require_parse = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -1157,7 +1157,7 @@ var require_parse = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
         }
@@ -1205,13 +1205,13 @@ var require_parse = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push2({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -1223,7 +1223,7 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -1236,19 +1236,19 @@ var require_parse = __commonJS({
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push2({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -1282,13 +1282,13 @@ var require_parse = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push(open);
+          push2(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push2({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -1317,7 +1317,7 @@ var require_parse = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push2({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -1326,7 +1326,7 @@ var require_parse = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -1336,7 +1336,7 @@ var require_parse = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push2({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -1348,7 +1348,7 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -1362,10 +1362,10 @@ var require_parse = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -1380,14 +1380,14 @@ var require_parse = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push({ type: "text", value, output });
+            push2({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -1408,22 +1408,22 @@ var require_parse = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push2({ type: "plus", value });
             continue;
           }
-          push({ type: "plus", value: PLUS_LITERAL });
+          push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -1435,7 +1435,7 @@ var require_parse = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -1463,13 +1463,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -1511,7 +1511,7 @@ var require_parse = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -1521,7 +1521,7 @@ var require_parse = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -1539,12 +1539,12 @@ var require_parse = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push(token);
+          push2(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push(token);
+          push2(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -1563,7 +1563,7 @@ var require_parse = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push(token);
+        push2(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -1581,7 +1581,7 @@ var require_parse = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -16974,32 +16974,37 @@ function syntaxProblem(err, base) {
   return { kind: "syntax", message: reason, offset: pos + base };
 }
 var DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+var CHUNKED_ABOVE = 1 << 20;
 function parseYaml(text, limits = {}) {
   const lim = { ...DEFAULT_LIMITS, ...limits };
-  const problems = [];
-  try {
-    const events = parseEvents(text, { maxDepth: lim.maxDepth });
-    return { docs: buildDocs(text, events, 0, lim, problems, 0), problems };
-  } catch (err) {
-    problems.length = 0;
-    const starts = [0];
-    for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
-    if (starts.length === 1) return { docs: [], problems: [syntaxProblem(err, 0)] };
-    const docs = [];
-    for (let i = 0; i < starts.length; i++) {
-      const a = starts[i];
-      const b = i + 1 < starts.length ? starts[i + 1] : text.length;
-      const chunk = text.slice(a, b);
-      try {
-        const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
-        for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
-      } catch (e) {
-        problems.push(syntaxProblem(e, a));
-        docs.push({ index: docs.length, root: null });
-      }
+  let first;
+  if (text.length <= CHUNKED_ABOVE) {
+    const problems2 = [];
+    try {
+      const events = parseEvents(text, { maxDepth: lim.maxDepth });
+      return { docs: buildDocs(text, events, 0, lim, problems2, 0), problems: problems2 };
+    } catch (err) {
+      first = err;
     }
-    return { docs, problems };
   }
+  const starts = [0];
+  for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
+  if (starts.length === 1 && first !== void 0) return { docs: [], problems: [syntaxProblem(first, 0)] };
+  const problems = [];
+  const docs = [];
+  for (let i = 0; i < starts.length; i++) {
+    const a = starts[i];
+    const b = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const chunk = text.slice(a, b);
+    try {
+      const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
+      for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
+    } catch (e) {
+      problems.push(syntaxProblem(e, a));
+      docs.push({ index: docs.length, root: null });
+    }
+  }
+  return { docs, problems };
 }
 function get(node, key) {
   if (!node || node.kind !== "map") return void 0;
@@ -17097,6 +17102,30 @@ function parseDockerfile(text) {
     }
   }
   return { ast, stages, globalArgs };
+}
+function dockerfileProblems(model) {
+  const problems = [];
+  for (const d of model.ast.getDirectives()) {
+    if (d.getName().toLowerCase() !== "escape") continue;
+    const value = d.getValue();
+    if (value === "\\" || value === "`") continue;
+    problems.push({
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
+      range: d.getValueRange()
+    });
+  }
+  for (const ins of model.ast.getInstructions()) {
+    const withHeredocs = ins;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const h of withHeredocs.getHeredocs()) {
+      if (h.getDelimiterRange() !== null) continue;
+      problems.push({
+        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
+        range: h.getStartRange()
+      });
+    }
+  }
+  return problems;
 }
 
 // src/parse/kubernetes.ts
@@ -17232,7 +17261,15 @@ function looksLikeManifest(text) {
 }
 function parseFile(source, kindByName) {
   if (kindByName === "dockerfile") {
-    return { kind: "dockerfile", source, model: parseDockerfile(source.text), problems: [] };
+    const model = parseDockerfile(source.text);
+    const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
+    const problems = dockerfileProblems(model).map((p) => ({
+      kind: "dockerfile",
+      message: p.message,
+      offset: offset(p.range.start),
+      endOffset: offset(p.range.end)
+    }));
+    return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
   const hasTemplate = text.includes("{{");
@@ -17725,12 +17762,15 @@ var rule4 = {
     level: "error",
     securitySeverity: 5,
     precision: "very-high",
-    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse).",
+    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
     why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
     fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
     tags: ["security", "correctness"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: { syntax: "This file could not be parsed: {message}. Nothing in it was checked." },
+    messages: {
+      syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
+      dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
+    },
     system: true
   },
   check() {
@@ -17866,12 +17906,21 @@ function hash(parts) {
 }
 function documentViews(file) {
   if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
   return file.docs.map((doc) => ({
     ...file,
     docs: [doc],
-    objects: file.objects.filter((o) => o.docIndex === doc.index),
-    workloads: file.workloads.filter((w) => w.object.docIndex === doc.index)
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
   }));
+}
+function push(map, key, value) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 var Collector = class {
   findings = [];
@@ -17995,6 +18044,7 @@ async function scan(input) {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
+      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
       else system("parse-error", source, at, "syntax", { message: p.message });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);

@@ -90,12 +90,23 @@ function hash(parts: readonly string[]): string {
 /** A per-document view of a YAML file, so a rule failure is contained to one document. */
 function documentViews(file: YamlFile): YamlFile[] {
   if (file.docs.length <= 1) return [file];
+  // Group in one pass: filtering per document is quadratic in a file of thousands of documents.
+  const objects = new Map<number, YamlFile['objects']>();
+  const workloads = new Map<number, YamlFile['workloads']>();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
   return file.docs.map((doc) => ({
     ...file,
     docs: [doc],
-    objects: file.objects.filter((o) => o.docIndex === doc.index),
-    workloads: file.workloads.filter((w) => w.object.docIndex === doc.index),
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? [],
   }));
+}
+
+function push<T>(map: Map<number, T[]>, key: number, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 class Collector {
@@ -236,6 +247,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === 'duplicate-key') system('duplicate-key', source, at, 'duplicate', { message: p.message });
+      else if (p.kind === 'dockerfile') system('parse-error', source, at, 'dockerfile', { message: p.message });
       else system('parse-error', source, at, 'syntax', { message: p.message });
     }
     const units: ParsedFile[] = parsed.kind === 'dockerfile' ? [parsed] : documentViews(parsed);
