@@ -1170,9 +1170,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1689,7 +1689,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix3 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1699,8 +1699,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix2 });
-        const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 });
+        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1733,7 +1733,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1742,16 +1742,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix2);
+          match = picomatch2.matchBase(input, regex, options, posix3);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix2 }));
+      return regex.test(utils.basename(input, { windows: posix3 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -14554,7 +14554,7 @@ import { resolve as resolve4 } from "node:path";
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve as resolve2, sep } from "node:path";
+import { isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -17310,6 +17310,9 @@ function inside(root, abs) {
   const r = relative(root, abs);
   return r === "" || !r.startsWith("..") && !isAbsolute(r);
 }
+function mayBeOurs(baseName) {
+  return nameKind(baseName) !== void 0;
+}
 async function walk(dir, out, seen) {
   let entries;
   try {
@@ -17325,7 +17328,7 @@ async function walk(dir, out, seen) {
       if (seen.has(real)) continue;
       seen.add(real);
       await walk(abs, out, seen);
-    } else if (e.isFile() || e.isSymbolicLink()) {
+    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
       out.push(abs);
     }
   }
@@ -17334,7 +17337,7 @@ async function listDir(dir) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).map((p) => join(dir, p));
+    return splitZ(out).filter((p) => mayBeOurs(posix2.basename(p))).map((p) => join(dir, p));
   }
   const files = [];
   await walk(dir, files, /* @__PURE__ */ new Set([await realpath(dir).catch(() => dir)]));
@@ -17884,16 +17887,18 @@ var ALL_RULES = [
 var FINGERPRINT_SALT = "podguard-fp-v1";
 function rangeOf(file, at) {
   if ("start" in at && typeof at.start === "object") return at;
-  if ("key" in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
-  const node = at;
-  let s = node.start;
-  let e = node.end;
-  const ch = file.text[s - 1];
-  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[e] === ch) {
-    s--;
-    e++;
+  if ("key" in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
   }
-  return file.lines.range(s, e);
+  const node = widened(file, at);
+  return file.lines.range(node.s, node.e);
+}
+function widened(file, node) {
+  const ch = file.text[node.start - 1];
+  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
 }
 function ruleLevel(rule7, settings) {
   const configured = settings.rules[rule7.meta.id]?.level;

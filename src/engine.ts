@@ -12,6 +12,7 @@ import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
 import { parseFile } from './parse/index.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
+import type { YNode } from './parse/yaml.js';
 import { decode, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
 import { Redactor } from './report/redact.js';
@@ -62,17 +63,20 @@ const FINGERPRINT_SALT = 'podguard-fp-v1';
 /** Converts a report location to a range in a file. */
 export function rangeOf(file: SourceFile, at: At): Range {
   if ('start' in at && typeof at.start === 'object') return at as Range;
-  if ('key' in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
-  const node = at as { start: number; end: number; kind: string };
-  // Quoted scalars' offsets exclude the quotes; widen to include them for display.
-  let s = node.start;
-  let e = node.end;
-  const ch = file.text[s - 1];
-  if (node.kind === 'scalar' && (ch === '"' || ch === "'") && file.text[e] === ch) {
-    s--;
-    e++;
+  if ('key' in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
   }
-  return file.lines.range(s, e);
+  const node = widened(file, at as YNode);
+  return file.lines.range(node.s, node.e);
+}
+
+/** Quoted scalars' offsets exclude the quotes (JSON keys too); widen to include them for display. */
+function widened(file: SourceFile, node: YNode): { s: number; e: number } {
+  const ch = file.text[node.start - 1];
+  if (node.kind === 'scalar' && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
 }
 
 /** Levels a rule runs at, after the profile and the configuration. */

@@ -1,6 +1,6 @@
 /** Finds the files to scan: walks paths (honouring .gitignore in git repositories) or takes a changed-file list. */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { git, gitTopLevel, splitZ } from './git.js';
 import { nameKind } from '../parse/index.js';
@@ -48,6 +48,15 @@ function inside(root: string, abs: string): boolean {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
+/**
+ * A cheap name test made while listing, so a vendored tree of 100,000 files that are not ours
+ * is never sorted, stat'ed or held: the full classification (which also looks at the
+ * directories) runs later on what is left.
+ */
+function mayBeOurs(baseName: string): boolean {
+  return nameKind(baseName) !== undefined;
+}
+
 async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
   let entries;
   try {
@@ -63,7 +72,7 @@ async function walk(dir: string, out: string[], seen: Set<string>): Promise<void
       if (seen.has(real)) continue;
       seen.add(real);
       await walk(abs, out, seen);
-    } else if (e.isFile() || e.isSymbolicLink()) {
+    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
       out.push(abs);
     }
   }
@@ -74,7 +83,9 @@ async function listDir(dir: string): Promise<string[]> {
   if (top) {
     // git knows .gitignore semantics exactly (nested files, negations, global excludes).
     const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], dir);
-    return splitZ(out).map((p) => join(dir, p));
+    return splitZ(out)
+      .filter((p) => mayBeOurs(posix.basename(p)))
+      .map((p) => join(dir, p));
   }
   const files: string[] = [];
   await walk(dir, files, new Set([await realpath(dir).catch(() => dir)]));
