@@ -652,7 +652,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -660,7 +660,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -869,7 +869,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -915,8 +915,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1612,7 +1612,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1670,7 +1670,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1798,7 +1798,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module.exports = picomatch2;
   }
 });
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -14548,12 +14548,13 @@ import { parseArgs } from "node:util";
 
 // src/engine.ts
 import { createHash } from "node:crypto";
-import { readFile, stat as stat2 } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
 
 // src/collect/git.ts
@@ -17313,10 +17314,10 @@ function inside(root, abs) {
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
 }
-async function walk(dir, out, seen) {
+function walk(dir, out, seen) {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -17324,10 +17325,10 @@ async function walk(dir, out, seen) {
     const abs = join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real = await realpath(abs).catch(() => abs);
+      const real = realpathQuiet(abs) ?? abs;
       if (seen.has(real)) continue;
       seen.add(real);
-      await walk(abs, out, seen);
+      walk(abs, out, seen);
     } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
       out.push(abs);
     }
@@ -17340,9 +17341,24 @@ async function listDir(dir) {
     return splitZ(out).filter((p) => mayBeOurs(posix2.basename(p))).map((p) => join(dir, p));
   }
   const files = [];
-  await walk(dir, files, /* @__PURE__ */ new Set([await realpath(dir).catch(() => dir)]));
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
   return files;
 }
+var lstatQuiet = (p) => lstatSync(p, { throwIfNoEntry: false });
+var statQuiet = (p) => {
+  try {
+    return statSync(p);
+  } catch {
+    return void 0;
+  }
+};
+var realpathQuiet = (p) => {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return void 0;
+  }
+};
 async function collect(opts) {
   const root = resolve2(opts.root);
   const realRoot = await realpath(root).catch(() => root);
@@ -17371,11 +17387,11 @@ async function collect(opts) {
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
     if (!kind) continue;
-    const st = await lstat(abs).catch(() => void 0);
+    const st = lstatQuiet(abs);
     if (!st) continue;
     let real = abs;
     if (st.isSymbolicLink()) {
-      const target = await realpath(abs).catch(() => void 0);
+      const target = realpathQuiet(abs);
       if (!target) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
@@ -17384,7 +17400,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
-      const tst = await stat(target).catch(() => void 0);
+      const tst = statQuiet(target);
       if (!tst?.isFile()) continue;
       real = target;
     } else if (!st.isFile()) {
@@ -18000,27 +18016,8 @@ async function scan(input) {
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  const load = async (c) => {
-    try {
-      const st = await stat2(c.absPath);
-      if (st.size > settings.maxFileBytes) {
-        return { c, error: `it is ${st.size} bytes, over the maxFileBytes limit of ${settings.maxFileBytes}` };
-      }
-      return { c, buf: await readFile(c.absPath) };
-    } catch (err) {
-      return { c, error: `it could not be read (${err.code ?? "error"})` };
-    }
-  };
-  const WINDOW = 32;
-  const pending = [];
-  let next = 0;
-  const fill = () => {
-    while (pending.length < WINDOW && next < candidates.length) pending.push(load(candidates[next++]));
-  };
-  fill();
-  while (pending.length > 0) {
-    const { c, buf, error } = await pending.shift();
-    fill();
+  for (const c of candidates) {
+    const { buf, error } = readCandidate(c.absPath, settings.maxFileBytes);
     if (!buf) {
       const f = sourceFile(c.absPath, c.relPath, "");
       system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error ?? "it could not be read" });
@@ -18093,6 +18090,20 @@ async function scan(input) {
     redactor: out.redactor,
     durationMs: Date.now() - started
   };
+}
+function readCandidate(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync2(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
 }
 function errorText(err) {
   if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);

@@ -3,10 +3,9 @@
  * and the Azure Pipelines task all call `scan` and render its result.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { collect } from './collect/collect.js';
-import type { Candidate } from './collect/collect.js';
 import { loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
@@ -200,29 +199,11 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
 
   const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
 
-  const load = async (c: Candidate): Promise<{ c: Candidate; buf?: Uint8Array; error?: string }> => {
-    try {
-      const st = await stat(c.absPath);
-      if (st.size > settings.maxFileBytes) {
-        return { c, error: `it is ${st.size} bytes, over the maxFileBytes limit of ${settings.maxFileBytes}` };
-      }
-      return { c, buf: await readFile(c.absPath) };
-    } catch (err) {
-      return { c, error: `it could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-  };
-
-  // Read ahead concurrently, process strictly in sorted order (deterministic cross-file rules).
-  const WINDOW = 32;
-  const pending: Promise<{ c: Candidate; buf?: Uint8Array; error?: string }>[] = [];
-  let next = 0;
-  const fill = (): void => {
-    while (pending.length < WINDOW && next < candidates.length) pending.push(load(candidates[next++]!));
-  };
-  fill();
-  while (pending.length > 0) {
-    const { c, buf, error } = await pending.shift()!;
-    fill();
+  // Files are read one at a time, synchronously, in sorted order (deterministic cross-file rules):
+  // profiled on 10,000 manifests, five thread-pool round trips per file (stat, open, fstat,
+  // read, close) cost more main-thread time than parsing. Only one file's text is held at once.
+  for (const c of candidates) {
+    const { buf, error } = readCandidate(c.absPath, settings.maxFileBytes);
     if (!buf) {
       const f = sourceFile(c.absPath, c.relPath, '');
       system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: error ?? 'it could not be read' });
@@ -297,6 +278,23 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     redactor: out.redactor,
     durationMs: Date.now() - started,
   };
+}
+
+/** Reads a file after checking its size on the open descriptor (no stat-then-read race). */
+function readCandidate(absPath: string, maxBytes: number): { buf?: Uint8Array; error?: string } {
+  let fd: number | undefined;
+  try {
+    // O_NONBLOCK: a file swapped for a FIFO after collection must not hang the scan on open.
+    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: 'it is not a regular file' };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function errorText(err: unknown): string {
