@@ -18276,6 +18276,9 @@ function scannedSummary(result) {
 function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
 }
+function printablePath(path) {
+  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+}
 function toText(result, style = { color: false }) {
   const c = (k, s) => style.color ? COLORS[k][0] + s + COLORS[k][1] : s;
   const red = result.redactor;
@@ -18289,7 +18292,7 @@ function toText(result, style = { color: false }) {
   }
   const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
   for (const [file, findings] of byFile) {
-    lines.push(c("bold", file));
+    lines.push(c("bold", printablePath(file)));
     for (const f of findings) {
       const level = f.baselined ? "note" : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);

@@ -158,7 +158,7 @@ async function child(mode, dir, bundle, extra) {
     // The floor: the same listing, reading, decoding and parsing; no rules, no findings.
     const { candidates } = await m.collect({ root: dir, paths: ['.'], exclude: [] });
     for (const c of candidates) {
-      const buf = await m.readFile(c.absPath);
+      const buf = m.readFileSync(c.absPath);
       const decoded = m.decode(buf);
       if (!decoded.ok) continue;
       if (m.parseFile(m.sourceFile(c.absPath, c.relPath, decoded.text), c.nameKind)) files++;
@@ -183,7 +183,7 @@ async function bundleEngine(out) {
         "export { collect } from './src/collect/collect.ts';",
         "export { parseFile } from './src/parse/index.ts';",
         "export { decode, sourceFile } from './src/parse/source.ts';",
-        "export { readFile } from 'node:fs/promises';",
+        "export { readFileSync } from 'node:fs';",
       ].join('\n'),
       resolveDir: ROOT,
       loader: 'ts',

@@ -7,6 +7,8 @@
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { sarifText } from '../../src/report/sarif.js';
+import { toText } from '../../src/report/text.js';
 import { CONTROL_POD, brief, expectControlIntact, findingsOf, makeRepo, measuredScan } from './support.js';
 
 const POD = (name: string, extra = ''): string =>
@@ -256,6 +258,26 @@ describe('hostile input: a clear finding, nothing lost', () => {
       expect([...got].sort(sort)).toEqual([...expected].sort(sort));
       expectControlIntact(m.result);
       expect(m.ms).toBeLessThan(40_000);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('hostile file names in outputs', () => {
+  it('a newline in a file name cannot forge a line of the text report; SARIF percent-encodes it', async () => {
+    const root = makeRepo({ 'evil\n  1:1 note fake-rule forged.yaml': POD('evil') });
+    try {
+      const m = await measuredScan({ root });
+      const text = toText(m.result);
+      expect(text).toContain('evil\\n  1:1 note fake-rule forged.yaml');
+      expect(text.split('\n').some((l) => l.startsWith('  1:1 note fake-rule'))).toBe(false);
+      const uris = (
+        JSON.parse(sarifText(m.result)) as {
+          runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+        }
+      ).runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+      expect(new Set(uris)).toEqual(new Set(['evil%0A%20%201%3A1%20note%20fake-rule%20forged.yaml']));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
