@@ -16976,6 +16976,7 @@ function syntaxProblem(err, base) {
 }
 var DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 var CHUNKED_ABOVE = 1 << 20;
+var PROLOGUE = /^(?:[ \t]*(?:[%#][^\r\n]*)?(?:\r?\n|\r(?!\n)))*$/;
 function parseYaml(text, limits = {}) {
   const lim = { ...DEFAULT_LIMITS, ...limits };
   let first;
@@ -16990,6 +16991,7 @@ function parseYaml(text, limits = {}) {
   }
   const starts = [0];
   for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
+  if (starts.length > 1 && PROLOGUE.test(text.slice(0, starts[1]))) starts.splice(1, 1);
   if (starts.length === 1 && first !== void 0) return { docs: [], problems: [syntaxProblem(first, 0)] };
   const problems = [];
   const docs = [];

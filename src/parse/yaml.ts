@@ -261,6 +261,9 @@ const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
  * 50 MB stream holds millions of objects at once, and garbage collection then dominates.
  */
 const CHUNKED_ABOVE = 1 << 20;
+/** Only blank, comment and directive lines (what may precede a file's first `---`). */
+// Each line break has exactly one way to match, so a failing match cannot backtrack exponentially.
+const PROLOGUE = /^(?:[ \t]*(?:[%#][^\r\n]*)?(?:\r?\n|\r(?!\n)))*$/;
 
 /**
  * Parses every document of a YAML or JSON text. Never throws: syntax errors become problems,
@@ -280,6 +283,8 @@ export function parseYaml(text: string, limits: Partial<YamlLimits> = {}): Parse
   }
   const starts = [0];
   for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
+  // Directives (%YAML, %TAG) belong to the document after them: never split them off.
+  if (starts.length > 1 && PROLOGUE.test(text.slice(0, starts[1]))) starts.splice(1, 1);
   if (starts.length === 1 && first !== undefined) return { docs: [], problems: [syntaxProblem(first, 0)] };
   const problems: YamlProblem[] = [];
   const docs: YDoc[] = [];

@@ -7,6 +7,7 @@
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { parseYaml } from '../../src/parse/yaml.js';
 import { sarifText } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
 import { CONTROL_POD, brief, expectControlIntact, findingsOf, makeRepo, measuredScan } from './support.js';
@@ -261,6 +262,35 @@ describe('hostile input: a clear finding, nothing lost', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('large multi-document files', () => {
+  it('a file over 1 MB is parsed document by document, keeping a leading %YAML directive with its document', async () => {
+    const doc = POD('many', `      args: ["${'a'.repeat(2000)}"]\n`);
+    const root = makeRepo({
+      'control/pod.yaml': CONTROL_POD,
+      'many.yaml': `%YAML 1.1\n# generated\n---\n${Array(600).fill(doc).join('---\n')}`,
+    });
+    try {
+      const m = await measuredScan({ root });
+      const found = findingsOf(m.result);
+      expect(found.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+      expect(found.filter((f) => f.ruleId === 'privileged-container').map((f) => f.range.start.line)).toEqual(
+        Array.from({ length: 600 }, (_, i) => 3 + i * 12 + 10),
+      );
+      expectControlIntact(m.result);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the prologue test stays linear on 600,000 CRLF blank lines (a file over 1 MB) followed by content', () => {
+    const text = `${'\r\n'.repeat(600_000)}x: 1\n---\ny: 2\n`;
+    const started = performance.now();
+    const parsed = parseYaml(text);
+    expect(parsed.docs).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 
