@@ -652,7 +652,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -660,7 +660,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -869,7 +869,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -915,8 +915,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1001,7 +1001,7 @@ var require_parse = __commonJS({
         state[type]--;
         stack.pop();
       };
-      const push = (tok) => {
+      const push2 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -1035,8 +1035,8 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
+        push2({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -1056,7 +1056,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -1078,7 +1078,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -1139,7 +1139,7 @@ var require_parse = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -1157,7 +1157,7 @@ var require_parse = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
         }
@@ -1170,9 +1170,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1205,13 +1205,13 @@ var require_parse = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push2({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -1223,7 +1223,7 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -1236,19 +1236,19 @@ var require_parse = __commonJS({
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push2({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -1282,13 +1282,13 @@ var require_parse = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push(open);
+          push2(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push2({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -1317,7 +1317,7 @@ var require_parse = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push2({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -1326,7 +1326,7 @@ var require_parse = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -1336,7 +1336,7 @@ var require_parse = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push2({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -1348,7 +1348,7 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -1362,10 +1362,10 @@ var require_parse = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -1380,14 +1380,14 @@ var require_parse = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push({ type: "text", value, output });
+            push2({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -1408,22 +1408,22 @@ var require_parse = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push2({ type: "plus", value });
             continue;
           }
-          push({ type: "plus", value: PLUS_LITERAL });
+          push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -1435,7 +1435,7 @@ var require_parse = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -1463,13 +1463,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -1511,7 +1511,7 @@ var require_parse = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -1521,7 +1521,7 @@ var require_parse = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -1539,12 +1539,12 @@ var require_parse = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push(token);
+          push2(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push(token);
+          push2(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -1563,7 +1563,7 @@ var require_parse = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push(token);
+        push2(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -1581,7 +1581,7 @@ var require_parse = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -1612,7 +1612,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1670,7 +1670,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1689,7 +1689,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = opts.windows;
+      const posix4 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1699,8 +1699,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1733,7 +1733,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1742,16 +1742,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix3);
+          match = picomatch2.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix3 }));
+      return regex.test(utils.basename(input, { windows: posix4 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -1798,7 +1798,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module.exports = picomatch2;
   }
 });
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -14548,7 +14548,7 @@ import { parseArgs } from "node:util";
 
 // src/engine.ts
 import { createHash, scryptSync } from "node:crypto";
-import { readFile, stat as stat2 } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readFileSync as readFileSync3 } from "node:fs";
 import { relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/baseline/baseline.ts
@@ -14634,8 +14634,9 @@ function readBaseline(path, label) {
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve as resolve2, sep } from "node:path";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
+import { isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -17057,32 +17058,39 @@ function syntaxProblem(err, base) {
   return { kind: "syntax", message: reason, offset: pos + base };
 }
 var DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+var CHUNKED_ABOVE = 1 << 20;
+var PROLOGUE = /^(?:[ \t]*(?:[%#][^\r\n]*)?(?:\r?\n|\r(?!\n)))*$/;
 function parseYaml(text, limits = {}) {
   const lim = { ...DEFAULT_LIMITS, ...limits };
-  const problems = [];
-  try {
-    const events = parseEvents(text, { maxDepth: lim.maxDepth });
-    return { docs: buildDocs(text, events, 0, lim, problems, 0), problems };
-  } catch (err) {
-    problems.length = 0;
-    const starts = [0];
-    for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
-    if (starts.length === 1) return { docs: [], problems: [syntaxProblem(err, 0)] };
-    const docs = [];
-    for (let i = 0; i < starts.length; i++) {
-      const a = starts[i];
-      const b = i + 1 < starts.length ? starts[i + 1] : text.length;
-      const chunk = text.slice(a, b);
-      try {
-        const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
-        for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
-      } catch (e) {
-        problems.push(syntaxProblem(e, a));
-        docs.push({ index: docs.length, root: null });
-      }
+  let first;
+  if (text.length <= CHUNKED_ABOVE) {
+    const problems2 = [];
+    try {
+      const events = parseEvents(text, { maxDepth: lim.maxDepth });
+      return { docs: buildDocs(text, events, 0, lim, problems2, 0), problems: problems2 };
+    } catch (err) {
+      first = err;
     }
-    return { docs, problems };
   }
+  const starts = [0];
+  for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
+  if (starts.length > 1 && PROLOGUE.test(text.slice(0, starts[1]))) starts.splice(1, 1);
+  if (starts.length === 1 && first !== void 0) return { docs: [], problems: [syntaxProblem(first, 0)] };
+  const problems = [];
+  const docs = [];
+  for (let i = 0; i < starts.length; i++) {
+    const a = starts[i];
+    const b = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const chunk = text.slice(a, b);
+    try {
+      const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
+      for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
+    } catch (e) {
+      problems.push(syntaxProblem(e, a));
+      docs.push({ index: docs.length, root: null });
+    }
+  }
+  return { docs, problems };
 }
 function get(node, key) {
   if (!node || node.kind !== "map") return void 0;
@@ -17187,6 +17195,30 @@ function parseDockerfile(text) {
     }
   }
   return { ast, stages, globalArgs };
+}
+function dockerfileProblems(model) {
+  const problems = [];
+  for (const d of model.ast.getDirectives()) {
+    if (d.getName().toLowerCase() !== "escape") continue;
+    const value = d.getValue();
+    if (value === "\\" || value === "`") continue;
+    problems.push({
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
+      range: d.getValueRange()
+    });
+  }
+  for (const ins of model.ast.getInstructions()) {
+    const withHeredocs = ins;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const h of withHeredocs.getHeredocs()) {
+      if (h.getDelimiterRange() !== null) continue;
+      problems.push({
+        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
+        range: h.getStartRange()
+      });
+    }
+  }
+  return problems;
 }
 function finalStage(model) {
   return model.stages[model.stages.length - 1];
@@ -17334,7 +17366,15 @@ function looksLikeManifest(text) {
 }
 function parseFile(source, kindByName) {
   if (kindByName === "dockerfile") {
-    return { kind: "dockerfile", source, model: parseDockerfile(source.text), problems: [] };
+    const model = parseDockerfile(source.text);
+    const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
+    const problems = dockerfileProblems(model).map((p) => ({
+      kind: "dockerfile",
+      message: p.message,
+      offset: offset(p.range.start),
+      endOffset: offset(p.range.end)
+    }));
+    return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
   const hasTemplate = text.includes("{{");
@@ -17365,10 +17405,13 @@ function inside(root, abs) {
   const r2 = relative(root, abs);
   return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
 }
-async function walk(dir, out, seen) {
+function mayBeOurs(baseName) {
+  return nameKind(baseName) !== void 0;
+}
+function walk(dir, out, seen) {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -17376,11 +17419,11 @@ async function walk(dir, out, seen) {
     const abs = join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real = await realpath(abs).catch(() => abs);
+      const real = realpathQuiet(abs) ?? abs;
       if (seen.has(real)) continue;
       seen.add(real);
-      await walk(abs, out, seen);
-    } else if (e.isFile() || e.isSymbolicLink()) {
+      walk(abs, out, seen);
+    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
       out.push(abs);
     }
   }
@@ -17389,12 +17432,27 @@ async function listDir(dir) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).map((p) => join(dir, p));
+    return splitZ(out).filter((p) => mayBeOurs(posix2.basename(p))).map((p) => join(dir, p));
   }
   const files = [];
-  await walk(dir, files, /* @__PURE__ */ new Set([await realpath(dir).catch(() => dir)]));
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
   return files;
 }
+var lstatQuiet = (p) => lstatSync(p, { throwIfNoEntry: false });
+var statQuiet = (p) => {
+  try {
+    return statSync(p);
+  } catch {
+    return void 0;
+  }
+};
+var realpathQuiet = (p) => {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return void 0;
+  }
+};
 async function collect(opts) {
   const root = resolve2(opts.root);
   const realRoot = await realpath(root).catch(() => root);
@@ -17423,11 +17481,11 @@ async function collect(opts) {
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
     if (!kind) continue;
-    const st = await lstat(abs).catch(() => void 0);
+    const st = lstatQuiet(abs);
     if (!st) continue;
     let real = abs;
     if (st.isSymbolicLink()) {
-      const target = await realpath(abs).catch(() => void 0);
+      const target = realpathQuiet(abs);
       if (!target) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
@@ -17436,7 +17494,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
-      const tst = await stat(target).catch(() => void 0);
+      const tst = statQuiet(target);
       if (!tst?.isFile()) continue;
       real = target;
     } else if (!st.isFile()) {
@@ -18902,7 +18960,7 @@ var rule14 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 function stateOf(map) {
   let s2 = map.get("seen");
   if (!s2) {
@@ -18912,8 +18970,8 @@ function stateOf(map) {
   return s2;
 }
 function builtNames(path) {
-  const base = posix2.basename(path).toLowerCase();
-  const dir = posix2.basename(posix2.dirname(path)).toLowerCase();
+  const base = posix3.basename(path).toLowerCase();
+  const dir = posix3.basename(posix3.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -18957,7 +19015,7 @@ var rule15 = {
         const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = posix2.normalize(posix2.join(posix2.dirname(file.source.path), context, dockerfile));
+        const path = posix3.normalize(posix3.join(posix3.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -19860,12 +19918,15 @@ var rule23 = {
     level: "error",
     securitySeverity: 5,
     precision: "very-high",
-    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse).",
+    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
     why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
     fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
     tags: ["security", "correctness"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: { syntax: "This file could not be parsed: {message}. Nothing in it was checked." },
+    messages: {
+      syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
+      dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
+    },
     system: true
   },
   check() {
@@ -21797,16 +21858,18 @@ function applySuppressions(findings, directives, opts) {
 var FINGERPRINT_SALT = "podguard-fp-v1";
 function rangeOf(file, at) {
   if ("start" in at && typeof at.start === "object") return at;
-  if ("key" in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
-  const node = at;
-  let s2 = node.start;
-  let e = node.end;
-  const ch = file.text[s2 - 1];
-  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[e] === ch) {
-    s2--;
-    e++;
+  if ("key" in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
   }
-  return file.lines.range(s2, e);
+  const node = widened(file, at);
+  return file.lines.range(node.s, node.e);
+}
+function widened(file, node) {
+  const ch = file.text[node.start - 1];
+  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
 }
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
@@ -21827,12 +21890,21 @@ function secretDigest(secret) {
 }
 function documentViews(file) {
   if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
   return file.docs.map((doc) => ({
     ...file,
     docs: [doc],
-    objects: file.objects.filter((o) => o.docIndex === doc.index),
-    workloads: file.workloads.filter((w) => w.object.docIndex === doc.index)
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
   }));
+}
+function push(map, key, value) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 var Collector = class {
   findings = [];
@@ -21932,27 +22004,8 @@ async function scan(input) {
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  const load = async (c) => {
-    try {
-      const st = await stat2(c.absPath);
-      if (st.size > settings.maxFileBytes) {
-        return { c, error: `it is ${st.size} bytes, over the maxFileBytes limit of ${settings.maxFileBytes}` };
-      }
-      return { c, buf: await readFile(c.absPath) };
-    } catch (err) {
-      return { c, error: `it could not be read (${err.code ?? "error"})` };
-    }
-  };
-  const WINDOW = 32;
-  const pending = [];
-  let next = 0;
-  const fill = () => {
-    while (pending.length < WINDOW && next < candidates.length) pending.push(load(candidates[next++]));
-  };
-  fill();
-  while (pending.length > 0) {
-    const { c, buf, error } = await pending.shift();
-    fill();
+  for (const c of candidates) {
+    const { buf, error } = readCandidate(c.absPath, settings.maxFileBytes);
     if (!buf) {
       const f = sourceFile(c.absPath, c.relPath, "");
       system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error ?? "it could not be read" });
@@ -21987,6 +22040,7 @@ async function scan(input) {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
+      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
@@ -22064,6 +22118,20 @@ async function scan(input) {
     durationMs: Date.now() - started,
     ...baseline ? { baseline } : {}
   };
+}
+function readCandidate(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync3(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
 }
 function errorText(err) {
   return safeErrorText(err);
@@ -22292,6 +22360,9 @@ function scannedSummary(result) {
 function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
 }
+function printablePath(path) {
+  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+}
 function toText(result, style = { color: false }) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
@@ -22306,7 +22377,7 @@ function toText(result, style = { color: false }) {
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
-    lines.push(c("bold", file));
+    lines.push(c("bold", printablePath(file)));
     for (const f of findings) {
       const level = f.baselined ? "note" : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);

@@ -3,17 +3,17 @@
  * and the Azure Pipelines task all call `scan` and render its result.
  */
 import { createHash, scryptSync } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { readBaseline } from './baseline/baseline.js';
 import { collect } from './collect/collect.js';
-import type { Candidate } from './collect/collect.js';
 import { loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
 import { parseFile } from './parse/index.js';
 import { identityAt } from './parse/scope.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
+import type { YNode } from './parse/yaml.js';
 import { decode, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
 import { Redactor, safeErrorText } from './report/redact.js';
@@ -73,17 +73,20 @@ const FINGERPRINT_SALT = 'podguard-fp-v1';
 /** Converts a report location to a range in a file. */
 export function rangeOf(file: SourceFile, at: At): Range {
   if ('start' in at && typeof at.start === 'object') return at as Range;
-  if ('key' in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
-  const node = at as { start: number; end: number; kind: string };
-  // Quoted scalars' offsets exclude the quotes; widen to include them for display.
-  let s = node.start;
-  let e = node.end;
-  const ch = file.text[s - 1];
-  if (node.kind === 'scalar' && (ch === '"' || ch === "'") && file.text[e] === ch) {
-    s--;
-    e++;
+  if ('key' in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
   }
-  return file.lines.range(s, e);
+  const node = widened(file, at as YNode);
+  return file.lines.range(node.s, node.e);
+}
+
+/** Quoted scalars' offsets exclude the quotes (JSON keys too); widen to include them for display. */
+function widened(file: SourceFile, node: YNode): { s: number; e: number } {
+  const ch = file.text[node.start - 1];
+  if (node.kind === 'scalar' && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
 }
 
 /**
@@ -123,12 +126,23 @@ function secretDigest(secret: string): string {
 /** A per-document view of a YAML file, so a rule failure is contained to one document. */
 function documentViews(file: YamlFile): YamlFile[] {
   if (file.docs.length <= 1) return [file];
+  // Group in one pass: filtering per document is quadratic in a file of thousands of documents.
+  const objects = new Map<number, YamlFile['objects']>();
+  const workloads = new Map<number, YamlFile['workloads']>();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
   return file.docs.map((doc) => ({
     ...file,
     docs: [doc],
-    objects: file.objects.filter((o) => o.docIndex === doc.index),
-    workloads: file.workloads.filter((w) => w.object.docIndex === doc.index),
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? [],
   }));
+}
+
+function push<T>(map: Map<number, T[]>, key: number, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 class Collector {
@@ -247,29 +261,11 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
 
   const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
 
-  const load = async (c: Candidate): Promise<{ c: Candidate; buf?: Uint8Array; error?: string }> => {
-    try {
-      const st = await stat(c.absPath);
-      if (st.size > settings.maxFileBytes) {
-        return { c, error: `it is ${st.size} bytes, over the maxFileBytes limit of ${settings.maxFileBytes}` };
-      }
-      return { c, buf: await readFile(c.absPath) };
-    } catch (err) {
-      return { c, error: `it could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-  };
-
-  // Read ahead concurrently, process strictly in sorted order (deterministic cross-file rules).
-  const WINDOW = 32;
-  const pending: Promise<{ c: Candidate; buf?: Uint8Array; error?: string }>[] = [];
-  let next = 0;
-  const fill = (): void => {
-    while (pending.length < WINDOW && next < candidates.length) pending.push(load(candidates[next++]!));
-  };
-  fill();
-  while (pending.length > 0) {
-    const { c, buf, error } = await pending.shift()!;
-    fill();
+  // Files are read one at a time, synchronously, in sorted order (deterministic cross-file rules):
+  // profiled on 10,000 manifests, five thread-pool round trips per file (stat, open, fstat,
+  // read, close) cost more main-thread time than parsing. Only one file's text is held at once.
+  for (const c of candidates) {
+    const { buf, error } = readCandidate(c.absPath, settings.maxFileBytes);
     if (!buf) {
       const f = sourceFile(c.absPath, c.relPath, '');
       system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: error ?? 'it could not be read' });
@@ -305,6 +301,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === 'duplicate-key') system('duplicate-key', source, at, 'duplicate', { message: p.message });
+      else if (p.kind === 'dockerfile') system('parse-error', source, at, 'dockerfile', { message: p.message });
       else system('parse-error', source, at, 'syntax', { message: p.message + indentHint(source.text, p.offset) });
     }
     const units: ParsedFile[] = parsed.kind === 'dockerfile' ? [parsed] : documentViews(parsed);
@@ -386,6 +383,23 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     durationMs: Date.now() - started,
     ...(baseline ? { baseline } : {}),
   };
+}
+
+/** Reads a file after checking its size on the open descriptor (no stat-then-read race). */
+function readCandidate(absPath: string, maxBytes: number): { buf?: Uint8Array; error?: string } {
+  let fd: number | undefined;
+  try {
+    // O_NONBLOCK: a file swapped for a FIFO after collection must not hang the scan on open.
+    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: 'it is not a regular file' };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function errorText(err: unknown): string {

@@ -1,6 +1,6 @@
 /** Dockerfiles through dockerfile-ast (continuations, heredocs, escape directive), with stages. */
 import { DockerfileParser } from 'dockerfile-ast';
-import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
+import type { Dockerfile, From, Heredoc, Instruction } from 'dockerfile-ast';
 import type { Range } from '../types.js';
 
 /** An LSP-style 0-based range, as dockerfile-ast returns. */
@@ -105,6 +105,43 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
   }
   return { ast, stages, globalArgs };
+}
+
+/** A Dockerfile problem that BuildKit would reject or misread, with dockerfile-ast's 0-based range. */
+export interface DockerfileProblem {
+  message: string;
+  range: LspRange;
+}
+
+/**
+ * Problems dockerfile-ast tolerates but BuildKit does not: an `escape` directive other than
+ * a backslash or a backtick, and here-documents whose closing delimiter never comes (the rest
+ * of the file is then swallowed into the heredoc, so later instructions silently disappear).
+ */
+export function dockerfileProblems(model: DockerfileModel): DockerfileProblem[] {
+  const problems: DockerfileProblem[] = [];
+  for (const d of model.ast.getDirectives()) {
+    if (d.getName().toLowerCase() !== 'escape') continue;
+    const value = d.getValue();
+    if (value === '\\' || value === '`') continue;
+    problems.push({
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
+      range: d.getValueRange(),
+    });
+  }
+  for (const ins of model.ast.getInstructions()) {
+    // getHeredocs is public on RUN, COPY and ADD at runtime but typed protected on Instruction.
+    const withHeredocs = ins as unknown as { getHeredocs?: () => Heredoc[] };
+    if (typeof withHeredocs.getHeredocs !== 'function') continue;
+    for (const h of withHeredocs.getHeredocs()) {
+      if (h.getDelimiterRange() !== null) continue;
+      problems.push({
+        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
+        range: h.getStartRange(),
+      });
+    }
+  }
+  return problems;
 }
 
 /** The final stage (the image that ships), if any. */

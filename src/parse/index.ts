@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { parseYaml } from './yaml.js';
 import type { YDoc, YamlProblem } from './yaml.js';
-import { parseDockerfile } from './dockerfile.js';
+import { dockerfileProblems, parseDockerfile } from './dockerfile.js';
 import type { DockerfileModel } from './dockerfile.js';
 import { k8sObjects } from './kubernetes.js';
 import type { K8sObject } from './kubernetes.js';
@@ -78,7 +78,15 @@ function looksLikeManifest(text: string): boolean {
 /** Parses a file whose name says it may be ours. Returns undefined for files to skip silently. */
 export function parseFile(source: SourceFile, kindByName: Exclude<NameKind, undefined>): ParsedFile | undefined {
   if (kindByName === 'dockerfile') {
-    return { kind: 'dockerfile', source, model: parseDockerfile(source.text), problems: [] };
+    const model = parseDockerfile(source.text);
+    const offset = (p: { line: number; character: number }): number => source.lines.lineStart(p.line + 1) + p.character;
+    const problems: YamlProblem[] = dockerfileProblems(model).map((p) => ({
+      kind: 'dockerfile',
+      message: p.message,
+      offset: offset(p.range.start),
+      endOffset: offset(p.range.end),
+    }));
+    return { kind: 'dockerfile', source, model, problems };
   }
   const text = source.text;
   const hasTemplate = text.includes('{{');

@@ -58,7 +58,8 @@ export interface YDoc {
 
 /** A problem found while parsing, positioned by offset. */
 export interface YamlProblem {
-  kind: 'syntax' | 'duplicate-key' | 'alias-limit';
+  /** `dockerfile`: a Dockerfile problem that does not stop the file from being checked. */
+  kind: 'syntax' | 'duplicate-key' | 'alias-limit' | 'dockerfile';
   message: string;
   offset: number;
   endOffset?: number;
@@ -255,6 +256,14 @@ function syntaxProblem(err: unknown, base: number): YamlProblem {
 }
 
 const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+/**
+ * Above this many characters a file is parsed document by document: one event array for a
+ * 50 MB stream holds millions of objects at once, and garbage collection then dominates.
+ */
+const CHUNKED_ABOVE = 1 << 20;
+/** Only blank, comment and directive lines (what may precede a file's first `---`). */
+// Each line break has exactly one way to match, so a failing match cannot backtrack exponentially.
+const PROLOGUE = /^(?:[ \t]*(?:[%#][^\r\n]*)?(?:\r?\n|\r(?!\n)))*$/;
 
 /**
  * Parses every document of a YAML or JSON text. Never throws: syntax errors become problems,
@@ -262,30 +271,36 @@ const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
  */
 export function parseYaml(text: string, limits: Partial<YamlLimits> = {}): ParsedYaml {
   const lim = { ...DEFAULT_LIMITS, ...limits };
-  const problems: YamlProblem[] = [];
-  try {
-    const events = parseEvents(text, { maxDepth: lim.maxDepth });
-    return { docs: buildDocs(text, events, 0, lim, problems, 0), problems };
-  } catch (err) {
-    problems.length = 0;
-    const starts = [0];
-    for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
-    if (starts.length === 1) return { docs: [], problems: [syntaxProblem(err, 0)] };
-    const docs: YDoc[] = [];
-    for (let i = 0; i < starts.length; i++) {
-      const a = starts[i]!;
-      const b = i + 1 < starts.length ? starts[i + 1]! : text.length;
-      const chunk = text.slice(a, b);
-      try {
-        const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
-        for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
-      } catch (e) {
-        problems.push(syntaxProblem(e, a));
-        docs.push({ index: docs.length, root: null });
-      }
+  let first: unknown;
+  if (text.length <= CHUNKED_ABOVE) {
+    const problems: YamlProblem[] = [];
+    try {
+      const events = parseEvents(text, { maxDepth: lim.maxDepth });
+      return { docs: buildDocs(text, events, 0, lim, problems, 0), problems };
+    } catch (err) {
+      first = err;
     }
-    return { docs, problems };
   }
+  const starts = [0];
+  for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
+  // Directives (%YAML, %TAG) belong to the document after them: never split them off.
+  if (starts.length > 1 && PROLOGUE.test(text.slice(0, starts[1]))) starts.splice(1, 1);
+  if (starts.length === 1 && first !== undefined) return { docs: [], problems: [syntaxProblem(first, 0)] };
+  const problems: YamlProblem[] = [];
+  const docs: YDoc[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const a = starts[i]!;
+    const b = i + 1 < starts.length ? starts[i + 1]! : text.length;
+    const chunk = text.slice(a, b);
+    try {
+      const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
+      for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
+    } catch (e) {
+      problems.push(syntaxProblem(e, a));
+      docs.push({ index: docs.length, root: null });
+    }
+  }
+  return { docs, problems };
 }
 
 /** Last value for `key` in a mapping (undefined when absent or not a mapping). */

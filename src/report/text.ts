@@ -36,6 +36,12 @@ function indent(text: string, pad: string): string {
     .join('\n');
 }
 
+/** A file name with control characters escaped: a newline in a name must not forge an output line. */
+function printablePath(path: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
+  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+}
+
 /** Renders the text report. */
 export function toText(result: ScanResult, style: TextStyle = { color: false }): string {
   const c = (k: keyof typeof COLORS, s: string): string => (style.color ? COLORS[k][0] + s + COLORS[k][1] : s);
@@ -52,7 +58,7 @@ export function toText(result: ScanResult, style: TextStyle = { color: false }):
   // Long rule ids (service-account-token-automount) must not push their message out of line.
   const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
-    lines.push(c('bold', file));
+    lines.push(c('bold', printablePath(file)));
     for (const f of findings) {
       const level = f.baselined ? 'note' : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);

@@ -650,7 +650,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -658,7 +658,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -867,7 +867,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -913,8 +913,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -999,7 +999,7 @@ var require_parse = __commonJS({
         state[type]--;
         stack.pop();
       };
-      const push = (tok) => {
+      const push2 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -1033,8 +1033,8 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
+        push2({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -1054,7 +1054,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -1076,7 +1076,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -1137,7 +1137,7 @@ var require_parse = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -1155,7 +1155,7 @@ var require_parse = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
         }
@@ -1168,9 +1168,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1203,13 +1203,13 @@ var require_parse = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push2({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -1221,7 +1221,7 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -1234,19 +1234,19 @@ var require_parse = __commonJS({
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push2({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -1280,13 +1280,13 @@ var require_parse = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push(open);
+          push2(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push2({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -1315,7 +1315,7 @@ var require_parse = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push2({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -1324,7 +1324,7 @@ var require_parse = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -1334,7 +1334,7 @@ var require_parse = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push2({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -1346,7 +1346,7 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -1360,10 +1360,10 @@ var require_parse = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -1378,14 +1378,14 @@ var require_parse = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push({ type: "text", value, output });
+            push2({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -1406,22 +1406,22 @@ var require_parse = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push2({ type: "plus", value });
             continue;
           }
-          push({ type: "plus", value: PLUS_LITERAL });
+          push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -1433,7 +1433,7 @@ var require_parse = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -1461,13 +1461,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -1509,7 +1509,7 @@ var require_parse = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -1519,7 +1519,7 @@ var require_parse = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -1537,12 +1537,12 @@ var require_parse = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push(token);
+          push2(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push(token);
+          push2(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -1561,7 +1561,7 @@ var require_parse = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push(token);
+        push2(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -1579,7 +1579,7 @@ var require_parse = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -1610,7 +1610,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1668,7 +1668,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1687,7 +1687,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = opts.windows;
+      const posix4 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1697,8 +1697,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1723,7 +1723,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1740,16 +1740,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix3);
+          match = picomatch2.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix3 }));
+      return regex.test(utils.basename(input, { windows: posix4 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -1796,7 +1796,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module2.exports = picomatch2;
   }
 });
@@ -8011,11 +8011,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -8032,10 +8032,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -8096,8 +8096,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -8126,12 +8126,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -8184,12 +8184,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -8212,10 +8212,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -8251,10 +8251,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -8296,11 +8296,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -8601,7 +8601,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8616,14 +8616,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -22566,13 +22566,13 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path7 = require("node:path");
 
 // src/engine.ts
 var import_node_crypto = require("node:crypto");
-var import_promises2 = require("node:fs/promises");
+var import_node_fs4 = require("node:fs");
 var import_node_path5 = require("node:path");
 
 // src/baseline/baseline.ts
@@ -22633,6 +22633,7 @@ function readBaseline(path, label) {
 }
 
 // src/collect/collect.ts
+var import_node_fs2 = require("node:fs");
 var import_promises = require("node:fs/promises");
 var import_node_path2 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -25044,32 +25045,39 @@ function syntaxProblem(err, base) {
   return { kind: "syntax", message: reason, offset: pos + base };
 }
 var DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+var CHUNKED_ABOVE = 1 << 20;
+var PROLOGUE = /^(?:[ \t]*(?:[%#][^\r\n]*)?(?:\r?\n|\r(?!\n)))*$/;
 function parseYaml(text, limits = {}) {
   const lim = { ...DEFAULT_LIMITS, ...limits };
-  const problems = [];
-  try {
-    const events = parseEvents(text, { maxDepth: lim.maxDepth });
-    return { docs: buildDocs(text, events, 0, lim, problems, 0), problems };
-  } catch (err) {
-    problems.length = 0;
-    const starts = [0];
-    for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
-    if (starts.length === 1) return { docs: [], problems: [syntaxProblem(err, 0)] };
-    const docs = [];
-    for (let i = 0; i < starts.length; i++) {
-      const a = starts[i];
-      const b = i + 1 < starts.length ? starts[i + 1] : text.length;
-      const chunk = text.slice(a, b);
-      try {
-        const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
-        for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
-      } catch (e) {
-        problems.push(syntaxProblem(e, a));
-        docs.push({ index: docs.length, root: null });
-      }
+  let first;
+  if (text.length <= CHUNKED_ABOVE) {
+    const problems2 = [];
+    try {
+      const events = parseEvents(text, { maxDepth: lim.maxDepth });
+      return { docs: buildDocs(text, events, 0, lim, problems2, 0), problems: problems2 };
+    } catch (err) {
+      first = err;
     }
-    return { docs, problems };
   }
+  const starts = [0];
+  for (const m of text.matchAll(DOC_MARKER)) if (m.index > 0) starts.push(m.index);
+  if (starts.length > 1 && PROLOGUE.test(text.slice(0, starts[1]))) starts.splice(1, 1);
+  if (starts.length === 1 && first !== void 0) return { docs: [], problems: [syntaxProblem(first, 0)] };
+  const problems = [];
+  const docs = [];
+  for (let i = 0; i < starts.length; i++) {
+    const a = starts[i];
+    const b = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const chunk = text.slice(a, b);
+    try {
+      const events = parseEvents(chunk, { maxDepth: lim.maxDepth });
+      for (const d of buildDocs(chunk, events, a, lim, problems, docs.length)) docs.push(d);
+    } catch (e) {
+      problems.push(syntaxProblem(e, a));
+      docs.push({ index: docs.length, root: null });
+    }
+  }
+  return { docs, problems };
 }
 function get(node, key) {
   if (!node || node.kind !== "map") return void 0;
@@ -25174,6 +25182,30 @@ function parseDockerfile(text) {
     }
   }
   return { ast, stages, globalArgs };
+}
+function dockerfileProblems(model) {
+  const problems = [];
+  for (const d of model.ast.getDirectives()) {
+    if (d.getName().toLowerCase() !== "escape") continue;
+    const value = d.getValue();
+    if (value === "\\" || value === "`") continue;
+    problems.push({
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
+      range: d.getValueRange()
+    });
+  }
+  for (const ins of model.ast.getInstructions()) {
+    const withHeredocs = ins;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const h of withHeredocs.getHeredocs()) {
+      if (h.getDelimiterRange() !== null) continue;
+      problems.push({
+        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
+        range: h.getStartRange()
+      });
+    }
+  }
+  return problems;
 }
 function finalStage(model) {
   return model.stages[model.stages.length - 1];
@@ -25321,7 +25353,15 @@ function looksLikeManifest(text) {
 }
 function parseFile(source, kindByName) {
   if (kindByName === "dockerfile") {
-    return { kind: "dockerfile", source, model: parseDockerfile(source.text), problems: [] };
+    const model = parseDockerfile(source.text);
+    const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
+    const problems = dockerfileProblems(model).map((p) => ({
+      kind: "dockerfile",
+      message: p.message,
+      offset: offset(p.range.start),
+      endOffset: offset(p.range.end)
+    }));
+    return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
   const hasTemplate = text.includes("{{");
@@ -25352,10 +25392,13 @@ function inside(root, abs) {
   const r2 = (0, import_node_path2.relative)(root, abs);
   return r2 === "" || !r2.startsWith("..") && !(0, import_node_path2.isAbsolute)(r2);
 }
-async function walk(dir, out, seen) {
+function mayBeOurs(baseName) {
+  return nameKind(baseName) !== void 0;
+}
+function walk(dir, out, seen) {
   let entries;
   try {
-    entries = await (0, import_promises.readdir)(dir, { withFileTypes: true });
+    entries = (0, import_node_fs2.readdirSync)(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -25363,11 +25406,11 @@ async function walk(dir, out, seen) {
     const abs = (0, import_node_path2.join)(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real = await (0, import_promises.realpath)(abs).catch(() => abs);
+      const real = realpathQuiet(abs) ?? abs;
       if (seen.has(real)) continue;
       seen.add(real);
-      await walk(abs, out, seen);
-    } else if (e.isFile() || e.isSymbolicLink()) {
+      walk(abs, out, seen);
+    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
       out.push(abs);
     }
   }
@@ -25376,12 +25419,27 @@ async function listDir(dir) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).map((p) => (0, import_node_path2.join)(dir, p));
+    return splitZ(out).filter((p) => mayBeOurs(import_node_path2.posix.basename(p))).map((p) => (0, import_node_path2.join)(dir, p));
   }
   const files = [];
-  await walk(dir, files, /* @__PURE__ */ new Set([await (0, import_promises.realpath)(dir).catch(() => dir)]));
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
   return files;
 }
+var lstatQuiet = (p) => (0, import_node_fs2.lstatSync)(p, { throwIfNoEntry: false });
+var statQuiet = (p) => {
+  try {
+    return (0, import_node_fs2.statSync)(p);
+  } catch {
+    return void 0;
+  }
+};
+var realpathQuiet = (p) => {
+  try {
+    return import_node_fs2.realpathSync.native(p);
+  } catch {
+    return void 0;
+  }
+};
 async function collect(opts) {
   const root = (0, import_node_path2.resolve)(opts.root);
   const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
@@ -25410,11 +25468,11 @@ async function collect(opts) {
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
     if (!kind) continue;
-    const st = await (0, import_promises.lstat)(abs).catch(() => void 0);
+    const st = lstatQuiet(abs);
     if (!st) continue;
     let real = abs;
     if (st.isSymbolicLink()) {
-      const target = await (0, import_promises.realpath)(abs).catch(() => void 0);
+      const target = realpathQuiet(abs);
       if (!target) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
@@ -25423,7 +25481,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
-      const tst = await (0, import_promises.stat)(target).catch(() => void 0);
+      const tst = statQuiet(target);
       if (!tst?.isFile()) continue;
       real = target;
     } else if (!st.isFile()) {
@@ -25437,7 +25495,7 @@ async function collect(opts) {
 }
 
 // src/config/load.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
@@ -25752,15 +25810,15 @@ function loadSettings(root, configPath, rules) {
   let path;
   if (configPath) {
     path = (0, import_node_path3.isAbsolute)(configPath) ? configPath : (0, import_node_path3.resolve)(root, configPath);
-    if (!(0, import_node_fs2.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if ((0, import_node_fs2.existsSync)((0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE))) {
+    if (!(0, import_node_fs3.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
+  } else if ((0, import_node_fs3.existsSync)((0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE))) {
     path = (0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
   const label = (0, import_node_path3.relative)(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = (0, import_node_fs2.readFileSync)(path, "utf8");
+    text = (0, import_node_fs3.readFileSync)(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -27847,12 +27905,15 @@ var rule23 = {
     level: "error",
     securitySeverity: 5,
     precision: "very-high",
-    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse).",
+    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
     why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
     fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
     tags: ["security", "correctness"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: { syntax: "This file could not be parsed: {message}. Nothing in it was checked." },
+    messages: {
+      syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
+      dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
+    },
     system: true
   },
   check() {
@@ -29784,16 +29845,18 @@ function applySuppressions(findings, directives, opts) {
 var FINGERPRINT_SALT = "podguard-fp-v1";
 function rangeOf(file, at) {
   if ("start" in at && typeof at.start === "object") return at;
-  if ("key" in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
-  const node = at;
-  let s2 = node.start;
-  let e = node.end;
-  const ch = file.text[s2 - 1];
-  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[e] === ch) {
-    s2--;
-    e++;
+  if ("key" in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
   }
-  return file.lines.range(s2, e);
+  const node = widened(file, at);
+  return file.lines.range(node.s, node.e);
+}
+function widened(file, node) {
+  const ch = file.text[node.start - 1];
+  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
 }
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
@@ -29814,12 +29877,21 @@ function secretDigest(secret) {
 }
 function documentViews(file) {
   if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
   return file.docs.map((doc) => ({
     ...file,
     docs: [doc],
-    objects: file.objects.filter((o) => o.docIndex === doc.index),
-    workloads: file.workloads.filter((w) => w.object.docIndex === doc.index)
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
   }));
+}
+function push(map, key, value) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 var Collector = class {
   findings = [];
@@ -29919,27 +29991,8 @@ async function scan(input) {
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  const load = async (c) => {
-    try {
-      const st = await (0, import_promises2.stat)(c.absPath);
-      if (st.size > settings.maxFileBytes) {
-        return { c, error: `it is ${st.size} bytes, over the maxFileBytes limit of ${settings.maxFileBytes}` };
-      }
-      return { c, buf: await (0, import_promises2.readFile)(c.absPath) };
-    } catch (err) {
-      return { c, error: `it could not be read (${err.code ?? "error"})` };
-    }
-  };
-  const WINDOW = 32;
-  const pending = [];
-  let next = 0;
-  const fill = () => {
-    while (pending.length < WINDOW && next < candidates.length) pending.push(load(candidates[next++]));
-  };
-  fill();
-  while (pending.length > 0) {
-    const { c, buf, error } = await pending.shift();
-    fill();
+  for (const c of candidates) {
+    const { buf, error } = readCandidate(c.absPath, settings.maxFileBytes);
     if (!buf) {
       const f = sourceFile(c.absPath, c.relPath, "");
       system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error ?? "it could not be read" });
@@ -29974,6 +30027,7 @@ async function scan(input) {
     for (const p of parsed.problems) {
       const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
       if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
+      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
@@ -30051,6 +30105,20 @@ async function scan(input) {
     durationMs: Date.now() - started,
     ...baseline ? { baseline } : {}
   };
+}
+function readCandidate(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = (0, import_node_fs4.openSync)(absPath, import_node_fs4.constants.O_RDONLY | (import_node_fs4.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs4.fstatSync)(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: (0, import_node_fs4.readFileSync)(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) (0, import_node_fs4.closeSync)(fd);
+  }
 }
 function errorText(err) {
   return safeErrorText(err);
@@ -30194,6 +30262,9 @@ function scannedSummary(result) {
 function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
 }
+function printablePath(path) {
+  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+}
 function toText(result, style = { color: false }) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
@@ -30208,7 +30279,7 @@ function toText(result, style = { color: false }) {
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
   for (const [file, findings] of byFile) {
-    lines2.push(c("bold", file));
+    lines2.push(c("bold", printablePath(file)));
     for (const f of findings) {
       const level = f.baselined ? "note" : f.level;
       const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
@@ -30682,7 +30753,7 @@ async function runAzure(tl, io) {
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os.tmpdir)();
     const workDir = (0, import_node_path7.join)(tempDir, "podguard");
-    (0, import_node_fs3.mkdirSync)(workDir, { recursive: true });
+    (0, import_node_fs5.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
@@ -30690,11 +30761,11 @@ async function runAzure(tl, io) {
       scope: red(neutralize(scope))
     });
     const summaryPath = (0, import_node_path7.join)(workDir, "podguard.md");
-    (0, import_node_fs3.writeFileSync)(summaryPath, red(summary));
+    (0, import_node_fs5.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
     const sarifPath = inputs.sarifFile ? (0, import_node_path7.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path7.join)(workDir, "podguard.sarif");
-    (0, import_node_fs3.mkdirSync)((0, import_node_path7.dirname)(sarifPath), { recursive: true });
-    (0, import_node_fs3.writeFileSync)(sarifPath, sarifText(result));
+    (0, import_node_fs5.mkdirSync)((0, import_node_path7.dirname)(sarifPath), { recursive: true });
+    (0, import_node_fs5.writeFileSync)(sarifPath, sarifText(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);

@@ -64,7 +64,10 @@ describe('baseline', () => {
     expect(movedJson.baselined).toBe(2);
 
     // `baseline:` in the configuration works like --baseline; a changed value is new and gates.
-    writeFileSync(join(dir, '.podguard.yml'), `baseline: .podguard-baseline.json\n${onlyRulesYaml('run-as-root')}  run-as-root:\n    minUid: 1000\n`);
+    writeFileSync(
+      join(dir, '.podguard.yml'),
+      `baseline: .podguard-baseline.json\n${onlyRulesYaml('run-as-root')}  run-as-root:\n    minUid: 1000\n`,
+    );
     writeFileSync(join(dir, 'app.yaml'), deployment({ web: 10, worker: 21 }, 20));
     const changed = await cli(dir, 'scan', '.', '--format', 'json');
     expect(changed.code).toBe(1);
@@ -123,7 +126,10 @@ describe('baseline', () => {
 
   it('writes a first baseline even when the configured one does not exist yet', async () => {
     const dir = repo(deployment({ web: 10 }));
-    writeFileSync(join(dir, '.podguard.yml'), `baseline: .podguard-baseline.json\n${onlyRulesYaml('run-as-root')}  run-as-root:\n    minUid: 1000\n`);
+    writeFileSync(
+      join(dir, '.podguard.yml'),
+      `baseline: .podguard-baseline.json\n${onlyRulesYaml('run-as-root')}  run-as-root:\n    minUid: 1000\n`,
+    );
     expect((await cli(dir, 'scan', '.')).code).toBe(2);
     expect((await cli(dir, 'scan', '.', '--write-baseline', '.podguard-baseline.json')).code).toBe(0);
     expect((await cli(dir, 'scan', '.')).code).toBe(0);

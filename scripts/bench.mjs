@@ -1,0 +1,306 @@
+// `npm run bench`: speed and memory of the engine on generated corpora (never a timed unit test).
+//
+// For 1,000 / 10,000 / 50,000 files of realistic manifests and Dockerfiles it prints files,
+// bytes, wall time, files/s, MB/s, peak RSS, and the ratio to a parse-only floor (the same files
+// listed, read and parsed by the same parsers, no rules) measured in the same run; then the growth
+// exponent from 1k to 50k, a cold `node dist/cli.js scan` of one file, and a 20-file changed-files
+// scan in the 50,000-file tree that counts the directories it reads (it must read none).
+// Every measurement runs in its own child process, so peak RSS is that measurement's own.
+//
+//   npm run bench                 all sizes
+//   npm run bench -- 1000 10000   chosen sizes
+//   node scripts/bench.mjs --generate DIR 10000   write a corpus (for --cpu-prof runs)
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SELF = fileURLToPath(import.meta.url);
+
+// ---------------------------------------------------------------- corpus generation
+/** A small deterministic PRNG so every run measures the same corpus. */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function envBlock(r, indent, n) {
+  let out = `${indent}env:\n`;
+  for (let i = 0; i < n; i++) {
+    if (r() < 0.25) {
+      out += `${indent}  - name: SECRET_${i}\n${indent}    valueFrom:\n${indent}      secretKeyRef:\n${indent}        name: app-secrets\n${indent}        key: key-${i}\n`;
+    } else out += `${indent}  - name: SETTING_${i}\n${indent}    value: "value-${i}-${Math.floor(r() * 1e6)}"\n`;
+  }
+  return out;
+}
+
+function container(r, indent, name) {
+  const sc =
+    r() < 0.5
+      ? `${indent}  securityContext:\n${indent}    runAsNonRoot: true\n${indent}    runAsUser: 10001\n${indent}    allowPrivilegeEscalation: false\n${indent}    readOnlyRootFilesystem: true\n${indent}    capabilities:\n${indent}      drop: [ALL]\n`
+      : `${indent}  securityContext:\n${indent}    privileged: ${r() < 0.2 ? 'true' : 'false'}\n`;
+  return (
+    `${indent}- name: ${name}\n${indent}  image: myregistry.azurecr.io/team/${name}:1.${Math.floor(r() * 40)}.${Math.floor(r() * 9)}\n` +
+    `${indent}  ports:\n${indent}    - containerPort: 8080\n${indent}  resources:\n${indent}    requests: { cpu: 100m, memory: 128Mi }\n${indent}    limits: { cpu: 500m, memory: 256Mi }\n` +
+    envBlock(r, `${indent}  `, 2 + Math.floor(r() * 8)) +
+    `${indent}  volumeMounts:\n${indent}    - name: data\n${indent}      mountPath: /data\n${indent}    - name: config\n${indent}      mountPath: /etc/app\n${indent}      readOnly: true\n` +
+    sc
+  );
+}
+
+function podSpec(r, indent, name) {
+  const n = 1 + Math.floor(r() * 2);
+  let s = `${indent}serviceAccountName: ${name}\n${indent}containers:\n`;
+  for (let i = 0; i < n; i++) s += container(r, `${indent}  `, i === 0 ? name : `${name}-sidecar`);
+  s += `${indent}volumes:\n${indent}  - name: data\n${indent}    emptyDir: {}\n${indent}  - name: config\n${indent}    configMap:\n${indent}      name: ${name}-config\n`;
+  return s;
+}
+
+function manifest(r, i) {
+  const name = `svc-${i}`;
+  const kind = r();
+  const meta = `metadata:\n  name: ${name}\n  namespace: team-${i % 17}\n  labels:\n    app: ${name}\n    tier: backend\n`;
+  let doc;
+  if (kind < 0.5) {
+    doc = `apiVersion: apps/v1\nkind: Deployment\n${meta}spec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n${podSpec(r, '      ', name)}`;
+  } else if (kind < 0.75) {
+    doc = `apiVersion: apps/v1\nkind: StatefulSet\n${meta}spec:\n  serviceName: ${name}\n  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n${podSpec(r, '      ', name)}`;
+  } else {
+    doc = `apiVersion: batch/v1\nkind: CronJob\n${meta}spec:\n  schedule: "*/15 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n${podSpec(r, '          ', name)}`;
+  }
+  const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n      targetPort: 8080\n`;
+  const config = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config\ndata:\n  LOG_LEVEL: info\n  FEATURE_FLAGS: "a,b,c"\n`;
+  return r() < 0.6 ? [doc, service, config].join('---\n') : doc;
+}
+
+function dockerfile(r, i) {
+  const user = r() < 0.6 ? 'USER 10001\n' : '';
+  return (
+    `# syntax=docker/dockerfile:1\nARG BASE=mcr.microsoft.com/dotnet/aspnet:8.0\nFROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\n` +
+    `RUN dotnet restore \\\n    && dotnet publish -c Release -o /out \\\n    && rm -rf /root/.nuget\n` +
+    `FROM \${BASE}\nWORKDIR /app\nCOPY --from=build /out .\nENV ASPNETCORE_URLS=http://+:8080 APP_ID=${i}\nEXPOSE 8080\n${user}` +
+    `HEALTHCHECK CMD curl -f http://localhost:8080/health || exit 1\nENTRYPOINT ["dotnet", "App${i}.dll"]\n`
+  );
+}
+
+/** Writes `n` files (about 90% manifests, 10% Dockerfiles) in a nested tree; returns bytes written. */
+function generate(dir, n) {
+  const r = rng(42);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const d = join(dir, `team-${i % 50}`, `svc-${i}`);
+    mkdirSync(d, { recursive: true });
+    const isDocker = i % 10 === 9;
+    const text = isDocker ? dockerfile(r, i) : manifest(r, i);
+    writeFileSync(join(d, isDocker ? 'Dockerfile' : 'deploy.yaml'), text);
+    bytes += Buffer.byteLength(text);
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------- child: one measurement
+/** CPU milliseconds (user + system, all threads) since `c0`: node start and module load excluded. */
+const cpuMs = (c0) => {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+};
+
+async function child(mode, dir, bundle, extra) {
+  if (mode === 'changed') {
+    // Count directory reads: a changed-files scan must not walk the tree.
+    const fsp = await import('node:fs/promises');
+    const fs = await import('node:fs');
+    const { syncBuiltinESMExports } = await import('node:module');
+    let dirsRead = 0;
+    const orig = fsp.readdir;
+    fsp.default.readdir = (...a) => {
+      dirsRead++;
+      return orig(...a);
+    };
+    const origSync = fs.readdirSync;
+    fs.default.readdirSync = (...a) => {
+      dirsRead++;
+      return origSync(...a);
+    };
+    syncBuiltinESMExports();
+    const m = await import(bundle);
+    const changedFiles = JSON.parse(extra);
+    const t = performance.now();
+    const c0 = process.cpuUsage();
+    const res = await m.scan({ root: dir, changedFiles });
+    const ms = performance.now() - t;
+    return {
+      ms,
+      cpu: cpuMs(c0),
+      files: Object.values(res.filesScanned).reduce((a, b) => a + b, 0),
+      findings: res.findings.length,
+      dirsRead,
+    };
+  }
+  const m = await import(bundle);
+  const t = performance.now();
+  const c0 = process.cpuUsage();
+  let files = 0;
+  let findings = 0;
+  if (mode === 'scan') {
+    const res = await m.scan({ root: dir });
+    files = Object.values(res.filesScanned).reduce((a, b) => a + b, 0);
+    findings = res.findings.length;
+  } else {
+    // The floor: the same listing, reading, decoding and parsing; no rules, no findings.
+    const { candidates } = await m.collect({ root: dir, paths: ['.'], exclude: [] });
+    for (const c of candidates) {
+      const buf = m.readFileSync(c.absPath);
+      const decoded = m.decode(buf);
+      if (!decoded.ok) continue;
+      if (m.parseFile(m.sourceFile(c.absPath, c.relPath, decoded.text), c.nameKind)) files++;
+    }
+  }
+  return { ms: performance.now() - t, cpu: cpuMs(c0), files, findings };
+}
+
+function runChild(mode, dir, bundle, extra = '') {
+  const r = spawnSync(process.execPath, [SELF, '--child', mode, dir, bundle, extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`bench child ${mode} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+// ---------------------------------------------------------------- main
+async function bundleEngine(out) {
+  await build({
+    absWorkingDir: ROOT,
+    stdin: {
+      contents: [
+        "export { scan } from './src/engine.ts';",
+        "export { collect } from './src/collect/collect.ts';",
+        "export { parseFile } from './src/parse/index.ts';",
+        "export { decode, sourceFile } from './src/parse/source.ts';",
+        "export { readFileSync } from 'node:fs';",
+      ].join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+}
+
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const mb = (bytes) => bytes / 1024 / 1024;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+  const SIZES = sizes.length ? sizes : [1000, 10000, 50000];
+  const work = mkdtempSync(join(tmpdir(), 'podguard-bench-'));
+  const bundle = join(work, 'engine.mjs');
+  await bundleEngine(bundle);
+  console.log(
+    `podguard bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log('(each row: one scan in a fresh process; floor = same files listed, read and parsed, no rules)\n');
+  console.log("(wall clock depends on the machine's load; CPU ms = user + system time of the measurement, steadier on a shared machine)\n");
+  console.log(
+    'files    kind-mix                 bytes   wall ms    CPU ms   files/s    MB/s   peak RSS  floor wall  floor CPU  floor RSS  ratio(wall/CPU)  findings',
+  );
+  const rows = [];
+  let biggest;
+  try {
+    for (const n of SIZES) {
+      const dir = join(work, `corpus-${n}`);
+      const bytes = generate(dir, n);
+      const floor = runChild('floor', dir, bundle);
+      const full = runChild('scan', dir, bundle);
+      rows.push({ n, bytes, ms: full.ms, cpu: full.cpu });
+      console.log(
+        [
+          fmt(n).padEnd(8),
+          `${fmt(n - Math.floor(n / 10))} yaml + ${fmt(Math.floor(n / 10))} df`.padEnd(20),
+          `${fmt(mb(bytes), 1)} MB`.padStart(9),
+          fmt(full.ms).padStart(9),
+          fmt(full.cpu).padStart(9),
+          fmt((n / full.ms) * 1000).padStart(9),
+          fmt(mb(bytes) / (full.ms / 1000), 1).padStart(7),
+          `${fmt(full.rss)} MB`.padStart(10),
+          fmt(floor.ms).padStart(11),
+          fmt(floor.cpu).padStart(10),
+          `${fmt(floor.rss)} MB`.padStart(10),
+          `${(full.ms / floor.ms).toFixed(2)}x / ${(full.cpu / floor.cpu).toFixed(2)}x`.padStart(16),
+          fmt(full.findings).padStart(9),
+        ].join(' '),
+      );
+      biggest = { n, dir };
+    }
+    if (rows.length >= 2) {
+      const a = rows[0];
+      const b = rows[rows.length - 1];
+      const k = Math.log(b.ms / a.ms) / Math.log(b.n / a.n);
+      const kc = Math.log(b.cpu / a.cpu) / Math.log(b.n / a.n);
+      console.log(`\ngrowth exponent ${fmt(a.n)} -> ${fmt(b.n)} files: wall ${k.toFixed(2)}, CPU ${kc.toFixed(2)} (1.00 = linear)`);
+    }
+
+    // Cold CLI on one file: node start, module load, scan, output.
+    const one = join(work, 'one');
+    mkdirSync(one);
+    writeFileSync(join(one, 'deploy.yaml'), manifest(rng(7), 1));
+    const cli = join(ROOT, 'dist', 'cli.js');
+    const times = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [cli, 'scan', 'deploy.yaml', '--format', 'json', '--fail-on', 'never'], {
+        cwd: one,
+        encoding: 'utf8',
+      });
+      times.push(performance.now() - t);
+      if (r.status !== 0) throw new Error(`cli failed: ${r.stderr}`);
+    }
+    console.log(`cold CLI scan of one file (node dist/cli.js, median of 7): ${fmt(median(times))} ms (min ${fmt(Math.min(...times))} ms)`);
+
+    if (biggest) {
+      const changed = Array.from({ length: 20 }, (_, i) => {
+        const j = Math.floor((i * biggest.n) / 20);
+        return j % 10 === 9 ? `team-${j % 50}/svc-${j}/Dockerfile` : `team-${j % 50}/svc-${j}/deploy.yaml`;
+      });
+      const c = runChild('changed', biggest.dir, bundle, JSON.stringify(changed));
+      console.log(
+        `changed-files scan (20 of ${fmt(biggest.n)} files): ${fmt(c.ms)} ms, ${c.files} files scanned, ${c.findings} findings, ${c.dirsRead} directories read`,
+      );
+    }
+    console.log(
+      `\nload average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--generate') {
+  // For profiling: node scripts/bench.mjs --generate DIR N, then node --cpu-prof dist/cli.js scan DIR.
+  const bytes = generate(resolve(process.argv[3]), Number(process.argv[4] ?? 10000));
+  console.log(`wrote ${fmt(mb(bytes), 1)} MB`);
+} else if (process.argv[2] === '--child') {
+  const [, , , mode, dir, bundle, extra] = process.argv;
+  const result = await child(mode, dir, bundle, extra);
+  const usage = process.resourceUsage();
+  result.rss = usage.maxRSS / 1024;
+  console.log(JSON.stringify(result));
+} else {
+  await main();
+}

@@ -1,0 +1,4 @@
+# escape=x
+# expect: dockerfile@1:10
+FROM alpine:3.20
+RUN echo hi

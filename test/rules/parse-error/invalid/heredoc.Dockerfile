@@ -1,0 +1,6 @@
+# expect: dockerfile@4:5
+FROM alpine:3.20
+RUN echo ok
+RUN <<EOF
+echo never closed
+USER app
