@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pullRequestRepo, sh, shallowCheckout, tempDir } from '../helpers/git.js';
+import { onlyRulesYaml } from '../helpers/rules.js';
 import { sarifErrors } from '../helpers/sarif.js';
 
 const ACTION = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'action.js');
@@ -103,7 +104,14 @@ async function runAction(
 const errorLines = (stdout: string): string[] => stdout.split('\n').filter((l) => l.startsWith('::error '));
 
 describe('dist/action.js end to end', () => {
-  const base = { 'k8s/old.yaml': pod('old', PRIVILEGED), 'k8s/edit.yaml': pod('edit'), 'README.md': '# shop\n' };
+  // These runs are about changed-file scoping, annotations, outputs and the gate: only
+  // privileged-container is on (the repository's .podguard.yml, read through the default config input).
+  const base = {
+    '.podguard.yml': onlyRulesYaml('privileged-container'),
+    'k8s/old.yaml': pod('old', PRIVILEGED),
+    'k8s/edit.yaml': pod('edit'),
+    'README.md': '# shop\n',
+  };
   const head = { 'k8s/edit.yaml': pod('edit', PRIVILEGED), 'k8s/new.yaml': pod('new', PRIVILEGED), 'README.md': '# shop!\n' };
 
   it('annotates only what a pull request changed (default merge-commit checkout, depth 1)', async () => {

@@ -7,6 +7,7 @@ import type { ActionsCore, Annotation, GitHubPlatform, PullFile } from '../../sr
 import type { Rule } from '../../src/rules/api.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Finding, Level } from '../../src/types.js';
+import { onlyRulesYaml } from '../helpers/rules.js';
 
 type Call = { fn: string; message: string; props?: Annotation };
 
@@ -48,6 +49,15 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
+/** The behaviour tests below are about privileged-container findings only. */
+const ONLY_PRIVILEGED = { '.podguard.yml': onlyRulesYaml('privileged-container') };
+
+/**
+ * The rule set `onlyRules` leaves on, for runs where no configuration file may be present
+ * (the platform's `rules` hook instead of `.podguard.yml`).
+ */
+const onlyRuleSet = (...ids: string[]): Rule[] => ALL_RULES.filter((r) => r.meta.system || ids.includes(r.meta.id));
+
 const pod = (name: string, privileged: boolean, runAsUser = 1000): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  securityContext:\n    runAsUser: ${runAsUser}\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: ${privileged}\n`;
 
@@ -81,7 +91,7 @@ describe('action inputs', () => {
     [{ paths: '../elsewhere' }, /input paths: "..\/elsewhere" must be relative/],
     [{ paths: 'missing-dir' }, /input paths: path not found: missing-dir/],
   ])('%j', async (inputs, expected) => {
-    const { code, core } = await run({ 'k8s/a.yaml': pod('a', false) }, inputs);
+    const { code, core } = await run({ ...ONLY_PRIVILEGED, 'k8s/a.yaml': pod('a', false) }, inputs);
     if (expected === null) {
       expect(failed(core)).toEqual([]);
       expect(code).toBe(0);
@@ -95,14 +105,16 @@ describe('action inputs', () => {
   it('names the config input when the configuration is invalid, and tolerates a missing default', async () => {
     const bad = await run({ 'a.yaml': pod('a', false), '.podguard.yml': 'rules: [1\n' }, { config: '.podguard.yml' });
     expect(failed(bad.core)[0]).toMatch(/^podguard: input config: /);
-    const none = await run({ 'a.yaml': pod('a', false) }, { config: '.podguard.yml' });
+    // No .podguard.yml here (that is the point), so the rule set is narrowed through the platform instead.
+    const none = await run({ 'a.yaml': pod('a', false) }, { config: '.podguard.yml' }, { rules: onlyRuleSet('privileged-container') });
+    expect(failed(none.core)).toEqual([]);
     expect(none.code).toBe(0);
   });
 });
 
 describe('action gate and outputs', () => {
   it('fails per fail-on and reports counts', async () => {
-    const files = { 'k8s/bad.yaml': pod('bad', true), 'k8s/good.yaml': pod('good', false) };
+    const files = { ...ONLY_PRIVILEGED, 'k8s/bad.yaml': pod('bad', true), 'k8s/good.yaml': pod('good', false) };
     const gate = await run(files, {});
     expect(gate.code).toBe(1);
     expect(failed(gate.core)[0]).toMatch(/1 error.*failing at fail-on: error/);
@@ -126,7 +138,7 @@ describe('action gate and outputs', () => {
   });
 
   it('scans only the files matching glob paths', async () => {
-    const files = { 'k8s/bad.yaml': pod('bad', true), 'other/bad.yaml': pod('bad2', true) };
+    const files = { ...ONLY_PRIVILEGED, 'k8s/bad.yaml': pod('bad', true), 'other/bad.yaml': pod('bad2', true) };
     const r = await run(files, { paths: 'k8s/**/*.yaml' });
     expect(r.core.outputs['files-scanned']).toBe('1');
     expect(r.core.calls.filter((c) => c.fn === 'error').map((c) => c.props?.file)).toEqual(['k8s/bad.yaml']);
@@ -244,7 +256,7 @@ describe('annotation plan', () => {
   });
 
   it('emits one notice for the rest, after the annotations', async () => {
-    const files: Record<string, string> = {};
+    const files: Record<string, string> = { ...ONLY_PRIVILEGED };
     for (let i = 0; i < 12; i++) files[`k8s/p${i}.yaml`] = pod(`p${i}`, true);
     const r = await run(files, {});
     const kinds = r.core.calls.filter((c) => ['error', 'warning', 'notice'].includes(c.fn));
