@@ -9,6 +9,7 @@ import JSZip from 'jszip';
 import { BUNDLES } from '../../scripts/build.mjs';
 import { packageAzure } from '../../scripts/package-azure.mjs';
 import { PRIVILEGED, write } from '../helpers/git-repo.js';
+import { onlyRulesYaml } from '../helpers/rules.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (p: string): string => readFileSync(join(ROOT, p), 'utf8');
@@ -103,6 +104,7 @@ describe('the .vsix', () => {
     }
     const sources = join(agent, 's');
     write(sources, 'k8s/pod.yaml', PRIVILEGED('pod'));
+    write(sources, '.podguard.yml', onlyRulesYaml('privileged-container'));
     const temp = join(agent, '_temp');
     mkdirSync(temp);
     const stdout = execFileSync(process.execPath, [join(taskDir, taskJson.execution.Node20_1.target)], {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockTestRunner } from 'azure-pipelines-task-lib/mock-test.js';
 import { PRIVILEGED, ROOTISH, git, pullRequestRepo, write } from '../helpers/git-repo.js';
+import { onlyRulesYaml } from '../helpers/rules.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNNER = join(ROOT, 'test', 'platform', 'azure', 'run-task.cjs');
@@ -31,6 +32,7 @@ const issueLines = (stdout: string): string[] => stdout.split(/\r?\n/).filter((l
 describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
   it('on a pull-request build scans only the changed files of a depth-1 checkout and fails at fail-on', async () => {
     const { work, source } = pullRequestRepo();
+    write(work, '.podguard.yml', onlyRulesYaml('privileged-container', 'run-as-root'));
     const tr = await runTask({
       inputs: { failOn: 'error', scan: 'changed' },
       variables: {
@@ -45,10 +47,10 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     });
     expect(tr.stderr).toBe('');
     const issues = issueLines(tr.stdout);
-    // Most severe first: the privileged container (error) and both run-as-root errors, nothing from
+    // The privileged container and the run-as-root container (both errors), nothing from
     // k8s/old.yaml or k8s/later.yaml, which the pull request did not change.
     expect(issues).toEqual([
-      '##vso[task.logissue type=error;code=run-as-root;sourcepath=deploy/api.yaml;linenumber=7;columnnumber=7;]Pod/api container "app" may run as root: set runAsNonRoot: true or a runAsUser of 1 or more. (run-as-root)',
+      '##vso[task.logissue type=error;code=run-as-root;sourcepath=deploy/api.yaml;linenumber=7;columnnumber=7;]Pod/api container "app" may run as root: set runAsNonRoot: true or a non-zero runAsUser. (run-as-root)',
       '##vso[task.logissue type=error;code=privileged-container;sourcepath=k8s/new.yaml;linenumber=10;columnnumber=9;]Pod/new container "app" runs privileged: it has full access to the host. (privileged-container)',
     ]);
     expect(tr.stdout).toContain(
@@ -75,6 +77,7 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     const work = mkdtempSync(join(tmpdir(), 'pg-az-ci-'));
     write(work, 'k8s/a.yaml', PRIVILEGED('a'));
     write(work, 'k8s/b.yaml', ROOTISH('b', '"x##vso[task.setvariable variable=pwned]yes"'));
+    write(work, '.podguard.yml', onlyRulesYaml('privileged-container', 'run-as-root'));
     const tr = await runTask({
       inputs: { failOn: 'never', publishSarif: 'false', sarifFile: 'out/podguard.sarif', paths: 'k8s\n', kubernetesVersion: '1.33' },
       variables: { 'Build.SourcesDirectory': work, 'Build.Reason': 'IndividualCI' },
