@@ -47340,6 +47340,7 @@ function regexDetector(spec) {
     level: spec.level,
     precision: spec.precision,
     messages: { [spec.id]: spec.message ?? `${spec.label} in plaintext ({desc}).` },
+    pattern: spec.pattern,
     find(text) {
       const out = [];
       if (spec.textTest && !spec.textTest(text)) return out;

@@ -43,6 +43,8 @@ export interface Detector {
   messages: Record<string, string>;
   /** Finds matches in `text` (linear time). */
   find(text: string): TokenMatch[];
+  /** The detector's regular expression, when it has one (exposed for the linear-time test). */
+  pattern?: RegExp;
 }
 
 interface RegexSpec {
@@ -72,6 +74,7 @@ function regexDetector(spec: RegexSpec): Detector {
     level: spec.level,
     precision: spec.precision,
     messages: { [spec.id]: spec.message ?? `${spec.label} in plaintext ({desc}).` },
+    pattern: spec.pattern,
     find(text) {
       const out: TokenMatch[] = [];
       if (spec.textTest && !spec.textTest(text)) return out;

@@ -60,31 +60,3 @@ export function azureKeys(seed = 1): Record<string, string> {
   }
   return out;
 }
-
-/** One leak: an `n`-character piece of a secret found in an output. */
-export interface Leak {
-  output: string;
-  secret: string;
-  piece: string;
-}
-
-/**
- * Every `n`-character piece (default 8) of any secret that occurs in any output. Generic on
- * purpose: pass any named outputs (CLI text, JSON, SARIF, summaries, Action/Azure logs).
- */
-export function findLeaks(outputs: Record<string, string>, secrets: readonly string[], n = 8): Leak[] {
-  const pieces = new Map<string, string>();
-  for (const s of secrets) for (let i = 0; i + n <= s.length; i++) pieces.set(s.slice(i, i + n), s);
-  const leaks: Leak[] = [];
-  for (const [output, text] of Object.entries(outputs)) {
-    for (let i = 0; i + n <= text.length; i++) {
-      const piece = text.slice(i, i + n);
-      const secret = pieces.get(piece);
-      if (secret !== undefined) {
-        leaks.push({ output, secret: `${secret.slice(0, 4)}… (${secret.length} chars)`, piece: `${piece.slice(0, 2)}…` });
-        i += n - 1;
-      }
-    }
-  }
-  return leaks;
-}

@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { parseYaml } from '../../src/parse/yaml.js';
 import { sarifText } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
-import { CONTROL_POD, brief, expectControlIntact, findingsOf, makeRepo, measuredScan } from './support.js';
+import { onlyRulesYaml } from '../helpers/rules.js';
+import { CONTROL_RULES, CONTROL_POD, brief, expectControlIntact, findingsOf, makeRepo, measuredScan } from './support.js';
 
 const POD = (name: string, extra = ''): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n${extra}`;
@@ -340,7 +341,11 @@ describe('hostile file systems', () => {
   });
 
   it('an unreadable file is a finding, not a crash (run without root rights, where chmod 000 is enforced)', () => {
-    const root = makeRepo({ 'control/pod.yaml': CONTROL_POD, 'locked.yaml': POD('locked') });
+    const root = makeRepo({
+      'control/pod.yaml': CONTROL_POD,
+      'locked.yaml': POD('locked'),
+      '.podguard.yml': onlyRulesYaml(...CONTROL_RULES),
+    });
     try {
       chmodSync(join(root, 'locked.yaml'), 0o000);
       chmodSync(root, 0o755);

@@ -7,7 +7,7 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/api.js';
 import { Redactor, safeErrorText } from '../../src/report/redact.js';
 import { jsonText } from '../../src/report/json.js';
-import { findLeaks } from '../helpers/secrets.js';
+import { findLeaks } from '../helpers/leaks.js';
 
 const SECRET = 'Zq9Lm2Xv7Rt4Np8Kd3Wb';
 
@@ -26,7 +26,7 @@ describe('safe error text', () => {
       new Error(`cut '${SECRET}`),
     ]) {
       const text = safeErrorText(err);
-      expect(findLeaks({ text }, [SECRET])).toEqual([]);
+      expect(findLeaks([SECRET], { text })).toEqual([]);
       expect(text).toMatch(/Error/);
     }
   });
@@ -45,7 +45,7 @@ describe('internal errors', () => {
     const result = await scan({ root, rules: [...ALL_RULES, crashing] });
     const crash = result.findings.find((f) => f.ruleId === 'internal-error');
     expect(crash?.message).toContain('crashing-rule');
-    expect(findLeaks({ json: jsonText(result) }, [SECRET])).toEqual([]);
+    expect(findLeaks([SECRET], { json: jsonText(result) })).toEqual([]);
   });
 });
 
@@ -72,6 +72,6 @@ describe('secret fingerprints', () => {
     expect(a).toHaveLength(1);
     expect(moved).toEqual(a);
     expect(other[0]).not.toBe(a[0]);
-    expect(findLeaks({ fp: a.join(' ') }, [SECRET])).toEqual([]);
+    expect(findLeaks([SECRET], { fp: a.join(' ') })).toEqual([]);
   });
 });
