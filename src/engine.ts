@@ -240,6 +240,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
         options: { ...(rule.meta.defaultOptions ?? {}), ...configured },
         settings,
         state: new Map(),
+        partial: input.changedFiles !== undefined,
       };
       return { rule, level, ctx };
     });

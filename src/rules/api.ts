@@ -74,6 +74,11 @@ export interface RuleContext {
   settings: Settings;
   /** Per-rule state that lives for the whole scan (for cross-file rules). */
   state: Map<string, unknown>;
+  /**
+   * True when only part of the repository is scanned (a pull request's changed files): what a
+   * cross-file rule does not see may still exist, so absence proves nothing.
+   */
+  partial: boolean;
   report(r: Report): void;
 }
 

@@ -45,11 +45,13 @@ interface NamespacePolicies {
 interface State {
   workloads: SeenWorkload[];
   namespaces: Map<string, NamespacePolicies>;
+  /** Namespaces whose Namespace object is in the scanned files. */
+  declared: Set<string>;
 }
 
 function stateOf(ctx: RuleContext): State {
   let s = ctx.state.get('scan') as State | undefined;
-  if (!s) ctx.state.set('scan', (s = { workloads: [], namespaces: new Map() }));
+  if (!s) ctx.state.set('scan', (s = { workloads: [], namespaces: new Map(), declared: new Set() }));
   return s;
 }
 
@@ -85,7 +87,7 @@ export const rule: Rule = {
       },
       additionalProperties: false,
     },
-    silentUnless: 'the scan holds workloads',
+    silentUnless: 'the scan holds workloads; in a changed-files scan it judges only namespaces whose Namespace object changed',
     messages: {
       missing:
         'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
@@ -104,6 +106,7 @@ export const rule: Rule = {
     const ignored = new Set((ctx.options.ignoreNamespaces as string[] | undefined) ?? []);
     const s = stateOf(ctx);
     for (const obj of file.objects) {
+      if (obj.kind === 'Namespace' && obj.apiVersion === 'v1' && obj.name) s.declared.add(obj.name);
       if (!isNetworkPolicy(obj)) continue;
       const ns = namespaceOf(obj);
       const a = analyzePolicy(obj);
@@ -134,6 +137,9 @@ export const rule: Rule = {
     for (const w of s.workloads) {
       if (reported.has(w.namespace)) continue;
       reported.add(w.namespace);
+      // A pull-request scan sees only changed files: the namespace's policy may sit in an unchanged
+      // one. Judge only namespaces the change itself declares (silence over a guess).
+      if (ctx.partial && !s.declared.has(w.namespace)) continue;
       const p = s.namespaces.get(w.namespace);
       if (p && p.blocking.length > 0) continue;
       const identity = `namespace/${w.namespace}`;

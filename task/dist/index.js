@@ -27399,7 +27399,7 @@ function rangeIn(file, at) {
 }
 function stateOf2(ctx) {
   let s2 = ctx.state.get("scan");
-  if (!s2) ctx.state.set("scan", s2 = { workloads: [], namespaces: /* @__PURE__ */ new Map() });
+  if (!s2) ctx.state.set("scan", s2 = { workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() });
   return s2;
 }
 function policiesOf(s2, ns) {
@@ -27431,7 +27431,7 @@ var rule16 = {
       },
       additionalProperties: false
     },
-    silentUnless: "the scan holds workloads",
+    silentUnless: "the scan holds workloads; in a changed-files scan it judges only namespaces whose Namespace object changed",
     messages: {
       missing: 'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
       rejected: 'Namespace "{namespace}": {policy} would block the metadata endpoint 169.254.169.254, but the API server rejects it (see networkpolicy-invalid), so {workload} can reach it.',
@@ -27445,6 +27445,7 @@ var rule16 = {
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
     const s2 = stateOf2(ctx);
     for (const obj of file.objects) {
+      if (obj.kind === "Namespace" && obj.apiVersion === "v1" && obj.name) s2.declared.add(obj.name);
       if (!isNetworkPolicy(obj)) continue;
       const ns = namespaceOf(obj);
       const a = analyzePolicy(obj);
@@ -27475,6 +27476,7 @@ var rule16 = {
     for (const w of s2.workloads) {
       if (reported.has(w.namespace)) continue;
       reported.add(w.namespace);
+      if (ctx.partial && !s2.declared.has(w.namespace)) continue;
       const p = s2.namespaces.get(w.namespace);
       if (p && p.blocking.length > 0) continue;
       const identity = `namespace/${w.namespace}`;
@@ -29974,7 +29976,8 @@ async function scan(input) {
     const ctx = {
       options: { ...rule41.meta.defaultOptions ?? {}, ...configured },
       settings,
-      state: /* @__PURE__ */ new Map()
+      state: /* @__PURE__ */ new Map(),
+      partial: input.changedFiles !== void 0
     };
     return { rule: rule41, level, ctx };
   });
