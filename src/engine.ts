@@ -13,8 +13,9 @@ import { validatePattern } from './config/patterns.js';
 import { parseFile } from './parse/index.js';
 import { identityAt } from './parse/scope.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
-import type { YNode } from './parse/yaml.js';
-import { decode, sourceFile } from './parse/source.js';
+import { decode, rangeOf, sourceFile } from './parse/source.js';
+
+export { rangeOf };
 import type { SourceFile } from './parse/source.js';
 import { Redactor, safeErrorText } from './report/redact.js';
 import { formatMessage } from './rules/api.js';
@@ -24,7 +25,7 @@ import { readDirectives } from './suppress/directives.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
 import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
-import type { FileKind, Finding, Level, Range } from './types.js';
+import type { FileKind, Finding, Level } from './types.js';
 
 /** What to scan and how. */
 export interface ScanInput {
@@ -69,25 +70,6 @@ export interface ScanResult {
 }
 
 const FINGERPRINT_SALT = 'podguard-fp-v1';
-
-/** Converts a report location to a range in a file. */
-export function rangeOf(file: SourceFile, at: At): Range {
-  if ('start' in at && typeof at.start === 'object') return at as Range;
-  if ('key' in at) {
-    const key = widened(file, at.key);
-    const value = widened(file, at.value);
-    return file.lines.range(key.s, Math.max(value.e, key.e));
-  }
-  const node = widened(file, at as YNode);
-  return file.lines.range(node.s, node.e);
-}
-
-/** Quoted scalars' offsets exclude the quotes (JSON keys too); widen to include them for display. */
-function widened(file: SourceFile, node: YNode): { s: number; e: number } {
-  const ch = file.text[node.start - 1];
-  if (node.kind === 'scalar' && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
-  return { s: node.start, e: node.end };
-}
 
 /**
  * A securityContext at the wrong indentation (as Microsoft's Dutch AKS article prints it) breaks

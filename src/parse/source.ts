@@ -1,5 +1,6 @@
 import { LineIndex } from './positions.js';
 import type { FileKind, Range } from '../types.js';
+import type { YNode, YPair } from './yaml.js';
 
 /** A file's text, decoded, with its line index. */
 export interface SourceFile {
@@ -58,3 +59,37 @@ export const KIND_LABEL: Record<FileKind, string> = {
   compose: 'docker-compose file',
   aci: 'Azure Container Instances file',
 };
+
+/** Converts a report location (a range, a YAML node, or a key/value pair) to a range in a file. */
+export function rangeOf(file: SourceFile, at: Range | YNode | YPair): Range {
+  if ('start' in at && typeof at.start === 'object') return at as Range;
+  if ('key' in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
+  }
+  const node = widened(file, at as YNode);
+  return file.lines.range(node.s, node.e);
+}
+
+/** Quoted scalars' offsets exclude the quotes (JSON keys too); widen to include them for display. */
+function widened(file: SourceFile, node: YNode): { s: number; e: number } {
+  const ch = file.text[node.start - 1];
+  if (node.kind === 'scalar' && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
+}
+
+const detachedFiles = new WeakMap<SourceFile, SourceFile>();
+
+/**
+ * The file without its text, for cross-file rules that remember a place until `finish`: keeping
+ * the whole text of every file alive would grow memory with the repository.
+ */
+export function detached(file: SourceFile): SourceFile {
+  let d = detachedFiles.get(file);
+  if (!d) {
+    d = sourceFile(file.absPath, file.path, '');
+    detachedFiles.set(file, d);
+  }
+  return d;
+}

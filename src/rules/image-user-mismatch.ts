@@ -9,11 +9,13 @@ import { parseReference } from '../image/reference.js';
 import { finalUser } from '../image/user.js';
 import type { FinalUser } from '../image/user.js';
 import type { Range } from '../types.js';
-import { forEachContainer } from './util.js';
+import { forEachContainer, spot } from './util.js';
+import { detached } from '../parse/source.js';
 
 interface DockerfileSeen {
   file: SourceFile;
-  user: FinalUser;
+  /** The final user without its stage (the stage would keep the whole Dockerfile alive). */
+  user: Omit<FinalUser, 'stage'>;
 }
 interface BuildHint {
   /** Normalised image name the compose service tags its build with. */
@@ -84,7 +86,11 @@ export const rule: Rule = {
     const s = stateOf(ctx.state);
     if (file.kind === 'dockerfile') {
       const user = finalUser(file.model);
-      if (user) s.dockerfiles.push({ file: file.source, user });
+      if (user)
+        s.dockerfiles.push({
+          file: detached(file.source),
+          user: { kind: user.kind, user: user.user, range: user.range, scratch: user.scratch },
+        });
       return;
     }
     if (file.kind === 'compose') {
@@ -108,7 +114,7 @@ export const rule: Rule = {
       const image = asText(c.image);
       const ref = image ? parseReference(image) : undefined;
       if (!image || !ref?.ok) return;
-      s.containers.push({ file: file.source, at: nonRoot.pair, label: c.label, image, name: ref.name });
+      s.containers.push({ ...spot(file.source, nonRoot.pair), label: c.label, image, name: ref.name });
     });
   },
   finish(ctx) {

@@ -1,9 +1,9 @@
 import type { Rule, RuleContext } from './api.js';
 import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
 import { asBool, asMap, get, getPair } from '../parse/yaml.js';
-import type { YNode, YPair } from '../parse/yaml.js';
 import type { Range } from '../types.js';
 import type { SourceFile } from '../parse/source.js';
+import { spot } from './util.js';
 
 /** A workload remembered until `finish`: only what the report needs. */
 interface SeenWorkload {
@@ -22,13 +22,6 @@ interface Spot {
 }
 
 /** The range of a node or pair (key start to value end), as the engine reports it. */
-function rangeIn(file: SourceFile, at: YNode | YPair): Range {
-  if ('key' in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
-  // Quoted scalars' offsets exclude the quotes; include them, as the engine does.
-  const q = file.text[at.start - 1];
-  const quoted = at.kind === 'scalar' && (q === '"' || q === "'") && file.text[at.end] === q;
-  return quoted ? file.lines.range(at.start - 1, at.end + 1) : file.lines.range(at.start, at.end);
-}
 
 /** Per-namespace NetworkPolicy verdicts. */
 interface NamespacePolicies {
@@ -113,9 +106,9 @@ export const rule: Rule = {
       const p = policiesOf(s, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const spot = { label: obj.label, file: file.source, at: rangeIn(file.source, a.allowsImdsAt) };
-        p.allowing.push(spot);
-        if (a.selectsAll) p.openAllPods.push(spot);
+        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
+        p.allowing.push(place);
+        if (a.selectsAll) p.openAllPods.push(place);
       }
     }
     for (const w of file.workloads) {
@@ -128,7 +121,7 @@ export const rule: Rule = {
       }
       const meta = asMap(get(w.object.node, 'metadata'));
       const at = getPair(meta, 'name') ?? getPair(w.object.node, 'kind') ?? w.object.node;
-      s.workloads.push({ namespace: ns, label: w.label, file: file.source, at: rangeIn(file.source, at) });
+      s.workloads.push({ namespace: ns, label: w.label, ...spot(file.source, at) });
     }
   },
   finish(ctx) {

@@ -1,13 +1,10 @@
 import type { Rule } from './api.js';
 import { asBool, asText, get, getPair } from '../parse/yaml.js';
-import type { YMap, YPair } from '../parse/yaml.js';
-import type { SourceFile } from '../parse/source.js';
-import { forEachWorkload } from './util.js';
+import { forEachWorkload, spot } from './util.js';
+import type { Spot } from './util.js';
 
 /** A pod that leaves the decision to its ServiceAccount, waiting for the end of the scan. */
-interface Pending {
-  file: SourceFile;
-  at: YPair | YMap;
+interface Pending extends Spot {
   workload: string;
   namespace: string | undefined;
   serviceAccount: string;
@@ -69,8 +66,7 @@ export const rule: Rule = {
       }
       const serviceAccount = asText(get(w.podSpec, 'serviceAccountName')) ?? asText(get(w.podSpec, 'serviceAccount')) ?? 'default';
       state.pending.push({
-        file: file.source,
-        at: getPair(w.podSpec, 'containers') ?? w.podSpec,
+        ...spot(file.source, getPair(w.podSpec, 'containers') ?? w.podSpec),
         workload: w.label,
         namespace: w.object.namespace,
         serviceAccount,

@@ -1,8 +1,11 @@
 /** Small helpers shared by rules (shape helpers, not a framework). */
 import type { ParsedFile, YamlFile, DockerFile } from '../parse/index.js';
 import type { Container, Workload } from '../parse/workloads.js';
+import { detached, rangeOf } from '../parse/source.js';
+import type { SourceFile } from '../parse/source.js';
+import type { Range } from '../types.js';
 import { asItems, asText, get, getPair } from '../parse/yaml.js';
-import type { YNode } from '../parse/yaml.js';
+import type { YNode, YPair } from '../parse/yaml.js';
 
 /** Calls `fn` for every container (init, regular, ephemeral) of every workload in the file. */
 export function forEachContainer(file: ParsedFile, fn: (c: Container, w: Workload) => void): void {
@@ -64,4 +67,15 @@ export function podLevelHint(c: Container, field: string): string {
   return getPair(c.workload.podSecurityContext, field)
     ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)`
     : '';
+}
+
+/** A place remembered by a cross-file rule until `finish`: the file's path (not its text) and a range. */
+export interface Spot {
+  file: SourceFile;
+  at: Range;
+}
+
+/** Remembers a place cheaply (see `Spot`). */
+export function spot(file: SourceFile, at: Range | YNode | YPair): Spot {
+  return { file: detached(file), at: rangeOf(file, at) };
 }

@@ -25945,6 +25945,30 @@ var KIND_LABEL = {
   compose: "docker-compose file",
   aci: "Azure Container Instances file"
 };
+function rangeOf(file, at) {
+  if ("start" in at && typeof at.start === "object") return at;
+  if ("key" in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
+  }
+  const node = widened(file, at);
+  return file.lines.range(node.s, node.e);
+}
+function widened(file, node) {
+  const ch = file.text[node.start - 1];
+  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
+}
+var detachedFiles = /* @__PURE__ */ new WeakMap();
+function detached(file) {
+  let d = detachedFiles.get(file);
+  if (!d) {
+    d = sourceFile(file.absPath, file.path, "");
+    detachedFiles.set(file, d);
+  }
+  return d;
+}
 
 // src/report/redact.ts
 var MASK = "***";
@@ -26028,6 +26052,9 @@ function isWindowsPod(w) {
 }
 function podLevelHint(c, field) {
   return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
+}
+function spot(file, at) {
+  return { file: detached(file), at: rangeOf(file, at) };
 }
 
 // src/rules/capabilities-not-dropped.ts
@@ -26990,7 +27017,11 @@ var rule15 = {
     const s2 = stateOf(ctx.state);
     if (file.kind === "dockerfile") {
       const user = finalUser(file.model);
-      if (user) s2.dockerfiles.push({ file: file.source, user });
+      if (user)
+        s2.dockerfiles.push({
+          file: detached(file.source),
+          user: { kind: user.kind, user: user.user, range: user.range, scratch: user.scratch }
+        });
       return;
     }
     if (file.kind === "compose") {
@@ -27013,7 +27044,7 @@ var rule15 = {
       const image = asText(c.image);
       const ref = image ? parseReference(image) : void 0;
       if (!image || !ref?.ok) return;
-      s2.containers.push({ file: file.source, at: nonRoot.pair, label: c.label, image, name: ref.name });
+      s2.containers.push({ ...spot(file.source, nonRoot.pair), label: c.label, image, name: ref.name });
     });
   },
   finish(ctx) {
@@ -27391,12 +27422,6 @@ function namespaceOf(obj) {
 }
 
 // src/rules/imds-egress-not-blocked.ts
-function rangeIn(file, at) {
-  if ("key" in at) return file.lines.range(at.key.start, Math.max(at.value.end, at.key.end));
-  const q = file.text[at.start - 1];
-  const quoted = at.kind === "scalar" && (q === '"' || q === "'") && file.text[at.end] === q;
-  return quoted ? file.lines.range(at.start - 1, at.end + 1) : file.lines.range(at.start, at.end);
-}
 function stateOf2(ctx) {
   let s2 = ctx.state.get("scan");
   if (!s2) ctx.state.set("scan", s2 = { workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() });
@@ -27452,9 +27477,9 @@ var rule16 = {
       const p = policiesOf(s2, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const spot = { label: obj.label, file: file.source, at: rangeIn(file.source, a.allowsImdsAt) };
-        p.allowing.push(spot);
-        if (a.selectsAll) p.openAllPods.push(spot);
+        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
+        p.allowing.push(place);
+        if (a.selectsAll) p.openAllPods.push(place);
       }
     }
     for (const w of file.workloads) {
@@ -27467,7 +27492,7 @@ var rule16 = {
       }
       const meta = asMap(get(w.object.node, "metadata"));
       const at = getPair(meta, "name") ?? getPair(w.object.node, "kind") ?? w.object.node;
-      s2.workloads.push({ namespace: ns, label: w.label, file: file.source, at: rangeIn(file.source, at) });
+      s2.workloads.push({ namespace: ns, label: w.label, ...spot(file.source, at) });
     }
   },
   finish(ctx) {
@@ -29404,8 +29429,7 @@ var rule36 = {
       }
       const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
       state.pending.push({
-        file: file.source,
-        at: getPair(w.podSpec, "containers") ?? w.podSpec,
+        ...spot(file.source, getPair(w.podSpec, "containers") ?? w.podSpec),
         workload: w.label,
         namespace: w.object.namespace,
         serviceAccount
@@ -29846,21 +29870,6 @@ function applySuppressions(findings, directives, opts) {
 
 // src/engine.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
-function rangeOf(file, at) {
-  if ("start" in at && typeof at.start === "object") return at;
-  if ("key" in at) {
-    const key = widened(file, at.key);
-    const value = widened(file, at.value);
-    return file.lines.range(key.s, Math.max(value.e, key.e));
-  }
-  const node = widened(file, at);
-  return file.lines.range(node.s, node.e);
-}
-function widened(file, node) {
-  const ch = file.text[node.start - 1];
-  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
-  return { s: node.start, e: node.end };
-}
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
