@@ -49470,6 +49470,10 @@ function readInputs(core2, eventName, workspace) {
     const problem = validatePattern(p);
     if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
   }
+  const kubernetesVersion = core2.getInput("kubernetes-version").trim() || void 0;
+  if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
+    throw new ConfigurationError(`input kubernetes-version must look like 1.34 (got "${kubernetesVersion}")`);
+  }
   const paths = lines(core2.getInput("paths"));
   for (const p of paths) {
     if (isAbsolute3(p) || p.split(/[\\/]/).includes("..")) {
@@ -49499,6 +49503,7 @@ function readInputs(core2, eventName, workspace) {
     config,
     scan: scanMode,
     allowedImages,
+    kubernetesVersion,
     failOn,
     sarifFile: resolve6(workspace, sarifFile),
     annotations: bool2(core2, "annotations", true),
@@ -49682,7 +49687,8 @@ async function runAction(platform2) {
         configPath: inputs.config,
         allowImages: inputs.allowedImages,
         changedFiles,
-        rules: platform2.rules
+        rules: platform2.rules,
+        ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
       });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;

@@ -11,6 +11,7 @@ import { collect } from '../collect/collect.js';
 import { gitTopLevel } from '../collect/git.js';
 import { validatePattern } from '../config/patterns.js';
 import { countByLevel, gates, scan } from '../engine.js';
+import type { Settings } from '../config/settings.js';
 import type { ScanResult } from '../engine.js';
 import { sarifText, toUri } from '../report/sarif.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
@@ -71,6 +72,8 @@ export interface ActionInputs {
   config?: string;
   scan: 'changed' | 'all';
   allowedImages: string[];
+  /** Target Kubernetes version (`1.34`) for removed-API checks; overrides the configuration. */
+  kubernetesVersion: string | undefined;
   failOn: Level | 'never';
   sarifFile: string;
   annotations: boolean;
@@ -115,6 +118,10 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
     const problem = validatePattern(p);
     if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
   }
+  const kubernetesVersion = core.getInput('kubernetes-version').trim() || undefined;
+  if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
+    throw new ConfigurationError(`input kubernetes-version must look like 1.34 (got "${kubernetesVersion}")`);
+  }
   const paths = lines(core.getInput('paths'));
   for (const p of paths) {
     if (isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
@@ -144,6 +151,7 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
     config,
     scan: scanMode,
     allowedImages,
+    kubernetesVersion,
     failOn,
     sarifFile: resolve(workspace, sarifFile),
     annotations: bool(core, 'annotations', true),
@@ -387,6 +395,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
         allowImages: inputs.allowedImages,
         changedFiles,
         rules: platform.rules,
+        ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
       });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;

@@ -88,6 +88,7 @@ describe('action inputs', () => {
     [{ config: 'ci/podguard.yml' }, /input config: ci\/podguard.yml does not exist/],
     [{ config: 'k8s' }, /input config: cannot read k8s/],
     [{ 'allowed-images': 'mcr.microsoft.com/**\n  ' }, null],
+    [{ 'kubernetes-version': '1.3x' }, /input kubernetes-version must look like 1\.34 \(got "1\.3x"\)/],
     [{ paths: '../elsewhere' }, /input paths: "..\/elsewhere" must be relative/],
     [{ paths: 'missing-dir' }, /input paths: path not found: missing-dir/],
   ])('%j', async (inputs, expected) => {
@@ -274,5 +275,18 @@ describe('addedLinesFromPatch', () => {
       { start: 12, end: 12 },
     ]);
     expect(addedLinesFromPatch(undefined)).toEqual([]);
+  });
+});
+
+describe('action kubernetes-version input', () => {
+  const PDB = 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  minAvailable: 1\n';
+  it('sets the target version of removed-api-version', async () => {
+    const files = { '.podguard.yml': onlyRulesYaml('removed-api-version'), 'k8s/pdb.yaml': PDB };
+    const old = await run(files, { 'kubernetes-version': '1.24' });
+    const current = await run(files, {});
+    const levels = (r: Awaited<ReturnType<typeof run>>): string[] =>
+      r.core.calls.filter((c) => ['error', 'warning'].includes(c.fn) && c.props?.file === 'k8s/pdb.yaml').map((c) => c.fn);
+    expect(levels(old)).toEqual(['warning']);
+    expect(levels(current)).toEqual(['error']);
   });
 });
