@@ -44921,7 +44921,7 @@ var isGlob = (p) => import_picomatch2.default.scan(p).isGlob;
 function toRel2(root, abs) {
   return relative4(root, abs).split(sep5).join("/");
 }
-async function changedScope(platform2, inputs, root, eventName, payload) {
+async function changedScope(platform2, inputs, root, eventName, payload, repoTop) {
   const { core } = platform2;
   const pr = payload.pull_request;
   let baseSha;
@@ -44945,7 +44945,7 @@ async function changedScope(platform2, inputs, root, eventName, payload) {
   let gitReason;
   try {
     const cs = await gitChanges({
-      cwd: root,
+      cwd: repoTop,
       baseSha,
       baseRef,
       prHeadSha: pr?.head?.sha,
@@ -44984,12 +44984,11 @@ async function changedScope(platform2, inputs, root, eventName, payload) {
         description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list.length} of ${expected ?? "?"}).`
       };
     }
-    const repoRoot = await gitTopLevel(root) ?? root;
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of list) {
       if (f.status === "removed") continue;
-      const rel = toRel2(root, resolve6(repoRoot, f.filename));
+      const rel = toRel2(root, resolve6(repoTop, f.filename));
       files.push(rel);
       touched.set(rel, addedLinesFromPatch(f.patch));
     }
@@ -45064,8 +45063,14 @@ async function runAction(platform2) {
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     const inputs = readInputs(core, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
+    let repoTop = await gitTopLevel(root);
+    for (const p of inputs.paths) {
+      if (repoTop) break;
+      if (!isGlob(p)) repoTop = await gitTopLevel(resolve6(root, p));
+    }
+    repoTop ??= root;
     let scope = { touched: /* @__PURE__ */ new Map(), description: `Scanned every file under ${inputs.paths.join(", ")} (scan: all).` };
-    if (inputs.scan === "changed") scope = await changedScope(platform2, inputs, root, eventName, payload);
+    if (inputs.scan === "changed") scope = await changedScope(platform2, inputs, root, eventName, payload, repoTop);
     let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : void 0;
     let paths = inputs.paths;
     if (changedFiles) paths = ["."];
@@ -45093,8 +45098,10 @@ async function runAction(platform2) {
       throw new ConfigurationError(`input ${input}: ${err.message}`);
     }
     for (const s of result.redactor.secrets) core.setSecret(s);
-    const repoTop = await gitTopLevel(root) ?? root;
-    const repoPath = (file) => toRel2(repoTop, resolve6(root, file));
+    const repoPath = (file) => {
+      const rel = toRel2(repoTop, resolve6(root, file));
+      return rel.startsWith("../") ? file : rel;
+    };
     const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);
     core.info(scope.description);
     core.info(toText(result));

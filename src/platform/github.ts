@@ -198,6 +198,7 @@ async function changedScope(
   root: string,
   eventName: string,
   payload: Payload,
+  repoTop: string,
 ): Promise<Scope> {
   const { core } = platform;
   const pr = payload.pull_request;
@@ -222,7 +223,7 @@ async function changedScope(
   let gitReason: string;
   try {
     const cs = await gitChanges({
-      cwd: root,
+      cwd: repoTop,
       baseSha,
       baseRef,
       prHeadSha: pr?.head?.sha,
@@ -262,12 +263,11 @@ async function changedScope(
         description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list.length} of ${expected ?? '?'}).`,
       };
     }
-    const repoRoot = (await gitTopLevel(root)) ?? root;
     const touched = new Map<string, LineSpan[]>();
     const files: string[] = [];
     for (const f of list) {
       if (f.status === 'removed') continue;
-      const rel = toRel(root, resolve(repoRoot, f.filename));
+      const rel = toRel(root, resolve(repoTop, f.filename));
       files.push(rel);
       touched.set(rel, addedLinesFromPatch(f.patch));
     }
@@ -363,8 +363,16 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     const inputs = readInputs(core, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
 
+    // actions/checkout with `path:` puts the repository below the workspace: find it from `paths`.
+    let repoTop = await gitTopLevel(root);
+    for (const p of inputs.paths) {
+      if (repoTop) break;
+      if (!isGlob(p)) repoTop = await gitTopLevel(resolve(root, p));
+    }
+    repoTop ??= root;
+
     let scope: Scope = { touched: new Map(), description: `Scanned every file under ${inputs.paths.join(', ')} (scan: all).` };
-    if (inputs.scan === 'changed') scope = await changedScope(platform, inputs, root, eventName, payload);
+    if (inputs.scan === 'changed') scope = await changedScope(platform, inputs, root, eventName, payload, repoTop);
     let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : undefined;
     let paths = inputs.paths;
     if (changedFiles) paths = ['.'];
@@ -396,8 +404,11 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     // Mask before anything is printed: the runner then scrubs these values from every log line.
     for (const s of result.redactor.secrets) core.setSecret(s);
 
-    const repoTop = (await gitTopLevel(root)) ?? root;
-    const repoPath = (file: string): string => toRel(repoTop, resolve(root, file));
+    // Annotations and links are relative to the repository, which may sit below the workspace.
+    const repoPath = (file: string): string => {
+      const rel = toRel(repoTop, resolve(root, file));
+      return rel.startsWith('../') ? file : rel;
+    };
     const touched = (f: Finding): boolean => inSpans(scope.touched.get(f.file), f.range.start.line);
 
     core.info(scope.description);

@@ -5,13 +5,16 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pullRequestRepo, sh, shallowCheckout, tempDir } from '../helpers/git.js';
 import { sarifErrors } from '../helpers/sarif.js';
 
-const ACTION = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'action.js');
+const BUILT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'action.js');
+// Run a copy far from node_modules: the bundle must be self-contained, as on a runner.
+const ACTION = join(tempDir('pg-action-dist-'), 'action.js');
+copyFileSync(BUILT, ACTION);
 
 const pod = (name: string, extra = ''): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: nginx:1.27\n${extra}`;
@@ -145,8 +148,8 @@ describe('dist/action.js end to end', () => {
     ]);
   });
 
-  it('scans everything on push, and passes with fail-on: never', async () => {
-    const pr = pullRequestRepo({ base, head });
+  it('scans everything on push with the configuration, and passes with fail-on: never', async () => {
+    const pr = pullRequestRepo({ base: { ...base, '.podguard.yml': 'rules:\n  privileged-container: warning\n' }, head });
     const ws = shallowCheckout(pr.origin, 'refs/heads/main');
     const r = await runAction(
       ws,
@@ -155,8 +158,9 @@ describe('dist/action.js end to end', () => {
       { 'fail-on': 'never', 'sarif-file': 'reports/pg.sarif' },
     );
     expect(r.code).toBe(0);
-    expect(errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['k8s/old.yaml']);
-    expect(r.outputs['files-scanned']).toBe('2');
+    expect(errorLines(r.stdout)).toEqual([]);
+    expect(r.stdout).toMatch(/^::warning title=podguard%3A privileged-container,file=k8s\/old.yaml,line=12,/m);
+    expect(r.outputs).toMatchObject({ 'files-scanned': '2', warnings: '1', errors: '0' });
     expect(r.outputs['sarif-file']).toBe(join(ws, 'reports/pg.sarif'));
     expect(r.summary).toMatch(/^## ✅ podguard/);
     expect(r.summary).toContain('the gate is off (fail-on: never)');

@@ -6,6 +6,7 @@ import { annotationOf, annotationPlan, runAction } from '../../src/platform/gith
 import type { ActionsCore, Annotation, GitHubPlatform, PullFile } from '../../src/platform/github.js';
 import type { Rule } from '../../src/rules/api.js';
 import { ALL_RULES } from '../../src/rules/index.js';
+import { sh } from '../helpers/git.js';
 import type { Finding, Level } from '../../src/types.js';
 
 type Call = { fn: string; message: string; props?: Annotation };
@@ -123,6 +124,20 @@ describe('action gate and outputs', () => {
     expect(never.core.calls.some((c) => c.fn === 'error')).toBe(false);
     expect(never.core.summaryText).toBe('');
     expect(never.core.outputs['sarif-file']).toBe(join(never.dir, 'out/pg.sarif'));
+  });
+
+  it('annotates with repository paths when the checkout sits below the workspace', async () => {
+    const dir = workspace({ 'sub/k8s/bad.yaml': pod('bad', true) });
+    sh(join(dir, 'sub'), 'init', '-q');
+    const core = fakeCore({ paths: 'sub' });
+    const code = await runAction({
+      core,
+      env: { GITHUB_WORKSPACE: dir, GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40) },
+      listPullFiles: async () => [],
+    });
+    expect(code).toBe(1);
+    expect(core.calls.find((c) => c.fn === 'error')?.props?.file).toBe('k8s/bad.yaml');
+    expect(core.summaryText).toContain(`https://github.com/o/r/blob/${'c'.repeat(40)}/k8s/bad.yaml#L12`);
   });
 
   it('scans only the files matching glob paths', async () => {
