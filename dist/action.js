@@ -44825,8 +44825,9 @@ function renderSummary(result, opts) {
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
     const loc = url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``;
+    const mark = opts.touched?.(f) ? " \u270F\uFE0F" : "";
     const row = red.redact(
-      `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc} | \`${f.ruleId}\` | ${cell(f.message)} |`
+      `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`
     );
     const bytes = Buffer.byteLength(row) + 1;
     if (size + bytes > maxBytes) break;
@@ -44839,6 +44840,7 @@ function renderSummary(result, opts) {
       "",
       `_\u2026and ${ordered.length - shown} more findings, left out to keep this summary under its size limit: see the SARIF file._`
     );
+  if (opts.touched && ordered.some((f) => opts.touched?.(f))) rows.push("", "\u270F\uFE0F on a line this change touched.");
   if (rows.length) rows.push("");
   return `${headText}
 ${rows.join("\n")}
@@ -44951,6 +44953,16 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
       prHeadSha: pr?.head?.sha,
       log: (m) => core.info(m)
     });
+    if (pr && cs.base === cs.head) {
+      core.warning(
+        `podguard: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`
+      );
+      return {
+        files: [],
+        touched: /* @__PURE__ */ new Map(),
+        description: `Nothing was scanned: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes.`
+      };
+    }
     const touched = /* @__PURE__ */ new Map();
     const files = cs.files.map((f) => {
       const rel = toRel2(root, f.absPath);

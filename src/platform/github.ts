@@ -229,6 +229,17 @@ async function changedScope(
       prHeadSha: pr?.head?.sha,
       log: (m) => core.info(m),
     });
+    if (pr && cs.base === cs.head) {
+      // pull_request_target checks out the base branch by default: the PR's files are not here.
+      core.warning(
+        `podguard: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`,
+      );
+      return {
+        files: [],
+        touched: new Map(),
+        description: `Nothing was scanned: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes.`,
+      };
+    }
     const touched = new Map<string, LineSpan[]>();
     const files = cs.files.map((f) => {
       const rel = toRel(root, f.absPath);

@@ -140,6 +140,8 @@ describe('dist/action.js end to end', () => {
     expect(r.summary).toContain(`[k8s/edit.yaml:12](https://github.com/octo/shop/blob/${pr.headSha}/k8s/edit.yaml#L12)`);
     expect(r.summary).toContain('Scanned the files this pull request added or changed');
     expect(r.summary).not.toContain('old.yaml');
+    expect(r.summary).toContain('| [k8s/new.yaml:12](https://github.com/octo/shop/blob/');
+    expect(r.summary).toMatch(/k8s\/edit\.yaml#L12\) ✏️ \|/);
     expect(r.sarifErrors).toEqual([]);
     expect(r.sarif.runs).toHaveLength(1);
     expect(r.sarif.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([
@@ -164,6 +166,16 @@ describe('dist/action.js end to end', () => {
     expect(r.outputs['sarif-file']).toBe(join(ws, 'reports/pg.sarif'));
     expect(r.summary).toMatch(/^## ✅ podguard/);
     expect(r.summary).toContain('the gate is off (fail-on: never)');
+  });
+
+  it('warns instead of passing silently when pull_request_target checked out the base branch', async () => {
+    const pr = pullRequestRepo({ base, head });
+    const ws = shallowCheckout(pr.origin, 'refs/heads/main');
+    const payload = { pull_request: { number: 1, base: { ref: 'main', sha: pr.baseSha }, head: { sha: pr.headSha } } };
+    const r = await runAction(ws, 'pull_request_target', payload);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/::warning::podguard: the checked-out commit \w+ does not contain this pull request's changes/);
+    expect(r.outputs['files-scanned']).toBe('0');
   });
 
   it('falls back to the REST API when git cannot compute the diff, and says why', async () => {
