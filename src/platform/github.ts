@@ -3,7 +3,7 @@
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
@@ -299,16 +299,12 @@ async function changedScope(
 }
 
 /** The files under `paths` (entries may be globs) among `candidates`, all root-relative. */
-function inPaths(paths: readonly string[], candidates: readonly string[]): string[] {
+export function inPaths(paths: readonly string[], candidates: readonly string[]): string[] {
   const globs = paths.filter(isGlob);
   const plain = paths
     .filter((p) => !isGlob(p))
-    .map((p) =>
-      p
-        .replace(/\\/g, '/')
-        .replace(/^\.\/?/, '')
-        .replace(/\/$/, ''),
-    );
+    .map((p) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, ''))
+    .map((p) => (p === '.' ? '' : p));
   const match = globs.length ? picomatch(globs, { dot: true }) : (): boolean => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { addedLinesFromPatch } from '../../src/collect/changed.js';
-import { annotationOf, annotationPlan, runAction } from '../../src/platform/github.js';
+import { annotationOf, annotationPlan, inPaths, runAction } from '../../src/platform/github.js';
 import type { ActionsCore, Annotation, GitHubPlatform, PullFile } from '../../src/platform/github.js';
 import type { Rule } from '../../src/rules/api.js';
 import { ALL_RULES } from '../../src/rules/index.js';
@@ -266,6 +266,16 @@ describe('annotation plan', () => {
     expect(kinds.filter((c) => c.fn === 'error')).toHaveLength(10);
     expect(kinds[kinds.length - 1]).toEqual({ fn: 'notice', message: expect.stringMatching(/^podguard: 2 more findings are not shown/) });
     expect(kinds[0]!.props).toMatchObject({ title: 'podguard: privileged-container', file: 'k8s/p0.yaml', startLine: 12 });
+  });
+});
+
+describe('inPaths', () => {
+  it('keeps changed files under plain paths or matching globs', () => {
+    const files = ['.github/workflows/x.yml', 'k8s/a.yaml', 'k8s2/b.yaml', 'deploy/prod/c.yaml', 'Dockerfile'];
+    expect(inPaths(['.'], files)).toEqual(files);
+    expect(inPaths(['./k8s/'], files)).toEqual(['k8s/a.yaml']);
+    expect(inPaths(['.github'], files)).toEqual(['.github/workflows/x.yml']);
+    expect(inPaths(['deploy/**/*.yaml', 'Dockerfile'], files)).toEqual(['deploy/prod/c.yaml', 'Dockerfile']);
   });
 });
 
