@@ -45115,8 +45115,13 @@ async function runAction(platform2) {
     const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);
     core.info(scope.description);
     core.info(toText(result));
-    mkdirSync(dirname3(inputs.sarifFile), { recursive: true });
-    writeFileSync(inputs.sarifFile, sarifText(result));
+    try {
+      mkdirSync(dirname3(inputs.sarifFile), { recursive: true });
+      writeFileSync(inputs.sarifFile, sarifText(result));
+    } catch (err) {
+      const code = err.code ?? err.message;
+      throw new ConfigurationError(`input sarif-file: cannot write ${toRel2(root, inputs.sarifFile)} (${code})`);
+    }
     if (inputs.annotations) emitAnnotations(platform2, result, touched, repoPath);
     if (inputs.summary) {
       const server = env.GITHUB_SERVER_URL || "https://github.com";

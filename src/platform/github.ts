@@ -421,8 +421,13 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     core.info(scope.description);
     core.info(toText(result));
 
-    mkdirSync(dirname(inputs.sarifFile), { recursive: true });
-    writeFileSync(inputs.sarifFile, sarifText(result));
+    try {
+      mkdirSync(dirname(inputs.sarifFile), { recursive: true });
+      writeFileSync(inputs.sarifFile, sarifText(result));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);
+    }
 
     if (inputs.annotations) emitAnnotations(platform, result, touched, repoPath);
 

@@ -81,6 +81,7 @@ describe('action inputs', () => {
     [{ 'allowed-images': 'mcr.microsoft.com/**\n  ' }, null],
     [{ paths: '../elsewhere' }, /input paths: "..\/elsewhere" must be relative/],
     [{ paths: 'missing-dir' }, /input paths: path not found: missing-dir/],
+    [{ 'sarif-file': 'k8s/a.yaml/x.sarif' }, /^podguard: input sarif-file: cannot write k8s\/a.yaml\/x.sarif \((ENOTDIR|EEXIST)\)$/],
   ])('%j', async (inputs, expected) => {
     const { code, core } = await run({ 'k8s/a.yaml': pod('a', false) }, inputs);
     if (expected === null) {
