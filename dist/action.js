@@ -21061,9 +21061,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -21580,7 +21580,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -21590,8 +21590,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix5 });
+        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -21616,7 +21616,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -21624,7 +21624,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -21633,16 +21633,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix4);
+          match = picomatch3.matchBase(input, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix5 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -40873,7 +40873,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 // src/platform/github.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync5, statSync as statSync2, writeFileSync } from "node:fs";
-import { dirname as dirname3, isAbsolute as isAbsolute3, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute3, posix as posix4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
 
 // src/collect/changed.ts
 import { resolve as resolve2 } from "node:path";
@@ -49422,8 +49422,9 @@ function renderSummary(result, opts) {
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
     const loc = url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``;
+    const mark = opts.touched?.(f) ? " \u270F\uFE0F" : "";
     const row = red.redact(
-      `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc} | \`${f.ruleId}\` | ${cell(f.message)} |`
+      `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`
     );
     const bytes = Buffer.byteLength(row) + 1;
     if (size + bytes > maxBytes) break;
@@ -49436,6 +49437,7 @@ function renderSummary(result, opts) {
       "",
       `_\u2026and ${ordered.length - shown2} more findings, left out to keep this summary under its size limit: see the SARIF file._`
     );
+  if (opts.touched && ordered.some((f) => opts.touched?.(f))) rows.push("", "\u270F\uFE0F on a line this change touched.");
   if (rows.length) rows.push("");
   return `${headText}
 ${rows.join("\n")}
@@ -49523,7 +49525,7 @@ var isGlob = (p) => import_picomatch2.default.scan(p).isGlob;
 function toRel2(root, abs) {
   return relative5(root, abs).split(sep5).join("/");
 }
-async function changedScope(platform2, inputs, root, eventName, payload) {
+async function changedScope(platform2, inputs, root, eventName, payload, repoTop) {
   const { core: core2 } = platform2;
   const pr = payload.pull_request;
   let baseSha;
@@ -49547,12 +49549,22 @@ async function changedScope(platform2, inputs, root, eventName, payload) {
   let gitReason;
   try {
     const cs = await gitChanges({
-      cwd: root,
+      cwd: repoTop,
       baseSha,
       baseRef,
       prHeadSha: pr?.head?.sha,
       log: (m) => core2.info(m)
     });
+    if (pr && cs.base === cs.head) {
+      core2.warning(
+        `podguard: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`
+      );
+      return {
+        files: [],
+        touched: /* @__PURE__ */ new Map(),
+        description: `Nothing was scanned: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes.`
+      };
+    }
     const touched = /* @__PURE__ */ new Map();
     const files = cs.files.map((f) => {
       const rel = toRel2(root, f.absPath);
@@ -49586,12 +49598,11 @@ async function changedScope(platform2, inputs, root, eventName, payload) {
         description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list.length} of ${expected ?? "?"}).`
       };
     }
-    const repoRoot = await gitTopLevel(root) ?? root;
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of list) {
       if (f.status === "removed") continue;
-      const rel = toRel2(root, resolve6(repoRoot, f.filename));
+      const rel = toRel2(root, resolve6(repoTop, f.filename));
       files.push(rel);
       touched.set(rel, addedLinesFromPatch(f.patch));
     }
@@ -49612,9 +49623,7 @@ async function changedScope(platform2, inputs, root, eventName, payload) {
 }
 function inPaths(paths, candidates) {
   const globs = paths.filter(isGlob);
-  const plain = paths.filter((p) => !isGlob(p)).map(
-    (p) => p.replace(/\\/g, "/").replace(/^\.\/?/, "").replace(/\/$/, "")
-  );
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
   const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
@@ -49666,8 +49675,14 @@ async function runAction(platform2) {
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     const inputs = readInputs(core2, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
+    let repoTop = await gitTopLevel(root);
+    for (const p of inputs.paths) {
+      if (repoTop) break;
+      if (!isGlob(p)) repoTop = await gitTopLevel(resolve6(root, p));
+    }
+    repoTop ??= root;
     let scope = { touched: /* @__PURE__ */ new Map(), description: `Scanned every file under ${inputs.paths.join(", ")} (scan: all).` };
-    if (inputs.scan === "changed") scope = await changedScope(platform2, inputs, root, eventName, payload);
+    if (inputs.scan === "changed") scope = await changedScope(platform2, inputs, root, eventName, payload, repoTop);
     let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : void 0;
     let paths = inputs.paths;
     if (changedFiles) paths = ["."];
@@ -49696,13 +49711,20 @@ async function runAction(platform2) {
       throw new ConfigurationError(`input ${input}: ${err.message}`);
     }
     for (const s2 of result.redactor.secrets) core2.setSecret(s2);
-    const repoTop = await gitTopLevel(root) ?? root;
-    const repoPath = (file) => toRel2(repoTop, resolve6(root, file));
+    const repoPath = (file) => {
+      const rel = toRel2(repoTop, resolve6(root, file));
+      return rel.startsWith("../") ? file : rel;
+    };
     const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);
     core2.info(scope.description);
     core2.info(toText(result));
-    mkdirSync(dirname3(inputs.sarifFile), { recursive: true });
-    writeFileSync(inputs.sarifFile, sarifText(result));
+    try {
+      mkdirSync(dirname3(inputs.sarifFile), { recursive: true });
+      writeFileSync(inputs.sarifFile, sarifText(result));
+    } catch (err) {
+      const code = err.code ?? err.message;
+      throw new ConfigurationError(`input sarif-file: cannot write ${toRel2(root, inputs.sarifFile)} (${code})`);
+    }
     if (inputs.annotations) emitAnnotations(platform2, result, touched, repoPath);
     if (inputs.summary) {
       const server = env.GITHUB_SERVER_URL || "https://github.com";

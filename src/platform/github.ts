@@ -3,7 +3,7 @@
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
@@ -206,6 +206,7 @@ async function changedScope(
   root: string,
   eventName: string,
   payload: Payload,
+  repoTop: string,
 ): Promise<Scope> {
   const { core } = platform;
   const pr = payload.pull_request;
@@ -230,12 +231,23 @@ async function changedScope(
   let gitReason: string;
   try {
     const cs = await gitChanges({
-      cwd: root,
+      cwd: repoTop,
       baseSha,
       baseRef,
       prHeadSha: pr?.head?.sha,
       log: (m) => core.info(m),
     });
+    if (pr && cs.base === cs.head) {
+      // pull_request_target checks out the base branch by default: the PR's files are not here.
+      core.warning(
+        `podguard: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`,
+      );
+      return {
+        files: [],
+        touched: new Map(),
+        description: `Nothing was scanned: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes.`,
+      };
+    }
     const touched = new Map<string, LineSpan[]>();
     const files = cs.files.map((f) => {
       const rel = toRel(root, f.absPath);
@@ -270,12 +282,11 @@ async function changedScope(
         description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list.length} of ${expected ?? '?'}).`,
       };
     }
-    const repoRoot = (await gitTopLevel(root)) ?? root;
     const touched = new Map<string, LineSpan[]>();
     const files: string[] = [];
     for (const f of list) {
       if (f.status === 'removed') continue;
-      const rel = toRel(root, resolve(repoRoot, f.filename));
+      const rel = toRel(root, resolve(repoTop, f.filename));
       files.push(rel);
       touched.set(rel, addedLinesFromPatch(f.patch));
     }
@@ -296,16 +307,12 @@ async function changedScope(
 }
 
 /** The files under `paths` (entries may be globs) among `candidates`, all root-relative. */
-function inPaths(paths: readonly string[], candidates: readonly string[]): string[] {
+export function inPaths(paths: readonly string[], candidates: readonly string[]): string[] {
   const globs = paths.filter(isGlob);
   const plain = paths
     .filter((p) => !isGlob(p))
-    .map((p) =>
-      p
-        .replace(/\\/g, '/')
-        .replace(/^\.\/?/, '')
-        .replace(/\/$/, ''),
-    );
+    .map((p) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, ''))
+    .map((p) => (p === '.' ? '' : p));
   const match = globs.length ? picomatch(globs, { dot: true }) : (): boolean => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
 }
@@ -371,8 +378,16 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     const inputs = readInputs(core, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
 
+    // actions/checkout with `path:` puts the repository below the workspace: find it from `paths`.
+    let repoTop = await gitTopLevel(root);
+    for (const p of inputs.paths) {
+      if (repoTop) break;
+      if (!isGlob(p)) repoTop = await gitTopLevel(resolve(root, p));
+    }
+    repoTop ??= root;
+
     let scope: Scope = { touched: new Map(), description: `Scanned every file under ${inputs.paths.join(', ')} (scan: all).` };
-    if (inputs.scan === 'changed') scope = await changedScope(platform, inputs, root, eventName, payload);
+    if (inputs.scan === 'changed') scope = await changedScope(platform, inputs, root, eventName, payload, repoTop);
     let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : undefined;
     let paths = inputs.paths;
     if (changedFiles) paths = ['.'];
@@ -405,15 +420,23 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     // Mask before anything is printed: the runner then scrubs these values from every log line.
     for (const s of result.redactor.secrets) core.setSecret(s);
 
-    const repoTop = (await gitTopLevel(root)) ?? root;
-    const repoPath = (file: string): string => toRel(repoTop, resolve(root, file));
+    // Annotations and links are relative to the repository, which may sit below the workspace.
+    const repoPath = (file: string): string => {
+      const rel = toRel(repoTop, resolve(root, file));
+      return rel.startsWith('../') ? file : rel;
+    };
     const touched = (f: Finding): boolean => inSpans(scope.touched.get(f.file), f.range.start.line);
 
     core.info(scope.description);
     core.info(toText(result));
 
-    mkdirSync(dirname(inputs.sarifFile), { recursive: true });
-    writeFileSync(inputs.sarifFile, sarifText(result));
+    try {
+      mkdirSync(dirname(inputs.sarifFile), { recursive: true });
+      writeFileSync(inputs.sarifFile, sarifText(result));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);
+    }
 
     if (inputs.annotations) emitAnnotations(platform, result, touched, repoPath);
 

@@ -125,8 +125,9 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
     const loc = url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``;
+    const mark = opts.touched?.(f) ? ' ✏️' : '';
     const row = red.redact(
-      `| ${ICON[level]} ${level}${f.baselined ? ' (baseline)' : ''} | ${loc} | \`${f.ruleId}\` | ${cell(f.message)} |`,
+      `| ${ICON[level]} ${level}${f.baselined ? ' (baseline)' : ''} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`,
     );
     const bytes = Buffer.byteLength(row) + 1;
     if (size + bytes > maxBytes) break;
@@ -139,6 +140,7 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
       '',
       `_…and ${ordered.length - shown} more findings, left out to keep this summary under its size limit: see the SARIF file._`,
     );
+  if (opts.touched && ordered.some((f) => opts.touched?.(f))) rows.push('', '✏️ on a line this change touched.');
   if (rows.length) rows.push('');
   return `${headText}\n${rows.join('\n')}\n${tail}`;
 }

@@ -30914,8 +30914,9 @@ function renderSummary(result, opts) {
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
     const loc = url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``;
+    const mark = opts.touched?.(f) ? " \u270F\uFE0F" : "";
     const row = red.redact(
-      `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc} | \`${f.ruleId}\` | ${cell(f.message)} |`
+      `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`
     );
     const bytes = Buffer.byteLength(row) + 1;
     if (size + bytes > maxBytes) break;
@@ -30928,6 +30929,7 @@ function renderSummary(result, opts) {
       "",
       `_\u2026and ${ordered.length - shown2} more findings, left out to keep this summary under its size limit: see the SARIF file._`
     );
+  if (opts.touched && ordered.some((f) => opts.touched?.(f))) rows.push("", "\u270F\uFE0F on a line this change touched.");
   if (rows.length) rows.push("");
   return `${headText}
 ${rows.join("\n")}

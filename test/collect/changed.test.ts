@@ -86,6 +86,14 @@ describe('gitChanges', () => {
     expect(logs.some((l) => l.includes('--depth=2'))).toBe(true);
   });
 
+  it('trusts the merge commit when its second parent is the PR head, even if the base SHA moved', async () => {
+    const pr = pullRequestRepo({ base, head, mainLater: { 'k8s/keep.yaml': deploy('nginx:9') } });
+    const dir = shallowCheckout(pr.origin, 'refs/pull/1/merge');
+    const cs = await gitChanges({ cwd: dir, baseSha: pr.forkPoint, prHeadSha: pr.headSha });
+    expect([cs.via, cs.base]).toEqual(['merge-commit', pr.baseSha]);
+    expect(cs.files.map((f) => f.path)).not.toContain('k8s/keep.yaml');
+  });
+
   it('deepens both sides until a merge base exists when the PR head itself is checked out', async () => {
     const pr = pullRequestRepo({ base, head, history: 25, mainLater: { 'k8s/keep.yaml': deploy('nginx:9') } });
     const dir = shallowCheckout(pr.origin, 'refs/pull/1/head');

@@ -5,14 +5,17 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pullRequestRepo, sh, shallowCheckout, tempDir } from '../helpers/git.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
 import { sarifErrors } from '../helpers/sarif.js';
 
-const ACTION = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'action.js');
+const BUILT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'action.js');
+// Run a copy far from node_modules: the bundle must be self-contained, as on a runner.
+const ACTION = join(tempDir('pg-action-dist-'), 'action.js');
+copyFileSync(BUILT, ACTION);
 
 const pod = (name: string, extra = ''): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: nginx:1.27\n${extra}`;
@@ -145,6 +148,8 @@ describe('dist/action.js end to end', () => {
     expect(r.summary).toContain(`[k8s/edit.yaml:12](https://github.com/octo/shop/blob/${pr.headSha}/k8s/edit.yaml#L12)`);
     expect(r.summary).toContain('Scanned the files this pull request added or changed');
     expect(r.summary).not.toContain('old.yaml');
+    expect(r.summary).toContain('| [k8s/new.yaml:12](https://github.com/octo/shop/blob/');
+    expect(r.summary).toMatch(/k8s\/edit\.yaml#L12\) ✏️ \|/);
     expect(r.sarifErrors).toEqual([]);
     expect(r.sarif.runs).toHaveLength(1);
     expect(r.sarif.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([
@@ -153,8 +158,11 @@ describe('dist/action.js end to end', () => {
     ]);
   });
 
-  it('scans everything on push, and passes with fail-on: never', async () => {
-    const pr = pullRequestRepo({ base, head });
+  it('scans everything on push with the configuration, and passes with fail-on: never', async () => {
+    const pr = pullRequestRepo({
+      base: { ...base, '.podguard.yml': `${onlyRulesYaml('privileged-container')}  privileged-container: warning\n` },
+      head,
+    });
     const ws = shallowCheckout(pr.origin, 'refs/heads/main');
     const r = await runAction(
       ws,
@@ -163,11 +171,22 @@ describe('dist/action.js end to end', () => {
       { 'fail-on': 'never', 'sarif-file': 'reports/pg.sarif' },
     );
     expect(r.code).toBe(0);
-    expect(errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1])).toEqual(['k8s/old.yaml']);
-    expect(r.outputs['files-scanned']).toBe('2');
+    expect(errorLines(r.stdout)).toEqual([]);
+    expect(r.stdout).toMatch(/^::warning title=podguard%3A privileged-container,file=k8s\/old.yaml,line=12,/m);
+    expect(r.outputs).toMatchObject({ 'files-scanned': '2', warnings: '1', errors: '0' });
     expect(r.outputs['sarif-file']).toBe(join(ws, 'reports/pg.sarif'));
     expect(r.summary).toMatch(/^## ✅ podguard/);
     expect(r.summary).toContain('the gate is off (fail-on: never)');
+  });
+
+  it('warns instead of passing silently when pull_request_target checked out the base branch', async () => {
+    const pr = pullRequestRepo({ base, head });
+    const ws = shallowCheckout(pr.origin, 'refs/heads/main');
+    const payload = { pull_request: { number: 1, base: { ref: 'main', sha: pr.baseSha }, head: { sha: pr.headSha } } };
+    const r = await runAction(ws, 'pull_request_target', payload);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/::warning::podguard: the checked-out commit \w+ does not contain this pull request's changes/);
+    expect(r.outputs['files-scanned']).toBe('0');
   });
 
   it('falls back to the REST API when git cannot compute the diff, and says why', async () => {

@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { addedLinesFromPatch } from '../../src/collect/changed.js';
-import { annotationOf, annotationPlan, runAction } from '../../src/platform/github.js';
+import { annotationOf, annotationPlan, inPaths, runAction } from '../../src/platform/github.js';
 import type { ActionsCore, Annotation, GitHubPlatform, PullFile } from '../../src/platform/github.js';
 import type { Rule } from '../../src/rules/api.js';
 import { ALL_RULES } from '../../src/rules/index.js';
+import { sh } from '../helpers/git.js';
 import type { Finding, Level } from '../../src/types.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
 
@@ -91,6 +92,7 @@ describe('action inputs', () => {
     [{ 'kubernetes-version': '1.3x' }, /input kubernetes-version must look like 1\.34 \(got "1\.3x"\)/],
     [{ paths: '../elsewhere' }, /input paths: "..\/elsewhere" must be relative/],
     [{ paths: 'missing-dir' }, /input paths: path not found: missing-dir/],
+    [{ 'sarif-file': 'k8s/a.yaml/x.sarif' }, /^podguard: input sarif-file: cannot write k8s\/a.yaml\/x.sarif \((ENOTDIR|EEXIST)\)$/],
   ])('%j', async (inputs, expected) => {
     const { code, core } = await run({ ...ONLY_PRIVILEGED, 'k8s/a.yaml': pod('a', false) }, inputs);
     if (expected === null) {
@@ -136,6 +138,20 @@ describe('action gate and outputs', () => {
     expect(never.core.calls.some((c) => c.fn === 'error')).toBe(false);
     expect(never.core.summaryText).toBe('');
     expect(never.core.outputs['sarif-file']).toBe(join(never.dir, 'out/pg.sarif'));
+  });
+
+  it('annotates with repository paths when the checkout sits below the workspace', async () => {
+    const dir = workspace({ 'sub/k8s/bad.yaml': pod('bad', true) });
+    sh(join(dir, 'sub'), 'init', '-q');
+    const core = fakeCore({ paths: 'sub' });
+    const code = await runAction({
+      core,
+      env: { GITHUB_WORKSPACE: dir, GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40) },
+      listPullFiles: async () => [],
+    });
+    expect(code).toBe(1);
+    expect(core.calls.find((c) => c.fn === 'error')?.props?.file).toBe('k8s/bad.yaml');
+    expect(core.summaryText).toContain(`https://github.com/o/r/blob/${'c'.repeat(40)}/k8s/bad.yaml#L12`);
   });
 
   it('scans only the files matching glob paths', async () => {
@@ -264,6 +280,16 @@ describe('annotation plan', () => {
     expect(kinds.filter((c) => c.fn === 'error')).toHaveLength(10);
     expect(kinds[kinds.length - 1]).toEqual({ fn: 'notice', message: expect.stringMatching(/^podguard: 2 more findings are not shown/) });
     expect(kinds[0]!.props).toMatchObject({ title: 'podguard: privileged-container', file: 'k8s/p0.yaml', startLine: 12 });
+  });
+});
+
+describe('inPaths', () => {
+  it('keeps changed files under plain paths or matching globs', () => {
+    const files = ['.github/workflows/x.yml', 'k8s/a.yaml', 'k8s2/b.yaml', 'deploy/prod/c.yaml', 'Dockerfile'];
+    expect(inPaths(['.'], files)).toEqual(files);
+    expect(inPaths(['./k8s/'], files)).toEqual(['k8s/a.yaml']);
+    expect(inPaths(['.github'], files)).toEqual(['.github/workflows/x.yml']);
+    expect(inPaths(['deploy/**/*.yaml', 'Dockerfile'], files)).toEqual(['deploy/prod/c.yaml', 'Dockerfile']);
   });
 });
 
