@@ -48922,6 +48922,10 @@ function push(map2, key, value) {
 var Collector = class {
   findings = [];
   redactor = new Redactor();
+  /**
+   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
+   * across files); cleared per file so memory does not grow with the repository.
+   */
   fpCounts = /* @__PURE__ */ new Map();
   // Per scan, so no secret outlives the scan in a module-level cache.
   digests = /* @__PURE__ */ new Map();
@@ -48929,6 +48933,10 @@ var Collector = class {
     let d = this.digests.get(secret);
     if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
     return d;
+  }
+  /** Forgets the current file's fingerprints (called after each file, and before finish()). */
+  endFile() {
+    this.fpCounts = /* @__PURE__ */ new Map();
   }
   add(rule41, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
@@ -49020,6 +49028,7 @@ async function scan(input) {
   }
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   for (const c of candidates) {
+    out.endFile();
     const { buf, error: error2 } = readCandidate(c.absPath, settings.maxFileBytes);
     if (!buf) {
       const f = sourceFile(c.absPath, c.relPath, "");
@@ -49078,6 +49087,7 @@ async function scan(input) {
       }
     }
   }
+  out.endFile();
   for (const { rule: rule41, level, ctx } of active) {
     if (!rule41.finish) continue;
     try {

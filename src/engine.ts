@@ -130,7 +130,11 @@ function push<T>(map: Map<number, T[]>, key: number, value: T): void {
 class Collector {
   readonly findings: Finding[] = [];
   readonly redactor = new Redactor();
-  private readonly fpCounts = new Map<string, number>();
+  /**
+   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
+   * across files); cleared per file so memory does not grow with the repository.
+   */
+  private fpCounts = new Map<string, number>();
   // Per scan, so no secret outlives the scan in a module-level cache.
   private readonly digests = new Map<string, string>();
 
@@ -138,6 +142,11 @@ class Collector {
     let d = this.digests.get(secret);
     if (d === undefined) this.digests.set(secret, (d = secretDigest(secret)));
     return d;
+  }
+
+  /** Forgets the current file's fingerprints (called after each file, and before finish()). */
+  endFile(): void {
+    this.fpCounts = new Map();
   }
 
   add(rule: Rule, level: Level, file: SourceFile, r: Report): void {
@@ -251,6 +260,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   // profiled on 10,000 manifests, five thread-pool round trips per file (stat, open, fstat,
   // read, close) cost more main-thread time than parsing. Only one file's text is held at once.
   for (const c of candidates) {
+    out.endFile();
     const { buf, error } = readCandidate(c.absPath, settings.maxFileBytes);
     if (!buf) {
       const f = sourceFile(c.absPath, c.relPath, '');
@@ -311,6 +321,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     }
   }
 
+  out.endFile();
   for (const { rule, level, ctx } of active) {
     if (!rule.finish) continue;
     try {
