@@ -24,7 +24,7 @@ import { ALL_RULES } from './rules/index.js';
 import { readDirectives } from './suppress/directives.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
-import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
+import { ConfigurationError, LEVEL_RANK } from './types.js';
 import type { FileKind, Finding, Level } from './types.js';
 
 /** What to scan and how. */
@@ -428,6 +428,3 @@ export function gates(f: Finding, failOn: Level | 'never'): boolean {
   if (failOn === 'never' || f.suppression || f.baselined) return false;
   return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
 }
-
-/** The kinds in display order, for summaries. */
-export { FILE_KINDS };
