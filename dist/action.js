@@ -3671,7 +3671,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
     "use strict";
-    var { types: types2, inspect } = __require("node:util");
+    var { types: types3, inspect } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3861,7 +3861,7 @@ var require_webidl = __commonJS({
           });
         }
         const result = {};
-        if (!types2.isProxy(O)) {
+        if (!types3.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
             const typedKey = keyConverter(key, prefix, argument);
@@ -3990,14 +3990,14 @@ var require_webidl = __commonJS({
       return x;
     };
     webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types2.isAnyArrayBuffer(V)) {
+      if (webidl.util.Type(V) !== "Object" || !types3.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
       }
-      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V)) {
+      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
@@ -4012,14 +4012,14 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types2.isTypedArray(V) || V.constructor.name !== T.name) {
+      if (webidl.util.Type(V) !== "Object" || !types3.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
-      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
@@ -4034,13 +4034,13 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.DataView = function(V, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types2.isDataView(V)) {
+      if (webidl.util.Type(V) !== "Object" || !types3.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${name} is not a DataView.`
         });
       }
-      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
@@ -4055,13 +4055,13 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.BufferSource = function(V, prefix, name, opts) {
-      if (types2.isAnyArrayBuffer(V)) {
+      if (types3.isAnyArrayBuffer(V)) {
         return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
-      if (types2.isTypedArray(V)) {
+      if (types3.isTypedArray(V)) {
         return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
-      if (types2.isDataView(V)) {
+      if (types3.isDataView(V)) {
         return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
@@ -12412,7 +12412,7 @@ var require_response = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert = __require("node:assert");
-    var { types: types2 } = __require("node:util");
+    var { types: types3 } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
     var Response = class _Response {
       // Creates network error Response.
@@ -12733,7 +12733,7 @@ var require_response = __commonJS({
       if (isBlobLike(V)) {
         return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
-      if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
+      if (ArrayBuffer.isView(V) || types3.isArrayBuffer(V)) {
         return webidl.converters.BufferSource(V, prefix, name);
       }
       if (util.isFormDataLike(V)) {
@@ -14967,7 +14967,7 @@ var require_util4 = __commonJS({
     var { ProgressEvent } = require_progressevent();
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
-    var { types: types2 } = __require("node:util");
+    var { types: types3 } = __require("node:util");
     var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa } = __require("node:buffer");
     var staticPropertyDescriptors = {
@@ -14997,7 +14997,7 @@ var require_util4 = __commonJS({
               });
             }
             isFirstChunk = false;
-            if (!done && types2.isUint8Array(value)) {
+            if (!done && types3.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -17927,7 +17927,7 @@ var require_websocket = __commonJS({
     var { ByteParser } = require_receiver();
     var { kEnumerableProperty, isBlobLike } = require_util();
     var { getGlobalDispatcher } = require_global2();
-    var { types: types2 } = __require("node:util");
+    var { types: types3 } = __require("node:util");
     var { ErrorEvent, CloseEvent } = require_events();
     var { SendQueue } = require_sender();
     var WebSocket = class _WebSocket extends EventTarget {
@@ -18050,7 +18050,7 @@ var require_websocket = __commonJS({
           this.#sendQueue.add(data, () => {
             this.#bufferedAmount -= length;
           }, sendHints.string);
-        } else if (types2.isArrayBuffer(data)) {
+        } else if (types3.isArrayBuffer(data)) {
           this.#bufferedAmount += data.byteLength;
           this.#sendQueue.add(data, () => {
             this.#bufferedAmount -= data.byteLength;
@@ -18262,7 +18262,7 @@ var require_websocket = __commonJS({
         if (isBlobLike(V)) {
           return webidl.converters.Blob(V, { strict: false });
         }
-        if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
+        if (ArrayBuffer.isView(V) || types3.isArrayBuffer(V)) {
           return webidl.converters.BufferSource(V);
         }
       }
@@ -28996,37 +28996,37 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports.DataType = DataType = {}));
     function getSchemaTypes(schema2) {
-      const types2 = getJSONTypes(schema2.type);
-      const hasNull = types2.includes("null");
+      const types3 = getJSONTypes(schema2.type);
+      const hasNull = types3.includes("null");
       if (hasNull) {
         if (schema2.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types2.length && schema2.nullable !== void 0) {
+        if (!types3.length && schema2.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
         if (schema2.nullable === true)
-          types2.push("null");
+          types3.push("null");
       }
-      return types2;
+      return types3;
     }
     exports.getSchemaTypes = getSchemaTypes;
     function getJSONTypes(ts) {
-      const types2 = Array.isArray(ts) ? ts : ts ? [ts] : [];
-      if (types2.every(rules_1.isJSONType))
-        return types2;
-      throw new Error("type must be JSONType or JSONType[]: " + types2.join(","));
+      const types3 = Array.isArray(ts) ? ts : ts ? [ts] : [];
+      if (types3.every(rules_1.isJSONType))
+        return types3;
+      throw new Error("type must be JSONType or JSONType[]: " + types3.join(","));
     }
     exports.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it, types2) {
+    function coerceAndCheckDataType(it, types3) {
       const { gen, data, opts } = it;
-      const coerceTo = coerceToTypes(types2, opts.coerceTypes);
-      const checkTypes = types2.length > 0 && !(coerceTo.length === 0 && types2.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types2[0]));
+      const coerceTo = coerceToTypes(types3, opts.coerceTypes);
+      const checkTypes = types3.length > 0 && !(coerceTo.length === 0 && types3.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types3[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types2, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types3, data, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
-            coerceData(it, types2, coerceTo);
+            coerceData(it, types3, coerceTo);
           else
             reportTypeError(it);
         });
@@ -29035,15 +29035,15 @@ var require_dataType = __commonJS({
     }
     exports.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
-    function coerceToTypes(types2, coerceTypes) {
-      return coerceTypes ? types2.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+    function coerceToTypes(types3, coerceTypes) {
+      return coerceTypes ? types3.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
-    function coerceData(it, types2, coerceTo) {
+    function coerceData(it, types3, coerceTo) {
       const { gen, data, opts } = it;
       const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types2, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types3, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -29119,19 +29119,19 @@ var require_dataType = __commonJS({
         return checkDataType(dataTypes[0], data, strictNums, correct);
       }
       let cond;
-      const types2 = (0, util_1.toHash)(dataTypes);
-      if (types2.array && types2.object) {
+      const types3 = (0, util_1.toHash)(dataTypes);
+      if (types3.array && types3.object) {
         const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types2.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
-        delete types2.null;
-        delete types2.array;
-        delete types2.object;
+        cond = types3.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        delete types3.null;
+        delete types3.array;
+        delete types3.object;
       } else {
         cond = codegen_1.nil;
       }
-      if (types2.number)
-        delete types2.integer;
-      for (const t in types2)
+      if (types3.number)
+        delete types3.integer;
+      for (const t in types3)
         cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
       return cond;
     }
@@ -29936,9 +29936,9 @@ var require_validate = __commonJS({
     function typeAndKeywords(it, errsCount) {
       if (it.opts.jtd)
         return schemaKeywords(it, [], false, errsCount);
-      const types2 = (0, dataType_1.getSchemaTypes)(it.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types2);
-      schemaKeywords(it, types2, !checkedTypes, errsCount);
+      const types3 = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types3);
+      schemaKeywords(it, types3, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
       const { schema: schema2, errSchemaPath, opts, self } = it;
@@ -29988,7 +29988,7 @@ var require_validate = __commonJS({
       if (items instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
-    function schemaKeywords(it, types2, typeErrors, errsCount) {
+    function schemaKeywords(it, types3, typeErrors, errsCount) {
       const { gen, schema: schema2, data, allErrors, opts, self } = it;
       const { RULES } = self;
       if (schema2.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema2, RULES))) {
@@ -29996,7 +29996,7 @@ var require_validate = __commonJS({
         return;
       }
       if (!opts.jtd)
-        checkStrictTypes(it, types2);
+        checkStrictTypes(it, types3);
       gen.block(() => {
         for (const group2 of RULES.rules)
           groupKeywords(group2);
@@ -30008,7 +30008,7 @@ var require_validate = __commonJS({
         if (group2.type) {
           gen.if((0, dataType_2.checkDataType)(group2.type, data, opts.strictNumbers));
           iterateKeywords(it, group2);
-          if (types2.length === 1 && types2[0] === group2.type && typeErrors) {
+          if (types3.length === 1 && types3[0] === group2.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
@@ -30032,27 +30032,27 @@ var require_validate = __commonJS({
         }
       });
     }
-    function checkStrictTypes(it, types2) {
+    function checkStrictTypes(it, types3) {
       if (it.schemaEnv.meta || !it.opts.strictTypes)
         return;
-      checkContextTypes(it, types2);
+      checkContextTypes(it, types3);
       if (!it.opts.allowUnionTypes)
-        checkMultipleTypes(it, types2);
+        checkMultipleTypes(it, types3);
       checkKeywordTypes(it, it.dataTypes);
     }
-    function checkContextTypes(it, types2) {
-      if (!types2.length)
+    function checkContextTypes(it, types3) {
+      if (!types3.length)
         return;
       if (!it.dataTypes.length) {
-        it.dataTypes = types2;
+        it.dataTypes = types3;
         return;
       }
-      types2.forEach((t) => {
+      types3.forEach((t) => {
         if (!includesType(it.dataTypes, t)) {
           strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
-      narrowSchemaTypes(it, types2);
+      narrowSchemaTypes(it, types3);
     }
     function checkMultipleTypes(it, ts) {
       if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
@@ -40872,8 +40872,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 // src/platform/github.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync5, statSync as statSync2, writeFileSync } from "node:fs";
-import { dirname as dirname3, isAbsolute as isAbsolute3, posix as posix4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
+import { existsSync as existsSync5, mkdirSync, readFileSync as readFileSync5, statSync as statSync2, writeFileSync } from "node:fs";
+import { dirname as dirname4, isAbsolute as isAbsolute3, posix as posix4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
 
 // src/collect/changed.ts
 import { resolve as resolve2 } from "node:path";
@@ -44514,8 +44514,6 @@ function compilePatterns(patterns) {
 }
 
 // src/engine.ts
-import { createHash, scryptSync } from "node:crypto";
-import { closeSync, constants as constants3, fstatSync, openSync, readFileSync as readFileSync4 } from "node:fs";
 import { relative as relative4, resolve as resolve5 } from "node:path";
 
 // src/baseline/baseline.ts
@@ -44563,9 +44561,595 @@ function readBaseline(path6, label) {
   return parseBaseline(text, label);
 }
 
+// src/batch.ts
+import { createHash, scryptSync } from "node:crypto";
+import { closeSync, constants as constants3, fstatSync, openSync, readFileSync as readFileSync3 } from "node:fs";
+import { types as types2 } from "node:util";
+
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label;
+    for (const s2 of file.model.stages) {
+      if (s2.from.getRange().start.line + 1 > pos.line) break;
+      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+    }
+    return label;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
+}
+
+// src/parse/positions.ts
+var LineIndex = class {
+  /** Offsets at which each line starts. */
+  lineStarts;
+  length;
+  constructor(text) {
+    const starts = [0];
+    for (let i2 = 0; i2 < text.length; i2++) {
+      const c = text.charCodeAt(i2);
+      if (c === 10) starts.push(i2 + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i2 + 1) === 10) i2++;
+        starts.push(i2 + 1);
+      }
+    }
+    this.lineStarts = starts;
+    this.length = text.length;
+  }
+  get lineCount() {
+    return this.lineStarts.length;
+  }
+  /** Position of an offset (clamped into the text). */
+  position(offset) {
+    const o = Math.max(0, Math.min(offset, this.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.lineStarts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - this.lineStarts[lo] + 1 };
+  }
+  /** Range from two offsets (end exclusive). */
+  range(start, end) {
+    return { start: this.position(start), end: this.position(Math.max(start, end)) };
+  }
+  /** Offset where a 1-based line starts. */
+  lineStart(line) {
+    return this.lineStarts[Math.max(0, Math.min(line - 1, this.lineStarts.length - 1))];
+  }
+  /** Offset of the end of a 1-based line, before its line break. */
+  lineEnd(line, text) {
+    let end = line < this.lineStarts.length ? this.lineStarts[line] : this.length;
+    while (end > this.lineStart(line) && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+    return end;
+  }
+  /** Range covering a whole 1-based line (without its line break). */
+  lineRange(line, text) {
+    return this.range(this.lineStart(line), this.lineEnd(line, text));
+  }
+};
+
+// src/parse/source.ts
+var UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+var UTF8_STRICT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function decode(buf) {
+  if (buf.length >= 2 && buf[0] === 255 && buf[1] === 254) {
+    return { ok: true, text: new TextDecoder("utf-16le").decode(buf.subarray(2)), encoding: "utf-16le" };
+  }
+  if (buf.length >= 2 && buf[0] === 254 && buf[1] === 255) {
+    return { ok: true, text: new TextDecoder("utf-16be").decode(buf.subarray(2)), encoding: "utf-16be" };
+  }
+  const body = buf.length >= 3 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? buf.subarray(3) : buf;
+  if (body.includes(0)) return { ok: false, reason: "it contains NUL bytes (a binary file)" };
+  try {
+    return { ok: true, text: UTF8_STRICT.decode(body), encoding: "utf-8" };
+  } catch {
+    const text = UTF8.decode(body);
+    return { ok: true, text, encoding: "utf-8", invalidAt: Math.max(0, text.indexOf("\uFFFD")) };
+  }
+}
+function sourceFile(absPath, path6, text) {
+  return { absPath, path: path6, text, lines: new LineIndex(text) };
+}
+var KIND_LABEL = {
+  kubernetes: "Kubernetes manifest",
+  dockerfile: "Dockerfile",
+  compose: "docker-compose file",
+  aci: "Azure Container Instances file"
+};
+function rangeOf(file, at) {
+  if ("start" in at && typeof at.start === "object") return at;
+  if ("key" in at) {
+    const key = widened(file, at.key);
+    const value = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value.e, key.e));
+  }
+  const node = widened(file, at);
+  return file.lines.range(node.s, node.e);
+}
+function widened(file, node) {
+  const ch = file.text[node.start - 1];
+  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
+  return { s: node.start, e: node.end };
+}
+var detachedFiles = /* @__PURE__ */ new WeakMap();
+function detached(file) {
+  let d = detachedFiles.get(file);
+  if (!d) {
+    d = sourceFile(file.absPath, file.path, "");
+    detachedFiles.set(file, d);
+  }
+  return d;
+}
+
+// src/report/redact.ts
+var MASK = "***";
+var Redactor = class {
+  values = [];
+  pattern;
+  constructor(secrets = []) {
+    for (const s2 of secrets) this.add(s2);
+  }
+  /** Registers a secret value. Values shorter than 4 characters are too common to mask. */
+  add(secret) {
+    if (secret.length < 4 || this.values.includes(secret)) return;
+    this.values.push(secret);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret && !this.values.includes(escaped)) this.values.push(escaped);
+    for (const line of secret.split(/\r?\n/))
+      if (line !== secret && line.trim().length >= 8 && !this.values.includes(line)) this.values.push(line);
+    this.pattern = void 0;
+  }
+  /** The registered secrets. */
+  get secrets() {
+    return this.values;
+  }
+  /** Text with every registered secret replaced by a mask. */
+  redact(text) {
+    if (this.values.length === 0) return text;
+    if (!this.pattern) {
+      const sorted = [...this.values].sort((a, b) => b.length - a.length);
+      this.pattern = new RegExp(sorted.map((s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+    }
+    return text.replace(this.pattern, MASK);
+  }
+};
+function describeSecret(value) {
+  const prefixLen = value.length >= 16 ? 4 : value.length >= 10 ? 2 : 0;
+  const prefix = prefixLen ? `${value.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix}${prefix ? ", " : ""}${value.length} chars`;
+}
+function safeErrorText(err, max = 300) {
+  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
+  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
+    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
+    (run) => /[0-9+/=_~@]/.test(run.replace(/^[a-z]+:\/\//i, "")) || run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run) ? "\u2026" : run
+  ).slice(0, max);
+}
+
+// src/rules/api.ts
+function formatMessage(template, data = {}) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => key in data ? String(data[key]) : whole);
+}
+
+// src/suppress/directives.ts
+var ANNOTATION = "podguard.dev/ignore";
+var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
+var RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s2) {
+  return Buffer.from(s2, "utf8").toString("utf8");
+}
+function isDate(s2) {
+  const m = DATE.exec(s2);
+  if (!m) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+function parseDirectiveBody(body) {
+  const sep6 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep6 < 0 ? body : body.slice(0, sep6);
+  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
+  const ruleIds = [];
+  const problems = [];
+  let until;
+  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
+    if (token.startsWith("until=")) {
+      const value = token.slice("until=".length);
+      if (isDate(value)) until = value;
+      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+    } else if (RULE_ID.test(token)) {
+      if (!ruleIds.includes(token)) ruleIds.push(token);
+    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
+  }
+  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+}
+function scalarSpans(node, out) {
+  if (!node) return;
+  if (node.kind === "scalar") out.push([node.start, node.end]);
+  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
+  else
+    for (const p of node.pairs) {
+      scalarSpans(p.key, out);
+      scalarSpans(p.value, out);
+    }
+}
+function isCommentLine(line) {
+  return /^[ \t]*#/.test(line);
+}
+function instructionEnd(lines2, line, escape3) {
+  let i2 = line - 1;
+  while (i2 < lines2.length - 1) {
+    const cur = lines2[i2];
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
+    i2++;
+  }
+  return i2 + 1;
+}
+function commentDirectives(file, out) {
+  const source = file.source;
+  const lines2 = source.text.split(/\r\n|\r|\n/);
+  const dockerfile = file.kind === "dockerfile";
+  let spans;
+  const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const text = lines2[i2];
+    if (!text.includes("podguard-ignore")) continue;
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const hashCol = m.index + m[1].length;
+    const ownLine = text.slice(0, hashCol).trim() === "";
+    const lineNo = i2 + 1;
+    if (!dockerfile) {
+      spans ??= (() => {
+        const acc = [];
+        for (const d of file.docs) scalarSpans(d.root, acc);
+        return acc;
+      })();
+      const offset = source.lines.lineStart(lineNo) + hashCol;
+      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
+    }
+    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
+    const body = parseDirectiveBody(m[3]);
+    const fileWide = m[2] === "-file";
+    let scope;
+    if (fileWide) scope = { kind: "file" };
+    else if (!ownLine) {
+      if (dockerfile) {
+        out.push({
+          form: "comment",
+          ...body,
+          problems: [{ messageId: "trailingDockerfile", data: {} }],
+          range,
+          scope: { kind: "lines", from: lineNo, to: lineNo },
+          text: m[0].trim()
+        });
+        continue;
+      }
+      scope = { kind: "lines", from: lineNo, to: lineNo };
+    } else {
+      let target = lineNo + 1;
+      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
+    }
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+  }
+}
+function nodeRange(source, node) {
+  return source.lines.range(node.start, node.end);
+}
+function union(a, b) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+function annotationDirectives(file, out) {
+  const source = file.source;
+  for (const obj of file.objects) {
+    const workload = file.workloads.find((w) => w.object === obj);
+    const objMeta = asMap(get(obj.node, "metadata"));
+    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
+    if (workload?.podMeta && workload.podMeta !== objMeta) {
+      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
+    }
+    for (const { meta, range: region } of metas) {
+      const annotations = asMap(get(meta, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const key = pair.keyText;
+        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
+        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
+        const body = parseDirectiveBody(asText(pair.value) ?? "");
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        if (key === ANNOTATION) {
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
+          continue;
+        }
+        const name = key.slice(ANNOTATION.length + 1);
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
+      }
+    }
+  }
+}
+function readDirectives(file) {
+  const text = file.source.text;
+  const out = [];
+  if (text.includes("podguard-ignore")) commentDirectives(file, out);
+  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
+  return out;
+}
+
+// src/batch.ts
+var FINGERPRINT_SALT = "podguard-fp-v1";
+var SECRET_SALT = "podguard-secret-fp-v1";
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
+function hash(parts) {
+  return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest().toString("hex", 0, 16);
+}
+function secretDigest(secret) {
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
+}
+function documentViews(file) {
+  if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
+  return file.docs.map((doc) => ({
+    ...file,
+    docs: [doc],
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
+  }));
+}
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+var Collector = class {
+  findings = [];
+  redactor = new Redactor();
+  /**
+   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
+   * across files); cleared per file so memory does not grow with the repository.
+   */
+  fpCounts = /* @__PURE__ */ new Map();
+  /**
+   * The current file's identities and ranges, so findings about the same container share one
+   * string and one range object: a large scan holds hundreds of thousands of findings, and
+   * measured on 10,000 manifests this halved the memory each one takes (755 to ~400 bytes).
+   */
+  identities = /* @__PURE__ */ new Map();
+  ranges = /* @__PURE__ */ new Map();
+  file;
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  digests = /* @__PURE__ */ new Map();
+  digest(secret) {
+    let d = this.digests.get(secret);
+    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
+    return d;
+  }
+  /** Forgets the current file's fingerprints and shared values (called between files). */
+  endFile() {
+    this.fpCounts = /* @__PURE__ */ new Map();
+    this.identities = /* @__PURE__ */ new Map();
+    this.ranges = /* @__PURE__ */ new Map();
+    this.file = void 0;
+  }
+  intern(identity) {
+    const known = this.identities.get(identity);
+    if (known !== void 0) return known;
+    const flat = identity.length > 0 ? Buffer.from(identity, "utf8").toString("utf8") : "";
+    this.identities.set(flat, flat);
+    return flat;
+  }
+  shared(range) {
+    const { start, end } = range;
+    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
+    let r2 = this.ranges.get(key);
+    if (!r2) {
+      r2 = Object.freeze({
+        start: Object.freeze({ line: start.line, column: start.column }),
+        end: Object.freeze({ line: end.line, column: end.column })
+      });
+      this.ranges.set(key, r2);
+    }
+    return r2;
+  }
+  /**
+   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
+   * again: structured cloning gives every finding its own copies.
+   */
+  adopt(findings) {
+    for (const f of findings) {
+      if (f.file !== this.file) {
+        this.endFile();
+        this.file = f.file;
+      }
+      f.identity = this.intern(f.identity);
+      f.range = this.shared(f.range);
+      this.findings.push(f);
+    }
+    this.endFile();
+  }
+  add(rule41, level, file, r2) {
+    if (r2.secret) this.redactor.add(r2.secret);
+    for (const form of r2.secretForms ?? []) this.redactor.add(form);
+    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
+    const identity = this.intern(r2.identity ?? "");
+    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    const n = this.fpCounts.get(fp) ?? 0;
+    this.fpCounts.set(fp, n + 1);
+    if (n > 0) fp = hash([fp, String(n)]);
+    const template = rule41.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
+    this.findings.push({
+      ruleId: rule41.meta.id,
+      messageId: r2.messageId,
+      level: configured,
+      message: this.redactor.redact(formatMessage(template, r2.data)),
+      file: file.path,
+      range: this.shared(rangeOf(file, r2.at)),
+      identity,
+      fingerprint: fp,
+      ...r2.properties ? { properties: r2.properties } : {}
+    });
+  }
+};
+function readCandidate(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = openSync(absPath, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync3(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+var FileChecker = class {
+  constructor(settings, active, system) {
+    this.settings = settings;
+    this.active = active;
+    this.system = system;
+  }
+  settings;
+  active;
+  system;
+  /**
+   * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
+   * so batches checked on different threads merge into what one thread would have built.
+   */
+  run(files) {
+    const out = new Collector();
+    const directives = [];
+    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    const crossFile = this.active.filter((a) => a.rule.finish);
+    for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
+    for (const c of files) {
+      out.endFile();
+      this.checkFile(c, out, directives, filesScanned);
+    }
+    out.endFile();
+    return {
+      findings: out.findings,
+      secrets: [...out.redactor.secrets],
+      directives,
+      filesScanned,
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state])
+    };
+  }
+  checkFile(c, out, directives, filesScanned) {
+    const system = (id, file, at, messageId, data) => this.system(out, id, file, at, messageId, data);
+    const { buf, error: error2 } = readCandidate(c.absPath, this.settings.maxFileBytes);
+    if (!buf) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error2 ?? "it could not be read" });
+      return;
+    }
+    const decoded = decode(buf);
+    if (!decoded.ok) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: decoded.reason });
+      return;
+    }
+    const source = sourceFile(c.absPath, c.relPath, decoded.text);
+    let parsed;
+    try {
+      parsed = parseFile(source, c.nameKind);
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
+      return;
+    }
+    if (!parsed) return;
+    filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) directives.push([source.path, found]);
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: safeErrorText(err) });
+    }
+    if (decoded.invalidAt !== void 0) {
+      const pos = source.lines.position(decoded.invalidAt);
+      system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
+    }
+    for (const p of parsed.problems) {
+      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
+      if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
+      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
+      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
+    }
+    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    for (const { rule: rule41, level, ctx } of this.active) {
+      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
+      for (const unit of units) {
+        const report = (r2) => {
+          const own = !r2.file || r2.file === source;
+          const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
+          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+        };
+        try {
+          ctx.report = report;
+          rule41.check(unit, ctx);
+        } catch (err) {
+          const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
+          const start = doc?.root?.start ?? 0;
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+        }
+      }
+    }
+  }
+};
+function mergeState(into, from, path6 = "state") {
+  if (Array.isArray(into) && Array.isArray(from)) {
+    for (const x of from) into.push(x);
+    return into;
+  }
+  if (types2.isSet(into) && types2.isSet(from)) {
+    for (const x of from) into.add(x);
+    return into;
+  }
+  if (types2.isMap(into) && types2.isMap(from)) {
+    const m = into;
+    for (const [k, v] of from) m.set(k, m.has(k) ? mergeState(m.get(k), v, `${path6}.${String(k)}`) : v);
+    return into;
+  }
+  if (isPlainObject3(into) && isPlainObject3(from)) {
+    for (const [k, v] of Object.entries(from)) into[k] = k in into ? mergeState(into[k], v, `${path6}.${k}`) : v;
+    return into;
+  }
+  if (Object.is(into, from)) return into;
+  throw new Error(`cannot merge cross-file rule state at ${path6}: only arrays, Sets, Maps and plain objects merge`);
+}
+function isPlainObject3(x) {
+  if (typeof x !== "object" || x === null || Object.prototype.toString.call(x) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync3, existsSync as existsSync3 } from "node:fs";
+import { readFileSync as readFileSync4, existsSync as existsSync3 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join4, relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/config/schema.ts
@@ -44832,7 +45416,7 @@ function loadSettings(root, configPath, rules) {
   const label = relative3(root, path6).split("\\").join("/") || path6;
   let text;
   try {
-    text = readFileSync3(path6, "utf8");
+    text = readFileSync4(path6, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -44856,182 +45440,6 @@ function loadSettings(root, configPath, rules) {
     return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
   };
   return settingsFromObject(toJS(top), rules, label, locate);
-}
-
-// src/parse/scope.ts
-function identityAt(file, pos) {
-  if (file.kind === "dockerfile") {
-    let label;
-    for (const s2 of file.model.stages) {
-      if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
-    }
-    return label;
-  }
-  if (file.kind !== "kubernetes") return void 0;
-  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
-  const within = (n) => offset >= n.start && offset < n.end;
-  for (const w of file.workloads) {
-    if (!within(w.object.node)) continue;
-    return w.containers.find((c) => within(c.node))?.label ?? w.label;
-  }
-  return file.objects.find((o) => within(o.node))?.label;
-}
-
-// src/parse/positions.ts
-var LineIndex = class {
-  /** Offsets at which each line starts. */
-  lineStarts;
-  length;
-  constructor(text) {
-    const starts = [0];
-    for (let i2 = 0; i2 < text.length; i2++) {
-      const c = text.charCodeAt(i2);
-      if (c === 10) starts.push(i2 + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i2 + 1) === 10) i2++;
-        starts.push(i2 + 1);
-      }
-    }
-    this.lineStarts = starts;
-    this.length = text.length;
-  }
-  get lineCount() {
-    return this.lineStarts.length;
-  }
-  /** Position of an offset (clamped into the text). */
-  position(offset) {
-    const o = Math.max(0, Math.min(offset, this.length));
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.lineStarts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o - this.lineStarts[lo] + 1 };
-  }
-  /** Range from two offsets (end exclusive). */
-  range(start, end) {
-    return { start: this.position(start), end: this.position(Math.max(start, end)) };
-  }
-  /** Offset where a 1-based line starts. */
-  lineStart(line) {
-    return this.lineStarts[Math.max(0, Math.min(line - 1, this.lineStarts.length - 1))];
-  }
-  /** Offset of the end of a 1-based line, before its line break. */
-  lineEnd(line, text) {
-    let end = line < this.lineStarts.length ? this.lineStarts[line] : this.length;
-    while (end > this.lineStart(line) && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-    return end;
-  }
-  /** Range covering a whole 1-based line (without its line break). */
-  lineRange(line, text) {
-    return this.range(this.lineStart(line), this.lineEnd(line, text));
-  }
-};
-
-// src/parse/source.ts
-var UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-var UTF8_STRICT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function decode(buf) {
-  if (buf.length >= 2 && buf[0] === 255 && buf[1] === 254) {
-    return { ok: true, text: new TextDecoder("utf-16le").decode(buf.subarray(2)), encoding: "utf-16le" };
-  }
-  if (buf.length >= 2 && buf[0] === 254 && buf[1] === 255) {
-    return { ok: true, text: new TextDecoder("utf-16be").decode(buf.subarray(2)), encoding: "utf-16be" };
-  }
-  const body = buf.length >= 3 && buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? buf.subarray(3) : buf;
-  if (body.includes(0)) return { ok: false, reason: "it contains NUL bytes (a binary file)" };
-  try {
-    return { ok: true, text: UTF8_STRICT.decode(body), encoding: "utf-8" };
-  } catch {
-    const text = UTF8.decode(body);
-    return { ok: true, text, encoding: "utf-8", invalidAt: Math.max(0, text.indexOf("\uFFFD")) };
-  }
-}
-function sourceFile(absPath, path6, text) {
-  return { absPath, path: path6, text, lines: new LineIndex(text) };
-}
-var KIND_LABEL = {
-  kubernetes: "Kubernetes manifest",
-  dockerfile: "Dockerfile",
-  compose: "docker-compose file",
-  aci: "Azure Container Instances file"
-};
-function rangeOf(file, at) {
-  if ("start" in at && typeof at.start === "object") return at;
-  if ("key" in at) {
-    const key = widened(file, at.key);
-    const value = widened(file, at.value);
-    return file.lines.range(key.s, Math.max(value.e, key.e));
-  }
-  const node = widened(file, at);
-  return file.lines.range(node.s, node.e);
-}
-function widened(file, node) {
-  const ch = file.text[node.start - 1];
-  if (node.kind === "scalar" && (ch === '"' || ch === "'") && file.text[node.end] === ch) return { s: node.start - 1, e: node.end + 1 };
-  return { s: node.start, e: node.end };
-}
-var detachedFiles = /* @__PURE__ */ new WeakMap();
-function detached(file) {
-  let d = detachedFiles.get(file);
-  if (!d) {
-    d = sourceFile(file.absPath, file.path, "");
-    detachedFiles.set(file, d);
-  }
-  return d;
-}
-
-// src/report/redact.ts
-var MASK = "***";
-var Redactor = class {
-  values = [];
-  pattern;
-  constructor(secrets = []) {
-    for (const s2 of secrets) this.add(s2);
-  }
-  /** Registers a secret value. Values shorter than 4 characters are too common to mask. */
-  add(secret) {
-    if (secret.length < 4 || this.values.includes(secret)) return;
-    this.values.push(secret);
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret && !this.values.includes(escaped)) this.values.push(escaped);
-    for (const line of secret.split(/\r?\n/))
-      if (line !== secret && line.trim().length >= 8 && !this.values.includes(line)) this.values.push(line);
-    this.pattern = void 0;
-  }
-  /** The registered secrets. */
-  get secrets() {
-    return this.values;
-  }
-  /** Text with every registered secret replaced by a mask. */
-  redact(text) {
-    if (this.values.length === 0) return text;
-    if (!this.pattern) {
-      const sorted = [...this.values].sort((a, b) => b.length - a.length);
-      this.pattern = new RegExp(sorted.map((s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-    }
-    return text.replace(this.pattern, MASK);
-  }
-};
-function describeSecret(value) {
-  const prefixLen = value.length >= 16 ? 4 : value.length >= 10 ? 2 : 0;
-  const prefix = prefixLen ? `${value.slice(0, prefixLen)}\u2026` : "";
-  return `${prefix}${prefix ? ", " : ""}${value.length} chars`;
-}
-function safeErrorText(err, max = 300) {
-  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
-  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
-    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
-    (run) => /[0-9+/=_~@]/.test(run.replace(/^[a-z]+:\/\//i, "")) || run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run) ? "\u2026" : run
-  ).slice(0, max);
-}
-
-// src/rules/api.ts
-function formatMessage(template, data = {}) {
-  return template.replace(/\{(\w+)\}/g, (whole, key) => key in data ? String(data[key]) : whole);
 }
 
 // src/rules/util.ts
@@ -48198,12 +48606,28 @@ var DETECTORS = [
   })
 ];
 var TOKEN_MESSAGES = Object.assign({}, ...DETECTORS.map((d) => d.messages));
+var KEYWORD_OWNERS = /* @__PURE__ */ new Map();
+DETECTORS.forEach((d, i2) => {
+  for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
+});
+var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
+var ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+function detectorsWithKeywords(text) {
+  const present = new Array(DETECTORS.length).fill(false);
+  ANY_KEYWORD.lastIndex = 0;
+  for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
+    const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
+    for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i2 of owners) present[i2] = true;
+    ANY_KEYWORD.lastIndex = m.index + 1;
+  }
+  return present;
+}
 function findTokens(text, only) {
-  const lower = text.toLowerCase();
+  const present = detectorsWithKeywords(text);
   const all = [];
   DETECTORS.forEach((d, rank) => {
     if (only && !only(d)) return;
-    if (!d.keywords.some((k) => lower.includes(k))) return;
+    if (!present[rank]) return;
     for (const m of d.find(text)) all.push({ m, rank });
   });
   all.sort((a, b) => a.m.start - b.m.start || a.rank - b.rank);
@@ -48646,155 +49070,6 @@ var ALL_RULES = [
   rule40
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
-// src/suppress/directives.ts
-var ANNOTATION = "podguard.dev/ignore";
-var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
-var RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-function detach(s2) {
-  return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
-}
-function parseDirectiveBody(body) {
-  const sep6 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep6 < 0 ? body : body.slice(0, sep6);
-  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
-  const ruleIds = [];
-  const problems = [];
-  let until;
-  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
-    if (token.startsWith("until=")) {
-      const value = token.slice("until=".length);
-      if (isDate(value)) until = value;
-      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
-    } else if (RULE_ID.test(token)) {
-      if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
-  }
-  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
-}
-function scalarSpans(node, out) {
-  if (!node) return;
-  if (node.kind === "scalar") out.push([node.start, node.end]);
-  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
-  else
-    for (const p of node.pairs) {
-      scalarSpans(p.key, out);
-      scalarSpans(p.value, out);
-    }
-}
-function isCommentLine(line) {
-  return /^[ \t]*#/.test(line);
-}
-function instructionEnd(lines2, line, escape3) {
-  let i2 = line - 1;
-  while (i2 < lines2.length - 1) {
-    const cur = lines2[i2];
-    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
-    i2++;
-  }
-  return i2 + 1;
-}
-function commentDirectives(file, out) {
-  const source = file.source;
-  const lines2 = source.text.split(/\r\n|\r|\n/);
-  const dockerfile = file.kind === "dockerfile";
-  let spans;
-  const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines2.length; i2++) {
-    const text = lines2[i2];
-    if (!text.includes("podguard-ignore")) continue;
-    const m = COMMENT.exec(text);
-    if (!m) continue;
-    const hashCol = m.index + m[1].length;
-    const ownLine = text.slice(0, hashCol).trim() === "";
-    const lineNo = i2 + 1;
-    if (!dockerfile) {
-      spans ??= (() => {
-        const acc = [];
-        for (const d of file.docs) scalarSpans(d.root, acc);
-        return acc;
-      })();
-      const offset = source.lines.lineStart(lineNo) + hashCol;
-      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
-    }
-    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
-    const body = parseDirectiveBody(m[3]);
-    const fileWide = m[2] === "-file";
-    let scope;
-    if (fileWide) scope = { kind: "file" };
-    else if (!ownLine) {
-      if (dockerfile) {
-        out.push({
-          form: "comment",
-          ...body,
-          problems: [{ messageId: "trailingDockerfile", data: {} }],
-          range,
-          scope: { kind: "lines", from: lineNo, to: lineNo },
-          text: m[0].trim()
-        });
-        continue;
-      }
-      scope = { kind: "lines", from: lineNo, to: lineNo };
-    } else {
-      let target = lineNo + 1;
-      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
-    }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
-  }
-}
-function nodeRange(source, node) {
-  return source.lines.range(node.start, node.end);
-}
-function union(a, b) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
-  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
-}
-function annotationDirectives(file, out) {
-  const source = file.source;
-  for (const obj of file.objects) {
-    const workload = file.workloads.find((w) => w.object === obj);
-    const objMeta = asMap(get(obj.node, "metadata"));
-    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
-    if (workload?.podMeta && workload.podMeta !== objMeta) {
-      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
-    }
-    for (const { meta, range: region } of metas) {
-      const annotations = asMap(get(meta, "annotations"));
-      for (const pair of annotations?.pairs ?? []) {
-        const key = pair.keyText;
-        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
-        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
-        const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
-        if (key === ANNOTATION) {
-          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
-          continue;
-        }
-        const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
-        if (containers.length === 0)
-          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
-        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
-      }
-    }
-  }
-}
-function readDirectives(file) {
-  const text = file.source.text;
-  const out = [];
-  if (text.includes("podguard-ignore")) commentDirectives(file, out);
-  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
-  return out;
-}
-
 // src/suppress/apply.ts
 var SUPPRESSION_RULES = [
   "suppression-without-reason",
@@ -48882,87 +49157,87 @@ function applySuppressions(findings, directives, opts) {
   return reports;
 }
 
-// src/engine.ts
-var FINGERPRINT_SALT = "podguard-fp-v1";
-function indentHint(text, offset) {
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+// src/workers.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname as dirname3, join as join6 } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+function activeRules(plan, registry) {
+  const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
+  return plan.rules.map(({ id, level, options }) => {
+    const rule41 = byId.get(id);
+    if (!rule41) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule41, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+  });
 }
+function systemReporter(plan, registry) {
+  const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
+  return (out, id, file, at, messageId, data) => {
+    const rule41 = byId.get(id);
+    if (!rule41) throw new Error(`system rule ${id} is not registered`);
+    const level = plan.systemLevels[id] ?? "off";
+    if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
+  };
+}
+var MIN_FILES_PER_WORKER = 200;
+var MAX_DEFAULT_THREADS = 4;
+function defaultThreads(files) {
+  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
+}
+function bundledWorkerScript() {
+  const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+  const script = join6(dirname3(here), "worker.js");
+  return existsSync4(script) ? script : void 0;
+}
+function toBatches(files, threads) {
+  const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
+  const out = [];
+  for (let i2 = 0; i2 < files.length; i2 += size) out.push(files.slice(i2, i2 + size));
+  return out;
+}
+async function checkBatches(batches, checker, opts) {
+  const results = new Array(batches.length);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
+  const finished = [];
+  let completed = 0;
+  for (let w = 0; w < workers; w++) {
+    const input = { plan: opts.plan, batches, next };
+    const worker = new Worker(opts.script, { workerData: input });
+    finished.push(
+      new Promise((resolveDone) => {
+        let done = false;
+        worker.on("message", (m) => {
+          if (m.type === "batch") results[m.index] = m.result;
+          else {
+            done = true;
+            completed++;
+            void worker.terminate().then(() => resolveDone());
+          }
+        });
+        worker.on("error", () => void 0);
+        worker.on("exit", () => {
+          if (!done) resolveDone();
+        });
+      })
+    );
+  }
+  for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
+    results[i2] = checker.run(batches[i2]);
+    if (workers > 0) await new Promise((r2) => setImmediate(r2));
+  }
+  await Promise.all(finished);
+  return { results: batches.map((b, i2) => results[i2] ?? checker.run(b)), threads: completed + 1 };
+}
+
+// src/engine.ts
 function ruleLevel(rule41, settings) {
   const configured = settings.rules[rule41.meta.id]?.level;
   if (configured) return configured;
   if (settings.profile === "baseline" && rule41.meta.profile === "restricted") return "off";
   return rule41.meta.level;
 }
-function hash(parts) {
-  return createHash("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest("hex").slice(0, 32);
-}
-var SECRET_SALT = "podguard-secret-fp-v1";
-function secretDigest(secret) {
-  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
-}
-function documentViews(file) {
-  if (file.docs.length <= 1) return [file];
-  const objects = /* @__PURE__ */ new Map();
-  const workloads = /* @__PURE__ */ new Map();
-  for (const o of file.objects) push(objects, o.docIndex, o);
-  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
-  return file.docs.map((doc) => ({
-    ...file,
-    docs: [doc],
-    objects: objects.get(doc.index) ?? [],
-    workloads: workloads.get(doc.index) ?? []
-  }));
-}
-function push(map2, key, value) {
-  const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
-}
-var Collector = class {
-  findings = [];
-  redactor = new Redactor();
-  /**
-   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
-   * across files); cleared per file so memory does not grow with the repository.
-   */
-  fpCounts = /* @__PURE__ */ new Map();
-  // Per scan, so no secret outlives the scan in a module-level cache.
-  digests = /* @__PURE__ */ new Map();
-  digest(secret) {
-    let d = this.digests.get(secret);
-    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
-    return d;
-  }
-  /** Forgets the current file's fingerprints (called after each file, and before finish()). */
-  endFile() {
-    this.fpCounts = /* @__PURE__ */ new Map();
-  }
-  add(rule41, level, file, r2) {
-    if (r2.secret) this.redactor.add(r2.secret);
-    for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
-    const identity = r2.identity ?? "";
-    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
-    const n = this.fpCounts.get(fp) ?? 0;
-    this.fpCounts.set(fp, n + 1);
-    if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule41.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
-    this.findings.push({
-      ruleId: rule41.meta.id,
-      messageId: r2.messageId,
-      level: configured,
-      message: this.redactor.redact(formatMessage(template, r2.data)),
-      file: file.path,
-      range: rangeOf(file, r2.at),
-      identity,
-      fingerprint: fp,
-      ...r2.properties ? { properties: r2.properties } : {}
-    });
-  }
-};
 function ruleById(rules, id) {
   const r2 = rules.find((x) => x.meta.id === id);
   if (!r2) throw new Error(`system rule ${id} is not registered`);
@@ -49002,90 +49277,51 @@ async function scan(input) {
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
-  const active = rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => {
-    const configured = settings.rules[rule41.meta.id]?.options ?? {};
-    const ctx = {
-      options: { ...rule41.meta.defaultOptions ?? {}, ...configured },
-      settings,
-      state: /* @__PURE__ */ new Map(),
-      partial: input.changedFiles !== void 0,
-      report: () => void 0
-    };
-    return { rule: rule41, level, ctx };
-  });
   const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
-  const out = new Collector();
-  const directives = /* @__PURE__ */ new Map();
-  const system = (id, file, at, messageId, data) => {
-    const rule41 = ruleById(rules, id);
-    const level = systemLevel(id);
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
+  const plan = {
+    settings,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
+      id: rule41.meta.id,
+      level,
+      options: { ...rule41.meta.defaultOptions ?? {}, ...settings.rules[rule41.meta.id]?.options ?? {} }
+    })),
+    systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, systemLevel(r2.meta.id)])),
+    partial: input.changedFiles !== void 0
   };
+  const active = activeRules(plan, rules);
+  const systemReport = systemReporter(plan, rules);
+  const out = new Collector();
+  const system = (id, file, at, messageId, data) => systemReport(out, id, file, at, messageId, data);
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue2 of issues) {
     const f = sourceFile(resolve5(root, issue2.relPath), issue2.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue2.reason });
   }
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const script = input.workerScript ?? bundledWorkerScript();
+  const batches = toBatches(candidates, threads);
+  const checker = new FileChecker(settings, active, systemReport);
+  const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  for (const c of candidates) {
-    out.endFile();
-    const { buf, error: error2 } = readCandidate(c.absPath, settings.maxFileBytes);
-    if (!buf) {
-      const f = sourceFile(c.absPath, c.relPath, "");
-      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error2 ?? "it could not be read" });
-      continue;
-    }
-    const decoded = decode(buf);
-    if (!decoded.ok) {
-      const f = sourceFile(c.absPath, c.relPath, "");
-      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: decoded.reason });
-      continue;
-    }
-    const source = sourceFile(c.absPath, c.relPath, decoded.text);
-    let parsed;
-    try {
-      parsed = parseFile(source, c.nameKind);
-    } catch (err) {
-      system("internal-error", source, source.lines.range(0, 0), "parser", { error: errorText(err) });
-      continue;
-    }
-    if (!parsed) continue;
-    filesScanned[parsed.kind]++;
-    try {
-      const found = readDirectives(parsed);
-      if (found.length) directives.set(source.path, found);
-    } catch (err) {
-      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: errorText(err) });
-    }
-    if (decoded.invalidAt !== void 0) {
-      const pos = source.lines.position(decoded.invalidAt);
-      system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
-    }
-    for (const p of parsed.problems) {
-      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
-      if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
-      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
-      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
-    }
-    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule41, level, ctx } of active) {
-      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
-        const report = (r2) => {
-          const own = !r2.file || r2.file === source;
-          const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
-        };
-        try {
-          ctx.report = report;
-          rule41.check(unit, ctx);
-        } catch (err) {
-          const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
-          const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: errorText(err) });
-        }
+  const directives = /* @__PURE__ */ new Map();
+  const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
+  for (const r2 of results) {
+    out.adopt(r2.findings);
+    for (const secret of r2.secrets) out.redactor.add(secret);
+    for (const [file, found] of r2.directives) directives.set(file, found);
+    for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
+    for (const [id, state] of r2.states) {
+      try {
+        mergeState(states.get(id), state);
+      } catch (err) {
+        const f = sourceFile(root, ".", "");
+        system("internal-error", f, f.lines.range(0, 0), "rule", { rule: id, error: errorText(err) });
       }
     }
+  }
+  for (const a of active) {
+    const state = states.get(a.rule.meta.id);
+    if (state) a.ctx.state = state;
   }
   out.endFile();
   for (const { rule: rule41, level, ctx } of active) {
@@ -49142,22 +49378,9 @@ async function scan(input) {
     filesScanned,
     redactor: out.redactor,
     durationMs: Date.now() - started,
+    threads: used,
     ...baseline ? { baseline } : {}
   };
-}
-function readCandidate(absPath, maxBytes) {
-  let fd;
-  try {
-    fd = openSync(absPath, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { error: "it is not a regular file" };
-    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync4(fd) };
-  } catch (err) {
-    return { error: `it could not be read (${err.code ?? "error"})` };
-  } finally {
-    if (fd !== void 0) closeSync(fd);
-  }
 }
 function errorText(err) {
   return safeErrorText(err);
@@ -49297,6 +49520,10 @@ function plural(n, word) {
 function scannedSummary(result) {
   const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
   return parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+}
+function scanStats(result) {
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
+  return `podguard: checked ${plural(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural(result.threads, "thread")}`;
 }
 function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
@@ -49497,7 +49724,7 @@ function readInputs(core2, eventName, workspace) {
   if (configInput !== "") {
     const abs = resolve6(workspace, configInput);
     const isDefault = configInput === ".podguard.yml";
-    if (existsSync4(abs)) {
+    if (existsSync5(abs)) {
       try {
         if (!statSync2(abs).isFile()) throw new Error("it is not a file");
         readFileSync5(abs);
@@ -49721,6 +49948,7 @@ async function runAction(platform2) {
       throw new ConfigurationError(`input ${input}: ${err.message}`);
     }
     for (const s2 of result.redactor.secrets) core2.setSecret(s2);
+    core2.debug(scanStats(result));
     const repoPath = (file) => {
       const rel = toRel2(repoTop, resolve6(root, file));
       return rel.startsWith("../") ? file : rel;
@@ -49729,7 +49957,7 @@ async function runAction(platform2) {
     core2.info(scope.description);
     core2.info(toText(result));
     try {
-      mkdirSync(dirname3(inputs.sarifFile), { recursive: true });
+      mkdirSync(dirname4(inputs.sarifFile), { recursive: true });
       writeFileSync(inputs.sarifFile, sarifText(result));
     } catch (err) {
       const code = err.code ?? err.message;

@@ -150,8 +150,10 @@ async function child(mode, dir, bundle, extra) {
   const c0 = process.cpuUsage();
   let files = 0;
   let findings = 0;
-  if (mode === 'scan') {
-    const res = await m.scan({ root: dir });
+  let threads = 1;
+  if (mode === 'scan' || mode === 'scan1') {
+    const res = await m.scan({ root: dir, ...(mode === 'scan1' ? { threads: 1 } : {}) });
+    threads = res.threads;
     files = Object.values(res.filesScanned).reduce((a, b) => a + b, 0);
     findings = res.findings.length;
   } else {
@@ -164,7 +166,7 @@ async function child(mode, dir, bundle, extra) {
       if (m.parseFile(m.sourceFile(c.absPath, c.relPath, decoded.text), c.nameKind)) files++;
     }
   }
-  return { ms: performance.now() - t, cpu: cpuMs(c0), files, findings };
+  return { ms: performance.now() - t, cpu: cpuMs(c0), files, findings, threads };
 }
 
 function runChild(mode, dir, bundle, extra = '') {
@@ -175,6 +177,18 @@ function runChild(mode, dir, bundle, extra = '') {
 
 // ---------------------------------------------------------------- main
 async function bundleEngine(out) {
+  // The engine looks for worker.js beside itself: build it there, as npm run build does for dist/.
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/entry/worker.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outfile: join(dirname(out), 'worker.js'),
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   await build({
     absWorkingDir: ROOT,
     stdin: {
@@ -207,16 +221,18 @@ async function main() {
   const SIZES = sizes.length ? sizes : [1000, 10000, 50000];
   const work = mkdtempSync(join(tmpdir(), 'podguard-bench-'));
   const bundle = join(work, 'engine.mjs');
+  writeFileSync(join(work, 'package.json'), '{"type": "module"}\n');
   await bundleEngine(bundle);
   console.log(
     `podguard bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  console.log('(each row: one scan in a fresh process; floor = same files listed, read and parsed, no rules)\n');
-  console.log("(wall clock depends on the machine's load; CPU ms = user + system time of the measurement, steadier on a shared machine)\n");
+  console.log('(each row: one scan in a fresh process; floor = same files listed, read and parsed on one thread, no rules)');
+  console.log('(threads: what the scan chose by default; 1-thread: the same scan with threads: 1)');
+  console.log("(wall clock depends on the machine's load; CPU ms = user + system time of all threads, steadier on a shared machine)\n");
   console.log(
-    'files    kind-mix                 bytes   wall ms    CPU ms   files/s    MB/s   peak RSS  floor wall  floor CPU  floor RSS  ratio(wall/CPU)  findings',
+    'files    kind-mix                 bytes  threads   wall ms    CPU ms   files/s    MB/s   peak RSS  1-thread wall/RSS  floor wall  floor CPU  ratio(wall/CPU)  findings',
   );
   const rows = [];
   let biggest;
@@ -226,24 +242,28 @@ async function main() {
       const bytes = generate(dir, n);
       const floor = runChild('floor', dir, bundle);
       const full = runChild('scan', dir, bundle);
+      const one = full.threads > 1 ? runChild('scan1', dir, bundle) : full;
       rows.push({ n, bytes, ms: full.ms, cpu: full.cpu });
       console.log(
         [
           fmt(n).padEnd(8),
           `${fmt(n - Math.floor(n / 10))} yaml + ${fmt(Math.floor(n / 10))} df`.padEnd(20),
           `${fmt(mb(bytes), 1)} MB`.padStart(9),
+          String(full.threads).padStart(8),
           fmt(full.ms).padStart(9),
           fmt(full.cpu).padStart(9),
           fmt((n / full.ms) * 1000).padStart(9),
           fmt(mb(bytes) / (full.ms / 1000), 1).padStart(7),
           `${fmt(full.rss)} MB`.padStart(10),
+          `${fmt(one.ms)} ms / ${fmt(one.rss)} MB`.padStart(18),
           fmt(floor.ms).padStart(11),
           fmt(floor.cpu).padStart(10),
-          `${fmt(floor.rss)} MB`.padStart(10),
           `${(full.ms / floor.ms).toFixed(2)}x / ${(full.cpu / floor.cpu).toFixed(2)}x`.padStart(16),
           fmt(full.findings).padStart(9),
         ].join(' '),
       );
+      if (one.findings !== full.findings)
+        throw new Error(`threads changed the findings: ${full.findings} vs ${one.findings} on one thread`);
       biggest = { n, dir };
     }
     if (rows.length >= 2) {

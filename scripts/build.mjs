@@ -11,13 +11,20 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REQUIRE_SHIM =
   "import { createRequire as __podguardCreateRequire } from 'node:module';\nconst require = __podguardCreateRequire(import.meta.url);";
 
+// The CommonJS bundles find their worker through __filename; import.meta is empty there on purpose.
+const CJS = { format: 'cjs', banner: {}, logOverride: { 'empty-import-meta': 'silent' } };
+
 /** Every bundle: entry point and output file, relative to the project root. */
 export const BUNDLES = [
   { entry: 'src/entry/cli.ts', out: 'dist/cli.js', shebang: true },
   { entry: 'src/entry/action.ts', out: 'dist/action.js' },
   // The Azure agent runs `node task/dist/index.js` from the task folder alone (no package.json
   // saying "module"), and the mock-test runner require()s it: CommonJS, no banner.
-  { entry: 'src/entry/task.ts', out: 'task/dist/index.js', options: { format: 'cjs', banner: {} } },
+  { entry: 'src/entry/task.ts', out: 'task/dist/index.js', options: CJS },
+  // Worker threads of large scans, beside each face's bundle (the engine looks for `worker.js`
+  // next to itself). The CLI and the Action share dist/worker.js.
+  { entry: 'src/entry/worker.ts', out: 'dist/worker.js' },
+  { entry: 'src/entry/worker.ts', out: 'task/dist/worker.js', options: CJS },
 ];
 
 /** Bundles every entry into `outRoot` (the project root by default). Returns the files written. */

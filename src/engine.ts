@@ -2,30 +2,27 @@
  * The engine: collect -> parse -> rules -> filter. Platform-free: the CLI, the GitHub Action
  * and the Azure Pipelines task all call `scan` and render its result.
  */
-import { createHash, scryptSync } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { readBaseline } from './baseline/baseline.js';
+import { Collector, FileChecker, mergeState } from './batch.js';
 import { collect } from './collect/collect.js';
 import { loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
-import { parseFile } from './parse/index.js';
-import { identityAt } from './parse/scope.js';
-import type { ParsedFile, YamlFile } from './parse/index.js';
-import { decode, rangeOf, sourceFile } from './parse/source.js';
-
-export { rangeOf };
+import { rangeOf, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
-import { Redactor, safeErrorText } from './report/redact.js';
-import { formatMessage } from './rules/api.js';
-import type { At, Report, Rule, RuleContext } from './rules/api.js';
+import type { Redactor } from './report/redact.js';
+import { safeErrorText } from './report/redact.js';
+import type { At, Report, Rule } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
-import { readDirectives } from './suppress/directives.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
-import { ConfigurationError, LEVEL_RANK } from './types.js';
+import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
 import type { FileKind, Finding, Level } from './types.js';
+import { activeRules, bundledWorkerScript, checkBatches, defaultThreads, systemReporter, toBatches } from './workers.js';
+import type { CheckPlan } from './workers.js';
+
+export { rangeOf };
 
 /** What to scan and how. */
 export interface ScanInput {
@@ -49,6 +46,13 @@ export interface ScanInput {
   baseline?: string | false;
   /** Today (`YYYY-MM-DD` or a Date, read in UTC) for suppression expiry; default: the clock. */
   today?: string | Date;
+  /**
+   * Threads to check files on, this one included (default: one per CPU, at most 4, and only when
+   * there are enough files to pay for starting them); 1 keeps the scan on this thread.
+   */
+  threads?: number;
+  /** The worker script (default: `worker.js` beside the running bundle; none when running from sources). */
+  workerScript?: string;
 }
 
 /** The outcome of a scan. */
@@ -65,21 +69,10 @@ export interface ScanResult {
   /** Secret values found: outputs must pass through `redactor`. */
   redactor: Redactor;
   durationMs: number;
+  /** Threads that checked files (1: this thread only). */
+  threads: number;
   /** The baseline applied, if any: its path (relative to the root) and how many findings it knew. */
   baseline?: { file: string; known: number };
-}
-
-const FINGERPRINT_SALT = 'podguard-fp-v1';
-
-/**
- * A securityContext at the wrong indentation (as Microsoft's Dutch AKS article prints it) breaks
- * the YAML at that line; say where the block has to line up.
- */
-function indentHint(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100))
-    ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)"
-    : '';
 }
 
 /** Levels a rule runs at, after the profile and the configuration. */
@@ -88,91 +81,6 @@ function ruleLevel(rule: Rule, settings: Settings): Level | 'off' {
   if (configured) return configured;
   if (settings.profile === 'baseline' && rule.meta.profile === 'restricted') return 'off';
   return rule.meta.level;
-}
-
-function hash(parts: readonly string[]): string {
-  return createHash('sha256').update(FINGERPRINT_SALT).update('\0').update(parts.join('\0')).digest('hex').slice(0, 32);
-}
-
-const SECRET_SALT = 'podguard-secret-fp-v1';
-
-/**
- * A deliberately slow salted digest of a secret for its fingerprint: fingerprints are published
- * (SARIF, baselines), and a fast hash of a short password could be confirmed by guessing.
- * N=1024 costs ~2-5 ms per distinct secret: a guess costs the same, a scan stays fast.
- */
-function secretDigest(secret: string): string {
-  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString('hex');
-}
-
-/** A per-document view of a YAML file, so a rule failure is contained to one document. */
-function documentViews(file: YamlFile): YamlFile[] {
-  if (file.docs.length <= 1) return [file];
-  // Group in one pass: filtering per document is quadratic in a file of thousands of documents.
-  const objects = new Map<number, YamlFile['objects']>();
-  const workloads = new Map<number, YamlFile['workloads']>();
-  for (const o of file.objects) push(objects, o.docIndex, o);
-  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
-  return file.docs.map((doc) => ({
-    ...file,
-    docs: [doc],
-    objects: objects.get(doc.index) ?? [],
-    workloads: workloads.get(doc.index) ?? [],
-  }));
-}
-
-function push<T>(map: Map<number, T[]>, key: number, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-class Collector {
-  readonly findings: Finding[] = [];
-  readonly redactor = new Redactor();
-  /**
-   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
-   * across files); cleared per file so memory does not grow with the repository.
-   */
-  private fpCounts = new Map<string, number>();
-  // Per scan, so no secret outlives the scan in a module-level cache.
-  private readonly digests = new Map<string, string>();
-
-  private digest(secret: string): string {
-    let d = this.digests.get(secret);
-    if (d === undefined) this.digests.set(secret, (d = secretDigest(secret)));
-    return d;
-  }
-
-  /** Forgets the current file's fingerprints (called after each file, and before finish()). */
-  endFile(): void {
-    this.fpCounts = new Map();
-  }
-
-  add(rule: Rule, level: Level, file: SourceFile, r: Report): void {
-    if (r.secret) this.redactor.add(r.secret);
-    for (const form of r.secretForms ?? []) this.redactor.add(form);
-    const configured = r.level && level === rule.meta.level ? r.level : level;
-    const identity = r.identity ?? '';
-    const value = r.secret ? `secret:${this.digest(r.secret)}` : (r.value ?? '');
-    let fp = hash([rule.meta.id, file.path, identity, r.messageId, value]);
-    const n = this.fpCounts.get(fp) ?? 0;
-    this.fpCounts.set(fp, n + 1);
-    if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule.meta.messages[r.messageId];
-    if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id "${r.messageId}"`);
-    this.findings.push({
-      ruleId: rule.meta.id,
-      messageId: r.messageId,
-      level: configured,
-      message: this.redactor.redact(formatMessage(template, r.data)),
-      file: file.path,
-      range: rangeOf(file, r.at),
-      identity,
-      fingerprint: fp,
-      ...(r.properties ? { properties: r.properties } : {}),
-    });
-  }
 }
 
 /** Finds a registered rule by id (system rules included). */
@@ -221,32 +129,27 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   }
   const today = isoDay(input.today);
 
-  const active = rules
-    .filter((r) => !r.meta.system)
-    .map((rule) => ({ rule, level: ruleLevel(rule, settings) }))
-    .filter((x): x is { rule: Rule; level: Level } => x.level !== 'off')
-    .map(({ rule, level }) => {
-      const configured = settings.rules[rule.meta.id]?.options ?? {};
-      // One context per rule for the whole scan; `report` is pointed at each unit before its
-      // check (spreading a fresh context per rule and document cost ~7% of a large scan).
-      const ctx: RuleContext = {
-        options: { ...(rule.meta.defaultOptions ?? {}), ...configured },
-        settings,
-        state: new Map(),
-        partial: input.changedFiles !== undefined,
-        report: () => undefined,
-      };
-      return { rule, level, ctx };
-    });
   const systemLevel = (id: string): Level | 'off' => ruleLevel(ruleById(rules, id), settings);
+  const plan: CheckPlan = {
+    settings,
+    rules: rules
+      .filter((r) => !r.meta.system)
+      .map((rule) => ({ rule, level: ruleLevel(rule, settings) }))
+      .filter((x): x is { rule: Rule; level: Level } => x.level !== 'off')
+      .map(({ rule, level }) => ({
+        id: rule.meta.id,
+        level,
+        options: { ...(rule.meta.defaultOptions ?? {}), ...(settings.rules[rule.meta.id]?.options ?? {}) },
+      })),
+    systemLevels: Object.fromEntries(rules.filter((r) => r.meta.system).map((r) => [r.meta.id, systemLevel(r.meta.id)])),
+    partial: input.changedFiles !== undefined,
+  };
+  const active = activeRules(plan, rules);
+  const systemReport = systemReporter(plan, rules);
 
   const out = new Collector();
-  const directives = new Map<string, Directive[]>();
-  const system = (id: string, file: SourceFile, at: At, messageId: string, data: Record<string, string | number>): void => {
-    const rule = ruleById(rules, id);
-    const level = systemLevel(id);
-    if (level !== 'off') out.add(rule, level, file, { messageId, data, at });
-  };
+  const system = (id: string, file: SourceFile, at: At, messageId: string, data: Record<string, string | number>): void =>
+    systemReport(out, id, file, at, messageId, data);
 
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
@@ -254,71 +157,36 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: issue.reason });
   }
 
-  const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+  // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
+  // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread
+  // time than parsing. Large scans spread batches over worker threads (rules from the registry
+  // only: custom rule objects cannot cross threads); results merge in batch order.
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const script = input.workerScript ?? bundledWorkerScript();
+  const batches = toBatches(candidates, threads);
+  const checker = new FileChecker(settings, active, systemReport);
+  const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
 
-  // Files are read one at a time, synchronously, in sorted order (deterministic cross-file rules):
-  // profiled on 10,000 manifests, five thread-pool round trips per file (stat, open, fstat,
-  // read, close) cost more main-thread time than parsing. Only one file's text is held at once.
-  for (const c of candidates) {
-    out.endFile();
-    const { buf, error } = readCandidate(c.absPath, settings.maxFileBytes);
-    if (!buf) {
-      const f = sourceFile(c.absPath, c.relPath, '');
-      system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: error ?? 'it could not be read' });
-      continue;
-    }
-    const decoded = decode(buf);
-    if (!decoded.ok) {
-      const f = sourceFile(c.absPath, c.relPath, '');
-      system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: decoded.reason });
-      continue;
-    }
-    const source = sourceFile(c.absPath, c.relPath, decoded.text);
-    let parsed: ParsedFile | undefined;
-    try {
-      parsed = parseFile(source, c.nameKind);
-    } catch (err) {
-      system('internal-error', source, source.lines.range(0, 0), 'parser', { error: errorText(err) });
-      continue;
-    }
-    if (!parsed) continue;
-    filesScanned[parsed.kind]++;
-    try {
-      const found = readDirectives(parsed);
-      if (found.length) directives.set(source.path, found);
-    } catch (err) {
-      // The file is still checked; only its suppressions are lost, so say that rather than "not checked".
-      system('internal-error', source, source.lines.range(0, 0), 'rule', { rule: 'suppression reading', error: errorText(err) });
-    }
-    if (decoded.invalidAt !== undefined) {
-      const pos = source.lines.position(decoded.invalidAt);
-      system('file-error', source, source.lines.lineRange(pos.line, source.text), 'encoding', { line: pos.line });
-    }
-    for (const p of parsed.problems) {
-      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
-      if (p.kind === 'duplicate-key') system('duplicate-key', source, at, 'duplicate', { message: p.message });
-      else if (p.kind === 'dockerfile') system('parse-error', source, at, 'dockerfile', { message: p.message });
-      else system('parse-error', source, at, 'syntax', { message: p.message + indentHint(source.text, p.offset) });
-    }
-    const units: ParsedFile[] = parsed.kind === 'dockerfile' ? [parsed] : documentViews(parsed);
-    for (const { rule, level, ctx } of active) {
-      if (!rule.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
-        const report = (r: Report): void => {
-          const own = !r.file || r.file === source;
-          const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : undefined);
-          out.add(rule, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });
-        };
-        try {
-          ctx.report = report;
-          rule.check(unit, ctx);
-        } catch (err) {
-          const doc = unit.kind === 'dockerfile' ? undefined : unit.docs[0];
-          const start = doc?.root?.start ?? 0;
-          system('internal-error', source, source.lines.range(start, start), 'rule', { rule: rule.meta.id, error: errorText(err) });
-        }
+  const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+  const directives = new Map<string, Directive[]>();
+  const states = new Map<string, Map<string, unknown>>(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, new Map()]));
+  for (const r of results) {
+    out.adopt(r.findings);
+    for (const secret of r.secrets) out.redactor.add(secret);
+    for (const [file, found] of r.directives) directives.set(file, found);
+    for (const k of FILE_KINDS) filesScanned[k] += r.filesScanned[k];
+    for (const [id, state] of r.states) {
+      try {
+        mergeState(states.get(id), state);
+      } catch (err) {
+        const f = sourceFile(root, '.', '');
+        system('internal-error', f, f.lines.range(0, 0), 'rule', { rule: id, error: errorText(err) });
       }
     }
+  }
+  for (const a of active) {
+    const state = states.get(a.rule.meta.id);
+    if (state) a.ctx.state = state;
   }
 
   out.endFile();
@@ -379,25 +247,9 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     filesScanned,
     redactor: out.redactor,
     durationMs: Date.now() - started,
+    threads: used,
     ...(baseline ? { baseline } : {}),
   };
-}
-
-/** Reads a file after checking its size on the open descriptor (no stat-then-read race). */
-function readCandidate(absPath: string, maxBytes: number): { buf?: Uint8Array; error?: string } {
-  let fd: number | undefined;
-  try {
-    // O_NONBLOCK: a file swapped for a FIFO after collection must not hang the scan on open.
-    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { error: 'it is not a regular file' };
-    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync(fd) };
-  } catch (err) {
-    return { error: `it could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 function errorText(err: unknown): string {

@@ -11,7 +11,7 @@ import { scan } from '../engine.js';
 import type { ScanInput, ScanResult } from '../engine.js';
 import { sarifText } from '../report/sarif.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
-import { toText } from '../report/text.js';
+import { scanStats, toText } from '../report/text.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { VERSION } from '../version.js';
@@ -238,6 +238,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       throw err;
     });
     registerSecrets(tl, result);
+    tl.debug(scanStats(result));
     const red = (text: string): string => result.redactor.redact(text);
 
     out(red(toText(result, { color: false })));

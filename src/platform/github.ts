@@ -15,7 +15,7 @@ import type { Settings } from '../config/settings.js';
 import type { ScanResult } from '../engine.js';
 import { sarifText, toUri } from '../report/sarif.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
-import { toText } from '../report/text.js';
+import { scanStats, toText } from '../report/text.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import type { Rule } from '../rules/api.js';
@@ -419,6 +419,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     }
     // Mask before anything is printed: the runner then scrubs these values from every log line.
     for (const s of result.redactor.secrets) core.setSecret(s);
+    core.debug(scanStats(result));
 
     // Annotations and links are relative to the repository, which may sit below the workspace.
     const repoPath = (file: string): string => {

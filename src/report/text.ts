@@ -28,6 +28,12 @@ export function scannedSummary(result: ScanResult): string {
   return parts.length ? parts.join(', ') : 'no Kubernetes, Dockerfile, compose or ACI files';
 }
 
+/** How the scan ran, for debug logs: files, time, threads (not in reports: those stay deterministic). */
+export function scanStats(result: ScanResult): string {
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
+  return `podguard: checked ${plural(files, 'file')} in ${(result.durationMs / 1000).toFixed(1)} s on ${plural(result.threads, 'thread')}`;
+}
+
 /** Indents every line of a block. */
 function indent(text: string, pad: string): string {
   return text

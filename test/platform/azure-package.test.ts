@@ -1,7 +1,7 @@
 /** The Azure DevOps extension: task.json against the official schema, and the .vsix tfx builds. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04Module from 'ajv-draft-04';
@@ -81,6 +81,7 @@ describe('the .vsix', () => {
         'extension.vsixmanifest',
         'task/task.json',
         'task/dist/index.js',
+        'task/dist/worker.js',
         'task/icon.png',
         'images/extension-icon.png',
         'docs/azure-overview.md',
@@ -88,13 +89,15 @@ describe('the .vsix', () => {
     );
     expect(await zip.file('task/task.json')!.async('string')).toBe(read('task/task.json'));
     expect(await zip.file('task/dist/index.js')!.async('string')).toBe(read('task/dist/index.js'));
+    expect(await zip.file('task/dist/worker.js')!.async('string')).toBe(read('task/dist/worker.js'));
     const png = await zip.file('images/extension-icon.png')!.async('nodebuffer');
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     const vsixManifest = await zip.file('extension.vsixmanifest')!.async('string');
     expect(vsixManifest).toContain(`Version="${version}"`);
   });
 
-  it('has a bundle that runs as the task on its own, outside the repository', async () => {
+  /** Unpacks the task folder of the .vsix into a fresh agent directory; returns the agent and task paths. */
+  async function unpackTask(): Promise<{ agent: string; taskDir: string }> {
     const agent = mkdtempSync(join(tmpdir(), 'pg-vsix-agent-'));
     const taskDir = join(agent, 'tasks', 'Podguard');
     for (const name of Object.keys(zip.files).filter((n) => n.startsWith('task/') && !zip.files[n]!.dir)) {
@@ -102,6 +105,29 @@ describe('the .vsix', () => {
       mkdirSync(dirname(dest), { recursive: true });
       writeFileSync(dest, await zip.file(name)!.async('nodebuffer'));
     }
+    return { agent, taskDir };
+  }
+
+  it('spreads a large scan over worker threads from the packaged task alone', async () => {
+    const { agent, taskDir } = await unpackTask();
+    const sources = join(agent, 's');
+    for (let i = 0; i < 450; i++) write(sources, `k8s/pod-${i}.yaml`, PRIVILEGED(`pod-${i}`));
+    write(sources, '.podguard.yml', onlyRulesYaml('privileged-container'));
+    const temp = join(agent, '_temp');
+    mkdirSync(temp);
+    const stdout = execFileSync(process.execPath, [join(taskDir, taskJson.execution.Node24.target)], {
+      cwd: sources,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, BUILD_SOURCESDIRECTORY: sources, AGENT_TEMPDIRECTORY: temp, INPUT_FAILON: 'never' },
+    });
+    // 450 files: two threads where the machine has two CPUs (one where it has one).
+    const threads = Math.min(availableParallelism(), 2);
+    expect(stdout).toMatch(new RegExp(`##vso\\[task\\.debug\\]podguard: checked 450 files in [0-9.]+ s on ${threads} threads?\\n`));
+    expect(stdout).toContain('podguard found 450 errors, 0 warnings, 0 notes in 450 Kubernetes manifests');
+  }, 120_000);
+
+  it('has a bundle that runs as the task on its own, outside the repository', async () => {
+    const { agent, taskDir } = await unpackTask();
     const sources = join(agent, 's');
     write(sources, 'k8s/pod.yaml', PRIVILEGED('pod'));
     write(sources, '.podguard.yml', onlyRulesYaml('privileged-container'));
