@@ -47,6 +47,7 @@ Scan options:
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 400+ files; 1 = no workers)
+  --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
   --no-color             plain text output
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.

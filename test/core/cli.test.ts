@@ -82,6 +82,8 @@ describe('podguard CLI', () => {
       [['scan', '--format', 'xml'], /--format must be one of text, json, sarif/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [['scan', '--config', 'nope.yml'], /configuration file not found: nope\.yml/],
+      [['scan', '--threads', '0'], /--threads must be a whole number from 1 to 999 \(got "0"\)/],
+      [['scan', '--threads', 'many'], /--threads must be a whole number/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args, dir);
@@ -129,5 +131,24 @@ describe('podguard CLI', () => {
     expect(r.stdout).toContain('privileged-container');
     const v = spawnSync(process.execPath, [join(lonely, 'cli.js'), '--version'], { encoding: 'utf8' });
     expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('checks files on worker threads with --threads, with the same output as one thread', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`k8s/pod-${i}.yaml`] = POD.replace('name: web', `name: web-${i}`);
+    const dir = repo(files);
+    const bundle = mkdtempSync(join(tmpdir(), 'pg-bundle-'));
+    for (const f of ['cli.js', 'worker.js']) copyFileSync(join(ROOT, 'dist', f), join(bundle, f));
+    const run = (threads: string) =>
+      spawnSync(process.execPath, [join(bundle, 'cli.js'), 'scan', '.', '--format', 'sarif', '--threads', threads, '--debug'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+    const one = run('1');
+    const two = run('2');
+    expect(one.stderr).toMatch(/^podguard: checked 40 files in \d+\.\d s on 1 thread\n$/);
+    expect(two.stderr).toMatch(/^podguard: checked 40 files in \d+\.\d s on 2 threads\n$/);
+    expect([two.status, two.stdout]).toEqual([one.status, one.stdout]);
+    expect(one.stdout).toContain('privileged-container');
   });
 });
