@@ -40872,7 +40872,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 // src/platform/github.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { existsSync as existsSync5, mkdirSync, readFileSync as readFileSync5, statSync as statSync2, writeFileSync } from "node:fs";
+import { existsSync as existsSync5, mkdirSync, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { dirname as dirname4, isAbsolute as isAbsolute3, posix as posix4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
 
 // src/collect/changed.ts
@@ -49405,6 +49405,53 @@ function ruleDocUrl(id) {
   return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
 }
 
+// src/report/stream.ts
+import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
+var MARK = "\0podguard-stream\0";
+function* prettyJsonChunks(doc, items) {
+  const text = JSON.stringify(doc, null, 2);
+  const quoted = JSON.stringify(MARK);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  const indent2 = /^ */.exec(text.slice(lineStart))[0];
+  const inner = `${indent2}  `;
+  let first = true;
+  for (const item of items) {
+    const body = JSON.stringify(item, null, 2).replace(/\n/g, `
+${inner}`);
+    yield first ? `${text.slice(0, at)}[
+${inner}${body}` : `,
+${inner}${body}`;
+    first = false;
+  }
+  yield first ? `${text.slice(0, at)}[]${text.slice(at + quoted.length)}` : `
+${indent2}]${text.slice(at + quoted.length)}`;
+}
+var PLACEHOLDER = MARK;
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function writeChunks(path6, chunks) {
+  const fd = openSync2(path6, "w");
+  try {
+    for (const c of coalesce(chunks)) writeSync(fd, c);
+  } finally {
+    closeSync2(fd);
+  }
+}
+
 // src/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 function pascal(id) {
@@ -49449,61 +49496,66 @@ function sarifRule(rule41) {
     }
   };
 }
-function toSarif(result) {
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const results = result.findings.map((f) => {
-    const res = {
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId) ?? -1,
-      level: f.baselined ? "note" : f.level,
-      message: { text: result.redactor.redact(f.message) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
-            region: {
-              startLine: f.range.start.line,
-              startColumn: f.range.start.column,
-              endLine: f.range.end.line,
-              endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
-            }
+function sarifResult(f, ruleIndex, result) {
+  const res = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: f.baselined ? "note" : f.level,
+    message: { text: result.redactor.redact(f.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
+          region: {
+            startLine: f.range.start.line,
+            startColumn: f.range.start.column,
+            endLine: f.range.end.line,
+            endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
           }
         }
-      ],
-      partialFingerprints: { "podguard/v1": f.fingerprint }
-    };
-    if (f.suppression)
-      res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
-    if (f.baselined) res.baselineState = "unchanged";
-    else if (result.baseline && !f.suppression) res.baselineState = "new";
-    if (f.properties) res.properties = f.properties;
-    return res;
-  });
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "podguard",
-            semanticVersion: VERSION7,
-            version: VERSION7,
-            informationUri: HOMEPAGE,
-            rules: rules.map(sarifRule)
-          }
-        },
-        automationDetails: { id: "podguard/" },
-        columnKind: "utf16CodeUnits",
-        results
       }
-    ]
+    ],
+    partialFingerprints: { "podguard/v1": f.fingerprint }
+  };
+  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
+  if (f.baselined) res.baselineState = "unchanged";
+  else if (result.baseline && !f.suppression) res.baselineState = "new";
+  if (f.properties) res.properties = f.properties;
+  return res;
+}
+function sarifParts(result) {
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
+  return {
+    log: (results) => ({
+      $schema: SARIF_SCHEMA,
+      version: "2.1.0",
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: "podguard",
+              semanticVersion: VERSION7,
+              version: VERSION7,
+              informationUri: HOMEPAGE,
+              rules: rules.map(sarifRule)
+            }
+          },
+          automationDetails: { id: "podguard/" },
+          columnKind: "utf16CodeUnits",
+          results
+        }
+      ]
+    }),
+    results: function* () {
+      for (const f of result.findings) yield sarifResult(f, index.get(f.ruleId) ?? -1, result);
+    }
   };
 }
-function sarifText(result) {
-  return `${JSON.stringify(toSarif(result), null, 2)}
-`;
+function* sarifChunks(result) {
+  const parts = sarifParts(result);
+  yield* prettyJsonChunks(parts.log(PLACEHOLDER), parts.results());
+  yield "\n";
 }
 
 // src/report/text.ts
@@ -49958,7 +50010,7 @@ async function runAction(platform2) {
     core2.info(toText(result));
     try {
       mkdirSync(dirname4(inputs.sarifFile), { recursive: true });
-      writeFileSync(inputs.sarifFile, sarifText(result));
+      writeChunks(inputs.sarifFile, sarifChunks(result));
     } catch (err) {
       const code = err.code ?? err.message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel2(root, inputs.sarifFile)} (${code})`);

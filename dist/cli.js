@@ -10793,9 +10793,9 @@ var require_utils2 = __commonJS({
         }
       }
       if (bestLength < 2) return hextets.join(":");
-      const head = hextets.slice(0, bestStart).join(":");
+      const head2 = hextets.slice(0, bestStart).join(":");
       const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
+      return head2 + "::" + tail;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -14716,20 +14716,20 @@ YAMLException$1.prototype.toString = function toString(compact) {
 };
 var exception = YAMLException$1;
 function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
-  var head = "";
+  var head2 = "";
   var tail = "";
   var maxHalfLength = Math.floor(maxLineLength / 2) - 1;
   if (position - lineStart > maxHalfLength) {
-    head = " ... ";
-    lineStart = position - maxHalfLength + head.length;
+    head2 = " ... ";
+    lineStart = position - maxHalfLength + head2.length;
   }
   if (lineEnd - position > maxHalfLength) {
     tail = " ...";
     lineEnd = position + maxHalfLength - tail.length;
   }
   return {
-    str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
-    pos: position - lineStart + head.length
+    str: head2 + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
+    pos: position - lineStart + head2.length
     // relative position
   };
 }
@@ -18035,12 +18035,12 @@ function isDate(s2) {
 }
 function parseDirectiveBody(body) {
   const sep2 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep2 < 0 ? body : body.slice(0, sep2);
+  const head2 = sep2 < 0 ? body : body.slice(0, sep2);
   const reason = sep2 < 0 ? "" : body.slice(sep2).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
-  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
+  for (const token of head2.split(/[\s,]+/).filter(Boolean)) {
     if (token.startsWith("until=")) {
       const value = token.slice("until=".length);
       if (isDate(value)) until = value;
@@ -20056,8 +20056,8 @@ function v6ToBig(addr) {
     const n = v4ToBig(v4[1]);
     text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
   }
-  const [head = "", tail] = text.split("::");
-  const h = head ? head.split(":") : [];
+  const [head2 = "", tail] = text.split("::");
+  const h = head2 ? head2.split(":") : [];
   const t = tail ? tail.split(":") : [];
   const groups = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
   return groups.reduce((acc, g) => acc << 16n | BigInt(parseInt(g, 16)), 0n);
@@ -22964,6 +22964,53 @@ exclude:
 `;
 }
 
+// src/report/stream.ts
+import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
+var MARK = "\0podguard-stream\0";
+function* prettyJsonChunks(doc, items) {
+  const text = JSON.stringify(doc, null, 2);
+  const quoted = JSON.stringify(MARK);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  const indent2 = /^ */.exec(text.slice(lineStart))[0];
+  const inner = `${indent2}  `;
+  let first = true;
+  for (const item of items) {
+    const body = JSON.stringify(item, null, 2).replace(/\n/g, `
+${inner}`);
+    yield first ? `${text.slice(0, at)}[
+${inner}${body}` : `,
+${inner}${body}`;
+    first = false;
+  }
+  yield first ? `${text.slice(0, at)}[]${text.slice(at + quoted.length)}` : `
+${indent2}]${text.slice(at + quoted.length)}`;
+}
+var PLACEHOLDER = MARK;
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function writeChunks(path, chunks) {
+  const fd = openSync2(path, "w");
+  try {
+    for (const c of coalesce(chunks)) writeSync(fd, c);
+  } finally {
+    closeSync2(fd);
+  }
+}
+
 // src/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 function pascal(id) {
@@ -23008,66 +23055,87 @@ function sarifRule(rule41) {
     }
   };
 }
-function toSarif(result) {
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const results = result.findings.map((f) => {
-    const res = {
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId) ?? -1,
-      level: f.baselined ? "note" : f.level,
-      message: { text: result.redactor.redact(f.message) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
-            region: {
-              startLine: f.range.start.line,
-              startColumn: f.range.start.column,
-              endLine: f.range.end.line,
-              endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
-            }
+function sarifResult(f, ruleIndex, result) {
+  const res = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: f.baselined ? "note" : f.level,
+    message: { text: result.redactor.redact(f.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
+          region: {
+            startLine: f.range.start.line,
+            startColumn: f.range.start.column,
+            endLine: f.range.end.line,
+            endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
           }
         }
-      ],
-      partialFingerprints: { "podguard/v1": f.fingerprint }
-    };
-    if (f.suppression)
-      res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
-    if (f.baselined) res.baselineState = "unchanged";
-    else if (result.baseline && !f.suppression) res.baselineState = "new";
-    if (f.properties) res.properties = f.properties;
-    return res;
-  });
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "podguard",
-            semanticVersion: VERSION,
-            version: VERSION,
-            informationUri: HOMEPAGE,
-            rules: rules.map(sarifRule)
-          }
-        },
-        automationDetails: { id: "podguard/" },
-        columnKind: "utf16CodeUnits",
-        results
       }
-    ]
+    ],
+    partialFingerprints: { "podguard/v1": f.fingerprint }
+  };
+  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
+  if (f.baselined) res.baselineState = "unchanged";
+  else if (result.baseline && !f.suppression) res.baselineState = "new";
+  if (f.properties) res.properties = f.properties;
+  return res;
+}
+function sarifParts(result) {
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
+  return {
+    log: (results) => ({
+      $schema: SARIF_SCHEMA,
+      version: "2.1.0",
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: "podguard",
+              semanticVersion: VERSION,
+              version: VERSION,
+              informationUri: HOMEPAGE,
+              rules: rules.map(sarifRule)
+            }
+          },
+          automationDetails: { id: "podguard/" },
+          columnKind: "utf16CodeUnits",
+          results
+        }
+      ]
+    }),
+    results: function* () {
+      for (const f of result.findings) yield sarifResult(f, index.get(f.ruleId) ?? -1, result);
+    }
   };
 }
-function sarifText(result) {
-  return `${JSON.stringify(toSarif(result), null, 2)}
-`;
+function* sarifChunks(result) {
+  const parts = sarifParts(result);
+  yield* prettyJsonChunks(parts.log(PLACEHOLDER), parts.results());
+  yield "\n";
 }
 
 // src/report/json.ts
-function toJson(result) {
+function jsonFinding(f, result) {
   const red = result.redactor;
+  return {
+    ruleId: f.ruleId,
+    messageId: f.messageId,
+    level: f.baselined ? "note" : f.level,
+    message: red.redact(f.message),
+    file: f.file,
+    line: f.range.start.line,
+    column: f.range.start.column,
+    endLine: f.range.end.line,
+    endColumn: f.range.end.column,
+    fingerprint: f.fingerprint,
+    ...f.baselined ? { baselined: true } : {},
+    ...f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}
+  };
+}
+function head(result, findings) {
   return {
     tool: "podguard",
     version: VERSION,
@@ -23075,25 +23143,17 @@ function toJson(result) {
     counts: countByLevel(result.findings),
     suppressed: result.findings.filter((f) => f.suppression).length,
     baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
-    findings: result.findings.map((f) => ({
-      ruleId: f.ruleId,
-      messageId: f.messageId,
-      level: f.baselined ? "note" : f.level,
-      message: red.redact(f.message),
-      file: f.file,
-      line: f.range.start.line,
-      column: f.range.start.column,
-      endLine: f.range.end.line,
-      endColumn: f.range.end.column,
-      fingerprint: f.fingerprint,
-      ...f.baselined ? { baselined: true } : {},
-      ...f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}
-    }))
+    findings
   };
 }
-function jsonText(result) {
-  return `${JSON.stringify(toJson(result), null, 2)}
-`;
+function* jsonChunks(result) {
+  yield* prettyJsonChunks(
+    head(result, PLACEHOLDER),
+    (function* () {
+      for (const f of result.findings) yield jsonFinding(f, result);
+    })()
+  );
+  yield "\n";
 }
 
 // src/report/text.ts
@@ -23197,7 +23257,8 @@ var FORMATS = ["text", "json", "sarif"];
 var KUBERNETES_VERSION = /^1\.\d+$/;
 function writeUserFile(path, name, text) {
   try {
-    writeFileSync(path, text);
+    if (typeof text === "string") writeFileSync(path, text);
+    else writeChunks(path, text);
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
   }
@@ -23282,10 +23343,10 @@ async function runScan(args, io, debug) {
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
 `);
   }
-  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifText(result));
+  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifChunks(result));
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
-  if (format === "json") io.stdout(jsonText(result));
-  else if (format === "sarif") io.stdout(sarifText(result));
+  if (format === "json") for (const c of coalesce(jsonChunks(result))) io.stdout(c);
+  else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) io.stdout(c);
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }

@@ -9,7 +9,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task.js';
 import { scan } from '../engine.js';
 import type { ScanInput, ScanResult } from '../engine.js';
-import { sarifText } from '../report/sarif.js';
+import { sarifChunks } from '../report/sarif.js';
+import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
@@ -276,7 +277,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
 
     const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, sarifText(result));
+    writeChunks(sarifPath, sarifChunks(result));
     out(`podguard: SARIF written to ${sarifPath}\n`);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
 

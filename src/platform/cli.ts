@@ -9,8 +9,9 @@ import { baselineEntries, baselineText } from '../baseline/baseline.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { starterConfig } from '../config/init.js';
 import { ALL_RULES } from '../rules/index.js';
-import { sarifText } from '../report/sarif.js';
-import { jsonText } from '../report/json.js';
+import { sarifChunks } from '../report/sarif.js';
+import { jsonChunks } from '../report/json.js';
+import { coalesce, writeChunks } from '../report/stream.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
 import { ConfigurationError } from '../types.js';
@@ -59,9 +60,10 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 const KUBERNETES_VERSION = /^1\.\d+$/;
 
 /** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
-function writeUserFile(path: string, name: string, text: string): void {
+function writeUserFile(path: string, name: string, text: string | Iterable<string>): void {
   try {
-    writeFileSync(path, text);
+    if (typeof text === 'string') writeFileSync(path, text);
+    else writeChunks(path, text);
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
@@ -149,10 +151,12 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
   }
-  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifText(result));
+  // SARIF and JSON are written in pieces: one string of a large scan's report would take more
+  // memory than the findings themselves.
+  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifChunks(result));
   const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
-  if (format === 'json') io.stdout(jsonText(result));
-  else if (format === 'sarif') io.stdout(sarifText(result));
+  if (format === 'json') for (const c of coalesce(jsonChunks(result))) io.stdout(c);
+  else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) io.stdout(c);
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }

@@ -2,7 +2,7 @@
  * The GitHub Action face: inputs, the files a pull request changed, annotations, the job
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
@@ -13,7 +13,8 @@ import { validatePattern } from '../config/patterns.js';
 import { countByLevel, gates, scan } from '../engine.js';
 import type { Settings } from '../config/settings.js';
 import type { ScanResult } from '../engine.js';
-import { sarifText, toUri } from '../report/sarif.js';
+import { sarifChunks, toUri } from '../report/sarif.js';
+import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
 import { ConfigurationError } from '../types.js';
@@ -433,7 +434,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
 
     try {
       mkdirSync(dirname(inputs.sarifFile), { recursive: true });
-      writeFileSync(inputs.sarifFile, sarifText(result));
+      writeChunks(inputs.sarifFile, sarifChunks(result));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);

@@ -2,10 +2,30 @@
 import { countByLevel } from '../engine.js';
 import type { ScanResult } from '../engine.js';
 import { VERSION } from '../version.js';
+import { PLACEHOLDER, prettyJsonChunks } from './stream.js';
 
-/** Builds the JSON report object. */
-export function toJson(result: ScanResult): Record<string, unknown> {
+type Finding = ScanResult['findings'][number];
+
+/** One finding as JSON. */
+function jsonFinding(f: Finding, result: ScanResult): Record<string, unknown> {
   const red = result.redactor;
+  return {
+    ruleId: f.ruleId,
+    messageId: f.messageId,
+    level: f.baselined ? 'note' : f.level,
+    message: red.redact(f.message),
+    file: f.file,
+    line: f.range.start.line,
+    column: f.range.start.column,
+    endLine: f.range.end.line,
+    endColumn: f.range.end.column,
+    fingerprint: f.fingerprint,
+    ...(f.baselined ? { baselined: true } : {}),
+    ...(f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}),
+  };
+}
+
+function head(result: ScanResult, findings: unknown): Record<string, unknown> {
   return {
     tool: 'podguard',
     version: VERSION,
@@ -13,24 +33,30 @@ export function toJson(result: ScanResult): Record<string, unknown> {
     counts: countByLevel(result.findings),
     suppressed: result.findings.filter((f) => f.suppression).length,
     baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
-    findings: result.findings.map((f) => ({
-      ruleId: f.ruleId,
-      messageId: f.messageId,
-      level: f.baselined ? 'note' : f.level,
-      message: red.redact(f.message),
-      file: f.file,
-      line: f.range.start.line,
-      column: f.range.start.column,
-      endLine: f.range.end.line,
-      endColumn: f.range.end.column,
-      fingerprint: f.fingerprint,
-      ...(f.baselined ? { baselined: true } : {}),
-      ...(f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}),
-    })),
+    findings,
   };
+}
+
+/** Builds the JSON report object. */
+export function toJson(result: ScanResult): Record<string, unknown> {
+  return head(
+    result,
+    result.findings.map((f) => jsonFinding(f, result)),
+  );
+}
+
+/** JSON text in pieces (two-space indented, trailing newline): one finding at a time, for large scans. */
+export function* jsonChunks(result: ScanResult): Generator<string> {
+  yield* prettyJsonChunks(
+    head(result, PLACEHOLDER),
+    (function* () {
+      for (const f of result.findings) yield jsonFinding(f, result);
+    })(),
+  );
+  yield '\n';
 }
 
 /** JSON as text (two-space indented, trailing newline). */
 export function jsonText(result: ScanResult): string {
-  return `${JSON.stringify(toJson(result), null, 2)}\n`;
+  return [...jsonChunks(result)].join('');
 }

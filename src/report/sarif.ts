@@ -2,6 +2,7 @@
 import type { ScanResult } from '../engine.js';
 import type { Rule } from '../rules/api.js';
 import { HOMEPAGE, VERSION, ruleDocUrl } from '../version.js';
+import { PLACEHOLDER, prettyJsonChunks } from './stream.js';
 
 /** The schema URI GitHub and Azure DevOps recognise. */
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -54,61 +55,82 @@ function sarifRule(rule: Rule): Record<string, unknown> {
   };
 }
 
-/** Builds the SARIF log of a scan (deterministic: same input, same bytes). */
-export function toSarif(result: ScanResult): Record<string, unknown> {
-  const rules = [...result.rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
-  const index = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const results = result.findings.map((f) => {
-    const res: Record<string, unknown> = {
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId) ?? -1,
-      level: f.baselined ? 'note' : f.level,
-      message: { text: result.redactor.redact(f.message) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: '%SRCROOT%' },
-            region: {
-              startLine: f.range.start.line,
-              startColumn: f.range.start.column,
-              endLine: f.range.end.line,
-              endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1),
-            },
-          },
-        },
-      ],
-      partialFingerprints: { 'podguard/v1': f.fingerprint },
-    };
-    if (f.suppression)
-      res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
-    if (f.baselined) res.baselineState = 'unchanged';
-    else if (result.baseline && !f.suppression) res.baselineState = 'new';
-    if (f.properties) res.properties = f.properties;
-    return res;
-  });
-  return {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
+type Json = Record<string, unknown>;
+
+/** One SARIF result. */
+function sarifResult(f: ScanResult['findings'][number], ruleIndex: number, result: ScanResult): Json {
+  const res: Json = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: f.baselined ? 'note' : f.level,
+    message: { text: result.redactor.redact(f.message) },
+    locations: [
       {
-        tool: {
-          driver: {
-            name: 'podguard',
-            semanticVersion: VERSION,
-            version: VERSION,
-            informationUri: HOMEPAGE,
-            rules: rules.map(sarifRule),
+        physicalLocation: {
+          artifactLocation: { uri: toUri(f.file), uriBaseId: '%SRCROOT%' },
+          region: {
+            startLine: f.range.start.line,
+            startColumn: f.range.start.column,
+            endLine: f.range.end.line,
+            endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1),
           },
         },
-        automationDetails: { id: 'podguard/' },
-        columnKind: 'utf16CodeUnits',
-        results,
       },
     ],
+    partialFingerprints: { 'podguard/v1': f.fingerprint },
   };
+  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
+  if (f.baselined) res.baselineState = 'unchanged';
+  else if (result.baseline && !f.suppression) res.baselineState = 'new';
+  if (f.properties) res.properties = f.properties;
+  return res;
+}
+
+/** The log around the results, and the results one at a time. */
+function sarifParts(result: ScanResult): { log: (results: unknown) => Json; results: () => Generator<Json> } {
+  const rules = [...result.rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
+  const index = new Map(rules.map((r, i) => [r.meta.id, i]));
+  return {
+    log: (results) => ({
+      $schema: SARIF_SCHEMA,
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'podguard',
+              semanticVersion: VERSION,
+              version: VERSION,
+              informationUri: HOMEPAGE,
+              rules: rules.map(sarifRule),
+            },
+          },
+          automationDetails: { id: 'podguard/' },
+          columnKind: 'utf16CodeUnits',
+          results,
+        },
+      ],
+    }),
+    results: function* () {
+      for (const f of result.findings) yield sarifResult(f, index.get(f.ruleId) ?? -1, result);
+    },
+  };
+}
+
+/** Builds the SARIF log of a scan (deterministic: same input, same bytes). */
+export function toSarif(result: ScanResult): Json {
+  const parts = sarifParts(result);
+  return parts.log([...parts.results()]);
+}
+
+/** SARIF text in pieces (two-space indented, trailing newline): one result at a time, for large scans. */
+export function* sarifChunks(result: ScanResult): Generator<string> {
+  const parts = sarifParts(result);
+  yield* prettyJsonChunks(parts.log(PLACEHOLDER), parts.results());
+  yield '\n';
 }
 
 /** SARIF as text (two-space indented, trailing newline). */
 export function sarifText(result: ScanResult): string {
-  return `${JSON.stringify(toSarif(result), null, 2)}\n`;
+  return [...sarifChunks(result)].join('');
 }

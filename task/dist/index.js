@@ -22566,7 +22566,7 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var import_node_os2 = require("node:os");
 var import_node_path8 = require("node:path");
 
@@ -30898,6 +30898,53 @@ function ruleDocUrl(id) {
   return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
 }
 
+// src/report/stream.ts
+var import_node_fs6 = require("node:fs");
+var MARK = "\0podguard-stream\0";
+function* prettyJsonChunks(doc, items) {
+  const text = JSON.stringify(doc, null, 2);
+  const quoted = JSON.stringify(MARK);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  const indent2 = /^ */.exec(text.slice(lineStart))[0];
+  const inner = `${indent2}  `;
+  let first = true;
+  for (const item of items) {
+    const body = JSON.stringify(item, null, 2).replace(/\n/g, `
+${inner}`);
+    yield first ? `${text.slice(0, at)}[
+${inner}${body}` : `,
+${inner}${body}`;
+    first = false;
+  }
+  yield first ? `${text.slice(0, at)}[]${text.slice(at + quoted.length)}` : `
+${indent2}]${text.slice(at + quoted.length)}`;
+}
+var PLACEHOLDER = MARK;
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function writeChunks(path, chunks) {
+  const fd = (0, import_node_fs6.openSync)(path, "w");
+  try {
+    for (const c of coalesce(chunks)) (0, import_node_fs6.writeSync)(fd, c);
+  } finally {
+    (0, import_node_fs6.closeSync)(fd);
+  }
+}
+
 // src/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 function pascal(id) {
@@ -30942,61 +30989,66 @@ function sarifRule(rule41) {
     }
   };
 }
-function toSarif(result) {
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const results = result.findings.map((f) => {
-    const res = {
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId) ?? -1,
-      level: f.baselined ? "note" : f.level,
-      message: { text: result.redactor.redact(f.message) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
-            region: {
-              startLine: f.range.start.line,
-              startColumn: f.range.start.column,
-              endLine: f.range.end.line,
-              endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
-            }
+function sarifResult(f, ruleIndex, result) {
+  const res = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: f.baselined ? "note" : f.level,
+    message: { text: result.redactor.redact(f.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
+          region: {
+            startLine: f.range.start.line,
+            startColumn: f.range.start.column,
+            endLine: f.range.end.line,
+            endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
           }
         }
-      ],
-      partialFingerprints: { "podguard/v1": f.fingerprint }
-    };
-    if (f.suppression)
-      res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
-    if (f.baselined) res.baselineState = "unchanged";
-    else if (result.baseline && !f.suppression) res.baselineState = "new";
-    if (f.properties) res.properties = f.properties;
-    return res;
-  });
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "podguard",
-            semanticVersion: VERSION,
-            version: VERSION,
-            informationUri: HOMEPAGE,
-            rules: rules.map(sarifRule)
-          }
-        },
-        automationDetails: { id: "podguard/" },
-        columnKind: "utf16CodeUnits",
-        results
       }
-    ]
+    ],
+    partialFingerprints: { "podguard/v1": f.fingerprint }
+  };
+  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
+  if (f.baselined) res.baselineState = "unchanged";
+  else if (result.baseline && !f.suppression) res.baselineState = "new";
+  if (f.properties) res.properties = f.properties;
+  return res;
+}
+function sarifParts(result) {
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
+  return {
+    log: (results) => ({
+      $schema: SARIF_SCHEMA,
+      version: "2.1.0",
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: "podguard",
+              semanticVersion: VERSION,
+              version: VERSION,
+              informationUri: HOMEPAGE,
+              rules: rules.map(sarifRule)
+            }
+          },
+          automationDetails: { id: "podguard/" },
+          columnKind: "utf16CodeUnits",
+          results
+        }
+      ]
+    }),
+    results: function* () {
+      for (const f of result.findings) yield sarifResult(f, index.get(f.ruleId) ?? -1, result);
+    }
   };
 }
-function sarifText(result) {
-  return `${JSON.stringify(toSarif(result), null, 2)}
-`;
+function* sarifChunks(result) {
+  const parts = sarifParts(result);
+  yield* prettyJsonChunks(parts.log(PLACEHOLDER), parts.results());
+  yield "\n";
 }
 
 // src/report/text.ts
@@ -31515,7 +31567,7 @@ async function runAzure(tl, io) {
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os2.tmpdir)();
     const workDir = (0, import_node_path8.join)(tempDir, "podguard");
-    (0, import_node_fs6.mkdirSync)(workDir, { recursive: true });
+    (0, import_node_fs7.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
@@ -31523,11 +31575,11 @@ async function runAzure(tl, io) {
       scope: red(neutralize(scope))
     });
     const summaryPath = (0, import_node_path8.join)(workDir, "podguard.md");
-    (0, import_node_fs6.writeFileSync)(summaryPath, red(summary));
+    (0, import_node_fs7.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
     const sarifPath = inputs.sarifFile ? (0, import_node_path8.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path8.join)(workDir, "podguard.sarif");
-    (0, import_node_fs6.mkdirSync)((0, import_node_path8.dirname)(sarifPath), { recursive: true });
-    (0, import_node_fs6.writeFileSync)(sarifPath, sarifText(result));
+    (0, import_node_fs7.mkdirSync)((0, import_node_path8.dirname)(sarifPath), { recursive: true });
+    writeChunks(sarifPath, sarifChunks(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);

@@ -58,6 +58,10 @@ describe('SARIF output', () => {
     const a = repo({ 'pod.yaml': POD });
     const b = repo({ 'pod.yaml': `# a comment\n# and another\n${POD}` });
     expect(sarifText(await scan({ root: a }))).toBe(sarifText(await scan({ root: a })));
+    // Written in pieces (as every face writes it), the text is exactly the whole log's.
+    const r = await scan({ root: a });
+    expect(r.findings.length).toBeGreaterThan(1);
+    expect(sarifText(r)).toBe(`${JSON.stringify(toSarif(r), null, 2)}\n`);
     const fa = (await scan({ root: a })).findings.map((f) => f.fingerprint);
     const fb = (await scan({ root: b })).findings.map((f) => f.fingerprint);
     expect(fb).toEqual(fa);

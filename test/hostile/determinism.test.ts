@@ -2,7 +2,7 @@
 import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { scan } from '../../src/engine.js';
-import { jsonText } from '../../src/report/json.js';
+import { jsonText, toJson } from '../../src/report/json.js';
 import { sarifText } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
 import { CONTROL_POD, makeRepo } from './support.js';
@@ -26,6 +26,8 @@ describe('determinism', () => {
       expect(sarifText(b)).toBe(sarifText(a));
       expect(jsonText(b)).toBe(jsonText(a));
       expect(toText(b)).toBe(toText(a));
+      // Written in pieces, JSON is exactly the whole document's text.
+      expect(jsonText(a)).toBe(`${JSON.stringify(toJson(a), null, 2)}\n`);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,0 +1,47 @@
+/** Reports written in pieces are byte-identical to the whole-document text. */
+import fc from 'fast-check';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { coalesce, PLACEHOLDER, prettyJsonChunks, writeChunks } from '../../src/report/stream.js';
+
+const whole = (doc: Record<string, unknown>, key: string, items: unknown[]): string => JSON.stringify({ ...doc, [key]: items }, null, 2);
+const pieces = (doc: Record<string, unknown>, key: string, items: unknown[]): string =>
+  [...prettyJsonChunks({ ...doc, [key]: PLACEHOLDER }, items)].join('');
+
+describe('prettyJsonChunks', () => {
+  it('matches JSON.stringify for empty, one and many items, nested at any depth', () => {
+    const items = [{ a: 1, b: ['x', { c: null }], d: 'line\nbreak "quoted" \u0000 é 🙂' }, 2, 'three', [], {}];
+    for (const list of [[], [items[0]], items]) {
+      expect(pieces({ tool: 't', counts: { e: 1 } }, 'findings', list)).toBe(whole({ tool: 't', counts: { e: 1 } }, 'findings', list));
+      const nested = (x: unknown): Record<string, unknown> => ({ runs: [{ tool: { name: 'p' }, results: x, after: true }] });
+      expect([...prettyJsonChunks(nested(PLACEHOLDER), list)].join('')).toBe(JSON.stringify(nested(list), null, 2));
+    }
+  });
+
+  it('matches JSON.stringify for any JSON values (property-based)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { maxLength: 8 }), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }), (list, doc) => {
+        const d = { ...doc };
+        delete d.items;
+        expect(pieces(d, 'items', list)).toBe(whole(d, 'items', list));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a document without the placeholder', () => {
+    expect(() => [...prettyJsonChunks({ a: 1 }, [])]).toThrow(/PLACEHOLDER exactly once/);
+  });
+
+  it('joins chunks into writes of a bounded size and writes them to a file', () => {
+    const parts = Array.from({ length: 1000 }, (_, i) => `${i},`);
+    const joined = [...coalesce(parts, 100)];
+    expect(joined.join('')).toBe(parts.join(''));
+    expect(joined.length).toBeGreaterThan(10);
+    expect(Math.max(...joined.slice(0, -1).map((c) => c.length))).toBeLessThan(110);
+    const file = join(mkdtempSync(join(tmpdir(), 'pg-stream-')), 'out.json');
+    writeChunks(file, parts);
+    expect(readFileSync(file, 'utf8')).toBe(parts.join(''));
+  });
+});
