@@ -90,7 +90,21 @@ export interface Rule {
   finish?(ctx: RuleContext): void;
 }
 
-/** Fills `{name}` placeholders of a message template. */
+/** Templates split once into literal text (even indexes) and placeholder names (odd indexes). */
+const compiled = new Map<string, string[]>();
+
+/** Fills `{name}` placeholders of a message template (a placeholder without data stays as written). */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  let parts = compiled.get(template);
+  if (!parts) {
+    // split() with a capture group keeps the names: ['text ', 'name', ' more'].
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i]!;
+    out += (key in data ? String(data[key]) : `{${key}}`) + parts[i + 1]!;
+  }
+  return out;
 }

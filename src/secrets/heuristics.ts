@@ -200,8 +200,20 @@ const DESCRIPTIVE_SUFFIX = new Set([
   'var',
 ]);
 
+/** Parts by name: the same variable names recur across a repository's manifests (bounded, frozen). */
+const partsCache = new Map<string, readonly string[]>();
+
 /** Splits a variable name into lowercase parts (`DB_PASSWORD`, `dbPassword`, `db-password`, `db.password`). */
-export function nameParts(name: string): string[] {
+export function nameParts(name: string): readonly string[] {
+  let parts = partsCache.get(name);
+  if (parts) return parts;
+  if (partsCache.size >= 4096) partsCache.clear();
+  parts = Object.freeze(splitName(name));
+  partsCache.set(name, parts);
+  return parts;
+}
+
+function splitName(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')

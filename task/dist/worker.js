@@ -9206,7 +9206,17 @@ function invalid(original, reason) {
 function isRegistry(component) {
   return component.includes(".") || component.includes(":") || component === "localhost";
 }
+var parsedCache = /* @__PURE__ */ new Map();
+var PARSED_CACHE_MAX = 4096;
 function parseReference(input) {
+  let parsed = parsedCache.get(input);
+  if (parsed) return parsed;
+  if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
+  parsed = Object.freeze(parseUncached(input));
+  parsedCache.set(input, parsed);
+  return parsed;
+}
+function parseUncached(input) {
   const ref = input;
   if (ref === "") return invalid(input, "it is empty");
   if (/\s/.test(ref)) return invalid(input, "it contains whitespace");
@@ -9870,8 +9880,8 @@ function patternSource(pattern) {
   return `^${out}$`;
 }
 function compilePatterns(patterns) {
-  const compiled = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
-  return (name) => compiled.find((c) => c.re.test(name))?.p;
+  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled2.find((c) => c.re.test(name))?.p;
 }
 
 // src/image/policy.ts
@@ -11640,7 +11650,16 @@ var DESCRIPTIVE_SUFFIX = /* @__PURE__ */ new Set([
   "env",
   "var"
 ]);
+var partsCache = /* @__PURE__ */ new Map();
 function nameParts(name) {
+  let parts = partsCache.get(name);
+  if (parts) return parts;
+  if (partsCache.size >= 4096) partsCache.clear();
+  parts = Object.freeze(splitName(name));
+  partsCache.set(name, parts);
+  return parts;
+}
+function splitName(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter((p) => p.length > 0);
 }
 function secretNameStrength(name) {
@@ -12878,8 +12897,19 @@ function identityAt(file, pos) {
 }
 
 // src/rules/api.ts
+var compiled = /* @__PURE__ */ new Map();
 function formatMessage(template, data = {}) {
-  return template.replace(/\{(\w+)\}/g, (whole, key) => key in data ? String(data[key]) : whole);
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  let out = parts[0];
+  for (let i2 = 1; i2 < parts.length; i2 += 2) {
+    const key = parts[i2];
+    out += (key in data ? String(data[key]) : `{${key}}`) + parts[i2 + 1];
+  }
+  return out;
 }
 
 // src/suppress/directives.ts
