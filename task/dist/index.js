@@ -30937,19 +30937,32 @@ function* prettyJsonChunks(doc, items) {
   const at = text.indexOf(quoted);
   if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
   const lineStart = text.lastIndexOf("\n", at) + 1;
-  const indent2 = /^ */.exec(text.slice(lineStart))[0];
-  const inner = `${indent2}  `;
-  let first = true;
+  const depth = /^ */.exec(text.slice(lineStart))[0].length / 2;
+  const prefix = Array.from({ length: depth + 1 }, (_, i2) => `${" ".repeat(2 * i2)}[
+`).join("");
+  const suffix = Array.from({ length: depth + 1 }, (_, i2) => `
+${" ".repeat(2 * (depth - i2))}]`).join("");
+  let opened = false;
+  let group = [];
+  const flush = () => {
+    let wrapped = group;
+    for (let i2 = 0; i2 < depth; i2++) wrapped = [wrapped];
+    const json2 = JSON.stringify(wrapped, null, 2);
+    const body = json2.slice(prefix.length, json2.length - suffix.length);
+    const out = opened ? `,
+${body}` : `${text.slice(0, at)}[
+${body}`;
+    opened = true;
+    group = [];
+    return out;
+  };
   for (const item of items) {
-    const body = JSON.stringify(item, null, 2).replace(/\n/g, `
-${inner}`);
-    yield first ? `${text.slice(0, at)}[
-${inner}${body}` : `,
-${inner}${body}`;
-    first = false;
+    group.push(item);
+    if (group.length === 256) yield flush();
   }
-  yield first ? `${text.slice(0, at)}[]${text.slice(at + quoted.length)}` : `
-${indent2}]${text.slice(at + quoted.length)}`;
+  if (group.length > 0) yield flush();
+  yield opened ? `
+${" ".repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
 }
 var PLACEHOLDER = MARK;
 function* coalesce(chunks, size = 1 << 16) {

@@ -19,6 +19,13 @@ describe('prettyJsonChunks', () => {
     }
   });
 
+  it('matches JSON.stringify across the groups it stringifies items in', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ i, tags: [`t${i}`, { deep: [i, null] }], none: undefined }));
+    const nested = (x: unknown): Record<string, unknown> => ({ runs: [{ results: x }] });
+    expect([...prettyJsonChunks(nested(PLACEHOLDER), many)].join('')).toBe(JSON.stringify(nested(many), null, 2));
+    expect([...prettyJsonChunks(nested(PLACEHOLDER), many)].length).toBe(5);
+  });
+
   it('matches JSON.stringify for any JSON values (property-based)', () => {
     fc.assert(
       fc.property(fc.array(fc.jsonValue(), { maxLength: 8 }), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }), (list, doc) => {
