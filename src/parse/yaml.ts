@@ -91,16 +91,66 @@ class YamlBuildError extends Error {
 }
 
 /** YAML 1.1 plain-scalar resolution (go-yaml's): booleans, nulls, ints, floats. */
-const Y11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const Y11_TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const Y11_NULL = /^(?:~|null|Null|NULL|)$/;
 const Y11_INT = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|0|[1-9][0-9_]*)$/;
 const Y11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
-/** Types a plain scalar the way YAML 1.1 does. */
+/**
+ * Types a plain scalar the way YAML 1.1 does (go-yaml's resolution): null is `~`, `null`,
+ * `Null`, `NULL` or empty; true is `y Y yes Yes YES true True TRUE on On ON`; false is
+ * `n N no No NO false False FALSE off Off OFF`; then ints and floats; anything else is a string.
+ *
+ * Hot path (runs for every plain scalar), so it dispatches on the first character rather than
+ * testing patterns: an int or float can only start with a digit, `-`, `+` or `.`, and each null
+ * or boolean word is compared only against the text that starts with its letter.
+ */
 export function resolveYaml11(text: string): string | number | boolean | null {
-  if (Y11_NULL.test(text)) return null;
-  if (Y11_BOOL.test(text)) return Y11_TRUE.test(text);
+  const c = text.charCodeAt(0); // NaN for ''
+  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) return resolveNumber(text, c);
+  const len = text.length;
+  if (len > 5) return text; // longer than any null or boolean word
+  switch (c) {
+    case 126: // ~
+      return len === 1 ? null : text;
+    case 110: // n
+      return len === 1 || text === 'no' ? false : text === 'null' ? null : text;
+    case 78: // N
+      return len === 1 || text === 'No' || text === 'NO' ? false : text === 'Null' || text === 'NULL' ? null : text;
+    case 121: // y
+      return len === 1 || text === 'yes' ? true : text;
+    case 89: // Y
+      return len === 1 || text === 'Yes' || text === 'YES' ? true : text;
+    case 116: // t
+      return text === 'true' ? true : text;
+    case 84: // T
+      return text === 'True' || text === 'TRUE' ? true : text;
+    case 102: // f
+      return text === 'false' ? false : text;
+    case 70: // F
+      return text === 'False' || text === 'FALSE' ? false : text;
+    case 111: // o
+      return text === 'on' ? true : text === 'off' ? false : text;
+    case 79: // O
+      return text === 'On' || text === 'ON' ? true : text === 'Off' || text === 'OFF' ? false : text;
+    default:
+      return len === 0 ? null : text;
+  }
+}
+
+/** `resolveYaml11` for text whose first character (code `c`) is a digit, `-`, `+` or `.`. */
+function resolveNumber(text: string, c: number): string | number {
+  if (c >= 48 && c <= 57) {
+    let i = 1;
+    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i === text.length) {
+      // All digits: a plain decimal (`0`, or no leading 0) is Number(text), as below; `0755` is octal.
+      if (c !== 48 || i === 1) return Number(text);
+    } else {
+      // After a leading digit run, an int or float goes on with `_`, `.`, or `b`/`x` (`0b`, `0x`):
+      // anything else (`100m`, `128Mi`, `1:30`) is a string.
+      const d = text.charCodeAt(i);
+      if (d !== 95 && d !== 46 && d !== 98 && d !== 120) return text;
+    }
+  }
   if (Y11_INT.test(text)) {
     const t = text.replace(/_/g, '');
     const sign = t.startsWith('-') ? -1 : 1;

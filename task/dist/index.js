@@ -25316,14 +25316,51 @@ var YamlBuildError = class extends Error {
   }
   problem;
 };
-var Y11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-var Y11_TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-var Y11_NULL = /^(?:~|null|Null|NULL|)$/;
 var Y11_INT = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|0|[1-9][0-9_]*)$/;
 var Y11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 function resolveYaml11(text) {
-  if (Y11_NULL.test(text)) return null;
-  if (Y11_BOOL.test(text)) return Y11_TRUE.test(text);
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57 || c === 45 || c === 43 || c === 46) return resolveNumber(text, c);
+  const len = text.length;
+  if (len > 5) return text;
+  switch (c) {
+    case 126:
+      return len === 1 ? null : text;
+    case 110:
+      return len === 1 || text === "no" ? false : text === "null" ? null : text;
+    case 78:
+      return len === 1 || text === "No" || text === "NO" ? false : text === "Null" || text === "NULL" ? null : text;
+    case 121:
+      return len === 1 || text === "yes" ? true : text;
+    case 89:
+      return len === 1 || text === "Yes" || text === "YES" ? true : text;
+    case 116:
+      return text === "true" ? true : text;
+    case 84:
+      return text === "True" || text === "TRUE" ? true : text;
+    case 102:
+      return text === "false" ? false : text;
+    case 70:
+      return text === "False" || text === "FALSE" ? false : text;
+    case 111:
+      return text === "on" ? true : text === "off" ? false : text;
+    case 79:
+      return text === "On" || text === "ON" ? true : text === "Off" || text === "OFF" ? false : text;
+    default:
+      return len === 0 ? null : text;
+  }
+}
+function resolveNumber(text, c) {
+  if (c >= 48 && c <= 57) {
+    let i2 = 1;
+    while (i2 < text.length && text.charCodeAt(i2) >= 48 && text.charCodeAt(i2) <= 57) i2++;
+    if (i2 === text.length) {
+      if (c !== 48 || i2 === 1) return Number(text);
+    } else {
+      const d = text.charCodeAt(i2);
+      if (d !== 95 && d !== 46 && d !== 98 && d !== 120) return text;
+    }
+  }
   if (Y11_INT.test(text)) {
     const t = text.replace(/_/g, "");
     const sign = t.startsWith("-") ? -1 : 1;
