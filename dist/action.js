@@ -43840,6 +43840,7 @@ function skipSpace(src, i2, end) {
   }
   return i2;
 }
+var NAME_END = /[\s,[\]{}]/;
 function readProperties(src, i2, end) {
   const out = { at: i2 };
   for (; ; ) {
@@ -43851,7 +43852,7 @@ function readProperties(src, i2, end) {
       while (j < end && src[j] !== ">") j++;
       j++;
     } else {
-      while (j < end && !/[\s,[\]{}]/.test(src[j])) j++;
+      while (j < end && !NAME_END.test(src[j])) j++;
     }
     if (c === "!") out.tag = src.slice(i2, j);
     else out.anchor = src.slice(i2 + 1, j);
@@ -43861,7 +43862,11 @@ function readProperties(src, i2, end) {
   return out;
 }
 function trimEnd(src, start, end) {
-  while (end > start && /[ \t\r\n]/.test(src[end - 1])) end--;
+  while (end > start) {
+    const c = src.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    end--;
+  }
   return end;
 }
 function keyText(key) {
@@ -43890,21 +43895,18 @@ function applyMerges(map2) {
 function buildDocs(src, base, limits, problems, firstIndex) {
   const docs = [];
   const stack = [];
-  const sizes = /* @__PURE__ */ new WeakMap();
+  let depth = 0;
   const anchors = /* @__PURE__ */ new Map();
+  const maxExpanded = limits.maxExpandedNodes;
   let expanded = 0;
-  const count = (node, size) => {
-    expanded += size;
-    if (expanded > limits.maxExpandedNodes) {
-      throw new YamlBuildError({
-        kind: "alias-limit",
-        message: `the document expands to more than ${limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-        offset: node.start
-      });
-    }
-  };
+  const aliasLimit = (node) => new YamlBuildError({
+    kind: "alias-limit",
+    message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+    offset: node.start
+  });
   const finishMap = (startAt, children) => {
     const map2 = { kind: "map", start: startAt + base, end: startAt + base, pairs: [] };
+    if (children === null) return map2;
     for (let i2 = 0; i2 < children.length; i2 += 2) {
       const key = children[i2];
       const value = children[i2 + 1];
@@ -43932,9 +43934,18 @@ function buildDocs(src, base, limits, problems, firstIndex) {
     applyMerges(map2);
     return map2;
   };
+  const attach = (node, size, result) => {
+    if (depth > 0) {
+      const up = stack[depth - 1];
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else docs.push({ index: firstIndex + docs.length, root: node });
+  };
   const listener = (event, state) => {
     if (event === "open") {
-      const depth = stack.length;
       if (depth > limits.maxDepth) {
         throw new YamlBuildError({
           kind: "syntax",
@@ -43942,58 +43953,72 @@ function buildDocs(src, base, limits, problems, firstIndex) {
           offset: state.position + base
         });
       }
-      stack.push({ open: state.position, children: [], results: [], depth });
+      const f = stack[depth];
+      if (f === void 0) stack.push({ open: state.position, children: null, first: void 0, size: 0 });
+      else {
+        f.open = state.position;
+        f.children = null;
+        f.first = void 0;
+        f.size = 0;
+      }
+      depth++;
       return;
     }
-    const frame = stack.pop();
+    const frame = stack[--depth];
+    const children = frame.children;
+    const nChildren = children === null ? 0 : children.length;
     const close = state.position;
-    const props = readProperties(src, frame.open, close);
-    const at = props.at;
+    const result = state.result;
+    let at = skipSpace(src, frame.open, close);
+    let tag;
+    let propAnchor;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      const props = readProperties(src, frame.open, close);
+      at = props.at;
+      tag = props.tag;
+      propAnchor = props.anchor;
+    }
     const st = state;
     let node;
     let size = 1;
-    if (frame.children.length === 1 && state.result !== null && frame.results[0] === state.result) {
-      node = frame.children[0];
-      size = sizes.get(node) ?? 1;
+    if (nChildren === 1 && result !== null && frame.first === result) {
+      node = children[0];
+      size = frame.size;
       expanded -= 1;
     } else if (state.kind === "mapping") {
-      node = finishMap(at, frame.children);
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
+      node = finishMap(at, children);
+      size = 1 + frame.size;
     } else if (state.kind === "sequence") {
-      const seq2 = { kind: "seq", start: at + base, end: at + base, items: frame.children };
-      for (const it of frame.children) seq2.end = Math.max(seq2.end, it.end);
+      const seq2 = { kind: "seq", start: at + base, end: at + base, items: children ?? [] };
+      for (let i2 = 0; i2 < nChildren; i2++) if (children[i2].end > seq2.end) seq2.end = children[i2].end;
       node = seq2;
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
-    } else if (src[at] === "*" && frame.children.length === 0) {
+      size = 1 + frame.size;
+    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
       let j = at + 1;
-      while (j < close && !/[\s,[\]{}]/.test(src[j])) j++;
+      while (j < close && !NAME_END.test(src[j])) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
       if (!target) throw new YamlBuildError({ kind: "syntax", message: `unknown alias "*${name}"`, offset: at + base });
-      node = target;
-      size = sizes.get(target) ?? 1;
-      count(node, size);
-      const up = stack[stack.length - 1];
-      if (up) {
-        up.children.push(node);
-        up.results.push(state.result);
-      } else docs.push({ index: firstIndex + docs.length, root: node });
+      expanded += target.size;
+      if (expanded > maxExpanded) throw aliasLimit(target.node);
+      attach(target.node, target.size, result);
       return;
     } else {
-      const text = typeof state.result === "string" ? state.result : "";
-      const c = src[at];
+      const text = typeof result === "string" ? result : "";
+      const c = src.charCodeAt(at);
       let start = at;
       let end = trimEnd(src, at, close);
       let plain = true;
-      if (c === '"' || c === "'") {
+      if (c === 34 || c === 39) {
         plain = false;
         start = at + 1;
         end = Math.max(start, end - 1);
-      } else if (c === "|" || c === ">") {
+      } else if (c === 124 || c === 62) {
         plain = false;
         const nl = src.indexOf("\n", at);
         start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (state.result === null) {
+      } else if (result === null) {
         end = start;
       }
       const scalar = {
@@ -44004,8 +44029,7 @@ function buildDocs(src, base, limits, problems, firstIndex) {
         value: plain ? resolveYaml11(text) : text,
         plain
       };
-      if (props.tag !== void 0) {
-        const tag = props.tag;
+      if (tag !== void 0) {
         if (/^!!(bool|int|float|null)$/.test(tag)) {
           const r2 = resolveYaml11(text);
           scalar.value = typeof r2 === "string" ? text : r2;
@@ -44016,16 +44040,12 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       }
       node = scalar;
     }
-    if (props.tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(props.tag)) node.tag = props.tag;
-    const anchor = props.anchor ?? st.anchor ?? void 0;
-    if (anchor) anchors.set(anchor, node);
-    sizes.set(node, size);
-    count(node, 1);
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      parent.children.push(node);
-      parent.results.push(state.result);
-    } else docs.push({ index: firstIndex + docs.length, root: node });
+    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = propAnchor ?? st.anchor ?? void 0;
+    if (anchor) anchors.set(anchor, { node, size });
+    expanded += 1;
+    if (expanded > maxExpanded) throw aliasLimit(node);
+    attach(node, size, result);
   };
   js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
   return docs;

@@ -175,13 +175,16 @@ const ANY_TAG = (['scalar', 'sequence', 'mapping'] as const).flatMap((kind) =>
 );
 const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend(ANY_TAG);
 
+/** One node js-yaml has opened and not yet closed. Frames are reused (one per depth). */
 interface Frame {
   /** Offset where js-yaml opened the node (before separation space and properties). */
   open: number;
-  children: YNode[];
-  /** What js-yaml constructed for each child (to recognise a node js-yaml wrapped in itself). */
-  results: unknown[];
-  depth: number;
+  /** The children closed so far, in order (a mapping's keys and values alternate); null for none. */
+  children: YNode[] | null;
+  /** What js-yaml constructed for the first child (to recognise a node js-yaml wrapped in itself). */
+  first: unknown;
+  /** Sum of the children's expanded sizes (an alias counts its target's whole size). */
+  size: number;
 }
 
 /** Skips spaces, line breaks and comments from `i`. */
@@ -196,9 +199,22 @@ function skipSpace(src: string, i: number, end: number): number {
   return i;
 }
 
-/** Reads node properties (`!tag`, `&anchor`) from `i`; returns where the content starts. */
-function readProperties(src: string, i: number, end: number): { at: number; tag?: string; anchor?: string } {
-  const out: { at: number; tag?: string; anchor?: string } = { at: i };
+/** Where a tag, anchor or alias name ends: at white space (`\s`), `,`, `[`, `]`, `{` or `}`. */
+const NAME_END = /[\s,[\]{}]/;
+
+interface Properties {
+  at: number;
+  tag?: string;
+  anchor?: string;
+}
+
+/**
+ * Reads node properties (`!tag`, `&anchor`) from `i`; returns where the content starts.
+ * Callers skip it when the first non-space character is neither `!` nor `&` (then `at` is just
+ * that character's offset). Like js-yaml, it may read a property at or past `end`.
+ */
+function readProperties(src: string, i: number, end: number): Properties {
+  const out: Properties = { at: i };
   for (;;) {
     i = skipSpace(src, i, end);
     const c = src[i];
@@ -208,7 +224,7 @@ function readProperties(src: string, i: number, end: number): { at: number; tag?
       while (j < end && src[j] !== '>') j++;
       j++;
     } else {
-      while (j < end && !/[\s,[\]{}]/.test(src[j]!)) j++;
+      while (j < end && !NAME_END.test(src[j]!)) j++;
     }
     if (c === '!') out.tag = src.slice(i, j);
     else out.anchor = src.slice(i + 1, j);
@@ -218,9 +234,13 @@ function readProperties(src: string, i: number, end: number): { at: number; tag?
   return out;
 }
 
-/** Trims trailing spaces and line breaks before `end`. */
+/** Trims trailing spaces, tabs and line breaks before `end`. */
 function trimEnd(src: string, start: number, end: number): number {
-  while (end > start && /[ \t\r\n]/.test(src[end - 1]!)) end--;
+  while (end > start) {
+    const c = src.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    end--;
+  }
   return end;
 }
 
@@ -252,24 +272,24 @@ function applyMerges(map: YMap): void {
 
 function buildDocs(src: string, base: number, limits: YamlLimits, problems: YamlProblem[], firstIndex: number): YDoc[] {
   const docs: YDoc[] = [];
+  /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
   const stack: Frame[] = [];
-  const sizes = new WeakMap<YNode, number>();
-  const anchors = new Map<string, YNode>();
+  let depth = 0;
+  /** Anchored nodes with their expanded sizes. */
+  const anchors = new Map<string, { node: YNode; size: number }>();
+  const maxExpanded = limits.maxExpandedNodes;
   let expanded = 0;
 
-  const count = (node: YNode, size: number): void => {
-    expanded += size;
-    if (expanded > limits.maxExpandedNodes) {
-      throw new YamlBuildError({
-        kind: 'alias-limit',
-        message: `the document expands to more than ${limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-        offset: node.start,
-      });
-    }
-  };
+  const aliasLimit = (node: YNode): YamlBuildError =>
+    new YamlBuildError({
+      kind: 'alias-limit',
+      message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+      offset: node.start,
+    });
 
-  const finishMap = (startAt: number, children: YNode[]): YMap => {
+  const finishMap = (startAt: number, children: YNode[] | null): YMap => {
     const map: YMap = { kind: 'map', start: startAt + base, end: startAt + base, pairs: [] };
+    if (children === null) return map;
     for (let i = 0; i < children.length; i += 2) {
       const key = children[i]!;
       const value = children[i + 1];
@@ -299,9 +319,20 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
     return map;
   };
 
+  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
+  const attach = (node: YNode, size: number, result: unknown): void => {
+    if (depth > 0) {
+      const up = stack[depth - 1]!;
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else docs.push({ index: firstIndex + docs.length, root: node });
+  };
+
   const listener = (event: 'open' | 'close', state: State): void => {
     if (event === 'open') {
-      const depth = stack.length;
       if (depth > limits.maxDepth) {
         throw new YamlBuildError({
           kind: 'syntax',
@@ -309,60 +340,79 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
           offset: state.position + base,
         });
       }
-      stack.push({ open: state.position, children: [], results: [], depth });
+      const f = stack[depth];
+      if (f === undefined) stack.push({ open: state.position, children: null, first: undefined, size: 0 });
+      else {
+        f.open = state.position;
+        f.children = null;
+        f.first = undefined;
+        f.size = 0;
+      }
+      depth++;
       return;
     }
-    const frame = stack.pop()!;
+    // Read the frame out: it is reused by the next node opened at this depth.
+    const frame = stack[--depth]!;
+    const children = frame.children;
+    const nChildren = children === null ? 0 : children.length;
     const close = state.position;
-    const props = readProperties(src, frame.open, close);
-    const at = props.at;
+    const result = state.result;
+    let at = skipSpace(src, frame.open, close);
+    let tag: string | undefined;
+    let propAnchor: string | undefined;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      // `!` or `&`: the node has properties (rare).
+      const props = readProperties(src, frame.open, close);
+      at = props.at;
+      tag = props.tag;
+      propAnchor = props.anchor;
+    }
     const st = state as State & { anchor: string | null };
     let node: YNode;
     let size = 1;
-    if (frame.children.length === 1 && state.result !== null && frame.results[0] === state.result) {
+    if (nChildren === 1 && result !== null && frame.first === result) {
       // js-yaml composed this node through an inner call (a key it tried to read turned out to be
       // the whole node): the inner node is this node.
-      node = frame.children[0]!;
-      size = sizes.get(node) ?? 1;
+      node = children![0]!;
+      size = frame.size;
       expanded -= 1; // counted when the inner call closed
     } else if (state.kind === 'mapping') {
-      node = finishMap(at, frame.children);
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
+      node = finishMap(at, children);
+      size = 1 + frame.size;
     } else if (state.kind === 'sequence') {
-      const seq: YSeq = { kind: 'seq', start: at + base, end: at + base, items: frame.children };
-      for (const it of frame.children) seq.end = Math.max(seq.end, it.end);
+      const seq: YSeq = { kind: 'seq', start: at + base, end: at + base, items: children ?? [] };
+      for (let i = 0; i < nChildren; i++) if (children![i]!.end > seq.end) seq.end = children![i]!.end;
       node = seq;
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
-    } else if (src[at] === '*' && frame.children.length === 0) {
+      size = 1 + frame.size;
+    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
+      // `*alias`: the anchored node itself.
       let j = at + 1;
-      while (j < close && !/[\s,[\]{}]/.test(src[j]!)) j++;
+      while (j < close && !NAME_END.test(src[j]!)) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
       if (!target) throw new YamlBuildError({ kind: 'syntax', message: `unknown alias "*${name}"`, offset: at + base });
-      node = target;
-      size = sizes.get(target) ?? 1;
-      count(node, size);
-      const up = stack[stack.length - 1];
-      if (up) {
-        up.children.push(node);
-        up.results.push(state.result);
-      } else docs.push({ index: firstIndex + docs.length, root: node });
+      expanded += target.size;
+      if (expanded > maxExpanded) throw aliasLimit(target.node);
+      attach(target.node, target.size, result);
       return;
     } else {
-      const text = typeof state.result === 'string' ? state.result : '';
-      const c = src[at];
+      const text = typeof result === 'string' ? result : '';
+      const c = src.charCodeAt(at);
       let start = at;
       let end = trimEnd(src, at, close);
       let plain = true;
-      if (c === '"' || c === "'") {
+      if (c === 34 || c === 39) {
+        // `"` or `'`
         plain = false;
         start = at + 1;
         end = Math.max(start, end - 1);
-      } else if (c === '|' || c === '>') {
+      } else if (c === 124 || c === 62) {
+        // `|` or `>`
         plain = false;
         const nl = src.indexOf('\n', at);
         start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (state.result === null) {
+      } else if (result === null) {
         end = start;
       }
       const scalar: YScalar = {
@@ -373,8 +423,7 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
         value: plain ? resolveYaml11(text) : text,
         plain,
       };
-      if (props.tag !== undefined) {
-        const tag = props.tag;
+      if (tag !== undefined) {
         if (/^!!(bool|int|float|null)$/.test(tag)) {
           const r = resolveYaml11(text);
           scalar.value = typeof r === 'string' ? text : r;
@@ -385,16 +434,12 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
       }
       node = scalar;
     }
-    if (props.tag !== undefined && node.kind !== 'scalar' && !STANDARD_TAG.test(props.tag)) node.tag = props.tag;
-    const anchor = props.anchor ?? st.anchor ?? undefined;
-    if (anchor) anchors.set(anchor, node);
-    sizes.set(node, size);
-    count(node, 1);
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      parent.children.push(node);
-      parent.results.push(state.result);
-    } else docs.push({ index: firstIndex + docs.length, root: node });
+    if (tag !== undefined && node.kind !== 'scalar' && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = propAnchor ?? st.anchor ?? undefined;
+    if (anchor) anchors.set(anchor, { node, size });
+    expanded += 1;
+    if (expanded > maxExpanded) throw aliasLimit(node);
+    attach(node, size, result);
   };
 
   jsyaml.loadAll(src, undefined, { schema: SCHEMA, json: true, listener });
