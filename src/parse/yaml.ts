@@ -270,6 +270,9 @@ function applyMerges(map: YMap): void {
   map.pairs = [...own, ...merged];
 }
 
+/** Up to this many pairs, duplicate keys are found by scanning the pairs; past it, with a Set. */
+const SCAN_PAIRS = 8;
+
 function buildDocs(src: string, base: number, limits: YamlLimits, problems: YamlProblem[], firstIndex: number): YDoc[] {
   const docs: YDoc[] = [];
   /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
@@ -290,32 +293,42 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
   const finishMap = (startAt: number, children: YNode[] | null): YMap => {
     const map: YMap = { kind: 'map', start: startAt + base, end: startAt + base, pairs: [] };
     if (children === null) return map;
+    const pairs = map.pairs;
+    let seen: Set<string> | undefined; // the keys so far, once there are more than SCAN_PAIRS
+    let merges = false;
     for (let i = 0; i < children.length; i += 2) {
       const key = children[i]!;
       const value = children[i + 1];
       // A speculative key read that found nothing leaves a trailing empty node: drop it.
       if (value === undefined) {
         if (key.kind === 'scalar' && key.value === null && key.text === '') break;
-        map.pairs.push({
-          key,
-          keyText: keyText(key),
-          value: { kind: 'scalar', start: key.end, end: key.end, text: '', value: null, plain: true },
-        });
-        continue;
+        const k = keyText(key);
+        if (k === '<<') merges = true;
+        pairs.push({ key, keyText: k, value: { kind: 'scalar', start: key.end, end: key.end, text: '', value: null, plain: true } });
+        continue; // (the last child: a value-less key is never followed by another)
       }
       const k = keyText(key);
-      if (k !== '<<' && map.pairs.some((p) => p.keyText === k)) {
-        problems.push({
-          kind: 'duplicate-key',
-          message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-          offset: key.start,
-          endOffset: key.end,
-        });
+      if (k === '<<') merges = true;
+      else {
+        let dup = false;
+        if (seen !== undefined) dup = seen.has(k);
+        else for (let j = 0; j < pairs.length && !dup; j++) dup = pairs[j]!.keyText === k;
+        if (dup) {
+          problems.push({
+            kind: 'duplicate-key',
+            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+            offset: key.start,
+            endOffset: key.end,
+          });
+        }
       }
-      map.pairs.push({ key, keyText: k, value });
-      map.end = Math.max(map.end, value.end, key.end);
+      pairs.push({ key, keyText: k, value });
+      if (seen !== undefined) seen.add(k);
+      else if (pairs.length > SCAN_PAIRS) seen = new Set(pairs.map((p) => p.keyText));
+      if (value.end > map.end) map.end = value.end;
+      if (key.end > map.end) map.end = key.end;
     }
-    applyMerges(map);
+    if (merges) applyMerges(map);
     return map;
   };
 

@@ -25444,6 +25444,7 @@ function applyMerges(map2) {
   }
   map2.pairs = [...own, ...merged];
 }
+var SCAN_PAIRS = 8;
 function buildDocs(src, base, limits, problems, firstIndex) {
   const docs = [];
   const stack = [];
@@ -25459,31 +25460,41 @@ function buildDocs(src, base, limits, problems, firstIndex) {
   const finishMap = (startAt, children) => {
     const map2 = { kind: "map", start: startAt + base, end: startAt + base, pairs: [] };
     if (children === null) return map2;
+    const pairs2 = map2.pairs;
+    let seen;
+    let merges = false;
     for (let i2 = 0; i2 < children.length; i2 += 2) {
       const key = children[i2];
       const value = children[i2 + 1];
       if (value === void 0) {
         if (key.kind === "scalar" && key.value === null && key.text === "") break;
-        map2.pairs.push({
-          key,
-          keyText: keyText(key),
-          value: { kind: "scalar", start: key.end, end: key.end, text: "", value: null, plain: true }
-        });
+        const k2 = keyText(key);
+        if (k2 === "<<") merges = true;
+        pairs2.push({ key, keyText: k2, value: { kind: "scalar", start: key.end, end: key.end, text: "", value: null, plain: true } });
         continue;
       }
       const k = keyText(key);
-      if (k !== "<<" && map2.pairs.some((p) => p.keyText === k)) {
-        problems.push({
-          kind: "duplicate-key",
-          message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-          offset: key.start,
-          endOffset: key.end
-        });
+      if (k === "<<") merges = true;
+      else {
+        let dup = false;
+        if (seen !== void 0) dup = seen.has(k);
+        else for (let j = 0; j < pairs2.length && !dup; j++) dup = pairs2[j].keyText === k;
+        if (dup) {
+          problems.push({
+            kind: "duplicate-key",
+            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+            offset: key.start,
+            endOffset: key.end
+          });
+        }
       }
-      map2.pairs.push({ key, keyText: k, value });
-      map2.end = Math.max(map2.end, value.end, key.end);
+      pairs2.push({ key, keyText: k, value });
+      if (seen !== void 0) seen.add(k);
+      else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
+      if (value.end > map2.end) map2.end = value.end;
+      if (key.end > map2.end) map2.end = key.end;
     }
-    applyMerges(map2);
+    if (merges) applyMerges(map2);
     return map2;
   };
   const attach = (node, size, result) => {
