@@ -1,11 +1,18 @@
 /**
  * YAML with exact positions.
  *
- * Why js-yaml 4's `listener`: measured on the benchmark corpus (9,000 manifests, 18 MB) on this
- * machine, js-yaml 4.1's loadAll with a listener took 1.0-1.7 s, js-yaml 5's event parser 4.0 s,
- * and (per the project brief) `yaml`'s parseAllDocuments 8x longer than js-yaml. The listener
- * reports where each node opens and closes; from those offsets we build a small positioned tree
- * in the same pass (no second parse for positions).
+ * Why js-yaml 4's `listener`: the listener reports where each node opens and closes; from those
+ * offsets we build a small positioned tree in the same pass (no second parse for positions).
+ * Measured on the benchmark corpus (9,000 manifests, about 20 MB) on this machine, whose load
+ * varies: js-yaml 4.1's bare loadAll took 0.75-1.25 s and `parseYaml` (loadAll plus the tree)
+ * 1.0-1.7 s; js-yaml 5's event parser took 4.0 s (earlier measurement), and (per the project
+ * brief) `yaml`'s parseAllDocuments 8x longer than js-yaml.
+ *
+ * The listener runs for every node, so it is kept lean (see `buildDocs`): frames are reused and
+ * carry the expanded sizes, node properties are read only when a `!` or `&` is there, characters
+ * are compared by code rather than by regex, and `resolveYaml11` dispatches on the first
+ * character. That cut `parseYaml`'s cost over the bare loadAll from about 1.1 s (parseYaml took
+ * 1.7-2.4 s) to about 0.35 s on the corpus.
  *
  * Values are read as Kubernetes reads them: its go-yaml fork uses YAML 1.1 scalars, so
  * `privileged: yes` and `hostNetwork: on` are booleans (a YAML 1.2 reading would miss them).
@@ -91,16 +98,66 @@ class YamlBuildError extends Error {
 }
 
 /** YAML 1.1 plain-scalar resolution (go-yaml's): booleans, nulls, ints, floats. */
-const Y11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const Y11_TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const Y11_NULL = /^(?:~|null|Null|NULL|)$/;
 const Y11_INT = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|0|[1-9][0-9_]*)$/;
 const Y11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
-/** Types a plain scalar the way YAML 1.1 does. */
+/**
+ * Types a plain scalar the way YAML 1.1 does (go-yaml's resolution): null is `~`, `null`,
+ * `Null`, `NULL` or empty; true is `y Y yes Yes YES true True TRUE on On ON`; false is
+ * `n N no No NO false False FALSE off Off OFF`; then ints and floats; anything else is a string.
+ *
+ * Hot path (runs for every plain scalar), so it dispatches on the first character rather than
+ * testing patterns: an int or float can only start with a digit, `-`, `+` or `.`, and each null
+ * or boolean word is compared only against the text that starts with its letter.
+ */
 export function resolveYaml11(text: string): string | number | boolean | null {
-  if (Y11_NULL.test(text)) return null;
-  if (Y11_BOOL.test(text)) return Y11_TRUE.test(text);
+  const c = text.charCodeAt(0); // NaN for ''
+  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) return resolveNumber(text, c);
+  const len = text.length;
+  if (len > 5) return text; // longer than any null or boolean word
+  switch (c) {
+    case 126: // ~
+      return len === 1 ? null : text;
+    case 110: // n
+      return len === 1 || text === 'no' ? false : text === 'null' ? null : text;
+    case 78: // N
+      return len === 1 || text === 'No' || text === 'NO' ? false : text === 'Null' || text === 'NULL' ? null : text;
+    case 121: // y
+      return len === 1 || text === 'yes' ? true : text;
+    case 89: // Y
+      return len === 1 || text === 'Yes' || text === 'YES' ? true : text;
+    case 116: // t
+      return text === 'true' ? true : text;
+    case 84: // T
+      return text === 'True' || text === 'TRUE' ? true : text;
+    case 102: // f
+      return text === 'false' ? false : text;
+    case 70: // F
+      return text === 'False' || text === 'FALSE' ? false : text;
+    case 111: // o
+      return text === 'on' ? true : text === 'off' ? false : text;
+    case 79: // O
+      return text === 'On' || text === 'ON' ? true : text === 'Off' || text === 'OFF' ? false : text;
+    default:
+      return len === 0 ? null : text;
+  }
+}
+
+/** `resolveYaml11` for text whose first character (code `c`) is a digit, `-`, `+` or `.`. */
+function resolveNumber(text: string, c: number): string | number {
+  if (c >= 48 && c <= 57) {
+    let i = 1;
+    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i === text.length) {
+      // All digits: a plain decimal (`0`, or no leading 0) is Number(text), as below; `0755` is octal.
+      if (c !== 48 || i === 1) return Number(text);
+    } else {
+      // After a leading digit run, an int or float goes on with `_`, `.`, or `b`/`x` (`0b`, `0x`):
+      // anything else (`100m`, `128Mi`, `1:30`) is a string.
+      const d = text.charCodeAt(i);
+      if (d !== 95 && d !== 46 && d !== 98 && d !== 120) return text;
+    }
+  }
   if (Y11_INT.test(text)) {
     const t = text.replace(/_/g, '');
     const sign = t.startsWith('-') ? -1 : 1;
@@ -125,13 +182,16 @@ const ANY_TAG = (['scalar', 'sequence', 'mapping'] as const).flatMap((kind) =>
 );
 const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend(ANY_TAG);
 
+/** One node js-yaml has opened and not yet closed. Frames are reused (one per depth). */
 interface Frame {
   /** Offset where js-yaml opened the node (before separation space and properties). */
   open: number;
-  children: YNode[];
-  /** What js-yaml constructed for each child (to recognise a node js-yaml wrapped in itself). */
-  results: unknown[];
-  depth: number;
+  /** The children closed so far, in order (a mapping's keys and values alternate); null for none. */
+  children: YNode[] | null;
+  /** What js-yaml constructed for the first child (to recognise a node js-yaml wrapped in itself). */
+  first: unknown;
+  /** Sum of the children's expanded sizes (an alias counts its target's whole size). */
+  size: number;
 }
 
 /** Skips spaces, line breaks and comments from `i`. */
@@ -146,9 +206,22 @@ function skipSpace(src: string, i: number, end: number): number {
   return i;
 }
 
-/** Reads node properties (`!tag`, `&anchor`) from `i`; returns where the content starts. */
-function readProperties(src: string, i: number, end: number): { at: number; tag?: string; anchor?: string } {
-  const out: { at: number; tag?: string; anchor?: string } = { at: i };
+/** Where a tag, anchor or alias name ends: at white space (`\s`), `,`, `[`, `]`, `{` or `}`. */
+const NAME_END = /[\s,[\]{}]/;
+
+interface Properties {
+  at: number;
+  tag?: string;
+  anchor?: string;
+}
+
+/**
+ * Reads node properties (`!tag`, `&anchor`) from `i`; returns where the content starts.
+ * Callers skip it when the first non-space character is neither `!` nor `&` (then `at` is just
+ * that character's offset). Like js-yaml, it may read a property at or past `end`.
+ */
+function readProperties(src: string, i: number, end: number): Properties {
+  const out: Properties = { at: i };
   for (;;) {
     i = skipSpace(src, i, end);
     const c = src[i];
@@ -158,7 +231,7 @@ function readProperties(src: string, i: number, end: number): { at: number; tag?
       while (j < end && src[j] !== '>') j++;
       j++;
     } else {
-      while (j < end && !/[\s,[\]{}]/.test(src[j]!)) j++;
+      while (j < end && !NAME_END.test(src[j]!)) j++;
     }
     if (c === '!') out.tag = src.slice(i, j);
     else out.anchor = src.slice(i + 1, j);
@@ -168,9 +241,13 @@ function readProperties(src: string, i: number, end: number): { at: number; tag?
   return out;
 }
 
-/** Trims trailing spaces and line breaks before `end`. */
+/** Trims trailing spaces, tabs and line breaks before `end`. */
 function trimEnd(src: string, start: number, end: number): number {
-  while (end > start && /[ \t\r\n]/.test(src[end - 1]!)) end--;
+  while (end > start) {
+    const c = src.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    end--;
+  }
   return end;
 }
 
@@ -200,58 +277,87 @@ function applyMerges(map: YMap): void {
   map.pairs = [...own, ...merged];
 }
 
+/** Up to this many pairs, duplicate keys are found by scanning the pairs; past it, with a Set. */
+const SCAN_PAIRS = 8;
+
+/**
+ * Parses `src` (which starts at offset `base` of its file) and builds each document's tree from
+ * js-yaml's listener: `open` pushes a frame, `close` turns the frame and its children into a node
+ * and hands it to the parent frame (or, at the top, makes it a document's root).
+ */
 function buildDocs(src: string, base: number, limits: YamlLimits, problems: YamlProblem[], firstIndex: number): YDoc[] {
   const docs: YDoc[] = [];
+  /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
   const stack: Frame[] = [];
-  const sizes = new WeakMap<YNode, number>();
-  const anchors = new Map<string, YNode>();
+  let depth = 0;
+  /** Anchored nodes with their expanded sizes. */
+  const anchors = new Map<string, { node: YNode; size: number }>();
+  const maxExpanded = limits.maxExpandedNodes;
   let expanded = 0;
 
-  const count = (node: YNode, size: number): void => {
-    expanded += size;
-    if (expanded > limits.maxExpandedNodes) {
-      throw new YamlBuildError({
-        kind: 'alias-limit',
-        message: `the document expands to more than ${limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-        offset: node.start,
-      });
-    }
-  };
+  const aliasLimit = (node: YNode): YamlBuildError =>
+    new YamlBuildError({
+      kind: 'alias-limit',
+      message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+      offset: node.start,
+    });
 
-  const finishMap = (startAt: number, children: YNode[]): YMap => {
+  const finishMap = (startAt: number, children: YNode[] | null): YMap => {
     const map: YMap = { kind: 'map', start: startAt + base, end: startAt + base, pairs: [] };
+    if (children === null) return map;
+    const pairs = map.pairs;
+    let seen: Set<string> | undefined; // the keys so far, once there are more than SCAN_PAIRS
+    let merges = false;
     for (let i = 0; i < children.length; i += 2) {
       const key = children[i]!;
       const value = children[i + 1];
       // A speculative key read that found nothing leaves a trailing empty node: drop it.
       if (value === undefined) {
         if (key.kind === 'scalar' && key.value === null && key.text === '') break;
-        map.pairs.push({
-          key,
-          keyText: keyText(key),
-          value: { kind: 'scalar', start: key.end, end: key.end, text: '', value: null, plain: true },
-        });
-        continue;
+        const k = keyText(key);
+        if (k === '<<') merges = true;
+        pairs.push({ key, keyText: k, value: { kind: 'scalar', start: key.end, end: key.end, text: '', value: null, plain: true } });
+        continue; // (the last child: a value-less key is never followed by another)
       }
       const k = keyText(key);
-      if (k !== '<<' && map.pairs.some((p) => p.keyText === k)) {
-        problems.push({
-          kind: 'duplicate-key',
-          message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-          offset: key.start,
-          endOffset: key.end,
-        });
+      if (k === '<<') merges = true;
+      else {
+        let dup = false;
+        if (seen !== undefined) dup = seen.has(k);
+        else for (let j = 0; j < pairs.length && !dup; j++) dup = pairs[j]!.keyText === k;
+        if (dup) {
+          problems.push({
+            kind: 'duplicate-key',
+            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+            offset: key.start,
+            endOffset: key.end,
+          });
+        }
       }
-      map.pairs.push({ key, keyText: k, value });
-      map.end = Math.max(map.end, value.end, key.end);
+      pairs.push({ key, keyText: k, value });
+      if (seen !== undefined) seen.add(k);
+      else if (pairs.length > SCAN_PAIRS) seen = new Set(pairs.map((p) => p.keyText));
+      if (value.end > map.end) map.end = value.end;
+      if (key.end > map.end) map.end = key.end;
     }
-    applyMerges(map);
+    if (merges) applyMerges(map);
     return map;
+  };
+
+  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
+  const attach = (node: YNode, size: number, result: unknown): void => {
+    if (depth > 0) {
+      const up = stack[depth - 1]!;
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else docs.push({ index: firstIndex + docs.length, root: node });
   };
 
   const listener = (event: 'open' | 'close', state: State): void => {
     if (event === 'open') {
-      const depth = stack.length;
       if (depth > limits.maxDepth) {
         throw new YamlBuildError({
           kind: 'syntax',
@@ -259,60 +365,79 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
           offset: state.position + base,
         });
       }
-      stack.push({ open: state.position, children: [], results: [], depth });
+      const f = stack[depth];
+      if (f === undefined) stack.push({ open: state.position, children: null, first: undefined, size: 0 });
+      else {
+        f.open = state.position;
+        f.children = null;
+        f.first = undefined;
+        f.size = 0;
+      }
+      depth++;
       return;
     }
-    const frame = stack.pop()!;
+    // Read the frame out: it is reused by the next node opened at this depth.
+    const frame = stack[--depth]!;
+    const children = frame.children;
+    const nChildren = children === null ? 0 : children.length;
     const close = state.position;
-    const props = readProperties(src, frame.open, close);
-    const at = props.at;
+    const result = state.result;
+    let at = skipSpace(src, frame.open, close);
+    let tag: string | undefined;
+    let propAnchor: string | undefined;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      // `!` or `&`: the node has properties (rare).
+      const props = readProperties(src, frame.open, close);
+      at = props.at;
+      tag = props.tag;
+      propAnchor = props.anchor;
+    }
     const st = state as State & { anchor: string | null };
     let node: YNode;
     let size = 1;
-    if (frame.children.length === 1 && state.result !== null && frame.results[0] === state.result) {
+    if (nChildren === 1 && result !== null && frame.first === result) {
       // js-yaml composed this node through an inner call (a key it tried to read turned out to be
       // the whole node): the inner node is this node.
-      node = frame.children[0]!;
-      size = sizes.get(node) ?? 1;
+      node = children![0]!;
+      size = frame.size;
       expanded -= 1; // counted when the inner call closed
     } else if (state.kind === 'mapping') {
-      node = finishMap(at, frame.children);
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
+      node = finishMap(at, children);
+      size = 1 + frame.size;
     } else if (state.kind === 'sequence') {
-      const seq: YSeq = { kind: 'seq', start: at + base, end: at + base, items: frame.children };
-      for (const it of frame.children) seq.end = Math.max(seq.end, it.end);
+      const seq: YSeq = { kind: 'seq', start: at + base, end: at + base, items: children ?? [] };
+      for (let i = 0; i < nChildren; i++) if (children![i]!.end > seq.end) seq.end = children![i]!.end;
       node = seq;
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
-    } else if (src[at] === '*' && frame.children.length === 0) {
+      size = 1 + frame.size;
+    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
+      // `*alias`: the anchored node itself.
       let j = at + 1;
-      while (j < close && !/[\s,[\]{}]/.test(src[j]!)) j++;
+      while (j < close && !NAME_END.test(src[j]!)) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
       if (!target) throw new YamlBuildError({ kind: 'syntax', message: `unknown alias "*${name}"`, offset: at + base });
-      node = target;
-      size = sizes.get(target) ?? 1;
-      count(node, size);
-      const up = stack[stack.length - 1];
-      if (up) {
-        up.children.push(node);
-        up.results.push(state.result);
-      } else docs.push({ index: firstIndex + docs.length, root: node });
+      expanded += target.size;
+      if (expanded > maxExpanded) throw aliasLimit(target.node);
+      attach(target.node, target.size, result);
       return;
     } else {
-      const text = typeof state.result === 'string' ? state.result : '';
-      const c = src[at];
+      const text = typeof result === 'string' ? result : '';
+      const c = src.charCodeAt(at);
       let start = at;
       let end = trimEnd(src, at, close);
       let plain = true;
-      if (c === '"' || c === "'") {
+      if (c === 34 || c === 39) {
+        // `"` or `'`
         plain = false;
         start = at + 1;
         end = Math.max(start, end - 1);
-      } else if (c === '|' || c === '>') {
+      } else if (c === 124 || c === 62) {
+        // `|` or `>`
         plain = false;
         const nl = src.indexOf('\n', at);
         start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (state.result === null) {
+      } else if (result === null) {
         end = start;
       }
       const scalar: YScalar = {
@@ -323,8 +448,7 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
         value: plain ? resolveYaml11(text) : text,
         plain,
       };
-      if (props.tag !== undefined) {
-        const tag = props.tag;
+      if (tag !== undefined) {
         if (/^!!(bool|int|float|null)$/.test(tag)) {
           const r = resolveYaml11(text);
           scalar.value = typeof r === 'string' ? text : r;
@@ -335,16 +459,12 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
       }
       node = scalar;
     }
-    if (props.tag !== undefined && node.kind !== 'scalar' && !STANDARD_TAG.test(props.tag)) node.tag = props.tag;
-    const anchor = props.anchor ?? st.anchor ?? undefined;
-    if (anchor) anchors.set(anchor, node);
-    sizes.set(node, size);
-    count(node, 1);
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      parent.children.push(node);
-      parent.results.push(state.result);
-    } else docs.push({ index: firstIndex + docs.length, root: node });
+    if (tag !== undefined && node.kind !== 'scalar' && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = propAnchor ?? st.anchor ?? undefined;
+    if (anchor) anchors.set(anchor, { node, size });
+    expanded += 1;
+    if (expanded > maxExpanded) throw aliasLimit(node);
+    attach(node, size, result);
   };
 
   jsyaml.loadAll(src, undefined, { schema: SCHEMA, json: true, listener });
