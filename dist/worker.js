@@ -8491,14 +8491,51 @@ var YamlBuildError = class extends Error {
   }
   problem;
 };
-var Y11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-var Y11_TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-var Y11_NULL = /^(?:~|null|Null|NULL|)$/;
 var Y11_INT = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|0|[1-9][0-9_]*)$/;
 var Y11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 function resolveYaml11(text) {
-  if (Y11_NULL.test(text)) return null;
-  if (Y11_BOOL.test(text)) return Y11_TRUE.test(text);
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57 || c === 45 || c === 43 || c === 46) return resolveNumber(text, c);
+  const len = text.length;
+  if (len > 5) return text;
+  switch (c) {
+    case 126:
+      return len === 1 ? null : text;
+    case 110:
+      return len === 1 || text === "no" ? false : text === "null" ? null : text;
+    case 78:
+      return len === 1 || text === "No" || text === "NO" ? false : text === "Null" || text === "NULL" ? null : text;
+    case 121:
+      return len === 1 || text === "yes" ? true : text;
+    case 89:
+      return len === 1 || text === "Yes" || text === "YES" ? true : text;
+    case 116:
+      return text === "true" ? true : text;
+    case 84:
+      return text === "True" || text === "TRUE" ? true : text;
+    case 102:
+      return text === "false" ? false : text;
+    case 70:
+      return text === "False" || text === "FALSE" ? false : text;
+    case 111:
+      return text === "on" ? true : text === "off" ? false : text;
+    case 79:
+      return text === "On" || text === "ON" ? true : text === "Off" || text === "OFF" ? false : text;
+    default:
+      return len === 0 ? null : text;
+  }
+}
+function resolveNumber(text, c) {
+  if (c >= 48 && c <= 57) {
+    let i2 = 1;
+    while (i2 < text.length && text.charCodeAt(i2) >= 48 && text.charCodeAt(i2) <= 57) i2++;
+    if (i2 === text.length) {
+      if (c !== 48 || i2 === 1) return Number(text);
+    } else {
+      const d = text.charCodeAt(i2);
+      if (d !== 95 && d !== 46 && d !== 98 && d !== 120) return text;
+    }
+  }
   if (Y11_INT.test(text)) {
     const t = text.replace(/_/g, "");
     const sign = t.startsWith("-") ? -1 : 1;
@@ -8530,6 +8567,7 @@ function skipSpace(src, i2, end) {
   }
   return i2;
 }
+var NAME_END = /[\s,[\]{}]/;
 function readProperties(src, i2, end) {
   const out = { at: i2 };
   for (; ; ) {
@@ -8541,7 +8579,7 @@ function readProperties(src, i2, end) {
       while (j < end && src[j] !== ">") j++;
       j++;
     } else {
-      while (j < end && !/[\s,[\]{}]/.test(src[j])) j++;
+      while (j < end && !NAME_END.test(src[j])) j++;
     }
     if (c === "!") out.tag = src.slice(i2, j);
     else out.anchor = src.slice(i2 + 1, j);
@@ -8551,7 +8589,11 @@ function readProperties(src, i2, end) {
   return out;
 }
 function trimEnd(src, start, end) {
-  while (end > start && /[ \t\r\n]/.test(src[end - 1])) end--;
+  while (end > start) {
+    const c = src.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    end--;
+  }
   return end;
 }
 function keyText(key) {
@@ -8577,54 +8619,71 @@ function applyMerges(map2) {
   }
   map2.pairs = [...own, ...merged];
 }
+var SCAN_PAIRS = 8;
 function buildDocs(src, base, limits, problems, firstIndex) {
   const docs = [];
   const stack = [];
-  const sizes = /* @__PURE__ */ new WeakMap();
+  let depth = 0;
   const anchors = /* @__PURE__ */ new Map();
+  const maxExpanded = limits.maxExpandedNodes;
   let expanded = 0;
-  const count = (node, size) => {
-    expanded += size;
-    if (expanded > limits.maxExpandedNodes) {
-      throw new YamlBuildError({
-        kind: "alias-limit",
-        message: `the document expands to more than ${limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-        offset: node.start
-      });
-    }
-  };
+  const aliasLimit = (node) => new YamlBuildError({
+    kind: "alias-limit",
+    message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+    offset: node.start
+  });
   const finishMap = (startAt, children) => {
     const map2 = { kind: "map", start: startAt + base, end: startAt + base, pairs: [] };
+    if (children === null) return map2;
+    const pairs2 = map2.pairs;
+    let seen;
+    let merges = false;
     for (let i2 = 0; i2 < children.length; i2 += 2) {
       const key = children[i2];
       const value = children[i2 + 1];
       if (value === void 0) {
         if (key.kind === "scalar" && key.value === null && key.text === "") break;
-        map2.pairs.push({
-          key,
-          keyText: keyText(key),
-          value: { kind: "scalar", start: key.end, end: key.end, text: "", value: null, plain: true }
-        });
+        const k2 = keyText(key);
+        if (k2 === "<<") merges = true;
+        pairs2.push({ key, keyText: k2, value: { kind: "scalar", start: key.end, end: key.end, text: "", value: null, plain: true } });
         continue;
       }
       const k = keyText(key);
-      if (k !== "<<" && map2.pairs.some((p) => p.keyText === k)) {
-        problems.push({
-          kind: "duplicate-key",
-          message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-          offset: key.start,
-          endOffset: key.end
-        });
+      if (k === "<<") merges = true;
+      else {
+        let dup = false;
+        if (seen !== void 0) dup = seen.has(k);
+        else for (let j = 0; j < pairs2.length && !dup; j++) dup = pairs2[j].keyText === k;
+        if (dup) {
+          problems.push({
+            kind: "duplicate-key",
+            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+            offset: key.start,
+            endOffset: key.end
+          });
+        }
       }
-      map2.pairs.push({ key, keyText: k, value });
-      map2.end = Math.max(map2.end, value.end, key.end);
+      pairs2.push({ key, keyText: k, value });
+      if (seen !== void 0) seen.add(k);
+      else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
+      if (value.end > map2.end) map2.end = value.end;
+      if (key.end > map2.end) map2.end = key.end;
     }
-    applyMerges(map2);
+    if (merges) applyMerges(map2);
     return map2;
+  };
+  const attach = (node, size, result) => {
+    if (depth > 0) {
+      const up = stack[depth - 1];
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else docs.push({ index: firstIndex + docs.length, root: node });
   };
   const listener = (event, state) => {
     if (event === "open") {
-      const depth = stack.length;
       if (depth > limits.maxDepth) {
         throw new YamlBuildError({
           kind: "syntax",
@@ -8632,58 +8691,72 @@ function buildDocs(src, base, limits, problems, firstIndex) {
           offset: state.position + base
         });
       }
-      stack.push({ open: state.position, children: [], results: [], depth });
+      const f = stack[depth];
+      if (f === void 0) stack.push({ open: state.position, children: null, first: void 0, size: 0 });
+      else {
+        f.open = state.position;
+        f.children = null;
+        f.first = void 0;
+        f.size = 0;
+      }
+      depth++;
       return;
     }
-    const frame = stack.pop();
+    const frame = stack[--depth];
+    const children = frame.children;
+    const nChildren = children === null ? 0 : children.length;
     const close = state.position;
-    const props = readProperties(src, frame.open, close);
-    const at = props.at;
+    const result = state.result;
+    let at = skipSpace(src, frame.open, close);
+    let tag;
+    let propAnchor;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      const props = readProperties(src, frame.open, close);
+      at = props.at;
+      tag = props.tag;
+      propAnchor = props.anchor;
+    }
     const st = state;
     let node;
     let size = 1;
-    if (frame.children.length === 1 && state.result !== null && frame.results[0] === state.result) {
-      node = frame.children[0];
-      size = sizes.get(node) ?? 1;
+    if (nChildren === 1 && result !== null && frame.first === result) {
+      node = children[0];
+      size = frame.size;
       expanded -= 1;
     } else if (state.kind === "mapping") {
-      node = finishMap(at, frame.children);
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
+      node = finishMap(at, children);
+      size = 1 + frame.size;
     } else if (state.kind === "sequence") {
-      const seq2 = { kind: "seq", start: at + base, end: at + base, items: frame.children };
-      for (const it of frame.children) seq2.end = Math.max(seq2.end, it.end);
+      const seq2 = { kind: "seq", start: at + base, end: at + base, items: children ?? [] };
+      for (let i2 = 0; i2 < nChildren; i2++) if (children[i2].end > seq2.end) seq2.end = children[i2].end;
       node = seq2;
-      size = 1 + frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 0);
-    } else if (src[at] === "*" && frame.children.length === 0) {
+      size = 1 + frame.size;
+    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
       let j = at + 1;
-      while (j < close && !/[\s,[\]{}]/.test(src[j])) j++;
+      while (j < close && !NAME_END.test(src[j])) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
       if (!target) throw new YamlBuildError({ kind: "syntax", message: `unknown alias "*${name}"`, offset: at + base });
-      node = target;
-      size = sizes.get(target) ?? 1;
-      count(node, size);
-      const up = stack[stack.length - 1];
-      if (up) {
-        up.children.push(node);
-        up.results.push(state.result);
-      } else docs.push({ index: firstIndex + docs.length, root: node });
+      expanded += target.size;
+      if (expanded > maxExpanded) throw aliasLimit(target.node);
+      attach(target.node, target.size, result);
       return;
     } else {
-      const text = typeof state.result === "string" ? state.result : "";
-      const c = src[at];
+      const text = typeof result === "string" ? result : "";
+      const c = src.charCodeAt(at);
       let start = at;
       let end = trimEnd(src, at, close);
       let plain = true;
-      if (c === '"' || c === "'") {
+      if (c === 34 || c === 39) {
         plain = false;
         start = at + 1;
         end = Math.max(start, end - 1);
-      } else if (c === "|" || c === ">") {
+      } else if (c === 124 || c === 62) {
         plain = false;
         const nl = src.indexOf("\n", at);
         start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (state.result === null) {
+      } else if (result === null) {
         end = start;
       }
       const scalar = {
@@ -8694,8 +8767,7 @@ function buildDocs(src, base, limits, problems, firstIndex) {
         value: plain ? resolveYaml11(text) : text,
         plain
       };
-      if (props.tag !== void 0) {
-        const tag = props.tag;
+      if (tag !== void 0) {
         if (/^!!(bool|int|float|null)$/.test(tag)) {
           const r2 = resolveYaml11(text);
           scalar.value = typeof r2 === "string" ? text : r2;
@@ -8706,16 +8778,12 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       }
       node = scalar;
     }
-    if (props.tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(props.tag)) node.tag = props.tag;
-    const anchor = props.anchor ?? st.anchor ?? void 0;
-    if (anchor) anchors.set(anchor, node);
-    sizes.set(node, size);
-    count(node, 1);
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      parent.children.push(node);
-      parent.results.push(state.result);
-    } else docs.push({ index: firstIndex + docs.length, root: node });
+    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = propAnchor ?? st.anchor ?? void 0;
+    if (anchor) anchors.set(anchor, { node, size });
+    expanded += 1;
+    if (expanded > maxExpanded) throw aliasLimit(node);
+    attach(node, size, result);
   };
   js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
   return docs;
