@@ -12972,12 +12972,13 @@ function formatMessage(template, data = {}) {
     parts = template.split(/\{(\w+)\}/);
     compiled.set(template, parts);
   }
-  let out = parts[0];
-  for (let i2 = 1; i2 < parts.length; i2 += 2) {
-    const key = parts[i2];
-    out += (key in data ? String(data[key]) : `{${key}}`) + parts[i2 + 1];
+  if (parts.length === 1) return template;
+  const out = parts.slice();
+  for (let i2 = 1; i2 < out.length; i2 += 2) {
+    const key = out[i2];
+    out[i2] = key in data ? String(data[key]) : `{${key}}`;
   }
-  return out;
+  return out.join("");
 }
 
 // src/suppress/directives.ts
@@ -13137,7 +13138,7 @@ function indentHint(text, offset) {
   return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
 }
 function hash(parts) {
-  return (0, import_node_crypto.createHash)("sha256").update(FINGERPRINT_SALT).update("\0").update(parts.join("\0")).digest().toString("hex", 0, 16);
+  return (0, import_node_crypto.hash)("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
 }
 function secretDigest(secret) {
   return (0, import_node_crypto.scryptSync)(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
