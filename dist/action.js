@@ -49279,7 +49279,8 @@ function systemReporter(plan, registry) {
     if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
   };
 }
-var MIN_FILES_PER_WORKER = 200;
+var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+var MIN_FILES_PER_WORKER = 2500;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
   return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
@@ -49303,7 +49304,7 @@ async function checkBatches(batches, checker, opts) {
   let completed = 0;
   for (let w = 0; w < workers; w++) {
     const input = { plan: opts.plan, batches, next };
-    const worker = new Worker(opts.script, { workerData: input });
+    const worker = new Worker(opts.script, { workerData: input, resourceLimits: WORKER_HEAP });
     finished.push(
       new Promise((resolveDone) => {
         let done = false;
@@ -49845,6 +49846,14 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
+// src/platform/options.ts
+function parseThreads(raw, name) {
+  const value = (raw ?? "").trim();
+  if (value === "") return void 0;
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  return Number(value);
+}
+
 // src/platform/github.ts
 var ANNOTATION_LIMIT = 10;
 var REST_FILE_LIMIT = 3e3;
@@ -49877,6 +49886,7 @@ function readInputs(core2, eventName, workspace) {
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetes-version must look like 1.34 (got "${kubernetesVersion}")`);
   }
+  const threads = parseThreads(core2.getInput("threads"), "input threads");
   const paths = lines(core2.getInput("paths"));
   for (const p of paths) {
     if (isAbsolute3(p) || p.split(/[\\/]/).includes("..")) {
@@ -49907,6 +49917,7 @@ function readInputs(core2, eventName, workspace) {
     scan: scanMode,
     allowedImages,
     kubernetesVersion,
+    threads,
     failOn,
     sarifFile: resolve6(workspace, sarifFile),
     annotations: bool2(core2, "annotations", true),
@@ -50104,6 +50115,7 @@ async function runAction(platform2) {
         allowImages: inputs.allowedImages,
         changedFiles,
         rules: platform2.rules,
+        ...inputs.threads ? { threads: inputs.threads } : {},
         ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
       });
     } catch (err) {

@@ -22784,7 +22784,8 @@ function systemReporter(plan, registry) {
     if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
   };
 }
-var MIN_FILES_PER_WORKER = 200;
+var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+var MIN_FILES_PER_WORKER = 2500;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
   return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
@@ -22808,7 +22809,7 @@ async function checkBatches(batches, checker, opts) {
   let completed = 0;
   for (let w = 0; w < workers; w++) {
     const input = { plan: opts.plan, batches, next };
-    const worker = new Worker(opts.script, { workerData: input });
+    const worker = new Worker(opts.script, { workerData: input, resourceLimits: WORKER_HEAP });
     finished.push(
       new Promise((resolveDone) => {
         let done = false;
@@ -23339,6 +23340,14 @@ function toText(result, style = { color: false }) {
 `;
 }
 
+// src/platform/options.ts
+function parseThreads(raw, name) {
+  const value = (raw ?? "").trim();
+  if (value === "") return void 0;
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  return Number(value);
+}
+
 // src/platform/cli.ts
 var USAGE = `podguard ${VERSION}: stops insecure container configuration before it merges
 
@@ -23358,7 +23367,7 @@ Scan options:
   --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
-  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 400+ files; 1 = no workers)
+  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
   --no-color             plain text output
 
@@ -23421,10 +23430,7 @@ async function runScan(args, io, debug) {
   if (k8sVersion !== void 0 && !KUBERNETES_VERSION.test(k8sVersion)) {
     throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
   }
-  const threads = values.threads;
-  if (threads !== void 0 && !/^[1-9]\d{0,2}$/.test(threads)) {
-    throw new ConfigurationError(`--threads must be a whole number from 1 to 999 (got "${threads}")`);
-  }
+  const threads = parseThreads(values.threads, "--threads");
   let changedFiles;
   if (values["changed-since"] !== void 0) {
     try {
@@ -23439,7 +23445,7 @@ async function runScan(args, io, debug) {
     configPath: values.config,
     allowImages: values["allow-image"] ?? [],
     changedFiles,
-    ...threads !== void 0 ? { threads: Number(threads) } : {},
+    ...threads !== void 0 ? { threads } : {},
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
     ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {},
     ...k8sVersion !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = k8sVersion) } : {}

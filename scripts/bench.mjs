@@ -156,6 +156,17 @@ async function child(mode, dir, bundle, extra) {
     threads = res.threads;
     files = Object.values(res.filesScanned).reduce((a, b) => a + b, 0);
     findings = res.findings.length;
+    if (globalThis.gc && findings > 0) {
+      // What each finding costs the heap: the live set with and without them.
+      const ms = performance.now() - t;
+      const cpu = cpuMs(c0);
+      globalThis.gc();
+      const withFindings = process.memoryUsage().heapUsed;
+      res.findings.length = 0;
+      globalThis.gc();
+      const perFinding = (withFindings - process.memoryUsage().heapUsed) / findings;
+      return { ms, cpu, files, findings, threads, perFinding };
+    }
   } else {
     // The floor: the same listing, reading, decoding and parsing; no rules, no findings.
     const { candidates } = await m.collect({ root: dir, paths: ['.'], exclude: [] });
@@ -170,7 +181,10 @@ async function child(mode, dir, bundle, extra) {
 }
 
 function runChild(mode, dir, bundle, extra = '') {
-  const r = spawnSync(process.execPath, [SELF, '--child', mode, dir, bundle, extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--expose-gc', SELF, '--child', mode, dir, bundle, extra], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`bench child ${mode} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -232,7 +246,7 @@ async function main() {
   console.log('(threads: what the scan chose by default; 1-thread: the same scan with threads: 1)');
   console.log("(wall clock depends on the machine's load; CPU ms = user + system time of all threads, steadier on a shared machine)\n");
   console.log(
-    'files    kind-mix                 bytes  threads   wall ms    CPU ms   files/s    MB/s   peak RSS  1-thread wall/RSS  floor wall  floor CPU  ratio(wall/CPU)  findings',
+    'files    kind-mix                 bytes  threads   wall ms    CPU ms   files/s    MB/s   peak RSS  1-thread wall/RSS  floor wall  floor CPU  ratio(wall/CPU)  findings  heap/finding',
   );
   const rows = [];
   let biggest;
@@ -260,6 +274,7 @@ async function main() {
           fmt(floor.cpu).padStart(10),
           `${(full.ms / floor.ms).toFixed(2)}x / ${(full.cpu / floor.cpu).toFixed(2)}x`.padStart(16),
           fmt(full.findings).padStart(9),
+          `${fmt(full.perFinding ?? 0)} B`.padStart(13),
         ].join(' '),
       );
       if (one.findings !== full.findings)

@@ -13,6 +13,7 @@ import { sarifChunks } from '../report/sarif.js';
 import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
+import { parseThreads } from './options.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { VERSION } from '../version.js';
@@ -70,6 +71,8 @@ export interface AzureInputs {
   publishSarif: boolean;
   artifactName: string;
   kubernetesVersion: string | undefined;
+  /** Threads that check files (undefined: the engine decides). */
+  threads: number | undefined;
 }
 
 /** At most this many log issues: the agent keeps every one, and thousands bury the first. */
@@ -107,6 +110,7 @@ export function readInputs(tl: AzureTaskLib, sourcesDir: string): AzureInputs {
   if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
   }
+  const threads = parseThreads(tl.getInput('threads'), 'input threads');
   const artifactName = (tl.getInput('artifactName') ?? '').trim() || 'CodeAnalysisLogs';
   if (/[\\/:*?"<>|;\]]/.test(artifactName)) {
     throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`);
@@ -121,6 +125,7 @@ export function readInputs(tl: AzureTaskLib, sourcesDir: string): AzureInputs {
     publishSarif: (tl.getInput('publishSarif') ?? '').trim() === '' ? true : tl.getBoolInput('publishSarif'),
     artifactName,
     kubernetesVersion,
+    threads,
   };
 }
 
@@ -226,6 +231,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       allowImages: inputs.allowedImages,
       changedFiles,
       rules: io.rules,
+      ...(inputs.threads ? { threads: inputs.threads } : {}),
       adjust: (s) => {
         if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
       },

@@ -14,6 +14,7 @@ import { jsonChunks } from '../report/json.js';
 import { coalesce, writeChunks } from '../report/stream.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
+import { parseThreads } from './options.js';
 import { ConfigurationError } from '../types.js';
 import type { Level } from '../types.js';
 import { VERSION } from '../version.js';
@@ -47,7 +48,7 @@ Scan options:
   --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
-  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 400+ files; 1 = no workers)
+  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
   --no-color             plain text output
 
@@ -115,10 +116,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   if (k8sVersion !== undefined && !KUBERNETES_VERSION.test(k8sVersion)) {
     throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
   }
-  const threads = values.threads;
-  if (threads !== undefined && !/^[1-9]\d{0,2}$/.test(threads)) {
-    throw new ConfigurationError(`--threads must be a whole number from 1 to 999 (got "${threads}")`);
-  }
+  const threads = parseThreads(values.threads, '--threads');
   let changedFiles: string[] | undefined;
   if (values['changed-since'] !== undefined) {
     try {
@@ -133,7 +131,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     configPath: values.config,
     allowImages: values['allow-image'] ?? [],
     changedFiles,
-    ...(threads !== undefined ? { threads: Number(threads) } : {}),
+    ...(threads !== undefined ? { threads } : {}),
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
     ...(values['write-baseline'] !== undefined
       ? { baseline: false as const }

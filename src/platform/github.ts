@@ -17,6 +17,7 @@ import { sarifChunks, toUri } from '../report/sarif.js';
 import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
+import { parseThreads } from './options.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import type { Rule } from '../rules/api.js';
@@ -75,6 +76,8 @@ export interface ActionInputs {
   allowedImages: string[];
   /** Target Kubernetes version (`1.34`) for removed-API checks; overrides the configuration. */
   kubernetesVersion: string | undefined;
+  /** Threads that check files (undefined: the engine decides). */
+  threads: number | undefined;
   failOn: Level | 'never';
   sarifFile: string;
   annotations: boolean;
@@ -123,6 +126,7 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
   if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetes-version must look like 1.34 (got "${kubernetesVersion}")`);
   }
+  const threads = parseThreads(core.getInput('threads'), 'input threads');
   const paths = lines(core.getInput('paths'));
   for (const p of paths) {
     if (isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
@@ -153,6 +157,7 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
     scan: scanMode,
     allowedImages,
     kubernetesVersion,
+    threads,
     failOn,
     sarifFile: resolve(workspace, sarifFile),
     annotations: bool(core, 'annotations', true),
@@ -411,6 +416,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
         allowImages: inputs.allowedImages,
         changedFiles,
         rules: platform.rules,
+        ...(inputs.threads ? { threads: inputs.threads } : {}),
         ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
       });
     } catch (err) {

@@ -30772,7 +30772,8 @@ function systemReporter(plan, registry) {
     if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
   };
 }
-var MIN_FILES_PER_WORKER = 200;
+var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+var MIN_FILES_PER_WORKER = 2500;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
   return Math.max(1, Math.min((0, import_node_os.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
@@ -30796,7 +30797,7 @@ async function checkBatches(batches, checker, opts) {
   let completed = 0;
   for (let w = 0; w < workers; w++) {
     const input = { plan: opts.plan, batches, next };
-    const worker = new import_node_worker_threads.Worker(opts.script, { workerData: input });
+    const worker = new import_node_worker_threads.Worker(opts.script, { workerData: input, resourceLimits: WORKER_HEAP });
     finished.push(
       new Promise((resolveDone) => {
         let done = false;
@@ -31338,6 +31339,14 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
+// src/platform/options.ts
+function parseThreads(raw, name) {
+  const value = (raw ?? "").trim();
+  if (value === "") return void 0;
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  return Number(value);
+}
+
 // src/collect/changed.ts
 var import_node_path7 = require("node:path");
 var ChangeError = class extends Error {
@@ -31543,6 +31552,7 @@ function readInputs(tl, sourcesDir) {
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
   }
+  const threads = parseThreads(tl.getInput("threads"), "input threads");
   const artifactName = (tl.getInput("artifactName") ?? "").trim() || "CodeAnalysisLogs";
   if (/[\\/:*?"<>|;\]]/.test(artifactName)) {
     throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`);
@@ -31556,7 +31566,8 @@ function readInputs(tl, sourcesDir) {
     sarifFile: (tl.getInput("sarifFile") ?? "").trim(),
     publishSarif: (tl.getInput("publishSarif") ?? "").trim() === "" ? true : tl.getBoolInput("publishSarif"),
     artifactName,
-    kubernetesVersion
+    kubernetesVersion,
+    threads
   };
 }
 function fileLink(tl, commit) {
@@ -31646,6 +31657,7 @@ async function runAzure(tl, io) {
       allowImages: inputs.allowedImages,
       changedFiles,
       rules: io.rules,
+      ...inputs.threads ? { threads: inputs.threads } : {},
       adjust: (s2) => {
         if (inputs.kubernetesVersion) s2.kubernetesVersion = inputs.kubernetesVersion;
       }

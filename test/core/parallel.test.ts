@@ -121,6 +121,16 @@ describe('scanning on worker threads', () => {
     expect(outputs(r)).toEqual(outputs(one));
   }, 60_000);
 
+  it('checks on this thread what a worker that runs out of heap never returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pg-oom-worker-'));
+    const hog = join(dir, 'worker.mjs');
+    // Workers run with a capped heap: this one exceeds it and dies mid-scan.
+    writeFileSync(hog, 'const keep = [];\nfor (;;) keep.push(new Array(1e5).fill({ big: true }));\n');
+    const r = await scan({ root, threads: 2, workerScript: hog, today: '2026-11-24' });
+    expect(r.threads).toBe(1);
+    expect(outputs(r)).toEqual(outputs(one));
+  }, 60_000);
+
   it('stays on one thread for small scans and for custom rule objects', async () => {
     const small = mkdtempSync(join(tmpdir(), 'pg-small-'));
     cpSync(join(ROOT, 'examples'), small, { recursive: true });
