@@ -20,6 +20,7 @@ function jsonFinding(f: Finding, result: ScanResult): Record<string, unknown> {
     endLine: f.range.end.line,
     endColumn: f.range.end.column,
     fingerprint: f.fingerprint,
+    ...(f.properties ? { properties: f.properties } : {}),
     ...(f.baselined ? { baselined: true } : {}),
     ...(f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}),
   };

@@ -8,6 +8,7 @@ import type { Rule } from '../../src/rules/api.js';
 import { Redactor, safeErrorText } from '../../src/report/redact.js';
 import { jsonText } from '../../src/report/json.js';
 import { findLeaks } from '../helpers/leaks.js';
+import { plantedTokens } from '../helpers/planted.js';
 
 const SECRET = 'Zq9Lm2Xv7Rt4Np8Kd3Wb';
 
@@ -46,6 +47,21 @@ describe('internal errors', () => {
     const crash = result.findings.find((f) => f.ruleId === 'internal-error');
     expect(crash?.message).toContain('crashing-rule');
     expect(findLeaks([SECRET], { json: jsonText(result) })).toEqual([]);
+  });
+});
+
+describe('JSON output', () => {
+  it('carries what a rule says about a finding (properties), never the secret itself', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pg-json-props-'));
+    const token = plantedTokens(5).gitlabToken!;
+    writeFileSync(join(root, 'cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  token: ${token}\n`);
+    const result = await scan({ root });
+    const json = jsonText(result);
+    const found = (JSON.parse(json) as { findings: { ruleId: string; properties?: Record<string, unknown> }[] }).findings.find(
+      (f) => f.ruleId === 'secret-token',
+    );
+    expect(found?.properties).toEqual({ precision: 'high', tokenType: 'GitLab token', checksumVerified: false });
+    expect(findLeaks([token], { json })).toEqual([]);
   });
 });
 
