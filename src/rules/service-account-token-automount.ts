@@ -14,6 +14,8 @@ interface Pending extends Spot {
 interface State {
   pending: Pending[];
   optedOut: Set<string>;
+  /** Every ServiceAccount in the scanned files (namespace/name), whatever it says. */
+  declared: Set<string>;
 }
 
 const STATE_KEY = 'state';
@@ -22,7 +24,7 @@ const saKey = (namespace: string | undefined, name: string): string => `${namesp
 function stateOf(map: Map<string, unknown>): State {
   let s = map.get(STATE_KEY) as State | undefined;
   if (!s) {
-    s = { pending: [], optedOut: new Set() };
+    s = { pending: [], optedOut: new Set(), declared: new Set() };
     map.set(STATE_KEY, s);
   }
   return s;
@@ -42,7 +44,7 @@ export const rule: Rule = {
     tags: ['security', 'kubernetes', 'credentials'],
     kinds: ['kubernetes'],
     silentUnless:
-      'A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it.',
+      'A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files',
     messages: {
       missing:
         '{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.',
@@ -54,6 +56,7 @@ export const rule: Rule = {
     const state = stateOf(ctx.state);
     for (const obj of file.objects) {
       if (obj.kind !== 'ServiceAccount' || !obj.name) continue;
+      state.declared.add(saKey(obj.namespace, obj.name));
       if (asBool(get(obj.node, 'automountServiceAccountToken')) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
     }
     forEachWorkload(file, (w) => {
@@ -76,7 +79,11 @@ export const rule: Rule = {
   finish(ctx) {
     const state = stateOf(ctx.state);
     for (const p of state.pending) {
-      if (state.optedOut.has(saKey(p.namespace, p.serviceAccount))) continue;
+      const sa = saKey(p.namespace, p.serviceAccount);
+      if (state.optedOut.has(sa)) continue;
+      // A pull-request scan sees only changed files: a named ServiceAccount that opts out may sit
+      // in an unchanged one. Judge those pods only when the change holds their ServiceAccount.
+      if (ctx.partial && p.serviceAccount !== 'default' && !state.declared.has(sa)) continue;
       ctx.report({
         messageId: 'missing',
         data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },

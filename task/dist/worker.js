@@ -12617,7 +12617,7 @@ var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
 function stateOf3(map2) {
   let s2 = map2.get(STATE_KEY);
   if (!s2) {
-    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set() };
+    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set() };
     map2.set(STATE_KEY, s2);
   }
   return s2;
@@ -12634,7 +12634,7 @@ var rule36 = {
     fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
     tags: ["security", "kubernetes", "credentials"],
     kinds: ["kubernetes"],
-    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it.",
+    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
     messages: {
       missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.",
       enabled: "{workload} sets automountServiceAccountToken: true: every container gets a Kubernetes API token."
@@ -12645,6 +12645,7 @@ var rule36 = {
     const state = stateOf3(ctx.state);
     for (const obj of file.objects) {
       if (obj.kind !== "ServiceAccount" || !obj.name) continue;
+      state.declared.add(saKey(obj.namespace, obj.name));
       if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
     }
     forEachWorkload(file, (w) => {
@@ -12667,7 +12668,9 @@ var rule36 = {
   finish(ctx) {
     const state = stateOf3(ctx.state);
     for (const p of state.pending) {
-      if (state.optedOut.has(saKey(p.namespace, p.serviceAccount))) continue;
+      const sa = saKey(p.namespace, p.serviceAccount);
+      if (state.optedOut.has(sa)) continue;
+      if (ctx.partial && p.serviceAccount !== "default" && !state.declared.has(sa)) continue;
       ctx.report({
         messageId: "missing",
         data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },

@@ -45,6 +45,28 @@ describe('partial (changed-files) scans', () => {
     expect(changed.findings.filter((f) => f.ruleId === 'imds-egress-not-blocked').map((f) => f.messageId)).toEqual(['missing']);
   });
 
+  it('does not guess about a named ServiceAccount that may opt out in an unchanged file', async () => {
+    const sa = (name: string): string =>
+      `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n  namespace: shop\nautomountServiceAccountToken: false\n`;
+    const podOf = (account: string): string => pod('shop').replace('spec:\n', `spec:\n  serviceAccountName: ${account}\n`);
+    const root = repo({ 'sa.yaml': sa('quiet'), 'pod.yaml': podOf('quiet'), 'other.yaml': podOf('loud'), 'plain.yaml': pod('shop') });
+    const rule = onlyRules('service-account-token-automount');
+    const notes = async (changedFiles?: string[]): Promise<string[]> =>
+      (await scan({ root, config: rule, ...(changedFiles ? { changedFiles } : {}) })).findings
+        .filter((f) => f.ruleId === 'service-account-token-automount')
+        .map((f) => f.file)
+        .sort();
+    // Full scan: quiet opts out; loud is not in the repository, and plain uses the default account.
+    expect(await notes()).toEqual(['other.yaml', 'plain.yaml']);
+    // Changed files only: quiet's pod is silent, loud's too (its account may be elsewhere); the
+    // default account is judged.
+    expect(await notes(['pod.yaml', 'other.yaml', 'plain.yaml'])).toEqual(['plain.yaml']);
+    // With the ServiceAccount in the change, the rule judges as on a full scan.
+    expect(await notes(['sa.yaml', 'pod.yaml'])).toEqual([]);
+    writeFileSync(join(root, 'sa.yaml'), sa('quiet').replace('false', 'true'));
+    expect(await notes(['sa.yaml', 'pod.yaml'])).toEqual(['pod.yaml']);
+  });
+
   it('reports the missing policy on a full scan', async () => {
     const root = repo({ 'pod.yaml': pod('shop') });
     const full = await scan({ root, config });
