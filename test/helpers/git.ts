@@ -1,4 +1,7 @@
-/** Temporary git repositories shaped like CI checkouts (an origin, a PR merge ref, shallow clones). */
+/**
+ * Temporary git repositories shaped like CI checkouts (an origin, a PR merge ref, shallow clones):
+ * GitHub's layout (pullRequestRepo + shallowCheckout) and Azure Pipelines' (azurePullRequestCheckout).
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,4 +91,74 @@ export function shallowCheckout(origin: string, ref: string): string {
   sh(dir, 'fetch', '-q', '--no-tags', '--depth=1', 'origin', `+${ref}:refs/remotes/checkout`);
   sh(dir, 'checkout', '-q', '--detach', 'refs/remotes/checkout');
   return dir;
+}
+
+/** A privileged pod (one privileged-container error). */
+export const PRIVILEGED = (name: string): string =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n        runAsNonRoot: true\n`;
+
+/** A pod that may run as root (one run-as-root error); `container` names its container. */
+export const ROOTISH = (name: string, container = 'app'): string =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: ${container}\n      image: nginx:1.27\n`;
+
+/** Writes a file, creating its directory. */
+export function write(root: string, rel: string, text: string): void {
+  mkdirSync(dirname(join(root, rel)), { recursive: true });
+  writeFileSync(join(root, rel), text);
+}
+
+/** A depth-1 Azure Pipelines pull-request checkout and what it was made from. */
+export interface AzureCheckout {
+  origin: string;
+  /** The agent's sources directory: the merge commit, checked out with depth 1. */
+  work: string;
+  /** The pull request's source commit. */
+  source: string;
+}
+
+/**
+ * An origin where main has `before` commits, then feature branches off and adds k8s/new.yaml and
+ * deploy/api.yaml, main moves on by `after` commits (adding k8s/later.yaml), and the merge commit
+ * sits at refs/pull/1/merge; the work tree checks that out with depth 1, as a new Azure pipeline does.
+ */
+export function azurePullRequestCheckout(opts: { before?: number; after?: number; full?: boolean } = {}): AzureCheckout {
+  const base = mkdtempSync(join(tmpdir(), 'pg-az-'));
+  const origin = join(base, 'origin');
+  mkdirSync(origin);
+  sh(origin, 'init', '-q', '-b', 'main');
+  write(origin, 'k8s/old.yaml', PRIVILEGED('old'));
+  write(origin, 'notes.txt', 'start\n');
+  sh(origin, 'add', '.');
+  sh(origin, 'commit', '-q', '-m', 'a');
+  for (let i = 0; i < (opts.before ?? 3); i++) {
+    write(origin, 'notes.txt', `before ${i}\n`);
+    sh(origin, 'commit', '-q', '-am', `before ${i}`);
+  }
+  sh(origin, 'checkout', '-q', '-b', 'feature');
+  write(origin, 'k8s/new.yaml', PRIVILEGED('new'));
+  write(origin, 'deploy/api.yaml', ROOTISH('api'));
+  sh(origin, 'add', '.');
+  sh(origin, 'commit', '-q', '-m', 'feature');
+  const source = sh(origin, 'rev-parse', 'HEAD');
+  sh(origin, 'checkout', '-q', 'main');
+  write(origin, 'k8s/later.yaml', PRIVILEGED('later'));
+  sh(origin, 'add', '.');
+  sh(origin, 'commit', '-q', '-m', 'later');
+  for (let i = 1; i < (opts.after ?? 1); i++) {
+    write(origin, 'notes.txt', `after ${i}\n`);
+    sh(origin, 'commit', '-q', '-am', `after ${i}`);
+  }
+  sh(origin, 'checkout', '-q', '--detach');
+  sh(origin, 'merge', '-q', '--no-ff', '-m', 'merge', source);
+  sh(origin, 'update-ref', 'refs/pull/1/merge', 'HEAD');
+  sh(origin, 'checkout', '-q', 'main');
+
+  const work = join(base, 's');
+  mkdirSync(work);
+  sh(work, 'init', '-q');
+  sh(work, 'remote', 'add', 'origin', `file://${origin}`);
+  const depth = opts.full ? [] : ['--depth=1'];
+  sh(work, 'fetch', '-q', '--no-tags', ...depth, 'origin', '+refs/pull/1/merge:refs/remotes/pull/1/merge');
+  sh(work, 'checkout', '-q', '--detach', 'refs/remotes/pull/1/merge');
+  return { origin, work, source };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pullRequestChanges } from '../../src/platform/azure.js';
-import { pullRequestRepo } from '../helpers/git-repo.js';
+import { azurePullRequestCheckout } from '../helpers/git.js';
 
 const refs = (sourceCommit: string, targetBranch = 'refs/heads/main'): { targetBranch: string; sourceCommit: string } => ({
   targetBranch,
@@ -12,7 +12,7 @@ const refs = (sourceCommit: string, targetBranch = 'refs/heads/main'): { targetB
 
 describe('Azure pull-request changed files', () => {
   it('diffs a depth-1 merge commit against its first parent, with the touched lines', async () => {
-    const { work, source } = pullRequestRepo({ before: 2, after: 6 });
+    const { work, source } = azurePullRequestCheckout({ before: 2, after: 6 });
     const log: string[] = [];
     const changes = await pullRequestChanges(work, refs(source), (l) => log.push(l));
     expect(changes).toMatchObject({
@@ -27,7 +27,7 @@ describe('Azure pull-request changed files', () => {
   });
 
   it('finds the merge base with the target branch (GitHub-style branch name) when the source commit is unknown', async () => {
-    const { work } = pullRequestRepo({ before: 2, after: 3 });
+    const { work } = azurePullRequestCheckout({ before: 2, after: 3 });
     const changes = await pullRequestChanges(work, refs('', 'main'), () => undefined);
     expect(changes).toMatchObject({
       files: ['deploy/api.yaml', 'k8s/new.yaml'],
@@ -42,7 +42,7 @@ describe('Azure pull-request changed files', () => {
     expect(await pullRequestChanges(plain, refs(sha, ''), () => undefined)).toEqual({
       reason: 'System.PullRequest.TargetBranch is not set',
     });
-    const { work } = pullRequestRepo();
+    const { work } = azurePullRequestCheckout();
     expect(await pullRequestChanges(work, refs(sha, '--upload-pack=evil'), () => undefined)).toEqual({
       reason: 'invalid base branch name: "--upload-pack=evil"',
     });

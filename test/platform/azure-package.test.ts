@@ -8,7 +8,7 @@ import AjvDraft04Module from 'ajv-draft-04';
 import JSZip from 'jszip';
 import { BUNDLES } from '../../scripts/build.mjs';
 import { packageAzure } from '../../scripts/package-azure.mjs';
-import { PRIVILEGED, write } from '../helpers/git-repo.js';
+import { PRIVILEGED, write } from '../helpers/git.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

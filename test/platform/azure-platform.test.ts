@@ -7,7 +7,7 @@ import type { AzureTaskLib } from '../../src/platform/azure.js';
 import type { Rule } from '../../src/rules/api.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { ConfigurationError } from '../../src/types.js';
-import { PRIVILEGED, write } from '../helpers/git-repo.js';
+import { PRIVILEGED, write } from '../helpers/git.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
 
 interface Recorder {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockTestRunner } from 'azure-pipelines-task-lib/mock-test.js';
-import { PRIVILEGED, ROOTISH, git, pullRequestRepo, write } from '../helpers/git-repo.js';
+import { PRIVILEGED, ROOTISH, azurePullRequestCheckout, sh as git, write } from '../helpers/git.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,7 +31,7 @@ const issueLines = (stdout: string): string[] => stdout.split(/\r?\n/).filter((l
 
 describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
   it('on a pull-request build scans only the changed files of a depth-1 checkout and fails at fail-on', async () => {
-    const { work, source } = pullRequestRepo();
+    const { work, source } = azurePullRequestCheckout();
     write(work, '.podguard.yml', onlyRulesYaml('privileged-container', 'run-as-root'));
     const tr = await runTask({
       inputs: { failOn: 'error', scan: 'changed' },
