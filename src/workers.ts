@@ -110,6 +110,7 @@ export async function checkBatches(
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
   const finished: Promise<void>[] = [];
+  const pool: Worker[] = [];
   let completed = 0;
   for (let w = 0; w < workers; w++) {
     const input: WorkerInput = { plan: opts.plan, batches, next };
@@ -118,6 +119,7 @@ export async function checkBatches(
     // limits, 385 MB with them, and faster). A worker that hits the limit on a huge file dies,
     // and its batches are checked on the main thread, which has no such limit.
     const worker = new Worker(opts.script!, { workerData: input, resourceLimits: WORKER_HEAP });
+    pool.push(worker);
     finished.push(
       new Promise<void>((resolveDone) => {
         let done = false;
@@ -137,10 +139,16 @@ export async function checkBatches(
       }),
     );
   }
-  for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
-    results[i] = checker.run(batches[i]!);
-    // Let workers' results in between batches, so they do not pile up in the message queue.
-    if (workers > 0) await new Promise<void>((r) => setImmediate(r));
+  try {
+    for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
+      results[i] = checker.run(batches[i]!);
+      // Let workers' results in between batches, so they do not pile up in the message queue.
+      if (workers > 0) await new Promise<void>((r) => setImmediate(r));
+    }
+  } catch (err) {
+    // The scan is failing: do not leave workers running (they would keep the process alive).
+    for (const w of pool) void w.terminate();
+    throw err;
   }
   await Promise.all(finished);
   return { results: batches.map((b, i) => results[i] ?? checker.run(b)), threads: completed + 1 };

@@ -30797,10 +30797,12 @@ async function checkBatches(batches, checker, opts) {
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
   const finished = [];
+  const pool = [];
   let completed = 0;
   for (let w = 0; w < workers; w++) {
     const input = { plan: opts.plan, batches, next };
     const worker = new import_node_worker_threads.Worker(opts.script, { workerData: input, resourceLimits: WORKER_HEAP });
+    pool.push(worker);
     finished.push(
       new Promise((resolveDone) => {
         let done = false;
@@ -30819,9 +30821,14 @@ async function checkBatches(batches, checker, opts) {
       })
     );
   }
-  for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
-    results[i2] = checker.run(batches[i2]);
-    if (workers > 0) await new Promise((r2) => setImmediate(r2));
+  try {
+    for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
+      results[i2] = checker.run(batches[i2]);
+      if (workers > 0) await new Promise((r2) => setImmediate(r2));
+    }
+  } catch (err) {
+    for (const w of pool) void w.terminate();
+    throw err;
   }
   await Promise.all(finished);
   return { results: batches.map((b, i2) => results[i2] ?? checker.run(b)), threads: completed + 1 };
