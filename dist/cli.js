@@ -22780,11 +22780,11 @@ function activeRules(plan, registry) {
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
-  return (out, id, file, at, messageId, data) => {
+  return (out, id, file, at, messageId, data, identity) => {
     const rule41 = byId.get(id);
     if (!rule41) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule41, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -22853,11 +22853,6 @@ function ruleLevel(rule41, settings) {
   if (settings.profile === "baseline" && rule41.meta.profile === "restricted") return "off";
   return rule41.meta.level;
 }
-function ruleById(rules, id) {
-  const r2 = rules.find((x) => x.meta.id === id);
-  if (!r2) throw new Error(`system rule ${id} is not registered`);
-  return r2;
-}
 function isoDay(today) {
   if (typeof today === "string") {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
@@ -22892,7 +22887,6 @@ async function scan(input) {
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
-  const systemLevel = (id) => ruleLevel(ruleById(rules, id), settings);
   const plan = {
     settings,
     rules: rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
@@ -22900,13 +22894,18 @@ async function scan(input) {
       level,
       options: { ...rule41.meta.defaultOptions ?? {}, ...settings.rules[rule41.meta.id]?.options ?? {} }
     })),
-    systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, systemLevel(r2.meta.id)])),
+    systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0
   };
   const active = activeRules(plan, rules);
   const systemReport = systemReporter(plan, rules);
+  const systemOn = (id) => (plan.systemLevels[id] ?? "off") !== "off";
   const out = new Collector();
-  const system = (id, file, at, messageId, data) => systemReport(out, id, file, at, messageId, data);
+  const system = (id, file, at, messageId, data, identity) => systemReport(out, id, file, at, messageId, data, identity);
+  const scanError = (ruleId, err) => {
+    const f = sourceFile(root, ".", "");
+    system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
+  };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
     const f = sourceFile(resolve4(root, issue.relPath), issue.relPath, "");
@@ -22929,8 +22928,7 @@ async function scan(input) {
       try {
         mergeState(states.get(id), state);
       } catch (err) {
-        const f = sourceFile(root, ".", "");
-        system("internal-error", f, f.lines.range(0, 0), "rule", { rule: id, error: errorText(err) });
+        scanError(id, err);
       }
     }
   }
@@ -22950,27 +22948,20 @@ async function scan(input) {
         }
       });
     } catch (err) {
-      const f = sourceFile(root, ".", "");
-      system("internal-error", f, f.lines.range(0, 0), "rule", { rule: rule41.meta.id, error: errorText(err) });
+      scanError(rule41.meta.id, err);
     }
   }
   const known = new Set(rules.map((r2) => r2.meta.id));
-  const enabled = /* @__PURE__ */ new Set([
-    ...active.map((a) => a.rule.meta.id),
-    ...rules.filter((r2) => r2.meta.system && systemLevel(r2.meta.id) !== "off").map((r2) => r2.meta.id)
-  ]);
+  const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
     today,
     knownRules: known,
     enabledRules: enabled,
-    reasonRequired: known.has("suppression-without-reason") && systemLevel("suppression-without-reason") !== "off"
+    reasonRequired: systemOn("suppression-without-reason")
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    const f = sourceFile(resolve4(root, r2.file), r2.file, "");
-    const rule41 = ruleById(rules, r2.ruleId);
-    const level = systemLevel(r2.ruleId);
-    if (level !== "off") out.add(rule41, level, f, { messageId: r2.messageId, data: r2.data, at: r2.range, identity: r2.identity });
+    system(r2.ruleId, sourceFile(resolve4(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   let baseline;
   if (knownBaseline) {
@@ -22996,9 +22987,6 @@ async function scan(input) {
     threads: used,
     ...baseline ? { baseline } : {}
   };
-}
-function errorText(err) {
-  return safeErrorText(err);
 }
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
@@ -23076,10 +23064,10 @@ exclude:
 
 // src/report/stream.ts
 import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
-var MARK = "\0podguard-stream\0";
+var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
-  const quoted = JSON.stringify(MARK);
+  const quoted = JSON.stringify(PLACEHOLDER);
   const at = text.indexOf(quoted);
   if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
   const lineStart = text.lastIndexOf("\n", at) + 1;
@@ -23110,7 +23098,6 @@ ${body}`;
   yield opened ? `
 ${" ".repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
 }
-var PLACEHOLDER = MARK;
 function* coalesce(chunks, size = 1 << 16) {
   let buf = [];
   let n = 0;

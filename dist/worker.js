@@ -13375,11 +13375,11 @@ function activeRules(plan, registry) {
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
-  return (out, id, file, at, messageId, data) => {
+  return (out, id, file, at, messageId, data, identity) => {
     const rule41 = byId.get(id);
     if (!rule41) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at });
+    if (level !== "off") out.add(rule41, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 function runWorker(registry) {

@@ -220,6 +220,7 @@ export type SystemReport = (
   at: At,
   messageId: string,
   data: Record<string, string | number>,
+  identity?: string,
 ) => void;
 
 /** Checks files with the active rules; one per thread. */

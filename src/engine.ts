@@ -83,13 +83,6 @@ function ruleLevel(rule: Rule, settings: Settings): Level | 'off' {
   return rule.meta.level;
 }
 
-/** Finds a registered rule by id (system rules included). */
-function ruleById(rules: readonly Rule[], id: string): Rule {
-  const r = rules.find((x) => x.meta.id === id);
-  if (!r) throw new Error(`system rule ${id} is not registered`);
-  return r;
-}
-
 /** Today as `YYYY-MM-DD` in UTC. */
 function isoDay(today: string | Date | undefined): string {
   if (typeof today === 'string') {
@@ -129,7 +122,6 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   }
   const today = isoDay(input.today);
 
-  const systemLevel = (id: string): Level | 'off' => ruleLevel(ruleById(rules, id), settings);
   const plan: CheckPlan = {
     settings,
     rules: rules
@@ -141,15 +133,28 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
         level,
         options: { ...(rule.meta.defaultOptions ?? {}), ...(settings.rules[rule.meta.id]?.options ?? {}) },
       })),
-    systemLevels: Object.fromEntries(rules.filter((r) => r.meta.system).map((r) => [r.meta.id, systemLevel(r.meta.id)])),
+    systemLevels: Object.fromEntries(rules.filter((r) => r.meta.system).map((r) => [r.meta.id, ruleLevel(r, settings)])),
     partial: input.changedFiles !== undefined,
   };
   const active = activeRules(plan, rules);
   const systemReport = systemReporter(plan, rules);
 
+  const systemOn = (id: string): boolean => (plan.systemLevels[id] ?? 'off') !== 'off';
+
   const out = new Collector();
-  const system = (id: string, file: SourceFile, at: At, messageId: string, data: Record<string, string | number>): void =>
-    systemReport(out, id, file, at, messageId, data);
+  const system = (
+    id: string,
+    file: SourceFile,
+    at: At,
+    messageId: string,
+    data: Record<string, string | number>,
+    identity?: string,
+  ): void => systemReport(out, id, file, at, messageId, data, identity);
+  /** A rule failure that belongs to no file (merging or finishing cross-file state). */
+  const scanError = (ruleId: string, err: unknown): void => {
+    const f = sourceFile(root, '.', '');
+    system('internal-error', f, f.lines.range(0, 0), 'rule', { rule: ruleId, error: safeErrorText(err) });
+  };
 
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
@@ -179,8 +184,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
       try {
         mergeState(states.get(id), state);
       } catch (err) {
-        const f = sourceFile(root, '.', '');
-        system('internal-error', f, f.lines.range(0, 0), 'rule', { rule: id, error: errorText(err) });
+        scanError(id, err);
       }
     }
   }
@@ -201,28 +205,21 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
         },
       });
     } catch (err) {
-      const f = sourceFile(root, '.', '');
-      system('internal-error', f, f.lines.range(0, 0), 'rule', { rule: rule.meta.id, error: errorText(err) });
+      scanError(rule.meta.id, err);
     }
   }
 
   const known = new Set(rules.map((r) => r.meta.id));
-  const enabled = new Set([
-    ...active.map((a) => a.rule.meta.id),
-    ...rules.filter((r) => r.meta.system && systemLevel(r.meta.id) !== 'off').map((r) => r.meta.id),
-  ]);
+  const enabled = new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
     today,
     knownRules: known,
     enabledRules: enabled,
-    reasonRequired: known.has('suppression-without-reason') && systemLevel('suppression-without-reason') !== 'off',
+    reasonRequired: systemOn('suppression-without-reason'),
   });
   for (const r of reports) {
     if (!known.has(r.ruleId)) continue;
-    const f = sourceFile(resolve(root, r.file), r.file, '');
-    const rule = ruleById(rules, r.ruleId);
-    const level = systemLevel(r.ruleId);
-    if (level !== 'off') out.add(rule, level, f, { messageId: r.messageId, data: r.data, at: r.range, identity: r.identity });
+    system(r.ruleId, sourceFile(resolve(root, r.file), r.file, ''), r.range, r.messageId, r.data, r.identity);
   }
 
   let baseline: ScanResult['baseline'];
@@ -250,10 +247,6 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     threads: used,
     ...(baseline ? { baseline } : {}),
   };
-}
-
-function errorText(err: unknown): string {
-  return safeErrorText(err);
 }
 
 /** Deterministic order: file, line, column, severity, rule, message. */

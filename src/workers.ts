@@ -12,9 +12,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import type { Candidate } from './collect/collect.js';
 import type { Settings } from './config/settings.js';
 import { FileChecker } from './batch.js';
-import type { ActiveRule, BatchResult, Collector } from './batch.js';
-import type { At, Rule } from './rules/api.js';
-import type { SourceFile } from './parse/source.js';
+import type { ActiveRule, BatchResult, SystemReport } from './batch.js';
+import type { Rule } from './rules/api.js';
 import type { Level } from './types.js';
 
 /** What a worker needs to check files exactly as the main thread would. */
@@ -48,13 +47,13 @@ export function activeRules(plan: CheckPlan, registry: readonly Rule[]): ActiveR
 }
 
 /** Reports an engine finding through a collector, at the plan's level for that rule. */
-export function systemReporter(plan: CheckPlan, registry: readonly Rule[]) {
+export function systemReporter(plan: CheckPlan, registry: readonly Rule[]): SystemReport {
   const byId = new Map(registry.map((r) => [r.meta.id, r]));
-  return (out: Collector, id: string, file: SourceFile, at: At, messageId: string, data: Record<string, string | number>): void => {
+  return (out, id, file, at, messageId, data, identity) => {
     const rule = byId.get(id);
     if (!rule) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? 'off';
-    if (level !== 'off') out.add(rule, level, file, { messageId, data, at });
+    if (level !== 'off') out.add(rule, level, file, { messageId, data, at, ...(identity !== undefined ? { identity } : {}) });
   };
 }
 

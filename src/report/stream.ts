@@ -6,7 +6,8 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 
-const MARK = '\u0000podguard-stream\u0000';
+/** Where `prettyJsonChunks` streams its array. */
+export const PLACEHOLDER = '\u0000podguard-stream\u0000';
 
 /**
  * Pretty JSON (two-space indent) of `doc`, whose one array of many items is given separately:
@@ -15,7 +16,7 @@ const MARK = '\u0000podguard-stream\u0000';
  */
 export function* prettyJsonChunks(doc: unknown, items: Iterable<unknown>): Generator<string> {
   const text = JSON.stringify(doc, null, 2);
-  const quoted = JSON.stringify(MARK);
+  const quoted = JSON.stringify(PLACEHOLDER);
   const at = text.indexOf(quoted);
   if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error('prettyJsonChunks: the document must hold PLACEHOLDER exactly once');
   const lineStart = text.lastIndexOf('\n', at) + 1;
@@ -44,9 +45,6 @@ export function* prettyJsonChunks(doc: unknown, items: Iterable<unknown>): Gener
   if (group.length > 0) yield flush();
   yield opened ? `\n${' '.repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
 }
-
-/** Where `prettyJsonChunks` streams its array. */
-export const PLACEHOLDER = MARK;
 
 /** Joins small chunks into writes of about 64 KB. */
 export function* coalesce(chunks: Iterable<string>, size = 1 << 16): Generator<string> {
