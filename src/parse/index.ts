@@ -6,9 +6,10 @@ import { dockerfileProblems, parseDockerfile } from './dockerfile.js';
 import type { DockerfileModel } from './dockerfile.js';
 import { k8sObjects } from './kubernetes.js';
 import type { K8sObject } from './kubernetes.js';
-import { workloadOf } from './workloads.js';
+import { workloadsOf } from './workloads.js';
 import type { Workload } from './workloads.js';
 import type { SourceFile } from './source.js';
+import { isAciDocument } from './aci.js';
 import { asMap, asText, get } from './yaml.js';
 
 /** A YAML-based file (Kubernetes, compose or ACI) with its documents. */
@@ -63,13 +64,6 @@ export function nameKind(relPath: string): NameKind {
   return undefined;
 }
 
-const ACI_TYPE = 'microsoft.containerinstance/containergroups';
-
-function isAciDoc(doc: YDoc): boolean {
-  const root = asMap(doc.root ?? undefined);
-  return asText(get(root, 'type'))?.toLowerCase() === ACI_TYPE;
-}
-
 /** A text that looks like a Kubernetes manifest even though it did not parse. */
 function looksLikeManifest(text: string): boolean {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
@@ -96,15 +90,14 @@ export function parseFile(source: SourceFile, kindByName: Exclude<NameKind, unde
   }
   // Helm and other templates are not YAML until rendered: skip them without noise.
   if (hasTemplate && (parsed.problems.some((p) => p.kind === 'syntax') || /(^|\/)templates\//.test(source.path))) return undefined;
-  if (parsed.docs.some(isAciDoc)) {
+  if (parsed.docs.some(isAciDocument)) {
     return { kind: 'aci', source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
   const objects = k8sObjects(parsed.docs).filter((o) => !o.apiVersion.startsWith('kustomize.config.k8s.io'));
   if (objects.length === 0 && !(parsed.problems.length > 0 && looksLikeManifest(text))) return undefined;
   const workloads: Workload[] = [];
   for (const o of objects) {
-    const w = workloadOf(o);
-    if (w) workloads.push(w);
+    for (const w of workloadsOf(o)) workloads.push(w);
   }
   return { kind: 'kubernetes', source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
 }

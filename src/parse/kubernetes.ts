@@ -36,7 +36,7 @@ function toObject(node: YMap, docIndex: number): K8sObject {
   };
 }
 
-/** Every Kubernetes object in the documents; `List` kinds are flattened into their items. */
+/** Every Kubernetes object in the documents; `List` kinds and OpenShift Templates are flattened into their items. */
 export function k8sObjects(docs: readonly YDoc[]): K8sObject[] {
   const out: K8sObject[] = [];
   for (const doc of docs) {
@@ -49,6 +49,12 @@ export function k8sObjects(docs: readonly YDoc[]): K8sObject[] {
         for (const item of asItems(items)) if (item.kind === 'map' && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
         continue;
       }
+    }
+    // An OpenShift Template holds the objects it creates in `objects[]`: check those.
+    if (kind === 'Template' && get(root, 'objects')?.kind === 'seq') {
+      for (const item of asItems(get(root, 'objects')))
+        if (item.kind === 'map' && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
+      continue;
     }
     out.push(toObject(root, doc.index));
   }

@@ -5,6 +5,7 @@
 import { asItems, asMap, asText, get, getPair } from './yaml.js';
 import type { YMap, YNode, YPair, YScalar } from './yaml.js';
 import type { YamlFile } from './index.js';
+import { aciGroups } from './aci.js';
 
 /** One environment entry; `value` is undefined when the entry names a variable without a value. */
 export interface EnvEntry {
@@ -128,13 +129,7 @@ export interface AciRegistryCredential {
 }
 
 function groupsOf(file: YamlFile): { name: string; root: YMap; props: YMap | undefined }[] {
-  const out: { name: string; root: YMap; props: YMap | undefined }[] = [];
-  for (const doc of file.docs) {
-    const root = asMap(doc.root ?? undefined);
-    if (!root || asText(get(root, 'type'))?.toLowerCase() !== 'microsoft.containerinstance/containergroups') continue;
-    out.push({ name: asText(get(root, 'name')) ?? '(unnamed)', root, props: asMap(get(root, 'properties')) });
-  }
-  return out;
+  return aciGroups(file.docs);
 }
 
 /** Every container and init container of the ACI container groups in a file. */
