@@ -3,6 +3,7 @@
  * configuration schema. `npm run docs` writes them; a test fails when any is stale.
  */
 import type { Rule } from './rules/api.js';
+import { fixText } from './rules/api.js';
 import { configSchema } from './config/schema.js';
 
 const GENERATED = '<!-- Generated from the rule metadata by `npm run docs`: edit src/rules/, not this file. -->';
@@ -22,7 +23,7 @@ export function renderRuleDoc(rule: Rule): string {
     '',
   ];
   if (m.silentUnless) lines.push(`> ${m.silentUnless}`, '');
-  lines.push('## Why it matters', '', m.why, '', '## How to fix', '', m.fix, '');
+  lines.push('## Why it matters', '', m.why, '', '## How to fix', '', fixText(m), '');
   if (m.defaultOptions && Object.keys(m.defaultOptions).length) {
     lines.push('## Options', '', '```yaml', '# .podguard.yml', 'rules:', `  ${m.id}:`);
     for (const [k, v] of Object.entries(m.defaultOptions)) lines.push(`    ${k}: ${JSON.stringify(v)}`);

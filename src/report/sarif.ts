@@ -1,6 +1,7 @@
 /** SARIF 2.1.0 for GitHub code scanning and the Azure DevOps SARIF tab. */
 import type { ScanResult } from '../engine.js';
 import type { Rule } from '../rules/api.js';
+import { fixText } from '../rules/api.js';
 import { HOMEPAGE, VERSION, ruleDocUrl } from '../version.js';
 import { PLACEHOLDER, prettyJsonChunks } from './stream.js';
 
@@ -26,7 +27,7 @@ export function toUri(path: string): string {
 export function ruleHelpMarkdown(rule: Rule): string {
   const m = rule.meta;
   const silent = m.silentUnless ? `\n\n_${m.silentUnless}_` : '';
-  return `**${m.title}** (\`${m.id}\`)\n\n${m.description}${silent}\n\n**Why it matters.** ${m.why}\n\n**How to fix.** ${m.fix}\n\nSuppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
+  return `**${m.title}** (\`${m.id}\`)\n\n${m.description}${silent}\n\n**Why it matters.** ${m.why}\n\n**How to fix.** ${fixText(m)}\n\nSuppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
 
 /** The plain-text help of a rule. */

@@ -8,6 +8,7 @@ import { LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
+import { fixText } from '../rules/api.js';
 
 /** Summary options. */
 export interface SummaryOptions {
@@ -95,7 +96,7 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
     for (const id of [...byRule.keys()].sort()) {
       const r = rules.get(id);
       if (!r) continue;
-      fixes.push(`<details><summary><code>${id}</code>: ${cell(r.meta.title)}</summary>`, '', r.meta.fix, '', '</details>', '');
+      fixes.push(`<details><summary><code>${id}</code>: ${cell(r.meta.title)}</summary>`, '', fixText(r.meta), '', '</details>', '');
     }
     fixes.push(
       '### Suppressing a finding',

@@ -4,6 +4,7 @@ import type { ScanResult } from '../engine.js';
 import { KIND_LABEL } from '../parse/source.js';
 import { FILE_KINDS } from '../types.js';
 import type { Level } from '../types.js';
+import { fixText } from '../rules/api.js';
 
 /** Text styling (ANSI colours when enabled). */
 export interface TextStyle {
@@ -81,7 +82,7 @@ export function toText(result: ScanResult, style: TextStyle = { color: false }):
       if (!rule) continue;
       lines.push(`  ${c('bold', id)}: ${rule.meta.title}`);
       lines.push(indent(`Why: ${rule.meta.why}`, '    '));
-      lines.push(indent(rule.meta.fix, '    '));
+      lines.push(indent(fixText(rule.meta), '    '));
       lines.push('');
     }
   }

@@ -24,8 +24,13 @@ export interface RuleMeta {
   description: string;
   /** Markdown: why it matters, naming the practice or seed it comes from. */
   why: string;
-  /** Markdown: the exact fix, with a YAML or Dockerfile snippet. */
+  /** Markdown: the exact fix, with a YAML or Dockerfile snippet (for the rule's first kind). */
   fix: string;
+  /**
+   * Markdown: the fix written for another format (a compose or ACI snippet), shown after `fix`
+   * in the docs, the text report and SARIF help. Keys are file kinds the rule claims.
+   */
+  fixByFormat?: Partial<Record<FileKind, string>>;
   tags: string[];
   /** File kinds the rule looks at. */
   kinds: FileKind[];
@@ -43,7 +48,14 @@ export interface RuleMeta {
   system?: boolean;
 }
 
-/** Where a report points: a YAML node, a key/value pair (key start to value end), or a range. */
+/**
+ * Where a report points: a YAML node, a key/value pair (key start to value end), or a range.
+ *
+ * The convention every rule follows: a finding about a field that is set points at that key
+ * (`privileged: true`, the `- SYS_ADMIN` item, the `/var/run/docker.sock:...` volume). A finding
+ * about a missing field points where the fix goes: the container's `securityContext` key when it
+ * exists, else the container item (`- name:`), the compose service key or the ACI container.
+ */
 export type At = YNode | YPair | Range;
 
 /** One report from a rule. */
@@ -88,6 +100,20 @@ export interface Rule {
   check(file: ParsedFile, ctx: RuleContext): void;
   /** Runs once after every file was checked; reports must name their `file`. */
   finish?(ctx: RuleContext): void;
+}
+
+const FORMAT_TITLE: Record<FileKind, string> = {
+  kubernetes: 'Kubernetes',
+  dockerfile: 'Dockerfile',
+  compose: 'docker-compose',
+  aci: 'Azure Container Instances',
+};
+
+/** The rule's fix text with a section per format (`fix`, then each `fixByFormat` entry). */
+export function fixText(m: RuleMeta): string {
+  const extra = Object.entries(m.fixByFormat ?? {}) as [FileKind, string][];
+  if (!extra.length) return m.fix;
+  return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join('\n\n');
 }
 
 /** Templates split once into literal text (even indexes) and placeholder names (odd indexes). */

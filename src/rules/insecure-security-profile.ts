@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from './api.js';
 import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import type { YMap } from '../parse/yaml.js';
 import { containerField } from '../parse/workloads.js';
-import { forEachWorkload } from './util.js';
+import { forEachModelContainer, forEachWorkload } from './util.js';
 
 /** SELinux types the Pod Security Standards baseline allows. */
 const SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
@@ -66,11 +66,15 @@ export const rule: Rule = {
     securitySeverity: 7.5,
     precision: 'very-high',
     description:
-      'A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl.',
+      'A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl; a compose service sets security_opt seccomp or apparmor unconfined, or label:disable.',
     why: 'seccomp, AppArmor and SELinux are the kernel\'s second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft\'s "Best practices for pod security in AKS" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods).',
     fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
     tags: ['security', 'kubernetes', 'pod-security'],
-    kinds: ['kubernetes'],
+    fixByFormat: {
+      compose:
+        "Remove the `security_opt` entries that switch confinement off; Docker then applies its default seccomp and AppArmor profiles (an error for compose too: the profile is what stands between the service and the host's kernel):\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n      # not seccomp:unconfined, apparmor:unconfined or label:disable\n```\n\nCompose `sysctls` are not reported: Docker accepts only namespaced sysctls, which do not change the host.",
+    },
+    kinds: ['kubernetes', 'compose'],
     profile: 'baseline',
     messages: {
       seccompUnconfined: '{subject} runs without a seccomp profile (Unconfined): every system call is open to it.',
@@ -80,9 +84,16 @@ export const rule: Rule = {
       selinuxUserRole: '{subject} sets a custom SELinux {field} ({value}).',
       procMount: '{subject} sets procMount: Unmasked: the kernel paths normally masked in /proc are exposed.',
       unsafeSysctl: '{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set.',
+      selinuxDisabled: '{subject} disables SELinux labelling (label:disable): the container is not confined by SELinux.',
     },
   },
   check(file, ctx) {
+    forEachModelContainer(file, (c) => {
+      const subject = c.label;
+      if (c.seccompUnconfined) ctx.report({ messageId: 'seccompUnconfined', data: { subject }, at: c.seccompUnconfined, identity: subject });
+      if (c.apparmorUnconfined) ctx.report({ messageId: 'apparmorUnconfined', data: { subject }, at: c.apparmorUnconfined, identity: subject });
+      if (c.labelDisabled) ctx.report({ messageId: 'selinuxDisabled', data: { subject }, at: c.labelDisabled, identity: subject });
+    });
     forEachWorkload(file, (w) => {
       checkContext(ctx, w.podSecurityContext, w.label);
       for (const item of asItems(get(w.podSecurityContext, 'sysctls'))) {

@@ -1,7 +1,7 @@
 import type { Rule } from './api.js';
-import { asBool, get, getPair } from '../parse/yaml.js';
+import { asBool } from '../parse/yaml.js';
 import { containerField } from '../parse/workloads.js';
-import { forEachContainer } from './util.js';
+import { forEachContainer, forEachModelContainer } from './util.js';
 
 /** Containers must not run in privileged mode. */
 export const rule: Rule = {
@@ -11,15 +11,18 @@ export const rule: Rule = {
     level: 'error',
     securitySeverity: 9.0,
     precision: 'very-high',
-    description: 'A container sets securityContext.privileged: true (or, on Windows, windowsOptions.hostProcess: true).',
+    description: 'A container runs privileged: Kubernetes or ACI securityContext.privileged: true, compose privileged: true.',
     why: 'A privileged container gets every capability and all host devices: it is root on the node, and one compromised pod becomes a compromised cluster node. The AKS pod security practice asks for the least privilege a container needs and no escalation (Microsoft, "Best practices for pod security in AKS"); the Pod Security Standards baseline forbids privileged pods.',
     fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
     tags: ['security', 'kubernetes', 'pod-security'],
-    kinds: ['kubernetes'],
+    fixByFormat: {
+      compose: 'Remove `privileged: true` and add only the capability the service needs:\n\n```yaml\nservices:\n  web:\n    privileged: false\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]   # only if really needed\n```\n\nA privileged compose service is root on the Docker host, on a laptop as on a server: this stays an error for compose.',
+      aci: 'Remove `privileged: true` from the container\'s securityContext:\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          privileged: false\n          allowPrivilegeEscalation: false\n```',
+    },
+    kinds: ['kubernetes', 'compose', 'aci'],
     profile: 'baseline',
     messages: {
       privileged: '{container} runs privileged: it has full access to the host.',
-      hostProcess: '{container} is a Windows HostProcess container: it runs directly on the node with full access to it.',
     },
   },
   check(file, ctx) {
@@ -28,13 +31,10 @@ export const rule: Rule = {
       if (pair && asBool(pair.value) === true) {
         ctx.report({ messageId: 'privileged', data: { container: c.label }, at: pair, identity: c.label });
       }
-      // HostProcess is Windows' privileged mode; windowsOptions merges field by field, container first.
-      const hostProcess =
-        getPair(get(c.securityContext, 'windowsOptions'), 'hostProcess') ??
-        getPair(get(c.workload.podSecurityContext, 'windowsOptions'), 'hostProcess');
-      if (hostProcess && asBool(hostProcess.value) === true) {
-        ctx.report({ messageId: 'hostProcess', data: { container: c.label }, at: hostProcess, identity: c.label });
-      }
+      // HostProcess (Windows' privileged mode) is windows-host-process's finding: one root cause, one finding.
+    });
+    forEachModelContainer(file, (c) => {
+      if (c.privileged?.value === true) ctx.report({ messageId: 'privileged', data: { container: c.label }, at: c.privileged.at, identity: c.label });
     });
   },
 };

@@ -2,6 +2,8 @@
 import type { ParsedFile, YamlFile, DockerFile } from '../parse/index.js';
 import type { Container, Workload } from '../parse/workloads.js';
 import { detached, rangeOf } from '../parse/source.js';
+import { modelContainers } from '../parse/containers.js';
+import type { ModelContainer } from '../parse/containers.js';
 import type { SourceFile } from '../parse/source.js';
 import type { Range } from '../types.js';
 import { asItems, asText, get, getPair } from '../parse/yaml.js';
@@ -11,6 +13,15 @@ import type { YNode, YPair } from '../parse/yaml.js';
 export function forEachContainer(file: ParsedFile, fn: (c: Container, w: Workload) => void): void {
   if (file.kind !== 'kubernetes') return;
   for (const w of file.workloads) for (const c of w.containers) fn(c, w);
+}
+
+/**
+ * Calls `fn` for every container of a compose or ACI file (the format-neutral model). With
+ * `forEachContainer` this covers every container a file holds, in every format.
+ */
+export function forEachModelContainer(file: ParsedFile, fn: (c: ModelContainer) => void): void {
+  if (file.kind !== 'compose' && file.kind !== 'aci') return;
+  for (const c of modelContainers(file)) fn(c);
 }
 
 /** Calls `fn` for every workload (pod spec) in the file. */
