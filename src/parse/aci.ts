@@ -40,4 +40,3 @@ export function aciGroups(docs: readonly YDoc[]): AciGroup[] {
   }
   return out;
 }
-

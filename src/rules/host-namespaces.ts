@@ -26,13 +26,14 @@ export const rule: Rule = {
     level: 'error',
     securitySeverity: 8.0,
     precision: 'very-high',
-    description: 'A pod sets hostNetwork, hostPID or hostIPC to true; a compose service sets network_mode, pid, ipc, userns_mode or uts to host.',
+    description:
+      'A pod sets hostNetwork, hostPID or hostIPC to true; a compose service sets network_mode, pid, ipc, userns_mode or uts to host.',
     why: "Namespaces are what keeps a container's view of the node small. With `hostNetwork` the pod sees every interface of the node, can reach services bound to localhost (the kubelet, cloud metadata proxies) and sniff traffic; with `hostPID` it sees and can signal (or, with ptrace, read) every process on the node, including other pods' secrets in their environment; with `hostIPC` it shares the node's shared memory. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids all three.",
     fix: "Remove the field (the default is false) and expose the pod through a Service instead of the node's network:\n\n```yaml\nspec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false\n```",
     tags: ['security', 'kubernetes', 'pod-security'],
     fixByFormat: {
       compose:
-        "Remove the `host` modes and publish ports instead (an error for compose too: a service in the host's namespaces sees the Docker host's network, processes or users):\n\n```yaml\nservices:\n  web:\n    ports:\n      - \"8080:8080\"\n    # no network_mode: host, pid: host, ipc: host, userns_mode: host, uts: host\n```",
+        'Remove the `host` modes and publish ports instead (an error for compose too: a service in the host\'s namespaces sees the Docker host\'s network, processes or users):\n\n```yaml\nservices:\n  web:\n    ports:\n      - "8080:8080"\n    # no network_mode: host, pid: host, ipc: host, userns_mode: host, uts: host\n```',
     },
     kinds: ['kubernetes', 'compose'],
     profile: 'baseline',

@@ -10,6 +10,7 @@ import { rule as expiredSuppression } from './expired-suppression.js';
 import { rule as fileError } from './file-error.js';
 import { rule as hostNamespaces } from './host-namespaces.js';
 import { rule as hostPath } from './host-path.js';
+import { rule as hostPathOther } from './host-path-other.js';
 import { rule as hostPort } from './host-port.js';
 import { rule as imageNotAllowed } from './image-not-allowed.js';
 import { rule as imageReferenceInvalid } from './image-reference-invalid.js';
@@ -53,6 +54,7 @@ export const ALL_RULES: readonly Rule[] = [
   fileError,
   hostNamespaces,
   hostPath,
+  hostPathOther,
   hostPort,
   imageNotAllowed,
   imageReferenceInvalid,

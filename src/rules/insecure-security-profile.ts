@@ -90,8 +90,10 @@ export const rule: Rule = {
   check(file, ctx) {
     forEachModelContainer(file, (c) => {
       const subject = c.label;
-      if (c.seccompUnconfined) ctx.report({ messageId: 'seccompUnconfined', data: { subject }, at: c.seccompUnconfined, identity: subject });
-      if (c.apparmorUnconfined) ctx.report({ messageId: 'apparmorUnconfined', data: { subject }, at: c.apparmorUnconfined, identity: subject });
+      if (c.seccompUnconfined)
+        ctx.report({ messageId: 'seccompUnconfined', data: { subject }, at: c.seccompUnconfined, identity: subject });
+      if (c.apparmorUnconfined)
+        ctx.report({ messageId: 'apparmorUnconfined', data: { subject }, at: c.apparmorUnconfined, identity: subject });
       if (c.labelDisabled) ctx.report({ messageId: 'selinuxDisabled', data: { subject }, at: c.labelDisabled, identity: subject });
     });
     forEachWorkload(file, (w) => {

@@ -19,7 +19,7 @@ export const rule: Rule = {
     fixByFormat: {
       compose:
         'Compose has no such default-deny: escalation stays possible unless the service asks for `no-new-privileges`. podguard reports only an explicit `no-new-privileges:false` (a note: it restates the Docker default) and leaves an absent option alone, because a local compose file is rarely hardened this far:\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n```',
-      aci: 'Set it to false in the container\'s securityContext (an absent field is not reported for ACI):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          allowPrivilegeEscalation: false\n```',
+      aci: "Set it to false in the container's securityContext (an absent field is not reported for ACI):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          allowPrivilegeEscalation: false\n```",
     },
     kinds: ['kubernetes', 'compose', 'aci'],
     profile: 'restricted',

@@ -16,8 +16,9 @@ export const rule: Rule = {
     fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
     tags: ['security', 'kubernetes', 'pod-security'],
     fixByFormat: {
-      compose: 'Remove `privileged: true` and add only the capability the service needs:\n\n```yaml\nservices:\n  web:\n    privileged: false\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]   # only if really needed\n```\n\nA privileged compose service is root on the Docker host, on a laptop as on a server: this stays an error for compose.',
-      aci: 'Remove `privileged: true` from the container\'s securityContext:\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          privileged: false\n          allowPrivilegeEscalation: false\n```',
+      compose:
+        'Remove `privileged: true` and add only the capability the service needs:\n\n```yaml\nservices:\n  web:\n    privileged: false\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]   # only if really needed\n```\n\nA privileged compose service is root on the Docker host, on a laptop as on a server: this stays an error for compose.',
+      aci: "Remove `privileged: true` from the container's securityContext:\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          privileged: false\n          allowPrivilegeEscalation: false\n```",
     },
     kinds: ['kubernetes', 'compose', 'aci'],
     profile: 'baseline',
@@ -34,7 +35,8 @@ export const rule: Rule = {
       // HostProcess (Windows' privileged mode) is windows-host-process's finding: one root cause, one finding.
     });
     forEachModelContainer(file, (c) => {
-      if (c.privileged?.value === true) ctx.report({ messageId: 'privileged', data: { container: c.label }, at: c.privileged.at, identity: c.label });
+      if (c.privileged?.value === true)
+        ctx.report({ messageId: 'privileged', data: { container: c.label }, at: c.privileged.at, identity: c.label });
     });
   },
 };
