@@ -1,5 +1,5 @@
 import type { Rule } from './api.js';
-import { capabilityItems, forEachContainer, forEachModelContainer } from './util.js';
+import { capabilityItems, forEachContainer, firstTime, forEachModelContainer } from './util.js';
 
 /** The capabilities the Pod Security Standards baseline allows a container to add. */
 const BASELINE_CAPABILITIES = new Set([
@@ -51,9 +51,10 @@ export const rule: Rule = {
         ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
       }
     });
+    const once = firstTime();
     forEachModelContainer(file, (c) => {
       for (const item of c.capAdd) {
-        if (BASELINE_CAPABILITIES.has(item.name)) continue;
+        if (BASELINE_CAPABILITIES.has(item.name) || !once(item.node)) continue;
         const messageId = item.name === 'ALL' ? 'all' : 'added';
         ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
       }

@@ -1,6 +1,6 @@
 import type { Rule } from './api.js';
 import { asBool, getPair } from '../parse/yaml.js';
-import { forEachModelContainer, forEachWorkload } from './util.js';
+import { firstTime, forEachModelContainer, forEachWorkload } from './util.js';
 import type { HostNamespace } from '../parse/containers.js';
 
 /** The compose key that shares each namespace. */
@@ -54,8 +54,10 @@ export const rule: Rule = {
         }
       }
     });
+    const once = firstTime();
     forEachModelContainer(file, (c) => {
       for (const ns of c.hostNamespaces) {
+        if (!once(ns.at)) continue;
         ctx.report({
           messageId: 'composeHost',
           data: { workload: c.label, namespace: NS_NAME[ns.value], key: COMPOSE_KEY[ns.value], what: WHAT[ns.value] },

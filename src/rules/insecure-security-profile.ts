@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from './api.js';
 import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import type { YMap } from '../parse/yaml.js';
 import { containerField } from '../parse/workloads.js';
-import { forEachModelContainer, forEachWorkload } from './util.js';
+import { firstTime, forEachModelContainer, forEachWorkload } from './util.js';
 
 /** SELinux types the Pod Security Standards baseline allows. */
 const SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
@@ -88,13 +88,16 @@ export const rule: Rule = {
     },
   },
   check(file, ctx) {
+    const once = firstTime();
     forEachModelContainer(file, (c) => {
       const subject = c.label;
-      if (c.seccompUnconfined)
-        ctx.report({ messageId: 'seccompUnconfined', data: { subject }, at: c.seccompUnconfined, identity: subject });
-      if (c.apparmorUnconfined)
-        ctx.report({ messageId: 'apparmorUnconfined', data: { subject }, at: c.apparmorUnconfined, identity: subject });
-      if (c.labelDisabled) ctx.report({ messageId: 'selinuxDisabled', data: { subject }, at: c.labelDisabled, identity: subject });
+      for (const [messageId, at] of [
+        ['seccompUnconfined', c.seccompUnconfined],
+        ['apparmorUnconfined', c.apparmorUnconfined],
+        ['selinuxDisabled', c.labelDisabled],
+      ] as const) {
+        if (at && once(at)) ctx.report({ messageId, data: { subject }, at, identity: subject });
+      }
     });
     forEachWorkload(file, (w) => {
       checkContext(ctx, w.podSecurityContext, w.label);

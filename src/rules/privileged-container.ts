@@ -1,7 +1,7 @@
 import type { Rule } from './api.js';
 import { asBool } from '../parse/yaml.js';
 import { containerField } from '../parse/workloads.js';
-import { forEachContainer, forEachModelContainer } from './util.js';
+import { forEachContainer, firstTime, forEachModelContainer } from './util.js';
 
 /** Containers must not run in privileged mode. */
 export const rule: Rule = {
@@ -34,8 +34,9 @@ export const rule: Rule = {
       }
       // HostProcess (Windows' privileged mode) is windows-host-process's finding: one root cause, one finding.
     });
+    const once = firstTime();
     forEachModelContainer(file, (c) => {
-      if (c.privileged?.value === true)
+      if (c.privileged?.value === true && once(c.privileged.at))
         ctx.report({ messageId: 'privileged', data: { container: c.label }, at: c.privileged.at, identity: c.label });
     });
   },

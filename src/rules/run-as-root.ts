@@ -3,7 +3,28 @@ import { asBool, asInt, asText, get, getPair } from '../parse/yaml.js';
 import type { YPair } from '../parse/yaml.js';
 import type { Container } from '../parse/workloads.js';
 import { effective } from '../parse/workloads.js';
-import { forEachContainer, isWindowsPod } from './util.js';
+import { firstTime, forEachContainer, forEachModelContainer, isWindowsPod, spot } from './util.js';
+import type { Spot } from './util.js';
+import { finalUser } from '../image/user.js';
+import { detached } from '../parse/source.js';
+import type { SourceFile } from '../parse/source.js';
+
+/** Compose services without `user:` that build a Dockerfile, and the Dockerfiles' final users, until `finish`. */
+interface State {
+  services: (Spot & { label: string; dockerfile: string })[];
+  dockerfiles: Map<string, { file: SourceFile; how: string | undefined }>;
+}
+
+function stateOf(map: Map<string, unknown>): State {
+  let s = map.get('compose') as State | undefined;
+  if (!s) {
+    s = { services: [], dockerfiles: new Map() };
+    map.set('compose', s);
+  }
+  return s;
+}
+
+const isRootName = (u: string | undefined): boolean => u !== undefined && (u === 'root' || /^0+$/.test(u.trim()));
 
 /** Windows accounts with administrator rights inside the container. */
 const WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
@@ -32,7 +53,12 @@ export const rule: Rule = {
     why: 'The AKS pod security practice says pods should run as a defined user or group and not as root (Microsoft, "Best practices for pod security in AKS", which sets runAsUser: 1000). A process that is root in the container is root on the node once it escapes, and most images default to root unless told otherwise.',
     fix: 'Set a non-root user for the pod (or the container) and let Kubernetes verify it:\n\n```yaml\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n    runAsGroup: 10001\n```',
     tags: ['security', 'kubernetes', 'pod-security'],
-    kinds: ['kubernetes'],
+    fixByFormat: {
+      compose:
+        'Run the service as a non-root user, in the compose file or (better) in the image:\n\n```yaml\nservices:\n  web:\n    user: "10001:10001"\n```\n\nFor compose an explicit `user: root` (or `0`, `0:0`) is a warning, a root group alone a note. Without `user:` the image decides: when the service `build:`s a Dockerfile of the repository whose final stage runs as root, that is a warning at the service; for a pulled image the user is unknown and podguard does not guess.',
+      aci: "Set a non-zero runAsUser and runAsGroup in the container's securityContext (ACI has no runAsNonRoot, so an absent user is not reported):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          runAsUser: 10001\n          runAsGroup: 10001\n```",
+    },
+    kinds: ['kubernetes', 'dockerfile', 'compose', 'aci'],
     profile: 'restricted',
     defaultOptions: { minUid: 1 },
     optionsSchema: {
@@ -47,12 +73,53 @@ export const rule: Rule = {
       lowUid: '{container} runs as UID {uid}, below the configured minimum of {minUid}.',
       nonRootFalse: '{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root.',
       windowsAdmin: '{container} runs as the Windows administrator account {user}.',
+      composeRoot: '{container} runs as root (user: root or UID 0).',
+      composeRootGroup: '{container} runs with the root group (GID 0).',
+      composeImageRoot: '{container} sets no user, and the image it builds from {dockerfile} runs as root ({how}).',
       windowsMissing:
         '{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true.',
     },
   },
   check(file, ctx) {
     const minUid = Number(ctx.options.minUid ?? 1);
+    if (file.kind === 'dockerfile') {
+      // Remembered for compose services that build this Dockerfile (cross-file, reported in finish).
+      const user = finalUser(file.model);
+      if (user && (user.kind === 'root' || user.kind === 'default')) {
+        const how =
+          user.kind === 'root'
+            ? `USER ${user.user ?? 'root'}`
+            : user.scratch
+              ? 'FROM scratch without USER'
+              : "no USER instruction: the base image's user, root for almost every image";
+        stateOf(ctx.state).dockerfiles.set(file.source.path, { file: detached(file.source), how });
+      }
+      return;
+    }
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      const identity = c.label;
+      if (c.format === 'aci') {
+        const u = c.user;
+        if (u?.group !== undefined && /^0+$/.test(u.group)) {
+          const at = c.securityContext ? (c.securityContext.pairs.find((p) => p.keyText === 'runAsGroup') ?? u.at) : u.at;
+          ctx.report({ messageId: 'rootGroup', data: { container: c.label, source: 'container' }, at, identity });
+        }
+        if (u?.user !== undefined && /^0+$/.test(u.user)) {
+          ctx.report({ messageId: 'rootUser', data: { container: c.label, source: 'container' }, at: u.at, identity });
+        }
+        return;
+      }
+      if (c.user) {
+        if (!once(c.user.at)) return;
+        if (isRootName(c.user.user))
+          ctx.report({ messageId: 'composeRoot', data: { container: c.label }, at: c.user.at, identity, level: 'warning' });
+        else if (c.user.group !== undefined && isRootName(c.user.group))
+          ctx.report({ messageId: 'composeRootGroup', data: { container: c.label }, at: c.user.at, identity, level: 'note' });
+        return;
+      }
+      if (c.build) stateOf(ctx.state).services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
+    });
     forEachContainer(file, (c, w) => {
       const identity = c.label;
       // Windows has no UIDs: the user is a name, and runAsUser/runAsGroup are not allowed.
@@ -95,5 +162,21 @@ export const rule: Rule = {
       const wanted = minUid <= 1 ? 'a non-zero runAsUser' : `a runAsUser of ${minUid} or more`;
       ctx.report({ messageId: 'missing', data: { container: c.label, user: wanted }, at: c.anchor, identity });
     });
+  },
+  finish(ctx) {
+    const s = stateOf(ctx.state);
+    for (const svc of s.services) {
+      // A Dockerfile outside the scan (a pull request's changed files) proves nothing: say nothing.
+      const d = s.dockerfiles.get(svc.dockerfile);
+      if (!d) continue;
+      ctx.report({
+        file: svc.file,
+        messageId: 'composeImageRoot',
+        data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? 'root' },
+        at: svc.at,
+        identity: svc.label,
+        level: 'warning',
+      });
+    }
   },
 };

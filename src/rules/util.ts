@@ -24,6 +24,19 @@ export function forEachModelContainer(file: ParsedFile, fn: (c: ModelContainer) 
   for (const c of modelContainers(file)) fn(c);
 }
 
+/**
+ * A filter that passes each node once: a setting that compose services share through `extends:`
+ * or a merged `x-` fragment stands on one line, and is one finding there.
+ */
+export function firstTime(): (at: YNode | YPair) => boolean {
+  const seen = new Set<YNode | YPair>();
+  return (at) => {
+    if (seen.has(at)) return false;
+    seen.add(at);
+    return true;
+  };
+}
+
 /** Calls `fn` for every workload (pod spec) in the file. */
 export function forEachWorkload(file: ParsedFile, fn: (w: Workload) => void): void {
   if (file.kind !== 'kubernetes') return;
