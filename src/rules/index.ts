@@ -39,6 +39,7 @@ import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
 import { rule as secretToken } from './secret-token.js';
 import { rule as serviceAccountTokenAutomount } from './service-account-token-automount.js';
 import { rule as suppressionWithoutReason } from './suppression-without-reason.js';
+import { rule as unrecognisedPodTemplate } from './unrecognised-pod-template.js';
 import { rule as unusedSuppression } from './unused-suppression.js';
 import { rule as windowsHostProcess } from './windows-host-process.js';
 import { rule as writableRootFilesystem } from './writable-root-filesystem.js';
@@ -83,6 +84,7 @@ export const ALL_RULES: readonly Rule[] = [
   secretToken,
   serviceAccountTokenAutomount,
   suppressionWithoutReason,
+  unrecognisedPodTemplate,
   unusedSuppression,
   windowsHostProcess,
   writableRootFilesystem,

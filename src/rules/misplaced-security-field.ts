@@ -107,6 +107,9 @@ export const rule: Rule = {
   },
   check(file, ctx) {
     forEachWorkload(file, (w) => {
+      // Only the standard kinds' wrappers are known to hold no securityContext (Argo and Tekton
+      // specs have their own), and only a real pod spec's own fields are known.
+      const standard = w.shape === 'standard' || w.shape === 'template';
       for (const pair of w.podSecurityContext?.pairs ?? []) {
         if (CONTAINER_ONLY.has(pair.keyText)) {
           ctx.report({
@@ -118,7 +121,7 @@ export const rule: Rule = {
           });
         }
       }
-      for (const pair of w.podSpec.pairs) {
+      for (const pair of standard ? w.podSpec.pairs : []) {
         if (!CONTEXT_FIELDS.has(pair.keyText)) continue;
         const where = home(pair.keyText, 'pod');
         ctx.report({
@@ -130,7 +133,7 @@ export const rule: Rule = {
         });
       }
       const { maps, podSpecPath } = wrappers(w);
-      for (const { map, path } of maps) {
+      for (const { map, path } of standard ? maps : []) {
         const pair = getPair(map, 'securityContext');
         if (!pair) continue;
         const place = path ? `at ${path}.securityContext` : 'at the top level of the object';
