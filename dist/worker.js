@@ -8862,6 +8862,70 @@ function asInt(node) {
   return void 0;
 }
 
+// src/parse/aci.ts
+var ACI_TYPE = "microsoft.containerinstance/containergroups";
+function isAciGroup(node) {
+  return node?.kind === "map" && asText(get(node, "type"))?.toLowerCase() === ACI_TYPE;
+}
+function isAciDocument(doc) {
+  const root = doc.root ?? void 0;
+  if (isAciGroup(root)) return true;
+  return asItems(get(root, "resources")).some((r2) => isAciGroup(r2));
+}
+var isExpression = (text) => text.startsWith("[") && text.endsWith("]") && !text.startsWith("[[");
+function aciGroups(docs) {
+  const out = [];
+  const add = (root) => {
+    const name = asText(get(root, "name"));
+    out.push({ name: name && !isExpression(name) ? name : "(unnamed)", root, props: asMap(get(root, "properties")) });
+  };
+  for (const doc of docs) {
+    const root = doc.root ?? void 0;
+    if (isAciGroup(root)) add(root);
+    else for (const r2 of asItems(get(root, "resources"))) if (isAciGroup(r2)) add(r2);
+  }
+  return out;
+}
+
+// src/rules/aci-public-ip.ts
+var rule = {
+  meta: {
+    id: "aci-public-ip",
+    title: "Container group exposed on a public IP",
+    level: "note",
+    securitySeverity: 3,
+    precision: "high",
+    description: "An Azure Container Instances group sets ipAddress.type: Public (and no subnet), so its ports are reachable from the internet; the note names the exposed ports.",
+    why: 'A container group with a public IP answers anyone on the internet on every port it lists; there is no network security group in front of it unless it is deployed into a virtual network. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to segment networks and to expose only what must be reachable; a group that serves internal consumers belongs in a subnet (`subnetIds`), behind an Application Gateway or a load balancer when it must be public. A deliberate public endpoint is fine: the note is there so the exposure is a reviewed decision.',
+    fix: "Deploy the group into a virtual network subnet with a private IP, and publish it through a gateway if it must be reachable:\n\n```yaml\nproperties:\n  ipAddress:\n    type: Private\n    ports:\n      - port: 8080\n        protocol: TCP\n  subnetIds:\n    - id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/aci\n```",
+    tags: ["security", "aci", "network"],
+    kinds: ["aci"],
+    messages: {
+      publicIp: 'Container group "{group}" has a public IP address and exposes {ports} to the internet; deploy it into a subnet unless the exposure is intended.'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "aci") return;
+    for (const g of aciGroups(file.docs)) {
+      const ip = get(g.props, "ipAddress");
+      const typePair = getPair(ip, "type");
+      if (asText(typePair?.value)?.toLowerCase() !== "public") continue;
+      if (asItems(get(g.props, "subnetIds")).length > 0) continue;
+      const ports = asItems(get(ip, "ports")).map((p) => {
+        const port = asInt(get(p, "port"));
+        const protocol = asText(get(p, "protocol"))?.toUpperCase();
+        return port === void 0 ? void 0 : `${port}/${protocol === "UDP" ? "UDP" : "TCP"}`;
+      }).filter((p) => p !== void 0);
+      ctx.report({
+        messageId: "publicIp",
+        data: { group: g.name, ports: ports.length ? `port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}` : "its ports" },
+        at: typePair,
+        identity: `container group "${g.name}"`
+      });
+    }
+  }
+};
+
 // src/parse/workloads.ts
 var POD_SPEC_PATHS = {
   Pod: ["spec"],
@@ -8897,13 +8961,21 @@ function containerField(c, field) {
 var KIND_WORD = {
   containers: "container",
   initContainers: "init container",
-  ephemeralContainers: "ephemeral container"
+  ephemeralContainers: "ephemeral container",
+  container: "container",
+  script: "script container",
+  containerSet: "container",
+  sidecars: "sidecar",
+  steps: "step"
 };
 function podSpecOf(obj) {
   const path = POD_SPEC_PATHS[obj.kind];
   if (!path) return void 0;
-  let node = obj.node;
-  let meta = asMap(get(obj.node, "metadata"));
+  return followPath(obj.node, asMap(get(obj.node, "metadata")), path);
+}
+function followPath(start, startMeta, path) {
+  let node = start;
+  let meta = startMeta;
   for (let i2 = 0; i2 < path.length; i2++) {
     node = get(node, path[i2]);
     if (path[i2] === "template") meta = asMap(get(node, "metadata"));
@@ -8911,22 +8983,16 @@ function podSpecOf(obj) {
   const spec = asMap(node);
   return spec ? { spec, meta } : void 0;
 }
-function workloadOf(obj) {
-  const found = podSpecOf(obj);
-  if (!found) return void 0;
-  const w = {
-    object: obj,
-    label: obj.label,
-    podSpec: found.spec,
-    podMeta: found.meta,
-    podSecurityContext: asMap(get(found.spec, "securityContext")),
-    containers: []
-  };
-  for (const kind of ["initContainers", "containers", "ephemeralContainers"]) {
-    asItems(get(found.spec, kind)).forEach((item, i2) => {
+var POD_LISTS = ["initContainers", "containers", "ephemeralContainers"];
+function build(obj, label, found, lists, shape, podSecurityContext = asMap(get(found.spec, "securityContext"))) {
+  const w = { object: obj, label, podSpec: found.spec, podMeta: found.meta, podSecurityContext, containers: [], shape };
+  for (const kind of lists) {
+    const value = kind === "containerSet" ? get(get(found.spec, "containerSet"), "containers") : get(found.spec, kind);
+    const items = value?.kind === "map" ? [value] : asItems(value);
+    items.forEach((item, i2) => {
       if (item.kind !== "map") return;
       const namePair = getPair(item, "name");
-      const name = asText(namePair?.value) ?? `#${i2 + 1}`;
+      const name = asText(namePair?.value) ?? (value?.kind === "map" ? kind : `#${i2 + 1}`);
       w.containers.push({
         workload: w,
         node: item,
@@ -8934,13 +9000,162 @@ function workloadOf(obj) {
         name,
         anchor: namePair ?? item,
         securityContext: asMap(get(item, "securityContext")),
-        label: `${obj.label} ${KIND_WORD[kind]} "${name}"`,
+        label: value?.kind === "map" ? `${label} ${KIND_WORD[kind]}` : `${label} ${KIND_WORD[kind]} "${name}"`,
         image: get(item, "image")
       });
     });
   }
   return w;
 }
+var group = (obj) => obj.apiVersion.split("/")[0];
+var ARGO_LISTS = ["initContainers", "container", "script", "containerSet", "sidecars"];
+function argoTemplates(obj, wfSpec, out) {
+  const wfContext = asMap(get(wfSpec, "securityContext"));
+  asItems(get(wfSpec, "templates")).forEach((t, i2) => {
+    if (t.kind !== "map") return;
+    const name = asText(get(t, "name")) ?? `#${i2 + 1}`;
+    const w = build(
+      obj,
+      `${obj.label} template "${name}"`,
+      { spec: t, meta: asMap(get(t, "metadata")) },
+      ARGO_LISTS,
+      "argo",
+      asMap(get(t, "securityContext")) ?? wfContext
+    );
+    if (w.containers.length) out.push(w);
+  });
+}
+function tektonTaskSpec(obj, label, spec, podContext, out) {
+  if (!spec) return;
+  const w = build(obj, label, { spec, meta: void 0 }, ["steps", "sidecars"], "tekton", podContext);
+  if (w.containers.length) out.push(w);
+}
+function tektonPipeline(obj, spec, podContext, out) {
+  for (const list of ["tasks", "finally"]) {
+    asItems(get(spec, list)).forEach((t, i2) => {
+      const name = asText(get(t, "name")) ?? `#${i2 + 1}`;
+      tektonTaskSpec(obj, `${obj.label} task "${name}"`, asMap(get(t, "taskSpec")), podContext, out);
+    });
+  }
+}
+function workloadsOf(obj) {
+  const std = podSpecOf(obj);
+  if (std) return [build(obj, obj.label, std, POD_LISTS, "standard")];
+  const out = [];
+  const spec = asMap(get(obj.node, "spec"));
+  const meta = asMap(get(obj.node, "metadata"));
+  const g = group(obj);
+  const templated = (path) => {
+    const found = followPath(obj.node, meta, path);
+    if (found) out.push(build(obj, obj.label, found, POD_LISTS, "template"));
+  };
+  if (g === "argoproj.io") {
+    if (obj.kind === "Rollout") templated(["spec", "template", "spec"]);
+    else if (obj.kind === "Workflow" || obj.kind === "WorkflowTemplate" || obj.kind === "ClusterWorkflowTemplate")
+      argoTemplates(obj, spec, out);
+    else if (obj.kind === "CronWorkflow") argoTemplates(obj, asMap(get(spec, "workflowSpec")), out);
+    else shaped(obj, out);
+    return out;
+  }
+  if (g === "serving.knative.dev") {
+    if (obj.kind === "Revision") {
+      if (spec) out.push(build(obj, obj.label, { spec, meta }, POD_LISTS, "template"));
+    } else if (obj.kind === "Service" || obj.kind === "Configuration") templated(["spec", "template", "spec"]);
+    return out;
+  }
+  if (g === "tekton.dev") {
+    const podContext = asMap(get(get(spec, "podTemplate"), "securityContext"));
+    if (obj.kind === "Task" || obj.kind === "ClusterTask") tektonTaskSpec(obj, obj.label, spec, void 0, out);
+    else if (obj.kind === "TaskRun") tektonTaskSpec(obj, obj.label, asMap(get(spec, "taskSpec")), podContext, out);
+    else if (obj.kind === "Pipeline") tektonPipeline(obj, spec, void 0, out);
+    else if (obj.kind === "PipelineRun")
+      tektonPipeline(obj, asMap(get(spec, "pipelineSpec")), asMap(get(get(spec, "taskRunTemplate"), "podTemplate")) ?? podContext, out);
+    return out;
+  }
+  if (obj.kind === "DeploymentConfig" && (g === "apps.openshift.io" || obj.apiVersion === "v1")) {
+    templated(["spec", "template", "spec"]);
+    return out;
+  }
+  if (obj.kind === "ScaledJob" && g === "keda.sh") {
+    templated(["spec", "jobTargetRef", "template", "spec"]);
+    return out;
+  }
+  shaped(obj, out);
+  return out;
+}
+var NO_PODS = /* @__PURE__ */ new Set([
+  "ConfigMap",
+  "Secret",
+  "Service",
+  "ServiceAccount",
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
+  "Namespace",
+  "Ingress",
+  "NetworkPolicy",
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PodDisruptionBudget",
+  "HorizontalPodAutoscaler",
+  "LimitRange",
+  "ResourceQuota",
+  "Endpoints",
+  "EndpointSlice",
+  "PriorityClass",
+  "IngressClass",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "APIService"
+]);
+var carriesImage = (items) => items.some((i2) => i2.kind === "map" && get(i2, "image") !== void 0);
+function shaped(obj, out) {
+  if (NO_PODS.has(obj.kind)) return;
+  const walk = (node, depth) => {
+    for (const pair of node.pairs) {
+      const value = pair.value;
+      if (value.kind !== "map") continue;
+      if (pair.keyText === "template") {
+        const spec2 = asMap(get(value, "spec"));
+        if (spec2 && carriesImage(asItems(get(spec2, "containers")))) {
+          out.push(build(obj, obj.label, { spec: spec2, meta: asMap(get(value, "metadata")) }, POD_LISTS, "template"));
+          continue;
+        }
+      }
+      if (depth < 4) walk(value, depth + 1);
+    }
+  };
+  const spec = asMap(get(obj.node, "spec"));
+  if (spec) walk(spec, 1);
+}
+function unattributedContainerLists(obj, workloads) {
+  if (NO_PODS.has(obj.kind) || POD_SPEC_PATHS[obj.kind]) return [];
+  const known = /* @__PURE__ */ new Set();
+  for (const w of workloads) for (const c of w.containers) known.add(c.node);
+  const out = [];
+  const walk = (node, depth) => {
+    if (depth > 8) return;
+    if (node.kind === "seq") {
+      for (const item of node.items) walk(item, depth + 1);
+      return;
+    }
+    if (node.kind !== "map") return;
+    for (const pair of node.pairs) {
+      const v = pair.value;
+      if (CONTAINER_KEYS.has(pair.keyText) && v.kind === "seq" && carriesImage(v.items) && !v.items.some((i2) => known.has(i2))) {
+        out.push(pair);
+        continue;
+      }
+      walk(v, depth + 1);
+    }
+  };
+  walk(obj.node, 0);
+  return out;
+}
+var CONTAINER_KEYS = /* @__PURE__ */ new Set(["containers", "initContainers", "sidecars", "steps", "ephemeralContainers"]);
 
 // src/parse/positions.ts
 var LineIndex = class {
@@ -9042,10 +9257,385 @@ function detached(file) {
   return d;
 }
 
+// src/parse/containers.ts
+import { posix } from "node:path";
+
+// src/parse/services.ts
+function scalarValueOffset(s2, index) {
+  return s2.start + index;
+}
+function envFromMap(map2) {
+  return map2.pairs.map((p) => {
+    const v = p.value;
+    const value = v.kind === "scalar" && v.value !== null ? v.text : void 0;
+    return { name: p.keyText, nameAt: p, valueNode: v, value, valueStart: v.start, valueEnd: v.end };
+  });
+}
+function envFromList(items) {
+  const out = [];
+  for (const item of items) {
+    if (item.kind !== "scalar") continue;
+    const eq = item.text.indexOf("=");
+    if (eq < 0) {
+      out.push({ name: item.text.trim(), nameAt: item, valueNode: void 0, value: void 0, valueStart: item.end, valueEnd: item.end });
+      continue;
+    }
+    const start = scalarValueOffset(item, eq + 1);
+    out.push({
+      name: item.text.slice(0, eq).trim(),
+      nameAt: item,
+      valueNode: item,
+      value: item.text.slice(eq + 1),
+      valueStart: start,
+      valueEnd: item.plain ? item.end : start + (item.text.length - eq - 1)
+    });
+  }
+  return out;
+}
+function composeEnvironment(node) {
+  if (!node) return [];
+  if (node.kind === "map") return envFromMap(node);
+  return envFromList(asItems(node));
+}
+function composeServices(file) {
+  const out = [];
+  for (const doc of file.docs) {
+    const services = asMap(get(doc.root ?? void 0, "services"));
+    if (!services) continue;
+    for (const pair of services.pairs) {
+      const node = asMap(pair.value);
+      if (!node) continue;
+      out.push({
+        name: pair.keyText,
+        node,
+        pair,
+        image: get(node, "image"),
+        environment: composeEnvironment(get(node, "environment")),
+        label: `service "${pair.keyText}"`
+      });
+    }
+  }
+  return out;
+}
+function groupsOf(file) {
+  return aciGroups(file.docs);
+}
+function aciContainers(file) {
+  const out = [];
+  for (const g of groupsOf(file)) {
+    for (const [key, init] of [
+      ["initContainers", true],
+      ["containers", false]
+    ]) {
+      asItems(get(g.props, key)).forEach((item, i2) => {
+        if (item.kind !== "map") return;
+        const namePair = getPair(item, "name");
+        const name = asText(namePair?.value) ?? `#${i2 + 1}`;
+        const props = asMap(get(item, "properties"));
+        const environment = [];
+        for (const e of asItems(get(props, "environmentVariables"))) {
+          if (e.kind !== "map") continue;
+          const np = getPair(e, "name");
+          environment.push({
+            name: asText(np?.value) ?? "",
+            node: e,
+            namePair: np,
+            value: getPair(e, "value"),
+            secureValue: getPair(e, "secureValue")
+          });
+        }
+        out.push({
+          group: g.name,
+          name,
+          node: item,
+          anchor: namePair ?? item,
+          image: get(props, "image"),
+          environment,
+          init,
+          label: `container group "${g.name}" ${init ? "init container" : "container"} "${name}"`
+        });
+      });
+    }
+  }
+  return out;
+}
+function aciRegistryCredentials(file) {
+  const out = [];
+  for (const g of groupsOf(file)) {
+    for (const item of asItems(get(g.props, "imageRegistryCredentials"))) {
+      if (item.kind !== "map") continue;
+      out.push({ group: g.name, node: item, server: asText(get(item, "server")), password: getPair(item, "password") });
+    }
+  }
+  return out;
+}
+
+// src/parse/containers.ts
+function capName(text) {
+  const up = text.trim().toUpperCase();
+  return up.startsWith("CAP_") ? up.slice(4) : up;
+}
+function capabilities(node) {
+  const out = [];
+  for (const item of asItems(node)) {
+    const text = asText(item);
+    if (text !== void 0 && text.trim() !== "" && !isExpression(text)) out.push({ node: item, name: capName(text), text });
+  }
+  return out;
+}
+function positionedBool(pair) {
+  if (!pair) return void 0;
+  const value = asBool(pair.value);
+  return value === void 0 ? void 0 : { value, at: pair };
+}
+function splitUser(text, at) {
+  const colon = text.indexOf(":");
+  return colon < 0 ? { user: text, group: void 0, at } : { user: text.slice(0, colon), group: text.slice(colon + 1), at };
+}
+function composeLookup(services, node) {
+  const chain = [node];
+  let current = node;
+  for (let i2 = 0; i2 < 5 && current; i2++) {
+    const ext = get(current, "extends");
+    if (get(ext, "file")) break;
+    const base = asText(ext) ?? asText(get(ext, "service"));
+    current = base ? asMap(get(services, base)) : void 0;
+    if (current && !chain.includes(current)) chain.push(current);
+    else break;
+  }
+  return (key) => {
+    for (const m of chain) {
+      const pair = getPair(m, key);
+      if (pair) return pair;
+    }
+    return void 0;
+  };
+}
+function composeItems(services, node, key) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  let current = node;
+  for (let i2 = 0; i2 < 6 && current && !seen.has(current); i2++) {
+    seen.add(current);
+    out.push(...asItems(get(current, key)));
+    const ext = get(current, "extends");
+    if (get(ext, "file")) break;
+    const base = asText(ext) ?? asText(get(ext, "service"));
+    current = base ? asMap(get(services, base)) : void 0;
+  }
+  return out;
+}
+var HOST_KEYS = [
+  ["network_mode", "network"],
+  ["pid", "pid"],
+  ["ipc", "ipc"],
+  ["userns_mode", "user"],
+  ["uts", "uts"]
+];
+function hostPathOf(source, fileDir) {
+  if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
+  return posix.normalize(posix.join(fileDir, source));
+}
+var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
+function composeVolume(item, fileDir) {
+  if (item.kind === "scalar") {
+    const text = item.text;
+    const drive = /^[A-Za-z]:[\\/]/.test(text) ? 2 : 0;
+    const colon = text.indexOf(":", drive);
+    if (colon < 0) return { type: "anonymous", source: void 0, hostPath: void 0, target: text, readOnly: false, at: item };
+    const source2 = text.slice(0, colon);
+    const rest = text.slice(colon + 1).split(":");
+    const readOnly2 = (rest[1] ?? "").split(",").includes("ro");
+    if (!isHostSource(source2)) return { type: "volume", source: source2, hostPath: void 0, target: rest[0], readOnly: readOnly2, at: item };
+    return { type: "bind", source: source2, hostPath: hostPathOf(source2, fileDir), target: rest[0], readOnly: readOnly2, at: item };
+  }
+  if (item.kind !== "map") return void 0;
+  const type2 = asText(get(item, "type"));
+  const source = asText(get(item, "source"));
+  const target = asText(get(item, "target"));
+  const readOnly = asBool(get(item, "read_only")) === true;
+  const at = getPair(item, "source") ?? item;
+  if (type2 === "bind" && source) return { type: "bind", source, hostPath: hostPathOf(source, fileDir), target, readOnly, at };
+  if (type2 === "tmpfs") return { type: "tmpfs", source: void 0, hostPath: void 0, target, readOnly, at: item };
+  if (type2 === "volume" || type2 === void 0 && source && !isHostSource(source)) {
+    return { type: source ? "volume" : "anonymous", source, hostPath: void 0, target, readOnly, at: item };
+  }
+  return { type: "other", source, hostPath: void 0, target, readOnly, at: item };
+}
+function composeDevice(item) {
+  const text = asText(item) ?? asText(get(item, "source"));
+  if (!text) return void 0;
+  const source = item.kind === "scalar" ? text.split(":")[0] : text;
+  return { type: "device", source, hostPath: source, target: void 0, readOnly: false, at: item };
+}
+function securityOpt(text) {
+  const m = /^([a-z-]+)\s*[:=]\s*(.*)$/i.exec(text.trim());
+  return m ? { key: m[1].toLowerCase(), value: m[2].trim().toLowerCase() } : { key: text.trim().toLowerCase(), value: "" };
+}
+function composeContainer(services, pair, node, fileDir) {
+  const look = composeLookup(services, node);
+  const items = (key) => composeItems(services, node, key);
+  const userPair = look("user");
+  const userText = userPair && userPair.value.kind === "scalar" ? userPair.value.text : void 0;
+  const hostNamespaces = [];
+  for (const [key, namespace] of HOST_KEYS) {
+    const p = look(key);
+    if (p && asText(p.value)?.toLowerCase() === "host") hostNamespaces.push({ value: namespace, at: p });
+  }
+  let seccompUnconfined;
+  let apparmorUnconfined;
+  let labelDisabled;
+  let allowPrivilegeEscalation;
+  for (const opt of items("security_opt")) {
+    const text = asText(opt);
+    if (!text) continue;
+    const { key, value } = securityOpt(text);
+    if (key === "seccomp" && value === "unconfined") seccompUnconfined = opt;
+    else if (key === "apparmor" && value === "unconfined") apparmorUnconfined = opt;
+    else if (key === "label" && value === "disable") labelDisabled = opt;
+    else if (key === "no-new-privileges") allowPrivilegeEscalation = { value: value === "false", at: opt };
+  }
+  const mounts = [];
+  for (const v of items("volumes")) {
+    const m = composeVolume(v, fileDir);
+    if (m) mounts.push(m);
+  }
+  for (const d of items("devices")) {
+    const m = composeDevice(d);
+    if (m) mounts.push(m);
+  }
+  const buildNode = look("build")?.value;
+  let build2;
+  if (buildNode) {
+    const context = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
+    const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
+    if (!/^[a-z]+:\/\//i.test(context) && !context.startsWith("/") && !context.includes("$") && !get(buildNode, "dockerfile_inline")) {
+      build2 = { dockerfile: posix.normalize(posix.join(fileDir, context, dockerfile)) };
+    }
+  }
+  return {
+    format: "compose",
+    label: `service "${pair.keyText}"`,
+    node,
+    anchor: pair,
+    image: look("image")?.value,
+    user: userText !== void 0 && userText !== "" ? splitUser(userText, userPair) : void 0,
+    privileged: positionedBool(look("privileged")),
+    allowPrivilegeEscalation,
+    capAdd: capabilities(look("cap_add")?.value),
+    capDrop: capabilities(look("cap_drop")?.value),
+    hostNamespaces,
+    mounts,
+    seccompUnconfined,
+    apparmorUnconfined,
+    labelDisabled,
+    readOnlyRoot: positionedBool(look("read_only")),
+    environment: composeEnvironment(look("environment")?.value),
+    build: build2,
+    securityContext: void 0
+  };
+}
+function aciContainer(group2, item, index, init) {
+  const namePair = getPair(item, "name");
+  const name = asText(namePair?.value) ?? `#${index + 1}`;
+  const props = asMap(get(item, "properties"));
+  const scPair = getPair(props, "securityContext");
+  const sc = asMap(scPair?.value);
+  const caps = get(sc, "capabilities");
+  const runAsUser = getPair(sc, "runAsUser");
+  const runAsGroup = getPair(sc, "runAsGroup");
+  let user;
+  if (runAsUser || runAsGroup) {
+    const u = runAsUser ? asInt(runAsUser.value) : void 0;
+    const g = runAsGroup ? asInt(runAsGroup.value) : void 0;
+    user = { user: u === void 0 ? void 0 : String(u), group: g === void 0 ? void 0 : String(g), at: runAsUser ?? runAsGroup };
+  }
+  const volumes = /* @__PURE__ */ new Map();
+  for (const v of asItems(get(group2.props, "volumes"))) {
+    const n = asText(get(v, "name"));
+    if (n && v.kind === "map") volumes.set(n, v);
+  }
+  const mounts = [];
+  for (const m of asItems(get(props, "volumeMounts"))) {
+    const vol = volumes.get(asText(get(m, "name")) ?? "");
+    mounts.push({
+      type: vol && get(vol, "emptyDir") ? "volume" : "other",
+      source: void 0,
+      hostPath: void 0,
+      target: asText(get(m, "mountPath")),
+      readOnly: asBool(get(m, "readOnly")) === true,
+      at: m
+    });
+  }
+  return {
+    format: "aci",
+    label: `container group "${group2.name}" ${init ? "init container" : "container"} "${name}"`,
+    node: item,
+    anchor: scPair ?? namePair ?? item,
+    image: get(props, "image"),
+    user,
+    privileged: positionedBool(getPair(sc, "privileged")),
+    allowPrivilegeEscalation: positionedBool(getPair(sc, "allowPrivilegeEscalation")),
+    capAdd: capabilities(get(caps, "add")),
+    capDrop: capabilities(get(caps, "drop")),
+    hostNamespaces: [],
+    mounts,
+    seccompUnconfined: void 0,
+    apparmorUnconfined: void 0,
+    labelDisabled: void 0,
+    readOnlyRoot: void 0,
+    environment: [],
+    build: void 0,
+    securityContext: sc
+  };
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function modelContainers(file) {
+  if (file.kind !== "compose" && file.kind !== "aci") return [];
+  const hit = cache.get(file.docs);
+  if (hit) return hit;
+  const out = [];
+  if (file.kind === "compose") {
+    const dir = posix.dirname(file.source.path);
+    for (const doc of file.docs) {
+      const services = asMap(get(doc.root ?? void 0, "services"));
+      for (const pair of services?.pairs ?? []) {
+        const node = asMap(pair.value);
+        if (node && services) out.push(composeContainer(services, pair, node, dir));
+      }
+    }
+  } else {
+    for (const g of aciGroups(file.docs)) {
+      for (const [key, init] of [
+        ["initContainers", true],
+        ["containers", false]
+      ]) {
+        asItems(get(g.props, key)).forEach((item, i2) => {
+          if (item.kind === "map") out.push(aciContainer(g, item, i2, init));
+        });
+      }
+    }
+  }
+  cache.set(file.docs, out);
+  return out;
+}
+
 // src/rules/util.ts
 function forEachContainer(file, fn) {
   if (file.kind !== "kubernetes") return;
   for (const w of file.workloads) for (const c of w.containers) fn(c, w);
+}
+function forEachModelContainer(file, fn) {
+  if (file.kind !== "compose" && file.kind !== "aci") return;
+  for (const c of modelContainers(file)) fn(c);
+}
+function firstTime() {
+  const seen = /* @__PURE__ */ new Set();
+  return (at) => {
+    if (seen.has(at)) return false;
+    seen.add(at);
+    return true;
+  };
 }
 function forEachWorkload(file, fn) {
   if (file.kind !== "kubernetes") return;
@@ -9080,7 +9670,7 @@ function spot(file, at) {
 }
 
 // src/rules/capabilities-not-dropped.ts
-var rule = {
+var rule2 = {
   meta: {
     id: "capabilities-not-dropped",
     title: "Capabilities not dropped",
@@ -9111,8 +9701,8 @@ var rule = {
         ctx.report({ messageId: "spelling", data: { container: c.label, value }, at: spelled.node, identity: c.label, value });
         return;
       }
-      const capabilities = containerField(c, "capabilities");
-      const drop = getPair(capabilities?.value, "drop");
+      const capabilities2 = containerField(c, "capabilities");
+      const drop = getPair(capabilities2?.value, "drop");
       if (drop) {
         ctx.report({ messageId: "incomplete", data: { container: c.label }, at: drop, identity: c.label });
         return;
@@ -9120,7 +9710,7 @@ var rule = {
       ctx.report({
         messageId: "missing",
         data: { container: c.label, hint: podLevelHint(c, "capabilities") },
-        at: capabilities ?? c.anchor,
+        at: capabilities2 ?? c.anchor,
         identity: c.label
       });
     });
@@ -9143,18 +9733,22 @@ var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
   "SETUID",
   "SYS_CHROOT"
 ]);
-var rule2 = {
+var rule3 = {
   meta: {
     id: "dangerous-capabilities",
     title: "Dangerous capability added",
     level: "error",
     securitySeverity: 8,
     precision: "very-high",
-    description: "A container adds a Linux capability outside the Pod Security Standards baseline set (NET_ADMIN, SYS_ADMIN, SYS_TIME, ALL...).",
+    description: "A container adds a Linux capability outside the Pod Security Standards baseline set (NET_ADMIN, SYS_ADMIN, SYS_TIME, ALL...): Kubernetes and ACI capabilities.add, compose cap_add.",
     why: "Linux capabilities split root's power into pieces; some pieces are most of it. `SYS_ADMIN` is close to full root, `NET_ADMIN` lets a container rewrite the node's network (and sniff or redirect traffic when combined with host networking), `SYS_TIME` changes the clock of the whole node, `SYS_PTRACE` reads other processes' memory, and `ALL` is every capability at once. Microsoft's \"Best practices for pod security in AKS\" asks to assign the least privileges needed; the Pod Security Standards *baseline* profile allows adding only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.",
     fix: 'Drop everything and add back only what the process really needs (usually nothing; `NET_BIND_SERVICE` to bind a port below 1024):\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```\n\nIf the workload needs to change the node (a CNI plugin, a time daemon), run it as a reviewed system component and suppress the finding with a justification.',
     tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
+    fixByFormat: {
+      compose: 'Remove the capability from `cap_add` (an error for compose too: `SYS_ADMIN` or `NET_ADMIN` on a Docker host reach the host as they reach a node):\n\n```yaml\nservices:\n  web:\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]\n```',
+      aci: 'Remove the capability from the container\'s `securityContext.capabilities.add`:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```'
+    },
+    kinds: ["kubernetes", "compose", "aci"],
     profile: "baseline",
     messages: {
       added: "{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.",
@@ -9165,6 +9759,14 @@ var rule2 = {
     forEachContainer(file, (c) => {
       for (const item of capabilityItems(c, "add")) {
         if (BASELINE_CAPABILITIES.has(item.name)) continue;
+        const messageId = item.name === "ALL" ? "all" : "added";
+        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
+      }
+    });
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      for (const item of c.capAdd) {
+        if (BASELINE_CAPABILITIES.has(item.name) || !once(item.node)) continue;
         const messageId = item.name === "ALL" ? "all" : "added";
         ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
       }
@@ -9383,7 +9985,7 @@ function finalUser(model) {
 }
 
 // src/rules/dockerfile-root-user.ts
-var rule3 = {
+var rule4 = {
   meta: {
     id: "dockerfile-root-user",
     title: "Dockerfile image runs as root",
@@ -9423,7 +10025,7 @@ var rule3 = {
 // src/rules/dockerfile-sudo.ts
 var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
 var EXEC_SUDO = /^\[\s*"(sudo)"/;
-var rule4 = {
+var rule5 = {
   meta: {
     id: "dockerfile-sudo",
     title: "sudo in a Dockerfile RUN",
@@ -9468,7 +10070,7 @@ var rule4 = {
 };
 
 // src/rules/duplicate-key.ts
-var rule5 = {
+var rule6 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -9488,7 +10090,7 @@ var rule5 = {
 };
 
 // src/rules/expired-suppression.ts
-var rule6 = {
+var rule7 = {
   meta: {
     id: "expired-suppression",
     title: "Expired suppression",
@@ -9510,7 +10112,7 @@ var rule6 = {
 };
 
 // src/rules/file-error.ts
-var rule7 = {
+var rule8 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -9533,24 +10135,37 @@ var rule7 = {
 };
 
 // src/rules/host-namespaces.ts
+var COMPOSE_KEY = { network: "network_mode", pid: "pid", ipc: "ipc", user: "userns_mode", uts: "uts" };
 var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
-var rule8 = {
+var NS_NAME = { network: "network", pid: "PID", ipc: "IPC", user: "user", uts: "UTS" };
+var WHAT = {
+  network: "interfaces and local services",
+  pid: "processes",
+  ipc: "shared memory",
+  user: "users (the container root is the host root)",
+  uts: "host name"
+};
+var rule9 = {
   meta: {
     id: "host-namespaces",
     title: "Host namespace shared",
     level: "error",
     securitySeverity: 8,
     precision: "very-high",
-    description: "A pod sets hostNetwork, hostPID or hostIPC to true.",
+    description: "A pod sets hostNetwork, hostPID or hostIPC to true; a compose service sets network_mode, pid, ipc, userns_mode or uts to host.",
     why: "Namespaces are what keeps a container's view of the node small. With `hostNetwork` the pod sees every interface of the node, can reach services bound to localhost (the kubelet, cloud metadata proxies) and sniff traffic; with `hostPID` it sees and can signal (or, with ptrace, read) every process on the node, including other pods' secrets in their environment; with `hostIPC` it shares the node's shared memory. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids all three.",
     fix: "Remove the field (the default is false) and expose the pod through a Service instead of the node's network:\n\n```yaml\nspec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false\n```",
     tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
+    fixByFormat: {
+      compose: "Remove the `host` modes and publish ports instead (an error for compose too: a service in the host's namespaces sees the Docker host's network, processes or users):\n\n```yaml\nservices:\n  web:\n    ports:\n      - \"8080:8080\"\n    # no network_mode: host, pid: host, ipc: host, userns_mode: host, uts: host\n```"
+    },
+    kinds: ["kubernetes", "compose"],
     profile: "baseline",
     messages: {
       hostNetwork: "{workload} uses the node's network namespace (hostNetwork: true): it sees all of the node's traffic and local services.",
       hostPID: "{workload} uses the node's process namespace (hostPID: true): it sees every process on the node.",
-      hostIPC: "{workload} uses the node's IPC namespace (hostIPC: true): it shares memory with the node's processes."
+      hostIPC: "{workload} uses the node's IPC namespace (hostIPC: true): it shares memory with the node's processes.",
+      composeHost: "{workload} shares the Docker host's {namespace} namespace ({key}: host): it reaches the host's {what}."
     }
   },
   check(file, ctx) {
@@ -9562,10 +10177,23 @@ var rule8 = {
         }
       }
     });
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      for (const ns of c.hostNamespaces) {
+        if (!once(ns.at)) continue;
+        ctx.report({
+          messageId: "composeHost",
+          data: { workload: c.label, namespace: NS_NAME[ns.value], key: COMPOSE_KEY[ns.value], what: WHAT[ns.value] },
+          at: ns.at,
+          identity: c.label,
+          value: ns.value
+        });
+      }
+    });
   }
 };
 
-// src/rules/host-path.ts
+// src/rules/host-paths.ts
 var RUNTIME_SOCKETS = /* @__PURE__ */ new Set(["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock", "podman.sock"]);
 var NODE_CONFIG = "the node's configuration and credentials";
 var RUNTIME_STATE = "the container runtime's sockets and state";
@@ -9589,7 +10217,21 @@ var SENSITIVE_TREES = /* @__PURE__ */ new Map([
   ["/etc/containerd", "the container runtime's configuration"],
   ["/etc/docker", "the container runtime's configuration"],
   ["/etc/crio", "the container runtime's configuration"],
-  ["/etc/cron.d", NODE_CONFIG]
+  ["/etc/cron.d", NODE_CONFIG],
+  ["/etc/cni", "the node's network plugin configuration"],
+  ["/opt/cni", "the node's network plugin binaries"],
+  ["/etc/pki", "the node's certificates and keys"],
+  ["/etc/sysconfig", NODE_CONFIG],
+  ["/lib/modules", "the node's kernel modules"],
+  ["/usr/lib/modules", "the node's kernel modules"],
+  ["/var/log", "the node's and every pod's logs (and, through symbolic links, any file of the node)"],
+  ["/home", "the users' home directories and credentials"],
+  ["~/.kube", "a kubeconfig with cluster credentials"],
+  ["~/.ssh", "the user's SSH keys"],
+  ["~/.aws", "the user's cloud credentials"],
+  ["~/.azure", "the user's cloud credentials"],
+  ["~/.config/gcloud", "the user's cloud credentials"],
+  ["~/.docker", "the user's registry credentials"]
 ]);
 var SENSITIVE_PATHS = /* @__PURE__ */ new Map([
   ["/", "the node's whole file system"],
@@ -9602,6 +10244,10 @@ var SENSITIVE_PATHS = /* @__PURE__ */ new Map([
 ]);
 var RUN_EXCEPTIONS = /* @__PURE__ */ new Set(["/run/xtables.lock", "/var/run/xtables.lock"]);
 function normalizePath(raw) {
+  if (raw === "~" || raw.startsWith("~/")) {
+    const rest = normalizePath(raw.slice(1) || "/");
+    return rest === "/" ? "~" : `~${rest}`;
+  }
   if (!raw.startsWith("/")) return void 0;
   const parts = [];
   for (const seg of raw.split("/")) {
@@ -9612,9 +10258,13 @@ function normalizePath(raw) {
   return `/${parts.join("/")}`;
 }
 var isUnder = (path, tree) => path === tree || path.startsWith(`${tree}/`);
-function classify(path) {
+function classifyHostPath(path) {
   const base = path.slice(path.lastIndexOf("/") + 1);
   if (RUNTIME_SOCKETS.has(base)) return { kind: "runtimeSocket", holds: "" };
+  if (path === "~") return { kind: "sensitive", holds: "the user's home directory and credentials" };
+  if (/(^|\/)\.kube(\/|$)|kubeconfig/i.test(path) || /\/etc\/kubernetes\/[^/]+\.conf$/.test(path)) {
+    return { kind: "sensitive", holds: "a kubeconfig with cluster credentials" };
+  }
   if (RUN_EXCEPTIONS.has(path)) return { kind: "other", holds: "" };
   const exact = SENSITIVE_PATHS.get(path);
   if (exact) return { kind: "sensitive", holds: exact };
@@ -9629,52 +10279,158 @@ function mountedBy(w, volume) {
   if (!names.length) return "not mounted by any container";
   return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
 }
-var rule9 = {
+function describe(raw) {
+  const path = normalizePath(raw);
+  const { kind, holds } = path === void 0 ? { kind: "other", holds: "" } : classifyHostPath(path);
+  const shown = !raw ? "(no path)" : path && path !== raw && path !== raw.replace(/\/+$/, "") ? `${raw} (that is ${path})` : raw;
+  return { kind, holds, shown, path: path ?? raw };
+}
+function hostMounts(file) {
+  const out = [];
+  if (file.kind === "kubernetes") {
+    for (const w of file.workloads) {
+      for (const vol of asItems(get(w.podSpec, "volumes"))) {
+        const hostPath = get(vol, "hostPath");
+        if (!hostPath) continue;
+        const volume = asText(get(vol, "name")) ?? "(unnamed)";
+        const pathPair = getPair(hostPath, "path");
+        const d = describe(asText(pathPair?.value) ?? "");
+        out.push({
+          format: "kubernetes",
+          source: "volume",
+          ...d,
+          relative: false,
+          subject: `${w.label} volume "${volume}"`,
+          mounts: mountedBy(w, volume),
+          at: pathPair ?? getPair(vol, "hostPath") ?? vol
+        });
+      }
+    }
+    for (const o of file.objects) {
+      if (o.kind !== "PersistentVolume") continue;
+      const hostPath = get(get(o.node, "spec"), "hostPath");
+      if (!hostPath) continue;
+      const pathPair = getPair(hostPath, "path");
+      const d = describe(asText(pathPair?.value) ?? "");
+      out.push({
+        format: "kubernetes",
+        source: "pv",
+        ...d,
+        relative: false,
+        subject: o.label,
+        mounts: "for any pod that claims it",
+        at: pathPair ?? getPair(get(o.node, "spec"), "hostPath") ?? o.node
+      });
+    }
+    return out;
+  }
+  if (file.kind !== "compose") return out;
+  const seen = /* @__PURE__ */ new Set();
+  for (const c of modelContainers(file)) {
+    for (const m of c.mounts) {
+      if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
+      seen.add(m.at);
+      const relative = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe(m.source);
+      if (m.type === "device") d.kind = "other";
+      out.push({ format: "compose", source: m.type, ...d, relative, subject: c.label, mounts: "", at: m.at });
+    }
+  }
+  return out;
+}
+
+// src/rules/host-path.ts
+var rule10 = {
   meta: {
     id: "host-path",
     title: "Host path mounted",
     level: "error",
     securitySeverity: 8.5,
     precision: "high",
-    description: "A pod mounts a hostPath volume: an error for container runtime sockets and sensitive node paths (/, /etc, /proc, /sys, /dev, /var/run, /var/lib/kubelet...), a warning for any other host path.",
+    description: "A pod, PersistentVolume or compose service mounts a container runtime socket or a sensitive node path (/, /etc and its credentials, /proc, /sys, /dev, /var/run, /var/lib/kubelet, /lib/modules, /var/log, kubeconfigs...). Other host paths are host-path-other.",
     why: "A `hostPath` volume gives the pod a piece of the node's file system. The container runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`) lets the pod start a privileged container on the node: a full node takeover. `/etc`, `/root`, `/var/lib/kubelet` hold the node's and other pods' credentials; `/proc`, `/sys` and `/dev` reach the kernel and devices; a parent such as `/var` or `/` exposes all of them. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether.",
     fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path, read-only (`readOnly: true` on the volumeMount), and suppress the finding with a justification.",
     tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
+    fixByFormat: {
+      compose: "Do not bind the Docker socket or host system paths into a service (an error for compose too: `/var/run/docker.sock` is root on the Docker host, wherever the file runs). Use a named volume for data, and a socket proxy with a narrow allowlist when a tool really needs the Docker API:\n\n```yaml\nservices:\n  web:\n    volumes:\n      - data:/var/lib/app\nvolumes:\n  data: {}\n```"
+    },
+    kinds: ["kubernetes", "compose"],
     profile: "baseline",
     messages: {
-      runtimeSocket: '{workload} volume "{volume}" mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.',
-      sensitive: '{workload} volume "{volume}" mounts the host path {path}, which exposes {holds} ({mounts}).',
-      other: '{workload} volume "{volume}" mounts the host path {path} ({mounts}).'
+      runtimeSocket: "{subject} mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.",
+      sensitive: "{subject} mounts the host path {path}, which exposes {holds} ({mounts}).",
+      composeSocket: "{subject} binds the container runtime socket {path}: it can start privileged containers on the Docker host.",
+      composeSensitive: "{subject} binds the host path {path}, which exposes {holds}."
     }
   },
   check(file, ctx) {
-    forEachWorkload(file, (w) => {
-      for (const vol of asItems(get(w.podSpec, "volumes"))) {
-        const hostPath = get(vol, "hostPath");
-        if (!hostPath) continue;
-        const volume = asText(get(vol, "name")) ?? "(unnamed)";
-        const pathPair = getPair(hostPath, "path");
-        const raw = asText(pathPair?.value) ?? "";
-        const path = normalizePath(raw);
-        const { kind, holds } = path === void 0 ? { kind: "other", holds: "" } : classify(path);
-        const shown = !raw ? "(no path)" : path && path !== raw && path !== raw.replace(/\/+$/, "") ? `${raw} (that is ${path})` : raw;
-        const at = pathPair ?? getPair(vol, "hostPath") ?? vol;
+    for (const m of hostMounts(file)) {
+      if (m.kind === "other") continue;
+      const compose = m.format === "compose";
+      const messageId = m.kind === "runtimeSocket" ? compose ? "composeSocket" : "runtimeSocket" : compose ? "composeSensitive" : "sensitive";
+      ctx.report({
+        messageId,
+        data: { subject: m.subject, path: m.shown, holds: m.holds, mounts: m.mounts },
+        at: m.at,
+        identity: m.subject,
+        value: m.path
+      });
+    }
+  }
+};
+
+// src/rules/host-path-other.ts
+var rule11 = {
+  meta: {
+    id: "host-path-other",
+    title: "Host path mounted",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A pod or PersistentVolume mounts a hostPath that is not a runtime socket or sensitive node path, or a compose service maps a host device or binds an absolute host path outside the repository (a note for compose).",
+    why: "Any `hostPath` ties the pod to one node's file system: what the pod writes lands on the node and survives it, what another pod (or a node process) leaves there is read by this one, and a writable host path is a way to plant files the node later runs. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether. The sensitive paths (runtime sockets, credentials, kernel interfaces) are `host-path`, an error.",
+    fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path read-only (`readOnly: true` on the volumeMount) and suppress the finding with a justification.",
+    fixByFormat: {
+      compose: "Binding a path of the repository (`./src:/app`) is how compose is used for development and is not reported. An absolute host path outside it is a note (it ties the service to one machine's layout); a `devices:` mapping is a warning (the container talks to the host's hardware). Prefer a named volume:\n\n```yaml\nservices:\n  web:\n    volumes:\n      - data:/var/lib/app\nvolumes:\n  data: {}\n```"
+    },
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes", "compose"],
+    profile: "baseline",
+    messages: {
+      other: "{subject} mounts the host path {path} ({mounts}).",
+      composeBind: "{subject} binds the host path {path}, outside the repository.",
+      device: "{subject} maps the host device {path} into the container."
+    }
+  },
+  check(file, ctx) {
+    for (const m of hostMounts(file)) {
+      if (m.kind !== "other") continue;
+      if (m.format === "kubernetes") {
         ctx.report({
-          messageId: kind,
-          data: { workload: w.label, volume, path: shown, holds, mounts: mountedBy(w, volume) },
-          at,
-          identity: `${w.label} volume "${volume}"`,
-          value: path ?? raw,
-          ...kind === "other" ? { level: "warning" } : {}
+          messageId: "other",
+          data: { subject: m.subject, path: m.shown, mounts: m.mounts },
+          at: m.at,
+          identity: m.subject,
+          value: m.path
+        });
+      } else if (m.source === "device") {
+        ctx.report({ messageId: "device", data: { subject: m.subject, path: m.shown }, at: m.at, identity: m.subject, value: m.path });
+      } else if (!m.relative) {
+        ctx.report({
+          messageId: "composeBind",
+          data: { subject: m.subject, path: m.shown },
+          at: m.at,
+          identity: m.subject,
+          value: m.path,
+          level: "note"
         });
       }
-    });
+    }
   }
 };
 
 // src/rules/host-port.ts
-var rule10 = {
+var rule12 = {
   meta: {
     id: "host-port",
     title: "Host port bound",
@@ -9706,124 +10462,6 @@ var rule10 = {
 
 // src/image/refs.ts
 var import_dockerfile_ast2 = __toESM(require_main(), 1);
-
-// src/parse/services.ts
-function scalarValueOffset(s2, index) {
-  return s2.start + index;
-}
-function envFromMap(map2) {
-  return map2.pairs.map((p) => {
-    const v = p.value;
-    const value = v.kind === "scalar" && v.value !== null ? v.text : void 0;
-    return { name: p.keyText, nameAt: p, valueNode: v, value, valueStart: v.start, valueEnd: v.end };
-  });
-}
-function envFromList(items) {
-  const out = [];
-  for (const item of items) {
-    if (item.kind !== "scalar") continue;
-    const eq = item.text.indexOf("=");
-    if (eq < 0) {
-      out.push({ name: item.text.trim(), nameAt: item, valueNode: void 0, value: void 0, valueStart: item.end, valueEnd: item.end });
-      continue;
-    }
-    const start = scalarValueOffset(item, eq + 1);
-    out.push({
-      name: item.text.slice(0, eq).trim(),
-      nameAt: item,
-      valueNode: item,
-      value: item.text.slice(eq + 1),
-      valueStart: start,
-      valueEnd: item.plain ? item.end : start + (item.text.length - eq - 1)
-    });
-  }
-  return out;
-}
-function composeEnvironment(node) {
-  if (!node) return [];
-  if (node.kind === "map") return envFromMap(node);
-  return envFromList(asItems(node));
-}
-function composeServices(file) {
-  const out = [];
-  for (const doc of file.docs) {
-    const services = asMap(get(doc.root ?? void 0, "services"));
-    if (!services) continue;
-    for (const pair of services.pairs) {
-      const node = asMap(pair.value);
-      if (!node) continue;
-      out.push({
-        name: pair.keyText,
-        node,
-        pair,
-        image: get(node, "image"),
-        environment: composeEnvironment(get(node, "environment")),
-        label: `service "${pair.keyText}"`
-      });
-    }
-  }
-  return out;
-}
-function groupsOf(file) {
-  const out = [];
-  for (const doc of file.docs) {
-    const root = asMap(doc.root ?? void 0);
-    if (!root || asText(get(root, "type"))?.toLowerCase() !== "microsoft.containerinstance/containergroups") continue;
-    out.push({ name: asText(get(root, "name")) ?? "(unnamed)", root, props: asMap(get(root, "properties")) });
-  }
-  return out;
-}
-function aciContainers(file) {
-  const out = [];
-  for (const g of groupsOf(file)) {
-    for (const [key, init] of [
-      ["initContainers", true],
-      ["containers", false]
-    ]) {
-      asItems(get(g.props, key)).forEach((item, i2) => {
-        if (item.kind !== "map") return;
-        const namePair = getPair(item, "name");
-        const name = asText(namePair?.value) ?? `#${i2 + 1}`;
-        const props = asMap(get(item, "properties"));
-        const environment = [];
-        for (const e of asItems(get(props, "environmentVariables"))) {
-          if (e.kind !== "map") continue;
-          const np = getPair(e, "name");
-          environment.push({
-            name: asText(np?.value) ?? "",
-            node: e,
-            namePair: np,
-            value: getPair(e, "value"),
-            secureValue: getPair(e, "secureValue")
-          });
-        }
-        out.push({
-          group: g.name,
-          name,
-          node: item,
-          anchor: namePair ?? item,
-          image: get(props, "image"),
-          environment,
-          init,
-          label: `container group "${g.name}" ${init ? "init container" : "container"} "${name}"`
-        });
-      });
-    }
-  }
-  return out;
-}
-function aciRegistryCredentials(file) {
-  const out = [];
-  for (const g of groupsOf(file)) {
-    for (const item of asItems(get(g.props, "imageRegistryCredentials"))) {
-      if (item.kind !== "map") continue;
-      out.push({ group: g.name, node: item, server: asText(get(item, "server")), password: getPair(item, "password") });
-    }
-  }
-  return out;
-}
-
-// src/image/refs.ts
 var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
 function leftoverVariable(text) {
   const m = VARIABLE.exec(text);
@@ -9997,7 +10635,7 @@ function pinnedExample(ref) {
 }
 
 // src/rules/image-not-allowed.ts
-var rule11 = {
+var rule13 = {
   meta: {
     id: "image-not-allowed",
     title: "Image not allowed by the image policy",
@@ -10033,7 +10671,7 @@ var rule11 = {
 };
 
 // src/rules/image-reference-invalid.ts
-var rule12 = {
+var rule14 = {
   meta: {
     id: "image-reference-invalid",
     title: "Malformed image reference",
@@ -10064,7 +10702,7 @@ var rule12 = {
 };
 
 // src/rules/image-tag.ts
-var rule13 = {
+var rule15 = {
   meta: {
     id: "image-tag",
     title: "Image not pinned to a version or digest",
@@ -10102,7 +10740,7 @@ var rule13 = {
 };
 
 // src/rules/image-unresolved.ts
-var rule14 = {
+var rule16 = {
   meta: {
     id: "image-unresolved",
     title: "Image reference could not be checked",
@@ -10133,7 +10771,7 @@ var rule14 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -10143,8 +10781,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = posix.basename(path).toLowerCase();
-  const dir = posix.basename(posix.dirname(path)).toLowerCase();
+  const base = posix2.basename(path).toLowerCase();
+  const dir = posix2.basename(posix2.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -10154,7 +10792,7 @@ function builtNames(path) {
   }
   return names;
 }
-var rule15 = {
+var rule17 = {
   meta: {
     id: "image-user-mismatch",
     title: "runAsNonRoot with an image whose user is a name",
@@ -10186,13 +10824,13 @@ var rule15 = {
     if (file.kind === "compose") {
       for (const svc of composeServices(file)) {
         const image = asText(svc.image);
-        const build = get(svc.node, "build");
-        if (!image || !build) continue;
+        const build2 = get(svc.node, "build");
+        if (!image || !build2) continue;
         const ref = parseReference(image);
-        const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
-        const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
+        const context = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
+        const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = posix.normalize(posix.join(posix.dirname(file.source.path), context, dockerfile));
+        const path = posix2.normalize(posix2.join(posix2.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -10543,13 +11181,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule41 of asItems(get(spec, section))) {
-      const peersNode = get(rule41, peerKey);
+    for (const rule45 of asItems(get(spec, section))) {
+      const peersNode = get(rule45, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule41, "ports");
+      const portsNode = get(rule45, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule41 : void 0;
+      let reachesImds = peers.length === 0 ? rule45 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -10591,7 +11229,7 @@ function policiesOf(s2, ns) {
   if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
   return p;
 }
-var rule16 = {
+var rule18 = {
   meta: {
     id: "imds-egress-not-blocked",
     title: "Instance metadata endpoint reachable from pods",
@@ -10741,18 +11379,21 @@ function checkContext(ctx, sc, subject) {
       });
   }
 }
-var rule17 = {
+var rule19 = {
   meta: {
     id: "insecure-security-profile",
     title: "Security profile disabled",
     level: "error",
     securitySeverity: 7.5,
     precision: "very-high",
-    description: "A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl.",
+    description: "A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl; a compose service sets security_opt seccomp or apparmor unconfined, or label:disable.",
     why: "seccomp, AppArmor and SELinux are the kernel's second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft's \"Best practices for pod security in AKS\" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods).",
     fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
     tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
+    fixByFormat: {
+      compose: "Remove the `security_opt` entries that switch confinement off; Docker then applies its default seccomp and AppArmor profiles (an error for compose too: the profile is what stands between the service and the host's kernel):\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n      # not seccomp:unconfined, apparmor:unconfined or label:disable\n```\n\nCompose `sysctls` are not reported: Docker accepts only namespaced sysctls, which do not change the host."
+    },
+    kinds: ["kubernetes", "compose"],
     profile: "baseline",
     messages: {
       seccompUnconfined: "{subject} runs without a seccomp profile (Unconfined): every system call is open to it.",
@@ -10760,10 +11401,22 @@ var rule17 = {
       selinuxType: "{subject} uses the custom SELinux type {type}; only container_t, container_init_t, container_kvm_t and container_engine_t are allowed.",
       selinuxUserRole: "{subject} sets a custom SELinux {field} ({value}).",
       procMount: "{subject} sets procMount: Unmasked: the kernel paths normally masked in /proc are exposed.",
-      unsafeSysctl: "{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set."
+      unsafeSysctl: "{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set.",
+      selinuxDisabled: "{subject} disables SELinux labelling (label:disable): the container is not confined by SELinux."
     }
   },
   check(file, ctx) {
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      const subject = c.label;
+      for (const [messageId, at] of [
+        ["seccompUnconfined", c.seccompUnconfined],
+        ["apparmorUnconfined", c.apparmorUnconfined],
+        ["selinuxDisabled", c.labelDisabled]
+      ]) {
+        if (at && once(at)) ctx.report({ messageId, data: { subject }, at, identity: subject });
+      }
+    });
     forEachWorkload(file, (w) => {
       checkContext(ctx, w.podSecurityContext, w.label);
       for (const item of asItems(get(w.podSecurityContext, "sysctls"))) {
@@ -10809,7 +11462,7 @@ var rule17 = {
 };
 
 // src/rules/internal-error.ts
-var rule18 = {
+var rule20 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -10832,7 +11485,7 @@ var rule18 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule19 = {
+var rule21 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -10906,7 +11559,7 @@ function home(field, level) {
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
   return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
 }
-var rule20 = {
+var rule22 = {
   meta: {
     id: "misplaced-security-field",
     title: "Security setting has no effect where it stands",
@@ -10929,6 +11582,7 @@ var rule20 = {
   },
   check(file, ctx) {
     forEachWorkload(file, (w) => {
+      const standard = w.shape === "standard" || w.shape === "template";
       for (const pair of w.podSecurityContext?.pairs ?? []) {
         if (CONTAINER_ONLY.has(pair.keyText)) {
           ctx.report({
@@ -10940,7 +11594,7 @@ var rule20 = {
           });
         }
       }
-      for (const pair of w.podSpec.pairs) {
+      for (const pair of standard ? w.podSpec.pairs : []) {
         if (!CONTEXT_FIELDS.has(pair.keyText)) continue;
         const where = home(pair.keyText, "pod");
         ctx.report({
@@ -10952,7 +11606,7 @@ var rule20 = {
         });
       }
       const { maps, podSpecPath } = wrappers(w);
-      for (const { map: map2, path } of maps) {
+      for (const { map: map2, path } of standard ? maps : []) {
         const pair = getPair(map2, "securityContext");
         if (!pair) continue;
         const place = path ? `at ${path}.securityContext` : "at the top level of the object";
@@ -11008,7 +11662,7 @@ function confiningAnnotation(value) {
   const v = value?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
-var rule21 = {
+var rule23 = {
   meta: {
     id: "missing-seccomp-profile",
     title: "No seccomp profile",
@@ -11039,7 +11693,7 @@ var rule21 = {
 };
 
 // src/rules/networkpolicy-invalid.ts
-var rule22 = {
+var rule24 = {
   meta: {
     id: "networkpolicy-invalid",
     title: "Invalid NetworkPolicy",
@@ -11084,7 +11738,7 @@ var rule22 = {
 };
 
 // src/rules/parse-error.ts
-var rule23 = {
+var rule25 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -11107,32 +11761,39 @@ var rule23 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule24 = {
+var rule26 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
     level: "error",
     securitySeverity: 7.5,
     precision: "very-high",
-    description: "A container does not set allowPrivilegeEscalation: false, or is privileged / adds SYS_ADMIN, which allows escalation whatever the field says.",
+    description: "A container does not set allowPrivilegeEscalation: false, or adds SYS_ADMIN (or is privileged, when privileged-container is off), which allows escalation whatever the field says; ACI allowPrivilegeEscalation: true; compose no-new-privileges:false.",
     why: 'Without `allowPrivilegeEscalation: false` a process can gain more privileges than its parent (setuid binaries such as `sudo`, file capabilities): a foothold in the container becomes root in the container. Microsoft\'s "Best practices for pod security in AKS" says to design applications so that this setting is *always* false, and the Pod Security Standards *restricted* profile requires it. Kubernetes treats the field as true for a privileged container or one that adds `CAP_SYS_ADMIN`, so setting it to false there does not help.',
     fix: 'Set it in every container (it is a container-only field: at pod level it is ignored):\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      allowPrivilegeEscalation: false\n      privileged: false\n      capabilities:\n        drop: ["ALL"]\n```',
     tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
+    fixByFormat: {
+      compose: "Compose has no such default-deny: escalation stays possible unless the service asks for `no-new-privileges`. podguard reports only an explicit `no-new-privileges:false` (a note: it restates the Docker default) and leaves an absent option alone, because a local compose file is rarely hardened this far:\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n```",
+      aci: "Set it to false in the container's securityContext (an absent field is not reported for ACI):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          allowPrivilegeEscalation: false\n```"
+    },
+    kinds: ["kubernetes", "compose", "aci"],
     profile: "restricted",
     silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
     messages: {
       missing: "{container} does not set allowPrivilegeEscalation: false{hint}.",
+      noNewPrivilegesFalse: "{container} sets no-new-privileges to false: processes can gain more privileges than their parent.",
       allowed: "{container} sets allowPrivilegeEscalation to {value}: processes can gain more privileges than their parent.",
       privileged: "{container} is privileged, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says.",
       sysAdmin: "{container} adds {capability}, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says."
     }
   },
   check(file, ctx) {
+    const privilegedReported = ctx.settings.rules["privileged-container"]?.level !== "off";
     forEachContainer(file, (c, w) => {
       if (isWindowsPod(w)) return;
       const identity = c.label;
       const privileged = containerField(c, "privileged");
+      if (privileged && asBool(privileged.value) === true && privilegedReported) return;
       if (privileged && asBool(privileged.value) === true) {
         ctx.report({ messageId: "privileged", data: { container: c.label }, at: privileged, identity });
         return;
@@ -11157,26 +11818,38 @@ var rule24 = {
       const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
       ctx.report({ messageId: "allowed", data: { container: c.label, value }, at: field, identity });
     });
+    forEachModelContainer(file, (c) => {
+      const ape = c.allowPrivilegeEscalation;
+      if (c.privileged?.value === true && privilegedReported) return;
+      if (c.format === "aci" && ape?.value === true) {
+        ctx.report({ messageId: "allowed", data: { container: c.label, value: "true" }, at: ape.at, identity: c.label });
+      } else if (c.format === "compose" && ape?.value === true) {
+        ctx.report({ messageId: "noNewPrivilegesFalse", data: { container: c.label }, at: ape.at, identity: c.label, level: "note" });
+      }
+    });
   }
 };
 
 // src/rules/privileged-container.ts
-var rule25 = {
+var rule27 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
     level: "error",
     securitySeverity: 9,
     precision: "very-high",
-    description: "A container sets securityContext.privileged: true (or, on Windows, windowsOptions.hostProcess: true).",
+    description: "A container runs privileged: Kubernetes or ACI securityContext.privileged: true, compose privileged: true.",
     why: 'A privileged container gets every capability and all host devices: it is root on the node, and one compromised pod becomes a compromised cluster node. The AKS pod security practice asks for the least privilege a container needs and no escalation (Microsoft, "Best practices for pod security in AKS"); the Pod Security Standards baseline forbids privileged pods.',
     fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
     tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
+    fixByFormat: {
+      compose: 'Remove `privileged: true` and add only the capability the service needs:\n\n```yaml\nservices:\n  web:\n    privileged: false\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]   # only if really needed\n```\n\nA privileged compose service is root on the Docker host, on a laptop as on a server: this stays an error for compose.',
+      aci: "Remove `privileged: true` from the container's securityContext:\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          privileged: false\n          allowPrivilegeEscalation: false\n```"
+    },
+    kinds: ["kubernetes", "compose", "aci"],
     profile: "baseline",
     messages: {
-      privileged: "{container} runs privileged: it has full access to the host.",
-      hostProcess: "{container} is a Windows HostProcess container: it runs directly on the node with full access to it."
+      privileged: "{container} runs privileged: it has full access to the host."
     }
   },
   check(file, ctx) {
@@ -11185,10 +11858,11 @@ var rule25 = {
       if (pair && asBool(pair.value) === true) {
         ctx.report({ messageId: "privileged", data: { container: c.label }, at: pair, identity: c.label });
       }
-      const hostProcess = getPair(get(c.securityContext, "windowsOptions"), "hostProcess") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "hostProcess");
-      if (hostProcess && asBool(hostProcess.value) === true) {
-        ctx.report({ messageId: "hostProcess", data: { container: c.label }, at: hostProcess, identity: c.label });
-      }
+    });
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      if (c.privileged?.value === true && once(c.privileged.at))
+        ctx.report({ messageId: "privileged", data: { container: c.label }, at: c.privileged.at, identity: c.label });
     });
   }
 };
@@ -11298,7 +11972,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule26 = {
+var rule28 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -11348,7 +12022,7 @@ var rule26 = {
 };
 
 // src/rules/retired-keyvault-flexvolume.ts
-var rule27 = {
+var rule29 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -11386,7 +12060,7 @@ var rule27 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule28 = {
+var rule30 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -11432,11 +12106,20 @@ var rule28 = {
 };
 
 // src/rules/run-as-root.ts
+function stateOf3(map2) {
+  let s2 = map2.get("compose");
+  if (!s2) {
+    s2 = { services: [], dockerfiles: /* @__PURE__ */ new Map() };
+    map2.set("compose", s2);
+  }
+  return s2;
+}
+var isRootName = (u) => u !== void 0 && (u === "root" || /^0+$/.test(u.trim()));
 var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule29 = {
+var rule31 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -11447,7 +12130,11 @@ var rule29 = {
     why: 'The AKS pod security practice says pods should run as a defined user or group and not as root (Microsoft, "Best practices for pod security in AKS", which sets runAsUser: 1000). A process that is root in the container is root on the node once it escapes, and most images default to root unless told otherwise.',
     fix: "Set a non-root user for the pod (or the container) and let Kubernetes verify it:\n\n```yaml\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n    runAsGroup: 10001\n```",
     tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
+    fixByFormat: {
+      compose: 'Run the service as a non-root user, in the compose file or (better) in the image:\n\n```yaml\nservices:\n  web:\n    user: "10001:10001"\n```\n\nFor compose an explicit `user: root` (or `0`, `0:0`) is a warning, a root group alone a note. Without `user:` the image decides: when the service `build:`s a Dockerfile of the repository whose final stage runs as root, that is a warning at the service; for a pulled image the user is unknown and podguard does not guess.',
+      aci: "Set a non-zero runAsUser and runAsGroup in the container's securityContext (ACI has no runAsNonRoot, so an absent user is not reported):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          runAsUser: 10001\n          runAsGroup: 10001\n```"
+    },
+    kinds: ["kubernetes", "dockerfile", "compose", "aci"],
     profile: "restricted",
     defaultOptions: { minUid: 1 },
     optionsSchema: {
@@ -11462,11 +12149,46 @@ var rule29 = {
       lowUid: "{container} runs as UID {uid}, below the configured minimum of {minUid}.",
       nonRootFalse: "{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root.",
       windowsAdmin: "{container} runs as the Windows administrator account {user}.",
+      composeRoot: "{container} runs as root (user: root or UID 0).",
+      composeRootGroup: "{container} runs with the root group (GID 0).",
+      composeImageRoot: "{container} sets no user, and the image it builds from {dockerfile} runs as root ({how}).",
       windowsMissing: "{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true."
     }
   },
   check(file, ctx) {
     const minUid = Number(ctx.options.minUid ?? 1);
+    if (file.kind === "dockerfile") {
+      const user = finalUser(file.model);
+      if (user && (user.kind === "root" || user.kind === "default")) {
+        const how = user.kind === "root" ? `USER ${user.user ?? "root"}` : user.scratch ? "FROM scratch without USER" : "no USER instruction: the base image's user, root for almost every image";
+        stateOf3(ctx.state).dockerfiles.set(file.source.path, { file: detached(file.source), how });
+      }
+      return;
+    }
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      const identity = c.label;
+      if (c.format === "aci") {
+        const u = c.user;
+        if (u?.group !== void 0 && /^0+$/.test(u.group)) {
+          const at = c.securityContext ? c.securityContext.pairs.find((p) => p.keyText === "runAsGroup") ?? u.at : u.at;
+          ctx.report({ messageId: "rootGroup", data: { container: c.label, source: "container" }, at, identity });
+        }
+        if (u?.user !== void 0 && /^0+$/.test(u.user)) {
+          ctx.report({ messageId: "rootUser", data: { container: c.label, source: "container" }, at: u.at, identity });
+        }
+        return;
+      }
+      if (c.user) {
+        if (!once(c.user.at)) return;
+        if (isRootName(c.user.user))
+          ctx.report({ messageId: "composeRoot", data: { container: c.label }, at: c.user.at, identity, level: "warning" });
+        else if (c.user.group !== void 0 && isRootName(c.user.group))
+          ctx.report({ messageId: "composeRootGroup", data: { container: c.label }, at: c.user.at, identity, level: "note" });
+        return;
+      }
+      if (c.build) stateOf3(ctx.state).services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
+    });
     forEachContainer(file, (c, w) => {
       const identity = c.label;
       const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
@@ -11483,11 +12205,11 @@ var rule29 = {
         return;
       }
       const user = effective(c, "runAsUser");
-      const group = effective(c, "runAsGroup");
+      const group2 = effective(c, "runAsGroup");
       const nonRoot = effective(c, "runAsNonRoot");
       const uid = asInt(user?.node);
-      if (group && asInt(group.node) === 0) {
-        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group.source }, at: group.pair, identity });
+      if (group2 && asInt(group2.node) === 0) {
+        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group2.source }, at: group2.pair, identity });
       }
       if (user && uid === 0) {
         ctx.report({ messageId: "rootUser", data: { container: c.label, source: user.source }, at: user.pair, identity });
@@ -11507,6 +12229,21 @@ var rule29 = {
       const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
       ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity });
     });
+  },
+  finish(ctx) {
+    const s2 = stateOf3(ctx.state);
+    for (const svc of s2.services) {
+      const d = s2.dockerfiles.get(svc.dockerfile);
+      if (!d) continue;
+      ctx.report({
+        file: svc.file,
+        messageId: "composeImageRoot",
+        data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? "root" },
+        at: svc.at,
+        identity: svc.label,
+        level: "warning"
+      });
+    }
   }
 };
 
@@ -11759,7 +12496,7 @@ function isLiteralSecret(value, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule30 = {
+var rule32 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -11791,6 +12528,65 @@ var rule30 = {
   }
 };
 
+// src/rules/secret-aci-volume.ts
+function decodeBase64(value) {
+  const compact = value.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return void 0;
+  const text = Buffer.from(compact, "base64").toString("utf8");
+  return text.includes("\uFFFD") ? void 0 : text;
+}
+var committed = (value) => value !== void 0 && value.trim() !== "" && !isPlaceholder(value) && !isReference(value) && !isExpression(value);
+var rule33 = {
+  meta: {
+    id: "secret-aci-volume",
+    title: "ACI volume secret committed",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "An Azure Container Instances group commits a `secret` volume value (base64, not encrypted) or an `azureFile.storageAccountKey` literal.",
+    why: 'The values of an ACI `secret` volume are only base64-encoded: anyone who can read the file reads the secret. An Azure Files storage account key opens the whole storage account, not just the share. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to protect credentials and keep them in a secret manager such as Azure Key Vault.',
+    fix: 'Pass the values at deployment (ARM `securestring` parameters, Key Vault references, or `az container create --secrets`/`--azure-file-volume-account-key`) and keep the file free of them:\n\n```json\n"volumes": [\n  {\n    "name": "secrets",\n    "secret": { "api-key": "[base64(parameters(\'apiKey\'))]" }\n  }\n]\n```\n\nRotate the committed values.',
+    tags: ["security", "secrets", "aci"],
+    kinds: ["aci"],
+    messages: {
+      secretVolume: 'Container group "{group}" commits the value of "{key}" in the secret volume "{volume}" ({desc}); base64 is not encryption.',
+      storageKey: 'Container group "{group}" commits the storage account key of the Azure Files volume "{volume}" ({desc}).'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "aci") return;
+    for (const g of aciGroups(file.docs)) {
+      for (const vol of asItems(get(g.props, "volumes"))) {
+        const volume = asText(get(vol, "name")) ?? "(unnamed)";
+        for (const pair of asMap(get(vol, "secret"))?.pairs ?? []) {
+          const value = asText(pair.value);
+          if (!committed(value)) continue;
+          const decoded = decodeBase64(value);
+          ctx.report({
+            messageId: "secretVolume",
+            data: { group: g.name, volume, key: pair.keyText, desc: describeSecret(value) },
+            at: pair,
+            identity: `container group "${g.name}" volume "${volume}" ${pair.keyText}`,
+            secret: value,
+            ...decoded && decoded !== value ? { secretForms: [decoded] } : {}
+          });
+        }
+        const key = getPair(get(vol, "azureFile"), "storageAccountKey");
+        const keyValue = asText(key?.value);
+        if (key && committed(keyValue)) {
+          ctx.report({
+            messageId: "storageKey",
+            data: { group: g.name, volume, desc: describeSecret(keyValue) },
+            at: key,
+            identity: `container group "${g.name}" volume "${volume}"`,
+            secret: keyValue
+          });
+        }
+      }
+    }
+  }
+};
+
 // src/rules/secret-dockerfile-copy.ts
 function keyMaterial(path) {
   const clean = path.replace(/^["']|["']$/g, "").replace(/\/+$/, "");
@@ -11814,7 +12610,7 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule31 = {
+var rule34 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -11865,7 +12661,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule32 = {
+var rule35 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -11920,7 +12716,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength);
 }
-var rule33 = {
+var rule36 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -12435,7 +13231,7 @@ function findTokens(text, only) {
 }
 
 // src/rules/secret-kubernetes-secret.ts
-function decodeBase64(text) {
+function decodeBase642(text) {
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
   return Buffer.from(compact, "base64").toString("utf8");
@@ -12456,7 +13252,7 @@ function dockerAuths(json2) {
     const auth = typeof e.auth === "string" ? e.auth : void 0;
     const password = typeof e.password === "string" ? e.password : typeof e.identitytoken === "string" ? e.identitytoken : void 0;
     if (auth) {
-      const decoded = decodeBase64(auth);
+      const decoded = decodeBase642(auth);
       const pass = decoded?.slice(decoded.indexOf(":") + 1);
       if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
       out.push({ registry, secret: auth, password: pass, decoded });
@@ -12466,7 +13262,7 @@ function dockerAuths(json2) {
   }
   return out;
 }
-var rule34 = {
+var rule37 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -12510,7 +13306,7 @@ var rule34 = {
         for (const pair of map2.pairs) {
           const raw = asText(pair.value);
           if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
-          const decoded = base64 ? decodeBase64(raw) ?? raw : raw;
+          const decoded = base64 ? decodeBase642(raw) ?? raw : raw;
           if (isPlaceholder(decoded) || isReference(decoded)) continue;
           const forms = decoded === raw ? [] : [decoded];
           if (pair.keyText === ".dockerconfigjson" || pair.keyText === ".dockercfg") {
@@ -12540,7 +13336,7 @@ var rule34 = {
 };
 
 // src/rules/secret-token.ts
-var rule35 = {
+var rule38 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -12615,7 +13411,7 @@ var rule35 = {
 // src/rules/service-account-token-automount.ts
 var STATE_KEY = "state";
 var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
-function stateOf3(map2) {
+function stateOf4(map2) {
   let s2 = map2.get(STATE_KEY);
   if (!s2) {
     s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set() };
@@ -12623,7 +13419,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule36 = {
+var rule39 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -12643,7 +13439,7 @@ var rule36 = {
   },
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
-    const state = stateOf3(ctx.state);
+    const state = stateOf4(ctx.state);
     for (const obj of file.objects) {
       if (obj.kind !== "ServiceAccount" || !obj.name) continue;
       state.declared.add(saKey(obj.namespace, obj.name));
@@ -12667,7 +13463,7 @@ var rule36 = {
     });
   },
   finish(ctx) {
-    const state = stateOf3(ctx.state);
+    const state = stateOf4(ctx.state);
     for (const p of state.pending) {
       const sa = saKey(p.namespace, p.serviceAccount);
       if (state.optedOut.has(sa)) continue;
@@ -12684,7 +13480,7 @@ var rule36 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule37 = {
+var rule40 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -12705,8 +13501,42 @@ var rule37 = {
   }
 };
 
+// src/rules/unrecognised-pod-template.ts
+var rule41 = {
+  meta: {
+    id: "unrecognised-pod-template",
+    title: "Containers podguard could not check",
+    level: "note",
+    securitySeverity: 2,
+    precision: "medium",
+    description: "A Kubernetes object holds a list of containers (items with image:) in a shape podguard does not know as a pod template, so the workload rules did not check them.",
+    why: 'Operators and controllers define their own kinds that embed containers (a `spec.containers` list, `sidecars`, `steps`). podguard checks the pod templates of the workload kinds it knows (Deployments and the other core kinds, Argo Rollouts and Workflows, OpenShift DeploymentConfigs and Templates, Knative, Tekton, KEDA ScaledJobs) and any `template` with `spec.containers[]`; a container list elsewhere may still become a pod, privileged or not. A gate that says nothing about it would read as a pass. Microsoft\'s "Best practices for pod security in AKS" applies to every pod, whatever object creates it.',
+    fix: "Check the object with the operator's own policy, or suppress the note with the reason it is safe:\n\n```yaml\n# podguard-ignore unrecognised-pod-template -- the operator sets a restricted securityContext on these pods\n```\n\nIf the kind is common, open an issue so podguard learns its pod template path.",
+    tags: ["security", "kubernetes", "coverage"],
+    kinds: ["kubernetes"],
+    messages: {
+      unattributed: "{object} holds containers under {key} that podguard could not attribute to a pod template: the workload rules did not check them."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    for (const obj of file.objects) {
+      const own = file.workloads.filter((w) => w.object === obj);
+      for (const pair of unattributedContainerLists(obj, own)) {
+        ctx.report({
+          messageId: "unattributed",
+          data: { object: obj.label, key: pair.keyText },
+          at: pair.key,
+          identity: obj.label,
+          value: pair.keyText
+        });
+      }
+    }
+  }
+};
+
 // src/rules/unused-suppression.ts
-var rule38 = {
+var rule42 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -12736,7 +13566,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule39 = {
+var rule43 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -12784,7 +13614,7 @@ var rule39 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule40 = {
+var rule44 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -12861,7 +13691,11 @@ var ALL_RULES = [
   rule37,
   rule38,
   rule39,
-  rule40
+  rule40,
+  rule41,
+  rule42,
+  rule43,
+  rule44
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/workers.ts
@@ -12902,17 +13736,17 @@ function k8sObjects(docs) {
         continue;
       }
     }
+    if (kind === "Template" && get(root, "objects")?.kind === "seq") {
+      for (const item of asItems(get(root, "objects")))
+        if (item.kind === "map" && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
+      continue;
+    }
     out.push(toObject(root, doc.index));
   }
   return out;
 }
 
 // src/parse/index.ts
-var ACI_TYPE = "microsoft.containerinstance/containergroups";
-function isAciDoc(doc) {
-  const root = asMap(doc.root ?? void 0);
-  return asText(get(root, "type"))?.toLowerCase() === ACI_TYPE;
-}
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
 }
@@ -12935,15 +13769,14 @@ function parseFile(source, kindByName) {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
   if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
-  if (parsed.docs.some(isAciDoc)) {
+  if (parsed.docs.some(isAciDocument)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
   const objects = k8sObjects(parsed.docs).filter((o) => !o.apiVersion.startsWith("kustomize.config.k8s.io"));
   if (objects.length === 0 && !(parsed.problems.length > 0 && looksLikeManifest(text))) return void 0;
   const workloads = [];
   for (const o of objects) {
-    const w = workloadOf(o);
-    if (w) workloads.push(w);
+    for (const w of workloadsOf(o)) workloads.push(w);
   }
   return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
 }
@@ -13231,20 +14064,20 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule41, level, file, r2) {
+  add(rule45, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule45.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule45.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule41.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule45.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule45.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule41.meta.id,
+      ruleId: rule45.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -13343,21 +14176,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule41, level, ctx } of this.active) {
-      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule45, level, ctx } of this.active) {
+      if (!rule45.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule45, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule41.check(unit, ctx);
+          rule45.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule45.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -13368,18 +14201,18 @@ var FileChecker = class {
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule41, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule45 = byId.get(id);
+    if (!rule45) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule45, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`system rule ${id} is not registered`);
+    const rule45 = byId.get(id);
+    if (!rule45) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule45, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 function runWorker(registry) {
