@@ -20129,7 +20129,7 @@ var SENSITIVE_TREES = /* @__PURE__ */ new Map([
   ["/etc/sysconfig", NODE_CONFIG],
   ["/lib/modules", "the node's kernel modules"],
   ["/usr/lib/modules", "the node's kernel modules"],
-  ["/var/log", "the node's and every pod's logs (and, through symbolic links, any file of the node)"],
+  ["/var/log", "the node's and every pod's logs (and, through links, any node file)"],
   ["/home", "the users' home directories and credentials"],
   ["~/.kube", "a kubeconfig with cluster credentials"],
   ["~/.ssh", "the user's SSH keys"],
