@@ -10,7 +10,6 @@ import { workloadsOf } from './workloads.js';
 import type { Workload } from './workloads.js';
 import type { SourceFile } from './source.js';
 import { isAciDocument } from './aci.js';
-import { asMap, asText, get } from './yaml.js';
 
 /** A YAML-based file (Kubernetes, compose or ACI) with its documents. */
 export interface YamlFile {

@@ -11837,7 +11837,7 @@ var rule27 = {
     level: "error",
     securitySeverity: 9,
     precision: "very-high",
-    description: "A container runs privileged: Kubernetes or ACI securityContext.privileged: true, compose privileged: true.",
+    description: "A container sets securityContext.privileged: true (Kubernetes, ACI) or privileged: true (compose).",
     why: 'A privileged container gets every capability and all host devices: it is root on the node, and one compromised pod becomes a compromised cluster node. The AKS pod security practice asks for the least privilege a container needs and no escalation (Microsoft, "Best practices for pod security in AKS"); the Pod Security Standards baseline forbids privileged pods.',
     fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
     tags: ["security", "kubernetes", "pod-security"],

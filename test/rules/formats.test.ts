@@ -32,3 +32,10 @@ describe('every claimed format has an invalid fixture', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('fix snippets per format', () => {
+  it.each(ALL_RULES.map((r) => [r.meta.id, r] as const))('%s writes fixes only for formats it claims', (_id, rule) => {
+    const extra = Object.keys(rule.meta.fixByFormat ?? {}).filter((k) => !rule.meta.kinds.includes(k as FileKind));
+    expect(extra).toEqual([]);
+  });
+});
