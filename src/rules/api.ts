@@ -53,8 +53,10 @@ export interface RuleMeta {
  *
  * The convention every rule follows: a finding about a field that is set points at that key
  * (`privileged: true`, the `- SYS_ADMIN` item, the `/var/run/docker.sock:...` volume). A finding
- * about a missing field points where the fix goes: the container's `securityContext` key when it
- * exists, else the container item (`- name:`), the compose service key or the ACI container.
+ * about a missing field points where the fix goes: the ACI container's `securityContext` key when
+ * it exists, else the container item; the compose service key. Kubernetes containers keep the
+ * `- name:` line (or the container item when nameless), where existing `podguard-ignore` comments
+ * of users stand; `capabilities-not-dropped` points at `capabilities:` when that key exists.
  */
 export type At = YNode | YPair | Range;
 

@@ -22,8 +22,11 @@ export const rule: Rule = {
   },
   check(file, ctx) {
     if (file.kind !== 'kubernetes') return;
+    // Grouped once: a `kind: List` of thousands of items must not make this quadratic.
+    const byObject = new Map<unknown, typeof file.workloads>();
+    for (const w of file.workloads) byObject.set(w.object, [...(byObject.get(w.object) ?? []), w]);
     for (const obj of file.objects) {
-      const own = file.workloads.filter((w) => w.object === obj);
+      const own = byObject.get(obj) ?? [];
       for (const pair of unattributedContainerLists(obj, own)) {
         ctx.report({
           messageId: 'unattributed',

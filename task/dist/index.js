@@ -31330,8 +31330,10 @@ var rule41 = {
   },
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
+    const byObject = /* @__PURE__ */ new Map();
+    for (const w of file.workloads) byObject.set(w.object, [...byObject.get(w.object) ?? [], w]);
     for (const obj of file.objects) {
-      const own = file.workloads.filter((w) => w.object === obj);
+      const own = byObject.get(obj) ?? [];
       for (const pair of unattributedContainerLists(obj, own)) {
         ctx.report({
           messageId: "unattributed",
