@@ -6,7 +6,7 @@ import { modelContainers } from '../parse/containers.js';
 import type { ModelContainer } from '../parse/containers.js';
 import type { SourceFile } from '../parse/source.js';
 import type { Range } from '../types.js';
-import { asItems, asText, get, getPair } from '../parse/yaml.js';
+import { asBool, asItems, asText, get, getPair } from '../parse/yaml.js';
 import type { YNode, YPair } from '../parse/yaml.js';
 
 /** Calls `fn` for every container (init, regular, ephemeral) of every workload in the file. */
@@ -41,6 +41,17 @@ export function firstTime(): (at: YNode | YPair) => boolean {
 export function forEachWorkload(file: ParsedFile, fn: (w: Workload) => void): void {
   if (file.kind !== 'kubernetes') return;
   for (const w of file.workloads) fn(w);
+}
+
+/** The minor of the target Kubernetes version (`1.34` -> 34); the Pod Security checks change with it. */
+export function kubernetesMinor(settings: { kubernetesVersion: string }): number {
+  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+
+/** True for a pod that runs in a user namespace (`hostUsers: false`): root in it is not root on the node. */
+export function inUserNamespace(w: Workload): boolean {
+  return asBool(get(w.podSpec, 'hostUsers')) === false;
 }
 
 /** Narrows to YAML files. */
