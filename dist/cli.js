@@ -9077,12 +9077,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group2) {
-      return group2.rules.some((rule45) => shouldUseRule(schema2, rule45));
+      return group2.rules.some((rule46) => shouldUseRule(schema2, rule46));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule45) {
+    function shouldUseRule(schema2, rule46) {
       var _a;
-      return schema2[rule45.keyword] !== void 0 || ((_a = rule45.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule46.keyword] !== void 0 || ((_a = rule46.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule45 of group2.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule45)) {
-            keywordCode(it, rule45.keyword, rule45.definition, group2.type);
+        for (const rule46 of group2.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule46)) {
+            keywordCode(it, rule46.keyword, rule46.definition, group2.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule45 = rules[keyword];
-        if (typeof rule45 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule45)) {
-          const { type: type2 } = rule45.definition;
+        const rule46 = rules[keyword];
+        if (typeof rule46 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule46)) {
+          const { type: type2 } = rule46.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule45 = this.RULES.all[keyword];
-        return typeof rule45 == "object" ? rule45.definition : !!rule45;
+        const rule46 = this.RULES.all[keyword];
+        return typeof rule46 == "object" ? rule46.definition : !!rule46;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group2 of RULES.rules) {
-          const i2 = group2.rules.findIndex((rule45) => rule45.keyword === keyword);
+          const i2 = group2.rules.findIndex((rule46) => rule46.keyword === keyword);
           if (i2 >= 0)
             group2.rules.splice(i2, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule45 = rules[key];
-            if (typeof rule45 != "object")
+            const rule46 = rules[key];
+            if (typeof rule46 != "object")
               continue;
-            const { $data } = rule45.definition;
+            const { $data } = rule46.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule45 = {
+      const rule46 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule45, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule46, definition.before);
       else
-        ruleGroup.rules.push(rule45);
-      RULES.all[keyword] = rule45;
+        ruleGroup.rules.push(rule46);
+      RULES.all[keyword] = rule46;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule45, before) {
+    function addBeforeRule(ruleGroup, rule46, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule45);
+        ruleGroup.rules.splice(i2, 0, rule46);
       } else {
-        ruleGroup.rules.push(rule45);
+        ruleGroup.rules.push(rule46);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -18531,20 +18531,20 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule45, level, file, r2) {
+  add(rule46, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule45.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule46.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule45.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule46.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule45.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule45.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule46.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule46.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule45.meta.id,
+      ruleId: rule46.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -18643,21 +18643,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule45, level, ctx } of this.active) {
-      if (!rule45.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule46, level, ctx } of this.active) {
+      if (!rule46.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule45, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule46, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule45.check(unit, ctx);
+          rule46.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule45.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule46.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -19073,8 +19073,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule45 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule45?.meta.optionsSchema?.properties ?? {});
+      const rule46 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule46?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
     }
@@ -19636,6 +19636,13 @@ function forEachWorkload(file, fn) {
   if (file.kind !== "kubernetes") return;
   for (const w of file.workloads) fn(w);
 }
+function kubernetesMinor(settings) {
+  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+function inUserNamespace(w) {
+  return asBool(get(w.podSpec, "hostUsers")) === false;
+}
 function isYamlFile(file) {
   return file.kind !== "dockerfile";
 }
@@ -19747,13 +19754,26 @@ var rule3 = {
     profile: "baseline",
     messages: {
       added: "{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.",
-      all: "{container} adds ALL capabilities: it holds most of root's power on the node."
+      all: "{container} adds ALL capabilities: it holds most of root's power on the node.",
+      spelling: '{container} adds "{value}": Pod Security admission compares capability names exactly and rejects this spelling; write {capability}.'
     }
   },
   check(file, ctx) {
     forEachContainer(file, (c) => {
       for (const item of capabilityItems(c, "add")) {
-        if (BASELINE_CAPABILITIES.has(item.name)) continue;
+        if (BASELINE_CAPABILITIES.has(item.name)) {
+          const text = item.node.kind === "scalar" ? item.node.text : item.name;
+          if (text !== item.name) {
+            ctx.report({
+              messageId: "spelling",
+              data: { container: c.label, value: text, capability: item.name },
+              at: item.node,
+              identity: c.label,
+              value: text
+            });
+          }
+          continue;
+        }
         const messageId = item.name === "ALL" ? "all" : "added";
         ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
       }
@@ -21049,13 +21069,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule45 of asItems(get(spec, section))) {
-      const peersNode = get(rule45, peerKey);
+    for (const rule46 of asItems(get(spec, section))) {
+      const peersNode = get(rule46, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule45, "ports");
+      const portsNode = get(rule46, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule45 : void 0;
+      let reachesImds = peers.length === 0 ? rule46 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -21202,23 +21222,34 @@ var rule18 = {
 };
 
 // src/rules/insecure-security-profile.ts
-var SELINUX_TYPES = /* @__PURE__ */ new Set(["container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
-var SAFE_SYSCTLS = /* @__PURE__ */ new Set([
-  "kernel.shm_rmid_forced",
-  "net.ipv4.ip_local_port_range",
-  "net.ipv4.ip_unprivileged_port_start",
-  "net.ipv4.tcp_syncookies",
-  "net.ipv4.ping_group_range",
-  "net.ipv4.ip_local_reserved_ports",
-  "net.ipv4.tcp_keepalive_time",
-  "net.ipv4.tcp_fin_timeout",
-  "net.ipv4.tcp_keepalive_intvl",
-  "net.ipv4.tcp_keepalive_probes"
-]);
+var SELINUX_TYPES = [
+  [0, "container_t"],
+  [0, "container_init_t"],
+  [0, "container_kvm_t"],
+  [31, "container_engine_t"]
+];
+var SAFE_SYSCTLS = [
+  [0, "kernel.shm_rmid_forced"],
+  [0, "net.ipv4.ip_local_port_range"],
+  [0, "net.ipv4.ip_unprivileged_port_start"],
+  [0, "net.ipv4.tcp_syncookies"],
+  [0, "net.ipv4.ping_group_range"],
+  [27, "net.ipv4.ip_local_reserved_ports"],
+  [29, "net.ipv4.tcp_keepalive_time"],
+  [29, "net.ipv4.tcp_fin_timeout"],
+  [29, "net.ipv4.tcp_keepalive_intvl"],
+  [29, "net.ipv4.tcp_keepalive_probes"],
+  [32, "net.ipv4.tcp_rmem"],
+  [32, "net.ipv4.tcp_wmem"],
+  [37, "net.ipv4.tcp_slow_start_after_idle"],
+  [37, "net.ipv4.tcp_notsent_lowat"]
+];
+var atVersion = (list, minor) => new Set(list.filter(([since]) => since <= minor).map(([, name]) => name));
+var apparmorAnnotationOk = (v) => v === "" || v === "runtime/default" || v.startsWith("localhost/");
 var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
 var SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
-function checkContext(ctx, sc, subject) {
+function checkContext(ctx, sc, subject, selinuxTypes) {
   if (!sc) return;
   for (const [field, messageId] of [
     ["seccompProfile", "seccompUnconfined"],
@@ -21231,7 +21262,7 @@ function checkContext(ctx, sc, subject) {
   const selinux = asMap(get(sc, "seLinuxOptions"));
   const selinuxType = getPair(selinux, "type");
   const typeText = asText(selinuxType?.value);
-  if (selinuxType && typeText && !SELINUX_TYPES.has(typeText)) {
+  if (selinuxType && typeText && !selinuxTypes.has(typeText)) {
     ctx.report({ messageId: "selinuxType", data: { subject, type: typeText }, at: selinuxType, identity: subject, value: typeText });
   }
   for (const field of ["user", "role"]) {
@@ -21254,8 +21285,8 @@ var rule19 = {
     level: "error",
     securitySeverity: 7.5,
     precision: "very-high",
-    description: "A pod or container runs seccomp or AppArmor Unconfined, uses a custom SELinux type, user or role, sets procMount: Unmasked, or sets an unsafe sysctl; a compose service sets security_opt seccomp or apparmor unconfined, or label:disable.",
-    why: "seccomp, AppArmor and SELinux are the kernel's second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft's \"Best practices for pod security in AKS\" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods).",
+    description: "A pod or container runs seccomp or AppArmor Unconfined (field or annotation), uses a custom SELinux type, user or role, sets procMount other than Default, or sets a sysctl outside the safe set of the target Kubernetes version; a compose service sets security_opt seccomp or apparmor unconfined, or label:disable.",
+    why: "seccomp, AppArmor and SELinux are the kernel's second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft's \"Best practices for pod security in AKS\" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods). podguard follows the Pod Security admission checks of the target `kubernetesVersion`: `container_engine_t` is allowed from 1.31; the safe sysctls grow at 1.27 (`ip_local_reserved_ports`), 1.29 (`tcp_keepalive_*`, `tcp_fin_timeout`), 1.32 (`tcp_rmem`, `tcp_wmem`) and 1.37 (`tcp_slow_start_after_idle`, `tcp_notsent_lowat`); from 1.35 `profile: baseline` lets a pod with `hostUsers: false` set another `procMount` (the restricted profile never does).",
     fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
     tags: ["security", "kubernetes", "pod-security"],
     fixByFormat: {
@@ -21266,14 +21297,18 @@ var rule19 = {
     messages: {
       seccompUnconfined: "{subject} runs without a seccomp profile (Unconfined): every system call is open to it.",
       apparmorUnconfined: "{subject} runs without AppArmor confinement (Unconfined).",
+      apparmorAnnotation: "{subject} has an AppArmor annotation value that Pod Security admission rejects: only runtime/default and localhost/<profile> are accepted.",
       selinuxType: "{subject} uses the custom SELinux type {type}; only container_t, container_init_t, container_kvm_t and container_engine_t are allowed.",
       selinuxUserRole: "{subject} sets a custom SELinux {field} ({value}).",
-      procMount: "{subject} sets procMount: Unmasked: the kernel paths normally masked in /proc are exposed.",
+      procMount: "{subject} sets procMount to a value other than Default: the kernel paths normally masked in /proc are exposed.",
       unsafeSysctl: "{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set.",
       selinuxDisabled: "{subject} disables SELinux labelling (label:disable): the container is not confined by SELinux."
     }
   },
   check(file, ctx) {
+    const minor = kubernetesMinor(ctx.settings);
+    const safeSysctls = atVersion(SAFE_SYSCTLS, minor);
+    const selinuxTypes = atVersion(SELINUX_TYPES, minor);
     const once = firstTime();
     forEachModelContainer(file, (c) => {
       const subject = c.label;
@@ -21286,27 +21321,31 @@ var rule19 = {
       }
     });
     forEachWorkload(file, (w) => {
-      checkContext(ctx, w.podSecurityContext, w.label);
+      checkContext(ctx, w.podSecurityContext, w.label, selinuxTypes);
       for (const item of asItems(get(w.podSecurityContext, "sysctls"))) {
         const namePair = getPair(item, "name");
         const sysctl = asText(namePair?.value);
-        if (namePair && sysctl && !SAFE_SYSCTLS.has(sysctl.replaceAll("/", "."))) {
+        if (namePair && sysctl && !safeSysctls.has(sysctl.replaceAll("/", "."))) {
           ctx.report({ messageId: "unsafeSysctl", data: { subject: w.label, sysctl }, at: namePair, identity: w.label, value: sysctl });
         }
       }
       const annotations = asMap(get(w.podMeta, "annotations"));
       for (const pair of annotations?.pairs ?? []) {
-        const value = asText(pair.value)?.toLowerCase();
-        if (value !== "unconfined") continue;
+        const raw = asText(pair.value) ?? "";
+        const value = raw.toLowerCase();
         if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
+          if (apparmorAnnotationOk(raw)) continue;
           const name = pair.keyText.slice(APPARMOR_PREFIX.length);
           ctx.report({
-            messageId: "apparmorUnconfined",
+            messageId: value === "unconfined" ? "apparmorUnconfined" : "apparmorAnnotation",
             data: { subject: `${w.label} container "${name}"` },
             at: pair,
             identity: `${w.label} container "${name}"`
           });
-        } else if (pair.keyText.startsWith(SECCOMP_CONTAINER_PREFIX)) {
+          continue;
+        }
+        if (value !== "unconfined") continue;
+        if (pair.keyText.startsWith(SECCOMP_CONTAINER_PREFIX)) {
           const name = pair.keyText.slice(SECCOMP_CONTAINER_PREFIX.length);
           ctx.report({
             messageId: "seccompUnconfined",
@@ -21319,9 +21358,11 @@ var rule19 = {
         }
       }
       for (const c of w.containers) {
-        checkContext(ctx, c.securityContext, c.label);
+        checkContext(ctx, c.securityContext, c.label, selinuxTypes);
         const procMount = containerField(c, "procMount");
-        if (procMount && asText(procMount.value) === "Unmasked") {
+        const relaxed = minor >= 35 && inUserNamespace(w) && ctx.settings.profile === "baseline";
+        const procText = asText(procMount?.value);
+        if (procMount && procText !== void 0 && procText !== "" && procText !== "Default" && !relaxed) {
           ctx.report({ messageId: "procMount", data: { subject: c.label }, at: procMount, identity: c.label });
         }
       }
@@ -21735,6 +21776,52 @@ var rule27 = {
   }
 };
 
+// src/rules/probe-host.ts
+var PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
+var HOOKS = ["postStart", "preStop"];
+var HANDLERS = ["httpGet", "tcpSocket"];
+var rule28 = {
+  meta: {
+    id: "probe-host",
+    title: "Probe or lifecycle hook aimed at another host",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "very-high",
+    description: "A probe (liveness, readiness, startup) or lifecycle hook (postStart, preStop) sets httpGet.host or tcpSocket.host (from kubernetesVersion 1.34, as Pod Security admission checks).",
+    why: "The kubelet runs probes and HTTP lifecycle hooks from the node, with the node's network access. A `host` field lets a pod make the kubelet connect to any address it names: other nodes, the cloud metadata endpoint, services that trust the node network. Since Kubernetes 1.34 the Pod Security Standards *baseline* profile forbids a non-empty `host` on probes and lifecycle hooks (check `hostProbesAndHostLifecycle`). Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the node's processes and services.",
+    fix: "Remove `host`: the probe then targets the pod's own IP.\n\n```yaml\nlivenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    silentUnless: "Silent when kubernetesVersion is below 1.34, where Pod Security admission does not check it.",
+    messages: {
+      host: "{container} sets {field}.host in its {where}: the kubelet connects from the node to the address it names."
+    }
+  },
+  check(file, ctx) {
+    if (kubernetesMinor(ctx.settings) < 34) return;
+    forEachContainer(file, (c) => {
+      const places = [
+        ...PROBES.map((p) => [p, get(c.node, p)]),
+        ...HOOKS.map((h) => [`lifecycle ${h} hook`, get(get(c.node, "lifecycle"), h)])
+      ];
+      for (const [where, node] of places) {
+        for (const field of HANDLERS) {
+          const pair = getPair(get(node, field), "host");
+          if (!pair || (asText(pair.value) ?? "") === "") continue;
+          ctx.report({
+            messageId: "host",
+            data: { container: c.label, field, where },
+            at: pair,
+            identity: c.label,
+            value: `${where} ${field}`
+          });
+        }
+      }
+    });
+  }
+};
+
 // src/data/deprecated-apis.ts
 var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
 var FLOWCONTROL = [
@@ -21840,7 +21927,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule28 = {
+var rule29 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -21890,7 +21977,7 @@ var rule28 = {
 };
 
 // src/rules/retired-keyvault-flexvolume.ts
-var rule29 = {
+var rule30 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -21928,7 +22015,7 @@ var rule29 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule30 = {
+var rule31 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -21987,7 +22074,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule31 = {
+var rule32 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -22004,6 +22091,7 @@ var rule31 = {
     },
     kinds: ["kubernetes", "dockerfile", "compose", "aci"],
     profile: "restricted",
+    silentUnless: "From kubernetesVersion 1.35, pods with `hostUsers: false` (a user namespace) are exempt, as in Pod Security admission.",
     defaultOptions: { minUid: 1 },
     optionsSchema: {
       type: "object",
@@ -22025,6 +22113,7 @@ var rule31 = {
   },
   check(file, ctx) {
     const minUid = Number(ctx.options.minUid ?? 1);
+    const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
     if (file.kind === "dockerfile") {
       const user = finalUser(file.model);
       if (user && (user.kind === "root" || user.kind === "default")) {
@@ -22059,6 +22148,7 @@ var rule31 = {
     });
     forEachContainer(file, (c, w) => {
       const identity = c.label;
+      if (userNamespaceExempt && inUserNamespace(w)) return;
       const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
       const winUser = declaredLinux ? void 0 : windowsUser(c);
       if (winUser || isWindowsPod(w)) {
@@ -22319,7 +22409,7 @@ function isLiteralSecret(value, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule32 = {
+var rule33 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -22359,7 +22449,7 @@ function decodeBase64(value) {
   return text.includes("\uFFFD") ? void 0 : text;
 }
 var committed = (value) => value !== void 0 && value.trim() !== "" && !isPlaceholder(value) && !isReference(value) && !isExpression(value);
-var rule33 = {
+var rule34 = {
   meta: {
     id: "secret-aci-volume",
     title: "ACI volume secret committed",
@@ -22433,7 +22523,7 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule34 = {
+var rule35 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -22484,7 +22574,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule35 = {
+var rule36 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -22539,7 +22629,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength);
 }
-var rule36 = {
+var rule37 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -23085,7 +23175,7 @@ function dockerAuths(json2) {
   }
   return out;
 }
-var rule37 = {
+var rule38 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -23159,7 +23249,7 @@ var rule37 = {
 };
 
 // src/rules/secret-token.ts
-var rule38 = {
+var rule39 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -23242,7 +23332,7 @@ function stateOf4(map2) {
   }
   return s2;
 }
-var rule39 = {
+var rule40 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -23303,7 +23393,7 @@ var rule39 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule40 = {
+var rule41 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -23325,7 +23415,7 @@ var rule40 = {
 };
 
 // src/rules/unrecognised-pod-template.ts
-var rule41 = {
+var rule42 = {
   meta: {
     id: "unrecognised-pod-template",
     title: "Containers podguard could not check",
@@ -23361,7 +23451,7 @@ var rule41 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule42 = {
+var rule43 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -23391,7 +23481,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule43 = {
+var rule44 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -23439,7 +23529,7 @@ var rule43 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule44 = {
+var rule45 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -23520,7 +23610,8 @@ var ALL_RULES = [
   rule41,
   rule42,
   rule43,
-  rule44
+  rule44,
+  rule45
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/apply.ts
@@ -23619,18 +23710,18 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule45 = byId.get(id);
-    if (!rule45) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule45, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule46 = byId.get(id);
+    if (!rule46) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule46, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule45 = byId.get(id);
-    if (!rule45) throw new Error(`system rule ${id} is not registered`);
+    const rule46 = byId.get(id);
+    if (!rule46) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule45, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule46, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -23693,11 +23784,11 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule45, settings) {
-  const configured = settings.rules[rule45.meta.id]?.level;
+function ruleLevel(rule46, settings) {
+  const configured = settings.rules[rule46.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule45.meta.profile === "restricted") return "off";
-  return rule45.meta.level;
+  if (settings.profile === "baseline" && rule46.meta.profile === "restricted") return "off";
+  return rule46.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -23735,10 +23826,10 @@ async function scan(input) {
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule45) => ({ rule: rule45, level: ruleLevel(rule45, settings) })).filter((x) => x.level !== "off").map(({ rule: rule45, level }) => ({
-      id: rule45.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule46) => ({ rule: rule46, level: ruleLevel(rule46, settings) })).filter((x) => x.level !== "off").map(({ rule: rule46, level }) => ({
+      id: rule46.meta.id,
       level,
-      options: { ...rule45.meta.defaultOptions ?? {}, ...settings.rules[rule45.meta.id]?.options ?? {} }
+      options: { ...rule46.meta.defaultOptions ?? {}, ...settings.rules[rule46.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0
@@ -23783,18 +23874,18 @@ async function scan(input) {
     if (state) a.ctx.state = state;
   }
   out.endFile();
-  for (const { rule: rule45, level, ctx } of active) {
-    if (!rule45.finish) continue;
+  for (const { rule: rule46, level, ctx } of active) {
+    if (!rule46.finish) continue;
     try {
-      rule45.finish({
+      rule46.finish({
         ...ctx,
         report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule45.meta.id} reported from finish() without a file`);
-          out.add(rule45, level, r2.file, r2);
+          if (!r2.file) throw new Error(`rule ${rule46.meta.id} reported from finish() without a file`);
+          out.add(rule46, level, r2.file, r2);
         }
       });
     } catch (err) {
-      scanError(rule45.meta.id, err);
+      scanError(rule46.meta.id, err);
     }
   }
   const known = new Set(rules.map((r2) => r2.meta.id));
@@ -23975,8 +24066,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule45) {
-  const m = rule45.meta;
+function ruleHelpMarkdown(rule46) {
+  const m = rule46.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -23990,18 +24081,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule45) {
-  return ruleHelpMarkdown(rule45).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule46) {
+  return ruleHelpMarkdown(rule46).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule45) {
-  const m = rule45.meta;
+function sarifRule(rule46) {
+  const m = rule46.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule45), markdown: ruleHelpMarkdown(rule45) },
+    help: { text: ruleHelpText(rule46), markdown: ruleHelpMarkdown(rule46) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -24165,11 +24256,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule45 = rulesById.get(id);
-      if (!rule45) continue;
-      lines.push(`  ${c("bold", id)}: ${rule45.meta.title}`);
-      lines.push(indent(`Why: ${rule45.meta.why}`, "    "));
-      lines.push(indent(fixText(rule45.meta), "    "));
+      const rule46 = rulesById.get(id);
+      if (!rule46) continue;
+      lines.push(`  ${c("bold", id)}: ${rule46.meta.title}`);
+      lines.push(indent(`Why: ${rule46.meta.why}`, "    "));
+      lines.push(indent(fixText(rule46.meta), "    "));
       lines.push("");
     }
   }

@@ -41,12 +41,27 @@ export const rule: Rule = {
     messages: {
       added: '{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.',
       all: "{container} adds ALL capabilities: it holds most of root's power on the node.",
+      spelling:
+        '{container} adds "{value}": Pod Security admission compares capability names exactly and rejects this spelling; write {capability}.',
     },
   },
   check(file, ctx) {
     forEachContainer(file, (c) => {
       for (const item of capabilityItems(c, 'add')) {
-        if (BASELINE_CAPABILITIES.has(item.name)) continue;
+        if (BASELINE_CAPABILITIES.has(item.name)) {
+          // Pod Security admission compares the names exactly: `chown` or `CAP_CHOWN` is rejected.
+          const text = item.node.kind === 'scalar' ? item.node.text : item.name;
+          if (text !== item.name) {
+            ctx.report({
+              messageId: 'spelling',
+              data: { container: c.label, value: text, capability: item.name },
+              at: item.node,
+              identity: c.label,
+              value: text,
+            });
+          }
+          continue;
+        }
         const messageId = item.name === 'ALL' ? 'all' : 'added';
         ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
       }

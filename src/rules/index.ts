@@ -28,6 +28,7 @@ import { rule as networkpolicyInvalid } from './networkpolicy-invalid.js';
 import { rule as parseError } from './parse-error.js';
 import { rule as privilegeEscalation } from './privilege-escalation.js';
 import { rule as privilegedContainer } from './privileged-container.js';
+import { rule as probeHost } from './probe-host.js';
 import { rule as removedApiVersion } from './removed-api-version.js';
 import { rule as retiredKeyvaultFlexvolume } from './retired-keyvault-flexvolume.js';
 import { rule as retiredPodIdentity } from './retired-pod-identity.js';
@@ -75,6 +76,7 @@ export const ALL_RULES: readonly Rule[] = [
   parseError,
   privilegeEscalation,
   privilegedContainer,
+  probeHost,
   removedApiVersion,
   retiredKeyvaultFlexvolume,
   retiredPodIdentity,

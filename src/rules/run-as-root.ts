@@ -3,7 +3,7 @@ import { asBool, asInt, asText, get, getPair } from '../parse/yaml.js';
 import type { YPair } from '../parse/yaml.js';
 import type { Container } from '../parse/workloads.js';
 import { effective } from '../parse/workloads.js';
-import { firstTime, forEachContainer, forEachModelContainer, isWindowsPod, spot } from './util.js';
+import { firstTime, forEachContainer, forEachModelContainer, inUserNamespace, isWindowsPod, kubernetesMinor, spot } from './util.js';
 import type { Spot } from './util.js';
 import { finalUser } from '../image/user.js';
 import { detached } from '../parse/source.js';
@@ -60,6 +60,7 @@ export const rule: Rule = {
     },
     kinds: ['kubernetes', 'dockerfile', 'compose', 'aci'],
     profile: 'restricted',
+    silentUnless: 'From kubernetesVersion 1.35, pods with `hostUsers: false` (a user namespace) are exempt, as in Pod Security admission.',
     defaultOptions: { minUid: 1 },
     optionsSchema: {
       type: 'object',
@@ -82,6 +83,7 @@ export const rule: Rule = {
   },
   check(file, ctx) {
     const minUid = Number(ctx.options.minUid ?? 1);
+    const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
     if (file.kind === 'dockerfile') {
       // Remembered for compose services that build this Dockerfile (cross-file, reported in finish).
       const user = finalUser(file.model);
@@ -122,6 +124,9 @@ export const rule: Rule = {
     });
     forEachContainer(file, (c, w) => {
       const identity = c.label;
+      // From policy 1.35 Pod Security admission skips runAsNonRoot and runAsUser for a pod in a
+      // user namespace (`hostUsers: false`): its root is an unprivileged user on the node.
+      if (userNamespaceExempt && inUserNamespace(w)) return;
       // Windows has no UIDs: the user is a name, and runAsUser/runAsGroup are not allowed.
       // windowsOptions is ignored on a pod declared Linux, so it proves nothing there.
       const declaredLinux = asText(get(get(w.podSpec, 'os'), 'name'))?.toLowerCase() === 'linux';
