@@ -45233,6 +45233,7 @@ import { readFileSync as readFileSync4, existsSync as existsSync3 } from "node:f
 import { isAbsolute as isAbsolute2, join as join4, relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/config/schema.ts
+var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
 function configSchema(rules) {
   const ruleProps = {};
@@ -45254,7 +45255,7 @@ function configSchema(rules) {
   }
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
-    $id: "https://github.com/podguard/podguard/schema/podguard.schema.json",
+    $id: SCHEMA_ID,
     title: "podguard configuration (.podguard.yml)",
     type: "object",
     additionalProperties: false,

@@ -18683,6 +18683,7 @@ import { readFileSync as readFileSync3, existsSync } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/schema.ts
+var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
 function configSchema(rules) {
   const ruleProps = {};
@@ -18704,7 +18705,7 @@ function configSchema(rules) {
   }
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
-    $id: "https://github.com/podguard/podguard/schema/podguard.schema.json",
+    $id: SCHEMA_ID,
     title: "podguard configuration (.podguard.yml)",
     type: "object",
     additionalProperties: false,

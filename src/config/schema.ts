@@ -4,6 +4,9 @@
  */
 import type { Rule } from '../rules/api.js';
 
+/** The schema's `$id`: where the schema lives on the default branch (SchemaStore's catalog links it). */
+export const SCHEMA_ID = 'https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json';
+
 const LEVEL = { enum: ['off', 'note', 'warning', 'error'] };
 
 /** Builds the configuration schema, with each rule's options schema under `rules.<id>`. */
@@ -27,7 +30,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://github.com/podguard/podguard/schema/podguard.schema.json',
+    $id: SCHEMA_ID,
     title: 'podguard configuration (.podguard.yml)',
     type: 'object',
     additionalProperties: false,

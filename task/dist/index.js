@@ -26670,6 +26670,7 @@ var import_node_path3 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
+var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
 function configSchema(rules) {
   const ruleProps = {};
@@ -26691,7 +26692,7 @@ function configSchema(rules) {
   }
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
-    $id: "https://github.com/podguard/podguard/schema/podguard.schema.json",
+    $id: SCHEMA_ID,
     title: "podguard configuration (.podguard.yml)",
     type: "object",
     additionalProperties: false,

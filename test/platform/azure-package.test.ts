@@ -86,6 +86,7 @@ describe('the .vsix', () => {
         'task/icon.png',
         'images/extension-icon.png',
         'docs/azure-overview.md',
+        'LICENSE',
       ]),
     );
     expect(await zip.file('task/task.json')!.async('string')).toBe(read('task/task.json'));
