@@ -14671,11 +14671,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -21981,9 +21981,9 @@ var init_main = __esm({
       ColorInformation2.is = is;
     })(ColorInformation || (ColorInformation = {}));
     (function(ColorPresentation2) {
-      function create(label, textEdit, additionalTextEdits) {
+      function create(label2, textEdit, additionalTextEdits) {
         return {
-          label,
+          label: label2,
           textEdit,
           additionalTextEdits
         };
@@ -22132,8 +22132,8 @@ var init_main = __esm({
       TextEdit2.is = is;
     })(TextEdit || (TextEdit = {}));
     (function(ChangeAnnotation2) {
-      function create(label, needsConfirmation, description) {
-        const result = { label };
+      function create(label2, needsConfirmation, description) {
+        const result = { label: label2 };
         if (needsConfirmation !== void 0) {
           result.needsConfirmation = needsConfirmation;
         }
@@ -22722,8 +22722,8 @@ var init_main = __esm({
       CompletionItemLabelDetails2.is = is;
     })(CompletionItemLabelDetails || (CompletionItemLabelDetails = {}));
     (function(CompletionItem2) {
-      function create(label) {
-        return { label };
+      function create(label2) {
+        return { label: label2 };
       }
       CompletionItem2.create = create;
     })(CompletionItem || (CompletionItem = {}));
@@ -22752,14 +22752,14 @@ var init_main = __esm({
       Hover2.is = is;
     })(Hover || (Hover = {}));
     (function(ParameterInformation2) {
-      function create(label, documentation) {
-        return documentation ? { label, documentation } : { label };
+      function create(label2, documentation) {
+        return documentation ? { label: label2, documentation } : { label: label2 };
       }
       ParameterInformation2.create = create;
     })(ParameterInformation || (ParameterInformation = {}));
     (function(SignatureInformation2) {
-      function create(label, documentation, ...parameters) {
-        const result = { label };
+      function create(label2, documentation, ...parameters) {
+        const result = { label: label2 };
         if (Is.defined(documentation)) {
           result.documentation = documentation;
         }
@@ -23082,8 +23082,8 @@ var init_main = __esm({
       InlayHintLabelPart2.is = is;
     })(InlayHintLabelPart || (InlayHintLabelPart = {}));
     (function(InlayHint2) {
-      function create(position, label, kind) {
-        const result = { position, label };
+      function create(position, label2, kind) {
+        const result = { position, label: label2 };
         if (kind !== void 0) {
           result.kind = kind;
         }
@@ -27946,9 +27946,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
@@ -27956,14 +27956,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
-        const label = this.label ? ` ${this.label}` : "";
-        return `break${label};` + _n;
+        const label2 = this.label ? ` ${this.label}` : "";
+        return `break${label2};` + _n;
       }
     };
     var Throw = class extends Node {
@@ -28375,12 +28375,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label) {
-        return this._leafNode(new Label(label));
+      label(label2) {
+        return this._leafNode(new Label(label2));
       }
       // `break` statement
-      break(label) {
-        return this._leafNode(new Break(label));
+      break(label2) {
+        return this._leafNode(new Break(label2));
       }
       // `return` statement
       return(value) {
@@ -35622,8 +35622,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -40871,9 +40871,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 // src/platform/github.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { existsSync as existsSync5, mkdirSync, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import { dirname as dirname4, isAbsolute as isAbsolute3, posix as posix4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute3, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
 
 // src/collect/changed.ts
 import { resolve as resolve2 } from "node:path";
@@ -40930,9 +40929,9 @@ var ChangeError = class extends Error {
 };
 var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 async function checkBranch(name, cwd) {
-  const bare = name.replace(/^refs\/heads\//, "");
-  if (bare.startsWith("-") || bare.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  await git(["check-ref-format", "--branch", bare], cwd).catch(() => {
+  const bare2 = name.replace(/^refs\/heads\//, "");
+  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
     throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
   });
 }
@@ -43337,8 +43336,8 @@ function writeScalar(state, string, level, iskey, inblock) {
         return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
       }
     }
-    var indent2 = state.indent * Math.max(1, level);
-    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent2);
+    var indent = state.indent * Math.max(1, level);
+    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
     var singleLineOnly = iskey || state.flowLevel > -1 && level >= state.flowLevel;
     function testAmbiguity(string2) {
       return testImplicitResolving(state, string2);
@@ -43358,9 +43357,9 @@ function writeScalar(state, string, level, iskey, inblock) {
       case STYLE_SINGLE:
         return "'" + string.replace(/'/g, "''") + "'";
       case STYLE_LITERAL:
-        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent2));
+        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
       case STYLE_FOLDED:
-        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent2));
+        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
       case STYLE_DOUBLE:
         return '"' + escapeString(string) + '"';
       default:
@@ -44409,9 +44408,12 @@ function parseFile(source, kindByName) {
 var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
 var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
 var ConfigurationError = class extends Error {
-  constructor(message) {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
     super(message);
     this.name = "ConfigurationError";
+    this.input = options.input;
   }
 };
 
@@ -44587,46 +44589,46 @@ import { relative as relative4, resolve as resolve5 } from "node:path";
 // src/baseline/baseline.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 var BASELINE_VERSION = 1;
-function parseBaseline(text, label) {
+function parseBaseline(text, label2) {
   let data;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
   }
   const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigurationError(`${label}: is not a podguard baseline (${shape})`);
+    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
   }
   const obj = data;
   if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
     throw new ConfigurationError(
-      `${label}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
     );
   }
-  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label}: "version" must be ${BASELINE_VERSION} (${shape})`);
-  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label}: "findings" must be a list (${shape})`);
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
   const out = /* @__PURE__ */ new Set();
   obj.findings.forEach((e, i2) => {
     const fp = e?.fingerprint;
     if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
-      throw new ConfigurationError(`${label}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
+      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
     }
     out.add(fp);
   });
   return out;
 }
-function readBaseline(path6, label) {
+function readBaseline(path6, label2) {
   let text;
   try {
     text = readFileSync2(path6, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT")
-      throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
-    throw new ConfigurationError(`${label}: the baseline cannot be read (${code ?? "error"})`);
+      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
+    throw new ConfigurationError(`${label2}: the baseline cannot be read (${code ?? "error"})`);
   }
-  return parseBaseline(text, label);
+  return parseBaseline(text, label2);
 }
 
 // src/batch.ts
@@ -44637,12 +44639,12 @@ import { types as types2 } from "node:util";
 // src/parse/scope.ts
 function identityAt(file, pos) {
   if (file.kind === "dockerfile") {
-    let label;
+    let label2;
     for (const s2 of file.model.stages) {
       if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+      label2 = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
     }
-    return label;
+    return label2;
   }
   if (file.kind !== "kubernetes") return void 0;
   const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
@@ -44850,7 +44852,11 @@ function parseDirectiveBody(body) {
       else problems.push({ messageId: "badDate", data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
   return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
@@ -45494,20 +45500,20 @@ function loadSettings(root, configPath, rules) {
     path6 = join4(root, DEFAULT_CONFIG_FILE);
   }
   if (!path6) return defaultSettings();
-  const label = relative3(root, path6).split("\\").join("/") || path6;
+  const label2 = relative3(root, path6).split("\\").join("/") || path6;
   let text;
   try {
     text = readFileSync4(path6, "utf8");
   } catch (err) {
-    throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
+    throw new ConfigurationError(`${label2}: cannot be read (${err.code ?? "error"})`);
   }
   const parsed = parseYaml(text);
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
   if (problem) {
     const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label}:${line}: not valid YAML: ${problem.message}`);
+    throw new ConfigurationError(`${label2}:${line}: not valid YAML: ${problem.message}`);
   }
-  if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
+  if (parsed.docs.length > 1) throw new ConfigurationError(`${label2}: holds ${parsed.docs.length} YAML documents; use one`);
   const top = parsed.docs[0]?.root;
   const locate = (path7) => {
     let node = top ?? void 0;
@@ -45520,7 +45526,7 @@ function loadSettings(root, configPath, rules) {
     }
     return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
   };
-  return settingsFromObject(toJS(top), rules, label, locate);
+  return settingsFromObject(toJS(top), rules, label2, locate);
 }
 
 // src/rules/util.ts
@@ -46236,9 +46242,9 @@ function* dockerfileRefs(file) {
   const model = file.model;
   for (const stage of model.stages) {
     const arg = stage.from.getArguments()[0];
-    const label = stageLabel(stage);
+    const label2 = stageLabel(stage);
     if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
-      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label2}`, `${label2} FROM`);
     }
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
@@ -46252,7 +46258,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label2}`, `${label2} COPY --from`);
         } else if (name === "mount" && keyword === "RUN") {
           const from = flag.getOption("from");
           const value = from?.getValue();
@@ -46260,7 +46266,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label2}`, `${label2} RUN --mount`);
         }
       }
     }
@@ -47199,9 +47205,9 @@ var rule19 = {
     tags: ["suppression"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
-      unknownRule: 'This {form} names "{rule}", which is not a podguard rule (see podguard rules).',
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
       badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
-      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD (the reason goes after " -- "). It has no effect until fixed.',
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
       noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
       unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
       trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
@@ -47548,6 +47554,7 @@ var rule25 = {
 };
 
 // src/data/deprecated-apis.ts
+var KUBERNETES_DATA_VERSION = "1.34";
 var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
 var FLOWCONTROL = [
   { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
@@ -49173,6 +49180,46 @@ var ALL_RULES = [
   rule40
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
+// src/suggest.ts
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const row = [i2];
+    let best = i2;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i2 > 1 && j > 1 && a[i2 - 1] === b[j - 2] && a[i2 - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+function closest2(input, candidates) {
+  if (input.length > 100) return void 0;
+  const max = Math.max(2, Math.floor(input.length / 3));
+  let best;
+  let bestDistance = max + 1;
+  for (const c of candidates) {
+    const d = distance(input.toLowerCase(), c.toLowerCase(), max);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function didYouMean(input, candidates) {
+  const c = closest2(input, candidates);
+  return c === void 0 ? "" : ` (did you mean "${c}"?)`;
+}
+
 // src/suppress/apply.ts
 var SUPPRESSION_RULES = [
   "suppression-without-reason",
@@ -49186,8 +49233,8 @@ function atOrAfter(p, q) {
 function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
-function identityIs(identity, label) {
-  return identity === label || identity.startsWith(`${label} `);
+function identityIs(identity, label2) {
+  return identity === label2 || identity.startsWith(`${label2} `);
 }
 function covers(d, f) {
   const s2 = d.scope;
@@ -49215,7 +49262,12 @@ function applySuppressions(findings, directives, opts) {
       const rules = d.ruleIds.join(", ");
       for (const id of d.ruleIds) {
         if (!opts.knownRules.has(id))
-          reports.push({ ...base, ruleId: "invalid-suppression", messageId: "unknownRule", data: { form, rule: id } });
+          reports.push({
+            ...base,
+            ruleId: "invalid-suppression",
+            messageId: "unknownRule",
+            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) }
+          });
       }
       if (d.until && opts.today > d.until) {
         reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
@@ -49379,8 +49431,8 @@ async function scan(input) {
   let knownBaseline;
   if (baselinePath) {
     const abs = resolve5(root, baselinePath);
-    const label = relative4(root, abs).split("\\").join("/") || baselinePath;
-    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+    const label2 = relative4(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label: label2, fingerprints: readBaseline(abs, label2) };
   }
   const today = isoDay(input.today);
   const plan = {
@@ -49461,14 +49513,14 @@ async function scan(input) {
   }
   let baseline;
   if (knownBaseline) {
-    const { label, fingerprints } = knownBaseline;
+    const { label: label2, fingerprints } = knownBaseline;
     let n = 0;
     for (const f of out.findings) {
       if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
       f.baselined = true;
       n++;
     }
-    baseline = { file: label, known: n };
+    baseline = { file: label2, known: n };
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -49677,65 +49729,121 @@ var COLORS = {
   dim: ["\x1B[2m", "\x1B[22m"],
   bold: ["\x1B[1m", "\x1B[22m"]
 };
+var FOLD_AFTER = 20;
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 function scannedSummary(result) {
   const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+  return parts.length ? parts.join(", ") : "0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)";
 }
 function scanStats(result) {
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   return `podguard: checked ${plural(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural(result.threads, "thread")}`;
 }
-function indent(text, pad) {
-  return text.split("\n").map((l) => l ? pad + l : l).join("\n");
-}
 function printablePath(path6) {
   return path6.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
 }
-function toText(result, style = { color: false }) {
+function explainRule(rule41, line, style = { color: false }) {
+  const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
+  const m = rule41.meta;
+  line(`${bold(m.id)}: ${m.title} (${m.level})`);
+  const block = (text) => {
+    for (const l of text.split("\n")) line(l ? `    ${l}` : "");
+  };
+  block(m.description);
+  block(`Why: ${m.why}`);
+  block(m.fix);
+  line(`    Docs: ${ruleDocUrl(m.id)}`);
+}
+function writeText(result, style, sink) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
-  const lines2 = [];
-  const visible = result.findings.filter((f) => !f.suppression);
+  const line = (text) => sink.line(text);
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
+  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  const fold = (title, size, body) => {
+    const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
+    if (folding) sink.group(title);
+    try {
+      return body();
+    } finally {
+      if (folding) sink.endGroup();
+    }
+  };
   const byFile = /* @__PURE__ */ new Map();
-  for (const f of visible) {
+  for (const f of shown2) {
     const list = byFile.get(f.file) ?? [];
     list.push(f);
     byFile.set(f.file, list);
   }
+  const idWidth = Math.max(28, ...shown2.map((f) => f.ruleId.length));
+  fold(`podguard: ${plural(shown2.length, "finding")} in ${plural(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
+    for (const [file, findings] of byFile) {
+      line(c("bold", printablePath(file)));
+      for (const f of findings) {
+        const level = f.baselined ? "note" : f.level;
+        const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
+        const tag = f.baselined ? " (baseline)" : "";
+        line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+      }
+      line("");
+    }
+  });
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
-  for (const [file, findings] of byFile) {
-    lines2.push(c("bold", printablePath(file)));
-    for (const f of findings) {
-      const level = f.baselined ? "note" : f.level;
-      const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
-      const tag = f.baselined ? " (baseline)" : "";
-      lines2.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+  const tally = /* @__PURE__ */ new Map();
+  for (const f of shown2) {
+    const level = f.baselined ? "note" : f.level;
+    const t = tally.get(f.ruleId);
+    if (!t) tally.set(f.ruleId, { n: 1, level });
+    else {
+      t.n++;
+      if (level === "error" || level === "warning" && t.level === "note") t.level = level;
     }
-    lines2.push("");
   }
-  const fired = [...new Set(visible.map((f) => f.ruleId))].sort();
+  const fired = [...tally.keys()].sort();
   if (fired.length) {
-    lines2.push(c("bold", "How to fix"));
+    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
+    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+    line(c("bold", "Rules"));
     for (const id of fired) {
-      const rule41 = rulesById.get(id);
-      if (!rule41) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule41.meta.title}`);
-      lines2.push(indent(`Why: ${rule41.meta.why}`, "    "));
-      lines2.push(indent(rule41.meta.fix, "    "));
-      lines2.push("");
+      const t = tally.get(id);
+      const title = rulesById.get(id)?.meta.title ?? "";
+      line(
+        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
+      );
+    }
+    line("");
+    if (style.explain) {
+      fold("podguard: how to fix", fired.length * 8, () => {
+        line(c("bold", "How to fix"));
+        for (const id of fired) {
+          const rule41 = rulesById.get(id);
+          if (!rule41) continue;
+          explainRule(rule41, (l) => line(l ? `  ${l}` : l), style);
+          line("");
+        }
+      });
+    } else {
+      line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
+      line("");
     }
   }
-  const counts = countByLevel(result.findings);
-  const suppressed = result.findings.length - visible.length;
-  const total = visible.length;
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of shown2) counts[f.baselined ? "note" : f.level]++;
+  const total = shown2.length;
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict2 = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
-  const known = visible.filter((f) => f.baselined).length;
-  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
-  lines2.push(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+  const suppressed = result.findings.length - unsuppressed.length;
+  const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
+  const extras = [known, suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+}
+function toText(result, style = { color: false }) {
+  const lines2 = [];
+  writeText(result, style, { line: (t) => void lines2.push(t) });
   return `${lines2.join("\n")}
 `;
 }
@@ -49844,12 +49952,59 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
-// src/platform/options.ts
+// src/platform/inputs.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { posix as posix4 } from "node:path";
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
+}
+function bare(name) {
+  return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value = (raw ?? "").trim();
+  if (value === "") return fallback;
+  if (allowed.includes(value)) return value;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value}")`, { input: bare(name) });
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value = (raw ?? "").trim();
+  if (value === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
+  };
+}
 function parseThreads(raw, name) {
   const value = (raw ?? "").trim();
   if (value === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  if (!/^[1-9]\d{0,2}$/.test(value)) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to 999 (got "${value}")`, { input: bare(name) });
+  }
   return Number(value);
+}
+function isGlob(p) {
+  return import_picomatch2.default.scan(p).isGlob;
+}
+function inPaths(paths, candidates) {
+  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
 // src/platform/github.ts
@@ -49873,17 +50028,16 @@ function oneOf(core2, name, allowed, fallback) {
   throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
 }
 function readInputs(core2, eventName, workspace) {
-  const failOn = oneOf(core2, "fail-on", ["error", "warning", "note", "never"], "error");
+  const failOn = parseFailOn(core2.getInput("fail-on"), "input fail-on");
   const scanMode = oneOf(core2, "scan", ["changed", "all"], PR_EVENTS.has(eventName) ? "changed" : "all");
   const allowedImages = lines(core2.getInput("allowed-images"));
   for (const p of allowedImages) {
     const problem = validatePattern(p);
     if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
   }
-  const kubernetesVersion = core2.getInput("kubernetes-version").trim() || void 0;
-  if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
-    throw new ConfigurationError(`input kubernetes-version must look like 1.34 (got "${kubernetesVersion}")`);
-  }
+  const target = parseKubernetesVersion(core2.getInput("kubernetes-version"), "input kubernetes-version");
+  if (target?.warning) core2.warning(target.warning);
+  const kubernetesVersion = target?.version;
   const threads = parseThreads(core2.getInput("threads"), "input threads");
   const paths = lines(core2.getInput("paths"));
   for (const p of paths) {
@@ -49931,7 +50085,6 @@ function readPayload(path6) {
     return {};
   }
 }
-var isGlob = (p) => import_picomatch2.default.scan(p).isGlob;
 function toRel2(root, abs) {
   return relative5(root, abs).split(sep5).join("/");
 }
@@ -49955,7 +50108,7 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
       description: `The ${eventName || "current"} event has no base to compare with, so every file was scanned.`
     };
   }
-  const label = pr ? "this pull request" : "this change";
+  const label2 = pr ? "this pull request" : "this change";
   let gitReason;
   try {
     const cs = await gitChanges({
@@ -49984,7 +50137,7 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
     return {
       files,
       touched,
-      description: `Scanned the files ${label} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`
+      description: `Scanned the files ${label2} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`
     };
   } catch (err) {
     gitReason = err.message;
@@ -50020,7 +50173,7 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
     return {
       files,
       touched,
-      description: `Scanned the files ${label} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`
+      description: `Scanned the files ${label2} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`
     };
   } catch (err) {
     const why = err.message;
@@ -50030,12 +50183,6 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
       description: `Every file was scanned: neither git (${gitReason}) nor the GitHub API (${why}) could list the changed files.`
     };
   }
-}
-function inPaths(paths, candidates) {
-  const globs = paths.filter(isGlob);
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
-  const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 function annotationPlan(findings, touched) {
   const visible = findings.filter((f) => !f.suppression);

@@ -314,9 +314,9 @@ var init_main = __esm({
       ColorInformation2.is = is;
     })(ColorInformation || (ColorInformation = {}));
     (function(ColorPresentation2) {
-      function create(label, textEdit, additionalTextEdits) {
+      function create(label2, textEdit, additionalTextEdits) {
         return {
-          label,
+          label: label2,
           textEdit,
           additionalTextEdits
         };
@@ -465,8 +465,8 @@ var init_main = __esm({
       TextEdit2.is = is;
     })(TextEdit || (TextEdit = {}));
     (function(ChangeAnnotation2) {
-      function create(label, needsConfirmation, description) {
-        const result = { label };
+      function create(label2, needsConfirmation, description) {
+        const result = { label: label2 };
         if (needsConfirmation !== void 0) {
           result.needsConfirmation = needsConfirmation;
         }
@@ -1055,8 +1055,8 @@ var init_main = __esm({
       CompletionItemLabelDetails2.is = is;
     })(CompletionItemLabelDetails || (CompletionItemLabelDetails = {}));
     (function(CompletionItem2) {
-      function create(label) {
-        return { label };
+      function create(label2) {
+        return { label: label2 };
       }
       CompletionItem2.create = create;
     })(CompletionItem || (CompletionItem = {}));
@@ -1085,14 +1085,14 @@ var init_main = __esm({
       Hover2.is = is;
     })(Hover || (Hover = {}));
     (function(ParameterInformation2) {
-      function create(label, documentation) {
-        return documentation ? { label, documentation } : { label };
+      function create(label2, documentation) {
+        return documentation ? { label: label2, documentation } : { label: label2 };
       }
       ParameterInformation2.create = create;
     })(ParameterInformation || (ParameterInformation = {}));
     (function(SignatureInformation2) {
-      function create(label, documentation, ...parameters) {
-        const result = { label };
+      function create(label2, documentation, ...parameters) {
+        const result = { label: label2 };
         if (Is.defined(documentation)) {
           result.documentation = documentation;
         }
@@ -1415,8 +1415,8 @@ var init_main = __esm({
       InlayHintLabelPart2.is = is;
     })(InlayHintLabelPart || (InlayHintLabelPart = {}));
     (function(InlayHint2) {
-      function create(position, label, kind) {
-        const result = { position, label };
+      function create(position, label2, kind) {
+        const result = { position, label: label2 };
         if (kind !== void 0) {
           result.kind = kind;
         }
@@ -6184,7 +6184,7 @@ var require_scan = __commonJS({
       let lastIndex = 0;
       let isBrace = false;
       let isBracket = false;
-      let isGlob = false;
+      let isGlob2 = false;
       let isExtglob = false;
       let isGlobstar = false;
       let braceEscaped = false;
@@ -6227,7 +6227,7 @@ var require_scan = __commonJS({
             }
             if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
+              isGlob2 = token.isGlob = true;
               finished = true;
               if (scanToEnd === true) {
                 continue;
@@ -6236,7 +6236,7 @@ var require_scan = __commonJS({
             }
             if (braceEscaped !== true && code2 === CHAR_COMMA2) {
               isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
+              isGlob2 = token.isGlob = true;
               finished = true;
               if (scanToEnd === true) {
                 continue;
@@ -6273,7 +6273,7 @@ var require_scan = __commonJS({
         if (opts.noext !== true) {
           const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK2 || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
+            isGlob2 = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
             if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
@@ -6303,7 +6303,7 @@ var require_scan = __commonJS({
         }
         if (code2 === CHAR_ASTERISK2) {
           if (prev === CHAR_ASTERISK2) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
+          isGlob2 = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
             continue;
@@ -6311,7 +6311,7 @@ var require_scan = __commonJS({
           break;
         }
         if (code2 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
+          isGlob2 = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
             continue;
@@ -6327,7 +6327,7 @@ var require_scan = __commonJS({
             }
             if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
               isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
+              isGlob2 = token.isGlob = true;
               finished = true;
               break;
             }
@@ -6343,7 +6343,7 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
+          isGlob2 = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
             while (eos() !== true && (code2 = advance())) {
@@ -6365,7 +6365,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (isGlob === true) {
+        if (isGlob2 === true) {
           finished = true;
           if (scanToEnd === true) {
             continue;
@@ -6375,7 +6375,7 @@ var require_scan = __commonJS({
       }
       if (opts.noext === true) {
         isExtglob = false;
-        isGlob = false;
+        isGlob2 = false;
       }
       let base = str2;
       let prefix = "";
@@ -6385,10 +6385,10 @@ var require_scan = __commonJS({
         str2 = str2.slice(start);
         lastIndex -= start;
       }
-      if (base && isGlob === true && lastIndex > 0) {
+      if (base && isGlob2 === true && lastIndex > 0) {
         base = str2.slice(0, lastIndex);
         glob = str2.slice(lastIndex);
-      } else if (isGlob === true) {
+      } else if (isGlob2 === true) {
         base = "";
         glob = str2;
       } else {
@@ -6413,7 +6413,7 @@ var require_scan = __commonJS({
         glob,
         isBrace,
         isBracket,
-        isGlob,
+        isGlob: isGlob2,
         isExtglob,
         isGlobstar,
         negated,
@@ -6986,9 +6986,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -7488,9 +7488,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -7505,18 +7505,18 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const posix5 = opts.windows;
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix5 });
+        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7541,7 +7541,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7549,7 +7549,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -7558,24 +7558,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix4);
+          match = picomatch3.matchBase(input, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+    picomatch3.matchBase = (input, glob, options, posix5 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix5 }));
     };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -7586,13 +7586,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -7603,9 +7603,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -7614,8 +7614,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
-    module.exports = picomatch2;
+    picomatch3.constants = constants2;
+    module.exports = picomatch3;
   }
 });
 
@@ -7625,14 +7625,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -8055,9 +8055,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
@@ -8065,14 +8065,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
-        const label = this.label ? ` ${this.label}` : "";
-        return `break${label};` + _n;
+        const label2 = this.label ? ` ${this.label}` : "";
+        return `break${label2};` + _n;
       }
     };
     var Throw = class extends Node {
@@ -8484,12 +8484,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label) {
-        return this._leafNode(new Label(label));
+      label(label2) {
+        return this._leafNode(new Label(label2));
       }
       // `break` statement
-      break(label) {
-        return this._leafNode(new Break(label));
+      break(label2) {
+        return this._leafNode(new Break(label2));
       }
       // `return` statement
       return(value) {
@@ -14230,7 +14230,7 @@ var require_discriminator = __commonJS({
       error,
       code(cxt) {
         const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf: oneOf2 } = parentSchema;
+        const { oneOf } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -14239,7 +14239,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf2)
+        if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -14267,8 +14267,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i2 = 0; i2 < oneOf2.length; i2++) {
-            let sch = oneOf2[i2];
+          for (let i2 = 0; i2 < oneOf.length; i2++) {
+            let sch = oneOf[i2];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -14556,9 +14556,12 @@ import { readFileSync } from "node:fs";
 var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
 var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
 var ConfigurationError = class extends Error {
-  constructor(message) {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
     super(message);
     this.name = "ConfigurationError";
+    this.input = options.input;
   }
 };
 
@@ -14588,46 +14591,46 @@ function baselineText(findings) {
   return `${JSON.stringify({ tool: "podguard", version: BASELINE_VERSION, findings: entries }, null, 2)}
 `;
 }
-function parseBaseline(text, label) {
+function parseBaseline(text, label2) {
   let data;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
   }
   const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigurationError(`${label}: is not a podguard baseline (${shape})`);
+    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
   }
   const obj = data;
   if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
     throw new ConfigurationError(
-      `${label}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
     );
   }
-  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label}: "version" must be ${BASELINE_VERSION} (${shape})`);
-  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label}: "findings" must be a list (${shape})`);
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
   const out = /* @__PURE__ */ new Set();
   obj.findings.forEach((e, i2) => {
     const fp = e?.fingerprint;
     if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
-      throw new ConfigurationError(`${label}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
+      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
     }
     out.add(fp);
   });
   return out;
 }
-function readBaseline(path, label) {
+function readBaseline(path, label2) {
   let text;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code2 = err.code;
     if (code2 === "ENOENT")
-      throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
-    throw new ConfigurationError(`${label}: the baseline cannot be read (${code2 ?? "error"})`);
+      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
+    throw new ConfigurationError(`${label2}: the baseline cannot be read (${code2 ?? "error"})`);
   }
-  return parseBaseline(text, label);
+  return parseBaseline(text, label2);
 }
 
 // src/batch.ts
@@ -16843,8 +16846,8 @@ function writeScalar(state, string, level, iskey, inblock) {
         return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
       }
     }
-    var indent2 = state.indent * Math.max(1, level);
-    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent2);
+    var indent = state.indent * Math.max(1, level);
+    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
     var singleLineOnly = iskey || state.flowLevel > -1 && level >= state.flowLevel;
     function testAmbiguity(string2) {
       return testImplicitResolving(state, string2);
@@ -16864,9 +16867,9 @@ function writeScalar(state, string, level, iskey, inblock) {
       case STYLE_SINGLE:
         return "'" + string.replace(/'/g, "''") + "'";
       case STYLE_LITERAL:
-        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent2));
+        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
       case STYLE_FOLDED:
-        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent2));
+        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
       case STYLE_DOUBLE:
         return '"' + escapeString(string) + '"';
       default:
@@ -17914,12 +17917,12 @@ function parseFile(source, kindByName) {
 // src/parse/scope.ts
 function identityAt(file, pos) {
   if (file.kind === "dockerfile") {
-    let label;
+    let label2;
     for (const s2 of file.model.stages) {
       if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+      label2 = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
     }
-    return label;
+    return label2;
   }
   if (file.kind !== "kubernetes") return void 0;
   const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
@@ -18127,7 +18130,11 @@ function parseDirectiveBody(body) {
       else problems.push({ messageId: "badDate", data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
   return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
@@ -18999,20 +19006,20 @@ function loadSettings(root, configPath, rules) {
     path = join2(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
-  const label = relative2(root, path).split("\\").join("/") || path;
+  const label2 = relative2(root, path).split("\\").join("/") || path;
   let text;
   try {
     text = readFileSync3(path, "utf8");
   } catch (err) {
-    throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
+    throw new ConfigurationError(`${label2}: cannot be read (${err.code ?? "error"})`);
   }
   const parsed = parseYaml(text);
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
   if (problem) {
     const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label}:${line}: not valid YAML: ${problem.message}`);
+    throw new ConfigurationError(`${label2}:${line}: not valid YAML: ${problem.message}`);
   }
-  if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
+  if (parsed.docs.length > 1) throw new ConfigurationError(`${label2}: holds ${parsed.docs.length} YAML documents; use one`);
   const top = parsed.docs[0]?.root;
   const locate = (path2) => {
     let node = top ?? void 0;
@@ -19025,7 +19032,7 @@ function loadSettings(root, configPath, rules) {
     }
     return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
   };
-  return settingsFromObject(toJS(top), rules, label, locate);
+  return settingsFromObject(toJS(top), rules, label2, locate);
 }
 
 // src/rules/util.ts
@@ -19741,9 +19748,9 @@ function* dockerfileRefs(file) {
   const model = file.model;
   for (const stage of model.stages) {
     const arg = stage.from.getArguments()[0];
-    const label = stageLabel(stage);
+    const label2 = stageLabel(stage);
     if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
-      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label2}`, `${label2} FROM`);
     }
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
@@ -19757,7 +19764,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label2}`, `${label2} COPY --from`);
         } else if (name === "mount" && keyword === "RUN") {
           const from = flag.getOption("from");
           const value = from?.getValue();
@@ -19765,7 +19772,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label2}`, `${label2} RUN --mount`);
         }
       }
     }
@@ -20515,10 +20522,10 @@ var rule16 = {
   },
   finish(ctx) {
     const s2 = stateOf2(ctx);
-    const reported = /* @__PURE__ */ new Set();
+    const reported2 = /* @__PURE__ */ new Set();
     for (const w of s2.workloads) {
-      if (reported.has(w.namespace)) continue;
-      reported.add(w.namespace);
+      if (reported2.has(w.namespace)) continue;
+      reported2.add(w.namespace);
       if (ctx.partial && !s2.declared.has(w.namespace)) continue;
       const p = s2.namespaces.get(w.namespace);
       if (p && p.blocking.length > 0) continue;
@@ -20704,9 +20711,9 @@ var rule19 = {
     tags: ["suppression"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
-      unknownRule: 'This {form} names "{rule}", which is not a podguard rule (see podguard rules).',
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
       badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
-      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD (the reason goes after " -- "). It has no effect until fixed.',
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
       noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
       unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
       trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
@@ -21053,6 +21060,7 @@ var rule25 = {
 };
 
 // src/data/deprecated-apis.ts
+var KUBERNETES_DATA_VERSION = "1.34";
 var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
 var FLOWCONTROL = [
   { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
@@ -22678,6 +22686,46 @@ var ALL_RULES = [
   rule40
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
+// src/suggest.ts
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const row = [i2];
+    let best = i2;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i2 > 1 && j > 1 && a[i2 - 1] === b[j - 2] && a[i2 - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+function closest2(input, candidates) {
+  if (input.length > 100) return void 0;
+  const max = Math.max(2, Math.floor(input.length / 3));
+  let best;
+  let bestDistance = max + 1;
+  for (const c of candidates) {
+    const d = distance(input.toLowerCase(), c.toLowerCase(), max);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function didYouMean(input, candidates) {
+  const c = closest2(input, candidates);
+  return c === void 0 ? "" : ` (did you mean "${c}"?)`;
+}
+
 // src/suppress/apply.ts
 var SUPPRESSION_RULES = [
   "suppression-without-reason",
@@ -22691,8 +22739,8 @@ function atOrAfter(p, q) {
 function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
-function identityIs(identity, label) {
-  return identity === label || identity.startsWith(`${label} `);
+function identityIs(identity, label2) {
+  return identity === label2 || identity.startsWith(`${label2} `);
 }
 function covers(d, f) {
   const s2 = d.scope;
@@ -22720,7 +22768,12 @@ function applySuppressions(findings, directives, opts) {
       const rules = d.ruleIds.join(", ");
       for (const id of d.ruleIds) {
         if (!opts.knownRules.has(id))
-          reports.push({ ...base, ruleId: "invalid-suppression", messageId: "unknownRule", data: { form, rule: id } });
+          reports.push({
+            ...base,
+            ruleId: "invalid-suppression",
+            messageId: "unknownRule",
+            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) }
+          });
       }
       if (d.until && opts.today > d.until) {
         reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
@@ -22884,8 +22937,8 @@ async function scan(input) {
   let knownBaseline;
   if (baselinePath) {
     const abs = resolve4(root, baselinePath);
-    const label = relative3(root, abs).split("\\").join("/") || baselinePath;
-    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+    const label2 = relative3(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label: label2, fingerprints: readBaseline(abs, label2) };
   }
   const today = isoDay(input.today);
   const plan = {
@@ -22966,14 +23019,14 @@ async function scan(input) {
   }
   let baseline;
   if (knownBaseline) {
-    const { label, fingerprints } = knownBaseline;
+    const { label: label2, fingerprints } = knownBaseline;
     let n = 0;
     for (const f of out.findings) {
       if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
       f.baselined = true;
       n++;
     }
-    baseline = { file: label, known: n };
+    baseline = { file: label2, known: n };
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -23268,6 +23321,110 @@ function* jsonChunks(result) {
   yield "\n";
 }
 
+// src/report/junit.ts
+function xmlText(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function byRule(findings) {
+  const m = /* @__PURE__ */ new Map();
+  for (const f of findings) m.set(f.ruleId, [...m.get(f.ruleId) ?? [], f]);
+  return [...m.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+}
+function reported(result) {
+  return result.findings.filter((f) => !f.suppression);
+}
+function* junitChunks(result, failOn) {
+  const red = result.redactor;
+  const findings = reported(result);
+  const files = new Set(findings.map((f) => f.file));
+  let tests = 0;
+  let failures = 0;
+  const cases = /* @__PURE__ */ new Map();
+  for (const file of files) cases.set(file, []);
+  let i2 = 0;
+  while (i2 < findings.length) {
+    const file = findings[i2].file;
+    let j = i2;
+    while (j < findings.length && findings[j].file === file) j++;
+    const groups = byRule(findings.slice(i2, j));
+    tests += groups.length;
+    failures += groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
+    cases.get(file).push(...groups);
+    i2 = j;
+  }
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  if (tests === 0) {
+    yield `<testsuites name="podguard" tests="1" failures="0" errors="0" time="0">
+`;
+    yield `  <testsuite name="podguard" tests="1" failures="0" errors="0" skipped="0" time="0">
+`;
+    yield `    <testcase name="no findings" classname="podguard" time="0"/>
+`;
+    yield "  </testsuite>\n</testsuites>\n";
+    return;
+  }
+  yield `<testsuites name="podguard" tests="${tests}" failures="${failures}" errors="0" time="0">
+`;
+  const titles = new Map(result.rules.map((r2) => [r2.meta.id, r2.meta.title]));
+  for (const [file, groups] of cases) {
+    const failed = groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
+    const out = [
+      `  <testsuite name="${xmlText(file)}" tests="${groups.length}" failures="${failed}" errors="0" skipped="0" time="0">
+`
+    ];
+    for (const [ruleId, fs] of groups) {
+      const gating = fs.filter((f) => gates(f, failOn));
+      const body = fs.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.baselined ? "note (baseline)" : f.level} ${red.redact(f.message)}`).join("\n");
+      const text = xmlText(`${body}
+Docs: ${ruleDocUrl(ruleId)}`);
+      const name = xmlText(`${ruleId}: ${titles.get(ruleId) ?? ruleId}`);
+      out.push(`    <testcase name="${name}" classname="${xmlText(file)}" file="${xmlText(file)}" time="0">
+`);
+      if (gating.length) {
+        const level = gating.some((f) => f.level === "error") ? "error" : gating.some((f) => f.level === "warning") ? "warning" : "note";
+        const message = xmlText(`${plural(gating.length, "finding")} at or above ${failOn}: ${red.redact(gating[0].message)}`);
+        out.push(`      <failure message="${message}" type="${level}">${text}</failure>
+`);
+      } else {
+        out.push(`      <system-out>${text}</system-out>
+`);
+      }
+      out.push("    </testcase>\n");
+    }
+    out.push("  </testsuite>\n");
+    yield out.join("");
+  }
+  yield "</testsuites>\n";
+}
+
+// src/report/gitlab.ts
+var SEVERITY = { error: "critical", warning: "major", note: "minor" };
+function* gitlabChunks(result) {
+  const red = result.redactor;
+  const seen = /* @__PURE__ */ new Map();
+  yield* prettyJsonChunks(
+    PLACEHOLDER,
+    (function* () {
+      for (const f of result.findings) {
+        if (f.suppression) continue;
+        const n = seen.get(f.fingerprint) ?? 0;
+        seen.set(f.fingerprint, n + 1);
+        yield {
+          description: red.redact(f.message),
+          check_name: f.ruleId,
+          fingerprint: n === 0 ? f.fingerprint : `${f.fingerprint}-${n}`,
+          severity: f.baselined ? "info" : SEVERITY[f.level],
+          location: { path: f.file, lines: { begin: f.range.start.line, end: f.range.end.line } }
+        };
+      }
+    })()
+  );
+  yield "\n";
+}
+
 // src/report/text.ts
 var COLORS = {
   error: ["\x1B[31m", "\x1B[39m"],
@@ -23276,105 +23433,286 @@ var COLORS = {
   dim: ["\x1B[2m", "\x1B[22m"],
   bold: ["\x1B[1m", "\x1B[22m"]
 };
-function plural(n, word) {
+var FOLD_AFTER = 20;
+function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 function scannedSummary(result) {
-  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural2(result.filesScanned[k], KIND_LABEL[k]));
+  return parts.length ? parts.join(", ") : "0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)";
 }
 function scanStats(result) {
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
-  return `podguard: checked ${plural(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural(result.threads, "thread")}`;
+  return `podguard: checked ${plural2(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural2(result.threads, "thread")}`;
 }
-function indent(text, pad) {
-  return text.split("\n").map((l) => l ? pad + l : l).join("\n");
+function useColor(env, isTTY, noColorFlag = false) {
+  if (noColorFlag) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
+  if ((env.NO_COLOR ?? "") !== "") return false;
+  return isTTY;
 }
 function printablePath(path) {
   return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
 }
-function toText(result, style = { color: false }) {
+function explainRule(rule41, line, style = { color: false }) {
+  const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
+  const m = rule41.meta;
+  line(`${bold(m.id)}: ${m.title} (${m.level})`);
+  const block = (text) => {
+    for (const l of text.split("\n")) line(l ? `    ${l}` : "");
+  };
+  block(m.description);
+  block(`Why: ${m.why}`);
+  block(m.fix);
+  line(`    Docs: ${ruleDocUrl(m.id)}`);
+}
+function writeText(result, style, sink) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
-  const lines = [];
-  const visible = result.findings.filter((f) => !f.suppression);
+  const line = (text) => sink.line(text);
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
+  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  const fold = (title, size, body) => {
+    const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
+    if (folding) sink.group(title);
+    try {
+      return body();
+    } finally {
+      if (folding) sink.endGroup();
+    }
+  };
   const byFile = /* @__PURE__ */ new Map();
-  for (const f of visible) {
+  for (const f of shown2) {
     const list = byFile.get(f.file) ?? [];
     list.push(f);
     byFile.set(f.file, list);
   }
+  const idWidth = Math.max(28, ...shown2.map((f) => f.ruleId.length));
+  fold(`podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
+    for (const [file, findings] of byFile) {
+      line(c("bold", printablePath(file)));
+      for (const f of findings) {
+        const level = f.baselined ? "note" : f.level;
+        const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
+        const tag = f.baselined ? " (baseline)" : "";
+        line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+      }
+      line("");
+    }
+  });
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
-  for (const [file, findings] of byFile) {
-    lines.push(c("bold", printablePath(file)));
-    for (const f of findings) {
-      const level = f.baselined ? "note" : f.level;
-      const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
-      const tag = f.baselined ? " (baseline)" : "";
-      lines.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+  const tally = /* @__PURE__ */ new Map();
+  for (const f of shown2) {
+    const level = f.baselined ? "note" : f.level;
+    const t = tally.get(f.ruleId);
+    if (!t) tally.set(f.ruleId, { n: 1, level });
+    else {
+      t.n++;
+      if (level === "error" || level === "warning" && t.level === "note") t.level = level;
     }
-    lines.push("");
   }
-  const fired = [...new Set(visible.map((f) => f.ruleId))].sort();
+  const fired = [...tally.keys()].sort();
   if (fired.length) {
-    lines.push(c("bold", "How to fix"));
+    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
+    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+    line(c("bold", "Rules"));
     for (const id of fired) {
-      const rule41 = rulesById.get(id);
-      if (!rule41) continue;
-      lines.push(`  ${c("bold", id)}: ${rule41.meta.title}`);
-      lines.push(indent(`Why: ${rule41.meta.why}`, "    "));
-      lines.push(indent(rule41.meta.fix, "    "));
-      lines.push("");
+      const t = tally.get(id);
+      const title = rulesById.get(id)?.meta.title ?? "";
+      line(
+        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
+      );
+    }
+    line("");
+    if (style.explain) {
+      fold("podguard: how to fix", fired.length * 8, () => {
+        line(c("bold", "How to fix"));
+        for (const id of fired) {
+          const rule41 = rulesById.get(id);
+          if (!rule41) continue;
+          explainRule(rule41, (l) => line(l ? `  ${l}` : l), style);
+          line("");
+        }
+      });
+    } else {
+      line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
+      line("");
     }
   }
-  const counts = countByLevel(result.findings);
-  const suppressed = result.findings.length - visible.length;
-  const total = visible.length;
-  const verdict = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
-  const known = visible.filter((f) => f.baselined).length;
-  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
-  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
-  return `${lines.join("\n")}
-`;
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of shown2) counts[f.baselined ? "note" : f.level]++;
+  const total = shown2.length;
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
+  const verdict = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
+  const suppressed = result.findings.length - unsuppressed.length;
+  const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
+  const extras = [known, suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else line(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
 }
 
-// src/platform/options.ts
+// src/platform/inputs.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { posix as posix4 } from "node:path";
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
+}
+function bare(name) {
+  return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value = (raw ?? "").trim();
+  if (value === "") return fallback;
+  if (allowed.includes(value)) return value;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value}")`, { input: bare(name) });
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value = (raw ?? "").trim();
+  if (value === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
+  };
+}
 function parseThreads(raw, name) {
   const value = (raw ?? "").trim();
   if (value === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  if (!/^[1-9]\d{0,2}$/.test(value)) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to 999 (got "${value}")`, { input: bare(name) });
+  }
   return Number(value);
+}
+function isGlob(p) {
+  return import_picomatch2.default.scan(p).isGlob;
+}
+function inPaths(paths, candidates) {
+  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
 // src/platform/cli.ts
-var USAGE = `podguard ${VERSION}: stops insecure container configuration before it merges
+var HEAD = `podguard ${VERSION}: stops insecure container configuration before it merges`;
+var USAGE = `${HEAD}
 
 Usage:
-  podguard scan [PATH...] [options]   scan files or directories (default ".")
-  podguard rules                      list every rule: id, default level, description
-  podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
-  podguard --version | --help
-
-Scan options:
-  --config FILE          configuration file (default: .podguard.yml in the scanned directory or root)
-  --sarif FILE           also write SARIF 2.1.0 to FILE
-  --format FORMAT        text (default), json or sarif, written to stdout
-  --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
-  --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
-  --changed-since REF    only files changed between REF and the working tree (git)
-  --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
-  --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
-  --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
-  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
-  --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
-  --no-color             plain text output
+  podguard scan [PATH|GLOB...] [options]   scan files, directories or globs (default ".")
+  podguard rules [RULE-ID] [--format F]    list every rule, or explain one
+  podguard init [FILE] [--force]           write a commented starter .podguard.yml
+  podguard version                         print the version (also --version)
+  podguard help [COMMAND]                  this text, or one command's options (also COMMAND --help)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
 `;
-var FAIL_ON = ["error", "warning", "note", "never"];
-var FORMATS = ["text", "json", "sarif"];
-var KUBERNETES_VERSION = /^1\.\d+$/;
+var SCAN_HELP = `${HEAD}
+
+Usage: podguard scan [PATH|GLOB...] [options]
+
+Scans files, directories and globs (quote them: 'k8s/**/*.yaml'), default ".".
+
+Output:
+  --format FORMAT        text (default), json, sarif, junit or gitlab, written to stdout
+  --sarif FILE           also write SARIF 2.1.0 to FILE
+  --junit FILE           also write JUnit XML to FILE (Azure PublishTestResults, GitLab, Jenkins)
+  --gitlab FILE          also write a GitLab Code Quality report to FILE
+  --explain              after the findings, why each rule matters and how to fix it
+  --show-baselined       list findings known from the baseline (hidden by default, counted)
+  --no-color             plain text (also NO_COLOR=1; FORCE_COLOR=1 forces colours)
+
+Policy:
+  --config FILE          configuration file (default: .podguard.yml in the scanned directory or root)
+  --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
+  --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
+  --kubernetes-version V target Kubernetes version for removed-API checks (1.34 or 1.34.2)
+  --baseline FILE        known findings (default: baseline in the configuration): never gating
+  --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
+
+Scope and running:
+  --changed-since REF    only files changed between REF and the working tree (git)
+  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
+  --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
+`;
+var RULES_HELP = `${HEAD}
+
+Usage: podguard rules [RULE-ID] [--format text|json|markdown]
+
+Without a rule id: every rule with its default level and description.
+With one: the rule's title, why it matters, how to fix it and its documentation link.
+
+  --format FORMAT   text (default), json or markdown
+`;
+var INIT_HELP = `${HEAD}
+
+Usage: podguard init [FILE] [--force]
+
+Writes a commented starter configuration (default .podguard.yml) listing every rule with its
+default level. Never overwrites an existing file without --force.
+
+  --force   overwrite FILE if it exists
+`;
+var VERSION_HELP = `${HEAD}
+
+Usage: podguard version   (or podguard --version)
+`;
+var SCAN_OPTIONS = {
+  config: { type: "string" },
+  sarif: { type: "string" },
+  junit: { type: "string" },
+  gitlab: { type: "string" },
+  format: { type: "string" },
+  "fail-on": { type: "string" },
+  "allow-image": { type: "string", multiple: true },
+  "changed-since": { type: "string" },
+  baseline: { type: "string" },
+  "write-baseline": { type: "string" },
+  "kubernetes-version": { type: "string" },
+  threads: { type: "string" },
+  explain: { type: "boolean" },
+  "show-baselined": { type: "boolean" },
+  "no-color": { type: "boolean" },
+  help: { type: "boolean", short: "h" }
+};
+var RULES_OPTIONS = { format: { type: "string" }, help: { type: "boolean", short: "h" } };
+var INIT_OPTIONS = { force: { type: "boolean" }, help: { type: "boolean", short: "h" } };
+var HELP_ONLY = { help: { type: "boolean", short: "h" } };
+var COMMANDS = {
+  scan: { help: SCAN_HELP, options: SCAN_OPTIONS },
+  rules: { help: RULES_HELP, options: RULES_OPTIONS },
+  init: { help: INIT_HELP, options: INIT_OPTIONS },
+  version: { help: VERSION_HELP, options: HELP_ONLY }
+};
+var FORMATS = ["text", "json", "sarif", "junit", "gitlab"];
+var RULE_FORMATS = ["text", "json", "markdown"];
+function checkFlags(command, args, options) {
+  const known = Object.keys(options).map((k) => `--${k}`);
+  const shorts = new Set(Object.values(options).flatMap((o) => o.short ? [`-${o.short}`] : []));
+  for (const arg of args) {
+    if (arg === "--") return;
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const flag = arg.split("=")[0];
+    if (known.includes(flag) || shorts.has(flag)) continue;
+    throw new ConfigurationError(
+      `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`
+    );
+  }
+}
 function writeUserFile(path, name, text) {
   try {
     if (typeof text === "string") writeFileSync(path, text);
@@ -23382,11 +23720,6 @@ function writeUserFile(path, name, text) {
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
   }
-}
-function oneOf(name, value, allowed, fallback) {
-  if (value === void 0) return fallback;
-  if (allowed.includes(value)) return value;
-  throw new ConfigurationError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
 }
 function rulesListing() {
   const width = Math.max(30, ...ALL_RULES.map((r2) => r2.meta.id.length + 1));
@@ -23398,37 +23731,106 @@ function rulesListing() {
 ${rows.join("\n")}
 `;
 }
-async function runScan(args, io, debug) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      config: { type: "string" },
-      sarif: { type: "string" },
-      format: { type: "string" },
-      "fail-on": { type: "string" },
-      "allow-image": { type: "string", multiple: true },
-      "changed-since": { type: "string" },
-      baseline: { type: "string" },
-      "write-baseline": { type: "string" },
-      "kubernetes-version": { type: "string" },
-      threads: { type: "string" },
-      "no-color": { type: "boolean" },
-      help: { type: "boolean", short: "h" }
-    }
-  });
+function ruleJson(r2) {
+  const m = r2.meta;
+  return {
+    id: m.id,
+    title: m.title,
+    level: m.level,
+    ...m.system ? {} : { securitySeverity: m.securitySeverity },
+    precision: m.precision,
+    description: m.description,
+    why: m.why,
+    fix: m.fix,
+    tags: m.tags,
+    kinds: m.kinds,
+    ...m.profile ? { profile: m.profile } : {},
+    ...m.silentUnless ? { silentUnless: m.silentUnless } : {},
+    docs: ruleDocUrl(m.id)
+  };
+}
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function runRules(args, io) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: RULES_OPTIONS });
   if (values.help) {
-    io.stdout(USAGE);
+    io.stdout(RULES_HELP);
     return 0;
   }
-  const format = oneOf("--format", values.format, FORMATS, "text");
-  const failOn = oneOf("--fail-on", values["fail-on"], FAIL_ON, "error");
-  const root = io.cwd;
-  const k8sVersion = values["kubernetes-version"];
-  if (k8sVersion !== void 0 && !KUBERNETES_VERSION.test(k8sVersion)) {
-    throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
+  const format = parseOneOf(values.format, "--format", RULE_FORMATS, "text");
+  if (positionals.length > 1) throw new ConfigurationError("rules takes at most one rule id");
+  let rules = ALL_RULES;
+  if (positionals.length === 1) {
+    const id = positionals[0];
+    const rule41 = ALL_RULES.find((r2) => r2.meta.id === id);
+    if (!rule41) {
+      const ids = ALL_RULES.map((r2) => r2.meta.id);
+      throw new ConfigurationError(`no rule ${id.slice(0, 60)}${didYouMean(id, ids)}; podguard rules lists every rule`);
+    }
+    rules = [rule41];
   }
+  if (format === "json") {
+    const doc = positionals.length === 1 ? ruleJson(rules[0]) : rules.map(ruleJson);
+    io.stdout(`${JSON.stringify(doc, null, 2)}
+`);
+  } else if (format === "markdown") {
+    if (positionals.length === 1) {
+      const m = rules[0].meta;
+      io.stdout(
+        `# ${m.id}: ${m.title}
+
+Level: ${m.level}
+
+${m.description}
+
+## Why it matters
+
+${m.why}
+
+## How to fix
+
+${m.fix}
+`
+      );
+    } else {
+      const rows = rules.map(
+        (r2) => `| [\`${r2.meta.id}\`](${ruleDocUrl(r2.meta.id)}) | ${r2.meta.level} | ${cell(r2.meta.title)} | ${cell(r2.meta.description)} |`
+      );
+      io.stdout(`| Rule | Level | Title | Description |
+| --- | --- | --- | --- |
+${rows.join("\n")}
+`);
+    }
+  } else if (positionals.length === 1) {
+    const lines = [];
+    explainRule(rules[0], (l) => void lines.push(l));
+    io.stdout(`${lines.join("\n")}
+`);
+  } else io.stdout(rulesListing());
+  return 0;
+}
+function ciFolding(env) {
+  if (env.GITHUB_ACTIONS === "true") return (out) => ({ group: (t) => out(`::group::${t}
+`), endGroup: () => out("::endgroup::\n") });
+  if ((env.TF_BUILD ?? "").toLowerCase() === "true") {
+    return (out) => ({ group: (t) => out(`##[group]${t}
+`), endGroup: () => out("##[endgroup]\n") });
+  }
+  return void 0;
+}
+async function runScan(args, io, debug) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
+  if (values.help) {
+    io.stdout(SCAN_HELP);
+    return 0;
+  }
+  const format = parseOneOf(values.format, "--format", FORMATS, "text");
+  const failOn = parseFailOn(values["fail-on"], "--fail-on");
+  const root = io.cwd;
+  const target = parseKubernetesVersion(values["kubernetes-version"], "--kubernetes-version");
+  if (target?.warning) io.stderr(`podguard: warning: ${target.warning}
+`);
   const threads = parseThreads(values.threads, "--threads");
   let changedFiles;
   if (values["changed-since"] !== void 0) {
@@ -23438,22 +23840,35 @@ async function runScan(args, io, debug) {
       throw new ConfigurationError(err.message);
     }
   }
+  let paths = positionals.length ? positionals : ["."];
+  if (paths.some(isGlob)) {
+    const all = await collect({ root, paths: ["."], exclude: [] });
+    const selected = inPaths(
+      paths,
+      all.candidates.map((c) => c.relPath)
+    );
+    const only = changedFiles ? new Set(changedFiles) : void 0;
+    changedFiles = only ? selected.filter((f) => only.has(f)) : selected;
+    paths = ["."];
+  }
   const result = await scan({
     root,
-    paths: positionals.length ? positionals : ["."],
+    paths,
     configPath: values.config,
     allowImages: values["allow-image"] ?? [],
     changedFiles,
     ...threads !== void 0 ? { threads } : {},
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
     ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {},
-    ...k8sVersion !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = k8sVersion) } : {}
+    ...target !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = target.version) } : {}
   });
   if (debug) io.stderr(`${scanStats(result)}
 `);
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {
-    if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
+    if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
+      throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs");
+    }
     writeUserFile(resolve5(root, writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
@@ -23461,14 +23876,33 @@ async function runScan(args, io, debug) {
 `);
   }
   if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifChunks(result));
-  const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
+  if (values.junit) writeUserFile(resolve5(root, values.junit), values.junit, junitChunks(result, failOn));
+  if (values.gitlab) writeUserFile(resolve5(root, values.gitlab), values.gitlab, gitlabChunks(result));
   if (format === "json") for (const c of coalesce(jsonChunks(result))) io.stdout(c);
   else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) io.stdout(c);
-  else io.stdout(toText(result, { color }));
+  else if (format === "junit") for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
+  else if (format === "gitlab") for (const c of coalesce(gitlabChunks(result))) io.stdout(c);
+  else {
+    const color = useColor(io.env, io.isTTY, values["no-color"] === true);
+    const folding = ciFolding(io.env)?.(io.stdout);
+    writeText(
+      result,
+      { color, explain: values.explain === true, showBaselined: values["show-baselined"] === true },
+      {
+        line: (t) => io.stdout(`${t}
+`),
+        ...folding
+      }
+    );
+  }
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }
 function runInit(args, io) {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: INIT_OPTIONS });
+  if (values.help) {
+    io.stdout(INIT_HELP);
+    return 0;
+  }
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve5(io.cwd, name);
@@ -23484,21 +23918,37 @@ async function runCli(argv, io) {
   const args = rest.filter((a) => a !== "--debug");
   try {
     if (command === void 0 || command === "--help" || command === "-h" || command === "help") {
-      io.stdout(USAGE);
+      const topic = command === "help" ? args[0] : void 0;
+      if (topic !== void 0 && !COMMANDS[topic]) {
+        throw new ConfigurationError(`no command ${topic.slice(0, 60)}${didYouMean(topic, Object.keys(COMMANDS))}; see podguard --help`);
+      }
+      io.stdout(topic ? COMMANDS[topic].help : USAGE);
       return command === void 0 ? 2 : 0;
     }
-    if (command === "--version" || command === "-v") {
+    if (command === "--version" || command === "-v" || command === "version") {
+      if (command === "version") {
+        checkFlags("version", args, HELP_ONLY);
+        if (args.includes("--help") || args.includes("-h")) {
+          io.stdout(VERSION_HELP);
+          return 0;
+        }
+      }
       io.stdout(`${VERSION}
 `);
       return 0;
     }
-    if (command === "rules") {
-      io.stdout(rulesListing());
-      return 0;
+    const spec = COMMANDS[command];
+    if (!spec) {
+      const hint = didYouMean(command, Object.keys(COMMANDS));
+      const what = command.startsWith("-") ? "option" : "command";
+      throw new ConfigurationError(
+        `unknown ${what} ${command.slice(0, 60)}${hint} (expected scan, rules, init or version; see podguard --help)`
+      );
     }
+    checkFlags(command, args, spec.options);
     if (command === "scan") return await runScan(args, io, debug);
-    if (command === "init") return runInit(args, io);
-    throw new ConfigurationError(`unknown command "${command}" (expected scan, rules or init; see podguard --help)`);
+    if (command === "rules") return runRules(args, io);
+    return runInit(args, io);
   } catch (err) {
     if (err instanceof ConfigurationError || err.code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`podguard: ${err.message}
@@ -23516,11 +23966,19 @@ ${debug ? `${frames.join("\n")}
 }
 
 // src/entry/cli.ts
+var closed = false;
+var quiet = (err) => {
+  if (err.code !== "EPIPE") throw err;
+  closed = true;
+};
+process.stdout.on("error", quiet);
+process.stderr.on("error", quiet);
+var write = (stream) => (t) => void (closed || stream.write(t));
 var code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: write(process.stdout),
+  stderr: write(process.stderr),
   isTTY: process.stdout.isTTY === true
 });
 process.exitCode = code;

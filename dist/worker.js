@@ -10845,9 +10845,9 @@ var rule19 = {
     tags: ["suppression"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
-      unknownRule: 'This {form} names "{rule}", which is not a podguard rule (see podguard rules).',
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
       badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
-      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD (the reason goes after " -- "). It has no effect until fixed.',
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
       noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
       unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
       trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
@@ -13013,7 +13013,11 @@ function parseDirectiveBody(body) {
       else problems.push({ messageId: "badDate", data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
   return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };

@@ -312,9 +312,9 @@ var init_main = __esm({
       ColorInformation2.is = is;
     })(ColorInformation || (ColorInformation = {}));
     (function(ColorPresentation2) {
-      function create(label, textEdit, additionalTextEdits) {
+      function create(label2, textEdit, additionalTextEdits) {
         return {
-          label,
+          label: label2,
           textEdit,
           additionalTextEdits
         };
@@ -463,8 +463,8 @@ var init_main = __esm({
       TextEdit2.is = is;
     })(TextEdit || (TextEdit = {}));
     (function(ChangeAnnotation2) {
-      function create(label, needsConfirmation, description) {
-        const result = { label };
+      function create(label2, needsConfirmation, description) {
+        const result = { label: label2 };
         if (needsConfirmation !== void 0) {
           result.needsConfirmation = needsConfirmation;
         }
@@ -1053,8 +1053,8 @@ var init_main = __esm({
       CompletionItemLabelDetails2.is = is;
     })(CompletionItemLabelDetails || (CompletionItemLabelDetails = {}));
     (function(CompletionItem2) {
-      function create(label) {
-        return { label };
+      function create(label2) {
+        return { label: label2 };
       }
       CompletionItem2.create = create;
     })(CompletionItem || (CompletionItem = {}));
@@ -1083,14 +1083,14 @@ var init_main = __esm({
       Hover2.is = is;
     })(Hover || (Hover = {}));
     (function(ParameterInformation2) {
-      function create(label, documentation) {
-        return documentation ? { label, documentation } : { label };
+      function create(label2, documentation) {
+        return documentation ? { label: label2, documentation } : { label: label2 };
       }
       ParameterInformation2.create = create;
     })(ParameterInformation || (ParameterInformation = {}));
     (function(SignatureInformation2) {
-      function create(label, documentation, ...parameters) {
-        const result = { label };
+      function create(label2, documentation, ...parameters) {
+        const result = { label: label2 };
         if (Is.defined(documentation)) {
           result.documentation = documentation;
         }
@@ -1413,8 +1413,8 @@ var init_main = __esm({
       InlayHintLabelPart2.is = is;
     })(InlayHintLabelPart || (InlayHintLabelPart = {}));
     (function(InlayHint2) {
-      function create(position, label, kind) {
-        const result = { position, label };
+      function create(position, label2, kind) {
+        const result = { position, label: label2 };
         if (kind !== void 0) {
           result.kind = kind;
         }
@@ -8053,9 +8053,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
@@ -8063,14 +8063,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
-        const label = this.label ? ` ${this.label}` : "";
-        return `break${label};` + _n;
+        const label2 = this.label ? ` ${this.label}` : "";
+        return `break${label2};` + _n;
       }
     };
     var Throw = class extends Node {
@@ -8482,12 +8482,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label) {
-        return this._leafNode(new Label(label));
+      label(label2) {
+        return this._leafNode(new Label(label2));
       }
       // `break` statement
-      break(label) {
-        return this._leafNode(new Break(label));
+      break(label2) {
+        return this._leafNode(new Break(label2));
       }
       // `return` statement
       return(value) {
@@ -22580,54 +22580,57 @@ var import_node_fs = require("node:fs");
 var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
 var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
 var ConfigurationError = class extends Error {
-  constructor(message) {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
     super(message);
     this.name = "ConfigurationError";
+    this.input = options.input;
   }
 };
 
 // src/baseline/baseline.ts
 var BASELINE_VERSION = 1;
-function parseBaseline(text, label) {
+function parseBaseline(text, label2) {
   let data;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
   }
   const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigurationError(`${label}: is not a podguard baseline (${shape})`);
+    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
   }
   const obj = data;
   if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
     throw new ConfigurationError(
-      `${label}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
     );
   }
-  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label}: "version" must be ${BASELINE_VERSION} (${shape})`);
-  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label}: "findings" must be a list (${shape})`);
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
   const out = /* @__PURE__ */ new Set();
   obj.findings.forEach((e, i2) => {
     const fp = e?.fingerprint;
     if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
-      throw new ConfigurationError(`${label}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
+      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
     }
     out.add(fp);
   });
   return out;
 }
-function readBaseline(path, label) {
+function readBaseline(path, label2) {
   let text;
   try {
     text = (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT")
-      throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
-    throw new ConfigurationError(`${label}: the baseline cannot be read (${code ?? "error"})`);
+      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
+    throw new ConfigurationError(`${label2}: the baseline cannot be read (${code ?? "error"})`);
   }
-  return parseBaseline(text, label);
+  return parseBaseline(text, label2);
 }
 
 // src/batch.ts
@@ -24843,8 +24846,8 @@ function writeScalar(state, string, level, iskey, inblock) {
         return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
       }
     }
-    var indent2 = state.indent * Math.max(1, level);
-    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent2);
+    var indent = state.indent * Math.max(1, level);
+    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
     var singleLineOnly = iskey || state.flowLevel > -1 && level >= state.flowLevel;
     function testAmbiguity(string2) {
       return testImplicitResolving(state, string2);
@@ -24864,9 +24867,9 @@ function writeScalar(state, string, level, iskey, inblock) {
       case STYLE_SINGLE:
         return "'" + string.replace(/'/g, "''") + "'";
       case STYLE_LITERAL:
-        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent2));
+        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
       case STYLE_FOLDED:
-        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent2));
+        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
       case STYLE_DOUBLE:
         return '"' + escapeString(string) + '"';
       default:
@@ -25914,12 +25917,12 @@ function parseFile(source, kindByName) {
 // src/parse/scope.ts
 function identityAt(file, pos) {
   if (file.kind === "dockerfile") {
-    let label;
+    let label2;
     for (const s2 of file.model.stages) {
       if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+      label2 = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
     }
-    return label;
+    return label2;
   }
   if (file.kind !== "kubernetes") return void 0;
   const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
@@ -26127,7 +26130,11 @@ function parseDirectiveBody(body) {
       else problems.push({ messageId: "badDate", data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
   return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
@@ -26986,20 +26993,20 @@ function loadSettings(root, configPath, rules) {
     path = (0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
-  const label = (0, import_node_path3.relative)(root, path).split("\\").join("/") || path;
+  const label2 = (0, import_node_path3.relative)(root, path).split("\\").join("/") || path;
   let text;
   try {
     text = (0, import_node_fs4.readFileSync)(path, "utf8");
   } catch (err) {
-    throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
+    throw new ConfigurationError(`${label2}: cannot be read (${err.code ?? "error"})`);
   }
   const parsed = parseYaml(text);
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
   if (problem) {
     const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label}:${line}: not valid YAML: ${problem.message}`);
+    throw new ConfigurationError(`${label2}:${line}: not valid YAML: ${problem.message}`);
   }
-  if (parsed.docs.length > 1) throw new ConfigurationError(`${label}: holds ${parsed.docs.length} YAML documents; use one`);
+  if (parsed.docs.length > 1) throw new ConfigurationError(`${label2}: holds ${parsed.docs.length} YAML documents; use one`);
   const top = parsed.docs[0]?.root;
   const locate = (path2) => {
     let node = top ?? void 0;
@@ -27012,7 +27019,7 @@ function loadSettings(root, configPath, rules) {
     }
     return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
   };
-  return settingsFromObject(toJS(top), rules, label, locate);
+  return settingsFromObject(toJS(top), rules, label2, locate);
 }
 
 // src/rules/util.ts
@@ -27728,9 +27735,9 @@ function* dockerfileRefs(file) {
   const model = file.model;
   for (const stage of model.stages) {
     const arg = stage.from.getArguments()[0];
-    const label = stageLabel(stage);
+    const label2 = stageLabel(stage);
     if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
-      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label2}`, `${label2} FROM`);
     }
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
@@ -27744,7 +27751,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label2}`, `${label2} COPY --from`);
         } else if (name === "mount" && keyword === "RUN") {
           const from = flag.getOption("from");
           const value = from?.getValue();
@@ -27752,7 +27759,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label2}`, `${label2} RUN --mount`);
         }
       }
     }
@@ -28691,9 +28698,9 @@ var rule19 = {
     tags: ["suppression"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
-      unknownRule: 'This {form} names "{rule}", which is not a podguard rule (see podguard rules).',
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
       badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
-      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD (the reason goes after " -- "). It has no effect until fixed.',
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
       noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
       unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
       trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
@@ -30665,6 +30672,46 @@ var ALL_RULES = [
   rule40
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
+// src/suggest.ts
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const row = [i2];
+    let best = i2;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i2 > 1 && j > 1 && a[i2 - 1] === b[j - 2] && a[i2 - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+function closest2(input, candidates) {
+  if (input.length > 100) return void 0;
+  const max = Math.max(2, Math.floor(input.length / 3));
+  let best;
+  let bestDistance = max + 1;
+  for (const c of candidates) {
+    const d = distance(input.toLowerCase(), c.toLowerCase(), max);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function didYouMean(input, candidates) {
+  const c = closest2(input, candidates);
+  return c === void 0 ? "" : ` (did you mean "${c}"?)`;
+}
+
 // src/suppress/apply.ts
 var SUPPRESSION_RULES = [
   "suppression-without-reason",
@@ -30678,8 +30725,8 @@ function atOrAfter(p, q) {
 function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
-function identityIs(identity, label) {
-  return identity === label || identity.startsWith(`${label} `);
+function identityIs(identity, label2) {
+  return identity === label2 || identity.startsWith(`${label2} `);
 }
 function covers(d, f) {
   const s2 = d.scope;
@@ -30707,7 +30754,12 @@ function applySuppressions(findings, directives, opts) {
       const rules = d.ruleIds.join(", ");
       for (const id of d.ruleIds) {
         if (!opts.knownRules.has(id))
-          reports.push({ ...base, ruleId: "invalid-suppression", messageId: "unknownRule", data: { form, rule: id } });
+          reports.push({
+            ...base,
+            ruleId: "invalid-suppression",
+            messageId: "unknownRule",
+            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) }
+          });
       }
       if (d.until && opts.today > d.until) {
         reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
@@ -30872,8 +30924,8 @@ async function scan(input) {
   let knownBaseline;
   if (baselinePath) {
     const abs = (0, import_node_path6.resolve)(root, baselinePath);
-    const label = (0, import_node_path6.relative)(root, abs).split("\\").join("/") || baselinePath;
-    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+    const label2 = (0, import_node_path6.relative)(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label: label2, fingerprints: readBaseline(abs, label2) };
   }
   const today = isoDay(input.today);
   const plan = {
@@ -30954,14 +31006,14 @@ async function scan(input) {
   }
   let baseline;
   if (knownBaseline) {
-    const { label, fingerprints } = knownBaseline;
+    const { label: label2, fingerprints } = knownBaseline;
     let n = 0;
     for (const f of out.findings) {
       if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
       f.baselined = true;
       n++;
     }
-    baseline = { file: label, known: n };
+    baseline = { file: label2, known: n };
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -31170,65 +31222,121 @@ var COLORS = {
   dim: ["\x1B[2m", "\x1B[22m"],
   bold: ["\x1B[1m", "\x1B[22m"]
 };
+var FOLD_AFTER = 20;
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 function scannedSummary(result) {
   const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+  return parts.length ? parts.join(", ") : "0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)";
 }
 function scanStats(result) {
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   return `podguard: checked ${plural(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural(result.threads, "thread")}`;
 }
-function indent(text, pad) {
-  return text.split("\n").map((l) => l ? pad + l : l).join("\n");
-}
 function printablePath(path) {
   return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
 }
-function toText(result, style = { color: false }) {
+function explainRule(rule41, line, style = { color: false }) {
+  const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
+  const m = rule41.meta;
+  line(`${bold(m.id)}: ${m.title} (${m.level})`);
+  const block = (text) => {
+    for (const l of text.split("\n")) line(l ? `    ${l}` : "");
+  };
+  block(m.description);
+  block(`Why: ${m.why}`);
+  block(m.fix);
+  line(`    Docs: ${ruleDocUrl(m.id)}`);
+}
+function writeText(result, style, sink) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
-  const lines2 = [];
-  const visible = result.findings.filter((f) => !f.suppression);
+  const line = (text) => sink.line(text);
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
+  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  const fold = (title, size, body) => {
+    const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
+    if (folding) sink.group(title);
+    try {
+      return body();
+    } finally {
+      if (folding) sink.endGroup();
+    }
+  };
   const byFile = /* @__PURE__ */ new Map();
-  for (const f of visible) {
+  for (const f of shown2) {
     const list = byFile.get(f.file) ?? [];
     list.push(f);
     byFile.set(f.file, list);
   }
+  const idWidth = Math.max(28, ...shown2.map((f) => f.ruleId.length));
+  fold(`podguard: ${plural(shown2.length, "finding")} in ${plural(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
+    for (const [file, findings] of byFile) {
+      line(c("bold", printablePath(file)));
+      for (const f of findings) {
+        const level = f.baselined ? "note" : f.level;
+        const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
+        const tag = f.baselined ? " (baseline)" : "";
+        line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+      }
+      line("");
+    }
+  });
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
-  for (const [file, findings] of byFile) {
-    lines2.push(c("bold", printablePath(file)));
-    for (const f of findings) {
-      const level = f.baselined ? "note" : f.level;
-      const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
-      const tag = f.baselined ? " (baseline)" : "";
-      lines2.push(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+  const tally = /* @__PURE__ */ new Map();
+  for (const f of shown2) {
+    const level = f.baselined ? "note" : f.level;
+    const t = tally.get(f.ruleId);
+    if (!t) tally.set(f.ruleId, { n: 1, level });
+    else {
+      t.n++;
+      if (level === "error" || level === "warning" && t.level === "note") t.level = level;
     }
-    lines2.push("");
   }
-  const fired = [...new Set(visible.map((f) => f.ruleId))].sort();
+  const fired = [...tally.keys()].sort();
   if (fired.length) {
-    lines2.push(c("bold", "How to fix"));
+    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
+    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+    line(c("bold", "Rules"));
     for (const id of fired) {
-      const rule41 = rulesById.get(id);
-      if (!rule41) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule41.meta.title}`);
-      lines2.push(indent(`Why: ${rule41.meta.why}`, "    "));
-      lines2.push(indent(rule41.meta.fix, "    "));
-      lines2.push("");
+      const t = tally.get(id);
+      const title = rulesById.get(id)?.meta.title ?? "";
+      line(
+        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
+      );
+    }
+    line("");
+    if (style.explain) {
+      fold("podguard: how to fix", fired.length * 8, () => {
+        line(c("bold", "How to fix"));
+        for (const id of fired) {
+          const rule41 = rulesById.get(id);
+          if (!rule41) continue;
+          explainRule(rule41, (l) => line(l ? `  ${l}` : l), style);
+          line("");
+        }
+      });
+    } else {
+      line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
+      line("");
     }
   }
-  const counts = countByLevel(result.findings);
-  const suppressed = result.findings.length - visible.length;
-  const total = visible.length;
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of shown2) counts[f.baselined ? "note" : f.level]++;
+  const total = shown2.length;
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict2 = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
-  const known = visible.filter((f) => f.baselined).length;
-  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
-  lines2.push(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+  const suppressed = result.findings.length - unsuppressed.length;
+  const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
+  const extras = [known, suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+}
+function toText(result, style = { color: false }) {
+  const lines2 = [];
+  writeText(result, style, { line: (t) => void lines2.push(t) });
   return `${lines2.join("\n")}
 `;
 }
@@ -31337,11 +31445,19 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
-// src/platform/options.ts
+// src/platform/inputs.ts
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
+}
+function bare(name) {
+  return name.replace(/^input /, "");
+}
 function parseThreads(raw, name) {
   const value = (raw ?? "").trim();
   if (value === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  if (!/^[1-9]\d{0,2}$/.test(value)) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to 999 (got "${value}")`, { input: bare(name) });
+  }
   return Number(value);
 }
 
@@ -31355,9 +31471,9 @@ var ChangeError = class extends Error {
 };
 var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 async function checkBranch(name, cwd) {
-  const bare = name.replace(/^refs\/heads\//, "");
-  if (bare.startsWith("-") || bare.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  await git(["check-ref-format", "--branch", bare], cwd).catch(() => {
+  const bare2 = name.replace(/^refs\/heads\//, "");
+  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
     throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
   });
 }
