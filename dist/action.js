@@ -49860,19 +49860,19 @@ function bySeverity(findings, touched) {
     return LEVEL_RANK[lb] - LEVEL_RANK[la] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
   });
 }
-function verdict(result, failOn) {
+function verdict(result, failOn, gateName = "fail-on") {
   const counts = countByLevel(result.findings);
   const failed = result.findings.some((f) => gates(f, failOn));
   const total = counts.error + counts.warning + counts.note;
   const parts = `${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.note} note${counts.note === 1 ? "" : "s"}`;
   if (total === 0) return { failed, text: `podguard found no problems in ${scannedSummary(result)}.` };
-  const gate = failOn === "never" ? "the gate is off (fail-on: never)" : failed ? `failing at fail-on: ${failOn}` : `nothing at or above fail-on: ${failOn}`;
+  const gate = failOn === "never" ? `the gate is off (${gateName}: never)` : failed ? `failing at ${gateName}: ${failOn}` : `nothing at or above ${gateName}: ${failOn}`;
   return { failed, text: `podguard found ${parts} in ${scannedSummary(result)}; ${gate}.` };
 }
 function renderSummary(result, opts) {
   const red = result.redactor;
   const maxBytes = opts.maxBytes ?? 1e3 * 1024;
-  const { failed, text } = verdict(result, opts.failOn);
+  const { failed, text } = verdict(result, opts.failOn, opts.gateName);
   const visible = result.findings.filter((f) => !f.suppression);
   const suppressed = result.findings.length - visible.length;
   const counts = countByLevel(result.findings);

@@ -29047,6 +29047,7 @@ var rule25 = {
 };
 
 // src/data/deprecated-apis.ts
+var KUBERNETES_DATA_VERSION = "1.34";
 var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
 var FLOWCONTROL = [
   { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
@@ -31334,12 +31335,6 @@ function writeText(result, style, sink) {
   if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
   else line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
 }
-function toText(result, style = { color: false }) {
-  const lines2 = [];
-  writeText(result, style, { line: (t) => void lines2.push(t) });
-  return `${lines2.join("\n")}
-`;
-}
 
 // src/report/summary.ts
 var ICON = { error: "\u{1F534}", warning: "\u{1F7E0}", note: "\u{1F535}" };
@@ -31353,19 +31348,19 @@ function bySeverity(findings, touched) {
     return LEVEL_RANK[lb] - LEVEL_RANK[la] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
   });
 }
-function verdict(result, failOn) {
+function verdict(result, failOn, gateName = "fail-on") {
   const counts = countByLevel(result.findings);
   const failed = result.findings.some((f) => gates(f, failOn));
   const total = counts.error + counts.warning + counts.note;
   const parts = `${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.note} note${counts.note === 1 ? "" : "s"}`;
   if (total === 0) return { failed, text: `podguard found no problems in ${scannedSummary(result)}.` };
-  const gate = failOn === "never" ? "the gate is off (fail-on: never)" : failed ? `failing at fail-on: ${failOn}` : `nothing at or above fail-on: ${failOn}`;
+  const gate = failOn === "never" ? `the gate is off (${gateName}: never)` : failed ? `failing at ${gateName}: ${failOn}` : `nothing at or above ${gateName}: ${failOn}`;
   return { failed, text: `podguard found ${parts} in ${scannedSummary(result)}; ${gate}.` };
 }
 function renderSummary(result, opts) {
   const red = result.redactor;
   const maxBytes = opts.maxBytes ?? 1e3 * 1024;
-  const { failed, text } = verdict(result, opts.failOn);
+  const { failed, text } = verdict(result, opts.failOn, opts.gateName);
   const visible = result.findings.filter((f) => !f.suppression);
   const suppressed = result.findings.length - visible.length;
   const counts = countByLevel(result.findings);
@@ -31446,11 +31441,39 @@ ${tail}`;
 }
 
 // src/platform/inputs.ts
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
 function label(name) {
   return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
 }
 function bare(name) {
   return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value = (raw ?? "").trim();
+  if (value === "") return fallback;
+  if (allowed.includes(value)) return value;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value}")`, { input: bare(name) });
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value = (raw ?? "").trim();
+  if (value === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
+  };
 }
 function parseThreads(raw, name) {
   const value = (raw ?? "").trim();
@@ -31646,7 +31669,6 @@ async function gitChanges(req) {
 
 // src/platform/azure.ts
 var MAX_ISSUES = 500;
-var FAIL_ON = ["error", "warning", "note", "never"];
 function neutralize(text) {
   return text.replace(/##(vso)?\[/gi, (m) => `#\u200B${m.slice(1)}`);
 }
@@ -31654,29 +31676,25 @@ function lines(value) {
   return (value ?? "").split(/\r?\n|,/).map((s2) => s2.trim()).filter((s2) => s2.length > 0 && !s2.startsWith("#"));
 }
 function readInputs(tl, sourcesDir) {
-  const pick = (name, allowed, fallback) => {
-    const v = (tl.getInput(name) ?? "").trim();
-    if (!v) return fallback;
-    if (allowed.includes(v)) return v;
-    throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
-  };
+  const pick = (name, allowed, fallback) => parseOneOf(tl.getInput(name), `input ${name}`, allowed, fallback);
   const rawConfig = (tl.getInput("config") ?? "").trim();
   const configPath = rawConfig && (0, import_node_path8.resolve)(sourcesDir, rawConfig) !== (0, import_node_path8.resolve)(sourcesDir) ? rawConfig : void 0;
-  const kubernetesVersion = (tl.getInput("kubernetesVersion") ?? "").trim() || void 0;
-  if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
-    throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
-  }
+  const target = parseKubernetesVersion(tl.getInput("kubernetesVersion"), "input kubernetesVersion");
+  if (target?.warning) tl.warning(target.warning);
+  const kubernetesVersion = target?.version;
   const threads = parseThreads(tl.getInput("threads"), "input threads");
   const artifactName = (tl.getInput("artifactName") ?? "").trim() || "CodeAnalysisLogs";
   if (/[\\/:*?"<>|;\]]/.test(artifactName)) {
-    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`);
+    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`, {
+      input: "artifactName"
+    });
   }
   return {
     paths: lines(tl.getInput("paths")),
     configPath,
     scanMode: pick("scan", ["changed", "all"], "changed"),
     allowedImages: lines(tl.getInput("allowedImages")),
-    failOn: pick("failOn", FAIL_ON, "error"),
+    failOn: parseFailOn(tl.getInput("failOn"), "input failOn"),
     sarifFile: (tl.getInput("sarifFile") ?? "").trim(),
     publishSarif: (tl.getInput("publishSarif") ?? "").trim() === "" ? true : tl.getBoolInput("publishSarif"),
     artifactName,
@@ -31732,6 +31750,18 @@ function toRepoPath(sourcesDir, root, file) {
   const rel = (0, import_node_path8.relative)(sourcesDir, abs);
   return rel && !rel.startsWith("..") && !(0, import_node_path8.isAbsolute)(rel) ? rel.split(import_node_path8.sep).join("/") : abs;
 }
+var OUTPUT_VARIABLES = ["errors", "warnings", "notes", "findings", "sarifFile"];
+function setOutputs(tl, result, sarifPath) {
+  const counts = countByLevel(result.findings);
+  const values = {
+    errors: String(counts.error),
+    warnings: String(counts.warning),
+    notes: String(counts.note),
+    findings: String(counts.error + counts.warning + counts.note),
+    sarifFile: sarifPath
+  };
+  for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
+}
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
@@ -31777,16 +31807,26 @@ async function runAzure(tl, io) {
       }
     }).catch((err) => {
       if (err instanceof ConfigurationError && /^path not found/.test(err.message))
-        throw new ConfigurationError(`input paths: ${err.message}`);
+        throw new ConfigurationError(`input paths: ${err.message}`, { input: "paths" });
       if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
-        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, "")}`);
+        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, "")}`, { input: "allowedImages" });
       }
       throw err;
     });
     registerSecrets(tl, result);
     tl.debug(scanStats(result));
     const red = (text2) => result.redactor.redact(text2);
-    out(red(toText(result, { color: false })));
+    writeText(
+      result,
+      { color: false },
+      {
+        line: (t) => out(`${red(t)}
+`),
+        group: (title) => io.stdout(`##[group]${title}
+`),
+        endGroup: () => io.stdout("##[endgroup]\n")
+      }
+    );
     const issues = issueFindings(result.findings);
     for (const f of issues.slice(0, MAX_ISSUES)) {
       tl.logIssue(
@@ -31810,7 +31850,8 @@ async function runAzure(tl, io) {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : void 0,
-      scope: red(neutralize(scope))
+      scope: red(neutralize(scope)),
+      gateName: "failOn"
     });
     const summaryPath = (0, import_node_path8.join)(workDir, "podguard.md");
     (0, import_node_fs7.writeFileSync)(summaryPath, red(summary));
@@ -31821,14 +31862,16 @@ async function runAzure(tl, io) {
     out(`podguard: SARIF written to ${sarifPath}
 `);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
-    const v = verdict(result, inputs.failOn);
+    setOutputs(tl, result, sarifPath);
+    const v = verdict(result, inputs.failOn, "failOn");
     const text = neutralize(red(v.text));
     if (v.failed) tl.setResult(tl.TaskResult.Failed, text);
     else if (issues.length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
     else tl.setResult(tl.TaskResult.Succeeded, text);
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${err.message}`));
+      const named = err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
+      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${named}`));
       return;
     }
     tl.debug(neutralize(err.stack ?? String(err)));

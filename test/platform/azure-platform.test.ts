@@ -27,6 +27,8 @@ function recorder(inputs: Record<string, string> = {}, variables: Record<string,
     uploadArtifact: (folder: string, path: string, name: string) => events.push(`artifact:${folder}:${name}:${path}`),
     setResult: (result: number, message: string) => events.push(`result:${result}:${message}`),
     setSecret: (value: string) => events.push(`secret:${value}`),
+    setVariable: (name: string, value: string, secret?: boolean, isOutput?: boolean) =>
+      events.push(`variable:${name}=${value}${secret ? ':secret' : ''}${isOutput ? ':output' : ''}`),
     debug: (message: string) => events.push(`debug:${message}`),
     warning: (message: string) => events.push(`warning:${message}`),
     IssueType: { Error: 0, Warning: 1 },
@@ -150,9 +152,15 @@ describe('Azure platform', () => {
       allowedImages: ['mcr.microsoft.com/**', 'acr.io/*'],
     });
     expect(read({ publishSarif: 'false' }).publishSarif).toBe(false);
-    expect(() => read({ kubernetesVersion: 'v1.30' })).toThrow(
-      new ConfigurationError('input kubernetesVersion must look like 1.34 (got "v1.30")'),
+    expect(read({ kubernetesVersion: 'v1.30.2' }).kubernetesVersion).toBe('1.30');
+    expect(() => read({ kubernetesVersion: '1.30-rc' })).toThrow(
+      new ConfigurationError('input kubernetesVersion must be a Kubernetes version such as 1.34 or 1.34.2 (got "1.30-rc")'),
     );
+    try {
+      read({ failOn: 'fatal' });
+    } catch (err) {
+      expect((err as ConfigurationError).input).toBe('failOn');
+    }
     expect(() => read({ scan: 'some' })).toThrow(/input scan must be one of changed, all/);
     expect(read({ threads: ' 3 ' }).threads).toBe(3);
     expect(read({}).threads).toBeUndefined();
