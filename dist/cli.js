@@ -7488,9 +7488,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
+    var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const fns = glob.map((input) => picomatch4(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -7506,16 +7506,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix5 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix5 });
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix5 });
         const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -7541,7 +7541,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7558,24 +7558,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix5);
+          match = picomatch4.matchBase(input, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix5 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+    picomatch4.matchBase = (input, glob, options, posix5 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix5 }));
     };
-    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+    picomatch4.isMatch = (str2, patterns, options) => picomatch4(patterns, options)(str2);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch3.scan = (input, options) => scan2(input, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch4.scan = (input, options) => scan2(input, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -7586,13 +7586,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch3.toRegex(source, options);
+      const regex = picomatch4.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -7603,9 +7603,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input, options);
       }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch3.toRegex = (source, options) => {
+    picomatch4.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -7614,8 +7614,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants2;
-    module.exports = picomatch3;
+    picomatch4.constants = constants2;
+    module.exports = picomatch4;
   }
 });
 
@@ -7625,14 +7625,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch3(glob, options, returnState = false) {
+    function picomatch4(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
   }
 });
 
@@ -10587,7 +10587,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10614,7 +10614,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11478,7 +11478,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11869,7 +11869,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -14543,11 +14543,11 @@ var require_ajv = __commonJS({
 
 // src/platform/cli.ts
 import { existsSync as existsSync3, writeFileSync } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
-import { relative as relative3, resolve as resolve4 } from "node:path";
+import { relative as relative3, resolve as resolve5 } from "node:path";
 
 // src/baseline/baseline.ts
 import { readFileSync } from "node:fs";
@@ -18684,6 +18684,113 @@ async function collect(opts) {
   return { candidates, issues };
 }
 
+// src/config/ignore.ts
+function ignoreSchema(ruleIds) {
+  return {
+    description: "Per-resource ignores for manifests you cannot annotate: the object (kind, name, optional namespace), the rules ignored, why, and optionally until when.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "name", "rules", "reason"],
+      properties: {
+        kind: { description: "Kubernetes kind, e.g. DaemonSet.", type: "string", minLength: 1 },
+        name: { description: "metadata.name of the object.", type: "string", minLength: 1 },
+        namespace: { description: "metadata.namespace (objects naming none are in default); absent: any.", type: "string", minLength: 1 },
+        rules: { description: "Rule ids to ignore on this object.", type: "array", minItems: 1, items: { enum: [...ruleIds] } },
+        reason: { description: "Why (required; shown as the suppression justification in SARIF).", type: "string", minLength: 1 },
+        until: {
+          description: "Last day (YYYY-MM-DD) the ignore applies; afterwards it is reported as expired.",
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}$"
+        }
+      }
+    }
+  };
+}
+function parseIgnores(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw, index) => ({
+    kind: raw.kind,
+    name: raw.name,
+    ...raw.namespace ? { namespace: raw.namespace } : {},
+    rules: raw.rules,
+    reason: raw.reason,
+    ...raw.until ? { until: raw.until } : {},
+    index
+  }));
+}
+function identityIs(identity, kind, name) {
+  const label2 = `${kind}/${name}`;
+  return identity === label2 || identity.startsWith(`${label2} `);
+}
+
+// src/config/overrides.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var LEVEL = { enum: ["off", "note", "warning", "error"] };
+function overridesSchema(rules) {
+  return {
+    description: "Per-path profile and rule levels, applied in order (later entries win) to files matching any of their globs. Levels only: rule options stay global.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["files"],
+      properties: {
+        files: {
+          description: "Path globs relative to the scanned root, e.g. charts/vendor/** or test/**.",
+          type: "array",
+          minItems: 1,
+          items: { type: "string", minLength: 1 }
+        },
+        profile: { description: "Pod Security Standards level for these files.", enum: ["baseline", "restricted"] },
+        rules: {
+          description: "Rule levels for these files (off, note, warning, error).",
+          type: "object",
+          additionalProperties: false,
+          properties: Object.fromEntries(rules.map((r2) => [r2.meta.id, LEVEL]))
+        }
+      }
+    }
+  };
+}
+function parseOverrides(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw) => {
+    const rules = {};
+    for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
+    const files = raw.files.map((g) => g.replace(/^\.\//, ""));
+    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch2.default)(files, { dot: true }) };
+  });
+}
+function overridesOffAsLevel(data) {
+  if (!Array.isArray(data)) return data;
+  return data.map((entry) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
+    const rules = entry.rules;
+    if (typeof rules !== "object" || rules === null || Array.isArray(rules)) return entry;
+    return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
+  });
+}
+function mayEnable(overrides, rule41) {
+  return overrides.some(
+    (o) => (o.rules[rule41.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule41.meta.profile === "restricted"
+  );
+}
+function levelFor(rule41, file, global, overrides) {
+  let level = global.level;
+  let profile = global.profile;
+  for (const o of overrides) {
+    if (!o.matches(file)) continue;
+    if (o.profile) profile = o.profile;
+    const set2 = o.rules[rule41.meta.id];
+    if (set2) level = set2;
+  }
+  if (level) return level;
+  if (profile === "baseline" && rule41.meta.profile === "restricted") return "off";
+  return void 0;
+}
+
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
 import { readFileSync as readFileSync3, existsSync } from "node:fs";
@@ -18691,7 +18798,7 @@ import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolv
 
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
-var LEVEL = { enum: ["off", "note", "warning", "error"] };
+var LEVEL2 = { enum: ["off", "note", "warning", "error"] };
 function configSchema(rules) {
   const ruleProps = {};
   for (const r2 of rules) {
@@ -18701,10 +18808,10 @@ function configSchema(rules) {
       description: `${r2.meta.title}. Default level: ${r2.meta.level}.`,
       default: r2.meta.level,
       anyOf: [
-        LEVEL,
+        LEVEL2,
         {
           type: "object",
-          properties: { level: LEVEL, ...optionProps },
+          properties: { level: LEVEL2, ...optionProps },
           additionalProperties: false
         }
       ]
@@ -18750,7 +18857,10 @@ function configSchema(rules) {
         description: "Target Kubernetes version (major.minor), for removed-API checks.",
         type: "string",
         pattern: "^1\\.\\d+$"
-      }
+      },
+      // Policy blocks for platform teams (#18), each in its own module.
+      overrides: overridesSchema(rules),
+      ignore: ignoreSchema(rules.map((r2) => r2.meta.id))
     }
   };
 }
@@ -18768,7 +18878,9 @@ function defaultSettings() {
     profile: "restricted",
     maxFileBytes: 5 * 1024 * 1024,
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    configFile: void 0
+    configFile: void 0,
+    overrides: [],
+    ignores: []
   };
 }
 
@@ -18928,7 +19040,9 @@ var TOP_LEVEL_KEYS = [
   "exclude",
   "baseline",
   "maxFileBytes",
-  "kubernetesVersion"
+  "kubernetesVersion",
+  "overrides",
+  "ignore"
 ];
 function relevant(errors, data) {
   return errors.filter((e) => {
@@ -18944,7 +19058,8 @@ function relevant(errors, data) {
     return m[1] === branch;
   });
 }
-function offAsLevel(data) {
+function offAsLevel(input) {
+  const data = "overrides" in input ? { ...input, overrides: overridesOffAsLevel(input.overrides) } : input;
   const cfg = data;
   if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
   const rules = {};
@@ -18987,6 +19102,8 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
+  settings.overrides = parseOverrides(cfg.overrides);
+  settings.ignores = parseIgnores(cfg.ignore);
   const ruleCfg = cfg.rules ?? {};
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === "string") settings.rules[id] = { level: value, options: {} };
@@ -19033,6 +19150,61 @@ function loadSettings(root, configPath, rules) {
     return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
   };
   return settingsFromObject(toJS(top), rules, label2, locate);
+}
+
+// src/config/policy.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
+function filterInPlace(list, keep) {
+  let w = 0;
+  for (const item of list) if (keep(item)) list[w++] = item;
+  list.length = w;
+}
+function applyOverrides(findings, rules, settings) {
+  if (settings.overrides.length === 0) return;
+  filterInPlace(findings, (f) => {
+    const rule41 = rules.get(f.ruleId);
+    if (!rule41) return true;
+    const level = levelFor(rule41, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
+    if (level === "off") return false;
+    if (level) f.level = level;
+    return true;
+  });
+}
+function namespaceReader(root) {
+  const cache = /* @__PURE__ */ new Map();
+  return (file, kind, name, line) => {
+    let objects = cache.get(file);
+    if (!objects) {
+      objects = [];
+      try {
+        const text = readFileSync4(resolve4(root, file), "utf8");
+        const lineOf = (offset) => text.slice(0, offset).split("\n").length;
+        for (const o of k8sObjects(parseYaml(text).docs)) {
+          objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
+        }
+      } catch {
+      }
+      cache.set(file, objects);
+    }
+    let best;
+    for (const o of objects) if (o.kind === kind && o.name === name && o.line <= line && (!best || o.line > best.line)) best = o;
+    return best?.namespace;
+  };
+}
+function applyIgnores(findings, settings, root, today) {
+  const expired = settings.ignores.filter((i2) => i2.until !== void 0 && today > i2.until);
+  const live = settings.ignores.filter((i2) => !expired.includes(i2));
+  if (live.length === 0) return { expired };
+  const namespaceAt = namespaceReader(root);
+  for (const f of findings) {
+    if (f.suppression) continue;
+    const entry = live.find(
+      (i2) => i2.rules.includes(f.ruleId) && identityIs(f.identity, i2.kind, i2.name) && (i2.namespace === void 0 || namespaceAt(f.file, i2.kind, i2.name, f.range.start.line) === i2.namespace)
+    );
+    if (entry) f.suppression = { kind: "external", justification: entry.reason };
+  }
+  return { expired };
 }
 
 // src/rules/util.ts
@@ -22739,7 +22911,7 @@ function atOrAfter(p, q) {
 function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
-function identityIs(identity, label2) {
+function identityIs2(identity, label2) {
   return identity === label2 || identity.startsWith(`${label2} `);
 }
 function covers(d, f) {
@@ -22749,7 +22921,7 @@ function covers(d, f) {
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
   if (!inside2(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+  return s2.containers.some((c) => inside2(at, c.range) || identityIs2(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -22916,10 +23088,10 @@ function isoDay(today) {
 }
 async function scan(input) {
   const started = Date.now();
-  const root = resolve4(input.root);
+  const root = resolve5(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? resolve4(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? resolve5(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
@@ -22936,14 +23108,17 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = resolve4(root, baselinePath);
+    const abs = resolve5(root, baselinePath);
     const label2 = relative3(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, label2) };
   }
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
+    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => {
+      const level = ruleLevel(rule41, settings);
+      return { rule: rule41, level: level === "off" && mayEnable(settings.overrides, rule41) ? rule41.meta.level : level };
+    }).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
       id: rule41.meta.id,
       level,
       options: { ...rule41.meta.defaultOptions ?? {}, ...settings.rules[rule41.meta.id]?.options ?? {} }
@@ -22962,7 +23137,7 @@ async function scan(input) {
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
-    const f = sourceFile(resolve4(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile(resolve5(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
@@ -23005,6 +23180,7 @@ async function scan(input) {
       scanError(rule41.meta.id, err);
     }
   }
+  applyOverrides(out.findings, new Map(rules.map((r2) => [r2.meta.id, r2])), settings);
   const known = new Set(rules.map((r2) => r2.meta.id));
   const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
@@ -23015,7 +23191,25 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile(resolve4(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile(resolve5(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+  }
+  const { expired } = applyIgnores(out.findings, settings, root, today);
+  if (expired.length && systemOn("expired-suppression") && settings.configFile) {
+    const file = sourceFile(resolve5(root, settings.configFile), settings.configFile, "");
+    for (const i2 of expired) {
+      system(
+        "expired-suppression",
+        file,
+        file.lines.range(0, 0),
+        "expired",
+        {
+          form: `ignore entry ${i2.index + 1} (${i2.kind}/${i2.name})`,
+          rules: i2.rules.join(", "),
+          until: i2.until
+        },
+        `ignore:${i2.index}`
+      );
+    }
   }
   let baseline;
   if (knownBaseline) {
@@ -23554,7 +23748,7 @@ function writeText(result, style, sink) {
 }
 
 // src/platform/inputs.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { posix as posix4 } from "node:path";
 var FAIL_ON = ["error", "warning", "note", "never"];
 var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
@@ -23599,12 +23793,12 @@ function parseThreads(raw, name) {
   return Number(value);
 }
 function isGlob(p) {
-  return import_picomatch2.default.scan(p).isGlob;
+  return import_picomatch3.default.scan(p).isGlob;
 }
 function inPaths(paths, candidates) {
   const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
   const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
-  const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
+  const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
@@ -23869,15 +24063,15 @@ async function runScan(args, io, debug) {
     if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
       throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs");
     }
-    writeUserFile(resolve5(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(resolve6(root, writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
 `);
   }
-  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifChunks(result));
-  if (values.junit) writeUserFile(resolve5(root, values.junit), values.junit, junitChunks(result, failOn));
-  if (values.gitlab) writeUserFile(resolve5(root, values.gitlab), values.gitlab, gitlabChunks(result));
+  if (values.sarif) writeUserFile(resolve6(root, values.sarif), values.sarif, sarifChunks(result));
+  if (values.junit) writeUserFile(resolve6(root, values.junit), values.junit, junitChunks(result, failOn));
+  if (values.gitlab) writeUserFile(resolve6(root, values.gitlab), values.gitlab, gitlabChunks(result));
   if (format === "json") for (const c of coalesce(jsonChunks(result))) io.stdout(c);
   else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) io.stdout(c);
   else if (format === "junit") for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
@@ -23905,7 +24099,7 @@ function runInit(args, io) {
   }
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
-  const path = resolve5(io.cwd, name);
+  const path = resolve6(io.cwd, name);
   if (existsSync3(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
   writeUserFile(path, name, starterConfig(ALL_RULES));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)

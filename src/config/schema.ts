@@ -3,6 +3,8 @@
  * (shipped for editors); a test fails when that file is stale.
  */
 import type { Rule } from '../rules/api.js';
+import { ignoreSchema } from './ignore.js';
+import { overridesSchema } from './overrides.js';
 
 /** The schema's `$id`: where the schema lives on the default branch (SchemaStore's catalog links it). */
 export const SCHEMA_ID = 'https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json';
@@ -70,6 +72,9 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         type: 'string',
         pattern: '^1\\.\\d+$',
       },
+      // Policy blocks for platform teams (#18), each in its own module.
+      overrides: overridesSchema(rules),
+      ignore: ignoreSchema(rules.map((r) => r.meta.id)),
     },
   };
 }

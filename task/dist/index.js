@@ -7486,9 +7486,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -7504,16 +7504,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix4 = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix4 });
         const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -7539,7 +7539,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7556,24 +7556,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix4);
+          match = picomatch3.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+    picomatch3.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix4 }));
     };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -7584,13 +7584,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -7601,9 +7601,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -7612,8 +7612,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
-    module2.exports = picomatch2;
+    picomatch3.constants = constants2;
+    module2.exports = picomatch3;
   }
 });
 
@@ -7623,14 +7623,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module2.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module2.exports = picomatch3;
   }
 });
 
@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve6, op, operands) {
+        promise2.promiseDispatch = function(resolve7, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve6, reject2) {
+        return promise(function(resolve7, reject2) {
           for (var i2 = 0, len = answerPs.length; i2 < len; i2++) {
-            Q(answerPs[i2]).then(resolve6, reject2);
+            Q(answerPs[i2]).then(resolve7, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve6, op, args) {
+        promise2.promiseDispatch = function(resolve7, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception2) {
             result = reject(exception2);
           }
-          if (resolve6) {
-            resolve6(result);
+          if (resolve7) {
+            resolve7(result);
           }
         };
         promise2.inspect = inspect;
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve6, reject) {
+          return new Promise(function(resolve7, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve6(returnCode);
+                resolve7(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve6, reject) {
+          var emitDoneEvent = function(resolve7, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve6(exitCode);
+                resolve7(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve6, reject) {
-              emitDoneEvent(resolve6, reject);
+            return new Promise(function(resolve7, reject) {
+              emitDoneEvent(resolve7, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve6() {
+    function resolve7() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve6;
+    exports2.resolve = resolve7;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve6(paths.shift());
+          var pathEntry = resolve7(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve6(paths.shift());
+          var pathEntry2 = resolve7(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22566,12 +22566,12 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_os2 = require("node:os");
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 
 // src/engine.ts
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 
 // src/baseline/baseline.ts
 var import_node_fs = require("node:fs");
@@ -26671,6 +26671,113 @@ async function collect(opts) {
   return { candidates, issues };
 }
 
+// src/config/ignore.ts
+function ignoreSchema(ruleIds) {
+  return {
+    description: "Per-resource ignores for manifests you cannot annotate: the object (kind, name, optional namespace), the rules ignored, why, and optionally until when.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "name", "rules", "reason"],
+      properties: {
+        kind: { description: "Kubernetes kind, e.g. DaemonSet.", type: "string", minLength: 1 },
+        name: { description: "metadata.name of the object.", type: "string", minLength: 1 },
+        namespace: { description: "metadata.namespace (objects naming none are in default); absent: any.", type: "string", minLength: 1 },
+        rules: { description: "Rule ids to ignore on this object.", type: "array", minItems: 1, items: { enum: [...ruleIds] } },
+        reason: { description: "Why (required; shown as the suppression justification in SARIF).", type: "string", minLength: 1 },
+        until: {
+          description: "Last day (YYYY-MM-DD) the ignore applies; afterwards it is reported as expired.",
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}$"
+        }
+      }
+    }
+  };
+}
+function parseIgnores(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw, index) => ({
+    kind: raw.kind,
+    name: raw.name,
+    ...raw.namespace ? { namespace: raw.namespace } : {},
+    rules: raw.rules,
+    reason: raw.reason,
+    ...raw.until ? { until: raw.until } : {},
+    index
+  }));
+}
+function identityIs(identity, kind, name) {
+  const label2 = `${kind}/${name}`;
+  return identity === label2 || identity.startsWith(`${label2} `);
+}
+
+// src/config/overrides.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var LEVEL = { enum: ["off", "note", "warning", "error"] };
+function overridesSchema(rules) {
+  return {
+    description: "Per-path profile and rule levels, applied in order (later entries win) to files matching any of their globs. Levels only: rule options stay global.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["files"],
+      properties: {
+        files: {
+          description: "Path globs relative to the scanned root, e.g. charts/vendor/** or test/**.",
+          type: "array",
+          minItems: 1,
+          items: { type: "string", minLength: 1 }
+        },
+        profile: { description: "Pod Security Standards level for these files.", enum: ["baseline", "restricted"] },
+        rules: {
+          description: "Rule levels for these files (off, note, warning, error).",
+          type: "object",
+          additionalProperties: false,
+          properties: Object.fromEntries(rules.map((r2) => [r2.meta.id, LEVEL]))
+        }
+      }
+    }
+  };
+}
+function parseOverrides(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw) => {
+    const rules = {};
+    for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
+    const files = raw.files.map((g) => g.replace(/^\.\//, ""));
+    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch2.default)(files, { dot: true }) };
+  });
+}
+function overridesOffAsLevel(data) {
+  if (!Array.isArray(data)) return data;
+  return data.map((entry) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
+    const rules = entry.rules;
+    if (typeof rules !== "object" || rules === null || Array.isArray(rules)) return entry;
+    return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
+  });
+}
+function mayEnable(overrides, rule41) {
+  return overrides.some(
+    (o) => (o.rules[rule41.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule41.meta.profile === "restricted"
+  );
+}
+function levelFor(rule41, file, global2, overrides) {
+  let level = global2.level;
+  let profile = global2.profile;
+  for (const o of overrides) {
+    if (!o.matches(file)) continue;
+    if (o.profile) profile = o.profile;
+    const set2 = o.rules[rule41.meta.id];
+    if (set2) level = set2;
+  }
+  if (level) return level;
+  if (profile === "baseline" && rule41.meta.profile === "restricted") return "off";
+  return void 0;
+}
+
 // src/config/load.ts
 var import_node_fs4 = require("node:fs");
 var import_node_path3 = require("node:path");
@@ -26678,7 +26785,7 @@ var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
-var LEVEL = { enum: ["off", "note", "warning", "error"] };
+var LEVEL2 = { enum: ["off", "note", "warning", "error"] };
 function configSchema(rules) {
   const ruleProps = {};
   for (const r2 of rules) {
@@ -26688,10 +26795,10 @@ function configSchema(rules) {
       description: `${r2.meta.title}. Default level: ${r2.meta.level}.`,
       default: r2.meta.level,
       anyOf: [
-        LEVEL,
+        LEVEL2,
         {
           type: "object",
-          properties: { level: LEVEL, ...optionProps },
+          properties: { level: LEVEL2, ...optionProps },
           additionalProperties: false
         }
       ]
@@ -26737,7 +26844,10 @@ function configSchema(rules) {
         description: "Target Kubernetes version (major.minor), for removed-API checks.",
         type: "string",
         pattern: "^1\\.\\d+$"
-      }
+      },
+      // Policy blocks for platform teams (#18), each in its own module.
+      overrides: overridesSchema(rules),
+      ignore: ignoreSchema(rules.map((r2) => r2.meta.id))
     }
   };
 }
@@ -26755,7 +26865,9 @@ function defaultSettings() {
     profile: "restricted",
     maxFileBytes: 5 * 1024 * 1024,
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    configFile: void 0
+    configFile: void 0,
+    overrides: [],
+    ignores: []
   };
 }
 
@@ -26915,7 +27027,9 @@ var TOP_LEVEL_KEYS = [
   "exclude",
   "baseline",
   "maxFileBytes",
-  "kubernetesVersion"
+  "kubernetesVersion",
+  "overrides",
+  "ignore"
 ];
 function relevant(errors, data) {
   return errors.filter((e) => {
@@ -26931,7 +27045,8 @@ function relevant(errors, data) {
     return m[1] === branch;
   });
 }
-function offAsLevel(data) {
+function offAsLevel(input) {
+  const data = "overrides" in input ? { ...input, overrides: overridesOffAsLevel(input.overrides) } : input;
   const cfg = data;
   if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
   const rules = {};
@@ -26974,6 +27089,8 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
+  settings.overrides = parseOverrides(cfg.overrides);
+  settings.ignores = parseIgnores(cfg.ignore);
   const ruleCfg = cfg.rules ?? {};
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === "string") settings.rules[id] = { level: value, options: {} };
@@ -27020,6 +27137,61 @@ function loadSettings(root, configPath, rules) {
     return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
   };
   return settingsFromObject(toJS(top), rules, label2, locate);
+}
+
+// src/config/policy.ts
+var import_node_fs5 = require("node:fs");
+var import_node_path4 = require("node:path");
+function filterInPlace(list, keep) {
+  let w = 0;
+  for (const item of list) if (keep(item)) list[w++] = item;
+  list.length = w;
+}
+function applyOverrides(findings, rules, settings) {
+  if (settings.overrides.length === 0) return;
+  filterInPlace(findings, (f) => {
+    const rule41 = rules.get(f.ruleId);
+    if (!rule41) return true;
+    const level = levelFor(rule41, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
+    if (level === "off") return false;
+    if (level) f.level = level;
+    return true;
+  });
+}
+function namespaceReader(root) {
+  const cache = /* @__PURE__ */ new Map();
+  return (file, kind, name, line) => {
+    let objects = cache.get(file);
+    if (!objects) {
+      objects = [];
+      try {
+        const text = (0, import_node_fs5.readFileSync)((0, import_node_path4.resolve)(root, file), "utf8");
+        const lineOf = (offset) => text.slice(0, offset).split("\n").length;
+        for (const o of k8sObjects(parseYaml(text).docs)) {
+          objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
+        }
+      } catch {
+      }
+      cache.set(file, objects);
+    }
+    let best;
+    for (const o of objects) if (o.kind === kind && o.name === name && o.line <= line && (!best || o.line > best.line)) best = o;
+    return best?.namespace;
+  };
+}
+function applyIgnores(findings, settings, root, today) {
+  const expired = settings.ignores.filter((i2) => i2.until !== void 0 && today > i2.until);
+  const live = settings.ignores.filter((i2) => !expired.includes(i2));
+  if (live.length === 0) return { expired };
+  const namespaceAt = namespaceReader(root);
+  for (const f of findings) {
+    if (f.suppression) continue;
+    const entry = live.find(
+      (i2) => i2.rules.includes(f.ruleId) && identityIs(f.identity, i2.kind, i2.name) && (i2.namespace === void 0 || namespaceAt(f.file, i2.kind, i2.name, f.range.start.line) === i2.namespace)
+    );
+    if (entry) f.suppression = { kind: "external", justification: entry.reason };
+  }
+  return { expired };
 }
 
 // src/rules/util.ts
@@ -27986,7 +28158,7 @@ var rule14 = {
 };
 
 // src/rules/image-user-mismatch.ts
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -27996,8 +28168,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = import_node_path4.posix.basename(path).toLowerCase();
-  const dir = import_node_path4.posix.basename(import_node_path4.posix.dirname(path)).toLowerCase();
+  const base = import_node_path5.posix.basename(path).toLowerCase();
+  const dir = import_node_path5.posix.basename(import_node_path5.posix.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -28045,7 +28217,7 @@ var rule15 = {
         const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = import_node_path4.posix.normalize(import_node_path4.posix.join(import_node_path4.posix.dirname(file.source.path), context, dockerfile));
+        const path = import_node_path5.posix.normalize(import_node_path5.posix.join(import_node_path5.posix.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -30726,7 +30898,7 @@ function atOrAfter(p, q) {
 function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
-function identityIs(identity, label2) {
+function identityIs2(identity, label2) {
   return identity === label2 || identity.startsWith(`${label2} `);
 }
 function covers(d, f) {
@@ -30736,7 +30908,7 @@ function covers(d, f) {
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
   if (!inside2(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+  return s2.containers.some((c) => inside2(at, c.range) || identityIs2(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -30806,9 +30978,9 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/workers.ts
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_node_os = require("node:os");
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
@@ -30837,8 +31009,8 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
-  const script = (0, import_node_path5.join)((0, import_node_path5.dirname)(here), "worker.js");
-  return (0, import_node_fs5.existsSync)(script) ? script : void 0;
+  const script = (0, import_node_path6.join)((0, import_node_path6.dirname)(here), "worker.js");
+  return (0, import_node_fs6.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -30904,10 +31076,10 @@ function isoDay(today) {
 }
 async function scan(input) {
   const started = Date.now();
-  const root = (0, import_node_path6.resolve)(input.root);
+  const root = (0, import_node_path7.resolve)(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? (0, import_node_path6.resolve)(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? (0, import_node_path7.resolve)(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
@@ -30924,14 +31096,17 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = (0, import_node_path6.resolve)(root, baselinePath);
-    const label2 = (0, import_node_path6.relative)(root, abs).split("\\").join("/") || baselinePath;
+    const abs = (0, import_node_path7.resolve)(root, baselinePath);
+    const label2 = (0, import_node_path7.relative)(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, label2) };
   }
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
+    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => {
+      const level = ruleLevel(rule41, settings);
+      return { rule: rule41, level: level === "off" && mayEnable(settings.overrides, rule41) ? rule41.meta.level : level };
+    }).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
       id: rule41.meta.id,
       level,
       options: { ...rule41.meta.defaultOptions ?? {}, ...settings.rules[rule41.meta.id]?.options ?? {} }
@@ -30950,7 +31125,7 @@ async function scan(input) {
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
-    const f = sourceFile((0, import_node_path6.resolve)(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile((0, import_node_path7.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
@@ -30993,6 +31168,7 @@ async function scan(input) {
       scanError(rule41.meta.id, err);
     }
   }
+  applyOverrides(out.findings, new Map(rules.map((r2) => [r2.meta.id, r2])), settings);
   const known = new Set(rules.map((r2) => r2.meta.id));
   const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
@@ -31003,7 +31179,25 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile((0, import_node_path6.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile((0, import_node_path7.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+  }
+  const { expired } = applyIgnores(out.findings, settings, root, today);
+  if (expired.length && systemOn("expired-suppression") && settings.configFile) {
+    const file = sourceFile((0, import_node_path7.resolve)(root, settings.configFile), settings.configFile, "");
+    for (const i2 of expired) {
+      system(
+        "expired-suppression",
+        file,
+        file.lines.range(0, 0),
+        "expired",
+        {
+          form: `ignore entry ${i2.index + 1} (${i2.kind}/${i2.name})`,
+          rules: i2.rules.join(", "),
+          until: i2.until
+        },
+        `ignore:${i2.index}`
+      );
+    }
   }
   let baseline;
   if (knownBaseline) {
@@ -31051,7 +31245,7 @@ function ruleDocUrl(id) {
 }
 
 // src/report/stream.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -31101,11 +31295,11 @@ function* coalesce(chunks, size = 1 << 16) {
   if (n > 0) yield buf.join("");
 }
 function writeChunks(path, chunks) {
-  const fd = (0, import_node_fs6.openSync)(path, "w");
+  const fd = (0, import_node_fs7.openSync)(path, "w");
   try {
-    for (const c of coalesce(chunks)) (0, import_node_fs6.writeSync)(fd, c);
+    for (const c of coalesce(chunks)) (0, import_node_fs7.writeSync)(fd, c);
   } finally {
-    (0, import_node_fs6.closeSync)(fd);
+    (0, import_node_fs7.closeSync)(fd);
   }
 }
 
@@ -31485,7 +31679,7 @@ function parseThreads(raw, name) {
 }
 
 // src/collect/changed.ts
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 var ChangeError = class extends Error {
   constructor(message) {
     super(message);
@@ -31660,7 +31854,7 @@ async function gitChanges(req) {
   const spans = parseUnifiedZero(patch);
   const files = parseNameStatus(names).map((f) => ({
     path: f.path,
-    absPath: (0, import_node_path7.resolve)(top, f.path),
+    absPath: (0, import_node_path8.resolve)(top, f.path),
     status: f.status,
     lines: spans.get(f.path) ?? []
   }));
@@ -31678,7 +31872,7 @@ function lines(value) {
 function readInputs(tl, sourcesDir) {
   const pick = (name, allowed, fallback) => parseOneOf(tl.getInput(name), `input ${name}`, allowed, fallback);
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path8.resolve)(sourcesDir, rawConfig) !== (0, import_node_path8.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path9.resolve)(sourcesDir, rawConfig) !== (0, import_node_path9.resolve)(sourcesDir) ? rawConfig : void 0;
   const target = parseKubernetesVersion(tl.getInput("kubernetesVersion"), "input kubernetesVersion");
   if (target?.warning) tl.warning(target.warning);
   const kubernetesVersion = target?.version;
@@ -31725,8 +31919,8 @@ async function pullRequestChanges(root, refs, log) {
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of cs.files) {
-      const rel = (0, import_node_path8.relative)(root, f.absPath).split(import_node_path8.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path8.isAbsolute)(rel)) continue;
+      const rel = (0, import_node_path9.relative)(root, f.absPath).split(import_node_path9.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path9.isAbsolute)(rel)) continue;
       files.push(rel);
       touched.set(rel, f.lines);
     }
@@ -31746,9 +31940,9 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path8.resolve)(root, file);
-  const rel = (0, import_node_path8.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path8.isAbsolute)(rel) ? rel.split(import_node_path8.sep).join("/") : abs;
+  const abs = (0, import_node_path9.resolve)(root, file);
+  const rel = (0, import_node_path9.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path9.isAbsolute)(rel) ? rel.split(import_node_path9.sep).join("/") : abs;
 }
 var OUTPUT_VARIABLES = ["errors", "warnings", "notes", "findings", "sarifFile"];
 function setOutputs(tl, result, sarifPath) {
@@ -31765,7 +31959,7 @@ function setOutputs(tl, result, sarifPath) {
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path8.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path9.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
@@ -31844,8 +32038,8 @@ async function runAzure(tl, io) {
       );
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os2.tmpdir)();
-    const workDir = (0, import_node_path8.join)(tempDir, "podguard");
-    (0, import_node_fs7.mkdirSync)(workDir, { recursive: true });
+    const workDir = (0, import_node_path9.join)(tempDir, "podguard");
+    (0, import_node_fs8.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
@@ -31853,11 +32047,11 @@ async function runAzure(tl, io) {
       scope: red(neutralize(scope)),
       gateName: "failOn"
     });
-    const summaryPath = (0, import_node_path8.join)(workDir, "podguard.md");
-    (0, import_node_fs7.writeFileSync)(summaryPath, red(summary));
+    const summaryPath = (0, import_node_path9.join)(workDir, "podguard.md");
+    (0, import_node_fs8.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
-    const sarifPath = inputs.sarifFile ? (0, import_node_path8.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path8.join)(workDir, "podguard.sarif");
-    (0, import_node_fs7.mkdirSync)((0, import_node_path8.dirname)(sarifPath), { recursive: true });
+    const sarifPath = inputs.sarifFile ? (0, import_node_path9.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path9.join)(workDir, "podguard.sarif");
+    (0, import_node_fs8.mkdirSync)((0, import_node_path9.dirname)(sarifPath), { recursive: true });
     writeChunks(sarifPath, sarifChunks(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);
