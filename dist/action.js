@@ -50035,12 +50035,6 @@ function writeText(result, style, sink) {
   if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
   else line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
 }
-function toText(result, style = { color: false }) {
-  const lines2 = [];
-  writeText(result, style, { line: (t) => void lines2.push(t) });
-  return `${lines2.join("\n")}
-`;
-}
 
 // src/report/summary.ts
 var ICON = { error: "\u{1F534}", warning: "\u{1F7E0}", note: "\u{1F535}" };
@@ -50470,7 +50464,33 @@ async function runAction(platform2) {
     };
     const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);
     core2.info(scope.description);
-    core2.info(toText(result));
+    let block = [];
+    const flush = () => {
+      if (block.length) core2.info(block.join("\n"));
+      block = [];
+    };
+    const fold = core2.startGroup && core2.endGroup;
+    writeText(
+      result,
+      { color: false },
+      {
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1e3) flush();
+        },
+        ...fold ? {
+          group: (title) => {
+            flush();
+            core2.startGroup(title);
+          },
+          endGroup: () => {
+            flush();
+            core2.endGroup();
+          }
+        } : {}
+      }
+    );
+    flush();
     try {
       mkdirSync(dirname4(inputs.sarifFile), { recursive: true });
       writeChunks(inputs.sarifFile, sarifChunks(result));

@@ -262,15 +262,31 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const red = (text: string): string => result.redactor.redact(text);
 
     // Data lines are neutralised; the fold markers are the task's own and must stay commands.
+    // Lines go out in blocks: one console write per line is slow on large scans.
+    let block: string[] = [];
+    const flush = (): void => {
+      if (block.length) out(`${red(block.join('\n'))}\n`);
+      block = [];
+    };
     writeText(
       result,
       { color: false },
       {
-        line: (t) => out(`${red(t)}\n`),
-        group: (title) => io.stdout(`##[group]${title}\n`),
-        endGroup: () => io.stdout('##[endgroup]\n'),
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1000) flush();
+        },
+        group: (title) => {
+          flush();
+          io.stdout(`##[group]${title}\n`);
+        },
+        endGroup: () => {
+          flush();
+          io.stdout('##[endgroup]\n');
+        },
       },
     );
+    flush();
 
     const issues = issueFindings(result.findings);
     for (const f of issues.slice(0, MAX_ISSUES)) {

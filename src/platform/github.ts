@@ -15,7 +15,7 @@ import type { ScanResult } from '../engine.js';
 import { sarifChunks, toUri } from '../report/sarif.js';
 import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
-import { scanStats, toText } from '../report/text.js';
+import { scanStats, writeText } from '../report/text.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
@@ -41,6 +41,9 @@ export interface ActionsCore {
   isDebug(): boolean;
   debug(message: string): void;
   info(message: string): void;
+  /** Log folding (`::group::`); optional so test doubles may leave it out. */
+  startGroup?(name: string): void;
+  endGroup?(): void;
   error(message: string, properties?: Annotation): void;
   warning(message: string, properties?: Annotation): void;
   notice(message: string, properties?: Annotation): void;
@@ -424,7 +427,36 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     const touched = (f: Finding): boolean => inSpans(scope.touched.get(f.file), f.range.start.line);
 
     core.info(scope.description);
-    core.info(toText(result));
+    // Lines go out in blocks: one runner log write per line is slow on large scans.
+    let block: string[] = [];
+    const flush = (): void => {
+      if (block.length) core.info(block.join('\n'));
+      block = [];
+    };
+    const fold = core.startGroup && core.endGroup;
+    writeText(
+      result,
+      { color: false },
+      {
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1000) flush();
+        },
+        ...(fold
+          ? {
+              group: (title: string) => {
+                flush();
+                core.startGroup!(title);
+              },
+              endGroup: () => {
+                flush();
+                core.endGroup!();
+              },
+            }
+          : {}),
+      },
+    );
+    flush();
 
     try {
       mkdirSync(dirname(inputs.sarifFile), { recursive: true });

@@ -32010,17 +32010,32 @@ async function runAzure(tl, io) {
     registerSecrets(tl, result);
     tl.debug(scanStats(result));
     const red = (text2) => result.redactor.redact(text2);
+    let block = [];
+    const flush = () => {
+      if (block.length) out(`${red(block.join("\n"))}
+`);
+      block = [];
+    };
     writeText(
       result,
       { color: false },
       {
-        line: (t) => out(`${red(t)}
-`),
-        group: (title) => io.stdout(`##[group]${title}
-`),
-        endGroup: () => io.stdout("##[endgroup]\n")
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1e3) flush();
+        },
+        group: (title) => {
+          flush();
+          io.stdout(`##[group]${title}
+`);
+        },
+        endGroup: () => {
+          flush();
+          io.stdout("##[endgroup]\n");
+        }
       }
     );
+    flush();
     const issues = issueFindings(result.findings);
     for (const f of issues.slice(0, MAX_ISSUES)) {
       tl.logIssue(

@@ -113,6 +113,25 @@ describe('Azure platform', () => {
     expect(events.filter((e) => e.startsWith('issue:'))).toHaveLength(1);
   });
 
+  it('folds the findings list in a group, sets the output variables, and keeps data from opening groups', async () => {
+    const docs = Array.from({ length: 25 }, (_, i) => PRIVILEGED(`p${i}`)).join('---\n');
+    const root = repo({ 'many.yaml': docs, '##[group]x.yaml': PRIVILEGED('g'), '.podguard.yml': onlyRulesYaml('privileged-container') });
+    const { tl, events } = recorder({ failOn: 'never' }, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root });
+    const out: string[] = [];
+    await runAzure(tl, { cwd: root, stdout: (t) => void out.push(t) });
+    const log = out.join('');
+    expect(log.match(/^##\[group\].*$/gm)).toEqual(['##[group]podguard: 26 findings in 2 files']);
+    expect(log).toContain('\n#\u200b#[group]x.yaml\n');
+    expect(log.match(/^##\[endgroup\]$/gm)).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('variable:'))).toEqual([
+      'variable:errors=26:output',
+      'variable:warnings=0:output',
+      'variable:notes=0:output',
+      'variable:findings=26:output',
+      `variable:sarifFile=${join(root, 'podguard', 'podguard.sarif')}:output`,
+    ]);
+  });
+
   it('turns a crash into a failed result with the message, and the stack into debug output', async () => {
     const root = repo({ 'a.yaml': PRIVILEGED('a') });
     const { tl, events } = recorder({}, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root, 'Build.Reason': 'PullRequest' });
