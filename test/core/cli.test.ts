@@ -49,7 +49,9 @@ describe('podguard CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^k8s\/pod\.yaml\n {2}12:9 +error +privileged-container +Pod\/web container "app" runs privileged/m);
     expect(bad.out).not.toContain('How to fix');
-    expect(bad.out).toMatch(/^Rules\n {2}1 error +privileged-container +Privileged container +https:\/\/github\.com\/podguard\/podguard\/blob\/main\/docs\/rules\/privileged-container\.md$/m);
+    expect(bad.out).toMatch(
+      /^Rules\n {2}1 error +privileged-container +Privileged container +https:\/\/github\.com\/podguard\/podguard\/blob\/main\/docs\/rules\/privileged-container\.md$/m,
+    );
     expect(bad.out).toMatch(/in 1 Kubernetes manifest\.\n$/);
     const good = await cli(['scan', 'ok'], dir);
     expect(good.code).toBe(0);
@@ -83,7 +85,10 @@ describe('podguard CLI', () => {
       [['init', '--forse'], /unknown option --forse for podguard init \(did you mean "--force"\?\)/],
       [['scna'], /unknown command scna \(did you mean "scan"\?\)/],
       [['rules', 'privileged-containr'], /no rule privileged-containr \(did you mean "privileged-container"\?\)/],
-      [['scan', '--kubernetes-version', '2.0'], /--kubernetes-version must be a Kubernetes version such as 1\.34 or 1\.34\.2 \(got "2\.0"\)/],
+      [
+        ['scan', '--kubernetes-version', '2.0'],
+        /--kubernetes-version must be a Kubernetes version such as 1\.34 or 1\.34\.2 \(got "2\.0"\)/,
+      ],
       [['scan', 'missing-dir'], /path not found: missing-dir/],
       [['scan', '--format', 'xml'], /--format must be one of text, json, sarif, junit, gitlab/],
       [['frobnicate'], /unknown command frobnicate \(expected scan, rules, init or version/],
