@@ -13,7 +13,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function packageAzure(out) {
   const manifest = JSON.parse(readFileSync(resolve(ROOT, 'vss-extension.json'), 'utf8'));
   const target = resolve(out ?? resolve(ROOT, `podguard-${manifest.version}.vsix`));
-  for (const f of ['task/dist/index.js', 'task/dist/worker.js'])
+  for (const f of ['task/dist/index.js', 'task/dist/worker.js', 'LICENSE'])
     if (!existsSync(resolve(ROOT, f))) throw new Error(`${f} is missing: run npm run build`);
   const tfx = createRequire(import.meta.url).resolve('tfx-cli/_build/tfx-cli.js');
   const args = [tfx, 'extension', 'create', '--root', ROOT, '--manifest-globs', 'vss-extension.json'];

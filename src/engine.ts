@@ -9,6 +9,8 @@ import { collect } from './collect/collect.js';
 import { loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
+import { mayEnable } from './config/overrides.js';
+import { applyIgnores, applyOverrides } from './config/policy.js';
 import { rangeOf, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
 import type { Redactor } from './report/redact.js';
@@ -126,7 +128,11 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     settings,
     rules: rules
       .filter((r) => !r.meta.system)
-      .map((rule) => ({ rule, level: ruleLevel(rule, settings) }))
+      // A rule off here but on under some `overrides:` path runs; applyOverrides drops the rest.
+      .map((rule) => {
+        const level = ruleLevel(rule, settings);
+        return { rule, level: level === 'off' && mayEnable(settings.overrides, rule) ? rule.meta.level : level };
+      })
       .filter((x): x is { rule: Rule; level: Level } => x.level !== 'off')
       .map(({ rule, level }) => ({
         id: rule.meta.id,
@@ -209,6 +215,8 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     }
   }
 
+  applyOverrides(out.findings, new Map(rules.map((r) => [r.meta.id, r])), settings);
+
   const known = new Set(rules.map((r) => r.meta.id));
   const enabled = new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
@@ -220,6 +228,25 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   for (const r of reports) {
     if (!known.has(r.ruleId)) continue;
     system(r.ruleId, sourceFile(resolve(root, r.file), r.file, ''), r.range, r.messageId, r.data, r.identity);
+  }
+
+  const { expired } = applyIgnores(out.findings, settings, root, today);
+  if (expired.length && systemOn('expired-suppression') && settings.configFile) {
+    const file = sourceFile(resolve(root, settings.configFile), settings.configFile, '');
+    for (const i of expired) {
+      system(
+        'expired-suppression',
+        file,
+        file.lines.range(0, 0),
+        'expired',
+        {
+          form: `ignore entry ${i.index + 1} (${i.kind}/${i.name})`,
+          rules: i.rules.join(', '),
+          until: i.until!,
+        },
+        `ignore:${i.index}`,
+      );
+    }
   }
 
   let baseline: ScanResult['baseline'];

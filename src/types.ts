@@ -49,8 +49,11 @@ export interface Finding {
 
 /** Thrown for user mistakes (bad flag, bad config): one clear message, exit code 2. */
 export class ConfigurationError extends Error {
-  constructor(message: string) {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  readonly input: string | undefined;
+  constructor(message: string, options: { input?: string } = {}) {
     super(message);
     this.name = 'ConfigurationError';
+    this.input = options.input;
   }
 }

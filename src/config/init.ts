@@ -56,5 +56,22 @@ exclude:
 # Known findings (podguard scan --write-baseline .podguard-baseline.json): reported as notes,
 # never failing the build; only new findings gate.
 # baseline: .podguard-baseline.json
+
+# Per-path profile and rule levels, applied in order (later entries win).
+# overrides:
+#   - files: ['charts/vendor/**']
+#     profile: baseline
+#   - files: ['test/**']
+#     rules:
+#       privileged-container: off
+
+# Per-resource ignores for manifests you cannot annotate; reason is required.
+# ignore:
+#   - kind: DaemonSet
+#     name: node-exporter
+#     namespace: monitoring
+#     rules: [host-namespaces]
+#     reason: upstream chart (OPS-12)
+#     until: 2027-06-30
 `;
 }

@@ -1,4 +1,6 @@
 /** Reads and validates `.podguard.yml`; every error names the file and the key (exit code 2). */
+import { parseIgnores } from './ignore.js';
+import { overridesOffAsLevel, parseOverrides } from './overrides.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Ajv } from 'ajv';
@@ -131,6 +133,8 @@ const TOP_LEVEL_KEYS = [
   'baseline',
   'maxFileBytes',
   'kubernetesVersion',
+  'overrides',
+  'ignore',
 ];
 
 /** Keeps the errors that explain a failed `anyOf` of a rule entry (a level, or an options object). */
@@ -156,7 +160,8 @@ function relevant(errors: readonly ErrorObject[], data: unknown): ErrorObject[] 
  * The config file is read as YAML 1.1 (like manifests), where a plain `off` is the boolean
  * false; `rules: {x: off}` and `level: off` mean the level "off", so read false as that.
  */
-function offAsLevel(data: Record<string, unknown>): Record<string, unknown> {
+function offAsLevel(input: Record<string, unknown>): Record<string, unknown> {
+  const data = 'overrides' in input ? { ...input, overrides: overridesOffAsLevel(input.overrides) } : input;
   const cfg = data as { rules?: unknown };
   if (typeof cfg.rules !== 'object' || cfg.rules === null || Array.isArray(cfg.rules)) return data;
   const rules: Record<string, unknown> = {};
@@ -207,6 +212,8 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
   if (typeof cfg.baseline === 'string') settings.baseline = cfg.baseline;
   if (typeof cfg.maxFileBytes === 'number') settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === 'string') settings.kubernetesVersion = cfg.kubernetesVersion;
+  settings.overrides = parseOverrides(cfg.overrides);
+  settings.ignores = parseIgnores(cfg.ignore);
   const ruleCfg = (cfg.rules ?? {}) as Record<string, unknown>;
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === 'string') settings.rules[id] = { level: value as LevelSetting, options: {} };

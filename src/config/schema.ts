@@ -3,6 +3,11 @@
  * (shipped for editors); a test fails when that file is stale.
  */
 import type { Rule } from '../rules/api.js';
+import { ignoreSchema } from './ignore.js';
+import { overridesSchema } from './overrides.js';
+
+/** The schema's `$id`: where the schema lives on the default branch (SchemaStore's catalog links it). */
+export const SCHEMA_ID = 'https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json';
 
 const LEVEL = { enum: ['off', 'note', 'warning', 'error'] };
 
@@ -27,7 +32,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://github.com/podguard/podguard/schema/podguard.schema.json',
+    $id: SCHEMA_ID,
     title: 'podguard configuration (.podguard.yml)',
     type: 'object',
     additionalProperties: false,
@@ -67,6 +72,9 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         type: 'string',
         pattern: '^1\\.\\d+$',
       },
+      // Policy blocks for platform teams (#18), each in its own module.
+      overrides: overridesSchema(rules),
+      ignore: ignoreSchema(rules.map((r) => r.meta.id)),
     },
   };
 }

@@ -1,6 +1,8 @@
 /** Resolved settings: the configuration file merged with command-line or CI inputs. */
 import type { LevelSetting } from '../types.js';
 import type { Profile } from '../rules/api.js';
+import type { PathOverride } from './overrides.js';
+import type { ResourceIgnore } from './ignore.js';
 
 /** A rule's configured level and options. */
 export interface RuleSetting {
@@ -27,6 +29,10 @@ export interface Settings {
   kubernetesVersion: string;
   /** The configuration file that was read, if any (relative to the root). */
   configFile: string | undefined;
+  /** Per-path profile and rule levels (`overrides:`), in order. */
+  overrides: PathOverride[];
+  /** Per-resource ignores (`ignore:`). */
+  ignores: ResourceIgnore[];
 }
 
 /** The default target Kubernetes version: the newest minor generally available on AKS in late 2026. */
@@ -45,5 +51,7 @@ export function defaultSettings(): Settings {
     maxFileBytes: 5 * 1024 * 1024,
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     configFile: undefined,
+    overrides: [],
+    ignores: [],
   };
 }

@@ -14,6 +14,9 @@
  * Kept sorted by apiVersion, then kind (test/core/deprecated-apis.test.ts).
  */
 
+/** The newest Kubernetes minor release this table was checked against: later targets get a warning. */
+export const KUBERNETES_DATA_VERSION = '1.34';
+
 /** A replacement API version (and kind, when the kind changes too). */
 export interface ApiReplacement {
   apiVersion: string;

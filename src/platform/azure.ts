@@ -12,8 +12,9 @@ import type { ScanInput, ScanResult } from '../engine.js';
 import { sarifChunks } from '../report/sarif.js';
 import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
-import { scanStats, toText } from '../report/text.js';
-import { parseThreads } from './options.js';
+import { scanStats, writeText } from '../report/text.js';
+import { parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
+import { countByLevel } from '../engine.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { VERSION } from '../version.js';
@@ -30,6 +31,7 @@ export type AzureTaskLib = Pick<
   | 'uploadSummary'
   | 'uploadArtifact'
   | 'setResult'
+  | 'setVariable'
   | 'setSecret'
   | 'debug'
   | 'warning'
@@ -78,8 +80,6 @@ export interface AzureInputs {
 /** At most this many log issues: the agent keeps every one, and thousands bury the first. */
 export const MAX_ISSUES = 500;
 
-const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
-
 /**
  * Breaks agent logging commands in text that came from scanned files: the agent acts on
  * `##vso[` and `##[` anywhere in a line, so a crafted manifest could otherwise set variables.
@@ -97,30 +97,27 @@ function lines(value: string | undefined): string[] {
 
 /** Reads and validates the task inputs. */
 export function readInputs(tl: AzureTaskLib, sourcesDir: string): AzureInputs {
-  const pick = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const v = (tl.getInput(name) ?? '').trim();
-    if (!v) return fallback;
-    if ((allowed as readonly string[]).includes(v)) return v as T;
-    throw new ConfigurationError(`input ${name} must be one of ${allowed.join(', ')} (got "${v}")`);
-  };
+  const pick = <T extends string>(name: string, allowed: readonly T[], fallback: T): T =>
+    parseOneOf(tl.getInput(name), `input ${name}`, allowed, fallback);
   // A filePath input left empty arrives as the sources directory itself.
   const rawConfig = (tl.getInput('config') ?? '').trim();
   const configPath = rawConfig && resolve(sourcesDir, rawConfig) !== resolve(sourcesDir) ? rawConfig : undefined;
-  const kubernetesVersion = (tl.getInput('kubernetesVersion') ?? '').trim() || undefined;
-  if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
-    throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
-  }
+  const target = parseKubernetesVersion(tl.getInput('kubernetesVersion'), 'input kubernetesVersion');
+  if (target?.warning) tl.warning(target.warning);
+  const kubernetesVersion = target?.version;
   const threads = parseThreads(tl.getInput('threads'), 'input threads');
   const artifactName = (tl.getInput('artifactName') ?? '').trim() || 'CodeAnalysisLogs';
   if (/[\\/:*?"<>|;\]]/.test(artifactName)) {
-    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`);
+    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`, {
+      input: 'artifactName',
+    });
   }
   return {
     paths: lines(tl.getInput('paths')),
     configPath,
     scanMode: pick('scan', ['changed', 'all'] as const, 'changed'),
     allowedImages: lines(tl.getInput('allowedImages')),
-    failOn: pick('failOn', FAIL_ON, 'error'),
+    failOn: parseFailOn(tl.getInput('failOn'), 'input failOn'),
     sarifFile: (tl.getInput('sarifFile') ?? '').trim(),
     publishSarif: (tl.getInput('publishSarif') ?? '').trim() === '' ? true : tl.getBoolInput('publishSarif'),
     artifactName,
@@ -191,6 +188,22 @@ function toRepoPath(sourcesDir: string, root: string, file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : abs;
 }
 
+/** The task's output variables (task.json `outputVariables`), for later steps: `$(step.errors)`. */
+export const OUTPUT_VARIABLES = ['errors', 'warnings', 'notes', 'findings', 'sarifFile'] as const;
+
+/** Sets the output variables: counts of unsuppressed findings (baselined count as notes) and the SARIF path. */
+function setOutputs(tl: AzureTaskLib, result: ScanResult, sarifPath: string): void {
+  const counts = countByLevel(result.findings);
+  const values: Record<(typeof OUTPUT_VARIABLES)[number], string> = {
+    errors: String(counts.error),
+    warnings: String(counts.warning),
+    notes: String(counts.note),
+    findings: String(counts.error + counts.warning + counts.note),
+    sarifFile: sarifPath,
+  };
+  for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
+}
+
 /** Runs the task; sets the task result and never throws. */
 export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
   const out = (text: string): void => io.stdout(neutralize(text));
@@ -238,9 +251,9 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     }).catch((err: unknown) => {
       // Name the input at fault: the engine's message speaks of paths and files, not inputs.
       if (err instanceof ConfigurationError && /^path not found/.test(err.message))
-        throw new ConfigurationError(`input paths: ${err.message}`);
+        throw new ConfigurationError(`input paths: ${err.message}`, { input: 'paths' });
       if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
-        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`);
+        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`, { input: 'allowedImages' });
       }
       throw err;
     });
@@ -248,7 +261,32 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     tl.debug(scanStats(result));
     const red = (text: string): string => result.redactor.redact(text);
 
-    out(red(toText(result, { color: false })));
+    // Data lines are neutralised; the fold markers are the task's own and must stay commands.
+    // Lines go out in blocks: one console write per line is slow on large scans.
+    let block: string[] = [];
+    const flush = (): void => {
+      if (block.length) out(`${red(block.join('\n'))}\n`);
+      block = [];
+    };
+    writeText(
+      result,
+      { color: false },
+      {
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1000) flush();
+        },
+        group: (title) => {
+          flush();
+          io.stdout(`##[group]${title}\n`);
+        },
+        endGroup: () => {
+          flush();
+          io.stdout('##[endgroup]\n');
+        },
+      },
+    );
+    flush();
 
     const issues = issueFindings(result.findings);
     for (const f of issues.slice(0, MAX_ISSUES)) {
@@ -276,6 +314,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       link: fileLink(tl, commit),
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : undefined,
       scope: red(neutralize(scope)),
+      gateName: 'failOn',
     });
     const summaryPath = join(workDir, 'podguard.md');
     writeFileSync(summaryPath, red(summary));
@@ -287,14 +326,17 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     out(`podguard: SARIF written to ${sarifPath}\n`);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
 
-    const v = verdict(result, inputs.failOn);
+    setOutputs(tl, result, sarifPath);
+    const v = verdict(result, inputs.failOn, 'failOn');
     const text = neutralize(red(v.text));
     if (v.failed) tl.setResult(tl.TaskResult.Failed, text);
     else if (issues.length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
     else tl.setResult(tl.TaskResult.Succeeded, text);
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${err.message}`));
+      // Name the task's input when the message speaks of something else (a flag, a file).
+      const named = err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
+      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${named}`));
       return;
     }
     tl.debug(neutralize((err as Error).stack ?? String(err)));

@@ -1,23 +1,29 @@
-/** The CLI face: argument parsing, output to stdout, exit codes. */
+/** The CLI face: argument parsing, help, output to stdout, exit codes. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { gates, scan } from '../engine.js';
 import type { ScanResult } from '../engine.js';
 import { changedSince } from '../collect/git.js';
+import { collect } from '../collect/collect.js';
 import { baselineEntries, baselineText } from '../baseline/baseline.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { starterConfig } from '../config/init.js';
 import { ALL_RULES } from '../rules/index.js';
+import type { Rule } from '../rules/api.js';
 import { sarifChunks } from '../report/sarif.js';
 import { jsonChunks } from '../report/json.js';
+import { junitChunks } from '../report/junit.js';
+import { gitlabChunks } from '../report/gitlab.js';
 import { coalesce, writeChunks } from '../report/stream.js';
-import { scanStats, toText } from '../report/text.js';
+import { explainRule, scanStats, useColor, writeText } from '../report/text.js';
+import type { TextSink } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
-import { parseThreads } from './options.js';
+import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
+import { didYouMean } from '../suggest.js';
 import { ConfigurationError } from '../types.js';
-import type { Level } from '../types.js';
-import { VERSION } from '../version.js';
+import { VERSION, ruleDocUrl } from '../version.js';
 
 /** What the CLI talks to (injected in tests). */
 export interface CliIO {
@@ -29,36 +35,127 @@ export interface CliIO {
   isTTY: boolean;
 }
 
+const HEAD = `podguard ${VERSION}: stops insecure container configuration before it merges`;
+
 /** Usage text. */
-export const USAGE = `podguard ${VERSION}: stops insecure container configuration before it merges
+export const USAGE = `${HEAD}
 
 Usage:
-  podguard scan [PATH...] [options]   scan files or directories (default ".")
-  podguard rules                      list every rule: id, default level, description
-  podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
-  podguard --version | --help
-
-Scan options:
-  --config FILE          configuration file (default: .podguard.yml in the scanned directory or root)
-  --sarif FILE           also write SARIF 2.1.0 to FILE
-  --format FORMAT        text (default), json or sarif, written to stdout
-  --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
-  --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
-  --changed-since REF    only files changed between REF and the working tree (git)
-  --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
-  --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
-  --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
-  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
-  --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
-  --no-color             plain text output
+  podguard scan [PATH|GLOB...] [options]   scan files, directories or globs (default ".")
+  podguard rules [RULE-ID] [--format F]    list every rule, or explain one
+  podguard init [FILE] [--force]           write a commented starter .podguard.yml
+  podguard version                         print the version (also --version)
+  podguard help [COMMAND]                  this text, or one command's options (also COMMAND --help)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
 `;
 
-const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
-const FORMATS = ['text', 'json', 'sarif'] as const;
-/** Same shape as the configuration schema's kubernetesVersion. */
-const KUBERNETES_VERSION = /^1\.\d+$/;
+const SCAN_HELP = `${HEAD}
+
+Usage: podguard scan [PATH|GLOB...] [options]
+
+Scans files, directories and globs (quote them: 'k8s/**/*.yaml'), default ".".
+
+Output:
+  --format FORMAT        text (default), json, sarif, junit or gitlab, written to stdout
+  --sarif FILE           also write SARIF 2.1.0 to FILE
+  --junit FILE           also write JUnit XML to FILE (Azure PublishTestResults, GitLab, Jenkins)
+  --gitlab FILE          also write a GitLab Code Quality report to FILE
+  --explain              after the findings, why each rule matters and how to fix it
+  --show-baselined       list findings known from the baseline (hidden by default, counted)
+  --no-color             plain text (also NO_COLOR=1; FORCE_COLOR=1 forces colours)
+
+Policy:
+  --config FILE          configuration file (default: .podguard.yml in the scanned directory or root)
+  --fail-on LEVEL        error (default), warning, note or never: exit 1 at or above it
+  --allow-image PATTERN  approved image pattern, repeatable (e.g. 'mcr.microsoft.com/**')
+  --kubernetes-version V target Kubernetes version for removed-API checks (1.34 or 1.34.2)
+  --baseline FILE        known findings (default: baseline in the configuration): never gating
+  --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
+
+Scope and running:
+  --changed-since REF    only files changed between REF and the working tree (git)
+  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
+  --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
+`;
+
+const RULES_HELP = `${HEAD}
+
+Usage: podguard rules [RULE-ID] [--format text|json|markdown]
+
+Without a rule id: every rule with its default level and description.
+With one: the rule's title, why it matters, how to fix it and its documentation link.
+
+  --format FORMAT   text (default), json or markdown
+`;
+
+const INIT_HELP = `${HEAD}
+
+Usage: podguard init [FILE] [--force]
+
+Writes a commented starter configuration (default .podguard.yml) listing every rule with its
+default level. Never overwrites an existing file without --force.
+
+  --force   overwrite FILE if it exists
+`;
+
+const VERSION_HELP = `${HEAD}
+
+Usage: podguard version   (or podguard --version)
+`;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const SCAN_OPTIONS = {
+  config: { type: 'string' },
+  sarif: { type: 'string' },
+  junit: { type: 'string' },
+  gitlab: { type: 'string' },
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'allow-image': { type: 'string', multiple: true },
+  'changed-since': { type: 'string' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
+  'kubernetes-version': { type: 'string' },
+  threads: { type: 'string' },
+  explain: { type: 'boolean' },
+  'show-baselined': { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+const RULES_OPTIONS = { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+const INIT_OPTIONS = { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+const HELP_ONLY = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+
+const COMMANDS: Record<string, { help: string; options: Options }> = {
+  scan: { help: SCAN_HELP, options: SCAN_OPTIONS },
+  rules: { help: RULES_HELP, options: RULES_OPTIONS },
+  init: { help: INIT_HELP, options: INIT_OPTIONS },
+  version: { help: VERSION_HELP, options: HELP_ONLY },
+};
+
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'gitlab'] as const;
+const RULE_FORMATS = ['text', 'json', 'markdown'] as const;
+
+/**
+ * Rejects an unknown flag with the nearest known one. node:util's own error names the flag but
+ * suggests nothing, and says "argument" where users think "option".
+ */
+function checkFlags(command: string, args: readonly string[], options: Options): void {
+  const known = Object.keys(options).map((k) => `--${k}`);
+  const shorts = new Set(Object.values(options).flatMap((o) => (o.short ? [`-${o.short}`] : [])));
+  for (const arg of args) {
+    if (arg === '--') return;
+    if (!arg.startsWith('-') || arg === '-') continue;
+    const flag = arg.split('=')[0]!;
+    if (known.includes(flag) || shorts.has(flag)) continue;
+    throw new ConfigurationError(
+      `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`,
+    );
+  }
+}
 
 /** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
 function writeUserFile(path: string, name: string, text: string | Iterable<string>): void {
@@ -70,12 +167,6 @@ function writeUserFile(path: string, name: string, text: string | Iterable<strin
   }
 }
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigurationError(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-}
-
 function rulesListing(): string {
   const width = Math.max(30, ...ALL_RULES.map((r) => r.meta.id.length + 1));
   const rows = ALL_RULES.map((r) => {
@@ -85,37 +176,92 @@ function rulesListing(): string {
   return `${'RULE'.padEnd(width)} ${'LEVEL'.padEnd(8)} DESCRIPTION\n${rows.join('\n')}\n`;
 }
 
-async function runScan(args: string[], io: CliIO, debug: boolean): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      config: { type: 'string' },
-      sarif: { type: 'string' },
-      format: { type: 'string' },
-      'fail-on': { type: 'string' },
-      'allow-image': { type: 'string', multiple: true },
-      'changed-since': { type: 'string' },
-      baseline: { type: 'string' },
-      'write-baseline': { type: 'string' },
-      'kubernetes-version': { type: 'string' },
-      threads: { type: 'string' },
-      'no-color': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+/** A rule as JSON (`podguard rules --format json`). */
+function ruleJson(r: Rule): Record<string, unknown> {
+  const m = r.meta;
+  return {
+    id: m.id,
+    title: m.title,
+    level: m.level,
+    ...(m.system ? {} : { securitySeverity: m.securitySeverity }),
+    precision: m.precision,
+    description: m.description,
+    why: m.why,
+    fix: m.fix,
+    tags: m.tags,
+    kinds: m.kinds,
+    ...(m.profile ? { profile: m.profile } : {}),
+    ...(m.silentUnless ? { silentUnless: m.silentUnless } : {}),
+    docs: ruleDocUrl(m.id),
+  };
+}
+
+/** A Markdown table cell: pipes and newlines would break the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function runRules(args: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: RULES_OPTIONS });
   if (values.help) {
-    io.stdout(USAGE);
+    io.stdout(RULES_HELP);
     return 0;
   }
-  const format = oneOf('--format', values.format, FORMATS, 'text');
-  const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON, 'error') as Level | 'never';
-  const root = io.cwd;
-  const k8sVersion = values['kubernetes-version'];
-  if (k8sVersion !== undefined && !KUBERNETES_VERSION.test(k8sVersion)) {
-    throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
+  const format = parseOneOf(values.format, '--format', RULE_FORMATS, 'text');
+  if (positionals.length > 1) throw new ConfigurationError('rules takes at most one rule id');
+  let rules: readonly Rule[] = ALL_RULES;
+  if (positionals.length === 1) {
+    const id = positionals[0]!;
+    const rule = ALL_RULES.find((r) => r.meta.id === id);
+    if (!rule) {
+      const ids = ALL_RULES.map((r) => r.meta.id);
+      throw new ConfigurationError(`no rule ${id.slice(0, 60)}${didYouMean(id, ids)}; podguard rules lists every rule`);
+    }
+    rules = [rule];
   }
+  if (format === 'json') {
+    const doc = positionals.length === 1 ? ruleJson(rules[0]!) : rules.map(ruleJson);
+    io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+  } else if (format === 'markdown') {
+    if (positionals.length === 1) {
+      const m = rules[0]!.meta;
+      io.stdout(
+        `# ${m.id}: ${m.title}\n\nLevel: ${m.level}\n\n${m.description}\n\n## Why it matters\n\n${m.why}\n\n## How to fix\n\n${m.fix}\n`,
+      );
+    } else {
+      const rows = rules.map(
+        (r) => `| [\`${r.meta.id}\`](${ruleDocUrl(r.meta.id)}) | ${r.meta.level} | ${cell(r.meta.title)} | ${cell(r.meta.description)} |`,
+      );
+      io.stdout(`| Rule | Level | Title | Description |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`);
+    }
+  } else if (positionals.length === 1) {
+    const lines: string[] = [];
+    explainRule(rules[0]!, (l) => void lines.push(l));
+    io.stdout(`${lines.join('\n')}\n`);
+  } else io.stdout(rulesListing());
+  return 0;
+}
+
+/** The CI log's folding markers, when the CLI runs in a CI system that has them. */
+function ciFolding(env: CliIO['env']): ((out: (t: string) => void) => Pick<TextSink, 'group' | 'endGroup'>) | undefined {
+  if (env.GITHUB_ACTIONS === 'true') return (out) => ({ group: (t) => out(`::group::${t}\n`), endGroup: () => out('::endgroup::\n') });
+  if ((env.TF_BUILD ?? '').toLowerCase() === 'true') {
+    return (out) => ({ group: (t) => out(`##[group]${t}\n`), endGroup: () => out('##[endgroup]\n') });
+  }
+  return undefined;
+}
+
+async function runScan(args: string[], io: CliIO, debug: boolean): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
+  if (values.help) {
+    io.stdout(SCAN_HELP);
+    return 0;
+  }
+  const format = parseOneOf(values.format, '--format', FORMATS, 'text');
+  const failOn = parseFailOn(values['fail-on'], '--fail-on');
+  const root = io.cwd;
+  const target = parseKubernetesVersion(values['kubernetes-version'], '--kubernetes-version');
+  if (target?.warning) io.stderr(`podguard: warning: ${target.warning}\n`);
   const threads = parseThreads(values.threads, '--threads');
   let changedFiles: string[] | undefined;
   if (values['changed-since'] !== undefined) {
@@ -125,9 +271,21 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
       throw new ConfigurationError((err as Error).message);
     }
   }
+  let paths = positionals.length ? positionals : ['.'];
+  if (paths.some(isGlob)) {
+    // Globs select among every file a scan of the root would collect (the Action's `paths` rule).
+    const all = await collect({ root, paths: ['.'], exclude: [] });
+    const selected = inPaths(
+      paths,
+      all.candidates.map((c) => c.relPath),
+    );
+    const only = changedFiles ? new Set(changedFiles) : undefined;
+    changedFiles = only ? selected.filter((f) => only.has(f)) : selected;
+    paths = ['.'];
+  }
   const result: ScanResult = await scan({
     root,
-    paths: positionals.length ? positionals : ['.'],
+    paths,
     configPath: values.config,
     allowImages: values['allow-image'] ?? [],
     changedFiles,
@@ -138,29 +296,49 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
       : values.baseline !== undefined
         ? { baseline: values.baseline }
         : {}),
-    ...(k8sVersion !== undefined ? { adjust: (s) => void (s.kubernetesVersion = k8sVersion) } : {}),
+    ...(target !== undefined ? { adjust: (s) => void (s.kubernetesVersion = target.version) } : {}),
   });
   if (debug) io.stderr(`${scanStats(result)}\n`);
   const writeTo = values['write-baseline'];
   if (writeTo !== undefined) {
-    if (changedFiles) throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since');
+    if (values['changed-since'] !== undefined || positionals.some(isGlob)) {
+      throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since and globs');
+    }
     writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
   }
-  // SARIF and JSON are written in pieces: one string of a large scan's report would take more
-  // memory than the findings themselves.
+  // Reports are written in pieces: one string of a large scan's report would take more memory
+  // than the findings themselves.
   if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifChunks(result));
-  const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
+  if (values.junit) writeUserFile(resolve(root, values.junit), values.junit, junitChunks(result, failOn));
+  if (values.gitlab) writeUserFile(resolve(root, values.gitlab), values.gitlab, gitlabChunks(result));
   if (format === 'json') for (const c of coalesce(jsonChunks(result))) io.stdout(c);
   else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) io.stdout(c);
-  else io.stdout(toText(result, { color }));
+  else if (format === 'junit') for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
+  else if (format === 'gitlab') for (const c of coalesce(gitlabChunks(result))) io.stdout(c);
+  else {
+    const color = useColor(io.env, io.isTTY, values['no-color'] === true);
+    const folding = ciFolding(io.env)?.(io.stdout);
+    writeText(
+      result,
+      { color, explain: values.explain === true, showBaselined: values['show-baselined'] === true },
+      {
+        line: (t) => io.stdout(`${t}\n`),
+        ...folding,
+      },
+    );
+  }
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }
 
 function runInit(args: string[], io: CliIO): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: INIT_OPTIONS });
+  if (values.help) {
+    io.stdout(INIT_HELP);
+    return 0;
+  }
   if (positionals.length > 1) throw new ConfigurationError('init takes at most one file name');
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve(io.cwd, name);
@@ -177,20 +355,36 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const args = rest.filter((a) => a !== '--debug');
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.stdout(USAGE);
+      const topic = command === 'help' ? args[0] : undefined;
+      if (topic !== undefined && !COMMANDS[topic]) {
+        throw new ConfigurationError(`no command ${topic.slice(0, 60)}${didYouMean(topic, Object.keys(COMMANDS))}; see podguard --help`);
+      }
+      io.stdout(topic ? COMMANDS[topic]!.help : USAGE);
       return command === undefined ? 2 : 0;
     }
-    if (command === '--version' || command === '-v') {
+    if (command === '--version' || command === '-v' || command === 'version') {
+      if (command === 'version') {
+        checkFlags('version', args, HELP_ONLY);
+        if (args.includes('--help') || args.includes('-h')) {
+          io.stdout(VERSION_HELP);
+          return 0;
+        }
+      }
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    if (command === 'rules') {
-      io.stdout(rulesListing());
-      return 0;
+    const spec = COMMANDS[command];
+    if (!spec) {
+      const hint = didYouMean(command, Object.keys(COMMANDS));
+      const what = command.startsWith('-') ? 'option' : 'command';
+      throw new ConfigurationError(
+        `unknown ${what} ${command.slice(0, 60)}${hint} (expected scan, rules, init or version; see podguard --help)`,
+      );
     }
+    checkFlags(command, args, spec.options);
     if (command === 'scan') return await runScan(args, io, debug);
-    if (command === 'init') return runInit(args, io);
-    throw new ConfigurationError(`unknown command "${command}" (expected scan, rules or init; see podguard --help)`);
+    if (command === 'rules') return runRules(args, io);
+    return runInit(args, io);
   } catch (err) {
     if (err instanceof ConfigurationError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`podguard: ${(err as Error).message}\n`);

@@ -3,8 +3,7 @@
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
 import { collect } from '../collect/collect.js';
@@ -16,8 +15,8 @@ import type { ScanResult } from '../engine.js';
 import { sarifChunks, toUri } from '../report/sarif.js';
 import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
-import { scanStats, toText } from '../report/text.js';
-import { parseThreads } from './options.js';
+import { scanStats, writeText } from '../report/text.js';
+import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import type { Rule } from '../rules/api.js';
@@ -42,6 +41,9 @@ export interface ActionsCore {
   isDebug(): boolean;
   debug(message: string): void;
   info(message: string): void;
+  /** Log folding (`::group::`); optional so test doubles may leave it out. */
+  startGroup?(name: string): void;
+  endGroup?(): void;
   error(message: string, properties?: Annotation): void;
   warning(message: string, properties?: Annotation): void;
   notice(message: string, properties?: Annotation): void;
@@ -115,17 +117,16 @@ function oneOf<T extends string>(core: ActionsCore, name: string, allowed: reado
 
 /** Reads and validates the inputs; throws ConfigurationError naming the input at fault. */
 export function readInputs(core: ActionsCore, eventName: string, workspace: string): ActionInputs {
-  const failOn = oneOf(core, 'fail-on', ['error', 'warning', 'note', 'never'] as const, 'error');
+  const failOn = parseFailOn(core.getInput('fail-on'), 'input fail-on');
   const scanMode = oneOf(core, 'scan', ['changed', 'all'] as const, PR_EVENTS.has(eventName) ? 'changed' : 'all');
   const allowedImages = lines(core.getInput('allowed-images'));
   for (const p of allowedImages) {
     const problem = validatePattern(p);
     if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
   }
-  const kubernetesVersion = core.getInput('kubernetes-version').trim() || undefined;
-  if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
-    throw new ConfigurationError(`input kubernetes-version must look like 1.34 (got "${kubernetesVersion}")`);
-  }
+  const target = parseKubernetesVersion(core.getInput('kubernetes-version'), 'input kubernetes-version');
+  if (target?.warning) core.warning(target.warning);
+  const kubernetesVersion = target?.version;
   const threads = parseThreads(core.getInput('threads'), 'input threads');
   const paths = lines(core.getInput('paths'));
   for (const p of paths) {
@@ -198,8 +199,6 @@ export interface Scope {
   /** One line for the log and the summary. */
   description: string;
 }
-
-const isGlob = (p: string): boolean => picomatch.scan(p).isGlob;
 
 function toRel(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
@@ -312,16 +311,8 @@ async function changedScope(
   }
 }
 
-/** The files under `paths` (entries may be globs) among `candidates`, all root-relative. */
-export function inPaths(paths: readonly string[], candidates: readonly string[]): string[] {
-  const globs = paths.filter(isGlob);
-  const plain = paths
-    .filter((p) => !isGlob(p))
-    .map((p) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, ''))
-    .map((p) => (p === '.' ? '' : p));
-  const match = globs.length ? picomatch(globs, { dot: true }) : (): boolean => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
-}
+/** The files under `paths` (entries may be globs) among `candidates` (shared with the CLI). */
+export { inPaths };
 
 /** Annotations in the order GitHub should get them, within its per-level limits. */
 export function annotationPlan(findings: readonly Finding[], touched: (f: Finding) => boolean): { shown: Finding[]; hidden: number } {
@@ -436,7 +427,36 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     const touched = (f: Finding): boolean => inSpans(scope.touched.get(f.file), f.range.start.line);
 
     core.info(scope.description);
-    core.info(toText(result));
+    // Lines go out in blocks: one runner log write per line is slow on large scans.
+    let block: string[] = [];
+    const flush = (): void => {
+      if (block.length) core.info(block.join('\n'));
+      block = [];
+    };
+    const fold = core.startGroup && core.endGroup;
+    writeText(
+      result,
+      { color: false },
+      {
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1000) flush();
+        },
+        ...(fold
+          ? {
+              group: (title: string) => {
+                flush();
+                core.startGroup!(title);
+              },
+              endGroup: () => {
+                flush();
+                core.endGroup!();
+              },
+            }
+          : {}),
+      },
+    );
+    flush();
 
     try {
       mkdirSync(dirname(inputs.sarifFile), { recursive: true });

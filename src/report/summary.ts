@@ -21,6 +21,8 @@ export interface SummaryOptions {
   touched?: (f: Finding) => boolean;
   /** One Markdown line under the verdict saying what was scanned (e.g. the PR's changed files). */
   scope?: string;
+  /** The gate input's name on this face (`fail-on`, the Azure task's `failOn`). */
+  gateName?: string;
 }
 
 const ICON: Record<Level, string> = { error: '🔴', warning: '🟠', note: '🔵' };
@@ -46,7 +48,7 @@ export function bySeverity(findings: readonly Finding[], touched?: (f: Finding) 
 }
 
 /** The one-line verdict used by summaries and CI results. */
-export function verdict(result: ScanResult, failOn: Level | 'never'): { failed: boolean; text: string } {
+export function verdict(result: ScanResult, failOn: Level | 'never', gateName = 'fail-on'): { failed: boolean; text: string } {
   const counts = countByLevel(result.findings);
   const failed = result.findings.some((f) => gates(f, failOn));
   const total = counts.error + counts.warning + counts.note;
@@ -54,10 +56,10 @@ export function verdict(result: ScanResult, failOn: Level | 'never'): { failed: 
   if (total === 0) return { failed, text: `podguard found no problems in ${scannedSummary(result)}.` };
   const gate =
     failOn === 'never'
-      ? 'the gate is off (fail-on: never)'
+      ? `the gate is off (${gateName}: never)`
       : failed
-        ? `failing at fail-on: ${failOn}`
-        : `nothing at or above fail-on: ${failOn}`;
+        ? `failing at ${gateName}: ${failOn}`
+        : `nothing at or above ${gateName}: ${failOn}`;
   return { failed, text: `podguard found ${parts} in ${scannedSummary(result)}; ${gate}.` };
 }
 
@@ -65,7 +67,7 @@ export function verdict(result: ScanResult, failOn: Level | 'never'): { failed: 
 export function renderSummary(result: ScanResult, opts: SummaryOptions): string {
   const red = result.redactor;
   const maxBytes = opts.maxBytes ?? 1000 * 1024;
-  const { failed, text } = verdict(result, opts.failOn);
+  const { failed, text } = verdict(result, opts.failOn, opts.gateName);
   const visible = result.findings.filter((f) => !f.suppression);
   const suppressed = result.findings.length - visible.length;
   const counts = countByLevel(result.findings);

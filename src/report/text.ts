@@ -1,14 +1,33 @@
-/** Human text output: findings grouped by file, then the fix for each rule that fired. */
-import { countByLevel } from '../engine.js';
+/**
+ * Human text output: findings grouped by file, then a tally per rule with its title and doc link;
+ * the rules' full why/fix text only when asked (`--explain`, `podguard rules <id>`). Every line
+ * leaves through one writer (`TextSink.line`), so one place decides how data is made safe.
+ */
 import type { ScanResult } from '../engine.js';
 import { KIND_LABEL } from '../parse/source.js';
-import { FILE_KINDS } from '../types.js';
-import type { Level } from '../types.js';
+import type { Rule } from '../rules/api.js';
 import { fixText } from '../rules/api.js';
+import { FILE_KINDS } from '../types.js';
+import type { Finding, Level } from '../types.js';
+import { ruleDocUrl } from '../version.js';
 
-/** Text styling (ANSI colours when enabled). */
+/** Text styling and what to show. */
 export interface TextStyle {
+  /** ANSI colours. */
   color: boolean;
+  /** Each fired rule's why and fix after the tally. */
+  explain?: boolean;
+  /** Baselined findings listed (as notes) instead of only counted. */
+  showBaselined?: boolean;
+}
+
+/** Where text lines go. `group`/`endGroup` fold long blocks in CI logs (absent: no folding). */
+export interface TextSink {
+  /** One line, without its newline. The only way report text leaves this module. */
+  line(text: string): void;
+  /** Opens a collapsible block titled `title` (the title is podguard's own words, never data). */
+  group?(title: string): void;
+  endGroup?(): void;
 }
 
 const COLORS: Record<Level | 'dim' | 'bold', [string, string]> = {
@@ -19,6 +38,9 @@ const COLORS: Record<Level | 'dim' | 'bold', [string, string]> = {
   bold: ['\u001b[1m', '\u001b[22m'],
 };
 
+/** Blocks longer than this many lines are folded when the sink can fold. */
+const FOLD_AFTER = 20;
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -26,7 +48,7 @@ function plural(n: number, word: string): string {
 /** "3 Kubernetes manifests, 1 Dockerfile" (kinds with zero files are omitted). */
 export function scannedSummary(result: ScanResult): string {
   const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(', ') : 'no Kubernetes, Dockerfile, compose or ACI files';
+  return parts.length ? parts.join(', ') : '0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)';
 }
 
 /** How the scan ran, for debug logs: files, time, threads (not in reports: those stay deterministic). */
@@ -35,12 +57,16 @@ export function scanStats(result: ScanResult): string {
   return `podguard: checked ${plural(files, 'file')} in ${(result.durationMs / 1000).toFixed(1)} s on ${plural(result.threads, 'thread')}`;
 }
 
-/** Indents every line of a block. */
-function indent(text: string, pad: string): string {
-  return text
-    .split('\n')
-    .map((l) => (l ? pad + l : l))
-    .join('\n');
+/**
+ * Whether to colour: `--no-color` and `FORCE_COLOR=0` turn colours off, any other `FORCE_COLOR`
+ * turns them on (CI logs render ANSI), a non-empty `NO_COLOR` turns them off, else a TTY decides.
+ */
+export function useColor(env: Record<string, string | undefined>, isTTY: boolean, noColorFlag = false): boolean {
+  if (noColorFlag) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  if ((env.NO_COLOR ?? '') !== '') return false;
+  return isTTY;
 }
 
 /** A file name with control characters escaped: a newline in a name must not forge an output line. */
@@ -49,55 +75,124 @@ function printablePath(path: string): string {
   return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
 }
 
-/** Renders the text report. */
-export function toText(result: ScanResult, style: TextStyle = { color: false }): string {
+/** A rule's full explanation: title, why, fix and doc link (`--explain`, `podguard rules <id>`). */
+export function explainRule(rule: Rule, line: (text: string) => void, style: Pick<TextStyle, 'color'> = { color: false }): void {
+  const bold = (s: string): string => (style.color ? COLORS.bold[0] + s + COLORS.bold[1] : s);
+  const m = rule.meta;
+  line(`${bold(m.id)}: ${m.title} (${m.level})`);
+  const block = (text: string): void => {
+    for (const l of text.split('\n')) line(l ? `    ${l}` : '');
+  };
+  block(m.description);
+  block(`Why: ${m.why}`);
+  block(fixText(m));
+  line(`    Docs: ${ruleDocUrl(m.id)}`);
+}
+
+/** Writes the text report to `sink`. */
+export function writeText(result: ScanResult, style: TextStyle, sink: TextSink): void {
   const c = (k: keyof typeof COLORS, s: string): string => (style.color ? COLORS[k][0] + s + COLORS[k][1] : s);
   const red = result.redactor;
-  const lines: string[] = [];
-  const visible = result.findings.filter((f) => !f.suppression);
-  const byFile = new Map<string, typeof visible>();
-  for (const f of visible) {
+  const line = (text: string): void => sink.line(text);
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
+  const shown = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  const fold = <T>(title: string, size: number, body: () => T): T => {
+    const folding = size > FOLD_AFTER && sink.group !== undefined && sink.endGroup !== undefined;
+    if (folding) sink.group!(title);
+    try {
+      return body();
+    } finally {
+      if (folding) sink.endGroup!();
+    }
+  };
+
+  const byFile = new Map<string, Finding[]>();
+  for (const f of shown) {
     const list = byFile.get(f.file) ?? [];
     list.push(f);
     byFile.set(f.file, list);
   }
-  const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
   // Long rule ids (service-account-token-automount) must not push their message out of line.
-  const idWidth = Math.max(28, ...visible.map((f) => f.ruleId.length));
-  for (const [file, findings] of byFile) {
-    lines.push(c('bold', printablePath(file)));
-    for (const f of findings) {
-      const level = f.baselined ? 'note' : f.level;
-      const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
-      const tag = f.baselined ? ' (baseline)' : '';
-      lines.push(`  ${c('dim', where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+  const idWidth = Math.max(28, ...shown.map((f) => f.ruleId.length));
+  fold(`podguard: ${plural(shown.length, 'finding')} in ${plural(byFile.size, 'file')}`, shown.length + 2 * byFile.size, () => {
+    for (const [file, findings] of byFile) {
+      line(c('bold', printablePath(file)));
+      for (const f of findings) {
+        const level = f.baselined ? 'note' : f.level;
+        const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
+        const tag = f.baselined ? ' (baseline)' : '';
+        line(`  ${c('dim', where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+      }
+      line('');
     }
-    lines.push('');
+  });
+
+  const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
+  const tally = new Map<string, { n: number; level: Level }>();
+  for (const f of shown) {
+    const level = f.baselined ? 'note' : f.level;
+    const t = tally.get(f.ruleId);
+    if (!t) tally.set(f.ruleId, { n: 1, level });
+    else {
+      t.n++;
+      if (level === 'error' || (level === 'warning' && t.level === 'note')) t.level = level;
+    }
   }
-  const fired = [...new Set(visible.map((f) => f.ruleId))].sort();
+  const fired = [...tally.keys()].sort();
   if (fired.length) {
-    lines.push(c('bold', 'How to fix'));
+    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
+    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+    line(c('bold', 'Rules'));
     for (const id of fired) {
-      const rule = rulesById.get(id);
-      if (!rule) continue;
-      lines.push(`  ${c('bold', id)}: ${rule.meta.title}`);
-      lines.push(indent(`Why: ${rule.meta.why}`, '    '));
-      lines.push(indent(fixText(rule.meta), '    '));
-      lines.push('');
+      const t = tally.get(id)!;
+      const title = rulesById.get(id)?.meta.title ?? '';
+      line(
+        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`,
+      );
+    }
+    line('');
+    if (style.explain) {
+      fold('podguard: how to fix', fired.length * 8, () => {
+        line(c('bold', 'How to fix'));
+        for (const id of fired) {
+          const rule = rulesById.get(id);
+          if (!rule) continue;
+          explainRule(rule, (l) => line(l ? `  ${l}` : l), style);
+          line('');
+        }
+      });
+    } else {
+      line(c('dim', 'Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>.'));
+      line('');
     }
   }
-  const counts = countByLevel(result.findings);
-  const suppressed = result.findings.length - visible.length;
-  const total = visible.length;
+
+  const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  for (const f of shown) counts[f.baselined ? 'note' : f.level]++;
+  const total = shown.length;
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict =
     total === 0
       ? 'no problems found'
       : `${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')})`;
-  const known = visible.filter((f) => f.baselined).length;
-  const extras = [known ? `${known} known from the baseline (notes, not gating)` : '', suppressed ? `${suppressed} suppressed` : '']
+  const suppressed = result.findings.length - unsuppressed.length;
+  const known = baselined
+    ? style.showBaselined
+      ? `${baselined} known from the baseline (notes, not gating)`
+      : `${baselined} known from the baseline (hidden; --show-baselined lists them)`
+    : '';
+  const extras = [known, suppressed ? `${suppressed} suppressed` : '']
     .filter(Boolean)
     .map((x) => `; ${x}`)
     .join('');
-  lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
+  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else line(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
+}
+
+/** Renders the text report as one string (no folding). */
+export function toText(result: ScanResult, style: TextStyle = { color: false }): string {
+  const lines: string[] = [];
+  writeText(result, style, { line: (t) => void lines.push(t) });
   return `${lines.join('\n')}\n`;
 }

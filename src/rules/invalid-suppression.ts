@@ -14,10 +14,10 @@ export const rule: Rule = {
     tags: ['suppression'],
     kinds: ['kubernetes', 'compose', 'aci', 'dockerfile'],
     messages: {
-      unknownRule: 'This {form} names "{rule}", which is not a podguard rule (see podguard rules).',
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
       badDate: 'This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.',
       badToken:
-        'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD (the reason goes after " -- "). It has no effect until fixed.',
+        'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
       noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
       unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
       trailingDockerfile:

@@ -14,7 +14,7 @@ export const rule: Rule = {
     securitySeverity: 8.5,
     precision: 'very-high',
     description: 'An Azure Container Instances `imageRegistryCredentials[].password` is a literal value.',
-    why: 'Seeds 000 and 002 say credentials stay out of code: use managed identities and Key Vault. A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.',
+    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say credentials stay out of code: use managed identities and Key Vault. A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
     fix: 'Pull with a managed identity instead of a password:\n\n```yaml\nidentity:\n  type: UserAssigned\n  userAssignedIdentities:\n    /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull: {}\nproperties:\n  imageRegistryCredentials:\n    - server: myregistry.azurecr.io\n      identity: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull\n```\n\nOr pass the password at deploy time (`az container create --registry-password "$ACR_PASSWORD"`). Rotate the committed one.',
     tags: ['security', 'secrets', 'aci'],
     kinds: ['aci'],

@@ -2,6 +2,7 @@
  * Applies suppression directives to findings and reports directives that do not do their job
  * (no reason, expired, unused, malformed), so suppressions stay reviewable and do not rot.
  */
+import { didYouMean } from '../suggest.js';
 import type { Finding, Position, Range } from '../types.js';
 import type { Directive } from './directives.js';
 
@@ -85,7 +86,12 @@ export function applySuppressions(
       const rules = d.ruleIds.join(', ');
       for (const id of d.ruleIds) {
         if (!opts.knownRules.has(id))
-          reports.push({ ...base, ruleId: 'invalid-suppression', messageId: 'unknownRule', data: { form, rule: id } });
+          reports.push({
+            ...base,
+            ruleId: 'invalid-suppression',
+            messageId: 'unknownRule',
+            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) },
+          });
       }
       if (d.until && opts.today > d.until) {
         reports.push({ ...base, ruleId: 'expired-suppression', messageId: 'expired', data: { form, rules, until: d.until } });

@@ -85,7 +85,12 @@ export function parseDirectiveBody(body: string): Pick<Directive, 'ruleIds' | 'r
       else problems.push({ messageId: 'badDate', data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else problems.push({ messageId: 'badToken', data: { token: detach(token) } });
+    } else {
+      // `Privileged-Container`: the id, capitalised. Any other token gets no guess.
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : '';
+      problems.push({ messageId: 'badToken', data: { token: detach(token), hint: detach(hint) } });
+    }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === 'badToken')) problems.push({ messageId: 'noRules', data: {} });
   return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...(until ? { until: detach(until) } : {}), problems };

@@ -76,7 +76,11 @@ describe('baseline', () => {
       [36, 'error', false],
     ]);
     const text = await cli(dir, 'scan', '.');
-    expect(text.out).toContain('1 known from the baseline (notes, not gating)');
+    expect(text.out).toContain('1 known from the baseline (hidden; --show-baselined lists them)');
+    expect(text.out).not.toContain('(baseline)');
+    const shown = await cli(dir, 'scan', '.', '--show-baselined');
+    expect(shown.out).toContain('1 known from the baseline (notes, not gating)');
+    expect(shown.out).toMatch(/^ {2}32:\d+ +note +run-as-root .*\(baseline\)$/m);
 
     // Fixing one and rewriting: it disappears from the file; the rest stays byte-stable.
     writeFileSync(join(dir, 'app.yaml'), deployment({ web: 10, worker: 1000 }));

@@ -48,7 +48,10 @@ describe('podguard CLI', () => {
     const bad = await cli(['scan', 'k8s'], dir);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^k8s\/pod\.yaml\n {2}12:9 +error +privileged-container +Pod\/web container "app" runs privileged/m);
-    expect(bad.out).toContain('How to fix');
+    expect(bad.out).not.toContain('How to fix');
+    expect(bad.out).toMatch(
+      /^Rules\n {2}1 error +privileged-container +Privileged container +https:\/\/github\.com\/podguard\/podguard\/blob\/main\/docs\/rules\/privileged-container\.md$/m,
+    );
     expect(bad.out).toMatch(/in 1 Kubernetes manifest\.\n$/);
     const good = await cli(['scan', 'ok'], dir);
     expect(good.code).toBe(0);
@@ -77,10 +80,18 @@ describe('podguard CLI', () => {
   it('rejects usage mistakes with exit code 2 and one clear line', async () => {
     const dir = repo({ 'pod.yaml': POD });
     const cases: [string[], RegExp][] = [
-      [['scan', '--bogus'], /Unknown option '--bogus'/],
+      [['scan', '--bogus'], /unknown option --bogus for podguard scan; see podguard scan --help/],
+      [['scan', '--fail-onn', 'note'], /unknown option --fail-onn for podguard scan \(did you mean "--fail-on"\?\)/],
+      [['init', '--forse'], /unknown option --forse for podguard init \(did you mean "--force"\?\)/],
+      [['scna'], /unknown command scna \(did you mean "scan"\?\)/],
+      [['rules', 'privileged-containr'], /no rule privileged-containr \(did you mean "privileged-container"\?\)/],
+      [
+        ['scan', '--kubernetes-version', '2.0'],
+        /--kubernetes-version must be a Kubernetes version such as 1\.34 or 1\.34\.2 \(got "2\.0"\)/,
+      ],
       [['scan', 'missing-dir'], /path not found: missing-dir/],
-      [['scan', '--format', 'xml'], /--format must be one of text, json, sarif/],
-      [['frobnicate'], /unknown command "frobnicate"/],
+      [['scan', '--format', 'xml'], /--format must be one of text, json, sarif, junit, gitlab/],
+      [['frobnicate'], /unknown command frobnicate \(expected scan, rules, init or version/],
       [['scan', '--config', 'nope.yml'], /configuration file not found: nope\.yml/],
       [['scan', '--threads', '0'], /--threads must be a whole number from 1 to 999 \(got "0"\)/],
       [['scan', '--threads', 'many'], /--threads must be a whole number/],

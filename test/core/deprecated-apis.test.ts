@@ -153,6 +153,6 @@ describe('removed-api-version against a target version', () => {
     expect(await runCli(['scan', '--format', 'json', '--fail-on', 'never', '--kubernetes-version', '1.23'], io)).toBe(0);
     expect(out).toContain('(target 1.23)');
     expect(await runCli(['scan', '--kubernetes-version', '1.2x'], io)).toBe(2);
-    expect(err).toContain('--kubernetes-version must be a minor version such as 1.34 (got "1.2x")');
+    expect(err).toContain('--kubernetes-version must be a Kubernetes version such as 1.34 or 1.34.2 (got "1.2x")');
   });
 });

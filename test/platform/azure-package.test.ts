@@ -86,6 +86,7 @@ describe('the .vsix', () => {
         'task/icon.png',
         'images/extension-icon.png',
         'docs/azure-overview.md',
+        'LICENSE',
       ]),
     );
     expect(await zip.file('task/task.json')!.async('string')).toBe(read('task/task.json'));
@@ -156,7 +157,7 @@ describe('the .vsix', () => {
       `##vso[artifact.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs;]${join(temp, 'podguard', 'podguard.sarif')}`,
     );
     expect(stdout).toContain(
-      '##vso[task.complete result=Failed;]podguard found 1 error, 0 warnings, 0 notes in 1 Kubernetes manifest; failing at fail-on: error.',
+      '##vso[task.complete result=Failed;]podguard found 1 error, 0 warnings, 0 notes in 1 Kubernetes manifest; failing at failOn: error.',
     );
   });
 });

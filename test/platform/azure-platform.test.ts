@@ -27,6 +27,8 @@ function recorder(inputs: Record<string, string> = {}, variables: Record<string,
     uploadArtifact: (folder: string, path: string, name: string) => events.push(`artifact:${folder}:${name}:${path}`),
     setResult: (result: number, message: string) => events.push(`result:${result}:${message}`),
     setSecret: (value: string) => events.push(`secret:${value}`),
+    setVariable: (name: string, value: string, secret?: boolean, isOutput?: boolean) =>
+      events.push(`variable:${name}=${value}${secret ? ':secret' : ''}${isOutput ? ':output' : ''}`),
     debug: (message: string) => events.push(`debug:${message}`),
     warning: (message: string) => events.push(`warning:${message}`),
     IssueType: { Error: 0, Warning: 1 },
@@ -111,6 +113,25 @@ describe('Azure platform', () => {
     expect(events.filter((e) => e.startsWith('issue:'))).toHaveLength(1);
   });
 
+  it('folds the findings list in a group, sets the output variables, and keeps data from opening groups', async () => {
+    const docs = Array.from({ length: 25 }, (_, i) => PRIVILEGED(`p${i}`)).join('---\n');
+    const root = repo({ 'many.yaml': docs, '##[group]x.yaml': PRIVILEGED('g'), '.podguard.yml': onlyRulesYaml('privileged-container') });
+    const { tl, events } = recorder({ failOn: 'never' }, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root });
+    const out: string[] = [];
+    await runAzure(tl, { cwd: root, stdout: (t) => void out.push(t) });
+    const log = out.join('');
+    expect(log.match(/^##\[group\].*$/gm)).toEqual(['##[group]podguard: 26 findings in 2 files']);
+    expect(log).toContain('\n#\u200b#[group]x.yaml\n');
+    expect(log.match(/^##\[endgroup\]$/gm)).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('variable:'))).toEqual([
+      'variable:errors=26:output',
+      'variable:warnings=0:output',
+      'variable:notes=0:output',
+      'variable:findings=26:output',
+      `variable:sarifFile=${join(root, 'podguard', 'podguard.sarif')}:output`,
+    ]);
+  });
+
   it('turns a crash into a failed result with the message, and the stack into debug output', async () => {
     const root = repo({ 'a.yaml': PRIVILEGED('a') });
     const { tl, events } = recorder({}, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root, 'Build.Reason': 'PullRequest' });
@@ -150,9 +171,15 @@ describe('Azure platform', () => {
       allowedImages: ['mcr.microsoft.com/**', 'acr.io/*'],
     });
     expect(read({ publishSarif: 'false' }).publishSarif).toBe(false);
-    expect(() => read({ kubernetesVersion: 'v1.30' })).toThrow(
-      new ConfigurationError('input kubernetesVersion must look like 1.34 (got "v1.30")'),
+    expect(read({ kubernetesVersion: 'v1.30.2' }).kubernetesVersion).toBe('1.30');
+    expect(() => read({ kubernetesVersion: '1.30-rc' })).toThrow(
+      new ConfigurationError('input kubernetesVersion must be a Kubernetes version such as 1.34 or 1.34.2 (got "1.30-rc")'),
     );
+    try {
+      read({ failOn: 'fatal' });
+    } catch (err) {
+      expect((err as ConfigurationError).input).toBe('failOn');
+    }
     expect(() => read({ scan: 'some' })).toThrow(/input scan must be one of changed, all/);
     expect(read({ threads: ' 3 ' }).threads).toBe(3);
     expect(read({}).threads).toBeUndefined();

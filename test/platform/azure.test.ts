@@ -58,7 +58,7 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     );
     expect(tr.stdout).toMatch(/##vso\[artifact\.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs;\].*podguard\.sarif/);
     expect(tr.stdout).toContain(
-      '##vso[task.complete result=Failed;]podguard found 2 errors, 0 warnings, 0 notes in 2 Kubernetes manifests; failing at fail-on: error.',
+      '##vso[task.complete result=Failed;]podguard found 2 errors, 0 warnings, 0 notes in 2 Kubernetes manifests; failing at failOn: error.',
     );
     expect(tr.failed).toBe(true);
 
@@ -88,9 +88,33 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     expect(JSON.parse(readFileSync(join(work, 'out', 'podguard.sarif'), 'utf8')).version).toBe('2.1.0');
     expect(tr.stdout).toContain('##vso[task.complete result=SucceededWithIssues;]podguard found 2 errors');
     // A container name crafted to smuggle a logging command is printed, but defused.
-    expect(tr.stdout).not.toContain('##vso[task.setvariable');
+    expect(tr.stdout).not.toContain('##vso[task.setvariable variable=pwned');
     expect(tr.stdout).toContain('x#\u200b#vso[task.setvariable variable=pwned]yes');
     expect(tr.succeeded).toBe(true);
+    // The output variables, as later steps read them ($(podguard.errors)).
+    const outputs = Object.fromEntries(
+      [...tr.stdout.matchAll(/^##vso\[task\.setvariable variable=(\w+);isOutput=true;issecret=false;\](.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
+    expect(outputs).toEqual({ errors: '2', warnings: '0', notes: '0', findings: '2', sarifFile: join(work, 'out', 'podguard.sarif') });
+    const declared = JSON.parse(readFileSync(join(ROOT, 'task', 'task.json'), 'utf8')).outputVariables.map((v: { name: string }) => v.name);
+    expect(declared).toEqual(Object.keys(outputs));
+  });
+
+  it("says gate verdicts in the task's own input names (failOn, not fail-on)", async () => {
+    const work = mkdtempSync(join(tmpdir(), 'pg-az-gate-'));
+    write(work, 'k8s/a.yaml', PRIVILEGED('a'));
+    write(work, '.podguard.yml', onlyRulesYaml('privileged-container'));
+    const tr = await runTask({
+      inputs: { failOn: 'error', publishSarif: 'false', kubernetesVersion: '1.99.1' },
+      variables: { 'Build.SourcesDirectory': work },
+    });
+    expect(tr.stdout).toContain(
+      '##vso[task.complete result=Failed;]podguard found 1 error, 0 warnings, 0 notes in 1 Kubernetes manifest; failing at failOn: error.',
+    );
+    expect(tr.stdout).not.toContain('fail-on');
+    expect(tr.stdout).toMatch(
+      /##vso\[task\.issue type=warning;source=TaskInternal;\]input kubernetesVersion: podguard knows API removals up to Kubernetes 1\.34/,
+    );
   });
 
   it('fails with one clear line on a bad input', async () => {

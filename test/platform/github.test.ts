@@ -89,7 +89,7 @@ describe('action inputs', () => {
     [{ config: 'ci/podguard.yml' }, /input config: ci\/podguard.yml does not exist/],
     [{ config: 'k8s' }, /input config: cannot read k8s/],
     [{ 'allowed-images': 'mcr.microsoft.com/**\n  ' }, null],
-    [{ 'kubernetes-version': '1.3x' }, /input kubernetes-version must look like 1\.34 \(got "1\.3x"\)/],
+    [{ 'kubernetes-version': '1.3x' }, /input kubernetes-version must be a Kubernetes version such as 1\.34 or 1\.34\.2 \(got "1\.3x"\)/],
     [{ threads: 'all' }, /input threads must be a whole number from 1 to 999 \(got "all"\)/],
     [{ threads: '2' }, null],
     [{ paths: '../elsewhere' }, /input paths: "..\/elsewhere" must be relative/],

@@ -1,0 +1,94 @@
+/**
+ * Input validators every face shares (CLI flags, Action inputs, task inputs): one pattern, one
+ * list and one message per value, with the face's own name for the input (`--fail-on`,
+ * `input fail-on`, `input failOn`).
+ */
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import { KUBERNETES_DATA_VERSION } from '../data/deprecated-apis.js';
+import { ConfigurationError } from '../types.js';
+import type { Level } from '../types.js';
+
+/** The gate levels, lowest finding level that fails (`never`: report only). */
+export const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
+/** A gate level. */
+export type FailOn = Level | 'never';
+
+/** `1.30`, `1.30.2` and `v1.30.2` (what `az aks show` and `kubectl version` print). */
+const KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+
+/** Names an input the way its face spells it: `--fail-on` for flags, `input failOn` for CI inputs. */
+function label(name: string): string {
+  return name.startsWith('-') || name.startsWith('input ') ? name : `input ${name}`;
+}
+
+/** The input's bare name, for `ConfigurationError.input`. */
+function bare(name: string): string {
+  return name.replace(/^input /, '');
+}
+
+/** One of `allowed`; empty means `fallback`. */
+export function parseOneOf<T extends string>(raw: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
+  const value = (raw ?? '').trim();
+  if (value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(', ')} (got "${value}")`, { input: bare(name) });
+}
+
+/** The fail-on gate; empty means `error`. */
+export function parseFailOn(raw: string | undefined, name: string): FailOn {
+  return parseOneOf(raw, name, FAIL_ON, 'error');
+}
+
+/** A validated Kubernetes target: the minor version, and a warning when podguard's data is older. */
+export interface KubernetesTarget {
+  version: string;
+  warning?: string;
+}
+
+/** `1.30.2` -> `1.30`; empty -> undefined; anything else is the user's mistake. */
+export function parseKubernetesVersion(raw: string | undefined, name: string): KubernetesTarget | undefined {
+  const value = (raw ?? '').trim();
+  if (value === '') return undefined;
+  const m = KUBERNETES_VERSION.exec(value);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value}")`, {
+      input: bare(name),
+    });
+  }
+  const version = m[1]!;
+  const minor = (v: string): number => Number(v.split('.')[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning:
+      `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; ` +
+      `removals in later releases are not checked (update podguard)`,
+  };
+}
+
+/** `--threads` / the `threads` input: empty means "the engine decides"; otherwise 1-999. */
+export function parseThreads(raw: string | undefined, name: string): number | undefined {
+  const value = (raw ?? '').trim();
+  if (value === '') return undefined;
+  if (!/^[1-9]\d{0,2}$/.test(value)) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to 999 (got "${value}")`, { input: bare(name) });
+  }
+  return Number(value);
+}
+
+/** True when a path entry is a glob (`k8s/**\/*.yaml`) rather than a file or directory. */
+export function isGlob(p: string): boolean {
+  return picomatch.scan(p).isGlob;
+}
+
+/** The files under `paths` (entries may be globs) among `candidates`, all root-relative. */
+export function inPaths(paths: readonly string[], candidates: readonly string[]): string[] {
+  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ''));
+  const plain = paths
+    .filter((p) => !isGlob(p))
+    .map((p) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, ''))
+    .map((p) => (p === '.' ? '' : p));
+  const match = globs.length ? picomatch(globs, { dot: true }) : (): boolean => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
+}
