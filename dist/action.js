@@ -856,7 +856,7 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
+      constructor(key, value2, index) {
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
@@ -865,16 +865,16 @@ var require_tree = __commonJS({
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+          this.middle = new _TstNode(key, value2, index);
         } else {
-          this.value = value;
+          this.value = value2;
         }
       }
       /**
        * @param {string} key
        * @param {any} value
        */
-      add(key, value) {
+      add(key, value2) {
         const length = key.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
@@ -888,25 +888,25 @@ var require_tree = __commonJS({
           }
           if (node.code === code) {
             if (length === ++index) {
-              node.value = value;
+              node.value = value2;
               break;
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value, index);
+              node.middle = new _TstNode(key, value2, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value, index);
+              node.left = new _TstNode(key, value2, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value, index);
+            node.right = new _TstNode(key, value2, index);
             break;
           }
         }
@@ -945,11 +945,11 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key, value) {
+      insert(key, value2) {
         if (this.node === null) {
-          this.node = new TstNode(key, value, 0);
+          this.node = new TstNode(key, value2, 0);
         } else {
-          this.node.add(key, value);
+          this.node.add(key, value2);
         }
       }
       /**
@@ -1050,11 +1050,11 @@ var require_util = __commonJS({
       return url;
     }
     function isValidPort(port) {
-      const value = parseInt(port, 10);
-      return value === Number(port) && value >= 0 && value <= 65535;
+      const value2 = parseInt(port, 10);
+      return value2 === Number(port) && value2 >= 0 && value2 <= 65535;
     }
-    function isHttpOrHttpsPrefixed(value) {
-      return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
+    function isHttpOrHttpsPrefixed(value2) {
+      return value2 != null && value2[0] === "h" && value2[1] === "t" && value2[2] === "t" && value2[3] === "p" && (value2[4] === ":" || value2[4] === "s" && value2[5] === ":");
     }
     function parseURL(url) {
       if (typeof url === "string") {
@@ -1178,11 +1178,11 @@ var require_util = __commonJS({
       const m = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
       return m ? parseInt(m[1], 10) * 1e3 : null;
     }
-    function headerNameToString(value) {
-      return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
+    function headerNameToString(value2) {
+      return typeof value2 === "string" ? headerNameLowerCasedRecord[value2] ?? value2.toLowerCase() : tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
-    function bufferToLowerCasedHeaderName(value) {
-      return tree.lookup(value) ?? value.toString("latin1").toLowerCase();
+    function bufferToLowerCasedHeaderName(value2) {
+      return tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
@@ -1297,14 +1297,14 @@ var require_util = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
+            const { done, value: value2 } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
               });
             } else {
-              const buf = Buffer.isBuffer(value) ? value : Buffer.from(value);
+              const buf = Buffer.isBuffer(value2) ? value2 : Buffer.from(value2);
               if (buf.byteLength) {
                 controller.enqueue(new Uint8Array(buf));
               }
@@ -1969,8 +1969,8 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value) {
-        processHeader(this, key, value);
+      addHeader(key, value2) {
+        processHeader(this, key, value2);
         return this;
       }
     };
@@ -2042,11 +2042,11 @@ var require_request = __commonJS({
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
-        const value = typeof val === "string" ? val.toLowerCase() : null;
-        if (value !== "close" && value !== "keep-alive") {
+        const value2 = typeof val === "string" ? val.toLowerCase() : null;
+        if (value2 !== "close" && value2 !== "keep-alive") {
           throw new InvalidArgumentError("invalid connection header");
         }
-        if (value === "close") {
+        if (value2 === "close") {
           request2.reset = true;
         }
       } else if (headerName === "expect") {
@@ -2711,9 +2711,9 @@ var require_utils = __commonJS({
     function enumToMap(obj) {
       const res = {};
       Object.keys(obj).forEach((key) => {
-        const value = obj[key];
-        if (typeof value === "number") {
-          res[key] = value;
+        const value2 = obj[key];
+        if (typeof value2 === "number") {
+          res[key] = value2;
         }
       });
       return res;
@@ -3526,11 +3526,11 @@ var require_data_url = __commonJS({
     }
     function collectAnHTTPQuotedString(input, position, extractValue) {
       const positionStart = position.position;
-      let value = "";
+      let value2 = "";
       assert(input[position.position] === '"');
       position.position++;
       while (true) {
-        value += collectASequenceOfCodePoints(
+        value2 += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input,
           position
@@ -3542,10 +3542,10 @@ var require_data_url = __commonJS({
         position.position++;
         if (quoteOrBackslash === "\\") {
           if (position.position >= input.length) {
-            value += "\\";
+            value2 += "\\";
             break;
           }
-          value += input[position.position];
+          value2 += input[position.position];
           position.position++;
         } else {
           assert(quoteOrBackslash === '"');
@@ -3553,7 +3553,7 @@ var require_data_url = __commonJS({
         }
       }
       if (extractValue) {
-        return value;
+        return value2;
       }
       return input.slice(positionStart, position.position);
     }
@@ -3561,16 +3561,16 @@ var require_data_url = __commonJS({
       assert(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name, value2] of parameters.entries()) {
         serialization += ";";
         serialization += name;
         serialization += "=";
-        if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
-          value = value.replace(/(\\|")/g, "\\$1");
-          value = '"' + value;
-          value += '"';
+        if (!HTTP_TOKEN_CODEPOINTS.test(value2)) {
+          value2 = value2.replace(/(\\|")/g, "\\$1");
+          value2 = '"' + value2;
+          value2 += '"';
         }
-        serialization += value;
+        serialization += value2;
       }
       return serialization;
     }
@@ -3843,11 +3843,11 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
+          const { done, value: value2 } = method.next();
           if (done) {
             break;
           }
-          seq2.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq2.push(converter(value2, prefix, `${argument}[${index++}]`));
         }
         return seq2;
       };
@@ -3915,20 +3915,20 @@ var require_webidl = __commonJS({
               });
             }
           }
-          let value = dictionary[key];
+          let value2 = dictionary[key];
           const hasDefault = Object.hasOwn(options, "defaultValue");
-          if (hasDefault && value !== null) {
-            value ??= defaultValue();
+          if (hasDefault && value2 !== null) {
+            value2 ??= defaultValue();
           }
-          if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
-            if (options.allowedValues && !options.allowedValues.includes(value)) {
+          if (required || hasDefault || value2 !== void 0) {
+            value2 = converter(value2, prefix, `${argument}.${key}`);
+            if (options.allowedValues && !options.allowedValues.includes(value2)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
+                message: `${value2} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value;
+            dict[key] = value2;
           }
         }
         return dict;
@@ -4117,17 +4117,17 @@ var require_util2 = __commonJS({
       if (!redirectStatusSet.has(response.status)) {
         return null;
       }
-      let location = response.headersList.get("location", true);
-      if (location !== null && isValidHeaderValue(location)) {
-        if (!isValidEncodedURL(location)) {
-          location = normalizeBinaryStringToUtf8(location);
+      let location2 = response.headersList.get("location", true);
+      if (location2 !== null && isValidHeaderValue(location2)) {
+        if (!isValidEncodedURL(location2)) {
+          location2 = normalizeBinaryStringToUtf8(location2);
         }
-        location = new URL(location, responseURL(response));
+        location2 = new URL(location2, responseURL(response));
       }
-      if (location && !location.hash) {
-        location.hash = requestFragment;
+      if (location2 && !location2.hash) {
+        location2.hash = requestFragment;
       }
-      return location;
+      return location2;
     }
     function isValidEncodedURL(url) {
       for (let i2 = 0; i2 < url.length; ++i2) {
@@ -4139,8 +4139,8 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function normalizeBinaryStringToUtf8(value) {
-      return Buffer.from(value, "binary").toString("utf8");
+    function normalizeBinaryStringToUtf8(value2) {
+      return Buffer.from(value2, "binary").toString("utf8");
     }
     function requestCurrentURL(request2) {
       return request2.urlList[request2.urlList.length - 1];
@@ -4501,8 +4501,8 @@ var require_util2 = __commonJS({
     function normalizeMethod(method) {
       return normalizedMethodRecordsBase[method.toLowerCase()] ?? method;
     }
-    function serializeJavascriptValueToJSONString(value) {
-      const result = JSON.stringify(value);
+    function serializeJavascriptValueToJSONString(value2) {
+      const result = JSON.stringify(value2);
       if (result === void 0) {
         throw new TypeError("Value is not JSON serializable");
       }
@@ -4543,7 +4543,7 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key, [valueIndex]: value2 } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
@@ -4551,10 +4551,10 @@ var require_util2 = __commonJS({
               result = key;
               break;
             case "value":
-              result = value;
+              result = value2;
               break;
             case "key+value":
-              result = [key, value];
+              result = [key, value2];
               break;
           }
           return {
@@ -4620,8 +4620,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key, this);
+            for (const { 0: key, 1: value2 } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value2, key, this);
             }
           }
         }
@@ -4698,8 +4698,8 @@ var require_util2 = __commonJS({
       const protocol = url.protocol;
       return protocol === "http:" || protocol === "https:";
     }
-    function simpleRangeHeaderValue(value, allowWhitespace) {
-      const data = value;
+    function simpleRangeHeaderValue(value2, allowWhitespace) {
+      const data = value2;
       if (!data.startsWith("bytes")) {
         return "failure";
       }
@@ -4817,8 +4817,8 @@ var require_util2 = __commonJS({
       if (values === null) {
         return "failure";
       }
-      for (const value of values) {
-        const temporaryMimeType = parseMIMEType(value);
+      for (const value2 of values) {
+        const temporaryMimeType = parseMIMEType(value2);
         if (temporaryMimeType === "failure" || temporaryMimeType.essence === "*/*") {
           continue;
         }
@@ -4838,8 +4838,8 @@ var require_util2 = __commonJS({
       }
       return mimeType;
     }
-    function gettingDecodingSplitting(value) {
-      const input = value;
+    function gettingDecodingSplitting(value2) {
+      const input = value2;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
@@ -4870,11 +4870,11 @@ var require_util2 = __commonJS({
       return values;
     }
     function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
-      if (value === null) {
+      const value2 = list.get(name, true);
+      if (value2 === null) {
         return null;
       }
-      return gettingDecodingSplitting(value);
+      return gettingDecodingSplitting(value2);
     }
     var textDecoder = new TextDecoder();
     function utf8DecodeBytes(buffer) {
@@ -5057,19 +5057,19 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value)) {
+        if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "value", { strict: false }) : webidl.converters.USVString(value2, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name, value2, filename);
         this[kState].push(entry);
       }
       delete(name) {
@@ -5104,19 +5104,19 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value)) {
+        if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "name", { strict: false }) : webidl.converters.USVString(value2, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name, value2, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
           this[kState] = [
@@ -5160,21 +5160,21 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
-      if (typeof value === "string") {
+    function makeEntry(name, value2, filename) {
+      if (typeof value2 === "string") {
       } else {
-        if (!isFileLike(value)) {
-          value = value instanceof Blob ? new File([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
+        if (!isFileLike(value2)) {
+          value2 = value2 instanceof Blob ? new File([value2], "blob", { type: value2.type }) : new FileLike(value2, "blob", { type: value2.type });
         }
         if (filename !== void 0) {
           const options = {
-            type: value.type,
-            lastModified: value.lastModified
+            type: value2.type,
+            lastModified: value2.lastModified
           };
-          value = value instanceof NativeFile ? new File([value], filename, options) : new FileLike(value, filename, options);
+          value2 = value2 instanceof NativeFile ? new File([value2], filename, options) : new FileLike(value2, filename, options);
         }
       }
-      return { name, value };
+      return { name, value: value2 };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5272,19 +5272,19 @@ var require_formdata_parser = __commonJS({
         } else {
           position.position += 2;
         }
-        let value;
+        let value2;
         if (filename !== null) {
           contentType ??= "text/plain";
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File([body], filename, { type: contentType });
+          value2 = new File([body], filename, { type: contentType });
         } else {
-          value = utf8DecodeBytes(Buffer.from(body));
+          value2 = utf8DecodeBytes(Buffer.from(body));
         }
         assert(isUSVString(name));
-        assert(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        assert(typeof value2 === "string" && isUSVString(value2) || isFileLike(value2));
+        entryList.push(makeEntry(name, value2, filename));
       }
     }
     function parseMultipartFormDataHeaders(input, position) {
@@ -5515,27 +5515,27 @@ var require_body = __commonJS({
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape3 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
-        const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
+        const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
-          if (typeof value === "string") {
+        for (const [name, value2] of object) {
+          if (typeof value2 === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
-${normalizeLinefeeds(value)}\r
+${normalizeLinefeeds(value2)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
-Content-Type: ${value.type || "application/octet-stream"}\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape3(value2.name)}"` : "") + `\r
+Content-Type: ${value2.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value, rn);
-            if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn.byteLength;
+            blobParts.push(chunk2, value2, rn);
+            if (typeof value2.size === "number") {
+              length += chunk2.byteLength + value2.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5586,7 +5586,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator2 = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
+            const { value: value2, done } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -5594,7 +5594,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
               });
             } else {
               if (!isErrored(stream)) {
-                const buffer = new Uint8Array(value);
+                const buffer = new Uint8Array(value2);
                 if (buffer.byteLength) {
                   controller.enqueue(buffer);
                 }
@@ -5657,12 +5657,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           return consumeBody(this, parseJSONFromBytes, instance);
         },
         formData() {
-          return consumeBody(this, (value) => {
+          return consumeBody(this, (value2) => {
             const mimeType = bodyMimeType(this);
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value, mimeType);
+                  const parsed = multipartFormDataParser(value2, mimeType);
                   if (parsed === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
@@ -5671,10 +5671,10 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries = new URLSearchParams(value2.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
-                    fd.append(name, value2);
+                  for (const [name, value3] of entries) {
+                    fd.append(name, value3);
                   }
                   return fd;
                 }
@@ -6930,13 +6930,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
-        if (Array.isArray(value)) {
-          for (const subvalue of value) {
+      for (const [name, value2] of Object.entries(headers)) {
+        if (Array.isArray(value2)) {
+          for (const subvalue of value2) {
             result.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name), Buffer.from(value2));
         }
       }
       return result;
@@ -7854,8 +7854,8 @@ var require_client = __commonJS({
       get pipelining() {
         return this[kPipelining];
       }
-      set pipelining(value) {
-        this[kPipelining] = value;
+      set pipelining(value2) {
+        this[kPipelining] = value2;
         this[kResume](true);
       }
       get [kPending]() {
@@ -10684,15 +10684,15 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value) {
+    function matchValue(match, value2) {
       if (typeof match === "string") {
-        return match === value;
+        return match === value2;
       }
       if (match instanceof RegExp) {
-        return match.test(value);
+        return match.test(value2);
       }
       if (typeof match === "function") {
-        return match(value) === true;
+        return match(value2) === true;
       }
       return false;
     }
@@ -10833,14 +10833,14 @@ var require_mock_utils = __commonJS({
       const result = [];
       for (let i2 = 0; i2 < keys.length; ++i2) {
         const key = keys[i2];
-        const value = data[key];
+        const value2 = data[key];
         const name = Buffer.from(`${key}`);
-        if (Array.isArray(value)) {
-          for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+        if (Array.isArray(value2)) {
+          for (let j = 0; j < value2.length; ++j) {
+            result.push(name, Buffer.from(`${value2[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name, Buffer.from(`${value2}`));
         }
       }
       return result;
@@ -11990,25 +11990,25 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
-      value = headerValueNormalize(value);
+    function appendHeader(headers, name, value2) {
+      value2 = headerValueNormalize(value2);
       if (!isValidHeaderName(name)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
           value: name,
           type: "header name"
         });
-      } else if (!isValidHeaderValue(value)) {
+      } else if (!isValidHeaderValue(value2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value,
+          value: value2,
           type: "header value"
         });
       }
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name, value2, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12045,7 +12045,7 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
@@ -12053,13 +12053,13 @@ var require_headers = __commonJS({
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            value: `${exists2.value}${delimiter3}${value2}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name, value: value2 });
         }
         if (lowercaseName === "set-cookie") {
-          (this.cookies ??= []).push(value);
+          (this.cookies ??= []).push(value2);
         }
       }
       /**
@@ -12068,13 +12068,13 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         if (lowercaseName === "set-cookie") {
-          this.cookies = [value];
+          this.cookies = [value2];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name, value: value2 });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
@@ -12099,15 +12099,15 @@ var require_headers = __commonJS({
         return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
+          yield [name, value2];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name, value: value2 } of this[kHeadersMap].values()) {
+            headers[name] = value2;
           }
         }
         return headers;
@@ -12118,13 +12118,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name, value: value2 } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
                 headers.push([name, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name, value2]);
             }
           }
         }
@@ -12142,9 +12142,9 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i2 = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i2 < size; ++i2) {
-            value = iterator2.next().value;
-            x = array[i2] = [value[0], value[1].value];
+          for (let i2 = 1, j = 0, right = 0, left = 0, pivot = 0, x, value2; i2 < size; ++i2) {
+            value2 = iterator2.next().value;
+            x = array[i2] = [value2[0], value2[1].value];
             assert(x[1] !== null);
             left = 0;
             right = i2;
@@ -12170,9 +12170,9 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i2 = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array[i2++] = [name, value];
-            assert(value !== null);
+          for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
+            array[i2++] = [name, value2];
+            assert(value2 !== null);
           }
           return array.sort(compareHeaderName);
         }
@@ -12194,13 +12194,13 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name, value);
+        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        return appendHeader(this, name, value2);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
@@ -12254,30 +12254,30 @@ var require_headers = __commonJS({
         return this.#headersList.contains(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
-        value = headerValueNormalize(value);
+        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        value2 = headerValueNormalize(value2);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
             value: name,
             type: "header name"
           });
-        } else if (!isValidHeaderValue(value)) {
+        } else if (!isValidHeaderValue(value2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value,
+            value: value2,
             type: "header value"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name, value2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12300,13 +12300,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i2 = 0; i2 < names.length; ++i2) {
-          const { 0: name, 1: value } = names[i2];
+          const { 0: name, 1: value2 } = names[i2];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name, value2]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12450,8 +12450,8 @@ var require_response = __commonJS({
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
         responseObject[kState].status = status;
-        const value = isomorphicEncode(URLSerializer(parsedURL));
-        responseObject[kState].headersList.append("location", value, true);
+        const value2 = isomorphicEncode(URLSerializer(parsedURL));
+        responseObject[kState].headersList.append("location", value2, true);
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
@@ -12633,9 +12633,9 @@ var require_response = __commonJS({
         get(target, p) {
           return p in state ? state[p] : target[p];
         },
-        set(target, p, value) {
+        set(target, p, value2) {
           assert(!(p in state));
-          target[p] = value;
+          target[p] = value2;
           return true;
         }
       });
@@ -12788,8 +12788,8 @@ var require_dispatcher_weakref = __commonJS({
     "use strict";
     var { kConnected, kSize } = require_symbols();
     var CompatWeakRef = class {
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
       deref() {
         return this.value[kConnected] === 0 && this.value[kSize] === 0 ? void 0 : this.value;
@@ -13113,8 +13113,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name, value: value2 } of headers.rawValues()) {
+              headersList.append(name, value2, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -13787,8 +13787,8 @@ var require_fetch = __commonJS({
         }
       }
       if (!request2.headersList.contains("accept", true)) {
-        const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        const value2 = "*/*";
+        request2.headersList.append("accept", value2, true);
       }
       if (!request2.headersList.contains("accept-language", true)) {
         request2.headersList.append("accept-language", "*", true);
@@ -14387,11 +14387,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done, value: value2 } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done ? void 0 : value2;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14475,14 +14475,14 @@ var require_fetch = __commonJS({
               if (status < 200) {
                 return;
               }
-              let location = "";
+              let location2 = "";
               const headersList = new HeadersList();
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              location = headersList.get("location", true);
+              location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status);
               if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
@@ -14990,15 +14990,15 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done, value: value2 } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types3.isUint8Array(value)) {
-              bytes.push(value);
+            if (!done && types3.isUint8Array(value2)) {
+              bytes.push(value2);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -15422,10 +15422,10 @@ var require_util5 = __commonJS({
     function getFieldValues(header) {
       assert(header !== null);
       const values = [];
-      for (let value of header.split(",")) {
-        value = value.trim();
-        if (isValidHeaderName(value)) {
-          values.push(value);
+      for (let value2 of header.split(",")) {
+        value2 = value2.trim();
+        if (isValidHeaderName(value2)) {
+          values.push(value2);
         }
       }
       return values;
@@ -16109,9 +16109,9 @@ var require_constants4 = __commonJS({
 var require_util6 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
-    function isCTLExcludingHtab(value) {
-      for (let i2 = 0; i2 < value.length; ++i2) {
-        const code = value.charCodeAt(i2);
+    function isCTLExcludingHtab(value2) {
+      for (let i2 = 0; i2 < value2.length; ++i2) {
+        const code = value2.charCodeAt(i2);
         if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
@@ -16144,18 +16144,18 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookieValue(value) {
-      let len = value.length;
+    function validateCookieValue(value2) {
+      let len = value2.length;
       let i2 = 0;
-      if (value[0] === '"') {
-        if (len === 1 || value[len - 1] !== '"') {
+      if (value2[0] === '"') {
+        if (len === 1 || value2[len - 1] !== '"') {
           throw new Error("Invalid cookie value");
         }
         --len;
         ++i2;
       }
       while (i2 < len) {
-        const code = value.charCodeAt(i2++);
+        const code = value2.charCodeAt(i2++);
         if (code < 33 || // exclude CTLs (0-31)
         code > 126 || // non-ascii and DEL (127)
         code === 34 || // "
@@ -16293,9 +16293,9 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
+        const [key, ...value2] = part.split("=");
         const trimmedKey = key.trim();
-        const joinedValue = value.join("=");
+        const joinedValue = value2.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
         out.push(`${trimmedKey}=${joinedValue}`);
@@ -16328,7 +16328,7 @@ var require_parse = __commonJS({
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
-      let value = "";
+      let value2 = "";
       if (header.includes(";")) {
         const position = { position: 0 };
         nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
@@ -16337,7 +16337,7 @@ var require_parse = __commonJS({
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
-        value = nameValuePair;
+        value2 = nameValuePair;
       } else {
         const position = { position: 0 };
         name = collectASequenceOfCodePointsFast(
@@ -16345,16 +16345,16 @@ var require_parse = __commonJS({
           nameValuePair,
           position
         );
-        value = nameValuePair.slice(position.position + 1);
+        value2 = nameValuePair.slice(position.position + 1);
       }
       name = name.trim();
-      value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      value2 = value2.trim();
+      if (name.length + value2.length > maxNameValuePairSize) {
         return null;
       }
       return {
         name,
-        value,
+        value: value2,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
     }
@@ -16466,8 +16466,8 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name, ...value2] = piece.split("=");
+        out[name.trim()] = value2.join("=");
       }
       return out;
     }
@@ -16524,11 +16524,11 @@ var require_cookies = __commonJS({
         key: "value"
       },
       {
-        converter: webidl.nullableConverter((value) => {
-          if (typeof value === "number") {
-            return webidl.converters["unsigned long long"](value);
+        converter: webidl.nullableConverter((value2) => {
+          if (typeof value2 === "number") {
+            return webidl.converters["unsigned long long"](value2);
           }
-          return new Date(value);
+          return new Date(value2);
         }),
         key: "expires",
         defaultValue: () => null
@@ -17040,26 +17040,26 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name, value2 = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
-          removeHTTPWhitespace(value, false, true)
+          removeHTTPWhitespace(value2, false, true)
         );
         position.position++;
       }
       return extensionList;
     }
-    function isValidClientWindowBits(value) {
-      if (value.length === 0) {
+    function isValidClientWindowBits(value2) {
+      if (value2.length === 0) {
         return false;
       }
-      for (let i2 = 0; i2 < value.length; i2++) {
-        const byte = value.charCodeAt(i2);
+      for (let i2 = 0; i2 < value2.length; i2++) {
+        const byte = value2.charCodeAt(i2);
         if (byte < 48 || byte > 57) {
           return false;
         }
       }
-      const num = Number.parseInt(value, 10);
+      const num = Number.parseInt(value2, 10);
       return num >= 8 && num <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
@@ -18293,13 +18293,13 @@ var require_websocket = __commonJS({
 var require_util8 = __commonJS({
   "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
-    function isValidLastEventId(value) {
-      return value.indexOf("\0") === -1;
+    function isValidLastEventId(value2) {
+      return value2.indexOf("\0") === -1;
     }
-    function isASCIINumber(value) {
-      if (value.length === 0) return false;
-      for (let i2 = 0; i2 < value.length; i2++) {
-        if (value.charCodeAt(i2) < 48 || value.charCodeAt(i2) > 57) return false;
+    function isASCIINumber(value2) {
+      if (value2.length === 0) return false;
+      for (let i2 = 0; i2 < value2.length; i2++) {
+        if (value2.charCodeAt(i2) < 48 || value2.charCodeAt(i2) > 57) return false;
       }
       return true;
     }
@@ -18530,12 +18530,12 @@ var require_eventsource_stream = __commonJS({
           const valueBytes = line.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value2 = line.toString("utf8", valueStart);
           if (event.data === void 0) {
-            event.data = value;
+            event.data = value2;
           } else {
             event.data += `
-${value}`;
+${value2}`;
           }
           this.dataLineCount++;
           return;
@@ -19286,22 +19286,22 @@ var require_lib = __commonJS({
       };
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve7) {
-          resolve7(value);
+      function adopt(value2) {
+        return value2 instanceof P ? value2 : new P(function(resolve7) {
+          resolve7(value2);
         });
       }
       return new (P || (P = Promise))(function(resolve7, reject) {
-        function fulfilled(value) {
+        function fulfilled(value2) {
           try {
-            step(generator.next(value));
+            step(generator.next(value2));
           } catch (e) {
             reject(e);
           }
         }
-        function rejected2(value) {
+        function rejected2(value2) {
           try {
-            step(generator["throw"](value));
+            step(generator["throw"](value2));
           } catch (e) {
             reject(e);
           }
@@ -19887,14 +19887,14 @@ var require_lib = __commonJS({
             if (statusCode === HttpCodes2.NotFound) {
               resolve7(response);
             }
-            function dateTimeDeserializer(key, value) {
-              if (typeof value === "string") {
-                const a = new Date(value);
+            function dateTimeDeserializer(key, value2) {
+              if (typeof value2 === "string") {
+                const a = new Date(value2);
                 if (!isNaN(a.valueOf())) {
                   return a;
                 }
               }
-              return value;
+              return value2;
             }
             let obj;
             let contents;
@@ -20506,27 +20506,27 @@ var require_scan = __commonJS({
         for (let idx = 0; idx < slashes.length; idx++) {
           const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i2 = slashes[idx];
-          const value2 = input.slice(n2, i2);
+          const value3 = input.slice(n2, i2);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value2;
+              tokens[idx].value = value3;
             }
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i2 >= start) {
-            parts.push(value2);
+            parts.push(value3);
             prevIndex = i2;
           }
         }
         const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
+        const value2 = input.slice(n);
+        parts.push(value2);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
+          tokens[tokens.length - 1].value = value2;
           depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
@@ -20557,13 +20557,13 @@ var require_parse2 = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value = `[${args.join("-")}]`;
+      const value2 = `[${args.join("-")}]`;
       try {
-        new RegExp(value);
+        new RegExp(value2);
       } catch (ex) {
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
-      return value;
+      return value2;
     };
     var syntaxError = (type2, char) => {
       return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -20573,22 +20573,22 @@ var require_parse2 = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote = 0;
-      let value = "";
+      let value2 = "";
       let escaped = false;
       for (const ch of input) {
         if (escaped === true) {
-          value += ch;
+          value2 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value += ch;
+          value2 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote = quote === 1 ? 0 : 1;
-          value += ch;
+          value2 += ch;
           continue;
         }
         if (quote === 0) {
@@ -20602,15 +20602,15 @@ var require_parse2 = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
+              parts.push(value2);
+              value2 = "";
               continue;
             }
           }
         }
-        value += ch;
+        value2 += ch;
       }
-      parts.push(value);
+      parts.push(value2);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -20631,19 +20631,19 @@ var require_parse2 = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
+      let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value)) {
+      if (!isPlainBranch(value2)) {
         return;
       }
-      return value.replace(/\\(.)/g, "$1");
+      return value2.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
@@ -20747,12 +20747,12 @@ var require_parse2 = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
       while (match) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
       }
       return depth;
     };
@@ -20857,13 +20857,13 @@ var require_parse2 = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value;
+      let value2;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
         state.index += num;
       };
       const append = (token) => {
@@ -20917,8 +20917,8 @@ var require_parse2 = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type2, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+      const extglobOpen = (type2, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state.parens;
         token.output = state.output;
@@ -20926,7 +20926,7 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
         push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -20947,7 +20947,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open2.output;
           state.backtrack = true;
-          push2({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -20969,7 +20969,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push2({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -21016,11 +21016,11 @@ var require_parse2 = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
-        if (value === "\0") {
+        value2 = advance();
+        if (value2 === "\0") {
           continue;
         }
-        if (value === "\\") {
+        if (value2 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -21029,8 +21029,8 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (!next) {
-            value += "\\";
-            push2({ type: "text", value });
+            value2 += "\\";
+            push2({ type: "text", value: value2 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -21039,21 +21039,21 @@ var require_parse2 = __commonJS({
             slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
-              value += "\\";
+              value2 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value = advance();
+            value2 = advance();
           } else {
-            value += advance();
+            value2 += advance();
           }
           if (state.brackets === 0) {
-            push2({ type: "text", value });
+            push2({ type: "text", value: value2 });
             continue;
           }
         }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -21061,9 +21061,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix5 = POSIX_REGEX_SOURCE[rest2];
-                if (posix5) {
-                  prev.value = pre + posix5;
+                const posix6 = POSIX_REGEX_SOURCE[rest2];
+                if (posix6) {
+                  prev.value = pre + posix6;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -21074,38 +21074,38 @@ var require_parse2 = __commonJS({
               }
             }
           }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
           }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (value === '"') {
+        if (value2 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push2({ type: "text", value });
+            push2({ type: "text", value: value2 });
           }
           continue;
         }
-        if (value === "(") {
+        if (value2 === "(") {
           increment("parens");
-          push2({ type: "paren", value });
+          push2({ type: "paren", value: value2 });
           continue;
         }
-        if (value === ")") {
+        if (value2 === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -21114,41 +21114,41 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value === "[") {
+        if (value2 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value = `\\${value}`;
+            value2 = `\\${value2}`;
           } else {
             increment("brackets");
           }
-          push2({ type: "bracket", value });
+          push2({ type: "bracket", value: value2 });
           continue;
         }
-        if (value === "]") {
+        if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push2({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
+            value2 = `/${value2}`;
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -21163,11 +21163,11 @@ var require_parse2 = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
           const open2 = {
             type: "brace",
-            value,
+            value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
@@ -21176,10 +21176,10 @@ var require_parse2 = __commonJS({
           push2(open2);
           continue;
         }
-        if (value === "}") {
+        if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value, output: value });
+            push2({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
@@ -21202,35 +21202,35 @@ var require_parse2 = __commonJS({
             const out = state.output.slice(0, brace.outputIndex);
             const toks = state.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value = output = "\\}";
+            value2 = output = "\\}";
             state.output = out;
             for (const t of toks) {
               state.output += t.output || t.value;
             }
           }
-          push2({ type: "brace", value, output });
+          push2({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value === "|") {
+        if (value2 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push2({ type: "text", value });
+          push2({ type: "text", value: value2 });
           continue;
         }
-        if (value === ",") {
-          let output = value;
+        if (value2 === ",") {
+          let output = value2;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push2({ type: "comma", value, output });
+          push2({ type: "comma", value: value2, output });
           continue;
         }
-        if (value === "/") {
+        if (value2 === "/") {
           if (prev.type === "dot" && state.index === state.start + 1) {
             state.start = state.index + 1;
             state.consumed = "";
@@ -21239,52 +21239,52 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push2({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
-        if (value === ".") {
+        if (value2 === ".") {
           if (state.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
+            prev.output += value2;
+            prev.value += value2;
             brace.dots = true;
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push2({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
-        if (value === "?") {
+        if (value2 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
+            extglobOpen("qmark", value2);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value;
+            let output = value2;
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
+              output = `\\${value2}`;
             }
-            push2({ type: "text", value, output });
+            push2({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push2({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
-        if (value === "!") {
+        if (value2 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
+              extglobOpen("negate", value2);
               continue;
             }
           }
@@ -21293,60 +21293,60 @@ var require_parse2 = __commonJS({
             continue;
           }
         }
-        if (value === "+") {
+        if (value2 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
+            extglobOpen("plus", value2);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value });
+            push2({ type: "plus", value: value2 });
             continue;
           }
           push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value === "@") {
+        if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push2({ type: "text", value });
+          push2({ type: "text", value: value2 });
           continue;
         }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
           }
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
-            value += match[0];
+            value2 += match[0];
             state.index += match[0].length;
           }
-          push2({ type: "text", value });
+          push2({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value;
+          prev.value += value2;
           prev.output = star;
           state.backtrack = true;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
+          extglobOpen("star", value2);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value);
+            consume(value2);
             continue;
           }
           const prior = prev.prev;
@@ -21354,13 +21354,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value, output: "" });
+            push2({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value, output: "" });
+            push2({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -21374,11 +21374,11 @@ var require_parse2 = __commonJS({
           const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = globstar(opts);
             state.output = prev.output;
             state.globstar = true;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
@@ -21386,10 +21386,10 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
+            prev.value += value2;
             state.globstar = true;
             state.output += prior.output + prev.output;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -21398,33 +21398,33 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
+            prev.value += value2;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value;
+          prev.value += value2;
           state.output += prev.output;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
-        const token = { type: "star", value, output: star };
+        const token = { type: "star", value: value2, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -21434,7 +21434,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
+          token.output = value2;
           push2(token);
           continue;
         }
@@ -21580,7 +21580,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix5 = opts.windows;
+      const posix6 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -21590,8 +21590,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix5 });
-        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix6 });
+        const result = { glob, state, regex, posix: posix6, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -21616,7 +21616,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix6 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -21624,7 +21624,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix6 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -21633,16 +21633,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix5);
+          match = picomatch3.matchBase(input, regex, options, posix6);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix5 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix6 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix5 }));
+      return regex.test(utils.basename(input, { windows: posix6 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -21718,8 +21718,8 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value, range) {
-        this.value = value;
+      constructor(value2, range) {
+        this.value = value2;
         this.range = range;
       }
       toString() {
@@ -21756,17 +21756,17 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range, jsonRange) {
-        super(value, range);
+      constructor(value2, range, jsonRange) {
+        super(value2, range);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
         return this.jsonRange;
       }
       getJSONValue() {
-        let value = super.getValue();
-        value = value.substring(1, value.length - 1);
-        return value;
+        let value2 = super.getValue();
+        value2 = value2.substring(1, value2.length - 1);
+        return value2;
       }
     };
     exports.JSONArgument = JSONArgument;
@@ -21867,30 +21867,30 @@ var init_main = __esm({
   "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
-      function is(value) {
-        return typeof value === "string";
+      function is(value2) {
+        return typeof value2 === "string";
       }
       DocumentUri2.is = is;
     })(DocumentUri || (DocumentUri = {}));
     (function(URI2) {
-      function is(value) {
-        return typeof value === "string";
+      function is(value2) {
+        return typeof value2 === "string";
       }
       URI2.is = is;
     })(URI || (URI = {}));
     (function(integer2) {
       integer2.MIN_VALUE = -2147483648;
       integer2.MAX_VALUE = 2147483647;
-      function is(value) {
-        return typeof value === "number" && integer2.MIN_VALUE <= value && value <= integer2.MAX_VALUE;
+      function is(value2) {
+        return typeof value2 === "number" && integer2.MIN_VALUE <= value2 && value2 <= integer2.MAX_VALUE;
       }
       integer2.is = is;
     })(integer || (integer = {}));
     (function(uinteger2) {
       uinteger2.MIN_VALUE = 0;
       uinteger2.MAX_VALUE = 2147483647;
-      function is(value) {
-        return typeof value === "number" && uinteger2.MIN_VALUE <= value && value <= uinteger2.MAX_VALUE;
+      function is(value2) {
+        return typeof value2 === "number" && uinteger2.MIN_VALUE <= value2 && value2 <= uinteger2.MAX_VALUE;
       }
       uinteger2.is = is;
     })(uinteger || (uinteger = {}));
@@ -21905,8 +21905,8 @@ var init_main = __esm({
         return { line, character };
       }
       Position2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
       }
       Position2.is = is;
@@ -21922,8 +21922,8 @@ var init_main = __esm({
         }
       }
       Range2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
       }
       Range2.is = is;
@@ -21933,8 +21933,8 @@ var init_main = __esm({
         return { uri, range };
       }
       Location2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
       }
       Location2.is = is;
@@ -21944,8 +21944,8 @@ var init_main = __esm({
         return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
       }
       LocationLink2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
       }
       LocationLink2.is = is;
@@ -21960,8 +21960,8 @@ var init_main = __esm({
         };
       }
       Color2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
       }
       Color2.is = is;
@@ -21974,8 +21974,8 @@ var init_main = __esm({
         };
       }
       ColorInformation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
       }
       ColorInformation2.is = is;
@@ -21989,8 +21989,8 @@ var init_main = __esm({
         };
       }
       ColorPresentation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
       }
       ColorPresentation2.is = is;
@@ -22021,22 +22021,22 @@ var init_main = __esm({
         return result;
       }
       FoldingRange2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
       }
       FoldingRange2.is = is;
     })(FoldingRange || (FoldingRange = {}));
     (function(DiagnosticRelatedInformation2) {
-      function create(location, message) {
+      function create(location2, message) {
         return {
-          location,
+          location: location2,
           message
         };
       }
       DiagnosticRelatedInformation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
       }
       DiagnosticRelatedInformation2.is = is;
@@ -22052,8 +22052,8 @@ var init_main = __esm({
       DiagnosticTag2.Deprecated = 2;
     })(DiagnosticTag || (DiagnosticTag = {}));
     (function(CodeDescription2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.href);
       }
       CodeDescription2.is = is;
@@ -22076,14 +22076,14 @@ var init_main = __esm({
         return result;
       }
       Diagnostic2.create = create;
-      function is(value) {
+      function is(value2) {
         var _a;
-        const candidate = value;
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
       }
       Diagnostic2.is = is;
-      function is3_17(value) {
-        return Is.string(value.message);
+      function is3_17(value2) {
+        return Is.string(value2.message);
       }
       Diagnostic2.is3_17 = is3_17;
       function getMessageString(diagnostic) {
@@ -22106,8 +22106,8 @@ var init_main = __esm({
         return result;
       }
       Command3.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
       }
       Command3.is = is;
@@ -22125,8 +22125,8 @@ var init_main = __esm({
         return { range, newText: "" };
       }
       TextEdit2.del = del;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
       }
       TextEdit2.is = is;
@@ -22143,15 +22143,15 @@ var init_main = __esm({
         return result;
       }
       ChangeAnnotation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
       }
       ChangeAnnotation2.is = is;
     })(ChangeAnnotation || (ChangeAnnotation = {}));
     (function(ChangeAnnotationIdentifier2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.string(candidate);
       }
       ChangeAnnotationIdentifier2.is = is;
@@ -22169,8 +22169,8 @@ var init_main = __esm({
         return { range, newText: "", annotationId: annotation };
       }
       AnnotatedTextEdit2.del = del;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       AnnotatedTextEdit2.is = is;
@@ -22180,8 +22180,8 @@ var init_main = __esm({
         return { textDocument, edits };
       }
       TextDocumentEdit2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
       }
       TextDocumentEdit2.is = is;
@@ -22201,8 +22201,8 @@ var init_main = __esm({
         return result;
       }
       CreateFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       CreateFile2.is = is;
@@ -22223,8 +22223,8 @@ var init_main = __esm({
         return result;
       }
       RenameFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       RenameFile2.is = is;
@@ -22244,15 +22244,15 @@ var init_main = __esm({
         return result;
       }
       DeleteFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       DeleteFile2.is = is;
     })(DeleteFile || (DeleteFile = {}));
     (function(WorkspaceEdit2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every((change) => {
           if (Is.string(change.kind)) {
             return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
@@ -22331,15 +22331,15 @@ var init_main = __esm({
       clear() {
         this.edits.splice(0, this.edits.length);
       }
-      assertChangeAnnotations(value) {
-        if (value === void 0) {
+      assertChangeAnnotations(value2) {
+        if (value2 === void 0) {
           throw new Error(`Text edit change is not configured to manage change annotations.`);
         }
       }
     };
     (function(SnippetTextEdit2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
       }
       SnippetTextEdit2.is = is;
@@ -22542,8 +22542,8 @@ var init_main = __esm({
         return { uri };
       }
       TextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri);
       }
       TextDocumentIdentifier2.is = is;
@@ -22553,8 +22553,8 @@ var init_main = __esm({
         return { uri, version };
       }
       VersionedTextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
       }
       VersionedTextDocumentIdentifier2.is = is;
@@ -22564,8 +22564,8 @@ var init_main = __esm({
         return { uri, version };
       }
       OptionalVersionedTextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
       }
       OptionalVersionedTextDocumentIdentifier2.is = is;
@@ -22639,8 +22639,8 @@ var init_main = __esm({
         return { uri, languageId, version, text };
       }
       TextDocumentItem2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
       }
       TextDocumentItem2.is = is;
@@ -22648,16 +22648,16 @@ var init_main = __esm({
     (function(MarkupKind2) {
       MarkupKind2.PlainText = "plaintext";
       MarkupKind2.Markdown = "markdown";
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
       }
       MarkupKind2.is = is;
     })(MarkupKind || (MarkupKind = {}));
     (function(MarkupContent2) {
-      function is(value) {
-        const candidate = value;
-        return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(value2) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
       }
       MarkupContent2.is = is;
     })(MarkupContent || (MarkupContent = {}));
@@ -22700,8 +22700,8 @@ var init_main = __esm({
         return { newText, insert, replace };
       }
       InsertReplaceEdit2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
       }
       InsertReplaceEdit2.is = is;
@@ -22715,8 +22715,8 @@ var init_main = __esm({
       ApplyKind2.Merge = 2;
     })(ApplyKind || (ApplyKind = {}));
     (function(CompletionItemLabelDetails2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
       }
       CompletionItemLabelDetails2.is = is;
@@ -22738,16 +22738,16 @@ var init_main = __esm({
         return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
       }
       MarkedString2.fromPlainText = fromPlainText;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
       }
       MarkedString2.is = is;
     })(MarkedString || (MarkedString = {}));
     (function(Hover2) {
-      function is(value) {
-        const candidate = value;
-        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === void 0 || Range.is(value.range));
+      function is(value2) {
+        const candidate = value2;
+        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value2.range === void 0 || Range.is(value2.range));
       }
       Hover2.is = is;
     })(Hover || (Hover = {}));
@@ -22853,8 +22853,8 @@ var init_main = __esm({
         return result;
       }
       DocumentSymbol2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
       }
       DocumentSymbol2.is = is;
@@ -22888,16 +22888,16 @@ var init_main = __esm({
         return result;
       }
       CodeActionContext2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
       }
       CodeActionContext2.is = is;
     })(CodeActionContext || (CodeActionContext = {}));
     (function(CodeActionTag2) {
       CodeActionTag2.LLMGenerated = 1;
-      function is(value) {
-        return Is.defined(value) && value === CodeActionTag2.LLMGenerated;
+      function is(value2) {
+        return Is.defined(value2) && value2 === CodeActionTag2.LLMGenerated;
       }
       CodeActionTag2.is = is;
     })(CodeActionTag || (CodeActionTag = {}));
@@ -22919,8 +22919,8 @@ var init_main = __esm({
         return result;
       }
       CodeAction2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command2.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
       }
       CodeAction2.is = is;
@@ -22934,8 +22934,8 @@ var init_main = __esm({
         return result;
       }
       CodeLens2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command2.is(candidate.command));
       }
       CodeLens2.is = is;
@@ -22945,8 +22945,8 @@ var init_main = __esm({
         return { tabSize, insertSpaces };
       }
       FormattingOptions2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
       }
       FormattingOptions2.is = is;
@@ -22956,8 +22956,8 @@ var init_main = __esm({
         return { range, target, data };
       }
       DocumentLink2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
       }
       DocumentLink2.is = is;
@@ -22967,8 +22967,8 @@ var init_main = __esm({
         return { range, parent };
       }
       SelectionRange2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
       }
       SelectionRange2.is = is;
@@ -23012,8 +23012,8 @@ var init_main = __esm({
       SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
     })(SemanticTokenModifiers || (SemanticTokenModifiers = {}));
     (function(SemanticTokens2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
       }
       SemanticTokens2.is = is;
@@ -23023,8 +23023,8 @@ var init_main = __esm({
         return { range, text };
       }
       InlineValueText2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
       }
       InlineValueText2.is = is;
@@ -23034,8 +23034,8 @@ var init_main = __esm({
         return { range, variableName, caseSensitiveLookup };
       }
       InlineValueVariableLookup2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
       }
       InlineValueVariableLookup2.is = is;
@@ -23045,8 +23045,8 @@ var init_main = __esm({
         return { range, expression };
       }
       InlineValueEvaluatableExpression2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
       }
       InlineValueEvaluatableExpression2.is = is;
@@ -23056,27 +23056,27 @@ var init_main = __esm({
         return { frameId, stoppedLocation };
       }
       InlineValueContext2.create = create;
-      function is(value) {
-        const candidate = value;
-        return Is.defined(candidate) && Range.is(value.stoppedLocation);
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Range.is(value2.stoppedLocation);
       }
       InlineValueContext2.is = is;
     })(InlineValueContext || (InlineValueContext = {}));
     (function(InlayHintKind2) {
       InlayHintKind2.Type = 1;
       InlayHintKind2.Parameter = 2;
-      function is(value) {
-        return value === 1 || value === 2;
+      function is(value2) {
+        return value2 === 1 || value2 === 2;
       }
       InlayHintKind2.is = is;
     })(InlayHintKind || (InlayHintKind = {}));
     (function(InlayHintLabelPart2) {
-      function create(value) {
-        return { value };
+      function create(value2) {
+        return { value: value2 };
       }
       InlayHintLabelPart2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command2.is(candidate.command));
       }
       InlayHintLabelPart2.is = is;
@@ -23090,19 +23090,19 @@ var init_main = __esm({
         return result;
       }
       InlayHint2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
       }
       InlayHint2.is = is;
     })(InlayHint || (InlayHint = {}));
     (function(StringValue2) {
-      function createSnippet(value) {
-        return { kind: "snippet", value };
+      function createSnippet(value2) {
+        return { kind: "snippet", value: value2 };
       }
       StringValue2.createSnippet = createSnippet;
-      function isSnippet(value) {
-        const candidate = value;
+      function isSnippet(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
       }
       StringValue2.isSnippet = isSnippet;
@@ -23136,8 +23136,8 @@ var init_main = __esm({
       InlineCompletionContext2.create = create;
     })(InlineCompletionContext || (InlineCompletionContext = {}));
     (function(WorkspaceFolder2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
       }
       WorkspaceFolder2.is = is;
@@ -23148,8 +23148,8 @@ var init_main = __esm({
         return new FullTextDocument(uri, languageId, version, content);
       }
       TextDocument3.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
       }
       TextDocument3.is = is;
@@ -23294,48 +23294,48 @@ var init_main = __esm({
     };
     (function(Is2) {
       const toString2 = Object.prototype.toString;
-      function defined(value) {
-        return typeof value !== "undefined";
+      function defined(value2) {
+        return typeof value2 !== "undefined";
       }
       Is2.defined = defined;
-      function undefined2(value) {
-        return typeof value === "undefined";
+      function undefined2(value2) {
+        return typeof value2 === "undefined";
       }
       Is2.undefined = undefined2;
-      function boolean(value) {
-        return value === true || value === false;
+      function boolean(value2) {
+        return value2 === true || value2 === false;
       }
       Is2.boolean = boolean;
-      function string(value) {
-        return toString2.call(value) === "[object String]";
+      function string(value2) {
+        return toString2.call(value2) === "[object String]";
       }
       Is2.string = string;
-      function number(value) {
-        return toString2.call(value) === "[object Number]";
+      function number(value2) {
+        return toString2.call(value2) === "[object Number]";
       }
       Is2.number = number;
-      function numberRange(value, min, max) {
-        return toString2.call(value) === "[object Number]" && min <= value && value <= max;
+      function numberRange(value2, min, max) {
+        return toString2.call(value2) === "[object Number]" && min <= value2 && value2 <= max;
       }
       Is2.numberRange = numberRange;
-      function integer2(value) {
-        return toString2.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
+      function integer2(value2) {
+        return toString2.call(value2) === "[object Number]" && -2147483648 <= value2 && value2 <= 2147483647;
       }
       Is2.integer = integer2;
-      function uinteger2(value) {
-        return toString2.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
+      function uinteger2(value2) {
+        return toString2.call(value2) === "[object Number]" && 0 <= value2 && value2 <= 2147483647;
       }
       Is2.uinteger = uinteger2;
-      function func(value) {
-        return toString2.call(value) === "[object Function]";
+      function func(value2) {
+        return toString2.call(value2) === "[object Function]";
       }
       Is2.func = func;
-      function objectLiteral(value) {
-        return value !== null && typeof value === "object";
+      function objectLiteral(value2) {
+        return value2 !== null && typeof value2 === "object";
       }
       Is2.objectLiteral = objectLiteral;
-      function typedArray(value, check) {
-        return Array.isArray(value) && value.every(check);
+      function typedArray(value2, check) {
+        return Array.isArray(value2) && value2.every(check);
       }
       Is2.typedArray = typedArray;
     })(Is || (Is = {}));
@@ -23432,27 +23432,27 @@ var require_util9 = __commonJS({
         }
         return range.start.line < position.line && position.line < range.end.line;
       }
-      static parseHeredocName(value) {
-        value = value.substring(2);
-        if (value.charAt(0) === "-") {
-          value = value.substring(1);
+      static parseHeredocName(value2) {
+        value2 = value2.substring(2);
+        if (value2.charAt(0) === "-") {
+          value2 = value2.substring(1);
         }
-        if (value.charAt(0) === '"') {
-          if (value.charAt(value.length - 1) !== '"') {
+        if (value2.charAt(0) === '"') {
+          if (value2.charAt(value2.length - 1) !== '"') {
             return null;
           }
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
-        if (value.charAt(0) === "'") {
-          if (value.charAt(value.length - 1) !== "'") {
+        if (value2.charAt(0) === "'") {
+          if (value2.charAt(value2.length - 1) !== "'") {
             return null;
           }
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
-        if (value.charAt(0) === "<") {
+        if (value2.charAt(0) === "<") {
           return null;
         }
-        return value;
+        return value2;
       }
     };
     exports.Util = Util;
@@ -24015,12 +24015,12 @@ var require_instruction = __commonJS({
         this.instructionRange = instructionRange;
       }
       toString() {
-        let value = this.getKeyword();
+        let value2 = this.getKeyword();
         for (let arg of this.getRawArguments()) {
-          value += " ";
-          value += arg.getValue();
+          value2 += " ";
+          value2 += arg.getValue();
         }
-        return value;
+        return value2;
       }
       getRangeContent(range) {
         if (range === null) {
@@ -24298,9 +24298,9 @@ var require_instruction = __commonJS({
           const swaps = [];
           let requiresExpansion = false;
           for (let variable of variables) {
-            const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
-            swaps.push(value);
-            requiresExpansion = requiresExpansion || value !== void 0;
+            const value2 = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+            swaps.push(value2);
+            requiresExpansion = requiresExpansion || value2 !== void 0;
           }
           if (requiresExpansion) {
             let expanded = "";
@@ -24526,8 +24526,8 @@ var require_instruction = __commonJS({
       createSingleLineHeredocs(args) {
         const heredocs = [];
         for (const arg of args) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && util_1.Util.parseHeredocName(value2) !== null) {
             const startRange = arg.getRange();
             const nameRange = this.getNameRange(startRange);
             const name = this.getName(nameRange);
@@ -24821,11 +24821,11 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range, name, nameRange, value, valueRange) {
+      constructor(range, name, nameRange, value2, valueRange) {
         this.range = range;
         this.name = name;
         this.nameRange = nameRange;
-        this.value = value;
+        this.value = value2;
         this.valueRange = valueRange;
       }
       toString() {
@@ -24863,20 +24863,20 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range, name, nameRange, value, valueRange) {
+      constructor(document, range, name, nameRange, value2, valueRange) {
         this.options = [];
         this.range = range;
         this.name = name;
         this.nameRange = nameRange;
-        this.value = value;
+        this.value = value2;
         this.valueRange = valueRange;
         if (this.value !== null) {
           let offset = document.offsetAt(valueRange.start);
           let nameStart = -1;
           let valueStart = -1;
           let hasOptions = false;
-          for (let i2 = 0; i2 < value.length; i2++) {
-            switch (value.charAt(i2)) {
+          for (let i2 = 0; i2 < value2.length; i2++) {
+            switch (value2.charAt(i2)) {
               case "=":
                 hasOptions = true;
                 if (valueStart === -1) {
@@ -24885,7 +24885,7 @@ var require_flag = __commonJS({
                 }
                 break;
               case ",":
-                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i2));
+                this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, i2));
                 nameStart = -1;
                 valueStart = -1;
                 break;
@@ -24897,7 +24897,7 @@ var require_flag = __commonJS({
             }
           }
           if (hasOptions && nameStart !== -1) {
-            this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
+            this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, value2.length));
           }
         }
       }
@@ -24999,13 +24999,13 @@ var require_modifiableInstruction = __commonJS({
         if (!this.flags) {
           this.flags = [];
           for (let arg of this.getArguments()) {
-            let value = arg.getValue();
-            if (this.stopSearchingForFlags(value)) {
+            let value2 = arg.getValue();
+            if (this.stopSearchingForFlags(value2)) {
               return this.flags;
-            } else if (value.indexOf("--") === 0) {
+            } else if (value2.indexOf("--") === 0) {
               let range = arg.getRange();
               let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-              let nameIndex = value.indexOf("=");
+              let nameIndex = value2.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
               let secondMatch = false;
@@ -25035,13 +25035,13 @@ var require_modifiableInstruction = __commonJS({
               }
               let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
-              } else if (index === value.length - 1) {
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+              } else if (index === value2.length - 1) {
                 let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
               } else {
                 let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value2.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
               }
             }
           }
@@ -25265,20 +25265,20 @@ var require_property = __commonJS({
         this.document = document;
         this.escapeChar = escapeChar;
         this.nameRange = _Property.getNameRange(document, arg);
-        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
-        this.name = _Property.getValue(value, escapeChar);
+        let value2 = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = _Property.getValue(value2, escapeChar);
         if (arg2) {
           this.valueRange = arg2.getRange();
-          value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-          this.value = _Property.getValue(value, escapeChar);
+          value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+          this.value = _Property.getValue(value2, escapeChar);
           this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
         } else {
           let argRange = arg.getRange();
           if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
           } else {
             this.valueRange = _Property.getValueRange(document, arg);
-            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-            this.value = _Property.getValue(value, escapeChar);
+            value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = _Property.getValue(value2, escapeChar);
             this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
             this.assignmentOperator = "=";
           }
@@ -25328,13 +25328,13 @@ var require_property = __commonJS({
         }
         let escaped = false;
         let rawValue = "";
-        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
-        rawLoop: for (let i2 = 0; i2 < value.length; i2++) {
-          let char = value.charAt(i2);
+        let value2 = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i2 = 0; i2 < value2.length; i2++) {
+          let char = value2.charAt(i2);
           switch (char) {
             case this.escapeChar:
-              for (let j = i2 + 1; j < value.length; j++) {
-                switch (value.charAt(j)) {
+              for (let j = i2 + 1; j < value2.length; j++) {
+                switch (value2.charAt(j)) {
                   case "\r":
                     j++;
                   case "\n":
@@ -25362,8 +25362,8 @@ var require_property = __commonJS({
               break;
             case "#":
               if (escaped) {
-                for (let j = i2 + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
+                for (let j = i2 + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
                     case "\r":
                       j++;
                     case "\n":
@@ -25384,11 +25384,11 @@ var require_property = __commonJS({
         return rawValue;
       }
       static getNameRange(document, arg) {
-        let value = arg.getValue();
-        let index = value.indexOf("=");
+        let value2 = arg.getValue();
+        let index = value2.indexOf("=");
         if (index !== -1) {
-          let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
+          let initial = value2.charAt(0);
+          let before = value2.charAt(index - 1);
           if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
             return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
           }
@@ -25408,45 +25408,45 @@ var require_property = __commonJS({
        *         be null if no value is defined, may be the empty string
        *         if the value only consists of whitespace
        */
-      static getValue(value, escapeChar) {
+      static getValue(value2, escapeChar) {
         let escaped = false;
-        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
-        if (skip !== 0 && value.charAt(skip) === "#") {
+        const skip = util_1.Util.findLeadingNonWhitespace(value2, escapeChar);
+        if (skip !== 0 && value2.charAt(skip) === "#") {
           escaped = true;
         }
-        value = value.substring(skip);
-        let first = value.charAt(0);
-        let last = value.charAt(value.length - 1);
+        value2 = value2.substring(skip);
+        let first = value2.charAt(0);
+        let last = value2.charAt(value2.length - 1);
         let literal = first === "'" || first === '"';
         let inSingle = first === "'" && last === "'";
         let inDouble = false;
         if (first === '"') {
-          for (let i2 = 1; i2 < value.length; i2++) {
-            if (value.charAt(i2) === escapeChar) {
+          for (let i2 = 1; i2 < value2.length; i2++) {
+            if (value2.charAt(i2) === escapeChar) {
               i2++;
-            } else if (value.charAt(i2) === '"' && i2 === value.length - 1) {
+            } else if (value2.charAt(i2) === '"' && i2 === value2.length - 1) {
               inDouble = true;
             }
           }
         }
         if (inSingle || inDouble) {
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
         let commentCheck = -1;
         let escapedValue = "";
         let start = 0;
-        parseValue: for (let i2 = 0; i2 < value.length; i2++) {
-          let char = value.charAt(i2);
+        parseValue: for (let i2 = 0; i2 < value2.length; i2++) {
+          let char = value2.charAt(i2);
           switch (char) {
             case escapeChar:
-              if (i2 + 1 === value.length) {
+              if (i2 + 1 === value2.length) {
                 escapedValue = escapedValue + escapeChar;
                 break parseValue;
               }
-              char = value.charAt(i2 + 1);
+              char = value2.charAt(i2 + 1);
               if (char === " " || char === "	") {
-                whitespaceCheck: for (let j = i2 + 2; j < value.length; j++) {
-                  let char2 = value.charAt(j);
+                whitespaceCheck: for (let j = i2 + 2; j < value2.length; j++) {
+                  let char2 = value2.charAt(j);
                   switch (char2) {
                     case " ":
                     case "	":
@@ -25533,8 +25533,8 @@ var require_property = __commonJS({
                   escapedValue = escapedValue.substring(0, escapedValue.length - (i2 - commentCheck));
                   commentCheck = -1;
                 }
-                newlineCheck: for (let j = i2 + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
+                newlineCheck: for (let j = i2 + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
                     case "\r":
                       j++;
                     case "\n":
@@ -25781,8 +25781,8 @@ var require_propertyInstruction = __commonJS({
                   }
                 }
                 if (argStart !== -1) {
-                  let value = content.substring(argStart, mark);
-                  args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                  let value2 = content.substring(argStart, mark);
+                  args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
                   argStart = -1;
                 }
                 break argumentLoop;
@@ -25842,8 +25842,8 @@ var require_propertyInstruction = __commonJS({
         }
         if (argStart !== -1 && argStart !== content.length) {
           let end2 = endingEscape ? content.length - 1 : content.length;
-          let value = content.substring(argStart, end2);
-          args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
+          let value2 = content.substring(argStart, end2);
+          args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
         }
         return args;
       }
@@ -26264,8 +26264,8 @@ var require_label = __commonJS({
         const variables = super.getVariables();
         const properties = this.getProperties();
         for (const property of properties) {
-          const value = property.getUnescapedValue();
-          if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
+          const value2 = property.getUnescapedValue();
+          if (value2 !== null && value2.length > 2 && value2.charAt(0) === "'" && value2.charAt(value2.length - 1) === "'") {
             const range = property.getValueRange();
             for (let i2 = 0; i2 < variables.length; i2++) {
               if (util_1.Util.isInsideRange(variables[i2].getRange().start, range)) {
@@ -26734,9 +26734,9 @@ var require_dockerfile = __commonJS({
       getEscapeCharacter() {
         for (const directive of this.directives) {
           if (directive.getDirective() === ast.Directive.escape) {
-            const value = directive.getValue();
-            if (value === "\\" || value === "`") {
-              return value;
+            const value2 = directive.getValue();
+            if (value2 === "\\" || value2 === "`") {
+              return value2;
             }
           }
         }
@@ -27231,12 +27231,12 @@ var require_parser = __commonJS({
         const heredocs = [];
         let tabbed = false;
         for (const arg of instruction.getArguments()) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && value.length > 2) {
-            if (value.startsWith("<<-")) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && value2.length > 2) {
+            if (value2.startsWith("<<-")) {
               tabbed = true;
             }
-            const name = util_1.Util.parseHeredocName(value);
+            const name = util_1.Util.parseHeredocName(value2);
             if (name !== null) {
               heredocs.push(name);
             }
@@ -27734,8 +27734,8 @@ var require_scope = __commonJS({
         super(nameStr);
         this.prefix = prefix;
       }
-      setValue(value, { property, itemIndex }) {
-        this.value = value;
+      setValue(value2, { property, itemIndex }) {
+        this.value = value2;
         this.scopePath = (0, code_1._)`.${new code_1.Name(property)}[${itemIndex}]`;
       }
     };
@@ -27754,13 +27754,13 @@ var require_scope = __commonJS({
       name(prefix) {
         return new ValueScopeName(prefix, this._newName(prefix));
       }
-      value(nameOrPrefix, value) {
+      value(nameOrPrefix, value2) {
         var _a;
-        if (value.ref === void 0)
+        if (value2.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
+        const valueKey = (_a = value2.key) !== null && _a !== void 0 ? _a : value2.ref;
         let vs = this._values[prefix];
         if (vs) {
           const _name = vs.get(valueKey);
@@ -27772,8 +27772,8 @@ var require_scope = __commonJS({
         vs.set(valueKey, name);
         const s2 = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s2.length;
-        s2[itemIndex] = value.ref;
-        name.setValue(value, { property: prefix, itemIndex });
+        s2[itemIndex] = value2.ref;
+        name.setValue(value2, { property: prefix, itemIndex });
         return name;
       }
       getValue(prefix, keyOrRef) {
@@ -28243,8 +28243,8 @@ var require_codegen = __commonJS({
         return this._extScope.name(prefix);
       }
       // reserves unique name in the external scope and assigns value to it
-      scopeValue(prefixOrName, value) {
-        const name = this._extScope.value(prefixOrName, value);
+      scopeValue(prefixOrName, value2) {
+        const name = this._extScope.value(prefixOrName, value2);
         const vs = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
         vs.add(name);
         return name;
@@ -28298,13 +28298,13 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key, value2] of keyValues) {
           if (code.length > 1)
             code.push(",");
           code.push(key);
-          if (key !== value || this.opts.es5) {
+          if (key !== value2 || this.opts.es5) {
             code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            (0, code_1.addCodeArg)(code, value2);
           }
         }
         code.push("}");
@@ -28383,10 +28383,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Break(label));
       }
       // `return` statement
-      return(value) {
+      return(value2) {
         const node = new Return();
         this._blockNode(node);
-        this.code(value);
+        this.code(value2);
         if (node.nodes.length !== 1)
           throw new Error('CodeGen: "return" should have one node');
         return this._endBlockNode(Return);
@@ -31405,50 +31405,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative7, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative6 = parse3(serialize(relative6, options), options);
+        relative7 = parse3(serialize(relative7, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative7.scheme) {
+        target.scheme = relative7.scheme;
+        target.userinfo = relative7.userinfo;
+        target.host = relative7.host;
+        target.port = relative7.port;
+        target.path = removeDotSegments(relative7.path || "");
+        target.query = relative7.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
+          target.userinfo = relative7.userinfo;
+          target.host = relative7.host;
+          target.port = relative7.port;
+          target.path = removeDotSegments(relative7.path || "");
+          target.query = relative7.query;
         } else {
-          if (!relative6.path) {
+          if (!relative7.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative7.query !== void 0) {
+              target.query = relative7.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative7.path[0] === "/") {
+              target.path = removeDotSegments(relative7.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative7.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative7.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative7.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -31456,7 +31456,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative7.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -31748,13 +31748,13 @@ var require_fast_uri = __commonJS({
       if (typeof uri !== "string" && typeof uri !== "object") {
         return void 0;
       }
-      let value;
+      let value2;
       try {
-        value = typeof uri === "string" ? uri : serialize(uri, opts);
+        value2 = typeof uri === "string" ? uri : serialize(uri, opts);
       } catch {
         return void 0;
       }
-      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value, opts);
+      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value2, opts);
       return malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? void 0 : normalized;
     }
     var fastUri = {
@@ -32621,13 +32621,13 @@ var require_ucs2length = __commonJS({
       const len = str2.length;
       let length = 0;
       let pos = 0;
-      let value;
+      let value2;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
-          if ((value & 64512) === 56320)
+        value2 = str2.charCodeAt(pos++);
+        if (value2 >= 55296 && value2 <= 56319 && pos < len) {
+          value2 = str2.charCodeAt(pos);
+          if ((value2 & 64512) === 56320)
             pos++;
         }
       }
@@ -34555,9 +34555,9 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value2) {
   const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value);
+  const convertedValue = toCommandValue(value2);
   if (key.includes(delimiter3)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
   }
@@ -34652,22 +34652,22 @@ var DecodedURL = class extends URL {
 var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -35234,14 +35234,14 @@ var HttpClient = class {
         if (statusCode === HttpCodes.NotFound) {
           resolve7(response);
         }
-        function dateTimeDeserializer(key, value) {
-          if (typeof value === "string") {
-            const a = new Date(value);
+        function dateTimeDeserializer(key, value2) {
+          if (typeof value2 === "string") {
+            const a = new Date(value2);
             if (!isNaN(a.valueOf())) {
               return a;
             }
           }
-          return value;
+          return value2;
         }
         let obj;
         let contents;
@@ -35281,22 +35281,22 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -35332,22 +35332,22 @@ var BearerCredentialHandler = class {
 
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -35421,22 +35421,22 @@ var OidcClient = class _OidcClient {
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -35487,7 +35487,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key, value2]) => ` ${key}="${value2}"`).join("");
     if (!content) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -35743,22 +35743,22 @@ import * as path3 from "path";
 import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -35867,22 +35867,22 @@ function isUnixExecutable(stats) {
 
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -35961,22 +35961,22 @@ function findInPath(tool) {
 // node_modules/@actions/exec/lib/toolrunner.js
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -36406,22 +36406,22 @@ var ExecState = class _ExecState extends events.EventEmitter {
 
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -36479,22 +36479,22 @@ function getExecOutput(commandLine, args, options) {
 
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -36558,22 +36558,22 @@ function getDetails() {
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -36638,13 +36638,13 @@ function getBooleanInput(name, options) {
   throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}
 Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
 }
-function setOutput(name, value) {
+function setOutput(name, value2) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value2));
   }
   process.stdout.write(os5.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value));
+  issueCommand("set-output", { name }, toCommandValue(value2));
 }
 function setCommandEcho(enabled) {
   issue("echo", enabled ? "on" : "off");
@@ -36689,12 +36689,12 @@ function group(name, fn) {
     return result;
   });
 }
-function saveState(name, value) {
+function saveState(name, value2) {
   const filePath = process.env["GITHUB_STATE"] || "";
   if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value2));
   }
-  issueCommand("save-state", { name }, toCommandValue(value));
+  issueCommand("save-state", { name }, toCommandValue(value2));
 }
 function getState(name) {
   return process.env[`STATE_${name}`] || "";
@@ -36760,22 +36760,22 @@ var Context = class {
 var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve7) {
+      resolve7(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve7, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected2(value) {
+    function rejected2(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -36966,13 +36966,13 @@ function lowercaseKeys2(object) {
     return newObj;
   }, {});
 }
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
+function isPlainObject(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value2);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
@@ -37061,57 +37061,57 @@ function encodeUnreserved(str2) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+function encodeValue(operator, value2, key) {
+  value2 = operator === "+" || operator === "#" ? encodeReserved(value2) : encodeUnreserved(value2);
   if (key) {
-    return encodeUnreserved(key) + "=" + value;
+    return encodeUnreserved(key) + "=" + value2;
   } else {
-    return value;
+    return value2;
   }
 }
-function isDefined(value) {
-  return value !== void 0 && value !== null;
+function isDefined(value2) {
+  return value2 !== void 0 && value2 !== null;
 }
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
 function getValues(context3, operator, key, modifier) {
-  var value = context3[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
+  var value2 = context3[key], result = [];
+  if (isDefined(value2) && value2 !== "") {
+    if (typeof value2 === "string" || typeof value2 === "number" || typeof value2 === "bigint" || typeof value2 === "boolean") {
+      value2 = value2.toString();
       if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
+        value2 = value2.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+        encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
       );
     } else {
       if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
+        if (Array.isArray(value2)) {
+          value2.filter(isDefined).forEach(function(value22) {
             result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+              encodeValue(operator, value22, isKeyOperator(operator) ? key : "")
             );
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
+          Object.keys(value2).forEach(function(k) {
+            if (isDefined(value2[k])) {
+              result.push(encodeValue(operator, value2[k], k));
             }
           });
         }
       } else {
         const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
+        if (Array.isArray(value2)) {
+          value2.filter(isDefined).forEach(function(value22) {
+            tmp.push(encodeValue(operator, value22));
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
+          Object.keys(value2).forEach(function(k) {
+            if (isDefined(value2[k])) {
               tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
+              tmp.push(encodeValue(operator, value2[k].toString()));
             }
           });
         }
@@ -37124,12 +37124,12 @@ function getValues(context3, operator, key, modifier) {
     }
   } else {
     if (operator === ";") {
-      if (isDefined(value)) {
+      if (isDefined(value2)) {
         result.push(encodeUnreserved(key));
       }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
+    } else if (value2 === "" && (operator === "&" || operator === "?")) {
       result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
+    } else if (value2 === "") {
       result.push("");
     }
   }
@@ -37325,8 +37325,8 @@ function parse2(header, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
-  const type2 = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+  const value2 = header.slice(valueStart, valueEnd);
+  const type2 = (typeFlags & CASE_FLAGS) === 0 ? value2 : value2.toLowerCase();
   if (index === len || stop !== 0) {
     return { type: type2, index, parameters: new NullObject() };
   }
@@ -37352,8 +37352,8 @@ function parseParameters(header, type2, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        const value2 = header.slice(keyStart, keyEnd);
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value2 : value2.toLowerCase();
         index++;
         while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
           index++;
@@ -37605,12 +37605,12 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   return chunks.join("");
 };
-var JSONStringify = (value, replacer, space) => {
+var JSONStringify = (value2, replacer, space) => {
   try {
     const supportsRawJSON = "rawJSON" in JSON;
     if (supportsRawJSON) {
       return originalStringify(
-        value,
+        value2,
         (key, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
@@ -37622,9 +37622,9 @@ var JSONStringify = (value, replacer, space) => {
         space
       );
     }
-    if (!value) return originalStringify(value, replacer, space);
+    if (!value2) return originalStringify(value2, replacer, space);
     const convertedToCustomJSON = originalStringify(
-      value,
+      value2,
       (key, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
@@ -37645,7 +37645,7 @@ var JSONStringify = (value, replacer, space) => {
     return denoisedJSON;
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
+      const convertedJSON = stringifyIteratively(value2, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
       if (supportsRawJSON) return convertedJSON;
@@ -37673,26 +37673,26 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
-  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
+var convertMarkedBigIntsReviver = (key, value2, context3, userReviver) => {
+  const isCustomFormatBigInt = typeof value2 === "string" && customFormat.test(value2);
+  if (isCustomFormatBigInt) return BigInt(value2.slice(0, -1));
+  const isNoiseValue = typeof value2 === "string" && noiseValue.test(value2);
+  if (isNoiseValue) return value2.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
-  if (!hasUserReviver) return value;
-  return userReviver(key, value, context3);
+  if (!hasUserReviver) return value2;
+  return userReviver(key, value2, context3);
 };
 var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+  return JSON.parse(text, (key, value2, context3) => {
+    const isNumber = typeof value2 === "number";
+    const isOutOfBounds = value2 > Number.MAX_SAFE_INTEGER || value2 < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
     const isInt = context3 && intRegex.test(context3.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context3.source);
     const hasCustomReviver = typeof reviver === "function";
-    if (!hasCustomReviver) return value;
-    return reviver(key, value, context3);
+    if (!hasCustomReviver) return value2;
+    return reviver(key, value2, context3);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -37706,35 +37706,35 @@ var applyReviverIteratively = (parsed, userReviver) => {
     const node = stack[stack.length - 1];
     if (!node.visited) {
       node.visited = true;
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
+      const value2 = node.parent[node.key];
+      const isComplexObject = value2 !== null && typeof value2 === "object";
       if (isComplexObject) {
-        const keys = Object.keys(value);
+        const keys = Object.keys(value2);
         for (let i2 = keys.length - 1; i2 >= 0; i2--) {
-          stack.push({ parent: value, key: keys[i2], visited: false });
+          stack.push({ parent: value2, key: keys[i2], visited: false });
         }
       }
     } else {
       const { parent, key } = node;
-      let value = parent[key];
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
+      let value2 = parent[key];
+      if (typeof value2 === "string") {
+        const isCustomFormatBigInt = customFormat.test(value2);
         if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
+          value2 = BigInt(value2.slice(0, -1));
         } else {
-          const isNoise = noiseValue.test(value);
-          if (isNoise) value = value.slice(0, -1);
+          const isNoise = noiseValue.test(value2);
+          if (isNoise) value2 = value2.slice(0, -1);
         }
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
+        value2 = userReviver.call(parent, key, value2);
       }
-      const isDeleted = value === void 0;
+      const isDeleted = value2 === void 0;
       if (isDeleted) {
         delete parent[key];
       } else {
-        parent[key] = value;
+        parent[key] = value2;
       }
       stack.pop();
     }
@@ -37763,7 +37763,7 @@ var JSONParse = (text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
+      (key, value2, context3) => convertMarkedBigIntsReviver(key, value2, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
@@ -37821,13 +37821,13 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject2(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
+function isPlainObject2(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value2);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
@@ -37841,9 +37841,9 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
+    Object.entries(requestOptions.headers).map(([name, value2]) => [
       name,
-      String(value)
+      String(value2)
     ])
   );
   let fetchResponse;
@@ -37883,8 +37883,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
+  for (const [key, value2] of fetchResponse.headers) {
+    responseHeaders[key] = value2;
   }
   const octokitResponse = {
     url,
@@ -40631,8 +40631,8 @@ var handler = {
   ownKeys({ scope }) {
     return [...endpointMethodsMap.get(scope).keys()];
   },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
+  set(target, methodName, value2) {
+    return target.cache[methodName] = value2;
   },
   get({ octokit, scope, cache }, methodName) {
     if (cache[methodName]) {
@@ -40873,7 +40873,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 // src/platform/github.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { existsSync as existsSync5, mkdirSync, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import { dirname as dirname4, isAbsolute as isAbsolute3, posix as posix4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute3, posix as posix5, relative as relative6, resolve as resolve6, sep as sep6 } from "node:path";
 
 // src/collect/changed.ts
 import { resolve as resolve2 } from "node:path";
@@ -41570,23 +41570,23 @@ function resolveYamlInteger(data) {
   return true;
 }
 function constructYamlInteger(data) {
-  var value = data, sign = 1, ch;
-  if (value.indexOf("_") !== -1) {
-    value = value.replace(/_/g, "");
+  var value2 = data, sign = 1, ch;
+  if (value2.indexOf("_") !== -1) {
+    value2 = value2.replace(/_/g, "");
   }
-  ch = value[0];
+  ch = value2[0];
   if (ch === "-" || ch === "+") {
     if (ch === "-") sign = -1;
-    value = value.slice(1);
-    ch = value[0];
+    value2 = value2.slice(1);
+    ch = value2[0];
   }
-  if (value === "0") return 0;
+  if (value2 === "0") return 0;
   if (ch === "0") {
-    if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-    if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-    if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
+    if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
+    if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
   }
-  return sign * parseInt(value, 10);
+  return sign * parseInt(value2, 10);
 }
 function isInteger(object) {
   return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
@@ -41633,18 +41633,18 @@ function resolveYamlFloat(data) {
   return true;
 }
 function constructYamlFloat(data) {
-  var value, sign;
-  value = data.replace(/_/g, "").toLowerCase();
-  sign = value[0] === "-" ? -1 : 1;
-  if ("+-".indexOf(value[0]) >= 0) {
-    value = value.slice(1);
+  var value2, sign;
+  value2 = data.replace(/_/g, "").toLowerCase();
+  sign = value2[0] === "-" ? -1 : 1;
+  if ("+-".indexOf(value2[0]) >= 0) {
+    value2 = value2.slice(1);
   }
-  if (value === ".inf") {
+  if (value2 === ".inf") {
     return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  } else if (value === ".nan") {
+  } else if (value2 === ".nan") {
     return NaN;
   }
-  return sign * parseFloat(value, 10);
+  return sign * parseFloat(value2, 10);
 }
 var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
 function representYamlFloat(object, style) {
@@ -43437,13 +43437,13 @@ function escapeString(string) {
   return result;
 }
 function writeFlowSequence(state, level, object) {
-  var _result = "", _tag = state.tag, index, length, value;
+  var _result = "", _tag = state.tag, index, length, value2;
   for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
+    value2 = object[index];
     if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
+      value2 = state.replacer.call(object, String(index), value2);
     }
-    if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+    if (writeNode(state, level, value2, false, false) || typeof value2 === "undefined" && writeNode(state, level, null, false, false)) {
       if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
       _result += state.dump;
     }
@@ -43452,13 +43452,13 @@ function writeFlowSequence(state, level, object) {
   state.dump = "[" + _result + "]";
 }
 function writeBlockSequence(state, level, object, compact) {
-  var _result = "", _tag = state.tag, index, length, value;
+  var _result = "", _tag = state.tag, index, length, value2;
   for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
+    value2 = object[index];
     if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
+      value2 = state.replacer.call(object, String(index), value2);
     }
-    if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+    if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
       if (!compact || _result !== "") {
         _result += generateNextLine(state, level);
       }
@@ -43692,11 +43692,11 @@ function dump$1(input, options) {
   options = options || {};
   var state = new State(options);
   if (!state.noRefs) getDuplicateReferences(input, state);
-  var value = input;
+  var value2 = input;
   if (state.replacer) {
-    value = state.replacer.call({ "": value }, "", value);
+    value2 = state.replacer.call({ "": value2 }, "", value2);
   }
-  if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+  if (writeNode(state, 0, value2, true, true)) return state.dump + "\n";
   return "";
 }
 var dump_1 = dump$1;
@@ -43913,8 +43913,8 @@ function buildDocs(src, base, limits, problems, firstIndex) {
     let merges = false;
     for (let i2 = 0; i2 < children.length; i2 += 2) {
       const key = children[i2];
-      const value = children[i2 + 1];
-      if (value === void 0) {
+      const value2 = children[i2 + 1];
+      if (value2 === void 0) {
         if (key.kind === "scalar" && key.value === null && key.text === "") break;
         const k2 = keyText(key);
         if (k2 === "<<") merges = true;
@@ -43936,10 +43936,10 @@ function buildDocs(src, base, limits, problems, firstIndex) {
           });
         }
       }
-      pairs2.push({ key, keyText: k, value });
+      pairs2.push({ key, keyText: k, value: value2 });
       if (seen !== void 0) seen.add(k);
       else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
-      if (value.end > map2.end) map2.end = value.end;
+      if (value2.end > map2.end) map2.end = value2.end;
       if (key.end > map2.end) map2.end = key.end;
     }
     if (merges) applyMerges(map2);
@@ -44154,7 +44154,7 @@ function dfRange(r2) {
 var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 function substitute(text, vars) {
   let unresolved = false;
-  const value = text.replace(
+  const value2 = text.replace(
     VAR,
     (whole, braced, op, word, plain) => {
       const name = braced ?? plain ?? "";
@@ -44171,7 +44171,7 @@ function substitute(text, vars) {
       return v;
     }
   );
-  return { value, unresolved };
+  return { value: value2, unresolved };
 }
 function fromWords(from) {
   return from.getArguments().map((a) => a.getValue());
@@ -44182,8 +44182,8 @@ function parseDockerfile(text) {
   for (const arg of ast.getInitialARGs()) {
     const prop = arg.getProperty();
     const name = prop?.getName();
-    const value = prop?.getValue() ?? void 0;
-    if (name) globalArgs.set(name, value === void 0 ? void 0 : substitute(value, globalArgs).value);
+    const value2 = prop?.getValue() ?? void 0;
+    if (name) globalArgs.set(name, value2 === void 0 ? void 0 : substitute(value2, globalArgs).value);
   }
   const stages = [];
   const byAlias = /* @__PURE__ */ new Map();
@@ -44194,9 +44194,9 @@ function parseDockerfile(text) {
       const words = fromWords(from);
       const rawImage = words[0] ?? "";
       const alias = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2].toLowerCase() : void 0;
-      const { value, unresolved } = substitute(rawImage, globalArgs);
-      const parent = byAlias.get(value.toLowerCase());
-      current = { index: stages.length, from, alias, rawImage, image: value, unresolved, parent, instructions: [] };
+      const { value: value2, unresolved } = substitute(rawImage, globalArgs);
+      const parent = byAlias.get(value2.toLowerCase());
+      current = { index: stages.length, from, alias, rawImage, image: value2, unresolved, parent, instructions: [] };
       stages.push(current);
       if (alias) byAlias.set(alias, current);
     } else if (current) {
@@ -44209,10 +44209,10 @@ function dockerfileProblems(model) {
   const problems = [];
   for (const d of model.ast.getDirectives()) {
     if (d.getName().toLowerCase() !== "escape") continue;
-    const value = d.getValue();
-    if (value === "\\" || value === "`") continue;
+    const value2 = d.getValue();
+    if (value2 === "\\" || value2 === "`") continue;
     problems.push({
-      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value2)} (BuildKit rejects it)`,
       range: d.getValueRange()
     });
   }
@@ -44739,8 +44739,8 @@ function rangeOf(file, at) {
   if ("start" in at && typeof at.start === "object") return at;
   if ("key" in at) {
     const key = widened(file, at.key);
-    const value = widened(file, at.value);
-    return file.lines.range(key.s, Math.max(value.e, key.e));
+    const value2 = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value2.e, key.e));
   }
   const node = widened(file, at);
   return file.lines.range(node.s, node.e);
@@ -44792,10 +44792,10 @@ var Redactor = class {
     return text.replace(this.pattern, MASK);
   }
 };
-function describeSecret(value) {
-  const prefixLen = value.length >= 16 ? 4 : value.length >= 10 ? 2 : 0;
-  const prefix = prefixLen ? `${value.slice(0, prefixLen)}\u2026` : "";
-  return `${prefix}${prefix ? ", " : ""}${value.length} chars`;
+function describeSecret(value2) {
+  const prefixLen = value2.length >= 16 ? 4 : value2.length >= 10 ? 2 : 0;
+  const prefix = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix}${prefix ? ", " : ""}${value2.length} chars`;
 }
 function safeErrorText(err, max = 300) {
   const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
@@ -44837,17 +44837,17 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep6 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep6 < 0 ? body : body.slice(0, sep6);
-  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
+  const sep7 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep7 < 0 ? body : body.slice(0, sep7);
+  const reason = sep7 < 0 ? "" : body.slice(sep7).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
   for (const token of head.split(/[\s,]+/).filter(Boolean)) {
     if (token.startsWith("until=")) {
-      const value = token.slice("until=".length);
-      if (isDate(value)) until = value;
-      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+      const value2 = token.slice("until=".length);
+      if (isDate(value2)) until = value2;
+      else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
     } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
@@ -44997,10 +44997,10 @@ function documentViews(file) {
     workloads: workloads.get(doc.index) ?? []
   }));
 }
-function push(map2, key, value) {
+function push(map2, key, value2) {
   const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
+  if (list) list.push(value2);
+  else map2.set(key, [value2]);
 }
 var Collector = class {
   findings = [];
@@ -45073,8 +45073,8 @@ var Collector = class {
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
     const configured = r2.level && level === rule41.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
-    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value2]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
@@ -45423,11 +45423,11 @@ function relevant(errors, data) {
     const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
     if (!m) return true;
     const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
-    const value = valueAt(
+    const value2 = valueAt(
       data,
       ruleKey.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"))
     );
-    const branch = value !== null && typeof value === "object" && !Array.isArray(value) ? "1" : "0";
+    const branch = value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? "1" : "0";
     return m[1] === branch;
   });
 }
@@ -45435,11 +45435,11 @@ function offAsLevel(data) {
   const cfg = data;
   if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
   const rules = {};
-  for (const [id, value] of Object.entries(cfg.rules)) {
-    if (value === false) rules[id] = "off";
-    else if (typeof value === "object" && value !== null && value.level === false)
-      rules[id] = { ...value, level: "off" };
-    else rules[id] = value;
+  for (const [id, value2] of Object.entries(cfg.rules)) {
+    if (value2 === false) rules[id] = "off";
+    else if (typeof value2 === "object" && value2 !== null && value2.level === false)
+      rules[id] = { ...value2, level: "off" };
+    else rules[id] = value2;
   }
   return { ...data, rules };
 }
@@ -45475,10 +45475,10 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
   const ruleCfg = cfg.rules ?? {};
-  for (const [id, value] of Object.entries(ruleCfg)) {
-    if (typeof value === "string") settings.rules[id] = { level: value, options: {} };
+  for (const [id, value2] of Object.entries(ruleCfg)) {
+    if (typeof value2 === "string") settings.rules[id] = { level: value2, options: {} };
     else {
-      const { level, ...options } = value;
+      const { level, ...options } = value2;
       settings.rules[id] = { level, options };
     }
   }
@@ -45587,8 +45587,8 @@ var rule = {
       if (drops.some((i2) => i2.node.kind === "scalar" && i2.node.text === "ALL")) return;
       const spelled = drops.find((i2) => i2.name === "ALL");
       if (spelled) {
-        const value = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
-        ctx.report({ messageId: "spelling", data: { container: c.label, value }, at: spelled.node, identity: c.label, value });
+        const value2 = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
+        ctx.report({ messageId: "spelling", data: { container: c.label, value: value2 }, at: spelled.node, identity: c.label, value: value2 });
         return;
       }
       const capabilities = containerField(c, "capabilities");
@@ -45741,8 +45741,8 @@ function variablesBefore(model, stage, before) {
   }
   return vars;
 }
-function classifyUser(value) {
-  const user = value.split(":")[0].trim();
+function classifyUser(value2) {
+  const user = value2.split(":")[0].trim();
   if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
   return /^\d+$/.test(user) ? "numeric" : "named";
 }
@@ -45761,10 +45761,10 @@ function finalUser(model) {
     const ins = users[users.length - 1];
     if (!ins) continue;
     const raw = ins.getArgumentsContent()?.trim() ?? "";
-    const { value, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
+    const { value: value2, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
     const range2 = dfRange(ins.getRange());
-    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s2, scratch };
-    return { kind: classifyUser(value), user: value, range: range2, stage: s2, scratch };
+    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch };
+    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch };
   }
   const range = dfRange(last.from.getRange());
   const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
@@ -45863,12 +45863,11 @@ var rule5 = {
     id: "duplicate-key",
     title: "Duplicate YAML key",
     level: "warning",
-    securitySeverity: 4,
     precision: "very-high",
     description: "A YAML mapping defines the same key twice; only the last value takes effect.",
     why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
     fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
-    tags: ["security", "correctness"],
+    tags: ["correctness"],
     kinds: ["kubernetes", "compose", "aci"],
     messages: { duplicate: "{message}." },
     system: true
@@ -45883,7 +45882,6 @@ var rule6 = {
     id: "expired-suppression",
     title: "Expired suppression",
     level: "warning",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
     why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
@@ -45905,12 +45903,11 @@ var rule7 = {
     id: "file-error",
     title: "File skipped or not readable as text",
     level: "warning",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
     why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
     fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
-    tags: ["security", "correctness"],
+    tags: ["correctness"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
       skipped: "This file was not scanned: {reason}.",
@@ -46086,9 +46083,9 @@ var rule10 = {
       for (const port of asItems(get(c.node, "ports"))) {
         const pair = getPair(port, "hostPort");
         if (!pair) continue;
-        const value = asInt(pair.value);
-        if (value === 0 || value === void 0) continue;
-        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value }, at: pair, identity: c.label, value: String(value) });
+        const value2 = asInt(pair.value);
+        if (value2 === 0 || value2 === void 0) continue;
+        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value2 }, at: pair, identity: c.label, value: String(value2) });
       }
     });
   }
@@ -46104,8 +46101,8 @@ function scalarValueOffset(s2, index) {
 function envFromMap(map2) {
   return map2.pairs.map((p) => {
     const v = p.value;
-    const value = v.kind === "scalar" && v.value !== null ? v.text : void 0;
-    return { name: p.keyText, nameAt: p, valueNode: v, value, valueStart: v.start, valueEnd: v.end };
+    const value2 = v.kind === "scalar" && v.value !== null ? v.text : void 0;
+    return { name: p.keyText, nameAt: p, valueNode: v, value: value2, valueStart: v.start, valueEnd: v.end };
   });
 }
 function envFromList(items) {
@@ -46226,9 +46223,9 @@ function make(source, written, text, at, where, identity) {
 function stageLabel(stage) {
   return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
 }
-function isStage(model, value) {
-  if (/^\d+$/.test(value)) return true;
-  const lower = value.toLowerCase();
+function isStage(model, value2) {
+  if (/^\d+$/.test(value2)) return true;
+  const lower = value2.toLowerCase();
   return model.stages.some((s2) => s2.alias === lower);
 }
 function* dockerfileRefs(file) {
@@ -46246,20 +46243,20 @@ function* dockerfileRefs(file) {
       for (const flag of flags) {
         const name = flag.getName().toLowerCase();
         if (name === "from" && keyword === "COPY") {
-          const value = flag.getValue();
+          const value2 = flag.getValue();
           const range = flag.getValueRange();
-          if (!value || !range) continue;
-          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (!value2 || !range) continue;
+          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+          yield make("copy-from", value2, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
         } else if (name === "mount" && keyword === "RUN") {
           const from = flag.getOption("from");
-          const value = from?.getValue();
+          const value2 = from?.getValue();
           const range = from?.getValueRange();
-          if (!value || !range) continue;
-          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (!value2 || !range) continue;
+          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+          yield make("mount-from", value2, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
         }
       }
     }
@@ -46391,7 +46388,7 @@ var rule12 = {
     id: "image-reference-invalid",
     title: "Malformed image reference",
     level: "error",
-    securitySeverity: 3,
+    securitySeverity: 7,
     precision: "very-high",
     description: "An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).",
     why: 'A malformed reference fails at pull time (`InvalidImageName`, "invalid reference format"), after review and merge. It also cannot be checked against the image policy, so a typo would otherwise slip past the allowlist.',
@@ -46422,7 +46419,7 @@ var rule13 = {
     id: "image-tag",
     title: "Image not pinned to a version or digest",
     level: "error",
-    securitySeverity: 6,
+    securitySeverity: 7,
     precision: "very-high",
     description: "An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine; the image a compose service builds is not a pull.",
     why: 'Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity (Microsoft, "Best practices for container image management and security in AKS"; "Security considerations for Azure Container Instances"). A digest pins the exact bytes that were scanned and signed.',
@@ -46512,7 +46509,7 @@ var rule15 = {
     id: "image-user-mismatch",
     title: "runAsNonRoot with an image whose user is a name",
     level: "note",
-    securitySeverity: 4,
+    securitySeverity: 3.5,
     precision: "medium",
     description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
     why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
@@ -46949,7 +46946,7 @@ var rule16 = {
     id: "imds-egress-not-blocked",
     title: "Instance metadata endpoint reachable from pods",
     level: "warning",
-    securitySeverity: 7,
+    securitySeverity: 6.5,
     precision: "medium",
     description: "A namespace with workloads has no NetworkPolicy that selects all pods and blocks egress to the instance metadata endpoint 169.254.169.254; hostNetwork pods bypass NetworkPolicies.",
     why: "Every AKS node answers on 169.254.169.254 (the Azure Instance Metadata Service) with details of the node and, when the node pool has a managed identity, with access tokens for it. A compromised pod that reaches it can act as the node's identity in Azure. The AKS cluster security practice (seed 001, \"Toegang tot de API voor exemplaarmetagegevens beperken\") asks for a NetworkPolicy that selects all pods (`podSelector` `matchLabels: {}`), has policy type `Egress` and excludes `169.254.169.254/32`. The check is cross-file: the policy may sit anywhere in the scan, but it only counts for its own namespace (objects without `metadata.namespace` count as `default`; `kubectl -n` and kustomize `namespace:` overrides are not seen). A policy the API server rejects (see `networkpolicy-invalid`, for example the seed's own `cidr: 10.10.0.0/0#example`) does not count. Pods with `hostNetwork: true` use the node's network stack, so no NetworkPolicy applies to them. Silence the rule (`rules: {imds-egress-not-blocked: off}`) for clusters that block IMDS elsewhere, e.g. an Azure Firewall or a Cilium/Calico cluster-wide policy, or list namespaces under `ignoreNamespaces`.",
@@ -47128,8 +47125,8 @@ var rule17 = {
       }
       const annotations = asMap(get(w.podMeta, "annotations"));
       for (const pair of annotations?.pairs ?? []) {
-        const value = asText(pair.value)?.toLowerCase();
-        if (value !== "unconfined") continue;
+        const value2 = asText(pair.value)?.toLowerCase();
+        if (value2 !== "unconfined") continue;
         if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
           const name = pair.keyText.slice(APPARMOR_PREFIX.length);
           ctx.report({
@@ -47167,7 +47164,6 @@ var rule18 = {
     id: "internal-error",
     title: "podguard internal error",
     level: "error",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A podguard rule failed on this document. The other rules and documents were still checked.",
     why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
@@ -47190,7 +47186,6 @@ var rule19 = {
     id: "invalid-suppression",
     title: "Invalid suppression",
     level: "warning",
-    securitySeverity: 2,
     precision: "very-high",
     description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
     why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
@@ -47357,8 +47352,8 @@ var rule20 = {
 // src/rules/missing-seccomp-profile.ts
 var SECCOMP_POD_ANNOTATION2 = "seccomp.security.alpha.kubernetes.io/pod";
 var SECCOMP_CONTAINER_PREFIX2 = "container.seccomp.security.alpha.kubernetes.io/";
-function confiningAnnotation(value) {
-  const v = value?.toLowerCase();
+function confiningAnnotation(value2) {
+  const v = value2?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
 var rule21 = {
@@ -47397,7 +47392,7 @@ var rule22 = {
     id: "networkpolicy-invalid",
     title: "Invalid NetworkPolicy",
     level: "error",
-    securitySeverity: 6.5,
+    securitySeverity: 7,
     precision: "very-high",
     description: "A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, an invalid port, or an unknown policy type.",
     why: 'A NetworkPolicy the API server rejects protects nothing, and the pipeline that applies it often fails late or, worse, the team believes the namespace is isolated. The AKS cluster security practice (seed 001, "Toegang tot de API voor exemplaarmetagegevens beperken") prints an example whose `cidr: 10.10.0.0/0#example` is not a CIDR at all: copied as is, it is rejected. Kubernetes requires each `except` to be a strict subset of its `cidr` in the same IP family, selectors with valid label keys and string values, and `In`/`NotIn` with values. A selector that can never match (a label that must both exist and not exist, disjoint `In` lists) is accepted but silently applies to no pod. CIDRs written with host bits set (`10.10.0.0/0`) are accepted but mean the whole network (`0.0.0.0/0`), rarely what was meant.',
@@ -47442,12 +47437,11 @@ var rule23 = {
     id: "parse-error",
     title: "File cannot be parsed",
     level: "error",
-    securitySeverity: 5,
     precision: "very-high",
     description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
     why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
     fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
-    tags: ["security", "correctness"],
+    tags: ["correctness"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
       syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
@@ -47507,8 +47501,8 @@ var rule24 = {
         return;
       }
       if (asBool(field.value) === false) return;
-      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
-      ctx.report({ messageId: "allowed", data: { container: c.label, value }, at: field, identity });
+      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "allowed", data: { container: c.label, value: value2 }, at: field, identity });
     });
   }
 };
@@ -47656,7 +47650,7 @@ var rule26 = {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
     level: "error",
-    securitySeverity: 4,
+    securitySeverity: 7,
     precision: "very-high",
     description: "An object uses an apiVersion that the target Kubernetes version (kubernetesVersion) no longer serves (error) or deprecates (warning).",
     why: 'The AKS cluster practice (seed 001, "Regelmatig bijwerken naar de nieuwste versie van Kubernetes") asks you to upgrade regularly, because AKS supports only three minor versions, and warns that upgrades remove APIs your workloads depend on (as 1.16 did). A manifest with a removed apiVersion fails to apply after the upgrade, often during an incident; PodSecurityPolicy was removed in 1.25 without a replacement API, so its protection silently disappears. The table follows the upstream Kubernetes "Deprecated API Migration Guide" (src/data/deprecated-apis.ts names its sources). Set `kubernetesVersion` in .podguard.yml or pass `--kubernetes-version` to match your clusters.',
@@ -47772,13 +47766,13 @@ var rule28 = {
       const labels = asMap(get(w.podMeta, "labels"));
       const pair = getPair(labels, BINDING_LABEL);
       if (!pair) continue;
-      const value = pair.value.kind === "scalar" ? pair.value.text : "";
+      const value2 = pair.value.kind === "scalar" ? pair.value.text : "";
       ctx.report({
         messageId: "bindingLabel",
-        data: { workload: w.label, label: BINDING_LABEL, value },
+        data: { workload: w.label, label: BINDING_LABEL, value: value2 },
         at: pair,
         identity: w.label,
-        value
+        value: value2
       });
     }
   }
@@ -47864,13 +47858,13 @@ var rule29 = {
 };
 
 // src/secrets/heuristics.ts
-function entropy(value) {
-  if (value.length === 0) return 0;
+function entropy(value2) {
+  if (value2.length === 0) return 0;
   const counts = /* @__PURE__ */ new Map();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let h = 0;
   for (const n of counts.values()) {
-    const p = n / value.length;
+    const p = n / value2.length;
     h -= p * Math.log2(p);
   }
   return h;
@@ -47928,8 +47922,8 @@ var EMPTY_WORDS = /* @__PURE__ */ new Set([
   "local",
   "localhost"
 ]);
-function isPlaceholder(value) {
-  const v = value.trim();
+function isPlaceholder(value2) {
+  const v = value2.trim();
   if (v.length === 0) return true;
   if (KNOWN_PUBLIC_VALUES.has(v)) return true;
   const lower = v.toLowerCase();
@@ -47940,23 +47934,23 @@ function isPlaceholder(value) {
   if (v.length >= 6 && new Set(v).size <= 2) return true;
   return false;
 }
-function isReference(value) {
-  const v = value.trim();
+function isReference(value2) {
+  const v = value2.trim();
   return /\$\{[^}]{0,256}\}/.test(v) || /\$\([^)]{0,256}\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || v.includes("{{") || v.includes("#{") || /^\[.*\]$/s.test(v) || /^@Microsoft\.KeyVault\(/i.test(v) || /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/i.test(v) || /^(vault|ref\+[a-z]+|secretsmanager|akv|azurekeyvault|keyvault|gcpsm|op|sops):/i.test(v) || /^projects\/[^/]+\/secrets\//.test(v);
 }
-function isPath(value) {
-  const v = value.trim();
+function isPath(value2) {
+  const v = value2.trim();
   return /^(\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(v) && !/\s/.test(v);
 }
-function urlInfo(value) {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^/?#\s]*)/.exec(value.trim());
+function urlInfo(value2) {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^/?#\s]*)/.exec(value2.trim());
   if (!m) return { url: false, withCredentials: false };
   const authority = m[1] ?? "";
   const at = authority.lastIndexOf("@");
   return { url: true, withCredentials: at > 0 && authority.slice(0, at).includes(":") };
 }
-function isScalarWord(value) {
-  const v = value.trim().toLowerCase();
+function isScalarWord(value2) {
+  const v = value2.trim().toLowerCase();
   return /^(true|false|yes|no|on|off|y|n|enabled?|disabled?)$/.test(v) || /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(v) || /^0x[0-9a-f]+$/.test(v);
 }
 var STRONG_PARTS = /* @__PURE__ */ new Set([
@@ -48054,11 +48048,11 @@ function secretNameStrength(name) {
   }
   return weak ? "weak" : void 0;
 }
-function looksRandom(value, minLength = 12, minEntropy = 3) {
-  return value.length >= minLength && !/\s/.test(value) && entropy(value) >= minEntropy;
+function looksRandom(value2, minLength = 12, minEntropy = 3) {
+  return value2.length >= minLength && !/\s/.test(value2) && entropy(value2) >= minEntropy;
 }
-function isLiteralSecret(value, strength) {
-  const v = value.trim();
+function isLiteralSecret(value2, strength) {
+  const v = value2.trim();
   if (v.length < 4 || isReference(v) || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
   const url = urlInfo(v);
   if (url.url) return url.withCredentials;
@@ -48086,14 +48080,14 @@ var rule30 = {
   check(file, ctx) {
     if (!isYamlFile(file)) return;
     for (const cred of aciRegistryCredentials(file)) {
-      const value = asText(cred.password?.value);
-      if (!cred.password || value === void 0 || value.trim() === "" || isPlaceholder(value) || isReference(value)) continue;
+      const value2 = asText(cred.password?.value);
+      if (!cred.password || value2 === void 0 || value2.trim() === "" || isPlaceholder(value2) || isReference(value2)) continue;
       ctx.report({
         messageId: "password",
-        data: { group: cred.group, server: cred.server ?? "(no server)", desc: describeSecret(value) },
+        data: { group: cred.group, server: cred.server ?? "(no server)", desc: describeSecret(value2) },
         at: cred.password,
         identity: `${cred.group} ${cred.server ?? ""}`,
-        secret: value
+        secret: value2
       });
     }
   }
@@ -48204,17 +48198,17 @@ var rule32 = {
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
       for (const { messageId, pattern, value: valueIn } of SETUPS) {
         for (const m of body.matchAll(new RegExp(pattern.source, pattern.flags))) {
-          const value = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
-          if (!value || isPlaceholder(value)) continue;
-          const variable = /^\$/.test(value);
-          const how = variable ? `the build variable ${value} (kept in the image history)` : `a literal credential (${describeSecret(value)})`;
+          const value2 = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
+          if (!value2 || isPlaceholder(value2)) continue;
+          const variable = /^\$/.test(value2);
+          const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
           const at = lines2.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
             data: { how },
             at,
-            identity: `${messageId} ${variable ? value : ""}`,
-            ...variable ? { value } : { secret: value }
+            identity: `${messageId} ${variable ? value2 : ""}`,
+            ...variable ? { value: value2 } : { secret: value2 }
           });
         }
       }
@@ -48223,10 +48217,10 @@ var rule32 = {
 };
 
 // src/rules/secret-env-literal.ts
-function literalSecret(name, value) {
-  if (value === void 0) return false;
+function literalSecret(name, value2) {
+  if (value2 === void 0) return false;
   const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value, strength);
+  return strength !== void 0 && isLiteralSecret(value2, strength);
 }
 var rule33 = {
   meta: {
@@ -48251,14 +48245,14 @@ var rule33 = {
     }
   },
   check(file, ctx) {
-    const report = (messageId, at, name, value, data) => {
-      const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
+    const report = (messageId, at, name, value2, data) => {
+      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
       ctx.report({
         messageId,
-        data: { name, desc: describeSecret(inner ?? value), ...data },
+        data: { name, desc: describeSecret(inner ?? value2), ...data },
         at,
         identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
-        secret: value,
+        secret: value2,
         ...inner ? { secretForms: [inner] } : {}
       });
     };
@@ -48271,9 +48265,9 @@ var rule33 = {
       for (const obj of file.objects) {
         if (obj.kind !== "ConfigMap") continue;
         for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
-          const value = asText(pair.value);
-          if (value !== void 0 && literalSecret(pair.keyText, value))
-            report("configMap", pair, pair.keyText, value, { object: obj.label });
+          const value2 = asText(pair.value);
+          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
+            report("configMap", pair, pair.keyText, value2, { object: obj.label });
         }
       }
       forEachContainer(file, (c) => {
@@ -48281,8 +48275,8 @@ var rule33 = {
           const name = asText(get(e, "name"));
           const valuePair = getPair(e, "value");
           if (!name || !valuePair) continue;
-          const value = asText(valuePair.value);
-          if (value !== void 0 && literalSecret(name, value)) report("kubernetes", valuePair, name, value, { container: c.label });
+          const value2 = asText(valuePair.value);
+          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
         }
       });
     } else if (file.kind === "compose") {
@@ -48315,16 +48309,16 @@ function checkDockerfile(instructions, ctx) {
     else continue;
     for (const p of props) {
       const name = p.getName();
-      const value = p.getValue();
+      const value2 = p.getValue();
       const nameRange = p.getNameRange();
       const valueRange = p.getValueRange();
-      if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
+      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
       ctx.report({
         messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: describeSecret(value) },
+        data: { name, desc: describeSecret(value2) },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        secret: value
+        secret: value2
       });
     }
   }
@@ -48386,20 +48380,20 @@ function regexDetector(spec) {
       if (spec.textTest && !spec.textTest(text)) return out;
       const re = new RegExp(spec.pattern.source, spec.pattern.flags);
       for (const m of text.matchAll(re)) {
-        const value = m[spec.group ?? 0];
-        if (value === void 0 || value.length === 0) continue;
-        const offsetInMatch = spec.group ? m[0].indexOf(value) : 0;
+        const value2 = m[spec.group ?? 0];
+        if (value2 === void 0 || value2.length === 0) continue;
+        const offsetInMatch = spec.group ? m[0].indexOf(value2) : 0;
         const start = m.index + offsetInMatch;
-        if (isPlaceholder(value) || isReference(value)) continue;
-        if (spec.minEntropy !== void 0 && entropy(value) < spec.minEntropy) continue;
-        if (spec.accept && !spec.accept(value)) continue;
+        if (isPlaceholder(value2) || isReference(value2)) continue;
+        if (spec.minEntropy !== void 0 && entropy(value2) < spec.minEntropy) continue;
+        if (spec.accept && !spec.accept(value2)) continue;
         out.push({
           detector,
           messageId: spec.id,
           label: spec.label,
-          value,
+          value: value2,
           start,
-          end: start + value.length,
+          end: start + value2.length,
           level: spec.level,
           precision: spec.precision,
           verified: false
@@ -48799,13 +48793,13 @@ var rule34 = {
     for (const obj of file.objects) {
       if (obj.kind !== "Secret") continue;
       const type2 = asText(get(obj.node, "type")) ?? "Opaque";
-      const report = (messageId, pair, value, forms, data) => {
+      const report = (messageId, pair, value2, forms, data) => {
         ctx.report({
           messageId,
-          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value), ...data },
+          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value2), ...data },
           at: pair,
           identity: `${obj.label} ${pair.keyText}`,
-          secret: value,
+          secret: value2,
           secretForms: forms
         });
       };
@@ -48959,9 +48953,9 @@ var rule36 = {
     }
     forEachWorkload(file, (w) => {
       const pair = getPair(w.podSpec, "automountServiceAccountToken");
-      const value = asBool(pair?.value);
-      if (value === false) return;
-      if (pair && value === true) {
+      const value2 = asBool(pair?.value);
+      if (value2 === false) return;
+      if (pair && value2 === true) {
         ctx.report({ messageId: "enabled", data: { workload: w.label }, at: pair, identity: w.label });
         return;
       }
@@ -48997,7 +48991,6 @@ var rule37 = {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
     level: "warning",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
     why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
@@ -49019,7 +49012,6 @@ var rule38 = {
     id: "unused-suppression",
     title: "Unused suppression",
     level: "warning",
-    securitySeverity: 2,
     precision: "very-high",
     description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
     why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
@@ -49122,8 +49114,8 @@ var rule40 = {
         return;
       }
       if (asBool(field.value) === true) return;
-      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
-      ctx.report({ messageId: "disabled", data: { container: c.label, value }, at: field, identity: c.label });
+      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "disabled", data: { container: c.label, value: value2 }, at: field, identity: c.label });
     });
   }
 };
@@ -49496,6 +49488,12 @@ function gates(f, failOn) {
   return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
 }
 
+// src/report/sarif.ts
+import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
+import { posix as posix4, relative as relative5, sep as sep5 } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+
 // src/version.ts
 var VERSION7 = "0.1.0";
 var HOMEPAGE = "https://github.com/podguard/podguard";
@@ -49503,42 +49501,20 @@ function ruleDocUrl(id) {
   return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
 }
 
-// src/report/stream.ts
-import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
-var PLACEHOLDER = "\0podguard-stream\0";
-function* prettyJsonChunks(doc, items) {
-  const text = JSON.stringify(doc, null, 2);
-  const quoted = JSON.stringify(PLACEHOLDER);
-  const at = text.indexOf(quoted);
-  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
-  const lineStart = text.lastIndexOf("\n", at) + 1;
-  const depth = /^ */.exec(text.slice(lineStart))[0].length / 2;
-  const prefix = Array.from({ length: depth + 1 }, (_, i2) => `${" ".repeat(2 * i2)}[
-`).join("");
-  const suffix = Array.from({ length: depth + 1 }, (_, i2) => `
-${" ".repeat(2 * (depth - i2))}]`).join("");
-  let opened = false;
-  let group2 = [];
-  const flush = () => {
-    let wrapped = group2;
-    for (let i2 = 0; i2 < depth; i2++) wrapped = [wrapped];
-    const json2 = JSON.stringify(wrapped, null, 2);
-    const body = json2.slice(prefix.length, json2.length - suffix.length);
-    const out = opened ? `,
-${body}` : `${text.slice(0, at)}[
-${body}`;
-    opened = true;
-    group2 = [];
-    return out;
-  };
-  for (const item of items) {
-    group2.push(item);
-    if (group2.length === 256) yield flush();
-  }
-  if (group2.length > 0) yield flush();
-  yield opened ? `
-${" ".repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
+// src/report/severity.ts
+var SEVERITY_BANDS = {
+  error: { min: 7, max: 10 },
+  warning: { min: 4, max: 6.9 },
+  note: { min: 0.1, max: 3.9 }
+};
+function severityAt(meta, level) {
+  if (meta.securitySeverity === void 0) return void 0;
+  const b = SEVERITY_BANDS[level];
+  return Math.min(b.max, Math.max(b.min, meta.securitySeverity));
 }
+
+// src/report/stream.ts
+var PLACEHOLDER = "\0podguard-stream\0";
 function* coalesce(chunks, size = 1 << 16) {
   let buf = [];
   let n = 0;
@@ -49553,17 +49529,29 @@ function* coalesce(chunks, size = 1 << 16) {
   }
   if (n > 0) yield buf.join("");
 }
-function writeChunks(path6, chunks) {
-  const fd = openSync2(path6, "w");
-  try {
-    for (const c of coalesce(chunks)) writeSync(fd, c);
-  } finally {
-    closeSync2(fd);
+function* compactJsonChunks(doc, items) {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group2 = [];
+  for (const item of items) {
+    group2.push(JSON.stringify(item));
+    if (group2.length === 256) {
+      yield (first ? "" : ",") + group2.join(",");
+      first = false;
+      group2 = [];
+    }
   }
+  if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
+  yield `]${text.slice(at + quoted.length)}`;
 }
 
 // src/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
 function pascal(id) {
   return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
@@ -49585,11 +49573,39 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule41) {
-  return ruleHelpMarkdown(rule41).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function markdownToText(markdown) {
+  const out = [];
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      out.push(line);
+      continue;
+    }
+    const code = [];
+    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\0${code.push(c) - 1}\0`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
+    out.push(text.replace(/\u0000(\d+)\u0000/g, (_, i2) => code[Number(i2)] ?? ""));
+  }
+  return out.join("\n");
 }
-function sarifRule(rule41) {
+function ruleHelpText(rule41) {
+  return markdownToText(ruleHelpMarkdown(rule41));
+}
+function runLevel(rule41, result) {
+  const configured = result.settings.rules[rule41.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule41.meta.level;
+}
+function outLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function sarifRule(rule41, result, limits) {
   const m = rule41.meta;
+  const level = runLevel(rule41, result);
+  const severity = severityAt(m, level);
+  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
   return {
     id: m.id,
     name: pascal(m.id),
@@ -49597,75 +49613,278 @@ function sarifRule(rule41) {
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
     help: { text: ruleHelpText(rule41), markdown: ruleHelpMarkdown(rule41) },
-    defaultConfiguration: { level: m.level },
+    defaultConfiguration: { level },
     properties: {
-      tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
+      tags,
       precision: m.precision,
-      "security-severity": m.securitySeverity.toFixed(1),
-      "problem.severity": m.level === "note" ? "recommendation" : m.level
+      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
+      "problem.severity": level === "note" ? "recommendation" : level
     }
   };
 }
-function sarifResult(f, ruleIndex, result) {
-  const res = {
-    ruleId: f.ruleId,
-    ruleIndex,
-    level: f.baselined ? "note" : f.level,
-    message: { text: result.redactor.redact(f.message) },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
-          region: {
-            startLine: f.range.start.line,
-            startColumn: f.range.start.column,
-            endLine: f.range.end.line,
-            endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
-          }
-        }
-      }
-    ],
-    partialFingerprints: { "podguard/v1": f.fingerprint }
+function repoPaths(result, repositoryRoot) {
+  if (!repositoryRoot) return (file) => file;
+  const prefix = relative5(repositoryRoot, result.root).split(sep5).join("/");
+  if (prefix === "") return (file) => file;
+  if (!prefix.startsWith("..")) return (file) => file === "." ? prefix : `${prefix}/${file}`;
+  return (file) => {
+    const p = posix4.normalize(`${prefix}/${file}`);
+    return p.startsWith("../") || p === ".." ? file : p;
   };
-  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
-  if (f.baselined) res.baselineState = "unchanged";
-  else if (result.baseline && !f.suppression) res.baselineState = "new";
-  if (f.properties) res.properties = f.properties;
-  return res;
 }
-function sarifParts(result) {
+function location(uri) {
+  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
+}
+function priority(f, severities) {
+  if (f.suppression) return 0;
+  const level = outLevel(f);
+  const rule41 = severities.get(f.ruleId);
+  const sev = rule41 ? severityAt(rule41.meta, level) ?? 0 : 0;
+  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
+}
+function selectResults(result, max = GITHUB_LIMITS.results) {
+  const findings = result.findings;
+  const keep = new Uint8Array(findings.length);
+  const omitted = /* @__PURE__ */ new Map();
+  if (findings.length <= max) {
+    keep.fill(1);
+    return { keep, kept: findings.length, omitted };
+  }
+  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const ranks = new Uint16Array(findings.length);
+  const counts = /* @__PURE__ */ new Map();
+  findings.forEach((f, i2) => {
+    const p = priority(f, rules);
+    ranks[i2] = p;
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  });
+  let quota = Math.max(0, max);
+  let threshold = Infinity;
+  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
+    threshold = p;
+    const n = counts.get(p);
+    if (n >= quota) break;
+    quota -= n;
+  }
+  let kept = 0;
+  findings.forEach((f, i2) => {
+    const p = ranks[i2];
+    const take = p > threshold || p === threshold && quota > 0;
+    if (p === threshold && take) quota--;
+    if (take) {
+      keep[i2] = 1;
+      kept++;
+    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
+  });
+  return { keep, kept, omitted };
+}
+function omittedText(omitted) {
+  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
+  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
+  return `${total} (${parts.join(", ")})`;
+}
+var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
   const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
   const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  return {
-    log: (results) => ({
-      $schema: SARIF_SCHEMA,
-      version: "2.1.0",
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: "podguard",
-              semanticVersion: VERSION7,
-              version: VERSION7,
-              informationUri: HOMEPAGE,
-              rules: rules.map(sarifRule)
-            }
-          },
-          automationDetails: { id: "podguard/" },
-          columnKind: "utf16CodeUnits",
-          results
-        }
-      ]
-    }),
-    results: function* () {
-      for (const f of result.findings) yield sarifResult(f, index.get(f.ruleId) ?? -1, result);
+  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
+  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const path6 = repoPaths(result, opts.repositoryRoot);
+  const red = (text) => result.redactor.redact(text);
+  const notifications = [];
+  let unlisted = 0;
+  for (const f of result.findings) {
+    if (!NOT_CHECKED.has(f.ruleId)) continue;
+    if (notifications.length >= limits.notifications) {
+      unlisted++;
+      continue;
     }
+    const file = f.file === "." || f.file === "" ? void 0 : path6(f.file);
+    notifications.push({
+      level: f.ruleId === "internal-error" ? "error" : "warning",
+      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
+      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
+      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
+    });
+  }
+  if (unlisted > 0)
+    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
+  if (selection.omitted.size > 0) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
+      }
+    });
+  }
+  const root = opts.repositoryRoot ?? result.root;
+  const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
+  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "podguard",
+            fullName: `podguard ${VERSION7}`,
+            semanticVersion: VERSION7,
+            version: VERSION7,
+            informationUri: HOMEPAGE,
+            rules: rules.map((r2) => sarifRule(r2, result, limits))
+          }
+        },
+        invocations: [
+          {
+            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
+            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        automationDetails: { id: `${category}/` },
+        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
+        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
+        columnKind: "utf16CodeUnits",
+        results: PLACEHOLDER
+      }
+    ]
   };
+  function* results() {
+    const findings = result.findings;
+    for (let i2 = 0; i2 < findings.length; i2++) {
+      if (!selection.keep[i2]) continue;
+      const f = findings[i2];
+      const level = outLevel(f);
+      const res = {
+        ruleId: f.ruleId,
+        ruleIndex: index.get(f.ruleId) ?? -1,
+        level,
+        message: { text: red(f.message) },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: location(path6(f.file)),
+              region: {
+                startLine: f.range.start.line,
+                startColumn: f.range.start.column,
+                endLine: f.range.end.line,
+                endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
+              }
+            }
+          }
+        ],
+        partialFingerprints: { "podguard/v1": f.fingerprint }
+      };
+      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+      if (f.baselined) res.baselineState = "unchanged";
+      else if (result.baseline && !f.suppression) res.baselineState = "new";
+      const rule41 = byId.get(f.ruleId);
+      const own = rule41 && level !== levels.get(f.ruleId) ? severityAt(rule41.meta, level) : void 0;
+      if (f.properties || own !== void 0) {
+        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+      }
+      yield res;
+    }
+  }
+  return { log, results, selection };
 }
-function* sarifChunks(result) {
-  const parts = sarifParts(result);
-  yield* prettyJsonChunks(parts.log(PLACEHOLDER), parts.results());
+function* sarifChunks(result, opts = {}) {
+  const parts = sarifParts(result, opts);
+  yield* compactJsonChunks(parts.log, parts.results());
   yield "\n";
+}
+function* measured(chunks, size) {
+  for (const block of coalesce(chunks, 1 << 20)) {
+    size.bytes += gzipSync(block).length;
+    yield block;
+  }
+}
+function shrink(kept, bytes, limit) {
+  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
+}
+function fit(result, opts, begin) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  let selection = opts.selection ?? selectResults(result, limits.results);
+  for (; ; ) {
+    const size = { bytes: 0 };
+    const write = begin();
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) write?.(block);
+    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    }
+    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+  }
+}
+function writeSarif(path6, result, opts = {}) {
+  let fd;
+  try {
+    const { selection: _, ...written } = fit(result, opts, () => {
+      if (fd !== void 0) closeSync2(fd);
+      fd = openSync2(path6, "w");
+      const to = fd;
+      return (text) => void writeSync(to, text);
+    });
+    return written;
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+function runTimes(result, end = /* @__PURE__ */ new Date()) {
+  return { start: new Date(end.getTime() - result.durationMs), end };
+}
+function sarifCategory(input, name) {
+  const v = input.trim().replace(/^\/+|\/+$/g, "");
+  if (v === "") return "podguard";
+  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(v) || v.length > 100) {
+    throw new ConfigurationError(`${name} may hold letters, digits, ".", "-", "_" and "/" (at most 100 characters)`);
+  }
+  return v === "podguard" || v.startsWith("podguard/") ? v : `podguard/${v}`;
+}
+function sarifOmittedLine(written) {
+  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
+}
+
+// src/report/provenance.ts
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function safeUri(raw) {
+  if (!raw) return void 0;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+    u.username = "";
+    u.password = "";
+    return u.href.replace(/\/$/, "");
+  } catch {
+    return void 0;
+  }
+}
+var REVISION = /^[0-9a-f]{7,64}$/i;
+function provenanceFromEnv(env) {
+  let repositoryUri;
+  let revision;
+  let branch;
+  const repo = value(env, "GITHUB_REPOSITORY");
+  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
+    revision = value(env, "GITHUB_SHA");
+    branch = value(env, "GITHUB_REF");
+  } else if (value(env, "BUILD_REPOSITORY_URI")) {
+    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
+    revision = value(env, "BUILD_SOURCEVERSION");
+    branch = value(env, "BUILD_SOURCEBRANCH");
+  }
+  if (!repositoryUri) return void 0;
+  return {
+    repositoryUri,
+    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
+    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
+  };
 }
 
 // src/report/text.ts
@@ -49845,18 +50064,18 @@ ${tail}`;
 
 // src/platform/options.ts
 function parseThreads(raw, name) {
-  const value = (raw ?? "").trim();
-  if (value === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
-  return Number(value);
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  if (!/^[1-9]\d{0,2}$/.test(value2)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value2}")`);
+  return Number(value2);
 }
 
 // src/platform/github.ts
 var ANNOTATION_LIMIT = 10;
 var REST_FILE_LIMIT = 3e3;
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-function lines(value) {
-  return value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
+function lines(value2) {
+  return value2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
 }
 function bool2(core2, name, fallback) {
   const v = core2.getInput(name).trim().toLowerCase();
@@ -49917,6 +50136,7 @@ function readInputs(core2, eventName, workspace) {
     threads,
     failOn,
     sarifFile: resolve6(workspace, sarifFile),
+    category: sarifCategory(core2.getInput("category"), "input category"),
     annotations: bool2(core2, "annotations", true),
     summary: bool2(core2, "summary", true),
     token: core2.getInput("token").trim()
@@ -49932,7 +50152,7 @@ function readPayload(path6) {
 }
 var isGlob = (p) => import_picomatch2.default.scan(p).isGlob;
 function toRel2(root, abs) {
-  return relative5(root, abs).split(sep5).join("/");
+  return relative6(root, abs).split(sep6).join("/");
 }
 async function changedScope(platform2, inputs, root, eventName, payload, repoTop) {
   const { core: core2 } = platform2;
@@ -50032,7 +50252,7 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
 }
 function inPaths(paths, candidates) {
   const globs = paths.filter(isGlob);
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix5.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
   const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
@@ -50103,23 +50323,25 @@ async function runAction(platform2) {
       );
       paths = ["."];
     }
-    let result;
-    try {
-      result = await scan({
-        root,
-        paths,
-        configPath: inputs.config,
-        allowImages: inputs.allowedImages,
-        changedFiles,
-        rules: platform2.rules,
-        ...inputs.threads ? { threads: inputs.threads } : {},
-        ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
-      });
-    } catch (err) {
-      if (!(err instanceof ConfigurationError)) throw err;
-      const input = /^path not found/.test(err.message) ? "paths" : "config";
-      throw new ConfigurationError(`input ${input}: ${err.message}`);
-    }
+    const scanOf = async (paths2, changedFiles2) => {
+      try {
+        return await scan({
+          root,
+          paths: paths2,
+          configPath: inputs.config,
+          allowImages: inputs.allowedImages,
+          changedFiles: changedFiles2,
+          rules: platform2.rules,
+          ...inputs.threads ? { threads: inputs.threads } : {},
+          ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
+        });
+      } catch (err) {
+        if (!(err instanceof ConfigurationError)) throw err;
+        const input = /^path not found/.test(err.message) ? "paths" : "config";
+        throw new ConfigurationError(`input ${input}: ${err.message}`);
+      }
+    };
+    const result = await scanOf(paths, changedFiles);
     for (const s2 of result.redactor.secrets) core2.setSecret(s2);
     core2.debug(scanStats(result));
     const repoPath = (file) => {
@@ -50129,9 +50351,28 @@ async function runAction(platform2) {
     const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);
     core2.info(scope.description);
     core2.info(toText(result));
+    let sarifSource = result;
+    if (scope.files) {
+      const globs = inputs.paths.some(isGlob);
+      const all = globs ? await collect({ root, paths: ["."], exclude: [] }) : void 0;
+      sarifSource = await scanOf(
+        globs ? ["."] : inputs.paths,
+        all ? inPaths(
+          inputs.paths,
+          all.candidates.map((c) => c.relPath)
+        ) : void 0
+      );
+      for (const s2 of sarifSource.redactor.secrets) core2.setSecret(s2);
+    }
+    let written;
     try {
       mkdirSync(dirname4(inputs.sarifFile), { recursive: true });
-      writeChunks(inputs.sarifFile, sarifChunks(result));
+      written = writeSarif(inputs.sarifFile, sarifSource, {
+        repositoryRoot: repoTop,
+        provenance: provenanceFromEnv(env),
+        category: inputs.category,
+        times: runTimes(sarifSource)
+      });
     } catch (err) {
       const code = err.code ?? err.message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel2(root, inputs.sarifFile)} (${code})`);
@@ -50142,7 +50383,10 @@ async function runAction(platform2) {
       const repo = env.GITHUB_REPOSITORY;
       const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
       const link = repo && sha ? (file, line) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` : void 0;
-      const markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
+      let markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
+      if (written.omitted.size > 0) markdown += `
+${sarifOmittedLine(written)}
+`;
       try {
         await core2.summary.addRaw(markdown, true).write();
       } catch (err) {

@@ -51,8 +51,8 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value, range) {
-        this.value = value;
+      constructor(value2, range) {
+        this.value = value2;
         this.range = range;
       }
       toString() {
@@ -89,17 +89,17 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range, jsonRange) {
-        super(value, range);
+      constructor(value2, range, jsonRange) {
+        super(value2, range);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
         return this.jsonRange;
       }
       getJSONValue() {
-        let value = super.getValue();
-        value = value.substring(1, value.length - 1);
-        return value;
+        let value2 = super.getValue();
+        value2 = value2.substring(1, value2.length - 1);
+        return value2;
       }
     };
     exports.JSONArgument = JSONArgument;
@@ -200,30 +200,30 @@ var init_main = __esm({
   "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
-      function is(value) {
-        return typeof value === "string";
+      function is(value2) {
+        return typeof value2 === "string";
       }
       DocumentUri2.is = is;
     })(DocumentUri || (DocumentUri = {}));
     (function(URI2) {
-      function is(value) {
-        return typeof value === "string";
+      function is(value2) {
+        return typeof value2 === "string";
       }
       URI2.is = is;
     })(URI || (URI = {}));
     (function(integer2) {
       integer2.MIN_VALUE = -2147483648;
       integer2.MAX_VALUE = 2147483647;
-      function is(value) {
-        return typeof value === "number" && integer2.MIN_VALUE <= value && value <= integer2.MAX_VALUE;
+      function is(value2) {
+        return typeof value2 === "number" && integer2.MIN_VALUE <= value2 && value2 <= integer2.MAX_VALUE;
       }
       integer2.is = is;
     })(integer || (integer = {}));
     (function(uinteger2) {
       uinteger2.MIN_VALUE = 0;
       uinteger2.MAX_VALUE = 2147483647;
-      function is(value) {
-        return typeof value === "number" && uinteger2.MIN_VALUE <= value && value <= uinteger2.MAX_VALUE;
+      function is(value2) {
+        return typeof value2 === "number" && uinteger2.MIN_VALUE <= value2 && value2 <= uinteger2.MAX_VALUE;
       }
       uinteger2.is = is;
     })(uinteger || (uinteger = {}));
@@ -238,8 +238,8 @@ var init_main = __esm({
         return { line, character };
       }
       Position2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
       }
       Position2.is = is;
@@ -255,8 +255,8 @@ var init_main = __esm({
         }
       }
       Range2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
       }
       Range2.is = is;
@@ -266,8 +266,8 @@ var init_main = __esm({
         return { uri, range };
       }
       Location2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
       }
       Location2.is = is;
@@ -277,8 +277,8 @@ var init_main = __esm({
         return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
       }
       LocationLink2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
       }
       LocationLink2.is = is;
@@ -293,8 +293,8 @@ var init_main = __esm({
         };
       }
       Color2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
       }
       Color2.is = is;
@@ -307,8 +307,8 @@ var init_main = __esm({
         };
       }
       ColorInformation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
       }
       ColorInformation2.is = is;
@@ -322,8 +322,8 @@ var init_main = __esm({
         };
       }
       ColorPresentation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
       }
       ColorPresentation2.is = is;
@@ -354,22 +354,22 @@ var init_main = __esm({
         return result;
       }
       FoldingRange2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
       }
       FoldingRange2.is = is;
     })(FoldingRange || (FoldingRange = {}));
     (function(DiagnosticRelatedInformation2) {
-      function create(location, message) {
+      function create(location2, message) {
         return {
-          location,
+          location: location2,
           message
         };
       }
       DiagnosticRelatedInformation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
       }
       DiagnosticRelatedInformation2.is = is;
@@ -385,8 +385,8 @@ var init_main = __esm({
       DiagnosticTag2.Deprecated = 2;
     })(DiagnosticTag || (DiagnosticTag = {}));
     (function(CodeDescription2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.href);
       }
       CodeDescription2.is = is;
@@ -409,14 +409,14 @@ var init_main = __esm({
         return result;
       }
       Diagnostic2.create = create;
-      function is(value) {
+      function is(value2) {
         var _a;
-        const candidate = value;
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
       }
       Diagnostic2.is = is;
-      function is3_17(value) {
-        return Is.string(value.message);
+      function is3_17(value2) {
+        return Is.string(value2.message);
       }
       Diagnostic2.is3_17 = is3_17;
       function getMessageString(diagnostic) {
@@ -439,8 +439,8 @@ var init_main = __esm({
         return result;
       }
       Command2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
       }
       Command2.is = is;
@@ -458,8 +458,8 @@ var init_main = __esm({
         return { range, newText: "" };
       }
       TextEdit2.del = del;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
       }
       TextEdit2.is = is;
@@ -476,15 +476,15 @@ var init_main = __esm({
         return result;
       }
       ChangeAnnotation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
       }
       ChangeAnnotation2.is = is;
     })(ChangeAnnotation || (ChangeAnnotation = {}));
     (function(ChangeAnnotationIdentifier2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.string(candidate);
       }
       ChangeAnnotationIdentifier2.is = is;
@@ -502,8 +502,8 @@ var init_main = __esm({
         return { range, newText: "", annotationId: annotation };
       }
       AnnotatedTextEdit2.del = del;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       AnnotatedTextEdit2.is = is;
@@ -513,8 +513,8 @@ var init_main = __esm({
         return { textDocument, edits };
       }
       TextDocumentEdit2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
       }
       TextDocumentEdit2.is = is;
@@ -534,8 +534,8 @@ var init_main = __esm({
         return result;
       }
       CreateFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       CreateFile2.is = is;
@@ -556,8 +556,8 @@ var init_main = __esm({
         return result;
       }
       RenameFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       RenameFile2.is = is;
@@ -577,15 +577,15 @@ var init_main = __esm({
         return result;
       }
       DeleteFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       DeleteFile2.is = is;
     })(DeleteFile || (DeleteFile = {}));
     (function(WorkspaceEdit2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every((change) => {
           if (Is.string(change.kind)) {
             return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
@@ -664,15 +664,15 @@ var init_main = __esm({
       clear() {
         this.edits.splice(0, this.edits.length);
       }
-      assertChangeAnnotations(value) {
-        if (value === void 0) {
+      assertChangeAnnotations(value2) {
+        if (value2 === void 0) {
           throw new Error(`Text edit change is not configured to manage change annotations.`);
         }
       }
     };
     (function(SnippetTextEdit2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
       }
       SnippetTextEdit2.is = is;
@@ -875,8 +875,8 @@ var init_main = __esm({
         return { uri };
       }
       TextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri);
       }
       TextDocumentIdentifier2.is = is;
@@ -886,8 +886,8 @@ var init_main = __esm({
         return { uri, version };
       }
       VersionedTextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
       }
       VersionedTextDocumentIdentifier2.is = is;
@@ -897,8 +897,8 @@ var init_main = __esm({
         return { uri, version };
       }
       OptionalVersionedTextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
       }
       OptionalVersionedTextDocumentIdentifier2.is = is;
@@ -972,8 +972,8 @@ var init_main = __esm({
         return { uri, languageId, version, text };
       }
       TextDocumentItem2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
       }
       TextDocumentItem2.is = is;
@@ -981,16 +981,16 @@ var init_main = __esm({
     (function(MarkupKind2) {
       MarkupKind2.PlainText = "plaintext";
       MarkupKind2.Markdown = "markdown";
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
       }
       MarkupKind2.is = is;
     })(MarkupKind || (MarkupKind = {}));
     (function(MarkupContent2) {
-      function is(value) {
-        const candidate = value;
-        return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(value2) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
       }
       MarkupContent2.is = is;
     })(MarkupContent || (MarkupContent = {}));
@@ -1033,8 +1033,8 @@ var init_main = __esm({
         return { newText, insert, replace };
       }
       InsertReplaceEdit2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
       }
       InsertReplaceEdit2.is = is;
@@ -1048,8 +1048,8 @@ var init_main = __esm({
       ApplyKind2.Merge = 2;
     })(ApplyKind || (ApplyKind = {}));
     (function(CompletionItemLabelDetails2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
       }
       CompletionItemLabelDetails2.is = is;
@@ -1071,16 +1071,16 @@ var init_main = __esm({
         return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
       }
       MarkedString2.fromPlainText = fromPlainText;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
       }
       MarkedString2.is = is;
     })(MarkedString || (MarkedString = {}));
     (function(Hover2) {
-      function is(value) {
-        const candidate = value;
-        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === void 0 || Range.is(value.range));
+      function is(value2) {
+        const candidate = value2;
+        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value2.range === void 0 || Range.is(value2.range));
       }
       Hover2.is = is;
     })(Hover || (Hover = {}));
@@ -1186,8 +1186,8 @@ var init_main = __esm({
         return result;
       }
       DocumentSymbol2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
       }
       DocumentSymbol2.is = is;
@@ -1221,16 +1221,16 @@ var init_main = __esm({
         return result;
       }
       CodeActionContext2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
       }
       CodeActionContext2.is = is;
     })(CodeActionContext || (CodeActionContext = {}));
     (function(CodeActionTag2) {
       CodeActionTag2.LLMGenerated = 1;
-      function is(value) {
-        return Is.defined(value) && value === CodeActionTag2.LLMGenerated;
+      function is(value2) {
+        return Is.defined(value2) && value2 === CodeActionTag2.LLMGenerated;
       }
       CodeActionTag2.is = is;
     })(CodeActionTag || (CodeActionTag = {}));
@@ -1252,8 +1252,8 @@ var init_main = __esm({
         return result;
       }
       CodeAction2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
       }
       CodeAction2.is = is;
@@ -1267,8 +1267,8 @@ var init_main = __esm({
         return result;
       }
       CodeLens2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command.is(candidate.command));
       }
       CodeLens2.is = is;
@@ -1278,8 +1278,8 @@ var init_main = __esm({
         return { tabSize, insertSpaces };
       }
       FormattingOptions2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
       }
       FormattingOptions2.is = is;
@@ -1289,8 +1289,8 @@ var init_main = __esm({
         return { range, target, data };
       }
       DocumentLink2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
       }
       DocumentLink2.is = is;
@@ -1300,8 +1300,8 @@ var init_main = __esm({
         return { range, parent };
       }
       SelectionRange2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
       }
       SelectionRange2.is = is;
@@ -1345,8 +1345,8 @@ var init_main = __esm({
       SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
     })(SemanticTokenModifiers || (SemanticTokenModifiers = {}));
     (function(SemanticTokens2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
       }
       SemanticTokens2.is = is;
@@ -1356,8 +1356,8 @@ var init_main = __esm({
         return { range, text };
       }
       InlineValueText2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
       }
       InlineValueText2.is = is;
@@ -1367,8 +1367,8 @@ var init_main = __esm({
         return { range, variableName, caseSensitiveLookup };
       }
       InlineValueVariableLookup2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
       }
       InlineValueVariableLookup2.is = is;
@@ -1378,8 +1378,8 @@ var init_main = __esm({
         return { range, expression };
       }
       InlineValueEvaluatableExpression2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
       }
       InlineValueEvaluatableExpression2.is = is;
@@ -1389,27 +1389,27 @@ var init_main = __esm({
         return { frameId, stoppedLocation };
       }
       InlineValueContext2.create = create;
-      function is(value) {
-        const candidate = value;
-        return Is.defined(candidate) && Range.is(value.stoppedLocation);
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Range.is(value2.stoppedLocation);
       }
       InlineValueContext2.is = is;
     })(InlineValueContext || (InlineValueContext = {}));
     (function(InlayHintKind2) {
       InlayHintKind2.Type = 1;
       InlayHintKind2.Parameter = 2;
-      function is(value) {
-        return value === 1 || value === 2;
+      function is(value2) {
+        return value2 === 1 || value2 === 2;
       }
       InlayHintKind2.is = is;
     })(InlayHintKind || (InlayHintKind = {}));
     (function(InlayHintLabelPart2) {
-      function create(value) {
-        return { value };
+      function create(value2) {
+        return { value: value2 };
       }
       InlayHintLabelPart2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command.is(candidate.command));
       }
       InlayHintLabelPart2.is = is;
@@ -1423,19 +1423,19 @@ var init_main = __esm({
         return result;
       }
       InlayHint2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
       }
       InlayHint2.is = is;
     })(InlayHint || (InlayHint = {}));
     (function(StringValue2) {
-      function createSnippet(value) {
-        return { kind: "snippet", value };
+      function createSnippet(value2) {
+        return { kind: "snippet", value: value2 };
       }
       StringValue2.createSnippet = createSnippet;
-      function isSnippet(value) {
-        const candidate = value;
+      function isSnippet(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
       }
       StringValue2.isSnippet = isSnippet;
@@ -1469,8 +1469,8 @@ var init_main = __esm({
       InlineCompletionContext2.create = create;
     })(InlineCompletionContext || (InlineCompletionContext = {}));
     (function(WorkspaceFolder2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
       }
       WorkspaceFolder2.is = is;
@@ -1481,8 +1481,8 @@ var init_main = __esm({
         return new FullTextDocument(uri, languageId, version, content);
       }
       TextDocument3.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
       }
       TextDocument3.is = is;
@@ -1627,48 +1627,48 @@ var init_main = __esm({
     };
     (function(Is2) {
       const toString2 = Object.prototype.toString;
-      function defined(value) {
-        return typeof value !== "undefined";
+      function defined(value2) {
+        return typeof value2 !== "undefined";
       }
       Is2.defined = defined;
-      function undefined2(value) {
-        return typeof value === "undefined";
+      function undefined2(value2) {
+        return typeof value2 === "undefined";
       }
       Is2.undefined = undefined2;
-      function boolean(value) {
-        return value === true || value === false;
+      function boolean(value2) {
+        return value2 === true || value2 === false;
       }
       Is2.boolean = boolean;
-      function string(value) {
-        return toString2.call(value) === "[object String]";
+      function string(value2) {
+        return toString2.call(value2) === "[object String]";
       }
       Is2.string = string;
-      function number(value) {
-        return toString2.call(value) === "[object Number]";
+      function number(value2) {
+        return toString2.call(value2) === "[object Number]";
       }
       Is2.number = number;
-      function numberRange(value, min, max) {
-        return toString2.call(value) === "[object Number]" && min <= value && value <= max;
+      function numberRange(value2, min, max) {
+        return toString2.call(value2) === "[object Number]" && min <= value2 && value2 <= max;
       }
       Is2.numberRange = numberRange;
-      function integer2(value) {
-        return toString2.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
+      function integer2(value2) {
+        return toString2.call(value2) === "[object Number]" && -2147483648 <= value2 && value2 <= 2147483647;
       }
       Is2.integer = integer2;
-      function uinteger2(value) {
-        return toString2.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
+      function uinteger2(value2) {
+        return toString2.call(value2) === "[object Number]" && 0 <= value2 && value2 <= 2147483647;
       }
       Is2.uinteger = uinteger2;
-      function func(value) {
-        return toString2.call(value) === "[object Function]";
+      function func(value2) {
+        return toString2.call(value2) === "[object Function]";
       }
       Is2.func = func;
-      function objectLiteral(value) {
-        return value !== null && typeof value === "object";
+      function objectLiteral(value2) {
+        return value2 !== null && typeof value2 === "object";
       }
       Is2.objectLiteral = objectLiteral;
-      function typedArray(value, check) {
-        return Array.isArray(value) && value.every(check);
+      function typedArray(value2, check) {
+        return Array.isArray(value2) && value2.every(check);
       }
       Is2.typedArray = typedArray;
     })(Is || (Is = {}));
@@ -1765,27 +1765,27 @@ var require_util = __commonJS({
         }
         return range.start.line < position.line && position.line < range.end.line;
       }
-      static parseHeredocName(value) {
-        value = value.substring(2);
-        if (value.charAt(0) === "-") {
-          value = value.substring(1);
+      static parseHeredocName(value2) {
+        value2 = value2.substring(2);
+        if (value2.charAt(0) === "-") {
+          value2 = value2.substring(1);
         }
-        if (value.charAt(0) === '"') {
-          if (value.charAt(value.length - 1) !== '"') {
+        if (value2.charAt(0) === '"') {
+          if (value2.charAt(value2.length - 1) !== '"') {
             return null;
           }
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
-        if (value.charAt(0) === "'") {
-          if (value.charAt(value.length - 1) !== "'") {
+        if (value2.charAt(0) === "'") {
+          if (value2.charAt(value2.length - 1) !== "'") {
             return null;
           }
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
-        if (value.charAt(0) === "<") {
+        if (value2.charAt(0) === "<") {
           return null;
         }
-        return value;
+        return value2;
       }
     };
     exports.Util = Util;
@@ -2348,12 +2348,12 @@ var require_instruction = __commonJS({
         this.instructionRange = instructionRange;
       }
       toString() {
-        let value = this.getKeyword();
+        let value2 = this.getKeyword();
         for (let arg of this.getRawArguments()) {
-          value += " ";
-          value += arg.getValue();
+          value2 += " ";
+          value2 += arg.getValue();
         }
-        return value;
+        return value2;
       }
       getRangeContent(range) {
         if (range === null) {
@@ -2631,9 +2631,9 @@ var require_instruction = __commonJS({
           const swaps = [];
           let requiresExpansion = false;
           for (let variable of variables) {
-            const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
-            swaps.push(value);
-            requiresExpansion = requiresExpansion || value !== void 0;
+            const value2 = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+            swaps.push(value2);
+            requiresExpansion = requiresExpansion || value2 !== void 0;
           }
           if (requiresExpansion) {
             let expanded = "";
@@ -2859,8 +2859,8 @@ var require_instruction = __commonJS({
       createSingleLineHeredocs(args) {
         const heredocs = [];
         for (const arg of args) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && util_1.Util.parseHeredocName(value2) !== null) {
             const startRange = arg.getRange();
             const nameRange = this.getNameRange(startRange);
             const name = this.getName(nameRange);
@@ -3154,11 +3154,11 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range, name, nameRange, value, valueRange) {
+      constructor(range, name, nameRange, value2, valueRange) {
         this.range = range;
         this.name = name;
         this.nameRange = nameRange;
-        this.value = value;
+        this.value = value2;
         this.valueRange = valueRange;
       }
       toString() {
@@ -3196,20 +3196,20 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range, name, nameRange, value, valueRange) {
+      constructor(document, range, name, nameRange, value2, valueRange) {
         this.options = [];
         this.range = range;
         this.name = name;
         this.nameRange = nameRange;
-        this.value = value;
+        this.value = value2;
         this.valueRange = valueRange;
         if (this.value !== null) {
           let offset = document.offsetAt(valueRange.start);
           let nameStart = -1;
           let valueStart = -1;
           let hasOptions = false;
-          for (let i2 = 0; i2 < value.length; i2++) {
-            switch (value.charAt(i2)) {
+          for (let i2 = 0; i2 < value2.length; i2++) {
+            switch (value2.charAt(i2)) {
               case "=":
                 hasOptions = true;
                 if (valueStart === -1) {
@@ -3218,7 +3218,7 @@ var require_flag = __commonJS({
                 }
                 break;
               case ",":
-                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i2));
+                this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, i2));
                 nameStart = -1;
                 valueStart = -1;
                 break;
@@ -3230,7 +3230,7 @@ var require_flag = __commonJS({
             }
           }
           if (hasOptions && nameStart !== -1) {
-            this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
+            this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, value2.length));
           }
         }
       }
@@ -3332,13 +3332,13 @@ var require_modifiableInstruction = __commonJS({
         if (!this.flags) {
           this.flags = [];
           for (let arg of this.getArguments()) {
-            let value = arg.getValue();
-            if (this.stopSearchingForFlags(value)) {
+            let value2 = arg.getValue();
+            if (this.stopSearchingForFlags(value2)) {
               return this.flags;
-            } else if (value.indexOf("--") === 0) {
+            } else if (value2.indexOf("--") === 0) {
               let range = arg.getRange();
               let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-              let nameIndex = value.indexOf("=");
+              let nameIndex = value2.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
               let secondMatch = false;
@@ -3368,13 +3368,13 @@ var require_modifiableInstruction = __commonJS({
               }
               let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
-              } else if (index === value.length - 1) {
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+              } else if (index === value2.length - 1) {
                 let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
               } else {
                 let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value2.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
               }
             }
           }
@@ -3598,20 +3598,20 @@ var require_property = __commonJS({
         this.document = document;
         this.escapeChar = escapeChar;
         this.nameRange = _Property.getNameRange(document, arg);
-        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
-        this.name = _Property.getValue(value, escapeChar);
+        let value2 = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = _Property.getValue(value2, escapeChar);
         if (arg2) {
           this.valueRange = arg2.getRange();
-          value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-          this.value = _Property.getValue(value, escapeChar);
+          value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+          this.value = _Property.getValue(value2, escapeChar);
           this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
         } else {
           let argRange = arg.getRange();
           if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
           } else {
             this.valueRange = _Property.getValueRange(document, arg);
-            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-            this.value = _Property.getValue(value, escapeChar);
+            value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = _Property.getValue(value2, escapeChar);
             this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
             this.assignmentOperator = "=";
           }
@@ -3661,13 +3661,13 @@ var require_property = __commonJS({
         }
         let escaped = false;
         let rawValue = "";
-        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
-        rawLoop: for (let i2 = 0; i2 < value.length; i2++) {
-          let char = value.charAt(i2);
+        let value2 = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i2 = 0; i2 < value2.length; i2++) {
+          let char = value2.charAt(i2);
           switch (char) {
             case this.escapeChar:
-              for (let j = i2 + 1; j < value.length; j++) {
-                switch (value.charAt(j)) {
+              for (let j = i2 + 1; j < value2.length; j++) {
+                switch (value2.charAt(j)) {
                   case "\r":
                     j++;
                   case "\n":
@@ -3695,8 +3695,8 @@ var require_property = __commonJS({
               break;
             case "#":
               if (escaped) {
-                for (let j = i2 + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
+                for (let j = i2 + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
                     case "\r":
                       j++;
                     case "\n":
@@ -3717,11 +3717,11 @@ var require_property = __commonJS({
         return rawValue;
       }
       static getNameRange(document, arg) {
-        let value = arg.getValue();
-        let index = value.indexOf("=");
+        let value2 = arg.getValue();
+        let index = value2.indexOf("=");
         if (index !== -1) {
-          let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
+          let initial = value2.charAt(0);
+          let before = value2.charAt(index - 1);
           if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
             return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
           }
@@ -3741,45 +3741,45 @@ var require_property = __commonJS({
        *         be null if no value is defined, may be the empty string
        *         if the value only consists of whitespace
        */
-      static getValue(value, escapeChar) {
+      static getValue(value2, escapeChar) {
         let escaped = false;
-        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
-        if (skip !== 0 && value.charAt(skip) === "#") {
+        const skip = util_1.Util.findLeadingNonWhitespace(value2, escapeChar);
+        if (skip !== 0 && value2.charAt(skip) === "#") {
           escaped = true;
         }
-        value = value.substring(skip);
-        let first = value.charAt(0);
-        let last = value.charAt(value.length - 1);
+        value2 = value2.substring(skip);
+        let first = value2.charAt(0);
+        let last = value2.charAt(value2.length - 1);
         let literal = first === "'" || first === '"';
         let inSingle = first === "'" && last === "'";
         let inDouble = false;
         if (first === '"') {
-          for (let i2 = 1; i2 < value.length; i2++) {
-            if (value.charAt(i2) === escapeChar) {
+          for (let i2 = 1; i2 < value2.length; i2++) {
+            if (value2.charAt(i2) === escapeChar) {
               i2++;
-            } else if (value.charAt(i2) === '"' && i2 === value.length - 1) {
+            } else if (value2.charAt(i2) === '"' && i2 === value2.length - 1) {
               inDouble = true;
             }
           }
         }
         if (inSingle || inDouble) {
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
         let commentCheck = -1;
         let escapedValue = "";
         let start = 0;
-        parseValue: for (let i2 = 0; i2 < value.length; i2++) {
-          let char = value.charAt(i2);
+        parseValue: for (let i2 = 0; i2 < value2.length; i2++) {
+          let char = value2.charAt(i2);
           switch (char) {
             case escapeChar:
-              if (i2 + 1 === value.length) {
+              if (i2 + 1 === value2.length) {
                 escapedValue = escapedValue + escapeChar;
                 break parseValue;
               }
-              char = value.charAt(i2 + 1);
+              char = value2.charAt(i2 + 1);
               if (char === " " || char === "	") {
-                whitespaceCheck: for (let j = i2 + 2; j < value.length; j++) {
-                  let char2 = value.charAt(j);
+                whitespaceCheck: for (let j = i2 + 2; j < value2.length; j++) {
+                  let char2 = value2.charAt(j);
                   switch (char2) {
                     case " ":
                     case "	":
@@ -3866,8 +3866,8 @@ var require_property = __commonJS({
                   escapedValue = escapedValue.substring(0, escapedValue.length - (i2 - commentCheck));
                   commentCheck = -1;
                 }
-                newlineCheck: for (let j = i2 + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
+                newlineCheck: for (let j = i2 + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
                     case "\r":
                       j++;
                     case "\n":
@@ -4114,8 +4114,8 @@ var require_propertyInstruction = __commonJS({
                   }
                 }
                 if (argStart !== -1) {
-                  let value = content.substring(argStart, mark);
-                  args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                  let value2 = content.substring(argStart, mark);
+                  args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
                   argStart = -1;
                 }
                 break argumentLoop;
@@ -4175,8 +4175,8 @@ var require_propertyInstruction = __commonJS({
         }
         if (argStart !== -1 && argStart !== content.length) {
           let end2 = endingEscape ? content.length - 1 : content.length;
-          let value = content.substring(argStart, end2);
-          args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
+          let value2 = content.substring(argStart, end2);
+          args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
         }
         return args;
       }
@@ -4597,8 +4597,8 @@ var require_label = __commonJS({
         const variables = super.getVariables();
         const properties = this.getProperties();
         for (const property of properties) {
-          const value = property.getUnescapedValue();
-          if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
+          const value2 = property.getUnescapedValue();
+          if (value2 !== null && value2.length > 2 && value2.charAt(0) === "'" && value2.charAt(value2.length - 1) === "'") {
             const range = property.getValueRange();
             for (let i2 = 0; i2 < variables.length; i2++) {
               if (util_1.Util.isInsideRange(variables[i2].getRange().start, range)) {
@@ -5067,9 +5067,9 @@ var require_dockerfile = __commonJS({
       getEscapeCharacter() {
         for (const directive of this.directives) {
           if (directive.getDirective() === ast.Directive.escape) {
-            const value = directive.getValue();
-            if (value === "\\" || value === "`") {
-              return value;
+            const value2 = directive.getValue();
+            if (value2 === "\\" || value2 === "`") {
+              return value2;
             }
           }
         }
@@ -5564,12 +5564,12 @@ var require_parser = __commonJS({
         const heredocs = [];
         let tabbed = false;
         for (const arg of instruction.getArguments()) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && value.length > 2) {
-            if (value.startsWith("<<-")) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && value2.length > 2) {
+            if (value2.startsWith("<<-")) {
               tabbed = true;
             }
-            const name = util_1.Util.parseHeredocName(value);
+            const name = util_1.Util.parseHeredocName(value2);
             if (name !== null) {
               heredocs.push(name);
             }
@@ -6431,27 +6431,27 @@ var require_scan = __commonJS({
         for (let idx = 0; idx < slashes.length; idx++) {
           const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i2 = slashes[idx];
-          const value2 = input.slice(n2, i2);
+          const value3 = input.slice(n2, i2);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value2;
+              tokens[idx].value = value3;
             }
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i2 >= start) {
-            parts.push(value2);
+            parts.push(value3);
             prevIndex = i2;
           }
         }
         const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
+        const value2 = input.slice(n);
+        parts.push(value2);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
+          tokens[tokens.length - 1].value = value2;
           depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
@@ -6482,13 +6482,13 @@ var require_parse = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value = `[${args.join("-")}]`;
+      const value2 = `[${args.join("-")}]`;
       try {
-        new RegExp(value);
+        new RegExp(value2);
       } catch (ex) {
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
-      return value;
+      return value2;
     };
     var syntaxError = (type2, char) => {
       return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -6498,22 +6498,22 @@ var require_parse = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote = 0;
-      let value = "";
+      let value2 = "";
       let escaped = false;
       for (const ch of input) {
         if (escaped === true) {
-          value += ch;
+          value2 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value += ch;
+          value2 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote = quote === 1 ? 0 : 1;
-          value += ch;
+          value2 += ch;
           continue;
         }
         if (quote === 0) {
@@ -6527,15 +6527,15 @@ var require_parse = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
+              parts.push(value2);
+              value2 = "";
               continue;
             }
           }
         }
-        value += ch;
+        value2 += ch;
       }
-      parts.push(value);
+      parts.push(value2);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -6556,19 +6556,19 @@ var require_parse = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
+      let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value)) {
+      if (!isPlainBranch(value2)) {
         return;
       }
-      return value.replace(/\\(.)/g, "$1");
+      return value2.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
@@ -6672,12 +6672,12 @@ var require_parse = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
       while (match) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
       }
       return depth;
     };
@@ -6782,13 +6782,13 @@ var require_parse = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value;
+      let value2;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
         state.index += num;
       };
       const append = (token) => {
@@ -6842,8 +6842,8 @@ var require_parse = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type2, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+      const extglobOpen = (type2, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state.parens;
         token.output = state.output;
@@ -6851,7 +6851,7 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
         push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -6872,7 +6872,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push2({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -6894,7 +6894,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push2({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -6941,11 +6941,11 @@ var require_parse = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
-        if (value === "\0") {
+        value2 = advance();
+        if (value2 === "\0") {
           continue;
         }
-        if (value === "\\") {
+        if (value2 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -6954,8 +6954,8 @@ var require_parse = __commonJS({
             continue;
           }
           if (!next) {
-            value += "\\";
-            push2({ type: "text", value });
+            value2 += "\\";
+            push2({ type: "text", value: value2 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -6964,21 +6964,21 @@ var require_parse = __commonJS({
             slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
-              value += "\\";
+              value2 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value = advance();
+            value2 = advance();
           } else {
-            value += advance();
+            value2 += advance();
           }
           if (state.brackets === 0) {
-            push2({ type: "text", value });
+            push2({ type: "text", value: value2 });
             continue;
           }
         }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -6986,9 +6986,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -6999,38 +6999,38 @@ var require_parse = __commonJS({
               }
             }
           }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
           }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (value === '"') {
+        if (value2 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push2({ type: "text", value });
+            push2({ type: "text", value: value2 });
           }
           continue;
         }
-        if (value === "(") {
+        if (value2 === "(") {
           increment("parens");
-          push2({ type: "paren", value });
+          push2({ type: "paren", value: value2 });
           continue;
         }
-        if (value === ")") {
+        if (value2 === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -7039,41 +7039,41 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value === "[") {
+        if (value2 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value = `\\${value}`;
+            value2 = `\\${value2}`;
           } else {
             increment("brackets");
           }
-          push2({ type: "bracket", value });
+          push2({ type: "bracket", value: value2 });
           continue;
         }
-        if (value === "]") {
+        if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push2({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
+            value2 = `/${value2}`;
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -7088,11 +7088,11 @@ var require_parse = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
           const open = {
             type: "brace",
-            value,
+            value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
@@ -7101,10 +7101,10 @@ var require_parse = __commonJS({
           push2(open);
           continue;
         }
-        if (value === "}") {
+        if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value, output: value });
+            push2({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
@@ -7127,35 +7127,35 @@ var require_parse = __commonJS({
             const out = state.output.slice(0, brace.outputIndex);
             const toks = state.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value = output = "\\}";
+            value2 = output = "\\}";
             state.output = out;
             for (const t of toks) {
               state.output += t.output || t.value;
             }
           }
-          push2({ type: "brace", value, output });
+          push2({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value === "|") {
+        if (value2 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push2({ type: "text", value });
+          push2({ type: "text", value: value2 });
           continue;
         }
-        if (value === ",") {
-          let output = value;
+        if (value2 === ",") {
+          let output = value2;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push2({ type: "comma", value, output });
+          push2({ type: "comma", value: value2, output });
           continue;
         }
-        if (value === "/") {
+        if (value2 === "/") {
           if (prev.type === "dot" && state.index === state.start + 1) {
             state.start = state.index + 1;
             state.consumed = "";
@@ -7164,52 +7164,52 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push2({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
-        if (value === ".") {
+        if (value2 === ".") {
           if (state.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
+            prev.output += value2;
+            prev.value += value2;
             brace.dots = true;
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push2({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
-        if (value === "?") {
+        if (value2 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
+            extglobOpen("qmark", value2);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value;
+            let output = value2;
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
+              output = `\\${value2}`;
             }
-            push2({ type: "text", value, output });
+            push2({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push2({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
-        if (value === "!") {
+        if (value2 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
+              extglobOpen("negate", value2);
               continue;
             }
           }
@@ -7218,60 +7218,60 @@ var require_parse = __commonJS({
             continue;
           }
         }
-        if (value === "+") {
+        if (value2 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
+            extglobOpen("plus", value2);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value });
+            push2({ type: "plus", value: value2 });
             continue;
           }
           push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value === "@") {
+        if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push2({ type: "text", value });
+          push2({ type: "text", value: value2 });
           continue;
         }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
           }
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
-            value += match[0];
+            value2 += match[0];
             state.index += match[0].length;
           }
-          push2({ type: "text", value });
+          push2({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value;
+          prev.value += value2;
           prev.output = star;
           state.backtrack = true;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
+          extglobOpen("star", value2);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value);
+            consume(value2);
             continue;
           }
           const prior = prev.prev;
@@ -7279,13 +7279,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value, output: "" });
+            push2({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value, output: "" });
+            push2({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -7299,11 +7299,11 @@ var require_parse = __commonJS({
           const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = globstar(opts);
             state.output = prev.output;
             state.globstar = true;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
@@ -7311,10 +7311,10 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
+            prev.value += value2;
             state.globstar = true;
             state.output += prior.output + prev.output;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -7323,33 +7323,33 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
+            prev.value += value2;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value;
+          prev.value += value2;
           state.output += prev.output;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
-        const token = { type: "star", value, output: star };
+        const token = { type: "star", value: value2, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -7359,7 +7359,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
+          token.output = value2;
           push2(token);
           continue;
         }
@@ -7505,7 +7505,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -7515,8 +7515,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix5 });
+        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7541,7 +7541,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7549,7 +7549,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -7558,16 +7558,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix4);
+          match = picomatch2.matchBase(input, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix5 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -7843,8 +7843,8 @@ var require_scope = __commonJS({
         super(nameStr);
         this.prefix = prefix;
       }
-      setValue(value, { property, itemIndex }) {
-        this.value = value;
+      setValue(value2, { property, itemIndex }) {
+        this.value = value2;
         this.scopePath = (0, code_1._)`.${new code_1.Name(property)}[${itemIndex}]`;
       }
     };
@@ -7863,13 +7863,13 @@ var require_scope = __commonJS({
       name(prefix) {
         return new ValueScopeName(prefix, this._newName(prefix));
       }
-      value(nameOrPrefix, value) {
+      value(nameOrPrefix, value2) {
         var _a;
-        if (value.ref === void 0)
+        if (value2.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
+        const valueKey = (_a = value2.key) !== null && _a !== void 0 ? _a : value2.ref;
         let vs = this._values[prefix];
         if (vs) {
           const _name = vs.get(valueKey);
@@ -7881,8 +7881,8 @@ var require_scope = __commonJS({
         vs.set(valueKey, name);
         const s2 = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s2.length;
-        s2[itemIndex] = value.ref;
-        name.setValue(value, { property: prefix, itemIndex });
+        s2[itemIndex] = value2.ref;
+        name.setValue(value2, { property: prefix, itemIndex });
         return name;
       }
       getValue(prefix, keyOrRef) {
@@ -8352,8 +8352,8 @@ var require_codegen = __commonJS({
         return this._extScope.name(prefix);
       }
       // reserves unique name in the external scope and assigns value to it
-      scopeValue(prefixOrName, value) {
-        const name = this._extScope.value(prefixOrName, value);
+      scopeValue(prefixOrName, value2) {
+        const name = this._extScope.value(prefixOrName, value2);
         const vs = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
         vs.add(name);
         return name;
@@ -8407,13 +8407,13 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code2 = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key, value2] of keyValues) {
           if (code2.length > 1)
             code2.push(",");
           code2.push(key);
-          if (key !== value || this.opts.es5) {
+          if (key !== value2 || this.opts.es5) {
             code2.push(":");
-            (0, code_1.addCodeArg)(code2, value);
+            (0, code_1.addCodeArg)(code2, value2);
           }
         }
         code2.push("}");
@@ -8492,10 +8492,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Break(label));
       }
       // `return` statement
-      return(value) {
+      return(value2) {
         const node = new Return();
         this._blockNode(node);
-        this.code(value);
+        this.code(value2);
         if (node.nodes.length !== 1)
           throw new Error('CodeGen: "return" should have one node');
         return this._endBlockNode(Return);
@@ -11514,50 +11514,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative4.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11565,7 +11565,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11857,13 +11857,13 @@ var require_fast_uri = __commonJS({
       if (typeof uri !== "string" && typeof uri !== "object") {
         return void 0;
       }
-      let value;
+      let value2;
       try {
-        value = typeof uri === "string" ? uri : serialize(uri, opts);
+        value2 = typeof uri === "string" ? uri : serialize(uri, opts);
       } catch {
         return void 0;
       }
-      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value, opts);
+      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value2, opts);
       return malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? void 0 : normalized;
     }
     var fastUri = {
@@ -12730,13 +12730,13 @@ var require_ucs2length = __commonJS({
       const len = str2.length;
       let length = 0;
       let pos = 0;
-      let value;
+      let value2;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
-          if ((value & 64512) === 56320)
+        value2 = str2.charCodeAt(pos++);
+        if (value2 >= 55296 && value2 <= 56319 && pos < len) {
+          value2 = str2.charCodeAt(pos);
+          if ((value2 & 64512) === 56320)
             pos++;
         }
       }
@@ -14542,8 +14542,8 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { existsSync as existsSync3, writeFileSync } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { existsSync as existsSync3, realpathSync as realpathSync2, writeFileSync } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative5, resolve as resolve5 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
@@ -15076,23 +15076,23 @@ function resolveYamlInteger(data) {
   return true;
 }
 function constructYamlInteger(data) {
-  var value = data, sign = 1, ch;
-  if (value.indexOf("_") !== -1) {
-    value = value.replace(/_/g, "");
+  var value2 = data, sign = 1, ch;
+  if (value2.indexOf("_") !== -1) {
+    value2 = value2.replace(/_/g, "");
   }
-  ch = value[0];
+  ch = value2[0];
   if (ch === "-" || ch === "+") {
     if (ch === "-") sign = -1;
-    value = value.slice(1);
-    ch = value[0];
+    value2 = value2.slice(1);
+    ch = value2[0];
   }
-  if (value === "0") return 0;
+  if (value2 === "0") return 0;
   if (ch === "0") {
-    if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-    if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-    if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
+    if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
+    if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
   }
-  return sign * parseInt(value, 10);
+  return sign * parseInt(value2, 10);
 }
 function isInteger(object) {
   return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
@@ -15139,18 +15139,18 @@ function resolveYamlFloat(data) {
   return true;
 }
 function constructYamlFloat(data) {
-  var value, sign;
-  value = data.replace(/_/g, "").toLowerCase();
-  sign = value[0] === "-" ? -1 : 1;
-  if ("+-".indexOf(value[0]) >= 0) {
-    value = value.slice(1);
+  var value2, sign;
+  value2 = data.replace(/_/g, "").toLowerCase();
+  sign = value2[0] === "-" ? -1 : 1;
+  if ("+-".indexOf(value2[0]) >= 0) {
+    value2 = value2.slice(1);
   }
-  if (value === ".inf") {
+  if (value2 === ".inf") {
     return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  } else if (value === ".nan") {
+  } else if (value2 === ".nan") {
     return NaN;
   }
-  return sign * parseFloat(value, 10);
+  return sign * parseFloat(value2, 10);
 }
 var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
 function representYamlFloat(object, style) {
@@ -16943,13 +16943,13 @@ function escapeString(string) {
   return result;
 }
 function writeFlowSequence(state, level, object) {
-  var _result = "", _tag = state.tag, index, length, value;
+  var _result = "", _tag = state.tag, index, length, value2;
   for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
+    value2 = object[index];
     if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
+      value2 = state.replacer.call(object, String(index), value2);
     }
-    if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+    if (writeNode(state, level, value2, false, false) || typeof value2 === "undefined" && writeNode(state, level, null, false, false)) {
       if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
       _result += state.dump;
     }
@@ -16958,13 +16958,13 @@ function writeFlowSequence(state, level, object) {
   state.dump = "[" + _result + "]";
 }
 function writeBlockSequence(state, level, object, compact) {
-  var _result = "", _tag = state.tag, index, length, value;
+  var _result = "", _tag = state.tag, index, length, value2;
   for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
+    value2 = object[index];
     if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
+      value2 = state.replacer.call(object, String(index), value2);
     }
-    if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+    if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
       if (!compact || _result !== "") {
         _result += generateNextLine(state, level);
       }
@@ -17198,11 +17198,11 @@ function dump$1(input, options) {
   options = options || {};
   var state = new State(options);
   if (!state.noRefs) getDuplicateReferences(input, state);
-  var value = input;
+  var value2 = input;
   if (state.replacer) {
-    value = state.replacer.call({ "": value }, "", value);
+    value2 = state.replacer.call({ "": value2 }, "", value2);
   }
-  if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+  if (writeNode(state, 0, value2, true, true)) return state.dump + "\n";
   return "";
 }
 var dump_1 = dump$1;
@@ -17419,8 +17419,8 @@ function buildDocs(src, base, limits, problems, firstIndex) {
     let merges = false;
     for (let i2 = 0; i2 < children.length; i2 += 2) {
       const key = children[i2];
-      const value = children[i2 + 1];
-      if (value === void 0) {
+      const value2 = children[i2 + 1];
+      if (value2 === void 0) {
         if (key.kind === "scalar" && key.value === null && key.text === "") break;
         const k2 = keyText(key);
         if (k2 === "<<") merges = true;
@@ -17442,10 +17442,10 @@ function buildDocs(src, base, limits, problems, firstIndex) {
           });
         }
       }
-      pairs2.push({ key, keyText: k, value });
+      pairs2.push({ key, keyText: k, value: value2 });
       if (seen !== void 0) seen.add(k);
       else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
-      if (value.end > map2.end) map2.end = value.end;
+      if (value2.end > map2.end) map2.end = value2.end;
       if (key.end > map2.end) map2.end = key.end;
     }
     if (merges) applyMerges(map2);
@@ -17660,7 +17660,7 @@ function dfRange(r2) {
 var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 function substitute(text, vars) {
   let unresolved = false;
-  const value = text.replace(
+  const value2 = text.replace(
     VAR,
     (whole, braced, op, word, plain) => {
       const name = braced ?? plain ?? "";
@@ -17677,7 +17677,7 @@ function substitute(text, vars) {
       return v;
     }
   );
-  return { value, unresolved };
+  return { value: value2, unresolved };
 }
 function fromWords(from) {
   return from.getArguments().map((a) => a.getValue());
@@ -17688,8 +17688,8 @@ function parseDockerfile(text) {
   for (const arg of ast.getInitialARGs()) {
     const prop = arg.getProperty();
     const name = prop?.getName();
-    const value = prop?.getValue() ?? void 0;
-    if (name) globalArgs.set(name, value === void 0 ? void 0 : substitute(value, globalArgs).value);
+    const value2 = prop?.getValue() ?? void 0;
+    if (name) globalArgs.set(name, value2 === void 0 ? void 0 : substitute(value2, globalArgs).value);
   }
   const stages = [];
   const byAlias = /* @__PURE__ */ new Map();
@@ -17700,9 +17700,9 @@ function parseDockerfile(text) {
       const words = fromWords(from);
       const rawImage = words[0] ?? "";
       const alias = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2].toLowerCase() : void 0;
-      const { value, unresolved } = substitute(rawImage, globalArgs);
-      const parent = byAlias.get(value.toLowerCase());
-      current = { index: stages.length, from, alias, rawImage, image: value, unresolved, parent, instructions: [] };
+      const { value: value2, unresolved } = substitute(rawImage, globalArgs);
+      const parent = byAlias.get(value2.toLowerCase());
+      current = { index: stages.length, from, alias, rawImage, image: value2, unresolved, parent, instructions: [] };
       stages.push(current);
       if (alias) byAlias.set(alias, current);
     } else if (current) {
@@ -17715,10 +17715,10 @@ function dockerfileProblems(model) {
   const problems = [];
   for (const d of model.ast.getDirectives()) {
     if (d.getName().toLowerCase() !== "escape") continue;
-    const value = d.getValue();
-    if (value === "\\" || value === "`") continue;
+    const value2 = d.getValue();
+    if (value2 === "\\" || value2 === "`") continue;
     problems.push({
-      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value2)} (BuildKit rejects it)`,
       range: d.getValueRange()
     });
   }
@@ -18016,8 +18016,8 @@ function rangeOf(file, at) {
   if ("start" in at && typeof at.start === "object") return at;
   if ("key" in at) {
     const key = widened(file, at.key);
-    const value = widened(file, at.value);
-    return file.lines.range(key.s, Math.max(value.e, key.e));
+    const value2 = widened(file, at.value);
+    return file.lines.range(key.s, Math.max(value2.e, key.e));
   }
   const node = widened(file, at);
   return file.lines.range(node.s, node.e);
@@ -18069,10 +18069,10 @@ var Redactor = class {
     return text.replace(this.pattern, MASK);
   }
 };
-function describeSecret(value) {
-  const prefixLen = value.length >= 16 ? 4 : value.length >= 10 ? 2 : 0;
-  const prefix = prefixLen ? `${value.slice(0, prefixLen)}\u2026` : "";
-  return `${prefix}${prefix ? ", " : ""}${value.length} chars`;
+function describeSecret(value2) {
+  const prefixLen = value2.length >= 16 ? 4 : value2.length >= 10 ? 2 : 0;
+  const prefix = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix}${prefix ? ", " : ""}${value2.length} chars`;
 }
 function safeErrorText(err, max = 300) {
   const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
@@ -18114,17 +18114,17 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep2 = body.search(/(^|\s)--(\s|$)/);
-  const head2 = sep2 < 0 ? body : body.slice(0, sep2);
-  const reason = sep2 < 0 ? "" : body.slice(sep2).replace(/^\s*--/, "").trim();
+  const sep3 = body.search(/(^|\s)--(\s|$)/);
+  const head2 = sep3 < 0 ? body : body.slice(0, sep3);
+  const reason = sep3 < 0 ? "" : body.slice(sep3).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
   for (const token of head2.split(/[\s,]+/).filter(Boolean)) {
     if (token.startsWith("until=")) {
-      const value = token.slice("until=".length);
-      if (isDate(value)) until = value;
-      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+      const value2 = token.slice("until=".length);
+      if (isDate(value2)) until = value2;
+      else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
     } else problems.push({ messageId: "badToken", data: { token: detach(token) } });
@@ -18274,10 +18274,10 @@ function documentViews(file) {
     workloads: workloads.get(doc.index) ?? []
   }));
 }
-function push(map2, key, value) {
+function push(map2, key, value2) {
   const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
+  if (list) list.push(value2);
+  else map2.set(key, [value2]);
 }
 var Collector = class {
   findings = [];
@@ -18350,8 +18350,8 @@ var Collector = class {
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
     const configured = r2.level && level === rule41.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
-    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value2]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
@@ -18928,11 +18928,11 @@ function relevant(errors, data) {
     const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
     if (!m) return true;
     const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
-    const value = valueAt(
+    const value2 = valueAt(
       data,
       ruleKey.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"))
     );
-    const branch = value !== null && typeof value === "object" && !Array.isArray(value) ? "1" : "0";
+    const branch = value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? "1" : "0";
     return m[1] === branch;
   });
 }
@@ -18940,11 +18940,11 @@ function offAsLevel(data) {
   const cfg = data;
   if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
   const rules = {};
-  for (const [id, value] of Object.entries(cfg.rules)) {
-    if (value === false) rules[id] = "off";
-    else if (typeof value === "object" && value !== null && value.level === false)
-      rules[id] = { ...value, level: "off" };
-    else rules[id] = value;
+  for (const [id, value2] of Object.entries(cfg.rules)) {
+    if (value2 === false) rules[id] = "off";
+    else if (typeof value2 === "object" && value2 !== null && value2.level === false)
+      rules[id] = { ...value2, level: "off" };
+    else rules[id] = value2;
   }
   return { ...data, rules };
 }
@@ -18980,10 +18980,10 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
   const ruleCfg = cfg.rules ?? {};
-  for (const [id, value] of Object.entries(ruleCfg)) {
-    if (typeof value === "string") settings.rules[id] = { level: value, options: {} };
+  for (const [id, value2] of Object.entries(ruleCfg)) {
+    if (typeof value2 === "string") settings.rules[id] = { level: value2, options: {} };
     else {
-      const { level, ...options } = value;
+      const { level, ...options } = value2;
       settings.rules[id] = { level, options };
     }
   }
@@ -19092,8 +19092,8 @@ var rule = {
       if (drops.some((i2) => i2.node.kind === "scalar" && i2.node.text === "ALL")) return;
       const spelled = drops.find((i2) => i2.name === "ALL");
       if (spelled) {
-        const value = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
-        ctx.report({ messageId: "spelling", data: { container: c.label, value }, at: spelled.node, identity: c.label, value });
+        const value2 = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
+        ctx.report({ messageId: "spelling", data: { container: c.label, value: value2 }, at: spelled.node, identity: c.label, value: value2 });
         return;
       }
       const capabilities = containerField(c, "capabilities");
@@ -19246,8 +19246,8 @@ function variablesBefore(model, stage, before) {
   }
   return vars;
 }
-function classifyUser(value) {
-  const user = value.split(":")[0].trim();
+function classifyUser(value2) {
+  const user = value2.split(":")[0].trim();
   if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
   return /^\d+$/.test(user) ? "numeric" : "named";
 }
@@ -19266,10 +19266,10 @@ function finalUser(model) {
     const ins = users[users.length - 1];
     if (!ins) continue;
     const raw = ins.getArgumentsContent()?.trim() ?? "";
-    const { value, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
+    const { value: value2, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
     const range2 = dfRange(ins.getRange());
-    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s2, scratch };
-    return { kind: classifyUser(value), user: value, range: range2, stage: s2, scratch };
+    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch };
+    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch };
   }
   const range = dfRange(last.from.getRange());
   const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
@@ -19368,12 +19368,11 @@ var rule5 = {
     id: "duplicate-key",
     title: "Duplicate YAML key",
     level: "warning",
-    securitySeverity: 4,
     precision: "very-high",
     description: "A YAML mapping defines the same key twice; only the last value takes effect.",
     why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
     fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
-    tags: ["security", "correctness"],
+    tags: ["correctness"],
     kinds: ["kubernetes", "compose", "aci"],
     messages: { duplicate: "{message}." },
     system: true
@@ -19388,7 +19387,6 @@ var rule6 = {
     id: "expired-suppression",
     title: "Expired suppression",
     level: "warning",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
     why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
@@ -19410,12 +19408,11 @@ var rule7 = {
     id: "file-error",
     title: "File skipped or not readable as text",
     level: "warning",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
     why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
     fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
-    tags: ["security", "correctness"],
+    tags: ["correctness"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
       skipped: "This file was not scanned: {reason}.",
@@ -19591,9 +19588,9 @@ var rule10 = {
       for (const port of asItems(get(c.node, "ports"))) {
         const pair = getPair(port, "hostPort");
         if (!pair) continue;
-        const value = asInt(pair.value);
-        if (value === 0 || value === void 0) continue;
-        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value }, at: pair, identity: c.label, value: String(value) });
+        const value2 = asInt(pair.value);
+        if (value2 === 0 || value2 === void 0) continue;
+        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value2 }, at: pair, identity: c.label, value: String(value2) });
       }
     });
   }
@@ -19609,8 +19606,8 @@ function scalarValueOffset(s2, index) {
 function envFromMap(map2) {
   return map2.pairs.map((p) => {
     const v = p.value;
-    const value = v.kind === "scalar" && v.value !== null ? v.text : void 0;
-    return { name: p.keyText, nameAt: p, valueNode: v, value, valueStart: v.start, valueEnd: v.end };
+    const value2 = v.kind === "scalar" && v.value !== null ? v.text : void 0;
+    return { name: p.keyText, nameAt: p, valueNode: v, value: value2, valueStart: v.start, valueEnd: v.end };
   });
 }
 function envFromList(items) {
@@ -19731,9 +19728,9 @@ function make(source, written, text, at, where, identity) {
 function stageLabel(stage) {
   return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
 }
-function isStage(model, value) {
-  if (/^\d+$/.test(value)) return true;
-  const lower = value.toLowerCase();
+function isStage(model, value2) {
+  if (/^\d+$/.test(value2)) return true;
+  const lower = value2.toLowerCase();
   return model.stages.some((s2) => s2.alias === lower);
 }
 function* dockerfileRefs(file) {
@@ -19751,20 +19748,20 @@ function* dockerfileRefs(file) {
       for (const flag of flags) {
         const name = flag.getName().toLowerCase();
         if (name === "from" && keyword === "COPY") {
-          const value = flag.getValue();
+          const value2 = flag.getValue();
           const range = flag.getValueRange();
-          if (!value || !range) continue;
-          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (!value2 || !range) continue;
+          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+          yield make("copy-from", value2, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
         } else if (name === "mount" && keyword === "RUN") {
           const from = flag.getOption("from");
-          const value = from?.getValue();
+          const value2 = from?.getValue();
           const range = from?.getValueRange();
-          if (!value || !range) continue;
-          const { value: text } = substitute(value, variablesBefore(model, stage, ins));
+          if (!value2 || !range) continue;
+          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+          yield make("mount-from", value2, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
         }
       }
     }
@@ -19896,7 +19893,7 @@ var rule12 = {
     id: "image-reference-invalid",
     title: "Malformed image reference",
     level: "error",
-    securitySeverity: 3,
+    securitySeverity: 7,
     precision: "very-high",
     description: "An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).",
     why: 'A malformed reference fails at pull time (`InvalidImageName`, "invalid reference format"), after review and merge. It also cannot be checked against the image policy, so a typo would otherwise slip past the allowlist.',
@@ -19927,7 +19924,7 @@ var rule13 = {
     id: "image-tag",
     title: "Image not pinned to a version or digest",
     level: "error",
-    securitySeverity: 6,
+    securitySeverity: 7,
     precision: "very-high",
     description: "An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine; the image a compose service builds is not a pull.",
     why: 'Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity (Microsoft, "Best practices for container image management and security in AKS"; "Security considerations for Azure Container Instances"). A digest pins the exact bytes that were scanned and signed.',
@@ -20017,7 +20014,7 @@ var rule15 = {
     id: "image-user-mismatch",
     title: "runAsNonRoot with an image whose user is a name",
     level: "note",
-    securitySeverity: 4,
+    securitySeverity: 3.5,
     precision: "medium",
     description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
     why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
@@ -20454,7 +20451,7 @@ var rule16 = {
     id: "imds-egress-not-blocked",
     title: "Instance metadata endpoint reachable from pods",
     level: "warning",
-    securitySeverity: 7,
+    securitySeverity: 6.5,
     precision: "medium",
     description: "A namespace with workloads has no NetworkPolicy that selects all pods and blocks egress to the instance metadata endpoint 169.254.169.254; hostNetwork pods bypass NetworkPolicies.",
     why: "Every AKS node answers on 169.254.169.254 (the Azure Instance Metadata Service) with details of the node and, when the node pool has a managed identity, with access tokens for it. A compromised pod that reaches it can act as the node's identity in Azure. The AKS cluster security practice (seed 001, \"Toegang tot de API voor exemplaarmetagegevens beperken\") asks for a NetworkPolicy that selects all pods (`podSelector` `matchLabels: {}`), has policy type `Egress` and excludes `169.254.169.254/32`. The check is cross-file: the policy may sit anywhere in the scan, but it only counts for its own namespace (objects without `metadata.namespace` count as `default`; `kubectl -n` and kustomize `namespace:` overrides are not seen). A policy the API server rejects (see `networkpolicy-invalid`, for example the seed's own `cidr: 10.10.0.0/0#example`) does not count. Pods with `hostNetwork: true` use the node's network stack, so no NetworkPolicy applies to them. Silence the rule (`rules: {imds-egress-not-blocked: off}`) for clusters that block IMDS elsewhere, e.g. an Azure Firewall or a Cilium/Calico cluster-wide policy, or list namespaces under `ignoreNamespaces`.",
@@ -20633,8 +20630,8 @@ var rule17 = {
       }
       const annotations = asMap(get(w.podMeta, "annotations"));
       for (const pair of annotations?.pairs ?? []) {
-        const value = asText(pair.value)?.toLowerCase();
-        if (value !== "unconfined") continue;
+        const value2 = asText(pair.value)?.toLowerCase();
+        if (value2 !== "unconfined") continue;
         if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
           const name = pair.keyText.slice(APPARMOR_PREFIX.length);
           ctx.report({
@@ -20672,7 +20669,6 @@ var rule18 = {
     id: "internal-error",
     title: "podguard internal error",
     level: "error",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A podguard rule failed on this document. The other rules and documents were still checked.",
     why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
@@ -20695,7 +20691,6 @@ var rule19 = {
     id: "invalid-suppression",
     title: "Invalid suppression",
     level: "warning",
-    securitySeverity: 2,
     precision: "very-high",
     description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
     why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
@@ -20862,8 +20857,8 @@ var rule20 = {
 // src/rules/missing-seccomp-profile.ts
 var SECCOMP_POD_ANNOTATION2 = "seccomp.security.alpha.kubernetes.io/pod";
 var SECCOMP_CONTAINER_PREFIX2 = "container.seccomp.security.alpha.kubernetes.io/";
-function confiningAnnotation(value) {
-  const v = value?.toLowerCase();
+function confiningAnnotation(value2) {
+  const v = value2?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
 var rule21 = {
@@ -20902,7 +20897,7 @@ var rule22 = {
     id: "networkpolicy-invalid",
     title: "Invalid NetworkPolicy",
     level: "error",
-    securitySeverity: 6.5,
+    securitySeverity: 7,
     precision: "very-high",
     description: "A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, an invalid port, or an unknown policy type.",
     why: 'A NetworkPolicy the API server rejects protects nothing, and the pipeline that applies it often fails late or, worse, the team believes the namespace is isolated. The AKS cluster security practice (seed 001, "Toegang tot de API voor exemplaarmetagegevens beperken") prints an example whose `cidr: 10.10.0.0/0#example` is not a CIDR at all: copied as is, it is rejected. Kubernetes requires each `except` to be a strict subset of its `cidr` in the same IP family, selectors with valid label keys and string values, and `In`/`NotIn` with values. A selector that can never match (a label that must both exist and not exist, disjoint `In` lists) is accepted but silently applies to no pod. CIDRs written with host bits set (`10.10.0.0/0`) are accepted but mean the whole network (`0.0.0.0/0`), rarely what was meant.',
@@ -20947,12 +20942,11 @@ var rule23 = {
     id: "parse-error",
     title: "File cannot be parsed",
     level: "error",
-    securitySeverity: 5,
     precision: "very-high",
     description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
     why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
     fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
-    tags: ["security", "correctness"],
+    tags: ["correctness"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
     messages: {
       syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
@@ -21012,8 +21006,8 @@ var rule24 = {
         return;
       }
       if (asBool(field.value) === false) return;
-      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
-      ctx.report({ messageId: "allowed", data: { container: c.label, value }, at: field, identity });
+      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "allowed", data: { container: c.label, value: value2 }, at: field, identity });
     });
   }
 };
@@ -21161,7 +21155,7 @@ var rule26 = {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
     level: "error",
-    securitySeverity: 4,
+    securitySeverity: 7,
     precision: "very-high",
     description: "An object uses an apiVersion that the target Kubernetes version (kubernetesVersion) no longer serves (error) or deprecates (warning).",
     why: 'The AKS cluster practice (seed 001, "Regelmatig bijwerken naar de nieuwste versie van Kubernetes") asks you to upgrade regularly, because AKS supports only three minor versions, and warns that upgrades remove APIs your workloads depend on (as 1.16 did). A manifest with a removed apiVersion fails to apply after the upgrade, often during an incident; PodSecurityPolicy was removed in 1.25 without a replacement API, so its protection silently disappears. The table follows the upstream Kubernetes "Deprecated API Migration Guide" (src/data/deprecated-apis.ts names its sources). Set `kubernetesVersion` in .podguard.yml or pass `--kubernetes-version` to match your clusters.',
@@ -21277,13 +21271,13 @@ var rule28 = {
       const labels = asMap(get(w.podMeta, "labels"));
       const pair = getPair(labels, BINDING_LABEL);
       if (!pair) continue;
-      const value = pair.value.kind === "scalar" ? pair.value.text : "";
+      const value2 = pair.value.kind === "scalar" ? pair.value.text : "";
       ctx.report({
         messageId: "bindingLabel",
-        data: { workload: w.label, label: BINDING_LABEL, value },
+        data: { workload: w.label, label: BINDING_LABEL, value: value2 },
         at: pair,
         identity: w.label,
-        value
+        value: value2
       });
     }
   }
@@ -21369,13 +21363,13 @@ var rule29 = {
 };
 
 // src/secrets/heuristics.ts
-function entropy(value) {
-  if (value.length === 0) return 0;
+function entropy(value2) {
+  if (value2.length === 0) return 0;
   const counts = /* @__PURE__ */ new Map();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let h = 0;
   for (const n of counts.values()) {
-    const p = n / value.length;
+    const p = n / value2.length;
     h -= p * Math.log2(p);
   }
   return h;
@@ -21433,8 +21427,8 @@ var EMPTY_WORDS = /* @__PURE__ */ new Set([
   "local",
   "localhost"
 ]);
-function isPlaceholder(value) {
-  const v = value.trim();
+function isPlaceholder(value2) {
+  const v = value2.trim();
   if (v.length === 0) return true;
   if (KNOWN_PUBLIC_VALUES.has(v)) return true;
   const lower = v.toLowerCase();
@@ -21445,23 +21439,23 @@ function isPlaceholder(value) {
   if (v.length >= 6 && new Set(v).size <= 2) return true;
   return false;
 }
-function isReference(value) {
-  const v = value.trim();
+function isReference(value2) {
+  const v = value2.trim();
   return /\$\{[^}]{0,256}\}/.test(v) || /\$\([^)]{0,256}\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || v.includes("{{") || v.includes("#{") || /^\[.*\]$/s.test(v) || /^@Microsoft\.KeyVault\(/i.test(v) || /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/i.test(v) || /^(vault|ref\+[a-z]+|secretsmanager|akv|azurekeyvault|keyvault|gcpsm|op|sops):/i.test(v) || /^projects\/[^/]+\/secrets\//.test(v);
 }
-function isPath(value) {
-  const v = value.trim();
+function isPath(value2) {
+  const v = value2.trim();
   return /^(\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(v) && !/\s/.test(v);
 }
-function urlInfo(value) {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^/?#\s]*)/.exec(value.trim());
+function urlInfo(value2) {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^/?#\s]*)/.exec(value2.trim());
   if (!m) return { url: false, withCredentials: false };
   const authority = m[1] ?? "";
   const at = authority.lastIndexOf("@");
   return { url: true, withCredentials: at > 0 && authority.slice(0, at).includes(":") };
 }
-function isScalarWord(value) {
-  const v = value.trim().toLowerCase();
+function isScalarWord(value2) {
+  const v = value2.trim().toLowerCase();
   return /^(true|false|yes|no|on|off|y|n|enabled?|disabled?)$/.test(v) || /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(v) || /^0x[0-9a-f]+$/.test(v);
 }
 var STRONG_PARTS = /* @__PURE__ */ new Set([
@@ -21559,11 +21553,11 @@ function secretNameStrength(name) {
   }
   return weak ? "weak" : void 0;
 }
-function looksRandom(value, minLength = 12, minEntropy = 3) {
-  return value.length >= minLength && !/\s/.test(value) && entropy(value) >= minEntropy;
+function looksRandom(value2, minLength = 12, minEntropy = 3) {
+  return value2.length >= minLength && !/\s/.test(value2) && entropy(value2) >= minEntropy;
 }
-function isLiteralSecret(value, strength) {
-  const v = value.trim();
+function isLiteralSecret(value2, strength) {
+  const v = value2.trim();
   if (v.length < 4 || isReference(v) || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
   const url = urlInfo(v);
   if (url.url) return url.withCredentials;
@@ -21591,14 +21585,14 @@ var rule30 = {
   check(file, ctx) {
     if (!isYamlFile(file)) return;
     for (const cred of aciRegistryCredentials(file)) {
-      const value = asText(cred.password?.value);
-      if (!cred.password || value === void 0 || value.trim() === "" || isPlaceholder(value) || isReference(value)) continue;
+      const value2 = asText(cred.password?.value);
+      if (!cred.password || value2 === void 0 || value2.trim() === "" || isPlaceholder(value2) || isReference(value2)) continue;
       ctx.report({
         messageId: "password",
-        data: { group: cred.group, server: cred.server ?? "(no server)", desc: describeSecret(value) },
+        data: { group: cred.group, server: cred.server ?? "(no server)", desc: describeSecret(value2) },
         at: cred.password,
         identity: `${cred.group} ${cred.server ?? ""}`,
-        secret: value
+        secret: value2
       });
     }
   }
@@ -21709,17 +21703,17 @@ var rule32 = {
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
       for (const { messageId, pattern, value: valueIn } of SETUPS) {
         for (const m of body.matchAll(new RegExp(pattern.source, pattern.flags))) {
-          const value = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
-          if (!value || isPlaceholder(value)) continue;
-          const variable = /^\$/.test(value);
-          const how = variable ? `the build variable ${value} (kept in the image history)` : `a literal credential (${describeSecret(value)})`;
+          const value2 = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
+          if (!value2 || isPlaceholder(value2)) continue;
+          const variable = /^\$/.test(value2);
+          const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
           const at = lines.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
             data: { how },
             at,
-            identity: `${messageId} ${variable ? value : ""}`,
-            ...variable ? { value } : { secret: value }
+            identity: `${messageId} ${variable ? value2 : ""}`,
+            ...variable ? { value: value2 } : { secret: value2 }
           });
         }
       }
@@ -21728,10 +21722,10 @@ var rule32 = {
 };
 
 // src/rules/secret-env-literal.ts
-function literalSecret(name, value) {
-  if (value === void 0) return false;
+function literalSecret(name, value2) {
+  if (value2 === void 0) return false;
   const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value, strength);
+  return strength !== void 0 && isLiteralSecret(value2, strength);
 }
 var rule33 = {
   meta: {
@@ -21756,14 +21750,14 @@ var rule33 = {
     }
   },
   check(file, ctx) {
-    const report = (messageId, at, name, value, data) => {
-      const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
+    const report = (messageId, at, name, value2, data) => {
+      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
       ctx.report({
         messageId,
-        data: { name, desc: describeSecret(inner ?? value), ...data },
+        data: { name, desc: describeSecret(inner ?? value2), ...data },
         at,
         identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
-        secret: value,
+        secret: value2,
         ...inner ? { secretForms: [inner] } : {}
       });
     };
@@ -21776,9 +21770,9 @@ var rule33 = {
       for (const obj of file.objects) {
         if (obj.kind !== "ConfigMap") continue;
         for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
-          const value = asText(pair.value);
-          if (value !== void 0 && literalSecret(pair.keyText, value))
-            report("configMap", pair, pair.keyText, value, { object: obj.label });
+          const value2 = asText(pair.value);
+          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
+            report("configMap", pair, pair.keyText, value2, { object: obj.label });
         }
       }
       forEachContainer(file, (c) => {
@@ -21786,8 +21780,8 @@ var rule33 = {
           const name = asText(get(e, "name"));
           const valuePair = getPair(e, "value");
           if (!name || !valuePair) continue;
-          const value = asText(valuePair.value);
-          if (value !== void 0 && literalSecret(name, value)) report("kubernetes", valuePair, name, value, { container: c.label });
+          const value2 = asText(valuePair.value);
+          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
         }
       });
     } else if (file.kind === "compose") {
@@ -21820,16 +21814,16 @@ function checkDockerfile(instructions, ctx) {
     else continue;
     for (const p of props) {
       const name = p.getName();
-      const value = p.getValue();
+      const value2 = p.getValue();
       const nameRange = p.getNameRange();
       const valueRange = p.getValueRange();
-      if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
+      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
       ctx.report({
         messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: describeSecret(value) },
+        data: { name, desc: describeSecret(value2) },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        secret: value
+        secret: value2
       });
     }
   }
@@ -21891,20 +21885,20 @@ function regexDetector(spec) {
       if (spec.textTest && !spec.textTest(text)) return out;
       const re = new RegExp(spec.pattern.source, spec.pattern.flags);
       for (const m of text.matchAll(re)) {
-        const value = m[spec.group ?? 0];
-        if (value === void 0 || value.length === 0) continue;
-        const offsetInMatch = spec.group ? m[0].indexOf(value) : 0;
+        const value2 = m[spec.group ?? 0];
+        if (value2 === void 0 || value2.length === 0) continue;
+        const offsetInMatch = spec.group ? m[0].indexOf(value2) : 0;
         const start = m.index + offsetInMatch;
-        if (isPlaceholder(value) || isReference(value)) continue;
-        if (spec.minEntropy !== void 0 && entropy(value) < spec.minEntropy) continue;
-        if (spec.accept && !spec.accept(value)) continue;
+        if (isPlaceholder(value2) || isReference(value2)) continue;
+        if (spec.minEntropy !== void 0 && entropy(value2) < spec.minEntropy) continue;
+        if (spec.accept && !spec.accept(value2)) continue;
         out.push({
           detector,
           messageId: spec.id,
           label: spec.label,
-          value,
+          value: value2,
           start,
-          end: start + value.length,
+          end: start + value2.length,
           level: spec.level,
           precision: spec.precision,
           verified: false
@@ -22304,13 +22298,13 @@ var rule34 = {
     for (const obj of file.objects) {
       if (obj.kind !== "Secret") continue;
       const type2 = asText(get(obj.node, "type")) ?? "Opaque";
-      const report = (messageId, pair, value, forms, data) => {
+      const report = (messageId, pair, value2, forms, data) => {
         ctx.report({
           messageId,
-          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value), ...data },
+          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value2), ...data },
           at: pair,
           identity: `${obj.label} ${pair.keyText}`,
-          secret: value,
+          secret: value2,
           secretForms: forms
         });
       };
@@ -22464,9 +22458,9 @@ var rule36 = {
     }
     forEachWorkload(file, (w) => {
       const pair = getPair(w.podSpec, "automountServiceAccountToken");
-      const value = asBool(pair?.value);
-      if (value === false) return;
-      if (pair && value === true) {
+      const value2 = asBool(pair?.value);
+      if (value2 === false) return;
+      if (pair && value2 === true) {
         ctx.report({ messageId: "enabled", data: { workload: w.label }, at: pair, identity: w.label });
         return;
       }
@@ -22502,7 +22496,6 @@ var rule37 = {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
     level: "warning",
-    securitySeverity: 3,
     precision: "very-high",
     description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
     why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
@@ -22524,7 +22517,6 @@ var rule38 = {
     id: "unused-suppression",
     title: "Unused suppression",
     level: "warning",
-    securitySeverity: 2,
     precision: "very-high",
     description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
     why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
@@ -22627,8 +22619,8 @@ var rule40 = {
         return;
       }
       if (asBool(field.value) === true) return;
-      const value = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
-      ctx.report({ messageId: "disabled", data: { container: c.label, value }, at: field, identity: c.label });
+      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "disabled", data: { container: c.label, value: value2 }, at: field, identity: c.label });
     });
   }
 };
@@ -23062,6 +23054,24 @@ exclude:
 `;
 }
 
+// src/report/sarif.ts
+import { closeSync as closeSync3, openSync as openSync3, writeSync as writeSync2 } from "node:fs";
+import { posix as posix4, relative as relative4, sep as sep2 } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+
+// src/report/severity.ts
+var SEVERITY_BANDS = {
+  error: { min: 7, max: 10 },
+  warning: { min: 4, max: 6.9 },
+  note: { min: 0.1, max: 3.9 }
+};
+function severityAt(meta, level) {
+  if (meta.securitySeverity === void 0) return void 0;
+  const b = SEVERITY_BANDS[level];
+  return Math.min(b.max, Math.max(b.min, meta.securitySeverity));
+}
+
 // src/report/stream.ts
 import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
 var PLACEHOLDER = "\0podguard-stream\0";
@@ -23120,9 +23130,29 @@ function writeChunks(path, chunks) {
     closeSync2(fd);
   }
 }
+function* compactJsonChunks(doc, items) {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group = [];
+  for (const item of items) {
+    group.push(JSON.stringify(item));
+    if (group.length === 256) {
+      yield (first ? "" : ",") + group.join(",");
+      first = false;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield (first ? "" : ",") + group.join(",");
+  yield `]${text.slice(at + quoted.length)}`;
+}
 
 // src/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
 function pascal(id) {
   return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
@@ -23144,11 +23174,39 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule41) {
-  return ruleHelpMarkdown(rule41).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function markdownToText(markdown) {
+  const out = [];
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      out.push(line);
+      continue;
+    }
+    const code2 = [];
+    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\0${code2.push(c) - 1}\0`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
+    out.push(text.replace(/\u0000(\d+)\u0000/g, (_, i2) => code2[Number(i2)] ?? ""));
+  }
+  return out.join("\n");
 }
-function sarifRule(rule41) {
+function ruleHelpText(rule41) {
+  return markdownToText(ruleHelpMarkdown(rule41));
+}
+function runLevel(rule41, result) {
+  const configured = result.settings.rules[rule41.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule41.meta.level;
+}
+function outLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function sarifRule(rule41, result, limits) {
   const m = rule41.meta;
+  const level = runLevel(rule41, result);
+  const severity = severityAt(m, level);
+  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
   return {
     id: m.id,
     name: pascal(m.id),
@@ -23156,75 +23214,271 @@ function sarifRule(rule41) {
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
     help: { text: ruleHelpText(rule41), markdown: ruleHelpMarkdown(rule41) },
-    defaultConfiguration: { level: m.level },
+    defaultConfiguration: { level },
     properties: {
-      tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
+      tags,
       precision: m.precision,
-      "security-severity": m.securitySeverity.toFixed(1),
-      "problem.severity": m.level === "note" ? "recommendation" : m.level
+      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
+      "problem.severity": level === "note" ? "recommendation" : level
     }
   };
 }
-function sarifResult(f, ruleIndex, result) {
-  const res = {
-    ruleId: f.ruleId,
-    ruleIndex,
-    level: f.baselined ? "note" : f.level,
-    message: { text: result.redactor.redact(f.message) },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
-          region: {
-            startLine: f.range.start.line,
-            startColumn: f.range.start.column,
-            endLine: f.range.end.line,
-            endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
-          }
-        }
-      }
-    ],
-    partialFingerprints: { "podguard/v1": f.fingerprint }
+function repoPaths(result, repositoryRoot2) {
+  if (!repositoryRoot2) return (file) => file;
+  const prefix = relative4(repositoryRoot2, result.root).split(sep2).join("/");
+  if (prefix === "") return (file) => file;
+  if (!prefix.startsWith("..")) return (file) => file === "." ? prefix : `${prefix}/${file}`;
+  return (file) => {
+    const p = posix4.normalize(`${prefix}/${file}`);
+    return p.startsWith("../") || p === ".." ? file : p;
   };
-  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: result.redactor.redact(f.suppression.justification) }];
-  if (f.baselined) res.baselineState = "unchanged";
-  else if (result.baseline && !f.suppression) res.baselineState = "new";
-  if (f.properties) res.properties = f.properties;
-  return res;
 }
-function sarifParts(result) {
+function location(uri) {
+  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
+}
+function priority(f, severities) {
+  if (f.suppression) return 0;
+  const level = outLevel(f);
+  const rule41 = severities.get(f.ruleId);
+  const sev = rule41 ? severityAt(rule41.meta, level) ?? 0 : 0;
+  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
+}
+function selectResults(result, max = GITHUB_LIMITS.results) {
+  const findings = result.findings;
+  const keep = new Uint8Array(findings.length);
+  const omitted = /* @__PURE__ */ new Map();
+  if (findings.length <= max) {
+    keep.fill(1);
+    return { keep, kept: findings.length, omitted };
+  }
+  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const ranks = new Uint16Array(findings.length);
+  const counts = /* @__PURE__ */ new Map();
+  findings.forEach((f, i2) => {
+    const p = priority(f, rules);
+    ranks[i2] = p;
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  });
+  let quota = Math.max(0, max);
+  let threshold = Infinity;
+  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
+    threshold = p;
+    const n = counts.get(p);
+    if (n >= quota) break;
+    quota -= n;
+  }
+  let kept = 0;
+  findings.forEach((f, i2) => {
+    const p = ranks[i2];
+    const take = p > threshold || p === threshold && quota > 0;
+    if (p === threshold && take) quota--;
+    if (take) {
+      keep[i2] = 1;
+      kept++;
+    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
+  });
+  return { keep, kept, omitted };
+}
+function omittedText(omitted) {
+  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
+  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
+  return `${total} (${parts.join(", ")})`;
+}
+var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
   const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
   const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  return {
-    log: (results) => ({
-      $schema: SARIF_SCHEMA,
-      version: "2.1.0",
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: "podguard",
-              semanticVersion: VERSION,
-              version: VERSION,
-              informationUri: HOMEPAGE,
-              rules: rules.map(sarifRule)
-            }
-          },
-          automationDetails: { id: "podguard/" },
-          columnKind: "utf16CodeUnits",
-          results
-        }
-      ]
-    }),
-    results: function* () {
-      for (const f of result.findings) yield sarifResult(f, index.get(f.ruleId) ?? -1, result);
+  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
+  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const path = repoPaths(result, opts.repositoryRoot);
+  const red = (text) => result.redactor.redact(text);
+  const notifications = [];
+  let unlisted = 0;
+  for (const f of result.findings) {
+    if (!NOT_CHECKED.has(f.ruleId)) continue;
+    if (notifications.length >= limits.notifications) {
+      unlisted++;
+      continue;
     }
+    const file = f.file === "." || f.file === "" ? void 0 : path(f.file);
+    notifications.push({
+      level: f.ruleId === "internal-error" ? "error" : "warning",
+      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
+      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
+      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
+    });
+  }
+  if (unlisted > 0)
+    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
+  if (selection.omitted.size > 0) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
+      }
+    });
+  }
+  const root = opts.repositoryRoot ?? result.root;
+  const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
+  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "podguard",
+            fullName: `podguard ${VERSION}`,
+            semanticVersion: VERSION,
+            version: VERSION,
+            informationUri: HOMEPAGE,
+            rules: rules.map((r2) => sarifRule(r2, result, limits))
+          }
+        },
+        invocations: [
+          {
+            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
+            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        automationDetails: { id: `${category}/` },
+        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
+        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
+        columnKind: "utf16CodeUnits",
+        results: PLACEHOLDER
+      }
+    ]
   };
+  function* results() {
+    const findings = result.findings;
+    for (let i2 = 0; i2 < findings.length; i2++) {
+      if (!selection.keep[i2]) continue;
+      const f = findings[i2];
+      const level = outLevel(f);
+      const res = {
+        ruleId: f.ruleId,
+        ruleIndex: index.get(f.ruleId) ?? -1,
+        level,
+        message: { text: red(f.message) },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: location(path(f.file)),
+              region: {
+                startLine: f.range.start.line,
+                startColumn: f.range.start.column,
+                endLine: f.range.end.line,
+                endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
+              }
+            }
+          }
+        ],
+        partialFingerprints: { "podguard/v1": f.fingerprint }
+      };
+      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+      if (f.baselined) res.baselineState = "unchanged";
+      else if (result.baseline && !f.suppression) res.baselineState = "new";
+      const rule41 = byId.get(f.ruleId);
+      const own = rule41 && level !== levels.get(f.ruleId) ? severityAt(rule41.meta, level) : void 0;
+      if (f.properties || own !== void 0) {
+        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+      }
+      yield res;
+    }
+  }
+  return { log, results, selection };
 }
-function* sarifChunks(result) {
-  const parts = sarifParts(result);
-  yield* prettyJsonChunks(parts.log(PLACEHOLDER), parts.results());
+function* sarifChunks(result, opts = {}) {
+  const parts = sarifParts(result, opts);
+  yield* compactJsonChunks(parts.log, parts.results());
   yield "\n";
+}
+function* measured(chunks, size) {
+  for (const block of coalesce(chunks, 1 << 20)) {
+    size.bytes += gzipSync(block).length;
+    yield block;
+  }
+}
+function shrink(kept, bytes, limit) {
+  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
+}
+function fit(result, opts, begin) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  let selection = opts.selection ?? selectResults(result, limits.results);
+  for (; ; ) {
+    const size = { bytes: 0 };
+    const write = begin();
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) write?.(block);
+    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    }
+    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+  }
+}
+function writeSarif(path, result, opts = {}) {
+  let fd;
+  try {
+    const { selection: _, ...written } = fit(result, opts, () => {
+      if (fd !== void 0) closeSync3(fd);
+      fd = openSync3(path, "w");
+      const to = fd;
+      return (text) => void writeSync2(to, text);
+    });
+    return written;
+  } finally {
+    if (fd !== void 0) closeSync3(fd);
+  }
+}
+function fitSarif(result, opts = {}) {
+  const { selection, ...written } = fit(result, opts, () => null);
+  return { ...opts, selection, written };
+}
+function runTimes(result, end = /* @__PURE__ */ new Date()) {
+  return { start: new Date(end.getTime() - result.durationMs), end };
+}
+
+// src/report/provenance.ts
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function safeUri(raw) {
+  if (!raw) return void 0;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+    u.username = "";
+    u.password = "";
+    return u.href.replace(/\/$/, "");
+  } catch {
+    return void 0;
+  }
+}
+var REVISION = /^[0-9a-f]{7,64}$/i;
+function provenanceFromEnv(env) {
+  let repositoryUri;
+  let revision;
+  let branch;
+  const repo = value(env, "GITHUB_REPOSITORY");
+  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
+    revision = value(env, "GITHUB_SHA");
+    branch = value(env, "GITHUB_REF");
+  } else if (value(env, "BUILD_REPOSITORY_URI")) {
+    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
+    revision = value(env, "BUILD_SOURCEVERSION");
+    branch = value(env, "BUILD_SOURCEBRANCH");
+  }
+  if (!repositoryUri) return void 0;
+  return {
+    repositoryUri,
+    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
+    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
+  };
 }
 
 // src/report/json.ts
@@ -23340,10 +23594,10 @@ function toText(result, style = { color: false }) {
 
 // src/platform/options.ts
 function parseThreads(raw, name) {
-  const value = (raw ?? "").trim();
-  if (value === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
-  return Number(value);
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  if (!/^[1-9]\d{0,2}$/.test(value2)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value2}")`);
+  return Number(value2);
 }
 
 // src/platform/cli.ts
@@ -23382,10 +23636,10 @@ function writeUserFile(path, name, text) {
     throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
   }
 }
-function oneOf(name, value, allowed, fallback) {
-  if (value === void 0) return fallback;
-  if (allowed.includes(value)) return value;
-  throw new ConfigurationError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+function oneOf(name, value2, allowed, fallback) {
+  if (value2 === void 0) return fallback;
+  if (allowed.includes(value2)) return value2;
+  throw new ConfigurationError(`${name} must be one of ${allowed.join(", ")} (got "${value2}")`);
 }
 function rulesListing() {
   const width = Math.max(30, ...ALL_RULES.map((r2) => r2.meta.id.length + 1));
@@ -23396,6 +23650,19 @@ function rulesListing() {
   return `${"RULE".padEnd(width)} ${"LEVEL".padEnd(8)} DESCRIPTION
 ${rows.join("\n")}
 `;
+}
+async function repositoryRoot(cwd) {
+  const top = await gitTopLevel(cwd);
+  if (!top) return cwd;
+  let real;
+  try {
+    real = realpathSync2(cwd);
+  } catch {
+    return cwd;
+  }
+  const up = relative5(real, top);
+  if (up !== "" && !up.split(/[\\/]/).every((s2) => s2 === "..")) return cwd;
+  return isAbsolute3(up) ? cwd : resolve5(cwd, up);
 }
 async function runScan(args, io, debug) {
   const { values, positionals } = parseArgs({
@@ -23423,7 +23690,9 @@ async function runScan(args, io, debug) {
   }
   const format = oneOf("--format", values.format, FORMATS, "text");
   const failOn = oneOf("--fail-on", values["fail-on"], FAIL_ON, "error");
-  const root = io.cwd;
+  const cwd = io.cwd;
+  const root = await repositoryRoot(cwd);
+  const fromCwd = (p) => resolve5(cwd, p);
   const k8sVersion = values["kubernetes-version"];
   if (k8sVersion !== void 0 && !KUBERNETES_VERSION.test(k8sVersion)) {
     throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
@@ -23439,13 +23708,13 @@ async function runScan(args, io, debug) {
   }
   const result = await scan({
     root,
-    paths: positionals.length ? positionals : ["."],
-    configPath: values.config,
+    paths: (positionals.length ? positionals : ["."]).map((p) => relative5(root, fromCwd(p)) || "."),
+    configPath: values.config === void 0 ? void 0 : fromCwd(values.config),
     allowImages: values["allow-image"] ?? [],
     changedFiles,
     ...threads !== void 0 ? { threads } : {},
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
-    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {},
+    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: fromCwd(values.baseline) } : {},
     ...k8sVersion !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = k8sVersion) } : {}
   });
   if (debug) io.stderr(`${scanStats(result)}
@@ -23453,17 +23722,43 @@ async function runScan(args, io, debug) {
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {
     if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
-    writeUserFile(resolve5(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
 `);
   }
-  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifChunks(result));
+  const sarifOptions = {
+    repositoryRoot: root,
+    provenance: provenanceFromEnv(io.env),
+    times: runTimes(result),
+    // A changed-files SARIF is no full state of the repository: its own category keeps code
+    // scanning from closing the alerts of the files it did not scan.
+    ...changedFiles ? { category: "podguard/changed-files" } : {}
+  };
+  const left = (w) => {
+    if (w.omitted.size > 0) {
+      io.stderr(
+        `podguard: the SARIF output leaves out ${omittedText(w.omitted)} lower-priority results (GitHub's upload limits); JSON has every finding
+`
+      );
+    }
+  };
+  if (values.sarif) {
+    const name = values.sarif;
+    try {
+      left(writeSarif(fromCwd(name), result, sarifOptions));
+    } catch (err) {
+      throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
+    }
+  }
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
   if (format === "json") for (const c of coalesce(jsonChunks(result))) io.stdout(c);
-  else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) io.stdout(c);
-  else io.stdout(toText(result, { color }));
+  else if (format === "sarif") {
+    const fitted = fitSarif(result, sarifOptions);
+    left(fitted.written);
+    for (const c of coalesce(sarifChunks(result, fitted))) io.stdout(c);
+  } else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }
 function runInit(args, io) {

@@ -16,7 +16,7 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     `| Default level | Security severity | Precision | Applies to | Profile |`,
     `| --- | --- | --- | --- | --- |`,
-    `| ${m.level} | ${m.securitySeverity.toFixed(1)} | ${m.precision} | ${m.kinds.join(', ')} | ${m.profile ?? 'all'} |`,
+    `| ${m.level} | ${m.securitySeverity === undefined ? 'none (not a security alert)' : m.securitySeverity.toFixed(1)} | ${m.precision} | ${m.kinds.join(', ')} | ${m.profile ?? 'all'} |`,
     '',
     m.description,
     '',

@@ -1,15 +1,17 @@
 /** The CLI face: argument parsing, output to stdout, exit codes. */
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gates, scan } from '../engine.js';
 import type { ScanResult } from '../engine.js';
-import { changedSince } from '../collect/git.js';
+import { changedSince, gitTopLevel } from '../collect/git.js';
 import { baselineEntries, baselineText } from '../baseline/baseline.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { starterConfig } from '../config/init.js';
 import { ALL_RULES } from '../rules/index.js';
-import { sarifChunks } from '../report/sarif.js';
+import { fitSarif, omittedText, runTimes, sarifChunks, writeSarif } from '../report/sarif.js';
+import type { SarifOptions, SarifWritten } from '../report/sarif.js';
+import { provenanceFromEnv } from '../report/provenance.js';
 import { jsonChunks } from '../report/json.js';
 import { coalesce, writeChunks } from '../report/stream.js';
 import { scanStats, toText } from '../report/text.js';
@@ -85,6 +87,22 @@ function rulesListing(): string {
   return `${'RULE'.padEnd(width)} ${'LEVEL'.padEnd(8)} DESCRIPTION\n${rows.join('\n')}\n`;
 }
 
+/** The git top level holding `cwd` (through symbolic links), or `cwd` outside a repository. */
+async function repositoryRoot(cwd: string): Promise<string> {
+  const top = await gitTopLevel(cwd);
+  if (!top) return cwd;
+  let real: string;
+  try {
+    real = realpathSync(cwd);
+  } catch {
+    return cwd;
+  }
+  const up = relative(real, top);
+  if (up !== '' && !up.split(/[\\/]/).every((s) => s === '..')) return cwd;
+  // Keep the caller's spelling of the path (a symlinked checkout stays symlinked).
+  return isAbsolute(up) ? cwd : resolve(cwd, up);
+}
+
 async function runScan(args: string[], io: CliIO, debug: boolean): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -111,7 +129,11 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   }
   const format = oneOf('--format', values.format, FORMATS, 'text');
   const failOn = oneOf('--fail-on', values['fail-on'], FAIL_ON, 'error') as Level | 'never';
-  const root = io.cwd;
+  // Paths are relative to the repository root (git top level) whatever the current directory,
+  // so a scan from a subfolder writes the same finding paths, fingerprints and baselines.
+  const cwd = io.cwd;
+  const root = await repositoryRoot(cwd);
+  const fromCwd = (p: string): string => resolve(cwd, p);
   const k8sVersion = values['kubernetes-version'];
   if (k8sVersion !== undefined && !KUBERNETES_VERSION.test(k8sVersion)) {
     throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
@@ -127,8 +149,8 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   }
   const result: ScanResult = await scan({
     root,
-    paths: positionals.length ? positionals : ['.'],
-    configPath: values.config,
+    paths: (positionals.length ? positionals : ['.']).map((p) => relative(root, fromCwd(p)) || '.'),
+    configPath: values.config === undefined ? undefined : fromCwd(values.config),
     allowImages: values['allow-image'] ?? [],
     changedFiles,
     ...(threads !== undefined ? { threads } : {}),
@@ -136,7 +158,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     ...(values['write-baseline'] !== undefined
       ? { baseline: false as const }
       : values.baseline !== undefined
-        ? { baseline: values.baseline }
+        ? { baseline: fromCwd(values.baseline) }
         : {}),
     ...(k8sVersion !== undefined ? { adjust: (s) => void (s.kubernetesVersion = k8sVersion) } : {}),
   });
@@ -144,18 +166,43 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   const writeTo = values['write-baseline'];
   if (writeTo !== undefined) {
     if (changedFiles) throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since');
-    writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
   }
   // SARIF and JSON are written in pieces: one string of a large scan's report would take more
   // memory than the findings themselves.
-  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifChunks(result));
+  const sarifOptions: SarifOptions = {
+    repositoryRoot: root,
+    provenance: provenanceFromEnv(io.env),
+    times: runTimes(result),
+    // A changed-files SARIF is no full state of the repository: its own category keeps code
+    // scanning from closing the alerts of the files it did not scan.
+    ...(changedFiles ? { category: 'podguard/changed-files' } : {}),
+  };
+  const left = (w: SarifWritten): void => {
+    if (w.omitted.size > 0) {
+      io.stderr(
+        `podguard: the SARIF output leaves out ${omittedText(w.omitted)} lower-priority results (GitHub's upload limits); JSON has every finding\n`,
+      );
+    }
+  };
+  if (values.sarif) {
+    const name = values.sarif;
+    try {
+      left(writeSarif(fromCwd(name), result, sarifOptions));
+    } catch (err) {
+      throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
   const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
   if (format === 'json') for (const c of coalesce(jsonChunks(result))) io.stdout(c);
-  else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) io.stdout(c);
-  else io.stdout(toText(result, { color }));
+  else if (format === 'sarif') {
+    const fitted = fitSarif(result, sarifOptions);
+    left(fitted.written);
+    for (const c of coalesce(sarifChunks(result, fitted))) io.stdout(c);
+  } else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }
 
