@@ -23693,6 +23693,10 @@ async function runScan(args, io, debug) {
   const cwd = io.cwd;
   const root = await repositoryRoot(cwd);
   const fromCwd = (p) => resolve5(cwd, p);
+  const underRoot = (abs) => {
+    const rel = relative5(root, abs);
+    return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : abs;
+  };
   const k8sVersion = values["kubernetes-version"];
   if (k8sVersion !== void 0 && !KUBERNETES_VERSION.test(k8sVersion)) {
     throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
@@ -23709,12 +23713,12 @@ async function runScan(args, io, debug) {
   const result = await scan({
     root,
     paths: (positionals.length ? positionals : ["."]).map((p) => relative5(root, fromCwd(p)) || "."),
-    configPath: values.config === void 0 ? void 0 : fromCwd(values.config),
+    configPath: values.config === void 0 ? void 0 : underRoot(fromCwd(values.config)),
     allowImages: values["allow-image"] ?? [],
     changedFiles,
     ...threads !== void 0 ? { threads } : {},
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
-    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: fromCwd(values.baseline) } : {},
+    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: underRoot(fromCwd(values.baseline)) } : {},
     ...k8sVersion !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = k8sVersion) } : {}
   });
   if (debug) io.stderr(`${scanStats(result)}

@@ -4,6 +4,7 @@
  */
 import type { Rule } from './rules/api.js';
 import { configSchema } from './config/schema.js';
+import { severityName } from './report/severity.js';
 
 const GENERATED = '<!-- Generated from the rule metadata by `npm run docs`: edit src/rules/, not this file. -->';
 
@@ -72,9 +73,11 @@ export function renderRuleDoc(rule: Rule): string {
 export function renderRulesTable(rules: readonly Rule[]): string {
   const rows = rules.map((r) => {
     const silent = r.meta.silentUnless ? ` _${r.meta.silentUnless}_` : '';
-    return `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.level} | ${r.meta.kinds.join(', ')} | ${r.meta.description}${silent} |`;
+    const sev = r.meta.securitySeverity;
+    const severity = sev === undefined ? 'none' : `${sev.toFixed(1)} ${severityName(sev)}`;
+    return `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.level} | ${severity} | ${r.meta.kinds.join(', ')} | ${r.meta.description}${silent} |`;
   });
-  return ['| Rule | Default level | Checks | What it finds |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| Rule | Default level | Security severity | Checks | What it finds |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** The configuration schema file content. */

@@ -134,6 +134,11 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   const cwd = io.cwd;
   const root = await repositoryRoot(cwd);
   const fromCwd = (p: string): string => resolve(cwd, p);
+  // Relative to the root when inside it, so messages name the file as the user knows it.
+  const underRoot = (abs: string): string => {
+    const rel = relative(root, abs);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+  };
   const k8sVersion = values['kubernetes-version'];
   if (k8sVersion !== undefined && !KUBERNETES_VERSION.test(k8sVersion)) {
     throw new ConfigurationError(`--kubernetes-version must be a minor version such as 1.34 (got "${k8sVersion}")`);
@@ -150,7 +155,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   const result: ScanResult = await scan({
     root,
     paths: (positionals.length ? positionals : ['.']).map((p) => relative(root, fromCwd(p)) || '.'),
-    configPath: values.config === undefined ? undefined : fromCwd(values.config),
+    configPath: values.config === undefined ? undefined : underRoot(fromCwd(values.config)),
     allowImages: values['allow-image'] ?? [],
     changedFiles,
     ...(threads !== undefined ? { threads } : {}),
@@ -158,7 +163,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     ...(values['write-baseline'] !== undefined
       ? { baseline: false as const }
       : values.baseline !== undefined
-        ? { baseline: fromCwd(values.baseline) }
+        ? { baseline: underRoot(fromCwd(values.baseline)) }
         : {}),
     ...(k8sVersion !== undefined ? { adjust: (s) => void (s.kubernetesVersion = k8sVersion) } : {}),
   });

@@ -100,7 +100,7 @@ describe('security-severity agrees with the level', () => {
     // A finding reported at another level than its rule's (host-path's "other" paths, deprecated
     // APIs, weak secrets do this), a baselined one, and a rule the configuration turned down.
     const findings = base.findings.map((f, i) => (i === 0 ? { ...f, level: 'warning' as const } : i === 1 ? { ...f, baselined: true } : f));
-    const settings = { ...base.settings, rules: { ...base.settings.rules, 'image-tag': { level: 'note' as const } } };
+    const settings = { ...base.settings, rules: { ...base.settings.rules, 'image-tag': { level: 'note' as const, options: {} } } };
     const log = toSarif({ ...base, findings, settings }) as unknown as Log;
     expect(sarifErrors(log)).toEqual([]);
     const rows = effectiveSeverities(log);
