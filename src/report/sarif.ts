@@ -109,14 +109,14 @@ export function markdownToText(markdown: string): string {
     const code: string[] = [];
     const text = line
       .replace(/^#{1,6}\s+/, '')
-      .replace(/`([^`]*)`/g, (_, c: string) => `\u0000${code.push(c) - 1}\u0000`)
+      .replace(/`([^`]*)`/g, (_, c: string) => `\uE000${code.push(c) - 1}\uE000`)
       .replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, '$1 ($2)')
       .replace(/\*\*([^*]+)\*\*/g, '$1')
       .replace(/__([^_]+)__/g, '$1')
       // Emphasis only where `_` stands at a word edge: DB_PASSWORD is no emphasis.
       .replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, '$1$2')
       .replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, '$1$2');
-    out.push(text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => code[Number(i)] ?? ''));
+    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i: string) => code[Number(i)] ?? ''));
   }
   return out.join('\n');
 }
