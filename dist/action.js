@@ -50377,6 +50377,7 @@ async function runAction(platform2) {
       const code = err.code ?? err.message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel2(root, inputs.sarifFile)} (${code})`);
     }
+    if (written.omitted.size > 0) core2.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}`);
     if (inputs.annotations) emitAnnotations(platform2, result, touched, repoPath);
     if (inputs.summary) {
       const server = env.GITHUB_SERVER_URL || "https://github.com";

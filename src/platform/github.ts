@@ -476,6 +476,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);
     }
 
+    if (written.omitted.size > 0) core.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, '')}`);
     if (inputs.annotations) emitAnnotations(platform, result, touched, repoPath);
 
     if (inputs.summary) {

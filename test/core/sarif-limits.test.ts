@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { scan } from '../../src/engine.js';
 import type { ScanResult } from '../../src/engine.js';
-import { GITHUB_LIMITS, fitSarif, sarifChunks, sarifText, selectResults, toSarif, writeSarif } from '../../src/report/sarif.js';
+import {
+  GITHUB_LIMITS,
+  fitSarif,
+  sarifOmittedLine,
+  sarifChunks,
+  sarifText,
+  selectResults,
+  toSarif,
+  writeSarif,
+} from '../../src/report/sarif.js';
 import { SEVERITY_BANDS, inBand, severityAt } from '../../src/report/severity.js';
 import { jsonText } from '../../src/report/json.js';
 import { ALL_RULES } from '../../src/rules/index.js';
@@ -139,6 +148,11 @@ describe('GitHub upload limits', () => {
     expect(log.runs[0]!.results).toHaveLength(50);
     const notes = log.runs[0]!.invocations[0]!.toolExecutionNotifications!.map((n) => n.message.text);
     expect(notes.some((t) => t.includes(`left ${base.findings.length - 50} (`))).toBe(true);
+    // The job summary's line names the count per rule.
+    const written = writeSarif(join(mkdtempSync(join(tmpdir(), 'pg-sarif-line-')), 's.sarif'), base, { limits: { results: 50 } });
+    const line = sarifOmittedLine(written);
+    expect(line).toContain(`50 results were uploaded; ${base.findings.length - 50} (`);
+    for (const [id, n] of written.omitted) expect(line).toContain(`${id} ${n}`);
   });
 
   it('keeps a 60,000-finding scan within 25,000 results and 10 MB gzipped, valid for the schema and the multitool', async () => {
