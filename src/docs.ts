@@ -5,6 +5,7 @@
 import type { Rule } from './rules/api.js';
 import { fixText } from './rules/api.js';
 import { configSchema } from './config/schema.js';
+import { severityName } from './report/severity.js';
 
 const GENERATED = '<!-- Generated from the rule metadata by `npm run docs`: edit src/rules/, not this file. -->';
 
@@ -17,7 +18,7 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     `| Default level | Security severity | Precision | Applies to | Profile |`,
     `| --- | --- | --- | --- | --- |`,
-    `| ${m.level} | ${m.securitySeverity.toFixed(1)} | ${m.precision} | ${m.kinds.join(', ')} | ${m.profile ?? 'all'} |`,
+    `| ${m.level} | ${m.securitySeverity === undefined ? 'none (not a security alert)' : m.securitySeverity.toFixed(1)} | ${m.precision} | ${m.kinds.join(', ')} | ${m.profile ?? 'all'} |`,
     '',
     m.description,
     '',
@@ -73,9 +74,11 @@ export function renderRuleDoc(rule: Rule): string {
 export function renderRulesTable(rules: readonly Rule[]): string {
   const rows = rules.map((r) => {
     const silent = r.meta.silentUnless ? ` _${r.meta.silentUnless}_` : '';
-    return `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.level} | ${r.meta.kinds.join(', ')} | ${r.meta.description}${silent} |`;
+    const sev = r.meta.securitySeverity;
+    const severity = sev === undefined ? 'none' : `${sev.toFixed(1)} ${severityName(sev)}`;
+    return `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.level} | ${severity} | ${r.meta.kinds.join(', ')} | ${r.meta.description}${silent} |`;
   });
-  return ['| Rule | Default level | Checks | What it finds |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| Rule | Default level | Security severity | Checks | What it finds |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** The configuration schema file content. */

@@ -9,8 +9,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task.js';
 import { scan } from '../engine.js';
 import type { ScanInput, ScanResult } from '../engine.js';
-import { sarifChunks } from '../report/sarif.js';
-import { writeChunks } from '../report/stream.js';
+import { runTimes, sarifOmittedLine, writeSarif } from '../report/sarif.js';
+import { provenanceFromEnv } from '../report/provenance.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
 import { parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
@@ -237,26 +237,28 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     }
     out(`podguard: ${scope}\n`);
 
-    const result = await scan({
-      root: sourcesDir,
-      paths: inputs.paths.length ? inputs.paths : ['.'],
-      configPath: inputs.configPath,
-      allowImages: inputs.allowedImages,
-      changedFiles,
-      rules: io.rules,
-      ...(inputs.threads ? { threads: inputs.threads } : {}),
-      adjust: (s) => {
-        if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
-      },
-    }).catch((err: unknown) => {
-      // Name the input at fault: the engine's message speaks of paths and files, not inputs.
-      if (err instanceof ConfigurationError && /^path not found/.test(err.message))
-        throw new ConfigurationError(`input paths: ${err.message}`, { input: 'paths' });
-      if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
-        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`, { input: 'allowedImages' });
-      }
-      throw err;
-    });
+    const scanOf = (changedFiles: string[] | undefined): Promise<ScanResult> =>
+      scan({
+        root: sourcesDir,
+        paths: inputs.paths.length ? inputs.paths : ['.'],
+        configPath: inputs.configPath,
+        allowImages: inputs.allowedImages,
+        changedFiles,
+        rules: io.rules,
+        ...(inputs.threads ? { threads: inputs.threads } : {}),
+        adjust: (s) => {
+          if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
+        },
+      }).catch((err: unknown) => {
+        // Name the input at fault: the engine's message speaks of paths and files, not inputs.
+        if (err instanceof ConfigurationError && /^path not found/.test(err.message))
+          throw new ConfigurationError(`input paths: ${err.message}`, { input: 'paths' });
+        if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
+          throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`, { input: 'allowedImages' });
+        }
+        throw err;
+      });
+    const result = await scanOf(changedFiles);
     registerSecrets(tl, result);
     tl.debug(scanStats(result));
     const red = (text: string): string => result.redactor.redact(text);
@@ -309,6 +311,24 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const workDir = join(tempDir, 'podguard');
     mkdirSync(workDir, { recursive: true });
 
+    const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
+    mkdirSync(dirname(sarifPath), { recursive: true });
+    // The SARIF file is the full state of the scanned paths (alert tracking per branch closes what
+    // an upload lacks); the gate, issues and summary stay on the pull request's change.
+    const sarifSource = changedFiles ? await scanOf(undefined) : result;
+    if (sarifSource !== result) registerSecrets(tl, sarifSource);
+    const get = (name: string): string | undefined => tl.getVariable(name);
+    const written = writeSarif(sarifPath, sarifSource, {
+      repositoryRoot: sourcesDir,
+      provenance: provenanceFromEnv({
+        BUILD_REPOSITORY_URI: get('Build.Repository.Uri'),
+        BUILD_SOURCEVERSION: get('Build.SourceVersion'),
+        BUILD_SOURCEBRANCH: get('Build.SourceBranch'),
+      }),
+      times: runTimes(sarifSource),
+    });
+    if (written.omitted.size > 0) out(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, '')}\n`);
+
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
@@ -317,12 +337,8 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       gateName: 'failOn',
     });
     const summaryPath = join(workDir, 'podguard.md');
-    writeFileSync(summaryPath, red(summary));
+    writeFileSync(summaryPath, red(written.omitted.size > 0 ? `${summary}\n${sarifOmittedLine(written)}\n` : summary));
     tl.uploadSummary(summaryPath);
-
-    const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
-    mkdirSync(dirname(sarifPath), { recursive: true });
-    writeChunks(sarifPath, sarifChunks(result));
     out(`podguard: SARIF written to ${sarifPath}\n`);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
 

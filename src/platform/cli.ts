@@ -1,18 +1,20 @@
 /** The CLI face: argument parsing, help, output to stdout, exit codes. */
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { gates, scan } from '../engine.js';
 import type { ScanResult } from '../engine.js';
-import { changedSince } from '../collect/git.js';
+import { changedSince, gitTopLevel } from '../collect/git.js';
 import { collect } from '../collect/collect.js';
 import { baselineEntries, baselineText } from '../baseline/baseline.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { starterConfig } from '../config/init.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { Rule } from '../rules/api.js';
-import { sarifChunks } from '../report/sarif.js';
+import { fitSarif, omittedText, runTimes, sarifChunks, writeSarif } from '../report/sarif.js';
+import type { SarifOptions, SarifWritten } from '../report/sarif.js';
+import { provenanceFromEnv } from '../report/provenance.js';
 import { jsonChunks } from '../report/json.js';
 import { junitChunks } from '../report/junit.js';
 import { gitlabChunks } from '../report/gitlab.js';
@@ -251,6 +253,22 @@ function ciFolding(env: CliIO['env']): ((out: (t: string) => void) => Pick<TextS
   return undefined;
 }
 
+/** The git top level holding `cwd` (through symbolic links), or `cwd` outside a repository. */
+async function repositoryRoot(cwd: string): Promise<string> {
+  const top = await gitTopLevel(cwd);
+  if (!top) return cwd;
+  let real: string;
+  try {
+    real = realpathSync(cwd);
+  } catch {
+    return cwd;
+  }
+  const up = relative(real, top);
+  if (up !== '' && !up.split(/[\\/]/).every((s) => s === '..')) return cwd;
+  // Keep the caller's spelling of the path (a symlinked checkout stays symlinked).
+  return isAbsolute(up) ? cwd : resolve(cwd, up);
+}
+
 async function runScan(args: string[], io: CliIO, debug: boolean): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
   if (values.help) {
@@ -259,7 +277,16 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   }
   const format = parseOneOf(values.format, '--format', FORMATS, 'text');
   const failOn = parseFailOn(values['fail-on'], '--fail-on');
-  const root = io.cwd;
+  // Paths are relative to the repository root (git top level) whatever the current directory,
+  // so a scan from a subfolder writes the same finding paths, fingerprints and baselines.
+  const cwd = io.cwd;
+  const root = await repositoryRoot(cwd);
+  const fromCwd = (p: string): string => resolve(cwd, p);
+  // Relative to the root when inside it, so messages name the file as the user knows it.
+  const underRoot = (abs: string): string => {
+    const rel = relative(root, abs);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+  };
   const target = parseKubernetesVersion(values['kubernetes-version'], '--kubernetes-version');
   if (target?.warning) io.stderr(`podguard: warning: ${target.warning}\n`);
   const threads = parseThreads(values.threads, '--threads');
@@ -273,6 +300,9 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   }
   let paths = positionals.length ? positionals : ['.'];
   if (paths.some(isGlob)) {
+    // Globs are written from the current directory: make them repository-relative.
+    const prefix = relative(root, cwd).split('\\').join('/');
+    if (prefix) paths = paths.map((p) => (isAbsolute(p) ? p : `${prefix}/${p}`));
     // Globs select among every file a scan of the root would collect (the Action's `paths` rule).
     const all = await collect({ root, paths: ['.'], exclude: [] });
     const selected = inPaths(
@@ -285,8 +315,8 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   }
   const result: ScanResult = await scan({
     root,
-    paths,
-    configPath: values.config,
+    paths: paths.map((p) => (isGlob(p) ? p : relative(root, fromCwd(p)) || '.')),
+    configPath: values.config === undefined ? undefined : underRoot(fromCwd(values.config)),
     allowImages: values['allow-image'] ?? [],
     changedFiles,
     ...(threads !== undefined ? { threads } : {}),
@@ -294,7 +324,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     ...(values['write-baseline'] !== undefined
       ? { baseline: false as const }
       : values.baseline !== undefined
-        ? { baseline: values.baseline }
+        ? { baseline: underRoot(fromCwd(values.baseline)) }
         : {}),
     ...(target !== undefined ? { adjust: (s) => void (s.kubernetesVersion = target.version) } : {}),
   });
@@ -304,18 +334,44 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     if (values['changed-since'] !== undefined || positionals.some(isGlob)) {
       throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since and globs');
     }
-    writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
   }
   // Reports are written in pieces: one string of a large scan's report would take more memory
   // than the findings themselves.
-  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifChunks(result));
-  if (values.junit) writeUserFile(resolve(root, values.junit), values.junit, junitChunks(result, failOn));
-  if (values.gitlab) writeUserFile(resolve(root, values.gitlab), values.gitlab, gitlabChunks(result));
+  const sarifOptions: SarifOptions = {
+    repositoryRoot: root,
+    provenance: provenanceFromEnv(io.env),
+    times: runTimes(result),
+    // A changed-files SARIF is no full state of the repository: its own category keeps code
+    // scanning from closing the alerts of the files it did not scan.
+    ...(changedFiles ? { category: 'podguard/changed-files' } : {}),
+  };
+  const left = (w: SarifWritten): void => {
+    if (w.omitted.size > 0) {
+      io.stderr(
+        `podguard: the SARIF output leaves out ${omittedText(w.omitted)} lower-priority results (GitHub's upload limits); JSON has every finding\n`,
+      );
+    }
+  };
+  if (values.sarif) {
+    const name = values.sarif;
+    try {
+      left(writeSarif(fromCwd(name), result, sarifOptions));
+    } catch (err) {
+      throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  if (values.junit) writeUserFile(fromCwd(values.junit), values.junit, junitChunks(result, failOn));
+  if (values.gitlab) writeUserFile(fromCwd(values.gitlab), values.gitlab, gitlabChunks(result));
   if (format === 'json') for (const c of coalesce(jsonChunks(result))) io.stdout(c);
-  else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) io.stdout(c);
+  else if (format === 'sarif') {
+    const fitted = fitSarif(result, sarifOptions);
+    left(fitted.written);
+    for (const c of coalesce(sarifChunks(result, fitted))) io.stdout(c);
+  }
   else if (format === 'junit') for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
   else if (format === 'gitlab') for (const c of coalesce(gitlabChunks(result))) io.stdout(c);
   else {

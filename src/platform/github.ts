@@ -12,8 +12,9 @@ import { validatePattern } from '../config/patterns.js';
 import { countByLevel, gates, scan } from '../engine.js';
 import type { Settings } from '../config/settings.js';
 import type { ScanResult } from '../engine.js';
-import { sarifChunks, toUri } from '../report/sarif.js';
-import { writeChunks } from '../report/stream.js';
+import { runTimes, sarifCategory, sarifOmittedLine, toUri, writeSarif } from '../report/sarif.js';
+import type { SarifWritten } from '../report/sarif.js';
+import { provenanceFromEnv } from '../report/provenance.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
@@ -82,6 +83,8 @@ export interface ActionInputs {
   threads: number | undefined;
   failOn: Level | 'never';
   sarifFile: string;
+  /** The SARIF category (`automationDetails.id`), from the `category` input. */
+  category: string;
   annotations: boolean;
   summary: boolean;
   token: string;
@@ -161,6 +164,7 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
     threads,
     failOn,
     sarifFile: resolve(workspace, sarifFile),
+    category: sarifCategory(core.getInput('category'), 'input category'),
     annotations: bool(core, 'annotations', true),
     summary: bool(core, 'summary', true),
     token: core.getInput('token').trim(),
@@ -398,23 +402,25 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
       paths = ['.'];
     }
 
-    let result: ScanResult;
-    try {
-      result = await scan({
-        root,
-        paths,
-        configPath: inputs.config,
-        allowImages: inputs.allowedImages,
-        changedFiles,
-        rules: platform.rules,
-        ...(inputs.threads ? { threads: inputs.threads } : {}),
-        ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
-      });
-    } catch (err) {
-      if (!(err instanceof ConfigurationError)) throw err;
-      const input = /^path not found/.test(err.message) ? 'paths' : 'config';
-      throw new ConfigurationError(`input ${input}: ${err.message}`);
-    }
+    const scanOf = async (paths: string[], changedFiles: string[] | undefined): Promise<ScanResult> => {
+      try {
+        return await scan({
+          root,
+          paths,
+          configPath: inputs.config,
+          allowImages: inputs.allowedImages,
+          changedFiles,
+          rules: platform.rules,
+          ...(inputs.threads ? { threads: inputs.threads } : {}),
+          ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof ConfigurationError)) throw err;
+        const input = /^path not found/.test(err.message) ? 'paths' : 'config';
+        throw new ConfigurationError(`input ${input}: ${err.message}`);
+      }
+    };
+    const result = await scanOf(paths, changedFiles);
     // Mask before anything is printed: the runner then scrubs these values from every log line.
     for (const s of result.redactor.secrets) core.setSecret(s);
     core.debug(scanStats(result));
@@ -458,14 +464,39 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     );
     flush();
 
+    // Code scanning takes each upload as the full state of its branch (alerts missing from it are
+    // closed), so the SARIF file always covers every file under `paths`, even when the gate and
+    // the annotations look at the change only.
+    let sarifSource = result;
+    if (scope.files) {
+      const globs = inputs.paths.some(isGlob);
+      const all = globs ? await collect({ root, paths: ['.'], exclude: [] }) : undefined;
+      sarifSource = await scanOf(
+        globs ? ['.'] : inputs.paths,
+        all
+          ? inPaths(
+              inputs.paths,
+              all.candidates.map((c) => c.relPath),
+            )
+          : undefined,
+      );
+      for (const s of sarifSource.redactor.secrets) core.setSecret(s);
+    }
+    let written: SarifWritten;
     try {
       mkdirSync(dirname(inputs.sarifFile), { recursive: true });
-      writeChunks(inputs.sarifFile, sarifChunks(result));
+      written = writeSarif(inputs.sarifFile, sarifSource, {
+        repositoryRoot: repoTop,
+        provenance: provenanceFromEnv(env),
+        category: inputs.category,
+        times: runTimes(sarifSource),
+      });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);
     }
 
+    if (written.omitted.size > 0) core.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, '')}`);
     if (inputs.annotations) emitAnnotations(platform, result, touched, repoPath);
 
     if (inputs.summary) {
@@ -474,7 +505,8 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
       const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
       const link =
         repo && sha ? (file: string, line: number): string => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` : undefined;
-      const markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
+      let markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
+      if (written.omitted.size > 0) markdown += `\n${sarifOmittedLine(written)}\n`;
       try {
         await core.summary.addRaw(markdown, true).write();
       } catch (err) {

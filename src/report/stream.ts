@@ -71,3 +71,28 @@ export function writeChunks(path: string, chunks: Iterable<string>): void {
     closeSync(fd);
   }
 }
+
+/**
+ * Compact JSON of `doc` (no indentation), whose one array of many items is given separately:
+ * `doc` holds `PLACEHOLDER` where that array goes. Joined, the chunks are byte-identical to
+ * `JSON.stringify(doc)` with the array in place.
+ */
+export function* compactJsonChunks(doc: unknown, items: Iterable<unknown>): Generator<string> {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error('compactJsonChunks: the document must hold PLACEHOLDER exactly once');
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group: string[] = [];
+  for (const item of items) {
+    group.push(JSON.stringify(item));
+    if (group.length === 256) {
+      yield (first ? '' : ',') + group.join(',');
+      first = false;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield (first ? '' : ',') + group.join(',');
+  yield `]${text.slice(at + quoted.length)}`;
+}

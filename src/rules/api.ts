@@ -17,8 +17,11 @@ export interface RuleMeta {
   id: string;
   title: string;
   level: Level;
-  /** 0.0 to 10.0, GitHub's `security-severity`. */
-  securitySeverity: number;
+  /**
+   * GitHub's `security-severity` (0.1 to 10.0), inside the band of `level`: error 7.0-10.0,
+   * warning 4.0-6.9, note 0.1-3.9. Absent for engine and hygiene rules, which are no security alerts.
+   */
+  securitySeverity?: number;
   precision: Precision;
   /** One line: what the rule finds. */
   description: string;

@@ -6,7 +6,6 @@ export const rule: Rule = {
     id: 'expired-suppression',
     title: 'Expired suppression',
     level: 'warning',
-    securitySeverity: 3.0,
     precision: 'very-high',
     description: 'A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.',
     why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',

@@ -6,13 +6,12 @@ export const rule: Rule = {
     id: 'file-error',
     title: 'File skipped or not readable as text',
     level: 'warning',
-    securitySeverity: 3.0,
     precision: 'very-high',
     description:
       'A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.',
     why: 'A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.',
     fix: 'Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```',
-    tags: ['security', 'correctness'],
+    tags: ['correctness'],
     kinds: ['kubernetes', 'compose', 'aci', 'dockerfile'],
     messages: {
       skipped: 'This file was not scanned: {reason}.',

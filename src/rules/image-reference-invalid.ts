@@ -7,7 +7,7 @@ export const rule: Rule = {
     id: 'image-reference-invalid',
     title: 'Malformed image reference',
     level: 'error',
-    securitySeverity: 3.0,
+    securitySeverity: 7.0,
     precision: 'very-high',
     description:
       'An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).',

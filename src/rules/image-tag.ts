@@ -8,7 +8,7 @@ export const rule: Rule = {
     id: 'image-tag',
     title: 'Image not pinned to a version or digest',
     level: 'error',
-    securitySeverity: 6.0,
+    securitySeverity: 7.0,
     precision: 'very-high',
     description:
       'An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine; the image a compose service builds is not a pull.',

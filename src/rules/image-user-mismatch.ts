@@ -65,7 +65,7 @@ export const rule: Rule = {
     id: 'image-user-mismatch',
     title: 'runAsNonRoot with an image whose user is a name',
     level: 'note',
-    securitySeverity: 4.0,
+    securitySeverity: 3.5,
     precision: 'medium',
     description:
       'A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.',

@@ -60,7 +60,7 @@ export const rule: Rule = {
     id: 'imds-egress-not-blocked',
     title: 'Instance metadata endpoint reachable from pods',
     level: 'warning',
-    securitySeverity: 7.0,
+    securitySeverity: 6.5,
     precision: 'medium',
     description:
       'A namespace with workloads has no NetworkPolicy that selects all pods and blocks egress to the instance metadata endpoint 169.254.169.254; hostNetwork pods bypass NetworkPolicies.',

@@ -6,7 +6,6 @@ export const rule: Rule = {
     id: 'internal-error',
     title: 'podguard internal error',
     level: 'error',
-    securitySeverity: 3.0,
     precision: 'very-high',
     description: 'A podguard rule failed on this document. The other rules and documents were still checked.',
     why: 'A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.',

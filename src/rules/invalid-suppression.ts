@@ -6,7 +6,6 @@ export const rule: Rule = {
     id: 'invalid-suppression',
     title: 'Invalid suppression',
     level: 'warning',
-    securitySeverity: 2.0,
     precision: 'very-high',
     description: 'A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.',
     why: 'A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.',

@@ -7,7 +7,7 @@ export const rule: Rule = {
     id: 'networkpolicy-invalid',
     title: 'Invalid NetworkPolicy',
     level: 'error',
-    securitySeverity: 6.5,
+    securitySeverity: 7.0,
     precision: 'very-high',
     description:
       'A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, an invalid port, or an unknown policy type.',

@@ -21,7 +21,7 @@ export const rule: Rule = {
     id: 'removed-api-version',
     title: 'Removed or deprecated Kubernetes API version',
     level: 'error',
-    securitySeverity: 4.0,
+    securitySeverity: 7.0,
     precision: 'very-high',
     description:
       'An object uses an apiVersion that the target Kubernetes version (kubernetesVersion) no longer serves (error) or deprecates (warning).',

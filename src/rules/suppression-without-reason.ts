@@ -6,7 +6,6 @@ export const rule: Rule = {
     id: 'suppression-without-reason',
     title: 'Suppression without a reason',
     level: 'warning',
-    securitySeverity: 3.0,
     precision: 'very-high',
     description: 'A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.',
     why: 'A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).',

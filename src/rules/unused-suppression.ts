@@ -6,7 +6,6 @@ export const rule: Rule = {
     id: 'unused-suppression',
     title: 'Unused suppression',
     level: 'warning',
-    securitySeverity: 2.0,
     precision: 'very-high',
     description: 'A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.',
     why: 'A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.',

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coalesce, PLACEHOLDER, prettyJsonChunks, writeChunks } from '../../src/report/stream.js';
+import { coalesce, compactJsonChunks, PLACEHOLDER, prettyJsonChunks, writeChunks } from '../../src/report/stream.js';
 
 const whole = (doc: Record<string, unknown>, key: string, items: unknown[]): string => JSON.stringify({ ...doc, [key]: items }, null, 2);
 const pieces = (doc: Record<string, unknown>, key: string, items: unknown[]): string =>
@@ -50,5 +50,25 @@ describe('prettyJsonChunks', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pg-stream-')), 'out.json');
     writeChunks(file, parts);
     expect(readFileSync(file, 'utf8')).toBe(parts.join(''));
+  });
+});
+
+describe('compactJsonChunks', () => {
+  it('matches compact JSON.stringify for empty, one and many items, and any list (property)', () => {
+    const nested = (x: unknown): Record<string, unknown> => ({ runs: [{ tool: { name: 'p' }, results: x, after: true }] });
+    for (const n of [0, 1, 255, 256, 257, 600]) {
+      const list = Array.from({ length: n }, (_, i) => ({ i, s: `v"${i}\n` }));
+      expect([...compactJsonChunks(nested(PLACEHOLDER), list)].join('')).toBe(JSON.stringify(nested(list)));
+    }
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue()), (list) => {
+        expect([...compactJsonChunks(nested(PLACEHOLDER), list)].join('')).toBe(JSON.stringify(nested(list)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a document without exactly one placeholder', () => {
+    expect(() => [...compactJsonChunks({ a: 1 }, [])]).toThrow(/PLACEHOLDER/);
   });
 });

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pullRequestRepo, sh, shallowCheckout, tempDir } from '../helpers/git.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
-import { sarifErrors } from '../helpers/sarif.js';
+import { githubProblems, multitoolAvailable, multitoolProblems, sarifErrors } from '../helpers/sarif.js';
 
 const BUILT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'action.js');
 // Run a copy far from node_modules: the bundle must be self-contained, as on a runner.
@@ -152,10 +152,30 @@ describe('dist/action.js end to end', () => {
     expect(r.summary).toMatch(/k8s\/edit\.yaml#L12\) ✏️ \|/);
     expect(r.sarifErrors).toEqual([]);
     expect(r.sarif.runs).toHaveLength(1);
+    // The SARIF file is the full state of the repository (code scanning closes alerts an upload
+    // lacks), while the gate and the annotations stay on the change.
     expect(r.sarif.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([
       'k8s/edit.yaml',
+      'k8s/later.yaml',
       'k8s/new.yaml',
+      'k8s/old.yaml',
     ]);
+    const run = r.sarif.runs[0] as unknown as Record<string, unknown>;
+    expect(run.versionControlProvenance).toEqual([
+      { repositoryUri: 'https://github.com/octo/shop', revisionId: sh(ws, 'rev-parse', 'HEAD'), mappedTo: { uriBaseId: '%SRCROOT%' } },
+    ]);
+    expect(run.automationDetails).toEqual({ id: 'podguard/' });
+    expect(githubProblems(readFileSync(join(ws, 'podguard.sarif'), 'utf8'))).toEqual([]);
+    if (multitoolAvailable()) expect(multitoolProblems([join(ws, 'podguard.sarif')])).toEqual([]);
+  });
+
+  it('writes its category for monorepos that run podguard more than once', async () => {
+    const pr = pullRequestRepo({ base, head });
+    const ws = shallowCheckout(pr.origin, 'refs/heads/main');
+    const r = await runAction(ws, 'push', { before: '0'.repeat(40), after: pr.baseSha }, { 'fail-on': 'never', category: 'apps/web' });
+    expect((r.sarif.runs[0] as unknown as { automationDetails: unknown }).automationDetails).toEqual({ id: 'podguard/apps/web/' });
+    const bad = await runAction(ws, 'push', { before: '0'.repeat(40), after: pr.baseSha }, { category: 'a b' }).catch(() => undefined);
+    expect(bad?.code ?? 2).toBe(2);
   });
 
   it('scans everything on push with the configuration, and passes with fail-on: never', async () => {

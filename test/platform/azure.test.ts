@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { MockTestRunner } from 'azure-pipelines-task-lib/mock-test.js';
 import { PRIVILEGED, ROOTISH, azurePullRequestCheckout, sh as git, write } from '../helpers/git.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
+import { githubProblems, multitoolAvailable, multitoolProblems, sarifErrors } from '../helpers/sarif.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNNER = join(ROOT, 'test', 'platform', 'azure', 'run-task.cjs');
@@ -70,7 +71,25 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     expect(summary).toContain(`(https://dev.azure.com/contoso/shop/_git/shop?path=/k8s/new.yaml&version=GC${source}&line=10&`);
     const sarifPath = /##vso\[artifact\.upload [^\]]*\](.*)/.exec(tr.stdout)![1]!.trim();
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
-    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual(['privileged-container', 'run-as-root']);
+    // The SARIF file covers every file (the full state for alert tracking); the gate, the issues
+    // and the summary stay on the pull request's change.
+    const uris = sarif.runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
+    expect(uris).toEqual(expect.arrayContaining(['deploy/api.yaml', 'k8s/new.yaml', 'k8s/old.yaml']));
+    expect(sarif.runs[0].versionControlProvenance).toEqual([
+      {
+        repositoryUri: 'https://dev.azure.com/contoso/shop/_git/shop',
+        revisionId: git(work, 'rev-parse', 'HEAD'),
+        mappedTo: { uriBaseId: '%SRCROOT%' },
+      },
+    ]);
+    expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(true);
+    expect(sarif.runs[0].invocations[0].startTimeUtc).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(sarifErrors(sarif)).toEqual([]);
+    expect(githubProblems(readFileSync(sarifPath, 'utf8'))).toEqual([]);
+    if (multitoolAvailable()) expect(multitoolProblems([sarifPath])).toEqual([]);
   });
 
   it('on a CI build scans everything, publishes no artifact when told, and succeeds with issues below fail-on', async () => {
