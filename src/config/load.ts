@@ -131,6 +131,7 @@ const TOP_LEVEL_KEYS = [
   'baseline',
   'maxFileBytes',
   'kubernetesVersion',
+  'admissionPolicies',
 ];
 
 /** Keeps the errors that explain a failed `anyOf` of a rule entry (a level, or an options object). */
@@ -207,6 +208,7 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
   if (typeof cfg.baseline === 'string') settings.baseline = cfg.baseline;
   if (typeof cfg.maxFileBytes === 'number') settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === 'string') settings.kubernetesVersion = cfg.kubernetesVersion;
+  if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies as string[];
   const ruleCfg = (cfg.rules ?? {}) as Record<string, unknown>;
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === 'string') settings.rules[id] = { level: value as LevelSetting, options: {} };

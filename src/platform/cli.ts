@@ -15,6 +15,7 @@ import { coalesce, writeChunks } from '../report/stream.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
 import { parseThreads } from './options.js';
+import { runPolicyCommand } from '../policy/test.js';
 import { ConfigurationError } from '../types.js';
 import type { Level } from '../types.js';
 import { VERSION } from '../version.js';
@@ -36,6 +37,7 @@ Usage:
   podguard scan [PATH...] [options]   scan files or directories (default ".")
   podguard rules                      list every rule: id, default level, description
   podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
+  podguard policy test POLICIES FIXTURES  run admission policies against fixture manifests (podguard.dev/expect annotations)
   podguard --version | --help
 
 Scan options:
@@ -190,7 +192,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (command === 'scan') return await runScan(args, io, debug);
     if (command === 'init') return runInit(args, io);
-    throw new ConfigurationError(`unknown command "${command}" (expected scan, rules or init; see podguard --help)`);
+    if (command === 'policy') return await runPolicyCommand(args, io.cwd, io.stdout);
+    throw new ConfigurationError(`unknown command "${command}" (expected scan, rules, init or policy; see podguard --help)`);
   } catch (err) {
     if (err instanceof ConfigurationError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`podguard: ${(err as Error).message}\n`);
