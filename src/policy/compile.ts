@@ -132,6 +132,13 @@ function fieldPaths(e: CelExpr): string[][] {
 export function locatorOf(e: CelExpr): Locator {
   const each = allMacro(e);
   if (each) return each;
+  // `guard || list.all(...)` (and `&&`): when the whole is false, so is the all() (for `&&`, if no
+  // item fails, the finding falls back to the object).
+  const k = e.exprKind;
+  if (k.case === 'callExpr' && (k.value.function === '_||_' || k.value.function === '_&&_')) {
+    const inner = k.value.args.map(allMacro).filter((x): x is Locator => x !== undefined);
+    if (inner.length === 1) return inner[0]!;
+  }
   const paths = fieldPaths(e);
   if (paths.length === 0) return { kind: 'object' };
   // One path, or paths that are prefixes of the longest one (`has(a.b) && a.b.c > 1`).

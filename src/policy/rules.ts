@@ -222,6 +222,8 @@ function policyRule(policy: AdmissionObject, set: PolicySet): Rule {
 
 function checkObject(p: CompiledPolicy, o: K8sObject, bindings: readonly AdmissionObject[], set: PolicySet, ctx: RuleContext): void {
   const c = candidateOf(o);
+  // The API server never runs admission policies on admissionregistration objects themselves.
+  if (c.group === 'admissionregistration.k8s.io') return;
   const namespaces = (name: string): Record<string, string> | undefined => set.namespaces[name];
   if (!resourcesMatch(p.matchConstraints, c, namespaces)) return;
   let object: unknown;

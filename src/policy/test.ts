@@ -103,7 +103,7 @@ export async function policyTest(root: string, policyPath: string, fixturesPath:
     if (f.suppression) continue;
     if (!f.ruleId.startsWith('policy/') || f.identity.startsWith('policy ')) {
       // Problems of a policy itself, and files that could not be read: the test cannot be trusted.
-      lines.push(`FAIL ${f.file}:${f.range.start.line} ${f.ruleId}: ${f.message}`);
+      lines.push(`${f.level === 'note' ? 'note' : 'FAIL'} ${f.file}:${f.range.start.line} ${f.ruleId}: ${f.message}`);
       if (f.level !== 'note') failed++;
       continue;
     }
