@@ -69368,6 +69368,12 @@ function policyRule(policy, set2) {
     }
   };
 }
+var celValues = /* @__PURE__ */ new WeakMap();
+function celObject2(node) {
+  let v = celValues.get(node);
+  if (v === void 0) celValues.set(node, v = toCel2(node));
+  return v;
+}
 function checkObject(p, o, bindings, set2, ctx) {
   const c = candidateOf(o);
   if (c.group === "admissionregistration.k8s.io") return;
@@ -69378,7 +69384,7 @@ function checkObject(p, o, bindings, set2, ctx) {
     if (!resourcesMatch(b.spec.matchResources, c, namespaces)) continue;
     const level = bindingLevel(b);
     const errorLevel = p.failurePolicy === "Ignore" ? "note" : level;
-    object ??= toCel2(o.node);
+    object ??= celObject2(o.node);
     let params = [null];
     if (p.paramKind) {
       if (!b.spec.paramRef) continue;

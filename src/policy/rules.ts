@@ -220,6 +220,15 @@ function policyRule(policy: AdmissionObject, set: PolicySet): Rule {
   };
 }
 
+/** Each object's CEL value, shared by every policy that checks it (built once, on first need). */
+const celValues = new WeakMap<YNode, unknown>();
+
+function celObject(node: YNode): unknown {
+  let v = celValues.get(node);
+  if (v === undefined) celValues.set(node, (v = toCel(node)));
+  return v;
+}
+
 function checkObject(p: CompiledPolicy, o: K8sObject, bindings: readonly AdmissionObject[], set: PolicySet, ctx: RuleContext): void {
   const c = candidateOf(o);
   // The API server never runs admission policies on admissionregistration objects themselves.
@@ -231,7 +240,7 @@ function checkObject(p: CompiledPolicy, o: K8sObject, bindings: readonly Admissi
     if (!resourcesMatch(b.spec.matchResources, c, namespaces)) continue;
     const level = bindingLevel(b);
     const errorLevel: Level = p.failurePolicy === 'Ignore' ? 'note' : level;
-    object ??= toCel(o.node);
+    object ??= celObject(o.node);
     let params: (unknown | null)[] = [null];
     if (p.paramKind) {
       if (!b.spec.paramRef) continue; // reported once, on the policy
