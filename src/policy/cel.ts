@@ -9,6 +9,7 @@ import { CelScalar, celEnv, celFunc, celMethod, isCelError, listType, parse, pla
 import type { CelEnv, CelList, CelResult, CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { YNode } from '../parse/yaml.js';
+import { QUANTITY_FUNCS } from './quantity.js';
 
 /** A parsed CEL expression tree (the cel.expr.Expr message). */
 export type CelExpr = ReturnType<typeof parse>['expr'];
@@ -59,8 +60,6 @@ function regex(pattern: string, global: boolean): RegExp {
   return new RegExp(m ? pattern.slice(m[0].length) : pattern, [...flags].join(''));
 }
 
-/** Kubernetes resource.Quantity syntax (a decimal number with an optional SI or binary suffix). */
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 /** Semantic version 2.0.0 (the Kubernetes semver library's `isSemver`). */
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-((0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$/;
@@ -86,7 +85,7 @@ function isUrl(s: string): boolean {
 
 const STRING = CelScalar.STRING;
 
-/** The Kubernetes library functions podguard implements (lists, regex, validators). */
+/** The Kubernetes library functions podguard implements (lists, regex, quantity, validators). */
 const KUBERNETES_FUNCS = [
   celMethod('isSorted', DYN_LIST, [], CelScalar.BOOL, function () {
     const xs = items(this);
@@ -134,10 +133,10 @@ const KUBERNETES_FUNCS = [
     return limit < 0n ? all : all.slice(0, Number(limit));
   }),
   celFunc('isURL', [STRING], CelScalar.BOOL, (s) => isUrl(s)),
-  celFunc('isQuantity', [STRING], CelScalar.BOOL, (s) => QUANTITY.test(s)),
   celFunc('isIP', [STRING], CelScalar.BOOL, (s) => isIP(s) !== 0),
   celFunc('isCIDR', [STRING], CelScalar.BOOL, (s) => isCidr(s)),
   celFunc('isSemver', [STRING], CelScalar.BOOL, (s) => SEMVER.test(s)),
+  ...QUANTITY_FUNCS,
 ];
 
 /** Functions and operators of the standard environment (macros expand before this is consulted). */

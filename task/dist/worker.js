@@ -6833,12 +6833,12 @@ function captureSegment(state, start, end, checkJson) {
   }
 }
 function mergeMappings(state, destination, source, overridableKeys) {
-  var sourceKeys, key, index, quantity;
+  var sourceKeys, key, index, quantity2;
   if (!common.isObject(source)) {
     throwError(state, "cannot merge mappings; the provided source object is unacceptable");
   }
   sourceKeys = Object.keys(source);
-  for (index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+  for (index = 0, quantity2 = sourceKeys.length; index < quantity2; index += 1) {
     key = sourceKeys[index];
     if (!_hasOwnProperty$1.call(destination, key)) {
       destination[key] = source[key];
@@ -6847,10 +6847,10 @@ function mergeMappings(state, destination, source, overridableKeys) {
   }
 }
 function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
-  var index, quantity;
+  var index, quantity2;
   if (Array.isArray(keyNode)) {
     keyNode = Array.prototype.slice.call(keyNode);
-    for (index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+    for (index = 0, quantity2 = keyNode.length; index < quantity2; index += 1) {
       if (Array.isArray(keyNode[index])) {
         throwError(state, "nested arrays are not supported inside keys");
       }
@@ -6868,7 +6868,7 @@ function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valu
   }
   if (keyTag === "tag:yaml.org,2002:merge") {
     if (Array.isArray(valueNode)) {
-      for (index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+      for (index = 0, quantity2 = valueNode.length; index < quantity2; index += 1) {
         mergeMappings(state, _result, valueNode[index], overridableKeys);
       }
     } else {
@@ -22434,8 +22434,8 @@ var CharClass = class _CharClass {
   // (pivotFrom, pivotTo), where the first component of the pair (lo) is
   // ordered naturally and the second component (hi) is in reverse order.
   static cmp(array, i2, pivotFrom, pivotTo) {
-    const cmp = array[i2] - pivotFrom;
-    return cmp !== 0 ? cmp : pivotTo - array[i2 + 1];
+    const cmp2 = array[i2] - pivotFrom;
+    return cmp2 !== 0 ? cmp2 : pivotTo - array[i2 + 1];
   }
   // qsortIntPair() quicksorts pairs of ints in |array| according to lt().
   // Precondition: |left|, |right|, |this.len| must all be even; |this.len > 1|.
@@ -24394,18 +24394,18 @@ function matches(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
 function compareDuration(lhs, rhs) {
-  const cmp = lhs.message.seconds - rhs.message.seconds;
-  if (cmp == 0n) {
+  const cmp2 = lhs.message.seconds - rhs.message.seconds;
+  if (cmp2 == 0n) {
     return lhs.message.nanos - rhs.message.nanos;
   }
-  return cmp < 0n ? -1 : 1;
+  return cmp2 < 0n ? -1 : 1;
 }
 function compareTimestamp(lhs, rhs) {
-  const cmp = lhs.message.seconds - rhs.message.seconds;
-  if (cmp == 0n) {
+  const cmp2 = lhs.message.seconds - rhs.message.seconds;
+  if (cmp2 == 0n) {
     return lhs.message.nanos - rhs.message.nanos;
   }
-  return cmp < 0n ? -1 : 1;
+  return cmp2 < 0n ? -1 : 1;
 }
 function compareBytes(lhs, rhs) {
   const minLen = Math.min(lhs.length, rhs.length);
@@ -32716,6 +32716,90 @@ var strings_default = [
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
+// src/policy/quantity.ts
+var KEY = "@quantity";
+var QUANTITY = mapType(CelScalar.STRING, CelScalar.DYN);
+var NANO = 1000000000n;
+var INT64_MAX = (1n << 63n) - 1n;
+var INT64_MIN = -(1n << 63n);
+var SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
+var DECIMAL = { n: 0, u: 3, m: 6, "": 9, k: 12, M: 15, G: 18, T: 21, P: 24, E: 27 };
+var BINARY = { Ki: 10n, Mi: 20n, Gi: 30n, Ti: 40n, Pi: 50n, Ei: 60n };
+function parseQuantity(s2) {
+  const m = s2.length <= 64 ? SYNTAX.exec(s2) : null;
+  if (!m || m[2] === "" && (m[3] ?? "") === "") return void 0;
+  const suffix = m[4] ?? "";
+  if (/^[eE]/.test(suffix) && Math.abs(Number(suffix.slice(1))) > 64) return void 0;
+  const frac = m[3] ?? "";
+  const digits = BigInt(`${m[2] || "0"}${frac}`);
+  let num = digits;
+  let den = 10n ** BigInt(frac.length);
+  const binary2 = BINARY[suffix];
+  if (binary2 !== void 0) num *= (1n << binary2) * NANO;
+  else if (/^[eE]/.test(suffix)) {
+    const exp = 9 + Number(suffix.slice(1));
+    if (exp >= 0) num *= 10n ** BigInt(exp);
+    else den *= 10n ** BigInt(-exp);
+  } else num *= 10n ** BigInt(DECIMAL[suffix]);
+  const value = (num + den - 1n) / den;
+  return m[1] === "-" ? -value : value;
+}
+function quantity(nano) {
+  return /* @__PURE__ */ new Map([[KEY, nano]]);
+}
+function nanoOf(m) {
+  const v = m.get(KEY);
+  if (typeof v !== "bigint" || m.size !== 1) throw new Error("the value is not a quantity");
+  return v;
+}
+function cmp(a, b) {
+  return a < b ? -1n : a > b ? 1n : 0n;
+}
+var QUANTITY_FUNCS = [
+  celFunc("isQuantity", [CelScalar.STRING], CelScalar.BOOL, (s2) => parseQuantity(s2) !== void 0),
+  celFunc("quantity", [CelScalar.STRING], QUANTITY, (s2) => {
+    const v = parseQuantity(s2);
+    if (v === void 0) throw new Error("quantity() of a string that is not a quantity");
+    return quantity(v);
+  }),
+  celMethod("compareTo", QUANTITY, [QUANTITY], CelScalar.INT, function(o) {
+    return cmp(nanoOf(this), nanoOf(o));
+  }),
+  celMethod("isGreaterThan", QUANTITY, [QUANTITY], CelScalar.BOOL, function(o) {
+    return nanoOf(this) > nanoOf(o);
+  }),
+  celMethod("isLessThan", QUANTITY, [QUANTITY], CelScalar.BOOL, function(o) {
+    return nanoOf(this) < nanoOf(o);
+  }),
+  celMethod("add", QUANTITY, [QUANTITY], QUANTITY, function(o) {
+    return quantity(nanoOf(this) + nanoOf(o));
+  }),
+  celMethod("add", QUANTITY, [CelScalar.INT], QUANTITY, function(n) {
+    return quantity(nanoOf(this) + n * NANO);
+  }),
+  celMethod("sub", QUANTITY, [QUANTITY], QUANTITY, function(o) {
+    return quantity(nanoOf(this) - nanoOf(o));
+  }),
+  celMethod("sub", QUANTITY, [CelScalar.INT], QUANTITY, function(n) {
+    return quantity(nanoOf(this) - n * NANO);
+  }),
+  celMethod("sign", QUANTITY, [], CelScalar.INT, function() {
+    return cmp(nanoOf(this), 0n);
+  }),
+  celMethod("isInteger", QUANTITY, [], CelScalar.BOOL, function() {
+    const v = nanoOf(this);
+    return v % NANO === 0n && v / NANO <= INT64_MAX && v / NANO >= INT64_MIN;
+  }),
+  celMethod("asInteger", QUANTITY, [], CelScalar.INT, function() {
+    const v = nanoOf(this);
+    if (v % NANO !== 0n || v / NANO > INT64_MAX || v / NANO < INT64_MIN) throw new Error("the quantity is not an integer");
+    return v / NANO;
+  }),
+  celMethod("asApproximateFloat", QUANTITY, [], CelScalar.DOUBLE, function() {
+    return Number(nanoOf(this)) / 1e9;
+  })
+];
+
 // src/policy/cel.ts
 var DYN_LIST = listType(CelScalar.DYN);
 function ordered(v) {
@@ -32752,7 +32836,6 @@ function regex(pattern, global) {
   const flags = /* @__PURE__ */ new Set([...m?.[1] ?? "", "u", ...global ? ["g"] : []]);
   return new RegExp(m ? pattern.slice(m[0].length) : pattern, [...flags].join(""));
 }
-var QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-((0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$/;
 function isCidr(s2) {
   const slash = s2.indexOf("/");
@@ -32818,10 +32901,10 @@ var KUBERNETES_FUNCS = [
     return limit < 0n ? all : all.slice(0, Number(limit));
   }),
   celFunc("isURL", [STRING7], CelScalar.BOOL, (s2) => isUrl(s2)),
-  celFunc("isQuantity", [STRING7], CelScalar.BOOL, (s2) => QUANTITY.test(s2)),
   celFunc("isIP", [STRING7], CelScalar.BOOL, (s2) => (0, import_node_net2.isIP)(s2) !== 0),
   celFunc("isCIDR", [STRING7], CelScalar.BOOL, (s2) => isCidr(s2)),
-  celFunc("isSemver", [STRING7], CelScalar.BOOL, (s2) => SEMVER.test(s2))
+  celFunc("isSemver", [STRING7], CelScalar.BOOL, (s2) => SEMVER.test(s2)),
+  ...QUANTITY_FUNCS
 ];
 var STANDARD = [
   "_&&_",

@@ -15,6 +15,7 @@ import { runCli } from '../../src/platform/cli.js';
 import { compile } from '../../src/policy/cel.js';
 import { locatorOf } from '../../src/policy/compile.js';
 import { resourceOf } from '../../src/policy/match.js';
+import { parseQuantity } from '../../src/policy/quantity.js';
 import { policyText } from '../../src/policy/rules.js';
 import { parseExpectation, policyTest } from '../../src/policy/test.js';
 import { sarifText } from '../../src/report/sarif.js';
@@ -39,12 +40,15 @@ function brief(f: Finding): string {
 }
 
 describe('fixture cases through podguard policy test', () => {
-  it.each(['replicas', 'images', 'actions', 'matching', 'failure', 'libraries', 'params'])('%s: every expectation holds', async (name) => {
-    const r = await policyTest(join(HERE, name), 'policies', 'manifests');
-    expect(r.lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.failed).toBe(0);
-    expect(r.passed).toBeGreaterThan(1);
-  });
+  it.each(['replicas', 'images', 'actions', 'matching', 'failure', 'libraries', 'quantity', 'params'])(
+    '%s: every expectation holds',
+    async (name) => {
+      const r = await policyTest(join(HERE, name), 'policies', 'manifests');
+      expect(r.lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+      expect(r.failed).toBe(0);
+      expect(r.passed).toBeGreaterThan(1);
+    },
+  );
 
   it('fails on a policy podguard cannot evaluate and on a wrong expectation', async () => {
     const r = await policyTest(join(HERE, 'unsupported'), 'policies', 'manifests');
@@ -124,11 +128,19 @@ describe('findings of admission policies', () => {
     expect(bad.every((f) => f.range.start.line > 17)).toBe(true);
   });
 
+  it('evaluates quantities exactly, per container', async () => {
+    const r = await policyScan('quantity');
+    expect(policyFindings(r).map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      'manifests/pods.yaml:30:7 policy/memory-ceiling error violation containers stay at or under 1Gi of memory',
+      'manifests/pods.yaml:30:7 policy/memory-ceiling error violation containers stay under two CPUs',
+    ]);
+  });
+
   it('says which function is not supported, on the policy, and never passes silently', async () => {
     const r = await policyScan('unsupported');
     expect(policyFindings(r).map((f) => `${brief(f)} ${f.message}`)).toEqual([
-      'policies/unsupported.yaml:13:7 policy/memory-ceiling error unsupported spec.validations.0.expression uses function compareTo(), function quantity(), which podguard does not support: the expression is not evaluated, and objects are not checked by it',
-      'policies/unsupported.yaml:15:7 policy/memory-ceiling error unsupported spec.validations.1.expression uses function allowed(), function check(), variable authorizer, which podguard does not support: the expression is not evaluated, and objects are not checked by it',
+      'policies/unsupported.yaml:13:7 policy/registry-host error unsupported spec.validations.0.expression uses function getHost(), function url(), which podguard does not support: the expression is not evaluated, and objects are not checked by it',
+      'policies/unsupported.yaml:15:7 policy/registry-host error unsupported spec.validations.1.expression uses function allowed(), function check(), variable authorizer, which podguard does not support: the expression is not evaluated, and objects are not checked by it',
     ]);
   });
 
@@ -254,6 +266,17 @@ describe('admission policy rules in the engine', () => {
 });
 
 describe('policy helpers', () => {
+  it('parses quantities into nano-units, rounding up', () => {
+    expect(parseQuantity('1Gi')).toBe(1073741824n * 1_000_000_000n);
+    expect(parseQuantity('500m')).toBe(500_000_000n);
+    expect(parseQuantity('1.5')).toBe(1_500_000_000n);
+    expect(parseQuantity('1e3')).toBe(1_000_000_000_000n);
+    expect(parseQuantity('-2k')).toBe(-2_000_000_000_000n);
+    expect(parseQuantity('0.1n')).toBe(1n);
+    expect(parseQuantity('.5')).toBe(500_000_000n);
+    for (const bad of ['', 'lots', '1GB', '1.2.3', '.', '1e999', '1'.repeat(100)]) expect(parseQuantity(bad)).toBeUndefined();
+  });
+
   it('maps kinds to resources', () => {
     expect(resourceOf('Deployment')).toBe('deployments');
     expect(resourceOf('NetworkPolicy')).toBe('networkpolicies');
