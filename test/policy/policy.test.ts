@@ -4,7 +4,7 @@
  * `policyTest`, then exact locations, levels, policy problems, suppressions, baselines, rule
  * configuration, SARIF, the CLI and worker threads.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -240,6 +240,26 @@ describe('admission policy rules in the engine', () => {
     await expect(run({ admissionPolicies: ['../elsewhere'] })).rejects.toThrow(/does not exist|outside the repository/);
     await expect(run({ admissionPolicies: ['missing'] })).rejects.toThrow(/missing does not exist/);
     await expect(run({ admissionPolicies: 'policies' })).rejects.toThrow(/admissionPolicies/);
+  });
+
+  it('reads admissionPolicies from .podguard.yml, and reads policy files like scanned files', async () => {
+    writeFileSync(join(dir, 'd.yaml'), DEPLOYMENT('d', 5));
+    writeFileSync(join(dir, '.podguard.yml'), 'admissionPolicies:\n  - /policies\n');
+    const r = await scan({ root: dir, threads: 1 });
+    expect(policyFindings(r).map(brief)).toEqual(['d.yaml:6:3 policy/replicas-max error violation']);
+    const outside = mkdtempSync(join(tmpdir(), 'pg-outside-'));
+    try {
+      writeFileSync(join(outside, 'p.yaml'), POLICY('elsewhere', 'true', '[Deny]'));
+      symlinkSync(join(outside, 'p.yaml'), join(dir, 'policies/link.yaml'));
+      await expect(run()).rejects.toThrow(/links outside the repository/);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+    rmSync(join(dir, 'policies/link.yaml'));
+    writeFileSync(join(dir, 'policies/big.yaml'), `# ${'x'.repeat(3000)}\n`);
+    await expect(run({ maxFileBytes: 2048 })).rejects.toThrow(/policies\/big\.yaml is \d+ bytes, over maxFileBytes/);
+    writeFileSync(join(dir, 'policies/big.yaml'), 'a: [\n');
+    await expect(run()).rejects.toThrow(/policies\/big\.yaml:\d+ is not valid YAML/);
   });
 
   it('gives the same findings on 1 and 2 threads', async () => {
