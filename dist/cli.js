@@ -42479,6 +42479,14 @@ function loadPolicies(root, entries, maxFileBytes) {
     if (names.has(p.name)) throw new ConfigurationError(`admissionPolicies: ValidatingAdmissionPolicy ${p.name} is defined twice`);
     names.add(p.name);
   }
+  for (const b of set2.bindings) {
+    const policy = b.spec.policyName;
+    if (typeof policy !== "string" || !names.has(policy)) {
+      throw new ConfigurationError(
+        `admissionPolicies: ${b.file}: ValidatingAdmissionPolicyBinding ${b.name} names ${typeof policy === "string" ? `policy ${policy.slice(0, 253)}, which no configured file defines` : "no policyName"}`
+      );
+    }
+  }
   return set2;
 }
 function addObject(set2, file, node, apiVersion, kind, name, namespace) {

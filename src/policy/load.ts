@@ -144,7 +144,8 @@ function filesOf(root: string, realRoot: string, entry: string): string[] {
 /**
  * Loads the policies, bindings, params and namespaces `entries` name (paths relative to `root`;
  * a leading `/` means the repository root too). Throws ConfigurationError for a path that is
- * missing, outside the repository or a URL, a file that is not YAML, and a policy without a name.
+ * missing, outside the repository or a URL, a file that is not YAML, a policy without a name, and
+ * a binding whose policy is not among the files.
  */
 export function loadPolicies(root: string, entries: readonly string[], maxFileBytes: number): PolicySet {
   const set: PolicySet = { policies: [], bindings: [], params: [], namespaces: {} };
@@ -171,6 +172,15 @@ export function loadPolicies(root: string, entries: readonly string[], maxFileBy
   for (const p of set.policies) {
     if (names.has(p.name)) throw new ConfigurationError(`admissionPolicies: ValidatingAdmissionPolicy ${p.name} is defined twice`);
     names.add(p.name);
+  }
+  // In a cluster a binding may wait for its policy; here it is a typo or a file left out.
+  for (const b of set.bindings) {
+    const policy = b.spec.policyName;
+    if (typeof policy !== 'string' || !names.has(policy)) {
+      throw new ConfigurationError(
+        `admissionPolicies: ${b.file}: ValidatingAdmissionPolicyBinding ${b.name} names ${typeof policy === 'string' ? `policy ${policy.slice(0, 253)}, which no configured file defines` : 'no policyName'}`,
+      );
+    }
   }
   return set;
 }

@@ -240,6 +240,11 @@ describe('admission policy rules in the engine', () => {
     await expect(run({ admissionPolicies: ['../elsewhere'] })).rejects.toThrow(/does not exist|outside the repository/);
     await expect(run({ admissionPolicies: ['missing'] })).rejects.toThrow(/missing does not exist/);
     await expect(run({ admissionPolicies: 'policies' })).rejects.toThrow(/admissionPolicies/);
+    writeFileSync(
+      join(dir, 'policies/orphan.yaml'),
+      POLICY('orphan', 'true', '[Deny]').split('---\n')[1]!.replace('policyName: orphan', 'policyName: typo'),
+    );
+    await expect(run()).rejects.toThrow(/ValidatingAdmissionPolicyBinding orphan names policy typo, which no configured file defines/);
   });
 
   it('reads admissionPolicies from .podguard.yml, and reads policy files like scanned files', async () => {
