@@ -4,12 +4,14 @@
 // bytes, wall time, files/s, MB/s, peak RSS, and the ratio to a parse-only floor (the same files
 // listed, read and parsed by the same parsers, no rules) measured in the same run; then the growth
 // exponent from 1k to 50k, a cold `node dist/cli.js scan` of one file, and a 20-file changed-files
-// scan in the 50,000-file tree that counts the directories it reads (it must read none).
+// scan in the 50,000-file tree that counts the directories it reads (it must read none), and the
+// cost per Kubernetes object of four admission policies (admissionPolicies:) on the smallest corpus.
 // Every measurement runs in its own child process, so peak RSS is that measurement's own.
 //
 //   npm run bench                 all sizes
 //   npm run bench -- 1000 10000   chosen sizes
 //   node scripts/bench.mjs --generate DIR 10000   write a corpus (for --cpu-prof runs)
+//   node scripts/bench.mjs --policies DIR/bench-policies   write the policy case's policies there
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +66,9 @@ function podSpec(r, indent, name) {
   return s;
 }
 
+/** Kubernetes objects written by `generate` (for the admission policy cost per object). */
+let objectsWritten = 0;
+
 function manifest(r, i) {
   const name = `svc-${i}`;
   const kind = r();
@@ -78,8 +83,74 @@ function manifest(r, i) {
   }
   const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n      targetPort: 8080\n`;
   const config = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config\ndata:\n  LOG_LEVEL: info\n  FEATURE_FLAGS: "a,b,c"\n`;
-  return r() < 0.6 ? [doc, service, config].join('---\n') : doc;
+  const docs = r() < 0.6 ? [doc, service, config] : [doc];
+  objectsWritten += docs.length;
+  return docs.join('---\n');
 }
+
+/** Admission policies for the policy case: params, per-container all(), variables, a label check. */
+const BENCH_POLICIES = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: replica-limit }
+spec:
+  paramKind: { apiVersion: bench.example.com/v1, kind: ReplicaLimit }
+  matchConstraints:
+    resourceRules: [{ apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments, statefulsets] }]
+  validations:
+    - expression: "!has(object.spec.replicas) || object.spec.replicas <= params.maxReplicas"
+      messageExpression: "'at most ' + string(params.maxReplicas) + ' replicas'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: { name: replica-limit }
+spec:
+  policyName: replica-limit
+  validationActions: [Deny]
+  paramRef: { name: limits, parameterNotFoundAction: Deny }
+---
+apiVersion: bench.example.com/v1
+kind: ReplicaLimit
+metadata: { name: limits }
+maxReplicas: 2
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: registry }
+spec:
+  matchConstraints:
+    resourceRules: [{ apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments, statefulsets] }]
+  validations:
+    - expression: "object.spec.template.spec.containers.all(c, c.image.startsWith('myregistry.azurecr.io/'))"
+      message: images come from the team registry
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: no-privileged }
+spec:
+  matchConstraints:
+    resourceRules: [{ apiGroups: [apps, batch], apiVersions: [v1], operations: [CREATE], resources: [deployments, statefulsets, cronjobs] }]
+  variables:
+    - name: pod
+      expression: "object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec"
+  validations:
+    - expression: "variables.pod.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false)"
+      message: containers are not privileged
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: tier-label }
+spec:
+  matchConstraints:
+    resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: [CREATE], resources: ["*"] }]
+  validations:
+    - expression: "has(object.metadata.labels) && 'tier' in object.metadata.labels && object.metadata.labels.tier.matches('^[a-z]+$')"
+      message: objects carry a tier label
+${['registry', 'no-privileged', 'tier-label']
+  .map(
+    (n) =>
+      `---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: { name: ${n} }\nspec:\n  policyName: ${n}\n  validationActions: [Deny]\n`,
+  )
+  .join('')}`;
 
 function dockerfile(r, i) {
   const user = r() < 0.6 ? 'USER 10001\n' : '';
@@ -151,6 +222,13 @@ async function child(mode, dir, bundle, extra) {
   let files = 0;
   let findings = 0;
   let threads = 1;
+  if (mode === 'policy' || mode === 'nopolicy') {
+    // One thread both times: the difference is the policies' own cost.
+    const config = mode === 'policy' ? { admissionPolicies: ['bench-policies'] } : {};
+    const res = await m.scan({ root: dir, threads: 1, config });
+    const policyFindings = res.findings.filter((f) => f.ruleId.startsWith('policy/')).length;
+    return { ms: performance.now() - t, cpu: cpuMs(c0), files, findings: res.findings.length, policyFindings, threads: 1 };
+  }
   if (mode === 'scan' || mode === 'scan1') {
     const res = await m.scan({ root: dir, ...(mode === 'scan1' ? { threads: 1 } : {}) });
     threads = res.threads;
@@ -250,10 +328,13 @@ async function main() {
   );
   const rows = [];
   let biggest;
+  let smallest;
   try {
     for (const n of SIZES) {
       const dir = join(work, `corpus-${n}`);
+      objectsWritten = 0;
       const bytes = generate(dir, n);
+      smallest ??= { n, dir, objects: objectsWritten };
       const floor = runChild('floor', dir, bundle);
       const full = runChild('scan', dir, bundle);
       const one = full.threads > 1 ? runChild('scan1', dir, bundle) : full;
@@ -287,6 +368,21 @@ async function main() {
       const k = Math.log(b.ms / a.ms) / Math.log(b.n / a.n);
       const kc = Math.log(b.cpu / a.cpu) / Math.log(b.n / a.n);
       console.log(`\ngrowth exponent ${fmt(a.n)} -> ${fmt(b.n)} files: wall ${k.toFixed(2)}, CPU ${kc.toFixed(2)} (1.00 = linear)`);
+    }
+
+    if (smallest) {
+      // Admission policies: the same one-thread scan with and without four policies (seven
+      // validations, one with params, two per container); the policy folder is outside the corpus walk's count.
+      mkdirSync(join(smallest.dir, 'bench-policies'));
+      writeFileSync(join(smallest.dir, 'bench-policies', 'policies.yaml'), BENCH_POLICIES);
+      const without = runChild('nopolicy', smallest.dir, bundle);
+      const withPolicies = runChild('policy', smallest.dir, bundle);
+      const perObject = (ms) => (ms * 1000) / smallest.objects;
+      console.log(
+        `admission policies (4 policies, 4 validations, ${fmt(smallest.objects)} objects in ${fmt(smallest.n)} files, 1 thread): ` +
+          `+${fmt(withPolicies.ms - without.ms)} ms wall, +${fmt(withPolicies.cpu - without.cpu)} ms CPU = ` +
+          `${fmt(perObject(withPolicies.cpu - without.cpu), 1)} µs CPU per object; ${fmt(withPolicies.policyFindings)} policy findings`,
+      );
     }
 
     // Cold CLI on one file: node start, module load, scan, output.
@@ -330,6 +426,10 @@ if (process.argv[2] === '--generate') {
   // For profiling: node scripts/bench.mjs --generate DIR N, then node --cpu-prof dist/cli.js scan DIR.
   const bytes = generate(resolve(process.argv[3]), Number(process.argv[4] ?? 10000));
   console.log(`wrote ${fmt(mb(bytes), 1)} MB`);
+} else if (process.argv[2] === '--policies') {
+  // For profiling the policy case: node scripts/bench.mjs --policies DIR writes DIR/policies.yaml.
+  mkdirSync(resolve(process.argv[3]), { recursive: true });
+  writeFileSync(join(resolve(process.argv[3]), 'policies.yaml'), BENCH_POLICIES);
 } else if (process.argv[2] === '--child') {
   const [, , , mode, dir, bundle, extra] = process.argv;
   const result = await child(mode, dir, bundle, extra);

@@ -17,6 +17,8 @@ import type { Redactor } from './report/redact.js';
 import { safeErrorText } from './report/redact.js';
 import type { At, Report, Rule } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
+import { loadPolicies } from './policy/load.js';
+import { policyRules } from './policy/rules.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
 import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
@@ -98,15 +100,15 @@ function isoDay(today: string | Date | undefined): string {
 export async function scan(input: ScanInput): Promise<ScanResult> {
   const started = Date.now();
   const root = resolve(input.root);
-  const rules = input.rules ?? ALL_RULES;
+  const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ['.'];
   const singleDir = paths.length === 1 ? resolve(root, paths[0]!) : root;
   let settings: Settings;
-  if (input.config !== undefined) settings = settingsFromObject(input.config, rules, '(inline configuration)');
-  else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
+  if (input.config !== undefined) settings = settingsFromObject(input.config, baseRules, '(inline configuration)');
+  else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules);
   else {
-    settings = loadSettings(singleDir, undefined, rules);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, rules);
+    settings = loadSettings(singleDir, undefined, baseRules);
+    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, baseRules);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -114,6 +116,10 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
+  // Admission policies become rules of this scan only; workers rebuild them from the plan.
+  const policies =
+    settings.admissionPolicies.length > 0 ? loadPolicies(root, settings.admissionPolicies, settings.maxFileBytes) : undefined;
+  const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
   // Read the baseline first: a missing or corrupt one should stop the scan before any work.
   const baselinePath = input.baseline === false ? undefined : (input.baseline ?? settings.baseline);
   let knownBaseline: { label: string; fingerprints: Set<string> } | undefined;
@@ -141,6 +147,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
       })),
     systemLevels: Object.fromEntries(rules.filter((r) => r.meta.system).map((r) => [r.meta.id, ruleLevel(r, settings)])),
     partial: input.changedFiles !== undefined,
+    ...(policies ? { policies } : {}),
   };
   const active = activeRules(plan, rules);
   const systemReport = systemReporter(plan, rules);

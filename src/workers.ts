@@ -14,6 +14,8 @@ import type { Settings } from './config/settings.js';
 import { FileChecker } from './batch.js';
 import type { ActiveRule, BatchResult, SystemReport } from './batch.js';
 import type { Rule } from './rules/api.js';
+import type { PolicySet } from './policy/load.js';
+import { policyRules } from './policy/rules.js';
 import type { Level } from './types.js';
 
 /** What a worker needs to check files exactly as the main thread would. */
@@ -24,6 +26,8 @@ export interface CheckPlan {
   /** Levels of the engine's own rules (file-error, parse-error...). */
   systemLevels: Record<string, Level | 'off'>;
   partial: boolean;
+  /** Admission policies of this scan (plain data): their `policy/<name>` rules are built on each thread. */
+  policies?: PolicySet;
 }
 
 interface WorkerInput {
@@ -157,7 +161,8 @@ export async function checkBatches(
 export function runWorker(registry: readonly Rule[]): void {
   if (isMainThread || !parentPort) throw new Error('runWorker must run in a worker thread');
   const { plan, batches, next } = workerData as WorkerInput;
-  const checker = new FileChecker(plan.settings, activeRules(plan, registry), systemReporter(plan, registry));
+  const rules = plan.policies ? [...registry, ...policyRules(plan.policies)] : registry;
+  const checker = new FileChecker(plan.settings, activeRules(plan, rules), systemReporter(plan, rules));
   for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
     const message: WorkerMessage = { type: 'batch', index: i, result: checker.run(batches[i]!) };
     parentPort.postMessage(message);

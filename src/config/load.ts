@@ -135,6 +135,7 @@ const TOP_LEVEL_KEYS = [
   'kubernetesVersion',
   'overrides',
   'ignore',
+  'admissionPolicies',
 ];
 
 /** Keeps the errors that explain a failed `anyOf` of a rule entry (a level, or an options object). */
@@ -214,6 +215,7 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
   if (typeof cfg.kubernetesVersion === 'string') settings.kubernetesVersion = cfg.kubernetesVersion;
   settings.overrides = parseOverrides(cfg.overrides);
   settings.ignores = parseIgnores(cfg.ignore);
+  if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies as string[];
   const ruleCfg = (cfg.rules ?? {}) as Record<string, unknown>;
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === 'string') settings.rules[id] = { level: value as LevelSetting, options: {} };

@@ -48,6 +48,12 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         type: 'object',
         additionalProperties: false,
         properties: ruleProps,
+        // Rules of admission policies (admissionPolicies:) are named policy/<policy name>.
+        patternProperties: {
+          '^policy/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$': {
+            anyOf: [LEVEL, { type: 'object', properties: { level: LEVEL }, additionalProperties: false }],
+          },
+        },
       },
       allowedImages: {
         description: 'Glob patterns over normalised image names without tag, e.g. mcr.microsoft.com/**.',
@@ -67,6 +73,13 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       },
       baseline: { description: 'Baseline file of known findings (relative to the scanned root).', type: 'string', minLength: 1 },
       maxFileBytes: { description: 'Files larger than this are skipped with a finding.', type: 'integer', minimum: 1024 },
+      // admissionPolicies (#19): ValidatingAdmissionPolicy files evaluated as policy/<name> rules.
+      admissionPolicies: {
+        description:
+          'Files or folders (paths in the repository, relative to the scanned root) holding ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1), their param objects and Namespace objects; each policy becomes the rule policy/<name>. Never fetched from the network.',
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+      },
       kubernetesVersion: {
         description: 'Target Kubernetes version (major.minor), for removed-API checks.',
         type: 'string',

@@ -27,6 +27,8 @@ export interface Settings {
   maxFileBytes: number;
   /** Target Kubernetes version (`1.34`), for API removal checks. */
   kubernetesVersion: string;
+  /** Files or folders of admission policies (relative to the root), evaluated as `policy/<name>` rules. */
+  admissionPolicies: string[];
   /** The configuration file that was read, if any (relative to the root). */
   configFile: string | undefined;
   /** Per-path profile and rule levels (`overrides:`), in order. */
@@ -50,6 +52,7 @@ export function defaultSettings(): Settings {
     profile: 'restricted',
     maxFileBytes: 5 * 1024 * 1024,
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    admissionPolicies: [],
     configFile: undefined,
     overrides: [],
     ignores: [],

@@ -24,6 +24,7 @@ import type { TextSink } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
 import { didYouMean } from '../suggest.js';
+import { runPolicyCommand } from '../policy/test.js';
 import { ConfigurationError } from '../types.js';
 import { VERSION, ruleDocUrl } from '../version.js';
 
@@ -46,6 +47,7 @@ Usage:
   podguard scan [PATH|GLOB...] [options]   scan files, directories or globs (default ".")
   podguard rules [RULE-ID] [--format F]    list every rule, or explain one
   podguard init [FILE] [--force]           write a commented starter .podguard.yml
+  podguard policy test POLICIES FIXTURES   run admission policies against fixture manifests
   podguard version                         print the version (also --version)
   podguard help [COMMAND]                  this text, or one command's options (also COMMAND --help)
 
@@ -131,10 +133,21 @@ const RULES_OPTIONS = { format: { type: 'string' }, help: { type: 'boolean', sho
 const INIT_OPTIONS = { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const satisfies Options;
 const HELP_ONLY = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
 
+const POLICY_HELP = `${HEAD}
+
+Usage: podguard policy test POLICIES FIXTURES
+
+Evaluates the ValidatingAdmissionPolicy objects (and bindings, params) under POLICIES against the
+manifests under FIXTURES, offline. Each fixture object states what it expects in the annotation
+podguard.dev/expect: allow, or deny|warn|audit[:policy-name],... Prints one line per mismatch and
+"N passed, N failed"; exits 1 on a mismatch, 2 on a usage error. See docs/policies.md.
+`;
+
 const COMMANDS: Record<string, { help: string; options: Options }> = {
   scan: { help: SCAN_HELP, options: SCAN_OPTIONS },
   rules: { help: RULES_HELP, options: RULES_OPTIONS },
   init: { help: INIT_HELP, options: INIT_OPTIONS },
+  policy: { help: POLICY_HELP, options: HELP_ONLY },
   version: { help: VERSION_HELP, options: HELP_ONLY },
 };
 
@@ -434,12 +447,19 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const hint = didYouMean(command, Object.keys(COMMANDS));
       const what = command.startsWith('-') ? 'option' : 'command';
       throw new ConfigurationError(
-        `unknown ${what} ${command.slice(0, 60)}${hint} (expected scan, rules, init or version; see podguard --help)`,
+        `unknown ${what} ${command.slice(0, 60)}${hint} (expected scan, rules, init, policy or version; see podguard --help)`,
       );
     }
     checkFlags(command, args, spec.options);
     if (command === 'scan') return await runScan(args, io, debug);
     if (command === 'rules') return runRules(args, io);
+    if (command === 'policy') {
+      if (args.includes('--help') || args.includes('-h')) {
+        io.stdout(POLICY_HELP);
+        return 0;
+      }
+      return await runPolicyCommand(args, io.cwd, io.stdout);
+    }
     return runInit(args, io);
   } catch (err) {
     if (err instanceof ConfigurationError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

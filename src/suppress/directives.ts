@@ -45,7 +45,8 @@ export interface Directive {
 
 const ANNOTATION = 'podguard.dev/ignore';
 const COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
-const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// A registry rule id, or policy/<name> for an admission policy (names are DNS subdomains).
+const RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
