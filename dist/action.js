@@ -2174,9 +2174,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve10, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve7(data);
+              return err ? reject(err) : resolve10(data);
             });
           });
         }
@@ -2214,12 +2214,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve10, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve7(data);
+              ) : resolve10(data);
             });
           });
         }
@@ -4105,7 +4105,7 @@ var require_util2 = __commonJS({
     try {
       crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto2.getHashes().filter((hash3) => possibleRelevantHashes.includes(hash3));
     } catch {
     }
     function responseURL(response) {
@@ -4486,8 +4486,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve7, reject) => {
-        res = resolve7;
+      const promise = new Promise((resolve10, reject) => {
+        res = resolve10;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5799,7 +5799,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5874,7 +5874,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5969,11 +5969,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5996,10 +5996,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6016,7 +6016,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6196,7 +6196,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6218,7 +6218,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6254,13 +6254,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6738,12 +6738,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve10;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7413,12 +7413,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve10;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7897,16 +7897,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve10) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve10;
           } else {
-            resolve7(null);
+            resolve10(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve10) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -7917,7 +7917,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve10(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject) => {
+        const socket = await new Promise((resolve10, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7980,7 +7980,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve7(socket2);
+              resolve10(socket2);
             }
           });
         });
@@ -8316,8 +8316,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve10) => {
+            this[kClosedResolve] = resolve10;
           });
         }
       }
@@ -9586,7 +9586,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject) => {
+        return await new Promise((resolve10, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9599,7 +9599,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve10(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9618,7 +9618,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve10, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9635,7 +9635,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve7,
+              resolve: resolve10,
               reject,
               length: 0,
               body: []
@@ -9705,18 +9705,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve7, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve10, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve10(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve10(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve10(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve10(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve10(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9973,9 +9973,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve10, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10198,9 +10198,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10485,9 +10485,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve10, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10579,9 +10579,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve10, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -12050,10 +12050,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter4 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            value: `${exists2.value}${delimiter4}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -14444,7 +14444,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject) => agent.dispatch(
+        return new Promise((resolve10, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14520,7 +14520,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve10({
                 status,
                 statusText,
                 headersList,
@@ -14563,7 +14563,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve10({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18304,8 +18304,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms).unref();
+      return new Promise((resolve10) => {
+        setTimeout(resolve10, ms).unref();
       });
     }
     module.exports = {
@@ -19287,11 +19287,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve7) {
-          resolve7(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve7, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19307,7 +19307,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19394,26 +19394,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve10) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve7(output.toString());
+              resolve10(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve10) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve7(Buffer.concat(chunks));
+              resolve10(Buffer.concat(chunks));
             });
           }));
         });
@@ -19621,14 +19621,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve10, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve7(res);
+                resolve10(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19872,12 +19872,12 @@ var require_lib = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
+          return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve10, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19885,7 +19885,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve7(response);
+              resolve10(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19924,7 +19924,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve7(response);
+              resolve10(response);
             }
           }));
         });
@@ -20543,7 +20543,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -20551,7 +20551,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -20760,7 +20760,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -20806,8 +20806,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -21061,9 +21061,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix5 = POSIX_REGEX_SOURCE[rest2];
-                if (posix5) {
-                  prev.value = pre + posix5;
+                const posix7 = POSIX_REGEX_SOURCE[rest2];
+                if (posix7) {
+                  prev.value = pre + posix7;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -21503,7 +21503,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -21561,7 +21561,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -21580,7 +21580,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix5 = opts.windows;
+      const posix7 = opts.windows;
       const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -21590,8 +21590,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix5 });
-        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix7 });
+        const result = { glob, state, regex, posix: posix7, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -21616,7 +21616,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix: posix7 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -21624,7 +21624,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix7 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -21633,16 +21633,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix5);
+          match = picomatch3.matchBase(input, regex, options, posix7);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix5 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix7 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix5 }));
+      return regex.test(utils.basename(input, { windows: posix7 }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -21689,7 +21689,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants4;
+    picomatch3.constants = constants5;
     module.exports = picomatch3;
   }
 });
@@ -26963,42 +26963,42 @@ var require_parser = __commonJS({
       constructor() {
         this.escapeChar = null;
       }
-      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+      static createInstruction(document, dockerfile, escapeChar, lineRange2, instruction, instructionRange) {
         switch (instruction.toUpperCase()) {
           case "ADD":
-            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new add_1.Add(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ARG":
-            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new arg_1.Arg(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "CMD":
-            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new cmd_1.Cmd(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "COPY":
-            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new copy_1.Copy(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ENTRYPOINT":
-            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new entrypoint_1.Entrypoint(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ENV":
-            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new env_1.Env(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "FROM":
-            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new from_1.From(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "HEALTHCHECK":
-            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new healthcheck_1.Healthcheck(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "LABEL":
-            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new label_1.Label(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ONBUILD":
-            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new onbuild_1.Onbuild(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "RUN":
-            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new run_1.Run(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "SHELL":
-            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new shell_1.Shell(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "STOPSIGNAL":
-            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new stopsignal_1.Stopsignal(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "WORKDIR":
-            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new workdir_1.Workdir(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "USER":
-            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new user_1.User(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "VOLUME":
-            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new volume_1.Volume(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
         }
-        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        return new instruction_1.Instruction(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getParserDirectives(document, buffer) {
         const directives = [];
@@ -27066,10 +27066,10 @@ var require_parser = __commonJS({
                     } else if (valueEnd === -1) {
                       valueEnd = buffer.length;
                     }
-                    const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
+                    const lineRange2 = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
                     const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
                     const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
-                    directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
+                    directives.push(new parserDirective_1.ParserDirective(document, lineRange2, nameRange, valueRange));
                     directiveStart = -1;
                     if (buffer.charAt(valueEnd) === "\r") {
                       i2 = valueEnd + 1;
@@ -27347,8 +27347,8 @@ var require_parser = __commonJS({
       createInstruction(dockerfile, instruction, start, instructionEnd2, end) {
         const startPosition = this.document.positionAt(start);
         const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd2));
-        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
-        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
+        const lineRange2 = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange2, instruction, instructionRange);
       }
     };
     exports.Parser = Parser;
@@ -27904,11 +27904,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -27925,10 +27925,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -27989,8 +27989,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -28019,12 +28019,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants4))
+          if (n.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -28077,12 +28077,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -28105,10 +28105,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -28144,10 +28144,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -28189,11 +28189,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a, _b;
-        super.optimizeNames(names, constants4);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -28494,7 +28494,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -28509,14 +28509,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants4[n.str];
+        const c = constants5[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -28555,10 +28555,10 @@ var require_util10 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash2 = {};
+      const hash3 = {};
       for (const item of arr)
-        hash2[item] = true;
-      return hash2;
+        hash3[item] = true;
+      return hash3;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema2) {
@@ -28968,12 +28968,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group2) {
-      return group2.rules.some((rule41) => shouldUseRule(schema2, rule41));
+      return group2.rules.some((rule43) => shouldUseRule(schema2, rule43));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule41) {
+    function shouldUseRule(schema2, rule43) {
       var _a;
-      return schema2[rule41.keyword] !== void 0 || ((_a = rule41.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule43.keyword] !== void 0 || ((_a = rule43.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -30025,9 +30025,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule41 of group2.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule41)) {
-            keywordCode(it, rule41.keyword, rule41.definition, group2.type);
+        for (const rule43 of group2.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule43)) {
+            keywordCode(it, rule43.keyword, rule43.definition, group2.type);
           }
         }
       });
@@ -30062,9 +30062,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule41 = rules[keyword];
-        if (typeof rule41 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule41)) {
-          const { type: type2 } = rule41.definition;
+        const rule43 = rules[keyword];
+        if (typeof rule43 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule43)) {
+          const { type: type2 } = rule43.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -30478,7 +30478,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -30505,7 +30505,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve7(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -31369,7 +31369,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -31405,50 +31405,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative6 = parse3(serialize(relative6, options), options);
+        relative8 = parse3(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative6.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -31456,7 +31456,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -31760,7 +31760,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve7,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -32150,8 +32150,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule41 = this.RULES.all[keyword];
-        return typeof rule41 == "object" ? rule41.definition : !!rule41;
+        const rule43 = this.RULES.all[keyword];
+        return typeof rule43 == "object" ? rule43.definition : !!rule43;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -32159,7 +32159,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group2 of RULES.rules) {
-          const i2 = group2.rules.findIndex((rule41) => rule41.keyword === keyword);
+          const i2 = group2.rules.findIndex((rule43) => rule43.keyword === keyword);
           if (i2 >= 0)
             group2.rules.splice(i2, 1);
         }
@@ -32186,10 +32186,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule41 = rules[key];
-            if (typeof rule41 != "object")
+            const rule43 = rules[key];
+            if (typeof rule43 != "object")
               continue;
-            const { $data } = rule41.definition;
+            const { $data } = rule43.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -32353,7 +32353,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule41 = {
+      const rule43 = {
         keyword,
         definition: {
           ...definition,
@@ -32362,18 +32362,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule41, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule43, definition.before);
       else
-        ruleGroup.rules.push(rule41);
-      RULES.all[keyword] = rule41;
+        ruleGroup.rules.push(rule43);
+      RULES.all[keyword] = rule43;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule41, before) {
+    function addBeforeRule(ruleGroup, rule43, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule41);
+        ruleGroup.rules.splice(i2, 0, rule43);
       } else {
-        ruleGroup.rules.push(rule41);
+        ruleGroup.rules.push(rule43);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -34556,15 +34556,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter4 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter3)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
+  if (key.includes(delimiter4)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter4}"`);
   }
-  if (convertedValue.includes(delimiter3)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
+  if (convertedValue.includes(delimiter4)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter4}"`);
   }
-  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key}<<${delimiter4}${os2.EOL}${convertedValue}${os2.EOL}${delimiter4}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -34653,11 +34653,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34673,7 +34673,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34746,26 +34746,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve7(output.toString());
+          resolve10(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve7(Buffer.concat(chunks));
+          resolve10(Buffer.concat(chunks));
         });
       }));
     });
@@ -34968,14 +34968,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve10, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve7(res);
+            resolve10(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -35219,12 +35219,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
+      return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -35232,7 +35232,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve7(response);
+          resolve10(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -35271,7 +35271,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve7(response);
+          resolve10(response);
         }
       }));
     });
@@ -35282,11 +35282,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35302,7 +35302,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35333,11 +35333,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35353,7 +35353,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35422,11 +35422,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35442,7 +35442,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35744,11 +35744,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35764,7 +35764,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35868,11 +35868,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35888,7 +35888,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35962,11 +35962,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35982,7 +35982,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36201,7 +36201,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve7, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -36284,7 +36284,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve7(exitCode);
+            resolve10(exitCode);
           }
         });
         if (this.options.input) {
@@ -36407,11 +36407,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36427,7 +36427,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36480,11 +36480,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36500,7 +36500,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36559,11 +36559,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36579,7 +36579,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36761,11 +36761,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36781,7 +36781,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40872,8 +40872,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 // src/platform/github.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { existsSync as existsSync5, mkdirSync, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import { dirname as dirname4, isAbsolute as isAbsolute3, posix as posix4, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
+import { existsSync as existsSync7, mkdirSync as mkdirSync2, readFileSync as readFileSync8, statSync as statSync4 } from "node:fs";
+import { dirname as dirname5, isAbsolute as isAbsolute5, posix as posix6, relative as relative7, resolve as resolve9, sep as sep7 } from "node:path";
 
 // src/collect/changed.ts
 import { resolve as resolve2 } from "node:path";
@@ -41125,9 +41125,9 @@ function addedLinesFromPatch(patch) {
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
 import { realpath, stat as stat2 } from "node:fs/promises";
-import { isAbsolute, join as join3, posix as posix2, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join4, posix as posix3, relative as relative3, resolve as resolve4, sep as sep5 } from "node:path";
 
 // src/parse/index.ts
 import { posix } from "node:path";
@@ -44373,7 +44373,7 @@ function isAciDoc(doc) {
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
 }
-function parseFile(source, kindByName) {
+function parseFile(source, kindByName, how = {}) {
   if (kindByName === "dockerfile") {
     const model = parseDockerfile(source.text);
     const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
@@ -44391,7 +44391,8 @@ function parseFile(source, kindByName) {
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
+  if (!how.rendered && hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path)))
+    return void 0;
   if (parsed.docs.some(isAciDoc)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -44403,6 +44404,250 @@ function parseFile(source, kindByName) {
     if (w) workloads.push(w);
   }
   return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
+}
+
+// src/render/discover.ts
+import { existsSync as existsSync3, lstatSync, readFileSync as readFileSync2, readdirSync, realpathSync, statSync } from "node:fs";
+import { dirname as dirname3, isAbsolute, join as join3, posix as posix2, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isRenderRootName(baseName) {
+  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
+}
+function isChartTemplate(relPath, chartDirs) {
+  return chartDirs.some((dir) => {
+    const prefix = dir === "" ? "" : `${dir}/`;
+    if (!relPath.startsWith(prefix)) return false;
+    const rest = relPath.slice(prefix.length);
+    return rest.startsWith("templates/") || rest.startsWith("charts/");
+  });
+}
+var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
+function isRemoteRef(ref) {
+  return REMOTE.test(ref.trim());
+}
+function toRel(root, abs) {
+  return relative2(root, abs).split(sep4).join("/");
+}
+function inside(root, abs) {
+  const r2 = relative2(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+}
+function kustomizationFile(absDir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const p = join3(absDir, name);
+    if (existsSync3(p)) return p;
+  }
+  return void 0;
+}
+function realInside(realRoot, abs) {
+  try {
+    const real = realpathSync.native(abs);
+    return inside(realRoot, real) ? real : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function readKustomization(root, dir) {
+  const absDir = resolve3(root, dir);
+  const absFile = kustomizationFile(absDir);
+  if (!absFile) return void 0;
+  const file = toRel(root, absFile);
+  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  let text;
+  try {
+    text = readFileSync2(absFile, "utf8");
+  } catch {
+    return out;
+  }
+  const doc = parseYaml(text).docs[0]?.root ?? void 0;
+  const top = asMap(doc);
+  if (!top) return out;
+  let realRoot = root;
+  try {
+    realRoot = realpathSync.native(root);
+  } catch {
+  }
+  const problem = (kind, node) => {
+    const n = "key" in node ? node.key : node;
+    const end = "key" in node ? node.value.end : node.end;
+    out.problems.push({ kind, file, offset: n.start, endOffset: end });
+  };
+  const local = (node) => {
+    const ref = asText(node);
+    if (!node || ref === void 0 || ref.trim() === "") return void 0;
+    if (isRemoteRef(ref)) {
+      problem("remote", node);
+      return void 0;
+    }
+    const abs = resolve3(absDir, ref);
+    if (!inside(root, abs) || existsSync3(abs) && !realInside(realRoot, abs)) {
+      problem("outside", node);
+      return void 0;
+    }
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      problem("missing", node);
+      return void 0;
+    }
+    return { abs, isDir: st.isDirectory() };
+  };
+  const addRef = (node) => {
+    const r2 = local(node);
+    if (!r2) return;
+    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
+    else out.files.push(toRel(root, r2.abs));
+  };
+  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
+  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
+    for (const item of asItems(get(top, key))) {
+      const path6 = item.kind === "map" ? get(item, "path") : item;
+      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path6) : void 0;
+      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+    }
+  }
+  for (const key of ["configMapGenerator", "secretGenerator"]) {
+    for (const gen of asItems(get(top, key))) {
+      for (const field of ["files", "envs"]) {
+        for (const f of asItems(get(gen, field))) {
+          const t = asText(f);
+          const path6 = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+          if (path6 === void 0) continue;
+          const r2 = local({ ...f, text: path6, value: path6 });
+          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        }
+      }
+      const env = get(gen, "env");
+      if (env) {
+        const r2 = local(env);
+        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+      }
+    }
+  }
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
+  const targetOf = (node) => {
+    const t = asMap(node);
+    if (!t) return void 0;
+    const kind = asText(get(t, "kind"));
+    const name = asText(get(t, "name"));
+    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
+  };
+  const addPatch = (pathNode, inline, json6902, target) => {
+    const t = targetOf(target);
+    if (pathNode) {
+      const r2 = local(pathNode);
+      if (!r2 || r2.isDir) return;
+      const rel = toRel(root, r2.abs);
+      out.files.push(rel);
+      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+    } else if (inline) {
+      const body = asText(inline) ?? "";
+      out.patches.push({
+        kustomization: file,
+        file,
+        inline,
+        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
+        ...t ? { target: t } : {}
+      });
+    }
+  };
+  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+    const t = asText(p) ?? "";
+    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
+    else addPatch(p, void 0, false, void 0);
+  }
+  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  return out;
+}
+function looksLikeJson6902(abs) {
+  try {
+    const text = readFileSync2(abs, "utf8");
+    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
+  } catch {
+    return false;
+  }
+}
+function renderRoots(root, markers) {
+  const chartDirs = /* @__PURE__ */ new Set();
+  const kustomizeDirs = /* @__PURE__ */ new Set();
+  for (const m of markers) {
+    const dir = posix2.dirname(m) === "." ? "" : posix2.dirname(m);
+    if (posix2.basename(m) === "Chart.yaml") chartDirs.add(dir);
+    else kustomizeDirs.add(dir);
+  }
+  const allCharts = [...chartDirs].sort();
+  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate(`${d}/Chart.yaml`, [p])));
+  const kustomizations = /* @__PURE__ */ new Map();
+  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate(`${d}/x`, allCharts));
+  while (pending.length) {
+    const dir = pending.pop();
+    if (kustomizations.has(dir)) continue;
+    const k = readKustomization(root, dir);
+    if (!k) continue;
+    kustomizations.set(dir, k);
+    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
+  }
+  const included = /* @__PURE__ */ new Set();
+  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
+  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
+  return { charts, allCharts, kustomizations, topRoots };
+}
+function includedFiles(roots, dir) {
+  const out = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.add(k.file);
+    for (const f of k.files) out.add(f);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function reachable(roots, dir) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.push(k);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function linkOutside(realRoot, absDir, limit = 2e4) {
+  const stack = [absDir];
+  let n = 0;
+  while (stack.length && n < limit) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      n++;
+      const abs = join3(dir, e.name);
+      if (e.isSymbolicLink()) {
+        if (!realInside(realRoot, abs)) return abs;
+        try {
+          if (lstatSync(abs).isDirectory()) stack.push(abs);
+        } catch {
+        }
+      } else if (e.isDirectory()) stack.push(abs);
+    }
+  }
+  return void 0;
 }
 
 // src/types.ts
@@ -44417,77 +44662,92 @@ var ConfigurationError = class extends Error {
 
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function toRel(root, abs) {
-  return relative2(root, abs).split(sep4).join("/");
+function toRel2(root, abs) {
+  return relative3(root, abs).split(sep5).join("/");
 }
-function inside(root, abs) {
-  const r2 = relative2(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+function inside2(root, abs) {
+  const r2 = relative3(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
 }
-function walk(dir, out, seen) {
+function walk(dir, out, seen, accept = mayBeOurs) {
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = readdirSync2(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const abs = join3(dir, e.name);
+    const abs = join4(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
       if (seen.has(real)) continue;
       seen.add(real);
-      walk(abs, out, seen);
-    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
+      walk(abs, out, seen, accept);
+    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
     }
   }
 }
-async function listDir(dir) {
+async function listDir(dir, accept = mayBeOurs) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => mayBeOurs(posix2.basename(p))).map((p) => join3(dir, p));
+    return splitZ(out).filter((p) => accept(posix3.basename(p))).map((p) => join4(dir, p));
   }
   const files = [];
-  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
   return files;
 }
-var lstatQuiet = (p) => lstatSync(p, { throwIfNoEntry: false });
+async function findRenderMarkers(opts) {
+  const root = resolve4(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const found = /* @__PURE__ */ new Set();
+  for (const scope of opts.paths.map((p) => resolve4(root, p))) {
+    const st = await stat2(scope).catch(() => void 0);
+    if (!st?.isDirectory()) continue;
+    for (const f of await listDir(scope, isRenderRootName)) {
+      const rel = toRel2(root, f);
+      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
+}
+var lstatQuiet = (p) => lstatSync2(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
-    return statSync(p);
+    return statSync2(p);
   } catch {
     return void 0;
   }
 };
 var realpathQuiet = (p) => {
   try {
-    return realpathSync.native(p);
+    return realpathSync2.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = resolve3(opts.root);
+  const root = resolve4(opts.root);
   const realRoot = await realpath(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => resolve3(root, p));
+  const scopes = opts.paths.map((p) => resolve4(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = resolve3(root, rel);
-      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
+      const abs = resolve4(root, rel);
+      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
       const st = await stat2(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel(root, scope) || scope}`);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
       if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
       else files.add(scope);
     }
@@ -44495,7 +44755,7 @@ async function collect(opts) {
   const candidates = [];
   const seenReal = /* @__PURE__ */ new Set();
   for (const abs of [...files].sort()) {
-    const relPath = toRel(root, abs);
+    const relPath = toRel2(root, abs);
     if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
@@ -44509,7 +44769,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
       }
-      if (!inside(realRoot, target)) {
+      if (!inside2(realRoot, target)) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
@@ -44582,10 +44842,10 @@ function compilePatterns(patterns) {
 }
 
 // src/engine.ts
-import { relative as relative4, resolve as resolve5 } from "node:path";
+import { relative as relative6, resolve as resolve8 } from "node:path";
 
 // src/baseline/baseline.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 var BASELINE_VERSION = 1;
 function parseBaseline(text, label) {
   let data;
@@ -44619,7 +44879,7 @@ function parseBaseline(text, label) {
 function readBaseline(path6, label) {
   let text;
   try {
-    text = readFileSync2(path6, "utf8");
+    text = readFileSync3(path6, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT")
@@ -44631,7 +44891,7 @@ function readBaseline(path6, label) {
 
 // src/batch.ts
 import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync, constants as constants3, fstatSync, openSync, readFileSync as readFileSync3 } from "node:fs";
+import { closeSync, constants as constants3, fstatSync, openSync, readFileSync as readFileSync4 } from "node:fs";
 import { types as types2 } from "node:util";
 
 // src/parse/scope.ts
@@ -44837,9 +45097,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep6 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep6 < 0 ? body : body.slice(0, sep6);
-  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
+  const sep8 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep8 < 0 ? body : body.slice(0, sep8);
+  const reason = sep8 < 0 ? "" : body.slice(sep8).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -45068,20 +45328,20 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule41, level, file, r2) {
+  add(rule43, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule43.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule43.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule41.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule43.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule43.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule41.meta.id,
+      ruleId: rule43.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -45093,6 +45353,9 @@ var Collector = class {
     });
   }
 };
+function reportsMissingField(r2) {
+  return /^missing|Missing$/.test(r2.messageId);
+}
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
@@ -45100,7 +45363,7 @@ function readCandidate(absPath, maxBytes) {
     const st = fstatSync(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync3(fd) };
+    return { buf: readFileSync4(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
@@ -45156,7 +45419,8 @@ var FileChecker = class {
     const source = sourceFile(c.absPath, c.relPath, decoded.text);
     let parsed;
     try {
-      parsed = parseFile(source, c.nameKind);
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
     } catch (err) {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
@@ -45180,21 +45444,22 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule41, level, ctx } of this.active) {
-      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule43, level, ctx } of this.active) {
+      if (!rule43.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
+          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule43, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule41.check(unit, ctx);
+          rule43.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule43.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -45227,13 +45492,861 @@ function isPlainObject3(x) {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+// src/render/index.ts
+import { hash as hash2 } from "node:crypto";
+import { existsSync as existsSync4, readFileSync as readFileSync5, readdirSync as readdirSync3, realpathSync as realpathSync3, writeFileSync } from "node:fs";
+import { join as join6, posix as posix4, relative as relative4, resolve as resolve6, sep as sep6 } from "node:path";
+
+// src/render/map.ts
+function pathAt(root, offset) {
+  const out = [];
+  let node = root;
+  while (node) {
+    if (node.kind === "map") {
+      const pair = node.pairs.find(
+        (p) => offset >= p.key.start && offset < Math.max(p.key.end, p.value.end, p.key.end + 1)
+      );
+      if (!pair) break;
+      out.push({ key: pair.keyText });
+      if (offset < pair.value.start) break;
+      node = pair.value;
+    } else if (node.kind === "seq") {
+      const i2 = node.items.findIndex((it) => offset >= it.start && offset < Math.max(it.end, it.start + 1));
+      if (i2 < 0) break;
+      const item = node.items[i2];
+      const name = asText(get(item, "name"));
+      out.push({ key: i2, ...name !== void 0 ? { name } : {} });
+      node = item;
+    } else break;
+  }
+  return out;
+}
+function keysOf(path6) {
+  return path6.filter((s2) => typeof s2.key === "string").map((s2) => s2.key);
+}
+function follow(root, path6) {
+  let node = root ?? void 0;
+  let at = node;
+  let depth = 0;
+  for (const step of path6) {
+    if (!node) break;
+    if (typeof step.key === "string") {
+      const pair = getPair(node, step.key);
+      if (!pair) break;
+      at = pair;
+      node = pair.value;
+    } else {
+      const items = asItems(node);
+      const item = step.name !== void 0 ? items.find((it) => asText(get(it, "name")) === step.name) : items[step.key];
+      if (!item) break;
+      at = item;
+      node = item;
+    }
+    depth++;
+  }
+  return { at, depth };
+}
+var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
+function keyLines(text) {
+  const out = [];
+  const stack = [];
+  const lines2 = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const raw = lines2[i2];
+    if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
+    const m = KEY_LINE.exec(raw);
+    if (!m) continue;
+    const indent2 = m[1].length + m[2].length;
+    const key = m[3].replace(/^["']|["']$/g, "");
+    while (stack.length && stack[stack.length - 1].indent >= indent2) stack.pop();
+    out.push({ line: i2 + 1, indent: indent2, key, chain: stack.map((s2) => s2.key), text: raw });
+    stack.push({ indent: indent2, key });
+  }
+  return out;
+}
+function suffixScore(line, want) {
+  const full = [...line.chain, line.key];
+  let n = 0;
+  while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
+  return n;
+}
+function bestLine(lines2, want) {
+  let best;
+  let score = 0;
+  for (const l of lines2) {
+    if (l.key !== want[want.length - 1]) continue;
+    const s2 = suffixScore(l, want);
+    if (s2 > score) {
+      best = l;
+      score = s2;
+    }
+  }
+  return best && (score >= Math.min(2, want.length) || score === want.length) ? best : void 0;
+}
+var VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
+function valuesRefs(line) {
+  const out = [];
+  for (const m of line.matchAll(VALUES_REF)) out.push(m[1].slice(1).split("."));
+  return out;
+}
+function templateLine(template, path6) {
+  const want = keysOf(path6);
+  if (want.length === 0) return void 0;
+  const lines2 = keyLines(template);
+  const direct = bestLine(lines2, want);
+  const textLines = template.split(/\r\n|\r|\n/);
+  if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
+  for (let k = want.length - 1; k >= 1; k--) {
+    const parent = bestLine(lines2, want.slice(0, k));
+    if (!parent) continue;
+    const rest = want.slice(k);
+    for (let i2 = parent.line; i2 <= textLines.length; i2++) {
+      const t = textLines[i2 - 1] ?? "";
+      if (i2 > parent.line && t.trim() !== "" && !/^\s*\{\{/.test(t)) {
+        const ind = /^\s*((?:-\s+)*)/.exec(t)[0].length;
+        if (ind <= parent.indent) break;
+      }
+      if (!t.includes("{{")) continue;
+      let refs = valuesRefs(t);
+      if (refs.length === 0 && /(toYaml|toJson|include|tpl)\s+\.\s*[|})]/.test(t)) refs = withRefs(textLines, i2);
+      if (refs.length === 0 && !/toYaml|include|tpl/.test(t)) continue;
+      return { line: i2, values: refs.map((r2) => [...r2, ...rest]) };
+    }
+    return void 0;
+  }
+  return void 0;
+}
+function withRefs(lines2, line) {
+  for (let i2 = line - 1; i2 >= 1; i2--) {
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines2[i2 - 1] ?? "");
+    if (m) return [m[1].slice(1).split(".")];
+  }
+  return [];
+}
+function valuesPair(root, keys) {
+  let node = root ?? void 0;
+  let pair;
+  for (const k of keys) {
+    pair = getPair(asMap(node), k);
+    if (!pair) return void 0;
+    node = pair.value;
+  }
+  return pair;
+}
+function pointer(path6) {
+  return path6.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function pointerCovers(ptr, path6) {
+  if (ptr.length > path6.length) return false;
+  return ptr.every((seg, i2) => {
+    const step = path6[i2];
+    return typeof step.key === "number" ? seg === String(step.key) || seg === "-" : seg === step.key;
+  });
+}
+
+// src/render/tools.ts
+import { execFile as execFile2 } from "node:child_process";
+import { accessSync, constants as constants4, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter as delimiter3, isAbsolute as isAbsolute3, join as join5, resolve as resolve5 } from "node:path";
+var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE" };
+function executable(p) {
+  try {
+    if (!statSync3(p).isFile()) return false;
+    accessSync(p, constants4.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findTool(tool, configured, env, base) {
+  const named = env[TOOL_ENV[tool]] || configured;
+  if (named) {
+    const abs = isAbsolute3(named) || named.includes("/") ? resolve5(base, named) : void 0;
+    if (abs) return executable(abs) ? { path: abs, looked: abs } : { looked: named };
+    const onPath2 = searchPath(named, env.PATH);
+    return onPath2 ? { path: onPath2, looked: named } : { looked: `${named} on PATH` };
+  }
+  const onPath = searchPath(tool, env.PATH);
+  return onPath ? { path: onPath, looked: "PATH" } : { looked: "PATH" };
+}
+function searchPath(name, path6) {
+  for (const dir of (path6 ?? "").split(delimiter3)) {
+    if (!dir) continue;
+    const p = join5(dir, name);
+    if (executable(p)) return p;
+  }
+  return void 0;
+}
+var Scratch = class {
+  dir;
+  constructor() {
+    this.dir = mkdtempSync(join5(tmpdir(), "podguard-render-"));
+  }
+  /** A new empty subdirectory. */
+  sub(name) {
+    const d = mkdtempSync(join5(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    return d;
+  }
+  remove() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+};
+function cleanEnv(scratch) {
+  const home2 = join5(scratch.dir, "home");
+  const dirs = { home: home2, cache: join5(home2, ".cache"), config: join5(home2, ".config"), data: join5(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home2,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    HELM_CACHE_HOME: join5(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: join5(dirs.config, "helm"),
+    HELM_DATA_HOME: join5(dirs.data, "helm"),
+    HELM_PLUGINS: join5(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: join5(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: join5(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: join5(dirs.cache, "helm", "repository"),
+    KUBECONFIG: join5(home2, "no-kubeconfig"),
+    // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: join5(home2, "no-gitconfig")
+  };
+}
+var MAX_RENDER_BYTES = 64 * 1024 * 1024;
+function runTool(bin, args, opts) {
+  return new Promise((done) => {
+    execFile2(
+      bin,
+      [...args],
+      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_RENDER_BYTES, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (!err) return done({ ok: true, stdout });
+        const e = err;
+        if (e.killed || e.signal === "SIGKILL")
+          return done({ ok: false, error: `it did not finish within ${Math.round(opts.timeoutMs / 1e3)} s and was stopped` });
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
+          return done({ ok: false, error: `its output exceeded ${MAX_RENDER_BYTES} bytes` });
+        if (e.code === "ENOENT" || e.code === "EACCES") return done({ ok: false, error: `the program could not be started (${e.code})` });
+        done({ ok: false, error: String(stderr || e.message) });
+      }
+    );
+  });
+}
+function toolError(text, paths, max = 400) {
+  let t = text.split(paths.scratch).join("\u2026").split(`${paths.root}/`).join("").split(paths.root).join(".");
+  t = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Use --debug flag/.test(l)).slice(0, 4).join(" ");
+  t = t.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/::|##\[|##vso\[/g, ": :");
+  t = t.replace(/^Error:\s*/i, "");
+  return t.length > max ? `${t.slice(0, max)}\u2026` : t || "no error text";
+}
+
+// src/render/index.ts
+var FP_SALT = "podguard-render-fp-v1";
+var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
+function toRel3(root, abs) {
+  return relative4(root, abs).split(sep6).join("/");
+}
+function insideRoot(root, rel) {
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix4.isAbsolute(rel);
+}
+async function prepareRender(input) {
+  const root = input.root;
+  const cfg = input.settings.render;
+  const roots = renderRoots(root, input.markers);
+  const notices = [];
+  const summary2 = {
+    charts: roots.charts.length,
+    kustomizations: roots.topRoots.length,
+    rendered: 0,
+    failed: 0,
+    notRendered: { charts: 0, kustomizations: 0 },
+    reasons: []
+  };
+  let scratch;
+  const scratchDir = () => scratch ??= new Scratch();
+  const virtuals = [];
+  const covered = /* @__PURE__ */ new Set();
+  const changed = input.only;
+  let realRoot = root;
+  try {
+    realRoot = realpathSync3.native(root);
+  } catch {
+  }
+  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
+  const reported = /* @__PURE__ */ new Set();
+  const refProblems = (ks) => {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
+        if (p.kind === "missing") continue;
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        notices.push({
+          ruleId: "not-rendered",
+          messageId: p.kind,
+          data: {},
+          file: p.file,
+          offset: p.offset,
+          endOffset: p.endOffset,
+          identity: `kustomization ${k.dir || "."}`,
+          ...notRenderedLevel ? { level: notRenderedLevel } : {}
+        });
+      }
+    }
+    return blocked;
+  };
+  const touches = (files) => {
+    if (!changed) return true;
+    for (const f of files) if (changed.has(f)) return true;
+    return false;
+  };
+  const chartTouched = (dir) => {
+    if (!changed) return true;
+    const prefix = dir === "" ? "" : `${dir}/`;
+    for (const f of changed) if (f.startsWith(prefix)) return true;
+    return false;
+  };
+  const toolCache = /* @__PURE__ */ new Map();
+  const tool = (t) => {
+    let found = toolCache.get(t);
+    if (!found) toolCache.set(t, found = findTool(t, cfg[t], input.env, root));
+    return found;
+  };
+  const timeoutMs = cfg.timeoutSeconds * 1e3;
+  const charts = roots.charts.filter(chartTouched);
+  summary2.charts = charts.length;
+  for (const dir of charts) {
+    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    const absDir = resolve6(root, dir);
+    const chartText = safeRead(join6(absDir, "Chart.yaml"));
+    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
+    if (asText(get(chartDoc, "type")) === "library") {
+      summary2.charts--;
+      continue;
+    }
+    if (cfg.mode === "off") {
+      summary2.notRendered.charts++;
+      summary2.reasons.push("render.mode: off");
+      continue;
+    }
+    const helm = tool("helm");
+    if (!helm.path) {
+      summary2.notRendered.charts++;
+      summary2.reasons.push(`helm was not found on ${helm.looked}`);
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "noTool",
+        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    const missingDep = remoteDependency(absDir, chartDoc);
+    if (missingDep) {
+      summary2.notRendered.charts++;
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "remoteChart",
+        data: {},
+        file: chartFile,
+        offset: missingDep.offset,
+        endOffset: missingDep.endOffset,
+        identity: `chart ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    if (linkOutside(realRoot, absDir)) {
+      summary2.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "linkOutside",
+        data: { what: "chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
+    const valuesFiles = [];
+    let badValues = false;
+    for (const v of chartCfg.valuesFiles) {
+      const rel = toRel3(root, resolve6(absDir, v));
+      if (!insideRoot(root, rel) || !existsSync4(resolve6(root, rel))) {
+        badValues = true;
+        notices.push({
+          ruleId: "render-failed",
+          messageId: "valuesFile",
+          data: { file: v },
+          file: chartFile,
+          identity: `chart ${dir || "."}`
+        });
+        continue;
+      }
+      valuesFiles.push(rel);
+    }
+    if (badValues) {
+      summary2.failed++;
+      continue;
+    }
+    const s2 = scratchDir();
+    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
+    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
+    for (const v of valuesFiles) args.push("--values", resolve6(root, v));
+    const run = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
+    if (!run.ok) {
+      summary2.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "helm template", error: toolError(run.error, { scratch: s2.dir, root }) },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    summary2.rendered++;
+    const abs = join6(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run.stdout);
+    virtuals.push({ relPath: chartFile, absPath: abs, origin: { kind: "helm", chartDir: dir, valuesFiles }, home: chartFile });
+  }
+  const patchFiles = /* @__PURE__ */ new Set();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const tops = roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  summary2.kustomizations = tops.length;
+  for (const dir of tops) {
+    const k = roots.kustomizations.get(dir);
+    const all = reachable(roots, dir);
+    if (cfg.mode === "off") {
+      summary2.notRendered.kustomizations++;
+      summary2.reasons.push("render.mode: off");
+      continue;
+    }
+    if (refProblems(all)) {
+      summary2.notRendered.kustomizations++;
+      continue;
+    }
+    const kz = tool("kustomize");
+    if (!kz.path) {
+      summary2.notRendered.kustomizations++;
+      summary2.reasons.push(`kustomize was not found on ${kz.looked}`);
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "noTool",
+        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
+    const s2 = scratchDir();
+    const wrapper = s2.sub("kustomize");
+    const ref = relative4(wrapper, resolve6(root, dir)).split(sep6).join("/");
+    writeFileSync(
+      join6(wrapper, "kustomization.yaml"),
+      `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ${JSON.stringify(ref)}
+buildMetadata: [originAnnotations, transformerAnnotations]
+`
+    );
+    const args = ["build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
+    const run = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
+    if (!run.ok) {
+      summary2.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "kustomize build", error: toolError(run.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root }) },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`
+      });
+      continue;
+    }
+    summary2.rendered++;
+    for (const f of includedFiles(roots, dir)) covered.add(f);
+    const abs = join6(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run.stdout);
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file });
+  }
+  if (input.stdin) {
+    const s2 = scratchDir();
+    const abs = join6(s2.sub("stdin"), "stdin.yaml");
+    writeFileSync(abs, input.stdin.text);
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name });
+  }
+  const candidates = [];
+  for (const c of input.candidates) {
+    if (isChartTemplate(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
+  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
+  return {
+    candidates,
+    notices,
+    summary: summary2,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => scratch?.remove()
+  };
+}
+function safeRead(abs) {
+  try {
+    return readFileSync5(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function remoteDependency(absDir, chart) {
+  for (const dep of asItems(get(chart, "dependencies"))) {
+    const name = asText(get(dep, "name"));
+    const repo = asText(get(dep, "repository")) ?? "";
+    if (!name || repo.startsWith("file://") || repo === "") continue;
+    let vendored = existsSync4(join6(absDir, "charts", name));
+    try {
+      vendored ||= readdirSync3(join6(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+    } catch {
+    }
+    if (!vendored) return { offset: dep.start, endOffset: dep.end };
+  }
+  return void 0;
+}
+var Mapper = class {
+  constructor(root, roots, cfg, virtuals) {
+    this.root = root;
+    this.roots = roots;
+    this.cfg = cfg;
+    this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+  }
+  root;
+  roots;
+  cfg;
+  byPath;
+  cache = /* @__PURE__ */ new Map();
+  used = /* @__PURE__ */ new Set();
+  parsed(abs) {
+    if (this.cache.has(abs)) return this.cache.get(abs);
+    let p;
+    try {
+      const text = readFileSync5(abs, "utf8");
+      p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
+    } catch {
+      p = void 0;
+    }
+    this.cache.set(abs, p);
+    return p;
+  }
+  sources() {
+    return [...this.used].map((rel) => ({ absPath: resolve6(this.root, rel), relPath: rel }));
+  }
+  remap(findings) {
+    const seen = /* @__PURE__ */ new Set();
+    const out = [];
+    for (const f of findings) {
+      const v = this.byPath.get(f.file);
+      if (v) this.move(f, v);
+      if (v) {
+        const key = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.identity}\0${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(f);
+    }
+    return out;
+  }
+  move(f, v) {
+    const stream = this.parsed(v.absPath);
+    const approx = (file) => {
+      f.file = file;
+      f.range = lineOne();
+      f.message += APPROX;
+    };
+    const fingerprint = () => {
+      f.fingerprint = hash2("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
+    };
+    if (!stream) {
+      approx(v.home);
+      fingerprint();
+      return;
+    }
+    const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
+    const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
+    const path6 = pathAt(doc?.root, offset);
+    const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path6) : this.helm(f, v, stream, doc, path6);
+    if (!placed && v.origin.kind !== "stdin") approx(v.home);
+    fingerprint();
+  }
+  /** `# Source: chart/templates/x.yaml` before the document. */
+  sourceComment(stream, doc) {
+    if (!doc?.root) return void 0;
+    const before = stream.text.slice(0, doc.root.start);
+    const docStart = Math.max(before.lastIndexOf("\n---"), 0);
+    const m = /^# Source: (.+)$/m.exec(before.slice(docStart));
+    return m?.[1]?.trim();
+  }
+  helm(f, v, stream, doc, path6) {
+    const source = this.sourceComment(stream, doc);
+    if (!source) return false;
+    let template;
+    let chartDir;
+    let valuesFiles = [];
+    if (v.origin.kind === "helm") {
+      chartDir = v.origin.chartDir;
+      valuesFiles = v.origin.valuesFiles;
+      const rest = source.split("/").slice(1).join("/");
+      template = posix4.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+    } else {
+      const direct = posix4.normalize(source);
+      const chart = this.roots.allCharts.find((d) => posix4.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? posix4.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync4(resolve6(this.root, p)));
+      if (!template) {
+        f.properties = { ...f.properties ?? {}, source: source.slice(0, 200) };
+        return true;
+      }
+      chartDir = chart ?? "";
+    }
+    if (!insideRoot(this.root, template) || !existsSync4(resolve6(this.root, template))) return false;
+    const text = this.parsed(resolve6(this.root, template))?.text;
+    if (text === void 0) return false;
+    f.file = template;
+    this.used.add(template);
+    const hit = templateLine(text, path6);
+    if (!hit) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    f.range = lineRange(text, hit.line);
+    const related = this.valuesLocations(template, chartDir, valuesFiles, hit.values);
+    if (related.length) f.related = related;
+    return true;
+  }
+  /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
+  valuesChain(template, chartDir, valuesFiles) {
+    const prefix = chartDir ? `${chartDir}/` : "";
+    const rest = template.slice(prefix.length).split("/");
+    const subs = [];
+    for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
+    const chain = [];
+    const top = chartDir ? `${chartDir}/values.yaml` : "values.yaml";
+    for (const v of [...valuesFiles].reverse()) chain.push({ file: v, prefix: subs });
+    chain.push({ file: top, prefix: subs });
+    let dir = chartDir;
+    for (let i2 = 0; i2 < subs.length; i2++) {
+      dir = dir ? `${dir}/charts/${subs[i2]}` : `charts/${subs[i2]}`;
+      chain.push({ file: `${dir}/values.yaml`, prefix: subs.slice(i2 + 1) });
+    }
+    return chain;
+  }
+  valuesLocations(template, chartDir, valuesFiles, refs) {
+    const out = [];
+    const chain = this.valuesChain(template, chartDir, valuesFiles);
+    for (const keys of refs) {
+      for (const { file, prefix } of chain) {
+        const parsed = this.parsed(resolve6(this.root, file));
+        if (!parsed) continue;
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        if (!pair) continue;
+        out.push({
+          file,
+          range: pairRange(parsed, pair),
+          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${posix4.basename(file)}`
+        });
+        break;
+      }
+      if (out.length >= 3) break;
+    }
+    return out;
+  }
+  kustomize(f, v, doc, path6) {
+    if (v.origin.kind !== "kustomize" || !doc?.root) return false;
+    const meta = asMap(get(doc.root, "metadata"));
+    const annotations = asMap(get(meta, "annotations"));
+    const kind = asText(get(doc.root, "kind")) ?? "";
+    const name = asText(get(meta, "name")) ?? "";
+    const wrapper = v.origin.wrapper;
+    const fromWrapper = (p) => toRel3(this.root, resolve6(wrapper, p));
+    const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
+    const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
+    const originPath = asText(get(originDoc, "path"));
+    const configuredIn = asText(get(originDoc, "configuredIn"));
+    const transformText = asText(get(annotations, "alpha.config.kubernetes.io/transformations")) ?? "";
+    const patchKustomizations = /* @__PURE__ */ new Set();
+    for (const t of asItems(parseYaml(transformText).docs[0]?.root ?? void 0)) {
+      const by = asText(get(asMap(get(t, "configuredBy")), "kind")) ?? "";
+      const at2 = asText(get(t, "configuredIn"));
+      if (at2 && /Patch/.test(by)) patchKustomizations.add(fromWrapper(at2));
+    }
+    const patches = [];
+    for (const k of reachable(this.roots, v.origin.dir)) if (patchKustomizations.has(k.file)) patches.push(...[...k.patches].reverse());
+    if (!isMissingField(f)) {
+      for (const p of patches) if (this.placeInPatch(f, p, kind, name, path6)) return true;
+    }
+    const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
+    if (!resource || !insideRoot(this.root, resource)) return false;
+    const parsed = this.parsed(resolve6(this.root, resource));
+    if (!parsed) return false;
+    this.used.add(resource);
+    f.file = resource;
+    const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
+    const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
+    if (!target) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    const { at, depth } = follow(target.node, path6);
+    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    if (depth < path6.length && !isMissingField(f)) f.message += APPROX;
+    return true;
+  }
+  placeInPatch(f, p, kind, name, path6) {
+    if (p.target?.kind && p.target.kind !== kind) return false;
+    if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
+    if (p.inline) {
+      const k = this.parsed(resolve6(this.root, p.kustomization));
+      if (!k) return false;
+      const text = asText(p.inline) ?? "";
+      const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
+      if (first < 0) return false;
+      const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
+      return this.placeInline(f, p, k, text, inner, kind, name, path6, first);
+    }
+    const parsed = this.parsed(resolve6(this.root, p.file));
+    if (!parsed) return false;
+    const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
+    const at = this.patchNode(p, roots, kind, name, path6);
+    if (!at) return false;
+    this.used.add(p.file);
+    f.file = p.file;
+    f.range = nodeRange2(parsed, at);
+    return true;
+  }
+  placeInline(f, p, k, text, roots, kind, name, path6, base) {
+    const at = this.patchNode(p, roots, kind, name, path6);
+    if (!at) return false;
+    const inner = new LineIndex(text);
+    const start = "key" in at ? at.key.start : at.start;
+    const line = inner.position(start).line;
+    const baseLine = k.lines.position(base).line;
+    f.file = p.kustomization;
+    f.range = lineRange(k.text, baseLine + line - 1);
+    return true;
+  }
+  /** The node of a patch that sets `path` on the object, if this patch sets it. */
+  patchNode(p, roots, kind, name, path6) {
+    if (p.json6902) {
+      const ops = roots.flatMap((r2) => asItems(r2));
+      for (const op of [...ops].reverse()) {
+        const what = asText(get(op, "op"));
+        const ptr = pointer(asText(get(op, "path")) ?? "");
+        if (what !== "add" && what !== "replace" && what !== "copy" && what !== "move") continue;
+        if (!pointerCovers(ptr, path6)) continue;
+        const value = get(op, "value");
+        if (!value) return op;
+        const { at, depth } = follow(value, path6.slice(ptr.length));
+        return depth === path6.length - ptr.length && at ? at : op;
+      }
+      return void 0;
+    }
+    for (const r2 of roots) {
+      const meta = asMap(get(r2, "metadata"));
+      const rk = asText(get(r2, "kind"));
+      const rn = asText(get(meta, "name"));
+      if (rk && rk !== kind) continue;
+      if (rn && rn !== name && !name.endsWith(rn) && !p.target) continue;
+      const { at, depth } = follow(r2, path6);
+      if (depth === path6.length && at) return at;
+    }
+    return void 0;
+  }
+};
+function isMissingField(f) {
+  return /^missing|Missing$/.test(f.messageId);
+}
+function lineOne() {
+  return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+}
+function lineRange(text, line) {
+  const t = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
+  const col = t.length - t.trimStart().length + 1;
+  return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
+}
+function nodeRange2(p, at) {
+  if ("key" in at) return pairRange(p, at);
+  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+}
+function pairRange(p, pair) {
+  const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
+  return p.lines.range(pair.key.start, Math.max(end, pair.key.end));
+}
+
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync4, existsSync as existsSync3 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join4, relative as relative3, resolve as resolve4 } from "node:path";
+import { readFileSync as readFileSync6, existsSync as existsSync5 } from "node:fs";
+import { isAbsolute as isAbsolute4, join as join7, relative as relative5, resolve as resolve7 } from "node:path";
 
 // src/config/schema.ts
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
+var RENDER_SCHEMA = {
+  description: "Rendering of Helm charts and kustomize roots before they are checked.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    mode: {
+      description: "optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).",
+      enum: ["required", "optional", "off"],
+      default: "optional"
+    },
+    helm: { description: "The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).", type: "string", minLength: 1 },
+    kustomize: {
+      description: "The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).",
+      type: "string",
+      minLength: 1
+    },
+    timeoutSeconds: {
+      description: "Time limit per render; a render still running is stopped and reported.",
+      type: "integer",
+      minimum: 1,
+      maximum: 600
+    },
+    enableHelm: { description: "Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).", type: "boolean" },
+    charts: {
+      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          valuesFiles: {
+            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
+            type: "array",
+            items: { type: "string", minLength: 1 }
+          },
+          releaseName: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+          namespace: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }
+        }
+      }
+    }
+  }
+};
 function configSchema(rules) {
   const ruleProps = {};
   for (const r2 of rules) {
@@ -45292,7 +46405,8 @@ function configSchema(rules) {
         description: "Target Kubernetes version (major.minor), for removed-API checks.",
         type: "string",
         pattern: "^1\\.\\d+$"
-      }
+      },
+      render: RENDER_SCHEMA
     }
   };
 }
@@ -45310,7 +46424,8 @@ function defaultSettings() {
     profile: "restricted",
     maxFileBytes: 5 * 1024 * 1024,
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    configFile: void 0
+    configFile: void 0,
+    render: { mode: "optional", timeoutSeconds: 60, enableHelm: false, charts: {} }
   };
 }
 
@@ -45382,8 +46497,8 @@ function describe(err, data, rules) {
       };
     }
     if (path6.length === 2 && path6[0] === "rules") {
-      const rule41 = rules.find((r2) => r2.meta.id === path6[1]);
-      const opts = Object.keys(rule41?.meta.optionsSchema?.properties ?? {});
+      const rule43 = rules.find((r2) => r2.meta.id === path6[1]);
+      const opts = Object.keys(rule43?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path6[1]} takes ${list}` };
     }
@@ -45415,7 +46530,8 @@ var TOP_LEVEL_KEYS = [
   "exclude",
   "baseline",
   "maxFileBytes",
-  "kubernetesVersion"
+  "kubernetesVersion",
+  "render"
 ];
 function relevant(errors, data) {
   return errors.filter((e) => {
@@ -45474,6 +46590,7 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
+  if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
   const ruleCfg = cfg.rules ?? {};
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === "string") settings.rules[id] = { level: value, options: {} };
@@ -45484,19 +46601,35 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   }
   return settings;
 }
+function readRender(r2, settings) {
+  const out = settings.render;
+  if (r2.mode === "required" || r2.mode === "optional" || r2.mode === "off") out.mode = r2.mode;
+  if (typeof r2.helm === "string") out.helm = r2.helm;
+  if (typeof r2.kustomize === "string") out.kustomize = r2.kustomize;
+  if (typeof r2.timeoutSeconds === "number") out.timeoutSeconds = r2.timeoutSeconds;
+  if (typeof r2.enableHelm === "boolean") out.enableHelm = r2.enableHelm;
+  for (const [dir, c] of Object.entries(r2.charts ?? {})) {
+    const key = dir.replace(/\/+$/, "").replace(/^\.\//, "") || ".";
+    out.charts[key] = {
+      valuesFiles: Array.isArray(c?.valuesFiles) ? c.valuesFiles : [],
+      ...typeof c?.releaseName === "string" ? { releaseName: c.releaseName } : {},
+      ...typeof c?.namespace === "string" ? { namespace: c.namespace } : {}
+    };
+  }
+}
 function loadSettings(root, configPath, rules) {
   let path6;
   if (configPath) {
-    path6 = isAbsolute2(configPath) ? configPath : resolve4(root, configPath);
-    if (!existsSync3(path6)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if (existsSync3(join4(root, DEFAULT_CONFIG_FILE))) {
-    path6 = join4(root, DEFAULT_CONFIG_FILE);
+    path6 = isAbsolute4(configPath) ? configPath : resolve7(root, configPath);
+    if (!existsSync5(path6)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
+  } else if (existsSync5(join7(root, DEFAULT_CONFIG_FILE))) {
+    path6 = join7(root, DEFAULT_CONFIG_FILE);
   }
   if (!path6) return defaultSettings();
-  const label = relative3(root, path6).split("\\").join("/") || path6;
+  const label = relative5(root, path6).split("\\").join("/") || path6;
   let text;
   try {
-    text = readFileSync4(path6, "utf8");
+    text = readFileSync6(path6, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -46486,7 +47619,7 @@ var rule14 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix5 } from "node:path";
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -46496,8 +47629,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path6) {
-  const base = posix3.basename(path6).toLowerCase();
-  const dir = posix3.basename(posix3.dirname(path6)).toLowerCase();
+  const base = posix5.basename(path6).toLowerCase();
+  const dir = posix5.basename(posix5.dirname(path6)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -46545,7 +47678,7 @@ var rule15 = {
         const context3 = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context3) || context3.startsWith("/") || context3.includes("$")) continue;
-        const path6 = posix3.normalize(posix3.join(posix3.dirname(file.source.path), context3, dockerfile));
+        const path6 = posix5.normalize(posix5.join(posix5.dirname(file.source.path), context3, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path6 });
       }
       return;
@@ -46896,13 +48029,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule41 of asItems(get(spec, section))) {
-      const peersNode = get(rule41, peerKey);
+    for (const rule43 of asItems(get(spec, section))) {
+      const peersNode = get(rule43, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule41, "ports");
+      const portsNode = get(rule43, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule41 : void 0;
+      let reachesImds = peers.length === 0 ? rule43 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -47223,14 +48356,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path: path6 });
     const meta = asMap(get(node, "metadata"));
-    if (meta) maps.push({ map: meta, path: join5(path6, "metadata") });
+    if (meta) maps.push({ map: meta, path: join8(path6, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path6 = join5(path6, key);
+    path6 = join8(path6, key);
   }
   return { maps, podSpecPath: path6 };
 }
-var join5 = (path6, key) => path6 ? `${path6}.${key}` : key;
+var join8 = (path6, key) => path6 ? `${path6}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -47245,10 +48378,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join5(path6, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join8(path6, "securityContext"), container });
         continue;
       }
-      walk2(pair.value, join5(path6, pair.keyText), own ?? container, depth + 1);
+      walk2(pair.value, join8(path6, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk2(w.podSpec, "", void 0, 0);
@@ -47436,8 +48569,34 @@ var rule22 = {
   }
 };
 
-// src/rules/parse-error.ts
+// src/rules/not-rendered.ts
 var rule23 = {
+  meta: {
+    id: "not-rendered",
+    title: "Helm chart or kustomization not rendered",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
+    why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
+    fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      noTool: "This {what} was not rendered: {tool} was not found on {looked}. Nothing it deploys was checked.",
+      remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
+      outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
+      helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
+      remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/parse-error.ts
+var rule24 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -47460,7 +48619,7 @@ var rule23 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule24 = {
+var rule25 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -47514,7 +48673,7 @@ var rule24 = {
 };
 
 // src/rules/privileged-container.ts
-var rule25 = {
+var rule26 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -47651,7 +48810,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule26 = {
+var rule27 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -47700,8 +48859,32 @@ var rule26 = {
   }
 };
 
+// src/rules/render-failed.ts
+var rule28 = {
+  meta: {
+    id: "render-failed",
+    title: "Helm chart or kustomization failed to render",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
+    why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
+    fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      failed: "{tool} failed, so nothing this renders was checked: {error}",
+      linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
+      valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/retired-keyvault-flexvolume.ts
-var rule27 = {
+var rule29 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -47739,7 +48922,7 @@ var rule27 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule28 = {
+var rule30 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -47789,7 +48972,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule29 = {
+var rule31 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -48067,7 +49250,7 @@ function isLiteralSecret(value, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule30 = {
+var rule32 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -48122,7 +49305,7 @@ function keyMaterial(path6) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule31 = {
+var rule33 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -48173,7 +49356,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule32 = {
+var rule34 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -48228,7 +49411,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength);
 }
-var rule33 = {
+var rule35 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -48774,7 +49957,7 @@ function dockerAuths(json2) {
   }
   return out;
 }
-var rule34 = {
+var rule36 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -48848,7 +50031,7 @@ var rule34 = {
 };
 
 // src/rules/secret-token.ts
-var rule35 = {
+var rule37 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -48931,7 +50114,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule36 = {
+var rule38 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -48992,7 +50175,7 @@ var rule36 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule37 = {
+var rule39 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -49014,7 +50197,7 @@ var rule37 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule38 = {
+var rule40 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -49044,7 +50227,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule39 = {
+var rule41 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -49092,7 +50275,7 @@ var rule39 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule40 = {
+var rule42 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -49169,7 +50352,9 @@ var ALL_RULES = [
   rule37,
   rule38,
   rule39,
-  rule40
+  rule40,
+  rule41,
+  rule42
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/apply.ts
@@ -49182,7 +50367,7 @@ var SUPPRESSION_RULES = [
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside2(p, r2) {
+function inside3(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs(identity, label) {
@@ -49193,9 +50378,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside2(at, s2.range)) return false;
+  if (!inside3(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+  return s2.containers.some((c) => inside3(at, c.range) || identityIs(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -49259,27 +50444,30 @@ function applySuppressions(findings, directives, opts) {
   return reports;
 }
 
+// src/engine.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+
 // src/workers.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname as dirname3, join as join6 } from "node:path";
+import { dirname as dirname4, join as join9 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule41, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule43 = byId.get(id);
+    if (!rule43) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule43, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`system rule ${id} is not registered`);
+    const rule43 = byId.get(id);
+    if (!rule43) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule43, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -49290,8 +50478,8 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join6(dirname3(here), "worker.js");
-  return existsSync4(script) ? script : void 0;
+  const script = join9(dirname4(here), "worker.js");
+  return existsSync6(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -49342,11 +50530,11 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule41, settings) {
-  const configured = settings.rules[rule41.meta.id]?.level;
+function ruleLevel(rule43, settings) {
+  const configured = settings.rules[rule43.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule41.meta.profile === "restricted") return "off";
-  return rule41.meta.level;
+  if (settings.profile === "baseline" && rule43.meta.profile === "restricted") return "off";
+  return rule43.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -49357,10 +50545,10 @@ function isoDay(today) {
 }
 async function scan(input) {
   const started = Date.now();
-  const root = resolve5(input.root);
+  const root = resolve8(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? resolve5(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? resolve8(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
@@ -49377,17 +50565,17 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = resolve5(root, baselinePath);
-    const label = relative4(root, abs).split("\\").join("/") || baselinePath;
+    const abs = resolve8(root, baselinePath);
+    const label = relative6(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
-      id: rule41.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule43) => ({ rule: rule43, level: ruleLevel(rule43, settings) })).filter((x) => x.level !== "off").map(({ rule: rule43, level }) => ({
+      id: rule43.meta.id,
       level,
-      options: { ...rule41.meta.defaultOptions ?? {}, ...settings.rules[rule41.meta.id]?.options ?? {} }
+      options: { ...rule43.meta.defaultOptions ?? {}, ...settings.rules[rule43.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0
@@ -49401,87 +50589,140 @@ async function scan(input) {
     const f = sourceFile(root, ".", "");
     system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
   };
-  const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
-  for (const issue2 of issues) {
-    const f = sourceFile(resolve5(root, issue2.relPath), issue2.relPath, "");
+  const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  for (const issue2 of collected.issues) {
+    const f = sourceFile(resolve8(root, issue2.relPath), issue2.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue2.reason });
   }
-  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
-  const script = input.workerScript ?? bundledWorkerScript();
-  const batches = toBatches(candidates, threads);
-  const checker = new FileChecker(settings, active, systemReport);
-  const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
-  const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  const directives = /* @__PURE__ */ new Map();
-  const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
-  for (const r2 of results) {
-    out.adopt(r2.findings);
-    for (const secret of r2.secrets) out.redactor.add(secret);
-    for (const [file, found] of r2.directives) directives.set(file, found);
-    for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
-    for (const [id, state] of r2.states) {
-      try {
-        mergeState(states.get(id), state);
-      } catch (err) {
-        scanError(id, err);
+  const markers = input.stdin ? [] : await findRenderMarkers({ root, paths, exclude: settings.exclude });
+  const render = await prepareRender({
+    root,
+    scopes: paths.map((p) => resolve8(root, p)),
+    candidates: collected.candidates,
+    markers,
+    ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
+    settings,
+    env: input.env ?? process.env,
+    ...input.stdin ? { stdin: input.stdin } : {}
+  });
+  try {
+    const candidates = render.candidates;
+    const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+    const script = input.workerScript ?? bundledWorkerScript();
+    const batches = toBatches(candidates, threads);
+    const checker = new FileChecker(settings, active, systemReport);
+    const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
+    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    const directives = /* @__PURE__ */ new Map();
+    const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
+    for (const r2 of results) {
+      out.adopt(r2.findings);
+      for (const secret of r2.secrets) out.redactor.add(secret);
+      for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
+      for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
+      for (const [id, state] of r2.states) {
+        try {
+          mergeState(states.get(id), state);
+        } catch (err) {
+          scanError(id, err);
+        }
       }
     }
-  }
-  for (const a of active) {
-    const state = states.get(a.rule.meta.id);
-    if (state) a.ctx.state = state;
-  }
-  out.endFile();
-  for (const { rule: rule41, level, ctx } of active) {
-    if (!rule41.finish) continue;
-    try {
-      rule41.finish({
-        ...ctx,
-        report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule41.meta.id} reported from finish() without a file`);
-          out.add(rule41, level, r2.file, r2);
-        }
-      });
-    } catch (err) {
-      scanError(rule41.meta.id, err);
+    for (const a of active) {
+      const state = states.get(a.rule.meta.id);
+      if (state) a.ctx.state = state;
     }
+    out.endFile();
+    for (const { rule: rule43, level, ctx } of active) {
+      if (!rule43.finish) continue;
+      try {
+        rule43.finish({
+          ...ctx,
+          report: (r2) => {
+            if (!r2.file) throw new Error(`rule ${rule43.meta.id} reported from finish() without a file`);
+            out.add(rule43, level, r2.file, r2);
+          }
+        });
+      } catch (err) {
+        scanError(rule43.meta.id, err);
+      }
+    }
+    const mapped = render.remap(out.findings);
+    out.findings.length = 0;
+    out.findings.push(...mapped);
+    for (const src of render.mappedSources()) {
+      if (directives.has(src.relPath)) continue;
+      const found = templateDirectives(src.absPath, src.relPath);
+      if (found.length) directives.set(src.relPath, found);
+    }
+    for (const n of render.notices) {
+      const rule43 = rules.find((r2) => r2.meta.id === n.ruleId);
+      const level = plan.systemLevels[n.ruleId] ?? "off";
+      if (!rule43 || level === "off") continue;
+      const f = sourceFile(resolve8(root, n.file), n.file, readQuiet(resolve8(root, n.file)));
+      const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+      out.add(rule43, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+      out.endFile();
+    }
+    const known = new Set(rules.map((r2) => r2.meta.id));
+    const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
+    const reports = applySuppressions(out.findings, directives, {
+      today,
+      knownRules: known,
+      enabledRules: enabled,
+      reasonRequired: systemOn("suppression-without-reason")
+    });
+    for (const r2 of reports) {
+      if (!known.has(r2.ruleId)) continue;
+      system(r2.ruleId, sourceFile(resolve8(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    }
+    let baseline;
+    if (knownBaseline) {
+      const { label, fingerprints } = knownBaseline;
+      let n = 0;
+      for (const f of out.findings) {
+        if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+        f.baselined = true;
+        n++;
+      }
+      baseline = { file: label, known: n };
+    }
+    const findings = out.findings.sort(compareFindings);
+    return {
+      root,
+      settings,
+      rules,
+      enabledRules: active.map((a) => a.rule.meta.id),
+      findings,
+      filesScanned,
+      redactor: out.redactor,
+      durationMs: Date.now() - started,
+      threads: used,
+      ...baseline ? { baseline } : {},
+      ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
+    };
+  } finally {
+    render.cleanup();
   }
-  const known = new Set(rules.map((r2) => r2.meta.id));
-  const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
-  const reports = applySuppressions(out.findings, directives, {
-    today,
-    knownRules: known,
-    enabledRules: enabled,
-    reasonRequired: systemOn("suppression-without-reason")
+}
+function readQuiet(abs) {
+  try {
+    return readFileSync7(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function templateDirectives(absPath, relPath) {
+  const text = readQuiet(absPath);
+  if (!text.includes("podguard-ignore")) return [];
+  return readDirectives({
+    kind: "compose",
+    source: sourceFile(absPath, relPath, text),
+    docs: [],
+    problems: [],
+    objects: [],
+    workloads: []
   });
-  for (const r2 of reports) {
-    if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile(resolve5(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
-  }
-  let baseline;
-  if (knownBaseline) {
-    const { label, fingerprints } = knownBaseline;
-    let n = 0;
-    for (const f of out.findings) {
-      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
-      f.baselined = true;
-      n++;
-    }
-    baseline = { file: label, known: n };
-  }
-  const findings = out.findings.sort(compareFindings);
-  return {
-    root,
-    settings,
-    rules,
-    enabledRules: active.map((a) => a.rule.meta.id),
-    findings,
-    filesScanned,
-    redactor: out.redactor,
-    durationMs: Date.now() - started,
-    threads: used,
-    ...baseline ? { baseline } : {}
-  };
 }
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
@@ -49570,8 +50811,8 @@ function pascal(id) {
 function toUri(path6) {
   return path6.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule41) {
-  const m = rule41.meta;
+function ruleHelpMarkdown(rule43) {
+  const m = rule43.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -49585,18 +50826,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule41) {
-  return ruleHelpMarkdown(rule41).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule43) {
+  return ruleHelpMarkdown(rule43).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule41) {
-  const m = rule41.meta;
+function sarifRule(rule43) {
+  const m = rule43.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule41), markdown: ruleHelpMarkdown(rule41) },
+    help: { text: ruleHelpText(rule43), markdown: ruleHelpMarkdown(rule43) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -49720,11 +50961,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines2.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule41 = rulesById.get(id);
-      if (!rule41) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule41.meta.title}`);
-      lines2.push(indent(`Why: ${rule41.meta.why}`, "    "));
-      lines2.push(indent(rule41.meta.fix, "    "));
+      const rule43 = rulesById.get(id);
+      if (!rule43) continue;
+      lines2.push(`  ${c("bold", id)}: ${rule43.meta.title}`);
+      lines2.push(indent(`Why: ${rule43.meta.why}`, "    "));
+      lines2.push(indent(rule43.meta.fix, "    "));
       lines2.push("");
     }
   }
@@ -49886,19 +51127,19 @@ function readInputs(core2, eventName, workspace) {
   const threads = parseThreads(core2.getInput("threads"), "input threads");
   const paths = lines(core2.getInput("paths"));
   for (const p of paths) {
-    if (isAbsolute3(p) || p.split(/[\\/]/).includes("..")) {
+    if (isAbsolute5(p) || p.split(/[\\/]/).includes("..")) {
       throw new ConfigurationError(`input paths: ${JSON.stringify(p)} must be relative to the workspace, without ".."`);
     }
   }
   const configInput = core2.getInput("config").trim();
   let config;
   if (configInput !== "") {
-    const abs = resolve6(workspace, configInput);
+    const abs = resolve9(workspace, configInput);
     const isDefault = configInput === ".podguard.yml";
-    if (existsSync5(abs)) {
+    if (existsSync7(abs)) {
       try {
-        if (!statSync2(abs).isFile()) throw new Error("it is not a file");
-        readFileSync5(abs);
+        if (!statSync4(abs).isFile()) throw new Error("it is not a file");
+        readFileSync8(abs);
       } catch (err) {
         throw new ConfigurationError(`input config: cannot read ${configInput} (${err.message})`);
       }
@@ -49916,7 +51157,7 @@ function readInputs(core2, eventName, workspace) {
     kubernetesVersion,
     threads,
     failOn,
-    sarifFile: resolve6(workspace, sarifFile),
+    sarifFile: resolve9(workspace, sarifFile),
     annotations: bool2(core2, "annotations", true),
     summary: bool2(core2, "summary", true),
     token: core2.getInput("token").trim()
@@ -49925,14 +51166,14 @@ function readInputs(core2, eventName, workspace) {
 function readPayload(path6) {
   if (!path6) return {};
   try {
-    return JSON.parse(readFileSync5(path6, "utf8"));
+    return JSON.parse(readFileSync8(path6, "utf8"));
   } catch {
     return {};
   }
 }
 var isGlob = (p) => import_picomatch2.default.scan(p).isGlob;
-function toRel2(root, abs) {
-  return relative5(root, abs).split(sep5).join("/");
+function toRel4(root, abs) {
+  return relative7(root, abs).split(sep7).join("/");
 }
 async function changedScope(platform2, inputs, root, eventName, payload, repoTop) {
   const { core: core2 } = platform2;
@@ -49976,7 +51217,7 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
     }
     const touched = /* @__PURE__ */ new Map();
     const files = cs.files.map((f) => {
-      const rel = toRel2(root, f.absPath);
+      const rel = toRel4(root, f.absPath);
       touched.set(rel, f.lines);
       return rel;
     });
@@ -50011,7 +51252,7 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
     const files = [];
     for (const f of list) {
       if (f.status === "removed") continue;
-      const rel = toRel2(root, resolve6(repoTop, f.filename));
+      const rel = toRel4(root, resolve9(repoTop, f.filename));
       files.push(rel);
       touched.set(rel, addedLinesFromPatch(f.patch));
     }
@@ -50032,7 +51273,7 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
 }
 function inPaths(paths, candidates) {
   const globs = paths.filter(isGlob);
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix6.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
   const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
@@ -50080,14 +51321,14 @@ How to fix: ${ruleDocUrl(f.ruleId)}`);
 async function runAction(platform2) {
   const { core: core2, env } = platform2;
   try {
-    const root = resolve6(env.GITHUB_WORKSPACE || process.cwd());
+    const root = resolve9(env.GITHUB_WORKSPACE || process.cwd());
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     const inputs = readInputs(core2, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
     let repoTop = await gitTopLevel(root);
     for (const p of inputs.paths) {
       if (repoTop) break;
-      if (!isGlob(p)) repoTop = await gitTopLevel(resolve6(root, p));
+      if (!isGlob(p)) repoTop = await gitTopLevel(resolve9(root, p));
     }
     repoTop ??= root;
     let scope = { touched: /* @__PURE__ */ new Map(), description: `Scanned every file under ${inputs.paths.join(", ")} (scan: all).` };
@@ -50123,18 +51364,18 @@ async function runAction(platform2) {
     for (const s2 of result.redactor.secrets) core2.setSecret(s2);
     core2.debug(scanStats(result));
     const repoPath = (file) => {
-      const rel = toRel2(repoTop, resolve6(root, file));
+      const rel = toRel4(repoTop, resolve9(root, file));
       return rel.startsWith("../") ? file : rel;
     };
     const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);
     core2.info(scope.description);
     core2.info(toText(result));
     try {
-      mkdirSync(dirname4(inputs.sarifFile), { recursive: true });
+      mkdirSync2(dirname5(inputs.sarifFile), { recursive: true });
       writeChunks(inputs.sarifFile, sarifChunks(result));
     } catch (err) {
       const code = err.code ?? err.message;
-      throw new ConfigurationError(`input sarif-file: cannot write ${toRel2(root, inputs.sarifFile)} (${code})`);
+      throw new ConfigurationError(`input sarif-file: cannot write ${toRel4(root, inputs.sarifFile)} (${code})`);
     }
     if (inputs.annotations) emitAnnotations(platform2, result, touched, repoPath);
     if (inputs.summary) {

@@ -5296,42 +5296,42 @@ var require_parser = __commonJS({
       constructor() {
         this.escapeChar = null;
       }
-      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+      static createInstruction(document, dockerfile, escapeChar, lineRange2, instruction, instructionRange) {
         switch (instruction.toUpperCase()) {
           case "ADD":
-            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new add_1.Add(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ARG":
-            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new arg_1.Arg(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "CMD":
-            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new cmd_1.Cmd(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "COPY":
-            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new copy_1.Copy(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ENTRYPOINT":
-            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new entrypoint_1.Entrypoint(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ENV":
-            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new env_1.Env(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "FROM":
-            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new from_1.From(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "HEALTHCHECK":
-            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new healthcheck_1.Healthcheck(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "LABEL":
-            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new label_1.Label(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ONBUILD":
-            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new onbuild_1.Onbuild(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "RUN":
-            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new run_1.Run(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "SHELL":
-            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new shell_1.Shell(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "STOPSIGNAL":
-            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new stopsignal_1.Stopsignal(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "WORKDIR":
-            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new workdir_1.Workdir(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "USER":
-            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new user_1.User(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "VOLUME":
-            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new volume_1.Volume(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
         }
-        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        return new instruction_1.Instruction(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getParserDirectives(document, buffer) {
         const directives = [];
@@ -5399,10 +5399,10 @@ var require_parser = __commonJS({
                     } else if (valueEnd === -1) {
                       valueEnd = buffer.length;
                     }
-                    const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
+                    const lineRange2 = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
                     const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
                     const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
-                    directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
+                    directives.push(new parserDirective_1.ParserDirective(document, lineRange2, nameRange, valueRange));
                     directiveStart = -1;
                     if (buffer.charAt(valueEnd) === "\r") {
                       i2 = valueEnd + 1;
@@ -5680,8 +5680,8 @@ var require_parser = __commonJS({
       createInstruction(dockerfile, instruction, start, instructionEnd2, end) {
         const startPosition = this.document.positionAt(start);
         const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd2));
-        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
-        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
+        const lineRange2 = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange2, instruction, instructionRange);
       }
     };
     exports.Parser = Parser;
@@ -6468,7 +6468,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6476,7 +6476,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6685,7 +6685,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6731,8 +6731,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6986,9 +6986,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix6 = POSIX_REGEX_SOURCE[rest2];
+                if (posix6) {
+                  prev.value = pre + posix6;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -7428,7 +7428,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7486,7 +7486,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7505,7 +7505,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix6 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -7515,8 +7515,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix6 });
+        const result = { glob, state, regex, posix: posix6, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7541,7 +7541,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix6 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7549,7 +7549,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix6 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -7558,16 +7558,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix4);
+          match = picomatch2.matchBase(input, regex, options, posix6);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix6 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix6 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -7614,7 +7614,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module.exports = picomatch2;
   }
 });
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -8664,10 +8664,10 @@ var require_util2 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash2 = {};
+      const hash3 = {};
       for (const item of arr)
-        hash2[item] = true;
-      return hash2;
+        hash3[item] = true;
+      return hash3;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema2) {
@@ -9077,12 +9077,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group) {
-      return group.rules.some((rule41) => shouldUseRule(schema2, rule41));
+      return group.rules.some((rule43) => shouldUseRule(schema2, rule43));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule41) {
+    function shouldUseRule(schema2, rule43) {
       var _a;
-      return schema2[rule41.keyword] !== void 0 || ((_a = rule41.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule43.keyword] !== void 0 || ((_a = rule43.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule41 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule41)) {
-            keywordCode(it, rule41.keyword, rule41.definition, group.type);
+        for (const rule43 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule43)) {
+            keywordCode(it, rule43.keyword, rule43.definition, group.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule41 = rules[keyword];
-        if (typeof rule41 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule41)) {
-          const { type: type2 } = rule41.definition;
+        const rule43 = rules[keyword];
+        if (typeof rule43 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule43)) {
+          const { type: type2 } = rule43.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -10587,7 +10587,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10614,7 +10614,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11478,7 +11478,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11514,50 +11514,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative4.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11565,7 +11565,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11869,7 +11869,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule41 = this.RULES.all[keyword];
-        return typeof rule41 == "object" ? rule41.definition : !!rule41;
+        const rule43 = this.RULES.all[keyword];
+        return typeof rule43 == "object" ? rule43.definition : !!rule43;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i2 = group.rules.findIndex((rule41) => rule41.keyword === keyword);
+          const i2 = group.rules.findIndex((rule43) => rule43.keyword === keyword);
           if (i2 >= 0)
             group.rules.splice(i2, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule41 = rules[key];
-            if (typeof rule41 != "object")
+            const rule43 = rules[key];
+            if (typeof rule43 != "object")
               continue;
-            const { $data } = rule41.definition;
+            const { $data } = rule43.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule41 = {
+      const rule43 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule41, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule43, definition.before);
       else
-        ruleGroup.rules.push(rule41);
-      RULES.all[keyword] = rule41;
+        ruleGroup.rules.push(rule43);
+      RULES.all[keyword] = rule43;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule41, before) {
+    function addBeforeRule(ruleGroup, rule43, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule41);
+        ruleGroup.rules.splice(i2, 0, rule43);
       } else {
-        ruleGroup.rules.push(rule41);
+        ruleGroup.rules.push(rule43);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -14542,12 +14542,12 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { existsSync as existsSync3, writeFileSync } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { existsSync as existsSync5, writeFileSync as writeFileSync2 } from "node:fs";
+import { resolve as resolve8 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
-import { relative as relative3, resolve as resolve4 } from "node:path";
+import { relative as relative5, resolve as resolve7 } from "node:path";
 
 // src/baseline/baseline.ts
 import { readFileSync } from "node:fs";
@@ -17879,7 +17879,7 @@ function isAciDoc(doc) {
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
 }
-function parseFile(source, kindByName) {
+function parseFile(source, kindByName, how = {}) {
   if (kindByName === "dockerfile") {
     const model = parseDockerfile(source.text);
     const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
@@ -17897,7 +17897,8 @@ function parseFile(source, kindByName) {
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
+  if (!how.rendered && hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path)))
+    return void 0;
   if (parsed.docs.some(isAciDoc)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -18114,9 +18115,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep2 = body.search(/(^|\s)--(\s|$)/);
-  const head2 = sep2 < 0 ? body : body.slice(0, sep2);
-  const reason = sep2 < 0 ? "" : body.slice(sep2).replace(/^\s*--/, "").trim();
+  const sep4 = body.search(/(^|\s)--(\s|$)/);
+  const head2 = sep4 < 0 ? body : body.slice(0, sep4);
+  const reason = sep4 < 0 ? "" : body.slice(sep4).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -18345,20 +18346,20 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule41, level, file, r2) {
+  add(rule43, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule43.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule43.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule41.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule43.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule43.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule41.meta.id,
+      ruleId: rule43.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -18370,6 +18371,9 @@ var Collector = class {
     });
   }
 };
+function reportsMissingField(r2) {
+  return /^missing|Missing$/.test(r2.messageId);
+}
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
@@ -18433,7 +18437,8 @@ var FileChecker = class {
     const source = sourceFile(c.absPath, c.relPath, decoded.text);
     let parsed;
     try {
-      parsed = parseFile(source, c.nameKind);
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
     } catch (err) {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
@@ -18457,21 +18462,22 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule41, level, ctx } of this.active) {
-      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule43, level, ctx } of this.active) {
+      if (!rule43.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
+          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule43, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule41.check(unit, ctx);
+          rule43.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule43.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -18506,9 +18512,9 @@ function isPlainObject(x) {
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
+import { isAbsolute as isAbsolute2, join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -18566,8 +18572,25 @@ async function changedSince(ref, cwd) {
   return [...set2].sort().map((p) => resolve(top, p));
 }
 
-// src/collect/collect.ts
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+// src/render/discover.ts
+import { existsSync, lstatSync, readFileSync as readFileSync3, readdirSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isRenderRootName(baseName) {
+  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
+}
+function isChartTemplate(relPath, chartDirs) {
+  return chartDirs.some((dir) => {
+    const prefix = dir === "" ? "" : `${dir}/`;
+    if (!relPath.startsWith(prefix)) return false;
+    const rest = relPath.slice(prefix.length);
+    return rest.startsWith("templates/") || rest.startsWith("charts/");
+  });
+}
+var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
+function isRemoteRef(ref) {
+  return REMOTE.test(ref.trim());
+}
 function toRel(root, abs) {
   return relative(root, abs).split(sep).join("/");
 }
@@ -18575,70 +18598,312 @@ function inside(root, abs) {
   const r2 = relative(root, abs);
   return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
 }
+function kustomizationFile(absDir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const p = join(absDir, name);
+    if (existsSync(p)) return p;
+  }
+  return void 0;
+}
+function realInside(realRoot, abs) {
+  try {
+    const real = realpathSync.native(abs);
+    return inside(realRoot, real) ? real : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function readKustomization(root, dir) {
+  const absDir = resolve2(root, dir);
+  const absFile = kustomizationFile(absDir);
+  if (!absFile) return void 0;
+  const file = toRel(root, absFile);
+  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  let text;
+  try {
+    text = readFileSync3(absFile, "utf8");
+  } catch {
+    return out;
+  }
+  const doc = parseYaml(text).docs[0]?.root ?? void 0;
+  const top = asMap(doc);
+  if (!top) return out;
+  let realRoot = root;
+  try {
+    realRoot = realpathSync.native(root);
+  } catch {
+  }
+  const problem = (kind, node) => {
+    const n = "key" in node ? node.key : node;
+    const end = "key" in node ? node.value.end : node.end;
+    out.problems.push({ kind, file, offset: n.start, endOffset: end });
+  };
+  const local = (node) => {
+    const ref = asText(node);
+    if (!node || ref === void 0 || ref.trim() === "") return void 0;
+    if (isRemoteRef(ref)) {
+      problem("remote", node);
+      return void 0;
+    }
+    const abs = resolve2(absDir, ref);
+    if (!inside(root, abs) || existsSync(abs) && !realInside(realRoot, abs)) {
+      problem("outside", node);
+      return void 0;
+    }
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      problem("missing", node);
+      return void 0;
+    }
+    return { abs, isDir: st.isDirectory() };
+  };
+  const addRef = (node) => {
+    const r2 = local(node);
+    if (!r2) return;
+    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
+    else out.files.push(toRel(root, r2.abs));
+  };
+  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
+  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
+    for (const item of asItems(get(top, key))) {
+      const path = item.kind === "map" ? get(item, "path") : item;
+      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
+      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+    }
+  }
+  for (const key of ["configMapGenerator", "secretGenerator"]) {
+    for (const gen of asItems(get(top, key))) {
+      for (const field of ["files", "envs"]) {
+        for (const f of asItems(get(gen, field))) {
+          const t = asText(f);
+          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+          if (path === void 0) continue;
+          const r2 = local({ ...f, text: path, value: path });
+          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        }
+      }
+      const env = get(gen, "env");
+      if (env) {
+        const r2 = local(env);
+        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+      }
+    }
+  }
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
+  const targetOf = (node) => {
+    const t = asMap(node);
+    if (!t) return void 0;
+    const kind = asText(get(t, "kind"));
+    const name = asText(get(t, "name"));
+    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
+  };
+  const addPatch = (pathNode, inline, json6902, target) => {
+    const t = targetOf(target);
+    if (pathNode) {
+      const r2 = local(pathNode);
+      if (!r2 || r2.isDir) return;
+      const rel = toRel(root, r2.abs);
+      out.files.push(rel);
+      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+    } else if (inline) {
+      const body = asText(inline) ?? "";
+      out.patches.push({
+        kustomization: file,
+        file,
+        inline,
+        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
+        ...t ? { target: t } : {}
+      });
+    }
+  };
+  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+    const t = asText(p) ?? "";
+    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
+    else addPatch(p, void 0, false, void 0);
+  }
+  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  return out;
+}
+function looksLikeJson6902(abs) {
+  try {
+    const text = readFileSync3(abs, "utf8");
+    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
+  } catch {
+    return false;
+  }
+}
+function renderRoots(root, markers) {
+  const chartDirs = /* @__PURE__ */ new Set();
+  const kustomizeDirs = /* @__PURE__ */ new Set();
+  for (const m of markers) {
+    const dir = posix2.dirname(m) === "." ? "" : posix2.dirname(m);
+    if (posix2.basename(m) === "Chart.yaml") chartDirs.add(dir);
+    else kustomizeDirs.add(dir);
+  }
+  const allCharts = [...chartDirs].sort();
+  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate(`${d}/Chart.yaml`, [p])));
+  const kustomizations = /* @__PURE__ */ new Map();
+  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate(`${d}/x`, allCharts));
+  while (pending.length) {
+    const dir = pending.pop();
+    if (kustomizations.has(dir)) continue;
+    const k = readKustomization(root, dir);
+    if (!k) continue;
+    kustomizations.set(dir, k);
+    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
+  }
+  const included = /* @__PURE__ */ new Set();
+  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
+  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
+  return { charts, allCharts, kustomizations, topRoots };
+}
+function includedFiles(roots, dir) {
+  const out = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.add(k.file);
+    for (const f of k.files) out.add(f);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function reachable(roots, dir) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.push(k);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function linkOutside(realRoot, absDir, limit = 2e4) {
+  const stack = [absDir];
+  let n = 0;
+  while (stack.length && n < limit) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      n++;
+      const abs = join(dir, e.name);
+      if (e.isSymbolicLink()) {
+        if (!realInside(realRoot, abs)) return abs;
+        try {
+          if (lstatSync(abs).isDirectory()) stack.push(abs);
+        } catch {
+        }
+      } else if (e.isDirectory()) stack.push(abs);
+    }
+  }
+  return void 0;
+}
+
+// src/collect/collect.ts
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function toRel2(root, abs) {
+  return relative2(root, abs).split(sep2).join("/");
+}
+function inside2(root, abs) {
+  const r2 = relative2(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
+}
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
 }
-function walk(dir, out, seen) {
+function walk(dir, out, seen, accept = mayBeOurs) {
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = readdirSync2(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const abs = join(dir, e.name);
+    const abs = join2(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
       if (seen.has(real)) continue;
       seen.add(real);
-      walk(abs, out, seen);
-    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
+      walk(abs, out, seen, accept);
+    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
     }
   }
 }
-async function listDir(dir) {
+async function listDir(dir, accept = mayBeOurs) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => mayBeOurs(posix2.basename(p))).map((p) => join(dir, p));
+    return splitZ(out).filter((p) => accept(posix3.basename(p))).map((p) => join2(dir, p));
   }
   const files = [];
-  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
   return files;
 }
-var lstatQuiet = (p) => lstatSync(p, { throwIfNoEntry: false });
+async function findRenderMarkers(opts) {
+  const root = resolve3(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const found = /* @__PURE__ */ new Set();
+  for (const scope of opts.paths.map((p) => resolve3(root, p))) {
+    const st = await stat(scope).catch(() => void 0);
+    if (!st?.isDirectory()) continue;
+    for (const f of await listDir(scope, isRenderRootName)) {
+      const rel = toRel2(root, f);
+      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
+}
+var lstatQuiet = (p) => lstatSync2(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
-    return statSync(p);
+    return statSync2(p);
   } catch {
     return void 0;
   }
 };
 var realpathQuiet = (p) => {
   try {
-    return realpathSync.native(p);
+    return realpathSync2.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = resolve2(opts.root);
+  const root = resolve3(opts.root);
   const realRoot = await realpath(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => resolve2(root, p));
+  const scopes = opts.paths.map((p) => resolve3(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = resolve2(root, rel);
-      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
+      const abs = resolve3(root, rel);
+      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
       const st = await stat(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel(root, scope) || scope}`);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
       if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
       else files.add(scope);
     }
@@ -18646,7 +18911,7 @@ async function collect(opts) {
   const candidates = [];
   const seenReal = /* @__PURE__ */ new Set();
   for (const abs of [...files].sort()) {
-    const relPath = toRel(root, abs);
+    const relPath = toRel2(root, abs);
     if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
@@ -18660,7 +18925,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
       }
-      if (!inside(realRoot, target)) {
+      if (!inside2(realRoot, target)) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
@@ -18677,13 +18942,861 @@ async function collect(opts) {
   return { candidates, issues };
 }
 
+// src/render/index.ts
+import { hash as hash2 } from "node:crypto";
+import { existsSync as existsSync2, readFileSync as readFileSync4, readdirSync as readdirSync3, realpathSync as realpathSync3, writeFileSync } from "node:fs";
+import { join as join4, posix as posix4, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
+
+// src/render/map.ts
+function pathAt(root, offset) {
+  const out = [];
+  let node = root;
+  while (node) {
+    if (node.kind === "map") {
+      const pair = node.pairs.find(
+        (p) => offset >= p.key.start && offset < Math.max(p.key.end, p.value.end, p.key.end + 1)
+      );
+      if (!pair) break;
+      out.push({ key: pair.keyText });
+      if (offset < pair.value.start) break;
+      node = pair.value;
+    } else if (node.kind === "seq") {
+      const i2 = node.items.findIndex((it) => offset >= it.start && offset < Math.max(it.end, it.start + 1));
+      if (i2 < 0) break;
+      const item = node.items[i2];
+      const name = asText(get(item, "name"));
+      out.push({ key: i2, ...name !== void 0 ? { name } : {} });
+      node = item;
+    } else break;
+  }
+  return out;
+}
+function keysOf(path) {
+  return path.filter((s2) => typeof s2.key === "string").map((s2) => s2.key);
+}
+function follow(root, path) {
+  let node = root ?? void 0;
+  let at = node;
+  let depth = 0;
+  for (const step of path) {
+    if (!node) break;
+    if (typeof step.key === "string") {
+      const pair = getPair(node, step.key);
+      if (!pair) break;
+      at = pair;
+      node = pair.value;
+    } else {
+      const items = asItems(node);
+      const item = step.name !== void 0 ? items.find((it) => asText(get(it, "name")) === step.name) : items[step.key];
+      if (!item) break;
+      at = item;
+      node = item;
+    }
+    depth++;
+  }
+  return { at, depth };
+}
+var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
+function keyLines(text) {
+  const out = [];
+  const stack = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const raw = lines[i2];
+    if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
+    const m = KEY_LINE.exec(raw);
+    if (!m) continue;
+    const indent2 = m[1].length + m[2].length;
+    const key = m[3].replace(/^["']|["']$/g, "");
+    while (stack.length && stack[stack.length - 1].indent >= indent2) stack.pop();
+    out.push({ line: i2 + 1, indent: indent2, key, chain: stack.map((s2) => s2.key), text: raw });
+    stack.push({ indent: indent2, key });
+  }
+  return out;
+}
+function suffixScore(line, want) {
+  const full = [...line.chain, line.key];
+  let n = 0;
+  while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
+  return n;
+}
+function bestLine(lines, want) {
+  let best;
+  let score = 0;
+  for (const l of lines) {
+    if (l.key !== want[want.length - 1]) continue;
+    const s2 = suffixScore(l, want);
+    if (s2 > score) {
+      best = l;
+      score = s2;
+    }
+  }
+  return best && (score >= Math.min(2, want.length) || score === want.length) ? best : void 0;
+}
+var VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
+function valuesRefs(line) {
+  const out = [];
+  for (const m of line.matchAll(VALUES_REF)) out.push(m[1].slice(1).split("."));
+  return out;
+}
+function templateLine(template, path) {
+  const want = keysOf(path);
+  if (want.length === 0) return void 0;
+  const lines = keyLines(template);
+  const direct = bestLine(lines, want);
+  const textLines = template.split(/\r\n|\r|\n/);
+  if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
+  for (let k = want.length - 1; k >= 1; k--) {
+    const parent = bestLine(lines, want.slice(0, k));
+    if (!parent) continue;
+    const rest = want.slice(k);
+    for (let i2 = parent.line; i2 <= textLines.length; i2++) {
+      const t = textLines[i2 - 1] ?? "";
+      if (i2 > parent.line && t.trim() !== "" && !/^\s*\{\{/.test(t)) {
+        const ind = /^\s*((?:-\s+)*)/.exec(t)[0].length;
+        if (ind <= parent.indent) break;
+      }
+      if (!t.includes("{{")) continue;
+      let refs = valuesRefs(t);
+      if (refs.length === 0 && /(toYaml|toJson|include|tpl)\s+\.\s*[|})]/.test(t)) refs = withRefs(textLines, i2);
+      if (refs.length === 0 && !/toYaml|include|tpl/.test(t)) continue;
+      return { line: i2, values: refs.map((r2) => [...r2, ...rest]) };
+    }
+    return void 0;
+  }
+  return void 0;
+}
+function withRefs(lines, line) {
+  for (let i2 = line - 1; i2 >= 1; i2--) {
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
+    if (m) return [m[1].slice(1).split(".")];
+  }
+  return [];
+}
+function valuesPair(root, keys) {
+  let node = root ?? void 0;
+  let pair;
+  for (const k of keys) {
+    pair = getPair(asMap(node), k);
+    if (!pair) return void 0;
+    node = pair.value;
+  }
+  return pair;
+}
+function pointer(path) {
+  return path.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function pointerCovers(ptr, path) {
+  if (ptr.length > path.length) return false;
+  return ptr.every((seg, i2) => {
+    const step = path[i2];
+    return typeof step.key === "number" ? seg === String(step.key) || seg === "-" : seg === step.key;
+  });
+}
+
+// src/render/tools.ts
+import { execFile as execFile2 } from "node:child_process";
+import { accessSync, constants as constants2, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, isAbsolute as isAbsolute3, join as join3, resolve as resolve4 } from "node:path";
+var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE" };
+function executable(p) {
+  try {
+    if (!statSync3(p).isFile()) return false;
+    accessSync(p, constants2.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findTool(tool, configured, env, base) {
+  const named = env[TOOL_ENV[tool]] || configured;
+  if (named) {
+    const abs = isAbsolute3(named) || named.includes("/") ? resolve4(base, named) : void 0;
+    if (abs) return executable(abs) ? { path: abs, looked: abs } : { looked: named };
+    const onPath2 = searchPath(named, env.PATH);
+    return onPath2 ? { path: onPath2, looked: named } : { looked: `${named} on PATH` };
+  }
+  const onPath = searchPath(tool, env.PATH);
+  return onPath ? { path: onPath, looked: "PATH" } : { looked: "PATH" };
+}
+function searchPath(name, path) {
+  for (const dir of (path ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const p = join3(dir, name);
+    if (executable(p)) return p;
+  }
+  return void 0;
+}
+var Scratch = class {
+  dir;
+  constructor() {
+    this.dir = mkdtempSync(join3(tmpdir(), "podguard-render-"));
+  }
+  /** A new empty subdirectory. */
+  sub(name) {
+    const d = mkdtempSync(join3(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    return d;
+  }
+  remove() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+};
+function cleanEnv(scratch) {
+  const home2 = join3(scratch.dir, "home");
+  const dirs = { home: home2, cache: join3(home2, ".cache"), config: join3(home2, ".config"), data: join3(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home2,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    HELM_CACHE_HOME: join3(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: join3(dirs.config, "helm"),
+    HELM_DATA_HOME: join3(dirs.data, "helm"),
+    HELM_PLUGINS: join3(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: join3(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: join3(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: join3(dirs.cache, "helm", "repository"),
+    KUBECONFIG: join3(home2, "no-kubeconfig"),
+    // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: join3(home2, "no-gitconfig")
+  };
+}
+var MAX_RENDER_BYTES = 64 * 1024 * 1024;
+function runTool(bin, args, opts) {
+  return new Promise((done) => {
+    execFile2(
+      bin,
+      [...args],
+      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_RENDER_BYTES, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (!err) return done({ ok: true, stdout });
+        const e = err;
+        if (e.killed || e.signal === "SIGKILL")
+          return done({ ok: false, error: `it did not finish within ${Math.round(opts.timeoutMs / 1e3)} s and was stopped` });
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
+          return done({ ok: false, error: `its output exceeded ${MAX_RENDER_BYTES} bytes` });
+        if (e.code === "ENOENT" || e.code === "EACCES") return done({ ok: false, error: `the program could not be started (${e.code})` });
+        done({ ok: false, error: String(stderr || e.message) });
+      }
+    );
+  });
+}
+function toolError(text, paths, max = 400) {
+  let t = text.split(paths.scratch).join("\u2026").split(`${paths.root}/`).join("").split(paths.root).join(".");
+  t = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Use --debug flag/.test(l)).slice(0, 4).join(" ");
+  t = t.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/::|##\[|##vso\[/g, ": :");
+  t = t.replace(/^Error:\s*/i, "");
+  return t.length > max ? `${t.slice(0, max)}\u2026` : t || "no error text";
+}
+
+// src/render/index.ts
+var FP_SALT = "podguard-render-fp-v1";
+var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
+function toRel3(root, abs) {
+  return relative3(root, abs).split(sep3).join("/");
+}
+function insideRoot(root, rel) {
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix4.isAbsolute(rel);
+}
+async function prepareRender(input) {
+  const root = input.root;
+  const cfg = input.settings.render;
+  const roots = renderRoots(root, input.markers);
+  const notices = [];
+  const summary = {
+    charts: roots.charts.length,
+    kustomizations: roots.topRoots.length,
+    rendered: 0,
+    failed: 0,
+    notRendered: { charts: 0, kustomizations: 0 },
+    reasons: []
+  };
+  let scratch;
+  const scratchDir = () => scratch ??= new Scratch();
+  const virtuals = [];
+  const covered = /* @__PURE__ */ new Set();
+  const changed = input.only;
+  let realRoot = root;
+  try {
+    realRoot = realpathSync3.native(root);
+  } catch {
+  }
+  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
+  const reported = /* @__PURE__ */ new Set();
+  const refProblems = (ks) => {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
+        if (p.kind === "missing") continue;
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        notices.push({
+          ruleId: "not-rendered",
+          messageId: p.kind,
+          data: {},
+          file: p.file,
+          offset: p.offset,
+          endOffset: p.endOffset,
+          identity: `kustomization ${k.dir || "."}`,
+          ...notRenderedLevel ? { level: notRenderedLevel } : {}
+        });
+      }
+    }
+    return blocked;
+  };
+  const touches = (files) => {
+    if (!changed) return true;
+    for (const f of files) if (changed.has(f)) return true;
+    return false;
+  };
+  const chartTouched = (dir) => {
+    if (!changed) return true;
+    const prefix = dir === "" ? "" : `${dir}/`;
+    for (const f of changed) if (f.startsWith(prefix)) return true;
+    return false;
+  };
+  const toolCache = /* @__PURE__ */ new Map();
+  const tool = (t) => {
+    let found = toolCache.get(t);
+    if (!found) toolCache.set(t, found = findTool(t, cfg[t], input.env, root));
+    return found;
+  };
+  const timeoutMs = cfg.timeoutSeconds * 1e3;
+  const charts = roots.charts.filter(chartTouched);
+  summary.charts = charts.length;
+  for (const dir of charts) {
+    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    const absDir = resolve5(root, dir);
+    const chartText = safeRead(join4(absDir, "Chart.yaml"));
+    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
+    if (asText(get(chartDoc, "type")) === "library") {
+      summary.charts--;
+      continue;
+    }
+    if (cfg.mode === "off") {
+      summary.notRendered.charts++;
+      summary.reasons.push("render.mode: off");
+      continue;
+    }
+    const helm = tool("helm");
+    if (!helm.path) {
+      summary.notRendered.charts++;
+      summary.reasons.push(`helm was not found on ${helm.looked}`);
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "noTool",
+        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    const missingDep = remoteDependency(absDir, chartDoc);
+    if (missingDep) {
+      summary.notRendered.charts++;
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "remoteChart",
+        data: {},
+        file: chartFile,
+        offset: missingDep.offset,
+        endOffset: missingDep.endOffset,
+        identity: `chart ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    if (linkOutside(realRoot, absDir)) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "linkOutside",
+        data: { what: "chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
+    const valuesFiles = [];
+    let badValues = false;
+    for (const v of chartCfg.valuesFiles) {
+      const rel = toRel3(root, resolve5(absDir, v));
+      if (!insideRoot(root, rel) || !existsSync2(resolve5(root, rel))) {
+        badValues = true;
+        notices.push({
+          ruleId: "render-failed",
+          messageId: "valuesFile",
+          data: { file: v },
+          file: chartFile,
+          identity: `chart ${dir || "."}`
+        });
+        continue;
+      }
+      valuesFiles.push(rel);
+    }
+    if (badValues) {
+      summary.failed++;
+      continue;
+    }
+    const s2 = scratchDir();
+    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
+    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
+    for (const v of valuesFiles) args.push("--values", resolve5(root, v));
+    const run = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
+    if (!run.ok) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "helm template", error: toolError(run.error, { scratch: s2.dir, root }) },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    summary.rendered++;
+    const abs = join4(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run.stdout);
+    virtuals.push({ relPath: chartFile, absPath: abs, origin: { kind: "helm", chartDir: dir, valuesFiles }, home: chartFile });
+  }
+  const patchFiles = /* @__PURE__ */ new Set();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const tops = roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  summary.kustomizations = tops.length;
+  for (const dir of tops) {
+    const k = roots.kustomizations.get(dir);
+    const all = reachable(roots, dir);
+    if (cfg.mode === "off") {
+      summary.notRendered.kustomizations++;
+      summary.reasons.push("render.mode: off");
+      continue;
+    }
+    if (refProblems(all)) {
+      summary.notRendered.kustomizations++;
+      continue;
+    }
+    const kz = tool("kustomize");
+    if (!kz.path) {
+      summary.notRendered.kustomizations++;
+      summary.reasons.push(`kustomize was not found on ${kz.looked}`);
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "noTool",
+        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
+    const s2 = scratchDir();
+    const wrapper = s2.sub("kustomize");
+    const ref = relative3(wrapper, resolve5(root, dir)).split(sep3).join("/");
+    writeFileSync(
+      join4(wrapper, "kustomization.yaml"),
+      `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ${JSON.stringify(ref)}
+buildMetadata: [originAnnotations, transformerAnnotations]
+`
+    );
+    const args = ["build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
+    const run = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
+    if (!run.ok) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "kustomize build", error: toolError(run.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root }) },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`
+      });
+      continue;
+    }
+    summary.rendered++;
+    for (const f of includedFiles(roots, dir)) covered.add(f);
+    const abs = join4(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run.stdout);
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file });
+  }
+  if (input.stdin) {
+    const s2 = scratchDir();
+    const abs = join4(s2.sub("stdin"), "stdin.yaml");
+    writeFileSync(abs, input.stdin.text);
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name });
+  }
+  const candidates = [];
+  for (const c of input.candidates) {
+    if (isChartTemplate(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
+  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
+  return {
+    candidates,
+    notices,
+    summary,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => scratch?.remove()
+  };
+}
+function safeRead(abs) {
+  try {
+    return readFileSync4(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function remoteDependency(absDir, chart) {
+  for (const dep of asItems(get(chart, "dependencies"))) {
+    const name = asText(get(dep, "name"));
+    const repo = asText(get(dep, "repository")) ?? "";
+    if (!name || repo.startsWith("file://") || repo === "") continue;
+    let vendored = existsSync2(join4(absDir, "charts", name));
+    try {
+      vendored ||= readdirSync3(join4(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+    } catch {
+    }
+    if (!vendored) return { offset: dep.start, endOffset: dep.end };
+  }
+  return void 0;
+}
+var Mapper = class {
+  constructor(root, roots, cfg, virtuals) {
+    this.root = root;
+    this.roots = roots;
+    this.cfg = cfg;
+    this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+  }
+  root;
+  roots;
+  cfg;
+  byPath;
+  cache = /* @__PURE__ */ new Map();
+  used = /* @__PURE__ */ new Set();
+  parsed(abs) {
+    if (this.cache.has(abs)) return this.cache.get(abs);
+    let p;
+    try {
+      const text = readFileSync4(abs, "utf8");
+      p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
+    } catch {
+      p = void 0;
+    }
+    this.cache.set(abs, p);
+    return p;
+  }
+  sources() {
+    return [...this.used].map((rel) => ({ absPath: resolve5(this.root, rel), relPath: rel }));
+  }
+  remap(findings) {
+    const seen = /* @__PURE__ */ new Set();
+    const out = [];
+    for (const f of findings) {
+      const v = this.byPath.get(f.file);
+      if (v) this.move(f, v);
+      if (v) {
+        const key = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.identity}\0${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(f);
+    }
+    return out;
+  }
+  move(f, v) {
+    const stream = this.parsed(v.absPath);
+    const approx = (file) => {
+      f.file = file;
+      f.range = lineOne();
+      f.message += APPROX;
+    };
+    const fingerprint = () => {
+      f.fingerprint = hash2("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
+    };
+    if (!stream) {
+      approx(v.home);
+      fingerprint();
+      return;
+    }
+    const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
+    const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
+    const path = pathAt(doc?.root, offset);
+    const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path) : this.helm(f, v, stream, doc, path);
+    if (!placed && v.origin.kind !== "stdin") approx(v.home);
+    fingerprint();
+  }
+  /** `# Source: chart/templates/x.yaml` before the document. */
+  sourceComment(stream, doc) {
+    if (!doc?.root) return void 0;
+    const before = stream.text.slice(0, doc.root.start);
+    const docStart = Math.max(before.lastIndexOf("\n---"), 0);
+    const m = /^# Source: (.+)$/m.exec(before.slice(docStart));
+    return m?.[1]?.trim();
+  }
+  helm(f, v, stream, doc, path) {
+    const source = this.sourceComment(stream, doc);
+    if (!source) return false;
+    let template;
+    let chartDir;
+    let valuesFiles = [];
+    if (v.origin.kind === "helm") {
+      chartDir = v.origin.chartDir;
+      valuesFiles = v.origin.valuesFiles;
+      const rest = source.split("/").slice(1).join("/");
+      template = posix4.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+    } else {
+      const direct = posix4.normalize(source);
+      const chart = this.roots.allCharts.find((d) => posix4.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? posix4.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync2(resolve5(this.root, p)));
+      if (!template) {
+        f.properties = { ...f.properties ?? {}, source: source.slice(0, 200) };
+        return true;
+      }
+      chartDir = chart ?? "";
+    }
+    if (!insideRoot(this.root, template) || !existsSync2(resolve5(this.root, template))) return false;
+    const text = this.parsed(resolve5(this.root, template))?.text;
+    if (text === void 0) return false;
+    f.file = template;
+    this.used.add(template);
+    const hit = templateLine(text, path);
+    if (!hit) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    f.range = lineRange(text, hit.line);
+    const related = this.valuesLocations(template, chartDir, valuesFiles, hit.values);
+    if (related.length) f.related = related;
+    return true;
+  }
+  /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
+  valuesChain(template, chartDir, valuesFiles) {
+    const prefix = chartDir ? `${chartDir}/` : "";
+    const rest = template.slice(prefix.length).split("/");
+    const subs = [];
+    for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
+    const chain = [];
+    const top = chartDir ? `${chartDir}/values.yaml` : "values.yaml";
+    for (const v of [...valuesFiles].reverse()) chain.push({ file: v, prefix: subs });
+    chain.push({ file: top, prefix: subs });
+    let dir = chartDir;
+    for (let i2 = 0; i2 < subs.length; i2++) {
+      dir = dir ? `${dir}/charts/${subs[i2]}` : `charts/${subs[i2]}`;
+      chain.push({ file: `${dir}/values.yaml`, prefix: subs.slice(i2 + 1) });
+    }
+    return chain;
+  }
+  valuesLocations(template, chartDir, valuesFiles, refs) {
+    const out = [];
+    const chain = this.valuesChain(template, chartDir, valuesFiles);
+    for (const keys of refs) {
+      for (const { file, prefix } of chain) {
+        const parsed = this.parsed(resolve5(this.root, file));
+        if (!parsed) continue;
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        if (!pair) continue;
+        out.push({
+          file,
+          range: pairRange(parsed, pair),
+          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${posix4.basename(file)}`
+        });
+        break;
+      }
+      if (out.length >= 3) break;
+    }
+    return out;
+  }
+  kustomize(f, v, doc, path) {
+    if (v.origin.kind !== "kustomize" || !doc?.root) return false;
+    const meta = asMap(get(doc.root, "metadata"));
+    const annotations = asMap(get(meta, "annotations"));
+    const kind = asText(get(doc.root, "kind")) ?? "";
+    const name = asText(get(meta, "name")) ?? "";
+    const wrapper = v.origin.wrapper;
+    const fromWrapper = (p) => toRel3(this.root, resolve5(wrapper, p));
+    const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
+    const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
+    const originPath = asText(get(originDoc, "path"));
+    const configuredIn = asText(get(originDoc, "configuredIn"));
+    const transformText = asText(get(annotations, "alpha.config.kubernetes.io/transformations")) ?? "";
+    const patchKustomizations = /* @__PURE__ */ new Set();
+    for (const t of asItems(parseYaml(transformText).docs[0]?.root ?? void 0)) {
+      const by = asText(get(asMap(get(t, "configuredBy")), "kind")) ?? "";
+      const at2 = asText(get(t, "configuredIn"));
+      if (at2 && /Patch/.test(by)) patchKustomizations.add(fromWrapper(at2));
+    }
+    const patches = [];
+    for (const k of reachable(this.roots, v.origin.dir)) if (patchKustomizations.has(k.file)) patches.push(...[...k.patches].reverse());
+    if (!isMissingField(f)) {
+      for (const p of patches) if (this.placeInPatch(f, p, kind, name, path)) return true;
+    }
+    const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
+    if (!resource || !insideRoot(this.root, resource)) return false;
+    const parsed = this.parsed(resolve5(this.root, resource));
+    if (!parsed) return false;
+    this.used.add(resource);
+    f.file = resource;
+    const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
+    const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
+    if (!target) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    const { at, depth } = follow(target.node, path);
+    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    if (depth < path.length && !isMissingField(f)) f.message += APPROX;
+    return true;
+  }
+  placeInPatch(f, p, kind, name, path) {
+    if (p.target?.kind && p.target.kind !== kind) return false;
+    if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
+    if (p.inline) {
+      const k = this.parsed(resolve5(this.root, p.kustomization));
+      if (!k) return false;
+      const text = asText(p.inline) ?? "";
+      const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
+      if (first < 0) return false;
+      const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
+      return this.placeInline(f, p, k, text, inner, kind, name, path, first);
+    }
+    const parsed = this.parsed(resolve5(this.root, p.file));
+    if (!parsed) return false;
+    const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
+    const at = this.patchNode(p, roots, kind, name, path);
+    if (!at) return false;
+    this.used.add(p.file);
+    f.file = p.file;
+    f.range = nodeRange2(parsed, at);
+    return true;
+  }
+  placeInline(f, p, k, text, roots, kind, name, path, base) {
+    const at = this.patchNode(p, roots, kind, name, path);
+    if (!at) return false;
+    const inner = new LineIndex(text);
+    const start = "key" in at ? at.key.start : at.start;
+    const line = inner.position(start).line;
+    const baseLine = k.lines.position(base).line;
+    f.file = p.kustomization;
+    f.range = lineRange(k.text, baseLine + line - 1);
+    return true;
+  }
+  /** The node of a patch that sets `path` on the object, if this patch sets it. */
+  patchNode(p, roots, kind, name, path) {
+    if (p.json6902) {
+      const ops = roots.flatMap((r2) => asItems(r2));
+      for (const op of [...ops].reverse()) {
+        const what = asText(get(op, "op"));
+        const ptr = pointer(asText(get(op, "path")) ?? "");
+        if (what !== "add" && what !== "replace" && what !== "copy" && what !== "move") continue;
+        if (!pointerCovers(ptr, path)) continue;
+        const value = get(op, "value");
+        if (!value) return op;
+        const { at, depth } = follow(value, path.slice(ptr.length));
+        return depth === path.length - ptr.length && at ? at : op;
+      }
+      return void 0;
+    }
+    for (const r2 of roots) {
+      const meta = asMap(get(r2, "metadata"));
+      const rk = asText(get(r2, "kind"));
+      const rn = asText(get(meta, "name"));
+      if (rk && rk !== kind) continue;
+      if (rn && rn !== name && !name.endsWith(rn) && !p.target) continue;
+      const { at, depth } = follow(r2, path);
+      if (depth === path.length && at) return at;
+    }
+    return void 0;
+  }
+};
+function isMissingField(f) {
+  return /^missing|Missing$/.test(f.messageId);
+}
+function lineOne() {
+  return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+}
+function lineRange(text, line) {
+  const t = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
+  const col = t.length - t.trimStart().length + 1;
+  return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
+}
+function nodeRange2(p, at) {
+  if ("key" in at) return pairRange(p, at);
+  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+}
+function pairRange(p, pair) {
+  const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
+  return p.lines.range(pair.key.start, Math.max(end, pair.key.end));
+}
+
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync3, existsSync } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve3 } from "node:path";
+import { readFileSync as readFileSync5, existsSync as existsSync3 } from "node:fs";
+import { isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve6 } from "node:path";
 
 // src/config/schema.ts
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
+var RENDER_SCHEMA = {
+  description: "Rendering of Helm charts and kustomize roots before they are checked.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    mode: {
+      description: "optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).",
+      enum: ["required", "optional", "off"],
+      default: "optional"
+    },
+    helm: { description: "The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).", type: "string", minLength: 1 },
+    kustomize: {
+      description: "The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).",
+      type: "string",
+      minLength: 1
+    },
+    timeoutSeconds: {
+      description: "Time limit per render; a render still running is stopped and reported.",
+      type: "integer",
+      minimum: 1,
+      maximum: 600
+    },
+    enableHelm: { description: "Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).", type: "boolean" },
+    charts: {
+      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          valuesFiles: {
+            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
+            type: "array",
+            items: { type: "string", minLength: 1 }
+          },
+          releaseName: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+          namespace: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }
+        }
+      }
+    }
+  }
+};
 function configSchema(rules) {
   const ruleProps = {};
   for (const r2 of rules) {
@@ -18742,7 +19855,8 @@ function configSchema(rules) {
         description: "Target Kubernetes version (major.minor), for removed-API checks.",
         type: "string",
         pattern: "^1\\.\\d+$"
-      }
+      },
+      render: RENDER_SCHEMA
     }
   };
 }
@@ -18760,7 +19874,8 @@ function defaultSettings() {
     profile: "restricted",
     maxFileBytes: 5 * 1024 * 1024,
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    configFile: void 0
+    configFile: void 0,
+    render: { mode: "optional", timeoutSeconds: 60, enableHelm: false, charts: {} }
   };
 }
 
@@ -18887,8 +20002,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule41 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule41?.meta.optionsSchema?.properties ?? {});
+      const rule43 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule43?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
     }
@@ -18920,7 +20035,8 @@ var TOP_LEVEL_KEYS = [
   "exclude",
   "baseline",
   "maxFileBytes",
-  "kubernetesVersion"
+  "kubernetesVersion",
+  "render"
 ];
 function relevant(errors, data) {
   return errors.filter((e) => {
@@ -18979,6 +20095,7 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
+  if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
   const ruleCfg = cfg.rules ?? {};
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === "string") settings.rules[id] = { level: value, options: {} };
@@ -18989,19 +20106,35 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   }
   return settings;
 }
+function readRender(r2, settings) {
+  const out = settings.render;
+  if (r2.mode === "required" || r2.mode === "optional" || r2.mode === "off") out.mode = r2.mode;
+  if (typeof r2.helm === "string") out.helm = r2.helm;
+  if (typeof r2.kustomize === "string") out.kustomize = r2.kustomize;
+  if (typeof r2.timeoutSeconds === "number") out.timeoutSeconds = r2.timeoutSeconds;
+  if (typeof r2.enableHelm === "boolean") out.enableHelm = r2.enableHelm;
+  for (const [dir, c] of Object.entries(r2.charts ?? {})) {
+    const key = dir.replace(/\/+$/, "").replace(/^\.\//, "") || ".";
+    out.charts[key] = {
+      valuesFiles: Array.isArray(c?.valuesFiles) ? c.valuesFiles : [],
+      ...typeof c?.releaseName === "string" ? { releaseName: c.releaseName } : {},
+      ...typeof c?.namespace === "string" ? { namespace: c.namespace } : {}
+    };
+  }
+}
 function loadSettings(root, configPath, rules) {
   let path;
   if (configPath) {
-    path = isAbsolute2(configPath) ? configPath : resolve3(root, configPath);
-    if (!existsSync(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if (existsSync(join2(root, DEFAULT_CONFIG_FILE))) {
-    path = join2(root, DEFAULT_CONFIG_FILE);
+    path = isAbsolute4(configPath) ? configPath : resolve6(root, configPath);
+    if (!existsSync3(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
+  } else if (existsSync3(join5(root, DEFAULT_CONFIG_FILE))) {
+    path = join5(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
-  const label = relative2(root, path).split("\\").join("/") || path;
+  const label = relative4(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = readFileSync3(path, "utf8");
+    text = readFileSync5(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -19991,7 +21124,7 @@ var rule14 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix5 } from "node:path";
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -20001,8 +21134,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = posix3.basename(path).toLowerCase();
-  const dir = posix3.basename(posix3.dirname(path)).toLowerCase();
+  const base = posix5.basename(path).toLowerCase();
+  const dir = posix5.basename(posix5.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -20050,7 +21183,7 @@ var rule15 = {
         const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = posix3.normalize(posix3.join(posix3.dirname(file.source.path), context, dockerfile));
+        const path = posix5.normalize(posix5.join(posix5.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -20401,13 +21534,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule41 of asItems(get(spec, section))) {
-      const peersNode = get(rule41, peerKey);
+    for (const rule43 of asItems(get(spec, section))) {
+      const peersNode = get(rule43, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule41, "ports");
+      const portsNode = get(rule43, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule41 : void 0;
+      let reachesImds = peers.length === 0 ? rule43 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -20728,14 +21861,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta = asMap(get(node, "metadata"));
-    if (meta) maps.push({ map: meta, path: join3(path, "metadata") });
+    if (meta) maps.push({ map: meta, path: join6(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join3(path, key);
+    path = join6(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join3 = (path, key) => path ? `${path}.${key}` : key;
+var join6 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -20750,10 +21883,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join3(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join6(path, "securityContext"), container });
         continue;
       }
-      walk2(pair.value, join3(path, pair.keyText), own ?? container, depth + 1);
+      walk2(pair.value, join6(path, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk2(w.podSpec, "", void 0, 0);
@@ -20941,8 +22074,34 @@ var rule22 = {
   }
 };
 
-// src/rules/parse-error.ts
+// src/rules/not-rendered.ts
 var rule23 = {
+  meta: {
+    id: "not-rendered",
+    title: "Helm chart or kustomization not rendered",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
+    why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
+    fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      noTool: "This {what} was not rendered: {tool} was not found on {looked}. Nothing it deploys was checked.",
+      remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
+      outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
+      helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
+      remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/parse-error.ts
+var rule24 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -20965,7 +22124,7 @@ var rule23 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule24 = {
+var rule25 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -21019,7 +22178,7 @@ var rule24 = {
 };
 
 // src/rules/privileged-container.ts
-var rule25 = {
+var rule26 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -21156,7 +22315,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule26 = {
+var rule27 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -21205,8 +22364,32 @@ var rule26 = {
   }
 };
 
+// src/rules/render-failed.ts
+var rule28 = {
+  meta: {
+    id: "render-failed",
+    title: "Helm chart or kustomization failed to render",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
+    why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
+    fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      failed: "{tool} failed, so nothing this renders was checked: {error}",
+      linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
+      valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/retired-keyvault-flexvolume.ts
-var rule27 = {
+var rule29 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -21244,7 +22427,7 @@ var rule27 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule28 = {
+var rule30 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -21294,7 +22477,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule29 = {
+var rule31 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -21572,7 +22755,7 @@ function isLiteralSecret(value, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule30 = {
+var rule32 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -21627,7 +22810,7 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule31 = {
+var rule33 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -21678,7 +22861,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule32 = {
+var rule34 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -21733,7 +22916,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength);
 }
-var rule33 = {
+var rule35 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -22279,7 +23462,7 @@ function dockerAuths(json2) {
   }
   return out;
 }
-var rule34 = {
+var rule36 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -22353,7 +23536,7 @@ var rule34 = {
 };
 
 // src/rules/secret-token.ts
-var rule35 = {
+var rule37 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -22436,7 +23619,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule36 = {
+var rule38 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -22497,7 +23680,7 @@ var rule36 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule37 = {
+var rule39 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -22519,7 +23702,7 @@ var rule37 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule38 = {
+var rule40 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -22549,7 +23732,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule39 = {
+var rule41 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -22597,7 +23780,7 @@ var rule39 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule40 = {
+var rule42 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -22674,7 +23857,9 @@ var ALL_RULES = [
   rule37,
   rule38,
   rule39,
-  rule40
+  rule40,
+  rule41,
+  rule42
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/apply.ts
@@ -22687,7 +23872,7 @@ var SUPPRESSION_RULES = [
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside2(p, r2) {
+function inside3(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs(identity, label) {
@@ -22698,9 +23883,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside2(at, s2.range)) return false;
+  if (!inside3(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+  return s2.containers.some((c) => inside3(at, c.range) || identityIs(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -22764,27 +23949,30 @@ function applySuppressions(findings, directives, opts) {
   return reports;
 }
 
+// src/engine.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+
 // src/workers.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join as join4 } from "node:path";
+import { dirname as dirname2, join as join7 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule41, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule43 = byId.get(id);
+    if (!rule43) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule43, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`system rule ${id} is not registered`);
+    const rule43 = byId.get(id);
+    if (!rule43) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule43, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -22795,8 +23983,8 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join4(dirname(here), "worker.js");
-  return existsSync2(script) ? script : void 0;
+  const script = join7(dirname2(here), "worker.js");
+  return existsSync4(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -22847,11 +24035,11 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule41, settings) {
-  const configured = settings.rules[rule41.meta.id]?.level;
+function ruleLevel(rule43, settings) {
+  const configured = settings.rules[rule43.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule41.meta.profile === "restricted") return "off";
-  return rule41.meta.level;
+  if (settings.profile === "baseline" && rule43.meta.profile === "restricted") return "off";
+  return rule43.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -22862,10 +24050,10 @@ function isoDay(today) {
 }
 async function scan(input) {
   const started = Date.now();
-  const root = resolve4(input.root);
+  const root = resolve7(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? resolve4(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? resolve7(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
@@ -22882,17 +24070,17 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = resolve4(root, baselinePath);
-    const label = relative3(root, abs).split("\\").join("/") || baselinePath;
+    const abs = resolve7(root, baselinePath);
+    const label = relative5(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
-      id: rule41.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule43) => ({ rule: rule43, level: ruleLevel(rule43, settings) })).filter((x) => x.level !== "off").map(({ rule: rule43, level }) => ({
+      id: rule43.meta.id,
       level,
-      options: { ...rule41.meta.defaultOptions ?? {}, ...settings.rules[rule41.meta.id]?.options ?? {} }
+      options: { ...rule43.meta.defaultOptions ?? {}, ...settings.rules[rule43.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0
@@ -22906,87 +24094,140 @@ async function scan(input) {
     const f = sourceFile(root, ".", "");
     system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
   };
-  const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
-  for (const issue of issues) {
-    const f = sourceFile(resolve4(root, issue.relPath), issue.relPath, "");
+  const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  for (const issue of collected.issues) {
+    const f = sourceFile(resolve7(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
-  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
-  const script = input.workerScript ?? bundledWorkerScript();
-  const batches = toBatches(candidates, threads);
-  const checker = new FileChecker(settings, active, systemReport);
-  const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
-  const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  const directives = /* @__PURE__ */ new Map();
-  const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
-  for (const r2 of results) {
-    out.adopt(r2.findings);
-    for (const secret of r2.secrets) out.redactor.add(secret);
-    for (const [file, found] of r2.directives) directives.set(file, found);
-    for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
-    for (const [id, state] of r2.states) {
-      try {
-        mergeState(states.get(id), state);
-      } catch (err) {
-        scanError(id, err);
+  const markers = input.stdin ? [] : await findRenderMarkers({ root, paths, exclude: settings.exclude });
+  const render = await prepareRender({
+    root,
+    scopes: paths.map((p) => resolve7(root, p)),
+    candidates: collected.candidates,
+    markers,
+    ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
+    settings,
+    env: input.env ?? process.env,
+    ...input.stdin ? { stdin: input.stdin } : {}
+  });
+  try {
+    const candidates = render.candidates;
+    const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+    const script = input.workerScript ?? bundledWorkerScript();
+    const batches = toBatches(candidates, threads);
+    const checker = new FileChecker(settings, active, systemReport);
+    const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
+    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    const directives = /* @__PURE__ */ new Map();
+    const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
+    for (const r2 of results) {
+      out.adopt(r2.findings);
+      for (const secret of r2.secrets) out.redactor.add(secret);
+      for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
+      for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
+      for (const [id, state] of r2.states) {
+        try {
+          mergeState(states.get(id), state);
+        } catch (err) {
+          scanError(id, err);
+        }
       }
     }
-  }
-  for (const a of active) {
-    const state = states.get(a.rule.meta.id);
-    if (state) a.ctx.state = state;
-  }
-  out.endFile();
-  for (const { rule: rule41, level, ctx } of active) {
-    if (!rule41.finish) continue;
-    try {
-      rule41.finish({
-        ...ctx,
-        report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule41.meta.id} reported from finish() without a file`);
-          out.add(rule41, level, r2.file, r2);
-        }
-      });
-    } catch (err) {
-      scanError(rule41.meta.id, err);
+    for (const a of active) {
+      const state = states.get(a.rule.meta.id);
+      if (state) a.ctx.state = state;
     }
+    out.endFile();
+    for (const { rule: rule43, level, ctx } of active) {
+      if (!rule43.finish) continue;
+      try {
+        rule43.finish({
+          ...ctx,
+          report: (r2) => {
+            if (!r2.file) throw new Error(`rule ${rule43.meta.id} reported from finish() without a file`);
+            out.add(rule43, level, r2.file, r2);
+          }
+        });
+      } catch (err) {
+        scanError(rule43.meta.id, err);
+      }
+    }
+    const mapped = render.remap(out.findings);
+    out.findings.length = 0;
+    out.findings.push(...mapped);
+    for (const src of render.mappedSources()) {
+      if (directives.has(src.relPath)) continue;
+      const found = templateDirectives(src.absPath, src.relPath);
+      if (found.length) directives.set(src.relPath, found);
+    }
+    for (const n of render.notices) {
+      const rule43 = rules.find((r2) => r2.meta.id === n.ruleId);
+      const level = plan.systemLevels[n.ruleId] ?? "off";
+      if (!rule43 || level === "off") continue;
+      const f = sourceFile(resolve7(root, n.file), n.file, readQuiet(resolve7(root, n.file)));
+      const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+      out.add(rule43, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+      out.endFile();
+    }
+    const known = new Set(rules.map((r2) => r2.meta.id));
+    const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
+    const reports = applySuppressions(out.findings, directives, {
+      today,
+      knownRules: known,
+      enabledRules: enabled,
+      reasonRequired: systemOn("suppression-without-reason")
+    });
+    for (const r2 of reports) {
+      if (!known.has(r2.ruleId)) continue;
+      system(r2.ruleId, sourceFile(resolve7(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    }
+    let baseline;
+    if (knownBaseline) {
+      const { label, fingerprints } = knownBaseline;
+      let n = 0;
+      for (const f of out.findings) {
+        if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+        f.baselined = true;
+        n++;
+      }
+      baseline = { file: label, known: n };
+    }
+    const findings = out.findings.sort(compareFindings);
+    return {
+      root,
+      settings,
+      rules,
+      enabledRules: active.map((a) => a.rule.meta.id),
+      findings,
+      filesScanned,
+      redactor: out.redactor,
+      durationMs: Date.now() - started,
+      threads: used,
+      ...baseline ? { baseline } : {},
+      ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
+    };
+  } finally {
+    render.cleanup();
   }
-  const known = new Set(rules.map((r2) => r2.meta.id));
-  const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
-  const reports = applySuppressions(out.findings, directives, {
-    today,
-    knownRules: known,
-    enabledRules: enabled,
-    reasonRequired: systemOn("suppression-without-reason")
+}
+function readQuiet(abs) {
+  try {
+    return readFileSync6(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function templateDirectives(absPath, relPath) {
+  const text = readQuiet(absPath);
+  if (!text.includes("podguard-ignore")) return [];
+  return readDirectives({
+    kind: "compose",
+    source: sourceFile(absPath, relPath, text),
+    docs: [],
+    problems: [],
+    objects: [],
+    workloads: []
   });
-  for (const r2 of reports) {
-    if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile(resolve4(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
-  }
-  let baseline;
-  if (knownBaseline) {
-    const { label, fingerprints } = knownBaseline;
-    let n = 0;
-    for (const f of out.findings) {
-      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
-      f.baselined = true;
-      n++;
-    }
-    baseline = { file: label, known: n };
-  }
-  const findings = out.findings.sort(compareFindings);
-  return {
-    root,
-    settings,
-    rules,
-    enabledRules: active.map((a) => a.rule.meta.id),
-    findings,
-    filesScanned,
-    redactor: out.redactor,
-    durationMs: Date.now() - started,
-    threads: used,
-    ...baseline ? { baseline } : {}
-  };
 }
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
@@ -23129,8 +24370,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule41) {
-  const m = rule41.meta;
+function ruleHelpMarkdown(rule43) {
+  const m = rule43.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -23144,18 +24385,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule41) {
-  return ruleHelpMarkdown(rule41).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule43) {
+  return ruleHelpMarkdown(rule43).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule41) {
-  const m = rule41.meta;
+function sarifRule(rule43) {
+  const m = rule43.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule41), markdown: ruleHelpMarkdown(rule41) },
+    help: { text: ruleHelpText(rule43), markdown: ruleHelpMarkdown(rule43) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -23319,11 +24560,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule41 = rulesById.get(id);
-      if (!rule41) continue;
-      lines.push(`  ${c("bold", id)}: ${rule41.meta.title}`);
-      lines.push(indent(`Why: ${rule41.meta.why}`, "    "));
-      lines.push(indent(rule41.meta.fix, "    "));
+      const rule43 = rulesById.get(id);
+      if (!rule43) continue;
+      lines.push(`  ${c("bold", id)}: ${rule43.meta.title}`);
+      lines.push(indent(`Why: ${rule43.meta.why}`, "    "));
+      lines.push(indent(rule43.meta.fix, "    "));
       lines.push("");
     }
   }
@@ -23376,7 +24617,7 @@ var FORMATS = ["text", "json", "sarif"];
 var KUBERNETES_VERSION = /^1\.\d+$/;
 function writeUserFile(path, name, text) {
   try {
-    if (typeof text === "string") writeFileSync(path, text);
+    if (typeof text === "string") writeFileSync2(path, text);
     else writeChunks(path, text);
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
@@ -23453,13 +24694,13 @@ async function runScan(args, io, debug) {
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {
     if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
-    writeUserFile(resolve5(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(resolve8(root, writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
 `);
   }
-  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifChunks(result));
+  if (values.sarif) writeUserFile(resolve8(root, values.sarif), values.sarif, sarifChunks(result));
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
   if (format === "json") for (const c of coalesce(jsonChunks(result))) io.stdout(c);
   else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) io.stdout(c);
@@ -23470,8 +24711,8 @@ function runInit(args, io) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: "boolean" } } });
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
-  const path = resolve5(io.cwd, name);
-  if (existsSync3(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  const path = resolve8(io.cwd, name);
+  if (existsSync5(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
   writeUserFile(path, name, starterConfig(ALL_RULES));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
 `);

@@ -5294,42 +5294,42 @@ var require_parser = __commonJS({
       constructor() {
         this.escapeChar = null;
       }
-      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+      static createInstruction(document, dockerfile, escapeChar, lineRange2, instruction, instructionRange) {
         switch (instruction.toUpperCase()) {
           case "ADD":
-            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new add_1.Add(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ARG":
-            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new arg_1.Arg(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "CMD":
-            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new cmd_1.Cmd(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "COPY":
-            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new copy_1.Copy(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ENTRYPOINT":
-            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new entrypoint_1.Entrypoint(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ENV":
-            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new env_1.Env(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "FROM":
-            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new from_1.From(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "HEALTHCHECK":
-            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new healthcheck_1.Healthcheck(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "LABEL":
-            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new label_1.Label(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "ONBUILD":
-            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new onbuild_1.Onbuild(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "RUN":
-            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new run_1.Run(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "SHELL":
-            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new shell_1.Shell(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "STOPSIGNAL":
-            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new stopsignal_1.Stopsignal(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "WORKDIR":
-            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new workdir_1.Workdir(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "USER":
-            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new user_1.User(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
           case "VOLUME":
-            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new volume_1.Volume(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
         }
-        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        return new instruction_1.Instruction(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getParserDirectives(document, buffer) {
         const directives = [];
@@ -5397,10 +5397,10 @@ var require_parser = __commonJS({
                     } else if (valueEnd === -1) {
                       valueEnd = buffer.length;
                     }
-                    const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
+                    const lineRange2 = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
                     const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
                     const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
-                    directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
+                    directives.push(new parserDirective_1.ParserDirective(document, lineRange2, nameRange, valueRange));
                     directiveStart = -1;
                     if (buffer.charAt(valueEnd) === "\r") {
                       i2 = valueEnd + 1;
@@ -5678,8 +5678,8 @@ var require_parser = __commonJS({
       createInstruction(dockerfile, instruction, start, instructionEnd2, end) {
         const startPosition = this.document.positionAt(start);
         const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd2));
-        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
-        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
+        const lineRange2 = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange2, instruction, instructionRange);
       }
     };
     exports2.Parser = Parser;
@@ -6466,7 +6466,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6474,7 +6474,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6683,7 +6683,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6729,8 +6729,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6984,9 +6984,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix6 = POSIX_REGEX_SOURCE[rest2];
+                if (posix6) {
+                  prev.value = pre + posix6;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -7426,7 +7426,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7484,7 +7484,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7503,7 +7503,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix6 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -7513,8 +7513,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix6 });
+        const result = { glob, state, regex, posix: posix6, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7539,7 +7539,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix6 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7547,7 +7547,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix6 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -7556,16 +7556,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix4);
+          match = picomatch2.matchBase(input, regex, options, posix6);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix6 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix6 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -7612,7 +7612,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module2.exports = picomatch2;
   }
 });
@@ -8011,11 +8011,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8032,10 +8032,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8096,8 +8096,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -8126,12 +8126,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8184,12 +8184,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -8212,10 +8212,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -8251,10 +8251,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8296,11 +8296,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8601,7 +8601,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8616,14 +8616,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -8662,10 +8662,10 @@ var require_util2 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash2 = {};
+      const hash3 = {};
       for (const item of arr)
-        hash2[item] = true;
-      return hash2;
+        hash3[item] = true;
+      return hash3;
     }
     exports2.toHash = toHash;
     function alwaysValidSchema(it, schema2) {
@@ -9075,12 +9075,12 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group) {
-      return group.rules.some((rule41) => shouldUseRule(schema2, rule41));
+      return group.rules.some((rule43) => shouldUseRule(schema2, rule43));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule41) {
+    function shouldUseRule(schema2, rule43) {
       var _a;
-      return schema2[rule41.keyword] !== void 0 || ((_a = rule41.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule43.keyword] !== void 0 || ((_a = rule43.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -10132,9 +10132,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule41 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule41)) {
-            keywordCode(it, rule41.keyword, rule41.definition, group.type);
+        for (const rule43 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule43)) {
+            keywordCode(it, rule43.keyword, rule43.definition, group.type);
           }
         }
       });
@@ -10169,9 +10169,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule41 = rules[keyword];
-        if (typeof rule41 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule41)) {
-          const { type: type2 } = rule41.definition;
+        const rule43 = rules[keyword];
+        if (typeof rule43 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule43)) {
+          const { type: type2 } = rule43.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11512,50 +11512,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative7, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative5 = parse(serialize(relative5, options), options);
+        relative7 = parse(serialize(relative7, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative7.scheme) {
+        target.scheme = relative7.scheme;
+        target.userinfo = relative7.userinfo;
+        target.host = relative7.host;
+        target.port = relative7.port;
+        target.path = removeDotSegments(relative7.path || "");
+        target.query = relative7.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
+          target.userinfo = relative7.userinfo;
+          target.host = relative7.host;
+          target.port = relative7.port;
+          target.path = removeDotSegments(relative7.path || "");
+          target.query = relative7.query;
         } else {
-          if (!relative5.path) {
+          if (!relative7.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative7.query !== void 0) {
+              target.query = relative7.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative7.path[0] === "/") {
+              target.path = removeDotSegments(relative7.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative7.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative7.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative7.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11563,7 +11563,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative7.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -12257,8 +12257,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule41 = this.RULES.all[keyword];
-        return typeof rule41 == "object" ? rule41.definition : !!rule41;
+        const rule43 = this.RULES.all[keyword];
+        return typeof rule43 == "object" ? rule43.definition : !!rule43;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12266,7 +12266,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i2 = group.rules.findIndex((rule41) => rule41.keyword === keyword);
+          const i2 = group.rules.findIndex((rule43) => rule43.keyword === keyword);
           if (i2 >= 0)
             group.rules.splice(i2, 1);
         }
@@ -12293,10 +12293,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule41 = rules[key];
-            if (typeof rule41 != "object")
+            const rule43 = rules[key];
+            if (typeof rule43 != "object")
               continue;
-            const { $data } = rule41.definition;
+            const { $data } = rule43.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -12460,7 +12460,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule41 = {
+      const rule43 = {
         keyword,
         definition: {
           ...definition,
@@ -12469,18 +12469,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule41, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule43, definition.before);
       else
-        ruleGroup.rules.push(rule41);
-      RULES.all[keyword] = rule41;
+        ruleGroup.rules.push(rule43);
+      RULES.all[keyword] = rule43;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule41, before) {
+    function addBeforeRule(ruleGroup, rule43, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule41);
+        ruleGroup.rules.splice(i2, 0, rule43);
       } else {
-        ruleGroup.rules.push(rule41);
+        ruleGroup.rules.push(rule43);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve6, op, operands) {
+        promise2.promiseDispatch = function(resolve9, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve6, reject2) {
+        return promise(function(resolve9, reject2) {
           for (var i2 = 0, len = answerPs.length; i2 < len; i2++) {
-            Q(answerPs[i2]).then(resolve6, reject2);
+            Q(answerPs[i2]).then(resolve9, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve6, op, args) {
+        promise2.promiseDispatch = function(resolve9, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception2) {
             result = reject(exception2);
           }
-          if (resolve6) {
-            resolve6(result);
+          if (resolve9) {
+            resolve9(result);
           }
         };
         promise2.inspect = inspect;
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve6, reject) {
+          return new Promise(function(resolve9, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve6(returnCode);
+                resolve9(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve6, reject) {
+          var emitDoneEvent = function(resolve9, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve6(exitCode);
+                resolve9(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve6, reject) {
-              emitDoneEvent(resolve6, reject);
+            return new Promise(function(resolve9, reject) {
+              emitDoneEvent(resolve9, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve6() {
+    function resolve9() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve6;
+    exports2.resolve = resolve9;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve6(paths.shift());
+          var pathEntry = resolve9(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve6(paths.shift());
+          var pathEntry2 = resolve9(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22566,12 +22566,12 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs7 = require("node:fs");
-var import_node_os2 = require("node:os");
-var import_node_path8 = require("node:path");
+var import_node_fs11 = require("node:fs");
+var import_node_os3 = require("node:os");
+var import_node_path11 = require("node:path");
 
 // src/engine.ts
-var import_node_path6 = require("node:path");
+var import_node_path9 = require("node:path");
 
 // src/baseline/baseline.ts
 var import_node_fs = require("node:fs");
@@ -25879,7 +25879,7 @@ function isAciDoc(doc) {
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
 }
-function parseFile(source, kindByName) {
+function parseFile(source, kindByName, how = {}) {
   if (kindByName === "dockerfile") {
     const model = parseDockerfile(source.text);
     const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
@@ -25897,7 +25897,8 @@ function parseFile(source, kindByName) {
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
+  if (!how.rendered && hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path)))
+    return void 0;
   if (parsed.docs.some(isAciDoc)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -26114,9 +26115,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep3 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep3 < 0 ? body : body.slice(0, sep3);
-  const reason = sep3 < 0 ? "" : body.slice(sep3).replace(/^\s*--/, "").trim();
+  const sep5 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep5 < 0 ? body : body.slice(0, sep5);
+  const reason = sep5 < 0 ? "" : body.slice(sep5).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -26345,20 +26346,20 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule41, level, file, r2) {
+  add(rule43, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule43.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule43.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule41.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule43.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule43.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule41.meta.id,
+      ruleId: rule43.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -26370,6 +26371,9 @@ var Collector = class {
     });
   }
 };
+function reportsMissingField(r2) {
+  return /^missing|Missing$/.test(r2.messageId);
+}
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
@@ -26433,7 +26437,8 @@ var FileChecker = class {
     const source = sourceFile(c.absPath, c.relPath, decoded.text);
     let parsed;
     try {
-      parsed = parseFile(source, c.nameKind);
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
     } catch (err) {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
@@ -26457,21 +26462,22 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule41, level, ctx } of this.active) {
-      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule43, level, ctx } of this.active) {
+      if (!rule43.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
+          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule43, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule41.check(unit, ctx);
+          rule43.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule43.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -26505,9 +26511,9 @@ function isPlainObject(x) {
 }
 
 // src/collect/collect.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_promises = require("node:fs/promises");
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/collect/git.ts
@@ -26553,8 +26559,25 @@ function parseNameStatus(out) {
   return files;
 }
 
-// src/collect/collect.ts
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+// src/render/discover.ts
+var import_node_fs3 = require("node:fs");
+var import_node_path2 = require("node:path");
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isRenderRootName(baseName) {
+  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
+}
+function isChartTemplate(relPath, chartDirs) {
+  return chartDirs.some((dir) => {
+    const prefix = dir === "" ? "" : `${dir}/`;
+    if (!relPath.startsWith(prefix)) return false;
+    const rest = relPath.slice(prefix.length);
+    return rest.startsWith("templates/") || rest.startsWith("charts/");
+  });
+}
+var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
+function isRemoteRef(ref) {
+  return REMOTE.test(ref.trim());
+}
 function toRel(root, abs) {
   return (0, import_node_path2.relative)(root, abs).split(import_node_path2.sep).join("/");
 }
@@ -26562,70 +26585,312 @@ function inside(root, abs) {
   const r2 = (0, import_node_path2.relative)(root, abs);
   return r2 === "" || !r2.startsWith("..") && !(0, import_node_path2.isAbsolute)(r2);
 }
+function kustomizationFile(absDir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const p = (0, import_node_path2.join)(absDir, name);
+    if ((0, import_node_fs3.existsSync)(p)) return p;
+  }
+  return void 0;
+}
+function realInside(realRoot, abs) {
+  try {
+    const real = import_node_fs3.realpathSync.native(abs);
+    return inside(realRoot, real) ? real : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function readKustomization(root, dir) {
+  const absDir = (0, import_node_path2.resolve)(root, dir);
+  const absFile = kustomizationFile(absDir);
+  if (!absFile) return void 0;
+  const file = toRel(root, absFile);
+  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  let text;
+  try {
+    text = (0, import_node_fs3.readFileSync)(absFile, "utf8");
+  } catch {
+    return out;
+  }
+  const doc = parseYaml(text).docs[0]?.root ?? void 0;
+  const top = asMap(doc);
+  if (!top) return out;
+  let realRoot = root;
+  try {
+    realRoot = import_node_fs3.realpathSync.native(root);
+  } catch {
+  }
+  const problem = (kind, node) => {
+    const n = "key" in node ? node.key : node;
+    const end = "key" in node ? node.value.end : node.end;
+    out.problems.push({ kind, file, offset: n.start, endOffset: end });
+  };
+  const local = (node) => {
+    const ref = asText(node);
+    if (!node || ref === void 0 || ref.trim() === "") return void 0;
+    if (isRemoteRef(ref)) {
+      problem("remote", node);
+      return void 0;
+    }
+    const abs = (0, import_node_path2.resolve)(absDir, ref);
+    if (!inside(root, abs) || (0, import_node_fs3.existsSync)(abs) && !realInside(realRoot, abs)) {
+      problem("outside", node);
+      return void 0;
+    }
+    let st;
+    try {
+      st = (0, import_node_fs3.statSync)(abs);
+    } catch {
+      problem("missing", node);
+      return void 0;
+    }
+    return { abs, isDir: st.isDirectory() };
+  };
+  const addRef = (node) => {
+    const r2 = local(node);
+    if (!r2) return;
+    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
+    else out.files.push(toRel(root, r2.abs));
+  };
+  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
+  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
+    for (const item of asItems(get(top, key))) {
+      const path = item.kind === "map" ? get(item, "path") : item;
+      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
+      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+    }
+  }
+  for (const key of ["configMapGenerator", "secretGenerator"]) {
+    for (const gen of asItems(get(top, key))) {
+      for (const field of ["files", "envs"]) {
+        for (const f of asItems(get(gen, field))) {
+          const t = asText(f);
+          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+          if (path === void 0) continue;
+          const r2 = local({ ...f, text: path, value: path });
+          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        }
+      }
+      const env = get(gen, "env");
+      if (env) {
+        const r2 = local(env);
+        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+      }
+    }
+  }
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
+  const targetOf = (node) => {
+    const t = asMap(node);
+    if (!t) return void 0;
+    const kind = asText(get(t, "kind"));
+    const name = asText(get(t, "name"));
+    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
+  };
+  const addPatch = (pathNode, inline, json6902, target) => {
+    const t = targetOf(target);
+    if (pathNode) {
+      const r2 = local(pathNode);
+      if (!r2 || r2.isDir) return;
+      const rel = toRel(root, r2.abs);
+      out.files.push(rel);
+      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+    } else if (inline) {
+      const body = asText(inline) ?? "";
+      out.patches.push({
+        kustomization: file,
+        file,
+        inline,
+        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
+        ...t ? { target: t } : {}
+      });
+    }
+  };
+  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+    const t = asText(p) ?? "";
+    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
+    else addPatch(p, void 0, false, void 0);
+  }
+  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  return out;
+}
+function looksLikeJson6902(abs) {
+  try {
+    const text = (0, import_node_fs3.readFileSync)(abs, "utf8");
+    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
+  } catch {
+    return false;
+  }
+}
+function renderRoots(root, markers) {
+  const chartDirs = /* @__PURE__ */ new Set();
+  const kustomizeDirs = /* @__PURE__ */ new Set();
+  for (const m of markers) {
+    const dir = import_node_path2.posix.dirname(m) === "." ? "" : import_node_path2.posix.dirname(m);
+    if (import_node_path2.posix.basename(m) === "Chart.yaml") chartDirs.add(dir);
+    else kustomizeDirs.add(dir);
+  }
+  const allCharts = [...chartDirs].sort();
+  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate(`${d}/Chart.yaml`, [p])));
+  const kustomizations = /* @__PURE__ */ new Map();
+  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate(`${d}/x`, allCharts));
+  while (pending.length) {
+    const dir = pending.pop();
+    if (kustomizations.has(dir)) continue;
+    const k = readKustomization(root, dir);
+    if (!k) continue;
+    kustomizations.set(dir, k);
+    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
+  }
+  const included = /* @__PURE__ */ new Set();
+  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
+  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
+  return { charts, allCharts, kustomizations, topRoots };
+}
+function includedFiles(roots, dir) {
+  const out = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.add(k.file);
+    for (const f of k.files) out.add(f);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function reachable(roots, dir) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.push(k);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function linkOutside(realRoot, absDir, limit = 2e4) {
+  const stack = [absDir];
+  let n = 0;
+  while (stack.length && n < limit) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = (0, import_node_fs3.readdirSync)(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      n++;
+      const abs = (0, import_node_path2.join)(dir, e.name);
+      if (e.isSymbolicLink()) {
+        if (!realInside(realRoot, abs)) return abs;
+        try {
+          if ((0, import_node_fs3.lstatSync)(abs).isDirectory()) stack.push(abs);
+        } catch {
+        }
+      } else if (e.isDirectory()) stack.push(abs);
+    }
+  }
+  return void 0;
+}
+
+// src/collect/collect.ts
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function toRel2(root, abs) {
+  return (0, import_node_path3.relative)(root, abs).split(import_node_path3.sep).join("/");
+}
+function inside2(root, abs) {
+  const r2 = (0, import_node_path3.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path3.isAbsolute)(r2);
+}
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
 }
-function walk(dir, out, seen) {
+function walk(dir, out, seen, accept = mayBeOurs) {
   let entries;
   try {
-    entries = (0, import_node_fs3.readdirSync)(dir, { withFileTypes: true });
+    entries = (0, import_node_fs4.readdirSync)(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const abs = (0, import_node_path2.join)(dir, e.name);
+    const abs = (0, import_node_path3.join)(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
       if (seen.has(real)) continue;
       seen.add(real);
-      walk(abs, out, seen);
-    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
+      walk(abs, out, seen, accept);
+    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
     }
   }
 }
-async function listDir(dir) {
+async function listDir(dir, accept = mayBeOurs) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => mayBeOurs(import_node_path2.posix.basename(p))).map((p) => (0, import_node_path2.join)(dir, p));
+    return splitZ(out).filter((p) => accept(import_node_path3.posix.basename(p))).map((p) => (0, import_node_path3.join)(dir, p));
   }
   const files = [];
-  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
   return files;
 }
-var lstatQuiet = (p) => (0, import_node_fs3.lstatSync)(p, { throwIfNoEntry: false });
+async function findRenderMarkers(opts) {
+  const root = (0, import_node_path3.resolve)(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const found = /* @__PURE__ */ new Set();
+  for (const scope of opts.paths.map((p) => (0, import_node_path3.resolve)(root, p))) {
+    const st = await (0, import_promises.stat)(scope).catch(() => void 0);
+    if (!st?.isDirectory()) continue;
+    for (const f of await listDir(scope, isRenderRootName)) {
+      const rel = toRel2(root, f);
+      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
+}
+var lstatQuiet = (p) => (0, import_node_fs4.lstatSync)(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
-    return (0, import_node_fs3.statSync)(p);
+    return (0, import_node_fs4.statSync)(p);
   } catch {
     return void 0;
   }
 };
 var realpathQuiet = (p) => {
   try {
-    return import_node_fs3.realpathSync.native(p);
+    return import_node_fs4.realpathSync.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = (0, import_node_path2.resolve)(opts.root);
+  const root = (0, import_node_path3.resolve)(opts.root);
   const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => (0, import_node_path2.resolve)(root, p));
+  const scopes = opts.paths.map((p) => (0, import_node_path3.resolve)(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = (0, import_node_path2.resolve)(root, rel);
-      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
+      const abs = (0, import_node_path3.resolve)(root, rel);
+      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
       const st = await (0, import_promises.stat)(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel(root, scope) || scope}`);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
       if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
       else files.add(scope);
     }
@@ -26633,7 +26898,7 @@ async function collect(opts) {
   const candidates = [];
   const seenReal = /* @__PURE__ */ new Set();
   for (const abs of [...files].sort()) {
-    const relPath = toRel(root, abs);
+    const relPath = toRel2(root, abs);
     if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
@@ -26647,7 +26912,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
       }
-      if (!inside(realRoot, target)) {
+      if (!inside2(realRoot, target)) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
@@ -26664,13 +26929,861 @@ async function collect(opts) {
   return { candidates, issues };
 }
 
+// src/render/index.ts
+var import_node_crypto2 = require("node:crypto");
+var import_node_fs6 = require("node:fs");
+var import_node_path5 = require("node:path");
+
+// src/render/map.ts
+function pathAt(root, offset) {
+  const out = [];
+  let node = root;
+  while (node) {
+    if (node.kind === "map") {
+      const pair = node.pairs.find(
+        (p) => offset >= p.key.start && offset < Math.max(p.key.end, p.value.end, p.key.end + 1)
+      );
+      if (!pair) break;
+      out.push({ key: pair.keyText });
+      if (offset < pair.value.start) break;
+      node = pair.value;
+    } else if (node.kind === "seq") {
+      const i2 = node.items.findIndex((it) => offset >= it.start && offset < Math.max(it.end, it.start + 1));
+      if (i2 < 0) break;
+      const item = node.items[i2];
+      const name = asText(get(item, "name"));
+      out.push({ key: i2, ...name !== void 0 ? { name } : {} });
+      node = item;
+    } else break;
+  }
+  return out;
+}
+function keysOf(path) {
+  return path.filter((s2) => typeof s2.key === "string").map((s2) => s2.key);
+}
+function follow(root, path) {
+  let node = root ?? void 0;
+  let at = node;
+  let depth = 0;
+  for (const step of path) {
+    if (!node) break;
+    if (typeof step.key === "string") {
+      const pair = getPair(node, step.key);
+      if (!pair) break;
+      at = pair;
+      node = pair.value;
+    } else {
+      const items = asItems(node);
+      const item = step.name !== void 0 ? items.find((it) => asText(get(it, "name")) === step.name) : items[step.key];
+      if (!item) break;
+      at = item;
+      node = item;
+    }
+    depth++;
+  }
+  return { at, depth };
+}
+var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
+function keyLines(text) {
+  const out = [];
+  const stack = [];
+  const lines2 = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const raw = lines2[i2];
+    if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
+    const m = KEY_LINE.exec(raw);
+    if (!m) continue;
+    const indent2 = m[1].length + m[2].length;
+    const key = m[3].replace(/^["']|["']$/g, "");
+    while (stack.length && stack[stack.length - 1].indent >= indent2) stack.pop();
+    out.push({ line: i2 + 1, indent: indent2, key, chain: stack.map((s2) => s2.key), text: raw });
+    stack.push({ indent: indent2, key });
+  }
+  return out;
+}
+function suffixScore(line, want) {
+  const full = [...line.chain, line.key];
+  let n = 0;
+  while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
+  return n;
+}
+function bestLine(lines2, want) {
+  let best;
+  let score = 0;
+  for (const l of lines2) {
+    if (l.key !== want[want.length - 1]) continue;
+    const s2 = suffixScore(l, want);
+    if (s2 > score) {
+      best = l;
+      score = s2;
+    }
+  }
+  return best && (score >= Math.min(2, want.length) || score === want.length) ? best : void 0;
+}
+var VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
+function valuesRefs(line) {
+  const out = [];
+  for (const m of line.matchAll(VALUES_REF)) out.push(m[1].slice(1).split("."));
+  return out;
+}
+function templateLine(template, path) {
+  const want = keysOf(path);
+  if (want.length === 0) return void 0;
+  const lines2 = keyLines(template);
+  const direct = bestLine(lines2, want);
+  const textLines = template.split(/\r\n|\r|\n/);
+  if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
+  for (let k = want.length - 1; k >= 1; k--) {
+    const parent = bestLine(lines2, want.slice(0, k));
+    if (!parent) continue;
+    const rest = want.slice(k);
+    for (let i2 = parent.line; i2 <= textLines.length; i2++) {
+      const t = textLines[i2 - 1] ?? "";
+      if (i2 > parent.line && t.trim() !== "" && !/^\s*\{\{/.test(t)) {
+        const ind = /^\s*((?:-\s+)*)/.exec(t)[0].length;
+        if (ind <= parent.indent) break;
+      }
+      if (!t.includes("{{")) continue;
+      let refs = valuesRefs(t);
+      if (refs.length === 0 && /(toYaml|toJson|include|tpl)\s+\.\s*[|})]/.test(t)) refs = withRefs(textLines, i2);
+      if (refs.length === 0 && !/toYaml|include|tpl/.test(t)) continue;
+      return { line: i2, values: refs.map((r2) => [...r2, ...rest]) };
+    }
+    return void 0;
+  }
+  return void 0;
+}
+function withRefs(lines2, line) {
+  for (let i2 = line - 1; i2 >= 1; i2--) {
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines2[i2 - 1] ?? "");
+    if (m) return [m[1].slice(1).split(".")];
+  }
+  return [];
+}
+function valuesPair(root, keys) {
+  let node = root ?? void 0;
+  let pair;
+  for (const k of keys) {
+    pair = getPair(asMap(node), k);
+    if (!pair) return void 0;
+    node = pair.value;
+  }
+  return pair;
+}
+function pointer(path) {
+  return path.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function pointerCovers(ptr, path) {
+  if (ptr.length > path.length) return false;
+  return ptr.every((seg, i2) => {
+    const step = path[i2];
+    return typeof step.key === "number" ? seg === String(step.key) || seg === "-" : seg === step.key;
+  });
+}
+
+// src/render/tools.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs5 = require("node:fs");
+var import_node_os = require("node:os");
+var import_node_path4 = require("node:path");
+var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE" };
+function executable(p) {
+  try {
+    if (!(0, import_node_fs5.statSync)(p).isFile()) return false;
+    (0, import_node_fs5.accessSync)(p, import_node_fs5.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findTool(tool, configured, env, base) {
+  const named = env[TOOL_ENV[tool]] || configured;
+  if (named) {
+    const abs = (0, import_node_path4.isAbsolute)(named) || named.includes("/") ? (0, import_node_path4.resolve)(base, named) : void 0;
+    if (abs) return executable(abs) ? { path: abs, looked: abs } : { looked: named };
+    const onPath2 = searchPath(named, env.PATH);
+    return onPath2 ? { path: onPath2, looked: named } : { looked: `${named} on PATH` };
+  }
+  const onPath = searchPath(tool, env.PATH);
+  return onPath ? { path: onPath, looked: "PATH" } : { looked: "PATH" };
+}
+function searchPath(name, path) {
+  for (const dir of (path ?? "").split(import_node_path4.delimiter)) {
+    if (!dir) continue;
+    const p = (0, import_node_path4.join)(dir, name);
+    if (executable(p)) return p;
+  }
+  return void 0;
+}
+var Scratch = class {
+  dir;
+  constructor() {
+    this.dir = (0, import_node_fs5.mkdtempSync)((0, import_node_path4.join)((0, import_node_os.tmpdir)(), "podguard-render-"));
+  }
+  /** A new empty subdirectory. */
+  sub(name) {
+    const d = (0, import_node_fs5.mkdtempSync)((0, import_node_path4.join)(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    return d;
+  }
+  remove() {
+    (0, import_node_fs5.rmSync)(this.dir, { recursive: true, force: true });
+  }
+};
+function cleanEnv(scratch) {
+  const home2 = (0, import_node_path4.join)(scratch.dir, "home");
+  const dirs = { home: home2, cache: (0, import_node_path4.join)(home2, ".cache"), config: (0, import_node_path4.join)(home2, ".config"), data: (0, import_node_path4.join)(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) (0, import_node_fs5.mkdirSync)(d, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home2,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    HELM_CACHE_HOME: (0, import_node_path4.join)(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: (0, import_node_path4.join)(dirs.config, "helm"),
+    HELM_DATA_HOME: (0, import_node_path4.join)(dirs.data, "helm"),
+    HELM_PLUGINS: (0, import_node_path4.join)(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: (0, import_node_path4.join)(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: (0, import_node_path4.join)(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: (0, import_node_path4.join)(dirs.cache, "helm", "repository"),
+    KUBECONFIG: (0, import_node_path4.join)(home2, "no-kubeconfig"),
+    // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: (0, import_node_path4.join)(home2, "no-gitconfig")
+  };
+}
+var MAX_RENDER_BYTES = 64 * 1024 * 1024;
+function runTool(bin, args, opts) {
+  return new Promise((done) => {
+    (0, import_node_child_process2.execFile)(
+      bin,
+      [...args],
+      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_RENDER_BYTES, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (!err) return done({ ok: true, stdout });
+        const e = err;
+        if (e.killed || e.signal === "SIGKILL")
+          return done({ ok: false, error: `it did not finish within ${Math.round(opts.timeoutMs / 1e3)} s and was stopped` });
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
+          return done({ ok: false, error: `its output exceeded ${MAX_RENDER_BYTES} bytes` });
+        if (e.code === "ENOENT" || e.code === "EACCES") return done({ ok: false, error: `the program could not be started (${e.code})` });
+        done({ ok: false, error: String(stderr || e.message) });
+      }
+    );
+  });
+}
+function toolError(text, paths, max = 400) {
+  let t = text.split(paths.scratch).join("\u2026").split(`${paths.root}/`).join("").split(paths.root).join(".");
+  t = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Use --debug flag/.test(l)).slice(0, 4).join(" ");
+  t = t.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/::|##\[|##vso\[/g, ": :");
+  t = t.replace(/^Error:\s*/i, "");
+  return t.length > max ? `${t.slice(0, max)}\u2026` : t || "no error text";
+}
+
+// src/render/index.ts
+var FP_SALT = "podguard-render-fp-v1";
+var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
+function toRel3(root, abs) {
+  return (0, import_node_path5.relative)(root, abs).split(import_node_path5.sep).join("/");
+}
+function insideRoot(root, rel) {
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path5.posix.isAbsolute(rel);
+}
+async function prepareRender(input) {
+  const root = input.root;
+  const cfg = input.settings.render;
+  const roots = renderRoots(root, input.markers);
+  const notices = [];
+  const summary = {
+    charts: roots.charts.length,
+    kustomizations: roots.topRoots.length,
+    rendered: 0,
+    failed: 0,
+    notRendered: { charts: 0, kustomizations: 0 },
+    reasons: []
+  };
+  let scratch;
+  const scratchDir = () => scratch ??= new Scratch();
+  const virtuals = [];
+  const covered = /* @__PURE__ */ new Set();
+  const changed = input.only;
+  let realRoot = root;
+  try {
+    realRoot = import_node_fs6.realpathSync.native(root);
+  } catch {
+  }
+  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
+  const reported = /* @__PURE__ */ new Set();
+  const refProblems = (ks) => {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
+        if (p.kind === "missing") continue;
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        notices.push({
+          ruleId: "not-rendered",
+          messageId: p.kind,
+          data: {},
+          file: p.file,
+          offset: p.offset,
+          endOffset: p.endOffset,
+          identity: `kustomization ${k.dir || "."}`,
+          ...notRenderedLevel ? { level: notRenderedLevel } : {}
+        });
+      }
+    }
+    return blocked;
+  };
+  const touches = (files) => {
+    if (!changed) return true;
+    for (const f of files) if (changed.has(f)) return true;
+    return false;
+  };
+  const chartTouched = (dir) => {
+    if (!changed) return true;
+    const prefix = dir === "" ? "" : `${dir}/`;
+    for (const f of changed) if (f.startsWith(prefix)) return true;
+    return false;
+  };
+  const toolCache = /* @__PURE__ */ new Map();
+  const tool = (t) => {
+    let found = toolCache.get(t);
+    if (!found) toolCache.set(t, found = findTool(t, cfg[t], input.env, root));
+    return found;
+  };
+  const timeoutMs = cfg.timeoutSeconds * 1e3;
+  const charts = roots.charts.filter(chartTouched);
+  summary.charts = charts.length;
+  for (const dir of charts) {
+    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    const absDir = (0, import_node_path5.resolve)(root, dir);
+    const chartText = safeRead((0, import_node_path5.join)(absDir, "Chart.yaml"));
+    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
+    if (asText(get(chartDoc, "type")) === "library") {
+      summary.charts--;
+      continue;
+    }
+    if (cfg.mode === "off") {
+      summary.notRendered.charts++;
+      summary.reasons.push("render.mode: off");
+      continue;
+    }
+    const helm = tool("helm");
+    if (!helm.path) {
+      summary.notRendered.charts++;
+      summary.reasons.push(`helm was not found on ${helm.looked}`);
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "noTool",
+        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    const missingDep = remoteDependency(absDir, chartDoc);
+    if (missingDep) {
+      summary.notRendered.charts++;
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "remoteChart",
+        data: {},
+        file: chartFile,
+        offset: missingDep.offset,
+        endOffset: missingDep.endOffset,
+        identity: `chart ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    if (linkOutside(realRoot, absDir)) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "linkOutside",
+        data: { what: "chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
+    const valuesFiles = [];
+    let badValues = false;
+    for (const v of chartCfg.valuesFiles) {
+      const rel = toRel3(root, (0, import_node_path5.resolve)(absDir, v));
+      if (!insideRoot(root, rel) || !(0, import_node_fs6.existsSync)((0, import_node_path5.resolve)(root, rel))) {
+        badValues = true;
+        notices.push({
+          ruleId: "render-failed",
+          messageId: "valuesFile",
+          data: { file: v },
+          file: chartFile,
+          identity: `chart ${dir || "."}`
+        });
+        continue;
+      }
+      valuesFiles.push(rel);
+    }
+    if (badValues) {
+      summary.failed++;
+      continue;
+    }
+    const s2 = scratchDir();
+    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
+    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
+    for (const v of valuesFiles) args.push("--values", (0, import_node_path5.resolve)(root, v));
+    const run = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
+    if (!run.ok) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "helm template", error: toolError(run.error, { scratch: s2.dir, root }) },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    summary.rendered++;
+    const abs = (0, import_node_path5.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs6.writeFileSync)(abs, run.stdout);
+    virtuals.push({ relPath: chartFile, absPath: abs, origin: { kind: "helm", chartDir: dir, valuesFiles }, home: chartFile });
+  }
+  const patchFiles = /* @__PURE__ */ new Set();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const tops = roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  summary.kustomizations = tops.length;
+  for (const dir of tops) {
+    const k = roots.kustomizations.get(dir);
+    const all = reachable(roots, dir);
+    if (cfg.mode === "off") {
+      summary.notRendered.kustomizations++;
+      summary.reasons.push("render.mode: off");
+      continue;
+    }
+    if (refProblems(all)) {
+      summary.notRendered.kustomizations++;
+      continue;
+    }
+    const kz = tool("kustomize");
+    if (!kz.path) {
+      summary.notRendered.kustomizations++;
+      summary.reasons.push(`kustomize was not found on ${kz.looked}`);
+      notices.push({
+        ruleId: "not-rendered",
+        messageId: "noTool",
+        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`,
+        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+      });
+      continue;
+    }
+    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
+    const s2 = scratchDir();
+    const wrapper = s2.sub("kustomize");
+    const ref = (0, import_node_path5.relative)(wrapper, (0, import_node_path5.resolve)(root, dir)).split(import_node_path5.sep).join("/");
+    (0, import_node_fs6.writeFileSync)(
+      (0, import_node_path5.join)(wrapper, "kustomization.yaml"),
+      `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ${JSON.stringify(ref)}
+buildMetadata: [originAnnotations, transformerAnnotations]
+`
+    );
+    const args = ["build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
+    const run = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
+    if (!run.ok) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "kustomize build", error: toolError(run.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root }) },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`
+      });
+      continue;
+    }
+    summary.rendered++;
+    for (const f of includedFiles(roots, dir)) covered.add(f);
+    const abs = (0, import_node_path5.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs6.writeFileSync)(abs, run.stdout);
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file });
+  }
+  if (input.stdin) {
+    const s2 = scratchDir();
+    const abs = (0, import_node_path5.join)(s2.sub("stdin"), "stdin.yaml");
+    (0, import_node_fs6.writeFileSync)(abs, input.stdin.text);
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name });
+  }
+  const candidates = [];
+  for (const c of input.candidates) {
+    if (isChartTemplate(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
+  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
+  return {
+    candidates,
+    notices,
+    summary,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => scratch?.remove()
+  };
+}
+function safeRead(abs) {
+  try {
+    return (0, import_node_fs6.readFileSync)(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function remoteDependency(absDir, chart) {
+  for (const dep of asItems(get(chart, "dependencies"))) {
+    const name = asText(get(dep, "name"));
+    const repo = asText(get(dep, "repository")) ?? "";
+    if (!name || repo.startsWith("file://") || repo === "") continue;
+    let vendored = (0, import_node_fs6.existsSync)((0, import_node_path5.join)(absDir, "charts", name));
+    try {
+      vendored ||= (0, import_node_fs6.readdirSync)((0, import_node_path5.join)(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+    } catch {
+    }
+    if (!vendored) return { offset: dep.start, endOffset: dep.end };
+  }
+  return void 0;
+}
+var Mapper = class {
+  constructor(root, roots, cfg, virtuals) {
+    this.root = root;
+    this.roots = roots;
+    this.cfg = cfg;
+    this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+  }
+  root;
+  roots;
+  cfg;
+  byPath;
+  cache = /* @__PURE__ */ new Map();
+  used = /* @__PURE__ */ new Set();
+  parsed(abs) {
+    if (this.cache.has(abs)) return this.cache.get(abs);
+    let p;
+    try {
+      const text = (0, import_node_fs6.readFileSync)(abs, "utf8");
+      p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
+    } catch {
+      p = void 0;
+    }
+    this.cache.set(abs, p);
+    return p;
+  }
+  sources() {
+    return [...this.used].map((rel) => ({ absPath: (0, import_node_path5.resolve)(this.root, rel), relPath: rel }));
+  }
+  remap(findings) {
+    const seen = /* @__PURE__ */ new Set();
+    const out = [];
+    for (const f of findings) {
+      const v = this.byPath.get(f.file);
+      if (v) this.move(f, v);
+      if (v) {
+        const key = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.identity}\0${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(f);
+    }
+    return out;
+  }
+  move(f, v) {
+    const stream = this.parsed(v.absPath);
+    const approx = (file) => {
+      f.file = file;
+      f.range = lineOne();
+      f.message += APPROX;
+    };
+    const fingerprint = () => {
+      f.fingerprint = (0, import_node_crypto2.hash)("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
+    };
+    if (!stream) {
+      approx(v.home);
+      fingerprint();
+      return;
+    }
+    const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
+    const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
+    const path = pathAt(doc?.root, offset);
+    const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path) : this.helm(f, v, stream, doc, path);
+    if (!placed && v.origin.kind !== "stdin") approx(v.home);
+    fingerprint();
+  }
+  /** `# Source: chart/templates/x.yaml` before the document. */
+  sourceComment(stream, doc) {
+    if (!doc?.root) return void 0;
+    const before = stream.text.slice(0, doc.root.start);
+    const docStart = Math.max(before.lastIndexOf("\n---"), 0);
+    const m = /^# Source: (.+)$/m.exec(before.slice(docStart));
+    return m?.[1]?.trim();
+  }
+  helm(f, v, stream, doc, path) {
+    const source = this.sourceComment(stream, doc);
+    if (!source) return false;
+    let template;
+    let chartDir;
+    let valuesFiles = [];
+    if (v.origin.kind === "helm") {
+      chartDir = v.origin.chartDir;
+      valuesFiles = v.origin.valuesFiles;
+      const rest = source.split("/").slice(1).join("/");
+      template = import_node_path5.posix.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+    } else {
+      const direct = import_node_path5.posix.normalize(source);
+      const chart = this.roots.allCharts.find((d) => import_node_path5.posix.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? import_node_path5.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs6.existsSync)((0, import_node_path5.resolve)(this.root, p)));
+      if (!template) {
+        f.properties = { ...f.properties ?? {}, source: source.slice(0, 200) };
+        return true;
+      }
+      chartDir = chart ?? "";
+    }
+    if (!insideRoot(this.root, template) || !(0, import_node_fs6.existsSync)((0, import_node_path5.resolve)(this.root, template))) return false;
+    const text = this.parsed((0, import_node_path5.resolve)(this.root, template))?.text;
+    if (text === void 0) return false;
+    f.file = template;
+    this.used.add(template);
+    const hit = templateLine(text, path);
+    if (!hit) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    f.range = lineRange(text, hit.line);
+    const related = this.valuesLocations(template, chartDir, valuesFiles, hit.values);
+    if (related.length) f.related = related;
+    return true;
+  }
+  /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
+  valuesChain(template, chartDir, valuesFiles) {
+    const prefix = chartDir ? `${chartDir}/` : "";
+    const rest = template.slice(prefix.length).split("/");
+    const subs = [];
+    for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
+    const chain = [];
+    const top = chartDir ? `${chartDir}/values.yaml` : "values.yaml";
+    for (const v of [...valuesFiles].reverse()) chain.push({ file: v, prefix: subs });
+    chain.push({ file: top, prefix: subs });
+    let dir = chartDir;
+    for (let i2 = 0; i2 < subs.length; i2++) {
+      dir = dir ? `${dir}/charts/${subs[i2]}` : `charts/${subs[i2]}`;
+      chain.push({ file: `${dir}/values.yaml`, prefix: subs.slice(i2 + 1) });
+    }
+    return chain;
+  }
+  valuesLocations(template, chartDir, valuesFiles, refs) {
+    const out = [];
+    const chain = this.valuesChain(template, chartDir, valuesFiles);
+    for (const keys of refs) {
+      for (const { file, prefix } of chain) {
+        const parsed = this.parsed((0, import_node_path5.resolve)(this.root, file));
+        if (!parsed) continue;
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        if (!pair) continue;
+        out.push({
+          file,
+          range: pairRange(parsed, pair),
+          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${import_node_path5.posix.basename(file)}`
+        });
+        break;
+      }
+      if (out.length >= 3) break;
+    }
+    return out;
+  }
+  kustomize(f, v, doc, path) {
+    if (v.origin.kind !== "kustomize" || !doc?.root) return false;
+    const meta = asMap(get(doc.root, "metadata"));
+    const annotations = asMap(get(meta, "annotations"));
+    const kind = asText(get(doc.root, "kind")) ?? "";
+    const name = asText(get(meta, "name")) ?? "";
+    const wrapper = v.origin.wrapper;
+    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path5.resolve)(wrapper, p));
+    const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
+    const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
+    const originPath = asText(get(originDoc, "path"));
+    const configuredIn = asText(get(originDoc, "configuredIn"));
+    const transformText = asText(get(annotations, "alpha.config.kubernetes.io/transformations")) ?? "";
+    const patchKustomizations = /* @__PURE__ */ new Set();
+    for (const t of asItems(parseYaml(transformText).docs[0]?.root ?? void 0)) {
+      const by = asText(get(asMap(get(t, "configuredBy")), "kind")) ?? "";
+      const at2 = asText(get(t, "configuredIn"));
+      if (at2 && /Patch/.test(by)) patchKustomizations.add(fromWrapper(at2));
+    }
+    const patches = [];
+    for (const k of reachable(this.roots, v.origin.dir)) if (patchKustomizations.has(k.file)) patches.push(...[...k.patches].reverse());
+    if (!isMissingField(f)) {
+      for (const p of patches) if (this.placeInPatch(f, p, kind, name, path)) return true;
+    }
+    const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
+    if (!resource || !insideRoot(this.root, resource)) return false;
+    const parsed = this.parsed((0, import_node_path5.resolve)(this.root, resource));
+    if (!parsed) return false;
+    this.used.add(resource);
+    f.file = resource;
+    const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
+    const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
+    if (!target) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    const { at, depth } = follow(target.node, path);
+    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    if (depth < path.length && !isMissingField(f)) f.message += APPROX;
+    return true;
+  }
+  placeInPatch(f, p, kind, name, path) {
+    if (p.target?.kind && p.target.kind !== kind) return false;
+    if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
+    if (p.inline) {
+      const k = this.parsed((0, import_node_path5.resolve)(this.root, p.kustomization));
+      if (!k) return false;
+      const text = asText(p.inline) ?? "";
+      const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
+      if (first < 0) return false;
+      const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
+      return this.placeInline(f, p, k, text, inner, kind, name, path, first);
+    }
+    const parsed = this.parsed((0, import_node_path5.resolve)(this.root, p.file));
+    if (!parsed) return false;
+    const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
+    const at = this.patchNode(p, roots, kind, name, path);
+    if (!at) return false;
+    this.used.add(p.file);
+    f.file = p.file;
+    f.range = nodeRange2(parsed, at);
+    return true;
+  }
+  placeInline(f, p, k, text, roots, kind, name, path, base) {
+    const at = this.patchNode(p, roots, kind, name, path);
+    if (!at) return false;
+    const inner = new LineIndex(text);
+    const start = "key" in at ? at.key.start : at.start;
+    const line = inner.position(start).line;
+    const baseLine = k.lines.position(base).line;
+    f.file = p.kustomization;
+    f.range = lineRange(k.text, baseLine + line - 1);
+    return true;
+  }
+  /** The node of a patch that sets `path` on the object, if this patch sets it. */
+  patchNode(p, roots, kind, name, path) {
+    if (p.json6902) {
+      const ops = roots.flatMap((r2) => asItems(r2));
+      for (const op of [...ops].reverse()) {
+        const what = asText(get(op, "op"));
+        const ptr = pointer(asText(get(op, "path")) ?? "");
+        if (what !== "add" && what !== "replace" && what !== "copy" && what !== "move") continue;
+        if (!pointerCovers(ptr, path)) continue;
+        const value = get(op, "value");
+        if (!value) return op;
+        const { at, depth } = follow(value, path.slice(ptr.length));
+        return depth === path.length - ptr.length && at ? at : op;
+      }
+      return void 0;
+    }
+    for (const r2 of roots) {
+      const meta = asMap(get(r2, "metadata"));
+      const rk = asText(get(r2, "kind"));
+      const rn = asText(get(meta, "name"));
+      if (rk && rk !== kind) continue;
+      if (rn && rn !== name && !name.endsWith(rn) && !p.target) continue;
+      const { at, depth } = follow(r2, path);
+      if (depth === path.length && at) return at;
+    }
+    return void 0;
+  }
+};
+function isMissingField(f) {
+  return /^missing|Missing$/.test(f.messageId);
+}
+function lineOne() {
+  return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+}
+function lineRange(text, line) {
+  const t = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
+  const col = t.length - t.trimStart().length + 1;
+  return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
+}
+function nodeRange2(p, at) {
+  if ("key" in at) return pairRange(p, at);
+  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+}
+function pairRange(p, pair) {
+  const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
+  return p.lines.range(pair.key.start, Math.max(end, pair.key.end));
+}
+
 // src/config/load.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path3 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_path6 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
+var RENDER_SCHEMA = {
+  description: "Rendering of Helm charts and kustomize roots before they are checked.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    mode: {
+      description: "optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).",
+      enum: ["required", "optional", "off"],
+      default: "optional"
+    },
+    helm: { description: "The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).", type: "string", minLength: 1 },
+    kustomize: {
+      description: "The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).",
+      type: "string",
+      minLength: 1
+    },
+    timeoutSeconds: {
+      description: "Time limit per render; a render still running is stopped and reported.",
+      type: "integer",
+      minimum: 1,
+      maximum: 600
+    },
+    enableHelm: { description: "Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).", type: "boolean" },
+    charts: {
+      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          valuesFiles: {
+            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
+            type: "array",
+            items: { type: "string", minLength: 1 }
+          },
+          releaseName: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+          namespace: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }
+        }
+      }
+    }
+  }
+};
 function configSchema(rules) {
   const ruleProps = {};
   for (const r2 of rules) {
@@ -26729,7 +27842,8 @@ function configSchema(rules) {
         description: "Target Kubernetes version (major.minor), for removed-API checks.",
         type: "string",
         pattern: "^1\\.\\d+$"
-      }
+      },
+      render: RENDER_SCHEMA
     }
   };
 }
@@ -26747,7 +27861,8 @@ function defaultSettings() {
     profile: "restricted",
     maxFileBytes: 5 * 1024 * 1024,
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    configFile: void 0
+    configFile: void 0,
+    render: { mode: "optional", timeoutSeconds: 60, enableHelm: false, charts: {} }
   };
 }
 
@@ -26874,8 +27989,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule41 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule41?.meta.optionsSchema?.properties ?? {});
+      const rule43 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule43?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
     }
@@ -26907,7 +28022,8 @@ var TOP_LEVEL_KEYS = [
   "exclude",
   "baseline",
   "maxFileBytes",
-  "kubernetesVersion"
+  "kubernetesVersion",
+  "render"
 ];
 function relevant(errors, data) {
   return errors.filter((e) => {
@@ -26966,6 +28082,7 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
+  if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
   const ruleCfg = cfg.rules ?? {};
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === "string") settings.rules[id] = { level: value, options: {} };
@@ -26976,19 +28093,35 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   }
   return settings;
 }
+function readRender(r2, settings) {
+  const out = settings.render;
+  if (r2.mode === "required" || r2.mode === "optional" || r2.mode === "off") out.mode = r2.mode;
+  if (typeof r2.helm === "string") out.helm = r2.helm;
+  if (typeof r2.kustomize === "string") out.kustomize = r2.kustomize;
+  if (typeof r2.timeoutSeconds === "number") out.timeoutSeconds = r2.timeoutSeconds;
+  if (typeof r2.enableHelm === "boolean") out.enableHelm = r2.enableHelm;
+  for (const [dir, c] of Object.entries(r2.charts ?? {})) {
+    const key = dir.replace(/\/+$/, "").replace(/^\.\//, "") || ".";
+    out.charts[key] = {
+      valuesFiles: Array.isArray(c?.valuesFiles) ? c.valuesFiles : [],
+      ...typeof c?.releaseName === "string" ? { releaseName: c.releaseName } : {},
+      ...typeof c?.namespace === "string" ? { namespace: c.namespace } : {}
+    };
+  }
+}
 function loadSettings(root, configPath, rules) {
   let path;
   if (configPath) {
-    path = (0, import_node_path3.isAbsolute)(configPath) ? configPath : (0, import_node_path3.resolve)(root, configPath);
-    if (!(0, import_node_fs4.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if ((0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE))) {
-    path = (0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE);
+    path = (0, import_node_path6.isAbsolute)(configPath) ? configPath : (0, import_node_path6.resolve)(root, configPath);
+    if (!(0, import_node_fs7.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
+  } else if ((0, import_node_fs7.existsSync)((0, import_node_path6.join)(root, DEFAULT_CONFIG_FILE))) {
+    path = (0, import_node_path6.join)(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
-  const label = (0, import_node_path3.relative)(root, path).split("\\").join("/") || path;
+  const label = (0, import_node_path6.relative)(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = (0, import_node_fs4.readFileSync)(path, "utf8");
+    text = (0, import_node_fs7.readFileSync)(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -27978,7 +29111,7 @@ var rule14 = {
 };
 
 // src/rules/image-user-mismatch.ts
-var import_node_path4 = require("node:path");
+var import_node_path7 = require("node:path");
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -27988,8 +29121,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = import_node_path4.posix.basename(path).toLowerCase();
-  const dir = import_node_path4.posix.basename(import_node_path4.posix.dirname(path)).toLowerCase();
+  const base = import_node_path7.posix.basename(path).toLowerCase();
+  const dir = import_node_path7.posix.basename(import_node_path7.posix.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -28037,7 +29170,7 @@ var rule15 = {
         const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = import_node_path4.posix.normalize(import_node_path4.posix.join(import_node_path4.posix.dirname(file.source.path), context, dockerfile));
+        const path = import_node_path7.posix.normalize(import_node_path7.posix.join(import_node_path7.posix.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -28388,13 +29521,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule41 of asItems(get(spec, section))) {
-      const peersNode = get(rule41, peerKey);
+    for (const rule43 of asItems(get(spec, section))) {
+      const peersNode = get(rule43, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule41, "ports");
+      const portsNode = get(rule43, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule41 : void 0;
+      let reachesImds = peers.length === 0 ? rule43 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -28715,14 +29848,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta = asMap(get(node, "metadata"));
-    if (meta) maps.push({ map: meta, path: join3(path, "metadata") });
+    if (meta) maps.push({ map: meta, path: join6(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join3(path, key);
+    path = join6(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join3 = (path, key) => path ? `${path}.${key}` : key;
+var join6 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -28737,10 +29870,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join3(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join6(path, "securityContext"), container });
         continue;
       }
-      walk2(pair.value, join3(path, pair.keyText), own ?? container, depth + 1);
+      walk2(pair.value, join6(path, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk2(w.podSpec, "", void 0, 0);
@@ -28928,8 +30061,34 @@ var rule22 = {
   }
 };
 
-// src/rules/parse-error.ts
+// src/rules/not-rendered.ts
 var rule23 = {
+  meta: {
+    id: "not-rendered",
+    title: "Helm chart or kustomization not rendered",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
+    why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
+    fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      noTool: "This {what} was not rendered: {tool} was not found on {looked}. Nothing it deploys was checked.",
+      remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
+      outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
+      helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
+      remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/parse-error.ts
+var rule24 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -28952,7 +30111,7 @@ var rule23 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule24 = {
+var rule25 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -29006,7 +30165,7 @@ var rule24 = {
 };
 
 // src/rules/privileged-container.ts
-var rule25 = {
+var rule26 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -29143,7 +30302,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule26 = {
+var rule27 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -29192,8 +30351,32 @@ var rule26 = {
   }
 };
 
+// src/rules/render-failed.ts
+var rule28 = {
+  meta: {
+    id: "render-failed",
+    title: "Helm chart or kustomization failed to render",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
+    why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
+    fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      failed: "{tool} failed, so nothing this renders was checked: {error}",
+      linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
+      valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/retired-keyvault-flexvolume.ts
-var rule27 = {
+var rule29 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -29231,7 +30414,7 @@ var rule27 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule28 = {
+var rule30 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -29281,7 +30464,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule29 = {
+var rule31 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -29559,7 +30742,7 @@ function isLiteralSecret(value, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule30 = {
+var rule32 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -29614,7 +30797,7 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule31 = {
+var rule33 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -29665,7 +30848,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule32 = {
+var rule34 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -29720,7 +30903,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength);
 }
-var rule33 = {
+var rule35 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -30266,7 +31449,7 @@ function dockerAuths(json2) {
   }
   return out;
 }
-var rule34 = {
+var rule36 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -30340,7 +31523,7 @@ var rule34 = {
 };
 
 // src/rules/secret-token.ts
-var rule35 = {
+var rule37 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -30423,7 +31606,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule36 = {
+var rule38 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -30484,7 +31667,7 @@ var rule36 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule37 = {
+var rule39 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -30506,7 +31689,7 @@ var rule37 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule38 = {
+var rule40 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -30536,7 +31719,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule39 = {
+var rule41 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -30584,7 +31767,7 @@ var rule39 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule40 = {
+var rule42 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -30661,7 +31844,9 @@ var ALL_RULES = [
   rule37,
   rule38,
   rule39,
-  rule40
+  rule40,
+  rule41,
+  rule42
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/suppress/apply.ts
@@ -30674,7 +31859,7 @@ var SUPPRESSION_RULES = [
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside2(p, r2) {
+function inside3(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs(identity, label) {
@@ -30685,9 +31870,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside2(at, s2.range)) return false;
+  if (!inside3(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside2(at, c.range) || identityIs(f.identity, c.label));
+  return s2.containers.some((c) => inside3(at, c.range) || identityIs(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -30751,40 +31936,43 @@ function applySuppressions(findings, directives, opts) {
   return reports;
 }
 
+// src/engine.ts
+var import_node_fs9 = require("node:fs");
+
 // src/workers.ts
-var import_node_fs5 = require("node:fs");
-var import_node_os = require("node:os");
-var import_node_path5 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_os2 = require("node:os");
+var import_node_path8 = require("node:path");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule41, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule43 = byId.get(id);
+    if (!rule43) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule43, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`system rule ${id} is not registered`);
+    const rule43 = byId.get(id);
+    if (!rule43) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule43, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 var MIN_FILES_PER_WORKER = 2500;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
-  return Math.max(1, Math.min((0, import_node_os.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
+  return Math.max(1, Math.min((0, import_node_os2.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
-  const script = (0, import_node_path5.join)((0, import_node_path5.dirname)(here), "worker.js");
-  return (0, import_node_fs5.existsSync)(script) ? script : void 0;
+  const script = (0, import_node_path8.join)((0, import_node_path8.dirname)(here), "worker.js");
+  return (0, import_node_fs8.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -30835,11 +32023,11 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule41, settings) {
-  const configured = settings.rules[rule41.meta.id]?.level;
+function ruleLevel(rule43, settings) {
+  const configured = settings.rules[rule43.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule41.meta.profile === "restricted") return "off";
-  return rule41.meta.level;
+  if (settings.profile === "baseline" && rule43.meta.profile === "restricted") return "off";
+  return rule43.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -30850,10 +32038,10 @@ function isoDay(today) {
 }
 async function scan(input) {
   const started = Date.now();
-  const root = (0, import_node_path6.resolve)(input.root);
+  const root = (0, import_node_path9.resolve)(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? (0, import_node_path6.resolve)(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? (0, import_node_path9.resolve)(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
@@ -30870,17 +32058,17 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = (0, import_node_path6.resolve)(root, baselinePath);
-    const label = (0, import_node_path6.relative)(root, abs).split("\\").join("/") || baselinePath;
+    const abs = (0, import_node_path9.resolve)(root, baselinePath);
+    const label = (0, import_node_path9.relative)(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule41) => ({ rule: rule41, level: ruleLevel(rule41, settings) })).filter((x) => x.level !== "off").map(({ rule: rule41, level }) => ({
-      id: rule41.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule43) => ({ rule: rule43, level: ruleLevel(rule43, settings) })).filter((x) => x.level !== "off").map(({ rule: rule43, level }) => ({
+      id: rule43.meta.id,
       level,
-      options: { ...rule41.meta.defaultOptions ?? {}, ...settings.rules[rule41.meta.id]?.options ?? {} }
+      options: { ...rule43.meta.defaultOptions ?? {}, ...settings.rules[rule43.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0
@@ -30894,87 +32082,140 @@ async function scan(input) {
     const f = sourceFile(root, ".", "");
     system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
   };
-  const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
-  for (const issue of issues) {
-    const f = sourceFile((0, import_node_path6.resolve)(root, issue.relPath), issue.relPath, "");
+  const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  for (const issue of collected.issues) {
+    const f = sourceFile((0, import_node_path9.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
-  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
-  const script = input.workerScript ?? bundledWorkerScript();
-  const batches = toBatches(candidates, threads);
-  const checker = new FileChecker(settings, active, systemReport);
-  const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
-  const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  const directives = /* @__PURE__ */ new Map();
-  const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
-  for (const r2 of results) {
-    out.adopt(r2.findings);
-    for (const secret of r2.secrets) out.redactor.add(secret);
-    for (const [file, found] of r2.directives) directives.set(file, found);
-    for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
-    for (const [id, state] of r2.states) {
-      try {
-        mergeState(states.get(id), state);
-      } catch (err) {
-        scanError(id, err);
+  const markers = input.stdin ? [] : await findRenderMarkers({ root, paths, exclude: settings.exclude });
+  const render = await prepareRender({
+    root,
+    scopes: paths.map((p) => (0, import_node_path9.resolve)(root, p)),
+    candidates: collected.candidates,
+    markers,
+    ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
+    settings,
+    env: input.env ?? process.env,
+    ...input.stdin ? { stdin: input.stdin } : {}
+  });
+  try {
+    const candidates = render.candidates;
+    const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+    const script = input.workerScript ?? bundledWorkerScript();
+    const batches = toBatches(candidates, threads);
+    const checker = new FileChecker(settings, active, systemReport);
+    const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
+    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    const directives = /* @__PURE__ */ new Map();
+    const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
+    for (const r2 of results) {
+      out.adopt(r2.findings);
+      for (const secret of r2.secrets) out.redactor.add(secret);
+      for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
+      for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
+      for (const [id, state] of r2.states) {
+        try {
+          mergeState(states.get(id), state);
+        } catch (err) {
+          scanError(id, err);
+        }
       }
     }
-  }
-  for (const a of active) {
-    const state = states.get(a.rule.meta.id);
-    if (state) a.ctx.state = state;
-  }
-  out.endFile();
-  for (const { rule: rule41, level, ctx } of active) {
-    if (!rule41.finish) continue;
-    try {
-      rule41.finish({
-        ...ctx,
-        report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule41.meta.id} reported from finish() without a file`);
-          out.add(rule41, level, r2.file, r2);
-        }
-      });
-    } catch (err) {
-      scanError(rule41.meta.id, err);
+    for (const a of active) {
+      const state = states.get(a.rule.meta.id);
+      if (state) a.ctx.state = state;
     }
+    out.endFile();
+    for (const { rule: rule43, level, ctx } of active) {
+      if (!rule43.finish) continue;
+      try {
+        rule43.finish({
+          ...ctx,
+          report: (r2) => {
+            if (!r2.file) throw new Error(`rule ${rule43.meta.id} reported from finish() without a file`);
+            out.add(rule43, level, r2.file, r2);
+          }
+        });
+      } catch (err) {
+        scanError(rule43.meta.id, err);
+      }
+    }
+    const mapped = render.remap(out.findings);
+    out.findings.length = 0;
+    out.findings.push(...mapped);
+    for (const src of render.mappedSources()) {
+      if (directives.has(src.relPath)) continue;
+      const found = templateDirectives(src.absPath, src.relPath);
+      if (found.length) directives.set(src.relPath, found);
+    }
+    for (const n of render.notices) {
+      const rule43 = rules.find((r2) => r2.meta.id === n.ruleId);
+      const level = plan.systemLevels[n.ruleId] ?? "off";
+      if (!rule43 || level === "off") continue;
+      const f = sourceFile((0, import_node_path9.resolve)(root, n.file), n.file, readQuiet((0, import_node_path9.resolve)(root, n.file)));
+      const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+      out.add(rule43, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+      out.endFile();
+    }
+    const known = new Set(rules.map((r2) => r2.meta.id));
+    const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
+    const reports = applySuppressions(out.findings, directives, {
+      today,
+      knownRules: known,
+      enabledRules: enabled,
+      reasonRequired: systemOn("suppression-without-reason")
+    });
+    for (const r2 of reports) {
+      if (!known.has(r2.ruleId)) continue;
+      system(r2.ruleId, sourceFile((0, import_node_path9.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    }
+    let baseline;
+    if (knownBaseline) {
+      const { label, fingerprints } = knownBaseline;
+      let n = 0;
+      for (const f of out.findings) {
+        if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+        f.baselined = true;
+        n++;
+      }
+      baseline = { file: label, known: n };
+    }
+    const findings = out.findings.sort(compareFindings);
+    return {
+      root,
+      settings,
+      rules,
+      enabledRules: active.map((a) => a.rule.meta.id),
+      findings,
+      filesScanned,
+      redactor: out.redactor,
+      durationMs: Date.now() - started,
+      threads: used,
+      ...baseline ? { baseline } : {},
+      ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
+    };
+  } finally {
+    render.cleanup();
   }
-  const known = new Set(rules.map((r2) => r2.meta.id));
-  const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
-  const reports = applySuppressions(out.findings, directives, {
-    today,
-    knownRules: known,
-    enabledRules: enabled,
-    reasonRequired: systemOn("suppression-without-reason")
+}
+function readQuiet(abs) {
+  try {
+    return (0, import_node_fs9.readFileSync)(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function templateDirectives(absPath, relPath) {
+  const text = readQuiet(absPath);
+  if (!text.includes("podguard-ignore")) return [];
+  return readDirectives({
+    kind: "compose",
+    source: sourceFile(absPath, relPath, text),
+    docs: [],
+    problems: [],
+    objects: [],
+    workloads: []
   });
-  for (const r2 of reports) {
-    if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile((0, import_node_path6.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
-  }
-  let baseline;
-  if (knownBaseline) {
-    const { label, fingerprints } = knownBaseline;
-    let n = 0;
-    for (const f of out.findings) {
-      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
-      f.baselined = true;
-      n++;
-    }
-    baseline = { file: label, known: n };
-  }
-  const findings = out.findings.sort(compareFindings);
-  return {
-    root,
-    settings,
-    rules,
-    enabledRules: active.map((a) => a.rule.meta.id),
-    findings,
-    filesScanned,
-    redactor: out.redactor,
-    durationMs: Date.now() - started,
-    threads: used,
-    ...baseline ? { baseline } : {}
-  };
 }
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
@@ -30997,7 +32238,7 @@ function ruleDocUrl(id) {
 }
 
 // src/report/stream.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -31047,11 +32288,11 @@ function* coalesce(chunks, size = 1 << 16) {
   if (n > 0) yield buf.join("");
 }
 function writeChunks(path, chunks) {
-  const fd = (0, import_node_fs6.openSync)(path, "w");
+  const fd = (0, import_node_fs10.openSync)(path, "w");
   try {
-    for (const c of coalesce(chunks)) (0, import_node_fs6.writeSync)(fd, c);
+    for (const c of coalesce(chunks)) (0, import_node_fs10.writeSync)(fd, c);
   } finally {
-    (0, import_node_fs6.closeSync)(fd);
+    (0, import_node_fs10.closeSync)(fd);
   }
 }
 
@@ -31063,8 +32304,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule41) {
-  const m = rule41.meta;
+function ruleHelpMarkdown(rule43) {
+  const m = rule43.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -31078,18 +32319,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule41) {
-  return ruleHelpMarkdown(rule41).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule43) {
+  return ruleHelpMarkdown(rule43).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule41) {
-  const m = rule41.meta;
+function sarifRule(rule43) {
+  const m = rule43.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule41), markdown: ruleHelpMarkdown(rule41) },
+    help: { text: ruleHelpText(rule43), markdown: ruleHelpMarkdown(rule43) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -31213,11 +32454,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines2.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule41 = rulesById.get(id);
-      if (!rule41) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule41.meta.title}`);
-      lines2.push(indent(`Why: ${rule41.meta.why}`, "    "));
-      lines2.push(indent(rule41.meta.fix, "    "));
+      const rule43 = rulesById.get(id);
+      if (!rule43) continue;
+      lines2.push(`  ${c("bold", id)}: ${rule43.meta.title}`);
+      lines2.push(indent(`Why: ${rule43.meta.why}`, "    "));
+      lines2.push(indent(rule43.meta.fix, "    "));
       lines2.push("");
     }
   }
@@ -31345,7 +32586,7 @@ function parseThreads(raw, name) {
 }
 
 // src/collect/changed.ts
-var import_node_path7 = require("node:path");
+var import_node_path10 = require("node:path");
 var ChangeError = class extends Error {
   constructor(message) {
     super(message);
@@ -31520,7 +32761,7 @@ async function gitChanges(req) {
   const spans = parseUnifiedZero(patch);
   const files = parseNameStatus(names).map((f) => ({
     path: f.path,
-    absPath: (0, import_node_path7.resolve)(top, f.path),
+    absPath: (0, import_node_path10.resolve)(top, f.path),
     status: f.status,
     lines: spans.get(f.path) ?? []
   }));
@@ -31544,7 +32785,7 @@ function readInputs(tl, sourcesDir) {
     throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
   };
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path8.resolve)(sourcesDir, rawConfig) !== (0, import_node_path8.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path11.resolve)(sourcesDir, rawConfig) !== (0, import_node_path11.resolve)(sourcesDir) ? rawConfig : void 0;
   const kubernetesVersion = (tl.getInput("kubernetesVersion") ?? "").trim() || void 0;
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
@@ -31590,8 +32831,8 @@ async function pullRequestChanges(root, refs, log) {
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of cs.files) {
-      const rel = (0, import_node_path8.relative)(root, f.absPath).split(import_node_path8.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path8.isAbsolute)(rel)) continue;
+      const rel = (0, import_node_path11.relative)(root, f.absPath).split(import_node_path11.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path11.isAbsolute)(rel)) continue;
       files.push(rel);
       touched.set(rel, f.lines);
     }
@@ -31611,14 +32852,14 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path8.resolve)(root, file);
-  const rel = (0, import_node_path8.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path8.isAbsolute)(rel) ? rel.split(import_node_path8.sep).join("/") : abs;
+  const abs = (0, import_node_path11.resolve)(root, file);
+  const rel = (0, import_node_path11.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path11.isAbsolute)(rel) ? rel.split(import_node_path11.sep).join("/") : abs;
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path8.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path11.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
@@ -31686,20 +32927,20 @@ async function runAzure(tl, io) {
         `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`
       );
     }
-    const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os2.tmpdir)();
-    const workDir = (0, import_node_path8.join)(tempDir, "podguard");
-    (0, import_node_fs7.mkdirSync)(workDir, { recursive: true });
+    const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os3.tmpdir)();
+    const workDir = (0, import_node_path11.join)(tempDir, "podguard");
+    (0, import_node_fs11.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : void 0,
       scope: red(neutralize(scope))
     });
-    const summaryPath = (0, import_node_path8.join)(workDir, "podguard.md");
-    (0, import_node_fs7.writeFileSync)(summaryPath, red(summary));
+    const summaryPath = (0, import_node_path11.join)(workDir, "podguard.md");
+    (0, import_node_fs11.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
-    const sarifPath = inputs.sarifFile ? (0, import_node_path8.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path8.join)(workDir, "podguard.sarif");
-    (0, import_node_fs7.mkdirSync)((0, import_node_path8.dirname)(sarifPath), { recursive: true });
+    const sarifPath = inputs.sarifFile ? (0, import_node_path11.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path11.join)(workDir, "podguard.sarif");
+    (0, import_node_fs11.mkdirSync)((0, import_node_path11.dirname)(sarifPath), { recursive: true });
     writeChunks(sarifPath, sarifChunks(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);
