@@ -3682,8 +3682,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -11246,9 +11246,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -45753,6 +45753,22 @@ function toRel3(root, abs) {
 function insideRoot(root, rel) {
   return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix4.isAbsolute(rel);
 }
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function renderSummaryLine(s2) {
+  if (!s2 || s2.charts + s2.kustomizations === 0) return void 0;
+  const parts = [];
+  if (s2.rendered) parts.push(`${plural(s2.rendered, "render")} checked`);
+  const nc = s2.notRendered.charts;
+  const nk = s2.notRendered.kustomizations;
+  if (nc + nk > 0) {
+    const what = [nc ? plural(nc, "Helm chart") : "", nk ? plural(nk, "kustomization") : ""].filter(Boolean).join(", ");
+    parts.push(`${what}: not rendered${s2.reasons.length ? ` (${[...new Set(s2.reasons)].join("; ")})` : ""}`);
+  }
+  if (s2.failed) parts.push(`${plural(s2.failed, "render")} failed`);
+  return parts.join("; ");
+}
 async function prepareRender(input) {
   const root = input.root;
   const cfg = input.settings.render;
@@ -45820,7 +45836,7 @@ async function prepareRender(input) {
     return found;
   };
   const timeoutMs = cfg.timeoutSeconds * 1e3;
-  const charts = roots.charts.filter(chartTouched);
+  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
   summary2.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
@@ -45917,11 +45933,17 @@ async function prepareRender(input) {
     summary2.rendered++;
     const abs = join6(s2.sub("out"), "rendered.yaml");
     writeFileSync(abs, run.stdout);
-    virtuals.push({ relPath: chartFile, absPath: abs, origin: { kind: "helm", chartDir: dir, valuesFiles }, home: chartFile });
+    virtuals.push({
+      relPath: chartFile,
+      absPath: abs,
+      origin: { kind: "helm", chartDir: dir, valuesFiles },
+      home: chartFile,
+      text: run.stdout
+    });
   }
   const patchFiles = /* @__PURE__ */ new Set();
   for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
   summary2.kustomizations = tops.length;
   for (const dir of tops) {
     const k = roots.kustomizations.get(dir);
@@ -45980,13 +46002,13 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     for (const f of includedFiles(roots, dir)) covered.add(f);
     const abs = join6(s2.sub("out"), "rendered.yaml");
     writeFileSync(abs, run.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file });
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run.stdout });
   }
   if (input.stdin) {
     const s2 = scratchDir();
     const abs = join6(s2.sub("stdin"), "stdin.yaml");
     writeFileSync(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name });
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
   }
   const candidates = [];
   for (const c of input.candidates) {
@@ -46033,6 +46055,7 @@ var Mapper = class {
     this.roots = roots;
     this.cfg = cfg;
     this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+    this.texts = new Map(virtuals.map((v) => [v.absPath, v.text]));
   }
   root;
   roots;
@@ -46040,11 +46063,12 @@ var Mapper = class {
   byPath;
   cache = /* @__PURE__ */ new Map();
   used = /* @__PURE__ */ new Set();
+  texts;
   parsed(abs) {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p;
     try {
-      const text = readFileSync5(abs, "utf8");
+      const text = this.texts.get(abs) ?? readFileSync5(abs, "utf8");
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = void 0;
@@ -50594,7 +50618,7 @@ async function scan(input) {
     const f = sourceFile(resolve8(root, issue2.relPath), issue2.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue2.reason });
   }
-  const markers = input.stdin ? [] : await findRenderMarkers({ root, paths, exclude: settings.exclude });
+  const markers = await findRenderMarkers({ root, paths: input.stdin ? ["."] : paths, exclude: settings.exclude });
   const render = await prepareRender({
     root,
     scopes: paths.map((p) => resolve8(root, p)),
@@ -50605,105 +50629,109 @@ async function scan(input) {
     env: input.env ?? process.env,
     ...input.stdin ? { stdin: input.stdin } : {}
   });
+  const candidates = render.candidates;
+  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const script = input.workerScript ?? bundledWorkerScript();
+  const batches = toBatches(candidates, threads);
+  const checker = new FileChecker(settings, active, systemReport);
+  let checked;
   try {
-    const candidates = render.candidates;
-    const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
-    const script = input.workerScript ?? bundledWorkerScript();
-    const batches = toBatches(candidates, threads);
-    const checker = new FileChecker(settings, active, systemReport);
-    const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
-    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-    const directives = /* @__PURE__ */ new Map();
-    const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
-    for (const r2 of results) {
-      out.adopt(r2.findings);
-      for (const secret of r2.secrets) out.redactor.add(secret);
-      for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
-      for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
-      for (const [id, state] of r2.states) {
-        try {
-          mergeState(states.get(id), state);
-        } catch (err) {
-          scanError(id, err);
-        }
-      }
-    }
-    for (const a of active) {
-      const state = states.get(a.rule.meta.id);
-      if (state) a.ctx.state = state;
-    }
-    out.endFile();
-    for (const { rule: rule43, level, ctx } of active) {
-      if (!rule43.finish) continue;
-      try {
-        rule43.finish({
-          ...ctx,
-          report: (r2) => {
-            if (!r2.file) throw new Error(`rule ${rule43.meta.id} reported from finish() without a file`);
-            out.add(rule43, level, r2.file, r2);
-          }
-        });
-      } catch (err) {
-        scanError(rule43.meta.id, err);
-      }
-    }
-    const mapped = render.remap(out.findings);
-    out.findings.length = 0;
-    out.findings.push(...mapped);
-    for (const src of render.mappedSources()) {
-      if (directives.has(src.relPath)) continue;
-      const found = templateDirectives(src.absPath, src.relPath);
-      if (found.length) directives.set(src.relPath, found);
-    }
-    for (const n of render.notices) {
-      const rule43 = rules.find((r2) => r2.meta.id === n.ruleId);
-      const level = plan.systemLevels[n.ruleId] ?? "off";
-      if (!rule43 || level === "off") continue;
-      const f = sourceFile(resolve8(root, n.file), n.file, readQuiet(resolve8(root, n.file)));
-      const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
-      out.add(rule43, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
-      out.endFile();
-    }
-    const known = new Set(rules.map((r2) => r2.meta.id));
-    const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
-    const reports = applySuppressions(out.findings, directives, {
-      today,
-      knownRules: known,
-      enabledRules: enabled,
-      reasonRequired: systemOn("suppression-without-reason")
-    });
-    for (const r2 of reports) {
-      if (!known.has(r2.ruleId)) continue;
-      system(r2.ruleId, sourceFile(resolve8(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
-    }
-    let baseline;
-    if (knownBaseline) {
-      const { label, fingerprints } = knownBaseline;
-      let n = 0;
-      for (const f of out.findings) {
-        if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
-        f.baselined = true;
-        n++;
-      }
-      baseline = { file: label, known: n };
-    }
-    const findings = out.findings.sort(compareFindings);
-    return {
-      root,
-      settings,
-      rules,
-      enabledRules: active.map((a) => a.rule.meta.id),
-      findings,
-      filesScanned,
-      redactor: out.redactor,
-      durationMs: Date.now() - started,
-      threads: used,
-      ...baseline ? { baseline } : {},
-      ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
-    };
+    checked = await checkBatches(batches, checker, { plan, threads, script });
   } finally {
     render.cleanup();
   }
+  const { results, threads: used } = checked;
+  const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+  const directives = /* @__PURE__ */ new Map();
+  const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
+  for (const r2 of results) {
+    out.adopt(r2.findings);
+    for (const secret of r2.secrets) out.redactor.add(secret);
+    for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
+    for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
+    for (const [id, state] of r2.states) {
+      try {
+        mergeState(states.get(id), state);
+      } catch (err) {
+        scanError(id, err);
+      }
+    }
+  }
+  for (const a of active) {
+    const state = states.get(a.rule.meta.id);
+    if (state) a.ctx.state = state;
+  }
+  out.endFile();
+  for (const { rule: rule43, level, ctx } of active) {
+    if (!rule43.finish) continue;
+    try {
+      rule43.finish({
+        ...ctx,
+        report: (r2) => {
+          if (!r2.file) throw new Error(`rule ${rule43.meta.id} reported from finish() without a file`);
+          if (partialFiles.has(r2.file.path) && reportsMissingField(r2)) return;
+          out.add(rule43, level, r2.file, r2);
+        }
+      });
+    } catch (err) {
+      scanError(rule43.meta.id, err);
+    }
+  }
+  const mapped = render.remap(out.findings);
+  out.findings.length = 0;
+  out.findings.push(...mapped);
+  for (const src of render.mappedSources()) {
+    if (directives.has(src.relPath)) continue;
+    const found = templateDirectives(src.absPath, src.relPath);
+    if (found.length) directives.set(src.relPath, found);
+  }
+  for (const n of render.notices) {
+    const rule43 = rules.find((r2) => r2.meta.id === n.ruleId);
+    const level = plan.systemLevels[n.ruleId] ?? "off";
+    if (!rule43 || level === "off") continue;
+    const f = sourceFile(resolve8(root, n.file), n.file, readQuiet(resolve8(root, n.file)));
+    const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+    out.add(rule43, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+    out.endFile();
+  }
+  const known = new Set(rules.map((r2) => r2.meta.id));
+  const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
+  const reports = applySuppressions(out.findings, directives, {
+    today,
+    knownRules: known,
+    enabledRules: enabled,
+    reasonRequired: systemOn("suppression-without-reason")
+  });
+  for (const r2 of reports) {
+    if (!known.has(r2.ruleId)) continue;
+    system(r2.ruleId, sourceFile(resolve8(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+  }
+  let baseline;
+  if (knownBaseline) {
+    const { label, fingerprints } = knownBaseline;
+    let n = 0;
+    for (const f of out.findings) {
+      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      f.baselined = true;
+      n++;
+    }
+    baseline = { file: label, known: n };
+  }
+  const findings = out.findings.sort(compareFindings);
+  return {
+    root,
+    settings,
+    rules,
+    enabledRules: active.map((a) => a.rule.meta.id),
+    findings,
+    filesScanned,
+    redactor: out.redactor,
+    durationMs: Date.now() - started,
+    threads: used,
+    ...baseline ? { baseline } : {},
+    ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
+  };
 }
 function readQuiet(abs) {
   try {
@@ -50872,6 +50900,21 @@ function sarifResult(f, ruleIndex, result) {
   if (f.baselined) res.baselineState = "unchanged";
   else if (result.baseline && !f.suppression) res.baselineState = "new";
   if (f.properties) res.properties = f.properties;
+  if (f.related?.length) {
+    res.relatedLocations = f.related.map((r2, id) => ({
+      id,
+      physicalLocation: {
+        artifactLocation: { uri: toUri(r2.file), uriBaseId: "%SRCROOT%" },
+        region: {
+          startLine: r2.range.start.line,
+          startColumn: r2.range.start.column,
+          endLine: r2.range.end.line,
+          endColumn: Math.max(r2.range.end.column, r2.range.start.column + 1)
+        }
+      },
+      message: { text: result.redactor.redact(r2.message) }
+    }));
+  }
   return res;
 }
 function sarifParts(result) {
@@ -50917,16 +50960,18 @@ var COLORS = {
   dim: ["\x1B[2m", "\x1B[22m"],
   bold: ["\x1B[1m", "\x1B[22m"]
 };
-function plural(n, word) {
+function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 function scannedSummary(result) {
-  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural2(result.filesScanned[k], KIND_LABEL[k]));
+  const scanned = parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+  const render = renderSummaryLine(result.render);
+  return render ? `${scanned} (${render})` : scanned;
 }
 function scanStats(result) {
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
-  return `podguard: checked ${plural(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural(result.threads, "thread")}`;
+  return `podguard: checked ${plural2(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural2(result.threads, "thread")}`;
 }
 function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
@@ -50972,7 +51017,7 @@ function toText(result, style = { color: false }) {
   const counts = countByLevel(result.findings);
   const suppressed = result.findings.length - visible.length;
   const total = visible.length;
-  const verdict2 = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
+  const verdict2 = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
   const known = visible.filter((f) => f.baselined).length;
   const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
   lines2.push(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
@@ -51311,6 +51356,16 @@ How to fix: ${ruleDocUrl(f.ruleId)}`);
     if (level === "error") core2.error(message, props);
     else if (level === "warning") core2.warning(message, props);
     else core2.notice(message, props);
+    for (const r2 of (f.related ?? []).slice(0, 1)) {
+      const at = annotationOf({ ...f, range: r2.range }, repoPath(r2.file));
+      const text = red.redact(
+        `${f.message} (${r2.message}; rendered by ${f.file}:${f.range.start.line})
+How to fix: ${ruleDocUrl(f.ruleId)}`
+      );
+      if (level === "error") core2.error(text, at);
+      else if (level === "warning") core2.warning(text, at);
+      else core2.notice(text, at);
+    }
   }
   if (hidden > 0) {
     core2.notice(
@@ -51367,7 +51422,7 @@ async function runAction(platform2) {
       const rel = toRel4(repoTop, resolve9(root, file));
       return rel.startsWith("../") ? file : rel;
     };
-    const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line);
+    const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line) || (f.related ?? []).some((r2) => inSpans(scope.touched.get(r2.file), r2.range.start.line));
     core2.info(scope.description);
     core2.info(toText(result));
     try {

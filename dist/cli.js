@@ -19203,6 +19203,22 @@ function toRel3(root, abs) {
 function insideRoot(root, rel) {
   return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix4.isAbsolute(rel);
 }
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function renderSummaryLine(s2) {
+  if (!s2 || s2.charts + s2.kustomizations === 0) return void 0;
+  const parts = [];
+  if (s2.rendered) parts.push(`${plural(s2.rendered, "render")} checked`);
+  const nc = s2.notRendered.charts;
+  const nk = s2.notRendered.kustomizations;
+  if (nc + nk > 0) {
+    const what = [nc ? plural(nc, "Helm chart") : "", nk ? plural(nk, "kustomization") : ""].filter(Boolean).join(", ");
+    parts.push(`${what}: not rendered${s2.reasons.length ? ` (${[...new Set(s2.reasons)].join("; ")})` : ""}`);
+  }
+  if (s2.failed) parts.push(`${plural(s2.failed, "render")} failed`);
+  return parts.join("; ");
+}
 async function prepareRender(input) {
   const root = input.root;
   const cfg = input.settings.render;
@@ -19270,7 +19286,7 @@ async function prepareRender(input) {
     return found;
   };
   const timeoutMs = cfg.timeoutSeconds * 1e3;
-  const charts = roots.charts.filter(chartTouched);
+  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
   summary.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
@@ -19367,11 +19383,17 @@ async function prepareRender(input) {
     summary.rendered++;
     const abs = join4(s2.sub("out"), "rendered.yaml");
     writeFileSync(abs, run.stdout);
-    virtuals.push({ relPath: chartFile, absPath: abs, origin: { kind: "helm", chartDir: dir, valuesFiles }, home: chartFile });
+    virtuals.push({
+      relPath: chartFile,
+      absPath: abs,
+      origin: { kind: "helm", chartDir: dir, valuesFiles },
+      home: chartFile,
+      text: run.stdout
+    });
   }
   const patchFiles = /* @__PURE__ */ new Set();
   for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
   summary.kustomizations = tops.length;
   for (const dir of tops) {
     const k = roots.kustomizations.get(dir);
@@ -19430,13 +19452,13 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     for (const f of includedFiles(roots, dir)) covered.add(f);
     const abs = join4(s2.sub("out"), "rendered.yaml");
     writeFileSync(abs, run.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file });
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run.stdout });
   }
   if (input.stdin) {
     const s2 = scratchDir();
     const abs = join4(s2.sub("stdin"), "stdin.yaml");
     writeFileSync(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name });
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
   }
   const candidates = [];
   for (const c of input.candidates) {
@@ -19483,6 +19505,7 @@ var Mapper = class {
     this.roots = roots;
     this.cfg = cfg;
     this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+    this.texts = new Map(virtuals.map((v) => [v.absPath, v.text]));
   }
   root;
   roots;
@@ -19490,11 +19513,12 @@ var Mapper = class {
   byPath;
   cache = /* @__PURE__ */ new Map();
   used = /* @__PURE__ */ new Set();
+  texts;
   parsed(abs) {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p;
     try {
-      const text = readFileSync4(abs, "utf8");
+      const text = this.texts.get(abs) ?? readFileSync4(abs, "utf8");
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = void 0;
@@ -24099,7 +24123,7 @@ async function scan(input) {
     const f = sourceFile(resolve7(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
-  const markers = input.stdin ? [] : await findRenderMarkers({ root, paths, exclude: settings.exclude });
+  const markers = await findRenderMarkers({ root, paths: input.stdin ? ["."] : paths, exclude: settings.exclude });
   const render = await prepareRender({
     root,
     scopes: paths.map((p) => resolve7(root, p)),
@@ -24110,105 +24134,109 @@ async function scan(input) {
     env: input.env ?? process.env,
     ...input.stdin ? { stdin: input.stdin } : {}
   });
+  const candidates = render.candidates;
+  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const script = input.workerScript ?? bundledWorkerScript();
+  const batches = toBatches(candidates, threads);
+  const checker = new FileChecker(settings, active, systemReport);
+  let checked;
   try {
-    const candidates = render.candidates;
-    const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
-    const script = input.workerScript ?? bundledWorkerScript();
-    const batches = toBatches(candidates, threads);
-    const checker = new FileChecker(settings, active, systemReport);
-    const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
-    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-    const directives = /* @__PURE__ */ new Map();
-    const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
-    for (const r2 of results) {
-      out.adopt(r2.findings);
-      for (const secret of r2.secrets) out.redactor.add(secret);
-      for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
-      for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
-      for (const [id, state] of r2.states) {
-        try {
-          mergeState(states.get(id), state);
-        } catch (err) {
-          scanError(id, err);
-        }
-      }
-    }
-    for (const a of active) {
-      const state = states.get(a.rule.meta.id);
-      if (state) a.ctx.state = state;
-    }
-    out.endFile();
-    for (const { rule: rule43, level, ctx } of active) {
-      if (!rule43.finish) continue;
-      try {
-        rule43.finish({
-          ...ctx,
-          report: (r2) => {
-            if (!r2.file) throw new Error(`rule ${rule43.meta.id} reported from finish() without a file`);
-            out.add(rule43, level, r2.file, r2);
-          }
-        });
-      } catch (err) {
-        scanError(rule43.meta.id, err);
-      }
-    }
-    const mapped = render.remap(out.findings);
-    out.findings.length = 0;
-    out.findings.push(...mapped);
-    for (const src of render.mappedSources()) {
-      if (directives.has(src.relPath)) continue;
-      const found = templateDirectives(src.absPath, src.relPath);
-      if (found.length) directives.set(src.relPath, found);
-    }
-    for (const n of render.notices) {
-      const rule43 = rules.find((r2) => r2.meta.id === n.ruleId);
-      const level = plan.systemLevels[n.ruleId] ?? "off";
-      if (!rule43 || level === "off") continue;
-      const f = sourceFile(resolve7(root, n.file), n.file, readQuiet(resolve7(root, n.file)));
-      const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
-      out.add(rule43, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
-      out.endFile();
-    }
-    const known = new Set(rules.map((r2) => r2.meta.id));
-    const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
-    const reports = applySuppressions(out.findings, directives, {
-      today,
-      knownRules: known,
-      enabledRules: enabled,
-      reasonRequired: systemOn("suppression-without-reason")
-    });
-    for (const r2 of reports) {
-      if (!known.has(r2.ruleId)) continue;
-      system(r2.ruleId, sourceFile(resolve7(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
-    }
-    let baseline;
-    if (knownBaseline) {
-      const { label, fingerprints } = knownBaseline;
-      let n = 0;
-      for (const f of out.findings) {
-        if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
-        f.baselined = true;
-        n++;
-      }
-      baseline = { file: label, known: n };
-    }
-    const findings = out.findings.sort(compareFindings);
-    return {
-      root,
-      settings,
-      rules,
-      enabledRules: active.map((a) => a.rule.meta.id),
-      findings,
-      filesScanned,
-      redactor: out.redactor,
-      durationMs: Date.now() - started,
-      threads: used,
-      ...baseline ? { baseline } : {},
-      ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
-    };
+    checked = await checkBatches(batches, checker, { plan, threads, script });
   } finally {
     render.cleanup();
   }
+  const { results, threads: used } = checked;
+  const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+  const directives = /* @__PURE__ */ new Map();
+  const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
+  for (const r2 of results) {
+    out.adopt(r2.findings);
+    for (const secret of r2.secrets) out.redactor.add(secret);
+    for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
+    for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
+    for (const [id, state] of r2.states) {
+      try {
+        mergeState(states.get(id), state);
+      } catch (err) {
+        scanError(id, err);
+      }
+    }
+  }
+  for (const a of active) {
+    const state = states.get(a.rule.meta.id);
+    if (state) a.ctx.state = state;
+  }
+  out.endFile();
+  for (const { rule: rule43, level, ctx } of active) {
+    if (!rule43.finish) continue;
+    try {
+      rule43.finish({
+        ...ctx,
+        report: (r2) => {
+          if (!r2.file) throw new Error(`rule ${rule43.meta.id} reported from finish() without a file`);
+          if (partialFiles.has(r2.file.path) && reportsMissingField(r2)) return;
+          out.add(rule43, level, r2.file, r2);
+        }
+      });
+    } catch (err) {
+      scanError(rule43.meta.id, err);
+    }
+  }
+  const mapped = render.remap(out.findings);
+  out.findings.length = 0;
+  out.findings.push(...mapped);
+  for (const src of render.mappedSources()) {
+    if (directives.has(src.relPath)) continue;
+    const found = templateDirectives(src.absPath, src.relPath);
+    if (found.length) directives.set(src.relPath, found);
+  }
+  for (const n of render.notices) {
+    const rule43 = rules.find((r2) => r2.meta.id === n.ruleId);
+    const level = plan.systemLevels[n.ruleId] ?? "off";
+    if (!rule43 || level === "off") continue;
+    const f = sourceFile(resolve7(root, n.file), n.file, readQuiet(resolve7(root, n.file)));
+    const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+    out.add(rule43, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+    out.endFile();
+  }
+  const known = new Set(rules.map((r2) => r2.meta.id));
+  const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
+  const reports = applySuppressions(out.findings, directives, {
+    today,
+    knownRules: known,
+    enabledRules: enabled,
+    reasonRequired: systemOn("suppression-without-reason")
+  });
+  for (const r2 of reports) {
+    if (!known.has(r2.ruleId)) continue;
+    system(r2.ruleId, sourceFile(resolve7(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+  }
+  let baseline;
+  if (knownBaseline) {
+    const { label, fingerprints } = knownBaseline;
+    let n = 0;
+    for (const f of out.findings) {
+      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      f.baselined = true;
+      n++;
+    }
+    baseline = { file: label, known: n };
+  }
+  const findings = out.findings.sort(compareFindings);
+  return {
+    root,
+    settings,
+    rules,
+    enabledRules: active.map((a) => a.rule.meta.id),
+    findings,
+    filesScanned,
+    redactor: out.redactor,
+    durationMs: Date.now() - started,
+    threads: used,
+    ...baseline ? { baseline } : {},
+    ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
+  };
 }
 function readQuiet(abs) {
   try {
@@ -24431,6 +24459,21 @@ function sarifResult(f, ruleIndex, result) {
   if (f.baselined) res.baselineState = "unchanged";
   else if (result.baseline && !f.suppression) res.baselineState = "new";
   if (f.properties) res.properties = f.properties;
+  if (f.related?.length) {
+    res.relatedLocations = f.related.map((r2, id) => ({
+      id,
+      physicalLocation: {
+        artifactLocation: { uri: toUri(r2.file), uriBaseId: "%SRCROOT%" },
+        region: {
+          startLine: r2.range.start.line,
+          startColumn: r2.range.start.column,
+          endLine: r2.range.end.line,
+          endColumn: Math.max(r2.range.end.column, r2.range.start.column + 1)
+        }
+      },
+      message: { text: result.redactor.redact(r2.message) }
+    }));
+  }
   return res;
 }
 function sarifParts(result) {
@@ -24483,6 +24526,14 @@ function jsonFinding(f, result) {
     endColumn: f.range.end.column,
     fingerprint: f.fingerprint,
     ...f.properties ? { properties: f.properties } : {},
+    ...f.related?.length ? {
+      related: f.related.map((r2) => ({
+        file: r2.file,
+        line: r2.range.start.line,
+        column: r2.range.start.column,
+        message: red.redact(r2.message)
+      }))
+    } : {},
     ...f.baselined ? { baselined: true } : {},
     ...f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}
   };
@@ -24492,6 +24543,7 @@ function head(result, findings) {
     tool: "podguard",
     version: VERSION,
     filesScanned: result.filesScanned,
+    ...result.render ? { render: result.render } : {},
     counts: countByLevel(result.findings),
     suppressed: result.findings.filter((f) => f.suppression).length,
     baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
@@ -24516,16 +24568,18 @@ var COLORS = {
   dim: ["\x1B[2m", "\x1B[22m"],
   bold: ["\x1B[1m", "\x1B[22m"]
 };
-function plural(n, word) {
+function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 function scannedSummary(result) {
-  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural2(result.filesScanned[k], KIND_LABEL[k]));
+  const scanned = parts.length ? parts.join(", ") : "no Kubernetes, Dockerfile, compose or ACI files";
+  const render = renderSummaryLine(result.render);
+  return render ? `${scanned} (${render})` : scanned;
 }
 function scanStats(result) {
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
-  return `podguard: checked ${plural(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural(result.threads, "thread")}`;
+  return `podguard: checked ${plural2(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural2(result.threads, "thread")}`;
 }
 function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
@@ -24571,7 +24625,7 @@ function toText(result, style = { color: false }) {
   const counts = countByLevel(result.findings);
   const suppressed = result.findings.length - visible.length;
   const total = visible.length;
-  const verdict = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
+  const verdict = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
   const known = visible.filter((f) => f.baselined).length;
   const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
   lines.push(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
@@ -24591,7 +24645,7 @@ function parseThreads(raw, name) {
 var USAGE = `podguard ${VERSION}: stops insecure container configuration before it merges
 
 Usage:
-  podguard scan [PATH...] [options]   scan files or directories (default ".")
+  podguard scan [PATH...] [options]   scan files or directories (default "."); "-" reads a manifest stream from standard input
   podguard rules                      list every rule: id, default level, description
   podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
   podguard --version | --help
@@ -24606,6 +24660,7 @@ Scan options:
   --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
+  --stdin-name NAME      with "scan -": the name findings on standard input carry (default: stdin)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
   --no-color             plain text output
@@ -24654,6 +24709,7 @@ async function runScan(args, io, debug) {
       "write-baseline": { type: "string" },
       "kubernetes-version": { type: "string" },
       threads: { type: "string" },
+      "stdin-name": { type: "string" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" }
     }
@@ -24678,9 +24734,11 @@ async function runScan(args, io, debug) {
       throw new ConfigurationError(err.message);
     }
   }
+  const stdin = await readStdinInput(positionals, values["stdin-name"], io);
   const result = await scan({
     root,
-    paths: positionals.length ? positionals : ["."],
+    paths: stdin ? ["."] : positionals.length ? positionals : ["."],
+    ...stdin ? { stdin } : {},
     configPath: values.config,
     allowImages: values["allow-image"] ?? [],
     changedFiles,
@@ -24706,6 +24764,18 @@ async function runScan(args, io, debug) {
   else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) io.stdout(c);
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+}
+async function readStdinInput(positionals, name, io) {
+  if (!positionals.includes("-")) {
+    if (name !== void 0) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)');
+    return void 0;
+  }
+  if (positionals.length > 1) throw new ConfigurationError('"-" (standard input) cannot be combined with other paths');
+  if (!io.readStdin) throw new ConfigurationError("standard input cannot be read here");
+  const label = name ?? "stdin";
+  if (!/^[^\0-\x1f\x7f]{1,200}$/.test(label) || label.startsWith("/") || label.split("/").includes(".."))
+    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)');
+  return { text: await io.readStdin(), name: label };
 }
 function runInit(args, io) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: "boolean" } } });
@@ -24761,6 +24831,16 @@ var code = await runCli(process.argv.slice(2), {
   env: process.env,
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  isTTY: process.stdout.isTTY === true
+  isTTY: process.stdout.isTTY === true,
+  readStdin: async () => {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of process.stdin) {
+      size += chunk.length;
+      if (size > 256 * 1024 * 1024) break;
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
 });
 process.exitCode = code;

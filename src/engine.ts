@@ -4,7 +4,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { readBaseline } from './baseline/baseline.js';
-import { Collector, FileChecker, mergeState } from './batch.js';
+import { Collector, FileChecker, mergeState, reportsMissingField } from './batch.js';
 import { collect, findRenderMarkers } from './collect/collect.js';
 import { prepareRender } from './render/index.js';
 import type { RenderStage, RenderSummary } from './render/index.js';
@@ -174,7 +174,8 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: issue.reason });
   }
   // Helm charts and kustomize roots render to streams checked like files (src/render/).
-  const markers = input.stdin ? [] : await findRenderMarkers({ root, paths, exclude: settings.exclude });
+  // With standard input, charts are only looked up (to map `# Source:` comments), never rendered.
+  const markers = await findRenderMarkers({ root, paths: input.stdin ? ['.'] : paths, exclude: settings.exclude });
   const render: RenderStage = await prepareRender({
     root,
     scopes: paths.map((p) => resolve(root, p)),
@@ -185,118 +186,124 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     env: input.env ?? process.env,
     ...(input.stdin ? { stdin: input.stdin } : {}),
   });
+  const candidates = render.candidates;
+  // Kustomize patches checked without rendering: absent fields are written elsewhere.
+  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
+
+  // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
+  // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread
+  // time than parsing. Large scans spread batches over worker threads (rules from the registry
+  // only: custom rule objects cannot cross threads); results merge in batch order.
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const script = input.workerScript ?? bundledWorkerScript();
+  const batches = toBatches(candidates, threads);
+  const checker = new FileChecker(settings, active, systemReport);
+  let checked: Awaited<ReturnType<typeof checkBatches>>;
   try {
-    const candidates = render.candidates;
-
-    // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
-    // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread
-    // time than parsing. Large scans spread batches over worker threads (rules from the registry
-    // only: custom rule objects cannot cross threads); results merge in batch order.
-    const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
-    const script = input.workerScript ?? bundledWorkerScript();
-    const batches = toBatches(candidates, threads);
-    const checker = new FileChecker(settings, active, systemReport);
-    const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
-
-    const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-    const directives = new Map<string, Directive[]>();
-    const states = new Map<string, Map<string, unknown>>(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, new Map()]));
-    for (const r of results) {
-      out.adopt(r.findings);
-      for (const secret of r.secrets) out.redactor.add(secret);
-      // A rendered stream's comments are the templates' comments: they are read from the templates below.
-      for (const [file, found] of r.directives) if (!render.virtual.has(file)) directives.set(file, found);
-      for (const k of FILE_KINDS) filesScanned[k] += r.filesScanned[k];
-      for (const [id, state] of r.states) {
-        try {
-          mergeState(states.get(id), state);
-        } catch (err) {
-          scanError(id, err);
-        }
-      }
-    }
-    for (const a of active) {
-      const state = states.get(a.rule.meta.id);
-      if (state) a.ctx.state = state;
-    }
-
-    out.endFile();
-    for (const { rule, level, ctx } of active) {
-      if (!rule.finish) continue;
-      try {
-        rule.finish({
-          ...ctx,
-          report: (r: Report) => {
-            if (!r.file) throw new Error(`rule ${rule.meta.id} reported from finish() without a file`);
-            out.add(rule, level, r.file, r);
-          },
-        });
-      } catch (err) {
-        scanError(rule.meta.id, err);
-      }
-    }
-
-    // Findings on rendered streams move to the template, values or patch line that wrote them.
-    const mapped = render.remap(out.findings);
-    out.findings.length = 0;
-    out.findings.push(...mapped);
-    for (const src of render.mappedSources()) {
-      if (directives.has(src.relPath)) continue;
-      const found = templateDirectives(src.absPath, src.relPath);
-      if (found.length) directives.set(src.relPath, found);
-    }
-    for (const n of render.notices) {
-      const rule = rules.find((r) => r.meta.id === n.ruleId);
-      const level = plan.systemLevels[n.ruleId] ?? 'off';
-      if (!rule || level === 'off') continue;
-      const f = sourceFile(resolve(root, n.file), n.file, readQuiet(resolve(root, n.file)));
-      const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
-      out.add(rule, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...(n.level ? { level: n.level } : {}) });
-      out.endFile();
-    }
-
-    const known = new Set(rules.map((r) => r.meta.id));
-    const enabled = new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
-    const reports = applySuppressions(out.findings, directives, {
-      today,
-      knownRules: known,
-      enabledRules: enabled,
-      reasonRequired: systemOn('suppression-without-reason'),
-    });
-    for (const r of reports) {
-      if (!known.has(r.ruleId)) continue;
-      system(r.ruleId, sourceFile(resolve(root, r.file), r.file, ''), r.range, r.messageId, r.data, r.identity);
-    }
-
-    let baseline: ScanResult['baseline'];
-    if (knownBaseline) {
-      const { label, fingerprints } = knownBaseline;
-      let n = 0;
-      for (const f of out.findings) {
-        if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
-        f.baselined = true;
-        n++;
-      }
-      baseline = { file: label, known: n };
-    }
-
-    const findings = out.findings.sort(compareFindings);
-    return {
-      root,
-      settings,
-      rules,
-      enabledRules: active.map((a) => a.rule.meta.id),
-      findings,
-      filesScanned,
-      redactor: out.redactor,
-      durationMs: Date.now() - started,
-      threads: used,
-      ...(baseline ? { baseline } : {}),
-      ...(render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}),
-    };
+    checked = await checkBatches(batches, checker, { plan, threads, script });
   } finally {
+    // Rendered streams were read by now; the mapping keeps what it needs in memory.
     render.cleanup();
   }
+  const { results, threads: used } = checked;
+
+  const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+  const directives = new Map<string, Directive[]>();
+  const states = new Map<string, Map<string, unknown>>(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, new Map()]));
+  for (const r of results) {
+    out.adopt(r.findings);
+    for (const secret of r.secrets) out.redactor.add(secret);
+    // A rendered stream's comments are the templates' comments: they are read from the templates below.
+    for (const [file, found] of r.directives) if (!render.virtual.has(file)) directives.set(file, found);
+    for (const k of FILE_KINDS) filesScanned[k] += r.filesScanned[k];
+    for (const [id, state] of r.states) {
+      try {
+        mergeState(states.get(id), state);
+      } catch (err) {
+        scanError(id, err);
+      }
+    }
+  }
+  for (const a of active) {
+    const state = states.get(a.rule.meta.id);
+    if (state) a.ctx.state = state;
+  }
+
+  out.endFile();
+  for (const { rule, level, ctx } of active) {
+    if (!rule.finish) continue;
+    try {
+      rule.finish({
+        ...ctx,
+        report: (r: Report) => {
+          if (!r.file) throw new Error(`rule ${rule.meta.id} reported from finish() without a file`);
+          if (partialFiles.has(r.file.path) && reportsMissingField(r)) return;
+          out.add(rule, level, r.file, r);
+        },
+      });
+    } catch (err) {
+      scanError(rule.meta.id, err);
+    }
+  }
+
+  // Findings on rendered streams move to the template, values or patch line that wrote them.
+  const mapped = render.remap(out.findings);
+  out.findings.length = 0;
+  out.findings.push(...mapped);
+  for (const src of render.mappedSources()) {
+    if (directives.has(src.relPath)) continue;
+    const found = templateDirectives(src.absPath, src.relPath);
+    if (found.length) directives.set(src.relPath, found);
+  }
+  for (const n of render.notices) {
+    const rule = rules.find((r) => r.meta.id === n.ruleId);
+    const level = plan.systemLevels[n.ruleId] ?? 'off';
+    if (!rule || level === 'off') continue;
+    const f = sourceFile(resolve(root, n.file), n.file, readQuiet(resolve(root, n.file)));
+    const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+    out.add(rule, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...(n.level ? { level: n.level } : {}) });
+    out.endFile();
+  }
+
+  const known = new Set(rules.map((r) => r.meta.id));
+  const enabled = new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
+  const reports = applySuppressions(out.findings, directives, {
+    today,
+    knownRules: known,
+    enabledRules: enabled,
+    reasonRequired: systemOn('suppression-without-reason'),
+  });
+  for (const r of reports) {
+    if (!known.has(r.ruleId)) continue;
+    system(r.ruleId, sourceFile(resolve(root, r.file), r.file, ''), r.range, r.messageId, r.data, r.identity);
+  }
+
+  let baseline: ScanResult['baseline'];
+  if (knownBaseline) {
+    const { label, fingerprints } = knownBaseline;
+    let n = 0;
+    for (const f of out.findings) {
+      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      f.baselined = true;
+      n++;
+    }
+    baseline = { file: label, known: n };
+  }
+
+  const findings = out.findings.sort(compareFindings);
+  return {
+    root,
+    settings,
+    rules,
+    enabledRules: active.map((a) => a.rule.meta.id),
+    findings,
+    filesScanned,
+    redactor: out.redactor,
+    durationMs: Date.now() - started,
+    threads: used,
+    ...(baseline ? { baseline } : {}),
+    ...(render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}),
+  };
 }
 
 function readQuiet(abs: string): string {

@@ -27,13 +27,15 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** True when stdout is a terminal (colours). */
   isTTY: boolean;
+  /** Reads all of standard input (for `podguard scan -`). */
+  readStdin?: () => Promise<string>;
 }
 
 /** Usage text. */
 export const USAGE = `podguard ${VERSION}: stops insecure container configuration before it merges
 
 Usage:
-  podguard scan [PATH...] [options]   scan files or directories (default ".")
+  podguard scan [PATH...] [options]   scan files or directories (default "."); "-" reads a manifest stream from standard input
   podguard rules                      list every rule: id, default level, description
   podguard init [FILE] [--force]      write a commented starter .podguard.yml (never overwrites without --force)
   podguard --version | --help
@@ -48,6 +50,7 @@ Scan options:
   --baseline FILE        known findings (default: baseline in the configuration): reported as notes, never gating
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
+  --stdin-name NAME      with "scan -": the name findings on standard input carry (default: stdin)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
   --no-color             plain text output
@@ -101,6 +104,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
       'write-baseline': { type: 'string' },
       'kubernetes-version': { type: 'string' },
       threads: { type: 'string' },
+      'stdin-name': { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -125,9 +129,11 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
       throw new ConfigurationError((err as Error).message);
     }
   }
+  const stdin = await readStdinInput(positionals, values['stdin-name'], io);
   const result: ScanResult = await scan({
     root,
-    paths: positionals.length ? positionals : ['.'],
+    paths: stdin ? ['.'] : positionals.length ? positionals : ['.'],
+    ...(stdin ? { stdin } : {}),
     configPath: values.config,
     allowImages: values['allow-image'] ?? [],
     changedFiles,
@@ -157,6 +163,25 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) io.stdout(c);
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+}
+
+/** `scan -`: a manifest stream on standard input (e.g. `helm template ... | podguard scan -`). */
+async function readStdinInput(
+  positionals: string[],
+  name: string | undefined,
+  io: CliIO,
+): Promise<{ text: string; name: string } | undefined> {
+  if (!positionals.includes('-')) {
+    if (name !== undefined) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)');
+    return undefined;
+  }
+  if (positionals.length > 1) throw new ConfigurationError('"-" (standard input) cannot be combined with other paths');
+  if (!io.readStdin) throw new ConfigurationError('standard input cannot be read here');
+  const label = name ?? 'stdin';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (!/^[^\0-\x1f\x7f]{1,200}$/.test(label) || label.startsWith('/') || label.split('/').includes('..'))
+    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)');
+  return { text: await io.readStdin(), name: label };
 }
 
 function runInit(args: string[], io: CliIO): number {

@@ -88,6 +88,8 @@ interface Virtual {
   origin: Origin;
   /** The file findings fall back to (Chart.yaml, the kustomization, the stdin name). */
   home: string;
+  /** The rendered text (the scratch file is removed once the files are checked). */
+  text: string;
 }
 
 const FP_SALT = 'podguard-render-fp-v1';
@@ -195,7 +197,7 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
   const timeoutMs = cfg.timeoutSeconds * 1000;
 
   // --- Helm charts ---
-  const charts = roots.charts.filter(chartTouched);
+  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
   summary.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
@@ -293,13 +295,19 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
     summary.rendered++;
     const abs = join(s.sub('out'), 'rendered.yaml');
     writeFileSync(abs, run.stdout);
-    virtuals.push({ relPath: chartFile, absPath: abs, origin: { kind: 'helm', chartDir: dir, valuesFiles }, home: chartFile });
+    virtuals.push({
+      relPath: chartFile,
+      absPath: abs,
+      origin: { kind: 'helm', chartDir: dir, valuesFiles },
+      home: chartFile,
+      text: run.stdout,
+    });
   }
 
   // --- kustomize roots ---
   const patchFiles = new Set<string>();
   for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
   summary.kustomizations = tops.length;
   for (const dir of tops) {
     const k = roots.kustomizations.get(dir)!;
@@ -355,14 +363,14 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
     for (const f of includedFiles(roots, dir)) covered.add(f);
     const abs = join(s.sub('out'), 'rendered.yaml');
     writeFileSync(abs, run.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: 'kustomize', dir, wrapper }, home: k.file });
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: 'kustomize', dir, wrapper }, home: k.file, text: run.stdout });
   }
 
   if (input.stdin) {
     const s = scratchDir();
     const abs = join(s.sub('stdin'), 'stdin.yaml');
     writeFileSync(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: 'stdin' }, home: input.stdin.name });
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: 'stdin' }, home: input.stdin.name, text: input.stdin.text });
   }
 
   const candidates: Candidate[] = [];
@@ -421,6 +429,7 @@ class Mapper {
   private readonly byPath: Map<string, Virtual>;
   private readonly cache = new Map<string, Parsed | undefined>();
   private readonly used = new Set<string>();
+  private readonly texts: Map<string, string>;
 
   constructor(
     private readonly root: string,
@@ -429,13 +438,14 @@ class Mapper {
     virtuals: readonly Virtual[],
   ) {
     this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+    this.texts = new Map(virtuals.map((v) => [v.absPath, v.text]));
   }
 
   private parsed(abs: string): Parsed | undefined {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p: Parsed | undefined;
     try {
-      const text = readFileSync(abs, 'utf8');
+      const text = this.texts.get(abs) ?? readFileSync(abs, 'utf8');
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = undefined;

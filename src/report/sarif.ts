@@ -83,6 +83,21 @@ function sarifResult(f: ScanResult['findings'][number], ruleIndex: number, resul
   if (f.baselined) res.baselineState = 'unchanged';
   else if (result.baseline && !f.suppression) res.baselineState = 'new';
   if (f.properties) res.properties = f.properties;
+  if (f.related?.length) {
+    res.relatedLocations = f.related.map((r, id) => ({
+      id,
+      physicalLocation: {
+        artifactLocation: { uri: toUri(r.file), uriBaseId: '%SRCROOT%' },
+        region: {
+          startLine: r.range.start.line,
+          startColumn: r.range.start.column,
+          endLine: r.range.end.line,
+          endColumn: Math.max(r.range.end.column, r.range.start.column + 1),
+        },
+      },
+      message: { text: result.redactor.redact(r.message) },
+    }));
+  }
   return res;
 }
 

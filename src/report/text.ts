@@ -3,6 +3,7 @@ import { countByLevel } from '../engine.js';
 import type { ScanResult } from '../engine.js';
 import { KIND_LABEL } from '../parse/source.js';
 import { FILE_KINDS } from '../types.js';
+import { renderSummaryLine } from '../render/index.js';
 import type { Level } from '../types.js';
 
 /** Text styling (ANSI colours when enabled). */
@@ -25,7 +26,9 @@ function plural(n: number, word: string): string {
 /** "3 Kubernetes manifests, 1 Dockerfile" (kinds with zero files are omitted). */
 export function scannedSummary(result: ScanResult): string {
   const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(', ') : 'no Kubernetes, Dockerfile, compose or ACI files';
+  const scanned = parts.length ? parts.join(', ') : 'no Kubernetes, Dockerfile, compose or ACI files';
+  const render = renderSummaryLine(result.render);
+  return render ? `${scanned} (${render})` : scanned;
 }
 
 /** How the scan ran, for debug logs: files, time, threads (not in reports: those stay deterministic). */
