@@ -45660,15 +45660,17 @@ function executable(p) {
   }
 }
 function findTool(tool, configured, env, base) {
-  const named = env[TOOL_ENV[tool]] || configured;
+  const variable = env[TOOL_ENV[tool]];
+  const named = variable || configured;
+  const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
     const abs = isAbsolute3(named) || named.includes("/") ? resolve5(base, named) : void 0;
-    if (abs) return executable(abs) ? { path: abs, looked: abs } : { looked: named };
+    if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
-    return onPath2 ? { path: onPath2, looked: named } : { looked: `${named} on PATH` };
+    return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
   }
   const onPath = searchPath(tool, env.PATH);
-  return onPath ? { path: onPath, looked: "PATH" } : { looked: "PATH" };
+  return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
 }
 function searchPath(name, path6) {
   for (const dir of (path6 ?? "").split(delimiter3)) {
@@ -45855,7 +45857,7 @@ async function prepareRender(input) {
     const helm = tool("helm");
     if (!helm.path) {
       summary2.notRendered.charts++;
-      summary2.reasons.push(`helm was not found on ${helm.looked}`);
+      summary2.reasons.push(`helm was not found ${helm.looked}`);
       notices.push({
         ruleId: "not-rendered",
         messageId: "noTool",
@@ -45960,7 +45962,7 @@ async function prepareRender(input) {
     const kz = tool("kustomize");
     if (!kz.path) {
       summary2.notRendered.kustomizations++;
-      summary2.reasons.push(`kustomize was not found on ${kz.looked}`);
+      summary2.reasons.push(`kustomize was not found ${kz.looked}`);
       notices.push({
         ruleId: "not-rendered",
         messageId: "noTool",
@@ -48607,7 +48609,7 @@ var rule23 = {
     tags: ["correctness"],
     kinds: ["kubernetes"],
     messages: {
-      noTool: "This {what} was not rendered: {tool} was not found on {looked}. Nothing it deploys was checked.",
+      noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
       remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
       outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
       helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",

@@ -11097,7 +11097,7 @@ var rule23 = {
     tags: ["correctness"],
     kinds: ["kubernetes"],
     messages: {
-      noTool: "This {what} was not rendered: {tool} was not found on {looked}. Nothing it deploys was checked.",
+      noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
       remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
       outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
       helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",

@@ -217,7 +217,7 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
     const helm = tool('helm');
     if (!helm.path) {
       summary.notRendered.charts++;
-      summary.reasons.push(`helm was not found on ${helm.looked}`);
+      summary.reasons.push(`helm was not found ${helm.looked}`);
       notices.push({
         ruleId: 'not-rendered',
         messageId: 'noTool',
@@ -324,7 +324,7 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
     const kz = tool('kustomize');
     if (!kz.path) {
       summary.notRendered.kustomizations++;
-      summary.reasons.push(`kustomize was not found on ${kz.looked}`);
+      summary.reasons.push(`kustomize was not found ${kz.looked}`);
       notices.push({
         ruleId: 'not-rendered',
         messageId: 'noTool',

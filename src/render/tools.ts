@@ -34,15 +34,17 @@ export function findTool(
   env: Record<string, string | undefined>,
   base: string,
 ): { path?: string; looked: string } {
-  const named = env[TOOL_ENV[tool]] || configured;
+  const variable = env[TOOL_ENV[tool]];
+  const named = variable || configured;
+  const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
     const abs = isAbsolute(named) || named.includes('/') ? resolve(base, named) : undefined;
-    if (abs) return executable(abs) ? { path: abs, looked: abs } : { looked: named };
+    if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath = searchPath(named, env.PATH);
-    return onPath ? { path: onPath, looked: named } : { looked: `${named} on PATH` };
+    return onPath ? { path: onPath, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
   }
   const onPath = searchPath(tool, env.PATH);
-  return onPath ? { path: onPath, looked: 'PATH' } : { looked: 'PATH' };
+  return onPath ? { path: onPath, looked: 'on PATH' } : { looked: 'on PATH' };
 }
 
 function searchPath(name: string, path: string | undefined): string | undefined {

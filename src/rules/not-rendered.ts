@@ -15,7 +15,7 @@ export const rule: Rule = {
     tags: ['correctness'],
     kinds: ['kubernetes'],
     messages: {
-      noTool: 'This {what} was not rendered: {tool} was not found on {looked}. Nothing it deploys was checked.',
+      noTool: 'This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.',
       remote:
         'This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.',
       outside:

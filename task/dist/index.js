@@ -27097,15 +27097,17 @@ function executable(p) {
   }
 }
 function findTool(tool, configured, env, base) {
-  const named = env[TOOL_ENV[tool]] || configured;
+  const variable = env[TOOL_ENV[tool]];
+  const named = variable || configured;
+  const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
     const abs = (0, import_node_path4.isAbsolute)(named) || named.includes("/") ? (0, import_node_path4.resolve)(base, named) : void 0;
-    if (abs) return executable(abs) ? { path: abs, looked: abs } : { looked: named };
+    if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
-    return onPath2 ? { path: onPath2, looked: named } : { looked: `${named} on PATH` };
+    return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
   }
   const onPath = searchPath(tool, env.PATH);
-  return onPath ? { path: onPath, looked: "PATH" } : { looked: "PATH" };
+  return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
 }
 function searchPath(name, path) {
   for (const dir of (path ?? "").split(import_node_path4.delimiter)) {
@@ -27292,7 +27294,7 @@ async function prepareRender(input) {
     const helm = tool("helm");
     if (!helm.path) {
       summary.notRendered.charts++;
-      summary.reasons.push(`helm was not found on ${helm.looked}`);
+      summary.reasons.push(`helm was not found ${helm.looked}`);
       notices.push({
         ruleId: "not-rendered",
         messageId: "noTool",
@@ -27397,7 +27399,7 @@ async function prepareRender(input) {
     const kz = tool("kustomize");
     if (!kz.path) {
       summary.notRendered.kustomizations++;
-      summary.reasons.push(`kustomize was not found on ${kz.looked}`);
+      summary.reasons.push(`kustomize was not found ${kz.looked}`);
       notices.push({
         ruleId: "not-rendered",
         messageId: "noTool",
@@ -30099,7 +30101,7 @@ var rule23 = {
     tags: ["correctness"],
     kinds: ["kubernetes"],
     messages: {
-      noTool: "This {what} was not rendered: {tool} was not found on {looked}. Nothing it deploys was checked.",
+      noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
       remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
       outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
       helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
