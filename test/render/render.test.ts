@@ -1,5 +1,5 @@
 /** Rendering Helm charts and kustomize overlays with the real tools, and mapping findings back. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { toJson } from '../../src/report/json.js';
 import { toText } from '../../src/report/text.js';
 import type { Finding } from '../../src/types.js';
 import { noToolsEnv, renderEnv } from '../helpers/render.js';
+import { Scratch, cleanEnv } from '../../src/render/tools.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -261,5 +262,50 @@ describe('a stream on standard input', () => {
     const [priv] = r.findings.filter((f) => f.ruleId === 'privileged-container');
     expect(at(priv!)).toBe('privileged-container/privileged@rendered.yaml:12:9 error');
     expect(priv!.properties).toMatchObject({ source: 'elsewhere/templates/pod.yaml' });
+  });
+});
+
+describe('untrusted content', () => {
+  it("never runs a kustomize exec plugin: the render fails with kustomize's message and the script did not run", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pg-render-exec-'));
+    writeFileSync(join(root, 'kustomization.yaml'), 'generators:\n  - gen.yaml\n');
+    writeFileSync(
+      join(root, 'gen.yaml'),
+      'apiVersion: example.com/v1\nkind: Runner\nmetadata:\n  name: run\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./run.sh\n',
+    );
+    writeFileSync(join(root, 'run.sh'), `#!/bin/sh\ntouch ${JSON.stringify(join(root, 'RAN'))}\n`, { mode: 0o755 });
+    const r = await scan({ root, threads: 1, env: renderEnv() });
+    const [failed] = r.findings.filter((f) => f.ruleId === 'render-failed');
+    expect(at(failed!)).toBe('render-failed/failed@kustomization.yaml:1:1 error');
+    expect(failed!.message).toContain('external plugins disabled');
+    expect(existsSync(join(root, 'RAN'))).toBe(false);
+  });
+
+  it('stops a render that runs past render.timeoutSeconds and reports it', async () => {
+    const root = copy();
+    const slow = join(root, 'slow-helm');
+    writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const r = await scan({
+      root,
+      paths: ['charts/web'],
+      threads: 1,
+      env: noToolsEnv(),
+      config: { render: { helm: slow, timeoutSeconds: 1 } },
+    });
+    const [failed] = r.findings.filter((f) => f.ruleId === 'render-failed');
+    expect(at(failed!)).toBe('render-failed/failed@charts/web/Chart.yaml:1:1 error');
+    expect(failed!.message).toContain('did not finish within 1 s and was stopped');
+  });
+
+  it('runs the tools with a clean environment: a temporary HOME and Helm directories, no kubeconfig, nothing else of the caller', () => {
+    const scratch = new Scratch();
+    try {
+      const env = cleanEnv(scratch);
+      for (const [k, v] of Object.entries(env))
+        if (!/^(PATH|GIT_TERMINAL_PROMPT|GIT_CONFIG_NOSYSTEM)$/.test(k)) expect([k, v.startsWith(scratch.dir)]).toEqual([k, true]);
+      expect(Object.keys(env).filter((k) => !/^(PATH|HOME|XDG_|HELM_|KUBECONFIG$|GIT_)/.test(k))).toEqual([]);
+    } finally {
+      scratch.remove();
+    }
   });
 });
