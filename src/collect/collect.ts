@@ -111,8 +111,18 @@ export async function findRenderMarkers(opts: Omit<CollectOptions, 'only'>): Pro
   const found = new Set<string>();
   for (const scope of opts.paths.map((p) => resolve(root, p))) {
     const st = await stat(scope).catch(() => undefined);
-    // A file named on its own is checked as it is; directories are where charts and overlays live.
-    if (!st?.isDirectory()) continue;
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      // A chart template named on its own renders its chart (the nearest Chart.yaml above it).
+      for (let dir = join(scope, '..'); inside(root, dir); dir = join(dir, '..')) {
+        if (lstatQuiet(join(dir, 'Chart.yaml'))?.isFile()) {
+          found.add(toRel(root, join(dir, 'Chart.yaml')));
+          break;
+        }
+        if (dir === root) break;
+      }
+      continue;
+    }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel(root, f);
       if (!inside(root, f) || rel.split('/').some((s) => SKIP_DIRS.has(s)) || excluded(rel)) continue;

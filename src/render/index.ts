@@ -18,7 +18,7 @@ import { includedFiles, isChartTemplate, linkOutside, reachable, renderRoots } f
 import type { Kustomization, PatchRef, RenderRoots } from './discover.js';
 import { follow, pathAt, pointer, pointerCovers, templateLine, valuesPair } from './map.js';
 import type { Step } from './map.js';
-import { Scratch, cleanEnv, findTool, runTool, toolError } from './tools.js';
+import { Scratch, TOOL_ENV, cleanEnv, findTool, runTool, toolError } from './tools.js';
 import type { Tool } from './tools.js';
 
 export { isChartTemplate } from './discover.js';
@@ -191,7 +191,7 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
   const toolCache = new Map<Tool, { path?: string; looked: string }>();
   const tool = (t: Tool): { path?: string; looked: string } => {
     let found = toolCache.get(t);
-    if (!found) toolCache.set(t, (found = findTool(t, cfg[t], input.env, root)));
+    if (!found) toolCache.set(t, (found = findTool(t, t === 'kubectl' ? undefined : cfg[t], input.env, root)));
     return found;
   };
   const timeoutMs = cfg.timeoutSeconds * 1000;
@@ -321,7 +321,16 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
       summary.notRendered.kustomizations++;
       continue;
     }
-    const kz = tool('kustomize');
+    let kz = tool('kustomize');
+    // kubectl embeds kustomize (`kubectl kustomize`, same flags): hosted CI agents ship kubectl.
+    let viaKubectl = false;
+    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
+      const kubectl = findTool('kubectl', undefined, input.env, root);
+      if (kubectl.path) {
+        kz = { path: kubectl.path, looked: 'on PATH (kubectl kustomize)' };
+        viaKubectl = true;
+      }
+    }
     if (!kz.path) {
       summary.notRendered.kustomizations++;
       summary.reasons.push(`kustomize was not found ${kz.looked}`);
@@ -345,7 +354,7 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
       join(wrapper, 'kustomization.yaml'),
       `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
     );
-    const args = ['build', wrapper, '--load-restrictor', 'LoadRestrictionsRootOnly'];
+    const args = [viaKubectl ? 'kustomize' : 'build', wrapper, '--load-restrictor', 'LoadRestrictionsRootOnly'];
     if (cfg.enableHelm && helmPath) args.push('--enable-helm', '--helm-command', helmPath);
     const run = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s), timeoutMs });
     if (!run.ok) {
@@ -353,7 +362,10 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
       notices.push({
         ruleId: 'render-failed',
         messageId: 'failed',
-        data: { tool: 'kustomize build', error: toolError(run.error.split(wrapper).join('…'), { scratch: s.dir, root }) },
+        data: {
+          tool: viaKubectl ? 'kubectl kustomize' : 'kustomize build',
+          error: toolError(run.error.split(wrapper).join('…'), { scratch: s.dir, root }),
+        },
         file: k.file,
         identity: `kustomization ${dir || '.'}`,
       });

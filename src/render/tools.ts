@@ -8,11 +8,11 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
-/** The renderers podguard runs. */
-export type Tool = 'helm' | 'kustomize';
+/** The renderers podguard runs (kubectl for `kubectl kustomize` when kustomize is absent). */
+export type Tool = 'helm' | 'kustomize' | 'kubectl';
 
 /** Environment variables naming a tool's binary (override PATH and the configuration). */
-export const TOOL_ENV: Record<Tool, string> = { helm: 'PODGUARD_HELM', kustomize: 'PODGUARD_KUSTOMIZE' };
+export const TOOL_ENV: Record<Tool, string> = { helm: 'PODGUARD_HELM', kustomize: 'PODGUARD_KUSTOMIZE', kubectl: 'PODGUARD_KUBECTL' };
 
 function executable(p: string): boolean {
   try {

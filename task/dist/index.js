@@ -26851,7 +26851,17 @@ async function findRenderMarkers(opts) {
   const found = /* @__PURE__ */ new Set();
   for (const scope of opts.paths.map((p) => (0, import_node_path3.resolve)(root, p))) {
     const st = await (0, import_promises.stat)(scope).catch(() => void 0);
-    if (!st?.isDirectory()) continue;
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      for (let dir = (0, import_node_path3.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path3.join)(dir, "..")) {
+        if (lstatQuiet((0, import_node_path3.join)(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, (0, import_node_path3.join)(dir, "Chart.yaml")));
+          break;
+        }
+        if (dir === root) break;
+      }
+      continue;
+    }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel2(root, f);
       if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
@@ -27086,7 +27096,7 @@ var import_node_child_process2 = require("node:child_process");
 var import_node_fs5 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path4 = require("node:path");
-var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE" };
+var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
     if (!(0, import_node_fs5.statSync)(p).isFile()) return false;
@@ -27271,7 +27281,7 @@ async function prepareRender(input) {
   const toolCache = /* @__PURE__ */ new Map();
   const tool = (t) => {
     let found = toolCache.get(t);
-    if (!found) toolCache.set(t, found = findTool(t, cfg[t], input.env, root));
+    if (!found) toolCache.set(t, found = findTool(t, t === "kubectl" ? void 0 : cfg[t], input.env, root));
     return found;
   };
   const timeoutMs = cfg.timeoutSeconds * 1e3;
@@ -27396,7 +27406,15 @@ async function prepareRender(input) {
       summary.notRendered.kustomizations++;
       continue;
     }
-    const kz = tool("kustomize");
+    let kz = tool("kustomize");
+    let viaKubectl = false;
+    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
+      const kubectl = findTool("kubectl", void 0, input.env, root);
+      if (kubectl.path) {
+        kz = { path: kubectl.path, looked: "on PATH (kubectl kustomize)" };
+        viaKubectl = true;
+      }
+    }
     if (!kz.path) {
       summary.notRendered.kustomizations++;
       summary.reasons.push(`kustomize was not found ${kz.looked}`);
@@ -27423,7 +27441,7 @@ resources:
 buildMetadata: [originAnnotations, transformerAnnotations]
 `
     );
-    const args = ["build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    const args = [viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
     if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
     const run = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
     if (!run.ok) {
@@ -27431,7 +27449,10 @@ buildMetadata: [originAnnotations, transformerAnnotations]
       notices.push({
         ruleId: "render-failed",
         messageId: "failed",
-        data: { tool: "kustomize build", error: toolError(run.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root }) },
+        data: {
+          tool: viaKubectl ? "kubectl kustomize" : "kustomize build",
+          error: toolError(run.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root })
+        },
         file: k.file,
         identity: `kustomization ${dir || "."}`
       });

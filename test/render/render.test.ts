@@ -309,3 +309,12 @@ describe('untrusted content', () => {
     }
   });
 });
+
+describe('naming a template', () => {
+  it('renders the chart around a template named on its own, instead of skipping it', async () => {
+    const r = await scan({ root: FIXTURES, paths: ['charts/web/templates/deployment.yaml'], threads: 1, env: renderEnv() });
+    expect(find(r, 'privileged-container', 'charts/web/templates/deployment.yaml').map(at)).toEqual([
+      'privileged-container/privileged@charts/web/templates/deployment.yaml:21:13 error',
+    ]);
+  });
+});
