@@ -24172,11 +24172,19 @@ async function scan(input) {
   const { results, threads: used } = checked;
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = /* @__PURE__ */ new Map();
+  const renderedDirectives = /* @__PURE__ */ new Map();
   const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
   for (const r2 of results) {
     out.adopt(r2.findings);
     for (const secret of r2.secrets) out.redactor.add(secret);
-    for (const [file, found] of r2.directives) if (!render.virtual.has(file)) directives.set(file, found);
+    for (const [file, found] of r2.directives) {
+      if (!render.virtual.has(file)) directives.set(file, found);
+      else
+        renderedDirectives.set(
+          file,
+          found.filter((d) => d.form === "annotation")
+        );
+    }
     for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
     for (const [id, state] of r2.states) {
       try {
@@ -24206,6 +24214,16 @@ async function scan(input) {
       scanError(rule43.meta.id, err);
     }
   }
+  applySuppressions(
+    out.findings.filter((f) => render.virtual.has(f.file)),
+    renderedDirectives,
+    {
+      today,
+      knownRules: new Set(rules.map((r2) => r2.meta.id)),
+      enabledRules: /* @__PURE__ */ new Set(),
+      reasonRequired: systemOn("suppression-without-reason")
+    }
+  );
   const mapped = render.remap(out.findings);
   out.findings.length = 0;
   out.findings.push(...mapped);

@@ -209,12 +209,20 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
 
   const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = new Map<string, Directive[]>();
+  const renderedDirectives = new Map<string, Directive[]>();
   const states = new Map<string, Map<string, unknown>>(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, new Map()]));
   for (const r of results) {
     out.adopt(r.findings);
     for (const secret of r.secrets) out.redactor.add(secret);
     // A rendered stream's comments are the templates' comments: they are read from the templates below.
-    for (const [file, found] of r.directives) if (!render.virtual.has(file)) directives.set(file, found);
+    for (const [file, found] of r.directives) {
+      if (!render.virtual.has(file)) directives.set(file, found);
+      else
+        renderedDirectives.set(
+          file,
+          found.filter((d) => d.form === 'annotation'),
+        );
+    }
     for (const k of FILE_KINDS) filesScanned[k] += r.filesScanned[k];
     for (const [id, state] of r.states) {
       try {
@@ -247,6 +255,18 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   }
 
   // Findings on rendered streams move to the template, values or patch line that wrote them.
+  // podguard.dev/ignore annotations travel with the rendered object: apply them before the move
+  // (comments are read from the templates themselves below).
+  applySuppressions(
+    out.findings.filter((f) => render.virtual.has(f.file)),
+    renderedDirectives,
+    {
+      today,
+      knownRules: new Set(rules.map((r) => r.meta.id)),
+      enabledRules: new Set(),
+      reasonRequired: systemOn('suppression-without-reason'),
+    },
+  );
   const mapped = render.remap(out.findings);
   out.findings.length = 0;
   out.findings.push(...mapped);

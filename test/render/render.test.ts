@@ -218,6 +218,21 @@ describe('configuration, suppressions, baselines, pull requests', () => {
     expect(moved.suppression).toEqual({ kind: 'inSource', justification: 'needs the GPU driver' });
   });
 
+  it('honours podguard.dev/ignore annotations that the template writes', async () => {
+    const root = copy();
+    const tpl = join(root, 'charts/web/templates/deployment.yaml');
+    writeFileSync(
+      tpl,
+      readFileSync(tpl, 'utf8').replace(
+        '    metadata:\n      labels:',
+        '    metadata:\n      annotations:\n        podguard.dev/ignore: "privileged-container -- GPU node agent"\n      labels:',
+      ),
+    );
+    const r = await scan({ root, paths: ['charts/web'], threads: 1, env: renderEnv() });
+    const [priv] = find(r, 'privileged-container', 'charts/web/templates/deployment.yaml');
+    expect(priv!.suppression).toEqual({ kind: 'inSource', justification: 'GPU node agent' });
+  });
+
   it('works with baselines', async () => {
     const root = copy();
     const first = await scan({ root, paths: ['charts/web'], threads: 1, env: renderEnv() });
