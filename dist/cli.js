@@ -19614,7 +19614,7 @@ var Mapper = class {
       const viaChart = chart !== void 0 ? posix4.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
       template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync2(resolve5(this.root, p)));
       if (!template) {
-        f.properties = { ...f.properties ?? {}, source: source.slice(0, 200) };
+        f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";

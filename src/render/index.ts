@@ -536,7 +536,8 @@ class Mapper {
       const viaChart = chart !== undefined ? posix.normalize(`${chart}/${source.split('/').slice(1).join('/')}`) : undefined;
       template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync(resolve(this.root, p)));
       if (!template) {
-        f.properties = { ...(f.properties ?? {}), source: source.slice(0, 200) };
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+        f.properties = { ...(f.properties ?? {}), source: source.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200) };
         return true;
       }
       chartDir = chart ?? '';

@@ -27601,7 +27601,7 @@ var Mapper = class {
       const viaChart = chart !== void 0 ? import_node_path5.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
       template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs6.existsSync)((0, import_node_path5.resolve)(this.root, p)));
       if (!template) {
-        f.properties = { ...f.properties ?? {}, source: source.slice(0, 200) };
+        f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
