@@ -195,6 +195,15 @@ export class Collector {
   }
 }
 
+/**
+ * A report about a field that is absent (not about a value that is set). On a partial object
+ * (a kustomize patch) the field is written elsewhere, so absence proves nothing. Recognised
+ * centrally by the message-id convention of the rules: `missing`, `missing...`, `...Missing`.
+ */
+export function reportsMissingField(r: Report): boolean {
+  return /^missing|Missing$/.test(r.messageId);
+}
+
 /** Reads a file after checking its size on the open descriptor (no stat-then-read race). */
 function readCandidate(absPath: string, maxBytes: number): { buf?: Uint8Array; error?: string } {
   let fd: number | undefined;
@@ -273,7 +282,8 @@ export class FileChecker {
     const source = sourceFile(c.absPath, c.relPath, decoded.text);
     let parsed: ParsedFile | undefined;
     try {
-      parsed = parseFile(source, c.nameKind);
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== 'dockerfile') parsed.partial = true;
     } catch (err) {
       system('internal-error', source, source.lines.range(0, 0), 'parser', { error: safeErrorText(err) });
       return;
@@ -302,6 +312,7 @@ export class FileChecker {
       if (!rule.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r: Report): void => {
+          if (unit.kind !== 'dockerfile' && unit.partial && reportsMissingField(r)) return;
           const own = !r.file || r.file === source;
           const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : undefined);
           out.add(rule, level, r.file ?? source, identity === r.identity ? r : { ...r, identity });

@@ -4,8 +4,10 @@
  */
 import { relative, resolve } from 'node:path';
 import { readBaseline } from './baseline/baseline.js';
-import { Collector, FileChecker, mergeState } from './batch.js';
-import { collect } from './collect/collect.js';
+import { Collector, FileChecker, mergeState, reportsMissingField } from './batch.js';
+import { collect, findRenderMarkers } from './collect/collect.js';
+import { prepareRender } from './render/index.js';
+import type { RenderStage, RenderSummary } from './render/index.js';
 import { loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
@@ -21,6 +23,8 @@ import { loadPolicies } from './policy/load.js';
 import { policyRules } from './policy/rules.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
+import { readDirectives } from './suppress/directives.js';
+import { readFileSync } from 'node:fs';
 import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
 import type { FileKind, Finding, Level } from './types.js';
 import { activeRules, bundledWorkerScript, checkBatches, defaultThreads, systemReporter, toBatches } from './workers.js';
@@ -57,6 +61,10 @@ export interface ScanInput {
   threads?: number;
   /** The worker script (default: `worker.js` beside the running bundle; none when running from sources). */
   workerScript?: string;
+  /** A manifest stream to check instead of files (`podguard scan -`), and the name findings carry. */
+  stdin?: { text: string; name: string };
+  /** Environment for finding helm and kustomize (default: process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The outcome of a scan. */
@@ -77,6 +85,8 @@ export interface ScanResult {
   threads: number;
   /** The baseline applied, if any: its path (relative to the root) and how many findings it knew. */
   baseline?: { file: string; known: number };
+  /** Helm charts and kustomize roots found, rendered or not (absent when there were none). */
+  render?: RenderSummary;
 }
 
 /** Levels a rule runs at, after the profile and the configuration. */
@@ -169,11 +179,29 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     system('internal-error', f, f.lines.range(0, 0), 'rule', { rule: ruleId, error: safeErrorText(err) });
   };
 
-  const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
-  for (const issue of issues) {
+  const collected = input.stdin
+    ? { candidates: [], issues: [] }
+    : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  for (const issue of collected.issues) {
     const f = sourceFile(resolve(root, issue.relPath), issue.relPath, '');
     system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: issue.reason });
   }
+  // Helm charts and kustomize roots render to streams checked like files (src/render/).
+  // With standard input, charts are only looked up (to map `# Source:` comments), never rendered.
+  const markers = await findRenderMarkers({ root, paths: input.stdin ? ['.'] : paths, exclude: settings.exclude });
+  const render: RenderStage = await prepareRender({
+    root,
+    scopes: paths.map((p) => resolve(root, p)),
+    candidates: collected.candidates,
+    markers,
+    ...(input.changedFiles ? { only: new Set(input.changedFiles) } : {}),
+    settings,
+    env: input.env ?? process.env,
+    ...(input.stdin ? { stdin: input.stdin } : {}),
+  });
+  const candidates = render.candidates;
+  // Kustomize patches checked without rendering: absent fields are written elsewhere.
+  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
 
   // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
   // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread
@@ -183,15 +211,31 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const script = input.workerScript ?? bundledWorkerScript();
   const batches = toBatches(candidates, threads);
   const checker = new FileChecker(settings, active, systemReport);
-  const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
+  let checked: Awaited<ReturnType<typeof checkBatches>>;
+  try {
+    checked = await checkBatches(batches, checker, { plan, threads, script });
+  } finally {
+    // Rendered streams were read by now; the mapping keeps what it needs in memory.
+    render.cleanup();
+  }
+  const { results, threads: used } = checked;
 
   const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = new Map<string, Directive[]>();
+  const renderedDirectives = new Map<string, Directive[]>();
   const states = new Map<string, Map<string, unknown>>(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, new Map()]));
   for (const r of results) {
     out.adopt(r.findings);
     for (const secret of r.secrets) out.redactor.add(secret);
-    for (const [file, found] of r.directives) directives.set(file, found);
+    // A rendered stream's comments are the templates' comments: they are read from the templates below.
+    for (const [file, found] of r.directives) {
+      if (!render.virtual.has(file)) directives.set(file, found);
+      else
+        renderedDirectives.set(
+          file,
+          found.filter((d) => d.form === 'annotation'),
+        );
+    }
     for (const k of FILE_KINDS) filesScanned[k] += r.filesScanned[k];
     for (const [id, state] of r.states) {
       try {
@@ -214,6 +258,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
         ...ctx,
         report: (r: Report) => {
           if (!r.file) throw new Error(`rule ${rule.meta.id} reported from finish() without a file`);
+          if (partialFiles.has(r.file.path) && reportsMissingField(r)) return;
           out.add(rule, level, r.file, r);
         },
       });
@@ -222,6 +267,37 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     }
   }
 
+  // Findings on rendered streams move to the template, values or patch line that wrote them.
+  // podguard.dev/ignore annotations travel with the rendered object: apply them before the move
+  // (comments are read from the templates themselves below).
+  applySuppressions(
+    out.findings.filter((f) => render.virtual.has(f.file)),
+    renderedDirectives,
+    {
+      today,
+      knownRules: new Set(rules.map((r) => r.meta.id)),
+      enabledRules: new Set(),
+      reasonRequired: systemOn('suppression-without-reason'),
+    },
+  );
+  const mapped = render.remap(out.findings);
+  out.findings.length = 0;
+  out.findings.push(...mapped);
+  for (const src of render.mappedSources()) {
+    if (directives.has(src.relPath)) continue;
+    const found = templateDirectives(src.absPath, src.relPath);
+    if (found.length) directives.set(src.relPath, found);
+  }
+  for (const n of render.notices) {
+    const rule = rules.find((r) => r.meta.id === n.ruleId);
+    const level = plan.systemLevels[n.ruleId] ?? 'off';
+    if (!rule || level === 'off') continue;
+    const f = sourceFile(resolve(root, n.file), n.file, readQuiet(resolve(root, n.file)));
+    const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+    out.add(rule, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...(n.level ? { level: n.level } : {}) });
+    out.endFile();
+  }
+  // Per-path overrides judge findings where they now stand (templates, values and patches included).
   applyOverrides(out.findings, new Map(rules.map((r) => [r.meta.id, r])), settings);
 
   const known = new Set(rules.map((r) => r.meta.id));
@@ -280,7 +356,31 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     durationMs: Date.now() - started,
     threads: used,
     ...(baseline ? { baseline } : {}),
+    ...(render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}),
   };
+}
+
+function readQuiet(abs: string): string {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Suppression comments of a template or patch that rendered findings were mapped to. */
+function templateDirectives(absPath: string, relPath: string): Directive[] {
+  const text = readQuiet(absPath);
+  if (!text.includes('podguard-ignore')) return [];
+  // Comment directives only need the text; a template is not parsed as YAML.
+  return readDirectives({
+    kind: 'compose',
+    source: sourceFile(absPath, relPath, text),
+    docs: [],
+    problems: [],
+    objects: [],
+    workloads: [],
+  });
 }
 
 /** Deterministic order: file, line, column, severity, rule, message. */

@@ -45,6 +45,15 @@ export interface Finding {
   baselined?: boolean;
   /** Rule-supplied extra properties for JSON/SARIF (no secret values). */
   properties?: Record<string, string | number | boolean>;
+  /** Other places that bear on the finding (the values line a template read), as SARIF relatedLocations. */
+  related?: RelatedLocation[];
+}
+
+/** A place related to a finding (root-relative file). */
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
 }
 
 /** Thrown for user mistakes (bad flag, bad config): one clear message, exit code 2. */

@@ -6,6 +6,7 @@ import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { git, gitTopLevel, splitZ } from './git.js';
 import { nameKind } from '../parse/index.js';
+import { isRenderRootName } from '../render/discover.js';
 import type { NameKind } from '../parse/index.js';
 import { ConfigurationError } from '../types.js';
 
@@ -15,6 +16,10 @@ export interface Candidate {
   /** Relative to the scan root, forward slashes. */
   relPath: string;
   nameKind: Exclude<NameKind, undefined>;
+  /** A kustomize patch checked without rendering: judged only on the settings it sets. */
+  partial?: boolean;
+  /** A rendered manifest stream (Helm, kustomize, standard input), not a file of the repository. */
+  rendered?: boolean;
 }
 
 /** A file that looked like ours but could not be taken (reported as a finding). */
@@ -60,7 +65,7 @@ function mayBeOurs(baseName: string): boolean {
 }
 
 /** Lists files under `dir` (synchronous: see lstatQuiet). Links to directories are never followed. */
-function walk(dir: string, out: string[], seen: Set<string>): void {
+function walk(dir: string, out: string[], seen: Set<string>, accept: (baseName: string) => boolean = mayBeOurs): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -74,25 +79,57 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
       const real = realpathQuiet(abs) ?? abs;
       if (seen.has(real)) continue;
       seen.add(real);
-      walk(abs, out, seen);
-    } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
+      walk(abs, out, seen, accept);
+    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
     }
   }
 }
 
-async function listDir(dir: string): Promise<string[]> {
+async function listDir(dir: string, accept: (baseName: string) => boolean = mayBeOurs): Promise<string[]> {
   const top = await gitTopLevel(dir);
   if (top) {
     // git knows .gitignore semantics exactly (nested files, negations, global excludes).
     const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], dir);
     return splitZ(out)
-      .filter((p) => mayBeOurs(posix.basename(p)))
+      .filter((p) => accept(posix.basename(p)))
       .map((p) => join(dir, p));
   }
   const files: string[] = [];
-  walk(dir, files, new Set([realpathQuiet(dir) ?? dir]));
+  walk(dir, files, new Set([realpathQuiet(dir) ?? dir]), accept);
   return files;
+}
+
+/**
+ * The Chart.yaml and kustomization files under `paths` (root-relative, sorted): the render
+ * stage's roots. Listed in full even for a changed-files scan, since a change to a values file
+ * or a base renders the chart or overlay around it.
+ */
+export async function findRenderMarkers(opts: Omit<CollectOptions, 'only'>): Promise<string[]> {
+  const root = resolve(opts.root);
+  const excluded = opts.exclude.length ? picomatch([...opts.exclude], { dot: true }) : () => false;
+  const found = new Set<string>();
+  for (const scope of opts.paths.map((p) => resolve(root, p))) {
+    const st = await stat(scope).catch(() => undefined);
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      // A chart template named on its own renders its chart (the nearest Chart.yaml above it).
+      for (let dir = join(scope, '..'); inside(root, dir); dir = join(dir, '..')) {
+        if (lstatQuiet(join(dir, 'Chart.yaml'))?.isFile()) {
+          found.add(toRel(root, join(dir, 'Chart.yaml')));
+          break;
+        }
+        if (dir === root) break;
+      }
+      continue;
+    }
+    for (const f of await listDir(scope, isRenderRootName)) {
+      const rel = toRel(root, f);
+      if (!inside(root, f) || rel.split('/').some((s) => SKIP_DIRS.has(s)) || excluded(rel)) continue;
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
 }
 
 const lstatQuiet = (p: string): Stats | undefined => lstatSync(p, { throwIfNoEntry: false });

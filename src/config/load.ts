@@ -136,6 +136,7 @@ const TOP_LEVEL_KEYS = [
   'overrides',
   'ignore',
   'admissionPolicies',
+  'render',
 ];
 
 /** Keeps the errors that explain a failed `anyOf` of a rule entry (a level, or an options object). */
@@ -216,6 +217,7 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
   settings.overrides = parseOverrides(cfg.overrides);
   settings.ignores = parseIgnores(cfg.ignore);
   if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies as string[];
+  if (cfg.render && typeof cfg.render === 'object') readRender(cfg.render as Record<string, unknown>, settings);
   const ruleCfg = (cfg.rules ?? {}) as Record<string, unknown>;
   for (const [id, value] of Object.entries(ruleCfg)) {
     if (typeof value === 'string') settings.rules[id] = { level: value as LevelSetting, options: {} };
@@ -225,6 +227,24 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
     }
   }
   return settings;
+}
+
+/** The validated `render:` block into settings. */
+function readRender(r: Record<string, unknown>, settings: Settings): void {
+  const out = settings.render;
+  if (r.mode === 'required' || r.mode === 'optional' || r.mode === 'off') out.mode = r.mode;
+  if (typeof r.helm === 'string') out.helm = r.helm;
+  if (typeof r.kustomize === 'string') out.kustomize = r.kustomize;
+  if (typeof r.timeoutSeconds === 'number') out.timeoutSeconds = r.timeoutSeconds;
+  if (typeof r.enableHelm === 'boolean') out.enableHelm = r.enableHelm;
+  for (const [dir, c] of Object.entries((r.charts ?? {}) as Record<string, Record<string, unknown>>)) {
+    const key = dir.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
+    out.charts[key] = {
+      valuesFiles: Array.isArray(c?.valuesFiles) ? (c.valuesFiles as string[]) : [],
+      ...(typeof c?.releaseName === 'string' ? { releaseName: c.releaseName } : {}),
+      ...(typeof c?.namespace === 'string' ? { namespace: c.namespace } : {}),
+    };
+  }
 }
 
 /**

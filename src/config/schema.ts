@@ -11,6 +11,51 @@ export const SCHEMA_ID = 'https://raw.githubusercontent.com/podguard/podguard/ma
 
 const LEVEL = { enum: ['off', 'note', 'warning', 'error'] };
 
+/** The `render:` block: how Helm charts and kustomize roots are rendered. */
+const RENDER_SCHEMA = {
+  description: 'Rendering of Helm charts and kustomize roots before they are checked.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    mode: {
+      description:
+        'optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).',
+      enum: ['required', 'optional', 'off'],
+      default: 'optional',
+    },
+    helm: { description: 'The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).', type: 'string', minLength: 1 },
+    kustomize: {
+      description: 'The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).',
+      type: 'string',
+      minLength: 1,
+    },
+    timeoutSeconds: {
+      description: 'Time limit per render; a render still running is stopped and reported.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 600,
+    },
+    enableHelm: { description: 'Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).', type: 'boolean' },
+    charts: {
+      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          valuesFiles: {
+            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+          },
+          releaseName: { type: 'string', minLength: 1, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+          namespace: { type: 'string', minLength: 1, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+        },
+      },
+    },
+  },
+};
+
 /** Builds the configuration schema, with each rule's options schema under `rules.<id>`. */
 export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   const ruleProps: Record<string, unknown> = {};
@@ -88,6 +133,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       // Policy blocks for platform teams (#18), each in its own module.
       overrides: overridesSchema(rules),
       ignore: ignoreSchema(rules.map((r) => r.meta.id)),
+      render: RENDER_SCHEMA,
     },
   };
 }

@@ -10,6 +10,30 @@ export interface RuleSetting {
   options: Record<string, unknown>;
 }
 
+/** Per chart: how helm renders it (`render.charts.<chart directory>`). */
+export interface ChartSettings {
+  /** Values files (relative to the chart directory) after the chart's values.yaml, in order. */
+  valuesFiles: string[];
+  releaseName?: string;
+  namespace?: string;
+}
+
+/** How Helm charts and kustomize roots are rendered (the `render:` block). */
+export interface RenderSettings {
+  /** required: a chart or kustomization left unrendered is an error; optional (default): a warning; off: never render. */
+  mode: 'required' | 'optional' | 'off';
+  /** helm binary (default: `helm` on PATH; `PODGUARD_HELM` overrides). */
+  helm?: string;
+  /** kustomize binary (default: `kustomize` on PATH; `PODGUARD_KUSTOMIZE` overrides). */
+  kustomize?: string;
+  /** Time limit per render, in seconds. */
+  timeoutSeconds: number;
+  /** Lets kustomize render `helmCharts:` (with the helm above; charts are never downloaded). */
+  enableHelm: boolean;
+  /** Per chart directory (relative to the root). */
+  charts: Record<string, ChartSettings>;
+}
+
 /** Everything that tunes a scan. */
 export interface Settings {
   rules: Record<string, RuleSetting>;
@@ -35,6 +59,8 @@ export interface Settings {
   overrides: PathOverride[];
   /** Per-resource ignores (`ignore:`). */
   ignores: ResourceIgnore[];
+  /** Rendering of Helm charts and kustomize roots. */
+  render: RenderSettings;
 }
 
 /** The default target Kubernetes version: the newest minor generally available on AKS in late 2026. */
@@ -56,5 +82,6 @@ export function defaultSettings(): Settings {
     configFile: undefined,
     overrides: [],
     ignores: [],
+    render: { mode: 'optional', timeoutSeconds: 60, enableHelm: false, charts: {} },
   };
 }

@@ -18,5 +18,16 @@ const code = await runCli(process.argv.slice(2), {
   stdout: write(process.stdout),
   stderr: write(process.stderr),
   isTTY: process.stdout.isTTY === true,
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of process.stdin) {
+      size += (chunk as Buffer).length;
+      // The engine's maxFileBytes check reports an oversized stream; stop reading well past it.
+      if (size > 256 * 1024 * 1024) break;
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  },
 });
 process.exitCode = code;

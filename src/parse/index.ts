@@ -21,6 +21,8 @@ export interface YamlFile {
   objects: K8sObject[];
   /** Workloads (pod specs) among the objects. */
   workloads: Workload[];
+  /** A partial object (a kustomize patch checked without rendering): only the settings it sets are judged. */
+  partial?: boolean;
 }
 
 /** A Dockerfile with its stages. */
@@ -69,7 +71,11 @@ function looksLikeManifest(text: string): boolean {
 }
 
 /** Parses a file whose name says it may be ours. Returns undefined for files to skip silently. */
-export function parseFile(source: SourceFile, kindByName: Exclude<NameKind, undefined>): ParsedFile | undefined {
+export function parseFile(
+  source: SourceFile,
+  kindByName: Exclude<NameKind, undefined>,
+  how: { rendered?: boolean } = {},
+): ParsedFile | undefined {
   if (kindByName === 'dockerfile') {
     const model = parseDockerfile(source.text);
     const offset = (p: { line: number; character: number }): number => source.lines.lineStart(p.line + 1) + p.character;
@@ -88,7 +94,9 @@ export function parseFile(source: SourceFile, kindByName: Exclude<NameKind, unde
     return { kind: 'compose', source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
   // Helm and other templates are not YAML until rendered: skip them without noise.
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === 'syntax') || /(^|\/)templates\//.test(source.path))) return undefined;
+  // A rendered stream (helm template, kustomize build, stdin) is YAML already, whatever its text holds.
+  if (!how.rendered && hasTemplate && (parsed.problems.some((p) => p.kind === 'syntax') || /(^|\/)templates\//.test(source.path)))
+    return undefined;
   if (parsed.docs.some(isAciDocument)) {
     return { kind: 'aci', source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }

@@ -300,6 +300,17 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         f.range.start.column,
         f.ruleId,
       );
+      // Where the user edits: the values line a template read gets an issue too.
+      for (const r of (f.related ?? []).slice(0, 1)) {
+        tl.logIssue(
+          f.level === 'error' ? tl.IssueType.Error : tl.IssueType.Warning,
+          neutralize(red(`${f.message} (${r.message}; rendered by ${f.file}:${f.range.start.line}) (${f.ruleId})`)),
+          toRepoPath(sourcesDir, result.root, r.file),
+          r.range.start.line,
+          r.range.start.column,
+          f.ruleId,
+        );
+      }
     }
     if (issues.length > MAX_ISSUES) {
       tl.warning(
@@ -332,7 +343,11 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
-      touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : undefined,
+      touched: touched
+        ? (f) =>
+            inSpans(touched.get(f.file), f.range.start.line) ||
+            (f.related ?? []).some((r) => inSpans(touched.get(r.file), r.range.start.line))
+        : undefined,
       scope: red(neutralize(scope)),
       gateName: 'failOn',
     });

@@ -36,6 +36,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** True when stdout is a terminal (colours). */
   isTTY: boolean;
+  /** Reads all of standard input (for `podguard scan -`). */
+  readStdin?: () => Promise<string>;
 }
 
 const HEAD = `podguard ${VERSION}: stops insecure container configuration before it merges`;
@@ -44,7 +46,7 @@ const HEAD = `podguard ${VERSION}: stops insecure container configuration before
 export const USAGE = `${HEAD}
 
 Usage:
-  podguard scan [PATH|GLOB...] [options]   scan files, directories or globs (default ".")
+  podguard scan [PATH|GLOB...] [options]   scan files, directories or globs (default "."); "-" reads standard input
   podguard rules [RULE-ID] [--format F]    list every rule, or explain one
   podguard init [FILE] [--force]           write a commented starter .podguard.yml
   podguard policy test POLICIES FIXTURES   run admission policies against fixture manifests
@@ -58,7 +60,8 @@ const SCAN_HELP = `${HEAD}
 
 Usage: podguard scan [PATH|GLOB...] [options]
 
-Scans files, directories and globs (quote them: 'k8s/**/*.yaml'), default ".".
+Scans files, directories and globs (quote them: 'k8s/**/*.yaml'), default ".". "-" reads a
+manifest stream from standard input (helm template ... | podguard scan -), honouring # Source: comments.
 
 Output:
   --format FORMAT        text (default), json, sarif, junit or gitlab, written to stdout
@@ -79,6 +82,7 @@ Policy:
 
 Scope and running:
   --changed-since REF    only files changed between REF and the working tree (git)
+  --stdin-name NAME      with "scan -": the name findings on standard input carry (default: stdin)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
 `;
@@ -123,6 +127,7 @@ const SCAN_OPTIONS = {
   'write-baseline': { type: 'string' },
   'kubernetes-version': { type: 'string' },
   threads: { type: 'string' },
+  'stdin-name': { type: 'string' },
   explain: { type: 'boolean' },
   'show-baselined': { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -311,8 +316,9 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
       throw new ConfigurationError((err as Error).message);
     }
   }
-  let paths = positionals.length ? positionals : ['.'];
-  if (paths.some(isGlob)) {
+  const stdin = await readStdinInput(positionals, values['stdin-name'], io);
+  let paths = stdin ? ['.'] : positionals.length ? positionals : ['.'];
+  if (!stdin && paths.some(isGlob)) {
     // Globs are written from the current directory: make them repository-relative.
     const prefix = relative(root, cwd).split('\\').join('/');
     if (prefix) paths = paths.map((p) => (isAbsolute(p) ? p : `${prefix}/${p}`));
@@ -329,6 +335,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   const result: ScanResult = await scan({
     root,
     paths: paths.map((p) => (isGlob(p) ? p : relative(root, fromCwd(p)) || '.')),
+    ...(stdin ? { stdin } : {}),
     configPath: values.config === undefined ? undefined : underRoot(fromCwd(values.config)),
     allowImages: values['allow-image'] ?? [],
     changedFiles,
@@ -400,6 +407,25 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     );
   }
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+}
+
+/** `scan -`: a manifest stream on standard input (e.g. `helm template ... | podguard scan -`). */
+async function readStdinInput(
+  positionals: string[],
+  name: string | undefined,
+  io: CliIO,
+): Promise<{ text: string; name: string } | undefined> {
+  if (!positionals.includes('-')) {
+    if (name !== undefined) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)');
+    return undefined;
+  }
+  if (positionals.length > 1) throw new ConfigurationError('"-" (standard input) cannot be combined with other paths');
+  if (!io.readStdin) throw new ConfigurationError('standard input cannot be read here');
+  const label = name ?? 'stdin';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (!/^[^\0-\x1f\x7f]{1,200}$/.test(label) || label.startsWith('/') || label.split('/').includes('..'))
+    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)');
+  return { text: await io.readStdin(), name: label };
 }
 
 function runInit(args: string[], io: CliIO): number {

@@ -362,6 +362,16 @@ function emitAnnotations(
     if (level === 'error') core.error(message, props);
     else if (level === 'warning') core.warning(message, props);
     else core.notice(message, props);
+    // Where the user edits: the values line a template read gets the annotation too.
+    for (const r of (f.related ?? []).slice(0, 1)) {
+      const at = annotationOf({ ...f, range: r.range }, repoPath(r.file));
+      const text = red.redact(
+        `${f.message} (${r.message}; rendered by ${f.file}:${f.range.start.line})\nHow to fix: ${ruleDocUrl(f.ruleId)}`,
+      );
+      if (level === 'error') core.error(text, at);
+      else if (level === 'warning') core.warning(text, at);
+      else core.notice(text, at);
+    }
   }
   if (hidden > 0) {
     core.notice(
@@ -430,7 +440,10 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
       const rel = toRel(repoTop, resolve(root, file));
       return rel.startsWith('../') ? file : rel;
     };
-    const touched = (f: Finding): boolean => inSpans(scope.touched.get(f.file), f.range.start.line);
+    // A rendered finding is in the change when its template line or the values/patch line it came from is.
+    const touched = (f: Finding): boolean =>
+      inSpans(scope.touched.get(f.file), f.range.start.line) ||
+      (f.related ?? []).some((r) => inSpans(scope.touched.get(r.file), r.range.start.line));
 
     core.info(scope.description);
     // Lines go out in blocks: one runner log write per line is slow on large scans.

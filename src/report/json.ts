@@ -21,6 +21,16 @@ function jsonFinding(f: Finding, result: ScanResult): Record<string, unknown> {
     endColumn: f.range.end.column,
     fingerprint: f.fingerprint,
     ...(f.properties ? { properties: f.properties } : {}),
+    ...(f.related?.length
+      ? {
+          related: f.related.map((r) => ({
+            file: r.file,
+            line: r.range.start.line,
+            column: r.range.start.column,
+            message: red.redact(r.message),
+          })),
+        }
+      : {}),
     ...(f.baselined ? { baselined: true } : {}),
     ...(f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}),
   };
@@ -31,6 +41,7 @@ function head(result: ScanResult, findings: unknown): Record<string, unknown> {
     tool: 'podguard',
     version: VERSION,
     filesScanned: result.filesScanned,
+    ...(result.render ? { render: result.render } : {}),
     counts: countByLevel(result.findings),
     suppressed: result.findings.filter((f) => f.suppression).length,
     baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,

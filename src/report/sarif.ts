@@ -348,6 +348,22 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
       if (f.properties || own !== undefined) {
         res.properties = { ...(f.properties ?? {}), ...(own !== undefined ? { 'security-severity': own.toFixed(1) } : {}) };
       }
+      // Rendered findings also name the values line that supplied the value (at most GitHub's limit).
+      if (f.related?.length) {
+        res.relatedLocations = f.related.slice(0, 1000).map((r, id) => ({
+          id,
+          physicalLocation: {
+            artifactLocation: location(path(r.file)),
+            region: {
+              startLine: r.range.start.line,
+              startColumn: r.range.start.column,
+              endLine: r.range.end.line,
+              endColumn: Math.max(r.range.end.column, r.range.end.line === r.range.start.line ? r.range.start.column + 1 : 1),
+            },
+          },
+          message: { text: red(r.message) },
+        }));
+      }
       yield res;
     }
   }

@@ -10,6 +10,7 @@ import { fixText } from '../rules/api.js';
 import { FILE_KINDS } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { ruleDocUrl } from '../version.js';
+import { renderSummaryLine } from '../render/index.js';
 
 /** Text styling and what to show. */
 export interface TextStyle {
@@ -48,7 +49,9 @@ function plural(n: number, word: string): string {
 /** "3 Kubernetes manifests, 1 Dockerfile" (kinds with zero files are omitted). */
 export function scannedSummary(result: ScanResult): string {
   const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural(result.filesScanned[k], KIND_LABEL[k]));
-  return parts.length ? parts.join(', ') : '0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)';
+  const scanned = parts.length ? parts.join(', ') : '0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)';
+  const render = renderSummaryLine(result.render);
+  return render ? `${scanned} (${render})` : scanned;
 }
 
 /** How the scan ran, for debug logs: files, time, threads (not in reports: those stay deterministic). */

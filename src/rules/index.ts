@@ -25,11 +25,13 @@ import { rule as invalidSuppression } from './invalid-suppression.js';
 import { rule as misplacedSecurityField } from './misplaced-security-field.js';
 import { rule as missingSeccompProfile } from './missing-seccomp-profile.js';
 import { rule as networkpolicyInvalid } from './networkpolicy-invalid.js';
+import { rule as notRendered } from './not-rendered.js';
 import { rule as parseError } from './parse-error.js';
 import { rule as privilegeEscalation } from './privilege-escalation.js';
 import { rule as privilegedContainer } from './privileged-container.js';
 import { rule as probeHost } from './probe-host.js';
 import { rule as removedApiVersion } from './removed-api-version.js';
+import { rule as renderFailed } from './render-failed.js';
 import { rule as retiredKeyvaultFlexvolume } from './retired-keyvault-flexvolume.js';
 import { rule as retiredPodIdentity } from './retired-pod-identity.js';
 import { rule as runAsRoot } from './run-as-root.js';
@@ -73,11 +75,13 @@ export const ALL_RULES: readonly Rule[] = [
   misplacedSecurityField,
   missingSeccompProfile,
   networkpolicyInvalid,
+  notRendered,
   parseError,
   privilegeEscalation,
   privilegedContainer,
   probeHost,
   removedApiVersion,
+  renderFailed,
   retiredKeyvaultFlexvolume,
   retiredPodIdentity,
   runAsRoot,
