@@ -9262,6 +9262,43 @@ function finalStage(model) {
   return model.stages[model.stages.length - 1];
 }
 
+// src/config/patterns.ts
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape(s2) {
+  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled2.find((c) => c.re.test(name))?.p;
+}
+
 // src/image/reference.ts
 var DOCKER_HUB = "docker.io";
 var NAME_TOTAL_MAX = 255;
@@ -9336,6 +9373,20 @@ function familiarName(name) {
 }
 
 // src/image/user.ts
+var BUILTIN_NON_ROOT_IMAGES = ["cgr.dev/chainguard/**"];
+var matchers = /* @__PURE__ */ new Map();
+function nonRootMatcher(configured) {
+  const list = Array.isArray(configured) ? configured.filter((p) => typeof p === "string") : [];
+  const key = list.join("\n");
+  let m = matchers.get(key);
+  if (!m) {
+    m = compilePatterns([...BUILTIN_NON_ROOT_IMAGES, ...list]);
+    if (matchers.size > 64) matchers.clear();
+    matchers.set(key, m);
+  }
+  const match = m;
+  return (name) => match(name) !== void 0;
+}
 function variablesBefore(model, stage, before) {
   const vars = /* @__PURE__ */ new Map();
   for (const ins of stage.instructions) {
@@ -9361,7 +9412,7 @@ function bottom(stage) {
   while (s2.parent) s2 = s2.parent;
   return s2;
 }
-function finalUser(model) {
+function finalUser(model, nonRootImage) {
   const last = finalStage(model);
   if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
@@ -9378,7 +9429,7 @@ function finalUser(model) {
   }
   const range = dfRange(last.from.getRange());
   const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
-  const nonRoot = ref?.ok === true && ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag);
+  const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
   return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
 }
 
@@ -9390,21 +9441,33 @@ var rule3 = {
     level: "error",
     securitySeverity: 7,
     precision: "high",
-    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0. A named user is accepted with a note.",
-    why: 'The AKS pod security practice says containers should run as a defined, non-root user (Microsoft, "Best practices for pod security in AKS"); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.',
+    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0, or a named user on scratch (no /etc/passwd to resolve it). Base images published as non-root (distroless `:nonroot`, Chainguard, the `nonRootImages` option) count as non-root; a named user is dockerfile-user-name.",
+    why: "The AKS pod security practice says containers should run as a defined, non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.",
     fix: "Do the steps that need root first, then switch to a numeric non-root user in the final stage:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nCOPY --from=build /out /app\nUSER 10001:10001\n```\n\nOn `FROM scratch` there is no /etc/passwd: use `USER 65532:65532`.",
     tags: ["security", "dockerfile", "pod-security"],
     kinds: ["dockerfile"],
+    defaultOptions: { nonRootImages: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        nonRootImages: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          description: "Image name patterns (like allowedImages, no tag) of base images that run as a non-root user by default; distroless `:nonroot` tags and cgr.dev/chainguard/** are built in."
+        }
+      },
+      additionalProperties: false
+    },
     messages: {
       noUser: "The final stage (FROM {image}) sets no USER, nor does any stage it builds on, so the image runs as root. Add a non-root numeric USER at the end, e.g. USER 10001.",
       rootUser: 'The final stage runs as root: "USER {user}" is its last USER. Switch back to a non-root numeric user after the steps that need root, e.g. USER 10001.',
-      namedUser: 'The final stage runs as the named user "{user}": fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u {user}) or set runAsUser in the manifest.',
       namedOnScratch: 'The final stage is FROM scratch and runs as the named user "{user}", but scratch has no /etc/passwd, so the container fails to start. Use a numeric UID, e.g. USER 65532:65532.'
     }
   },
   check(file, ctx) {
     if (file.kind !== "dockerfile") return;
-    const u = finalUser(file.model);
+    const u = finalUser(file.model, nonRootMatcher(ctx.options.nonRootImages));
     if (!u) return;
     const identity = "final stage user";
     if (u.kind === "default") {
@@ -9415,7 +9478,6 @@ var rule3 = {
     } else if (u.kind === "named") {
       const user = (u.user ?? "").split(":")[0];
       if (u.scratch) ctx.report({ messageId: "namedOnScratch", data: { user }, at: u.range, identity, value: user });
-      else ctx.report({ messageId: "namedUser", data: { user }, at: u.range, identity, value: user, level: "note" });
     }
   }
 };
@@ -9430,8 +9492,8 @@ var rule4 = {
     level: "warning",
     securitySeverity: 5,
     precision: "high",
-    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included).",
-    why: 'sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for (Microsoft, "Best practices for pod security in AKS").',
+    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included); one finding per instruction, at its first sudo.",
+    why: "sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
     fix: "Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```",
     tags: ["security", "dockerfile"],
     kinds: ["dockerfile"],
@@ -9455,20 +9517,49 @@ var rule4 = {
       const raw = src.text.slice(start, end);
       const cont = new RegExp(`${escape2 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
       const text = raw.replace(cont, (m) => " ".repeat(m.length));
-      const hits = [];
-      const exec = EXEC_SUDO.exec(text);
-      if (exec) hits.push(text.indexOf("sudo"));
-      else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1].length + m[2].length);
-      for (const offset of hits) {
-        const at = src.lines.range(start + offset, start + offset + 4);
-        ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
+      let offset;
+      if (EXEC_SUDO.test(text)) offset = text.indexOf("sudo");
+      else {
+        SUDO.lastIndex = 0;
+        const m = SUDO.exec(text);
+        if (m) offset = m.index + m[1].length + m[2].length;
       }
+      if (offset === void 0) continue;
+      const at = src.lines.range(start + offset, start + offset + 4);
+      ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
     }
   }
 };
 
-// src/rules/duplicate-key.ts
+// src/rules/dockerfile-user-name.ts
 var rule5 = {
+  meta: {
+    id: "dockerfile-user-name",
+    formerIds: ["dockerfile-root-user"],
+    title: "Dockerfile image runs as a named user",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "The final stage's last USER is a name (`USER app`), not a numeric UID. On scratch, where a name cannot resolve, dockerfile-root-user reports it instead.",
+    why: "A named user is fine for Docker, but the kubelet can only prove `runAsNonRoot: true` for a numeric UID: for a name it refuses to start the pod unless the manifest sets `runAsUser`. A numeric USER makes the non-root promise checkable, as the AKS pod security practice asks ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Use the numeric UID (and GID) of the user:\n\n```dockerfile\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nUSER 10001:10001\n```\n\nOr set `runAsUser: 10001` in the pod `securityContext`.",
+    tags: ["security", "dockerfile", "pod-security"],
+    kinds: ["dockerfile"],
+    messages: {
+      namedUser: "The final stage runs as a named user: fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u) or set runAsUser in the manifest."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const u = finalUser(file.model);
+    if (u?.kind !== "named" || u.scratch) return;
+    const user = (u.user ?? "").split(":")[0];
+    ctx.report({ messageId: "namedUser", at: u.range, identity: "final stage user", value: user });
+  }
+};
+
+// src/rules/duplicate-key.ts
+var rule6 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -9488,7 +9579,7 @@ var rule5 = {
 };
 
 // src/rules/expired-suppression.ts
-var rule6 = {
+var rule7 = {
   meta: {
     id: "expired-suppression",
     title: "Expired suppression",
@@ -9510,7 +9601,7 @@ var rule6 = {
 };
 
 // src/rules/file-error.ts
-var rule7 = {
+var rule8 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -9534,7 +9625,7 @@ var rule7 = {
 
 // src/rules/host-namespaces.ts
 var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
-var rule8 = {
+var rule9 = {
   meta: {
     id: "host-namespaces",
     title: "Host namespace shared",
@@ -9629,7 +9720,7 @@ function mountedBy(w, volume) {
   if (!names.length) return "not mounted by any container";
   return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
 }
-var rule9 = {
+var rule10 = {
   meta: {
     id: "host-path",
     title: "Host path mounted",
@@ -9674,7 +9765,7 @@ var rule9 = {
 };
 
 // src/rules/host-port.ts
-var rule10 = {
+var rule11 = {
   meta: {
     id: "host-port",
     title: "Host port bound",
@@ -9831,7 +9922,27 @@ function leftoverVariable(text) {
 }
 function make(source, written, text, at, where, identity) {
   const unresolvedVar = leftoverVariable(text);
-  return { source, written, text, unresolvedVar, ref: unresolvedVar ? void 0 : parseReference(text), at, where, identity, built: false };
+  if (unresolvedVar) return { source, written, text, unresolvedVar, ref: void 0, at, where, identity, built: false };
+  const template = templatePlaceholder(text);
+  if (template) {
+    const ref = parseReference(fillPlaceholders(text));
+    return { source, written, text, unresolvedVar, ref, at, where, identity, built: false, template };
+  }
+  return { source, written, text, unresolvedVar, ref: parseReference(text), at, where, identity, built: false };
+}
+var BRACKETED = /<[^<>\s]{1,64}>|\{\{[^{}]{0,128}\}\}|\[[A-Za-z][A-Za-z0-9_-]{0,63}\]|#\{[^{}]{1,64}\}#?|__[A-Za-z][A-Za-z0-9_]{0,62}__/g;
+var SHOUTED = /(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|REGION|PROJECT|ACCOUNT|REGISTRY|REPOSITORY|REPO|ORG|OWNER|NAMESPACE|IMAGE|VERSION|TAG|TENANT|SUBSCRIPTION|ENV)(?![A-Za-z0-9])/g;
+function templatePlaceholder(text) {
+  BRACKETED.lastIndex = 0;
+  const b = BRACKETED.exec(text);
+  if (b) return b[0];
+  SHOUTED.lastIndex = 0;
+  const s2 = SHOUTED.exec(text);
+  return s2 ? s2[0] : void 0;
+}
+var TEMPLATE_STAND_IN = "placeholder";
+function fillPlaceholders(text) {
+  return text.replace(BRACKETED, TEMPLATE_STAND_IN).replace(SHOUTED, TEMPLATE_STAND_IN);
 }
 function stageLabel(stage) {
   return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
@@ -9916,43 +10027,6 @@ function* forEachImageRef(file) {
   else yield* yamlRefs(file);
 }
 
-// src/config/patterns.ts
-function startsWithHost(first) {
-  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
-}
-function normalisePattern(pattern) {
-  const segments = pattern.split("/");
-  const first = segments[0];
-  if (startsWithHost(first)) {
-    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
-    if (segments.length === 1 && first !== "**") segments.push("**");
-    return segments.join("/");
-  }
-  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
-}
-function escape(s2) {
-  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
-}
-function patternSource(pattern) {
-  const segments = normalisePattern(pattern).split("/");
-  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
-  let out = "";
-  let needSep = false;
-  for (const seg of segments) {
-    if (seg === "**") {
-      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
-      continue;
-    }
-    out += (needSep ? "/" : "") + seg.split("*").map(escape).join("[^/]*");
-    needSep = true;
-  }
-  return `^${out}$`;
-}
-function compilePatterns(patterns) {
-  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
-  return (name) => compiled2.find((c) => c.re.test(name))?.p;
-}
-
 // src/image/policy.ts
 function compilePolicy(settings) {
   return {
@@ -9996,8 +10070,54 @@ function pinnedExample(ref) {
   return `${short}:${tag}@sha256:<digest>`;
 }
 
+// src/rules/image-digest.ts
+var rule12 = {
+  meta: {
+    id: "image-digest",
+    formerIds: ["image-tag"],
+    title: "Image not pinned to a digest",
+    level: "note",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "An image reference has a version tag but no @sha256: digest (a note; an error with the `requireDigest` option). Untagged and :latest references are image-tag; the image a compose service builds is not a pull.",
+    why: "A tag is a movable label: whoever can push to the repository can point `1.4.2` at other content, and your next deploy pulls it without a change in git. A digest pins the exact bytes that were scanned and signed. Microsoft asks for known, scanned images and for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Add the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it), and let a bot such as Dependabot or Renovate move tag and digest together:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nTo make a missing digest an error, set the option:\n\n```yaml\nrules:\n  image-digest: { requireDigest: true }\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+    },
+    defaultOptions: { requireDigest: false },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        requireDigest: {
+          type: "boolean",
+          description: "Report a missing digest as an error instead of a note (the top-level `requireDigest` setting still works)."
+        }
+      },
+      additionalProperties: false
+    }
+  },
+  check(file, ctx) {
+    const required = ctx.options.requireDigest === true || policyOf(ctx.settings, ctx.state).requireDigest;
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok || r2.built || pinProblem(r2.ref) !== "noDigest") continue;
+      if (r2.template && r2.ref.tag === TEMPLATE_STAND_IN) continue;
+      ctx.report({
+        messageId: "noDigest",
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.ref.name,
+        ...required ? { level: "error" } : {}
+      });
+    }
+  }
+};
+
 // src/rules/image-not-allowed.ts
-var rule11 = {
+var rule13 = {
   meta: {
     id: "image-not-allowed",
     title: "Image not allowed by the image policy",
@@ -10019,7 +10139,7 @@ var rule11 = {
     const policy = policyOf(ctx.settings, ctx.state);
     if (policy.allowed.length === 0 && policy.denied.length === 0) return;
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref?.ok) continue;
+      if (!r2.ref?.ok || r2.template) continue;
       const verdict = judgeName(policy, r2.ref.name);
       if (verdict.kind === "allowed") continue;
       const data = { where: r2.where, image: r2.text, name: r2.ref.name, allowed: allowedText(policy) };
@@ -10033,12 +10153,12 @@ var rule11 = {
 };
 
 // src/rules/image-reference-invalid.ts
-var rule12 = {
+var rule14 = {
   meta: {
     id: "image-reference-invalid",
     title: "Malformed image reference",
     level: "error",
-    securitySeverity: 3,
+    securitySeverity: 7,
     precision: "very-high",
     description: "An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).",
     why: 'A malformed reference fails at pull time (`InvalidImageName`, "invalid reference format"), after review and merge. It also cannot be checked against the image policy, so a typo would otherwise slip past the allowlist.',
@@ -10051,7 +10171,7 @@ var rule12 = {
   },
   check(file, ctx) {
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref || r2.ref.ok) continue;
+      if (!r2.ref || r2.ref.ok || r2.template) continue;
       ctx.report({
         messageId: "invalid",
         data: { where: r2.where, image: r2.text, reason: r2.ref.reason },
@@ -10064,45 +10184,72 @@ var rule12 = {
 };
 
 // src/rules/image-tag.ts
-var rule13 = {
+var rule15 = {
   meta: {
     id: "image-tag",
-    title: "Image not pinned to a version or digest",
+    title: "Image without a version tag",
     level: "error",
-    securitySeverity: 6,
+    securitySeverity: 7,
     precision: "very-high",
-    description: "An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine; the image a compose service builds is not a pull.",
+    description: "An image reference has no tag or uses :latest. A digest alone is fine; the image a compose service builds is not a pull; a missing digest is image-digest.",
     why: 'Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity (Microsoft, "Best practices for container image management and security in AKS"; "Security considerations for Azure Container Instances"). A digest pins the exact bytes that were scanned and signed.',
-    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nSet `requireDigest: true` in `.podguard.yml` to make a missing digest an error.",
+    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```",
     tags: ["security", "supply-chain", "image"],
     kinds: ["dockerfile", "kubernetes", "compose", "aci"],
     messages: {
       noTag: '{where} uses image "{image}" with no tag, so it pulls whatever :latest is at deploy time. Pin a version and digest, e.g. {example}.',
-      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.',
-      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.'
     }
   },
   check(file, ctx) {
-    const policy = policyOf(ctx.settings, ctx.state);
     for (const r2 of forEachImageRef(file)) {
       if (!r2.ref?.ok || r2.built) continue;
       const problem = pinProblem(r2.ref);
-      if (!problem) continue;
-      const level = problem === "noDigest" && !policy.requireDigest ? "note" : "error";
+      if (!problem || problem === "noDigest") continue;
       ctx.report({
         messageId: problem,
-        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.ref) },
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
         at: r2.at,
         identity: r2.identity,
-        value: r2.ref.name,
-        level
+        value: r2.ref.name
+      });
+    }
+  }
+};
+
+// src/rules/image-template.ts
+var rule16 = {
+  meta: {
+    id: "image-template",
+    title: "Image reference is a template",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "An image reference holds a placeholder (`<DOCKER_REPO>/app:1.0`, `REGION-docker.pkg.dev/PROJECT_ID/app`, `{{registry}}`, `__TAG__`) that something fills in before deploying, so its registry cannot be checked against the image policy. A visible missing tag or `:latest` is still image-tag.",
+    why: "Templates are a normal way to share manifests, but the image policy (allowed registries) can only judge what it can read, and the file cannot be applied as it stands. Saying so keeps a green check from claiming more than it checked. Microsoft asks that only known, approved images reach a cluster ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)): check the rendered output, where the real reference stands.",
+    fix: "Scan what is deployed (the rendered manifest, or the template with its values filled in), or write the image out:\n\n```yaml\nimage: myregistry.azurecr.io/shop/web:1.2.0\n```",
+    tags: ["supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      template: "{where} uses an image reference that is a template (it holds a placeholder), so its registry could not be checked against the image policy. Scan the filled-in reference, or write the image out."
+    }
+  },
+  check(file, ctx) {
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.template) continue;
+      ctx.report({
+        messageId: "template",
+        data: { where: r2.where },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.text
       });
     }
   }
 };
 
 // src/rules/image-unresolved.ts
-var rule14 = {
+var rule17 = {
   meta: {
     id: "image-unresolved",
     title: "Image reference could not be checked",
@@ -10154,7 +10301,7 @@ function builtNames(path) {
   }
   return names;
 }
-var rule15 = {
+var rule18 = {
   meta: {
     id: "image-user-mismatch",
     title: "runAsNonRoot with an image whose user is a name",
@@ -10543,13 +10690,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule41 of asItems(get(spec, section))) {
-      const peersNode = get(rule41, peerKey);
+    for (const rule45 of asItems(get(spec, section))) {
+      const peersNode = get(rule45, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule41, "ports");
+      const portsNode = get(rule45, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule41 : void 0;
+      let reachesImds = peers.length === 0 ? rule45 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -10591,7 +10738,7 @@ function policiesOf(s2, ns) {
   if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
   return p;
 }
-var rule16 = {
+var rule19 = {
   meta: {
     id: "imds-egress-not-blocked",
     title: "Instance metadata endpoint reachable from pods",
@@ -10741,7 +10888,7 @@ function checkContext(ctx, sc, subject) {
       });
   }
 }
-var rule17 = {
+var rule20 = {
   meta: {
     id: "insecure-security-profile",
     title: "Security profile disabled",
@@ -10809,7 +10956,7 @@ var rule17 = {
 };
 
 // src/rules/internal-error.ts
-var rule18 = {
+var rule21 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -10832,7 +10979,7 @@ var rule18 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule19 = {
+var rule22 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -10906,7 +11053,7 @@ function home(field, level) {
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
   return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
 }
-var rule20 = {
+var rule23 = {
   meta: {
     id: "misplaced-security-field",
     title: "Security setting has no effect where it stands",
@@ -11008,7 +11155,7 @@ function confiningAnnotation(value) {
   const v = value?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
-var rule21 = {
+var rule24 = {
   meta: {
     id: "missing-seccomp-profile",
     title: "No seccomp profile",
@@ -11039,7 +11186,7 @@ var rule21 = {
 };
 
 // src/rules/networkpolicy-invalid.ts
-var rule22 = {
+var rule25 = {
   meta: {
     id: "networkpolicy-invalid",
     title: "Invalid NetworkPolicy",
@@ -11084,7 +11231,7 @@ var rule22 = {
 };
 
 // src/rules/parse-error.ts
-var rule23 = {
+var rule26 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -11107,7 +11254,7 @@ var rule23 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule24 = {
+var rule27 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -11161,7 +11308,7 @@ var rule24 = {
 };
 
 // src/rules/privileged-container.ts
-var rule25 = {
+var rule28 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -11298,7 +11445,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule26 = {
+var rule29 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -11348,7 +11495,7 @@ var rule26 = {
 };
 
 // src/rules/retired-keyvault-flexvolume.ts
-var rule27 = {
+var rule30 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -11386,7 +11533,7 @@ var rule27 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule28 = {
+var rule31 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -11436,7 +11583,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule29 = {
+var rule32 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -11759,7 +11906,7 @@ function isLiteralSecret(value, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule30 = {
+var rule33 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -11814,7 +11961,7 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule31 = {
+var rule34 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -11865,7 +12012,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule32 = {
+var rule35 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -11913,114 +12060,6 @@ var rule32 = {
     }
   }
 };
-
-// src/rules/secret-env-literal.ts
-function literalSecret(name, value) {
-  if (value === void 0) return false;
-  const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value, strength);
-}
-var rule33 = {
-  meta: {
-    id: "secret-env-literal",
-    title: "Secret-named variable with a literal value",
-    level: "error",
-    securitySeverity: 8,
-    precision: "high",
-    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
-    why: "Seeds 000 and 002 say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.",
-    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
-    tags: ["security", "secrets"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
-      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
-      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
-      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
-      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
-      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
-      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
-    }
-  },
-  check(file, ctx) {
-    const report = (messageId, at, name, value, data) => {
-      const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
-      ctx.report({
-        messageId,
-        data: { name, desc: describeSecret(inner ?? value), ...data },
-        at,
-        identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
-        secret: value,
-        ...inner ? { secretForms: [inner] } : {}
-      });
-    };
-    if (isDockerFile(file)) {
-      checkDockerfile(file.model.ast.getInstructions(), ctx);
-      return;
-    }
-    if (!isYamlFile(file)) return;
-    if (file.kind === "kubernetes") {
-      for (const obj of file.objects) {
-        if (obj.kind !== "ConfigMap") continue;
-        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
-          const value = asText(pair.value);
-          if (value !== void 0 && literalSecret(pair.keyText, value))
-            report("configMap", pair, pair.keyText, value, { object: obj.label });
-        }
-      }
-      forEachContainer(file, (c) => {
-        for (const e of asItems(get(c.node, "env"))) {
-          const name = asText(get(e, "name"));
-          const valuePair = getPair(e, "value");
-          if (!name || !valuePair) continue;
-          const value = asText(valuePair.value);
-          if (value !== void 0 && literalSecret(name, value)) report("kubernetes", valuePair, name, value, { container: c.label });
-        }
-      });
-    } else if (file.kind === "compose") {
-      for (const svc of composeServices(file)) {
-        for (const e of svc.environment) {
-          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
-        }
-      }
-    } else {
-      for (const c of aciContainers(file)) {
-        for (const e of c.environment) {
-          const secure = asText(e.secureValue?.value);
-          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
-            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
-          }
-          const plain = asText(e.value?.value);
-          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
-            report("aciValue", e.value, e.name, plain, { container: c.label });
-        }
-      }
-    }
-  }
-};
-function checkDockerfile(instructions, ctx) {
-  for (const ins of instructions) {
-    const keyword = ins.getKeyword();
-    let props;
-    if (keyword === "ENV") props = ins.getProperties();
-    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
-    else continue;
-    for (const p of props) {
-      const name = p.getName();
-      const value = p.getValue();
-      const nameRange = p.getNameRange();
-      const valueRange = p.getValueRange();
-      if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
-      ctx.report({
-        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: describeSecret(value) },
-        at: dfRange({ start: nameRange.start, end: valueRange.end }),
-        identity: `${keyword} ${name}`,
-        secret: value
-      });
-    }
-  }
-}
 
 // src/secrets/marvin32.ts
 function rotl(x, n) {
@@ -12434,6 +12473,114 @@ function findTokens(text, only) {
   return kept.map((x) => x.m);
 }
 
+// src/rules/secret-env-literal.ts
+function literalSecret(name, value) {
+  if (value === void 0) return false;
+  const strength = secretNameStrength(name);
+  return strength !== void 0 && isLiteralSecret(value, strength) && findTokens(value).length === 0;
+}
+var rule36 = {
+  meta: {
+    id: "secret-env-literal",
+    title: "Secret-named variable with a literal value",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
+    why: "Seeds 000 and 002 say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.",
+    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
+      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
+      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
+      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
+      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
+      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
+    }
+  },
+  check(file, ctx) {
+    const report = (messageId, at, name, value, data) => {
+      const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
+      ctx.report({
+        messageId,
+        data: { name, desc: describeSecret(inner ?? value), ...data },
+        at,
+        identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
+        secret: value,
+        ...inner ? { secretForms: [inner] } : {}
+      });
+    };
+    if (isDockerFile(file)) {
+      checkDockerfile(file.model.ast.getInstructions(), ctx);
+      return;
+    }
+    if (!isYamlFile(file)) return;
+    if (file.kind === "kubernetes") {
+      for (const obj of file.objects) {
+        if (obj.kind !== "ConfigMap") continue;
+        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
+          const value = asText(pair.value);
+          if (value !== void 0 && literalSecret(pair.keyText, value))
+            report("configMap", pair, pair.keyText, value, { object: obj.label });
+        }
+      }
+      forEachContainer(file, (c) => {
+        for (const e of asItems(get(c.node, "env"))) {
+          const name = asText(get(e, "name"));
+          const valuePair = getPair(e, "value");
+          if (!name || !valuePair) continue;
+          const value = asText(valuePair.value);
+          if (value !== void 0 && literalSecret(name, value)) report("kubernetes", valuePair, name, value, { container: c.label });
+        }
+      });
+    } else if (file.kind === "compose") {
+      for (const svc of composeServices(file)) {
+        for (const e of svc.environment) {
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+        }
+      }
+    } else {
+      for (const c of aciContainers(file)) {
+        for (const e of c.environment) {
+          const secure = asText(e.secureValue?.value);
+          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
+            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+          }
+          const plain = asText(e.value?.value);
+          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
+            report("aciValue", e.value, e.name, plain, { container: c.label });
+        }
+      }
+    }
+  }
+};
+function checkDockerfile(instructions, ctx) {
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword();
+    let props;
+    if (keyword === "ENV") props = ins.getProperties();
+    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
+    else continue;
+    for (const p of props) {
+      const name = p.getName();
+      const value = p.getValue();
+      const nameRange = p.getNameRange();
+      const valueRange = p.getValueRange();
+      if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
+      ctx.report({
+        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
+        data: { name, desc: describeSecret(value) },
+        at: dfRange({ start: nameRange.start, end: valueRange.end }),
+        identity: `${keyword} ${name}`,
+        secret: value
+      });
+    }
+  }
+}
+
 // src/rules/secret-kubernetes-secret.ts
 function decodeBase64(text) {
   const compact = text.replace(/\s+/g, "");
@@ -12466,7 +12613,7 @@ function dockerAuths(json2) {
   }
   return out;
 }
-var rule34 = {
+var rule37 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -12540,7 +12687,7 @@ var rule34 = {
 };
 
 // src/rules/secret-token.ts
-var rule35 = {
+var rule38 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -12623,7 +12770,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule36 = {
+var rule39 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -12683,8 +12830,30 @@ var rule36 = {
   }
 };
 
+// src/rules/suppression-former-rule-id.ts
+var rule40 = {
+  meta: {
+    id: "suppression-former-rule-id",
+    title: "Suppression names a former rule id",
+    level: "note",
+    securitySeverity: 1,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
+    why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
+    fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/suppression-without-reason.ts
-var rule37 = {
+var rule41 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -12706,7 +12875,7 @@ var rule37 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule38 = {
+var rule42 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -12736,7 +12905,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule39 = {
+var rule43 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -12784,7 +12953,7 @@ var rule39 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule40 = {
+var rule44 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -12861,7 +13030,11 @@ var ALL_RULES = [
   rule37,
   rule38,
   rule39,
-  rule40
+  rule40,
+  rule41,
+  rule42,
+  rule43,
+  rule44
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/workers.ts
@@ -13231,20 +13404,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule41, level, file, r2) {
+  add(rule45, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule41.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule45.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule41.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule45.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule41.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule41.meta.id} reported unknown message id "${r2.messageId}"`);
+    const former = rule45.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity, r2.messageId, value]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
+    const template = rule45.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule45.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule41.meta.id,
+      ruleId: rule45.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -13252,6 +13429,7 @@ var Collector = class {
       range: this.shared(rangeOf(file, r2.at)),
       identity,
       fingerprint: fp,
+      ...former?.length ? { formerFingerprints: former } : {},
       ...r2.properties ? { properties: r2.properties } : {}
     });
   }
@@ -13343,21 +13521,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule41, level, ctx } of this.active) {
-      if (!rule41.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule45, level, ctx } of this.active) {
+      if (!rule45.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule41, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule45, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule41.check(unit, ctx);
+          rule45.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule45.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -13368,18 +13546,18 @@ var FileChecker = class {
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule41, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule45 = byId.get(id);
+    if (!rule45) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule45, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule41 = byId.get(id);
-    if (!rule41) throw new Error(`system rule ${id} is not registered`);
+    const rule45 = byId.get(id);
+    if (!rule45) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule41, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule45, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 function runWorker(registry) {

@@ -179,6 +179,11 @@ export class Collector {
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
+    // A baseline written before a rename or split holds the finding under the former id.
+    const former = rule.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity, r.messageId, value]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
     const template = rule.meta.messages[r.messageId];
     if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
@@ -190,6 +195,7 @@ export class Collector {
       range: this.shared(rangeOf(file, r.at)),
       identity,
       fingerprint: fp,
+      ...(former?.length ? { formerFingerprints: former } : {}),
       ...(r.properties ? { properties: r.properties } : {}),
     });
   }

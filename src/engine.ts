@@ -17,6 +17,7 @@ import type { At, Report, Rule } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
+import { formerIdsOf } from './rules/aliases.js';
 import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
 import type { FileKind, Finding, Level } from './types.js';
 import { activeRules, bundledWorkerScript, checkBatches, defaultThreads, systemReporter, toBatches } from './workers.js';
@@ -210,12 +211,14 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   }
 
   const known = new Set(rules.map((r) => r.meta.id));
+  const formerIds = formerIdsOf(rules);
   const enabled = new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
     today,
     knownRules: known,
     enabledRules: enabled,
     reasonRequired: systemOn('suppression-without-reason'),
+    formerIds,
   });
   for (const r of reports) {
     if (!known.has(r.ruleId)) continue;
@@ -227,7 +230,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     const { label, fingerprints } = knownBaseline;
     let n = 0;
     for (const f of out.findings) {
-      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      if (f.suppression || !(fingerprints.has(f.fingerprint) || (f.formerFingerprints ?? []).some((fp) => fingerprints.has(fp)))) continue;
       f.baselined = true;
       n++;
     }

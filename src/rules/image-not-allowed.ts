@@ -26,7 +26,8 @@ export const rule: Rule = {
     const policy = policyOf(ctx.settings, ctx.state);
     if (policy.allowed.length === 0 && policy.denied.length === 0) return;
     for (const r of forEachImageRef(file)) {
-      if (!r.ref?.ok) continue;
+      // A template's registry and repository are decided elsewhere (image-template says so).
+      if (!r.ref?.ok || r.template) continue;
       const verdict = judgeName(policy, r.ref.name);
       if (verdict.kind === 'allowed') continue;
       const data = { where: r.where, image: r.text, name: r.ref.name, allowed: allowedText(policy) };

@@ -7,7 +7,7 @@ export const rule: Rule = {
     id: 'image-reference-invalid',
     title: 'Malformed image reference',
     level: 'error',
-    securitySeverity: 3.0,
+    securitySeverity: 7.0,
     precision: 'very-high',
     description:
       'An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).',
@@ -22,7 +22,8 @@ export const rule: Rule = {
   },
   check(file, ctx) {
     for (const r of forEachImageRef(file)) {
-      if (!r.ref || r.ref.ok) continue;
+      // A template (`<REPO>/app`) is said by image-template; its placeholders are no typo.
+      if (!r.ref || r.ref.ok || r.template) continue;
       ctx.report({
         messageId: 'invalid',
         data: { where: r.where, image: r.text, reason: r.ref.reason },

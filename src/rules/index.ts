@@ -5,15 +5,18 @@ import { rule as capabilitiesNotDropped } from './capabilities-not-dropped.js';
 import { rule as dangerousCapabilities } from './dangerous-capabilities.js';
 import { rule as dockerfileRootUser } from './dockerfile-root-user.js';
 import { rule as dockerfileSudo } from './dockerfile-sudo.js';
+import { rule as dockerfileUserName } from './dockerfile-user-name.js';
 import { rule as duplicateKey } from './duplicate-key.js';
 import { rule as expiredSuppression } from './expired-suppression.js';
 import { rule as fileError } from './file-error.js';
 import { rule as hostNamespaces } from './host-namespaces.js';
 import { rule as hostPath } from './host-path.js';
 import { rule as hostPort } from './host-port.js';
+import { rule as imageDigest } from './image-digest.js';
 import { rule as imageNotAllowed } from './image-not-allowed.js';
 import { rule as imageReferenceInvalid } from './image-reference-invalid.js';
 import { rule as imageTag } from './image-tag.js';
+import { rule as imageTemplate } from './image-template.js';
 import { rule as imageUnresolved } from './image-unresolved.js';
 import { rule as imageUserMismatch } from './image-user-mismatch.js';
 import { rule as imdsEgressNotBlocked } from './imds-egress-not-blocked.js';
@@ -37,6 +40,7 @@ import { rule as secretEnvLiteral } from './secret-env-literal.js';
 import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
 import { rule as secretToken } from './secret-token.js';
 import { rule as serviceAccountTokenAutomount } from './service-account-token-automount.js';
+import { rule as suppressionFormerRuleId } from './suppression-former-rule-id.js';
 import { rule as suppressionWithoutReason } from './suppression-without-reason.js';
 import { rule as unusedSuppression } from './unused-suppression.js';
 import { rule as windowsHostProcess } from './windows-host-process.js';
@@ -48,15 +52,18 @@ export const ALL_RULES: readonly Rule[] = [
   dangerousCapabilities,
   dockerfileRootUser,
   dockerfileSudo,
+  dockerfileUserName,
   duplicateKey,
   expiredSuppression,
   fileError,
   hostNamespaces,
   hostPath,
   hostPort,
+  imageDigest,
   imageNotAllowed,
   imageReferenceInvalid,
   imageTag,
+  imageTemplate,
   imageUnresolved,
   imageUserMismatch,
   imdsEgressNotBlocked,
@@ -80,6 +87,7 @@ export const ALL_RULES: readonly Rule[] = [
   secretKubernetesSecret,
   secretToken,
   serviceAccountTokenAutomount,
+  suppressionFormerRuleId,
   suppressionWithoutReason,
   unusedSuppression,
   windowsHostProcess,

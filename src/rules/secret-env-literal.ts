@@ -4,14 +4,18 @@ import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import { dfRange } from '../parse/dockerfile.js';
 import { aciContainers, composeServices } from '../parse/services.js';
 import { describeSecret } from '../report/redact.js';
+import { findTokens } from '../secrets/detectors.js';
 import { isLiteralSecret, isPlaceholder, isReference, secretNameStrength } from '../secrets/heuristics.js';
 import { forEachContainer, isDockerFile, isYamlFile } from './util.js';
 
-/** True when `name` is secret-named and `value` is a committed credential. */
+/**
+ * True when `name` is secret-named and `value` is a committed credential. A value holding a known
+ * token format is left to secret-token, which names the format: one finding per root cause.
+ */
 function literalSecret(name: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   const strength = secretNameStrength(name);
-  return strength !== undefined && isLiteralSecret(value, strength);
+  return strength !== undefined && isLiteralSecret(value, strength) && findTokens(value).length === 0;
 }
 
 /** Secret-named variables must not carry literal values. */
