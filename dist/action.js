@@ -48177,7 +48177,31 @@ var DESCRIPTIVE_SUFFIX = /* @__PURE__ */ new Set([
   "kind",
   "label",
   "env",
-  "var"
+  "var",
+  // Settings about a credential, not the credential (`passwordPattern`, `PASSWORD_MIN_LENGTH`).
+  "pattern",
+  "patterns",
+  "regex",
+  "regexp",
+  "rule",
+  "rules",
+  "complexity",
+  "strength",
+  "min",
+  "max",
+  "minlength",
+  "maxlength",
+  "history",
+  "attempts",
+  "retries",
+  "hint",
+  "reset",
+  "rotation",
+  "interval",
+  "age",
+  "validation",
+  "validator",
+  "encoder"
 ]);
 var partsCache = /* @__PURE__ */ new Map();
 function nameParts(name) {
@@ -48209,9 +48233,65 @@ function secretNameStrength(name) {
 function looksRandom(value, minLength = 12, minEntropy = 3) {
   return value.length >= minLength && !/\s/.test(value) && entropy(value) >= minEntropy;
 }
-function isLiteralSecret(value, strength) {
+var DEFAULT_PASSWORDS = /* @__PURE__ */ new Set([
+  "postgres",
+  "mysql",
+  "root",
+  "admin",
+  "administrator",
+  "guest",
+  "test",
+  "dev",
+  "password",
+  "passw0rd",
+  "p@ssw0rd",
+  "p@ssword",
+  "secret",
+  "example",
+  "letmein",
+  "welcome",
+  "qwerty",
+  "default",
+  "oracle",
+  "sa",
+  "user",
+  "pass",
+  "rabbitmq",
+  "redis",
+  "mongo",
+  "elastic",
+  "minio",
+  "minioadmin",
+  "keycloak",
+  "sonar",
+  "grafana"
+]);
+function isDefaultPassword(value) {
+  const v = value.trim().toLowerCase();
+  if (DEFAULT_PASSWORDS.has(v)) return true;
+  const m = /^([a-z@0]{2,13}?)[-_.@#]?\d{0,6}!?$/.exec(v);
+  return m !== null && m[1] !== v && DEFAULT_PASSWORDS.has(m[1]);
+}
+function isPasswordName(name) {
+  const parts = nameParts(name);
+  return secretNameStrength(name) !== void 0 && parts.some((p) => ["password", "passwd", "pwd", "pass", "passphrase"].includes(p));
+}
+function isMask(value) {
   const v = value.trim();
-  if (v.length < 4 || isReference(v) || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
+  return v.length > 0 && (/^[*•x#.]+$/i.test(v) || /^(.)\1*$/.test(v));
+}
+function isDocumentationPlaceholder(value, key) {
+  const v = value.trim();
+  if (v.length === 0 || isMask(v) || KNOWN_PUBLIC_VALUES.has(v)) return true;
+  if (key !== void 0 && splitName(key).join("") === splitName(v).join("") && splitName(v).length > 0) return true;
+  if (isDefaultPassword(v)) return false;
+  return isPlaceholder(v);
+}
+function isLiteralSecret(value, strength, name) {
+  const v = value.trim();
+  if (v.length === 0 || isReference(v)) return false;
+  if (name !== void 0 && isPasswordName(name) && isDefaultPassword(v) && !isDocumentationPlaceholder(v, name)) return true;
+  if (v.length < 4 || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
   const url = urlInfo(v);
   if (url.url) return url.withCredentials;
   if (strength === "weak") return looksRandom(v, 16, 3.2);
@@ -48790,7 +48870,7 @@ function findTokens(text, only) {
 function literalSecret(name, value) {
   if (value === void 0) return false;
   const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value, strength) && findTokens(value).length === 0;
+  return strength !== void 0 && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
 }
 var rule36 = {
   meta: {
@@ -48800,7 +48880,7 @@ var rule36 = {
     securitySeverity: 8,
     precision: "high",
     description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
-    why: "Seeds 000 and 002 say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.",
+    why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
     fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
     tags: ["security", "secrets"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
@@ -48817,11 +48897,16 @@ var rule36 = {
   check(file, ctx) {
     const report = (messageId, at, name, value, data) => {
       const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
+      const identity = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
+      if (isPasswordName(name) && isDefaultPassword(inner ?? value)) {
+        ctx.report({ messageId, data: { name, desc: "a well-known default password", ...data }, at, identity, value: inner ?? value });
+        return;
+      }
       ctx.report({
         messageId,
         data: { name, desc: describeSecret(inner ?? value), ...data },
         at,
-        identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
+        identity,
         secret: value,
         ...inner ? { secretForms: [inner] } : {}
       });
@@ -48885,10 +48970,10 @@ function checkDockerfile(instructions, ctx) {
       if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
       ctx.report({
         messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: describeSecret(value) },
+        data: { name, desc: isPasswordName(name) && isDefaultPassword(value) ? "a well-known default password" : describeSecret(value) },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        secret: value
+        ...isPasswordName(name) && isDefaultPassword(value) ? { value } : { secret: value }
       });
     }
   }

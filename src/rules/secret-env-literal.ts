@@ -5,7 +5,14 @@ import { dfRange } from '../parse/dockerfile.js';
 import { aciContainers, composeServices } from '../parse/services.js';
 import { describeSecret } from '../report/redact.js';
 import { findTokens } from '../secrets/detectors.js';
-import { isLiteralSecret, isPlaceholder, isReference, secretNameStrength } from '../secrets/heuristics.js';
+import {
+  isDefaultPassword,
+  isLiteralSecret,
+  isPasswordName,
+  isPlaceholder,
+  isReference,
+  secretNameStrength,
+} from '../secrets/heuristics.js';
 import { forEachContainer, isDockerFile, isYamlFile } from './util.js';
 
 /**
@@ -15,7 +22,7 @@ import { forEachContainer, isDockerFile, isYamlFile } from './util.js';
 function literalSecret(name: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   const strength = secretNameStrength(name);
-  return strength !== undefined && isLiteralSecret(value, strength) && findTokens(value).length === 0;
+  return strength !== undefined && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
 }
 
 /** Secret-named variables must not carry literal values. */
@@ -28,7 +35,7 @@ export const rule: Rule = {
     precision: 'high',
     description:
       'A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.',
-    why: 'Seeds 000 and 002 say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.',
+    why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
     fix: 'Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.',
     tags: ['security', 'secrets'],
     kinds: ['kubernetes', 'compose', 'aci', 'dockerfile'],
@@ -49,11 +56,18 @@ export const rule: Rule = {
     const report = (messageId: string, at: At, name: string, value: string, data: Record<string, string>): void => {
       // Compose keeps quotes of `- KEY="value"` items; the value inside them is the secret too.
       const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : undefined;
+      const identity = `${data.container ?? data.service ?? data.object ?? ''} ${name}`;
+      if (isPasswordName(name) && isDefaultPassword(inner ?? value)) {
+        // A published default is no secret to mask in logs (masking `postgres` would garble every
+        // message naming the image); it is still a committed, guessable credential.
+        ctx.report({ messageId, data: { name, desc: 'a well-known default password', ...data }, at, identity, value: inner ?? value });
+        return;
+      }
       ctx.report({
         messageId,
         data: { name, desc: describeSecret(inner ?? value), ...data },
         at,
-        identity: `${data.container ?? data.service ?? data.object ?? ''} ${name}`,
+        identity,
         secret: value,
         ...(inner ? { secretForms: [inner] } : {}),
       });
@@ -119,10 +133,10 @@ function checkDockerfile(instructions: readonly Instruction[], ctx: RuleContext)
       if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
       ctx.report({
         messageId: keyword === 'ENV' ? 'dockerEnv' : 'dockerArg',
-        data: { name, desc: describeSecret(value) },
+        data: { name, desc: isPasswordName(name) && isDefaultPassword(value) ? 'a well-known default password' : describeSecret(value) },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        secret: value,
+        ...(isPasswordName(name) && isDefaultPassword(value) ? { value } : { secret: value }),
       });
     }
   }
