@@ -38,6 +38,7 @@ import { rule as secretDockerfileCopy } from './secret-dockerfile-copy.js';
 import { rule as secretDockerfileRun } from './secret-dockerfile-run.js';
 import { rule as secretEnvLiteral } from './secret-env-literal.js';
 import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
+import { rule as secretKubernetesSettings } from './secret-kubernetes-settings.js';
 import { rule as secretToken } from './secret-token.js';
 import { rule as serviceAccountTokenAutomount } from './service-account-token-automount.js';
 import { rule as suppressionFormerRuleId } from './suppression-former-rule-id.js';
@@ -85,6 +86,7 @@ export const ALL_RULES: readonly Rule[] = [
   secretDockerfileRun,
   secretEnvLiteral,
   secretKubernetesSecret,
+  secretKubernetesSettings,
   secretToken,
   serviceAccountTokenAutomount,
   suppressionFormerRuleId,

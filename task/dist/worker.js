@@ -10689,13 +10689,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule45 of asItems(get(spec, section))) {
-      const peersNode = get(rule45, peerKey);
+    for (const rule46 of asItems(get(spec, section))) {
+      const peersNode = get(rule46, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule45, "ports");
+      const portsNode = get(rule46, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule45 : void 0;
+      let reachesImds = peers.length === 0 ? rule46 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -12665,7 +12665,8 @@ function checkDockerfile(instructions, ctx) {
   }
 }
 
-// src/rules/secret-kubernetes-secret.ts
+// src/secrets/secret-object.ts
+var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
 function decodeBase64(text) {
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
@@ -12689,14 +12690,62 @@ function dockerAuths(json2) {
     if (auth) {
       const decoded = decodeBase64(auth);
       const pass = decoded?.slice(decoded.indexOf(":") + 1);
-      if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
-      out.push({ registry, secret: auth, password: pass, decoded });
-    } else if (password && !isPlaceholder(password) && !isReference(password)) {
-      out.push({ registry, secret: password, password });
+      if (!pass || isDocumentationPlaceholder(pass) || isReference(pass)) continue;
+      out.push({ registry, secrets: [auth, pass, ...decoded ? [decoded] : []] });
+    } else if (password && !isDocumentationPlaceholder(password) && !isReference(password)) {
+      out.push({ registry, secrets: [password] });
     }
   }
   return out;
 }
+function credentialValue(value) {
+  const v = value.trim();
+  if (isPath(v) || isScalarWord(v)) return false;
+  const url = urlInfo(v);
+  if (url.url) return url.withCredentials;
+  return looksRandom(v, 20, 3.5);
+}
+function secretContents(obj) {
+  const entries = [];
+  let at;
+  let token;
+  const registries = [];
+  for (const field of ["data", "stringData"]) {
+    const pair = getPair(obj.node, field);
+    const map2 = asMap(get(obj.node, field));
+    if (!pair || !map2) continue;
+    for (const p of map2.pairs) {
+      const raw = asText(p.value);
+      if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
+      const decoded = field === "data" ? decodeBase64(raw) ?? raw : raw;
+      if (isReference(decoded) || isDocumentationPlaceholder(decoded, p.keyText)) continue;
+      const lowerKey = p.keyText.toLowerCase();
+      let credential = CREDENTIAL_KEYS.has(lowerKey) || secretNameStrength(p.keyText) !== void 0;
+      if (lowerKey === ".dockerconfigjson" || lowerKey === ".dockercfg") {
+        const found = dockerAuths(decoded);
+        registries.push(...found);
+        credential = found.length > 0 || !decoded.trim().startsWith("{");
+        if (!credential) continue;
+      }
+      const t = findTokens(decoded)[0];
+      if (t) {
+        token ??= t;
+        credential = true;
+      }
+      if (!credential && credentialValue(decoded)) credential = true;
+      entries.push({ field, key: p.keyText, raw, decoded, credential });
+      at ??= pair.key;
+    }
+  }
+  if (!at || entries.length === 0) return void 0;
+  return { entries, at, token, registries };
+}
+function keyList(keys) {
+  const shown = keys.slice(0, 5).join(", ");
+  return keys.length > 5 ? `${shown} and ${keys.length - 5} more` : shown;
+}
+
+// src/rules/secret-kubernetes-secret.ts
 var rule37 = {
   meta: {
     id: "secret-kubernetes-secret",
@@ -12704,16 +12753,15 @@ var rule37 = {
     level: "error",
     securitySeverity: 9,
     precision: "high",
-    description: "A `kind: Secret` manifest carries literal `data` (base64 is an encoding, not encryption) or `stringData` values, including `.dockerconfigjson` registry credentials.",
-    why: "The AKS and container guidance (seeds 000 and 002) says credentials never live in code or images: keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
+    description: "A `kind: Secret` manifest carries literal credentials in `data` (base64 is an encoding, not encryption) or `stringData`: one finding per Secret, at its `data`/`stringData` key, naming the keys that hold values. A credential is a key named like one (`password`, `token`, `tls.key`, `*_key`), a known token format, a random-looking value, or `.dockerconfigjson` registry credentials. A Secret holding only settings is secret-kubernetes-settings; documentation placeholders (`<token>`, `REPLACE_ME`, a value equal to its key name) are not credentials.",
+    why: "Microsoft's AKS and container guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)): keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
     fix: "Delete the Secret from git, rotate the credential, and let the cluster fetch it from Key Vault:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-secrets\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload-identity-client-id>\n    keyvaultName: my-vault\n    tenantId: <tenant-id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n  secretObjects:            # optional: sync to a Kubernetes Secret for env vars\n    - secretName: app-secrets\n      type: Opaque\n      data:\n        - objectName: db-password\n          key: password\n```\n\nOr commit only an encrypted form (SealedSecret, SOPS) or an ExternalSecret that points at the vault.",
     tags: ["security", "secrets", "kubernetes"],
     kinds: ["kubernetes"],
     messages: {
-      data: '{object} data key "{key}" holds a plaintext value (base64 only encodes it; {desc}).',
-      dataToken: '{object} {field} key "{key}" holds a {tokenType} in plaintext ({desc}).',
-      stringData: '{object} stringData key "{key}" holds a plaintext value ({desc}).',
-      dockerAuth: '{object} registry credentials for "{registry}" are committed in .dockerconfigjson ({desc}).'
+      credentials: "{object} commits plaintext values under {fields} (keys: {keys}); {credentialKeys} hold credentials. base64 only encodes them.",
+      token: "{object} commits plaintext values under {fields} (keys: {keys}), among them a {tokenType}.",
+      dockerAuth: "{object} commits registry credentials for {registries} in its .dockerconfigjson (keys: {keys})."
     }
   },
   check(file, ctx) {
@@ -12721,57 +12769,73 @@ var rule37 = {
     if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
     for (const obj of file.objects) {
       if (obj.kind !== "Secret") continue;
-      const type2 = asText(get(obj.node, "type")) ?? "Opaque";
-      const report = (messageId, pair, value, forms, data) => {
-        ctx.report({
-          messageId,
-          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value), ...data },
-          at: pair,
-          identity: `${obj.label} ${pair.keyText}`,
-          secret: value,
-          secretForms: forms
-        });
+      const contents = secretContents(obj);
+      const credentials = contents?.entries.filter((e) => e.credential) ?? [];
+      if (!contents || credentials.length === 0) continue;
+      const keys = keyList(contents.entries.map((e) => e.key));
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      const forms = credentials.flatMap((e) => e.raw === e.decoded ? [e.raw] : [e.raw, e.decoded]);
+      forms.push(...contents.registries.flatMap((r2) => r2.secrets));
+      if (contents.token) forms.push(contents.token.value);
+      const base = {
+        at: contents.at,
+        identity: obj.label,
+        secret: credentials[0].decoded,
+        secretForms: forms
       };
-      for (const [field, base64] of [
-        ["data", true],
-        ["stringData", false]
-      ]) {
-        const map2 = asMap(get(obj.node, field));
-        if (!map2) continue;
-        for (const pair of map2.pairs) {
-          const raw = asText(pair.value);
-          if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
-          const decoded = base64 ? decodeBase64(raw) ?? raw : raw;
-          if (isPlaceholder(decoded) || isReference(decoded)) continue;
-          const forms = decoded === raw ? [] : [decoded];
-          if (pair.keyText === ".dockerconfigjson" || pair.keyText === ".dockercfg") {
-            const auths = dockerAuths(decoded);
-            for (const a of auths) {
-              ctx.report({
-                messageId: "dockerAuth",
-                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.password) },
-                at: pair,
-                identity: `${obj.label} ${a.registry}`,
-                secret: raw,
-                secretForms: [decoded, a.secret, a.password, ...a.decoded ? [a.decoded] : []]
-              });
-            }
-            if (auths.length > 0 || type2 === "kubernetes.io/dockerconfigjson") continue;
-          }
-          const token = findTokens(decoded)[0];
-          if (token) {
-            report("dataToken", pair, decoded, [raw, token.value], { tokenType: token.label, field });
-          } else {
-            report(base64 ? "data" : "stringData", pair, decoded, base64 ? [raw] : forms, {});
-          }
-        }
+      if (contents.registries.length > 0) {
+        const registries = keyList(contents.registries.map((r2) => r2.registry));
+        ctx.report({ ...base, messageId: "dockerAuth", data: { object: obj.label, registries, keys } });
+      } else if (contents.token) {
+        ctx.report({ ...base, messageId: "token", data: { object: obj.label, fields, keys, tokenType: contents.token.label } });
+      } else {
+        const credentialKeys = keyList(credentials.map((e) => e.key));
+        ctx.report({ ...base, messageId: "credentials", data: { object: obj.label, fields, keys, credentialKeys } });
       }
     }
   }
 };
 
-// src/rules/secret-token.ts
+// src/rules/secret-kubernetes-settings.ts
 var rule38 = {
+  meta: {
+    id: "secret-kubernetes-settings",
+    formerIds: ["secret-kubernetes-secret"],
+    title: "Kubernetes Secret committed with settings only",
+    level: "note",
+    securitySeverity: 2,
+    precision: "medium",
+    description: "A `kind: Secret` manifest carries literal values, none of which looks like a credential (`url`, `type`, `insecure`, `project`, `username`, as in an Argo CD repository Secret). A Secret holding a credential is secret-kubernetes-secret.",
+    why: "Settings in a Secret are not a leak, but the manifest is where the credential gets added next (`password:` beside `url:`), in plaintext. Keeping Secret manifests out of git, and the settings in a ConfigMap or the credential in Azure Key Vault, follows Microsoft's guidance to keep credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Move plain settings to a ConfigMap, or create the Secret in the cluster (External Secrets, Secrets Store CSI driver, Sealed Secrets) so no Secret manifest lives in git:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repo-settings\ndata:\n  url: https://github.com/org/app.git\n```",
+    tags: ["security", "secrets", "kubernetes"],
+    kinds: ["kubernetes"],
+    messages: {
+      settings: "{object} commits plaintext values under {fields} (keys: {keys}), none of which looks like a credential; keep settings in a ConfigMap and credentials out of git."
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      const contents = secretContents(obj);
+      if (!contents || contents.entries.some((e) => e.credential)) continue;
+      const keys = contents.entries.map((e) => e.key);
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      ctx.report({
+        messageId: "settings",
+        data: { object: obj.label, fields, keys: keyList(keys) },
+        at: contents.at,
+        identity: obj.label,
+        value: keys.join(",")
+      });
+    }
+  }
+};
+
+// src/rules/secret-token.ts
+var rule39 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -12854,7 +12918,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule39 = {
+var rule40 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -12915,7 +12979,7 @@ var rule39 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule40 = {
+var rule41 = {
   meta: {
     id: "suppression-former-rule-id",
     title: "Suppression names a former rule id",
@@ -12937,7 +13001,7 @@ var rule40 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule41 = {
+var rule42 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -12959,7 +13023,7 @@ var rule41 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule42 = {
+var rule43 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -12989,7 +13053,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule43 = {
+var rule44 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -13037,7 +13101,7 @@ var rule43 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule44 = {
+var rule45 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -13118,7 +13182,8 @@ var ALL_RULES = [
   rule41,
   rule42,
   rule43,
-  rule44
+  rule44,
+  rule45
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/workers.ts
@@ -13488,24 +13553,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule45, level, file, r2) {
+  add(rule46, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule45.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule46.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule45.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule46.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule45.meta.formerIds?.map((id) => {
+    const former = rule46.meta.formerIds?.map((id) => {
       const old = hash([id, file.path, identity, r2.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });
-    const template = rule45.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule45.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule46.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule46.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule45.meta.id,
+      ruleId: rule46.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -13605,21 +13670,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule45, level, ctx } of this.active) {
-      if (!rule45.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule46, level, ctx } of this.active) {
+      if (!rule46.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule45, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule46, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule45.check(unit, ctx);
+          rule46.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule45.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule46.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -13630,18 +13695,18 @@ var FileChecker = class {
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule45 = byId.get(id);
-    if (!rule45) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule45, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule46 = byId.get(id);
+    if (!rule46) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule46, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule45 = byId.get(id);
-    if (!rule45) throw new Error(`system rule ${id} is not registered`);
+    const rule46 = byId.get(id);
+    if (!rule46) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule45, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule46, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 function runWorker(registry) {
