@@ -30141,12 +30141,16 @@ var privateKey = {
       begin.lastIndex = endEnd;
       if (body) push2(m[1].toLowerCase(), m.index, endEnd);
     }
+    let nextLines = -2;
     const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
     while ((m = putty.exec(text)) !== null) {
-      const lines2 = text.indexOf("Private-Lines:", putty.lastIndex);
-      if (lines2 < 0 || lines2 - putty.lastIndex > 8192) continue;
-      const mac = text.indexOf("Private-MAC:", lines2);
-      const bodyEnd = mac < 0 || mac - lines2 > 16384 ? Math.min(text.length, lines2 + 4096) : mac;
+      if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
+      const lines2 = nextLines;
+      if (lines2 < 0) break;
+      if (lines2 - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines2, lines2 + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines2 + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
       const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
       const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;

@@ -12335,12 +12335,16 @@ var privateKey = {
       begin.lastIndex = endEnd;
       if (body) push2(m[1].toLowerCase(), m.index, endEnd);
     }
+    let nextLines = -2;
     const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
     while ((m = putty.exec(text)) !== null) {
-      const lines = text.indexOf("Private-Lines:", putty.lastIndex);
-      if (lines < 0 || lines - putty.lastIndex > 8192) continue;
-      const mac = text.indexOf("Private-MAC:", lines);
-      const bodyEnd = mac < 0 || mac - lines > 16384 ? Math.min(text.length, lines + 4096) : mac;
+      if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
+      const lines = nextLines;
+      if (lines < 0) break;
+      if (lines - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines, lines + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
       const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
       const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
