@@ -9077,12 +9077,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group) {
-      return group.rules.some((rule46) => shouldUseRule(schema2, rule46));
+      return group.rules.some((rule47) => shouldUseRule(schema2, rule47));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule46) {
+    function shouldUseRule(schema2, rule47) {
       var _a;
-      return schema2[rule46.keyword] !== void 0 || ((_a = rule46.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule47.keyword] !== void 0 || ((_a = rule47.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule46 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule46)) {
-            keywordCode(it, rule46.keyword, rule46.definition, group.type);
+        for (const rule47 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule47)) {
+            keywordCode(it, rule47.keyword, rule47.definition, group.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule46 = rules[keyword];
-        if (typeof rule46 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule46)) {
-          const { type: type2 } = rule46.definition;
+        const rule47 = rules[keyword];
+        if (typeof rule47 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule47)) {
+          const { type: type2 } = rule47.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule46 = this.RULES.all[keyword];
-        return typeof rule46 == "object" ? rule46.definition : !!rule46;
+        const rule47 = this.RULES.all[keyword];
+        return typeof rule47 == "object" ? rule47.definition : !!rule47;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i2 = group.rules.findIndex((rule46) => rule46.keyword === keyword);
+          const i2 = group.rules.findIndex((rule47) => rule47.keyword === keyword);
           if (i2 >= 0)
             group.rules.splice(i2, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule46 = rules[key];
-            if (typeof rule46 != "object")
+            const rule47 = rules[key];
+            if (typeof rule47 != "object")
               continue;
-            const { $data } = rule46.definition;
+            const { $data } = rule47.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule46 = {
+      const rule47 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule46, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule47, definition.before);
       else
-        ruleGroup.rules.push(rule46);
-      RULES.all[keyword] = rule46;
+        ruleGroup.rules.push(rule47);
+      RULES.all[keyword] = rule47;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule46, before) {
+    function addBeforeRule(ruleGroup, rule47, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule46);
+        ruleGroup.rules.splice(i2, 0, rule47);
       } else {
-        ruleGroup.rules.push(rule46);
+        ruleGroup.rules.push(rule47);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -18345,24 +18345,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule46, level, file, r2) {
+  add(rule47, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule46.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule47.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule46.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule47.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule46.meta.formerIds?.map((id) => {
+    const former = rule47.meta.formerIds?.map((id) => {
       const old = hash([id, file.path, identity, r2.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });
-    const template = rule46.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule46.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule47.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule47.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule46.meta.id,
+      ruleId: rule47.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -18462,21 +18462,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule46, level, ctx } of this.active) {
-      if (!rule46.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule47, level, ctx } of this.active) {
+      if (!rule47.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule46, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule47, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule46.check(unit, ctx);
+          rule47.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule46.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule47.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -18892,8 +18892,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule46 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule46?.meta.optionsSchema?.properties ?? {});
+      const rule47 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule47?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
     }
@@ -20553,13 +20553,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule46 of asItems(get(spec, section))) {
-      const peersNode = get(rule46, peerKey);
+    for (const rule47 of asItems(get(spec, section))) {
+      const peersNode = get(rule47, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule46, "ports");
+      const portsNode = get(rule47, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule46 : void 0;
+      let reachesImds = peers.length === 0 ? rule47 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -21845,6 +21845,14 @@ function keyMaterial(path) {
     return { what: "an environment file", weak: false };
   }
   if (/^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(base)) return { what: "an SSH private key", weak: false };
+  if (/^ssh_host_[a-z0-9*]*_?key\*?$/.test(base) || /^ssh_host_\*$/.test(base)) return { what: "SSH host private keys", weak: false };
+  if (base === ".htpasswd" || base === "htpasswd") return { what: "a password hash file (.htpasswd)", weak: false };
+  if (/\.(jks|keystore|bks|jceks)$/.test(base)) return { what: "a Java keystore", weak: false };
+  if (/^(application_default_credentials|credentials|client_secrets?|service[-_]?account[-_a-z0-9*]*|gcp[-_]?key[-_a-z0-9*]*|sa[-_]key)\.json$/.test(
+    base
+  ) || /(^|\/)(\.config\/gcloud|gcloud)(\/|$)/.test(lower)) {
+    return { what: "cloud credentials (service account or OAuth client JSON)", weak: false };
+  }
   if (base === ".ssh") return { what: "an SSH directory", weak: false };
   if (/\.(p12|pfx)$/.test(base)) return { what: "a PKCS#12 key bundle", weak: false };
   if (/\.key$/.test(base) && !/\.pub\.key$/.test(base)) return { what: "a private key file", weak: false };
@@ -21866,8 +21874,8 @@ var rule34 = {
     level: "error",
     securitySeverity: 8.5,
     precision: "high",
-    description: "COPY or ADD of `.env` files, SSH keys, `*.pem`/`*.key`/`*.p12`/`*.pfx`, `.npmrc`, `.pypirc`, `.netrc`, `.docker/config.json`, `.aws/credentials` or a kubeconfig.",
-    why: "Seed 002 says images carry no credentials. A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`. `.npmrc`/`.pypirc` are reported as warnings: they often hold only the registry URL, but a token in them ships with the image.",
+    description: "COPY or ADD of `.env` files, SSH keys (user and host keys, by name or glob such as `ssh_host_*_key*`), `*.pem`/`*.key`/`*.p12`/`*.pfx`, Java keystores (`*.jks`, `*.keystore`), `.htpasswd`, `.netrc`, `.docker/config.json`, `.aws/credentials`, cloud credential JSON (`credentials.json`, `service-account*.json`, gcloud config) or a kubeconfig. `.npmrc` and `.pypirc` are secret-dockerfile-registry-config.",
+    why: "Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`.",
     fix: "Mount the file for the one build step that needs it; it never lands in a layer:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\nRUN --mount=type=ssh git clone git@github.com:org/private.git\n```\n\nAt runtime, mount secrets from Key Vault (Secrets Store CSI driver) instead of baking them in, and add the files to `.dockerignore`.",
     tags: ["security", "secrets", "dockerfile"],
     kinds: ["dockerfile"],
@@ -21885,13 +21893,51 @@ var rule34 = {
         const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
         if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
         const hit = keyMaterial(path);
-        if (!hit) continue;
+        if (!hit || hit.weak) continue;
         ctx.report({
           messageId: "keyMaterial",
           data: { instruction: keyword, what: hit.what, path },
           at: dfRange(arg.getRange()),
-          identity: `${keyword} ${path}`,
-          ...hit.weak ? { level: "warning" } : {}
+          identity: `${keyword} ${path}`
+        });
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-registry-config.ts
+var rule35 = {
+  meta: {
+    id: "secret-dockerfile-registry-config",
+    formerIds: ["secret-dockerfile-copy"],
+    title: "Package registry config copied into the image",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "medium",
+    description: "COPY or ADD of `.npmrc` or `.pypirc` into an image layer.",
+    why: "These files often hold only the registry URL, but the token of a private feed usually sits beside it, and a copied file stays in its layer even when a later `RUN rm` deletes it. Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Mount the file for the one step that needs it:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\n```",
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      registryConfig: "{instruction} copies {what} into an image layer; a token in it ships with the image."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "ADD") continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
+        if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
+        const hit = keyMaterial(path);
+        if (!hit?.weak) continue;
+        ctx.report({
+          messageId: "registryConfig",
+          data: { instruction: keyword, what: hit.what },
+          at: dfRange(arg.getRange()),
+          identity: `${keyword} ${path}`
         });
       }
     }
@@ -21910,7 +21956,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule35 = {
+var rule36 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -22404,7 +22450,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
 }
-var rule36 = {
+var rule37 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -22592,7 +22638,7 @@ function keyList(keys) {
 }
 
 // src/rules/secret-kubernetes-secret.ts
-var rule37 = {
+var rule38 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -22643,7 +22689,7 @@ var rule37 = {
 };
 
 // src/rules/secret-kubernetes-settings.ts
-var rule38 = {
+var rule39 = {
   meta: {
     id: "secret-kubernetes-settings",
     formerIds: ["secret-kubernetes-secret"],
@@ -22681,7 +22727,7 @@ var rule38 = {
 };
 
 // src/rules/secret-token.ts
-var rule39 = {
+var rule40 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -22764,7 +22810,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule40 = {
+var rule41 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -22825,7 +22871,7 @@ var rule40 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule41 = {
+var rule42 = {
   meta: {
     id: "suppression-former-rule-id",
     title: "Suppression names a former rule id",
@@ -22847,7 +22893,7 @@ var rule41 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule42 = {
+var rule43 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -22869,7 +22915,7 @@ var rule42 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule43 = {
+var rule44 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -22899,7 +22945,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule44 = {
+var rule45 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -22947,7 +22993,7 @@ var rule44 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule45 = {
+var rule46 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -23029,7 +23075,8 @@ var ALL_RULES = [
   rule42,
   rule43,
   rule44,
-  rule45
+  rule45,
+  rule46
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/rules/aliases.ts
@@ -23167,18 +23214,18 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule46 = byId.get(id);
-    if (!rule46) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule46, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule47 = byId.get(id);
+    if (!rule47) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule47, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule46 = byId.get(id);
-    if (!rule46) throw new Error(`system rule ${id} is not registered`);
+    const rule47 = byId.get(id);
+    if (!rule47) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule46, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule47, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -23241,11 +23288,11 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule46, settings) {
-  const configured = settings.rules[rule46.meta.id]?.level;
+function ruleLevel(rule47, settings) {
+  const configured = settings.rules[rule47.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule46.meta.profile === "restricted") return "off";
-  return rule46.meta.level;
+  if (settings.profile === "baseline" && rule47.meta.profile === "restricted") return "off";
+  return rule47.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -23283,10 +23330,10 @@ async function scan(input) {
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule46) => ({ rule: rule46, level: ruleLevel(rule46, settings) })).filter((x) => x.level !== "off").map(({ rule: rule46, level }) => ({
-      id: rule46.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule47) => ({ rule: rule47, level: ruleLevel(rule47, settings) })).filter((x) => x.level !== "off").map(({ rule: rule47, level }) => ({
+      id: rule47.meta.id,
       level,
-      options: { ...rule46.meta.defaultOptions ?? {}, ...settings.rules[rule46.meta.id]?.options ?? {} }
+      options: { ...rule47.meta.defaultOptions ?? {}, ...settings.rules[rule47.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0
@@ -23331,18 +23378,18 @@ async function scan(input) {
     if (state) a.ctx.state = state;
   }
   out.endFile();
-  for (const { rule: rule46, level, ctx } of active) {
-    if (!rule46.finish) continue;
+  for (const { rule: rule47, level, ctx } of active) {
+    if (!rule47.finish) continue;
     try {
-      rule46.finish({
+      rule47.finish({
         ...ctx,
         report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule46.meta.id} reported from finish() without a file`);
-          out.add(rule46, level, r2.file, r2);
+          if (!r2.file) throw new Error(`rule ${rule47.meta.id} reported from finish() without a file`);
+          out.add(rule47, level, r2.file, r2);
         }
       });
     } catch (err) {
-      scanError(rule46.meta.id, err);
+      scanError(rule47.meta.id, err);
     }
   }
   const known = new Set(rules.map((r2) => r2.meta.id));
@@ -23526,8 +23573,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule46) {
-  const m = rule46.meta;
+function ruleHelpMarkdown(rule47) {
+  const m = rule47.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -23541,18 +23588,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule46) {
-  return ruleHelpMarkdown(rule46).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule47) {
+  return ruleHelpMarkdown(rule47).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule46) {
-  const m = rule46.meta;
+function sarifRule(rule47) {
+  const m = rule47.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule46), markdown: ruleHelpMarkdown(rule46) },
+    help: { text: ruleHelpText(rule47), markdown: ruleHelpMarkdown(rule47) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -23716,11 +23763,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule46 = rulesById.get(id);
-      if (!rule46) continue;
-      lines.push(`  ${c("bold", id)}: ${rule46.meta.title}`);
-      lines.push(indent(`Why: ${rule46.meta.why}`, "    "));
-      lines.push(indent(rule46.meta.fix, "    "));
+      const rule47 = rulesById.get(id);
+      if (!rule47) continue;
+      lines.push(`  ${c("bold", id)}: ${rule47.meta.title}`);
+      lines.push(indent(`Why: ${rule47.meta.why}`, "    "));
+      lines.push(indent(rule47.meta.fix, "    "));
       lines.push("");
     }
   }

@@ -10690,13 +10690,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule46 of asItems(get(spec, section))) {
-      const peersNode = get(rule46, peerKey);
+    for (const rule47 of asItems(get(spec, section))) {
+      const peersNode = get(rule47, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule46, "ports");
+      const portsNode = get(rule47, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule46 : void 0;
+      let reachesImds = peers.length === 0 ? rule47 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -12027,6 +12027,14 @@ function keyMaterial(path) {
     return { what: "an environment file", weak: false };
   }
   if (/^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(base)) return { what: "an SSH private key", weak: false };
+  if (/^ssh_host_[a-z0-9*]*_?key\*?$/.test(base) || /^ssh_host_\*$/.test(base)) return { what: "SSH host private keys", weak: false };
+  if (base === ".htpasswd" || base === "htpasswd") return { what: "a password hash file (.htpasswd)", weak: false };
+  if (/\.(jks|keystore|bks|jceks)$/.test(base)) return { what: "a Java keystore", weak: false };
+  if (/^(application_default_credentials|credentials|client_secrets?|service[-_]?account[-_a-z0-9*]*|gcp[-_]?key[-_a-z0-9*]*|sa[-_]key)\.json$/.test(
+    base
+  ) || /(^|\/)(\.config\/gcloud|gcloud)(\/|$)/.test(lower)) {
+    return { what: "cloud credentials (service account or OAuth client JSON)", weak: false };
+  }
   if (base === ".ssh") return { what: "an SSH directory", weak: false };
   if (/\.(p12|pfx)$/.test(base)) return { what: "a PKCS#12 key bundle", weak: false };
   if (/\.key$/.test(base) && !/\.pub\.key$/.test(base)) return { what: "a private key file", weak: false };
@@ -12048,8 +12056,8 @@ var rule34 = {
     level: "error",
     securitySeverity: 8.5,
     precision: "high",
-    description: "COPY or ADD of `.env` files, SSH keys, `*.pem`/`*.key`/`*.p12`/`*.pfx`, `.npmrc`, `.pypirc`, `.netrc`, `.docker/config.json`, `.aws/credentials` or a kubeconfig.",
-    why: "Seed 002 says images carry no credentials. A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`. `.npmrc`/`.pypirc` are reported as warnings: they often hold only the registry URL, but a token in them ships with the image.",
+    description: "COPY or ADD of `.env` files, SSH keys (user and host keys, by name or glob such as `ssh_host_*_key*`), `*.pem`/`*.key`/`*.p12`/`*.pfx`, Java keystores (`*.jks`, `*.keystore`), `.htpasswd`, `.netrc`, `.docker/config.json`, `.aws/credentials`, cloud credential JSON (`credentials.json`, `service-account*.json`, gcloud config) or a kubeconfig. `.npmrc` and `.pypirc` are secret-dockerfile-registry-config.",
+    why: "Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`.",
     fix: "Mount the file for the one build step that needs it; it never lands in a layer:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\nRUN --mount=type=ssh git clone git@github.com:org/private.git\n```\n\nAt runtime, mount secrets from Key Vault (Secrets Store CSI driver) instead of baking them in, and add the files to `.dockerignore`.",
     tags: ["security", "secrets", "dockerfile"],
     kinds: ["dockerfile"],
@@ -12067,13 +12075,51 @@ var rule34 = {
         const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
         if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
         const hit = keyMaterial(path);
-        if (!hit) continue;
+        if (!hit || hit.weak) continue;
         ctx.report({
           messageId: "keyMaterial",
           data: { instruction: keyword, what: hit.what, path },
           at: dfRange(arg.getRange()),
-          identity: `${keyword} ${path}`,
-          ...hit.weak ? { level: "warning" } : {}
+          identity: `${keyword} ${path}`
+        });
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-registry-config.ts
+var rule35 = {
+  meta: {
+    id: "secret-dockerfile-registry-config",
+    formerIds: ["secret-dockerfile-copy"],
+    title: "Package registry config copied into the image",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "medium",
+    description: "COPY or ADD of `.npmrc` or `.pypirc` into an image layer.",
+    why: "These files often hold only the registry URL, but the token of a private feed usually sits beside it, and a copied file stays in its layer even when a later `RUN rm` deletes it. Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Mount the file for the one step that needs it:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\n```",
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      registryConfig: "{instruction} copies {what} into an image layer; a token in it ships with the image."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "ADD") continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
+        if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
+        const hit = keyMaterial(path);
+        if (!hit?.weak) continue;
+        ctx.report({
+          messageId: "registryConfig",
+          data: { instruction: keyword, what: hit.what },
+          at: dfRange(arg.getRange()),
+          identity: `${keyword} ${path}`
         });
       }
     }
@@ -12092,7 +12138,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule35 = {
+var rule36 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -12586,7 +12632,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
 }
-var rule36 = {
+var rule37 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -12774,7 +12820,7 @@ function keyList(keys) {
 }
 
 // src/rules/secret-kubernetes-secret.ts
-var rule37 = {
+var rule38 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -12825,7 +12871,7 @@ var rule37 = {
 };
 
 // src/rules/secret-kubernetes-settings.ts
-var rule38 = {
+var rule39 = {
   meta: {
     id: "secret-kubernetes-settings",
     formerIds: ["secret-kubernetes-secret"],
@@ -12863,7 +12909,7 @@ var rule38 = {
 };
 
 // src/rules/secret-token.ts
-var rule39 = {
+var rule40 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -12946,7 +12992,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule40 = {
+var rule41 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -13007,7 +13053,7 @@ var rule40 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule41 = {
+var rule42 = {
   meta: {
     id: "suppression-former-rule-id",
     title: "Suppression names a former rule id",
@@ -13029,7 +13075,7 @@ var rule41 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule42 = {
+var rule43 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -13051,7 +13097,7 @@ var rule42 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule43 = {
+var rule44 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -13081,7 +13127,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule44 = {
+var rule45 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -13129,7 +13175,7 @@ var rule44 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule45 = {
+var rule46 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -13211,7 +13257,8 @@ var ALL_RULES = [
   rule42,
   rule43,
   rule44,
-  rule45
+  rule45,
+  rule46
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/workers.ts
@@ -13581,24 +13628,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule46, level, file, r2) {
+  add(rule47, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule46.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule47.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule46.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule47.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule46.meta.formerIds?.map((id) => {
+    const former = rule47.meta.formerIds?.map((id) => {
       const old = hash([id, file.path, identity, r2.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });
-    const template = rule46.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule46.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule47.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule47.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule46.meta.id,
+      ruleId: rule47.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -13698,21 +13745,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule46, level, ctx } of this.active) {
-      if (!rule46.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule47, level, ctx } of this.active) {
+      if (!rule47.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule46, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule47, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule46.check(unit, ctx);
+          rule47.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule46.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule47.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -13723,18 +13770,18 @@ var FileChecker = class {
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule46 = byId.get(id);
-    if (!rule46) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule46, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule47 = byId.get(id);
+    if (!rule47) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule47, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule46 = byId.get(id);
-    if (!rule46) throw new Error(`system rule ${id} is not registered`);
+    const rule47 = byId.get(id);
+    if (!rule47) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule46, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule47, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 function runWorker(registry) {

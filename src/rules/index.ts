@@ -35,6 +35,7 @@ import { rule as retiredPodIdentity } from './retired-pod-identity.js';
 import { rule as runAsRoot } from './run-as-root.js';
 import { rule as secretAciRegistryPassword } from './secret-aci-registry-password.js';
 import { rule as secretDockerfileCopy } from './secret-dockerfile-copy.js';
+import { rule as secretDockerfileRegistryConfig } from './secret-dockerfile-registry-config.js';
 import { rule as secretDockerfileRun } from './secret-dockerfile-run.js';
 import { rule as secretEnvLiteral } from './secret-env-literal.js';
 import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
@@ -83,6 +84,7 @@ export const ALL_RULES: readonly Rule[] = [
   runAsRoot,
   secretAciRegistryPassword,
   secretDockerfileCopy,
+  secretDockerfileRegistryConfig,
   secretDockerfileRun,
   secretEnvLiteral,
   secretKubernetesSecret,
