@@ -10267,7 +10267,7 @@ var rule17 = {
   },
   check(file, ctx) {
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.unresolvedVar) continue;
+      if (!r2.unresolvedVar || r2.built) continue;
       ctx.report({
         messageId: "unresolved",
         data: { where: r2.where, image: r2.written, variable: r2.unresolvedVar },
@@ -12987,7 +12987,7 @@ var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
 function stateOf3(map2) {
   let s2 = map2.get(STATE_KEY);
   if (!s2) {
-    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set() };
+    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() };
     map2.set(STATE_KEY, s2);
   }
   return s2;
@@ -12999,15 +12999,14 @@ var rule41 = {
     level: "note",
     securitySeverity: 3,
     precision: "medium",
-    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either).",
-    why: `By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft's "Best practices for pod security in AKS" asks to limit credential exposure and to give pods only the access they need.`,
+    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either). Pods that say `automountServiceAccountToken: true`, or whose ServiceAccount an RBAC RoleBinding or ClusterRoleBinding in the scan grants rights, use the API on purpose and are not reported.",
+    why: "By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft asks to limit credential exposure and to give pods only the access they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A pod that asks for the token explicitly, or whose ServiceAccount is given RBAC rights, is a controller or operator that needs it.",
     fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
     tags: ["security", "kubernetes", "credentials"],
     kinds: ["kubernetes"],
-    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
+    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it, and so does an explicit automountServiceAccountToken: true on the pod or a RoleBinding/ClusterRoleBinding naming its ServiceAccount; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
     messages: {
-      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.",
-      enabled: "{workload} sets automountServiceAccountToken: true: every container gets a Kubernetes API token."
+      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API."
     }
   },
   check(file, ctx) {
@@ -13018,14 +13017,21 @@ var rule41 = {
       state.declared.add(saKey(obj.namespace, obj.name));
       if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
     }
+    for (const obj of file.objects) {
+      if (obj.kind !== "RoleBinding" && obj.kind !== "ClusterRoleBinding" || !obj.apiVersion.startsWith("rbac.authorization.k8s.io/"))
+        continue;
+      for (const subject of asItems(get(obj.node, "subjects"))) {
+        const name = asText(get(subject, "name"));
+        if (asText(get(subject, "kind")) !== "ServiceAccount" || !name) continue;
+        const namespace = asText(get(subject, "namespace")) ?? (obj.kind === "RoleBinding" ? obj.namespace : void 0);
+        state.bound.add(saKey(namespace, name));
+        state.boundNames.add(name);
+      }
+    }
     forEachWorkload(file, (w) => {
       const pair = getPair(w.podSpec, "automountServiceAccountToken");
       const value = asBool(pair?.value);
-      if (value === false) return;
-      if (pair && value === true) {
-        ctx.report({ messageId: "enabled", data: { workload: w.label }, at: pair, identity: w.label });
-        return;
-      }
+      if (value === false || pair && value === true) return;
       const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
       state.pending.push({
         ...spot(file.source, getPair(w.podSpec, "containers") ?? w.podSpec),
@@ -13040,6 +13046,8 @@ var rule41 = {
     for (const p of state.pending) {
       const sa = saKey(p.namespace, p.serviceAccount);
       if (state.optedOut.has(sa)) continue;
+      if (state.bound.has(sa) || state.bound.has(saKey(void 0, p.serviceAccount))) continue;
+      if (p.namespace === void 0 && state.boundNames.has(p.serviceAccount)) continue;
       if (ctx.partial && p.serviceAccount !== "default" && !state.declared.has(sa)) continue;
       ctx.report({
         messageId: "missing",
