@@ -3323,7 +3323,7 @@ var require_modifiableInstruction = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
-    var ModifiableInstruction2 = class extends instruction_1.Instruction {
+    var ModifiableInstruction3 = class extends instruction_1.Instruction {
       constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
       }
@@ -3392,7 +3392,7 @@ var require_modifiableInstruction = __commonJS({
         return args;
       }
     };
-    exports.ModifiableInstruction = ModifiableInstruction2;
+    exports.ModifiableInstruction = ModifiableInstruction3;
   }
 });
 
@@ -9262,6 +9262,126 @@ function finalStage(model) {
   return model.stages[model.stages.length - 1];
 }
 
+// src/parse/dockerfile-shell.ts
+var import_dockerfile_ast2 = __toESM(require_main(), 1);
+function instructionText(file, ins) {
+  const first = ins.getArguments()[0];
+  if (!first) return void 0;
+  const src = file.source;
+  const startPos = dfRange(first.getRange()).start;
+  const endPos = dfRange(ins.getRange()).end;
+  const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
+  const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
+  const escape2 = file.model.ast.getEscapeCharacter();
+  const cont = new RegExp(`${escape2 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+  const text = src.text.slice(start, end).replace(cont, (m) => " ".repeat(m.length));
+  return { text, offset: start };
+}
+function textRange(file, t, from, to) {
+  return file.source.lines.range(t.offset + from, t.offset + to);
+}
+function flagOf(ins, name) {
+  if (!(ins instanceof import_dockerfile_ast2.ModifiableInstruction)) return void 0;
+  return ins.getFlags().find((f) => f.getName().toLowerCase() === name);
+}
+
+// src/rules/dockerfile-add-url.ts
+var GIT_URL = /(\.git(#|$)|^git@|^git:\/\/)/i;
+var rule3 = {
+  meta: {
+    id: "dockerfile-add-url",
+    title: "ADD of a URL without --checksum",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "high",
+    description: "An ADD instruction downloads an http(s) URL without `--checksum=sha256:...` (git sources are left out).",
+    why: "ADD fetches the URL at build time and trusts whatever comes back: a compromised or changed server, or a redirect, puts other bytes into the image with no change in the Dockerfile. A checksum makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Pin the download (BuildKit, Dockerfile syntax 1.6 or later):\n\n```dockerfile\n# syntax=docker/dockerfile:1\nADD --checksum=sha256:<sha256 of the file> https://example.com/tool-1.2.3.tar.gz /tmp/\n```\n\nOr download in a RUN step that verifies the checksum (`echo "<sha256>  tool.tgz" | sha256sum -c -`).',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      noChecksum: "ADD downloads a URL without --checksum, so whatever the server returns lands in the image. Add --checksum=sha256:<digest>."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "ADD" || flagOf(ins, "checksum")) continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const src = arg.getValue();
+        if (!/^https?:\/\//i.test(src) || GIT_URL.test(src)) continue;
+        ctx.report({ messageId: "noChecksum", at: dfRange(arg.getRange()), identity: "ADD url", value: src });
+      }
+    }
+  }
+};
+
+// src/rules/dockerfile-insecure-build.ts
+var rule4 = {
+  meta: {
+    id: "dockerfile-insecure-build",
+    title: "RUN --security=insecure",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A RUN instruction sets `--security=insecure`, which runs the step as a privileged container on the build host.",
+    why: "An insecure RUN step is the build-time twin of a privileged container: the command (and every script it downloads) gets all capabilities and the host devices of the builder, so a compromised dependency owns the build machine and every secret it holds. Microsoft asks that containers get only the privileges they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the flag and do the privileged work elsewhere (a CI step, a prebuilt base image):\n\n```dockerfile\nRUN make install\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      insecure: "RUN --security=insecure runs this step with every privilege of the build host. Remove the flag."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const flag = flagOf(ins, "security");
+      if (flag?.getValue()?.toLowerCase() !== "insecure") continue;
+      ctx.report({ messageId: "insecure", at: dfRange(flag.getRange()), identity: "RUN --security=insecure" });
+    }
+  }
+};
+
+// src/rules/dockerfile-remote-script.ts
+var SHELLS = "(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)\\b";
+var PIPED = new RegExp(`\\b(curl|wget)\\b[^|;&\\n]{0,2000}\\|[ \\t]*${SHELLS}`, "g");
+var SUBSTITUTED = new RegExp(`${SHELLS}[ \\t]+(?:-[A-Za-z]+[ \\t]+)*["']?(?:\\$\\(|<\\()[ \\t]*(curl|wget)\\b`, "g");
+var rule5 = {
+  meta: {
+    id: "dockerfile-remote-script",
+    title: "Remote script piped into a shell",
+    level: "warning",
+    securitySeverity: 6,
+    precision: "high",
+    description: 'A RUN instruction pipes curl or wget output into a shell or interpreter (`curl ... | sh`, `bash -c "$(curl ...)"`, `sh <(wget ...)`) without verifying it.',
+    why: "The script is whatever the server returns at build time: a compromised host, a hijacked domain or a truncated download runs as root in your build, and the next build may run something else. Downloading to a file and checking its checksum or signature first makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Download, verify, then run:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.2.3.sh \\\n && echo "<sha256>  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter: install from the distribution\'s package manager, or `COPY --from` a pinned image that ships the tool.',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      piped: "RUN pipes a download into a shell, running whatever the server sends without verifying it. Download to a file, check its checksum, then run it."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/curl|wget/.test(t.text)) continue;
+      PIPED.lastIndex = 0;
+      SUBSTITUTED.lastIndex = 0;
+      const m = PIPED.exec(t.text);
+      const s2 = SUBSTITUTED.exec(t.text);
+      const at = [m ? m.index : -1, s2 ? s2.index + s2[0].length - s2[1].length : -1].filter((x) => x >= 0);
+      if (at.length === 0) continue;
+      const from = Math.min(...at);
+      ctx.report({ messageId: "piped", at: textRange(file, t, from, from + 4), identity: "RUN remote script" });
+    }
+  }
+};
+
 // src/config/patterns.ts
 function startsWithHost(first) {
   return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
@@ -9434,7 +9554,7 @@ function finalUser(model, nonRootImage) {
 }
 
 // src/rules/dockerfile-root-user.ts
-var rule3 = {
+var rule6 = {
   meta: {
     id: "dockerfile-root-user",
     title: "Dockerfile image runs as root",
@@ -9482,10 +9602,67 @@ var rule3 = {
   }
 };
 
+// src/rules/dockerfile-ssh-server.ts
+var INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\b[^;&|\n]{0,400}?\b(?:install|add)\b[^;&|\n]{0,400}?(?<![\w.-])(openssh-server|openssh|dropbear)(?![\w.-])/g;
+var DAEMON = /(?<![\w.-])(?:\/usr\/s?bin\/)?sshd(?![\w.-])|\bservice[ \t]+ssh[ \t]+start\b/g;
+var rule7 = {
+  meta: {
+    id: "dockerfile-ssh-server",
+    title: "SSH server in the image",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A Dockerfile exposes port 22, installs an SSH server (openssh-server, dropbear) or starts sshd.",
+    why: "An SSH daemon is a second, long-lived way into the container with its own keys and passwords, outside the audit and access control of the orchestrator, and it needs root to run. `kubectl exec` / `az container exec` give shell access when it is needed, with Kubernetes RBAC or Azure RBAC in front. Microsoft asks that containers run only what they need with the least privilege ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Drop the SSH server and the port; use the platform to get a shell:\n\n```sh\nkubectl exec -it deploy/api -- sh\naz container exec --resource-group rg --name app --exec-command /bin/sh\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      expose: "EXPOSE 22 publishes an SSH port: a way into the container that bypasses the orchestrator. Use kubectl exec instead.",
+      install: "RUN installs an SSH server into the image. Remove it and use kubectl exec or az container exec for a shell.",
+      daemon: "{instruction} starts an SSH daemon in the container. Remove it and use kubectl exec or az container exec for a shell."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword === "EXPOSE") {
+        for (const arg of ins.getArguments()) {
+          if (/^22(\/tcp)?$/i.test(arg.getValue())) ctx.report({ messageId: "expose", at: dfRange(arg.getRange()), identity: "EXPOSE 22" });
+        }
+        continue;
+      }
+      if (keyword !== "RUN" && keyword !== "CMD" && keyword !== "ENTRYPOINT") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/ssh|dropbear/.test(t.text)) continue;
+      if (keyword === "RUN") {
+        INSTALL.lastIndex = 0;
+        const m = INSTALL.exec(t.text);
+        if (m) {
+          const from = m.index + m[0].length - m[1].length;
+          ctx.report({ messageId: "install", at: textRange(file, t, from, from + m[1].length), identity: "RUN install ssh server" });
+          continue;
+        }
+      }
+      if (keyword === "RUN") continue;
+      DAEMON.lastIndex = 0;
+      const d = DAEMON.exec(t.text);
+      if (!d) continue;
+      ctx.report({
+        messageId: "daemon",
+        data: { instruction: keyword },
+        at: textRange(file, t, d.index, d.index + d[0].length),
+        identity: `${keyword} sshd`
+      });
+    }
+  }
+};
+
 // src/rules/dockerfile-sudo.ts
 var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
 var EXEC_SUDO = /^\[\s*"(sudo)"/;
-var rule4 = {
+var rule8 = {
   meta: {
     id: "dockerfile-sudo",
     title: "sudo in a Dockerfile RUN",
@@ -9532,7 +9709,7 @@ var rule4 = {
 };
 
 // src/rules/dockerfile-user-name.ts
-var rule5 = {
+var rule9 = {
   meta: {
     id: "dockerfile-user-name",
     formerIds: ["dockerfile-root-user"],
@@ -9558,8 +9735,55 @@ var rule5 = {
   }
 };
 
+// src/rules/dockerfile-world-writable.ts
+var CHMOD = /(?<![\w.-])chmod[ \t]+((?:-[A-Za-z]+[ \t]+|--[a-z-]+[ \t]+){0,4})([0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*){0,8})(?=[ \t])/g;
+function worldWritable(mode) {
+  if (/^[0-7]+$/.test(mode)) {
+    const digits = mode.padStart(4, "0");
+    if ((Number(digits[0]) & 1) === 1) return false;
+    return (Number(digits[3]) & 2) === 2;
+  }
+  return mode.split(",").some((clause) => {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    return m !== null && /[oa]/.test(m[1]) && m[2] !== "-" && m[3].includes("w");
+  });
+}
+var rule10 = {
+  meta: {
+    id: "dockerfile-world-writable",
+    title: "World-writable chmod in the image",
+    level: "warning",
+    securitySeverity: 4.5,
+    precision: "high",
+    description: "A RUN instruction makes files writable by every user: `chmod 777`, `666`, `o+w`, `a+w` (the sticky-bit `1777` of shared directories is fine).",
+    why: "A world-writable binary, script or config lets any process in the container, whatever its user, change what the app runs or reads: a foothold as an unprivileged user becomes code execution as the app, or as root when root runs the file. Running as non-root only helps when the files are not writable by everyone ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Give the app user ownership of what it writes, and keep the rest read-only:\n\n```dockerfile\nCOPY --chown=10001:10001 --chmod=0755 app /app\nRUN install -d -o 10001 -g 10001 -m 0750 /app/data\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      worldWritable: "RUN chmod makes files writable by every user. Give the app user ownership (chown, COPY --chown) and a mode such as 755 or 750."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !t.text.includes("chmod")) continue;
+      CHMOD.lastIndex = 0;
+      for (let m = CHMOD.exec(t.text); m; m = CHMOD.exec(t.text)) {
+        const mode = m[2];
+        if (!worldWritable(mode)) continue;
+        const from = m.index + m[0].length - mode.length;
+        ctx.report({ messageId: "worldWritable", at: textRange(file, t, from, from + mode.length), identity: "RUN chmod", value: mode });
+        break;
+      }
+    }
+  }
+};
+
 // src/rules/duplicate-key.ts
-var rule6 = {
+var rule11 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -9579,7 +9803,7 @@ var rule6 = {
 };
 
 // src/rules/expired-suppression.ts
-var rule7 = {
+var rule12 = {
   meta: {
     id: "expired-suppression",
     title: "Expired suppression",
@@ -9601,7 +9825,7 @@ var rule7 = {
 };
 
 // src/rules/file-error.ts
-var rule8 = {
+var rule13 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -9625,7 +9849,7 @@ var rule8 = {
 
 // src/rules/host-namespaces.ts
 var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
-var rule9 = {
+var rule14 = {
   meta: {
     id: "host-namespaces",
     title: "Host namespace shared",
@@ -9720,7 +9944,7 @@ function mountedBy(w, volume) {
   if (!names.length) return "not mounted by any container";
   return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
 }
-var rule10 = {
+var rule15 = {
   meta: {
     id: "host-path",
     title: "Host path mounted",
@@ -9765,7 +9989,7 @@ var rule10 = {
 };
 
 // src/rules/host-port.ts
-var rule11 = {
+var rule16 = {
   meta: {
     id: "host-port",
     title: "Host port bound",
@@ -9796,7 +10020,7 @@ var rule11 = {
 };
 
 // src/image/refs.ts
-var import_dockerfile_ast2 = __toESM(require_main(), 1);
+var import_dockerfile_ast3 = __toESM(require_main(), 1);
 
 // src/parse/services.ts
 function scalarValueOffset(s2, index) {
@@ -9963,7 +10187,7 @@ function* dockerfileRefs(file) {
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
       if (keyword !== "COPY" && keyword !== "RUN") continue;
-      const flags = ins instanceof import_dockerfile_ast2.ModifiableInstruction ? ins.getFlags() : [];
+      const flags = ins instanceof import_dockerfile_ast3.ModifiableInstruction ? ins.getFlags() : [];
       for (const flag of flags) {
         const name = flag.getName().toLowerCase();
         if (name === "from" && keyword === "COPY") {
@@ -10071,7 +10295,7 @@ function pinnedExample(ref) {
 }
 
 // src/rules/image-digest.ts
-var rule12 = {
+var rule17 = {
   meta: {
     id: "image-digest",
     formerIds: ["image-tag"],
@@ -10117,7 +10341,7 @@ var rule12 = {
 };
 
 // src/rules/image-not-allowed.ts
-var rule13 = {
+var rule18 = {
   meta: {
     id: "image-not-allowed",
     title: "Image not allowed by the image policy",
@@ -10153,7 +10377,7 @@ var rule13 = {
 };
 
 // src/rules/image-reference-invalid.ts
-var rule14 = {
+var rule19 = {
   meta: {
     id: "image-reference-invalid",
     title: "Malformed image reference",
@@ -10184,7 +10408,7 @@ var rule14 = {
 };
 
 // src/rules/image-tag.ts
-var rule15 = {
+var rule20 = {
   meta: {
     id: "image-tag",
     title: "Image without a version tag",
@@ -10218,7 +10442,7 @@ var rule15 = {
 };
 
 // src/rules/image-template.ts
-var rule16 = {
+var rule21 = {
   meta: {
     id: "image-template",
     title: "Image reference is a template",
@@ -10249,7 +10473,7 @@ var rule16 = {
 };
 
 // src/rules/image-unresolved.ts
-var rule17 = {
+var rule22 = {
   meta: {
     id: "image-unresolved",
     title: "Image reference could not be checked",
@@ -10301,7 +10525,7 @@ function builtNames(path) {
   }
   return names;
 }
-var rule18 = {
+var rule23 = {
   meta: {
     id: "image-user-mismatch",
     title: "runAsNonRoot with an image whose user is a name",
@@ -10690,13 +10914,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule47 of asItems(get(spec, section))) {
-      const peersNode = get(rule47, peerKey);
+    for (const rule52 of asItems(get(spec, section))) {
+      const peersNode = get(rule52, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule47, "ports");
+      const portsNode = get(rule52, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule47 : void 0;
+      let reachesImds = peers.length === 0 ? rule52 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -10738,7 +10962,7 @@ function policiesOf(s2, ns) {
   if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
   return p;
 }
-var rule19 = {
+var rule24 = {
   meta: {
     id: "imds-egress-not-blocked",
     title: "Instance metadata endpoint reachable from pods",
@@ -10888,7 +11112,7 @@ function checkContext(ctx, sc, subject) {
       });
   }
 }
-var rule20 = {
+var rule25 = {
   meta: {
     id: "insecure-security-profile",
     title: "Security profile disabled",
@@ -10956,7 +11180,7 @@ var rule20 = {
 };
 
 // src/rules/internal-error.ts
-var rule21 = {
+var rule26 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -10979,7 +11203,7 @@ var rule21 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule22 = {
+var rule27 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -11053,7 +11277,7 @@ function home(field, level) {
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
   return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
 }
-var rule23 = {
+var rule28 = {
   meta: {
     id: "misplaced-security-field",
     title: "Security setting has no effect where it stands",
@@ -11155,7 +11379,7 @@ function confiningAnnotation(value) {
   const v = value?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
-var rule24 = {
+var rule29 = {
   meta: {
     id: "missing-seccomp-profile",
     title: "No seccomp profile",
@@ -11186,7 +11410,7 @@ var rule24 = {
 };
 
 // src/rules/networkpolicy-invalid.ts
-var rule25 = {
+var rule30 = {
   meta: {
     id: "networkpolicy-invalid",
     title: "Invalid NetworkPolicy",
@@ -11231,7 +11455,7 @@ var rule25 = {
 };
 
 // src/rules/parse-error.ts
-var rule26 = {
+var rule31 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -11254,7 +11478,7 @@ var rule26 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule27 = {
+var rule32 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -11308,7 +11532,7 @@ var rule27 = {
 };
 
 // src/rules/privileged-container.ts
-var rule28 = {
+var rule33 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -11445,7 +11669,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule29 = {
+var rule34 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -11495,7 +11719,7 @@ var rule29 = {
 };
 
 // src/rules/retired-keyvault-flexvolume.ts
-var rule30 = {
+var rule35 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -11533,7 +11757,7 @@ var rule30 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule31 = {
+var rule36 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -11583,7 +11807,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule32 = {
+var rule37 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -11986,7 +12210,7 @@ function isLiteralSecret(value, strength, name) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule33 = {
+var rule38 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -12049,7 +12273,7 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule34 = {
+var rule39 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
@@ -12088,7 +12312,7 @@ var rule34 = {
 };
 
 // src/rules/secret-dockerfile-registry-config.ts
-var rule35 = {
+var rule40 = {
   meta: {
     id: "secret-dockerfile-registry-config",
     formerIds: ["secret-dockerfile-copy"],
@@ -12138,7 +12362,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule36 = {
+var rule41 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -12632,7 +12856,7 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
 }
-var rule37 = {
+var rule42 = {
   meta: {
     id: "secret-env-literal",
     title: "Secret-named variable with a literal value",
@@ -12820,7 +13044,7 @@ function keyList(keys) {
 }
 
 // src/rules/secret-kubernetes-secret.ts
-var rule38 = {
+var rule43 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -12871,7 +13095,7 @@ var rule38 = {
 };
 
 // src/rules/secret-kubernetes-settings.ts
-var rule39 = {
+var rule44 = {
   meta: {
     id: "secret-kubernetes-settings",
     formerIds: ["secret-kubernetes-secret"],
@@ -12909,7 +13133,7 @@ var rule39 = {
 };
 
 // src/rules/secret-token.ts
-var rule40 = {
+var rule45 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
@@ -12992,7 +13216,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule41 = {
+var rule46 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -13061,7 +13285,7 @@ var rule41 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule42 = {
+var rule47 = {
   meta: {
     id: "suppression-former-rule-id",
     title: "Suppression names a former rule id",
@@ -13083,7 +13307,7 @@ var rule42 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule43 = {
+var rule48 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -13105,7 +13329,7 @@ var rule43 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule44 = {
+var rule49 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -13135,7 +13359,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule45 = {
+var rule50 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -13183,7 +13407,7 @@ var rule45 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule46 = {
+var rule51 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -13266,7 +13490,12 @@ var ALL_RULES = [
   rule43,
   rule44,
   rule45,
-  rule46
+  rule46,
+  rule47,
+  rule48,
+  rule49,
+  rule50,
+  rule51
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/workers.ts
@@ -13636,24 +13865,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule47, level, file, r2) {
+  add(rule52, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule47.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule52.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule47.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule52.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule47.meta.formerIds?.map((id) => {
+    const former = rule52.meta.formerIds?.map((id) => {
       const old = hash([id, file.path, identity, r2.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });
-    const template = rule47.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule47.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule52.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule52.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule47.meta.id,
+      ruleId: rule52.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -13753,21 +13982,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule47, level, ctx } of this.active) {
-      if (!rule47.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule52, level, ctx } of this.active) {
+      if (!rule52.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule47, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule52, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule47.check(unit, ctx);
+          rule52.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule47.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule52.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -13778,18 +14007,18 @@ var FileChecker = class {
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule47 = byId.get(id);
-    if (!rule47) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule47, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule52 = byId.get(id);
+    if (!rule52) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule52, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule47 = byId.get(id);
-    if (!rule47) throw new Error(`system rule ${id} is not registered`);
+    const rule52 = byId.get(id);
+    if (!rule52) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule47, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule52, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 function runWorker(registry) {

@@ -3,9 +3,14 @@
 import type { Rule } from './api.js';
 import { rule as capabilitiesNotDropped } from './capabilities-not-dropped.js';
 import { rule as dangerousCapabilities } from './dangerous-capabilities.js';
+import { rule as dockerfileAddUrl } from './dockerfile-add-url.js';
+import { rule as dockerfileInsecureBuild } from './dockerfile-insecure-build.js';
+import { rule as dockerfileRemoteScript } from './dockerfile-remote-script.js';
 import { rule as dockerfileRootUser } from './dockerfile-root-user.js';
+import { rule as dockerfileSshServer } from './dockerfile-ssh-server.js';
 import { rule as dockerfileSudo } from './dockerfile-sudo.js';
 import { rule as dockerfileUserName } from './dockerfile-user-name.js';
+import { rule as dockerfileWorldWritable } from './dockerfile-world-writable.js';
 import { rule as duplicateKey } from './duplicate-key.js';
 import { rule as expiredSuppression } from './expired-suppression.js';
 import { rule as fileError } from './file-error.js';
@@ -52,9 +57,14 @@ import { rule as writableRootFilesystem } from './writable-root-filesystem.js';
 export const ALL_RULES: readonly Rule[] = [
   capabilitiesNotDropped,
   dangerousCapabilities,
+  dockerfileAddUrl,
+  dockerfileInsecureBuild,
+  dockerfileRemoteScript,
   dockerfileRootUser,
+  dockerfileSshServer,
   dockerfileSudo,
   dockerfileUserName,
+  dockerfileWorldWritable,
   duplicateKey,
   expiredSuppression,
   fileError,
