@@ -6468,7 +6468,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6476,7 +6476,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6685,7 +6685,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6731,8 +6731,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6986,9 +6986,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -7428,7 +7428,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7486,7 +7486,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7505,7 +7505,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -7515,8 +7515,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix5 });
+        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7541,7 +7541,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7549,7 +7549,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -7558,16 +7558,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix4);
+          match = picomatch2.matchBase(input, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix5 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -7614,7 +7614,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module.exports = picomatch2;
   }
 });
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -14632,7 +14632,7 @@ function readBaseline(path, label) {
 
 // src/batch.ts
 import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
 import { types as types2 } from "node:util";
 
 // src/parse/index.ts
@@ -18037,6 +18037,50 @@ function detached(file) {
   return d;
 }
 
+// src/parse/dotenv.ts
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import { dirname, join, posix as posix2 } from "node:path";
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value;
+      const quote = rest[0];
+      if ((quote === '"' || quote === "'") && rest.indexOf(quote, 1) > 0) value = rest.slice(1, rest.indexOf(quote, 1));
+      else value = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = join(dirname(composeAbsPath), ".env");
+  const rel = posix2.join(posix2.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!lstatSync(abs).isFile()) return void 0;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode(readFileSync2(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
 // src/report/redact.ts
 var MASK = "***";
 var Redactor = class {
@@ -18378,15 +18422,15 @@ var Collector = class {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
+    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync2(fd) };
+    return { buf: readFileSync3(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) closeSync2(fd);
   }
 }
 var FileChecker = class {
@@ -18444,6 +18488,10 @@ var FileChecker = class {
       return;
     }
     if (!parsed) return;
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -18511,9 +18559,9 @@ function isPlainObject(x) {
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { lstatSync as lstatSync2, readdirSync, realpathSync, statSync } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
+import { isAbsolute, join as join2, posix as posix3, relative, resolve as resolve2, sep } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -18591,7 +18639,7 @@ function walk(dir, out, seen) {
     return;
   }
   for (const e of entries) {
-    const abs = join(dir, e.name);
+    const abs = join2(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
@@ -18607,13 +18655,13 @@ async function listDir(dir) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => mayBeOurs(posix2.basename(p))).map((p) => join(dir, p));
+    return splitZ(out).filter((p) => mayBeOurs(posix3.basename(p))).map((p) => join2(dir, p));
   }
   const files = [];
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
   return files;
 }
-var lstatQuiet = (p) => lstatSync(p, { throwIfNoEntry: false });
+var lstatQuiet = (p) => lstatSync2(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
     return statSync(p);
@@ -18684,8 +18732,8 @@ async function collect(opts) {
 
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync3, existsSync } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve3 } from "node:path";
+import { readFileSync as readFileSync4, existsSync } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/schema.ts
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
@@ -18999,14 +19047,14 @@ function loadSettings(root, configPath, rules) {
   if (configPath) {
     path = isAbsolute2(configPath) ? configPath : resolve3(root, configPath);
     if (!existsSync(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if (existsSync(join2(root, DEFAULT_CONFIG_FILE))) {
-    path = join2(root, DEFAULT_CONFIG_FILE);
+  } else if (existsSync(join3(root, DEFAULT_CONFIG_FILE))) {
+    path = join3(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
   const label = relative2(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = readFileSync3(path, "utf8");
+    text = readFileSync4(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -20076,7 +20124,7 @@ function* dockerfileRefs(file) {
 function yamlText(node) {
   return node.kind === "scalar" && node.value !== null ? node.text : void 0;
 }
-function* yamlRef(source, parent, where, substituteDefaults) {
+function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
   const pair = getPair(parent, "image");
   if (!pair) return;
   const built = source === "compose" && getPair(parent, "build") !== void 0;
@@ -20097,14 +20145,14 @@ function* yamlRef(source, parent, where, substituteDefaults) {
     };
     return;
   }
-  const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
+  const text = substituteDefaults ? substitute(written, vars).value : written;
   yield { ...make(source, written, text, node, where, where), built };
 }
 function* yamlRefs(file) {
   if (file.kind === "kubernetes") {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
   } else if (file.kind === "compose") {
-    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true);
+    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
@@ -20367,7 +20415,7 @@ var rule22 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -20377,8 +20425,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = posix3.basename(path).toLowerCase();
-  const dir = posix3.basename(posix3.dirname(path)).toLowerCase();
+  const base = posix4.basename(path).toLowerCase();
+  const dir = posix4.basename(posix4.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -20426,7 +20474,7 @@ var rule23 = {
         const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = posix3.normalize(posix3.join(posix3.dirname(file.source.path), context, dockerfile));
+        const path = posix4.normalize(posix4.join(posix4.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -21104,14 +21152,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta = asMap(get(node, "metadata"));
-    if (meta) maps.push({ map: meta, path: join3(path, "metadata") });
+    if (meta) maps.push({ map: meta, path: join4(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join3(path, key);
+    path = join4(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join3 = (path, key) => path ? `${path}.${key}` : key;
+var join4 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -21126,10 +21174,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join3(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join4(path, "securityContext"), container });
         continue;
       }
-      walk2(pair.value, join3(path, pair.keyText), own ?? container, depth + 1);
+      walk2(pair.value, join4(path, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk2(w.podSpec, "", void 0, 0);
@@ -22681,7 +22729,7 @@ var rule42 = {
     level: "error",
     securitySeverity: 8,
     precision: "high",
-    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.",
     why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
     fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
     tags: ["security", "secrets"],
@@ -22693,6 +22741,7 @@ var rule42 = {
       aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
       compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
       dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dotenv: 'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
       dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
     }
   },
@@ -22737,6 +22786,7 @@ var rule42 = {
         }
       });
     } else if (file.kind === "compose") {
+      checkDotenv(file.dotenv, ctx);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
           if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
@@ -22757,6 +22807,25 @@ var rule42 = {
     }
   }
 };
+function checkDotenv(dotenv, ctx) {
+  if (!dotenv) return;
+  let seen = ctx.state.get("dotenv");
+  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
+  if (seen.has(dotenv.source.path)) return;
+  seen.add(dotenv.source.path);
+  for (const e of dotenv.entries) {
+    if (!literalSecret(e.name, e.value)) continue;
+    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+    ctx.report({
+      messageId: "dotenv",
+      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
+      at: dotenv.source.lines.range(e.start, e.end),
+      file: dotenv.source,
+      identity: `.env ${e.name}`,
+      ...known ? { value: e.value } : { secret: e.value }
+    });
+  }
+}
 function checkDockerfile(instructions, ctx) {
   for (const ins of instructions) {
     const keyword = ins.getKeyword();
@@ -23445,7 +23514,7 @@ function applySuppressions(findings, directives, opts) {
 // src/workers.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join as join4 } from "node:path";
+import { dirname as dirname2, join as join5 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan, registry) {
@@ -23473,7 +23542,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join4(dirname(here), "worker.js");
+  const script = join5(dirname2(here), "worker.js");
   return existsSync2(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -23744,7 +23813,7 @@ exclude:
 }
 
 // src/report/stream.ts
-import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
+import { closeSync as closeSync3, openSync as openSync3, writeSync } from "node:fs";
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -23794,11 +23863,11 @@ function* coalesce(chunks, size = 1 << 16) {
   if (n > 0) yield buf.join("");
 }
 function writeChunks(path, chunks) {
-  const fd = openSync2(path, "w");
+  const fd = openSync3(path, "w");
   try {
     for (const c of coalesce(chunks)) writeSync(fd, c);
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
 }
 

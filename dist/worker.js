@@ -10213,7 +10213,7 @@ function* dockerfileRefs(file) {
 function yamlText(node) {
   return node.kind === "scalar" && node.value !== null ? node.text : void 0;
 }
-function* yamlRef(source, parent, where, substituteDefaults) {
+function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
   const pair = getPair(parent, "image");
   if (!pair) return;
   const built = source === "compose" && getPair(parent, "build") !== void 0;
@@ -10234,14 +10234,14 @@ function* yamlRef(source, parent, where, substituteDefaults) {
     };
     return;
   }
-  const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
+  const text = substituteDefaults ? substitute(written, vars).value : written;
   yield { ...make(source, written, text, node, where, where), built };
 }
 function* yamlRefs(file) {
   if (file.kind === "kubernetes") {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
   } else if (file.kind === "compose") {
-    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true);
+    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
@@ -12863,7 +12863,7 @@ var rule42 = {
     level: "error",
     securitySeverity: 8,
     precision: "high",
-    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.",
     why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
     fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
     tags: ["security", "secrets"],
@@ -12875,6 +12875,7 @@ var rule42 = {
       aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
       compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
       dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dotenv: 'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
       dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
     }
   },
@@ -12919,6 +12920,7 @@ var rule42 = {
         }
       });
     } else if (file.kind === "compose") {
+      checkDotenv(file.dotenv, ctx);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
           if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
@@ -12939,6 +12941,25 @@ var rule42 = {
     }
   }
 };
+function checkDotenv(dotenv, ctx) {
+  if (!dotenv) return;
+  let seen = ctx.state.get("dotenv");
+  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
+  if (seen.has(dotenv.source.path)) return;
+  seen.add(dotenv.source.path);
+  for (const e of dotenv.entries) {
+    if (!literalSecret(e.name, e.value)) continue;
+    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+    ctx.report({
+      messageId: "dotenv",
+      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
+      at: dotenv.source.lines.range(e.start, e.end),
+      file: dotenv.source,
+      identity: `.env ${e.name}`,
+      ...known ? { value: e.value } : { secret: e.value }
+    });
+  }
+}
 function checkDockerfile(instructions, ctx) {
   for (const ins of instructions) {
     const keyword = ins.getKeyword();
@@ -13503,7 +13524,7 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 
 // src/batch.ts
 import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
 
 // src/parse/kubernetes.ts
 function isK8sObjectNode(node) {
@@ -13600,6 +13621,50 @@ function identityAt(file, pos) {
     return w.containers.find((c) => within(c.node))?.label ?? w.label;
   }
   return file.objects.find((o) => within(o.node))?.label;
+}
+
+// src/parse/dotenv.ts
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import { dirname, join as join2, posix as posix2 } from "node:path";
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value;
+      const quote = rest[0];
+      if ((quote === '"' || quote === "'") && rest.indexOf(quote, 1) > 0) value = rest.slice(1, rest.indexOf(quote, 1));
+      else value = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = join2(dirname(composeAbsPath), ".env");
+  const rel = posix2.join(posix2.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!lstatSync(abs).isFile()) return void 0;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode(readFileSync(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
 }
 
 // src/rules/api.ts
@@ -13898,15 +13963,15 @@ var Collector = class {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
+    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync(fd) };
+    return { buf: readFileSync2(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) closeSync2(fd);
   }
 }
 var FileChecker = class {
@@ -13964,6 +14029,10 @@ var FileChecker = class {
       return;
     }
     if (!parsed) return;
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);

@@ -12,6 +12,7 @@ import { parseFile } from './parse/index.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
 import { identityAt } from './parse/scope.js';
 import { decode, rangeOf, sourceFile } from './parse/source.js';
+import { readDotenv } from './parse/dotenv.js';
 import type { SourceFile } from './parse/source.js';
 import { Redactor, safeErrorText } from './report/redact.js';
 import { formatMessage } from './rules/api.js';
@@ -285,6 +286,11 @@ export class FileChecker {
       return;
     }
     if (!parsed) return;
+    // Compose reads the project's .env for `${VAR}` substitution; rules see it beside the file.
+    if (parsed.kind === 'compose') {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);

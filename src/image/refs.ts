@@ -138,7 +138,13 @@ function yamlText(node: YNode): string | undefined {
   return node.kind === 'scalar' && node.value !== null ? node.text : undefined;
 }
 
-function* yamlRef(source: ImageSource, parent: YMap | undefined, where: string, substituteDefaults: boolean): Generator<ImageRef> {
+function* yamlRef(
+  source: ImageSource,
+  parent: YMap | undefined,
+  where: string,
+  substituteDefaults: boolean,
+  vars: ReadonlyMap<string, string> = new Map(),
+): Generator<ImageRef> {
   const pair = getPair(parent, 'image');
   if (!pair) return;
   const built = source === 'compose' && getPair(parent, 'build') !== undefined;
@@ -160,8 +166,9 @@ function* yamlRef(source: ImageSource, parent: YMap | undefined, where: string, 
     };
     return;
   }
-  // Compose interpolates `${VAR:-default}` from the environment; the default is what a checkout builds.
-  const text = substituteDefaults ? substitute(written, new Map()).value : written;
+  // Compose interpolates `${VAR:-default}` from the environment and the project's .env; the
+  // defaults and the committed .env are what a checkout builds.
+  const text = substituteDefaults ? substitute(written, vars).value : written;
   yield { ...make(source, written, text, node, where, where), built };
 }
 
@@ -169,7 +176,7 @@ function* yamlRefs(file: YamlFile): Generator<ImageRef> {
   if (file.kind === 'kubernetes') {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef('kubernetes', c.node, c.label, false);
   } else if (file.kind === 'compose') {
-    for (const s of composeServices(file)) yield* yamlRef('compose', s.node, s.label, true);
+    for (const s of composeServices(file)) yield* yamlRef('compose', s.node, s.label, true, file.dotenv?.vars);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef('aci', asMap(get(c.node, 'properties')), c.label, false);
   }

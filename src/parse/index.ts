@@ -1,4 +1,5 @@
 /** Turns a collected file into a parsed, classified document set. Parsing happens once per file. */
+import type { Dotenv } from './dotenv.js';
 import { posix } from 'node:path';
 import { parseYaml } from './yaml.js';
 import type { YDoc, YamlProblem } from './yaml.js';
@@ -21,6 +22,8 @@ export interface YamlFile {
   objects: K8sObject[];
   /** Workloads (pod specs) among the objects. */
   workloads: Workload[];
+  /** Compose only: the `.env` beside the file (variables for substitution), when there is one. */
+  dotenv?: Dotenv;
 }
 
 /** A Dockerfile with its stages. */

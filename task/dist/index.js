@@ -6466,7 +6466,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6474,7 +6474,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6683,7 +6683,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6729,8 +6729,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6984,9 +6984,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -7426,7 +7426,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7484,7 +7484,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7503,7 +7503,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -7513,8 +7513,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix5 });
+        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7539,7 +7539,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7547,7 +7547,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -7556,16 +7556,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix4);
+          match = picomatch2.matchBase(input, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix5 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -7612,7 +7612,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module2.exports = picomatch2;
   }
 });
@@ -8011,11 +8011,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8032,10 +8032,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8096,8 +8096,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -8126,12 +8126,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8184,12 +8184,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -8212,10 +8212,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -8251,10 +8251,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8296,11 +8296,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8601,7 +8601,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8616,14 +8616,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -22566,12 +22566,12 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_os2 = require("node:os");
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 
 // src/engine.ts
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 
 // src/baseline/baseline.ts
 var import_node_fs = require("node:fs");
@@ -22632,7 +22632,7 @@ function readBaseline(path, label) {
 
 // src/batch.ts
 var import_node_crypto = require("node:crypto");
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_util = require("node:util");
 
 // src/parse/index.ts
@@ -26037,6 +26037,50 @@ function detached(file) {
   return d;
 }
 
+// src/parse/dotenv.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value;
+      const quote = rest[0];
+      if ((quote === '"' || quote === "'") && rest.indexOf(quote, 1) > 0) value = rest.slice(1, rest.indexOf(quote, 1));
+      else value = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = (0, import_node_path2.join)((0, import_node_path2.dirname)(composeAbsPath), ".env");
+  const rel = import_node_path2.posix.join(import_node_path2.posix.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!(0, import_node_fs2.lstatSync)(abs).isFile()) return void 0;
+    fd = (0, import_node_fs2.openSync)(abs, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs2.fstatSync)(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode((0, import_node_fs2.readFileSync)(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
+  }
+}
+
 // src/report/redact.ts
 var MASK = "***";
 var Redactor = class {
@@ -26378,15 +26422,15 @@ var Collector = class {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs2.openSync)(absPath, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs2.fstatSync)(fd);
+    fd = (0, import_node_fs3.openSync)(absPath, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs2.readFileSync)(fd) };
+    return { buf: (0, import_node_fs3.readFileSync)(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs3.closeSync)(fd);
   }
 }
 var FileChecker = class {
@@ -26444,6 +26488,10 @@ var FileChecker = class {
       return;
     }
     if (!parsed) return;
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -26510,9 +26558,9 @@ function isPlainObject(x) {
 }
 
 // src/collect/collect.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_promises = require("node:fs/promises");
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/collect/git.ts
@@ -26561,11 +26609,11 @@ function parseNameStatus(out) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel(root, abs) {
-  return (0, import_node_path2.relative)(root, abs).split(import_node_path2.sep).join("/");
+  return (0, import_node_path3.relative)(root, abs).split(import_node_path3.sep).join("/");
 }
 function inside(root, abs) {
-  const r2 = (0, import_node_path2.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path2.isAbsolute)(r2);
+  const r2 = (0, import_node_path3.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path3.isAbsolute)(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -26573,12 +26621,12 @@ function mayBeOurs(baseName) {
 function walk(dir, out, seen) {
   let entries;
   try {
-    entries = (0, import_node_fs3.readdirSync)(dir, { withFileTypes: true });
+    entries = (0, import_node_fs4.readdirSync)(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const abs = (0, import_node_path2.join)(dir, e.name);
+    const abs = (0, import_node_path3.join)(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
@@ -26594,37 +26642,37 @@ async function listDir(dir) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => mayBeOurs(import_node_path2.posix.basename(p))).map((p) => (0, import_node_path2.join)(dir, p));
+    return splitZ(out).filter((p) => mayBeOurs(import_node_path3.posix.basename(p))).map((p) => (0, import_node_path3.join)(dir, p));
   }
   const files = [];
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
   return files;
 }
-var lstatQuiet = (p) => (0, import_node_fs3.lstatSync)(p, { throwIfNoEntry: false });
+var lstatQuiet = (p) => (0, import_node_fs4.lstatSync)(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
-    return (0, import_node_fs3.statSync)(p);
+    return (0, import_node_fs4.statSync)(p);
   } catch {
     return void 0;
   }
 };
 var realpathQuiet = (p) => {
   try {
-    return import_node_fs3.realpathSync.native(p);
+    return import_node_fs4.realpathSync.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = (0, import_node_path2.resolve)(opts.root);
+  const root = (0, import_node_path3.resolve)(opts.root);
   const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => (0, import_node_path2.resolve)(root, p));
+  const scopes = opts.paths.map((p) => (0, import_node_path3.resolve)(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = (0, import_node_path2.resolve)(root, rel);
+      const abs = (0, import_node_path3.resolve)(root, rel);
       if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
     }
   } else {
@@ -26670,8 +26718,8 @@ async function collect(opts) {
 }
 
 // src/config/load.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path3 = require("node:path");
+var import_node_fs5 = require("node:fs");
+var import_node_path4 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
@@ -26984,16 +27032,16 @@ function settingsFromObject(input, rules, fileLabel, locate) {
 function loadSettings(root, configPath, rules) {
   let path;
   if (configPath) {
-    path = (0, import_node_path3.isAbsolute)(configPath) ? configPath : (0, import_node_path3.resolve)(root, configPath);
-    if (!(0, import_node_fs4.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if ((0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE))) {
-    path = (0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE);
+    path = (0, import_node_path4.isAbsolute)(configPath) ? configPath : (0, import_node_path4.resolve)(root, configPath);
+    if (!(0, import_node_fs5.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
+  } else if ((0, import_node_fs5.existsSync)((0, import_node_path4.join)(root, DEFAULT_CONFIG_FILE))) {
+    path = (0, import_node_path4.join)(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
-  const label = (0, import_node_path3.relative)(root, path).split("\\").join("/") || path;
+  const label = (0, import_node_path4.relative)(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = (0, import_node_fs4.readFileSync)(path, "utf8");
+    text = (0, import_node_fs5.readFileSync)(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
   }
@@ -28063,7 +28111,7 @@ function* dockerfileRefs(file) {
 function yamlText(node) {
   return node.kind === "scalar" && node.value !== null ? node.text : void 0;
 }
-function* yamlRef(source, parent, where, substituteDefaults) {
+function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
   const pair = getPair(parent, "image");
   if (!pair) return;
   const built = source === "compose" && getPair(parent, "build") !== void 0;
@@ -28084,14 +28132,14 @@ function* yamlRef(source, parent, where, substituteDefaults) {
     };
     return;
   }
-  const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
+  const text = substituteDefaults ? substitute(written, vars).value : written;
   yield { ...make(source, written, text, node, where, where), built };
 }
 function* yamlRefs(file) {
   if (file.kind === "kubernetes") {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
   } else if (file.kind === "compose") {
-    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true);
+    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
@@ -28354,7 +28402,7 @@ var rule22 = {
 };
 
 // src/rules/image-user-mismatch.ts
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -28364,8 +28412,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = import_node_path4.posix.basename(path).toLowerCase();
-  const dir = import_node_path4.posix.basename(import_node_path4.posix.dirname(path)).toLowerCase();
+  const base = import_node_path5.posix.basename(path).toLowerCase();
+  const dir = import_node_path5.posix.basename(import_node_path5.posix.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -28413,7 +28461,7 @@ var rule23 = {
         const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = import_node_path4.posix.normalize(import_node_path4.posix.join(import_node_path4.posix.dirname(file.source.path), context, dockerfile));
+        const path = import_node_path5.posix.normalize(import_node_path5.posix.join(import_node_path5.posix.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -29091,14 +29139,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta = asMap(get(node, "metadata"));
-    if (meta) maps.push({ map: meta, path: join3(path, "metadata") });
+    if (meta) maps.push({ map: meta, path: join4(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join3(path, key);
+    path = join4(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join3 = (path, key) => path ? `${path}.${key}` : key;
+var join4 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -29113,10 +29161,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join3(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join4(path, "securityContext"), container });
         continue;
       }
-      walk2(pair.value, join3(path, pair.keyText), own ?? container, depth + 1);
+      walk2(pair.value, join4(path, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk2(w.podSpec, "", void 0, 0);
@@ -30668,7 +30716,7 @@ var rule42 = {
     level: "error",
     securitySeverity: 8,
     precision: "high",
-    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.",
     why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
     fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
     tags: ["security", "secrets"],
@@ -30680,6 +30728,7 @@ var rule42 = {
       aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
       compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
       dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dotenv: 'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
       dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
     }
   },
@@ -30724,6 +30773,7 @@ var rule42 = {
         }
       });
     } else if (file.kind === "compose") {
+      checkDotenv(file.dotenv, ctx);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
           if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
@@ -30744,6 +30794,25 @@ var rule42 = {
     }
   }
 };
+function checkDotenv(dotenv, ctx) {
+  if (!dotenv) return;
+  let seen = ctx.state.get("dotenv");
+  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
+  if (seen.has(dotenv.source.path)) return;
+  seen.add(dotenv.source.path);
+  for (const e of dotenv.entries) {
+    if (!literalSecret(e.name, e.value)) continue;
+    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+    ctx.report({
+      messageId: "dotenv",
+      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
+      at: dotenv.source.lines.range(e.start, e.end),
+      file: dotenv.source,
+      identity: `.env ${e.name}`,
+      ...known ? { value: e.value } : { secret: e.value }
+    });
+  }
+}
 function checkDockerfile(instructions, ctx) {
   for (const ins of instructions) {
     const keyword = ins.getKeyword();
@@ -31430,9 +31499,9 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/workers.ts
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_node_os = require("node:os");
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
@@ -31461,8 +31530,8 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
-  const script = (0, import_node_path5.join)((0, import_node_path5.dirname)(here), "worker.js");
-  return (0, import_node_fs5.existsSync)(script) ? script : void 0;
+  const script = (0, import_node_path6.join)((0, import_node_path6.dirname)(here), "worker.js");
+  return (0, import_node_fs6.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -31528,10 +31597,10 @@ function isoDay(today) {
 }
 async function scan(input) {
   const started = Date.now();
-  const root = (0, import_node_path6.resolve)(input.root);
+  const root = (0, import_node_path7.resolve)(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? (0, import_node_path6.resolve)(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? (0, import_node_path7.resolve)(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
@@ -31548,8 +31617,8 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = (0, import_node_path6.resolve)(root, baselinePath);
-    const label = (0, import_node_path6.relative)(root, abs).split("\\").join("/") || baselinePath;
+    const abs = (0, import_node_path7.resolve)(root, baselinePath);
+    const label = (0, import_node_path7.relative)(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label, fingerprints: readBaseline(abs, label) };
   }
   const today = isoDay(input.today);
@@ -31574,7 +31643,7 @@ async function scan(input) {
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
-    const f = sourceFile((0, import_node_path6.resolve)(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile((0, import_node_path7.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
@@ -31629,7 +31698,7 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile((0, import_node_path6.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile((0, import_node_path7.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   let baseline;
   if (knownBaseline) {
@@ -31677,7 +31746,7 @@ function ruleDocUrl(id) {
 }
 
 // src/report/stream.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -31727,11 +31796,11 @@ function* coalesce(chunks, size = 1 << 16) {
   if (n > 0) yield buf.join("");
 }
 function writeChunks(path, chunks) {
-  const fd = (0, import_node_fs6.openSync)(path, "w");
+  const fd = (0, import_node_fs7.openSync)(path, "w");
   try {
-    for (const c of coalesce(chunks)) (0, import_node_fs6.writeSync)(fd, c);
+    for (const c of coalesce(chunks)) (0, import_node_fs7.writeSync)(fd, c);
   } finally {
-    (0, import_node_fs6.closeSync)(fd);
+    (0, import_node_fs7.closeSync)(fd);
   }
 }
 
@@ -32025,7 +32094,7 @@ function parseThreads(raw, name) {
 }
 
 // src/collect/changed.ts
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 var ChangeError = class extends Error {
   constructor(message) {
     super(message);
@@ -32200,7 +32269,7 @@ async function gitChanges(req) {
   const spans = parseUnifiedZero(patch);
   const files = parseNameStatus(names).map((f) => ({
     path: f.path,
-    absPath: (0, import_node_path7.resolve)(top, f.path),
+    absPath: (0, import_node_path8.resolve)(top, f.path),
     status: f.status,
     lines: spans.get(f.path) ?? []
   }));
@@ -32224,7 +32293,7 @@ function readInputs(tl, sourcesDir) {
     throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
   };
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path8.resolve)(sourcesDir, rawConfig) !== (0, import_node_path8.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path9.resolve)(sourcesDir, rawConfig) !== (0, import_node_path9.resolve)(sourcesDir) ? rawConfig : void 0;
   const kubernetesVersion = (tl.getInput("kubernetesVersion") ?? "").trim() || void 0;
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
@@ -32270,8 +32339,8 @@ async function pullRequestChanges(root, refs, log) {
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of cs.files) {
-      const rel = (0, import_node_path8.relative)(root, f.absPath).split(import_node_path8.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path8.isAbsolute)(rel)) continue;
+      const rel = (0, import_node_path9.relative)(root, f.absPath).split(import_node_path9.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path9.isAbsolute)(rel)) continue;
       files.push(rel);
       touched.set(rel, f.lines);
     }
@@ -32291,14 +32360,14 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path8.resolve)(root, file);
-  const rel = (0, import_node_path8.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path8.isAbsolute)(rel) ? rel.split(import_node_path8.sep).join("/") : abs;
+  const abs = (0, import_node_path9.resolve)(root, file);
+  const rel = (0, import_node_path9.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path9.isAbsolute)(rel) ? rel.split(import_node_path9.sep).join("/") : abs;
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path8.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path9.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
@@ -32367,19 +32436,19 @@ async function runAzure(tl, io) {
       );
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os2.tmpdir)();
-    const workDir = (0, import_node_path8.join)(tempDir, "podguard");
-    (0, import_node_fs7.mkdirSync)(workDir, { recursive: true });
+    const workDir = (0, import_node_path9.join)(tempDir, "podguard");
+    (0, import_node_fs8.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : void 0,
       scope: red(neutralize(scope))
     });
-    const summaryPath = (0, import_node_path8.join)(workDir, "podguard.md");
-    (0, import_node_fs7.writeFileSync)(summaryPath, red(summary));
+    const summaryPath = (0, import_node_path9.join)(workDir, "podguard.md");
+    (0, import_node_fs8.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
-    const sarifPath = inputs.sarifFile ? (0, import_node_path8.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path8.join)(workDir, "podguard.sarif");
-    (0, import_node_fs7.mkdirSync)((0, import_node_path8.dirname)(sarifPath), { recursive: true });
+    const sarifPath = inputs.sarifFile ? (0, import_node_path9.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path9.join)(workDir, "podguard.sarif");
+    (0, import_node_fs8.mkdirSync)((0, import_node_path9.dirname)(sarifPath), { recursive: true });
     writeChunks(sarifPath, sarifChunks(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);
