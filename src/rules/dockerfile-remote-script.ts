@@ -3,8 +3,9 @@ import { instructionText, textRange } from '../parse/dockerfile-shell.js';
 import { isDockerFile } from './util.js';
 
 const SHELLS =
-  '(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)\\b';
-// `curl ... | sh`, `wget -qO- ... | bash`: bounded spans, no nested quantifiers (linear time).
+  '(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)(?![\\w./-])';
+// `curl ... | sh`, `wget -qO- ... | bash`: bounded spans, no nested quantifiers (linear time). The
+// shell word must end there, so a pipe into `/usr/share/...` or `shasum` is not a shell.
 const PIPED = new RegExp(`\\b(curl|wget)\\b[^|;&\\n]{0,2000}\\|[ \\t]*${SHELLS}`, 'g');
 // `bash -c "$(curl ...)"`, `sh <(wget ...)`.
 const SUBSTITUTED = new RegExp(`${SHELLS}[ \\t]+(?:-[A-Za-z]+[ \\t]+)*["']?(?:\\$\\(|<\\()[ \\t]*(curl|wget)\\b`, 'g');

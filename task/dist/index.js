@@ -27280,7 +27280,7 @@ var rule4 = {
 };
 
 // src/rules/dockerfile-remote-script.ts
-var SHELLS = "(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)\\b";
+var SHELLS = "(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)(?![\\w./-])";
 var PIPED = new RegExp(`\\b(curl|wget)\\b[^|;&\\n]{0,2000}\\|[ \\t]*${SHELLS}`, "g");
 var SUBSTITUTED = new RegExp(`${SHELLS}[ \\t]+(?:-[A-Za-z]+[ \\t]+)*["']?(?:\\$\\(|<\\()[ \\t]*(curl|wget)\\b`, "g");
 var rule5 = {
