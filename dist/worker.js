@@ -10914,13 +10914,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule52 of asItems(get(spec, section))) {
-      const peersNode = get(rule52, peerKey);
+    for (const rule54 of asItems(get(spec, section))) {
+      const peersNode = get(rule54, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule52, "ports");
+      const portsNode = get(rule54, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule52 : void 0;
+      let reachesImds = peers.length === 0 ? rule54 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -12854,7 +12854,7 @@ function findTokens(text, only) {
 function literalSecret(name, value) {
   if (value === void 0) return false;
   const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
+  return strength !== void 0 && isLiteralSecret(value, strength, name) && !findTokens(value).some((t) => t.level === "error");
 }
 var rule42 = {
   meta: {
@@ -12984,6 +12984,92 @@ function checkDockerfile(instructions, ctx) {
   }
 }
 
+// src/secrets/file-tokens.ts
+var memo = /* @__PURE__ */ new WeakMap();
+function tokenMessages(level) {
+  return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
+}
+function fileTokens(file) {
+  let tokens = memo.get(file);
+  if (!tokens) {
+    tokens = scanTokens(file);
+    memo.set(file, tokens);
+  }
+  return tokens;
+}
+function scanTokens(file) {
+  const { text } = file.source;
+  let from = 0;
+  let to = text.length;
+  const skip = [];
+  if (isYamlFile(file)) {
+    const doc = file.docs[0];
+    const nextSeparator = (offset) => {
+      const i2 = text.slice(offset).search(/^---/m);
+      return i2 < 0 ? text.length : offset + i2;
+    };
+    if (!doc?.root) {
+      if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return [];
+    } else {
+      from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
+      to = nextSeparator(doc.root.end);
+    }
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      for (const field of ["data", "stringData"]) {
+        const m = asMap(get(obj.node, field));
+        if (m) skip.push([m.start, m.end]);
+      }
+    }
+  }
+  const out = [];
+  for (const m of findTokens(text.slice(from, to))) {
+    const start = from + m.start;
+    const end = from + m.end;
+    if (!skip.some(([a, b]) => start >= a && end <= b)) out.push({ m, start, end });
+  }
+  return out;
+}
+function reportTokens(file, ctx, level, ignored) {
+  const { lines } = file.source;
+  for (const { m, start, end } of fileTokens(file)) {
+    if (m.level !== level || ignored.has(m.messageId)) continue;
+    ctx.report({
+      messageId: m.messageId,
+      data: { desc: describeSecret(m.value), label: m.label },
+      at: lines.range(start, end),
+      identity: m.messageId,
+      secret: m.value,
+      properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
+    });
+  }
+}
+function ignoredTokenTypes(ctx) {
+  const list = ctx.settings.rules["secret-token"]?.options.ignoreTypes;
+  return new Set(Array.isArray(list) ? list.filter((t) => typeof t === "string") : []);
+}
+
+// src/rules/secret-jwt.ts
+var rule43 = {
+  meta: {
+    id: "secret-jwt",
+    formerIds: ["secret-token"],
+    title: "JSON Web Token committed",
+    level: "note",
+    securitySeverity: 3,
+    precision: "low",
+    description: "A JSON Web Token (three base64url parts, a JSON header) appears in a manifest, compose/ACI file or Dockerfile.",
+    why: "A JWT is a bearer credential until it expires: whoever holds it acts as its subject. Many committed JWTs are expired or test tokens, so this is a note: check the `exp` claim and the issuer, and rotate the signing key if a live token leaked. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the token and fetch one at run time (workload identity, a token request to the issuer), or inject it from Azure Key Vault:\n\n```yaml\nenv:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: api-token\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("note")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "note", ignoredTokenTypes(ctx));
+  }
+};
+
 // src/secrets/secret-object.ts
 var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
 function decodeBase64(text) {
@@ -13065,7 +13151,7 @@ function keyList(keys) {
 }
 
 // src/rules/secret-kubernetes-secret.ts
-var rule43 = {
+var rule44 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -13116,7 +13202,7 @@ var rule43 = {
 };
 
 // src/rules/secret-kubernetes-settings.ts
-var rule44 = {
+var rule45 = {
   meta: {
     id: "secret-kubernetes-settings",
     formerIds: ["secret-kubernetes-secret"],
@@ -13153,76 +13239,60 @@ var rule44 = {
   }
 };
 
+// src/rules/secret-password-in-url.ts
+var rule46 = {
+  meta: {
+    id: "secret-password-in-url",
+    formerIds: ["secret-token"],
+    title: "Password in a connection string or URL",
+    level: "warning",
+    securitySeverity: 6.5,
+    precision: "medium",
+    description: "A connection string (`Password=...`, and the like) or URL (`scheme://user:password@host`) holds a literal password anywhere in a manifest, compose/ACI file or Dockerfile.",
+    why: "A password inside a connection string is as readable as any other committed credential, and it is often a shared database login. It is a warning, not an error, because these strings are also how local-development defaults and test fixtures are written. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Keep the connection string in Azure Key Vault and inject it, or use a managed identity (Azure SQL, PostgreSQL flexible server and others accept Entra ID tokens instead of passwords):\n\n```yaml\nenv:\n  - name: DB_CONNECTION\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-connection\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("warning")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "warning", ignoredTokenTypes(ctx));
+  }
+};
+
 // src/rules/secret-token.ts
-var rule45 = {
+var MESSAGES = tokenMessages("error");
+var rule47 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
     level: "error",
     securitySeverity: 9,
     precision: "high",
-    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens, passwords in connection strings and URLs, JWTs.",
-    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are errors (SARIF precision very-high/high); passwords in connection strings and URLs are warnings (medium); JWTs are notes, because many are expired or test tokens.",
+    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens. Passwords in connection strings and URLs are secret-password-in-url, JWTs secret-jwt.",
+    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are reported here (SARIF precision very-high/high); passwords in connection strings and URLs are secret-password-in-url (a warning), JWTs secret-jwt (a note, because many are expired or test tokens).",
     fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
     tags: ["security", "secrets"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: TOKEN_MESSAGES,
+    messages: MESSAGES,
     defaultOptions: { ignoreTypes: [] },
     optionsSchema: {
       type: "object",
       properties: {
         ignoreTypes: {
           type: "array",
+          // Every token type stays accepted: jwt and urlCredentials were this rule's before the split.
           items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
           uniqueItems: true,
-          description: "Token types (message ids, e.g. jwt, urlCredentials) not to report."
+          description: "Token types (message ids, e.g. githubToken, awsAccessKey) not to report; jwt and urlCredentials here still switch those types off in secret-jwt and secret-password-in-url."
         }
       },
       additionalProperties: false
     }
   },
   check(file, ctx) {
-    const { text, lines } = file.source;
-    let from = 0;
-    let to = text.length;
-    const skip = [];
-    if (isYamlFile(file)) {
-      const doc = file.docs[0];
-      const nextSeparator = (offset) => {
-        const i2 = text.slice(offset).search(/^---/m);
-        return i2 < 0 ? text.length : offset + i2;
-      };
-      if (!doc?.root) {
-        if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return;
-      } else {
-        from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
-        to = nextSeparator(doc.root.end);
-      }
-      for (const obj of file.objects) {
-        if (obj.kind !== "Secret") continue;
-        for (const field of ["data", "stringData"]) {
-          const m = asMap(get(obj.node, field));
-          if (m) skip.push([m.start, m.end]);
-        }
-      }
-    }
     const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
-    const region = text.slice(from, to);
-    for (const m of findTokens(region)) {
-      if (ignored.has(m.messageId)) continue;
-      const start = from + m.start;
-      const end = from + m.end;
-      if (skip.some(([a, b]) => start >= a && end <= b)) continue;
-      ctx.report({
-        messageId: m.messageId,
-        data: { desc: describeSecret(m.value), label: m.label },
-        at: lines.range(start, end),
-        identity: m.messageId,
-        secret: m.value,
-        level: m.level,
-        properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
-      });
-    }
+    reportTokens(file, ctx, "error", ignored);
   }
 };
 
@@ -13237,7 +13307,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule46 = {
+var rule48 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -13306,7 +13376,7 @@ var rule46 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule47 = {
+var rule49 = {
   meta: {
     id: "suppression-former-rule-id",
     title: "Suppression names a former rule id",
@@ -13328,7 +13398,7 @@ var rule47 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule48 = {
+var rule50 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -13350,7 +13420,7 @@ var rule48 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule49 = {
+var rule51 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -13380,7 +13450,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule50 = {
+var rule52 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -13428,7 +13498,7 @@ var rule50 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule51 = {
+var rule53 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -13516,7 +13586,9 @@ var ALL_RULES = [
   rule48,
   rule49,
   rule50,
-  rule51
+  rule51,
+  rule52,
+  rule53
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/workers.ts
@@ -13930,24 +14002,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule52, level, file, r2) {
+  add(rule54, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule52.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule54.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule52.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule54.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule52.meta.formerIds?.map((id) => {
+    const former = rule54.meta.formerIds?.map((id) => {
       const old = hash([id, file.path, identity, r2.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });
-    const template = rule52.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule52.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule54.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule54.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule52.meta.id,
+      ruleId: rule54.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -14051,21 +14123,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule52, level, ctx } of this.active) {
-      if (!rule52.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule54, level, ctx } of this.active) {
+      if (!rule54.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule52, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule54, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule52.check(unit, ctx);
+          rule54.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule52.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule54.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -14076,18 +14148,18 @@ var FileChecker = class {
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule52 = byId.get(id);
-    if (!rule52) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule52, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule54 = byId.get(id);
+    if (!rule54) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule54, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule52 = byId.get(id);
-    if (!rule52) throw new Error(`system rule ${id} is not registered`);
+    const rule54 = byId.get(id);
+    if (!rule54) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule52, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule54, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 function runWorker(registry) {

@@ -43,8 +43,10 @@ import { rule as secretDockerfileCopy } from './secret-dockerfile-copy.js';
 import { rule as secretDockerfileRegistryConfig } from './secret-dockerfile-registry-config.js';
 import { rule as secretDockerfileRun } from './secret-dockerfile-run.js';
 import { rule as secretEnvLiteral } from './secret-env-literal.js';
+import { rule as secretJwt } from './secret-jwt.js';
 import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
 import { rule as secretKubernetesSettings } from './secret-kubernetes-settings.js';
+import { rule as secretPasswordInUrl } from './secret-password-in-url.js';
 import { rule as secretToken } from './secret-token.js';
 import { rule as serviceAccountTokenAutomount } from './service-account-token-automount.js';
 import { rule as suppressionFormerRuleId } from './suppression-former-rule-id.js';
@@ -97,8 +99,10 @@ export const ALL_RULES: readonly Rule[] = [
   secretDockerfileRegistryConfig,
   secretDockerfileRun,
   secretEnvLiteral,
+  secretJwt,
   secretKubernetesSecret,
   secretKubernetesSettings,
+  secretPasswordInUrl,
   secretToken,
   serviceAccountTokenAutomount,
   suppressionFormerRuleId,

@@ -23,7 +23,7 @@ import { forEachContainer, isDockerFile, isYamlFile } from './util.js';
 function literalSecret(name: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   const strength = secretNameStrength(name);
-  return strength !== undefined && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
+  return strength !== undefined && isLiteralSecret(value, strength, name) && !findTokens(value).some((t) => t.level === 'error');
 }
 
 /** Secret-named variables must not carry literal values. */

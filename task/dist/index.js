@@ -9075,12 +9075,12 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group) {
-      return group.rules.some((rule52) => shouldUseRule(schema2, rule52));
+      return group.rules.some((rule54) => shouldUseRule(schema2, rule54));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule52) {
+    function shouldUseRule(schema2, rule54) {
       var _a;
-      return schema2[rule52.keyword] !== void 0 || ((_a = rule52.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule54.keyword] !== void 0 || ((_a = rule54.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -10132,9 +10132,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule52 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule52)) {
-            keywordCode(it, rule52.keyword, rule52.definition, group.type);
+        for (const rule54 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule54)) {
+            keywordCode(it, rule54.keyword, rule54.definition, group.type);
           }
         }
       });
@@ -10169,9 +10169,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule52 = rules[keyword];
-        if (typeof rule52 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule52)) {
-          const { type: type2 } = rule52.definition;
+        const rule54 = rules[keyword];
+        if (typeof rule54 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule54)) {
+          const { type: type2 } = rule54.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -12257,8 +12257,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule52 = this.RULES.all[keyword];
-        return typeof rule52 == "object" ? rule52.definition : !!rule52;
+        const rule54 = this.RULES.all[keyword];
+        return typeof rule54 == "object" ? rule54.definition : !!rule54;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12266,7 +12266,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i2 = group.rules.findIndex((rule52) => rule52.keyword === keyword);
+          const i2 = group.rules.findIndex((rule54) => rule54.keyword === keyword);
           if (i2 >= 0)
             group.rules.splice(i2, 1);
         }
@@ -12293,10 +12293,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule52 = rules[key];
-            if (typeof rule52 != "object")
+            const rule54 = rules[key];
+            if (typeof rule54 != "object")
               continue;
-            const { $data } = rule52.definition;
+            const { $data } = rule54.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -12460,7 +12460,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule52 = {
+      const rule54 = {
         keyword,
         definition: {
           ...definition,
@@ -12469,18 +12469,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule52, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule54, definition.before);
       else
-        ruleGroup.rules.push(rule52);
-      RULES.all[keyword] = rule52;
+        ruleGroup.rules.push(rule54);
+      RULES.all[keyword] = rule54;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule52, before) {
+    function addBeforeRule(ruleGroup, rule54, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule52);
+        ruleGroup.rules.splice(i2, 0, rule54);
       } else {
-        ruleGroup.rules.push(rule52);
+        ruleGroup.rules.push(rule54);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -26389,24 +26389,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule52, level, file, r2) {
+  add(rule54, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule52.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule54.meta.level ? r2.level : level;
     const identity = this.intern(r2.identity ?? "");
     const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule52.meta.id, file.path, identity, r2.messageId, value]);
+    let fp = hash([rule54.meta.id, file.path, identity, r2.messageId, value]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule52.meta.formerIds?.map((id) => {
+    const former = rule54.meta.formerIds?.map((id) => {
       const old = hash([id, file.path, identity, r2.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });
-    const template = rule52.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule52.meta.id} reported unknown message id "${r2.messageId}"`);
+    const template = rule54.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule54.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule52.meta.id,
+      ruleId: rule54.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -26510,21 +26510,21 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule52, level, ctx } of this.active) {
-      if (!rule52.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule54, level, ctx } of this.active) {
+      if (!rule54.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule52, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
+          out.add(rule54, level, r2.file ?? source, identity === r2.identity ? r2 : { ...r2, identity });
         };
         try {
           ctx.report = report;
-          rule52.check(unit, ctx);
+          rule54.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule52.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule54.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -26927,8 +26927,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule52 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule52?.meta.optionsSchema?.properties ?? {});
+      const rule54 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule54?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
     }
@@ -28812,13 +28812,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule52 of asItems(get(spec, section))) {
-      const peersNode = get(rule52, peerKey);
+    for (const rule54 of asItems(get(spec, section))) {
+      const peersNode = get(rule54, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule52, "ports");
+      const portsNode = get(rule54, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule52 : void 0;
+      let reachesImds = peers.length === 0 ? rule54 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -30707,7 +30707,7 @@ function findTokens(text, only) {
 function literalSecret(name, value) {
   if (value === void 0) return false;
   const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value, strength, name) && findTokens(value).length === 0;
+  return strength !== void 0 && isLiteralSecret(value, strength, name) && !findTokens(value).some((t) => t.level === "error");
 }
 var rule42 = {
   meta: {
@@ -30837,6 +30837,92 @@ function checkDockerfile(instructions, ctx) {
   }
 }
 
+// src/secrets/file-tokens.ts
+var memo = /* @__PURE__ */ new WeakMap();
+function tokenMessages(level) {
+  return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
+}
+function fileTokens(file) {
+  let tokens = memo.get(file);
+  if (!tokens) {
+    tokens = scanTokens(file);
+    memo.set(file, tokens);
+  }
+  return tokens;
+}
+function scanTokens(file) {
+  const { text } = file.source;
+  let from = 0;
+  let to = text.length;
+  const skip = [];
+  if (isYamlFile(file)) {
+    const doc = file.docs[0];
+    const nextSeparator = (offset) => {
+      const i2 = text.slice(offset).search(/^---/m);
+      return i2 < 0 ? text.length : offset + i2;
+    };
+    if (!doc?.root) {
+      if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return [];
+    } else {
+      from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
+      to = nextSeparator(doc.root.end);
+    }
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      for (const field of ["data", "stringData"]) {
+        const m = asMap(get(obj.node, field));
+        if (m) skip.push([m.start, m.end]);
+      }
+    }
+  }
+  const out = [];
+  for (const m of findTokens(text.slice(from, to))) {
+    const start = from + m.start;
+    const end = from + m.end;
+    if (!skip.some(([a, b]) => start >= a && end <= b)) out.push({ m, start, end });
+  }
+  return out;
+}
+function reportTokens(file, ctx, level, ignored) {
+  const { lines: lines2 } = file.source;
+  for (const { m, start, end } of fileTokens(file)) {
+    if (m.level !== level || ignored.has(m.messageId)) continue;
+    ctx.report({
+      messageId: m.messageId,
+      data: { desc: describeSecret(m.value), label: m.label },
+      at: lines2.range(start, end),
+      identity: m.messageId,
+      secret: m.value,
+      properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
+    });
+  }
+}
+function ignoredTokenTypes(ctx) {
+  const list = ctx.settings.rules["secret-token"]?.options.ignoreTypes;
+  return new Set(Array.isArray(list) ? list.filter((t) => typeof t === "string") : []);
+}
+
+// src/rules/secret-jwt.ts
+var rule43 = {
+  meta: {
+    id: "secret-jwt",
+    formerIds: ["secret-token"],
+    title: "JSON Web Token committed",
+    level: "note",
+    securitySeverity: 3,
+    precision: "low",
+    description: "A JSON Web Token (three base64url parts, a JSON header) appears in a manifest, compose/ACI file or Dockerfile.",
+    why: "A JWT is a bearer credential until it expires: whoever holds it acts as its subject. Many committed JWTs are expired or test tokens, so this is a note: check the `exp` claim and the issuer, and rotate the signing key if a live token leaked. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the token and fetch one at run time (workload identity, a token request to the issuer), or inject it from Azure Key Vault:\n\n```yaml\nenv:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: api-token\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("note")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "note", ignoredTokenTypes(ctx));
+  }
+};
+
 // src/secrets/secret-object.ts
 var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
 function decodeBase64(text) {
@@ -30918,7 +31004,7 @@ function keyList(keys) {
 }
 
 // src/rules/secret-kubernetes-secret.ts
-var rule43 = {
+var rule44 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
@@ -30969,7 +31055,7 @@ var rule43 = {
 };
 
 // src/rules/secret-kubernetes-settings.ts
-var rule44 = {
+var rule45 = {
   meta: {
     id: "secret-kubernetes-settings",
     formerIds: ["secret-kubernetes-secret"],
@@ -31006,76 +31092,60 @@ var rule44 = {
   }
 };
 
+// src/rules/secret-password-in-url.ts
+var rule46 = {
+  meta: {
+    id: "secret-password-in-url",
+    formerIds: ["secret-token"],
+    title: "Password in a connection string or URL",
+    level: "warning",
+    securitySeverity: 6.5,
+    precision: "medium",
+    description: "A connection string (`Password=...`, and the like) or URL (`scheme://user:password@host`) holds a literal password anywhere in a manifest, compose/ACI file or Dockerfile.",
+    why: "A password inside a connection string is as readable as any other committed credential, and it is often a shared database login. It is a warning, not an error, because these strings are also how local-development defaults and test fixtures are written. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Keep the connection string in Azure Key Vault and inject it, or use a managed identity (Azure SQL, PostgreSQL flexible server and others accept Entra ID tokens instead of passwords):\n\n```yaml\nenv:\n  - name: DB_CONNECTION\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-connection\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("warning")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "warning", ignoredTokenTypes(ctx));
+  }
+};
+
 // src/rules/secret-token.ts
-var rule45 = {
+var MESSAGES = tokenMessages("error");
+var rule47 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
     level: "error",
     securitySeverity: 9,
     precision: "high",
-    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens, passwords in connection strings and URLs, JWTs.",
-    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are errors (SARIF precision very-high/high); passwords in connection strings and URLs are warnings (medium); JWTs are notes, because many are expired or test tokens.",
+    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens. Passwords in connection strings and URLs are secret-password-in-url, JWTs secret-jwt.",
+    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are reported here (SARIF precision very-high/high); passwords in connection strings and URLs are secret-password-in-url (a warning), JWTs secret-jwt (a note, because many are expired or test tokens).",
     fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
     tags: ["security", "secrets"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: TOKEN_MESSAGES,
+    messages: MESSAGES,
     defaultOptions: { ignoreTypes: [] },
     optionsSchema: {
       type: "object",
       properties: {
         ignoreTypes: {
           type: "array",
+          // Every token type stays accepted: jwt and urlCredentials were this rule's before the split.
           items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
           uniqueItems: true,
-          description: "Token types (message ids, e.g. jwt, urlCredentials) not to report."
+          description: "Token types (message ids, e.g. githubToken, awsAccessKey) not to report; jwt and urlCredentials here still switch those types off in secret-jwt and secret-password-in-url."
         }
       },
       additionalProperties: false
     }
   },
   check(file, ctx) {
-    const { text, lines: lines2 } = file.source;
-    let from = 0;
-    let to = text.length;
-    const skip = [];
-    if (isYamlFile(file)) {
-      const doc = file.docs[0];
-      const nextSeparator = (offset) => {
-        const i2 = text.slice(offset).search(/^---/m);
-        return i2 < 0 ? text.length : offset + i2;
-      };
-      if (!doc?.root) {
-        if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return;
-      } else {
-        from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
-        to = nextSeparator(doc.root.end);
-      }
-      for (const obj of file.objects) {
-        if (obj.kind !== "Secret") continue;
-        for (const field of ["data", "stringData"]) {
-          const m = asMap(get(obj.node, field));
-          if (m) skip.push([m.start, m.end]);
-        }
-      }
-    }
     const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
-    const region = text.slice(from, to);
-    for (const m of findTokens(region)) {
-      if (ignored.has(m.messageId)) continue;
-      const start = from + m.start;
-      const end = from + m.end;
-      if (skip.some(([a, b]) => start >= a && end <= b)) continue;
-      ctx.report({
-        messageId: m.messageId,
-        data: { desc: describeSecret(m.value), label: m.label },
-        at: lines2.range(start, end),
-        identity: m.messageId,
-        secret: m.value,
-        level: m.level,
-        properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
-      });
-    }
+    reportTokens(file, ctx, "error", ignored);
   }
 };
 
@@ -31090,7 +31160,7 @@ function stateOf3(map2) {
   }
   return s2;
 }
-var rule46 = {
+var rule48 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
@@ -31159,7 +31229,7 @@ var rule46 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule47 = {
+var rule49 = {
   meta: {
     id: "suppression-former-rule-id",
     title: "Suppression names a former rule id",
@@ -31181,7 +31251,7 @@ var rule47 = {
 };
 
 // src/rules/suppression-without-reason.ts
-var rule48 = {
+var rule50 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -31203,7 +31273,7 @@ var rule48 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule49 = {
+var rule51 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -31233,7 +31303,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule50 = {
+var rule52 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -31281,7 +31351,7 @@ var rule50 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule51 = {
+var rule53 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -31369,7 +31439,9 @@ var ALL_RULES = [
   rule48,
   rule49,
   rule50,
-  rule51
+  rule51,
+  rule52,
+  rule53
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/rules/aliases.ts
@@ -31508,18 +31580,18 @@ var import_meta = {};
 function activeRules(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan.rules.map(({ id, level, options }) => {
-    const rule52 = byId.get(id);
-    if (!rule52) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule52, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
+    const rule54 = byId.get(id);
+    if (!rule54) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule54, level, ctx: { options, settings: plan.settings, state: /* @__PURE__ */ new Map(), partial: plan.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity) => {
-    const rule52 = byId.get(id);
-    if (!rule52) throw new Error(`system rule ${id} is not registered`);
+    const rule54 = byId.get(id);
+    if (!rule54) throw new Error(`system rule ${id} is not registered`);
     const level = plan.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule52, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
+    if (level !== "off") out.add(rule54, level, file, { messageId, data, at, ...identity !== void 0 ? { identity } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -31582,11 +31654,11 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule52, settings) {
-  const configured = settings.rules[rule52.meta.id]?.level;
+function ruleLevel(rule54, settings) {
+  const configured = settings.rules[rule54.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule52.meta.profile === "restricted") return "off";
-  return rule52.meta.level;
+  if (settings.profile === "baseline" && rule54.meta.profile === "restricted") return "off";
+  return rule54.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -31624,10 +31696,10 @@ async function scan(input) {
   const today = isoDay(input.today);
   const plan = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule52) => ({ rule: rule52, level: ruleLevel(rule52, settings) })).filter((x) => x.level !== "off").map(({ rule: rule52, level }) => ({
-      id: rule52.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule54) => ({ rule: rule54, level: ruleLevel(rule54, settings) })).filter((x) => x.level !== "off").map(({ rule: rule54, level }) => ({
+      id: rule54.meta.id,
       level,
-      options: { ...rule52.meta.defaultOptions ?? {}, ...settings.rules[rule52.meta.id]?.options ?? {} }
+      options: { ...rule54.meta.defaultOptions ?? {}, ...settings.rules[rule54.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0
@@ -31672,18 +31744,18 @@ async function scan(input) {
     if (state) a.ctx.state = state;
   }
   out.endFile();
-  for (const { rule: rule52, level, ctx } of active) {
-    if (!rule52.finish) continue;
+  for (const { rule: rule54, level, ctx } of active) {
+    if (!rule54.finish) continue;
     try {
-      rule52.finish({
+      rule54.finish({
         ...ctx,
         report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule52.meta.id} reported from finish() without a file`);
-          out.add(rule52, level, r2.file, r2);
+          if (!r2.file) throw new Error(`rule ${rule54.meta.id} reported from finish() without a file`);
+          out.add(rule54, level, r2.file, r2);
         }
       });
     } catch (err) {
-      scanError(rule52.meta.id, err);
+      scanError(rule54.meta.id, err);
     }
   }
   const known = new Set(rules.map((r2) => r2.meta.id));
@@ -31812,8 +31884,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule52) {
-  const m = rule52.meta;
+function ruleHelpMarkdown(rule54) {
+  const m = rule54.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -31827,18 +31899,18 @@ ${m.description}${silent}
 
 Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-function ruleHelpText(rule52) {
-  return ruleHelpMarkdown(rule52).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
+function ruleHelpText(rule54) {
+  return ruleHelpMarkdown(rule54).replace(/\*\*/g, "").replace(/_([^_]+)_/g, "$1");
 }
-function sarifRule(rule52) {
-  const m = rule52.meta;
+function sarifRule(rule54) {
+  const m = rule54.meta;
   return {
     id: m.id,
     name: pascal(m.id),
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule52), markdown: ruleHelpMarkdown(rule52) },
+    help: { text: ruleHelpText(rule54), markdown: ruleHelpMarkdown(rule54) },
     defaultConfiguration: { level: m.level },
     properties: {
       tags: [.../* @__PURE__ */ new Set(["security", ...m.tags])],
@@ -31962,11 +32034,11 @@ function toText(result, style = { color: false }) {
   if (fired.length) {
     lines2.push(c("bold", "How to fix"));
     for (const id of fired) {
-      const rule52 = rulesById.get(id);
-      if (!rule52) continue;
-      lines2.push(`  ${c("bold", id)}: ${rule52.meta.title}`);
-      lines2.push(indent(`Why: ${rule52.meta.why}`, "    "));
-      lines2.push(indent(rule52.meta.fix, "    "));
+      const rule54 = rulesById.get(id);
+      if (!rule54) continue;
+      lines2.push(`  ${c("bold", id)}: ${rule54.meta.title}`);
+      lines2.push(indent(`Why: ${rule54.meta.why}`, "    "));
+      lines2.push(indent(rule54.meta.fix, "    "));
       lines2.push("");
     }
   }
