@@ -19487,7 +19487,8 @@ var rule6 = {
       properties: {
         nonRootImages: {
           type: "array",
-          items: { type: "string", minLength: 1 },
+          // The image pattern alphabet of allowedImages (lowercase names, `*`, `**`, a registry port).
+          items: { type: "string", minLength: 1, pattern: "^[a-z0-9._/*:-]+$" },
           uniqueItems: true,
           description: "Image name patterns (like allowedImages, no tag) of base images that run as a non-root user by default; distroless `:nonroot` tags and cgr.dev/chainguard/** are built in."
         }
