@@ -50169,6 +50169,7 @@ async function checkBatches(batches, checker, opts) {
 function ruleLevel(rule54, settings) {
   const configured = settings.rules[rule54.meta.id]?.level;
   if (configured) return configured;
+  if (rule54.meta.formerIds?.some((id) => settings.rules[id]?.level === "off")) return "off";
   if (settings.profile === "baseline" && rule54.meta.profile === "restricted") return "off";
   return rule54.meta.level;
 }

@@ -80,6 +80,8 @@ export interface ScanResult {
 function ruleLevel(rule: Rule, settings: Settings): Level | 'off' {
   const configured = settings.rules[rule.meta.id]?.level;
   if (configured) return configured;
+  // `image-tag: off` written before image-digest was split out of it still turns both off.
+  if (rule.meta.formerIds?.some((id) => settings.rules[id]?.level === 'off')) return 'off';
   if (settings.profile === 'baseline' && rule.meta.profile === 'restricted') return 'off';
   return rule.meta.level;
 }
