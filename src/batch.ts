@@ -12,6 +12,7 @@ import { parseFile } from './parse/index.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
 import { identityAt } from './parse/scope.js';
 import { decode, rangeOf, sourceFile } from './parse/source.js';
+import { readDotenv } from './parse/dotenv.js';
 import type { SourceFile } from './parse/source.js';
 import { Redactor, safeErrorText } from './report/redact.js';
 import { formatMessage } from './rules/api.js';
@@ -179,6 +180,11 @@ export class Collector {
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
+    // A baseline written before a rename or split holds the finding under the former id.
+    const former = rule.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity, r.messageId, value]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
     const template = rule.meta.messages[r.messageId];
     if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id "${r.messageId}"`);
     this.findings.push({
@@ -190,6 +196,7 @@ export class Collector {
       range: this.shared(rangeOf(file, r.at)),
       identity,
       fingerprint: fp,
+      ...(former?.length ? { formerFingerprints: former } : {}),
       ...(r.properties ? { properties: r.properties } : {}),
     });
   }
@@ -289,6 +296,11 @@ export class FileChecker {
       return;
     }
     if (!parsed) return;
+    // Compose reads the project's .env for `${VAR}` substitution; rules see it beside the file.
+    if (parsed.kind === 'compose') {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);

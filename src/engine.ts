@@ -25,6 +25,7 @@ import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
 import { readDirectives } from './suppress/directives.js';
 import { readFileSync } from 'node:fs';
+import { formerIdsOf } from './rules/aliases.js';
 import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
 import type { FileKind, Finding, Level } from './types.js';
 import { activeRules, bundledWorkerScript, checkBatches, defaultThreads, systemReporter, toBatches } from './workers.js';
@@ -93,6 +94,8 @@ export interface ScanResult {
 function ruleLevel(rule: Rule, settings: Settings): Level | 'off' {
   const configured = settings.rules[rule.meta.id]?.level;
   if (configured) return configured;
+  // `image-tag: off` written before image-digest was split out of it still turns both off.
+  if (rule.meta.formerIds?.some((id) => settings.rules[id]?.level === 'off')) return 'off';
   if (settings.profile === 'baseline' && rule.meta.profile === 'restricted') return 'off';
   return rule.meta.level;
 }
@@ -301,12 +304,14 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   applyOverrides(out.findings, new Map(rules.map((r) => [r.meta.id, r])), settings);
 
   const known = new Set(rules.map((r) => r.meta.id));
+  const formerIds = formerIdsOf(rules);
   const enabled = new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
     today,
     knownRules: known,
     enabledRules: enabled,
     reasonRequired: systemOn('suppression-without-reason'),
+    formerIds,
   });
   for (const r of reports) {
     if (!known.has(r.ruleId)) continue;
@@ -337,7 +342,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     const { label, fingerprints } = knownBaseline;
     let n = 0;
     for (const f of out.findings) {
-      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      if (f.suppression || !(fingerprints.has(f.fingerprint) || (f.formerFingerprints ?? []).some((fp) => fingerprints.has(fp)))) continue;
       f.baselined = true;
       n++;
     }

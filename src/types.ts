@@ -39,6 +39,8 @@ export interface Finding {
   identity: string;
   /** Stable fingerprint (rule, file, identity, salted value hash); never the raw value. */
   fingerprint: string;
+  /** The fingerprints it had under its rule's former ids (a renamed or split rule), for old baselines. */
+  formerFingerprints?: readonly string[];
   /** Set when an in-source suppression or baseline matched. */
   suppression?: { kind: 'inSource' | 'external'; justification: string };
   /** True when the finding is known in the baseline (reported as a note, never gates). */

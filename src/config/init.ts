@@ -46,7 +46,8 @@ allowedImages:
 deniedImages:
   # - docker.io/library/ubuntu
 
-# Require @sha256: digests on every image reference.
+# Require @sha256: digests on every image reference (the same as requireDigest: true under
+# rules.image-digest).
 # requireDigest: true
 
 # Paths (globs relative to the repository root) that are never scanned.

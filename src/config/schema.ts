@@ -110,7 +110,12 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         type: 'array',
         items: { type: 'string', minLength: 1 },
       },
-      requireDigest: { description: 'Require @sha256: digests on every image reference.', type: 'boolean', default: false },
+      requireDigest: {
+        description:
+          'Require @sha256: digests on every image reference (the same as rules.image-digest.requireDigest; kept for existing configurations).',
+        type: 'boolean',
+        default: false,
+      },
       exclude: {
         description: 'Path globs (relative to the scanned root) never scanned.',
         type: 'array',

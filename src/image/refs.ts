@@ -36,6 +36,12 @@ export interface ImageRef {
   identity: string;
   /** A compose service that builds this image (`build:` beside `image:`): the name is a target, not a pull. */
   built: boolean;
+  /**
+   * The reference is a template (`<DOCKER_REPO>/app:1.0`, `REGION-docker.pkg.dev/PROJECT_ID/app`):
+   * the first placeholder found. `ref` then parses the reference with every placeholder replaced
+   * by a lowercase stand-in, so a visible tag (or its absence) can still be judged.
+   */
+  template?: string;
 }
 
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
@@ -48,7 +54,38 @@ function leftoverVariable(text: string): string | undefined {
 
 function make(source: ImageSource, written: string, text: string, at: At, where: string, identity: string): ImageRef {
   const unresolvedVar = leftoverVariable(text);
-  return { source, written, text, unresolvedVar, ref: unresolvedVar ? undefined : parseReference(text), at, where, identity, built: false };
+  if (unresolvedVar) return { source, written, text, unresolvedVar, ref: undefined, at, where, identity, built: false };
+  const template = templatePlaceholder(text);
+  if (template) {
+    const ref = parseReference(fillPlaceholders(text));
+    return { source, written, text, unresolvedVar, ref, at, where, identity, built: false, template };
+  }
+  return { source, written, text, unresolvedVar, ref: parseReference(text), at, where, identity, built: false };
+}
+
+// `<DOCKER_REPO>`, `{{registry}}`, `[REGISTRY]`, `__IMAGE__`, `#{Tag}#`: the placeholder syntaxes of
+// docs, templating tools and release pipelines.
+const BRACKETED = /<[^<>\s]{1,64}>|\{\{[^{}]{0,128}\}\}|\[[A-Za-z][A-Za-z0-9_-]{0,63}\]|#\{[^{}]{1,64}\}#?|__[A-Za-z][A-Za-z0-9_]{0,62}__/g;
+// An upper-case word standing where a registry, project or version goes (`PROJECT_ID`, `REGION-`).
+const SHOUTED =
+  /(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|REGION|PROJECT|ACCOUNT|REGISTRY|REPOSITORY|REPO|ORG|OWNER|NAMESPACE|IMAGE|VERSION|TAG|TENANT|SUBSCRIPTION|ENV)(?![A-Za-z0-9])/g;
+
+/** The first placeholder of a templated image reference, if the reference is one. */
+export function templatePlaceholder(text: string): string | undefined {
+  BRACKETED.lastIndex = 0;
+  const b = BRACKETED.exec(text);
+  if (b) return b[0];
+  SHOUTED.lastIndex = 0;
+  const s = SHOUTED.exec(text);
+  return s ? s[0] : undefined;
+}
+
+/** What a template's placeholders are replaced with before parsing. */
+export const TEMPLATE_STAND_IN = 'placeholder';
+
+/** The reference with each placeholder replaced by a lowercase stand-in. */
+function fillPlaceholders(text: string): string {
+  return text.replace(BRACKETED, TEMPLATE_STAND_IN).replace(SHOUTED, TEMPLATE_STAND_IN);
 }
 
 function stageLabel(stage: Stage): string {
@@ -101,7 +138,13 @@ function yamlText(node: YNode): string | undefined {
   return node.kind === 'scalar' && node.value !== null ? node.text : undefined;
 }
 
-function* yamlRef(source: ImageSource, parent: YMap | undefined, where: string, substituteDefaults: boolean): Generator<ImageRef> {
+function* yamlRef(
+  source: ImageSource,
+  parent: YMap | undefined,
+  where: string,
+  substituteDefaults: boolean,
+  vars: ReadonlyMap<string, string> = new Map(),
+): Generator<ImageRef> {
   const pair = getPair(parent, 'image');
   if (!pair) return;
   const built = source === 'compose' && getPair(parent, 'build') !== undefined;
@@ -123,8 +166,9 @@ function* yamlRef(source: ImageSource, parent: YMap | undefined, where: string, 
     };
     return;
   }
-  // Compose interpolates `${VAR:-default}` from the environment; the default is what a checkout builds.
-  const text = substituteDefaults ? substitute(written, new Map()).value : written;
+  // Compose interpolates `${VAR:-default}` from the environment and the project's .env; the
+  // defaults and the committed .env are what a checkout builds.
+  const text = substituteDefaults ? substitute(written, vars).value : written;
   yield { ...make(source, written, text, node, where, where), built };
 }
 
@@ -132,7 +176,7 @@ function* yamlRefs(file: YamlFile): Generator<ImageRef> {
   if (file.kind === 'kubernetes') {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef('kubernetes', c.node, c.label, false);
   } else if (file.kind === 'compose') {
-    for (const s of composeServices(file)) yield* yamlRef('compose', s.node, s.label, true);
+    for (const s of composeServices(file)) yield* yamlRef('compose', s.node, s.label, true, file.dotenv?.vars);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef('aci', asMap(get(c.node, 'properties')), c.label, false);
   }

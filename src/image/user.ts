@@ -3,7 +3,27 @@ import type { Arg, Env, Instruction } from 'dockerfile-ast';
 import { dfRange, finalStage, substitute } from '../parse/dockerfile.js';
 import type { DockerfileModel, Stage } from '../parse/dockerfile.js';
 import type { Range } from '../types.js';
+import { compilePatterns } from '../config/patterns.js';
 import { parseReference } from './reference.js';
+
+/** Image name patterns of base images published to run as non-root (their default USER is not 0). */
+export const BUILTIN_NON_ROOT_IMAGES: readonly string[] = ['cgr.dev/chainguard/**'];
+
+const matchers = new Map<string, (name: string) => string | undefined>();
+
+/** A matcher for the built-in non-root images plus the configured `nonRootImages` patterns. */
+export function nonRootMatcher(configured: unknown): (name: string) => boolean {
+  const list = Array.isArray(configured) ? configured.filter((p): p is string => typeof p === 'string') : [];
+  const key = list.join('\n');
+  let m = matchers.get(key);
+  if (!m) {
+    m = compilePatterns([...BUILTIN_NON_ROOT_IMAGES, ...list]);
+    if (matchers.size > 64) matchers.clear();
+    matchers.set(key, m);
+  }
+  const match = m;
+  return (name) => match(name) !== undefined;
+}
 
 /** How the final user was decided. */
 export type UserKind =
@@ -62,7 +82,7 @@ function bottom(stage: Stage): Stage {
 }
 
 /** The final stage's effective user, or undefined for a Dockerfile without a usable final FROM. */
-export function finalUser(model: DockerfileModel): FinalUser | undefined {
+export function finalUser(model: DockerfileModel, nonRootImage?: (name: string) => boolean): FinalUser | undefined {
   const last = finalStage(model);
   // A FROM without an image fails the build; there is no image whose user could be judged.
   if (!last || last.rawImage === '') return undefined;
@@ -81,6 +101,7 @@ export function finalUser(model: DockerfileModel): FinalUser | undefined {
   }
   const range = dfRange(last.from.getRange());
   const ref = scratch || base.unresolved ? undefined : parseReference(base.image);
-  const nonRoot = ref?.ok === true && ref.tag !== undefined && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag);
+  const nonRoot =
+    ref?.ok === true && ((ref.tag !== undefined && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag)) || (nonRootImage?.(ref.name) ?? false));
   return { kind: nonRoot ? 'baseNonRoot' : 'default', user: undefined, range, stage: last, scratch };
 }

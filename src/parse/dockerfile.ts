@@ -48,7 +48,7 @@ const VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-
  * the way BuildKit does for FROM. `unresolved` is true when a variable had no value and no
  * default (the result then still contains the `$` expression).
  */
-export function substitute(text: string, vars: Map<string, string | undefined>): { value: string; unresolved: boolean } {
+export function substitute(text: string, vars: ReadonlyMap<string, string | undefined>): { value: string; unresolved: boolean } {
   let unresolved = false;
   const value = text.replace(
     VAR,

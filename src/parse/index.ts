@@ -1,4 +1,5 @@
 /** Turns a collected file into a parsed, classified document set. Parsing happens once per file. */
+import type { Dotenv } from './dotenv.js';
 import { posix } from 'node:path';
 import { parseYaml } from './yaml.js';
 import type { YDoc, YamlProblem } from './yaml.js';
@@ -23,6 +24,8 @@ export interface YamlFile {
   workloads: Workload[];
   /** A partial object (a kustomize patch checked without rendering): only the settings it sets are judged. */
   partial?: boolean;
+  /** Compose only: the `.env` beside the file (variables for substitution), when there is one. */
+  dotenv?: Dotenv;
 }
 
 /** A Dockerfile with its stages. */

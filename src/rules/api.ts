@@ -49,6 +49,11 @@ export interface RuleMeta {
   silentUnless?: string;
   /** Engine-produced rules (parse errors...) have no check of their own. */
   system?: boolean;
+  /**
+   * Ids this rule's findings were reported under before a rename or split (`image-digest` was part
+   * of `image-tag`): suppressions and baseline entries naming them keep covering this rule.
+   */
+  formerIds?: readonly string[];
 }
 
 /**

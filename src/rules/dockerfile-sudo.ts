@@ -13,8 +13,9 @@ export const rule: Rule = {
     level: 'warning',
     securitySeverity: 5.0,
     precision: 'high',
-    description: 'A RUN instruction calls sudo (shell or exec form, continuations and heredocs included).',
-    why: 'sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for (Microsoft, "Best practices for pod security in AKS").',
+    description:
+      'A RUN instruction calls sudo (shell or exec form, continuations and heredocs included); one finding per instruction, at its first sudo.',
+    why: 'sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).',
     fix: 'Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```',
     tags: ['security', 'dockerfile'],
     kinds: ['dockerfile'],
@@ -40,14 +41,17 @@ export const rule: Rule = {
       // so only real newlines (heredoc bodies) separate commands.
       const cont = new RegExp(`${escape === '\\' ? '\\\\' : '`'}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, 'g');
       const text = raw.replace(cont, (m) => ' '.repeat(m.length));
-      const hits: number[] = [];
-      const exec = EXEC_SUDO.exec(text);
-      if (exec) hits.push(text.indexOf('sudo'));
-      else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1]!.length + m[2]!.length);
-      for (const offset of hits) {
-        const at = src.lines.range(start + offset, start + offset + 4);
-        ctx.report({ messageId: 'sudo', at, identity: 'RUN sudo' });
+      // One finding per instruction, at its first sudo: the fix (run the step as root) is one change.
+      let offset: number | undefined;
+      if (EXEC_SUDO.test(text)) offset = text.indexOf('sudo');
+      else {
+        SUDO.lastIndex = 0;
+        const m = SUDO.exec(text);
+        if (m) offset = m.index + m[1]!.length + m[2]!.length;
       }
+      if (offset === undefined) continue;
+      const at = src.lines.range(start + offset, start + offset + 4);
+      ctx.report({ messageId: 'sudo', at, identity: 'RUN sudo' });
     }
   },
 };

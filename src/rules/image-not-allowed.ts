@@ -12,7 +12,7 @@ export const rule: Rule = {
     precision: 'very-high',
     description:
       'An image reference (Dockerfile FROM/COPY --from/RUN --mount, Kubernetes, docker-compose, ACI) matches deniedImages, or matches no allowedImages pattern.',
-    why: 'The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images (Microsoft, "Security considerations for Azure Container Instances": use a private registry; "Best practices for container image management and security in AKS": secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.',
+    why: 'The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security): use a private registry; [Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management): secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.',
     fix: 'Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```',
     tags: ['security', 'supply-chain', 'image'],
     kinds: ['dockerfile', 'kubernetes', 'compose', 'aci'],
@@ -26,7 +26,8 @@ export const rule: Rule = {
     const policy = policyOf(ctx.settings, ctx.state);
     if (policy.allowed.length === 0 && policy.denied.length === 0) return;
     for (const r of forEachImageRef(file)) {
-      if (!r.ref?.ok) continue;
+      // A template's registry and repository are decided elsewhere (image-template says so).
+      if (!r.ref?.ok || r.template) continue;
       const verdict = judgeName(policy, r.ref.name);
       if (verdict.kind === 'allowed') continue;
       const data = { where: r.where, image: r.text, name: r.ref.name, allowed: allowedText(policy) };

@@ -22,7 +22,8 @@ export const rule: Rule = {
   },
   check(file, ctx) {
     for (const r of forEachImageRef(file)) {
-      if (!r.ref || r.ref.ok) continue;
+      // A template (`<REPO>/app`) is said by image-template; its placeholders are no typo.
+      if (!r.ref || r.ref.ok || r.template) continue;
       ctx.report({
         messageId: 'invalid',
         data: { where: r.where, image: r.text, reason: r.ref.reason },

@@ -22,7 +22,8 @@ export const rule: Rule = {
   },
   check(file, ctx) {
     for (const r of forEachImageRef(file)) {
-      if (!r.unresolvedVar) continue;
+      // `build:` beside `image:` names the image being built: nothing is pulled by that name.
+      if (!r.unresolvedVar || r.built) continue;
       ctx.report({
         messageId: 'unresolved',
         data: { where: r.where, image: r.written, variable: r.unresolvedVar },

@@ -4,8 +4,14 @@ import type { Rule } from './api.js';
 import { rule as aciPublicIp } from './aci-public-ip.js';
 import { rule as capabilitiesNotDropped } from './capabilities-not-dropped.js';
 import { rule as dangerousCapabilities } from './dangerous-capabilities.js';
+import { rule as dockerfileAddUrl } from './dockerfile-add-url.js';
+import { rule as dockerfileInsecureBuild } from './dockerfile-insecure-build.js';
+import { rule as dockerfileRemoteScript } from './dockerfile-remote-script.js';
 import { rule as dockerfileRootUser } from './dockerfile-root-user.js';
+import { rule as dockerfileSshServer } from './dockerfile-ssh-server.js';
 import { rule as dockerfileSudo } from './dockerfile-sudo.js';
+import { rule as dockerfileUserName } from './dockerfile-user-name.js';
+import { rule as dockerfileWorldWritable } from './dockerfile-world-writable.js';
 import { rule as duplicateKey } from './duplicate-key.js';
 import { rule as expiredSuppression } from './expired-suppression.js';
 import { rule as fileError } from './file-error.js';
@@ -13,9 +19,11 @@ import { rule as hostNamespaces } from './host-namespaces.js';
 import { rule as hostPath } from './host-path.js';
 import { rule as hostPathOther } from './host-path-other.js';
 import { rule as hostPort } from './host-port.js';
+import { rule as imageDigest } from './image-digest.js';
 import { rule as imageNotAllowed } from './image-not-allowed.js';
 import { rule as imageReferenceInvalid } from './image-reference-invalid.js';
 import { rule as imageTag } from './image-tag.js';
+import { rule as imageTemplate } from './image-template.js';
 import { rule as imageUnresolved } from './image-unresolved.js';
 import { rule as imageUserMismatch } from './image-user-mismatch.js';
 import { rule as imdsEgressNotBlocked } from './imds-egress-not-blocked.js';
@@ -38,11 +46,16 @@ import { rule as runAsRoot } from './run-as-root.js';
 import { rule as secretAciRegistryPassword } from './secret-aci-registry-password.js';
 import { rule as secretAciVolume } from './secret-aci-volume.js';
 import { rule as secretDockerfileCopy } from './secret-dockerfile-copy.js';
+import { rule as secretDockerfileRegistryConfig } from './secret-dockerfile-registry-config.js';
 import { rule as secretDockerfileRun } from './secret-dockerfile-run.js';
 import { rule as secretEnvLiteral } from './secret-env-literal.js';
+import { rule as secretJwt } from './secret-jwt.js';
 import { rule as secretKubernetesSecret } from './secret-kubernetes-secret.js';
+import { rule as secretKubernetesSettings } from './secret-kubernetes-settings.js';
+import { rule as secretPasswordInUrl } from './secret-password-in-url.js';
 import { rule as secretToken } from './secret-token.js';
 import { rule as serviceAccountTokenAutomount } from './service-account-token-automount.js';
+import { rule as suppressionFormerRuleId } from './suppression-former-rule-id.js';
 import { rule as suppressionWithoutReason } from './suppression-without-reason.js';
 import { rule as unrecognisedPodTemplate } from './unrecognised-pod-template.js';
 import { rule as unusedSuppression } from './unused-suppression.js';
@@ -54,8 +67,14 @@ export const ALL_RULES: readonly Rule[] = [
   aciPublicIp,
   capabilitiesNotDropped,
   dangerousCapabilities,
+  dockerfileAddUrl,
+  dockerfileInsecureBuild,
+  dockerfileRemoteScript,
   dockerfileRootUser,
+  dockerfileSshServer,
   dockerfileSudo,
+  dockerfileUserName,
+  dockerfileWorldWritable,
   duplicateKey,
   expiredSuppression,
   fileError,
@@ -63,9 +82,11 @@ export const ALL_RULES: readonly Rule[] = [
   hostPath,
   hostPathOther,
   hostPort,
+  imageDigest,
   imageNotAllowed,
   imageReferenceInvalid,
   imageTag,
+  imageTemplate,
   imageUnresolved,
   imageUserMismatch,
   imdsEgressNotBlocked,
@@ -88,11 +109,16 @@ export const ALL_RULES: readonly Rule[] = [
   secretAciRegistryPassword,
   secretAciVolume,
   secretDockerfileCopy,
+  secretDockerfileRegistryConfig,
   secretDockerfileRun,
   secretEnvLiteral,
+  secretJwt,
   secretKubernetesSecret,
+  secretKubernetesSettings,
+  secretPasswordInUrl,
   secretToken,
   serviceAccountTokenAutomount,
+  suppressionFormerRuleId,
   suppressionWithoutReason,
   unrecognisedPodTemplate,
   unusedSuppression,

@@ -2,16 +2,28 @@ import type { At, Rule, RuleContext } from './api.js';
 import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
 import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import { dfRange } from '../parse/dockerfile.js';
+import type { Dotenv } from '../parse/dotenv.js';
 import { aciContainers, composeServices } from '../parse/services.js';
 import { describeSecret } from '../report/redact.js';
-import { isLiteralSecret, isPlaceholder, isReference, secretNameStrength } from '../secrets/heuristics.js';
+import { findTokens } from '../secrets/detectors.js';
+import {
+  isDefaultPassword,
+  isLiteralSecret,
+  isPasswordName,
+  isPlaceholder,
+  isReference,
+  secretNameStrength,
+} from '../secrets/heuristics.js';
 import { forEachContainer, isDockerFile, isYamlFile } from './util.js';
 
-/** True when `name` is secret-named and `value` is a committed credential. */
+/**
+ * True when `name` is secret-named and `value` is a committed credential. A value holding a known
+ * token format is left to secret-token, which names the format: one finding per root cause.
+ */
 function literalSecret(name: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   const strength = secretNameStrength(name);
-  return strength !== undefined && isLiteralSecret(value, strength);
+  return strength !== undefined && isLiteralSecret(value, strength, name) && !findTokens(value).some((t) => t.level === 'error');
 }
 
 /** Secret-named variables must not carry literal values. */
@@ -23,8 +35,8 @@ export const rule: Rule = {
     securitySeverity: 8.0,
     precision: 'high',
     description:
-      'A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.',
-    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.",
+      'A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.',
+    why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
     fix: 'Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.',
     tags: ['security', 'secrets'],
     kinds: ['kubernetes', 'compose', 'aci', 'dockerfile'],
@@ -37,6 +49,8 @@ export const rule: Rule = {
         '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
       compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
       dockerEnv: 'ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.',
+      dotenv:
+        'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
       dockerArg:
         'ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret.',
     },
@@ -45,11 +59,18 @@ export const rule: Rule = {
     const report = (messageId: string, at: At, name: string, value: string, data: Record<string, string>): void => {
       // Compose keeps quotes of `- KEY="value"` items; the value inside them is the secret too.
       const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : undefined;
+      const identity = `${data.container ?? data.service ?? data.object ?? ''} ${name}`;
+      if (isPasswordName(name) && isDefaultPassword(inner ?? value)) {
+        // A published default is no secret to mask in logs (masking `postgres` would garble every
+        // message naming the image); it is still a committed, guessable credential.
+        ctx.report({ messageId, data: { name, desc: 'a well-known default password', ...data }, at, identity, value: inner ?? value });
+        return;
+      }
       ctx.report({
         messageId,
         data: { name, desc: describeSecret(inner ?? value), ...data },
         at,
-        identity: `${data.container ?? data.service ?? data.object ?? ''} ${name}`,
+        identity,
         secret: value,
         ...(inner ? { secretForms: [inner] } : {}),
       });
@@ -79,6 +100,7 @@ export const rule: Rule = {
         }
       });
     } else if (file.kind === 'compose') {
+      checkDotenv(file.dotenv, ctx);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
           if (e.value !== undefined && literalSecret(e.name, e.value)) report('compose', e.nameAt, e.name, e.value, { service: svc.label });
@@ -100,6 +122,27 @@ export const rule: Rule = {
   },
 };
 
+/** The committed .env of a compose project, checked once however many compose files sit beside it. */
+function checkDotenv(dotenv: Dotenv | undefined, ctx: RuleContext): void {
+  if (!dotenv) return;
+  let seen = ctx.state.get('dotenv') as Set<string> | undefined;
+  if (!seen) ctx.state.set('dotenv', (seen = new Set()));
+  if (seen.has(dotenv.source.path)) return;
+  seen.add(dotenv.source.path);
+  for (const e of dotenv.entries) {
+    if (!literalSecret(e.name, e.value)) continue;
+    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+    ctx.report({
+      messageId: 'dotenv',
+      data: { name: e.name, desc: known ? 'a well-known default password' : describeSecret(e.value) },
+      at: dotenv.source.lines.range(e.start, e.end),
+      file: dotenv.source,
+      identity: `.env ${e.name}`,
+      ...(known ? { value: e.value } : { secret: e.value }),
+    });
+  }
+}
+
 function checkDockerfile(instructions: readonly Instruction[], ctx: RuleContext): void {
   for (const ins of instructions) {
     const keyword = ins.getKeyword();
@@ -115,10 +158,10 @@ function checkDockerfile(instructions: readonly Instruction[], ctx: RuleContext)
       if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
       ctx.report({
         messageId: keyword === 'ENV' ? 'dockerEnv' : 'dockerArg',
-        data: { name, desc: describeSecret(value) },
+        data: { name, desc: isPasswordName(name) && isDefaultPassword(value) ? 'a well-known default password' : describeSecret(value) },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        secret: value,
+        ...(isPasswordName(name) && isDefaultPassword(value) ? { value } : { secret: value }),
       });
     }
   }

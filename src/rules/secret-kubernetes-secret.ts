@@ -1,45 +1,7 @@
 import type { Rule } from './api.js';
-import { asMap, asText, get } from '../parse/yaml.js';
-import type { YPair } from '../parse/yaml.js';
-import { describeSecret } from '../report/redact.js';
-import { findTokens } from '../secrets/detectors.js';
-import { isPlaceholder, isReference } from '../secrets/heuristics.js';
+import { get } from '../parse/yaml.js';
+import { keyList, secretContents } from '../secrets/secret-object.js';
 import { isYamlFile } from './util.js';
-
-/** Strict base64 (what the API server accepts for `data`), decoded; undefined when not base64. */
-function decodeBase64(text: string): string | undefined {
-  const compact = text.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
-  return Buffer.from(compact, 'base64').toString('utf8');
-}
-
-/** Auth values of a `.dockerconfigjson` document: `auths.<registry>.auth` / `.password`. */
-function dockerAuths(json: string): { registry: string; secret: string; password: string; decoded?: string }[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return [];
-  }
-  const auths = (parsed as { auths?: unknown })?.auths;
-  if (!auths || typeof auths !== 'object') return [];
-  const out: { registry: string; secret: string; password: string; decoded?: string }[] = [];
-  for (const [registry, entry] of Object.entries(auths as Record<string, unknown>)) {
-    if (!entry || typeof entry !== 'object') continue;
-    const e = entry as Record<string, unknown>;
-    const auth = typeof e.auth === 'string' ? e.auth : undefined;
-    const password = typeof e.password === 'string' ? e.password : typeof e.identitytoken === 'string' ? e.identitytoken : undefined;
-    if (auth) {
-      const decoded = decodeBase64(auth);
-      const pass = decoded?.slice(decoded.indexOf(':') + 1);
-      if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
-      out.push({ registry, secret: auth, password: pass, decoded });
-    } else if (password && !isPlaceholder(password) && !isReference(password)) {
-      out.push({ registry, secret: password, password });
-    }
-  }
-  return out;
-}
 
 /** Kubernetes Secret objects must not be committed with plaintext data. */
 export const rule: Rule = {
@@ -50,16 +12,16 @@ export const rule: Rule = {
     securitySeverity: 9.0,
     precision: 'high',
     description:
-      'A `kind: Secret` manifest carries literal `data` (base64 is an encoding, not encryption) or `stringData` values, including `.dockerconfigjson` registry credentials.',
-    why: "Microsoft's AKS and container guidance ([Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)) says credentials never live in code or images: keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
+      'A `kind: Secret` manifest carries literal credentials in `data` (base64 is an encoding, not encryption) or `stringData`: one finding per Secret, at its `data`/`stringData` key, naming the keys that hold values. A credential is a key named like one (`password`, `token`, `tls.key`, `*_key`), a known token format, a random-looking value, or `.dockerconfigjson` registry credentials. A Secret holding only settings is secret-kubernetes-settings; documentation placeholders (`<token>`, `REPLACE_ME`, a value equal to its key name) are not credentials.',
+    why: "Microsoft's AKS and container guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)): keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
     fix: 'Delete the Secret from git, rotate the credential, and let the cluster fetch it from Key Vault:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-secrets\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload-identity-client-id>\n    keyvaultName: my-vault\n    tenantId: <tenant-id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n  secretObjects:            # optional: sync to a Kubernetes Secret for env vars\n    - secretName: app-secrets\n      type: Opaque\n      data:\n        - objectName: db-password\n          key: password\n```\n\nOr commit only an encrypted form (SealedSecret, SOPS) or an ExternalSecret that points at the vault.',
     tags: ['security', 'secrets', 'kubernetes'],
     kinds: ['kubernetes'],
     messages: {
-      data: '{object} data key "{key}" holds a plaintext value (base64 only encodes it; {desc}).',
-      dataToken: '{object} {field} key "{key}" holds a {tokenType} in plaintext ({desc}).',
-      stringData: '{object} stringData key "{key}" holds a plaintext value ({desc}).',
-      dockerAuth: '{object} registry credentials for "{registry}" are committed in .dockerconfigjson ({desc}).',
+      credentials:
+        '{object} commits plaintext values under {fields} (keys: {keys}); {credentialKeys} hold credentials. base64 only encodes them.',
+      token: '{object} commits plaintext values under {fields} (keys: {keys}), among them a {tokenType}.',
+      dockerAuth: '{object} commits registry credentials for {registries} in its .dockerconfigjson (keys: {keys}).',
     },
   },
   check(file, ctx) {
@@ -68,50 +30,29 @@ export const rule: Rule = {
     if (file.docs.some((d) => get(d.root ?? undefined, 'sops') !== undefined)) return;
     for (const obj of file.objects) {
       if (obj.kind !== 'Secret') continue;
-      const type = asText(get(obj.node, 'type')) ?? 'Opaque';
-      const report = (messageId: string, pair: YPair, value: string, forms: string[], data: Record<string, string>): void => {
-        ctx.report({
-          messageId,
-          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value), ...data },
-          at: pair,
-          identity: `${obj.label} ${pair.keyText}`,
-          secret: value,
-          secretForms: forms,
-        });
+      const contents = secretContents(obj);
+      const credentials = contents?.entries.filter((e) => e.credential) ?? [];
+      if (!contents || credentials.length === 0) continue;
+      const keys = keyList(contents.entries.map((e) => e.key));
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(' and ');
+      // Every credential value, in each spelling, is redacted; the settings beside them are not secrets.
+      const forms = credentials.flatMap((e) => (e.raw === e.decoded ? [e.raw] : [e.raw, e.decoded]));
+      forms.push(...contents.registries.flatMap((r) => r.secrets));
+      if (contents.token) forms.push(contents.token.value);
+      const base = {
+        at: contents.at,
+        identity: obj.label,
+        secret: credentials[0]!.decoded,
+        secretForms: forms,
       };
-      for (const [field, base64] of [
-        ['data', true],
-        ['stringData', false],
-      ] as const) {
-        const map = asMap(get(obj.node, field));
-        if (!map) continue;
-        for (const pair of map.pairs) {
-          const raw = asText(pair.value);
-          if (raw === undefined || raw.trim() === '' || raw.startsWith('ENC[')) continue;
-          const decoded = base64 ? (decodeBase64(raw) ?? raw) : raw;
-          if (isPlaceholder(decoded) || isReference(decoded)) continue;
-          const forms = decoded === raw ? [] : [decoded];
-          if (pair.keyText === '.dockerconfigjson' || pair.keyText === '.dockercfg') {
-            const auths = dockerAuths(decoded);
-            for (const a of auths) {
-              ctx.report({
-                messageId: 'dockerAuth',
-                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.password) },
-                at: pair,
-                identity: `${obj.label} ${a.registry}`,
-                secret: raw,
-                secretForms: [decoded, a.secret, a.password, ...(a.decoded ? [a.decoded] : [])],
-              });
-            }
-            if (auths.length > 0 || type === 'kubernetes.io/dockerconfigjson') continue;
-          }
-          const token = findTokens(decoded)[0];
-          if (token) {
-            report('dataToken', pair, decoded, [raw, token.value], { tokenType: token.label, field });
-          } else {
-            report(base64 ? 'data' : 'stringData', pair, decoded, base64 ? [raw] : forms, {});
-          }
-        }
+      if (contents.registries.length > 0) {
+        const registries = keyList(contents.registries.map((r) => r.registry));
+        ctx.report({ ...base, messageId: 'dockerAuth', data: { object: obj.label, registries, keys } });
+      } else if (contents.token) {
+        ctx.report({ ...base, messageId: 'token', data: { object: obj.label, fields, keys, tokenType: contents.token.label } });
+      } else {
+        const credentialKeys = keyList(credentials.map((e) => e.key));
+        ctx.report({ ...base, messageId: 'credentials', data: { object: obj.label, fields, keys, credentialKeys } });
       }
     }
   },

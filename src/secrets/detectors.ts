@@ -205,42 +205,74 @@ const azureIdentifiable: Detector = {
   },
 };
 
-// A private key block needs a real base64 body: `-----BEGIN RSA PRIVATE KEY-----\n...\n` is documentation.
+/** A key body: escapes, header lines and quoting removed; undefined unless it is real base64 key material. */
+function keyBody(raw: string): string | undefined {
+  const body = raw
+    .replace(/\\[nr]/g, '')
+    .replace(/^[A-Za-z-]+:.*$/gm, '')
+    .replace(/[\s"',|+\\]/g, '');
+  if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) return undefined;
+  return body;
+}
+
+// A private key block needs a real base64 body: `-----BEGIN RSA PRIVATE KEY-----\n...\n` is
+// documentation. Users commit PEM and OpenSSH blocks, with the dashes mangled (three instead of
+// five), and PuTTY `.ppk` files.
 const privateKey: Detector = {
   id: 'privateKey',
   label: 'private key',
-  keywords: ['private key'],
+  keywords: ['private key', 'putty-user-key-file'],
   level: 'error',
   precision: 'very-high',
   messages: { privateKey: 'Private key block ({label}) in plaintext ({desc}).' },
   find(text) {
     const out: TokenMatch[] = [];
-    const begin = /-----BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-----/g;
-    let m: RegExpExecArray | null;
-    while ((m = begin.exec(text)) !== null) {
-      const endMarker = `-----END ${m[1]!}-----`;
-      const end = text.indexOf(endMarker, begin.lastIndex);
-      // No END anywhere after this BEGIN means none after any later BEGIN of the same type either;
-      // stopping keeps the scan linear.
-      if (end < 0) break;
-      const body = text
-        .slice(begin.lastIndex, end)
-        .replace(/\\[nr]/g, '')
-        .replace(/^[A-Za-z-]+:.*$/gm, '')
-        .replace(/[\s"',|+]/g, '');
-      begin.lastIndex = end + endMarker.length;
-      if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) continue;
+    const push = (label: string, start: number, end: number): void => {
       out.push({
         detector: privateKey,
         messageId: 'privateKey',
-        label: m[1]!.toLowerCase(),
-        value: text.slice(m.index, end + endMarker.length),
-        start: m.index,
-        end: end + endMarker.length,
+        label,
+        value: text.slice(start, end),
+        start,
+        end,
         level: 'error',
         precision: 'very-high',
         verified: false,
       });
+    };
+    const begin = /-{3,5}BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-{3,5}/g;
+    let m: RegExpExecArray | null;
+    while ((m = begin.exec(text)) !== null) {
+      const endWord = text.indexOf(`END ${m[1]!}`, begin.lastIndex);
+      // No END anywhere after this BEGIN means none after any later BEGIN of the same type either;
+      // stopping keeps the scan linear.
+      if (endWord < 0) break;
+      let endStart = endWord;
+      while (endStart > begin.lastIndex && endStart > endWord - 5 && text[endStart - 1] === '-') endStart--;
+      let endEnd = endWord + 4 + m[1]!.length;
+      const limit = endEnd + 5;
+      while (endEnd < limit && text[endEnd] === '-') endEnd++;
+      const body = keyBody(text.slice(begin.lastIndex, endStart));
+      begin.lastIndex = endEnd;
+      if (body) push(m[1]!.toLowerCase(), m.index, endEnd);
+    }
+    let nextLines = -2;
+    const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
+    while ((m = putty.exec(text)) !== null) {
+      // The next Private-Lines is searched again only once passed, so many headers stay linear.
+      if (nextLines < putty.lastIndex) nextLines = text.indexOf('Private-Lines:', putty.lastIndex);
+      const lines = nextLines;
+      if (lines < 0) break;
+      if (lines - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines, lines + 16384).indexOf('Private-MAC:');
+      const mac = macAt < 0 ? -1 : lines + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
+      const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, '');
+      if (!keyBody(afterCount)) continue;
+      const macEnd =
+        mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
+      push('PuTTY private key', m.index, macEnd);
+      putty.lastIndex = macEnd;
     }
     return out;
   },

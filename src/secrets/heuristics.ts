@@ -198,6 +198,30 @@ const DESCRIPTIVE_SUFFIX = new Set([
   'label',
   'env',
   'var',
+  // Settings about a credential, not the credential (`passwordPattern`, `PASSWORD_MIN_LENGTH`).
+  'pattern',
+  'patterns',
+  'regex',
+  'regexp',
+  'rule',
+  'rules',
+  'complexity',
+  'strength',
+  'min',
+  'max',
+  'minlength',
+  'maxlength',
+  'history',
+  'attempts',
+  'retries',
+  'hint',
+  'reset',
+  'rotation',
+  'interval',
+  'age',
+  'validation',
+  'validator',
+  'encoder',
 ]);
 
 /** Parts by name: the same variable names recur across a repository's manifests (bounded, frozen). */
@@ -248,13 +272,87 @@ export function looksRandom(value: string, minLength = 12, minEntropy = 3.0): bo
   return value.length >= minLength && !/\s/.test(value) && entropy(value) >= minEntropy;
 }
 
+// Passwords products ship as defaults and tutorials use; committed, they are real credentials.
+const DEFAULT_PASSWORDS = new Set([
+  'postgres',
+  'mysql',
+  'root',
+  'admin',
+  'administrator',
+  'guest',
+  'test',
+  'dev',
+  'password',
+  'passw0rd',
+  'p@ssw0rd',
+  'p@ssword',
+  'secret',
+  'example',
+  'letmein',
+  'welcome',
+  'qwerty',
+  'default',
+  'oracle',
+  'sa',
+  'user',
+  'pass',
+  'rabbitmq',
+  'redis',
+  'mongo',
+  'elastic',
+  'minio',
+  'minioadmin',
+  'keycloak',
+  'sonar',
+  'grafana',
+]);
+
+/**
+ * True for a well-known default or tutorial password (`postgres`, `example_123`, `Passw0rd!`,
+ * `admin123`): a weak word, optionally with a separator, a few digits and a `!`.
+ */
+export function isDefaultPassword(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (DEFAULT_PASSWORDS.has(v)) return true;
+  const m = /^([a-z@0]{2,13}?)[-_.@#]?\d{0,6}!?$/.exec(v);
+  return m !== null && m[1] !== v && DEFAULT_PASSWORDS.has(m[1]!);
+}
+
+/** True when a variable or key name says it holds a password (not merely a key or token). */
+export function isPasswordName(name: string): boolean {
+  const parts = nameParts(name);
+  return secretNameStrength(name) !== undefined && parts.some((p) => ['password', 'passwd', 'pwd', 'pass', 'passphrase'].includes(p));
+}
+
+/** A masked value (`****`, `xxxxxx`, `••••`): what a redacted example shows, never a credential. */
+export function isMask(value: string): boolean {
+  const v = value.trim();
+  return v.length > 0 && (/^[*•x#.]+$/i.test(v) || /^(.)\1*$/.test(v));
+}
+
+/**
+ * A documentation placeholder (`<token>`, `REPLACE_ME`, `your-password-here`, `TODO`), or a value
+ * that repeats its own key name (`password: password` in a Secret template). Unlike
+ * `isPlaceholder`, well-known default passwords are not placeholders here.
+ */
+export function isDocumentationPlaceholder(value: string, key?: string): boolean {
+  const v = value.trim();
+  if (v.length === 0 || isMask(v) || KNOWN_PUBLIC_VALUES.has(v)) return true;
+  if (key !== undefined && splitName(key).join('') === splitName(v).join('') && splitName(v).length > 0) return true;
+  if (isDefaultPassword(v)) return false;
+  return isPlaceholder(v);
+}
+
 /**
  * True when a literal of a secret-named variable holds a credential: not empty, not a
- * reference, path, URL without credentials, boolean, number or placeholder.
+ * reference, path, URL without credentials, boolean, number or placeholder. A well-known
+ * default password in a password-named variable is a credential (pass `name` to say so).
  */
-export function isLiteralSecret(value: string, strength: 'strong' | 'weak'): boolean {
+export function isLiteralSecret(value: string, strength: 'strong' | 'weak', name?: string): boolean {
   const v = value.trim();
-  if (v.length < 4 || isReference(v) || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
+  if (v.length === 0 || isReference(v)) return false;
+  if (name !== undefined && isPasswordName(name) && isDefaultPassword(v) && !isDocumentationPlaceholder(v, name)) return true;
+  if (v.length < 4 || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
   const url = urlInfo(v);
   if (url.url) return url.withCredentials;
   if (strength === 'weak') return looksRandom(v, 16, 3.2);

@@ -5,6 +5,8 @@
 import { didYouMean } from '../suggest.js';
 import type { Finding, Position, Range } from '../types.js';
 import type { Directive } from './directives.js';
+import { coveringId } from '../rules/aliases.js';
+import type { FormerIds } from '../rules/aliases.js';
 
 /** Rules about suppressions themselves; directives never suppress their findings. */
 export const SUPPRESSION_RULES = [
@@ -12,6 +14,7 @@ export const SUPPRESSION_RULES = [
   'expired-suppression',
   'unused-suppression',
   'invalid-suppression',
+  'suppression-former-rule-id',
 ] as const;
 
 /** What decides whether a directive works. */
@@ -24,6 +27,8 @@ export interface SuppressOptions {
   enabledRules: ReadonlySet<string>;
   /** When false (`suppression-without-reason: off`), directives without a reason work too. */
   reasonRequired: boolean;
+  /** Former ids of renamed or split rules; a directive naming one covers the new rule too. */
+  formerIds?: FormerIds;
 }
 
 /** A finding about a directive, for the engine to emit under one of SUPPRESSION_RULES. */
@@ -106,15 +111,43 @@ export function applySuppressions(
   }
 
   const suppressible = new Set<string>(SUPPRESSION_RULES);
+  const former = opts.formerIds ?? new Map<string, readonly string[]>();
+  // Directive and former id -> the new ids it was used for, to name them in one note each.
+  const viaFormer = new Map<Directive, Map<string, Set<string>>>();
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list = directives.get(f.file);
     if (!list) continue;
     for (const d of list) {
       const used = working.get(d);
-      if (!used || !d.ruleIds.includes(f.ruleId) || !covers(d, f)) continue;
-      used.add(f.ruleId);
+      if (!used) continue;
+      const id = coveringId(d.ruleIds, f.ruleId, former);
+      if (id === undefined || !covers(d, f)) continue;
+      used.add(id);
+      if (id !== f.ruleId) {
+        const byOld = viaFormer.get(d) ?? new Map<string, Set<string>>();
+        viaFormer.set(d, byOld);
+        const ids = byOld.get(id) ?? new Set<string>();
+        byOld.set(id, ids);
+        ids.add(f.ruleId);
+      }
       f.suppression ??= { kind: 'inSource', justification: d.reason || '(no reason given)' };
+    }
+  }
+
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      for (const [old, ids] of viaFormer.get(d) ?? []) {
+        const current = [...ids].sort().join(', ');
+        reports.push({
+          file,
+          range: d.range,
+          identity: `${d.text} ${old}`,
+          ruleId: 'suppression-former-rule-id',
+          messageId: 'formerId',
+          data: { form: formName(d), rule: old, current },
+        });
+      }
     }
   }
 

@@ -178,3 +178,19 @@ describe('baseline', () => {
     expect(after.size).toBe(4);
   });
 });
+
+describe('baseline entries under a former rule id', () => {
+  it('still match a finding of the rule split out of it (image-tag -> image-digest)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pg-baseline-former-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER 10001\n');
+    const first = await scan({ root: dir, paths: ['.'] });
+    const digest = first.findings.find((f) => f.ruleId === 'image-digest');
+    expect(digest?.formerFingerprints?.length).toBe(1);
+    // A baseline written by a podguard where this finding was image-tag's holds the former fingerprint.
+    const old = { tool: 'podguard', version: 1, findings: [{ ruleId: 'image-tag', fingerprint: digest!.formerFingerprints![0] }] };
+    writeFileSync(join(dir, 'baseline.json'), JSON.stringify(old));
+    const again = await scan({ root: dir, paths: ['.'], config: { baseline: 'baseline.json' } });
+    expect(again.findings.find((f) => f.ruleId === 'image-digest')?.baselined).toBe(true);
+    expect(again.baseline?.known).toBe(1);
+  });
+});

@@ -18,7 +18,7 @@ COPY --from=tools /a /b
 COPY --from=EMPTY /a /b
 # expect: noTag@4:32 error
 # expect: latest@5:6 error
-# expect: noDigest@6:6 note
+# expect: image-digest/noDigest@6:6 note
 # expect: noTag@11:13 error
-# expect: noDigest@12:28 note
-# expect: noDigest@14:13 note
+# expect: image-digest/noDigest@12:28 note
+# expect: image-digest/noDigest@14:13 note
