@@ -58,6 +58,7 @@ const FIXED: Rule = {
     description: 'Finds privileged: true.',
     why: 'A privileged container is root on the node.',
     fix: 'Set it to false:\n\n```yaml\nprivileged: false\n```',
+    fixByFormat: {},
     messages: { found: '{name} is privileged.' },
     system: false,
   },

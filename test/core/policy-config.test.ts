@@ -56,10 +56,10 @@ describe('overrides:', () => {
       privilege-escalation: off
 `,
     });
+    // A privileged container is one root cause: privilege-escalation stays quiet while
+    // privileged-container reports it.
     expect(await found(root)).toEqual([
-      ['app/pod.yaml', 'privilege-escalation', 'error', null],
       ['app/pod.yaml', 'privileged-container', 'error', null],
-      // privilege-escalation is a restricted-profile rule: off under the baseline profile.
       ['charts/vendor/pod.yaml', 'privileged-container', 'warning', null],
     ]);
   });
