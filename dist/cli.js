@@ -44,9 +44,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/dockerfile-ast/lib/argument.js
+// ../merge/node_modules/dockerfile-ast/lib/argument.js
 var require_argument = __commonJS({
-  "node_modules/dockerfile-ast/lib/argument.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/argument.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
@@ -81,9 +81,9 @@ var require_argument = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/jsonArgument.js
+// ../merge/node_modules/dockerfile-ast/lib/jsonArgument.js
 var require_jsonArgument = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JSONArgument = void 0;
@@ -106,7 +106,7 @@ var require_jsonArgument = __commonJS({
   }
 });
 
-// node_modules/vscode-languageserver-types/lib/esm/main.js
+// ../merge/node_modules/vscode-languageserver-types/lib/esm/main.js
 var main_exports = {};
 __export(main_exports, {
   AnnotatedTextEdit: () => AnnotatedTextEdit,
@@ -197,7 +197,7 @@ __export(main_exports, {
 });
 var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
 var init_main = __esm({
-  "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+  "../merge/node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
       function is(value2) {
@@ -1675,9 +1675,9 @@ var init_main = __esm({
   }
 });
 
-// node_modules/dockerfile-ast/lib/line.js
+// ../merge/node_modules/dockerfile-ast/lib/line.js
 var require_line = __commonJS({
-  "node_modules/dockerfile-ast/lib/line.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/line.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
@@ -1703,9 +1703,9 @@ var require_line = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/util.js
+// ../merge/node_modules/dockerfile-ast/lib/util.js
 var require_util = __commonJS({
-  "node_modules/dockerfile-ast/lib/util.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Util = void 0;
@@ -1792,9 +1792,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/comment.js
+// ../merge/node_modules/dockerfile-ast/lib/comment.js
 var require_comment = __commonJS({
-  "node_modules/dockerfile-ast/lib/comment.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/comment.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Comment = void 0;
@@ -1858,7 +1858,7 @@ var require_comment = __commonJS({
   }
 });
 
-// node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+// ../merge/node_modules/vscode-languageserver-textdocument/lib/esm/main.js
 var main_exports2 = {};
 __export(main_exports2, {
   TextDocument: () => TextDocument2
@@ -1924,7 +1924,7 @@ function getWellformedEdit(textEdit) {
 }
 var FullTextDocument2, TextDocument2;
 var init_main2 = __esm({
-  "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+  "../merge/node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
     "use strict";
     FullTextDocument2 = class _FullTextDocument {
       constructor(uri, languageId, version, content) {
@@ -2122,9 +2122,9 @@ var init_main2 = __esm({
   }
 });
 
-// node_modules/dockerfile-ast/lib/parserDirective.js
+// ../merge/node_modules/dockerfile-ast/lib/parserDirective.js
 var require_parserDirective = __commonJS({
-  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ParserDirective = void 0;
@@ -2160,9 +2160,9 @@ var require_parserDirective = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/heredoc.js
+// ../merge/node_modules/dockerfile-ast/lib/heredoc.js
 var require_heredoc = __commonJS({
-  "node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Heredoc = void 0;
@@ -2228,9 +2228,9 @@ var require_heredoc = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/variable.js
+// ../merge/node_modules/dockerfile-ast/lib/variable.js
 var require_variable = __commonJS({
-  "node_modules/dockerfile-ast/lib/variable.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/variable.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
@@ -2326,9 +2326,9 @@ var require_variable = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instruction.js
+// ../merge/node_modules/dockerfile-ast/lib/instruction.js
 var require_instruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/instruction.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Instruction = void 0;
@@ -3147,9 +3147,9 @@ var require_instruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/flagOption.js
+// ../merge/node_modules/dockerfile-ast/lib/flagOption.js
 var require_flagOption = __commonJS({
-  "node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
@@ -3187,9 +3187,9 @@ var require_flagOption = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/flag.js
+// ../merge/node_modules/dockerfile-ast/lib/flag.js
 var require_flag = __commonJS({
-  "node_modules/dockerfile-ast/lib/flag.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/flag.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Flag = void 0;
@@ -3315,16 +3315,16 @@ var require_flag = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/modifiableInstruction.js
+// ../merge/node_modules/dockerfile-ast/lib/modifiableInstruction.js
 var require_modifiableInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ModifiableInstruction = void 0;
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
-    var ModifiableInstruction2 = class extends instruction_1.Instruction {
+    var ModifiableInstruction3 = class extends instruction_1.Instruction {
       constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
       }
@@ -3393,13 +3393,13 @@ var require_modifiableInstruction = __commonJS({
         return args;
       }
     };
-    exports.ModifiableInstruction = ModifiableInstruction2;
+    exports.ModifiableInstruction = ModifiableInstruction3;
   }
 });
 
-// node_modules/dockerfile-ast/lib/jsonInstruction.js
+// ../merge/node_modules/dockerfile-ast/lib/jsonInstruction.js
 var require_jsonInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JSONInstruction = void 0;
@@ -3562,9 +3562,9 @@ var require_jsonInstruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/add.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/add.js
 var require_add = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Add = void 0;
@@ -3581,9 +3581,9 @@ var require_add = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/property.js
+// ../merge/node_modules/dockerfile-ast/lib/property.js
 var require_property = __commonJS({
-  "node_modules/dockerfile-ast/lib/property.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/property.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Property = void 0;
@@ -3893,9 +3893,9 @@ var require_property = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/propertyInstruction.js
+// ../merge/node_modules/dockerfile-ast/lib/propertyInstruction.js
 var require_propertyInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PropertyInstruction = void 0;
@@ -4190,9 +4190,9 @@ var require_propertyInstruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/arg.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/arg.js
 var require_arg = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Arg = void 0;
@@ -4222,9 +4222,9 @@ var require_arg = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/cmd.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/cmd.js
 var require_cmd = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Cmd = void 0;
@@ -4238,9 +4238,9 @@ var require_cmd = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/copy.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/copy.js
 var require_copy = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Copy = void 0;
@@ -4270,9 +4270,9 @@ var require_copy = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/env.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/env.js
 var require_env = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Env = void 0;
@@ -4289,9 +4289,9 @@ var require_env = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/entrypoint.js
 var require_entrypoint = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Entrypoint = void 0;
@@ -4305,9 +4305,9 @@ var require_entrypoint = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/from.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/from.js
 var require_from = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.From = void 0;
@@ -4557,9 +4557,9 @@ var require_from = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/healthcheck.js
 var require_healthcheck = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Healthcheck = void 0;
@@ -4581,9 +4581,9 @@ var require_healthcheck = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/label.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/label.js
 var require_label = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Label = void 0;
@@ -4618,9 +4618,9 @@ var require_label = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/onbuild.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/onbuild.js
 var require_onbuild = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Onbuild = void 0;
@@ -4655,9 +4655,9 @@ var require_onbuild = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/run.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/run.js
 var require_run = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Run = void 0;
@@ -4683,9 +4683,9 @@ var require_run = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/shell.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/shell.js
 var require_shell = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Shell = void 0;
@@ -4699,9 +4699,9 @@ var require_shell = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/stopsignal.js
 var require_stopsignal = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Stopsignal = void 0;
@@ -4715,9 +4715,9 @@ var require_stopsignal = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/workdir.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/workdir.js
 var require_workdir = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Workdir = void 0;
@@ -4774,9 +4774,9 @@ var require_workdir = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/user.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/user.js
 var require_user = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.User = void 0;
@@ -4790,9 +4790,9 @@ var require_user = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/volume.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/volume.js
 var require_volume = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Volume = void 0;
@@ -4806,9 +4806,9 @@ var require_volume = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/imageTemplate.js
+// ../merge/node_modules/dockerfile-ast/lib/imageTemplate.js
 var require_imageTemplate = __commonJS({
-  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ImageTemplate = void 0;
@@ -5043,9 +5043,9 @@ var require_imageTemplate = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/dockerfile.js
+// ../merge/node_modules/dockerfile-ast/lib/dockerfile.js
 var require_dockerfile = __commonJS({
-  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Dockerfile = void 0;
@@ -5262,9 +5262,9 @@ var require_dockerfile = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/parser.js
+// ../merge/node_modules/dockerfile-ast/lib/parser.js
 var require_parser = __commonJS({
-  "node_modules/dockerfile-ast/lib/parser.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/parser.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Parser = void 0;
@@ -5688,9 +5688,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/main.js
+// ../merge/node_modules/dockerfile-ast/lib/main.js
 var require_main = __commonJS({
-  "node_modules/dockerfile-ast/lib/main.js"(exports) {
+  "../merge/node_modules/dockerfile-ast/lib/main.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
@@ -5860,9 +5860,9 @@ var require_main = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
+// ../merge/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "../merge/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -6062,9 +6062,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../merge/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "../merge/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -6126,9 +6126,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../merge/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "../merge/node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -6464,11 +6464,11 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../merge/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "../merge/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6476,7 +6476,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6685,7 +6685,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6731,8 +6731,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6986,9 +6986,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix9 = POSIX_REGEX_SOURCE[rest2];
-                if (posix9) {
-                  prev.value = pre + posix9;
+                const posix10 = POSIX_REGEX_SOURCE[rest2];
+                if (posix10) {
+                  prev.value = pre + posix10;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -7428,7 +7428,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7479,14 +7479,14 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../merge/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "../merge/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7505,7 +7505,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix9 = opts.windows;
+      const posix10 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -7515,8 +7515,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix9 });
-        const result = { glob, state, regex: regex2, posix: posix9, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix10 });
+        const result = { glob, state, regex: regex2, posix: posix10, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7541,7 +7541,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix9 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix10 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7549,7 +7549,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix9 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix10 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -7558,16 +7558,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix9);
+          match = picomatch4.matchBase(input, regex2, options, posix10);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix9 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix10 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix9 }));
+      return regex2.test(utils.basename(input, { windows: posix10 }));
     };
     picomatch4.isMatch = (str4, patterns, options) => picomatch4(patterns, options)(str4);
     picomatch4.parse = (pattern, options) => {
@@ -7614,14 +7614,14 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants4;
+    picomatch4.constants = constants5;
     module.exports = picomatch4;
   }
 });
 
-// node_modules/picomatch/index.js
+// ../merge/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "../merge/node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -7636,9 +7636,9 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../merge/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/codegen/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.regexpCode = exports.getEsmExportName = exports.getProperty = exports.safeStringify = exports.stringify = exports.strConcat = exports.addCodeArg = exports.str = exports._ = exports.nil = exports._Code = exports.Name = exports.IDENTIFIER = exports._CodeOrName = void 0;
@@ -7790,9 +7790,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../merge/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
@@ -7935,9 +7935,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../merge/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/codegen/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants4))
+          if (n.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a, _b;
-        super.optimizeNames(names, constants4);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items2;
       }, []));
       function replaceName(n) {
-        const c = constants4[n.str];
+        const c = constants5[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -8655,9 +8655,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../merge/node_modules/ajv/dist/compile/util.js
 var require_util2 = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
@@ -8822,9 +8822,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../merge/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/names.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8861,9 +8861,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../merge/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/errors.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
@@ -8983,9 +8983,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../merge/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
@@ -9034,9 +9034,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../merge/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/rules.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getRules = exports.isJSONType = void 0;
@@ -9065,9 +9065,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../merge/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
@@ -9077,20 +9077,20 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group2) {
-      return group2.rules.some((rule48) => shouldUseRule(schema2, rule48));
+      return group2.rules.some((rule61) => shouldUseRule(schema2, rule61));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule48) {
+    function shouldUseRule(schema2, rule61) {
       var _a;
-      return schema2[rule48.keyword] !== void 0 || ((_a = rule48.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule61.keyword] !== void 0 || ((_a = rule61.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../merge/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
@@ -9272,9 +9272,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../merge/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assignDefaults = void 0;
@@ -9309,9 +9309,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../merge/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
@@ -9442,9 +9442,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../merge/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
@@ -9560,9 +9560,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../merge/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
@@ -9643,9 +9643,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../merge/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
+  "../merge/node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
     module.exports = function equal2(a, b) {
       if (a === b) return true;
@@ -9678,9 +9678,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../merge/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports, module) {
+  "../merge/node_modules/json-schema-traverse/index.js"(exports, module) {
     "use strict";
     var traverse = module.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
@@ -9766,9 +9766,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../merge/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/resolve.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
@@ -9922,9 +9922,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../merge/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/validate/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
@@ -10134,9 +10134,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule48 of group2.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule48)) {
-            keywordCode(it, rule48.keyword, rule48.definition, group2.type);
+        for (const rule61 of group2.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule61)) {
+            keywordCode(it, rule61.keyword, rule61.definition, group2.type);
           }
         }
       });
@@ -10171,9 +10171,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule48 = rules[keyword];
-        if (typeof rule48 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule48)) {
-          const { type: type2 } = rule48.definition;
+        const rule61 = rules[keyword];
+        if (typeof rule61 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule61)) {
+          const { type: type2 } = rule61.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -10430,9 +10430,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../merge/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports) {
+  "../merge/node_modules/ajv/dist/runtime/validation_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -10446,9 +10446,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../merge/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/ref_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -10463,9 +10463,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../merge/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/compile/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
@@ -10687,9 +10687,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../merge/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports, module) {
+  "../merge/node_modules/ajv/dist/refs/data.json"(exports, module) {
     module.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -10706,9 +10706,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../merge/node_modules/fast-uri/lib/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports, module) {
+  "../merge/node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -11240,9 +11240,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../merge/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports, module) {
+  "../merge/node_modules/fast-uri/lib/schemes.js"(exports, module) {
     "use strict";
     var { isUUID } = require_utils2();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -11451,9 +11451,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../merge/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports, module) {
+  "../merge/node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -11881,9 +11881,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../merge/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports) {
+  "../merge/node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -11892,9 +11892,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../merge/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports) {
+  "../merge/node_modules/ajv/dist/core.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
@@ -12259,8 +12259,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule48 = this.RULES.all[keyword];
-        return typeof rule48 == "object" ? rule48.definition : !!rule48;
+        const rule61 = this.RULES.all[keyword];
+        return typeof rule61 == "object" ? rule61.definition : !!rule61;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12268,7 +12268,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group2 of RULES.rules) {
-          const i2 = group2.rules.findIndex((rule48) => rule48.keyword === keyword);
+          const i2 = group2.rules.findIndex((rule61) => rule61.keyword === keyword);
           if (i2 >= 0)
             group2.rules.splice(i2, 1);
         }
@@ -12295,10 +12295,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule48 = rules[key];
-            if (typeof rule48 != "object")
+            const rule61 = rules[key];
+            if (typeof rule61 != "object")
               continue;
-            const { $data } = rule48.definition;
+            const { $data } = rule61.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -12462,7 +12462,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule48 = {
+      const rule61 = {
         keyword,
         definition: {
           ...definition,
@@ -12471,18 +12471,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule48, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule61, definition.before);
       else
-        ruleGroup.rules.push(rule48);
-      RULES.all[keyword] = rule48;
+        ruleGroup.rules.push(rule61);
+      RULES.all[keyword] = rule61;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule48, before) {
+    function addBeforeRule(ruleGroup, rule61, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule48);
+        ruleGroup.rules.splice(i2, 0, rule61);
       } else {
-        ruleGroup.rules.push(rule48);
+        ruleGroup.rules.push(rule61);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -12503,9 +12503,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../merge/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var def = {
@@ -12518,9 +12518,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../merge/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.callRef = exports.getValidate = void 0;
@@ -12640,9 +12640,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var id_1 = require_id();
@@ -12661,9 +12661,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12693,9 +12693,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12721,9 +12721,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../merge/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+  "../merge/node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str4) {
@@ -12747,9 +12747,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12779,9 +12779,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12816,9 +12816,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12845,9 +12845,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12927,9 +12927,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12956,9 +12956,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../merge/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports) {
+  "../merge/node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var equal2 = require_fast_deep_equal();
@@ -12967,9 +12967,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -13034,9 +13034,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13063,9 +13063,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13112,9 +13112,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -13150,9 +13150,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateAdditionalItems = void 0;
@@ -13203,9 +13203,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateTuple = void 0;
@@ -13260,9 +13260,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var items_1 = require_items();
@@ -13277,9 +13277,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13312,9 +13312,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13406,9 +13406,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
@@ -13500,9 +13500,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13543,9 +13543,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13649,9 +13649,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -13707,9 +13707,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13781,9 +13781,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13812,9 +13812,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13829,9 +13829,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13887,9 +13887,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13914,9 +13914,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13983,9 +13983,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -14001,9 +14001,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -14049,9 +14049,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../merge/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14139,9 +14139,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var format_1 = require_format();
@@ -14150,9 +14150,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../merge/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.contentVocabulary = exports.metadataVocabulary = void 0;
@@ -14173,9 +14173,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../merge/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -14195,9 +14195,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../merge/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DiscrError = void 0;
@@ -14209,9 +14209,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+  "../merge/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14314,9 +14314,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../merge/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+  "../merge/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
     module.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -14471,9 +14471,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../merge/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
+  "../merge/node_modules/ajv/dist/ajv.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
@@ -14635,13 +14635,13 @@ function readBaseline(path, label2) {
 
 // src/batch.ts
 import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
 import { types as types2 } from "node:util";
 
 // src/parse/index.ts
 import { posix } from "node:path";
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// ../merge/node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
   return typeof subject === "undefined" || subject === null;
 }
@@ -18216,6 +18216,50 @@ function detached(file) {
   return d;
 }
 
+// src/parse/dotenv.ts
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import { dirname, join, posix as posix2 } from "node:path";
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value2;
+      const quote2 = rest[0];
+      if ((quote2 === '"' || quote2 === "'") && rest.indexOf(quote2, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote2, 1));
+      else value2 = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value: value2, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value2);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = join(dirname(composeAbsPath), ".env");
+  const rel = posix2.join(posix2.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!lstatSync(abs).isFile()) return void 0;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode(readFileSync2(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
 // src/report/redact.ts
 var MASK = "***";
 var Redactor = class {
@@ -18539,20 +18583,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule48, level, file, r2) {
+  add(rule61, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule48.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule61.meta.level ? r2.level : level;
     const identity2 = this.intern(r2.identity ?? "");
     const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule48.meta.id, file.path, identity2, r2.messageId, value2]);
+    let fp = hash([rule61.meta.id, file.path, identity2, r2.messageId, value2]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule48.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule48.meta.id} reported unknown message id "${r2.messageId}"`);
+    const former = rule61.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity2, r2.messageId, value2]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
+    const template = rule61.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule61.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule48.meta.id,
+      ruleId: rule61.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -18560,6 +18608,7 @@ var Collector = class {
       range: this.shared(rangeOf(file, r2.at)),
       identity: identity2,
       fingerprint: fp,
+      ...former?.length ? { formerFingerprints: former } : {},
       ...r2.properties ? { properties: r2.properties } : {}
     });
   }
@@ -18570,15 +18619,15 @@ function reportsMissingField(r2) {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
+    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync2(fd) };
+    return { buf: readFileSync3(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) closeSync2(fd);
   }
 }
 var FileChecker = class {
@@ -18637,6 +18686,10 @@ var FileChecker = class {
       return;
     }
     if (!parsed) return;
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -18655,22 +18708,22 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule48, level, ctx } of this.active) {
-      if (!rule48.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (!rule61.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule48, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+          out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
         };
         try {
           ctx.report = report;
-          rule48.check(unit, ctx);
+          rule61.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule48.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -18705,9 +18758,9 @@ function isPlainObject(x) {
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync as lstatSync2, readdirSync as readdirSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, posix as posix4, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -18766,8 +18819,8 @@ async function changedSince(ref, cwd) {
 }
 
 // src/render/discover.ts
-import { existsSync, lstatSync, readFileSync as readFileSync3, readdirSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
+import { existsSync, lstatSync as lstatSync2, readFileSync as readFileSync4, readdirSync, realpathSync, statSync } from "node:fs";
+import { dirname as dirname2, isAbsolute, join as join2, posix as posix3, relative, resolve as resolve2, sep } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -18793,7 +18846,7 @@ function inside(root, abs) {
 }
 function kustomizationFile(absDir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const p = join(absDir, name);
+    const p = join2(absDir, name);
     if (existsSync(p)) return p;
   }
   return void 0;
@@ -18814,7 +18867,7 @@ function readKustomization(root, dir) {
   const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
   let text;
   try {
-    text = readFileSync3(absFile, "utf8");
+    text = readFileSync4(absFile, "utf8");
   } catch {
     return out;
   }
@@ -18923,7 +18976,7 @@ function readKustomization(root, dir) {
 }
 function looksLikeJson6902(abs) {
   try {
-    const text = readFileSync3(abs, "utf8");
+    const text = readFileSync4(abs, "utf8");
     return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
   } catch {
     return false;
@@ -18933,8 +18986,8 @@ function renderRoots(root, markers) {
   const chartDirs = /* @__PURE__ */ new Set();
   const kustomizeDirs = /* @__PURE__ */ new Set();
   for (const m of markers) {
-    const dir = posix2.dirname(m) === "." ? "" : posix2.dirname(m);
-    if (posix2.basename(m) === "Chart.yaml") chartDirs.add(dir);
+    const dir = posix3.dirname(m) === "." ? "" : posix3.dirname(m);
+    if (posix3.basename(m) === "Chart.yaml") chartDirs.add(dir);
     else kustomizeDirs.add(dir);
   }
   const allCharts = [...chartDirs].sort();
@@ -18996,11 +19049,11 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
     }
     for (const e of entries) {
       n++;
-      const abs = join(dir, e.name);
+      const abs = join2(dir, e.name);
       if (e.isSymbolicLink()) {
         if (!realInside(realRoot, abs)) return abs;
         try {
-          if (lstatSync(abs).isDirectory()) stack.push(abs);
+          if (lstatSync2(abs).isDirectory()) stack.push(abs);
         } catch {
         }
       } else if (e.isDirectory()) stack.push(abs);
@@ -19029,7 +19082,7 @@ function walk(dir, out, seen, accept = mayBeOurs) {
     return;
   }
   for (const e of entries) {
-    const abs = join2(dir, e.name);
+    const abs = join3(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
@@ -19045,7 +19098,7 @@ async function listDir(dir, accept = mayBeOurs) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => accept(posix3.basename(p))).map((p) => join2(dir, p));
+    return splitZ(out).filter((p) => accept(posix4.basename(p))).map((p) => join3(dir, p));
   }
   const files = [];
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
@@ -19059,9 +19112,9 @@ async function findRenderMarkers(opts) {
     const st = await stat(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = join2(scope, ".."); inside2(root, dir); dir = join2(dir, "..")) {
-        if (lstatQuiet(join2(dir, "Chart.yaml"))?.isFile()) {
-          found.add(toRel2(root, join2(dir, "Chart.yaml")));
+      for (let dir = join3(scope, ".."); inside2(root, dir); dir = join3(dir, "..")) {
+        if (lstatQuiet(join3(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, join3(dir, "Chart.yaml")));
           break;
         }
         if (dir === root) break;
@@ -19076,7 +19129,7 @@ async function findRenderMarkers(opts) {
   }
   return [...found].sort();
 }
-var lstatQuiet = (p) => lstatSync2(p, { throwIfNoEntry: false });
+var lstatQuiet = (p) => lstatSync3(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
     return statSync2(p);
@@ -19147,8 +19200,8 @@ async function collect(opts) {
 
 // src/render/index.ts
 import { hash as hash2 } from "node:crypto";
-import { existsSync as existsSync2, readFileSync as readFileSync4, readdirSync as readdirSync3, realpathSync as realpathSync3, writeFileSync } from "node:fs";
-import { join as join4, posix as posix4, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
+import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync3, realpathSync as realpathSync3, writeFileSync } from "node:fs";
+import { join as join5, posix as posix5, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
 
 // src/render/map.ts
 function pathAt(root, offset) {
@@ -19299,14 +19352,14 @@ function pointerCovers(ptr, path) {
 
 // src/render/tools.ts
 import { execFile as execFile2 } from "node:child_process";
-import { accessSync, constants as constants2, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
+import { accessSync, constants as constants3, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, isAbsolute as isAbsolute3, join as join3, resolve as resolve4 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute3, join as join4, resolve as resolve4 } from "node:path";
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
     if (!statSync3(p).isFile()) return false;
-    accessSync(p, constants2.X_OK);
+    accessSync(p, constants3.X_OK);
     return true;
   } catch {
     return false;
@@ -19328,7 +19381,7 @@ function findTool(tool, configured, env, base) {
 function searchPath(name, path) {
   for (const dir of (path ?? "").split(delimiter)) {
     if (!dir) continue;
-    const p = join3(dir, name);
+    const p = join4(dir, name);
     if (executable(p)) return p;
   }
   return void 0;
@@ -19336,11 +19389,11 @@ function searchPath(name, path) {
 var Scratch = class {
   dir;
   constructor() {
-    this.dir = mkdtempSync(join3(tmpdir(), "podguard-render-"));
+    this.dir = mkdtempSync(join4(tmpdir(), "podguard-render-"));
   }
   /** A new empty subdirectory. */
   sub(name) {
-    const d = mkdtempSync(join3(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    const d = mkdtempSync(join4(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
     return d;
   }
   remove() {
@@ -19348,8 +19401,8 @@ var Scratch = class {
   }
 };
 function cleanEnv(scratch) {
-  const home2 = join3(scratch.dir, "home");
-  const dirs = { home: home2, cache: join3(home2, ".cache"), config: join3(home2, ".config"), data: join3(home2, ".local", "share") };
+  const home2 = join4(scratch.dir, "home");
+  const dirs = { home: home2, cache: join4(home2, ".cache"), config: join4(home2, ".config"), data: join4(home2, ".local", "share") };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -19357,18 +19410,18 @@ function cleanEnv(scratch) {
     XDG_CACHE_HOME: dirs.cache,
     XDG_CONFIG_HOME: dirs.config,
     XDG_DATA_HOME: dirs.data,
-    HELM_CACHE_HOME: join3(dirs.cache, "helm"),
-    HELM_CONFIG_HOME: join3(dirs.config, "helm"),
-    HELM_DATA_HOME: join3(dirs.data, "helm"),
-    HELM_PLUGINS: join3(dirs.data, "helm", "plugins-none"),
-    HELM_REGISTRY_CONFIG: join3(dirs.config, "helm", "registry.json"),
-    HELM_REPOSITORY_CONFIG: join3(dirs.config, "helm", "repositories.yaml"),
-    HELM_REPOSITORY_CACHE: join3(dirs.cache, "helm", "repository"),
-    KUBECONFIG: join3(home2, "no-kubeconfig"),
+    HELM_CACHE_HOME: join4(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: join4(dirs.config, "helm"),
+    HELM_DATA_HOME: join4(dirs.data, "helm"),
+    HELM_PLUGINS: join4(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: join4(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: join4(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: join4(dirs.cache, "helm", "repository"),
+    KUBECONFIG: join4(home2, "no-kubeconfig"),
     // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: join3(home2, "no-gitconfig")
+    GIT_CONFIG_GLOBAL: join4(home2, "no-gitconfig")
   };
 }
 var MAX_RENDER_BYTES = 64 * 1024 * 1024;
@@ -19406,7 +19459,7 @@ function toRel3(root, abs) {
   return relative3(root, abs).split(sep3).join("/");
 }
 function insideRoot(root, rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix4.isAbsolute(rel);
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix5.isAbsolute(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -19496,7 +19549,7 @@ async function prepareRender(input) {
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
     const absDir = resolve5(root, dir);
-    const chartText = safeRead(join4(absDir, "Chart.yaml"));
+    const chartText = safeRead(join5(absDir, "Chart.yaml"));
     const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
       summary.charts--;
@@ -19586,7 +19639,7 @@ async function prepareRender(input) {
       continue;
     }
     summary.rendered++;
-    const abs = join4(s2.sub("out"), "rendered.yaml");
+    const abs = join5(s2.sub("out"), "rendered.yaml");
     writeFileSync(abs, run2.stdout);
     virtuals.push({
       relPath: chartFile,
@@ -19639,7 +19692,7 @@ async function prepareRender(input) {
     const wrapper = s2.sub("kustomize");
     const ref = relative3(wrapper, resolve5(root, dir)).split(sep3).join("/");
     writeFileSync(
-      join4(wrapper, "kustomization.yaml"),
+      join5(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -19666,13 +19719,13 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     }
     summary.rendered++;
     for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = join4(s2.sub("out"), "rendered.yaml");
+    const abs = join5(s2.sub("out"), "rendered.yaml");
     writeFileSync(abs, run2.stdout);
     virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
   }
   if (input.stdin) {
     const s2 = scratchDir();
-    const abs = join4(s2.sub("stdin"), "stdin.yaml");
+    const abs = join5(s2.sub("stdin"), "stdin.yaml");
     writeFileSync(abs, input.stdin.text);
     virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
   }
@@ -19696,7 +19749,7 @@ buildMetadata: [originAnnotations, transformerAnnotations]
 }
 function safeRead(abs) {
   try {
-    return readFileSync4(abs, "utf8");
+    return readFileSync5(abs, "utf8");
   } catch {
     return "";
   }
@@ -19706,9 +19759,9 @@ function remoteDependency(absDir, chart) {
     const name = asText(get(dep, "name"));
     const repo = asText(get(dep, "repository")) ?? "";
     if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = existsSync2(join4(absDir, "charts", name));
+    let vendored = existsSync2(join5(absDir, "charts", name));
     try {
-      vendored ||= readdirSync3(join4(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+      vendored ||= readdirSync3(join5(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
     } catch {
     }
     if (!vendored) return { offset: dep.start, endOffset: dep.end };
@@ -19734,7 +19787,7 @@ var Mapper = class {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p;
     try {
-      const text = this.texts.get(abs) ?? readFileSync4(abs, "utf8");
+      const text = this.texts.get(abs) ?? readFileSync5(abs, "utf8");
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = void 0;
@@ -19800,11 +19853,11 @@ var Mapper = class {
       chartDir = v.origin.chartDir;
       valuesFiles = v.origin.valuesFiles;
       const rest = source.split("/").slice(1).join("/");
-      template = posix4.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+      template = posix5.normalize(chartDir ? `${chartDir}/${rest}` : rest);
     } else {
-      const direct = posix4.normalize(source);
-      const chart = this.roots.allCharts.find((d) => posix4.basename(d) === source.split("/")[0]);
-      const viaChart = chart !== void 0 ? posix4.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      const direct = posix5.normalize(source);
+      const chart = this.roots.allCharts.find((d) => posix5.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? posix5.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
       template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync2(resolve5(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
@@ -19857,7 +19910,7 @@ var Mapper = class {
         out.push({
           file,
           range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${posix4.basename(file)}`
+          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${posix5.basename(file)}`
         });
         break;
       }
@@ -20076,29 +20129,29 @@ function overridesOffAsLevel(data) {
     return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
   });
 }
-function mayEnable(overrides, rule48) {
+function mayEnable(overrides, rule61) {
   return overrides.some(
-    (o) => (o.rules[rule48.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule48.meta.profile === "restricted"
+    (o) => (o.rules[rule61.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule61.meta.profile === "restricted"
   );
 }
-function levelFor(rule48, file, global, overrides) {
+function levelFor(rule61, file, global, overrides) {
   let level = global.level;
   let profile = global.profile;
   for (const o of overrides) {
     if (!o.matches(file)) continue;
     if (o.profile) profile = o.profile;
-    const set2 = o.rules[rule48.meta.id];
+    const set2 = o.rules[rule61.meta.id];
     if (set2) level = set2;
   }
   if (level) return level;
-  if (profile === "baseline" && rule48.meta.profile === "restricted") return "off";
+  if (profile === "baseline" && rule61.meta.profile === "restricted") return "off";
   return void 0;
 }
 
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync5, existsSync as existsSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve6 } from "node:path";
+import { readFileSync as readFileSync6, existsSync as existsSync3 } from "node:fs";
+import { isAbsolute as isAbsolute4, join as join6, relative as relative4, resolve as resolve6 } from "node:path";
 
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
@@ -20197,7 +20250,11 @@ function configSchema(rules) {
         type: "array",
         items: { type: "string", minLength: 1 }
       },
-      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean", default: false },
+      requireDigest: {
+        description: "Require @sha256: digests on every image reference (the same as rules.image-digest.requireDigest; kept for existing configurations).",
+        type: "boolean",
+        default: false
+      },
       exclude: {
         description: "Path globs (relative to the scanned root) never scanned.",
         type: "array",
@@ -20368,8 +20425,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule48 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule48?.meta.optionsSchema?.properties ?? {});
+      const rule61 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule61?.meta.optionsSchema?.properties ?? {});
       const list2 = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list2}` };
     }
@@ -20500,14 +20557,14 @@ function loadSettings(root, configPath, rules) {
   if (configPath) {
     path = isAbsolute4(configPath) ? configPath : resolve6(root, configPath);
     if (!existsSync3(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if (existsSync3(join5(root, DEFAULT_CONFIG_FILE))) {
-    path = join5(root, DEFAULT_CONFIG_FILE);
+  } else if (existsSync3(join6(root, DEFAULT_CONFIG_FILE))) {
+    path = join6(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
   const label2 = relative4(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = readFileSync5(path, "utf8");
+    text = readFileSync6(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label2}: cannot be read (${err.code ?? "error"})`);
   }
@@ -20534,7 +20591,7 @@ function loadSettings(root, configPath, rules) {
 }
 
 // src/config/policy.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 function filterInPlace(list2, keep) {
   let w = 0;
@@ -20544,9 +20601,9 @@ function filterInPlace(list2, keep) {
 function applyOverrides(findings, rules, settings) {
   if (settings.overrides.length === 0) return;
   filterInPlace(findings, (f) => {
-    const rule48 = rules.get(f.ruleId);
-    if (!rule48) return true;
-    const level = levelFor(rule48, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
+    const rule61 = rules.get(f.ruleId);
+    if (!rule61) return true;
+    const level = levelFor(rule61, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
     if (level === "off") return false;
     if (level) f.level = level;
     return true;
@@ -20559,7 +20616,7 @@ function namespaceReader(root) {
     if (!objects) {
       objects = [];
       try {
-        const text = readFileSync6(resolve7(root, file), "utf8");
+        const text = readFileSync7(resolve7(root, file), "utf8");
         const lineOf = (offset) => text.slice(0, offset).split("\n").length;
         for (const o of k8sObjects(parseYaml(text).docs)) {
           objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
@@ -20628,7 +20685,7 @@ var rule = {
 };
 
 // src/parse/containers.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 
 // src/parse/services.ts
 function scalarValueOffset(s2, index) {
@@ -20804,7 +20861,7 @@ var HOST_KEYS = [
 ];
 function hostPathOf(source, fileDir) {
   if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
-  return posix5.normalize(posix5.join(fileDir, source));
+  return posix6.normalize(posix6.join(fileDir, source));
 }
 var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
 function composeVolume(item, fileDir) {
@@ -20880,7 +20937,7 @@ function composeContainer(services, pair, node, fileDir) {
     const context = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
     const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
     if (!/^[a-z]+:\/\//i.test(context) && !context.startsWith("/") && !context.includes("$") && !get(buildNode, "dockerfile_inline")) {
-      build2 = { dockerfile: posix5.normalize(posix5.join(fileDir, context, dockerfile)) };
+      build2 = { dockerfile: posix6.normalize(posix6.join(fileDir, context, dockerfile)) };
     }
   }
   return {
@@ -20966,7 +21023,7 @@ function modelContainers(file) {
   if (hit) return hit;
   const out = [];
   if (file.kind === "compose") {
-    const dir = posix5.dirname(file.source.path);
+    const dir = posix6.dirname(file.source.path);
     for (const doc of file.docs) {
       const services = asMap(get(doc.root ?? void 0, "services"));
       for (const pair of services?.pairs ?? []) {
@@ -21164,6 +21221,126 @@ var rule3 = {
   }
 };
 
+// src/parse/dockerfile-shell.ts
+var import_dockerfile_ast2 = __toESM(require_main(), 1);
+function instructionText(file, ins) {
+  const first = ins.getArguments()[0];
+  if (!first) return void 0;
+  const src = file.source;
+  const startPos = dfRange(first.getRange()).start;
+  const endPos = dfRange(ins.getRange()).end;
+  const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
+  const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
+  const escape3 = file.model.ast.getEscapeCharacter();
+  const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+  const text = src.text.slice(start, end).replace(cont, (m) => " ".repeat(m.length));
+  return { text, offset: start };
+}
+function textRange(file, t, from, to) {
+  return file.source.lines.range(t.offset + from, t.offset + to);
+}
+function flagOf(ins, name) {
+  if (!(ins instanceof import_dockerfile_ast2.ModifiableInstruction)) return void 0;
+  return ins.getFlags().find((f) => f.getName().toLowerCase() === name);
+}
+
+// src/rules/dockerfile-add-url.ts
+var GIT_URL = /(\.git(#|$)|^git@|^git:\/\/)/i;
+var rule4 = {
+  meta: {
+    id: "dockerfile-add-url",
+    title: "ADD of a URL without --checksum",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "high",
+    description: "An ADD instruction downloads an http(s) URL without `--checksum=sha256:...` (git sources are left out).",
+    why: "ADD fetches the URL at build time and trusts whatever comes back: a compromised or changed server, or a redirect, puts other bytes into the image with no change in the Dockerfile. A checksum makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Pin the download (BuildKit, Dockerfile syntax 1.6 or later):\n\n```dockerfile\n# syntax=docker/dockerfile:1\nADD --checksum=sha256:<sha256 of the file> https://example.com/tool-1.2.3.tar.gz /tmp/\n```\n\nOr download in a RUN step that verifies the checksum (`echo "<sha256>  tool.tgz" | sha256sum -c -`).',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      noChecksum: "ADD downloads a URL without --checksum, so whatever the server returns lands in the image. Add --checksum=sha256:<digest>."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "ADD" || flagOf(ins, "checksum")) continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const src = arg.getValue();
+        if (!/^https?:\/\//i.test(src) || GIT_URL.test(src)) continue;
+        ctx.report({ messageId: "noChecksum", at: dfRange(arg.getRange()), identity: "ADD url", value: src });
+      }
+    }
+  }
+};
+
+// src/rules/dockerfile-insecure-build.ts
+var rule5 = {
+  meta: {
+    id: "dockerfile-insecure-build",
+    title: "RUN --security=insecure",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A RUN instruction sets `--security=insecure`, which runs the step as a privileged container on the build host.",
+    why: "An insecure RUN step is the build-time twin of a privileged container: the command (and every script it downloads) gets all capabilities and the host devices of the builder, so a compromised dependency owns the build machine and every secret it holds. Microsoft asks that containers get only the privileges they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the flag and do the privileged work elsewhere (a CI step, a prebuilt base image):\n\n```dockerfile\nRUN make install\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      insecure: "RUN --security=insecure runs this step with every privilege of the build host. Remove the flag."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const flag = flagOf(ins, "security");
+      if (flag?.getValue()?.toLowerCase() !== "insecure") continue;
+      ctx.report({ messageId: "insecure", at: dfRange(flag.getRange()), identity: "RUN --security=insecure" });
+    }
+  }
+};
+
+// src/rules/dockerfile-remote-script.ts
+var SHELLS = "(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)(?![\\w./-])";
+var PIPED = new RegExp(`\\b(curl|wget)\\b[^|;&\\n]{0,2000}\\|[ \\t]*${SHELLS}`, "g");
+var SUBSTITUTED = new RegExp(`${SHELLS}[ \\t]+(?:-[A-Za-z]+[ \\t]+)*["']?(?:\\$\\(|<\\()[ \\t]*(curl|wget)\\b`, "g");
+var rule6 = {
+  meta: {
+    id: "dockerfile-remote-script",
+    title: "Remote script piped into a shell",
+    level: "warning",
+    securitySeverity: 6,
+    precision: "high",
+    description: 'A RUN instruction pipes curl or wget output into a shell or interpreter (`curl ... | sh`, `bash -c "$(curl ...)"`, `sh <(wget ...)`) without verifying it.',
+    why: "The script is whatever the server returns at build time: a compromised host, a hijacked domain or a truncated download runs as root in your build, and the next build may run something else. Downloading to a file and checking its checksum or signature first makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Download, verify, then run:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.2.3.sh \\\n && echo "<sha256>  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter: install from the distribution\'s package manager, or `COPY --from` a pinned image that ships the tool.',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      piped: "RUN pipes a download into a shell, running whatever the server sends without verifying it. Download to a file, check its checksum, then run it."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/curl|wget/.test(t.text)) continue;
+      PIPED.lastIndex = 0;
+      SUBSTITUTED.lastIndex = 0;
+      const m = PIPED.exec(t.text);
+      const s2 = SUBSTITUTED.exec(t.text);
+      const at = [m ? m.index : -1, s2 ? s2.index + s2[0].length - s2[1].length : -1].filter((x) => x >= 0);
+      if (at.length === 0) continue;
+      const from = Math.min(...at);
+      ctx.report({ messageId: "piped", at: textRange(file, t, from, from + 4), identity: "RUN remote script" });
+    }
+  }
+};
+
 // src/image/reference.ts
 var DOCKER_HUB = "docker.io";
 var NAME_TOTAL_MAX = 255;
@@ -21238,6 +21415,20 @@ function familiarName(name) {
 }
 
 // src/image/user.ts
+var BUILTIN_NON_ROOT_IMAGES = ["cgr.dev/chainguard/**"];
+var matchers = /* @__PURE__ */ new Map();
+function nonRootMatcher(configured) {
+  const list2 = Array.isArray(configured) ? configured.filter((p) => typeof p === "string") : [];
+  const key = list2.join("\n");
+  let m = matchers.get(key);
+  if (!m) {
+    m = compilePatterns([...BUILTIN_NON_ROOT_IMAGES, ...list2]);
+    if (matchers.size > 64) matchers.clear();
+    matchers.set(key, m);
+  }
+  const match = m;
+  return (name) => match(name) !== void 0;
+}
 function variablesBefore(model, stage, before) {
   const vars = /* @__PURE__ */ new Map();
   for (const ins of stage.instructions) {
@@ -21263,7 +21454,7 @@ function bottom(stage) {
   while (s2.parent) s2 = s2.parent;
   return s2;
 }
-function finalUser(model) {
+function finalUser(model, nonRootImage) {
   const last = finalStage(model);
   if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
@@ -21280,33 +21471,46 @@ function finalUser(model) {
   }
   const range = dfRange(last.from.getRange());
   const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
-  const nonRoot = ref?.ok === true && ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag);
+  const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
   return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
 }
 
 // src/rules/dockerfile-root-user.ts
-var rule4 = {
+var rule7 = {
   meta: {
     id: "dockerfile-root-user",
     title: "Dockerfile image runs as root",
     level: "error",
     securitySeverity: 7,
     precision: "high",
-    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0. A named user is accepted with a note.",
-    why: 'The AKS pod security practice says containers should run as a defined, non-root user (Microsoft, "Best practices for pod security in AKS"); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.',
+    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0, or a named user on scratch (no /etc/passwd to resolve it). Base images published as non-root (distroless `:nonroot`, Chainguard, the `nonRootImages` option) count as non-root; a named user is dockerfile-user-name.",
+    why: "The AKS pod security practice says containers should run as a defined, non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.",
     fix: "Do the steps that need root first, then switch to a numeric non-root user in the final stage:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nCOPY --from=build /out /app\nUSER 10001:10001\n```\n\nOn `FROM scratch` there is no /etc/passwd: use `USER 65532:65532`.",
     tags: ["security", "dockerfile", "pod-security"],
     kinds: ["dockerfile"],
+    defaultOptions: { nonRootImages: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        nonRootImages: {
+          type: "array",
+          // The image pattern alphabet of allowedImages (lowercase names, `*`, `**`, a registry port).
+          items: { type: "string", minLength: 1, pattern: "^[a-z0-9._/*:-]+$" },
+          uniqueItems: true,
+          description: "Image name patterns (like allowedImages, no tag) of base images that run as a non-root user by default; distroless `:nonroot` tags and cgr.dev/chainguard/** are built in."
+        }
+      },
+      additionalProperties: false
+    },
     messages: {
       noUser: "The final stage (FROM {image}) sets no USER, nor does any stage it builds on, so the image runs as root. Add a non-root numeric USER at the end, e.g. USER 10001.",
       rootUser: 'The final stage runs as root: "USER {user}" is its last USER. Switch back to a non-root numeric user after the steps that need root, e.g. USER 10001.',
-      namedUser: 'The final stage runs as the named user "{user}": fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u {user}) or set runAsUser in the manifest.',
       namedOnScratch: 'The final stage is FROM scratch and runs as the named user "{user}", but scratch has no /etc/passwd, so the container fails to start. Use a numeric UID, e.g. USER 65532:65532.'
     }
   },
   check(file, ctx) {
     if (file.kind !== "dockerfile") return;
-    const u = finalUser(file.model);
+    const u = finalUser(file.model, nonRootMatcher(ctx.options.nonRootImages));
     if (!u) return;
     const identity2 = "final stage user";
     if (u.kind === "default") {
@@ -21317,7 +21521,63 @@ var rule4 = {
     } else if (u.kind === "named") {
       const user = (u.user ?? "").split(":")[0];
       if (u.scratch) ctx.report({ messageId: "namedOnScratch", data: { user }, at: u.range, identity: identity2, value: user });
-      else ctx.report({ messageId: "namedUser", data: { user }, at: u.range, identity: identity2, value: user, level: "note" });
+    }
+  }
+};
+
+// src/rules/dockerfile-ssh-server.ts
+var INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\b[^;&|\n]{0,400}?\b(?:install|add)\b[^;&|\n]{0,400}?(?<![\w.-])(openssh-server|openssh|dropbear)(?![\w.-])/g;
+var DAEMON = /(?<![\w.-])(?:\/usr\/s?bin\/)?sshd(?![\w.-])|\bservice[ \t]+ssh[ \t]+start\b/g;
+var rule8 = {
+  meta: {
+    id: "dockerfile-ssh-server",
+    title: "SSH server in the image",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A Dockerfile exposes port 22, installs an SSH server (openssh-server, dropbear) or starts sshd.",
+    why: "An SSH daemon is a second, long-lived way into the container with its own keys and passwords, outside the audit and access control of the orchestrator, and it needs root to run. `kubectl exec` / `az container exec` give shell access when it is needed, with Kubernetes RBAC or Azure RBAC in front. Microsoft asks that containers run only what they need with the least privilege ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Drop the SSH server and the port; use the platform to get a shell:\n\n```sh\nkubectl exec -it deploy/api -- sh\naz container exec --resource-group rg --name app --exec-command /bin/sh\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      expose: "EXPOSE 22 publishes an SSH port: a way into the container that bypasses the orchestrator. Use kubectl exec instead.",
+      install: "RUN installs an SSH server into the image. Remove it and use kubectl exec or az container exec for a shell.",
+      daemon: "{instruction} starts an SSH daemon in the container. Remove it and use kubectl exec or az container exec for a shell."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword === "EXPOSE") {
+        for (const arg of ins.getArguments()) {
+          if (/^22(\/tcp)?$/i.test(arg.getValue())) ctx.report({ messageId: "expose", at: dfRange(arg.getRange()), identity: "EXPOSE 22" });
+        }
+        continue;
+      }
+      if (keyword !== "RUN" && keyword !== "CMD" && keyword !== "ENTRYPOINT") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/ssh|dropbear/.test(t.text)) continue;
+      if (keyword === "RUN") {
+        INSTALL.lastIndex = 0;
+        const m = INSTALL.exec(t.text);
+        if (m) {
+          const from = m.index + m[0].length - m[1].length;
+          ctx.report({ messageId: "install", at: textRange(file, t, from, from + m[1].length), identity: "RUN install ssh server" });
+          continue;
+        }
+      }
+      if (keyword === "RUN") continue;
+      DAEMON.lastIndex = 0;
+      const d = DAEMON.exec(t.text);
+      if (!d) continue;
+      ctx.report({
+        messageId: "daemon",
+        data: { instruction: keyword },
+        at: textRange(file, t, d.index, d.index + d[0].length),
+        identity: `${keyword} sshd`
+      });
     }
   }
 };
@@ -21325,15 +21585,15 @@ var rule4 = {
 // src/rules/dockerfile-sudo.ts
 var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
 var EXEC_SUDO = /^\[\s*"(sudo)"/;
-var rule5 = {
+var rule9 = {
   meta: {
     id: "dockerfile-sudo",
     title: "sudo in a Dockerfile RUN",
     level: "warning",
     securitySeverity: 5,
     precision: "high",
-    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included).",
-    why: 'sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for (Microsoft, "Best practices for pod security in AKS").',
+    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included); one finding per instruction, at its first sudo.",
+    why: "sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
     fix: "Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```",
     tags: ["security", "dockerfile"],
     kinds: ["dockerfile"],
@@ -21357,20 +21617,96 @@ var rule5 = {
       const raw = src.text.slice(start, end);
       const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
       const text = raw.replace(cont, (m) => " ".repeat(m.length));
-      const hits = [];
-      const exec = EXEC_SUDO.exec(text);
-      if (exec) hits.push(text.indexOf("sudo"));
-      else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1].length + m[2].length);
-      for (const offset of hits) {
-        const at = src.lines.range(start + offset, start + offset + 4);
-        ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
+      let offset;
+      if (EXEC_SUDO.test(text)) offset = text.indexOf("sudo");
+      else {
+        SUDO.lastIndex = 0;
+        const m = SUDO.exec(text);
+        if (m) offset = m.index + m[1].length + m[2].length;
+      }
+      if (offset === void 0) continue;
+      const at = src.lines.range(start + offset, start + offset + 4);
+      ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
+    }
+  }
+};
+
+// src/rules/dockerfile-user-name.ts
+var rule10 = {
+  meta: {
+    id: "dockerfile-user-name",
+    formerIds: ["dockerfile-root-user"],
+    title: "Dockerfile image runs as a named user",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "The final stage's last USER is a name (`USER app`), not a numeric UID. On scratch, where a name cannot resolve, dockerfile-root-user reports it instead.",
+    why: "A named user is fine for Docker, but the kubelet can only prove `runAsNonRoot: true` for a numeric UID: for a name it refuses to start the pod unless the manifest sets `runAsUser`. A numeric USER makes the non-root promise checkable, as the AKS pod security practice asks ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Use the numeric UID (and GID) of the user:\n\n```dockerfile\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nUSER 10001:10001\n```\n\nOr set `runAsUser: 10001` in the pod `securityContext`.",
+    tags: ["security", "dockerfile", "pod-security"],
+    kinds: ["dockerfile"],
+    messages: {
+      namedUser: "The final stage runs as a named user: fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u) or set runAsUser in the manifest."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const u = finalUser(file.model);
+    if (u?.kind !== "named" || u.scratch) return;
+    const user = (u.user ?? "").split(":")[0];
+    ctx.report({ messageId: "namedUser", at: u.range, identity: "final stage user", value: user });
+  }
+};
+
+// src/rules/dockerfile-world-writable.ts
+var CHMOD = /(?<![\w.-])chmod[ \t]+((?:-[A-Za-z]+[ \t]+|--[a-z-]+[ \t]+){0,4})([0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*){0,8})(?=[ \t])/g;
+function worldWritable(mode) {
+  if (/^[0-7]+$/.test(mode)) {
+    const digits = mode.padStart(4, "0");
+    if ((Number(digits[0]) & 1) === 1) return false;
+    return (Number(digits[3]) & 2) === 2;
+  }
+  return mode.split(",").some((clause) => {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    return m !== null && /[oa]/.test(m[1]) && m[2] !== "-" && m[3].includes("w");
+  });
+}
+var rule11 = {
+  meta: {
+    id: "dockerfile-world-writable",
+    title: "World-writable chmod in the image",
+    level: "warning",
+    securitySeverity: 4.5,
+    precision: "high",
+    description: "A RUN instruction makes files writable by every user: `chmod 777`, `666`, `o+w`, `a+w` (the sticky-bit `1777` of shared directories is fine).",
+    why: "A world-writable binary, script or config lets any process in the container, whatever its user, change what the app runs or reads: a foothold as an unprivileged user becomes code execution as the app, or as root when root runs the file. Running as non-root only helps when the files are not writable by everyone ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Give the app user ownership of what it writes, and keep the rest read-only:\n\n```dockerfile\nCOPY --chown=10001:10001 --chmod=0755 app /app\nRUN install -d -o 10001 -g 10001 -m 0750 /app/data\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      worldWritable: "RUN chmod makes files writable by every user. Give the app user ownership (chown, COPY --chown) and a mode such as 755 or 750."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !t.text.includes("chmod")) continue;
+      CHMOD.lastIndex = 0;
+      for (let m = CHMOD.exec(t.text); m; m = CHMOD.exec(t.text)) {
+        const mode = m[2];
+        if (!worldWritable(mode)) continue;
+        const from = m.index + m[0].length - mode.length;
+        ctx.report({ messageId: "worldWritable", at: textRange(file, t, from, from + mode.length), identity: "RUN chmod", value: mode });
+        break;
       }
     }
   }
 };
 
 // src/rules/duplicate-key.ts
-var rule6 = {
+var rule12 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -21389,7 +21725,7 @@ var rule6 = {
 };
 
 // src/rules/expired-suppression.ts
-var rule7 = {
+var rule13 = {
   meta: {
     id: "expired-suppression",
     title: "Expired suppression",
@@ -21410,7 +21746,7 @@ var rule7 = {
 };
 
 // src/rules/file-error.ts
-var rule8 = {
+var rule14 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -21442,7 +21778,7 @@ var WHAT = {
   user: "users (the container root is the host root)",
   uts: "host name"
 };
-var rule9 = {
+var rule15 = {
   meta: {
     id: "host-namespaces",
     title: "Host namespace shared",
@@ -21637,7 +21973,7 @@ function hostMounts(file) {
 }
 
 // src/rules/host-path.ts
-var rule10 = {
+var rule16 = {
   meta: {
     id: "host-path",
     title: "Host path mounted",
@@ -21677,7 +22013,7 @@ var rule10 = {
 };
 
 // src/rules/host-path-other.ts
-var rule11 = {
+var rule17 = {
   meta: {
     id: "host-path-other",
     title: "Host path mounted",
@@ -21727,7 +22063,7 @@ var rule11 = {
 };
 
 // src/rules/host-port.ts
-var rule12 = {
+var rule18 = {
   meta: {
     id: "host-port",
     title: "Host port bound",
@@ -21758,7 +22094,7 @@ var rule12 = {
 };
 
 // src/image/refs.ts
-var import_dockerfile_ast2 = __toESM(require_main(), 1);
+var import_dockerfile_ast3 = __toESM(require_main(), 1);
 var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
 function leftoverVariable(text) {
   const m = VARIABLE.exec(text);
@@ -21766,7 +22102,27 @@ function leftoverVariable(text) {
 }
 function make(source, written, text, at, where, identity2) {
   const unresolvedVar = leftoverVariable(text);
-  return { source, written, text, unresolvedVar, ref: unresolvedVar ? void 0 : parseReference(text), at, where, identity: identity2, built: false };
+  if (unresolvedVar) return { source, written, text, unresolvedVar, ref: void 0, at, where, identity: identity2, built: false };
+  const template = templatePlaceholder(text);
+  if (template) {
+    const ref = parseReference(fillPlaceholders(text));
+    return { source, written, text, unresolvedVar, ref, at, where, identity: identity2, built: false, template };
+  }
+  return { source, written, text, unresolvedVar, ref: parseReference(text), at, where, identity: identity2, built: false };
+}
+var BRACKETED = /<[^<>\s]{1,64}>|\{\{[^{}]{0,128}\}\}|\[[A-Za-z][A-Za-z0-9_-]{0,63}\]|#\{[^{}]{1,64}\}#?|__[A-Za-z][A-Za-z0-9_]{0,62}__/g;
+var SHOUTED = /(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|REGION|PROJECT|ACCOUNT|REGISTRY|REPOSITORY|REPO|ORG|OWNER|NAMESPACE|IMAGE|VERSION|TAG|TENANT|SUBSCRIPTION|ENV)(?![A-Za-z0-9])/g;
+function templatePlaceholder(text) {
+  BRACKETED.lastIndex = 0;
+  const b = BRACKETED.exec(text);
+  if (b) return b[0];
+  SHOUTED.lastIndex = 0;
+  const s2 = SHOUTED.exec(text);
+  return s2 ? s2[0] : void 0;
+}
+var TEMPLATE_STAND_IN = "placeholder";
+function fillPlaceholders(text) {
+  return text.replace(BRACKETED, TEMPLATE_STAND_IN).replace(SHOUTED, TEMPLATE_STAND_IN);
 }
 function stageLabel(stage) {
   return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
@@ -21787,7 +22143,7 @@ function* dockerfileRefs(file) {
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
       if (keyword !== "COPY" && keyword !== "RUN") continue;
-      const flags = ins instanceof import_dockerfile_ast2.ModifiableInstruction ? ins.getFlags() : [];
+      const flags = ins instanceof import_dockerfile_ast3.ModifiableInstruction ? ins.getFlags() : [];
       for (const flag of flags) {
         const name = flag.getName().toLowerCase();
         if (name === "from" && keyword === "COPY") {
@@ -21813,7 +22169,7 @@ function* dockerfileRefs(file) {
 function yamlText(node) {
   return node.kind === "scalar" && node.value !== null ? node.text : void 0;
 }
-function* yamlRef(source, parent, where, substituteDefaults) {
+function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
   const pair = getPair(parent, "image");
   if (!pair) return;
   const built = source === "compose" && getPair(parent, "build") !== void 0;
@@ -21834,14 +22190,14 @@ function* yamlRef(source, parent, where, substituteDefaults) {
     };
     return;
   }
-  const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
+  const text = substituteDefaults ? substitute(written, vars).value : written;
   yield { ...make(source, written, text, node, where, where), built };
 }
 function* yamlRefs(file) {
   if (file.kind === "kubernetes") {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
   } else if (file.kind === "compose") {
-    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true);
+    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
@@ -21894,8 +22250,54 @@ function pinnedExample(ref) {
   return `${short}:${tag}@sha256:<digest>`;
 }
 
+// src/rules/image-digest.ts
+var rule19 = {
+  meta: {
+    id: "image-digest",
+    formerIds: ["image-tag"],
+    title: "Image not pinned to a digest",
+    level: "note",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "An image reference has a version tag but no @sha256: digest (a note; an error with the `requireDigest` option). Untagged and :latest references are image-tag; the image a compose service builds is not a pull.",
+    why: "A tag is a movable label: whoever can push to the repository can point `1.4.2` at other content, and your next deploy pulls it without a change in git. A digest pins the exact bytes that were scanned and signed. Microsoft asks for known, scanned images and for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Add the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it), and let a bot such as Dependabot or Renovate move tag and digest together:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nTo make a missing digest an error, set the option:\n\n```yaml\nrules:\n  image-digest: { requireDigest: true }\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+    },
+    defaultOptions: { requireDigest: false },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        requireDigest: {
+          type: "boolean",
+          description: "Report a missing digest as an error instead of a note (the top-level `requireDigest` setting still works)."
+        }
+      },
+      additionalProperties: false
+    }
+  },
+  check(file, ctx) {
+    const required = ctx.options.requireDigest === true || policyOf(ctx.settings, ctx.state).requireDigest;
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok || r2.built || pinProblem(r2.ref) !== "noDigest") continue;
+      if (r2.template && r2.ref.tag === TEMPLATE_STAND_IN) continue;
+      ctx.report({
+        messageId: "noDigest",
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.ref.name,
+        ...required ? { level: "error" } : {}
+      });
+    }
+  }
+};
+
 // src/rules/image-not-allowed.ts
-var rule13 = {
+var rule20 = {
   meta: {
     id: "image-not-allowed",
     title: "Image not allowed by the image policy",
@@ -21903,7 +22305,7 @@ var rule13 = {
     securitySeverity: 7.5,
     precision: "very-high",
     description: "An image reference (Dockerfile FROM/COPY --from/RUN --mount, Kubernetes, docker-compose, ACI) matches deniedImages, or matches no allowedImages pattern.",
-    why: 'The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images (Microsoft, "Security considerations for Azure Container Instances": use a private registry; "Best practices for container image management and security in AKS": secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.',
+    why: "The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security): use a private registry; [Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management): secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.",
     fix: "Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```",
     tags: ["security", "supply-chain", "image"],
     kinds: ["dockerfile", "kubernetes", "compose", "aci"],
@@ -21917,7 +22319,7 @@ var rule13 = {
     const policy = policyOf(ctx.settings, ctx.state);
     if (policy.allowed.length === 0 && policy.denied.length === 0) return;
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref?.ok) continue;
+      if (!r2.ref?.ok || r2.template) continue;
       const verdict = judgeName(policy, r2.ref.name);
       if (verdict.kind === "allowed") continue;
       const data = { where: r2.where, image: r2.text, name: r2.ref.name, allowed: allowedText(policy) };
@@ -21931,7 +22333,7 @@ var rule13 = {
 };
 
 // src/rules/image-reference-invalid.ts
-var rule14 = {
+var rule21 = {
   meta: {
     id: "image-reference-invalid",
     title: "Malformed image reference",
@@ -21949,7 +22351,7 @@ var rule14 = {
   },
   check(file, ctx) {
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref || r2.ref.ok) continue;
+      if (!r2.ref || r2.ref.ok || r2.template) continue;
       ctx.report({
         messageId: "invalid",
         data: { where: r2.where, image: r2.text, reason: r2.ref.reason },
@@ -21962,45 +22364,72 @@ var rule14 = {
 };
 
 // src/rules/image-tag.ts
-var rule15 = {
+var rule22 = {
   meta: {
     id: "image-tag",
-    title: "Image not pinned to a version or digest",
+    title: "Image without a version tag",
     level: "error",
     securitySeverity: 7,
     precision: "very-high",
-    description: "An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine; the image a compose service builds is not a pull.",
-    why: 'Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity (Microsoft, "Best practices for container image management and security in AKS"; "Security considerations for Azure Container Instances"). A digest pins the exact bytes that were scanned and signed.',
-    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nSet `requireDigest: true` in `.podguard.yml` to make a missing digest an error.",
+    description: "An image reference has no tag or uses :latest. A digest alone is fine; the image a compose service builds is not a pull; a missing digest is image-digest.",
+    why: "Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). Pin a digest too (image-digest) for the exact bytes that were scanned and signed.",
+    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```",
     tags: ["security", "supply-chain", "image"],
     kinds: ["dockerfile", "kubernetes", "compose", "aci"],
     messages: {
       noTag: '{where} uses image "{image}" with no tag, so it pulls whatever :latest is at deploy time. Pin a version and digest, e.g. {example}.',
-      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.',
-      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.'
     }
   },
   check(file, ctx) {
-    const policy = policyOf(ctx.settings, ctx.state);
     for (const r2 of forEachImageRef(file)) {
       if (!r2.ref?.ok || r2.built) continue;
       const problem = pinProblem(r2.ref);
-      if (!problem) continue;
-      const level = problem === "noDigest" && !policy.requireDigest ? "note" : "error";
+      if (!problem || problem === "noDigest") continue;
       ctx.report({
         messageId: problem,
-        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.ref) },
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
         at: r2.at,
         identity: r2.identity,
-        value: r2.ref.name,
-        level
+        value: r2.ref.name
+      });
+    }
+  }
+};
+
+// src/rules/image-template.ts
+var rule23 = {
+  meta: {
+    id: "image-template",
+    title: "Image reference is a template",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "An image reference holds a placeholder (`<DOCKER_REPO>/app:1.0`, `REGION-docker.pkg.dev/PROJECT_ID/app`, `{{registry}}`, `__TAG__`) that something fills in before deploying, so its registry cannot be checked against the image policy. A visible missing tag or `:latest` is still image-tag.",
+    why: "Templates are a normal way to share manifests, but the image policy (allowed registries) can only judge what it can read, and the file cannot be applied as it stands. Saying so keeps a green check from claiming more than it checked. Microsoft asks that only known, approved images reach a cluster ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)): check the rendered output, where the real reference stands.",
+    fix: "Scan what is deployed (the rendered manifest, or the template with its values filled in), or write the image out:\n\n```yaml\nimage: myregistry.azurecr.io/shop/web:1.2.0\n```",
+    tags: ["supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      template: "{where} uses an image reference that is a template (it holds a placeholder), so its registry could not be checked against the image policy. Scan the filled-in reference, or write the image out."
+    }
+  },
+  check(file, ctx) {
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.template) continue;
+      ctx.report({
+        messageId: "template",
+        data: { where: r2.where },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.text
       });
     }
   }
 };
 
 // src/rules/image-unresolved.ts
-var rule16 = {
+var rule24 = {
   meta: {
     id: "image-unresolved",
     title: "Image reference could not be checked",
@@ -22018,7 +22447,7 @@ var rule16 = {
   },
   check(file, ctx) {
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.unresolvedVar) continue;
+      if (!r2.unresolvedVar || r2.built) continue;
       ctx.report({
         messageId: "unresolved",
         data: { where: r2.where, image: r2.written, variable: r2.unresolvedVar },
@@ -22031,7 +22460,7 @@ var rule16 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -22041,8 +22470,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = posix6.basename(path).toLowerCase();
-  const dir = posix6.basename(posix6.dirname(path)).toLowerCase();
+  const base = posix7.basename(path).toLowerCase();
+  const dir = posix7.basename(posix7.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -22052,7 +22481,7 @@ function builtNames(path) {
   }
   return names;
 }
-var rule17 = {
+var rule25 = {
   meta: {
     id: "image-user-mismatch",
     title: "runAsNonRoot with an image whose user is a name",
@@ -22060,7 +22489,7 @@ var rule17 = {
     securitySeverity: 3.5,
     precision: "medium",
     description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
-    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
+    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).',
     fix: "Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```",
     tags: ["correctness", "pod-security", "cross-file"],
     kinds: ["kubernetes", "dockerfile", "compose"],
@@ -22090,7 +22519,7 @@ var rule17 = {
         const context = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = posix6.normalize(posix6.join(posix6.dirname(file.source.path), context, dockerfile));
+        const path = posix7.normalize(posix7.join(posix7.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -22441,13 +22870,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule48 of asItems(get(spec, section))) {
-      const peersNode = get(rule48, peerKey);
+    for (const rule61 of asItems(get(spec, section))) {
+      const peersNode = get(rule61, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule48, "ports");
+      const portsNode = get(rule61, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule48 : void 0;
+      let reachesImds = peers.length === 0 ? rule61 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -22489,7 +22918,7 @@ function policiesOf(s2, ns) {
   if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
   return p;
 }
-var rule18 = {
+var rule26 = {
   meta: {
     id: "imds-egress-not-blocked",
     title: "Instance metadata endpoint reachable from pods",
@@ -22650,7 +23079,7 @@ function checkContext(ctx, sc, subject, selinuxTypes) {
       });
   }
 }
-var rule19 = {
+var rule27 = {
   meta: {
     id: "insecure-security-profile",
     title: "Security profile disabled",
@@ -22743,7 +23172,7 @@ var rule19 = {
 };
 
 // src/rules/internal-error.ts
-var rule20 = {
+var rule28 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -22765,7 +23194,7 @@ var rule20 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule21 = {
+var rule29 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -22802,14 +23231,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta2 = asMap(get(node, "metadata"));
-    if (meta2) maps.push({ map: meta2, path: join6(path, "metadata") });
+    if (meta2) maps.push({ map: meta2, path: join7(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join6(path, key);
+    path = join7(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join6 = (path, key) => path ? `${path}.${key}` : key;
+var join7 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -22824,10 +23253,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join6(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join7(path, "securityContext"), container });
         continue;
       }
-      walk3(pair.value, join6(path, pair.keyText), own ?? container, depth + 1);
+      walk3(pair.value, join7(path, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk3(w.podSpec, "", void 0, 0);
@@ -22838,7 +23267,7 @@ function home(field, level) {
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
   return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
 }
-var rule22 = {
+var rule30 = {
   meta: {
     id: "misplaced-security-field",
     title: "Security setting has no effect where it stands",
@@ -22941,7 +23370,7 @@ function confiningAnnotation(value2) {
   const v = value2?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
-var rule23 = {
+var rule31 = {
   meta: {
     id: "missing-seccomp-profile",
     title: "No seccomp profile",
@@ -22972,7 +23401,7 @@ var rule23 = {
 };
 
 // src/rules/networkpolicy-invalid.ts
-var rule24 = {
+var rule32 = {
   meta: {
     id: "networkpolicy-invalid",
     title: "Invalid NetworkPolicy",
@@ -23017,7 +23446,7 @@ var rule24 = {
 };
 
 // src/rules/not-rendered.ts
-var rule25 = {
+var rule33 = {
   meta: {
     id: "not-rendered",
     title: "Helm chart or kustomization not rendered",
@@ -23043,7 +23472,7 @@ var rule25 = {
 };
 
 // src/rules/parse-error.ts
-var rule26 = {
+var rule34 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -23065,7 +23494,7 @@ var rule26 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule27 = {
+var rule35 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -23135,7 +23564,7 @@ var rule27 = {
 };
 
 // src/rules/privileged-container.ts
-var rule28 = {
+var rule36 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -23175,7 +23604,7 @@ var rule28 = {
 var PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
 var HOOKS = ["postStart", "preStop"];
 var HANDLERS = ["httpGet", "tcpSocket"];
-var rule29 = {
+var rule37 = {
   meta: {
     id: "probe-host",
     title: "Probe or lifecycle hook aimed at another host",
@@ -23323,7 +23752,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule30 = {
+var rule38 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -23373,7 +23802,7 @@ var rule30 = {
 };
 
 // src/rules/render-failed.ts
-var rule31 = {
+var rule39 = {
   meta: {
     id: "render-failed",
     title: "Helm chart or kustomization failed to render",
@@ -23397,7 +23826,7 @@ var rule31 = {
 };
 
 // src/rules/retired-keyvault-flexvolume.ts
-var rule32 = {
+var rule40 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -23435,7 +23864,7 @@ var rule32 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule33 = {
+var rule41 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -23494,7 +23923,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule34 = {
+var rule42 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -23787,7 +24216,31 @@ var DESCRIPTIVE_SUFFIX = /* @__PURE__ */ new Set([
   "kind",
   "label",
   "env",
-  "var"
+  "var",
+  // Settings about a credential, not the credential (`passwordPattern`, `PASSWORD_MIN_LENGTH`).
+  "pattern",
+  "patterns",
+  "regex",
+  "regexp",
+  "rule",
+  "rules",
+  "complexity",
+  "strength",
+  "min",
+  "max",
+  "minlength",
+  "maxlength",
+  "history",
+  "attempts",
+  "retries",
+  "hint",
+  "reset",
+  "rotation",
+  "interval",
+  "age",
+  "validation",
+  "validator",
+  "encoder"
 ]);
 var partsCache = /* @__PURE__ */ new Map();
 function nameParts(name) {
@@ -23819,9 +24272,65 @@ function secretNameStrength(name) {
 function looksRandom(value2, minLength = 12, minEntropy = 3) {
   return value2.length >= minLength && !/\s/.test(value2) && entropy(value2) >= minEntropy;
 }
-function isLiteralSecret(value2, strength) {
+var DEFAULT_PASSWORDS = /* @__PURE__ */ new Set([
+  "postgres",
+  "mysql",
+  "root",
+  "admin",
+  "administrator",
+  "guest",
+  "test",
+  "dev",
+  "password",
+  "passw0rd",
+  "p@ssw0rd",
+  "p@ssword",
+  "secret",
+  "example",
+  "letmein",
+  "welcome",
+  "qwerty",
+  "default",
+  "oracle",
+  "sa",
+  "user",
+  "pass",
+  "rabbitmq",
+  "redis",
+  "mongo",
+  "elastic",
+  "minio",
+  "minioadmin",
+  "keycloak",
+  "sonar",
+  "grafana"
+]);
+function isDefaultPassword(value2) {
+  const v = value2.trim().toLowerCase();
+  if (DEFAULT_PASSWORDS.has(v)) return true;
+  const m = /^([a-z@0]{2,13}?)[-_.@#]?\d{0,6}!?$/.exec(v);
+  return m !== null && m[1] !== v && DEFAULT_PASSWORDS.has(m[1]);
+}
+function isPasswordName(name) {
+  const parts = nameParts(name);
+  return secretNameStrength(name) !== void 0 && parts.some((p) => ["password", "passwd", "pwd", "pass", "passphrase"].includes(p));
+}
+function isMask(value2) {
   const v = value2.trim();
-  if (v.length < 4 || isReference(v) || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
+  return v.length > 0 && (/^[*•x#.]+$/i.test(v) || /^(.)\1*$/.test(v));
+}
+function isDocumentationPlaceholder(value2, key) {
+  const v = value2.trim();
+  if (v.length === 0 || isMask(v) || KNOWN_PUBLIC_VALUES.has(v)) return true;
+  if (key !== void 0 && splitName(key).join("") === splitName(v).join("") && splitName(v).length > 0) return true;
+  if (isDefaultPassword(v)) return false;
+  return isPlaceholder(v);
+}
+function isLiteralSecret(value2, strength, name) {
+  const v = value2.trim();
+  if (v.length === 0 || isReference(v)) return false;
+  if (name !== void 0 && isPasswordName(name) && isDefaultPassword(v) && !isDocumentationPlaceholder(v, name)) return true;
+  if (v.length < 4 || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
   const url = urlInfo(v);
   if (url.url) return url.withCredentials;
   if (strength === "weak") return looksRandom(v, 16, 3.2);
@@ -23829,7 +24338,7 @@ function isLiteralSecret(value2, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule35 = {
+var rule43 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -23837,7 +24346,7 @@ var rule35 = {
     securitySeverity: 8.5,
     precision: "very-high",
     description: "An Azure Container Instances `imageRegistryCredentials[].password` is a literal value.",
-    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say credentials stay out of code: use managed identities and Key Vault. A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
+    why: "Microsoft's guidance keeps credentials out of code: use managed identities and Key Vault ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security); [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
     fix: 'Pull with a managed identity instead of a password:\n\n```yaml\nidentity:\n  type: UserAssigned\n  userAssignedIdentities:\n    /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull: {}\nproperties:\n  imageRegistryCredentials:\n    - server: myregistry.azurecr.io\n      identity: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull\n```\n\nOr pass the password at deploy time (`az container create --registry-password "$ACR_PASSWORD"`). Rotate the committed one.',
     tags: ["security", "secrets", "aci"],
     kinds: ["aci"],
@@ -23869,7 +24378,7 @@ function decodeBase64(value2) {
   return text.includes("\uFFFD") ? void 0 : text;
 }
 var committed = (value2) => value2 !== void 0 && value2.trim() !== "" && !isPlaceholder(value2) && !isReference(value2) && !isExpression(value2);
-var rule36 = {
+var rule44 = {
   meta: {
     id: "secret-aci-volume",
     title: "ACI volume secret committed",
@@ -23929,6 +24438,14 @@ function keyMaterial(path) {
     return { what: "an environment file", weak: false };
   }
   if (/^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(base)) return { what: "an SSH private key", weak: false };
+  if (/^ssh_host_[a-z0-9*]*_?key\*?$/.test(base) || /^ssh_host_\*$/.test(base)) return { what: "SSH host private keys", weak: false };
+  if (base === ".htpasswd" || base === "htpasswd") return { what: "a password hash file (.htpasswd)", weak: false };
+  if (/\.(jks|keystore|bks|jceks)$/.test(base)) return { what: "a Java keystore", weak: false };
+  if (/^(application_default_credentials|credentials|client_secrets?|service[-_]?account[-_a-z0-9*]*|gcp[-_]?key[-_a-z0-9*]*|sa[-_]key)\.json$/.test(
+    base
+  ) || /(^|\/)(\.config\/gcloud|gcloud)(\/|$)/.test(lower)) {
+    return { what: "cloud credentials (service account or OAuth client JSON)", weak: false };
+  }
   if (base === ".ssh") return { what: "an SSH directory", weak: false };
   if (/\.(p12|pfx)$/.test(base)) return { what: "a PKCS#12 key bundle", weak: false };
   if (/\.key$/.test(base) && !/\.pub\.key$/.test(base)) return { what: "a private key file", weak: false };
@@ -23943,15 +24460,15 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule37 = {
+var rule45 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
     level: "error",
     securitySeverity: 8.5,
     precision: "high",
-    description: "COPY or ADD of `.env` files, SSH keys, `*.pem`/`*.key`/`*.p12`/`*.pfx`, `.npmrc`, `.pypirc`, `.netrc`, `.docker/config.json`, `.aws/credentials` or a kubeconfig.",
-    why: "Microsoft's [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) says images carry no credentials. A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`. `.npmrc`/`.pypirc` are reported as warnings: they often hold only the registry URL, but a token in them ships with the image.",
+    description: "COPY or ADD of `.env` files, SSH keys (user and host keys, by name or glob such as `ssh_host_*_key*`), `*.pem`/`*.key`/`*.p12`/`*.pfx`, Java keystores (`*.jks`, `*.keystore`), `.htpasswd`, `.netrc`, `.docker/config.json`, `.aws/credentials`, cloud credential JSON (`credentials.json`, `service-account*.json`, gcloud config) or a kubeconfig. `.npmrc` and `.pypirc` are secret-dockerfile-registry-config.",
+    why: "Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`.",
     fix: "Mount the file for the one build step that needs it; it never lands in a layer:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\nRUN --mount=type=ssh git clone git@github.com:org/private.git\n```\n\nAt runtime, mount secrets from Key Vault (Secrets Store CSI driver) instead of baking them in, and add the files to `.dockerignore`.",
     tags: ["security", "secrets", "dockerfile"],
     kinds: ["dockerfile"],
@@ -23969,13 +24486,51 @@ var rule37 = {
         const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
         if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
         const hit = keyMaterial(path);
-        if (!hit) continue;
+        if (!hit || hit.weak) continue;
         ctx.report({
           messageId: "keyMaterial",
           data: { instruction: keyword, what: hit.what, path },
           at: dfRange(arg.getRange()),
-          identity: `${keyword} ${path}`,
-          ...hit.weak ? { level: "warning" } : {}
+          identity: `${keyword} ${path}`
+        });
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-registry-config.ts
+var rule46 = {
+  meta: {
+    id: "secret-dockerfile-registry-config",
+    formerIds: ["secret-dockerfile-copy"],
+    title: "Package registry config copied into the image",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "medium",
+    description: "COPY or ADD of `.npmrc` or `.pypirc` into an image layer.",
+    why: "These files often hold only the registry URL, but the token of a private feed usually sits beside it, and a copied file stays in its layer even when a later `RUN rm` deletes it. Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Mount the file for the one step that needs it:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\n```",
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      registryConfig: "{instruction} copies {what} into an image layer; a token in it ships with the image."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "ADD") continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
+        if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
+        const hit = keyMaterial(path);
+        if (!hit?.weak) continue;
+        ctx.report({
+          messageId: "registryConfig",
+          data: { instruction: keyword, what: hit.what },
+          at: dfRange(arg.getRange()),
+          identity: `${keyword} ${path}`
         });
       }
     }
@@ -23994,7 +24549,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule38 = {
+var rule47 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -24002,7 +24557,7 @@ var rule38 = {
     securitySeverity: 8.5,
     precision: "high",
     description: "A RUN step logs in or writes a credential (`docker login -p`, `az login -p`, `aws configure set aws_secret_access_key`, `_authToken=` in an `.npmrc`) without a BuildKit secret mount.",
-    why: "Microsoft's [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) says no credentials in images. A literal in a RUN line is in the Dockerfile and the image history; a value from `ARG`/`ENV` is recorded in the image metadata too; a written `.npmrc` or `~/.docker/config.json` stays in the layer. `RUN --mount=type=secret` is the only form where the value exists just for that step.",
+    why: "Microsoft's container guidance says no credentials in images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a RUN line is in the Dockerfile and the image history; a value from `ARG`/`ENV` is recorded in the image metadata too; a written `.npmrc` or `~/.docker/config.json` stays in the layer. `RUN --mount=type=secret` is the only form where the value exists just for that step.",
     fix: 'Pass the credential as a BuildKit secret, available only while the step runs:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN" --location=project && npm ci && rm .npmrc\n# docker build --secret id=npm_token,env=NPM_TOKEN .\n```\n\nFor Azure, prefer a managed or workload identity (`az login --identity`) to a service principal password.',
     tags: ["security", "secrets", "dockerfile"],
     kinds: ["dockerfile"],
@@ -24042,114 +24597,6 @@ var rule38 = {
     }
   }
 };
-
-// src/rules/secret-env-literal.ts
-function literalSecret(name, value2) {
-  if (value2 === void 0) return false;
-  const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value2, strength);
-}
-var rule39 = {
-  meta: {
-    id: "secret-env-literal",
-    title: "Secret-named variable with a literal value",
-    level: "error",
-    securitySeverity: 8,
-    precision: "high",
-    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
-    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.",
-    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
-    tags: ["security", "secrets"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
-      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
-      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
-      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
-      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
-      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
-      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
-    }
-  },
-  check(file, ctx) {
-    const report = (messageId, at, name, value2, data) => {
-      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
-      ctx.report({
-        messageId,
-        data: { name, desc: describeSecret(inner ?? value2), ...data },
-        at,
-        identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
-        secret: value2,
-        ...inner ? { secretForms: [inner] } : {}
-      });
-    };
-    if (isDockerFile(file)) {
-      checkDockerfile(file.model.ast.getInstructions(), ctx);
-      return;
-    }
-    if (!isYamlFile(file)) return;
-    if (file.kind === "kubernetes") {
-      for (const obj of file.objects) {
-        if (obj.kind !== "ConfigMap") continue;
-        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
-          const value2 = asText(pair.value);
-          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
-            report("configMap", pair, pair.keyText, value2, { object: obj.label });
-        }
-      }
-      forEachContainer(file, (c) => {
-        for (const e of asItems(get(c.node, "env"))) {
-          const name = asText(get(e, "name"));
-          const valuePair = getPair(e, "value");
-          if (!name || !valuePair) continue;
-          const value2 = asText(valuePair.value);
-          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
-        }
-      });
-    } else if (file.kind === "compose") {
-      for (const svc of composeServices(file)) {
-        for (const e of svc.environment) {
-          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
-        }
-      }
-    } else {
-      for (const c of aciContainers(file)) {
-        for (const e of c.environment) {
-          const secure = asText(e.secureValue?.value);
-          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
-            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
-          }
-          const plain = asText(e.value?.value);
-          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
-            report("aciValue", e.value, e.name, plain, { container: c.label });
-        }
-      }
-    }
-  }
-};
-function checkDockerfile(instructions, ctx) {
-  for (const ins of instructions) {
-    const keyword = ins.getKeyword();
-    let props;
-    if (keyword === "ENV") props = ins.getProperties();
-    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
-    else continue;
-    for (const p of props) {
-      const name = p.getName();
-      const value2 = p.getValue();
-      const nameRange = p.getNameRange();
-      const valueRange = p.getValueRange();
-      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
-      ctx.report({
-        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: describeSecret(value2) },
-        at: dfRange({ start: nameRange.start, end: valueRange.end }),
-        identity: `${keyword} ${name}`,
-        secret: value2
-      });
-    }
-  }
-}
 
 // src/secrets/marvin32.ts
 function rotl(x, n) {
@@ -24305,35 +24752,62 @@ var azureIdentifiable = {
     return out;
   }
 };
+function keyBody(raw) {
+  const body = raw.replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+\\]/g, "");
+  if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) return void 0;
+  return body;
+}
 var privateKey = {
   id: "privateKey",
   label: "private key",
-  keywords: ["private key"],
+  keywords: ["private key", "putty-user-key-file"],
   level: "error",
   precision: "very-high",
   messages: { privateKey: "Private key block ({label}) in plaintext ({desc})." },
   find(text) {
     const out = [];
-    const begin = /-----BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-----/g;
-    let m;
-    while ((m = begin.exec(text)) !== null) {
-      const endMarker = `-----END ${m[1]}-----`;
-      const end = text.indexOf(endMarker, begin.lastIndex);
-      if (end < 0) break;
-      const body = text.slice(begin.lastIndex, end).replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+]/g, "");
-      begin.lastIndex = end + endMarker.length;
-      if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) continue;
+    const push2 = (label2, start, end) => {
       out.push({
         detector: privateKey,
         messageId: "privateKey",
-        label: m[1].toLowerCase(),
-        value: text.slice(m.index, end + endMarker.length),
-        start: m.index,
-        end: end + endMarker.length,
+        label: label2,
+        value: text.slice(start, end),
+        start,
+        end,
         level: "error",
         precision: "very-high",
         verified: false
       });
+    };
+    const begin = /-{3,5}BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-{3,5}/g;
+    let m;
+    while ((m = begin.exec(text)) !== null) {
+      const endWord = text.indexOf(`END ${m[1]}`, begin.lastIndex);
+      if (endWord < 0) break;
+      let endStart = endWord;
+      while (endStart > begin.lastIndex && endStart > endWord - 5 && text[endStart - 1] === "-") endStart--;
+      let endEnd = endWord + 4 + m[1].length;
+      const limit = endEnd + 5;
+      while (endEnd < limit && text[endEnd] === "-") endEnd++;
+      const body = keyBody(text.slice(begin.lastIndex, endStart));
+      begin.lastIndex = endEnd;
+      if (body) push2(m[1].toLowerCase(), m.index, endEnd);
+    }
+    let nextLines = -2;
+    const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
+    while ((m = putty.exec(text)) !== null) {
+      if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
+      const lines = nextLines;
+      if (lines < 0) break;
+      if (lines - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines, lines + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
+      const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
+      if (!keyBody(afterCount)) continue;
+      const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
+      push2("PuTTY private key", m.index, macEnd);
+      putty.lastIndex = macEnd;
     }
     return out;
   }
@@ -24563,7 +25037,228 @@ function findTokens(text, only) {
   return kept.map((x) => x.m);
 }
 
-// src/rules/secret-kubernetes-secret.ts
+// src/rules/secret-env-literal.ts
+function literalSecret(name, value2) {
+  if (value2 === void 0) return false;
+  const strength = secretNameStrength(name);
+  return strength !== void 0 && isLiteralSecret(value2, strength, name) && !findTokens(value2).some((t) => t.level === "error");
+}
+var rule48 = {
+  meta: {
+    id: "secret-env-literal",
+    title: "Secret-named variable with a literal value",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.",
+    why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
+    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
+      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
+      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
+      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
+      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
+      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dotenv: 'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
+      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
+    }
+  },
+  check(file, ctx) {
+    const report = (messageId, at, name, value2, data) => {
+      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
+      const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
+      if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
+        ctx.report({ messageId, data: { name, desc: "a well-known default password", ...data }, at, identity: identity2, value: inner ?? value2 });
+        return;
+      }
+      ctx.report({
+        messageId,
+        data: { name, desc: describeSecret(inner ?? value2), ...data },
+        at,
+        identity: identity2,
+        secret: value2,
+        ...inner ? { secretForms: [inner] } : {}
+      });
+    };
+    if (isDockerFile(file)) {
+      checkDockerfile(file.model.ast.getInstructions(), ctx);
+      return;
+    }
+    if (!isYamlFile(file)) return;
+    if (file.kind === "kubernetes") {
+      for (const obj of file.objects) {
+        if (obj.kind !== "ConfigMap") continue;
+        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
+          const value2 = asText(pair.value);
+          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
+            report("configMap", pair, pair.keyText, value2, { object: obj.label });
+        }
+      }
+      forEachContainer(file, (c) => {
+        for (const e of asItems(get(c.node, "env"))) {
+          const name = asText(get(e, "name"));
+          const valuePair = getPair(e, "value");
+          if (!name || !valuePair) continue;
+          const value2 = asText(valuePair.value);
+          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
+        }
+      });
+    } else if (file.kind === "compose") {
+      checkDotenv(file.dotenv, ctx);
+      for (const svc of composeServices(file)) {
+        for (const e of svc.environment) {
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+        }
+      }
+    } else {
+      for (const c of aciContainers(file)) {
+        for (const e of c.environment) {
+          const secure = asText(e.secureValue?.value);
+          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
+            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+          }
+          const plain = asText(e.value?.value);
+          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
+            report("aciValue", e.value, e.name, plain, { container: c.label });
+        }
+      }
+    }
+  }
+};
+function checkDotenv(dotenv, ctx) {
+  if (!dotenv) return;
+  let seen = ctx.state.get("dotenv");
+  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
+  if (seen.has(dotenv.source.path)) return;
+  seen.add(dotenv.source.path);
+  for (const e of dotenv.entries) {
+    if (!literalSecret(e.name, e.value)) continue;
+    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+    ctx.report({
+      messageId: "dotenv",
+      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
+      at: dotenv.source.lines.range(e.start, e.end),
+      file: dotenv.source,
+      identity: `.env ${e.name}`,
+      ...known ? { value: e.value } : { secret: e.value }
+    });
+  }
+}
+function checkDockerfile(instructions, ctx) {
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword();
+    let props;
+    if (keyword === "ENV") props = ins.getProperties();
+    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
+    else continue;
+    for (const p of props) {
+      const name = p.getName();
+      const value2 = p.getValue();
+      const nameRange = p.getNameRange();
+      const valueRange = p.getValueRange();
+      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
+      ctx.report({
+        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
+        data: { name, desc: isPasswordName(name) && isDefaultPassword(value2) ? "a well-known default password" : describeSecret(value2) },
+        at: dfRange({ start: nameRange.start, end: valueRange.end }),
+        identity: `${keyword} ${name}`,
+        ...isPasswordName(name) && isDefaultPassword(value2) ? { value: value2 } : { secret: value2 }
+      });
+    }
+  }
+}
+
+// src/secrets/file-tokens.ts
+var memo = /* @__PURE__ */ new WeakMap();
+function tokenMessages(level) {
+  return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
+}
+function fileTokens(file) {
+  let tokens = memo.get(file);
+  if (!tokens) {
+    tokens = scanTokens(file);
+    memo.set(file, tokens);
+  }
+  return tokens;
+}
+function scanTokens(file) {
+  const { text } = file.source;
+  let from = 0;
+  let to = text.length;
+  const skip = [];
+  if (isYamlFile(file)) {
+    const doc = file.docs[0];
+    const nextSeparator = (offset) => {
+      const i2 = text.slice(offset).search(/^---/m);
+      return i2 < 0 ? text.length : offset + i2;
+    };
+    if (!doc?.root) {
+      if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return [];
+    } else {
+      from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
+      to = nextSeparator(doc.root.end);
+    }
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      for (const field of ["data", "stringData"]) {
+        const m = asMap(get(obj.node, field));
+        if (m) skip.push([m.start, m.end]);
+      }
+    }
+  }
+  const out = [];
+  for (const m of findTokens(text.slice(from, to))) {
+    const start = from + m.start;
+    const end = from + m.end;
+    if (!skip.some(([a, b]) => start >= a && end <= b)) out.push({ m, start, end });
+  }
+  return out;
+}
+function reportTokens(file, ctx, level, ignored) {
+  const { lines } = file.source;
+  for (const { m, start, end } of fileTokens(file)) {
+    if (m.level !== level || ignored.has(m.messageId)) continue;
+    ctx.report({
+      messageId: m.messageId,
+      data: { desc: describeSecret(m.value), label: m.label },
+      at: lines.range(start, end),
+      identity: m.messageId,
+      secret: m.value,
+      properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
+    });
+  }
+}
+function ignoredTokenTypes(ctx) {
+  const list2 = ctx.settings.rules["secret-token"]?.options.ignoreTypes;
+  return new Set(Array.isArray(list2) ? list2.filter((t) => typeof t === "string") : []);
+}
+
+// src/rules/secret-jwt.ts
+var rule49 = {
+  meta: {
+    id: "secret-jwt",
+    formerIds: ["secret-token"],
+    title: "JSON Web Token committed",
+    level: "note",
+    securitySeverity: 3,
+    precision: "low",
+    description: "A JSON Web Token (three base64url parts, a JSON header) appears in a manifest, compose/ACI file or Dockerfile.",
+    why: "A JWT is a bearer credential until it expires: whoever holds it acts as its subject. Many committed JWTs are expired or test tokens, so this is a note: check the `exp` claim and the issuer, and rotate the signing key if a live token leaked. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the token and fetch one at run time (workload identity, a token request to the issuer), or inject it from Azure Key Vault:\n\n```yaml\nenv:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: api-token\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("note")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "note", ignoredTokenTypes(ctx));
+  }
+};
+
+// src/secrets/secret-object.ts
+var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
 function decodeBase642(text) {
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
@@ -24587,31 +25282,78 @@ function dockerAuths(json2) {
     if (auth) {
       const decoded = decodeBase642(auth);
       const pass = decoded?.slice(decoded.indexOf(":") + 1);
-      if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
-      out.push({ registry, secret: auth, password: pass, decoded });
-    } else if (password && !isPlaceholder(password) && !isReference(password)) {
-      out.push({ registry, secret: password, password });
+      if (!pass || isDocumentationPlaceholder(pass) || isReference(pass)) continue;
+      out.push({ registry, secrets: [auth, pass, ...decoded ? [decoded] : []] });
+    } else if (password && !isDocumentationPlaceholder(password) && !isReference(password)) {
+      out.push({ registry, secrets: [password] });
     }
   }
   return out;
 }
-var rule40 = {
+function credentialValue(value2) {
+  const v = value2.trim();
+  if (isPath(v) || isScalarWord(v)) return false;
+  const url = urlInfo(v);
+  if (url.url) return url.withCredentials;
+  return looksRandom(v, 20, 3.5);
+}
+function secretContents(obj) {
+  const entries = [];
+  let at;
+  let token;
+  const registries = [];
+  for (const field of ["data", "stringData"]) {
+    const pair = getPair(obj.node, field);
+    const map2 = asMap(get(obj.node, field));
+    if (!pair || !map2) continue;
+    for (const p of map2.pairs) {
+      const raw = asText(p.value);
+      if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
+      const decoded = field === "data" ? decodeBase642(raw) ?? raw : raw;
+      if (isReference(decoded) || isDocumentationPlaceholder(decoded, p.keyText)) continue;
+      const lowerKey = p.keyText.toLowerCase();
+      let credential = CREDENTIAL_KEYS.has(lowerKey) || secretNameStrength(p.keyText) !== void 0;
+      if (lowerKey === ".dockerconfigjson" || lowerKey === ".dockercfg") {
+        const found = dockerAuths(decoded);
+        registries.push(...found);
+        credential = found.length > 0 || !decoded.trim().startsWith("{");
+        if (!credential) continue;
+      }
+      const t = findTokens(decoded)[0];
+      if (t) {
+        token ??= t;
+        credential = true;
+      }
+      if (!credential && credentialValue(decoded)) credential = true;
+      entries.push({ field, key: p.keyText, raw, decoded, credential });
+      at ??= pair.key;
+    }
+  }
+  if (!at || entries.length === 0) return void 0;
+  return { entries, at, token, registries };
+}
+function keyList(keys) {
+  const shown2 = keys.slice(0, 5).join(", ");
+  return keys.length > 5 ? `${shown2} and ${keys.length - 5} more` : shown2;
+}
+
+// src/rules/secret-kubernetes-secret.ts
+var rule50 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
     level: "error",
     securitySeverity: 9,
     precision: "high",
-    description: "A `kind: Secret` manifest carries literal `data` (base64 is an encoding, not encryption) or `stringData` values, including `.dockerconfigjson` registry credentials.",
-    why: "Microsoft's AKS and container guidance ([Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)) says credentials never live in code or images: keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
+    description: "A `kind: Secret` manifest carries literal credentials in `data` (base64 is an encoding, not encryption) or `stringData`: one finding per Secret, at its `data`/`stringData` key, naming the keys that hold values. A credential is a key named like one (`password`, `token`, `tls.key`, `*_key`), a known token format, a random-looking value, or `.dockerconfigjson` registry credentials. A Secret holding only settings is secret-kubernetes-settings; documentation placeholders (`<token>`, `REPLACE_ME`, a value equal to its key name) are not credentials.",
+    why: "Microsoft's AKS and container guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)): keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
     fix: "Delete the Secret from git, rotate the credential, and let the cluster fetch it from Key Vault:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-secrets\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload-identity-client-id>\n    keyvaultName: my-vault\n    tenantId: <tenant-id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n  secretObjects:            # optional: sync to a Kubernetes Secret for env vars\n    - secretName: app-secrets\n      type: Opaque\n      data:\n        - objectName: db-password\n          key: password\n```\n\nOr commit only an encrypted form (SealedSecret, SOPS) or an ExternalSecret that points at the vault.",
     tags: ["security", "secrets", "kubernetes"],
     kinds: ["kubernetes"],
     messages: {
-      data: '{object} data key "{key}" holds a plaintext value (base64 only encodes it; {desc}).',
-      dataToken: '{object} {field} key "{key}" holds a {tokenType} in plaintext ({desc}).',
-      stringData: '{object} stringData key "{key}" holds a plaintext value ({desc}).',
-      dockerAuth: '{object} registry credentials for "{registry}" are committed in .dockerconfigjson ({desc}).'
+      credentials: "{object} commits plaintext values under {fields} (keys: {keys}); {credentialKeys} hold credentials. base64 only encodes them.",
+      token: "{object} commits plaintext values under {fields} (keys: {keys}), among them a {tokenType}.",
+      dockerAuth: "{object} commits registry credentials for {registries} in its .dockerconfigjson (keys: {keys})."
     }
   },
   check(file, ctx) {
@@ -24619,125 +25361,125 @@ var rule40 = {
     if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
     for (const obj of file.objects) {
       if (obj.kind !== "Secret") continue;
-      const type2 = asText(get(obj.node, "type")) ?? "Opaque";
-      const report = (messageId, pair, value2, forms, data) => {
-        ctx.report({
-          messageId,
-          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value2), ...data },
-          at: pair,
-          identity: `${obj.label} ${pair.keyText}`,
-          secret: value2,
-          secretForms: forms
-        });
+      const contents = secretContents(obj);
+      const credentials = contents?.entries.filter((e) => e.credential) ?? [];
+      if (!contents || credentials.length === 0) continue;
+      const keys = keyList(contents.entries.map((e) => e.key));
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      const forms = credentials.flatMap((e) => e.raw === e.decoded ? [e.raw] : [e.raw, e.decoded]);
+      forms.push(...contents.registries.flatMap((r2) => r2.secrets));
+      if (contents.token) forms.push(contents.token.value);
+      const base = {
+        at: contents.at,
+        identity: obj.label,
+        secret: credentials[0].decoded,
+        secretForms: forms
       };
-      for (const [field, base64] of [
-        ["data", true],
-        ["stringData", false]
-      ]) {
-        const map2 = asMap(get(obj.node, field));
-        if (!map2) continue;
-        for (const pair of map2.pairs) {
-          const raw = asText(pair.value);
-          if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
-          const decoded = base64 ? decodeBase642(raw) ?? raw : raw;
-          if (isPlaceholder(decoded) || isReference(decoded)) continue;
-          const forms = decoded === raw ? [] : [decoded];
-          if (pair.keyText === ".dockerconfigjson" || pair.keyText === ".dockercfg") {
-            const auths = dockerAuths(decoded);
-            for (const a of auths) {
-              ctx.report({
-                messageId: "dockerAuth",
-                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.password) },
-                at: pair,
-                identity: `${obj.label} ${a.registry}`,
-                secret: raw,
-                secretForms: [decoded, a.secret, a.password, ...a.decoded ? [a.decoded] : []]
-              });
-            }
-            if (auths.length > 0 || type2 === "kubernetes.io/dockerconfigjson") continue;
-          }
-          const token = findTokens(decoded)[0];
-          if (token) {
-            report("dataToken", pair, decoded, [raw, token.value], { tokenType: token.label, field });
-          } else {
-            report(base64 ? "data" : "stringData", pair, decoded, base64 ? [raw] : forms, {});
-          }
-        }
+      if (contents.registries.length > 0) {
+        const registries = keyList(contents.registries.map((r2) => r2.registry));
+        ctx.report({ ...base, messageId: "dockerAuth", data: { object: obj.label, registries, keys } });
+      } else if (contents.token) {
+        ctx.report({ ...base, messageId: "token", data: { object: obj.label, fields, keys, tokenType: contents.token.label } });
+      } else {
+        const credentialKeys = keyList(credentials.map((e) => e.key));
+        ctx.report({ ...base, messageId: "credentials", data: { object: obj.label, fields, keys, credentialKeys } });
       }
     }
   }
 };
 
+// src/rules/secret-kubernetes-settings.ts
+var rule51 = {
+  meta: {
+    id: "secret-kubernetes-settings",
+    formerIds: ["secret-kubernetes-secret"],
+    title: "Kubernetes Secret committed with settings only",
+    level: "note",
+    securitySeverity: 2,
+    precision: "medium",
+    description: "A `kind: Secret` manifest carries literal values, none of which looks like a credential (`url`, `type`, `insecure`, `project`, `username`, as in an Argo CD repository Secret). A Secret holding a credential is secret-kubernetes-secret.",
+    why: "Settings in a Secret are not a leak, but the manifest is where the credential gets added next (`password:` beside `url:`), in plaintext. Keeping Secret manifests out of git, and the settings in a ConfigMap or the credential in Azure Key Vault, follows Microsoft's guidance to keep credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Move plain settings to a ConfigMap, or create the Secret in the cluster (External Secrets, Secrets Store CSI driver, Sealed Secrets) so no Secret manifest lives in git:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repo-settings\ndata:\n  url: https://github.com/org/app.git\n```",
+    tags: ["security", "secrets", "kubernetes"],
+    kinds: ["kubernetes"],
+    messages: {
+      settings: "{object} commits plaintext values under {fields} (keys: {keys}), none of which looks like a credential; keep settings in a ConfigMap and credentials out of git."
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      const contents = secretContents(obj);
+      if (!contents || contents.entries.some((e) => e.credential)) continue;
+      const keys = contents.entries.map((e) => e.key);
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      ctx.report({
+        messageId: "settings",
+        data: { object: obj.label, fields, keys: keyList(keys) },
+        at: contents.at,
+        identity: obj.label,
+        value: keys.join(",")
+      });
+    }
+  }
+};
+
+// src/rules/secret-password-in-url.ts
+var rule52 = {
+  meta: {
+    id: "secret-password-in-url",
+    formerIds: ["secret-token"],
+    title: "Password in a connection string or URL",
+    level: "warning",
+    securitySeverity: 6.5,
+    precision: "medium",
+    description: "A connection string (`Password=...`, and the like) or URL (`scheme://user:password@host`) holds a literal password anywhere in a manifest, compose/ACI file or Dockerfile.",
+    why: "A password inside a connection string is as readable as any other committed credential, and it is often a shared database login. It is a warning, not an error, because these strings are also how local-development defaults and test fixtures are written. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Keep the connection string in Azure Key Vault and inject it, or use a managed identity (Azure SQL, PostgreSQL flexible server and others accept Entra ID tokens instead of passwords):\n\n```yaml\nenv:\n  - name: DB_CONNECTION\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-connection\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("warning")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "warning", ignoredTokenTypes(ctx));
+  }
+};
+
 // src/rules/secret-token.ts
-var rule41 = {
+var MESSAGES = tokenMessages("error");
+var rule53 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
     level: "error",
     securitySeverity: 9,
     precision: "high",
-    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens, passwords in connection strings and URLs, JWTs.",
-    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities. A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are errors (SARIF precision very-high/high); passwords in connection strings and URLs are warnings (medium); JWTs are notes, because many are expired or test tokens.",
+    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens. Passwords in connection strings and URLs are secret-password-in-url, JWTs secret-jwt.",
+    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are reported here (SARIF precision very-high/high); passwords in connection strings and URLs are secret-password-in-url (a warning), JWTs secret-jwt (a note, because many are expired or test tokens).",
     fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
     tags: ["security", "secrets"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: TOKEN_MESSAGES,
+    messages: MESSAGES,
     defaultOptions: { ignoreTypes: [] },
     optionsSchema: {
       type: "object",
       properties: {
         ignoreTypes: {
           type: "array",
+          // Every token type stays accepted: jwt and urlCredentials were this rule's before the split.
           items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
           uniqueItems: true,
-          description: "Token types (message ids, e.g. jwt, urlCredentials) not to report."
+          description: "Token types (message ids, e.g. githubToken, awsAccessKey) not to report; jwt and urlCredentials here still switch those types off in secret-jwt and secret-password-in-url."
         }
       },
       additionalProperties: false
     }
   },
   check(file, ctx) {
-    const { text, lines } = file.source;
-    let from = 0;
-    let to = text.length;
-    const skip = [];
-    if (isYamlFile(file)) {
-      const doc = file.docs[0];
-      const nextSeparator = (offset) => {
-        const i2 = text.slice(offset).search(/^---/m);
-        return i2 < 0 ? text.length : offset + i2;
-      };
-      if (!doc?.root) {
-        if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return;
-      } else {
-        from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
-        to = nextSeparator(doc.root.end);
-      }
-      for (const obj of file.objects) {
-        if (obj.kind !== "Secret") continue;
-        for (const field of ["data", "stringData"]) {
-          const m = asMap(get(obj.node, field));
-          if (m) skip.push([m.start, m.end]);
-        }
-      }
-    }
     const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
-    const region = text.slice(from, to);
-    for (const m of findTokens(region)) {
-      if (ignored.has(m.messageId)) continue;
-      const start = from + m.start;
-      const end = from + m.end;
-      if (skip.some(([a, b]) => start >= a && end <= b)) continue;
-      ctx.report({
-        messageId: m.messageId,
-        data: { desc: describeSecret(m.value), label: m.label },
-        at: lines.range(start, end),
-        identity: m.messageId,
-        secret: m.value,
-        level: m.level,
-        properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
-      });
-    }
+    reportTokens(file, ctx, "error", ignored);
   }
 };
 
@@ -24747,27 +25489,26 @@ var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
 function stateOf4(map2) {
   let s2 = map2.get(STATE_KEY);
   if (!s2) {
-    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set() };
+    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() };
     map2.set(STATE_KEY, s2);
   }
   return s2;
 }
-var rule42 = {
+var rule54 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
     level: "note",
     securitySeverity: 3,
     precision: "medium",
-    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either).",
-    why: `By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft's "Best practices for pod security in AKS" asks to limit credential exposure and to give pods only the access they need.`,
+    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either). Pods that say `automountServiceAccountToken: true`, or whose ServiceAccount an RBAC RoleBinding or ClusterRoleBinding in the scan grants rights, use the API on purpose and are not reported.",
+    why: "By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft asks to limit credential exposure and to give pods only the access they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A pod that asks for the token explicitly, or whose ServiceAccount is given RBAC rights, is a controller or operator that needs it.",
     fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
     tags: ["security", "kubernetes", "credentials"],
     kinds: ["kubernetes"],
-    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
+    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it, and so does an explicit automountServiceAccountToken: true on the pod or a RoleBinding/ClusterRoleBinding naming its ServiceAccount; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
     messages: {
-      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.",
-      enabled: "{workload} sets automountServiceAccountToken: true: every container gets a Kubernetes API token."
+      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API."
     }
   },
   check(file, ctx) {
@@ -24778,14 +25519,21 @@ var rule42 = {
       state.declared.add(saKey(obj.namespace, obj.name));
       if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
     }
+    for (const obj of file.objects) {
+      if (obj.kind !== "RoleBinding" && obj.kind !== "ClusterRoleBinding" || !obj.apiVersion.startsWith("rbac.authorization.k8s.io/"))
+        continue;
+      for (const subject of asItems(get(obj.node, "subjects"))) {
+        const name = asText(get(subject, "name"));
+        if (asText(get(subject, "kind")) !== "ServiceAccount" || !name) continue;
+        const namespace = asText(get(subject, "namespace")) ?? (obj.kind === "RoleBinding" ? obj.namespace : void 0);
+        state.bound.add(saKey(namespace, name));
+        state.boundNames.add(name);
+      }
+    }
     forEachWorkload(file, (w) => {
       const pair = getPair(w.podSpec, "automountServiceAccountToken");
       const value2 = asBool(pair?.value);
-      if (value2 === false) return;
-      if (pair && value2 === true) {
-        ctx.report({ messageId: "enabled", data: { workload: w.label }, at: pair, identity: w.label });
-        return;
-      }
+      if (value2 === false || pair && value2 === true) return;
       const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
       state.pending.push({
         ...spot(file.source, getPair(w.podSpec, "containers") ?? w.podSpec),
@@ -24800,6 +25548,8 @@ var rule42 = {
     for (const p of state.pending) {
       const sa = saKey(p.namespace, p.serviceAccount);
       if (state.optedOut.has(sa)) continue;
+      if (state.bound.has(sa) || state.bound.has(saKey(void 0, p.serviceAccount))) continue;
+      if (p.namespace === void 0 && state.boundNames.has(p.serviceAccount)) continue;
       if (ctx.partial && p.serviceAccount !== "default" && !state.declared.has(sa)) continue;
       ctx.report({
         messageId: "missing",
@@ -24812,8 +25562,30 @@ var rule42 = {
   }
 };
 
+// src/rules/suppression-former-rule-id.ts
+var rule55 = {
+  meta: {
+    id: "suppression-former-rule-id",
+    title: "Suppression names a former rule id",
+    level: "note",
+    securitySeverity: 1,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
+    why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
+    fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/suppression-without-reason.ts
-var rule43 = {
+var rule56 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -24834,7 +25606,7 @@ var rule43 = {
 };
 
 // src/rules/unrecognised-pod-template.ts
-var rule44 = {
+var rule57 = {
   meta: {
     id: "unrecognised-pod-template",
     title: "Containers podguard could not check",
@@ -24870,7 +25642,7 @@ var rule44 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule45 = {
+var rule58 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -24899,7 +25671,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule46 = {
+var rule59 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -24947,7 +25719,7 @@ var rule46 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule47 = {
+var rule60 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -25031,17 +25803,30 @@ var ALL_RULES = [
   rule44,
   rule45,
   rule46,
-  rule47
+  rule47,
+  rule48,
+  rule49,
+  rule50,
+  rule51,
+  rule52,
+  rule53,
+  rule54,
+  rule55,
+  rule56,
+  rule57,
+  rule58,
+  rule59,
+  rule60
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/policy/load.ts
-import { closeSync as closeSync2, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync7, readdirSync as readdirSync4, realpathSync as realpathSync4 } from "node:fs";
-import { join as join8, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
+import { closeSync as closeSync3, constants as constants4, fstatSync as fstatSync3, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync8, readdirSync as readdirSync4, realpathSync as realpathSync4 } from "node:fs";
+import { join as join9, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
 
 // src/policy/cel.ts
 import { isIP } from "node:net";
 
-// node_modules/@bufbuild/cel/dist/esm/error.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
 function celError(value2, exprId) {
   if (isCelError(value2)) {
@@ -25081,7 +25866,7 @@ var _CelError = class extends Error {
   }
 };
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
 var errorNames = [
   "FieldValueInvalidError",
   "FieldListRangeError",
@@ -25098,7 +25883,7 @@ function isFieldError(arg) {
   return arg instanceof Error && errorNames.includes(arg.name) && "field" in arg && typeof arg.field == "function";
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
   let capNext = false;
   const b = [];
@@ -25146,7 +25931,7 @@ function safeObjectProperty(name) {
   return reservedObjectProperties.has(name) ? name + "$" : name;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
 function* nestedTypes(desc) {
   switch (desc.kind) {
     case "file":
@@ -25169,7 +25954,7 @@ function* nestedTypes(desc) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
 var ScalarType;
 (function(ScalarType2) {
   ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
@@ -25189,7 +25974,7 @@ var ScalarType;
   ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
 })(ScalarType || (ScalarType = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/is-message.js
 function isMessage(arg, schema2) {
   const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
   if (!isMessage2) {
@@ -25201,7 +25986,7 @@ function isMessage(arg, schema2) {
   return schema2.typeName === arg.$typeName;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
 function varint64read() {
   const buf = this.buf;
   let pos = this.pos;
@@ -25369,7 +26154,7 @@ function varint32read() {
   return result >>> 0;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
 var protoInt64 = /* @__PURE__ */ makeInt64Support();
 function makeInt64Support() {
   const dv = new DataView(new ArrayBuffer(8));
@@ -25472,7 +26257,7 @@ function assertUInt64String(value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
 function scalarEquals(type2, a, b) {
   if (a === b) {
     return true;
@@ -25538,7 +26323,7 @@ function isScalarZeroValue(type2, value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
 var IMPLICIT = 2;
 var unsafeLocal = /* @__PURE__ */ Symbol.for("reflect unsafe local");
 function unsafeOneofCase(target, oneof) {
@@ -25633,7 +26418,7 @@ function unsafeClear(target, field) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
 function isObject2(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
@@ -25664,7 +26449,7 @@ function isReflectMessage(arg, messageDesc2) {
   return isObject2(arg) && unsafeLocal in arg && "desc" in arg && isObject2(arg.desc) && arg.desc.kind === "message" && (messageDesc2 === void 0 || arg.desc.typeName == messageDesc2.typeName);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
 var te;
 function configureTextEncoding(textEncoding) {
   var _a;
@@ -25727,7 +26512,7 @@ function emulateEncodeInto(encodeUtf8) {
   };
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
 var WireType;
 (function(WireType2) {
   WireType2[WireType2["Varint"] = 0] = "Varint";
@@ -26302,7 +27087,7 @@ function assertFloat32(arg) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
 function checkField(field, value2) {
   const check = field.fieldKind == "list" ? isReflectList(value2, field) : field.fieldKind == "map" ? isReflectMap(value2, field) : checkSingular(field, value2);
   if (check === true) {
@@ -26528,7 +27313,7 @@ function scalarTypeDescription(scalar2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
 function isWrapper(arg) {
   return isWrapperTypeName(arg.$typeName);
 }
@@ -26565,7 +27350,7 @@ function isWrapperTypeName(name) {
   return wrapperTypeNames.has(name);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/create.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/create.js
 var EDITION_PROTO3 = 999;
 var EDITION_PROTO2 = 998;
 var IMPLICIT2 = 2;
@@ -26761,7 +27546,7 @@ function createZeroValue(field) {
   return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 var NULL_VALUE = 0;
 function localMessageMapper(field) {
   if (usesJsonRepresentation(field)) {
@@ -26868,7 +27653,7 @@ function wktValueToReflect(json2) {
   return value2;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
 function reflect(messageDesc2, message, check = true) {
   return new ReflectMessageImpl(messageDesc2, message, check);
 }
@@ -27241,7 +28026,7 @@ function longToLocal(field, value2) {
   return value2;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/uint.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/uint.js
 var privateSymbol2 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/uint");
 function celUint(v) {
   return new Uint(v);
@@ -27260,7 +28045,7 @@ var Uint = class {
   }
 };
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
 var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
 function base64Decode(base64Str) {
   const len = base64Str.length;
@@ -27398,7 +28183,7 @@ function getDecodeTable() {
   return decodeTable;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
 function restoreJsonNames(message) {
   for (const f of message.field) {
     if (!unsafeIsSetExplicit(f, "jsonName")) {
@@ -27408,7 +28193,7 @@ function restoreJsonNames(message) {
   message.nestedType.forEach(restoreJsonNames);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
 function parseTextFormatEnumValue(descEnum, value2) {
   const enumValue = descEnum.values.find((v) => v.name === value2);
   if (!enumValue) {
@@ -27577,7 +28362,7 @@ function unescapeBytesDefaultValue(str4) {
   return new Uint8Array(b);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/registry.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/registry.js
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
@@ -28398,7 +29183,7 @@ function assert(condition, msg) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
 function boot(boot2) {
   const root = bootFileDescriptorProto(boot2);
   root.messageType.forEach(restoreJsonNames);
@@ -28470,12 +29255,12 @@ function bootEnumDescriptorProto(init) {
   });
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
 function messageDesc(file, path, ...paths) {
   return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path]);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
 var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
 var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
 var ExtensionRangeOptions_VerificationState;
@@ -28641,7 +29426,7 @@ var SymbolVisibility;
   SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
 })(SymbolVisibility || (SymbolVisibility = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
 function makeReadContext(options) {
   return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options), { depth: 0 });
 }
@@ -28970,7 +29755,7 @@ function compileScalarReader(type2, utf8Validation, longAsString) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
 function fileDesc(b64, imports) {
   var _a;
   const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
@@ -28980,11 +29765,11 @@ function fileDesc(b64, imports) {
   return reg.getFile(root.name);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
 var file_google_protobuf_timestamp = /* @__PURE__ */ fileDesc("Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiKwoJVGltZXN0YW1wEg8KB3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAVChQEKE2NvbS5nb29nbGUucHJvdG9idWZCDlRpbWVzdGFtcFByb3RvUAFaMmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3RpbWVzdGFtcHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var TimestampSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_timestamp, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
 function timestampDate(timestamp2) {
   return new Date(timestampMs(timestamp2));
 }
@@ -28999,15 +29784,15 @@ function timestampMs(timestamp2) {
   return Number(timestamp2.seconds) * 1e3 + Math.round(timestamp2.nanos / 1e6);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
 var file_google_protobuf_duration = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIqCghEdXJhdGlvbhIPCgdzZWNvbmRzGAEgASgDEg0KBW5hbm9zGAIgASgFQoMBChNjb20uZ29vZ2xlLnByb3RvYnVmQg1EdXJhdGlvblByb3RvUAFaMWdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2R1cmF0aW9ucGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 var DurationSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_duration, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
 var file_google_protobuf_any = /* @__PURE__ */ fileDesc("Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiJgoDQW55EhAKCHR5cGVfdXJsGAEgASgJEg0KBXZhbHVlGAIgASgMQnYKE2NvbS5nb29nbGUucHJvdG9idWZCCEFueVByb3RvUAFaLGdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2FueXBiogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var AnySchema = /* @__PURE__ */ messageDesc(file_google_protobuf_any, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
 var IMPLICIT4 = 2;
 var LEGACY_REQUIRED2 = 3;
 var writeDefaults = {
@@ -29364,7 +30149,7 @@ function writeTypeOfScalar(type2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
 function anyPack(schema2, message, into) {
   let ret = false;
   if (!into) {
@@ -29405,10 +30190,10 @@ function typeUrlToName(url) {
   return name;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
 var file_google_protobuf_empty = /* @__PURE__ */ fileDesc("Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnByb3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
 var file_google_protobuf_struct = /* @__PURE__ */ fileDesc("Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYihAEKBlN0cnVjdBIzCgZmaWVsZHMYASADKAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5GkUKC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRIlCgV2YWx1ZRgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZToCOAEi6gEKBVZhbHVlEjAKCm51bGxfdmFsdWUYASABKA4yGi5nb29nbGUucHJvdG9idWYuTnVsbFZhbHVlSAASFgoMbnVtYmVyX3ZhbHVlGAIgASgBSAASFgoMc3RyaW5nX3ZhbHVlGAMgASgJSAASFAoKYm9vbF92YWx1ZRgEIAEoCEgAEi8KDHN0cnVjdF92YWx1ZRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIABIwCgpsaXN0X3ZhbHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUgAQgYKBGtpbmQiMwoJTGlzdFZhbHVlEiYKBnZhbHVlcxgBIAMoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSobCglOdWxsVmFsdWUSDgoKTlVMTF9WQUxVRRAAQn8KE2NvbS5nb29nbGUucHJvdG9idWZCC1N0cnVjdFByb3RvUAFaL2dvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3N0cnVjdHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var StructSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 0);
 var ValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 1);
@@ -29418,7 +30203,7 @@ var NullValue;
   NullValue2[NullValue2["NULL_VALUE"] = 0] = "NULL_VALUE";
 })(NullValue || (NullValue = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
 var file_google_protobuf_wrappers = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvd3JhcHBlcnMucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIcCgtEb3VibGVWYWx1ZRINCgV2YWx1ZRgBIAEoASIbCgpGbG9hdFZhbHVlEg0KBXZhbHVlGAEgASgCIhsKCkludDY0VmFsdWUSDQoFdmFsdWUYASABKAMiHAoLVUludDY0VmFsdWUSDQoFdmFsdWUYASABKAQiGwoKSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoBSIcCgtVSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoDSIaCglCb29sVmFsdWUSDQoFdmFsdWUYASABKAgiHAoLU3RyaW5nVmFsdWUSDQoFdmFsdWUYASABKAkiGwoKQnl0ZXNWYWx1ZRINCgV2YWx1ZRgBIAEoDEKDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINV3JhcHBlcnNQcm90b1ABWjFnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi93cmFwcGVyc3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var DoubleValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 0);
 var FloatValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 1);
@@ -29430,7 +30215,7 @@ var BoolValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers,
 var StringValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 7);
 var BytesValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 8);
 
-// node_modules/@bufbuild/protobuf/dist/esm/extensions.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/extensions.js
 function getExtension(message, extension, options) {
   assertExtendee(extension, message);
   const ufs = filterUnknownFields(message.$unknown, extension);
@@ -29496,7 +30281,7 @@ function assertExtendee(extension, message) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/equals.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/equals.js
 function equals(schema2, a, b, options) {
   if (a.$typeName != schema2.typeName || b.$typeName != schema2.typeName) {
     return false;
@@ -29667,13 +30452,13 @@ function extensionsEquals(a, b, opts) {
   return true;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
 var timestampMsMin = /* @__PURE__ */ Date.parse("0001-01-01T00:00:00Z");
 var timestampMsMax = /* @__PURE__ */ Date.parse("9999-12-31T23:59:59Z");
 var durationSecondsMin = -315576e6;
 var durationSecondsMax = 315576e6;
 
-// node_modules/@bufbuild/protobuf/dist/esm/to-json.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/to-json.js
 var LEGACY_REQUIRED3 = 3;
 var IMPLICIT5 = 2;
 var jsonWriteDefaults = {
@@ -30179,7 +30964,7 @@ function timestampToJson(val) {
   return new Date(ms).toISOString().replace(".000Z", z);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/from-json.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/from-json.js
 var IMPLICIT6 = 2;
 function makeReadContext2(options) {
   return Object.assign(Object.assign({ ignoreUnknownFields: false, recursionLimit: 100 }, options), { depth: 0 });
@@ -30927,7 +31712,7 @@ function listValueFromJson(listValue, json2, ctx) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/proto.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/proto.js
 function celFromScalar(type2, v) {
   switch (type2) {
     case ScalarType.UINT32:
@@ -30944,7 +31729,7 @@ function celFromScalar(type2, v) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/list.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/list.js
 var privateSymbol3 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/list");
 function celList(arrayOrReflectList) {
   if (isReflectList(arrayOrReflectList)) {
@@ -31055,7 +31840,7 @@ function celFromListElem(desc, v) {
 }
 var EMPTY_LIST = celList([]);
 
-// node_modules/@bufbuild/cel/dist/esm/eval.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/eval.js
 var contextStack = [];
 function setEvalContext(context) {
   contextStack.push(context);
@@ -31088,7 +31873,7 @@ function getMsgDesc(typeName) {
   return schema2;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/type.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/type.js
 var privateSymbol4 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/type");
 var CelScalar = {
   INT: celScalarType("int"),
@@ -31257,7 +32042,7 @@ function typeUrlToName2(url) {
   return name;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/value.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/value.js
 function toCel(v) {
   switch (typeof v) {
     case "bigint":
@@ -31384,7 +32169,7 @@ function listValueToCel(l) {
   return celList(l.values);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/map.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/map.js
 var privateSymbol5 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/map");
 function celMap(mapOrReflectMap) {
   if (isReflectMap(mapOrReflectMap)) {
@@ -31539,13 +32324,13 @@ function celFromMapValue(desc, v) {
 }
 var EMPTY_MAP = celMap(/* @__PURE__ */ new Map());
 
-// node_modules/@bufbuild/cel/dist/esm/registry.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/registry.js
 var wktRegistry = createRegistry(TimestampSchema, DurationSchema, AnySchema, file_google_protobuf_wrappers, file_google_protobuf_struct);
 function createRegistryWithWKT(...inputs) {
   return createRegistry(wktRegistry, ...inputs);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/equals.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/equals.js
 function equals2(lhs, rhs) {
   if (lhs === rhs) {
     return true;
@@ -31623,7 +32408,7 @@ function equalsBytes(lhs, rhs) {
   return true;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/func.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/func.js
 var privateSymbol6 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/func");
 function celFunc(name, args, result, impl) {
   return new Func(name, void 0, args, result, impl);
@@ -31702,7 +32487,7 @@ function isSubtypeOf(val, typ) {
   return typ === CelScalar.DYN || equalsType(celType(val), typ);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/resolver.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/resolver.js
 var privateSymbol7 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/resolver");
 function createResolver(...inputs) {
   const groups = /* @__PURE__ */ new Map();
@@ -31778,7 +32563,7 @@ var Group = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
 var ADD = "_+_";
 var CONDITIONAL = "_?_:_";
 var DIVIDE = "_/_";
@@ -31802,7 +32587,7 @@ var OPT_INDEX = "_[?_]";
 var OPT_SELECT = "_?._";
 var SUBTRACT = "_-_";
 
-// node_modules/@bufbuild/cel/dist/esm/duration.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/duration.js
 var ONE_SECOND = 1000000000n;
 var MAX_DURATION_NANOS = 9223372036854775807n;
 var MIN_DURATION_NANOS = -9223372036854775808n;
@@ -31860,7 +32645,7 @@ function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/timestamp.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/timestamp.js
 var MAX_TIMESTAMP_SECONDS = 253402300799n;
 var MIN_TIMESTAMP_SECONDS = -62135596800n;
 var ONE_SECOND2 = 1000000000n;
@@ -31875,7 +32660,7 @@ function createTimestamp(s2 = 0n, ns = 0n) {
   return create(TimestampSchema, { seconds, nanos });
 }
 
-// node_modules/@bufbuild/cel/dist/esm/std/math.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/math.js
 var MAX_INT = 9223372036854775807n;
 var MIN_INT = -9223372036854775808n;
 var MAX_UINT = 18446744073709551615n;
@@ -31960,7 +32745,7 @@ var math_default = [
   celFunc(NEGATE, [DOUBLE], DOUBLE, (x) => -x)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/std/cast.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/cast.js
 var encoder = new TextEncoder();
 var decoder = new TextDecoder(void 0, { fatal: true });
 function stringToBool(x) {
@@ -32050,7 +32835,7 @@ var cast_default = [
   celFunc("dyn", [DYN], DYN, identity)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
 var CONTAINS = "contains";
 var ENDS_WITH = "endsWith";
 var MATCHES = "matches";
@@ -32067,7 +32852,7 @@ var TIME_GET_MINUTES = "getMinutes";
 var TIME_GET_MONTH = "getMonth";
 var TIME_GET_SECONDS = "getSeconds";
 
-// node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
 var FOLD_CASE = 1;
 var LITERAL = 2;
 var CLASS_NL = 4;
@@ -32083,7 +32868,7 @@ var UNANCHORED = 0;
 var ANCHOR_START = 1;
 var ANCHOR_BOTH = 2;
 
-// node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
 var UnicodeRangeTable = class {
   data;
   isStride1;
@@ -32112,7 +32897,7 @@ var UnicodeRangeTable = class {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
 var _B64_MAP = null;
 var getB64Map = () => {
   if (!_B64_MAP) {
@@ -32653,7 +33438,7 @@ var UnicodeTables = {
   _newScriptTable: (name) => _NEW_SCRIPTS.get(name)
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Unicode.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Unicode.js
 var MAX_RUNE = 1114111;
 var MAX_ASCII = 127;
 var MAX_BMP = 65535;
@@ -32709,7 +33494,7 @@ function equalsIgnoreCase(r1, r2) {
   return false;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/chars.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/chars.js
 var codePointAtOrThrow = (s2, i2) => {
   const cp = s2.codePointAt(i2);
   if (cp === void 0) {
@@ -32718,7 +33503,7 @@ var codePointAtOrThrow = (s2, i2) => {
   return cp;
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Utils.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Utils.js
 var METACHARACTERS = "\\.+*?()|[]{}^$";
 var EMPTY_BEGIN_LINE = 1;
 var EMPTY_END_LINE = 2;
@@ -32786,7 +33571,7 @@ function charCount(codePoint) {
   return codePoint > MAX_BMP ? 2 : 1;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/MachineInput.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/MachineInput.js
 var MachineUTF16Input = class _MachineUTF16Input {
   charSequence;
   start;
@@ -32844,7 +33629,7 @@ function fromUTF16(charSequence, start = 0, end = charSequence.length) {
   return new MachineUTF16Input(charSequence, start, end);
 }
 
-// node_modules/@bufbuild/re2/dist/esm/Inst.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Inst.js
 var Inst = class _Inst {
   static ALT = 1;
   static ALT_MATCH = 2;
@@ -32910,7 +33695,7 @@ var Inst = class _Inst {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/DFA.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/DFA.js
 var hashPCs = (pcs) => {
   let h = -2128831035;
   for (let i2 = 0; i2 < pcs.length; i2++) {
@@ -33212,7 +33997,7 @@ var DFA = class _DFA {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Regexp.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Regexp.js
 var Regexp = class _Regexp {
   static Op = {
     NO_MATCH: 0,
@@ -33303,7 +34088,7 @@ var Regexp = class _Regexp {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Prefilter.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Prefilter.js
 var Prefilter = class _Prefilter {
   type;
   subs;
@@ -33455,7 +34240,7 @@ var PrefilterTree = {
   build: (re) => simplify(fromRegexp(re))
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Prog.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Prog.js
 var PatchList = class {
   head;
   tail;
@@ -33584,7 +34369,7 @@ var Prog = class {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/exceptions.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/exceptions.js
 var RE2JSException = class extends Error {
   /** @param {string} message */
   constructor(message) {
@@ -33640,7 +34425,7 @@ var RE2JSFlagsException = class extends RE2JSException {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Compiler.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Compiler.js
 var Frag = class {
   i;
   out;
@@ -33869,7 +34654,7 @@ var Compiler = class _Compiler {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Simplify.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Simplify.js
 function simplify2(re) {
   switch (re.op) {
     case Regexp.Op.CAPTURE: {
@@ -34026,7 +34811,7 @@ function simplify1(op, flags, sub, re) {
   return nre;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/CharGroup.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/CharGroup.js
 var CharGroup = class {
   sign;
   cls;
@@ -34103,7 +34888,7 @@ var getPosixGroups = () => {
   return _POSIX_GROUPS;
 };
 
-// node_modules/@bufbuild/re2/dist/esm/CharClass.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/CharClass.js
 var CharClass = class _CharClass {
   // cmp() returns the ordering of the pair (a[i], a[i+1]) relative to
   // (pivotFrom, pivotTo), where the first component of the pair (lo) is
@@ -34359,7 +35144,7 @@ var CharClass = class _CharClass {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Parser.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Parser.js
 var StringIterator = class {
   str;
   position;
@@ -35717,7 +36502,7 @@ var Parser = class _Parser {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/RE2.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/RE2.js
 var RE2 = class _RE2 {
   expr;
   prog;
@@ -35913,7 +36698,7 @@ var RE2 = class _RE2 {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/index.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/index.js
 var RE2JS = class _RE2JS {
   patternInput;
   flagsInput;
@@ -36064,7 +36849,7 @@ var RE2JS = class _RE2JS {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/std/logic.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/logic.js
 function matches(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
@@ -36206,7 +36991,7 @@ var logic_default = [
   celMethod(MATCHES, STRING3, [STRING3], BOOL2, matches)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/std/time.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/time.js
 function getDayOfYear(date) {
   const start = new Date(0, 0, 1);
   start.setFullYear(date.getFullYear());
@@ -36311,7 +37096,7 @@ var time_default = [
   ...celTimeMethods(TIME_GET_MILLISECONDS, (x) => x.getMilliseconds())
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/scope.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/scope.js
 var privateSymbol8 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/scope");
 function createScope(inputs, parent) {
   const variables = /* @__PURE__ */ new Map();
@@ -36354,7 +37139,7 @@ var Scope = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/env.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/env.js
 var privateSymbol9 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/env");
 var { BOOL: BOOL3, STRING: STRING5 } = CelScalar;
 function celEnv(options) {
@@ -36393,7 +37178,7 @@ var _CelEnv = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/logic-manager.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/logic-manager.js
 var LogicManager = class _LogicManager {
   builder;
   function;
@@ -36458,7 +37243,7 @@ var LogicManager = class _LogicManager {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/builder.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/builder.js
 var encoder2 = new TextEncoder();
 var accuVarName = "@result";
 var Builder = class {
@@ -36907,7 +37692,7 @@ var Builder = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/parser.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/parser.js
 var runtime;
 (function(runtime2) {
   class GrammarLocation {
@@ -42240,7 +43025,7 @@ function parse(input, options = {}) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/parse.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/parse.js
 function parse2(expr) {
   const result = parse(expr);
   return {
@@ -42250,7 +43035,7 @@ function parse2(expr) {
   };
 }
 
-// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
+// ../merge/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
 var file_cel_expr_syntax = /* @__PURE__ */ fileDesc("ChVjZWwvZXhwci9zeW50YXgucHJvdG8SCGNlbC5leHByIlUKClBhcnNlZEV4cHISHAoEZXhwchgCIAEoCzIOLmNlbC5leHByLkV4cHISKQoLc291cmNlX2luZm8YAyABKAsyFC5jZWwuZXhwci5Tb3VyY2VJbmZvItoICgRFeHByEgoKAmlkGAIgASgDEigKCmNvbnN0X2V4cHIYAyABKAsyEi5jZWwuZXhwci5Db25zdGFudEgAEioKCmlkZW50X2V4cHIYBCABKAsyFC5jZWwuZXhwci5FeHByLklkZW50SAASLAoLc2VsZWN0X2V4cHIYBSABKAsyFS5jZWwuZXhwci5FeHByLlNlbGVjdEgAEigKCWNhbGxfZXhwchgGIAEoCzITLmNlbC5leHByLkV4cHIuQ2FsbEgAEi4KCWxpc3RfZXhwchgHIAEoCzIZLmNlbC5leHByLkV4cHIuQ3JlYXRlTGlzdEgAEjIKC3N0cnVjdF9leHByGAggASgLMhsuY2VsLmV4cHIuRXhwci5DcmVhdGVTdHJ1Y3RIABI6ChJjb21wcmVoZW5zaW9uX2V4cHIYCSABKAsyHC5jZWwuZXhwci5FeHByLkNvbXByZWhlbnNpb25IABoVCgVJZGVudBIMCgRuYW1lGAEgASgJGksKBlNlbGVjdBIfCgdvcGVyYW5kGAEgASgLMg4uY2VsLmV4cHIuRXhwchINCgVmaWVsZBgCIAEoCRIRCgl0ZXN0X29ubHkYAyABKAgaVgoEQ2FsbBIeCgZ0YXJnZXQYASABKAsyDi5jZWwuZXhwci5FeHByEhAKCGZ1bmN0aW9uGAIgASgJEhwKBGFyZ3MYAyADKAsyDi5jZWwuZXhwci5FeHByGkgKCkNyZWF0ZUxpc3QSIAoIZWxlbWVudHMYASADKAsyDi5jZWwuZXhwci5FeHByEhgKEG9wdGlvbmFsX2luZGljZXMYAiADKAUa6QEKDENyZWF0ZVN0cnVjdBIUCgxtZXNzYWdlX25hbWUYASABKAkSMgoHZW50cmllcxgCIAMoCzIhLmNlbC5leHByLkV4cHIuQ3JlYXRlU3RydWN0LkVudHJ5Go4BCgVFbnRyeRIKCgJpZBgBIAEoAxITCglmaWVsZF9rZXkYAiABKAlIABIhCgdtYXBfa2V5GAMgASgLMg4uY2VsLmV4cHIuRXhwckgAEh0KBXZhbHVlGAQgASgLMg4uY2VsLmV4cHIuRXhwchIWCg5vcHRpb25hbF9lbnRyeRgFIAEoCEIKCghrZXlfa2luZBr4AQoNQ29tcHJlaGVuc2lvbhIQCghpdGVyX3ZhchgBIAEoCRIRCglpdGVyX3ZhcjIYCCABKAkSIgoKaXRlcl9yYW5nZRgCIAEoCzIOLmNlbC5leHByLkV4cHISEAoIYWNjdV92YXIYAyABKAkSIQoJYWNjdV9pbml0GAQgASgLMg4uY2VsLmV4cHIuRXhwchImCg5sb29wX2NvbmRpdGlvbhgFIAEoCzIOLmNlbC5leHByLkV4cHISIQoJbG9vcF9zdGVwGAYgASgLMg4uY2VsLmV4cHIuRXhwchIeCgZyZXN1bHQYByABKAsyDi5jZWwuZXhwci5FeHByQgsKCWV4cHJfa2luZCLNAgoIQ29uc3RhbnQSMAoKbnVsbF92YWx1ZRgBIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIUCgpib29sX3ZhbHVlGAIgASgISAASFQoLaW50NjRfdmFsdWUYAyABKANIABIWCgx1aW50NjRfdmFsdWUYBCABKARIABIWCgxkb3VibGVfdmFsdWUYBSABKAFIABIWCgxzdHJpbmdfdmFsdWUYBiABKAlIABIVCgtieXRlc192YWx1ZRgHIAEoDEgAEjcKDmR1cmF0aW9uX3ZhbHVlGAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgIYAUgAEjkKD3RpbWVzdGFtcF92YWx1ZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCAhgBSABCDwoNY29uc3RhbnRfa2luZCKcBQoKU291cmNlSW5mbxIWCg5zeW50YXhfdmVyc2lvbhgBIAEoCRIQCghsb2NhdGlvbhgCIAEoCRIUCgxsaW5lX29mZnNldHMYAyADKAUSNgoJcG9zaXRpb25zGAQgAygLMiMuY2VsLmV4cHIuU291cmNlSW5mby5Qb3NpdGlvbnNFbnRyeRI5CgttYWNyb19jYWxscxgFIAMoCzIkLmNlbC5leHByLlNvdXJjZUluZm8uTWFjcm9DYWxsc0VudHJ5EjIKCmV4dGVuc2lvbnMYBiADKAsyHi5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbhowCg5Qb3NpdGlvbnNFbnRyeRILCgNrZXkYASABKAMSDQoFdmFsdWUYAiABKAU6AjgBGkEKD01hY3JvQ2FsbHNFbnRyeRILCgNrZXkYASABKAMSHQoFdmFsdWUYAiABKAsyDi5jZWwuZXhwci5FeHByOgI4ARqxAgoJRXh0ZW5zaW9uEgoKAmlkGAEgASgJEkUKE2FmZmVjdGVkX2NvbXBvbmVudHMYAiADKA4yKC5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbi5Db21wb25lbnQSNwoHdmVyc2lvbhgDIAEoCzImLmNlbC5leHByLlNvdXJjZUluZm8uRXh0ZW5zaW9uLlZlcnNpb24aJwoHVmVyc2lvbhINCgVtYWpvchgBIAEoAxINCgVtaW5vchgCIAEoAyJvCglDb21wb25lbnQSGQoVQ09NUE9ORU5UX1VOU1BFQ0lGSUVEEAASFAoQQ09NUE9ORU5UX1BBUlNFUhABEhoKFkNPTVBPTkVOVF9UWVBFX0NIRUNLRVIQAhIVChFDT01QT05FTlRfUlVOVElNRRADQi4KDGRldi5jZWwuZXhwckILU3ludGF4UHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 var ParsedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 0);
 var ExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 1);
@@ -42262,7 +43047,7 @@ var SourceInfo_Extension_Component;
   SourceInfo_Extension_Component2[SourceInfo_Extension_Component2["RUNTIME"] = 3] = "RUNTIME";
 })(SourceInfo_Extension_Component || (SourceInfo_Extension_Component = {}));
 
-// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
+// ../merge/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
 var file_cel_expr_checked = /* @__PURE__ */ fileDesc("ChZjZWwvZXhwci9jaGVja2VkLnByb3RvEghjZWwuZXhwciLsAgoLQ2hlY2tlZEV4cHISPgoNcmVmZXJlbmNlX21hcBgCIAMoCzInLmNlbC5leHByLkNoZWNrZWRFeHByLlJlZmVyZW5jZU1hcEVudHJ5EjQKCHR5cGVfbWFwGAMgAygLMiIuY2VsLmV4cHIuQ2hlY2tlZEV4cHIuVHlwZU1hcEVudHJ5EikKC3NvdXJjZV9pbmZvGAUgASgLMhQuY2VsLmV4cHIuU291cmNlSW5mbxIUCgxleHByX3ZlcnNpb24YBiABKAkSHAoEZXhwchgEIAEoCzIOLmNlbC5leHByLkV4cHIaSAoRUmVmZXJlbmNlTWFwRW50cnkSCwoDa2V5GAEgASgDEiIKBXZhbHVlGAIgASgLMhMuY2VsLmV4cHIuUmVmZXJlbmNlOgI4ARo+CgxUeXBlTWFwRW50cnkSCwoDa2V5GAEgASgDEh0KBXZhbHVlGAIgASgLMg4uY2VsLmV4cHIuVHlwZToCOAEioggKBFR5cGUSJQoDZHluGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5SAASKgoEbnVsbBgCIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIxCglwcmltaXRpdmUYAyABKA4yHC5jZWwuZXhwci5UeXBlLlByaW1pdGl2ZVR5cGVIABIvCgd3cmFwcGVyGAQgASgOMhwuY2VsLmV4cHIuVHlwZS5QcmltaXRpdmVUeXBlSAASMgoKd2VsbF9rbm93bhgFIAEoDjIcLmNlbC5leHByLlR5cGUuV2VsbEtub3duVHlwZUgAEiwKCWxpc3RfdHlwZRgGIAEoCzIXLmNlbC5leHByLlR5cGUuTGlzdFR5cGVIABIqCghtYXBfdHlwZRgHIAEoCzIWLmNlbC5leHByLlR5cGUuTWFwVHlwZUgAEi8KCGZ1bmN0aW9uGAggASgLMhsuY2VsLmV4cHIuVHlwZS5GdW5jdGlvblR5cGVIABIWCgxtZXNzYWdlX3R5cGUYCSABKAlIABIUCgp0eXBlX3BhcmFtGAogASgJSAASHgoEdHlwZRgLIAEoCzIOLmNlbC5leHByLlR5cGVIABInCgVlcnJvchgMIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eUgAEjQKDWFic3RyYWN0X3R5cGUYDiABKAsyGy5jZWwuZXhwci5UeXBlLkFic3RyYWN0VHlwZUgAGi0KCExpc3RUeXBlEiEKCWVsZW1fdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUaTwoHTWFwVHlwZRIgCghrZXlfdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUSIgoKdmFsdWVfdHlwZRgCIAEoCzIOLmNlbC5leHByLlR5cGUaVgoMRnVuY3Rpb25UeXBlEiMKC3Jlc3VsdF90eXBlGAEgASgLMg4uY2VsLmV4cHIuVHlwZRIhCglhcmdfdHlwZXMYAiADKAsyDi5jZWwuZXhwci5UeXBlGkUKDEFic3RyYWN0VHlwZRIMCgRuYW1lGAEgASgJEicKD3BhcmFtZXRlcl90eXBlcxgCIAMoCzIOLmNlbC5leHByLlR5cGUicwoNUHJpbWl0aXZlVHlwZRIeChpQUklNSVRJVkVfVFlQRV9VTlNQRUNJRklFRBAAEggKBEJPT0wQARIJCgVJTlQ2NBACEgoKBlVJTlQ2NBADEgoKBkRPVUJMRRAEEgoKBlNUUklORxAFEgkKBUJZVEVTEAYiVgoNV2VsbEtub3duVHlwZRIfChtXRUxMX0tOT1dOX1RZUEVfVU5TUEVDSUZJRUQQABIHCgNBTlkQARINCglUSU1FU1RBTVAQAhIMCghEVVJBVElPThADQgsKCXR5cGVfa2luZCLWAwoERGVjbBIMCgRuYW1lGAEgASgJEikKBWlkZW50GAIgASgLMhguY2VsLmV4cHIuRGVjbC5JZGVudERlY2xIABIvCghmdW5jdGlvbhgDIAEoCzIbLmNlbC5leHByLkRlY2wuRnVuY3Rpb25EZWNsSAAaWQoJSWRlbnREZWNsEhwKBHR5cGUYASABKAsyDi5jZWwuZXhwci5UeXBlEiEKBXZhbHVlGAIgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnQSCwoDZG9jGAMgASgJGvsBCgxGdW5jdGlvbkRlY2wSNwoJb3ZlcmxvYWRzGAEgAygLMiQuY2VsLmV4cHIuRGVjbC5GdW5jdGlvbkRlY2wuT3ZlcmxvYWQSCwoDZG9jGAIgASgJGqQBCghPdmVybG9hZBITCgtvdmVybG9hZF9pZBgBIAEoCRIeCgZwYXJhbXMYAiADKAsyDi5jZWwuZXhwci5UeXBlEhMKC3R5cGVfcGFyYW1zGAMgAygJEiMKC3Jlc3VsdF90eXBlGAQgASgLMg4uY2VsLmV4cHIuVHlwZRIcChRpc19pbnN0YW5jZV9mdW5jdGlvbhgFIAEoCBILCgNkb2MYBiABKAlCCwoJZGVjbF9raW5kIlEKCVJlZmVyZW5jZRIMCgRuYW1lGAEgASgJEhMKC292ZXJsb2FkX2lkGAMgAygJEiEKBXZhbHVlGAQgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnRCLAoMZGV2LmNlbC5leHByQglEZWNsUHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_cel_expr_syntax, file_google_protobuf_empty, file_google_protobuf_struct]);
 var CheckedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_checked, 0);
 var Type_PrimitiveType;
@@ -42283,7 +43068,7 @@ var Type_WellKnownType;
   Type_WellKnownType2[Type_WellKnownType2["DURATION"] = 3] = "DURATION";
 })(Type_WellKnownType || (Type_WellKnownType = {}));
 
-// node_modules/@bufbuild/cel/dist/esm/namespace.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/namespace.js
 function resolveCandidateNames(namespace, name) {
   if (name.startsWith(".")) {
     return [name.substring(1)];
@@ -42304,7 +43089,7 @@ function resolveCandidateNames(namespace, name) {
   return candidates;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/field.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/field.js
 function accessByIndex(obj, index) {
   if (typeof obj !== "object" || obj === null) {
     return void 0;
@@ -42377,7 +43162,7 @@ function isSet(obj, name) {
   return false;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/access.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/access.js
 function attrAccess(factory, vars, obj, accAttr) {
   const val = accAttr.resolve(vars);
   if (val === void 0) {
@@ -42923,7 +43708,7 @@ function indexOutOfBounds(id, index, length) {
   return celError(`index ${index} out of bounds [0, ${length})`, id);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/activation.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/activation.js
 var ObjectActivation = class {
   data;
   constructor(data) {
@@ -42962,7 +43747,7 @@ var EMPTY_ACTIVATION = {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/object.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/object.js
 function celObject(typeName, fields) {
   const desc = getMsgDesc(typeName);
   const msg = reflect(desc);
@@ -43251,7 +44036,7 @@ function intToUint32(v) {
   return Number(v);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/planner.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/planner.js
 var Planner = class {
   functions;
   registry;
@@ -43924,7 +44709,7 @@ function coerceToValues(args) {
   return args;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/plan.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/plan.js
 var cache2 = /* @__PURE__ */ new WeakMap();
 function plan(env, expr) {
   let planner = cache2.get(env);
@@ -43960,7 +44745,7 @@ function plan(env, expr) {
   };
 }
 
-// node_modules/@bufbuild/cel/dist/esm/ext/strings.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/ext/strings.js
 function charAt(index) {
   const i2 = Number(index);
   if (i2 < 0 || i2 > this.length) {
@@ -44092,7 +44877,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join7(sep6 = "") {
+function join8(sep6 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -44386,8 +45171,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join7),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join7),
+  celMethod("join", LIST_STRING, [], STRING6, join8),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join8),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -44739,19 +45524,19 @@ function keyRanges(file, node, prefix, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = openSync2(abs, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
-    const st = fstatSync2(fd);
+    fd = openSync3(abs, constants4.O_RDONLY | (constants4.O_NONBLOCK ?? 0));
+    const st = fstatSync3(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
       throw new ConfigurationError(`admissionPolicies: ${label2} is ${st.size} bytes, over maxFileBytes (${maxBytes})`);
-    const decoded = decode(readFileSync7(fd));
+    const decoded = decode(readFileSync8(fd));
     if (!decoded.ok) throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read: ${decoded.reason}`);
     return decoded.text;
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) closeSync2(fd);
+    if (fd !== void 0) closeSync3(fd);
   }
 }
 function inside3(realRoot, real) {
@@ -44774,8 +45559,8 @@ function filesOf(root, realRoot, entry) {
   const out = [];
   const visit = (dir) => {
     for (const name of readdirSync4(dir).sort()) {
-      const p = join8(dir, name);
-      const st = lstatSync3(p);
+      const p = join9(dir, name);
+      const st = lstatSync4(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
@@ -44791,7 +45576,7 @@ function filesOf(root, realRoot, entry) {
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if (lstatSync3(real).isDirectory()) visit(real);
+  if (lstatSync4(real).isDirectory()) visit(real);
   else out.push(abs);
   return out;
 }
@@ -45085,14 +45870,14 @@ function list(v) {
 function has(values, x) {
   return values.includes("*") || values.includes(x);
 }
-function ruleMatches(rule48, o) {
-  if (!has(list(rule48.apiGroups), o.group) || !has(list(rule48.apiVersions), o.version)) return false;
-  if (!has(list(rule48.operations), "CREATE")) return false;
-  const resources = list(rule48.resources);
+function ruleMatches(rule61, o) {
+  if (!has(list(rule61.apiGroups), o.group) || !has(list(rule61.apiVersions), o.version)) return false;
+  if (!has(list(rule61.operations), "CREATE")) return false;
+  const resources = list(rule61.resources);
   if (!(resources.includes("*") || resources.includes("*/*") || resources.includes(o.resource))) return false;
-  const names = list(rule48.resourceNames);
+  const names = list(rule61.resourceNames);
   if (names.length > 0 && !names.includes(o.name)) return false;
-  const scope = typeof rule48.scope === "string" ? rule48.scope : "*";
+  const scope = typeof rule61.scope === "string" ? rule61.scope : "*";
   if (scope === "Cluster" && !clusterScoped(o.kind)) return false;
   if (scope === "Namespaced" && clusterScoped(o.kind)) return false;
   return true;
@@ -45148,7 +45933,7 @@ function resourcesMatch(resources, o, namespaces) {
 function policyRuleId(name) {
   return `policy/${name}`;
 }
-var MESSAGES = {
+var MESSAGES2 = {
   violation: "{message}",
   evalError: "validation {validation} of admission policy {policy} could not be evaluated ({error}); failurePolicy {failurePolicy}",
   matchError: "a matchCondition of admission policy {policy} could not be evaluated ({error}); failurePolicy {failurePolicy}",
@@ -45195,7 +45980,7 @@ function meta(policy, bindings) {
     fix: policyText(a["podguard.dev/fix"] ?? "Change the object so that every validation of the policy holds (the message says which)."),
     tags: ["admission-policy"],
     kinds: ["kubernetes"],
-    messages: MESSAGES
+    messages: MESSAGES2
   };
 }
 function str3(v) {
@@ -45499,12 +46284,25 @@ function didYouMean(input, candidates) {
   return c === void 0 ? "" : ` (did you mean "${c}"?)`;
 }
 
+// src/rules/aliases.ts
+function formerIdsOf(rules) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r2 of rules) if (r2.meta.formerIds?.length) out.set(r2.meta.id, r2.meta.formerIds);
+  return out;
+}
+function coveringId(named, ruleId, former) {
+  if (named.includes(ruleId)) return ruleId;
+  const old = former.get(ruleId);
+  return old?.find((id) => named.includes(id));
+}
+
 // src/suppress/apply.ts
 var SUPPRESSION_RULES = [
   "suppression-without-reason",
   "expired-suppression",
   "unused-suppression",
-  "invalid-suppression"
+  "invalid-suppression",
+  "suppression-former-rule-id"
 ];
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
@@ -45560,15 +46358,41 @@ function applySuppressions(findings, directives, opts) {
     }
   }
   const suppressible = new Set(SUPPRESSION_RULES);
+  const former = opts.formerIds ?? /* @__PURE__ */ new Map();
+  const viaFormer = /* @__PURE__ */ new Map();
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list2 = directives.get(f.file);
     if (!list2) continue;
     for (const d of list2) {
       const used = working.get(d);
-      if (!used || !d.ruleIds.includes(f.ruleId) || !covers(d, f)) continue;
-      used.add(f.ruleId);
+      if (!used) continue;
+      const id = coveringId(d.ruleIds, f.ruleId, former);
+      if (id === void 0 || !covers(d, f)) continue;
+      used.add(id);
+      if (id !== f.ruleId) {
+        const byOld = viaFormer.get(d) ?? /* @__PURE__ */ new Map();
+        viaFormer.set(d, byOld);
+        const ids = byOld.get(id) ?? /* @__PURE__ */ new Set();
+        byOld.set(id, ids);
+        ids.add(f.ruleId);
+      }
       f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
+    }
+  }
+  for (const [file, list2] of directives) {
+    for (const d of list2) {
+      for (const [old, ids] of viaFormer.get(d) ?? []) {
+        const current = [...ids].sort().join(", ");
+        reports.push({
+          file,
+          range: d.range,
+          identity: `${d.text} ${old}`,
+          ruleId: "suppression-former-rule-id",
+          messageId: "formerId",
+          data: { form: formName(d), rule: old, current }
+        });
+      }
     }
   }
   for (const [file, list2] of directives) {
@@ -45592,29 +46416,29 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/engine.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 
 // src/workers.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname as dirname2, join as join9 } from "node:path";
+import { dirname as dirname3, join as join10 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan2, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan2.rules.map(({ id, level, options }) => {
-    const rule48 = byId.get(id);
-    if (!rule48) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule48, level, ctx: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial, report: () => void 0 } };
+    const rule61 = byId.get(id);
+    if (!rule61) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule61, level, ctx: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan2, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity2) => {
-    const rule48 = byId.get(id);
-    if (!rule48) throw new Error(`system rule ${id} is not registered`);
+    const rule61 = byId.get(id);
+    if (!rule61) throw new Error(`system rule ${id} is not registered`);
     const level = plan2.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule48, level, file, { messageId, data, at, ...identity2 !== void 0 ? { identity: identity2 } : {} });
+    if (level !== "off") out.add(rule61, level, file, { messageId, data, at, ...identity2 !== void 0 ? { identity: identity2 } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -45625,7 +46449,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join9(dirname2(here), "worker.js");
+  const script = join10(dirname3(here), "worker.js");
   return existsSync4(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -45677,11 +46501,12 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule48, settings) {
-  const configured = settings.rules[rule48.meta.id]?.level;
+function ruleLevel(rule61, settings) {
+  const configured = settings.rules[rule61.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule48.meta.profile === "restricted") return "off";
-  return rule48.meta.level;
+  if (rule61.meta.formerIds?.some((id) => settings.rules[id]?.level === "off")) return "off";
+  if (settings.profile === "baseline" && rule61.meta.profile === "restricted") return "off";
+  return rule61.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -45721,13 +46546,13 @@ async function scan(input) {
   const today = isoDay(input.today);
   const plan2 = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule48) => {
-      const level = ruleLevel(rule48, settings);
-      return { rule: rule48, level: level === "off" && mayEnable(settings.overrides, rule48) ? rule48.meta.level : level };
-    }).filter((x) => x.level !== "off").map(({ rule: rule48, level }) => ({
-      id: rule48.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule61) => {
+      const level = ruleLevel(rule61, settings);
+      return { rule: rule61, level: level === "off" && mayEnable(settings.overrides, rule61) ? rule61.meta.level : level };
+    }).filter((x) => x.level !== "off").map(({ rule: rule61, level }) => ({
+      id: rule61.meta.id,
       level,
-      options: { ...rule48.meta.defaultOptions ?? {}, ...settings.rules[rule48.meta.id]?.options ?? {} }
+      options: { ...rule61.meta.defaultOptions ?? {}, ...settings.rules[rule61.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0,
@@ -45800,19 +46625,19 @@ async function scan(input) {
     if (state) a.ctx.state = state;
   }
   out.endFile();
-  for (const { rule: rule48, level, ctx } of active) {
-    if (!rule48.finish) continue;
+  for (const { rule: rule61, level, ctx } of active) {
+    if (!rule61.finish) continue;
     try {
-      rule48.finish({
+      rule61.finish({
         ...ctx,
         report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule48.meta.id} reported from finish() without a file`);
+          if (!r2.file) throw new Error(`rule ${rule61.meta.id} reported from finish() without a file`);
           if (partialFiles.has(r2.file.path) && reportsMissingField(r2)) return;
-          out.add(rule48, level, r2.file, r2);
+          out.add(rule61, level, r2.file, r2);
         }
       });
     } catch (err) {
-      scanError(rule48.meta.id, err);
+      scanError(rule61.meta.id, err);
     }
   }
   applySuppressions(
@@ -45834,22 +46659,24 @@ async function scan(input) {
     if (found.length) directives.set(src.relPath, found);
   }
   for (const n of render.notices) {
-    const rule48 = rules.find((r2) => r2.meta.id === n.ruleId);
+    const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
     const level = plan2.systemLevels[n.ruleId] ?? "off";
-    if (!rule48 || level === "off") continue;
+    if (!rule61 || level === "off") continue;
     const f = sourceFile(resolve9(root, n.file), n.file, readQuiet(resolve9(root, n.file)));
     const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
-    out.add(rule48, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+    out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
     out.endFile();
   }
   applyOverrides(out.findings, new Map(rules.map((r2) => [r2.meta.id, r2])), settings);
   const known = new Set(rules.map((r2) => r2.meta.id));
+  const formerIds = formerIdsOf(rules);
   const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan2.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
     today,
     knownRules: known,
     enabledRules: enabled,
-    reasonRequired: systemOn("suppression-without-reason")
+    reasonRequired: systemOn("suppression-without-reason"),
+    formerIds
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
@@ -45878,7 +46705,7 @@ async function scan(input) {
     const { label: label2, fingerprints } = knownBaseline;
     let n = 0;
     for (const f of out.findings) {
-      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      if (f.suppression || !(fingerprints.has(f.fingerprint) || (f.formerFingerprints ?? []).some((fp) => fingerprints.has(fp)))) continue;
       f.baselined = true;
       n++;
     }
@@ -45901,7 +46728,7 @@ async function scan(input) {
 }
 function readQuiet(abs) {
   try {
-    return readFileSync8(abs, "utf8");
+    return readFileSync9(abs, "utf8");
   } catch {
     return "";
   }
@@ -45980,7 +46807,8 @@ allowedImages:
 deniedImages:
   # - docker.io/library/ubuntu
 
-# Require @sha256: digests on every image reference.
+# Require @sha256: digests on every image reference (the same as requireDigest: true under
+# rules.image-digest).
 # requireDigest: true
 
 # Paths (globs relative to the repository root) that are never scanned.
@@ -46011,8 +46839,8 @@ exclude:
 }
 
 // src/report/sarif.ts
-import { closeSync as closeSync4, openSync as openSync4, writeSync as writeSync2 } from "node:fs";
-import { posix as posix7, relative as relative7, sep as sep5 } from "node:path";
+import { closeSync as closeSync5, openSync as openSync5, writeSync as writeSync2 } from "node:fs";
+import { posix as posix8, relative as relative7, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -46029,7 +46857,7 @@ function severityAt(meta2, level) {
 }
 
 // src/report/stream.ts
-import { closeSync as closeSync3, openSync as openSync3, writeSync } from "node:fs";
+import { closeSync as closeSync4, openSync as openSync4, writeSync } from "node:fs";
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items2) {
   const text = JSON.stringify(doc, null, 2);
@@ -46079,11 +46907,11 @@ function* coalesce(chunks, size = 1 << 16) {
   if (n > 0) yield buf.join("");
 }
 function writeChunks(path, chunks) {
-  const fd = openSync3(path, "w");
+  const fd = openSync4(path, "w");
   try {
     for (const c of coalesce(chunks)) writeSync(fd, c);
   } finally {
-    closeSync3(fd);
+    closeSync4(fd);
   }
 }
 function* compactJsonChunks(doc, items2) {
@@ -46115,8 +46943,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule48) {
-  const m = rule48.meta;
+function ruleHelpMarkdown(rule61) {
+  const m = rule61.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -46148,19 +46976,19 @@ function markdownToText(markdown) {
   }
   return out.join("\n");
 }
-function ruleHelpText(rule48) {
-  return markdownToText(ruleHelpMarkdown(rule48));
+function ruleHelpText(rule61) {
+  return markdownToText(ruleHelpMarkdown(rule61));
 }
-function runLevel(rule48, result) {
-  const configured = result.settings.rules[rule48.meta.id]?.level;
-  return configured && configured !== "off" ? configured : rule48.meta.level;
+function runLevel(rule61, result) {
+  const configured = result.settings.rules[rule61.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule61.meta.level;
 }
 function outLevel(f) {
   return f.baselined ? "note" : f.level;
 }
-function sarifRule(rule48, result, limits) {
-  const m = rule48.meta;
-  const level = runLevel(rule48, result);
+function sarifRule(rule61, result, limits) {
+  const m = rule61.meta;
+  const level = runLevel(rule61, result);
   const severity = severityAt(m, level);
   const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
   return {
@@ -46169,7 +46997,7 @@ function sarifRule(rule48, result, limits) {
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule48), markdown: ruleHelpMarkdown(rule48) },
+    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
     defaultConfiguration: { level },
     properties: {
       tags,
@@ -46185,7 +47013,7 @@ function repoPaths(result, repositoryRoot2) {
   if (prefix === "") return (file) => file;
   if (!prefix.startsWith("..")) return (file) => file === "." ? prefix : `${prefix}/${file}`;
   return (file) => {
-    const p = posix7.normalize(`${prefix}/${file}`);
+    const p = posix8.normalize(`${prefix}/${file}`);
     return p.startsWith("../") || p === ".." ? file : p;
   };
 }
@@ -46195,8 +47023,8 @@ function location(uri) {
 function priority(f, severities) {
   if (f.suppression) return 0;
   const level = outLevel(f);
-  const rule48 = severities.get(f.ruleId);
-  const sev = rule48 ? severityAt(rule48.meta, level) ?? 0 : 0;
+  const rule61 = severities.get(f.ruleId);
+  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
   return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
 }
 function selectResults(result, max = GITHUB_LIMITS.results) {
@@ -46338,8 +47166,8 @@ function sarifParts(result, opts) {
       if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
       if (f.baselined) res.baselineState = "unchanged";
       else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule48 = byId.get(f.ruleId);
-      const own = rule48 && level !== levels.get(f.ruleId) ? severityAt(rule48.meta, level) : void 0;
+      const rule61 = byId.get(f.ruleId);
+      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
       if (f.properties || own !== void 0) {
         res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
       }
@@ -46394,14 +47222,14 @@ function writeSarif(path, result, opts = {}) {
   let fd;
   try {
     const { selection: _, ...written } = fit(result, opts, () => {
-      if (fd !== void 0) closeSync4(fd);
-      fd = openSync4(path, "w");
+      if (fd !== void 0) closeSync5(fd);
+      fd = openSync5(path, "w");
       const to = fd;
       return (text) => void writeSync2(to, text);
     });
     return written;
   } finally {
-    if (fd !== void 0) closeSync4(fd);
+    if (fd !== void 0) closeSync5(fd);
   }
 }
 function fitSarif(result, opts = {}) {
@@ -46637,9 +47465,9 @@ function useColor(env, isTTY, noColorFlag = false) {
 function printablePath(path) {
   return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
 }
-function explainRule(rule48, line, style = { color: false }) {
+function explainRule(rule61, line, style = { color: false }) {
   const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
-  const m = rule48.meta;
+  const m = rule61.meta;
   line(`${bold(m.id)}: ${m.title} (${m.level})`);
   const block = (text) => {
     for (const l of text.split("\n")) line(l ? `    ${l}` : "");
@@ -46712,9 +47540,9 @@ function writeText(result, style, sink) {
       fold("podguard: how to fix", fired.length * 8, () => {
         line(c("bold", "How to fix"));
         for (const id of fired) {
-          const rule48 = rulesById.get(id);
-          if (!rule48) continue;
-          explainRule(rule48, (l) => line(l ? `  ${l}` : l), style);
+          const rule61 = rulesById.get(id);
+          if (!rule61) continue;
+          explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
           line("");
         }
       });
@@ -46737,7 +47565,7 @@ function writeText(result, style, sink) {
 
 // src/platform/inputs.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 var FAIL_ON = ["error", "warning", "note", "never"];
 var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
 function label(name) {
@@ -46785,13 +47613,13 @@ function isGlob(p) {
 }
 function inPaths(paths, candidates) {
   const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix8.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix9.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
   const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
 // src/policy/test.ts
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 import { resolve as resolve10 } from "node:path";
 var EXPECT_ANNOTATION = "podguard.dev/expect";
 var OUTCOME = { error: "deny", warning: "warn", note: "audit" };
@@ -46861,7 +47689,7 @@ async function policyTest(root, policyPath, fixturesPath) {
   for (const c of candidates) {
     let text;
     try {
-      text = readFileSync9(c.absPath, "utf8");
+      text = readFileSync10(c.absPath, "utf8");
     } catch (err) {
       throw new ConfigurationError(`${c.relPath} cannot be read (${safeErrorText(err)})`);
     }
@@ -47072,12 +47900,12 @@ function runRules(args, io) {
   let rules = ALL_RULES;
   if (positionals.length === 1) {
     const id = positionals[0];
-    const rule48 = ALL_RULES.find((r2) => r2.meta.id === id);
-    if (!rule48) {
+    const rule61 = ALL_RULES.find((r2) => r2.meta.id === id);
+    if (!rule61) {
       const ids = ALL_RULES.map((r2) => r2.meta.id);
       throw new ConfigurationError(`no rule ${id.slice(0, 60)}${didYouMean(id, ids)}; podguard rules lists every rule`);
     }
-    rules = [rule48];
+    rules = [rule61];
   }
   if (format2 === "json") {
     const doc = positionals.length === 1 ? ruleJson(rules[0]) : rules.map(ruleJson);

@@ -42,9 +42,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/dockerfile-ast/lib/argument.js
+// ../merge/node_modules/dockerfile-ast/lib/argument.js
 var require_argument = __commonJS({
-  "node_modules/dockerfile-ast/lib/argument.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/argument.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Argument = void 0;
@@ -79,9 +79,9 @@ var require_argument = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/jsonArgument.js
+// ../merge/node_modules/dockerfile-ast/lib/jsonArgument.js
 var require_jsonArgument = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/jsonArgument.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.JSONArgument = void 0;
@@ -104,7 +104,7 @@ var require_jsonArgument = __commonJS({
   }
 });
 
-// node_modules/vscode-languageserver-types/lib/esm/main.js
+// ../merge/node_modules/vscode-languageserver-types/lib/esm/main.js
 var main_exports = {};
 __export(main_exports, {
   AnnotatedTextEdit: () => AnnotatedTextEdit,
@@ -195,7 +195,7 @@ __export(main_exports, {
 });
 var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
 var init_main = __esm({
-  "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+  "../merge/node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
       function is(value2) {
@@ -1673,9 +1673,9 @@ var init_main = __esm({
   }
 });
 
-// node_modules/dockerfile-ast/lib/line.js
+// ../merge/node_modules/dockerfile-ast/lib/line.js
 var require_line = __commonJS({
-  "node_modules/dockerfile-ast/lib/line.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/line.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Line = void 0;
@@ -1701,9 +1701,9 @@ var require_line = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/util.js
+// ../merge/node_modules/dockerfile-ast/lib/util.js
 var require_util = __commonJS({
-  "node_modules/dockerfile-ast/lib/util.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Util = void 0;
@@ -1790,9 +1790,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/comment.js
+// ../merge/node_modules/dockerfile-ast/lib/comment.js
 var require_comment = __commonJS({
-  "node_modules/dockerfile-ast/lib/comment.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/comment.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Comment = void 0;
@@ -1856,7 +1856,7 @@ var require_comment = __commonJS({
   }
 });
 
-// node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+// ../merge/node_modules/vscode-languageserver-textdocument/lib/esm/main.js
 var main_exports2 = {};
 __export(main_exports2, {
   TextDocument: () => TextDocument2
@@ -1922,7 +1922,7 @@ function getWellformedEdit(textEdit) {
 }
 var FullTextDocument2, TextDocument2;
 var init_main2 = __esm({
-  "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+  "../merge/node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
     "use strict";
     FullTextDocument2 = class _FullTextDocument {
       constructor(uri, languageId, version, content) {
@@ -2120,9 +2120,9 @@ var init_main2 = __esm({
   }
 });
 
-// node_modules/dockerfile-ast/lib/parserDirective.js
+// ../merge/node_modules/dockerfile-ast/lib/parserDirective.js
 var require_parserDirective = __commonJS({
-  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/parserDirective.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ParserDirective = void 0;
@@ -2158,9 +2158,9 @@ var require_parserDirective = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/heredoc.js
+// ../merge/node_modules/dockerfile-ast/lib/heredoc.js
 var require_heredoc = __commonJS({
-  "node_modules/dockerfile-ast/lib/heredoc.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/heredoc.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Heredoc = void 0;
@@ -2226,9 +2226,9 @@ var require_heredoc = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/variable.js
+// ../merge/node_modules/dockerfile-ast/lib/variable.js
 var require_variable = __commonJS({
-  "node_modules/dockerfile-ast/lib/variable.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/variable.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Variable = void 0;
@@ -2324,9 +2324,9 @@ var require_variable = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instruction.js
+// ../merge/node_modules/dockerfile-ast/lib/instruction.js
 var require_instruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/instruction.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Instruction = void 0;
@@ -3145,9 +3145,9 @@ var require_instruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/flagOption.js
+// ../merge/node_modules/dockerfile-ast/lib/flagOption.js
 var require_flagOption = __commonJS({
-  "node_modules/dockerfile-ast/lib/flagOption.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/flagOption.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.FlagOption = void 0;
@@ -3185,9 +3185,9 @@ var require_flagOption = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/flag.js
+// ../merge/node_modules/dockerfile-ast/lib/flag.js
 var require_flag = __commonJS({
-  "node_modules/dockerfile-ast/lib/flag.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/flag.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Flag = void 0;
@@ -3313,16 +3313,16 @@ var require_flag = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/modifiableInstruction.js
+// ../merge/node_modules/dockerfile-ast/lib/modifiableInstruction.js
 var require_modifiableInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ModifiableInstruction = void 0;
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
-    var ModifiableInstruction2 = class extends instruction_1.Instruction {
+    var ModifiableInstruction3 = class extends instruction_1.Instruction {
       constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
       }
@@ -3391,13 +3391,13 @@ var require_modifiableInstruction = __commonJS({
         return args;
       }
     };
-    exports2.ModifiableInstruction = ModifiableInstruction2;
+    exports2.ModifiableInstruction = ModifiableInstruction3;
   }
 });
 
-// node_modules/dockerfile-ast/lib/jsonInstruction.js
+// ../merge/node_modules/dockerfile-ast/lib/jsonInstruction.js
 var require_jsonInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.JSONInstruction = void 0;
@@ -3560,9 +3560,9 @@ var require_jsonInstruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/add.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/add.js
 var require_add = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/add.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Add = void 0;
@@ -3579,9 +3579,9 @@ var require_add = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/property.js
+// ../merge/node_modules/dockerfile-ast/lib/property.js
 var require_property = __commonJS({
-  "node_modules/dockerfile-ast/lib/property.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/property.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Property = void 0;
@@ -3891,9 +3891,9 @@ var require_property = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/propertyInstruction.js
+// ../merge/node_modules/dockerfile-ast/lib/propertyInstruction.js
 var require_propertyInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.PropertyInstruction = void 0;
@@ -4188,9 +4188,9 @@ var require_propertyInstruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/arg.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/arg.js
 var require_arg = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/arg.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Arg = void 0;
@@ -4220,9 +4220,9 @@ var require_arg = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/cmd.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/cmd.js
 var require_cmd = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Cmd = void 0;
@@ -4236,9 +4236,9 @@ var require_cmd = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/copy.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/copy.js
 var require_copy = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/copy.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Copy = void 0;
@@ -4268,9 +4268,9 @@ var require_copy = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/env.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/env.js
 var require_env = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/env.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Env = void 0;
@@ -4287,9 +4287,9 @@ var require_env = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/entrypoint.js
 var require_entrypoint = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Entrypoint = void 0;
@@ -4303,9 +4303,9 @@ var require_entrypoint = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/from.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/from.js
 var require_from = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/from.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.From = void 0;
@@ -4555,9 +4555,9 @@ var require_from = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/healthcheck.js
 var require_healthcheck = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Healthcheck = void 0;
@@ -4579,9 +4579,9 @@ var require_healthcheck = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/label.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/label.js
 var require_label = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/label.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Label = void 0;
@@ -4616,9 +4616,9 @@ var require_label = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/onbuild.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/onbuild.js
 var require_onbuild = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Onbuild = void 0;
@@ -4653,9 +4653,9 @@ var require_onbuild = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/run.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/run.js
 var require_run = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/run.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Run = void 0;
@@ -4681,9 +4681,9 @@ var require_run = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/shell.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/shell.js
 var require_shell = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/shell.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Shell = void 0;
@@ -4697,9 +4697,9 @@ var require_shell = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/stopsignal.js
 var require_stopsignal = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Stopsignal = void 0;
@@ -4713,9 +4713,9 @@ var require_stopsignal = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/workdir.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/workdir.js
 var require_workdir = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Workdir = void 0;
@@ -4772,9 +4772,9 @@ var require_workdir = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/user.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/user.js
 var require_user = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/user.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.User = void 0;
@@ -4788,9 +4788,9 @@ var require_user = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/volume.js
+// ../merge/node_modules/dockerfile-ast/lib/instructions/volume.js
 var require_volume = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/instructions/volume.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Volume = void 0;
@@ -4804,9 +4804,9 @@ var require_volume = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/imageTemplate.js
+// ../merge/node_modules/dockerfile-ast/lib/imageTemplate.js
 var require_imageTemplate = __commonJS({
-  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/imageTemplate.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ImageTemplate = void 0;
@@ -5041,9 +5041,9 @@ var require_imageTemplate = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/dockerfile.js
+// ../merge/node_modules/dockerfile-ast/lib/dockerfile.js
 var require_dockerfile = __commonJS({
-  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/dockerfile.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Dockerfile = void 0;
@@ -5260,9 +5260,9 @@ var require_dockerfile = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/parser.js
+// ../merge/node_modules/dockerfile-ast/lib/parser.js
 var require_parser = __commonJS({
-  "node_modules/dockerfile-ast/lib/parser.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/parser.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Parser = void 0;
@@ -5686,9 +5686,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/main.js
+// ../merge/node_modules/dockerfile-ast/lib/main.js
 var require_main = __commonJS({
-  "node_modules/dockerfile-ast/lib/main.js"(exports2) {
+  "../merge/node_modules/dockerfile-ast/lib/main.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DockerfileParser = exports2.DefaultVariables = exports2.Directive = exports2.Keyword = exports2.Workdir = exports2.Volume = exports2.User = exports2.Stopsignal = exports2.Shell = exports2.Run = exports2.PropertyInstruction = exports2.Onbuild = exports2.ModifiableInstruction = exports2.Label = exports2.JSONInstruction = exports2.Heredoc = exports2.Healthcheck = exports2.From = exports2.Env = exports2.Entrypoint = exports2.Copy = exports2.Cmd = exports2.Arg = exports2.Add = exports2.Variable = exports2.Property = exports2.ParserDirective = exports2.Line = exports2.Instruction = exports2.Flag = exports2.Comment = exports2.JSONArgument = exports2.Argument = void 0;
@@ -5858,9 +5858,9 @@ var require_main = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
+// ../merge/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
+  "../merge/node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -6060,9 +6060,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../merge/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports2) {
+  "../merge/node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -6124,9 +6124,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../merge/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
+  "../merge/node_modules/picomatch/lib/scan.js"(exports2, module2) {
     "use strict";
     var utils = require_utils();
     var {
@@ -6462,11 +6462,11 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../merge/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
+  "../merge/node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6474,7 +6474,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6683,7 +6683,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6729,8 +6729,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6984,9 +6984,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix8 = POSIX_REGEX_SOURCE[rest2];
-                if (posix8) {
-                  prev.value = pre + posix8;
+                const posix9 = POSIX_REGEX_SOURCE[rest2];
+                if (posix9) {
+                  prev.value = pre + posix9;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -7426,7 +7426,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7477,14 +7477,14 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../merge/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+  "../merge/node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
     var scan2 = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7503,7 +7503,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix8 = opts.windows;
+      const posix9 = opts.windows;
       const regex2 = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -7513,8 +7513,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix8 });
-        const result = { glob, state, regex: regex2, posix: posix8, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix9 });
+        const result = { glob, state, regex: regex2, posix: posix9, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7539,7 +7539,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex2, options, { glob, posix: posix8 } = {}) => {
+    picomatch3.test = (input, regex2, options, { glob, posix: posix9 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -7547,7 +7547,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix8 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix9 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -7556,16 +7556,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex2, options, posix8);
+          match = picomatch3.matchBase(input, regex2, options, posix9);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix8 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix9 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix8 }));
+      return regex2.test(utils.basename(input, { windows: posix9 }));
     };
     picomatch3.isMatch = (str4, patterns, options) => picomatch3(patterns, options)(str4);
     picomatch3.parse = (pattern, options) => {
@@ -7612,14 +7612,14 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants4;
+    picomatch3.constants = constants5;
     module2.exports = picomatch3;
   }
 });
 
-// node_modules/picomatch/index.js
+// ../merge/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports2, module2) {
+  "../merge/node_modules/picomatch/index.js"(exports2, module2) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -7634,9 +7634,9 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../merge/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -7788,9 +7788,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../merge/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -7933,9 +7933,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../merge/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -8011,11 +8011,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -8032,10 +8032,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -8096,8 +8096,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -8126,12 +8126,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants4))
+          if (n.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8184,12 +8184,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -8212,10 +8212,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -8251,10 +8251,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -8296,11 +8296,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a, _b;
-        super.optimizeNames(names, constants4);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -8601,7 +8601,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8616,14 +8616,14 @@ var require_codegen = __commonJS({
         return items2;
       }, []));
       function replaceName(n) {
-        const c = constants4[n.str];
+        const c = constants5[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -8653,9 +8653,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../merge/node_modules/ajv/dist/compile/util.js
 var require_util2 = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -8820,9 +8820,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../merge/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8859,9 +8859,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../merge/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -8981,9 +8981,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../merge/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -9032,9 +9032,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../merge/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -9063,9 +9063,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../merge/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -9075,20 +9075,20 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema2, group2) {
-      return group2.rules.some((rule48) => shouldUseRule(schema2, rule48));
+      return group2.rules.some((rule61) => shouldUseRule(schema2, rule61));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema2, rule48) {
+    function shouldUseRule(schema2, rule61) {
       var _a;
-      return schema2[rule48.keyword] !== void 0 || ((_a = rule48.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
+      return schema2[rule61.keyword] !== void 0 || ((_a = rule61.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../merge/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -9270,9 +9270,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../merge/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -9307,9 +9307,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../merge/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -9440,9 +9440,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../merge/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -9558,9 +9558,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../merge/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -9641,9 +9641,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../merge/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../merge/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal2(a, b) {
       if (a === b) return true;
@@ -9676,9 +9676,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../merge/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../merge/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
@@ -9764,9 +9764,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../merge/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -9920,9 +9920,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../merge/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -10132,9 +10132,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule48 of group2.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema2, rule48)) {
-            keywordCode(it, rule48.keyword, rule48.definition, group2.type);
+        for (const rule61 of group2.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule61)) {
+            keywordCode(it, rule61.keyword, rule61.definition, group2.type);
           }
         }
       });
@@ -10169,9 +10169,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule48 = rules[keyword];
-        if (typeof rule48 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule48)) {
-          const { type: type2 } = rule48.definition;
+        const rule61 = rules[keyword];
+        if (typeof rule61 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule61)) {
+          const { type: type2 } = rule61.definition;
           if (type2.length && !type2.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type2.join(",")}" for keyword "${keyword}"`);
           }
@@ -10428,9 +10428,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../merge/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../merge/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -10444,9 +10444,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../merge/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -10461,9 +10461,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../merge/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -10685,9 +10685,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../merge/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../merge/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -10704,9 +10704,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../merge/node_modules/fast-uri/lib/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../merge/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -11238,9 +11238,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../merge/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../merge/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils2();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -11449,9 +11449,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../merge/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../merge/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -11879,9 +11879,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../merge/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../merge/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -11890,9 +11890,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../merge/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../merge/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -12257,8 +12257,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule48 = this.RULES.all[keyword];
-        return typeof rule48 == "object" ? rule48.definition : !!rule48;
+        const rule61 = this.RULES.all[keyword];
+        return typeof rule61 == "object" ? rule61.definition : !!rule61;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -12266,7 +12266,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group2 of RULES.rules) {
-          const i2 = group2.rules.findIndex((rule48) => rule48.keyword === keyword);
+          const i2 = group2.rules.findIndex((rule61) => rule61.keyword === keyword);
           if (i2 >= 0)
             group2.rules.splice(i2, 1);
         }
@@ -12293,10 +12293,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule48 = rules[key];
-            if (typeof rule48 != "object")
+            const rule61 = rules[key];
+            if (typeof rule61 != "object")
               continue;
-            const { $data } = rule48.definition;
+            const { $data } = rule61.definition;
             const schema2 = keywords[key];
             if ($data && schema2)
               keywords[key] = schemaOrData(schema2);
@@ -12460,7 +12460,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule48 = {
+      const rule61 = {
         keyword,
         definition: {
           ...definition,
@@ -12469,18 +12469,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule48, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule61, definition.before);
       else
-        ruleGroup.rules.push(rule48);
-      RULES.all[keyword] = rule48;
+        ruleGroup.rules.push(rule61);
+      RULES.all[keyword] = rule61;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule48, before) {
+    function addBeforeRule(ruleGroup, rule61, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i2 >= 0) {
-        ruleGroup.rules.splice(i2, 0, rule48);
+        ruleGroup.rules.splice(i2, 0, rule61);
       } else {
-        ruleGroup.rules.push(rule48);
+        ruleGroup.rules.push(rule61);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -12501,9 +12501,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../merge/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -12516,9 +12516,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../merge/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -12638,9 +12638,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -12659,9 +12659,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12691,9 +12691,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12719,9 +12719,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../merge/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../merge/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str4) {
@@ -12745,9 +12745,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12777,9 +12777,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12814,9 +12814,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12843,9 +12843,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12925,9 +12925,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12954,9 +12954,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../merge/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../merge/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal2 = require_fast_deep_equal();
@@ -12965,9 +12965,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -13032,9 +13032,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13061,9 +13061,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13110,9 +13110,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -13148,9 +13148,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -13201,9 +13201,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -13258,9 +13258,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -13275,9 +13275,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13310,9 +13310,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13404,9 +13404,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -13498,9 +13498,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13541,9 +13541,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13647,9 +13647,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -13705,9 +13705,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13779,9 +13779,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13810,9 +13810,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13827,9 +13827,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13885,9 +13885,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13912,9 +13912,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13981,9 +13981,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13999,9 +13999,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -14047,9 +14047,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../merge/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14137,9 +14137,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -14148,9 +14148,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../merge/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -14171,9 +14171,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../merge/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -14193,9 +14193,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../merge/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -14207,9 +14207,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../merge/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../merge/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14312,9 +14312,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../merge/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../merge/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -14469,9 +14469,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../merge/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../merge/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -14539,9 +14539,9 @@ var require_ajv = __commonJS({
   }
 });
 
-// node_modules/concat-map/index.js
+// ../merge/node_modules/concat-map/index.js
 var require_concat_map = __commonJS({
-  "node_modules/concat-map/index.js"(exports2, module2) {
+  "../merge/node_modules/concat-map/index.js"(exports2, module2) {
     module2.exports = function(xs, fn) {
       var res = [];
       for (var i2 = 0; i2 < xs.length; i2++) {
@@ -14557,9 +14557,9 @@ var require_concat_map = __commonJS({
   }
 });
 
-// node_modules/balanced-match/index.js
+// ../merge/node_modules/balanced-match/index.js
 var require_balanced_match = __commonJS({
-  "node_modules/balanced-match/index.js"(exports2, module2) {
+  "../merge/node_modules/balanced-match/index.js"(exports2, module2) {
     "use strict";
     module2.exports = balanced;
     function balanced(a, b, str4) {
@@ -14615,9 +14615,9 @@ var require_balanced_match = __commonJS({
   }
 });
 
-// node_modules/brace-expansion/index.js
+// ../merge/node_modules/brace-expansion/index.js
 var require_brace_expansion = __commonJS({
-  "node_modules/brace-expansion/index.js"(exports2, module2) {
+  "../merge/node_modules/brace-expansion/index.js"(exports2, module2) {
     var concatMap = require_concat_map();
     var balanced = require_balanced_match();
     module2.exports = expandTop;
@@ -15037,9 +15037,9 @@ var require_brace_expansion = __commonJS({
   }
 });
 
-// node_modules/minimatch/minimatch.js
+// ../merge/node_modules/minimatch/minimatch.js
 var require_minimatch = __commonJS({
-  "node_modules/minimatch/minimatch.js"(exports2, module2) {
+  "../merge/node_modules/minimatch/minimatch.js"(exports2, module2) {
     module2.exports = minimatch;
     minimatch.Minimatch = Minimatch;
     var path = (function() {
@@ -15709,9 +15709,9 @@ var require_minimatch = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/taskcommand.js
+// ../merge/node_modules/azure-pipelines-task-lib/taskcommand.js
 var require_taskcommand = __commonJS({
-  "node_modules/azure-pipelines-task-lib/taskcommand.js"(exports2) {
+  "../merge/node_modules/azure-pipelines-task-lib/taskcommand.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.commandFromString = exports2.TaskCommand = void 0;
@@ -15797,9 +15797,9 @@ var require_taskcommand = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/vault.js
+// ../merge/node_modules/azure-pipelines-task-lib/vault.js
 var require_vault = __commonJS({
-  "node_modules/azure-pipelines-task-lib/vault.js"(exports2) {
+  "../merge/node_modules/azure-pipelines-task-lib/vault.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Vault = void 0;
@@ -15878,9 +15878,9 @@ var require_vault = __commonJS({
   }
 });
 
-// node_modules/semver/semver.js
+// ../merge/node_modules/semver/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/semver.js"(exports2, module2) {
+  "../merge/node_modules/semver/semver.js"(exports2, module2) {
     exports2 = module2.exports = SemVer;
     var debug;
     if (typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG)) {
@@ -17133,9 +17133,9 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/lib-resource.js
+// ../merge/node_modules/azure-pipelines-task-lib/lib-resource.js
 var require_lib_resource = __commonJS({
-  "node_modules/azure-pipelines-task-lib/lib-resource.js"(exports2, module2) {
+  "../merge/node_modules/azure-pipelines-task-lib/lib-resource.js"(exports2, module2) {
     module2.exports = {
       "messages": {
         "LIB_CopyDirectoryWithoutRecursiveOption": "cp: cannot copy a directory '%s' without the recursive option",
@@ -17574,9 +17574,9 @@ var require_lib_resource = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/internal.js
+// ../merge/node_modules/azure-pipelines-task-lib/internal.js
 var require_internal = __commonJS({
-  "node_modules/azure-pipelines-task-lib/internal.js"(exports2) {
+  "../merge/node_modules/azure-pipelines-task-lib/internal.js"(exports2) {
     "use strict";
     var _a;
     var _b;
@@ -18273,9 +18273,9 @@ var require_internal = __commonJS({
   }
 });
 
-// node_modules/q/q.js
+// ../merge/node_modules/q/q.js
 var require_q = __commonJS({
-  "node_modules/q/q.js"(exports2, module2) {
+  "../merge/node_modules/q/q.js"(exports2, module2) {
     (function(definition) {
       "use strict";
       if (typeof bootstrap === "function") {
@@ -19496,9 +19496,9 @@ var require_q = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/externaloutput.js
+// ../merge/node_modules/azure-pipelines-task-lib/externaloutput.js
 var require_externaloutput = __commonJS({
-  "node_modules/azure-pipelines-task-lib/externaloutput.js"(exports2) {
+  "../merge/node_modules/azure-pipelines-task-lib/externaloutput.js"(exports2) {
     "use strict";
     var __extends = exports2 && exports2.__extends || /* @__PURE__ */ (function() {
       var extendStatics = function(d, b) {
@@ -19774,9 +19774,9 @@ var require_externaloutput = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/toolrunner.js
+// ../merge/node_modules/azure-pipelines-task-lib/toolrunner.js
 var require_toolrunner = __commonJS({
-  "node_modules/azure-pipelines-task-lib/toolrunner.js"(exports2) {
+  "../merge/node_modules/azure-pipelines-task-lib/toolrunner.js"(exports2) {
     "use strict";
     var __extends = exports2 && exports2.__extends || /* @__PURE__ */ (function() {
       var extendStatics = function(d, b) {
@@ -20876,9 +20876,9 @@ var require_toolrunner = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/task.js
+// ../merge/node_modules/azure-pipelines-task-lib/task.js
 var require_task = __commonJS({
-  "node_modules/azure-pipelines-task-lib/task.js"(exports2) {
+  "../merge/node_modules/azure-pipelines-task-lib/task.js"(exports2) {
     "use strict";
     var __spreadArray = exports2 && exports2.__spreadArray || function(to, from, pack) {
       if (pack || arguments.length === 2) for (var i2 = 0, l = from.length, ar; i2 < l; i2++) {
@@ -22566,12 +22566,12 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs13 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 var import_node_os3 = require("node:os");
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 
 // src/engine.ts
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // src/baseline/baseline.ts
 var import_node_fs = require("node:fs");
@@ -22635,13 +22635,13 @@ function readBaseline(path, label2) {
 
 // src/batch.ts
 var import_node_crypto = require("node:crypto");
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_util = require("node:util");
 
 // src/parse/index.ts
 var import_node_path = require("node:path");
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// ../merge/node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
   return typeof subject === "undefined" || subject === null;
 }
@@ -26216,6 +26216,50 @@ function detached(file) {
   return d;
 }
 
+// src/parse/dotenv.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value2;
+      const quote2 = rest[0];
+      if ((quote2 === '"' || quote2 === "'") && rest.indexOf(quote2, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote2, 1));
+      else value2 = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value: value2, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value2);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = (0, import_node_path2.join)((0, import_node_path2.dirname)(composeAbsPath), ".env");
+  const rel = import_node_path2.posix.join(import_node_path2.posix.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!(0, import_node_fs2.lstatSync)(abs).isFile()) return void 0;
+    fd = (0, import_node_fs2.openSync)(abs, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs2.fstatSync)(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode((0, import_node_fs2.readFileSync)(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
+  }
+}
+
 // src/report/redact.ts
 var MASK = "***";
 var Redactor = class {
@@ -26539,20 +26583,24 @@ var Collector = class {
     }
     this.endFile();
   }
-  add(rule48, level, file, r2) {
+  add(rule61, level, file, r2) {
     if (r2.secret) this.redactor.add(r2.secret);
     for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule48.meta.level ? r2.level : level;
+    const configured = r2.level && level === rule61.meta.level ? r2.level : level;
     const identity2 = this.intern(r2.identity ?? "");
     const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule48.meta.id, file.path, identity2, r2.messageId, value2]);
+    let fp = hash([rule61.meta.id, file.path, identity2, r2.messageId, value2]);
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const template = rule48.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule48.meta.id} reported unknown message id "${r2.messageId}"`);
+    const former = rule61.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity2, r2.messageId, value2]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
+    const template = rule61.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule61.meta.id} reported unknown message id "${r2.messageId}"`);
     this.findings.push({
-      ruleId: rule48.meta.id,
+      ruleId: rule61.meta.id,
       messageId: r2.messageId,
       level: configured,
       message: this.redactor.redact(formatMessage(template, r2.data)),
@@ -26560,6 +26608,7 @@ var Collector = class {
       range: this.shared(rangeOf(file, r2.at)),
       identity: identity2,
       fingerprint: fp,
+      ...former?.length ? { formerFingerprints: former } : {},
       ...r2.properties ? { properties: r2.properties } : {}
     });
   }
@@ -26570,15 +26619,15 @@ function reportsMissingField(r2) {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs2.openSync)(absPath, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs2.fstatSync)(fd);
+    fd = (0, import_node_fs3.openSync)(absPath, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs2.readFileSync)(fd) };
+    return { buf: (0, import_node_fs3.readFileSync)(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs3.closeSync)(fd);
   }
 }
 var FileChecker = class {
@@ -26637,6 +26686,10 @@ var FileChecker = class {
       return;
     }
     if (!parsed) return;
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -26655,22 +26708,22 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    for (const { rule: rule48, level, ctx } of this.active) {
-      if (!rule48.meta.kinds.includes(parsed.kind)) continue;
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (!rule61.meta.kinds.includes(parsed.kind)) continue;
       for (const unit of units) {
         const report = (r2) => {
           if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule48, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+          out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
         };
         try {
           ctx.report = report;
-          rule48.check(unit, ctx);
+          rule61.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
           const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule48.meta.id, error: safeErrorText(err) });
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
         }
       }
     }
@@ -26704,9 +26757,9 @@ function isPlainObject(x) {
 }
 
 // src/collect/collect.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_promises = require("node:fs/promises");
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/collect/git.ts
@@ -26753,8 +26806,8 @@ function parseNameStatus(out) {
 }
 
 // src/render/discover.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path2 = require("node:path");
+var import_node_fs4 = require("node:fs");
+var import_node_path3 = require("node:path");
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -26772,36 +26825,36 @@ function isRemoteRef(ref) {
   return REMOTE.test(ref.trim());
 }
 function toRel(root, abs) {
-  return (0, import_node_path2.relative)(root, abs).split(import_node_path2.sep).join("/");
+  return (0, import_node_path3.relative)(root, abs).split(import_node_path3.sep).join("/");
 }
 function inside(root, abs) {
-  const r2 = (0, import_node_path2.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path2.isAbsolute)(r2);
+  const r2 = (0, import_node_path3.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path3.isAbsolute)(r2);
 }
 function kustomizationFile(absDir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const p = (0, import_node_path2.join)(absDir, name);
-    if ((0, import_node_fs3.existsSync)(p)) return p;
+    const p = (0, import_node_path3.join)(absDir, name);
+    if ((0, import_node_fs4.existsSync)(p)) return p;
   }
   return void 0;
 }
 function realInside(realRoot, abs) {
   try {
-    const real = import_node_fs3.realpathSync.native(abs);
+    const real = import_node_fs4.realpathSync.native(abs);
     return inside(realRoot, real) ? real : void 0;
   } catch {
     return void 0;
   }
 }
 function readKustomization(root, dir) {
-  const absDir = (0, import_node_path2.resolve)(root, dir);
+  const absDir = (0, import_node_path3.resolve)(root, dir);
   const absFile = kustomizationFile(absDir);
   if (!absFile) return void 0;
   const file = toRel(root, absFile);
   const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
   let text;
   try {
-    text = (0, import_node_fs3.readFileSync)(absFile, "utf8");
+    text = (0, import_node_fs4.readFileSync)(absFile, "utf8");
   } catch {
     return out;
   }
@@ -26810,7 +26863,7 @@ function readKustomization(root, dir) {
   if (!top) return out;
   let realRoot = root;
   try {
-    realRoot = import_node_fs3.realpathSync.native(root);
+    realRoot = import_node_fs4.realpathSync.native(root);
   } catch {
   }
   const problem = (kind, node) => {
@@ -26825,14 +26878,14 @@ function readKustomization(root, dir) {
       problem("remote", node);
       return void 0;
     }
-    const abs = (0, import_node_path2.resolve)(absDir, ref);
-    if (!inside(root, abs) || (0, import_node_fs3.existsSync)(abs) && !realInside(realRoot, abs)) {
+    const abs = (0, import_node_path3.resolve)(absDir, ref);
+    if (!inside(root, abs) || (0, import_node_fs4.existsSync)(abs) && !realInside(realRoot, abs)) {
       problem("outside", node);
       return void 0;
     }
     let st;
     try {
-      st = (0, import_node_fs3.statSync)(abs);
+      st = (0, import_node_fs4.statSync)(abs);
     } catch {
       problem("missing", node);
       return void 0;
@@ -26910,7 +26963,7 @@ function readKustomization(root, dir) {
 }
 function looksLikeJson6902(abs) {
   try {
-    const text = (0, import_node_fs3.readFileSync)(abs, "utf8");
+    const text = (0, import_node_fs4.readFileSync)(abs, "utf8");
     return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
   } catch {
     return false;
@@ -26920,8 +26973,8 @@ function renderRoots(root, markers) {
   const chartDirs = /* @__PURE__ */ new Set();
   const kustomizeDirs = /* @__PURE__ */ new Set();
   for (const m of markers) {
-    const dir = import_node_path2.posix.dirname(m) === "." ? "" : import_node_path2.posix.dirname(m);
-    if (import_node_path2.posix.basename(m) === "Chart.yaml") chartDirs.add(dir);
+    const dir = import_node_path3.posix.dirname(m) === "." ? "" : import_node_path3.posix.dirname(m);
+    if (import_node_path3.posix.basename(m) === "Chart.yaml") chartDirs.add(dir);
     else kustomizeDirs.add(dir);
   }
   const allCharts = [...chartDirs].sort();
@@ -26977,17 +27030,17 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = (0, import_node_fs3.readdirSync)(dir, { withFileTypes: true });
+      entries = (0, import_node_fs4.readdirSync)(dir, { withFileTypes: true });
     } catch {
       continue;
     }
     for (const e of entries) {
       n++;
-      const abs = (0, import_node_path2.join)(dir, e.name);
+      const abs = (0, import_node_path3.join)(dir, e.name);
       if (e.isSymbolicLink()) {
         if (!realInside(realRoot, abs)) return abs;
         try {
-          if ((0, import_node_fs3.lstatSync)(abs).isDirectory()) stack.push(abs);
+          if ((0, import_node_fs4.lstatSync)(abs).isDirectory()) stack.push(abs);
         } catch {
         }
       } else if (e.isDirectory()) stack.push(abs);
@@ -26999,11 +27052,11 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
-  return (0, import_node_path3.relative)(root, abs).split(import_node_path3.sep).join("/");
+  return (0, import_node_path4.relative)(root, abs).split(import_node_path4.sep).join("/");
 }
 function inside2(root, abs) {
-  const r2 = (0, import_node_path3.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path3.isAbsolute)(r2);
+  const r2 = (0, import_node_path4.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path4.isAbsolute)(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -27011,12 +27064,12 @@ function mayBeOurs(baseName) {
 function walk(dir, out, seen, accept = mayBeOurs) {
   let entries;
   try {
-    entries = (0, import_node_fs4.readdirSync)(dir, { withFileTypes: true });
+    entries = (0, import_node_fs5.readdirSync)(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const abs = (0, import_node_path3.join)(dir, e.name);
+    const abs = (0, import_node_path4.join)(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
@@ -27032,23 +27085,23 @@ async function listDir(dir, accept = mayBeOurs) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => accept(import_node_path3.posix.basename(p))).map((p) => (0, import_node_path3.join)(dir, p));
+    return splitZ(out).filter((p) => accept(import_node_path4.posix.basename(p))).map((p) => (0, import_node_path4.join)(dir, p));
   }
   const files = [];
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
   return files;
 }
 async function findRenderMarkers(opts) {
-  const root = (0, import_node_path3.resolve)(opts.root);
+  const root = (0, import_node_path4.resolve)(opts.root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const found = /* @__PURE__ */ new Set();
-  for (const scope of opts.paths.map((p) => (0, import_node_path3.resolve)(root, p))) {
+  for (const scope of opts.paths.map((p) => (0, import_node_path4.resolve)(root, p))) {
     const st = await (0, import_promises.stat)(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = (0, import_node_path3.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path3.join)(dir, "..")) {
-        if (lstatQuiet((0, import_node_path3.join)(dir, "Chart.yaml"))?.isFile()) {
-          found.add(toRel2(root, (0, import_node_path3.join)(dir, "Chart.yaml")));
+      for (let dir = (0, import_node_path4.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path4.join)(dir, "..")) {
+        if (lstatQuiet((0, import_node_path4.join)(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, (0, import_node_path4.join)(dir, "Chart.yaml")));
           break;
         }
         if (dir === root) break;
@@ -27063,31 +27116,31 @@ async function findRenderMarkers(opts) {
   }
   return [...found].sort();
 }
-var lstatQuiet = (p) => (0, import_node_fs4.lstatSync)(p, { throwIfNoEntry: false });
+var lstatQuiet = (p) => (0, import_node_fs5.lstatSync)(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
-    return (0, import_node_fs4.statSync)(p);
+    return (0, import_node_fs5.statSync)(p);
   } catch {
     return void 0;
   }
 };
 var realpathQuiet = (p) => {
   try {
-    return import_node_fs4.realpathSync.native(p);
+    return import_node_fs5.realpathSync.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = (0, import_node_path3.resolve)(opts.root);
+  const root = (0, import_node_path4.resolve)(opts.root);
   const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => (0, import_node_path3.resolve)(root, p));
+  const scopes = opts.paths.map((p) => (0, import_node_path4.resolve)(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = (0, import_node_path3.resolve)(root, rel);
+      const abs = (0, import_node_path4.resolve)(root, rel);
       if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
     }
   } else {
@@ -27134,8 +27187,8 @@ async function collect(opts) {
 
 // src/render/index.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs6 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_path6 = require("node:path");
 
 // src/render/map.ts
 function pathAt(root, offset) {
@@ -27286,14 +27339,14 @@ function pointerCovers(ptr, path) {
 
 // src/render/tools.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_node_os = require("node:os");
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
-    if (!(0, import_node_fs5.statSync)(p).isFile()) return false;
-    (0, import_node_fs5.accessSync)(p, import_node_fs5.constants.X_OK);
+    if (!(0, import_node_fs6.statSync)(p).isFile()) return false;
+    (0, import_node_fs6.accessSync)(p, import_node_fs6.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -27304,7 +27357,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = (0, import_node_path4.isAbsolute)(named) || named.includes("/") ? (0, import_node_path4.resolve)(base, named) : void 0;
+    const abs = (0, import_node_path5.isAbsolute)(named) || named.includes("/") ? (0, import_node_path5.resolve)(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -27313,9 +27366,9 @@ function findTool(tool, configured, env, base) {
   return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
 }
 function searchPath(name, path) {
-  for (const dir of (path ?? "").split(import_node_path4.delimiter)) {
+  for (const dir of (path ?? "").split(import_node_path5.delimiter)) {
     if (!dir) continue;
-    const p = (0, import_node_path4.join)(dir, name);
+    const p = (0, import_node_path5.join)(dir, name);
     if (executable(p)) return p;
   }
   return void 0;
@@ -27323,39 +27376,39 @@ function searchPath(name, path) {
 var Scratch = class {
   dir;
   constructor() {
-    this.dir = (0, import_node_fs5.mkdtempSync)((0, import_node_path4.join)((0, import_node_os.tmpdir)(), "podguard-render-"));
+    this.dir = (0, import_node_fs6.mkdtempSync)((0, import_node_path5.join)((0, import_node_os.tmpdir)(), "podguard-render-"));
   }
   /** A new empty subdirectory. */
   sub(name) {
-    const d = (0, import_node_fs5.mkdtempSync)((0, import_node_path4.join)(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    const d = (0, import_node_fs6.mkdtempSync)((0, import_node_path5.join)(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
     return d;
   }
   remove() {
-    (0, import_node_fs5.rmSync)(this.dir, { recursive: true, force: true });
+    (0, import_node_fs6.rmSync)(this.dir, { recursive: true, force: true });
   }
 };
 function cleanEnv(scratch) {
-  const home2 = (0, import_node_path4.join)(scratch.dir, "home");
-  const dirs = { home: home2, cache: (0, import_node_path4.join)(home2, ".cache"), config: (0, import_node_path4.join)(home2, ".config"), data: (0, import_node_path4.join)(home2, ".local", "share") };
-  for (const d of Object.values(dirs)) (0, import_node_fs5.mkdirSync)(d, { recursive: true });
+  const home2 = (0, import_node_path5.join)(scratch.dir, "home");
+  const dirs = { home: home2, cache: (0, import_node_path5.join)(home2, ".cache"), config: (0, import_node_path5.join)(home2, ".config"), data: (0, import_node_path5.join)(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) (0, import_node_fs6.mkdirSync)(d, { recursive: true });
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home2,
     XDG_CACHE_HOME: dirs.cache,
     XDG_CONFIG_HOME: dirs.config,
     XDG_DATA_HOME: dirs.data,
-    HELM_CACHE_HOME: (0, import_node_path4.join)(dirs.cache, "helm"),
-    HELM_CONFIG_HOME: (0, import_node_path4.join)(dirs.config, "helm"),
-    HELM_DATA_HOME: (0, import_node_path4.join)(dirs.data, "helm"),
-    HELM_PLUGINS: (0, import_node_path4.join)(dirs.data, "helm", "plugins-none"),
-    HELM_REGISTRY_CONFIG: (0, import_node_path4.join)(dirs.config, "helm", "registry.json"),
-    HELM_REPOSITORY_CONFIG: (0, import_node_path4.join)(dirs.config, "helm", "repositories.yaml"),
-    HELM_REPOSITORY_CACHE: (0, import_node_path4.join)(dirs.cache, "helm", "repository"),
-    KUBECONFIG: (0, import_node_path4.join)(home2, "no-kubeconfig"),
+    HELM_CACHE_HOME: (0, import_node_path5.join)(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: (0, import_node_path5.join)(dirs.config, "helm"),
+    HELM_DATA_HOME: (0, import_node_path5.join)(dirs.data, "helm"),
+    HELM_PLUGINS: (0, import_node_path5.join)(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: (0, import_node_path5.join)(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: (0, import_node_path5.join)(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: (0, import_node_path5.join)(dirs.cache, "helm", "repository"),
+    KUBECONFIG: (0, import_node_path5.join)(home2, "no-kubeconfig"),
     // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: (0, import_node_path4.join)(home2, "no-gitconfig")
+    GIT_CONFIG_GLOBAL: (0, import_node_path5.join)(home2, "no-gitconfig")
   };
 }
 var MAX_RENDER_BYTES = 64 * 1024 * 1024;
@@ -27390,10 +27443,10 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function toRel3(root, abs) {
-  return (0, import_node_path5.relative)(root, abs).split(import_node_path5.sep).join("/");
+  return (0, import_node_path6.relative)(root, abs).split(import_node_path6.sep).join("/");
 }
 function insideRoot(root, rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path5.posix.isAbsolute(rel);
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path6.posix.isAbsolute(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -27431,7 +27484,7 @@ async function prepareRender(input) {
   const changed = input.only;
   let realRoot = root;
   try {
-    realRoot = import_node_fs6.realpathSync.native(root);
+    realRoot = import_node_fs7.realpathSync.native(root);
   } catch {
   }
   const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
@@ -27482,8 +27535,8 @@ async function prepareRender(input) {
   summary.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = (0, import_node_path5.resolve)(root, dir);
-    const chartText = safeRead((0, import_node_path5.join)(absDir, "Chart.yaml"));
+    const absDir = (0, import_node_path6.resolve)(root, dir);
+    const chartText = safeRead((0, import_node_path6.join)(absDir, "Chart.yaml"));
     const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
       summary.charts--;
@@ -27538,8 +27591,8 @@ async function prepareRender(input) {
     const valuesFiles = [];
     let badValues = false;
     for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, (0, import_node_path5.resolve)(absDir, v));
-      if (!insideRoot(root, rel) || !(0, import_node_fs6.existsSync)((0, import_node_path5.resolve)(root, rel))) {
+      const rel = toRel3(root, (0, import_node_path6.resolve)(absDir, v));
+      if (!insideRoot(root, rel) || !(0, import_node_fs7.existsSync)((0, import_node_path6.resolve)(root, rel))) {
         badValues = true;
         notices.push({
           ruleId: "render-failed",
@@ -27559,7 +27612,7 @@ async function prepareRender(input) {
     const s2 = scratchDir();
     const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
     args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", (0, import_node_path5.resolve)(root, v));
+    for (const v of valuesFiles) args.push("--values", (0, import_node_path6.resolve)(root, v));
     const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
     if (!run2.ok) {
       summary.failed++;
@@ -27573,8 +27626,8 @@ async function prepareRender(input) {
       continue;
     }
     summary.rendered++;
-    const abs = (0, import_node_path5.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs6.writeFileSync)(abs, run2.stdout);
+    const abs = (0, import_node_path6.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs7.writeFileSync)(abs, run2.stdout);
     virtuals.push({
       relPath: chartFile,
       absPath: abs,
@@ -27624,9 +27677,9 @@ async function prepareRender(input) {
     const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
     const s2 = scratchDir();
     const wrapper = s2.sub("kustomize");
-    const ref = (0, import_node_path5.relative)(wrapper, (0, import_node_path5.resolve)(root, dir)).split(import_node_path5.sep).join("/");
-    (0, import_node_fs6.writeFileSync)(
-      (0, import_node_path5.join)(wrapper, "kustomization.yaml"),
+    const ref = (0, import_node_path6.relative)(wrapper, (0, import_node_path6.resolve)(root, dir)).split(import_node_path6.sep).join("/");
+    (0, import_node_fs7.writeFileSync)(
+      (0, import_node_path6.join)(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -27653,14 +27706,14 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     }
     summary.rendered++;
     for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = (0, import_node_path5.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs6.writeFileSync)(abs, run2.stdout);
+    const abs = (0, import_node_path6.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs7.writeFileSync)(abs, run2.stdout);
     virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
   }
   if (input.stdin) {
     const s2 = scratchDir();
-    const abs = (0, import_node_path5.join)(s2.sub("stdin"), "stdin.yaml");
-    (0, import_node_fs6.writeFileSync)(abs, input.stdin.text);
+    const abs = (0, import_node_path6.join)(s2.sub("stdin"), "stdin.yaml");
+    (0, import_node_fs7.writeFileSync)(abs, input.stdin.text);
     virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
   }
   const candidates = [];
@@ -27683,7 +27736,7 @@ buildMetadata: [originAnnotations, transformerAnnotations]
 }
 function safeRead(abs) {
   try {
-    return (0, import_node_fs6.readFileSync)(abs, "utf8");
+    return (0, import_node_fs7.readFileSync)(abs, "utf8");
   } catch {
     return "";
   }
@@ -27693,9 +27746,9 @@ function remoteDependency(absDir, chart) {
     const name = asText(get(dep, "name"));
     const repo = asText(get(dep, "repository")) ?? "";
     if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = (0, import_node_fs6.existsSync)((0, import_node_path5.join)(absDir, "charts", name));
+    let vendored = (0, import_node_fs7.existsSync)((0, import_node_path6.join)(absDir, "charts", name));
     try {
-      vendored ||= (0, import_node_fs6.readdirSync)((0, import_node_path5.join)(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+      vendored ||= (0, import_node_fs7.readdirSync)((0, import_node_path6.join)(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
     } catch {
     }
     if (!vendored) return { offset: dep.start, endOffset: dep.end };
@@ -27721,7 +27774,7 @@ var Mapper = class {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p;
     try {
-      const text = this.texts.get(abs) ?? (0, import_node_fs6.readFileSync)(abs, "utf8");
+      const text = this.texts.get(abs) ?? (0, import_node_fs7.readFileSync)(abs, "utf8");
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = void 0;
@@ -27730,7 +27783,7 @@ var Mapper = class {
     return p;
   }
   sources() {
-    return [...this.used].map((rel) => ({ absPath: (0, import_node_path5.resolve)(this.root, rel), relPath: rel }));
+    return [...this.used].map((rel) => ({ absPath: (0, import_node_path6.resolve)(this.root, rel), relPath: rel }));
   }
   remap(findings) {
     const seen = /* @__PURE__ */ new Set();
@@ -27787,20 +27840,20 @@ var Mapper = class {
       chartDir = v.origin.chartDir;
       valuesFiles = v.origin.valuesFiles;
       const rest = source.split("/").slice(1).join("/");
-      template = import_node_path5.posix.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+      template = import_node_path6.posix.normalize(chartDir ? `${chartDir}/${rest}` : rest);
     } else {
-      const direct = import_node_path5.posix.normalize(source);
-      const chart = this.roots.allCharts.find((d) => import_node_path5.posix.basename(d) === source.split("/")[0]);
-      const viaChart = chart !== void 0 ? import_node_path5.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs6.existsSync)((0, import_node_path5.resolve)(this.root, p)));
+      const direct = import_node_path6.posix.normalize(source);
+      const chart = this.roots.allCharts.find((d) => import_node_path6.posix.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? import_node_path6.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs7.existsSync)((0, import_node_path6.resolve)(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
     }
-    if (!insideRoot(this.root, template) || !(0, import_node_fs6.existsSync)((0, import_node_path5.resolve)(this.root, template))) return false;
-    const text = this.parsed((0, import_node_path5.resolve)(this.root, template))?.text;
+    if (!insideRoot(this.root, template) || !(0, import_node_fs7.existsSync)((0, import_node_path6.resolve)(this.root, template))) return false;
+    const text = this.parsed((0, import_node_path6.resolve)(this.root, template))?.text;
     if (text === void 0) return false;
     f.file = template;
     this.used.add(template);
@@ -27837,14 +27890,14 @@ var Mapper = class {
     const chain = this.valuesChain(template, chartDir, valuesFiles);
     for (const keys of refs) {
       for (const { file, prefix } of chain) {
-        const parsed = this.parsed((0, import_node_path5.resolve)(this.root, file));
+        const parsed = this.parsed((0, import_node_path6.resolve)(this.root, file));
         if (!parsed) continue;
         const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
         if (!pair) continue;
         out.push({
           file,
           range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${import_node_path5.posix.basename(file)}`
+          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${import_node_path6.posix.basename(file)}`
         });
         break;
       }
@@ -27859,7 +27912,7 @@ var Mapper = class {
     const kind = asText(get(doc.root, "kind")) ?? "";
     const name = asText(get(meta2, "name")) ?? "";
     const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path5.resolve)(wrapper, p));
+    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path6.resolve)(wrapper, p));
     const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
     const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
     const originPath = asText(get(originDoc, "path"));
@@ -27878,7 +27931,7 @@ var Mapper = class {
     }
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
     if (!resource || !insideRoot(this.root, resource)) return false;
-    const parsed = this.parsed((0, import_node_path5.resolve)(this.root, resource));
+    const parsed = this.parsed((0, import_node_path6.resolve)(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
     f.file = resource;
@@ -27898,7 +27951,7 @@ var Mapper = class {
     if (p.target?.kind && p.target.kind !== kind) return false;
     if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
     if (p.inline) {
-      const k = this.parsed((0, import_node_path5.resolve)(this.root, p.kustomization));
+      const k = this.parsed((0, import_node_path6.resolve)(this.root, p.kustomization));
       if (!k) return false;
       const text = asText(p.inline) ?? "";
       const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
@@ -27906,7 +27959,7 @@ var Mapper = class {
       const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
       return this.placeInline(f, p, k, text, inner, kind, name, path, first);
     }
-    const parsed = this.parsed((0, import_node_path5.resolve)(this.root, p.file));
+    const parsed = this.parsed((0, import_node_path6.resolve)(this.root, p.file));
     if (!parsed) return false;
     const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
     const at = this.patchNode(p, roots, kind, name, path);
@@ -28063,28 +28116,28 @@ function overridesOffAsLevel(data) {
     return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
   });
 }
-function mayEnable(overrides, rule48) {
+function mayEnable(overrides, rule61) {
   return overrides.some(
-    (o) => (o.rules[rule48.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule48.meta.profile === "restricted"
+    (o) => (o.rules[rule61.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule61.meta.profile === "restricted"
   );
 }
-function levelFor(rule48, file, global2, overrides) {
+function levelFor(rule61, file, global2, overrides) {
   let level = global2.level;
   let profile = global2.profile;
   for (const o of overrides) {
     if (!o.matches(file)) continue;
     if (o.profile) profile = o.profile;
-    const set2 = o.rules[rule48.meta.id];
+    const set2 = o.rules[rule61.meta.id];
     if (set2) level = set2;
   }
   if (level) return level;
-  if (profile === "baseline" && rule48.meta.profile === "restricted") return "off";
+  if (profile === "baseline" && rule61.meta.profile === "restricted") return "off";
   return void 0;
 }
 
 // src/config/load.ts
-var import_node_fs7 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path7 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
@@ -28184,7 +28237,11 @@ function configSchema(rules) {
         type: "array",
         items: { type: "string", minLength: 1 }
       },
-      requireDigest: { description: "Require @sha256: digests on every image reference.", type: "boolean", default: false },
+      requireDigest: {
+        description: "Require @sha256: digests on every image reference (the same as rules.image-digest.requireDigest; kept for existing configurations).",
+        type: "boolean",
+        default: false
+      },
       exclude: {
         description: "Path globs (relative to the scanned root) never scanned.",
         type: "array",
@@ -28355,8 +28412,8 @@ function describe(err, data, rules) {
       };
     }
     if (path.length === 2 && path[0] === "rules") {
-      const rule48 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule48?.meta.optionsSchema?.properties ?? {});
+      const rule61 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule61?.meta.optionsSchema?.properties ?? {});
       const list2 = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
       return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list2}` };
     }
@@ -28485,16 +28542,16 @@ function readRender(r2, settings) {
 function loadSettings(root, configPath, rules) {
   let path;
   if (configPath) {
-    path = (0, import_node_path6.isAbsolute)(configPath) ? configPath : (0, import_node_path6.resolve)(root, configPath);
-    if (!(0, import_node_fs7.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if ((0, import_node_fs7.existsSync)((0, import_node_path6.join)(root, DEFAULT_CONFIG_FILE))) {
-    path = (0, import_node_path6.join)(root, DEFAULT_CONFIG_FILE);
+    path = (0, import_node_path7.isAbsolute)(configPath) ? configPath : (0, import_node_path7.resolve)(root, configPath);
+    if (!(0, import_node_fs8.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
+  } else if ((0, import_node_fs8.existsSync)((0, import_node_path7.join)(root, DEFAULT_CONFIG_FILE))) {
+    path = (0, import_node_path7.join)(root, DEFAULT_CONFIG_FILE);
   }
   if (!path) return defaultSettings();
-  const label2 = (0, import_node_path6.relative)(root, path).split("\\").join("/") || path;
+  const label2 = (0, import_node_path7.relative)(root, path).split("\\").join("/") || path;
   let text;
   try {
-    text = (0, import_node_fs7.readFileSync)(path, "utf8");
+    text = (0, import_node_fs8.readFileSync)(path, "utf8");
   } catch (err) {
     throw new ConfigurationError(`${label2}: cannot be read (${err.code ?? "error"})`);
   }
@@ -28521,8 +28578,8 @@ function loadSettings(root, configPath, rules) {
 }
 
 // src/config/policy.ts
-var import_node_fs8 = require("node:fs");
-var import_node_path7 = require("node:path");
+var import_node_fs9 = require("node:fs");
+var import_node_path8 = require("node:path");
 function filterInPlace(list2, keep) {
   let w = 0;
   for (const item of list2) if (keep(item)) list2[w++] = item;
@@ -28531,9 +28588,9 @@ function filterInPlace(list2, keep) {
 function applyOverrides(findings, rules, settings) {
   if (settings.overrides.length === 0) return;
   filterInPlace(findings, (f) => {
-    const rule48 = rules.get(f.ruleId);
-    if (!rule48) return true;
-    const level = levelFor(rule48, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
+    const rule61 = rules.get(f.ruleId);
+    if (!rule61) return true;
+    const level = levelFor(rule61, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
     if (level === "off") return false;
     if (level) f.level = level;
     return true;
@@ -28546,7 +28603,7 @@ function namespaceReader(root) {
     if (!objects) {
       objects = [];
       try {
-        const text = (0, import_node_fs8.readFileSync)((0, import_node_path7.resolve)(root, file), "utf8");
+        const text = (0, import_node_fs9.readFileSync)((0, import_node_path8.resolve)(root, file), "utf8");
         const lineOf = (offset) => text.slice(0, offset).split("\n").length;
         for (const o of k8sObjects(parseYaml(text).docs)) {
           objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
@@ -28615,7 +28672,7 @@ var rule = {
 };
 
 // src/parse/containers.ts
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 
 // src/parse/services.ts
 function scalarValueOffset(s2, index) {
@@ -28791,7 +28848,7 @@ var HOST_KEYS = [
 ];
 function hostPathOf(source, fileDir) {
   if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
-  return import_node_path8.posix.normalize(import_node_path8.posix.join(fileDir, source));
+  return import_node_path9.posix.normalize(import_node_path9.posix.join(fileDir, source));
 }
 var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
 function composeVolume(item, fileDir) {
@@ -28867,7 +28924,7 @@ function composeContainer(services, pair, node, fileDir) {
     const context = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
     const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
     if (!/^[a-z]+:\/\//i.test(context) && !context.startsWith("/") && !context.includes("$") && !get(buildNode, "dockerfile_inline")) {
-      build2 = { dockerfile: import_node_path8.posix.normalize(import_node_path8.posix.join(fileDir, context, dockerfile)) };
+      build2 = { dockerfile: import_node_path9.posix.normalize(import_node_path9.posix.join(fileDir, context, dockerfile)) };
     }
   }
   return {
@@ -28953,7 +29010,7 @@ function modelContainers(file) {
   if (hit) return hit;
   const out = [];
   if (file.kind === "compose") {
-    const dir = import_node_path8.posix.dirname(file.source.path);
+    const dir = import_node_path9.posix.dirname(file.source.path);
     for (const doc of file.docs) {
       const services = asMap(get(doc.root ?? void 0, "services"));
       for (const pair of services?.pairs ?? []) {
@@ -29151,6 +29208,126 @@ var rule3 = {
   }
 };
 
+// src/parse/dockerfile-shell.ts
+var import_dockerfile_ast2 = __toESM(require_main(), 1);
+function instructionText(file, ins) {
+  const first = ins.getArguments()[0];
+  if (!first) return void 0;
+  const src = file.source;
+  const startPos = dfRange(first.getRange()).start;
+  const endPos = dfRange(ins.getRange()).end;
+  const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
+  const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
+  const escape3 = file.model.ast.getEscapeCharacter();
+  const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+  const text = src.text.slice(start, end).replace(cont, (m) => " ".repeat(m.length));
+  return { text, offset: start };
+}
+function textRange(file, t, from, to) {
+  return file.source.lines.range(t.offset + from, t.offset + to);
+}
+function flagOf(ins, name) {
+  if (!(ins instanceof import_dockerfile_ast2.ModifiableInstruction)) return void 0;
+  return ins.getFlags().find((f) => f.getName().toLowerCase() === name);
+}
+
+// src/rules/dockerfile-add-url.ts
+var GIT_URL = /(\.git(#|$)|^git@|^git:\/\/)/i;
+var rule4 = {
+  meta: {
+    id: "dockerfile-add-url",
+    title: "ADD of a URL without --checksum",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "high",
+    description: "An ADD instruction downloads an http(s) URL without `--checksum=sha256:...` (git sources are left out).",
+    why: "ADD fetches the URL at build time and trusts whatever comes back: a compromised or changed server, or a redirect, puts other bytes into the image with no change in the Dockerfile. A checksum makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Pin the download (BuildKit, Dockerfile syntax 1.6 or later):\n\n```dockerfile\n# syntax=docker/dockerfile:1\nADD --checksum=sha256:<sha256 of the file> https://example.com/tool-1.2.3.tar.gz /tmp/\n```\n\nOr download in a RUN step that verifies the checksum (`echo "<sha256>  tool.tgz" | sha256sum -c -`).',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      noChecksum: "ADD downloads a URL without --checksum, so whatever the server returns lands in the image. Add --checksum=sha256:<digest>."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "ADD" || flagOf(ins, "checksum")) continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const src = arg.getValue();
+        if (!/^https?:\/\//i.test(src) || GIT_URL.test(src)) continue;
+        ctx.report({ messageId: "noChecksum", at: dfRange(arg.getRange()), identity: "ADD url", value: src });
+      }
+    }
+  }
+};
+
+// src/rules/dockerfile-insecure-build.ts
+var rule5 = {
+  meta: {
+    id: "dockerfile-insecure-build",
+    title: "RUN --security=insecure",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A RUN instruction sets `--security=insecure`, which runs the step as a privileged container on the build host.",
+    why: "An insecure RUN step is the build-time twin of a privileged container: the command (and every script it downloads) gets all capabilities and the host devices of the builder, so a compromised dependency owns the build machine and every secret it holds. Microsoft asks that containers get only the privileges they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the flag and do the privileged work elsewhere (a CI step, a prebuilt base image):\n\n```dockerfile\nRUN make install\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      insecure: "RUN --security=insecure runs this step with every privilege of the build host. Remove the flag."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const flag = flagOf(ins, "security");
+      if (flag?.getValue()?.toLowerCase() !== "insecure") continue;
+      ctx.report({ messageId: "insecure", at: dfRange(flag.getRange()), identity: "RUN --security=insecure" });
+    }
+  }
+};
+
+// src/rules/dockerfile-remote-script.ts
+var SHELLS = "(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)(?![\\w./-])";
+var PIPED = new RegExp(`\\b(curl|wget)\\b[^|;&\\n]{0,2000}\\|[ \\t]*${SHELLS}`, "g");
+var SUBSTITUTED = new RegExp(`${SHELLS}[ \\t]+(?:-[A-Za-z]+[ \\t]+)*["']?(?:\\$\\(|<\\()[ \\t]*(curl|wget)\\b`, "g");
+var rule6 = {
+  meta: {
+    id: "dockerfile-remote-script",
+    title: "Remote script piped into a shell",
+    level: "warning",
+    securitySeverity: 6,
+    precision: "high",
+    description: 'A RUN instruction pipes curl or wget output into a shell or interpreter (`curl ... | sh`, `bash -c "$(curl ...)"`, `sh <(wget ...)`) without verifying it.',
+    why: "The script is whatever the server returns at build time: a compromised host, a hijacked domain or a truncated download runs as root in your build, and the next build may run something else. Downloading to a file and checking its checksum or signature first makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Download, verify, then run:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.2.3.sh \\\n && echo "<sha256>  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter: install from the distribution\'s package manager, or `COPY --from` a pinned image that ships the tool.',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      piped: "RUN pipes a download into a shell, running whatever the server sends without verifying it. Download to a file, check its checksum, then run it."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/curl|wget/.test(t.text)) continue;
+      PIPED.lastIndex = 0;
+      SUBSTITUTED.lastIndex = 0;
+      const m = PIPED.exec(t.text);
+      const s2 = SUBSTITUTED.exec(t.text);
+      const at = [m ? m.index : -1, s2 ? s2.index + s2[0].length - s2[1].length : -1].filter((x) => x >= 0);
+      if (at.length === 0) continue;
+      const from = Math.min(...at);
+      ctx.report({ messageId: "piped", at: textRange(file, t, from, from + 4), identity: "RUN remote script" });
+    }
+  }
+};
+
 // src/image/reference.ts
 var DOCKER_HUB = "docker.io";
 var NAME_TOTAL_MAX = 255;
@@ -29225,6 +29402,20 @@ function familiarName(name) {
 }
 
 // src/image/user.ts
+var BUILTIN_NON_ROOT_IMAGES = ["cgr.dev/chainguard/**"];
+var matchers = /* @__PURE__ */ new Map();
+function nonRootMatcher(configured) {
+  const list2 = Array.isArray(configured) ? configured.filter((p) => typeof p === "string") : [];
+  const key = list2.join("\n");
+  let m = matchers.get(key);
+  if (!m) {
+    m = compilePatterns([...BUILTIN_NON_ROOT_IMAGES, ...list2]);
+    if (matchers.size > 64) matchers.clear();
+    matchers.set(key, m);
+  }
+  const match = m;
+  return (name) => match(name) !== void 0;
+}
 function variablesBefore(model, stage, before) {
   const vars = /* @__PURE__ */ new Map();
   for (const ins of stage.instructions) {
@@ -29250,7 +29441,7 @@ function bottom(stage) {
   while (s2.parent) s2 = s2.parent;
   return s2;
 }
-function finalUser(model) {
+function finalUser(model, nonRootImage) {
   const last = finalStage(model);
   if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
@@ -29267,33 +29458,46 @@ function finalUser(model) {
   }
   const range = dfRange(last.from.getRange());
   const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
-  const nonRoot = ref?.ok === true && ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag);
+  const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
   return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
 }
 
 // src/rules/dockerfile-root-user.ts
-var rule4 = {
+var rule7 = {
   meta: {
     id: "dockerfile-root-user",
     title: "Dockerfile image runs as root",
     level: "error",
     securitySeverity: 7,
     precision: "high",
-    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0. A named user is accepted with a note.",
-    why: 'The AKS pod security practice says containers should run as a defined, non-root user (Microsoft, "Best practices for pod security in AKS"); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.',
+    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0, or a named user on scratch (no /etc/passwd to resolve it). Base images published as non-root (distroless `:nonroot`, Chainguard, the `nonRootImages` option) count as non-root; a named user is dockerfile-user-name.",
+    why: "The AKS pod security practice says containers should run as a defined, non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.",
     fix: "Do the steps that need root first, then switch to a numeric non-root user in the final stage:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nCOPY --from=build /out /app\nUSER 10001:10001\n```\n\nOn `FROM scratch` there is no /etc/passwd: use `USER 65532:65532`.",
     tags: ["security", "dockerfile", "pod-security"],
     kinds: ["dockerfile"],
+    defaultOptions: { nonRootImages: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        nonRootImages: {
+          type: "array",
+          // The image pattern alphabet of allowedImages (lowercase names, `*`, `**`, a registry port).
+          items: { type: "string", minLength: 1, pattern: "^[a-z0-9._/*:-]+$" },
+          uniqueItems: true,
+          description: "Image name patterns (like allowedImages, no tag) of base images that run as a non-root user by default; distroless `:nonroot` tags and cgr.dev/chainguard/** are built in."
+        }
+      },
+      additionalProperties: false
+    },
     messages: {
       noUser: "The final stage (FROM {image}) sets no USER, nor does any stage it builds on, so the image runs as root. Add a non-root numeric USER at the end, e.g. USER 10001.",
       rootUser: 'The final stage runs as root: "USER {user}" is its last USER. Switch back to a non-root numeric user after the steps that need root, e.g. USER 10001.',
-      namedUser: 'The final stage runs as the named user "{user}": fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u {user}) or set runAsUser in the manifest.',
       namedOnScratch: 'The final stage is FROM scratch and runs as the named user "{user}", but scratch has no /etc/passwd, so the container fails to start. Use a numeric UID, e.g. USER 65532:65532.'
     }
   },
   check(file, ctx) {
     if (file.kind !== "dockerfile") return;
-    const u = finalUser(file.model);
+    const u = finalUser(file.model, nonRootMatcher(ctx.options.nonRootImages));
     if (!u) return;
     const identity2 = "final stage user";
     if (u.kind === "default") {
@@ -29304,7 +29508,63 @@ var rule4 = {
     } else if (u.kind === "named") {
       const user = (u.user ?? "").split(":")[0];
       if (u.scratch) ctx.report({ messageId: "namedOnScratch", data: { user }, at: u.range, identity: identity2, value: user });
-      else ctx.report({ messageId: "namedUser", data: { user }, at: u.range, identity: identity2, value: user, level: "note" });
+    }
+  }
+};
+
+// src/rules/dockerfile-ssh-server.ts
+var INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\b[^;&|\n]{0,400}?\b(?:install|add)\b[^;&|\n]{0,400}?(?<![\w.-])(openssh-server|openssh|dropbear)(?![\w.-])/g;
+var DAEMON = /(?<![\w.-])(?:\/usr\/s?bin\/)?sshd(?![\w.-])|\bservice[ \t]+ssh[ \t]+start\b/g;
+var rule8 = {
+  meta: {
+    id: "dockerfile-ssh-server",
+    title: "SSH server in the image",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A Dockerfile exposes port 22, installs an SSH server (openssh-server, dropbear) or starts sshd.",
+    why: "An SSH daemon is a second, long-lived way into the container with its own keys and passwords, outside the audit and access control of the orchestrator, and it needs root to run. `kubectl exec` / `az container exec` give shell access when it is needed, with Kubernetes RBAC or Azure RBAC in front. Microsoft asks that containers run only what they need with the least privilege ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Drop the SSH server and the port; use the platform to get a shell:\n\n```sh\nkubectl exec -it deploy/api -- sh\naz container exec --resource-group rg --name app --exec-command /bin/sh\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      expose: "EXPOSE 22 publishes an SSH port: a way into the container that bypasses the orchestrator. Use kubectl exec instead.",
+      install: "RUN installs an SSH server into the image. Remove it and use kubectl exec or az container exec for a shell.",
+      daemon: "{instruction} starts an SSH daemon in the container. Remove it and use kubectl exec or az container exec for a shell."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword === "EXPOSE") {
+        for (const arg of ins.getArguments()) {
+          if (/^22(\/tcp)?$/i.test(arg.getValue())) ctx.report({ messageId: "expose", at: dfRange(arg.getRange()), identity: "EXPOSE 22" });
+        }
+        continue;
+      }
+      if (keyword !== "RUN" && keyword !== "CMD" && keyword !== "ENTRYPOINT") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/ssh|dropbear/.test(t.text)) continue;
+      if (keyword === "RUN") {
+        INSTALL.lastIndex = 0;
+        const m = INSTALL.exec(t.text);
+        if (m) {
+          const from = m.index + m[0].length - m[1].length;
+          ctx.report({ messageId: "install", at: textRange(file, t, from, from + m[1].length), identity: "RUN install ssh server" });
+          continue;
+        }
+      }
+      if (keyword === "RUN") continue;
+      DAEMON.lastIndex = 0;
+      const d = DAEMON.exec(t.text);
+      if (!d) continue;
+      ctx.report({
+        messageId: "daemon",
+        data: { instruction: keyword },
+        at: textRange(file, t, d.index, d.index + d[0].length),
+        identity: `${keyword} sshd`
+      });
     }
   }
 };
@@ -29312,15 +29572,15 @@ var rule4 = {
 // src/rules/dockerfile-sudo.ts
 var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
 var EXEC_SUDO = /^\[\s*"(sudo)"/;
-var rule5 = {
+var rule9 = {
   meta: {
     id: "dockerfile-sudo",
     title: "sudo in a Dockerfile RUN",
     level: "warning",
     securitySeverity: 5,
     precision: "high",
-    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included).",
-    why: 'sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for (Microsoft, "Best practices for pod security in AKS").',
+    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included); one finding per instruction, at its first sudo.",
+    why: "sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
     fix: "Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```",
     tags: ["security", "dockerfile"],
     kinds: ["dockerfile"],
@@ -29344,20 +29604,96 @@ var rule5 = {
       const raw = src.text.slice(start, end);
       const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
       const text = raw.replace(cont, (m) => " ".repeat(m.length));
-      const hits = [];
-      const exec = EXEC_SUDO.exec(text);
-      if (exec) hits.push(text.indexOf("sudo"));
-      else for (const m of text.matchAll(SUDO)) hits.push(m.index + m[1].length + m[2].length);
-      for (const offset of hits) {
-        const at = src.lines.range(start + offset, start + offset + 4);
-        ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
+      let offset;
+      if (EXEC_SUDO.test(text)) offset = text.indexOf("sudo");
+      else {
+        SUDO.lastIndex = 0;
+        const m = SUDO.exec(text);
+        if (m) offset = m.index + m[1].length + m[2].length;
+      }
+      if (offset === void 0) continue;
+      const at = src.lines.range(start + offset, start + offset + 4);
+      ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
+    }
+  }
+};
+
+// src/rules/dockerfile-user-name.ts
+var rule10 = {
+  meta: {
+    id: "dockerfile-user-name",
+    formerIds: ["dockerfile-root-user"],
+    title: "Dockerfile image runs as a named user",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "The final stage's last USER is a name (`USER app`), not a numeric UID. On scratch, where a name cannot resolve, dockerfile-root-user reports it instead.",
+    why: "A named user is fine for Docker, but the kubelet can only prove `runAsNonRoot: true` for a numeric UID: for a name it refuses to start the pod unless the manifest sets `runAsUser`. A numeric USER makes the non-root promise checkable, as the AKS pod security practice asks ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Use the numeric UID (and GID) of the user:\n\n```dockerfile\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nUSER 10001:10001\n```\n\nOr set `runAsUser: 10001` in the pod `securityContext`.",
+    tags: ["security", "dockerfile", "pod-security"],
+    kinds: ["dockerfile"],
+    messages: {
+      namedUser: "The final stage runs as a named user: fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u) or set runAsUser in the manifest."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const u = finalUser(file.model);
+    if (u?.kind !== "named" || u.scratch) return;
+    const user = (u.user ?? "").split(":")[0];
+    ctx.report({ messageId: "namedUser", at: u.range, identity: "final stage user", value: user });
+  }
+};
+
+// src/rules/dockerfile-world-writable.ts
+var CHMOD = /(?<![\w.-])chmod[ \t]+((?:-[A-Za-z]+[ \t]+|--[a-z-]+[ \t]+){0,4})([0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*){0,8})(?=[ \t])/g;
+function worldWritable(mode) {
+  if (/^[0-7]+$/.test(mode)) {
+    const digits = mode.padStart(4, "0");
+    if ((Number(digits[0]) & 1) === 1) return false;
+    return (Number(digits[3]) & 2) === 2;
+  }
+  return mode.split(",").some((clause) => {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    return m !== null && /[oa]/.test(m[1]) && m[2] !== "-" && m[3].includes("w");
+  });
+}
+var rule11 = {
+  meta: {
+    id: "dockerfile-world-writable",
+    title: "World-writable chmod in the image",
+    level: "warning",
+    securitySeverity: 4.5,
+    precision: "high",
+    description: "A RUN instruction makes files writable by every user: `chmod 777`, `666`, `o+w`, `a+w` (the sticky-bit `1777` of shared directories is fine).",
+    why: "A world-writable binary, script or config lets any process in the container, whatever its user, change what the app runs or reads: a foothold as an unprivileged user becomes code execution as the app, or as root when root runs the file. Running as non-root only helps when the files are not writable by everyone ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Give the app user ownership of what it writes, and keep the rest read-only:\n\n```dockerfile\nCOPY --chown=10001:10001 --chmod=0755 app /app\nRUN install -d -o 10001 -g 10001 -m 0750 /app/data\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      worldWritable: "RUN chmod makes files writable by every user. Give the app user ownership (chown, COPY --chown) and a mode such as 755 or 750."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !t.text.includes("chmod")) continue;
+      CHMOD.lastIndex = 0;
+      for (let m = CHMOD.exec(t.text); m; m = CHMOD.exec(t.text)) {
+        const mode = m[2];
+        if (!worldWritable(mode)) continue;
+        const from = m.index + m[0].length - mode.length;
+        ctx.report({ messageId: "worldWritable", at: textRange(file, t, from, from + mode.length), identity: "RUN chmod", value: mode });
+        break;
       }
     }
   }
 };
 
 // src/rules/duplicate-key.ts
-var rule6 = {
+var rule12 = {
   meta: {
     id: "duplicate-key",
     title: "Duplicate YAML key",
@@ -29376,7 +29712,7 @@ var rule6 = {
 };
 
 // src/rules/expired-suppression.ts
-var rule7 = {
+var rule13 = {
   meta: {
     id: "expired-suppression",
     title: "Expired suppression",
@@ -29397,7 +29733,7 @@ var rule7 = {
 };
 
 // src/rules/file-error.ts
-var rule8 = {
+var rule14 = {
   meta: {
     id: "file-error",
     title: "File skipped or not readable as text",
@@ -29429,7 +29765,7 @@ var WHAT = {
   user: "users (the container root is the host root)",
   uts: "host name"
 };
-var rule9 = {
+var rule15 = {
   meta: {
     id: "host-namespaces",
     title: "Host namespace shared",
@@ -29624,7 +29960,7 @@ function hostMounts(file) {
 }
 
 // src/rules/host-path.ts
-var rule10 = {
+var rule16 = {
   meta: {
     id: "host-path",
     title: "Host path mounted",
@@ -29664,7 +30000,7 @@ var rule10 = {
 };
 
 // src/rules/host-path-other.ts
-var rule11 = {
+var rule17 = {
   meta: {
     id: "host-path-other",
     title: "Host path mounted",
@@ -29714,7 +30050,7 @@ var rule11 = {
 };
 
 // src/rules/host-port.ts
-var rule12 = {
+var rule18 = {
   meta: {
     id: "host-port",
     title: "Host port bound",
@@ -29745,7 +30081,7 @@ var rule12 = {
 };
 
 // src/image/refs.ts
-var import_dockerfile_ast2 = __toESM(require_main(), 1);
+var import_dockerfile_ast3 = __toESM(require_main(), 1);
 var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
 function leftoverVariable(text) {
   const m = VARIABLE.exec(text);
@@ -29753,7 +30089,27 @@ function leftoverVariable(text) {
 }
 function make(source, written, text, at, where, identity2) {
   const unresolvedVar = leftoverVariable(text);
-  return { source, written, text, unresolvedVar, ref: unresolvedVar ? void 0 : parseReference(text), at, where, identity: identity2, built: false };
+  if (unresolvedVar) return { source, written, text, unresolvedVar, ref: void 0, at, where, identity: identity2, built: false };
+  const template = templatePlaceholder(text);
+  if (template) {
+    const ref = parseReference(fillPlaceholders(text));
+    return { source, written, text, unresolvedVar, ref, at, where, identity: identity2, built: false, template };
+  }
+  return { source, written, text, unresolvedVar, ref: parseReference(text), at, where, identity: identity2, built: false };
+}
+var BRACKETED = /<[^<>\s]{1,64}>|\{\{[^{}]{0,128}\}\}|\[[A-Za-z][A-Za-z0-9_-]{0,63}\]|#\{[^{}]{1,64}\}#?|__[A-Za-z][A-Za-z0-9_]{0,62}__/g;
+var SHOUTED = /(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|REGION|PROJECT|ACCOUNT|REGISTRY|REPOSITORY|REPO|ORG|OWNER|NAMESPACE|IMAGE|VERSION|TAG|TENANT|SUBSCRIPTION|ENV)(?![A-Za-z0-9])/g;
+function templatePlaceholder(text) {
+  BRACKETED.lastIndex = 0;
+  const b = BRACKETED.exec(text);
+  if (b) return b[0];
+  SHOUTED.lastIndex = 0;
+  const s2 = SHOUTED.exec(text);
+  return s2 ? s2[0] : void 0;
+}
+var TEMPLATE_STAND_IN = "placeholder";
+function fillPlaceholders(text) {
+  return text.replace(BRACKETED, TEMPLATE_STAND_IN).replace(SHOUTED, TEMPLATE_STAND_IN);
 }
 function stageLabel(stage) {
   return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
@@ -29774,7 +30130,7 @@ function* dockerfileRefs(file) {
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
       if (keyword !== "COPY" && keyword !== "RUN") continue;
-      const flags = ins instanceof import_dockerfile_ast2.ModifiableInstruction ? ins.getFlags() : [];
+      const flags = ins instanceof import_dockerfile_ast3.ModifiableInstruction ? ins.getFlags() : [];
       for (const flag of flags) {
         const name = flag.getName().toLowerCase();
         if (name === "from" && keyword === "COPY") {
@@ -29800,7 +30156,7 @@ function* dockerfileRefs(file) {
 function yamlText(node) {
   return node.kind === "scalar" && node.value !== null ? node.text : void 0;
 }
-function* yamlRef(source, parent, where, substituteDefaults) {
+function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
   const pair = getPair(parent, "image");
   if (!pair) return;
   const built = source === "compose" && getPair(parent, "build") !== void 0;
@@ -29821,14 +30177,14 @@ function* yamlRef(source, parent, where, substituteDefaults) {
     };
     return;
   }
-  const text = substituteDefaults ? substitute(written, /* @__PURE__ */ new Map()).value : written;
+  const text = substituteDefaults ? substitute(written, vars).value : written;
   yield { ...make(source, written, text, node, where, where), built };
 }
 function* yamlRefs(file) {
   if (file.kind === "kubernetes") {
     for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
   } else if (file.kind === "compose") {
-    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true);
+    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
   } else {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
@@ -29881,8 +30237,54 @@ function pinnedExample(ref) {
   return `${short}:${tag}@sha256:<digest>`;
 }
 
+// src/rules/image-digest.ts
+var rule19 = {
+  meta: {
+    id: "image-digest",
+    formerIds: ["image-tag"],
+    title: "Image not pinned to a digest",
+    level: "note",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "An image reference has a version tag but no @sha256: digest (a note; an error with the `requireDigest` option). Untagged and :latest references are image-tag; the image a compose service builds is not a pull.",
+    why: "A tag is a movable label: whoever can push to the repository can point `1.4.2` at other content, and your next deploy pulls it without a change in git. A digest pins the exact bytes that were scanned and signed. Microsoft asks for known, scanned images and for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Add the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it), and let a bot such as Dependabot or Renovate move tag and digest together:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nTo make a missing digest an error, set the option:\n\n```yaml\nrules:\n  image-digest: { requireDigest: true }\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+    },
+    defaultOptions: { requireDigest: false },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        requireDigest: {
+          type: "boolean",
+          description: "Report a missing digest as an error instead of a note (the top-level `requireDigest` setting still works)."
+        }
+      },
+      additionalProperties: false
+    }
+  },
+  check(file, ctx) {
+    const required = ctx.options.requireDigest === true || policyOf(ctx.settings, ctx.state).requireDigest;
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok || r2.built || pinProblem(r2.ref) !== "noDigest") continue;
+      if (r2.template && r2.ref.tag === TEMPLATE_STAND_IN) continue;
+      ctx.report({
+        messageId: "noDigest",
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.ref.name,
+        ...required ? { level: "error" } : {}
+      });
+    }
+  }
+};
+
 // src/rules/image-not-allowed.ts
-var rule13 = {
+var rule20 = {
   meta: {
     id: "image-not-allowed",
     title: "Image not allowed by the image policy",
@@ -29890,7 +30292,7 @@ var rule13 = {
     securitySeverity: 7.5,
     precision: "very-high",
     description: "An image reference (Dockerfile FROM/COPY --from/RUN --mount, Kubernetes, docker-compose, ACI) matches deniedImages, or matches no allowedImages pattern.",
-    why: 'The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images (Microsoft, "Security considerations for Azure Container Instances": use a private registry; "Best practices for container image management and security in AKS": secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.',
+    why: "The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security): use a private registry; [Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management): secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.",
     fix: "Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```",
     tags: ["security", "supply-chain", "image"],
     kinds: ["dockerfile", "kubernetes", "compose", "aci"],
@@ -29904,7 +30306,7 @@ var rule13 = {
     const policy = policyOf(ctx.settings, ctx.state);
     if (policy.allowed.length === 0 && policy.denied.length === 0) return;
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref?.ok) continue;
+      if (!r2.ref?.ok || r2.template) continue;
       const verdict2 = judgeName(policy, r2.ref.name);
       if (verdict2.kind === "allowed") continue;
       const data = { where: r2.where, image: r2.text, name: r2.ref.name, allowed: allowedText(policy) };
@@ -29918,7 +30320,7 @@ var rule13 = {
 };
 
 // src/rules/image-reference-invalid.ts
-var rule14 = {
+var rule21 = {
   meta: {
     id: "image-reference-invalid",
     title: "Malformed image reference",
@@ -29936,7 +30338,7 @@ var rule14 = {
   },
   check(file, ctx) {
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref || r2.ref.ok) continue;
+      if (!r2.ref || r2.ref.ok || r2.template) continue;
       ctx.report({
         messageId: "invalid",
         data: { where: r2.where, image: r2.text, reason: r2.ref.reason },
@@ -29949,45 +30351,72 @@ var rule14 = {
 };
 
 // src/rules/image-tag.ts
-var rule15 = {
+var rule22 = {
   meta: {
     id: "image-tag",
-    title: "Image not pinned to a version or digest",
+    title: "Image without a version tag",
     level: "error",
     securitySeverity: 7,
     precision: "very-high",
-    description: "An image reference has no tag or uses :latest (error), or has no @sha256: digest (note; an error with requireDigest: true). A digest alone is fine; the image a compose service builds is not a pull.",
-    why: 'Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity (Microsoft, "Best practices for container image management and security in AKS"; "Security considerations for Azure Container Instances"). A digest pins the exact bytes that were scanned and signed.',
-    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nSet `requireDigest: true` in `.podguard.yml` to make a missing digest an error.",
+    description: "An image reference has no tag or uses :latest. A digest alone is fine; the image a compose service builds is not a pull; a missing digest is image-digest.",
+    why: "Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). Pin a digest too (image-digest) for the exact bytes that were scanned and signed.",
+    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```",
     tags: ["security", "supply-chain", "image"],
     kinds: ["dockerfile", "kubernetes", "compose", "aci"],
     messages: {
       noTag: '{where} uses image "{image}" with no tag, so it pulls whatever :latest is at deploy time. Pin a version and digest, e.g. {example}.',
-      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.',
-      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.'
     }
   },
   check(file, ctx) {
-    const policy = policyOf(ctx.settings, ctx.state);
     for (const r2 of forEachImageRef(file)) {
       if (!r2.ref?.ok || r2.built) continue;
       const problem = pinProblem(r2.ref);
-      if (!problem) continue;
-      const level = problem === "noDigest" && !policy.requireDigest ? "note" : "error";
+      if (!problem || problem === "noDigest") continue;
       ctx.report({
         messageId: problem,
-        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.ref) },
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
         at: r2.at,
         identity: r2.identity,
-        value: r2.ref.name,
-        level
+        value: r2.ref.name
+      });
+    }
+  }
+};
+
+// src/rules/image-template.ts
+var rule23 = {
+  meta: {
+    id: "image-template",
+    title: "Image reference is a template",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "An image reference holds a placeholder (`<DOCKER_REPO>/app:1.0`, `REGION-docker.pkg.dev/PROJECT_ID/app`, `{{registry}}`, `__TAG__`) that something fills in before deploying, so its registry cannot be checked against the image policy. A visible missing tag or `:latest` is still image-tag.",
+    why: "Templates are a normal way to share manifests, but the image policy (allowed registries) can only judge what it can read, and the file cannot be applied as it stands. Saying so keeps a green check from claiming more than it checked. Microsoft asks that only known, approved images reach a cluster ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)): check the rendered output, where the real reference stands.",
+    fix: "Scan what is deployed (the rendered manifest, or the template with its values filled in), or write the image out:\n\n```yaml\nimage: myregistry.azurecr.io/shop/web:1.2.0\n```",
+    tags: ["supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      template: "{where} uses an image reference that is a template (it holds a placeholder), so its registry could not be checked against the image policy. Scan the filled-in reference, or write the image out."
+    }
+  },
+  check(file, ctx) {
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.template) continue;
+      ctx.report({
+        messageId: "template",
+        data: { where: r2.where },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.text
       });
     }
   }
 };
 
 // src/rules/image-unresolved.ts
-var rule16 = {
+var rule24 = {
   meta: {
     id: "image-unresolved",
     title: "Image reference could not be checked",
@@ -30005,7 +30434,7 @@ var rule16 = {
   },
   check(file, ctx) {
     for (const r2 of forEachImageRef(file)) {
-      if (!r2.unresolvedVar) continue;
+      if (!r2.unresolvedVar || r2.built) continue;
       ctx.report({
         messageId: "unresolved",
         data: { where: r2.where, image: r2.written, variable: r2.unresolvedVar },
@@ -30018,7 +30447,7 @@ var rule16 = {
 };
 
 // src/rules/image-user-mismatch.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -30028,8 +30457,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = import_node_path9.posix.basename(path).toLowerCase();
-  const dir = import_node_path9.posix.basename(import_node_path9.posix.dirname(path)).toLowerCase();
+  const base = import_node_path10.posix.basename(path).toLowerCase();
+  const dir = import_node_path10.posix.basename(import_node_path10.posix.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -30039,7 +30468,7 @@ function builtNames(path) {
   }
   return names;
 }
-var rule17 = {
+var rule25 = {
   meta: {
     id: "image-user-mismatch",
     title: "runAsNonRoot with an image whose user is a name",
@@ -30047,7 +30476,7 @@ var rule17 = {
     securitySeverity: 3.5,
     precision: "medium",
     description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
-    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user (Microsoft, "Best practices for pod security in AKS").',
+    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).',
     fix: "Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```",
     tags: ["correctness", "pod-security", "cross-file"],
     kinds: ["kubernetes", "dockerfile", "compose"],
@@ -30077,7 +30506,7 @@ var rule17 = {
         const context = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = import_node_path9.posix.normalize(import_node_path9.posix.join(import_node_path9.posix.dirname(file.source.path), context, dockerfile));
+        const path = import_node_path10.posix.normalize(import_node_path10.posix.join(import_node_path10.posix.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -30428,13 +30857,13 @@ function analyzePolicy(obj) {
     ["ingress", "from"],
     ["egress", "to"]
   ]) {
-    for (const rule48 of asItems(get(spec, section))) {
-      const peersNode = get(rule48, peerKey);
+    for (const rule61 of asItems(get(spec, section))) {
+      const peersNode = get(rule61, peerKey);
       const peers = asItems(peersNode);
-      const portsNode = get(rule48, "ports");
+      const portsNode = get(rule61, "ports");
       const ports = asItems(portsNode);
       for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule48 : void 0;
+      let reachesImds = peers.length === 0 ? rule61 : void 0;
       for (const peer of peers) {
         const block = getPair(peer, "ipBlock");
         for (const key of ["podSelector", "namespaceSelector"]) {
@@ -30476,7 +30905,7 @@ function policiesOf(s2, ns) {
   if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
   return p;
 }
-var rule18 = {
+var rule26 = {
   meta: {
     id: "imds-egress-not-blocked",
     title: "Instance metadata endpoint reachable from pods",
@@ -30637,7 +31066,7 @@ function checkContext(ctx, sc, subject, selinuxTypes) {
       });
   }
 }
-var rule19 = {
+var rule27 = {
   meta: {
     id: "insecure-security-profile",
     title: "Security profile disabled",
@@ -30730,7 +31159,7 @@ var rule19 = {
 };
 
 // src/rules/internal-error.ts
-var rule20 = {
+var rule28 = {
   meta: {
     id: "internal-error",
     title: "podguard internal error",
@@ -30752,7 +31181,7 @@ var rule20 = {
 };
 
 // src/rules/invalid-suppression.ts
-var rule21 = {
+var rule29 = {
   meta: {
     id: "invalid-suppression",
     title: "Invalid suppression",
@@ -30789,14 +31218,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta2 = asMap(get(node, "metadata"));
-    if (meta2) maps.push({ map: meta2, path: join6(path, "metadata") });
+    if (meta2) maps.push({ map: meta2, path: join7(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join6(path, key);
+    path = join7(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join6 = (path, key) => path ? `${path}.${key}` : key;
+var join7 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -30811,10 +31240,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join6(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join7(path, "securityContext"), container });
         continue;
       }
-      walk3(pair.value, join6(path, pair.keyText), own ?? container, depth + 1);
+      walk3(pair.value, join7(path, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk3(w.podSpec, "", void 0, 0);
@@ -30825,7 +31254,7 @@ function home(field, level) {
   if (POD_ONLY.has(field)) return "the pod-level securityContext";
   return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
 }
-var rule22 = {
+var rule30 = {
   meta: {
     id: "misplaced-security-field",
     title: "Security setting has no effect where it stands",
@@ -30928,7 +31357,7 @@ function confiningAnnotation(value2) {
   const v = value2?.toLowerCase();
   return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
 }
-var rule23 = {
+var rule31 = {
   meta: {
     id: "missing-seccomp-profile",
     title: "No seccomp profile",
@@ -30959,7 +31388,7 @@ var rule23 = {
 };
 
 // src/rules/networkpolicy-invalid.ts
-var rule24 = {
+var rule32 = {
   meta: {
     id: "networkpolicy-invalid",
     title: "Invalid NetworkPolicy",
@@ -31004,7 +31433,7 @@ var rule24 = {
 };
 
 // src/rules/not-rendered.ts
-var rule25 = {
+var rule33 = {
   meta: {
     id: "not-rendered",
     title: "Helm chart or kustomization not rendered",
@@ -31030,7 +31459,7 @@ var rule25 = {
 };
 
 // src/rules/parse-error.ts
-var rule26 = {
+var rule34 = {
   meta: {
     id: "parse-error",
     title: "File cannot be parsed",
@@ -31052,7 +31481,7 @@ var rule26 = {
 };
 
 // src/rules/privilege-escalation.ts
-var rule27 = {
+var rule35 = {
   meta: {
     id: "privilege-escalation",
     title: "Privilege escalation allowed",
@@ -31122,7 +31551,7 @@ var rule27 = {
 };
 
 // src/rules/privileged-container.ts
-var rule28 = {
+var rule36 = {
   meta: {
     id: "privileged-container",
     title: "Privileged container",
@@ -31162,7 +31591,7 @@ var rule28 = {
 var PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
 var HOOKS = ["postStart", "preStop"];
 var HANDLERS = ["httpGet", "tcpSocket"];
-var rule29 = {
+var rule37 = {
   meta: {
     id: "probe-host",
     title: "Probe or lifecycle hook aimed at another host",
@@ -31310,7 +31739,7 @@ function replacementFor(d, target) {
   if (!pick) return void 0;
   return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
 }
-var rule30 = {
+var rule38 = {
   meta: {
     id: "removed-api-version",
     title: "Removed or deprecated Kubernetes API version",
@@ -31360,7 +31789,7 @@ var rule30 = {
 };
 
 // src/rules/render-failed.ts
-var rule31 = {
+var rule39 = {
   meta: {
     id: "render-failed",
     title: "Helm chart or kustomization failed to render",
@@ -31384,7 +31813,7 @@ var rule31 = {
 };
 
 // src/rules/retired-keyvault-flexvolume.ts
-var rule32 = {
+var rule40 = {
   meta: {
     id: "retired-keyvault-flexvolume",
     title: "Retired Key Vault FlexVolume driver",
@@ -31422,7 +31851,7 @@ var rule32 = {
 var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
 var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
 var BINDING_LABEL = "aadpodidbinding";
-var rule33 = {
+var rule41 = {
   meta: {
     id: "retired-pod-identity",
     title: "Retired AAD pod identity",
@@ -31481,7 +31910,7 @@ var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\syste
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
 }
-var rule34 = {
+var rule42 = {
   meta: {
     id: "run-as-root",
     title: "Container may run as root",
@@ -31774,7 +32203,31 @@ var DESCRIPTIVE_SUFFIX = /* @__PURE__ */ new Set([
   "kind",
   "label",
   "env",
-  "var"
+  "var",
+  // Settings about a credential, not the credential (`passwordPattern`, `PASSWORD_MIN_LENGTH`).
+  "pattern",
+  "patterns",
+  "regex",
+  "regexp",
+  "rule",
+  "rules",
+  "complexity",
+  "strength",
+  "min",
+  "max",
+  "minlength",
+  "maxlength",
+  "history",
+  "attempts",
+  "retries",
+  "hint",
+  "reset",
+  "rotation",
+  "interval",
+  "age",
+  "validation",
+  "validator",
+  "encoder"
 ]);
 var partsCache = /* @__PURE__ */ new Map();
 function nameParts(name) {
@@ -31806,9 +32259,65 @@ function secretNameStrength(name) {
 function looksRandom(value2, minLength = 12, minEntropy = 3) {
   return value2.length >= minLength && !/\s/.test(value2) && entropy(value2) >= minEntropy;
 }
-function isLiteralSecret(value2, strength) {
+var DEFAULT_PASSWORDS = /* @__PURE__ */ new Set([
+  "postgres",
+  "mysql",
+  "root",
+  "admin",
+  "administrator",
+  "guest",
+  "test",
+  "dev",
+  "password",
+  "passw0rd",
+  "p@ssw0rd",
+  "p@ssword",
+  "secret",
+  "example",
+  "letmein",
+  "welcome",
+  "qwerty",
+  "default",
+  "oracle",
+  "sa",
+  "user",
+  "pass",
+  "rabbitmq",
+  "redis",
+  "mongo",
+  "elastic",
+  "minio",
+  "minioadmin",
+  "keycloak",
+  "sonar",
+  "grafana"
+]);
+function isDefaultPassword(value2) {
+  const v = value2.trim().toLowerCase();
+  if (DEFAULT_PASSWORDS.has(v)) return true;
+  const m = /^([a-z@0]{2,13}?)[-_.@#]?\d{0,6}!?$/.exec(v);
+  return m !== null && m[1] !== v && DEFAULT_PASSWORDS.has(m[1]);
+}
+function isPasswordName(name) {
+  const parts = nameParts(name);
+  return secretNameStrength(name) !== void 0 && parts.some((p) => ["password", "passwd", "pwd", "pass", "passphrase"].includes(p));
+}
+function isMask(value2) {
   const v = value2.trim();
-  if (v.length < 4 || isReference(v) || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
+  return v.length > 0 && (/^[*•x#.]+$/i.test(v) || /^(.)\1*$/.test(v));
+}
+function isDocumentationPlaceholder(value2, key) {
+  const v = value2.trim();
+  if (v.length === 0 || isMask(v) || KNOWN_PUBLIC_VALUES.has(v)) return true;
+  if (key !== void 0 && splitName(key).join("") === splitName(v).join("") && splitName(v).length > 0) return true;
+  if (isDefaultPassword(v)) return false;
+  return isPlaceholder(v);
+}
+function isLiteralSecret(value2, strength, name) {
+  const v = value2.trim();
+  if (v.length === 0 || isReference(v)) return false;
+  if (name !== void 0 && isPasswordName(name) && isDefaultPassword(v) && !isDocumentationPlaceholder(v, name)) return true;
+  if (v.length < 4 || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
   const url = urlInfo(v);
   if (url.url) return url.withCredentials;
   if (strength === "weak") return looksRandom(v, 16, 3.2);
@@ -31816,7 +32325,7 @@ function isLiteralSecret(value2, strength) {
 }
 
 // src/rules/secret-aci-registry-password.ts
-var rule35 = {
+var rule43 = {
   meta: {
     id: "secret-aci-registry-password",
     title: "ACI registry password committed",
@@ -31824,7 +32333,7 @@ var rule35 = {
     securitySeverity: 8.5,
     precision: "very-high",
     description: "An Azure Container Instances `imageRegistryCredentials[].password` is a literal value.",
-    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say credentials stay out of code: use managed identities and Key Vault. A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
+    why: "Microsoft's guidance keeps credentials out of code: use managed identities and Key Vault ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security); [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
     fix: 'Pull with a managed identity instead of a password:\n\n```yaml\nidentity:\n  type: UserAssigned\n  userAssignedIdentities:\n    /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull: {}\nproperties:\n  imageRegistryCredentials:\n    - server: myregistry.azurecr.io\n      identity: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull\n```\n\nOr pass the password at deploy time (`az container create --registry-password "$ACR_PASSWORD"`). Rotate the committed one.',
     tags: ["security", "secrets", "aci"],
     kinds: ["aci"],
@@ -31856,7 +32365,7 @@ function decodeBase64(value2) {
   return text.includes("\uFFFD") ? void 0 : text;
 }
 var committed = (value2) => value2 !== void 0 && value2.trim() !== "" && !isPlaceholder(value2) && !isReference(value2) && !isExpression(value2);
-var rule36 = {
+var rule44 = {
   meta: {
     id: "secret-aci-volume",
     title: "ACI volume secret committed",
@@ -31916,6 +32425,14 @@ function keyMaterial(path) {
     return { what: "an environment file", weak: false };
   }
   if (/^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(base)) return { what: "an SSH private key", weak: false };
+  if (/^ssh_host_[a-z0-9*]*_?key\*?$/.test(base) || /^ssh_host_\*$/.test(base)) return { what: "SSH host private keys", weak: false };
+  if (base === ".htpasswd" || base === "htpasswd") return { what: "a password hash file (.htpasswd)", weak: false };
+  if (/\.(jks|keystore|bks|jceks)$/.test(base)) return { what: "a Java keystore", weak: false };
+  if (/^(application_default_credentials|credentials|client_secrets?|service[-_]?account[-_a-z0-9*]*|gcp[-_]?key[-_a-z0-9*]*|sa[-_]key)\.json$/.test(
+    base
+  ) || /(^|\/)(\.config\/gcloud|gcloud)(\/|$)/.test(lower)) {
+    return { what: "cloud credentials (service account or OAuth client JSON)", weak: false };
+  }
   if (base === ".ssh") return { what: "an SSH directory", weak: false };
   if (/\.(p12|pfx)$/.test(base)) return { what: "a PKCS#12 key bundle", weak: false };
   if (/\.key$/.test(base) && !/\.pub\.key$/.test(base)) return { what: "a private key file", weak: false };
@@ -31930,15 +32447,15 @@ function keyMaterial(path) {
   if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
   return void 0;
 }
-var rule37 = {
+var rule45 = {
   meta: {
     id: "secret-dockerfile-copy",
     title: "Key material copied into the image",
     level: "error",
     securitySeverity: 8.5,
     precision: "high",
-    description: "COPY or ADD of `.env` files, SSH keys, `*.pem`/`*.key`/`*.p12`/`*.pfx`, `.npmrc`, `.pypirc`, `.netrc`, `.docker/config.json`, `.aws/credentials` or a kubeconfig.",
-    why: "Microsoft's [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) says images carry no credentials. A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`. `.npmrc`/`.pypirc` are reported as warnings: they often hold only the registry URL, but a token in them ships with the image.",
+    description: "COPY or ADD of `.env` files, SSH keys (user and host keys, by name or glob such as `ssh_host_*_key*`), `*.pem`/`*.key`/`*.p12`/`*.pfx`, Java keystores (`*.jks`, `*.keystore`), `.htpasswd`, `.netrc`, `.docker/config.json`, `.aws/credentials`, cloud credential JSON (`credentials.json`, `service-account*.json`, gcloud config) or a kubeconfig. `.npmrc` and `.pypirc` are secret-dockerfile-registry-config.",
+    why: "Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`.",
     fix: "Mount the file for the one build step that needs it; it never lands in a layer:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\nRUN --mount=type=ssh git clone git@github.com:org/private.git\n```\n\nAt runtime, mount secrets from Key Vault (Secrets Store CSI driver) instead of baking them in, and add the files to `.dockerignore`.",
     tags: ["security", "secrets", "dockerfile"],
     kinds: ["dockerfile"],
@@ -31956,13 +32473,51 @@ var rule37 = {
         const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
         if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
         const hit = keyMaterial(path);
-        if (!hit) continue;
+        if (!hit || hit.weak) continue;
         ctx.report({
           messageId: "keyMaterial",
           data: { instruction: keyword, what: hit.what, path },
           at: dfRange(arg.getRange()),
-          identity: `${keyword} ${path}`,
-          ...hit.weak ? { level: "warning" } : {}
+          identity: `${keyword} ${path}`
+        });
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-registry-config.ts
+var rule46 = {
+  meta: {
+    id: "secret-dockerfile-registry-config",
+    formerIds: ["secret-dockerfile-copy"],
+    title: "Package registry config copied into the image",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "medium",
+    description: "COPY or ADD of `.npmrc` or `.pypirc` into an image layer.",
+    why: "These files often hold only the registry URL, but the token of a private feed usually sits beside it, and a copied file stays in its layer even when a later `RUN rm` deletes it. Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Mount the file for the one step that needs it:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\n```",
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      registryConfig: "{instruction} copies {what} into an image layer; a token in it ships with the image."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "ADD") continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const path = arg.getValue().replace(/^\[|,$|\]$/g, "");
+        if (path.startsWith("<<") || /^[a-z]+:\/\//i.test(path)) continue;
+        const hit = keyMaterial(path);
+        if (!hit?.weak) continue;
+        ctx.report({
+          messageId: "registryConfig",
+          data: { instruction: keyword, what: hit.what },
+          at: dfRange(arg.getRange()),
+          identity: `${keyword} ${path}`
         });
       }
     }
@@ -31981,7 +32536,7 @@ var SETUPS = [
   },
   { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
 ];
-var rule38 = {
+var rule47 = {
   meta: {
     id: "secret-dockerfile-run",
     title: "Credential set up in a RUN step",
@@ -31989,7 +32544,7 @@ var rule38 = {
     securitySeverity: 8.5,
     precision: "high",
     description: "A RUN step logs in or writes a credential (`docker login -p`, `az login -p`, `aws configure set aws_secret_access_key`, `_authToken=` in an `.npmrc`) without a BuildKit secret mount.",
-    why: "Microsoft's [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) says no credentials in images. A literal in a RUN line is in the Dockerfile and the image history; a value from `ARG`/`ENV` is recorded in the image metadata too; a written `.npmrc` or `~/.docker/config.json` stays in the layer. `RUN --mount=type=secret` is the only form where the value exists just for that step.",
+    why: "Microsoft's container guidance says no credentials in images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a RUN line is in the Dockerfile and the image history; a value from `ARG`/`ENV` is recorded in the image metadata too; a written `.npmrc` or `~/.docker/config.json` stays in the layer. `RUN --mount=type=secret` is the only form where the value exists just for that step.",
     fix: 'Pass the credential as a BuildKit secret, available only while the step runs:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN" --location=project && npm ci && rm .npmrc\n# docker build --secret id=npm_token,env=NPM_TOKEN .\n```\n\nFor Azure, prefer a managed or workload identity (`az login --identity`) to a service principal password.',
     tags: ["security", "secrets", "dockerfile"],
     kinds: ["dockerfile"],
@@ -32029,114 +32584,6 @@ var rule38 = {
     }
   }
 };
-
-// src/rules/secret-env-literal.ts
-function literalSecret(name, value2) {
-  if (value2 === void 0) return false;
-  const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value2, strength);
-}
-var rule39 = {
-  meta: {
-    id: "secret-env-literal",
-    title: "Secret-named variable with a literal value",
-    level: "error",
-    securitySeverity: 8,
-    precision: "high",
-    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:`, Dockerfile `ENV` and `ARG` defaults.",
-    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say credentials never live in code or images. A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers and placeholders are ignored.",
-    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
-    tags: ["security", "secrets"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
-      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
-      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
-      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
-      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
-      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
-      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
-    }
-  },
-  check(file, ctx) {
-    const report = (messageId, at, name, value2, data) => {
-      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
-      ctx.report({
-        messageId,
-        data: { name, desc: describeSecret(inner ?? value2), ...data },
-        at,
-        identity: `${data.container ?? data.service ?? data.object ?? ""} ${name}`,
-        secret: value2,
-        ...inner ? { secretForms: [inner] } : {}
-      });
-    };
-    if (isDockerFile(file)) {
-      checkDockerfile(file.model.ast.getInstructions(), ctx);
-      return;
-    }
-    if (!isYamlFile(file)) return;
-    if (file.kind === "kubernetes") {
-      for (const obj of file.objects) {
-        if (obj.kind !== "ConfigMap") continue;
-        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
-          const value2 = asText(pair.value);
-          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
-            report("configMap", pair, pair.keyText, value2, { object: obj.label });
-        }
-      }
-      forEachContainer(file, (c) => {
-        for (const e of asItems(get(c.node, "env"))) {
-          const name = asText(get(e, "name"));
-          const valuePair = getPair(e, "value");
-          if (!name || !valuePair) continue;
-          const value2 = asText(valuePair.value);
-          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
-        }
-      });
-    } else if (file.kind === "compose") {
-      for (const svc of composeServices(file)) {
-        for (const e of svc.environment) {
-          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
-        }
-      }
-    } else {
-      for (const c of aciContainers(file)) {
-        for (const e of c.environment) {
-          const secure = asText(e.secureValue?.value);
-          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
-            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
-          }
-          const plain = asText(e.value?.value);
-          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
-            report("aciValue", e.value, e.name, plain, { container: c.label });
-        }
-      }
-    }
-  }
-};
-function checkDockerfile(instructions, ctx) {
-  for (const ins of instructions) {
-    const keyword = ins.getKeyword();
-    let props;
-    if (keyword === "ENV") props = ins.getProperties();
-    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
-    else continue;
-    for (const p of props) {
-      const name = p.getName();
-      const value2 = p.getValue();
-      const nameRange = p.getNameRange();
-      const valueRange = p.getValueRange();
-      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
-      ctx.report({
-        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: describeSecret(value2) },
-        at: dfRange({ start: nameRange.start, end: valueRange.end }),
-        identity: `${keyword} ${name}`,
-        secret: value2
-      });
-    }
-  }
-}
 
 // src/secrets/marvin32.ts
 function rotl(x, n) {
@@ -32292,35 +32739,62 @@ var azureIdentifiable = {
     return out;
   }
 };
+function keyBody(raw) {
+  const body = raw.replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+\\]/g, "");
+  if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) return void 0;
+  return body;
+}
 var privateKey = {
   id: "privateKey",
   label: "private key",
-  keywords: ["private key"],
+  keywords: ["private key", "putty-user-key-file"],
   level: "error",
   precision: "very-high",
   messages: { privateKey: "Private key block ({label}) in plaintext ({desc})." },
   find(text) {
     const out = [];
-    const begin = /-----BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-----/g;
-    let m;
-    while ((m = begin.exec(text)) !== null) {
-      const endMarker = `-----END ${m[1]}-----`;
-      const end = text.indexOf(endMarker, begin.lastIndex);
-      if (end < 0) break;
-      const body = text.slice(begin.lastIndex, end).replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+]/g, "");
-      begin.lastIndex = end + endMarker.length;
-      if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) continue;
+    const push2 = (label2, start, end) => {
       out.push({
         detector: privateKey,
         messageId: "privateKey",
-        label: m[1].toLowerCase(),
-        value: text.slice(m.index, end + endMarker.length),
-        start: m.index,
-        end: end + endMarker.length,
+        label: label2,
+        value: text.slice(start, end),
+        start,
+        end,
         level: "error",
         precision: "very-high",
         verified: false
       });
+    };
+    const begin = /-{3,5}BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-{3,5}/g;
+    let m;
+    while ((m = begin.exec(text)) !== null) {
+      const endWord = text.indexOf(`END ${m[1]}`, begin.lastIndex);
+      if (endWord < 0) break;
+      let endStart = endWord;
+      while (endStart > begin.lastIndex && endStart > endWord - 5 && text[endStart - 1] === "-") endStart--;
+      let endEnd = endWord + 4 + m[1].length;
+      const limit = endEnd + 5;
+      while (endEnd < limit && text[endEnd] === "-") endEnd++;
+      const body = keyBody(text.slice(begin.lastIndex, endStart));
+      begin.lastIndex = endEnd;
+      if (body) push2(m[1].toLowerCase(), m.index, endEnd);
+    }
+    let nextLines = -2;
+    const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
+    while ((m = putty.exec(text)) !== null) {
+      if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
+      const lines2 = nextLines;
+      if (lines2 < 0) break;
+      if (lines2 - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines2, lines2 + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines2 + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
+      const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
+      if (!keyBody(afterCount)) continue;
+      const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
+      push2("PuTTY private key", m.index, macEnd);
+      putty.lastIndex = macEnd;
     }
     return out;
   }
@@ -32550,7 +33024,228 @@ function findTokens(text, only) {
   return kept.map((x) => x.m);
 }
 
-// src/rules/secret-kubernetes-secret.ts
+// src/rules/secret-env-literal.ts
+function literalSecret(name, value2) {
+  if (value2 === void 0) return false;
+  const strength = secretNameStrength(name);
+  return strength !== void 0 && isLiteralSecret(value2, strength, name) && !findTokens(value2).some((t) => t.level === "error");
+}
+var rule48 = {
+  meta: {
+    id: "secret-env-literal",
+    title: "Secret-named variable with a literal value",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.",
+    why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
+    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
+      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
+      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
+      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
+      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
+      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dotenv: 'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
+      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
+    }
+  },
+  check(file, ctx) {
+    const report = (messageId, at, name, value2, data) => {
+      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
+      const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
+      if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
+        ctx.report({ messageId, data: { name, desc: "a well-known default password", ...data }, at, identity: identity2, value: inner ?? value2 });
+        return;
+      }
+      ctx.report({
+        messageId,
+        data: { name, desc: describeSecret(inner ?? value2), ...data },
+        at,
+        identity: identity2,
+        secret: value2,
+        ...inner ? { secretForms: [inner] } : {}
+      });
+    };
+    if (isDockerFile(file)) {
+      checkDockerfile(file.model.ast.getInstructions(), ctx);
+      return;
+    }
+    if (!isYamlFile(file)) return;
+    if (file.kind === "kubernetes") {
+      for (const obj of file.objects) {
+        if (obj.kind !== "ConfigMap") continue;
+        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
+          const value2 = asText(pair.value);
+          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
+            report("configMap", pair, pair.keyText, value2, { object: obj.label });
+        }
+      }
+      forEachContainer(file, (c) => {
+        for (const e of asItems(get(c.node, "env"))) {
+          const name = asText(get(e, "name"));
+          const valuePair = getPair(e, "value");
+          if (!name || !valuePair) continue;
+          const value2 = asText(valuePair.value);
+          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
+        }
+      });
+    } else if (file.kind === "compose") {
+      checkDotenv(file.dotenv, ctx);
+      for (const svc of composeServices(file)) {
+        for (const e of svc.environment) {
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+        }
+      }
+    } else {
+      for (const c of aciContainers(file)) {
+        for (const e of c.environment) {
+          const secure = asText(e.secureValue?.value);
+          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
+            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+          }
+          const plain = asText(e.value?.value);
+          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
+            report("aciValue", e.value, e.name, plain, { container: c.label });
+        }
+      }
+    }
+  }
+};
+function checkDotenv(dotenv, ctx) {
+  if (!dotenv) return;
+  let seen = ctx.state.get("dotenv");
+  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
+  if (seen.has(dotenv.source.path)) return;
+  seen.add(dotenv.source.path);
+  for (const e of dotenv.entries) {
+    if (!literalSecret(e.name, e.value)) continue;
+    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+    ctx.report({
+      messageId: "dotenv",
+      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
+      at: dotenv.source.lines.range(e.start, e.end),
+      file: dotenv.source,
+      identity: `.env ${e.name}`,
+      ...known ? { value: e.value } : { secret: e.value }
+    });
+  }
+}
+function checkDockerfile(instructions, ctx) {
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword();
+    let props;
+    if (keyword === "ENV") props = ins.getProperties();
+    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
+    else continue;
+    for (const p of props) {
+      const name = p.getName();
+      const value2 = p.getValue();
+      const nameRange = p.getNameRange();
+      const valueRange = p.getValueRange();
+      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
+      ctx.report({
+        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
+        data: { name, desc: isPasswordName(name) && isDefaultPassword(value2) ? "a well-known default password" : describeSecret(value2) },
+        at: dfRange({ start: nameRange.start, end: valueRange.end }),
+        identity: `${keyword} ${name}`,
+        ...isPasswordName(name) && isDefaultPassword(value2) ? { value: value2 } : { secret: value2 }
+      });
+    }
+  }
+}
+
+// src/secrets/file-tokens.ts
+var memo = /* @__PURE__ */ new WeakMap();
+function tokenMessages(level) {
+  return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
+}
+function fileTokens(file) {
+  let tokens = memo.get(file);
+  if (!tokens) {
+    tokens = scanTokens(file);
+    memo.set(file, tokens);
+  }
+  return tokens;
+}
+function scanTokens(file) {
+  const { text } = file.source;
+  let from = 0;
+  let to = text.length;
+  const skip = [];
+  if (isYamlFile(file)) {
+    const doc = file.docs[0];
+    const nextSeparator = (offset) => {
+      const i2 = text.slice(offset).search(/^---/m);
+      return i2 < 0 ? text.length : offset + i2;
+    };
+    if (!doc?.root) {
+      if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return [];
+    } else {
+      from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
+      to = nextSeparator(doc.root.end);
+    }
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      for (const field of ["data", "stringData"]) {
+        const m = asMap(get(obj.node, field));
+        if (m) skip.push([m.start, m.end]);
+      }
+    }
+  }
+  const out = [];
+  for (const m of findTokens(text.slice(from, to))) {
+    const start = from + m.start;
+    const end = from + m.end;
+    if (!skip.some(([a, b]) => start >= a && end <= b)) out.push({ m, start, end });
+  }
+  return out;
+}
+function reportTokens(file, ctx, level, ignored) {
+  const { lines: lines2 } = file.source;
+  for (const { m, start, end } of fileTokens(file)) {
+    if (m.level !== level || ignored.has(m.messageId)) continue;
+    ctx.report({
+      messageId: m.messageId,
+      data: { desc: describeSecret(m.value), label: m.label },
+      at: lines2.range(start, end),
+      identity: m.messageId,
+      secret: m.value,
+      properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
+    });
+  }
+}
+function ignoredTokenTypes(ctx) {
+  const list2 = ctx.settings.rules["secret-token"]?.options.ignoreTypes;
+  return new Set(Array.isArray(list2) ? list2.filter((t) => typeof t === "string") : []);
+}
+
+// src/rules/secret-jwt.ts
+var rule49 = {
+  meta: {
+    id: "secret-jwt",
+    formerIds: ["secret-token"],
+    title: "JSON Web Token committed",
+    level: "note",
+    securitySeverity: 3,
+    precision: "low",
+    description: "A JSON Web Token (three base64url parts, a JSON header) appears in a manifest, compose/ACI file or Dockerfile.",
+    why: "A JWT is a bearer credential until it expires: whoever holds it acts as its subject. Many committed JWTs are expired or test tokens, so this is a note: check the `exp` claim and the issuer, and rotate the signing key if a live token leaked. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the token and fetch one at run time (workload identity, a token request to the issuer), or inject it from Azure Key Vault:\n\n```yaml\nenv:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: api-token\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("note")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "note", ignoredTokenTypes(ctx));
+  }
+};
+
+// src/secrets/secret-object.ts
+var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
 function decodeBase642(text) {
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
@@ -32574,31 +33269,78 @@ function dockerAuths(json2) {
     if (auth) {
       const decoded = decodeBase642(auth);
       const pass = decoded?.slice(decoded.indexOf(":") + 1);
-      if (!pass || isPlaceholder(pass) || isReference(pass)) continue;
-      out.push({ registry, secret: auth, password: pass, decoded });
-    } else if (password && !isPlaceholder(password) && !isReference(password)) {
-      out.push({ registry, secret: password, password });
+      if (!pass || isDocumentationPlaceholder(pass) || isReference(pass)) continue;
+      out.push({ registry, secrets: [auth, pass, ...decoded ? [decoded] : []] });
+    } else if (password && !isDocumentationPlaceholder(password) && !isReference(password)) {
+      out.push({ registry, secrets: [password] });
     }
   }
   return out;
 }
-var rule40 = {
+function credentialValue(value2) {
+  const v = value2.trim();
+  if (isPath(v) || isScalarWord(v)) return false;
+  const url = urlInfo(v);
+  if (url.url) return url.withCredentials;
+  return looksRandom(v, 20, 3.5);
+}
+function secretContents(obj) {
+  const entries = [];
+  let at;
+  let token;
+  const registries = [];
+  for (const field of ["data", "stringData"]) {
+    const pair = getPair(obj.node, field);
+    const map2 = asMap(get(obj.node, field));
+    if (!pair || !map2) continue;
+    for (const p of map2.pairs) {
+      const raw = asText(p.value);
+      if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
+      const decoded = field === "data" ? decodeBase642(raw) ?? raw : raw;
+      if (isReference(decoded) || isDocumentationPlaceholder(decoded, p.keyText)) continue;
+      const lowerKey = p.keyText.toLowerCase();
+      let credential = CREDENTIAL_KEYS.has(lowerKey) || secretNameStrength(p.keyText) !== void 0;
+      if (lowerKey === ".dockerconfigjson" || lowerKey === ".dockercfg") {
+        const found = dockerAuths(decoded);
+        registries.push(...found);
+        credential = found.length > 0 || !decoded.trim().startsWith("{");
+        if (!credential) continue;
+      }
+      const t = findTokens(decoded)[0];
+      if (t) {
+        token ??= t;
+        credential = true;
+      }
+      if (!credential && credentialValue(decoded)) credential = true;
+      entries.push({ field, key: p.keyText, raw, decoded, credential });
+      at ??= pair.key;
+    }
+  }
+  if (!at || entries.length === 0) return void 0;
+  return { entries, at, token, registries };
+}
+function keyList(keys) {
+  const shown2 = keys.slice(0, 5).join(", ");
+  return keys.length > 5 ? `${shown2} and ${keys.length - 5} more` : shown2;
+}
+
+// src/rules/secret-kubernetes-secret.ts
+var rule50 = {
   meta: {
     id: "secret-kubernetes-secret",
     title: "Plaintext Kubernetes Secret committed",
     level: "error",
     securitySeverity: 9,
     precision: "high",
-    description: "A `kind: Secret` manifest carries literal `data` (base64 is an encoding, not encryption) or `stringData` values, including `.dockerconfigjson` registry credentials.",
-    why: "Microsoft's AKS and container guidance ([Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)) says credentials never live in code or images: keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
+    description: "A `kind: Secret` manifest carries literal credentials in `data` (base64 is an encoding, not encryption) or `stringData`: one finding per Secret, at its `data`/`stringData` key, naming the keys that hold values. A credential is a key named like one (`password`, `token`, `tls.key`, `*_key`), a known token format, a random-looking value, or `.dockerconfigjson` registry credentials. A Secret holding only settings is secret-kubernetes-settings; documentation placeholders (`<token>`, `REPLACE_ME`, a value equal to its key name) are not credentials.",
+    why: "Microsoft's AKS and container guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)): keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
     fix: "Delete the Secret from git, rotate the credential, and let the cluster fetch it from Key Vault:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-secrets\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload-identity-client-id>\n    keyvaultName: my-vault\n    tenantId: <tenant-id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n  secretObjects:            # optional: sync to a Kubernetes Secret for env vars\n    - secretName: app-secrets\n      type: Opaque\n      data:\n        - objectName: db-password\n          key: password\n```\n\nOr commit only an encrypted form (SealedSecret, SOPS) or an ExternalSecret that points at the vault.",
     tags: ["security", "secrets", "kubernetes"],
     kinds: ["kubernetes"],
     messages: {
-      data: '{object} data key "{key}" holds a plaintext value (base64 only encodes it; {desc}).',
-      dataToken: '{object} {field} key "{key}" holds a {tokenType} in plaintext ({desc}).',
-      stringData: '{object} stringData key "{key}" holds a plaintext value ({desc}).',
-      dockerAuth: '{object} registry credentials for "{registry}" are committed in .dockerconfigjson ({desc}).'
+      credentials: "{object} commits plaintext values under {fields} (keys: {keys}); {credentialKeys} hold credentials. base64 only encodes them.",
+      token: "{object} commits plaintext values under {fields} (keys: {keys}), among them a {tokenType}.",
+      dockerAuth: "{object} commits registry credentials for {registries} in its .dockerconfigjson (keys: {keys})."
     }
   },
   check(file, ctx) {
@@ -32606,125 +33348,125 @@ var rule40 = {
     if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
     for (const obj of file.objects) {
       if (obj.kind !== "Secret") continue;
-      const type2 = asText(get(obj.node, "type")) ?? "Opaque";
-      const report = (messageId, pair, value2, forms, data) => {
-        ctx.report({
-          messageId,
-          data: { object: obj.label, key: pair.keyText, desc: describeSecret(value2), ...data },
-          at: pair,
-          identity: `${obj.label} ${pair.keyText}`,
-          secret: value2,
-          secretForms: forms
-        });
+      const contents = secretContents(obj);
+      const credentials = contents?.entries.filter((e) => e.credential) ?? [];
+      if (!contents || credentials.length === 0) continue;
+      const keys = keyList(contents.entries.map((e) => e.key));
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      const forms = credentials.flatMap((e) => e.raw === e.decoded ? [e.raw] : [e.raw, e.decoded]);
+      forms.push(...contents.registries.flatMap((r2) => r2.secrets));
+      if (contents.token) forms.push(contents.token.value);
+      const base = {
+        at: contents.at,
+        identity: obj.label,
+        secret: credentials[0].decoded,
+        secretForms: forms
       };
-      for (const [field, base64] of [
-        ["data", true],
-        ["stringData", false]
-      ]) {
-        const map2 = asMap(get(obj.node, field));
-        if (!map2) continue;
-        for (const pair of map2.pairs) {
-          const raw = asText(pair.value);
-          if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
-          const decoded = base64 ? decodeBase642(raw) ?? raw : raw;
-          if (isPlaceholder(decoded) || isReference(decoded)) continue;
-          const forms = decoded === raw ? [] : [decoded];
-          if (pair.keyText === ".dockerconfigjson" || pair.keyText === ".dockercfg") {
-            const auths = dockerAuths(decoded);
-            for (const a of auths) {
-              ctx.report({
-                messageId: "dockerAuth",
-                data: { object: obj.label, registry: a.registry, desc: describeSecret(a.password) },
-                at: pair,
-                identity: `${obj.label} ${a.registry}`,
-                secret: raw,
-                secretForms: [decoded, a.secret, a.password, ...a.decoded ? [a.decoded] : []]
-              });
-            }
-            if (auths.length > 0 || type2 === "kubernetes.io/dockerconfigjson") continue;
-          }
-          const token = findTokens(decoded)[0];
-          if (token) {
-            report("dataToken", pair, decoded, [raw, token.value], { tokenType: token.label, field });
-          } else {
-            report(base64 ? "data" : "stringData", pair, decoded, base64 ? [raw] : forms, {});
-          }
-        }
+      if (contents.registries.length > 0) {
+        const registries = keyList(contents.registries.map((r2) => r2.registry));
+        ctx.report({ ...base, messageId: "dockerAuth", data: { object: obj.label, registries, keys } });
+      } else if (contents.token) {
+        ctx.report({ ...base, messageId: "token", data: { object: obj.label, fields, keys, tokenType: contents.token.label } });
+      } else {
+        const credentialKeys = keyList(credentials.map((e) => e.key));
+        ctx.report({ ...base, messageId: "credentials", data: { object: obj.label, fields, keys, credentialKeys } });
       }
     }
   }
 };
 
+// src/rules/secret-kubernetes-settings.ts
+var rule51 = {
+  meta: {
+    id: "secret-kubernetes-settings",
+    formerIds: ["secret-kubernetes-secret"],
+    title: "Kubernetes Secret committed with settings only",
+    level: "note",
+    securitySeverity: 2,
+    precision: "medium",
+    description: "A `kind: Secret` manifest carries literal values, none of which looks like a credential (`url`, `type`, `insecure`, `project`, `username`, as in an Argo CD repository Secret). A Secret holding a credential is secret-kubernetes-secret.",
+    why: "Settings in a Secret are not a leak, but the manifest is where the credential gets added next (`password:` beside `url:`), in plaintext. Keeping Secret manifests out of git, and the settings in a ConfigMap or the credential in Azure Key Vault, follows Microsoft's guidance to keep credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Move plain settings to a ConfigMap, or create the Secret in the cluster (External Secrets, Secrets Store CSI driver, Sealed Secrets) so no Secret manifest lives in git:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repo-settings\ndata:\n  url: https://github.com/org/app.git\n```",
+    tags: ["security", "secrets", "kubernetes"],
+    kinds: ["kubernetes"],
+    messages: {
+      settings: "{object} commits plaintext values under {fields} (keys: {keys}), none of which looks like a credential; keep settings in a ConfigMap and credentials out of git."
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      const contents = secretContents(obj);
+      if (!contents || contents.entries.some((e) => e.credential)) continue;
+      const keys = contents.entries.map((e) => e.key);
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      ctx.report({
+        messageId: "settings",
+        data: { object: obj.label, fields, keys: keyList(keys) },
+        at: contents.at,
+        identity: obj.label,
+        value: keys.join(",")
+      });
+    }
+  }
+};
+
+// src/rules/secret-password-in-url.ts
+var rule52 = {
+  meta: {
+    id: "secret-password-in-url",
+    formerIds: ["secret-token"],
+    title: "Password in a connection string or URL",
+    level: "warning",
+    securitySeverity: 6.5,
+    precision: "medium",
+    description: "A connection string (`Password=...`, and the like) or URL (`scheme://user:password@host`) holds a literal password anywhere in a manifest, compose/ACI file or Dockerfile.",
+    why: "A password inside a connection string is as readable as any other committed credential, and it is often a shared database login. It is a warning, not an error, because these strings are also how local-development defaults and test fixtures are written. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Keep the connection string in Azure Key Vault and inject it, or use a managed identity (Azure SQL, PostgreSQL flexible server and others accept Entra ID tokens instead of passwords):\n\n```yaml\nenv:\n  - name: DB_CONNECTION\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-connection\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("warning")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "warning", ignoredTokenTypes(ctx));
+  }
+};
+
 // src/rules/secret-token.ts
-var rule41 = {
+var MESSAGES = tokenMessages("error");
+var rule53 = {
   meta: {
     id: "secret-token",
     title: "Credential token committed",
     level: "error",
     securitySeverity: 9,
     precision: "high",
-    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens, passwords in connection strings and URLs, JWTs.",
-    why: "Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) and [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) say no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities. A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are errors (SARIF precision very-high/high); passwords in connection strings and URLs are warnings (medium); JWTs are notes, because many are expired or test tokens.",
+    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens. Passwords in connection strings and URLs are secret-password-in-url, JWTs secret-jwt.",
+    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are reported here (SARIF precision very-high/high); passwords in connection strings and URLs are secret-password-in-url (a warning), JWTs secret-jwt (a note, because many are expired or test tokens).",
     fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
     tags: ["security", "secrets"],
     kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: TOKEN_MESSAGES,
+    messages: MESSAGES,
     defaultOptions: { ignoreTypes: [] },
     optionsSchema: {
       type: "object",
       properties: {
         ignoreTypes: {
           type: "array",
+          // Every token type stays accepted: jwt and urlCredentials were this rule's before the split.
           items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
           uniqueItems: true,
-          description: "Token types (message ids, e.g. jwt, urlCredentials) not to report."
+          description: "Token types (message ids, e.g. githubToken, awsAccessKey) not to report; jwt and urlCredentials here still switch those types off in secret-jwt and secret-password-in-url."
         }
       },
       additionalProperties: false
     }
   },
   check(file, ctx) {
-    const { text, lines: lines2 } = file.source;
-    let from = 0;
-    let to = text.length;
-    const skip = [];
-    if (isYamlFile(file)) {
-      const doc = file.docs[0];
-      const nextSeparator = (offset) => {
-        const i2 = text.slice(offset).search(/^---/m);
-        return i2 < 0 ? text.length : offset + i2;
-      };
-      if (!doc?.root) {
-        if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return;
-      } else {
-        from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
-        to = nextSeparator(doc.root.end);
-      }
-      for (const obj of file.objects) {
-        if (obj.kind !== "Secret") continue;
-        for (const field of ["data", "stringData"]) {
-          const m = asMap(get(obj.node, field));
-          if (m) skip.push([m.start, m.end]);
-        }
-      }
-    }
     const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
-    const region = text.slice(from, to);
-    for (const m of findTokens(region)) {
-      if (ignored.has(m.messageId)) continue;
-      const start = from + m.start;
-      const end = from + m.end;
-      if (skip.some(([a, b]) => start >= a && end <= b)) continue;
-      ctx.report({
-        messageId: m.messageId,
-        data: { desc: describeSecret(m.value), label: m.label },
-        at: lines2.range(start, end),
-        identity: m.messageId,
-        secret: m.value,
-        level: m.level,
-        properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
-      });
-    }
+    reportTokens(file, ctx, "error", ignored);
   }
 };
 
@@ -32734,27 +33476,26 @@ var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
 function stateOf4(map2) {
   let s2 = map2.get(STATE_KEY);
   if (!s2) {
-    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set() };
+    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() };
     map2.set(STATE_KEY, s2);
   }
   return s2;
 }
-var rule42 = {
+var rule54 = {
   meta: {
     id: "service-account-token-automount",
     title: "Service account token automounted",
     level: "note",
     securitySeverity: 3,
     precision: "medium",
-    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either).",
-    why: `By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft's "Best practices for pod security in AKS" asks to limit credential exposure and to give pods only the access they need.`,
+    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either). Pods that say `automountServiceAccountToken: true`, or whose ServiceAccount an RBAC RoleBinding or ClusterRoleBinding in the scan grants rights, use the API on purpose and are not reported.",
+    why: "By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft asks to limit credential exposure and to give pods only the access they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A pod that asks for the token explicitly, or whose ServiceAccount is given RBAC rights, is a controller or operator that needs it.",
     fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
     tags: ["security", "kubernetes", "credentials"],
     kinds: ["kubernetes"],
-    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
+    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it, and so does an explicit automountServiceAccountToken: true on the pod or a RoleBinding/ClusterRoleBinding naming its ServiceAccount; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
     messages: {
-      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.",
-      enabled: "{workload} sets automountServiceAccountToken: true: every container gets a Kubernetes API token."
+      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API."
     }
   },
   check(file, ctx) {
@@ -32765,14 +33506,21 @@ var rule42 = {
       state.declared.add(saKey(obj.namespace, obj.name));
       if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
     }
+    for (const obj of file.objects) {
+      if (obj.kind !== "RoleBinding" && obj.kind !== "ClusterRoleBinding" || !obj.apiVersion.startsWith("rbac.authorization.k8s.io/"))
+        continue;
+      for (const subject of asItems(get(obj.node, "subjects"))) {
+        const name = asText(get(subject, "name"));
+        if (asText(get(subject, "kind")) !== "ServiceAccount" || !name) continue;
+        const namespace = asText(get(subject, "namespace")) ?? (obj.kind === "RoleBinding" ? obj.namespace : void 0);
+        state.bound.add(saKey(namespace, name));
+        state.boundNames.add(name);
+      }
+    }
     forEachWorkload(file, (w) => {
       const pair = getPair(w.podSpec, "automountServiceAccountToken");
       const value2 = asBool(pair?.value);
-      if (value2 === false) return;
-      if (pair && value2 === true) {
-        ctx.report({ messageId: "enabled", data: { workload: w.label }, at: pair, identity: w.label });
-        return;
-      }
+      if (value2 === false || pair && value2 === true) return;
       const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
       state.pending.push({
         ...spot(file.source, getPair(w.podSpec, "containers") ?? w.podSpec),
@@ -32787,6 +33535,8 @@ var rule42 = {
     for (const p of state.pending) {
       const sa = saKey(p.namespace, p.serviceAccount);
       if (state.optedOut.has(sa)) continue;
+      if (state.bound.has(sa) || state.bound.has(saKey(void 0, p.serviceAccount))) continue;
+      if (p.namespace === void 0 && state.boundNames.has(p.serviceAccount)) continue;
       if (ctx.partial && p.serviceAccount !== "default" && !state.declared.has(sa)) continue;
       ctx.report({
         messageId: "missing",
@@ -32799,8 +33549,30 @@ var rule42 = {
   }
 };
 
+// src/rules/suppression-former-rule-id.ts
+var rule55 = {
+  meta: {
+    id: "suppression-former-rule-id",
+    title: "Suppression names a former rule id",
+    level: "note",
+    securitySeverity: 1,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
+    why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
+    fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
 // src/rules/suppression-without-reason.ts
-var rule43 = {
+var rule56 = {
   meta: {
     id: "suppression-without-reason",
     title: "Suppression without a reason",
@@ -32821,7 +33593,7 @@ var rule43 = {
 };
 
 // src/rules/unrecognised-pod-template.ts
-var rule44 = {
+var rule57 = {
   meta: {
     id: "unrecognised-pod-template",
     title: "Containers podguard could not check",
@@ -32857,7 +33629,7 @@ var rule44 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule45 = {
+var rule58 = {
   meta: {
     id: "unused-suppression",
     title: "Unused suppression",
@@ -32886,7 +33658,7 @@ function hostProcessOf(c) {
 function podHostProcess(w) {
   return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
 }
-var rule46 = {
+var rule59 = {
   meta: {
     id: "windows-host-process",
     title: "Windows HostProcess container",
@@ -32934,7 +33706,7 @@ var rule46 = {
 };
 
 // src/rules/writable-root-filesystem.ts
-var rule47 = {
+var rule60 = {
   meta: {
     id: "writable-root-filesystem",
     title: "Writable root file system",
@@ -33018,17 +33790,30 @@ var ALL_RULES = [
   rule44,
   rule45,
   rule46,
-  rule47
+  rule47,
+  rule48,
+  rule49,
+  rule50,
+  rule51,
+  rule52,
+  rule53,
+  rule54,
+  rule55,
+  rule56,
+  rule57,
+  rule58,
+  rule59,
+  rule60
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/policy/load.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_node_path11 = require("node:path");
 
 // src/policy/cel.ts
 var import_node_net2 = require("node:net");
 
-// node_modules/@bufbuild/cel/dist/esm/error.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
 function celError(value2, exprId) {
   if (isCelError(value2)) {
@@ -33068,7 +33853,7 @@ var _CelError = class extends Error {
   }
 };
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
 var errorNames = [
   "FieldValueInvalidError",
   "FieldListRangeError",
@@ -33085,7 +33870,7 @@ function isFieldError(arg) {
   return arg instanceof Error && errorNames.includes(arg.name) && "field" in arg && typeof arg.field == "function";
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
   let capNext = false;
   const b = [];
@@ -33133,7 +33918,7 @@ function safeObjectProperty(name) {
   return reservedObjectProperties.has(name) ? name + "$" : name;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
 function* nestedTypes(desc) {
   switch (desc.kind) {
     case "file":
@@ -33156,7 +33941,7 @@ function* nestedTypes(desc) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
 var ScalarType;
 (function(ScalarType2) {
   ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
@@ -33176,7 +33961,7 @@ var ScalarType;
   ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
 })(ScalarType || (ScalarType = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/is-message.js
 function isMessage(arg, schema2) {
   const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
   if (!isMessage2) {
@@ -33188,7 +33973,7 @@ function isMessage(arg, schema2) {
   return schema2.typeName === arg.$typeName;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
 function varint64read() {
   const buf = this.buf;
   let pos = this.pos;
@@ -33356,7 +34141,7 @@ function varint32read() {
   return result >>> 0;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
 var protoInt64 = /* @__PURE__ */ makeInt64Support();
 function makeInt64Support() {
   const dv = new DataView(new ArrayBuffer(8));
@@ -33459,7 +34244,7 @@ function assertUInt64String(value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
 function scalarEquals(type2, a, b) {
   if (a === b) {
     return true;
@@ -33525,7 +34310,7 @@ function isScalarZeroValue(type2, value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
 var IMPLICIT = 2;
 var unsafeLocal = /* @__PURE__ */ Symbol.for("reflect unsafe local");
 function unsafeOneofCase(target, oneof) {
@@ -33620,7 +34405,7 @@ function unsafeClear(target, field) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
 function isObject2(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
@@ -33651,7 +34436,7 @@ function isReflectMessage(arg, messageDesc2) {
   return isObject2(arg) && unsafeLocal in arg && "desc" in arg && isObject2(arg.desc) && arg.desc.kind === "message" && (messageDesc2 === void 0 || arg.desc.typeName == messageDesc2.typeName);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
 var te;
 function configureTextEncoding(textEncoding) {
   var _a;
@@ -33714,7 +34499,7 @@ function emulateEncodeInto(encodeUtf8) {
   };
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
 var WireType;
 (function(WireType2) {
   WireType2[WireType2["Varint"] = 0] = "Varint";
@@ -34289,7 +35074,7 @@ function assertFloat32(arg) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
 function checkField(field, value2) {
   const check = field.fieldKind == "list" ? isReflectList(value2, field) : field.fieldKind == "map" ? isReflectMap(value2, field) : checkSingular(field, value2);
   if (check === true) {
@@ -34515,7 +35300,7 @@ function scalarTypeDescription(scalar2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
 function isWrapper(arg) {
   return isWrapperTypeName(arg.$typeName);
 }
@@ -34552,7 +35337,7 @@ function isWrapperTypeName(name) {
   return wrapperTypeNames.has(name);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/create.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/create.js
 var EDITION_PROTO3 = 999;
 var EDITION_PROTO2 = 998;
 var IMPLICIT2 = 2;
@@ -34748,7 +35533,7 @@ function createZeroValue(field) {
   return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 var NULL_VALUE = 0;
 function localMessageMapper(field) {
   if (usesJsonRepresentation(field)) {
@@ -34855,7 +35640,7 @@ function wktValueToReflect(json2) {
   return value2;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
 function reflect(messageDesc2, message, check = true) {
   return new ReflectMessageImpl(messageDesc2, message, check);
 }
@@ -35228,7 +36013,7 @@ function longToLocal(field, value2) {
   return value2;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/uint.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/uint.js
 var privateSymbol2 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/uint");
 function celUint(v) {
   return new Uint(v);
@@ -35247,7 +36032,7 @@ var Uint = class {
   }
 };
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
 var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
 function base64Decode(base64Str) {
   const len = base64Str.length;
@@ -35385,7 +36170,7 @@ function getDecodeTable() {
   return decodeTable;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
 function restoreJsonNames(message) {
   for (const f of message.field) {
     if (!unsafeIsSetExplicit(f, "jsonName")) {
@@ -35395,7 +36180,7 @@ function restoreJsonNames(message) {
   message.nestedType.forEach(restoreJsonNames);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
 function parseTextFormatEnumValue(descEnum, value2) {
   const enumValue = descEnum.values.find((v) => v.name === value2);
   if (!enumValue) {
@@ -35564,7 +36349,7 @@ function unescapeBytesDefaultValue(str4) {
   return new Uint8Array(b);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/registry.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/registry.js
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
@@ -36385,7 +37170,7 @@ function assert(condition, msg) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
 function boot(boot2) {
   const root = bootFileDescriptorProto(boot2);
   root.messageType.forEach(restoreJsonNames);
@@ -36457,12 +37242,12 @@ function bootEnumDescriptorProto(init) {
   });
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
 function messageDesc(file, path, ...paths) {
   return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path]);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
 var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
 var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
 var ExtensionRangeOptions_VerificationState;
@@ -36628,7 +37413,7 @@ var SymbolVisibility;
   SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
 })(SymbolVisibility || (SymbolVisibility = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
 function makeReadContext(options) {
   return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options), { depth: 0 });
 }
@@ -36957,7 +37742,7 @@ function compileScalarReader(type2, utf8Validation, longAsString) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
 function fileDesc(b64, imports) {
   var _a;
   const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
@@ -36967,11 +37752,11 @@ function fileDesc(b64, imports) {
   return reg.getFile(root.name);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
 var file_google_protobuf_timestamp = /* @__PURE__ */ fileDesc("Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiKwoJVGltZXN0YW1wEg8KB3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAVChQEKE2NvbS5nb29nbGUucHJvdG9idWZCDlRpbWVzdGFtcFByb3RvUAFaMmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3RpbWVzdGFtcHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var TimestampSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_timestamp, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
 function timestampDate(timestamp2) {
   return new Date(timestampMs(timestamp2));
 }
@@ -36986,15 +37771,15 @@ function timestampMs(timestamp2) {
   return Number(timestamp2.seconds) * 1e3 + Math.round(timestamp2.nanos / 1e6);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
 var file_google_protobuf_duration = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIqCghEdXJhdGlvbhIPCgdzZWNvbmRzGAEgASgDEg0KBW5hbm9zGAIgASgFQoMBChNjb20uZ29vZ2xlLnByb3RvYnVmQg1EdXJhdGlvblByb3RvUAFaMWdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2R1cmF0aW9ucGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 var DurationSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_duration, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
 var file_google_protobuf_any = /* @__PURE__ */ fileDesc("Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiJgoDQW55EhAKCHR5cGVfdXJsGAEgASgJEg0KBXZhbHVlGAIgASgMQnYKE2NvbS5nb29nbGUucHJvdG9idWZCCEFueVByb3RvUAFaLGdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2FueXBiogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var AnySchema = /* @__PURE__ */ messageDesc(file_google_protobuf_any, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
 var IMPLICIT4 = 2;
 var LEGACY_REQUIRED2 = 3;
 var writeDefaults = {
@@ -37351,7 +38136,7 @@ function writeTypeOfScalar(type2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
 function anyPack(schema2, message, into) {
   let ret = false;
   if (!into) {
@@ -37392,10 +38177,10 @@ function typeUrlToName(url) {
   return name;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
 var file_google_protobuf_empty = /* @__PURE__ */ fileDesc("Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnByb3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
 var file_google_protobuf_struct = /* @__PURE__ */ fileDesc("Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYihAEKBlN0cnVjdBIzCgZmaWVsZHMYASADKAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5GkUKC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRIlCgV2YWx1ZRgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZToCOAEi6gEKBVZhbHVlEjAKCm51bGxfdmFsdWUYASABKA4yGi5nb29nbGUucHJvdG9idWYuTnVsbFZhbHVlSAASFgoMbnVtYmVyX3ZhbHVlGAIgASgBSAASFgoMc3RyaW5nX3ZhbHVlGAMgASgJSAASFAoKYm9vbF92YWx1ZRgEIAEoCEgAEi8KDHN0cnVjdF92YWx1ZRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIABIwCgpsaXN0X3ZhbHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUgAQgYKBGtpbmQiMwoJTGlzdFZhbHVlEiYKBnZhbHVlcxgBIAMoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSobCglOdWxsVmFsdWUSDgoKTlVMTF9WQUxVRRAAQn8KE2NvbS5nb29nbGUucHJvdG9idWZCC1N0cnVjdFByb3RvUAFaL2dvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3N0cnVjdHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var StructSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 0);
 var ValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 1);
@@ -37405,7 +38190,7 @@ var NullValue;
   NullValue2[NullValue2["NULL_VALUE"] = 0] = "NULL_VALUE";
 })(NullValue || (NullValue = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
 var file_google_protobuf_wrappers = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvd3JhcHBlcnMucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIcCgtEb3VibGVWYWx1ZRINCgV2YWx1ZRgBIAEoASIbCgpGbG9hdFZhbHVlEg0KBXZhbHVlGAEgASgCIhsKCkludDY0VmFsdWUSDQoFdmFsdWUYASABKAMiHAoLVUludDY0VmFsdWUSDQoFdmFsdWUYASABKAQiGwoKSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoBSIcCgtVSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoDSIaCglCb29sVmFsdWUSDQoFdmFsdWUYASABKAgiHAoLU3RyaW5nVmFsdWUSDQoFdmFsdWUYASABKAkiGwoKQnl0ZXNWYWx1ZRINCgV2YWx1ZRgBIAEoDEKDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINV3JhcHBlcnNQcm90b1ABWjFnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi93cmFwcGVyc3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var DoubleValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 0);
 var FloatValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 1);
@@ -37417,7 +38202,7 @@ var BoolValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers,
 var StringValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 7);
 var BytesValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 8);
 
-// node_modules/@bufbuild/protobuf/dist/esm/extensions.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/extensions.js
 function getExtension(message, extension, options) {
   assertExtendee(extension, message);
   const ufs = filterUnknownFields(message.$unknown, extension);
@@ -37483,7 +38268,7 @@ function assertExtendee(extension, message) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/equals.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/equals.js
 function equals(schema2, a, b, options) {
   if (a.$typeName != schema2.typeName || b.$typeName != schema2.typeName) {
     return false;
@@ -37654,13 +38439,13 @@ function extensionsEquals(a, b, opts) {
   return true;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
 var timestampMsMin = /* @__PURE__ */ Date.parse("0001-01-01T00:00:00Z");
 var timestampMsMax = /* @__PURE__ */ Date.parse("9999-12-31T23:59:59Z");
 var durationSecondsMin = -315576e6;
 var durationSecondsMax = 315576e6;
 
-// node_modules/@bufbuild/protobuf/dist/esm/to-json.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/to-json.js
 var LEGACY_REQUIRED3 = 3;
 var IMPLICIT5 = 2;
 var jsonWriteDefaults = {
@@ -38166,7 +38951,7 @@ function timestampToJson(val) {
   return new Date(ms).toISOString().replace(".000Z", z);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/from-json.js
+// ../merge/node_modules/@bufbuild/protobuf/dist/esm/from-json.js
 var IMPLICIT6 = 2;
 function makeReadContext2(options) {
   return Object.assign(Object.assign({ ignoreUnknownFields: false, recursionLimit: 100 }, options), { depth: 0 });
@@ -38914,7 +39699,7 @@ function listValueFromJson(listValue, json2, ctx) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/proto.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/proto.js
 function celFromScalar(type2, v) {
   switch (type2) {
     case ScalarType.UINT32:
@@ -38931,7 +39716,7 @@ function celFromScalar(type2, v) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/list.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/list.js
 var privateSymbol3 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/list");
 function celList(arrayOrReflectList) {
   if (isReflectList(arrayOrReflectList)) {
@@ -39042,7 +39827,7 @@ function celFromListElem(desc, v) {
 }
 var EMPTY_LIST = celList([]);
 
-// node_modules/@bufbuild/cel/dist/esm/eval.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/eval.js
 var contextStack = [];
 function setEvalContext(context) {
   contextStack.push(context);
@@ -39075,7 +39860,7 @@ function getMsgDesc(typeName) {
   return schema2;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/type.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/type.js
 var privateSymbol4 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/type");
 var CelScalar = {
   INT: celScalarType("int"),
@@ -39244,7 +40029,7 @@ function typeUrlToName2(url) {
   return name;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/value.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/value.js
 function toCel(v) {
   switch (typeof v) {
     case "bigint":
@@ -39371,7 +40156,7 @@ function listValueToCel(l) {
   return celList(l.values);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/map.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/map.js
 var privateSymbol5 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/map");
 function celMap(mapOrReflectMap) {
   if (isReflectMap(mapOrReflectMap)) {
@@ -39526,13 +40311,13 @@ function celFromMapValue(desc, v) {
 }
 var EMPTY_MAP = celMap(/* @__PURE__ */ new Map());
 
-// node_modules/@bufbuild/cel/dist/esm/registry.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/registry.js
 var wktRegistry = createRegistry(TimestampSchema, DurationSchema, AnySchema, file_google_protobuf_wrappers, file_google_protobuf_struct);
 function createRegistryWithWKT(...inputs) {
   return createRegistry(wktRegistry, ...inputs);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/equals.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/equals.js
 function equals2(lhs, rhs) {
   if (lhs === rhs) {
     return true;
@@ -39610,7 +40395,7 @@ function equalsBytes(lhs, rhs) {
   return true;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/func.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/func.js
 var privateSymbol6 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/func");
 function celFunc(name, args, result, impl) {
   return new Func(name, void 0, args, result, impl);
@@ -39689,7 +40474,7 @@ function isSubtypeOf(val, typ) {
   return typ === CelScalar.DYN || equalsType(celType(val), typ);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/resolver.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/resolver.js
 var privateSymbol7 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/resolver");
 function createResolver(...inputs) {
   const groups = /* @__PURE__ */ new Map();
@@ -39765,7 +40550,7 @@ var Group = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
 var ADD = "_+_";
 var CONDITIONAL = "_?_:_";
 var DIVIDE = "_/_";
@@ -39789,7 +40574,7 @@ var OPT_INDEX = "_[?_]";
 var OPT_SELECT = "_?._";
 var SUBTRACT = "_-_";
 
-// node_modules/@bufbuild/cel/dist/esm/duration.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/duration.js
 var ONE_SECOND = 1000000000n;
 var MAX_DURATION_NANOS = 9223372036854775807n;
 var MIN_DURATION_NANOS = -9223372036854775808n;
@@ -39847,7 +40632,7 @@ function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/timestamp.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/timestamp.js
 var MAX_TIMESTAMP_SECONDS = 253402300799n;
 var MIN_TIMESTAMP_SECONDS = -62135596800n;
 var ONE_SECOND2 = 1000000000n;
@@ -39862,7 +40647,7 @@ function createTimestamp(s2 = 0n, ns = 0n) {
   return create(TimestampSchema, { seconds, nanos });
 }
 
-// node_modules/@bufbuild/cel/dist/esm/std/math.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/math.js
 var MAX_INT = 9223372036854775807n;
 var MIN_INT = -9223372036854775808n;
 var MAX_UINT = 18446744073709551615n;
@@ -39947,7 +40732,7 @@ var math_default = [
   celFunc(NEGATE, [DOUBLE], DOUBLE, (x) => -x)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/std/cast.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/cast.js
 var encoder = new TextEncoder();
 var decoder = new TextDecoder(void 0, { fatal: true });
 function stringToBool(x) {
@@ -40037,7 +40822,7 @@ var cast_default = [
   celFunc("dyn", [DYN], DYN, identity)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
 var CONTAINS = "contains";
 var ENDS_WITH = "endsWith";
 var MATCHES = "matches";
@@ -40054,7 +40839,7 @@ var TIME_GET_MINUTES = "getMinutes";
 var TIME_GET_MONTH = "getMonth";
 var TIME_GET_SECONDS = "getSeconds";
 
-// node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
 var FOLD_CASE = 1;
 var LITERAL = 2;
 var CLASS_NL = 4;
@@ -40070,7 +40855,7 @@ var UNANCHORED = 0;
 var ANCHOR_START = 1;
 var ANCHOR_BOTH = 2;
 
-// node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
 var UnicodeRangeTable = class {
   data;
   isStride1;
@@ -40099,7 +40884,7 @@ var UnicodeRangeTable = class {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
 var _B64_MAP = null;
 var getB64Map = () => {
   if (!_B64_MAP) {
@@ -40640,7 +41425,7 @@ var UnicodeTables = {
   _newScriptTable: (name) => _NEW_SCRIPTS.get(name)
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Unicode.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Unicode.js
 var MAX_RUNE = 1114111;
 var MAX_ASCII = 127;
 var MAX_BMP = 65535;
@@ -40696,7 +41481,7 @@ function equalsIgnoreCase(r1, r2) {
   return false;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/chars.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/chars.js
 var codePointAtOrThrow = (s2, i2) => {
   const cp = s2.codePointAt(i2);
   if (cp === void 0) {
@@ -40705,7 +41490,7 @@ var codePointAtOrThrow = (s2, i2) => {
   return cp;
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Utils.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Utils.js
 var METACHARACTERS = "\\.+*?()|[]{}^$";
 var EMPTY_BEGIN_LINE = 1;
 var EMPTY_END_LINE = 2;
@@ -40773,7 +41558,7 @@ function charCount(codePoint) {
   return codePoint > MAX_BMP ? 2 : 1;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/MachineInput.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/MachineInput.js
 var MachineUTF16Input = class _MachineUTF16Input {
   charSequence;
   start;
@@ -40831,7 +41616,7 @@ function fromUTF16(charSequence, start = 0, end = charSequence.length) {
   return new MachineUTF16Input(charSequence, start, end);
 }
 
-// node_modules/@bufbuild/re2/dist/esm/Inst.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Inst.js
 var Inst = class _Inst {
   static ALT = 1;
   static ALT_MATCH = 2;
@@ -40897,7 +41682,7 @@ var Inst = class _Inst {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/DFA.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/DFA.js
 var hashPCs = (pcs) => {
   let h = -2128831035;
   for (let i2 = 0; i2 < pcs.length; i2++) {
@@ -41199,7 +41984,7 @@ var DFA = class _DFA {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Regexp.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Regexp.js
 var Regexp = class _Regexp {
   static Op = {
     NO_MATCH: 0,
@@ -41290,7 +42075,7 @@ var Regexp = class _Regexp {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Prefilter.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Prefilter.js
 var Prefilter = class _Prefilter {
   type;
   subs;
@@ -41442,7 +42227,7 @@ var PrefilterTree = {
   build: (re) => simplify(fromRegexp(re))
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Prog.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Prog.js
 var PatchList = class {
   head;
   tail;
@@ -41571,7 +42356,7 @@ var Prog = class {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/exceptions.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/exceptions.js
 var RE2JSException = class extends Error {
   /** @param {string} message */
   constructor(message) {
@@ -41627,7 +42412,7 @@ var RE2JSFlagsException = class extends RE2JSException {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Compiler.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Compiler.js
 var Frag = class {
   i;
   out;
@@ -41856,7 +42641,7 @@ var Compiler = class _Compiler {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Simplify.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Simplify.js
 function simplify2(re) {
   switch (re.op) {
     case Regexp.Op.CAPTURE: {
@@ -42013,7 +42798,7 @@ function simplify1(op, flags, sub, re) {
   return nre;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/CharGroup.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/CharGroup.js
 var CharGroup = class {
   sign;
   cls;
@@ -42090,7 +42875,7 @@ var getPosixGroups = () => {
   return _POSIX_GROUPS;
 };
 
-// node_modules/@bufbuild/re2/dist/esm/CharClass.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/CharClass.js
 var CharClass = class _CharClass {
   // cmp() returns the ordering of the pair (a[i], a[i+1]) relative to
   // (pivotFrom, pivotTo), where the first component of the pair (lo) is
@@ -42346,7 +43131,7 @@ var CharClass = class _CharClass {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Parser.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/Parser.js
 var StringIterator = class {
   str;
   position;
@@ -43704,7 +44489,7 @@ var Parser = class _Parser {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/RE2.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/RE2.js
 var RE2 = class _RE2 {
   expr;
   prog;
@@ -43900,7 +44685,7 @@ var RE2 = class _RE2 {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/index.js
+// ../merge/node_modules/@bufbuild/re2/dist/esm/index.js
 var RE2JS = class _RE2JS {
   patternInput;
   flagsInput;
@@ -44051,7 +44836,7 @@ var RE2JS = class _RE2JS {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/std/logic.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/logic.js
 function matches(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
@@ -44193,7 +44978,7 @@ var logic_default = [
   celMethod(MATCHES, STRING3, [STRING3], BOOL2, matches)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/std/time.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/std/time.js
 function getDayOfYear(date) {
   const start = new Date(0, 0, 1);
   start.setFullYear(date.getFullYear());
@@ -44298,7 +45083,7 @@ var time_default = [
   ...celTimeMethods(TIME_GET_MILLISECONDS, (x) => x.getMilliseconds())
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/scope.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/scope.js
 var privateSymbol8 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/scope");
 function createScope(inputs, parent) {
   const variables = /* @__PURE__ */ new Map();
@@ -44341,7 +45126,7 @@ var Scope = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/env.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/env.js
 var privateSymbol9 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/env");
 var { BOOL: BOOL3, STRING: STRING5 } = CelScalar;
 function celEnv(options) {
@@ -44380,7 +45165,7 @@ var _CelEnv = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/logic-manager.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/logic-manager.js
 var LogicManager = class _LogicManager {
   builder;
   function;
@@ -44445,7 +45230,7 @@ var LogicManager = class _LogicManager {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/builder.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/builder.js
 var encoder2 = new TextEncoder();
 var accuVarName = "@result";
 var Builder = class {
@@ -44894,7 +45679,7 @@ var Builder = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/parser.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/parser.js
 var runtime;
 (function(runtime2) {
   class GrammarLocation {
@@ -50227,7 +51012,7 @@ function parse(input, options = {}) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/parse.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/parse.js
 function parse2(expr) {
   const result = parse(expr);
   return {
@@ -50237,7 +51022,7 @@ function parse2(expr) {
   };
 }
 
-// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
+// ../merge/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
 var file_cel_expr_syntax = /* @__PURE__ */ fileDesc("ChVjZWwvZXhwci9zeW50YXgucHJvdG8SCGNlbC5leHByIlUKClBhcnNlZEV4cHISHAoEZXhwchgCIAEoCzIOLmNlbC5leHByLkV4cHISKQoLc291cmNlX2luZm8YAyABKAsyFC5jZWwuZXhwci5Tb3VyY2VJbmZvItoICgRFeHByEgoKAmlkGAIgASgDEigKCmNvbnN0X2V4cHIYAyABKAsyEi5jZWwuZXhwci5Db25zdGFudEgAEioKCmlkZW50X2V4cHIYBCABKAsyFC5jZWwuZXhwci5FeHByLklkZW50SAASLAoLc2VsZWN0X2V4cHIYBSABKAsyFS5jZWwuZXhwci5FeHByLlNlbGVjdEgAEigKCWNhbGxfZXhwchgGIAEoCzITLmNlbC5leHByLkV4cHIuQ2FsbEgAEi4KCWxpc3RfZXhwchgHIAEoCzIZLmNlbC5leHByLkV4cHIuQ3JlYXRlTGlzdEgAEjIKC3N0cnVjdF9leHByGAggASgLMhsuY2VsLmV4cHIuRXhwci5DcmVhdGVTdHJ1Y3RIABI6ChJjb21wcmVoZW5zaW9uX2V4cHIYCSABKAsyHC5jZWwuZXhwci5FeHByLkNvbXByZWhlbnNpb25IABoVCgVJZGVudBIMCgRuYW1lGAEgASgJGksKBlNlbGVjdBIfCgdvcGVyYW5kGAEgASgLMg4uY2VsLmV4cHIuRXhwchINCgVmaWVsZBgCIAEoCRIRCgl0ZXN0X29ubHkYAyABKAgaVgoEQ2FsbBIeCgZ0YXJnZXQYASABKAsyDi5jZWwuZXhwci5FeHByEhAKCGZ1bmN0aW9uGAIgASgJEhwKBGFyZ3MYAyADKAsyDi5jZWwuZXhwci5FeHByGkgKCkNyZWF0ZUxpc3QSIAoIZWxlbWVudHMYASADKAsyDi5jZWwuZXhwci5FeHByEhgKEG9wdGlvbmFsX2luZGljZXMYAiADKAUa6QEKDENyZWF0ZVN0cnVjdBIUCgxtZXNzYWdlX25hbWUYASABKAkSMgoHZW50cmllcxgCIAMoCzIhLmNlbC5leHByLkV4cHIuQ3JlYXRlU3RydWN0LkVudHJ5Go4BCgVFbnRyeRIKCgJpZBgBIAEoAxITCglmaWVsZF9rZXkYAiABKAlIABIhCgdtYXBfa2V5GAMgASgLMg4uY2VsLmV4cHIuRXhwckgAEh0KBXZhbHVlGAQgASgLMg4uY2VsLmV4cHIuRXhwchIWCg5vcHRpb25hbF9lbnRyeRgFIAEoCEIKCghrZXlfa2luZBr4AQoNQ29tcHJlaGVuc2lvbhIQCghpdGVyX3ZhchgBIAEoCRIRCglpdGVyX3ZhcjIYCCABKAkSIgoKaXRlcl9yYW5nZRgCIAEoCzIOLmNlbC5leHByLkV4cHISEAoIYWNjdV92YXIYAyABKAkSIQoJYWNjdV9pbml0GAQgASgLMg4uY2VsLmV4cHIuRXhwchImCg5sb29wX2NvbmRpdGlvbhgFIAEoCzIOLmNlbC5leHByLkV4cHISIQoJbG9vcF9zdGVwGAYgASgLMg4uY2VsLmV4cHIuRXhwchIeCgZyZXN1bHQYByABKAsyDi5jZWwuZXhwci5FeHByQgsKCWV4cHJfa2luZCLNAgoIQ29uc3RhbnQSMAoKbnVsbF92YWx1ZRgBIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIUCgpib29sX3ZhbHVlGAIgASgISAASFQoLaW50NjRfdmFsdWUYAyABKANIABIWCgx1aW50NjRfdmFsdWUYBCABKARIABIWCgxkb3VibGVfdmFsdWUYBSABKAFIABIWCgxzdHJpbmdfdmFsdWUYBiABKAlIABIVCgtieXRlc192YWx1ZRgHIAEoDEgAEjcKDmR1cmF0aW9uX3ZhbHVlGAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgIYAUgAEjkKD3RpbWVzdGFtcF92YWx1ZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCAhgBSABCDwoNY29uc3RhbnRfa2luZCKcBQoKU291cmNlSW5mbxIWCg5zeW50YXhfdmVyc2lvbhgBIAEoCRIQCghsb2NhdGlvbhgCIAEoCRIUCgxsaW5lX29mZnNldHMYAyADKAUSNgoJcG9zaXRpb25zGAQgAygLMiMuY2VsLmV4cHIuU291cmNlSW5mby5Qb3NpdGlvbnNFbnRyeRI5CgttYWNyb19jYWxscxgFIAMoCzIkLmNlbC5leHByLlNvdXJjZUluZm8uTWFjcm9DYWxsc0VudHJ5EjIKCmV4dGVuc2lvbnMYBiADKAsyHi5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbhowCg5Qb3NpdGlvbnNFbnRyeRILCgNrZXkYASABKAMSDQoFdmFsdWUYAiABKAU6AjgBGkEKD01hY3JvQ2FsbHNFbnRyeRILCgNrZXkYASABKAMSHQoFdmFsdWUYAiABKAsyDi5jZWwuZXhwci5FeHByOgI4ARqxAgoJRXh0ZW5zaW9uEgoKAmlkGAEgASgJEkUKE2FmZmVjdGVkX2NvbXBvbmVudHMYAiADKA4yKC5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbi5Db21wb25lbnQSNwoHdmVyc2lvbhgDIAEoCzImLmNlbC5leHByLlNvdXJjZUluZm8uRXh0ZW5zaW9uLlZlcnNpb24aJwoHVmVyc2lvbhINCgVtYWpvchgBIAEoAxINCgVtaW5vchgCIAEoAyJvCglDb21wb25lbnQSGQoVQ09NUE9ORU5UX1VOU1BFQ0lGSUVEEAASFAoQQ09NUE9ORU5UX1BBUlNFUhABEhoKFkNPTVBPTkVOVF9UWVBFX0NIRUNLRVIQAhIVChFDT01QT05FTlRfUlVOVElNRRADQi4KDGRldi5jZWwuZXhwckILU3ludGF4UHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 var ParsedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 0);
 var ExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 1);
@@ -50249,7 +51034,7 @@ var SourceInfo_Extension_Component;
   SourceInfo_Extension_Component2[SourceInfo_Extension_Component2["RUNTIME"] = 3] = "RUNTIME";
 })(SourceInfo_Extension_Component || (SourceInfo_Extension_Component = {}));
 
-// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
+// ../merge/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
 var file_cel_expr_checked = /* @__PURE__ */ fileDesc("ChZjZWwvZXhwci9jaGVja2VkLnByb3RvEghjZWwuZXhwciLsAgoLQ2hlY2tlZEV4cHISPgoNcmVmZXJlbmNlX21hcBgCIAMoCzInLmNlbC5leHByLkNoZWNrZWRFeHByLlJlZmVyZW5jZU1hcEVudHJ5EjQKCHR5cGVfbWFwGAMgAygLMiIuY2VsLmV4cHIuQ2hlY2tlZEV4cHIuVHlwZU1hcEVudHJ5EikKC3NvdXJjZV9pbmZvGAUgASgLMhQuY2VsLmV4cHIuU291cmNlSW5mbxIUCgxleHByX3ZlcnNpb24YBiABKAkSHAoEZXhwchgEIAEoCzIOLmNlbC5leHByLkV4cHIaSAoRUmVmZXJlbmNlTWFwRW50cnkSCwoDa2V5GAEgASgDEiIKBXZhbHVlGAIgASgLMhMuY2VsLmV4cHIuUmVmZXJlbmNlOgI4ARo+CgxUeXBlTWFwRW50cnkSCwoDa2V5GAEgASgDEh0KBXZhbHVlGAIgASgLMg4uY2VsLmV4cHIuVHlwZToCOAEioggKBFR5cGUSJQoDZHluGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5SAASKgoEbnVsbBgCIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIxCglwcmltaXRpdmUYAyABKA4yHC5jZWwuZXhwci5UeXBlLlByaW1pdGl2ZVR5cGVIABIvCgd3cmFwcGVyGAQgASgOMhwuY2VsLmV4cHIuVHlwZS5QcmltaXRpdmVUeXBlSAASMgoKd2VsbF9rbm93bhgFIAEoDjIcLmNlbC5leHByLlR5cGUuV2VsbEtub3duVHlwZUgAEiwKCWxpc3RfdHlwZRgGIAEoCzIXLmNlbC5leHByLlR5cGUuTGlzdFR5cGVIABIqCghtYXBfdHlwZRgHIAEoCzIWLmNlbC5leHByLlR5cGUuTWFwVHlwZUgAEi8KCGZ1bmN0aW9uGAggASgLMhsuY2VsLmV4cHIuVHlwZS5GdW5jdGlvblR5cGVIABIWCgxtZXNzYWdlX3R5cGUYCSABKAlIABIUCgp0eXBlX3BhcmFtGAogASgJSAASHgoEdHlwZRgLIAEoCzIOLmNlbC5leHByLlR5cGVIABInCgVlcnJvchgMIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eUgAEjQKDWFic3RyYWN0X3R5cGUYDiABKAsyGy5jZWwuZXhwci5UeXBlLkFic3RyYWN0VHlwZUgAGi0KCExpc3RUeXBlEiEKCWVsZW1fdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUaTwoHTWFwVHlwZRIgCghrZXlfdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUSIgoKdmFsdWVfdHlwZRgCIAEoCzIOLmNlbC5leHByLlR5cGUaVgoMRnVuY3Rpb25UeXBlEiMKC3Jlc3VsdF90eXBlGAEgASgLMg4uY2VsLmV4cHIuVHlwZRIhCglhcmdfdHlwZXMYAiADKAsyDi5jZWwuZXhwci5UeXBlGkUKDEFic3RyYWN0VHlwZRIMCgRuYW1lGAEgASgJEicKD3BhcmFtZXRlcl90eXBlcxgCIAMoCzIOLmNlbC5leHByLlR5cGUicwoNUHJpbWl0aXZlVHlwZRIeChpQUklNSVRJVkVfVFlQRV9VTlNQRUNJRklFRBAAEggKBEJPT0wQARIJCgVJTlQ2NBACEgoKBlVJTlQ2NBADEgoKBkRPVUJMRRAEEgoKBlNUUklORxAFEgkKBUJZVEVTEAYiVgoNV2VsbEtub3duVHlwZRIfChtXRUxMX0tOT1dOX1RZUEVfVU5TUEVDSUZJRUQQABIHCgNBTlkQARINCglUSU1FU1RBTVAQAhIMCghEVVJBVElPThADQgsKCXR5cGVfa2luZCLWAwoERGVjbBIMCgRuYW1lGAEgASgJEikKBWlkZW50GAIgASgLMhguY2VsLmV4cHIuRGVjbC5JZGVudERlY2xIABIvCghmdW5jdGlvbhgDIAEoCzIbLmNlbC5leHByLkRlY2wuRnVuY3Rpb25EZWNsSAAaWQoJSWRlbnREZWNsEhwKBHR5cGUYASABKAsyDi5jZWwuZXhwci5UeXBlEiEKBXZhbHVlGAIgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnQSCwoDZG9jGAMgASgJGvsBCgxGdW5jdGlvbkRlY2wSNwoJb3ZlcmxvYWRzGAEgAygLMiQuY2VsLmV4cHIuRGVjbC5GdW5jdGlvbkRlY2wuT3ZlcmxvYWQSCwoDZG9jGAIgASgJGqQBCghPdmVybG9hZBITCgtvdmVybG9hZF9pZBgBIAEoCRIeCgZwYXJhbXMYAiADKAsyDi5jZWwuZXhwci5UeXBlEhMKC3R5cGVfcGFyYW1zGAMgAygJEiMKC3Jlc3VsdF90eXBlGAQgASgLMg4uY2VsLmV4cHIuVHlwZRIcChRpc19pbnN0YW5jZV9mdW5jdGlvbhgFIAEoCBILCgNkb2MYBiABKAlCCwoJZGVjbF9raW5kIlEKCVJlZmVyZW5jZRIMCgRuYW1lGAEgASgJEhMKC292ZXJsb2FkX2lkGAMgAygJEiEKBXZhbHVlGAQgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnRCLAoMZGV2LmNlbC5leHByQglEZWNsUHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_cel_expr_syntax, file_google_protobuf_empty, file_google_protobuf_struct]);
 var CheckedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_checked, 0);
 var Type_PrimitiveType;
@@ -50270,7 +51055,7 @@ var Type_WellKnownType;
   Type_WellKnownType2[Type_WellKnownType2["DURATION"] = 3] = "DURATION";
 })(Type_WellKnownType || (Type_WellKnownType = {}));
 
-// node_modules/@bufbuild/cel/dist/esm/namespace.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/namespace.js
 function resolveCandidateNames(namespace, name) {
   if (name.startsWith(".")) {
     return [name.substring(1)];
@@ -50291,7 +51076,7 @@ function resolveCandidateNames(namespace, name) {
   return candidates;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/field.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/field.js
 function accessByIndex(obj, index) {
   if (typeof obj !== "object" || obj === null) {
     return void 0;
@@ -50364,7 +51149,7 @@ function isSet(obj, name) {
   return false;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/access.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/access.js
 function attrAccess(factory, vars, obj, accAttr) {
   const val = accAttr.resolve(vars);
   if (val === void 0) {
@@ -50910,7 +51695,7 @@ function indexOutOfBounds(id, index, length) {
   return celError(`index ${index} out of bounds [0, ${length})`, id);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/activation.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/activation.js
 var ObjectActivation = class {
   data;
   constructor(data) {
@@ -50949,7 +51734,7 @@ var EMPTY_ACTIVATION = {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/object.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/object.js
 function celObject(typeName, fields) {
   const desc = getMsgDesc(typeName);
   const msg = reflect(desc);
@@ -51238,7 +52023,7 @@ function intToUint32(v) {
   return Number(v);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/planner.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/planner.js
 var Planner = class {
   functions;
   registry;
@@ -51911,7 +52696,7 @@ function coerceToValues(args) {
   return args;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/plan.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/plan.js
 var cache2 = /* @__PURE__ */ new WeakMap();
 function plan(env, expr) {
   let planner = cache2.get(env);
@@ -51947,7 +52732,7 @@ function plan(env, expr) {
   };
 }
 
-// node_modules/@bufbuild/cel/dist/esm/ext/strings.js
+// ../merge/node_modules/@bufbuild/cel/dist/esm/ext/strings.js
 function charAt(index) {
   const i2 = Number(index);
   if (i2 < 0 || i2 > this.length) {
@@ -52079,7 +52864,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join7(sep7 = "") {
+function join8(sep7 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -52373,8 +53158,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join7),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join7),
+  celMethod("join", LIST_STRING, [], STRING6, join8),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join8),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -52726,23 +53511,23 @@ function keyRanges(file, node, prefix, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs9.openSync)(abs, import_node_fs9.constants.O_RDONLY | (import_node_fs9.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs9.fstatSync)(fd);
+    fd = (0, import_node_fs10.openSync)(abs, import_node_fs10.constants.O_RDONLY | (import_node_fs10.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs10.fstatSync)(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
       throw new ConfigurationError(`admissionPolicies: ${label2} is ${st.size} bytes, over maxFileBytes (${maxBytes})`);
-    const decoded = decode((0, import_node_fs9.readFileSync)(fd));
+    const decoded = decode((0, import_node_fs10.readFileSync)(fd));
     if (!decoded.ok) throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read: ${decoded.reason}`);
     return decoded.text;
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) (0, import_node_fs9.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs10.closeSync)(fd);
   }
 }
 function inside3(realRoot, real) {
-  return real === realRoot || real.startsWith(realRoot.endsWith(import_node_path10.sep) ? realRoot : realRoot + import_node_path10.sep);
+  return real === realRoot || real.startsWith(realRoot.endsWith(import_node_path11.sep) ? realRoot : realRoot + import_node_path11.sep);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -52750,48 +53535,48 @@ function filesOf(root, realRoot, entry) {
       `admissionPolicies: "${entry.slice(0, 80)}" is a URL; podguard never fetches policies: name the file or folder by its path in the repository`
     );
   }
-  const abs = (0, import_node_path10.resolve)(root, entry.replace(/^\/+/, ""));
+  const abs = (0, import_node_path11.resolve)(root, entry.replace(/^\/+/, ""));
   let real;
   try {
-    real = (0, import_node_fs9.realpathSync)(abs);
+    real = (0, import_node_fs10.realpathSync)(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
   if (!inside3(realRoot, real)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
-    for (const name of (0, import_node_fs9.readdirSync)(dir).sort()) {
-      const p = (0, import_node_path10.join)(dir, name);
-      const st = (0, import_node_fs9.lstatSync)(p);
+    for (const name of (0, import_node_fs10.readdirSync)(dir).sort()) {
+      const p = (0, import_node_path11.join)(dir, name);
+      const st = (0, import_node_fs10.lstatSync)(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = (0, import_node_fs9.realpathSync)(p);
+          target = (0, import_node_fs10.realpathSync)(p);
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path10.relative)(root, p)} links outside the repository`);
+        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path11.relative)(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if ((0, import_node_fs9.lstatSync)(real).isDirectory()) visit(real);
+  if ((0, import_node_fs10.lstatSync)(real).isDirectory()) visit(real);
   else out.push(abs);
   return out;
 }
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = (0, import_node_fs9.realpathSync)(root);
+  const realRoot = (0, import_node_fs10.realpathSync)(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = (0, import_node_path10.relative)(root, abs).split(import_node_path10.sep).join("/");
+      const rel = (0, import_node_path11.relative)(root, abs).split(import_node_path11.sep).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -53072,14 +53857,14 @@ function list(v) {
 function has(values, x) {
   return values.includes("*") || values.includes(x);
 }
-function ruleMatches(rule48, o) {
-  if (!has(list(rule48.apiGroups), o.group) || !has(list(rule48.apiVersions), o.version)) return false;
-  if (!has(list(rule48.operations), "CREATE")) return false;
-  const resources = list(rule48.resources);
+function ruleMatches(rule61, o) {
+  if (!has(list(rule61.apiGroups), o.group) || !has(list(rule61.apiVersions), o.version)) return false;
+  if (!has(list(rule61.operations), "CREATE")) return false;
+  const resources = list(rule61.resources);
   if (!(resources.includes("*") || resources.includes("*/*") || resources.includes(o.resource))) return false;
-  const names = list(rule48.resourceNames);
+  const names = list(rule61.resourceNames);
   if (names.length > 0 && !names.includes(o.name)) return false;
-  const scope = typeof rule48.scope === "string" ? rule48.scope : "*";
+  const scope = typeof rule61.scope === "string" ? rule61.scope : "*";
   if (scope === "Cluster" && !clusterScoped(o.kind)) return false;
   if (scope === "Namespaced" && clusterScoped(o.kind)) return false;
   return true;
@@ -53135,7 +53920,7 @@ function resourcesMatch(resources, o, namespaces) {
 function policyRuleId(name) {
   return `policy/${name}`;
 }
-var MESSAGES = {
+var MESSAGES2 = {
   violation: "{message}",
   evalError: "validation {validation} of admission policy {policy} could not be evaluated ({error}); failurePolicy {failurePolicy}",
   matchError: "a matchCondition of admission policy {policy} could not be evaluated ({error}); failurePolicy {failurePolicy}",
@@ -53182,7 +53967,7 @@ function meta(policy, bindings) {
     fix: policyText(a["podguard.dev/fix"] ?? "Change the object so that every validation of the policy holds (the message says which)."),
     tags: ["admission-policy"],
     kinds: ["kubernetes"],
-    messages: MESSAGES
+    messages: MESSAGES2
   };
 }
 function str3(v) {
@@ -53486,12 +54271,25 @@ function didYouMean(input, candidates) {
   return c === void 0 ? "" : ` (did you mean "${c}"?)`;
 }
 
+// src/rules/aliases.ts
+function formerIdsOf(rules) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r2 of rules) if (r2.meta.formerIds?.length) out.set(r2.meta.id, r2.meta.formerIds);
+  return out;
+}
+function coveringId(named, ruleId, former) {
+  if (named.includes(ruleId)) return ruleId;
+  const old = former.get(ruleId);
+  return old?.find((id) => named.includes(id));
+}
+
 // src/suppress/apply.ts
 var SUPPRESSION_RULES = [
   "suppression-without-reason",
   "expired-suppression",
   "unused-suppression",
-  "invalid-suppression"
+  "invalid-suppression",
+  "suppression-former-rule-id"
 ];
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
@@ -53547,15 +54345,41 @@ function applySuppressions(findings, directives, opts) {
     }
   }
   const suppressible = new Set(SUPPRESSION_RULES);
+  const former = opts.formerIds ?? /* @__PURE__ */ new Map();
+  const viaFormer = /* @__PURE__ */ new Map();
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list2 = directives.get(f.file);
     if (!list2) continue;
     for (const d of list2) {
       const used = working.get(d);
-      if (!used || !d.ruleIds.includes(f.ruleId) || !covers(d, f)) continue;
-      used.add(f.ruleId);
+      if (!used) continue;
+      const id = coveringId(d.ruleIds, f.ruleId, former);
+      if (id === void 0 || !covers(d, f)) continue;
+      used.add(id);
+      if (id !== f.ruleId) {
+        const byOld = viaFormer.get(d) ?? /* @__PURE__ */ new Map();
+        viaFormer.set(d, byOld);
+        const ids = byOld.get(id) ?? /* @__PURE__ */ new Set();
+        byOld.set(id, ids);
+        ids.add(f.ruleId);
+      }
       f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
+    }
+  }
+  for (const [file, list2] of directives) {
+    for (const d of list2) {
+      for (const [old, ids] of viaFormer.get(d) ?? []) {
+        const current = [...ids].sort().join(", ");
+        reports.push({
+          file,
+          range: d.range,
+          identity: `${d.text} ${old}`,
+          ruleId: "suppression-former-rule-id",
+          messageId: "formerId",
+          data: { form: formName(d), rule: old, current }
+        });
+      }
     }
   }
   for (const [file, list2] of directives) {
@@ -53579,30 +54403,30 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/engine.ts
-var import_node_fs11 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 
 // src/workers.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 var import_node_os2 = require("node:os");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
 function activeRules(plan2, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return plan2.rules.map(({ id, level, options }) => {
-    const rule48 = byId.get(id);
-    if (!rule48) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule48, level, ctx: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial, report: () => void 0 } };
+    const rule61 = byId.get(id);
+    if (!rule61) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule61, level, ctx: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial, report: () => void 0 } };
   });
 }
 function systemReporter(plan2, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
   return (out, id, file, at, messageId, data, identity2) => {
-    const rule48 = byId.get(id);
-    if (!rule48) throw new Error(`system rule ${id} is not registered`);
+    const rule61 = byId.get(id);
+    if (!rule61) throw new Error(`system rule ${id} is not registered`);
     const level = plan2.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule48, level, file, { messageId, data, at, ...identity2 !== void 0 ? { identity: identity2 } : {} });
+    if (level !== "off") out.add(rule61, level, file, { messageId, data, at, ...identity2 !== void 0 ? { identity: identity2 } : {} });
   };
 }
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -53613,8 +54437,8 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
-  const script = (0, import_node_path11.join)((0, import_node_path11.dirname)(here), "worker.js");
-  return (0, import_node_fs10.existsSync)(script) ? script : void 0;
+  const script = (0, import_node_path12.join)((0, import_node_path12.dirname)(here), "worker.js");
+  return (0, import_node_fs11.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -53665,11 +54489,12 @@ async function checkBatches(batches, checker, opts) {
 }
 
 // src/engine.ts
-function ruleLevel(rule48, settings) {
-  const configured = settings.rules[rule48.meta.id]?.level;
+function ruleLevel(rule61, settings) {
+  const configured = settings.rules[rule61.meta.id]?.level;
   if (configured) return configured;
-  if (settings.profile === "baseline" && rule48.meta.profile === "restricted") return "off";
-  return rule48.meta.level;
+  if (rule61.meta.formerIds?.some((id) => settings.rules[id]?.level === "off")) return "off";
+  if (settings.profile === "baseline" && rule61.meta.profile === "restricted") return "off";
+  return rule61.meta.level;
 }
 function isoDay(today) {
   if (typeof today === "string") {
@@ -53680,10 +54505,10 @@ function isoDay(today) {
 }
 async function scan(input) {
   const started = Date.now();
-  const root = (0, import_node_path12.resolve)(input.root);
+  const root = (0, import_node_path13.resolve)(input.root);
   const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? (0, import_node_path12.resolve)(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? (0, import_node_path13.resolve)(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, baseRules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules);
@@ -53702,20 +54527,20 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = (0, import_node_path12.resolve)(root, baselinePath);
-    const label2 = (0, import_node_path12.relative)(root, abs).split("\\").join("/") || baselinePath;
+    const abs = (0, import_node_path13.resolve)(root, baselinePath);
+    const label2 = (0, import_node_path13.relative)(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, label2) };
   }
   const today = isoDay(input.today);
   const plan2 = {
     settings,
-    rules: rules.filter((r2) => !r2.meta.system).map((rule48) => {
-      const level = ruleLevel(rule48, settings);
-      return { rule: rule48, level: level === "off" && mayEnable(settings.overrides, rule48) ? rule48.meta.level : level };
-    }).filter((x) => x.level !== "off").map(({ rule: rule48, level }) => ({
-      id: rule48.meta.id,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule61) => {
+      const level = ruleLevel(rule61, settings);
+      return { rule: rule61, level: level === "off" && mayEnable(settings.overrides, rule61) ? rule61.meta.level : level };
+    }).filter((x) => x.level !== "off").map(({ rule: rule61, level }) => ({
+      id: rule61.meta.id,
       level,
-      options: { ...rule48.meta.defaultOptions ?? {}, ...settings.rules[rule48.meta.id]?.options ?? {} }
+      options: { ...rule61.meta.defaultOptions ?? {}, ...settings.rules[rule61.meta.id]?.options ?? {} }
     })),
     systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
     partial: input.changedFiles !== void 0,
@@ -53732,13 +54557,13 @@ async function scan(input) {
   };
   const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of collected.issues) {
-    const f = sourceFile((0, import_node_path12.resolve)(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile((0, import_node_path13.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const markers = await findRenderMarkers({ root, paths: input.stdin ? ["."] : paths, exclude: settings.exclude });
   const render = await prepareRender({
     root,
-    scopes: paths.map((p) => (0, import_node_path12.resolve)(root, p)),
+    scopes: paths.map((p) => (0, import_node_path13.resolve)(root, p)),
     candidates: collected.candidates,
     markers,
     ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
@@ -53788,19 +54613,19 @@ async function scan(input) {
     if (state) a.ctx.state = state;
   }
   out.endFile();
-  for (const { rule: rule48, level, ctx } of active) {
-    if (!rule48.finish) continue;
+  for (const { rule: rule61, level, ctx } of active) {
+    if (!rule61.finish) continue;
     try {
-      rule48.finish({
+      rule61.finish({
         ...ctx,
         report: (r2) => {
-          if (!r2.file) throw new Error(`rule ${rule48.meta.id} reported from finish() without a file`);
+          if (!r2.file) throw new Error(`rule ${rule61.meta.id} reported from finish() without a file`);
           if (partialFiles.has(r2.file.path) && reportsMissingField(r2)) return;
-          out.add(rule48, level, r2.file, r2);
+          out.add(rule61, level, r2.file, r2);
         }
       });
     } catch (err) {
-      scanError(rule48.meta.id, err);
+      scanError(rule61.meta.id, err);
     }
   }
   applySuppressions(
@@ -53822,30 +54647,32 @@ async function scan(input) {
     if (found.length) directives.set(src.relPath, found);
   }
   for (const n of render.notices) {
-    const rule48 = rules.find((r2) => r2.meta.id === n.ruleId);
+    const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
     const level = plan2.systemLevels[n.ruleId] ?? "off";
-    if (!rule48 || level === "off") continue;
-    const f = sourceFile((0, import_node_path12.resolve)(root, n.file), n.file, readQuiet((0, import_node_path12.resolve)(root, n.file)));
+    if (!rule61 || level === "off") continue;
+    const f = sourceFile((0, import_node_path13.resolve)(root, n.file), n.file, readQuiet((0, import_node_path13.resolve)(root, n.file)));
     const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
-    out.add(rule48, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+    out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
     out.endFile();
   }
   applyOverrides(out.findings, new Map(rules.map((r2) => [r2.meta.id, r2])), settings);
   const known = new Set(rules.map((r2) => r2.meta.id));
+  const formerIds = formerIdsOf(rules);
   const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan2.systemLevels).filter(systemOn)]);
   const reports = applySuppressions(out.findings, directives, {
     today,
     knownRules: known,
     enabledRules: enabled,
-    reasonRequired: systemOn("suppression-without-reason")
+    reasonRequired: systemOn("suppression-without-reason"),
+    formerIds
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile((0, import_node_path12.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile((0, import_node_path13.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   const { expired } = applyIgnores(out.findings, settings, root, today);
   if (expired.length && systemOn("expired-suppression") && settings.configFile) {
-    const file = sourceFile((0, import_node_path12.resolve)(root, settings.configFile), settings.configFile, "");
+    const file = sourceFile((0, import_node_path13.resolve)(root, settings.configFile), settings.configFile, "");
     for (const i2 of expired) {
       system(
         "expired-suppression",
@@ -53866,7 +54693,7 @@ async function scan(input) {
     const { label: label2, fingerprints } = knownBaseline;
     let n = 0;
     for (const f of out.findings) {
-      if (f.suppression || !fingerprints.has(f.fingerprint)) continue;
+      if (f.suppression || !(fingerprints.has(f.fingerprint) || (f.formerFingerprints ?? []).some((fp) => fingerprints.has(fp)))) continue;
       f.baselined = true;
       n++;
     }
@@ -53889,7 +54716,7 @@ async function scan(input) {
 }
 function readQuiet(abs) {
   try {
-    return (0, import_node_fs11.readFileSync)(abs, "utf8");
+    return (0, import_node_fs12.readFileSync)(abs, "utf8");
   } catch {
     return "";
   }
@@ -53920,8 +54747,8 @@ function gates(f, failOn) {
 }
 
 // src/report/sarif.ts
-var import_node_fs12 = require("node:fs");
-var import_node_path13 = require("node:path");
+var import_node_fs13 = require("node:fs");
+var import_node_path14 = require("node:path");
 var import_node_url2 = require("node:url");
 var import_node_zlib = require("node:zlib");
 
@@ -53990,8 +54817,8 @@ function pascal(id) {
 function toUri(path) {
   return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-function ruleHelpMarkdown(rule48) {
-  const m = rule48.meta;
+function ruleHelpMarkdown(rule61) {
+  const m = rule61.meta;
   const silent = m.silentUnless ? `
 
 _${m.silentUnless}_` : "";
@@ -54023,19 +54850,19 @@ function markdownToText(markdown) {
   }
   return out.join("\n");
 }
-function ruleHelpText(rule48) {
-  return markdownToText(ruleHelpMarkdown(rule48));
+function ruleHelpText(rule61) {
+  return markdownToText(ruleHelpMarkdown(rule61));
 }
-function runLevel(rule48, result) {
-  const configured = result.settings.rules[rule48.meta.id]?.level;
-  return configured && configured !== "off" ? configured : rule48.meta.level;
+function runLevel(rule61, result) {
+  const configured = result.settings.rules[rule61.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule61.meta.level;
 }
 function outLevel(f) {
   return f.baselined ? "note" : f.level;
 }
-function sarifRule(rule48, result, limits) {
-  const m = rule48.meta;
-  const level = runLevel(rule48, result);
+function sarifRule(rule61, result, limits) {
+  const m = rule61.meta;
+  const level = runLevel(rule61, result);
   const severity = severityAt(m, level);
   const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
   return {
@@ -54044,7 +54871,7 @@ function sarifRule(rule48, result, limits) {
     shortDescription: { text: m.title },
     fullDescription: { text: m.description },
     helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule48), markdown: ruleHelpMarkdown(rule48) },
+    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
     defaultConfiguration: { level },
     properties: {
       tags,
@@ -54056,11 +54883,11 @@ function sarifRule(rule48, result, limits) {
 }
 function repoPaths(result, repositoryRoot) {
   if (!repositoryRoot) return (file) => file;
-  const prefix = (0, import_node_path13.relative)(repositoryRoot, result.root).split(import_node_path13.sep).join("/");
+  const prefix = (0, import_node_path14.relative)(repositoryRoot, result.root).split(import_node_path14.sep).join("/");
   if (prefix === "") return (file) => file;
   if (!prefix.startsWith("..")) return (file) => file === "." ? prefix : `${prefix}/${file}`;
   return (file) => {
-    const p = import_node_path13.posix.normalize(`${prefix}/${file}`);
+    const p = import_node_path14.posix.normalize(`${prefix}/${file}`);
     return p.startsWith("../") || p === ".." ? file : p;
   };
 }
@@ -54070,8 +54897,8 @@ function location(uri) {
 function priority(f, severities) {
   if (f.suppression) return 0;
   const level = outLevel(f);
-  const rule48 = severities.get(f.ruleId);
-  const sev = rule48 ? severityAt(rule48.meta, level) ?? 0 : 0;
+  const rule61 = severities.get(f.ruleId);
+  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
   return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
 }
 function selectResults(result, max = GITHUB_LIMITS.results) {
@@ -54213,8 +55040,8 @@ function sarifParts(result, opts) {
       if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
       if (f.baselined) res.baselineState = "unchanged";
       else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule48 = byId.get(f.ruleId);
-      const own = rule48 && level !== levels.get(f.ruleId) ? severityAt(rule48.meta, level) : void 0;
+      const rule61 = byId.get(f.ruleId);
+      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
       if (f.properties || own !== void 0) {
         res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
       }
@@ -54269,14 +55096,14 @@ function writeSarif(path, result, opts = {}) {
   let fd;
   try {
     const { selection: _, ...written } = fit(result, opts, () => {
-      if (fd !== void 0) (0, import_node_fs12.closeSync)(fd);
-      fd = (0, import_node_fs12.openSync)(path, "w");
+      if (fd !== void 0) (0, import_node_fs13.closeSync)(fd);
+      fd = (0, import_node_fs13.openSync)(path, "w");
       const to = fd;
-      return (text) => void (0, import_node_fs12.writeSync)(to, text);
+      return (text) => void (0, import_node_fs13.writeSync)(to, text);
     });
     return written;
   } finally {
-    if (fd !== void 0) (0, import_node_fs12.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs13.closeSync)(fd);
   }
 }
 function runTimes(result, end = /* @__PURE__ */ new Date()) {
@@ -54351,9 +55178,9 @@ function scanStats(result) {
 function printablePath(path) {
   return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
 }
-function explainRule(rule48, line, style = { color: false }) {
+function explainRule(rule61, line, style = { color: false }) {
   const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
-  const m = rule48.meta;
+  const m = rule61.meta;
   line(`${bold(m.id)}: ${m.title} (${m.level})`);
   const block = (text) => {
     for (const l of text.split("\n")) line(l ? `    ${l}` : "");
@@ -54426,9 +55253,9 @@ function writeText(result, style, sink) {
       fold("podguard: how to fix", fired.length * 8, () => {
         line(c("bold", "How to fix"));
         for (const id of fired) {
-          const rule48 = rulesById.get(id);
-          if (!rule48) continue;
-          explainRule(rule48, (l) => line(l ? `  ${l}` : l), style);
+          const rule61 = rulesById.get(id);
+          if (!rule61) continue;
+          explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
           line("");
         }
       });
@@ -54598,7 +55425,7 @@ function parseThreads(raw, name) {
 }
 
 // src/collect/changed.ts
-var import_node_path14 = require("node:path");
+var import_node_path15 = require("node:path");
 var ChangeError = class extends Error {
   constructor(message) {
     super(message);
@@ -54773,7 +55600,7 @@ async function gitChanges(req) {
   const spans = parseUnifiedZero(patch);
   const files = parseNameStatus(names).map((f) => ({
     path: f.path,
-    absPath: (0, import_node_path14.resolve)(top, f.path),
+    absPath: (0, import_node_path15.resolve)(top, f.path),
     status: f.status,
     lines: spans.get(f.path) ?? []
   }));
@@ -54791,7 +55618,7 @@ function lines(value2) {
 function readInputs(tl, sourcesDir) {
   const pick = (name, allowed, fallback) => parseOneOf(tl.getInput(name), `input ${name}`, allowed, fallback);
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path15.resolve)(sourcesDir, rawConfig) !== (0, import_node_path15.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path16.resolve)(sourcesDir, rawConfig) !== (0, import_node_path16.resolve)(sourcesDir) ? rawConfig : void 0;
   const target = parseKubernetesVersion(tl.getInput("kubernetesVersion"), "input kubernetesVersion");
   if (target?.warning) tl.warning(target.warning);
   const kubernetesVersion = target?.version;
@@ -54838,8 +55665,8 @@ async function pullRequestChanges(root, refs, log) {
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of cs.files) {
-      const rel = (0, import_node_path15.relative)(root, f.absPath).split(import_node_path15.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path15.isAbsolute)(rel)) continue;
+      const rel = (0, import_node_path16.relative)(root, f.absPath).split(import_node_path16.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path16.isAbsolute)(rel)) continue;
       files.push(rel);
       touched.set(rel, f.lines);
     }
@@ -54859,9 +55686,9 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path15.resolve)(root, file);
-  const rel = (0, import_node_path15.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path15.isAbsolute)(rel) ? rel.split(import_node_path15.sep).join("/") : abs;
+  const abs = (0, import_node_path16.resolve)(root, file);
+  const rel = (0, import_node_path16.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path16.isAbsolute)(rel) ? rel.split(import_node_path16.sep).join("/") : abs;
 }
 var OUTPUT_VARIABLES = ["errors", "warnings", "notes", "findings", "sarifFile"];
 function setOutputs(tl, result, sarifPath) {
@@ -54878,7 +55705,7 @@ function setOutputs(tl, result, sarifPath) {
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path15.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path16.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
@@ -54983,10 +55810,10 @@ async function runAzure(tl, io) {
       );
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os3.tmpdir)();
-    const workDir = (0, import_node_path15.join)(tempDir, "podguard");
-    (0, import_node_fs13.mkdirSync)(workDir, { recursive: true });
-    const sarifPath = inputs.sarifFile ? (0, import_node_path15.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path15.join)(workDir, "podguard.sarif");
-    (0, import_node_fs13.mkdirSync)((0, import_node_path15.dirname)(sarifPath), { recursive: true });
+    const workDir = (0, import_node_path16.join)(tempDir, "podguard");
+    (0, import_node_fs14.mkdirSync)(workDir, { recursive: true });
+    const sarifPath = inputs.sarifFile ? (0, import_node_path16.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path16.join)(workDir, "podguard.sarif");
+    (0, import_node_fs14.mkdirSync)((0, import_node_path16.dirname)(sarifPath), { recursive: true });
     const sarifSource = changedFiles ? await scanOf(void 0) : result;
     if (sarifSource !== result) registerSecrets(tl, sarifSource);
     const get2 = (name) => tl.getVariable(name);
@@ -55008,8 +55835,8 @@ async function runAzure(tl, io) {
       scope: red(neutralize(scope)),
       gateName: "failOn"
     });
-    const summaryPath = (0, import_node_path15.join)(workDir, "podguard.md");
-    (0, import_node_fs13.writeFileSync)(summaryPath, red(written.omitted.size > 0 ? `${summary}
+    const summaryPath = (0, import_node_path16.join)(workDir, "podguard.md");
+    (0, import_node_fs14.writeFileSync)(summaryPath, red(written.omitted.size > 0 ? `${summary}
 ${sarifOmittedLine(written)}
 ` : summary));
     tl.uploadSummary(summaryPath);
