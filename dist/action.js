@@ -23387,13 +23387,13 @@ var require_util9 = __commonJS({
       static isNewline(char) {
         return char === "\r" || char === "\n";
       }
-      static findLeadingNonWhitespace(content, escapeChar) {
+      static findLeadingNonWhitespace(content, escapeChar2) {
         whitespaceCheck: for (let i2 = 0; i2 < content.length; i2++) {
           switch (content.charAt(i2)) {
             case " ":
             case "	":
               continue;
-            case escapeChar:
+            case escapeChar2:
               escapeCheck: for (let j = i2 + 1; j < content.length; j++) {
                 switch (content.charAt(j)) {
                   case " ":
@@ -24007,10 +24007,10 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main();
     var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
         super(document, range);
         this.dockerfile = dockerfile;
-        this.escapeChar = escapeChar;
+        this.escapeChar = escapeChar2;
         this.instruction = instruction;
         this.instructionRange = instructionRange;
       }
@@ -24992,8 +24992,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction2 = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -25075,8 +25075,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -25237,8 +25237,8 @@ var require_add = __commonJS({
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -25257,20 +25257,20 @@ var require_property = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var util_1 = require_util9();
     var Property = class _Property {
-      constructor(document, escapeChar, arg, arg2) {
+      constructor(document, escapeChar2, arg, arg2) {
         this.assignmentOperatorRange = null;
         this.assignmentOperator = null;
         this.valueRange = null;
         this.value = null;
         this.document = document;
-        this.escapeChar = escapeChar;
+        this.escapeChar = escapeChar2;
         this.nameRange = _Property.getNameRange(document, arg);
         let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
-        this.name = _Property.getValue(value, escapeChar);
+        this.name = _Property.getValue(value, escapeChar2);
         if (arg2) {
           this.valueRange = arg2.getRange();
           value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-          this.value = _Property.getValue(value, escapeChar);
+          this.value = _Property.getValue(value, escapeChar2);
           this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
         } else {
           let argRange = arg.getRange();
@@ -25278,7 +25278,7 @@ var require_property = __commonJS({
           } else {
             this.valueRange = _Property.getValueRange(document, arg);
             value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-            this.value = _Property.getValue(value, escapeChar);
+            this.value = _Property.getValue(value, escapeChar2);
             this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
             this.assignmentOperator = "=";
           }
@@ -25408,9 +25408,9 @@ var require_property = __commonJS({
        *         be null if no value is defined, may be the empty string
        *         if the value only consists of whitespace
        */
-      static getValue(value, escapeChar) {
+      static getValue(value, escapeChar2) {
         let escaped = false;
-        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
+        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar2);
         if (skip !== 0 && value.charAt(skip) === "#") {
           escaped = true;
         }
@@ -25422,7 +25422,7 @@ var require_property = __commonJS({
         let inDouble = false;
         if (first === '"') {
           for (let i2 = 1; i2 < value.length; i2++) {
-            if (value.charAt(i2) === escapeChar) {
+            if (value.charAt(i2) === escapeChar2) {
               i2++;
             } else if (value.charAt(i2) === '"' && i2 === value.length - 1) {
               inDouble = true;
@@ -25438,9 +25438,9 @@ var require_property = __commonJS({
         parseValue: for (let i2 = 0; i2 < value.length; i2++) {
           let char = value.charAt(i2);
           switch (char) {
-            case escapeChar:
+            case escapeChar2:
               if (i2 + 1 === value.length) {
-                escapedValue = escapedValue + escapeChar;
+                escapedValue = escapedValue + escapeChar2;
                 break parseValue;
               }
               char = value.charAt(i2 + 1);
@@ -25459,7 +25459,7 @@ var require_property = __commonJS({
                       continue parseValue;
                     default:
                       if (!inDouble && !inSingle && !literal) {
-                        if (char2 === escapeChar) {
+                        if (char2 === escapeChar2) {
                           escapedValue = escapedValue + char;
                           i2 = i2 + 1;
                         } else {
@@ -25480,10 +25480,10 @@ var require_property = __commonJS({
                   escaped = true;
                   i2++;
                 } else if (char !== '"') {
-                  if (char === escapeChar) {
+                  if (char === escapeChar2) {
                     i2++;
                   }
-                  escapedValue = escapedValue + escapeChar;
+                  escapedValue = escapedValue + escapeChar2;
                 }
                 continue parseValue;
               } else if (inSingle || literal) {
@@ -25494,11 +25494,11 @@ var require_property = __commonJS({
                   escaped = true;
                   i2++;
                 } else {
-                  escapedValue = escapedValue + escapeChar;
+                  escapedValue = escapedValue + escapeChar2;
                 }
                 continue parseValue;
-              } else if (char === escapeChar) {
-                escapedValue = escapedValue + escapeChar;
+              } else if (char === escapeChar2) {
+                escapedValue = escapedValue + escapeChar2;
                 i2++;
               } else if (char === "\r") {
                 escaped = true;
@@ -25572,8 +25572,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument();
     var util_1 = require_util9();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -25866,8 +25866,8 @@ var require_arg = __commonJS({
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -25897,8 +25897,8 @@ var require_cmd = __commonJS({
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
@@ -25913,8 +25913,8 @@ var require_copy = __commonJS({
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -25945,8 +25945,8 @@ var require_env = __commonJS({
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -25964,8 +25964,8 @@ var require_entrypoint = __commonJS({
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
@@ -25981,8 +25981,8 @@ var require_from = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -26232,8 +26232,8 @@ var require_healthcheck = __commonJS({
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -26257,8 +26257,8 @@ var require_label = __commonJS({
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util9();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -26295,8 +26295,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -26330,8 +26330,8 @@ var require_run = __commonJS({
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -26358,8 +26358,8 @@ var require_shell = __commonJS({
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
@@ -26374,8 +26374,8 @@ var require_stopsignal = __commonJS({
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
@@ -26390,8 +26390,8 @@ var require_workdir = __commonJS({
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -26449,8 +26449,8 @@ var require_user = __commonJS({
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.User = User;
@@ -26465,8 +26465,8 @@ var require_volume = __commonJS({
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
@@ -26963,42 +26963,42 @@ var require_parser = __commonJS({
       constructor() {
         this.escapeChar = null;
       }
-      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+      static createInstruction(document, dockerfile, escapeChar2, lineRange, instruction, instructionRange) {
         switch (instruction.toUpperCase()) {
           case "ADD":
-            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new add_1.Add(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "ARG":
-            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "CMD":
-            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "COPY":
-            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "ENTRYPOINT":
-            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "ENV":
-            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new env_1.Env(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "FROM":
-            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new from_1.From(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "HEALTHCHECK":
-            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "LABEL":
-            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new label_1.Label(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "ONBUILD":
-            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "RUN":
-            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new run_1.Run(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "SHELL":
-            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "STOPSIGNAL":
-            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "WORKDIR":
-            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "USER":
-            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new user_1.User(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
           case "VOLUME":
-            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
         }
-        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getParserDirectives(document, buffer) {
         const directives = [];
@@ -44762,21 +44762,133 @@ function detached(file) {
 
 // src/report/redact.ts
 var MASK = "***";
+var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
+  "true",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "null",
+  "none",
+  "nil",
+  "undefined",
+  "empty",
+  "default",
+  "secret",
+  "password",
+  "changeme",
+  "changeit",
+  "example",
+  "placeholder",
+  "redacted",
+  "replace_me",
+  "replaceme",
+  "your-password",
+  "your_password"
+]);
+function isCredentialLike(value) {
+  const v = value.trim();
+  if (v.length < 8) return false;
+  if (NOT_CREDENTIALS.has(v.toLowerCase())) return false;
+  if (/^[-+]?[0-9][0-9_.,:]*$/.test(v)) return false;
+  if (/^(?:<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|%[^%]+%|(.)\1+)$/s.test(v)) return false;
+  if (/^[A-Za-z]+(?:[-_. ][A-Za-z]+)*$/.test(v) && v.split(/[-_. ]/).every((w) => /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(w))) return false;
+  return true;
+}
+var Matcher = class {
+  next = [/* @__PURE__ */ new Map()];
+  fail = [0];
+  /** Length of the longest value that ends at this state (0: none). */
+  longest = [0];
+  constructor(values, stats) {
+    for (const v of values) {
+      let s2 = 0;
+      for (let i2 = 0; i2 < v.length; i2++) {
+        const c = v.charCodeAt(i2);
+        let t = this.next[s2].get(c);
+        if (t === void 0) {
+          t = this.next.length;
+          this.next.push(/* @__PURE__ */ new Map());
+          this.fail.push(0);
+          this.longest.push(0);
+          this.next[s2].set(c, t);
+        }
+        s2 = t;
+      }
+      this.longest[s2] = Math.max(this.longest[s2], v.length);
+    }
+    stats.statesBuilt += this.next.length;
+    const queue = [...this.next[0].values()];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s2 = queue[qi];
+      for (const [c, t] of this.next[s2]) {
+        let f = this.fail[s2];
+        while (f !== 0 && !this.next[f].has(c)) f = this.fail[f];
+        const g = this.next[f].get(c);
+        this.fail[t] = g !== void 0 && g !== t ? g : 0;
+        this.longest[t] = Math.max(this.longest[t], this.longest[this.fail[t]]);
+        queue.push(t);
+      }
+    }
+  }
+  /** Character ranges [start, end) covered by some value, merged where they overlap. */
+  ranges(text, stats) {
+    const out = [];
+    let s2 = 0;
+    for (let i2 = 0; i2 < text.length; i2++) {
+      const c = text.charCodeAt(i2);
+      let t = this.next[s2].get(c);
+      while (t === void 0 && s2 !== 0) {
+        s2 = this.fail[s2];
+        stats.steps++;
+        t = this.next[s2].get(c);
+      }
+      s2 = t ?? 0;
+      stats.steps++;
+      const len = this.longest[s2];
+      if (len === 0) continue;
+      const start = i2 + 1 - len;
+      const last = out[out.length - 1];
+      if (last && start < last[1]) {
+        last[0] = Math.min(last[0], start);
+        last[1] = i2 + 1;
+      } else out.push([start, i2 + 1]);
+    }
+    return out;
+  }
+};
+function maskValues(text, values) {
+  let out = text;
+  for (const v of [...values].filter((x) => !!x && x.length > 0).sort((a, b) => b.length - a.length)) {
+    if (out.includes(v)) out = out.split(v).join(MASK);
+    const escaped = JSON.stringify(v).slice(1, -1);
+    if (escaped !== v && out.includes(escaped)) out = out.split(escaped).join(MASK);
+  }
+  return out;
+}
 var Redactor = class {
   values = [];
-  pattern;
+  known = /* @__PURE__ */ new Set();
+  matcher;
+  /** Work counters (builds, states, steps). */
+  stats = { builds: 0, statesBuilt: 0, steps: 0 };
   constructor(secrets = []) {
     for (const s2 of secrets) this.add(s2);
   }
-  /** Registers a secret value. Values shorter than 4 characters are too common to mask. */
+  push(value) {
+    if (this.known.has(value)) return;
+    this.known.add(value);
+    this.values.push(value);
+    this.matcher = void 0;
+  }
+  /** Registers a secret value when it is credential-like; anything else is left to its own report. */
   add(secret) {
-    if (secret.length < 4 || this.values.includes(secret)) return;
-    this.values.push(secret);
+    if (this.known.has(secret) || !isCredentialLike(secret)) return;
+    this.push(secret);
     const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret && !this.values.includes(escaped)) this.values.push(escaped);
-    for (const line of secret.split(/\r?\n/))
-      if (line !== secret && line.trim().length >= 8 && !this.values.includes(line)) this.values.push(line);
-    this.pattern = void 0;
+    if (escaped !== secret) this.push(escaped);
+    for (const line of secret.split(/\r?\n/)) if (line !== secret && line.trim().length >= 8) this.push(line);
   }
   /** The registered secrets. */
   get secrets() {
@@ -44784,12 +44896,21 @@ var Redactor = class {
   }
   /** Text with every registered secret replaced by a mask. */
   redact(text) {
-    if (this.values.length === 0) return text;
-    if (!this.pattern) {
-      const sorted = [...this.values].sort((a, b) => b.length - a.length);
-      this.pattern = new RegExp(sorted.map((s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+    if (this.values.length === 0 || text.length === 0) return text;
+    if (!this.matcher) {
+      this.matcher = new Matcher(this.values, this.stats);
+      this.stats.builds++;
     }
-    return text.replace(this.pattern, MASK);
+    const ranges = this.matcher.ranges(text, this.stats);
+    if (ranges.length === 0) return text;
+    const parts = [];
+    let at = 0;
+    for (const [start, end] of ranges) {
+      parts.push(text.slice(at, start), MASK);
+      at = end;
+    }
+    parts.push(text.slice(at));
+    return parts.join("");
   }
 };
 function describeSecret(value) {
@@ -44803,6 +44924,45 @@ function safeErrorText(err, max = 300) {
     /[A-Za-z0-9+/=_~.:@-]{8,}/g,
     (run) => /[0-9+/=_~@]/.test(run.replace(/^[a-z]+:\/\//i, "")) || run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run) ? "\u2026" : run
   ).slice(0, max);
+}
+
+// src/report/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value, max = MAX_ECHO) {
+  return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safePath(path6) {
+  return safeData(path6, Number.MAX_SAFE_INTEGER);
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+function safeLines(text) {
+  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
+  return escaped.split("\n").map(defuseLine).join("\n");
 }
 
 // src/rules/api.ts
@@ -44974,6 +45134,7 @@ function readDirectives(file) {
 // src/batch.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
+var SYSTEM_ECHO = 600;
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
@@ -45084,7 +45245,12 @@ var Collector = class {
       ruleId: rule41.meta.id,
       messageId: r2.messageId,
       level: configured,
-      message: this.redactor.redact(formatMessage(template, r2.data)),
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r2.data, rule41.meta.system ? SYSTEM_ECHO : void 0)), [
+        r2.secret,
+        ...r2.secretForms ?? []
+      ]),
       file: file.path,
       range: this.shared(rangeOf(file, r2.at)),
       identity,
@@ -49691,7 +49857,7 @@ function indent(text, pad) {
   return text.split("\n").map((l) => l ? pad + l : l).join("\n");
 }
 function printablePath(path6) {
-  return path6.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+  return safePath(path6);
 }
 function toText(result, style = { color: false }) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
@@ -49742,7 +49908,10 @@ function toText(result, style = { color: false }) {
 // src/report/summary.ts
 var ICON = { error: "\u{1F534}", warning: "\u{1F7E0}", note: "\u{1F535}" };
 function cell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return safePath(text).replace(/[\\`*_~[\]()!|#{}]/g, "\\$&").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function linkTarget(url) {
+  return url.replace(/[()<>\s"'`\\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 function bySeverity(findings, touched) {
   return [...findings].sort((a, b) => {
@@ -49769,7 +49938,7 @@ function renderSummary(result, opts) {
   const counts = countByLevel(result.findings);
   const head = [];
   head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", red.redact(text), "");
-  if (opts.scope) head.push(opts.scope, "");
+  if (opts.scope) head.push(cell(opts.scope), "");
   head.push("| Level | Findings |", "| --- | ---: |");
   for (const l of ["error", "warning", "note"]) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
   const known = visible.filter((f) => f.baselined).length;
@@ -49820,7 +49989,7 @@ function renderSummary(result, opts) {
     const level = f.baselined ? "note" : f.level;
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
-    const loc = url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``;
+    const loc = url ? `[${cell(where)}](${linkTarget(url)})` : cell(where);
     const mark = opts.touched?.(f) ? " \u270F\uFE0F" : "";
     const row = red.redact(
       `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`
@@ -49841,6 +50010,24 @@ function renderSummary(result, opts) {
   return `${headText}
 ${rows.join("\n")}
 ${tail}`;
+}
+
+// src/platform/safe-core.ts
+function safeCore(core2) {
+  const props = (p) => p ? { ...p, title: safeLines(p.title) } : void 0;
+  return {
+    getInput: (name) => core2.getInput(name),
+    setOutput: (name, value) => core2.setOutput(name, value),
+    setSecret: (secret) => core2.setSecret(secret),
+    setFailed: (message) => core2.setFailed(safeLines(message)),
+    isDebug: () => core2.isDebug(),
+    debug: (message) => core2.debug(safeLines(message)),
+    info: (message) => core2.info(safeLines(message)),
+    error: (message, p) => p ? core2.error(safeLines(message), props(p)) : core2.error(safeLines(message)),
+    warning: (message, p) => p ? core2.warning(safeLines(message), props(p)) : core2.warning(safeLines(message)),
+    notice: (message, p) => p ? core2.notice(safeLines(message), props(p)) : core2.notice(safeLines(message)),
+    summary: core2.summary
+  };
 }
 
 // src/platform/options.ts
@@ -50078,7 +50265,9 @@ How to fix: ${ruleDocUrl(f.ruleId)}`);
   }
 }
 async function runAction(platform2) {
-  const { core: core2, env } = platform2;
+  const core2 = safeCore(platform2.core);
+  const { env } = platform2;
+  platform2 = { ...platform2, core: core2 };
   try {
     const root = resolve6(env.GITHUB_WORKSPACE || process.cwd());
     const eventName = env.GITHUB_EVENT_NAME ?? "";

@@ -13,7 +13,8 @@ import type { ParsedFile, YamlFile } from './parse/index.js';
 import { identityAt } from './parse/scope.js';
 import { decode, rangeOf, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
-import { Redactor, safeErrorText } from './report/redact.js';
+import { Redactor, maskValues, safeErrorText } from './report/redact.js';
+import { safeMessageData } from './report/safe-text.js';
 import { formatMessage } from './rules/api.js';
 import type { At, Report, Rule, RuleContext } from './rules/api.js';
 import { readDirectives } from './suppress/directives.js';
@@ -22,6 +23,8 @@ import type { FileKind, Finding, Level, Range } from './types.js';
 
 const FINGERPRINT_SALT = 'podguard-fp-v1';
 const SECRET_SALT = 'podguard-secret-fp-v1';
+/** Engine findings carry podguard's own texts (parse errors with hints): a longer cap. */
+const SYSTEM_ECHO = 600;
 
 /** A rule enabled for this scan, at its resolved level, with its context. */
 export interface ActiveRule {
@@ -185,7 +188,12 @@ export class Collector {
       ruleId: rule.meta.id,
       messageId: r.messageId,
       level: configured,
-      message: this.redactor.redact(formatMessage(template, r.data)),
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r.data, rule.meta.system ? SYSTEM_ECHO : undefined)), [
+        r.secret,
+        ...(r.secretForms ?? []),
+      ]),
       file: file.path,
       range: this.shared(rangeOf(file, r.at)),
       identity,

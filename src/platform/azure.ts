@@ -13,6 +13,7 @@ import { sarifChunks } from '../report/sarif.js';
 import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
+import { safeLines } from '../report/safe-text.js';
 import { parseThreads } from './options.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
@@ -82,10 +83,10 @@ const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 
 /**
  * Breaks agent logging commands in text that came from scanned files: the agent acts on
- * `##vso[` and `##[` anywhere in a line, so a crafted manifest could otherwise set variables.
+ * `##vso[` and `##[` anywhere in a line, found with a culture-sensitive search (see safe-text.ts).
  */
 export function neutralize(text: string): string {
-  return text.replace(/##(vso)?\[/gi, (m) => `#\u200b${m.slice(1)}`);
+  return safeLines(text);
 }
 
 function lines(value: string | undefined): string[] {
@@ -216,7 +217,9 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         touched = changes.touched;
         scope = `Scanned the files this pull request added or changed (${changes.how}).`;
       } else {
-        tl.warning(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`);
+        tl.warning(
+          neutralize(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`),
+        );
         scope = `Every file was scanned: the pull request's changed files could not be listed (${changes.reason}).`;
       }
     } else if (inputs.scanMode === 'changed') {
@@ -245,7 +248,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       throw err;
     });
     registerSecrets(tl, result);
-    tl.debug(scanStats(result));
+    tl.debug(neutralize(scanStats(result)));
     const red = (text: string): string => result.redactor.redact(text);
 
     out(red(toText(result, { color: false })));

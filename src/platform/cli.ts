@@ -14,6 +14,7 @@ import { jsonChunks } from '../report/json.js';
 import { coalesce, writeChunks } from '../report/stream.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
+import { safeJsonLines, safeLines } from '../report/safe-text.js';
 import { parseThreads } from './options.js';
 import { ConfigurationError } from '../types.js';
 import type { Level } from '../types.js';
@@ -85,7 +86,7 @@ function rulesListing(): string {
   return `${'RULE'.padEnd(width)} ${'LEVEL'.padEnd(8)} DESCRIPTION\n${rows.join('\n')}\n`;
 }
 
-async function runScan(args: string[], io: CliIO, debug: boolean): Promise<number> {
+async function runScan(args: string[], io: CliIO, debug: boolean, jsonOut: (text: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -153,8 +154,8 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   // memory than the findings themselves.
   if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifChunks(result));
   const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
-  if (format === 'json') for (const c of coalesce(jsonChunks(result))) io.stdout(c);
-  else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) io.stdout(c);
+  if (format === 'json') for (const c of coalesce(jsonChunks(result))) jsonOut(c);
+  else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) jsonOut(c);
   else io.stdout(toText(result, { color }));
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }
@@ -171,7 +172,10 @@ function runInit(args: string[], io: CliIO): number {
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<number> {
+  // One line writer per stream: no scanned byte may start a workflow or logging command line.
+  const io: CliIO = { ...rawIo, stdout: (t) => rawIo.stdout(safeLines(t)), stderr: (t) => rawIo.stderr(safeLines(t)) };
+  const jsonOut = (t: string): void => rawIo.stdout(safeJsonLines(t));
   const [command, ...rest] = argv;
   const debug = rest.includes('--debug') || io.env.PODGUARD_DEBUG === '1';
   const args = rest.filter((a) => a !== '--debug');
@@ -188,7 +192,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stdout(rulesListing());
       return 0;
     }
-    if (command === 'scan') return await runScan(args, io, debug);
+    if (command === 'scan') return await runScan(args, io, debug, jsonOut);
     if (command === 'init') return runInit(args, io);
     throw new ConfigurationError(`unknown command "${command}" (expected scan, rules or init; see podguard --help)`);
   } catch (err) {

@@ -17,6 +17,7 @@ import { sarifChunks, toUri } from '../report/sarif.js';
 import { writeChunks } from '../report/stream.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
+import { safeCore } from './safe-core.js';
 import { parseThreads } from './options.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
@@ -377,7 +378,10 @@ function emitAnnotations(
 
 /** Runs the action; returns the exit code (0 pass, 1 gate failed, 2 bad input or internal error). */
 export async function runAction(platform: GitHubPlatform): Promise<number> {
-  const { core, env } = platform;
+  // Every line the action logs passes one writer that lets no scanned byte start a command.
+  const core = safeCore(platform.core);
+  const { env } = platform;
+  platform = { ...platform, core };
   try {
     const root = resolve(env.GITHUB_WORKSPACE || process.cwd());
     const eventName = env.GITHUB_EVENT_NAME ?? '';

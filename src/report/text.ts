@@ -4,6 +4,7 @@ import type { ScanResult } from '../engine.js';
 import { KIND_LABEL } from '../parse/source.js';
 import { FILE_KINDS } from '../types.js';
 import type { Level } from '../types.js';
+import { safePath } from './safe-text.js';
 
 /** Text styling (ANSI colours when enabled). */
 export interface TextStyle {
@@ -44,8 +45,7 @@ function indent(text: string, pad: string): string {
 
 /** A file name with control characters escaped: a newline in a name must not forge an output line. */
 function printablePath(path: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
-  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+  return safePath(path);
 }
 
 /** Renders the text report. */

@@ -176,7 +176,7 @@ describe('Azure platform', () => {
 
   it('defuses logging commands in text from scanned files', () => {
     expect(neutralize('a ##vso[task.setvariable variable=x]1 ##[error]b ##VSO[x]')).toBe(
-      'a #\u200b#vso[task.setvariable variable=x]1 #\u200b#[error]b #\u200b#VSO[x]',
+      'a #\\#vso[task.setvariable variable=x]1 #\\#[error]b #\\#VSO[x]',
     );
     expect(neutralize('# plain comment ## heading')).toBe('# plain comment ## heading');
   });
