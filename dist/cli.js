@@ -6468,7 +6468,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6476,7 +6476,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6685,7 +6685,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6731,8 +6731,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -7428,7 +7428,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7486,7 +7486,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7614,7 +7614,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module.exports = picomatch2;
   }
 });
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -10587,7 +10587,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10614,7 +10614,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11478,7 +11478,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11514,50 +11514,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative5 = parse(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11565,7 +11565,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11869,7 +11869,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -14542,15 +14542,17 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { existsSync as existsSync3, writeFileSync } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { existsSync as existsSync2, writeFileSync } from "node:fs";
+import { resolve as resolve6 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
-import { relative as relative3, resolve as resolve4 } from "node:path";
+import { realpathSync as realpathSync3 } from "node:fs";
+import { relative as relative4, resolve as resolve5 } from "node:path";
 
-// src/baseline/baseline.ts
-import { readFileSync } from "node:fs";
+// src/config/safe-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 
 // src/types.ts
 var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
@@ -14562,7 +14564,84 @@ var ConfigurationError = class extends Error {
   }
 };
 
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = relative(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+}
+function realQuiet(p) {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label, maxBytes, what } = opts;
+  const abs = isAbsolute(path) ? path : resolve(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside(resolve(root), abs) || isInside(realRoot, abs)) {
+    let real;
+    try {
+      real = realpathSync.native(abs);
+    } catch (err) {
+      const code2 = err.code;
+      throw new ContainedReadError(
+        `${label}: the ${what} ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? "error"})`}`,
+        code2 === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real)) {
+      throw new ContainedReadError(
+        `${label}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = openSync(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code2 = err.code;
+      if (code2 === "ELOOP") throw new ContainedReadError(`${label}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label}: the ${what} ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? "error"})`}`,
+        code2 === "ENOENT"
+      );
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
 // src/baseline/baseline.ts
+import { dirname } from "node:path";
 var BASELINE_VERSION = 1;
 var NEVER_BASELINED = /* @__PURE__ */ new Set(["internal-error"]);
 function baselineEntries(findings) {
@@ -14592,8 +14671,8 @@ function parseBaseline(text, label) {
   let data;
   try {
     data = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+  } catch {
+    throw new ConfigurationError(`${label}: the baseline is not valid JSON; rewrite it with --write-baseline`);
   }
   const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -14617,22 +14696,21 @@ function parseBaseline(text, label) {
   });
   return out;
 }
-function readBaseline(path, label) {
+function readBaseline(path, label, root, mustBeInside = false) {
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readContainedFile(root ?? dirname(path), path, { label, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
   } catch (err) {
-    const code2 = err.code;
-    if (code2 === "ENOENT")
+    if (err instanceof ContainedReadError && err.missing)
       throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
-    throw new ConfigurationError(`${label}: the baseline cannot be read (${code2 ?? "error"})`);
+    throw err;
   }
   return parseBaseline(text, label);
 }
 
 // src/batch.ts
 import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync } from "node:fs";
 import { types as types2 } from "node:util";
 
 // src/parse/index.ts
@@ -17516,7 +17594,12 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       while (j < close && !NAME_END.test(src[j])) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
-      if (!target) throw new YamlBuildError({ kind: "syntax", message: `unknown alias "*${name}"`, offset: at + base });
+      if (!target)
+        throw new YamlBuildError({
+          kind: "syntax",
+          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+          offset: at + base
+        });
       expanded += target.size;
       if (expanded > maxExpanded) throw aliasLimit(target.node);
       attach(target.node, target.size, result);
@@ -17567,10 +17650,14 @@ function buildDocs(src, base, limits, problems, firstIndex) {
   js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
   return docs;
 }
+function reasonWithoutContent(reason) {
+  const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
+  return kind.slice(0, 200);
+}
 function syntaxProblem(err, base) {
   if (err instanceof YamlBuildError) return err.problem;
   const e = err;
-  const reason = typeof e.reason === "string" && e.reason ? e.reason : "invalid YAML";
+  const reason = typeof e.reason === "string" && e.reason ? reasonWithoutContent(e.reason) : "invalid YAML";
   const pos = typeof e.mark?.position === "number" ? e.mark.position : 0;
   return { kind: "syntax", message: reason, offset: pos + base };
 }
@@ -18543,15 +18630,15 @@ var Collector = class {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
+    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync2(fd) };
+    return { buf: readFileSync(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) closeSync2(fd);
   }
 }
 var FileChecker = class {
@@ -18676,13 +18763,13 @@ function isPlainObject(x) {
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, posix as posix2, relative, resolve as resolve2, sep } from "node:path";
+import { isAbsolute as isAbsolute2, join, posix as posix2, relative as relative2, resolve as resolve3, sep } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
   const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
   return new Promise((resolvePromise, reject) => {
@@ -18733,17 +18820,17 @@ async function changedSince(ref, cwd) {
   const diff = await git(["diff", "--name-status", "-z", "--no-renames", ref, "--"], top);
   const untracked = await git(["ls-files", "-z", "--others", "--exclude-standard"], top);
   const set2 = /* @__PURE__ */ new Set([...parseNameStatus(diff).map((f) => f.path), ...splitZ(untracked)]);
-  return [...set2].sort().map((p) => resolve(top, p));
+  return [...set2].sort().map((p) => resolve2(top, p));
 }
 
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel(root, abs) {
-  return relative(root, abs).split(sep).join("/");
+  return relative2(root, abs).split(sep).join("/");
 }
 function inside(root, abs) {
-  const r2 = relative(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+  const r2 = relative2(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -18788,21 +18875,21 @@ var statQuiet = (p) => {
 };
 var realpathQuiet = (p) => {
   try {
-    return realpathSync.native(p);
+    return realpathSync2.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = resolve2(opts.root);
+  const root = resolve3(opts.root);
   const realRoot = await realpath(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => resolve2(root, p));
+  const scopes = opts.paths.map((p) => resolve3(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = resolve2(root, rel);
+      const abs = resolve3(root, rel);
       if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
     }
   } else {
@@ -18849,8 +18936,8 @@ async function collect(opts) {
 
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync3, existsSync } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve3 } from "node:path";
+import { lstatSync as lstatSync2 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join2, relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/config/schema.ts
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
@@ -19013,8 +19100,22 @@ function valueAt(data, path) {
   return cur;
 }
 function shown(v) {
-  return JSON.stringify(v) ?? String(v);
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : "a number";
+  return typeof v;
 }
+function lstatQuiet2(p) {
+  try {
+    return lstatSync2(p, { throwIfNoEntry: false });
+  } catch {
+    return void 0;
+  }
+}
+var keyName = (k) => safeData(k, 60);
 function closest(name, known) {
   let best;
   for (const id of known) {
@@ -19035,7 +19136,7 @@ function closest(name, known) {
 }
 function describe(err, data, rules) {
   const path = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const key = path.join(".") || "(top level)";
+  const key = keyName(path.join(".")) || "(top level)";
   if (err.keyword === "additionalProperties") {
     const extra = err.params.additionalProperty ?? "";
     const full = [...path, extra];
@@ -19046,23 +19147,23 @@ function describe(err, data, rules) {
       );
       return {
         path: full,
-        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
       };
     }
     if (path.length === 0) {
       const guess = closest(extra, TOP_LEVEL_KEYS);
       return {
         path: full,
-        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
       };
     }
     if (path.length === 2 && path[0] === "rules") {
       const rule41 = rules.find((r2) => r2.meta.id === path[1]);
       const opts = Object.keys(rule41?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
-      return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
+      return { path: full, text: `unknown option "${keyName(full.join("."))}"; ${path[1]} takes ${list}` };
     }
-    return { path: full, text: `unknown key "${full.join(".")}"` };
+    return { path: full, text: `unknown key "${keyName(full.join("."))}"` };
   }
   const got = valueAt(data, path);
   if (err.keyword === "enum") {
@@ -19140,7 +19241,7 @@ function settingsFromObject(input, rules, fileLabel, locate) {
     const list = cfg[key] ?? [];
     list.forEach((p, i2) => {
       const problem = validatePattern(p);
-      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" (${JSON.stringify(p)}) ${problem}`);
+      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" ${problem}`);
     });
     settings[key] = list;
   }
@@ -19159,21 +19260,20 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   }
   return settings;
 }
-function loadSettings(root, configPath, rules) {
+function loadSettings(root, configPath, rules, repoRoot = root) {
   let path;
-  if (configPath) {
-    path = isAbsolute2(configPath) ? configPath : resolve3(root, configPath);
-    if (!existsSync(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if (existsSync(join2(root, DEFAULT_CONFIG_FILE))) {
-    path = join2(root, DEFAULT_CONFIG_FILE);
-  }
+  if (configPath) path = isAbsolute3(configPath) ? configPath : resolve4(root, configPath);
+  else if (lstatQuiet2(join2(root, DEFAULT_CONFIG_FILE))) path = join2(root, DEFAULT_CONFIG_FILE);
   if (!path) return defaultSettings();
-  const label = relative2(root, path).split("\\").join("/") || path;
+  const label = safeData(relative3(repoRoot, path).split("\\").join("/") || path);
   let text;
   try {
-    text = readFileSync3(path, "utf8");
+    text = readContainedFile(repoRoot, path, { label, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
   } catch (err) {
-    throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
+    if (err instanceof ContainedReadError && err.missing && configPath) {
+      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
+    }
+    throw err;
   }
   const parsed = parseYaml(text);
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
@@ -22935,9 +23035,9 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/workers.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join as join4 } from "node:path";
+import { dirname as dirname2, join as join4 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan, registry) {
@@ -22965,8 +23065,8 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join4(dirname(here), "worker.js");
-  return existsSync2(script) ? script : void 0;
+  const script = join4(dirname2(here), "worker.js");
+  return existsSync(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -23030,18 +23130,35 @@ function isoDay(today) {
   }
   return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
 }
+function checkScopes(root, paths) {
+  const realRoot = realpathOr(root);
+  for (const p of paths) {
+    const abs = resolve5(root, p);
+    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    const real = realpathOr(abs);
+    if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+  }
+}
+function realpathOr(p) {
+  try {
+    return realpathSync3.native(p);
+  } catch {
+    return resolve5(p);
+  }
+}
 async function scan(input) {
   const started = Date.now();
-  const root = resolve4(input.root);
+  const root = resolve5(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? resolve4(root, paths[0]) : root;
+  checkScopes(root, paths);
+  const singleDir = paths.length === 1 ? resolve5(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
-  else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, rules, root);
   else {
-    settings = loadSettings(singleDir, void 0, rules);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules);
+    settings = loadSettings(singleDir, void 0, rules, root);
+    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -23052,9 +23169,9 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = resolve4(root, baselinePath);
-    const label = relative3(root, abs).split("\\").join("/") || baselinePath;
-    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+    const abs = resolve5(root, baselinePath);
+    const label = relative4(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label, fingerprints: readBaseline(abs, safeData(label), root, input.baseline === void 0) };
   }
   const today = isoDay(input.today);
   const plan = {
@@ -23078,7 +23195,7 @@ async function scan(input) {
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
-    const f = sourceFile(resolve4(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile(resolve5(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
@@ -23131,7 +23248,7 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile(resolve4(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile(resolve5(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   let baseline;
   if (knownBaseline) {
@@ -23233,7 +23350,7 @@ exclude:
 }
 
 // src/report/stream.ts
-import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
+import { closeSync as closeSync3, openSync as openSync3, writeSync } from "node:fs";
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -23283,11 +23400,11 @@ function* coalesce(chunks, size = 1 << 16) {
   if (n > 0) yield buf.join("");
 }
 function writeChunks(path, chunks) {
-  const fd = openSync2(path, "w");
+  const fd = openSync3(path, "w");
   try {
     for (const c of coalesce(chunks)) writeSync(fd, c);
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
 }
 
@@ -23623,13 +23740,13 @@ async function runScan(args, io, debug, jsonOut) {
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {
     if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
-    writeUserFile(resolve5(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(resolve6(root, writeTo), writeTo, baselineText(result.findings));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
 `);
   }
-  if (values.sarif) writeUserFile(resolve5(root, values.sarif), values.sarif, sarifChunks(result));
+  if (values.sarif) writeUserFile(resolve6(root, values.sarif), values.sarif, sarifChunks(result));
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
   if (format === "json") for (const c of coalesce(jsonChunks(result))) jsonOut(c);
   else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) jsonOut(c);
@@ -23640,8 +23757,8 @@ function runInit(args, io) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: "boolean" } } });
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
-  const path = resolve5(io.cwd, name);
-  if (existsSync3(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  const path = resolve6(io.cwd, name);
+  if (existsSync2(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
   writeUserFile(path, name, starterConfig(ALL_RULES));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
 `);

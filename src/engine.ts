@@ -2,7 +2,9 @@
  * The engine: collect -> parse -> rules -> filter. Platform-free: the CLI, the GitHub Action
  * and the Azure Pipelines task all call `scan` and render its result.
  */
+import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { isInside } from './config/safe-read.js';
 import { readBaseline } from './baseline/baseline.js';
 import { Collector, FileChecker, mergeState } from './batch.js';
 import { collect } from './collect/collect.js';
@@ -13,6 +15,7 @@ import { rangeOf, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
 import type { Redactor } from './report/redact.js';
 import { safeErrorText } from './report/redact.js';
+import { safeData } from './report/safe-text.js';
 import type { At, Report, Rule } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
 import type { Directive } from './suppress/directives.js';
@@ -92,19 +95,42 @@ function isoDay(today: string | Date | undefined): string {
   return (today ?? new Date()).toISOString().slice(0, 10);
 }
 
+/**
+ * Every scope must stay in the repository, by its real path: a directory link in a pull request
+ * (`k8s -> /etc`) or `../..` would otherwise read and echo files of the runner.
+ */
+function checkScopes(root: string, paths: readonly string[]): void {
+  const realRoot = realpathOr(root);
+  for (const p of paths) {
+    const abs = resolve(root, p);
+    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    const real = realpathOr(abs);
+    if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+  }
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
 /** Runs a scan. Throws ConfigurationError for user mistakes; never throws for file content. */
 export async function scan(input: ScanInput): Promise<ScanResult> {
   const started = Date.now();
   const root = resolve(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ['.'];
+  checkScopes(root, paths);
   const singleDir = paths.length === 1 ? resolve(root, paths[0]!) : root;
   let settings: Settings;
   if (input.config !== undefined) settings = settingsFromObject(input.config, rules, '(inline configuration)');
-  else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, rules, root);
   else {
-    settings = loadSettings(singleDir, undefined, rules);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, rules);
+    settings = loadSettings(singleDir, undefined, rules, root);
+    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, rules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -118,7 +144,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   if (baselinePath) {
     const abs = resolve(root, baselinePath);
     const label = relative(root, abs).split('\\').join('/') || baselinePath;
-    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+    knownBaseline = { label, fingerprints: readBaseline(abs, safeData(label), root, input.baseline === undefined) };
   }
   const today = isoDay(input.today);
 

@@ -240,7 +240,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       },
     }).catch((err: unknown) => {
       // Name the input at fault: the engine's message speaks of paths and files, not inputs.
-      if (err instanceof ConfigurationError && /^path not found/.test(err.message))
+      if (err instanceof ConfigurationError && /^path (not found|outside)/.test(err.message))
         throw new ConfigurationError(`input paths: ${err.message}`);
       if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
         throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`);

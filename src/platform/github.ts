@@ -2,7 +2,8 @@
  * The GitHub Action face: inputs, the files a pull request changed, annotations, the job
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
 import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
@@ -139,12 +140,11 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
   if (configInput !== '') {
     const abs = resolve(workspace, configInput);
     const isDefault = configInput === '.podguard.yml';
-    if (existsSync(abs)) {
+    if (lstatSync(abs, { throwIfNoEntry: false })) {
       try {
-        if (!statSync(abs).isFile()) throw new Error('it is not a file');
-        readFileSync(abs);
+        readContainedFile(workspace, abs, { label: configInput, maxBytes: MAX_CONFIG_BYTES, what: 'configuration file' });
       } catch (err) {
-        throw new ConfigurationError(`input config: cannot read ${configInput} (${(err as Error).message})`);
+        throw new ConfigurationError(`input config: ${(err as Error).message}`);
       }
       config = abs;
     } else if (!isDefault) {
@@ -425,7 +425,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
       });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
-      const input = /^path not found/.test(err.message) ? 'paths' : 'config';
+      const input = /^path (not found|outside)/.test(err.message) ? 'paths' : 'config';
       throw new ConfigurationError(`input ${input}: ${err.message}`);
     }
     // Mask before anything is printed: the runner then scrubs these values from every log line.

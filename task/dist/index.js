@@ -6466,7 +6466,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6474,7 +6474,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6683,7 +6683,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6729,8 +6729,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -7426,7 +7426,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7484,7 +7484,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7612,7 +7612,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module2.exports = picomatch2;
   }
 });
@@ -8011,11 +8011,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8032,10 +8032,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -8096,8 +8096,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -8126,12 +8126,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8184,12 +8184,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -8212,10 +8212,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -8251,10 +8251,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8296,11 +8296,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8601,7 +8601,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8616,14 +8616,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11512,50 +11512,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative5 = parse(serialize(relative5, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative5.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11563,7 +11563,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve6, op, operands) {
+        promise2.promiseDispatch = function(resolve7, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve6, reject2) {
+        return promise(function(resolve7, reject2) {
           for (var i2 = 0, len = answerPs.length; i2 < len; i2++) {
-            Q(answerPs[i2]).then(resolve6, reject2);
+            Q(answerPs[i2]).then(resolve7, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve6, op, args) {
+        promise2.promiseDispatch = function(resolve7, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception2) {
             result = reject(exception2);
           }
-          if (resolve6) {
-            resolve6(result);
+          if (resolve7) {
+            resolve7(result);
           }
         };
         promise2.inspect = inspect;
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve6, reject) {
+          return new Promise(function(resolve7, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve6(returnCode);
+                resolve7(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve6, reject) {
+          var emitDoneEvent = function(resolve7, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve6(exitCode);
+                resolve7(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve6, reject) {
-              emitDoneEvent(resolve6, reject);
+            return new Promise(function(resolve7, reject) {
+              emitDoneEvent(resolve7, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve6() {
+    function resolve7() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve6;
+    exports2.resolve = resolve7;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve6(paths.shift());
+          var pathEntry = resolve7(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve6(paths.shift());
+          var pathEntry2 = resolve7(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22566,15 +22566,17 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_os2 = require("node:os");
-var import_node_path8 = require("node:path");
+var import_node_path10 = require("node:path");
 
 // src/engine.ts
-var import_node_path6 = require("node:path");
+var import_node_fs6 = require("node:fs");
+var import_node_path8 = require("node:path");
 
-// src/baseline/baseline.ts
+// src/config/safe-read.ts
 var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
 
 // src/types.ts
 var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
@@ -22586,14 +22588,91 @@ var ConfigurationError = class extends Error {
   }
 };
 
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = (0, import_node_path.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path.isAbsolute)(r2);
+}
+function realQuiet(p) {
+  try {
+    return import_node_fs.realpathSync.native(p);
+  } catch {
+    return (0, import_node_path.resolve)(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label, maxBytes, what } = opts;
+  const abs = (0, import_node_path.isAbsolute)(path) ? path : (0, import_node_path.resolve)(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
+    let real;
+    try {
+      real = import_node_fs.realpathSync.native(abs);
+    } catch (err) {
+      const code = err.code;
+      throw new ContainedReadError(
+        `${label}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real)) {
+      throw new ContainedReadError(
+        `${label}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = (0, import_node_fs.openSync)(target, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NOFOLLOW ?? 0) | (import_node_fs.constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = err.code;
+      if (code === "ELOOP") throw new ContainedReadError(`${label}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    const st = (0, import_node_fs.fstatSync)(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = (0, import_node_fs.readSync)(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+  }
+}
+
 // src/baseline/baseline.ts
+var import_node_path2 = require("node:path");
 var BASELINE_VERSION = 1;
 function parseBaseline(text, label) {
   let data;
   try {
     data = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+  } catch {
+    throw new ConfigurationError(`${label}: the baseline is not valid JSON; rewrite it with --write-baseline`);
   }
   const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -22617,15 +22696,14 @@ function parseBaseline(text, label) {
   });
   return out;
 }
-function readBaseline(path, label) {
+function readBaseline(path, label, root, mustBeInside = false) {
   let text;
   try {
-    text = (0, import_node_fs.readFileSync)(path, "utf8");
+    text = readContainedFile(root ?? (0, import_node_path2.dirname)(path), path, { label, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
   } catch (err) {
-    const code = err.code;
-    if (code === "ENOENT")
+    if (err instanceof ContainedReadError && err.missing)
       throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
-    throw new ConfigurationError(`${label}: the baseline cannot be read (${code ?? "error"})`);
+    throw err;
   }
   return parseBaseline(text, label);
 }
@@ -22636,7 +22714,7 @@ var import_node_fs2 = require("node:fs");
 var import_node_util = require("node:util");
 
 // src/parse/index.ts
-var import_node_path = require("node:path");
+var import_node_path3 = require("node:path");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
@@ -25516,7 +25594,12 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       while (j < close && !NAME_END.test(src[j])) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
-      if (!target) throw new YamlBuildError({ kind: "syntax", message: `unknown alias "*${name}"`, offset: at + base });
+      if (!target)
+        throw new YamlBuildError({
+          kind: "syntax",
+          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+          offset: at + base
+        });
       expanded += target.size;
       if (expanded > maxExpanded) throw aliasLimit(target.node);
       attach(target.node, target.size, result);
@@ -25567,10 +25650,14 @@ function buildDocs(src, base, limits, problems, firstIndex) {
   js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
   return docs;
 }
+function reasonWithoutContent(reason) {
+  const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
+  return kind.slice(0, 200);
+}
 function syntaxProblem(err, base) {
   if (err instanceof YamlBuildError) return err.problem;
   const e = err;
-  const reason = typeof e.reason === "string" && e.reason ? e.reason : "invalid YAML";
+  const reason = typeof e.reason === "string" && e.reason ? reasonWithoutContent(e.reason) : "invalid YAML";
   const pos = typeof e.mark?.position === "number" ? e.mark.position : 0;
   return { kind: "syntax", message: reason, offset: pos + base };
 }
@@ -25859,7 +25946,7 @@ function workloadOf(obj) {
 var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
 function nameKind(relPath) {
-  const base = import_node_path.posix.basename(relPath);
+  const base = import_node_path3.posix.basename(relPath);
   const lower = base.toLowerCase();
   if (lower === "dockerfile" || lower === "containerfile" || lower.startsWith("dockerfile.") || lower.startsWith("containerfile.") || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
     return "dockerfile";
@@ -26673,7 +26760,7 @@ function isPlainObject(x) {
 // src/collect/collect.ts
 var import_node_fs3 = require("node:fs");
 var import_promises = require("node:fs/promises");
-var import_node_path2 = require("node:path");
+var import_node_path4 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/collect/git.ts
@@ -26722,11 +26809,11 @@ function parseNameStatus(out) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel(root, abs) {
-  return (0, import_node_path2.relative)(root, abs).split(import_node_path2.sep).join("/");
+  return (0, import_node_path4.relative)(root, abs).split(import_node_path4.sep).join("/");
 }
 function inside(root, abs) {
-  const r2 = (0, import_node_path2.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path2.isAbsolute)(r2);
+  const r2 = (0, import_node_path4.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path4.isAbsolute)(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -26739,7 +26826,7 @@ function walk(dir, out, seen) {
     return;
   }
   for (const e of entries) {
-    const abs = (0, import_node_path2.join)(dir, e.name);
+    const abs = (0, import_node_path4.join)(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real = realpathQuiet(abs) ?? abs;
@@ -26755,7 +26842,7 @@ async function listDir(dir) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => mayBeOurs(import_node_path2.posix.basename(p))).map((p) => (0, import_node_path2.join)(dir, p));
+    return splitZ(out).filter((p) => mayBeOurs(import_node_path4.posix.basename(p))).map((p) => (0, import_node_path4.join)(dir, p));
   }
   const files = [];
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
@@ -26777,15 +26864,15 @@ var realpathQuiet = (p) => {
   }
 };
 async function collect(opts) {
-  const root = (0, import_node_path2.resolve)(opts.root);
+  const root = (0, import_node_path4.resolve)(opts.root);
   const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => (0, import_node_path2.resolve)(root, p));
+  const scopes = opts.paths.map((p) => (0, import_node_path4.resolve)(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = (0, import_node_path2.resolve)(root, rel);
+      const abs = (0, import_node_path4.resolve)(root, rel);
       if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
     }
   } else {
@@ -26832,7 +26919,7 @@ async function collect(opts) {
 
 // src/config/load.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path3 = require("node:path");
+var import_node_path5 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
@@ -26996,8 +27083,22 @@ function valueAt(data, path) {
   return cur;
 }
 function shown(v) {
-  return JSON.stringify(v) ?? String(v);
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : "a number";
+  return typeof v;
 }
+function lstatQuiet2(p) {
+  try {
+    return (0, import_node_fs4.lstatSync)(p, { throwIfNoEntry: false });
+  } catch {
+    return void 0;
+  }
+}
+var keyName = (k) => safeData(k, 60);
 function closest(name, known) {
   let best;
   for (const id of known) {
@@ -27018,7 +27119,7 @@ function closest(name, known) {
 }
 function describe(err, data, rules) {
   const path = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const key = path.join(".") || "(top level)";
+  const key = keyName(path.join(".")) || "(top level)";
   if (err.keyword === "additionalProperties") {
     const extra = err.params.additionalProperty ?? "";
     const full = [...path, extra];
@@ -27029,23 +27130,23 @@ function describe(err, data, rules) {
       );
       return {
         path: full,
-        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
       };
     }
     if (path.length === 0) {
       const guess = closest(extra, TOP_LEVEL_KEYS);
       return {
         path: full,
-        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
       };
     }
     if (path.length === 2 && path[0] === "rules") {
       const rule41 = rules.find((r2) => r2.meta.id === path[1]);
       const opts = Object.keys(rule41?.meta.optionsSchema?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
-      return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list}` };
+      return { path: full, text: `unknown option "${keyName(full.join("."))}"; ${path[1]} takes ${list}` };
     }
-    return { path: full, text: `unknown key "${full.join(".")}"` };
+    return { path: full, text: `unknown key "${keyName(full.join("."))}"` };
   }
   const got = valueAt(data, path);
   if (err.keyword === "enum") {
@@ -27123,7 +27224,7 @@ function settingsFromObject(input, rules, fileLabel, locate) {
     const list = cfg[key] ?? [];
     list.forEach((p, i2) => {
       const problem = validatePattern(p);
-      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" (${JSON.stringify(p)}) ${problem}`);
+      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" ${problem}`);
     });
     settings[key] = list;
   }
@@ -27142,21 +27243,20 @@ function settingsFromObject(input, rules, fileLabel, locate) {
   }
   return settings;
 }
-function loadSettings(root, configPath, rules) {
+function loadSettings(root, configPath, rules, repoRoot = root) {
   let path;
-  if (configPath) {
-    path = (0, import_node_path3.isAbsolute)(configPath) ? configPath : (0, import_node_path3.resolve)(root, configPath);
-    if (!(0, import_node_fs4.existsSync)(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if ((0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE))) {
-    path = (0, import_node_path3.join)(root, DEFAULT_CONFIG_FILE);
-  }
+  if (configPath) path = (0, import_node_path5.isAbsolute)(configPath) ? configPath : (0, import_node_path5.resolve)(root, configPath);
+  else if (lstatQuiet2((0, import_node_path5.join)(root, DEFAULT_CONFIG_FILE))) path = (0, import_node_path5.join)(root, DEFAULT_CONFIG_FILE);
   if (!path) return defaultSettings();
-  const label = (0, import_node_path3.relative)(root, path).split("\\").join("/") || path;
+  const label = safeData((0, import_node_path5.relative)(repoRoot, path).split("\\").join("/") || path);
   let text;
   try {
-    text = (0, import_node_fs4.readFileSync)(path, "utf8");
+    text = readContainedFile(repoRoot, path, { label, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
   } catch (err) {
-    throw new ConfigurationError(`${label}: cannot be read (${err.code ?? "error"})`);
+    if (err instanceof ContainedReadError && err.missing && configPath) {
+      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
+    }
+    throw err;
   }
   const parsed = parseYaml(text);
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
@@ -28144,7 +28244,7 @@ var rule14 = {
 };
 
 // src/rules/image-user-mismatch.ts
-var import_node_path4 = require("node:path");
+var import_node_path6 = require("node:path");
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -28154,8 +28254,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = import_node_path4.posix.basename(path).toLowerCase();
-  const dir = import_node_path4.posix.basename(import_node_path4.posix.dirname(path)).toLowerCase();
+  const base = import_node_path6.posix.basename(path).toLowerCase();
+  const dir = import_node_path6.posix.basename(import_node_path6.posix.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -28203,7 +28303,7 @@ var rule15 = {
         const context = asText(build) ?? asText(get(asMap(build), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = import_node_path4.posix.normalize(import_node_path4.posix.join(import_node_path4.posix.dirname(file.source.path), context, dockerfile));
+        const path = import_node_path6.posix.normalize(import_node_path6.posix.join(import_node_path6.posix.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -30920,7 +31020,7 @@ function applySuppressions(findings, directives, opts) {
 // src/workers.ts
 var import_node_fs5 = require("node:fs");
 var import_node_os = require("node:os");
-var import_node_path5 = require("node:path");
+var import_node_path7 = require("node:path");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
@@ -30949,7 +31049,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
-  const script = (0, import_node_path5.join)((0, import_node_path5.dirname)(here), "worker.js");
+  const script = (0, import_node_path7.join)((0, import_node_path7.dirname)(here), "worker.js");
   return (0, import_node_fs5.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -31014,18 +31114,35 @@ function isoDay(today) {
   }
   return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
 }
+function checkScopes(root, paths) {
+  const realRoot = realpathOr(root);
+  for (const p of paths) {
+    const abs = (0, import_node_path8.resolve)(root, p);
+    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    const real = realpathOr(abs);
+    if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+  }
+}
+function realpathOr(p) {
+  try {
+    return import_node_fs6.realpathSync.native(p);
+  } catch {
+    return (0, import_node_path8.resolve)(p);
+  }
+}
 async function scan(input) {
   const started = Date.now();
-  const root = (0, import_node_path6.resolve)(input.root);
+  const root = (0, import_node_path8.resolve)(input.root);
   const rules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? (0, import_node_path6.resolve)(root, paths[0]) : root;
+  checkScopes(root, paths);
+  const singleDir = paths.length === 1 ? (0, import_node_path8.resolve)(root, paths[0]) : root;
   let settings;
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
-  else if (input.configPath) settings = loadSettings(root, input.configPath, rules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, rules, root);
   else {
-    settings = loadSettings(singleDir, void 0, rules);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules);
+    settings = loadSettings(singleDir, void 0, rules, root);
+    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -31036,9 +31153,9 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = (0, import_node_path6.resolve)(root, baselinePath);
-    const label = (0, import_node_path6.relative)(root, abs).split("\\").join("/") || baselinePath;
-    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+    const abs = (0, import_node_path8.resolve)(root, baselinePath);
+    const label = (0, import_node_path8.relative)(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label, fingerprints: readBaseline(abs, safeData(label), root, input.baseline === void 0) };
   }
   const today = isoDay(input.today);
   const plan = {
@@ -31062,7 +31179,7 @@ async function scan(input) {
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   for (const issue of issues) {
-    const f = sourceFile((0, import_node_path6.resolve)(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile((0, import_node_path8.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
@@ -31115,7 +31232,7 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile((0, import_node_path6.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile((0, import_node_path8.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   let baseline;
   if (knownBaseline) {
@@ -31163,7 +31280,7 @@ function ruleDocUrl(id) {
 }
 
 // src/report/stream.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -31213,11 +31330,11 @@ function* coalesce(chunks, size = 1 << 16) {
   if (n > 0) yield buf.join("");
 }
 function writeChunks(path, chunks) {
-  const fd = (0, import_node_fs6.openSync)(path, "w");
+  const fd = (0, import_node_fs7.openSync)(path, "w");
   try {
-    for (const c of coalesce(chunks)) (0, import_node_fs6.writeSync)(fd, c);
+    for (const c of coalesce(chunks)) (0, import_node_fs7.writeSync)(fd, c);
   } finally {
-    (0, import_node_fs6.closeSync)(fd);
+    (0, import_node_fs7.closeSync)(fd);
   }
 }
 
@@ -31514,7 +31631,7 @@ function parseThreads(raw, name) {
 }
 
 // src/collect/changed.ts
-var import_node_path7 = require("node:path");
+var import_node_path9 = require("node:path");
 var ChangeError = class extends Error {
   constructor(message) {
     super(message);
@@ -31689,7 +31806,7 @@ async function gitChanges(req) {
   const spans = parseUnifiedZero(patch);
   const files = parseNameStatus(names).map((f) => ({
     path: f.path,
-    absPath: (0, import_node_path7.resolve)(top, f.path),
+    absPath: (0, import_node_path9.resolve)(top, f.path),
     status: f.status,
     lines: spans.get(f.path) ?? []
   }));
@@ -31713,7 +31830,7 @@ function readInputs(tl, sourcesDir) {
     throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
   };
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path8.resolve)(sourcesDir, rawConfig) !== (0, import_node_path8.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path10.resolve)(sourcesDir, rawConfig) !== (0, import_node_path10.resolve)(sourcesDir) ? rawConfig : void 0;
   const kubernetesVersion = (tl.getInput("kubernetesVersion") ?? "").trim() || void 0;
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
@@ -31759,8 +31876,8 @@ async function pullRequestChanges(root, refs, log) {
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of cs.files) {
-      const rel = (0, import_node_path8.relative)(root, f.absPath).split(import_node_path8.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path8.isAbsolute)(rel)) continue;
+      const rel = (0, import_node_path10.relative)(root, f.absPath).split(import_node_path10.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path10.isAbsolute)(rel)) continue;
       files.push(rel);
       touched.set(rel, f.lines);
     }
@@ -31780,14 +31897,14 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path8.resolve)(root, file);
-  const rel = (0, import_node_path8.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path8.isAbsolute)(rel) ? rel.split(import_node_path8.sep).join("/") : abs;
+  const abs = (0, import_node_path10.resolve)(root, file);
+  const rel = (0, import_node_path10.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path10.isAbsolute)(rel) ? rel.split(import_node_path10.sep).join("/") : abs;
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path8.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path10.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
@@ -31830,7 +31947,7 @@ async function runAzure(tl, io) {
         if (inputs.kubernetesVersion) s2.kubernetesVersion = inputs.kubernetesVersion;
       }
     }).catch((err) => {
-      if (err instanceof ConfigurationError && /^path not found/.test(err.message))
+      if (err instanceof ConfigurationError && /^path (not found|outside)/.test(err.message))
         throw new ConfigurationError(`input paths: ${err.message}`);
       if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
         throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, "")}`);
@@ -31858,19 +31975,19 @@ async function runAzure(tl, io) {
       );
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os2.tmpdir)();
-    const workDir = (0, import_node_path8.join)(tempDir, "podguard");
-    (0, import_node_fs7.mkdirSync)(workDir, { recursive: true });
+    const workDir = (0, import_node_path10.join)(tempDir, "podguard");
+    (0, import_node_fs8.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : void 0,
       scope: red(neutralize(scope))
     });
-    const summaryPath = (0, import_node_path8.join)(workDir, "podguard.md");
-    (0, import_node_fs7.writeFileSync)(summaryPath, red(summary));
+    const summaryPath = (0, import_node_path10.join)(workDir, "podguard.md");
+    (0, import_node_fs8.writeFileSync)(summaryPath, red(summary));
     tl.uploadSummary(summaryPath);
-    const sarifPath = inputs.sarifFile ? (0, import_node_path8.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path8.join)(workDir, "podguard.sarif");
-    (0, import_node_fs7.mkdirSync)((0, import_node_path8.dirname)(sarifPath), { recursive: true });
+    const sarifPath = inputs.sarifFile ? (0, import_node_path10.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path10.join)(workDir, "podguard.sarif");
+    (0, import_node_fs8.mkdirSync)((0, import_node_path10.dirname)(sarifPath), { recursive: true });
     writeChunks(sarifPath, sarifChunks(result));
     out(`podguard: SARIF written to ${sarifPath}
 `);

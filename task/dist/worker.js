@@ -8736,7 +8736,12 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       while (j < close && !NAME_END.test(src[j])) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
-      if (!target) throw new YamlBuildError({ kind: "syntax", message: `unknown alias "*${name}"`, offset: at + base });
+      if (!target)
+        throw new YamlBuildError({
+          kind: "syntax",
+          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+          offset: at + base
+        });
       expanded += target.size;
       if (expanded > maxExpanded) throw aliasLimit(target.node);
       attach(target.node, target.size, result);
@@ -8787,10 +8792,14 @@ function buildDocs(src, base, limits, problems, firstIndex) {
   js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
   return docs;
 }
+function reasonWithoutContent(reason) {
+  const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
+  return kind.slice(0, 200);
+}
 function syntaxProblem(err, base) {
   if (err instanceof YamlBuildError) return err.problem;
   const e = err;
-  const reason = typeof e.reason === "string" && e.reason ? e.reason : "invalid YAML";
+  const reason = typeof e.reason === "string" && e.reason ? reasonWithoutContent(e.reason) : "invalid YAML";
   const pos = typeof e.mark?.position === "number" ? e.mark.position : 0;
   return { kind: "syntax", message: reason, offset: pos + base };
 }

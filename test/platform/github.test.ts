@@ -87,7 +87,7 @@ describe('action inputs', () => {
     [{ annotations: 'yes' }, /input annotations must be true or false/],
     [{ summary: 'no' }, /input summary must be true or false/],
     [{ config: 'ci/podguard.yml' }, /input config: ci\/podguard.yml does not exist/],
-    [{ config: 'k8s' }, /input config: cannot read k8s/],
+    [{ config: 'k8s' }, /input config: k8s: the configuration file is not a regular file/],
     [{ 'allowed-images': 'mcr.microsoft.com/**\n  ' }, null],
     [{ 'kubernetes-version': '1.3x' }, /input kubernetes-version must look like 1\.34 \(got "1\.3x"\)/],
     [{ threads: 'all' }, /input threads must be a whole number from 1 to 999 \(got "all"\)/],
