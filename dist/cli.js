@@ -6468,7 +6468,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6476,7 +6476,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6685,7 +6685,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6731,8 +6731,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -7428,7 +7428,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7486,7 +7486,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7614,7 +7614,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants3))
+          if (n.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants3[n.str];
+        const c = constants4[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -10587,7 +10587,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root, ref);
+      let _sch = resolve8.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10614,7 +10614,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve7(root, ref) {
+    function resolve8(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11478,7 +11478,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11869,7 +11869,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -14542,8 +14542,8 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { existsSync as existsSync2, writeFileSync } from "node:fs";
-import { resolve as resolve6 } from "node:path";
+import { existsSync as existsSync2 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
@@ -14591,9 +14591,9 @@ function readContainedFile(root, path, opts) {
   const realRoot = realQuiet(root);
   let target = abs;
   if (isInside(resolve(root), abs) || isInside(realRoot, abs)) {
-    let real;
+    let real2;
     try {
-      real = realpathSync.native(abs);
+      real2 = realpathSync.native(abs);
     } catch (err) {
       const code2 = err.code;
       throw new ContainedReadError(
@@ -14601,13 +14601,13 @@ function readContainedFile(root, path, opts) {
         code2 === "ENOENT"
       );
     }
-    if (!isInside(realRoot, real)) {
+    if (!isInside(realRoot, real2)) {
       throw new ContainedReadError(
         `${label}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
         false
       );
     }
-    target = real;
+    target = real2;
   } else if (opts.mustBeInside) {
     throw new ContainedReadError(`${label}: the ${what} must be a file inside the repository`, false);
   }
@@ -18846,9 +18846,9 @@ function walk(dir, out, seen) {
     const abs = join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real = realpathQuiet(abs) ?? abs;
-      if (seen.has(real)) continue;
-      seen.add(real);
+      const real2 = realpathQuiet(abs) ?? abs;
+      if (seen.has(real2)) continue;
+      seen.add(real2);
       walk(abs, out, seen);
     } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
       out.push(abs);
@@ -18910,7 +18910,7 @@ async function collect(opts) {
     if (!kind) continue;
     const st = lstatQuiet(abs);
     if (!st) continue;
-    let real = abs;
+    let real2 = abs;
     if (st.isSymbolicLink()) {
       const target = realpathQuiet(abs);
       if (!target) {
@@ -18923,13 +18923,13 @@ async function collect(opts) {
       }
       const tst = statQuiet(target);
       if (!tst?.isFile()) continue;
-      real = target;
+      real2 = target;
     } else if (!st.isFile()) {
       continue;
     }
-    if (seenReal.has(real)) continue;
-    seenReal.add(real);
-    candidates.push({ absPath: real, relPath, nameKind: kind });
+    if (seenReal.has(real2)) continue;
+    seenReal.add(real2);
+    candidates.push({ absPath: real2, relPath, nameKind: kind });
   }
   return { candidates, issues };
 }
@@ -23135,8 +23135,8 @@ function checkScopes(root, paths) {
   for (const p of paths) {
     const abs = resolve5(root, p);
     if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
-    const real = realpathOr(abs);
-    if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+    const real2 = realpathOr(abs);
+    if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
   }
 }
 function realpathOr(p) {
@@ -23350,7 +23350,6 @@ exclude:
 }
 
 // src/report/stream.ts
-import { closeSync as closeSync3, openSync as openSync3, writeSync } from "node:fs";
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -23398,14 +23397,6 @@ function* coalesce(chunks, size = 1 << 16) {
     }
   }
   if (n > 0) yield buf.join("");
-}
-function writeChunks(path, chunks) {
-  const fd = openSync3(path, "w");
-  try {
-    for (const c of coalesce(chunks)) writeSync(fd, c);
-  } finally {
-    closeSync3(fd);
-  }
 }
 
 // src/report/sarif.ts
@@ -23554,6 +23545,49 @@ function* jsonChunks(result) {
   yield "\n";
 }
 
+// src/report/safe-write.ts
+import { closeSync as closeSync3, constants as constants3, lstatSync as lstatSync3, mkdirSync, openSync as openSync3, realpathSync as realpathSync4, renameSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname as dirname3, join as join5, resolve as resolve6 } from "node:path";
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir()];
+  return roots.filter((r2) => !!r2).map((r2) => resolve6(r2));
+}
+function real(p) {
+  try {
+    return realpathSync4.native(p);
+  } catch {
+    return resolve6(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path, text, roots) {
+  const abs = resolve6(path);
+  const dir = dirname3(abs);
+  mkdirSync(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve6(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = lstatSync3(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = join5(realDir, `.${basename(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = openSync3(temp, constants3.O_WRONLY | constants3.O_CREAT | constants3.O_EXCL | (constants3.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
+    } finally {
+      closeSync3(fd);
+    }
+    renameSync(temp, join5(realDir, basename(abs)));
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
 // src/report/text.ts
 var COLORS = {
   error: ["\x1B[31m", "\x1B[39m"],
@@ -23661,10 +23695,9 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration 
 var FAIL_ON = ["error", "warning", "note", "never"];
 var FORMATS = ["text", "json", "sarif"];
 var KUBERNETES_VERSION = /^1\.\d+$/;
-function writeUserFile(path, name, text) {
+function writeUserFile(path, name, text, roots) {
   try {
-    if (typeof text === "string") writeFileSync(path, text);
-    else writeChunks(path, text);
+    writeOutputFile(path, text, roots);
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
   }
@@ -23740,13 +23773,13 @@ async function runScan(args, io, debug, jsonOut) {
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {
     if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
-    writeUserFile(resolve6(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(resolve7(root, writeTo), writeTo, baselineText(result.findings), outputRoots(root, io.env));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
 `);
   }
-  if (values.sarif) writeUserFile(resolve6(root, values.sarif), values.sarif, sarifChunks(result));
+  if (values.sarif) writeUserFile(resolve7(root, values.sarif), values.sarif, sarifChunks(result), outputRoots(root, io.env));
   const color = io.isTTY && !values["no-color"] && io.env.NO_COLOR === void 0;
   if (format === "json") for (const c of coalesce(jsonChunks(result))) jsonOut(c);
   else if (format === "sarif") for (const c of coalesce(sarifChunks(result))) jsonOut(c);
@@ -23757,9 +23790,9 @@ function runInit(args, io) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { force: { type: "boolean" } } });
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
-  const path = resolve6(io.cwd, name);
+  const path = resolve7(io.cwd, name);
   if (existsSync2(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
-  writeUserFile(path, name, starterConfig(ALL_RULES));
+  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
 `);
   return 0;

@@ -3,14 +3,14 @@
  * SARIF file as a build artifact (the SARIF SAST Scans tab reads `CodeAnalysisLogs`) and the
  * task result out. azure-pipelines-task-lib is passed in, so this module never loads it itself.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task.js';
 import { scan } from '../engine.js';
 import type { ScanInput, ScanResult } from '../engine.js';
 import { sarifChunks } from '../report/sarif.js';
-import { writeChunks } from '../report/stream.js';
+import { UnsafeOutputError, outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeLines } from '../report/safe-text.js';
@@ -280,13 +280,22 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : undefined,
       scope: red(neutralize(scope)),
     });
+    const roots = outputRoots(sourcesDir, {
+      AGENT_TEMPDIRECTORY: tl.getVariable('Agent.TempDirectory'),
+      BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable('Build.ArtifactStagingDirectory'),
+    });
     const summaryPath = join(workDir, 'podguard.md');
-    writeFileSync(summaryPath, red(summary));
+    writeOutputFile(summaryPath, red(summary), roots);
     tl.uploadSummary(summaryPath);
 
     const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
-    mkdirSync(dirname(sarifPath), { recursive: true });
-    writeChunks(sarifPath, sarifChunks(result));
+    try {
+      // Never through a link the pull request planted, never outside the sources or agent temp.
+      writeOutputFile(sarifPath, sarifChunks(result), roots);
+    } catch (err) {
+      const why = err instanceof UnsafeOutputError ? err.message : ((err as NodeJS.ErrnoException).code ?? 'error');
+      throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || sarifPath} (${why})`);
+    }
     out(`podguard: SARIF written to ${sarifPath}\n`);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
 

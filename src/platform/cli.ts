@@ -1,5 +1,5 @@
 /** The CLI face: argument parsing, output to stdout, exit codes. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gates, scan } from '../engine.js';
@@ -11,7 +11,8 @@ import { starterConfig } from '../config/init.js';
 import { ALL_RULES } from '../rules/index.js';
 import { sarifChunks } from '../report/sarif.js';
 import { jsonChunks } from '../report/json.js';
-import { coalesce, writeChunks } from '../report/stream.js';
+import { coalesce } from '../report/stream.js';
+import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
 import { safeJsonLines, safeLines } from '../report/safe-text.js';
@@ -62,10 +63,10 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 const KUBERNETES_VERSION = /^1\.\d+$/;
 
 /** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
-function writeUserFile(path: string, name: string, text: string | Iterable<string>): void {
+function writeUserFile(path: string, name: string, text: string | Iterable<string>, roots: readonly string[]): void {
   try {
-    if (typeof text === 'string') writeFileSync(path, text);
-    else writeChunks(path, text);
+    // Never through a link a pull request planted, never outside the working directory or temp.
+    writeOutputFile(path, text, roots);
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
@@ -145,14 +146,14 @@ async function runScan(args: string[], io: CliIO, debug: boolean, jsonOut: (text
   const writeTo = values['write-baseline'];
   if (writeTo !== undefined) {
     if (changedFiles) throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since');
-    writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings), outputRoots(root, io.env));
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
   }
   // SARIF and JSON are written in pieces: one string of a large scan's report would take more
   // memory than the findings themselves.
-  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifChunks(result));
+  if (values.sarif) writeUserFile(resolve(root, values.sarif), values.sarif, sarifChunks(result), outputRoots(root, io.env));
   const color = io.isTTY && !values['no-color'] && io.env.NO_COLOR === undefined;
   if (format === 'json') for (const c of coalesce(jsonChunks(result))) jsonOut(c);
   else if (format === 'sarif') for (const c of coalesce(sarifChunks(result))) jsonOut(c);
@@ -166,7 +167,7 @@ function runInit(args: string[], io: CliIO): number {
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve(io.cwd, name);
   if (existsSync(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
-  writeUserFile(path, name, starterConfig(ALL_RULES));
+  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)\n`);
   return 0;
 }

@@ -2,9 +2,9 @@
  * The GitHub Action face: inputs, the files a pull request changed, annotations, the job
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
-import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
-import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
@@ -15,7 +15,7 @@ import { countByLevel, gates, scan } from '../engine.js';
 import type { Settings } from '../config/settings.js';
 import type { ScanResult } from '../engine.js';
 import { sarifChunks, toUri } from '../report/sarif.js';
-import { writeChunks } from '../report/stream.js';
+import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeCore } from './safe-core.js';
@@ -443,8 +443,8 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     core.info(toText(result));
 
     try {
-      mkdirSync(dirname(inputs.sarifFile), { recursive: true });
-      writeChunks(inputs.sarifFile, sarifChunks(result));
+      // Never through a link the pull request planted, never outside the workspace or runner temp.
+      writeOutputFile(inputs.sarifFile, sarifChunks(result), outputRoots(root, env));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);

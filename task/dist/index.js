@@ -6466,7 +6466,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6474,7 +6474,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6683,7 +6683,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6729,8 +6729,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -7426,7 +7426,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7484,7 +7484,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7612,7 +7612,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants4;
     module2.exports = picomatch2;
   }
 });
@@ -8011,11 +8011,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -8032,10 +8032,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -8096,8 +8096,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -8126,12 +8126,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants3))
+          if (n.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8184,12 +8184,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -8212,10 +8212,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -8251,10 +8251,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -8296,11 +8296,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -8601,7 +8601,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8616,14 +8616,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants3[n.str];
+        const c = constants4[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root, ref);
+      let _sch = resolve8.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve7(root, ref) {
+    function resolve8(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve7, op, operands) {
+        promise2.promiseDispatch = function(resolve8, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve7, reject2) {
+        return promise(function(resolve8, reject2) {
           for (var i2 = 0, len = answerPs.length; i2 < len; i2++) {
-            Q(answerPs[i2]).then(resolve7, reject2);
+            Q(answerPs[i2]).then(resolve8, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve7, op, args) {
+        promise2.promiseDispatch = function(resolve8, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception2) {
             result = reject(exception2);
           }
-          if (resolve7) {
-            resolve7(result);
+          if (resolve8) {
+            resolve8(result);
           }
         };
         promise2.inspect = inspect;
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve7, reject) {
+          return new Promise(function(resolve8, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve7(returnCode);
+                resolve8(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve7, reject) {
+          var emitDoneEvent = function(resolve8, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve7(exitCode);
+                resolve8(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve7, reject) {
-              emitDoneEvent(resolve7, reject);
+            return new Promise(function(resolve8, reject) {
+              emitDoneEvent(resolve8, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve7() {
+    function resolve8() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve7;
+    exports2.resolve = resolve8;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve7(paths.shift());
+          var pathEntry = resolve8(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve7(paths.shift());
+          var pathEntry2 = resolve8(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22567,8 +22567,8 @@ var require_task = __commonJS({
 
 // src/platform/azure.ts
 var import_node_fs8 = require("node:fs");
-var import_node_os2 = require("node:os");
-var import_node_path10 = require("node:path");
+var import_node_os3 = require("node:os");
+var import_node_path11 = require("node:path");
 
 // src/engine.ts
 var import_node_fs6 = require("node:fs");
@@ -22615,9 +22615,9 @@ function readContainedFile(root, path, opts) {
   const realRoot = realQuiet(root);
   let target = abs;
   if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
-    let real;
+    let real2;
     try {
-      real = import_node_fs.realpathSync.native(abs);
+      real2 = import_node_fs.realpathSync.native(abs);
     } catch (err) {
       const code = err.code;
       throw new ContainedReadError(
@@ -22625,13 +22625,13 @@ function readContainedFile(root, path, opts) {
         code === "ENOENT"
       );
     }
-    if (!isInside(realRoot, real)) {
+    if (!isInside(realRoot, real2)) {
       throw new ContainedReadError(
         `${label}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
         false
       );
     }
-    target = real;
+    target = real2;
   } else if (opts.mustBeInside) {
     throw new ContainedReadError(`${label}: the ${what} must be a file inside the repository`, false);
   }
@@ -26829,9 +26829,9 @@ function walk(dir, out, seen) {
     const abs = (0, import_node_path4.join)(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real = realpathQuiet(abs) ?? abs;
-      if (seen.has(real)) continue;
-      seen.add(real);
+      const real2 = realpathQuiet(abs) ?? abs;
+      if (seen.has(real2)) continue;
+      seen.add(real2);
       walk(abs, out, seen);
     } else if ((e.isFile() || e.isSymbolicLink()) && mayBeOurs(e.name)) {
       out.push(abs);
@@ -26893,7 +26893,7 @@ async function collect(opts) {
     if (!kind) continue;
     const st = lstatQuiet(abs);
     if (!st) continue;
-    let real = abs;
+    let real2 = abs;
     if (st.isSymbolicLink()) {
       const target = realpathQuiet(abs);
       if (!target) {
@@ -26906,13 +26906,13 @@ async function collect(opts) {
       }
       const tst = statQuiet(target);
       if (!tst?.isFile()) continue;
-      real = target;
+      real2 = target;
     } else if (!st.isFile()) {
       continue;
     }
-    if (seenReal.has(real)) continue;
-    seenReal.add(real);
-    candidates.push({ absPath: real, relPath, nameKind: kind });
+    if (seenReal.has(real2)) continue;
+    seenReal.add(real2);
+    candidates.push({ absPath: real2, relPath, nameKind: kind });
   }
   return { candidates, issues };
 }
@@ -31119,8 +31119,8 @@ function checkScopes(root, paths) {
   for (const p of paths) {
     const abs = (0, import_node_path8.resolve)(root, p);
     if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
-    const real = realpathOr(abs);
-    if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+    const real2 = realpathOr(abs);
+    if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
   }
 }
 function realpathOr(p) {
@@ -31280,7 +31280,6 @@ function ruleDocUrl(id) {
 }
 
 // src/report/stream.ts
-var import_node_fs7 = require("node:fs");
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items) {
   const text = JSON.stringify(doc, null, 2);
@@ -31328,14 +31327,6 @@ function* coalesce(chunks, size = 1 << 16) {
     }
   }
   if (n > 0) yield buf.join("");
-}
-function writeChunks(path, chunks) {
-  const fd = (0, import_node_fs7.openSync)(path, "w");
-  try {
-    for (const c of coalesce(chunks)) (0, import_node_fs7.writeSync)(fd, c);
-  } finally {
-    (0, import_node_fs7.closeSync)(fd);
-  }
 }
 
 // src/report/sarif.ts
@@ -31442,6 +31433,49 @@ function* sarifChunks(result) {
   const parts = sarifParts(result);
   yield* prettyJsonChunks(parts.log(PLACEHOLDER), parts.results());
   yield "\n";
+}
+
+// src/report/safe-write.ts
+var import_node_fs7 = require("node:fs");
+var import_node_os2 = require("node:os");
+var import_node_path9 = require("node:path");
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, (0, import_node_os2.tmpdir)()];
+  return roots.filter((r2) => !!r2).map((r2) => (0, import_node_path9.resolve)(r2));
+}
+function real(p) {
+  try {
+    return import_node_fs7.realpathSync.native(p);
+  } catch {
+    return (0, import_node_path9.resolve)(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path, text, roots) {
+  const abs = (0, import_node_path9.resolve)(path);
+  const dir = (0, import_node_path9.dirname)(abs);
+  (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside((0, import_node_path9.resolve)(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = (0, import_node_fs7.lstatSync)(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = (0, import_node_path9.join)(realDir, `.${(0, import_node_path9.basename)(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = (0, import_node_fs7.openSync)(temp, import_node_fs7.constants.O_WRONLY | import_node_fs7.constants.O_CREAT | import_node_fs7.constants.O_EXCL | (import_node_fs7.constants.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) (0, import_node_fs7.writeSync)(fd, c);
+    } finally {
+      (0, import_node_fs7.closeSync)(fd);
+    }
+    (0, import_node_fs7.renameSync)(temp, (0, import_node_path9.join)(realDir, (0, import_node_path9.basename)(abs)));
+  } catch (err) {
+    (0, import_node_fs7.rmSync)(temp, { force: true });
+    throw err;
+  }
 }
 
 // src/report/text.ts
@@ -31631,7 +31665,7 @@ function parseThreads(raw, name) {
 }
 
 // src/collect/changed.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 var ChangeError = class extends Error {
   constructor(message) {
     super(message);
@@ -31806,7 +31840,7 @@ async function gitChanges(req) {
   const spans = parseUnifiedZero(patch);
   const files = parseNameStatus(names).map((f) => ({
     path: f.path,
-    absPath: (0, import_node_path9.resolve)(top, f.path),
+    absPath: (0, import_node_path10.resolve)(top, f.path),
     status: f.status,
     lines: spans.get(f.path) ?? []
   }));
@@ -31830,7 +31864,7 @@ function readInputs(tl, sourcesDir) {
     throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
   };
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path10.resolve)(sourcesDir, rawConfig) !== (0, import_node_path10.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path11.resolve)(sourcesDir, rawConfig) !== (0, import_node_path11.resolve)(sourcesDir) ? rawConfig : void 0;
   const kubernetesVersion = (tl.getInput("kubernetesVersion") ?? "").trim() || void 0;
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
@@ -31876,8 +31910,8 @@ async function pullRequestChanges(root, refs, log) {
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of cs.files) {
-      const rel = (0, import_node_path10.relative)(root, f.absPath).split(import_node_path10.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path10.isAbsolute)(rel)) continue;
+      const rel = (0, import_node_path11.relative)(root, f.absPath).split(import_node_path11.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path11.isAbsolute)(rel)) continue;
       files.push(rel);
       touched.set(rel, f.lines);
     }
@@ -31897,14 +31931,14 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path10.resolve)(root, file);
-  const rel = (0, import_node_path10.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path10.isAbsolute)(rel) ? rel.split(import_node_path10.sep).join("/") : abs;
+  const abs = (0, import_node_path11.resolve)(root, file);
+  const rel = (0, import_node_path11.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path11.isAbsolute)(rel) ? rel.split(import_node_path11.sep).join("/") : abs;
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path10.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path11.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
@@ -31974,8 +32008,8 @@ async function runAzure(tl, io) {
         `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`
       );
     }
-    const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os2.tmpdir)();
-    const workDir = (0, import_node_path10.join)(tempDir, "podguard");
+    const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os3.tmpdir)();
+    const workDir = (0, import_node_path11.join)(tempDir, "podguard");
     (0, import_node_fs8.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
@@ -31983,12 +32017,20 @@ async function runAzure(tl, io) {
       touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) : void 0,
       scope: red(neutralize(scope))
     });
-    const summaryPath = (0, import_node_path10.join)(workDir, "podguard.md");
-    (0, import_node_fs8.writeFileSync)(summaryPath, red(summary));
+    const roots = outputRoots(sourcesDir, {
+      AGENT_TEMPDIRECTORY: tl.getVariable("Agent.TempDirectory"),
+      BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable("Build.ArtifactStagingDirectory")
+    });
+    const summaryPath = (0, import_node_path11.join)(workDir, "podguard.md");
+    writeOutputFile(summaryPath, red(summary), roots);
     tl.uploadSummary(summaryPath);
-    const sarifPath = inputs.sarifFile ? (0, import_node_path10.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path10.join)(workDir, "podguard.sarif");
-    (0, import_node_fs8.mkdirSync)((0, import_node_path10.dirname)(sarifPath), { recursive: true });
-    writeChunks(sarifPath, sarifChunks(result));
+    const sarifPath = inputs.sarifFile ? (0, import_node_path11.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path11.join)(workDir, "podguard.sarif");
+    try {
+      writeOutputFile(sarifPath, sarifChunks(result), roots);
+    } catch (err) {
+      const why = err instanceof UnsafeOutputError ? err.message : err.code ?? "error";
+      throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || sarifPath} (${why})`);
+    }
     out(`podguard: SARIF written to ${sarifPath}
 `);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
