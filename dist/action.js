@@ -49634,6 +49634,11 @@ function checkScopes(root, paths) {
     if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
   }
 }
+function emptyScope(p) {
+  return new ConfigurationError(
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
+  );
+}
 function realpathOr(p) {
   try {
     return realpathSync3.native(p);
@@ -49689,6 +49694,12 @@ async function scan(input) {
     system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  if (input.changedFiles === void 0 && input.requireChecked) {
+    for (const p of paths) {
+      const scope = resolve6(root, p);
+      if (!candidates.some((c) => isInside(scope, resolve6(root, c.relPath)))) throw emptyScope(p);
+    }
+  }
   for (const issue2 of issues) {
     const f = sourceFile(resolve6(root, issue2.relPath), issue2.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue2.reason });
@@ -49755,6 +49766,9 @@ async function scan(input) {
       n++;
     }
     baseline = { file: label, known: n };
+  }
+  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0)) {
+    throw emptyScope(paths.join(", "));
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -50260,7 +50274,8 @@ function readInputs(core2, eventName, workspace) {
     sarifFile: resolve8(workspace, sarifFile),
     annotations: bool2(core2, "annotations", true),
     summary: bool2(core2, "summary", true),
-    token: core2.getInput("token").trim()
+    token: core2.getInput("token").trim(),
+    allowEmpty: bool2(core2, "allow-empty", false)
   };
 }
 function readPayload(path6) {
@@ -50440,10 +50455,15 @@ async function runAction(platform2) {
     if (changedFiles) paths = ["."];
     else if (inputs.paths.some(isGlob)) {
       const all = await collect({ root, paths: ["."], exclude: [] });
-      changedFiles = inPaths(
-        inputs.paths,
-        all.candidates.map((c) => c.relPath)
-      );
+      const rels = all.candidates.map((c) => c.relPath);
+      changedFiles = inPaths(inputs.paths, rels);
+      for (const p of inputs.paths) {
+        if (!inputs.allowEmpty && inPaths([p], rels).length === 0) {
+          throw new ConfigurationError(
+            `input paths: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set allow-empty: true if that is expected)`
+          );
+        }
+      }
       paths = ["."];
     }
     let result;
@@ -50454,13 +50474,14 @@ async function runAction(platform2) {
         configPath: inputs.config,
         allowImages: inputs.allowedImages,
         changedFiles,
+        requireChecked: !inputs.allowEmpty,
         rules: platform2.rules,
         ...inputs.threads ? { threads: inputs.threads } : {},
         ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
       });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
-      const input = /^path (not found|outside)/.test(err.message) ? "paths" : "config";
+      const input = /^path (not found|outside|checked nothing)/.test(err.message) ? "paths" : "config";
       throw new ConfigurationError(`input ${input}: ${err.message}`);
     }
     for (const s2 of result.redactor.secrets) core2.setSecret(s2);

@@ -23139,6 +23139,11 @@ function checkScopes(root, paths) {
     if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
   }
 }
+function emptyScope(p) {
+  return new ConfigurationError(
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
+  );
+}
 function realpathOr(p) {
   try {
     return realpathSync3.native(p);
@@ -23194,6 +23199,12 @@ async function scan(input) {
     system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  if (input.changedFiles === void 0 && input.requireChecked) {
+    for (const p of paths) {
+      const scope = resolve5(root, p);
+      if (!candidates.some((c) => isInside(scope, resolve5(root, c.relPath)))) throw emptyScope(p);
+    }
+  }
   for (const issue of issues) {
     const f = sourceFile(resolve5(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
@@ -23260,6 +23271,9 @@ async function scan(input) {
       n++;
     }
     baseline = { file: label, known: n };
+  }
+  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0)) {
+    throw emptyScope(paths.join(", "));
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -23687,6 +23701,7 @@ Scan options:
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
+  --allow-empty          pass when a named path holds no file podguard checks (default: exit 2)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
   --no-color             plain text output
 
@@ -23733,6 +23748,7 @@ async function runScan(args, io, debug, jsonOut) {
       "write-baseline": { type: "string" },
       "kubernetes-version": { type: "string" },
       threads: { type: "string" },
+      "allow-empty": { type: "boolean" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" }
     }
@@ -23763,6 +23779,7 @@ async function runScan(args, io, debug, jsonOut) {
     configPath: values.config,
     allowImages: values["allow-image"] ?? [],
     changedFiles,
+    requireChecked: !values["allow-empty"],
     ...threads !== void 0 ? { threads } : {},
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
     ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: values.baseline } : {},

@@ -54,6 +54,12 @@ export interface ScanInput {
    * there are enough files to pay for starting them); 1 keeps the scan on this thread.
    */
   threads?: number;
+  /**
+   * Make a full scan in which a named path holds no file podguard checks, or that checked nothing
+   * at all, an input error (the faces set it unless the user allows an empty scan: a mistyped or
+   * moved path would otherwise pass the gate green). Changed-file scans never fail for it.
+   */
+  requireChecked?: boolean;
   /** The worker script (default: `worker.js` beside the running bundle; none when running from sources). */
   workerScript?: string;
 }
@@ -107,6 +113,13 @@ function checkScopes(root: string, paths: readonly string[]): void {
     const real = realpathOr(abs);
     if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
   }
+}
+
+/** The error for a scope without a checked file (platforms map "path ..." to their paths input). */
+function emptyScope(p: string): ConfigurationError {
+  return new ConfigurationError(
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
+  );
 }
 
 function realpathOr(p: string): string {
@@ -183,6 +196,12 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   };
 
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  if (input.changedFiles === undefined && input.requireChecked) {
+    for (const p of paths) {
+      const scope = resolve(root, p);
+      if (!candidates.some((c) => isInside(scope, resolve(root, c.relPath)))) throw emptyScope(p);
+    }
+  }
   for (const issue of issues) {
     const f = sourceFile(resolve(root, issue.relPath), issue.relPath, '');
     system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: issue.reason });
@@ -260,6 +279,9 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     baseline = { file: label, known: n };
   }
 
+  if (input.changedFiles === undefined && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0)) {
+    throw emptyScope(paths.join(', '));
+  }
   const findings = out.findings.sort(compareFindings);
   return {
     root,

@@ -74,6 +74,8 @@ export interface AzureInputs {
   kubernetesVersion: string | undefined;
   /** Threads that check files (undefined: the engine decides). */
   threads: number | undefined;
+  /** Pass when a named path holds no file podguard checks (default: an input error). */
+  allowEmpty: boolean;
 }
 
 /** At most this many log issues: the agent keeps every one, and thousands bury the first. */
@@ -127,6 +129,7 @@ export function readInputs(tl: AzureTaskLib, sourcesDir: string): AzureInputs {
     artifactName,
     kubernetesVersion,
     threads,
+    allowEmpty: (tl.getInput('allowEmpty') ?? '').trim() === '' ? false : tl.getBoolInput('allowEmpty'),
   };
 }
 
@@ -233,6 +236,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       configPath: inputs.configPath,
       allowImages: inputs.allowedImages,
       changedFiles,
+      requireChecked: !inputs.allowEmpty,
       rules: io.rules,
       ...(inputs.threads ? { threads: inputs.threads } : {}),
       adjust: (s) => {
@@ -240,7 +244,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       },
     }).catch((err: unknown) => {
       // Name the input at fault: the engine's message speaks of paths and files, not inputs.
-      if (err instanceof ConfigurationError && /^path (not found|outside)/.test(err.message))
+      if (err instanceof ConfigurationError && /^path (not found|outside|checked nothing)/.test(err.message))
         throw new ConfigurationError(`input paths: ${err.message}`);
       if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
         throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`);

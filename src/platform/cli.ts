@@ -51,6 +51,7 @@ Scan options:
   --write-baseline FILE  record every current finding in FILE (sorted JSON), then report them as baselined
   --kubernetes-version V target Kubernetes version for removed-API checks (e.g. 1.34)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
+  --allow-empty          pass when a named path holds no file podguard checks (default: exit 2)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
   --no-color             plain text output
 
@@ -103,6 +104,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean, jsonOut: (text
       'write-baseline': { type: 'string' },
       'kubernetes-version': { type: 'string' },
       threads: { type: 'string' },
+      'allow-empty': { type: 'boolean' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -133,6 +135,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean, jsonOut: (text
     configPath: values.config,
     allowImages: values['allow-image'] ?? [],
     changedFiles,
+    requireChecked: !values['allow-empty'],
     ...(threads !== undefined ? { threads } : {}),
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
     ...(values['write-baseline'] !== undefined

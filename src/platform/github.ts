@@ -19,6 +19,7 @@ import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeCore } from './safe-core.js';
+import { safeData } from '../report/safe-text.js';
 import { parseThreads } from './options.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
@@ -85,6 +86,8 @@ export interface ActionInputs {
   annotations: boolean;
   summary: boolean;
   token: string;
+  /** Pass when a named path holds no file podguard checks (default: an input error). */
+  allowEmpty: boolean;
 }
 
 /** GitHub shows at most this many annotations of each level per step. */
@@ -164,6 +167,7 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
     annotations: bool(core, 'annotations', true),
     summary: bool(core, 'summary', true),
     token: core.getInput('token').trim(),
+    allowEmpty: bool(core, 'allow-empty', false),
   };
 }
 
@@ -404,10 +408,15 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     else if (inputs.paths.some(isGlob)) {
       // Globs select among every file the engine would collect from the workspace.
       const all = await collect({ root, paths: ['.'], exclude: [] });
-      changedFiles = inPaths(
-        inputs.paths,
-        all.candidates.map((c) => c.relPath),
-      );
+      const rels = all.candidates.map((c) => c.relPath);
+      changedFiles = inPaths(inputs.paths, rels);
+      for (const p of inputs.paths) {
+        if (!inputs.allowEmpty && inPaths([p], rels).length === 0) {
+          throw new ConfigurationError(
+            `input paths: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set allow-empty: true if that is expected)`,
+          );
+        }
+      }
       paths = ['.'];
     }
 
@@ -419,13 +428,14 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
         configPath: inputs.config,
         allowImages: inputs.allowedImages,
         changedFiles,
+        requireChecked: !inputs.allowEmpty,
         rules: platform.rules,
         ...(inputs.threads ? { threads: inputs.threads } : {}),
         ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
       });
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
-      const input = /^path (not found|outside)/.test(err.message) ? 'paths' : 'config';
+      const input = /^path (not found|outside|checked nothing)/.test(err.message) ? 'paths' : 'config';
       throw new ConfigurationError(`input ${input}: ${err.message}`);
     }
     // Mask before anything is printed: the runner then scrubs these values from every log line.

@@ -31123,6 +31123,11 @@ function checkScopes(root, paths) {
     if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
   }
 }
+function emptyScope(p) {
+  return new ConfigurationError(
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
+  );
+}
 function realpathOr(p) {
   try {
     return import_node_fs6.realpathSync.native(p);
@@ -31178,6 +31183,12 @@ async function scan(input) {
     system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
   };
   const { candidates, issues } = await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  if (input.changedFiles === void 0 && input.requireChecked) {
+    for (const p of paths) {
+      const scope = (0, import_node_path8.resolve)(root, p);
+      if (!candidates.some((c) => isInside(scope, (0, import_node_path8.resolve)(root, c.relPath)))) throw emptyScope(p);
+    }
+  }
   for (const issue of issues) {
     const f = sourceFile((0, import_node_path8.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
@@ -31244,6 +31255,9 @@ async function scan(input) {
       n++;
     }
     baseline = { file: label, known: n };
+  }
+  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0)) {
+    throw emptyScope(paths.join(", "));
   }
   const findings = out.findings.sort(compareFindings);
   return {
@@ -31884,7 +31898,8 @@ function readInputs(tl, sourcesDir) {
     publishSarif: (tl.getInput("publishSarif") ?? "").trim() === "" ? true : tl.getBoolInput("publishSarif"),
     artifactName,
     kubernetesVersion,
-    threads
+    threads,
+    allowEmpty: (tl.getInput("allowEmpty") ?? "").trim() === "" ? false : tl.getBoolInput("allowEmpty")
   };
 }
 function fileLink(tl, commit) {
@@ -31975,13 +31990,14 @@ async function runAzure(tl, io) {
       configPath: inputs.configPath,
       allowImages: inputs.allowedImages,
       changedFiles,
+      requireChecked: !inputs.allowEmpty,
       rules: io.rules,
       ...inputs.threads ? { threads: inputs.threads } : {},
       adjust: (s2) => {
         if (inputs.kubernetesVersion) s2.kubernetesVersion = inputs.kubernetesVersion;
       }
     }).catch((err) => {
-      if (err instanceof ConfigurationError && /^path (not found|outside)/.test(err.message))
+      if (err instanceof ConfigurationError && /^path (not found|outside|checked nothing)/.test(err.message))
         throw new ConfigurationError(`input paths: ${err.message}`);
       if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
         throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, "")}`);
