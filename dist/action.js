@@ -41222,6 +41222,7 @@ import { realpath, stat as stat2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join3, posix as posix2, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
 
 // src/parse/index.ts
+import { existsSync as existsSync3 } from "node:fs";
 import { posix } from "node:path";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -44460,8 +44461,10 @@ function nameKind(relPath) {
     return "dockerfile";
   }
   if (COMPOSE.test(base)) return "compose";
-  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) return void 0;
-  if (SKIP_YAML.test(base)) return void 0;
+  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) {
+    return /\.ya?ml$/i.test(base) ? "named-yaml" : void 0;
+  }
+  if (SKIP_YAML.test(base)) return "named-yaml";
   if (/\.ya?ml$/i.test(base)) return "yaml";
   if (/\.json$/i.test(base) && !/^(package(-lock)?|tsconfig.*|composer|\.eslintrc|jsconfig|\.babelrc)\.json$/i.test(base)) return "json";
   return void 0;
@@ -44470,6 +44473,33 @@ var ACI_TYPE = "microsoft.containerinstance/containergroups";
 function isAciDoc(doc) {
   const root = asMap(doc.root ?? void 0);
   return asText(get(root, "type"))?.toLowerCase() === ACI_TYPE;
+}
+function hasTopLevelManifestKeys(text) {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+function hasTemplateMarks(text) {
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf("{{", at + 2);
+  }
+  return false;
+}
+var chartDirs = /* @__PURE__ */ new Map();
+function isChartTemplate(absPath) {
+  const parts = absPath.split(/[\\/]/);
+  for (let i2 = parts.length - 2; i2 > 0; i2--) {
+    if (parts[i2] !== "templates") continue;
+    const chartDir = parts.slice(0, i2).join("/") || "/";
+    let known = chartDirs.get(chartDir);
+    if (known === void 0) {
+      known = existsSync3(`${chartDir}/Chart.yaml`) || existsSync3(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
 }
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
@@ -44487,12 +44517,12 @@ function parseFile(source, kindByName) {
     return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
-  const hasTemplate = text.includes("{{");
+  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
   const parsed = parseYaml(text);
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
+  if (hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
   if (parsed.docs.some(isAciDoc)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -45225,6 +45255,7 @@ function readDirectives(file) {
 // src/batch.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
 var SYSTEM_ECHO = 600;
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
@@ -45373,6 +45404,23 @@ var FileChecker = class {
   settings;
   active;
   system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule41, level, ctx } of this.active) {
+      if (rule41.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule41, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule41.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
   /**
    * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
    * so batches checked on different threads merge into what one thread would have built.
@@ -45381,6 +45429,7 @@ var FileChecker = class {
     const out = new Collector();
     const directives = [];
     const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
     const crossFile = this.active.filter((a) => a.rule.finish);
     for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
     for (const c of files) {
@@ -45393,7 +45442,8 @@ var FileChecker = class {
       secrets: [...out.redactor.secrets],
       directives,
       filesScanned,
-      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state])
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
     };
   }
   checkFile(c, out, directives, filesScanned) {
@@ -45418,7 +45468,11 @@ var FileChecker = class {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
     }
-    if (!parsed) return;
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -45437,9 +45491,11 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
     for (const { rule: rule41, level, ctx } of this.active) {
       if (!rule41.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
+      const ruleUnits = broken && rule41.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
@@ -49572,7 +49628,7 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/workers.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname as dirname4, join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49603,7 +49659,7 @@ function defaultThreads(files) {
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
   const script = join6(dirname4(here), "worker.js");
-  return existsSync3(script) ? script : void 0;
+  return existsSync4(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -49753,11 +49809,13 @@ async function scan(input) {
   const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = /* @__PURE__ */ new Map();
+  const templatesNotRendered = [];
   const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
   for (const r2 of results) {
     out.adopt(r2.findings);
     for (const secret of r2.secrets) out.redactor.add(secret);
     for (const [file, found] of r2.directives) directives.set(file, found);
+    for (const t of r2.templates ?? []) templatesNotRendered.push(t);
     for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
     for (const [id, state] of r2.states) {
       try {
@@ -49809,7 +49867,7 @@ async function scan(input) {
     }
     baseline = { file: label, known: n };
   }
-  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0)) {
+  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0) && templatesNotRendered.length === 0) {
     throw emptyScope(paths.join(", "));
   }
   const findings = out.findings.sort(compareFindings);
@@ -49821,6 +49879,7 @@ async function scan(input) {
     findings,
     filesScanned,
     redactor: out.redactor,
+    templatesNotRendered,
     durationMs: Date.now() - started,
     threads: used,
     ...baseline ? { baseline } : {}
@@ -50020,10 +50079,10 @@ function real(p) {
 var UnsafeOutputError = class extends Error {
 };
 var counter = 0;
-function writeOutputFile(path6, text, roots) {
+function writeOutputFile(path6, text, roots, createDirs = false) {
   const abs = resolve7(path6);
   const dir = dirname5(abs);
-  mkdirSync(dir, { recursive: true });
+  if (createDirs) mkdirSync(dir, { recursive: true });
   const realDir = real(dir);
   if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve7(r2), realDir))) {
     throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
@@ -50110,7 +50169,12 @@ function toText(result, style = { color: false }) {
   const total = visible.length;
   const verdict2 = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
   const known = visible.filter((f) => f.baselined).length;
-  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  const templates = result.templatesNotRendered?.length ?? 0;
+  const extras = [
+    known ? `${known} known from the baseline (notes, not gating)` : "",
+    suppressed ? `${suppressed} suppressed` : "",
+    templates ? `${plural(templates, "Helm chart template")} not checked (not rendered)` : ""
+  ].filter(Boolean).map((x) => `; ${x}`).join("");
   lines2.push(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
   return `${lines2.join("\n")}
 `;
@@ -50150,6 +50214,12 @@ function renderSummary(result, opts) {
   const head = [];
   head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", red.redact(text), "");
   if (opts.scope) head.push(cell(opts.scope), "");
+  const templates = result.templatesNotRendered?.length ?? 0;
+  if (templates)
+    head.push(
+      `\u26A0\uFE0F ${templates} Helm chart template${templates === 1 ? " was" : "s were"} not checked: nothing rendered ${templates === 1 ? "it" : "them"}.`,
+      ""
+    );
   head.push("| Level | Findings |", "| --- | ---: |");
   for (const l of ["error", "warning", "note"]) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
   const known = visible.filter((f) => f.baselined).length;
@@ -50536,7 +50606,7 @@ async function runAction(platform2) {
     core2.info(scope.description);
     core2.info(toText(result));
     try {
-      writeOutputFile(inputs.sarifFile, sarifChunks(result), outputRoots(root, env));
+      writeOutputFile(inputs.sarifFile, sarifChunks(result), outputRoots(root, env), true);
     } catch (err) {
       const code = err.code ?? err.message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel2(root, inputs.sarifFile)} (${code})`);

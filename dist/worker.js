@@ -13001,6 +13001,9 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import { hash as cryptoHash, scryptSync } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 
+// src/parse/index.ts
+import { existsSync } from "node:fs";
+
 // src/parse/kubernetes.ts
 function isK8sObjectNode(node) {
   return asText(get(node, "apiVersion")) !== void 0 && asText(get(node, "kind")) !== void 0;
@@ -13043,6 +13046,33 @@ function isAciDoc(doc) {
   const root = asMap(doc.root ?? void 0);
   return asText(get(root, "type"))?.toLowerCase() === ACI_TYPE;
 }
+function hasTopLevelManifestKeys(text) {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+function hasTemplateMarks(text) {
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf("{{", at + 2);
+  }
+  return false;
+}
+var chartDirs = /* @__PURE__ */ new Map();
+function isChartTemplate(absPath) {
+  const parts = absPath.split(/[\\/]/);
+  for (let i2 = parts.length - 2; i2 > 0; i2--) {
+    if (parts[i2] !== "templates") continue;
+    const chartDir = parts.slice(0, i2).join("/") || "/";
+    let known = chartDirs.get(chartDir);
+    if (known === void 0) {
+      known = existsSync(`${chartDir}/Chart.yaml`) || existsSync(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
+}
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
 }
@@ -13059,12 +13089,12 @@ function parseFile(source, kindByName) {
     return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
-  const hasTemplate = text.includes("{{");
+  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
   const parsed = parseYaml(text);
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
+  if (hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
   if (parsed.docs.some(isAciDoc)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -13298,6 +13328,7 @@ function readDirectives(file) {
 // src/batch.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
 var SYSTEM_ECHO = 600;
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
@@ -13446,6 +13477,23 @@ var FileChecker = class {
   settings;
   active;
   system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule41, level, ctx } of this.active) {
+      if (rule41.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule41, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule41.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
   /**
    * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
    * so batches checked on different threads merge into what one thread would have built.
@@ -13454,6 +13502,7 @@ var FileChecker = class {
     const out = new Collector();
     const directives = [];
     const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
     const crossFile = this.active.filter((a) => a.rule.finish);
     for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
     for (const c of files) {
@@ -13466,7 +13515,8 @@ var FileChecker = class {
       secrets: [...out.redactor.secrets],
       directives,
       filesScanned,
-      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state])
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
     };
   }
   checkFile(c, out, directives, filesScanned) {
@@ -13491,7 +13541,11 @@ var FileChecker = class {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
     }
-    if (!parsed) return;
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -13510,9 +13564,11 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
     for (const { rule: rule41, level, ctx } of this.active) {
       if (!rule41.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
+      const ruleUnits = broken && rule41.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);

@@ -80,6 +80,8 @@ export interface ScanResult {
   durationMs: number;
   /** Threads that checked files (1: this thread only). */
   threads: number;
+  /** Helm chart templates that were not checked because nothing rendered them (paths). */
+  templatesNotRendered?: string[];
   /** The baseline applied, if any: its path (relative to the root) and how many findings it knew. */
   baseline?: { file: string; known: number };
 }
@@ -219,11 +221,13 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
 
   const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = new Map<string, Directive[]>();
+  const templatesNotRendered: string[] = [];
   const states = new Map<string, Map<string, unknown>>(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, new Map()]));
   for (const r of results) {
     out.adopt(r.findings);
     for (const secret of r.secrets) out.redactor.add(secret);
     for (const [file, found] of r.directives) directives.set(file, found);
+    for (const t of r.templates ?? []) templatesNotRendered.push(t);
     for (const k of FILE_KINDS) filesScanned[k] += r.filesScanned[k];
     for (const [id, state] of r.states) {
       try {
@@ -279,7 +283,12 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     baseline = { file: label, known: n };
   }
 
-  if (input.changedFiles === undefined && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0)) {
+  if (
+    input.changedFiles === undefined &&
+    input.requireChecked &&
+    FILE_KINDS.every((k) => filesScanned[k] === 0) &&
+    templatesNotRendered.length === 0
+  ) {
     throw emptyScope(paths.join(', '));
   }
   const findings = out.findings.sort(compareFindings);
@@ -291,6 +300,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     findings,
     filesScanned,
     redactor: out.redactor,
+    templatesNotRendered,
     durationMs: Date.now() - started,
     threads: used,
     ...(baseline ? { baseline } : {}),

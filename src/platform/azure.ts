@@ -289,13 +289,13 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable('Build.ArtifactStagingDirectory'),
     });
     const summaryPath = join(workDir, 'podguard.md');
-    writeOutputFile(summaryPath, red(summary), roots);
+    writeOutputFile(summaryPath, red(summary), roots, true);
     tl.uploadSummary(summaryPath);
 
     const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
     try {
       // Never through a link the pull request planted, never outside the sources or agent temp.
-      writeOutputFile(sarifPath, sarifChunks(result), roots);
+      writeOutputFile(sarifPath, sarifChunks(result), roots, true);
     } catch (err) {
       const why = err instanceof UnsafeOutputError ? err.message : ((err as NodeJS.ErrnoException).code ?? 'error');
       throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || sarifPath} (${why})`);

@@ -454,7 +454,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
 
     try {
       // Never through a link the pull request planted, never outside the workspace or runner temp.
-      writeOutputFile(inputs.sarifFile, sarifChunks(result), outputRoots(root, env));
+      writeOutputFile(inputs.sarifFile, sarifChunks(result), outputRoots(root, env), true);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);

@@ -32,13 +32,13 @@ let counter = 0;
 
 /**
  * Writes `text` (a string or chunks) to `path` without following a link at `path`, inside one
- * of `roots` by real path. Throws UnsafeOutputError when the target leaves the roots or is a
+ * of `roots` by real path (creating its directory when `createDirs`). Throws UnsafeOutputError when the target leaves the roots or is a
  * directory; I/O errors (with their `code`) pass through.
  */
-export function writeOutputFile(path: string, text: string | Iterable<string>, roots: readonly string[]): void {
+export function writeOutputFile(path: string, text: string | Iterable<string>, roots: readonly string[], createDirs = false): void {
   const abs = resolve(path);
   const dir = dirname(abs);
-  mkdirSync(dir, { recursive: true });
+  if (createDirs) mkdirSync(dir, { recursive: true });
   const realDir = real(dir);
   if (!roots.some((r) => isInside(real(r), realDir) || isInside(resolve(r), realDir))) {
     throw new UnsafeOutputError('it resolves outside the workspace and the runner temp directory');

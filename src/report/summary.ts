@@ -86,6 +86,12 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   const head: string[] = [];
   head.push(`## ${failed ? '❌' : '✅'} podguard`, '', red.redact(text), '');
   if (opts.scope) head.push(cell(opts.scope), '');
+  const templates = result.templatesNotRendered?.length ?? 0;
+  if (templates)
+    head.push(
+      `⚠️ ${templates} Helm chart template${templates === 1 ? ' was' : 's were'} not checked: nothing rendered ${templates === 1 ? 'it' : 'them'}.`,
+      '',
+    );
   head.push('| Level | Findings |', '| --- | ---: |');
   for (const l of ['error', 'warning', 'note'] as const) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
   const known = visible.filter((f) => f.baselined).length;

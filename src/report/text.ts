@@ -93,7 +93,12 @@ export function toText(result: ScanResult, style: TextStyle = { color: false }):
       ? 'no problems found'
       : `${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')})`;
   const known = visible.filter((f) => f.baselined).length;
-  const extras = [known ? `${known} known from the baseline (notes, not gating)` : '', suppressed ? `${suppressed} suppressed` : '']
+  const templates = result.templatesNotRendered?.length ?? 0;
+  const extras = [
+    known ? `${known} known from the baseline (notes, not gating)` : '',
+    suppressed ? `${suppressed} suppressed` : '',
+    templates ? `${plural(templates, 'Helm chart template')} not checked (not rendered)` : '',
+  ]
     .filter(Boolean)
     .map((x) => `; ${x}`)
     .join('');

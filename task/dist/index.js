@@ -22566,12 +22566,12 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_node_os3 = require("node:os");
 var import_node_path11 = require("node:path");
 
 // src/engine.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var import_node_path8 = require("node:path");
 
 // src/config/safe-read.ts
@@ -22710,10 +22710,11 @@ function readBaseline(path, label, root, mustBeInside = false) {
 
 // src/batch.ts
 var import_node_crypto = require("node:crypto");
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_util = require("node:util");
 
 // src/parse/index.ts
+var import_node_fs2 = require("node:fs");
 var import_node_path3 = require("node:path");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -25952,8 +25953,10 @@ function nameKind(relPath) {
     return "dockerfile";
   }
   if (COMPOSE.test(base)) return "compose";
-  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) return void 0;
-  if (SKIP_YAML.test(base)) return void 0;
+  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) {
+    return /\.ya?ml$/i.test(base) ? "named-yaml" : void 0;
+  }
+  if (SKIP_YAML.test(base)) return "named-yaml";
   if (/\.ya?ml$/i.test(base)) return "yaml";
   if (/\.json$/i.test(base) && !/^(package(-lock)?|tsconfig.*|composer|\.eslintrc|jsconfig|\.babelrc)\.json$/i.test(base)) return "json";
   return void 0;
@@ -25962,6 +25965,33 @@ var ACI_TYPE = "microsoft.containerinstance/containergroups";
 function isAciDoc(doc) {
   const root = asMap(doc.root ?? void 0);
   return asText(get(root, "type"))?.toLowerCase() === ACI_TYPE;
+}
+function hasTopLevelManifestKeys(text) {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+function hasTemplateMarks(text) {
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf("{{", at + 2);
+  }
+  return false;
+}
+var chartDirs = /* @__PURE__ */ new Map();
+function isChartTemplate(absPath) {
+  const parts = absPath.split(/[\\/]/);
+  for (let i2 = parts.length - 2; i2 > 0; i2--) {
+    if (parts[i2] !== "templates") continue;
+    const chartDir = parts.slice(0, i2).join("/") || "/";
+    let known = chartDirs.get(chartDir);
+    if (known === void 0) {
+      known = (0, import_node_fs2.existsSync)(`${chartDir}/Chart.yaml`) || (0, import_node_fs2.existsSync)(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
 }
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
@@ -25979,12 +26009,12 @@ function parseFile(source, kindByName) {
     return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
-  const hasTemplate = text.includes("{{");
+  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
   const parsed = parseYaml(text);
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
+  if (hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
   if (parsed.docs.some(isAciDoc)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -26498,6 +26528,7 @@ function readDirectives(file) {
 // src/batch.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
 var SYSTEM_ECHO = 600;
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
@@ -26626,15 +26657,15 @@ var Collector = class {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs2.openSync)(absPath, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs2.fstatSync)(fd);
+    fd = (0, import_node_fs3.openSync)(absPath, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs2.readFileSync)(fd) };
+    return { buf: (0, import_node_fs3.readFileSync)(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs3.closeSync)(fd);
   }
 }
 var FileChecker = class {
@@ -26646,6 +26677,23 @@ var FileChecker = class {
   settings;
   active;
   system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule41, level, ctx } of this.active) {
+      if (rule41.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule41, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule41.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
   /**
    * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
    * so batches checked on different threads merge into what one thread would have built.
@@ -26654,6 +26702,7 @@ var FileChecker = class {
     const out = new Collector();
     const directives = [];
     const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
     const crossFile = this.active.filter((a) => a.rule.finish);
     for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
     for (const c of files) {
@@ -26666,7 +26715,8 @@ var FileChecker = class {
       secrets: [...out.redactor.secrets],
       directives,
       filesScanned,
-      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state])
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
     };
   }
   checkFile(c, out, directives, filesScanned) {
@@ -26691,7 +26741,11 @@ var FileChecker = class {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
     }
-    if (!parsed) return;
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -26710,9 +26764,11 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
     for (const { rule: rule41, level, ctx } of this.active) {
       if (!rule41.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
+      const ruleUnits = broken && rule41.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
@@ -26758,7 +26814,7 @@ function isPlainObject(x) {
 }
 
 // src/collect/collect.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_promises = require("node:fs/promises");
 var import_node_path4 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -26821,7 +26877,7 @@ function mayBeOurs(baseName) {
 function walk(dir, out, seen) {
   let entries;
   try {
-    entries = (0, import_node_fs3.readdirSync)(dir, { withFileTypes: true });
+    entries = (0, import_node_fs4.readdirSync)(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -26848,17 +26904,17 @@ async function listDir(dir) {
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]));
   return files;
 }
-var lstatQuiet = (p) => (0, import_node_fs3.lstatSync)(p, { throwIfNoEntry: false });
+var lstatQuiet = (p) => (0, import_node_fs4.lstatSync)(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
-    return (0, import_node_fs3.statSync)(p);
+    return (0, import_node_fs4.statSync)(p);
   } catch {
     return void 0;
   }
 };
 var realpathQuiet = (p) => {
   try {
-    return import_node_fs3.realpathSync.native(p);
+    return import_node_fs4.realpathSync.native(p);
   } catch {
     return void 0;
   }
@@ -26918,7 +26974,7 @@ async function collect(opts) {
 }
 
 // src/config/load.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_node_path5 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
@@ -27093,7 +27149,7 @@ function shown(v) {
 }
 function lstatQuiet2(p) {
   try {
-    return (0, import_node_fs4.lstatSync)(p, { throwIfNoEntry: false });
+    return (0, import_node_fs5.lstatSync)(p, { throwIfNoEntry: false });
   } catch {
     return void 0;
   }
@@ -31060,7 +31116,7 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/workers.ts
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path7 = require("node:path");
 var import_node_url = require("node:url");
@@ -31092,7 +31148,7 @@ function defaultThreads(files) {
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
   const script = (0, import_node_path7.join)((0, import_node_path7.dirname)(here), "worker.js");
-  return (0, import_node_fs5.existsSync)(script) ? script : void 0;
+  return (0, import_node_fs6.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -31172,7 +31228,7 @@ function emptyScope(p) {
 }
 function realpathOr(p) {
   try {
-    return import_node_fs6.realpathSync.native(p);
+    return import_node_fs7.realpathSync.native(p);
   } catch {
     return (0, import_node_path8.resolve)(p);
   }
@@ -31242,11 +31298,13 @@ async function scan(input) {
   const { results, threads: used } = await checkBatches(batches, checker, { plan, threads, script });
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = /* @__PURE__ */ new Map();
+  const templatesNotRendered = [];
   const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
   for (const r2 of results) {
     out.adopt(r2.findings);
     for (const secret of r2.secrets) out.redactor.add(secret);
     for (const [file, found] of r2.directives) directives.set(file, found);
+    for (const t of r2.templates ?? []) templatesNotRendered.push(t);
     for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
     for (const [id, state] of r2.states) {
       try {
@@ -31298,7 +31356,7 @@ async function scan(input) {
     }
     baseline = { file: label, known: n };
   }
-  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0)) {
+  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0) && templatesNotRendered.length === 0) {
     throw emptyScope(paths.join(", "));
   }
   const findings = out.findings.sort(compareFindings);
@@ -31310,6 +31368,7 @@ async function scan(input) {
     findings,
     filesScanned,
     redactor: out.redactor,
+    templatesNotRendered,
     durationMs: Date.now() - started,
     threads: used,
     ...baseline ? { baseline } : {}
@@ -31492,7 +31551,7 @@ function* sarifChunks(result) {
 }
 
 // src/report/safe-write.ts
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_os2 = require("node:os");
 var import_node_path9 = require("node:path");
 function outputRoots(workspace, env) {
@@ -31501,7 +31560,7 @@ function outputRoots(workspace, env) {
 }
 function real(p) {
   try {
-    return import_node_fs7.realpathSync.native(p);
+    return import_node_fs8.realpathSync.native(p);
   } catch {
     return (0, import_node_path9.resolve)(p);
   }
@@ -31509,27 +31568,27 @@ function real(p) {
 var UnsafeOutputError = class extends Error {
 };
 var counter = 0;
-function writeOutputFile(path, text, roots) {
+function writeOutputFile(path, text, roots, createDirs = false) {
   const abs = (0, import_node_path9.resolve)(path);
   const dir = (0, import_node_path9.dirname)(abs);
-  (0, import_node_fs7.mkdirSync)(dir, { recursive: true });
+  if (createDirs) (0, import_node_fs8.mkdirSync)(dir, { recursive: true });
   const realDir = real(dir);
   if (!roots.some((r2) => isInside(real(r2), realDir) || isInside((0, import_node_path9.resolve)(r2), realDir))) {
     throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
   }
-  const st = (0, import_node_fs7.lstatSync)(abs, { throwIfNoEntry: false });
+  const st = (0, import_node_fs8.lstatSync)(abs, { throwIfNoEntry: false });
   if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
   const temp = (0, import_node_path9.join)(realDir, `.${(0, import_node_path9.basename)(abs)}.${process.pid}.${++counter}.podguard-tmp`);
-  const fd = (0, import_node_fs7.openSync)(temp, import_node_fs7.constants.O_WRONLY | import_node_fs7.constants.O_CREAT | import_node_fs7.constants.O_EXCL | (import_node_fs7.constants.O_NOFOLLOW ?? 0), 420);
+  const fd = (0, import_node_fs8.openSync)(temp, import_node_fs8.constants.O_WRONLY | import_node_fs8.constants.O_CREAT | import_node_fs8.constants.O_EXCL | (import_node_fs8.constants.O_NOFOLLOW ?? 0), 420);
   try {
     try {
-      for (const c of typeof text === "string" ? [text] : coalesce(text)) (0, import_node_fs7.writeSync)(fd, c);
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) (0, import_node_fs8.writeSync)(fd, c);
     } finally {
-      (0, import_node_fs7.closeSync)(fd);
+      (0, import_node_fs8.closeSync)(fd);
     }
-    (0, import_node_fs7.renameSync)(temp, (0, import_node_path9.join)(realDir, (0, import_node_path9.basename)(abs)));
+    (0, import_node_fs8.renameSync)(temp, (0, import_node_path9.join)(realDir, (0, import_node_path9.basename)(abs)));
   } catch (err) {
-    (0, import_node_fs7.rmSync)(temp, { force: true });
+    (0, import_node_fs8.rmSync)(temp, { force: true });
     throw err;
   }
 }
@@ -31599,7 +31658,12 @@ function toText(result, style = { color: false }) {
   const total = visible.length;
   const verdict2 = total === 0 ? "no problems found" : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.note, "note")})`;
   const known = visible.filter((f) => f.baselined).length;
-  const extras = [known ? `${known} known from the baseline (notes, not gating)` : "", suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  const templates = result.templatesNotRendered?.length ?? 0;
+  const extras = [
+    known ? `${known} known from the baseline (notes, not gating)` : "",
+    suppressed ? `${suppressed} suppressed` : "",
+    templates ? `${plural(templates, "Helm chart template")} not checked (not rendered)` : ""
+  ].filter(Boolean).map((x) => `; ${x}`).join("");
   lines2.push(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
   return `${lines2.join("\n")}
 `;
@@ -31639,6 +31703,12 @@ function renderSummary(result, opts) {
   const head = [];
   head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", red.redact(text), "");
   if (opts.scope) head.push(cell(opts.scope), "");
+  const templates = result.templatesNotRendered?.length ?? 0;
+  if (templates)
+    head.push(
+      `\u26A0\uFE0F ${templates} Helm chart template${templates === 1 ? " was" : "s were"} not checked: nothing rendered ${templates === 1 ? "it" : "them"}.`,
+      ""
+    );
   head.push("| Level | Findings |", "| --- | ---: |");
   for (const l of ["error", "warning", "note"]) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
   const known = visible.filter((f) => f.baselined).length;
@@ -32068,7 +32138,7 @@ async function runAzure(tl, io) {
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os3.tmpdir)();
     const workDir = (0, import_node_path11.join)(tempDir, "podguard");
-    (0, import_node_fs8.mkdirSync)(workDir, { recursive: true });
+    (0, import_node_fs9.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
@@ -32080,11 +32150,11 @@ async function runAzure(tl, io) {
       BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable("Build.ArtifactStagingDirectory")
     });
     const summaryPath = (0, import_node_path11.join)(workDir, "podguard.md");
-    writeOutputFile(summaryPath, red(summary), roots);
+    writeOutputFile(summaryPath, red(summary), roots, true);
     tl.uploadSummary(summaryPath);
     const sarifPath = inputs.sarifFile ? (0, import_node_path11.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path11.join)(workDir, "podguard.sarif");
     try {
-      writeOutputFile(sarifPath, sarifChunks(result), roots);
+      writeOutputFile(sarifPath, sarifChunks(result), roots, true);
     } catch (err) {
       const why = err instanceof UnsafeOutputError ? err.message : err.code ?? "error";
       throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || sarifPath} (${why})`);

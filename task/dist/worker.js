@@ -12998,6 +12998,9 @@ var import_node_worker_threads = require("node:worker_threads");
 
 // src/batch.ts
 var import_node_crypto = require("node:crypto");
+var import_node_fs2 = require("node:fs");
+
+// src/parse/index.ts
 var import_node_fs = require("node:fs");
 
 // src/parse/kubernetes.ts
@@ -13042,6 +13045,33 @@ function isAciDoc(doc) {
   const root = asMap(doc.root ?? void 0);
   return asText(get(root, "type"))?.toLowerCase() === ACI_TYPE;
 }
+function hasTopLevelManifestKeys(text) {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+function hasTemplateMarks(text) {
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf("{{", at + 2);
+  }
+  return false;
+}
+var chartDirs = /* @__PURE__ */ new Map();
+function isChartTemplate(absPath) {
+  const parts = absPath.split(/[\\/]/);
+  for (let i2 = parts.length - 2; i2 > 0; i2--) {
+    if (parts[i2] !== "templates") continue;
+    const chartDir = parts.slice(0, i2).join("/") || "/";
+    let known = chartDirs.get(chartDir);
+    if (known === void 0) {
+      known = (0, import_node_fs.existsSync)(`${chartDir}/Chart.yaml`) || (0, import_node_fs.existsSync)(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
+}
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
 }
@@ -13058,12 +13088,12 @@ function parseFile(source, kindByName) {
     return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
-  const hasTemplate = text.includes("{{");
+  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
   const parsed = parseYaml(text);
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path))) return void 0;
+  if (hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
   if (parsed.docs.some(isAciDoc)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -13297,6 +13327,7 @@ function readDirectives(file) {
 // src/batch.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
 var SYSTEM_ECHO = 600;
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
@@ -13425,15 +13456,15 @@ var Collector = class {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(absPath, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs.fstatSync)(fd);
+    fd = (0, import_node_fs2.openSync)(absPath, import_node_fs2.constants.O_RDONLY | (import_node_fs2.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs2.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs.readFileSync)(fd) };
+    return { buf: (0, import_node_fs2.readFileSync)(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
   }
 }
 var FileChecker = class {
@@ -13445,6 +13476,23 @@ var FileChecker = class {
   settings;
   active;
   system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule41, level, ctx } of this.active) {
+      if (rule41.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule41, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule41.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule41.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
   /**
    * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
    * so batches checked on different threads merge into what one thread would have built.
@@ -13453,6 +13501,7 @@ var FileChecker = class {
     const out = new Collector();
     const directives = [];
     const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
     const crossFile = this.active.filter((a) => a.rule.finish);
     for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
     for (const c of files) {
@@ -13465,7 +13514,8 @@ var FileChecker = class {
       secrets: [...out.redactor.secrets],
       directives,
       filesScanned,
-      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state])
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
     };
   }
   checkFile(c, out, directives, filesScanned) {
@@ -13490,7 +13540,11 @@ var FileChecker = class {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
     }
-    if (!parsed) return;
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
     filesScanned[parsed.kind]++;
     try {
       const found = readDirectives(parsed);
@@ -13509,9 +13563,11 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
     for (const { rule: rule41, level, ctx } of this.active) {
       if (!rule41.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
+      const ruleUnits = broken && rule41.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
         const report = (r2) => {
           const own = !r2.file || r2.file === source;
           const identity = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);

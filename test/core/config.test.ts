@@ -83,7 +83,9 @@ describe('podguard init', () => {
     const text = readFileSync(join(dir, '.podguard.yml'), 'utf8');
     expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_URL}`);
     for (const r of ALL_RULES) expect(text).toMatch(new RegExp(`^  # ${r.meta.id}:( ${r.meta.level})?\\s`, 'm'));
-    expect((await cli(dir, 'scan', '.')).code).toBe(0);
+    // Nothing to check in the directory: exit 2 unless an empty scan is allowed.
+    expect((await cli(dir, 'scan', '.')).code).toBe(2);
+    expect((await cli(dir, 'scan', '.', '--allow-empty')).code).toBe(0);
 
     writeFileSync(join(dir, '.podguard.yml'), 'profile: baseline\n');
     const again = await cli(dir, 'init');

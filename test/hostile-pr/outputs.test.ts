@@ -36,7 +36,7 @@ describe('output files', () => {
     symlinkSync(elsewhere, join(root, 'reports'));
     expect(() => writeOutputFile(join(root, 'reports', 'x.sarif'), '{}', [root])).toThrow(UnsafeOutputError);
     expect(() => writeOutputFile(join(elsewhere, 'x.sarif'), '{}', [root])).toThrow(UnsafeOutputError);
-    writeOutputFile(join(root, 'sub', 'x.sarif'), ['{', '}'], [root]);
+    writeOutputFile(join(root, 'sub', 'x.sarif'), ['{', '}'], [root], true);
     expect(readFileSync(join(root, 'sub', 'x.sarif'), 'utf8')).toBe('{}');
   });
 });
