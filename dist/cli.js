@@ -19573,9 +19573,9 @@ function variablesBefore(model, stage, before) {
   return vars;
 }
 function classifyUser(value) {
-  const user = value.split(":")[0].trim();
-  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
-  return /^\d+$/.test(user) ? "numeric" : "named";
+  const user = value.trim().replace(/^(["'])(.*)\1$/, "$2").split(":")[0].trim().replace(/^(["'])(.*)\1$/, "$2");
+  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^\+?0+$/.test(user)) return "root";
+  return /^\+?\d+$/.test(user) ? "numeric" : "named";
 }
 function bottom(stage) {
   let s2 = stage;
@@ -23780,10 +23780,13 @@ function toText(result, style = { color: false }) {
 }
 
 // src/platform/options.ts
+var MAX_THREADS = 16;
 function parseThreads(raw, name) {
   const value = (raw ?? "").trim();
   if (value === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  if (!/^[1-9]\d?$/.test(value) || Number(value) > MAX_THREADS) {
+    throw new ConfigurationError(`${name} must be a whole number from 1 to ${MAX_THREADS} (got "${value.slice(0, 20)}")`);
+  }
   return Number(value);
 }
 

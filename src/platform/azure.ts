@@ -180,7 +180,8 @@ export async function pullRequestChanges(root: string, refs: PullRequestRefs, lo
 /** Registers every secret the scan found, line by line (the agent refuses multi-line secrets). */
 function registerSecrets(tl: AzureTaskLib, result: ScanResult): void {
   for (const secret of result.redactor.secrets) {
-    for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 4) tl.setSecret(part);
+    // The registered values are credential-like already; their lines are masked when long enough.
+    for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 8) tl.setSecret(part);
   }
 }
 

@@ -27556,9 +27556,9 @@ function variablesBefore(model, stage, before) {
   return vars;
 }
 function classifyUser(value) {
-  const user = value.split(":")[0].trim();
-  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
-  return /^\d+$/.test(user) ? "numeric" : "named";
+  const user = value.trim().replace(/^(["'])(.*)\1$/, "$2").split(":")[0].trim().replace(/^(["'])(.*)\1$/, "$2");
+  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^\+?0+$/.test(user)) return "root";
+  return /^\+?\d+$/.test(user) ? "numeric" : "named";
 }
 function bottom(stage) {
   let s2 = stage;
@@ -31783,10 +31783,13 @@ ${tail}`;
 }
 
 // src/platform/options.ts
+var MAX_THREADS = 16;
 function parseThreads(raw, name) {
   const value = (raw ?? "").trim();
   if (value === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new ConfigurationError(`${name} must be a whole number from 1 to 999 (got "${value}")`);
+  if (!/^[1-9]\d?$/.test(value) || Number(value) > MAX_THREADS) {
+    throw new ConfigurationError(`${name} must be a whole number from 1 to ${MAX_THREADS} (got "${value.slice(0, 20)}")`);
+  }
   return Number(value);
 }
 
@@ -32051,7 +32054,7 @@ async function pullRequestChanges(root, refs, log) {
 }
 function registerSecrets(tl, result) {
   for (const secret of result.redactor.secrets) {
-    for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 4) tl.setSecret(part);
+    for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 8) tl.setSecret(part);
   }
 }
 function issueFindings(findings) {

@@ -9360,9 +9360,9 @@ function variablesBefore(model, stage, before) {
   return vars;
 }
 function classifyUser(value) {
-  const user = value.split(":")[0].trim();
-  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
-  return /^\d+$/.test(user) ? "numeric" : "named";
+  const user = value.trim().replace(/^(["'])(.*)\1$/, "$2").split(":")[0].trim().replace(/^(["'])(.*)\1$/, "$2");
+  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^\+?0+$/.test(user)) return "root";
+  return /^\+?\d+$/.test(user) ? "numeric" : "named";
 }
 function bottom(stage) {
   let s2 = stage;

@@ -113,7 +113,7 @@ function run(script: string, cwd: string, env: Record<string, string>, args: str
       { cwd, env: { PATH: process.env.PATH ?? '', HOME: tempDir('pg-home-'), ...env }, encoding: 'utf8', maxBuffer: 64 << 20 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 99) : 0, stdout, stderr }),
     );
-  }, 120_000);
+  });
 }
 
 async function action(ws: string, payload: unknown, inputs: Record<string, string> = {}): Promise<Run & { summary: string }> {

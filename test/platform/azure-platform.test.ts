@@ -156,7 +156,7 @@ describe('Azure platform', () => {
     expect(() => read({ scan: 'some' })).toThrow(/input scan must be one of changed, all/);
     expect(read({ threads: ' 3 ' }).threads).toBe(3);
     expect(read({}).threads).toBeUndefined();
-    expect(() => read({ threads: '0' })).toThrow(new ConfigurationError('input threads must be a whole number from 1 to 999 (got "0")'));
+    expect(() => read({ threads: '0' })).toThrow(new ConfigurationError('input threads must be a whole number from 1 to 16 (got "0")'));
     expect(() => read({ artifactName: 'a;b' })).toThrow(/input artifactName must not contain/);
   });
 

@@ -90,7 +90,7 @@ describe('action inputs', () => {
     [{ config: 'k8s' }, /input config: k8s: the configuration file is not a regular file/],
     [{ 'allowed-images': 'mcr.microsoft.com/**\n  ' }, null],
     [{ 'kubernetes-version': '1.3x' }, /input kubernetes-version must look like 1\.34 \(got "1\.3x"\)/],
-    [{ threads: 'all' }, /input threads must be a whole number from 1 to 999 \(got "all"\)/],
+    [{ threads: 'all' }, /input threads must be a whole number from 1 to 16 \(got "all"\)/],
     [{ threads: '2' }, null],
     [{ paths: '../elsewhere' }, /input paths: "..\/elsewhere" must be relative/],
     [{ paths: 'missing-dir' }, /input paths: path not found: missing-dir/],
