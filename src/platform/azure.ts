@@ -14,6 +14,8 @@ import { UnsafeOutputError, outputRoots, writeOutputFile } from '../report/safe-
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeLines } from '../report/safe-text.js';
+import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
+import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { parseThreads } from './options.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
@@ -47,7 +49,8 @@ export interface PullRequestRefs {
 }
 
 /** A pull request's changed files (root-relative) and touched lines, or why they are unknown. */
-export type PullRequestChanges = { files: string[]; touched: Map<string, LineSpan[]>; how: string } | { files?: undefined; reason: string };
+export type PullRequestChanges =
+  { files: string[]; touched: Map<string, LineSpan[]>; how: string; base?: string } | { files?: undefined; reason: string };
 
 /** What the task talks to besides the task library (injected in tests). */
 export interface AzureIO {
@@ -76,6 +79,8 @@ export interface AzureInputs {
   threads: number | undefined;
   /** Pass when a named path holds no file podguard checks (default: an input error). */
   allowEmpty: boolean;
+  /** Where a changed-files scan takes .podguard.yml and the baseline from when the change modifies them. */
+  prConfig: PrConfigMode;
 }
 
 /** At most this many log issues: the agent keeps every one, and thousands bury the first. */
@@ -130,6 +135,7 @@ export function readInputs(tl: AzureTaskLib, sourcesDir: string): AzureInputs {
     kubernetesVersion,
     threads,
     allowEmpty: (tl.getInput('allowEmpty') ?? '').trim() === '' ? false : tl.getBoolInput('allowEmpty'),
+    prConfig: pick('prConfig', PR_CONFIG_MODES, 'base'),
   };
 }
 
@@ -170,7 +176,7 @@ export async function pullRequestChanges(root: string, refs: PullRequestRefs, lo
       touched.set(rel, f.lines);
     }
     const against = cs.via === 'merge-commit' ? 'the merge commit against its first parent' : `the merge base ${cs.base.slice(0, 12)}`;
-    return { files, touched, how: `${files.length} in the diff of ${against}` };
+    return { files, touched, how: `${files.length} in the diff of ${against}`, base: cs.base };
   } catch (err) {
     if (err instanceof ChangeError) return { reason: err.message };
     throw err;
@@ -205,6 +211,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const isPullRequest = (tl.getVariable('Build.Reason') ?? '') === 'PullRequest';
 
     let changedFiles: string[] | undefined;
+    let pinned: PinnedConfig | undefined;
     let touched: Map<string, LineSpan[]> | undefined;
     let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(', ') : '.'}.`;
     let commit = tl.getVariable('Build.SourceVersion') || undefined;
@@ -220,6 +227,21 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         changedFiles = changes.files;
         touched = changes.touched;
         scope = `Scanned the files this pull request added or changed (${changes.how}).`;
+        if (changes.base) {
+          // A pull request must not loosen its own gate: its base commit's configuration applies.
+          pinned = await pinToBase({
+            root: sourcesDir,
+            repoTop: sourcesDir,
+            base: changes.base,
+            changed: changes.files,
+            configFile: resolve(sourcesDir, inputs.configPath ?? '.podguard.yml'),
+            mode: inputs.prConfig,
+            tempDir: tl.getVariable('Agent.TempDirectory') || tmpdir(),
+            input: 'prConfig',
+          });
+          for (const n of pinned.notices) tl.warning(neutralize(`podguard: ${n}`));
+          if (pinned.notices.length) scope = `${scope} ${pinned.notices.join(' ')}`;
+        }
       } else {
         tl.warning(
           neutralize(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`),
@@ -234,7 +256,9 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const result = await scan({
       root: sourcesDir,
       paths: inputs.paths.length ? inputs.paths : ['.'],
-      configPath: inputs.configPath,
+      configPath: pinned?.config !== undefined ? undefined : inputs.configPath,
+      ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
+      ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
       allowImages: inputs.allowedImages,
       changedFiles,
       requireChecked: !inputs.allowEmpty,

@@ -19,6 +19,9 @@ import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, toText } from '../report/text.js';
 import { safeCore } from './safe-core.js';
+import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
+import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
+import { tmpdir } from 'node:os';
 import { safeData } from '../report/safe-text.js';
 import { parseThreads } from './options.js';
 import { ConfigurationError } from '../types.js';
@@ -88,6 +91,8 @@ export interface ActionInputs {
   token: string;
   /** Pass when a named path holds no file podguard checks (default: an input error). */
   allowEmpty: boolean;
+  /** Where a changed-files scan takes .podguard.yml and the baseline from when the change modifies them. */
+  prConfig: PrConfigMode;
 }
 
 /** GitHub shows at most this many annotations of each level per step. */
@@ -168,6 +173,7 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
     summary: bool(core, 'summary', true),
     token: core.getInput('token').trim(),
     allowEmpty: bool(core, 'allow-empty', false),
+    prConfig: oneOf(core, 'pr-config', PR_CONFIG_MODES, 'base'),
   };
 }
 
@@ -202,6 +208,8 @@ export interface Scope {
   touched: Map<string, LineSpan[]>;
   /** One line for the log and the summary. */
   description: string;
+  /** The commit the change is compared against (git only). */
+  base?: string;
 }
 
 const isGlob = (p: string): boolean => picomatch.scan(p).isGlob;
@@ -268,6 +276,7 @@ async function changedScope(
     return {
       files,
       touched,
+      base: cs.base,
       description: `Scanned the files ${label} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`,
     };
   } catch (err) {
@@ -420,12 +429,31 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
       paths = ['.'];
     }
 
+    // A pull request must not loosen its own gate: its base commit's configuration applies.
+    let pinned: PinnedConfig | undefined;
+    if (scope.files && scope.base) {
+      pinned = await pinToBase({
+        root,
+        repoTop,
+        base: scope.base,
+        changed: scope.files,
+        configFile: inputs.config ?? resolve(root, '.podguard.yml'),
+        mode: inputs.prConfig,
+        tempDir: env.RUNNER_TEMP || tmpdir(),
+        input: 'pr-config',
+      });
+      for (const n of pinned.notices) core.notice(`podguard: ${n}`);
+      if (pinned.notices.length) scope = { ...scope, description: `${scope.description} ${pinned.notices.join(' ')}` };
+    }
+
     let result: ScanResult;
     try {
       result = await scan({
         root,
         paths,
-        configPath: inputs.config,
+        configPath: pinned?.config !== undefined ? undefined : inputs.config,
+        ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
+        ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
         allowImages: inputs.allowedImages,
         changedFiles,
         requireChecked: !inputs.allowEmpty,

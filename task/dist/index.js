@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve8(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11512,50 +11512,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative7, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative6 = parse(serialize(relative6, options), options);
+        relative7 = parse(serialize(relative7, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative7.scheme) {
+        target.scheme = relative7.scheme;
+        target.userinfo = relative7.userinfo;
+        target.host = relative7.host;
+        target.port = relative7.port;
+        target.path = removeDotSegments(relative7.path || "");
+        target.query = relative7.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
+          target.userinfo = relative7.userinfo;
+          target.host = relative7.host;
+          target.port = relative7.port;
+          target.path = removeDotSegments(relative7.path || "");
+          target.query = relative7.query;
         } else {
-          if (!relative6.path) {
+          if (!relative7.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative7.query !== void 0) {
+              target.query = relative7.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative7.path[0] === "/") {
+              target.path = removeDotSegments(relative7.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative7.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative7.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative7.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11563,7 +11563,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative7.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve8,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve8, op, operands) {
+        promise2.promiseDispatch = function(resolve9, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve8, reject2) {
+        return promise(function(resolve9, reject2) {
           for (var i2 = 0, len = answerPs.length; i2 < len; i2++) {
-            Q(answerPs[i2]).then(resolve8, reject2);
+            Q(answerPs[i2]).then(resolve9, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve8, op, args) {
+        promise2.promiseDispatch = function(resolve9, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception2) {
             result = reject(exception2);
           }
-          if (resolve8) {
-            resolve8(result);
+          if (resolve9) {
+            resolve9(result);
           }
         };
         promise2.inspect = inspect;
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve8, reject) {
+          return new Promise(function(resolve9, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve8(returnCode);
+                resolve9(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve8, reject) {
+          var emitDoneEvent = function(resolve9, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve8(exitCode);
+                resolve9(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve8, reject) {
-              emitDoneEvent(resolve8, reject);
+            return new Promise(function(resolve9, reject) {
+              emitDoneEvent(resolve9, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve8() {
+    function resolve9() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve8;
+    exports2.resolve = resolve9;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve8(paths.shift());
+          var pathEntry = resolve9(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve8(paths.shift());
+          var pathEntry2 = resolve9(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22566,9 +22566,9 @@ var require_task = __commonJS({
 });
 
 // src/platform/azure.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_node_os3 = require("node:os");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 
 // src/engine.ts
 var import_node_fs7 = require("node:fs");
@@ -26391,9 +26391,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep3 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep3 < 0 ? body : body.slice(0, sep3);
-  const reason = sep3 < 0 ? "" : body.slice(sep3).replace(/^\s*--/, "").trim();
+  const sep4 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep4 < 0 ? body : body.slice(0, sep4);
+  const reason = sep4 < 0 ? "" : body.slice(sep4).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -31782,6 +31782,92 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
+// src/collect/base-config.ts
+var import_node_fs9 = require("node:fs");
+var import_node_path10 = require("node:path");
+var PR_CONFIG_MODES = ["base", "head", "fail"];
+async function showAt(repoTop, commit, rel, maxBytes) {
+  const spec = `${commit}:${rel}`;
+  try {
+    await git(["cat-file", "-e", spec], repoTop);
+  } catch {
+    return void 0;
+  }
+  try {
+    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
+  } catch {
+    throw new ConfigurationError(
+      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
+    );
+  }
+}
+var toPosix = (p) => p.split(import_node_path10.sep).join("/");
+function workTreeBaseline(root, configFile) {
+  try {
+    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+    const value = toJS(parseYaml(text).docs[0]?.root ?? null);
+    return value && typeof value === "object" ? value.baseline : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function pinToBase(opts) {
+  const { root, repoTop, base, mode, input } = opts;
+  const changed = new Set(opts.changed);
+  const notices = [];
+  const rootRel = (abs) => toPosix((0, import_node_path10.relative)(root, abs));
+  const repoRel = (abs) => toPosix((0, import_node_path10.relative)(repoTop, abs));
+  const configRel = rootRel(opts.configFile);
+  const out = { notices };
+  let configObj;
+  if (changed.has(configRel)) {
+    const shown2 = safeData(configRel);
+    if (mode === "fail") {
+      throw new ConfigurationError(
+        `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`
+      );
+    }
+    if (mode === "head") notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
+    else {
+      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
+      if (text === void 0) configObj = {};
+      else {
+        const parsed = parseYaml(text);
+        if (parsed.problems.some((p) => p.kind === "syntax")) {
+          throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
+        }
+        const value = toJS(parsed.docs[0]?.root ?? null);
+        configObj = value && typeof value === "object" && !Array.isArray(value) ? value : {};
+      }
+      out.config = configObj;
+      notices.push(
+        `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
+      );
+    }
+  }
+  const baselineSetting = configObj ? configObj.baseline : workTreeBaseline(root, opts.configFile);
+  if (typeof baselineSetting === "string") await pinBaseline((0, import_node_path10.resolve)(root, baselineSetting));
+  return out;
+  async function pinBaseline(abs) {
+    const rel = rootRel(abs);
+    if (!changed.has(rel)) return;
+    const shown2 = safeData(rel);
+    if (mode === "fail") throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown2}, and ${input} is fail`);
+    if (mode === "head") {
+      notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
+      return;
+    }
+    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
+    if (text === void 0) out.baseline = false;
+    else {
+      const file = (0, import_node_path10.join)(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
+      (0, import_node_fs9.writeFileSync)(file, text);
+      out.baseline = file;
+    }
+    notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
+  }
+}
+
 // src/platform/options.ts
 var MAX_THREADS = 16;
 function parseThreads(raw, name) {
@@ -31794,7 +31880,7 @@ function parseThreads(raw, name) {
 }
 
 // src/collect/changed.ts
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 var ChangeError = class extends Error {
   constructor(message) {
     super(message);
@@ -31969,7 +32055,7 @@ async function gitChanges(req) {
   const spans = parseUnifiedZero(patch);
   const files = parseNameStatus(names).map((f) => ({
     path: f.path,
-    absPath: (0, import_node_path10.resolve)(top, f.path),
+    absPath: (0, import_node_path11.resolve)(top, f.path),
     status: f.status,
     lines: spans.get(f.path) ?? []
   }));
@@ -31993,7 +32079,7 @@ function readInputs(tl, sourcesDir) {
     throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
   };
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path11.resolve)(sourcesDir, rawConfig) !== (0, import_node_path11.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path12.resolve)(sourcesDir, rawConfig) !== (0, import_node_path12.resolve)(sourcesDir) ? rawConfig : void 0;
   const kubernetesVersion = (tl.getInput("kubernetesVersion") ?? "").trim() || void 0;
   if (kubernetesVersion !== void 0 && !/^1\.\d+$/.test(kubernetesVersion)) {
     throw new ConfigurationError(`input kubernetesVersion must look like 1.34 (got "${kubernetesVersion}")`);
@@ -32014,7 +32100,8 @@ function readInputs(tl, sourcesDir) {
     artifactName,
     kubernetesVersion,
     threads,
-    allowEmpty: (tl.getInput("allowEmpty") ?? "").trim() === "" ? false : tl.getBoolInput("allowEmpty")
+    allowEmpty: (tl.getInput("allowEmpty") ?? "").trim() === "" ? false : tl.getBoolInput("allowEmpty"),
+    prConfig: pick("prConfig", PR_CONFIG_MODES, "base")
   };
 }
 function fileLink(tl, commit) {
@@ -32040,13 +32127,13 @@ async function pullRequestChanges(root, refs, log) {
     const touched = /* @__PURE__ */ new Map();
     const files = [];
     for (const f of cs.files) {
-      const rel = (0, import_node_path11.relative)(root, f.absPath).split(import_node_path11.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path11.isAbsolute)(rel)) continue;
+      const rel = (0, import_node_path12.relative)(root, f.absPath).split(import_node_path12.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path12.isAbsolute)(rel)) continue;
       files.push(rel);
       touched.set(rel, f.lines);
     }
     const against = cs.via === "merge-commit" ? "the merge commit against its first parent" : `the merge base ${cs.base.slice(0, 12)}`;
-    return { files, touched, how: `${files.length} in the diff of ${against}` };
+    return { files, touched, how: `${files.length} in the diff of ${against}`, base: cs.base };
   } catch (err) {
     if (err instanceof ChangeError) return { reason: err.message };
     throw err;
@@ -32061,17 +32148,18 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path11.resolve)(root, file);
-  const rel = (0, import_node_path11.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path11.isAbsolute)(rel) ? rel.split(import_node_path11.sep).join("/") : abs;
+  const abs = (0, import_node_path12.resolve)(root, file);
+  const rel = (0, import_node_path12.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path12.isAbsolute)(rel) ? rel.split(import_node_path12.sep).join("/") : abs;
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path11.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path12.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
     const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
     let changedFiles;
+    let pinned;
     let touched;
     let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(", ") : "."}.`;
     let commit = tl.getVariable("Build.SourceVersion") || void 0;
@@ -32088,6 +32176,20 @@ async function runAzure(tl, io) {
         changedFiles = changes.files;
         touched = changes.touched;
         scope = `Scanned the files this pull request added or changed (${changes.how}).`;
+        if (changes.base) {
+          pinned = await pinToBase({
+            root: sourcesDir,
+            repoTop: sourcesDir,
+            base: changes.base,
+            changed: changes.files,
+            configFile: (0, import_node_path12.resolve)(sourcesDir, inputs.configPath ?? ".podguard.yml"),
+            mode: inputs.prConfig,
+            tempDir: tl.getVariable("Agent.TempDirectory") || (0, import_node_os3.tmpdir)(),
+            input: "prConfig"
+          });
+          for (const n of pinned.notices) tl.warning(neutralize(`podguard: ${n}`));
+          if (pinned.notices.length) scope = `${scope} ${pinned.notices.join(" ")}`;
+        }
       } else {
         tl.warning(
           neutralize(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`)
@@ -32102,7 +32204,9 @@ async function runAzure(tl, io) {
     const result = await scan({
       root: sourcesDir,
       paths: inputs.paths.length ? inputs.paths : ["."],
-      configPath: inputs.configPath,
+      configPath: pinned?.config !== void 0 ? void 0 : inputs.configPath,
+      ...pinned?.config !== void 0 ? { config: pinned.config } : {},
+      ...pinned?.baseline !== void 0 ? { baseline: pinned.baseline } : {},
       allowImages: inputs.allowedImages,
       changedFiles,
       requireChecked: !inputs.allowEmpty,
@@ -32140,8 +32244,8 @@ async function runAzure(tl, io) {
       );
     }
     const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os3.tmpdir)();
-    const workDir = (0, import_node_path11.join)(tempDir, "podguard");
-    (0, import_node_fs9.mkdirSync)(workDir, { recursive: true });
+    const workDir = (0, import_node_path12.join)(tempDir, "podguard");
+    (0, import_node_fs10.mkdirSync)(workDir, { recursive: true });
     const summary = renderSummary(result, {
       failOn: inputs.failOn,
       link: fileLink(tl, commit),
@@ -32152,10 +32256,10 @@ async function runAzure(tl, io) {
       AGENT_TEMPDIRECTORY: tl.getVariable("Agent.TempDirectory"),
       BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable("Build.ArtifactStagingDirectory")
     });
-    const summaryPath = (0, import_node_path11.join)(workDir, "podguard.md");
+    const summaryPath = (0, import_node_path12.join)(workDir, "podguard.md");
     writeOutputFile(summaryPath, red(summary), roots, true);
     tl.uploadSummary(summaryPath);
-    const sarifPath = inputs.sarifFile ? (0, import_node_path11.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path11.join)(workDir, "podguard.sarif");
+    const sarifPath = inputs.sarifFile ? (0, import_node_path12.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path12.join)(workDir, "podguard.sarif");
     try {
       writeOutputFile(sarifPath, sarifChunks(result), roots, true);
     } catch (err) {

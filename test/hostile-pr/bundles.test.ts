@@ -253,4 +253,33 @@ describe('hostile pull requests against the built faces', () => {
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/path checked nothing: k8s\/keep\.txt/);
   }, 120_000);
+
+  it('a pull request that loosens its own .podguard.yml or baseline is gated by the base commit', async () => {
+    const cfg = 'rules:\n  privileged-container: error\n';
+    const loose = 'exclude: ["**"]\nrules:\n  privileged-container: off\n';
+    const pr = pullRequestRepo({
+      base: { '.podguard.yml': cfg, 'README.md': '# shop\n' },
+      head: { '.podguard.yml': loose, 'k8s/new.yaml': hostilePod(1, 'new') },
+    });
+    const ws = shallowCheckout(pr.origin, 'refs/pull/1/merge');
+    const payload = {
+      number: 1,
+      pull_request: { number: 1, changed_files: 2, base: { ref: 'main', sha: pr.baseSha }, head: { ref: 'feature', sha: pr.headSha } },
+      repository: { full_name: 'octo/shop' },
+    };
+    const a = await action(ws, payload);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toMatch(/::notice::podguard: This change modifies \.podguard\.yml: the base commit's version applies/);
+    expect(a.stdout).toMatch(/::error title=podguard%3A privileged-container,file=k8s\/new\.yaml/);
+    const failing = await action(ws, payload, { 'pr-config': 'fail' });
+    expect(failing.code).toBe(2);
+    expect(failing.stdout).toMatch(/::error::podguard: input pr-config: this change modifies \.podguard\.yml/);
+    const head = await action(ws, payload, { 'pr-config': 'head', 'allow-empty': 'true' });
+    expect(head.code).toBe(0);
+    expect(head.stdout).toMatch(/its own version applies \(pr-config: head\)/);
+
+    const t = await task(ws, pr.baseSha, pr.headSha);
+    expect(t.stdout).toMatch(/the base commit's version applies/);
+    expect(t.stdout).toMatch(/##vso\[task\.complete result=Failed;\]podguard found/);
+  }, 120_000);
 });

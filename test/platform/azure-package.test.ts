@@ -52,6 +52,7 @@ describe('task/task.json', () => {
       kubernetesVersion: ['string', ''],
       threads: ['string', ''],
       allowEmpty: ['boolean', 'false'],
+      prConfig: ['pickList', 'base'],
     };
     expect([...inputs.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [name, [type, def]] of Object.entries(expected)) {
