@@ -12048,12 +12048,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -40871,7 +40871,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 // src/platform/github.ts
-import { lstatSync as lstatSync4, readFileSync as readFileSync3 } from "node:fs";
+import { lstatSync as lstatSync5, readFileSync as readFileSync3 } from "node:fs";
 
 // src/config/safe-read.ts
 import { closeSync, constants as constants3, fstatSync, openSync, readSync, realpathSync } from "node:fs";
@@ -44273,8 +44273,9 @@ function substitute(text, vars) {
       return v;
     }
   );
-  return { value, unresolved };
+  return { value: value.length > MAX_SUBSTITUTED ? value.slice(0, MAX_SUBSTITUTED) : value, unresolved };
 }
+var MAX_SUBSTITUTED = 4096;
 function fromWords(from) {
   return from.getArguments().map((a) => a.getValue());
 }
@@ -44358,17 +44359,21 @@ function k8sObjects(docs) {
   for (const doc of docs) {
     const root = asMap(doc.root ?? void 0);
     if (!root || !isK8sObjectNode(root)) continue;
-    const kind = asText(get(root, "kind")) ?? "";
-    if (kind === "List" || kind.endsWith("List")) {
-      const items = get(root, "items");
-      if (items?.kind === "seq") {
-        for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-        continue;
-      }
-    }
-    out.push(toObject(root, doc.index));
+    flatten(root, doc.index, out, 0);
   }
   return out;
+}
+var MAX_LIST_DEPTH = 8;
+function flatten(node, docIndex, out, depth) {
+  const kind = asText(get(node, "kind")) ?? "";
+  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
+    const items = get(node, "items");
+    if (items?.kind === "seq") {
+      for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  out.push(toObject(node, docIndex));
 }
 
 // src/parse/workloads.ts
@@ -44703,8 +44708,8 @@ function compilePatterns(patterns) {
 }
 
 // src/engine.ts
-import { realpathSync as realpathSync3 } from "node:fs";
-import { relative as relative5, resolve as resolve6 } from "node:path";
+import { lstatSync as lstatSync3, realpathSync as realpathSync3 } from "node:fs";
+import { join as join7, relative as relative5, resolve as resolve6 } from "node:path";
 
 // src/baseline/baseline.ts
 import { dirname as dirname3 } from "node:path";
@@ -49737,6 +49742,13 @@ function emptyScope(p) {
     `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
   );
 }
+function exists2(p) {
+  try {
+    return lstatSync3(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
 function realpathOr(p) {
   try {
     return realpathSync3.native(p);
@@ -49752,11 +49764,22 @@ async function scan(input) {
   checkScopes(root, paths);
   const singleDir = paths.length === 1 ? resolve6(root, paths[0]) : root;
   let settings;
+  const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules, root);
   else {
-    settings = loadSettings(singleDir, void 0, rules, root);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules, root);
+    const nested = singleDir !== root && exists2(join7(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists2(join7(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative5(root, join7(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    if (nested && atRoot) {
+      settings = loadSettings(root, void 0, rules, root);
+      notices.push(
+        `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`
+      );
+    } else if (nested) {
+      settings = loadSettings(singleDir, void 0, rules, root);
+      notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
+    } else settings = loadSettings(root, void 0, rules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -49880,6 +49903,7 @@ async function scan(input) {
     filesScanned,
     redactor: out.redactor,
     templatesNotRendered,
+    notices,
     durationMs: Date.now() - started,
     threads: used,
     ...baseline ? { baseline } : {}
@@ -50062,9 +50086,9 @@ function* sarifChunks(result) {
 }
 
 // src/report/safe-write.ts
-import { closeSync as closeSync3, constants as constants5, lstatSync as lstatSync3, mkdirSync, openSync as openSync3, realpathSync as realpathSync4, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants5, lstatSync as lstatSync4, mkdirSync, openSync as openSync3, realpathSync as realpathSync4, renameSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join7, resolve as resolve7 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join8, resolve as resolve7 } from "node:path";
 function outputRoots(workspace, env) {
   const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir()];
   return roots.filter((r2) => !!r2).map((r2) => resolve7(r2));
@@ -50087,9 +50111,9 @@ function writeOutputFile(path6, text, roots, createDirs = false) {
   if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve7(r2), realDir))) {
     throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
   }
-  const st = lstatSync3(abs, { throwIfNoEntry: false });
+  const st = lstatSync4(abs, { throwIfNoEntry: false });
   if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = join7(realDir, `.${basename3(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const temp = join8(realDir, `.${basename3(abs)}.${process.pid}.${++counter}.podguard-tmp`);
   const fd = openSync3(temp, constants5.O_WRONLY | constants5.O_CREAT | constants5.O_EXCL | (constants5.O_NOFOLLOW ?? 0), 420);
   try {
     try {
@@ -50097,7 +50121,7 @@ function writeOutputFile(path6, text, roots, createDirs = false) {
     } finally {
       closeSync3(fd);
     }
-    renameSync(temp, join7(realDir, basename3(abs)));
+    renameSync(temp, join8(realDir, basename3(abs)));
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
@@ -50132,7 +50156,8 @@ function printablePath(path6) {
 function toText(result, style = { color: false }) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
-  const lines2 = [];
+  const lines2 = (result.notices ?? []).map((n) => `podguard: ${n}`);
+  if (lines2.length) lines2.push("");
   const visible = result.findings.filter((f) => !f.suppression);
   const byFile = /* @__PURE__ */ new Map();
   for (const f of visible) {
@@ -50214,6 +50239,7 @@ function renderSummary(result, opts) {
   const head = [];
   head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", red.redact(text), "");
   if (opts.scope) head.push(cell(opts.scope), "");
+  for (const n of result.notices ?? []) head.push(`\u2139\uFE0F ${cell(n)}`, "");
   const templates = result.templatesNotRendered?.length ?? 0;
   if (templates)
     head.push(
@@ -50313,7 +50339,7 @@ function safeCore(core2) {
 
 // src/collect/base-config.ts
 import { writeFileSync } from "node:fs";
-import { join as join8, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
+import { join as join9, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
 var PR_CONFIG_MODES = ["base", "head", "fail"];
 async function showAt(repoTop, commit, rel, maxBytes) {
   const spec = `${commit}:${rel}`;
@@ -50389,7 +50415,7 @@ async function pinToBase(opts) {
     const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
     if (text === void 0) out.baseline = false;
     else {
-      const file = join8(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
+      const file = join9(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
       writeFileSync(file, text);
       out.baseline = file;
     }
@@ -50455,7 +50481,7 @@ function readInputs(core2, eventName, workspace) {
   if (configInput !== "") {
     const abs = resolve9(workspace, configInput);
     const isDefault = configInput === ".podguard.yml";
-    if (lstatSync4(abs, { throwIfNoEntry: false })) {
+    if (lstatSync5(abs, { throwIfNoEntry: false })) {
       try {
         readContainedFile(workspace, abs, { label: configInput, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
       } catch (err) {

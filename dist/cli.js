@@ -14547,8 +14547,8 @@ import { resolve as resolve7 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
-import { realpathSync as realpathSync3 } from "node:fs";
-import { relative as relative4, resolve as resolve5 } from "node:path";
+import { lstatSync as lstatSync3, realpathSync as realpathSync3 } from "node:fs";
+import { join as join5, relative as relative4, resolve as resolve5 } from "node:path";
 
 // src/config/safe-read.ts
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
@@ -14657,11 +14657,11 @@ function baselineEntries(findings) {
     (a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.identity, b.identity) || cmp(a.fingerprint, b.fingerprint)
   );
 }
-function baselineText(findings) {
+function baselineText(findings, redact = (t) => t) {
   const entries = baselineEntries(findings).map((e) => ({
     ruleId: e.ruleId,
     file: e.file,
-    identity: e.identity,
+    identity: redact(e.identity),
     fingerprint: e.fingerprint
   }));
   return `${JSON.stringify({ tool: "podguard", version: BASELINE_VERSION, findings: entries }, null, 2)}
@@ -17765,8 +17765,9 @@ function substitute(text, vars) {
       return v;
     }
   );
-  return { value, unresolved };
+  return { value: value.length > MAX_SUBSTITUTED ? value.slice(0, MAX_SUBSTITUTED) : value, unresolved };
 }
+var MAX_SUBSTITUTED = 4096;
 function fromWords(from) {
   return from.getArguments().map((a) => a.getValue());
 }
@@ -17850,17 +17851,21 @@ function k8sObjects(docs) {
   for (const doc of docs) {
     const root = asMap(doc.root ?? void 0);
     if (!root || !isK8sObjectNode(root)) continue;
-    const kind = asText(get(root, "kind")) ?? "";
-    if (kind === "List" || kind.endsWith("List")) {
-      const items = get(root, "items");
-      if (items?.kind === "seq") {
-        for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-        continue;
-      }
-    }
-    out.push(toObject(root, doc.index));
+    flatten(root, doc.index, out, 0);
   }
   return out;
+}
+var MAX_LIST_DEPTH = 8;
+function flatten(node, docIndex, out, depth) {
+  const kind = asText(get(node, "kind")) ?? "";
+  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
+    const items = get(node, "items");
+    if (items?.kind === "seq") {
+      for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  out.push(toObject(node, docIndex));
 }
 
 // src/parse/workloads.ts
@@ -23242,6 +23247,13 @@ function emptyScope(p) {
     `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
   );
 }
+function exists(p) {
+  try {
+    return lstatSync3(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
 function realpathOr(p) {
   try {
     return realpathSync3.native(p);
@@ -23257,11 +23269,22 @@ async function scan(input) {
   checkScopes(root, paths);
   const singleDir = paths.length === 1 ? resolve5(root, paths[0]) : root;
   let settings;
+  const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules, root);
   else {
-    settings = loadSettings(singleDir, void 0, rules, root);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules, root);
+    const nested = singleDir !== root && exists(join5(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists(join5(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative4(root, join5(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    if (nested && atRoot) {
+      settings = loadSettings(root, void 0, rules, root);
+      notices.push(
+        `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`
+      );
+    } else if (nested) {
+      settings = loadSettings(singleDir, void 0, rules, root);
+      notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
+    } else settings = loadSettings(root, void 0, rules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -23385,6 +23408,7 @@ async function scan(input) {
     filesScanned,
     redactor: out.redactor,
     templatesNotRendered,
+    notices,
     durationMs: Date.now() - started,
     threads: used,
     ...baseline ? { baseline } : {}
@@ -23661,9 +23685,9 @@ function* jsonChunks(result) {
 }
 
 // src/report/safe-write.ts
-import { closeSync as closeSync3, constants as constants3, lstatSync as lstatSync3, mkdirSync, openSync as openSync3, realpathSync as realpathSync4, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, lstatSync as lstatSync4, mkdirSync, openSync as openSync3, realpathSync as realpathSync4, renameSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname as dirname3, join as join5, resolve as resolve6 } from "node:path";
+import { basename, dirname as dirname3, join as join6, resolve as resolve6 } from "node:path";
 function outputRoots(workspace, env) {
   const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir()];
   return roots.filter((r2) => !!r2).map((r2) => resolve6(r2));
@@ -23686,9 +23710,9 @@ function writeOutputFile(path, text, roots, createDirs = false) {
   if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve6(r2), realDir))) {
     throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
   }
-  const st = lstatSync3(abs, { throwIfNoEntry: false });
+  const st = lstatSync4(abs, { throwIfNoEntry: false });
   if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = join5(realDir, `.${basename(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const temp = join6(realDir, `.${basename(abs)}.${process.pid}.${++counter}.podguard-tmp`);
   const fd = openSync3(temp, constants3.O_WRONLY | constants3.O_CREAT | constants3.O_EXCL | (constants3.O_NOFOLLOW ?? 0), 420);
   try {
     try {
@@ -23696,7 +23720,7 @@ function writeOutputFile(path, text, roots, createDirs = false) {
     } finally {
       closeSync3(fd);
     }
-    renameSync(temp, join5(realDir, basename(abs)));
+    renameSync(temp, join6(realDir, basename(abs)));
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
@@ -23731,7 +23755,8 @@ function printablePath(path) {
 function toText(result, style = { color: false }) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
-  const lines = [];
+  const lines = (result.notices ?? []).map((n) => `podguard: ${n}`);
+  if (lines.length) lines.push("");
   const visible = result.findings.filter((f) => !f.suppression);
   const byFile = /* @__PURE__ */ new Map();
   for (const f of visible) {
@@ -23899,7 +23924,12 @@ async function runScan(args, io, debug, jsonOut) {
   const writeTo = values["write-baseline"];
   if (writeTo !== void 0) {
     if (changedFiles) throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since");
-    writeUserFile(resolve7(root, writeTo), writeTo, baselineText(result.findings), outputRoots(root, io.env));
+    writeUserFile(
+      resolve7(root, writeTo),
+      writeTo,
+      baselineText(result.findings, (t) => result.redactor.redact(t)),
+      outputRoots(root, io.env)
+    );
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}

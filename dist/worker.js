@@ -9209,8 +9209,9 @@ function substitute(text, vars) {
       return v;
     }
   );
-  return { value, unresolved };
+  return { value: value.length > MAX_SUBSTITUTED ? value.slice(0, MAX_SUBSTITUTED) : value, unresolved };
 }
+var MAX_SUBSTITUTED = 4096;
 function fromWords(from) {
   return from.getArguments().map((a) => a.getValue());
 }
@@ -13027,17 +13028,21 @@ function k8sObjects(docs) {
   for (const doc of docs) {
     const root = asMap(doc.root ?? void 0);
     if (!root || !isK8sObjectNode(root)) continue;
-    const kind = asText(get(root, "kind")) ?? "";
-    if (kind === "List" || kind.endsWith("List")) {
-      const items = get(root, "items");
-      if (items?.kind === "seq") {
-        for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-        continue;
-      }
-    }
-    out.push(toObject(root, doc.index));
+    flatten(root, doc.index, out, 0);
   }
   return out;
+}
+var MAX_LIST_DEPTH = 8;
+function flatten(node, docIndex, out, depth) {
+  const kind = asText(get(node, "kind")) ?? "";
+  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
+    const items = get(node, "items");
+    if (items?.kind === "seq") {
+      for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  out.push(toObject(node, docIndex));
 }
 
 // src/parse/index.ts

@@ -2,13 +2,13 @@
  * The engine: collect -> parse -> rules -> filter. Platform-free: the CLI, the GitHub Action
  * and the Azure Pipelines task all call `scan` and render its result.
  */
-import { realpathSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { isInside } from './config/safe-read.js';
 import { readBaseline } from './baseline/baseline.js';
 import { Collector, FileChecker, mergeState } from './batch.js';
 import { collect } from './collect/collect.js';
-import { loadSettings, settingsFromObject } from './config/load.js';
+import { DEFAULT_CONFIG_FILE, loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
 import { rangeOf, sourceFile } from './parse/source.js';
@@ -80,6 +80,8 @@ export interface ScanResult {
   durationMs: number;
   /** Threads that checked files (1: this thread only). */
   threads: number;
+  /** What the user should know about how the scan was configured (e.g. a nested configuration not used). */
+  notices?: string[];
   /** Helm chart templates that were not checked because nothing rendered them (paths). */
   templatesNotRendered?: string[];
   /** The baseline applied, if any: its path (relative to the root) and how many findings it knew. */
@@ -124,6 +126,15 @@ function emptyScope(p: string): ConfigurationError {
   );
 }
 
+/** True when something (a dangling link too) is at `p`; false for ENOENT and ENOTDIR. */
+function exists(p: string): boolean {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 function realpathOr(p: string): string {
   try {
     return realpathSync.native(p);
@@ -141,11 +152,24 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   checkScopes(root, paths);
   const singleDir = paths.length === 1 ? resolve(root, paths[0]!) : root;
   let settings: Settings;
+  const notices: string[] = [];
   if (input.config !== undefined) settings = settingsFromObject(input.config, rules, '(inline configuration)');
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules, root);
   else {
-    settings = loadSettings(singleDir, undefined, rules, root);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, rules, root);
+    // A nested .podguard.yml (say one a pull request added under k8s/) never overrides the
+    // repository root's silently: the root's applies, and the scan says so.
+    const nested = singleDir !== root && exists(join(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists(join(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative(root, join(singleDir, DEFAULT_CONFIG_FILE)).split('\\').join('/'));
+    if (nested && atRoot) {
+      settings = loadSettings(root, undefined, rules, root);
+      notices.push(
+        `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`,
+      );
+    } else if (nested) {
+      settings = loadSettings(singleDir, undefined, rules, root);
+      notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
+    } else settings = loadSettings(root, undefined, rules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -301,6 +325,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     filesScanned,
     redactor: out.redactor,
     templatesNotRendered,
+    notices,
     durationMs: Date.now() - started,
     threads: used,
     ...(baseline ? { baseline } : {}),

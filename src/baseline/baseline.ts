@@ -37,12 +37,13 @@ export function baselineEntries(findings: readonly Finding[]): BaselineEntry[] {
   );
 }
 
-/** The baseline file content: fixed key order, two-space indent, trailing newline. */
-export function baselineText(findings: readonly Finding[]): string {
+/** The baseline file content: fixed key order, two-space indent, trailing newline; `redact` masks secrets in identities. */
+export function baselineText(findings: readonly Finding[], redact: (text: string) => string = (t) => t): string {
+  // Identities are for reading only (entries match by fingerprint): a detected secret in one is masked.
   const entries = baselineEntries(findings).map((e) => ({
     ruleId: e.ruleId,
     file: e.file,
-    identity: e.identity,
+    identity: redact(e.identity),
     fingerprint: e.fingerprint,
   }));
   return `${JSON.stringify({ tool: 'podguard', version: BASELINE_VERSION, findings: entries }, null, 2)}\n`;

@@ -149,7 +149,12 @@ async function runScan(args: string[], io: CliIO, debug: boolean, jsonOut: (text
   const writeTo = values['write-baseline'];
   if (writeTo !== undefined) {
     if (changedFiles) throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since');
-    writeUserFile(resolve(root, writeTo), writeTo, baselineText(result.findings), outputRoots(root, io.env));
+    writeUserFile(
+      resolve(root, writeTo),
+      writeTo,
+      baselineText(result.findings, (t) => result.redactor.redact(t)),
+      outputRoots(root, io.env),
+    );
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);

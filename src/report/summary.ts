@@ -86,6 +86,7 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   const head: string[] = [];
   head.push(`## ${failed ? '❌' : '✅'} podguard`, '', red.redact(text), '');
   if (opts.scope) head.push(cell(opts.scope), '');
+  for (const n of result.notices ?? []) head.push(`ℹ️ ${cell(n)}`, '');
   const templates = result.templatesNotRendered?.length ?? 0;
   if (templates)
     head.push(

@@ -52,7 +52,8 @@ function printablePath(path: string): string {
 export function toText(result: ScanResult, style: TextStyle = { color: false }): string {
   const c = (k: keyof typeof COLORS, s: string): string => (style.color ? COLORS[k][0] + s + COLORS[k][1] : s);
   const red = result.redactor;
-  const lines: string[] = [];
+  const lines: string[] = (result.notices ?? []).map((n) => `podguard: ${n}`);
+  if (lines.length) lines.push('');
   const visible = result.findings.filter((f) => !f.suppression);
   const byFile = new Map<string, typeof visible>();
   for (const f of visible) {

@@ -25765,8 +25765,9 @@ function substitute(text, vars) {
       return v;
     }
   );
-  return { value, unresolved };
+  return { value: value.length > MAX_SUBSTITUTED ? value.slice(0, MAX_SUBSTITUTED) : value, unresolved };
 }
+var MAX_SUBSTITUTED = 4096;
 function fromWords(from) {
   return from.getArguments().map((a) => a.getValue());
 }
@@ -25850,17 +25851,21 @@ function k8sObjects(docs) {
   for (const doc of docs) {
     const root = asMap(doc.root ?? void 0);
     if (!root || !isK8sObjectNode(root)) continue;
-    const kind = asText(get(root, "kind")) ?? "";
-    if (kind === "List" || kind.endsWith("List")) {
-      const items = get(root, "items");
-      if (items?.kind === "seq") {
-        for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-        continue;
-      }
-    }
-    out.push(toObject(root, doc.index));
+    flatten(root, doc.index, out, 0);
   }
   return out;
+}
+var MAX_LIST_DEPTH = 8;
+function flatten(node, docIndex, out, depth) {
+  const kind = asText(get(node, "kind")) ?? "";
+  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
+    const items = get(node, "items");
+    if (items?.kind === "seq") {
+      for (const item of asItems(items)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  out.push(toObject(node, docIndex));
 }
 
 // src/parse/workloads.ts
@@ -31226,6 +31231,13 @@ function emptyScope(p) {
     `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
   );
 }
+function exists(p) {
+  try {
+    return (0, import_node_fs7.lstatSync)(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
 function realpathOr(p) {
   try {
     return import_node_fs7.realpathSync.native(p);
@@ -31241,11 +31253,22 @@ async function scan(input) {
   checkScopes(root, paths);
   const singleDir = paths.length === 1 ? (0, import_node_path8.resolve)(root, paths[0]) : root;
   let settings;
+  const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, rules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, rules, root);
   else {
-    settings = loadSettings(singleDir, void 0, rules, root);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, rules, root);
+    const nested = singleDir !== root && exists((0, import_node_path8.join)(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists((0, import_node_path8.join)(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData((0, import_node_path8.relative)(root, (0, import_node_path8.join)(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    if (nested && atRoot) {
+      settings = loadSettings(root, void 0, rules, root);
+      notices.push(
+        `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`
+      );
+    } else if (nested) {
+      settings = loadSettings(singleDir, void 0, rules, root);
+      notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
+    } else settings = loadSettings(root, void 0, rules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -31369,6 +31392,7 @@ async function scan(input) {
     filesScanned,
     redactor: out.redactor,
     templatesNotRendered,
+    notices,
     durationMs: Date.now() - started,
     threads: used,
     ...baseline ? { baseline } : {}
@@ -31621,7 +31645,8 @@ function printablePath(path) {
 function toText(result, style = { color: false }) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
-  const lines2 = [];
+  const lines2 = (result.notices ?? []).map((n) => `podguard: ${n}`);
+  if (lines2.length) lines2.push("");
   const visible = result.findings.filter((f) => !f.suppression);
   const byFile = /* @__PURE__ */ new Map();
   for (const f of visible) {
@@ -31703,6 +31728,7 @@ function renderSummary(result, opts) {
   const head = [];
   head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", red.redact(text), "");
   if (opts.scope) head.push(cell(opts.scope), "");
+  for (const n of result.notices ?? []) head.push(`\u2139\uFE0F ${cell(n)}`, "");
   const templates = result.templatesNotRendered?.length ?? 0;
   if (templates)
     head.push(
