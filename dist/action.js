@@ -50607,6 +50607,9 @@ async function changedScope(platform2, inputs, root, eventName, payload, repoTop
     return {
       files,
       touched,
+      // The base commit may not be fetched: its files then count as absent, which is the strict side
+      // (default configuration, no baseline).
+      ...pr.base?.sha ? { base: pr.base.sha } : {},
       description: `Scanned the files ${label} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`
     };
   } catch (err) {
