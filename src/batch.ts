@@ -8,13 +8,14 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import { types } from 'node:util';
 import type { Candidate } from './collect/collect.js';
 import type { Settings } from './config/settings.js';
-import { parseFile } from './parse/index.js';
+import { hasTemplateMarks, isChartTemplate, parseFile } from './parse/index.js';
 import type { ParsedFile, YamlFile } from './parse/index.js';
 import { identityAt } from './parse/scope.js';
 import { decode, rangeOf, sourceFile } from './parse/source.js';
 import { readDotenv } from './parse/dotenv.js';
 import type { SourceFile } from './parse/source.js';
-import { Redactor, safeErrorText } from './report/redact.js';
+import { Redactor, maskValues, safeErrorText } from './report/redact.js';
+import { safeMessageData } from './report/safe-text.js';
 import { formatMessage } from './rules/api.js';
 import type { At, Report, Rule, RuleContext } from './rules/api.js';
 import { readDirectives } from './suppress/directives.js';
@@ -23,6 +24,10 @@ import type { FileKind, Finding, Level, Range } from './types.js';
 
 const FINGERPRINT_SALT = 'podguard-fp-v1';
 const SECRET_SALT = 'podguard-secret-fp-v1';
+/** The rule that scans a file's text for tokens, whatever its shape. */
+const TEXT_SCAN_RULE = 'secret-token';
+/** Engine findings carry podguard's own texts (parse errors with hints): a longer cap. */
+const SYSTEM_ECHO = 600;
 
 /** A rule enabled for this scan, at its resolved level, with its context. */
 export interface ActiveRule {
@@ -41,6 +46,8 @@ export interface BatchResult {
   filesScanned: Record<FileKind, number>;
   /** State of the cross-file rules (those with `finish`) built from these files, by rule id. */
   states: [string, Map<string, unknown>][];
+  /** Helm chart templates left unchecked (not rendered), by path: reported, never dropped silently. */
+  templates: string[];
 }
 
 /**
@@ -191,7 +198,12 @@ export class Collector {
       ruleId: rule.meta.id,
       messageId: r.messageId,
       level: configured,
-      message: this.redactor.redact(formatMessage(template, r.data)),
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r.data, rule.meta.system ? SYSTEM_ECHO : undefined)), [
+        r.secret,
+        ...(r.secretForms ?? []),
+      ]),
       file: file.path,
       range: this.shared(rangeOf(file, r.at)),
       identity,
@@ -247,6 +259,25 @@ export class FileChecker {
     private readonly system: SystemReport,
   ) {}
 
+  private templates: string[] = [];
+
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  private scanText(source: SourceFile, out: Collector): void {
+    const unit: YamlFile = { kind: 'kubernetes', source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule, level, ctx } of this.active) {
+      if (rule.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r: Report): void => out.add(rule, level, r.file ?? source, { ...r, identity: r.identity ?? '' });
+        rule.check(unit, ctx);
+      } catch (err) {
+        this.system(out, 'internal-error', source, source.lines.range(0, 0), 'rule', { rule: rule.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
+
   /**
    * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
    * so batches checked on different threads merge into what one thread would have built.
@@ -255,6 +286,7 @@ export class FileChecker {
     const out = new Collector();
     const directives: [string, Directive[]][] = [];
     const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
     const crossFile = this.active.filter((a) => a.rule.finish);
     for (const a of crossFile) a.ctx.state = new Map();
     for (const c of files) {
@@ -268,6 +300,7 @@ export class FileChecker {
       directives,
       filesScanned,
       states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates,
     };
   }
 
@@ -295,7 +328,11 @@ export class FileChecker {
       system('internal-error', source, source.lines.range(0, 0), 'parser', { error: safeErrorText(err) });
       return;
     }
-    if (!parsed) return;
+    if (!parsed) {
+      if (c.nameKind !== 'dockerfile' && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
     // Compose reads the project's .env for `${VAR}` substitution; rules see it beside the file.
     if (parsed.kind === 'compose') {
       const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
@@ -320,9 +357,13 @@ export class FileChecker {
       else system('parse-error', source, at, 'syntax', { message: p.message + indentHint(source.text, p.offset) });
     }
     const units: ParsedFile[] = parsed.kind === 'dockerfile' ? [parsed] : documentViews(parsed);
+    // A document that did not parse hides nothing: with a syntax error, the token scan reads the
+    // whole text once (objects kept, so Secret data stays with its own rule).
+    const broken = parsed.kind !== 'dockerfile' && parsed.problems.some((p) => p.kind === 'syntax') && parsed.docs.length > 1;
     for (const { rule, level, ctx } of this.active) {
       if (!rule.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
+      const ruleUnits = broken && rule.meta.id === TEXT_SCAN_RULE && parsed.kind !== 'dockerfile' ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
         const report = (r: Report): void => {
           if (unit.kind !== 'dockerfile' && unit.partial && reportsMissingField(r)) return;
           const own = !r.file || r.file === source;

@@ -2,13 +2,15 @@
  * The engine: collect -> parse -> rules -> filter. Platform-free: the CLI, the GitHub Action
  * and the Azure Pipelines task all call `scan` and render its result.
  */
-import { relative, resolve } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { isInside } from './config/safe-read.js';
 import { readBaseline } from './baseline/baseline.js';
 import { Collector, FileChecker, mergeState, reportsMissingField } from './batch.js';
 import { collect, findRenderMarkers } from './collect/collect.js';
 import { prepareRender } from './render/index.js';
 import type { RenderStage, RenderSummary } from './render/index.js';
-import { loadSettings, settingsFromObject } from './config/load.js';
+import { DEFAULT_CONFIG_FILE, loadSettings, settingsFromObject } from './config/load.js';
 import type { Settings } from './config/settings.js';
 import { validatePattern } from './config/patterns.js';
 import { mayEnable } from './config/overrides.js';
@@ -17,6 +19,7 @@ import { rangeOf, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
 import type { Redactor } from './report/redact.js';
 import { safeErrorText } from './report/redact.js';
+import { safeData } from './report/safe-text.js';
 import type { At, Report, Rule } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
 import { loadPolicies } from './policy/load.js';
@@ -60,6 +63,12 @@ export interface ScanInput {
    * there are enough files to pay for starting them); 1 keeps the scan on this thread.
    */
   threads?: number;
+  /**
+   * Make a full scan in which a named path holds no file podguard checks, or that checked nothing
+   * at all, an input error (the faces set it unless the user allows an empty scan: a mistyped or
+   * moved path would otherwise pass the gate green). Changed-file scans never fail for it.
+   */
+  requireChecked?: boolean;
   /** The worker script (default: `worker.js` beside the running bundle; none when running from sources). */
   workerScript?: string;
   /** A manifest stream to check instead of files (`podguard scan -`), and the name findings carry. */
@@ -84,6 +93,10 @@ export interface ScanResult {
   durationMs: number;
   /** Threads that checked files (1: this thread only). */
   threads: number;
+  /** What the user should know about how the scan was configured (e.g. a nested configuration not used). */
+  notices?: string[];
+  /** Helm chart templates that were not checked because nothing rendered them (paths). */
+  templatesNotRendered?: string[];
   /** The baseline applied, if any: its path (relative to the root) and how many findings it knew. */
   baseline?: { file: string; known: number };
   /** Helm charts and kustomize roots found, rendered or not (absent when there were none). */
@@ -109,19 +122,71 @@ function isoDay(today: string | Date | undefined): string {
   return (today ?? new Date()).toISOString().slice(0, 10);
 }
 
+/**
+ * Every scope must stay in the repository, by its real path: a directory link in a pull request
+ * (`k8s -> /etc`) or `../..` would otherwise read and echo files of the runner.
+ */
+function checkScopes(root: string, paths: readonly string[]): void {
+  const realRoot = realpathOr(root);
+  for (const p of paths) {
+    const abs = resolve(root, p);
+    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    const real = realpathOr(abs);
+    if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+  }
+}
+
+/** The error for a scope without a checked file (platforms map "path ..." to their paths input). */
+function emptyScope(p: string): ConfigurationError {
+  return new ConfigurationError(
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
+  );
+}
+
+/** True when something (a dangling link too) is at `p`; false for ENOENT and ENOTDIR. */
+function exists(p: string): boolean {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
 /** Runs a scan. Throws ConfigurationError for user mistakes; never throws for file content. */
 export async function scan(input: ScanInput): Promise<ScanResult> {
   const started = Date.now();
   const root = resolve(input.root);
   const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ['.'];
+  checkScopes(root, paths);
   const singleDir = paths.length === 1 ? resolve(root, paths[0]!) : root;
   let settings: Settings;
+  const notices: string[] = [];
   if (input.config !== undefined) settings = settingsFromObject(input.config, baseRules, '(inline configuration)');
-  else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules, root);
   else {
-    settings = loadSettings(singleDir, undefined, baseRules);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, undefined, baseRules);
+    // A nested .podguard.yml (say one a pull request added under k8s/) never overrides the
+    // repository root's silently: the root's applies, and the scan says so.
+    const nested = singleDir !== root && exists(join(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists(join(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative(root, join(singleDir, DEFAULT_CONFIG_FILE)).split('\\').join('/'));
+    if (nested && atRoot) {
+      settings = loadSettings(root, undefined, baseRules, root);
+      notices.push(
+        `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`,
+      );
+    } else if (nested) {
+      settings = loadSettings(singleDir, undefined, baseRules, root);
+      notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
+    } else settings = loadSettings(root, undefined, baseRules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -139,7 +204,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   if (baselinePath) {
     const abs = resolve(root, baselinePath);
     const label = relative(root, abs).split('\\').join('/') || baselinePath;
-    knownBaseline = { label, fingerprints: readBaseline(abs, label) };
+    knownBaseline = { label, fingerprints: readBaseline(abs, safeData(label), root, input.baseline === undefined) };
   }
   const today = isoDay(input.today);
 
@@ -185,6 +250,12 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const collected = input.stdin
     ? { candidates: [], issues: [] }
     : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  if (!input.stdin && input.changedFiles === undefined && input.requireChecked) {
+    for (const p of paths) {
+      const scope = resolve(root, p);
+      if (!collected.candidates.some((c) => isInside(scope, resolve(root, c.relPath)))) throw emptyScope(p);
+    }
+  }
   for (const issue of collected.issues) {
     const f = sourceFile(resolve(root, issue.relPath), issue.relPath, '');
     system('file-error', f, f.lines.range(0, 0), 'skipped', { reason: issue.reason });
@@ -226,6 +297,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = new Map<string, Directive[]>();
   const renderedDirectives = new Map<string, Directive[]>();
+  const templatesNotRendered: string[] = [];
   const states = new Map<string, Map<string, unknown>>(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, new Map()]));
   for (const r of results) {
     out.adopt(r.findings);
@@ -239,6 +311,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
           found.filter((d) => d.form === 'annotation'),
         );
     }
+    for (const t of r.templates ?? []) templatesNotRendered.push(t);
     for (const k of FILE_KINDS) filesScanned[k] += r.filesScanned[k];
     for (const [id, state] of r.states) {
       try {
@@ -349,6 +422,14 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     baseline = { file: label, known: n };
   }
 
+  if (
+    input.changedFiles === undefined &&
+    input.requireChecked &&
+    FILE_KINDS.every((k) => filesScanned[k] === 0) &&
+    templatesNotRendered.length === 0
+  ) {
+    throw emptyScope(paths.join(', '));
+  }
   const findings = out.findings.sort(compareFindings);
   return {
     root,
@@ -358,6 +439,8 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
     findings,
     filesScanned,
     redactor: out.redactor,
+    templatesNotRendered,
+    notices,
     durationMs: Date.now() - started,
     threads: used,
     ...(baseline ? { baseline } : {}),

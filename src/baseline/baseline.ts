@@ -3,7 +3,8 @@
  * object/container identity, hashed value; never the line), so moving code keeps them known.
  * The file is sorted, stable JSON, one entry per finding, so its diffs review well.
  */
-import { readFileSync } from 'node:fs';
+import { ContainedReadError, MAX_BASELINE_BYTES, readContainedFile } from '../config/safe-read.js';
+import { dirname } from 'node:path';
 import { ConfigurationError } from '../types.js';
 import type { Finding } from '../types.js';
 
@@ -36,12 +37,13 @@ export function baselineEntries(findings: readonly Finding[]): BaselineEntry[] {
   );
 }
 
-/** The baseline file content: fixed key order, two-space indent, trailing newline. */
-export function baselineText(findings: readonly Finding[]): string {
+/** The baseline file content: fixed key order, two-space indent, trailing newline; `redact` masks secrets in identities. */
+export function baselineText(findings: readonly Finding[], redact: (text: string) => string = (t) => t): string {
+  // Identities are for reading only (entries match by fingerprint): a detected secret in one is masked.
   const entries = baselineEntries(findings).map((e) => ({
     ruleId: e.ruleId,
     file: e.file,
-    identity: e.identity,
+    identity: redact(e.identity),
     fingerprint: e.fingerprint,
   }));
   return `${JSON.stringify({ tool: 'podguard', version: BASELINE_VERSION, findings: entries }, null, 2)}\n`;
@@ -52,8 +54,9 @@ export function parseBaseline(text: string, label: string): Set<string> {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigurationError(`${label}: the baseline is not valid JSON (${(err as Error).message}); rewrite it with --write-baseline`);
+  } catch {
+    // Never the parser's message: it quotes the text, which may be a linked secret file.
+    throw new ConfigurationError(`${label}: the baseline is not valid JSON; rewrite it with --write-baseline`);
   }
   const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -78,16 +81,18 @@ export function parseBaseline(text: string, label: string): Set<string> {
   return out;
 }
 
-/** Reads a baseline file; a missing or unreadable file is a ConfigurationError. */
-export function readBaseline(path: string, label: string): Set<string> {
+/**
+ * Reads a baseline file (`path` absolute or relative to `root`): a regular file inside the
+ * repository, size-capped; a missing or unreadable file is a ConfigurationError.
+ */
+export function readBaseline(path: string, label: string, root?: string, mustBeInside = false): Set<string> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readContainedFile(root ?? dirname(path), path, { label, maxBytes: MAX_BASELINE_BYTES, what: 'baseline', mustBeInside });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
+    if (err instanceof ContainedReadError && err.missing)
       throw new ConfigurationError(`${label}: baseline file not found (create it with: podguard scan --write-baseline ${label})`);
-    throw new ConfigurationError(`${label}: the baseline cannot be read (${code ?? 'error'})`);
+    throw err;
   }
   return parseBaseline(text, label);
 }

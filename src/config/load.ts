@@ -1,7 +1,7 @@
 /** Reads and validates `.podguard.yml`; every error names the file and the key (exit code 2). */
 import { parseIgnores } from './ignore.js';
 import { overridesOffAsLevel, parseOverrides } from './overrides.js';
-import { readFileSync, existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -13,6 +13,8 @@ import { configSchema } from './schema.js';
 import { defaultSettings } from './settings.js';
 import type { Settings } from './settings.js';
 import { validatePattern } from './patterns.js';
+import { ContainedReadError, MAX_CONFIG_BYTES, readContainedFile } from './safe-read.js';
+import { safeData } from '../report/safe-text.js';
 
 /** The default configuration file name, looked up in the scanned root. */
 export const DEFAULT_CONFIG_FILE = '.podguard.yml';
@@ -45,9 +47,28 @@ function valueAt(data: unknown, path: readonly string[]): unknown {
   return cur;
 }
 
+/** What a value is, never what it says: configuration files may be links to secrets. */
 function shown(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : 'a number';
+  return typeof v;
 }
+
+/** lstat that answers undefined for a missing file or a `root` that is a file (ENOTDIR). */
+function lstatQuiet(p: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key name from the file, shortened and made one safe line. */
+const keyName = (k: string): string => safeData(k, 60);
 
 /** Closest known name (edit distance at most 3), for "did you mean". */
 function closest(name: string, known: readonly string[]): string | undefined {
@@ -74,7 +95,7 @@ function describe(err: ErrorObject, data: unknown, rules: readonly Rule[]): { pa
     .split('/')
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const key = path.join('.') || '(top level)';
+  const key = keyName(path.join('.')) || '(top level)';
   if (err.keyword === 'additionalProperties') {
     const extra = (err.params as { additionalProperty?: string }).additionalProperty ?? '';
     const full = [...path, extra];
@@ -85,23 +106,23 @@ function describe(err: ErrorObject, data: unknown, rules: readonly Rule[]): { pa
       );
       return {
         path: full,
-        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ''}; podguard rules lists every rule`,
+        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ''}; podguard rules lists every rule`,
       };
     }
     if (path.length === 0) {
       const guess = closest(extra, TOP_LEVEL_KEYS);
       return {
         path: full,
-        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ''}; known keys: ${TOP_LEVEL_KEYS.join(', ')}`,
+        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ''}; known keys: ${TOP_LEVEL_KEYS.join(', ')}`,
       };
     }
     if (path.length === 2 && path[0] === 'rules') {
       const rule = rules.find((r) => r.meta.id === path[1]);
       const opts = Object.keys((rule?.meta.optionsSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
       const list = opts.length ? `level, ${opts.join(', ')}` : 'level (it has no options)';
-      return { path: full, text: `unknown option "${full.join('.')}"; ${path[1]} takes ${list}` };
+      return { path: full, text: `unknown option "${keyName(full.join('.'))}"; ${path[1]} takes ${list}` };
     }
-    return { path: full, text: `unknown key "${full.join('.')}"` };
+    return { path: full, text: `unknown key "${keyName(full.join('.'))}"` };
   }
   const got = valueAt(data, path);
   if (err.keyword === 'enum') {
@@ -205,7 +226,7 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
     const list = (cfg[key] as string[] | undefined) ?? [];
     list.forEach((p, i) => {
       const problem = validatePattern(p);
-      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i}" (${JSON.stringify(p)}) ${problem}`);
+      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i}" ${problem}`);
     });
     settings[key] = list;
   }
@@ -251,21 +272,21 @@ function readRender(r: Record<string, unknown>, settings: Settings): void {
  * Loads settings: the explicit `configPath` (relative to `root`; must exist), else `.podguard.yml` in `root`
  * if present, else defaults.
  */
-export function loadSettings(root: string, configPath: string | undefined, rules: readonly Rule[]): Settings {
+export function loadSettings(root: string, configPath: string | undefined, rules: readonly Rule[], repoRoot: string = root): Settings {
   let path: string | undefined;
-  if (configPath) {
-    path = isAbsolute(configPath) ? configPath : resolve(root, configPath);
-    if (!existsSync(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if (existsSync(join(root, DEFAULT_CONFIG_FILE))) {
-    path = join(root, DEFAULT_CONFIG_FILE);
-  }
+  if (configPath) path = isAbsolute(configPath) ? configPath : resolve(root, configPath);
+  // lstat, not exists: a dangling link named .podguard.yml is refused, not silently ignored.
+  else if (lstatQuiet(join(root, DEFAULT_CONFIG_FILE))) path = join(root, DEFAULT_CONFIG_FILE);
   if (!path) return defaultSettings();
-  const label = relative(root, path).split('\\').join('/') || path;
+  const label = safeData(relative(repoRoot, path).split('\\').join('/') || path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readContainedFile(repoRoot, path, { label, maxBytes: MAX_CONFIG_BYTES, what: 'configuration file' });
   } catch (err) {
-    throw new ConfigurationError(`${label}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (err instanceof ContainedReadError && err.missing && configPath) {
+      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
+    }
+    throw err;
   }
   const parsed = parseYaml(text);
   const problem = parsed.problems.find((p) => p.kind !== 'duplicate-key') ?? parsed.problems[0];

@@ -69,10 +69,16 @@ export function variablesBefore(model: DockerfileModel, stage: Stage, before: In
 
 /** Classifies a USER value (`name`, `uid`, `name:group`, `uid:gid`). */
 export function classifyUser(value: string): 'root' | 'numeric' | 'named' {
-  const user = value.split(':')[0]!.trim();
+  // BuildKit strips the quotes of `USER "root"`; the runtime parses `+0` as uid 0.
+  const user = value
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2')
+    .split(':')[0]!
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2');
   // ContainerAdministrator is the Windows containers' administrator account.
-  if (['root', 'containeradministrator'].includes(user.toLowerCase()) || /^0+$/.test(user)) return 'root';
-  return /^\d+$/.test(user) ? 'numeric' : 'named';
+  if (['root', 'containeradministrator'].includes(user.toLowerCase()) || /^\+?0+$/.test(user)) return 'root';
+  return /^\+?\d+$/.test(user) ? 'numeric' : 'named';
 }
 
 function bottom(stage: Stage): Stage {

@@ -67,8 +67,12 @@ export function substitute(text: string, vars: ReadonlyMap<string, string | unde
       return v;
     },
   );
-  return { value, unresolved };
+  // Doubling ARGs (`ARG B=$A$A`, ...) would grow a value exponentially: cap what substitution makes.
+  return { value: value.length > MAX_SUBSTITUTED ? value.slice(0, MAX_SUBSTITUTED) : value, unresolved };
 }
+
+/** Longest value ARG/ENV substitution produces (a 514-byte Dockerfile of doubling ARGs made 134 MB of log). */
+export const MAX_SUBSTITUTED = 4096;
 
 /** The words after a FROM's flags: image, then optionally `AS name`. */
 function fromWords(from: From): string[] {

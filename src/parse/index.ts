@@ -1,5 +1,6 @@
 /** Turns a collected file into a parsed, classified document set. Parsing happens once per file. */
 import type { Dotenv } from './dotenv.js';
+import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { parseYaml } from './yaml.js';
 import type { YDoc, YamlProblem } from './yaml.js';
@@ -39,8 +40,13 @@ export interface DockerFile {
 /** A parsed file of a kind podguard checks. */
 export type ParsedFile = YamlFile | DockerFile;
 
-/** What a file name alone says about its kind. */
-export type NameKind = 'dockerfile' | 'compose' | 'yaml' | 'json' | undefined;
+/**
+ * What a file name alone says about its kind. `named-yaml`: a name that is usually not a
+ * manifest (values files, Chart.yaml, CI configurations, workflows): checked only when the file
+ * holds a top-level `apiVersion` and `kind`, so naming a privileged Pod `values-x.yaml` does not
+ * hide it.
+ */
+export type NameKind = 'dockerfile' | 'compose' | 'yaml' | 'named-yaml' | 'json' | undefined;
 
 const COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 const SKIP_YAML =
@@ -61,11 +67,51 @@ export function nameKind(relPath: string): NameKind {
     return 'dockerfile';
   }
   if (COMPOSE.test(base)) return 'compose';
-  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) return undefined;
-  if (SKIP_YAML.test(base)) return undefined;
+  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) {
+    return /\.ya?ml$/i.test(base) ? 'named-yaml' : undefined;
+  }
+  if (SKIP_YAML.test(base)) return 'named-yaml';
   if (/\.ya?ml$/i.test(base)) return 'yaml';
   if (/\.json$/i.test(base) && !/^(package(-lock)?|tsconfig.*|composer|\.eslintrc|jsconfig|\.babelrc)\.json$/i.test(base)) return 'json';
   return undefined;
+}
+
+/** A text with `apiVersion:` and `kind:` at the top level (column 0) of some document. */
+function hasTopLevelManifestKeys(text: string): boolean {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+
+/** True when a `{{` sits outside a YAML comment (a `{{` only in a comment is no template). */
+export function hasTemplateMarks(text: string): boolean {
+  let at = text.indexOf('{{');
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf('{{', at + 2);
+  }
+  return false;
+}
+
+const chartDirs = new Map<string, boolean>();
+
+/**
+ * True when `absPath` is a Helm chart template: below a `templates/` directory whose parent
+ * holds a Chart.yaml. Such files are not YAML until rendered; they belong to the renderer, and
+ * a scan that does not render them counts them (never drops them silently).
+ */
+export function isChartTemplate(absPath: string): boolean {
+  const parts = absPath.split(/[\\/]/);
+  for (let i = parts.length - 2; i > 0; i--) {
+    if (parts[i] !== 'templates') continue;
+    const chartDir = parts.slice(0, i).join('/') || '/';
+    let known = chartDirs.get(chartDir);
+    if (known === undefined) {
+      known = existsSync(`${chartDir}/Chart.yaml`) || existsSync(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
 }
 
 /** A text that looks like a Kubernetes manifest even though it did not parse. */
@@ -91,15 +137,17 @@ export function parseFile(
     return { kind: 'dockerfile', source, model, problems };
   }
   const text = source.text;
-  const hasTemplate = text.includes('{{');
+  // A name that is usually no manifest: only a file holding top-level apiVersion and kind is ours.
+  if (kindByName === 'named-yaml' && !hasTopLevelManifestKeys(text)) return undefined;
   const parsed = parseYaml(text);
   if (kindByName === 'compose') {
     return { kind: 'compose', source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  // Helm and other templates are not YAML until rendered: skip them without noise.
-  // A rendered stream (helm template, kustomize build, stdin) is YAML already, whatever its text holds.
-  if (!how.rendered && hasTemplate && (parsed.problems.some((p) => p.kind === 'syntax') || /(^|\/)templates\//.test(source.path)))
-    return undefined;
+  // A Helm chart's templates are not YAML until rendered: they belong to the renderer (the
+  // engine counts the ones it does not render). A `{{` anywhere else, or only in a comment, hides
+  // nothing: the file is checked, and a syntax error in it is a parse error. A rendered stream
+  // (helm template, kustomize build, stdin) is YAML already, whatever its text holds.
+  if (!how.rendered && hasTemplateMarks(text) && isChartTemplate(source.absPath)) return undefined;
   if (parsed.docs.some(isAciDocument)) {
     return { kind: 'aci', source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }

@@ -42,21 +42,29 @@ export function k8sObjects(docs: readonly YDoc[]): K8sObject[] {
   for (const doc of docs) {
     const root = asMap(doc.root ?? undefined);
     if (!root || !isK8sObjectNode(root)) continue;
-    const kind = asText(get(root, 'kind')) ?? '';
-    if (kind === 'List' || kind.endsWith('List')) {
-      const items = get(root, 'items');
-      if (items?.kind === 'seq') {
-        for (const item of asItems(items)) if (item.kind === 'map' && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-        continue;
-      }
-    }
-    // An OpenShift Template holds the objects it creates in `objects[]`: check those.
-    if (kind === 'Template' && get(root, 'objects')?.kind === 'seq') {
-      for (const item of asItems(get(root, 'objects')))
-        if (item.kind === 'map' && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-      continue;
-    }
-    out.push(toObject(root, doc.index));
+    flatten(root, doc.index, out, 0);
   }
   return out;
+}
+
+/** Lists nested deeper than this are taken as they are (the YAML depth limit bounds them anyway). */
+const MAX_LIST_DEPTH = 8;
+
+/** Pushes an object, or the items of a `List` (of lists, too: `kubectl` accepts a List inside a List). */
+function flatten(node: YMap, docIndex: number, out: K8sObject[], depth: number): void {
+  const kind = asText(get(node, 'kind')) ?? '';
+  if ((kind === 'List' || kind.endsWith('List')) && depth < MAX_LIST_DEPTH) {
+    const items = get(node, 'items');
+    if (items?.kind === 'seq') {
+      for (const item of asItems(items)) if (item.kind === 'map' && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  // An OpenShift Template holds the objects it creates in `objects[]`: check those.
+  const objects = kind === 'Template' ? get(node, 'objects') : undefined;
+  if (objects?.kind === 'seq' && depth < MAX_LIST_DEPTH) {
+    for (const item of asItems(objects)) if (item.kind === 'map' && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+    return;
+  }
+  out.push(toObject(node, docIndex));
 }

@@ -416,7 +416,12 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
       while (j < close && !NAME_END.test(src[j]!)) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
-      if (!target) throw new YamlBuildError({ kind: 'syntax', message: `unknown alias "*${name}"`, offset: at + base });
+      if (!target)
+        throw new YamlBuildError({
+          kind: 'syntax',
+          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+          offset: at + base,
+        });
       expanded += target.size;
       if (expanded > maxExpanded) throw aliasLimit(target.node);
       attach(target.node, target.size, result);
@@ -471,11 +476,27 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
   return docs;
 }
 
+/**
+ * js-yaml's reason without the names it quotes: an unquoted password starting with `*` is an
+ * alias and `!x` a tag, and the reason would echo it (`unidentified alias "Qz7m..."`).
+ */
+function reasonWithoutContent(reason: string): string {
+  const kind = /^unidentified alias/.test(reason)
+    ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)'
+    : /^unknown tag/.test(reason)
+      ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)'
+      : reason
+          .replace(/"[^"\n]*"?|'[^'\n]*'?/g, '«…»')
+          .replace(/!<[^>\n]*>?|![^\s,]*/g, '«tag»')
+          .replace(/\*[^\s,]+/g, '«alias»');
+  return kind.slice(0, 200);
+}
+
 function syntaxProblem(err: unknown, base: number): YamlProblem {
   if (err instanceof YamlBuildError) return err.problem;
   // Never use err.message: js-yaml appends a source snippet, which may hold a secret.
   const e = err as { reason?: unknown; mark?: { position?: unknown } };
-  const reason = typeof e.reason === 'string' && e.reason ? e.reason : 'invalid YAML';
+  const reason = typeof e.reason === 'string' && e.reason ? reasonWithoutContent(e.reason) : 'invalid YAML';
   const pos = typeof e.mark?.position === 'number' ? e.mark.position : 0;
   return { kind: 'syntax', message: reason, offset: pos + base };
 }

@@ -3,16 +3,20 @@
  * SARIF file as a build artifact (the SARIF SAST Scans tab reads `CodeAnalysisLogs`) and the
  * task result out. azure-pipelines-task-lib is passed in, so this module never loads it itself.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task.js';
 import { scan } from '../engine.js';
 import type { ScanInput, ScanResult } from '../engine.js';
 import { runTimes, sarifOmittedLine, writeSarif } from '../report/sarif.js';
 import { provenanceFromEnv } from '../report/provenance.js';
+import { UnsafeOutputError, outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
+import { safeLines } from '../report/safe-text.js';
+import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
+import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
 import { countByLevel } from '../engine.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
@@ -48,7 +52,8 @@ export interface PullRequestRefs {
 }
 
 /** A pull request's changed files (root-relative) and touched lines, or why they are unknown. */
-export type PullRequestChanges = { files: string[]; touched: Map<string, LineSpan[]>; how: string } | { files?: undefined; reason: string };
+export type PullRequestChanges =
+  { files: string[]; touched: Map<string, LineSpan[]>; how: string; base?: string } | { files?: undefined; reason: string };
 
 /** What the task talks to besides the task library (injected in tests). */
 export interface AzureIO {
@@ -75,6 +80,10 @@ export interface AzureInputs {
   kubernetesVersion: string | undefined;
   /** Threads that check files (undefined: the engine decides). */
   threads: number | undefined;
+  /** Pass when a named path holds no file podguard checks (default: an input error). */
+  allowEmpty: boolean;
+  /** Where a changed-files scan takes .podguard.yml and the baseline from when the change modifies them. */
+  prConfig: PrConfigMode;
 }
 
 /** At most this many log issues: the agent keeps every one, and thousands bury the first. */
@@ -82,10 +91,10 @@ export const MAX_ISSUES = 500;
 
 /**
  * Breaks agent logging commands in text that came from scanned files: the agent acts on
- * `##vso[` and `##[` anywhere in a line, so a crafted manifest could otherwise set variables.
+ * `##vso[` and `##[` anywhere in a line, found with a culture-sensitive search (see safe-text.ts).
  */
 export function neutralize(text: string): string {
-  return text.replace(/##(vso)?\[/gi, (m) => `#\u200b${m.slice(1)}`);
+  return safeLines(text);
 }
 
 function lines(value: string | undefined): string[] {
@@ -123,6 +132,8 @@ export function readInputs(tl: AzureTaskLib, sourcesDir: string): AzureInputs {
     artifactName,
     kubernetesVersion,
     threads,
+    allowEmpty: (tl.getInput('allowEmpty') ?? '').trim() === '' ? false : tl.getBoolInput('allowEmpty'),
+    prConfig: pick('prConfig', PR_CONFIG_MODES, 'base'),
   };
 }
 
@@ -163,7 +174,7 @@ export async function pullRequestChanges(root: string, refs: PullRequestRefs, lo
       touched.set(rel, f.lines);
     }
     const against = cs.via === 'merge-commit' ? 'the merge commit against its first parent' : `the merge base ${cs.base.slice(0, 12)}`;
-    return { files, touched, how: `${files.length} in the diff of ${against}` };
+    return { files, touched, how: `${files.length} in the diff of ${against}`, base: cs.base };
   } catch (err) {
     if (err instanceof ChangeError) return { reason: err.message };
     throw err;
@@ -173,7 +184,8 @@ export async function pullRequestChanges(root: string, refs: PullRequestRefs, lo
 /** Registers every secret the scan found, line by line (the agent refuses multi-line secrets). */
 function registerSecrets(tl: AzureTaskLib, result: ScanResult): void {
   for (const secret of result.redactor.secrets) {
-    for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 4) tl.setSecret(part);
+    // The registered values are credential-like already; their lines are masked when long enough.
+    for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 8) tl.setSecret(part);
   }
 }
 
@@ -213,6 +225,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const isPullRequest = (tl.getVariable('Build.Reason') ?? '') === 'PullRequest';
 
     let changedFiles: string[] | undefined;
+    let pinned: PinnedConfig | undefined;
     let touched: Map<string, LineSpan[]> | undefined;
     let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(', ') : '.'}.`;
     let commit = tl.getVariable('Build.SourceVersion') || undefined;
@@ -228,8 +241,25 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         changedFiles = changes.files;
         touched = changes.touched;
         scope = `Scanned the files this pull request added or changed (${changes.how}).`;
+        if (changes.base) {
+          // A pull request must not loosen its own gate: its base commit's configuration applies.
+          pinned = await pinToBase({
+            root: sourcesDir,
+            repoTop: sourcesDir,
+            base: changes.base,
+            changed: changes.files,
+            configFile: resolve(sourcesDir, inputs.configPath ?? '.podguard.yml'),
+            mode: inputs.prConfig,
+            tempDir: tl.getVariable('Agent.TempDirectory') || tmpdir(),
+            input: 'prConfig',
+          });
+          for (const n of pinned.notices) tl.warning(neutralize(`podguard: ${n}`));
+          if (pinned.notices.length) scope = `${scope} ${pinned.notices.join(' ')}`;
+        }
       } else {
-        tl.warning(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`);
+        tl.warning(
+          neutralize(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`),
+        );
         scope = `Every file was scanned: the pull request's changed files could not be listed (${changes.reason}).`;
       }
     } else if (inputs.scanMode === 'changed') {
@@ -237,13 +267,16 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     }
     out(`podguard: ${scope}\n`);
 
-    const scanOf = (changedFiles: string[] | undefined): Promise<ScanResult> =>
+    const scanOf = (changedFiles: string[] | undefined, requireChecked: boolean): Promise<ScanResult> =>
       scan({
         root: sourcesDir,
         paths: inputs.paths.length ? inputs.paths : ['.'],
-        configPath: inputs.configPath,
+        configPath: pinned?.config !== undefined ? undefined : inputs.configPath,
+        ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
+        ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
         allowImages: inputs.allowedImages,
         changedFiles,
+        requireChecked,
         rules: io.rules,
         ...(inputs.threads ? { threads: inputs.threads } : {}),
         adjust: (s) => {
@@ -251,16 +284,16 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         },
       }).catch((err: unknown) => {
         // Name the input at fault: the engine's message speaks of paths and files, not inputs.
-        if (err instanceof ConfigurationError && /^path not found/.test(err.message))
+        if (err instanceof ConfigurationError && /^path (not found|outside|checked nothing)/.test(err.message))
           throw new ConfigurationError(`input paths: ${err.message}`, { input: 'paths' });
         if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
           throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`, { input: 'allowedImages' });
         }
         throw err;
       });
-    const result = await scanOf(changedFiles);
+    const result = await scanOf(changedFiles, !inputs.allowEmpty);
     registerSecrets(tl, result);
-    tl.debug(scanStats(result));
+    tl.debug(neutralize(scanStats(result)));
     const red = (text: string): string => result.redactor.redact(text);
 
     // Data lines are neutralised; the fold markers are the task's own and must stay commands.
@@ -322,11 +355,14 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const workDir = join(tempDir, 'podguard');
     mkdirSync(workDir, { recursive: true });
 
+    const roots = outputRoots(sourcesDir, {
+      AGENT_TEMPDIRECTORY: tl.getVariable('Agent.TempDirectory'),
+      BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable('Build.ArtifactStagingDirectory'),
+    });
     const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
-    mkdirSync(dirname(sarifPath), { recursive: true });
     // The SARIF file is the full state of the scanned paths (alert tracking per branch closes what
     // an upload lacks); the gate, issues and summary stay on the pull request's change.
-    const sarifSource = changedFiles ? await scanOf(undefined) : result;
+    const sarifSource = changedFiles ? await scanOf(undefined, false) : result;
     if (sarifSource !== result) registerSecrets(tl, sarifSource);
     const get = (name: string): string | undefined => tl.getVariable(name);
     const written = writeSarif(sarifPath, sarifSource, {
@@ -337,6 +373,14 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         BUILD_SOURCEBRANCH: get('Build.SourceBranch'),
       }),
       times: runTimes(sarifSource),
+    }, (path, chunks) => {
+      try {
+        // Never through a link the pull request planted, never outside the sources or agent temp.
+        writeOutputFile(path, chunks, roots, true);
+      } catch (err) {
+        const why = err instanceof UnsafeOutputError ? err.message : ((err as NodeJS.ErrnoException).code ?? 'error');
+        throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: 'sarifFile' });
+      }
     });
     if (written.omitted.size > 0) out(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, '')}\n`);
 
@@ -352,7 +396,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
       gateName: 'failOn',
     });
     const summaryPath = join(workDir, 'podguard.md');
-    writeFileSync(summaryPath, red(written.omitted.size > 0 ? `${summary}\n${sarifOmittedLine(written)}\n` : summary));
+    writeOutputFile(summaryPath, red(written.omitted.size > 0 ? `${summary}\n${sarifOmittedLine(written)}\n` : summary), roots, true);
     tl.uploadSummary(summaryPath);
     out(`podguard: SARIF written to ${sarifPath}\n`);
     if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);

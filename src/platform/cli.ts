@@ -1,5 +1,5 @@
 /** The CLI face: argument parsing, help, output to stdout, exit codes. */
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -18,10 +18,12 @@ import { provenanceFromEnv } from '../report/provenance.js';
 import { jsonChunks } from '../report/json.js';
 import { junitChunks } from '../report/junit.js';
 import { gitlabChunks } from '../report/gitlab.js';
-import { coalesce, writeChunks } from '../report/stream.js';
+import { coalesce } from '../report/stream.js';
+import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { explainRule, scanStats, useColor, writeText } from '../report/text.js';
 import type { TextSink } from '../report/text.js';
 import { safeErrorText } from '../report/redact.js';
+import { safeJsonLines, safeLines } from '../report/safe-text.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
 import { didYouMean } from '../suggest.js';
 import { runPolicyCommand } from '../policy/test.js';
@@ -84,6 +86,7 @@ Scope and running:
   --changed-since REF    only files changed between REF and the working tree (git)
   --stdin-name NAME      with "scan -": the name findings on standard input carry (default: stdin)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
+  --allow-empty          pass when a named path holds no file podguard checks (default: exit 2)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
 `;
 
@@ -128,6 +131,7 @@ const SCAN_OPTIONS = {
   'kubernetes-version': { type: 'string' },
   threads: { type: 'string' },
   'stdin-name': { type: 'string' },
+  'allow-empty': { type: 'boolean' },
   explain: { type: 'boolean' },
   'show-baselined': { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -178,10 +182,10 @@ function checkFlags(command: string, args: readonly string[], options: Options):
 }
 
 /** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
-function writeUserFile(path: string, name: string, text: string | Iterable<string>): void {
+function writeUserFile(path: string, name: string, text: string | Iterable<string>, roots: readonly string[]): void {
   try {
-    if (typeof text === 'string') writeFileSync(path, text);
-    else writeChunks(path, text);
+    // Never through a link a pull request planted, never outside the working directory or temp.
+    writeOutputFile(path, text, roots);
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
@@ -287,7 +291,13 @@ async function repositoryRoot(cwd: string): Promise<string> {
   return isAbsolute(up) ? cwd : resolve(cwd, up);
 }
 
-async function runScan(args: string[], io: CliIO, debug: boolean): Promise<number> {
+/** Where a scan's machine-readable output goes: JSON made safe for logs, and podguard's own raw commands. */
+interface ScanOut {
+  json: (text: string) => void;
+  raw: (text: string) => void;
+}
+
+async function runScan(args: string[], io: CliIO, debug: boolean, out: ScanOut): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
   if (values.help) {
     io.stdout(SCAN_HELP);
@@ -305,6 +315,8 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     const rel = relative(root, abs);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
   };
+  // Report files go inside the repository, the current directory or the runner's temp folders.
+  const roots = [...outputRoots(root, io.env), cwd];
   const target = parseKubernetesVersion(values['kubernetes-version'], '--kubernetes-version');
   if (target?.warning) io.stderr(`podguard: warning: ${target.warning}\n`);
   const threads = parseThreads(values.threads, '--threads');
@@ -339,6 +351,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     configPath: values.config === undefined ? undefined : underRoot(fromCwd(values.config)),
     allowImages: values['allow-image'] ?? [],
     changedFiles,
+    requireChecked: !values['allow-empty'],
     ...(threads !== undefined ? { threads } : {}),
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
     ...(values['write-baseline'] !== undefined
@@ -354,7 +367,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
     if (values['changed-since'] !== undefined || positionals.some(isGlob)) {
       throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since and globs');
     }
-    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings, (t) => result.redactor.redact(t)), roots);
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
@@ -379,24 +392,25 @@ async function runScan(args: string[], io: CliIO, debug: boolean): Promise<numbe
   if (values.sarif) {
     const name = values.sarif;
     try {
-      left(writeSarif(fromCwd(name), result, sarifOptions));
+      left(writeSarif(fromCwd(name), result, sarifOptions, (path, chunks) => writeOutputFile(path, chunks, roots, true)));
     } catch (err) {
       throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
-  if (values.junit) writeUserFile(fromCwd(values.junit), values.junit, junitChunks(result, failOn));
-  if (values.gitlab) writeUserFile(fromCwd(values.gitlab), values.gitlab, gitlabChunks(result));
-  if (format === 'json') for (const c of coalesce(jsonChunks(result))) io.stdout(c);
+  if (values.junit) writeUserFile(fromCwd(values.junit), values.junit, junitChunks(result, failOn), roots);
+  if (values.gitlab) writeUserFile(fromCwd(values.gitlab), values.gitlab, gitlabChunks(result), roots);
+  if (format === 'json') for (const c of coalesce(jsonChunks(result))) out.json(c);
   else if (format === 'sarif') {
     const fitted = fitSarif(result, sarifOptions);
     left(fitted.written);
-    for (const c of coalesce(sarifChunks(result, fitted))) io.stdout(c);
+    for (const c of coalesce(sarifChunks(result, fitted))) out.json(c);
   }
   else if (format === 'junit') for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
-  else if (format === 'gitlab') for (const c of coalesce(gitlabChunks(result))) io.stdout(c);
+  else if (format === 'gitlab') for (const c of coalesce(gitlabChunks(result))) out.json(c);
   else {
     const color = useColor(io.env, io.isTTY, values['no-color'] === true);
-    const folding = ciFolding(io.env)?.(io.stdout);
+    // Fold markers are podguard's own commands: they go out unneutralised, the lines between them do not.
+    const folding = ciFolding(io.env)?.(out.raw);
     writeText(
       result,
       { color, explain: values.explain === true, showBaselined: values['show-baselined'] === true },
@@ -438,13 +452,16 @@ function runInit(args: string[], io: CliIO): number {
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve(io.cwd, name);
   if (existsSync(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
-  writeUserFile(path, name, starterConfig(ALL_RULES));
+  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)\n`);
   return 0;
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<number> {
+  // One line writer per stream: no scanned byte may start a workflow or logging command line.
+  const io: CliIO = { ...rawIo, stdout: (t) => rawIo.stdout(safeLines(t)), stderr: (t) => rawIo.stderr(safeLines(t)) };
+  const jsonOut = (t: string): void => rawIo.stdout(safeJsonLines(t));
   const [command, ...rest] = argv;
   const debug = rest.includes('--debug') || io.env.PODGUARD_DEBUG === '1';
   const args = rest.filter((a) => a !== '--debug');
@@ -477,7 +494,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       );
     }
     checkFlags(command, args, spec.options);
-    if (command === 'scan') return await runScan(args, io, debug);
+    if (command === 'scan') return await runScan(args, io, debug, { json: jsonOut, raw: rawIo.stdout });
     if (command === 'rules') return runRules(args, io);
     if (command === 'policy') {
       if (args.includes('--help') || args.includes('-h')) {

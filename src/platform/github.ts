@@ -2,8 +2,10 @@
  * The GitHub Action face: inputs, the files a pull request changed, annotations, the job
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
 import { collect } from '../collect/collect.js';
@@ -15,8 +17,14 @@ import type { ScanResult } from '../engine.js';
 import { runTimes, sarifCategory, sarifOmittedLine, toUri, writeSarif } from '../report/sarif.js';
 import type { SarifWritten } from '../report/sarif.js';
 import { provenanceFromEnv } from '../report/provenance.js';
+import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
+import { safeCore } from './safe-core.js';
+import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
+import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
+import { tmpdir } from 'node:os';
+import { safeData } from '../report/safe-text.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
@@ -88,6 +96,10 @@ export interface ActionInputs {
   annotations: boolean;
   summary: boolean;
   token: string;
+  /** Pass when a named path holds no file podguard checks (default: an input error). */
+  allowEmpty: boolean;
+  /** Where a changed-files scan takes .podguard.yml and the baseline from when the change modifies them. */
+  prConfig: PrConfigMode;
 }
 
 /** GitHub shows at most this many annotations of each level per step. */
@@ -142,12 +154,11 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
   if (configInput !== '') {
     const abs = resolve(workspace, configInput);
     const isDefault = configInput === '.podguard.yml';
-    if (existsSync(abs)) {
+    if (lstatSync(abs, { throwIfNoEntry: false })) {
       try {
-        if (!statSync(abs).isFile()) throw new Error('it is not a file');
-        readFileSync(abs);
+        readContainedFile(workspace, abs, { label: configInput, maxBytes: MAX_CONFIG_BYTES, what: 'configuration file' });
       } catch (err) {
-        throw new ConfigurationError(`input config: cannot read ${configInput} (${(err as Error).message})`);
+        throw new ConfigurationError(`input config: ${(err as Error).message}`);
       }
       config = abs;
     } else if (!isDefault) {
@@ -168,6 +179,8 @@ export function readInputs(core: ActionsCore, eventName: string, workspace: stri
     annotations: bool(core, 'annotations', true),
     summary: bool(core, 'summary', true),
     token: core.getInput('token').trim(),
+    allowEmpty: bool(core, 'allow-empty', false),
+    prConfig: oneOf(core, 'pr-config', PR_CONFIG_MODES, 'base'),
   };
 }
 
@@ -202,6 +215,8 @@ export interface Scope {
   touched: Map<string, LineSpan[]>;
   /** One line for the log and the summary. */
   description: string;
+  /** The commit the change is compared against (git only). */
+  base?: string;
 }
 
 function toRel(root: string, abs: string): string {
@@ -266,6 +281,7 @@ async function changedScope(
     return {
       files,
       touched,
+      base: cs.base,
       description: `Scanned the files ${label} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`,
     };
   } catch (err) {
@@ -303,6 +319,9 @@ async function changedScope(
     return {
       files,
       touched,
+      // The base commit may not be fetched: its files then count as absent, which is the strict side
+      // (default configuration, no baseline).
+      ...(pr.base?.sha ? { base: pr.base.sha } : {}),
       description: `Scanned the files ${label} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`,
     };
   } catch (err) {
@@ -382,7 +401,10 @@ function emitAnnotations(
 
 /** Runs the action; returns the exit code (0 pass, 1 gate failed, 2 bad input or internal error). */
 export async function runAction(platform: GitHubPlatform): Promise<number> {
-  const { core, env } = platform;
+  // Every line the action logs passes one writer that lets no scanned byte start a command.
+  const core = safeCore(platform.core);
+  const { env } = platform;
+  platform = { ...platform, core };
   try {
     const root = resolve(env.GITHUB_WORKSPACE || process.cwd());
     const eventName = env.GITHUB_EVENT_NAME ?? '';
@@ -405,32 +427,57 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     else if (inputs.paths.some(isGlob)) {
       // Globs select among every file the engine would collect from the workspace.
       const all = await collect({ root, paths: ['.'], exclude: [] });
-      changedFiles = inPaths(
-        inputs.paths,
-        all.candidates.map((c) => c.relPath),
-      );
+      const rels = all.candidates.map((c) => c.relPath);
+      changedFiles = inPaths(inputs.paths, rels);
+      for (const p of inputs.paths) {
+        if (!inputs.allowEmpty && inPaths([p], rels).length === 0) {
+          throw new ConfigurationError(
+            `input paths: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set allow-empty: true if that is expected)`,
+          );
+        }
+      }
       paths = ['.'];
     }
 
-    const scanOf = async (paths: string[], changedFiles: string[] | undefined): Promise<ScanResult> => {
+    // A pull request must not loosen its own gate: its base commit's configuration applies.
+    let pinned: PinnedConfig | undefined;
+    if (scope.files && scope.base) {
+      pinned = await pinToBase({
+        root,
+        repoTop,
+        base: scope.base,
+        changed: scope.files,
+        configFile: inputs.config ?? resolve(root, '.podguard.yml'),
+        mode: inputs.prConfig,
+        tempDir: env.RUNNER_TEMP || tmpdir(),
+        input: 'pr-config',
+      });
+      for (const n of pinned.notices) core.notice(`podguard: ${n}`);
+      if (pinned.notices.length) scope = { ...scope, description: `${scope.description} ${pinned.notices.join(' ')}` };
+    }
+
+    const scanOf = async (paths: string[], changedFiles: string[] | undefined, requireChecked = false): Promise<ScanResult> => {
       try {
         return await scan({
           root,
           paths,
-          configPath: inputs.config,
+          configPath: pinned?.config !== undefined ? undefined : inputs.config,
+          ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
+          ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
           allowImages: inputs.allowedImages,
           changedFiles,
+          requireChecked,
           rules: platform.rules,
           ...(inputs.threads ? { threads: inputs.threads } : {}),
           ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
         });
       } catch (err) {
         if (!(err instanceof ConfigurationError)) throw err;
-        const input = /^path not found/.test(err.message) ? 'paths' : 'config';
-        throw new ConfigurationError(`input ${input}: ${err.message}`);
+        const input = /^path (not found|outside|checked nothing)/.test(err.message) ? 'paths' : 'config';
+        throw new ConfigurationError(`input ${input}: ${err.message}`, { input });
       }
     };
-    const result = await scanOf(paths, changedFiles);
+    const result = await scanOf(paths, changedFiles, !inputs.allowEmpty);
     // Mask before anything is printed: the runner then scrubs these values from every log line.
     for (const s of result.redactor.secrets) core.setSecret(s);
     core.debug(scanStats(result));
@@ -497,13 +544,18 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     }
     let written: SarifWritten;
     try {
-      mkdirSync(dirname(inputs.sarifFile), { recursive: true });
-      written = writeSarif(inputs.sarifFile, sarifSource, {
-        repositoryRoot: repoTop,
-        provenance: provenanceFromEnv(env),
-        category: inputs.category,
-        times: runTimes(sarifSource),
-      });
+      written = writeSarif(
+        inputs.sarifFile,
+        sarifSource,
+        {
+          repositoryRoot: repoTop,
+          provenance: provenanceFromEnv(env),
+          category: inputs.category,
+          times: runTimes(sarifSource),
+        },
+        // Never through a link the pull request planted, never outside the workspace or runner temp.
+        (path, chunks) => writeOutputFile(path, chunks, outputRoots(root, env), true),
+      );
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);

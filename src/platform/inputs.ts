@@ -67,12 +67,17 @@ export function parseKubernetesVersion(raw: string | undefined, name: string): K
   };
 }
 
-/** `--threads` / the `threads` input: empty means "the engine decides"; otherwise 1-999. */
+/** Most threads a scan may ask for: each worker holds its own heap (about 150 MB at most). */
+export const MAX_THREADS = 16;
+
+/** `--threads` / the `threads` input: empty means "the engine decides"; otherwise 1-16. */
 export function parseThreads(raw: string | undefined, name: string): number | undefined {
   const value = (raw ?? '').trim();
   if (value === '') return undefined;
-  if (!/^[1-9]\d{0,2}$/.test(value)) {
-    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to 999 (got "${value}")`, { input: bare(name) });
+  if (!/^[1-9]\d?$/.test(value) || Number(value) > MAX_THREADS) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value.slice(0, 20)}")`, {
+      input: bare(name),
+    });
   }
   return Number(value);
 }

@@ -3,8 +3,7 @@
  * accepts by design: at most 25,000 results per run (chosen by level, then security-severity),
  * one location per result, at most 20 tags per rule, under 10 MB gzipped, compact JSON.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { posix, relative, sep } from 'node:path';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { ScanResult } from '../engine.js';
@@ -16,6 +15,7 @@ import { HOMEPAGE, VERSION, ruleDocUrl } from '../version.js';
 import type { Provenance } from './provenance.js';
 import { severityAt } from './severity.js';
 import { PLACEHOLDER, coalesce, compactJsonChunks } from './stream.js';
+import { writeOutputFile } from './safe-write.js';
 
 /** The schema URI GitHub and Azure DevOps recognise. */
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -410,17 +410,12 @@ function shrink(kept: number, bytes: number, limit: number): number {
  * Chooses the results of a SARIF log that fits the limits, by writing it to a sink (`write`
  * null: measured only). Returns the selection used and what it left out.
  */
-function fit(
-  result: ScanResult,
-  opts: SarifOptions,
-  begin: () => ((text: string) => void) | null,
-): SarifWritten & { selection: Selection } {
+function fit(result: ScanResult, opts: SarifOptions): SarifWritten & { selection: Selection } {
   const limits: SarifLimits = { ...GITHUB_LIMITS, ...opts.limits };
   let selection = opts.selection ?? selectResults(result, limits.results);
   for (;;) {
     const size = { bytes: 0 };
-    const write = begin();
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) write?.(block);
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
     if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
       return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
     }
@@ -429,24 +424,22 @@ function fit(
 }
 
 /** Writes the SARIF file of a scan within the limits (rewritten with fewer results when too large). */
-export function writeSarif(path: string, result: ScanResult, opts: SarifOptions = {}): SarifWritten {
-  let fd: number | undefined;
-  try {
-    const { selection: _, ...written } = fit(result, opts, () => {
-      if (fd !== undefined) closeSync(fd);
-      fd = openSync(path, 'w');
-      const to = fd;
-      return (text) => void writeSync(to, text);
-    });
-    return written;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+export function writeSarif(
+  path: string,
+  result: ScanResult,
+  opts: SarifOptions = {},
+  write: (path: string, chunks: Iterable<string>) => void = (p, chunks) => writeOutputFile(p, chunks, [dirname(resolve(p))]),
+): SarifWritten {
+  // Measured first, then written once through `write` (temporary file and rename: a link the
+  // pull request planted at `path` is replaced, never followed).
+  const fitted = fitSarif(result, opts);
+  write(path, sarifChunks(result, fitted));
+  return fitted.written;
 }
 
 /** The options of a log that fits the limits (measured without writing), for a stream such as stdout. */
 export function fitSarif(result: ScanResult, opts: SarifOptions = {}): SarifOptions & { written: SarifWritten } {
-  const { selection, ...written } = fit(result, opts, () => null);
+  const { selection, ...written } = fit(result, opts);
   return { ...opts, selection, written };
 }
 

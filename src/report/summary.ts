@@ -9,6 +9,7 @@ import type { Finding, Level } from '../types.js';
 import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
 import { fixText } from '../rules/api.js';
+import { safePath } from './safe-text.js';
 
 /** Summary options. */
 export interface SummaryOptions {
@@ -27,9 +28,23 @@ export interface SummaryOptions {
 
 const ICON: Record<Level, string> = { error: '🔴', warning: '🟠', note: '🔵' };
 
-/** Escapes text for a Markdown table cell. */
+/**
+ * Escapes text for a Markdown table cell, completely: line breaks of every kind and other
+ * controls become visible escapes (a lone CR must not end the row), and every character that
+ * opens Markdown or HTML syntax (`| [ ] ( ) ! * _ ~ # \``, `<`, `>`, `&`) is escaped, so a name
+ * from a pull request cannot add rows, headings, links or images.
+ */
 export function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return safePath(text)
+    .replace(/[\\`*_~[\]()!|#{}]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** A link target that cannot end the link early: parentheses, spaces and angle brackets percent-encoded. */
+export function linkTarget(url: string): string {
+  return url.replace(/[()<>\s"'`\\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** Most severe first, then touched lines first, then file order. */
@@ -73,7 +88,14 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   const counts = countByLevel(result.findings);
   const head: string[] = [];
   head.push(`## ${failed ? '❌' : '✅'} podguard`, '', red.redact(text), '');
-  if (opts.scope) head.push(opts.scope, '');
+  if (opts.scope) head.push(cell(opts.scope), '');
+  for (const n of result.notices ?? []) head.push(`ℹ️ ${cell(n)}`, '');
+  const templates = result.templatesNotRendered?.length ?? 0;
+  if (templates)
+    head.push(
+      `⚠️ ${templates} Helm chart template${templates === 1 ? ' was' : 's were'} not checked: nothing rendered ${templates === 1 ? 'it' : 'them'}.`,
+      '',
+    );
   head.push('| Level | Findings |', '| --- | ---: |');
   for (const l of ['error', 'warning', 'note'] as const) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
   const known = visible.filter((f) => f.baselined).length;
@@ -127,7 +149,7 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
     const level = f.baselined ? 'note' : f.level;
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
-    const loc = url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``;
+    const loc = url ? `[${cell(where)}](${linkTarget(url)})` : cell(where);
     const mark = opts.touched?.(f) ? ' ✏️' : '';
     const row = red.redact(
       `| ${ICON[level]} ${level}${f.baselined ? ' (baseline)' : ''} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`,

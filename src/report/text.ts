@@ -11,6 +11,7 @@ import { FILE_KINDS } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { ruleDocUrl } from '../version.js';
 import { renderSummaryLine } from '../render/index.js';
+import { safePath } from './safe-text.js';
 
 /** Text styling and what to show. */
 export interface TextStyle {
@@ -74,8 +75,7 @@ export function useColor(env: Record<string, string | undefined>, isTTY: boolean
 
 /** A file name with control characters escaped: a newline in a name must not forge an output line. */
 function printablePath(path: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
-  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+  return safePath(path);
 }
 
 /** A rule's full explanation: title, why, fix and doc link (`--explain`, `podguard rules <id>`). */
@@ -97,6 +97,8 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
   const c = (k: keyof typeof COLORS, s: string): string => (style.color ? COLORS[k][0] + s + COLORS[k][1] : s);
   const red = result.redactor;
   const line = (text: string): void => sink.line(text);
+  for (const n of result.notices ?? []) line(`podguard: ${n}`);
+  if (result.notices?.length) line('');
   const unsuppressed = result.findings.filter((f) => !f.suppression);
   const baselined = unsuppressed.filter((f) => f.baselined).length;
   const shown = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
@@ -185,7 +187,12 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
       ? `${baselined} known from the baseline (notes, not gating)`
       : `${baselined} known from the baseline (hidden; --show-baselined lists them)`
     : '';
-  const extras = [known, suppressed ? `${suppressed} suppressed` : '']
+  const templates = result.templatesNotRendered?.length ?? 0;
+  const extras = [
+    known,
+    suppressed ? `${suppressed} suppressed` : '',
+    templates ? `${plural(templates, 'Helm chart template')} not checked (not rendered)` : '',
+  ]
     .filter(Boolean)
     .map((x) => `; ${x}`)
     .join('');

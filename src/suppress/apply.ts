@@ -29,6 +29,59 @@ export interface SuppressOptions {
   reasonRequired: boolean;
   /** Former ids of renamed or split rules; a directive naming one covers the new rule too. */
   formerIds?: FormerIds;
+  /** Counts directive checks (`covers` calls), for tests that bound the work by counts. */
+  stats?: { checks: number };
+}
+
+/** The working directives of one file, indexed by rule id and by the lines their scope covers. */
+interface FileIndex {
+  /** File-wide directives by rule id. */
+  wide: Map<string, Directive[]>;
+  /** Directives by line, grouped by identical scope (many annotations on one object: one entry per line). */
+  lines: Map<number, Map<string, Directive[]>[]>;
+  /** File order of the directives. */
+  order: Map<Directive, number>;
+}
+
+function scopeLines(d: Directive): { key: string; from: number; to: number } | undefined {
+  const s = d.scope;
+  if (s.kind === 'file') return undefined;
+  if (s.kind === 'lines') return { key: `l${s.from}:${s.to}`, from: s.from, to: s.to };
+  const { start, end } = s.range;
+  return { key: `r${start.line}:${start.column}:${end.line}:${end.column}`, from: start.line, to: end.line };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Indexes a file's working directives: each distinct scope is entered once per line it covers
+ * (objects do not overlap much, so that is about the file's length), each directive once per
+ * rule id under its scope. A finding then checks only the directives of its line and rule.
+ */
+function indexDirectives(list: readonly Directive[], working: ReadonlyMap<Directive, Set<string>>): FileIndex {
+  const wide = new Map<string, Directive[]>();
+  const lines = new Map<number, Map<string, Directive[]>[]>();
+  const groups = new Map<string, Map<string, Directive[]>>();
+  for (const d of list) {
+    if (!working.has(d)) continue;
+    const span = scopeLines(d);
+    if (!span) {
+      for (const id of new Set(d.ruleIds)) push(wide, id, d);
+      continue;
+    }
+    let group = groups.get(span.key);
+    if (!group) {
+      group = new Map();
+      groups.set(span.key, group);
+      for (let line = span.from; line <= span.to; line++) push(lines, line, group);
+    }
+    for (const id of new Set(d.ruleIds)) push(group, id, d);
+  }
+  return { wide, lines, order: new Map(list.map((d, i) => [d, i])) };
 }
 
 /** A finding about a directive, for the engine to emit under one of SUPPRESSION_RULES. */
@@ -114,25 +167,40 @@ export function applySuppressions(
   const former = opts.formerIds ?? new Map<string, readonly string[]>();
   // Directive and former id -> the new ids it was used for, to name them in one note each.
   const viaFormer = new Map<Directive, Map<string, Set<string>>>();
+  const indexes = new Map<string, FileIndex>();
+  const stats = opts.stats;
+  const apply = (d: Directive, f: Finding): void => {
+    if (stats) stats.checks++;
+    const id = coveringId(d.ruleIds, f.ruleId, former);
+    if (id === undefined || !covers(d, f)) return;
+    working.get(d)!.add(id);
+    if (id !== f.ruleId) {
+      const byOld = viaFormer.get(d) ?? new Map<string, Set<string>>();
+      viaFormer.set(d, byOld);
+      const ids = byOld.get(id) ?? new Set<string>();
+      byOld.set(id, ids);
+      ids.add(f.ruleId);
+    }
+    f.suppression ??= { kind: 'inSource', justification: d.reason || '(no reason given)' };
+  };
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list = directives.get(f.file);
     if (!list) continue;
-    for (const d of list) {
-      const used = working.get(d);
-      if (!used) continue;
-      const id = coveringId(d.ruleIds, f.ruleId, former);
-      if (id === undefined || !covers(d, f)) continue;
-      used.add(id);
-      if (id !== f.ruleId) {
-        const byOld = viaFormer.get(d) ?? new Map<string, Set<string>>();
-        viaFormer.set(d, byOld);
-        const ids = byOld.get(id) ?? new Set<string>();
-        byOld.set(id, ids);
-        ids.add(f.ruleId);
-      }
-      f.suppression ??= { kind: 'inSource', justification: d.reason || '(no reason given)' };
+    let index = indexes.get(f.file);
+    if (!index) indexes.set(f.file, (index = indexDirectives(list, working)));
+    // The directives naming the rule or one of its former ids, in file order, so the first that
+    // covers a finding gives its justification.
+    const ids = [f.ruleId, ...(former.get(f.ruleId) ?? [])];
+    const found = new Set<Directive>();
+    for (const id of ids) {
+      for (const d of index.wide.get(id) ?? []) found.add(d);
+      for (const group of index.lines.get(f.range.start.line) ?? []) for (const d of group.get(id) ?? []) found.add(d);
     }
+    const candidates = [...found];
+    const { order } = index;
+    if (candidates.length > 1) candidates.sort((a, b) => order.get(a)! - order.get(b)!);
+    for (const d of candidates) apply(d, f);
   }
 
   for (const [file, list] of directives) {

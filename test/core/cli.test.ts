@@ -93,7 +93,7 @@ describe('podguard CLI', () => {
       [['scan', '--format', 'xml'], /--format must be one of text, json, sarif, junit, gitlab/],
       [['frobnicate'], /unknown command frobnicate \(expected scan, rules, init, policy or version/],
       [['scan', '--config', 'nope.yml'], /configuration file not found: nope\.yml/],
-      [['scan', '--threads', '0'], /--threads must be a whole number from 1 to 999 \(got "0"\)/],
+      [['scan', '--threads', '0'], /--threads must be a whole number from 1 to 16 \(got "0"\)/],
       [['scan', '--threads', 'many'], /--threads must be a whole number/],
     ];
     for (const [args, message] of cases) {

@@ -37,6 +37,7 @@ describe('engine', () => {
       '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
       'chart/templates/dep.yaml': 'apiVersion: v1\nkind: Pod\n{{- if .Values.x }}\n',
       'chart/values.yaml': 'image: nginx\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
       'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n',
       'notes.yaml': 'just: data\n',
       'node_modules/x/pod.yaml': pod('nm', true),

@@ -119,7 +119,7 @@ describe('suppressions', () => {
     expect((toJson(result).findings as { suppressed?: unknown }[]).filter((f) => f.suppressed)).toHaveLength(5);
     const summary = renderSummary(result, { failOn: 'error' });
     expect(summary).toContain('| suppressed | 5 |');
-    expect(summary).toContain('`other-container.yaml:');
+    expect(summary).toContain('| other-container.yaml:');
     expect(summary).not.toContain('`line.yaml:');
     expect(countByLevel(result.findings).error).toBe(1);
     expect(priv.filter((f) => gates(f, 'note')).map((f) => f.file)).toEqual(['other-container.yaml']);

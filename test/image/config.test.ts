@@ -23,12 +23,12 @@ const POD = 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containe
 
 describe('image policy configuration', () => {
   it.each([
-    ['allowedImages:\n  - mcr.microsoft.com/**\n  - nginx:1.27\n', /"allowedImages\.1" \("nginx:1\.27"\) must not hold a tag/],
-    ['deniedImages:\n  - Docker.io/library/centos\n', /"deniedImages\.0" \("Docker\.io\/library\/centos"\) must be lowercase/],
-    ['allowedImages:\n  - "!mcr.microsoft.com"\n', /"allowedImages\.0" .* may only use/],
-    ['allowedImages: mcr.microsoft.com/**\n', /"allowedImages" must be a list \(got "mcr\.microsoft\.com\/\*\*"\)/],
+    ['allowedImages:\n  - mcr.microsoft.com/**\n  - nginx:1.27\n', /"allowedImages\.1" must not hold a tag/],
+    ['deniedImages:\n  - Docker.io/library/centos\n', /"deniedImages\.0" must be lowercase/],
+    ['allowedImages:\n  - "!mcr.microsoft.com"\n', /"allowedImages\.0" may only use/],
+    ['allowedImages: mcr.microsoft.com/**\n', /"allowedImages" must be a list \(got a string\)/],
     ['allowedImage:\n  - mcr.microsoft.com/**\n', /unknown key "allowedImage" \(did you mean "allowedImages"\?\)/],
-    ['requireDigest: "yes"\n', /"requireDigest" must be true or false \(got "yes"\)/],
+    ['requireDigest: "yes"\n', /"requireDigest" must be true or false \(got a string\)/],
   ])('rejects %j with exit code 2', async (config, message) => {
     const root = repo({ '.podguard.yml': config, 'pod.yaml': POD });
     const r = await cli(root, 'scan', '.');

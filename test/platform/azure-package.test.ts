@@ -51,6 +51,8 @@ describe('task/task.json', () => {
       artifactName: ['string', 'CodeAnalysisLogs'],
       kubernetesVersion: ['string', ''],
       threads: ['string', ''],
+      allowEmpty: ['boolean', 'false'],
+      prConfig: ['pickList', 'base'],
     };
     expect([...inputs.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [name, [type, def]] of Object.entries(expected)) {
