@@ -2,10 +2,9 @@
  * The GitHub Action face: inputs, the files a pull request changed, annotations, the job
  * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
  */
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
-import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
 import { collect } from '../collect/collect.js';
