@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../../src/engine.js';
-import { Redactor, describeSecret } from '../../src/report/redact.js';
+import { Redactor, describeSecret, safeErrorText } from '../../src/report/redact.js';
 import { toText } from '../../src/report/text.js';
 import { jsonText } from '../../src/report/json.js';
 
@@ -35,6 +35,52 @@ describe('Redactor', () => {
   it('masks a secret that contains another one whole', () => {
     const r = new Redactor(['Zq9Lm2Xv', 'Zq9Lm2Xv7Rt4Np8Kd3Wb']);
     expect(r.redact('[Zq9Lm2Xv7Rt4Np8Kd3Wb]')).toBe('[***]');
+  });
+});
+
+describe('Redactor registration', () => {
+  it('starts empty and registers a value once, with its JSON-escaped form only when it differs', () => {
+    expect(new Redactor().secrets).toEqual([]);
+    expect(new Redactor().redact('Stryker was here')).toBe('Stryker was here');
+    const r = new Redactor(['Zq9Lm2Xv7Rt4']);
+    r.add('Zq9Lm2Xv7Rt4');
+    expect(r.secrets).toEqual(['Zq9Lm2Xv7Rt4']);
+    expect(new Redactor(['Pa"ss\\w0rd']).secrets).toEqual(['Pa"ss\\w0rd', 'Pa\\"ss\\\\w0rd']);
+  });
+
+  it('masks each line of 8 or more characters of a multi-line secret on its own, never shorter lines', () => {
+    const r = new Redactor(['Zq9Lm2Xv7Rt4\nQx7#kp9!\nab1#Xy9']);
+    expect(r.redact('a Zq9Lm2Xv7Rt4 b')).toBe('a *** b');
+    expect(r.redact('c Qx7#kp9! d')).toBe('c *** d');
+    expect(r.redact('e ab1#Xy9 f')).toBe('e ab1#Xy9 f');
+  });
+});
+
+describe('safeErrorText', () => {
+  it.each([
+    ['bad value "Zq9 Lm2" in env', 'Error: bad value «…» in env'],
+    ["bad value 'Zq9 Lm2' in env", 'Error: bad value «…» in env'],
+    ['bad value `Zq9 Lm2` in env', 'Error: bad value «…» in env'],
+    ['escaped "a \\" b" end', 'Error: escaped «…» end'],
+    ['cut "Zq9 Lm2\nnext line', 'Error: cut «…\nnext line'],
+    ['token abc123def456 near configuration', 'Error: token … near configuration'],
+    [
+      'run AbcdefghijKlmnopqrsT (20, mixed case) and AbcdefghijKlmnopqrS (19)',
+      'Error: run … (20, mixed case) and AbcdefghijKlmnopqrS (19)',
+    ],
+    ['see https://example.com or ftp://a1.example', 'Error: see https://example.com or …'],
+    ['short a1b2c3d tokens stay', 'Error: short a1b2c3d tokens stay'],
+  ])('%s', (message, safe) => {
+    expect(safeErrorText(new Error(message))).toBe(safe);
+  });
+
+  it('takes non-errors as text, reads at most 2,000 characters and writes at most `max`', () => {
+    expect(safeErrorText('plain words')).toBe('plain words');
+    const long = 'word '.repeat(100_000);
+    expect(safeErrorText(long)).toBe(long.slice(0, 300));
+    expect(safeErrorText(long, 40)).toBe(long.slice(0, 40));
+    // A quote opened after the first 2,000 characters is never seen.
+    expect(safeErrorText(`${'w '.repeat(1000)}"Zq9Lm2Xv7Rt4"`, 5000)).toBe('w '.repeat(1000));
   });
 });
 
