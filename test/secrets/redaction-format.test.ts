@@ -53,6 +53,9 @@ describe('Redactor registration', () => {
     expect(r.redact('a Zq9Lm2Xv7Rt4 b')).toBe('a *** b');
     expect(r.redact('c Qx7#kp9! d')).toBe('c *** d');
     expect(r.redact('e ab1#Xy9 f')).toBe('e ab1#Xy9 f');
+    // Length counts without the surrounding blanks.
+    const padded = new Redactor(['Zq9Lm2Xv7Rt4\n   ab1#Xy9']);
+    expect(padded.redact('g    ab1#Xy9 h')).toBe('g    ab1#Xy9 h');
   });
 });
 
@@ -70,6 +73,10 @@ describe('safeErrorText', () => {
     ],
     ['see https://example.com or ftp://a1.example', 'Error: see https://example.com or …'],
     ['short a1b2c3d tokens stay', 'Error: short a1b2c3d tokens stay'],
+    [
+      'one-case runs ABCDEFGHIJKLMNOPQRSTU and abcdefghijklmnopqrstu stay',
+      'Error: one-case runs ABCDEFGHIJKLMNOPQRSTU and abcdefghijklmnopqrstu stay',
+    ],
   ])('%s', (message, safe) => {
     expect(safeErrorText(new Error(message))).toBe(safe);
   });
