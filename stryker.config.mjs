@@ -9,6 +9,10 @@
 // - src/report/redact.ts safeErrorText `/^[a-z]+:\/\//i` without `^`: the scheme is only ever
 //   at the start of a token-like run, and a later one leaves a digit or `/` that elides the run
 //   either way.
+// - src/report/redact.ts Redactor.add `!this.values.includes(escaped)` (and of `line`) -> true:
+//   a value already registered is registered again; the mask is the same.
+// - src/report/redact.ts safeErrorText `run.replace(scheme, '')` -> `replace(scheme, 'Stryker was
+//   here!')`: the replacement holds none of the characters the token test looks for.
 // - src/collect/changed.ts checkBranch `bare.startsWith('-') ||` removed: `git check-ref-format
 //   --branch` refuses a leading `-` with the same error (the check stays as defence in depth).
 // Deliberately unpinned (not equivalent, but changed on purpose elsewhere): the Redactor's
