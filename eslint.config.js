@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'task/dist/**', 'node_modules/**', 'coverage/**', '.bench/**', '.prof/**'] },
+  { ignores: ['dist/**', 'task/dist/**', 'node_modules/**', 'coverage/**', '.bench/**', '.prof/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeError, gitChanges, inSpans, parseUnifiedZero, unquotePath } from '../../src/collect/changed.js';
@@ -129,7 +129,17 @@ describe('gitChanges', () => {
     await expect(gitChanges({ cwd: notRepo, baseRef: 'main' })).rejects.toThrow(/not inside a git work tree/);
     const pr = pullRequestRepo({ base, head });
     const dir = shallowCheckout(pr.origin, 'refs/pull/1/head');
-    await expect(gitChanges({ cwd: dir, baseRef: '--upload-pack=touch /tmp/pwned' })).rejects.toThrow(ChangeError);
+    // An option in place of a branch name is refused before git runs: the command it carries never runs.
+    const marker = join(tempDir('pg-inject-'), 'pwned');
+    for (const baseRef of [`--upload-pack=touch ${marker}`, `-u touch ${marker}`]) {
+      const err = await gitChanges({ cwd: dir, baseRef }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ChangeError);
+      expect((err as Error).message).toMatch(/^invalid base branch name/);
+    }
+    const shaErr = await gitChanges({ cwd: dir, baseSha: `--upload-pack=touch ${marker}` }).catch((e: unknown) => e);
+    expect(shaErr).toBeInstanceOf(ChangeError);
+    expect((shaErr as Error).message).toMatch(/^invalid base commit SHA/);
+    expect(existsSync(marker)).toBe(false);
     await expect(gitChanges({ cwd: dir, baseRef: 'main;rm -rf x' })).rejects.toThrow(/invalid base branch/);
     await expect(gitChanges({ cwd: dir, baseSha: 'not-a-sha' })).rejects.toThrow(/invalid base commit SHA/);
     await expect(gitChanges({ cwd: dir })).rejects.toThrow(/no base/);

@@ -20,3 +20,41 @@ describe('.podguard.yml levels', () => {
     expect(ids.has('missing-seccomp-profile')).toBe(true);
   });
 });
+
+/**
+ * Configuration that turns a rule off, shown against the same file with the rule on (these were
+ * "valid" fixtures that passed whatever the rule did).
+ */
+describe('a rule turned off', () => {
+  const scanText = async (text: string, config?: unknown) => {
+    const root = mkdtempSync(join(tmpdir(), 'pg-off-'));
+    writeFileSync(join(root, 'pod.yaml'), text);
+    return (await scan({ root, today: '2026-12-01', ...(config !== undefined ? { config } : {}) })).findings;
+  };
+  const keys = (findings: Awaited<ReturnType<typeof scanText>>, ruleId: string) =>
+    findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.messageId}@${f.range.start.line}${f.suppression ? ' suppressed' : ''}`);
+
+  it('imds-egress-not-blocked: off in the configuration, the unprotected pod is not reported', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: shop/app:1.0\n';
+    expect(keys(await scanText(pod), 'imds-egress-not-blocked')).toHaveLength(1);
+    expect(keys(await scanText(pod, { rules: { 'imds-egress-not-blocked': 'off' } }), 'imds-egress-not-blocked')).toEqual([]);
+  });
+
+  it('privilege-escalation belongs to the restricted profile: off under baseline', async () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: relaxed\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      securityContext:\n        allowPrivilegeEscalation: true\n';
+    expect(keys(await scanText(pod), 'privilege-escalation')).toEqual(['allowed@10']);
+    expect(keys(await scanText(pod, { profile: 'restricted' }), 'privilege-escalation')).toEqual(['allowed@10']);
+    expect(keys(await scanText(pod, { profile: 'baseline' }), 'privilege-escalation')).toEqual([]);
+  });
+
+  it('suppression-without-reason off: a reasonless suppression works and is not reported', async () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: a\n      image: a:1.0\n      securityContext:\n        privileged: true # podguard-ignore privileged-container\n';
+    const on = await scanText(pod);
+    expect(keys(on, 'suppression-without-reason')).toHaveLength(1);
+    const off = await scanText(pod, { rules: { 'suppression-without-reason': 'off' } });
+    expect(keys(off, 'suppression-without-reason')).toEqual([]);
+    expect(keys(off, 'privileged-container')).toEqual(['privileged@12 suppressed']);
+  });
+});

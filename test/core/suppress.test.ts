@@ -6,6 +6,9 @@ import { countByLevel, gates, scan } from '../../src/engine.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/api.js';
 import { parseDirectiveBody } from '../../src/suppress/directives.js';
+import type { Directive } from '../../src/suppress/directives.js';
+import { applySuppressions } from '../../src/suppress/apply.js';
+import type { Finding } from '../../src/types.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
 import { toJson } from '../../src/report/json.js';
@@ -192,5 +195,39 @@ describe('suppressions', () => {
     const meta = result.findings.filter((f) => f.ruleId === 'unused-suppression');
     expect(meta.every((f) => !f.suppression)).toBe(true);
     expect(meta.length).toBeGreaterThan(0);
+  });
+
+  // The engine emits findings about directives after applying suppressions, so the guard in
+  // applySuppressions is only reached when a caller hands it such findings: call it directly.
+  it('applySuppressions leaves findings about directives unsuppressed even when a directive names them', () => {
+    const range = { start: { line: 3, column: 1 }, end: { line: 3, column: 10 } };
+    const finding = (ruleId: string): Finding => ({
+      ruleId,
+      messageId: 'm',
+      level: 'warning',
+      message: 'm',
+      file: 'p.yaml',
+      range,
+      identity: 'x',
+      fingerprint: ruleId,
+    });
+    const ids = [...SUPPRESSION_RULES, 'privileged-container'];
+    const directive: Directive = {
+      form: 'file comment',
+      ruleIds: ids,
+      reason: 'try to hide it',
+      range: { start: { line: 1, column: 1 }, end: { line: 1, column: 40 } },
+      scope: { kind: 'file' },
+      problems: [],
+      text: 'podguard-ignore-file',
+    };
+    const findings = ids.map(finding);
+    applySuppressions(findings, new Map([['p.yaml', [directive]]]), {
+      today: '2026-12-01',
+      knownRules: new Set(ids),
+      enabledRules: new Set(ids),
+      reasonRequired: true,
+    });
+    expect(findings.filter((f) => f.suppression).map((f) => f.ruleId)).toEqual(['privileged-container']);
   });
 });

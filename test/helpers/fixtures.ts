@@ -3,12 +3,15 @@
  * entry is a file or a directory (scanned as one repository). Invalid files state what must be
  * found in comment lines:
  *
- *   # expect: <messageId>@<line>[:<column>] [<level>]        (the folder's rule)
- *   # expect: <rule-id>/<messageId>@<line>[:<column>] [<level>]
+ *   # expect: <messageId>@<line>:<column> <level>        (the folder's rule)
+ *   # expect: <rule-id>/<messageId>@<line>:<column> <level>
  *
  * JSON fixtures keep these lines in a sidecar `<file>.expect`. A fixture may carry an inline
  * configuration as `# podguard-config: {json}` (or `.podguard.yml` inside a directory fixture).
- * Suppressed findings are not "found": they are left out of the comparison.
+ * Suppressed findings are not "found": they are left out of the comparison of an invalid
+ * fixture. The checks below reject fixtures that cannot fail: a valid fixture whose own rule is
+ * off or suppressed, an invalid fixture that expects nothing of its own rule, an expectation
+ * without column or level. `scripts/fill-expectations.mjs` upgrades old short expectations.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -95,4 +98,47 @@ export function entries(dir: string): string[] {
     .filter((n) => !n.endsWith('.expect'))
     .sort()
     .map((n) => join(dir, n));
+}
+
+/** Whether the fixture's configuration or profile turns `ruleId` off (engine rules are not in `enabledRules`). */
+function ruleIsOff(result: ScanResult, ruleId: string): boolean {
+  if (result.enabledRules.includes(ruleId)) return false;
+  const rule = result.rules.find((r) => r.meta.id === ruleId);
+  if (!rule?.meta.system) return true;
+  const level = result.settings.rules[ruleId]?.level;
+  if (level) return level === 'off';
+  return result.settings.profile === 'baseline' && rule.meta.profile === 'restricted';
+}
+
+/** Why a valid fixture of `ruleId` fails (empty: it passes). */
+export function validProblems(ruleId: string, result: ScanResult): string[] {
+  const problems: string[] = [];
+  if (ruleIsOff(result, ruleId)) problems.push(`${ruleId} is off in this fixture: it passes whatever the rule does`);
+  for (const f of result.findings) {
+    if (f.ruleId !== ruleId) continue;
+    const key = asExpectation(f, true, true);
+    problems.push(
+      f.suppression ? `suppressed finding (a valid fixture must not need a suppression): ${key}` : `unexpected finding: ${key}`,
+    );
+  }
+  return problems;
+}
+
+/** Why the expectations of an invalid fixture of `ruleId` are not acceptable (empty: they are). */
+export function expectationProblems(ruleId: string, expected: readonly Expectation[]): string[] {
+  const problems: string[] = [];
+  if (!expected.some((e) => e.ruleId === ruleId)) problems.push(`no expectation names ${ruleId}: the fixture does not test its own rule`);
+  for (const e of expected) {
+    if (e.column === undefined || e.level === undefined) problems.push(`expectation without column and level: ${expectationKey(e)}`);
+  }
+  return problems;
+}
+
+/** What an invalid fixture's scan found, in the rules its expectations name, unsuppressed. */
+export function foundKeys(result: ScanResult, expected: readonly Expectation[]): string[] {
+  const rulesInPlay = new Set(expected.map((e) => e.ruleId));
+  return result.findings
+    .filter((f) => rulesInPlay.has(f.ruleId) && !f.suppression)
+    .map((f) => asExpectation(f, true, true))
+    .sort();
 }

@@ -1,10 +1,11 @@
 /**
  * Linear-time checks for regular expressions: collects every pattern a module exports, builds
- * adversarial 1 MB inputs from each pattern's own characters, and times each match in a worker
- * thread that is terminated at the time limit (a catastrophic backtrack never returns, so it
- * cannot be timed on the test's own thread).
+ * adversarial inputs from each pattern's own characters, and counts the backtracking steps of
+ * each match at two input sizes (test/helpers/regex-steps.ts): linear patterns double their
+ * steps when the input doubles, super-linear ones do not. Work is counted, never timed.
  */
-import { Worker } from 'node:worker_threads';
+import { stepGrowth } from './regex-steps.js';
+import type { Growth } from './regex-steps.js';
 
 /** A pattern found in a module, with where it was found. */
 export interface FoundPattern {
@@ -51,46 +52,24 @@ function alphabet(re: RegExp): string[] {
  * that breaks the match so the engine must explore every way of not matching.
  */
 export function adversarialInputs(re: RegExp, size = 1 << 20, maxInputs = 24): string[] {
+  return adversarialUnits(re, maxInputs).map((u) => u.repeat(Math.ceil(size / u.length)).slice(0, size) + '\u0001!');
+}
+
+/** The repeated units of adversarialInputs: each alphabet character, then pairs. */
+export function adversarialUnits(re: RegExp, maxInputs = 24): string[] {
   const chars = alphabet(re);
   const units: string[] = [...chars];
   for (const a of chars) for (const b of chars) if (units.length < maxInputs) units.push(a + b);
-  return units.slice(0, maxInputs).map((u) => u.repeat(Math.ceil(size / u.length)).slice(0, size) + '\u0001!');
+  return units.slice(0, maxInputs);
 }
 
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const re = new RegExp(workerData.source, workerData.flags.includes('g') ? workerData.flags : workerData.flags + 'g');
-const started = performance.now();
-let n = 0;
-for (const input of workerData.inputs) {
-  re.lastIndex = 0;
-  for (const _ of input.matchAll(re)) if (++n > 1e7) break;
-}
-parentPort.postMessage(performance.now() - started);
-`;
-
-/** Result of timing one pattern over its inputs. */
-export interface Timing {
-  ms: number;
-  timedOut: boolean;
-}
-
-/** Times a pattern over inputs in a worker, killed after `limitMs`. */
-export function timeRegex(re: RegExp, inputs: readonly string[], limitMs: number): Promise<Timing> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { source: re.source, flags: re.flags, inputs } });
-    const timer = setTimeout(() => {
-      void worker.terminate();
-      resolvePromise({ ms: limitMs, timedOut: true });
-    }, limitMs);
-    worker.once('message', (ms: number) => {
-      clearTimeout(timer);
-      void worker.terminate();
-      resolvePromise({ ms, timedOut: false });
-    });
-    worker.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
+/** The worst step growth of a pattern over its adversarial units (and any extra units given). */
+export function worstGrowth(re: RegExp, maxInputs = 24, extraUnits: readonly string[] = []): Growth & { unit: string } {
+  let worst: (Growth & { unit: string }) | undefined;
+  for (const unit of [...adversarialUnits(re, maxInputs), ...extraUnits]) {
+    const g = stepGrowth(re, unit);
+    if (!worst || g.ratio > worst.ratio) worst = { ...g, unit };
+    if (g.exceeded) break;
+  }
+  return worst!;
 }

@@ -31,12 +31,19 @@ export function randomString(rand: () => number, n: number, alphabet = B62): str
  * An Azure identifiable key: random base64 + 4-character signature + 4-byte little-endian
  * Marvin32 checksum of the bytes before it (`bytes` long in total; URL-safe alphabet if asked).
  */
-export function identifiableKey(rand: () => number, signature: string, seed: bigint, bytes: number, urlSafe = false): string {
+export function identifiableKey(
+  rand: () => number,
+  signature: string,
+  seed: bigint,
+  bytes: number,
+  urlSafe = false,
+  checksum: (data: Uint8Array, seed: bigint) => number = marvin32,
+): string {
   const encodedLen = Math.ceil((bytes * 8) / 6);
   const body = randomString(rand, encodedLen - 10, B62) + signature + 'AAAAAA';
   const std = (t: string): string => (urlSafe ? t.replace(/-/g, '+').replace(/_/g, '/') : t);
   const buf = Buffer.from(std(body), 'base64').subarray(0, bytes);
-  const sum = marvin32(buf.subarray(0, bytes - 4), seed);
+  const sum = checksum(buf.subarray(0, bytes - 4), seed);
   buf.writeUInt32LE(sum, bytes - 4);
   let key = buf.toString('base64');
   if (urlSafe) key = key.replace(/\+/g, '-').replace(/\//g, '_');

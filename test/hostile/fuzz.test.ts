@@ -104,6 +104,60 @@ const manifest = fc
   .map(([k, n, cs, ics]) => yamlOf(k, n, cs, ics));
 const manifests = fc.array(manifest, { minLength: 1, maxLength: 3 }).map((docs) => docs.join('---\n'));
 
+/** Scalars that stay valid YAML (the mutations add the broken syntax). */
+const plainScalar = fc.oneof(
+  fc.constantFrom(
+    'true',
+    'false',
+    'yes',
+    'on',
+    '0',
+    '1000',
+    '0:0',
+    'root',
+    '~',
+    'null',
+    '"true"',
+    "'x'",
+    'nginx:1.27',
+    'mcr.microsoft.com/dotnet/aspnet:8.0',
+  ),
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,11}$/),
+);
+/** A compose file: services with the keys the compose rules read (privileged, user, caps, mounts...). */
+const composeService = fc.record(
+  {
+    image: plainScalar,
+    privileged: plainScalar,
+    user: plainScalar,
+    network_mode: fc.constantFrom('host', 'bridge', 'service:db', '""'),
+    pid: fc.constantFrom('host', '""'),
+    read_only: plainScalar,
+    cap_add: fc.constantFrom('[ALL]', '[SYS_ADMIN, NET_RAW]', '[]', 'x'),
+    cap_drop: fc.constantFrom('[ALL]', '[]'),
+    security_opt: fc.constantFrom('[seccomp:unconfined]', '["no-new-privileges:true"]', '[apparmor=unconfined]', '{}'),
+    volumes: fc.constantFrom('[/var/run/docker.sock:/var/run/docker.sock]', '["/:/host:ro"]', '[data:/data]', '[]'),
+    ports: fc.constantFrom('["80:80"]', '["127.0.0.1:8080:80"]', '[22]'),
+    environment: fc.constantFrom('{ DB_PASSWORD: "Zq9Lm2Xv7Rt4" }', '[API_KEY=abc123def456ghi7]', '{}', '[]'),
+  },
+  { requiredKeys: [] },
+);
+const compose = fc
+  .tuple(fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/), composeService), { minLength: 1, maxLength: 3 }), fc.boolean())
+  .map(
+    ([services, versioned]) =>
+      `${versioned ? "version: '3.8'\n" : ''}services:\n${services
+        .map(
+          ([name, svc]) =>
+            `  ${name}:\n${
+              Object.entries(svc)
+                .map(([k, v]) => `    ${k}: ${String(v)}`)
+                .join('\n') || '    image: app'
+            }`,
+        )
+        .join('\n')}\n`,
+  );
+
 const INSTRUCTIONS = [
   'FROM',
   'RUN',
@@ -183,7 +237,7 @@ describe('fuzzing the whole engine', () => {
       fc.asyncProperty(
         mutated(manifests),
         mutated(dockerfile),
-        mutated(manifests),
+        mutated(compose),
         fc.string({ unit: 'binary', maxLength: 200 }),
         async (k8s, df, compose, noise) => {
           writeFileSync(join(root, 'app.yaml'), k8s);
@@ -197,5 +251,25 @@ describe('fuzzing the whole engine', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('the compose generator makes compose files: unmutated samples are scanned as compose, without parse errors', async () => {
+    const samples = fc.sample(compose, { numRuns: 200, seed: 7 });
+    expect(samples.every((t) => /^(?:version: '3\.8'\n)?services:\n {2}[a-z]/.test(t))).toBe(true);
+    const dir = makeRepo();
+    try {
+      let composeFiles = 0;
+      for (const t of samples.slice(0, 40)) {
+        writeFileSync(join(dir, 'compose.yaml'), t);
+        const result = await scan({ root: dir, config: {} });
+        composeFiles += result.filesScanned.compose;
+        expect(result.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'internal-error').map((f) => f.message)).toEqual(
+          [],
+        );
+      }
+      expect(composeFiles).toBe(40);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,16 +1,19 @@
 /**
  * Hostile and broken input. Every case is scanned next to a control pod: the case must give
  * exactly the findings listed (file, rule, message id, line, column, message text), the control
- * pod must keep its findings, and the scan must stay within its time and memory budget.
- * Budgets are generous (the machine is shared): they catch blow-ups, not regressions of a few %.
+ * pod must keep its findings, and the scan must stay within its memory budget (the heap is
+ * sampled after every file checked, see support.ts). Work is bounded by counts (files checked,
+ * regex steps), never by the clock: the machine is shared.
  */
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { parseYaml } from '../../src/parse/yaml.js';
 import { sarifText } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
+import { stepGrowth } from '../helpers/regex-steps.js';
 import { CONTROL_RULES, CONTROL_POD, brief, expectControlIntact, findingsOf, makeRepo, measuredScan } from './support.js';
 
 const POD = (name: string, extra = ''): string =>
@@ -36,8 +39,6 @@ interface Case {
   files: Record<string, string | Uint8Array>;
   expected: Expected[];
   config?: Record<string, unknown>;
-  /** Wall-time budget (ms). */
-  budgetMs?: number;
   /** Kinds that must have been counted as scanned (beyond the control pod). */
   scanned?: Partial<Record<'kubernetes' | 'dockerfile', number>>;
 }
@@ -157,8 +158,8 @@ const CASES: Case[] = [
     files: { 'cont/Dockerfile': continuation },
     expected: [['cont/Dockerfile', 'parse-error', 'dockerfile', 10_004, 5, 'the here-document <<EOF is never closed']],
     scanned: { dockerfile: 1 },
-    // dockerfile-ast's argument scanning grows faster than linearly on one huge instruction.
-    budgetMs: 30_000,
+    // dockerfile-ast's argument scanning grows faster than linearly on one huge instruction (a
+    // dependency: not counted here; `npm run bench` watches its time).
   },
   {
     name: 'an unknown escape directive is a finding on the directive',
@@ -223,7 +224,9 @@ async function runCase(c: Case, prepare?: (root: string) => void): Promise<void>
     c.expected.forEach((e, i) => expect(got[i]![5]).toContain(e[5]));
     expectControlIntact(m.result);
     for (const [kind, n] of Object.entries(c.scanned ?? {})) expect(m.result.filesScanned[kind as 'dockerfile']).toBe(n);
-    expect(m.ms).toBeLessThan(c.budgetMs ?? 10_000);
+    // The heap was sampled while the scan ran: after each file checked, not only at the end.
+    expect(m.samples).toBe(m.filesChecked + 1);
+    expect(m.filesChecked).toBeGreaterThanOrEqual(1);
     expect(m.peakHeapMB).toBeLessThan(768);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -259,7 +262,7 @@ describe('hostile input: a clear finding, nothing lost', () => {
       const sort = (a: unknown[], b: unknown[]): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
       expect([...got].sort(sort)).toEqual([...expected].sort(sort));
       expectControlIntact(m.result);
-      expect(m.ms).toBeLessThan(40_000);
+      expect(m.peakHeapMB).toBeLessThan(768);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -287,11 +290,26 @@ describe('large multi-document files', () => {
   });
 
   it('the prologue test stays linear on 600,000 CRLF blank lines (a file over 1 MB) followed by content', () => {
+    // The work is in the module's prologue and document-marker patterns: their backtracking
+    // steps must double, not quadruple, when the run of CRLF lines doubles.
+    const source = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../src/parse/yaml.ts'), 'utf8');
+    const patternOf = (name: string): RegExp => {
+      const m = new RegExp(`const ${name} = /(.+)/([a-z]*);`).exec(source);
+      if (!m) throw new Error(`${name} not found in src/parse/yaml.ts`);
+      return new RegExp(m[1]!, m[2]);
+    };
+    for (const [name, tail] of [
+      ['PROLOGUE', 'x: 1\n'],
+      ['DOC_MARKER', 'x: 1\n---\n'],
+    ] as const) {
+      const g = stepGrowth(patternOf(name), '\r\n', 160, tail);
+      expect([name, g.linear]).toEqual([name, true]);
+    }
+    // Counted first, so a super-linear pattern fails here instead of hanging the parse below.
     const text = `${'\r\n'.repeat(600_000)}x: 1\n---\ny: 2\n`;
-    const started = performance.now();
     const parsed = parseYaml(text);
     expect(parsed.docs).toHaveLength(2);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(parsed.problems).toEqual([]);
   });
 });
 
@@ -386,7 +404,8 @@ describe('hostile file systems', () => {
       expect(findingsOf(m.result)).toEqual([]);
       expectControlIntact(m.result);
       expect(m.result.filesScanned.kubernetes).toBe(2_001);
-      expect(m.ms).toBeLessThan(30_000);
+      // Each manifest is checked once; none of the 98,000 other files reaches a parser.
+      expect(m.filesChecked).toBe(2_001);
       expect(m.peakHeapMB).toBeLessThan(768);
     } finally {
       rmSync(root, { recursive: true, force: true });

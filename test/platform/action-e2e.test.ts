@@ -16,6 +16,8 @@ const BUILT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 
 // Run a copy far from node_modules: the bundle must be self-contained, as on a runner.
 const ACTION = join(tempDir('pg-action-dist-'), 'action.js');
 copyFileSync(BUILT, ACTION);
+// The worker bundle sits beside the action, as in the published action's dist/.
+copyFileSync(join(dirname(BUILT), 'worker.js'), join(dirname(ACTION), 'worker.js'));
 
 const pod = (name: string, extra = ''): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: nginx:1.27\n${extra}`;
@@ -254,5 +256,43 @@ describe('dist/action.js end to end', () => {
     } finally {
       server.close();
     }
+  });
+
+  const changedFiles = (r: Run): string[] => errorLines(r.stdout).map((l) => /file=([^,]+)/.exec(l)?.[1] ?? l);
+
+  it('scans only what a push changed (scan: changed, before..after)', async () => {
+    const pr = pullRequestRepo({ base, head });
+    const ws = shallowCheckout(pr.origin, 'refs/pull/1/merge');
+    const r = await runAction(ws, 'push', { before: pr.baseSha, after: pr.mergeSha, ref: 'refs/heads/main' }, { scan: 'changed' });
+    expect(changedFiles(r)).toEqual(['k8s/edit.yaml', 'k8s/new.yaml']);
+    expect(r.outputs['files-scanned']).toBe('2');
+    expect(r.summary).toContain('Scanned the files this change added or changed (3 in the diff against');
+    expect(r.code).toBe(1);
+  });
+
+  it('scans only what a merge-queue group changed against its base (merge_group)', async () => {
+    const pr = pullRequestRepo({ base, head, mainLater: { 'k8s/later.yaml': pod('later', PRIVILEGED) } });
+    const ws = shallowCheckout(pr.origin, 'refs/pull/1/merge');
+    const payload = {
+      merge_group: { base_sha: pr.baseSha, base_ref: 'refs/heads/main', head_sha: pr.mergeSha, head_ref: 'gh-readonly-queue/main/pr-1' },
+    };
+    const r = await runAction(ws, 'merge_group', payload, { scan: 'changed' });
+    expect(changedFiles(r)).toEqual(['k8s/edit.yaml', 'k8s/new.yaml']);
+    expect(r.outputs['files-scanned']).toBe('2');
+    expect(r.code).toBe(1);
+  });
+
+  it('checks files on the number of threads the threads input asks for', async () => {
+    const many: Record<string, string> = { '.podguard.yml': onlyRulesYaml('privileged-container') };
+    for (let i = 0; i < 24; i++) many[`k8s/p${String(i).padStart(2, '0')}.yaml`] = pod(`p${i}`, i === 0 ? PRIVILEGED : '');
+    const pr = pullRequestRepo({ base: many, head: { 'README.md': 'x\n' } });
+    const ws = shallowCheckout(pr.origin, 'refs/heads/main');
+    const debugThreads = (r: Run): string | undefined =>
+      /^::debug::podguard: checked 24 files in .* on (\d+ threads?)$/m.exec(r.stdout)?.[1];
+    const two = await runAction(ws, 'push', { before: '0'.repeat(40), after: pr.baseSha }, { threads: '2' });
+    expect(debugThreads(two)).toBe('2 threads');
+    expect(changedFiles(two)).toEqual(['k8s/p00.yaml']);
+    const one = await runAction(ws, 'push', { before: '0'.repeat(40), after: pr.baseSha }, { threads: '1' });
+    expect(debugThreads(one)).toBe('1 thread');
   });
 });

@@ -207,4 +207,40 @@ describe('Azure platform', () => {
     );
     expect(neutralize('# plain comment ## heading')).toBe('# plain comment ## heading');
   });
+
+  describe('inputs that change what is found', () => {
+    const PDB = 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  minAvailable: 1\n';
+    const issues = async (files: Record<string, string>, inputs: Record<string, string>): Promise<string[]> => {
+      const root = repo(files);
+      const { tl, events } = recorder({ failOn: 'never', ...inputs }, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root });
+      await runAzure(tl, { cwd: root, stdout: () => undefined });
+      return events.filter((e) => e.startsWith('issue:'));
+    };
+
+    it('kubernetesVersion sets the target version of removed-api-version', async () => {
+      const files = { '.podguard.yml': onlyRulesYaml('removed-api-version'), 'pdb.yaml': PDB };
+      // Removed in 1.25: an error when the cluster runs it, a warning (coming removal) before.
+      expect((await issues(files, { kubernetesVersion: '1.24' })).map((e) => e.split(':').slice(0, 3).join(':'))).toEqual(['issue:1:1']);
+      expect((await issues(files, {})).map((e) => e.split(':').slice(0, 3).join(':'))).toEqual(['issue:0:1']);
+    });
+
+    it('allowedImages reports images outside the approved patterns', async () => {
+      const files = { '.podguard.yml': onlyRulesYaml('image-not-allowed'), 'a.yaml': PRIVILEGED('a') };
+      expect(await issues(files, {})).toEqual([]);
+      const found = await issues(files, { allowedImages: 'mcr.microsoft.com/**' });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^issue:0:8:.*nginx/);
+      expect(await issues(files, { allowedImages: 'mcr.microsoft.com/**\ndocker.io/library/nginx' })).toEqual([]);
+    });
+  });
+
+  it('ends Succeeded on a clean run, with no issue and no warning', async () => {
+    const clean = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n';
+    const root = repo({ 'a.yaml': clean, '.podguard.yml': onlyRulesYaml('privileged-container') });
+    const { tl, events } = recorder({}, { 'Build.SourcesDirectory': root, 'Agent.TempDirectory': root });
+    await runAzure(tl, { cwd: root, stdout: () => undefined });
+    expect(events.filter((e) => /^(issue|warning|result):/.test(e))).toEqual([
+      'result:0:podguard found no problems in 1 Kubernetes manifest.',
+    ]);
+  });
 });

@@ -318,3 +318,16 @@ describe('action kubernetes-version input', () => {
     expect(levels(current)).toEqual(['error']);
   });
 });
+
+describe('action allowed-images input', () => {
+  it('reports images outside the approved patterns, and only then', async () => {
+    const files = { '.podguard.yml': onlyRulesYaml('image-not-allowed'), 'k8s/a.yaml': pod('a', false) };
+    const annotated = (r: Awaited<ReturnType<typeof run>>): string[] =>
+      r.core.calls.filter((c) => c.props?.file === 'k8s/a.yaml').map((c) => `${c.fn}@${c.props?.startLine}`);
+    expect(annotated(await run(files, {}))).toEqual([]);
+    const outside = await run(files, { 'allowed-images': 'mcr.microsoft.com/**' });
+    expect(annotated(outside)).toEqual(['error@10']);
+    expect(outside.core.outputs.errors).toBe('1');
+    expect(annotated(await run(files, { 'allowed-images': 'mcr.microsoft.com/**\ndocker.io/library/nginx' }))).toEqual([]);
+  });
+});

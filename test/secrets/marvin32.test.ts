@@ -2,6 +2,7 @@
 import { marvin32, marvin64, seedFromName } from '../../src/secrets/marvin32.js';
 import { verifyAzureKey } from '../../src/secrets/detectors.js';
 import { azureKeys, identifiableKey, prng } from '../helpers/secrets.js';
+import { referenceMarvin32, referenceMarvin64, referenceSeed } from '../helpers/marvin-reference.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
@@ -57,5 +58,55 @@ describe('Azure identifiable keys', () => {
     const last = key.replace(/=+$/, '');
     const bumped = `${last.slice(0, -1)}${String.fromCharCode(last.charCodeAt(last.length - 1) + 1)}==`;
     expect(verifyAzureKey(bumped)).toBeUndefined();
+  });
+});
+
+/**
+ * Known-good keys built without the code under test: the independent reference Marvin (checked
+ * against the published vectors first) and the families' signatures and seed names as
+ * Microsoft's security-utilities specify them, written out here rather than read from
+ * AZURE_KEY_KINDS. A wrong seed or signature in the table, or a wrong checksum, fails these.
+ */
+describe('Azure identifiable keys against the specification', () => {
+  it.each(VECTORS.map(([seed, data, want]) => [seed.toString(16), data, want]))(
+    'the reference Marvin matches the published vector: seed %s data "%s"',
+    (seedHex, data, want) => {
+      expect(referenceMarvin64(hex(data), BigInt(`0x${seedHex}`))).toBe(want);
+    },
+  );
+
+  const SPEC: [string, string, string[], number, boolean][] = [
+    ['azureStorageKey', '+ASt', ['Default0'], 64, false],
+    ['azureCosmosKey', 'ACDb', ['MastRO00', 'MastRW00', 'SysAll00', 'Resour00', 'SystRO00', 'SystRW00', 'Encryp00'], 64, false],
+    ['azureServiceBusKey', '+ASb', ['Send0000', 'Listen00', 'Manage00', 'System00', 'Unknown0'], 32, false],
+    ['azureEventHubKey', '+AEh', ['Send0000', 'Listen00', 'Manage00', 'System00', 'Unknown0'], 32, false],
+    ['azureRelayKey', '+ARm', ['Send0000', 'Listen00', 'Manage00', 'System00', 'Unknown0'], 32, false],
+    ['azureContainerRegistryKey', '+ACR', ['ACRDflt0'], 39, false],
+    ['azureFunctionKey', 'AzFu', ['Functi00', 'System00', 'Master00'], 40, true],
+    ['azureSearchKey', 'AzSe', ['Query000', 'PAdmin00'], 39, true],
+    ['azureApimKey', 'APIM', ['Tenant00', 'IoTHub00', 'Gatewy00', 'GitKey00'], 64, false],
+    ['azureRedisKey', 'AzCa', ['Access00'], 32, false],
+    ['azureEventGridKey', 'AZEG', ['Default0'], 32, false],
+    ['azureBatchKey', '+ABa', ['AbAcct00'], 64, false],
+    ['azureIotKey', 'AIoT', ['IoTHub00', 'DpsKey00', 'Device00'], 32, false],
+    ['azureMlKey', '+AMC', ['Classic0'], 64, false],
+  ];
+
+  it.each(SPEC)('%s (%s): a key checksummed with each specified seed verifies', (messageId, signature, seeds, bytes, urlSafe) => {
+    const rand = prng(21);
+    for (const name of seeds) {
+      const key = identifiableKey(rand, signature, referenceSeed(name), bytes, urlSafe, referenceMarvin32);
+      expect([name, verifyAzureKey(key)?.messageId]).toEqual([name, messageId]);
+    }
+    // A seed the family does not use never verifies.
+    expect(verifyAzureKey(identifiableKey(rand, signature, referenceSeed('NotASeed'), bytes, urlSafe, referenceMarvin32))).toBeUndefined();
+  });
+
+  it('seeds are the big-endian ASCII of their names', () => {
+    expect(seedFromName('Default0')).toBe(referenceSeed('Default0'));
+    expect(referenceSeed('Default0')).toBe(0x44656661756c7430n);
+    expect(referenceMarvin32(Uint8Array.from(Buffer.from('abc')), 0xd53cd9cecd0893b7n)).toBe(
+      marvin32(Uint8Array.from(Buffer.from('abc')), 0xd53cd9cecd0893b7n),
+    );
   });
 });

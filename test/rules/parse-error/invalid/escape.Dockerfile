@@ -1,4 +1,4 @@
 # escape=x
-# expect: dockerfile@1:10
+# expect: dockerfile@1:10 error
 FROM alpine:3.20
 RUN echo hi

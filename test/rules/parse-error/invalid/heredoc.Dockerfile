@@ -1,4 +1,4 @@
-# expect: dockerfile@4:5
+# expect: dockerfile@4:5 error
 FROM alpine:3.20
 RUN echo ok
 RUN <<EOF

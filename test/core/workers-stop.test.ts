@@ -1,0 +1,51 @@
+/**
+ * When the main thread's share of a scan throws, the scan fails at once and stops its workers
+ * (left running, they would keep the process alive after the error). Worker is wrapped to see
+ * terminate() called on every worker started; the worker script here never finishes by itself.
+ */
+import { jest } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as real from 'node:worker_threads';
+import { tempDir } from '../helpers/git.js';
+
+const started: real.Worker[] = [];
+const terminated = new Set<real.Worker>();
+
+class RecordingWorker extends real.Worker {
+  constructor(...args: ConstructorParameters<typeof real.Worker>) {
+    super(...args);
+    started.push(this);
+  }
+  override terminate(): Promise<number> {
+    terminated.add(this);
+    return super.terminate();
+  }
+}
+
+jest.unstable_mockModule('node:worker_threads', () => ({ ...real, Worker: RecordingWorker }));
+const { checkBatches } = await import('../../src/workers.js');
+type Checker = Parameters<typeof checkBatches>[1];
+type Plan = Parameters<typeof checkBatches>[2]['plan'];
+
+describe('checkBatches when the main thread fails', () => {
+  afterAll(async () => {
+    await Promise.all(started.map((w) => w.terminate()));
+  });
+
+  it('rethrows the error and terminates every worker it started', async () => {
+    const script = join(tempDir('pg-stop-'), 'idle-worker.mjs');
+    // Takes no batch and never says done: only terminate() ends it.
+    writeFileSync(script, 'setInterval(() => {}, 1 << 30);\n');
+    const failing = {
+      run: () => {
+        throw new Error('main thread failed');
+      },
+    } as unknown as Checker;
+    const plan = { settings: {}, rules: [], systemLevels: {}, partial: false } as unknown as Plan;
+    const batches = [[], [], [], []];
+    await expect(checkBatches(batches, failing, { plan, threads: 3, script })).rejects.toThrow('main thread failed');
+    expect(started).toHaveLength(2);
+    expect(started.filter((w) => terminated.has(w))).toHaveLength(2);
+  });
+});
