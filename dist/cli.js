@@ -44,9 +44,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// ../merge/node_modules/dockerfile-ast/lib/argument.js
+// node_modules/dockerfile-ast/lib/argument.js
 var require_argument = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/argument.js"(exports) {
+  "node_modules/dockerfile-ast/lib/argument.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
@@ -81,9 +81,9 @@ var require_argument = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/jsonArgument.js
+// node_modules/dockerfile-ast/lib/jsonArgument.js
 var require_jsonArgument = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
+  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JSONArgument = void 0;
@@ -106,7 +106,7 @@ var require_jsonArgument = __commonJS({
   }
 });
 
-// ../merge/node_modules/vscode-languageserver-types/lib/esm/main.js
+// node_modules/vscode-languageserver-types/lib/esm/main.js
 var main_exports = {};
 __export(main_exports, {
   AnnotatedTextEdit: () => AnnotatedTextEdit,
@@ -197,7 +197,7 @@ __export(main_exports, {
 });
 var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
 var init_main = __esm({
-  "../merge/node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+  "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
       function is(value2) {
@@ -1675,9 +1675,9 @@ var init_main = __esm({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/line.js
+// node_modules/dockerfile-ast/lib/line.js
 var require_line = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/line.js"(exports) {
+  "node_modules/dockerfile-ast/lib/line.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
@@ -1703,9 +1703,9 @@ var require_line = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/util.js
+// node_modules/dockerfile-ast/lib/util.js
 var require_util = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/util.js"(exports) {
+  "node_modules/dockerfile-ast/lib/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Util = void 0;
@@ -1720,13 +1720,13 @@ var require_util = __commonJS({
       static isNewline(char) {
         return char === "\r" || char === "\n";
       }
-      static findLeadingNonWhitespace(content, escapeChar) {
+      static findLeadingNonWhitespace(content, escapeChar2) {
         whitespaceCheck: for (let i2 = 0; i2 < content.length; i2++) {
           switch (content.charAt(i2)) {
             case " ":
             case "	":
               continue;
-            case escapeChar:
+            case escapeChar2:
               escapeCheck: for (let j = i2 + 1; j < content.length; j++) {
                 switch (content.charAt(j)) {
                   case " ":
@@ -1792,9 +1792,9 @@ var require_util = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/comment.js
+// node_modules/dockerfile-ast/lib/comment.js
 var require_comment = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/comment.js"(exports) {
+  "node_modules/dockerfile-ast/lib/comment.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Comment = void 0;
@@ -1858,7 +1858,7 @@ var require_comment = __commonJS({
   }
 });
 
-// ../merge/node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+// node_modules/vscode-languageserver-textdocument/lib/esm/main.js
 var main_exports2 = {};
 __export(main_exports2, {
   TextDocument: () => TextDocument2
@@ -1924,7 +1924,7 @@ function getWellformedEdit(textEdit) {
 }
 var FullTextDocument2, TextDocument2;
 var init_main2 = __esm({
-  "../merge/node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+  "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
     "use strict";
     FullTextDocument2 = class _FullTextDocument {
       constructor(uri, languageId, version, content) {
@@ -2122,9 +2122,9 @@ var init_main2 = __esm({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/parserDirective.js
+// node_modules/dockerfile-ast/lib/parserDirective.js
 var require_parserDirective = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
+  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ParserDirective = void 0;
@@ -2160,9 +2160,9 @@ var require_parserDirective = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/heredoc.js
+// node_modules/dockerfile-ast/lib/heredoc.js
 var require_heredoc = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
+  "node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Heredoc = void 0;
@@ -2228,9 +2228,9 @@ var require_heredoc = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/variable.js
+// node_modules/dockerfile-ast/lib/variable.js
 var require_variable = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/variable.js"(exports) {
+  "node_modules/dockerfile-ast/lib/variable.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
@@ -2326,9 +2326,9 @@ var require_variable = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instruction.js
+// node_modules/dockerfile-ast/lib/instruction.js
 var require_instruction = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Instruction = void 0;
@@ -2340,10 +2340,10 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main();
     var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
         super(document, range);
         this.dockerfile = dockerfile;
-        this.escapeChar = escapeChar;
+        this.escapeChar = escapeChar2;
         this.instruction = instruction;
         this.instructionRange = instructionRange;
       }
@@ -3147,9 +3147,9 @@ var require_instruction = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/flagOption.js
+// node_modules/dockerfile-ast/lib/flagOption.js
 var require_flagOption = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
+  "node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
@@ -3187,9 +3187,9 @@ var require_flagOption = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/flag.js
+// node_modules/dockerfile-ast/lib/flag.js
 var require_flag = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/flag.js"(exports) {
+  "node_modules/dockerfile-ast/lib/flag.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Flag = void 0;
@@ -3315,9 +3315,9 @@ var require_flag = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/modifiableInstruction.js
+// node_modules/dockerfile-ast/lib/modifiableInstruction.js
 var require_modifiableInstruction = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ModifiableInstruction = void 0;
@@ -3325,8 +3325,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction3 = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -3397,9 +3397,9 @@ var require_modifiableInstruction = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/jsonInstruction.js
+// node_modules/dockerfile-ast/lib/jsonInstruction.js
 var require_jsonInstruction = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JSONInstruction = void 0;
@@ -3408,8 +3408,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -3562,16 +3562,16 @@ var require_jsonInstruction = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/add.js
+// node_modules/dockerfile-ast/lib/instructions/add.js
 var require_add = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -3581,29 +3581,29 @@ var require_add = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/property.js
+// node_modules/dockerfile-ast/lib/property.js
 var require_property = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/property.js"(exports) {
+  "node_modules/dockerfile-ast/lib/property.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Property = void 0;
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var util_1 = require_util();
     var Property = class _Property {
-      constructor(document, escapeChar, arg, arg2) {
+      constructor(document, escapeChar2, arg, arg2) {
         this.assignmentOperatorRange = null;
         this.assignmentOperator = null;
         this.valueRange = null;
         this.value = null;
         this.document = document;
-        this.escapeChar = escapeChar;
+        this.escapeChar = escapeChar2;
         this.nameRange = _Property.getNameRange(document, arg);
         let value2 = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
-        this.name = _Property.getValue(value2, escapeChar);
+        this.name = _Property.getValue(value2, escapeChar2);
         if (arg2) {
           this.valueRange = arg2.getRange();
           value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-          this.value = _Property.getValue(value2, escapeChar);
+          this.value = _Property.getValue(value2, escapeChar2);
           this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
         } else {
           let argRange = arg.getRange();
@@ -3611,7 +3611,7 @@ var require_property = __commonJS({
           } else {
             this.valueRange = _Property.getValueRange(document, arg);
             value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-            this.value = _Property.getValue(value2, escapeChar);
+            this.value = _Property.getValue(value2, escapeChar2);
             this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
             this.assignmentOperator = "=";
           }
@@ -3741,9 +3741,9 @@ var require_property = __commonJS({
        *         be null if no value is defined, may be the empty string
        *         if the value only consists of whitespace
        */
-      static getValue(value2, escapeChar) {
+      static getValue(value2, escapeChar2) {
         let escaped = false;
-        const skip = util_1.Util.findLeadingNonWhitespace(value2, escapeChar);
+        const skip = util_1.Util.findLeadingNonWhitespace(value2, escapeChar2);
         if (skip !== 0 && value2.charAt(skip) === "#") {
           escaped = true;
         }
@@ -3755,7 +3755,7 @@ var require_property = __commonJS({
         let inDouble = false;
         if (first === '"') {
           for (let i2 = 1; i2 < value2.length; i2++) {
-            if (value2.charAt(i2) === escapeChar) {
+            if (value2.charAt(i2) === escapeChar2) {
               i2++;
             } else if (value2.charAt(i2) === '"' && i2 === value2.length - 1) {
               inDouble = true;
@@ -3771,9 +3771,9 @@ var require_property = __commonJS({
         parseValue: for (let i2 = 0; i2 < value2.length; i2++) {
           let char = value2.charAt(i2);
           switch (char) {
-            case escapeChar:
+            case escapeChar2:
               if (i2 + 1 === value2.length) {
-                escapedValue = escapedValue + escapeChar;
+                escapedValue = escapedValue + escapeChar2;
                 break parseValue;
               }
               char = value2.charAt(i2 + 1);
@@ -3792,7 +3792,7 @@ var require_property = __commonJS({
                       continue parseValue;
                     default:
                       if (!inDouble && !inSingle && !literal) {
-                        if (char2 === escapeChar) {
+                        if (char2 === escapeChar2) {
                           escapedValue = escapedValue + char;
                           i2 = i2 + 1;
                         } else {
@@ -3813,10 +3813,10 @@ var require_property = __commonJS({
                   escaped = true;
                   i2++;
                 } else if (char !== '"') {
-                  if (char === escapeChar) {
+                  if (char === escapeChar2) {
                     i2++;
                   }
-                  escapedValue = escapedValue + escapeChar;
+                  escapedValue = escapedValue + escapeChar2;
                 }
                 continue parseValue;
               } else if (inSingle || literal) {
@@ -3827,11 +3827,11 @@ var require_property = __commonJS({
                   escaped = true;
                   i2++;
                 } else {
-                  escapedValue = escapedValue + escapeChar;
+                  escapedValue = escapedValue + escapeChar2;
                 }
                 continue parseValue;
-              } else if (char === escapeChar) {
-                escapedValue = escapedValue + escapeChar;
+              } else if (char === escapeChar2) {
+                escapedValue = escapedValue + escapeChar2;
                 i2++;
               } else if (char === "\r") {
                 escaped = true;
@@ -3893,9 +3893,9 @@ var require_property = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/propertyInstruction.js
+// node_modules/dockerfile-ast/lib/propertyInstruction.js
 var require_propertyInstruction = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PropertyInstruction = void 0;
@@ -3905,8 +3905,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument();
     var util_1 = require_util();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -4190,17 +4190,17 @@ var require_propertyInstruction = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/arg.js
+// node_modules/dockerfile-ast/lib/instructions/arg.js
 var require_arg = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Arg = void 0;
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -4222,32 +4222,32 @@ var require_arg = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/cmd.js
+// node_modules/dockerfile-ast/lib/instructions/cmd.js
 var require_cmd = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/copy.js
+// node_modules/dockerfile-ast/lib/instructions/copy.js
 var require_copy = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -4270,16 +4270,16 @@ var require_copy = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/env.js
+// node_modules/dockerfile-ast/lib/instructions/env.js
 var require_env = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -4289,33 +4289,33 @@ var require_env = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
 var require_entrypoint = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/from.js
+// node_modules/dockerfile-ast/lib/instructions/from.js
 var require_from = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.From = void 0;
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -4557,16 +4557,16 @@ var require_from = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
 var require_healthcheck = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -4581,17 +4581,17 @@ var require_healthcheck = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/label.js
+// node_modules/dockerfile-ast/lib/instructions/label.js
 var require_label = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Label = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -4618,9 +4618,9 @@ var require_label = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/onbuild.js
+// node_modules/dockerfile-ast/lib/instructions/onbuild.js
 var require_onbuild = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Onbuild = void 0;
@@ -4628,8 +4628,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -4655,16 +4655,16 @@ var require_onbuild = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/run.js
+// node_modules/dockerfile-ast/lib/instructions/run.js
 var require_run = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -4683,48 +4683,48 @@ var require_run = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/shell.js
+// node_modules/dockerfile-ast/lib/instructions/shell.js
 var require_shell = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
 var require_stopsignal = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/workdir.js
+// node_modules/dockerfile-ast/lib/instructions/workdir.js
 var require_workdir = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -4774,41 +4774,41 @@ var require_workdir = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/user.js
+// node_modules/dockerfile-ast/lib/instructions/user.js
 var require_user = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.User = User;
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/instructions/volume.js
+// node_modules/dockerfile-ast/lib/instructions/volume.js
 var require_volume = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/imageTemplate.js
+// node_modules/dockerfile-ast/lib/imageTemplate.js
 var require_imageTemplate = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
+  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ImageTemplate = void 0;
@@ -5043,9 +5043,9 @@ var require_imageTemplate = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/dockerfile.js
+// node_modules/dockerfile-ast/lib/dockerfile.js
 var require_dockerfile = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
+  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Dockerfile = void 0;
@@ -5262,9 +5262,9 @@ var require_dockerfile = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/parser.js
+// node_modules/dockerfile-ast/lib/parser.js
 var require_parser = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/parser.js"(exports) {
+  "node_modules/dockerfile-ast/lib/parser.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Parser = void 0;
@@ -5296,42 +5296,42 @@ var require_parser = __commonJS({
       constructor() {
         this.escapeChar = null;
       }
-      static createInstruction(document, dockerfile, escapeChar, lineRange2, instruction, instructionRange) {
+      static createInstruction(document, dockerfile, escapeChar2, lineRange2, instruction, instructionRange) {
         switch (instruction.toUpperCase()) {
           case "ADD":
-            return new add_1.Add(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new add_1.Add(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "ARG":
-            return new arg_1.Arg(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new arg_1.Arg(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "CMD":
-            return new cmd_1.Cmd(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new cmd_1.Cmd(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "COPY":
-            return new copy_1.Copy(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new copy_1.Copy(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "ENTRYPOINT":
-            return new entrypoint_1.Entrypoint(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new entrypoint_1.Entrypoint(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "ENV":
-            return new env_1.Env(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new env_1.Env(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "FROM":
-            return new from_1.From(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new from_1.From(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "HEALTHCHECK":
-            return new healthcheck_1.Healthcheck(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new healthcheck_1.Healthcheck(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "LABEL":
-            return new label_1.Label(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new label_1.Label(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "ONBUILD":
-            return new onbuild_1.Onbuild(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new onbuild_1.Onbuild(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "RUN":
-            return new run_1.Run(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new run_1.Run(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "SHELL":
-            return new shell_1.Shell(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new shell_1.Shell(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "STOPSIGNAL":
-            return new stopsignal_1.Stopsignal(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new stopsignal_1.Stopsignal(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "WORKDIR":
-            return new workdir_1.Workdir(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new workdir_1.Workdir(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "USER":
-            return new user_1.User(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new user_1.User(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
           case "VOLUME":
-            return new volume_1.Volume(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+            return new volume_1.Volume(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
         }
-        return new instruction_1.Instruction(document, lineRange2, dockerfile, escapeChar, instruction, instructionRange);
+        return new instruction_1.Instruction(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
       }
       getParserDirectives(document, buffer) {
         const directives = [];
@@ -5688,9 +5688,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../merge/node_modules/dockerfile-ast/lib/main.js
+// node_modules/dockerfile-ast/lib/main.js
 var require_main = __commonJS({
-  "../merge/node_modules/dockerfile-ast/lib/main.js"(exports) {
+  "node_modules/dockerfile-ast/lib/main.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
@@ -5860,9 +5860,9 @@ var require_main = __commonJS({
   }
 });
 
-// ../merge/node_modules/picomatch/lib/constants.js
+// node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "../merge/node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -6062,9 +6062,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../merge/node_modules/picomatch/lib/utils.js
+// node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "../merge/node_modules/picomatch/lib/utils.js"(exports) {
+  "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -6126,9 +6126,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../merge/node_modules/picomatch/lib/scan.js
+// node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "../merge/node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -6464,11 +6464,11 @@ var require_scan = __commonJS({
   }
 });
 
-// ../merge/node_modules/picomatch/lib/parse.js
+// node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "../merge/node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants5 = require_constants();
+    var constants7 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -6476,7 +6476,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants7;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6685,7 +6685,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6731,8 +6731,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6817,7 +6817,7 @@ var require_parse = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push2 = (tok) => {
+      const push3 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -6851,8 +6851,8 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push2({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
-        push2({ type: "paren", extglob: true, value: advance(), output });
+        push3({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -6872,7 +6872,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push2({ type: "paren", extglob: true, value: value2, output: "" });
+          push3({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -6894,7 +6894,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push2({ type: "paren", extglob: true, value: value2, output });
+        push3({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -6955,7 +6955,7 @@ var require_parse = __commonJS({
           }
           if (!next) {
             value2 += "\\";
-            push2({ type: "text", value: value2 });
+            push3({ type: "text", value: value2 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -6973,7 +6973,7 @@ var require_parse = __commonJS({
             value2 += advance();
           }
           if (state.brackets === 0) {
-            push2({ type: "text", value: value2 });
+            push3({ type: "text", value: value2 });
             continue;
           }
         }
@@ -7021,13 +7021,13 @@ var require_parse = __commonJS({
         if (value2 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push2({ type: "text", value: value2 });
+            push3({ type: "text", value: value2 });
           }
           continue;
         }
         if (value2 === "(") {
           increment("parens");
-          push2({ type: "paren", value: value2 });
+          push3({ type: "paren", value: value2 });
           continue;
         }
         if (value2 === ")") {
@@ -7039,7 +7039,7 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push2({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
+          push3({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -7052,19 +7052,19 @@ var require_parse = __commonJS({
           } else {
             increment("brackets");
           }
-          push2({ type: "bracket", value: value2 });
+          push3({ type: "bracket", value: value2 });
           continue;
         }
         if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value: value2, output: `\\${value2}` });
+            push3({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push2({ type: "text", value: value2, output: `\\${value2}` });
+            push3({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
@@ -7098,13 +7098,13 @@ var require_parse = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push2(open);
+          push3(open);
           continue;
         }
         if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value: value2, output: value2 });
+            push3({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
@@ -7133,7 +7133,7 @@ var require_parse = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push2({ type: "brace", value: value2, output });
+          push3({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -7142,7 +7142,7 @@ var require_parse = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push2({ type: "text", value: value2 });
+          push3({ type: "text", value: value2 });
           continue;
         }
         if (value2 === ",") {
@@ -7152,7 +7152,7 @@ var require_parse = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push2({ type: "comma", value: value2, output });
+          push3({ type: "comma", value: value2, output });
           continue;
         }
         if (value2 === "/") {
@@ -7164,7 +7164,7 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push2({ type: "slash", value: value2, output: SLASH_LITERAL });
+          push3({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
         if (value2 === ".") {
@@ -7178,10 +7178,10 @@ var require_parse = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value: value2, output: DOT_LITERAL });
+            push3({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push2({ type: "dot", value: value2, output: DOT_LITERAL });
+          push3({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
         if (value2 === "?") {
@@ -7196,14 +7196,14 @@ var require_parse = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value2}`;
             }
-            push2({ type: "text", value: value2, output });
+            push3({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value: value2, output: QMARK_NO_DOT });
+            push3({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push2({ type: "qmark", value: value2, output: QMARK });
+          push3({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
         if (value2 === "!") {
@@ -7224,22 +7224,22 @@ var require_parse = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value: value2, output: PLUS_LITERAL });
+            push3({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value: value2 });
+            push3({ type: "plus", value: value2 });
             continue;
           }
-          push2({ type: "plus", value: PLUS_LITERAL });
+          push3({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value: value2, output: "" });
+            push3({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push2({ type: "text", value: value2 });
+          push3({ type: "text", value: value2 });
           continue;
         }
         if (value2 !== "*") {
@@ -7251,7 +7251,7 @@ var require_parse = __commonJS({
             value2 += match[0];
             state.index += match[0].length;
           }
-          push2({ type: "text", value: value2 });
+          push3({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -7279,13 +7279,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value: value2, output: "" });
+            push3({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value: value2, output: "" });
+            push3({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -7327,7 +7327,7 @@ var require_parse = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value2 + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -7337,7 +7337,7 @@ var require_parse = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value2 + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -7355,12 +7355,12 @@ var require_parse = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push2(token);
+          push3(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value2;
-          push2(token);
+          push3(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -7379,7 +7379,7 @@ var require_parse = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push2(token);
+        push3(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -7397,7 +7397,7 @@ var require_parse = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -7428,7 +7428,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants7.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -7479,14 +7479,14 @@ var require_parse = __commonJS({
   }
 });
 
-// ../merge/node_modules/picomatch/lib/picomatch.js
+// node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "../merge/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants5 = require_constants();
+    var constants7 = require_constants();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7614,14 +7614,14 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants5;
+    picomatch4.constants = constants7;
     module.exports = picomatch4;
   }
 });
 
-// ../merge/node_modules/picomatch/index.js
+// node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "../merge/node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -7636,9 +7636,9 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/codegen/code.js
+// node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/codegen/code.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.regexpCode = exports.getEsmExportName = exports.getProperty = exports.safeStringify = exports.stringify = exports.strConcat = exports.addCodeArg = exports.str = exports._ = exports.nil = exports._Code = exports.Name = exports.IDENTIFIER = exports._CodeOrName = void 0;
@@ -7790,9 +7790,9 @@ var require_code = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/codegen/scope.js
+// node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
@@ -7935,9 +7935,9 @@ var require_scope = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/codegen/index.js
+// node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/codegen/index.js"(exports) {
+  "node_modules/ajv/dist/compile/codegen/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
@@ -8013,11 +8013,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants7) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants5);
+          this.rhs = optimizeExpr(this.rhs, names, constants7);
         return this;
       }
       get names() {
@@ -8034,10 +8034,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants7) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants5);
+        this.rhs = optimizeExpr(this.rhs, names, constants7);
         return this;
       }
       get names() {
@@ -8098,8 +8098,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants5) {
-        this.code = optimizeExpr(this.code, names, constants5);
+      optimizeNames(names, constants7) {
+        this.code = optimizeExpr(this.code, names, constants7);
         return this;
       }
       get names() {
@@ -8128,12 +8128,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants7) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants5))
+          if (n.optimizeNames(names, constants7))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -8186,12 +8186,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants7) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
-        if (!(super.optimizeNames(names, constants5) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants7);
+        if (!(super.optimizeNames(names, constants7) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants5);
+        this.condition = optimizeExpr(this.condition, names, constants7);
         return this;
       }
       get names() {
@@ -8214,10 +8214,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants5) {
-        if (!super.optimizeNames(names, constants5))
+      optimizeNames(names, constants7) {
+        if (!super.optimizeNames(names, constants7))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants5);
+        this.iteration = optimizeExpr(this.iteration, names, constants7);
         return this;
       }
       get names() {
@@ -8253,10 +8253,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants5) {
-        if (!super.optimizeNames(names, constants5))
+      optimizeNames(names, constants7) {
+        if (!super.optimizeNames(names, constants7))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants5);
+        this.iterable = optimizeExpr(this.iterable, names, constants7);
         return this;
       }
       get names() {
@@ -8298,11 +8298,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants7) {
         var _a, _b;
-        super.optimizeNames(names, constants5);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
+        super.optimizeNames(names, constants7);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants7);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants7);
         return this;
       }
       get names() {
@@ -8603,7 +8603,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants5) {
+    function optimizeExpr(expr, names, constants7) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8618,14 +8618,14 @@ var require_codegen = __commonJS({
         return items2;
       }, []));
       function replaceName(n) {
-        const c = constants5[n.str];
+        const c = constants7[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants7[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -8655,9 +8655,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/util.js
+// node_modules/ajv/dist/compile/util.js
 var require_util2 = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/util.js"(exports) {
+  "node_modules/ajv/dist/compile/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
@@ -8822,9 +8822,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/names.js
+// node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/names.js"(exports) {
+  "node_modules/ajv/dist/compile/names.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8861,9 +8861,9 @@ var require_names = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/errors.js
+// node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/errors.js"(exports) {
+  "node_modules/ajv/dist/compile/errors.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
@@ -8983,9 +8983,9 @@ var require_errors = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/validate/boolSchema.js
+// node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
@@ -9034,9 +9034,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/rules.js
+// node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/rules.js"(exports) {
+  "node_modules/ajv/dist/compile/rules.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getRules = exports.isJSONType = void 0;
@@ -9065,9 +9065,9 @@ var require_rules = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/validate/applicability.js
+// node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
@@ -9088,9 +9088,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/validate/dataType.js
+// node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
@@ -9272,9 +9272,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/validate/defaults.js
+// node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assignDefaults = void 0;
@@ -9309,9 +9309,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/code.js
+// node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/code.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/code.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
@@ -9442,9 +9442,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/validate/keyword.js
+// node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
@@ -9560,9 +9560,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/validate/subschema.js
+// node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
@@ -9643,9 +9643,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// ../merge/node_modules/fast-deep-equal/index.js
+// node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "../merge/node_modules/fast-deep-equal/index.js"(exports, module) {
+  "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
     module.exports = function equal2(a, b) {
       if (a === b) return true;
@@ -9678,9 +9678,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// ../merge/node_modules/json-schema-traverse/index.js
+// node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "../merge/node_modules/json-schema-traverse/index.js"(exports, module) {
+  "node_modules/json-schema-traverse/index.js"(exports, module) {
     "use strict";
     var traverse = module.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
@@ -9766,9 +9766,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/resolve.js
+// node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/resolve.js"(exports) {
+  "node_modules/ajv/dist/compile/resolve.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
@@ -9922,9 +9922,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/validate/index.js
+// node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/validate/index.js"(exports) {
+  "node_modules/ajv/dist/compile/validate/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
@@ -10430,9 +10430,9 @@ var require_validate = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/runtime/validation_error.js
+// node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "../merge/node_modules/ajv/dist/runtime/validation_error.js"(exports) {
+  "node_modules/ajv/dist/runtime/validation_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -10446,9 +10446,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/ref_error.js
+// node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/ref_error.js"(exports) {
+  "node_modules/ajv/dist/compile/ref_error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -10463,9 +10463,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/compile/index.js
+// node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "../merge/node_modules/ajv/dist/compile/index.js"(exports) {
+  "node_modules/ajv/dist/compile/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
@@ -10587,7 +10587,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root, ref);
+      let _sch = resolve15.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10614,7 +10614,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve12(root, ref) {
+    function resolve15(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -10687,9 +10687,9 @@ var require_compile = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/refs/data.json
+// node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "../merge/node_modules/ajv/dist/refs/data.json"(exports, module) {
+  "node_modules/ajv/dist/refs/data.json"(exports, module) {
     module.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -10706,9 +10706,9 @@ var require_data = __commonJS({
   }
 });
 
-// ../merge/node_modules/fast-uri/lib/utils.js
+// node_modules/fast-uri/lib/utils.js
 var require_utils2 = __commonJS({
-  "../merge/node_modules/fast-uri/lib/utils.js"(exports, module) {
+  "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -11240,9 +11240,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// ../merge/node_modules/fast-uri/lib/schemes.js
+// node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "../merge/node_modules/fast-uri/lib/schemes.js"(exports, module) {
+  "node_modules/fast-uri/lib/schemes.js"(exports, module) {
     "use strict";
     var { isUUID } = require_utils2();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -11451,9 +11451,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// ../merge/node_modules/fast-uri/index.js
+// node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "../merge/node_modules/fast-uri/index.js"(exports, module) {
+  "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -11478,7 +11478,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11514,50 +11514,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative9, options, skipNormalization) {
+    function resolveComponent(base, relative10, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative9 = parse3(serialize(relative9, options), options);
+        relative10 = parse3(serialize(relative10, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative9.scheme) {
-        target.scheme = relative9.scheme;
-        target.userinfo = relative9.userinfo;
-        target.host = relative9.host;
-        target.port = relative9.port;
-        target.path = removeDotSegments(relative9.path || "");
-        target.query = relative9.query;
+      if (!options.tolerant && relative10.scheme) {
+        target.scheme = relative10.scheme;
+        target.userinfo = relative10.userinfo;
+        target.host = relative10.host;
+        target.port = relative10.port;
+        target.path = removeDotSegments(relative10.path || "");
+        target.query = relative10.query;
       } else {
-        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
-          target.userinfo = relative9.userinfo;
-          target.host = relative9.host;
-          target.port = relative9.port;
-          target.path = removeDotSegments(relative9.path || "");
-          target.query = relative9.query;
+        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
+          target.userinfo = relative10.userinfo;
+          target.host = relative10.host;
+          target.port = relative10.port;
+          target.path = removeDotSegments(relative10.path || "");
+          target.query = relative10.query;
         } else {
-          if (!relative9.path) {
+          if (!relative10.path) {
             target.path = base.path;
-            if (relative9.query !== void 0) {
-              target.query = relative9.query;
+            if (relative10.query !== void 0) {
+              target.query = relative10.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative9.path[0] === "/") {
-              target.path = removeDotSegments(relative9.path);
+            if (relative10.path[0] === "/") {
+              target.path = removeDotSegments(relative10.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative9.path;
+                target.path = "/" + relative10.path;
               } else if (!base.path) {
-                target.path = relative9.path;
+                target.path = relative10.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative9.query;
+            target.query = relative10.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11565,7 +11565,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative9.fragment;
+      target.fragment = relative10.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -11869,7 +11869,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve15,
       resolveComponent,
       equal: equal2,
       serialize,
@@ -11881,9 +11881,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/runtime/uri.js
+// node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "../merge/node_modules/ajv/dist/runtime/uri.js"(exports) {
+  "node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -11892,9 +11892,9 @@ var require_uri = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/core.js
+// node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "../merge/node_modules/ajv/dist/core.js"(exports) {
+  "node_modules/ajv/dist/core.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
@@ -12503,9 +12503,9 @@ var require_core = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/core/id.js
+// node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var def = {
@@ -12518,9 +12518,9 @@ var require_id = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/core/ref.js
+// node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.callRef = exports.getValidate = void 0;
@@ -12640,9 +12640,9 @@ var require_ref = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/core/index.js
+// node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var id_1 = require_id();
@@ -12661,9 +12661,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12693,9 +12693,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12721,9 +12721,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/runtime/ucs2length.js
+// node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "../merge/node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str4) {
@@ -12747,9 +12747,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12779,9 +12779,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/pattern.js
+// node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12816,9 +12816,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12845,9 +12845,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/required.js
+// node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12927,9 +12927,9 @@ var require_required = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12956,9 +12956,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/runtime/equal.js
+// node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "../merge/node_modules/ajv/dist/runtime/equal.js"(exports) {
+  "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var equal2 = require_fast_deep_equal();
@@ -12967,9 +12967,9 @@ var require_equal = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -13034,9 +13034,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/const.js
+// node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13063,9 +13063,9 @@ var require_const = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/enum.js
+// node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13112,9 +13112,9 @@ var require_enum = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/validation/index.js
+// node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -13150,9 +13150,9 @@ var require_validation = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateAdditionalItems = void 0;
@@ -13203,9 +13203,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/items.js
+// node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateTuple = void 0;
@@ -13260,9 +13260,9 @@ var require_items = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var items_1 = require_items();
@@ -13277,9 +13277,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13312,9 +13312,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/contains.js
+// node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13406,9 +13406,9 @@ var require_contains = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
@@ -13500,9 +13500,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13543,9 +13543,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13649,9 +13649,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/properties.js
+// node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -13707,9 +13707,9 @@ var require_properties = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13781,9 +13781,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/not.js
+// node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13812,9 +13812,9 @@ var require_not = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13829,9 +13829,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13887,9 +13887,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13914,9 +13914,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/if.js
+// node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13983,9 +13983,9 @@ var require_if = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -14001,9 +14001,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/applicator/index.js
+// node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -14049,9 +14049,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/format/format.js
+// node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14139,9 +14139,9 @@ var require_format = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/format/index.js
+// node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var format_1 = require_format();
@@ -14150,9 +14150,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/metadata.js
+// node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.contentVocabulary = exports.metadataVocabulary = void 0;
@@ -14173,9 +14173,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/draft7.js
+// node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -14195,9 +14195,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/discriminator/types.js
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DiscrError = void 0;
@@ -14209,9 +14209,9 @@ var require_types = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/vocabularies/discriminator/index.js
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "../merge/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14314,9 +14314,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/refs/json-schema-draft-07.json
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "../merge/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
     module.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -14471,9 +14471,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// ../merge/node_modules/ajv/dist/ajv.js
+// node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "../merge/node_modules/ajv/dist/ajv.js"(exports, module) {
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
@@ -14542,15 +14542,17 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { existsSync as existsSync5, realpathSync as realpathSync5, writeFileSync as writeFileSync2 } from "node:fs";
-import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve11 } from "node:path";
+import { existsSync as existsSync5, realpathSync as realpathSync8 } from "node:fs";
+import { isAbsolute as isAbsolute6, relative as relative9, resolve as resolve14 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
-import { relative as relative6, resolve as resolve9 } from "node:path";
+import { lstatSync as lstatSync6, realpathSync as realpathSync6 } from "node:fs";
+import { join as join11, relative as relative7, resolve as resolve10 } from "node:path";
 
-// src/baseline/baseline.ts
-import { readFileSync } from "node:fs";
+// src/config/safe-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 
 // src/types.ts
 var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
@@ -14565,7 +14567,84 @@ var ConfigurationError = class extends Error {
   }
 };
 
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = relative(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+}
+function realQuiet(p) {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = isAbsolute(path) ? path : resolve(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside(resolve(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = realpathSync.native(abs);
+    } catch (err) {
+      const code18 = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code18 === "ENOENT" ? "does not exist" : `cannot be read (${code18 ?? "error"})`}`,
+        code18 === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = openSync(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code18 = err.code;
+      if (code18 === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code18 === "ENOENT" ? "does not exist" : `cannot be read (${code18 ?? "error"})`}`,
+        code18 === "ENOENT"
+      );
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
 // src/baseline/baseline.ts
+import { dirname } from "node:path";
 var BASELINE_VERSION = 1;
 var NEVER_BASELINED = /* @__PURE__ */ new Set(["internal-error"]);
 function baselineEntries(findings) {
@@ -14581,11 +14660,11 @@ function baselineEntries(findings) {
     (a, b) => cmp2(a.file, b.file) || cmp2(a.ruleId, b.ruleId) || cmp2(a.identity, b.identity) || cmp2(a.fingerprint, b.fingerprint)
   );
 }
-function baselineText(findings) {
+function baselineText(findings, redact = (t) => t) {
   const entries = baselineEntries(findings).map((e) => ({
     ruleId: e.ruleId,
     file: e.file,
-    identity: e.identity,
+    identity: redact(e.identity),
     fingerprint: e.fingerprint
   }));
   return `${JSON.stringify({ tool: "podguard", version: BASELINE_VERSION, findings: entries }, null, 2)}
@@ -14595,8 +14674,8 @@ function parseBaseline(text, label2) {
   let data;
   try {
     data = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigurationError(`${label2}: the baseline is not valid JSON (${err.message}); rewrite it with --write-baseline`);
+  } catch {
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
   }
   const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -14620,28 +14699,28 @@ function parseBaseline(text, label2) {
   });
   return out;
 }
-function readBaseline(path, label2) {
+function readBaseline(path, label2, root, mustBeInside = false) {
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readContainedFile(root ?? dirname(path), path, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
   } catch (err) {
-    const code18 = err.code;
-    if (code18 === "ENOENT")
+    if (err instanceof ContainedReadError && err.missing)
       throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
-    throw new ConfigurationError(`${label2}: the baseline cannot be read (${code18 ?? "error"})`);
+    throw err;
   }
   return parseBaseline(text, label2);
 }
 
 // src/batch.ts
 import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync2 } from "node:fs";
 import { types as types2 } from "node:util";
 
 // src/parse/index.ts
+import { existsSync } from "node:fs";
 import { posix } from "node:path";
 
-// ../merge/node_modules/js-yaml/dist/js-yaml.mjs
+// node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
   return typeof subject === "undefined" || subject === null;
 }
@@ -17519,7 +17598,12 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       while (j < close && !NAME_END.test(src[j])) j++;
       const name = src.slice(at + 1, j);
       const target = anchors.get(name);
-      if (!target) throw new YamlBuildError({ kind: "syntax", message: `unknown alias "*${name}"`, offset: at + base });
+      if (!target)
+        throw new YamlBuildError({
+          kind: "syntax",
+          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+          offset: at + base
+        });
       expanded += target.size;
       if (expanded > maxExpanded) throw aliasLimit(target.node);
       attach(target.node, target.size, result);
@@ -17570,10 +17654,14 @@ function buildDocs(src, base, limits, problems, firstIndex) {
   js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
   return docs;
 }
+function reasonWithoutContent(reason) {
+  const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
+  return kind.slice(0, 200);
+}
 function syntaxProblem(err, base) {
   if (err instanceof YamlBuildError) return err.problem;
   const e = err;
-  const reason = typeof e.reason === "string" && e.reason ? e.reason : "invalid YAML";
+  const reason = typeof e.reason === "string" && e.reason ? reasonWithoutContent(e.reason) : "invalid YAML";
   const pos = typeof e.mark?.position === "number" ? e.mark.position : 0;
   return { kind: "syntax", message: reason, offset: pos + base };
 }
@@ -17680,8 +17768,9 @@ function substitute(text, vars) {
       return v;
     }
   );
-  return { value: value2, unresolved };
+  return { value: value2.length > MAX_SUBSTITUTED ? value2.slice(0, MAX_SUBSTITUTED) : value2, unresolved };
 }
+var MAX_SUBSTITUTED = 4096;
 function fromWords(from) {
   return from.getArguments().map((a) => a.getValue());
 }
@@ -17765,22 +17854,26 @@ function k8sObjects(docs) {
   for (const doc of docs) {
     const root = asMap(doc.root ?? void 0);
     if (!root || !isK8sObjectNode(root)) continue;
-    const kind = asText(get(root, "kind")) ?? "";
-    if (kind === "List" || kind.endsWith("List")) {
-      const items2 = get(root, "items");
-      if (items2?.kind === "seq") {
-        for (const item of asItems(items2)) if (item.kind === "map" && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-        continue;
-      }
-    }
-    if (kind === "Template" && get(root, "objects")?.kind === "seq") {
-      for (const item of asItems(get(root, "objects")))
-        if (item.kind === "map" && isK8sObjectNode(item)) out.push(toObject(item, doc.index));
-      continue;
-    }
-    out.push(toObject(root, doc.index));
+    flatten(root, doc.index, out, 0);
   }
   return out;
+}
+var MAX_LIST_DEPTH = 8;
+function flatten(node, docIndex, out, depth) {
+  const kind = asText(get(node, "kind")) ?? "";
+  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
+    const items2 = get(node, "items");
+    if (items2?.kind === "seq") {
+      for (const item of asItems(items2)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  const objects = kind === "Template" ? get(node, "objects") : void 0;
+  if (objects?.kind === "seq" && depth < MAX_LIST_DEPTH) {
+    for (const item of asItems(objects)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+    return;
+  }
+  out.push(toObject(node, docIndex));
 }
 
 // src/parse/workloads.ts
@@ -18049,11 +18142,40 @@ function nameKind(relPath) {
     return "dockerfile";
   }
   if (COMPOSE.test(base)) return "compose";
-  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) return void 0;
-  if (SKIP_YAML.test(base)) return void 0;
+  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) {
+    return /\.ya?ml$/i.test(base) ? "named-yaml" : void 0;
+  }
+  if (SKIP_YAML.test(base)) return "named-yaml";
   if (/\.ya?ml$/i.test(base)) return "yaml";
   if (/\.json$/i.test(base) && !/^(package(-lock)?|tsconfig.*|composer|\.eslintrc|jsconfig|\.babelrc)\.json$/i.test(base)) return "json";
   return void 0;
+}
+function hasTopLevelManifestKeys(text) {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+function hasTemplateMarks(text) {
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf("{{", at + 2);
+  }
+  return false;
+}
+var chartDirs = /* @__PURE__ */ new Map();
+function isChartTemplate(absPath) {
+  const parts = absPath.split(/[\\/]/);
+  for (let i2 = parts.length - 2; i2 > 0; i2--) {
+    if (parts[i2] !== "templates") continue;
+    const chartDir = parts.slice(0, i2).join("/") || "/";
+    let known = chartDirs.get(chartDir);
+    if (known === void 0) {
+      known = existsSync(`${chartDir}/Chart.yaml`) || existsSync(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
 }
 function looksLikeManifest(text) {
   return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
@@ -18071,13 +18193,12 @@ function parseFile(source, kindByName, how = {}) {
     return { kind: "dockerfile", source, model, problems };
   }
   const text = source.text;
-  const hasTemplate = text.includes("{{");
+  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
   const parsed = parseYaml(text);
   if (kindByName === "compose") {
     return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
-  if (!how.rendered && hasTemplate && (parsed.problems.some((p) => p.kind === "syntax") || /(^|\/)templates\//.test(source.path)))
-    return void 0;
+  if (!how.rendered && hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
   if (parsed.docs.some(isAciDocument)) {
     return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
   }
@@ -18217,8 +18338,8 @@ function detached(file) {
 }
 
 // src/parse/dotenv.ts
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync as readFileSync2 } from "node:fs";
-import { dirname, join, posix as posix2 } from "node:path";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync } from "node:fs";
+import { dirname as dirname2, join, posix as posix2 } from "node:path";
 var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
 function parseDotenv(source) {
   const entries = [];
@@ -18242,41 +18363,153 @@ function parseDotenv(source) {
 }
 var MAX_DOTENV_BYTES = 256 * 1024;
 function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = join(dirname(composeAbsPath), ".env");
+  const abs = join(dirname2(composeAbsPath), ".env");
   const rel = posix2.join(posix2.dirname(composeRelPath), ".env");
   let fd;
   try {
     if (!lstatSync(abs).isFile()) return void 0;
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
+    fd = openSync2(abs, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
     if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
-    const decoded = decode(readFileSync2(fd));
+    const decoded = decode(readFileSync(fd));
     if (!decoded.ok) return void 0;
     return parseDotenv(sourceFile(abs, rel, decoded.text));
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) closeSync2(fd);
   }
 }
 
 // src/report/redact.ts
 var MASK = "***";
+var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
+  "true",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "null",
+  "none",
+  "nil",
+  "undefined",
+  "empty",
+  "default",
+  "secret",
+  "password",
+  "changeme",
+  "changeit",
+  "example",
+  "placeholder",
+  "redacted",
+  "replace_me",
+  "replaceme",
+  "your-password",
+  "your_password"
+]);
+function isCredentialLike(value2) {
+  const v = value2.trim();
+  if (v.length < 8) return false;
+  if (NOT_CREDENTIALS.has(v.toLowerCase())) return false;
+  if (/^[-+]?[0-9][0-9_.,:]*$/.test(v)) return false;
+  if (/^(?:<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|%[^%]+%|(.)\1+)$/s.test(v)) return false;
+  if (/^[A-Za-z]+(?:[-_. ][A-Za-z]+)*$/.test(v) && v.split(/[-_. ]/).every((w) => /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(w))) return false;
+  return true;
+}
+var Matcher = class {
+  next = [/* @__PURE__ */ new Map()];
+  fail = [0];
+  /** Length of the longest value that ends at this state (0: none). */
+  longest = [0];
+  constructor(values, stats) {
+    for (const v of values) {
+      let s2 = 0;
+      for (let i2 = 0; i2 < v.length; i2++) {
+        const c = v.charCodeAt(i2);
+        let t = this.next[s2].get(c);
+        if (t === void 0) {
+          t = this.next.length;
+          this.next.push(/* @__PURE__ */ new Map());
+          this.fail.push(0);
+          this.longest.push(0);
+          this.next[s2].set(c, t);
+        }
+        s2 = t;
+      }
+      this.longest[s2] = Math.max(this.longest[s2], v.length);
+    }
+    stats.statesBuilt += this.next.length;
+    const queue = [...this.next[0].values()];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s2 = queue[qi];
+      for (const [c, t] of this.next[s2]) {
+        let f = this.fail[s2];
+        while (f !== 0 && !this.next[f].has(c)) f = this.fail[f];
+        const g = this.next[f].get(c);
+        this.fail[t] = g !== void 0 && g !== t ? g : 0;
+        this.longest[t] = Math.max(this.longest[t], this.longest[this.fail[t]]);
+        queue.push(t);
+      }
+    }
+  }
+  /** Character ranges [start, end) covered by some value, merged where they overlap. */
+  ranges(text, stats) {
+    const out = [];
+    let s2 = 0;
+    for (let i2 = 0; i2 < text.length; i2++) {
+      const c = text.charCodeAt(i2);
+      let t = this.next[s2].get(c);
+      while (t === void 0 && s2 !== 0) {
+        s2 = this.fail[s2];
+        stats.steps++;
+        t = this.next[s2].get(c);
+      }
+      s2 = t ?? 0;
+      stats.steps++;
+      const len = this.longest[s2];
+      if (len === 0) continue;
+      const start = i2 + 1 - len;
+      const last = out[out.length - 1];
+      if (last && start < last[1]) {
+        last[0] = Math.min(last[0], start);
+        last[1] = i2 + 1;
+      } else out.push([start, i2 + 1]);
+    }
+    return out;
+  }
+};
+function maskValues(text, values) {
+  let out = text;
+  for (const v of [...values].filter((x) => !!x && x.length > 0).sort((a, b) => b.length - a.length)) {
+    if (out.includes(v)) out = out.split(v).join(MASK);
+    const escaped = JSON.stringify(v).slice(1, -1);
+    if (escaped !== v && out.includes(escaped)) out = out.split(escaped).join(MASK);
+  }
+  return out;
+}
 var Redactor = class {
   values = [];
-  pattern;
+  known = /* @__PURE__ */ new Set();
+  matcher;
+  /** Work counters (builds, states, steps). */
+  stats = { builds: 0, statesBuilt: 0, steps: 0 };
   constructor(secrets = []) {
     for (const s2 of secrets) this.add(s2);
   }
-  /** Registers a secret value. Values shorter than 4 characters are too common to mask. */
+  push(value2) {
+    if (this.known.has(value2)) return;
+    this.known.add(value2);
+    this.values.push(value2);
+    this.matcher = void 0;
+  }
+  /** Registers a secret value when it is credential-like; anything else is left to its own report. */
   add(secret) {
-    if (secret.length < 4 || this.values.includes(secret)) return;
-    this.values.push(secret);
+    if (this.known.has(secret) || !isCredentialLike(secret)) return;
+    this.push(secret);
     const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret && !this.values.includes(escaped)) this.values.push(escaped);
-    for (const line of secret.split(/\r?\n/))
-      if (line !== secret && line.trim().length >= 8 && !this.values.includes(line)) this.values.push(line);
-    this.pattern = void 0;
+    if (escaped !== secret) this.push(escaped);
+    for (const line of secret.split(/\r?\n/)) if (line !== secret && line.trim().length >= 8) this.push(line);
   }
   /** The registered secrets. */
   get secrets() {
@@ -18284,12 +18517,21 @@ var Redactor = class {
   }
   /** Text with every registered secret replaced by a mask. */
   redact(text) {
-    if (this.values.length === 0) return text;
-    if (!this.pattern) {
-      const sorted = [...this.values].sort((a, b) => b.length - a.length);
-      this.pattern = new RegExp(sorted.map((s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+    if (this.values.length === 0 || text.length === 0) return text;
+    if (!this.matcher) {
+      this.matcher = new Matcher(this.values, this.stats);
+      this.stats.builds++;
     }
-    return text.replace(this.pattern, MASK);
+    const ranges = this.matcher.ranges(text, this.stats);
+    if (ranges.length === 0) return text;
+    const parts = [];
+    let at = 0;
+    for (const [start, end] of ranges) {
+      parts.push(text.slice(at, start), MASK);
+      at = end;
+    }
+    parts.push(text.slice(at));
+    return parts.join("");
   }
 };
 function describeSecret(value2) {
@@ -18303,6 +18545,49 @@ function safeErrorText(err, max = 300) {
     /[A-Za-z0-9+/=_~.:@-]{8,}/g,
     (run2) => /[0-9+/=_~@]/.test(run2.replace(/^[a-z]+:\/\//i, "")) || run2.length >= 20 && /[a-z]/.test(run2) && /[A-Z]/.test(run2) ? "\u2026" : run2
   ).slice(0, max);
+}
+
+// src/report/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code18 = text.charCodeAt(end - 1);
+  if (code18 >= 55296 && code18 <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value2, max = MAX_ECHO) {
+  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safePath(path) {
+  return safeData(path, Number.MAX_SAFE_INTEGER);
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+function safeLines(text) {
+  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
+  return escaped.split("\n").map(defuseLine).join("\n");
+}
+function safeJsonLines(json2) {
+  const hex = (unit) => `\\u${unit.toString(16).padStart(4, "0")}`;
+  return json2.replace(UNSAFE_IN_LINE, (ch) => [...Array(ch.length).keys()].map((k) => hex(ch.charCodeAt(k))).join("")).replace(/##(?=(?:vso)?\[)/gi, "#\\u0023");
 }
 
 // src/rules/api.ts
@@ -18489,6 +18774,8 @@ function readDirectives(file) {
 // src/batch.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
+var SYSTEM_ECHO = 600;
 function indentHint(text, offset) {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
@@ -18603,7 +18890,12 @@ var Collector = class {
       ruleId: rule61.meta.id,
       messageId: r2.messageId,
       level: configured,
-      message: this.redactor.redact(formatMessage(template, r2.data)),
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r2.data, rule61.meta.system ? SYSTEM_ECHO : void 0)), [
+        r2.secret,
+        ...r2.secretForms ?? []
+      ]),
       file: file.path,
       range: this.shared(rangeOf(file, r2.at)),
       identity: identity2,
@@ -18619,15 +18911,15 @@ function reportsMissingField(r2) {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
-    const st = fstatSync2(fd);
+    fd = openSync3(absPath, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+    const st = fstatSync3(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync3(fd) };
+    return { buf: readFileSync2(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) closeSync2(fd);
+    if (fd !== void 0) closeSync3(fd);
   }
 }
 var FileChecker = class {
@@ -18639,6 +18931,23 @@ var FileChecker = class {
   settings;
   active;
   system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (rule61.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule61, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule61.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
   /**
    * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
    * so batches checked on different threads merge into what one thread would have built.
@@ -18647,6 +18956,7 @@ var FileChecker = class {
     const out = new Collector();
     const directives = [];
     const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
     const crossFile = this.active.filter((a) => a.rule.finish);
     for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
     for (const c of files) {
@@ -18659,7 +18969,8 @@ var FileChecker = class {
       secrets: [...out.redactor.secrets],
       directives,
       filesScanned,
-      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state])
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
     };
   }
   checkFile(c, out, directives, filesScanned) {
@@ -18685,7 +18996,11 @@ var FileChecker = class {
       system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
       return;
     }
-    if (!parsed) return;
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
     if (parsed.kind === "compose") {
       const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
       if (dotenv) parsed.dotenv = dotenv;
@@ -18708,9 +19023,11 @@ var FileChecker = class {
       else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
     }
     const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
     for (const { rule: rule61, level, ctx } of this.active) {
       if (!rule61.meta.kinds.includes(parsed.kind)) continue;
-      for (const unit of units) {
+      const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
         const report = (r2) => {
           if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
@@ -18758,13 +19075,13 @@ function isPlainObject(x) {
 
 // src/collect/collect.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join3, posix as posix4, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join3, posix as posix4, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
   const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
   return new Promise((resolvePromise, reject) => {
@@ -18815,18 +19132,18 @@ async function changedSince(ref, cwd) {
   const diff = await git(["diff", "--name-status", "-z", "--no-renames", ref, "--"], top);
   const untracked = await git(["ls-files", "-z", "--others", "--exclude-standard"], top);
   const set2 = /* @__PURE__ */ new Set([...parseNameStatus(diff).map((f) => f.path), ...splitZ(untracked)]);
-  return [...set2].sort().map((p) => resolve(top, p));
+  return [...set2].sort().map((p) => resolve2(top, p));
 }
 
 // src/render/discover.ts
-import { existsSync, lstatSync as lstatSync2, readFileSync as readFileSync4, readdirSync, realpathSync, statSync } from "node:fs";
-import { dirname as dirname2, isAbsolute, join as join2, posix as posix3, relative, resolve as resolve2, sep } from "node:path";
+import { existsSync as existsSync2, lstatSync as lstatSync2, readFileSync as readFileSync3, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
+import { dirname as dirname3, isAbsolute as isAbsolute2, join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
 }
-function isChartTemplate(relPath, chartDirs) {
-  return chartDirs.some((dir) => {
+function isChartTemplate2(relPath, chartDirs2) {
+  return chartDirs2.some((dir) => {
     const prefix = dir === "" ? "" : `${dir}/`;
     if (!relPath.startsWith(prefix)) return false;
     const rest = relPath.slice(prefix.length);
@@ -18838,36 +19155,36 @@ function isRemoteRef(ref) {
   return REMOTE.test(ref.trim());
 }
 function toRel(root, abs) {
-  return relative(root, abs).split(sep).join("/");
+  return relative2(root, abs).split(sep).join("/");
 }
 function inside(root, abs) {
-  const r2 = relative(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+  const r2 = relative2(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
 }
 function kustomizationFile(absDir) {
   for (const name of KUSTOMIZATION_NAMES) {
     const p = join2(absDir, name);
-    if (existsSync(p)) return p;
+    if (existsSync2(p)) return p;
   }
   return void 0;
 }
 function realInside(realRoot, abs) {
   try {
-    const real = realpathSync.native(abs);
-    return inside(realRoot, real) ? real : void 0;
+    const real2 = realpathSync2.native(abs);
+    return inside(realRoot, real2) ? real2 : void 0;
   } catch {
     return void 0;
   }
 }
 function readKustomization(root, dir) {
-  const absDir = resolve2(root, dir);
+  const absDir = resolve3(root, dir);
   const absFile = kustomizationFile(absDir);
   if (!absFile) return void 0;
   const file = toRel(root, absFile);
   const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
   let text;
   try {
-    text = readFileSync4(absFile, "utf8");
+    text = readFileSync3(absFile, "utf8");
   } catch {
     return out;
   }
@@ -18876,7 +19193,7 @@ function readKustomization(root, dir) {
   if (!top) return out;
   let realRoot = root;
   try {
-    realRoot = realpathSync.native(root);
+    realRoot = realpathSync2.native(root);
   } catch {
   }
   const problem = (kind, node) => {
@@ -18891,8 +19208,8 @@ function readKustomization(root, dir) {
       problem("remote", node);
       return void 0;
     }
-    const abs = resolve2(absDir, ref);
-    if (!inside(root, abs) || existsSync(abs) && !realInside(realRoot, abs)) {
+    const abs = resolve3(absDir, ref);
+    if (!inside(root, abs) || existsSync2(abs) && !realInside(realRoot, abs)) {
       problem("outside", node);
       return void 0;
     }
@@ -18976,24 +19293,24 @@ function readKustomization(root, dir) {
 }
 function looksLikeJson6902(abs) {
   try {
-    const text = readFileSync4(abs, "utf8");
+    const text = readFileSync3(abs, "utf8");
     return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
   } catch {
     return false;
   }
 }
 function renderRoots(root, markers) {
-  const chartDirs = /* @__PURE__ */ new Set();
+  const chartDirs2 = /* @__PURE__ */ new Set();
   const kustomizeDirs = /* @__PURE__ */ new Set();
   for (const m of markers) {
     const dir = posix3.dirname(m) === "." ? "" : posix3.dirname(m);
-    if (posix3.basename(m) === "Chart.yaml") chartDirs.add(dir);
+    if (posix3.basename(m) === "Chart.yaml") chartDirs2.add(dir);
     else kustomizeDirs.add(dir);
   }
-  const allCharts = [...chartDirs].sort();
-  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate(`${d}/Chart.yaml`, [p])));
+  const allCharts = [...chartDirs2].sort();
+  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate2(`${d}/Chart.yaml`, [p])));
   const kustomizations = /* @__PURE__ */ new Map();
-  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate(`${d}/x`, allCharts));
+  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate2(`${d}/x`, allCharts));
   while (pending.length) {
     const dir = pending.pop();
     if (kustomizations.has(dir)) continue;
@@ -19065,11 +19382,11 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
-  return relative2(root, abs).split(sep2).join("/");
+  return relative3(root, abs).split(sep2).join("/");
 }
 function inside2(root, abs) {
-  const r2 = relative2(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
+  const r2 = relative3(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -19085,9 +19402,9 @@ function walk(dir, out, seen, accept = mayBeOurs) {
     const abs = join3(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real = realpathQuiet(abs) ?? abs;
-      if (seen.has(real)) continue;
-      seen.add(real);
+      const real2 = realpathQuiet(abs) ?? abs;
+      if (seen.has(real2)) continue;
+      seen.add(real2);
       walk(abs, out, seen, accept);
     } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
@@ -19105,10 +19422,10 @@ async function listDir(dir, accept = mayBeOurs) {
   return files;
 }
 async function findRenderMarkers(opts) {
-  const root = resolve3(opts.root);
+  const root = resolve4(opts.root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const found = /* @__PURE__ */ new Set();
-  for (const scope of opts.paths.map((p) => resolve3(root, p))) {
+  for (const scope of opts.paths.map((p) => resolve4(root, p))) {
     const st = await stat(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
@@ -19139,21 +19456,21 @@ var statQuiet = (p) => {
 };
 var realpathQuiet = (p) => {
   try {
-    return realpathSync2.native(p);
+    return realpathSync3.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = resolve3(opts.root);
+  const root = resolve4(opts.root);
   const realRoot = await realpath(root).catch(() => root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
-  const scopes = opts.paths.map((p) => resolve3(root, p));
+  const scopes = opts.paths.map((p) => resolve4(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = resolve3(root, rel);
+      const abs = resolve4(root, rel);
       if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
     }
   } else {
@@ -19174,7 +19491,7 @@ async function collect(opts) {
     if (!kind) continue;
     const st = lstatQuiet(abs);
     if (!st) continue;
-    let real = abs;
+    let real2 = abs;
     if (st.isSymbolicLink()) {
       const target = realpathQuiet(abs);
       if (!target) {
@@ -19187,21 +19504,21 @@ async function collect(opts) {
       }
       const tst = statQuiet(target);
       if (!tst?.isFile()) continue;
-      real = target;
+      real2 = target;
     } else if (!st.isFile()) {
       continue;
     }
-    if (seenReal.has(real)) continue;
-    seenReal.add(real);
-    candidates.push({ absPath: real, relPath, nameKind: kind });
+    if (seenReal.has(real2)) continue;
+    seenReal.add(real2);
+    candidates.push({ absPath: real2, relPath, nameKind: kind });
   }
   return { candidates, issues };
 }
 
 // src/render/index.ts
 import { hash as hash2 } from "node:crypto";
-import { existsSync as existsSync2, readFileSync as readFileSync5, readdirSync as readdirSync3, realpathSync as realpathSync3, writeFileSync } from "node:fs";
-import { join as join5, posix as posix5, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync4, readdirSync as readdirSync3, realpathSync as realpathSync4, writeFileSync } from "node:fs";
+import { join as join5, posix as posix5, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
 
 // src/render/map.ts
 function pathAt(root, offset) {
@@ -19352,14 +19669,14 @@ function pointerCovers(ptr, path) {
 
 // src/render/tools.ts
 import { execFile as execFile2 } from "node:child_process";
-import { accessSync, constants as constants3, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
+import { accessSync, constants as constants4, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, isAbsolute as isAbsolute3, join as join4, resolve as resolve4 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute4, join as join4, resolve as resolve5 } from "node:path";
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
     if (!statSync3(p).isFile()) return false;
-    accessSync(p, constants3.X_OK);
+    accessSync(p, constants4.X_OK);
     return true;
   } catch {
     return false;
@@ -19370,7 +19687,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = isAbsolute3(named) || named.includes("/") ? resolve4(base, named) : void 0;
+    const abs = isAbsolute4(named) || named.includes("/") ? resolve5(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -19456,7 +19773,7 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function toRel3(root, abs) {
-  return relative3(root, abs).split(sep3).join("/");
+  return relative4(root, abs).split(sep3).join("/");
 }
 function insideRoot(root, rel) {
   return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix5.isAbsolute(rel);
@@ -19497,7 +19814,7 @@ async function prepareRender(input) {
   const changed = input.only;
   let realRoot = root;
   try {
-    realRoot = realpathSync3.native(root);
+    realRoot = realpathSync4.native(root);
   } catch {
   }
   const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
@@ -19548,7 +19865,7 @@ async function prepareRender(input) {
   summary.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = resolve5(root, dir);
+    const absDir = resolve6(root, dir);
     const chartText = safeRead(join5(absDir, "Chart.yaml"));
     const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
@@ -19604,8 +19921,8 @@ async function prepareRender(input) {
     const valuesFiles = [];
     let badValues = false;
     for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, resolve5(absDir, v));
-      if (!insideRoot(root, rel) || !existsSync2(resolve5(root, rel))) {
+      const rel = toRel3(root, resolve6(absDir, v));
+      if (!insideRoot(root, rel) || !existsSync3(resolve6(root, rel))) {
         badValues = true;
         notices.push({
           ruleId: "render-failed",
@@ -19625,7 +19942,7 @@ async function prepareRender(input) {
     const s2 = scratchDir();
     const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
     args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", resolve5(root, v));
+    for (const v of valuesFiles) args.push("--values", resolve6(root, v));
     const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
     if (!run2.ok) {
       summary.failed++;
@@ -19690,7 +20007,7 @@ async function prepareRender(input) {
     const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
     const s2 = scratchDir();
     const wrapper = s2.sub("kustomize");
-    const ref = relative3(wrapper, resolve5(root, dir)).split(sep3).join("/");
+    const ref = relative4(wrapper, resolve6(root, dir)).split(sep3).join("/");
     writeFileSync(
       join5(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
@@ -19731,7 +20048,7 @@ buildMetadata: [originAnnotations, transformerAnnotations]
   }
   const candidates = [];
   for (const c of input.candidates) {
-    if (isChartTemplate(c.relPath, roots.allCharts)) continue;
+    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
     if (covered.has(c.relPath)) continue;
     candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
   }
@@ -19749,7 +20066,7 @@ buildMetadata: [originAnnotations, transformerAnnotations]
 }
 function safeRead(abs) {
   try {
-    return readFileSync5(abs, "utf8");
+    return readFileSync4(abs, "utf8");
   } catch {
     return "";
   }
@@ -19759,7 +20076,7 @@ function remoteDependency(absDir, chart) {
     const name = asText(get(dep, "name"));
     const repo = asText(get(dep, "repository")) ?? "";
     if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = existsSync2(join5(absDir, "charts", name));
+    let vendored = existsSync3(join5(absDir, "charts", name));
     try {
       vendored ||= readdirSync3(join5(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
     } catch {
@@ -19787,7 +20104,7 @@ var Mapper = class {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p;
     try {
-      const text = this.texts.get(abs) ?? readFileSync5(abs, "utf8");
+      const text = this.texts.get(abs) ?? readFileSync4(abs, "utf8");
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = void 0;
@@ -19796,7 +20113,7 @@ var Mapper = class {
     return p;
   }
   sources() {
-    return [...this.used].map((rel) => ({ absPath: resolve5(this.root, rel), relPath: rel }));
+    return [...this.used].map((rel) => ({ absPath: resolve6(this.root, rel), relPath: rel }));
   }
   remap(findings) {
     const seen = /* @__PURE__ */ new Set();
@@ -19858,15 +20175,15 @@ var Mapper = class {
       const direct = posix5.normalize(source);
       const chart = this.roots.allCharts.find((d) => posix5.basename(d) === source.split("/")[0]);
       const viaChart = chart !== void 0 ? posix5.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync2(resolve5(this.root, p)));
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync3(resolve6(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
     }
-    if (!insideRoot(this.root, template) || !existsSync2(resolve5(this.root, template))) return false;
-    const text = this.parsed(resolve5(this.root, template))?.text;
+    if (!insideRoot(this.root, template) || !existsSync3(resolve6(this.root, template))) return false;
+    const text = this.parsed(resolve6(this.root, template))?.text;
     if (text === void 0) return false;
     f.file = template;
     this.used.add(template);
@@ -19903,7 +20220,7 @@ var Mapper = class {
     const chain = this.valuesChain(template, chartDir, valuesFiles);
     for (const keys of refs) {
       for (const { file, prefix } of chain) {
-        const parsed = this.parsed(resolve5(this.root, file));
+        const parsed = this.parsed(resolve6(this.root, file));
         if (!parsed) continue;
         const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
         if (!pair) continue;
@@ -19925,7 +20242,7 @@ var Mapper = class {
     const kind = asText(get(doc.root, "kind")) ?? "";
     const name = asText(get(meta2, "name")) ?? "";
     const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, resolve5(wrapper, p));
+    const fromWrapper = (p) => toRel3(this.root, resolve6(wrapper, p));
     const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
     const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
     const originPath = asText(get(originDoc, "path"));
@@ -19944,7 +20261,7 @@ var Mapper = class {
     }
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
     if (!resource || !insideRoot(this.root, resource)) return false;
-    const parsed = this.parsed(resolve5(this.root, resource));
+    const parsed = this.parsed(resolve6(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
     f.file = resource;
@@ -19964,7 +20281,7 @@ var Mapper = class {
     if (p.target?.kind && p.target.kind !== kind) return false;
     if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
     if (p.inline) {
-      const k = this.parsed(resolve5(this.root, p.kustomization));
+      const k = this.parsed(resolve6(this.root, p.kustomization));
       if (!k) return false;
       const text = asText(p.inline) ?? "";
       const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
@@ -19972,7 +20289,7 @@ var Mapper = class {
       const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
       return this.placeInline(f, p, k, text, inner, kind, name, path, first);
     }
-    const parsed = this.parsed(resolve5(this.root, p.file));
+    const parsed = this.parsed(resolve6(this.root, p.file));
     if (!parsed) return false;
     const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
     const at = this.patchNode(p, roots, kind, name, path);
@@ -20150,8 +20467,8 @@ function levelFor(rule61, file, global, overrides) {
 
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync6, existsSync as existsSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, join as join6, relative as relative4, resolve as resolve6 } from "node:path";
+import { lstatSync as lstatSync4 } from "node:fs";
+import { isAbsolute as isAbsolute5, join as join6, relative as relative5, resolve as resolve7 } from "node:path";
 
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
@@ -20381,8 +20698,22 @@ function valueAt(data, path) {
   return cur;
 }
 function shown(v) {
-  return JSON.stringify(v) ?? String(v);
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : "a number";
+  return typeof v;
 }
+function lstatQuiet2(p) {
+  try {
+    return lstatSync4(p, { throwIfNoEntry: false });
+  } catch {
+    return void 0;
+  }
+}
+var keyName = (k) => safeData(k, 60);
 function closest(name, known) {
   let best;
   for (const id of known) {
@@ -20403,7 +20734,7 @@ function closest(name, known) {
 }
 function describe(err, data, rules) {
   const path = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const key = path.join(".") || "(top level)";
+  const key = keyName(path.join(".")) || "(top level)";
   if (err.keyword === "additionalProperties") {
     const extra = err.params.additionalProperty ?? "";
     const full = [...path, extra];
@@ -20414,23 +20745,23 @@ function describe(err, data, rules) {
       );
       return {
         path: full,
-        text: `unknown rule "${extra}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
       };
     }
     if (path.length === 0) {
       const guess = closest(extra, TOP_LEVEL_KEYS);
       return {
         path: full,
-        text: `unknown key "${extra}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
       };
     }
     if (path.length === 2 && path[0] === "rules") {
       const rule61 = rules.find((r2) => r2.meta.id === path[1]);
       const opts = Object.keys(rule61?.meta.optionsSchema?.properties ?? {});
       const list2 = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
-      return { path: full, text: `unknown option "${full.join(".")}"; ${path[1]} takes ${list2}` };
+      return { path: full, text: `unknown option "${keyName(full.join("."))}"; ${path[1]} takes ${list2}` };
     }
-    return { path: full, text: `unknown key "${full.join(".")}"` };
+    return { path: full, text: `unknown key "${keyName(full.join("."))}"` };
   }
   const got = valueAt(data, path);
   if (err.keyword === "enum") {
@@ -20513,7 +20844,7 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
     const list2 = cfg[key] ?? [];
     list2.forEach((p, i2) => {
       const problem = validatePattern(p);
-      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" (${JSON.stringify(p)}) ${problem}`);
+      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" ${problem}`);
     });
     settings[key] = list2;
   }
@@ -20552,21 +20883,20 @@ function readRender(r2, settings) {
     };
   }
 }
-function loadSettings(root, configPath, rules) {
+function loadSettings(root, configPath, rules, repoRoot = root) {
   let path;
-  if (configPath) {
-    path = isAbsolute4(configPath) ? configPath : resolve6(root, configPath);
-    if (!existsSync3(path)) throw new ConfigurationError(`configuration file not found: ${configPath}`);
-  } else if (existsSync3(join6(root, DEFAULT_CONFIG_FILE))) {
-    path = join6(root, DEFAULT_CONFIG_FILE);
-  }
+  if (configPath) path = isAbsolute5(configPath) ? configPath : resolve7(root, configPath);
+  else if (lstatQuiet2(join6(root, DEFAULT_CONFIG_FILE))) path = join6(root, DEFAULT_CONFIG_FILE);
   if (!path) return defaultSettings();
-  const label2 = relative4(root, path).split("\\").join("/") || path;
+  const label2 = safeData(relative5(repoRoot, path).split("\\").join("/") || path);
   let text;
   try {
-    text = readFileSync6(path, "utf8");
+    text = readContainedFile(repoRoot, path, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
   } catch (err) {
-    throw new ConfigurationError(`${label2}: cannot be read (${err.code ?? "error"})`);
+    if (err instanceof ContainedReadError && err.missing && configPath) {
+      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
+    }
+    throw err;
   }
   const parsed = parseYaml(text);
   const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
@@ -20591,8 +20921,8 @@ function loadSettings(root, configPath, rules) {
 }
 
 // src/config/policy.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve7 } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { resolve as resolve8 } from "node:path";
 function filterInPlace(list2, keep) {
   let w = 0;
   for (const item of list2) if (keep(item)) list2[w++] = item;
@@ -20616,7 +20946,7 @@ function namespaceReader(root) {
     if (!objects) {
       objects = [];
       try {
-        const text = readFileSync7(resolve7(root, file), "utf8");
+        const text = readFileSync5(resolve8(root, file), "utf8");
         const lineOf = (offset) => text.slice(0, offset).split("\n").length;
         for (const o of k8sObjects(parseYaml(text).docs)) {
           objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
@@ -21445,9 +21775,9 @@ function variablesBefore(model, stage, before) {
   return vars;
 }
 function classifyUser(value2) {
-  const user = value2.split(":")[0].trim();
-  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^0+$/.test(user)) return "root";
-  return /^\d+$/.test(user) ? "numeric" : "named";
+  const user = value2.trim().replace(/^(["'])(.*)\1$/, "$2").split(":")[0].trim().replace(/^(["'])(.*)\1$/, "$2");
+  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^\+?0+$/.test(user)) return "root";
+  return /^\+?\d+$/.test(user) ? "numeric" : "named";
 }
 function bottom(stage) {
   let s2 = stage;
@@ -21963,10 +22293,10 @@ function hostMounts(file) {
     for (const m of c.mounts) {
       if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
       seen.add(m.at);
-      const relative9 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
-      const d = relative9 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
+      const relative10 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative10 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
       if (m.type === "device") d.kind = "other";
-      out.push({ format: "compose", source: m.type, ...d, relative: relative9, subject: c.label, mounts: "", at: m.at });
+      out.push({ format: "compose", source: m.type, ...d, relative: relative10, subject: c.label, mounts: "", at: m.at });
     }
   }
   return out;
@@ -24766,7 +25096,7 @@ var privateKey = {
   messages: { privateKey: "Private key block ({label}) in plaintext ({desc})." },
   find(text) {
     const out = [];
-    const push2 = (label2, start, end) => {
+    const push3 = (label2, start, end) => {
       out.push({
         detector: privateKey,
         messageId: "privateKey",
@@ -24791,7 +25121,7 @@ var privateKey = {
       while (endEnd < limit && text[endEnd] === "-") endEnd++;
       const body = keyBody(text.slice(begin.lastIndex, endStart));
       begin.lastIndex = endEnd;
-      if (body) push2(m[1].toLowerCase(), m.index, endEnd);
+      if (body) push3(m[1].toLowerCase(), m.index, endEnd);
     }
     let nextLines = -2;
     const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
@@ -24806,7 +25136,7 @@ var privateKey = {
       const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
       const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
-      push2("PuTTY private key", m.index, macEnd);
+      push3("PuTTY private key", m.index, macEnd);
       putty.lastIndex = macEnd;
     }
     return out;
@@ -25820,13 +26150,13 @@ var ALL_RULES = [
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/policy/load.ts
-import { closeSync as closeSync3, constants as constants4, fstatSync as fstatSync3, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync8, readdirSync as readdirSync4, realpathSync as realpathSync4 } from "node:fs";
-import { join as join9, relative as relative5, resolve as resolve8, sep as sep4 } from "node:path";
+import { closeSync as closeSync4, constants as constants5, fstatSync as fstatSync4, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync6, readdirSync as readdirSync4, realpathSync as realpathSync5 } from "node:fs";
+import { join as join9, relative as relative6, resolve as resolve9, sep as sep4 } from "node:path";
 
 // src/policy/cel.ts
 import { isIP } from "node:net";
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/error.js
+// node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
 function celError(value2, exprId) {
   if (isCelError(value2)) {
@@ -25866,7 +26196,7 @@ var _CelError = class extends Error {
   }
 };
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
 var errorNames = [
   "FieldValueInvalidError",
   "FieldListRangeError",
@@ -25883,7 +26213,7 @@ function isFieldError(arg) {
   return arg instanceof Error && errorNames.includes(arg.name) && "field" in arg && typeof arg.field == "function";
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
   let capNext = false;
   const b = [];
@@ -25931,7 +26261,7 @@ function safeObjectProperty(name) {
   return reservedObjectProperties.has(name) ? name + "$" : name;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
 function* nestedTypes(desc) {
   switch (desc.kind) {
     case "file":
@@ -25954,7 +26284,7 @@ function* nestedTypes(desc) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
 var ScalarType;
 (function(ScalarType2) {
   ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
@@ -25974,7 +26304,7 @@ var ScalarType;
   ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
 })(ScalarType || (ScalarType = {}));
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
 function isMessage(arg, schema2) {
   const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
   if (!isMessage2) {
@@ -25986,7 +26316,7 @@ function isMessage(arg, schema2) {
   return schema2.typeName === arg.$typeName;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
 function varint64read() {
   const buf = this.buf;
   let pos = this.pos;
@@ -26154,7 +26484,7 @@ function varint32read() {
   return result >>> 0;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
+// node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
 var protoInt64 = /* @__PURE__ */ makeInt64Support();
 function makeInt64Support() {
   const dv = new DataView(new ArrayBuffer(8));
@@ -26257,7 +26587,7 @@ function assertUInt64String(value2) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
 function scalarEquals(type2, a, b) {
   if (a === b) {
     return true;
@@ -26323,7 +26653,7 @@ function isScalarZeroValue(type2, value2) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
 var IMPLICIT = 2;
 var unsafeLocal = /* @__PURE__ */ Symbol.for("reflect unsafe local");
 function unsafeOneofCase(target, oneof) {
@@ -26418,7 +26748,7 @@ function unsafeClear(target, field) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
 function isObject2(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
@@ -26449,7 +26779,7 @@ function isReflectMessage(arg, messageDesc2) {
   return isObject2(arg) && unsafeLocal in arg && "desc" in arg && isObject2(arg.desc) && arg.desc.kind === "message" && (messageDesc2 === void 0 || arg.desc.typeName == messageDesc2.typeName);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
 var te;
 function configureTextEncoding(textEncoding) {
   var _a;
@@ -26512,7 +26842,7 @@ function emulateEncodeInto(encodeUtf8) {
   };
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
 var WireType;
 (function(WireType2) {
   WireType2[WireType2["Varint"] = 0] = "Varint";
@@ -27087,7 +27417,7 @@ function assertFloat32(arg) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
 function checkField(field, value2) {
   const check = field.fieldKind == "list" ? isReflectList(value2, field) : field.fieldKind == "map" ? isReflectMap(value2, field) : checkSingular(field, value2);
   if (check === true) {
@@ -27313,7 +27643,7 @@ function scalarTypeDescription(scalar2) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
 function isWrapper(arg) {
   return isWrapperTypeName(arg.$typeName);
 }
@@ -27350,7 +27680,7 @@ function isWrapperTypeName(name) {
   return wrapperTypeNames.has(name);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/create.js
+// node_modules/@bufbuild/protobuf/dist/esm/create.js
 var EDITION_PROTO3 = 999;
 var EDITION_PROTO2 = 998;
 var IMPLICIT2 = 2;
@@ -27546,7 +27876,7 @@ function createZeroValue(field) {
   return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 var NULL_VALUE = 0;
 function localMessageMapper(field) {
   if (usesJsonRepresentation(field)) {
@@ -27653,7 +27983,7 @@ function wktValueToReflect(json2) {
   return value2;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
 function reflect(messageDesc2, message, check = true) {
   return new ReflectMessageImpl(messageDesc2, message, check);
 }
@@ -28026,7 +28356,7 @@ function longToLocal(field, value2) {
   return value2;
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/uint.js
+// node_modules/@bufbuild/cel/dist/esm/uint.js
 var privateSymbol2 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/uint");
 function celUint(v) {
   return new Uint(v);
@@ -28045,7 +28375,7 @@ var Uint = class {
   }
 };
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
 var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
 function base64Decode(base64Str) {
   const len = base64Str.length;
@@ -28183,7 +28513,7 @@ function getDecodeTable() {
   return decodeTable;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
 function restoreJsonNames(message) {
   for (const f of message.field) {
     if (!unsafeIsSetExplicit(f, "jsonName")) {
@@ -28193,7 +28523,7 @@ function restoreJsonNames(message) {
   message.nestedType.forEach(restoreJsonNames);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
 function parseTextFormatEnumValue(descEnum, value2) {
   const enumValue = descEnum.values.find((v) => v.name === value2);
   if (!enumValue) {
@@ -28362,12 +28692,12 @@ function unescapeBytesDefaultValue(str4) {
   return new Uint8Array(b);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/registry.js
+// node_modules/@bufbuild/protobuf/dist/esm/registry.js
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve12) {
-  return buildFileRegistry([fileDescriptorProto, resolve12]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve15) {
+  return buildFileRegistry([fileDescriptorProto, resolve15]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -28391,7 +28721,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve12(protoFileName);
+        const dep = resolve15(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -28405,7 +28735,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve12 = args[1];
+    const resolve15 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -29183,7 +29513,7 @@ function assert(condition, msg) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
 function boot(boot2) {
   const root = bootFileDescriptorProto(boot2);
   root.messageType.forEach(restoreJsonNames);
@@ -29255,12 +29585,12 @@ function bootEnumDescriptorProto(init) {
   });
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
 function messageDesc(file, path, ...paths) {
   return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path]);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
 var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
 var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
 var ExtensionRangeOptions_VerificationState;
@@ -29426,7 +29756,7 @@ var SymbolVisibility;
   SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
 })(SymbolVisibility || (SymbolVisibility = {}));
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
 function makeReadContext(options) {
   return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options), { depth: 0 });
 }
@@ -29755,7 +30085,7 @@ function compileScalarReader(type2, utf8Validation, longAsString) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
 function fileDesc(b64, imports) {
   var _a;
   const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
@@ -29765,11 +30095,11 @@ function fileDesc(b64, imports) {
   return reg.getFile(root.name);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
 var file_google_protobuf_timestamp = /* @__PURE__ */ fileDesc("Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiKwoJVGltZXN0YW1wEg8KB3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAVChQEKE2NvbS5nb29nbGUucHJvdG9idWZCDlRpbWVzdGFtcFByb3RvUAFaMmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3RpbWVzdGFtcHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var TimestampSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_timestamp, 0);
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
 function timestampDate(timestamp2) {
   return new Date(timestampMs(timestamp2));
 }
@@ -29784,15 +30114,15 @@ function timestampMs(timestamp2) {
   return Number(timestamp2.seconds) * 1e3 + Math.round(timestamp2.nanos / 1e6);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
 var file_google_protobuf_duration = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIqCghEdXJhdGlvbhIPCgdzZWNvbmRzGAEgASgDEg0KBW5hbm9zGAIgASgFQoMBChNjb20uZ29vZ2xlLnByb3RvYnVmQg1EdXJhdGlvblByb3RvUAFaMWdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2R1cmF0aW9ucGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 var DurationSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_duration, 0);
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
 var file_google_protobuf_any = /* @__PURE__ */ fileDesc("Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiJgoDQW55EhAKCHR5cGVfdXJsGAEgASgJEg0KBXZhbHVlGAIgASgMQnYKE2NvbS5nb29nbGUucHJvdG9idWZCCEFueVByb3RvUAFaLGdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2FueXBiogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var AnySchema = /* @__PURE__ */ messageDesc(file_google_protobuf_any, 0);
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
+// node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
 var IMPLICIT4 = 2;
 var LEGACY_REQUIRED2 = 3;
 var writeDefaults = {
@@ -30149,7 +30479,7 @@ function writeTypeOfScalar(type2) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
 function anyPack(schema2, message, into) {
   let ret = false;
   if (!into) {
@@ -30190,10 +30520,10 @@ function typeUrlToName(url) {
   return name;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
 var file_google_protobuf_empty = /* @__PURE__ */ fileDesc("Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnByb3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
 var file_google_protobuf_struct = /* @__PURE__ */ fileDesc("Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYihAEKBlN0cnVjdBIzCgZmaWVsZHMYASADKAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5GkUKC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRIlCgV2YWx1ZRgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZToCOAEi6gEKBVZhbHVlEjAKCm51bGxfdmFsdWUYASABKA4yGi5nb29nbGUucHJvdG9idWYuTnVsbFZhbHVlSAASFgoMbnVtYmVyX3ZhbHVlGAIgASgBSAASFgoMc3RyaW5nX3ZhbHVlGAMgASgJSAASFAoKYm9vbF92YWx1ZRgEIAEoCEgAEi8KDHN0cnVjdF92YWx1ZRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIABIwCgpsaXN0X3ZhbHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUgAQgYKBGtpbmQiMwoJTGlzdFZhbHVlEiYKBnZhbHVlcxgBIAMoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSobCglOdWxsVmFsdWUSDgoKTlVMTF9WQUxVRRAAQn8KE2NvbS5nb29nbGUucHJvdG9idWZCC1N0cnVjdFByb3RvUAFaL2dvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3N0cnVjdHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var StructSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 0);
 var ValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 1);
@@ -30203,7 +30533,7 @@ var NullValue;
   NullValue2[NullValue2["NULL_VALUE"] = 0] = "NULL_VALUE";
 })(NullValue || (NullValue = {}));
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
 var file_google_protobuf_wrappers = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvd3JhcHBlcnMucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIcCgtEb3VibGVWYWx1ZRINCgV2YWx1ZRgBIAEoASIbCgpGbG9hdFZhbHVlEg0KBXZhbHVlGAEgASgCIhsKCkludDY0VmFsdWUSDQoFdmFsdWUYASABKAMiHAoLVUludDY0VmFsdWUSDQoFdmFsdWUYASABKAQiGwoKSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoBSIcCgtVSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoDSIaCglCb29sVmFsdWUSDQoFdmFsdWUYASABKAgiHAoLU3RyaW5nVmFsdWUSDQoFdmFsdWUYASABKAkiGwoKQnl0ZXNWYWx1ZRINCgV2YWx1ZRgBIAEoDEKDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINV3JhcHBlcnNQcm90b1ABWjFnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi93cmFwcGVyc3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var DoubleValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 0);
 var FloatValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 1);
@@ -30215,7 +30545,7 @@ var BoolValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers,
 var StringValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 7);
 var BytesValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 8);
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/extensions.js
+// node_modules/@bufbuild/protobuf/dist/esm/extensions.js
 function getExtension(message, extension, options) {
   assertExtendee(extension, message);
   const ufs = filterUnknownFields(message.$unknown, extension);
@@ -30281,7 +30611,7 @@ function assertExtendee(extension, message) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/equals.js
+// node_modules/@bufbuild/protobuf/dist/esm/equals.js
 function equals(schema2, a, b, options) {
   if (a.$typeName != schema2.typeName || b.$typeName != schema2.typeName) {
     return false;
@@ -30452,13 +30782,13 @@ function extensionsEquals(a, b, opts) {
   return true;
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
 var timestampMsMin = /* @__PURE__ */ Date.parse("0001-01-01T00:00:00Z");
 var timestampMsMax = /* @__PURE__ */ Date.parse("9999-12-31T23:59:59Z");
 var durationSecondsMin = -315576e6;
 var durationSecondsMax = 315576e6;
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/to-json.js
+// node_modules/@bufbuild/protobuf/dist/esm/to-json.js
 var LEGACY_REQUIRED3 = 3;
 var IMPLICIT5 = 2;
 var jsonWriteDefaults = {
@@ -30964,7 +31294,7 @@ function timestampToJson(val) {
   return new Date(ms).toISOString().replace(".000Z", z);
 }
 
-// ../merge/node_modules/@bufbuild/protobuf/dist/esm/from-json.js
+// node_modules/@bufbuild/protobuf/dist/esm/from-json.js
 var IMPLICIT6 = 2;
 function makeReadContext2(options) {
   return Object.assign(Object.assign({ ignoreUnknownFields: false, recursionLimit: 100 }, options), { depth: 0 });
@@ -31712,7 +32042,7 @@ function listValueFromJson(listValue, json2, ctx) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/proto.js
+// node_modules/@bufbuild/cel/dist/esm/proto.js
 function celFromScalar(type2, v) {
   switch (type2) {
     case ScalarType.UINT32:
@@ -31729,7 +32059,7 @@ function celFromScalar(type2, v) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/list.js
+// node_modules/@bufbuild/cel/dist/esm/list.js
 var privateSymbol3 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/list");
 function celList(arrayOrReflectList) {
   if (isReflectList(arrayOrReflectList)) {
@@ -31840,7 +32170,7 @@ function celFromListElem(desc, v) {
 }
 var EMPTY_LIST = celList([]);
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/eval.js
+// node_modules/@bufbuild/cel/dist/esm/eval.js
 var contextStack = [];
 function setEvalContext(context) {
   contextStack.push(context);
@@ -31873,7 +32203,7 @@ function getMsgDesc(typeName) {
   return schema2;
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/type.js
+// node_modules/@bufbuild/cel/dist/esm/type.js
 var privateSymbol4 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/type");
 var CelScalar = {
   INT: celScalarType("int"),
@@ -32042,7 +32372,7 @@ function typeUrlToName2(url) {
   return name;
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/value.js
+// node_modules/@bufbuild/cel/dist/esm/value.js
 function toCel(v) {
   switch (typeof v) {
     case "bigint":
@@ -32169,7 +32499,7 @@ function listValueToCel(l) {
   return celList(l.values);
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/map.js
+// node_modules/@bufbuild/cel/dist/esm/map.js
 var privateSymbol5 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/map");
 function celMap(mapOrReflectMap) {
   if (isReflectMap(mapOrReflectMap)) {
@@ -32324,13 +32654,13 @@ function celFromMapValue(desc, v) {
 }
 var EMPTY_MAP = celMap(/* @__PURE__ */ new Map());
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/registry.js
+// node_modules/@bufbuild/cel/dist/esm/registry.js
 var wktRegistry = createRegistry(TimestampSchema, DurationSchema, AnySchema, file_google_protobuf_wrappers, file_google_protobuf_struct);
 function createRegistryWithWKT(...inputs) {
   return createRegistry(wktRegistry, ...inputs);
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/equals.js
+// node_modules/@bufbuild/cel/dist/esm/equals.js
 function equals2(lhs, rhs) {
   if (lhs === rhs) {
     return true;
@@ -32408,7 +32738,7 @@ function equalsBytes(lhs, rhs) {
   return true;
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/func.js
+// node_modules/@bufbuild/cel/dist/esm/func.js
 var privateSymbol6 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/func");
 function celFunc(name, args, result, impl) {
   return new Func(name, void 0, args, result, impl);
@@ -32487,7 +32817,7 @@ function isSubtypeOf(val, typ) {
   return typ === CelScalar.DYN || equalsType(celType(val), typ);
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/resolver.js
+// node_modules/@bufbuild/cel/dist/esm/resolver.js
 var privateSymbol7 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/resolver");
 function createResolver(...inputs) {
   const groups = /* @__PURE__ */ new Map();
@@ -32563,7 +32893,7 @@ var Group = class {
   }
 };
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
+// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
 var ADD = "_+_";
 var CONDITIONAL = "_?_:_";
 var DIVIDE = "_/_";
@@ -32587,7 +32917,7 @@ var OPT_INDEX = "_[?_]";
 var OPT_SELECT = "_?._";
 var SUBTRACT = "_-_";
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/duration.js
+// node_modules/@bufbuild/cel/dist/esm/duration.js
 var ONE_SECOND = 1000000000n;
 var MAX_DURATION_NANOS = 9223372036854775807n;
 var MIN_DURATION_NANOS = -9223372036854775808n;
@@ -32645,7 +32975,7 @@ function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/timestamp.js
+// node_modules/@bufbuild/cel/dist/esm/timestamp.js
 var MAX_TIMESTAMP_SECONDS = 253402300799n;
 var MIN_TIMESTAMP_SECONDS = -62135596800n;
 var ONE_SECOND2 = 1000000000n;
@@ -32660,7 +32990,7 @@ function createTimestamp(s2 = 0n, ns = 0n) {
   return create(TimestampSchema, { seconds, nanos });
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/std/math.js
+// node_modules/@bufbuild/cel/dist/esm/std/math.js
 var MAX_INT = 9223372036854775807n;
 var MIN_INT = -9223372036854775808n;
 var MAX_UINT = 18446744073709551615n;
@@ -32745,7 +33075,7 @@ var math_default = [
   celFunc(NEGATE, [DOUBLE], DOUBLE, (x) => -x)
 ];
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/std/cast.js
+// node_modules/@bufbuild/cel/dist/esm/std/cast.js
 var encoder = new TextEncoder();
 var decoder = new TextDecoder(void 0, { fatal: true });
 function stringToBool(x) {
@@ -32835,7 +33165,7 @@ var cast_default = [
   celFunc("dyn", [DYN], DYN, identity)
 ];
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
+// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
 var CONTAINS = "contains";
 var ENDS_WITH = "endsWith";
 var MATCHES = "matches";
@@ -32852,7 +33182,7 @@ var TIME_GET_MINUTES = "getMinutes";
 var TIME_GET_MONTH = "getMonth";
 var TIME_GET_SECONDS = "getSeconds";
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
+// node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
 var FOLD_CASE = 1;
 var LITERAL = 2;
 var CLASS_NL = 4;
@@ -32868,7 +33198,7 @@ var UNANCHORED = 0;
 var ANCHOR_START = 1;
 var ANCHOR_BOTH = 2;
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
+// node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
 var UnicodeRangeTable = class {
   data;
   isStride1;
@@ -32897,7 +33227,7 @@ var UnicodeRangeTable = class {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
+// node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
 var _B64_MAP = null;
 var getB64Map = () => {
   if (!_B64_MAP) {
@@ -32958,7 +33288,7 @@ var mergeRanges = (a, b) => {
   if (a.length === 0)
     return b;
   const points = [];
-  const push2 = (arr) => {
+  const push3 = (arr) => {
     for (let i2 = 0; i2 < arr.length; i2 += 3) {
       const lo = arr[i2], hi = arr[i2 + 1], stride = arr[i2 + 2];
       if (stride === 1) {
@@ -32969,8 +33299,8 @@ var mergeRanges = (a, b) => {
       }
     }
   };
-  push2(a);
-  push2(b);
+  push3(a);
+  push3(b);
   points.sort((x, y) => x[0] - y[0]);
   const merged = [];
   for (const [lo, hi] of points) {
@@ -33438,7 +33768,7 @@ var UnicodeTables = {
   _newScriptTable: (name) => _NEW_SCRIPTS.get(name)
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Unicode.js
+// node_modules/@bufbuild/re2/dist/esm/Unicode.js
 var MAX_RUNE = 1114111;
 var MAX_ASCII = 127;
 var MAX_BMP = 65535;
@@ -33494,7 +33824,7 @@ function equalsIgnoreCase(r1, r2) {
   return false;
 }
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/chars.js
+// node_modules/@bufbuild/re2/dist/esm/chars.js
 var codePointAtOrThrow = (s2, i2) => {
   const cp = s2.codePointAt(i2);
   if (cp === void 0) {
@@ -33503,7 +33833,7 @@ var codePointAtOrThrow = (s2, i2) => {
   return cp;
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Utils.js
+// node_modules/@bufbuild/re2/dist/esm/Utils.js
 var METACHARACTERS = "\\.+*?()|[]{}^$";
 var EMPTY_BEGIN_LINE = 1;
 var EMPTY_END_LINE = 2;
@@ -33571,7 +33901,7 @@ function charCount(codePoint) {
   return codePoint > MAX_BMP ? 2 : 1;
 }
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/MachineInput.js
+// node_modules/@bufbuild/re2/dist/esm/MachineInput.js
 var MachineUTF16Input = class _MachineUTF16Input {
   charSequence;
   start;
@@ -33629,7 +33959,7 @@ function fromUTF16(charSequence, start = 0, end = charSequence.length) {
   return new MachineUTF16Input(charSequence, start, end);
 }
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Inst.js
+// node_modules/@bufbuild/re2/dist/esm/Inst.js
 var Inst = class _Inst {
   static ALT = 1;
   static ALT_MATCH = 2;
@@ -33695,7 +34025,7 @@ var Inst = class _Inst {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/DFA.js
+// node_modules/@bufbuild/re2/dist/esm/DFA.js
 var hashPCs = (pcs) => {
   let h = -2128831035;
   for (let i2 = 0; i2 < pcs.length; i2++) {
@@ -33997,7 +34327,7 @@ var DFA = class _DFA {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Regexp.js
+// node_modules/@bufbuild/re2/dist/esm/Regexp.js
 var Regexp = class _Regexp {
   static Op = {
     NO_MATCH: 0,
@@ -34088,7 +34418,7 @@ var Regexp = class _Regexp {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Prefilter.js
+// node_modules/@bufbuild/re2/dist/esm/Prefilter.js
 var Prefilter = class _Prefilter {
   type;
   subs;
@@ -34240,7 +34570,7 @@ var PrefilterTree = {
   build: (re) => simplify(fromRegexp(re))
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Prog.js
+// node_modules/@bufbuild/re2/dist/esm/Prog.js
 var PatchList = class {
   head;
   tail;
@@ -34369,7 +34699,7 @@ var Prog = class {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/exceptions.js
+// node_modules/@bufbuild/re2/dist/esm/exceptions.js
 var RE2JSException = class extends Error {
   /** @param {string} message */
   constructor(message) {
@@ -34425,7 +34755,7 @@ var RE2JSFlagsException = class extends RE2JSException {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Compiler.js
+// node_modules/@bufbuild/re2/dist/esm/Compiler.js
 var Frag = class {
   i;
   out;
@@ -34654,7 +34984,7 @@ var Compiler = class _Compiler {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Simplify.js
+// node_modules/@bufbuild/re2/dist/esm/Simplify.js
 function simplify2(re) {
   switch (re.op) {
     case Regexp.Op.CAPTURE: {
@@ -34811,7 +35141,7 @@ function simplify1(op, flags, sub, re) {
   return nre;
 }
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/CharGroup.js
+// node_modules/@bufbuild/re2/dist/esm/CharGroup.js
 var CharGroup = class {
   sign;
   cls;
@@ -34888,7 +35218,7 @@ var getPosixGroups = () => {
   return _POSIX_GROUPS;
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/CharClass.js
+// node_modules/@bufbuild/re2/dist/esm/CharClass.js
 var CharClass = class _CharClass {
   // cmp() returns the ordering of the pair (a[i], a[i+1]) relative to
   // (pivotFrom, pivotTo), where the first component of the pair (lo) is
@@ -35144,7 +35474,7 @@ var CharClass = class _CharClass {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/Parser.js
+// node_modules/@bufbuild/re2/dist/esm/Parser.js
 var StringIterator = class {
   str;
   position;
@@ -36502,7 +36832,7 @@ var Parser = class _Parser {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/RE2.js
+// node_modules/@bufbuild/re2/dist/esm/RE2.js
 var RE2 = class _RE2 {
   expr;
   prog;
@@ -36698,7 +37028,7 @@ var RE2 = class _RE2 {
   }
 };
 
-// ../merge/node_modules/@bufbuild/re2/dist/esm/index.js
+// node_modules/@bufbuild/re2/dist/esm/index.js
 var RE2JS = class _RE2JS {
   patternInput;
   flagsInput;
@@ -36849,7 +37179,7 @@ var RE2JS = class _RE2JS {
   }
 };
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/std/logic.js
+// node_modules/@bufbuild/cel/dist/esm/std/logic.js
 function matches(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
@@ -36991,7 +37321,7 @@ var logic_default = [
   celMethod(MATCHES, STRING3, [STRING3], BOOL2, matches)
 ];
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/std/time.js
+// node_modules/@bufbuild/cel/dist/esm/std/time.js
 function getDayOfYear(date) {
   const start = new Date(0, 0, 1);
   start.setFullYear(date.getFullYear());
@@ -37096,7 +37426,7 @@ var time_default = [
   ...celTimeMethods(TIME_GET_MILLISECONDS, (x) => x.getMilliseconds())
 ];
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/scope.js
+// node_modules/@bufbuild/cel/dist/esm/scope.js
 var privateSymbol8 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/scope");
 function createScope(inputs, parent) {
   const variables = /* @__PURE__ */ new Map();
@@ -37139,7 +37469,7 @@ var Scope = class {
   }
 };
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/env.js
+// node_modules/@bufbuild/cel/dist/esm/env.js
 var privateSymbol9 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/env");
 var { BOOL: BOOL3, STRING: STRING5 } = CelScalar;
 function celEnv(options) {
@@ -37178,7 +37508,7 @@ var _CelEnv = class {
   }
 };
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/logic-manager.js
+// node_modules/@bufbuild/cel/dist/esm/logic-manager.js
 var LogicManager = class _LogicManager {
   builder;
   function;
@@ -37243,7 +37573,7 @@ var LogicManager = class _LogicManager {
   }
 };
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/builder.js
+// node_modules/@bufbuild/cel/dist/esm/builder.js
 var encoder2 = new TextEncoder();
 var accuVarName = "@result";
 var Builder = class {
@@ -37692,7 +38022,7 @@ var Builder = class {
   }
 };
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/parser.js
+// node_modules/@bufbuild/cel/dist/esm/parser.js
 var runtime;
 (function(runtime2) {
   class GrammarLocation {
@@ -43025,7 +43355,7 @@ function parse(input, options = {}) {
   }
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/parse.js
+// node_modules/@bufbuild/cel/dist/esm/parse.js
 function parse2(expr) {
   const result = parse(expr);
   return {
@@ -43035,7 +43365,7 @@ function parse2(expr) {
   };
 }
 
-// ../merge/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
+// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
 var file_cel_expr_syntax = /* @__PURE__ */ fileDesc("ChVjZWwvZXhwci9zeW50YXgucHJvdG8SCGNlbC5leHByIlUKClBhcnNlZEV4cHISHAoEZXhwchgCIAEoCzIOLmNlbC5leHByLkV4cHISKQoLc291cmNlX2luZm8YAyABKAsyFC5jZWwuZXhwci5Tb3VyY2VJbmZvItoICgRFeHByEgoKAmlkGAIgASgDEigKCmNvbnN0X2V4cHIYAyABKAsyEi5jZWwuZXhwci5Db25zdGFudEgAEioKCmlkZW50X2V4cHIYBCABKAsyFC5jZWwuZXhwci5FeHByLklkZW50SAASLAoLc2VsZWN0X2V4cHIYBSABKAsyFS5jZWwuZXhwci5FeHByLlNlbGVjdEgAEigKCWNhbGxfZXhwchgGIAEoCzITLmNlbC5leHByLkV4cHIuQ2FsbEgAEi4KCWxpc3RfZXhwchgHIAEoCzIZLmNlbC5leHByLkV4cHIuQ3JlYXRlTGlzdEgAEjIKC3N0cnVjdF9leHByGAggASgLMhsuY2VsLmV4cHIuRXhwci5DcmVhdGVTdHJ1Y3RIABI6ChJjb21wcmVoZW5zaW9uX2V4cHIYCSABKAsyHC5jZWwuZXhwci5FeHByLkNvbXByZWhlbnNpb25IABoVCgVJZGVudBIMCgRuYW1lGAEgASgJGksKBlNlbGVjdBIfCgdvcGVyYW5kGAEgASgLMg4uY2VsLmV4cHIuRXhwchINCgVmaWVsZBgCIAEoCRIRCgl0ZXN0X29ubHkYAyABKAgaVgoEQ2FsbBIeCgZ0YXJnZXQYASABKAsyDi5jZWwuZXhwci5FeHByEhAKCGZ1bmN0aW9uGAIgASgJEhwKBGFyZ3MYAyADKAsyDi5jZWwuZXhwci5FeHByGkgKCkNyZWF0ZUxpc3QSIAoIZWxlbWVudHMYASADKAsyDi5jZWwuZXhwci5FeHByEhgKEG9wdGlvbmFsX2luZGljZXMYAiADKAUa6QEKDENyZWF0ZVN0cnVjdBIUCgxtZXNzYWdlX25hbWUYASABKAkSMgoHZW50cmllcxgCIAMoCzIhLmNlbC5leHByLkV4cHIuQ3JlYXRlU3RydWN0LkVudHJ5Go4BCgVFbnRyeRIKCgJpZBgBIAEoAxITCglmaWVsZF9rZXkYAiABKAlIABIhCgdtYXBfa2V5GAMgASgLMg4uY2VsLmV4cHIuRXhwckgAEh0KBXZhbHVlGAQgASgLMg4uY2VsLmV4cHIuRXhwchIWCg5vcHRpb25hbF9lbnRyeRgFIAEoCEIKCghrZXlfa2luZBr4AQoNQ29tcHJlaGVuc2lvbhIQCghpdGVyX3ZhchgBIAEoCRIRCglpdGVyX3ZhcjIYCCABKAkSIgoKaXRlcl9yYW5nZRgCIAEoCzIOLmNlbC5leHByLkV4cHISEAoIYWNjdV92YXIYAyABKAkSIQoJYWNjdV9pbml0GAQgASgLMg4uY2VsLmV4cHIuRXhwchImCg5sb29wX2NvbmRpdGlvbhgFIAEoCzIOLmNlbC5leHByLkV4cHISIQoJbG9vcF9zdGVwGAYgASgLMg4uY2VsLmV4cHIuRXhwchIeCgZyZXN1bHQYByABKAsyDi5jZWwuZXhwci5FeHByQgsKCWV4cHJfa2luZCLNAgoIQ29uc3RhbnQSMAoKbnVsbF92YWx1ZRgBIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIUCgpib29sX3ZhbHVlGAIgASgISAASFQoLaW50NjRfdmFsdWUYAyABKANIABIWCgx1aW50NjRfdmFsdWUYBCABKARIABIWCgxkb3VibGVfdmFsdWUYBSABKAFIABIWCgxzdHJpbmdfdmFsdWUYBiABKAlIABIVCgtieXRlc192YWx1ZRgHIAEoDEgAEjcKDmR1cmF0aW9uX3ZhbHVlGAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgIYAUgAEjkKD3RpbWVzdGFtcF92YWx1ZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCAhgBSABCDwoNY29uc3RhbnRfa2luZCKcBQoKU291cmNlSW5mbxIWCg5zeW50YXhfdmVyc2lvbhgBIAEoCRIQCghsb2NhdGlvbhgCIAEoCRIUCgxsaW5lX29mZnNldHMYAyADKAUSNgoJcG9zaXRpb25zGAQgAygLMiMuY2VsLmV4cHIuU291cmNlSW5mby5Qb3NpdGlvbnNFbnRyeRI5CgttYWNyb19jYWxscxgFIAMoCzIkLmNlbC5leHByLlNvdXJjZUluZm8uTWFjcm9DYWxsc0VudHJ5EjIKCmV4dGVuc2lvbnMYBiADKAsyHi5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbhowCg5Qb3NpdGlvbnNFbnRyeRILCgNrZXkYASABKAMSDQoFdmFsdWUYAiABKAU6AjgBGkEKD01hY3JvQ2FsbHNFbnRyeRILCgNrZXkYASABKAMSHQoFdmFsdWUYAiABKAsyDi5jZWwuZXhwci5FeHByOgI4ARqxAgoJRXh0ZW5zaW9uEgoKAmlkGAEgASgJEkUKE2FmZmVjdGVkX2NvbXBvbmVudHMYAiADKA4yKC5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbi5Db21wb25lbnQSNwoHdmVyc2lvbhgDIAEoCzImLmNlbC5leHByLlNvdXJjZUluZm8uRXh0ZW5zaW9uLlZlcnNpb24aJwoHVmVyc2lvbhINCgVtYWpvchgBIAEoAxINCgVtaW5vchgCIAEoAyJvCglDb21wb25lbnQSGQoVQ09NUE9ORU5UX1VOU1BFQ0lGSUVEEAASFAoQQ09NUE9ORU5UX1BBUlNFUhABEhoKFkNPTVBPTkVOVF9UWVBFX0NIRUNLRVIQAhIVChFDT01QT05FTlRfUlVOVElNRRADQi4KDGRldi5jZWwuZXhwckILU3ludGF4UHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 var ParsedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 0);
 var ExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 1);
@@ -43047,7 +43377,7 @@ var SourceInfo_Extension_Component;
   SourceInfo_Extension_Component2[SourceInfo_Extension_Component2["RUNTIME"] = 3] = "RUNTIME";
 })(SourceInfo_Extension_Component || (SourceInfo_Extension_Component = {}));
 
-// ../merge/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
+// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
 var file_cel_expr_checked = /* @__PURE__ */ fileDesc("ChZjZWwvZXhwci9jaGVja2VkLnByb3RvEghjZWwuZXhwciLsAgoLQ2hlY2tlZEV4cHISPgoNcmVmZXJlbmNlX21hcBgCIAMoCzInLmNlbC5leHByLkNoZWNrZWRFeHByLlJlZmVyZW5jZU1hcEVudHJ5EjQKCHR5cGVfbWFwGAMgAygLMiIuY2VsLmV4cHIuQ2hlY2tlZEV4cHIuVHlwZU1hcEVudHJ5EikKC3NvdXJjZV9pbmZvGAUgASgLMhQuY2VsLmV4cHIuU291cmNlSW5mbxIUCgxleHByX3ZlcnNpb24YBiABKAkSHAoEZXhwchgEIAEoCzIOLmNlbC5leHByLkV4cHIaSAoRUmVmZXJlbmNlTWFwRW50cnkSCwoDa2V5GAEgASgDEiIKBXZhbHVlGAIgASgLMhMuY2VsLmV4cHIuUmVmZXJlbmNlOgI4ARo+CgxUeXBlTWFwRW50cnkSCwoDa2V5GAEgASgDEh0KBXZhbHVlGAIgASgLMg4uY2VsLmV4cHIuVHlwZToCOAEioggKBFR5cGUSJQoDZHluGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5SAASKgoEbnVsbBgCIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIxCglwcmltaXRpdmUYAyABKA4yHC5jZWwuZXhwci5UeXBlLlByaW1pdGl2ZVR5cGVIABIvCgd3cmFwcGVyGAQgASgOMhwuY2VsLmV4cHIuVHlwZS5QcmltaXRpdmVUeXBlSAASMgoKd2VsbF9rbm93bhgFIAEoDjIcLmNlbC5leHByLlR5cGUuV2VsbEtub3duVHlwZUgAEiwKCWxpc3RfdHlwZRgGIAEoCzIXLmNlbC5leHByLlR5cGUuTGlzdFR5cGVIABIqCghtYXBfdHlwZRgHIAEoCzIWLmNlbC5leHByLlR5cGUuTWFwVHlwZUgAEi8KCGZ1bmN0aW9uGAggASgLMhsuY2VsLmV4cHIuVHlwZS5GdW5jdGlvblR5cGVIABIWCgxtZXNzYWdlX3R5cGUYCSABKAlIABIUCgp0eXBlX3BhcmFtGAogASgJSAASHgoEdHlwZRgLIAEoCzIOLmNlbC5leHByLlR5cGVIABInCgVlcnJvchgMIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eUgAEjQKDWFic3RyYWN0X3R5cGUYDiABKAsyGy5jZWwuZXhwci5UeXBlLkFic3RyYWN0VHlwZUgAGi0KCExpc3RUeXBlEiEKCWVsZW1fdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUaTwoHTWFwVHlwZRIgCghrZXlfdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUSIgoKdmFsdWVfdHlwZRgCIAEoCzIOLmNlbC5leHByLlR5cGUaVgoMRnVuY3Rpb25UeXBlEiMKC3Jlc3VsdF90eXBlGAEgASgLMg4uY2VsLmV4cHIuVHlwZRIhCglhcmdfdHlwZXMYAiADKAsyDi5jZWwuZXhwci5UeXBlGkUKDEFic3RyYWN0VHlwZRIMCgRuYW1lGAEgASgJEicKD3BhcmFtZXRlcl90eXBlcxgCIAMoCzIOLmNlbC5leHByLlR5cGUicwoNUHJpbWl0aXZlVHlwZRIeChpQUklNSVRJVkVfVFlQRV9VTlNQRUNJRklFRBAAEggKBEJPT0wQARIJCgVJTlQ2NBACEgoKBlVJTlQ2NBADEgoKBkRPVUJMRRAEEgoKBlNUUklORxAFEgkKBUJZVEVTEAYiVgoNV2VsbEtub3duVHlwZRIfChtXRUxMX0tOT1dOX1RZUEVfVU5TUEVDSUZJRUQQABIHCgNBTlkQARINCglUSU1FU1RBTVAQAhIMCghEVVJBVElPThADQgsKCXR5cGVfa2luZCLWAwoERGVjbBIMCgRuYW1lGAEgASgJEikKBWlkZW50GAIgASgLMhguY2VsLmV4cHIuRGVjbC5JZGVudERlY2xIABIvCghmdW5jdGlvbhgDIAEoCzIbLmNlbC5leHByLkRlY2wuRnVuY3Rpb25EZWNsSAAaWQoJSWRlbnREZWNsEhwKBHR5cGUYASABKAsyDi5jZWwuZXhwci5UeXBlEiEKBXZhbHVlGAIgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnQSCwoDZG9jGAMgASgJGvsBCgxGdW5jdGlvbkRlY2wSNwoJb3ZlcmxvYWRzGAEgAygLMiQuY2VsLmV4cHIuRGVjbC5GdW5jdGlvbkRlY2wuT3ZlcmxvYWQSCwoDZG9jGAIgASgJGqQBCghPdmVybG9hZBITCgtvdmVybG9hZF9pZBgBIAEoCRIeCgZwYXJhbXMYAiADKAsyDi5jZWwuZXhwci5UeXBlEhMKC3R5cGVfcGFyYW1zGAMgAygJEiMKC3Jlc3VsdF90eXBlGAQgASgLMg4uY2VsLmV4cHIuVHlwZRIcChRpc19pbnN0YW5jZV9mdW5jdGlvbhgFIAEoCBILCgNkb2MYBiABKAlCCwoJZGVjbF9raW5kIlEKCVJlZmVyZW5jZRIMCgRuYW1lGAEgASgJEhMKC292ZXJsb2FkX2lkGAMgAygJEiEKBXZhbHVlGAQgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnRCLAoMZGV2LmNlbC5leHByQglEZWNsUHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_cel_expr_syntax, file_google_protobuf_empty, file_google_protobuf_struct]);
 var CheckedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_checked, 0);
 var Type_PrimitiveType;
@@ -43068,7 +43398,7 @@ var Type_WellKnownType;
   Type_WellKnownType2[Type_WellKnownType2["DURATION"] = 3] = "DURATION";
 })(Type_WellKnownType || (Type_WellKnownType = {}));
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/namespace.js
+// node_modules/@bufbuild/cel/dist/esm/namespace.js
 function resolveCandidateNames(namespace, name) {
   if (name.startsWith(".")) {
     return [name.substring(1)];
@@ -43089,7 +43419,7 @@ function resolveCandidateNames(namespace, name) {
   return candidates;
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/field.js
+// node_modules/@bufbuild/cel/dist/esm/field.js
 function accessByIndex(obj, index) {
   if (typeof obj !== "object" || obj === null) {
     return void 0;
@@ -43162,7 +43492,7 @@ function isSet(obj, name) {
   return false;
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/access.js
+// node_modules/@bufbuild/cel/dist/esm/access.js
 function attrAccess(factory, vars, obj, accAttr) {
   const val = accAttr.resolve(vars);
   if (val === void 0) {
@@ -43708,7 +44038,7 @@ function indexOutOfBounds(id, index, length) {
   return celError(`index ${index} out of bounds [0, ${length})`, id);
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/activation.js
+// node_modules/@bufbuild/cel/dist/esm/activation.js
 var ObjectActivation = class {
   data;
   constructor(data) {
@@ -43747,7 +44077,7 @@ var EMPTY_ACTIVATION = {
   }
 };
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/object.js
+// node_modules/@bufbuild/cel/dist/esm/object.js
 function celObject(typeName, fields) {
   const desc = getMsgDesc(typeName);
   const msg = reflect(desc);
@@ -44036,7 +44366,7 @@ function intToUint32(v) {
   return Number(v);
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/planner.js
+// node_modules/@bufbuild/cel/dist/esm/planner.js
 var Planner = class {
   functions;
   registry;
@@ -44709,7 +45039,7 @@ function coerceToValues(args) {
   return args;
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/plan.js
+// node_modules/@bufbuild/cel/dist/esm/plan.js
 var cache2 = /* @__PURE__ */ new WeakMap();
 function plan(env, expr) {
   let planner = cache2.get(env);
@@ -44745,7 +45075,7 @@ function plan(env, expr) {
   };
 }
 
-// ../merge/node_modules/@bufbuild/cel/dist/esm/ext/strings.js
+// node_modules/@bufbuild/cel/dist/esm/ext/strings.js
 function charAt(index) {
   const i2 = Number(index);
   if (i2 < 0 || i2 > this.length) {
@@ -45524,23 +45854,23 @@ function keyRanges(file, node, prefix, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = openSync3(abs, constants4.O_RDONLY | (constants4.O_NONBLOCK ?? 0));
-    const st = fstatSync3(fd);
+    fd = openSync4(abs, constants5.O_RDONLY | (constants5.O_NONBLOCK ?? 0));
+    const st = fstatSync4(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
       throw new ConfigurationError(`admissionPolicies: ${label2} is ${st.size} bytes, over maxFileBytes (${maxBytes})`);
-    const decoded = decode(readFileSync8(fd));
+    const decoded = decode(readFileSync6(fd));
     if (!decoded.ok) throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read: ${decoded.reason}`);
     return decoded.text;
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) closeSync3(fd);
+    if (fd !== void 0) closeSync4(fd);
   }
 }
-function inside3(realRoot, real) {
-  return real === realRoot || real.startsWith(realRoot.endsWith(sep4) ? realRoot : realRoot + sep4);
+function inside3(realRoot, real2) {
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep4) ? realRoot : realRoot + sep4);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -45548,48 +45878,48 @@ function filesOf(root, realRoot, entry) {
       `admissionPolicies: "${entry.slice(0, 80)}" is a URL; podguard never fetches policies: name the file or folder by its path in the repository`
     );
   }
-  const abs = resolve8(root, entry.replace(/^\/+/, ""));
-  let real;
+  const abs = resolve9(root, entry.replace(/^\/+/, ""));
+  let real2;
   try {
-    real = realpathSync4(abs);
+    real2 = realpathSync5(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
-  if (!inside3(realRoot, real)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
+  if (!inside3(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
     for (const name of readdirSync4(dir).sort()) {
       const p = join9(dir, name);
-      const st = lstatSync4(p);
+      const st = lstatSync5(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = realpathSync4(p);
+          target = realpathSync5(p);
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative5(root, p)} links outside the repository`);
+        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative6(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if (lstatSync4(real).isDirectory()) visit(real);
+  if (lstatSync5(real2).isDirectory()) visit(real2);
   else out.push(abs);
   return out;
 }
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = realpathSync4(root);
+  const realRoot = realpathSync5(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = relative5(root, abs).split(sep4).join("/");
+      const rel = relative6(root, abs).split(sep4).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -46304,6 +46634,39 @@ var SUPPRESSION_RULES = [
   "invalid-suppression",
   "suppression-former-rule-id"
 ];
+function scopeLines(d) {
+  const s2 = d.scope;
+  if (s2.kind === "file") return void 0;
+  if (s2.kind === "lines") return { key: `l${s2.from}:${s2.to}`, from: s2.from, to: s2.to };
+  const { start, end } = s2.range;
+  return { key: `r${start.line}:${start.column}:${end.line}:${end.column}`, from: start.line, to: end.line };
+}
+function push2(map2, key, value2) {
+  const list2 = map2.get(key);
+  if (list2) list2.push(value2);
+  else map2.set(key, [value2]);
+}
+function indexDirectives(list2, working) {
+  const wide = /* @__PURE__ */ new Map();
+  const lines = /* @__PURE__ */ new Map();
+  const groups = /* @__PURE__ */ new Map();
+  for (const d of list2) {
+    if (!working.has(d)) continue;
+    const span = scopeLines(d);
+    if (!span) {
+      for (const id of new Set(d.ruleIds)) push2(wide, id, d);
+      continue;
+    }
+    let group2 = groups.get(span.key);
+    if (!group2) {
+      group2 = /* @__PURE__ */ new Map();
+      groups.set(span.key, group2);
+      for (let line = span.from; line <= span.to; line++) push2(lines, line, group2);
+    }
+    for (const id of new Set(d.ruleIds)) push2(group2, id, d);
+  }
+  return { wide, lines, order: new Map(list2.map((d, i2) => [d, i2])) };
+}
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
@@ -46360,25 +46723,38 @@ function applySuppressions(findings, directives, opts) {
   const suppressible = new Set(SUPPRESSION_RULES);
   const former = opts.formerIds ?? /* @__PURE__ */ new Map();
   const viaFormer = /* @__PURE__ */ new Map();
+  const indexes = /* @__PURE__ */ new Map();
+  const stats = opts.stats;
+  const apply = (d, f) => {
+    if (stats) stats.checks++;
+    const id = coveringId(d.ruleIds, f.ruleId, former);
+    if (id === void 0 || !covers(d, f)) return;
+    working.get(d).add(id);
+    if (id !== f.ruleId) {
+      const byOld = viaFormer.get(d) ?? /* @__PURE__ */ new Map();
+      viaFormer.set(d, byOld);
+      const ids = byOld.get(id) ?? /* @__PURE__ */ new Set();
+      byOld.set(id, ids);
+      ids.add(f.ruleId);
+    }
+    f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
+  };
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list2 = directives.get(f.file);
     if (!list2) continue;
-    for (const d of list2) {
-      const used = working.get(d);
-      if (!used) continue;
-      const id = coveringId(d.ruleIds, f.ruleId, former);
-      if (id === void 0 || !covers(d, f)) continue;
-      used.add(id);
-      if (id !== f.ruleId) {
-        const byOld = viaFormer.get(d) ?? /* @__PURE__ */ new Map();
-        viaFormer.set(d, byOld);
-        const ids = byOld.get(id) ?? /* @__PURE__ */ new Set();
-        byOld.set(id, ids);
-        ids.add(f.ruleId);
-      }
-      f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
+    let index = indexes.get(f.file);
+    if (!index) indexes.set(f.file, index = indexDirectives(list2, working));
+    const ids = [f.ruleId, ...former.get(f.ruleId) ?? []];
+    const found = /* @__PURE__ */ new Set();
+    for (const id of ids) {
+      for (const d of index.wide.get(id) ?? []) found.add(d);
+      for (const group2 of index.lines.get(f.range.start.line) ?? []) for (const d of group2.get(id) ?? []) found.add(d);
     }
+    const candidates = [...found];
+    const { order } = index;
+    if (candidates.length > 1) candidates.sort((a, b) => order.get(a) - order.get(b));
+    for (const d of candidates) apply(d, f);
   }
   for (const [file, list2] of directives) {
     for (const d of list2) {
@@ -46416,12 +46792,12 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/engine.ts
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 
 // src/workers.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname as dirname3, join as join10 } from "node:path";
+import { dirname as dirname4, join as join10 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan2, registry) {
@@ -46449,7 +46825,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join10(dirname3(here), "worker.js");
+  const script = join10(dirname4(here), "worker.js");
   return existsSync4(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -46515,18 +46891,58 @@ function isoDay(today) {
   }
   return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
 }
+function checkScopes(root, paths) {
+  const realRoot = realpathOr(root);
+  for (const p of paths) {
+    const abs = resolve10(root, p);
+    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    const real2 = realpathOr(abs);
+    if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+  }
+}
+function emptyScope(p) {
+  return new ConfigurationError(
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
+  );
+}
+function exists(p) {
+  try {
+    return lstatSync6(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
+function realpathOr(p) {
+  try {
+    return realpathSync6.native(p);
+  } catch {
+    return resolve10(p);
+  }
+}
 async function scan(input) {
   const started = Date.now();
-  const root = resolve9(input.root);
+  const root = resolve10(input.root);
   const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  const singleDir = paths.length === 1 ? resolve9(root, paths[0]) : root;
+  checkScopes(root, paths);
+  const singleDir = paths.length === 1 ? resolve10(root, paths[0]) : root;
   let settings;
+  const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, baseRules, "(inline configuration)");
-  else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules);
+  else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules, root);
   else {
-    settings = loadSettings(singleDir, void 0, baseRules);
-    if (!settings.configFile && singleDir !== root) settings = loadSettings(root, void 0, baseRules);
+    const nested = singleDir !== root && exists(join11(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists(join11(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative7(root, join11(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    if (nested && atRoot) {
+      settings = loadSettings(root, void 0, baseRules, root);
+      notices.push(
+        `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`
+      );
+    } else if (nested) {
+      settings = loadSettings(singleDir, void 0, baseRules, root);
+      notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
+    } else settings = loadSettings(root, void 0, baseRules, root);
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
@@ -46539,9 +46955,9 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = resolve9(root, baselinePath);
-    const label2 = relative6(root, abs).split("\\").join("/") || baselinePath;
-    knownBaseline = { label: label2, fingerprints: readBaseline(abs, label2) };
+    const abs = resolve10(root, baselinePath);
+    const label2 = relative7(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
   }
   const today = isoDay(input.today);
   const plan2 = {
@@ -46568,14 +46984,20 @@ async function scan(input) {
     system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
   };
   const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  if (!input.stdin && input.changedFiles === void 0 && input.requireChecked) {
+    for (const p of paths) {
+      const scope = resolve10(root, p);
+      if (!collected.candidates.some((c) => isInside(scope, resolve10(root, c.relPath)))) throw emptyScope(p);
+    }
+  }
   for (const issue of collected.issues) {
-    const f = sourceFile(resolve9(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile(resolve10(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const markers = await findRenderMarkers({ root, paths: input.stdin ? ["."] : paths, exclude: settings.exclude });
   const render = await prepareRender({
     root,
-    scopes: paths.map((p) => resolve9(root, p)),
+    scopes: paths.map((p) => resolve10(root, p)),
     candidates: collected.candidates,
     markers,
     ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
@@ -46599,6 +47021,7 @@ async function scan(input) {
   const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
   const directives = /* @__PURE__ */ new Map();
   const renderedDirectives = /* @__PURE__ */ new Map();
+  const templatesNotRendered = [];
   const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
   for (const r2 of results) {
     out.adopt(r2.findings);
@@ -46611,6 +47034,7 @@ async function scan(input) {
           found.filter((d) => d.form === "annotation")
         );
     }
+    for (const t of r2.templates ?? []) templatesNotRendered.push(t);
     for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
     for (const [id, state] of r2.states) {
       try {
@@ -46662,7 +47086,7 @@ async function scan(input) {
     const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
     const level = plan2.systemLevels[n.ruleId] ?? "off";
     if (!rule61 || level === "off") continue;
-    const f = sourceFile(resolve9(root, n.file), n.file, readQuiet(resolve9(root, n.file)));
+    const f = sourceFile(resolve10(root, n.file), n.file, readQuiet(resolve10(root, n.file)));
     const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
     out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
     out.endFile();
@@ -46680,11 +47104,11 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile(resolve9(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile(resolve10(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   const { expired } = applyIgnores(out.findings, settings, root, today);
   if (expired.length && systemOn("expired-suppression") && settings.configFile) {
-    const file = sourceFile(resolve9(root, settings.configFile), settings.configFile, "");
+    const file = sourceFile(resolve10(root, settings.configFile), settings.configFile, "");
     for (const i2 of expired) {
       system(
         "expired-suppression",
@@ -46711,6 +47135,9 @@ async function scan(input) {
     }
     baseline = { file: label2, known: n };
   }
+  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0) && templatesNotRendered.length === 0) {
+    throw emptyScope(paths.join(", "));
+  }
   const findings = out.findings.sort(compareFindings);
   return {
     root,
@@ -46720,6 +47147,8 @@ async function scan(input) {
     findings,
     filesScanned,
     redactor: out.redactor,
+    templatesNotRendered,
+    notices,
     durationMs: Date.now() - started,
     threads: used,
     ...baseline ? { baseline } : {},
@@ -46728,7 +47157,7 @@ async function scan(input) {
 }
 function readQuiet(abs) {
   try {
-    return readFileSync9(abs, "utf8");
+    return readFileSync7(abs, "utf8");
   } catch {
     return "";
   }
@@ -46839,8 +47268,7 @@ exclude:
 }
 
 // src/report/sarif.ts
-import { closeSync as closeSync5, openSync as openSync5, writeSync as writeSync2 } from "node:fs";
-import { posix as posix8, relative as relative7, sep as sep5 } from "node:path";
+import { dirname as dirname6, posix as posix8, relative as relative8, resolve as resolve12, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -46857,7 +47285,6 @@ function severityAt(meta2, level) {
 }
 
 // src/report/stream.ts
-import { closeSync as closeSync4, openSync as openSync4, writeSync } from "node:fs";
 var PLACEHOLDER = "\0podguard-stream\0";
 function* prettyJsonChunks(doc, items2) {
   const text = JSON.stringify(doc, null, 2);
@@ -46906,14 +47333,6 @@ function* coalesce(chunks, size = 1 << 16) {
   }
   if (n > 0) yield buf.join("");
 }
-function writeChunks(path, chunks) {
-  const fd = openSync4(path, "w");
-  try {
-    for (const c of coalesce(chunks)) writeSync(fd, c);
-  } finally {
-    closeSync4(fd);
-  }
-}
 function* compactJsonChunks(doc, items2) {
   const text = JSON.stringify(doc);
   const quoted = JSON.stringify(PLACEHOLDER);
@@ -46932,6 +47351,49 @@ function* compactJsonChunks(doc, items2) {
   }
   if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
   yield `]${text.slice(at + quoted.length)}`;
+}
+
+// src/report/safe-write.ts
+import { closeSync as closeSync5, constants as constants6, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename, dirname as dirname5, join as join12, resolve as resolve11 } from "node:path";
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
+  return roots.filter((r2) => !!r2).map((r2) => resolve11(r2));
+}
+function real(p) {
+  try {
+    return realpathSync7.native(p);
+  } catch {
+    return resolve11(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path, text, roots, createDirs = false) {
+  const abs = resolve11(path);
+  const dir = dirname5(abs);
+  if (createDirs) mkdirSync2(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve11(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = lstatSync7(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = join12(realDir, `.${basename(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = openSync5(temp, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_EXCL | (constants6.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
+    } finally {
+      closeSync5(fd);
+    }
+    renameSync(temp, join12(realDir, basename(abs)));
+  } catch (err) {
+    rmSync2(temp, { force: true });
+    throw err;
+  }
 }
 
 // src/report/sarif.ts
@@ -47009,7 +47471,7 @@ function sarifRule(rule61, result, limits) {
 }
 function repoPaths(result, repositoryRoot2) {
   if (!repositoryRoot2) return (file) => file;
-  const prefix = relative7(repositoryRoot2, result.root).split(sep5).join("/");
+  const prefix = relative8(repositoryRoot2, result.root).split(sep5).join("/");
   if (prefix === "") return (file) => file;
   if (!prefix.startsWith("..")) return (file) => file === "." ? prefix : `${prefix}/${file}`;
   return (file) => {
@@ -47205,35 +47667,25 @@ function* measured(chunks, size) {
 function shrink(kept, bytes, limit) {
   return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
 }
-function fit(result, opts, begin) {
+function fit(result, opts) {
   const limits = { ...GITHUB_LIMITS, ...opts.limits };
   let selection = opts.selection ?? selectResults(result, limits.results);
   for (; ; ) {
     const size = { bytes: 0 };
-    const write2 = begin();
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) write2?.(block);
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
     if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
       return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
     }
     selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
   }
 }
-function writeSarif(path, result, opts = {}) {
-  let fd;
-  try {
-    const { selection: _, ...written } = fit(result, opts, () => {
-      if (fd !== void 0) closeSync5(fd);
-      fd = openSync5(path, "w");
-      const to = fd;
-      return (text) => void writeSync2(to, text);
-    });
-    return written;
-  } finally {
-    if (fd !== void 0) closeSync5(fd);
-  }
+function writeSarif(path, result, opts = {}, write2 = (p, chunks) => writeOutputFile(p, chunks, [dirname6(resolve12(p))])) {
+  const fitted = fitSarif(result, opts);
+  write2(path, sarifChunks(result, fitted));
+  return fitted.written;
 }
 function fitSarif(result, opts = {}) {
-  const { selection, ...written } = fit(result, opts, () => null);
+  const { selection, ...written } = fit(result, opts);
   return { ...opts, selection, written };
 }
 function runTimes(result, end = /* @__PURE__ */ new Date()) {
@@ -47463,7 +47915,7 @@ function useColor(env, isTTY, noColorFlag = false) {
   return isTTY;
 }
 function printablePath(path) {
-  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+  return safePath(path);
 }
 function explainRule(rule61, line, style = { color: false }) {
   const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
@@ -47481,6 +47933,8 @@ function writeText(result, style, sink) {
   const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
   const red = result.redactor;
   const line = (text) => sink.line(text);
+  for (const n of result.notices ?? []) line(`podguard: ${n}`);
+  if (result.notices?.length) line("");
   const unsuppressed = result.findings.filter((f) => !f.suppression);
   const baselined = unsuppressed.filter((f) => f.baselined).length;
   const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
@@ -47558,7 +48012,12 @@ function writeText(result, style, sink) {
   const verdict = total === 0 ? "no problems found" : `${plural3(total, "problem")} (${plural3(counts.error, "error")}, ${plural3(counts.warning, "warning")}, ${plural3(counts.note, "note")})`;
   const suppressed = result.findings.length - unsuppressed.length;
   const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
-  const extras = [known, suppressed ? `${suppressed} suppressed` : ""].filter(Boolean).map((x) => `; ${x}`).join("");
+  const templates = result.templatesNotRendered?.length ?? 0;
+  const extras = [
+    known,
+    suppressed ? `${suppressed} suppressed` : "",
+    templates ? `${plural3(templates, "Helm chart template")} not checked (not rendered)` : ""
+  ].filter(Boolean).map((x) => `; ${x}`).join("");
   if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
   else line(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
 }
@@ -47600,11 +48059,14 @@ function parseKubernetesVersion(raw, name) {
     warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
   };
 }
+var MAX_THREADS = 16;
 function parseThreads(raw, name) {
   const value2 = (raw ?? "").trim();
   if (value2 === "") return void 0;
-  if (!/^[1-9]\d{0,2}$/.test(value2)) {
-    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to 999 (got "${value2}")`, { input: bare(name) });
+  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
+      input: bare(name)
+    });
   }
   return Number(value2);
 }
@@ -47619,8 +48081,8 @@ function inPaths(paths, candidates) {
 }
 
 // src/policy/test.ts
-import { readFileSync as readFileSync10 } from "node:fs";
-import { resolve as resolve10 } from "node:path";
+import { readFileSync as readFileSync8 } from "node:fs";
+import { resolve as resolve13 } from "node:path";
 var EXPECT_ANNOTATION = "podguard.dev/expect";
 var OUTCOME = { error: "deny", warning: "warn", note: "audit" };
 function parseExpectation(text) {
@@ -47689,7 +48151,7 @@ async function policyTest(root, policyPath, fixturesPath) {
   for (const c of candidates) {
     let text;
     try {
-      text = readFileSync10(c.absPath, "utf8");
+      text = readFileSync8(c.absPath, "utf8");
     } catch (err) {
       throw new ConfigurationError(`${c.relPath} cannot be read (${safeErrorText(err)})`);
     }
@@ -47724,7 +48186,7 @@ async function runPolicyCommand(args, cwd, stdout) {
   if (sub !== "test" || !policyPath || !fixturesPath || rest.length > 0) {
     throw new ConfigurationError("usage: podguard policy test POLICY_PATH FIXTURES_PATH");
   }
-  const r2 = await policyTest(resolve10(cwd), policyPath, fixturesPath);
+  const r2 = await policyTest(resolve13(cwd), policyPath, fixturesPath);
   stdout(`${r2.lines.join("\n")}
 ${r2.passed} passed, ${r2.failed} failed
 `);
@@ -47773,6 +48235,7 @@ Scope and running:
   --changed-since REF    only files changed between REF and the working tree (git)
   --stdin-name NAME      with "scan -": the name findings on standard input carry (default: stdin)
   --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
+  --allow-empty          pass when a named path holds no file podguard checks (default: exit 2)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
 `;
 var RULES_HELP = `${HEAD}
@@ -47811,6 +48274,7 @@ var SCAN_OPTIONS = {
   "kubernetes-version": { type: "string" },
   threads: { type: "string" },
   "stdin-name": { type: "string" },
+  "allow-empty": { type: "boolean" },
   explain: { type: "boolean" },
   "show-baselined": { type: "boolean" },
   "no-color": { type: "boolean" },
@@ -47850,10 +48314,9 @@ function checkFlags(command, args, options) {
     );
   }
 }
-function writeUserFile(path, name, text) {
+function writeUserFile(path, name, text, roots) {
   try {
-    if (typeof text === "string") writeFileSync2(path, text);
-    else writeChunks(path, text);
+    writeOutputFile(path, text, roots);
   } catch (err) {
     throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
   }
@@ -47959,17 +48422,17 @@ function ciFolding(env) {
 async function repositoryRoot(cwd) {
   const top = await gitTopLevel(cwd);
   if (!top) return cwd;
-  let real;
+  let real2;
   try {
-    real = realpathSync5(cwd);
+    real2 = realpathSync8(cwd);
   } catch {
     return cwd;
   }
-  const up = relative8(real, top);
+  const up = relative9(real2, top);
   if (up !== "" && !up.split(/[\\/]/).every((s2) => s2 === "..")) return cwd;
-  return isAbsolute5(up) ? cwd : resolve11(cwd, up);
+  return isAbsolute6(up) ? cwd : resolve14(cwd, up);
 }
-async function runScan(args, io, debug) {
+async function runScan(args, io, debug, out) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
   if (values.help) {
     io.stdout(SCAN_HELP);
@@ -47979,11 +48442,12 @@ async function runScan(args, io, debug) {
   const failOn = parseFailOn(values["fail-on"], "--fail-on");
   const cwd = io.cwd;
   const root = await repositoryRoot(cwd);
-  const fromCwd = (p) => resolve11(cwd, p);
+  const fromCwd = (p) => resolve14(cwd, p);
   const underRoot = (abs) => {
-    const rel = relative8(root, abs);
-    return rel && !rel.startsWith("..") && !isAbsolute5(rel) ? rel : abs;
+    const rel = relative9(root, abs);
+    return rel && !rel.startsWith("..") && !isAbsolute6(rel) ? rel : abs;
   };
+  const roots = [...outputRoots(root, io.env), cwd];
   const target = parseKubernetesVersion(values["kubernetes-version"], "--kubernetes-version");
   if (target?.warning) io.stderr(`podguard: warning: ${target.warning}
 `);
@@ -47999,8 +48463,8 @@ async function runScan(args, io, debug) {
   const stdin = await readStdinInput(positionals, values["stdin-name"], io);
   let paths = stdin ? ["."] : positionals.length ? positionals : ["."];
   if (!stdin && paths.some(isGlob)) {
-    const prefix = relative8(root, cwd).split("\\").join("/");
-    if (prefix) paths = paths.map((p) => isAbsolute5(p) ? p : `${prefix}/${p}`);
+    const prefix = relative9(root, cwd).split("\\").join("/");
+    if (prefix) paths = paths.map((p) => isAbsolute6(p) ? p : `${prefix}/${p}`);
     const all = await collect({ root, paths: ["."], exclude: [] });
     const selected = inPaths(
       paths,
@@ -48012,11 +48476,12 @@ async function runScan(args, io, debug) {
   }
   const result = await scan({
     root,
-    paths: paths.map((p) => isGlob(p) ? p : relative8(root, fromCwd(p)) || "."),
+    paths: paths.map((p) => isGlob(p) ? p : relative9(root, fromCwd(p)) || "."),
     ...stdin ? { stdin } : {},
     configPath: values.config === void 0 ? void 0 : underRoot(fromCwd(values.config)),
     allowImages: values["allow-image"] ?? [],
     changedFiles,
+    requireChecked: !values["allow-empty"],
     ...threads !== void 0 ? { threads } : {},
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
     ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: underRoot(fromCwd(values.baseline)) } : {},
@@ -48029,7 +48494,7 @@ async function runScan(args, io, debug) {
     if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
       throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs");
     }
-    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings));
+    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings, (t) => result.redactor.redact(t)), roots);
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
@@ -48054,23 +48519,23 @@ async function runScan(args, io, debug) {
   if (values.sarif) {
     const name = values.sarif;
     try {
-      left(writeSarif(fromCwd(name), result, sarifOptions));
+      left(writeSarif(fromCwd(name), result, sarifOptions, (path, chunks) => writeOutputFile(path, chunks, roots, true)));
     } catch (err) {
       throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
     }
   }
-  if (values.junit) writeUserFile(fromCwd(values.junit), values.junit, junitChunks(result, failOn));
-  if (values.gitlab) writeUserFile(fromCwd(values.gitlab), values.gitlab, gitlabChunks(result));
-  if (format2 === "json") for (const c of coalesce(jsonChunks(result))) io.stdout(c);
+  if (values.junit) writeUserFile(fromCwd(values.junit), values.junit, junitChunks(result, failOn), roots);
+  if (values.gitlab) writeUserFile(fromCwd(values.gitlab), values.gitlab, gitlabChunks(result), roots);
+  if (format2 === "json") for (const c of coalesce(jsonChunks(result))) out.json(c);
   else if (format2 === "sarif") {
     const fitted = fitSarif(result, sarifOptions);
     left(fitted.written);
-    for (const c of coalesce(sarifChunks(result, fitted))) io.stdout(c);
+    for (const c of coalesce(sarifChunks(result, fitted))) out.json(c);
   } else if (format2 === "junit") for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
-  else if (format2 === "gitlab") for (const c of coalesce(gitlabChunks(result))) io.stdout(c);
+  else if (format2 === "gitlab") for (const c of coalesce(gitlabChunks(result))) out.json(c);
   else {
     const color = useColor(io.env, io.isTTY, values["no-color"] === true);
-    const folding = ciFolding(io.env)?.(io.stdout);
+    const folding = ciFolding(io.env)?.(out.raw);
     writeText(
       result,
       { color, explain: values.explain === true, showBaselined: values["show-baselined"] === true },
@@ -48103,14 +48568,16 @@ function runInit(args, io) {
   }
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
-  const path = resolve11(io.cwd, name);
+  const path = resolve14(io.cwd, name);
   if (existsSync5(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
-  writeUserFile(path, name, starterConfig(ALL_RULES));
+  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
 `);
   return 0;
 }
-async function runCli(argv, io) {
+async function runCli(argv, rawIo) {
+  const io = { ...rawIo, stdout: (t) => rawIo.stdout(safeLines(t)), stderr: (t) => rawIo.stderr(safeLines(t)) };
+  const jsonOut = (t) => rawIo.stdout(safeJsonLines(t));
   const [command, ...rest] = argv;
   const debug = rest.includes("--debug") || io.env.PODGUARD_DEBUG === "1";
   const args = rest.filter((a) => a !== "--debug");
@@ -48144,7 +48611,7 @@ async function runCli(argv, io) {
       );
     }
     checkFlags(command, args, spec.options);
-    if (command === "scan") return await runScan(args, io, debug);
+    if (command === "scan") return await runScan(args, io, debug, { json: jsonOut, raw: rawIo.stdout });
     if (command === "rules") return runRules(args, io);
     if (command === "policy") {
       if (args.includes("--help") || args.includes("-h")) {
