@@ -40,6 +40,12 @@ describe('a rule turned off', () => {
     expect(keys(await scanText(pod, { rules: { 'imds-egress-not-blocked': 'off' } }), 'imds-egress-not-blocked')).toEqual([]);
   });
 
+  it('a former rule id turned off also turns off the rule split out of it (image-tag: off silences image-digest)', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n    - name: app\n      image: mcr.microsoft.com/dotnet/aspnet:8.0\n';
+    expect(keys(await scanText(pod), 'image-digest')).toEqual(['noDigest@7']);
+    expect(keys(await scanText(pod, { rules: { 'image-tag': 'off' } }), 'image-digest')).toEqual([]);
+  });
+
   it('privilege-escalation belongs to the restricted profile: off under baseline', async () => {
     const pod =
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: relaxed\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      securityContext:\n        allowPrivilegeEscalation: true\n';

@@ -98,7 +98,7 @@ describe('text output', () => {
 
   it('says plainly when there was nothing to check', async () => {
     const dir = repo({ 'README.md': '# nothing\n' });
-    const r = await cli(['scan'], dir);
+    const r = await cli(['scan', '--allow-empty'], dir);
     expect(r.out).toBe('podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check.\n');
     expect(r.out).not.toContain('in no ');
   });

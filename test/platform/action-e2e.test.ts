@@ -266,7 +266,8 @@ describe('dist/action.js end to end', () => {
     const r = await runAction(ws, 'push', { before: pr.baseSha, after: pr.mergeSha, ref: 'refs/heads/main' }, { scan: 'changed' });
     expect(changedFiles(r)).toEqual(['k8s/edit.yaml', 'k8s/new.yaml']);
     expect(r.outputs['files-scanned']).toBe('2');
-    expect(r.summary).toContain('Scanned the files this change added or changed (3 in the diff against');
+    // The scope sentence is escaped like every summary cell (Markdown shows the parentheses).
+    expect(r.summary).toContain('Scanned the files this change added or changed \\(3 in the diff against');
     expect(r.code).toBe(1);
   });
 

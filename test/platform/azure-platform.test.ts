@@ -121,7 +121,7 @@ describe('Azure platform', () => {
     await runAzure(tl, { cwd: root, stdout: (t) => void out.push(t) });
     const log = out.join('');
     expect(log.match(/^##\[group\].*$/gm)).toEqual(['##[group]podguard: 26 findings in 2 files']);
-    expect(log).toContain('\n#\u200b#[group]x.yaml\n');
+    expect(log).toContain('\n#\\#[group]x.yaml\n');
     expect(log.match(/^##\[endgroup\]$/gm)).toHaveLength(1);
     expect(events.filter((e) => e.startsWith('variable:'))).toEqual([
       'variable:errors=26:output',

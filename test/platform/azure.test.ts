@@ -107,7 +107,7 @@ describe('Azure Pipelines task (bundle run by MockTestRunner)', () => {
     expect(JSON.parse(readFileSync(join(work, 'out', 'podguard.sarif'), 'utf8')).version).toBe('2.1.0');
     expect(tr.stdout).toContain('##vso[task.complete result=SucceededWithIssues;]podguard found 2 errors');
     // A container name crafted to smuggle a logging command is printed, but defused.
-    expect(tr.stdout).not.toContain('##vso[task.setvariable');
+    expect(tr.stdout).not.toContain('##vso[task.setvariable variable=pwned');
     expect(tr.stdout).toContain('x#\\#vso[task.setvariable variable=pwned]yes');
     expect(tr.succeeded).toBe(true);
     // The output variables, as later steps read them ($(podguard.errors)).

@@ -85,7 +85,7 @@ describe('kustomize overlays', () => {
     expect(find(full, 'host-namespaces', 'kustomize/components/hostnet/hostnet.yaml').map(at)).toEqual([
       'host-namespaces/hostNetwork@kustomize/components/hostnet/hostnet.yaml:8:7 error',
     ]);
-    const base = find(full, 'image-tag', 'kustomize/base/deployment.yaml');
+    const base = find(full, 'image-digest', 'kustomize/base/deployment.yaml');
     expect(base.map((f) => f.range.start.line)).toEqual([20, 20]);
     expect(base.map((f) => f.identity).sort()).toEqual(['Deployment/comp-web container "app"', 'Deployment/web container "app"']);
   });
