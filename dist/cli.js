@@ -48494,7 +48494,12 @@ async function runScan(args, io, debug, out) {
     if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
       throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs");
     }
-    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings, (t) => result.redactor.redact(t)), roots);
+    writeUserFile(
+      fromCwd(writeTo),
+      writeTo,
+      baselineText(result.findings, (t) => result.redactor.redact(t)),
+      roots
+    );
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}

@@ -365,23 +365,28 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const sarifSource = changedFiles ? await scanOf(undefined, false) : result;
     if (sarifSource !== result) registerSecrets(tl, sarifSource);
     const get = (name: string): string | undefined => tl.getVariable(name);
-    const written = writeSarif(sarifPath, sarifSource, {
-      repositoryRoot: sourcesDir,
-      provenance: provenanceFromEnv({
-        BUILD_REPOSITORY_URI: get('Build.Repository.Uri'),
-        BUILD_SOURCEVERSION: get('Build.SourceVersion'),
-        BUILD_SOURCEBRANCH: get('Build.SourceBranch'),
-      }),
-      times: runTimes(sarifSource),
-    }, (path, chunks) => {
-      try {
-        // Never through a link the pull request planted, never outside the sources or agent temp.
-        writeOutputFile(path, chunks, roots, true);
-      } catch (err) {
-        const why = err instanceof UnsafeOutputError ? err.message : ((err as NodeJS.ErrnoException).code ?? 'error');
-        throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: 'sarifFile' });
-      }
-    });
+    const written = writeSarif(
+      sarifPath,
+      sarifSource,
+      {
+        repositoryRoot: sourcesDir,
+        provenance: provenanceFromEnv({
+          BUILD_REPOSITORY_URI: get('Build.Repository.Uri'),
+          BUILD_SOURCEVERSION: get('Build.SourceVersion'),
+          BUILD_SOURCEBRANCH: get('Build.SourceBranch'),
+        }),
+        times: runTimes(sarifSource),
+      },
+      (path, chunks) => {
+        try {
+          // Never through a link the pull request planted, never outside the sources or agent temp.
+          writeOutputFile(path, chunks, roots, true);
+        } catch (err) {
+          const why = err instanceof UnsafeOutputError ? err.message : ((err as NodeJS.ErrnoException).code ?? 'error');
+          throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: 'sarifFile' });
+        }
+      },
+    );
     if (written.omitted.size > 0) out(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, '')}\n`);
 
     const summary = renderSummary(result, {

@@ -367,7 +367,12 @@ async function runScan(args: string[], io: CliIO, debug: boolean, out: ScanOut):
     if (values['changed-since'] !== undefined || positionals.some(isGlob)) {
       throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since and globs');
     }
-    writeUserFile(fromCwd(writeTo), writeTo, baselineText(result.findings, (t) => result.redactor.redact(t)), roots);
+    writeUserFile(
+      fromCwd(writeTo),
+      writeTo,
+      baselineText(result.findings, (t) => result.redactor.redact(t)),
+      roots,
+    );
     const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
     for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
     io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
@@ -404,8 +409,7 @@ async function runScan(args: string[], io: CliIO, debug: boolean, out: ScanOut):
     const fitted = fitSarif(result, sarifOptions);
     left(fitted.written);
     for (const c of coalesce(sarifChunks(result, fitted))) out.json(c);
-  }
-  else if (format === 'junit') for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
+  } else if (format === 'junit') for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
   else if (format === 'gitlab') for (const c of coalesce(gitlabChunks(result))) out.json(c);
   else {
     const color = useColor(io.env, io.isTTY, values['no-color'] === true);

@@ -56409,22 +56409,27 @@ async function runAzure(tl, io) {
     const sarifSource = changedFiles ? await scanOf(void 0, false) : result;
     if (sarifSource !== result) registerSecrets(tl, sarifSource);
     const get2 = (name) => tl.getVariable(name);
-    const written = writeSarif(sarifPath, sarifSource, {
-      repositoryRoot: sourcesDir,
-      provenance: provenanceFromEnv({
-        BUILD_REPOSITORY_URI: get2("Build.Repository.Uri"),
-        BUILD_SOURCEVERSION: get2("Build.SourceVersion"),
-        BUILD_SOURCEBRANCH: get2("Build.SourceBranch")
-      }),
-      times: runTimes(sarifSource)
-    }, (path, chunks) => {
-      try {
-        writeOutputFile(path, chunks, roots, true);
-      } catch (err) {
-        const why = err instanceof UnsafeOutputError ? err.message : err.code ?? "error";
-        throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: "sarifFile" });
+    const written = writeSarif(
+      sarifPath,
+      sarifSource,
+      {
+        repositoryRoot: sourcesDir,
+        provenance: provenanceFromEnv({
+          BUILD_REPOSITORY_URI: get2("Build.Repository.Uri"),
+          BUILD_SOURCEVERSION: get2("Build.SourceVersion"),
+          BUILD_SOURCEBRANCH: get2("Build.SourceBranch")
+        }),
+        times: runTimes(sarifSource)
+      },
+      (path, chunks) => {
+        try {
+          writeOutputFile(path, chunks, roots, true);
+        } catch (err) {
+          const why = err instanceof UnsafeOutputError ? err.message : err.code ?? "error";
+          throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: "sarifFile" });
+        }
       }
-    });
+    );
     if (written.omitted.size > 0) out(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}
 `);
     const summary = renderSummary(result, {

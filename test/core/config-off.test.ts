@@ -41,7 +41,8 @@ describe('a rule turned off', () => {
   });
 
   it('a former rule id turned off also turns off the rule split out of it (image-tag: off silences image-digest)', async () => {
-    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n    - name: app\n      image: mcr.microsoft.com/dotnet/aspnet:8.0\n';
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n    - name: app\n      image: mcr.microsoft.com/dotnet/aspnet:8.0\n';
     expect(keys(await scanText(pod), 'image-digest')).toEqual(['noDigest@7']);
     expect(keys(await scanText(pod, { rules: { 'image-tag': 'off' } }), 'image-digest')).toEqual([]);
   });

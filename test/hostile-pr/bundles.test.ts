@@ -82,7 +82,8 @@ const trimStart = (l: string): string => l.replace(/^[\s\u0085]+/u, '');
 const withoutIgnorables = (l: string): string => l.replace(/[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
 
 /** GitHub commands podguard issues itself (annotations carry its title; messages start with "podguard"). */
-const OWN_GITHUB = /^::(?:(?:error|warning|notice) title=podguard%3A [^,]+,file=|(?:error|warning|notice)::podguard|debug::|add-mask::|group::podguard: |endgroup::$)/;
+const OWN_GITHUB =
+  /^::(?:(?:error|warning|notice) title=podguard%3A [^,]+,file=|(?:error|warning|notice)::podguard|debug::|add-mask::|group::podguard: |endgroup::$)/;
 /** Azure commands podguard issues itself. */
 const OWN_AZURE =
   /^(?:##vso\[(?:task\.(?:debug|logissue|complete|uploadsummary|setsecret|issue)|artifact\.upload)[ \]]|##vso\[task\.setvariable variable=(?:errors|warnings|notes|findings|sarifFile);isOutput=true;issecret=false;\](?:\d+|\/[^\s]*)$|##\[group\]podguard: |##\[endgroup\]$)/;
@@ -192,7 +193,9 @@ describe('hostile pull requests against the built faces', () => {
     expect(forgedLines(t.stdout)).toEqual([]);
     expect(t.stdout).toMatch(/##vso\[task\.complete result=Failed;\]podguard found/);
     // Only podguard's own output variables are set; nothing a scanned byte names.
-    expect(t.stdout).not.toMatch(/##vso\[task\.setvariable variable=(?!(?:errors|warnings|notes|findings|sarifFile);isOutput=true;issecret=false;\])/i);
+    expect(t.stdout).not.toMatch(
+      /##vso\[task\.setvariable variable=(?!(?:errors|warnings|notes|findings|sarifFile);isOutput=true;issecret=false;\])/i,
+    );
 
     for (const format of ['text', 'json', 'sarif']) {
       const c = await run(CLI, ws, {}, ['scan', '--format', format]);
