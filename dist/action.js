@@ -41221,7 +41221,7 @@ function addedLinesFromPatch(patch) {
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { lstatSync as lstatSync2, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
 import { realpath, stat as stat2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join4, posix as posix3, relative as relative4, resolve as resolve5, sep as sep5 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute3, join as join4, posix as posix3, relative as relative4, resolve as resolve5, sep as sep5 } from "node:path";
 
 // src/parse/index.ts
 import { existsSync as existsSync3 } from "node:fs";
@@ -45008,6 +45008,19 @@ async function findRenderMarkers(opts) {
   const root = resolve5(opts.root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const found = /* @__PURE__ */ new Set();
+  if (opts.only && !await gitTopLevel(root)) {
+    for (const rel of opts.only) {
+      for (let dir = join4(resolve5(root, rel), ".."); inside2(root, dir); dir = join4(dir, "..")) {
+        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
+          const f = join4(dir, name);
+          const r2 = toRel2(root, f);
+          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
+        }
+        if (dir === root) break;
+      }
+    }
+    return [...found].sort();
+  }
   for (const scope of opts.paths.map((p) => resolve5(root, p))) {
     const st = await stat2(scope).catch(() => void 0);
     if (!st) continue;
@@ -45050,6 +45063,8 @@ async function collect(opts) {
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
+  const markerFiles = /* @__PURE__ */ new Set();
+  let onlyDirs = true;
   const scopes = opts.paths.map((p) => resolve5(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
@@ -45060,8 +45075,15 @@ async function collect(opts) {
     for (const scope of scopes) {
       const st = await stat2(scope).catch(() => void 0);
       if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
-      if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
-      else files.add(scope);
+      if (!st.isDirectory()) {
+        files.add(scope);
+        onlyDirs = false;
+        continue;
+      }
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+        if (isRenderRootName(basename3(f))) markerFiles.add(f);
+        if (mayBeOurs(basename3(f))) files.add(f);
+      }
     }
   }
   const candidates = [];
@@ -45095,7 +45117,9 @@ async function collect(opts) {
     seenReal.add(real2);
     candidates.push({ absPath: real2, relPath, nameKind: kind });
   }
-  return { candidates, issues };
+  if (opts.only || !onlyDirs) return { candidates, issues };
+  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates, issues, markers: [...new Set(markers)].sort() };
 }
 
 // src/config/patterns.ts
@@ -45554,6 +45578,9 @@ function escapeChar(ch) {
   const cp = ch.codePointAt(0);
   return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
 }
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
 function defuseLine(line) {
   return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
 }
@@ -45566,6 +45593,7 @@ function capText(text, max = MAX_ECHO) {
   return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
 }
 function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
   return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
 }
 function safePath(path6) {
@@ -45577,6 +45605,7 @@ function safeMessageData(data, max = MAX_ECHO) {
   return out;
 }
 function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
   const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
   return escaped.split("\n").map(defuseLine).join("\n");
 }
@@ -73488,7 +73517,12 @@ async function scan(input) {
     const f = sourceFile(resolve11(root, issue2.relPath), issue2.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue2.reason });
   }
-  const markers = await findRenderMarkers({ root, paths: input.stdin ? ["."] : paths, exclude: settings.exclude });
+  const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
+    root,
+    paths: input.stdin ? ["."] : paths,
+    exclude: settings.exclude,
+    ...input.changedFiles && !input.stdin ? { only: input.changedFiles } : {}
+  });
   const render = await prepareRender({
     root,
     scopes: paths.map((p) => resolve11(root, p)),
@@ -73745,7 +73779,7 @@ function* compactJsonChunks(doc, items2) {
 // src/report/safe-write.ts
 import { closeSync as closeSync5, constants as constants8, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename3, dirname as dirname7, join as join14, resolve as resolve12 } from "node:path";
+import { basename as basename4, dirname as dirname7, join as join14, resolve as resolve12 } from "node:path";
 function outputRoots(workspace, env) {
   const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
   return roots.filter((r2) => !!r2).map((r2) => resolve12(r2));
@@ -73770,7 +73804,7 @@ function writeOutputFile(path6, text, roots, createDirs = false) {
   }
   const st = lstatSync7(abs, { throwIfNoEntry: false });
   if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = join14(realDir, `.${basename3(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const temp = join14(realDir, `.${basename4(abs)}.${process.pid}.${++counter}.podguard-tmp`);
   const fd = openSync5(temp, constants8.O_WRONLY | constants8.O_CREAT | constants8.O_EXCL | (constants8.O_NOFOLLOW ?? 0), 420);
   try {
     try {
@@ -73778,7 +73812,7 @@ function writeOutputFile(path6, text, roots, createDirs = false) {
     } finally {
       closeSync5(fd);
     }
-    renameSync(temp, join14(realDir, basename3(abs)));
+    renameSync(temp, join14(realDir, basename4(abs)));
   } catch (err) {
     rmSync2(temp, { force: true });
     throw err;

@@ -18559,6 +18559,9 @@ function escapeChar(ch) {
   const cp = ch.codePointAt(0);
   return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
 }
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
 function defuseLine(line) {
   return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
 }
@@ -18571,6 +18574,7 @@ function capText(text, max = MAX_ECHO) {
   return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
 }
 function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
   return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
 }
 function safePath(path) {
@@ -18582,6 +18586,7 @@ function safeMessageData(data, max = MAX_ECHO) {
   return out;
 }
 function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
   const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
   return escaped.split("\n").map(defuseLine).join("\n");
 }
@@ -19077,7 +19082,7 @@ function isPlainObject(x) {
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join3, posix as posix4, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { basename, isAbsolute as isAbsolute3, join as join3, posix as posix4, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -19425,6 +19430,19 @@ async function findRenderMarkers(opts) {
   const root = resolve4(opts.root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const found = /* @__PURE__ */ new Set();
+  if (opts.only && !await gitTopLevel(root)) {
+    for (const rel of opts.only) {
+      for (let dir = join3(resolve4(root, rel), ".."); inside2(root, dir); dir = join3(dir, "..")) {
+        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
+          const f = join3(dir, name);
+          const r2 = toRel2(root, f);
+          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
+        }
+        if (dir === root) break;
+      }
+    }
+    return [...found].sort();
+  }
   for (const scope of opts.paths.map((p) => resolve4(root, p))) {
     const st = await stat(scope).catch(() => void 0);
     if (!st) continue;
@@ -19467,6 +19485,8 @@ async function collect(opts) {
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
+  const markerFiles = /* @__PURE__ */ new Set();
+  let onlyDirs = true;
   const scopes = opts.paths.map((p) => resolve4(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
@@ -19477,8 +19497,15 @@ async function collect(opts) {
     for (const scope of scopes) {
       const st = await stat(scope).catch(() => void 0);
       if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
-      if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
-      else files.add(scope);
+      if (!st.isDirectory()) {
+        files.add(scope);
+        onlyDirs = false;
+        continue;
+      }
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+        if (isRenderRootName(basename(f))) markerFiles.add(f);
+        if (mayBeOurs(basename(f))) files.add(f);
+      }
     }
   }
   const candidates = [];
@@ -19512,7 +19539,9 @@ async function collect(opts) {
     seenReal.add(real2);
     candidates.push({ absPath: real2, relPath, nameKind: kind });
   }
-  return { candidates, issues };
+  if (opts.only || !onlyDirs) return { candidates, issues };
+  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates, issues, markers: [...new Set(markers)].sort() };
 }
 
 // src/render/index.ts
@@ -46994,7 +47023,12 @@ async function scan(input) {
     const f = sourceFile(resolve10(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
-  const markers = await findRenderMarkers({ root, paths: input.stdin ? ["."] : paths, exclude: settings.exclude });
+  const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
+    root,
+    paths: input.stdin ? ["."] : paths,
+    exclude: settings.exclude,
+    ...input.changedFiles && !input.stdin ? { only: input.changedFiles } : {}
+  });
   const render = await prepareRender({
     root,
     scopes: paths.map((p) => resolve10(root, p)),
@@ -47356,7 +47390,7 @@ function* compactJsonChunks(doc, items2) {
 // src/report/safe-write.ts
 import { closeSync as closeSync5, constants as constants6, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename, dirname as dirname5, join as join12, resolve as resolve11 } from "node:path";
+import { basename as basename2, dirname as dirname5, join as join12, resolve as resolve11 } from "node:path";
 function outputRoots(workspace, env) {
   const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
   return roots.filter((r2) => !!r2).map((r2) => resolve11(r2));
@@ -47381,7 +47415,7 @@ function writeOutputFile(path, text, roots, createDirs = false) {
   }
   const st = lstatSync7(abs, { throwIfNoEntry: false });
   if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = join12(realDir, `.${basename(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const temp = join12(realDir, `.${basename2(abs)}.${process.pid}.${++counter}.podguard-tmp`);
   const fd = openSync5(temp, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_EXCL | (constants6.O_NOFOLLOW ?? 0), 420);
   try {
     try {
@@ -47389,7 +47423,7 @@ function writeOutputFile(path, text, roots, createDirs = false) {
     } finally {
       closeSync5(fd);
     }
-    renameSync(temp, join12(realDir, basename(abs)));
+    renameSync(temp, join12(realDir, basename2(abs)));
   } catch (err) {
     rmSync2(temp, { force: true });
     throw err;

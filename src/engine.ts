@@ -262,7 +262,15 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   }
   // Helm charts and kustomize roots render to streams checked like files (src/render/).
   // With standard input, charts are only looked up (to map `# Source:` comments), never rendered.
-  const markers = await findRenderMarkers({ root, paths: input.stdin ? ['.'] : paths, exclude: settings.exclude });
+  const markers =
+    !input.stdin && collected.markers
+      ? collected.markers
+      : await findRenderMarkers({
+          root,
+          paths: input.stdin ? ['.'] : paths,
+          exclude: settings.exclude,
+          ...(input.changedFiles && !input.stdin ? { only: input.changedFiles } : {}),
+        });
   const render: RenderStage = await prepareRender({
     root,
     scopes: paths.map((p) => resolve(root, p)),

@@ -2,7 +2,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { git, gitTopLevel, splitZ } from './git.js';
 import { nameKind } from '../parse/index.js';
@@ -32,6 +32,11 @@ export interface CollectIssue {
 export interface Collected {
   candidates: Candidate[];
   issues: CollectIssue[];
+  /**
+   * Chart.yaml and kustomization files met by the same walk (root-relative, sorted): the render
+   * stage's roots. Absent for a changed-files scan, which walks nothing.
+   */
+  markers?: string[];
 }
 
 /** Collection options. */
@@ -105,10 +110,26 @@ async function listDir(dir: string, accept: (baseName: string) => boolean = mayB
  * stage's roots. Listed in full even for a changed-files scan, since a change to a values file
  * or a base renders the chart or overlay around it.
  */
-export async function findRenderMarkers(opts: Omit<CollectOptions, 'only'>): Promise<string[]> {
+export async function findRenderMarkers(opts: CollectOptions): Promise<string[]> {
   const root = resolve(opts.root);
   const excluded = opts.exclude.length ? picomatch([...opts.exclude], { dot: true }) : () => false;
   const found = new Set<string>();
+  if (opts.only && !(await gitTopLevel(root))) {
+    // A changed-files scan outside git walks no directory: the charts and kustomizations above
+    // each changed file are looked up (an overlay elsewhere that includes a changed base is
+    // found only in a git checkout, where listing the tree costs no walk of ours).
+    for (const rel of opts.only) {
+      for (let dir = join(resolve(root, rel), '..'); inside(root, dir); dir = join(dir, '..')) {
+        for (const name of ['Chart.yaml', 'kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+          const f = join(dir, name);
+          const r = toRel(root, f);
+          if (lstatQuiet(f)?.isFile() && !excluded(r)) found.add(r);
+        }
+        if (dir === root) break;
+      }
+    }
+    return [...found].sort();
+  }
   for (const scope of opts.paths.map((p) => resolve(root, p))) {
     const st = await stat(scope).catch(() => undefined);
     if (!st) continue;
@@ -155,6 +176,8 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
   const excluded = opts.exclude.length ? picomatch([...opts.exclude], { dot: true }) : () => false;
   const issues: CollectIssue[] = [];
   const files = new Set<string>();
+  const markerFiles = new Set<string>();
+  let onlyDirs = true;
   const scopes = opts.paths.map((p) => resolve(root, p));
 
   if (opts.only) {
@@ -166,8 +189,16 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
     for (const scope of scopes) {
       const st = await stat(scope).catch(() => undefined);
       if (!st) throw new ConfigurationError(`path not found: ${toRel(root, scope) || scope}`);
-      if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
-      else files.add(scope);
+      if (!st.isDirectory()) {
+        files.add(scope);
+        onlyDirs = false;
+        continue;
+      }
+      // One walk serves both the candidates and the render stage's roots.
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+        if (isRenderRootName(basename(f))) markerFiles.add(f);
+        if (mayBeOurs(basename(f))) files.add(f);
+      }
     }
   }
 
@@ -204,5 +235,11 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
     seenReal.add(real);
     candidates.push({ absPath: real, relPath, nameKind: kind });
   }
-  return { candidates, issues };
+  // A file named on its own renders the chart around it: the render stage looks that up itself.
+  if (opts.only || !onlyDirs) return { candidates, issues };
+  const markers = [...markerFiles]
+    .filter((f) => inside(root, f))
+    .map((f) => toRel(root, f))
+    .filter((rel) => !rel.split('/').some((s) => SKIP_DIRS.has(s)) && !excluded(rel));
+  return { candidates, issues, markers: [...new Set(markers)].sort() };
 }

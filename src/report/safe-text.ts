@@ -31,6 +31,12 @@ function escapeChar(ch: string): string {
   return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
 }
 
+/** Printable ASCII (and, for lines, podguard's own newlines and tabs): no control character to escape. */
+const PLAIN_DATA = /^[\x20-\x7e]*$/;
+const PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+/** A line of plain text that starts (after blanks) with `::`. */
+const LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
+
 /** Defuses `##vso[`, `##[` anywhere and a leading `::`, in one line without line breaks. */
 function defuseLine(line: string): string {
   return line.replace(HASH_COMMAND, '#\\').replace(COLON_COMMAND, '$1:\\');
@@ -54,6 +60,8 @@ export function capText(text: string, max = MAX_ECHO): string {
  * defused. The result is one line that cannot start or carry a logging command.
  */
 export function safeData(value: string, max = MAX_ECHO): string {
+  // Most values are plain printable ASCII with nothing to defuse: skip the Unicode-class pass.
+  if (value.length <= max && PLAIN_DATA.test(value) && !value.includes('#') && !COLON_COMMAND.test(value)) return value;
   return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
 }
 
@@ -76,6 +84,7 @@ export function safeMessageData(data: Record<string, string | number> | undefine
  * stays covered.
  */
 export function safeLines(text: string): string {
+  if (PLAIN_LINES.test(text) && !text.includes('#') && !LINE_COLON_COMMAND.test(text)) return text;
   // CRLF from a platform's own line endings is one break; a lone CR is data.
   const escaped = text.replace(/\r\n/g, '\n').replace(UNSAFE_IN_LINE, escapeChar);
   return escaped.split('\n').map(defuseLine).join('\n');

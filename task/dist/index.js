@@ -26559,6 +26559,9 @@ function escapeChar(ch) {
   const cp = ch.codePointAt(0);
   return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
 }
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
 function defuseLine(line) {
   return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
 }
@@ -26571,6 +26574,7 @@ function capText(text, max = MAX_ECHO) {
   return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
 }
 function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
   return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
 }
 function safePath(path) {
@@ -26582,6 +26586,7 @@ function safeMessageData(data, max = MAX_ECHO) {
   return out;
 }
 function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
   const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
   return escaped.split("\n").map(defuseLine).join("\n");
 }
@@ -27408,6 +27413,19 @@ async function findRenderMarkers(opts) {
   const root = (0, import_node_path6.resolve)(opts.root);
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const found = /* @__PURE__ */ new Set();
+  if (opts.only && !await gitTopLevel(root)) {
+    for (const rel of opts.only) {
+      for (let dir = (0, import_node_path6.join)((0, import_node_path6.resolve)(root, rel), ".."); inside2(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
+        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
+          const f = (0, import_node_path6.join)(dir, name);
+          const r2 = toRel2(root, f);
+          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
+        }
+        if (dir === root) break;
+      }
+    }
+    return [...found].sort();
+  }
   for (const scope of opts.paths.map((p) => (0, import_node_path6.resolve)(root, p))) {
     const st = await (0, import_promises.stat)(scope).catch(() => void 0);
     if (!st) continue;
@@ -27450,6 +27468,8 @@ async function collect(opts) {
   const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
+  const markerFiles = /* @__PURE__ */ new Set();
+  let onlyDirs = true;
   const scopes = opts.paths.map((p) => (0, import_node_path6.resolve)(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
@@ -27460,8 +27480,15 @@ async function collect(opts) {
     for (const scope of scopes) {
       const st = await (0, import_promises.stat)(scope).catch(() => void 0);
       if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
-      if (st.isDirectory()) for (const f of await listDir(scope)) files.add(f);
-      else files.add(scope);
+      if (!st.isDirectory()) {
+        files.add(scope);
+        onlyDirs = false;
+        continue;
+      }
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+        if (isRenderRootName((0, import_node_path6.basename)(f))) markerFiles.add(f);
+        if (mayBeOurs((0, import_node_path6.basename)(f))) files.add(f);
+      }
     }
   }
   const candidates = [];
@@ -27495,7 +27522,9 @@ async function collect(opts) {
     seenReal.add(real2);
     candidates.push({ absPath: real2, relPath, nameKind: kind });
   }
-  return { candidates, issues };
+  if (opts.only || !onlyDirs) return { candidates, issues };
+  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates, issues, markers: [...new Set(markers)].sort() };
 }
 
 // src/render/index.ts
@@ -54978,7 +55007,12 @@ async function scan(input) {
     const f = sourceFile((0, import_node_path15.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
-  const markers = await findRenderMarkers({ root, paths: input.stdin ? ["."] : paths, exclude: settings.exclude });
+  const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
+    root,
+    paths: input.stdin ? ["."] : paths,
+    exclude: settings.exclude,
+    ...input.changedFiles && !input.stdin ? { only: input.changedFiles } : {}
+  });
   const render = await prepareRender({
     root,
     scopes: paths.map((p) => (0, import_node_path15.resolve)(root, p)),

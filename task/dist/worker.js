@@ -14885,6 +14885,7 @@ function escapeChar(ch) {
   const cp = ch.codePointAt(0);
   return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
 }
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
 function defuseLine(line) {
   return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
 }
@@ -14897,6 +14898,7 @@ function capText(text, max = MAX_ECHO) {
   return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
 }
 function safeData(value, max = MAX_ECHO) {
+  if (value.length <= max && PLAIN_DATA.test(value) && !value.includes("#") && !COLON_COMMAND.test(value)) return value;
   return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
 }
 function safeMessageData(data, max = MAX_ECHO) {
