@@ -18561,6 +18561,7 @@ function escapeChar(ch) {
 }
 var PLAIN_DATA = /^[\x20-\x7e]*$/;
 var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var NOT_ASCII = /[^\x00-\x7e]/;
 var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
 function defuseLine(line) {
   return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
@@ -18592,6 +18593,7 @@ function safeLines(text) {
 }
 function safeJsonLines(json2) {
   const hex = (unit) => `\\u${unit.toString(16).padStart(4, "0")}`;
+  if (!NOT_ASCII.test(json2) && !json2.includes("#")) return json2;
   return json2.replace(UNSAFE_IN_LINE, (ch) => [...Array(ch.length).keys()].map((k) => hex(ch.charCodeAt(k))).join("")).replace(/##(?=(?:vso)?\[)/gi, "#\\u0023");
 }
 

@@ -34,6 +34,7 @@ function escapeChar(ch: string): string {
 /** Printable ASCII (and, for lines, podguard's own newlines and tabs): no control character to escape. */
 const PLAIN_DATA = /^[\x20-\x7e]*$/;
 const PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+const NOT_ASCII = /[^\x00-\x7e]/;
 /** A line of plain text that starts (after blanks) with `::`. */
 const LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
 
@@ -103,6 +104,8 @@ export function startsCommand(line: string): boolean {
 export function safeJsonLines(json: string): string {
   // JSON.stringify leaves U+2028, U+2029, NEL and format characters raw; controls are escaped already.
   const hex = (unit: number): string => `\\u${unit.toString(16).padStart(4, '0')}`;
+  // JSON.stringify escapes every control below U+0020: ASCII text without `#` has nothing left to defuse.
+  if (!NOT_ASCII.test(json) && !json.includes('#')) return json;
   return json
     .replace(UNSAFE_IN_LINE, (ch) => [...Array(ch.length).keys()].map((k) => hex(ch.charCodeAt(k))).join(''))
     .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023');
