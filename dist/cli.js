@@ -18561,7 +18561,7 @@ function escapeChar(ch) {
 }
 var PLAIN_DATA = /^[\x20-\x7e]*$/;
 var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
-var NOT_ASCII = /[^\x00-\x7e]/;
+var NOT_ASCII = /[^\n\x20-\x7e]/;
 var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
 function defuseLine(line) {
   return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");

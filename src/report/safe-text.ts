@@ -34,7 +34,8 @@ function escapeChar(ch: string): string {
 /** Printable ASCII (and, for lines, podguard's own newlines and tabs): no control character to escape. */
 const PLAIN_DATA = /^[\x20-\x7e]*$/;
 const PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
-const NOT_ASCII = /[^\x00-\x7e]/;
+/** Anything but printable ASCII and newlines (JSON.stringify output escapes every other control). */
+const NOT_ASCII = /[^\n\x20-\x7e]/;
 /** A line of plain text that starts (after blanks) with `::`. */
 const LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
 
