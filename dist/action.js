@@ -45376,7 +45376,7 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
   }
 }
 
-// src/report/redact.ts
+// src/redact.ts
 var MASK = "***";
 var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
   "true",
@@ -45581,7 +45581,7 @@ function safeLines(text) {
   return escaped.split("\n").map(defuseLine).join("\n");
 }
 
-// src/rules/api.ts
+// src/rule.ts
 var FORMAT_TITLE = {
   kubernetes: "Kubernetes",
   dockerfile: "Dockerfile",

@@ -18381,7 +18381,7 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
   }
 }
 
-// src/report/redact.ts
+// src/redact.ts
 var MASK = "***";
 var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
   "true",
@@ -18590,7 +18590,7 @@ function safeJsonLines(json2) {
   return json2.replace(UNSAFE_IN_LINE, (ch) => [...Array(ch.length).keys()].map((k) => hex(ch.charCodeAt(k))).join("")).replace(/##(?=(?:vso)?\[)/gi, "#\\u0023");
 }
 
-// src/rules/api.ts
+// src/rule.ts
 var FORMAT_TITLE = {
   kubernetes: "Kubernetes",
   dockerfile: "Dockerfile",

@@ -12763,7 +12763,7 @@ var rule42 = {
   }
 };
 
-// src/report/redact.ts
+// src/redact.ts
 var MASK = "***";
 var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
   "true",
@@ -14906,7 +14906,7 @@ function safeMessageData(data, max = MAX_ECHO) {
   return out;
 }
 
-// src/rules/api.ts
+// src/rule.ts
 var compiled = /* @__PURE__ */ new Map();
 function formatMessage(template, data = {}) {
   let parts = compiled.get(template);

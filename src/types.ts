@@ -68,3 +68,9 @@ export class ConfigurationError extends Error {
     this.input = options.input;
   }
 }
+
+/** SARIF precision: how sure a finding of this rule is. */
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
+/** Pod Security Standards level a rule belongs to (for the `profile` setting). */
+export type Profile = 'baseline' | 'restricted';

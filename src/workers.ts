@@ -13,7 +13,7 @@ import type { Candidate } from './collect/collect.js';
 import type { Settings } from './config/settings.js';
 import { FileChecker } from './batch.js';
 import type { ActiveRule, BatchResult, SystemReport } from './batch.js';
-import type { Rule } from './rules/api.js';
+import type { Rule } from './rule.js';
 import type { PolicySet } from './policy/load.js';
 import { policyRules } from './policy/rules.js';
 import type { Level } from './types.js';

@@ -20,6 +20,7 @@ import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { bySeverity, renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
 import { safeCore } from './safe-core.js';
+import type { ActionsCore, Annotation } from './safe-core.js';
 import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
 import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { tmpdir } from 'node:os';
@@ -27,36 +28,8 @@ import { safeData } from '../report/safe-text.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
-import type { Rule } from '../rules/api.js';
+import type { Rule } from '../rule.js';
 import { ruleDocUrl } from '../version.js';
-
-/** Where an annotation points (the subset of `@actions/core`'s AnnotationProperties we set). */
-export interface Annotation {
-  title: string;
-  file: string;
-  startLine: number;
-  endLine: number;
-  startColumn?: number;
-  endColumn?: number;
-}
-
-/** The part of `@actions/core` the action uses. */
-export interface ActionsCore {
-  getInput(name: string): string;
-  setOutput(name: string, value: string | number): void;
-  setSecret(secret: string): void;
-  setFailed(message: string): void;
-  isDebug(): boolean;
-  debug(message: string): void;
-  info(message: string): void;
-  /** Log folding (`::group::`); optional so test doubles may leave it out. */
-  startGroup?(name: string): void;
-  endGroup?(): void;
-  error(message: string, properties?: Annotation): void;
-  warning(message: string, properties?: Annotation): void;
-  notice(message: string, properties?: Annotation): void;
-  summary: { addRaw(text: string, addEOL?: boolean): { write(): Promise<unknown> } };
-}
 
 /** A file of a pull request as the REST API lists it. */
 export interface PullFile {

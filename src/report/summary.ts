@@ -8,7 +8,7 @@ import { LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
-import { fixText } from '../rules/api.js';
+import { fixText } from '../rule.js';
 import { safePath } from './safe-text.js';
 
 /** Summary options. */

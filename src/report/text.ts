@@ -5,8 +5,8 @@
  */
 import type { ScanResult } from '../engine.js';
 import { KIND_LABEL } from '../parse/source.js';
-import type { Rule } from '../rules/api.js';
-import { fixText } from '../rules/api.js';
+import type { Rule } from '../rule.js';
+import { fixText } from '../rule.js';
 import { FILE_KINDS } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { ruleDocUrl } from '../version.js';

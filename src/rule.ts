@@ -1,15 +1,9 @@
 /** The rule contract: one file per rule, metadata plus a pure check. */
-import type { FileKind, Level, Range } from '../types.js';
-import type { ParsedFile } from '../parse/index.js';
-import type { SourceFile } from '../parse/source.js';
-import type { YNode, YPair } from '../parse/yaml.js';
-import type { Settings } from '../config/settings.js';
-
-/** SARIF precision: how sure a finding of this rule is. */
-export type Precision = 'very-high' | 'high' | 'medium' | 'low';
-
-/** Pod Security Standards level a rule belongs to (for the `profile` setting). */
-export type Profile = 'baseline' | 'restricted';
+import type { FileKind, Level, Precision, Profile, Range } from './types.js';
+import type { ParsedFile } from './parse/index.js';
+import type { SourceFile } from './parse/source.js';
+import type { YNode, YPair } from './parse/yaml.js';
+import type { Settings } from './config/settings.js';
 
 /** Everything a user, the docs and SARIF learn about a rule. */
 export interface RuleMeta {
