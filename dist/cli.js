@@ -20975,6 +20975,23 @@ function applyIgnores(findings, settings, root, today) {
   return { expired };
 }
 
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+
 // src/rules/aci-public-ip.ts
 var rule = {
   meta: {
@@ -47174,18 +47191,6 @@ function templateDirectives(absPath, relPath) {
     workloads: []
   });
 }
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[f.baselined ? "note" : f.level]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
 
 // src/version.ts
 var VERSION = "0.1.0";
@@ -47445,9 +47450,6 @@ function runLevel(rule61, result) {
   const configured = result.settings.rules[rule61.meta.id]?.level;
   return configured && configured !== "off" ? configured : rule61.meta.level;
 }
-function outLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
 function sarifRule(rule61, result, limits) {
   const m = rule61.meta;
   const level = runLevel(rule61, result);
@@ -47484,7 +47486,7 @@ function location(uri) {
 }
 function priority(f, severities) {
   if (f.suppression) return 0;
-  const level = outLevel(f);
+  const level = displayLevel(f);
   const rule61 = severities.get(f.ruleId);
   const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
   return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
@@ -47604,7 +47606,7 @@ function sarifParts(result, opts) {
     for (let i2 = 0; i2 < findings.length; i2++) {
       if (!selection.keep[i2]) continue;
       const f = findings[i2];
-      const level = outLevel(f);
+      const level = displayLevel(f);
       const res = {
         ruleId: f.ruleId,
         ruleIndex: index.get(f.ruleId) ?? -1,
@@ -47738,7 +47740,7 @@ function jsonFinding(f, result) {
   return {
     ruleId: f.ruleId,
     messageId: f.messageId,
-    level: f.baselined ? "note" : f.level,
+    level: displayLevel(f),
     message: red.redact(f.message),
     file: f.file,
     line: f.range.start.line,
@@ -47958,7 +47960,7 @@ function writeText(result, style, sink) {
     for (const [file, findings] of byFile) {
       line(c("bold", printablePath(file)));
       for (const f of findings) {
-        const level = f.baselined ? "note" : f.level;
+        const level = displayLevel(f);
         const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
         const tag = f.baselined ? " (baseline)" : "";
         line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
@@ -47969,7 +47971,7 @@ function writeText(result, style, sink) {
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   const tally = /* @__PURE__ */ new Map();
   for (const f of shown2) {
-    const level = f.baselined ? "note" : f.level;
+    const level = displayLevel(f);
     const t = tally.get(f.ruleId);
     if (!t) tally.set(f.ruleId, { n: 1, level });
     else {
@@ -48006,7 +48008,7 @@ function writeText(result, style, sink) {
     }
   }
   const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of shown2) counts[f.baselined ? "note" : f.level]++;
+  for (const f of shown2) counts[displayLevel(f)]++;
   const total = shown2.length;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict = total === 0 ? "no problems found" : `${plural3(total, "problem")} (${plural3(counts.error, "error")}, ${plural3(counts.warning, "warning")}, ${plural3(counts.note, "note")})`;

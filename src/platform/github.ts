@@ -10,14 +10,15 @@ import type { LineSpan } from '../collect/changed.js';
 import { collect } from '../collect/collect.js';
 import { gitTopLevel } from '../collect/git.js';
 import { validatePattern } from '../config/patterns.js';
-import { countByLevel, gates, scan } from '../engine.js';
+import { scan } from '../engine.js';
+import { bySeverity, countByLevel, displayLevel, gates } from '../findings.js';
 import type { Settings } from '../config/settings.js';
 import type { ScanResult } from '../engine.js';
 import { runTimes, sarifCategory, sarifOmittedLine, toUri, writeSarif } from '../report/sarif.js';
 import type { SarifWritten } from '../report/sarif.js';
 import { provenanceFromEnv } from '../report/provenance.js';
 import { outputRoots, writeOutputFile } from '../report/safe-write.js';
-import { bySeverity, renderSummary, verdict } from '../report/summary.js';
+import { renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
 import { safeCore } from './safe-core.js';
 import type { ActionsCore, Annotation } from './safe-core.js';
@@ -317,7 +318,7 @@ export function annotationPlan(findings: readonly Finding[], touched: (f: Findin
   // Keep one notice free for the "N more" line.
   const limit: Record<Level, number> = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, note: ANNOTATION_LIMIT - 1 };
   for (const f of bySeverity(visible, touched)) {
-    const level = f.baselined ? 'note' : f.level;
+    const level = displayLevel(f);
     if (used[level] >= limit[level]) continue;
     used[level]++;
     shown.push(f);
@@ -347,7 +348,7 @@ function emitAnnotations(
   const red = result.redactor;
   const { shown, hidden } = annotationPlan(result.findings, touched);
   for (const f of shown) {
-    const level = f.baselined ? 'note' : f.level;
+    const level = displayLevel(f);
     const message = red.redact(`${f.message}\nHow to fix: ${ruleDocUrl(f.ruleId)}`);
     const props = annotationOf(f, repoPath(f.file));
     if (level === 'error') core.error(message, props);

@@ -4,7 +4,7 @@
  * one of its findings is at or above the gate. Written a suite at a time (findings are sorted by
  * file), so a large scan never becomes one string.
  */
-import { gates } from '../engine.js';
+import { gates } from '../findings.js';
 import type { ScanResult } from '../engine.js';
 import type { FailOn } from '../platform/inputs.js';
 import type { Finding } from '../types.js';

@@ -2,7 +2,8 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countByLevel, gates, scan } from '../../src/engine.js';
+import { scan } from '../../src/engine.js';
+import { countByLevel, gates } from '../../src/findings.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rule.js';
 import { parseDirectiveBody } from '../../src/suppress/directives.js';
