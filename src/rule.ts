@@ -132,8 +132,8 @@ export function formatMessage(template: string, data: Record<string, string | nu
     compiled.set(template, parts);
   }
   if (parts.length === 1) return template;
-  // join() builds one flat string; `+=` would leave a rope of pieces behind every stored message
-  // (measured: 452 instead of 172 bytes per finding).
+  // join() builds one flat string; `+=` would leave a rope of pieces behind every stored message,
+  // more than doubling what each finding holds.
   const out = parts.slice();
   for (let i = 1; i < out.length; i += 2) {
     const key = out[i]!;
