@@ -4,6 +4,8 @@
 export type Level = 'error' | 'warning' | 'note';
 /** A configured level: a Level, or `off` to disable the rule. */
 export type LevelSetting = Level | 'off';
+/** A gate level. */
+export type FailOn = Level | 'never';
 /** The kinds of file podguard understands. */
 export type FileKind = 'kubernetes' | 'dockerfile' | 'compose' | 'aci';
 /** All file kinds, in display order. */

@@ -6,8 +6,7 @@
  */
 import { gates } from '../findings.js';
 import type { ScanResult } from '../engine.js';
-import type { FailOn } from '../platform/inputs.js';
-import type { Finding } from '../types.js';
+import type { FailOn, Finding } from '../types.js';
 import { ruleDocUrl } from '../version.js';
 
 /** Text as XML character data or attribute value: escaped, characters XML 1.0 forbids removed. */
