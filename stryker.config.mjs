@@ -4,14 +4,14 @@
 // only the tests that reach the mutated line). Not run by .ci/run: run it before each release.
 //
 // Known equivalent survivors (no test can kill them: the behaviour does not change):
-// - src/report/redact.ts `if (!this.pattern)` -> `if (true)`: the pattern is rebuilt on every
+// - src/redact.ts `if (!this.pattern)` -> `if (true)`: the pattern is rebuilt on every
 //   redact() call; same output, more work.
-// - src/report/redact.ts safeErrorText `/^[a-z]+:\/\//i` without `^`: the scheme is only ever
+// - src/redact.ts safeErrorText `/^[a-z]+:\/\//i` without `^`: the scheme is only ever
 //   at the start of a token-like run, and a later one leaves a digit or `/` that elides the run
 //   either way.
-// - src/report/redact.ts Redactor.add `!this.values.includes(escaped)` (and of `line`) -> true:
+// - src/redact.ts Redactor.add `!this.values.includes(escaped)` (and of `line`) -> true:
 //   a value already registered is registered again; the mask is the same.
-// - src/report/redact.ts safeErrorText `run.replace(scheme, '')` -> `replace(scheme, 'Stryker was
+// - src/redact.ts safeErrorText `run.replace(scheme, '')` -> `replace(scheme, 'Stryker was
 //   here!')`: the replacement holds none of the characters the token test looks for.
 // - src/collect/changed.ts checkBranch `bare.startsWith('-') ||` removed: `git check-ref-format
 //   --branch` refuses a leading `-` with the same error (the check stays as defence in depth).
@@ -31,7 +31,7 @@ const MODULES = {
     tests: ['test/collect/**/*.test.ts', 'test/core/partial-scan.test.ts', 'test/hostile/hostile.test.ts'],
   },
   redact: {
-    mutate: ['src/report/redact.ts'],
+    mutate: ['src/redact.ts'],
     tests: ['test/secrets/redaction-format.test.ts', 'test/secrets/redact.test.ts'],
   },
   config: {

@@ -2,8 +2,8 @@
  * Generated documentation: one page per rule (docs/rules/<id>.md), the README rule table and the
  * configuration schema. `npm run docs` writes them; a test fails when any is stale.
  */
-import type { Rule } from './rules/api.js';
-import { fixText } from './rules/api.js';
+import type { Rule } from './rule.js';
+import { fixText } from './rule.js';
 import { configSchema } from './config/schema.js';
 import { severityName } from './report/severity.js';
 

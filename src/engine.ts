@@ -17,10 +17,11 @@ import { mayEnable } from './config/overrides.js';
 import { applyIgnores, applyOverrides } from './config/policy.js';
 import { rangeOf, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
-import type { Redactor } from './report/redact.js';
-import { safeErrorText } from './report/redact.js';
+import type { Redactor } from './redact.js';
+import { safeErrorText } from './redact.js';
 import { safeData } from './report/safe-text.js';
-import type { At, Report, Rule } from './rules/api.js';
+import type { At, Report, Rule } from './rule.js';
+import { compareFindings } from './findings.js';
 import { ALL_RULES } from './rules/index.js';
 import { loadPolicies } from './policy/load.js';
 import { policyRules } from './policy/rules.js';
@@ -29,7 +30,7 @@ import { applySuppressions } from './suppress/apply.js';
 import { readDirectives } from './suppress/directives.js';
 import { readFileSync } from 'node:fs';
 import { formerIdsOf } from './rules/aliases.js';
-import { ConfigurationError, FILE_KINDS, LEVEL_RANK } from './types.js';
+import { ConfigurationError, FILE_KINDS } from './types.js';
 import type { FileKind, Finding, Level } from './types.js';
 import { activeRules, bundledWorkerScript, checkBatches, defaultThreads, systemReporter, toBatches } from './workers.js';
 import type { CheckPlan } from './workers.js';
@@ -477,29 +478,4 @@ function templateDirectives(absPath: string, relPath: string): Directive[] {
     objects: [],
     workloads: [],
   });
-}
-
-/** Deterministic order: file, line, column, severity, rule, message. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.range.start.line - b.range.start.line ||
-    a.range.start.column - b.range.start.column ||
-    LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
-    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
-  );
-}
-
-/** Counts findings per level (suppressed findings excluded; baselined ones count as notes). */
-export function countByLevel(findings: readonly Finding[]): Record<Level, number> {
-  const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[f.baselined ? 'note' : f.level]++;
-  return counts;
-}
-
-/** True when a finding gates the build at `failOn`. */
-export function gates(f: Finding, failOn: Level | 'never'): boolean {
-  if (failOn === 'never' || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
 }

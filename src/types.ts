@@ -4,6 +4,8 @@
 export type Level = 'error' | 'warning' | 'note';
 /** A configured level: a Level, or `off` to disable the rule. */
 export type LevelSetting = Level | 'off';
+/** A gate level. */
+export type FailOn = Level | 'never';
 /** The kinds of file podguard understands. */
 export type FileKind = 'kubernetes' | 'dockerfile' | 'compose' | 'aci';
 /** All file kinds, in display order. */
@@ -68,3 +70,9 @@ export class ConfigurationError extends Error {
     this.input = options.input;
   }
 }
+
+/** SARIF precision: how sure a finding of this rule is. */
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
+/** Pod Security Standards level a rule belongs to (for the `profile` setting). */
+export type Profile = 'baseline' | 'restricted';

@@ -13,7 +13,7 @@ import type { Candidate } from './collect/collect.js';
 import type { Settings } from './config/settings.js';
 import { FileChecker } from './batch.js';
 import type { ActiveRule, BatchResult, SystemReport } from './batch.js';
-import type { Rule } from './rules/api.js';
+import type { Rule } from './rule.js';
 import type { PolicySet } from './policy/load.js';
 import { policyRules } from './policy/rules.js';
 import type { Level } from './types.js';
@@ -65,13 +65,12 @@ export function systemReporter(plan: CheckPlan, registry: readonly Rule[]): Syst
 const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 
 /**
- * Files per thread below which starting a worker costs more than it saves. Measured with
- * `npm run bench` on the 2-CPU development machine: a worker takes 0.25-0.9 s to start, and two
- * busy threads each ran about 1.5x slower than one alone, so two threads lost at 1,000 and
- * 3,000 files, broke even at 5,000 and won from 10,000 (5.4 s against 6.8 s).
+ * Files per thread below which starting a worker costs more than it saves: a worker's start-up
+ * and threads slowing each other down outweigh the parallel work on small scans (the figures
+ * are in the README's performance section, from `npm run bench`).
  */
 export const MIN_FILES_PER_WORKER = 2500;
-/** Threads used at most by default: measured, more than four gains little on a typical runner. */
+/** Threads used at most by default: more than four gains little on a typical runner. */
 const MAX_DEFAULT_THREADS = 4;
 
 /** Threads to use for `files` files when the caller did not say. */
@@ -118,8 +117,8 @@ export async function checkBatches(
   for (let w = 0; w < workers; w++) {
     const input: WorkerInput = { plan: opts.plan, batches, next };
     // A worker holds one batch at a time, so a tight heap costs it nothing, and without limits
-    // its heap grew to what the main thread's (measured at 50,000 files: peak RSS 457 MB without
-    // limits, 385 MB with them, and faster). A worker that hits the limit on a huge file dies,
+    // its heap grows to what the main thread's does (peak RSS of large scans is lower with
+    // them). A worker that hits the limit on a huge file dies,
     // and its batches are checked on the main thread, which has no such limit.
     const worker = new Worker(opts.script!, { workerData: input, resourceLimits: WORKER_HEAP });
     pool.push(worker);

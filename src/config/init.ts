@@ -1,5 +1,5 @@
 /** The commented starter `.podguard.yml` that `podguard init` writes, generated from rule metadata. */
-import type { Rule } from '../rules/api.js';
+import type { Rule } from '../rule.js';
 import { HOMEPAGE, VERSION } from '../version.js';
 
 /** Where editors fetch the schema of this podguard version (yaml-language-server). */

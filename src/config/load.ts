@@ -8,7 +8,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { getPair, parseYaml, toJS } from '../parse/yaml.js';
 import { ConfigurationError } from '../types.js';
 import type { LevelSetting } from '../types.js';
-import type { Rule } from '../rules/api.js';
+import type { Rule } from '../rule.js';
 import { configSchema } from './schema.js';
 import { defaultSettings } from './settings.js';
 import type { Settings } from './settings.js';

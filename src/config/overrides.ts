@@ -4,19 +4,9 @@
  * winning. Levels only: rule options stay global.
  */
 import picomatch from 'picomatch';
-import type { Profile, Rule } from '../rules/api.js';
-import type { LevelSetting } from '../types.js';
-
-/** One override entry, validated. */
-export interface PathOverride {
-  /** Path globs relative to the scanned root (`**` spans directories). */
-  files: string[];
-  profile?: Profile;
-  /** Rule id -> level for files the globs match. */
-  rules: Record<string, LevelSetting>;
-  /** Compiled `files`. */
-  matches: (file: string) => boolean;
-}
+import type { Rule } from '../rule.js';
+import type { LevelSetting, Profile } from '../types.js';
+import type { PathOverride } from './settings.js';
 
 const LEVEL = { enum: ['off', 'note', 'warning', 'error'] };
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { k8sObjects } from '../parse/kubernetes.js';
 import { parseYaml } from '../parse/yaml.js';
-import type { Rule } from '../rules/api.js';
+import type { Rule } from '../rule.js';
 import type { Finding } from '../types.js';
 import type { ResourceIgnore } from './ignore.js';
 import { identityIs } from './ignore.js';

@@ -2,7 +2,7 @@
  * The JSON schema of `.podguard.yml`. `npm run docs` writes it to schema/podguard.schema.json
  * (shipped for editors); a test fails when that file is stale.
  */
-import type { Rule } from '../rules/api.js';
+import type { Rule } from '../rule.js';
 import { ignoreSchema } from './ignore.js';
 import { overridesSchema } from './overrides.js';
 

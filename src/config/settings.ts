@@ -1,7 +1,5 @@
 /** Resolved settings: the configuration file merged with command-line or CI inputs. */
-import type { LevelSetting } from '../types.js';
-import type { Profile } from '../rules/api.js';
-import type { PathOverride } from './overrides.js';
+import type { LevelSetting, Profile } from '../types.js';
 import type { ResourceIgnore } from './ignore.js';
 
 /** A rule's configured level and options. */
@@ -84,4 +82,15 @@ export function defaultSettings(): Settings {
     ignores: [],
     render: { mode: 'optional', timeoutSeconds: 60, enableHelm: false, charts: {} },
   };
+}
+
+/** One override entry, validated. */
+export interface PathOverride {
+  /** Path globs relative to the scanned root (`**` spans directories). */
+  files: string[];
+  profile?: Profile;
+  /** Rule id -> level for files the globs match. */
+  rules: Record<string, LevelSetting>;
+  /** Compiled `files`. */
+  matches: (file: string) => boolean;
 }

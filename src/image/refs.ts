@@ -4,7 +4,7 @@
  * every container kind, docker-compose `services.*.image` and ACI container images.
  */
 import { ModifiableInstruction } from 'dockerfile-ast';
-import type { At } from '../rules/api.js';
+import type { At } from '../rule.js';
 import type { DockerFile, ParsedFile, YamlFile } from '../parse/index.js';
 import { dfRange, substitute } from '../parse/dockerfile.js';
 import type { DockerfileModel, Stage } from '../parse/dockerfile.js';

@@ -152,14 +152,3 @@ export function dockerfileProblems(model: DockerfileModel): DockerfileProblem[] 
 export function finalStage(model: DockerfileModel): Stage | undefined {
   return model.stages[model.stages.length - 1];
 }
-
-/** Finds the stage a name refers to (alias or numeric index), if any, before stage `before`. */
-export function stageByName(model: DockerfileModel, name: string, before: number): Stage | undefined {
-  const lower = name.toLowerCase();
-  if (/^\d+$/.test(lower)) {
-    const i = Number(lower);
-    return i < before ? model.stages[i] : undefined;
-  }
-  for (const s of model.stages) if (s.index < before && s.alias === lower) return s;
-  return undefined;
-}

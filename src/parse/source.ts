@@ -47,11 +47,6 @@ export function sourceFile(absPath: string, path: string, text: string): SourceF
   return { absPath, path, text, lines: new LineIndex(text) };
 }
 
-/** Range of an offset span in a file. */
-export function spanRange(file: SourceFile, start: number, end: number): Range {
-  return file.lines.range(start, end);
-}
-
 /** A human name for each file kind. */
 export const KIND_LABEL: Record<FileKind, string> = {
   kubernetes: 'Kubernetes manifest',

@@ -20,9 +20,6 @@ const POD_SPEC_PATHS: Record<string, readonly string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-/** Workload kinds podguard extracts pod specs from. */
-export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_PATHS);
-
 /** One pod spec with its owner. */
 export interface Workload {
   object: K8sObject;
@@ -159,11 +156,6 @@ function build(
     });
   }
   return w;
-}
-
-/** Extracts the workload (pod spec and containers) of an object, if it has one. */
-export function workloadOf(obj: K8sObject): Workload | undefined {
-  return workloadsOf(obj)[0];
 }
 
 const group = (obj: K8sObject): string => obj.apiVersion.split('/')[0]!;

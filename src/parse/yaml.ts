@@ -3,16 +3,14 @@
  *
  * Why js-yaml 4's `listener`: the listener reports where each node opens and closes; from those
  * offsets we build a small positioned tree in the same pass (no second parse for positions).
- * Measured on the benchmark corpus (9,000 manifests, about 20 MB) on this machine, whose load
- * varies: js-yaml 4.1's bare loadAll took 0.75-1.25 s and `parseYaml` (loadAll plus the tree)
- * 1.0-1.7 s; js-yaml 5's event parser took 4.0 s (earlier measurement), and (per the project
- * brief) `yaml`'s parseAllDocuments 8x longer than js-yaml.
+ * js-yaml 4 with the listener stays close to a bare `loadAll`; js-yaml 5's event parser and
+ * `yaml`'s parseAllDocuments were several times slower (the bench's parser floor is the
+ * reference: scripts/bench.mjs).
  *
  * The listener runs for every node, so it is kept lean (see `buildDocs`): frames are reused and
  * carry the expanded sizes, node properties are read only when a `!` or `&` is there, characters
  * are compared by code rather than by regex, and `resolveYaml11` dispatches on the first
- * character. That cut `parseYaml`'s cost over the bare loadAll from about 1.1 s (parseYaml took
- * 1.7-2.4 s) to about 0.35 s on the corpus.
+ * character.
  *
  * Values are read as Kubernetes reads them: its go-yaml fork uses YAML 1.1 scalars, so
  * `privileged: yes` and `hostNetwork: on` are booleans (a YAML 1.2 reading would miss them).
@@ -559,17 +557,6 @@ export function getPair(node: YNode | null | undefined, key: string): YPair | un
   if (!node || node.kind !== 'map') return undefined;
   for (let i = node.pairs.length - 1; i >= 0; i--) if (node.pairs[i]!.keyText === key) return node.pairs[i];
   return undefined;
-}
-
-/** Follows a path of keys (strings) and indexes (numbers). */
-export function getPath(node: YNode | null | undefined, path: readonly (string | number)[]): YNode | undefined {
-  let cur: YNode | undefined = node ?? undefined;
-  for (const p of path) {
-    if (!cur) return undefined;
-    if (typeof p === 'number') cur = cur.kind === 'seq' ? cur.items[p] : undefined;
-    else cur = get(cur, p);
-  }
-  return cur;
 }
 
 /** The node as a mapping, or undefined. */

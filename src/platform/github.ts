@@ -10,16 +10,18 @@ import type { LineSpan } from '../collect/changed.js';
 import { collect } from '../collect/collect.js';
 import { gitTopLevel } from '../collect/git.js';
 import { validatePattern } from '../config/patterns.js';
-import { countByLevel, gates, scan } from '../engine.js';
+import { scan } from '../engine.js';
+import { bySeverity, countByLevel, displayLevel, gates } from '../findings.js';
 import type { Settings } from '../config/settings.js';
 import type { ScanResult } from '../engine.js';
 import { runTimes, sarifCategory, sarifOmittedLine, toUri, writeSarif } from '../report/sarif.js';
 import type { SarifWritten } from '../report/sarif.js';
 import { provenanceFromEnv } from '../report/provenance.js';
 import { outputRoots, writeOutputFile } from '../report/safe-write.js';
-import { bySeverity, renderSummary, verdict } from '../report/summary.js';
+import { renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
 import { safeCore } from './safe-core.js';
+import type { ActionsCore, Annotation } from './safe-core.js';
 import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
 import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { tmpdir } from 'node:os';
@@ -27,36 +29,8 @@ import { safeData } from '../report/safe-text.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
-import type { Rule } from '../rules/api.js';
+import type { Rule } from '../rule.js';
 import { ruleDocUrl } from '../version.js';
-
-/** Where an annotation points (the subset of `@actions/core`'s AnnotationProperties we set). */
-export interface Annotation {
-  title: string;
-  file: string;
-  startLine: number;
-  endLine: number;
-  startColumn?: number;
-  endColumn?: number;
-}
-
-/** The part of `@actions/core` the action uses. */
-export interface ActionsCore {
-  getInput(name: string): string;
-  setOutput(name: string, value: string | number): void;
-  setSecret(secret: string): void;
-  setFailed(message: string): void;
-  isDebug(): boolean;
-  debug(message: string): void;
-  info(message: string): void;
-  /** Log folding (`::group::`); optional so test doubles may leave it out. */
-  startGroup?(name: string): void;
-  endGroup?(): void;
-  error(message: string, properties?: Annotation): void;
-  warning(message: string, properties?: Annotation): void;
-  notice(message: string, properties?: Annotation): void;
-  summary: { addRaw(text: string, addEOL?: boolean): { write(): Promise<unknown> } };
-}
 
 /** A file of a pull request as the REST API lists it. */
 export interface PullFile {
@@ -344,7 +318,7 @@ export function annotationPlan(findings: readonly Finding[], touched: (f: Findin
   // Keep one notice free for the "N more" line.
   const limit: Record<Level, number> = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, note: ANNOTATION_LIMIT - 1 };
   for (const f of bySeverity(visible, touched)) {
-    const level = f.baselined ? 'note' : f.level;
+    const level = displayLevel(f);
     if (used[level] >= limit[level]) continue;
     used[level]++;
     shown.push(f);
@@ -374,7 +348,7 @@ function emitAnnotations(
   const red = result.redactor;
   const { shown, hidden } = annotationPlan(result.findings, touched);
   for (const f of shown) {
-    const level = f.baselined ? 'note' : f.level;
+    const level = displayLevel(f);
     const message = red.redact(`${f.message}\nHow to fix: ${ruleDocUrl(f.ruleId)}`);
     const props = annotationOf(f, repoPath(f.file));
     if (level === 'error') core.error(message, props);

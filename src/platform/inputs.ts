@@ -7,12 +7,10 @@ import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { KUBERNETES_DATA_VERSION } from '../data/deprecated-apis.js';
 import { ConfigurationError } from '../types.js';
-import type { Level } from '../types.js';
+import type { FailOn } from '../types.js';
 
 /** The gate levels, lowest finding level that fails (`never`: report only). */
 export const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
-/** A gate level. */
-export type FailOn = Level | 'never';
 
 /** `1.30`, `1.30.2` and `v1.30.2` (what `az aks show` and `kubectl version` print). */
 const KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;

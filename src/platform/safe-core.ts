@@ -4,7 +4,34 @@
  * workflow command, whatever layout the text report has.
  */
 import { safeLines } from '../report/safe-text.js';
-import type { ActionsCore, Annotation } from './github.js';
+
+/** Where an annotation points (the subset of `@actions/core`'s AnnotationProperties we set). */
+export interface Annotation {
+  title: string;
+  file: string;
+  startLine: number;
+  endLine: number;
+  startColumn?: number;
+  endColumn?: number;
+}
+
+/** The part of `@actions/core` the action uses. */
+export interface ActionsCore {
+  getInput(name: string): string;
+  setOutput(name: string, value: string | number): void;
+  setSecret(secret: string): void;
+  setFailed(message: string): void;
+  isDebug(): boolean;
+  debug(message: string): void;
+  info(message: string): void;
+  /** Log folding (`::group::`); optional so test doubles may leave it out. */
+  startGroup?(name: string): void;
+  endGroup?(): void;
+  error(message: string, properties?: Annotation): void;
+  warning(message: string, properties?: Annotation): void;
+  notice(message: string, properties?: Annotation): void;
+  summary: { addRaw(text: string, addEOL?: boolean): { write(): Promise<unknown> } };
+}
 
 /** The same core, with every logged message made safe. */
 export function safeCore(core: ActionsCore): ActionsCore {

@@ -3,7 +3,7 @@
  * podguard cannot evaluate (syntax it cannot parse, functions it lacks, `authorizer`) recorded
  * as problems of the policy, and each validation's location shape worked out from its tree.
  */
-import { safeErrorText } from '../report/redact.js';
+import { safeErrorText } from '../redact.js';
 import { compile, planExpr, unsupportedIn, variablesIn } from './cel.js';
 import type { CelExpr, Compiled } from './cel.js';
 import type { AdmissionObject } from './load.js';

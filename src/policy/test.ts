@@ -10,7 +10,7 @@ import { collect } from '../collect/collect.js';
 import { scan } from '../engine.js';
 import { k8sObjects } from '../parse/kubernetes.js';
 import { asMap, asText, get, parseYaml } from '../parse/yaml.js';
-import { safeErrorText } from '../report/redact.js';
+import { safeErrorText } from '../redact.js';
 import { ALL_RULES } from '../rules/index.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';

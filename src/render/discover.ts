@@ -3,7 +3,7 @@
  * Read with the YAML parser only: nothing here runs a tool or fetches anything.
  */
 import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { asItems, asMap, asText, get, getPair, parseYaml } from '../parse/yaml.js';
 import type { YNode, YPair } from '../parse/yaml.js';
 
@@ -337,10 +337,4 @@ export function linkOutside(realRoot: string, absDir: string, limit = 20_000): s
     }
   }
   return undefined;
-}
-
-/** The directory of a root-relative file ('' at the top). */
-export function dirOf(rel: string): string {
-  const d = dirname(rel);
-  return d === '.' ? '' : d.split(sep).join('/');
 }

@@ -1,5 +1,5 @@
 /** Machine-readable JSON output (stable field order, deterministic). */
-import { countByLevel } from '../engine.js';
+import { countByLevel, displayLevel } from '../findings.js';
 import type { ScanResult } from '../engine.js';
 import { VERSION } from '../version.js';
 import { PLACEHOLDER, prettyJsonChunks } from './stream.js';
@@ -12,7 +12,7 @@ function jsonFinding(f: Finding, result: ScanResult): Record<string, unknown> {
   return {
     ruleId: f.ruleId,
     messageId: f.messageId,
-    level: f.baselined ? 'note' : f.level,
+    level: displayLevel(f),
     message: red.redact(f.message),
     file: f.file,
     line: f.range.start.line,

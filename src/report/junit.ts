@@ -4,10 +4,9 @@
  * one of its findings is at or above the gate. Written a suite at a time (findings are sorted by
  * file), so a large scan never becomes one string.
  */
-import { gates } from '../engine.js';
+import { gates } from '../findings.js';
 import type { ScanResult } from '../engine.js';
-import type { FailOn } from '../platform/inputs.js';
-import type { Finding } from '../types.js';
+import type { FailOn, Finding } from '../types.js';
 import { ruleDocUrl } from '../version.js';
 
 /** Text as XML character data or attribute value: escaped, characters XML 1.0 forbids removed. */

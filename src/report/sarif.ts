@@ -7,8 +7,9 @@ import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { ScanResult } from '../engine.js';
-import type { Rule } from '../rules/api.js';
-import { fixText } from '../rules/api.js';
+import { displayLevel } from '../findings.js';
+import type { Rule } from '../rule.js';
+import { fixText } from '../rule.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { HOMEPAGE, VERSION, ruleDocUrl } from '../version.js';
@@ -133,11 +134,6 @@ function runLevel(rule: Rule, result: ScanResult): Level {
   return configured && configured !== 'off' ? configured : rule.meta.level;
 }
 
-/** The level a finding is written at (baselined findings are notes). */
-function outLevel(f: Finding): Level {
-  return f.baselined ? 'note' : f.level;
-}
-
 function sarifRule(rule: Rule, result: ScanResult, limits: SarifLimits): Record<string, unknown> {
   const m = rule.meta;
   const level = runLevel(rule, result);
@@ -183,7 +179,7 @@ function location(uri: string): Json {
 /** A finding's rank for the results limit: unsuppressed before suppressed, then level, then severity. */
 function priority(f: Finding, severities: Map<string, Rule>): number {
   if (f.suppression) return 0;
-  const level = outLevel(f);
+  const level = displayLevel(f);
   const rule = severities.get(f.ruleId);
   const sev = rule ? (severityAt(rule.meta, level) ?? 0) : 0;
   return LEVEL_RANK[level] * 1000 + Math.round(sev * 10);
@@ -317,7 +313,7 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
     for (let i = 0; i < findings.length; i++) {
       if (!selection.keep[i]) continue;
       const f = findings[i]!;
-      const level = outLevel(f);
+      const level = displayLevel(f);
       const res: Json = {
         ruleId: f.ruleId,
         ruleIndex: index.get(f.ruleId) ?? -1,

@@ -4,7 +4,7 @@
  * finding's severity therefore stays inside the band of its level, so GitHub's check and
  * `fail-on` agree: an error is high or critical, a warning medium, a note low.
  */
-import type { RuleMeta } from '../rules/api.js';
+import type { RuleMeta } from '../rule.js';
 import type { Level } from '../types.js';
 
 /** The security-severity band of each level (inclusive, one decimal). */

@@ -2,13 +2,12 @@
  * The Markdown summary shared by the GitHub job summary and the Azure Pipelines summary tab:
  * verdict, counts by level and rule, a findings table, each rule's fix once, how to suppress.
  */
-import { countByLevel, gates } from '../engine.js';
+import { bySeverity, countByLevel, displayLevel, gates } from '../findings.js';
 import type { ScanResult } from '../engine.js';
-import { LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
-import { fixText } from '../rules/api.js';
+import { fixText } from '../rule.js';
 import { safePath } from './safe-text.js';
 
 /** Summary options. */
@@ -45,21 +44,6 @@ export function cell(text: string): string {
 /** A link target that cannot end the link early: parentheses, spaces and angle brackets percent-encoded. */
 export function linkTarget(url: string): string {
   return url.replace(/[()<>\s"'`\\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-/** Most severe first, then touched lines first, then file order. */
-export function bySeverity(findings: readonly Finding[], touched?: (f: Finding) => boolean): Finding[] {
-  return [...findings].sort((a, b) => {
-    const la = a.baselined ? 'note' : a.level;
-    const lb = b.baselined ? 'note' : b.level;
-    return (
-      LEVEL_RANK[lb] - LEVEL_RANK[la] ||
-      (touched ? Number(touched(b)) - Number(touched(a)) : 0) ||
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.range.start.line - b.range.start.line ||
-      a.range.start.column - b.range.start.column
-    );
-  });
 }
 
 /** The one-line verdict used by summaries and CI results. */
@@ -146,7 +130,7 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   let shown = 0;
   const ordered = bySeverity(visible, opts.touched);
   for (const f of ordered) {
-    const level = f.baselined ? 'note' : f.level;
+    const level = displayLevel(f);
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
     const loc = url ? `[${cell(where)}](${linkTarget(url)})` : cell(where);

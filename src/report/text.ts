@@ -4,9 +4,10 @@
  * leaves through one writer (`TextSink.line`), so one place decides how data is made safe.
  */
 import type { ScanResult } from '../engine.js';
+import { displayLevel } from '../findings.js';
 import { KIND_LABEL } from '../parse/source.js';
-import type { Rule } from '../rules/api.js';
-import { fixText } from '../rules/api.js';
+import type { Rule } from '../rule.js';
+import { fixText } from '../rule.js';
 import { FILE_KINDS } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { ruleDocUrl } from '../version.js';
@@ -124,7 +125,7 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
     for (const [file, findings] of byFile) {
       line(c('bold', printablePath(file)));
       for (const f of findings) {
-        const level = f.baselined ? 'note' : f.level;
+        const level = displayLevel(f);
         const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
         const tag = f.baselined ? ' (baseline)' : '';
         line(`  ${c('dim', where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
@@ -136,7 +137,7 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
   const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
   const tally = new Map<string, { n: number; level: Level }>();
   for (const f of shown) {
-    const level = f.baselined ? 'note' : f.level;
+    const level = displayLevel(f);
     const t = tally.get(f.ruleId);
     if (!t) tally.set(f.ruleId, { n: 1, level });
     else {
@@ -174,7 +175,7 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
   }
 
   const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
-  for (const f of shown) counts[f.baselined ? 'note' : f.level]++;
+  for (const f of shown) counts[displayLevel(f)]++;
   const total = shown.length;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict =

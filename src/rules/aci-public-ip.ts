@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asInt, asItems, asText, get, getPair } from '../parse/yaml.js';
 import { aciGroups } from '../parse/aci.js';
 

@@ -1,5 +1,5 @@
 /** Former rule ids (renamed or split rules), so old suppressions and baselines keep working. */
-import type { RuleMeta } from './api.js';
+import type { RuleMeta } from '../rule.js';
 
 /** Current rule id -> the ids its findings had before (from each rule's `formerIds`). */
 export type FormerIds = ReadonlyMap<string, readonly string[]>;

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { capabilityItems, forEachContainer, firstTime, forEachModelContainer } from './util.js';
 
 /** The capabilities the Pod Security Standards baseline allows a container to add. */

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { dfRange } from '../parse/dockerfile.js';
 import { flagOf } from '../parse/dockerfile-shell.js';
 import { isDockerFile } from './util.js';

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { finalUser, nonRootMatcher } from '../image/user.js';
 
 /** The image a Dockerfile ships must not run as root. */

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { dfRange } from '../parse/dockerfile.js';
 
 // Command position: start, after a shell operator, a subshell or a keyword that runs a command.

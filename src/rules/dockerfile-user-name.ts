@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { finalUser } from '../image/user.js';
 
 /** A named final USER: not root, but Kubernetes cannot prove that from a name. */

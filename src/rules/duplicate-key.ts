@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: a mapping defines the same key twice. */
 export const rule: Rule = {

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: a file that looked like ours was skipped (size, binary, link) or mis-encoded. */
 export const rule: Rule = {

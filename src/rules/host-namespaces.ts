@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asBool, getPair } from '../parse/yaml.js';
 import { firstTime, forEachModelContainer, forEachWorkload } from './util.js';
 import type { HostNamespace } from '../parse/containers.js';

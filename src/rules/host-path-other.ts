@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { hostMounts } from './host-paths.js';
 
 /** Any other host path: still the node's file system, but not one of the sensitive ones. */

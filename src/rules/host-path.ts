@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { hostMounts } from './host-paths.js';
 
 /** Runtime sockets and sensitive node paths mounted into a container. */

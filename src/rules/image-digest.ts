@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { TEMPLATE_STAND_IN, forEachImageRef } from '../image/refs.js';
 import { pinProblem, pinnedExample, policyOf } from '../image/policy.js';
 

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { forEachImageRef } from '../image/refs.js';
 import { allowedText, judgeName, policyOf } from '../image/policy.js';
 

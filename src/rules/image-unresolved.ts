@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { forEachImageRef } from '../image/refs.js';
 
 /** Says when an image reference holds a variable, so the image policy could not check it. */

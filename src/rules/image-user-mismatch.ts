@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import type { Rule } from './api.js';
-import type { At } from './api.js';
+import type { Rule } from '../rule.js';
+import type { At } from '../rule.js';
 import { asBool, asMap, asText, get } from '../parse/yaml.js';
 import { effective } from '../parse/workloads.js';
 import type { SourceFile } from '../parse/source.js';

@@ -1,4 +1,4 @@
-import type { Rule, RuleContext } from './api.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
 import { asBool, asMap, get, getPair } from '../parse/yaml.js';
 import type { Range } from '../types.js';

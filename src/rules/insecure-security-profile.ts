@@ -1,4 +1,4 @@
-import type { Rule, RuleContext } from './api.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import type { YMap } from '../parse/yaml.js';
 import { containerField } from '../parse/workloads.js';

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: a rule crashed on one document; every other finding stands. */
 export const rule: Rule = {

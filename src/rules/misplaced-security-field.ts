@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asMap, get, getPair } from '../parse/yaml.js';
 import type { YMap, YNode, YPair } from '../parse/yaml.js';
 import { SHARED_SECURITY_FIELDS } from '../parse/workloads.js';

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asMap, asText, get } from '../parse/yaml.js';
 import { effective } from '../parse/workloads.js';
 import { forEachContainer, isWindowsPod } from './util.js';

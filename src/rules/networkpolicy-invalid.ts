@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { analyzePolicy, isNetworkPolicy } from '../parse/netpol.js';
 
 /** NetworkPolicies the API server rejects, or that select nothing. */

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: a Helm chart or kustomize root that could not be rendered, so its output was not checked. */
 export const rule: Rule = {

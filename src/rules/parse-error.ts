@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: a file podguard should check could not be parsed. */
 export const rule: Rule = {

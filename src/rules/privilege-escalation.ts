@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asBool } from '../parse/yaml.js';
 import { containerField } from '../parse/workloads.js';
 import { capabilityItems, forEachContainer, forEachModelContainer, isWindowsPod, podLevelHint } from './util.js';

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asText, get, getPair } from '../parse/yaml.js';
 import type { YNode } from '../parse/yaml.js';
 import { forEachContainer, kubernetesMinor } from './util.js';

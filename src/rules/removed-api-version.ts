@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { getPair } from '../parse/yaml.js';
 import { compareVersions, deprecatedApi } from '../data/deprecated-apis.js';
 import type { DeprecatedApi } from '../data/deprecated-apis.js';

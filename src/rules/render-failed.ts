@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: helm template or kustomize build failed, so the chart or overlay was not checked. */
 export const rule: Rule = {

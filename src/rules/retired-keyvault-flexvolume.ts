@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asItems, asText, get, getPair } from '../parse/yaml.js';
 import { forEachWorkload } from './util.js';
 

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asMap, get, getPair } from '../parse/yaml.js';
 
 /** Kinds of the AAD pod identity CRDs (group aadpodidentity.k8s.io). */

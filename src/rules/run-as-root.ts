@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asBool, asInt, asText, get, getPair } from '../parse/yaml.js';
 import type { YPair } from '../parse/yaml.js';
 import type { Container } from '../parse/workloads.js';

@@ -1,7 +1,7 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asText } from '../parse/yaml.js';
 import { aciRegistryCredentials } from '../parse/services.js';
-import { describeSecret } from '../report/redact.js';
+import { describeSecret } from '../redact.js';
 import { isPlaceholder, isReference } from '../secrets/heuristics.js';
 import { isYamlFile } from './util.js';
 

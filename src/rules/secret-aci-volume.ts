@@ -1,7 +1,7 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import { aciGroups, isExpression } from '../parse/aci.js';
-import { describeSecret } from '../report/redact.js';
+import { describeSecret } from '../redact.js';
 import { isPlaceholder, isReference } from '../secrets/heuristics.js';
 
 /** Decodes a base64 value, when it is one (ACI secret volumes carry base64). */

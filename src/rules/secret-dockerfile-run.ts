@@ -1,5 +1,5 @@
-import type { Rule } from './api.js';
-import { describeSecret } from '../report/redact.js';
+import type { Rule } from '../rule.js';
+import { describeSecret } from '../redact.js';
 import { isPlaceholder } from '../secrets/heuristics.js';
 import { isDockerFile } from './util.js';
 

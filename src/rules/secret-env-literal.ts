@@ -1,10 +1,10 @@
-import type { At, Rule, RuleContext } from './api.js';
+import type { At, Rule, RuleContext } from '../rule.js';
 import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
 import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import { dfRange } from '../parse/dockerfile.js';
 import type { Dotenv } from '../parse/dotenv.js';
 import { aciContainers, composeServices } from '../parse/services.js';
-import { describeSecret } from '../report/redact.js';
+import { describeSecret } from '../redact.js';
 import { findTokens } from '../secrets/detectors.js';
 import {
   isDefaultPassword,

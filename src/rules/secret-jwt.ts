@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { ignoredTokenTypes, reportTokens, tokenMessages } from '../secrets/file-tokens.js';
 
 /** A JSON Web Token committed in a file. */

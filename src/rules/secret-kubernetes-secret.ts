@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { get } from '../parse/yaml.js';
 import { keyList, secretContents } from '../secrets/secret-object.js';
 import { isYamlFile } from './util.js';

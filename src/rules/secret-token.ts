@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { TOKEN_MESSAGES } from '../secrets/detectors.js';
 import { reportTokens, tokenMessages } from '../secrets/file-tokens.js';
 

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: a suppression that works through a rule's former id. */
 export const rule: Rule = {

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 
 /** Engine-produced: a suppression must say why; without a reason it has no effect. */
 export const rule: Rule = {

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { unattributedContainerLists } from '../parse/workloads.js';
 
 /** An object holds containers that no extractor attributed to a pod spec: say so, never pass silently. */

@@ -1,4 +1,4 @@
-import type { Rule } from './api.js';
+import type { Rule } from '../rule.js';
 import { asBool, get, getPair } from '../parse/yaml.js';
 import type { YPair } from '../parse/yaml.js';
 import { effective } from '../parse/workloads.js';

@@ -8,8 +8,7 @@
  * Formats learned from public references (gitleaks' and Trivy's rule lists, Microsoft's
  * security-utilities identifiable key formats, detect-secrets' heuristics); the code is ours.
  */
-import type { Level } from '../types.js';
-import type { Precision } from '../rules/api.js';
+import type { Level, Precision } from '../types.js';
 import { entropy, isPlaceholder, isReference } from './heuristics.js';
 import { marvin32, seedFromName } from './marvin32.js';
 

@@ -7,8 +7,8 @@ import type { ParsedFile } from '../parse/index.js';
 import { asMap, get } from '../parse/yaml.js';
 import { isYamlFile } from '../rules/util.js';
 import type { Level } from '../types.js';
-import type { RuleContext } from '../rules/api.js';
-import { describeSecret } from '../report/redact.js';
+import type { RuleContext } from '../rule.js';
+import { describeSecret } from '../redact.js';
 import { DETECTORS, findTokens } from './detectors.js';
 import type { TokenMatch } from './detectors.js';
 

@@ -8,7 +8,7 @@ import { toSarif } from '../../src/report/sarif.js';
 import { sarifErrors } from '../helpers/sarif.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import type { Rule } from '../../src/rules/api.js';
+import type { Rule } from '../../src/rule.js';
 import { forEachContainer } from '../../src/rules/util.js';
 
 async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scan } from '../../src/engine.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import type { Rule } from '../../src/rules/api.js';
+import type { Rule } from '../../src/rule.js';
 import { forEachContainer } from '../../src/rules/util.js';
 
 const HERE_ENGINE = dirname(fileURLToPath(import.meta.url));

@@ -12,7 +12,7 @@ import { junitText } from '../../src/report/junit.js';
 import { gitlabText } from '../../src/report/gitlab.js';
 import { toText, useColor, writeText } from '../../src/report/text.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import type { Rule } from '../../src/rules/api.js';
+import type { Rule } from '../../src/rule.js';
 import { parseXml } from '../helpers/xml.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
 

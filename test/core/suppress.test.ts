@@ -2,9 +2,10 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countByLevel, gates, scan } from '../../src/engine.js';
+import { scan } from '../../src/engine.js';
+import { countByLevel, gates } from '../../src/findings.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import type { Rule } from '../../src/rules/api.js';
+import type { Rule } from '../../src/rule.js';
 import { parseDirectiveBody } from '../../src/suppress/directives.js';
 import type { Directive } from '../../src/suppress/directives.js';
 import { applySuppressions } from '../../src/suppress/apply.js';

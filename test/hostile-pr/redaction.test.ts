@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../../src/engine.js';
-import { isCredentialLike } from '../../src/report/redact.js';
+import { isCredentialLike } from '../../src/redact.js';
 import { toText } from '../../src/report/text.js';
 import { classifyUser } from '../../src/image/user.js';
 

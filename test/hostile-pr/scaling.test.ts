@@ -3,7 +3,7 @@
  * comments. Each input is scaled 10x and the work (matcher builds and steps, directive checks)
  * must grow about 10x, not 100x. Counted, never timed.
  */
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/redact.js';
 import { applySuppressions } from '../../src/suppress/apply.js';
 import type { Directive } from '../../src/suppress/directives.js';
 import type { Finding } from '../../src/types.js';

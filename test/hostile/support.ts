@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { scan } from '../../src/engine.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import type { Rule } from '../../src/rules/api.js';
+import type { Rule } from '../../src/rule.js';
 import { FILE_KINDS } from '../../src/types.js';
 import type { ScanInput, ScanResult } from '../../src/engine.js';
 import type { Finding } from '../../src/types.js';

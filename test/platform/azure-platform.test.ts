@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_ISSUES, fileLink, neutralize, readInputs, runAzure } from '../../src/platform/azure.js';
 import type { AzureTaskLib } from '../../src/platform/azure.js';
-import type { Rule } from '../../src/rules/api.js';
+import type { Rule } from '../../src/rule.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { ConfigurationError } from '../../src/types.js';
 import { PRIVILEGED, write } from '../helpers/git.js';

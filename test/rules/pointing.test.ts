@@ -1,5 +1,5 @@
 /**
- * Where a finding points (the convention in src/rules/api.ts): a set field at its key, a missing
+ * Where a finding points (the convention in src/rule.ts): a set field at its key, a missing
  * field where the fix goes (the container item's `name:` in Kubernetes, the compose service key).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../../src/engine.js';
-import { Redactor, describeSecret, safeErrorText } from '../../src/report/redact.js';
+import { Redactor, describeSecret, safeErrorText } from '../../src/redact.js';
 import { toText } from '../../src/report/text.js';
 import { jsonText } from '../../src/report/json.js';
 

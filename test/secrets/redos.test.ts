@@ -6,7 +6,7 @@
  */
 import { DETECTORS } from '../../src/secrets/detectors.js';
 import { SETUPS } from '../../src/rules/secret-dockerfile-run.js';
-import { safeErrorText } from '../../src/report/redact.js';
+import { safeErrorText } from '../../src/redact.js';
 import { collectPatterns, worstGrowth } from '../helpers/regex-linear.js';
 
 /** Units that attack a keyword: the keyword repeated, glued to separators and long runs. */
