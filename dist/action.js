@@ -3826,10 +3826,10 @@ var require_webidl = __commonJS({
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V, prefix, argument, Iterable) => {
+      return (V, prefix2, argument, Iterable) => {
         if (webidl.util.Type(V) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
           });
         }
@@ -3838,7 +3838,7 @@ var require_webidl = __commonJS({
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} is not iterable.`
           });
         }
@@ -3847,16 +3847,16 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq2.push(converter(value2, prefix, `${argument}[${index++}]`));
+          seq2.push(converter(value2, prefix2, `${argument}[${index++}]`));
         }
         return seq2;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O, prefix, argument) => {
+      return (O, prefix2, argument) => {
         if (webidl.util.Type(O) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
@@ -3864,8 +3864,8 @@ var require_webidl = __commonJS({
         if (!types3.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedKey = keyConverter(key, prefix2, argument);
+            const typedValue = valueConverter(O[key], prefix2, argument);
             result[typedKey] = typedValue;
           }
           return result;
@@ -3874,8 +3874,8 @@ var require_webidl = __commonJS({
         for (const key of keys) {
           const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedKey = keyConverter(key, prefix2, argument);
+            const typedValue = valueConverter(O[key], prefix2, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3883,10 +3883,10 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i2) {
-      return (V, prefix, argument, opts) => {
+      return (V, prefix2, argument, opts) => {
         if (opts?.strict !== false && !(V instanceof i2)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i2.name}.`
           });
         }
@@ -3894,14 +3894,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.dictionaryConverter = function(converters) {
-      return (dictionary, prefix, argument) => {
+      return (dictionary, prefix2, argument) => {
         const type2 = webidl.util.Type(dictionary);
         const dict = {};
         if (type2 === "Null" || type2 === "Undefined") {
           return dict;
         } else if (type2 !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
@@ -3910,7 +3910,7 @@ var require_webidl = __commonJS({
           if (required === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `Missing required key "${key}".`
               });
             }
@@ -3921,10 +3921,10 @@ var require_webidl = __commonJS({
             value2 ??= defaultValue();
           }
           if (required || hasDefault || value2 !== void 0) {
-            value2 = converter(value2, prefix, `${argument}.${key}`);
+            value2 = converter(value2, prefix2, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value2)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `${value2} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
@@ -3935,27 +3935,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V, prefix, argument) => {
+      return (V, prefix2, argument) => {
         if (V === null) {
           return V;
         }
-        return converter(V, prefix, argument);
+        return converter(V, prefix2, argument);
       };
     };
-    webidl.converters.DOMString = function(V, prefix, argument, opts) {
+    webidl.converters.DOMString = function(V, prefix2, argument, opts) {
       if (V === null && opts?.legacyNullToEmptyString) {
         return "";
       }
       if (typeof V === "symbol") {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
       return String(V);
     };
-    webidl.converters.ByteString = function(V, prefix, argument) {
-      const x = webidl.converters.DOMString(V, prefix, argument);
+    webidl.converters.ByteString = function(V, prefix2, argument) {
+      const x = webidl.converters.DOMString(V, prefix2, argument);
       for (let index = 0; index < x.length; index++) {
         if (x.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3973,26 +3973,26 @@ var require_webidl = __commonJS({
     webidl.converters.any = function(V) {
       return V;
     };
-    webidl.converters["long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
+    webidl.converters["long long"] = function(V, prefix2, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix2, argument);
       return x;
     };
-    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V, prefix2, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix2, argument);
       return x;
     };
-    webidl.converters["unsigned long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V, prefix2, argument) {
+      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix2, argument);
       return x;
     };
-    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
-      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
+    webidl.converters["unsigned short"] = function(V, prefix2, argument, opts) {
+      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix2, argument);
       return x;
     };
-    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
+    webidl.converters.ArrayBuffer = function(V, prefix2, argument, opts) {
       if (webidl.util.Type(V) !== "Object" || !types3.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
@@ -4011,10 +4011,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix2, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types3.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
@@ -4033,10 +4033,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
+    webidl.converters.DataView = function(V, prefix2, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types3.isDataView(V)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${name} is not a DataView.`
         });
       }
@@ -4054,18 +4054,18 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix2, name, opts) {
       if (types3.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix2, name, { ...opts, allowShared: false });
       }
       if (types3.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix2, name, { ...opts, allowShared: false });
       }
       if (types3.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix2, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
-        prefix,
+        prefix: prefix2,
         argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
@@ -5059,31 +5059,31 @@ var require_formdata = __commonJS({
       }
       append(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.append";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.append";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
-        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "value", { strict: false }) : webidl.converters.USVString(value2, prefix, "value");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
+        name = webidl.converters.USVString(name, prefix2, "name");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix2, "value", { strict: false }) : webidl.converters.USVString(value2, prefix2, "value");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
         const entry = makeEntry(name, value2, filename);
         this[kState].push(entry);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         this[kState] = this[kState].filter((entry) => entry.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.get";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         const idx = this[kState].findIndex((entry) => entry.name === name);
         if (idx === -1) {
           return null;
@@ -5092,30 +5092,30 @@ var require_formdata = __commonJS({
       }
       getAll(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.getAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.getAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
       set(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.set";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.set";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
-        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "name", { strict: false }) : webidl.converters.USVString(value2, prefix, "name");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
+        name = webidl.converters.USVString(name, prefix2, "name");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix2, "name", { strict: false }) : webidl.converters.USVString(value2, prefix2, "name");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
         const entry = makeEntry(name, value2, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
@@ -5512,7 +5512,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
       } else if (util.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
-        const prefix = `--${boundary}\r
+        const prefix2 = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape3 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
@@ -5522,14 +5522,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value2] of object) {
           if (typeof value2 === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value2)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape3(value2.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape3(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape3(value2.name)}"` : "") + `\r
 Content-Type: ${value2.type || "application/octet-stream"}\r
 \r
 `);
@@ -11654,7 +11654,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP2 } = __require("node:net");
+    var { isIP } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11909,7 +11909,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP2(origin.hostname) !== 0) {
+          if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -12197,17 +12197,17 @@ var require_headers = __commonJS({
       append(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
-        const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        const prefix2 = "Headers.append";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value2 = webidl.converters.ByteString(value2, prefix2, "value");
         return appendHeader(this, name, value2);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
-        const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.delete";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
@@ -12227,11 +12227,11 @@ var require_headers = __commonJS({
       get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
-        const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.get";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -12242,11 +12242,11 @@ var require_headers = __commonJS({
       has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
-        const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.has";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -12257,19 +12257,19 @@ var require_headers = __commonJS({
       set(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
-        const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        const prefix2 = "Headers.set";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value2 = webidl.converters.ByteString(value2, prefix2, "value");
         value2 = headerValueNormalize(value2);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value2)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: value2,
             type: "header value"
           });
@@ -12349,7 +12349,7 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V, prefix, argument) {
+    webidl.converters.HeadersInit = function(V, prefix2, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator2 = Reflect.get(V, Symbol.iterator);
         if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
@@ -12359,9 +12359,9 @@ var require_headers = __commonJS({
           }
         }
         if (typeof iterator2 === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator2.bind(V));
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix2, argument, iterator2.bind(V));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V, prefix2, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12726,32 +12726,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix2, name) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name);
+        return webidl.converters.USVString(V, prefix2, name);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name, { strict: false });
+        return webidl.converters.Blob(V, prefix2, name, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types3.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name);
+        return webidl.converters.BufferSource(V, prefix2, name);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name, { strict: false });
+        return webidl.converters.FormData(V, prefix2, name, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name);
+        return webidl.converters.URLSearchParams(V, prefix2, name);
       }
-      return webidl.converters.DOMString(V, prefix, name);
+      return webidl.converters.DOMString(V, prefix2, name);
     };
-    webidl.converters.BodyInit = function(V, prefix, argument) {
+    webidl.converters.BodyInit = function(V, prefix2, argument) {
       if (V instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V, prefix, argument);
+        return webidl.converters.ReadableStream(V, prefix2, argument);
       }
       if (V?.[Symbol.asyncIterator]) {
         return V;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V, prefix2, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -12892,10 +12892,10 @@ var require_request2 = __commonJS({
         if (input === kConstruct) {
           return;
         }
-        const prefix = "Request constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        input = webidl.converters.RequestInfo(input, prefix, "input");
-        init = webidl.converters.RequestInit(init, prefix, "init");
+        const prefix2 = "Request constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        input = webidl.converters.RequestInfo(input, prefix2, "input");
+        init = webidl.converters.RequestInit(init, prefix2, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
@@ -13420,14 +13420,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V, prefix, argument) {
+    webidl.converters.RequestInfo = function(V, prefix2, argument) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, argument);
+        return webidl.converters.USVString(V, prefix2, argument);
       }
       if (V instanceof Request) {
-        return webidl.converters.Request(V, prefix, argument);
+        return webidl.converters.Request(V, prefix2, argument);
       }
-      return webidl.converters.USVString(V, prefix, argument);
+      return webidl.converters.USVString(V, prefix2, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -15080,7 +15080,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode2(bytes, encoding);
+          return decode3(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15097,7 +15097,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode2(ioQueue, encoding) {
+    function decode3(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -15466,10 +15466,10 @@ var require_cache = __commonJS({
       }
       async match(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.match";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.match";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         const p = this.#internalMatchAll(request2, options, 1);
         if (p.length === 0) {
           return;
@@ -15478,30 +15478,30 @@ var require_cache = __commonJS({
       }
       async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.matchAll";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         return this.#internalMatchAll(request2, options);
       }
       async add(request2) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.add";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        const prefix2 = "Cache.add";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
         const requests = [request2];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
       async addAll(requests) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.addAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Cache.addAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         const responsePromises = [];
         const requestList = [];
         for (let request2 of requests) {
           if (request2 === void 0) {
             throw webidl.errors.conversionFailed({
-              prefix,
+              prefix: prefix2,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
@@ -15513,7 +15513,7 @@ var require_cache = __commonJS({
           const r2 = request2[kState];
           if (!urlIsHttpHttpsScheme(r2.url) || r2.method !== "GET") {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme when method is not GET."
             });
           }
@@ -15523,7 +15523,7 @@ var require_cache = __commonJS({
           const r2 = new Request(request2)[kState];
           if (!urlIsHttpHttpsScheme(r2.url)) {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme."
             });
           }
@@ -15599,10 +15599,10 @@ var require_cache = __commonJS({
       }
       async put(request2, response) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.put";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        response = webidl.converters.Response(response, prefix, "response");
+        const prefix2 = "Cache.put";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        response = webidl.converters.Response(response, prefix2, "response");
         let innerRequest = null;
         if (request2 instanceof Request) {
           innerRequest = request2[kState];
@@ -15611,14 +15611,14 @@ var require_cache = __commonJS({
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Expected an http/s scheme when method is not GET"
           });
         }
         const innerResponse = response[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Got 206 status"
           });
         }
@@ -15627,7 +15627,7 @@ var require_cache = __commonJS({
           for (const fieldValue of fieldValues) {
             if (fieldValue === "*") {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: "Got * vary field value"
               });
             }
@@ -15635,7 +15635,7 @@ var require_cache = __commonJS({
         }
         if (innerResponse.body && (isDisturbed(innerResponse.body.stream) || innerResponse.body.stream.locked)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Response body is locked or disturbed"
           });
         }
@@ -15680,10 +15680,10 @@ var require_cache = __commonJS({
       }
       async delete(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         let r2 = null;
         if (request2 instanceof Request) {
           r2 = request2[kState];
@@ -15726,9 +15726,9 @@ var require_cache = __commonJS({
        */
       async keys(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.keys";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         let r2 = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
@@ -16030,9 +16030,9 @@ var require_cachestorage = __commonJS({
        */
       async has(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.has(cacheName);
       }
       /**
@@ -16042,9 +16042,9 @@ var require_cachestorage = __commonJS({
        */
       async open(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.open";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.open";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         if (this.#caches.has(cacheName)) {
           const cache4 = this.#caches.get(cacheName);
           return new Cache(kConstruct, cache4);
@@ -16060,9 +16060,9 @@ var require_cachestorage = __commonJS({
        */
       async delete(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.delete(cacheName);
       }
       /**
@@ -16473,9 +16473,9 @@ var require_cookies = __commonJS({
     }
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
-      const prefix = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      const prefix2 = "deleteCookie";
+      webidl.argumentLengthCheck(arguments, 2, prefix2);
+      name = webidl.converters.DOMString(name, prefix2, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
         name,
@@ -16594,10 +16594,10 @@ var require_events = __commonJS({
           webidl.util.markAsUncloneable(this);
           return;
         }
-        const prefix = "MessageEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type2 = webidl.converters.DOMString(type2, prefix, "type");
-        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
+        const prefix2 = "MessageEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type2 = webidl.converters.DOMString(type2, prefix2, "type");
+        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix2, "eventInitDict");
         super(type2, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
@@ -16654,9 +16654,9 @@ var require_events = __commonJS({
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
       constructor(type2, eventInitDict = {}) {
-        const prefix = "CloseEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type2 = webidl.converters.DOMString(type2, prefix, "type");
+        const prefix2 = "CloseEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type2 = webidl.converters.DOMString(type2, prefix2, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
         super(type2, eventInitDict);
         this.#eventInit = eventInitDict;
@@ -16678,11 +16678,11 @@ var require_events = __commonJS({
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
       constructor(type2, eventInitDict) {
-        const prefix = "ErrorEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "ErrorEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         super(type2, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type2 = webidl.converters.DOMString(type2, prefix, "type");
+        type2 = webidl.converters.DOMString(type2, prefix2, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -17522,7 +17522,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17532,7 +17532,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17580,7 +17580,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -17949,10 +17949,10 @@ var require_websocket = __commonJS({
       constructor(url, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "WebSocket constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
-        url = webidl.converters.USVString(url, prefix, "url");
+        const prefix2 = "WebSocket constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
+        url = webidl.converters.USVString(url, prefix2, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
@@ -18005,12 +18005,12 @@ var require_websocket = __commonJS({
        */
       close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.close";
+        const prefix2 = "WebSocket.close";
         if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+          reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18035,9 +18035,9 @@ var require_websocket = __commonJS({
        */
       send(data) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.send";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        data = webidl.converters.WebSocketSendData(data, prefix, "data");
+        const prefix2 = "WebSocket.send";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        data = webidl.converters.WebSocketSendData(data, prefix2, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
@@ -18229,11 +18229,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix2, argument) {
       if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
         return webidl.converters["sequence<DOMString>"](V);
       }
-      return webidl.converters.DOMString(V, prefix, argument);
+      return webidl.converters.DOMString(V, prefix2, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18769,16 +18769,16 @@ var require_eventsource = __commonJS({
       constructor(url, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "EventSource constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "EventSource constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         if (!experimentalWarned) {
           experimentalWarned = true;
           process.emitWarning("EventSource is experimental, expect them to change at any time.", {
             code: "UNDICI-ES"
           });
         }
-        url = webidl.converters.USVString(url, prefix, "url");
-        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
+        url = webidl.converters.USVString(url, prefix2, "url");
+        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
           lastEventId: "",
@@ -20453,10 +20453,10 @@ var require_scan = __commonJS({
         isGlob2 = false;
       }
       let base = str4;
-      let prefix = "";
+      let prefix2 = "";
       let glob = "";
       if (start > 0) {
-        prefix = str4.slice(0, start);
+        prefix2 = str4.slice(0, start);
         str4 = str4.slice(start);
         lastIndex -= start;
       }
@@ -20481,7 +20481,7 @@ var require_scan = __commonJS({
         }
       }
       const state = {
-        prefix,
+        prefix: prefix2,
         input,
         start,
         base,
@@ -20510,7 +20510,7 @@ var require_scan = __commonJS({
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
+              tokens[idx].value = prefix2;
             } else {
               tokens[idx].value = value3;
             }
@@ -20572,7 +20572,7 @@ var require_parse2 = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote3 = 0;
       let value2 = "";
       let escaped = false;
       for (const ch of input) {
@@ -20587,11 +20587,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote3 = quote3 === 1 ? 0 : 1;
           value2 += ch;
           continue;
         }
-        if (quote2 === 0) {
+        if (quote3 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -20668,7 +20668,7 @@ var require_parse2 = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote2 = 0;
+      let quote3 = 0;
       let escaped = false;
       for (let i2 = 1; i2 < pattern.length; i2++) {
         const ch = pattern[i2];
@@ -20681,10 +20681,10 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote2 = quote2 === 1 ? 0 : 1;
+          quote3 = quote3 === 1 ? 0 : 1;
           continue;
         }
-        if (quote2 === 1) {
+        if (quote3 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -24594,16 +24594,16 @@ var require_instruction = __commonJS({
         let start = -1;
         let end = -1;
         let escaping = false;
-        let quote2 = null;
+        let quote3 = null;
         contentLoop: for (let i2 = 0; i2 < content.length; i2++) {
           const ch = content.charAt(i2);
           switch (ch) {
             case '"':
             case "'":
-              if (quote2 === ch) {
+              if (quote3 === ch) {
                 break contentLoop;
               }
-              quote2 = ch;
+              quote3 = ch;
               continue;
             case this.escapeChar:
               for (let j = i2 + 1; j < content.length; j++) {
@@ -24646,7 +24646,7 @@ var require_instruction = __commonJS({
               if (start === -1) {
                 start = i2;
               }
-              if (quote2 !== null) {
+              if (quote3 !== null) {
                 end = i2 + 1;
                 break;
               }
@@ -24657,7 +24657,7 @@ var require_instruction = __commonJS({
           return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
         }
         const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
-        const nameEnd = quote2 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
+        const nameEnd = quote3 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
         return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
       }
       getHeredocs() {
@@ -27713,26 +27713,26 @@ var require_scope = __commonJS({
       toName(nameOrPrefix) {
         return nameOrPrefix instanceof code_1.Name ? nameOrPrefix : this.name(nameOrPrefix);
       }
-      name(prefix) {
-        return new code_1.Name(this._newName(prefix));
+      name(prefix2) {
+        return new code_1.Name(this._newName(prefix2));
       }
-      _newName(prefix) {
-        const ng = this._names[prefix] || this._nameGroup(prefix);
-        return `${prefix}${ng.index++}`;
+      _newName(prefix2) {
+        const ng = this._names[prefix2] || this._nameGroup(prefix2);
+        return `${prefix2}${ng.index++}`;
       }
-      _nameGroup(prefix) {
+      _nameGroup(prefix2) {
         var _a, _b;
-        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
-          throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
+        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix2)) || this._prefixes && !this._prefixes.has(prefix2)) {
+          throw new Error(`CodeGen: prefix "${prefix2}" is not allowed in this scope`);
         }
-        return this._names[prefix] = { prefix, index: 0 };
+        return this._names[prefix2] = { prefix: prefix2, index: 0 };
       }
     };
     exports.Scope = Scope2;
     var ValueScopeName = class extends code_1.Name {
-      constructor(prefix, nameStr) {
+      constructor(prefix2, nameStr) {
         super(nameStr);
-        this.prefix = prefix;
+        this.prefix = prefix2;
       }
       setValue(value2, { property, itemIndex }) {
         this.value = value2;
@@ -27751,33 +27751,33 @@ var require_scope = __commonJS({
       get() {
         return this._scope;
       }
-      name(prefix) {
-        return new ValueScopeName(prefix, this._newName(prefix));
+      name(prefix2) {
+        return new ValueScopeName(prefix2, this._newName(prefix2));
       }
       value(nameOrPrefix, value2) {
         var _a;
         if (value2.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
-        const { prefix } = name;
+        const { prefix: prefix2 } = name;
         const valueKey = (_a = value2.key) !== null && _a !== void 0 ? _a : value2.ref;
-        let vs = this._values[prefix];
+        let vs = this._values[prefix2];
         if (vs) {
           const _name = vs.get(valueKey);
           if (_name)
             return _name;
         } else {
-          vs = this._values[prefix] = /* @__PURE__ */ new Map();
+          vs = this._values[prefix2] = /* @__PURE__ */ new Map();
         }
         vs.set(valueKey, name);
-        const s2 = this._scope[prefix] || (this._scope[prefix] = []);
+        const s2 = this._scope[prefix2] || (this._scope[prefix2] = []);
         const itemIndex = s2.length;
         s2[itemIndex] = value2.ref;
-        name.setValue(value2, { property: prefix, itemIndex });
+        name.setValue(value2, { property: prefix2, itemIndex });
         return name;
       }
-      getValue(prefix, keyOrRef) {
-        const vs = this._values[prefix];
+      getValue(prefix2, keyOrRef) {
+        const vs = this._values[prefix2];
         if (!vs)
           return;
         return vs.get(keyOrRef);
@@ -27798,11 +27798,11 @@ var require_scope = __commonJS({
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
         let code = code_1.nil;
-        for (const prefix in values) {
-          const vs = values[prefix];
+        for (const prefix2 in values) {
+          const vs = values[prefix2];
           if (!vs)
             continue;
-          const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
+          const nameSet = usedValues[prefix2] = usedValues[prefix2] || /* @__PURE__ */ new Map();
           vs.forEach((name) => {
             if (nameSet.has(name))
               return;
@@ -28235,12 +28235,12 @@ var require_codegen = __commonJS({
         return this._root.render(this.opts);
       }
       // returns unique name in the internal scope
-      name(prefix) {
-        return this._scope.name(prefix);
+      name(prefix2) {
+        return this._scope.name(prefix2);
       }
       // reserves unique name in the external scope
-      scopeName(prefix) {
-        return this._extScope.name(prefix);
+      scopeName(prefix2) {
+        return this._extScope.name(prefix2);
       }
       // reserves unique name in the external scope and assigns value to it
       scopeValue(prefixOrName, value2) {
@@ -28249,8 +28249,8 @@ var require_codegen = __commonJS({
         vs.add(name);
         return name;
       }
-      getScopeValue(prefix, keyOrRef) {
-        return this._extScope.getValue(prefix, keyOrRef);
+      getScopeValue(prefix2, keyOrRef) {
+        return this._extScope.getValue(prefix2, keyOrRef);
       }
       // return code that assigns values in the external scope to the names that are used internally
       // (same names that were returned by gen.scopeName or gen.scopeValue)
@@ -30865,8 +30865,8 @@ var require_utils3 = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP2) {
-      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP) {
+      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -31563,12 +31563,12 @@ var require_fast_uri = __commonJS({
       const host = matches2[4];
       return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -31584,9 +31584,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
       return Boolean(
-        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -31609,7 +31609,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP2 = false;
+      let isIP = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -31671,15 +31671,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP2 = true;
+            isIP = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -31696,14 +31696,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP2) {
+          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
+          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -41665,23 +41665,23 @@ function resolveYamlInteger(data) {
   return true;
 }
 function constructYamlInteger(data) {
-  var value2 = data, sign = 1, ch;
+  var value2 = data, sign2 = 1, ch;
   if (value2.indexOf("_") !== -1) {
     value2 = value2.replace(/_/g, "");
   }
   ch = value2[0];
   if (ch === "-" || ch === "+") {
-    if (ch === "-") sign = -1;
+    if (ch === "-") sign2 = -1;
     value2 = value2.slice(1);
     ch = value2[0];
   }
   if (value2 === "0") return 0;
   if (ch === "0") {
-    if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
-    if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
-    if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
+    if (value2[1] === "b") return sign2 * parseInt(value2.slice(2), 2);
+    if (value2[1] === "x") return sign2 * parseInt(value2.slice(2), 16);
+    if (value2[1] === "o") return sign2 * parseInt(value2.slice(2), 8);
   }
-  return sign * parseInt(value2, 10);
+  return sign2 * parseInt(value2, 10);
 }
 function isInteger(object) {
   return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
@@ -41728,18 +41728,18 @@ function resolveYamlFloat(data) {
   return true;
 }
 function constructYamlFloat(data) {
-  var value2, sign;
+  var value2, sign2;
   value2 = data.replace(/_/g, "").toLowerCase();
-  sign = value2[0] === "-" ? -1 : 1;
+  sign2 = value2[0] === "-" ? -1 : 1;
   if ("+-".indexOf(value2[0]) >= 0) {
     value2 = value2.slice(1);
   }
   if (value2 === ".inf") {
-    return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    return sign2 === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   } else if (value2 === ".nan") {
     return NaN;
   }
-  return sign * parseFloat(value2, 10);
+  return sign2 * parseFloat(value2, 10);
 }
 var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
 function representYamlFloat(object, style) {
@@ -42161,27 +42161,27 @@ var directiveHandlers = {
     }
   },
   TAG: function handleTagDirective(state, name, args) {
-    var handle, prefix;
+    var handle, prefix2;
     if (args.length !== 2) {
       throwError(state, "TAG directive accepts exactly two arguments");
     }
     handle = args[0];
-    prefix = args[1];
+    prefix2 = args[1];
     if (!PATTERN_TAG_HANDLE.test(handle)) {
       throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
     }
     if (_hasOwnProperty$1.call(state.tagMap, handle)) {
       throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
     }
-    if (!PATTERN_TAG_URI.test(prefix)) {
+    if (!PATTERN_TAG_URI.test(prefix2)) {
       throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
     }
     try {
-      prefix = decodeURIComponent(prefix);
+      prefix2 = decodeURIComponent(prefix2);
     } catch (err) {
-      throwError(state, "tag prefix is malformed: " + prefix);
+      throwError(state, "tag prefix is malformed: " + prefix2);
     }
-    state.tagMap[handle] = prefix;
+    state.tagMap[handle] = prefix2;
   }
 };
 function captureSegment(state, start, end, checkJson) {
@@ -43485,9 +43485,9 @@ function foldString(string, width) {
   var moreIndented;
   var match;
   while (match = lineRe.exec(string)) {
-    var prefix = match[1], line = match[2];
+    var prefix2 = match[1], line = match[2];
     moreIndented = line[0] === " ";
-    result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+    result += prefix2 + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
     prevMoreIndented = moreIndented;
   }
   return result;
@@ -43906,12 +43906,12 @@ function resolveNumber(text, c) {
   }
   if (Y11_INT.test(text)) {
     const t = text.replace(/_/g, "");
-    const sign = t.startsWith("-") ? -1 : 1;
+    const sign2 = t.startsWith("-") ? -1 : 1;
     const body = t.replace(/^[-+]/, "");
-    if (body.startsWith("0b")) return sign * parseInt(body.slice(2), 2);
-    if (body.startsWith("0x")) return sign * parseInt(body.slice(2), 16);
-    if (body.length > 1 && body.startsWith("0")) return sign * parseInt(body, 8);
-    return sign * Number(body);
+    if (body.startsWith("0b")) return sign2 * parseInt(body.slice(2), 2);
+    if (body.startsWith("0x")) return sign2 * parseInt(body.slice(2), 16);
+    if (body.length > 1 && body.startsWith("0")) return sign2 * parseInt(body, 8);
+    return sign2 * Number(body);
   }
   if (Y11_FLOAT.test(text)) {
     const t = text.replace(/_/g, "");
@@ -43922,7 +43922,7 @@ function resolveNumber(text, c) {
   return text;
 }
 var ANY_TAG = ["scalar", "sequence", "mapping"].flatMap(
-  (kind) => ["tag:yaml.org,2002:", "!", ""].map((prefix) => new js_yaml_default.Type(prefix, { kind, multi: true, construct: (data) => data }))
+  (kind) => ["tag:yaml.org,2002:", "!", ""].map((prefix2) => new js_yaml_default.Type(prefix2, { kind, multi: true, construct: (data) => data }))
 );
 var SCHEMA = js_yaml_default.FAILSAFE_SCHEMA.extend(ANY_TAG);
 function skipSpace(src, i2, end) {
@@ -44727,9 +44727,9 @@ function isRenderRootName(baseName) {
 }
 function isChartTemplate2(relPath, chartDirs2) {
   return chartDirs2.some((dir) => {
-    const prefix = dir === "" ? "" : `${dir}/`;
-    if (!relPath.startsWith(prefix)) return false;
-    const rest = relPath.slice(prefix.length);
+    const prefix2 = dir === "" ? "" : `${dir}/`;
+    if (!relPath.startsWith(prefix2)) return false;
+    const rest = relPath.slice(prefix2.length);
     return rest.startsWith("templates/") || rest.startsWith("charts/");
   });
 }
@@ -45346,8 +45346,8 @@ function parseDotenv(source) {
     if (m) {
       const rest = m[2];
       let value2;
-      const quote2 = rest[0];
-      if ((quote2 === '"' || quote2 === "'") && rest.indexOf(quote2, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote2, 1));
+      const quote3 = rest[0];
+      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote3, 1));
       else value2 = rest.replace(/[ \t]+#.*$/, "").trim();
       entries.push({ name: m[1], value: value2, start: offset + line.indexOf(m[1]), end: offset + line.length });
       vars.set(m[1], value2);
@@ -45531,8 +45531,8 @@ var Redactor = class {
 };
 function describeSecret(value2) {
   const prefixLen = value2.length >= 16 ? 4 : value2.length >= 10 ? 2 : 0;
-  const prefix = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
-  return `${prefix}${prefix ? ", " : ""}${value2.length} chars`;
+  const prefix2 = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix2}${prefix2 ? ", " : ""}${value2.length} chars`;
 }
 function safeErrorText(err, max = 300) {
   const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
@@ -46399,8 +46399,8 @@ async function prepareRender(input) {
   };
   const chartTouched = (dir) => {
     if (!changed) return true;
-    const prefix = dir === "" ? "" : `${dir}/`;
-    for (const f of changed) if (f.startsWith(prefix)) return true;
+    const prefix2 = dir === "" ? "" : `${dir}/`;
+    for (const f of changed) if (f.startsWith(prefix2)) return true;
     return false;
   };
   const toolCache = /* @__PURE__ */ new Map();
@@ -46749,8 +46749,8 @@ var Mapper = class {
   }
   /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
   valuesChain(template, chartDir, valuesFiles) {
-    const prefix = chartDir ? `${chartDir}/` : "";
-    const rest = template.slice(prefix.length).split("/");
+    const prefix2 = chartDir ? `${chartDir}/` : "";
+    const rest = template.slice(prefix2.length).split("/");
     const subs = [];
     for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
     const chain = [];
@@ -46768,15 +46768,15 @@ var Mapper = class {
     const out = [];
     const chain = this.valuesChain(template, chartDir, valuesFiles);
     for (const keys of refs) {
-      for (const { file, prefix } of chain) {
+      for (const { file, prefix: prefix2 } of chain) {
         const parsed = this.parsed(resolve7(this.root, file));
         if (!parsed) continue;
-        const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
         if (!pair) continue;
         out.push({
           file,
           range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix, ...keys].join(".")} in ${posix5.basename(file)}`
+          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${posix5.basename(file)}`
         });
         break;
       }
@@ -52647,9 +52647,6 @@ var ALL_RULES = [
 import { closeSync as closeSync4, constants as constants7, fstatSync as fstatSync4, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync7, readdirSync as readdirSync4, realpathSync as realpathSync5 } from "node:fs";
 import { join as join11, relative as relative7, resolve as resolve10, sep as sep7 } from "node:path";
 
-// src/policy/cel.ts
-import { isIP } from "node:net";
-
 // node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
 function celError(value2, exprId) {
@@ -53608,7 +53605,7 @@ var BinaryWriter = class {
    * Write a `sint64` value, a signed, zig-zag-encoded 64-bit varint.
    */
   sint64(value2) {
-    const tc = protoInt64.enc(value2), sign = tc.hi >> 31, lo = tc.lo << 1 ^ sign, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign;
+    const tc = protoInt64.enc(value2), sign2 = tc.hi >> 31, lo = tc.lo << 1 ^ sign2, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign2;
     return this.writeVarint64(lo, hi);
   }
   /**
@@ -55849,12 +55846,12 @@ function findFileDependencies(proto, reg) {
   });
 }
 function findEnumSharedPrefix(enumName, values) {
-  const prefix = camelToSnakeCase(enumName) + "_";
+  const prefix2 = camelToSnakeCase(enumName) + "_";
   for (const value2 of values) {
-    if (!value2.name.toLowerCase().startsWith(prefix)) {
+    if (!value2.name.toLowerCase().startsWith(prefix2)) {
       return void 0;
     }
-    const shortName = value2.name.substring(prefix.length);
+    const shortName = value2.name.substring(prefix2.length);
     if (shortName.length == 0) {
       return void 0;
     }
@@ -55862,7 +55859,7 @@ function findEnumSharedPrefix(enumName, values) {
       return void 0;
     }
   }
-  return prefix;
+  return prefix2;
 }
 function findEnumValueJsonName(proto) {
   var _a, _b;
@@ -59444,7 +59441,7 @@ function parseDuration(str4) {
   }
   if (/^[-+]?0$/.test(str4))
     return createDuration();
-  const [sign, values] = /^[+-]/.test(str4) ? [str4[0] === "+" ? 1n : -1n, str4.slice(1)] : [1n, str4];
+  const [sign2, values] = /^[+-]/.test(str4) ? [str4[0] === "+" ? 1n : -1n, str4.slice(1)] : [1n, str4];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -59463,7 +59460,7 @@ function parseDuration(str4) {
     fullNanos += BigInt(int2 ?? 0) * factor;
     fullNanos += BigInt(fraction ?? 0) * factor / 10n ** BigInt(fraction?.length ?? 0);
   }
-  return createDuration(0n, sign * fullNanos);
+  return createDuration(0n, sign2 * fullNanos);
 }
 function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
@@ -61114,16 +61111,16 @@ var Prog = class {
   // regexp must start with, and a boolean which is true if the prefix is the
   // entire match.  The string is returned by appending to |prefix|.
   prefix() {
-    let prefix = "";
+    let prefix2 = "";
     let i2 = this.skipNop(this.start);
     if (!Inst.isRuneOp(i2.op) || i2.runes.length !== 1) {
-      return [i2.op === Inst.MATCH, prefix];
+      return [i2.op === Inst.MATCH, prefix2];
     }
     while (Inst.isRuneOp(i2.op) && i2.runes.length === 1 && (i2.arg & FOLD_CASE) === 0) {
-      prefix += String.fromCodePoint(i2.runes[0]);
+      prefix2 += String.fromCodePoint(i2.runes[0]);
       i2 = this.skipNop(i2.out);
     }
-    return [i2.op === Inst.MATCH, prefix];
+    return [i2.op === Inst.MATCH, prefix2];
   }
   // startCond() returns the leading empty-width conditions that must be true
   // in any match.  It returns -1 (all bits set) if no matches are possible.
@@ -61605,9 +61602,9 @@ function simplify2(re) {
         prefixSubs.push(suffix);
       }
       if (prefixSubs !== null) {
-        const prefix = new Regexp(Regexp.Op.CONCAT);
-        prefix.subs = prefixSubs.slice(0);
-        return simplify2(prefix);
+        const prefix2 = new Regexp(Regexp.Op.CONCAT);
+        prefix2.subs = prefixSubs.slice(0);
+        return simplify2(prefix2);
       }
       return new Regexp(Regexp.Op.NO_MATCH);
     }
@@ -61639,8 +61636,8 @@ function simplify1(op, flags, sub, re) {
 var CharGroup = class {
   sign;
   cls;
-  constructor(sign, cls) {
-    this.sign = sign;
+  constructor(sign2, cls) {
+    this.sign = sign2;
     this.cls = cls;
   }
 };
@@ -61928,8 +61925,8 @@ var CharClass = class _CharClass {
   }
   // appendTableWithSign() calls append{,Negated}Table depending on sign.
   // Does not mutate |table|.
-  appendTableWithSign(table, sign) {
-    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
   }
   // negateClass() negates this CharClass, which must already be clean.
   negateClass() {
@@ -61954,8 +61951,8 @@ var CharClass = class _CharClass {
   }
   // appendClassWithSign() calls appendClass() if sign is +1 or
   // appendNegatedClass if sign is -1.  Does not mutate |x|.
-  appendClassWithSign(x, sign) {
-    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  appendClassWithSign(x, sign2) {
+    return sign2 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
   }
   // appendGroup() appends CharGroup |g| to this CharClass, folding iff
   // |foldCase|.  Does not mutate |g|.
@@ -63041,7 +63038,7 @@ var Parser = class _Parser {
     }
     t.skip(2);
     let flags = this.flags;
-    let sign = 1;
+    let sign2 = 1;
     let sawFlag = false;
     loop: while (t.more()) {
       {
@@ -63065,17 +63062,17 @@ var Parser = class _Parser {
             break;
           // Switch to negation.
           case 45:
-            if (sign < 0) {
+            if (sign2 < 0) {
               break loop;
             }
-            sign = -1;
+            sign2 = -1;
             flags = ~flags;
             sawFlag = false;
             break;
           // End of flags, starting group or not.
           case 58:
           case 41:
-            if (sign < 0) {
+            if (sign2 < 0) {
               if (!sawFlag) {
                 break loop;
               }
@@ -63213,10 +63210,10 @@ var Parser = class _Parser {
       return false;
     }
     t.skip(1);
-    let sign = 1;
+    let sign2 = 1;
     let c = t.pop();
     if (c === 80) {
-      sign = -1;
+      sign2 = -1;
     }
     if (!t.more()) {
       t.rewindTo(startPos);
@@ -63238,7 +63235,7 @@ var Parser = class _Parser {
       t.skip(1);
     }
     if (!(name.length === 0) && name.codePointAt(0) === 94) {
-      sign = 0 - sign;
+      sign2 = 0 - sign2;
       name = name.substring(1);
     }
     const pair = _Parser.unicodeTable(name);
@@ -63246,7 +63243,7 @@ var Parser = class _Parser {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
     if (pair.sign < 0) {
-      sign = 0 - sign;
+      sign2 = 0 - sign2;
     }
     const tab = pair.tab;
     const fold = pair.fold;
@@ -63254,10 +63251,10 @@ var Parser = class _Parser {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
     if ((this.flags & FOLD_CASE) === 0 || fold === null) {
-      cc.appendTableWithSign(tab, sign);
+      cc.appendTableWithSign(tab, sign2);
     } else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
-      cc.appendClassWithSign(tmp, sign);
+      cc.appendClassWithSign(tmp, sign2);
     }
     return true;
   }
@@ -63272,9 +63269,9 @@ var Parser = class _Parser {
     const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
     re.flags = this.flags;
     const cc = new CharClass();
-    let sign = 1;
+    let sign2 = 1;
     if (t.more() && t.lookingAt("^")) {
-      sign = -1;
+      sign2 = -1;
       t.skip(1);
       if ((this.flags & CLASS_NL) === 0) {
         cc.appendRange(10, 10);
@@ -63318,7 +63315,7 @@ var Parser = class _Parser {
     }
     t.skip(1);
     cc.cleanClass();
-    if (sign < 0) {
+    if (sign2 < 0) {
       cc.negateClass();
     }
     re.runes = cc.toArray();
@@ -63831,10 +63828,10 @@ function convertToDate(msg, tz) {
   }
   const timeOffset = tz.match(/^(?<sign>[+-]?)(?<hours>\d\d):(?<minutes>\d\d)$/);
   if (timeOffset?.groups) {
-    const sign = timeOffset.groups.sign == "-" ? 1 : -1;
+    const sign2 = timeOffset.groups.sign == "-" ? 1 : -1;
     const hours = parseInt(timeOffset.groups.hours);
     const minutes = parseInt(timeOffset.groups.minutes);
-    const offset = sign * (hours * 60 * 60 * 1e3 + minutes * 60 * 1e3);
+    const offset = sign2 * (hours * 60 * 60 * 1e3 + minutes * 60 * 1e3);
     val = new Date(val.getTime() - offset);
     return new Date(val.getUTCFullYear(), val.getUTCMonth(), val.getUTCDate(), val.getUTCHours(), val.getUTCMinutes(), val.getUTCSeconds(), val.getUTCMilliseconds());
   }
@@ -72031,6 +72028,9 @@ function parseQuantity(s2) {
 function quantity(nano) {
   return /* @__PURE__ */ new Map([[KEY, nano]]);
 }
+function quantityNano(m) {
+  return nanoOf(m);
+}
 function nanoOf(m) {
   const v = m.get(KEY);
   if (typeof v !== "bigint" || m.size !== 1) throw new Error("the value is not a quantity");
@@ -72045,15 +72045,6 @@ var QUANTITY_FUNCS = [
     const v = parseQuantity(s2);
     if (v === void 0) throw new Error("quantity() of a string that is not a quantity");
     return quantity(v);
-  }),
-  celMethod("compareTo", QUANTITY, [QUANTITY], CelScalar.INT, function(o) {
-    return cmp(nanoOf(this), nanoOf(o));
-  }),
-  celMethod("isGreaterThan", QUANTITY, [QUANTITY], CelScalar.BOOL, function(o) {
-    return nanoOf(this) > nanoOf(o);
-  }),
-  celMethod("isLessThan", QUANTITY, [QUANTITY], CelScalar.BOOL, function(o) {
-    return nanoOf(this) < nanoOf(o);
   }),
   celMethod("add", QUANTITY, [QUANTITY], QUANTITY, function(o) {
     return quantity(nanoOf(this) + nanoOf(o));
@@ -72084,6 +72075,439 @@ var QUANTITY_FUNCS = [
   })
 ];
 
+// src/policy/k8slib.ts
+var { STRING: STRING7, INT: INT6, BOOL: BOOL4, DYN: DYN4 } = CelScalar;
+var OPAQUE = mapType(STRING7, DYN4);
+var MAX_TEXT = 4096;
+function box(kind, value2) {
+  return /* @__PURE__ */ new Map([[kind, value2]]);
+}
+function unbox(m, kind, what) {
+  if (m.size !== 1 || !m.has(kind)) throw new Error(`the value is not ${what}`);
+  return m.get(kind);
+}
+function kindOf(m) {
+  if (m.size !== 1) return void 0;
+  for (const k of m.keys()) if (typeof k === "string" && k.startsWith("@")) return k;
+  return void 0;
+}
+var URL_SYNTAX = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/([^/?]*))?([^?]*)(?:\?(.*))?$/s;
+function parseUrl2(s2) {
+  if (s2.length === 0 || s2.length > MAX_TEXT || [...s2].some((c) => c.charCodeAt(0) <= 32 || c.charCodeAt(0) === 127)) return void 0;
+  const m = URL_SYNTAX.exec(s2);
+  if (!m) return void 0;
+  const [, scheme, authority, path6 = "", query] = m;
+  if (scheme === void 0 && !s2.startsWith("/")) return void 0;
+  if (scheme === void 0 && authority !== void 0) return void 0;
+  if (/%(?![0-9a-fA-F]{2})/.test(path6)) return void 0;
+  let host = authority ?? "";
+  const at = host.lastIndexOf("@");
+  if (at >= 0) host = host.slice(at + 1);
+  if (host.startsWith("[")) {
+    if (!/^\[[0-9a-fA-F:.]+(%[^\]]*)?\](:\d*)?$/.test(host)) return void 0;
+  } else if (!/^[^:[\]]*(:\d*)?$/.test(host)) return void 0;
+  return { scheme: scheme ?? "", host, path: path6, query: query ?? "" };
+}
+function splitHost(host) {
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return { hostname: host.slice(1, end), port: host.slice(end + 2) };
+  }
+  const colon = host.lastIndexOf(":");
+  return colon < 0 ? { hostname: host, port: "" } : { hostname: host.slice(0, colon), port: host.slice(colon + 1) };
+}
+function urlOf(m) {
+  const u = parseUrl2(String(unbox(m, "@url", "a URL")));
+  if (!u) throw new Error("the value is not a URL");
+  return u;
+}
+function decode2(s2) {
+  try {
+    return decodeURIComponent(s2.replace(/\+/g, " "));
+  } catch {
+    return s2;
+  }
+}
+function queryOf(q) {
+  const out = /* @__PURE__ */ new Map();
+  for (const part of q.split("&")) {
+    if (part === "" || part.includes(";")) continue;
+    const eq = part.indexOf("=");
+    const key = decode2(eq < 0 ? part : part.slice(0, eq));
+    const value2 = eq < 0 ? "" : decode2(part.slice(eq + 1));
+    out.set(key, [...out.get(key) ?? [], value2]);
+  }
+  return out;
+}
+function parseIp(s2) {
+  if (s2.length > 64) return void 0;
+  if (!s2.includes(":")) return parseV4(s2);
+  return parseV6(s2);
+}
+function parseV4(s2) {
+  const parts = s2.split(".");
+  if (parts.length !== 4) return void 0;
+  const out = [];
+  for (const p of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return void 0;
+    out.push(Number(p));
+  }
+  return out;
+}
+function parseV6(s2) {
+  if (s2.includes("%")) return void 0;
+  let tail = [];
+  let text = s2;
+  const lastColon = s2.lastIndexOf(":");
+  if (s2.slice(lastColon + 1).includes(".")) {
+    const v4 = parseV4(s2.slice(lastColon + 1));
+    if (!v4) return void 0;
+    tail = v4;
+    text = s2.slice(0, lastColon + 1);
+    if (!text.endsWith("::")) text = text.slice(0, -1);
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return void 0;
+  const groups = (h) => {
+    if (h === "") return [];
+    const out = [];
+    for (const g of h.split(":")) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      const v = parseInt(g, 16);
+      out.push(v >> 8, v & 255);
+    }
+    return out;
+  };
+  const head = groups(halves[0]);
+  const rest = halves.length === 2 ? groups(halves[1]) : [];
+  if (!head || !rest) return void 0;
+  const have = head.length + rest.length + tail.length;
+  if (halves.length === 1 && have !== 16) return void 0;
+  if (halves.length === 2 && have > 14) return void 0;
+  const bytes = [...head, ...new Array(16 - have).fill(0), ...rest, ...tail];
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 255 && bytes[11] === 255) return void 0;
+  return bytes;
+}
+function ipText(b) {
+  if (b.length === 4) return b.join(".");
+  const g = [];
+  for (let i2 = 0; i2 < 16; i2 += 2) g.push(b[i2] << 8 | b[i2 + 1]);
+  let best = -1;
+  let bestLen = 1;
+  for (let i2 = 0; i2 < 8; ) {
+    if (g[i2] !== 0) {
+      i2++;
+      continue;
+    }
+    let j = i2;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i2 > bestLen) {
+      best = i2;
+      bestLen = j - i2;
+    }
+    i2 = j;
+  }
+  const hex = (xs) => xs.map((x) => x.toString(16)).join(":");
+  if (best < 0) return hex(g);
+  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+}
+function parseCidr2(s2) {
+  const slash = s2.lastIndexOf("/");
+  if (slash < 0 || s2.length > 70) return void 0;
+  const ip = parseIp(s2.slice(0, slash));
+  const bits = s2.slice(slash + 1);
+  if (!ip || !/^(0|[1-9]\d{0,2})$/.test(bits) || Number(bits) > ip.length * 8) return void 0;
+  return { ip, bits: Number(bits) };
+}
+function ipOf(m) {
+  const ip = parseIp(String(unbox(m, "@ip", "an IP address")));
+  if (!ip) throw new Error("the value is not an IP address");
+  return ip;
+}
+function cidrOf(m) {
+  const c = parseCidr2(String(unbox(m, "@cidr", "a CIDR")));
+  if (!c) throw new Error("the value is not a CIDR");
+  return c;
+}
+function masked(ip, bits) {
+  return ip.map((b, i2) => {
+    const keep = Math.max(0, Math.min(8, bits - i2 * 8));
+    return b & (255 << 8 - keep & 255);
+  });
+}
+function contains(c, ip) {
+  return ip.length === c.ip.length && ipText(masked(ip, c.bits)) === ipText(masked(c.ip, c.bits));
+}
+function ipBox(ip) {
+  return box("@ip", ipText(ip));
+}
+function cidrBox(c) {
+  return box("@cidr", `${ipText(c.ip)}/${c.bits}`);
+}
+function isV4(b) {
+  return b.length === 4;
+}
+var ipPredicates = {
+  isUnspecified: (b) => b.every((x) => x === 0),
+  isLoopback: (b) => isV4(b) ? b[0] === 127 : b.slice(0, 15).every((x) => x === 0) && b[15] === 1,
+  isLinkLocalMulticast: (b) => isV4(b) ? b[0] === 224 && b[1] === 0 && b[2] === 0 : b[0] === 255 && (b[1] & 15) === 2,
+  isLinkLocalUnicast: (b) => isV4(b) ? b[0] === 169 && b[1] === 254 : b[0] === 254 && (b[1] & 192) === 128,
+  isGlobalUnicast: (b) => !ipPredicates.isUnspecified(b) && !ipPredicates.isLoopback(b) && !ipPredicates.isLinkLocalUnicast(b) && !(isV4(b) ? (b[0] & 240) === 224 : b[0] === 255) && !(isV4(b) && b.every((x) => x === 255))
+};
+var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+function parseSemver(s2) {
+  const m = s2.length <= 256 ? SEMVER.exec(s2) : null;
+  if (!m) return void 0;
+  const n = [BigInt(m[1]), BigInt(m[2]), BigInt(m[3])];
+  const max = (1n << 64n) - 1n;
+  if (n.some((x) => x > max)) return void 0;
+  return { major: n[0], minor: n[1], patch: n[2], pre: m[4] ? m[4].split(".") : [] };
+}
+function semverOf(m) {
+  const v = parseSemver(String(unbox(m, "@semver", "a semantic version")));
+  if (!v) throw new Error("the value is not a semantic version");
+  return v;
+}
+function sign(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareSemver(a, b) {
+  const c = sign(a.major, b.major) || sign(a.minor, b.minor) || sign(a.patch, b.patch);
+  if (c !== 0) return c;
+  if (a.pre.length === 0 || b.pre.length === 0) return b.pre.length - a.pre.length === 0 ? 0 : a.pre.length === 0 ? 1 : -1;
+  for (let i2 = 0; i2 < Math.min(a.pre.length, b.pre.length); i2++) {
+    const x = a.pre[i2];
+    const y = b.pre[i2];
+    const xn = /^\d+$/.test(x);
+    const yn = /^\d+$/.test(y);
+    const d = xn && yn ? sign(BigInt(x), BigInt(y)) : xn ? -1 : yn ? 1 : x < y ? -1 : x > y ? 1 : 0;
+    if (d !== 0) return d;
+  }
+  return Math.sign(a.pre.length - b.pre.length);
+}
+function compareOpaque(a, b) {
+  if (kindOf(a) === "@semver") return compareSemver(semverOf(a), semverOf(b));
+  const x = quantityNano(a);
+  const y = quantityNano(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+var LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+var SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+var QUALIFIED = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+var LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+var UUID = /^(urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$|^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$|^[0-9a-fA-F]{32}$/;
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+var DATETIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+function validDate(y, m, d) {
+  const t = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return t.getUTCFullYear() === Number(y) && t.getUTCMonth() === Number(m) - 1 && t.getUTCDate() === Number(d);
+}
+function dnsCheck(re, max, what) {
+  return (s2) => {
+    const errs = [];
+    if (s2.length > max) errs.push(`must be no more than ${max} characters`);
+    if (!re.test(s2))
+      errs.push(`a ${what} must consist of lower case alphanumeric characters or '-'${what.includes("subdomain") ? " or '.'" : ""}`);
+    return errs;
+  };
+}
+function prefix(check) {
+  return (s2) => check(s2.endsWith("-") ? `${s2.slice(0, -1)}a` : s2);
+}
+var dns1123Label = dnsCheck(LABEL, 63, "lowercase RFC 1123 label");
+var dns1123Subdomain = dnsCheck(SUBDOMAIN, 253, "lowercase RFC 1123 subdomain");
+var dns1035Label = dnsCheck(LABEL_1035, 63, "DNS-1035 label");
+function qualifiedName(s2) {
+  const parts = s2.split("/");
+  if (parts.length > 2) return ["a qualified name must consist of an optional DNS subdomain prefix and '/' and a name"];
+  const name = parts[parts.length - 1];
+  const errs = parts.length === 2 ? dns1123Subdomain(parts[0]).map((e) => `prefix part ${e}`) : [];
+  if (name.length === 0) errs.push("name part must be non-empty");
+  else if (name.length > 63) errs.push("name part must be no more than 63 characters");
+  if (name.length > 0 && !QUALIFIED.test(name)) errs.push("name part must consist of alphanumeric characters, '-', '_' or '.'");
+  return errs;
+}
+var FORMATS = {
+  dns1123Label,
+  dns1123Subdomain,
+  dns1035Label,
+  qualifiedName,
+  dns1123LabelPrefix: prefix(dns1123Label),
+  dns1123SubdomainPrefix: prefix(dns1123Subdomain),
+  dns1035LabelPrefix: prefix(dns1035Label),
+  labelValue: (s2) => {
+    const errs = [];
+    if (s2.length > 63) errs.push("must be no more than 63 characters");
+    if (!LABEL_VALUE.test(s2)) errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'");
+    return errs;
+  },
+  uri: (s2) => parseUrl2(s2) ? [] : ["invalid URI"],
+  uuid: (s2) => UUID.test(s2) ? [] : ["does not match the UUID format"],
+  byte: (s2) => s2.length % 4 === 0 && BASE64.test(s2) ? [] : ["invalid base64"],
+  date: (s2) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s2);
+    return m && validDate(m[1], m[2], m[3]) ? [] : ["invalid date"];
+  },
+  datetime: (s2) => {
+    const m = DATETIME.exec(s2);
+    const ok = m && validDate(m[1], m[2], m[3]) && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 61;
+    return ok ? [] : ["invalid datetime"];
+  }
+};
+function formatOf(m) {
+  const f = FORMATS[String(unbox(m, "@format", "a format"))];
+  if (!f) throw new Error("the value is not a format");
+  return f;
+}
+var NONE = box("@optional", false);
+function optionalOf(m) {
+  const v = unbox(m, "@optional", "an optional value");
+  return v === false ? null : v;
+}
+var ESCAPES = {
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "	": "\\t",
+  "\v": "\\v",
+  "\\": "\\\\",
+  '"': '\\"'
+};
+function quote2(s2) {
+  return `"${s2.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD").split("").map((c) => ESCAPES[c] ?? c).join("")}"`;
+}
+var bool2 = (f) => function() {
+  return f(ipOf(this));
+};
+var K8S_LIB_FUNCS = [
+  // URL
+  celFunc("isURL", [STRING7], BOOL4, (s2) => parseUrl2(s2) !== void 0),
+  celFunc("url", [STRING7], OPAQUE, (s2) => {
+    if (!parseUrl2(s2)) throw new Error("url() of a string that is not a URL");
+    return box("@url", s2);
+  }),
+  celMethod("getScheme", OPAQUE, [], STRING7, function() {
+    return urlOf(this).scheme;
+  }),
+  celMethod("getHost", OPAQUE, [], STRING7, function() {
+    return urlOf(this).host;
+  }),
+  celMethod("getHostname", OPAQUE, [], STRING7, function() {
+    return splitHost(urlOf(this).host).hostname;
+  }),
+  celMethod("getPort", OPAQUE, [], STRING7, function() {
+    return splitHost(urlOf(this).host).port;
+  }),
+  celMethod("getEscapedPath", OPAQUE, [], STRING7, function() {
+    return urlOf(this).path;
+  }),
+  celMethod("getQuery", OPAQUE, [], mapType(STRING7, listType(STRING7)), function() {
+    return queryOf(urlOf(this).query);
+  }),
+  // IP and CIDR
+  celFunc("isIP", [STRING7], BOOL4, (s2) => parseIp(s2) !== void 0),
+  celFunc("ip", [STRING7], OPAQUE, (s2) => {
+    const ip = parseIp(s2);
+    if (!ip) throw new Error("ip() of a string that is not an IP address");
+    return ipBox(ip);
+  }),
+  celFunc("ip.isCanonical", [STRING7], BOOL4, (s2) => {
+    const ip = parseIp(s2);
+    if (!ip) throw new Error("ip.isCanonical() of a string that is not an IP address");
+    return ipText(ip) === s2;
+  }),
+  celMethod("family", OPAQUE, [], INT6, function() {
+    return ipOf(this).length === 4 ? 4n : 6n;
+  }),
+  ...Object.entries(ipPredicates).map(([name, f]) => celMethod(name, OPAQUE, [], BOOL4, bool2(f))),
+  celFunc("isCIDR", [STRING7], BOOL4, (s2) => parseCidr2(s2) !== void 0),
+  celFunc("cidr", [STRING7], OPAQUE, (s2) => {
+    const c = parseCidr2(s2);
+    if (!c) throw new Error("cidr() of a string that is not a CIDR");
+    return cidrBox(c);
+  }),
+  celMethod("containsIP", OPAQUE, [DYN4], BOOL4, function(x) {
+    const ip = typeof x === "string" ? parseIp(x) : isCelMap(x) ? ipOf(x) : void 0;
+    if (!ip) throw new Error("containsIP() needs an IP address");
+    return contains(cidrOf(this), ip);
+  }),
+  celMethod("containsCIDR", OPAQUE, [DYN4], BOOL4, function(x) {
+    const other = typeof x === "string" ? parseCidr2(x) : isCelMap(x) ? cidrOf(x) : void 0;
+    if (!other) throw new Error("containsCIDR() needs a CIDR");
+    const c = cidrOf(this);
+    return other.bits >= c.bits && contains(c, other.ip);
+  }),
+  celMethod("ip", OPAQUE, [], OPAQUE, function() {
+    return ipBox(cidrOf(this).ip);
+  }),
+  celMethod("masked", OPAQUE, [], OPAQUE, function() {
+    const c = cidrOf(this);
+    return cidrBox({ ip: masked(c.ip, c.bits), bits: c.bits });
+  }),
+  celMethod("prefixLength", OPAQUE, [], INT6, function() {
+    return BigInt(cidrOf(this).bits);
+  }),
+  celFunc("string", [OPAQUE], STRING7, (m) => {
+    const kind = kindOf(m);
+    if (kind === "@ip") return ipText(ipOf(m));
+    if (kind === "@cidr") {
+      const c = cidrOf(m);
+      return `${ipText(c.ip)}/${c.bits}`;
+    }
+    throw new Error("string() of a value that is not an IP address or CIDR");
+  }),
+  // semver
+  celFunc("isSemver", [STRING7], BOOL4, (s2) => parseSemver(s2) !== void 0),
+  celFunc("semver", [STRING7], OPAQUE, (s2) => {
+    if (!parseSemver(s2)) throw new Error("semver() of a string that is not a semantic version");
+    return box("@semver", s2);
+  }),
+  celMethod("major", OPAQUE, [], INT6, function() {
+    return semverOf(this).major;
+  }),
+  celMethod("minor", OPAQUE, [], INT6, function() {
+    return semverOf(this).minor;
+  }),
+  celMethod("patch", OPAQUE, [], INT6, function() {
+    return semverOf(this).patch;
+  }),
+  celMethod("compareTo", OPAQUE, [OPAQUE], INT6, function(o) {
+    return BigInt(compareOpaque(this, o));
+  }),
+  celMethod("isLessThan", OPAQUE, [OPAQUE], BOOL4, function(o) {
+    return compareOpaque(this, o) < 0;
+  }),
+  celMethod("isGreaterThan", OPAQUE, [OPAQUE], BOOL4, function(o) {
+    return compareOpaque(this, o) > 0;
+  }),
+  // format
+  ...Object.keys(FORMATS).map((name) => celFunc(`format.${name}`, [], OPAQUE, () => box("@format", name))),
+  celFunc("format.named", [STRING7], OPAQUE, (name) => Object.hasOwn(FORMATS, name) ? box("@optional", box("@format", name)) : NONE),
+  celMethod("validate", OPAQUE, [STRING7], OPAQUE, function(s2) {
+    const errs = s2.length > MAX_TEXT ? ["too long"] : formatOf(this)(s2);
+    return errs.length === 0 ? NONE : box("@optional", errs);
+  }),
+  celMethod("hasValue", OPAQUE, [], BOOL4, function() {
+    return optionalOf(this) !== null;
+  }),
+  celMethod("value", OPAQUE, [], DYN4, function() {
+    const v = optionalOf(this);
+    if (v === null) throw new Error("value() of an empty optional");
+    return v;
+  }),
+  celMethod("orValue", OPAQUE, [DYN4], DYN4, function(x) {
+    return optionalOf(this) ?? x;
+  }),
+  // strings
+  celFunc("strings.quote", [STRING7], STRING7, (s2) => quote2(s2)),
+  celMethod("reverse", STRING7, [], STRING7, function() {
+    return [...this].reverse().join("");
+  })
+];
+
 // src/policy/cel.ts
 var DYN_LIST = listType(CelScalar.DYN);
 function ordered(v) {
@@ -72104,10 +72528,10 @@ function items(list2) {
   }
   return out;
 }
-function extreme(list2, sign) {
+function extreme(list2, sign2) {
   const xs = items(list2);
   if (xs.length === 0) throw new Error("min/max of an empty list");
-  return xs.reduce((best, x) => compare(x, best) * sign > 0 ? x : best);
+  return xs.reduce((best, x) => compare(x, best) * sign2 > 0 ? x : best);
 }
 function equal(a, b) {
   if (ordered(a) && ordered(b) && typeof a !== "string" && typeof b !== "string" && typeof a !== "boolean" && typeof b !== "boolean") {
@@ -72120,24 +72544,7 @@ function regex(pattern, global2) {
   const flags = /* @__PURE__ */ new Set([...m?.[1] ?? "", "u", ...global2 ? ["g"] : []]);
   return new RegExp(m ? pattern.slice(m[0].length) : pattern, [...flags].join(""));
 }
-var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-((0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$/;
-function isCidr(s2) {
-  const slash = s2.indexOf("/");
-  if (slash < 0) return false;
-  const family = isIP(s2.slice(0, slash));
-  const bits = s2.slice(slash + 1);
-  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}
-function isUrl(s2) {
-  if (s2.startsWith("/")) return !/\s/.test(s2);
-  try {
-    return new URL(s2).protocol.length > 1;
-  } catch {
-    return false;
-  }
-}
-var STRING7 = CelScalar.STRING;
+var STRING8 = CelScalar.STRING;
 var KUBERNETES_FUNCS = [
   celMethod("isSorted", DYN_LIST, [], CelScalar.BOOL, function() {
     const xs = items(this);
@@ -72174,20 +72581,17 @@ var KUBERNETES_FUNCS = [
     }
     return BigInt(found);
   }),
-  celMethod("find", STRING7, [STRING7], STRING7, function(pattern) {
+  celMethod("find", STRING8, [STRING8], STRING8, function(pattern) {
     return regex(pattern, false).exec(this)?.[0] ?? "";
   }),
-  celMethod("findAll", STRING7, [STRING7], listType(STRING7), function(pattern) {
+  celMethod("findAll", STRING8, [STRING8], listType(STRING8), function(pattern) {
     return [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
   }),
-  celMethod("findAll", STRING7, [STRING7, CelScalar.INT], listType(STRING7), function(pattern, limit) {
+  celMethod("findAll", STRING8, [STRING8, CelScalar.INT], listType(STRING8), function(pattern, limit) {
     const all = [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
     return limit < 0n ? all : all.slice(0, Number(limit));
   }),
-  celFunc("isURL", [STRING7], CelScalar.BOOL, (s2) => isUrl(s2)),
-  celFunc("isIP", [STRING7], CelScalar.BOOL, (s2) => isIP(s2) !== 0),
-  celFunc("isCIDR", [STRING7], CelScalar.BOOL, (s2) => isCidr(s2)),
-  celFunc("isSemver", [STRING7], CelScalar.BOOL, (s2) => SEMVER.test(s2)),
+  ...K8S_LIB_FUNCS,
   ...QUANTITY_FUNCS
 ];
 var STANDARD = [
@@ -72278,7 +72682,12 @@ function walk2(e, visit) {
 function unsupportedIn(e) {
   const out = /* @__PURE__ */ new Set();
   walk2(e, (n) => {
-    if (n.exprKind.case === "callExpr" && !KNOWN.has(n.exprKind.value.function)) out.add(`function ${n.exprKind.value.function}()`);
+    if (n.exprKind.case === "callExpr") {
+      const call = n.exprKind.value;
+      const ns = call.target?.exprKind.case === "identExpr" ? call.target.exprKind.value.name : void 0;
+      const known = KNOWN.has(call.function) || ns !== void 0 && KNOWN.has(`${ns}.${call.function}`);
+      if (!known) out.add(`function ${ns !== void 0 && !KNOWN.has(call.function) ? `${ns}.` : ""}${call.function}()`);
+    }
     if (n.exprKind.case === "identExpr" && UNSUPPORTED_VARIABLES.has(n.exprKind.value.name)) out.add(`variable ${n.exprKind.value.name}`);
   });
   return [...out].sort();
@@ -72329,17 +72738,17 @@ function textMap(v) {
   }
   return out;
 }
-function keyRanges(file, node, prefix, out, depth) {
+function keyRanges(file, node, prefix2, out, depth) {
   if (depth > 8) return;
   if (node.kind === "map") {
     for (const p of node.pairs) {
-      const path6 = prefix ? `${prefix}.${p.keyText}` : p.keyText;
+      const path6 = prefix2 ? `${prefix2}.${p.keyText}` : p.keyText;
       out[path6] = rangeOf(file, p);
       keyRanges(file, p.value, path6, out, depth + 1);
     }
   } else if (node.kind === "seq") {
     node.items.forEach((item, i2) => {
-      const path6 = `${prefix}.${i2}`;
+      const path6 = `${prefix2}.${i2}`;
       out[path6] = rangeOf(file, item);
       keyRanges(file, item, path6, out, depth + 1);
     });
@@ -72548,8 +72957,8 @@ function locatorOf(e) {
   const paths = fieldPaths(e);
   if (paths.length === 0) return { kind: "object" };
   const longest = paths.reduce((a, b) => b.length > a.length ? b : a);
-  const prefix = (p) => p.every((x, i2) => longest[i2] === x);
-  return paths.every(prefix) ? { kind: "field", path: longest } : { kind: "object" };
+  const prefix2 = (p) => p.every((x, i2) => longest[i2] === x);
+  return paths.every(prefix2) ? { kind: "field", path: longest } : { kind: "object" };
 }
 function compilePolicy2(policy, bindings) {
   const spec = policy.spec;
@@ -73860,11 +74269,11 @@ function sarifRule(rule61, result, limits) {
 }
 function repoPaths(result, repositoryRoot) {
   if (!repositoryRoot) return (file) => file;
-  const prefix = relative9(repositoryRoot, result.root).split(sep8).join("/");
-  if (prefix === "") return (file) => file;
-  if (!prefix.startsWith("..")) return (file) => file === "." ? prefix : `${prefix}/${file}`;
+  const prefix2 = relative9(repositoryRoot, result.root).split(sep8).join("/");
+  if (prefix2 === "") return (file) => file;
+  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
   return (file) => {
-    const p = posix8.normalize(`${prefix}/${file}`);
+    const p = posix8.normalize(`${prefix2}/${file}`);
     return p.startsWith("../") || p === ".." ? file : p;
   };
 }
@@ -74548,7 +74957,7 @@ var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"])
 function lines(value2) {
   return value2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
 }
-function bool2(core2, name, fallback) {
+function bool3(core2, name, fallback) {
   const v = core2.getInput(name).trim().toLowerCase();
   if (v === "") return fallback;
   if (v === "true") return true;
@@ -74606,10 +75015,10 @@ function readInputs(core2, eventName, workspace) {
     failOn,
     sarifFile: resolve15(workspace, sarifFile),
     category: sarifCategory(core2.getInput("category"), "input category"),
-    annotations: bool2(core2, "annotations", true),
-    summary: bool2(core2, "summary", true),
+    annotations: bool3(core2, "annotations", true),
+    summary: bool3(core2, "summary", true),
     token: core2.getInput("token").trim(),
-    allowEmpty: bool2(core2, "allow-empty", false),
+    allowEmpty: bool3(core2, "allow-empty", false),
     prConfig: oneOf(core2, "pr-config", PR_CONFIG_MODES, "base")
   };
 }

@@ -4,11 +4,11 @@
  * Every other function is refused before evaluation (`unsupportedIn`), so a policy that needs it
  * is a finding, never a silent pass.
  */
-import { isIP } from 'node:net';
-import { CelScalar, celEnv, celFunc, celMethod, isCelError, listType, parse, plan } from '@bufbuild/cel';
+import { CelScalar, celEnv, celMethod, isCelError, listType, parse, plan } from '@bufbuild/cel';
 import type { CelEnv, CelList, CelResult, CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { YNode } from '../parse/yaml.js';
+import { K8S_LIB_FUNCS } from './k8slib.js';
 import { QUANTITY_FUNCS } from './quantity.js';
 
 /** A parsed CEL expression tree (the cel.expr.Expr message). */
@@ -60,29 +60,6 @@ function regex(pattern: string, global: boolean): RegExp {
   return new RegExp(m ? pattern.slice(m[0].length) : pattern, [...flags].join(''));
 }
 
-/** Semantic version 2.0.0 (the Kubernetes semver library's `isSemver`). */
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-((0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$/;
-
-function isCidr(s: string): boolean {
-  const slash = s.indexOf('/');
-  if (slash < 0) return false;
-  const family = isIP(s.slice(0, slash));
-  const bits = s.slice(slash + 1);
-  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}
-
-function isUrl(s: string): boolean {
-  // Kubernetes' isURL accepts absolute URLs and absolute paths (Go's url.ParseRequestURI).
-  if (s.startsWith('/')) return !/\s/.test(s);
-  try {
-    return new URL(s).protocol.length > 1;
-  } catch {
-    return false;
-  }
-}
-
 const STRING = CelScalar.STRING;
 
 /** The Kubernetes library functions podguard implements (lists, regex, quantity, validators). */
@@ -132,10 +109,7 @@ const KUBERNETES_FUNCS = [
     const all = [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
     return limit < 0n ? all : all.slice(0, Number(limit));
   }),
-  celFunc('isURL', [STRING], CelScalar.BOOL, (s) => isUrl(s)),
-  celFunc('isIP', [STRING], CelScalar.BOOL, (s) => isIP(s) !== 0),
-  celFunc('isCIDR', [STRING], CelScalar.BOOL, (s) => isCidr(s)),
-  celFunc('isSemver', [STRING], CelScalar.BOOL, (s) => SEMVER.test(s)),
+  ...K8S_LIB_FUNCS,
   ...QUANTITY_FUNCS,
 ];
 
@@ -238,7 +212,13 @@ export function walk(e: CelExpr | undefined, visit: (e: CelExpr) => void): void 
 export function unsupportedIn(e: CelExpr): string[] {
   const out = new Set<string>();
   walk(e, (n) => {
-    if (n.exprKind.case === 'callExpr' && !KNOWN.has(n.exprKind.value.function)) out.add(`function ${n.exprKind.value.function}()`);
+    if (n.exprKind.case === 'callExpr') {
+      const call = n.exprKind.value;
+      // A namespaced function (`strings.quote(s)`, `format.uuid()`) parses as a call on an identifier.
+      const ns = call.target?.exprKind.case === 'identExpr' ? call.target.exprKind.value.name : undefined;
+      const known = KNOWN.has(call.function) || (ns !== undefined && KNOWN.has(`${ns}.${call.function}`));
+      if (!known) out.add(`function ${ns !== undefined && !KNOWN.has(call.function) ? `${ns}.` : ''}${call.function}()`);
+    }
     if (n.exprKind.case === 'identExpr' && UNSUPPORTED_VARIABLES.has(n.exprKind.value.name)) out.add(`variable ${n.exprKind.value.name}`);
   });
   return [...out].sort();

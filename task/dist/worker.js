@@ -2925,16 +2925,16 @@ var require_instruction = __commonJS({
         let start = -1;
         let end = -1;
         let escaping = false;
-        let quote2 = null;
+        let quote3 = null;
         contentLoop: for (let i2 = 0; i2 < content.length; i2++) {
           const ch = content.charAt(i2);
           switch (ch) {
             case '"':
             case "'":
-              if (quote2 === ch) {
+              if (quote3 === ch) {
                 break contentLoop;
               }
-              quote2 = ch;
+              quote3 = ch;
               continue;
             case this.escapeChar:
               for (let j = i2 + 1; j < content.length; j++) {
@@ -2977,7 +2977,7 @@ var require_instruction = __commonJS({
               if (start === -1) {
                 start = i2;
               }
-              if (quote2 !== null) {
+              if (quote3 !== null) {
                 end = i2 + 1;
                 break;
               }
@@ -2988,7 +2988,7 @@ var require_instruction = __commonJS({
           return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
         }
         const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
-        const nameEnd = quote2 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
+        const nameEnd = quote3 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
         return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
       }
       getHeredocs() {
@@ -6296,23 +6296,23 @@ function resolveYamlInteger(data) {
   return true;
 }
 function constructYamlInteger(data) {
-  var value = data, sign = 1, ch;
+  var value = data, sign2 = 1, ch;
   if (value.indexOf("_") !== -1) {
     value = value.replace(/_/g, "");
   }
   ch = value[0];
   if (ch === "-" || ch === "+") {
-    if (ch === "-") sign = -1;
+    if (ch === "-") sign2 = -1;
     value = value.slice(1);
     ch = value[0];
   }
   if (value === "0") return 0;
   if (ch === "0") {
-    if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-    if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-    if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    if (value[1] === "b") return sign2 * parseInt(value.slice(2), 2);
+    if (value[1] === "x") return sign2 * parseInt(value.slice(2), 16);
+    if (value[1] === "o") return sign2 * parseInt(value.slice(2), 8);
   }
-  return sign * parseInt(value, 10);
+  return sign2 * parseInt(value, 10);
 }
 function isInteger(object) {
   return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
@@ -6359,18 +6359,18 @@ function resolveYamlFloat(data) {
   return true;
 }
 function constructYamlFloat(data) {
-  var value, sign;
+  var value, sign2;
   value = data.replace(/_/g, "").toLowerCase();
-  sign = value[0] === "-" ? -1 : 1;
+  sign2 = value[0] === "-" ? -1 : 1;
   if ("+-".indexOf(value[0]) >= 0) {
     value = value.slice(1);
   }
   if (value === ".inf") {
-    return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    return sign2 === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   } else if (value === ".nan") {
     return NaN;
   }
-  return sign * parseFloat(value, 10);
+  return sign2 * parseFloat(value, 10);
 }
 var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
 function representYamlFloat(object, style) {
@@ -6792,27 +6792,27 @@ var directiveHandlers = {
     }
   },
   TAG: function handleTagDirective(state, name, args) {
-    var handle, prefix;
+    var handle, prefix2;
     if (args.length !== 2) {
       throwError(state, "TAG directive accepts exactly two arguments");
     }
     handle = args[0];
-    prefix = args[1];
+    prefix2 = args[1];
     if (!PATTERN_TAG_HANDLE.test(handle)) {
       throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
     }
     if (_hasOwnProperty$1.call(state.tagMap, handle)) {
       throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
     }
-    if (!PATTERN_TAG_URI.test(prefix)) {
+    if (!PATTERN_TAG_URI.test(prefix2)) {
       throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
     }
     try {
-      prefix = decodeURIComponent(prefix);
+      prefix2 = decodeURIComponent(prefix2);
     } catch (err) {
-      throwError(state, "tag prefix is malformed: " + prefix);
+      throwError(state, "tag prefix is malformed: " + prefix2);
     }
-    state.tagMap[handle] = prefix;
+    state.tagMap[handle] = prefix2;
   }
 };
 function captureSegment(state, start, end, checkJson) {
@@ -8116,9 +8116,9 @@ function foldString(string, width) {
   var moreIndented;
   var match;
   while (match = lineRe.exec(string)) {
-    var prefix = match[1], line = match[2];
+    var prefix2 = match[1], line = match[2];
     moreIndented = line[0] === " ";
-    result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+    result += prefix2 + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
     prevMoreIndented = moreIndented;
   }
   return result;
@@ -8537,12 +8537,12 @@ function resolveNumber(text, c) {
   }
   if (Y11_INT.test(text)) {
     const t = text.replace(/_/g, "");
-    const sign = t.startsWith("-") ? -1 : 1;
+    const sign2 = t.startsWith("-") ? -1 : 1;
     const body = t.replace(/^[-+]/, "");
-    if (body.startsWith("0b")) return sign * parseInt(body.slice(2), 2);
-    if (body.startsWith("0x")) return sign * parseInt(body.slice(2), 16);
-    if (body.length > 1 && body.startsWith("0")) return sign * parseInt(body, 8);
-    return sign * Number(body);
+    if (body.startsWith("0b")) return sign2 * parseInt(body.slice(2), 2);
+    if (body.startsWith("0x")) return sign2 * parseInt(body.slice(2), 16);
+    if (body.length > 1 && body.startsWith("0")) return sign2 * parseInt(body, 8);
+    return sign2 * Number(body);
   }
   if (Y11_FLOAT.test(text)) {
     const t = text.replace(/_/g, "");
@@ -8553,7 +8553,7 @@ function resolveNumber(text, c) {
   return text;
 }
 var ANY_TAG = ["scalar", "sequence", "mapping"].flatMap(
-  (kind) => ["tag:yaml.org,2002:", "!", ""].map((prefix) => new js_yaml_default.Type(prefix, { kind, multi: true, construct: (data) => data }))
+  (kind) => ["tag:yaml.org,2002:", "!", ""].map((prefix2) => new js_yaml_default.Type(prefix2, { kind, multi: true, construct: (data) => data }))
 );
 var SCHEMA = js_yaml_default.FAILSAFE_SCHEMA.extend(ANY_TAG);
 function skipSpace(src, i2, end) {
@@ -12917,8 +12917,8 @@ var Redactor = class {
 };
 function describeSecret(value) {
   const prefixLen = value.length >= 16 ? 4 : value.length >= 10 ? 2 : 0;
-  const prefix = prefixLen ? `${value.slice(0, prefixLen)}\u2026` : "";
-  return `${prefix}${prefix ? ", " : ""}${value.length} chars`;
+  const prefix2 = prefixLen ? `${value.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix2}${prefix2 ? ", " : ""}${value.length} chars`;
 }
 function safeErrorText(err, max = 300) {
   const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
@@ -14844,8 +14844,8 @@ function parseDotenv(source) {
     if (m) {
       const rest = m[2];
       let value;
-      const quote2 = rest[0];
-      if ((quote2 === '"' || quote2 === "'") && rest.indexOf(quote2, 1) > 0) value = rest.slice(1, rest.indexOf(quote2, 1));
+      const quote3 = rest[0];
+      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value = rest.slice(1, rest.indexOf(quote3, 1));
       else value = rest.replace(/[ \t]+#.*$/, "").trim();
       entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
       vars.set(m[1], value);
@@ -15350,9 +15350,6 @@ var FileChecker = class {
     }
   }
 };
-
-// src/policy/cel.ts
-var import_node_net2 = require("node:net");
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -16312,7 +16309,7 @@ var BinaryWriter = class {
    * Write a `sint64` value, a signed, zig-zag-encoded 64-bit varint.
    */
   sint64(value) {
-    const tc = protoInt64.enc(value), sign = tc.hi >> 31, lo = tc.lo << 1 ^ sign, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign;
+    const tc = protoInt64.enc(value), sign2 = tc.hi >> 31, lo = tc.lo << 1 ^ sign2, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign2;
     return this.writeVarint64(lo, hi);
   }
   /**
@@ -18553,12 +18550,12 @@ function findFileDependencies(proto, reg) {
   });
 }
 function findEnumSharedPrefix(enumName, values) {
-  const prefix = camelToSnakeCase(enumName) + "_";
+  const prefix2 = camelToSnakeCase(enumName) + "_";
   for (const value of values) {
-    if (!value.name.toLowerCase().startsWith(prefix)) {
+    if (!value.name.toLowerCase().startsWith(prefix2)) {
       return void 0;
     }
-    const shortName = value.name.substring(prefix.length);
+    const shortName = value.name.substring(prefix2.length);
     if (shortName.length == 0) {
       return void 0;
     }
@@ -18566,7 +18563,7 @@ function findEnumSharedPrefix(enumName, values) {
       return void 0;
     }
   }
-  return prefix;
+  return prefix2;
 }
 function findEnumValueJsonName(proto) {
   var _a, _b;
@@ -22148,7 +22145,7 @@ function parseDuration(str4) {
   }
   if (/^[-+]?0$/.test(str4))
     return createDuration();
-  const [sign, values] = /^[+-]/.test(str4) ? [str4[0] === "+" ? 1n : -1n, str4.slice(1)] : [1n, str4];
+  const [sign2, values] = /^[+-]/.test(str4) ? [str4[0] === "+" ? 1n : -1n, str4.slice(1)] : [1n, str4];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -22167,7 +22164,7 @@ function parseDuration(str4) {
     fullNanos += BigInt(int2 ?? 0) * factor;
     fullNanos += BigInt(fraction ?? 0) * factor / 10n ** BigInt(fraction?.length ?? 0);
   }
-  return createDuration(0n, sign * fullNanos);
+  return createDuration(0n, sign2 * fullNanos);
 }
 function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
@@ -23818,16 +23815,16 @@ var Prog = class {
   // regexp must start with, and a boolean which is true if the prefix is the
   // entire match.  The string is returned by appending to |prefix|.
   prefix() {
-    let prefix = "";
+    let prefix2 = "";
     let i2 = this.skipNop(this.start);
     if (!Inst.isRuneOp(i2.op) || i2.runes.length !== 1) {
-      return [i2.op === Inst.MATCH, prefix];
+      return [i2.op === Inst.MATCH, prefix2];
     }
     while (Inst.isRuneOp(i2.op) && i2.runes.length === 1 && (i2.arg & FOLD_CASE) === 0) {
-      prefix += String.fromCodePoint(i2.runes[0]);
+      prefix2 += String.fromCodePoint(i2.runes[0]);
       i2 = this.skipNop(i2.out);
     }
-    return [i2.op === Inst.MATCH, prefix];
+    return [i2.op === Inst.MATCH, prefix2];
   }
   // startCond() returns the leading empty-width conditions that must be true
   // in any match.  It returns -1 (all bits set) if no matches are possible.
@@ -24309,9 +24306,9 @@ function simplify2(re) {
         prefixSubs.push(suffix);
       }
       if (prefixSubs !== null) {
-        const prefix = new Regexp(Regexp.Op.CONCAT);
-        prefix.subs = prefixSubs.slice(0);
-        return simplify2(prefix);
+        const prefix2 = new Regexp(Regexp.Op.CONCAT);
+        prefix2.subs = prefixSubs.slice(0);
+        return simplify2(prefix2);
       }
       return new Regexp(Regexp.Op.NO_MATCH);
     }
@@ -24343,8 +24340,8 @@ function simplify1(op, flags, sub, re) {
 var CharGroup = class {
   sign;
   cls;
-  constructor(sign, cls) {
-    this.sign = sign;
+  constructor(sign2, cls) {
+    this.sign = sign2;
     this.cls = cls;
   }
 };
@@ -24632,8 +24629,8 @@ var CharClass = class _CharClass {
   }
   // appendTableWithSign() calls append{,Negated}Table depending on sign.
   // Does not mutate |table|.
-  appendTableWithSign(table, sign) {
-    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
   }
   // negateClass() negates this CharClass, which must already be clean.
   negateClass() {
@@ -24658,8 +24655,8 @@ var CharClass = class _CharClass {
   }
   // appendClassWithSign() calls appendClass() if sign is +1 or
   // appendNegatedClass if sign is -1.  Does not mutate |x|.
-  appendClassWithSign(x, sign) {
-    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  appendClassWithSign(x, sign2) {
+    return sign2 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
   }
   // appendGroup() appends CharGroup |g| to this CharClass, folding iff
   // |foldCase|.  Does not mutate |g|.
@@ -25745,7 +25742,7 @@ var Parser = class _Parser {
     }
     t.skip(2);
     let flags = this.flags;
-    let sign = 1;
+    let sign2 = 1;
     let sawFlag = false;
     loop: while (t.more()) {
       {
@@ -25769,17 +25766,17 @@ var Parser = class _Parser {
             break;
           // Switch to negation.
           case 45:
-            if (sign < 0) {
+            if (sign2 < 0) {
               break loop;
             }
-            sign = -1;
+            sign2 = -1;
             flags = ~flags;
             sawFlag = false;
             break;
           // End of flags, starting group or not.
           case 58:
           case 41:
-            if (sign < 0) {
+            if (sign2 < 0) {
               if (!sawFlag) {
                 break loop;
               }
@@ -25917,10 +25914,10 @@ var Parser = class _Parser {
       return false;
     }
     t.skip(1);
-    let sign = 1;
+    let sign2 = 1;
     let c = t.pop();
     if (c === 80) {
-      sign = -1;
+      sign2 = -1;
     }
     if (!t.more()) {
       t.rewindTo(startPos);
@@ -25942,7 +25939,7 @@ var Parser = class _Parser {
       t.skip(1);
     }
     if (!(name.length === 0) && name.codePointAt(0) === 94) {
-      sign = 0 - sign;
+      sign2 = 0 - sign2;
       name = name.substring(1);
     }
     const pair = _Parser.unicodeTable(name);
@@ -25950,7 +25947,7 @@ var Parser = class _Parser {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
     if (pair.sign < 0) {
-      sign = 0 - sign;
+      sign2 = 0 - sign2;
     }
     const tab = pair.tab;
     const fold = pair.fold;
@@ -25958,10 +25955,10 @@ var Parser = class _Parser {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
     if ((this.flags & FOLD_CASE) === 0 || fold === null) {
-      cc.appendTableWithSign(tab, sign);
+      cc.appendTableWithSign(tab, sign2);
     } else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
-      cc.appendClassWithSign(tmp, sign);
+      cc.appendClassWithSign(tmp, sign2);
     }
     return true;
   }
@@ -25976,9 +25973,9 @@ var Parser = class _Parser {
     const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
     re.flags = this.flags;
     const cc = new CharClass();
-    let sign = 1;
+    let sign2 = 1;
     if (t.more() && t.lookingAt("^")) {
-      sign = -1;
+      sign2 = -1;
       t.skip(1);
       if ((this.flags & CLASS_NL) === 0) {
         cc.appendRange(10, 10);
@@ -26022,7 +26019,7 @@ var Parser = class _Parser {
     }
     t.skip(1);
     cc.cleanClass();
-    if (sign < 0) {
+    if (sign2 < 0) {
       cc.negateClass();
     }
     re.runes = cc.toArray();
@@ -26535,10 +26532,10 @@ function convertToDate(msg, tz) {
   }
   const timeOffset = tz.match(/^(?<sign>[+-]?)(?<hours>\d\d):(?<minutes>\d\d)$/);
   if (timeOffset?.groups) {
-    const sign = timeOffset.groups.sign == "-" ? 1 : -1;
+    const sign2 = timeOffset.groups.sign == "-" ? 1 : -1;
     const hours = parseInt(timeOffset.groups.hours);
     const minutes = parseInt(timeOffset.groups.minutes);
-    const offset = sign * (hours * 60 * 60 * 1e3 + minutes * 60 * 1e3);
+    const offset = sign2 * (hours * 60 * 60 * 1e3 + minutes * 60 * 1e3);
     val = new Date(val.getTime() - offset);
     return new Date(val.getUTCFullYear(), val.getUTCMonth(), val.getUTCDate(), val.getUTCHours(), val.getUTCMinutes(), val.getUTCSeconds(), val.getUTCMilliseconds());
   }
@@ -34735,6 +34732,9 @@ function parseQuantity(s2) {
 function quantity(nano) {
   return /* @__PURE__ */ new Map([[KEY, nano]]);
 }
+function quantityNano(m) {
+  return nanoOf(m);
+}
 function nanoOf(m) {
   const v = m.get(KEY);
   if (typeof v !== "bigint" || m.size !== 1) throw new Error("the value is not a quantity");
@@ -34749,15 +34749,6 @@ var QUANTITY_FUNCS = [
     const v = parseQuantity(s2);
     if (v === void 0) throw new Error("quantity() of a string that is not a quantity");
     return quantity(v);
-  }),
-  celMethod("compareTo", QUANTITY, [QUANTITY], CelScalar.INT, function(o) {
-    return cmp(nanoOf(this), nanoOf(o));
-  }),
-  celMethod("isGreaterThan", QUANTITY, [QUANTITY], CelScalar.BOOL, function(o) {
-    return nanoOf(this) > nanoOf(o);
-  }),
-  celMethod("isLessThan", QUANTITY, [QUANTITY], CelScalar.BOOL, function(o) {
-    return nanoOf(this) < nanoOf(o);
   }),
   celMethod("add", QUANTITY, [QUANTITY], QUANTITY, function(o) {
     return quantity(nanoOf(this) + nanoOf(o));
@@ -34788,6 +34779,439 @@ var QUANTITY_FUNCS = [
   })
 ];
 
+// src/policy/k8slib.ts
+var { STRING: STRING7, INT: INT6, BOOL: BOOL4, DYN: DYN4 } = CelScalar;
+var OPAQUE = mapType(STRING7, DYN4);
+var MAX_TEXT = 4096;
+function box(kind, value) {
+  return /* @__PURE__ */ new Map([[kind, value]]);
+}
+function unbox(m, kind, what) {
+  if (m.size !== 1 || !m.has(kind)) throw new Error(`the value is not ${what}`);
+  return m.get(kind);
+}
+function kindOf(m) {
+  if (m.size !== 1) return void 0;
+  for (const k of m.keys()) if (typeof k === "string" && k.startsWith("@")) return k;
+  return void 0;
+}
+var URL_SYNTAX = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/([^/?]*))?([^?]*)(?:\?(.*))?$/s;
+function parseUrl(s2) {
+  if (s2.length === 0 || s2.length > MAX_TEXT || [...s2].some((c) => c.charCodeAt(0) <= 32 || c.charCodeAt(0) === 127)) return void 0;
+  const m = URL_SYNTAX.exec(s2);
+  if (!m) return void 0;
+  const [, scheme, authority, path = "", query] = m;
+  if (scheme === void 0 && !s2.startsWith("/")) return void 0;
+  if (scheme === void 0 && authority !== void 0) return void 0;
+  if (/%(?![0-9a-fA-F]{2})/.test(path)) return void 0;
+  let host = authority ?? "";
+  const at = host.lastIndexOf("@");
+  if (at >= 0) host = host.slice(at + 1);
+  if (host.startsWith("[")) {
+    if (!/^\[[0-9a-fA-F:.]+(%[^\]]*)?\](:\d*)?$/.test(host)) return void 0;
+  } else if (!/^[^:[\]]*(:\d*)?$/.test(host)) return void 0;
+  return { scheme: scheme ?? "", host, path, query: query ?? "" };
+}
+function splitHost(host) {
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return { hostname: host.slice(1, end), port: host.slice(end + 2) };
+  }
+  const colon = host.lastIndexOf(":");
+  return colon < 0 ? { hostname: host, port: "" } : { hostname: host.slice(0, colon), port: host.slice(colon + 1) };
+}
+function urlOf(m) {
+  const u = parseUrl(String(unbox(m, "@url", "a URL")));
+  if (!u) throw new Error("the value is not a URL");
+  return u;
+}
+function decode2(s2) {
+  try {
+    return decodeURIComponent(s2.replace(/\+/g, " "));
+  } catch {
+    return s2;
+  }
+}
+function queryOf(q) {
+  const out = /* @__PURE__ */ new Map();
+  for (const part of q.split("&")) {
+    if (part === "" || part.includes(";")) continue;
+    const eq = part.indexOf("=");
+    const key = decode2(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? "" : decode2(part.slice(eq + 1));
+    out.set(key, [...out.get(key) ?? [], value]);
+  }
+  return out;
+}
+function parseIp(s2) {
+  if (s2.length > 64) return void 0;
+  if (!s2.includes(":")) return parseV4(s2);
+  return parseV6(s2);
+}
+function parseV4(s2) {
+  const parts = s2.split(".");
+  if (parts.length !== 4) return void 0;
+  const out = [];
+  for (const p of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return void 0;
+    out.push(Number(p));
+  }
+  return out;
+}
+function parseV6(s2) {
+  if (s2.includes("%")) return void 0;
+  let tail = [];
+  let text = s2;
+  const lastColon = s2.lastIndexOf(":");
+  if (s2.slice(lastColon + 1).includes(".")) {
+    const v4 = parseV4(s2.slice(lastColon + 1));
+    if (!v4) return void 0;
+    tail = v4;
+    text = s2.slice(0, lastColon + 1);
+    if (!text.endsWith("::")) text = text.slice(0, -1);
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return void 0;
+  const groups = (h) => {
+    if (h === "") return [];
+    const out = [];
+    for (const g of h.split(":")) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      const v = parseInt(g, 16);
+      out.push(v >> 8, v & 255);
+    }
+    return out;
+  };
+  const head = groups(halves[0]);
+  const rest = halves.length === 2 ? groups(halves[1]) : [];
+  if (!head || !rest) return void 0;
+  const have = head.length + rest.length + tail.length;
+  if (halves.length === 1 && have !== 16) return void 0;
+  if (halves.length === 2 && have > 14) return void 0;
+  const bytes = [...head, ...new Array(16 - have).fill(0), ...rest, ...tail];
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 255 && bytes[11] === 255) return void 0;
+  return bytes;
+}
+function ipText(b) {
+  if (b.length === 4) return b.join(".");
+  const g = [];
+  for (let i2 = 0; i2 < 16; i2 += 2) g.push(b[i2] << 8 | b[i2 + 1]);
+  let best = -1;
+  let bestLen = 1;
+  for (let i2 = 0; i2 < 8; ) {
+    if (g[i2] !== 0) {
+      i2++;
+      continue;
+    }
+    let j = i2;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i2 > bestLen) {
+      best = i2;
+      bestLen = j - i2;
+    }
+    i2 = j;
+  }
+  const hex = (xs) => xs.map((x) => x.toString(16)).join(":");
+  if (best < 0) return hex(g);
+  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+}
+function parseCidr2(s2) {
+  const slash = s2.lastIndexOf("/");
+  if (slash < 0 || s2.length > 70) return void 0;
+  const ip = parseIp(s2.slice(0, slash));
+  const bits = s2.slice(slash + 1);
+  if (!ip || !/^(0|[1-9]\d{0,2})$/.test(bits) || Number(bits) > ip.length * 8) return void 0;
+  return { ip, bits: Number(bits) };
+}
+function ipOf(m) {
+  const ip = parseIp(String(unbox(m, "@ip", "an IP address")));
+  if (!ip) throw new Error("the value is not an IP address");
+  return ip;
+}
+function cidrOf(m) {
+  const c = parseCidr2(String(unbox(m, "@cidr", "a CIDR")));
+  if (!c) throw new Error("the value is not a CIDR");
+  return c;
+}
+function masked(ip, bits) {
+  return ip.map((b, i2) => {
+    const keep = Math.max(0, Math.min(8, bits - i2 * 8));
+    return b & (255 << 8 - keep & 255);
+  });
+}
+function contains(c, ip) {
+  return ip.length === c.ip.length && ipText(masked(ip, c.bits)) === ipText(masked(c.ip, c.bits));
+}
+function ipBox(ip) {
+  return box("@ip", ipText(ip));
+}
+function cidrBox(c) {
+  return box("@cidr", `${ipText(c.ip)}/${c.bits}`);
+}
+function isV4(b) {
+  return b.length === 4;
+}
+var ipPredicates = {
+  isUnspecified: (b) => b.every((x) => x === 0),
+  isLoopback: (b) => isV4(b) ? b[0] === 127 : b.slice(0, 15).every((x) => x === 0) && b[15] === 1,
+  isLinkLocalMulticast: (b) => isV4(b) ? b[0] === 224 && b[1] === 0 && b[2] === 0 : b[0] === 255 && (b[1] & 15) === 2,
+  isLinkLocalUnicast: (b) => isV4(b) ? b[0] === 169 && b[1] === 254 : b[0] === 254 && (b[1] & 192) === 128,
+  isGlobalUnicast: (b) => !ipPredicates.isUnspecified(b) && !ipPredicates.isLoopback(b) && !ipPredicates.isLinkLocalUnicast(b) && !(isV4(b) ? (b[0] & 240) === 224 : b[0] === 255) && !(isV4(b) && b.every((x) => x === 255))
+};
+var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+function parseSemver(s2) {
+  const m = s2.length <= 256 ? SEMVER.exec(s2) : null;
+  if (!m) return void 0;
+  const n = [BigInt(m[1]), BigInt(m[2]), BigInt(m[3])];
+  const max = (1n << 64n) - 1n;
+  if (n.some((x) => x > max)) return void 0;
+  return { major: n[0], minor: n[1], patch: n[2], pre: m[4] ? m[4].split(".") : [] };
+}
+function semverOf(m) {
+  const v = parseSemver(String(unbox(m, "@semver", "a semantic version")));
+  if (!v) throw new Error("the value is not a semantic version");
+  return v;
+}
+function sign(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareSemver(a, b) {
+  const c = sign(a.major, b.major) || sign(a.minor, b.minor) || sign(a.patch, b.patch);
+  if (c !== 0) return c;
+  if (a.pre.length === 0 || b.pre.length === 0) return b.pre.length - a.pre.length === 0 ? 0 : a.pre.length === 0 ? 1 : -1;
+  for (let i2 = 0; i2 < Math.min(a.pre.length, b.pre.length); i2++) {
+    const x = a.pre[i2];
+    const y = b.pre[i2];
+    const xn = /^\d+$/.test(x);
+    const yn = /^\d+$/.test(y);
+    const d = xn && yn ? sign(BigInt(x), BigInt(y)) : xn ? -1 : yn ? 1 : x < y ? -1 : x > y ? 1 : 0;
+    if (d !== 0) return d;
+  }
+  return Math.sign(a.pre.length - b.pre.length);
+}
+function compareOpaque(a, b) {
+  if (kindOf(a) === "@semver") return compareSemver(semverOf(a), semverOf(b));
+  const x = quantityNano(a);
+  const y = quantityNano(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+var LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+var SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+var QUALIFIED = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+var LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+var UUID = /^(urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$|^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$|^[0-9a-fA-F]{32}$/;
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+var DATETIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+function validDate(y, m, d) {
+  const t = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return t.getUTCFullYear() === Number(y) && t.getUTCMonth() === Number(m) - 1 && t.getUTCDate() === Number(d);
+}
+function dnsCheck(re, max, what) {
+  return (s2) => {
+    const errs = [];
+    if (s2.length > max) errs.push(`must be no more than ${max} characters`);
+    if (!re.test(s2))
+      errs.push(`a ${what} must consist of lower case alphanumeric characters or '-'${what.includes("subdomain") ? " or '.'" : ""}`);
+    return errs;
+  };
+}
+function prefix(check) {
+  return (s2) => check(s2.endsWith("-") ? `${s2.slice(0, -1)}a` : s2);
+}
+var dns1123Label = dnsCheck(LABEL, 63, "lowercase RFC 1123 label");
+var dns1123Subdomain = dnsCheck(SUBDOMAIN, 253, "lowercase RFC 1123 subdomain");
+var dns1035Label = dnsCheck(LABEL_1035, 63, "DNS-1035 label");
+function qualifiedName(s2) {
+  const parts = s2.split("/");
+  if (parts.length > 2) return ["a qualified name must consist of an optional DNS subdomain prefix and '/' and a name"];
+  const name = parts[parts.length - 1];
+  const errs = parts.length === 2 ? dns1123Subdomain(parts[0]).map((e) => `prefix part ${e}`) : [];
+  if (name.length === 0) errs.push("name part must be non-empty");
+  else if (name.length > 63) errs.push("name part must be no more than 63 characters");
+  if (name.length > 0 && !QUALIFIED.test(name)) errs.push("name part must consist of alphanumeric characters, '-', '_' or '.'");
+  return errs;
+}
+var FORMATS = {
+  dns1123Label,
+  dns1123Subdomain,
+  dns1035Label,
+  qualifiedName,
+  dns1123LabelPrefix: prefix(dns1123Label),
+  dns1123SubdomainPrefix: prefix(dns1123Subdomain),
+  dns1035LabelPrefix: prefix(dns1035Label),
+  labelValue: (s2) => {
+    const errs = [];
+    if (s2.length > 63) errs.push("must be no more than 63 characters");
+    if (!LABEL_VALUE.test(s2)) errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'");
+    return errs;
+  },
+  uri: (s2) => parseUrl(s2) ? [] : ["invalid URI"],
+  uuid: (s2) => UUID.test(s2) ? [] : ["does not match the UUID format"],
+  byte: (s2) => s2.length % 4 === 0 && BASE64.test(s2) ? [] : ["invalid base64"],
+  date: (s2) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s2);
+    return m && validDate(m[1], m[2], m[3]) ? [] : ["invalid date"];
+  },
+  datetime: (s2) => {
+    const m = DATETIME.exec(s2);
+    const ok = m && validDate(m[1], m[2], m[3]) && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 61;
+    return ok ? [] : ["invalid datetime"];
+  }
+};
+function formatOf(m) {
+  const f = FORMATS[String(unbox(m, "@format", "a format"))];
+  if (!f) throw new Error("the value is not a format");
+  return f;
+}
+var NONE = box("@optional", false);
+function optionalOf(m) {
+  const v = unbox(m, "@optional", "an optional value");
+  return v === false ? null : v;
+}
+var ESCAPES = {
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "	": "\\t",
+  "\v": "\\v",
+  "\\": "\\\\",
+  '"': '\\"'
+};
+function quote2(s2) {
+  return `"${s2.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD").split("").map((c) => ESCAPES[c] ?? c).join("")}"`;
+}
+var bool2 = (f) => function() {
+  return f(ipOf(this));
+};
+var K8S_LIB_FUNCS = [
+  // URL
+  celFunc("isURL", [STRING7], BOOL4, (s2) => parseUrl(s2) !== void 0),
+  celFunc("url", [STRING7], OPAQUE, (s2) => {
+    if (!parseUrl(s2)) throw new Error("url() of a string that is not a URL");
+    return box("@url", s2);
+  }),
+  celMethod("getScheme", OPAQUE, [], STRING7, function() {
+    return urlOf(this).scheme;
+  }),
+  celMethod("getHost", OPAQUE, [], STRING7, function() {
+    return urlOf(this).host;
+  }),
+  celMethod("getHostname", OPAQUE, [], STRING7, function() {
+    return splitHost(urlOf(this).host).hostname;
+  }),
+  celMethod("getPort", OPAQUE, [], STRING7, function() {
+    return splitHost(urlOf(this).host).port;
+  }),
+  celMethod("getEscapedPath", OPAQUE, [], STRING7, function() {
+    return urlOf(this).path;
+  }),
+  celMethod("getQuery", OPAQUE, [], mapType(STRING7, listType(STRING7)), function() {
+    return queryOf(urlOf(this).query);
+  }),
+  // IP and CIDR
+  celFunc("isIP", [STRING7], BOOL4, (s2) => parseIp(s2) !== void 0),
+  celFunc("ip", [STRING7], OPAQUE, (s2) => {
+    const ip = parseIp(s2);
+    if (!ip) throw new Error("ip() of a string that is not an IP address");
+    return ipBox(ip);
+  }),
+  celFunc("ip.isCanonical", [STRING7], BOOL4, (s2) => {
+    const ip = parseIp(s2);
+    if (!ip) throw new Error("ip.isCanonical() of a string that is not an IP address");
+    return ipText(ip) === s2;
+  }),
+  celMethod("family", OPAQUE, [], INT6, function() {
+    return ipOf(this).length === 4 ? 4n : 6n;
+  }),
+  ...Object.entries(ipPredicates).map(([name, f]) => celMethod(name, OPAQUE, [], BOOL4, bool2(f))),
+  celFunc("isCIDR", [STRING7], BOOL4, (s2) => parseCidr2(s2) !== void 0),
+  celFunc("cidr", [STRING7], OPAQUE, (s2) => {
+    const c = parseCidr2(s2);
+    if (!c) throw new Error("cidr() of a string that is not a CIDR");
+    return cidrBox(c);
+  }),
+  celMethod("containsIP", OPAQUE, [DYN4], BOOL4, function(x) {
+    const ip = typeof x === "string" ? parseIp(x) : isCelMap(x) ? ipOf(x) : void 0;
+    if (!ip) throw new Error("containsIP() needs an IP address");
+    return contains(cidrOf(this), ip);
+  }),
+  celMethod("containsCIDR", OPAQUE, [DYN4], BOOL4, function(x) {
+    const other = typeof x === "string" ? parseCidr2(x) : isCelMap(x) ? cidrOf(x) : void 0;
+    if (!other) throw new Error("containsCIDR() needs a CIDR");
+    const c = cidrOf(this);
+    return other.bits >= c.bits && contains(c, other.ip);
+  }),
+  celMethod("ip", OPAQUE, [], OPAQUE, function() {
+    return ipBox(cidrOf(this).ip);
+  }),
+  celMethod("masked", OPAQUE, [], OPAQUE, function() {
+    const c = cidrOf(this);
+    return cidrBox({ ip: masked(c.ip, c.bits), bits: c.bits });
+  }),
+  celMethod("prefixLength", OPAQUE, [], INT6, function() {
+    return BigInt(cidrOf(this).bits);
+  }),
+  celFunc("string", [OPAQUE], STRING7, (m) => {
+    const kind = kindOf(m);
+    if (kind === "@ip") return ipText(ipOf(m));
+    if (kind === "@cidr") {
+      const c = cidrOf(m);
+      return `${ipText(c.ip)}/${c.bits}`;
+    }
+    throw new Error("string() of a value that is not an IP address or CIDR");
+  }),
+  // semver
+  celFunc("isSemver", [STRING7], BOOL4, (s2) => parseSemver(s2) !== void 0),
+  celFunc("semver", [STRING7], OPAQUE, (s2) => {
+    if (!parseSemver(s2)) throw new Error("semver() of a string that is not a semantic version");
+    return box("@semver", s2);
+  }),
+  celMethod("major", OPAQUE, [], INT6, function() {
+    return semverOf(this).major;
+  }),
+  celMethod("minor", OPAQUE, [], INT6, function() {
+    return semverOf(this).minor;
+  }),
+  celMethod("patch", OPAQUE, [], INT6, function() {
+    return semverOf(this).patch;
+  }),
+  celMethod("compareTo", OPAQUE, [OPAQUE], INT6, function(o) {
+    return BigInt(compareOpaque(this, o));
+  }),
+  celMethod("isLessThan", OPAQUE, [OPAQUE], BOOL4, function(o) {
+    return compareOpaque(this, o) < 0;
+  }),
+  celMethod("isGreaterThan", OPAQUE, [OPAQUE], BOOL4, function(o) {
+    return compareOpaque(this, o) > 0;
+  }),
+  // format
+  ...Object.keys(FORMATS).map((name) => celFunc(`format.${name}`, [], OPAQUE, () => box("@format", name))),
+  celFunc("format.named", [STRING7], OPAQUE, (name) => Object.hasOwn(FORMATS, name) ? box("@optional", box("@format", name)) : NONE),
+  celMethod("validate", OPAQUE, [STRING7], OPAQUE, function(s2) {
+    const errs = s2.length > MAX_TEXT ? ["too long"] : formatOf(this)(s2);
+    return errs.length === 0 ? NONE : box("@optional", errs);
+  }),
+  celMethod("hasValue", OPAQUE, [], BOOL4, function() {
+    return optionalOf(this) !== null;
+  }),
+  celMethod("value", OPAQUE, [], DYN4, function() {
+    const v = optionalOf(this);
+    if (v === null) throw new Error("value() of an empty optional");
+    return v;
+  }),
+  celMethod("orValue", OPAQUE, [DYN4], DYN4, function(x) {
+    return optionalOf(this) ?? x;
+  }),
+  // strings
+  celFunc("strings.quote", [STRING7], STRING7, (s2) => quote2(s2)),
+  celMethod("reverse", STRING7, [], STRING7, function() {
+    return [...this].reverse().join("");
+  })
+];
+
 // src/policy/cel.ts
 var DYN_LIST = listType(CelScalar.DYN);
 function ordered(v) {
@@ -34808,10 +35232,10 @@ function items(list2) {
   }
   return out;
 }
-function extreme(list2, sign) {
+function extreme(list2, sign2) {
   const xs = items(list2);
   if (xs.length === 0) throw new Error("min/max of an empty list");
-  return xs.reduce((best, x) => compare(x, best) * sign > 0 ? x : best);
+  return xs.reduce((best, x) => compare(x, best) * sign2 > 0 ? x : best);
 }
 function equal(a, b) {
   if (ordered(a) && ordered(b) && typeof a !== "string" && typeof b !== "string" && typeof a !== "boolean" && typeof b !== "boolean") {
@@ -34824,24 +35248,7 @@ function regex(pattern, global) {
   const flags = /* @__PURE__ */ new Set([...m?.[1] ?? "", "u", ...global ? ["g"] : []]);
   return new RegExp(m ? pattern.slice(m[0].length) : pattern, [...flags].join(""));
 }
-var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-((0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$/;
-function isCidr(s2) {
-  const slash = s2.indexOf("/");
-  if (slash < 0) return false;
-  const family = (0, import_node_net2.isIP)(s2.slice(0, slash));
-  const bits = s2.slice(slash + 1);
-  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}
-function isUrl(s2) {
-  if (s2.startsWith("/")) return !/\s/.test(s2);
-  try {
-    return new URL(s2).protocol.length > 1;
-  } catch {
-    return false;
-  }
-}
-var STRING7 = CelScalar.STRING;
+var STRING8 = CelScalar.STRING;
 var KUBERNETES_FUNCS = [
   celMethod("isSorted", DYN_LIST, [], CelScalar.BOOL, function() {
     const xs = items(this);
@@ -34878,20 +35285,17 @@ var KUBERNETES_FUNCS = [
     }
     return BigInt(found);
   }),
-  celMethod("find", STRING7, [STRING7], STRING7, function(pattern) {
+  celMethod("find", STRING8, [STRING8], STRING8, function(pattern) {
     return regex(pattern, false).exec(this)?.[0] ?? "";
   }),
-  celMethod("findAll", STRING7, [STRING7], listType(STRING7), function(pattern) {
+  celMethod("findAll", STRING8, [STRING8], listType(STRING8), function(pattern) {
     return [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
   }),
-  celMethod("findAll", STRING7, [STRING7, CelScalar.INT], listType(STRING7), function(pattern, limit) {
+  celMethod("findAll", STRING8, [STRING8, CelScalar.INT], listType(STRING8), function(pattern, limit) {
     const all = [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
     return limit < 0n ? all : all.slice(0, Number(limit));
   }),
-  celFunc("isURL", [STRING7], CelScalar.BOOL, (s2) => isUrl(s2)),
-  celFunc("isIP", [STRING7], CelScalar.BOOL, (s2) => (0, import_node_net2.isIP)(s2) !== 0),
-  celFunc("isCIDR", [STRING7], CelScalar.BOOL, (s2) => isCidr(s2)),
-  celFunc("isSemver", [STRING7], CelScalar.BOOL, (s2) => SEMVER.test(s2)),
+  ...K8S_LIB_FUNCS,
   ...QUANTITY_FUNCS
 ];
 var STANDARD = [
@@ -34982,7 +35386,12 @@ function walk(e, visit) {
 function unsupportedIn(e) {
   const out = /* @__PURE__ */ new Set();
   walk(e, (n) => {
-    if (n.exprKind.case === "callExpr" && !KNOWN.has(n.exprKind.value.function)) out.add(`function ${n.exprKind.value.function}()`);
+    if (n.exprKind.case === "callExpr") {
+      const call = n.exprKind.value;
+      const ns = call.target?.exprKind.case === "identExpr" ? call.target.exprKind.value.name : void 0;
+      const known = KNOWN.has(call.function) || ns !== void 0 && KNOWN.has(`${ns}.${call.function}`);
+      if (!known) out.add(`function ${ns !== void 0 && !KNOWN.has(call.function) ? `${ns}.` : ""}${call.function}()`);
+    }
     if (n.exprKind.case === "identExpr" && UNSUPPORTED_VARIABLES.has(n.exprKind.value.name)) out.add(`variable ${n.exprKind.value.name}`);
   });
   return [...out].sort();
@@ -35101,8 +35510,8 @@ function locatorOf(e) {
   const paths = fieldPaths(e);
   if (paths.length === 0) return { kind: "object" };
   const longest = paths.reduce((a, b) => b.length > a.length ? b : a);
-  const prefix = (p) => p.every((x, i2) => longest[i2] === x);
-  return paths.every(prefix) ? { kind: "field", path: longest } : { kind: "object" };
+  const prefix2 = (p) => p.every((x, i2) => longest[i2] === x);
+  return paths.every(prefix2) ? { kind: "field", path: longest } : { kind: "object" };
 }
 function compilePolicy2(policy, bindings) {
   const spec = policy.spec;
