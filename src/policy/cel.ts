@@ -8,6 +8,7 @@ import { CelScalar, celEnv, celMethod, isCelError, listType, parse, plan } from 
 import type { CelEnv, CelList, CelResult, CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { YNode } from '../parse/yaml.js';
+import { BUDGET_FUNCS, BUDGET_INTERNAL, instrument, resetBudget } from './budget.js';
 import { K8S_LIB_FUNCS } from './k8slib.js';
 import { QUANTITY_FUNCS } from './quantity.js';
 
@@ -53,15 +54,6 @@ function equal(a: CelValue, b: CelValue): boolean {
   return a === b;
 }
 
-function regex(pattern: string, global: boolean): RegExp {
-  // CEL regexes are RE2: a leading (?i) flag is the one syntax JavaScript lacks that policies use.
-  const m = /^\(\?([ims]+)\)/.exec(pattern);
-  const flags = new Set([...(m?.[1] ?? ''), 'u', ...(global ? ['g'] : [])]);
-  return new RegExp(m ? pattern.slice(m[0].length) : pattern, [...flags].join(''));
-}
-
-const STRING = CelScalar.STRING;
-
 /** The Kubernetes library functions podguard implements (lists, regex, quantity, validators). */
 const KUBERNETES_FUNCS = [
   celMethod('isSorted', DYN_LIST, [], CelScalar.BOOL, function () {
@@ -98,16 +90,6 @@ const KUBERNETES_FUNCS = [
       i++;
     }
     return BigInt(found);
-  }),
-  celMethod('find', STRING, [STRING], STRING, function (pattern) {
-    return regex(pattern, false).exec(this)?.[0] ?? '';
-  }),
-  celMethod('findAll', STRING, [STRING], listType(STRING), function (pattern) {
-    return [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
-  }),
-  celMethod('findAll', STRING, [STRING, CelScalar.INT], listType(STRING), function (pattern, limit) {
-    const all = [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
-    return limit < 0n ? all : all.slice(0, Number(limit));
   }),
   ...K8S_LIB_FUNCS,
   ...QUANTITY_FUNCS,
@@ -161,7 +143,12 @@ const STANDARD = [
   'getMilliseconds',
 ];
 
-const KNOWN = new Set([...STANDARD, ...strings.map((f) => f.name), ...KUBERNETES_FUNCS.map((f) => f.name)]);
+const KNOWN = new Set([
+  ...STANDARD,
+  ...strings.map((f) => f.name),
+  ...KUBERNETES_FUNCS.map((f) => f.name),
+  ...BUDGET_FUNCS.map((f) => f.name),
+]);
 
 /** Variables of the admission environment; `authorizer` is the one podguard cannot provide. */
 const UNSUPPORTED_VARIABLES = new Set(['authorizer']);
@@ -170,7 +157,7 @@ let shared: CelEnv | undefined;
 
 /** The environment (built once per thread). */
 export function policyEnv(): CelEnv {
-  shared ??= celEnv({ funcs: [...strings, ...KUBERNETES_FUNCS] });
+  shared ??= celEnv({ funcs: [...strings, ...KUBERNETES_FUNCS, ...BUDGET_FUNCS] });
   return shared;
 }
 
@@ -212,7 +199,7 @@ export function walk(e: CelExpr | undefined, visit: (e: CelExpr) => void): void 
 export function unsupportedIn(e: CelExpr): string[] {
   const out = new Set<string>();
   walk(e, (n) => {
-    if (n.exprKind.case === 'callExpr') {
+    if (n.exprKind.case === 'callExpr' && !BUDGET_INTERNAL.has(n.exprKind.value.function)) {
       const call = n.exprKind.value;
       // A namespaced function (`strings.quote(s)`, `format.uuid()`) parses as a call on an identifier.
       const ns = call.target?.exprKind.case === 'identExpr' ? call.target.exprKind.value.name : undefined;
@@ -249,9 +236,13 @@ export function compile(source: string): Compiled {
 
 /** Plans one subtree (a comprehension's predicate, evaluated per item). */
 export function planExpr(expr: CelExpr): Compiled['run'] {
+  instrument(expr);
   const f = plan(policyEnv(), expr);
   // The bindings are CEL inputs built by toCel; plan's typing wants its own input type.
-  return (bindings) => f(bindings as Parameters<typeof f>[0]);
+  return (bindings) => {
+    resetBudget();
+    return f(bindings as Parameters<typeof f>[0]);
+  };
 }
 
 /** True when a CEL result is an error value. */
