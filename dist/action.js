@@ -80630,7 +80630,7 @@ async function scan(input) {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
-  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
+  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(input.policyRoot ?? root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
   const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
@@ -81581,8 +81581,8 @@ function safeCore(core2) {
 }
 
 // src/collect/base-config.ts
-import { writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join15, relative as relative10, resolve as resolve14, sep as sep9 } from "node:path";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname9, join as join15, relative as relative10, resolve as resolve14, sep as sep9 } from "node:path";
 var PR_CONFIG_MODES = ["base", "head", "fail"];
 async function showAt(repoTop, commit, rel, maxBytes) {
   const spec = `${commit}:${rel}`;
@@ -81600,11 +81600,14 @@ async function showAt(repoTop, commit, rel, maxBytes) {
   }
 }
 var toPosix = (p) => p.split(sep9).join("/");
-function workTreeBaseline(root, configFile) {
+function under(file, entry) {
+  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
+}
+function workTreeSetting(root, configFile, key) {
   try {
     const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
     const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
-    return value2 && typeof value2 === "object" ? value2.baseline : void 0;
+    return value2 && typeof value2 === "object" ? value2[key] : void 0;
   } catch {
     return void 0;
   }
@@ -81643,9 +81646,71 @@ async function pinToBase(opts) {
       );
     }
   }
-  const baselineSetting = configObj ? configObj.baseline : workTreeBaseline(root, opts.configFile);
+  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
   if (typeof baselineSetting === "string") await pinBaseline(resolve14(root, baselineSetting));
+  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
+  if (Array.isArray(policySetting)) {
+    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
+    if (entries.length > 0) await pinPolicies(entries);
+  }
   return out;
+  async function pinPolicies(entries) {
+    const rels = entries.map((e) => repoRel(resolve14(root, e)));
+    if (rels.some((r2) => r2.startsWith("../"))) return;
+    const names = await git(
+      [
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-ext-diff",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        base,
+        "--",
+        ...rels.map((r2) => r2 === "" ? "." : r2)
+      ],
+      repoTop
+    );
+    const differ = splitZ(names);
+    const listed = [...changed].filter((c) => entries.some((e) => under(c, rootRel(resolve14(root, e)))));
+    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(resolve14(repoTop, d))), ...listed])].sort();
+    if (touched.length === 0) return;
+    const shown2 = safeData(touched[0]);
+    const more = touched.length > 1 ? " (and other policy files)" : "";
+    if (mode === "fail") {
+      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
+    }
+    if (mode === "head") {
+      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
+      return;
+    }
+    const dir = mkdtempSync2(join15(opts.tempDir, `podguard-base-policies-${process.pid}-`));
+    let files = 0;
+    for (const rel of rels) {
+      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
+      const commit = atBase.length > 0 ? base : "HEAD";
+      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
+      for (const line of splitZ(tree)) {
+        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
+        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
+          throw new ConfigurationError(
+            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
+          );
+        });
+        const target = resolve14(dir, relative10(root, resolve14(repoTop, m[3])));
+        if (!target.startsWith(dir + sep9)) continue;
+        mkdirSync3(dirname9(target), { recursive: true });
+        writeFileSync2(target, text);
+      }
+    }
+    out.policyRoot = dir;
+    notices.push(
+      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+    );
+  }
   async function pinBaseline(abs) {
     const rel = rootRel(abs);
     if (!changed.has(rel)) return;
@@ -82017,6 +82082,7 @@ async function runAction(platform2) {
           configPath: pinned?.config !== void 0 ? void 0 : inputs.config,
           ...pinned?.config !== void 0 ? { config: pinned.config } : {},
           ...pinned?.baseline !== void 0 ? { baseline: pinned.baseline } : {},
+          ...pinned?.policyRoot !== void 0 ? { policyRoot: pinned.policyRoot } : {},
           allowImages: inputs.allowedImages,
           changedFiles: changedFiles2,
           requireChecked,

@@ -54136,7 +54136,7 @@ async function scan(input) {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
-  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
+  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(input.policyRoot ?? root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
   const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;

@@ -54,6 +54,11 @@ export interface ScanInput {
   adjust?: (settings: Settings) => void;
   /** Rules to run (default: all registered rules). */
   rules?: readonly Rule[];
+  /**
+   * Where `admissionPolicies:` entries are read from instead of `root` (same relative layout):
+   * the base commit's policies of a pull request (`PinnedConfig.policyRoot`).
+   */
+  policyRoot?: string;
   /** Baseline file (relative to `root`) overriding the configured one; `false` applies none. */
   baseline?: string | false;
   /** Today (`YYYY-MM-DD` or a Date, read in UTC) for suppression expiry; default: the clock. */
@@ -196,7 +201,9 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   input.adjust?.(settings);
   // Admission policies become rules of this scan only; workers rebuild them from the plan.
   const policies =
-    settings.admissionPolicies.length > 0 ? loadPolicies(root, settings.admissionPolicies, settings.maxFileBytes) : undefined;
+    settings.admissionPolicies.length > 0
+      ? loadPolicies(input.policyRoot ?? root, settings.admissionPolicies, settings.maxFileBytes)
+      : undefined;
   const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
   // Read the baseline first: a missing or corrupt one should stop the scan before any work.
   const baselinePath = input.baseline === false ? undefined : (input.baseline ?? settings.baseline);

@@ -62120,7 +62120,7 @@ async function scan(input) {
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
-  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
+  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(input.policyRoot ?? root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
   const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
@@ -63064,11 +63064,14 @@ async function showAt(repoTop, commit, rel, maxBytes) {
   }
 }
 var toPosix = (p) => p.split(import_node_path18.sep).join("/");
-function workTreeBaseline(root, configFile) {
+function under(file, entry) {
+  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
+}
+function workTreeSetting(root, configFile, key) {
   try {
     const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
     const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
-    return value2 && typeof value2 === "object" ? value2.baseline : void 0;
+    return value2 && typeof value2 === "object" ? value2[key] : void 0;
   } catch {
     return void 0;
   }
@@ -63107,9 +63110,71 @@ async function pinToBase(opts) {
       );
     }
   }
-  const baselineSetting = configObj ? configObj.baseline : workTreeBaseline(root, opts.configFile);
+  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
   if (typeof baselineSetting === "string") await pinBaseline((0, import_node_path18.resolve)(root, baselineSetting));
+  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
+  if (Array.isArray(policySetting)) {
+    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
+    if (entries.length > 0) await pinPolicies(entries);
+  }
   return out;
+  async function pinPolicies(entries) {
+    const rels = entries.map((e) => repoRel((0, import_node_path18.resolve)(root, e)));
+    if (rels.some((r2) => r2.startsWith("../"))) return;
+    const names = await git(
+      [
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-ext-diff",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        base,
+        "--",
+        ...rels.map((r2) => r2 === "" ? "." : r2)
+      ],
+      repoTop
+    );
+    const differ = splitZ(names);
+    const listed = [...changed].filter((c) => entries.some((e) => under(c, rootRel((0, import_node_path18.resolve)(root, e)))));
+    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel((0, import_node_path18.resolve)(repoTop, d))), ...listed])].sort();
+    if (touched.length === 0) return;
+    const shown2 = safeData(touched[0]);
+    const more = touched.length > 1 ? " (and other policy files)" : "";
+    if (mode === "fail") {
+      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
+    }
+    if (mode === "head") {
+      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
+      return;
+    }
+    const dir = (0, import_node_fs16.mkdtempSync)((0, import_node_path18.join)(opts.tempDir, `podguard-base-policies-${process.pid}-`));
+    let files = 0;
+    for (const rel of rels) {
+      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
+      const commit = atBase.length > 0 ? base : "HEAD";
+      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
+      for (const line of splitZ(tree)) {
+        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
+        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
+          throw new ConfigurationError(
+            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
+          );
+        });
+        const target = (0, import_node_path18.resolve)(dir, (0, import_node_path18.relative)(root, (0, import_node_path18.resolve)(repoTop, m[3])));
+        if (!target.startsWith(dir + import_node_path18.sep)) continue;
+        (0, import_node_fs16.mkdirSync)((0, import_node_path18.dirname)(target), { recursive: true });
+        (0, import_node_fs16.writeFileSync)(target, text);
+      }
+    }
+    out.policyRoot = dir;
+    notices.push(
+      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+    );
+  }
   async function pinBaseline(abs) {
     const rel = rootRel(abs);
     if (!changed.has(rel)) return;
@@ -63512,6 +63577,7 @@ async function runAzure(tl, io) {
       configPath: pinned?.config !== void 0 ? void 0 : inputs.configPath,
       ...pinned?.config !== void 0 ? { config: pinned.config } : {},
       ...pinned?.baseline !== void 0 ? { baseline: pinned.baseline } : {},
+      ...pinned?.policyRoot !== void 0 ? { policyRoot: pinned.policyRoot } : {},
       allowImages: inputs.allowedImages,
       changedFiles: changedFiles2,
       requireChecked,
