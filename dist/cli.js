@@ -53161,6 +53161,33 @@ function addObject(set2, file, node, apiVersion, kind, name, namespace) {
   if (kind === "Namespace" && apiVersion === "v1" && name) set2.namespaces[name] = labels;
   set2.params.push({ apiVersion, kind, name: name ?? "", namespace, labels, value: toCel2(node) });
 }
+var MAX_NAMESPACE_PREPASS_BYTES = 64 << 20;
+function addScannedNamespaces(set2, files, maxFileBytes) {
+  let budget = MAX_NAMESPACE_PREPASS_BYTES;
+  let added = 0;
+  const fromPolicies = new Set(Object.keys(set2.namespaces));
+  for (const f of files) {
+    if (f.rendered || f.partial || !/\.(ya?ml|json)$/i.test(f.relPath)) continue;
+    let text;
+    try {
+      text = readRegular(f.absPath, f.relPath, Math.min(maxFileBytes, budget));
+    } catch {
+      continue;
+    }
+    budget -= text.length;
+    if (!/^[ \t]*(-[ \t]+)?["']?kind["']?[ \t]*:[ \t]*["']?Namespace["']?[ \t]*(#.*)?$/m.test(text) && !/"kind"\s*:\s*"Namespace"/.test(text))
+      continue;
+    const parsed = parseYaml(text);
+    for (const o of k8sObjects(parsed.docs)) {
+      if (o.kind !== "Namespace" || o.apiVersion !== "v1" || !o.name || fromPolicies.has(o.name)) continue;
+      const meta2 = toJS(o.node).metadata ?? {};
+      set2.namespaces[o.name] = textMap(meta2.labels);
+      added++;
+    }
+    if (budget <= 0) break;
+  }
+  return added;
+}
 
 // src/policy/compile.ts
 function str2(v) {
@@ -54193,6 +54220,7 @@ async function scan(input) {
   });
   const candidates = render.candidates;
   const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
+  if (policies) addScannedNamespaces(policies, candidates, settings.maxFileBytes);
   const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
   const script = input.workerScript ?? bundledWorkerScript();
   const batches = toBatches(candidates, threads);

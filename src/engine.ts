@@ -22,7 +22,7 @@ import { safeErrorText } from './report/redact.js';
 import { safeData } from './report/safe-text.js';
 import type { At, Report, Rule } from './rules/api.js';
 import { ALL_RULES } from './rules/index.js';
-import { loadPolicies } from './policy/load.js';
+import { addScannedNamespaces, loadPolicies } from './policy/load.js';
 import { policyRules } from './policy/rules.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
@@ -283,6 +283,9 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const candidates = render.candidates;
   // Kustomize patches checked without rendering: absent fields are written elsewhere.
   const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
+  // namespaceSelector also knows the Namespace objects of the scanned manifests (before any check:
+  // the rules and the workers' plan share this set).
+  if (policies) addScannedNamespaces(policies, candidates, settings.maxFileBytes);
 
   // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
   // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread
