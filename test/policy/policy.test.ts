@@ -40,7 +40,7 @@ function brief(f: Finding): string {
 }
 
 describe('fixture cases through podguard policy test', () => {
-  it.each(['replicas', 'images', 'actions', 'matching', 'failure', 'libraries', 'quantity', 'params'])(
+  it.each(['replicas', 'images', 'actions', 'matching', 'failure', 'libraries', 'k8slibs', 'quantity', 'params'])(
     '%s: every expectation holds',
     async (name) => {
       const r = await policyTest(join(HERE, name), 'policies', 'manifests');
