@@ -81683,7 +81683,8 @@ async function pinToBase(opts) {
   }
   return out;
   async function pinPolicies(entries) {
-    const rels = entries.map((e) => repoRel(resolve14(root, e)));
+    const entryAbs = entries.map((e) => resolve14(root, e.replace(/^\/+/, "")));
+    const rels = entryAbs.map(repoRel);
     if (rels.some((r2) => r2.startsWith("../"))) return;
     const names = await git(
       [
@@ -81701,7 +81702,7 @@ async function pinToBase(opts) {
       repoTop
     );
     const differ = splitZ(names);
-    const listed = [...changed].filter((c) => entries.some((e) => under(c, rootRel(resolve14(root, e)))));
+    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
     const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(resolve14(repoTop, d))), ...listed])].sort();
     if (touched.length === 0) return;
     const shown2 = safeData(touched[0]);

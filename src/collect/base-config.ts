@@ -129,7 +129,9 @@ export async function pinToBase(opts: {
   return out;
 
   async function pinPolicies(entries: string[]): Promise<void> {
-    const rels = entries.map((e) => repoRel(resolve(root, e)));
+    // As the policy loader reads them: relative to the scan root, a leading '/' being that root too.
+    const entryAbs = entries.map((e) => resolve(root, e.replace(/^\/+/, '')));
+    const rels = entryAbs.map(repoRel);
     if (rels.some((r) => r.startsWith('../'))) return; // the scan reports an entry outside the repository
     // Every difference between the base commit and the work tree under the entries: modified,
     // added and deleted files alike (a deleted policy or binding weakens the gate as much).
@@ -149,7 +151,7 @@ export async function pinToBase(opts: {
       repoTop,
     );
     const differ = splitZ(names);
-    const listed = [...changed].filter((c) => entries.some((e) => under(c, rootRel(resolve(root, e)))));
+    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
     const touched = [...new Set([...differ.map((d) => rootRel(resolve(repoTop, d))), ...listed])].sort();
     if (touched.length === 0) return;
     const shown = safeData(touched[0]!);

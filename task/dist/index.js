@@ -63147,7 +63147,8 @@ async function pinToBase(opts) {
   }
   return out;
   async function pinPolicies(entries) {
-    const rels = entries.map((e) => repoRel((0, import_node_path18.resolve)(root, e)));
+    const entryAbs = entries.map((e) => (0, import_node_path18.resolve)(root, e.replace(/^\/+/, "")));
+    const rels = entryAbs.map(repoRel);
     if (rels.some((r2) => r2.startsWith("../"))) return;
     const names = await git(
       [
@@ -63165,7 +63166,7 @@ async function pinToBase(opts) {
       repoTop
     );
     const differ = splitZ(names);
-    const listed = [...changed].filter((c) => entries.some((e) => under(c, rootRel((0, import_node_path18.resolve)(root, e)))));
+    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
     const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel((0, import_node_path18.resolve)(repoTop, d))), ...listed])].sort();
     if (touched.length === 0) return;
     const shown2 = safeData(touched[0]);

@@ -4,7 +4,8 @@
  * adds to or deletes any of them (pr-config base), fail the run (fail), or apply as changed
  * with a notice (head). On a PR-shaped git repository (test/helpers/git.ts).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pinToBase } from '../../src/collect/base-config.js';
 import type { PrConfigMode } from '../../src/collect/base-config.js';
 import { scan } from '../../src/engine.js';
@@ -112,6 +113,27 @@ describe('admission policies of a pull request come from its base commit', () =>
     await expect(pr({ 'policy/limit.yaml': POLICY(10) }, 'fail')).rejects.toThrow(
       /admission policy file policy\/limit\.yaml.*pr-config is fail/,
     );
+  });
+
+  it('reads an entry written with a leading / (the repository root) the same way', async () => {
+    const repo = pullRequestRepo({ base: BASE, head: { 'policy/limit.yaml': POLICY(10) } });
+    cleanup.push(repo.origin);
+    sh(repo.origin, 'checkout', '-q', repo.mergeSha);
+    const tmp = tempDir('pg-pin-');
+    cleanup.push(tmp);
+    writeFileSync(join(repo.origin, '.podguard.yml'), 'admissionPolicies: [/policy]\n');
+    const pinned = await pinToBase({
+      root: repo.origin,
+      repoTop: repo.origin,
+      base: repo.baseSha,
+      changed: ['policy/limit.yaml'],
+      configFile: join(repo.origin, '.podguard.yml'),
+      mode: 'base',
+      tempDir: tmp,
+      input: 'pr-config',
+    });
+    expect(pinned.policyRoot).toBeDefined();
+    expect(readFileSync(join(pinned.policyRoot!, 'policy/limit.yaml'), 'utf8')).toBe(POLICY(2));
   });
 
   it('changes nothing when the change leaves the policies alone', async () => {
