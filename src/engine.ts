@@ -23,7 +23,7 @@ import { safeData } from './report/safe-text.js';
 import type { At, Report, Rule } from './rule.js';
 import { compareFindings } from './findings.js';
 import { ALL_RULES } from './rules/index.js';
-import { loadPolicies } from './policy/load.js';
+import { addScannedNamespaces, loadPolicies } from './policy/load.js';
 import { policyRules } from './policy/rules.js';
 import type { Directive } from './suppress/directives.js';
 import { applySuppressions } from './suppress/apply.js';
@@ -55,6 +55,11 @@ export interface ScanInput {
   adjust?: (settings: Settings) => void;
   /** Rules to run (default: all registered rules). */
   rules?: readonly Rule[];
+  /**
+   * Where `admissionPolicies:` entries are read from instead of `root` (same relative layout):
+   * the base commit's policies of a pull request (`PinnedConfig.policyRoot`).
+   */
+  policyRoot?: string;
   /** Baseline file (relative to `root`) overriding the configured one; `false` applies none. */
   baseline?: string | false;
   /** Today (`YYYY-MM-DD` or a Date, read in UTC) for suppression expiry; default: the clock. */
@@ -197,7 +202,9 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   input.adjust?.(settings);
   // Admission policies become rules of this scan only; workers rebuild them from the plan.
   const policies =
-    settings.admissionPolicies.length > 0 ? loadPolicies(root, settings.admissionPolicies, settings.maxFileBytes) : undefined;
+    settings.admissionPolicies.length > 0
+      ? loadPolicies(input.policyRoot ?? root, settings.admissionPolicies, settings.maxFileBytes)
+      : undefined;
   const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
   // Read the baseline first: a missing or corrupt one should stop the scan before any work.
   const baselinePath = input.baseline === false ? undefined : (input.baseline ?? settings.baseline);
@@ -285,6 +292,9 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const candidates = render.candidates;
   // Kustomize patches checked without rendering: absent fields are written elsewhere.
   const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
+  // namespaceSelector also knows the Namespace objects of the scanned manifests (before any check:
+  // the rules and the workers' plan share this set).
+  if (policies) addScannedNamespaces(policies, candidates, settings.maxFileBytes);
 
   // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
   // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread

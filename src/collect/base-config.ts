@@ -4,9 +4,9 @@
  * default), the run fails when they are modified (`fail`), or the change's own files are used
  * with a notice (`head`). The base versions are read with `git show`, never from the work tree.
  */
-import { writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { git } from './git.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { git, splitZ } from './git.js';
 import { parseYaml, toJS } from '../parse/yaml.js';
 import { safeData } from '../report/safe-text.js';
 import { ConfigurationError } from '../types.js';
@@ -23,6 +23,12 @@ export interface PinnedConfig {
   config?: unknown;
   /** The base commit's baseline written to a temp file, or false when the base had none. */
   baseline?: string | false;
+  /**
+   * A directory holding the base commit's versions of the `admissionPolicies:` files (same
+   * repository-relative layout), when the change modifies any of them: the scan loads its
+   * policies from there (`ScanInput.policyRoot`).
+   */
+  policyRoot?: string;
   /** Lines for the log and the summary. */
   notices: string[];
 }
@@ -46,12 +52,17 @@ async function showAt(repoTop: string, commit: string, rel: string, maxBytes: nu
 
 const toPosix = (p: string): string => p.split(sep).join('/');
 
-/** The `baseline:` of the work tree's configuration (unchanged by the change), if any. */
-function workTreeBaseline(root: string, configFile: string): unknown {
+/** True when `file` is `entry` or inside the folder `entry` (both root-relative, POSIX). */
+function under(file: string, entry: string): boolean {
+  return entry === '' || entry === '.' || file === entry || file.startsWith(`${entry.replace(/\/$/, '')}/`);
+}
+
+/** A setting of the work tree's configuration (unchanged by the change), if any. */
+function workTreeSetting(root: string, configFile: string, key: 'baseline' | 'admissionPolicies'): unknown {
   try {
     const text = readContainedFile(root, configFile, { label: 'config', maxBytes: MAX_CONFIG_BYTES, what: 'configuration file' });
-    const value = toJS(parseYaml(text).docs[0]?.root ?? null) as { baseline?: unknown } | null;
-    return value && typeof value === 'object' ? value.baseline : undefined;
+    const value = toJS(parseYaml(text).docs[0]?.root ?? null) as Record<string, unknown> | null;
+    return value && typeof value === 'object' ? value[key] : undefined;
   } catch {
     return undefined; // the scan itself reports a missing or unreadable configuration
   }
@@ -107,9 +118,80 @@ export async function pinToBase(opts: {
   }
 
   // The baseline the scan will apply: the base configuration's (when it applies), else the work tree's.
-  const baselineSetting = configObj ? configObj.baseline : workTreeBaseline(root, opts.configFile);
+  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, 'baseline');
   if (typeof baselineSetting === 'string') await pinBaseline(resolve(root, baselineSetting));
+  // The admission policies the scan will apply, likewise: a change must not weaken its own policies.
+  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, 'admissionPolicies');
+  if (Array.isArray(policySetting)) {
+    const entries = policySetting.filter((e): e is string => typeof e === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
+    if (entries.length > 0) await pinPolicies(entries);
+  }
   return out;
+
+  async function pinPolicies(entries: string[]): Promise<void> {
+    // As the policy loader reads them: relative to the scan root, a leading '/' being that root too.
+    const entryAbs = entries.map((e) => resolve(root, e.replace(/^\/+/, '')));
+    const rels = entryAbs.map(repoRel);
+    if (rels.some((r) => r.startsWith('../'))) return; // the scan reports an entry outside the repository
+    // Every difference between the base commit and the work tree under the entries: modified,
+    // added and deleted files alike (a deleted policy or binding weakens the gate as much).
+    const names = await git(
+      [
+        '-c',
+        'core.quotePath=false',
+        'diff',
+        '--no-ext-diff',
+        '--no-renames',
+        '--name-only',
+        '-z',
+        base,
+        '--',
+        ...rels.map((r) => (r === '' ? '.' : r)),
+      ],
+      repoTop,
+    );
+    const differ = splitZ(names);
+    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
+    const touched = [...new Set([...differ.map((d) => rootRel(resolve(repoTop, d))), ...listed])].sort();
+    if (touched.length === 0) return;
+    const shown = safeData(touched[0]!);
+    const more = touched.length > 1 ? ' (and other policy files)' : '';
+    if (mode === 'fail') {
+      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown}${more}, and ${input} is fail`);
+    }
+    if (mode === 'head') {
+      notices.push(`This change modifies the admission policy file ${shown}${more}; its own version applies (${input}: head).`);
+      return;
+    }
+    const dir = mkdtempSync(join(opts.tempDir, `podguard-base-policies-${process.pid}-`));
+    let files = 0;
+    for (const rel of rels) {
+      // An entry the base commit lacks is the change's addition: its committed version applies
+      // (an addition cannot loosen what the base enforced).
+      const atBase = await git(['ls-tree', '-r', '-z', '--full-tree', base, '--', rel === '' ? '.' : rel], repoTop);
+      const commit = atBase.length > 0 ? base : 'HEAD';
+      const tree =
+        atBase.length > 0 ? atBase : await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD', '--', rel === '' ? '.' : rel], repoTop);
+      for (const line of splitZ(tree)) {
+        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+        if (!m || (m[1] !== '100644' && m[1] !== '100755')) continue; // links and submodules: not policy files
+        if (++files > 2000) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+        const text = await git(['cat-file', 'blob', m[2]!], repoTop, 8 << 20).catch(() => {
+          throw new ConfigurationError(
+            `cannot read ${safeData(m[3]!)} from ${commit === base ? 'the base commit' : 'HEAD'} (or it is over 8 MiB)`,
+          );
+        });
+        const target = resolve(dir, relative(root, resolve(repoTop, m[3]!)));
+        if (!target.startsWith(dir + sep)) continue;
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, text);
+      }
+    }
+    out.policyRoot = dir;
+    notices.push(
+      `This change modifies the admission policy file ${shown}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`,
+    );
+  }
 
   async function pinBaseline(abs: string): Promise<void> {
     const rel = rootRel(abs);

@@ -274,6 +274,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         configPath: pinned?.config !== undefined ? undefined : inputs.configPath,
         ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
         ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
+        ...(pinned?.policyRoot !== undefined ? { policyRoot: pinned.policyRoot } : {}),
         allowImages: inputs.allowedImages,
         changedFiles,
         requireChecked,

@@ -437,6 +437,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
           configPath: pinned?.config !== undefined ? undefined : inputs.config,
           ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
           ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
+          ...(pinned?.policyRoot !== undefined ? { policyRoot: pinned.policyRoot } : {}),
           allowImages: inputs.allowedImages,
           changedFiles,
           requireChecked,

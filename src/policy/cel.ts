@@ -4,11 +4,12 @@
  * Every other function is refused before evaluation (`unsupportedIn`), so a policy that needs it
  * is a finding, never a silent pass.
  */
-import { isIP } from 'node:net';
-import { CelScalar, celEnv, celFunc, celMethod, isCelError, listType, parse, plan } from '@bufbuild/cel';
+import { CelScalar, celEnv, celMethod, isCelError, listType, parse, plan } from '@bufbuild/cel';
 import type { CelEnv, CelList, CelResult, CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { YNode } from '../parse/yaml.js';
+import { BUDGET_FUNCS, BUDGET_INTERNAL, instrument, resetBudget } from './budget.js';
+import { K8S_LIB_FUNCS } from './k8slib.js';
 import { QUANTITY_FUNCS } from './quantity.js';
 
 /** A parsed CEL expression tree (the cel.expr.Expr message). */
@@ -53,38 +54,6 @@ function equal(a: CelValue, b: CelValue): boolean {
   return a === b;
 }
 
-function regex(pattern: string, global: boolean): RegExp {
-  // CEL regexes are RE2: a leading (?i) flag is the one syntax JavaScript lacks that policies use.
-  const m = /^\(\?([ims]+)\)/.exec(pattern);
-  const flags = new Set([...(m?.[1] ?? ''), 'u', ...(global ? ['g'] : [])]);
-  return new RegExp(m ? pattern.slice(m[0].length) : pattern, [...flags].join(''));
-}
-
-/** Semantic version 2.0.0 (the Kubernetes semver library's `isSemver`). */
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-((0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$/;
-
-function isCidr(s: string): boolean {
-  const slash = s.indexOf('/');
-  if (slash < 0) return false;
-  const family = isIP(s.slice(0, slash));
-  const bits = s.slice(slash + 1);
-  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}
-
-function isUrl(s: string): boolean {
-  // Kubernetes' isURL accepts absolute URLs and absolute paths (Go's url.ParseRequestURI).
-  if (s.startsWith('/')) return !/\s/.test(s);
-  try {
-    return new URL(s).protocol.length > 1;
-  } catch {
-    return false;
-  }
-}
-
-const STRING = CelScalar.STRING;
-
 /** The Kubernetes library functions podguard implements (lists, regex, quantity, validators). */
 const KUBERNETES_FUNCS = [
   celMethod('isSorted', DYN_LIST, [], CelScalar.BOOL, function () {
@@ -122,20 +91,7 @@ const KUBERNETES_FUNCS = [
     }
     return BigInt(found);
   }),
-  celMethod('find', STRING, [STRING], STRING, function (pattern) {
-    return regex(pattern, false).exec(this)?.[0] ?? '';
-  }),
-  celMethod('findAll', STRING, [STRING], listType(STRING), function (pattern) {
-    return [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
-  }),
-  celMethod('findAll', STRING, [STRING, CelScalar.INT], listType(STRING), function (pattern, limit) {
-    const all = [...this.matchAll(regex(pattern, true))].map((m) => m[0]);
-    return limit < 0n ? all : all.slice(0, Number(limit));
-  }),
-  celFunc('isURL', [STRING], CelScalar.BOOL, (s) => isUrl(s)),
-  celFunc('isIP', [STRING], CelScalar.BOOL, (s) => isIP(s) !== 0),
-  celFunc('isCIDR', [STRING], CelScalar.BOOL, (s) => isCidr(s)),
-  celFunc('isSemver', [STRING], CelScalar.BOOL, (s) => SEMVER.test(s)),
+  ...K8S_LIB_FUNCS,
   ...QUANTITY_FUNCS,
 ];
 
@@ -187,7 +143,12 @@ const STANDARD = [
   'getMilliseconds',
 ];
 
-const KNOWN = new Set([...STANDARD, ...strings.map((f) => f.name), ...KUBERNETES_FUNCS.map((f) => f.name)]);
+const KNOWN = new Set([
+  ...STANDARD,
+  ...strings.map((f) => f.name),
+  ...KUBERNETES_FUNCS.map((f) => f.name),
+  ...BUDGET_FUNCS.map((f) => f.name),
+]);
 
 /** Variables of the admission environment; `authorizer` is the one podguard cannot provide. */
 const UNSUPPORTED_VARIABLES = new Set(['authorizer']);
@@ -196,7 +157,7 @@ let shared: CelEnv | undefined;
 
 /** The environment (built once per thread). */
 export function policyEnv(): CelEnv {
-  shared ??= celEnv({ funcs: [...strings, ...KUBERNETES_FUNCS] });
+  shared ??= celEnv({ funcs: [...strings, ...KUBERNETES_FUNCS, ...BUDGET_FUNCS] });
   return shared;
 }
 
@@ -238,7 +199,13 @@ export function walk(e: CelExpr | undefined, visit: (e: CelExpr) => void): void 
 export function unsupportedIn(e: CelExpr): string[] {
   const out = new Set<string>();
   walk(e, (n) => {
-    if (n.exprKind.case === 'callExpr' && !KNOWN.has(n.exprKind.value.function)) out.add(`function ${n.exprKind.value.function}()`);
+    if (n.exprKind.case === 'callExpr' && !BUDGET_INTERNAL.has(n.exprKind.value.function)) {
+      const call = n.exprKind.value;
+      // A namespaced function (`strings.quote(s)`, `format.uuid()`) parses as a call on an identifier.
+      const ns = call.target?.exprKind.case === 'identExpr' ? call.target.exprKind.value.name : undefined;
+      const known = KNOWN.has(call.function) || (ns !== undefined && KNOWN.has(`${ns}.${call.function}`));
+      if (!known) out.add(`function ${ns !== undefined && !KNOWN.has(call.function) ? `${ns}.` : ''}${call.function}()`);
+    }
     if (n.exprKind.case === 'identExpr' && UNSUPPORTED_VARIABLES.has(n.exprKind.value.name)) out.add(`variable ${n.exprKind.value.name}`);
   });
   return [...out].sort();
@@ -269,9 +236,13 @@ export function compile(source: string): Compiled {
 
 /** Plans one subtree (a comprehension's predicate, evaluated per item). */
 export function planExpr(expr: CelExpr): Compiled['run'] {
+  instrument(expr);
   const f = plan(policyEnv(), expr);
   // The bindings are CEL inputs built by toCel; plan's typing wants its own input type.
-  return (bindings) => f(bindings as Parameters<typeof f>[0]);
+  return (bindings) => {
+    resetBudget();
+    return f(bindings as Parameters<typeof f>[0]);
+  };
 }
 
 /** True when a CEL result is an error value. */

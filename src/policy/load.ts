@@ -222,3 +222,47 @@ function addObject(
   if (kind === 'Namespace' && apiVersion === 'v1' && name) set.namespaces[name] = labels;
   set.params.push({ apiVersion, kind, name: name ?? '', namespace, labels, value: toCel(node) });
 }
+
+/** What addScannedNamespaces reads at most, in all (bytes): a cheap pre-pass, never a second scan. */
+const MAX_NAMESPACE_PREPASS_BYTES = 64 << 20;
+
+/**
+ * Adds the labels of `Namespace` objects found among the scanned manifests (files of the scan,
+ * not rendered streams) to the set, for namespaceSelector and `namespaceObject`. A Namespace the
+ * policy paths define wins over one of the same name in the scanned files. Only files whose text
+ * holds a `kind: Namespace` line are parsed; unreadable files are left to the scan to report.
+ * Returns the number of Namespace objects added.
+ */
+export function addScannedNamespaces(
+  set: PolicySet,
+  files: readonly { absPath: string; relPath: string; nameKind?: string; rendered?: boolean; partial?: boolean }[],
+  maxFileBytes: number,
+): number {
+  let budget = MAX_NAMESPACE_PREPASS_BYTES;
+  let added = 0;
+  const fromPolicies = new Set(Object.keys(set.namespaces));
+  for (const f of files) {
+    if (f.rendered || f.partial || !/\.(ya?ml|json)$/i.test(f.relPath)) continue;
+    let text: string;
+    try {
+      text = readRegular(f.absPath, f.relPath, Math.min(maxFileBytes, budget));
+    } catch {
+      continue;
+    }
+    budget -= text.length;
+    if (
+      !/^[ \t]*(-[ \t]+)?["']?kind["']?[ \t]*:[ \t]*["']?Namespace["']?[ \t]*(#.*)?$/m.test(text) &&
+      !/"kind"\s*:\s*"Namespace"/.test(text)
+    )
+      continue;
+    const parsed = parseYaml(text);
+    for (const o of k8sObjects(parsed.docs)) {
+      if (o.kind !== 'Namespace' || o.apiVersion !== 'v1' || !o.name || fromPolicies.has(o.name)) continue;
+      const meta = ((toJS(o.node) as Record<string, unknown>).metadata ?? {}) as Record<string, unknown>;
+      set.namespaces[o.name] = textMap(meta.labels);
+      added++;
+    }
+    if (budget <= 0) break;
+  }
+  return added;
+}

@@ -45,6 +45,11 @@ function quantity(nano: bigint): Map<string, bigint> {
   return new Map([[KEY, nano]]);
 }
 
+/** The nano-units of a quantity value; throws for any other value. */
+export function quantityNano(m: CelMap): bigint {
+  return nanoOf(m);
+}
+
 function nanoOf(m: CelMap): bigint {
   const v = m.get(KEY);
   if (typeof v !== 'bigint' || m.size !== 1) throw new Error('the value is not a quantity');
@@ -62,15 +67,6 @@ export const QUANTITY_FUNCS = [
     const v = parseQuantity(s);
     if (v === undefined) throw new Error('quantity() of a string that is not a quantity');
     return quantity(v);
-  }),
-  celMethod('compareTo', QUANTITY, [QUANTITY], CelScalar.INT, function (o) {
-    return cmp(nanoOf(this), nanoOf(o));
-  }),
-  celMethod('isGreaterThan', QUANTITY, [QUANTITY], CelScalar.BOOL, function (o) {
-    return nanoOf(this) > nanoOf(o);
-  }),
-  celMethod('isLessThan', QUANTITY, [QUANTITY], CelScalar.BOOL, function (o) {
-    return nanoOf(this) < nanoOf(o);
   }),
   celMethod('add', QUANTITY, [QUANTITY], QUANTITY, function (o) {
     return quantity(nanoOf(this) + nanoOf(o));
