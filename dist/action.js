@@ -44395,7 +44395,6 @@ var POD_SPEC_PATHS = {
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
 };
-var WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
 var SHARED_SECURITY_FIELDS = [
   "runAsUser",
   "runAsGroup",
@@ -44720,7 +44719,7 @@ function parseFile(source, kindByName, how = {}) {
 
 // src/render/discover.ts
 import { existsSync as existsSync4, lstatSync, readFileSync as readFileSync2, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
-import { dirname as dirname3, isAbsolute as isAbsolute2, join as join3, posix as posix2, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, posix as posix2, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -45182,7 +45181,7 @@ import { lstatSync as lstatSync6, realpathSync as realpathSync6 } from "node:fs"
 import { join as join13, relative as relative8, resolve as resolve11 } from "node:path";
 
 // src/baseline/baseline.ts
-import { dirname as dirname4 } from "node:path";
+import { dirname as dirname3 } from "node:path";
 var BASELINE_VERSION = 1;
 function parseBaseline(text, label2) {
   let data;
@@ -45216,7 +45215,7 @@ function parseBaseline(text, label2) {
 function readBaseline(path6, label2, root, mustBeInside = false) {
   let text;
   try {
-    text = readContainedFile(root ?? dirname4(path6), path6, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
+    text = readContainedFile(root ?? dirname3(path6), path6, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
   } catch (err) {
     if (err instanceof ContainedReadError && err.missing)
       throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
@@ -45358,7 +45357,7 @@ function detached(file) {
 
 // src/parse/dotenv.ts
 import { closeSync as closeSync2, constants as constants4, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname5, join as join5, posix as posix4 } from "node:path";
+import { dirname as dirname4, join as join5, posix as posix4 } from "node:path";
 var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
 function parseDotenv(source) {
   const entries = [];
@@ -45382,7 +45381,7 @@ function parseDotenv(source) {
 }
 var MAX_DOTENV_BYTES = 256 * 1024;
 function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = join5(dirname5(composeAbsPath), ".env");
+  const abs = join5(dirname4(composeAbsPath), ".env");
   const rel = posix4.join(posix4.dirname(composeRelPath), ".env");
   let fd;
   try {
@@ -45400,7 +45399,7 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
   }
 }
 
-// src/report/redact.ts
+// src/redact.ts
 var MASK = "***";
 var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
   "true",
@@ -45610,7 +45609,7 @@ function safeLines(text) {
   return escaped.split("\n").map(defuseLine).join("\n");
 }
 
-// src/rules/api.ts
+// src/rule.ts
 var FORMAT_TITLE = {
   kubernetes: "Kubernetes",
   dockerfile: "Dockerfile",
@@ -45835,7 +45834,7 @@ var Collector = class {
   /**
    * The current file's identities and ranges, so findings about the same container share one
    * string and one range object: a large scan holds hundreds of thousands of findings, and
-   * measured on 10,000 manifests this halved the memory each one takes (755 to ~400 bytes).
+   * sharing roughly halves the memory each one takes.
    */
   identities = /* @__PURE__ */ new Map();
   ranges = /* @__PURE__ */ new Map();
@@ -47496,6 +47495,28 @@ function applyIgnores(findings, settings, root, today) {
     if (entry) f.suppression = { kind: "external", justification: entry.reason };
   }
   return { expired };
+}
+
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+function bySeverity(findings, touched) {
+  return [...findings].sort((a, b) => {
+    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+  });
 }
 
 // src/rules/aci-public-ip.ts
@@ -80533,7 +80554,7 @@ import { readFileSync as readFileSync8 } from "node:fs";
 // src/workers.ts
 import { existsSync as existsSync6 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname as dirname6, join as join12 } from "node:path";
+import { dirname as dirname5, join as join12 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan2, registry) {
@@ -80561,7 +80582,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join12(dirname6(here), "worker.js");
+  const script = join12(dirname5(here), "worker.js");
   return existsSync6(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -80916,21 +80937,9 @@ function templateDirectives(absPath, relPath) {
     workloads: []
   });
 }
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[f.baselined ? "note" : f.level]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
 
 // src/report/sarif.ts
-import { dirname as dirname8, posix as posix8, relative as relative9, resolve as resolve13, sep as sep8 } from "node:path";
+import { dirname as dirname7, posix as posix8, relative as relative9, resolve as resolve13, sep as sep8 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -80993,7 +81002,7 @@ function* compactJsonChunks(doc, items2) {
 // src/report/safe-write.ts
 import { closeSync as closeSync5, constants as constants8, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename4, dirname as dirname7, join as join14, resolve as resolve12 } from "node:path";
+import { basename as basename4, dirname as dirname6, join as join14, resolve as resolve12 } from "node:path";
 function outputRoots(workspace, env) {
   const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
   return roots.filter((r2) => !!r2).map((r2) => resolve12(r2));
@@ -81010,7 +81019,7 @@ var UnsafeOutputError = class extends Error {
 var counter = 0;
 function writeOutputFile(path6, text, roots, createDirs = false) {
   const abs = resolve12(path6);
-  const dir = dirname7(abs);
+  const dir = dirname6(abs);
   if (createDirs) mkdirSync2(dir, { recursive: true });
   const realDir = real(dir);
   if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve12(r2), realDir))) {
@@ -81082,9 +81091,6 @@ function runLevel(rule61, result) {
   const configured = result.settings.rules[rule61.meta.id]?.level;
   return configured && configured !== "off" ? configured : rule61.meta.level;
 }
-function outLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
 function sarifRule(rule61, result, limits) {
   const m = rule61.meta;
   const level = runLevel(rule61, result);
@@ -81121,7 +81127,7 @@ function location(uri) {
 }
 function priority(f, severities) {
   if (f.suppression) return 0;
-  const level = outLevel(f);
+  const level = displayLevel(f);
   const rule61 = severities.get(f.ruleId);
   const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
   return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
@@ -81241,7 +81247,7 @@ function sarifParts(result, opts) {
     for (let i2 = 0; i2 < findings.length; i2++) {
       if (!selection.keep[i2]) continue;
       const f = findings[i2];
-      const level = outLevel(f);
+      const level = displayLevel(f);
       const res = {
         ruleId: f.ruleId,
         ruleIndex: index.get(f.ruleId) ?? -1,
@@ -81316,7 +81322,7 @@ function fit(result, opts) {
     selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
   }
 }
-function writeSarif(path6, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [dirname8(resolve13(p))])) {
+function writeSarif(path6, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [dirname7(resolve13(p))])) {
   const fitted = fitSarif(result, opts);
   write(path6, sarifChunks(result, fitted));
   return fitted.written;
@@ -81446,7 +81452,7 @@ function writeText(result, style, sink) {
     for (const [file, findings] of byFile) {
       line(c("bold", printablePath(file)));
       for (const f of findings) {
-        const level = f.baselined ? "note" : f.level;
+        const level = displayLevel(f);
         const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
         const tag = f.baselined ? " (baseline)" : "";
         line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
@@ -81457,7 +81463,7 @@ function writeText(result, style, sink) {
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   const tally = /* @__PURE__ */ new Map();
   for (const f of shown2) {
-    const level = f.baselined ? "note" : f.level;
+    const level = displayLevel(f);
     const t = tally.get(f.ruleId);
     if (!t) tally.set(f.ruleId, { n: 1, level });
     else {
@@ -81494,7 +81500,7 @@ function writeText(result, style, sink) {
     }
   }
   const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of shown2) counts[f.baselined ? "note" : f.level]++;
+  for (const f of shown2) counts[displayLevel(f)]++;
   const total = shown2.length;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict2 = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
@@ -81517,13 +81523,6 @@ function cell(text) {
 }
 function linkTarget(url) {
   return url.replace(/[()<>\s"'`\\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-function bySeverity(findings, touched) {
-  return [...findings].sort((a, b) => {
-    const la = a.baselined ? "note" : a.level;
-    const lb = b.baselined ? "note" : b.level;
-    return LEVEL_RANK[lb] - LEVEL_RANK[la] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
-  });
 }
 function verdict(result, failOn, gateName = "fail-on") {
   const counts = countByLevel(result.findings);
@@ -81598,7 +81597,7 @@ function renderSummary(result, opts) {
   let shown2 = 0;
   const ordered2 = bySeverity(visible, opts.touched);
   for (const f of ordered2) {
-    const level = f.baselined ? "note" : f.level;
+    const level = displayLevel(f);
     const where = `${f.file}:${f.range.start.line}`;
     const url = opts.link?.(f.file, f.range.start.line);
     const loc = url ? `[${cell(where)}](${linkTarget(url)})` : cell(where);
@@ -81644,7 +81643,7 @@ function safeCore(core2) {
 
 // src/collect/base-config.ts
 import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname9, join as join15, relative as relative10, resolve as resolve14, sep as sep9 } from "node:path";
+import { dirname as dirname8, join as join15, relative as relative10, resolve as resolve14, sep as sep9 } from "node:path";
 var PR_CONFIG_MODES = ["base", "head", "fail"];
 async function showAt(repoTop, commit, rel, maxBytes) {
   const spec = `${commit}:${rel}`;
@@ -81765,7 +81764,7 @@ async function pinToBase(opts) {
         });
         const target = resolve14(dir, relative10(root, resolve14(repoTop, m[3])));
         if (!target.startsWith(dir + sep9)) continue;
-        mkdirSync3(dirname9(target), { recursive: true });
+        mkdirSync3(dirname8(target), { recursive: true });
         writeFileSync2(target, text);
       }
     }
@@ -82044,7 +82043,7 @@ function annotationPlan(findings, touched) {
   const shown2 = [];
   const limit = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, note: ANNOTATION_LIMIT - 1 };
   for (const f of bySeverity(visible, touched)) {
-    const level = f.baselined ? "note" : f.level;
+    const level = displayLevel(f);
     if (used[level] >= limit[level]) continue;
     used[level]++;
     shown2.push(f);
@@ -82065,7 +82064,7 @@ function emitAnnotations(platform2, result, touched, repoPath) {
   const red = result.redactor;
   const { shown: shown2, hidden } = annotationPlan(result.findings, touched);
   for (const f of shown2) {
-    const level = f.baselined ? "note" : f.level;
+    const level = displayLevel(f);
     const message = red.redact(`${f.message}
 How to fix: ${ruleDocUrl(f.ruleId)}`);
     const props = annotationOf(f, repoPath(f.file));

@@ -17888,7 +17888,6 @@ var POD_SPEC_PATHS = {
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
 };
-var WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
 var SHARED_SECURITY_FIELDS = [
   "runAsUser",
   "runAsGroup",
@@ -18381,7 +18380,7 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
   }
 }
 
-// src/report/redact.ts
+// src/redact.ts
 var MASK = "***";
 var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
   "true",
@@ -18597,7 +18596,7 @@ function safeJsonLines(json2) {
   return json2.replace(UNSAFE_IN_LINE, (ch) => [...Array(ch.length).keys()].map((k) => hex(ch.charCodeAt(k))).join("")).replace(/##(?=(?:vso)?\[)/gi, "#\\u0023");
 }
 
-// src/rules/api.ts
+// src/rule.ts
 var FORMAT_TITLE = {
   kubernetes: "Kubernetes",
   dockerfile: "Dockerfile",
@@ -18822,7 +18821,7 @@ var Collector = class {
   /**
    * The current file's identities and ranges, so findings about the same container share one
    * string and one range object: a large scan holds hundreds of thousands of findings, and
-   * measured on 10,000 manifests this halved the memory each one takes (755 to ~400 bytes).
+   * sharing roughly halves the memory each one takes.
    */
   identities = /* @__PURE__ */ new Map();
   ranges = /* @__PURE__ */ new Map();
@@ -19144,7 +19143,7 @@ async function changedSince(ref, cwd) {
 
 // src/render/discover.ts
 import { existsSync as existsSync2, lstatSync as lstatSync2, readFileSync as readFileSync3, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
-import { dirname as dirname3, isAbsolute as isAbsolute2, join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep } from "node:path";
+import { isAbsolute as isAbsolute2, join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -21004,6 +21003,23 @@ function applyIgnores(findings, settings, root, today) {
     if (entry) f.suppression = { kind: "external", justification: entry.reason };
   }
   return { expired };
+}
+
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
 }
 
 // src/rules/aci-public-ip.ts
@@ -54041,7 +54057,7 @@ import { readFileSync as readFileSync7 } from "node:fs";
 // src/workers.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname as dirname4, join as join10 } from "node:path";
+import { dirname as dirname3, join as join10 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan2, registry) {
@@ -54069,7 +54085,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join10(dirname4(here), "worker.js");
+  const script = join10(dirname3(here), "worker.js");
   return existsSync4(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -54424,18 +54440,6 @@ function templateDirectives(absPath, relPath) {
     workloads: []
   });
 }
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[f.baselined ? "note" : f.level]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
 
 // src/version.ts
 var VERSION = "0.1.0";
@@ -54518,7 +54522,7 @@ exclude:
 }
 
 // src/report/sarif.ts
-import { dirname as dirname6, posix as posix8, relative as relative8, resolve as resolve12, sep as sep5 } from "node:path";
+import { dirname as dirname5, posix as posix8, relative as relative8, resolve as resolve12, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -54606,7 +54610,7 @@ function* compactJsonChunks(doc, items2) {
 // src/report/safe-write.ts
 import { closeSync as closeSync5, constants as constants6, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename2, dirname as dirname5, join as join12, resolve as resolve11 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join12, resolve as resolve11 } from "node:path";
 function outputRoots(workspace, env) {
   const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
   return roots.filter((r2) => !!r2).map((r2) => resolve11(r2));
@@ -54623,7 +54627,7 @@ var UnsafeOutputError = class extends Error {
 var counter = 0;
 function writeOutputFile(path, text, roots, createDirs = false) {
   const abs = resolve11(path);
-  const dir = dirname5(abs);
+  const dir = dirname4(abs);
   if (createDirs) mkdirSync2(dir, { recursive: true });
   const realDir = real(dir);
   if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve11(r2), realDir))) {
@@ -54695,9 +54699,6 @@ function runLevel(rule61, result) {
   const configured = result.settings.rules[rule61.meta.id]?.level;
   return configured && configured !== "off" ? configured : rule61.meta.level;
 }
-function outLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
 function sarifRule(rule61, result, limits) {
   const m = rule61.meta;
   const level = runLevel(rule61, result);
@@ -54734,7 +54735,7 @@ function location(uri) {
 }
 function priority(f, severities) {
   if (f.suppression) return 0;
-  const level = outLevel(f);
+  const level = displayLevel(f);
   const rule61 = severities.get(f.ruleId);
   const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
   return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
@@ -54854,7 +54855,7 @@ function sarifParts(result, opts) {
     for (let i2 = 0; i2 < findings.length; i2++) {
       if (!selection.keep[i2]) continue;
       const f = findings[i2];
-      const level = outLevel(f);
+      const level = displayLevel(f);
       const res = {
         ruleId: f.ruleId,
         ruleIndex: index.get(f.ruleId) ?? -1,
@@ -54929,7 +54930,7 @@ function fit(result, opts) {
     selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
   }
 }
-function writeSarif(path, result, opts = {}, write2 = (p, chunks) => writeOutputFile(p, chunks, [dirname6(resolve12(p))])) {
+function writeSarif(path, result, opts = {}, write2 = (p, chunks) => writeOutputFile(p, chunks, [dirname5(resolve12(p))])) {
   const fitted = fitSarif(result, opts);
   write2(path, sarifChunks(result, fitted));
   return fitted.written;
@@ -54988,7 +54989,7 @@ function jsonFinding(f, result) {
   return {
     ruleId: f.ruleId,
     messageId: f.messageId,
-    level: f.baselined ? "note" : f.level,
+    level: displayLevel(f),
     message: red.redact(f.message),
     file: f.file,
     line: f.range.start.line,
@@ -55208,7 +55209,7 @@ function writeText(result, style, sink) {
     for (const [file, findings] of byFile) {
       line(c("bold", printablePath(file)));
       for (const f of findings) {
-        const level = f.baselined ? "note" : f.level;
+        const level = displayLevel(f);
         const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
         const tag = f.baselined ? " (baseline)" : "";
         line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
@@ -55219,7 +55220,7 @@ function writeText(result, style, sink) {
   const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   const tally = /* @__PURE__ */ new Map();
   for (const f of shown2) {
-    const level = f.baselined ? "note" : f.level;
+    const level = displayLevel(f);
     const t = tally.get(f.ruleId);
     if (!t) tally.set(f.ruleId, { n: 1, level });
     else {
@@ -55256,7 +55257,7 @@ function writeText(result, style, sink) {
     }
   }
   const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of shown2) counts[f.baselined ? "note" : f.level]++;
+  for (const f of shown2) counts[displayLevel(f)]++;
   const total = shown2.length;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict = total === 0 ? "no problems found" : `${plural3(total, "problem")} (${plural3(counts.error, "error")}, ${plural3(counts.warning, "warning")}, ${plural3(counts.note, "note")})`;

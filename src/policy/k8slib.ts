@@ -406,7 +406,11 @@ const ESCAPES: Record<string, string> = {
 };
 
 export function quote(s: string): string {
-  return `"${s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD').split('').map((c) => ESCAPES[c] ?? c).join('')}"`;
+  return `"${s
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .split('')
+    .map((c) => ESCAPES[c] ?? c)
+    .join('')}"`;
 }
 
 const bool = (f: (b: number[]) => boolean) =>
