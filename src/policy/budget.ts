@@ -10,7 +10,10 @@
 import { CelScalar, celFunc, celListConcat, celMethod, listType } from '@bufbuild/cel';
 import type { CelList } from '@bufbuild/cel';
 import { RE2JS } from 're2js';
-import type { CelExpr } from './cel.js';
+import type { parse } from '@bufbuild/cel';
+
+/** A parsed CEL expression node (as cel.ts names it; declared here so the two files do not import each other). */
+type CelExpr = ReturnType<typeof parse>['expr'];
 
 /** Cost units one evaluation of one expression may spend. */
 export const EVAL_BUDGET = 1_000_000;
