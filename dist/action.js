@@ -80839,7 +80839,7 @@ async function scan(input) {
   );
   const mapped = render.remap(out.findings);
   out.findings.length = 0;
-  out.findings.push(...mapped);
+  for (const f of mapped) out.findings.push(f);
   for (const src of render.mappedSources()) {
     if (directives.has(src.relPath)) continue;
     const found = templateDirectives(src.absPath, src.relPath);
@@ -81447,7 +81447,7 @@ function writeText(result, style, sink) {
     list2.push(f);
     byFile.set(f.file, list2);
   }
-  const idWidth = Math.max(28, ...shown2.map((f) => f.ruleId.length));
+  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
   fold(`podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
     for (const [file, findings] of byFile) {
       line(c("bold", printablePath(file)));

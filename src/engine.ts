@@ -377,7 +377,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   );
   const mapped = render.remap(out.findings);
   out.findings.length = 0;
-  out.findings.push(...mapped);
+  for (const f of mapped) out.findings.push(f);
   for (const src of render.mappedSources()) {
     if (directives.has(src.relPath)) continue;
     const found = templateDirectives(src.absPath, src.relPath);

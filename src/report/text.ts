@@ -120,7 +120,8 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
     byFile.set(f.file, list);
   }
   // Long rule ids (service-account-token-automount) must not push their message out of line.
-  const idWidth = Math.max(28, ...shown.map((f) => f.ruleId.length));
+  // A reduce, not Math.max(...): a large scan has more findings than a call can take arguments.
+  const idWidth = shown.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
   fold(`podguard: ${plural(shown.length, 'finding')} in ${plural(byFile.size, 'file')}`, shown.length + 2 * byFile.size, () => {
     for (const [file, findings] of byFile) {
       line(c('bold', printablePath(file)));

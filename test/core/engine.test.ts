@@ -137,3 +137,26 @@ describe('parse errors at a securityContext', () => {
     expect(found[0]!.message).toContain("must line up with that container's name: and image: keys");
   });
 });
+
+describe('engine at scale', () => {
+  it('keeps and prints more findings than a function call can take arguments (no spread of the findings)', async () => {
+    // 300,000 findings: `array.push(...findings)` or `Math.max(...findings.map(...))` overflow the stack here.
+    const MANY = 300_000;
+    const many: Rule = {
+      meta: { ...ALL_RULES.find((r) => r.meta.id === 'privileged-container')!.meta, id: 'many-findings', messages: { one: 'finding {n}' } },
+      check(file, ctx) {
+        const at = file.source.lines.range(0, 1);
+        for (let n = 0; n < MANY; n++) ctx.report({ messageId: 'one', data: { n }, at, identity: `i${n}` });
+      },
+    };
+    const root = repo({ 'pod.yaml': pod('p', false) });
+    const result = await scan({ root, rules: [many, ...ALL_RULES.filter((r) => r.meta.system)] });
+    expect(result.findings.filter((f) => f.ruleId === 'many-findings')).toHaveLength(MANY);
+    const { toText } = await import('../../src/report/text.js');
+    expect(
+      toText(result)
+        .split('\n')
+        .filter((l) => l.includes('many-findings')).length,
+    ).toBeGreaterThanOrEqual(MANY);
+  }, 120_000);
+});
