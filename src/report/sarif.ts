@@ -11,7 +11,7 @@ import { displayLevel } from '../findings.js';
 import type { Rule } from '../rule.js';
 import { fixText } from '../rule.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
-import type { Finding, Level } from '../types.js';
+import type { Finding, Level, Range } from '../types.js';
 import { HOMEPAGE, VERSION, ruleDocUrl } from '../version.js';
 import type { Provenance } from './provenance.js';
 import { severityAt } from './severity.js';
@@ -172,6 +172,16 @@ function repoPaths(result: ScanResult, repositoryRoot: string | undefined): (fil
   };
 }
 
+/** A SARIF region; an empty range on one line still covers one column (GitHub needs endColumn > startColumn). */
+function region(r: Range): Json {
+  return {
+    startLine: r.start.line,
+    startColumn: r.start.column,
+    endLine: r.end.line,
+    endColumn: Math.max(r.end.column, r.end.line === r.start.line ? r.start.column + 1 : 1),
+  };
+}
+
 function location(uri: string): Json {
   return { uri: toUri(uri), uriBaseId: '%SRCROOT%' };
 }
@@ -323,12 +333,7 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
           {
             physicalLocation: {
               artifactLocation: location(path(f.file)),
-              region: {
-                startLine: f.range.start.line,
-                startColumn: f.range.start.column,
-                endLine: f.range.end.line,
-                endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1),
-              },
+              region: region(f.range),
             },
           },
         ],
@@ -350,12 +355,7 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
           id,
           physicalLocation: {
             artifactLocation: location(path(r.file)),
-            region: {
-              startLine: r.range.start.line,
-              startColumn: r.range.start.column,
-              endLine: r.range.end.line,
-              endColumn: Math.max(r.range.end.column, r.range.end.line === r.range.start.line ? r.range.start.column + 1 : 1),
-            },
+            region: region(r.range),
           },
           message: { text: red(r.message) },
         }));

@@ -11731,13 +11731,13 @@ var require_fast_uri = __commonJS({
       }
       const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
       if (introducerMatch !== null) {
-        const region = introducerMatch[1];
-        const normalizedRegion = region.replace(/[\t\n\r]/g, "");
+        const region2 = introducerMatch[1];
+        const normalizedRegion = region2.replace(/[\t\n\r]/g, "");
         if (normalizedRegion.length >= 2) {
           if (normalizedRegion.slice(0, 2) !== "//") {
             parsed.error = parsed.error || "URI authority must not contain a literal backslash.";
             malformedAuthorityOrPort = true;
-          } else if (region.length !== normalizedRegion.length) {
+          } else if (region2.length !== normalizedRegion.length) {
             parsed.error = parsed.error || "URI authority introducer must not contain whitespace.";
             malformedAuthorityOrPort = true;
           }
@@ -26742,7 +26742,7 @@ function annotationDirectives(file, out) {
     if (workload?.podMeta && workload.podMeta !== objMeta) {
       metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
     }
-    for (const { meta: meta2, range: region } of metas) {
+    for (const { meta: meta2, range: region2 } of metas) {
       const annotations = asMap(get(meta2, "annotations"));
       for (const pair of annotations?.pairs ?? []) {
         const key = pair.keyText;
@@ -26751,14 +26751,14 @@ function annotationDirectives(file, out) {
         const body = parseDirectiveBody(asText(pair.value) ?? "");
         const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
         if (key === ANNOTATION) {
-          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2 }, text });
           continue;
         }
         const name = key.slice(ANNOTATION.length + 1);
         const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
         if (containers.length === 0)
           body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
-        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2, containers }, text });
       }
     }
   }
@@ -62612,6 +62612,14 @@ function repoPaths(result, repositoryRoot) {
     return p.startsWith("../") || p === ".." ? file : p;
   };
 }
+function region(r2) {
+  return {
+    startLine: r2.start.line,
+    startColumn: r2.start.column,
+    endLine: r2.end.line,
+    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
+  };
+}
 function location(uri) {
   return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
 }
@@ -62747,12 +62755,7 @@ function sarifParts(result, opts) {
           {
             physicalLocation: {
               artifactLocation: location(path(f.file)),
-              region: {
-                startLine: f.range.start.line,
-                startColumn: f.range.start.column,
-                endLine: f.range.end.line,
-                endColumn: Math.max(f.range.end.column, f.range.end.line === f.range.start.line ? f.range.start.column + 1 : 1)
-              }
+              region: region(f.range)
             }
           }
         ],
@@ -62771,12 +62774,7 @@ function sarifParts(result, opts) {
           id,
           physicalLocation: {
             artifactLocation: location(path(r2.file)),
-            region: {
-              startLine: r2.range.start.line,
-              startColumn: r2.range.start.column,
-              endLine: r2.range.end.line,
-              endColumn: Math.max(r2.range.end.column, r2.range.end.line === r2.range.start.line ? r2.range.start.column + 1 : 1)
-            }
+            region: region(r2.range)
           },
           message: { text: red(r2.message) }
         }));
