@@ -45073,7 +45073,7 @@ async function collect(opts) {
   } else {
     for (const scope of scopes) {
       const st = await stat2(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
       if (!st.isDirectory()) {
         files.add(scope);
         onlyDirs = false;
@@ -80652,14 +80652,17 @@ function checkScopes(root, paths) {
   const realRoot = realpathOr(root);
   for (const p of paths) {
     const abs = resolve11(root, p);
-    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    if (!isInside(root, abs) && !isInside(realRoot, abs))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
     const real2 = realpathOr(abs);
-    if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+    if (!isInside(realRoot, real2))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`, { input: "paths" });
   }
 }
 function emptyScope(p) {
   return new ConfigurationError(
-    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
+    { input: "paths" }
   );
 }
 function exists2(p) {
@@ -80703,7 +80706,7 @@ async function scan(input) {
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`);
+    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`, { input: "allowImages" });
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
@@ -81851,6 +81854,13 @@ function inPaths(paths, candidates) {
   const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
+function forInput(err, names, fallback) {
+  if (!(err instanceof ConfigurationError)) return err;
+  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
+  if (name === void 0) return err;
+  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
+  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
+}
 
 // src/platform/github.ts
 var ANNOTATION_LIMIT = 10;
@@ -82151,9 +82161,7 @@ async function runAction(platform2) {
           ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
         });
       } catch (err) {
-        if (!(err instanceof ConfigurationError)) throw err;
-        const input = /^path (not found|outside|checked nothing)/.test(err.message) ? "paths" : "config";
-        throw new ConfigurationError(`input ${input}: ${err.message}`, { input });
+        throw forInput(err, { paths: "paths", allowImages: "allowed-images" }, "config");
       }
     };
     const result = await scanOf(paths, changedFiles, !inputs.allowEmpty);

@@ -19497,7 +19497,7 @@ async function collect(opts) {
   } else {
     for (const scope of scopes) {
       const st = await stat(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
       if (!st.isDirectory()) {
         files.add(scope);
         onlyDirs = false;
@@ -54155,14 +54155,17 @@ function checkScopes(root, paths) {
   const realRoot = realpathOr(root);
   for (const p of paths) {
     const abs = resolve10(root, p);
-    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    if (!isInside(root, abs) && !isInside(realRoot, abs))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
     const real2 = realpathOr(abs);
-    if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+    if (!isInside(realRoot, real2))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`, { input: "paths" });
   }
 }
 function emptyScope(p) {
   return new ConfigurationError(
-    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
+    { input: "paths" }
   );
 }
 function exists(p) {
@@ -54206,7 +54209,7 @@ async function scan(input) {
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`);
+    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`, { input: "allowImages" });
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);

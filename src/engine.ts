@@ -136,16 +136,19 @@ function checkScopes(root: string, paths: readonly string[]): void {
   const realRoot = realpathOr(root);
   for (const p of paths) {
     const abs = resolve(root, p);
-    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    if (!isInside(root, abs) && !isInside(realRoot, abs))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: 'paths' });
     const real = realpathOr(abs);
-    if (!isInside(realRoot, real)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+    if (!isInside(realRoot, real))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`, { input: 'paths' });
   }
 }
 
-/** The error for a scope without a checked file (platforms map "path ..." to their paths input). */
+/** The error for a scope without a checked file (platforms name their own paths input for `paths`). */
 function emptyScope(p: string): ConfigurationError {
   return new ConfigurationError(
     `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
+    { input: 'paths' },
   );
 }
 
@@ -196,7 +199,7 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`);
+    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`, { input: 'allowImages' });
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);

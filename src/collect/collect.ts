@@ -188,7 +188,7 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
   } else {
     for (const scope of scopes) {
       const st = await stat(scope).catch(() => undefined);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel(root, scope) || scope}`);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel(root, scope) || scope}`, { input: 'paths' });
       if (!st.isDirectory()) {
         files.add(scope);
         onlyDirs = false;

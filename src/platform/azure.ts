@@ -17,7 +17,7 @@ import { scanStats, writeText } from '../report/text.js';
 import { safeLines } from '../report/safe-text.js';
 import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
 import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
-import { parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
+import { forInput, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
 import { bySeverity, countByLevel } from '../findings.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
@@ -285,12 +285,7 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
         },
       }).catch((err: unknown) => {
         // Name the input at fault: the engine's message speaks of paths and files, not inputs.
-        if (err instanceof ConfigurationError && /^path (not found|outside|checked nothing)/.test(err.message))
-          throw new ConfigurationError(`input paths: ${err.message}`, { input: 'paths' });
-        if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
-          throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, '')}`, { input: 'allowedImages' });
-        }
-        throw err;
+        throw forInput(err, { paths: 'paths', allowImages: 'allowedImages' });
       });
     const result = await scanOf(changedFiles, !inputs.allowEmpty);
     registerSecrets(tl, result);

@@ -26,7 +26,7 @@ import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
 import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { tmpdir } from 'node:os';
 import { safeData } from '../report/safe-text.js';
-import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
+import { forInput, inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import type { Rule } from '../rule.js';
@@ -446,9 +446,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
           ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
         });
       } catch (err) {
-        if (!(err instanceof ConfigurationError)) throw err;
-        const input = /^path (not found|outside|checked nothing)/.test(err.message) ? 'paths' : 'config';
-        throw new ConfigurationError(`input ${input}: ${err.message}`, { input });
+        throw forInput(err, { paths: 'paths', allowImages: 'allowed-images' }, 'config');
       }
     };
     const result = await scanOf(paths, changedFiles, !inputs.allowEmpty);

@@ -95,3 +95,17 @@ export function inPaths(paths: readonly string[], candidates: readonly string[])
   const match = globs.length ? picomatch(globs, { dot: true }) : (): boolean => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
 }
+
+/**
+ * An engine error renamed for the face's own input: the engine names what was wrong (`paths`,
+ * `allowImages`) on the error; `names` maps that to the face's input (`paths`, `allowedImages`),
+ * `fallback` names any other configuration error. Anything else passes through unchanged.
+ */
+export function forInput(err: unknown, names: Readonly<Record<string, string>>, fallback?: string): unknown {
+  if (!(err instanceof ConfigurationError)) return err;
+  const name = (err.input !== undefined ? names[err.input] : undefined) ?? fallback;
+  if (name === undefined) return err;
+  // The engine words a bad pattern as the CLI flag it came from; a CI face names its input instead.
+  const text = err.input === 'allowImages' ? err.message.replace(/^--allow-image /, '') : err.message;
+  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
+}

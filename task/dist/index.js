@@ -27478,7 +27478,7 @@ async function collect(opts) {
   } else {
     for (const scope of scopes) {
       const st = await (0, import_promises.stat)(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
       if (!st.isDirectory()) {
         files.add(scope);
         onlyDirs = false;
@@ -62142,14 +62142,17 @@ function checkScopes(root, paths) {
   const realRoot = realpathOr(root);
   for (const p of paths) {
     const abs = (0, import_node_path15.resolve)(root, p);
-    if (!isInside(root, abs) && !isInside(realRoot, abs)) throw new ConfigurationError(`path outside the repository: ${safeData(p)}`);
+    if (!isInside(root, abs) && !isInside(realRoot, abs))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
     const real2 = realpathOr(abs);
-    if (!isInside(realRoot, real2)) throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`);
+    if (!isInside(realRoot, real2))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`, { input: "paths" });
   }
 }
 function emptyScope(p) {
   return new ConfigurationError(
-    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
+    { input: "paths" }
   );
 }
 function exists(p) {
@@ -62193,7 +62196,7 @@ async function scan(input) {
   }
   for (const p of input.allowImages ?? []) {
     const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`);
+    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`, { input: "allowImages" });
     settings.allowedImages.push(p);
   }
   input.adjust?.(settings);
@@ -63301,6 +63304,13 @@ function parseThreads(raw, name) {
   }
   return Number(value2);
 }
+function forInput(err, names, fallback) {
+  if (!(err instanceof ConfigurationError)) return err;
+  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
+  if (name === void 0) return err;
+  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
+  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
+}
 
 // src/collect/changed.ts
 var import_node_path19 = require("node:path");
@@ -63647,12 +63657,7 @@ async function runAzure(tl, io) {
         if (inputs.kubernetesVersion) s2.kubernetesVersion = inputs.kubernetesVersion;
       }
     }).catch((err) => {
-      if (err instanceof ConfigurationError && /^path (not found|outside|checked nothing)/.test(err.message))
-        throw new ConfigurationError(`input paths: ${err.message}`, { input: "paths" });
-      if (err instanceof ConfigurationError && /^--allow-image/.test(err.message)) {
-        throw new ConfigurationError(`input allowedImages: ${err.message.replace(/^--allow-image /, "")}`, { input: "allowedImages" });
-      }
-      throw err;
+      throw forInput(err, { paths: "paths", allowImages: "allowedImages" });
     });
     const result = await scanOf(changedFiles, !inputs.allowEmpty);
     registerSecrets(tl, result);
