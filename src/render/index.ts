@@ -148,6 +148,10 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
     // keep as given
   }
   const notRenderedLevel: Level | undefined = cfg.mode === 'required' ? 'error' : undefined;
+  /** A `not-rendered` finding, at the level `render.mode` asks for. */
+  const notRendered = (n: Omit<RenderNotice, 'ruleId' | 'level'>): void => {
+    notices.push({ ruleId: 'not-rendered', ...n, ...(notRenderedLevel ? { level: notRenderedLevel } : {}) });
+  };
 
   // Remote-reference and other reference problems are reported once per kustomization that makes them.
   const reported = new Set<string>();
@@ -161,15 +165,13 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
         const key = `${p.file}:${p.offset}`;
         if (reported.has(key)) continue;
         reported.add(key);
-        notices.push({
-          ruleId: 'not-rendered',
+        notRendered({
           messageId: p.kind,
           data: {},
           file: p.file,
           offset: p.offset,
           endOffset: p.endOffset,
           identity: `kustomization ${k.dir || '.'}`,
-          ...(notRenderedLevel ? { level: notRenderedLevel } : {}),
         });
       }
     }
@@ -218,28 +220,24 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
     if (!helm.path) {
       summary.notRendered.charts++;
       summary.reasons.push(`helm was not found ${helm.looked}`);
-      notices.push({
-        ruleId: 'not-rendered',
+      notRendered({
         messageId: 'noTool',
         data: { tool: 'helm', looked: helm.looked, what: 'Helm chart' },
         file: chartFile,
         identity: `chart ${dir || '.'}`,
-        ...(notRenderedLevel ? { level: notRenderedLevel } : {}),
       });
       continue;
     }
     const missingDep = remoteDependency(absDir, chartDoc);
     if (missingDep) {
       summary.notRendered.charts++;
-      notices.push({
-        ruleId: 'not-rendered',
+      notRendered({
         messageId: 'remoteChart',
         data: {},
         file: chartFile,
         offset: missingDep.offset,
         endOffset: missingDep.endOffset,
         identity: `chart ${dir || '.'}`,
-        ...(notRenderedLevel ? { level: notRenderedLevel } : {}),
       });
       continue;
     }
@@ -334,13 +332,11 @@ export async function prepareRender(input: RenderInput): Promise<RenderStage> {
     if (!kz.path) {
       summary.notRendered.kustomizations++;
       summary.reasons.push(`kustomize was not found ${kz.looked}`);
-      notices.push({
-        ruleId: 'not-rendered',
+      notRendered({
         messageId: 'noTool',
         data: { tool: 'kustomize', looked: kz.looked, what: 'kustomization' },
         file: k.file,
         identity: `kustomization ${dir || '.'}`,
-        ...(notRenderedLevel ? { level: notRenderedLevel } : {}),
       });
       continue;
     }

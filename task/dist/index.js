@@ -27829,6 +27829,9 @@ async function prepareRender(input) {
   } catch {
   }
   const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
+  const notRendered = (n) => {
+    notices.push({ ruleId: "not-rendered", ...n, ...notRenderedLevel ? { level: notRenderedLevel } : {} });
+  };
   const reported = /* @__PURE__ */ new Set();
   const refProblems = (ks) => {
     let blocked = false;
@@ -27840,15 +27843,13 @@ async function prepareRender(input) {
         const key = `${p.file}:${p.offset}`;
         if (reported.has(key)) continue;
         reported.add(key);
-        notices.push({
-          ruleId: "not-rendered",
+        notRendered({
           messageId: p.kind,
           data: {},
           file: p.file,
           offset: p.offset,
           endOffset: p.endOffset,
-          identity: `kustomization ${k.dir || "."}`,
-          ...notRenderedLevel ? { level: notRenderedLevel } : {}
+          identity: `kustomization ${k.dir || "."}`
         });
       }
     }
@@ -27892,28 +27893,24 @@ async function prepareRender(input) {
     if (!helm.path) {
       summary.notRendered.charts++;
       summary.reasons.push(`helm was not found ${helm.looked}`);
-      notices.push({
-        ruleId: "not-rendered",
+      notRendered({
         messageId: "noTool",
         data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
         file: chartFile,
-        identity: `chart ${dir || "."}`,
-        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+        identity: `chart ${dir || "."}`
       });
       continue;
     }
     const missingDep = remoteDependency(absDir, chartDoc);
     if (missingDep) {
       summary.notRendered.charts++;
-      notices.push({
-        ruleId: "not-rendered",
+      notRendered({
         messageId: "remoteChart",
         data: {},
         file: chartFile,
         offset: missingDep.offset,
         endOffset: missingDep.endOffset,
-        identity: `chart ${dir || "."}`,
-        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+        identity: `chart ${dir || "."}`
       });
       continue;
     }
@@ -28005,13 +28002,11 @@ async function prepareRender(input) {
     if (!kz.path) {
       summary.notRendered.kustomizations++;
       summary.reasons.push(`kustomize was not found ${kz.looked}`);
-      notices.push({
-        ruleId: "not-rendered",
+      notRendered({
         messageId: "noTool",
         data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
         file: k.file,
-        identity: `kustomization ${dir || "."}`,
-        ...notRenderedLevel ? { level: notRenderedLevel } : {}
+        identity: `kustomization ${dir || "."}`
       });
       continue;
     }
