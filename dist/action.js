@@ -44639,6 +44639,12 @@ function aciGroups(docs) {
 }
 
 // src/parse/index.ts
+function isYamlFile(file) {
+  return file.kind !== "dockerfile";
+}
+function isDockerFile(file) {
+  return file.kind === "dockerfile";
+}
 var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
 function nameKind(relPath) {
@@ -45565,7 +45571,7 @@ function safeErrorText(err, max = 300) {
   ).slice(0, max);
 }
 
-// src/report/safe-text.ts
+// src/safe-text.ts
 var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
@@ -47943,12 +47949,6 @@ function kubernetesMinor(settings) {
 }
 function inUserNamespace(w) {
   return asBool(get(w.podSpec, "hostUsers")) === false;
-}
-function isYamlFile(file) {
-  return file.kind !== "dockerfile";
-}
-function isDockerFile(file) {
-  return file.kind === "dockerfile";
 }
 function normalizeCapability(name) {
   const up = name.trim().toUpperCase();

@@ -18132,6 +18132,12 @@ function aciGroups(docs) {
 }
 
 // src/parse/index.ts
+function isYamlFile(file) {
+  return file.kind !== "dockerfile";
+}
+function isDockerFile(file) {
+  return file.kind === "dockerfile";
+}
 var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
 function nameKind(relPath) {
@@ -18546,7 +18552,7 @@ function safeErrorText(err, max = 300) {
   ).slice(0, max);
 }
 
-// src/report/safe-text.ts
+// src/safe-text.ts
 var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
@@ -21446,12 +21452,6 @@ function kubernetesMinor(settings) {
 }
 function inUserNamespace(w) {
   return asBool(get(w.podSpec, "hostUsers")) === false;
-}
-function isYamlFile(file) {
-  return file.kind !== "dockerfile";
-}
-function isDockerFile(file) {
-  return file.kind === "dockerfile";
 }
 function normalizeCapability(name) {
   const up = name.trim().toUpperCase();
@@ -55327,7 +55327,7 @@ function inPaths(paths, candidates) {
   return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
-// src/policy/test.ts
+// src/platform/policy-test.ts
 import { readFileSync as readFileSync8 } from "node:fs";
 import { resolve as resolve13 } from "node:path";
 var EXPECT_ANNOTATION = "podguard.dev/expect";

@@ -9628,6 +9628,213 @@ function modelContainers(file) {
   return out;
 }
 
+// src/parse/index.ts
+import { existsSync } from "node:fs";
+
+// src/parse/dockerfile.ts
+var import_dockerfile_ast = __toESM(require_main(), 1);
+function dfRange(r2) {
+  return {
+    start: { line: r2.start.line + 1, column: r2.start.character + 1 },
+    end: { line: r2.end.line + 1, column: r2.end.character + 1 }
+  };
+}
+var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+function substitute(text, vars) {
+  let unresolved = false;
+  const value = text.replace(
+    VAR,
+    (whole, braced, op, word, plain) => {
+      const name = braced ?? plain ?? "";
+      const v = vars.get(name);
+      const set2 = v !== void 0;
+      if (op === ":-") return set2 && v !== "" ? v : word ?? "";
+      if (op === "-") return set2 ? v : word ?? "";
+      if (op === ":+") return set2 && v !== "" ? word ?? "" : "";
+      if (op === "+") return set2 ? word ?? "" : "";
+      if (!set2) {
+        unresolved = true;
+        return whole;
+      }
+      return v;
+    }
+  );
+  return { value: value.length > MAX_SUBSTITUTED ? value.slice(0, MAX_SUBSTITUTED) : value, unresolved };
+}
+var MAX_SUBSTITUTED = 4096;
+function fromWords(from) {
+  return from.getArguments().map((a) => a.getValue());
+}
+function parseDockerfile(text) {
+  const ast = import_dockerfile_ast.DockerfileParser.parse(text);
+  const globalArgs = /* @__PURE__ */ new Map();
+  for (const arg of ast.getInitialARGs()) {
+    const prop = arg.getProperty();
+    const name = prop?.getName();
+    const value = prop?.getValue() ?? void 0;
+    if (name) globalArgs.set(name, value === void 0 ? void 0 : substitute(value, globalArgs).value);
+  }
+  const stages = [];
+  const byAlias = /* @__PURE__ */ new Map();
+  let current;
+  for (const ins of ast.getInstructions()) {
+    if (ins.getKeyword() === "FROM") {
+      const from = ins;
+      const words = fromWords(from);
+      const rawImage = words[0] ?? "";
+      const alias = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2].toLowerCase() : void 0;
+      const { value, unresolved } = substitute(rawImage, globalArgs);
+      const parent = byAlias.get(value.toLowerCase());
+      current = { index: stages.length, from, alias, rawImage, image: value, unresolved, parent, instructions: [] };
+      stages.push(current);
+      if (alias) byAlias.set(alias, current);
+    } else if (current) {
+      current.instructions.push(ins);
+    }
+  }
+  return { ast, stages, globalArgs };
+}
+function dockerfileProblems(model) {
+  const problems = [];
+  for (const d of model.ast.getDirectives()) {
+    if (d.getName().toLowerCase() !== "escape") continue;
+    const value = d.getValue();
+    if (value === "\\" || value === "`") continue;
+    problems.push({
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
+      range: d.getValueRange()
+    });
+  }
+  for (const ins of model.ast.getInstructions()) {
+    const withHeredocs = ins;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const h of withHeredocs.getHeredocs()) {
+      if (h.getDelimiterRange() !== null) continue;
+      problems.push({
+        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
+        range: h.getStartRange()
+      });
+    }
+  }
+  return problems;
+}
+function finalStage(model) {
+  return model.stages[model.stages.length - 1];
+}
+
+// src/parse/kubernetes.ts
+function isK8sObjectNode(node) {
+  return asText(get(node, "apiVersion")) !== void 0 && asText(get(node, "kind")) !== void 0;
+}
+function toObject(node, docIndex) {
+  const kind = asText(get(node, "kind")) ?? "";
+  const meta2 = asMap(get(node, "metadata"));
+  const name = asText(get(meta2, "name")) ?? asText(get(meta2, "generateName"));
+  return {
+    apiVersion: asText(get(node, "apiVersion")) ?? "",
+    kind,
+    name,
+    namespace: asText(get(meta2, "namespace")),
+    node,
+    docIndex,
+    label: name ? `${kind}/${name}` : kind
+  };
+}
+function k8sObjects(docs) {
+  const out = [];
+  for (const doc of docs) {
+    const root = asMap(doc.root ?? void 0);
+    if (!root || !isK8sObjectNode(root)) continue;
+    flatten(root, doc.index, out, 0);
+  }
+  return out;
+}
+var MAX_LIST_DEPTH = 8;
+function flatten(node, docIndex, out, depth) {
+  const kind = asText(get(node, "kind")) ?? "";
+  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
+    const items2 = get(node, "items");
+    if (items2?.kind === "seq") {
+      for (const item of asItems(items2)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  const objects = kind === "Template" ? get(node, "objects") : void 0;
+  if (objects?.kind === "seq" && depth < MAX_LIST_DEPTH) {
+    for (const item of asItems(objects)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+    return;
+  }
+  out.push(toObject(node, docIndex));
+}
+
+// src/parse/index.ts
+function isYamlFile(file) {
+  return file.kind !== "dockerfile";
+}
+function isDockerFile(file) {
+  return file.kind === "dockerfile";
+}
+function hasTopLevelManifestKeys(text) {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+function hasTemplateMarks(text) {
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf("{{", at + 2);
+  }
+  return false;
+}
+var chartDirs = /* @__PURE__ */ new Map();
+function isChartTemplate(absPath) {
+  const parts = absPath.split(/[\\/]/);
+  for (let i2 = parts.length - 2; i2 > 0; i2--) {
+    if (parts[i2] !== "templates") continue;
+    const chartDir = parts.slice(0, i2).join("/") || "/";
+    let known = chartDirs.get(chartDir);
+    if (known === void 0) {
+      known = existsSync(`${chartDir}/Chart.yaml`) || existsSync(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
+}
+function looksLikeManifest(text) {
+  return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
+}
+function parseFile(source, kindByName, how = {}) {
+  if (kindByName === "dockerfile") {
+    const model = parseDockerfile(source.text);
+    const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
+    const problems = dockerfileProblems(model).map((p) => ({
+      kind: "dockerfile",
+      message: p.message,
+      offset: offset(p.range.start),
+      endOffset: offset(p.range.end)
+    }));
+    return { kind: "dockerfile", source, model, problems };
+  }
+  const text = source.text;
+  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
+  const parsed = parseYaml(text);
+  if (kindByName === "compose") {
+    return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
+  }
+  if (!how.rendered && hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
+  if (parsed.docs.some(isAciDocument)) {
+    return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
+  }
+  const objects = k8sObjects(parsed.docs).filter((o) => !o.apiVersion.startsWith("kustomize.config.k8s.io"));
+  if (objects.length === 0 && !(parsed.problems.length > 0 && looksLikeManifest(text))) return void 0;
+  const workloads = [];
+  for (const o of objects) {
+    for (const w of workloadsOf(o)) workloads.push(w);
+  }
+  return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
+}
+
 // src/rules/util.ts
 function forEachContainer(file, fn) {
   if (file.kind !== "kubernetes") return;
@@ -9655,12 +9862,6 @@ function kubernetesMinor(settings) {
 }
 function inUserNamespace(w) {
   return asBool(get(w.podSpec, "hostUsers")) === false;
-}
-function isYamlFile(file) {
-  return file.kind !== "dockerfile";
-}
-function isDockerFile(file) {
-  return file.kind === "dockerfile";
 }
 function normalizeCapability(name) {
   const up = name.trim().toUpperCase();
@@ -9801,97 +10002,6 @@ var rule3 = {
     });
   }
 };
-
-// src/parse/dockerfile.ts
-var import_dockerfile_ast = __toESM(require_main(), 1);
-function dfRange(r2) {
-  return {
-    start: { line: r2.start.line + 1, column: r2.start.character + 1 },
-    end: { line: r2.end.line + 1, column: r2.end.character + 1 }
-  };
-}
-var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-function substitute(text, vars) {
-  let unresolved = false;
-  const value = text.replace(
-    VAR,
-    (whole, braced, op, word, plain) => {
-      const name = braced ?? plain ?? "";
-      const v = vars.get(name);
-      const set2 = v !== void 0;
-      if (op === ":-") return set2 && v !== "" ? v : word ?? "";
-      if (op === "-") return set2 ? v : word ?? "";
-      if (op === ":+") return set2 && v !== "" ? word ?? "" : "";
-      if (op === "+") return set2 ? word ?? "" : "";
-      if (!set2) {
-        unresolved = true;
-        return whole;
-      }
-      return v;
-    }
-  );
-  return { value: value.length > MAX_SUBSTITUTED ? value.slice(0, MAX_SUBSTITUTED) : value, unresolved };
-}
-var MAX_SUBSTITUTED = 4096;
-function fromWords(from) {
-  return from.getArguments().map((a) => a.getValue());
-}
-function parseDockerfile(text) {
-  const ast = import_dockerfile_ast.DockerfileParser.parse(text);
-  const globalArgs = /* @__PURE__ */ new Map();
-  for (const arg of ast.getInitialARGs()) {
-    const prop = arg.getProperty();
-    const name = prop?.getName();
-    const value = prop?.getValue() ?? void 0;
-    if (name) globalArgs.set(name, value === void 0 ? void 0 : substitute(value, globalArgs).value);
-  }
-  const stages = [];
-  const byAlias = /* @__PURE__ */ new Map();
-  let current;
-  for (const ins of ast.getInstructions()) {
-    if (ins.getKeyword() === "FROM") {
-      const from = ins;
-      const words = fromWords(from);
-      const rawImage = words[0] ?? "";
-      const alias = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2].toLowerCase() : void 0;
-      const { value, unresolved } = substitute(rawImage, globalArgs);
-      const parent = byAlias.get(value.toLowerCase());
-      current = { index: stages.length, from, alias, rawImage, image: value, unresolved, parent, instructions: [] };
-      stages.push(current);
-      if (alias) byAlias.set(alias, current);
-    } else if (current) {
-      current.instructions.push(ins);
-    }
-  }
-  return { ast, stages, globalArgs };
-}
-function dockerfileProblems(model) {
-  const problems = [];
-  for (const d of model.ast.getDirectives()) {
-    if (d.getName().toLowerCase() !== "escape") continue;
-    const value = d.getValue();
-    if (value === "\\" || value === "`") continue;
-    problems.push({
-      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value)} (BuildKit rejects it)`,
-      range: d.getValueRange()
-    });
-  }
-  for (const ins of model.ast.getInstructions()) {
-    const withHeredocs = ins;
-    if (typeof withHeredocs.getHeredocs !== "function") continue;
-    for (const h of withHeredocs.getHeredocs()) {
-      if (h.getDelimiterRange() !== null) continue;
-      problems.push({
-        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
-        range: h.getStartRange()
-      });
-    }
-  }
-  return problems;
-}
-function finalStage(model) {
-  return model.stages[model.stages.length - 1];
-}
 
 // src/parse/dockerfile-shell.ts
 var import_dockerfile_ast2 = __toESM(require_main(), 1);
@@ -14700,116 +14810,6 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import { hash as cryptoHash, scryptSync } from "node:crypto";
 import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
 
-// src/parse/index.ts
-import { existsSync } from "node:fs";
-
-// src/parse/kubernetes.ts
-function isK8sObjectNode(node) {
-  return asText(get(node, "apiVersion")) !== void 0 && asText(get(node, "kind")) !== void 0;
-}
-function toObject(node, docIndex) {
-  const kind = asText(get(node, "kind")) ?? "";
-  const meta2 = asMap(get(node, "metadata"));
-  const name = asText(get(meta2, "name")) ?? asText(get(meta2, "generateName"));
-  return {
-    apiVersion: asText(get(node, "apiVersion")) ?? "",
-    kind,
-    name,
-    namespace: asText(get(meta2, "namespace")),
-    node,
-    docIndex,
-    label: name ? `${kind}/${name}` : kind
-  };
-}
-function k8sObjects(docs) {
-  const out = [];
-  for (const doc of docs) {
-    const root = asMap(doc.root ?? void 0);
-    if (!root || !isK8sObjectNode(root)) continue;
-    flatten(root, doc.index, out, 0);
-  }
-  return out;
-}
-var MAX_LIST_DEPTH = 8;
-function flatten(node, docIndex, out, depth) {
-  const kind = asText(get(node, "kind")) ?? "";
-  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
-    const items2 = get(node, "items");
-    if (items2?.kind === "seq") {
-      for (const item of asItems(items2)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
-      return;
-    }
-  }
-  const objects = kind === "Template" ? get(node, "objects") : void 0;
-  if (objects?.kind === "seq" && depth < MAX_LIST_DEPTH) {
-    for (const item of asItems(objects)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
-    return;
-  }
-  out.push(toObject(node, docIndex));
-}
-
-// src/parse/index.ts
-function hasTopLevelManifestKeys(text) {
-  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
-}
-function hasTemplateMarks(text) {
-  let at = text.indexOf("{{");
-  while (at >= 0) {
-    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
-    at = text.indexOf("{{", at + 2);
-  }
-  return false;
-}
-var chartDirs = /* @__PURE__ */ new Map();
-function isChartTemplate(absPath) {
-  const parts = absPath.split(/[\\/]/);
-  for (let i2 = parts.length - 2; i2 > 0; i2--) {
-    if (parts[i2] !== "templates") continue;
-    const chartDir = parts.slice(0, i2).join("/") || "/";
-    let known = chartDirs.get(chartDir);
-    if (known === void 0) {
-      known = existsSync(`${chartDir}/Chart.yaml`) || existsSync(`${chartDir}/Chart.yml`);
-      chartDirs.set(chartDir, known);
-    }
-    if (known) return true;
-  }
-  return false;
-}
-function looksLikeManifest(text) {
-  return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
-}
-function parseFile(source, kindByName, how = {}) {
-  if (kindByName === "dockerfile") {
-    const model = parseDockerfile(source.text);
-    const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
-    const problems = dockerfileProblems(model).map((p) => ({
-      kind: "dockerfile",
-      message: p.message,
-      offset: offset(p.range.start),
-      endOffset: offset(p.range.end)
-    }));
-    return { kind: "dockerfile", source, model, problems };
-  }
-  const text = source.text;
-  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
-  const parsed = parseYaml(text);
-  if (kindByName === "compose") {
-    return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
-  }
-  if (!how.rendered && hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
-  if (parsed.docs.some(isAciDocument)) {
-    return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
-  }
-  const objects = k8sObjects(parsed.docs).filter((o) => !o.apiVersion.startsWith("kustomize.config.k8s.io"));
-  if (objects.length === 0 && !(parsed.problems.length > 0 && looksLikeManifest(text))) return void 0;
-  const workloads = [];
-  for (const o of objects) {
-    for (const w of workloadsOf(o)) workloads.push(w);
-  }
-  return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
-}
-
 // src/parse/scope.ts
 function identityAt(file, pos) {
   if (file.kind === "dockerfile") {
@@ -14874,7 +14874,7 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
   }
 }
 
-// src/report/safe-text.ts
+// src/safe-text.ts
 var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
 var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;

@@ -13,9 +13,10 @@ const SRC = join(ROOT, 'src');
  * its own layer and the layers below it.
  */
 export const LAYERS = [
-  ['types', 'version', 'data', 'rule', 'redact', 'findings'],
+  ['types', 'version', 'data', 'redact', 'findings', 'safe-text'],
   ['parse'],
-  ['image', 'secrets', 'config', 'suggest'],
+  // The rule contract names the documents a rule checks (parse) and the settings it reads.
+  ['rule', 'image', 'secrets', 'config', 'suggest'],
   ['collect', 'render', 'baseline', 'suppress', 'rules', 'policy'],
   ['engine', 'batch', 'workers'],
   // docs.ts renders the rule pages and the README table: an output, like report/.
@@ -28,20 +29,7 @@ export const LAYERS = [
  * Upward imports that exist today, each `from -> to` (files relative to src/). The check fails on
  * any other; an entry that no longer occurs must be removed, so the list only shrinks.
  */
-export const KNOWN_UPWARD = [
-  // The contract names the documents a rule checks and the settings it reads (type-only).
-  'rule.ts -> config/settings.ts',
-  'rule.ts -> parse/index.ts',
-  'rule.ts -> parse/source.ts',
-  'rule.ts -> parse/yaml.ts',
-  // Output-safe text is a pipeline service filed under report (planned: the ground floor).
-  'batch.ts -> report/safe-text.ts',
-  'collect/base-config.ts -> report/safe-text.ts',
-  'config/load.ts -> report/safe-text.ts',
-  'engine.ts -> report/safe-text.ts',
-  'policy/test.ts -> engine.ts',
-  'secrets/file-tokens.ts -> rules/util.ts',
-];
+export const KNOWN_UPWARD = [];
 
 const layerOf = new Map(LAYERS.flatMap((areas, i) => areas.map((a) => [a, i])));
 

@@ -15,7 +15,7 @@ import { decode, rangeOf, sourceFile } from './parse/source.js';
 import { readDotenv } from './parse/dotenv.js';
 import type { SourceFile } from './parse/source.js';
 import { Redactor, maskValues, safeErrorText } from './redact.js';
-import { safeMessageData } from './report/safe-text.js';
+import { safeMessageData } from './safe-text.js';
 import { formatMessage } from './rule.js';
 import type { At, Report, Rule, RuleContext } from './rule.js';
 import { readDirectives } from './suppress/directives.js';

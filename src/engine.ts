@@ -19,7 +19,7 @@ import { rangeOf, sourceFile } from './parse/source.js';
 import type { SourceFile } from './parse/source.js';
 import type { Redactor } from './redact.js';
 import { safeErrorText } from './redact.js';
-import { safeData } from './report/safe-text.js';
+import { safeData } from './safe-text.js';
 import type { At, Report, Rule } from './rule.js';
 import { compareFindings } from './findings.js';
 import { ALL_RULES } from './rules/index.js';

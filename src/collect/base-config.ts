@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { git, splitZ } from './git.js';
 import { parseYaml, toJS } from '../parse/yaml.js';
-import { safeData } from '../report/safe-text.js';
+import { safeData } from '../safe-text.js';
 import { ConfigurationError } from '../types.js';
 import { MAX_BASELINE_BYTES, MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
 

@@ -14,7 +14,7 @@ import { defaultSettings } from './settings.js';
 import type { Settings } from './settings.js';
 import { validatePattern } from './patterns.js';
 import { ContainedReadError, MAX_CONFIG_BYTES, readContainedFile } from './safe-read.js';
-import { safeData } from '../report/safe-text.js';
+import { safeData } from '../safe-text.js';
 
 /** The default configuration file name, looked up in the scanned root. */
 export const DEFAULT_CONFIG_FILE = '.podguard.yml';

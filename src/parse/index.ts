@@ -40,6 +40,16 @@ export interface DockerFile {
 /** A parsed file of a kind podguard checks. */
 export type ParsedFile = YamlFile | DockerFile;
 
+/** Narrows to YAML files. */
+export function isYamlFile(file: ParsedFile): file is YamlFile {
+  return file.kind !== 'dockerfile';
+}
+
+/** Narrows to Dockerfiles. */
+export function isDockerFile(file: ParsedFile): file is DockerFile {
+  return file.kind === 'dockerfile';
+}
+
 /**
  * What a file name alone says about its kind. `named-yaml`: a name that is usually not a
  * manifest (values files, Chart.yaml, CI configurations, workflows): checked only when the file

@@ -14,7 +14,7 @@ import { provenanceFromEnv } from '../report/provenance.js';
 import { UnsafeOutputError, outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { renderSummary, verdict } from '../report/summary.js';
 import { scanStats, writeText } from '../report/text.js';
-import { safeLines } from '../report/safe-text.js';
+import { safeLines } from '../safe-text.js';
 import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
 import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { forInput, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';

@@ -24,10 +24,10 @@ import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { explainRule, scanStats, useColor, writeText } from '../report/text.js';
 import type { TextSink } from '../report/text.js';
 import { safeErrorText } from '../redact.js';
-import { safeJsonLines, safeLines } from '../report/safe-text.js';
+import { safeJsonLines, safeLines } from '../safe-text.js';
 import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
 import { didYouMean } from '../suggest.js';
-import { runPolicyCommand } from '../policy/test.js';
+import { runPolicyCommand } from './policy-test.js';
 import { ConfigurationError } from '../types.js';
 import { VERSION, ruleDocUrl } from '../version.js';
 

@@ -25,7 +25,7 @@ import type { ActionsCore, Annotation } from './safe-core.js';
 import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
 import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { tmpdir } from 'node:os';
-import { safeData } from '../report/safe-text.js';
+import { safeData } from '../safe-text.js';
 import { forInput, inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';

@@ -3,7 +3,7 @@
  * annotations, the failure) passes `safeLines`, so no byte of a scanned file can start a
  * workflow command, whatever layout the text report has.
  */
-import { safeLines } from '../report/safe-text.js';
+import { safeLines } from '../safe-text.js';
 
 /** Where an annotation points (the subset of `@actions/core`'s AnnotationProperties we set). */
 export interface Annotation {

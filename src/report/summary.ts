@@ -8,7 +8,7 @@ import type { Finding, Level } from '../types.js';
 import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
 import { fixText } from '../rule.js';
-import { safePath } from './safe-text.js';
+import { safePath } from '../safe-text.js';
 
 /** Summary options. */
 export interface SummaryOptions {

@@ -12,7 +12,7 @@ import { FILE_KINDS } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { ruleDocUrl } from '../version.js';
 import { renderSummaryLine } from '../render/index.js';
-import { safePath } from './safe-text.js';
+import { safePath } from '../safe-text.js';
 
 /** Text styling and what to show. */
 export interface TextStyle {

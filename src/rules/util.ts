@@ -1,5 +1,5 @@
 /** Small helpers shared by rules (shape helpers, not a framework). */
-import type { ParsedFile, YamlFile, DockerFile } from '../parse/index.js';
+import type { ParsedFile } from '../parse/index.js';
 import type { Container, Workload } from '../parse/workloads.js';
 import { detached, rangeOf } from '../parse/source.js';
 import { modelContainers } from '../parse/containers.js';
@@ -54,15 +54,8 @@ export function inUserNamespace(w: Workload): boolean {
   return asBool(get(w.podSpec, 'hostUsers')) === false;
 }
 
-/** Narrows to YAML files. */
-export function isYamlFile(file: ParsedFile): file is YamlFile {
-  return file.kind !== 'dockerfile';
-}
-
-/** Narrows to Dockerfiles. */
-export function isDockerFile(file: ParsedFile): file is DockerFile {
-  return file.kind === 'dockerfile';
-}
+/** The narrowing predicates live with the parsed files; rules import them from here. */
+export { isDockerFile, isYamlFile } from '../parse/index.js';
 
 /** Linux capability name as the kernel knows it: upper case, without a `CAP_` prefix. */
 export function normalizeCapability(name: string): string {

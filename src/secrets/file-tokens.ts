@@ -3,9 +3,9 @@
  * (secret-token, secret-password-in-url, secret-jwt): one pass over the text, one overlap
  * resolution, so a span is reported by exactly one of them.
  */
+import { isYamlFile } from '../parse/index.js';
 import type { ParsedFile } from '../parse/index.js';
 import { asMap, get } from '../parse/yaml.js';
-import { isYamlFile } from '../rules/util.js';
 import type { Level } from '../types.js';
 import type { RuleContext } from '../rule.js';
 import { describeSecret } from '../redact.js';

@@ -4,7 +4,7 @@
  * way the agent searches (an ICU collator, under which ignorable characters do not count).
  */
 import fc from 'fast-check';
-import { capText, safeData, safeJsonLines, safeLines, safePath, startsCommand } from '../../src/report/safe-text.js';
+import { capText, safeData, safeJsonLines, safeLines, safePath, startsCommand } from '../../src/safe-text.js';
 
 /** A culture-sensitive IndexOf stand-in (the agent's `string.IndexOf` under ICU): index of `pattern` or -1. */
 export function collatorIndexOf(text: string, pattern: string, sensitivity: 'variant' | 'base' = 'variant'): number {

@@ -17,7 +17,7 @@ import { locatorOf } from '../../src/policy/compile.js';
 import { resourceOf } from '../../src/policy/match.js';
 import { parseQuantity } from '../../src/policy/quantity.js';
 import { policyText } from '../../src/policy/rules.js';
-import { parseExpectation, policyTest } from '../../src/policy/test.js';
+import { parseExpectation, policyTest } from '../../src/platform/policy-test.js';
 import { sarifText } from '../../src/report/sarif.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Finding } from '../../src/types.js';
