@@ -1,4 +1,4 @@
-import type { Rule, RuleContext } from '../rule.js';
+import type { CrossFileRule } from '../rule.js';
 import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
 import { asBool, asMap, get, getPair } from '../parse/yaml.js';
 import type { Range } from '../types.js';
@@ -42,12 +42,6 @@ interface State {
   declared: Set<string>;
 }
 
-function stateOf(ctx: RuleContext): State {
-  let s = ctx.state.get('scan') as State | undefined;
-  if (!s) ctx.state.set('scan', (s = { workloads: [], namespaces: new Map(), declared: new Set() }));
-  return s;
-}
-
 function policiesOf(s: State, ns: string): NamespacePolicies {
   let p = s.namespaces.get(ns);
   if (!p) s.namespaces.set(ns, (p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] }));
@@ -55,7 +49,7 @@ function policiesOf(s: State, ns: string): NamespacePolicies {
 }
 
 /** Every namespace with workloads needs an all-pods egress policy that keeps them off 169.254.169.254. */
-export const rule: Rule = {
+export const rule: CrossFileRule<State> = {
   meta: {
     id: 'imds-egress-not-blocked',
     title: 'Instance metadata endpoint reachable from pods',
@@ -94,10 +88,11 @@ export const rule: Rule = {
         "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up).",
     },
   },
+  initialState: () => ({ workloads: [], namespaces: new Map(), declared: new Set() }),
   check(file, ctx) {
     if (file.kind !== 'kubernetes') return;
     const ignored = new Set((ctx.options.ignoreNamespaces as string[] | undefined) ?? []);
-    const s = stateOf(ctx);
+    const s = ctx.crossFile;
     for (const obj of file.objects) {
       if (obj.kind === 'Namespace' && obj.apiVersion === 'v1' && obj.name) s.declared.add(obj.name);
       if (!isNetworkPolicy(obj)) continue;
@@ -125,7 +120,7 @@ export const rule: Rule = {
     }
   },
   finish(ctx) {
-    const s = stateOf(ctx);
+    const s = ctx.crossFile;
     const reported = new Set<string>();
     for (const w of s.workloads) {
       if (reported.has(w.namespace)) continue;
