@@ -14,7 +14,8 @@ import type { CheckPlan } from './plan.js';
 /** Any engine-made rule. */
 export type AnySystemRule = SystemRule<string, Readonly<Record<string, string>>>;
 
-type MessagesOf<R extends AnySystemRule> = R['meta']['messages'];
+/** The rule's own message templates (not `RuleMeta`'s index signature, which would let any id through). */
+type MessagesOf<R extends AnySystemRule> = R extends SystemRule<string, infer M> ? M : never;
 
 /** The start of a file: where a finding about the whole file points. */
 const START_OF_FILE: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
