@@ -53749,6 +53749,22 @@ var Batch = class {
     };
   }
 };
+var DocumentContext = class {
+  constructor(shared2, crossFile, report) {
+    this.crossFile = crossFile;
+    this.report = report;
+    this.options = shared2.options;
+    this.settings = shared2.settings;
+    this.state = shared2.state;
+    this.partial = shared2.partial;
+  }
+  crossFile;
+  report;
+  options;
+  settings;
+  state;
+  partial;
+};
 var FileChecker = class {
   constructor(plan2, active) {
     this.plan = plan2;
@@ -53855,7 +53871,7 @@ var FileChecker = class {
     }
   }
   context(a, b, report) {
-    return { ...a.context, crossFile: b.states.get(a.rule), report };
+    return new DocumentContext(a.context, b.states.get(a.rule), report);
   }
   /**
    * The token scan over the text of a candidate that is not checked as a manifest (a chart
