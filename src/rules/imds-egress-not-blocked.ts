@@ -1,27 +1,19 @@
 import type { CrossFileRule } from '../rule.js';
 import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
 import { asBool, asMap, get, getPair } from '../parse/yaml.js';
-import type { Range } from '../types.js';
-import type { SourceFile } from '../parse/source.js';
 import { spot } from './util.js';
+import type { Spot } from './util.js';
 
-/** A workload remembered until `finish`: only what the report needs. */
-interface SeenWorkload {
+/** A workload remembered until `finish`: only what the report needs (a range, not the YAML node). */
+interface SeenWorkload extends Spot {
   namespace: string;
   label: string;
-  file: SourceFile;
-  /** A range, not the YAML node, so the scan does not keep every document's tree alive. */
-  at: Range;
 }
 
-/** A place in a file, for reports from `finish`. */
-interface Spot {
+/** A policy remembered until `finish`, for reports about it. */
+interface SeenPolicy extends Spot {
   label: string;
-  file: SourceFile;
-  at: Range;
 }
-
-/** The range of a node or pair (key start to value end), as the engine reports it. */
 
 /** Per-namespace NetworkPolicy verdicts. */
 interface NamespacePolicies {
@@ -30,9 +22,9 @@ interface NamespacePolicies {
   /** Policies that would block IMDS but that the API server rejects. */
   rejectedBlocking: string[];
   /** Valid egress policies that let (some) pods reach IMDS. */
-  allowing: Spot[];
+  allowing: SeenPolicy[];
   /** Valid all-pods egress policies that still reach IMDS (meant to block, or simply open). */
-  openAllPods: Spot[];
+  openAllPods: SeenPolicy[];
 }
 
 interface State {
