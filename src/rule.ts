@@ -83,13 +83,22 @@ export interface Report {
   level?: Level;
 }
 
-/** What a rule sees while checking one file. */
-export interface RuleContext {
+/**
+ * What a rule sees while checking one document. The engine builds a context per document and
+ * rule, so nothing carries over from one document to the next except `state` and `crossFile`.
+ */
+export interface RuleContext<S = unknown> {
   /** The rule's options (defaults merged with configuration). */
   options: Record<string, unknown>;
   settings: Settings;
-  /** Per-rule state that lives for the whole scan (for cross-file rules). */
+  /**
+   * A memo of this rule on this thread (a compiled image policy, a file already read): it outlives
+   * the document, but it is neither merged across threads nor seen by `finish`, so nothing a
+   * finding about another file depends on may live here (that is `crossFile`).
+   */
   state: Map<string, unknown>;
+  /** The cross-file state of a rule with `initialState` (see `Rule`); undefined for other rules. */
+  crossFile: S;
   /**
    * True when only part of the repository is scanned (a pull request's changed files): what a
    * cross-file rule does not see may still exist, so absence proves nothing.
@@ -98,13 +107,69 @@ export interface RuleContext {
   report(r: Report): void;
 }
 
-/** A rule: metadata, a pure per-file check, and an optional cross-file finish. */
-export interface Rule {
-  meta: RuleMeta;
-  check(file: ParsedFile, ctx: RuleContext): void;
-  /** Runs once after every file was checked; reports must name their `file`. */
-  finish?(ctx: RuleContext): void;
+/** What `finish` sees: the cross-file state built from every file, in file order; reports name their file. */
+export interface FinishContext<S = unknown> {
+  options: Record<string, unknown>;
+  settings: Settings;
+  crossFile: S;
+  partial: boolean;
+  report(r: Report & { file: SourceFile }): void;
 }
+
+/**
+ * A rule: metadata, a pure per-document check, and an optional cross-file finish.
+ *
+ * A cross-file rule (`CrossFileRule`) keeps what `finish` needs in its typed state `S`. Files are
+ * checked in runs (batches, possibly on worker threads), each run starting from `initialState()`;
+ * the engine merges the runs' states in file order (arrays concatenated, Sets united, Maps and
+ * plain objects merged key by key, scalars equal on both sides) and hands the result to `finish`,
+ * so the verdict is what one thread checking every file in order would reach. State must be made
+ * of those (plain data: it crosses threads by structured clone); keep places as `Spot`s
+ * (`rules/util.ts`), not YAML nodes or file texts.
+ */
+export interface Rule<S = unknown> {
+  meta: RuleMeta;
+  /** The empty cross-file state of a run of files (cross-file rules only). */
+  initialState?(): S;
+  check(file: ParsedFile, ctx: RuleContext<S>): void;
+  /** Runs once after every file was checked; reports must name their `file`. */
+  finish?(ctx: FinishContext<S>): void;
+}
+
+/** A rule that judges across files: its state `S` starts from `initialState()` and ends in `finish`. */
+export type CrossFileRule<S> = Rule<S> & {
+  initialState(): S;
+  finish(ctx: FinishContext<S>): void;
+};
+
+/**
+ * An engine-made rule (file-error, parse-error...): metadata only, no check of its own. Its id
+ * and message ids are types, so the engine's door (`src/engine/system-findings.ts`) cannot report
+ * a message the rule does not have, or leave out a placeholder's data.
+ */
+export interface SystemRule<
+  Id extends string = string,
+  M extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+> extends Rule {
+  meta: RuleMeta & { id: Id; messages: M; system: true };
+}
+
+/** Defines an engine-made rule; `const` keeps the id and the message templates as literal types. */
+export function systemRule<const Id extends string, const M extends Readonly<Record<string, string>>>(
+  meta: Omit<RuleMeta, 'id' | 'messages' | 'system'> & { id: Id; messages: M },
+): SystemRule<Id, M> {
+  return { meta: { ...meta, system: true }, check: () => undefined };
+}
+
+/** The `{name}` placeholders of a message template, as a union of names. */
+export type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? (Name extends '' ? never : Name) | Placeholders<Rest>
+  : never;
+
+/** The data a message template needs: one value per placeholder (any names for a template that is not a literal). */
+export type MessageData<T extends string> = string extends T
+  ? Record<string, string | number>
+  : { [K in Placeholders<T>]: string | number };
 
 const FORMAT_TITLE: Record<FileKind, string> = {
   kubernetes: 'Kubernetes',

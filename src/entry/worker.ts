@@ -1,5 +1,5 @@
-/** Worker-thread entry: checks batches of files for a scan running on the main thread (see workers.ts). */
+/** Worker-thread entry: checks batches of files for a scan running on the main thread (see engine/threads.ts). */
 import { ALL_RULES } from '../rules/index.js';
-import { runWorker } from '../workers.js';
+import { runWorker } from '../engine/threads.js';
 
 runWorker(ALL_RULES);

@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
-import type { Rule } from '../rule.js';
-import type { At } from '../rule.js';
+import type { At, CrossFileRule } from '../rule.js';
 import { asBool, asMap, asText, get } from '../parse/yaml.js';
 import { effective } from '../parse/workloads.js';
 import type { SourceFile } from '../parse/source.js';
@@ -36,15 +35,6 @@ interface State {
   containers: ContainerSeen[];
 }
 
-function stateOf(map: Map<string, unknown>): State {
-  let s = map.get('seen') as State | undefined;
-  if (!s) {
-    s = { dockerfiles: [], hints: [], containers: [] };
-    map.set('seen', s);
-  }
-  return s;
-}
-
 /** Dockerfile names that say which image they build: `web/Dockerfile`, `web.Dockerfile`, `Dockerfile.web`. */
 function builtNames(path: string): string[] {
   const base = posix.basename(path).toLowerCase();
@@ -60,7 +50,7 @@ function builtNames(path: string): string[] {
 }
 
 /** A manifest that demands a non-root user it cannot verify, for an image built here with a named USER. */
-export const rule: Rule = {
+export const rule: CrossFileRule<State> = {
   meta: {
     id: 'image-user-mismatch',
     title: 'runAsNonRoot with an image whose user is a name',
@@ -82,8 +72,9 @@ export const rule: Rule = {
         'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.',
     },
   },
+  initialState: () => ({ dockerfiles: [], hints: [], containers: [] }),
   check(file, ctx) {
-    const s = stateOf(ctx.state);
+    const s = ctx.crossFile;
     if (file.kind === 'dockerfile') {
       const user = finalUser(file.model);
       if (user)
@@ -118,7 +109,7 @@ export const rule: Rule = {
     });
   },
   finish(ctx) {
-    const s = stateOf(ctx.state);
+    const s = ctx.crossFile;
     const byPath = new Map(s.dockerfiles.map((d) => [d.file.path, d]));
     const byName = new Map<string, DockerfileSeen[]>();
     for (const d of s.dockerfiles) {

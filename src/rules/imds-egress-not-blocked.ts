@@ -1,27 +1,19 @@
-import type { Rule, RuleContext } from '../rule.js';
+import type { CrossFileRule } from '../rule.js';
 import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
 import { asBool, asMap, get, getPair } from '../parse/yaml.js';
-import type { Range } from '../types.js';
-import type { SourceFile } from '../parse/source.js';
 import { spot } from './util.js';
+import type { Spot } from './util.js';
 
-/** A workload remembered until `finish`: only what the report needs. */
-interface SeenWorkload {
+/** A workload remembered until `finish`: only what the report needs (a range, not the YAML node). */
+interface SeenWorkload extends Spot {
   namespace: string;
   label: string;
-  file: SourceFile;
-  /** A range, not the YAML node, so the scan does not keep every document's tree alive. */
-  at: Range;
 }
 
-/** A place in a file, for reports from `finish`. */
-interface Spot {
+/** A policy remembered until `finish`, for reports about it. */
+interface SeenPolicy extends Spot {
   label: string;
-  file: SourceFile;
-  at: Range;
 }
-
-/** The range of a node or pair (key start to value end), as the engine reports it. */
 
 /** Per-namespace NetworkPolicy verdicts. */
 interface NamespacePolicies {
@@ -30,9 +22,9 @@ interface NamespacePolicies {
   /** Policies that would block IMDS but that the API server rejects. */
   rejectedBlocking: string[];
   /** Valid egress policies that let (some) pods reach IMDS. */
-  allowing: Spot[];
+  allowing: SeenPolicy[];
   /** Valid all-pods egress policies that still reach IMDS (meant to block, or simply open). */
-  openAllPods: Spot[];
+  openAllPods: SeenPolicy[];
 }
 
 interface State {
@@ -42,12 +34,6 @@ interface State {
   declared: Set<string>;
 }
 
-function stateOf(ctx: RuleContext): State {
-  let s = ctx.state.get('scan') as State | undefined;
-  if (!s) ctx.state.set('scan', (s = { workloads: [], namespaces: new Map(), declared: new Set() }));
-  return s;
-}
-
 function policiesOf(s: State, ns: string): NamespacePolicies {
   let p = s.namespaces.get(ns);
   if (!p) s.namespaces.set(ns, (p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] }));
@@ -55,7 +41,7 @@ function policiesOf(s: State, ns: string): NamespacePolicies {
 }
 
 /** Every namespace with workloads needs an all-pods egress policy that keeps them off 169.254.169.254. */
-export const rule: Rule = {
+export const rule: CrossFileRule<State> = {
   meta: {
     id: 'imds-egress-not-blocked',
     title: 'Instance metadata endpoint reachable from pods',
@@ -94,10 +80,11 @@ export const rule: Rule = {
         "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up).",
     },
   },
+  initialState: () => ({ workloads: [], namespaces: new Map(), declared: new Set() }),
   check(file, ctx) {
     if (file.kind !== 'kubernetes') return;
     const ignored = new Set((ctx.options.ignoreNamespaces as string[] | undefined) ?? []);
-    const s = stateOf(ctx);
+    const s = ctx.crossFile;
     for (const obj of file.objects) {
       if (obj.kind === 'Namespace' && obj.apiVersion === 'v1' && obj.name) s.declared.add(obj.name);
       if (!isNetworkPolicy(obj)) continue;
@@ -125,7 +112,7 @@ export const rule: Rule = {
     }
   },
   finish(ctx) {
-    const s = stateOf(ctx);
+    const s = ctx.crossFile;
     const reported = new Set<string>();
     for (const w of s.workloads) {
       if (reported.has(w.namespace)) continue;

@@ -1,6 +1,7 @@
-import type { Rule } from '../rule.js';
+import type { CrossFileRule, RuleContext } from '../rule.js';
 import { asBool, asInt, asText, get, getPair } from '../parse/yaml.js';
 import type { YPair } from '../parse/yaml.js';
+import type { DockerFile, ParsedFile } from '../parse/index.js';
 import type { Container } from '../parse/workloads.js';
 import { effective } from '../parse/workloads.js';
 import { firstTime, forEachContainer, forEachModelContainer, inUserNamespace, isWindowsPod, kubernetesMinor, spot } from './util.js';
@@ -13,15 +14,6 @@ import type { SourceFile } from '../parse/source.js';
 interface State {
   services: (Spot & { label: string; dockerfile: string })[];
   dockerfiles: Map<string, { file: SourceFile; how: string | undefined }>;
-}
-
-function stateOf(map: Map<string, unknown>): State {
-  let s = map.get('compose') as State | undefined;
-  if (!s) {
-    s = { services: [], dockerfiles: new Map() };
-    map.set('compose', s);
-  }
-  return s;
 }
 
 const isRootName = (u: string | undefined): boolean => u !== undefined && (u === 'root' || /^0+$/.test(u.trim()));
@@ -40,8 +32,108 @@ function windowsUser(c: Container): YPair | undefined {
   );
 }
 
+type Context = RuleContext<State>;
+
+/** Remembers a Dockerfile whose final stage runs as root, for compose services that build it (reported in finish). */
+function rememberDockerfile(file: DockerFile, s: State): void {
+  const user = finalUser(file.model);
+  if (!user || (user.kind !== 'root' && user.kind !== 'default')) return;
+  const how =
+    user.kind === 'root'
+      ? `USER ${user.user ?? 'root'}`
+      : user.scratch
+        ? 'FROM scratch without USER'
+        : "no USER instruction: the base image's user, root for almost every image";
+  s.dockerfiles.set(file.source.path, { file: detached(file.source), how });
+}
+
+/** Compose services and ACI containers (the format-neutral container model). */
+function checkModelContainers(file: ParsedFile, ctx: Context): void {
+  const once = firstTime();
+  forEachModelContainer(file, (c) => {
+    const identity = c.label;
+    if (c.format === 'aci') {
+      const u = c.user;
+      if (u?.group !== undefined && /^0+$/.test(u.group)) {
+        const at = c.securityContext ? (c.securityContext.pairs.find((p) => p.keyText === 'runAsGroup') ?? u.at) : u.at;
+        ctx.report({ messageId: 'rootGroup', data: { container: c.label, source: 'container' }, at, identity });
+      }
+      if (u?.user !== undefined && /^0+$/.test(u.user)) {
+        ctx.report({ messageId: 'rootUser', data: { container: c.label, source: 'container' }, at: u.at, identity });
+      }
+      return;
+    }
+    if (c.user) {
+      if (!once(c.user.at)) return;
+      if (isRootName(c.user.user))
+        ctx.report({ messageId: 'composeRoot', data: { container: c.label }, at: c.user.at, identity, level: 'warning' });
+      else if (c.user.group !== undefined && isRootName(c.user.group))
+        ctx.report({ messageId: 'composeRootGroup', data: { container: c.label }, at: c.user.at, identity, level: 'note' });
+      return;
+    }
+    if (c.build) ctx.crossFile.services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
+  });
+}
+
+/** Kubernetes containers: Windows pods by user name, Linux pods by UID, GID and runAsNonRoot. */
+function checkPods(file: ParsedFile, ctx: Context): void {
+  const minUid = Number(ctx.options.minUid ?? 1);
+  const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
+  forEachContainer(file, (c, w) => {
+    // From policy 1.35 Pod Security admission skips runAsNonRoot and runAsUser for a pod in a
+    // user namespace (`hostUsers: false`): its root is an unprivileged user on the node.
+    if (userNamespaceExempt && inUserNamespace(w)) return;
+    // Windows has no UIDs: the user is a name, and runAsUser/runAsGroup are not allowed.
+    // windowsOptions is ignored on a pod declared Linux, so it proves nothing there.
+    const declaredLinux = asText(get(get(w.podSpec, 'os'), 'name'))?.toLowerCase() === 'linux';
+    const winUser = declaredLinux ? undefined : windowsUser(c);
+    if (winUser || isWindowsPod(w)) checkWindowsUser(c, winUser, ctx);
+    else checkLinuxUser(c, minUid, ctx);
+  });
+}
+
+function checkWindowsUser(c: Container, winUser: YPair | undefined, ctx: Context): void {
+  const identity = c.label;
+  const user = asText(winUser?.value);
+  if (winUser && user && WINDOWS_ADMINS.test(user)) {
+    ctx.report({ messageId: 'windowsAdmin', data: { container: c.label, user }, at: winUser, identity, value: user });
+    return;
+  }
+  if (user) return;
+  if (asBool(effective(c, 'runAsNonRoot')?.node) === true) return;
+  ctx.report({ messageId: 'windowsMissing', data: { container: c.label }, at: c.anchor, identity });
+}
+
+function checkLinuxUser(c: Container, minUid: number, ctx: Context): void {
+  const identity = c.label;
+  const user = effective(c, 'runAsUser');
+  const group = effective(c, 'runAsGroup');
+  const nonRoot = effective(c, 'runAsNonRoot');
+  const uid = asInt(user?.node);
+  if (group && asInt(group.node) === 0) {
+    ctx.report({ messageId: 'rootGroup', data: { container: c.label, source: group.source }, at: group.pair, identity });
+  }
+  if (user && uid === 0) {
+    ctx.report({ messageId: 'rootUser', data: { container: c.label, source: user.source }, at: user.pair, identity });
+    return;
+  }
+  if (user && uid !== undefined && uid < minUid) {
+    ctx.report({ messageId: 'lowUid', data: { container: c.label, uid, minUid }, at: user.pair, identity, value: String(uid) });
+    return;
+  }
+  if (uid !== undefined && uid >= minUid) return;
+  const nonRootValue = asBool(nonRoot?.node);
+  if (nonRootValue === true) return;
+  if (nonRoot && nonRootValue === false) {
+    ctx.report({ messageId: 'nonRootFalse', data: { container: c.label }, at: nonRoot.pair, identity });
+    return;
+  }
+  const wanted = minUid <= 1 ? 'a non-zero runAsUser' : `a runAsUser of ${minUid} or more`;
+  ctx.report({ messageId: 'missing', data: { container: c.label, user: wanted }, at: c.anchor, identity });
+}
+
 /** Containers must run as a non-root user. */
-export const rule: Rule = {
+export const rule: CrossFileRule<State> = {
   meta: {
     id: 'run-as-root',
     title: 'Container may run as root',
@@ -81,95 +173,16 @@ export const rule: Rule = {
         '{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true.',
     },
   },
+  initialState: () => ({ services: [], dockerfiles: new Map() }),
   check(file, ctx) {
-    const minUid = Number(ctx.options.minUid ?? 1);
-    const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
-    if (file.kind === 'dockerfile') {
-      // Remembered for compose services that build this Dockerfile (cross-file, reported in finish).
-      const user = finalUser(file.model);
-      if (user && (user.kind === 'root' || user.kind === 'default')) {
-        const how =
-          user.kind === 'root'
-            ? `USER ${user.user ?? 'root'}`
-            : user.scratch
-              ? 'FROM scratch without USER'
-              : "no USER instruction: the base image's user, root for almost every image";
-        stateOf(ctx.state).dockerfiles.set(file.source.path, { file: detached(file.source), how });
-      }
-      return;
+    if (file.kind === 'dockerfile') rememberDockerfile(file, ctx.crossFile);
+    else {
+      checkModelContainers(file, ctx);
+      checkPods(file, ctx);
     }
-    const once = firstTime();
-    forEachModelContainer(file, (c) => {
-      const identity = c.label;
-      if (c.format === 'aci') {
-        const u = c.user;
-        if (u?.group !== undefined && /^0+$/.test(u.group)) {
-          const at = c.securityContext ? (c.securityContext.pairs.find((p) => p.keyText === 'runAsGroup') ?? u.at) : u.at;
-          ctx.report({ messageId: 'rootGroup', data: { container: c.label, source: 'container' }, at, identity });
-        }
-        if (u?.user !== undefined && /^0+$/.test(u.user)) {
-          ctx.report({ messageId: 'rootUser', data: { container: c.label, source: 'container' }, at: u.at, identity });
-        }
-        return;
-      }
-      if (c.user) {
-        if (!once(c.user.at)) return;
-        if (isRootName(c.user.user))
-          ctx.report({ messageId: 'composeRoot', data: { container: c.label }, at: c.user.at, identity, level: 'warning' });
-        else if (c.user.group !== undefined && isRootName(c.user.group))
-          ctx.report({ messageId: 'composeRootGroup', data: { container: c.label }, at: c.user.at, identity, level: 'note' });
-        return;
-      }
-      if (c.build) stateOf(ctx.state).services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
-    });
-    forEachContainer(file, (c, w) => {
-      const identity = c.label;
-      // From policy 1.35 Pod Security admission skips runAsNonRoot and runAsUser for a pod in a
-      // user namespace (`hostUsers: false`): its root is an unprivileged user on the node.
-      if (userNamespaceExempt && inUserNamespace(w)) return;
-      // Windows has no UIDs: the user is a name, and runAsUser/runAsGroup are not allowed.
-      // windowsOptions is ignored on a pod declared Linux, so it proves nothing there.
-      const declaredLinux = asText(get(get(w.podSpec, 'os'), 'name'))?.toLowerCase() === 'linux';
-      const winUser = declaredLinux ? undefined : windowsUser(c);
-      if (winUser || isWindowsPod(w)) {
-        const user = asText(winUser?.value);
-        if (winUser && user && WINDOWS_ADMINS.test(user)) {
-          ctx.report({ messageId: 'windowsAdmin', data: { container: c.label, user }, at: winUser, identity, value: user });
-          return;
-        }
-        if (user) return;
-        if (asBool(effective(c, 'runAsNonRoot')?.node) === true) return;
-        ctx.report({ messageId: 'windowsMissing', data: { container: c.label }, at: c.anchor, identity });
-        return;
-      }
-      const user = effective(c, 'runAsUser');
-      const group = effective(c, 'runAsGroup');
-      const nonRoot = effective(c, 'runAsNonRoot');
-      const uid = asInt(user?.node);
-      if (group && asInt(group.node) === 0) {
-        ctx.report({ messageId: 'rootGroup', data: { container: c.label, source: group.source }, at: group.pair, identity });
-      }
-      if (user && uid === 0) {
-        ctx.report({ messageId: 'rootUser', data: { container: c.label, source: user.source }, at: user.pair, identity });
-        return;
-      }
-      if (user && uid !== undefined && uid < minUid) {
-        ctx.report({ messageId: 'lowUid', data: { container: c.label, uid, minUid }, at: user.pair, identity, value: String(uid) });
-        return;
-      }
-      if (uid !== undefined && uid >= minUid) return;
-      const nonRootValue = asBool(nonRoot?.node);
-      if (nonRootValue === true) return;
-      if (nonRoot && nonRootValue === false) {
-        ctx.report({ messageId: 'nonRootFalse', data: { container: c.label }, at: nonRoot.pair, identity });
-        return;
-      }
-      const wanted = minUid <= 1 ? 'a non-zero runAsUser' : `a runAsUser of ${minUid} or more`;
-      ctx.report({ messageId: 'missing', data: { container: c.label, user: wanted }, at: c.anchor, identity });
-    });
   },
   finish(ctx) {
-    const s = stateOf(ctx.state);
+    const s = ctx.crossFile;
     for (const svc of s.services) {
       // A Dockerfile outside the scan (a pull request's changed files) proves nothing: say nothing.
       const d = s.dockerfiles.get(svc.dockerfile);

@@ -1,4 +1,4 @@
-import type { Rule } from '../rule.js';
+import type { CrossFileRule } from '../rule.js';
 import { asBool, asItems, asText, get, getPair } from '../parse/yaml.js';
 import { forEachWorkload, spot } from './util.js';
 import type { Spot } from './util.js';
@@ -22,20 +22,10 @@ interface State {
   boundNames: Set<string>;
 }
 
-const STATE_KEY = 'state';
 const saKey = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
 
-function stateOf(map: Map<string, unknown>): State {
-  let s = map.get(STATE_KEY) as State | undefined;
-  if (!s) {
-    s = { pending: [], optedOut: new Set(), declared: new Set(), bound: new Set(), boundNames: new Set() };
-    map.set(STATE_KEY, s);
-  }
-  return s;
-}
-
 /** Pods should not get a Kubernetes API token unless they need one. */
-export const rule: Rule = {
+export const rule: CrossFileRule<State> = {
   meta: {
     id: 'service-account-token-automount',
     title: 'Service account token automounted',
@@ -55,9 +45,10 @@ export const rule: Rule = {
         '{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API.',
     },
   },
+  initialState: () => ({ pending: [], optedOut: new Set(), declared: new Set(), bound: new Set(), boundNames: new Set() }),
   check(file, ctx) {
     if (file.kind !== 'kubernetes') return;
-    const state = stateOf(ctx.state);
+    const state = ctx.crossFile;
     for (const obj of file.objects) {
       if (obj.kind !== 'ServiceAccount' || !obj.name) continue;
       state.declared.add(saKey(obj.namespace, obj.name));
@@ -90,7 +81,7 @@ export const rule: Rule = {
     });
   },
   finish(ctx) {
-    const state = stateOf(ctx.state);
+    const state = ctx.crossFile;
     for (const p of state.pending) {
       const sa = saKey(p.namespace, p.serviceAccount);
       if (state.optedOut.has(sa)) continue;

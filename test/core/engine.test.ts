@@ -6,6 +6,12 @@ import { scan } from '../../src/engine.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rule.js';
 import { forEachContainer } from '../../src/rules/util.js';
+import { settingsFromObject } from '../../src/config/load.js';
+import { Collector } from '../../src/engine/collector.js';
+import { checkPlan } from '../../src/engine/plan.js';
+import { SystemFindings } from '../../src/engine/system-findings.js';
+import { rule as fileError } from '../../src/rules/file-error.js';
+import { rule as internalError } from '../../src/rules/internal-error.js';
 
 const HERE_ENGINE = dirname(fileURLToPath(import.meta.url));
 
@@ -159,4 +165,62 @@ describe('engine at scale', () => {
         .filter((l) => l.includes('many-findings')).length,
     ).toBeGreaterThanOrEqual(MANY);
   }, 120_000);
+});
+
+describe('levels from the plan', () => {
+  // compose `user: root` is reported at warning by run-as-root, an error-level rule.
+  const composeRoot = (): string => repo({ 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    user: root\n' });
+  const levelOf = async (config: unknown): Promise<string[]> =>
+    (await scan({ root: composeRoot(), config })).findings.filter((f) => f.messageId === 'composeRoot').map((f) => f.level);
+
+  it("keeps a report's own level when the user configured none", async () => {
+    expect(await levelOf({})).toEqual(['warning']);
+  });
+
+  it('gives a configured level to every report of the rule, the default level too', async () => {
+    expect(await levelOf({ rules: { 'run-as-root': 'note' } })).toEqual(['note']);
+    // Configured at its default level: before the plan said what was configured, this stayed a warning.
+    expect(await levelOf({ rules: { 'run-as-root': 'error' } })).toEqual(['error']);
+  });
+
+  it('plans the default and the configured level of every rule', () => {
+    const settings = settingsFromObject({ rules: { 'run-as-root': 'error', 'image-tag': 'off' } }, ALL_RULES, 'test');
+    const plan = checkPlan({ settings, rules: ALL_RULES }, { partial: false });
+    expect(plan.rules.find((r) => r.id === 'run-as-root')).toMatchObject({ level: 'error', defaultLevel: 'error', configured: 'error' });
+    expect(plan.rules.find((r) => r.id === 'host-port')).toMatchObject({ level: 'warning', defaultLevel: 'warning' });
+    expect(plan.rules.find((r) => r.id === 'host-port')!.configured).toBeUndefined();
+    // `image-tag: off` also turns off image-digest, split out of it (a former id).
+    expect(plan.rules.filter((r) => r.id === 'image-tag' || r.id === 'image-digest')).toEqual([]);
+    expect(plan.system['file-error']).toEqual({ level: 'warning', defaultLevel: 'warning' });
+  });
+});
+
+describe('the door for engine findings', () => {
+  it('reports a message of the rule, with its data, at the start of a file named by path', () => {
+    const out = new Collector();
+    const system = new SystemFindings({ system: { 'file-error': { level: 'warning', defaultLevel: 'warning' } } }, out);
+    system.report({ rule: fileError, message: 'skipped', file: 'a.yaml', data: { reason: 'it is too large' } });
+    expect(out.findings).toMatchObject([
+      {
+        ruleId: 'file-error',
+        messageId: 'skipped',
+        level: 'warning',
+        file: 'a.yaml',
+        message: 'This file was not scanned: it is too large.',
+      },
+    ]);
+    expect(out.findings[0]!.range).toEqual({ start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
+  });
+
+  it('does not compile a message id the rule does not have, or a message without its data', () => {
+    const out = new Collector();
+    const system = new SystemFindings({ system: { 'file-error': { level: 'warning', defaultLevel: 'warning' } } }, out);
+    // @ts-expect-error file-error has no message "missing"
+    expect(() => system.report({ rule: fileError, message: 'missing', file: 'a.yaml', data: {} })).toThrow(/unknown message id/);
+    // @ts-expect-error "skipped" needs its {reason}
+    system.report({ rule: fileError, message: 'skipped', file: 'a.yaml', data: {} });
+    // Off in the plan (or not registered): nothing is reported.
+    system.report({ rule: internalError, message: 'parser', file: 'a.yaml', data: { error: 'x' } });
+    expect(out.findings.map((f) => f.ruleId)).toEqual(['file-error']);
+  });
 });

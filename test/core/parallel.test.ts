@@ -7,13 +7,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeState } from '../../src/batch.js';
+import { mergeState } from '../../src/engine/merge.js';
 import { scan } from '../../src/engine.js';
 import type { ScanResult } from '../../src/engine.js';
 import { jsonText } from '../../src/report/json.js';
 import { sarifText } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
-import { toBatches } from '../../src/workers.js';
+import { toBatches } from '../../src/engine/threads.js';
 import { plantRepository } from '../helpers/plant-repo.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

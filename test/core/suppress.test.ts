@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { scan } from '../../src/engine.js';
 import { countByLevel, gates } from '../../src/findings.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import type { Rule } from '../../src/rule.js';
+import type { CrossFileRule, Rule } from '../../src/rule.js';
+import type { SourceFile } from '../../src/parse/source.js';
 import { parseDirectiveBody } from '../../src/suppress/directives.js';
 import type { Directive } from '../../src/suppress/directives.js';
 import { applySuppressions } from '../../src/suppress/apply.js';
@@ -15,7 +16,6 @@ import { toText } from '../../src/report/text.js';
 import { toJson } from '../../src/report/json.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { dfRange } from '../../src/parse/dockerfile.js';
-import { sourceFile } from '../../src/parse/source.js';
 import { onlyRules } from '../helpers/rules.js';
 
 const SUPPRESSION_RULES = ['suppression-without-reason', 'expired-suppression', 'unused-suppression', 'invalid-suppression'];
@@ -50,17 +50,14 @@ const userRoot: Rule = {
 };
 
 /** A test-only cross-file rule: reports from finish() on the first line of every Pod file seen. */
-const crossFile: Rule = {
+const crossFile: CrossFileRule<{ files: SourceFile[] }> = {
   meta: { ...userRoot.meta, id: 'test-cross-file', kinds: ['kubernetes'], messages: { seen: 'seen' } },
+  initialState: () => ({ files: [] }),
   check(file, ctx) {
-    const seen = (ctx.state.get('files') as (typeof file.source)[] | undefined) ?? [];
-    seen.push(file.source);
-    ctx.state.set('files', seen);
+    ctx.crossFile.files.push(file.source);
   },
   finish(ctx) {
-    for (const f of (ctx.state.get('files') as ReturnType<typeof sourceFile>[] | undefined) ?? []) {
-      ctx.report({ messageId: 'seen', file: f, at: f.lines.lineRange(2, f.text), identity: 'x' });
-    }
+    for (const f of ctx.crossFile.files) ctx.report({ messageId: 'seen', file: f, at: f.lines.lineRange(2, f.text), identity: 'x' });
   },
 };
 

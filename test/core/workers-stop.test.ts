@@ -24,7 +24,7 @@ class RecordingWorker extends real.Worker {
 }
 
 jest.unstable_mockModule('node:worker_threads', () => ({ ...real, Worker: RecordingWorker }));
-const { checkBatches } = await import('../../src/workers.js');
+const { checkBatches } = await import('../../src/engine/threads.js');
 type Checker = Parameters<typeof checkBatches>[1];
 type Plan = Parameters<typeof checkBatches>[2]['plan'];
 
@@ -42,7 +42,7 @@ describe('checkBatches when the main thread fails', () => {
         throw new Error('main thread failed');
       },
     } as unknown as Checker;
-    const plan = { settings: {}, rules: [], systemLevels: {}, partial: false } as unknown as Plan;
+    const plan = { settings: {}, rules: [], system: {}, partial: false } as unknown as Plan;
     const batches = [[], [], [], []];
     await expect(checkBatches(batches, failing, { plan, threads: 3, script })).rejects.toThrow('main thread failed');
     expect(started).toHaveLength(2);

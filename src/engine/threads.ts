@@ -9,26 +9,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { Candidate } from './collect/collect.js';
-import type { Settings } from './config/settings.js';
-import { FileChecker } from './batch.js';
-import type { ActiveRule, BatchResult, SystemReport } from './batch.js';
-import type { Rule } from './rule.js';
-import type { PolicySet } from './policy/load.js';
-import { policyRules } from './policy/rules.js';
-import type { Level } from './types.js';
-
-/** What a worker needs to check files exactly as the main thread would. */
-export interface CheckPlan {
-  settings: Settings;
-  /** Enabled rules, in registry order, with their resolved level and options. */
-  rules: { id: string; level: Level; options: Record<string, unknown> }[];
-  /** Levels of the engine's own rules (file-error, parse-error...). */
-  systemLevels: Record<string, Level | 'off'>;
-  partial: boolean;
-  /** Admission policies of this scan (plain data): their `policy/<name>` rules are built on each thread. */
-  policies?: PolicySet;
-}
+import type { Candidate } from '../collect/collect.js';
+import type { Rule } from '../rule.js';
+import { policyRules } from '../policy/rules.js';
+import { FileChecker } from './check.js';
+import type { BatchResult } from './check.js';
+import { activeRules } from './plan.js';
+import type { ActiveRule, CheckPlan } from './plan.js';
 
 interface WorkerInput {
   plan: CheckPlan;
@@ -38,28 +25,6 @@ interface WorkerInput {
 }
 
 type WorkerMessage = { type: 'batch'; index: number; result: BatchResult } | { type: 'done' };
-
-/** Builds the active rules of a plan from a rule registry. */
-export function activeRules(plan: CheckPlan, registry: readonly Rule[]): ActiveRule[] {
-  const byId = new Map(registry.map((r) => [r.meta.id, r]));
-  return plan.rules.map(({ id, level, options }) => {
-    const rule = byId.get(id);
-    if (!rule) throw new Error(`rule ${id} is not registered in this build`);
-    // One context per rule for the whole scan; `report` is pointed at each unit before its check.
-    return { rule, level, ctx: { options, settings: plan.settings, state: new Map(), partial: plan.partial, report: () => undefined } };
-  });
-}
-
-/** Reports an engine finding through a collector, at the plan's level for that rule. */
-export function systemReporter(plan: CheckPlan, registry: readonly Rule[]): SystemReport {
-  const byId = new Map(registry.map((r) => [r.meta.id, r]));
-  return (out, id, file, at, messageId, data, identity) => {
-    const rule = byId.get(id);
-    if (!rule) throw new Error(`system rule ${id} is not registered`);
-    const level = plan.systemLevels[id] ?? 'off';
-    if (level !== 'off') out.add(rule, level, file, { messageId, data, at, ...(identity !== undefined ? { identity } : {}) });
-  };
-}
 
 /** Heap limits of a worker (see checkBatches). */
 const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
@@ -98,10 +63,42 @@ export function toBatches(files: readonly Candidate[], threads: number): Candida
   return out;
 }
 
+/** Starts a worker on the shared counter; resolves when it said done (counted) or exited. */
+function startWorker(
+  script: string,
+  input: WorkerInput,
+  results: (BatchResult | undefined)[],
+  done: () => void,
+): { worker: Worker; finished: Promise<void> } {
+  // A worker holds one batch at a time, so a tight heap costs it nothing, and without limits
+  // its heap grows to what the main thread's does (peak RSS of large scans is lower with
+  // them). A worker that hits the limit on a huge file dies,
+  // and its batches are checked on the main thread, which has no such limit.
+  const worker = new Worker(script, { workerData: input, resourceLimits: WORKER_HEAP });
+  const finished = new Promise<void>((resolveDone) => {
+    let said = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'batch') results[m.index] = m.result;
+      else {
+        said = true;
+        done();
+        void worker.terminate().then(() => resolveDone());
+      }
+    });
+    // A failed worker's unreturned batches are re-checked below; its error is not the user's.
+    worker.on('error', () => undefined);
+    worker.on('exit', () => {
+      if (!said) resolveDone();
+    });
+  });
+  return { worker, finished };
+}
+
 /**
  * Checks every batch, on this thread and on `threads - 1` workers running `script`. Returns one
- * result per batch, in batch order, and the threads that finished their share. A batch a worker took but never returned (the worker
- * crashed, or could not start) is checked again here, so no file is ever lost.
+ * result per batch, in batch order, and the threads that finished their share. A batch a worker
+ * took but never returned (the worker crashed, or could not start) is checked again here, so no
+ * file is ever lost.
  */
 export async function checkBatches(
   batches: Candidate[][],
@@ -111,36 +108,9 @@ export async function checkBatches(
   const results: (BatchResult | undefined)[] = new Array<BatchResult | undefined>(batches.length);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
-  const finished: Promise<void>[] = [];
-  const pool: Worker[] = [];
+  const started: { worker: Worker; finished: Promise<void> }[] = [];
   let completed = 0;
-  for (let w = 0; w < workers; w++) {
-    const input: WorkerInput = { plan: opts.plan, batches, next };
-    // A worker holds one batch at a time, so a tight heap costs it nothing, and without limits
-    // its heap grows to what the main thread's does (peak RSS of large scans is lower with
-    // them). A worker that hits the limit on a huge file dies,
-    // and its batches are checked on the main thread, which has no such limit.
-    const worker = new Worker(opts.script!, { workerData: input, resourceLimits: WORKER_HEAP });
-    pool.push(worker);
-    finished.push(
-      new Promise<void>((resolveDone) => {
-        let done = false;
-        worker.on('message', (m: WorkerMessage) => {
-          if (m.type === 'batch') results[m.index] = m.result;
-          else {
-            done = true;
-            completed++;
-            void worker.terminate().then(() => resolveDone());
-          }
-        });
-        // A failed worker's unreturned batches are re-checked below; its error is not the user's.
-        worker.on('error', () => undefined);
-        worker.on('exit', () => {
-          if (!done) resolveDone();
-        });
-      }),
-    );
-  }
+  for (let w = 0; w < workers; w++) started.push(startWorker(opts.script!, { plan: opts.plan, batches, next }, results, () => completed++));
   try {
     for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
       results[i] = checker.run(batches[i]!);
@@ -149,11 +119,30 @@ export async function checkBatches(
     }
   } catch (err) {
     // The scan is failing: do not leave workers running (they would keep the process alive).
-    for (const w of pool) void w.terminate();
+    for (const s of started) void s.worker.terminate();
     throw err;
   }
-  await Promise.all(finished);
+  await Promise.all(started.map((s) => s.finished));
   return { results: batches.map((b, i) => results[i] ?? checker.run(b)), threads: completed + 1 };
+}
+
+/**
+ * Checks the candidates in batches, on as many threads as asked (default: by the number of files;
+ * custom rule objects cannot cross threads, so they keep the scan on this one).
+ */
+export async function checkFiles(
+  candidates: readonly Candidate[],
+  plan: CheckPlan,
+  active: readonly ActiveRule[],
+  opts: { rules?: readonly Rule[]; threads?: number; workerScript?: string },
+): Promise<{ results: BatchResult[]; threads: number }> {
+  // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
+  // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread
+  // time than parsing. Large scans spread batches over worker threads (rules from the registry
+  // only); results merge in batch order.
+  const threads = opts.rules ? 1 : Math.max(1, Math.floor(opts.threads ?? defaultThreads(candidates.length)));
+  const script = opts.workerScript ?? bundledWorkerScript();
+  return checkBatches(toBatches(candidates, threads), new FileChecker(plan, active), { plan, threads, script });
 }
 
 /** The worker side: takes batches from the shared counter until none is left. */
@@ -161,7 +150,7 @@ export function runWorker(registry: readonly Rule[]): void {
   if (isMainThread || !parentPort) throw new Error('runWorker must run in a worker thread');
   const { plan, batches, next } = workerData as WorkerInput;
   const rules = plan.policies ? [...registry, ...policyRules(plan.policies)] : registry;
-  const checker = new FileChecker(plan.settings, activeRules(plan, rules), systemReporter(plan, rules));
+  const checker = new FileChecker(plan, activeRules(plan, rules));
   for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
     const message: WorkerMessage = { type: 'batch', index: i, result: checker.run(batches[i]!) };
     parentPort.postMessage(message);

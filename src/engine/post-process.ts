@@ -1,0 +1,189 @@
+/**
+ * After the check: findings of rendered streams move to their templates, the render stage's
+ * notices are reported, per-path overrides set levels, suppression directives and `ignore:`
+ * entries mark findings, the baseline marks known ones, and the findings are sorted.
+ *
+ * Each step is a function over a list of findings; today the list is the whole scan's. What needs
+ * more than one file's findings (see docs/architecture.md): the render remap (findings of many
+ * streams land on one template, whose directives apply to all of them), unused suppressions of a
+ * template, cross-file `finish` findings, and the expired `ignore:` entries (about the config file).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { applyIgnores, applyOverrides } from '../config/policy.js';
+import type { Settings } from '../config/settings.js';
+import { compareFindings } from '../findings.js';
+import { sourceFile } from '../parse/source.js';
+import type { RenderNotice, RenderStage } from '../render/index.js';
+import type { Rule } from '../rule.js';
+import { formerIdsOf } from '../rules/aliases.js';
+import { rule as expiredSuppression } from '../rules/expired-suppression.js';
+import { rule as invalidSuppression } from '../rules/invalid-suppression.js';
+import { rule as notRendered } from '../rules/not-rendered.js';
+import { rule as renderFailed } from '../rules/render-failed.js';
+import { rule as suppressionFormerRuleId } from '../rules/suppression-former-rule-id.js';
+import { rule as suppressionWithoutReason } from '../rules/suppression-without-reason.js';
+import { rule as unusedSuppression } from '../rules/unused-suppression.js';
+import { applySuppressions } from '../suppress/apply.js';
+import type { DirectiveReport } from '../suppress/apply.js';
+import type { Directive } from '../suppress/directives.js';
+import { readDirectives } from '../suppress/directives.js';
+import type { Finding } from '../types.js';
+import type { Collector } from './collector.js';
+import type { CheckPlan } from './plan.js';
+import { systemOn } from './plan.js';
+import type { AnySystemRule, SystemFindings } from './system-findings.js';
+
+/** The engine rules a render notice or a directive report names (their message ids are checked when reported). */
+const RENDER_RULES: Record<RenderNotice['ruleId'], AnySystemRule> = { 'not-rendered': notRendered, 'render-failed': renderFailed };
+const SUPPRESSION_RULES: Record<DirectiveReport['ruleId'], AnySystemRule> = {
+  'suppression-without-reason': suppressionWithoutReason,
+  'expired-suppression': expiredSuppression,
+  'unused-suppression': unusedSuppression,
+  'invalid-suppression': invalidSuppression,
+  'suppression-former-rule-id': suppressionFormerRuleId,
+};
+
+/** What the steps after the check read. */
+export interface Judging {
+  root: string;
+  settings: Settings;
+  /** Every registered rule of the scan (policy rules included). */
+  rules: readonly Rule[];
+  plan: CheckPlan;
+  /** Ids of the rules that ran. */
+  enabled: readonly string[];
+  today: string;
+}
+
+function readQuiet(abs: string): string {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Suppression comments of a template or patch that rendered findings were mapped to. */
+function templateDirectives(absPath: string, relPath: string): Directive[] {
+  const text = readQuiet(absPath);
+  if (!text.includes('podguard-ignore')) return [];
+  // Comment directives only need the text; a template is not parsed as YAML.
+  return readDirectives({
+    kind: 'compose',
+    source: sourceFile(absPath, relPath, text),
+    docs: [],
+    problems: [],
+    objects: [],
+    workloads: [],
+  });
+}
+
+/**
+ * Findings on rendered streams move to the template, values or patch line that wrote them.
+ * podguard.dev/ignore annotations travel with the rendered object: they apply before the move;
+ * the comments of the templates findings moved to join `directives`.
+ */
+export function remapRendered(
+  out: Collector,
+  render: RenderStage,
+  directives: { files: Map<string, Directive[]>; rendered: ReadonlyMap<string, Directive[]> },
+  j: Judging,
+): void {
+  applySuppressions(
+    out.findings.filter((f) => render.virtual.has(f.file)),
+    directives.rendered,
+    {
+      today: j.today,
+      knownRules: new Set(j.rules.map((r) => r.meta.id)),
+      enabledRules: new Set(),
+      reasonRequired: systemOn(j.plan, 'suppression-without-reason'),
+    },
+  );
+  const mapped = render.remap(out.findings);
+  out.findings.length = 0;
+  for (const f of mapped) out.findings.push(f);
+  for (const src of render.mappedSources()) {
+    if (directives.files.has(src.relPath)) continue;
+    const found = templateDirectives(src.absPath, src.relPath);
+    if (found.length) directives.files.set(src.relPath, found);
+  }
+}
+
+/** The render stage's findings (a chart not rendered, a render that failed), each a file of its own. */
+export function reportRenderNotices(notices: readonly RenderNotice[], out: Collector, system: SystemFindings, root: string): void {
+  for (const n of notices) {
+    const rule = RENDER_RULES[n.ruleId];
+    if (!system.on(rule)) continue;
+    const file = sourceFile(resolve(root, n.file), n.file, readQuiet(resolve(root, n.file)));
+    const at = file.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+    system.report({ rule, message: n.messageId, data: n.data, file, at, identity: n.identity, ...(n.level ? { level: n.level } : {}) });
+    out.endFile();
+  }
+}
+
+/** Applies suppression directives and reports the directives that do not do their job. */
+export function suppress(findings: Finding[], directives: ReadonlyMap<string, Directive[]>, system: SystemFindings, j: Judging): void {
+  const enabled = new Set([...j.enabled, ...Object.keys(j.plan.system).filter((id) => systemOn(j.plan, id))]);
+  const reports = applySuppressions(findings, directives, {
+    today: j.today,
+    knownRules: new Set(j.rules.map((r) => r.meta.id)),
+    enabledRules: enabled,
+    reasonRequired: systemOn(j.plan, 'suppression-without-reason'),
+    formerIds: formerIdsOf(j.rules),
+  });
+  for (const r of reports) {
+    system.report({
+      rule: SUPPRESSION_RULES[r.ruleId],
+      message: r.messageId,
+      data: r.data,
+      file: r.file,
+      at: r.range,
+      identity: r.identity,
+    });
+  }
+}
+
+/** Marks findings `ignore:` entries cover; reports entries past their date (on the configuration file). */
+export function ignore(findings: Finding[], system: SystemFindings, j: Judging): void {
+  const { expired } = applyIgnores(findings, j.settings, j.root, j.today);
+  const configFile = j.settings.configFile;
+  if (!expired.length || !system.on(expiredSuppression) || !configFile) return;
+  for (const i of expired) {
+    system.report({
+      rule: expiredSuppression,
+      message: 'expired',
+      file: configFile,
+      data: { form: `ignore entry ${i.index + 1} (${i.kind}/${i.name})`, rules: i.rules.join(', '), until: i.until! },
+      identity: `ignore:${i.index}`,
+    });
+  }
+}
+
+/** Marks the findings a baseline knows (not suppressed ones); returns how many it knew. */
+export function markBaselined(findings: readonly Finding[], fingerprints: ReadonlySet<string>): number {
+  let n = 0;
+  for (const f of findings) {
+    if (f.suppression || !(fingerprints.has(f.fingerprint) || (f.formerFingerprints ?? []).some((fp) => fingerprints.has(fp)))) continue;
+    f.baselined = true;
+    n++;
+  }
+  return n;
+}
+
+/** Every step after the check, in order; returns the findings sorted and what the baseline knew. */
+export function postProcess(
+  out: Collector,
+  system: SystemFindings,
+  s: { render: RenderStage; directives: Map<string, Directive[]>; renderedDirectives: ReadonlyMap<string, Directive[]> },
+  j: Judging & { baseline?: { label: string; fingerprints: ReadonlySet<string> } },
+): { findings: Finding[]; baseline?: { file: string; known: number } } {
+  remapRendered(out, s.render, { files: s.directives, rendered: s.renderedDirectives }, j);
+  reportRenderNotices(s.render.notices, out, system, j.root);
+  // Per-path overrides judge findings where they now stand (templates, values and patches included).
+  applyOverrides(out.findings, new Map(j.rules.map((r) => [r.meta.id, r])), j.settings);
+  suppress(out.findings, s.directives, system, j);
+  ignore(out.findings, system, j);
+  const baseline = j.baseline ? { file: j.baseline.label, known: markBaselined(out.findings, j.baseline.fingerprints) } : undefined;
+  return { findings: out.findings.sort(compareFindings), ...(baseline ? { baseline } : {}) };
+}
