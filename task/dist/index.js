@@ -42,9 +42,1785 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/dockerfile-ast/lib/argument.js
+// ../../main/node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "../../main/node_modules/picomatch/lib/constants.js"(exports2, module2) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module2.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "../../main/node_modules/picomatch/lib/utils.js"(exports2) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports2.hasRegexChars = (str4) => REGEX_SPECIAL_CHARS.test(str4);
+    exports2.isRegexChar = (str4) => str4.length === 1 && exports2.hasRegexChars(str4);
+    exports2.escapeRegex = (str4) => str4.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports2.toPosixSlashes = (str4) => str4.replace(REGEX_BACKSLASH, "/");
+    exports2.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports2.removeBackslashes = (str4) => {
+      return str4.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports2.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports2.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports2.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports2.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "../../main/node_modules/picomatch/lib/scan.js"(exports2, module2) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK: CHAR_ASTERISK2,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA: CHAR_COMMA2,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET: CHAR_LEFT_SQUARE_BRACKET2,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str4 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob2 = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str4.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str4.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob2 = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA2) {
+              isBrace = token.isBrace = true;
+              isGlob2 = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK2 || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob2 = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK2) {
+          if (prev === CHAR_ASTERISK2) isGlobstar = token.isGlobstar = true;
+          isGlob2 = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob2 = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET2) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
+              isBracket = token.isBracket = true;
+              isGlob2 = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob2 = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob2 === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob2 = false;
+      }
+      let base = str4;
+      let prefix2 = "";
+      let glob = "";
+      if (start > 0) {
+        prefix2 = str4.slice(0, start);
+        str4 = str4.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob2 === true && lastIndex > 0) {
+        base = str4.slice(0, lastIndex);
+        glob = str4.slice(lastIndex);
+      } else if (isGlob2 === true) {
+        base = "";
+        glob = str4;
+      } else {
+        base = str4;
+      }
+      if (base && base !== "" && base !== "/" && base !== str4) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix: prefix2,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob: isGlob2,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value3 = input.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix2;
+            } else {
+              tokens[idx].value = value3;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value3);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value2 = input.slice(n);
+        parts.push(value2);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value2;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module2.exports = scan2;
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "../../main/node_modules/picomatch/lib/parse.js"(exports2, module2) {
+    "use strict";
+    var constants7 = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants7;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value2 = `[${args.join("-")}]`;
+      try {
+        new RegExp(value2);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value2;
+    };
+    var syntaxError = (type2, char) => {
+      return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote3 = 0;
+      let value2 = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value2 += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value2 += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote3 = quote3 === 1 ? 0 : 1;
+          value2 += ch;
+          continue;
+        }
+        if (quote3 === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value2);
+              value2 = "";
+              continue;
+            }
+          }
+        }
+        value2 += ch;
+      }
+      parts.push(value2);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value2 = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value2)) {
+        return;
+      }
+      return value2.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote3 = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote3 = quote3 === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote3 === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
+      while (match) {
+        depth++;
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse3 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value2;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate2 = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type2) => {
+        state[type2]++;
+        stack.push(type2);
+      };
+      const decrement = (type2) => {
+        state[type2]--;
+        stack.pop();
+      };
+      const push3 = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type2, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push3({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state.output = token.output + open.output;
+          state.backtrack = true;
+          push3({ type: "paren", extglob: true, value: value2, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push3({ type: "paren", extglob: true, value: value2, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value2 = advance();
+        if (value2 === "\0") {
+          continue;
+        }
+        if (value2 === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value2 += "\\";
+            push3({ type: "text", value: value2 });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value2 += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value2 = advance();
+          } else {
+            value2 += advance();
+          }
+          if (state.brackets === 0) {
+            push3({ type: "text", value: value2 });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix10 = POSIX_REGEX_SOURCE[rest2];
+                if (posix10) {
+                  prev.value = pre + posix10;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
+          }
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
+          }
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (value2 === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push3({ type: "text", value: value2 });
+          }
+          continue;
+        }
+        if (value2 === "(") {
+          increment("parens");
+          push3({ type: "paren", value: value2 });
+          continue;
+        }
+        if (value2 === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push3({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value2 === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value2 = `\\${value2}`;
+          } else {
+            increment("brackets");
+          }
+          push3({ type: "bracket", value: value2 });
+          continue;
+        }
+        if (value2 === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push3({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push3({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value2 = `/${value2}`;
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value2 === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open = {
+            type: "brace",
+            value: value2,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push3(open);
+          continue;
+        }
+        if (value2 === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push3({ type: "text", value: value2, output: value2 });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value2 = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push3({ type: "brace", value: value2, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value2 === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push3({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 === ",") {
+          let output = value2;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push3({ type: "comma", value: value2, output });
+          continue;
+        }
+        if (value2 === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push3({ type: "slash", value: value2, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value2 === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value2;
+            prev.value += value2;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push3({ type: "text", value: value2, output: DOT_LITERAL });
+            continue;
+          }
+          push3({ type: "dot", value: value2, output: DOT_LITERAL });
+          continue;
+        }
+        if (value2 === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value2);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value2;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value2}`;
+            }
+            push3({ type: "text", value: value2, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push3({ type: "qmark", value: value2, output: QMARK_NO_DOT });
+            continue;
+          }
+          push3({ type: "qmark", value: value2, output: QMARK });
+          continue;
+        }
+        if (value2 === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value2);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate2();
+            continue;
+          }
+        }
+        if (value2 === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value2);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push3({ type: "plus", value: value2, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push3({ type: "plus", value: value2 });
+            continue;
+          }
+          push3({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value2 === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push3({ type: "at", extglob: true, value: value2, output: "" });
+            continue;
+          }
+          push3({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value2 += match[0];
+            state.index += match[0].length;
+          }
+          push3({ type: "text", value: value2 });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value2;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value2);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value2);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value2);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push3({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push3({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value2;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value2;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value2 + advance());
+            push3({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value2 + advance());
+            push3({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value2;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value2);
+          continue;
+        }
+        const token = { type: "star", value: value2, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push3(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value2;
+          push3(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push3(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants7.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create2 = (str4) => {
+        switch (str4) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str4);
+            if (!match) return;
+            const source2 = create2(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create2(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module2.exports = parse3;
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "../../main/node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse3 = require_parse();
+    var utils = require_utils();
+    var constants7 = require_constants();
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch4 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch4(input, options, returnState));
+        const arrayMatcher = (str4) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str4);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject3(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix10 = opts.windows;
+      const regex = isState2 ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix10 });
+        const result = { glob, state, regex, posix: posix10, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch4.test = (input, regex, options, { glob, posix: posix10 } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format2 = opts.format || (posix10 ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format2 ? format2(input) : input;
+      if (match === false) {
+        output = format2 ? format2(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch4.matchBase(input, regex, options, posix10);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch4.matchBase = (input, glob, options, posix10 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix10 }));
+    };
+    picomatch4.isMatch = (str4, patterns, options) => picomatch4(patterns, options)(str4);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch4.scan = (input, options) => scan2(input, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch4.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse3.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input, options);
+      }
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch4.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch4.constants = constants7;
+    module2.exports = picomatch4;
+  }
+});
+
+// ../../main/node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "../../main/node_modules/picomatch/index.js"(exports2, module2) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch4(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch4, pico);
+    module2.exports = picomatch4;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/argument.js
 var require_argument = __commonJS({
-  "node_modules/dockerfile-ast/lib/argument.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/argument.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Argument = void 0;
@@ -79,9 +1855,9 @@ var require_argument = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/jsonArgument.js
+// ../../main/node_modules/dockerfile-ast/lib/jsonArgument.js
 var require_jsonArgument = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/jsonArgument.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.JSONArgument = void 0;
@@ -104,7 +1880,7 @@ var require_jsonArgument = __commonJS({
   }
 });
 
-// node_modules/vscode-languageserver-types/lib/esm/main.js
+// ../../main/node_modules/vscode-languageserver-types/lib/esm/main.js
 var main_exports = {};
 __export(main_exports, {
   AnnotatedTextEdit: () => AnnotatedTextEdit,
@@ -195,7 +1971,7 @@ __export(main_exports, {
 });
 var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
 var init_main = __esm({
-  "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+  "../../main/node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
       function is(value2) {
@@ -1673,9 +3449,9 @@ var init_main = __esm({
   }
 });
 
-// node_modules/dockerfile-ast/lib/line.js
+// ../../main/node_modules/dockerfile-ast/lib/line.js
 var require_line = __commonJS({
-  "node_modules/dockerfile-ast/lib/line.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/line.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Line = void 0;
@@ -1701,9 +3477,9 @@ var require_line = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/util.js
+// ../../main/node_modules/dockerfile-ast/lib/util.js
 var require_util = __commonJS({
-  "node_modules/dockerfile-ast/lib/util.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Util = void 0;
@@ -1790,9 +3566,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/comment.js
+// ../../main/node_modules/dockerfile-ast/lib/comment.js
 var require_comment = __commonJS({
-  "node_modules/dockerfile-ast/lib/comment.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/comment.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Comment = void 0;
@@ -1856,7 +3632,7 @@ var require_comment = __commonJS({
   }
 });
 
-// node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+// ../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js
 var main_exports2 = {};
 __export(main_exports2, {
   TextDocument: () => TextDocument2
@@ -1922,7 +3698,7 @@ function getWellformedEdit(textEdit) {
 }
 var FullTextDocument2, TextDocument2;
 var init_main2 = __esm({
-  "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+  "../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
     "use strict";
     FullTextDocument2 = class _FullTextDocument {
       constructor(uri, languageId, version, content) {
@@ -2120,9 +3896,9 @@ var init_main2 = __esm({
   }
 });
 
-// node_modules/dockerfile-ast/lib/parserDirective.js
+// ../../main/node_modules/dockerfile-ast/lib/parserDirective.js
 var require_parserDirective = __commonJS({
-  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/parserDirective.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ParserDirective = void 0;
@@ -2158,9 +3934,9 @@ var require_parserDirective = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/heredoc.js
+// ../../main/node_modules/dockerfile-ast/lib/heredoc.js
 var require_heredoc = __commonJS({
-  "node_modules/dockerfile-ast/lib/heredoc.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/heredoc.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Heredoc = void 0;
@@ -2226,9 +4002,9 @@ var require_heredoc = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/variable.js
+// ../../main/node_modules/dockerfile-ast/lib/variable.js
 var require_variable = __commonJS({
-  "node_modules/dockerfile-ast/lib/variable.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/variable.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Variable = void 0;
@@ -2324,9 +4100,9 @@ var require_variable = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instruction.js
+// ../../main/node_modules/dockerfile-ast/lib/instruction.js
 var require_instruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/instruction.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Instruction = void 0;
@@ -3145,9 +4921,9 @@ var require_instruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/flagOption.js
+// ../../main/node_modules/dockerfile-ast/lib/flagOption.js
 var require_flagOption = __commonJS({
-  "node_modules/dockerfile-ast/lib/flagOption.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/flagOption.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.FlagOption = void 0;
@@ -3185,9 +4961,9 @@ var require_flagOption = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/flag.js
+// ../../main/node_modules/dockerfile-ast/lib/flag.js
 var require_flag = __commonJS({
-  "node_modules/dockerfile-ast/lib/flag.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/flag.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Flag = void 0;
@@ -3313,9 +5089,9 @@ var require_flag = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/modifiableInstruction.js
+// ../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js
 var require_modifiableInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ModifiableInstruction = void 0;
@@ -3395,9 +5171,9 @@ var require_modifiableInstruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/jsonInstruction.js
+// ../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js
 var require_jsonInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.JSONInstruction = void 0;
@@ -3560,9 +5336,9 @@ var require_jsonInstruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/add.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/add.js
 var require_add = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/add.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Add = void 0;
@@ -3579,9 +5355,9 @@ var require_add = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/property.js
+// ../../main/node_modules/dockerfile-ast/lib/property.js
 var require_property = __commonJS({
-  "node_modules/dockerfile-ast/lib/property.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/property.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Property = void 0;
@@ -3891,9 +5667,9 @@ var require_property = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/propertyInstruction.js
+// ../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js
 var require_propertyInstruction = __commonJS({
-  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.PropertyInstruction = void 0;
@@ -4188,9 +5964,9 @@ var require_propertyInstruction = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/arg.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/arg.js
 var require_arg = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/arg.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Arg = void 0;
@@ -4220,9 +5996,9 @@ var require_arg = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/cmd.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js
 var require_cmd = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Cmd = void 0;
@@ -4236,9 +6012,9 @@ var require_cmd = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/copy.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/copy.js
 var require_copy = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/copy.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Copy = void 0;
@@ -4268,9 +6044,9 @@ var require_copy = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/env.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/env.js
 var require_env = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/env.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Env = void 0;
@@ -4287,9 +6063,9 @@ var require_env = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js
 var require_entrypoint = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Entrypoint = void 0;
@@ -4303,9 +6079,9 @@ var require_entrypoint = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/from.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/from.js
 var require_from = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/from.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.From = void 0;
@@ -4555,9 +6331,9 @@ var require_from = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js
 var require_healthcheck = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Healthcheck = void 0;
@@ -4579,9 +6355,9 @@ var require_healthcheck = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/label.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/label.js
 var require_label = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/label.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Label = void 0;
@@ -4616,9 +6392,9 @@ var require_label = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/onbuild.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js
 var require_onbuild = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Onbuild = void 0;
@@ -4653,9 +6429,9 @@ var require_onbuild = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/run.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/run.js
 var require_run = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/run.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Run = void 0;
@@ -4681,9 +6457,9 @@ var require_run = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/shell.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/shell.js
 var require_shell = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/shell.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Shell = void 0;
@@ -4697,9 +6473,9 @@ var require_shell = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js
 var require_stopsignal = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Stopsignal = void 0;
@@ -4713,9 +6489,9 @@ var require_stopsignal = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/workdir.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js
 var require_workdir = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Workdir = void 0;
@@ -4772,9 +6548,9 @@ var require_workdir = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/user.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/user.js
 var require_user = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/user.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.User = void 0;
@@ -4788,9 +6564,9 @@ var require_user = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/instructions/volume.js
+// ../../main/node_modules/dockerfile-ast/lib/instructions/volume.js
 var require_volume = __commonJS({
-  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/instructions/volume.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Volume = void 0;
@@ -4804,9 +6580,9 @@ var require_volume = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/imageTemplate.js
+// ../../main/node_modules/dockerfile-ast/lib/imageTemplate.js
 var require_imageTemplate = __commonJS({
-  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/imageTemplate.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ImageTemplate = void 0;
@@ -5041,9 +6817,9 @@ var require_imageTemplate = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/dockerfile.js
+// ../../main/node_modules/dockerfile-ast/lib/dockerfile.js
 var require_dockerfile = __commonJS({
-  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/dockerfile.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Dockerfile = void 0;
@@ -5260,9 +7036,9 @@ var require_dockerfile = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/parser.js
+// ../../main/node_modules/dockerfile-ast/lib/parser.js
 var require_parser = __commonJS({
-  "node_modules/dockerfile-ast/lib/parser.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/parser.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Parser = void 0;
@@ -5686,9 +7462,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/dockerfile-ast/lib/main.js
+// ../../main/node_modules/dockerfile-ast/lib/main.js
 var require_main = __commonJS({
-  "node_modules/dockerfile-ast/lib/main.js"(exports2) {
+  "../../main/node_modules/dockerfile-ast/lib/main.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DockerfileParser = exports2.DefaultVariables = exports2.Directive = exports2.Keyword = exports2.Workdir = exports2.Volume = exports2.User = exports2.Stopsignal = exports2.Shell = exports2.Run = exports2.PropertyInstruction = exports2.Onbuild = exports2.ModifiableInstruction = exports2.Label = exports2.JSONInstruction = exports2.Heredoc = exports2.Healthcheck = exports2.From = exports2.Env = exports2.Entrypoint = exports2.Copy = exports2.Cmd = exports2.Arg = exports2.Add = exports2.Variable = exports2.Property = exports2.ParserDirective = exports2.Line = exports2.Instruction = exports2.Flag = exports2.Comment = exports2.JSONArgument = exports2.Argument = void 0;
@@ -5858,1785 +7634,9 @@ var require_main = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module2.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports2) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports2.hasRegexChars = (str4) => REGEX_SPECIAL_CHARS.test(str4);
-    exports2.isRegexChar = (str4) => str4.length === 1 && exports2.hasRegexChars(str4);
-    exports2.escapeRegex = (str4) => str4.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports2.toPosixSlashes = (str4) => str4.replace(REGEX_BACKSLASH, "/");
-    exports2.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports2.removeBackslashes = (str4) => {
-      return str4.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports2.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports2.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports2.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports2.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK: CHAR_ASTERISK2,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA: CHAR_COMMA2,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET: CHAR_LEFT_SQUARE_BRACKET2,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str4 = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str4.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str4.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA2) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK2 || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK2) {
-          if (prev === CHAR_ASTERISK2) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET2) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str4;
-      let prefix2 = "";
-      let glob = "";
-      if (start > 0) {
-        prefix2 = str4.slice(0, start);
-        str4 = str4.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str4.slice(0, lastIndex);
-        glob = str4.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str4;
-      } else {
-        base = str4;
-      }
-      if (base && base !== "" && base !== "/" && base !== str4) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix: prefix2,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value3 = input.slice(n2, i2);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix2;
-            } else {
-              tokens[idx].value = value3;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i2 >= start) {
-            parts.push(value3);
-            prevIndex = i2;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value2 = input.slice(n);
-        parts.push(value2);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value2;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module2.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
-    "use strict";
-    var constants7 = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants7;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value2 = `[${args.join("-")}]`;
-      try {
-        new RegExp(value2);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value2;
-    };
-    var syntaxError = (type2, char) => {
-      return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote3 = 0;
-      let value2 = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value2 += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value2 += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote3 = quote3 === 1 ? 0 : 1;
-          value2 += ch;
-          continue;
-        }
-        if (quote3 === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value2);
-              value2 = "";
-              continue;
-            }
-          }
-        }
-        value2 += ch;
-      }
-      parts.push(value2);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value2 = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
-          value2 = value2.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value2)) {
-        return;
-      }
-      return value2.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote3 = 0;
-      let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote3 = quote3 === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote3 === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value2 = pattern.trim();
-      let match = parseRepeatedExtglob(value2);
-      while (match) {
-        depth++;
-        value2 = match.body.trim();
-        match = parseRepeatedExtglob(value2);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse3 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants7.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value2;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value3 = "", num = 0) => {
-        state.consumed += value3;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate2 = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type2) => {
-        state[type2]++;
-        stack.push(type2);
-      };
-      const decrement = (type2) => {
-        state[type2]--;
-        stack.pop();
-      };
-      const push3 = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type2, value3) => {
-        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push3({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
-        push3({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push3({ type: "paren", extglob: true, value: value2, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push3({ type: "paren", extglob: true, value: value2, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value2 = advance();
-        if (value2 === "\0") {
-          continue;
-        }
-        if (value2 === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value2 += "\\";
-            push3({ type: "text", value: value2 });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value2 += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value2 = advance();
-          } else {
-            value2 += advance();
-          }
-          if (state.brackets === 0) {
-            push3({ type: "text", value: value2 });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value2 === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix9 = POSIX_REGEX_SOURCE[rest2];
-                if (posix9) {
-                  prev.value = pre + posix9;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
-            value2 = `\\${value2}`;
-          }
-          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value2 = `\\${value2}`;
-          }
-          if (opts.posix === true && value2 === "!" && prev.value === "[") {
-            value2 = "^";
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (state.quotes === 1 && value2 !== '"') {
-          value2 = utils.escapeRegex(value2);
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (value2 === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push3({ type: "text", value: value2 });
-          }
-          continue;
-        }
-        if (value2 === "(") {
-          increment("parens");
-          push3({ type: "paren", value: value2 });
-          continue;
-        }
-        if (value2 === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push3({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value2 === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value2 = `\\${value2}`;
-          } else {
-            increment("brackets");
-          }
-          push3({ type: "bracket", value: value2 });
-          continue;
-        }
-        if (value2 === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push3({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push3({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value2 = `/${value2}`;
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value2 === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open = {
-            type: "brace",
-            value: value2,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push3(open);
-          continue;
-        }
-        if (value2 === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push3({ type: "text", value: value2, output: value2 });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
-              tokens.pop();
-              if (arr[i2].type === "brace") {
-                break;
-              }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value2 = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push3({ type: "brace", value: value2, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value2 === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push3({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 === ",") {
-          let output = value2;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push3({ type: "comma", value: value2, output });
-          continue;
-        }
-        if (value2 === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push3({ type: "slash", value: value2, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value2 === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value2;
-            prev.value += value2;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push3({ type: "text", value: value2, output: DOT_LITERAL });
-            continue;
-          }
-          push3({ type: "dot", value: value2, output: DOT_LITERAL });
-          continue;
-        }
-        if (value2 === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value2);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value2}`;
-            }
-            push3({ type: "text", value: value2, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push3({ type: "qmark", value: value2, output: QMARK_NO_DOT });
-            continue;
-          }
-          push3({ type: "qmark", value: value2, output: QMARK });
-          continue;
-        }
-        if (value2 === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value2);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate2();
-            continue;
-          }
-        }
-        if (value2 === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value2);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push3({ type: "plus", value: value2, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push3({ type: "plus", value: value2 });
-            continue;
-          }
-          push3({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value2 === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push3({ type: "at", extglob: true, value: value2, output: "" });
-            continue;
-          }
-          push3({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 !== "*") {
-          if (value2 === "$" || value2 === "^") {
-            value2 = `\\${value2}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value2 += match[0];
-            state.index += match[0].length;
-          }
-          push3({ type: "text", value: value2 });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value2;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value2);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value2);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value2);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push3({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push3({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value2;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value2;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value2 + advance());
-            push3({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value2 + advance());
-            push3({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value2;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value2);
-          continue;
-        }
-        const token = { type: "star", value: value2, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push3(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value2;
-          push3(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push3(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse3.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants7.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create2 = (str4) => {
-        switch (str4) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str4);
-            if (!match) return;
-            const source2 = create2(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create2(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module2.exports = parse3;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse3 = require_parse();
-    var utils = require_utils();
-    var constants7 = require_constants();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str4) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str4);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState2 = isObject3(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState2) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix9 = opts.windows;
-      const regex = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix9 });
-        const result = { glob, state, regex, posix: posix9, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch3.test = (input, regex, options, { glob, posix: posix9 } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format2 = opts.format || (posix9 ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format2 ? format2(input) : input;
-      if (match === false) {
-        output = format2 ? format2(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix9);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch3.matchBase = (input, glob, options, posix9 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix9 }));
-    };
-    picomatch3.isMatch = (str4, patterns, options) => picomatch3(patterns, options)(str4);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
-    };
-    picomatch3.scan = (input, options) => scan2(input, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch3.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse3.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse3(input, options);
-      }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch3.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch3.constants = constants7;
-    module2.exports = picomatch3;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports2, module2) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch3(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch3, pico);
-    module2.exports = picomatch3;
-  }
-});
-
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -7788,9 +7788,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -7933,9 +7933,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -8653,9 +8653,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../../main/node_modules/ajv/dist/compile/util.js
 var require_util2 = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -8820,9 +8820,9 @@ var require_util2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8859,9 +8859,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -8981,9 +8981,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -9032,9 +9032,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -9063,9 +9063,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -9086,9 +9086,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -9270,9 +9270,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -9307,9 +9307,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -9440,9 +9440,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -9558,9 +9558,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -9641,9 +9641,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal2(a, b) {
       if (a === b) return true;
@@ -9676,9 +9676,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
@@ -9764,9 +9764,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -9920,9 +9920,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -10428,9 +10428,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -10444,9 +10444,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -10461,9 +10461,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -10498,9 +10498,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines: lines2 } = this.opts.code;
+      const { es5, lines } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve15.call(this, root, ref);
+      let _sch = resolve16.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve15(root, ref) {
+    function resolve16(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -10685,9 +10685,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -10704,9 +10704,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../../main/node_modules/fast-uri/lib/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -11238,9 +11238,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils2();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -11449,9 +11449,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11512,50 +11512,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative11, options, skipNormalization) {
+    function resolveComponent(base, relative12, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative11 = parse3(serialize(relative11, options), options);
+        relative12 = parse3(serialize(relative12, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative11.scheme) {
-        target.scheme = relative11.scheme;
-        target.userinfo = relative11.userinfo;
-        target.host = relative11.host;
-        target.port = relative11.port;
-        target.path = removeDotSegments(relative11.path || "");
-        target.query = relative11.query;
+      if (!options.tolerant && relative12.scheme) {
+        target.scheme = relative12.scheme;
+        target.userinfo = relative12.userinfo;
+        target.host = relative12.host;
+        target.port = relative12.port;
+        target.path = removeDotSegments(relative12.path || "");
+        target.query = relative12.query;
       } else {
-        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
-          target.userinfo = relative11.userinfo;
-          target.host = relative11.host;
-          target.port = relative11.port;
-          target.path = removeDotSegments(relative11.path || "");
-          target.query = relative11.query;
+        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
+          target.userinfo = relative12.userinfo;
+          target.host = relative12.host;
+          target.port = relative12.port;
+          target.path = removeDotSegments(relative12.path || "");
+          target.query = relative12.query;
         } else {
-          if (!relative11.path) {
+          if (!relative12.path) {
             target.path = base.path;
-            if (relative11.query !== void 0) {
-              target.query = relative11.query;
+            if (relative12.query !== void 0) {
+              target.query = relative12.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative11.path[0] === "/") {
-              target.path = removeDotSegments(relative11.path);
+            if (relative12.path[0] === "/") {
+              target.path = removeDotSegments(relative12.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative11.path;
+                target.path = "/" + relative12.path;
               } else if (!base.path) {
-                target.path = relative11.path;
+                target.path = relative12.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative11.query;
+            target.query = relative12.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11563,7 +11563,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative11.fragment;
+      target.fragment = relative12.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve15,
+      resolve: resolve16,
       resolveComponent,
       equal: equal2,
       serialize,
@@ -11879,9 +11879,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -11890,9 +11890,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -12007,8 +12007,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines: lines2 } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
+        const { es5, lines } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -12501,9 +12501,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -12516,9 +12516,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -12638,9 +12638,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -12659,9 +12659,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12691,9 +12691,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12719,9 +12719,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str4) {
@@ -12745,9 +12745,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12777,9 +12777,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12814,9 +12814,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12843,9 +12843,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -12925,9 +12925,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -12954,9 +12954,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal2 = require_fast_deep_equal();
@@ -12965,9 +12965,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -13032,9 +13032,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13061,9 +13061,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13110,9 +13110,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -13148,9 +13148,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -13201,9 +13201,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -13258,9 +13258,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -13275,9 +13275,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13310,9 +13310,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13404,9 +13404,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -13498,9 +13498,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13541,9 +13541,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13647,9 +13647,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -13705,9 +13705,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13779,9 +13779,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13810,9 +13810,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -13827,9 +13827,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13885,9 +13885,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13912,9 +13912,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -13981,9 +13981,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util2();
@@ -13999,9 +13999,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -14047,9 +14047,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14137,9 +14137,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -14148,9 +14148,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -14171,9 +14171,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -14193,9 +14193,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -14207,9 +14207,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -14312,9 +14312,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -14469,9 +14469,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -14539,9 +14539,9 @@ var require_ajv = __commonJS({
   }
 });
 
-// node_modules/concat-map/index.js
+// ../../main/node_modules/concat-map/index.js
 var require_concat_map = __commonJS({
-  "node_modules/concat-map/index.js"(exports2, module2) {
+  "../../main/node_modules/concat-map/index.js"(exports2, module2) {
     module2.exports = function(xs, fn) {
       var res = [];
       for (var i2 = 0; i2 < xs.length; i2++) {
@@ -14557,9 +14557,9 @@ var require_concat_map = __commonJS({
   }
 });
 
-// node_modules/balanced-match/index.js
+// ../../main/node_modules/balanced-match/index.js
 var require_balanced_match = __commonJS({
-  "node_modules/balanced-match/index.js"(exports2, module2) {
+  "../../main/node_modules/balanced-match/index.js"(exports2, module2) {
     "use strict";
     module2.exports = balanced;
     function balanced(a, b, str4) {
@@ -14615,9 +14615,9 @@ var require_balanced_match = __commonJS({
   }
 });
 
-// node_modules/brace-expansion/index.js
+// ../../main/node_modules/brace-expansion/index.js
 var require_brace_expansion = __commonJS({
-  "node_modules/brace-expansion/index.js"(exports2, module2) {
+  "../../main/node_modules/brace-expansion/index.js"(exports2, module2) {
     var concatMap = require_concat_map();
     var balanced = require_balanced_match();
     module2.exports = expandTop;
@@ -15037,9 +15037,9 @@ var require_brace_expansion = __commonJS({
   }
 });
 
-// node_modules/minimatch/minimatch.js
+// ../../main/node_modules/minimatch/minimatch.js
 var require_minimatch = __commonJS({
-  "node_modules/minimatch/minimatch.js"(exports2, module2) {
+  "../../main/node_modules/minimatch/minimatch.js"(exports2, module2) {
     module2.exports = minimatch;
     minimatch.Minimatch = Minimatch;
     var path = (function() {
@@ -15709,9 +15709,9 @@ var require_minimatch = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/taskcommand.js
+// ../../main/node_modules/azure-pipelines-task-lib/taskcommand.js
 var require_taskcommand = __commonJS({
-  "node_modules/azure-pipelines-task-lib/taskcommand.js"(exports2) {
+  "../../main/node_modules/azure-pipelines-task-lib/taskcommand.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.commandFromString = exports2.TaskCommand = void 0;
@@ -15797,9 +15797,9 @@ var require_taskcommand = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/vault.js
+// ../../main/node_modules/azure-pipelines-task-lib/vault.js
 var require_vault = __commonJS({
-  "node_modules/azure-pipelines-task-lib/vault.js"(exports2) {
+  "../../main/node_modules/azure-pipelines-task-lib/vault.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Vault = void 0;
@@ -15878,9 +15878,9 @@ var require_vault = __commonJS({
   }
 });
 
-// node_modules/semver/semver.js
+// ../../main/node_modules/semver/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/semver.js"(exports2, module2) {
+  "../../main/node_modules/semver/semver.js"(exports2, module2) {
     exports2 = module2.exports = SemVer;
     var debug;
     if (typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG)) {
@@ -17133,9 +17133,9 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/lib-resource.js
+// ../../main/node_modules/azure-pipelines-task-lib/lib-resource.js
 var require_lib_resource = __commonJS({
-  "node_modules/azure-pipelines-task-lib/lib-resource.js"(exports2, module2) {
+  "../../main/node_modules/azure-pipelines-task-lib/lib-resource.js"(exports2, module2) {
     module2.exports = {
       "messages": {
         "LIB_CopyDirectoryWithoutRecursiveOption": "cp: cannot copy a directory '%s' without the recursive option",
@@ -17574,9 +17574,9 @@ var require_lib_resource = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/internal.js
+// ../../main/node_modules/azure-pipelines-task-lib/internal.js
 var require_internal = __commonJS({
-  "node_modules/azure-pipelines-task-lib/internal.js"(exports2) {
+  "../../main/node_modules/azure-pipelines-task-lib/internal.js"(exports2) {
     "use strict";
     var _a;
     var _b;
@@ -18273,9 +18273,9 @@ var require_internal = __commonJS({
   }
 });
 
-// node_modules/q/q.js
+// ../../main/node_modules/q/q.js
 var require_q = __commonJS({
-  "node_modules/q/q.js"(exports2, module2) {
+  "../../main/node_modules/q/q.js"(exports2, module2) {
     (function(definition) {
       "use strict";
       if (typeof bootstrap === "function") {
@@ -18515,10 +18515,10 @@ var require_q = __commonJS({
         }
       }
       function filterStackString(stackString) {
-        var lines2 = stackString.split("\n");
+        var lines = stackString.split("\n");
         var desiredLines = [];
-        for (var i2 = 0; i2 < lines2.length; ++i2) {
-          var line = lines2[i2];
+        for (var i2 = 0; i2 < lines.length; ++i2) {
+          var line = lines[i2];
           if (!isInternalFrame(line) && !isNodeFrame(line) && line) {
             desiredLines.push(line);
           }
@@ -18558,8 +18558,8 @@ var require_q = __commonJS({
         try {
           throw new Error();
         } catch (e) {
-          var lines2 = e.stack.split("\n");
-          var firstLine = lines2[0].indexOf("@") > 0 ? lines2[1] : lines2[2];
+          var lines = e.stack.split("\n");
+          var firstLine = lines[0].indexOf("@") > 0 ? lines[1] : lines[2];
           var fileNameAndLineNumber = getFileNameAndLineNumber(firstLine);
           if (!fileNameAndLineNumber) {
             return;
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve15, op, operands) {
+        promise2.promiseDispatch = function(resolve16, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve15, reject2) {
+        return promise(function(resolve16, reject2) {
           for (var i2 = 0, len = answerPs.length; i2 < len; i2++) {
-            Q(answerPs[i2]).then(resolve15, reject2);
+            Q(answerPs[i2]).then(resolve16, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve15, op, args) {
+        promise2.promiseDispatch = function(resolve16, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception2) {
             result = reject(exception2);
           }
-          if (resolve15) {
-            resolve15(result);
+          if (resolve16) {
+            resolve16(result);
           }
         };
         promise2.inspect = inspect;
@@ -19496,9 +19496,9 @@ var require_q = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/externaloutput.js
+// ../../main/node_modules/azure-pipelines-task-lib/externaloutput.js
 var require_externaloutput = __commonJS({
-  "node_modules/azure-pipelines-task-lib/externaloutput.js"(exports2) {
+  "../../main/node_modules/azure-pipelines-task-lib/externaloutput.js"(exports2) {
     "use strict";
     var __extends = exports2 && exports2.__extends || /* @__PURE__ */ (function() {
       var extendStatics = function(d, b) {
@@ -19774,9 +19774,9 @@ var require_externaloutput = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/toolrunner.js
+// ../../main/node_modules/azure-pipelines-task-lib/toolrunner.js
 var require_toolrunner = __commonJS({
-  "node_modules/azure-pipelines-task-lib/toolrunner.js"(exports2) {
+  "../../main/node_modules/azure-pipelines-task-lib/toolrunner.js"(exports2) {
     "use strict";
     var __extends = exports2 && exports2.__extends || /* @__PURE__ */ (function() {
       var extendStatics = function(d, b) {
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve15, reject) {
+          return new Promise(function(resolve16, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve15(returnCode);
+                resolve16(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve15, reject) {
+          var emitDoneEvent = function(resolve16, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve15(exitCode);
+                resolve16(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve15, reject) {
-              emitDoneEvent(resolve15, reject);
+            return new Promise(function(resolve16, reject) {
+              emitDoneEvent(resolve16, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -20876,9 +20876,9 @@ var require_toolrunner = __commonJS({
   }
 });
 
-// node_modules/azure-pipelines-task-lib/task.js
+// ../../main/node_modules/azure-pipelines-task-lib/task.js
 var require_task = __commonJS({
-  "node_modules/azure-pipelines-task-lib/task.js"(exports2) {
+  "../../main/node_modules/azure-pipelines-task-lib/task.js"(exports2) {
     "use strict";
     var __spreadArray = exports2 && exports2.__spreadArray || function(to, from, pack) {
       if (pack || arguments.length === 2) for (var i2 = 0, l = from.length, ar; i2 < l; i2++) {
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve15() {
+    function resolve16() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve15;
+    exports2.resolve = resolve16;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve15(paths.shift());
+          var pathEntry = resolve16(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve15(paths.shift());
+          var pathEntry2 = resolve16(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22568,159 +22568,56 @@ var require_task = __commonJS({
 // src/platform/azure.ts
 var import_node_fs17 = require("node:fs");
 var import_node_os4 = require("node:os");
-var import_node_path20 = require("node:path");
+var import_node_path22 = require("node:path");
 
-// src/engine.ts
-var import_node_fs13 = require("node:fs");
-var import_node_path15 = require("node:path");
-
-// src/config/safe-read.ts
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
-
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
-  input;
-  constructor(message, options = {}) {
-    super(message);
-    this.name = "ConfigurationError";
-    this.input = options.input;
-  }
-};
-
-// src/config/safe-read.ts
-var MAX_CONFIG_BYTES = 1 << 20;
-var MAX_BASELINE_BYTES = 64 << 20;
-function isInside(root, abs) {
-  const r2 = (0, import_node_path.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path.isAbsolute)(r2);
-}
-function realQuiet(p) {
-  try {
-    return import_node_fs.realpathSync.native(p);
-  } catch {
-    return (0, import_node_path.resolve)(p);
-  }
-}
-var ContainedReadError = class extends ConfigurationError {
-  constructor(message, missing) {
-    super(message);
-    this.missing = missing;
-  }
-  missing;
-};
-function readContainedFile(root, path, opts) {
-  const { label: label2, maxBytes, what } = opts;
-  const abs = (0, import_node_path.isAbsolute)(path) ? path : (0, import_node_path.resolve)(root, path);
-  const realRoot = realQuiet(root);
-  let target = abs;
-  if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
-    let real2;
-    try {
-      real2 = import_node_fs.realpathSync.native(abs);
-    } catch (err) {
-      const code = err.code;
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    if (!isInside(realRoot, real2)) {
-      throw new ContainedReadError(
-        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
-        false
-      );
-    }
-    target = real2;
-  } else if (opts.mustBeInside) {
-    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
-  }
-  let fd;
-  try {
-    try {
-      fd = (0, import_node_fs.openSync)(target, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NOFOLLOW ?? 0) | (import_node_fs.constants.O_NONBLOCK ?? 0));
-    } catch (err) {
-      const code = err.code;
-      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    const st = (0, import_node_fs.fstatSync)(fd);
-    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
-    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (; ; ) {
-      const got = (0, import_node_fs.readSync)(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
-    }
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
-  }
-}
-
-// src/baseline/baseline.ts
-var import_node_path2 = require("node:path");
-var BASELINE_VERSION = 1;
-function parseBaseline(text, label2) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
-  }
-  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
-  }
-  const obj = data;
-  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
-    throw new ConfigurationError(
-      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
-    );
-  }
-  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
-  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
-  const out = /* @__PURE__ */ new Set();
-  obj.findings.forEach((e, i2) => {
-    const fp = e?.fingerprint;
-    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
-      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
-    }
-    out.add(fp);
-  });
-  return out;
-}
-function readBaseline(path, label2, root, mustBeInside = false) {
-  let text;
-  try {
-    text = readContainedFile(root ?? (0, import_node_path2.dirname)(path), path, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
-  } catch (err) {
-    if (err instanceof ContainedReadError && err.missing)
-      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
-    throw err;
-  }
-  return parseBaseline(text, label2);
-}
-
-// src/batch.ts
-var import_node_crypto = require("node:crypto");
-var import_node_fs4 = require("node:fs");
-var import_node_util = require("node:util");
-
-// src/parse/index.ts
+// src/collect/base-config.ts
 var import_node_fs2 = require("node:fs");
-var import_node_path3 = require("node:path");
+var import_node_path2 = require("node:path");
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// src/collect/git.ts
+var import_node_child_process = require("node:child_process");
+function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
+  return new Promise((resolvePromise, reject) => {
+    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
+    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
+      if (err)
+        reject(
+          new Error(
+            `git ${args[0] ?? ""} failed: ${String(stderr || err.message).trim().split("\n")[0]}`
+          )
+        );
+      else resolvePromise(stdout);
+    });
+  });
+}
+async function gitTopLevel(dir) {
+  try {
+    return (await git(["rev-parse", "--show-toplevel"], dir)).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function splitZ(out) {
+  return out.split("\0").filter((s2) => s2.length > 0);
+}
+function parseNameStatus(out) {
+  const parts = splitZ(out);
+  const files = [];
+  for (let i2 = 0; i2 < parts.length; ) {
+    const status = parts[i2++];
+    if (status.startsWith("R") || status.startsWith("C")) {
+      i2++;
+      files.push({ status: status[0], path: parts[i2++] });
+    } else {
+      const path = parts[i2++];
+      if (!status.startsWith("D")) files.push({ status: status[0], path });
+    }
+  }
+  return files;
+}
+
+// ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
   return typeof subject === "undefined" || subject === null;
 }
@@ -25740,6 +25637,887 @@ function toJS(node) {
   return out;
 }
 
+// src/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
+  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safePath(path) {
+  return safeData(path, Number.MAX_SAFE_INTEGER);
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
+  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
+  return escaped.split("\n").map(defuseLine).join("\n");
+}
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
+    super(message);
+    this.name = "ConfigurationError";
+    this.input = options.input;
+  }
+};
+
+// src/config/safe-read.ts
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = (0, import_node_path.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path.isAbsolute)(r2);
+}
+function realQuiet(p) {
+  try {
+    return import_node_fs.realpathSync.native(p);
+  } catch {
+    return (0, import_node_path.resolve)(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = (0, import_node_path.isAbsolute)(path) ? path : (0, import_node_path.resolve)(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = import_node_fs.realpathSync.native(abs);
+    } catch (err) {
+      const code = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = (0, import_node_fs.openSync)(target, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NOFOLLOW ?? 0) | (import_node_fs.constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = err.code;
+      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    const st = (0, import_node_fs.fstatSync)(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = (0, import_node_fs.readSync)(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+  }
+}
+
+// src/collect/base-config.ts
+var PR_CONFIG_MODES = ["base", "head", "fail"];
+async function showAt(repoTop, commit, rel, maxBytes) {
+  const spec = `${commit}:${rel}`;
+  try {
+    await git(["cat-file", "-e", spec], repoTop);
+  } catch {
+    return void 0;
+  }
+  try {
+    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
+  } catch {
+    throw new ConfigurationError(
+      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
+    );
+  }
+}
+var toPosix = (p) => p.split(import_node_path2.sep).join("/");
+function under(file, entry) {
+  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
+}
+function workTreeSetting(root, configFile, key) {
+  try {
+    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
+    return value2 && typeof value2 === "object" ? value2[key] : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function pinToBase(opts) {
+  const { root, repoTop, base, mode, input } = opts;
+  const changed = new Set(opts.changed);
+  const notices = [];
+  const rootRel = (abs) => toPosix((0, import_node_path2.relative)(root, abs));
+  const repoRel = (abs) => toPosix((0, import_node_path2.relative)(repoTop, abs));
+  const configRel = rootRel(opts.configFile);
+  const out = { notices };
+  let configObj;
+  if (changed.has(configRel)) {
+    const shown2 = safeData(configRel);
+    if (mode === "fail") {
+      throw new ConfigurationError(
+        `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`
+      );
+    }
+    if (mode === "head") notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
+    else {
+      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
+      if (text === void 0) configObj = {};
+      else {
+        const parsed = parseYaml(text);
+        if (parsed.problems.some((p) => p.kind === "syntax")) {
+          throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
+        }
+        const value2 = toJS(parsed.docs[0]?.root ?? null);
+        configObj = value2 && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
+      }
+      out.config = configObj;
+      notices.push(
+        `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
+      );
+    }
+  }
+  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
+  if (typeof baselineSetting === "string") await pinBaseline((0, import_node_path2.resolve)(root, baselineSetting));
+  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
+  if (Array.isArray(policySetting)) {
+    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
+    if (entries.length > 0) await pinPolicies(entries);
+  }
+  return out;
+  async function pinPolicies(entries) {
+    const entryAbs = entries.map((e) => (0, import_node_path2.resolve)(root, e.replace(/^\/+/, "")));
+    const rels = entryAbs.map(repoRel);
+    if (rels.some((r2) => r2.startsWith("../"))) return;
+    const names = await git(
+      [
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-ext-diff",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        base,
+        "--",
+        ...rels.map((r2) => r2 === "" ? "." : r2)
+      ],
+      repoTop
+    );
+    const differ = splitZ(names);
+    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
+    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel((0, import_node_path2.resolve)(repoTop, d))), ...listed])].sort();
+    if (touched.length === 0) return;
+    const shown2 = safeData(touched[0]);
+    const more = touched.length > 1 ? " (and other policy files)" : "";
+    if (mode === "fail") {
+      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
+    }
+    if (mode === "head") {
+      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
+      return;
+    }
+    const dir = (0, import_node_fs2.mkdtempSync)((0, import_node_path2.join)(opts.tempDir, `podguard-base-policies-${process.pid}-`));
+    let files = 0;
+    for (const rel of rels) {
+      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
+      const commit = atBase.length > 0 ? base : "HEAD";
+      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
+      for (const line of splitZ(tree)) {
+        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
+        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
+          throw new ConfigurationError(
+            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
+          );
+        });
+        const target = (0, import_node_path2.resolve)(dir, (0, import_node_path2.relative)(root, (0, import_node_path2.resolve)(repoTop, m[3])));
+        if (!target.startsWith(dir + import_node_path2.sep)) continue;
+        (0, import_node_fs2.mkdirSync)((0, import_node_path2.dirname)(target), { recursive: true });
+        (0, import_node_fs2.writeFileSync)(target, text);
+      }
+    }
+    out.policyRoot = dir;
+    notices.push(
+      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+    );
+  }
+  async function pinBaseline(abs) {
+    const rel = rootRel(abs);
+    if (!changed.has(rel)) return;
+    const shown2 = safeData(rel);
+    if (mode === "fail") throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown2}, and ${input} is fail`);
+    if (mode === "head") {
+      notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
+      return;
+    }
+    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
+    if (text === void 0) out.baseline = false;
+    else {
+      const file = (0, import_node_path2.join)(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
+      (0, import_node_fs2.writeFileSync)(file, text);
+      out.baseline = file;
+    }
+    notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
+  }
+}
+
+// src/collect/changed.ts
+var import_node_path3 = require("node:path");
+var ChangeError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChangeError";
+  }
+};
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+async function checkBranch(name, cwd) {
+  const bare2 = name.replace(/^refs\/heads\//, "");
+  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
+    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  });
+}
+async function hasCommit(rev, cwd) {
+  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
+    () => true,
+    () => false
+  );
+}
+async function revParse(rev, cwd) {
+  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
+    (out) => out.trim() || void 0,
+    () => void 0
+  );
+}
+async function parentsOf(sha, cwd) {
+  const body = await git(["cat-file", "commit", sha], cwd);
+  const parents = [];
+  for (const line of body.split("\n")) {
+    if (line === "") break;
+    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
+  }
+  return parents;
+}
+async function isShallow(cwd) {
+  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
+}
+async function mergeBase(a, b, cwd) {
+  return git(["merge-base", a, b], cwd).then(
+    (out) => out.trim().split("\n")[0] || void 0,
+    () => void 0
+  );
+}
+function unquotePath(text) {
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
+  const bytes = [];
+  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+  const body = text.slice(1, -1);
+  for (let i2 = 0; i2 < body.length; i2++) {
+    const ch = body[i2];
+    if (ch !== "\\") {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const next = body[i2 + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
+      i2 += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i2 += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function parseUnifiedZero(out) {
+  const spans = /* @__PURE__ */ new Map();
+  let current;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("diff --git ")) {
+      current = void 0;
+    } else if (line.startsWith("+++ ")) {
+      const raw = line.slice(4).replace(/\t$/, "");
+      if (raw === "/dev/null") {
+        current = void 0;
+        continue;
+      }
+      const path = unquotePath(raw).replace(/^b\//, "");
+      current = spans.get(path) ?? [];
+      spans.set(path, current);
+    } else if (current && line.startsWith("@@ ")) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (!m) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      if (count > 0) current.push({ start, end: start + count - 1 });
+    }
+  }
+  return spans;
+}
+function inSpans(spans, line) {
+  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
+}
+async function findBase(req, top, head) {
+  const remote = req.remote ?? "origin";
+  const log = req.log ?? (() => void 0);
+  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
+  const fetch = async (args, why) => {
+    log(`git fetch ${args.join(" ")} (${why})`);
+    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
+      () => true,
+      (err) => {
+        log(`  failed: ${err.message}`);
+        return false;
+      }
+    );
+  };
+  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
+  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
+  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
+    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
+  if (req.baseRef) await checkBranch(req.baseRef, top);
+  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
+  const parents = await parentsOf(head, top);
+  if (parents.length === 2) {
+    const [p1, p2] = parents;
+    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
+    if (ours) {
+      if (!await hasCommit(p1, top)) await fetch(["--depth=2", remote, head], "the merge commit\u2019s parents");
+      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
+    }
+  }
+  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
+  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
+  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
+  let base;
+  let baseSpec;
+  if (baseSha) {
+    if (!await hasCommit(baseSha, top)) await fetch(["--depth=1", remote, baseSha], "the base commit");
+    if (await hasCommit(baseSha, top)) {
+      base = baseSha;
+      baseSpec = baseSha;
+    }
+  }
+  if (!base && branchSpec && trackingRef) {
+    if (!await hasCommit(trackingRef, top)) await fetch(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
+    base = await revParse(trackingRef, top);
+    baseSpec = branchSpec;
+  }
+  if (!base || !baseSpec) {
+    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
+  }
+  let mb = await mergeBase(base, head, top);
+  const maxDepth = req.maxDepth ?? 2e3;
+  let fetched = 0;
+  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
+    const n = Math.min(step, maxDepth - fetched);
+    fetched += n;
+    const ok = await fetch([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
+    if (!ok) await fetch([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb && await isShallow(top) && fetched >= maxDepth) {
+    await fetch(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
+  return { base: mb, via: "merge-base" };
+}
+async function gitChanges(req) {
+  const top = await gitTopLevel(req.cwd);
+  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
+  const headRev = req.head ?? "HEAD";
+  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
+  const head = await revParse(headRev, top);
+  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
+  const { base, via } = await findBase(req, top, head);
+  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
+  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
+  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
+  const spans = parseUnifiedZero(patch);
+  const files = parseNameStatus(names).map((f) => ({
+    path: f.path,
+    absPath: (0, import_node_path3.resolve)(top, f.path),
+    status: f.status,
+    lines: spans.get(f.path) ?? []
+  }));
+  return { top, base, head, via, files };
+}
+
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+function bySeverity(findings, touched) {
+  return [...findings].sort((a, b) => {
+    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+  });
+}
+
+// src/report/provenance.ts
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function safeUri(raw) {
+  if (!raw) return void 0;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+    u.username = "";
+    u.password = "";
+    return u.href.replace(/\/$/, "");
+  } catch {
+    return void 0;
+  }
+}
+var REVISION = /^[0-9a-f]{7,64}$/i;
+function provenanceFromEnv(env) {
+  let repositoryUri;
+  let revision;
+  let branch;
+  const repo = value(env, "GITHUB_REPOSITORY");
+  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
+    revision = value(env, "GITHUB_SHA");
+    branch = value(env, "GITHUB_REF");
+  } else if (value(env, "BUILD_REPOSITORY_URI")) {
+    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
+    revision = value(env, "BUILD_SOURCEVERSION");
+    branch = value(env, "BUILD_SOURCEBRANCH");
+  }
+  if (!repositoryUri) return void 0;
+  return {
+    repositoryUri,
+    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
+    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
+  };
+}
+
+// src/report/safe-write.ts
+var import_node_fs3 = require("node:fs");
+var import_node_os = require("node:os");
+var import_node_path4 = require("node:path");
+
+// src/report/stream.ts
+var PLACEHOLDER = "\0podguard-stream\0";
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function* compactJsonChunks(doc, items2) {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group2 = [];
+  for (const item of items2) {
+    group2.push(JSON.stringify(item));
+    if (group2.length === 256) {
+      yield (first ? "" : ",") + group2.join(",");
+      first = false;
+      group2 = [];
+    }
+  }
+  if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
+  yield `]${text.slice(at + quoted.length)}`;
+}
+
+// src/report/safe-write.ts
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, (0, import_node_os.tmpdir)()];
+  return roots.filter((r2) => !!r2).map((r2) => (0, import_node_path4.resolve)(r2));
+}
+function real(p) {
+  try {
+    return import_node_fs3.realpathSync.native(p);
+  } catch {
+    return (0, import_node_path4.resolve)(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path, text, roots, createDirs = false) {
+  const abs = (0, import_node_path4.resolve)(path);
+  const dir = (0, import_node_path4.dirname)(abs);
+  if (createDirs) (0, import_node_fs3.mkdirSync)(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside((0, import_node_path4.resolve)(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = (0, import_node_fs3.lstatSync)(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = (0, import_node_path4.join)(realDir, `.${(0, import_node_path4.basename)(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = (0, import_node_fs3.openSync)(temp, import_node_fs3.constants.O_WRONLY | import_node_fs3.constants.O_CREAT | import_node_fs3.constants.O_EXCL | (import_node_fs3.constants.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) (0, import_node_fs3.writeSync)(fd, c);
+    } finally {
+      (0, import_node_fs3.closeSync)(fd);
+    }
+    (0, import_node_fs3.renameSync)(temp, (0, import_node_path4.join)(realDir, (0, import_node_path4.basename)(abs)));
+  } catch (err) {
+    (0, import_node_fs3.rmSync)(temp, { force: true });
+    throw err;
+  }
+}
+
+// src/version.ts
+var VERSION = "0.1.0";
+var HOMEPAGE = "https://github.com/podguard/podguard";
+function ruleDocUrl(id) {
+  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
+  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
+}
+
+// src/platform/inputs.ts
+var import_node_path5 = require("node:path");
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/config/patterns.ts
+var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
+var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
+function validatePattern(pattern) {
+  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
+  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
+  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
+  if (!ALLOWED_CHARS.test(pattern)) {
+    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+  }
+  const segments = pattern.split("/");
+  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
+  const first = segments[0];
+  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  }
+  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
+  return void 0;
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape2(s2) {
+  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled2.find((c) => c.re.test(name))?.p;
+}
+
+// src/data/deprecated-apis.ts
+var KUBERNETES_DATA_VERSION = "1.34";
+var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
+var FLOWCONTROL = [
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
+];
+var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
+var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
+  apiVersion,
+  kind,
+  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
+  removedIn,
+  replacements,
+  ...instead ? { instead } : {}
+});
+var DEPRECATED_APIS = [
+  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
+  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
+  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
+  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
+    { apiVersion: "autoscaling/v2", since: "1.23" },
+    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
+  ]),
+  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
+  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
+  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
+  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
+  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
+  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
+  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Ingress", "1.22", [
+    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
+    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
+  ]),
+  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
+  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
+  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
+  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
+  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
+  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
+  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
+  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
+  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
+  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
+  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
+];
+function compareVersions(a, b) {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
+    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
+function deprecatedApi(apiVersion, kind) {
+  return BY_KEY.get(`${apiVersion} ${kind}`);
+}
+
+// src/platform/inputs.ts
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
+}
+function bare(name) {
+  return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return fallback;
+  if (allowed.includes(value2)) return value2;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
+}
+function parseBool(raw, name, fallback) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return fallback;
+  if (value2.toLowerCase() === "true") return true;
+  if (value2.toLowerCase() === "false") return false;
+  throw new ConfigurationError(`${label(name)} must be true or false (got "${value2}")`, { input: bare(name) });
+}
+function parseLines(raw) {
+  return (raw ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
+}
+function parsePaths(raw, name, relativeOnly) {
+  const paths = parseLines(raw);
+  for (const p of relativeOnly ? paths : []) {
+    if ((0, import_node_path5.isAbsolute)(p) || p.split(/[\\/]/).includes("..")) {
+      throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} must be relative to the workspace, without ".."`, {
+        input: bare(name)
+      });
+    }
+  }
+  return paths.length ? paths : ["."];
+}
+function parseImagePatterns(raw, name) {
+  const patterns = parseLines(raw);
+  for (const p of patterns) {
+    const problem = validatePattern(p);
+    if (problem) throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} ${problem}`, { input: bare(name) });
+  }
+  return patterns;
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value2);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
+  };
+}
+var MAX_THREADS = 16;
+function parseThreads(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
+      input: bare(name)
+    });
+  }
+  return Number(value2);
+}
+function isGlob(p) {
+  return import_picomatch.default.scan(p).isGlob;
+}
+function inPaths(paths, candidates) {
+  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => import_node_path5.posix.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const match = globs.length ? (0, import_picomatch.default)(globs, { dot: true }) : () => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
+}
+function configurationMessage(err) {
+  return err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
+}
+function forInput(err, names, fallback) {
+  if (!(err instanceof ConfigurationError)) return err;
+  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
+  if (name === void 0) return err;
+  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
+  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
+}
+
+// src/platform/job.ts
+var import_node_path21 = require("node:path");
+
+// src/collect/collect.ts
+var import_node_fs6 = require("node:fs");
+var import_promises = require("node:fs/promises");
+var import_node_path8 = require("node:path");
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+
+// src/parse/index.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path6 = require("node:path");
+
 // src/parse/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
 function dfRange(r2) {
@@ -26141,7 +26919,7 @@ function isDockerFile(file) {
 var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
 function nameKind(relPath) {
-  const base = import_node_path3.posix.basename(relPath);
+  const base = import_node_path6.posix.basename(relPath);
   const lower = base.toLowerCase();
   if (lower === "dockerfile" || lower === "containerfile" || lower.startsWith("dockerfile.") || lower.startsWith("containerfile.") || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
     return "dockerfile";
@@ -26175,7 +26953,7 @@ function isChartTemplate(absPath) {
     const chartDir = parts.slice(0, i2).join("/") || "/";
     let known = chartDirs.get(chartDir);
     if (known === void 0) {
-      known = (0, import_node_fs2.existsSync)(`${chartDir}/Chart.yaml`) || (0, import_node_fs2.existsSync)(`${chartDir}/Chart.yml`);
+      known = (0, import_node_fs4.existsSync)(`${chartDir}/Chart.yaml`) || (0, import_node_fs4.existsSync)(`${chartDir}/Chart.yml`);
       chartDirs.set(chartDir, known);
     }
     if (known) return true;
@@ -26215,6 +26993,463 @@ function parseFile(source, kindByName, how = {}) {
   }
   return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
 }
+
+// src/render/discover.ts
+var import_node_fs5 = require("node:fs");
+var import_node_path7 = require("node:path");
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isRenderRootName(baseName) {
+  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
+}
+function isChartTemplate2(relPath, chartDirs2) {
+  return chartDirs2.some((dir) => {
+    const prefix2 = dir === "" ? "" : `${dir}/`;
+    if (!relPath.startsWith(prefix2)) return false;
+    const rest = relPath.slice(prefix2.length);
+    return rest.startsWith("templates/") || rest.startsWith("charts/");
+  });
+}
+var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
+function isRemoteRef(ref) {
+  return REMOTE.test(ref.trim());
+}
+function toRel(root, abs) {
+  return (0, import_node_path7.relative)(root, abs).split(import_node_path7.sep).join("/");
+}
+function inside(root, abs) {
+  const r2 = (0, import_node_path7.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path7.isAbsolute)(r2);
+}
+function kustomizationFile(absDir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const p = (0, import_node_path7.join)(absDir, name);
+    if ((0, import_node_fs5.existsSync)(p)) return p;
+  }
+  return void 0;
+}
+function realInside(realRoot, abs) {
+  try {
+    const real2 = import_node_fs5.realpathSync.native(abs);
+    return inside(realRoot, real2) ? real2 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function readKustomization(root, dir) {
+  const absDir = (0, import_node_path7.resolve)(root, dir);
+  const absFile = kustomizationFile(absDir);
+  if (!absFile) return void 0;
+  const file = toRel(root, absFile);
+  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  let text;
+  try {
+    text = (0, import_node_fs5.readFileSync)(absFile, "utf8");
+  } catch {
+    return out;
+  }
+  const doc = parseYaml(text).docs[0]?.root ?? void 0;
+  const top = asMap(doc);
+  if (!top) return out;
+  let realRoot = root;
+  try {
+    realRoot = import_node_fs5.realpathSync.native(root);
+  } catch {
+  }
+  const problem = (kind, node) => {
+    const n = "key" in node ? node.key : node;
+    const end = "key" in node ? node.value.end : node.end;
+    out.problems.push({ kind, file, offset: n.start, endOffset: end });
+  };
+  const local = (node) => {
+    const ref = asText(node);
+    if (!node || ref === void 0 || ref.trim() === "") return void 0;
+    if (isRemoteRef(ref)) {
+      problem("remote", node);
+      return void 0;
+    }
+    const abs = (0, import_node_path7.resolve)(absDir, ref);
+    if (!inside(root, abs) || (0, import_node_fs5.existsSync)(abs) && !realInside(realRoot, abs)) {
+      problem("outside", node);
+      return void 0;
+    }
+    let st;
+    try {
+      st = (0, import_node_fs5.statSync)(abs);
+    } catch {
+      problem("missing", node);
+      return void 0;
+    }
+    return { abs, isDir: st.isDirectory() };
+  };
+  const addRef = (node) => {
+    const r2 = local(node);
+    if (!r2) return;
+    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
+    else out.files.push(toRel(root, r2.abs));
+  };
+  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
+  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
+    for (const item of asItems(get(top, key))) {
+      const path = item.kind === "map" ? get(item, "path") : item;
+      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
+      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+    }
+  }
+  for (const key of ["configMapGenerator", "secretGenerator"]) {
+    for (const gen of asItems(get(top, key))) {
+      for (const field of ["files", "envs"]) {
+        for (const f of asItems(get(gen, field))) {
+          const t = asText(f);
+          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+          if (path === void 0) continue;
+          const r2 = local({ ...f, text: path, value: path });
+          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        }
+      }
+      const env = get(gen, "env");
+      if (env) {
+        const r2 = local(env);
+        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+      }
+    }
+  }
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
+  const targetOf = (node) => {
+    const t = asMap(node);
+    if (!t) return void 0;
+    const kind = asText(get(t, "kind"));
+    const name = asText(get(t, "name"));
+    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
+  };
+  const addPatch = (pathNode, inline, json6902, target) => {
+    const t = targetOf(target);
+    if (pathNode) {
+      const r2 = local(pathNode);
+      if (!r2 || r2.isDir) return;
+      const rel = toRel(root, r2.abs);
+      out.files.push(rel);
+      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+    } else if (inline) {
+      const body = asText(inline) ?? "";
+      out.patches.push({
+        kustomization: file,
+        file,
+        inline,
+        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
+        ...t ? { target: t } : {}
+      });
+    }
+  };
+  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+    const t = asText(p) ?? "";
+    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
+    else addPatch(p, void 0, false, void 0);
+  }
+  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  return out;
+}
+function looksLikeJson6902(abs) {
+  try {
+    const text = (0, import_node_fs5.readFileSync)(abs, "utf8");
+    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
+  } catch {
+    return false;
+  }
+}
+function renderRoots(root, markers) {
+  const chartDirs2 = /* @__PURE__ */ new Set();
+  const kustomizeDirs = /* @__PURE__ */ new Set();
+  for (const m of markers) {
+    const dir = import_node_path7.posix.dirname(m) === "." ? "" : import_node_path7.posix.dirname(m);
+    if (import_node_path7.posix.basename(m) === "Chart.yaml") chartDirs2.add(dir);
+    else kustomizeDirs.add(dir);
+  }
+  const allCharts = [...chartDirs2].sort();
+  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate2(`${d}/Chart.yaml`, [p])));
+  const kustomizations = /* @__PURE__ */ new Map();
+  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate2(`${d}/x`, allCharts));
+  while (pending.length) {
+    const dir = pending.pop();
+    if (kustomizations.has(dir)) continue;
+    const k = readKustomization(root, dir);
+    if (!k) continue;
+    kustomizations.set(dir, k);
+    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
+  }
+  const included = /* @__PURE__ */ new Set();
+  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
+  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
+  return { charts, allCharts, kustomizations, topRoots };
+}
+function includedFiles(roots, dir) {
+  const out = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.add(k.file);
+    for (const f of k.files) out.add(f);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function reachable(roots, dir) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.push(k);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function linkOutside(realRoot, absDir, limit = 2e4) {
+  const stack = [absDir];
+  let n = 0;
+  while (stack.length && n < limit) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = (0, import_node_fs5.readdirSync)(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      n++;
+      const abs = (0, import_node_path7.join)(dir, e.name);
+      if (e.isSymbolicLink()) {
+        if (!realInside(realRoot, abs)) return abs;
+        try {
+          if ((0, import_node_fs5.lstatSync)(abs).isDirectory()) stack.push(abs);
+        } catch {
+        }
+      } else if (e.isDirectory()) stack.push(abs);
+    }
+  }
+  return void 0;
+}
+
+// src/collect/collect.ts
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function toRel2(root, abs) {
+  return (0, import_node_path8.relative)(root, abs).split(import_node_path8.sep).join("/");
+}
+function inside2(root, abs) {
+  const r2 = (0, import_node_path8.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path8.isAbsolute)(r2);
+}
+function mayBeOurs(baseName) {
+  return nameKind(baseName) !== void 0;
+}
+function walk(dir, out, seen, accept = mayBeOurs) {
+  let entries;
+  try {
+    entries = (0, import_node_fs6.readdirSync)(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const abs = (0, import_node_path8.join)(dir, e.name);
+    if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const real2 = realpathQuiet(abs) ?? abs;
+      if (seen.has(real2)) continue;
+      seen.add(real2);
+      walk(abs, out, seen, accept);
+    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
+      out.push(abs);
+    }
+  }
+}
+async function listDir(dir, accept = mayBeOurs) {
+  const top = await gitTopLevel(dir);
+  if (top) {
+    const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
+    return splitZ(out).filter((p) => accept(import_node_path8.posix.basename(p))).map((p) => (0, import_node_path8.join)(dir, p));
+  }
+  const files = [];
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
+  return files;
+}
+async function findRenderMarkers(opts) {
+  const root = (0, import_node_path8.resolve)(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
+  const found = /* @__PURE__ */ new Set();
+  if (opts.only && !await gitTopLevel(root)) {
+    for (const rel of opts.only) {
+      for (let dir = (0, import_node_path8.join)((0, import_node_path8.resolve)(root, rel), ".."); inside2(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
+        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
+          const f = (0, import_node_path8.join)(dir, name);
+          const r2 = toRel2(root, f);
+          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
+        }
+        if (dir === root) break;
+      }
+    }
+    return [...found].sort();
+  }
+  for (const scope of opts.paths.map((p) => (0, import_node_path8.resolve)(root, p))) {
+    const st = await (0, import_promises.stat)(scope).catch(() => void 0);
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      for (let dir = (0, import_node_path8.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
+        if (lstatQuiet((0, import_node_path8.join)(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, (0, import_node_path8.join)(dir, "Chart.yaml")));
+          break;
+        }
+        if (dir === root) break;
+      }
+      continue;
+    }
+    for (const f of await listDir(scope, isRenderRootName)) {
+      const rel = toRel2(root, f);
+      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
+}
+var lstatQuiet = (p) => (0, import_node_fs6.lstatSync)(p, { throwIfNoEntry: false });
+var statQuiet = (p) => {
+  try {
+    return (0, import_node_fs6.statSync)(p);
+  } catch {
+    return void 0;
+  }
+};
+var realpathQuiet = (p) => {
+  try {
+    return import_node_fs6.realpathSync.native(p);
+  } catch {
+    return void 0;
+  }
+};
+async function collect(opts) {
+  const root = (0, import_node_path8.resolve)(opts.root);
+  const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
+  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
+  const issues = [];
+  const files = /* @__PURE__ */ new Set();
+  const markerFiles = /* @__PURE__ */ new Set();
+  let onlyDirs = true;
+  const scopes = opts.paths.map((p) => (0, import_node_path8.resolve)(root, p));
+  if (opts.only) {
+    for (const rel of opts.only) {
+      const abs = (0, import_node_path8.resolve)(root, rel);
+      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
+    }
+  } else {
+    for (const scope of scopes) {
+      const st = await (0, import_promises.stat)(scope).catch(() => void 0);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
+      if (!st.isDirectory()) {
+        files.add(scope);
+        onlyDirs = false;
+        continue;
+      }
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+        if (isRenderRootName((0, import_node_path8.basename)(f))) markerFiles.add(f);
+        if (mayBeOurs((0, import_node_path8.basename)(f))) files.add(f);
+      }
+    }
+  }
+  const candidates = [];
+  const seenReal = /* @__PURE__ */ new Set();
+  for (const abs of [...files].sort()) {
+    const relPath = toRel2(root, abs);
+    if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
+    if (excluded(relPath)) continue;
+    const kind = nameKind(relPath);
+    if (!kind) continue;
+    const st = lstatQuiet(abs);
+    if (!st) continue;
+    let real2 = abs;
+    if (st.isSymbolicLink()) {
+      const target = realpathQuiet(abs);
+      if (!target) {
+        issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
+        continue;
+      }
+      if (!inside2(realRoot, target)) {
+        issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
+        continue;
+      }
+      const tst = statQuiet(target);
+      if (!tst?.isFile()) continue;
+      real2 = target;
+    } else if (!st.isFile()) {
+      continue;
+    }
+    if (seenReal.has(real2)) continue;
+    seenReal.add(real2);
+    candidates.push({ absPath: real2, relPath, nameKind: kind });
+  }
+  if (opts.only || !onlyDirs) return { candidates, issues };
+  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates, issues, markers: [...new Set(markers)].sort() };
+}
+
+// src/engine.ts
+var import_node_fs15 = require("node:fs");
+var import_node_path19 = require("node:path");
+
+// src/baseline/baseline.ts
+var import_node_path9 = require("node:path");
+var BASELINE_VERSION = 1;
+function parseBaseline(text, label2) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
+  }
+  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
+  }
+  const obj = data;
+  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+    throw new ConfigurationError(
+      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+    );
+  }
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
+  const out = /* @__PURE__ */ new Set();
+  obj.findings.forEach((e, i2) => {
+    const fp = e?.fingerprint;
+    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
+      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
+    }
+    out.add(fp);
+  });
+  return out;
+}
+function readBaseline(path, label2, root, mustBeInside = false) {
+  let text;
+  try {
+    text = readContainedFile(root ?? (0, import_node_path9.dirname)(path), path, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
+  } catch (err) {
+    if (err instanceof ContainedReadError && err.missing)
+      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
+    throw err;
+  }
+  return parseBaseline(text, label2);
+}
+
+// src/batch.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs8 = require("node:fs");
+var import_node_util = require("node:util");
 
 // src/parse/scope.ts
 function identityAt(file, pos) {
@@ -26343,8 +27578,8 @@ function detached(file) {
 }
 
 // src/parse/dotenv.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_path10 = require("node:path");
 var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
 function parseDotenv(source) {
   const entries = [];
@@ -26368,21 +27603,21 @@ function parseDotenv(source) {
 }
 var MAX_DOTENV_BYTES = 256 * 1024;
 function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = (0, import_node_path4.join)((0, import_node_path4.dirname)(composeAbsPath), ".env");
-  const rel = import_node_path4.posix.join(import_node_path4.posix.dirname(composeRelPath), ".env");
+  const abs = (0, import_node_path10.join)((0, import_node_path10.dirname)(composeAbsPath), ".env");
+  const rel = import_node_path10.posix.join(import_node_path10.posix.dirname(composeRelPath), ".env");
   let fd;
   try {
-    if (!(0, import_node_fs3.lstatSync)(abs).isFile()) return void 0;
-    fd = (0, import_node_fs3.openSync)(abs, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    if (!(0, import_node_fs7.lstatSync)(abs).isFile()) return void 0;
+    fd = (0, import_node_fs7.openSync)(abs, import_node_fs7.constants.O_RDONLY | (import_node_fs7.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs7.fstatSync)(fd);
     if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
-    const decoded = decode((0, import_node_fs3.readFileSync)(fd));
+    const decoded = decode((0, import_node_fs7.readFileSync)(fd));
     if (!decoded.ok) return void 0;
     return parseDotenv(sourceFile(abs, rel, decoded.text));
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs3.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
   }
 }
 
@@ -26552,50 +27787,6 @@ function safeErrorText(err, max = 300) {
   ).slice(0, max);
 }
 
-// src/safe-text.ts
-var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
-var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
-function escapeChar(ch) {
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "	") return "\\t";
-  const cp = ch.codePointAt(0);
-  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-}
-var PLAIN_DATA = /^[\x20-\x7e]*$/;
-var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
-var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
-function defuseLine(line) {
-  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
-}
-var MAX_ECHO = 200;
-function capText(text, max = MAX_ECHO) {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
-}
-function safeData(value2, max = MAX_ECHO) {
-  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
-  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
-}
-function safePath(path) {
-  return safeData(path, Number.MAX_SAFE_INTEGER);
-}
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
-function safeLines(text) {
-  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
-  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
-  return escaped.split("\n").map(defuseLine).join("\n");
-}
-
 // src/rule.ts
 var FORMAT_TITLE = {
   kubernetes: "Kubernetes",
@@ -26639,9 +27830,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep8 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep8 < 0 ? body : body.slice(0, sep8);
-  const reason = sep8 < 0 ? "" : body.slice(sep8).replace(/^\s*--/, "").trim();
+  const sep9 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep9 < 0 ? body : body.slice(0, sep9);
+  const reason = sep9 < 0 ? "" : body.slice(sep9).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -26674,10 +27865,10 @@ function scalarSpans(node, out) {
 function isCommentLine(line) {
   return /^[ \t]*#/.test(line);
 }
-function instructionEnd(lines2, line, escape3) {
+function instructionEnd(lines, line, escape3) {
   let i2 = line - 1;
-  while (i2 < lines2.length - 1) {
-    const cur = lines2[i2];
+  while (i2 < lines.length - 1) {
+    const cur = lines[i2];
     if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
     i2++;
   }
@@ -26685,12 +27876,12 @@ function instructionEnd(lines2, line, escape3) {
 }
 function commentDirectives(file, out) {
   const source = file.source;
-  const lines2 = source.text.split(/\r\n|\r|\n/);
+  const lines = source.text.split(/\r\n|\r|\n/);
   const dockerfile = file.kind === "dockerfile";
   let spans;
   const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines2.length; i2++) {
-    const text = lines2[i2];
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const text = lines[i2];
     if (!text.includes("podguard-ignore")) continue;
     const m = COMMENT.exec(text);
     if (!m) continue;
@@ -26726,8 +27917,8 @@ function commentDirectives(file, out) {
       scope = { kind: "lines", from: lineNo, to: lineNo };
     } else {
       let target = lineNo + 1;
-      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
+      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape3) : target };
     }
     out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
   }
@@ -26917,15 +28108,15 @@ function reportsMissingField(r2) {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs4.openSync)(absPath, import_node_fs4.constants.O_RDONLY | (import_node_fs4.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs4.fstatSync)(fd);
+    fd = (0, import_node_fs8.openSync)(absPath, import_node_fs8.constants.O_RDONLY | (import_node_fs8.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs8.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs4.readFileSync)(fd) };
+    return { buf: (0, import_node_fs8.readFileSync)(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) (0, import_node_fs4.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs8.closeSync)(fd);
   }
 }
 var FileChecker = class {
@@ -27079,463 +28270,10 @@ function isPlainObject(x) {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
-// src/collect/collect.ts
-var import_node_fs6 = require("node:fs");
-var import_promises = require("node:fs/promises");
-var import_node_path6 = require("node:path");
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/collect/git.ts
-var import_node_child_process = require("node:child_process");
-function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
-  return new Promise((resolvePromise, reject) => {
-    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
-    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
-      if (err)
-        reject(
-          new Error(
-            `git ${args[0] ?? ""} failed: ${String(stderr || err.message).trim().split("\n")[0]}`
-          )
-        );
-      else resolvePromise(stdout);
-    });
-  });
-}
-async function gitTopLevel(dir) {
-  try {
-    return (await git(["rev-parse", "--show-toplevel"], dir)).trim() || void 0;
-  } catch {
-    return void 0;
-  }
-}
-function splitZ(out) {
-  return out.split("\0").filter((s2) => s2.length > 0);
-}
-function parseNameStatus(out) {
-  const parts = splitZ(out);
-  const files = [];
-  for (let i2 = 0; i2 < parts.length; ) {
-    const status = parts[i2++];
-    if (status.startsWith("R") || status.startsWith("C")) {
-      i2++;
-      files.push({ status: status[0], path: parts[i2++] });
-    } else {
-      const path = parts[i2++];
-      if (!status.startsWith("D")) files.push({ status: status[0], path });
-    }
-  }
-  return files;
-}
-
-// src/render/discover.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path5 = require("node:path");
-var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function isRenderRootName(baseName) {
-  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
-}
-function isChartTemplate2(relPath, chartDirs2) {
-  return chartDirs2.some((dir) => {
-    const prefix2 = dir === "" ? "" : `${dir}/`;
-    if (!relPath.startsWith(prefix2)) return false;
-    const rest = relPath.slice(prefix2.length);
-    return rest.startsWith("templates/") || rest.startsWith("charts/");
-  });
-}
-var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
-function isRemoteRef(ref) {
-  return REMOTE.test(ref.trim());
-}
-function toRel(root, abs) {
-  return (0, import_node_path5.relative)(root, abs).split(import_node_path5.sep).join("/");
-}
-function inside(root, abs) {
-  const r2 = (0, import_node_path5.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path5.isAbsolute)(r2);
-}
-function kustomizationFile(absDir) {
-  for (const name of KUSTOMIZATION_NAMES) {
-    const p = (0, import_node_path5.join)(absDir, name);
-    if ((0, import_node_fs5.existsSync)(p)) return p;
-  }
-  return void 0;
-}
-function realInside(realRoot, abs) {
-  try {
-    const real2 = import_node_fs5.realpathSync.native(abs);
-    return inside(realRoot, real2) ? real2 : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function readKustomization(root, dir) {
-  const absDir = (0, import_node_path5.resolve)(root, dir);
-  const absFile = kustomizationFile(absDir);
-  if (!absFile) return void 0;
-  const file = toRel(root, absFile);
-  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
-  let text;
-  try {
-    text = (0, import_node_fs5.readFileSync)(absFile, "utf8");
-  } catch {
-    return out;
-  }
-  const doc = parseYaml(text).docs[0]?.root ?? void 0;
-  const top = asMap(doc);
-  if (!top) return out;
-  let realRoot = root;
-  try {
-    realRoot = import_node_fs5.realpathSync.native(root);
-  } catch {
-  }
-  const problem = (kind, node) => {
-    const n = "key" in node ? node.key : node;
-    const end = "key" in node ? node.value.end : node.end;
-    out.problems.push({ kind, file, offset: n.start, endOffset: end });
-  };
-  const local = (node) => {
-    const ref = asText(node);
-    if (!node || ref === void 0 || ref.trim() === "") return void 0;
-    if (isRemoteRef(ref)) {
-      problem("remote", node);
-      return void 0;
-    }
-    const abs = (0, import_node_path5.resolve)(absDir, ref);
-    if (!inside(root, abs) || (0, import_node_fs5.existsSync)(abs) && !realInside(realRoot, abs)) {
-      problem("outside", node);
-      return void 0;
-    }
-    let st;
-    try {
-      st = (0, import_node_fs5.statSync)(abs);
-    } catch {
-      problem("missing", node);
-      return void 0;
-    }
-    return { abs, isDir: st.isDirectory() };
-  };
-  const addRef = (node) => {
-    const r2 = local(node);
-    if (!r2) return;
-    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
-    else out.files.push(toRel(root, r2.abs));
-  };
-  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
-  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
-    for (const item of asItems(get(top, key))) {
-      const path = item.kind === "map" ? get(item, "path") : item;
-      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
-      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-    }
-  }
-  for (const key of ["configMapGenerator", "secretGenerator"]) {
-    for (const gen of asItems(get(top, key))) {
-      for (const field of ["files", "envs"]) {
-        for (const f of asItems(get(gen, field))) {
-          const t = asText(f);
-          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
-          if (path === void 0) continue;
-          const r2 = local({ ...f, text: path, value: path });
-          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-        }
-      }
-      const env = get(gen, "env");
-      if (env) {
-        const r2 = local(env);
-        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-      }
-    }
-  }
-  const helmCharts = getPair(top, "helmCharts");
-  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
-  const targetOf = (node) => {
-    const t = asMap(node);
-    if (!t) return void 0;
-    const kind = asText(get(t, "kind"));
-    const name = asText(get(t, "name"));
-    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
-  };
-  const addPatch = (pathNode, inline, json6902, target) => {
-    const t = targetOf(target);
-    if (pathNode) {
-      const r2 = local(pathNode);
-      if (!r2 || r2.isDir) return;
-      const rel = toRel(root, r2.abs);
-      out.files.push(rel);
-      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
-    } else if (inline) {
-      const body = asText(inline) ?? "";
-      out.patches.push({
-        kustomization: file,
-        file,
-        inline,
-        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
-        ...t ? { target: t } : {}
-      });
-    }
-  };
-  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
-  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
-    const t = asText(p) ?? "";
-    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
-    else addPatch(p, void 0, false, void 0);
-  }
-  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
-  return out;
-}
-function looksLikeJson6902(abs) {
-  try {
-    const text = (0, import_node_fs5.readFileSync)(abs, "utf8");
-    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
-  } catch {
-    return false;
-  }
-}
-function renderRoots(root, markers) {
-  const chartDirs2 = /* @__PURE__ */ new Set();
-  const kustomizeDirs = /* @__PURE__ */ new Set();
-  for (const m of markers) {
-    const dir = import_node_path5.posix.dirname(m) === "." ? "" : import_node_path5.posix.dirname(m);
-    if (import_node_path5.posix.basename(m) === "Chart.yaml") chartDirs2.add(dir);
-    else kustomizeDirs.add(dir);
-  }
-  const allCharts = [...chartDirs2].sort();
-  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate2(`${d}/Chart.yaml`, [p])));
-  const kustomizations = /* @__PURE__ */ new Map();
-  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate2(`${d}/x`, allCharts));
-  while (pending.length) {
-    const dir = pending.pop();
-    if (kustomizations.has(dir)) continue;
-    const k = readKustomization(root, dir);
-    if (!k) continue;
-    kustomizations.set(dir, k);
-    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
-  }
-  const included = /* @__PURE__ */ new Set();
-  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
-  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
-  return { charts, allCharts, kustomizations, topRoots };
-}
-function includedFiles(roots, dir) {
-  const out = /* @__PURE__ */ new Set();
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (d) => {
-    if (seen.has(d)) return;
-    seen.add(d);
-    const k = roots.kustomizations.get(d);
-    if (!k) return;
-    out.add(k.file);
-    for (const f of k.files) out.add(f);
-    for (const r2 of k.roots) visit(r2);
-  };
-  visit(dir);
-  return out;
-}
-function reachable(roots, dir) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (d) => {
-    if (seen.has(d)) return;
-    seen.add(d);
-    const k = roots.kustomizations.get(d);
-    if (!k) return;
-    out.push(k);
-    for (const r2 of k.roots) visit(r2);
-  };
-  visit(dir);
-  return out;
-}
-function linkOutside(realRoot, absDir, limit = 2e4) {
-  const stack = [absDir];
-  let n = 0;
-  while (stack.length && n < limit) {
-    const dir = stack.pop();
-    let entries;
-    try {
-      entries = (0, import_node_fs5.readdirSync)(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      n++;
-      const abs = (0, import_node_path5.join)(dir, e.name);
-      if (e.isSymbolicLink()) {
-        if (!realInside(realRoot, abs)) return abs;
-        try {
-          if ((0, import_node_fs5.lstatSync)(abs).isDirectory()) stack.push(abs);
-        } catch {
-        }
-      } else if (e.isDirectory()) stack.push(abs);
-    }
-  }
-  return void 0;
-}
-
-// src/collect/collect.ts
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function toRel2(root, abs) {
-  return (0, import_node_path6.relative)(root, abs).split(import_node_path6.sep).join("/");
-}
-function inside2(root, abs) {
-  const r2 = (0, import_node_path6.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path6.isAbsolute)(r2);
-}
-function mayBeOurs(baseName) {
-  return nameKind(baseName) !== void 0;
-}
-function walk(dir, out, seen, accept = mayBeOurs) {
-  let entries;
-  try {
-    entries = (0, import_node_fs6.readdirSync)(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const abs = (0, import_node_path6.join)(dir, e.name);
-    if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name)) continue;
-      const real2 = realpathQuiet(abs) ?? abs;
-      if (seen.has(real2)) continue;
-      seen.add(real2);
-      walk(abs, out, seen, accept);
-    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
-      out.push(abs);
-    }
-  }
-}
-async function listDir(dir, accept = mayBeOurs) {
-  const top = await gitTopLevel(dir);
-  if (top) {
-    const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => accept(import_node_path6.posix.basename(p))).map((p) => (0, import_node_path6.join)(dir, p));
-  }
-  const files = [];
-  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
-  return files;
-}
-async function findRenderMarkers(opts) {
-  const root = (0, import_node_path6.resolve)(opts.root);
-  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
-  const found = /* @__PURE__ */ new Set();
-  if (opts.only && !await gitTopLevel(root)) {
-    for (const rel of opts.only) {
-      for (let dir = (0, import_node_path6.join)((0, import_node_path6.resolve)(root, rel), ".."); inside2(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
-        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
-          const f = (0, import_node_path6.join)(dir, name);
-          const r2 = toRel2(root, f);
-          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
-        }
-        if (dir === root) break;
-      }
-    }
-    return [...found].sort();
-  }
-  for (const scope of opts.paths.map((p) => (0, import_node_path6.resolve)(root, p))) {
-    const st = await (0, import_promises.stat)(scope).catch(() => void 0);
-    if (!st) continue;
-    if (!st.isDirectory()) {
-      for (let dir = (0, import_node_path6.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
-        if (lstatQuiet((0, import_node_path6.join)(dir, "Chart.yaml"))?.isFile()) {
-          found.add(toRel2(root, (0, import_node_path6.join)(dir, "Chart.yaml")));
-          break;
-        }
-        if (dir === root) break;
-      }
-      continue;
-    }
-    for (const f of await listDir(scope, isRenderRootName)) {
-      const rel = toRel2(root, f);
-      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
-      found.add(rel);
-    }
-  }
-  return [...found].sort();
-}
-var lstatQuiet = (p) => (0, import_node_fs6.lstatSync)(p, { throwIfNoEntry: false });
-var statQuiet = (p) => {
-  try {
-    return (0, import_node_fs6.statSync)(p);
-  } catch {
-    return void 0;
-  }
-};
-var realpathQuiet = (p) => {
-  try {
-    return import_node_fs6.realpathSync.native(p);
-  } catch {
-    return void 0;
-  }
-};
-async function collect(opts) {
-  const root = (0, import_node_path6.resolve)(opts.root);
-  const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
-  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
-  const issues = [];
-  const files = /* @__PURE__ */ new Set();
-  const markerFiles = /* @__PURE__ */ new Set();
-  let onlyDirs = true;
-  const scopes = opts.paths.map((p) => (0, import_node_path6.resolve)(root, p));
-  if (opts.only) {
-    for (const rel of opts.only) {
-      const abs = (0, import_node_path6.resolve)(root, rel);
-      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
-    }
-  } else {
-    for (const scope of scopes) {
-      const st = await (0, import_promises.stat)(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
-      if (!st.isDirectory()) {
-        files.add(scope);
-        onlyDirs = false;
-        continue;
-      }
-      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
-        if (isRenderRootName((0, import_node_path6.basename)(f))) markerFiles.add(f);
-        if (mayBeOurs((0, import_node_path6.basename)(f))) files.add(f);
-      }
-    }
-  }
-  const candidates = [];
-  const seenReal = /* @__PURE__ */ new Set();
-  for (const abs of [...files].sort()) {
-    const relPath = toRel2(root, abs);
-    if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
-    if (excluded(relPath)) continue;
-    const kind = nameKind(relPath);
-    if (!kind) continue;
-    const st = lstatQuiet(abs);
-    if (!st) continue;
-    let real2 = abs;
-    if (st.isSymbolicLink()) {
-      const target = realpathQuiet(abs);
-      if (!target) {
-        issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
-        continue;
-      }
-      if (!inside2(realRoot, target)) {
-        issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
-        continue;
-      }
-      const tst = statQuiet(target);
-      if (!tst?.isFile()) continue;
-      real2 = target;
-    } else if (!st.isFile()) {
-      continue;
-    }
-    if (seenReal.has(real2)) continue;
-    seenReal.add(real2);
-    candidates.push({ absPath: real2, relPath, nameKind: kind });
-  }
-  if (opts.only || !onlyDirs) return { candidates, issues };
-  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
-  return { candidates, issues, markers: [...new Set(markers)].sort() };
-}
-
 // src/render/index.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs8 = require("node:fs");
-var import_node_path8 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_node_path12 = require("node:path");
 
 // src/render/map.ts
 function pathAt(root, offset) {
@@ -27590,9 +28328,9 @@ var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/
 function keyLines(text) {
   const out = [];
   const stack = [];
-  const lines2 = text.split(/\r\n|\r|\n/);
-  for (let i2 = 0; i2 < lines2.length; i2++) {
-    const raw = lines2[i2];
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const raw = lines[i2];
     if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
     const m = KEY_LINE.exec(raw);
     if (!m) continue;
@@ -27610,10 +28348,10 @@ function suffixScore(line, want) {
   while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
   return n;
 }
-function bestLine(lines2, want) {
+function bestLine(lines, want) {
   let best;
   let score = 0;
-  for (const l of lines2) {
+  for (const l of lines) {
     if (l.key !== want[want.length - 1]) continue;
     const s2 = suffixScore(l, want);
     if (s2 > score) {
@@ -27632,12 +28370,12 @@ function valuesRefs(line) {
 function templateLine(template, path) {
   const want = keysOf(path);
   if (want.length === 0) return void 0;
-  const lines2 = keyLines(template);
-  const direct = bestLine(lines2, want);
+  const lines = keyLines(template);
+  const direct = bestLine(lines, want);
   const textLines = template.split(/\r\n|\r|\n/);
   if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
   for (let k = want.length - 1; k >= 1; k--) {
-    const parent = bestLine(lines2, want.slice(0, k));
+    const parent = bestLine(lines, want.slice(0, k));
     if (!parent) continue;
     const rest = want.slice(k);
     for (let i2 = parent.line; i2 <= textLines.length; i2++) {
@@ -27656,9 +28394,9 @@ function templateLine(template, path) {
   }
   return void 0;
 }
-function withRefs(lines2, line) {
+function withRefs(lines, line) {
   for (let i2 = line - 1; i2 >= 1; i2--) {
-    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines2[i2 - 1] ?? "");
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
     if (m) return [m[1].slice(1).split(".")];
   }
   return [];
@@ -27686,14 +28424,14 @@ function pointerCovers(ptr, path) {
 
 // src/render/tools.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs7 = require("node:fs");
-var import_node_os = require("node:os");
-var import_node_path7 = require("node:path");
+var import_node_fs9 = require("node:fs");
+var import_node_os2 = require("node:os");
+var import_node_path11 = require("node:path");
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
-    if (!(0, import_node_fs7.statSync)(p).isFile()) return false;
-    (0, import_node_fs7.accessSync)(p, import_node_fs7.constants.X_OK);
+    if (!(0, import_node_fs9.statSync)(p).isFile()) return false;
+    (0, import_node_fs9.accessSync)(p, import_node_fs9.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -27704,7 +28442,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = (0, import_node_path7.isAbsolute)(named) || named.includes("/") ? (0, import_node_path7.resolve)(base, named) : void 0;
+    const abs = (0, import_node_path11.isAbsolute)(named) || named.includes("/") ? (0, import_node_path11.resolve)(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -27713,9 +28451,9 @@ function findTool(tool, configured, env, base) {
   return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
 }
 function searchPath(name, path) {
-  for (const dir of (path ?? "").split(import_node_path7.delimiter)) {
+  for (const dir of (path ?? "").split(import_node_path11.delimiter)) {
     if (!dir) continue;
-    const p = (0, import_node_path7.join)(dir, name);
+    const p = (0, import_node_path11.join)(dir, name);
     if (executable(p)) return p;
   }
   return void 0;
@@ -27723,39 +28461,39 @@ function searchPath(name, path) {
 var Scratch = class {
   dir;
   constructor() {
-    this.dir = (0, import_node_fs7.mkdtempSync)((0, import_node_path7.join)((0, import_node_os.tmpdir)(), "podguard-render-"));
+    this.dir = (0, import_node_fs9.mkdtempSync)((0, import_node_path11.join)((0, import_node_os2.tmpdir)(), "podguard-render-"));
   }
   /** A new empty subdirectory. */
   sub(name) {
-    const d = (0, import_node_fs7.mkdtempSync)((0, import_node_path7.join)(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    const d = (0, import_node_fs9.mkdtempSync)((0, import_node_path11.join)(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
     return d;
   }
   remove() {
-    (0, import_node_fs7.rmSync)(this.dir, { recursive: true, force: true });
+    (0, import_node_fs9.rmSync)(this.dir, { recursive: true, force: true });
   }
 };
 function cleanEnv(scratch) {
-  const home2 = (0, import_node_path7.join)(scratch.dir, "home");
-  const dirs = { home: home2, cache: (0, import_node_path7.join)(home2, ".cache"), config: (0, import_node_path7.join)(home2, ".config"), data: (0, import_node_path7.join)(home2, ".local", "share") };
-  for (const d of Object.values(dirs)) (0, import_node_fs7.mkdirSync)(d, { recursive: true });
+  const home2 = (0, import_node_path11.join)(scratch.dir, "home");
+  const dirs = { home: home2, cache: (0, import_node_path11.join)(home2, ".cache"), config: (0, import_node_path11.join)(home2, ".config"), data: (0, import_node_path11.join)(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) (0, import_node_fs9.mkdirSync)(d, { recursive: true });
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home2,
     XDG_CACHE_HOME: dirs.cache,
     XDG_CONFIG_HOME: dirs.config,
     XDG_DATA_HOME: dirs.data,
-    HELM_CACHE_HOME: (0, import_node_path7.join)(dirs.cache, "helm"),
-    HELM_CONFIG_HOME: (0, import_node_path7.join)(dirs.config, "helm"),
-    HELM_DATA_HOME: (0, import_node_path7.join)(dirs.data, "helm"),
-    HELM_PLUGINS: (0, import_node_path7.join)(dirs.data, "helm", "plugins-none"),
-    HELM_REGISTRY_CONFIG: (0, import_node_path7.join)(dirs.config, "helm", "registry.json"),
-    HELM_REPOSITORY_CONFIG: (0, import_node_path7.join)(dirs.config, "helm", "repositories.yaml"),
-    HELM_REPOSITORY_CACHE: (0, import_node_path7.join)(dirs.cache, "helm", "repository"),
-    KUBECONFIG: (0, import_node_path7.join)(home2, "no-kubeconfig"),
+    HELM_CACHE_HOME: (0, import_node_path11.join)(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: (0, import_node_path11.join)(dirs.config, "helm"),
+    HELM_DATA_HOME: (0, import_node_path11.join)(dirs.data, "helm"),
+    HELM_PLUGINS: (0, import_node_path11.join)(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: (0, import_node_path11.join)(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: (0, import_node_path11.join)(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: (0, import_node_path11.join)(dirs.cache, "helm", "repository"),
+    KUBECONFIG: (0, import_node_path11.join)(home2, "no-kubeconfig"),
     // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: (0, import_node_path7.join)(home2, "no-gitconfig")
+    GIT_CONFIG_GLOBAL: (0, import_node_path11.join)(home2, "no-gitconfig")
   };
 }
 var MAX_RENDER_BYTES = 64 * 1024 * 1024;
@@ -27790,10 +28528,10 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function toRel3(root, abs) {
-  return (0, import_node_path8.relative)(root, abs).split(import_node_path8.sep).join("/");
+  return (0, import_node_path12.relative)(root, abs).split(import_node_path12.sep).join("/");
 }
 function insideRoot(root, rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path8.posix.isAbsolute(rel);
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path12.posix.isAbsolute(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -27831,7 +28569,7 @@ async function prepareRender(input) {
   const changed = input.only;
   let realRoot = root;
   try {
-    realRoot = import_node_fs8.realpathSync.native(root);
+    realRoot = import_node_fs10.realpathSync.native(root);
   } catch {
   }
   const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
@@ -27883,8 +28621,8 @@ async function prepareRender(input) {
   summary.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = (0, import_node_path8.resolve)(root, dir);
-    const chartText = safeRead((0, import_node_path8.join)(absDir, "Chart.yaml"));
+    const absDir = (0, import_node_path12.resolve)(root, dir);
+    const chartText = safeRead((0, import_node_path12.join)(absDir, "Chart.yaml"));
     const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
       summary.charts--;
@@ -27935,8 +28673,8 @@ async function prepareRender(input) {
     const valuesFiles = [];
     let badValues = false;
     for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, (0, import_node_path8.resolve)(absDir, v));
-      if (!insideRoot(root, rel) || !(0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(root, rel))) {
+      const rel = toRel3(root, (0, import_node_path12.resolve)(absDir, v));
+      if (!insideRoot(root, rel) || !(0, import_node_fs10.existsSync)((0, import_node_path12.resolve)(root, rel))) {
         badValues = true;
         notices.push({
           ruleId: "render-failed",
@@ -27956,7 +28694,7 @@ async function prepareRender(input) {
     const s2 = scratchDir();
     const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
     args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", (0, import_node_path8.resolve)(root, v));
+    for (const v of valuesFiles) args.push("--values", (0, import_node_path12.resolve)(root, v));
     const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
     if (!run2.ok) {
       summary.failed++;
@@ -27970,8 +28708,8 @@ async function prepareRender(input) {
       continue;
     }
     summary.rendered++;
-    const abs = (0, import_node_path8.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs8.writeFileSync)(abs, run2.stdout);
+    const abs = (0, import_node_path12.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs10.writeFileSync)(abs, run2.stdout);
     virtuals.push({
       relPath: chartFile,
       absPath: abs,
@@ -28019,9 +28757,9 @@ async function prepareRender(input) {
     const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
     const s2 = scratchDir();
     const wrapper = s2.sub("kustomize");
-    const ref = (0, import_node_path8.relative)(wrapper, (0, import_node_path8.resolve)(root, dir)).split(import_node_path8.sep).join("/");
-    (0, import_node_fs8.writeFileSync)(
-      (0, import_node_path8.join)(wrapper, "kustomization.yaml"),
+    const ref = (0, import_node_path12.relative)(wrapper, (0, import_node_path12.resolve)(root, dir)).split(import_node_path12.sep).join("/");
+    (0, import_node_fs10.writeFileSync)(
+      (0, import_node_path12.join)(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -28048,14 +28786,14 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     }
     summary.rendered++;
     for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = (0, import_node_path8.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs8.writeFileSync)(abs, run2.stdout);
+    const abs = (0, import_node_path12.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs10.writeFileSync)(abs, run2.stdout);
     virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
   }
   if (input.stdin) {
     const s2 = scratchDir();
-    const abs = (0, import_node_path8.join)(s2.sub("stdin"), "stdin.yaml");
-    (0, import_node_fs8.writeFileSync)(abs, input.stdin.text);
+    const abs = (0, import_node_path12.join)(s2.sub("stdin"), "stdin.yaml");
+    (0, import_node_fs10.writeFileSync)(abs, input.stdin.text);
     virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
   }
   const candidates = [];
@@ -28078,7 +28816,7 @@ buildMetadata: [originAnnotations, transformerAnnotations]
 }
 function safeRead(abs) {
   try {
-    return (0, import_node_fs8.readFileSync)(abs, "utf8");
+    return (0, import_node_fs10.readFileSync)(abs, "utf8");
   } catch {
     return "";
   }
@@ -28088,9 +28826,9 @@ function remoteDependency(absDir, chart) {
     const name = asText(get(dep, "name"));
     const repo = asText(get(dep, "repository")) ?? "";
     if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = (0, import_node_fs8.existsSync)((0, import_node_path8.join)(absDir, "charts", name));
+    let vendored = (0, import_node_fs10.existsSync)((0, import_node_path12.join)(absDir, "charts", name));
     try {
-      vendored ||= (0, import_node_fs8.readdirSync)((0, import_node_path8.join)(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+      vendored ||= (0, import_node_fs10.readdirSync)((0, import_node_path12.join)(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
     } catch {
     }
     if (!vendored) return { offset: dep.start, endOffset: dep.end };
@@ -28116,7 +28854,7 @@ var Mapper = class {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p;
     try {
-      const text = this.texts.get(abs) ?? (0, import_node_fs8.readFileSync)(abs, "utf8");
+      const text = this.texts.get(abs) ?? (0, import_node_fs10.readFileSync)(abs, "utf8");
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = void 0;
@@ -28125,7 +28863,7 @@ var Mapper = class {
     return p;
   }
   sources() {
-    return [...this.used].map((rel) => ({ absPath: (0, import_node_path8.resolve)(this.root, rel), relPath: rel }));
+    return [...this.used].map((rel) => ({ absPath: (0, import_node_path12.resolve)(this.root, rel), relPath: rel }));
   }
   remap(findings) {
     const seen = /* @__PURE__ */ new Set();
@@ -28182,20 +28920,20 @@ var Mapper = class {
       chartDir = v.origin.chartDir;
       valuesFiles = v.origin.valuesFiles;
       const rest = source.split("/").slice(1).join("/");
-      template = import_node_path8.posix.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+      template = import_node_path12.posix.normalize(chartDir ? `${chartDir}/${rest}` : rest);
     } else {
-      const direct = import_node_path8.posix.normalize(source);
-      const chart = this.roots.allCharts.find((d) => import_node_path8.posix.basename(d) === source.split("/")[0]);
-      const viaChart = chart !== void 0 ? import_node_path8.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, p)));
+      const direct = import_node_path12.posix.normalize(source);
+      const chart = this.roots.allCharts.find((d) => import_node_path12.posix.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? import_node_path12.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs10.existsSync)((0, import_node_path12.resolve)(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
     }
-    if (!insideRoot(this.root, template) || !(0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, template))) return false;
-    const text = this.parsed((0, import_node_path8.resolve)(this.root, template))?.text;
+    if (!insideRoot(this.root, template) || !(0, import_node_fs10.existsSync)((0, import_node_path12.resolve)(this.root, template))) return false;
+    const text = this.parsed((0, import_node_path12.resolve)(this.root, template))?.text;
     if (text === void 0) return false;
     f.file = template;
     this.used.add(template);
@@ -28232,14 +28970,14 @@ var Mapper = class {
     const chain = this.valuesChain(template, chartDir, valuesFiles);
     for (const keys of refs) {
       for (const { file, prefix: prefix2 } of chain) {
-        const parsed = this.parsed((0, import_node_path8.resolve)(this.root, file));
+        const parsed = this.parsed((0, import_node_path12.resolve)(this.root, file));
         if (!parsed) continue;
         const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
         if (!pair) continue;
         out.push({
           file,
           range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${import_node_path8.posix.basename(file)}`
+          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${import_node_path12.posix.basename(file)}`
         });
         break;
       }
@@ -28254,7 +28992,7 @@ var Mapper = class {
     const kind = asText(get(doc.root, "kind")) ?? "";
     const name = asText(get(meta2, "name")) ?? "";
     const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path8.resolve)(wrapper, p));
+    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path12.resolve)(wrapper, p));
     const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
     const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
     const originPath = asText(get(originDoc, "path"));
@@ -28273,7 +29011,7 @@ var Mapper = class {
     }
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
     if (!resource || !insideRoot(this.root, resource)) return false;
-    const parsed = this.parsed((0, import_node_path8.resolve)(this.root, resource));
+    const parsed = this.parsed((0, import_node_path12.resolve)(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
     f.file = resource;
@@ -28293,7 +29031,7 @@ var Mapper = class {
     if (p.target?.kind && p.target.kind !== kind) return false;
     if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
     if (p.inline) {
-      const k = this.parsed((0, import_node_path8.resolve)(this.root, p.kustomization));
+      const k = this.parsed((0, import_node_path12.resolve)(this.root, p.kustomization));
       if (!k) return false;
       const text = asText(p.inline) ?? "";
       const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
@@ -28301,7 +29039,7 @@ var Mapper = class {
       const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
       return this.placeInline(f, p, k, text, inner, kind, name, path, first);
     }
-    const parsed = this.parsed((0, import_node_path8.resolve)(this.root, p.file));
+    const parsed = this.parsed((0, import_node_path12.resolve)(this.root, p.file));
     if (!parsed) return false;
     const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
     const at = this.patchNode(p, roots, kind, name, path);
@@ -28412,7 +29150,7 @@ function identityIs(identity2, kind, name) {
 }
 
 // src/config/overrides.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
 function overridesSchema(rules) {
   return {
@@ -28446,7 +29184,7 @@ function parseOverrides(data) {
     const rules = {};
     for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
     const files = raw.files.map((g) => g.replace(/^\.\//, ""));
-    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch2.default)(files, { dot: true }) };
+    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch3.default)(files, { dot: true }) };
   });
 }
 function overridesOffAsLevel(data) {
@@ -28478,8 +29216,8 @@ function levelFor(rule61, file, global2, overrides) {
 }
 
 // src/config/load.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path9 = require("node:path");
+var import_node_fs11 = require("node:fs");
+var import_node_path13 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
@@ -28631,61 +29369,6 @@ function defaultSettings() {
   };
 }
 
-// src/config/patterns.ts
-var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
-var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
-function startsWithHost(first) {
-  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
-}
-function validatePattern(pattern) {
-  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
-  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
-  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
-  if (!ALLOWED_CHARS.test(pattern)) {
-    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
-  }
-  const segments = pattern.split("/");
-  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
-  const first = segments[0];
-  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
-    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
-  }
-  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
-  return void 0;
-}
-function normalisePattern(pattern) {
-  const segments = pattern.split("/");
-  const first = segments[0];
-  if (startsWithHost(first)) {
-    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
-    if (segments.length === 1 && first !== "**") segments.push("**");
-    return segments.join("/");
-  }
-  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
-}
-function escape2(s2) {
-  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
-}
-function patternSource(pattern) {
-  const segments = normalisePattern(pattern).split("/");
-  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
-  let out = "";
-  let needSep = false;
-  for (const seg of segments) {
-    if (seg === "**") {
-      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
-      continue;
-    }
-    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
-    needSep = true;
-  }
-  return `^${out}$`;
-}
-function compilePatterns(patterns) {
-  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
-  return (name) => compiled2.find((c) => c.re.test(name))?.p;
-}
-
 // src/config/load.ts
 var DEFAULT_CONFIG_FILE = ".podguard.yml";
 var cached;
@@ -28720,7 +29403,7 @@ function shown(v) {
 }
 function lstatQuiet2(p) {
   try {
-    return (0, import_node_fs9.lstatSync)(p, { throwIfNoEntry: false });
+    return (0, import_node_fs11.lstatSync)(p, { throwIfNoEntry: false });
   } catch {
     return void 0;
   }
@@ -28844,11 +29527,11 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
     const errs = relevant(validate.errors ?? [], data);
     const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
     const unique = [...new Map(described.map((d) => [d.text, d])).values()];
-    const lines2 = unique.map((d) => {
+    const lines = unique.map((d) => {
       const line = locate2?.(d.path);
       return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
     });
-    throw new ConfigurationError(lines2.join("\n"));
+    throw new ConfigurationError(lines.join("\n"));
   }
   const cfg = data;
   if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
@@ -28897,10 +29580,10 @@ function readRender(r2, settings) {
 }
 function loadSettings(root, configPath, rules, repoRoot = root) {
   let path;
-  if (configPath) path = (0, import_node_path9.isAbsolute)(configPath) ? configPath : (0, import_node_path9.resolve)(root, configPath);
-  else if (lstatQuiet2((0, import_node_path9.join)(root, DEFAULT_CONFIG_FILE))) path = (0, import_node_path9.join)(root, DEFAULT_CONFIG_FILE);
+  if (configPath) path = (0, import_node_path13.isAbsolute)(configPath) ? configPath : (0, import_node_path13.resolve)(root, configPath);
+  else if (lstatQuiet2((0, import_node_path13.join)(root, DEFAULT_CONFIG_FILE))) path = (0, import_node_path13.join)(root, DEFAULT_CONFIG_FILE);
   if (!path) return defaultSettings();
-  const label2 = safeData((0, import_node_path9.relative)(repoRoot, path).split("\\").join("/") || path);
+  const label2 = safeData((0, import_node_path13.relative)(repoRoot, path).split("\\").join("/") || path);
   let text;
   try {
     text = readContainedFile(repoRoot, path, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
@@ -28933,8 +29616,8 @@ function loadSettings(root, configPath, rules, repoRoot = root) {
 }
 
 // src/config/policy.ts
-var import_node_fs10 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_fs12 = require("node:fs");
+var import_node_path14 = require("node:path");
 function filterInPlace(list2, keep) {
   let w = 0;
   for (const item of list2) if (keep(item)) list2[w++] = item;
@@ -28958,7 +29641,7 @@ function namespaceReader(root) {
     if (!objects) {
       objects = [];
       try {
-        const text = (0, import_node_fs10.readFileSync)((0, import_node_path10.resolve)(root, file), "utf8");
+        const text = (0, import_node_fs12.readFileSync)((0, import_node_path14.resolve)(root, file), "utf8");
         const lineOf = (offset) => text.slice(0, offset).split("\n").length;
         for (const o of k8sObjects(parseYaml(text).docs)) {
           objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
@@ -28985,28 +29668,6 @@ function applyIgnores(findings, settings, root, today) {
     if (entry) f.suppression = { kind: "external", justification: entry.reason };
   }
   return { expired };
-}
-
-// src/findings.ts
-function displayLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
-function bySeverity(findings, touched) {
-  return [...findings].sort((a, b) => {
-    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
-  });
 }
 
 // src/rules/aci-public-ip.ts
@@ -29049,7 +29710,7 @@ var rule = {
 };
 
 // src/parse/containers.ts
-var import_node_path11 = require("node:path");
+var import_node_path15 = require("node:path");
 
 // src/parse/services.ts
 function scalarValueOffset(s2, index) {
@@ -29225,7 +29886,7 @@ var HOST_KEYS = [
 ];
 function hostPathOf(source, fileDir) {
   if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
-  return import_node_path11.posix.normalize(import_node_path11.posix.join(fileDir, source));
+  return import_node_path15.posix.normalize(import_node_path15.posix.join(fileDir, source));
 }
 var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
 function composeVolume(item, fileDir) {
@@ -29301,7 +29962,7 @@ function composeContainer(services, pair, node, fileDir) {
     const context = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
     const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
     if (!/^[a-z]+:\/\//i.test(context) && !context.startsWith("/") && !context.includes("$") && !get(buildNode, "dockerfile_inline")) {
-      build2 = { dockerfile: import_node_path11.posix.normalize(import_node_path11.posix.join(fileDir, context, dockerfile)) };
+      build2 = { dockerfile: import_node_path15.posix.normalize(import_node_path15.posix.join(fileDir, context, dockerfile)) };
     }
   }
   return {
@@ -29387,7 +30048,7 @@ function modelContainers(file) {
   if (hit) return hit;
   const out = [];
   if (file.kind === "compose") {
-    const dir = import_node_path11.posix.dirname(file.source.path);
+    const dir = import_node_path15.posix.dirname(file.source.path);
     for (const doc of file.docs) {
       const services = asMap(get(doc.root ?? void 0, "services"));
       for (const pair of services?.pairs ?? []) {
@@ -30321,10 +30982,10 @@ function hostMounts(file) {
     for (const m of c.mounts) {
       if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
       seen.add(m.at);
-      const relative11 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
-      const d = relative11 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
+      const relative12 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative12 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
       if (m.type === "device") d.kind = "other";
-      out.push({ format: "compose", source: m.type, ...d, relative: relative11, subject: c.label, mounts: "", at: m.at });
+      out.push({ format: "compose", source: m.type, ...d, relative: relative12, subject: c.label, mounts: "", at: m.at });
     }
   }
   return out;
@@ -30818,7 +31479,7 @@ var rule24 = {
 };
 
 // src/rules/image-user-mismatch.ts
-var import_node_path12 = require("node:path");
+var import_node_path16 = require("node:path");
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -30828,8 +31489,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = import_node_path12.posix.basename(path).toLowerCase();
-  const dir = import_node_path12.posix.basename(import_node_path12.posix.dirname(path)).toLowerCase();
+  const base = import_node_path16.posix.basename(path).toLowerCase();
+  const dir = import_node_path16.posix.basename(import_node_path16.posix.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -30877,7 +31538,7 @@ var rule25 = {
         const context = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = import_node_path12.posix.normalize(import_node_path12.posix.join(import_node_path12.posix.dirname(file.source.path), context, dockerfile));
+        const path = import_node_path16.posix.normalize(import_node_path16.posix.join(import_node_path16.posix.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -31589,14 +32250,14 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta2 = asMap(get(node, "metadata"));
-    if (meta2) maps.push({ map: meta2, path: join7(path, "metadata") });
+    if (meta2) maps.push({ map: meta2, path: join9(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join7(path, key);
+    path = join9(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join7 = (path, key) => path ? `${path}.${key}` : key;
+var join9 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
@@ -31611,10 +32272,10 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join7(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join9(path, "securityContext"), container });
         continue;
       }
-      walk3(pair.value, join7(path, pair.keyText), own ?? container, depth + 1);
+      walk3(pair.value, join9(path, pair.keyText), own ?? container, depth + 1);
     }
   };
   walk3(w.podSpec, "", void 0, 0);
@@ -32003,101 +32664,6 @@ var rule37 = {
     });
   }
 };
-
-// src/data/deprecated-apis.ts
-var KUBERNETES_DATA_VERSION = "1.34";
-var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
-var FLOWCONTROL = [
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
-];
-var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
-var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
-  apiVersion,
-  kind,
-  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
-  removedIn,
-  replacements,
-  ...instead ? { instead } : {}
-});
-var DEPRECATED_APIS = [
-  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
-  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
-  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
-  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
-    { apiVersion: "autoscaling/v2", since: "1.23" },
-    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
-  ]),
-  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
-  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
-  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
-  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
-  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
-  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
-  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Ingress", "1.22", [
-    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
-    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
-  ]),
-  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
-  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
-  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
-  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
-  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
-  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
-  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
-  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
-  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
-  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
-  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
-];
-function compareVersions(a, b) {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
-    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
-function deprecatedApi(apiVersion, kind) {
-  return BY_KEY.get(`${apiVersion} ${kind}`);
-}
 
 // src/rules/removed-api-version.ts
 function replacementFor(d, target) {
@@ -32928,12 +33494,12 @@ var rule47 = {
   },
   check(file, ctx) {
     if (!isDockerFile(file)) return;
-    const { text, lines: lines2 } = file.source;
+    const { text, lines } = file.source;
     for (const ins of file.model.ast.getInstructions()) {
       if (ins.getKeyword() !== "RUN") continue;
       const r2 = ins.getRange();
-      const start = lines2.lineStart(r2.start.line + 1) + r2.start.character;
-      const end = lines2.lineStart(r2.end.line + 1) + r2.end.character;
+      const start = lines.lineStart(r2.start.line + 1) + r2.start.character;
+      const end = lines.lineStart(r2.end.line + 1) + r2.end.character;
       const body = text.slice(start, end);
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
       for (const { messageId, pattern, value: valueIn } of SETUPS) {
@@ -32942,7 +33508,7 @@ var rule47 = {
           if (!value2 || isPlaceholder(value2)) continue;
           const variable = /^\$/.test(value2);
           const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
-          const at = lines2.range(start + m.index, start + m.index + m[0].length);
+          const at = lines.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
             data: { how },
@@ -33155,13 +33721,13 @@ var privateKey = {
     const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
     while ((m = putty.exec(text)) !== null) {
       if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
-      const lines2 = nextLines;
-      if (lines2 < 0) break;
-      if (lines2 - putty.lastIndex > 8192) continue;
-      const macAt = text.slice(lines2, lines2 + 16384).indexOf("Private-MAC:");
-      const mac = macAt < 0 ? -1 : lines2 + macAt;
-      const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
-      const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
+      const lines = nextLines;
+      if (lines < 0) break;
+      if (lines - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines, lines + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
+      const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
       const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
       push3("PuTTY private key", m.index, macEnd);
@@ -33576,13 +34142,13 @@ function scanTokens(file) {
   return out;
 }
 function reportTokens(file, ctx, level, ignored) {
-  const { lines: lines2 } = file.source;
+  const { lines } = file.source;
   for (const { m, start, end } of fileTokens(file)) {
     if (m.level !== level || ignored.has(m.messageId)) continue;
     ctx.report({
       messageId: m.messageId,
       data: { desc: describeSecret(m.value), label: m.label },
-      at: lines2.range(start, end),
+      at: lines.range(start, end),
       identity: m.messageId,
       secret: m.value,
       properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
@@ -34178,10 +34744,10 @@ var ALL_RULES = [
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/policy/load.ts
-var import_node_fs11 = require("node:fs");
-var import_node_path13 = require("node:path");
+var import_node_fs13 = require("node:fs");
+var import_node_path17 = require("node:path");
 
-// node_modules/@bufbuild/cel/dist/esm/error.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
 function celError(value2, exprId) {
   if (isCelError(value2)) {
@@ -34221,7 +34787,7 @@ var _CelError = class extends Error {
   }
 };
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
 var errorNames = [
   "FieldValueInvalidError",
   "FieldListRangeError",
@@ -34238,7 +34804,7 @@ function isFieldError(arg) {
   return arg instanceof Error && errorNames.includes(arg.name) && "field" in arg && typeof arg.field == "function";
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
   let capNext = false;
   const b = [];
@@ -34286,7 +34852,7 @@ function safeObjectProperty(name) {
   return reservedObjectProperties.has(name) ? name + "$" : name;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
 function* nestedTypes(desc) {
   switch (desc.kind) {
     case "file":
@@ -34309,7 +34875,7 @@ function* nestedTypes(desc) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
 var ScalarType;
 (function(ScalarType2) {
   ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
@@ -34329,7 +34895,7 @@ var ScalarType;
   ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
 })(ScalarType || (ScalarType = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/is-message.js
 function isMessage(arg, schema2) {
   const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
   if (!isMessage2) {
@@ -34341,7 +34907,7 @@ function isMessage(arg, schema2) {
   return schema2.typeName === arg.$typeName;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
 function varint64read() {
   const buf = this.buf;
   let pos = this.pos;
@@ -34509,7 +35075,7 @@ function varint32read() {
   return result >>> 0;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
 var protoInt64 = /* @__PURE__ */ makeInt64Support();
 function makeInt64Support() {
   const dv = new DataView(new ArrayBuffer(8));
@@ -34612,7 +35178,7 @@ function assertUInt64String(value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
 function scalarEquals(type2, a, b) {
   if (a === b) {
     return true;
@@ -34678,7 +35244,7 @@ function isScalarZeroValue(type2, value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
 var IMPLICIT = 2;
 var unsafeLocal = /* @__PURE__ */ Symbol.for("reflect unsafe local");
 function unsafeOneofCase(target, oneof) {
@@ -34773,7 +35339,7 @@ function unsafeClear(target, field) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
 function isObject2(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
@@ -34804,7 +35370,7 @@ function isReflectMessage(arg, messageDesc2) {
   return isObject2(arg) && unsafeLocal in arg && "desc" in arg && isObject2(arg.desc) && arg.desc.kind === "message" && (messageDesc2 === void 0 || arg.desc.typeName == messageDesc2.typeName);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
 var te;
 function configureTextEncoding(textEncoding) {
   var _a;
@@ -34867,7 +35433,7 @@ function emulateEncodeInto(encodeUtf8) {
   };
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
 var WireType;
 (function(WireType2) {
   WireType2[WireType2["Varint"] = 0] = "Varint";
@@ -35442,7 +36008,7 @@ function assertFloat32(arg) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
 function checkField(field, value2) {
   const check = field.fieldKind == "list" ? isReflectList(value2, field) : field.fieldKind == "map" ? isReflectMap(value2, field) : checkSingular(field, value2);
   if (check === true) {
@@ -35668,7 +36234,7 @@ function scalarTypeDescription(scalar2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
 function isWrapper(arg) {
   return isWrapperTypeName(arg.$typeName);
 }
@@ -35705,7 +36271,7 @@ function isWrapperTypeName(name) {
   return wrapperTypeNames.has(name);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/create.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/create.js
 var EDITION_PROTO3 = 999;
 var EDITION_PROTO2 = 998;
 var IMPLICIT2 = 2;
@@ -35901,7 +36467,7 @@ function createZeroValue(field) {
   return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 var NULL_VALUE = 0;
 function localMessageMapper(field) {
   if (usesJsonRepresentation(field)) {
@@ -36008,7 +36574,7 @@ function wktValueToReflect(json2) {
   return value2;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
 function reflect(messageDesc2, message, check = true) {
   return new ReflectMessageImpl(messageDesc2, message, check);
 }
@@ -36381,7 +36947,7 @@ function longToLocal(field, value2) {
   return value2;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/uint.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/uint.js
 var privateSymbol2 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/uint");
 function celUint(v) {
   return new Uint(v);
@@ -36400,7 +36966,7 @@ var Uint = class {
   }
 };
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
 var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
 function base64Decode(base64Str) {
   const len = base64Str.length;
@@ -36538,7 +37104,7 @@ function getDecodeTable() {
   return decodeTable;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
 function restoreJsonNames(message) {
   for (const f of message.field) {
     if (!unsafeIsSetExplicit(f, "jsonName")) {
@@ -36548,7 +37114,7 @@ function restoreJsonNames(message) {
   message.nestedType.forEach(restoreJsonNames);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
 function parseTextFormatEnumValue(descEnum, value2) {
   const enumValue = descEnum.values.find((v) => v.name === value2);
   if (!enumValue) {
@@ -36717,12 +37283,12 @@ function unescapeBytesDefaultValue(str4) {
   return new Uint8Array(b);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/registry.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/registry.js
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve15) {
-  return buildFileRegistry([fileDescriptorProto, resolve15]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve16) {
+  return buildFileRegistry([fileDescriptorProto, resolve16]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -36746,7 +37312,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve15(protoFileName);
+        const dep = resolve16(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -36760,7 +37326,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve15 = args[1];
+    const resolve16 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -37538,7 +38104,7 @@ function assert(condition, msg) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
 function boot(boot2) {
   const root = bootFileDescriptorProto(boot2);
   root.messageType.forEach(restoreJsonNames);
@@ -37610,12 +38176,12 @@ function bootEnumDescriptorProto(init) {
   });
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
 function messageDesc(file, path, ...paths) {
   return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path]);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
 var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
 var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
 var ExtensionRangeOptions_VerificationState;
@@ -37781,7 +38347,7 @@ var SymbolVisibility;
   SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
 })(SymbolVisibility || (SymbolVisibility = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
 function makeReadContext(options) {
   return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options), { depth: 0 });
 }
@@ -38110,7 +38676,7 @@ function compileScalarReader(type2, utf8Validation, longAsString) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
 function fileDesc(b64, imports) {
   var _a;
   const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
@@ -38120,11 +38686,11 @@ function fileDesc(b64, imports) {
   return reg.getFile(root.name);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
 var file_google_protobuf_timestamp = /* @__PURE__ */ fileDesc("Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiKwoJVGltZXN0YW1wEg8KB3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAVChQEKE2NvbS5nb29nbGUucHJvdG9idWZCDlRpbWVzdGFtcFByb3RvUAFaMmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3RpbWVzdGFtcHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var TimestampSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_timestamp, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
 function timestampDate(timestamp2) {
   return new Date(timestampMs(timestamp2));
 }
@@ -38139,15 +38705,15 @@ function timestampMs(timestamp2) {
   return Number(timestamp2.seconds) * 1e3 + Math.round(timestamp2.nanos / 1e6);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
 var file_google_protobuf_duration = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIqCghEdXJhdGlvbhIPCgdzZWNvbmRzGAEgASgDEg0KBW5hbm9zGAIgASgFQoMBChNjb20uZ29vZ2xlLnByb3RvYnVmQg1EdXJhdGlvblByb3RvUAFaMWdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2R1cmF0aW9ucGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 var DurationSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_duration, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
 var file_google_protobuf_any = /* @__PURE__ */ fileDesc("Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiJgoDQW55EhAKCHR5cGVfdXJsGAEgASgJEg0KBXZhbHVlGAIgASgMQnYKE2NvbS5nb29nbGUucHJvdG9idWZCCEFueVByb3RvUAFaLGdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2FueXBiogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var AnySchema = /* @__PURE__ */ messageDesc(file_google_protobuf_any, 0);
 
-// node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
 var IMPLICIT4 = 2;
 var LEGACY_REQUIRED2 = 3;
 var writeDefaults = {
@@ -38504,7 +39070,7 @@ function writeTypeOfScalar(type2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
 function anyPack(schema2, message, into) {
   let ret = false;
   if (!into) {
@@ -38545,10 +39111,10 @@ function typeUrlToName(url) {
   return name;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
 var file_google_protobuf_empty = /* @__PURE__ */ fileDesc("Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnByb3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
 var file_google_protobuf_struct = /* @__PURE__ */ fileDesc("Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYihAEKBlN0cnVjdBIzCgZmaWVsZHMYASADKAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5GkUKC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRIlCgV2YWx1ZRgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZToCOAEi6gEKBVZhbHVlEjAKCm51bGxfdmFsdWUYASABKA4yGi5nb29nbGUucHJvdG9idWYuTnVsbFZhbHVlSAASFgoMbnVtYmVyX3ZhbHVlGAIgASgBSAASFgoMc3RyaW5nX3ZhbHVlGAMgASgJSAASFAoKYm9vbF92YWx1ZRgEIAEoCEgAEi8KDHN0cnVjdF92YWx1ZRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIABIwCgpsaXN0X3ZhbHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUgAQgYKBGtpbmQiMwoJTGlzdFZhbHVlEiYKBnZhbHVlcxgBIAMoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSobCglOdWxsVmFsdWUSDgoKTlVMTF9WQUxVRRAAQn8KE2NvbS5nb29nbGUucHJvdG9idWZCC1N0cnVjdFByb3RvUAFaL2dvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3N0cnVjdHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var StructSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 0);
 var ValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 1);
@@ -38558,7 +39124,7 @@ var NullValue;
   NullValue2[NullValue2["NULL_VALUE"] = 0] = "NULL_VALUE";
 })(NullValue || (NullValue = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
 var file_google_protobuf_wrappers = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvd3JhcHBlcnMucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIcCgtEb3VibGVWYWx1ZRINCgV2YWx1ZRgBIAEoASIbCgpGbG9hdFZhbHVlEg0KBXZhbHVlGAEgASgCIhsKCkludDY0VmFsdWUSDQoFdmFsdWUYASABKAMiHAoLVUludDY0VmFsdWUSDQoFdmFsdWUYASABKAQiGwoKSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoBSIcCgtVSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoDSIaCglCb29sVmFsdWUSDQoFdmFsdWUYASABKAgiHAoLU3RyaW5nVmFsdWUSDQoFdmFsdWUYASABKAkiGwoKQnl0ZXNWYWx1ZRINCgV2YWx1ZRgBIAEoDEKDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINV3JhcHBlcnNQcm90b1ABWjFnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi93cmFwcGVyc3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var DoubleValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 0);
 var FloatValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 1);
@@ -38570,7 +39136,7 @@ var BoolValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers,
 var StringValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 7);
 var BytesValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 8);
 
-// node_modules/@bufbuild/protobuf/dist/esm/extensions.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/extensions.js
 function getExtension(message, extension, options) {
   assertExtendee(extension, message);
   const ufs = filterUnknownFields(message.$unknown, extension);
@@ -38636,7 +39202,7 @@ function assertExtendee(extension, message) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/equals.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/equals.js
 function equals(schema2, a, b, options) {
   if (a.$typeName != schema2.typeName || b.$typeName != schema2.typeName) {
     return false;
@@ -38807,13 +39373,13 @@ function extensionsEquals(a, b, opts) {
   return true;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
 var timestampMsMin = /* @__PURE__ */ Date.parse("0001-01-01T00:00:00Z");
 var timestampMsMax = /* @__PURE__ */ Date.parse("9999-12-31T23:59:59Z");
 var durationSecondsMin = -315576e6;
 var durationSecondsMax = 315576e6;
 
-// node_modules/@bufbuild/protobuf/dist/esm/to-json.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/to-json.js
 var LEGACY_REQUIRED3 = 3;
 var IMPLICIT5 = 2;
 var jsonWriteDefaults = {
@@ -39319,7 +39885,7 @@ function timestampToJson(val) {
   return new Date(ms).toISOString().replace(".000Z", z);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/from-json.js
+// ../../main/node_modules/@bufbuild/protobuf/dist/esm/from-json.js
 var IMPLICIT6 = 2;
 function makeReadContext2(options) {
   return Object.assign(Object.assign({ ignoreUnknownFields: false, recursionLimit: 100 }, options), { depth: 0 });
@@ -40067,7 +40633,7 @@ function listValueFromJson(listValue, json2, ctx) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/proto.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/proto.js
 function celFromScalar(type2, v) {
   switch (type2) {
     case ScalarType.UINT32:
@@ -40084,7 +40650,7 @@ function celFromScalar(type2, v) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/list.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/list.js
 var privateSymbol3 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/list");
 function celList(arrayOrReflectList) {
   if (isReflectList(arrayOrReflectList)) {
@@ -40195,7 +40761,7 @@ function celFromListElem(desc, v) {
 }
 var EMPTY_LIST = celList([]);
 
-// node_modules/@bufbuild/cel/dist/esm/eval.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/eval.js
 var contextStack = [];
 function setEvalContext(context) {
   contextStack.push(context);
@@ -40228,7 +40794,7 @@ function getMsgDesc(typeName) {
   return schema2;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/type.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/type.js
 var privateSymbol4 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/type");
 var CelScalar = {
   INT: celScalarType("int"),
@@ -40397,7 +40963,7 @@ function typeUrlToName2(url) {
   return name;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/value.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/value.js
 function toCel(v) {
   switch (typeof v) {
     case "bigint":
@@ -40524,7 +41090,7 @@ function listValueToCel(l) {
   return celList(l.values);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/map.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/map.js
 var privateSymbol5 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/map");
 function celMap(mapOrReflectMap) {
   if (isReflectMap(mapOrReflectMap)) {
@@ -40679,13 +41245,13 @@ function celFromMapValue(desc, v) {
 }
 var EMPTY_MAP = celMap(/* @__PURE__ */ new Map());
 
-// node_modules/@bufbuild/cel/dist/esm/registry.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/registry.js
 var wktRegistry = createRegistry(TimestampSchema, DurationSchema, AnySchema, file_google_protobuf_wrappers, file_google_protobuf_struct);
 function createRegistryWithWKT(...inputs) {
   return createRegistry(wktRegistry, ...inputs);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/equals.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/equals.js
 function equals2(lhs, rhs) {
   if (lhs === rhs) {
     return true;
@@ -40763,7 +41329,7 @@ function equalsBytes(lhs, rhs) {
   return true;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/func.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/func.js
 var privateSymbol6 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/func");
 function celFunc(name, args, result, impl) {
   return new Func(name, void 0, args, result, impl);
@@ -40842,7 +41408,7 @@ function isSubtypeOf(val, typ) {
   return typ === CelScalar.DYN || equalsType(celType(val), typ);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/resolver.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/resolver.js
 var privateSymbol7 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/resolver");
 function createResolver(...inputs) {
   const groups = /* @__PURE__ */ new Map();
@@ -40918,7 +41484,7 @@ var Group = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
 var ADD = "_+_";
 var CONDITIONAL = "_?_:_";
 var DIVIDE = "_/_";
@@ -40942,7 +41508,7 @@ var OPT_INDEX = "_[?_]";
 var OPT_SELECT = "_?._";
 var SUBTRACT = "_-_";
 
-// node_modules/@bufbuild/cel/dist/esm/duration.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/duration.js
 var ONE_SECOND = 1000000000n;
 var MAX_DURATION_NANOS = 9223372036854775807n;
 var MIN_DURATION_NANOS = -9223372036854775808n;
@@ -41000,7 +41566,7 @@ function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/timestamp.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/timestamp.js
 var MAX_TIMESTAMP_SECONDS = 253402300799n;
 var MIN_TIMESTAMP_SECONDS = -62135596800n;
 var ONE_SECOND2 = 1000000000n;
@@ -41015,7 +41581,7 @@ function createTimestamp(s2 = 0n, ns = 0n) {
   return create(TimestampSchema, { seconds, nanos });
 }
 
-// node_modules/@bufbuild/cel/dist/esm/std/math.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/std/math.js
 var MAX_INT = 9223372036854775807n;
 var MIN_INT = -9223372036854775808n;
 var MAX_UINT = 18446744073709551615n;
@@ -41100,7 +41666,7 @@ var math_default = [
   celFunc(NEGATE, [DOUBLE], DOUBLE, (x) => -x)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/std/cast.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/std/cast.js
 var encoder = new TextEncoder();
 var decoder = new TextDecoder(void 0, { fatal: true });
 function stringToBool(x) {
@@ -41190,7 +41756,7 @@ var cast_default = [
   celFunc("dyn", [DYN], DYN, identity)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
 var CONTAINS = "contains";
 var ENDS_WITH = "endsWith";
 var MATCHES = "matches";
@@ -41207,7 +41773,7 @@ var TIME_GET_MINUTES = "getMinutes";
 var TIME_GET_MONTH = "getMonth";
 var TIME_GET_SECONDS = "getSeconds";
 
-// node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
 var FOLD_CASE = 1;
 var LITERAL = 2;
 var CLASS_NL = 4;
@@ -41223,7 +41789,7 @@ var UNANCHORED = 0;
 var ANCHOR_START = 1;
 var ANCHOR_BOTH = 2;
 
-// node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
 var UnicodeRangeTable = class {
   data;
   isStride1;
@@ -41252,7 +41818,7 @@ var UnicodeRangeTable = class {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
 var _B64_MAP = null;
 var getB64Map = () => {
   if (!_B64_MAP) {
@@ -41793,7 +42359,7 @@ var UnicodeTables = {
   _newScriptTable: (name) => _NEW_SCRIPTS.get(name)
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Unicode.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Unicode.js
 var MAX_RUNE = 1114111;
 var MAX_ASCII = 127;
 var MAX_BMP = 65535;
@@ -41849,7 +42415,7 @@ function equalsIgnoreCase(r1, r2) {
   return false;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/chars.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/chars.js
 var codePointAtOrThrow = (s2, i2) => {
   const cp = s2.codePointAt(i2);
   if (cp === void 0) {
@@ -41858,7 +42424,7 @@ var codePointAtOrThrow = (s2, i2) => {
   return cp;
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Utils.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Utils.js
 var METACHARACTERS = "\\.+*?()|[]{}^$";
 var EMPTY_BEGIN_LINE = 1;
 var EMPTY_END_LINE = 2;
@@ -41926,7 +42492,7 @@ function charCount(codePoint) {
   return codePoint > MAX_BMP ? 2 : 1;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/MachineInput.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/MachineInput.js
 var MachineUTF16Input = class _MachineUTF16Input {
   charSequence;
   start;
@@ -41984,7 +42550,7 @@ function fromUTF16(charSequence, start = 0, end = charSequence.length) {
   return new MachineUTF16Input(charSequence, start, end);
 }
 
-// node_modules/@bufbuild/re2/dist/esm/Inst.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Inst.js
 var Inst = class _Inst {
   static ALT = 1;
   static ALT_MATCH = 2;
@@ -42050,7 +42616,7 @@ var Inst = class _Inst {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/DFA.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/DFA.js
 var hashPCs = (pcs) => {
   let h = -2128831035;
   for (let i2 = 0; i2 < pcs.length; i2++) {
@@ -42352,7 +42918,7 @@ var DFA = class _DFA {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Regexp.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Regexp.js
 var Regexp = class _Regexp {
   static Op = {
     NO_MATCH: 0,
@@ -42443,7 +43009,7 @@ var Regexp = class _Regexp {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Prefilter.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Prefilter.js
 var Prefilter = class _Prefilter {
   type;
   subs;
@@ -42595,7 +43161,7 @@ var PrefilterTree = {
   build: (re) => simplify(fromRegexp(re))
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Prog.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Prog.js
 var PatchList = class {
   head;
   tail;
@@ -42724,7 +43290,7 @@ var Prog = class {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/exceptions.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/exceptions.js
 var RE2JSException = class extends Error {
   /** @param {string} message */
   constructor(message) {
@@ -42780,7 +43346,7 @@ var RE2JSFlagsException = class extends RE2JSException {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Compiler.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Compiler.js
 var Frag = class {
   i;
   out;
@@ -43009,7 +43575,7 @@ var Compiler = class _Compiler {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Simplify.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Simplify.js
 function simplify2(re) {
   switch (re.op) {
     case Regexp.Op.CAPTURE: {
@@ -43166,7 +43732,7 @@ function simplify1(op, flags, sub, re) {
   return nre;
 }
 
-// node_modules/@bufbuild/re2/dist/esm/CharGroup.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/CharGroup.js
 var CharGroup = class {
   sign;
   cls;
@@ -43243,7 +43809,7 @@ var getPosixGroups = () => {
   return _POSIX_GROUPS;
 };
 
-// node_modules/@bufbuild/re2/dist/esm/CharClass.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/CharClass.js
 var CharClass = class _CharClass {
   // cmp() returns the ordering of the pair (a[i], a[i+1]) relative to
   // (pivotFrom, pivotTo), where the first component of the pair (lo) is
@@ -43499,7 +44065,7 @@ var CharClass = class _CharClass {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/Parser.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/Parser.js
 var StringIterator = class {
   str;
   position;
@@ -44857,7 +45423,7 @@ var Parser = class _Parser {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/RE2.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/RE2.js
 var RE2 = class _RE2 {
   expr;
   prog;
@@ -45053,7 +45619,7 @@ var RE2 = class _RE2 {
   }
 };
 
-// node_modules/@bufbuild/re2/dist/esm/index.js
+// ../../main/node_modules/@bufbuild/re2/dist/esm/index.js
 var RE2JS = class _RE2JS {
   patternInput;
   flagsInput;
@@ -45204,7 +45770,7 @@ var RE2JS = class _RE2JS {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/std/logic.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/std/logic.js
 function matches(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
@@ -45346,7 +45912,7 @@ var logic_default = [
   celMethod(MATCHES, STRING3, [STRING3], BOOL2, matches)
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/std/time.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/std/time.js
 function getDayOfYear(date) {
   const start = new Date(0, 0, 1);
   start.setFullYear(date.getFullYear());
@@ -45451,7 +46017,7 @@ var time_default = [
   ...celTimeMethods(TIME_GET_MILLISECONDS, (x) => x.getMilliseconds())
 ];
 
-// node_modules/@bufbuild/cel/dist/esm/scope.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/scope.js
 var privateSymbol8 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/scope");
 function createScope(inputs, parent) {
   const variables = /* @__PURE__ */ new Map();
@@ -45494,7 +46060,7 @@ var Scope = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/env.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/env.js
 var privateSymbol9 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/env");
 var { BOOL: BOOL3, STRING: STRING5 } = CelScalar;
 function celEnv(options) {
@@ -45533,7 +46099,7 @@ var _CelEnv = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/logic-manager.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/logic-manager.js
 var LogicManager = class _LogicManager {
   builder;
   function;
@@ -45598,7 +46164,7 @@ var LogicManager = class _LogicManager {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/builder.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/builder.js
 var encoder2 = new TextEncoder();
 var accuVarName = "@result";
 var Builder = class {
@@ -46047,7 +46613,7 @@ var Builder = class {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/parser.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/parser.js
 var runtime;
 (function(runtime2) {
   class GrammarLocation {
@@ -51380,7 +51946,7 @@ function parse(input, options = {}) {
   }
 }
 
-// node_modules/@bufbuild/cel/dist/esm/parse.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/parse.js
 function parse2(expr) {
   const result = parse(expr);
   return {
@@ -51390,7 +51956,7 @@ function parse2(expr) {
   };
 }
 
-// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
+// ../../main/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
 var file_cel_expr_syntax = /* @__PURE__ */ fileDesc("ChVjZWwvZXhwci9zeW50YXgucHJvdG8SCGNlbC5leHByIlUKClBhcnNlZEV4cHISHAoEZXhwchgCIAEoCzIOLmNlbC5leHByLkV4cHISKQoLc291cmNlX2luZm8YAyABKAsyFC5jZWwuZXhwci5Tb3VyY2VJbmZvItoICgRFeHByEgoKAmlkGAIgASgDEigKCmNvbnN0X2V4cHIYAyABKAsyEi5jZWwuZXhwci5Db25zdGFudEgAEioKCmlkZW50X2V4cHIYBCABKAsyFC5jZWwuZXhwci5FeHByLklkZW50SAASLAoLc2VsZWN0X2V4cHIYBSABKAsyFS5jZWwuZXhwci5FeHByLlNlbGVjdEgAEigKCWNhbGxfZXhwchgGIAEoCzITLmNlbC5leHByLkV4cHIuQ2FsbEgAEi4KCWxpc3RfZXhwchgHIAEoCzIZLmNlbC5leHByLkV4cHIuQ3JlYXRlTGlzdEgAEjIKC3N0cnVjdF9leHByGAggASgLMhsuY2VsLmV4cHIuRXhwci5DcmVhdGVTdHJ1Y3RIABI6ChJjb21wcmVoZW5zaW9uX2V4cHIYCSABKAsyHC5jZWwuZXhwci5FeHByLkNvbXByZWhlbnNpb25IABoVCgVJZGVudBIMCgRuYW1lGAEgASgJGksKBlNlbGVjdBIfCgdvcGVyYW5kGAEgASgLMg4uY2VsLmV4cHIuRXhwchINCgVmaWVsZBgCIAEoCRIRCgl0ZXN0X29ubHkYAyABKAgaVgoEQ2FsbBIeCgZ0YXJnZXQYASABKAsyDi5jZWwuZXhwci5FeHByEhAKCGZ1bmN0aW9uGAIgASgJEhwKBGFyZ3MYAyADKAsyDi5jZWwuZXhwci5FeHByGkgKCkNyZWF0ZUxpc3QSIAoIZWxlbWVudHMYASADKAsyDi5jZWwuZXhwci5FeHByEhgKEG9wdGlvbmFsX2luZGljZXMYAiADKAUa6QEKDENyZWF0ZVN0cnVjdBIUCgxtZXNzYWdlX25hbWUYASABKAkSMgoHZW50cmllcxgCIAMoCzIhLmNlbC5leHByLkV4cHIuQ3JlYXRlU3RydWN0LkVudHJ5Go4BCgVFbnRyeRIKCgJpZBgBIAEoAxITCglmaWVsZF9rZXkYAiABKAlIABIhCgdtYXBfa2V5GAMgASgLMg4uY2VsLmV4cHIuRXhwckgAEh0KBXZhbHVlGAQgASgLMg4uY2VsLmV4cHIuRXhwchIWCg5vcHRpb25hbF9lbnRyeRgFIAEoCEIKCghrZXlfa2luZBr4AQoNQ29tcHJlaGVuc2lvbhIQCghpdGVyX3ZhchgBIAEoCRIRCglpdGVyX3ZhcjIYCCABKAkSIgoKaXRlcl9yYW5nZRgCIAEoCzIOLmNlbC5leHByLkV4cHISEAoIYWNjdV92YXIYAyABKAkSIQoJYWNjdV9pbml0GAQgASgLMg4uY2VsLmV4cHIuRXhwchImCg5sb29wX2NvbmRpdGlvbhgFIAEoCzIOLmNlbC5leHByLkV4cHISIQoJbG9vcF9zdGVwGAYgASgLMg4uY2VsLmV4cHIuRXhwchIeCgZyZXN1bHQYByABKAsyDi5jZWwuZXhwci5FeHByQgsKCWV4cHJfa2luZCLNAgoIQ29uc3RhbnQSMAoKbnVsbF92YWx1ZRgBIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIUCgpib29sX3ZhbHVlGAIgASgISAASFQoLaW50NjRfdmFsdWUYAyABKANIABIWCgx1aW50NjRfdmFsdWUYBCABKARIABIWCgxkb3VibGVfdmFsdWUYBSABKAFIABIWCgxzdHJpbmdfdmFsdWUYBiABKAlIABIVCgtieXRlc192YWx1ZRgHIAEoDEgAEjcKDmR1cmF0aW9uX3ZhbHVlGAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgIYAUgAEjkKD3RpbWVzdGFtcF92YWx1ZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCAhgBSABCDwoNY29uc3RhbnRfa2luZCKcBQoKU291cmNlSW5mbxIWCg5zeW50YXhfdmVyc2lvbhgBIAEoCRIQCghsb2NhdGlvbhgCIAEoCRIUCgxsaW5lX29mZnNldHMYAyADKAUSNgoJcG9zaXRpb25zGAQgAygLMiMuY2VsLmV4cHIuU291cmNlSW5mby5Qb3NpdGlvbnNFbnRyeRI5CgttYWNyb19jYWxscxgFIAMoCzIkLmNlbC5leHByLlNvdXJjZUluZm8uTWFjcm9DYWxsc0VudHJ5EjIKCmV4dGVuc2lvbnMYBiADKAsyHi5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbhowCg5Qb3NpdGlvbnNFbnRyeRILCgNrZXkYASABKAMSDQoFdmFsdWUYAiABKAU6AjgBGkEKD01hY3JvQ2FsbHNFbnRyeRILCgNrZXkYASABKAMSHQoFdmFsdWUYAiABKAsyDi5jZWwuZXhwci5FeHByOgI4ARqxAgoJRXh0ZW5zaW9uEgoKAmlkGAEgASgJEkUKE2FmZmVjdGVkX2NvbXBvbmVudHMYAiADKA4yKC5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbi5Db21wb25lbnQSNwoHdmVyc2lvbhgDIAEoCzImLmNlbC5leHByLlNvdXJjZUluZm8uRXh0ZW5zaW9uLlZlcnNpb24aJwoHVmVyc2lvbhINCgVtYWpvchgBIAEoAxINCgVtaW5vchgCIAEoAyJvCglDb21wb25lbnQSGQoVQ09NUE9ORU5UX1VOU1BFQ0lGSUVEEAASFAoQQ09NUE9ORU5UX1BBUlNFUhABEhoKFkNPTVBPTkVOVF9UWVBFX0NIRUNLRVIQAhIVChFDT01QT05FTlRfUlVOVElNRRADQi4KDGRldi5jZWwuZXhwckILU3ludGF4UHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 var ParsedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 0);
 var ExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 1);
@@ -51402,7 +51968,7 @@ var SourceInfo_Extension_Component;
   SourceInfo_Extension_Component2[SourceInfo_Extension_Component2["RUNTIME"] = 3] = "RUNTIME";
 })(SourceInfo_Extension_Component || (SourceInfo_Extension_Component = {}));
 
-// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
+// ../../main/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
 var file_cel_expr_checked = /* @__PURE__ */ fileDesc("ChZjZWwvZXhwci9jaGVja2VkLnByb3RvEghjZWwuZXhwciLsAgoLQ2hlY2tlZEV4cHISPgoNcmVmZXJlbmNlX21hcBgCIAMoCzInLmNlbC5leHByLkNoZWNrZWRFeHByLlJlZmVyZW5jZU1hcEVudHJ5EjQKCHR5cGVfbWFwGAMgAygLMiIuY2VsLmV4cHIuQ2hlY2tlZEV4cHIuVHlwZU1hcEVudHJ5EikKC3NvdXJjZV9pbmZvGAUgASgLMhQuY2VsLmV4cHIuU291cmNlSW5mbxIUCgxleHByX3ZlcnNpb24YBiABKAkSHAoEZXhwchgEIAEoCzIOLmNlbC5leHByLkV4cHIaSAoRUmVmZXJlbmNlTWFwRW50cnkSCwoDa2V5GAEgASgDEiIKBXZhbHVlGAIgASgLMhMuY2VsLmV4cHIuUmVmZXJlbmNlOgI4ARo+CgxUeXBlTWFwRW50cnkSCwoDa2V5GAEgASgDEh0KBXZhbHVlGAIgASgLMg4uY2VsLmV4cHIuVHlwZToCOAEioggKBFR5cGUSJQoDZHluGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5SAASKgoEbnVsbBgCIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIxCglwcmltaXRpdmUYAyABKA4yHC5jZWwuZXhwci5UeXBlLlByaW1pdGl2ZVR5cGVIABIvCgd3cmFwcGVyGAQgASgOMhwuY2VsLmV4cHIuVHlwZS5QcmltaXRpdmVUeXBlSAASMgoKd2VsbF9rbm93bhgFIAEoDjIcLmNlbC5leHByLlR5cGUuV2VsbEtub3duVHlwZUgAEiwKCWxpc3RfdHlwZRgGIAEoCzIXLmNlbC5leHByLlR5cGUuTGlzdFR5cGVIABIqCghtYXBfdHlwZRgHIAEoCzIWLmNlbC5leHByLlR5cGUuTWFwVHlwZUgAEi8KCGZ1bmN0aW9uGAggASgLMhsuY2VsLmV4cHIuVHlwZS5GdW5jdGlvblR5cGVIABIWCgxtZXNzYWdlX3R5cGUYCSABKAlIABIUCgp0eXBlX3BhcmFtGAogASgJSAASHgoEdHlwZRgLIAEoCzIOLmNlbC5leHByLlR5cGVIABInCgVlcnJvchgMIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eUgAEjQKDWFic3RyYWN0X3R5cGUYDiABKAsyGy5jZWwuZXhwci5UeXBlLkFic3RyYWN0VHlwZUgAGi0KCExpc3RUeXBlEiEKCWVsZW1fdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUaTwoHTWFwVHlwZRIgCghrZXlfdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUSIgoKdmFsdWVfdHlwZRgCIAEoCzIOLmNlbC5leHByLlR5cGUaVgoMRnVuY3Rpb25UeXBlEiMKC3Jlc3VsdF90eXBlGAEgASgLMg4uY2VsLmV4cHIuVHlwZRIhCglhcmdfdHlwZXMYAiADKAsyDi5jZWwuZXhwci5UeXBlGkUKDEFic3RyYWN0VHlwZRIMCgRuYW1lGAEgASgJEicKD3BhcmFtZXRlcl90eXBlcxgCIAMoCzIOLmNlbC5leHByLlR5cGUicwoNUHJpbWl0aXZlVHlwZRIeChpQUklNSVRJVkVfVFlQRV9VTlNQRUNJRklFRBAAEggKBEJPT0wQARIJCgVJTlQ2NBACEgoKBlVJTlQ2NBADEgoKBkRPVUJMRRAEEgoKBlNUUklORxAFEgkKBUJZVEVTEAYiVgoNV2VsbEtub3duVHlwZRIfChtXRUxMX0tOT1dOX1RZUEVfVU5TUEVDSUZJRUQQABIHCgNBTlkQARINCglUSU1FU1RBTVAQAhIMCghEVVJBVElPThADQgsKCXR5cGVfa2luZCLWAwoERGVjbBIMCgRuYW1lGAEgASgJEikKBWlkZW50GAIgASgLMhguY2VsLmV4cHIuRGVjbC5JZGVudERlY2xIABIvCghmdW5jdGlvbhgDIAEoCzIbLmNlbC5leHByLkRlY2wuRnVuY3Rpb25EZWNsSAAaWQoJSWRlbnREZWNsEhwKBHR5cGUYASABKAsyDi5jZWwuZXhwci5UeXBlEiEKBXZhbHVlGAIgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnQSCwoDZG9jGAMgASgJGvsBCgxGdW5jdGlvbkRlY2wSNwoJb3ZlcmxvYWRzGAEgAygLMiQuY2VsLmV4cHIuRGVjbC5GdW5jdGlvbkRlY2wuT3ZlcmxvYWQSCwoDZG9jGAIgASgJGqQBCghPdmVybG9hZBITCgtvdmVybG9hZF9pZBgBIAEoCRIeCgZwYXJhbXMYAiADKAsyDi5jZWwuZXhwci5UeXBlEhMKC3R5cGVfcGFyYW1zGAMgAygJEiMKC3Jlc3VsdF90eXBlGAQgASgLMg4uY2VsLmV4cHIuVHlwZRIcChRpc19pbnN0YW5jZV9mdW5jdGlvbhgFIAEoCBILCgNkb2MYBiABKAlCCwoJZGVjbF9raW5kIlEKCVJlZmVyZW5jZRIMCgRuYW1lGAEgASgJEhMKC292ZXJsb2FkX2lkGAMgAygJEiEKBXZhbHVlGAQgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnRCLAoMZGV2LmNlbC5leHByQglEZWNsUHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_cel_expr_syntax, file_google_protobuf_empty, file_google_protobuf_struct]);
 var CheckedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_checked, 0);
 var Type_PrimitiveType;
@@ -51423,7 +51989,7 @@ var Type_WellKnownType;
   Type_WellKnownType2[Type_WellKnownType2["DURATION"] = 3] = "DURATION";
 })(Type_WellKnownType || (Type_WellKnownType = {}));
 
-// node_modules/@bufbuild/cel/dist/esm/namespace.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/namespace.js
 function resolveCandidateNames(namespace, name) {
   if (name.startsWith(".")) {
     return [name.substring(1)];
@@ -51444,7 +52010,7 @@ function resolveCandidateNames(namespace, name) {
   return candidates;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/field.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/field.js
 function accessByIndex(obj, index) {
   if (typeof obj !== "object" || obj === null) {
     return void 0;
@@ -51517,7 +52083,7 @@ function isSet(obj, name) {
   return false;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/access.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/access.js
 function attrAccess(factory, vars, obj, accAttr) {
   const val = accAttr.resolve(vars);
   if (val === void 0) {
@@ -52063,7 +52629,7 @@ function indexOutOfBounds(id, index, length) {
   return celError(`index ${index} out of bounds [0, ${length})`, id);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/activation.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/activation.js
 var ObjectActivation = class {
   data;
   constructor(data) {
@@ -52102,7 +52668,7 @@ var EMPTY_ACTIVATION = {
   }
 };
 
-// node_modules/@bufbuild/cel/dist/esm/object.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/object.js
 function celObject(typeName, fields) {
   const desc = getMsgDesc(typeName);
   const msg = reflect(desc);
@@ -52391,7 +52957,7 @@ function intToUint32(v) {
   return Number(v);
 }
 
-// node_modules/@bufbuild/cel/dist/esm/planner.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/planner.js
 var Planner = class {
   functions;
   registry;
@@ -53064,7 +53630,7 @@ function coerceToValues(args) {
   return args;
 }
 
-// node_modules/@bufbuild/cel/dist/esm/plan.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/plan.js
 var cache2 = /* @__PURE__ */ new WeakMap();
 function plan(env, expr) {
   let planner = cache2.get(env);
@@ -53100,7 +53666,7 @@ function plan(env, expr) {
   };
 }
 
-// node_modules/@bufbuild/cel/dist/esm/ext/strings.js
+// ../../main/node_modules/@bufbuild/cel/dist/esm/ext/strings.js
 function charAt(index) {
   const i2 = Number(index);
   if (i2 < 0 || i2 > this.length) {
@@ -53166,12 +53732,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep8, num) {
+function split(sep9, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep8, count));
+  return celList(this.split(sep9, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -53232,7 +53798,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join8(sep8 = "") {
+function join10(sep9 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -53240,7 +53806,7 @@ function join8(sep8 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep8;
+      result += sep9;
     }
     result += item;
   }
@@ -53526,12 +54092,12 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join8),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join8),
+  celMethod("join", LIST_STRING, [], STRING6, join10),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join10),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
-// node_modules/re2js/build/index.js
+// ../../main/node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
   static FOLD_CASE = 1;
   static LITERAL = 2;
@@ -56666,10 +57232,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep8 = "";
+        let sep9 = "";
         for (let sub of this.subs) {
-          out += sep8;
-          sep8 = "|";
+          out += sep9;
+          sep9 = "|";
           out += sub.appendTo();
         }
         break;
@@ -61068,23 +61634,23 @@ function keyRanges(file, node, prefix2, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs11.openSync)(abs, import_node_fs11.constants.O_RDONLY | (import_node_fs11.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs11.fstatSync)(fd);
+    fd = (0, import_node_fs13.openSync)(abs, import_node_fs13.constants.O_RDONLY | (import_node_fs13.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs13.fstatSync)(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
       throw new ConfigurationError(`admissionPolicies: ${label2} is ${st.size} bytes, over maxFileBytes (${maxBytes})`);
-    const decoded = decode((0, import_node_fs11.readFileSync)(fd));
+    const decoded = decode((0, import_node_fs13.readFileSync)(fd));
     if (!decoded.ok) throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read: ${decoded.reason}`);
     return decoded.text;
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) (0, import_node_fs11.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs13.closeSync)(fd);
   }
 }
 function inside3(realRoot, real2) {
-  return real2 === realRoot || real2.startsWith(realRoot.endsWith(import_node_path13.sep) ? realRoot : realRoot + import_node_path13.sep);
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(import_node_path17.sep) ? realRoot : realRoot + import_node_path17.sep);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -61092,48 +61658,48 @@ function filesOf(root, realRoot, entry) {
       `admissionPolicies: "${entry.slice(0, 80)}" is a URL; podguard never fetches policies: name the file or folder by its path in the repository`
     );
   }
-  const abs = (0, import_node_path13.resolve)(root, entry.replace(/^\/+/, ""));
+  const abs = (0, import_node_path17.resolve)(root, entry.replace(/^\/+/, ""));
   let real2;
   try {
-    real2 = (0, import_node_fs11.realpathSync)(abs);
+    real2 = (0, import_node_fs13.realpathSync)(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
   if (!inside3(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
-    for (const name of (0, import_node_fs11.readdirSync)(dir).sort()) {
-      const p = (0, import_node_path13.join)(dir, name);
-      const st = (0, import_node_fs11.lstatSync)(p);
+    for (const name of (0, import_node_fs13.readdirSync)(dir).sort()) {
+      const p = (0, import_node_path17.join)(dir, name);
+      const st = (0, import_node_fs13.lstatSync)(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = (0, import_node_fs11.realpathSync)(p);
+          target = (0, import_node_fs13.realpathSync)(p);
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path13.relative)(root, p)} links outside the repository`);
+        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path17.relative)(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if ((0, import_node_fs11.lstatSync)(real2).isDirectory()) visit(real2);
+  if ((0, import_node_fs13.lstatSync)(real2).isDirectory()) visit(real2);
   else out.push(abs);
   return out;
 }
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = (0, import_node_fs11.realpathSync)(root);
+  const realRoot = (0, import_node_fs13.realpathSync)(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = (0, import_node_path13.relative)(root, abs).split(import_node_path13.sep).join("/");
+      const rel = (0, import_node_path17.relative)(root, abs).split(import_node_path17.sep).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -61889,7 +62455,7 @@ function push2(map2, key, value2) {
 }
 function indexDirectives(list2, working) {
   const wide = /* @__PURE__ */ new Map();
-  const lines2 = /* @__PURE__ */ new Map();
+  const lines = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
   for (const d of list2) {
     if (!working.has(d)) continue;
@@ -61902,11 +62468,11 @@ function indexDirectives(list2, working) {
     if (!group2) {
       group2 = /* @__PURE__ */ new Map();
       groups.set(span.key, group2);
-      for (let line = span.from; line <= span.to; line++) push2(lines2, line, group2);
+      for (let line = span.from; line <= span.to; line++) push2(lines, line, group2);
     }
     for (const id of new Set(d.ruleIds)) push2(group2, id, d);
   }
-  return { wide, lines: lines2, order: new Map(list2.map((d, i2) => [d, i2])) };
+  return { wide, lines, order: new Map(list2.map((d, i2) => [d, i2])) };
 }
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
@@ -62033,12 +62599,12 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/engine.ts
-var import_node_fs14 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 
 // src/workers.ts
-var import_node_fs12 = require("node:fs");
-var import_node_os2 = require("node:os");
-var import_node_path14 = require("node:path");
+var import_node_fs14 = require("node:fs");
+var import_node_os3 = require("node:os");
+var import_node_path18 = require("node:path");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
@@ -62063,12 +62629,12 @@ var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 var MIN_FILES_PER_WORKER = 2500;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
-  return Math.max(1, Math.min((0, import_node_os2.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
+  return Math.max(1, Math.min((0, import_node_os3.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
-  const script = (0, import_node_path14.join)((0, import_node_path14.dirname)(here), "worker.js");
-  return (0, import_node_fs12.existsSync)(script) ? script : void 0;
+  const script = (0, import_node_path18.join)((0, import_node_path18.dirname)(here), "worker.js");
+  return (0, import_node_fs14.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -62136,7 +62702,7 @@ function isoDay(today) {
 function checkScopes(root, paths) {
   const realRoot = realpathOr(root);
   for (const p of paths) {
-    const abs = (0, import_node_path15.resolve)(root, p);
+    const abs = (0, import_node_path19.resolve)(root, p);
     if (!isInside(root, abs) && !isInside(realRoot, abs))
       throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
     const real2 = realpathOr(abs);
@@ -62152,33 +62718,33 @@ function emptyScope(p) {
 }
 function exists(p) {
   try {
-    return (0, import_node_fs13.lstatSync)(p, { throwIfNoEntry: false }) !== void 0;
+    return (0, import_node_fs15.lstatSync)(p, { throwIfNoEntry: false }) !== void 0;
   } catch {
     return false;
   }
 }
 function realpathOr(p) {
   try {
-    return import_node_fs13.realpathSync.native(p);
+    return import_node_fs15.realpathSync.native(p);
   } catch {
-    return (0, import_node_path15.resolve)(p);
+    return (0, import_node_path19.resolve)(p);
   }
 }
 async function scan(input) {
   const started = Date.now();
-  const root = (0, import_node_path15.resolve)(input.root);
+  const root = (0, import_node_path19.resolve)(input.root);
   const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
   checkScopes(root, paths);
-  const singleDir = paths.length === 1 ? (0, import_node_path15.resolve)(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? (0, import_node_path19.resolve)(root, paths[0]) : root;
   let settings;
   const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, baseRules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules, root);
   else {
-    const nested = singleDir !== root && exists((0, import_node_path15.join)(singleDir, DEFAULT_CONFIG_FILE));
-    const atRoot = exists((0, import_node_path15.join)(root, DEFAULT_CONFIG_FILE));
-    const nestedLabel = safeData((0, import_node_path15.relative)(root, (0, import_node_path15.join)(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    const nested = singleDir !== root && exists((0, import_node_path19.join)(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists((0, import_node_path19.join)(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData((0, import_node_path19.relative)(root, (0, import_node_path19.join)(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
     if (nested && atRoot) {
       settings = loadSettings(root, void 0, baseRules, root);
       notices.push(
@@ -62200,8 +62766,8 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = (0, import_node_path15.resolve)(root, baselinePath);
-    const label2 = (0, import_node_path15.relative)(root, abs).split("\\").join("/") || baselinePath;
+    const abs = (0, import_node_path19.resolve)(root, baselinePath);
+    const label2 = (0, import_node_path19.relative)(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
   }
   const today = isoDay(input.today);
@@ -62231,12 +62797,12 @@ async function scan(input) {
   const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   if (!input.stdin && input.changedFiles === void 0 && input.requireChecked) {
     for (const p of paths) {
-      const scope = (0, import_node_path15.resolve)(root, p);
-      if (!collected.candidates.some((c) => isInside(scope, (0, import_node_path15.resolve)(root, c.relPath)))) throw emptyScope(p);
+      const scope = (0, import_node_path19.resolve)(root, p);
+      if (!collected.candidates.some((c) => isInside(scope, (0, import_node_path19.resolve)(root, c.relPath)))) throw emptyScope(p);
     }
   }
   for (const issue of collected.issues) {
-    const f = sourceFile((0, import_node_path15.resolve)(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile((0, import_node_path19.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
@@ -62247,7 +62813,7 @@ async function scan(input) {
   });
   const render = await prepareRender({
     root,
-    scopes: paths.map((p) => (0, import_node_path15.resolve)(root, p)),
+    scopes: paths.map((p) => (0, import_node_path19.resolve)(root, p)),
     candidates: collected.candidates,
     markers,
     ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
@@ -62337,7 +62903,7 @@ async function scan(input) {
     const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
     const level = plan2.systemLevels[n.ruleId] ?? "off";
     if (!rule61 || level === "off") continue;
-    const f = sourceFile((0, import_node_path15.resolve)(root, n.file), n.file, readQuiet((0, import_node_path15.resolve)(root, n.file)));
+    const f = sourceFile((0, import_node_path19.resolve)(root, n.file), n.file, readQuiet((0, import_node_path19.resolve)(root, n.file)));
     const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
     out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
     out.endFile();
@@ -62355,11 +62921,11 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile((0, import_node_path15.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile((0, import_node_path19.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   const { expired } = applyIgnores(out.findings, settings, root, today);
   if (expired.length && systemOn("expired-suppression") && settings.configFile) {
-    const file = sourceFile((0, import_node_path15.resolve)(root, settings.configFile), settings.configFile, "");
+    const file = sourceFile((0, import_node_path19.resolve)(root, settings.configFile), settings.configFile, "");
     for (const i2 of expired) {
       system(
         "expired-suppression",
@@ -62408,7 +62974,7 @@ async function scan(input) {
 }
 function readQuiet(abs) {
   try {
-    return (0, import_node_fs14.readFileSync)(abs, "utf8");
+    return (0, import_node_fs16.readFileSync)(abs, "utf8");
   } catch {
     return "";
   }
@@ -62424,444 +62990,6 @@ function templateDirectives(absPath, relPath) {
     objects: [],
     workloads: []
   });
-}
-
-// src/report/sarif.ts
-var import_node_path17 = require("node:path");
-var import_node_url2 = require("node:url");
-var import_node_zlib = require("node:zlib");
-
-// src/version.ts
-var VERSION = "0.1.0";
-var HOMEPAGE = "https://github.com/podguard/podguard";
-function ruleDocUrl(id) {
-  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
-  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
-}
-
-// src/report/severity.ts
-var SEVERITY_BANDS = {
-  error: { min: 7, max: 10 },
-  warning: { min: 4, max: 6.9 },
-  note: { min: 0.1, max: 3.9 }
-};
-function severityAt(meta2, level) {
-  if (meta2.securitySeverity === void 0) return void 0;
-  const b = SEVERITY_BANDS[level];
-  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
-}
-
-// src/report/stream.ts
-var PLACEHOLDER = "\0podguard-stream\0";
-function* coalesce(chunks, size = 1 << 16) {
-  let buf = [];
-  let n = 0;
-  for (const c of chunks) {
-    buf.push(c);
-    n += c.length;
-    if (n >= size) {
-      yield buf.join("");
-      buf = [];
-      n = 0;
-    }
-  }
-  if (n > 0) yield buf.join("");
-}
-function* compactJsonChunks(doc, items2) {
-  const text = JSON.stringify(doc);
-  const quoted = JSON.stringify(PLACEHOLDER);
-  const at = text.indexOf(quoted);
-  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
-  yield `${text.slice(0, at)}[`;
-  let first = true;
-  let group2 = [];
-  for (const item of items2) {
-    group2.push(JSON.stringify(item));
-    if (group2.length === 256) {
-      yield (first ? "" : ",") + group2.join(",");
-      first = false;
-      group2 = [];
-    }
-  }
-  if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
-  yield `]${text.slice(at + quoted.length)}`;
-}
-
-// src/report/safe-write.ts
-var import_node_fs15 = require("node:fs");
-var import_node_os3 = require("node:os");
-var import_node_path16 = require("node:path");
-function outputRoots(workspace, env) {
-  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, (0, import_node_os3.tmpdir)()];
-  return roots.filter((r2) => !!r2).map((r2) => (0, import_node_path16.resolve)(r2));
-}
-function real(p) {
-  try {
-    return import_node_fs15.realpathSync.native(p);
-  } catch {
-    return (0, import_node_path16.resolve)(p);
-  }
-}
-var UnsafeOutputError = class extends Error {
-};
-var counter = 0;
-function writeOutputFile(path, text, roots, createDirs = false) {
-  const abs = (0, import_node_path16.resolve)(path);
-  const dir = (0, import_node_path16.dirname)(abs);
-  if (createDirs) (0, import_node_fs15.mkdirSync)(dir, { recursive: true });
-  const realDir = real(dir);
-  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside((0, import_node_path16.resolve)(r2), realDir))) {
-    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
-  }
-  const st = (0, import_node_fs15.lstatSync)(abs, { throwIfNoEntry: false });
-  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = (0, import_node_path16.join)(realDir, `.${(0, import_node_path16.basename)(abs)}.${process.pid}.${++counter}.podguard-tmp`);
-  const fd = (0, import_node_fs15.openSync)(temp, import_node_fs15.constants.O_WRONLY | import_node_fs15.constants.O_CREAT | import_node_fs15.constants.O_EXCL | (import_node_fs15.constants.O_NOFOLLOW ?? 0), 420);
-  try {
-    try {
-      for (const c of typeof text === "string" ? [text] : coalesce(text)) (0, import_node_fs15.writeSync)(fd, c);
-    } finally {
-      (0, import_node_fs15.closeSync)(fd);
-    }
-    (0, import_node_fs15.renameSync)(temp, (0, import_node_path16.join)(realDir, (0, import_node_path16.basename)(abs)));
-  } catch (err) {
-    (0, import_node_fs15.rmSync)(temp, { force: true });
-    throw err;
-  }
-}
-
-// src/report/sarif.ts
-var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
-function pascal(id) {
-  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-}
-function toUri(path) {
-  return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
-}
-function ruleHelpMarkdown(rule61) {
-  const m = rule61.meta;
-  const silent = m.silentUnless ? `
-
-_${m.silentUnless}_` : "";
-  return `**${m.title}** (\`${m.id}\`)
-
-${m.description}${silent}
-
-**Why it matters.** ${m.why}
-
-**How to fix.** ${fixText(m)}
-
-Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
-}
-function markdownToText(markdown) {
-  const out = [];
-  let fenced = false;
-  for (const line of markdown.split("\n")) {
-    if (/^\s*(```|~~~)/.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced) {
-      out.push(line);
-      continue;
-    }
-    const code = [];
-    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
-    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
-  }
-  return out.join("\n");
-}
-function ruleHelpText(rule61) {
-  return markdownToText(ruleHelpMarkdown(rule61));
-}
-function runLevel(rule61, result) {
-  const configured = result.settings.rules[rule61.meta.id]?.level;
-  return configured && configured !== "off" ? configured : rule61.meta.level;
-}
-function sarifRule(rule61, result, limits) {
-  const m = rule61.meta;
-  const level = runLevel(rule61, result);
-  const severity = severityAt(m, level);
-  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
-  return {
-    id: m.id,
-    name: pascal(m.id),
-    shortDescription: { text: m.title },
-    fullDescription: { text: m.description },
-    helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
-    defaultConfiguration: { level },
-    properties: {
-      tags,
-      precision: m.precision,
-      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
-      "problem.severity": level === "note" ? "recommendation" : level
-    }
-  };
-}
-function repoPaths(result, repositoryRoot) {
-  if (!repositoryRoot) return (file) => file;
-  const prefix2 = (0, import_node_path17.relative)(repositoryRoot, result.root).split(import_node_path17.sep).join("/");
-  if (prefix2 === "") return (file) => file;
-  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
-  return (file) => {
-    const p = import_node_path17.posix.normalize(`${prefix2}/${file}`);
-    return p.startsWith("../") || p === ".." ? file : p;
-  };
-}
-function region(r2) {
-  return {
-    startLine: r2.start.line,
-    startColumn: r2.start.column,
-    endLine: r2.end.line,
-    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
-  };
-}
-function location(uri) {
-  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
-}
-function priority(f, severities) {
-  if (f.suppression) return 0;
-  const level = displayLevel(f);
-  const rule61 = severities.get(f.ruleId);
-  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
-  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
-}
-function selectResults(result, max = GITHUB_LIMITS.results) {
-  const findings = result.findings;
-  const keep = new Uint8Array(findings.length);
-  const omitted = /* @__PURE__ */ new Map();
-  if (findings.length <= max) {
-    keep.fill(1);
-    return { keep, kept: findings.length, omitted };
-  }
-  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const ranks = new Uint16Array(findings.length);
-  const counts = /* @__PURE__ */ new Map();
-  findings.forEach((f, i2) => {
-    const p = priority(f, rules);
-    ranks[i2] = p;
-    counts.set(p, (counts.get(p) ?? 0) + 1);
-  });
-  let quota = Math.max(0, max);
-  let threshold = Infinity;
-  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
-    threshold = p;
-    const n = counts.get(p);
-    if (n >= quota) break;
-    quota -= n;
-  }
-  let kept = 0;
-  findings.forEach((f, i2) => {
-    const p = ranks[i2];
-    const take = p > threshold || p === threshold && quota > 0;
-    if (p === threshold && take) quota--;
-    if (take) {
-      keep[i2] = 1;
-      kept++;
-    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
-  });
-  return { keep, kept, omitted };
-}
-function omittedText(omitted) {
-  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
-  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
-  return `${total} (${parts.join(", ")})`;
-}
-var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
-function sarifParts(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
-  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
-  const selection = opts.selection ?? selectResults(result, limits.results);
-  const path = repoPaths(result, opts.repositoryRoot);
-  const red = (text) => result.redactor.redact(text);
-  const notifications = [];
-  let unlisted = 0;
-  for (const f of result.findings) {
-    if (!NOT_CHECKED.has(f.ruleId)) continue;
-    if (notifications.length >= limits.notifications) {
-      unlisted++;
-      continue;
-    }
-    const file = f.file === "." || f.file === "" ? void 0 : path(f.file);
-    notifications.push({
-      level: f.ruleId === "internal-error" ? "error" : "warning",
-      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
-      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
-      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
-    });
-  }
-  if (unlisted > 0)
-    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
-  if (selection.omitted.size > 0) {
-    notifications.push({
-      level: "warning",
-      message: {
-        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
-      }
-    });
-  }
-  const root = opts.repositoryRoot ?? result.root;
-  const rootUri = (0, import_node_url2.pathToFileURL)(root).href.replace(/\/?$/, "/");
-  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "podguard",
-            fullName: `podguard ${VERSION}`,
-            semanticVersion: VERSION,
-            version: VERSION,
-            informationUri: HOMEPAGE,
-            rules: rules.map((r2) => sarifRule(r2, result, limits))
-          }
-        },
-        invocations: [
-          {
-            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
-            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
-            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
-          }
-        ],
-        automationDetails: { id: `${category}/` },
-        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
-        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
-        columnKind: "utf16CodeUnits",
-        results: PLACEHOLDER
-      }
-    ]
-  };
-  function* results() {
-    const findings = result.findings;
-    for (let i2 = 0; i2 < findings.length; i2++) {
-      if (!selection.keep[i2]) continue;
-      const f = findings[i2];
-      const level = displayLevel(f);
-      const res = {
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? -1,
-        level,
-        message: { text: red(f.message) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: location(path(f.file)),
-              region: region(f.range)
-            }
-          }
-        ],
-        partialFingerprints: { "podguard/v1": f.fingerprint }
-      };
-      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
-      if (f.baselined) res.baselineState = "unchanged";
-      else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule61 = byId.get(f.ruleId);
-      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
-      if (f.properties || own !== void 0) {
-        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
-      }
-      if (f.related?.length) {
-        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
-          id,
-          physicalLocation: {
-            artifactLocation: location(path(r2.file)),
-            region: region(r2.range)
-          },
-          message: { text: red(r2.message) }
-        }));
-      }
-      yield res;
-    }
-  }
-  return { log, results, selection };
-}
-function* sarifChunks(result, opts = {}) {
-  const parts = sarifParts(result, opts);
-  yield* compactJsonChunks(parts.log, parts.results());
-  yield "\n";
-}
-function* measured(chunks, size) {
-  for (const block of coalesce(chunks, 1 << 20)) {
-    size.bytes += (0, import_node_zlib.gzipSync)(block).length;
-    yield block;
-  }
-}
-function shrink(kept, bytes, limit) {
-  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
-}
-function fit(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  let selection = opts.selection ?? selectResults(result, limits.results);
-  for (; ; ) {
-    const size = { bytes: 0 };
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
-    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
-      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
-    }
-    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
-  }
-}
-function writeSarif(path, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [(0, import_node_path17.dirname)((0, import_node_path17.resolve)(p))])) {
-  const fitted = fitSarif(result, opts);
-  write(path, sarifChunks(result, fitted));
-  return fitted.written;
-}
-function fitSarif(result, opts = {}) {
-  const { selection, ...written } = fit(result, opts);
-  return { ...opts, selection, written };
-}
-function runTimes(result, end = /* @__PURE__ */ new Date()) {
-  return { start: new Date(end.getTime() - result.durationMs), end };
-}
-function sarifOmittedLine(written) {
-  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
-}
-
-// src/report/provenance.ts
-function value(env, name) {
-  const v = env[name]?.trim();
-  return v ? v : void 0;
-}
-function safeUri(raw) {
-  if (!raw) return void 0;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-    u.username = "";
-    u.password = "";
-    return u.href.replace(/\/$/, "");
-  } catch {
-    return void 0;
-  }
-}
-var REVISION = /^[0-9a-f]{7,64}$/i;
-function provenanceFromEnv(env) {
-  let repositoryUri;
-  let revision;
-  let branch;
-  const repo = value(env, "GITHUB_REPOSITORY");
-  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
-    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
-    revision = value(env, "GITHUB_SHA");
-    branch = value(env, "GITHUB_REF");
-  } else if (value(env, "BUILD_REPOSITORY_URI")) {
-    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
-    revision = value(env, "BUILD_SOURCEVERSION");
-    branch = value(env, "BUILD_SOURCEBRANCH");
-  }
-  if (!repositoryUri) return void 0;
-  return {
-    repositoryUri,
-    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
-    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
-  };
 }
 
 // src/report/text.ts
@@ -63101,393 +63229,488 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
-// src/collect/base-config.ts
-var import_node_fs16 = require("node:fs");
-var import_node_path18 = require("node:path");
-var PR_CONFIG_MODES = ["base", "head", "fail"];
-async function showAt(repoTop, commit, rel, maxBytes) {
-  const spec = `${commit}:${rel}`;
-  try {
-    await git(["cat-file", "-e", spec], repoTop);
-  } catch {
-    return void 0;
-  }
-  try {
-    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
-  } catch {
-    throw new ConfigurationError(
-      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
-    );
-  }
-}
-var toPosix = (p) => p.split(import_node_path18.sep).join("/");
-function under(file, entry) {
-  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
-}
-function workTreeSetting(root, configFile, key) {
-  try {
-    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
-    return value2 && typeof value2 === "object" ? value2[key] : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function pinToBase(opts) {
-  const { root, repoTop, base, mode, input } = opts;
-  const changed = new Set(opts.changed);
-  const notices = [];
-  const rootRel = (abs) => toPosix((0, import_node_path18.relative)(root, abs));
-  const repoRel = (abs) => toPosix((0, import_node_path18.relative)(repoTop, abs));
-  const configRel = rootRel(opts.configFile);
-  const out = { notices };
-  let configObj;
-  if (changed.has(configRel)) {
-    const shown2 = safeData(configRel);
-    if (mode === "fail") {
-      throw new ConfigurationError(
-        `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`
-      );
-    }
-    if (mode === "head") notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
-    else {
-      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
-      if (text === void 0) configObj = {};
-      else {
-        const parsed = parseYaml(text);
-        if (parsed.problems.some((p) => p.kind === "syntax")) {
-          throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
-        }
-        const value2 = toJS(parsed.docs[0]?.root ?? null);
-        configObj = value2 && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
-      }
-      out.config = configObj;
-      notices.push(
-        `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
-      );
-    }
-  }
-  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
-  if (typeof baselineSetting === "string") await pinBaseline((0, import_node_path18.resolve)(root, baselineSetting));
-  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
-  if (Array.isArray(policySetting)) {
-    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
-    if (entries.length > 0) await pinPolicies(entries);
-  }
-  return out;
-  async function pinPolicies(entries) {
-    const entryAbs = entries.map((e) => (0, import_node_path18.resolve)(root, e.replace(/^\/+/, "")));
-    const rels = entryAbs.map(repoRel);
-    if (rels.some((r2) => r2.startsWith("../"))) return;
-    const names = await git(
-      [
-        "-c",
-        "core.quotePath=false",
-        "diff",
-        "--no-ext-diff",
-        "--no-renames",
-        "--name-only",
-        "-z",
-        base,
-        "--",
-        ...rels.map((r2) => r2 === "" ? "." : r2)
-      ],
-      repoTop
-    );
-    const differ = splitZ(names);
-    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
-    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel((0, import_node_path18.resolve)(repoTop, d))), ...listed])].sort();
-    if (touched.length === 0) return;
-    const shown2 = safeData(touched[0]);
-    const more = touched.length > 1 ? " (and other policy files)" : "";
-    if (mode === "fail") {
-      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
-    }
-    if (mode === "head") {
-      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
-      return;
-    }
-    const dir = (0, import_node_fs16.mkdtempSync)((0, import_node_path18.join)(opts.tempDir, `podguard-base-policies-${process.pid}-`));
-    let files = 0;
-    for (const rel of rels) {
-      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
-      const commit = atBase.length > 0 ? base : "HEAD";
-      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
-      for (const line of splitZ(tree)) {
-        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
-        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
-        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
-        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
-          throw new ConfigurationError(
-            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
-          );
-        });
-        const target = (0, import_node_path18.resolve)(dir, (0, import_node_path18.relative)(root, (0, import_node_path18.resolve)(repoTop, m[3])));
-        if (!target.startsWith(dir + import_node_path18.sep)) continue;
-        (0, import_node_fs16.mkdirSync)((0, import_node_path18.dirname)(target), { recursive: true });
-        (0, import_node_fs16.writeFileSync)(target, text);
-      }
-    }
-    out.policyRoot = dir;
-    notices.push(
-      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
-    );
-  }
-  async function pinBaseline(abs) {
-    const rel = rootRel(abs);
-    if (!changed.has(rel)) return;
-    const shown2 = safeData(rel);
-    if (mode === "fail") throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown2}, and ${input} is fail`);
-    if (mode === "head") {
-      notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
-      return;
-    }
-    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
-    if (text === void 0) out.baseline = false;
-    else {
-      const file = (0, import_node_path18.join)(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
-      (0, import_node_fs16.writeFileSync)(file, text);
-      out.baseline = file;
-    }
-    notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
-  }
-}
+// src/report/sarif.ts
+var import_node_path20 = require("node:path");
+var import_node_url2 = require("node:url");
+var import_node_zlib = require("node:zlib");
 
-// src/platform/inputs.ts
-var FAIL_ON = ["error", "warning", "note", "never"];
-var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
-function label(name) {
-  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
-}
-function bare(name) {
-  return name.replace(/^input /, "");
-}
-function parseOneOf(raw, name, allowed, fallback) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return fallback;
-  if (allowed.includes(value2)) return value2;
-  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
-}
-function parseFailOn(raw, name) {
-  return parseOneOf(raw, name, FAIL_ON, "error");
-}
-function parseKubernetesVersion(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  const m = KUBERNETES_VERSION.exec(value2);
-  if (!m) {
-    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
-      input: bare(name)
-    });
-  }
-  const version = m[1];
-  const minor = (v) => Number(v.split(".")[1]);
-  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
-  return {
-    version,
-    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
-  };
-}
-var MAX_THREADS = 16;
-function parseThreads(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
-    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
-      input: bare(name)
-    });
-  }
-  return Number(value2);
-}
-function forInput(err, names, fallback) {
-  if (!(err instanceof ConfigurationError)) return err;
-  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
-  if (name === void 0) return err;
-  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
-  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
-}
-
-// src/collect/changed.ts
-var import_node_path19 = require("node:path");
-var ChangeError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ChangeError";
-  }
+// src/report/severity.ts
+var SEVERITY_BANDS = {
+  error: { min: 7, max: 10 },
+  warning: { min: 4, max: 6.9 },
+  note: { min: 0.1, max: 3.9 }
 };
-var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
-async function checkBranch(name, cwd) {
-  const bare2 = name.replace(/^refs\/heads\//, "");
-  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
-    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  });
+function severityAt(meta2, level) {
+  if (meta2.securitySeverity === void 0) return void 0;
+  const b = SEVERITY_BANDS[level];
+  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
 }
-async function hasCommit(rev, cwd) {
-  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
-    () => true,
-    () => false
-  );
+
+// src/report/sarif.ts
+var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
+function pascal(id) {
+  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
-async function revParse(rev, cwd) {
-  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
-    (out) => out.trim() || void 0,
-    () => void 0
-  );
+function toUri(path) {
+  return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
 }
-async function parentsOf(sha, cwd) {
-  const body = await git(["cat-file", "commit", sha], cwd);
-  const parents = [];
-  for (const line of body.split("\n")) {
-    if (line === "") break;
-    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
-  }
-  return parents;
+function ruleHelpMarkdown(rule61) {
+  const m = rule61.meta;
+  const silent = m.silentUnless ? `
+
+_${m.silentUnless}_` : "";
+  return `**${m.title}** (\`${m.id}\`)
+
+${m.description}${silent}
+
+**Why it matters.** ${m.why}
+
+**How to fix.** ${fixText(m)}
+
+Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
 }
-async function isShallow(cwd) {
-  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
-}
-async function mergeBase(a, b, cwd) {
-  return git(["merge-base", a, b], cwd).then(
-    (out) => out.trim().split("\n")[0] || void 0,
-    () => void 0
-  );
-}
-function unquotePath(text) {
-  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
-  const bytes = [];
-  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
-  const body = text.slice(1, -1);
-  for (let i2 = 0; i2 < body.length; i2++) {
-    const ch = body[i2];
-    if (ch !== "\\") {
-      bytes.push(...Buffer.from(ch, "utf8"));
+function markdownToText(markdown) {
+  const out = [];
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
       continue;
     }
-    const next = body[i2 + 1] ?? "";
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
-      i2 += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i2 += 1;
+    if (fenced) {
+      out.push(line);
+      continue;
     }
+    const code = [];
+    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
+    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
   }
-  return Buffer.from(bytes).toString("utf8");
+  return out.join("\n");
 }
-function parseUnifiedZero(out) {
-  const spans = /* @__PURE__ */ new Map();
-  let current;
-  for (const line of out.split("\n")) {
-    if (line.startsWith("diff --git ")) {
-      current = void 0;
-    } else if (line.startsWith("+++ ")) {
-      const raw = line.slice(4).replace(/\t$/, "");
-      if (raw === "/dev/null") {
-        current = void 0;
-        continue;
-      }
-      const path = unquotePath(raw).replace(/^b\//, "");
-      current = spans.get(path) ?? [];
-      spans.set(path, current);
-    } else if (current && line.startsWith("@@ ")) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      if (count > 0) current.push({ start, end: start + count - 1 });
+function ruleHelpText(rule61) {
+  return markdownToText(ruleHelpMarkdown(rule61));
+}
+function runLevel(rule61, result) {
+  const configured = result.settings.rules[rule61.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule61.meta.level;
+}
+function sarifRule(rule61, result, limits) {
+  const m = rule61.meta;
+  const level = runLevel(rule61, result);
+  const severity = severityAt(m, level);
+  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
+  return {
+    id: m.id,
+    name: pascal(m.id),
+    shortDescription: { text: m.title },
+    fullDescription: { text: m.description },
+    helpUri: ruleDocUrl(m.id),
+    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
+    defaultConfiguration: { level },
+    properties: {
+      tags,
+      precision: m.precision,
+      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
+      "problem.severity": level === "note" ? "recommendation" : level
     }
-  }
-  return spans;
-}
-function inSpans(spans, line) {
-  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
-}
-async function findBase(req, top, head) {
-  const remote = req.remote ?? "origin";
-  const log = req.log ?? (() => void 0);
-  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
-  const fetch = async (args, why) => {
-    log(`git fetch ${args.join(" ")} (${why})`);
-    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
-      () => true,
-      (err) => {
-        log(`  failed: ${err.message}`);
-        return false;
-      }
-    );
   };
-  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
-  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
-  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
-    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
-  if (req.baseRef) await checkBranch(req.baseRef, top);
-  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
-  const parents = await parentsOf(head, top);
-  if (parents.length === 2) {
-    const [p1, p2] = parents;
-    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
-    if (ours) {
-      if (!await hasCommit(p1, top)) await fetch(["--depth=2", remote, head], "the merge commit\u2019s parents");
-      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
-    }
-  }
-  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
-  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
-  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
-  let base;
-  let baseSpec;
-  if (baseSha) {
-    if (!await hasCommit(baseSha, top)) await fetch(["--depth=1", remote, baseSha], "the base commit");
-    if (await hasCommit(baseSha, top)) {
-      base = baseSha;
-      baseSpec = baseSha;
-    }
-  }
-  if (!base && branchSpec && trackingRef) {
-    if (!await hasCommit(trackingRef, top)) await fetch(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
-    base = await revParse(trackingRef, top);
-    baseSpec = branchSpec;
-  }
-  if (!base || !baseSpec) {
-    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
-  }
-  let mb = await mergeBase(base, head, top);
-  const maxDepth = req.maxDepth ?? 2e3;
-  let fetched = 0;
-  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
-    const n = Math.min(step, maxDepth - fetched);
-    fetched += n;
-    const ok = await fetch([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
-    if (!ok) await fetch([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb && await isShallow(top) && fetched >= maxDepth) {
-    await fetch(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
-  return { base: mb, via: "merge-base" };
 }
-async function gitChanges(req) {
-  const top = await gitTopLevel(req.cwd);
-  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
-  const headRev = req.head ?? "HEAD";
-  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
-  const head = await revParse(headRev, top);
-  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
-  const { base, via } = await findBase(req, top, head);
-  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
-  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
-  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
-  const spans = parseUnifiedZero(patch);
-  const files = parseNameStatus(names).map((f) => ({
-    path: f.path,
-    absPath: (0, import_node_path19.resolve)(top, f.path),
-    status: f.status,
-    lines: spans.get(f.path) ?? []
-  }));
-  return { top, base, head, via, files };
+function repoPaths(result, repositoryRoot) {
+  if (!repositoryRoot) return (file) => file;
+  const prefix2 = (0, import_node_path20.relative)(repositoryRoot, result.root).split(import_node_path20.sep).join("/");
+  if (prefix2 === "") return (file) => file;
+  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
+  return (file) => {
+    const p = import_node_path20.posix.normalize(`${prefix2}/${file}`);
+    return p.startsWith("../") || p === ".." ? file : p;
+  };
+}
+function region(r2) {
+  return {
+    startLine: r2.start.line,
+    startColumn: r2.start.column,
+    endLine: r2.end.line,
+    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
+  };
+}
+function location(uri) {
+  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
+}
+function priority(f, severities) {
+  if (f.suppression) return 0;
+  const level = displayLevel(f);
+  const rule61 = severities.get(f.ruleId);
+  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
+  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
+}
+function selectResults(result, max = GITHUB_LIMITS.results) {
+  const findings = result.findings;
+  const keep = new Uint8Array(findings.length);
+  const omitted = /* @__PURE__ */ new Map();
+  if (findings.length <= max) {
+    keep.fill(1);
+    return { keep, kept: findings.length, omitted };
+  }
+  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const ranks = new Uint16Array(findings.length);
+  const counts = /* @__PURE__ */ new Map();
+  findings.forEach((f, i2) => {
+    const p = priority(f, rules);
+    ranks[i2] = p;
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  });
+  let quota = Math.max(0, max);
+  let threshold = Infinity;
+  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
+    threshold = p;
+    const n = counts.get(p);
+    if (n >= quota) break;
+    quota -= n;
+  }
+  let kept = 0;
+  findings.forEach((f, i2) => {
+    const p = ranks[i2];
+    const take = p > threshold || p === threshold && quota > 0;
+    if (p === threshold && take) quota--;
+    if (take) {
+      keep[i2] = 1;
+      kept++;
+    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
+  });
+  return { keep, kept, omitted };
+}
+function omittedText(omitted) {
+  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
+  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
+  return `${total} (${parts.join(", ")})`;
+}
+var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
+  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
+  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const path = repoPaths(result, opts.repositoryRoot);
+  const red = (text) => result.redactor.redact(text);
+  const notifications = [];
+  let unlisted = 0;
+  for (const f of result.findings) {
+    if (!NOT_CHECKED.has(f.ruleId)) continue;
+    if (notifications.length >= limits.notifications) {
+      unlisted++;
+      continue;
+    }
+    const file = f.file === "." || f.file === "" ? void 0 : path(f.file);
+    notifications.push({
+      level: f.ruleId === "internal-error" ? "error" : "warning",
+      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
+      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
+      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
+    });
+  }
+  if (unlisted > 0)
+    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
+  if (selection.omitted.size > 0) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
+      }
+    });
+  }
+  const root = opts.repositoryRoot ?? result.root;
+  const rootUri = (0, import_node_url2.pathToFileURL)(root).href.replace(/\/?$/, "/");
+  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "podguard",
+            fullName: `podguard ${VERSION}`,
+            semanticVersion: VERSION,
+            version: VERSION,
+            informationUri: HOMEPAGE,
+            rules: rules.map((r2) => sarifRule(r2, result, limits))
+          }
+        },
+        invocations: [
+          {
+            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
+            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        automationDetails: { id: `${category}/` },
+        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
+        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
+        columnKind: "utf16CodeUnits",
+        results: PLACEHOLDER
+      }
+    ]
+  };
+  function* results() {
+    const findings = result.findings;
+    for (let i2 = 0; i2 < findings.length; i2++) {
+      if (!selection.keep[i2]) continue;
+      const f = findings[i2];
+      const level = displayLevel(f);
+      const res = {
+        ruleId: f.ruleId,
+        ruleIndex: index.get(f.ruleId) ?? -1,
+        level,
+        message: { text: red(f.message) },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: location(path(f.file)),
+              region: region(f.range)
+            }
+          }
+        ],
+        partialFingerprints: { "podguard/v1": f.fingerprint }
+      };
+      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+      if (f.baselined) res.baselineState = "unchanged";
+      else if (result.baseline && !f.suppression) res.baselineState = "new";
+      const rule61 = byId.get(f.ruleId);
+      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
+      if (f.properties || own !== void 0) {
+        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+      }
+      if (f.related?.length) {
+        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
+          id,
+          physicalLocation: {
+            artifactLocation: location(path(r2.file)),
+            region: region(r2.range)
+          },
+          message: { text: red(r2.message) }
+        }));
+      }
+      yield res;
+    }
+  }
+  return { log, results, selection };
+}
+function* sarifChunks(result, opts = {}) {
+  const parts = sarifParts(result, opts);
+  yield* compactJsonChunks(parts.log, parts.results());
+  yield "\n";
+}
+function* measured(chunks, size) {
+  for (const block of coalesce(chunks, 1 << 20)) {
+    size.bytes += (0, import_node_zlib.gzipSync)(block).length;
+    yield block;
+  }
+}
+function shrink(kept, bytes, limit) {
+  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
+}
+function fit(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  let selection = opts.selection ?? selectResults(result, limits.results);
+  for (; ; ) {
+    const size = { bytes: 0 };
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
+    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    }
+    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+  }
+}
+function writeSarif(path, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [(0, import_node_path20.dirname)((0, import_node_path20.resolve)(p))])) {
+  const fitted = fitSarif(result, opts);
+  write(path, sarifChunks(result, fitted));
+  return fitted.written;
+}
+function fitSarif(result, opts = {}) {
+  const { selection, ...written } = fit(result, opts);
+  return { ...opts, selection, written };
+}
+function runTimes(result, end = /* @__PURE__ */ new Date()) {
+  return { start: new Date(end.getTime() - result.durationMs), end };
+}
+function sarifOmittedLine(written) {
+  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
+}
+
+// src/platform/sinks.ts
+var BLOCK_LINES = 1e3;
+function textInBlocks(result, out) {
+  let block = [];
+  const flush = () => {
+    if (block.length) out.block(result.redactor.redact(block.join("\n")));
+    block = [];
+  };
+  const { group: group2, endGroup } = out;
+  const sink = {
+    line: (t) => {
+      block.push(t);
+      if (block.length >= BLOCK_LINES) flush();
+    }
+  };
+  if (group2 && endGroup) {
+    sink.group = (title) => {
+      flush();
+      group2(title);
+    };
+    sink.endGroup = () => {
+      flush();
+      endGroup();
+    };
+  }
+  writeText(result, { color: false }, sink);
+  flush();
+}
+function sarifFile(path, result, opts, write) {
+  return writeSarif(path, result, { ...opts, times: runTimes(result) }, write);
+}
+function summaryMarkdown(result, opts, written) {
+  const markdown = renderSummary(result, opts);
+  return result.redactor.redact(written.omitted.size > 0 ? `${markdown}
+${sarifOmittedLine(written)}
+` : markdown);
+}
+
+// src/platform/job.ts
+var everything = (description) => ({ touched: /* @__PURE__ */ new Map(), description });
+async function changeScope(source) {
+  const reasons = [];
+  for (const step of source.steps) {
+    const got = await step(reasons);
+    if (got === void 0) continue;
+    if ("reason" in got) reasons.push(got.reason);
+    else return got;
+  }
+  return source.fallback(reasons);
+}
+async function gitChangeList(root, opts) {
+  const cs = await gitChanges(opts);
+  const touched = /* @__PURE__ */ new Map();
+  const files = [];
+  for (const f of cs.files) {
+    const rel = (0, import_node_path21.relative)(root, f.absPath).split(import_node_path21.sep).join("/");
+    if (rel.startsWith("../") || rel === ".." || (0, import_node_path21.isAbsolute)(rel)) continue;
+    files.push(rel);
+    touched.set(rel, f.lines);
+  }
+  return { files, touched, base: cs.base, head: cs.head, via: cs.via };
+}
+async function selectFiles(job, scope, requireMatch) {
+  if (scope.files) return { paths: ["."], changedFiles: inPaths(job.paths, scope.files) };
+  if (!job.paths.some(isGlob)) return { paths: [...job.paths] };
+  const all = await collect({ root: job.root, paths: ["."], exclude: [] });
+  const rels = all.candidates.map((c) => c.relPath);
+  for (const p of requireMatch && !job.allowEmpty ? job.paths : []) {
+    if (inPaths([p], rels).length === 0) {
+      throw new ConfigurationError(
+        `input ${job.names.paths}: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set ${job.names.allowEmpty}: true if that is expected)`,
+        { input: job.names.paths }
+      );
+    }
+  }
+  return { paths: ["."], changedFiles: inPaths(job.paths, rels) };
+}
+function scanSettings(job, pinned2) {
+  const version = job.kubernetesVersion;
+  return {
+    root: job.root,
+    configPath: pinned2?.config !== void 0 ? void 0 : job.configPath,
+    ...pinned2?.config !== void 0 ? { config: pinned2.config } : {},
+    ...pinned2?.baseline !== void 0 ? { baseline: pinned2.baseline } : {},
+    ...pinned2?.policyRoot !== void 0 ? { policyRoot: pinned2.policyRoot } : {},
+    allowImages: job.allowedImages,
+    ...job.rules ? { rules: job.rules } : {},
+    ...job.threads ? { threads: job.threads } : {},
+    ...version ? { adjust: (s2) => void (s2.kubernetesVersion = version) } : {}
+  };
+}
+function runScan(input) {
+  return scan(input);
+}
+async function scanJob(job, pinned2, files, requireChecked) {
+  try {
+    return await runScan({ ...scanSettings(job, pinned2), paths: files.paths, changedFiles: files.changedFiles, requireChecked });
+  } catch (err) {
+    throw forInput(err, { paths: job.names.paths, allowImages: job.names.allowImages }, job.names.config);
+  }
+}
+async function pinned(job, scope, platform) {
+  if (!scope.files || !scope.base) return { scope };
+  const pin = await pinToBase({
+    root: job.root,
+    repoTop: job.repoTop,
+    base: scope.base,
+    changed: scope.files,
+    configFile: (0, import_node_path21.resolve)(job.root, job.configPath ?? ".podguard.yml"),
+    mode: job.prConfig,
+    tempDir: job.tempDir,
+    input: job.names.prConfig
+  });
+  for (const n of pin.notices) platform.notice(`podguard: ${n}`);
+  if (pin.notices.length) scope = { ...scope, description: `${scope.description} ${pin.notices.join(" ")}` };
+  return { pinned: pin, scope };
+}
+async function writeFullSarif(job, platform, pin, scope, result) {
+  let source = result;
+  if (scope.files) {
+    source = await scanJob(job, pin, await selectFiles(job, everything(""), false), false);
+    platform.secrets(source);
+  }
+  const { file, shown: shown2, roots, options } = job.sarif;
+  return sarifFile(file, source, options, (path, chunks) => {
+    try {
+      writeOutputFile(path, chunks, roots, true);
+    } catch (err) {
+      const why = err.code ?? err.message;
+      throw new ConfigurationError(`input ${job.names.sarifFile}: cannot write ${shown2} (${why})`, { input: job.names.sarifFile });
+    }
+  });
+}
+function touchedBy(scope) {
+  if (!scope.files) return void 0;
+  const at = (file, line) => inSpans(scope.touched.get(file), line);
+  return (f) => at(f.file, f.range.start.line) || (f.related ?? []).some((r2) => at(r2.file, r2.range.start.line));
+}
+function outputsOf(result, sarifPath) {
+  const counts = countByLevel(result.findings);
+  return {
+    counts,
+    findings: counts.error + counts.warning + counts.note,
+    filesScanned: Object.values(result.filesScanned).reduce((a, b) => a + b, 0),
+    sarifFile: sarifPath
+  };
+}
+async function writeSinks(job, platform, pin, scope, result) {
+  const red = (t) => result.redactor.redact(t);
+  platform.scope(red(scope.description));
+  textInBlocks(result, platform.text);
+  const written = await writeFullSarif(job, platform, pin, scope, result);
+  if (written.omitted.size > 0) platform.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}`);
+  const touched = touchedBy(scope);
+  platform.annotate?.(result, touched ?? (() => false));
+  if (platform.summary) {
+    const opts = { failOn: job.failOn, link: platform.link, touched, scope: red(safeLines(scope.description)), gateName: job.names.failOn };
+    await platform.summary(summaryMarkdown(result, opts, written));
+  }
+  platform.sarifWritten?.(job.sarif.file);
+  platform.outputs(outputsOf(result, job.sarif.file));
+}
+async function runJob(job, platform, source) {
+  const listed = "steps" in source ? await changeScope(source) : source;
+  const { pinned: pin, scope } = await pinned(job, listed, platform);
+  const result = await scanJob(job, pin, await selectFiles(job, scope, true), !job.allowEmpty);
+  platform.secrets(result);
+  platform.debug(scanStats(result));
+  await writeSinks(job, platform, pin, scope, result);
+  const v = verdict(result, job.failOn, job.names.failOn);
+  return { failed: v.failed, text: result.redactor.redact(v.text), result };
 }
 
 // src/platform/azure.ts
@@ -63495,36 +63718,39 @@ var MAX_ISSUES = 500;
 function neutralize(text) {
   return safeLines(text);
 }
-function lines(value2) {
-  return (value2 ?? "").split(/\r?\n|,/).map((s2) => s2.trim()).filter((s2) => s2.length > 0 && !s2.startsWith("#"));
+var NAMES = {
+  paths: "paths",
+  allowImages: "allowedImages",
+  allowEmpty: "allowEmpty",
+  failOn: "failOn",
+  prConfig: "prConfig",
+  sarifFile: "sarifFile"
+};
+function artifactNameInput(raw) {
+  const name = (raw ?? "").trim() || "CodeAnalysisLogs";
+  if (/[\\/:*?"<>|;\]]/.test(name)) {
+    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${name}")`, { input: "artifactName" });
+  }
+  return name;
 }
 function readInputs(tl, sourcesDir) {
-  const pick = (name, allowed, fallback) => parseOneOf(tl.getInput(name), `input ${name}`, allowed, fallback);
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path20.resolve)(sourcesDir, rawConfig) !== (0, import_node_path20.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path22.resolve)(sourcesDir, rawConfig) !== (0, import_node_path22.resolve)(sourcesDir) ? rawConfig : void 0;
   const target = parseKubernetesVersion(tl.getInput("kubernetesVersion"), "input kubernetesVersion");
   if (target?.warning) tl.warning(target.warning);
-  const kubernetesVersion = target?.version;
-  const threads = parseThreads(tl.getInput("threads"), "input threads");
-  const artifactName = (tl.getInput("artifactName") ?? "").trim() || "CodeAnalysisLogs";
-  if (/[\\/:*?"<>|;\]]/.test(artifactName)) {
-    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`, {
-      input: "artifactName"
-    });
-  }
   return {
-    paths: lines(tl.getInput("paths")),
+    paths: parsePaths(tl.getInput("paths"), "input paths", false),
     configPath,
-    scanMode: pick("scan", ["changed", "all"], "changed"),
-    allowedImages: lines(tl.getInput("allowedImages")),
+    scanMode: parseOneOf(tl.getInput("scan"), "input scan", ["changed", "all"], "changed"),
+    allowedImages: parseImagePatterns(tl.getInput("allowedImages"), "input allowedImages"),
     failOn: parseFailOn(tl.getInput("failOn"), "input failOn"),
     sarifFile: (tl.getInput("sarifFile") ?? "").trim(),
-    publishSarif: (tl.getInput("publishSarif") ?? "").trim() === "" ? true : tl.getBoolInput("publishSarif"),
-    artifactName,
-    kubernetesVersion,
-    threads,
-    allowEmpty: (tl.getInput("allowEmpty") ?? "").trim() === "" ? false : tl.getBoolInput("allowEmpty"),
-    prConfig: pick("prConfig", PR_CONFIG_MODES, "base")
+    publishSarif: parseBool(tl.getInput("publishSarif"), "input publishSarif", true),
+    artifactName: artifactNameInput(tl.getInput("artifactName")),
+    kubernetesVersion: target?.version,
+    threads: parseThreads(tl.getInput("threads"), "input threads"),
+    allowEmpty: parseBool(tl.getInput("allowEmpty"), "input allowEmpty", false),
+    prConfig: parseOneOf(tl.getInput("prConfig"), "input prConfig", PR_CONFIG_MODES, "base")
   };
 }
 function fileLink(tl, commit) {
@@ -63541,22 +63767,14 @@ function fileLink(tl, commit) {
 async function pullRequestChanges(root, refs, log) {
   if (!refs.targetBranch.trim()) return { reason: "System.PullRequest.TargetBranch is not set" };
   try {
-    const cs = await gitChanges({
+    const cs = await gitChangeList(root, {
       cwd: root,
       baseRef: refs.targetBranch.trim(),
       prHeadSha: refs.sourceCommit.trim() || void 0,
       log
     });
-    const touched = /* @__PURE__ */ new Map();
-    const files = [];
-    for (const f of cs.files) {
-      const rel = (0, import_node_path20.relative)(root, f.absPath).split(import_node_path20.sep).join("/");
-      if (rel.startsWith("..") || (0, import_node_path20.isAbsolute)(rel)) continue;
-      files.push(rel);
-      touched.set(rel, f.lines);
-    }
     const against = cs.via === "merge-commit" ? "the merge commit against its first parent" : `the merge base ${cs.base.slice(0, 12)}`;
-    return { files, touched, how: `${files.length} in the diff of ${against}`, base: cs.base };
+    return { files: cs.files, touched: cs.touched, how: `${cs.files.length} in the diff of ${against}`, base: cs.base };
   } catch (err) {
     if (err instanceof ChangeError) return { reason: err.message };
     throw err;
@@ -63571,204 +63789,143 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path20.resolve)(root, file);
-  const rel = (0, import_node_path20.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path20.isAbsolute)(rel) ? rel.split(import_node_path20.sep).join("/") : abs;
+  const abs = (0, import_node_path22.resolve)(root, file);
+  const rel = (0, import_node_path22.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path22.isAbsolute)(rel) ? rel.split(import_node_path22.sep).join("/") : abs;
 }
 var OUTPUT_VARIABLES = ["errors", "warnings", "notes", "findings", "sarifFile"];
-function setOutputs(tl, result, sarifPath) {
-  const counts = countByLevel(result.findings);
-  const values = {
-    errors: String(counts.error),
-    warnings: String(counts.warning),
-    notes: String(counts.note),
-    findings: String(counts.error + counts.warning + counts.note),
-    sarifFile: sarifPath
+function logIssues(tl, sourcesDir, result) {
+  const red = (text) => neutralize(result.redactor.redact(text));
+  const issues = issueFindings(result.findings);
+  for (const f of issues.slice(0, MAX_ISSUES)) {
+    const type2 = f.level === "error" ? tl.IssueType.Error : tl.IssueType.Warning;
+    const { line, column } = f.range.start;
+    tl.logIssue(type2, red(`${f.message} (${f.ruleId})`), toRepoPath(sourcesDir, result.root, f.file), line, column, f.ruleId);
+    for (const r2 of (f.related ?? []).slice(0, 1)) {
+      const text = red(`${f.message} (${r2.message}; rendered by ${f.file}:${line}) (${f.ruleId})`);
+      tl.logIssue(type2, text, toRepoPath(sourcesDir, result.root, r2.file), r2.range.start.line, r2.range.start.column, f.ruleId);
+    }
+  }
+  if (issues.length > MAX_ISSUES) {
+    tl.warning(
+      `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`
+    );
+  }
+}
+function changeSource(ctx) {
+  const { tl, io, inputs, sourcesDir, out } = ctx;
+  const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
+  if (inputs.scanMode === "all") return everything(`Scanned every file under ${inputs.paths.join(", ")}.`);
+  if (!isPullRequest) return everything("Every file was scanned: this is not a pull-request build.");
+  const refs = {
+    targetBranch: tl.getVariable("System.PullRequest.TargetBranch") ?? "",
+    sourceCommit: tl.getVariable("System.PullRequest.SourceCommitId") ?? ""
   };
-  for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
+  const log = (line) => out(`podguard: ${line}
+`);
+  return {
+    steps: [
+      async () => {
+        const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
+        if (!changes.files) return { reason: changes.reason };
+        const description = `Scanned the files this pull request added or changed (${changes.how}).`;
+        return { files: changes.files, touched: changes.touched, description, ...changes.base ? { base: changes.base } : {} };
+      }
+    ],
+    fallback: ([reason]) => {
+      tl.warning(neutralize(`podguard scans every file: ${reason}. Check out with fetchDepth: 0 to scan only the changed files.`));
+      return everything(`Every file was scanned: the pull request's changed files could not be listed (${reason}).`);
+    }
+  };
+}
+function jobPlatform(ctx) {
+  const { tl, io, inputs, sourcesDir, workDir, roots, out } = ctx;
+  const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
+  let commit = tl.getVariable("Build.SourceVersion") || void 0;
+  if (isPullRequest) commit = tl.getVariable("System.PullRequest.SourceCommitId") || commit;
+  const link = fileLink(tl, commit);
+  return {
+    info: (t) => out(`${t}
+`),
+    notice: (t) => tl.warning(neutralize(t)),
+    debug: (t) => tl.debug(neutralize(t)),
+    secrets: (result) => registerSecrets(tl, result),
+    scope: (t) => out(`podguard: ${t}
+`),
+    // Data lines are neutralised; the fold markers are the task's own and must stay commands.
+    text: { block: (t) => out(`${t}
+`), group: (title) => io.stdout(`##[group]${title}
+`), endGroup: () => io.stdout("##[endgroup]\n") },
+    annotate: (result) => logIssues(tl, sourcesDir, result),
+    ...link ? { link } : {},
+    summary: (markdown) => {
+      const summaryPath = (0, import_node_path22.join)(workDir, "podguard.md");
+      writeOutputFile(summaryPath, markdown, roots, true);
+      tl.uploadSummary(summaryPath);
+    },
+    sarifWritten: (path) => {
+      out(`podguard: SARIF written to ${path}
+`);
+      if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, path, inputs.artifactName);
+    },
+    outputs: (o) => {
+      const values = {
+        errors: String(o.counts.error),
+        warnings: String(o.counts.warning),
+        notes: String(o.counts.note),
+        findings: String(o.findings),
+        sarifFile: o.sarifFile
+      };
+      for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
+    }
+  };
+}
+function jobInputs(ctx) {
+  const { tl, io, inputs, sourcesDir, workDir, roots } = ctx;
+  const get2 = (name) => tl.getVariable(name);
+  const sarifPath = inputs.sarifFile ? (0, import_node_path22.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path22.join)(workDir, "podguard.sarif");
+  const provenance = provenanceFromEnv({
+    BUILD_REPOSITORY_URI: get2("Build.Repository.Uri"),
+    BUILD_SOURCEVERSION: get2("Build.SourceVersion"),
+    BUILD_SOURCEBRANCH: get2("Build.SourceBranch")
+  });
+  return {
+    root: sourcesDir,
+    repoTop: sourcesDir,
+    paths: inputs.paths,
+    configPath: inputs.configPath,
+    allowedImages: inputs.allowedImages,
+    kubernetesVersion: inputs.kubernetesVersion,
+    threads: inputs.threads,
+    failOn: inputs.failOn,
+    allowEmpty: inputs.allowEmpty,
+    prConfig: inputs.prConfig,
+    tempDir: get2("Agent.TempDirectory") || (0, import_node_os4.tmpdir)(),
+    sarif: { file: sarifPath, shown: inputs.sarifFile || sarifPath, roots, options: { repositoryRoot: sourcesDir, provenance } },
+    names: NAMES,
+    ...io.rules ? { rules: io.rules } : {}
+  };
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path20.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path22.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
-    const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
-    let changedFiles;
-    let pinned;
-    let touched;
-    let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(", ") : "."}.`;
-    let commit = tl.getVariable("Build.SourceVersion") || void 0;
-    if (isPullRequest) commit = tl.getVariable("System.PullRequest.SourceCommitId") || commit;
-    if (inputs.scanMode === "changed" && isPullRequest) {
-      const refs = {
-        targetBranch: tl.getVariable("System.PullRequest.TargetBranch") ?? "",
-        sourceCommit: tl.getVariable("System.PullRequest.SourceCommitId") ?? ""
-      };
-      const log = (line) => out(`podguard: ${line}
-`);
-      const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
-      if (changes.files) {
-        changedFiles = changes.files;
-        touched = changes.touched;
-        scope = `Scanned the files this pull request added or changed (${changes.how}).`;
-        if (changes.base) {
-          pinned = await pinToBase({
-            root: sourcesDir,
-            repoTop: sourcesDir,
-            base: changes.base,
-            changed: changes.files,
-            configFile: (0, import_node_path20.resolve)(sourcesDir, inputs.configPath ?? ".podguard.yml"),
-            mode: inputs.prConfig,
-            tempDir: tl.getVariable("Agent.TempDirectory") || (0, import_node_os4.tmpdir)(),
-            input: "prConfig"
-          });
-          for (const n of pinned.notices) tl.warning(neutralize(`podguard: ${n}`));
-          if (pinned.notices.length) scope = `${scope} ${pinned.notices.join(" ")}`;
-        }
-      } else {
-        tl.warning(
-          neutralize(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`)
-        );
-        scope = `Every file was scanned: the pull request's changed files could not be listed (${changes.reason}).`;
-      }
-    } else if (inputs.scanMode === "changed") {
-      scope = "Every file was scanned: this is not a pull-request build.";
-    }
-    out(`podguard: ${scope}
-`);
-    const scanOf = (changedFiles2, requireChecked) => scan({
-      root: sourcesDir,
-      paths: inputs.paths.length ? inputs.paths : ["."],
-      configPath: pinned?.config !== void 0 ? void 0 : inputs.configPath,
-      ...pinned?.config !== void 0 ? { config: pinned.config } : {},
-      ...pinned?.baseline !== void 0 ? { baseline: pinned.baseline } : {},
-      ...pinned?.policyRoot !== void 0 ? { policyRoot: pinned.policyRoot } : {},
-      allowImages: inputs.allowedImages,
-      changedFiles: changedFiles2,
-      requireChecked,
-      rules: io.rules,
-      ...inputs.threads ? { threads: inputs.threads } : {},
-      adjust: (s2) => {
-        if (inputs.kubernetesVersion) s2.kubernetesVersion = inputs.kubernetesVersion;
-      }
-    }).catch((err) => {
-      throw forInput(err, { paths: "paths", allowImages: "allowedImages" });
-    });
-    const result = await scanOf(changedFiles, !inputs.allowEmpty);
-    registerSecrets(tl, result);
-    tl.debug(neutralize(scanStats(result)));
-    const red = (text2) => result.redactor.redact(text2);
-    let block = [];
-    const flush = () => {
-      if (block.length) out(`${red(block.join("\n"))}
-`);
-      block = [];
-    };
-    writeText(
-      result,
-      { color: false },
-      {
-        line: (t) => {
-          block.push(t);
-          if (block.length >= 1e3) flush();
-        },
-        group: (title) => {
-          flush();
-          io.stdout(`##[group]${title}
-`);
-        },
-        endGroup: () => {
-          flush();
-          io.stdout("##[endgroup]\n");
-        }
-      }
-    );
-    flush();
-    const issues = issueFindings(result.findings);
-    for (const f of issues.slice(0, MAX_ISSUES)) {
-      tl.logIssue(
-        f.level === "error" ? tl.IssueType.Error : tl.IssueType.Warning,
-        neutralize(red(`${f.message} (${f.ruleId})`)),
-        toRepoPath(sourcesDir, result.root, f.file),
-        f.range.start.line,
-        f.range.start.column,
-        f.ruleId
-      );
-      for (const r2 of (f.related ?? []).slice(0, 1)) {
-        tl.logIssue(
-          f.level === "error" ? tl.IssueType.Error : tl.IssueType.Warning,
-          neutralize(red(`${f.message} (${r2.message}; rendered by ${f.file}:${f.range.start.line}) (${f.ruleId})`)),
-          toRepoPath(sourcesDir, result.root, r2.file),
-          r2.range.start.line,
-          r2.range.start.column,
-          f.ruleId
-        );
-      }
-    }
-    if (issues.length > MAX_ISSUES) {
-      tl.warning(
-        `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`
-      );
-    }
-    const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os4.tmpdir)();
-    const workDir = (0, import_node_path20.join)(tempDir, "podguard");
+    const workDir = (0, import_node_path22.join)(tl.getVariable("Agent.TempDirectory") || (0, import_node_os4.tmpdir)(), "podguard");
     (0, import_node_fs17.mkdirSync)(workDir, { recursive: true });
     const roots = outputRoots(sourcesDir, {
       AGENT_TEMPDIRECTORY: tl.getVariable("Agent.TempDirectory"),
       BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable("Build.ArtifactStagingDirectory")
     });
-    const sarifPath = inputs.sarifFile ? (0, import_node_path20.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path20.join)(workDir, "podguard.sarif");
-    const sarifSource = changedFiles ? await scanOf(void 0, false) : result;
-    if (sarifSource !== result) registerSecrets(tl, sarifSource);
-    const get2 = (name) => tl.getVariable(name);
-    const written = writeSarif(
-      sarifPath,
-      sarifSource,
-      {
-        repositoryRoot: sourcesDir,
-        provenance: provenanceFromEnv({
-          BUILD_REPOSITORY_URI: get2("Build.Repository.Uri"),
-          BUILD_SOURCEVERSION: get2("Build.SourceVersion"),
-          BUILD_SOURCEBRANCH: get2("Build.SourceBranch")
-        }),
-        times: runTimes(sarifSource)
-      },
-      (path, chunks) => {
-        try {
-          writeOutputFile(path, chunks, roots, true);
-        } catch (err) {
-          const why = err instanceof UnsafeOutputError ? err.message : err.code ?? "error";
-          throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: "sarifFile" });
-        }
-      }
-    );
-    if (written.omitted.size > 0) out(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}
-`);
-    const summary = renderSummary(result, {
-      failOn: inputs.failOn,
-      link: fileLink(tl, commit),
-      touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) || (f.related ?? []).some((r2) => inSpans(touched.get(r2.file), r2.range.start.line)) : void 0,
-      scope: red(neutralize(scope)),
-      gateName: "failOn"
-    });
-    const summaryPath = (0, import_node_path20.join)(workDir, "podguard.md");
-    writeOutputFile(summaryPath, red(written.omitted.size > 0 ? `${summary}
-${sarifOmittedLine(written)}
-` : summary), roots, true);
-    tl.uploadSummary(summaryPath);
-    out(`podguard: SARIF written to ${sarifPath}
-`);
-    if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
-    setOutputs(tl, result, sarifPath);
-    const v = verdict(result, inputs.failOn, "failOn");
-    const text = neutralize(red(v.text));
+    const ctx = { tl, io, inputs, sourcesDir, workDir, roots, out };
+    const v = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
+    const text = neutralize(v.text);
     if (v.failed) tl.setResult(tl.TaskResult.Failed, text);
-    else if (issues.length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
+    else if (issueFindings(v.result.findings).length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
     else tl.setResult(tl.TaskResult.Succeeded, text);
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      const named = err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
-      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${named}`));
+      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${configurationMessage(err)}`));
       return;
     }
     tl.debug(neutralize(err.stack ?? String(err)));
