@@ -44107,124 +44107,123 @@ function workTreeSetting(root, configFile, key) {
     return void 0;
   }
 }
+var rootRel = (pin, abs) => toPosix(relative3(pin.root, abs));
+var repoRel = (pin, abs) => toPosix(relative3(pin.repoTop, abs));
+function refused(pin, what) {
+  return new ConfigurationError(`input ${pin.input}: this change modifies ${what}, and ${pin.input} is fail`, { input: pin.input });
+}
 async function pinToBase(opts) {
-  const { root, repoTop, base, mode, input } = opts;
-  const changed = new Set(opts.changed);
-  const notices = [];
-  const rootRel = (abs) => toPosix(relative3(root, abs));
-  const repoRel = (abs) => toPosix(relative3(repoTop, abs));
-  const configRel = rootRel(opts.configFile);
-  const out = { notices };
-  let configObj;
-  if (changed.has(configRel)) {
-    const shown2 = safeData(configRel);
-    if (mode === "fail") {
-      throw new ConfigurationError(
-        `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`
-      );
-    }
-    if (mode === "head") notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
-    else {
-      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
-      if (text === void 0) configObj = {};
-      else {
-        const parsed = parseYaml(text);
-        if (parsed.problems.some((p) => p.kind === "syntax")) {
-          throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
-        }
-        const value2 = toJS(parsed.docs[0]?.root ?? null);
-        configObj = value2 && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
-      }
-      out.config = configObj;
-      notices.push(
-        `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
-      );
-    }
-  }
-  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
-  if (typeof baselineSetting === "string") await pinBaseline(resolve3(root, baselineSetting));
-  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
+  const pin = { ...opts, changed: new Set(opts.changed), out: { notices: [] } };
+  const configObj = await pinConfig(pin);
+  const setting = (key) => configObj ? configObj[key] : workTreeSetting(pin.root, pin.configFile, key);
+  const baselineSetting = setting("baseline");
+  if (typeof baselineSetting === "string") await pinBaseline(pin, resolve3(pin.root, baselineSetting));
+  const policySetting = setting("admissionPolicies");
   if (Array.isArray(policySetting)) {
     const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
-    if (entries.length > 0) await pinPolicies(entries);
+    if (entries.length > 0) await pinPolicies(pin, entries);
   }
-  return out;
-  async function pinPolicies(entries) {
-    const entryAbs = entries.map((e) => resolve3(root, e.replace(/^\/+/, "")));
-    const rels = entryAbs.map(repoRel);
-    if (rels.some((r2) => r2.startsWith("../"))) return;
-    const names = await git(
-      [
-        "-c",
-        "core.quotePath=false",
-        "diff",
-        "--no-ext-diff",
-        "--no-renames",
-        "--name-only",
-        "-z",
-        base,
-        "--",
-        ...rels.map((r2) => r2 === "" ? "." : r2)
-      ],
-      repoTop
-    );
-    const differ = splitZ(names);
-    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
-    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(resolve3(repoTop, d))), ...listed])].sort();
-    if (touched.length === 0) return;
-    const shown2 = safeData(touched[0]);
-    const more = touched.length > 1 ? " (and other policy files)" : "";
-    if (mode === "fail") {
-      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
-    }
-    if (mode === "head") {
-      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
-      return;
-    }
-    const dir = mkdtempSync(join3(opts.tempDir, `podguard-base-policies-${process.pid}-`));
-    let files = 0;
-    for (const rel of rels) {
-      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
-      const commit = atBase.length > 0 ? base : "HEAD";
-      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
-      for (const line of splitZ(tree)) {
-        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
-        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
-        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
-        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
-          throw new ConfigurationError(
-            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
-          );
-        });
-        const target = resolve3(dir, relative3(root, resolve3(repoTop, m[3])));
-        if (!target.startsWith(dir + sep4)) continue;
-        mkdirSync(dirname3(target), { recursive: true });
-        writeFileSync(target, text);
-      }
-    }
-    out.policyRoot = dir;
-    notices.push(
-      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+  return pin.out;
+}
+async function pinConfig(pin) {
+  const { mode, input, out } = pin;
+  const configRel = rootRel(pin, pin.configFile);
+  if (!pin.changed.has(configRel)) return void 0;
+  const shown2 = safeData(configRel);
+  if (mode === "fail") {
+    throw new ConfigurationError(
+      `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`,
+      { input }
     );
   }
-  async function pinBaseline(abs) {
-    const rel = rootRel(abs);
-    if (!changed.has(rel)) return;
-    const shown2 = safeData(rel);
-    if (mode === "fail") throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown2}, and ${input} is fail`);
-    if (mode === "head") {
-      notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
-      return;
-    }
-    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
-    if (text === void 0) out.baseline = false;
-    else {
-      const file = join3(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
-      writeFileSync(file, text);
-      out.baseline = file;
-    }
-    notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
+  if (mode === "head") {
+    out.notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
+    return void 0;
   }
+  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, pin.configFile), 1 << 20);
+  let configObj = {};
+  if (text !== void 0) {
+    const parsed = parseYaml(text);
+    if (parsed.problems.some((p) => p.kind === "syntax")) throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
+    const value2 = toJS(parsed.docs[0]?.root ?? null);
+    if (value2 && typeof value2 === "object" && !Array.isArray(value2)) configObj = value2;
+  }
+  out.config = configObj;
+  out.notices.push(
+    `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
+  );
+  return configObj;
+}
+async function pinBaseline(pin, abs) {
+  const { mode, input, out } = pin;
+  const rel = rootRel(pin, abs);
+  if (!pin.changed.has(rel)) return;
+  const shown2 = safeData(rel);
+  if (mode === "fail") throw refused(pin, `the baseline ${shown2}`);
+  if (mode === "head") {
+    out.notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
+    return;
+  }
+  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, abs), MAX_BASELINE_BYTES);
+  if (text === void 0) out.baseline = false;
+  else {
+    const file = join3(pin.tempDir, `podguard-base-baseline-${process.pid}.json`);
+    writeFileSync(file, text);
+    out.baseline = file;
+  }
+  out.notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
+}
+async function pinPolicies(pin, entries) {
+  const { mode, input, out } = pin;
+  const entryAbs = entries.map((e) => resolve3(pin.root, e.replace(/^\/+/, "")));
+  const rels = entryAbs.map((e) => repoRel(pin, e));
+  if (rels.some((r2) => r2.startsWith("../"))) return;
+  const touched = await policyChanges(pin, entryAbs, rels);
+  if (touched.length === 0) return;
+  const shown2 = safeData(touched[0]);
+  const more = touched.length > 1 ? " (and other policy files)" : "";
+  if (mode === "fail") throw refused(pin, `the admission policy file ${shown2}${more}`);
+  if (mode === "head") {
+    out.notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
+    return;
+  }
+  out.policyRoot = await copyBasePolicies(pin, rels);
+  out.notices.push(
+    `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+  );
+}
+async function policyChanges(pin, entryAbs, rels) {
+  const pathspec = rels.map((r2) => r2 === "" ? "." : r2);
+  const args = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-renames", "--name-only", "-z", pin.base, "--", ...pathspec];
+  const differ = splitZ(await git(args, pin.repoTop));
+  const listed = [...pin.changed].filter((c) => entryAbs.some((e) => under(c, rootRel(pin, e))));
+  return [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(pin, resolve3(pin.repoTop, d))), ...listed])].sort();
+}
+async function copyBasePolicies(pin, rels) {
+  const { base, repoTop } = pin;
+  const dir = mkdtempSync(join3(pin.tempDir, `podguard-base-policies-${process.pid}-`));
+  const lsTree = (commit, rel) => git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", rel === "" ? "." : rel], repoTop);
+  let files = 0;
+  for (const rel of rels) {
+    const atBase = await lsTree(base, rel);
+    const commit = atBase.length > 0 ? base : "HEAD";
+    const tree = atBase.length > 0 ? atBase : await lsTree("HEAD", rel);
+    for (const line of splitZ(tree)) {
+      const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+      if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
+      if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+      const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
+        throw new ConfigurationError(
+          `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
+        );
+      });
+      const target = resolve3(dir, relative3(pin.root, resolve3(repoTop, m[3])));
+      if (!target.startsWith(dir + sep4)) continue;
+      mkdirSync(dirname3(target), { recursive: true });
+      writeFileSync(target, text);
+    }
+  }
+  return dir;
 }
 
 // src/collect/changed.ts
