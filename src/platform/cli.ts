@@ -184,6 +184,7 @@ function checkFlags(command: string, args: readonly string[], options: Options):
     if (known.includes(flag) || shorts.has(flag)) continue;
     throw new ConfigurationError(
       `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`,
+      { input: flag.slice(0, 60) },
     );
   }
 }
@@ -507,7 +508,7 @@ async function readStdinInput(
   io: CliIO,
 ): Promise<{ text: string; name: string } | undefined> {
   if (!positionals.includes('-')) {
-    if (name !== undefined) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)');
+    if (name !== undefined) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)', { input: '--stdin-name' });
     return undefined;
   }
   if (positionals.length > 1) throw new ConfigurationError('"-" (standard input) cannot be combined with other paths');
@@ -515,7 +516,9 @@ async function readStdinInput(
   const label = name ?? 'stdin';
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (!/^[^\0-\x1f\x7f]{1,200}$/.test(label) || label.startsWith('/') || label.split('/').includes('..'))
-    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)');
+    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)', {
+      input: '--stdin-name',
+    });
   return { text: await io.readStdin(), name: label };
 }
 
@@ -528,7 +531,8 @@ function runInit(args: string[], io: CliIO): number {
   if (positionals.length > 1) throw new ConfigurationError('init takes at most one file name');
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve(io.cwd, name);
-  if (existsSync(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  if (existsSync(path) && !values.force)
+    throw new ConfigurationError(`${name} already exists; use --force to overwrite it`, { input: 'FILE' });
   writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env), 'FILE');
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)\n`);
   return 0;
