@@ -55599,7 +55599,8 @@ function checkFlags(command, args, options) {
     const flag = arg.split("=")[0];
     if (known.includes(flag) || shorts.has(flag)) continue;
     throw new ConfigurationError(
-      `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`
+      `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`,
+      { input: flag.slice(0, 60) }
     );
   }
 }
@@ -55864,14 +55865,16 @@ async function runScanCommand(args, io, debug, out) {
 }
 async function readStdinInput(positionals, name, io) {
   if (!positionals.includes("-")) {
-    if (name !== void 0) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)');
+    if (name !== void 0) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)', { input: "--stdin-name" });
     return void 0;
   }
   if (positionals.length > 1) throw new ConfigurationError('"-" (standard input) cannot be combined with other paths');
   if (!io.readStdin) throw new ConfigurationError("standard input cannot be read here");
   const label2 = name ?? "stdin";
   if (!/^[^\0-\x1f\x7f]{1,200}$/.test(label2) || label2.startsWith("/") || label2.split("/").includes(".."))
-    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)');
+    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)', {
+      input: "--stdin-name"
+    });
   return { text: await io.readStdin(), name: label2 };
 }
 function runInit(args, io) {
@@ -55883,7 +55886,8 @@ function runInit(args, io) {
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve14(io.cwd, name);
-  if (existsSync5(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  if (existsSync5(path) && !values.force)
+    throw new ConfigurationError(`${name} already exists; use --force to overwrite it`, { input: "FILE" });
   writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env), "FILE");
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
 `);
