@@ -2174,9 +2174,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve17, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve18(data);
+              return err ? reject(err) : resolve17(data);
             });
           });
         }
@@ -2214,12 +2214,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve17, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve18(data);
+              ) : resolve17(data);
             });
           });
         }
@@ -4486,8 +4486,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve18, reject) => {
-        res = resolve18;
+      const promise = new Promise((resolve17, reject) => {
+        res = resolve17;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6738,12 +6738,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve18;
+          callback = resolve17;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7413,12 +7413,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve18;
+          callback = resolve17;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7897,16 +7897,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve18) => {
+        return new Promise((resolve17) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve18;
+            this[kClosedResolve] = resolve17;
           } else {
-            resolve18(null);
+            resolve17(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve18) => {
+        return new Promise((resolve17) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -7917,7 +7917,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve18(null);
+            resolve17(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve18, reject) => {
+        const socket = await new Promise((resolve17, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7980,7 +7980,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve18(socket2);
+              resolve17(socket2);
             }
           });
         });
@@ -8316,8 +8316,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve18) => {
-            this[kClosedResolve] = resolve18;
+          await new Promise((resolve17) => {
+            this[kClosedResolve] = resolve17;
           });
         }
       }
@@ -9586,7 +9586,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve18, reject) => {
+        return await new Promise((resolve17, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9599,7 +9599,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve18(null);
+              resolve17(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9618,7 +9618,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve17, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9635,7 +9635,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve18,
+              resolve: resolve17,
               reject,
               length: 0,
               body: []
@@ -9705,18 +9705,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve18, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve17, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve18(chunksDecode(body, length));
+          resolve17(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve18(JSON.parse(chunksDecode(body, length)));
+          resolve17(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve18(chunksConcat(body, length).buffer);
+          resolve17(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve18(new Blob(body, { type: stream[kContentType] }));
+          resolve17(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve18(chunksConcat(body, length));
+          resolve17(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9973,9 +9973,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10198,9 +10198,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10485,9 +10485,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10579,9 +10579,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -14444,7 +14444,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve18, reject) => agent.dispatch(
+        return new Promise((resolve17, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14520,7 +14520,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve18({
+              resolve17({
                 status,
                 statusText,
                 headersList,
@@ -14563,7 +14563,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve18({
+              resolve17({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18304,8 +18304,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve18) => {
-        setTimeout(resolve18, ms).unref();
+      return new Promise((resolve17) => {
+        setTimeout(resolve17, ms).unref();
       });
     }
     module.exports = {
@@ -19287,11 +19287,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value2) {
-        return value2 instanceof P ? value2 : new P(function(resolve18) {
-          resolve18(value2);
+        return value2 instanceof P ? value2 : new P(function(resolve17) {
+          resolve17(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve18, reject) {
+      return new (P || (P = Promise))(function(resolve17, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
@@ -19307,7 +19307,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+          result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19394,26 +19394,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve18) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve17) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve18(output.toString());
+              resolve17(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve18) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve17) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve18(Buffer.concat(chunks));
+              resolve17(Buffer.concat(chunks));
             });
           }));
         });
@@ -19621,14 +19621,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve17, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve18(res);
+                resolve17(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19872,12 +19872,12 @@ var require_lib = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve18) => setTimeout(() => resolve18(), ms));
+          return new Promise((resolve17) => setTimeout(() => resolve17(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve18, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve17, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19885,7 +19885,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve18(response);
+              resolve17(response);
             }
             function dateTimeDeserializer(key, value2) {
               if (typeof value2 === "string") {
@@ -19924,7 +19924,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve18(response);
+              resolve17(response);
             }
           }));
         });
@@ -30391,9 +30391,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines: lines2 } = this.opts.code;
+      const { es5, lines } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -30478,7 +30478,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve18.call(this, root, ref);
+      let _sch = resolve17.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -30505,7 +30505,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve18(root, ref) {
+    function resolve17(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -31369,7 +31369,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve18(baseURI, relativeURI, options) {
+    function resolve17(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -31405,50 +31405,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative12, options, skipNormalization) {
+    function resolveComponent(base, relative13, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse5(serialize(base, options), options);
-        relative12 = parse5(serialize(relative12, options), options);
+        relative13 = parse5(serialize(relative13, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative12.scheme) {
-        target.scheme = relative12.scheme;
-        target.userinfo = relative12.userinfo;
-        target.host = relative12.host;
-        target.port = relative12.port;
-        target.path = removeDotSegments(relative12.path || "");
-        target.query = relative12.query;
+      if (!options.tolerant && relative13.scheme) {
+        target.scheme = relative13.scheme;
+        target.userinfo = relative13.userinfo;
+        target.host = relative13.host;
+        target.port = relative13.port;
+        target.path = removeDotSegments(relative13.path || "");
+        target.query = relative13.query;
       } else {
-        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
-          target.userinfo = relative12.userinfo;
-          target.host = relative12.host;
-          target.port = relative12.port;
-          target.path = removeDotSegments(relative12.path || "");
-          target.query = relative12.query;
+        if (relative13.userinfo !== void 0 || relative13.host !== void 0 || relative13.port !== void 0) {
+          target.userinfo = relative13.userinfo;
+          target.host = relative13.host;
+          target.port = relative13.port;
+          target.path = removeDotSegments(relative13.path || "");
+          target.query = relative13.query;
         } else {
-          if (!relative12.path) {
+          if (!relative13.path) {
             target.path = base.path;
-            if (relative12.query !== void 0) {
-              target.query = relative12.query;
+            if (relative13.query !== void 0) {
+              target.query = relative13.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative12.path[0] === "/") {
-              target.path = removeDotSegments(relative12.path);
+            if (relative13.path[0] === "/") {
+              target.path = removeDotSegments(relative13.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative12.path;
+                target.path = "/" + relative13.path;
               } else if (!base.path) {
-                target.path = relative12.path;
+                target.path = relative13.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative13.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative12.query;
+            target.query = relative13.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -31456,7 +31456,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative12.fragment;
+      target.fragment = relative13.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -31760,7 +31760,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve18,
+      resolve: resolve17,
       resolveComponent,
       equal: equal2,
       serialize,
@@ -31900,8 +31900,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines: lines2 } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
+        const { es5, lines } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -34121,7 +34121,7 @@ var require_discriminator = __commonJS({
       error: error2,
       code(cxt) {
         const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf: oneOf2 } = parentSchema;
+        const { oneOf } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -34130,7 +34130,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf2)
+        if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -34158,8 +34158,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i2 = 0; i2 < oneOf2.length; i2++) {
-            let sch = oneOf2[i2];
+          for (let i2 = 0; i2 < oneOf.length; i2++) {
+            let sch = oneOf[i2];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -34653,11 +34653,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -34673,7 +34673,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34746,26 +34746,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve18) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve18(output.toString());
+          resolve17(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve18) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve18(Buffer.concat(chunks));
+          resolve17(Buffer.concat(chunks));
         });
       }));
     });
@@ -34968,14 +34968,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve17, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve18(res);
+            resolve17(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -35219,12 +35219,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve18) => setTimeout(() => resolve18(), ms));
+      return new Promise((resolve17) => setTimeout(() => resolve17(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve18, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -35232,7 +35232,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve18(response);
+          resolve17(response);
         }
         function dateTimeDeserializer(key, value2) {
           if (typeof value2 === "string") {
@@ -35271,7 +35271,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve18(response);
+          resolve17(response);
         }
       }));
     });
@@ -35282,11 +35282,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // ../../main/node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35302,7 +35302,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35333,11 +35333,11 @@ var BearerCredentialHandler = class {
 // ../../main/node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35353,7 +35353,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35422,11 +35422,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35442,7 +35442,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35744,11 +35744,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35764,7 +35764,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35868,11 +35868,11 @@ function isUnixExecutable(stats) {
 // ../../main/node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35888,7 +35888,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35962,11 +35962,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35982,7 +35982,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36201,7 +36201,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve18, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve17, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -36284,7 +36284,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve18(exitCode);
+            resolve17(exitCode);
           }
         });
         if (this.options.input) {
@@ -36407,11 +36407,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // ../../main/node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36427,7 +36427,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36480,11 +36480,11 @@ function getExecOutput(commandLine, args, options) {
 // ../../main/node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36500,7 +36500,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36559,11 +36559,11 @@ function getDetails() {
 // ../../main/node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36579,7 +36579,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36761,11 +36761,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve18) {
-      resolve18(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve17) {
+      resolve17(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36781,7 +36781,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40872,105 +40872,12 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 // src/platform/github.ts
 import { lstatSync as lstatSync8, readFileSync as readFileSync9 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { relative as relative12, resolve as resolve16, sep as sep11 } from "node:path";
 
-// src/config/safe-read.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync, realpathSync } from "node:fs";
-import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
-
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
-  input;
-  constructor(message, options = {}) {
-    super(message);
-    this.name = "ConfigurationError";
-    this.input = options.input;
-  }
-};
-
-// src/config/safe-read.ts
-var MAX_CONFIG_BYTES = 1 << 20;
-var MAX_BASELINE_BYTES = 64 << 20;
-function isInside(root, abs) {
-  const r2 = relative2(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
-}
-function realQuiet(p) {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return resolve2(p);
-  }
-}
-var ContainedReadError = class extends ConfigurationError {
-  constructor(message, missing) {
-    super(message);
-    this.missing = missing;
-  }
-  missing;
-};
-function readContainedFile(root, path6, opts) {
-  const { label: label2, maxBytes, what } = opts;
-  const abs = isAbsolute(path6) ? path6 : resolve2(root, path6);
-  const realRoot = realQuiet(root);
-  let target = abs;
-  if (isInside(resolve2(root), abs) || isInside(realRoot, abs)) {
-    let real2;
-    try {
-      real2 = realpathSync.native(abs);
-    } catch (err) {
-      const code = err.code;
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    if (!isInside(realRoot, real2)) {
-      throw new ContainedReadError(
-        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
-        false
-      );
-    }
-    target = real2;
-  } else if (opts.mustBeInside) {
-    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
-  }
-  let fd;
-  try {
-    try {
-      fd = openSync(target, constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0));
-    } catch (err) {
-      const code = err.code;
-      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
-    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (; ; ) {
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
-    }
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (fd !== void 0) closeSync(fd);
-  }
-}
-
-// src/platform/github.ts
-import { isAbsolute as isAbsolute6, relative as relative11, resolve as resolve17, sep as sep10 } from "node:path";
-
-// src/collect/changed.ts
-import { resolve as resolve3 } from "node:path";
+// src/collect/base-config.ts
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { dirname as dirname3, join as join3, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -41014,218 +40921,6 @@ function parseNameStatus(out) {
   }
   return files;
 }
-
-// src/collect/changed.ts
-var ChangeError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ChangeError";
-  }
-};
-var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
-async function checkBranch(name, cwd) {
-  const bare2 = name.replace(/^refs\/heads\//, "");
-  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
-    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  });
-}
-async function hasCommit(rev, cwd) {
-  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
-    () => true,
-    () => false
-  );
-}
-async function revParse(rev, cwd) {
-  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
-    (out) => out.trim() || void 0,
-    () => void 0
-  );
-}
-async function parentsOf(sha, cwd) {
-  const body = await git(["cat-file", "commit", sha], cwd);
-  const parents = [];
-  for (const line of body.split("\n")) {
-    if (line === "") break;
-    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
-  }
-  return parents;
-}
-async function isShallow(cwd) {
-  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
-}
-async function mergeBase(a, b, cwd) {
-  return git(["merge-base", a, b], cwd).then(
-    (out) => out.trim().split("\n")[0] || void 0,
-    () => void 0
-  );
-}
-function unquotePath(text) {
-  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
-  const bytes = [];
-  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
-  const body = text.slice(1, -1);
-  for (let i2 = 0; i2 < body.length; i2++) {
-    const ch = body[i2];
-    if (ch !== "\\") {
-      bytes.push(...Buffer.from(ch, "utf8"));
-      continue;
-    }
-    const next = body[i2 + 1] ?? "";
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
-      i2 += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i2 += 1;
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function parseUnifiedZero(out) {
-  const spans = /* @__PURE__ */ new Map();
-  let current;
-  for (const line of out.split("\n")) {
-    if (line.startsWith("diff --git ")) {
-      current = void 0;
-    } else if (line.startsWith("+++ ")) {
-      const raw = line.slice(4).replace(/\t$/, "");
-      if (raw === "/dev/null") {
-        current = void 0;
-        continue;
-      }
-      const path6 = unquotePath(raw).replace(/^b\//, "");
-      current = spans.get(path6) ?? [];
-      spans.set(path6, current);
-    } else if (current && line.startsWith("@@ ")) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      if (count > 0) current.push({ start, end: start + count - 1 });
-    }
-  }
-  return spans;
-}
-function inSpans(spans, line) {
-  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
-}
-async function findBase(req, top, head) {
-  const remote = req.remote ?? "origin";
-  const log = req.log ?? (() => void 0);
-  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
-  const fetch2 = async (args, why) => {
-    log(`git fetch ${args.join(" ")} (${why})`);
-    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
-      () => true,
-      (err) => {
-        log(`  failed: ${err.message}`);
-        return false;
-      }
-    );
-  };
-  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
-  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
-  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
-    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
-  if (req.baseRef) await checkBranch(req.baseRef, top);
-  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
-  const parents = await parentsOf(head, top);
-  if (parents.length === 2) {
-    const [p1, p2] = parents;
-    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
-    if (ours) {
-      if (!await hasCommit(p1, top)) await fetch2(["--depth=2", remote, head], "the merge commit\u2019s parents");
-      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
-    }
-  }
-  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
-  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
-  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
-  let base;
-  let baseSpec;
-  if (baseSha) {
-    if (!await hasCommit(baseSha, top)) await fetch2(["--depth=1", remote, baseSha], "the base commit");
-    if (await hasCommit(baseSha, top)) {
-      base = baseSha;
-      baseSpec = baseSha;
-    }
-  }
-  if (!base && branchSpec && trackingRef) {
-    if (!await hasCommit(trackingRef, top)) await fetch2(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
-    base = await revParse(trackingRef, top);
-    baseSpec = branchSpec;
-  }
-  if (!base || !baseSpec) {
-    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
-  }
-  let mb = await mergeBase(base, head, top);
-  const maxDepth = req.maxDepth ?? 2e3;
-  let fetched = 0;
-  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
-    const n = Math.min(step, maxDepth - fetched);
-    fetched += n;
-    const ok = await fetch2([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
-    if (!ok) await fetch2([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb && await isShallow(top) && fetched >= maxDepth) {
-    await fetch2(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
-  return { base: mb, via: "merge-base" };
-}
-async function gitChanges(req) {
-  const top = await gitTopLevel(req.cwd);
-  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
-  const headRev = req.head ?? "HEAD";
-  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
-  const head = await revParse(headRev, top);
-  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
-  const { base, via } = await findBase(req, top, head);
-  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
-  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
-  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
-  const spans = parseUnifiedZero(patch);
-  const files = parseNameStatus(names).map((f) => ({
-    path: f.path,
-    absPath: resolve3(top, f.path),
-    status: f.status,
-    lines: spans.get(f.path) ?? []
-  }));
-  return { top, base, head, via, files };
-}
-function addedLinesFromPatch(patch) {
-  const spans = [];
-  if (!patch) return spans;
-  let line = 0;
-  for (const text of patch.split("\n")) {
-    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
-    if (hunk) {
-      line = Number(hunk[1]);
-      continue;
-    }
-    if (line === 0 || text.startsWith("-") || text.startsWith("\\")) continue;
-    if (text.startsWith("+")) {
-      const last = spans[spans.length - 1];
-      if (last && last.end === line - 1) last.end = line;
-      else spans.push({ start: line, end: line });
-    }
-    line++;
-  }
-  return spans;
-}
-
-// src/collect/collect.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync as lstatSync2, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
-import { realpath, stat as stat2 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute3, join as join4, posix as posix3, relative as relative4, resolve as resolve5, sep as sep5 } from "node:path";
-
-// src/parse/index.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { posix } from "node:path";
 
 // ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
@@ -44247,6 +43942,1251 @@ function toJS(node) {
   return out;
 }
 
+// src/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
+  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safePath(path6) {
+  return safeData(path6, Number.MAX_SAFE_INTEGER);
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
+  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
+  return escaped.split("\n").map(defuseLine).join("\n");
+}
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
+    super(message);
+    this.name = "ConfigurationError";
+    this.input = options.input;
+  }
+};
+
+// src/config/safe-read.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = relative2(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+}
+function realQuiet(p) {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve2(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path6, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = isAbsolute(path6) ? path6 : resolve2(root, path6);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside(resolve2(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = realpathSync.native(abs);
+    } catch (err) {
+      const code = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = openSync(target, constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = err.code;
+      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/collect/base-config.ts
+var PR_CONFIG_MODES = ["base", "head", "fail"];
+async function showAt(repoTop, commit, rel, maxBytes) {
+  const spec = `${commit}:${rel}`;
+  try {
+    await git(["cat-file", "-e", spec], repoTop);
+  } catch {
+    return void 0;
+  }
+  try {
+    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
+  } catch {
+    throw new ConfigurationError(
+      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
+    );
+  }
+}
+var toPosix = (p) => p.split(sep4).join("/");
+function under(file, entry) {
+  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
+}
+function workTreeSetting(root, configFile, key) {
+  try {
+    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
+    return value2 && typeof value2 === "object" ? value2[key] : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var rootRel = (pin, abs) => toPosix(relative3(pin.root, abs));
+var repoRel = (pin, abs) => toPosix(relative3(pin.repoTop, abs));
+function refused(pin, what) {
+  return new ConfigurationError(`input ${pin.input}: this change modifies ${what}, and ${pin.input} is fail`, { input: pin.input });
+}
+async function pinToBase(opts) {
+  const pin = { ...opts, changed: new Set(opts.changed), out: { notices: [] } };
+  const configObj = await pinConfig(pin);
+  const setting = (key) => configObj ? configObj[key] : workTreeSetting(pin.root, pin.configFile, key);
+  const baselineSetting = setting("baseline");
+  if (typeof baselineSetting === "string") await pinBaseline(pin, resolve3(pin.root, baselineSetting));
+  const policySetting = setting("admissionPolicies");
+  if (Array.isArray(policySetting)) {
+    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
+    if (entries.length > 0) await pinPolicies(pin, entries);
+  }
+  return pin.out;
+}
+async function pinConfig(pin) {
+  const { mode, input, out } = pin;
+  const configRel = rootRel(pin, pin.configFile);
+  if (!pin.changed.has(configRel)) return void 0;
+  const shown2 = safeData(configRel);
+  if (mode === "fail") {
+    throw new ConfigurationError(
+      `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`,
+      { input }
+    );
+  }
+  if (mode === "head") {
+    out.notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
+    return void 0;
+  }
+  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, pin.configFile), 1 << 20);
+  let configObj = {};
+  if (text !== void 0) {
+    const parsed = parseYaml(text);
+    if (parsed.problems.some((p) => p.kind === "syntax")) throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
+    const value2 = toJS(parsed.docs[0]?.root ?? null);
+    if (value2 && typeof value2 === "object" && !Array.isArray(value2)) configObj = value2;
+  }
+  out.config = configObj;
+  out.notices.push(
+    `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
+  );
+  return configObj;
+}
+async function pinBaseline(pin, abs) {
+  const { mode, input, out } = pin;
+  const rel = rootRel(pin, abs);
+  if (!pin.changed.has(rel)) return;
+  const shown2 = safeData(rel);
+  if (mode === "fail") throw refused(pin, `the baseline ${shown2}`);
+  if (mode === "head") {
+    out.notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
+    return;
+  }
+  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, abs), MAX_BASELINE_BYTES);
+  if (text === void 0) out.baseline = false;
+  else {
+    const file = join3(pin.tempDir, `podguard-base-baseline-${process.pid}.json`);
+    writeFileSync(file, text);
+    out.baseline = file;
+  }
+  out.notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
+}
+async function pinPolicies(pin, entries) {
+  const { mode, input, out } = pin;
+  const entryAbs = entries.map((e) => resolve3(pin.root, e.replace(/^\/+/, "")));
+  const rels = entryAbs.map((e) => repoRel(pin, e));
+  if (rels.some((r2) => r2.startsWith("../"))) return;
+  const touched = await policyChanges(pin, entryAbs, rels);
+  if (touched.length === 0) return;
+  const shown2 = safeData(touched[0]);
+  const more = touched.length > 1 ? " (and other policy files)" : "";
+  if (mode === "fail") throw refused(pin, `the admission policy file ${shown2}${more}`);
+  if (mode === "head") {
+    out.notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
+    return;
+  }
+  out.policyRoot = await copyBasePolicies(pin, rels);
+  out.notices.push(
+    `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+  );
+}
+async function policyChanges(pin, entryAbs, rels) {
+  const pathspec = rels.map((r2) => r2 === "" ? "." : r2);
+  const args = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-renames", "--name-only", "-z", pin.base, "--", ...pathspec];
+  const differ = splitZ(await git(args, pin.repoTop));
+  const listed = [...pin.changed].filter((c) => entryAbs.some((e) => under(c, rootRel(pin, e))));
+  return [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(pin, resolve3(pin.repoTop, d))), ...listed])].sort();
+}
+async function copyBasePolicies(pin, rels) {
+  const { base, repoTop } = pin;
+  const dir = mkdtempSync(join3(pin.tempDir, `podguard-base-policies-${process.pid}-`));
+  const lsTree = (commit, rel) => git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", rel === "" ? "." : rel], repoTop);
+  let files = 0;
+  for (const rel of rels) {
+    const atBase = await lsTree(base, rel);
+    const commit = atBase.length > 0 ? base : "HEAD";
+    const tree = atBase.length > 0 ? atBase : await lsTree("HEAD", rel);
+    for (const line of splitZ(tree)) {
+      const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+      if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
+      if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+      const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
+        throw new ConfigurationError(
+          `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
+        );
+      });
+      const target = resolve3(dir, relative3(pin.root, resolve3(repoTop, m[3])));
+      if (!target.startsWith(dir + sep4)) continue;
+      mkdirSync(dirname3(target), { recursive: true });
+      writeFileSync(target, text);
+    }
+  }
+  return dir;
+}
+
+// src/collect/changed.ts
+import { resolve as resolve4 } from "node:path";
+var ChangeError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChangeError";
+  }
+};
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+async function checkBranch(name, cwd) {
+  const bare2 = name.replace(/^refs\/heads\//, "");
+  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
+    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  });
+}
+async function hasCommit(rev, cwd) {
+  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
+    () => true,
+    () => false
+  );
+}
+async function revParse(rev, cwd) {
+  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
+    (out) => out.trim() || void 0,
+    () => void 0
+  );
+}
+async function parentsOf(sha, cwd) {
+  const body = await git(["cat-file", "commit", sha], cwd);
+  const parents = [];
+  for (const line of body.split("\n")) {
+    if (line === "") break;
+    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
+  }
+  return parents;
+}
+async function isShallow(cwd) {
+  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
+}
+async function mergeBase(a, b, cwd) {
+  return git(["merge-base", a, b], cwd).then(
+    (out) => out.trim().split("\n")[0] || void 0,
+    () => void 0
+  );
+}
+function unquotePath(text) {
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
+  const bytes = [];
+  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+  const body = text.slice(1, -1);
+  for (let i2 = 0; i2 < body.length; i2++) {
+    const ch = body[i2];
+    if (ch !== "\\") {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const next = body[i2 + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
+      i2 += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i2 += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function parseUnifiedZero(out) {
+  const spans = /* @__PURE__ */ new Map();
+  let current;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("diff --git ")) {
+      current = void 0;
+    } else if (line.startsWith("+++ ")) {
+      const raw = line.slice(4).replace(/\t$/, "");
+      if (raw === "/dev/null") {
+        current = void 0;
+        continue;
+      }
+      const path6 = unquotePath(raw).replace(/^b\//, "");
+      current = spans.get(path6) ?? [];
+      spans.set(path6, current);
+    } else if (current && line.startsWith("@@ ")) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (!m) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      if (count > 0) current.push({ start, end: start + count - 1 });
+    }
+  }
+  return spans;
+}
+function inSpans(spans, line) {
+  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
+}
+async function findBase(req, top, head) {
+  const remote = req.remote ?? "origin";
+  const log = req.log ?? (() => void 0);
+  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
+  const fetch2 = async (args, why) => {
+    log(`git fetch ${args.join(" ")} (${why})`);
+    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
+      () => true,
+      (err) => {
+        log(`  failed: ${err.message}`);
+        return false;
+      }
+    );
+  };
+  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
+  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
+  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
+    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
+  if (req.baseRef) await checkBranch(req.baseRef, top);
+  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
+  const parents = await parentsOf(head, top);
+  if (parents.length === 2) {
+    const [p1, p2] = parents;
+    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
+    if (ours) {
+      if (!await hasCommit(p1, top)) await fetch2(["--depth=2", remote, head], "the merge commit\u2019s parents");
+      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
+    }
+  }
+  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
+  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
+  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
+  let base;
+  let baseSpec;
+  if (baseSha) {
+    if (!await hasCommit(baseSha, top)) await fetch2(["--depth=1", remote, baseSha], "the base commit");
+    if (await hasCommit(baseSha, top)) {
+      base = baseSha;
+      baseSpec = baseSha;
+    }
+  }
+  if (!base && branchSpec && trackingRef) {
+    if (!await hasCommit(trackingRef, top)) await fetch2(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
+    base = await revParse(trackingRef, top);
+    baseSpec = branchSpec;
+  }
+  if (!base || !baseSpec) {
+    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
+  }
+  let mb = await mergeBase(base, head, top);
+  const maxDepth = req.maxDepth ?? 2e3;
+  let fetched = 0;
+  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
+    const n = Math.min(step, maxDepth - fetched);
+    fetched += n;
+    const ok = await fetch2([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
+    if (!ok) await fetch2([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb && await isShallow(top) && fetched >= maxDepth) {
+    await fetch2(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
+  return { base: mb, via: "merge-base" };
+}
+async function gitChanges(req) {
+  const top = await gitTopLevel(req.cwd);
+  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
+  const headRev = req.head ?? "HEAD";
+  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
+  const head = await revParse(headRev, top);
+  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
+  const { base, via } = await findBase(req, top, head);
+  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
+  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
+  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
+  const spans = parseUnifiedZero(patch);
+  const files = parseNameStatus(names).map((f) => ({
+    path: f.path,
+    absPath: resolve4(top, f.path),
+    status: f.status,
+    lines: spans.get(f.path) ?? []
+  }));
+  return { top, base, head, via, files };
+}
+function addedLinesFromPatch(patch) {
+  const spans = [];
+  if (!patch) return spans;
+  let line = 0;
+  for (const text of patch.split("\n")) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
+    if (hunk) {
+      line = Number(hunk[1]);
+      continue;
+    }
+    if (line === 0 || text.startsWith("-") || text.startsWith("\\")) continue;
+    if (text.startsWith("+")) {
+      const last = spans[spans.length - 1];
+      if (last && last.end === line - 1) last.end = line;
+      else spans.push({ start: line, end: line });
+    }
+    line++;
+  }
+  return spans;
+}
+
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+function bySeverity(findings, touched) {
+  return [...findings].sort((a, b) => {
+    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+  });
+}
+
+// src/report/provenance.ts
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function safeUri(raw) {
+  if (!raw) return void 0;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+    u.username = "";
+    u.password = "";
+    return u.href.replace(/\/$/, "");
+  } catch {
+    return void 0;
+  }
+}
+var REVISION = /^[0-9a-f]{7,64}$/i;
+function provenanceFromEnv(env) {
+  let repositoryUri;
+  let revision;
+  let branch;
+  const repo = value(env, "GITHUB_REPOSITORY");
+  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
+    revision = value(env, "GITHUB_SHA");
+    branch = value(env, "GITHUB_REF");
+  } else if (value(env, "BUILD_REPOSITORY_URI")) {
+    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
+    revision = value(env, "BUILD_SOURCEVERSION");
+    branch = value(env, "BUILD_SOURCEBRANCH");
+  }
+  if (!repositoryUri) return void 0;
+  return {
+    repositoryUri,
+    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
+    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
+  };
+}
+
+// src/report/sarif.ts
+import { dirname as dirname5, posix, relative as relative4, resolve as resolve6, sep as sep5 } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+
+// src/rule.ts
+var FORMAT_TITLE = {
+  kubernetes: "Kubernetes",
+  dockerfile: "Dockerfile",
+  compose: "docker-compose",
+  aci: "Azure Container Instances"
+};
+function fixText(m) {
+  const extra = Object.entries(m.fixByFormat ?? {});
+  if (!extra.length) return m.fix;
+  return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join("\n\n");
+}
+var compiled = /* @__PURE__ */ new Map();
+function formatMessage(template, data = {}) {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  if (parts.length === 1) return template;
+  const out = parts.slice();
+  for (let i2 = 1; i2 < out.length; i2 += 2) {
+    const key = out[i2];
+    out[i2] = key in data ? String(data[key]) : `{${key}}`;
+  }
+  return out.join("");
+}
+
+// src/version.ts
+var VERSION7 = "0.1.0";
+var HOMEPAGE = "https://github.com/podguard/podguard";
+function ruleDocUrl(id) {
+  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
+  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
+}
+
+// src/report/severity.ts
+var SEVERITY_BANDS = {
+  error: { min: 7, max: 10 },
+  warning: { min: 4, max: 6.9 },
+  note: { min: 0.1, max: 3.9 }
+};
+function severityAt(meta2, level) {
+  if (meta2.securitySeverity === void 0) return void 0;
+  const b = SEVERITY_BANDS[level];
+  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
+}
+
+// src/report/stream.ts
+var PLACEHOLDER = "\0podguard-stream\0";
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function* compactJsonChunks(doc, items2) {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group3 = [];
+  for (const item of items2) {
+    group3.push(JSON.stringify(item));
+    if (group3.length === 256) {
+      yield (first ? "" : ",") + group3.join(",");
+      first = false;
+      group3 = [];
+    }
+  }
+  if (group3.length > 0) yield (first ? "" : ",") + group3.join(",");
+  yield `]${text.slice(at + quoted.length)}`;
+}
+
+// src/report/safe-write.ts
+import { closeSync as closeSync2, constants as constants4, lstatSync, mkdirSync as mkdirSync2, openSync as openSync2, realpathSync as realpathSync2, renameSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename as basename3, dirname as dirname4, join as join4, resolve as resolve5 } from "node:path";
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir()];
+  return roots.filter((r2) => !!r2).map((r2) => resolve5(r2));
+}
+function real(p) {
+  try {
+    return realpathSync2.native(p);
+  } catch {
+    return resolve5(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path6, text, roots, createDirs = false) {
+  const abs = resolve5(path6);
+  const dir = dirname4(abs);
+  if (createDirs) mkdirSync2(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve5(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = lstatSync(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = join4(realDir, `.${basename3(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = openSync2(temp, constants4.O_WRONLY | constants4.O_CREAT | constants4.O_EXCL | (constants4.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
+    } finally {
+      closeSync2(fd);
+    }
+    renameSync(temp, join4(realDir, basename3(abs)));
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+// src/report/sarif.ts
+var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
+function pascal(id) {
+  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
+function toUri(path6) {
+  return path6.split("/").map((s2) => encodeURIComponent(s2)).join("/");
+}
+function ruleHelpMarkdown(rule61) {
+  const m = rule61.meta;
+  const silent = m.silentUnless ? `
+
+_${m.silentUnless}_` : "";
+  return `**${m.title}** (\`${m.id}\`)
+
+${m.description}${silent}
+
+**Why it matters.** ${m.why}
+
+**How to fix.** ${fixText(m)}
+
+Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
+}
+function markdownToText(markdown) {
+  const out = [];
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      out.push(line);
+      continue;
+    }
+    const code = [];
+    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
+    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
+  }
+  return out.join("\n");
+}
+function ruleHelpText(rule61) {
+  return markdownToText(ruleHelpMarkdown(rule61));
+}
+function runLevel(rule61, result) {
+  const configured = result.settings.rules[rule61.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule61.meta.level;
+}
+function sarifRule(rule61, result, limits) {
+  const m = rule61.meta;
+  const level = runLevel(rule61, result);
+  const severity = severityAt(m, level);
+  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
+  return {
+    id: m.id,
+    name: pascal(m.id),
+    shortDescription: { text: m.title },
+    fullDescription: { text: m.description },
+    helpUri: ruleDocUrl(m.id),
+    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
+    defaultConfiguration: { level },
+    properties: {
+      tags,
+      precision: m.precision,
+      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
+      "problem.severity": level === "note" ? "recommendation" : level
+    }
+  };
+}
+function repoPaths(result, repositoryRoot) {
+  if (!repositoryRoot) return (file) => file;
+  const prefix2 = relative4(repositoryRoot, result.root).split(sep5).join("/");
+  if (prefix2 === "") return (file) => file;
+  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
+  return (file) => {
+    const p = posix.normalize(`${prefix2}/${file}`);
+    return p.startsWith("../") || p === ".." ? file : p;
+  };
+}
+function region(r2) {
+  return {
+    startLine: r2.start.line,
+    startColumn: r2.start.column,
+    endLine: r2.end.line,
+    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
+  };
+}
+function location(uri) {
+  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
+}
+function priority(f, severities) {
+  if (f.suppression) return 0;
+  const level = displayLevel(f);
+  const rule61 = severities.get(f.ruleId);
+  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
+  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
+}
+function selectResults(result, max = GITHUB_LIMITS.results) {
+  const findings = result.findings;
+  const keep = new Uint8Array(findings.length);
+  const omitted = /* @__PURE__ */ new Map();
+  if (findings.length <= max) {
+    keep.fill(1);
+    return { keep, kept: findings.length, omitted };
+  }
+  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const ranks = new Uint16Array(findings.length);
+  const counts = /* @__PURE__ */ new Map();
+  findings.forEach((f, i2) => {
+    const p = priority(f, rules);
+    ranks[i2] = p;
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  });
+  let quota = Math.max(0, max);
+  let threshold = Infinity;
+  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
+    threshold = p;
+    const n = counts.get(p);
+    if (n >= quota) break;
+    quota -= n;
+  }
+  let kept = 0;
+  findings.forEach((f, i2) => {
+    const p = ranks[i2];
+    const take = p > threshold || p === threshold && quota > 0;
+    if (p === threshold && take) quota--;
+    if (take) {
+      keep[i2] = 1;
+      kept++;
+    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
+  });
+  return { keep, kept, omitted };
+}
+function omittedText(omitted) {
+  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
+  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
+  return `${total} (${parts.join(", ")})`;
+}
+var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
+  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
+  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const path6 = repoPaths(result, opts.repositoryRoot);
+  const red = (text) => result.redactor.redact(text);
+  const notifications = [];
+  let unlisted = 0;
+  for (const f of result.findings) {
+    if (!NOT_CHECKED.has(f.ruleId)) continue;
+    if (notifications.length >= limits.notifications) {
+      unlisted++;
+      continue;
+    }
+    const file = f.file === "." || f.file === "" ? void 0 : path6(f.file);
+    notifications.push({
+      level: f.ruleId === "internal-error" ? "error" : "warning",
+      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
+      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
+      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
+    });
+  }
+  if (unlisted > 0)
+    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
+  if (selection.omitted.size > 0) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
+      }
+    });
+  }
+  const root = opts.repositoryRoot ?? result.root;
+  const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
+  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "podguard",
+            fullName: `podguard ${VERSION7}`,
+            semanticVersion: VERSION7,
+            version: VERSION7,
+            informationUri: HOMEPAGE,
+            rules: rules.map((r2) => sarifRule(r2, result, limits))
+          }
+        },
+        invocations: [
+          {
+            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
+            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        automationDetails: { id: `${category}/` },
+        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
+        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
+        columnKind: "utf16CodeUnits",
+        results: PLACEHOLDER
+      }
+    ]
+  };
+  function* results() {
+    const findings = result.findings;
+    for (let i2 = 0; i2 < findings.length; i2++) {
+      if (!selection.keep[i2]) continue;
+      const f = findings[i2];
+      const level = displayLevel(f);
+      const res = {
+        ruleId: f.ruleId,
+        ruleIndex: index.get(f.ruleId) ?? -1,
+        level,
+        message: { text: red(f.message) },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: location(path6(f.file)),
+              region: region(f.range)
+            }
+          }
+        ],
+        partialFingerprints: { "podguard/v1": f.fingerprint }
+      };
+      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+      if (f.baselined) res.baselineState = "unchanged";
+      else if (result.baseline && !f.suppression) res.baselineState = "new";
+      const rule61 = byId.get(f.ruleId);
+      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
+      if (f.properties || own !== void 0) {
+        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+      }
+      if (f.related?.length) {
+        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
+          id,
+          physicalLocation: {
+            artifactLocation: location(path6(r2.file)),
+            region: region(r2.range)
+          },
+          message: { text: red(r2.message) }
+        }));
+      }
+      yield res;
+    }
+  }
+  return { log, results, selection };
+}
+function* sarifChunks(result, opts = {}) {
+  const parts = sarifParts(result, opts);
+  yield* compactJsonChunks(parts.log, parts.results());
+  yield "\n";
+}
+function* measured(chunks, size) {
+  for (const block of coalesce(chunks, 1 << 20)) {
+    size.bytes += gzipSync(block).length;
+    yield block;
+  }
+}
+function shrink(kept, bytes, limit) {
+  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
+}
+function fit(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  let selection = opts.selection ?? selectResults(result, limits.results);
+  for (; ; ) {
+    const size = { bytes: 0 };
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
+    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    }
+    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+  }
+}
+function writeSarif(path6, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [dirname5(resolve6(p))])) {
+  const fitted = fitSarif(result, opts);
+  write(path6, sarifChunks(result, fitted));
+  return fitted.written;
+}
+function fitSarif(result, opts = {}) {
+  const { selection, ...written } = fit(result, opts);
+  return { ...opts, selection, written };
+}
+function runTimes(result, end = /* @__PURE__ */ new Date()) {
+  return { start: new Date(end.getTime() - result.durationMs), end };
+}
+function sarifCategory(input, name) {
+  const v = input.trim().replace(/^\/+|\/+$/g, "");
+  if (v === "") return "podguard";
+  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(v) || v.length > 100) {
+    throw new ConfigurationError(`${name} may hold letters, digits, ".", "-", "_" and "/" (at most 100 characters)`);
+  }
+  return v === "podguard" || v.startsWith("podguard/") ? v : `podguard/${v}`;
+}
+function sarifOmittedLine(written) {
+  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
+}
+
+// src/platform/inputs.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { isAbsolute as isAbsolute2, posix as posix2 } from "node:path";
+
+// src/config/patterns.ts
+var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
+var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
+function validatePattern(pattern) {
+  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
+  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
+  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
+  if (!ALLOWED_CHARS.test(pattern)) {
+    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+  }
+  const segments = pattern.split("/");
+  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
+  const first = segments[0];
+  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  }
+  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
+  return void 0;
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape2(s2) {
+  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled2.find((c) => c.re.test(name))?.p;
+}
+
+// src/data/deprecated-apis.ts
+var KUBERNETES_DATA_VERSION = "1.34";
+var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
+var FLOWCONTROL = [
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
+];
+var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
+var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
+  apiVersion,
+  kind,
+  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
+  removedIn,
+  replacements,
+  ...instead ? { instead } : {}
+});
+var DEPRECATED_APIS = [
+  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
+  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
+  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
+  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
+    { apiVersion: "autoscaling/v2", since: "1.23" },
+    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
+  ]),
+  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
+  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
+  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
+  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
+  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
+  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
+  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Ingress", "1.22", [
+    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
+    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
+  ]),
+  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
+  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
+  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
+  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
+  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
+  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
+  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
+  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
+  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
+  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
+  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
+];
+function compareVersions(a, b) {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
+    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
+function deprecatedApi(apiVersion, kind) {
+  return BY_KEY.get(`${apiVersion} ${kind}`);
+}
+
+// src/platform/inputs.ts
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
+}
+function bare(name) {
+  return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return fallback;
+  if (allowed.includes(value2)) return value2;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
+}
+function parseBool(raw, name, fallback) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return fallback;
+  if (value2.toLowerCase() === "true") return true;
+  if (value2.toLowerCase() === "false") return false;
+  throw new ConfigurationError(`${label(name)} must be true or false (got "${value2}")`, { input: bare(name) });
+}
+function parseLines(raw) {
+  return (raw ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
+}
+function parsePaths(raw, name, relativeOnly) {
+  const paths = parseLines(raw);
+  for (const p of relativeOnly ? paths : []) {
+    if (isAbsolute2(p) || p.split(/[\\/]/).includes("..")) {
+      throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} must be relative to the workspace, without ".."`, {
+        input: bare(name)
+      });
+    }
+  }
+  return paths.length ? paths : ["."];
+}
+function parseImagePatterns(raw, name) {
+  const patterns = parseLines(raw);
+  for (const p of patterns) {
+    const problem = validatePattern(p);
+    if (problem) throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} ${problem}`, { input: bare(name) });
+  }
+  return patterns;
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value2);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
+  };
+}
+var MAX_THREADS = 16;
+function parseThreads(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
+      input: bare(name)
+    });
+  }
+  return Number(value2);
+}
+function isGlob(p) {
+  return import_picomatch.default.scan(p).isGlob;
+}
+function inPaths(paths, candidates) {
+  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix2.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const match = globs.length ? (0, import_picomatch.default)(globs, { dot: true }) : () => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
+}
+function configurationMessage(err) {
+  return err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
+}
+function forInput(err, names, fallback) {
+  if (!(err instanceof ConfigurationError)) return err;
+  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
+  if (name === void 0) return err;
+  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
+  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
+}
+
+// src/platform/job.ts
+import { isAbsolute as isAbsolute7, relative as relative11, resolve as resolve15, sep as sep10 } from "node:path";
+
+// src/collect/collect.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
+import { realpath, stat as stat2 } from "node:fs/promises";
+import { basename as basename4, isAbsolute as isAbsolute4, join as join6, posix as posix5, relative as relative6, resolve as resolve8, sep as sep7 } from "node:path";
+
+// src/parse/index.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { posix as posix3 } from "node:path";
+
 // src/parse/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
 function dfRange(r2) {
@@ -44648,7 +45588,7 @@ function isDockerFile(file) {
 var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
 function nameKind(relPath) {
-  const base = posix.basename(relPath);
+  const base = posix3.basename(relPath);
   const lower = base.toLowerCase();
   if (lower === "dockerfile" || lower === "containerfile" || lower.startsWith("dockerfile.") || lower.startsWith("containerfile.") || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
     return "dockerfile";
@@ -44724,8 +45664,8 @@ function parseFile(source, kindByName, how = {}) {
 }
 
 // src/render/discover.ts
-import { existsSync as existsSync4, lstatSync, readFileSync as readFileSync2, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join3, posix as posix2, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
+import { existsSync as existsSync4, lstatSync as lstatSync2, readFileSync as readFileSync2, readdirSync, realpathSync as realpathSync3, statSync } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join5, posix as posix4, relative as relative5, resolve as resolve7, sep as sep6 } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -44743,29 +45683,29 @@ function isRemoteRef(ref) {
   return REMOTE.test(ref.trim());
 }
 function toRel(root, abs) {
-  return relative3(root, abs).split(sep4).join("/");
+  return relative5(root, abs).split(sep6).join("/");
 }
 function inside(root, abs) {
-  const r2 = relative3(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
+  const r2 = relative5(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
 }
 function kustomizationFile(absDir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const p = join3(absDir, name);
+    const p = join5(absDir, name);
     if (existsSync4(p)) return p;
   }
   return void 0;
 }
 function realInside(realRoot, abs) {
   try {
-    const real2 = realpathSync2.native(abs);
+    const real2 = realpathSync3.native(abs);
     return inside(realRoot, real2) ? real2 : void 0;
   } catch {
     return void 0;
   }
 }
 function readKustomization(root, dir) {
-  const absDir = resolve4(root, dir);
+  const absDir = resolve7(root, dir);
   const absFile = kustomizationFile(absDir);
   if (!absFile) return void 0;
   const file = toRel(root, absFile);
@@ -44781,7 +45721,7 @@ function readKustomization(root, dir) {
   if (!top) return out;
   let realRoot = root;
   try {
-    realRoot = realpathSync2.native(root);
+    realRoot = realpathSync3.native(root);
   } catch {
   }
   const problem = (kind, node) => {
@@ -44796,7 +45736,7 @@ function readKustomization(root, dir) {
       problem("remote", node);
       return void 0;
     }
-    const abs = resolve4(absDir, ref);
+    const abs = resolve7(absDir, ref);
     if (!inside(root, abs) || existsSync4(abs) && !realInside(realRoot, abs)) {
       problem("outside", node);
       return void 0;
@@ -44891,8 +45831,8 @@ function renderRoots(root, markers) {
   const chartDirs2 = /* @__PURE__ */ new Set();
   const kustomizeDirs = /* @__PURE__ */ new Set();
   for (const m of markers) {
-    const dir = posix2.dirname(m) === "." ? "" : posix2.dirname(m);
-    if (posix2.basename(m) === "Chart.yaml") chartDirs2.add(dir);
+    const dir = posix4.dirname(m) === "." ? "" : posix4.dirname(m);
+    if (posix4.basename(m) === "Chart.yaml") chartDirs2.add(dir);
     else kustomizeDirs.add(dir);
   }
   const allCharts = [...chartDirs2].sort();
@@ -44954,11 +45894,11 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
     }
     for (const e of entries) {
       n++;
-      const abs = join3(dir, e.name);
+      const abs = join5(dir, e.name);
       if (e.isSymbolicLink()) {
         if (!realInside(realRoot, abs)) return abs;
         try {
-          if (lstatSync(abs).isDirectory()) stack.push(abs);
+          if (lstatSync2(abs).isDirectory()) stack.push(abs);
         } catch {
         }
       } else if (e.isDirectory()) stack.push(abs);
@@ -44970,11 +45910,11 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
-  return relative4(root, abs).split(sep5).join("/");
+  return relative6(root, abs).split(sep7).join("/");
 }
 function inside2(root, abs) {
-  const r2 = relative4(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
+  const r2 = relative6(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute4(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -44987,7 +45927,7 @@ function walk(dir, out, seen, accept = mayBeOurs) {
     return;
   }
   for (const e of entries) {
-    const abs = join4(dir, e.name);
+    const abs = join6(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real2 = realpathQuiet(abs) ?? abs;
@@ -45003,21 +45943,21 @@ async function listDir(dir, accept = mayBeOurs) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => accept(posix3.basename(p))).map((p) => join4(dir, p));
+    return splitZ(out).filter((p) => accept(posix5.basename(p))).map((p) => join6(dir, p));
   }
   const files = [];
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
   return files;
 }
 async function findRenderMarkers(opts) {
-  const root = resolve5(opts.root);
-  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const root = resolve8(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
   const found = /* @__PURE__ */ new Set();
   if (opts.only && !await gitTopLevel(root)) {
     for (const rel of opts.only) {
-      for (let dir = join4(resolve5(root, rel), ".."); inside2(root, dir); dir = join4(dir, "..")) {
+      for (let dir = join6(resolve8(root, rel), ".."); inside2(root, dir); dir = join6(dir, "..")) {
         for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
-          const f = join4(dir, name);
+          const f = join6(dir, name);
           const r2 = toRel2(root, f);
           if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
         }
@@ -45026,13 +45966,13 @@ async function findRenderMarkers(opts) {
     }
     return [...found].sort();
   }
-  for (const scope of opts.paths.map((p) => resolve5(root, p))) {
+  for (const scope of opts.paths.map((p) => resolve8(root, p))) {
     const st = await stat2(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = join4(scope, ".."); inside2(root, dir); dir = join4(dir, "..")) {
-        if (lstatQuiet(join4(dir, "Chart.yaml"))?.isFile()) {
-          found.add(toRel2(root, join4(dir, "Chart.yaml")));
+      for (let dir = join6(scope, ".."); inside2(root, dir); dir = join6(dir, "..")) {
+        if (lstatQuiet(join6(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, join6(dir, "Chart.yaml")));
           break;
         }
         if (dir === root) break;
@@ -45047,7 +45987,7 @@ async function findRenderMarkers(opts) {
   }
   return [...found].sort();
 }
-var lstatQuiet = (p) => lstatSync2(p, { throwIfNoEntry: false });
+var lstatQuiet = (p) => lstatSync3(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
     return statSync2(p);
@@ -45057,23 +45997,23 @@ var statQuiet = (p) => {
 };
 var realpathQuiet = (p) => {
   try {
-    return realpathSync3.native(p);
+    return realpathSync4.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = resolve5(opts.root);
+  const root = resolve8(opts.root);
   const realRoot = await realpath(root).catch(() => root);
-  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
   const markerFiles = /* @__PURE__ */ new Set();
   let onlyDirs = true;
-  const scopes = opts.paths.map((p) => resolve5(root, p));
+  const scopes = opts.paths.map((p) => resolve8(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = resolve5(root, rel);
+      const abs = resolve8(root, rel);
       if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
     }
   } else {
@@ -45086,8 +46026,8 @@ async function collect(opts) {
         continue;
       }
       for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
-        if (isRenderRootName(basename3(f))) markerFiles.add(f);
-        if (mayBeOurs(basename3(f))) files.add(f);
+        if (isRenderRootName(basename4(f))) markerFiles.add(f);
+        if (mayBeOurs(basename4(f))) files.add(f);
       }
     }
   }
@@ -45127,67 +46067,78 @@ async function collect(opts) {
   return { candidates, issues, markers: [...new Set(markers)].sort() };
 }
 
-// src/config/patterns.ts
-var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
-var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
-function startsWithHost(first) {
-  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
-}
-function validatePattern(pattern) {
-  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
-  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
-  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
-  if (!ALLOWED_CHARS.test(pattern)) {
-    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+// src/engine.ts
+import { lstatSync as lstatSync7, realpathSync as realpathSync7 } from "node:fs";
+import { join as join15, relative as relative10, resolve as resolve14 } from "node:path";
+
+// src/baseline/baseline.ts
+import { dirname as dirname6 } from "node:path";
+var BASELINE_VERSION = 1;
+function parseBaseline(text, label2) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
   }
-  const segments = pattern.split("/");
-  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
-  const first = segments[0];
-  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
-    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
   }
-  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
-  return void 0;
-}
-function normalisePattern(pattern) {
-  const segments = pattern.split("/");
-  const first = segments[0];
-  if (startsWithHost(first)) {
-    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
-    if (segments.length === 1 && first !== "**") segments.push("**");
-    return segments.join("/");
+  const obj = data;
+  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+    throw new ConfigurationError(
+      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+    );
   }
-  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
-}
-function escape2(s2) {
-  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
-}
-function patternSource(pattern) {
-  const segments = normalisePattern(pattern).split("/");
-  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
-  let out = "";
-  let needSep = false;
-  for (const seg of segments) {
-    if (seg === "**") {
-      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
-      continue;
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
+  const out = /* @__PURE__ */ new Set();
+  obj.findings.forEach((e, i2) => {
+    const fp = e?.fingerprint;
+    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
+      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
     }
-    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
-    needSep = true;
+    out.add(fp);
+  });
+  return out;
+}
+function readBaseline(path6, label2, root, mustBeInside = false) {
+  let text;
+  try {
+    text = readContainedFile(root ?? dirname6(path6), path6, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
+  } catch (err) {
+    if (err instanceof ContainedReadError && err.missing)
+      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
+    throw err;
   }
-  return `^${out}$`;
-}
-function compilePatterns(patterns) {
-  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
-  return (name) => compiled2.find((c) => c.re.test(name))?.p;
+  return parseBaseline(text, label2);
 }
 
-// src/engine/collect.ts
-import { resolve as resolve11 } from "node:path";
+// src/batch.ts
+import { hash as cryptoHash, scryptSync } from "node:crypto";
+import { closeSync as closeSync4, constants as constants6, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync4 } from "node:fs";
+import { types as types2 } from "node:util";
 
-// src/policy/load.ts
-import { closeSync as closeSync2, constants as constants4, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync3, readdirSync as readdirSync3, realpathSync as realpathSync4 } from "node:fs";
-import { join as join6, relative as relative5, resolve as resolve6, sep as sep6 } from "node:path";
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label2;
+    for (const s2 of file.model.stages) {
+      if (s2.from.getRange().start.line + 1 > pos.line) break;
+      label2 = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+    }
+    return label2;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
+}
 
 // src/parse/positions.ts
 var LineIndex = class {
@@ -45294,6 +46245,7148 @@ function detached(file) {
   }
   return d;
 }
+
+// src/parse/dotenv.ts
+import { closeSync as closeSync3, constants as constants5, fstatSync as fstatSync2, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname7, join as join7, posix as posix6 } from "node:path";
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value2;
+      const quote3 = rest[0];
+      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote3, 1));
+      else value2 = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value: value2, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value2);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = join7(dirname7(composeAbsPath), ".env");
+  const rel = posix6.join(posix6.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!lstatSync4(abs).isFile()) return void 0;
+    fd = openSync3(abs, constants5.O_RDONLY | (constants5.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode(readFileSync3(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync3(fd);
+  }
+}
+
+// src/redact.ts
+var MASK = "***";
+var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
+  "true",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "null",
+  "none",
+  "nil",
+  "undefined",
+  "empty",
+  "default",
+  "secret",
+  "password",
+  "changeme",
+  "changeit",
+  "example",
+  "placeholder",
+  "redacted",
+  "replace_me",
+  "replaceme",
+  "your-password",
+  "your_password"
+]);
+function isCredentialLike(value2) {
+  const v = value2.trim();
+  if (v.length < 8) return false;
+  if (NOT_CREDENTIALS.has(v.toLowerCase())) return false;
+  if (/^[-+]?[0-9][0-9_.,:]*$/.test(v)) return false;
+  if (/^(?:<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|%[^%]+%|(.)\1+)$/s.test(v)) return false;
+  if (/^[A-Za-z]+(?:[-_. ][A-Za-z]+)*$/.test(v) && v.split(/[-_. ]/).every((w) => /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(w))) return false;
+  return true;
+}
+var Matcher = class {
+  next = [/* @__PURE__ */ new Map()];
+  fail = [0];
+  /** Length of the longest value that ends at this state (0: none). */
+  longest = [0];
+  constructor(values, stats) {
+    for (const v of values) {
+      let s2 = 0;
+      for (let i2 = 0; i2 < v.length; i2++) {
+        const c = v.charCodeAt(i2);
+        let t = this.next[s2].get(c);
+        if (t === void 0) {
+          t = this.next.length;
+          this.next.push(/* @__PURE__ */ new Map());
+          this.fail.push(0);
+          this.longest.push(0);
+          this.next[s2].set(c, t);
+        }
+        s2 = t;
+      }
+      this.longest[s2] = Math.max(this.longest[s2], v.length);
+    }
+    stats.statesBuilt += this.next.length;
+    const queue = [...this.next[0].values()];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s2 = queue[qi];
+      for (const [c, t] of this.next[s2]) {
+        let f = this.fail[s2];
+        while (f !== 0 && !this.next[f].has(c)) f = this.fail[f];
+        const g = this.next[f].get(c);
+        this.fail[t] = g !== void 0 && g !== t ? g : 0;
+        this.longest[t] = Math.max(this.longest[t], this.longest[this.fail[t]]);
+        queue.push(t);
+      }
+    }
+  }
+  /** Character ranges [start, end) covered by some value, merged where they overlap. */
+  ranges(text, stats) {
+    const out = [];
+    let s2 = 0;
+    for (let i2 = 0; i2 < text.length; i2++) {
+      const c = text.charCodeAt(i2);
+      let t = this.next[s2].get(c);
+      while (t === void 0 && s2 !== 0) {
+        s2 = this.fail[s2];
+        stats.steps++;
+        t = this.next[s2].get(c);
+      }
+      s2 = t ?? 0;
+      stats.steps++;
+      const len = this.longest[s2];
+      if (len === 0) continue;
+      const start = i2 + 1 - len;
+      const last = out[out.length - 1];
+      if (last && start < last[1]) {
+        last[0] = Math.min(last[0], start);
+        last[1] = i2 + 1;
+      } else out.push([start, i2 + 1]);
+    }
+    return out;
+  }
+};
+function maskValues(text, values) {
+  let out = text;
+  for (const v of [...values].filter((x) => !!x && x.length > 0).sort((a, b) => b.length - a.length)) {
+    if (out.includes(v)) out = out.split(v).join(MASK);
+    const escaped = JSON.stringify(v).slice(1, -1);
+    if (escaped !== v && out.includes(escaped)) out = out.split(escaped).join(MASK);
+  }
+  return out;
+}
+var Redactor = class {
+  values = [];
+  known = /* @__PURE__ */ new Set();
+  matcher;
+  /** Work counters (builds, states, steps). */
+  stats = { builds: 0, statesBuilt: 0, steps: 0 };
+  constructor(secrets = []) {
+    for (const s2 of secrets) this.add(s2);
+  }
+  push(value2) {
+    if (this.known.has(value2)) return;
+    this.known.add(value2);
+    this.values.push(value2);
+    this.matcher = void 0;
+  }
+  /** Registers a secret value when it is credential-like; anything else is left to its own report. */
+  add(secret) {
+    if (this.known.has(secret) || !isCredentialLike(secret)) return;
+    this.push(secret);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) this.push(escaped);
+    for (const line of secret.split(/\r?\n/)) if (line !== secret && line.trim().length >= 8) this.push(line);
+  }
+  /** The registered secrets. */
+  get secrets() {
+    return this.values;
+  }
+  /** Text with every registered secret replaced by a mask. */
+  redact(text) {
+    if (this.values.length === 0 || text.length === 0) return text;
+    if (!this.matcher) {
+      this.matcher = new Matcher(this.values, this.stats);
+      this.stats.builds++;
+    }
+    const ranges = this.matcher.ranges(text, this.stats);
+    if (ranges.length === 0) return text;
+    const parts = [];
+    let at = 0;
+    for (const [start, end] of ranges) {
+      parts.push(text.slice(at, start), MASK);
+      at = end;
+    }
+    parts.push(text.slice(at));
+    return parts.join("");
+  }
+};
+function describeSecret(value2) {
+  const prefixLen = value2.length >= 16 ? 4 : value2.length >= 10 ? 2 : 0;
+  const prefix2 = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix2}${prefix2 ? ", " : ""}${value2.length} chars`;
+}
+function safeErrorText(err, max = 300) {
+  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
+  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
+    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
+    (run2) => /[0-9+/=_~@]/.test(run2.replace(/^[a-z]+:\/\//i, "")) || run2.length >= 20 && /[a-z]/.test(run2) && /[A-Z]/.test(run2) ? "\u2026" : run2
+  ).slice(0, max);
+}
+
+// src/suppress/directives.ts
+var ANNOTATION = "podguard.dev/ignore";
+var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
+var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s2) {
+  return Buffer.from(s2, "utf8").toString("utf8");
+}
+function isDate(s2) {
+  const m = DATE.exec(s2);
+  if (!m) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+function parseDirectiveBody(body) {
+  const sep12 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep12 < 0 ? body : body.slice(0, sep12);
+  const reason = sep12 < 0 ? "" : body.slice(sep12).replace(/^\s*--/, "").trim();
+  const ruleIds = [];
+  const problems = [];
+  let until;
+  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
+    if (token.startsWith("until=")) {
+      const value2 = token.slice("until=".length);
+      if (isDate(value2)) until = value2;
+      else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
+    } else if (RULE_ID.test(token)) {
+      if (!ruleIds.includes(token)) ruleIds.push(token);
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
+  }
+  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+}
+function scalarSpans(node, out) {
+  if (!node) return;
+  if (node.kind === "scalar") out.push([node.start, node.end]);
+  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
+  else
+    for (const p of node.pairs) {
+      scalarSpans(p.key, out);
+      scalarSpans(p.value, out);
+    }
+}
+function isCommentLine(line) {
+  return /^[ \t]*#/.test(line);
+}
+function instructionEnd(lines, line, escape3) {
+  let i2 = line - 1;
+  while (i2 < lines.length - 1) {
+    const cur = lines[i2];
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
+    i2++;
+  }
+  return i2 + 1;
+}
+function commentDirectives(file, out) {
+  const source = file.source;
+  const lines = source.text.split(/\r\n|\r|\n/);
+  const dockerfile = file.kind === "dockerfile";
+  let spans;
+  const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const text = lines[i2];
+    if (!text.includes("podguard-ignore")) continue;
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const hashCol = m.index + m[1].length;
+    const ownLine = text.slice(0, hashCol).trim() === "";
+    const lineNo = i2 + 1;
+    if (!dockerfile) {
+      spans ??= (() => {
+        const acc = [];
+        for (const d of file.docs) scalarSpans(d.root, acc);
+        return acc;
+      })();
+      const offset = source.lines.lineStart(lineNo) + hashCol;
+      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
+    }
+    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
+    const body = parseDirectiveBody(m[3]);
+    const fileWide = m[2] === "-file";
+    let scope;
+    if (fileWide) scope = { kind: "file" };
+    else if (!ownLine) {
+      if (dockerfile) {
+        out.push({
+          form: "comment",
+          ...body,
+          problems: [{ messageId: "trailingDockerfile", data: {} }],
+          range,
+          scope: { kind: "lines", from: lineNo, to: lineNo },
+          text: m[0].trim()
+        });
+        continue;
+      }
+      scope = { kind: "lines", from: lineNo, to: lineNo };
+    } else {
+      let target = lineNo + 1;
+      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape3) : target };
+    }
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+  }
+}
+function nodeRange(source, node) {
+  return source.lines.range(node.start, node.end);
+}
+function union(a, b) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+function annotationDirectives(file, out) {
+  const source = file.source;
+  for (const obj of file.objects) {
+    const workload = file.workloads.find((w) => w.object === obj);
+    const objMeta = asMap(get(obj.node, "metadata"));
+    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
+    if (workload?.podMeta && workload.podMeta !== objMeta) {
+      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
+    }
+    for (const { meta: meta2, range: region2 } of metas) {
+      const annotations = asMap(get(meta2, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const key = pair.keyText;
+        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
+        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
+        const body = parseDirectiveBody(asText(pair.value) ?? "");
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        if (key === ANNOTATION) {
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2 }, text });
+          continue;
+        }
+        const name = key.slice(ANNOTATION.length + 1);
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2, containers }, text });
+      }
+    }
+  }
+}
+function readDirectives(file) {
+  const text = file.source.text;
+  const out = [];
+  if (text.includes("podguard-ignore")) commentDirectives(file, out);
+  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
+  return out;
+}
+
+// src/batch.ts
+var FINGERPRINT_SALT = "podguard-fp-v1";
+var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
+var SYSTEM_ECHO = 600;
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
+function hash(parts) {
+  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
+}
+function secretDigest(secret) {
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
+}
+function documentViews(file) {
+  if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
+  return file.docs.map((doc) => ({
+    ...file,
+    docs: [doc],
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
+  }));
+}
+function push(map2, key, value2) {
+  const list2 = map2.get(key);
+  if (list2) list2.push(value2);
+  else map2.set(key, [value2]);
+}
+var Collector = class {
+  findings = [];
+  redactor = new Redactor();
+  /**
+   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
+   * across files); cleared per file so memory does not grow with the repository.
+   */
+  fpCounts = /* @__PURE__ */ new Map();
+  /**
+   * The current file's identities and ranges, so findings about the same container share one
+   * string and one range object: a large scan holds hundreds of thousands of findings, and
+   * sharing roughly halves the memory each one takes.
+   */
+  identities = /* @__PURE__ */ new Map();
+  ranges = /* @__PURE__ */ new Map();
+  file;
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  digests = /* @__PURE__ */ new Map();
+  digest(secret) {
+    let d = this.digests.get(secret);
+    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
+    return d;
+  }
+  /** Forgets the current file's fingerprints and shared values (called between files). */
+  endFile() {
+    this.fpCounts = /* @__PURE__ */ new Map();
+    this.identities = /* @__PURE__ */ new Map();
+    this.ranges = /* @__PURE__ */ new Map();
+    this.file = void 0;
+  }
+  intern(identity2) {
+    const known = this.identities.get(identity2);
+    if (known !== void 0) return known;
+    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
+    this.identities.set(flat, flat);
+    return flat;
+  }
+  shared(range) {
+    const { start, end } = range;
+    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
+    let r2 = this.ranges.get(key);
+    if (!r2) {
+      r2 = Object.freeze({
+        start: Object.freeze({ line: start.line, column: start.column }),
+        end: Object.freeze({ line: end.line, column: end.column })
+      });
+      this.ranges.set(key, r2);
+    }
+    return r2;
+  }
+  /**
+   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
+   * again: structured cloning gives every finding its own copies.
+   */
+  adopt(findings) {
+    for (const f of findings) {
+      if (f.file !== this.file) {
+        this.endFile();
+        this.file = f.file;
+      }
+      f.identity = this.intern(f.identity);
+      f.range = this.shared(f.range);
+      this.findings.push(f);
+    }
+    this.endFile();
+  }
+  add(rule61, level, file, r2) {
+    if (r2.secret) this.redactor.add(r2.secret);
+    for (const form of r2.secretForms ?? []) this.redactor.add(form);
+    const configured = r2.level && level === rule61.meta.level ? r2.level : level;
+    const identity2 = this.intern(r2.identity ?? "");
+    const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([rule61.meta.id, file.path, identity2, r2.messageId, value2]);
+    const n = this.fpCounts.get(fp) ?? 0;
+    this.fpCounts.set(fp, n + 1);
+    if (n > 0) fp = hash([fp, String(n)]);
+    const former = rule61.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity2, r2.messageId, value2]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
+    const template = rule61.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule61.meta.id} reported unknown message id "${r2.messageId}"`);
+    this.findings.push({
+      ruleId: rule61.meta.id,
+      messageId: r2.messageId,
+      level: configured,
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r2.data, rule61.meta.system ? SYSTEM_ECHO : void 0)), [
+        r2.secret,
+        ...r2.secretForms ?? []
+      ]),
+      file: file.path,
+      range: this.shared(rangeOf(file, r2.at)),
+      identity: identity2,
+      fingerprint: fp,
+      ...former?.length ? { formerFingerprints: former } : {},
+      ...r2.properties ? { properties: r2.properties } : {}
+    });
+  }
+};
+function reportsMissingField(r2) {
+  return /^missing|Missing$/.test(r2.messageId);
+}
+function readCandidate(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = openSync4(absPath, constants6.O_RDONLY | (constants6.O_NONBLOCK ?? 0));
+    const st = fstatSync3(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync4(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) closeSync4(fd);
+  }
+}
+var FileChecker = class {
+  constructor(settings, active, system) {
+    this.settings = settings;
+    this.active = active;
+    this.system = system;
+  }
+  settings;
+  active;
+  system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (rule61.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule61, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule61.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
+  /**
+   * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
+   * so batches checked on different threads merge into what one thread would have built.
+   */
+  run(files) {
+    const out = new Collector();
+    const directives = [];
+    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
+    const crossFile = this.active.filter((a) => a.rule.finish);
+    for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
+    for (const c of files) {
+      out.endFile();
+      this.checkFile(c, out, directives, filesScanned);
+    }
+    out.endFile();
+    return {
+      findings: out.findings,
+      secrets: [...out.redactor.secrets],
+      directives,
+      filesScanned,
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
+    };
+  }
+  checkFile(c, out, directives, filesScanned) {
+    const system = (id, file, at, messageId, data) => this.system(out, id, file, at, messageId, data);
+    const { buf, error: error2 } = readCandidate(c.absPath, this.settings.maxFileBytes);
+    if (!buf) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error2 ?? "it could not be read" });
+      return;
+    }
+    const decoded = decode(buf);
+    if (!decoded.ok) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: decoded.reason });
+      return;
+    }
+    const source = sourceFile(c.absPath, c.relPath, decoded.text);
+    let parsed;
+    try {
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
+      return;
+    }
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
+    filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) directives.push([source.path, found]);
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: safeErrorText(err) });
+    }
+    if (decoded.invalidAt !== void 0) {
+      const pos = source.lines.position(decoded.invalidAt);
+      system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
+    }
+    for (const p of parsed.problems) {
+      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
+      if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
+      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
+      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
+    }
+    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (!rule61.meta.kinds.includes(parsed.kind)) continue;
+      const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
+        const report = (r2) => {
+          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
+          const own = !r2.file || r2.file === source;
+          const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
+          out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+        };
+        try {
+          ctx.report = report;
+          rule61.check(unit, ctx);
+        } catch (err) {
+          const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
+          const start = doc?.root?.start ?? 0;
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
+        }
+      }
+    }
+  }
+};
+function mergeState(into, from, path6 = "state") {
+  if (Array.isArray(into) && Array.isArray(from)) {
+    for (const x of from) into.push(x);
+    return into;
+  }
+  if (types2.isSet(into) && types2.isSet(from)) {
+    for (const x of from) into.add(x);
+    return into;
+  }
+  if (types2.isMap(into) && types2.isMap(from)) {
+    const m = into;
+    for (const [k, v] of from) m.set(k, m.has(k) ? mergeState(m.get(k), v, `${path6}.${String(k)}`) : v);
+    return into;
+  }
+  if (isPlainObject3(into) && isPlainObject3(from)) {
+    for (const [k, v] of Object.entries(from)) into[k] = k in into ? mergeState(into[k], v, `${path6}.${k}`) : v;
+    return into;
+  }
+  if (Object.is(into, from)) return into;
+  throw new Error(`cannot merge cross-file rule state at ${path6}: only arrays, Sets, Maps and plain objects merge`);
+}
+function isPlainObject3(x) {
+  if (typeof x !== "object" || x === null || Object.prototype.toString.call(x) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+// src/render/index.ts
+import { hash as hash2 } from "node:crypto";
+import { existsSync as existsSync5, readFileSync as readFileSync5, readdirSync as readdirSync3, realpathSync as realpathSync5, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join9, posix as posix7, relative as relative7, resolve as resolve10, sep as sep8 } from "node:path";
+
+// src/render/map.ts
+function pathAt(root, offset) {
+  const out = [];
+  let node = root;
+  while (node) {
+    if (node.kind === "map") {
+      const pair = node.pairs.find(
+        (p) => offset >= p.key.start && offset < Math.max(p.key.end, p.value.end, p.key.end + 1)
+      );
+      if (!pair) break;
+      out.push({ key: pair.keyText });
+      if (offset < pair.value.start) break;
+      node = pair.value;
+    } else if (node.kind === "seq") {
+      const i2 = node.items.findIndex((it) => offset >= it.start && offset < Math.max(it.end, it.start + 1));
+      if (i2 < 0) break;
+      const item = node.items[i2];
+      const name = asText(get(item, "name"));
+      out.push({ key: i2, ...name !== void 0 ? { name } : {} });
+      node = item;
+    } else break;
+  }
+  return out;
+}
+function keysOf(path6) {
+  return path6.filter((s2) => typeof s2.key === "string").map((s2) => s2.key);
+}
+function follow(root, path6) {
+  let node = root ?? void 0;
+  let at = node;
+  let depth = 0;
+  for (const step of path6) {
+    if (!node) break;
+    if (typeof step.key === "string") {
+      const pair = getPair(node, step.key);
+      if (!pair) break;
+      at = pair;
+      node = pair.value;
+    } else {
+      const items2 = asItems(node);
+      const item = step.name !== void 0 ? items2.find((it) => asText(get(it, "name")) === step.name) : items2[step.key];
+      if (!item) break;
+      at = item;
+      node = item;
+    }
+    depth++;
+  }
+  return { at, depth };
+}
+var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
+function keyLines(text) {
+  const out = [];
+  const stack = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const raw = lines[i2];
+    if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
+    const m = KEY_LINE.exec(raw);
+    if (!m) continue;
+    const indent = m[1].length + m[2].length;
+    const key = m[3].replace(/^["']|["']$/g, "");
+    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+    out.push({ line: i2 + 1, indent, key, chain: stack.map((s2) => s2.key), text: raw });
+    stack.push({ indent, key });
+  }
+  return out;
+}
+function suffixScore(line, want) {
+  const full = [...line.chain, line.key];
+  let n = 0;
+  while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
+  return n;
+}
+function bestLine(lines, want) {
+  let best;
+  let score = 0;
+  for (const l of lines) {
+    if (l.key !== want[want.length - 1]) continue;
+    const s2 = suffixScore(l, want);
+    if (s2 > score) {
+      best = l;
+      score = s2;
+    }
+  }
+  return best && (score >= Math.min(2, want.length) || score === want.length) ? best : void 0;
+}
+var VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
+function valuesRefs(line) {
+  const out = [];
+  for (const m of line.matchAll(VALUES_REF)) out.push(m[1].slice(1).split("."));
+  return out;
+}
+function templateLine(template, path6) {
+  const want = keysOf(path6);
+  if (want.length === 0) return void 0;
+  const lines = keyLines(template);
+  const direct = bestLine(lines, want);
+  const textLines = template.split(/\r\n|\r|\n/);
+  if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
+  for (let k = want.length - 1; k >= 1; k--) {
+    const parent = bestLine(lines, want.slice(0, k));
+    if (!parent) continue;
+    const rest = want.slice(k);
+    for (let i2 = parent.line; i2 <= textLines.length; i2++) {
+      const t = textLines[i2 - 1] ?? "";
+      if (i2 > parent.line && t.trim() !== "" && !/^\s*\{\{/.test(t)) {
+        const ind = /^\s*((?:-\s+)*)/.exec(t)[0].length;
+        if (ind <= parent.indent) break;
+      }
+      if (!t.includes("{{")) continue;
+      let refs = valuesRefs(t);
+      if (refs.length === 0 && /(toYaml|toJson|include|tpl)\s+\.\s*[|})]/.test(t)) refs = withRefs(textLines, i2);
+      if (refs.length === 0 && !/toYaml|include|tpl/.test(t)) continue;
+      return { line: i2, values: refs.map((r2) => [...r2, ...rest]) };
+    }
+    return void 0;
+  }
+  return void 0;
+}
+function withRefs(lines, line) {
+  for (let i2 = line - 1; i2 >= 1; i2--) {
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
+    if (m) return [m[1].slice(1).split(".")];
+  }
+  return [];
+}
+function valuesPair(root, keys) {
+  let node = root ?? void 0;
+  let pair;
+  for (const k of keys) {
+    pair = getPair(asMap(node), k);
+    if (!pair) return void 0;
+    node = pair.value;
+  }
+  return pair;
+}
+function pointer(path6) {
+  return path6.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function pointerCovers(ptr, path6) {
+  if (ptr.length > path6.length) return false;
+  return ptr.every((seg, i2) => {
+    const step = path6[i2];
+    return typeof step.key === "number" ? seg === String(step.key) || seg === "-" : seg === step.key;
+  });
+}
+
+// src/render/tools.ts
+import { execFile as execFile2 } from "node:child_process";
+import { accessSync, constants as constants7, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { delimiter as delimiter3, isAbsolute as isAbsolute5, join as join8, resolve as resolve9 } from "node:path";
+var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
+function executable(p) {
+  try {
+    if (!statSync3(p).isFile()) return false;
+    accessSync(p, constants7.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findTool(tool, configured, env, base) {
+  const variable = env[TOOL_ENV[tool]];
+  const named = variable || configured;
+  const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
+  if (named) {
+    const abs = isAbsolute5(named) || named.includes("/") ? resolve9(base, named) : void 0;
+    if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
+    const onPath2 = searchPath(named, env.PATH);
+    return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
+  }
+  const onPath = searchPath(tool, env.PATH);
+  return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
+}
+function searchPath(name, path6) {
+  for (const dir of (path6 ?? "").split(delimiter3)) {
+    if (!dir) continue;
+    const p = join8(dir, name);
+    if (executable(p)) return p;
+  }
+  return void 0;
+}
+var Scratch = class {
+  dir;
+  constructor() {
+    this.dir = mkdtempSync2(join8(tmpdir2(), "podguard-render-"));
+  }
+  /** A new empty subdirectory. */
+  sub(name) {
+    const d = mkdtempSync2(join8(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    return d;
+  }
+  remove() {
+    rmSync2(this.dir, { recursive: true, force: true });
+  }
+};
+function cleanEnv(scratch) {
+  const home2 = join8(scratch.dir, "home");
+  const dirs = { home: home2, cache: join8(home2, ".cache"), config: join8(home2, ".config"), data: join8(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) mkdirSync3(d, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home2,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    HELM_CACHE_HOME: join8(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: join8(dirs.config, "helm"),
+    HELM_DATA_HOME: join8(dirs.data, "helm"),
+    HELM_PLUGINS: join8(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: join8(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: join8(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: join8(dirs.cache, "helm", "repository"),
+    KUBECONFIG: join8(home2, "no-kubeconfig"),
+    // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: join8(home2, "no-gitconfig")
+  };
+}
+var MAX_RENDER_BYTES = 64 * 1024 * 1024;
+function runTool(bin, args, opts) {
+  return new Promise((done) => {
+    execFile2(
+      bin,
+      [...args],
+      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_RENDER_BYTES, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (!err) return done({ ok: true, stdout });
+        const e = err;
+        if (e.killed || e.signal === "SIGKILL")
+          return done({ ok: false, error: `it did not finish within ${Math.round(opts.timeoutMs / 1e3)} s and was stopped` });
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
+          return done({ ok: false, error: `its output exceeded ${MAX_RENDER_BYTES} bytes` });
+        if (e.code === "ENOENT" || e.code === "EACCES") return done({ ok: false, error: `the program could not be started (${e.code})` });
+        done({ ok: false, error: String(stderr || e.message) });
+      }
+    );
+  });
+}
+function toolError(text, paths, max = 400) {
+  let t = text.split(paths.scratch).join("\u2026").split(`${paths.root}/`).join("").split(paths.root).join(".");
+  t = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Use --debug flag/.test(l)).slice(0, 4).join(" ");
+  t = t.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/::|##\[|##vso\[/g, ": :");
+  t = t.replace(/^Error:\s*/i, "");
+  return t.length > max ? `${t.slice(0, max)}\u2026` : t || "no error text";
+}
+
+// src/render/index.ts
+var FP_SALT = "podguard-render-fp-v1";
+var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
+function toRel3(root, abs) {
+  return relative7(root, abs).split(sep8).join("/");
+}
+function insideRoot(root, rel) {
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix7.isAbsolute(rel);
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function renderSummaryLine(s2) {
+  if (!s2 || s2.charts + s2.kustomizations === 0) return void 0;
+  const parts = [];
+  if (s2.rendered) parts.push(`${plural(s2.rendered, "render")} checked`);
+  const nc = s2.notRendered.charts;
+  const nk = s2.notRendered.kustomizations;
+  if (nc + nk > 0) {
+    const what = [nc ? plural(nc, "Helm chart") : "", nk ? plural(nk, "kustomization") : ""].filter(Boolean).join(", ");
+    parts.push(`${what}: not rendered${s2.reasons.length ? ` (${[...new Set(s2.reasons)].join("; ")})` : ""}`);
+  }
+  if (s2.failed) parts.push(`${plural(s2.failed, "render")} failed`);
+  return parts.join("; ");
+}
+async function prepareRender(input) {
+  const root = input.root;
+  const cfg = input.settings.render;
+  const roots = renderRoots(root, input.markers);
+  const notices = [];
+  const summary2 = {
+    charts: roots.charts.length,
+    kustomizations: roots.topRoots.length,
+    rendered: 0,
+    failed: 0,
+    notRendered: { charts: 0, kustomizations: 0 },
+    reasons: []
+  };
+  let scratch;
+  const scratchDir = () => scratch ??= new Scratch();
+  const virtuals = [];
+  const covered = /* @__PURE__ */ new Set();
+  const changed = input.only;
+  let realRoot = root;
+  try {
+    realRoot = realpathSync5.native(root);
+  } catch {
+  }
+  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
+  const notRendered = (n) => {
+    notices.push({ ruleId: "not-rendered", ...n, ...notRenderedLevel ? { level: notRenderedLevel } : {} });
+  };
+  const reported = /* @__PURE__ */ new Set();
+  const refProblems = (ks) => {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
+        if (p.kind === "missing") continue;
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        notRendered({
+          messageId: p.kind,
+          data: {},
+          file: p.file,
+          offset: p.offset,
+          endOffset: p.endOffset,
+          identity: `kustomization ${k.dir || "."}`
+        });
+      }
+    }
+    return blocked;
+  };
+  const touches = (files) => {
+    if (!changed) return true;
+    for (const f of files) if (changed.has(f)) return true;
+    return false;
+  };
+  const chartTouched = (dir) => {
+    if (!changed) return true;
+    const prefix2 = dir === "" ? "" : `${dir}/`;
+    for (const f of changed) if (f.startsWith(prefix2)) return true;
+    return false;
+  };
+  const toolCache = /* @__PURE__ */ new Map();
+  const tool = (t) => {
+    let found = toolCache.get(t);
+    if (!found) toolCache.set(t, found = findTool(t, t === "kubectl" ? void 0 : cfg[t], input.env, root));
+    return found;
+  };
+  const timeoutMs = cfg.timeoutSeconds * 1e3;
+  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
+  summary2.charts = charts.length;
+  for (const dir of charts) {
+    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    const absDir = resolve10(root, dir);
+    const chartText = safeRead(join9(absDir, "Chart.yaml"));
+    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
+    if (asText(get(chartDoc, "type")) === "library") {
+      summary2.charts--;
+      continue;
+    }
+    if (cfg.mode === "off") {
+      summary2.notRendered.charts++;
+      summary2.reasons.push("render.mode: off");
+      continue;
+    }
+    const helm = tool("helm");
+    if (!helm.path) {
+      summary2.notRendered.charts++;
+      summary2.reasons.push(`helm was not found ${helm.looked}`);
+      notRendered({
+        messageId: "noTool",
+        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    const missingDep = remoteDependency(absDir, chartDoc);
+    if (missingDep) {
+      summary2.notRendered.charts++;
+      notRendered({
+        messageId: "remoteChart",
+        data: {},
+        file: chartFile,
+        offset: missingDep.offset,
+        endOffset: missingDep.endOffset,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    if (linkOutside(realRoot, absDir)) {
+      summary2.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "linkOutside",
+        data: { what: "chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
+    const valuesFiles = [];
+    let badValues = false;
+    for (const v of chartCfg.valuesFiles) {
+      const rel = toRel3(root, resolve10(absDir, v));
+      if (!insideRoot(root, rel) || !existsSync5(resolve10(root, rel))) {
+        badValues = true;
+        notices.push({
+          ruleId: "render-failed",
+          messageId: "valuesFile",
+          data: { file: v },
+          file: chartFile,
+          identity: `chart ${dir || "."}`
+        });
+        continue;
+      }
+      valuesFiles.push(rel);
+    }
+    if (badValues) {
+      summary2.failed++;
+      continue;
+    }
+    const s2 = scratchDir();
+    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
+    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
+    for (const v of valuesFiles) args.push("--values", resolve10(root, v));
+    const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
+    if (!run2.ok) {
+      summary2.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "helm template", error: toolError(run2.error, { scratch: s2.dir, root }) },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    summary2.rendered++;
+    const abs = join9(s2.sub("out"), "rendered.yaml");
+    writeFileSync2(abs, run2.stdout);
+    virtuals.push({
+      relPath: chartFile,
+      absPath: abs,
+      origin: { kind: "helm", chartDir: dir, valuesFiles },
+      home: chartFile,
+      text: run2.stdout
+    });
+  }
+  const patchFiles = /* @__PURE__ */ new Set();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  summary2.kustomizations = tops.length;
+  for (const dir of tops) {
+    const k = roots.kustomizations.get(dir);
+    const all = reachable(roots, dir);
+    if (cfg.mode === "off") {
+      summary2.notRendered.kustomizations++;
+      summary2.reasons.push("render.mode: off");
+      continue;
+    }
+    if (refProblems(all)) {
+      summary2.notRendered.kustomizations++;
+      continue;
+    }
+    let kz = tool("kustomize");
+    let viaKubectl = false;
+    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
+      const kubectl = findTool("kubectl", void 0, input.env, root);
+      if (kubectl.path) {
+        kz = { path: kubectl.path, looked: "on PATH (kubectl kustomize)" };
+        viaKubectl = true;
+      }
+    }
+    if (!kz.path) {
+      summary2.notRendered.kustomizations++;
+      summary2.reasons.push(`kustomize was not found ${kz.looked}`);
+      notRendered({
+        messageId: "noTool",
+        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`
+      });
+      continue;
+    }
+    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
+    const s2 = scratchDir();
+    const wrapper = s2.sub("kustomize");
+    const ref = relative7(wrapper, resolve10(root, dir)).split(sep8).join("/");
+    writeFileSync2(
+      join9(wrapper, "kustomization.yaml"),
+      `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ${JSON.stringify(ref)}
+buildMetadata: [originAnnotations, transformerAnnotations]
+`
+    );
+    const args = [viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
+    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
+    if (!run2.ok) {
+      summary2.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: {
+          tool: viaKubectl ? "kubectl kustomize" : "kustomize build",
+          error: toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root })
+        },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`
+      });
+      continue;
+    }
+    summary2.rendered++;
+    for (const f of includedFiles(roots, dir)) covered.add(f);
+    const abs = join9(s2.sub("out"), "rendered.yaml");
+    writeFileSync2(abs, run2.stdout);
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
+  }
+  if (input.stdin) {
+    const s2 = scratchDir();
+    const abs = join9(s2.sub("stdin"), "stdin.yaml");
+    writeFileSync2(abs, input.stdin.text);
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
+  }
+  const candidates = [];
+  for (const c of input.candidates) {
+    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
+  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
+  return {
+    candidates,
+    notices,
+    summary: summary2,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => scratch?.remove()
+  };
+}
+function safeRead(abs) {
+  try {
+    return readFileSync5(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function remoteDependency(absDir, chart) {
+  for (const dep of asItems(get(chart, "dependencies"))) {
+    const name = asText(get(dep, "name"));
+    const repo = asText(get(dep, "repository")) ?? "";
+    if (!name || repo.startsWith("file://") || repo === "") continue;
+    let vendored = existsSync5(join9(absDir, "charts", name));
+    try {
+      vendored ||= readdirSync3(join9(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+    } catch {
+    }
+    if (!vendored) return { offset: dep.start, endOffset: dep.end };
+  }
+  return void 0;
+}
+var Mapper = class {
+  constructor(root, roots, cfg, virtuals) {
+    this.root = root;
+    this.roots = roots;
+    this.cfg = cfg;
+    this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+    this.texts = new Map(virtuals.map((v) => [v.absPath, v.text]));
+  }
+  root;
+  roots;
+  cfg;
+  byPath;
+  cache = /* @__PURE__ */ new Map();
+  used = /* @__PURE__ */ new Set();
+  texts;
+  parsed(abs) {
+    if (this.cache.has(abs)) return this.cache.get(abs);
+    let p;
+    try {
+      const text = this.texts.get(abs) ?? readFileSync5(abs, "utf8");
+      p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
+    } catch {
+      p = void 0;
+    }
+    this.cache.set(abs, p);
+    return p;
+  }
+  sources() {
+    return [...this.used].map((rel) => ({ absPath: resolve10(this.root, rel), relPath: rel }));
+  }
+  remap(findings) {
+    const seen = /* @__PURE__ */ new Set();
+    const out = [];
+    for (const f of findings) {
+      const v = this.byPath.get(f.file);
+      if (v) this.move(f, v);
+      if (v) {
+        const key = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.identity}\0${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(f);
+    }
+    return out;
+  }
+  move(f, v) {
+    const stream = this.parsed(v.absPath);
+    const approx = (file) => {
+      f.file = file;
+      f.range = lineOne();
+      f.message += APPROX;
+    };
+    const fingerprint = () => {
+      f.fingerprint = hash2("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
+    };
+    if (!stream) {
+      approx(v.home);
+      fingerprint();
+      return;
+    }
+    const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
+    const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
+    const path6 = pathAt(doc?.root, offset);
+    const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path6) : this.helm(f, v, stream, doc, path6);
+    if (!placed && v.origin.kind !== "stdin") approx(v.home);
+    fingerprint();
+  }
+  /** `# Source: chart/templates/x.yaml` before the document. */
+  sourceComment(stream, doc) {
+    if (!doc?.root) return void 0;
+    const before = stream.text.slice(0, doc.root.start);
+    const docStart = Math.max(before.lastIndexOf("\n---"), 0);
+    const m = /^# Source: (.+)$/m.exec(before.slice(docStart));
+    return m?.[1]?.trim();
+  }
+  helm(f, v, stream, doc, path6) {
+    const source = this.sourceComment(stream, doc);
+    if (!source) return false;
+    let template;
+    let chartDir;
+    let valuesFiles = [];
+    if (v.origin.kind === "helm") {
+      chartDir = v.origin.chartDir;
+      valuesFiles = v.origin.valuesFiles;
+      const rest = source.split("/").slice(1).join("/");
+      template = posix7.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+    } else {
+      const direct = posix7.normalize(source);
+      const chart = this.roots.allCharts.find((d) => posix7.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? posix7.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync5(resolve10(this.root, p)));
+      if (!template) {
+        f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
+        return true;
+      }
+      chartDir = chart ?? "";
+    }
+    if (!insideRoot(this.root, template) || !existsSync5(resolve10(this.root, template))) return false;
+    const text = this.parsed(resolve10(this.root, template))?.text;
+    if (text === void 0) return false;
+    f.file = template;
+    this.used.add(template);
+    const hit = templateLine(text, path6);
+    if (!hit) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    f.range = lineRange(text, hit.line);
+    const related = this.valuesLocations(template, chartDir, valuesFiles, hit.values);
+    if (related.length) f.related = related;
+    return true;
+  }
+  /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
+  valuesChain(template, chartDir, valuesFiles) {
+    const prefix2 = chartDir ? `${chartDir}/` : "";
+    const rest = template.slice(prefix2.length).split("/");
+    const subs = [];
+    for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
+    const chain = [];
+    const top = chartDir ? `${chartDir}/values.yaml` : "values.yaml";
+    for (const v of [...valuesFiles].reverse()) chain.push({ file: v, prefix: subs });
+    chain.push({ file: top, prefix: subs });
+    let dir = chartDir;
+    for (let i2 = 0; i2 < subs.length; i2++) {
+      dir = dir ? `${dir}/charts/${subs[i2]}` : `charts/${subs[i2]}`;
+      chain.push({ file: `${dir}/values.yaml`, prefix: subs.slice(i2 + 1) });
+    }
+    return chain;
+  }
+  valuesLocations(template, chartDir, valuesFiles, refs) {
+    const out = [];
+    const chain = this.valuesChain(template, chartDir, valuesFiles);
+    for (const keys of refs) {
+      for (const { file, prefix: prefix2 } of chain) {
+        const parsed = this.parsed(resolve10(this.root, file));
+        if (!parsed) continue;
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        if (!pair) continue;
+        out.push({
+          file,
+          range: pairRange(parsed, pair),
+          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${posix7.basename(file)}`
+        });
+        break;
+      }
+      if (out.length >= 3) break;
+    }
+    return out;
+  }
+  kustomize(f, v, doc, path6) {
+    if (v.origin.kind !== "kustomize" || !doc?.root) return false;
+    const meta2 = asMap(get(doc.root, "metadata"));
+    const annotations = asMap(get(meta2, "annotations"));
+    const kind = asText(get(doc.root, "kind")) ?? "";
+    const name = asText(get(meta2, "name")) ?? "";
+    const wrapper = v.origin.wrapper;
+    const fromWrapper = (p) => toRel3(this.root, resolve10(wrapper, p));
+    const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
+    const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
+    const originPath = asText(get(originDoc, "path"));
+    const configuredIn = asText(get(originDoc, "configuredIn"));
+    const transformText = asText(get(annotations, "alpha.config.kubernetes.io/transformations")) ?? "";
+    const patchKustomizations = /* @__PURE__ */ new Set();
+    for (const t of asItems(parseYaml(transformText).docs[0]?.root ?? void 0)) {
+      const by = asText(get(asMap(get(t, "configuredBy")), "kind")) ?? "";
+      const at2 = asText(get(t, "configuredIn"));
+      if (at2 && /Patch/.test(by)) patchKustomizations.add(fromWrapper(at2));
+    }
+    const patches = [];
+    for (const k of reachable(this.roots, v.origin.dir)) if (patchKustomizations.has(k.file)) patches.push(...[...k.patches].reverse());
+    if (!isMissingField(f)) {
+      for (const p of patches) if (this.placeInPatch(f, p, kind, name, path6)) return true;
+    }
+    const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
+    if (!resource || !insideRoot(this.root, resource)) return false;
+    const parsed = this.parsed(resolve10(this.root, resource));
+    if (!parsed) return false;
+    this.used.add(resource);
+    f.file = resource;
+    const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
+    const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
+    if (!target) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    const { at, depth } = follow(target.node, path6);
+    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    if (depth < path6.length && !isMissingField(f)) f.message += APPROX;
+    return true;
+  }
+  placeInPatch(f, p, kind, name, path6) {
+    if (p.target?.kind && p.target.kind !== kind) return false;
+    if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
+    if (p.inline) {
+      const k = this.parsed(resolve10(this.root, p.kustomization));
+      if (!k) return false;
+      const text = asText(p.inline) ?? "";
+      const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
+      if (first < 0) return false;
+      const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
+      return this.placeInline(f, p, k, text, inner, kind, name, path6, first);
+    }
+    const parsed = this.parsed(resolve10(this.root, p.file));
+    if (!parsed) return false;
+    const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
+    const at = this.patchNode(p, roots, kind, name, path6);
+    if (!at) return false;
+    this.used.add(p.file);
+    f.file = p.file;
+    f.range = nodeRange2(parsed, at);
+    return true;
+  }
+  placeInline(f, p, k, text, roots, kind, name, path6, base) {
+    const at = this.patchNode(p, roots, kind, name, path6);
+    if (!at) return false;
+    const inner = new LineIndex(text);
+    const start = "key" in at ? at.key.start : at.start;
+    const line = inner.position(start).line;
+    const baseLine = k.lines.position(base).line;
+    f.file = p.kustomization;
+    f.range = lineRange(k.text, baseLine + line - 1);
+    return true;
+  }
+  /** The node of a patch that sets `path` on the object, if this patch sets it. */
+  patchNode(p, roots, kind, name, path6) {
+    if (p.json6902) {
+      const ops = roots.flatMap((r2) => asItems(r2));
+      for (const op of [...ops].reverse()) {
+        const what = asText(get(op, "op"));
+        const ptr = pointer(asText(get(op, "path")) ?? "");
+        if (what !== "add" && what !== "replace" && what !== "copy" && what !== "move") continue;
+        if (!pointerCovers(ptr, path6)) continue;
+        const value2 = get(op, "value");
+        if (!value2) return op;
+        const { at, depth } = follow(value2, path6.slice(ptr.length));
+        return depth === path6.length - ptr.length && at ? at : op;
+      }
+      return void 0;
+    }
+    for (const r2 of roots) {
+      const meta2 = asMap(get(r2, "metadata"));
+      const rk = asText(get(r2, "kind"));
+      const rn = asText(get(meta2, "name"));
+      if (rk && rk !== kind) continue;
+      if (rn && rn !== name && !name.endsWith(rn) && !p.target) continue;
+      const { at, depth } = follow(r2, path6);
+      if (depth === path6.length && at) return at;
+    }
+    return void 0;
+  }
+};
+function isMissingField(f) {
+  return /^missing|Missing$/.test(f.messageId);
+}
+function lineOne() {
+  return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+}
+function lineRange(text, line) {
+  const t = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
+  const col = t.length - t.trimStart().length + 1;
+  return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
+}
+function nodeRange2(p, at) {
+  if ("key" in at) return pairRange(p, at);
+  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+}
+function pairRange(p, pair) {
+  const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
+  return p.lines.range(pair.key.start, Math.max(end, pair.key.end));
+}
+
+// src/config/ignore.ts
+function ignoreSchema(ruleIds) {
+  return {
+    description: "Per-resource ignores for manifests you cannot annotate: the object (kind, name, optional namespace), the rules ignored, why, and optionally until when.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "name", "rules", "reason"],
+      properties: {
+        kind: { description: "Kubernetes kind, e.g. DaemonSet.", type: "string", minLength: 1 },
+        name: { description: "metadata.name of the object.", type: "string", minLength: 1 },
+        namespace: { description: "metadata.namespace (objects naming none are in default); absent: any.", type: "string", minLength: 1 },
+        rules: { description: "Rule ids to ignore on this object.", type: "array", minItems: 1, items: { enum: [...ruleIds] } },
+        reason: { description: "Why (required; shown as the suppression justification in SARIF).", type: "string", minLength: 1 },
+        until: {
+          description: "Last day (YYYY-MM-DD) the ignore applies; afterwards it is reported as expired.",
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}$"
+        }
+      }
+    }
+  };
+}
+function parseIgnores(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw, index) => ({
+    kind: raw.kind,
+    name: raw.name,
+    ...raw.namespace ? { namespace: raw.namespace } : {},
+    rules: raw.rules,
+    reason: raw.reason,
+    ...raw.until ? { until: raw.until } : {},
+    index
+  }));
+}
+function identityIs(identity2, kind, name) {
+  const label2 = `${kind}/${name}`;
+  return identity2 === label2 || identity2.startsWith(`${label2} `);
+}
+
+// src/config/overrides.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var LEVEL = { enum: ["off", "note", "warning", "error"] };
+function overridesSchema(rules) {
+  return {
+    description: "Per-path profile and rule levels, applied in order (later entries win) to files matching any of their globs. Levels only: rule options stay global.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["files"],
+      properties: {
+        files: {
+          description: "Path globs relative to the scanned root, e.g. charts/vendor/** or test/**.",
+          type: "array",
+          minItems: 1,
+          items: { type: "string", minLength: 1 }
+        },
+        profile: { description: "Pod Security Standards level for these files.", enum: ["baseline", "restricted"] },
+        rules: {
+          description: "Rule levels for these files (off, note, warning, error).",
+          type: "object",
+          additionalProperties: false,
+          properties: Object.fromEntries(rules.map((r2) => [r2.meta.id, LEVEL]))
+        }
+      }
+    }
+  };
+}
+function parseOverrides(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw) => {
+    const rules = {};
+    for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
+    const files = raw.files.map((g) => g.replace(/^\.\//, ""));
+    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch3.default)(files, { dot: true }) };
+  });
+}
+function overridesOffAsLevel(data) {
+  if (!Array.isArray(data)) return data;
+  return data.map((entry) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
+    const rules = entry.rules;
+    if (typeof rules !== "object" || rules === null || Array.isArray(rules)) return entry;
+    return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
+  });
+}
+function mayEnable(overrides, rule61) {
+  return overrides.some(
+    (o) => (o.rules[rule61.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule61.meta.profile === "restricted"
+  );
+}
+function levelFor(rule61, file, global2, overrides) {
+  let level = global2.level;
+  let profile = global2.profile;
+  for (const o of overrides) {
+    if (!o.matches(file)) continue;
+    if (o.profile) profile = o.profile;
+    const set2 = o.rules[rule61.meta.id];
+    if (set2) level = set2;
+  }
+  if (level) return level;
+  if (profile === "baseline" && rule61.meta.profile === "restricted") return "off";
+  return void 0;
+}
+
+// src/config/load.ts
+var import_ajv = __toESM(require_ajv(), 1);
+import { lstatSync as lstatSync5 } from "node:fs";
+import { isAbsolute as isAbsolute6, join as join10, relative as relative8, resolve as resolve11 } from "node:path";
+
+// src/config/schema.ts
+var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
+var LEVEL2 = { enum: ["off", "note", "warning", "error"] };
+var RENDER_SCHEMA = {
+  description: "Rendering of Helm charts and kustomize roots before they are checked.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    mode: {
+      description: "optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).",
+      enum: ["required", "optional", "off"],
+      default: "optional"
+    },
+    helm: { description: "The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).", type: "string", minLength: 1 },
+    kustomize: {
+      description: "The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).",
+      type: "string",
+      minLength: 1
+    },
+    timeoutSeconds: {
+      description: "Time limit per render; a render still running is stopped and reported.",
+      type: "integer",
+      minimum: 1,
+      maximum: 600
+    },
+    enableHelm: { description: "Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).", type: "boolean" },
+    charts: {
+      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          valuesFiles: {
+            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
+            type: "array",
+            items: { type: "string", minLength: 1 }
+          },
+          releaseName: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+          namespace: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }
+        }
+      }
+    }
+  }
+};
+function configSchema(rules) {
+  const ruleProps = {};
+  for (const r2 of rules) {
+    const options = r2.meta.optionsSchema ?? { type: "object", properties: {}, additionalProperties: false };
+    const optionProps = options.properties ?? {};
+    ruleProps[r2.meta.id] = {
+      description: `${r2.meta.title}. Default level: ${r2.meta.level}.`,
+      default: r2.meta.level,
+      anyOf: [
+        LEVEL2,
+        {
+          type: "object",
+          properties: { level: LEVEL2, ...optionProps },
+          additionalProperties: false
+        }
+      ]
+    };
+  }
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: SCHEMA_ID,
+    title: "podguard configuration (.podguard.yml)",
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      profile: {
+        description: "Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.",
+        default: "restricted",
+        enum: ["baseline", "restricted"]
+      },
+      rules: {
+        description: "Per rule: a level (off, note, warning, error) or an object with level and options.",
+        type: "object",
+        additionalProperties: false,
+        properties: ruleProps,
+        // Rules of admission policies (admissionPolicies:) are named policy/<policy name>.
+        patternProperties: {
+          "^policy/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$": {
+            anyOf: [LEVEL2, { type: "object", properties: { level: LEVEL2 }, additionalProperties: false }]
+          }
+        }
+      },
+      allowedImages: {
+        description: "Glob patterns over normalised image names without tag, e.g. mcr.microsoft.com/**.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      deniedImages: {
+        description: "Glob patterns of banned images, checked before allowedImages.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      requireDigest: {
+        description: "Require @sha256: digests on every image reference (the same as rules.image-digest.requireDigest; kept for existing configurations).",
+        type: "boolean",
+        default: false
+      },
+      exclude: {
+        description: "Path globs (relative to the scanned root) never scanned.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      baseline: { description: "Baseline file of known findings (relative to the scanned root).", type: "string", minLength: 1 },
+      maxFileBytes: { description: "Files larger than this are skipped with a finding.", type: "integer", minimum: 1024 },
+      // admissionPolicies (#19): ValidatingAdmissionPolicy files evaluated as policy/<name> rules.
+      admissionPolicies: {
+        description: "Files or folders (paths in the repository, relative to the scanned root) holding ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1), their param objects and Namespace objects; each policy becomes the rule policy/<name>. Never fetched from the network.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      kubernetesVersion: {
+        description: "Target Kubernetes version (major.minor), for removed-API checks.",
+        type: "string",
+        pattern: "^1\\.\\d+$"
+      },
+      // Policy blocks for platform teams (#18), each in its own module.
+      overrides: overridesSchema(rules),
+      ignore: ignoreSchema(rules.map((r2) => r2.meta.id)),
+      render: RENDER_SCHEMA
+    }
+  };
+}
+
+// src/config/settings.ts
+var DEFAULT_KUBERNETES_VERSION = "1.34";
+function defaultSettings() {
+  return {
+    rules: {},
+    allowedImages: [],
+    deniedImages: [],
+    requireDigest: false,
+    exclude: [],
+    baseline: void 0,
+    profile: "restricted",
+    maxFileBytes: 5 * 1024 * 1024,
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    admissionPolicies: [],
+    configFile: void 0,
+    overrides: [],
+    ignores: [],
+    render: { mode: "optional", timeoutSeconds: 60, enableHelm: false, charts: {} }
+  };
+}
+
+// src/config/load.ts
+var DEFAULT_CONFIG_FILE = ".podguard.yml";
+var cached;
+function validator(rules) {
+  if (cached?.rules !== rules) {
+    const ajv = new import_ajv.Ajv({ allErrors: true, strict: false });
+    cached = { rules, validate: ajv.compile(configSchema(rules)) };
+  }
+  return cached.validate;
+}
+var TYPE_WORDS = {
+  array: "a list",
+  object: "a mapping",
+  string: "a string",
+  boolean: "true or false",
+  integer: "a whole number",
+  number: "a number"
+};
+function valueAt(data, path6) {
+  let cur = data;
+  for (const p of path6) cur = cur !== null && typeof cur === "object" ? cur[p] : void 0;
+  return cur;
+}
+function shown(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : "a number";
+  return typeof v;
+}
+function lstatQuiet2(p) {
+  try {
+    return lstatSync5(p, { throwIfNoEntry: false });
+  } catch {
+    return void 0;
+  }
+}
+var keyName = (k) => safeData(k, 60);
+function closest(name, known) {
+  let best;
+  for (const id of known) {
+    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
+    for (let i2 = 1; i2 <= name.length; i2++) {
+      let prev = dp[0];
+      dp[0] = i2;
+      for (let j = 1; j <= id.length; j++) {
+        const tmp = dp[j];
+        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (name[i2 - 1] === id[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    const d = dp[id.length];
+    if (d <= 3 && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+function describe(err, data, rules) {
+  const path6 = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const key = keyName(path6.join(".")) || "(top level)";
+  if (err.keyword === "additionalProperties") {
+    const extra = err.params.additionalProperty ?? "";
+    const full = [...path6, extra];
+    if (path6.length === 1 && path6[0] === "rules") {
+      const guess = closest(
+        extra,
+        rules.map((r2) => r2.meta.id)
+      );
+      return {
+        path: full,
+        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+      };
+    }
+    if (path6.length === 0) {
+      const guess = closest(extra, TOP_LEVEL_KEYS);
+      return {
+        path: full,
+        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+      };
+    }
+    if (path6.length === 2 && path6[0] === "rules") {
+      const rule61 = rules.find((r2) => r2.meta.id === path6[1]);
+      const opts = Object.keys(rule61?.meta.optionsSchema?.properties ?? {});
+      const list2 = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
+      return { path: full, text: `unknown option "${keyName(full.join("."))}"; ${path6[1]} takes ${list2}` };
+    }
+    return { path: full, text: `unknown key "${keyName(full.join("."))}"` };
+  }
+  const got = valueAt(data, path6);
+  if (err.keyword === "enum") {
+    const allowed = err.params.allowedValues ?? [];
+    return { path: path6, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
+  }
+  if (key === "kubernetesVersion") {
+    return {
+      path: path6,
+      text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})`
+    };
+  }
+  if (err.keyword === "type") {
+    const want = String(err.params.type ?? "");
+    return { path: path6, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
+  }
+  return { path: path6, text: `"${key}" ${err.message ?? "is invalid"} (got ${shown(got)})` };
+}
+var TOP_LEVEL_KEYS = [
+  "profile",
+  "rules",
+  "allowedImages",
+  "deniedImages",
+  "requireDigest",
+  "exclude",
+  "baseline",
+  "maxFileBytes",
+  "kubernetesVersion",
+  "overrides",
+  "ignore",
+  "admissionPolicies",
+  "render"
+];
+function relevant(errors, data) {
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") return false;
+    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
+    if (!m) return true;
+    const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
+    const value2 = valueAt(
+      data,
+      ruleKey.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"))
+    );
+    const branch = value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? "1" : "0";
+    return m[1] === branch;
+  });
+}
+function offAsLevel(input) {
+  const data = "overrides" in input ? { ...input, overrides: overridesOffAsLevel(input.overrides) } : input;
+  const cfg = data;
+  if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
+  const rules = {};
+  for (const [id, value2] of Object.entries(cfg.rules)) {
+    if (value2 === false) rules[id] = "off";
+    else if (typeof value2 === "object" && value2 !== null && value2.level === false)
+      rules[id] = { ...value2, level: "off" };
+    else rules[id] = value2;
+  }
+  return { ...data, rules };
+}
+function settingsFromObject(input, rules, fileLabel, locate2) {
+  const settings = defaultSettings();
+  settings.configFile = fileLabel;
+  if (input === null || input === void 0) return settings;
+  const data = typeof input === "object" && !Array.isArray(input) ? offAsLevel(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))) : input;
+  const validate = validator(rules);
+  if (!validate(data)) {
+    const errs = relevant(validate.errors ?? [], data);
+    const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
+    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
+    const lines = unique.map((d) => {
+      const line = locate2?.(d.path);
+      return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
+    });
+    throw new ConfigurationError(lines.join("\n"));
+  }
+  const cfg = data;
+  if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
+  for (const key of ["allowedImages", "deniedImages"]) {
+    const list2 = cfg[key] ?? [];
+    list2.forEach((p, i2) => {
+      const problem = validatePattern(p);
+      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" ${problem}`);
+    });
+    settings[key] = list2;
+  }
+  if (typeof cfg.requireDigest === "boolean") settings.requireDigest = cfg.requireDigest;
+  if (Array.isArray(cfg.exclude)) settings.exclude = cfg.exclude;
+  if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
+  if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
+  if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
+  settings.overrides = parseOverrides(cfg.overrides);
+  settings.ignores = parseIgnores(cfg.ignore);
+  if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies;
+  if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
+  const ruleCfg = cfg.rules ?? {};
+  for (const [id, value2] of Object.entries(ruleCfg)) {
+    if (typeof value2 === "string") settings.rules[id] = { level: value2, options: {} };
+    else {
+      const { level, ...options } = value2;
+      settings.rules[id] = { level, options };
+    }
+  }
+  return settings;
+}
+function readRender(r2, settings) {
+  const out = settings.render;
+  if (r2.mode === "required" || r2.mode === "optional" || r2.mode === "off") out.mode = r2.mode;
+  if (typeof r2.helm === "string") out.helm = r2.helm;
+  if (typeof r2.kustomize === "string") out.kustomize = r2.kustomize;
+  if (typeof r2.timeoutSeconds === "number") out.timeoutSeconds = r2.timeoutSeconds;
+  if (typeof r2.enableHelm === "boolean") out.enableHelm = r2.enableHelm;
+  for (const [dir, c] of Object.entries(r2.charts ?? {})) {
+    const key = dir.replace(/\/+$/, "").replace(/^\.\//, "") || ".";
+    out.charts[key] = {
+      valuesFiles: Array.isArray(c?.valuesFiles) ? c.valuesFiles : [],
+      ...typeof c?.releaseName === "string" ? { releaseName: c.releaseName } : {},
+      ...typeof c?.namespace === "string" ? { namespace: c.namespace } : {}
+    };
+  }
+}
+function loadSettings(root, configPath, rules, repoRoot = root) {
+  let path6;
+  if (configPath) path6 = isAbsolute6(configPath) ? configPath : resolve11(root, configPath);
+  else if (lstatQuiet2(join10(root, DEFAULT_CONFIG_FILE))) path6 = join10(root, DEFAULT_CONFIG_FILE);
+  if (!path6) return defaultSettings();
+  const label2 = safeData(relative8(repoRoot, path6).split("\\").join("/") || path6);
+  let text;
+  try {
+    text = readContainedFile(repoRoot, path6, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+  } catch (err) {
+    if (err instanceof ContainedReadError && err.missing && configPath) {
+      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
+    }
+    throw err;
+  }
+  const parsed = parseYaml(text);
+  const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
+  if (problem) {
+    const line = text.slice(0, problem.offset).split("\n").length;
+    throw new ConfigurationError(`${label2}:${line}: not valid YAML: ${problem.message}`);
+  }
+  if (parsed.docs.length > 1) throw new ConfigurationError(`${label2}: holds ${parsed.docs.length} YAML documents; use one`);
+  const top = parsed.docs[0]?.root;
+  const locate2 = (path7) => {
+    let node = top ?? void 0;
+    let at;
+    for (const key of path7) {
+      const pair = getPair(node, key);
+      if (!pair) break;
+      at = pair.key.start;
+      node = pair.value;
+    }
+    return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
+  };
+  return settingsFromObject(toJS(top), rules, label2, locate2);
+}
+
+// src/config/policy.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import { resolve as resolve12 } from "node:path";
+function filterInPlace(list2, keep) {
+  let w = 0;
+  for (const item of list2) if (keep(item)) list2[w++] = item;
+  list2.length = w;
+}
+function applyOverrides(findings, rules, settings) {
+  if (settings.overrides.length === 0) return;
+  filterInPlace(findings, (f) => {
+    const rule61 = rules.get(f.ruleId);
+    if (!rule61) return true;
+    const level = levelFor(rule61, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
+    if (level === "off") return false;
+    if (level) f.level = level;
+    return true;
+  });
+}
+function namespaceReader(root) {
+  const cache4 = /* @__PURE__ */ new Map();
+  return (file, kind, name, line) => {
+    let objects = cache4.get(file);
+    if (!objects) {
+      objects = [];
+      try {
+        const text = readFileSync6(resolve12(root, file), "utf8");
+        const lineOf = (offset) => text.slice(0, offset).split("\n").length;
+        for (const o of k8sObjects(parseYaml(text).docs)) {
+          objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
+        }
+      } catch {
+      }
+      cache4.set(file, objects);
+    }
+    let best;
+    for (const o of objects) if (o.kind === kind && o.name === name && o.line <= line && (!best || o.line > best.line)) best = o;
+    return best?.namespace;
+  };
+}
+function applyIgnores(findings, settings, root, today) {
+  const expired = settings.ignores.filter((i2) => i2.until !== void 0 && today > i2.until);
+  const live = settings.ignores.filter((i2) => !expired.includes(i2));
+  if (live.length === 0) return { expired };
+  const namespaceAt = namespaceReader(root);
+  for (const f of findings) {
+    if (f.suppression) continue;
+    const entry = live.find(
+      (i2) => i2.rules.includes(f.ruleId) && identityIs(f.identity, i2.kind, i2.name) && (i2.namespace === void 0 || namespaceAt(f.file, i2.kind, i2.name, f.range.start.line) === i2.namespace)
+    );
+    if (entry) f.suppression = { kind: "external", justification: entry.reason };
+  }
+  return { expired };
+}
+
+// src/rules/aci-public-ip.ts
+var rule = {
+  meta: {
+    id: "aci-public-ip",
+    title: "Container group exposed on a public IP",
+    level: "note",
+    securitySeverity: 3,
+    precision: "high",
+    description: "An Azure Container Instances group sets ipAddress.type: Public (and no subnet), so its ports are reachable from the internet; the note names the exposed ports.",
+    why: 'A container group with a public IP answers anyone on the internet on every port it lists; there is no network security group in front of it unless it is deployed into a virtual network. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to segment networks and to expose only what must be reachable; a group that serves internal consumers belongs in a subnet (`subnetIds`), behind an Application Gateway or a load balancer when it must be public. A deliberate public endpoint is fine: the note is there so the exposure is a reviewed decision.',
+    fix: "Deploy the group into a virtual network subnet with a private IP, and publish it through a gateway if it must be reachable:\n\n```yaml\nproperties:\n  ipAddress:\n    type: Private\n    ports:\n      - port: 8080\n        protocol: TCP\n  subnetIds:\n    - id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/aci\n```",
+    tags: ["security", "aci", "network"],
+    kinds: ["aci"],
+    messages: {
+      publicIp: 'Container group "{group}" has a public IP address and exposes {ports} to the internet; deploy it into a subnet unless the exposure is intended.'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "aci") return;
+    for (const g of aciGroups(file.docs)) {
+      const ip = get(g.props, "ipAddress");
+      const typePair = getPair(ip, "type");
+      if (asText(typePair?.value)?.toLowerCase() !== "public") continue;
+      if (asItems(get(g.props, "subnetIds")).length > 0) continue;
+      const ports = asItems(get(ip, "ports")).map((p) => {
+        const port = asInt(get(p, "port"));
+        const protocol = asText(get(p, "protocol"))?.toUpperCase();
+        return port === void 0 ? void 0 : `${port}/${protocol === "UDP" ? "UDP" : "TCP"}`;
+      }).filter((p) => p !== void 0);
+      ctx.report({
+        messageId: "publicIp",
+        data: { group: g.name, ports: ports.length ? `port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}` : "its ports" },
+        at: typePair,
+        identity: `container group "${g.name}"`
+      });
+    }
+  }
+};
+
+// src/parse/containers.ts
+import { posix as posix8 } from "node:path";
+
+// src/parse/services.ts
+function scalarValueOffset(s2, index) {
+  return s2.start + index;
+}
+function envFromMap(map2) {
+  return map2.pairs.map((p) => {
+    const v = p.value;
+    const value2 = v.kind === "scalar" && v.value !== null ? v.text : void 0;
+    return { name: p.keyText, nameAt: p, valueNode: v, value: value2, valueStart: v.start, valueEnd: v.end };
+  });
+}
+function envFromList(items2) {
+  const out = [];
+  for (const item of items2) {
+    if (item.kind !== "scalar") continue;
+    const eq = item.text.indexOf("=");
+    if (eq < 0) {
+      out.push({ name: item.text.trim(), nameAt: item, valueNode: void 0, value: void 0, valueStart: item.end, valueEnd: item.end });
+      continue;
+    }
+    const start = scalarValueOffset(item, eq + 1);
+    out.push({
+      name: item.text.slice(0, eq).trim(),
+      nameAt: item,
+      valueNode: item,
+      value: item.text.slice(eq + 1),
+      valueStart: start,
+      valueEnd: item.plain ? item.end : start + (item.text.length - eq - 1)
+    });
+  }
+  return out;
+}
+function composeEnvironment(node) {
+  if (!node) return [];
+  if (node.kind === "map") return envFromMap(node);
+  return envFromList(asItems(node));
+}
+function composeServices(file) {
+  const out = [];
+  for (const doc of file.docs) {
+    const services = asMap(get(doc.root ?? void 0, "services"));
+    if (!services) continue;
+    for (const pair of services.pairs) {
+      const node = asMap(pair.value);
+      if (!node) continue;
+      out.push({
+        name: pair.keyText,
+        node,
+        pair,
+        image: get(node, "image"),
+        environment: composeEnvironment(get(node, "environment")),
+        label: `service "${pair.keyText}"`
+      });
+    }
+  }
+  return out;
+}
+function groupsOf(file) {
+  return aciGroups(file.docs);
+}
+function aciContainers(file) {
+  const out = [];
+  for (const g of groupsOf(file)) {
+    for (const [key, init] of [
+      ["initContainers", true],
+      ["containers", false]
+    ]) {
+      asItems(get(g.props, key)).forEach((item, i2) => {
+        if (item.kind !== "map") return;
+        const namePair = getPair(item, "name");
+        const name = asText(namePair?.value) ?? `#${i2 + 1}`;
+        const props = asMap(get(item, "properties"));
+        const environment = [];
+        for (const e of asItems(get(props, "environmentVariables"))) {
+          if (e.kind !== "map") continue;
+          const np = getPair(e, "name");
+          environment.push({
+            name: asText(np?.value) ?? "",
+            node: e,
+            namePair: np,
+            value: getPair(e, "value"),
+            secureValue: getPair(e, "secureValue")
+          });
+        }
+        out.push({
+          group: g.name,
+          name,
+          node: item,
+          anchor: namePair ?? item,
+          image: get(props, "image"),
+          environment,
+          init,
+          label: `container group "${g.name}" ${init ? "init container" : "container"} "${name}"`
+        });
+      });
+    }
+  }
+  return out;
+}
+function aciRegistryCredentials(file) {
+  const out = [];
+  for (const g of groupsOf(file)) {
+    for (const item of asItems(get(g.props, "imageRegistryCredentials"))) {
+      if (item.kind !== "map") continue;
+      out.push({ group: g.name, node: item, server: asText(get(item, "server")), password: getPair(item, "password") });
+    }
+  }
+  return out;
+}
+
+// src/parse/containers.ts
+function capName(text) {
+  const up = text.trim().toUpperCase();
+  return up.startsWith("CAP_") ? up.slice(4) : up;
+}
+function capabilities(node) {
+  const out = [];
+  for (const item of asItems(node)) {
+    const text = asText(item);
+    if (text !== void 0 && text.trim() !== "" && !isExpression(text)) out.push({ node: item, name: capName(text), text });
+  }
+  return out;
+}
+function positionedBool(pair) {
+  if (!pair) return void 0;
+  const value2 = asBool(pair.value);
+  return value2 === void 0 ? void 0 : { value: value2, at: pair };
+}
+function splitUser(text, at) {
+  const colon = text.indexOf(":");
+  return colon < 0 ? { user: text, group: void 0, at } : { user: text.slice(0, colon), group: text.slice(colon + 1), at };
+}
+function composeLookup(services, node) {
+  const chain = [node];
+  let current = node;
+  for (let i2 = 0; i2 < 5 && current; i2++) {
+    const ext = get(current, "extends");
+    if (get(ext, "file")) break;
+    const base = asText(ext) ?? asText(get(ext, "service"));
+    current = base ? asMap(get(services, base)) : void 0;
+    if (current && !chain.includes(current)) chain.push(current);
+    else break;
+  }
+  return (key) => {
+    for (const m of chain) {
+      const pair = getPair(m, key);
+      if (pair) return pair;
+    }
+    return void 0;
+  };
+}
+function composeItems(services, node, key) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  let current = node;
+  for (let i2 = 0; i2 < 6 && current && !seen.has(current); i2++) {
+    seen.add(current);
+    out.push(...asItems(get(current, key)));
+    const ext = get(current, "extends");
+    if (get(ext, "file")) break;
+    const base = asText(ext) ?? asText(get(ext, "service"));
+    current = base ? asMap(get(services, base)) : void 0;
+  }
+  return out;
+}
+var HOST_KEYS = [
+  ["network_mode", "network"],
+  ["pid", "pid"],
+  ["ipc", "ipc"],
+  ["userns_mode", "user"],
+  ["uts", "uts"]
+];
+function hostPathOf(source, fileDir) {
+  if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
+  return posix8.normalize(posix8.join(fileDir, source));
+}
+var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
+function composeVolume(item, fileDir) {
+  if (item.kind === "scalar") {
+    const text = item.text;
+    const drive = /^[A-Za-z]:[\\/]/.test(text) ? 2 : 0;
+    const colon = text.indexOf(":", drive);
+    if (colon < 0) return { type: "anonymous", source: void 0, hostPath: void 0, target: text, readOnly: false, at: item };
+    const source2 = text.slice(0, colon);
+    const rest = text.slice(colon + 1).split(":");
+    const readOnly2 = (rest[1] ?? "").split(",").includes("ro");
+    if (!isHostSource(source2)) return { type: "volume", source: source2, hostPath: void 0, target: rest[0], readOnly: readOnly2, at: item };
+    return { type: "bind", source: source2, hostPath: hostPathOf(source2, fileDir), target: rest[0], readOnly: readOnly2, at: item };
+  }
+  if (item.kind !== "map") return void 0;
+  const type2 = asText(get(item, "type"));
+  const source = asText(get(item, "source"));
+  const target = asText(get(item, "target"));
+  const readOnly = asBool(get(item, "read_only")) === true;
+  const at = getPair(item, "source") ?? item;
+  if (type2 === "bind" && source) return { type: "bind", source, hostPath: hostPathOf(source, fileDir), target, readOnly, at };
+  if (type2 === "tmpfs") return { type: "tmpfs", source: void 0, hostPath: void 0, target, readOnly, at: item };
+  if (type2 === "volume" || type2 === void 0 && source && !isHostSource(source)) {
+    return { type: source ? "volume" : "anonymous", source, hostPath: void 0, target, readOnly, at: item };
+  }
+  return { type: "other", source, hostPath: void 0, target, readOnly, at: item };
+}
+function composeDevice(item) {
+  const text = asText(item) ?? asText(get(item, "source"));
+  if (!text) return void 0;
+  const source = item.kind === "scalar" ? text.split(":")[0] : text;
+  return { type: "device", source, hostPath: source, target: void 0, readOnly: false, at: item };
+}
+function securityOpt(text) {
+  const m = /^([a-z-]+)\s*[:=]\s*(.*)$/i.exec(text.trim());
+  return m ? { key: m[1].toLowerCase(), value: m[2].trim().toLowerCase() } : { key: text.trim().toLowerCase(), value: "" };
+}
+function composeContainer(services, pair, node, fileDir) {
+  const look = composeLookup(services, node);
+  const items2 = (key) => composeItems(services, node, key);
+  const userPair = look("user");
+  const userText = userPair && userPair.value.kind === "scalar" ? userPair.value.text : void 0;
+  const hostNamespaces = [];
+  for (const [key, namespace] of HOST_KEYS) {
+    const p = look(key);
+    if (p && asText(p.value)?.toLowerCase() === "host") hostNamespaces.push({ value: namespace, at: p });
+  }
+  let seccompUnconfined;
+  let apparmorUnconfined;
+  let labelDisabled;
+  let allowPrivilegeEscalation;
+  for (const opt of items2("security_opt")) {
+    const text = asText(opt);
+    if (!text) continue;
+    const { key, value: value2 } = securityOpt(text);
+    if (key === "seccomp" && value2 === "unconfined") seccompUnconfined = opt;
+    else if (key === "apparmor" && value2 === "unconfined") apparmorUnconfined = opt;
+    else if (key === "label" && value2 === "disable") labelDisabled = opt;
+    else if (key === "no-new-privileges") allowPrivilegeEscalation = { value: value2 === "false", at: opt };
+  }
+  const mounts = [];
+  for (const v of items2("volumes")) {
+    const m = composeVolume(v, fileDir);
+    if (m) mounts.push(m);
+  }
+  for (const d of items2("devices")) {
+    const m = composeDevice(d);
+    if (m) mounts.push(m);
+  }
+  const buildNode = look("build")?.value;
+  let build2;
+  if (buildNode) {
+    const context3 = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
+    const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
+    if (!/^[a-z]+:\/\//i.test(context3) && !context3.startsWith("/") && !context3.includes("$") && !get(buildNode, "dockerfile_inline")) {
+      build2 = { dockerfile: posix8.normalize(posix8.join(fileDir, context3, dockerfile)) };
+    }
+  }
+  return {
+    format: "compose",
+    label: `service "${pair.keyText}"`,
+    node,
+    anchor: pair,
+    image: look("image")?.value,
+    user: userText !== void 0 && userText !== "" ? splitUser(userText, userPair) : void 0,
+    privileged: positionedBool(look("privileged")),
+    allowPrivilegeEscalation,
+    capAdd: capabilities(look("cap_add")?.value),
+    capDrop: capabilities(look("cap_drop")?.value),
+    hostNamespaces,
+    mounts,
+    seccompUnconfined,
+    apparmorUnconfined,
+    labelDisabled,
+    readOnlyRoot: positionedBool(look("read_only")),
+    environment: composeEnvironment(look("environment")?.value),
+    build: build2,
+    securityContext: void 0
+  };
+}
+function aciContainer(group3, item, index, init) {
+  const namePair = getPair(item, "name");
+  const name = asText(namePair?.value) ?? `#${index + 1}`;
+  const props = asMap(get(item, "properties"));
+  const scPair = getPair(props, "securityContext");
+  const sc = asMap(scPair?.value);
+  const caps = get(sc, "capabilities");
+  const runAsUser = getPair(sc, "runAsUser");
+  const runAsGroup = getPair(sc, "runAsGroup");
+  let user;
+  if (runAsUser || runAsGroup) {
+    const u = runAsUser ? asInt(runAsUser.value) : void 0;
+    const g = runAsGroup ? asInt(runAsGroup.value) : void 0;
+    user = { user: u === void 0 ? void 0 : String(u), group: g === void 0 ? void 0 : String(g), at: runAsUser ?? runAsGroup };
+  }
+  const volumes = /* @__PURE__ */ new Map();
+  for (const v of asItems(get(group3.props, "volumes"))) {
+    const n = asText(get(v, "name"));
+    if (n && v.kind === "map") volumes.set(n, v);
+  }
+  const mounts = [];
+  for (const m of asItems(get(props, "volumeMounts"))) {
+    const vol = volumes.get(asText(get(m, "name")) ?? "");
+    mounts.push({
+      type: vol && get(vol, "emptyDir") ? "volume" : "other",
+      source: void 0,
+      hostPath: void 0,
+      target: asText(get(m, "mountPath")),
+      readOnly: asBool(get(m, "readOnly")) === true,
+      at: m
+    });
+  }
+  return {
+    format: "aci",
+    label: `container group "${group3.name}" ${init ? "init container" : "container"} "${name}"`,
+    node: item,
+    anchor: scPair ?? namePair ?? item,
+    image: get(props, "image"),
+    user,
+    privileged: positionedBool(getPair(sc, "privileged")),
+    allowPrivilegeEscalation: positionedBool(getPair(sc, "allowPrivilegeEscalation")),
+    capAdd: capabilities(get(caps, "add")),
+    capDrop: capabilities(get(caps, "drop")),
+    hostNamespaces: [],
+    mounts,
+    seccompUnconfined: void 0,
+    apparmorUnconfined: void 0,
+    labelDisabled: void 0,
+    readOnlyRoot: void 0,
+    environment: [],
+    build: void 0,
+    securityContext: sc
+  };
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function modelContainers(file) {
+  if (file.kind !== "compose" && file.kind !== "aci") return [];
+  const hit = cache.get(file.docs);
+  if (hit) return hit;
+  const out = [];
+  if (file.kind === "compose") {
+    const dir = posix8.dirname(file.source.path);
+    for (const doc of file.docs) {
+      const services = asMap(get(doc.root ?? void 0, "services"));
+      for (const pair of services?.pairs ?? []) {
+        const node = asMap(pair.value);
+        if (node && services) out.push(composeContainer(services, pair, node, dir));
+      }
+    }
+  } else {
+    for (const g of aciGroups(file.docs)) {
+      for (const [key, init] of [
+        ["initContainers", true],
+        ["containers", false]
+      ]) {
+        asItems(get(g.props, key)).forEach((item, i2) => {
+          if (item.kind === "map") out.push(aciContainer(g, item, i2, init));
+        });
+      }
+    }
+  }
+  cache.set(file.docs, out);
+  return out;
+}
+
+// src/rules/util.ts
+function forEachContainer(file, fn) {
+  if (file.kind !== "kubernetes") return;
+  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
+}
+function forEachModelContainer(file, fn) {
+  if (file.kind !== "compose" && file.kind !== "aci") return;
+  for (const c of modelContainers(file)) fn(c);
+}
+function firstTime() {
+  const seen = /* @__PURE__ */ new Set();
+  return (at) => {
+    if (seen.has(at)) return false;
+    seen.add(at);
+    return true;
+  };
+}
+function forEachWorkload(file, fn) {
+  if (file.kind !== "kubernetes") return;
+  for (const w of file.workloads) fn(w);
+}
+function kubernetesMinor(settings) {
+  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+function inUserNamespace(w) {
+  return asBool(get(w.podSpec, "hostUsers")) === false;
+}
+function normalizeCapability(name) {
+  const up = name.trim().toUpperCase();
+  return up.startsWith("CAP_") ? up.slice(4) : up;
+}
+function capabilityItems(c, list2) {
+  const out = [];
+  for (const node of asItems(get(get(c.securityContext, "capabilities"), list2))) {
+    const text = asText(node);
+    if (text !== void 0 && text.trim() !== "") out.push({ node, name: normalizeCapability(text) });
+  }
+  return out;
+}
+function isWindowsPod(w) {
+  return asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "windows";
+}
+function podLevelHint(c, field) {
+  return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
+}
+function spot(file, at) {
+  return { file: detached(file), at: rangeOf(file, at) };
+}
+
+// src/rules/capabilities-not-dropped.ts
+var rule2 = {
+  meta: {
+    id: "capabilities-not-dropped",
+    title: "Capabilities not dropped",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "very-high",
+    description: "A container does not drop ALL Linux capabilities (securityContext.capabilities.drop).",
+    why: 'Container runtimes give every container a default set of capabilities (CHOWN, NET_RAW, SETUID, MKNOD...). Most applications need none of them, and some are useful to an attacker: `NET_RAW` allows ARP and DNS spoofing inside the cluster network. Microsoft\'s "Best practices for pod security in AKS" asks for the least privileges needed; the Pod Security Standards *restricted* profile requires `drop: ["ALL"]`.',
+    fix: 'Drop everything, then add back only what the process needs:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if it binds a port below 1024\n```',
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
+    messages: {
+      missing: "{container} does not drop ALL capabilities{hint}.",
+      spelling: '{container} drops "{value}": write it as "ALL", the only spelling Pod Security admission accepts.',
+      incomplete: "{container} drops some capabilities but not ALL: the rest of the runtime's default set stays."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      const drops = capabilityItems(c, "drop");
+      if (drops.some((i2) => i2.node.kind === "scalar" && i2.node.text === "ALL")) return;
+      const spelled = drops.find((i2) => i2.name === "ALL");
+      if (spelled) {
+        const value2 = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
+        ctx.report({ messageId: "spelling", data: { container: c.label, value: value2 }, at: spelled.node, identity: c.label, value: value2 });
+        return;
+      }
+      const capabilities2 = containerField(c, "capabilities");
+      const drop = getPair(capabilities2?.value, "drop");
+      if (drop) {
+        ctx.report({ messageId: "incomplete", data: { container: c.label }, at: drop, identity: c.label });
+        return;
+      }
+      ctx.report({
+        messageId: "missing",
+        data: { container: c.label, hint: podLevelHint(c, "capabilities") },
+        at: capabilities2 ?? c.anchor,
+        identity: c.label
+      });
+    });
+  }
+};
+
+// src/rules/dangerous-capabilities.ts
+var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT"
+]);
+var rule3 = {
+  meta: {
+    id: "dangerous-capabilities",
+    title: "Dangerous capability added",
+    level: "error",
+    securitySeverity: 8,
+    precision: "very-high",
+    description: "A container adds a Linux capability outside the Pod Security Standards baseline set (NET_ADMIN, SYS_ADMIN, SYS_TIME, ALL...): Kubernetes and ACI capabilities.add, compose cap_add.",
+    why: "Linux capabilities split root's power into pieces; some pieces are most of it. `SYS_ADMIN` is close to full root, `NET_ADMIN` lets a container rewrite the node's network (and sniff or redirect traffic when combined with host networking), `SYS_TIME` changes the clock of the whole node, `SYS_PTRACE` reads other processes' memory, and `ALL` is every capability at once. Microsoft's \"Best practices for pod security in AKS\" asks to assign the least privileges needed; the Pod Security Standards *baseline* profile allows adding only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.",
+    fix: 'Drop everything and add back only what the process really needs (usually nothing; `NET_BIND_SERVICE` to bind a port below 1024):\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```\n\nIf the workload needs to change the node (a CNI plugin, a time daemon), run it as a reviewed system component and suppress the finding with a justification.',
+    tags: ["security", "kubernetes", "pod-security"],
+    fixByFormat: {
+      compose: 'Remove the capability from `cap_add` (an error for compose too: `SYS_ADMIN` or `NET_ADMIN` on a Docker host reach the host as they reach a node):\n\n```yaml\nservices:\n  web:\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]\n```',
+      aci: 'Remove the capability from the container\'s `securityContext.capabilities.add`:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```'
+    },
+    kinds: ["kubernetes", "compose", "aci"],
+    profile: "baseline",
+    messages: {
+      added: "{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.",
+      all: "{container} adds ALL capabilities: it holds most of root's power on the node.",
+      spelling: '{container} adds "{value}": Pod Security admission compares capability names exactly and rejects this spelling; write {capability}.'
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      for (const item of capabilityItems(c, "add")) {
+        if (BASELINE_CAPABILITIES.has(item.name)) {
+          const text = item.node.kind === "scalar" ? item.node.text : item.name;
+          if (text !== item.name) {
+            ctx.report({
+              messageId: "spelling",
+              data: { container: c.label, value: text, capability: item.name },
+              at: item.node,
+              identity: c.label,
+              value: text
+            });
+          }
+          continue;
+        }
+        const messageId = item.name === "ALL" ? "all" : "added";
+        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
+      }
+    });
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      for (const item of c.capAdd) {
+        if (BASELINE_CAPABILITIES.has(item.name) || !once(item.node)) continue;
+        const messageId = item.name === "ALL" ? "all" : "added";
+        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
+      }
+    });
+  }
+};
+
+// src/parse/dockerfile-shell.ts
+var import_dockerfile_ast2 = __toESM(require_main(), 1);
+function instructionText(file, ins) {
+  const first = ins.getArguments()[0];
+  if (!first) return void 0;
+  const src = file.source;
+  const startPos = dfRange(first.getRange()).start;
+  const endPos = dfRange(ins.getRange()).end;
+  const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
+  const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
+  const escape3 = file.model.ast.getEscapeCharacter();
+  const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+  const text = src.text.slice(start, end).replace(cont, (m) => " ".repeat(m.length));
+  return { text, offset: start };
+}
+function textRange(file, t, from, to) {
+  return file.source.lines.range(t.offset + from, t.offset + to);
+}
+function flagOf(ins, name) {
+  if (!(ins instanceof import_dockerfile_ast2.ModifiableInstruction)) return void 0;
+  return ins.getFlags().find((f) => f.getName().toLowerCase() === name);
+}
+
+// src/rules/dockerfile-add-url.ts
+var GIT_URL = /(\.git(#|$)|^git@|^git:\/\/)/i;
+var rule4 = {
+  meta: {
+    id: "dockerfile-add-url",
+    title: "ADD of a URL without --checksum",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "high",
+    description: "An ADD instruction downloads an http(s) URL without `--checksum=sha256:...` (git sources are left out).",
+    why: "ADD fetches the URL at build time and trusts whatever comes back: a compromised or changed server, or a redirect, puts other bytes into the image with no change in the Dockerfile. A checksum makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Pin the download (BuildKit, Dockerfile syntax 1.6 or later):\n\n```dockerfile\n# syntax=docker/dockerfile:1\nADD --checksum=sha256:<sha256 of the file> https://example.com/tool-1.2.3.tar.gz /tmp/\n```\n\nOr download in a RUN step that verifies the checksum (`echo "<sha256>  tool.tgz" | sha256sum -c -`).',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      noChecksum: "ADD downloads a URL without --checksum, so whatever the server returns lands in the image. Add --checksum=sha256:<digest>."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "ADD" || flagOf(ins, "checksum")) continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const src = arg.getValue();
+        if (!/^https?:\/\//i.test(src) || GIT_URL.test(src)) continue;
+        ctx.report({ messageId: "noChecksum", at: dfRange(arg.getRange()), identity: "ADD url", value: src });
+      }
+    }
+  }
+};
+
+// src/rules/dockerfile-insecure-build.ts
+var rule5 = {
+  meta: {
+    id: "dockerfile-insecure-build",
+    title: "RUN --security=insecure",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A RUN instruction sets `--security=insecure`, which runs the step as a privileged container on the build host.",
+    why: "An insecure RUN step is the build-time twin of a privileged container: the command (and every script it downloads) gets all capabilities and the host devices of the builder, so a compromised dependency owns the build machine and every secret it holds. Microsoft asks that containers get only the privileges they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the flag and do the privileged work elsewhere (a CI step, a prebuilt base image):\n\n```dockerfile\nRUN make install\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      insecure: "RUN --security=insecure runs this step with every privilege of the build host. Remove the flag."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const flag = flagOf(ins, "security");
+      if (flag?.getValue()?.toLowerCase() !== "insecure") continue;
+      ctx.report({ messageId: "insecure", at: dfRange(flag.getRange()), identity: "RUN --security=insecure" });
+    }
+  }
+};
+
+// src/rules/dockerfile-remote-script.ts
+var SHELLS = "(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)(?![\\w./-])";
+var PIPED = new RegExp(`\\b(curl|wget)\\b[^|;&\\n]{0,2000}\\|[ \\t]*${SHELLS}`, "g");
+var SUBSTITUTED = new RegExp(`${SHELLS}[ \\t]+(?:-[A-Za-z]+[ \\t]+)*["']?(?:\\$\\(|<\\()[ \\t]*(curl|wget)\\b`, "g");
+var rule6 = {
+  meta: {
+    id: "dockerfile-remote-script",
+    title: "Remote script piped into a shell",
+    level: "warning",
+    securitySeverity: 6,
+    precision: "high",
+    description: 'A RUN instruction pipes curl or wget output into a shell or interpreter (`curl ... | sh`, `bash -c "$(curl ...)"`, `sh <(wget ...)`) without verifying it.',
+    why: "The script is whatever the server returns at build time: a compromised host, a hijacked domain or a truncated download runs as root in your build, and the next build may run something else. Downloading to a file and checking its checksum or signature first makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
+    fix: 'Download, verify, then run:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.2.3.sh \\\n && echo "<sha256>  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter: install from the distribution\'s package manager, or `COPY --from` a pinned image that ships the tool.',
+    tags: ["security", "supply-chain", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      piped: "RUN pipes a download into a shell, running whatever the server sends without verifying it. Download to a file, check its checksum, then run it."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/curl|wget/.test(t.text)) continue;
+      PIPED.lastIndex = 0;
+      SUBSTITUTED.lastIndex = 0;
+      const m = PIPED.exec(t.text);
+      const s2 = SUBSTITUTED.exec(t.text);
+      const at = [m ? m.index : -1, s2 ? s2.index + s2[0].length - s2[1].length : -1].filter((x) => x >= 0);
+      if (at.length === 0) continue;
+      const from = Math.min(...at);
+      ctx.report({ messageId: "piped", at: textRange(file, t, from, from + 4), identity: "RUN remote script" });
+    }
+  }
+};
+
+// src/image/reference.ts
+var DOCKER_HUB = "docker.io";
+var NAME_TOTAL_MAX = 255;
+var DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+function invalid(original, reason) {
+  return { ok: false, original, reason };
+}
+function isRegistry(component) {
+  return component.includes(".") || component.includes(":") || component === "localhost";
+}
+var parsedCache = /* @__PURE__ */ new Map();
+var PARSED_CACHE_MAX = 4096;
+function parseReference(input) {
+  let parsed = parsedCache.get(input);
+  if (parsed) return parsed;
+  if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
+  parsed = Object.freeze(parseUncached(input));
+  parsedCache.set(input, parsed);
+  return parsed;
+}
+function parseUncached(input) {
+  const ref = input;
+  if (ref === "") return invalid(input, "it is empty");
+  if (/\s/.test(ref)) return invalid(input, "it contains whitespace");
+  let rest = ref;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return invalid(input, `"@${digest}" is not a valid digest (expected @sha256: and 64 hex digits)`);
+    const [algo, hex] = digest.split(":");
+    if (algo === "sha256" && !/^[a-f0-9]{64}$/.test(hex)) return invalid(input, "a sha256 digest must be 64 lowercase hex digits");
+    if (algo === "sha512" && !/^[a-f0-9]{128}$/.test(hex)) return invalid(input, "a sha512 digest must be 128 lowercase hex digits");
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag))
+      return invalid(input, `":${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128, not starting with "." or "-")`);
+  }
+  if (rest === "") return invalid(input, "it has no repository name");
+  const parts = rest.split("/");
+  let registry = DOCKER_HUB;
+  if (parts.length > 1 && isRegistry(parts[0])) {
+    registry = parts.shift();
+    if (!DOMAIN.test(registry)) return invalid(input, `"${registry}" is not a valid registry host`);
+    registry = registry.toLowerCase();
+    if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
+  }
+  for (const p of parts) {
+    if (p === "") return invalid(input, 'it has an empty path component ("//" or a leading or trailing "/")');
+    if (p !== p.toLowerCase()) return invalid(input, `repository names must be lowercase ("${p}")`);
+    if (!PATH_COMPONENT.test(p))
+      return invalid(input, `"${p}" is not a valid repository name component (lowercase letters, digits and single separators . _ __ -)`);
+  }
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
+  const path6 = parts.join("/");
+  const name = `${registry}/${path6}`;
+  if (rest.length > NAME_TOTAL_MAX) return invalid(input, `the repository name is longer than ${NAME_TOTAL_MAX} characters`);
+  return { ok: true, original: input, registry, path: path6, name, tag, digest };
+}
+function familiarName(name) {
+  if (name.startsWith(`${DOCKER_HUB}/library/`) && name.split("/").length === 3) return name.slice(`${DOCKER_HUB}/library/`.length);
+  if (name.startsWith(`${DOCKER_HUB}/`)) return name.slice(DOCKER_HUB.length + 1);
+  return name;
+}
+
+// src/image/user.ts
+var BUILTIN_NON_ROOT_IMAGES = ["cgr.dev/chainguard/**"];
+var matchers = /* @__PURE__ */ new Map();
+function nonRootMatcher(configured) {
+  const list2 = Array.isArray(configured) ? configured.filter((p) => typeof p === "string") : [];
+  const key = list2.join("\n");
+  let m = matchers.get(key);
+  if (!m) {
+    m = compilePatterns([...BUILTIN_NON_ROOT_IMAGES, ...list2]);
+    if (matchers.size > 64) matchers.clear();
+    matchers.set(key, m);
+  }
+  const match = m;
+  return (name) => match(name) !== void 0;
+}
+function variablesBefore(model, stage, before) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const ins of stage.instructions) {
+    if (ins === before) break;
+    const keyword = ins.getKeyword();
+    if (keyword === "ARG") {
+      const prop = ins.getProperty();
+      const name = prop?.getName();
+      if (name) vars.set(name, prop?.getValue() ?? model.globalArgs.get(name));
+    } else if (keyword === "ENV") {
+      for (const prop of ins.getProperties()) vars.set(prop.getName(), prop.getValue() ?? "");
+    }
+  }
+  return vars;
+}
+function classifyUser(value2) {
+  const user = value2.trim().replace(/^(["'])(.*)\1$/, "$2").split(":")[0].trim().replace(/^(["'])(.*)\1$/, "$2");
+  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^\+?0+$/.test(user)) return "root";
+  return /^\+?\d+$/.test(user) ? "numeric" : "named";
+}
+function bottom(stage) {
+  let s2 = stage;
+  while (s2.parent) s2 = s2.parent;
+  return s2;
+}
+function finalUser(model, nonRootImage) {
+  const last = finalStage(model);
+  if (!last || last.rawImage === "") return void 0;
+  const base = bottom(last);
+  const scratch = base.image.toLowerCase() === "scratch";
+  for (let s2 = last; s2; s2 = s2.parent) {
+    const users = s2.instructions.filter((i2) => i2.getKeyword() === "USER" && (i2.getArgumentsContent()?.trim() ?? "") !== "");
+    const ins = users[users.length - 1];
+    if (!ins) continue;
+    const raw = ins.getArgumentsContent()?.trim() ?? "";
+    const { value: value2, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
+    const range2 = dfRange(ins.getRange());
+    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch };
+    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch };
+  }
+  const range = dfRange(last.from.getRange());
+  const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
+  const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
+  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
+}
+
+// src/rules/dockerfile-root-user.ts
+var rule7 = {
+  meta: {
+    id: "dockerfile-root-user",
+    title: "Dockerfile image runs as root",
+    level: "error",
+    securitySeverity: 7,
+    precision: "high",
+    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0, or a named user on scratch (no /etc/passwd to resolve it). Base images published as non-root (distroless `:nonroot`, Chainguard, the `nonRootImages` option) count as non-root; a named user is dockerfile-user-name.",
+    why: "The AKS pod security practice says containers should run as a defined, non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.",
+    fix: "Do the steps that need root first, then switch to a numeric non-root user in the final stage:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nCOPY --from=build /out /app\nUSER 10001:10001\n```\n\nOn `FROM scratch` there is no /etc/passwd: use `USER 65532:65532`.",
+    tags: ["security", "dockerfile", "pod-security"],
+    kinds: ["dockerfile"],
+    defaultOptions: { nonRootImages: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        nonRootImages: {
+          type: "array",
+          // The image pattern alphabet of allowedImages (lowercase names, `*`, `**`, a registry port).
+          items: { type: "string", minLength: 1, pattern: "^[a-z0-9._/*:-]+$" },
+          uniqueItems: true,
+          description: "Image name patterns (like allowedImages, no tag) of base images that run as a non-root user by default; distroless `:nonroot` tags and cgr.dev/chainguard/** are built in."
+        }
+      },
+      additionalProperties: false
+    },
+    messages: {
+      noUser: "The final stage (FROM {image}) sets no USER, nor does any stage it builds on, so the image runs as root. Add a non-root numeric USER at the end, e.g. USER 10001.",
+      rootUser: 'The final stage runs as root: "USER {user}" is its last USER. Switch back to a non-root numeric user after the steps that need root, e.g. USER 10001.',
+      namedOnScratch: 'The final stage is FROM scratch and runs as the named user "{user}", but scratch has no /etc/passwd, so the container fails to start. Use a numeric UID, e.g. USER 65532:65532.'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const u = finalUser(file.model, nonRootMatcher(ctx.options.nonRootImages));
+    if (!u) return;
+    const identity2 = "final stage user";
+    if (u.kind === "default") {
+      const image = u.stage.rawImage;
+      ctx.report({ messageId: "noUser", data: { image }, at: u.range, identity: identity2 });
+    } else if (u.kind === "root") {
+      ctx.report({ messageId: "rootUser", data: { user: u.user ?? "" }, at: u.range, identity: identity2, value: u.user });
+    } else if (u.kind === "named") {
+      const user = (u.user ?? "").split(":")[0];
+      if (u.scratch) ctx.report({ messageId: "namedOnScratch", data: { user }, at: u.range, identity: identity2, value: user });
+    }
+  }
+};
+
+// src/rules/dockerfile-ssh-server.ts
+var INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\b[^;&|\n]{0,400}?\b(?:install|add)\b[^;&|\n]{0,400}?(?<![\w.-])(openssh-server|openssh|dropbear)(?![\w.-])/g;
+var DAEMON = /(?<![\w.-])(?:\/usr\/s?bin\/)?sshd(?![\w.-])|\bservice[ \t]+ssh[ \t]+start\b/g;
+var rule8 = {
+  meta: {
+    id: "dockerfile-ssh-server",
+    title: "SSH server in the image",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A Dockerfile exposes port 22, installs an SSH server (openssh-server, dropbear) or starts sshd.",
+    why: "An SSH daemon is a second, long-lived way into the container with its own keys and passwords, outside the audit and access control of the orchestrator, and it needs root to run. `kubectl exec` / `az container exec` give shell access when it is needed, with Kubernetes RBAC or Azure RBAC in front. Microsoft asks that containers run only what they need with the least privilege ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Drop the SSH server and the port; use the platform to get a shell:\n\n```sh\nkubectl exec -it deploy/api -- sh\naz container exec --resource-group rg --name app --exec-command /bin/sh\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      expose: "EXPOSE 22 publishes an SSH port: a way into the container that bypasses the orchestrator. Use kubectl exec instead.",
+      install: "RUN installs an SSH server into the image. Remove it and use kubectl exec or az container exec for a shell.",
+      daemon: "{instruction} starts an SSH daemon in the container. Remove it and use kubectl exec or az container exec for a shell."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword === "EXPOSE") {
+        for (const arg of ins.getArguments()) {
+          if (/^22(\/tcp)?$/i.test(arg.getValue())) ctx.report({ messageId: "expose", at: dfRange(arg.getRange()), identity: "EXPOSE 22" });
+        }
+        continue;
+      }
+      if (keyword !== "RUN" && keyword !== "CMD" && keyword !== "ENTRYPOINT") continue;
+      const t = instructionText(file, ins);
+      if (!t || !/ssh|dropbear/.test(t.text)) continue;
+      if (keyword === "RUN") {
+        INSTALL.lastIndex = 0;
+        const m = INSTALL.exec(t.text);
+        if (m) {
+          const from = m.index + m[0].length - m[1].length;
+          ctx.report({ messageId: "install", at: textRange(file, t, from, from + m[1].length), identity: "RUN install ssh server" });
+          continue;
+        }
+      }
+      if (keyword === "RUN") continue;
+      DAEMON.lastIndex = 0;
+      const d = DAEMON.exec(t.text);
+      if (!d) continue;
+      ctx.report({
+        messageId: "daemon",
+        data: { instruction: keyword },
+        at: textRange(file, t, d.index, d.index + d[0].length),
+        identity: `${keyword} sshd`
+      });
+    }
+  }
+};
+
+// src/rules/dockerfile-sudo.ts
+var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
+var EXEC_SUDO = /^\[\s*"(sudo)"/;
+var rule9 = {
+  meta: {
+    id: "dockerfile-sudo",
+    title: "sudo in a Dockerfile RUN",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included); one finding per instruction, at its first sudo.",
+    why: "sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      sudo: "RUN calls sudo. Run the step as root before USER switches away (USER root ... USER 10001) instead of keeping sudo in the image."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const src = file.source;
+    const escape3 = file.model.ast.getEscapeCharacter();
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const args = ins.getArguments();
+      const first = args[0];
+      if (!first) continue;
+      const startPos = dfRange(first.getRange()).start;
+      const endPos = dfRange(ins.getRange()).end;
+      const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
+      const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
+      const raw = src.text.slice(start, end);
+      const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+      const text = raw.replace(cont, (m) => " ".repeat(m.length));
+      let offset;
+      if (EXEC_SUDO.test(text)) offset = text.indexOf("sudo");
+      else {
+        SUDO.lastIndex = 0;
+        const m = SUDO.exec(text);
+        if (m) offset = m.index + m[1].length + m[2].length;
+      }
+      if (offset === void 0) continue;
+      const at = src.lines.range(start + offset, start + offset + 4);
+      ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
+    }
+  }
+};
+
+// src/rules/dockerfile-user-name.ts
+var rule10 = {
+  meta: {
+    id: "dockerfile-user-name",
+    formerIds: ["dockerfile-root-user"],
+    title: "Dockerfile image runs as a named user",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "The final stage's last USER is a name (`USER app`), not a numeric UID. On scratch, where a name cannot resolve, dockerfile-root-user reports it instead.",
+    why: "A named user is fine for Docker, but the kubelet can only prove `runAsNonRoot: true` for a numeric UID: for a name it refuses to start the pod unless the manifest sets `runAsUser`. A numeric USER makes the non-root promise checkable, as the AKS pod security practice asks ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Use the numeric UID (and GID) of the user:\n\n```dockerfile\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nUSER 10001:10001\n```\n\nOr set `runAsUser: 10001` in the pod `securityContext`.",
+    tags: ["security", "dockerfile", "pod-security"],
+    kinds: ["dockerfile"],
+    messages: {
+      namedUser: "The final stage runs as a named user: fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u) or set runAsUser in the manifest."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "dockerfile") return;
+    const u = finalUser(file.model);
+    if (u?.kind !== "named" || u.scratch) return;
+    const user = (u.user ?? "").split(":")[0];
+    ctx.report({ messageId: "namedUser", at: u.range, identity: "final stage user", value: user });
+  }
+};
+
+// src/rules/dockerfile-world-writable.ts
+var CHMOD = /(?<![\w.-])chmod[ \t]+((?:-[A-Za-z]+[ \t]+|--[a-z-]+[ \t]+){0,4})([0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*){0,8})(?=[ \t])/g;
+function worldWritable(mode) {
+  if (/^[0-7]+$/.test(mode)) {
+    const digits = mode.padStart(4, "0");
+    if ((Number(digits[0]) & 1) === 1) return false;
+    return (Number(digits[3]) & 2) === 2;
+  }
+  return mode.split(",").some((clause) => {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    return m !== null && /[oa]/.test(m[1]) && m[2] !== "-" && m[3].includes("w");
+  });
+}
+var rule11 = {
+  meta: {
+    id: "dockerfile-world-writable",
+    title: "World-writable chmod in the image",
+    level: "warning",
+    securitySeverity: 4.5,
+    precision: "high",
+    description: "A RUN instruction makes files writable by every user: `chmod 777`, `666`, `o+w`, `a+w` (the sticky-bit `1777` of shared directories is fine).",
+    why: "A world-writable binary, script or config lets any process in the container, whatever its user, change what the app runs or reads: a foothold as an unprivileged user becomes code execution as the app, or as root when root runs the file. Running as non-root only helps when the files are not writable by everyone ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Give the app user ownership of what it writes, and keep the rest read-only:\n\n```dockerfile\nCOPY --chown=10001:10001 --chmod=0755 app /app\nRUN install -d -o 10001 -g 10001 -m 0750 /app/data\n```",
+    tags: ["security", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      worldWritable: "RUN chmod makes files writable by every user. Give the app user ownership (chown, COPY --chown) and a mode such as 755 or 750."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const t = instructionText(file, ins);
+      if (!t || !t.text.includes("chmod")) continue;
+      CHMOD.lastIndex = 0;
+      for (let m = CHMOD.exec(t.text); m; m = CHMOD.exec(t.text)) {
+        const mode = m[2];
+        if (!worldWritable(mode)) continue;
+        const from = m.index + m[0].length - mode.length;
+        ctx.report({ messageId: "worldWritable", at: textRange(file, t, from, from + mode.length), identity: "RUN chmod", value: mode });
+        break;
+      }
+    }
+  }
+};
+
+// src/rules/duplicate-key.ts
+var rule12 = {
+  meta: {
+    id: "duplicate-key",
+    title: "Duplicate YAML key",
+    level: "warning",
+    precision: "very-high",
+    description: "A YAML mapping defines the same key twice; only the last value takes effect.",
+    why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
+    fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci"],
+    messages: { duplicate: "{message}." },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/expired-suppression.ts
+var rule13 = {
+  meta: {
+    id: "expired-suppression",
+    title: "Expired suppression",
+    level: "warning",
+    precision: "very-high",
+    description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
+    why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
+    fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/file-error.ts
+var rule14 = {
+  meta: {
+    id: "file-error",
+    title: "File skipped or not readable as text",
+    level: "warning",
+    precision: "very-high",
+    description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
+    why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
+    fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      skipped: "This file was not scanned: {reason}.",
+      encoding: "This file is not valid UTF-8 (first bad byte on line {line}); it was scanned with the bad bytes replaced."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/host-namespaces.ts
+var COMPOSE_KEY = { network: "network_mode", pid: "pid", ipc: "ipc", user: "userns_mode", uts: "uts" };
+var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
+var NS_NAME = { network: "network", pid: "PID", ipc: "IPC", user: "user", uts: "UTS" };
+var WHAT = {
+  network: "interfaces and local services",
+  pid: "processes",
+  ipc: "shared memory",
+  user: "users (the container root is the host root)",
+  uts: "host name"
+};
+var rule15 = {
+  meta: {
+    id: "host-namespaces",
+    title: "Host namespace shared",
+    level: "error",
+    securitySeverity: 8,
+    precision: "very-high",
+    description: "A pod sets hostNetwork, hostPID or hostIPC to true; a compose service sets network_mode, pid, ipc, userns_mode or uts to host.",
+    why: "Namespaces are what keeps a container's view of the node small. With `hostNetwork` the pod sees every interface of the node, can reach services bound to localhost (the kubelet, cloud metadata proxies) and sniff traffic; with `hostPID` it sees and can signal (or, with ptrace, read) every process on the node, including other pods' secrets in their environment; with `hostIPC` it shares the node's shared memory. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids all three.",
+    fix: "Remove the field (the default is false) and expose the pod through a Service instead of the node's network:\n\n```yaml\nspec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    fixByFormat: {
+      compose: "Remove the `host` modes and publish ports instead (an error for compose too: a service in the host's namespaces sees the Docker host's network, processes or users):\n\n```yaml\nservices:\n  web:\n    ports:\n      - \"8080:8080\"\n    # no network_mode: host, pid: host, ipc: host, userns_mode: host, uts: host\n```"
+    },
+    kinds: ["kubernetes", "compose"],
+    profile: "baseline",
+    messages: {
+      hostNetwork: "{workload} uses the node's network namespace (hostNetwork: true): it sees all of the node's traffic and local services.",
+      hostPID: "{workload} uses the node's process namespace (hostPID: true): it sees every process on the node.",
+      hostIPC: "{workload} uses the node's IPC namespace (hostIPC: true): it shares memory with the node's processes.",
+      composeHost: "{workload} shares the Docker host's {namespace} namespace ({key}: host): it reaches the host's {what}."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      for (const field of NAMESPACES) {
+        const pair = getPair(w.podSpec, field);
+        if (pair && asBool(pair.value) === true) {
+          ctx.report({ messageId: field, data: { workload: w.label }, at: pair, identity: w.label });
+        }
+      }
+    });
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      for (const ns of c.hostNamespaces) {
+        if (!once(ns.at)) continue;
+        ctx.report({
+          messageId: "composeHost",
+          data: { workload: c.label, namespace: NS_NAME[ns.value], key: COMPOSE_KEY[ns.value], what: WHAT[ns.value] },
+          at: ns.at,
+          identity: c.label,
+          value: ns.value
+        });
+      }
+    });
+  }
+};
+
+// src/rules/host-paths.ts
+var RUNTIME_SOCKETS = /* @__PURE__ */ new Set(["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock", "podman.sock"]);
+var NODE_CONFIG = "the node's configuration and credentials";
+var RUNTIME_STATE = "the container runtime's sockets and state";
+var SENSITIVE_TREES = /* @__PURE__ */ new Map([
+  // First match names what a parent directory exposes, so the worst come first.
+  ["/var/lib/kubelet", "the volumes, secrets and tokens of every pod on the node"],
+  ["/var/lib/docker", "every container's file system"],
+  ["/var/lib/containerd", "every container's file system"],
+  ["/var/lib/etcd", "the cluster's database, with every Secret"],
+  ["/proc", "the node's processes and kernel settings"],
+  ["/sys", "the node's kernel and device settings"],
+  ["/dev", "the node's devices"],
+  ["/boot", "the node's kernel and boot loader"],
+  ["/root", "the node's root home directory"],
+  ["/var/run", RUNTIME_STATE],
+  ["/run", RUNTIME_STATE],
+  ["/etc/kubernetes", "the node's Kubernetes credentials and certificates"],
+  ["/etc/ssh", NODE_CONFIG],
+  ["/etc/sudoers.d", NODE_CONFIG],
+  ["/etc/systemd", NODE_CONFIG],
+  ["/etc/containerd", "the container runtime's configuration"],
+  ["/etc/docker", "the container runtime's configuration"],
+  ["/etc/crio", "the container runtime's configuration"],
+  ["/etc/cron.d", NODE_CONFIG],
+  ["/etc/cni", "the node's network plugin configuration"],
+  ["/opt/cni", "the node's network plugin binaries"],
+  ["/etc/pki", "the node's certificates and keys"],
+  ["/etc/sysconfig", NODE_CONFIG],
+  ["/lib/modules", "the node's kernel modules"],
+  ["/usr/lib/modules", "the node's kernel modules"],
+  ["/var/log", "the node's and every pod's logs (and, through links, any node file)"],
+  ["/home", "the users' home directories and credentials"],
+  ["~/.kube", "a kubeconfig with cluster credentials"],
+  ["~/.ssh", "the user's SSH keys"],
+  ["~/.aws", "the user's cloud credentials"],
+  ["~/.azure", "the user's cloud credentials"],
+  ["~/.config/gcloud", "the user's cloud credentials"],
+  ["~/.docker", "the user's registry credentials"]
+]);
+var SENSITIVE_PATHS = /* @__PURE__ */ new Map([
+  ["/", "the node's whole file system"],
+  ["/etc", NODE_CONFIG],
+  ["/etc/shadow", NODE_CONFIG],
+  ["/etc/gshadow", NODE_CONFIG],
+  ["/etc/passwd", NODE_CONFIG],
+  ["/etc/sudoers", NODE_CONFIG],
+  ["/etc/crontab", NODE_CONFIG]
+]);
+var RUN_EXCEPTIONS = /* @__PURE__ */ new Set(["/run/xtables.lock", "/var/run/xtables.lock"]);
+function normalizePath(raw) {
+  if (raw === "~" || raw.startsWith("~/")) {
+    const rest = normalizePath(raw.slice(1) || "/");
+    return rest === "/" ? "~" : `~${rest}`;
+  }
+  if (!raw.startsWith("/")) return void 0;
+  const parts = [];
+  for (const seg of raw.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join("/")}`;
+}
+var isUnder = (path6, tree) => path6 === tree || path6.startsWith(`${tree}/`);
+function classifyHostPath(path6) {
+  const base = path6.slice(path6.lastIndexOf("/") + 1);
+  if (RUNTIME_SOCKETS.has(base)) return { kind: "runtimeSocket", holds: "" };
+  if (path6 === "~") return { kind: "sensitive", holds: "the user's home directory and credentials" };
+  if (/(^|\/)\.kube(\/|$)|kubeconfig/i.test(path6) || /\/etc\/kubernetes\/[^/]+\.conf$/.test(path6)) {
+    return { kind: "sensitive", holds: "a kubeconfig with cluster credentials" };
+  }
+  if (RUN_EXCEPTIONS.has(path6)) return { kind: "other", holds: "" };
+  const exact = SENSITIVE_PATHS.get(path6);
+  if (exact) return { kind: "sensitive", holds: exact };
+  for (const [tree, holds2] of SENSITIVE_TREES) if (isUnder(path6, tree)) return { kind: "sensitive", holds: holds2 };
+  for (const t of [...SENSITIVE_TREES.keys(), ...SENSITIVE_PATHS.keys()]) {
+    if (t !== path6 && isUnder(t, path6)) return { kind: "sensitive", holds: `${t} among others` };
+  }
+  return { kind: "other", holds: "" };
+}
+function mountedBy(w, volume) {
+  const names = w.containers.filter((c) => asItems(get(c.node, "volumeMounts")).some((m) => asText(get(m, "name")) === volume)).map((c) => `"${c.name}"`);
+  if (!names.length) return "not mounted by any container";
+  return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+}
+function describe2(raw) {
+  const path6 = normalizePath(raw);
+  const { kind, holds: holds2 } = path6 === void 0 ? { kind: "other", holds: "" } : classifyHostPath(path6);
+  const shown2 = !raw ? "(no path)" : path6 && path6 !== raw && path6 !== raw.replace(/\/+$/, "") ? `${raw} (that is ${path6})` : raw;
+  return { kind, holds: holds2, shown: shown2, path: path6 ?? raw };
+}
+function hostMounts(file) {
+  const out = [];
+  if (file.kind === "kubernetes") {
+    for (const w of file.workloads) {
+      for (const vol of asItems(get(w.podSpec, "volumes"))) {
+        const hostPath = get(vol, "hostPath");
+        if (!hostPath) continue;
+        const volume = asText(get(vol, "name")) ?? "(unnamed)";
+        const pathPair = getPair(hostPath, "path");
+        const d = describe2(asText(pathPair?.value) ?? "");
+        out.push({
+          format: "kubernetes",
+          source: "volume",
+          ...d,
+          relative: false,
+          subject: `${w.label} volume "${volume}"`,
+          mounts: mountedBy(w, volume),
+          at: pathPair ?? getPair(vol, "hostPath") ?? vol
+        });
+      }
+    }
+    for (const o of file.objects) {
+      if (o.kind !== "PersistentVolume") continue;
+      const hostPath = get(get(o.node, "spec"), "hostPath");
+      if (!hostPath) continue;
+      const pathPair = getPair(hostPath, "path");
+      const d = describe2(asText(pathPair?.value) ?? "");
+      out.push({
+        format: "kubernetes",
+        source: "pv",
+        ...d,
+        relative: false,
+        subject: o.label,
+        mounts: "for any pod that claims it",
+        at: pathPair ?? getPair(get(o.node, "spec"), "hostPath") ?? o.node
+      });
+    }
+    return out;
+  }
+  if (file.kind !== "compose") return out;
+  const seen = /* @__PURE__ */ new Set();
+  for (const c of modelContainers(file)) {
+    for (const m of c.mounts) {
+      if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
+      seen.add(m.at);
+      const relative13 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative13 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
+      if (m.type === "device") d.kind = "other";
+      out.push({ format: "compose", source: m.type, ...d, relative: relative13, subject: c.label, mounts: "", at: m.at });
+    }
+  }
+  return out;
+}
+
+// src/rules/host-path.ts
+var rule16 = {
+  meta: {
+    id: "host-path",
+    title: "Host path mounted",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "high",
+    description: "A pod, PersistentVolume or compose service mounts a container runtime socket or a sensitive node path (/, /etc and its credentials, /proc, /sys, /dev, /var/run, /var/lib/kubelet, /lib/modules, /var/log, kubeconfigs...). Other host paths are host-path-other.",
+    why: "A `hostPath` volume gives the pod a piece of the node's file system. The container runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`) lets the pod start a privileged container on the node: a full node takeover. `/etc`, `/root`, `/var/lib/kubelet` hold the node's and other pods' credentials; `/proc`, `/sys` and `/dev` reach the kernel and devices; a parent such as `/var` or `/` exposes all of them. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether.",
+    fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path, read-only (`readOnly: true` on the volumeMount), and suppress the finding with a justification.",
+    tags: ["security", "kubernetes", "pod-security"],
+    fixByFormat: {
+      compose: "Do not bind the Docker socket or host system paths into a service (an error for compose too: `/var/run/docker.sock` is root on the Docker host, wherever the file runs). Use a named volume for data, and a socket proxy with a narrow allowlist when a tool really needs the Docker API:\n\n```yaml\nservices:\n  web:\n    volumes:\n      - data:/var/lib/app\nvolumes:\n  data: {}\n```"
+    },
+    kinds: ["kubernetes", "compose"],
+    profile: "baseline",
+    messages: {
+      runtimeSocket: "{subject} mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.",
+      sensitive: "{subject} mounts the host path {path}, which exposes {holds} ({mounts}).",
+      composeSocket: "{subject} binds the container runtime socket {path}: it can start privileged containers on the Docker host.",
+      composeSensitive: "{subject} binds the host path {path}, which exposes {holds}."
+    }
+  },
+  check(file, ctx) {
+    for (const m of hostMounts(file)) {
+      if (m.kind === "other") continue;
+      const compose = m.format === "compose";
+      const messageId = m.kind === "runtimeSocket" ? compose ? "composeSocket" : "runtimeSocket" : compose ? "composeSensitive" : "sensitive";
+      ctx.report({
+        messageId,
+        data: { subject: m.subject, path: m.shown, holds: m.holds, mounts: m.mounts },
+        at: m.at,
+        identity: m.subject,
+        value: m.path
+      });
+    }
+  }
+};
+
+// src/rules/host-path-other.ts
+var rule17 = {
+  meta: {
+    id: "host-path-other",
+    title: "Host path mounted",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "A pod or PersistentVolume mounts a hostPath that is not a runtime socket or sensitive node path, or a compose service maps a host device or binds an absolute host path outside the repository (a note for compose).",
+    why: "Any `hostPath` ties the pod to one node's file system: what the pod writes lands on the node and survives it, what another pod (or a node process) leaves there is read by this one, and a writable host path is a way to plant files the node later runs. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether. The sensitive paths (runtime sockets, credentials, kernel interfaces) are `host-path`, an error.",
+    fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path read-only (`readOnly: true` on the volumeMount) and suppress the finding with a justification.",
+    fixByFormat: {
+      compose: "Binding a path of the repository (`./src:/app`) is how compose is used for development and is not reported. An absolute host path outside it is a note (it ties the service to one machine's layout); a `devices:` mapping is a warning (the container talks to the host's hardware). Prefer a named volume:\n\n```yaml\nservices:\n  web:\n    volumes:\n      - data:/var/lib/app\nvolumes:\n  data: {}\n```"
+    },
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes", "compose"],
+    profile: "baseline",
+    messages: {
+      other: "{subject} mounts the host path {path} ({mounts}).",
+      composeBind: "{subject} binds the host path {path}, outside the repository.",
+      device: "{subject} maps the host device {path} into the container."
+    }
+  },
+  check(file, ctx) {
+    for (const m of hostMounts(file)) {
+      if (m.kind !== "other") continue;
+      if (m.format === "kubernetes") {
+        ctx.report({
+          messageId: "other",
+          data: { subject: m.subject, path: m.shown, mounts: m.mounts },
+          at: m.at,
+          identity: m.subject,
+          value: m.path
+        });
+      } else if (m.source === "device") {
+        ctx.report({ messageId: "device", data: { subject: m.subject, path: m.shown }, at: m.at, identity: m.subject, value: m.path });
+      } else if (!m.relative) {
+        ctx.report({
+          messageId: "composeBind",
+          data: { subject: m.subject, path: m.shown },
+          at: m.at,
+          identity: m.subject,
+          value: m.path,
+          level: "note"
+        });
+      }
+    }
+  }
+};
+
+// src/rules/host-port.ts
+var rule18 = {
+  meta: {
+    id: "host-port",
+    title: "Host port bound",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "very-high",
+    description: "A container port sets a non-zero hostPort.",
+    why: "A `hostPort` opens the port on the node's own address, bypassing the Services and NetworkPolicies that normally front a pod, and it ties the pod to nodes where that port is free (two replicas cannot share a node). Microsoft's \"Best practices for pod security in AKS\" recommends Kubernetes Services to expose applications; the Pod Security Standards *baseline* profile disallows host ports.",
+    fix: "Remove `hostPort` and expose the container port through a Service:\n\n```yaml\nports:\n  - containerPort: 8080\n---\napiVersion: v1\nkind: Service\nspec:\n  ports:\n    - port: 80\n      targetPort: 8080\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      hostPort: "{container} binds port {port} on the node (hostPort), outside any Service or NetworkPolicy."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      for (const port of asItems(get(c.node, "ports"))) {
+        const pair = getPair(port, "hostPort");
+        if (!pair) continue;
+        const value2 = asInt(pair.value);
+        if (value2 === 0 || value2 === void 0) continue;
+        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value2 }, at: pair, identity: c.label, value: String(value2) });
+      }
+    });
+  }
+};
+
+// src/image/refs.ts
+var import_dockerfile_ast3 = __toESM(require_main(), 1);
+var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
+function leftoverVariable(text) {
+  const m = VARIABLE.exec(text);
+  return m ? m[1] ?? m[2] ?? m[3] : void 0;
+}
+function make(source, written, text, at, where, identity2) {
+  const unresolvedVar = leftoverVariable(text);
+  if (unresolvedVar) return { source, written, text, unresolvedVar, ref: void 0, at, where, identity: identity2, built: false };
+  const template = templatePlaceholder(text);
+  if (template) {
+    const ref = parseReference(fillPlaceholders(text));
+    return { source, written, text, unresolvedVar, ref, at, where, identity: identity2, built: false, template };
+  }
+  return { source, written, text, unresolvedVar, ref: parseReference(text), at, where, identity: identity2, built: false };
+}
+var BRACKETED = /<[^<>\s]{1,64}>|\{\{[^{}]{0,128}\}\}|\[[A-Za-z][A-Za-z0-9_-]{0,63}\]|#\{[^{}]{1,64}\}#?|__[A-Za-z][A-Za-z0-9_]{0,62}__/g;
+var SHOUTED = /(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|REGION|PROJECT|ACCOUNT|REGISTRY|REPOSITORY|REPO|ORG|OWNER|NAMESPACE|IMAGE|VERSION|TAG|TENANT|SUBSCRIPTION|ENV)(?![A-Za-z0-9])/g;
+function templatePlaceholder(text) {
+  BRACKETED.lastIndex = 0;
+  const b = BRACKETED.exec(text);
+  if (b) return b[0];
+  SHOUTED.lastIndex = 0;
+  const s2 = SHOUTED.exec(text);
+  return s2 ? s2[0] : void 0;
+}
+var TEMPLATE_STAND_IN = "placeholder";
+function fillPlaceholders(text) {
+  return text.replace(BRACKETED, TEMPLATE_STAND_IN).replace(SHOUTED, TEMPLATE_STAND_IN);
+}
+function stageLabel(stage) {
+  return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
+}
+function isStage(model, value2) {
+  if (/^\d+$/.test(value2)) return true;
+  const lower = value2.toLowerCase();
+  return model.stages.some((s2) => s2.alias === lower);
+}
+function* dockerfileRefs(file) {
+  const model = file.model;
+  for (const stage of model.stages) {
+    const arg = stage.from.getArguments()[0];
+    const label2 = stageLabel(stage);
+    if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
+      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label2}`, `${label2} FROM`);
+    }
+    for (const ins of stage.instructions) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "RUN") continue;
+      const flags = ins instanceof import_dockerfile_ast3.ModifiableInstruction ? ins.getFlags() : [];
+      for (const flag of flags) {
+        const name = flag.getName().toLowerCase();
+        if (name === "from" && keyword === "COPY") {
+          const value2 = flag.getValue();
+          const range = flag.getValueRange();
+          if (!value2 || !range) continue;
+          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          yield make("copy-from", value2, text, dfRange(range), `COPY --from in ${label2}`, `${label2} COPY --from`);
+        } else if (name === "mount" && keyword === "RUN") {
+          const from = flag.getOption("from");
+          const value2 = from?.getValue();
+          const range = from?.getValueRange();
+          if (!value2 || !range) continue;
+          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
+          if (isStage(model, text)) continue;
+          yield make("mount-from", value2, text, dfRange(range), `RUN --mount from in ${label2}`, `${label2} RUN --mount`);
+        }
+      }
+    }
+  }
+}
+function yamlText(node) {
+  return node.kind === "scalar" && node.value !== null ? node.text : void 0;
+}
+function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
+  const pair = getPair(parent, "image");
+  if (!pair) return;
+  const built = source === "compose" && getPair(parent, "build") !== void 0;
+  const node = pair.value;
+  const written = yamlText(node);
+  if (written === void 0) {
+    const reason = node.kind === "scalar" ? "it is empty" : `it is a ${node.kind === "map" ? "mapping" : "list"}, not a string`;
+    yield {
+      source,
+      written: "",
+      text: "",
+      unresolvedVar: void 0,
+      ref: { ok: false, original: "", reason },
+      at: pair,
+      where,
+      identity: where,
+      built
+    };
+    return;
+  }
+  const text = substituteDefaults ? substitute(written, vars).value : written;
+  yield { ...make(source, written, text, node, where, where), built };
+}
+function* yamlRefs(file) {
+  if (file.kind === "kubernetes") {
+    for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
+  } else if (file.kind === "compose") {
+    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
+  } else {
+    for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
+  }
+}
+function* forEachImageRef(file) {
+  if (file.kind === "dockerfile") yield* dockerfileRefs(file);
+  else yield* yamlRefs(file);
+}
+
+// src/image/policy.ts
+function compilePolicy(settings) {
+  return {
+    allowed: settings.allowedImages,
+    denied: settings.deniedImages,
+    requireDigest: settings.requireDigest,
+    matchAllowed: compilePatterns(settings.allowedImages),
+    matchDenied: compilePatterns(settings.deniedImages)
+  };
+}
+function policyOf(settings, state) {
+  let policy = state.get("imagePolicy");
+  if (!policy) {
+    policy = compilePolicy(settings);
+    state.set("imagePolicy", policy);
+  }
+  return policy;
+}
+function judgeName(policy, name) {
+  const denied = policy.matchDenied(name);
+  if (denied !== void 0) return { kind: "denied", pattern: denied };
+  if (policy.allowed.length > 0 && policy.matchAllowed(name) === void 0) return { kind: "notAllowed" };
+  return { kind: "allowed" };
+}
+function allowedText(policy) {
+  if (policy.allowed.length === 0) return "any image not matching deniedImages";
+  const shown2 = policy.allowed.slice(0, 5).join(", ");
+  return policy.allowed.length > 5 ? `${shown2} and ${policy.allowed.length - 5} more` : shown2;
+}
+function pinProblem(ref) {
+  if (ref.digest) return void 0;
+  if (ref.tag === void 0) return "noTag";
+  if (ref.tag === "latest") return "latest";
+  return "noDigest";
+}
+function pinnedExample(ref) {
+  let short = ref.original.split("@")[0];
+  if (ref.tag !== void 0) short = short.slice(0, -(ref.tag.length + 1));
+  if (short === "") short = familiarName(ref.name);
+  const tag = ref.tag && ref.tag !== "latest" ? ref.tag : "<version>";
+  return `${short}:${tag}@sha256:<digest>`;
+}
+
+// src/rules/image-digest.ts
+var rule19 = {
+  meta: {
+    id: "image-digest",
+    formerIds: ["image-tag"],
+    title: "Image not pinned to a digest",
+    level: "note",
+    securitySeverity: 3,
+    precision: "very-high",
+    description: "An image reference has a version tag but no @sha256: digest (a note; an error with the `requireDigest` option). Untagged and :latest references are image-tag; the image a compose service builds is not a pull.",
+    why: "A tag is a movable label: whoever can push to the repository can point `1.4.2` at other content, and your next deploy pulls it without a change in git. A digest pins the exact bytes that were scanned and signed. Microsoft asks for known, scanned images and for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Add the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it), and let a bot such as Dependabot or Renovate move tag and digest together:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nTo make a missing digest an error, set the option:\n\n```yaml\nrules:\n  image-digest: { requireDigest: true }\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
+    },
+    defaultOptions: { requireDigest: false },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        requireDigest: {
+          type: "boolean",
+          description: "Report a missing digest as an error instead of a note (the top-level `requireDigest` setting still works)."
+        }
+      },
+      additionalProperties: false
+    }
+  },
+  check(file, ctx) {
+    const required = ctx.options.requireDigest === true || policyOf(ctx.settings, ctx.state).requireDigest;
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok || r2.built || pinProblem(r2.ref) !== "noDigest") continue;
+      if (r2.template && r2.ref.tag === TEMPLATE_STAND_IN) continue;
+      ctx.report({
+        messageId: "noDigest",
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.ref.name,
+        ...required ? { level: "error" } : {}
+      });
+    }
+  }
+};
+
+// src/rules/image-not-allowed.ts
+var rule20 = {
+  meta: {
+    id: "image-not-allowed",
+    title: "Image not allowed by the image policy",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "An image reference (Dockerfile FROM/COPY --from/RUN --mount, Kubernetes, docker-compose, ACI) matches deniedImages, or matches no allowedImages pattern.",
+    why: "The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security): use a private registry; [Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management): secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.",
+    fix: "Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    silentUnless: "Silent unless allowedImages or deniedImages is configured in .podguard.yml or given with --allow-image.",
+    messages: {
+      denied: '{where} uses image "{image}" ({name}), which matches the denied pattern "{pattern}" (deniedImages). Allowed: {allowed}.',
+      notAllowed: '{where} uses image "{image}" ({name}), which matches no allowedImages pattern. Allowed: {allowed}.'
+    }
+  },
+  check(file, ctx) {
+    const policy = policyOf(ctx.settings, ctx.state);
+    if (policy.allowed.length === 0 && policy.denied.length === 0) return;
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok || r2.template) continue;
+      const verdict2 = judgeName(policy, r2.ref.name);
+      if (verdict2.kind === "allowed") continue;
+      const data = { where: r2.where, image: r2.text, name: r2.ref.name, allowed: allowedText(policy) };
+      if (verdict2.kind === "denied") {
+        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict2.pattern }, at: r2.at, identity: r2.identity, value: r2.ref.name });
+      } else {
+        ctx.report({ messageId: "notAllowed", data, at: r2.at, identity: r2.identity, value: r2.ref.name });
+      }
+    }
+  }
+};
+
+// src/rules/image-reference-invalid.ts
+var rule21 = {
+  meta: {
+    id: "image-reference-invalid",
+    title: "Malformed image reference",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).",
+    why: 'A malformed reference fails at pull time (`InvalidImageName`, "invalid reference format"), after review and merge. It also cannot be checked against the image policy, so a typo would otherwise slip past the allowlist.',
+    fix: "Write `[registry[:port]/]repository[:tag][@sha256:digest]`, with a lowercase repository:\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2\n```",
+    tags: ["correctness", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      invalid: '{where} uses image reference "{image}", which is malformed: {reason}. Expected [registry[:port]/]repository[:tag][@sha256:digest] in lowercase, e.g. mcr.microsoft.com/dotnet/aspnet:8.0.'
+    }
+  },
+  check(file, ctx) {
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref || r2.ref.ok || r2.template) continue;
+      ctx.report({
+        messageId: "invalid",
+        data: { where: r2.where, image: r2.text, reason: r2.ref.reason },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.text
+      });
+    }
+  }
+};
+
+// src/rules/image-tag.ts
+var rule22 = {
+  meta: {
+    id: "image-tag",
+    title: "Image without a version tag",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "An image reference has no tag or uses :latest. A digest alone is fine; the image a compose service builds is not a pull; a missing digest is image-digest.",
+    why: "Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). Pin a digest too (image-digest) for the exact bytes that were scanned and signed.",
+    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```",
+    tags: ["security", "supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      noTag: '{where} uses image "{image}" with no tag, so it pulls whatever :latest is at deploy time. Pin a version and digest, e.g. {example}.',
+      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.'
+    }
+  },
+  check(file, ctx) {
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.ref?.ok || r2.built) continue;
+      const problem = pinProblem(r2.ref);
+      if (!problem || problem === "noDigest") continue;
+      ctx.report({
+        messageId: problem,
+        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.ref.name
+      });
+    }
+  }
+};
+
+// src/rules/image-template.ts
+var rule23 = {
+  meta: {
+    id: "image-template",
+    title: "Image reference is a template",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "An image reference holds a placeholder (`<DOCKER_REPO>/app:1.0`, `REGION-docker.pkg.dev/PROJECT_ID/app`, `{{registry}}`, `__TAG__`) that something fills in before deploying, so its registry cannot be checked against the image policy. A visible missing tag or `:latest` is still image-tag.",
+    why: "Templates are a normal way to share manifests, but the image policy (allowed registries) can only judge what it can read, and the file cannot be applied as it stands. Saying so keeps a green check from claiming more than it checked. Microsoft asks that only known, approved images reach a cluster ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)): check the rendered output, where the real reference stands.",
+    fix: "Scan what is deployed (the rendered manifest, or the template with its values filled in), or write the image out:\n\n```yaml\nimage: myregistry.azurecr.io/shop/web:1.2.0\n```",
+    tags: ["supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      template: "{where} uses an image reference that is a template (it holds a placeholder), so its registry could not be checked against the image policy. Scan the filled-in reference, or write the image out."
+    }
+  },
+  check(file, ctx) {
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.template) continue;
+      ctx.report({
+        messageId: "template",
+        data: { where: r2.where },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.text
+      });
+    }
+  }
+};
+
+// src/rules/image-unresolved.ts
+var rule24 = {
+  meta: {
+    id: "image-unresolved",
+    title: "Image reference could not be checked",
+    level: "note",
+    securitySeverity: 2,
+    precision: "high",
+    description: "An image reference still holds a variable after substitution (a Dockerfile ARG without default, a compose ${VAR} without default, an envsubst placeholder), so the image policy could not be checked.",
+    why: "The image policy (allowed registries, pinned tags) can only check what it can read. A variable without a default is decided at build or deploy time, where no review sees it; saying so keeps a green check from claiming more than it checked.",
+    fix: "Give the variable a default that the policy can check, and override it only when needed:\n\n```dockerfile\nARG BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:8.0\nFROM ${BASE_IMAGE}\n```\n\n```yaml\nimage: ${REGISTRY:-myregistry.azurecr.io}/shop/web:1.2.0\n```",
+    tags: ["supply-chain", "image"],
+    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
+    messages: {
+      unresolved: '{where} uses image reference "{image}", whose variable {variable} has no value here, so the image policy could not be checked. Give {variable} a default or write the image out.'
+    }
+  },
+  check(file, ctx) {
+    for (const r2 of forEachImageRef(file)) {
+      if (!r2.unresolvedVar || r2.built) continue;
+      ctx.report({
+        messageId: "unresolved",
+        data: { where: r2.where, image: r2.written, variable: r2.unresolvedVar },
+        at: r2.at,
+        identity: r2.identity,
+        value: r2.written
+      });
+    }
+  }
+};
+
+// src/rules/image-user-mismatch.ts
+import { posix as posix9 } from "node:path";
+function stateOf(map2) {
+  let s2 = map2.get("seen");
+  if (!s2) {
+    s2 = { dockerfiles: [], hints: [], containers: [] };
+    map2.set("seen", s2);
+  }
+  return s2;
+}
+function builtNames(path6) {
+  const base = posix9.basename(path6).toLowerCase();
+  const dir = posix9.basename(posix9.dirname(path6)).toLowerCase();
+  const names = [];
+  if (base === "dockerfile" || base === "containerfile") {
+    if (dir && dir !== ".") names.push(dir);
+  } else {
+    const m = /^(.+)\.(?:dockerfile|containerfile)$/.exec(base) ?? /^(?:dockerfile|containerfile)\.(.+)$/.exec(base);
+    if (m) names.push(m[1]);
+  }
+  return names;
+}
+var rule25 = {
+  meta: {
+    id: "image-user-mismatch",
+    title: "runAsNonRoot with an image whose user is a name",
+    level: "note",
+    securitySeverity: 3.5,
+    precision: "medium",
+    description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
+    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).',
+    fix: "Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```",
+    tags: ["correctness", "pod-security", "cross-file"],
+    kinds: ["kubernetes", "dockerfile", "compose"],
+    messages: {
+      manifest: '{container} sets runAsNonRoot: true without runAsUser, but its image {image} is built by {dockerfile}, whose final USER is the name "{user}": the kubelet cannot verify a name and the pod will not start. Set runAsUser to the UID, or use USER <uid> in {dockerfile}.',
+      rootImage: "{container} sets runAsNonRoot: true, but its image {image} is built by {dockerfile}, which runs as root ({how}): the kubelet will refuse to start the container. End {dockerfile} with a non-root USER <uid>.",
+      dockerfile: 'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.'
+    }
+  },
+  check(file, ctx) {
+    const s2 = stateOf(ctx.state);
+    if (file.kind === "dockerfile") {
+      const user = finalUser(file.model);
+      if (user)
+        s2.dockerfiles.push({
+          file: detached(file.source),
+          user: { kind: user.kind, user: user.user, range: user.range, scratch: user.scratch }
+        });
+      return;
+    }
+    if (file.kind === "compose") {
+      for (const svc of composeServices(file)) {
+        const image = asText(svc.image);
+        const build2 = get(svc.node, "build");
+        if (!image || !build2) continue;
+        const ref = parseReference(image);
+        const context3 = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
+        const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
+        if (!ref.ok || /^[a-z]+:\/\//i.test(context3) || context3.startsWith("/") || context3.includes("$")) continue;
+        const path6 = posix9.normalize(posix9.join(posix9.dirname(file.source.path), context3, dockerfile));
+        s2.hints.push({ name: ref.name, dockerfile: path6 });
+      }
+      return;
+    }
+    forEachContainer(file, (c) => {
+      const nonRoot = effective(c, "runAsNonRoot");
+      if (!nonRoot || asBool(nonRoot.node) !== true || effective(c, "runAsUser")) return;
+      const image = asText(c.image);
+      const ref = image ? parseReference(image) : void 0;
+      if (!image || !ref?.ok) return;
+      s2.containers.push({ ...spot(file.source, nonRoot.pair), label: c.label, image, name: ref.name });
+    });
+  },
+  finish(ctx) {
+    const s2 = stateOf(ctx.state);
+    const byPath = new Map(s2.dockerfiles.map((d) => [d.file.path, d]));
+    const byName = /* @__PURE__ */ new Map();
+    for (const d of s2.dockerfiles) {
+      for (const n of builtNames(d.file.path)) byName.set(n, [...byName.get(n) ?? [], d]);
+    }
+    const hintsByName = /* @__PURE__ */ new Map();
+    for (const h of s2.hints) hintsByName.set(h.name, [...hintsByName.get(h.name) ?? [], h.dockerfile]);
+    const reportedDockerfiles = /* @__PURE__ */ new Set();
+    for (const c of s2.containers) {
+      const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
+      let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
+      if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
+      if (candidates.length !== 1) continue;
+      const d = candidates[0];
+      if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
+        ctx.report({
+          file: c.file,
+          messageId: "rootImage",
+          data: {
+            container: c.label,
+            image: c.image,
+            dockerfile: d.file.path,
+            how: d.user.user ? `USER ${d.user.user}` : "FROM scratch without USER"
+          },
+          at: c.at,
+          identity: c.label,
+          value: d.file.path
+        });
+        continue;
+      }
+      if (d.user.kind !== "named" || d.user.scratch) continue;
+      const user = (d.user.user ?? "").split(":")[0];
+      ctx.report({
+        file: c.file,
+        messageId: "manifest",
+        data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
+        at: c.at,
+        identity: c.label,
+        value: d.file.path
+      });
+      if (reportedDockerfiles.has(d.file.path)) continue;
+      reportedDockerfiles.add(d.file.path);
+      const range = d.user.range;
+      ctx.report({
+        file: d.file,
+        messageId: "dockerfile",
+        data: { user, container: c.label, manifest: c.file.path },
+        at: range,
+        identity: "final stage user",
+        value: c.file.path
+      });
+    }
+  }
+};
+
+// src/parse/netpol.ts
+import { isIPv4, isIPv6 } from "node:net";
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  if (slash < 0) return "has no /prefix length (write 10.0.0.0/16, or a.b.c.d/32 for one address)";
+  const addr = text.slice(0, slash);
+  const len = text.slice(slash + 1);
+  let family;
+  if (isIPv4(addr)) family = 4;
+  else if (isIPv6(addr) && !addr.includes("%")) family = 6;
+  else return `has an invalid ${addr.includes(":") ? "IPv6" : "IPv4"} address "${addr}"`;
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(len) || Number(len) > bits) return `has an invalid prefix length "/${len}" (0 to ${bits} for IPv${family})`;
+  return { family, base: family === 4 ? v4ToBig(addr) : v6ToBig(addr), prefix: Number(len), bits };
+}
+function v4ToBig(addr) {
+  return addr.split(".").reduce((acc, o) => acc << 8n | BigInt(Number(o)), 0n);
+}
+function v6ToBig(addr) {
+  let text = addr;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const n = v4ToBig(v4[1]);
+    text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return groups.reduce((acc, g) => acc << 16n | BigInt(parseInt(g, 16)), 0n);
+}
+function network(c) {
+  const host = (1n << BigInt(c.bits - c.prefix)) - 1n;
+  return c.base & ~host;
+}
+function hasHostBits(c) {
+  return network(c) !== c.base;
+}
+function canonical(c) {
+  const n = network(c);
+  if (c.family === 4) return `${[24n, 16n, 8n, 0n].map((s2) => String(n >> s2 & 0xffn)).join(".")}/${c.prefix}`;
+  const groups = [];
+  for (let s2 = 112n; s2 >= 0n; s2 -= 16n) groups.push((n >> s2 & 0xffffn).toString(16));
+  return `${groups.join(":").replace(/(^|:)0(:0)+(:|$)/, "::")}/${c.prefix}`;
+}
+function containsAddress(c, addr) {
+  const shift = BigInt(c.bits - c.prefix);
+  return addr >> shift === c.base >> shift;
+}
+var IMDS_ADDRESS = "169.254.169.254";
+var IMDS = v4ToBig(IMDS_ADDRESS);
+var IMDS_PORT = 80;
+function rejected(a) {
+  return a.problems.some((p) => !p.accepted);
+}
+var LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+var DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+var SELECTOR_FIELDS = /* @__PURE__ */ new Set(["matchLabels", "matchExpressions"]);
+var OPERATORS = /* @__PURE__ */ new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
+function labelKeyProblem(key) {
+  const parts = key.split("/");
+  const name = parts.length === 2 ? parts[1] : parts[0];
+  if (parts.length > 2) return 'has more than one "/"';
+  if (parts.length === 2 && (parts[0].length > 253 || !DNS_SUBDOMAIN.test(parts[0]))) return "has an invalid prefix";
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return "is not a valid label name";
+  return void 0;
+}
+function labelValueProblem(node) {
+  if (node.kind !== "scalar") return "is not a string";
+  if (node.value === null) return void 0;
+  if (typeof node.value !== "string") return `is a ${typeof node.value}, not a string (quote it: "${node.text}")`;
+  const v = node.text;
+  if (v.length > 63 || v.length > 0 && !LABEL_NAME.test(v)) return "is not a valid label value";
+  return void 0;
+}
+function checkSelector(pair, where, out) {
+  const sel = pair.value;
+  if (sel.kind === "scalar" && sel.value === null) return true;
+  if (sel.kind !== "map") {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "is not a mapping (write matchLabels: {key: value})" }, at: pair });
+    return false;
+  }
+  let ok = true;
+  for (const p of sel.pairs) {
+    if (!SELECTOR_FIELDS.has(p.keyText)) {
+      out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
+      ok = false;
+    }
+  }
+  const constraints = /* @__PURE__ */ new Map();
+  const of = (key) => {
+    let c = constraints.get(key);
+    if (!c) constraints.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
+    return c;
+  };
+  const restrict = (c, values) => {
+    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
+  };
+  const labelsPair = getPair(sel, "matchLabels");
+  if (labelsPair && !(labelsPair.value.kind === "scalar" && labelsPair.value.value === null)) {
+    const labels = asMap(labelsPair.value);
+    if (!labels) {
+      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
+      ok = false;
+    }
+    for (const p of labels?.pairs ?? []) {
+      const keyProblem = labelKeyProblem(p.keyText);
+      const valueProblem = labelValueProblem(p.value);
+      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
+      if (reason) {
+        out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
+        ok = false;
+        continue;
+      }
+      const c = of(p.keyText);
+      c.exists = true;
+      restrict(c, [asText(p.value) ?? ""]);
+    }
+  }
+  const exprPair = getPair(sel, "matchExpressions");
+  if (exprPair && !(exprPair.value.kind === "scalar" && exprPair.value.value === null)) {
+    if (exprPair.value.kind !== "seq") {
+      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
+      ok = false;
+    }
+    for (const item of asItems(exprPair.value)) {
+      const key = asText(get(item, "key"));
+      const op = asText(get(item, "operator"));
+      const valuesNode = get(item, "values");
+      const values = asItems(valuesNode).map((v) => asText(v) ?? "");
+      const hasValues = valuesNode !== void 0 && !(valuesNode.kind === "scalar" && valuesNode.value === null);
+      let reason;
+      if (item.kind !== "map") reason = "has a matchExpressions entry that is not a mapping";
+      else if (!key) reason = "has a matchExpressions entry without a key";
+      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)}`;
+      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
+      else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
+      else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
+      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
+      else {
+        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
+        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
+      }
+      if (reason) {
+        out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
+        ok = false;
+        continue;
+      }
+      const c = of(key);
+      if (op === "In") {
+        c.exists = true;
+        restrict(c, values);
+      } else if (op === "NotIn") for (const v of values) c.notIn.add(v);
+      else if (op === "Exists") c.exists = true;
+      else c.doesNotExist = true;
+    }
+  }
+  if (!ok) return false;
+  for (const [key, c] of constraints) {
+    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
+    let why;
+    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
+    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
+    if (why) {
+      out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
+      return false;
+    }
+  }
+  return constraints.size === 0;
+}
+var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
+var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+function checkPort(port, out) {
+  const reason = portProblem(port);
+  if (reason) out.push({ messageId: "portInvalid", data: { reason }, at: port });
+}
+function portProblem(port) {
+  if (port.kind !== "map") return "a ports entry is not a mapping";
+  const protocol = get(port, "protocol");
+  if (protocol && asText(protocol) !== void 0 && !PROTOCOLS.has(asText(protocol))) {
+    return `protocol "${asText(protocol)}" is not TCP, UDP or SCTP`;
+  }
+  const p = get(port, "port");
+  const endNode = get(port, "endPort");
+  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
+  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
+  const n = hasPort ? asInt(p) : void 0;
+  if (hasPort && n === void 0) {
+    const name = asText(p) ?? "";
+    if (!PORT_NAME.test(name)) return `port "${name}" is neither a number nor a valid port name`;
+    if (endNode) return `endPort needs a numeric port, not the named port "${name}"`;
+  }
+  if (n !== void 0 && (n < 1 || n > 65535)) return `port ${n} is outside 1-65535`;
+  if (endNode && end === void 0) return "endPort is not a number";
+  if (end !== void 0 && !hasPort) return "endPort needs a port";
+  if (end !== void 0 && n !== void 0 && (end < n || end > 65535)) return `endPort ${end} is below port ${n} or above 65535`;
+  return void 0;
+}
+function portAllows(port, target) {
+  const protocol = asText(get(port, "protocol")) ?? "TCP";
+  if (protocol !== "TCP") return false;
+  const p = get(port, "port");
+  if (p === void 0 || p.kind === "scalar" && p.value === null) return true;
+  const n = asInt(p);
+  if (n === void 0) return false;
+  const end = asInt(get(port, "endPort")) ?? n;
+  return target >= n && target <= end;
+}
+function checkIpBlock(block, at, out) {
+  const cidrPair = getPair(block, "cidr");
+  const cidrText = asText(cidrPair?.value);
+  if (!cidrPair || cidrText === void 0) {
+    out.push({ messageId: "cidrMissing", data: {}, at });
+    return void 0;
+  }
+  const cidr = parseCidr(cidrText);
+  if (typeof cidr === "string") {
+    out.push({ messageId: "cidrInvalid", data: { cidr: cidrText, reason: cidr }, at: cidrPair.value });
+    return void 0;
+  }
+  if (hasHostBits(cidr)) {
+    out.push({
+      messageId: "cidrHostBits",
+      data: { cidr: cidrText, canonical: canonical(cidr) },
+      at: cidrPair.value,
+      accepted: true,
+      warning: true
+    });
+  }
+  for (const e of asItems(get(block, "except"))) {
+    const t = asText(e);
+    const ex = t === void 0 ? "is not a CIDR string" : parseCidr(t);
+    if (typeof ex === "string") {
+      out.push({ messageId: "cidrInvalid", data: { cidr: t ?? "", reason: ex }, at: e });
+      continue;
+    }
+    if (ex.family !== cidr.family || ex.prefix <= cidr.prefix || !containsAddress(cidr, ex.base)) {
+      const reason = ex.family !== cidr.family ? `is IPv${ex.family} but its cidr "${cidrText}" is IPv${cidr.family}` : `is not a strict subset of its cidr "${cidrText}"`;
+      out.push({ messageId: "exceptOutside", data: { except: t ?? "", reason }, at: e });
+    }
+  }
+  return cidr;
+}
+function blockAllowsImds(block) {
+  const cidr = parseCidr(asText(get(block, "cidr")) ?? "");
+  if (typeof cidr === "string" || cidr.family !== 4 || !containsAddress(cidr, IMDS)) return false;
+  for (const e of asItems(get(block, "except"))) {
+    const ex = parseCidr(asText(e) ?? "");
+    if (typeof ex !== "string" && ex.family === 4 && containsAddress(ex, IMDS)) return false;
+  }
+  return true;
+}
+function analyzePolicy(obj) {
+  const problems = [];
+  const spec = asMap(get(obj.node, "spec"));
+  const result = { problems, selectsAll: false, egress: false, allowsImdsAt: void 0 };
+  if (!spec) {
+    problems.push({ messageId: "noSpec", data: { policy: obj.label }, at: getPair(obj.node, "kind") ?? obj.node });
+    return result;
+  }
+  const podSelector = getPair(spec, "podSelector");
+  result.selectsAll = podSelector ? checkSelector(podSelector, "spec.podSelector", problems) : true;
+  const typesPair = getPair(spec, "policyTypes");
+  const egressPair = getPair(spec, "egress");
+  if (typesPair) {
+    for (const t of asItems(typesPair.value)) {
+      const v = asText(t);
+      if (v !== "Ingress" && v !== "Egress") problems.push({ messageId: "policyType", data: { type: v ?? "" }, at: t });
+      if (v === "Egress") result.egress = true;
+    }
+    if (typesPair.value.kind !== "seq" && !(typesPair.value.kind === "scalar" && typesPair.value.value === null)) {
+      problems.push({ messageId: "policyType", data: { type: asText(typesPair.value) ?? "a mapping" }, at: typesPair });
+    }
+  } else {
+    result.egress = asItems(egressPair?.value).length > 0;
+  }
+  for (const [section, peerKey] of [
+    ["ingress", "from"],
+    ["egress", "to"]
+  ]) {
+    for (const rule61 of asItems(get(spec, section))) {
+      const peersNode = get(rule61, peerKey);
+      const peers = asItems(peersNode);
+      const portsNode = get(rule61, "ports");
+      const ports = asItems(portsNode);
+      for (const p of ports) checkPort(p, problems);
+      let reachesImds = peers.length === 0 ? rule61 : void 0;
+      for (const peer of peers) {
+        const block = getPair(peer, "ipBlock");
+        for (const key of ["podSelector", "namespaceSelector"]) {
+          const p = getPair(peer, key);
+          if (p) checkSelector(p, `${section}.${peerKey}.${key}`, problems);
+        }
+        if (block && (getPair(peer, "podSelector") || getPair(peer, "namespaceSelector"))) {
+          problems.push({ messageId: "ipBlockCombined", data: {}, at: block });
+        }
+        const blockMap = block ? asMap(block.value) : void 0;
+        if (block && !blockMap) problems.push({ messageId: "cidrMissing", data: {}, at: block });
+        if (block && blockMap) {
+          checkIpBlock(blockMap, block, problems);
+          if (section === "egress" && !reachesImds && blockAllowsImds(blockMap)) reachesImds = get(blockMap, "cidr") ?? blockMap;
+        }
+      }
+      if (section === "egress" && reachesImds && !result.allowsImdsAt && (ports.length === 0 || ports.some((p) => portAllows(p, IMDS_PORT)))) {
+        result.allowsImdsAt = reachesImds;
+      }
+    }
+  }
+  return result;
+}
+function isNetworkPolicy(obj) {
+  return obj.kind === "NetworkPolicy" && (obj.apiVersion === "networking.k8s.io/v1" || obj.apiVersion === "extensions/v1beta1");
+}
+function namespaceOf(obj) {
+  return obj.namespace ?? "default";
+}
+
+// src/rules/imds-egress-not-blocked.ts
+function stateOf2(ctx) {
+  let s2 = ctx.state.get("scan");
+  if (!s2) ctx.state.set("scan", s2 = { workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() });
+  return s2;
+}
+function policiesOf(s2, ns) {
+  let p = s2.namespaces.get(ns);
+  if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
+  return p;
+}
+var rule26 = {
+  meta: {
+    id: "imds-egress-not-blocked",
+    title: "Instance metadata endpoint reachable from pods",
+    level: "warning",
+    securitySeverity: 6.5,
+    precision: "medium",
+    description: "A namespace with workloads has no NetworkPolicy that selects all pods and blocks egress to the instance metadata endpoint 169.254.169.254; hostNetwork pods bypass NetworkPolicies.",
+    why: "Every AKS node answers on 169.254.169.254 (the Azure Instance Metadata Service) with details of the node and, when the node pool has a managed identity, with access tokens for it. A compromised pod that reaches it can act as the node's identity in Azure. Microsoft's [Best practices for cluster security and upgrades in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/operator-best-practices-cluster-security) (section \"Restrict access to Instance Metadata API\") asks for a NetworkPolicy that selects all pods (`podSelector` `matchLabels: {}`), has policy type `Egress` and excludes `169.254.169.254/32`. The check is cross-file: the policy may sit anywhere in the scan, but it only counts for its own namespace (objects without `metadata.namespace` count as `default`; `kubectl -n` and kustomize `namespace:` overrides are not seen). A policy the API server rejects (see `networkpolicy-invalid`, for example the article's own `cidr: 10.10.0.0/0#example`) does not count. Pods with `hostNetwork: true` use the node's network stack, so no NetworkPolicy applies to them. Silence the rule (`rules: {imds-egress-not-blocked: off}`) for clusters that block IMDS elsewhere, e.g. an Azure Firewall or a Cilium/Calico cluster-wide policy, or list namespaces under `ignoreNamespaces`.",
+    fix: 'Add one policy per namespace (NetworkPolicies add up: no other egress policy in the namespace may allow 169.254.169.254):\n\n```yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: block-instance-metadata\n  namespace: my-app          # one per namespace\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n        - ipBlock:\n            cidr: "::/0"      # dual-stack clusters\n        - namespaceSelector: {}   # pods in the cluster (Cilium does not match pod IPs by ipBlock)\n```',
+    tags: ["security", "kubernetes", "network-policy", "aks"],
+    kinds: ["kubernetes"],
+    defaultOptions: { ignoreNamespaces: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        ignoreNamespaces: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          description: "Namespaces whose workloads may reach IMDS (e.g. kube-system add-ons that need the node identity)."
+        }
+      },
+      additionalProperties: false
+    },
+    silentUnless: "the scan holds workloads; in a changed-files scan it judges only namespaces whose Namespace object changed",
+    messages: {
+      missing: 'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
+      rejected: 'Namespace "{namespace}": {policy} would block the metadata endpoint 169.254.169.254, but the API server rejects it (see networkpolicy-invalid), so {workload} can reach it.',
+      notBlocking: 'Namespace "{namespace}": {policy} selects all pods for egress but still lets them reach the metadata endpoint 169.254.169.254 ({file}:{line}), so {workload} can fetch node identity tokens.',
+      hostNetwork: "{workload} uses hostNetwork: true, so no NetworkPolicy applies to it and it can reach the metadata endpoint 169.254.169.254.",
+      allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
+    const s2 = stateOf2(ctx);
+    for (const obj of file.objects) {
+      if (obj.kind === "Namespace" && obj.apiVersion === "v1" && obj.name) s2.declared.add(obj.name);
+      if (!isNetworkPolicy(obj)) continue;
+      const ns = namespaceOf(obj);
+      const a = analyzePolicy(obj);
+      const p = policiesOf(s2, ns);
+      if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
+      else if (a.egress && a.allowsImdsAt && !rejected(a)) {
+        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
+        p.allowing.push(place);
+        if (a.selectsAll) p.openAllPods.push(place);
+      }
+    }
+    for (const w of file.workloads) {
+      const ns = namespaceOf(w.object);
+      if (ignored.has(ns)) continue;
+      const hostNet = getPair(w.podSpec, "hostNetwork");
+      if (hostNet && asBool(hostNet.value) === true) {
+        ctx.report({ messageId: "hostNetwork", data: { workload: w.label }, at: hostNet, identity: `${ns}/${w.label}` });
+        continue;
+      }
+      const meta2 = asMap(get(w.object.node, "metadata"));
+      const at = getPair(meta2, "name") ?? getPair(w.object.node, "kind") ?? w.object.node;
+      s2.workloads.push({ namespace: ns, label: w.label, ...spot(file.source, at) });
+    }
+  },
+  finish(ctx) {
+    const s2 = stateOf2(ctx);
+    const reported = /* @__PURE__ */ new Set();
+    for (const w of s2.workloads) {
+      if (reported.has(w.namespace)) continue;
+      reported.add(w.namespace);
+      if (ctx.partial && !s2.declared.has(w.namespace)) continue;
+      const p = s2.namespaces.get(w.namespace);
+      if (p && p.blocking.length > 0) continue;
+      const identity2 = `namespace/${w.namespace}`;
+      if (p && p.rejectedBlocking.length > 0) {
+        ctx.report({
+          messageId: "rejected",
+          data: { namespace: w.namespace, policy: p.rejectedBlocking[0], workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity: identity2
+        });
+      } else if (p && p.openAllPods.length > 0) {
+        const open2 = p.openAllPods[0];
+        const line = open2.at.start.line;
+        ctx.report({
+          messageId: "notBlocking",
+          data: { namespace: w.namespace, policy: open2.label, file: open2.file.path, line, workload: w.label },
+          at: w.at,
+          file: w.file,
+          identity: identity2
+        });
+      } else {
+        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity: identity2 });
+      }
+    }
+    const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
+    for (const [ns, p] of s2.namespaces) {
+      if (p.blocking.length === 0 || ignored.has(ns)) continue;
+      for (const a of p.allowing)
+        ctx.report({ messageId: "allows", data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
+    }
+  }
+};
+
+// src/rules/insecure-security-profile.ts
+var SELINUX_TYPES = [
+  [0, "container_t"],
+  [0, "container_init_t"],
+  [0, "container_kvm_t"],
+  [31, "container_engine_t"]
+];
+var SAFE_SYSCTLS = [
+  [0, "kernel.shm_rmid_forced"],
+  [0, "net.ipv4.ip_local_port_range"],
+  [0, "net.ipv4.ip_unprivileged_port_start"],
+  [0, "net.ipv4.tcp_syncookies"],
+  [0, "net.ipv4.ping_group_range"],
+  [27, "net.ipv4.ip_local_reserved_ports"],
+  [29, "net.ipv4.tcp_keepalive_time"],
+  [29, "net.ipv4.tcp_fin_timeout"],
+  [29, "net.ipv4.tcp_keepalive_intvl"],
+  [29, "net.ipv4.tcp_keepalive_probes"],
+  [32, "net.ipv4.tcp_rmem"],
+  [32, "net.ipv4.tcp_wmem"],
+  [37, "net.ipv4.tcp_slow_start_after_idle"],
+  [37, "net.ipv4.tcp_notsent_lowat"]
+];
+var atVersion = (list2, minor) => new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name));
+var apparmorAnnotationOk = (v) => v === "" || v === "runtime/default" || v.startsWith("localhost/");
+var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
+var SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+function checkContext(ctx, sc, subject, selinuxTypes) {
+  if (!sc) return;
+  for (const [field, messageId] of [
+    ["seccompProfile", "seccompUnconfined"],
+    ["appArmorProfile", "apparmorUnconfined"]
+  ]) {
+    const type2 = getPair(get(sc, field), "type");
+    if (type2 && asText(type2.value)?.toLowerCase() === "unconfined")
+      ctx.report({ messageId, data: { subject }, at: type2, identity: subject });
+  }
+  const selinux = asMap(get(sc, "seLinuxOptions"));
+  const selinuxType = getPair(selinux, "type");
+  const typeText = asText(selinuxType?.value);
+  if (selinuxType && typeText && !selinuxTypes.has(typeText)) {
+    ctx.report({ messageId: "selinuxType", data: { subject, type: typeText }, at: selinuxType, identity: subject, value: typeText });
+  }
+  for (const field of ["user", "role"]) {
+    const pair = getPair(selinux, field);
+    const text = asText(pair?.value);
+    if (pair && text)
+      ctx.report({
+        messageId: "selinuxUserRole",
+        data: { subject, field, value: text },
+        at: pair,
+        identity: subject,
+        value: `${field}=${text}`
+      });
+  }
+}
+var rule27 = {
+  meta: {
+    id: "insecure-security-profile",
+    title: "Security profile disabled",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A pod or container runs seccomp or AppArmor Unconfined (field or annotation), uses a custom SELinux type, user or role, sets procMount other than Default, or sets a sysctl outside the safe set of the target Kubernetes version; a compose service sets security_opt seccomp or apparmor unconfined, or label:disable.",
+    why: "seccomp, AppArmor and SELinux are the kernel's second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft's \"Best practices for pod security in AKS\" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods). podguard follows the Pod Security admission checks of the target `kubernetesVersion`: `container_engine_t` is allowed from 1.31; the safe sysctls grow at 1.27 (`ip_local_reserved_ports`), 1.29 (`tcp_keepalive_*`, `tcp_fin_timeout`), 1.32 (`tcp_rmem`, `tcp_wmem`) and 1.37 (`tcp_slow_start_after_idle`, `tcp_notsent_lowat`); from 1.35 `profile: baseline` lets a pod with `hostUsers: false` set another `procMount` (the restricted profile never does).",
+    fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
+    tags: ["security", "kubernetes", "pod-security"],
+    fixByFormat: {
+      compose: "Remove the `security_opt` entries that switch confinement off; Docker then applies its default seccomp and AppArmor profiles (an error for compose too: the profile is what stands between the service and the host's kernel):\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n      # not seccomp:unconfined, apparmor:unconfined or label:disable\n```\n\nCompose `sysctls` are not reported: Docker accepts only namespaced sysctls, which do not change the host."
+    },
+    kinds: ["kubernetes", "compose"],
+    profile: "baseline",
+    messages: {
+      seccompUnconfined: "{subject} runs without a seccomp profile (Unconfined): every system call is open to it.",
+      apparmorUnconfined: "{subject} runs without AppArmor confinement (Unconfined).",
+      apparmorAnnotation: "{subject} has an AppArmor annotation value that Pod Security admission rejects: only runtime/default and localhost/<profile> are accepted.",
+      selinuxType: "{subject} uses the custom SELinux type {type}; only container_t, container_init_t, container_kvm_t and container_engine_t are allowed.",
+      selinuxUserRole: "{subject} sets a custom SELinux {field} ({value}).",
+      procMount: "{subject} sets procMount to a value other than Default: the kernel paths normally masked in /proc are exposed.",
+      unsafeSysctl: "{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set.",
+      selinuxDisabled: "{subject} disables SELinux labelling (label:disable): the container is not confined by SELinux."
+    }
+  },
+  check(file, ctx) {
+    const minor = kubernetesMinor(ctx.settings);
+    const safeSysctls = atVersion(SAFE_SYSCTLS, minor);
+    const selinuxTypes = atVersion(SELINUX_TYPES, minor);
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      const subject = c.label;
+      for (const [messageId, at] of [
+        ["seccompUnconfined", c.seccompUnconfined],
+        ["apparmorUnconfined", c.apparmorUnconfined],
+        ["selinuxDisabled", c.labelDisabled]
+      ]) {
+        if (at && once(at)) ctx.report({ messageId, data: { subject }, at, identity: subject });
+      }
+    });
+    forEachWorkload(file, (w) => {
+      checkContext(ctx, w.podSecurityContext, w.label, selinuxTypes);
+      for (const item of asItems(get(w.podSecurityContext, "sysctls"))) {
+        const namePair = getPair(item, "name");
+        const sysctl = asText(namePair?.value);
+        if (namePair && sysctl && !safeSysctls.has(sysctl.replaceAll("/", "."))) {
+          ctx.report({ messageId: "unsafeSysctl", data: { subject: w.label, sysctl }, at: namePair, identity: w.label, value: sysctl });
+        }
+      }
+      const annotations = asMap(get(w.podMeta, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const raw = asText(pair.value) ?? "";
+        const value2 = raw.toLowerCase();
+        if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
+          if (apparmorAnnotationOk(raw)) continue;
+          const name = pair.keyText.slice(APPARMOR_PREFIX.length);
+          ctx.report({
+            messageId: value2 === "unconfined" ? "apparmorUnconfined" : "apparmorAnnotation",
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`
+          });
+          continue;
+        }
+        if (value2 !== "unconfined") continue;
+        if (pair.keyText.startsWith(SECCOMP_CONTAINER_PREFIX)) {
+          const name = pair.keyText.slice(SECCOMP_CONTAINER_PREFIX.length);
+          ctx.report({
+            messageId: "seccompUnconfined",
+            data: { subject: `${w.label} container "${name}"` },
+            at: pair,
+            identity: `${w.label} container "${name}"`
+          });
+        } else if (pair.keyText === SECCOMP_POD_ANNOTATION) {
+          ctx.report({ messageId: "seccompUnconfined", data: { subject: w.label }, at: pair, identity: w.label });
+        }
+      }
+      for (const c of w.containers) {
+        checkContext(ctx, c.securityContext, c.label, selinuxTypes);
+        const procMount = containerField(c, "procMount");
+        const relaxed = minor >= 35 && inUserNamespace(w) && ctx.settings.profile === "baseline";
+        const procText = asText(procMount?.value);
+        if (procMount && procText !== void 0 && procText !== "" && procText !== "Default" && !relaxed) {
+          ctx.report({ messageId: "procMount", data: { subject: c.label }, at: procMount, identity: c.label });
+        }
+      }
+    });
+  }
+};
+
+// src/rules/internal-error.ts
+var rule28 = {
+  meta: {
+    id: "internal-error",
+    title: "podguard internal error",
+    level: "error",
+    precision: "very-high",
+    description: "A podguard rule failed on this document. The other rules and documents were still checked.",
+    why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
+    fix: "Please report the message with the document (secrets removed) at the podguard issue tracker. To unblock a build meanwhile:\n\n```yaml\n# .podguard.yml\nrules:\n  internal-error: warning\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      rule: "Rule {rule} failed on this document ({error}); its results for this document are incomplete.",
+      parser: "The parser failed on this file ({error}); it was not checked."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/invalid-suppression.ts
+var rule29 = {
+  meta: {
+    id: "invalid-suppression",
+    title: "Invalid suppression",
+    level: "warning",
+    precision: "very-high",
+    description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
+    why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
+    fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
+      badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
+      noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
+      unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
+      trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/misplaced-security-field.ts
+var CONTAINER_ONLY = /* @__PURE__ */ new Set(["allowPrivilegeEscalation", "capabilities", "privileged", "readOnlyRootFilesystem", "procMount"]);
+var POD_ONLY = /* @__PURE__ */ new Set(["fsGroup", "fsGroupChangePolicy", "supplementalGroups", "supplementalGroupsPolicy", "sysctls"]);
+var SHARED = new Set(SHARED_SECURITY_FIELDS);
+var CONTEXT_FIELDS = /* @__PURE__ */ new Set([...CONTAINER_ONLY, ...POD_ONLY, ...SHARED]);
+function wrappers(w) {
+  const maps = [];
+  let node = w.object.node;
+  let path6 = "";
+  for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
+    maps.push({ map: node, path: path6 });
+    const meta2 = asMap(get(node, "metadata"));
+    if (meta2) maps.push({ map: meta2, path: join11(path6, "metadata") });
+    const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
+    node = asMap(get(node, key));
+    path6 = join11(path6, key);
+  }
+  return { maps, podSpecPath: path6 };
+}
+var join11 = (path6, key) => path6 ? `${path6}.${key}` : key;
+function nestedContexts(w) {
+  const out = [];
+  const byNode = new Map(w.containers.map((c) => [c.node, c]));
+  const walk3 = (node, path6, container, depth) => {
+    if (depth > 12) return;
+    if (node.kind === "seq") {
+      node.items.forEach((item, i2) => walk3(item, `${path6}[${i2}]`, container, depth + 1));
+      return;
+    }
+    if (node.kind !== "map") return;
+    const own = byNode.get(node);
+    const allowed = node === w.podSpec || own !== void 0;
+    for (const pair of node.pairs) {
+      if (pair.keyText === "securityContext") {
+        if (!allowed) out.push({ pair, path: join11(path6, "securityContext"), container });
+        continue;
+      }
+      walk3(pair.value, join11(path6, pair.keyText), own ?? container, depth + 1);
+    }
+  };
+  walk3(w.podSpec, "", void 0, 0);
+  return out;
+}
+function home(field, level) {
+  if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
+  if (POD_ONLY.has(field)) return "the pod-level securityContext";
+  return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
+}
+var rule30 = {
+  meta: {
+    id: "misplaced-security-field",
+    title: "Security setting has no effect where it stands",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "A securityContext field sits where Kubernetes ignores it: container-only fields in the pod securityContext, pod-only fields in a container's, securityContext fields directly on a container or pod spec, or a securityContext outside the pod spec.",
+    why: 'Kubernetes drops fields it does not know at a given level, usually without an error (kubectl only warns, Helm and GitOps tools often say nothing). The manifest *looks* hardened but the setting never reaches the container: `allowPrivilegeEscalation: false` in the pod-level securityContext leaves escalation allowed. Microsoft\'s own "Best practices for pod security in AKS" (Dutch edition) prints its example with the `securityContext` at the wrong level. The pod-level `PodSecurityContext` and the container-level `SecurityContext` are different types: `allowPrivilegeEscalation`, `capabilities`, `privileged`, `readOnlyRootFilesystem` and `procMount` exist only per container; `fsGroup`, `fsGroupChangePolicy`, `supplementalGroups`, `supplementalGroupsPolicy` and `sysctls` only per pod.',
+    fix: 'Move each field to the level that has it:\n\n```yaml\nspec:\n  securityContext:            # pod level: users, groups, volumes, sysctls\n    runAsNonRoot: true\n    runAsUser: 1000\n    fsGroup: 2000\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n    - name: web\n      securityContext:        # container level: privileges of this container\n        allowPrivilegeEscalation: false\n        readOnlyRootFilesystem: true\n        capabilities:\n          drop: ["ALL"]\n```',
+    tags: ["security", "kubernetes", "pod-security", "correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      containerFieldAtPod: "{workload}: {field} in the pod-level securityContext has no effect; Kubernetes reads it only from each container's securityContext (containers[].securityContext.{field}).",
+      podFieldInContainer: "{container}: {field} in the container securityContext has no effect; it belongs in the pod-level securityContext (the one beside containers:).",
+      fieldOnContainer: "{container}: {field} is not a container field and has no effect here; it belongs under {where}.",
+      fieldOnPodSpec: "{workload}: {field} is not a pod spec field and has no effect here; it belongs under {where}.",
+      contextNested: "{workload}: the securityContext at {path} has no effect there; it belongs {home}.",
+      contextOutsidePodSpec: "{workload}: the securityContext {place} is outside the pod spec and has no effect; move it under {podSpec}.securityContext."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      const standard = w.shape === "standard" || w.shape === "template";
+      for (const pair of w.podSecurityContext?.pairs ?? []) {
+        if (CONTAINER_ONLY.has(pair.keyText)) {
+          ctx.report({
+            messageId: "containerFieldAtPod",
+            data: { workload: w.label, field: pair.keyText },
+            at: pair,
+            identity: w.label,
+            value: pair.keyText
+          });
+        }
+      }
+      for (const pair of standard ? w.podSpec.pairs : []) {
+        if (!CONTEXT_FIELDS.has(pair.keyText)) continue;
+        const where = home(pair.keyText, "pod");
+        ctx.report({
+          messageId: "fieldOnPodSpec",
+          data: { workload: w.label, field: pair.keyText, where },
+          at: pair,
+          identity: w.label,
+          value: pair.keyText
+        });
+      }
+      const { maps, podSpecPath } = wrappers(w);
+      for (const { map: map2, path: path6 } of standard ? maps : []) {
+        const pair = getPair(map2, "securityContext");
+        if (!pair) continue;
+        const place = path6 ? `at ${path6}.securityContext` : "at the top level of the object";
+        ctx.report({
+          messageId: "contextOutsidePodSpec",
+          data: { workload: w.label, place, podSpec: podSpecPath },
+          at: pair,
+          identity: w.label
+        });
+      }
+      for (const n of nestedContexts(w)) {
+        const home2 = n.container ? `directly under ${n.container.label.slice(w.label.length + 1)} (at the level of its name: key)` : "directly under the pod spec or a container";
+        ctx.report({
+          messageId: "contextNested",
+          data: { workload: w.label, path: `${podSpecPath}.${n.path}`, home: home2 },
+          at: n.pair,
+          identity: n.container?.label ?? w.label,
+          value: n.path
+        });
+      }
+      for (const c of w.containers) {
+        for (const pair of c.securityContext?.pairs ?? []) {
+          if (POD_ONLY.has(pair.keyText)) {
+            ctx.report({
+              messageId: "podFieldInContainer",
+              data: { container: c.label, field: pair.keyText },
+              at: pair,
+              identity: c.label,
+              value: pair.keyText
+            });
+          }
+        }
+        for (const pair of c.node.pairs) {
+          if (CONTEXT_FIELDS.has(pair.keyText)) {
+            ctx.report({
+              messageId: "fieldOnContainer",
+              data: { container: c.label, field: pair.keyText, where: home(pair.keyText, "container") },
+              at: pair,
+              identity: c.label,
+              value: pair.keyText
+            });
+          }
+        }
+      }
+    });
+  }
+};
+
+// src/rules/missing-seccomp-profile.ts
+var SECCOMP_POD_ANNOTATION2 = "seccomp.security.alpha.kubernetes.io/pod";
+var SECCOMP_CONTAINER_PREFIX2 = "container.seccomp.security.alpha.kubernetes.io/";
+function confiningAnnotation(value2) {
+  const v = value2?.toLowerCase();
+  return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
+}
+var rule31 = {
+  meta: {
+    id: "missing-seccomp-profile",
+    title: "No seccomp profile",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "high",
+    description: "Neither the pod nor the container sets seccompProfile (RuntimeDefault or Localhost).",
+    why: "Without a seccomp profile a container may call every system call the kernel offers, including the rarely used ones behind many container escapes; Kubernetes does not apply the runtime's default profile unless asked (or unless the cluster enables `--seccomp-default`). Microsoft's \"Best practices for pod security in AKS\" points to seccomp to limit what containers can do; the Pod Security Standards *restricted* profile requires `RuntimeDefault` or `Localhost`.",
+    fix: "Set the runtime's default profile once for the whole pod:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt; the legacy `seccomp.security.alpha.kubernetes.io` annotations with `runtime/default` or `localhost/...` count as set.",
+    messages: {
+      missing: "{container} has no seccomp profile: set seccompProfile.type: RuntimeDefault at pod or container level."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      if (effective(c, "seccompProfile")) return;
+      const annotations = asMap(get(w.podMeta, "annotations"));
+      if (confiningAnnotation(asText(get(annotations, `${SECCOMP_CONTAINER_PREFIX2}${c.name}`)))) return;
+      if (confiningAnnotation(asText(get(annotations, SECCOMP_POD_ANNOTATION2)))) return;
+      ctx.report({ messageId: "missing", data: { container: c.label }, at: c.anchor, identity: c.label });
+    });
+  }
+};
+
+// src/rules/networkpolicy-invalid.ts
+var rule32 = {
+  meta: {
+    id: "networkpolicy-invalid",
+    title: "Invalid NetworkPolicy",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, an invalid port, or an unknown policy type.",
+    why: 'A NetworkPolicy the API server rejects protects nothing, and the pipeline that applies it often fails late or, worse, the team believes the namespace is isolated. Microsoft\'s [Best practices for cluster security and upgrades in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/operator-best-practices-cluster-security) (section "Restrict access to Instance Metadata API") prints an example whose `cidr: 10.10.0.0/0#example` is not a CIDR at all: copied as is, it is rejected. Kubernetes requires each `except` to be a strict subset of its `cidr` in the same IP family, selectors with valid label keys and string values, and `In`/`NotIn` with values. A selector that can never match (a label that must both exist and not exist, disjoint `In` lists) is accepted but silently applies to no pod. CIDRs written with host bits set (`10.10.0.0/0`) are accepted but mean the whole network (`0.0.0.0/0`), rarely what was meant.',
+    fix: "Write real CIDRs, keep `except` inside `cidr`, and put labels under `matchLabels`:\n\n```yaml\nspec:\n  podSelector:\n    matchLabels:\n      app: web          # not podSelector: {app: web}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n```",
+    tags: ["security", "kubernetes", "network-policy", "aks"],
+    kinds: ["kubernetes"],
+    messages: {
+      cidrInvalid: '{policy}: ipBlock CIDR "{cidr}" {reason}; the API server rejects the policy.',
+      cidrMissing: "{policy}: an ipBlock needs a cidr; the API server rejects the policy.",
+      cidrHostBits: '{policy}: CIDR "{cidr}" has host bits set, so it means {canonical}; write the network you intend.',
+      exceptOutside: '{policy}: except "{except}" {reason}; the API server rejects the policy.',
+      selectorMalformed: "{policy}: {where} {reason}; the API server rejects the policy.",
+      selectorUnknownField: '{policy}: {where} has field "{field}": labels belong under matchLabels. Strict validation rejects it; without validation the field is dropped and the selector matches every pod.',
+      selectsNothing: "{policy}: {where} can never match a pod ({reason}).",
+      policyType: '{policy}: policyTypes entry "{type}" is not Ingress or Egress; the API server rejects the policy.',
+      ipBlockCombined: "{policy}: a peer combines ipBlock with a pod or namespace selector; write them as separate peers (the API server rejects this).",
+      portInvalid: "{policy}: {reason}; the API server rejects the policy.",
+      noSpec: "{policy} has no spec: it restricts nothing."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    for (const obj of file.objects) {
+      if (!isNetworkPolicy(obj)) continue;
+      for (const p of analyzePolicy(obj).problems) {
+        ctx.report({
+          messageId: p.messageId,
+          data: { policy: obj.label, ...p.data },
+          at: p.at,
+          identity: `${obj.namespace ?? "default"}/${obj.label}`,
+          value: Object.values(p.data).join(" "),
+          ...p.warning ? { level: "warning" } : {}
+        });
+      }
+    }
+  }
+};
+
+// src/rules/not-rendered.ts
+var rule33 = {
+  meta: {
+    id: "not-rendered",
+    title: "Helm chart or kustomization not rendered",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
+    why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
+    fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
+      remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
+      outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
+      helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
+      remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/parse-error.ts
+var rule34 = {
+  meta: {
+    id: "parse-error",
+    title: "File cannot be parsed",
+    level: "error",
+    precision: "very-high",
+    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
+    why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
+    fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
+      dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/privilege-escalation.ts
+var rule35 = {
+  meta: {
+    id: "privilege-escalation",
+    title: "Privilege escalation allowed",
+    level: "error",
+    securitySeverity: 7.5,
+    precision: "very-high",
+    description: "A container does not set allowPrivilegeEscalation: false, or adds SYS_ADMIN (or is privileged, when privileged-container is off), which allows escalation whatever the field says; ACI allowPrivilegeEscalation: true; compose no-new-privileges:false.",
+    why: 'Without `allowPrivilegeEscalation: false` a process can gain more privileges than its parent (setuid binaries such as `sudo`, file capabilities): a foothold in the container becomes root in the container. Microsoft\'s "Best practices for pod security in AKS" says to design applications so that this setting is *always* false, and the Pod Security Standards *restricted* profile requires it. Kubernetes treats the field as true for a privileged container or one that adds `CAP_SYS_ADMIN`, so setting it to false there does not help.',
+    fix: 'Set it in every container (it is a container-only field: at pod level it is ignored):\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      allowPrivilegeEscalation: false\n      privileged: false\n      capabilities:\n        drop: ["ALL"]\n```',
+    tags: ["security", "kubernetes", "pod-security"],
+    fixByFormat: {
+      compose: "Compose has no such default-deny: escalation stays possible unless the service asks for `no-new-privileges`. podguard reports only an explicit `no-new-privileges:false` (a note: it restates the Docker default) and leaves an absent option alone, because a local compose file is rarely hardened this far:\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n```",
+      aci: "Set it to false in the container's securityContext (an absent field is not reported for ACI):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          allowPrivilegeEscalation: false\n```"
+    },
+    kinds: ["kubernetes", "compose", "aci"],
+    profile: "restricted",
+    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
+    messages: {
+      missing: "{container} does not set allowPrivilegeEscalation: false{hint}.",
+      noNewPrivilegesFalse: "{container} sets no-new-privileges to false: processes can gain more privileges than their parent.",
+      allowed: "{container} sets allowPrivilegeEscalation to {value}: processes can gain more privileges than their parent.",
+      privileged: "{container} is privileged, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says.",
+      sysAdmin: "{container} adds {capability}, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says."
+    }
+  },
+  check(file, ctx) {
+    const privilegedReported = ctx.settings.rules["privileged-container"]?.level !== "off";
+    forEachContainer(file, (c, w) => {
+      if (isWindowsPod(w)) return;
+      const identity2 = c.label;
+      const privileged = containerField(c, "privileged");
+      if (privileged && asBool(privileged.value) === true && privilegedReported) return;
+      if (privileged && asBool(privileged.value) === true) {
+        ctx.report({ messageId: "privileged", data: { container: c.label }, at: privileged, identity: identity2 });
+        return;
+      }
+      const sysAdmin = capabilityItems(c, "add").find((i2) => i2.name === "SYS_ADMIN");
+      if (sysAdmin) {
+        const capability = sysAdmin.node.kind === "scalar" ? sysAdmin.node.text : "SYS_ADMIN";
+        ctx.report({ messageId: "sysAdmin", data: { container: c.label, capability }, at: sysAdmin.node, identity: identity2 });
+        return;
+      }
+      const field = containerField(c, "allowPrivilegeEscalation");
+      if (!field) {
+        ctx.report({
+          messageId: "missing",
+          data: { container: c.label, hint: podLevelHint(c, "allowPrivilegeEscalation") },
+          at: c.anchor,
+          identity: identity2
+        });
+        return;
+      }
+      if (asBool(field.value) === false) return;
+      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "allowed", data: { container: c.label, value: value2 }, at: field, identity: identity2 });
+    });
+    forEachModelContainer(file, (c) => {
+      const ape = c.allowPrivilegeEscalation;
+      if (c.privileged?.value === true && privilegedReported) return;
+      if (c.format === "aci" && ape?.value === true) {
+        ctx.report({ messageId: "allowed", data: { container: c.label, value: "true" }, at: ape.at, identity: c.label });
+      } else if (c.format === "compose" && ape?.value === true) {
+        ctx.report({ messageId: "noNewPrivilegesFalse", data: { container: c.label }, at: ape.at, identity: c.label, level: "note" });
+      }
+    });
+  }
+};
+
+// src/rules/privileged-container.ts
+var rule36 = {
+  meta: {
+    id: "privileged-container",
+    title: "Privileged container",
+    level: "error",
+    securitySeverity: 9,
+    precision: "very-high",
+    description: "A container sets securityContext.privileged: true (Kubernetes, ACI) or privileged: true (compose).",
+    why: 'A privileged container gets every capability and all host devices: it is root on the node, and one compromised pod becomes a compromised cluster node. The AKS pod security practice asks for the least privilege a container needs and no escalation (Microsoft, "Best practices for pod security in AKS"); the Pod Security Standards baseline forbids privileged pods.',
+    fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
+    tags: ["security", "kubernetes", "pod-security"],
+    fixByFormat: {
+      compose: 'Remove `privileged: true` and add only the capability the service needs:\n\n```yaml\nservices:\n  web:\n    privileged: false\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]   # only if really needed\n```\n\nA privileged compose service is root on the Docker host, on a laptop as on a server: this stays an error for compose.',
+      aci: "Remove `privileged: true` from the container's securityContext:\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          privileged: false\n          allowPrivilegeEscalation: false\n```"
+    },
+    kinds: ["kubernetes", "compose", "aci"],
+    profile: "baseline",
+    messages: {
+      privileged: "{container} runs privileged: it has full access to the host."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      const pair = containerField(c, "privileged");
+      if (pair && asBool(pair.value) === true) {
+        ctx.report({ messageId: "privileged", data: { container: c.label }, at: pair, identity: c.label });
+      }
+    });
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      if (c.privileged?.value === true && once(c.privileged.at))
+        ctx.report({ messageId: "privileged", data: { container: c.label }, at: c.privileged.at, identity: c.label });
+    });
+  }
+};
+
+// src/rules/probe-host.ts
+var PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
+var HOOKS = ["postStart", "preStop"];
+var HANDLERS = ["httpGet", "tcpSocket"];
+var rule37 = {
+  meta: {
+    id: "probe-host",
+    title: "Probe or lifecycle hook aimed at another host",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "very-high",
+    description: "A probe (liveness, readiness, startup) or lifecycle hook (postStart, preStop) sets httpGet.host or tcpSocket.host (from kubernetesVersion 1.34, as Pod Security admission checks).",
+    why: "The kubelet runs probes and HTTP lifecycle hooks from the node, with the node's network access. A `host` field lets a pod make the kubelet connect to any address it names: other nodes, the cloud metadata endpoint, services that trust the node network. Since Kubernetes 1.34 the Pod Security Standards *baseline* profile forbids a non-empty `host` on probes and lifecycle hooks (check `hostProbesAndHostLifecycle`). Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the node's processes and services.",
+    fix: "Remove `host`: the probe then targets the pod's own IP.\n\n```yaml\nlivenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    silentUnless: "Silent when kubernetesVersion is below 1.34, where Pod Security admission does not check it.",
+    messages: {
+      host: "{container} sets {field}.host in its {where}: the kubelet connects from the node to the address it names."
+    }
+  },
+  check(file, ctx) {
+    if (kubernetesMinor(ctx.settings) < 34) return;
+    forEachContainer(file, (c) => {
+      const places = [
+        ...PROBES.map((p) => [p, get(c.node, p)]),
+        ...HOOKS.map((h) => [`lifecycle ${h} hook`, get(get(c.node, "lifecycle"), h)])
+      ];
+      for (const [where, node] of places) {
+        for (const field of HANDLERS) {
+          const pair = getPair(get(node, field), "host");
+          if (!pair || (asText(pair.value) ?? "") === "") continue;
+          ctx.report({
+            messageId: "host",
+            data: { container: c.label, field, where },
+            at: pair,
+            identity: c.label,
+            value: `${where} ${field}`
+          });
+        }
+      }
+    });
+  }
+};
+
+// src/rules/removed-api-version.ts
+function replacementFor(d, target) {
+  const served = d.replacements.filter((x) => {
+    if (compareVersions(x.since, target) > 0) return false;
+    const gone = deprecatedApi(x.apiVersion, x.kind ?? d.kind)?.removedIn;
+    return !gone || compareVersions(gone, target) > 0;
+  });
+  const pick = served[0] ?? d.replacements.find((x) => !deprecatedApi(x.apiVersion, x.kind ?? d.kind)?.removedIn);
+  if (!pick) return void 0;
+  return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
+}
+var rule38 = {
+  meta: {
+    id: "removed-api-version",
+    title: "Removed or deprecated Kubernetes API version",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "An object uses an apiVersion that the target Kubernetes version (kubernetesVersion) no longer serves (error) or deprecates (warning).",
+    why: 'Microsoft\'s [Best practices for cluster security and upgrades in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/operator-best-practices-cluster-security) (section "Regularly update to the latest version of Kubernetes") asks you to upgrade regularly, because AKS supports only three minor versions, and warns that upgrades remove APIs your workloads depend on (as 1.16 did). A manifest with a removed apiVersion fails to apply after the upgrade, often during an incident; PodSecurityPolicy was removed in 1.25 without a replacement API, so its protection silently disappears. The table follows the upstream Kubernetes "Deprecated API Migration Guide" (src/data/deprecated-apis.ts names its sources). Set `kubernetesVersion` in .podguard.yml or pass `--kubernetes-version` to match your clusters.',
+    fix: "Move to the replacement version the message names, and check the field changes the migration guide lists for it (`kubectl convert -f old.yaml --output-version apps/v1` does most of it):\n\n```yaml\napiVersion: apps/v1          # was extensions/v1beta1\nkind: Deployment\nspec:\n  selector:                  # required in apps/v1\n    matchLabels:\n      app: web\n```",
+    tags: ["kubernetes", "upgrade", "aks"],
+    kinds: ["kubernetes"],
+    messages: {
+      removed: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}): use {replacement}.",
+      removedNoReplacement: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}) and has no replacement API: use {instead}.",
+      deprecated: "{kind} {apiVersion} is deprecated{removal} (target {target}): use {replacement}.",
+      deprecatedNoReplacement: "{kind} {apiVersion} is deprecated{removal} (target {target}) and has no replacement API: use {instead}."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const target = ctx.settings.kubernetesVersion;
+    for (const obj of file.objects) {
+      const d = deprecatedApi(obj.apiVersion, obj.kind);
+      if (!d || compareVersions(target, d.deprecatedIn) < 0) continue;
+      const removed = d.removedIn !== null && compareVersions(target, d.removedIn) >= 0;
+      const replacement = replacementFor(d, target);
+      const base = removed ? "removed" : "deprecated";
+      const data = {
+        kind: obj.kind,
+        apiVersion: obj.apiVersion,
+        target,
+        removedIn: d.removedIn ?? "",
+        removal: d.removedIn ? ` and removed in Kubernetes ${d.removedIn}` : "",
+        replacement: replacement ?? "",
+        instead: d.instead ?? ""
+      };
+      ctx.report({
+        messageId: replacement ? base : `${base}NoReplacement`,
+        data,
+        at: getPair(obj.node, "apiVersion") ?? obj.node,
+        identity: `${obj.namespace ?? ""}/${obj.label}`,
+        value: `${obj.apiVersion} ${obj.kind}`,
+        ...removed ? {} : { level: "warning" }
+      });
+    }
+  }
+};
+
+// src/rules/render-failed.ts
+var rule39 = {
+  meta: {
+    id: "render-failed",
+    title: "Helm chart or kustomization failed to render",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
+    why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
+    fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      failed: "{tool} failed, so nothing this renders was checked: {error}",
+      linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
+      valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/retired-keyvault-flexvolume.ts
+var rule40 = {
+  meta: {
+    id: "retired-keyvault-flexvolume",
+    title: "Retired Key Vault FlexVolume driver",
+    level: "warning",
+    securitySeverity: 5,
+    precision: "very-high",
+    description: "A pod mounts Azure Key Vault secrets with the retired FlexVolume driver (flexVolume.driver: azure/kv).",
+    why: 'Older editions of Microsoft\'s [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) recommended the Key Vault FlexVolume driver; the current edition (section "Use Azure Key Vault with Secrets Store CSI Driver") replaces it with the Secrets Store CSI driver and the Azure Key Vault provider. The FlexVolume project (Azure/kubernetes-keyvault-flexvol) is archived and gets no security fixes, Kubernetes deprecated FlexVolume itself, and the driver relies on AAD pod identity or service principal secrets stored in the cluster. The CSI driver is an AKS add-on (`az aks enable-addons --addons azure-keyvault-secrets-provider`) that works with Microsoft Entra Workload ID and rotates secrets.',
+    fix: "Describe the secrets once in a SecretProviderClass and mount them with the CSI driver:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-kv\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload identity client id>   # Microsoft Entra Workload ID\n    keyvaultName: my-vault\n    tenantId: <tenant id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n---\n# in the pod spec, replacing the flexVolume volume:\nvolumes:\n  - name: secrets\n    csi:\n      driver: secrets-store.csi.k8s.io\n      readOnly: true\n      volumeAttributes:\n        secretProviderClass: app-kv\n```",
+    tags: ["security", "kubernetes", "secrets", "aks", "retired"],
+    kinds: ["kubernetes"],
+    messages: {
+      flexVolume: '{workload} volume "{volume}" uses the retired Key Vault FlexVolume driver ({driver}): move to the Secrets Store CSI driver with the Azure Key Vault provider.'
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      asItems(get(w.podSpec, "volumes")).forEach((v, i2) => {
+        const driverPair = getPair(get(v, "flexVolume"), "driver");
+        const driver = asText(driverPair?.value);
+        if (!driverPair || driver === void 0 || !/(^|\/)azure\/kv$/i.test(driver.trim())) return;
+        const volume = asText(get(v, "name")) ?? `#${i2 + 1}`;
+        ctx.report({
+          messageId: "flexVolume",
+          data: { workload: w.label, volume, driver },
+          at: driverPair,
+          identity: `${w.label} volume "${volume}"`
+        });
+      });
+    });
+  }
+};
+
+// src/rules/retired-pod-identity.ts
+var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
+var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
+var BINDING_LABEL = "aadpodidbinding";
+var rule41 = {
+  meta: {
+    id: "retired-pod-identity",
+    title: "Retired AAD pod identity",
+    level: "warning",
+    securitySeverity: 6,
+    precision: "very-high",
+    description: "A manifest uses AAD pod identity (aadpodidbinding labels, AzureIdentity, AzureIdentityBinding or AzurePodIdentityException objects), retired in favour of Microsoft Entra Workload ID.",
+    why: `Earlier editions of Microsoft's [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) (section "Use pod managed identities") describe managed pod identities. The open-source AAD pod identity project and the AKS pod-managed identity add-on built on it are retired: no fixes since September 2023 and no support from September 2025. Its NMI component intercepts every pod's traffic to the metadata endpoint and hands out the identity to any pod that carries the right label, so a label is all it takes to impersonate a workload. Microsoft Entra Workload ID replaces it: the pod exchanges a projected service account token for an Entra token through a federated identity credential, with no node-level interception.`,
+    fix: 'Create a federated service account, label the pod for Workload ID and remove the pod identity objects and labels:\n\n```yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: my-app\n  annotations:\n    azure.workload.identity/client-id: <managed identity client id>\n---\n# pod template of the workload:\nmetadata:\n  labels:\n    azure.workload.identity/use: "true"   # replaces aadpodidbinding\nspec:\n  serviceAccountName: app\n```\n\nThen federate the identity with the service account: `az identity federated-credential create --name app --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:my-app:app`.',
+    tags: ["security", "kubernetes", "identity", "aks", "retired"],
+    kinds: ["kubernetes"],
+    messages: {
+      bindingLabel: '{workload} uses AAD pod identity (label {label}={value}): move to Microsoft Entra Workload ID (azure.workload.identity/use: "true" and a federated service account).',
+      identityObject: "{object} is an AAD pod identity object ({kind}): AAD pod identity is retired; use Microsoft Entra Workload ID."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    for (const obj of file.objects) {
+      if (POD_IDENTITY_KINDS.has(obj.kind) && obj.apiVersion.startsWith(POD_IDENTITY_GROUP)) {
+        ctx.report({
+          messageId: "identityObject",
+          data: { object: obj.label, kind: obj.kind },
+          at: getPair(obj.node, "kind") ?? obj.node,
+          identity: `${obj.namespace ?? "default"}/${obj.label}`
+        });
+      }
+    }
+    for (const w of file.workloads) {
+      const labels = asMap(get(w.podMeta, "labels"));
+      const pair = getPair(labels, BINDING_LABEL);
+      if (!pair) continue;
+      const value2 = pair.value.kind === "scalar" ? pair.value.text : "";
+      ctx.report({
+        messageId: "bindingLabel",
+        data: { workload: w.label, label: BINDING_LABEL, value: value2 },
+        at: pair,
+        identity: w.label,
+        value: value2
+      });
+    }
+  }
+};
+
+// src/rules/run-as-root.ts
+function stateOf3(map2) {
+  let s2 = map2.get("compose");
+  if (!s2) {
+    s2 = { services: [], dockerfiles: /* @__PURE__ */ new Map() };
+    map2.set("compose", s2);
+  }
+  return s2;
+}
+var isRootName = (u) => u !== void 0 && (u === "root" || /^0+$/.test(u.trim()));
+var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
+function windowsUser(c) {
+  return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
+}
+var rule42 = {
+  meta: {
+    id: "run-as-root",
+    title: "Container may run as root",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "A container has neither runAsNonRoot: true nor a non-root runAsUser (pod or container level), sets runAsUser/runAsGroup 0, or (Windows) runs as ContainerAdministrator.",
+    why: 'The AKS pod security practice says pods should run as a defined user or group and not as root (Microsoft, "Best practices for pod security in AKS", which sets runAsUser: 1000). A process that is root in the container is root on the node once it escapes, and most images default to root unless told otherwise.',
+    fix: "Set a non-root user for the pod (or the container) and let Kubernetes verify it:\n\n```yaml\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n    runAsGroup: 10001\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    fixByFormat: {
+      compose: 'Run the service as a non-root user, in the compose file or (better) in the image:\n\n```yaml\nservices:\n  web:\n    user: "10001:10001"\n```\n\nFor compose an explicit `user: root` (or `0`, `0:0`) is a warning, a root group alone a note. Without `user:` the image decides: when the service `build:`s a Dockerfile of the repository whose final stage runs as root, that is a warning at the service; for a pulled image the user is unknown and podguard does not guess.',
+      aci: "Set a non-zero runAsUser and runAsGroup in the container's securityContext (ACI has no runAsNonRoot, so an absent user is not reported):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          runAsUser: 10001\n          runAsGroup: 10001\n```"
+    },
+    kinds: ["kubernetes", "dockerfile", "compose", "aci"],
+    profile: "restricted",
+    silentUnless: "From kubernetesVersion 1.35, pods with `hostUsers: false` (a user namespace) are exempt, as in Pod Security admission.",
+    defaultOptions: { minUid: 1 },
+    optionsSchema: {
+      type: "object",
+      properties: { minUid: { type: "integer", minimum: 1, description: "Lowest accepted runAsUser (the seeds use 1000)." } },
+      additionalProperties: false
+    },
+    messages: {
+      missing: "{container} may run as root: set runAsNonRoot: true or {user}.",
+      rootUser: "{container} runs as root: runAsUser is 0 (set at {source} level).",
+      rootGroup: "{container} runs with the root group: runAsGroup is 0 (set at {source} level).",
+      lowUid: "{container} runs as UID {uid}, below the configured minimum of {minUid}.",
+      nonRootFalse: "{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root.",
+      windowsAdmin: "{container} runs as the Windows administrator account {user}.",
+      composeRoot: "{container} runs as root (user: root or UID 0).",
+      composeRootGroup: "{container} runs with the root group (GID 0).",
+      composeImageRoot: "{container} sets no user, and the image it builds from {dockerfile} runs as root ({how}).",
+      windowsMissing: "{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true."
+    }
+  },
+  check(file, ctx) {
+    const minUid = Number(ctx.options.minUid ?? 1);
+    const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
+    if (file.kind === "dockerfile") {
+      const user = finalUser(file.model);
+      if (user && (user.kind === "root" || user.kind === "default")) {
+        const how = user.kind === "root" ? `USER ${user.user ?? "root"}` : user.scratch ? "FROM scratch without USER" : "no USER instruction: the base image's user, root for almost every image";
+        stateOf3(ctx.state).dockerfiles.set(file.source.path, { file: detached(file.source), how });
+      }
+      return;
+    }
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      const identity2 = c.label;
+      if (c.format === "aci") {
+        const u = c.user;
+        if (u?.group !== void 0 && /^0+$/.test(u.group)) {
+          const at = c.securityContext ? c.securityContext.pairs.find((p) => p.keyText === "runAsGroup") ?? u.at : u.at;
+          ctx.report({ messageId: "rootGroup", data: { container: c.label, source: "container" }, at, identity: identity2 });
+        }
+        if (u?.user !== void 0 && /^0+$/.test(u.user)) {
+          ctx.report({ messageId: "rootUser", data: { container: c.label, source: "container" }, at: u.at, identity: identity2 });
+        }
+        return;
+      }
+      if (c.user) {
+        if (!once(c.user.at)) return;
+        if (isRootName(c.user.user))
+          ctx.report({ messageId: "composeRoot", data: { container: c.label }, at: c.user.at, identity: identity2, level: "warning" });
+        else if (c.user.group !== void 0 && isRootName(c.user.group))
+          ctx.report({ messageId: "composeRootGroup", data: { container: c.label }, at: c.user.at, identity: identity2, level: "note" });
+        return;
+      }
+      if (c.build) stateOf3(ctx.state).services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
+    });
+    forEachContainer(file, (c, w) => {
+      const identity2 = c.label;
+      if (userNamespaceExempt && inUserNamespace(w)) return;
+      const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
+      const winUser = declaredLinux ? void 0 : windowsUser(c);
+      if (winUser || isWindowsPod(w)) {
+        const user2 = asText(winUser?.value);
+        if (winUser && user2 && WINDOWS_ADMINS.test(user2)) {
+          ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user: user2 }, at: winUser, identity: identity2, value: user2 });
+          return;
+        }
+        if (user2) return;
+        if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
+        ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity: identity2 });
+        return;
+      }
+      const user = effective(c, "runAsUser");
+      const group3 = effective(c, "runAsGroup");
+      const nonRoot = effective(c, "runAsNonRoot");
+      const uid = asInt(user?.node);
+      if (group3 && asInt(group3.node) === 0) {
+        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group3.source }, at: group3.pair, identity: identity2 });
+      }
+      if (user && uid === 0) {
+        ctx.report({ messageId: "rootUser", data: { container: c.label, source: user.source }, at: user.pair, identity: identity2 });
+        return;
+      }
+      if (user && uid !== void 0 && uid < minUid) {
+        ctx.report({ messageId: "lowUid", data: { container: c.label, uid, minUid }, at: user.pair, identity: identity2, value: String(uid) });
+        return;
+      }
+      if (uid !== void 0 && uid >= minUid) return;
+      const nonRootValue = asBool(nonRoot?.node);
+      if (nonRootValue === true) return;
+      if (nonRoot && nonRootValue === false) {
+        ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity: identity2 });
+        return;
+      }
+      const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
+      ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity: identity2 });
+    });
+  },
+  finish(ctx) {
+    const s2 = stateOf3(ctx.state);
+    for (const svc of s2.services) {
+      const d = s2.dockerfiles.get(svc.dockerfile);
+      if (!d) continue;
+      ctx.report({
+        file: svc.file,
+        messageId: "composeImageRoot",
+        data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? "root" },
+        at: svc.at,
+        identity: svc.label,
+        level: "warning"
+      });
+    }
+  }
+};
+
+// src/secrets/heuristics.ts
+function entropy(value2) {
+  if (value2.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / value2.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+var PLACEHOLDER_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "changeit",
+  "example",
+  "placeholder",
+  "redacted",
+  "dummy",
+  "xxxx",
+  "your_",
+  "your-",
+  "yourpassword",
+  "yoursecret",
+  "replace_me",
+  "replace-me",
+  "replaceme",
+  "insert_",
+  "notasecret",
+  "not-a-secret",
+  "secretvalue",
+  "********",
+  "\u2022\u2022\u2022\u2022"
+];
+var KNOWN_PUBLIC_VALUES = /* @__PURE__ */ new Set([
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+]);
+var EMPTY_WORDS = /* @__PURE__ */ new Set([
+  "none",
+  "null",
+  "nil",
+  "undefined",
+  "empty",
+  "n/a",
+  "na",
+  "tbd",
+  "todo",
+  "secret",
+  "password",
+  "token",
+  "disabled",
+  // Well-known local-development defaults: weak, but not a leaked credential.
+  "postgres",
+  "root",
+  "admin",
+  "guest",
+  "test",
+  "dev",
+  "local",
+  "localhost"
+]);
+function isPlaceholder(value2) {
+  const v = value2.trim();
+  if (v.length === 0) return true;
+  if (KNOWN_PUBLIC_VALUES.has(v)) return true;
+  const lower = v.toLowerCase();
+  if (EMPTY_WORDS.has(lower)) return true;
+  if (PLACEHOLDER_WORDS.some((w) => lower.includes(w))) return true;
+  if (/^<[^<>]*>$/.test(v) || /^\[[^[\]]*\]$/.test(v) || /^%[A-Za-z0-9_]+%$/.test(v)) return true;
+  if (/^(.)\1*$/.test(v)) return true;
+  if (v.length >= 6 && new Set(v).size <= 2) return true;
+  return false;
+}
+function isReference(value2) {
+  const v = value2.trim();
+  return /\$\{[^}]{0,256}\}/.test(v) || /\$\([^)]{0,256}\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || v.includes("{{") || v.includes("#{") || /^\[.*\]$/s.test(v) || /^@Microsoft\.KeyVault\(/i.test(v) || /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/i.test(v) || /^(vault|ref\+[a-z]+|secretsmanager|akv|azurekeyvault|keyvault|gcpsm|op|sops):/i.test(v) || /^projects\/[^/]+\/secrets\//.test(v);
+}
+function isPath(value2) {
+  const v = value2.trim();
+  return /^(\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(v) && !/\s/.test(v);
+}
+function urlInfo(value2) {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^/?#\s]*)/.exec(value2.trim());
+  if (!m) return { url: false, withCredentials: false };
+  const authority = m[1] ?? "";
+  const at = authority.lastIndexOf("@");
+  return { url: true, withCredentials: at > 0 && authority.slice(0, at).includes(":") };
+}
+function isScalarWord(value2) {
+  const v = value2.trim().toLowerCase();
+  return /^(true|false|yes|no|on|off|y|n|enabled?|disabled?)$/.test(v) || /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(v) || /^0x[0-9a-f]+$/.test(v);
+}
+var STRONG_PARTS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "passphrase",
+  "secret",
+  "secrets",
+  "token",
+  "apikey",
+  "credential",
+  "credentials",
+  "pat"
+]);
+var WEAK_PARTS = /* @__PURE__ */ new Set(["key", "auth", "pass", "privatekey", "accesskey", "secretkey"]);
+var DESCRIPTIVE_SUFFIX = /* @__PURE__ */ new Set([
+  "name",
+  "names",
+  "path",
+  "paths",
+  "file",
+  "files",
+  "dir",
+  "id",
+  "ids",
+  "url",
+  "uri",
+  "endpoint",
+  "host",
+  "port",
+  "type",
+  "mode",
+  "method",
+  "enabled",
+  "disabled",
+  "required",
+  "ttl",
+  "timeout",
+  "expiry",
+  "expiration",
+  "lifetime",
+  "length",
+  "size",
+  "header",
+  "prefix",
+  "format",
+  "algorithm",
+  "alg",
+  "version",
+  "ref",
+  "location",
+  "vault",
+  "store",
+  "provider",
+  "issuer",
+  "audience",
+  "user",
+  "username",
+  "field",
+  "policy",
+  "scope",
+  "scopes",
+  "count",
+  "source",
+  "kind",
+  "label",
+  "env",
+  "var",
+  // Settings about a credential, not the credential (`passwordPattern`, `PASSWORD_MIN_LENGTH`).
+  "pattern",
+  "patterns",
+  "regex",
+  "regexp",
+  "rule",
+  "rules",
+  "complexity",
+  "strength",
+  "min",
+  "max",
+  "minlength",
+  "maxlength",
+  "history",
+  "attempts",
+  "retries",
+  "hint",
+  "reset",
+  "rotation",
+  "interval",
+  "age",
+  "validation",
+  "validator",
+  "encoder"
+]);
+var partsCache = /* @__PURE__ */ new Map();
+function nameParts(name) {
+  let parts = partsCache.get(name);
+  if (parts) return parts;
+  if (partsCache.size >= 4096) partsCache.clear();
+  parts = Object.freeze(splitName(name));
+  partsCache.set(name, parts);
+  return parts;
+}
+function splitName(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter((p) => p.length > 0);
+}
+function secretNameStrength(name) {
+  const parts = nameParts(name);
+  if (parts.length === 0 || parts.includes("public") || parts.includes("existing")) return void 0;
+  const last = parts[parts.length - 1];
+  if (DESCRIPTIVE_SUFFIX.has(last)) return void 0;
+  for (let i2 = 0; i2 + 1 < parts.length; i2++) if (parts[i2] === "key" && parts[i2 + 1] === "vault") return void 0;
+  let weak = false;
+  for (let i2 = 0; i2 < parts.length; i2++) {
+    const p = parts[i2];
+    if (STRONG_PARTS.has(p)) return "strong";
+    if (p === "api" && parts[i2 + 1] === "key") return "strong";
+    if (WEAK_PARTS.has(p)) weak = true;
+  }
+  return weak ? "weak" : void 0;
+}
+function looksRandom(value2, minLength = 12, minEntropy = 3) {
+  return value2.length >= minLength && !/\s/.test(value2) && entropy(value2) >= minEntropy;
+}
+var DEFAULT_PASSWORDS = /* @__PURE__ */ new Set([
+  "postgres",
+  "mysql",
+  "root",
+  "admin",
+  "administrator",
+  "guest",
+  "test",
+  "dev",
+  "password",
+  "passw0rd",
+  "p@ssw0rd",
+  "p@ssword",
+  "secret",
+  "example",
+  "letmein",
+  "welcome",
+  "qwerty",
+  "default",
+  "oracle",
+  "sa",
+  "user",
+  "pass",
+  "rabbitmq",
+  "redis",
+  "mongo",
+  "elastic",
+  "minio",
+  "minioadmin",
+  "keycloak",
+  "sonar",
+  "grafana"
+]);
+function isDefaultPassword(value2) {
+  const v = value2.trim().toLowerCase();
+  if (DEFAULT_PASSWORDS.has(v)) return true;
+  const m = /^([a-z@0]{2,13}?)[-_.@#]?\d{0,6}!?$/.exec(v);
+  return m !== null && m[1] !== v && DEFAULT_PASSWORDS.has(m[1]);
+}
+function isPasswordName(name) {
+  const parts = nameParts(name);
+  return secretNameStrength(name) !== void 0 && parts.some((p) => ["password", "passwd", "pwd", "pass", "passphrase"].includes(p));
+}
+function isMask(value2) {
+  const v = value2.trim();
+  return v.length > 0 && (/^[*•x#.]+$/i.test(v) || /^(.)\1*$/.test(v));
+}
+function isDocumentationPlaceholder(value2, key) {
+  const v = value2.trim();
+  if (v.length === 0 || isMask(v) || KNOWN_PUBLIC_VALUES.has(v)) return true;
+  if (key !== void 0 && splitName(key).join("") === splitName(v).join("") && splitName(v).length > 0) return true;
+  if (isDefaultPassword(v)) return false;
+  return isPlaceholder(v);
+}
+function isLiteralSecret(value2, strength, name) {
+  const v = value2.trim();
+  if (v.length === 0 || isReference(v)) return false;
+  if (name !== void 0 && isPasswordName(name) && isDefaultPassword(v) && !isDocumentationPlaceholder(v, name)) return true;
+  if (v.length < 4 || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
+  const url = urlInfo(v);
+  if (url.url) return url.withCredentials;
+  if (strength === "weak") return looksRandom(v, 16, 3.2);
+  return true;
+}
+
+// src/rules/secret-aci-registry-password.ts
+var rule43 = {
+  meta: {
+    id: "secret-aci-registry-password",
+    title: "ACI registry password committed",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "very-high",
+    description: "An Azure Container Instances `imageRegistryCredentials[].password` is a literal value.",
+    why: "Microsoft's guidance keeps credentials out of code: use managed identities and Key Vault ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security); [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
+    fix: 'Pull with a managed identity instead of a password:\n\n```yaml\nidentity:\n  type: UserAssigned\n  userAssignedIdentities:\n    /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull: {}\nproperties:\n  imageRegistryCredentials:\n    - server: myregistry.azurecr.io\n      identity: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull\n```\n\nOr pass the password at deploy time (`az container create --registry-password "$ACR_PASSWORD"`). Rotate the committed one.',
+    tags: ["security", "secrets", "aci"],
+    kinds: ["aci"],
+    messages: {
+      password: 'Container group "{group}" commits the password for registry "{server}" ({desc}); pull with a managed identity instead.'
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    for (const cred of aciRegistryCredentials(file)) {
+      const value2 = asText(cred.password?.value);
+      if (!cred.password || value2 === void 0 || value2.trim() === "" || isPlaceholder(value2) || isReference(value2)) continue;
+      ctx.report({
+        messageId: "password",
+        data: { group: cred.group, server: cred.server ?? "(no server)", desc: describeSecret(value2) },
+        at: cred.password,
+        identity: `${cred.group} ${cred.server ?? ""}`,
+        secret: value2
+      });
+    }
+  }
+};
+
+// src/rules/secret-aci-volume.ts
+function decodeBase64(value2) {
+  const compact = value2.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return void 0;
+  const text = Buffer.from(compact, "base64").toString("utf8");
+  return text.includes("\uFFFD") ? void 0 : text;
+}
+var committed = (value2) => value2 !== void 0 && value2.trim() !== "" && !isPlaceholder(value2) && !isReference(value2) && !isExpression(value2);
+var rule44 = {
+  meta: {
+    id: "secret-aci-volume",
+    title: "ACI volume secret committed",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "An Azure Container Instances group commits a `secret` volume value (base64, not encrypted) or an `azureFile.storageAccountKey` literal.",
+    why: 'The values of an ACI `secret` volume are only base64-encoded: anyone who can read the file reads the secret. An Azure Files storage account key opens the whole storage account, not just the share. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to protect credentials and keep them in a secret manager such as Azure Key Vault.',
+    fix: 'Pass the values at deployment (ARM `securestring` parameters, Key Vault references, or `az container create --secrets`/`--azure-file-volume-account-key`) and keep the file free of them:\n\n```json\n"volumes": [\n  {\n    "name": "secrets",\n    "secret": { "api-key": "[base64(parameters(\'apiKey\'))]" }\n  }\n]\n```\n\nRotate the committed values.',
+    tags: ["security", "secrets", "aci"],
+    kinds: ["aci"],
+    messages: {
+      secretVolume: 'Container group "{group}" commits the value of "{key}" in the secret volume "{volume}" ({desc}); base64 is not encryption.',
+      storageKey: 'Container group "{group}" commits the storage account key of the Azure Files volume "{volume}" ({desc}).'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "aci") return;
+    for (const g of aciGroups(file.docs)) {
+      for (const vol of asItems(get(g.props, "volumes"))) {
+        const volume = asText(get(vol, "name")) ?? "(unnamed)";
+        for (const pair of asMap(get(vol, "secret"))?.pairs ?? []) {
+          const value2 = asText(pair.value);
+          if (!committed(value2)) continue;
+          const decoded = decodeBase64(value2);
+          ctx.report({
+            messageId: "secretVolume",
+            data: { group: g.name, volume, key: pair.keyText, desc: describeSecret(value2) },
+            at: pair,
+            identity: `container group "${g.name}" volume "${volume}" ${pair.keyText}`,
+            secret: value2,
+            ...decoded && decoded !== value2 ? { secretForms: [decoded] } : {}
+          });
+        }
+        const key = getPair(get(vol, "azureFile"), "storageAccountKey");
+        const keyValue = asText(key?.value);
+        if (key && committed(keyValue)) {
+          ctx.report({
+            messageId: "storageKey",
+            data: { group: g.name, volume, desc: describeSecret(keyValue) },
+            at: key,
+            identity: `container group "${g.name}" volume "${volume}"`,
+            secret: keyValue
+          });
+        }
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-copy.ts
+function keyMaterial(path6) {
+  const clean = path6.replace(/^["']|["']$/g, "").replace(/\/+$/, "");
+  const lower = clean.toLowerCase();
+  const base = lower.slice(lower.lastIndexOf("/") + 1);
+  if (/^\.env($|\.|\*)/.test(base) && !/\.(example|sample|template|dist|defaults?|schema)$/.test(base)) {
+    return { what: "an environment file", weak: false };
+  }
+  if (/^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(base)) return { what: "an SSH private key", weak: false };
+  if (/^ssh_host_[a-z0-9*]*_?key\*?$/.test(base) || /^ssh_host_\*$/.test(base)) return { what: "SSH host private keys", weak: false };
+  if (base === ".htpasswd" || base === "htpasswd") return { what: "a password hash file (.htpasswd)", weak: false };
+  if (/\.(jks|keystore|bks|jceks)$/.test(base)) return { what: "a Java keystore", weak: false };
+  if (/^(application_default_credentials|credentials|client_secrets?|service[-_]?account[-_a-z0-9*]*|gcp[-_]?key[-_a-z0-9*]*|sa[-_]key)\.json$/.test(
+    base
+  ) || /(^|\/)(\.config\/gcloud|gcloud)(\/|$)/.test(lower)) {
+    return { what: "cloud credentials (service account or OAuth client JSON)", weak: false };
+  }
+  if (base === ".ssh") return { what: "an SSH directory", weak: false };
+  if (/\.(p12|pfx)$/.test(base)) return { what: "a PKCS#12 key bundle", weak: false };
+  if (/\.key$/.test(base) && !/\.pub\.key$/.test(base)) return { what: "a private key file", weak: false };
+  if (/\.pem$/.test(base) && !/(cert|crt|^ca[-_.]|[-_.]ca[-_.]|chain|bundle|pub|public|root)/.test(base)) {
+    return { what: "a PEM key file", weak: false };
+  }
+  if (base === ".netrc" || base === ".git-credentials") return { what: "a credentials file", weak: false };
+  if (base === ".npmrc" || base === ".pypirc") return { what: "a package registry config (usually holding a token)", weak: true };
+  if (/(^|\/)\.docker\/config\.json$/.test(lower) || base === ".docker") return { what: "Docker registry credentials", weak: false };
+  if (/(^|\/)\.aws\/credentials$/.test(lower) || base === ".aws") return { what: "AWS credentials", weak: false };
+  if (/(^|\/)\.kube\/config$/.test(lower) || base === ".kube" || base === "kubeconfig") return { what: "a kubeconfig", weak: false };
+  if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
+  return void 0;
+}
+var rule45 = {
+  meta: {
+    id: "secret-dockerfile-copy",
+    title: "Key material copied into the image",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "high",
+    description: "COPY or ADD of `.env` files, SSH keys (user and host keys, by name or glob such as `ssh_host_*_key*`), `*.pem`/`*.key`/`*.p12`/`*.pfx`, Java keystores (`*.jks`, `*.keystore`), `.htpasswd`, `.netrc`, `.docker/config.json`, `.aws/credentials`, cloud credential JSON (`credentials.json`, `service-account*.json`, gcloud config) or a kubeconfig. `.npmrc` and `.pypirc` are secret-dockerfile-registry-config.",
+    why: "Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`.",
+    fix: "Mount the file for the one build step that needs it; it never lands in a layer:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\nRUN --mount=type=ssh git clone git@github.com:org/private.git\n```\n\nAt runtime, mount secrets from Key Vault (Secrets Store CSI driver) instead of baking them in, and add the files to `.dockerignore`.",
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      keyMaterial: '{instruction} copies {what} ("{path}") into an image layer, where anyone who pulls the image can read it.'
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "ADD") continue;
+      const args = ins.getArguments();
+      for (const arg of args.slice(0, -1)) {
+        const path6 = arg.getValue().replace(/^\[|,$|\]$/g, "");
+        if (path6.startsWith("<<") || /^[a-z]+:\/\//i.test(path6)) continue;
+        const hit = keyMaterial(path6);
+        if (!hit || hit.weak) continue;
+        ctx.report({
+          messageId: "keyMaterial",
+          data: { instruction: keyword, what: hit.what, path: path6 },
+          at: dfRange(arg.getRange()),
+          identity: `${keyword} ${path6}`
+        });
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-registry-config.ts
+var rule46 = {
+  meta: {
+    id: "secret-dockerfile-registry-config",
+    formerIds: ["secret-dockerfile-copy"],
+    title: "Package registry config copied into the image",
+    level: "warning",
+    securitySeverity: 5.5,
+    precision: "medium",
+    description: "COPY or ADD of `.npmrc` or `.pypirc` into an image layer.",
+    why: "These files often hold only the registry URL, but the token of a private feed usually sits beside it, and a copied file stays in its layer even when a later `RUN rm` deletes it. Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Mount the file for the one step that needs it:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\n```",
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      registryConfig: "{instruction} copies {what} into an image layer; a token in it ships with the image."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    for (const ins of file.model.ast.getInstructions()) {
+      const keyword = ins.getKeyword();
+      if (keyword !== "COPY" && keyword !== "ADD") continue;
+      for (const arg of ins.getArguments().slice(0, -1)) {
+        const path6 = arg.getValue().replace(/^\[|,$|\]$/g, "");
+        if (path6.startsWith("<<") || /^[a-z]+:\/\//i.test(path6)) continue;
+        const hit = keyMaterial(path6);
+        if (!hit?.weak) continue;
+        ctx.report({
+          messageId: "registryConfig",
+          data: { instruction: keyword, what: hit.what },
+          at: dfRange(arg.getRange()),
+          identity: `${keyword} ${path6}`
+        });
+      }
+    }
+  }
+};
+
+// src/rules/secret-dockerfile-run.ts
+var PASSWORD_FLAG = /(?:^|\s)(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/;
+var SETUPS = [
+  { messageId: "dockerLogin", pattern: /\bdocker\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
+  { messageId: "dockerLogin", pattern: /\becho\s{1,10}(["']?)([^\s"'|]{1,300})\1\s{0,10}\|\s{0,10}docker\s{1,10}login\b[^\n;&|]{0,400}/g },
+  { messageId: "azLogin", pattern: /\baz\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
+  {
+    messageId: "awsConfigure",
+    pattern: /\baws\s{1,10}configure\s{1,10}set\s{1,10}(?:[\w-]{1,40}\.)?aws_secret_access_key\s{1,10}(["']?)([^\s"';&|]{1,300})\1/g
+  },
+  { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
+];
+var rule47 = {
+  meta: {
+    id: "secret-dockerfile-run",
+    title: "Credential set up in a RUN step",
+    level: "error",
+    securitySeverity: 8.5,
+    precision: "high",
+    description: "A RUN step logs in or writes a credential (`docker login -p`, `az login -p`, `aws configure set aws_secret_access_key`, `_authToken=` in an `.npmrc`) without a BuildKit secret mount.",
+    why: "Microsoft's container guidance says no credentials in images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a RUN line is in the Dockerfile and the image history; a value from `ARG`/`ENV` is recorded in the image metadata too; a written `.npmrc` or `~/.docker/config.json` stays in the layer. `RUN --mount=type=secret` is the only form where the value exists just for that step.",
+    fix: 'Pass the credential as a BuildKit secret, available only while the step runs:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN" --location=project && npm ci && rm .npmrc\n# docker build --secret id=npm_token,env=NPM_TOKEN .\n```\n\nFor Azure, prefer a managed or workload identity (`az login --identity`) to a service principal password.',
+    tags: ["security", "secrets", "dockerfile"],
+    kinds: ["dockerfile"],
+    messages: {
+      dockerLogin: "RUN logs in to a registry with {how}; use RUN --mount=type=secret.",
+      azLogin: "RUN logs in to Azure with {how}; use a managed identity or RUN --mount=type=secret.",
+      awsConfigure: "RUN stores an AWS secret access key in the image, from {how}; use RUN --mount=type=secret.",
+      registryToken: "RUN writes a package registry token into the image, from {how}; use RUN --mount=type=secret."
+    }
+  },
+  check(file, ctx) {
+    if (!isDockerFile(file)) return;
+    const { text, lines } = file.source;
+    for (const ins of file.model.ast.getInstructions()) {
+      if (ins.getKeyword() !== "RUN") continue;
+      const r2 = ins.getRange();
+      const start = lines.lineStart(r2.start.line + 1) + r2.start.character;
+      const end = lines.lineStart(r2.end.line + 1) + r2.end.character;
+      const body = text.slice(start, end);
+      if (/--mount=\S{0,200}type=secret/.test(body)) continue;
+      for (const { messageId, pattern, value: valueIn } of SETUPS) {
+        for (const m of body.matchAll(new RegExp(pattern.source, pattern.flags))) {
+          const value2 = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
+          if (!value2 || isPlaceholder(value2)) continue;
+          const variable = /^\$/.test(value2);
+          const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
+          const at = lines.range(start + m.index, start + m.index + m[0].length);
+          ctx.report({
+            messageId,
+            data: { how },
+            at,
+            identity: `${messageId} ${variable ? value2 : ""}`,
+            ...variable ? { value: value2 } : { secret: value2 }
+          });
+        }
+      }
+    }
+  }
+};
+
+// src/secrets/marvin32.ts
+function rotl(x, n) {
+  return (x << n | x >>> 32 - n) >>> 0;
+}
+function marvinState(data, seed) {
+  let lo = Number(seed & 0xffffffffn) >>> 0;
+  let hi = Number(seed >> 32n & 0xffffffffn) >>> 0;
+  const mix = () => {
+    hi = (hi ^ lo) >>> 0;
+    lo = rotl(lo, 20);
+    lo = lo + hi >>> 0;
+    hi = rotl(hi, 9);
+    hi = (hi ^ lo) >>> 0;
+    lo = rotl(lo, 27);
+    lo = lo + hi >>> 0;
+    hi = rotl(hi, 19);
+  };
+  const n = data.length;
+  let i2 = 0;
+  for (; i2 + 4 <= n; i2 += 4) {
+    lo = lo + (data[i2] | data[i2 + 1] << 8 | data[i2 + 2] << 16 | data[i2 + 3] << 24) >>> 0;
+    mix();
+  }
+  let last = 128 << (n - i2) * 8;
+  for (let k = 0; i2 + k < n; k++) last |= data[i2 + k] << k * 8;
+  lo = lo + (last >>> 0) >>> 0;
+  mix();
+  mix();
+  return [lo, hi];
+}
+function marvin32(data, seed) {
+  const [lo, hi] = marvinState(data, seed);
+  return (lo ^ hi) >>> 0;
+}
+function seedFromName(name) {
+  let seed = 0n;
+  for (const ch of name) seed = seed << 8n | BigInt(ch.charCodeAt(0) & 255);
+  return seed;
+}
+
+// src/secrets/detectors.ts
+function regexDetector(spec) {
+  if (!spec.pattern.global) throw new Error(`detector ${spec.id}: pattern must be global`);
+  const detector = {
+    id: spec.id,
+    label: spec.label,
+    keywords: spec.keywords,
+    level: spec.level,
+    precision: spec.precision,
+    messages: { [spec.id]: spec.message ?? `${spec.label} in plaintext ({desc}).` },
+    pattern: spec.pattern,
+    find(text) {
+      const out = [];
+      if (spec.textTest && !spec.textTest(text)) return out;
+      const re = new RegExp(spec.pattern.source, spec.pattern.flags);
+      for (const m of text.matchAll(re)) {
+        const value2 = m[spec.group ?? 0];
+        if (value2 === void 0 || value2.length === 0) continue;
+        const offsetInMatch = spec.group ? m[0].indexOf(value2) : 0;
+        const start = m.index + offsetInMatch;
+        if (isPlaceholder(value2) || isReference(value2)) continue;
+        if (spec.minEntropy !== void 0 && entropy(value2) < spec.minEntropy) continue;
+        if (spec.accept && !spec.accept(value2)) continue;
+        out.push({
+          detector,
+          messageId: spec.id,
+          label: spec.label,
+          value: value2,
+          start,
+          end: start + value2.length,
+          level: spec.level,
+          precision: spec.precision,
+          verified: false
+        });
+      }
+      return out;
+    }
+  };
+  return detector;
+}
+var s = (...names) => names.map(seedFromName);
+var MESSAGING = s("Send0000", "Listen00", "Manage00", "System00", "Unknown0");
+var AZURE_KEY_KINDS = [
+  { signature: "+ASt", seeds: s("Default0"), messageId: "azureStorageKey", label: "Azure Storage account key" },
+  {
+    signature: "ACDb",
+    seeds: s("MastRO00", "MastRW00", "SysAll00", "Resour00", "SystRO00", "SystRW00", "Encryp00"),
+    messageId: "azureCosmosKey",
+    label: "Azure Cosmos DB key"
+  },
+  { signature: "+ASb", seeds: MESSAGING, messageId: "azureServiceBusKey", label: "Azure Service Bus key" },
+  { signature: "+AEh", seeds: MESSAGING, messageId: "azureEventHubKey", label: "Azure Event Hubs key" },
+  { signature: "+ARm", seeds: MESSAGING, messageId: "azureRelayKey", label: "Azure Relay key" },
+  { signature: "+ACR", seeds: s("ACRDflt0"), messageId: "azureContainerRegistryKey", label: "Azure Container Registry key" },
+  { signature: "AzFu", seeds: s("Functi00", "System00", "Master00"), messageId: "azureFunctionKey", label: "Azure Functions key" },
+  { signature: "AzSe", seeds: s("Query000", "PAdmin00"), messageId: "azureSearchKey", label: "Azure AI Search key" },
+  {
+    signature: "APIM",
+    seeds: s("Tenant00", "IoTHub00", "Gatewy00", "GitKey00"),
+    messageId: "azureApimKey",
+    label: "Azure API Management key"
+  },
+  { signature: "AzCa", seeds: s("Access00"), messageId: "azureRedisKey", label: "Azure Cache for Redis key" },
+  { signature: "AZEG", seeds: s("Default0"), messageId: "azureEventGridKey", label: "Azure Event Grid key" },
+  { signature: "+ABa", seeds: s("AbAcct00"), messageId: "azureBatchKey", label: "Azure Batch key" },
+  { signature: "AIoT", seeds: s("IoTHub00", "DpsKey00", "Device00"), messageId: "azureIotKey", label: "Azure IoT key" },
+  { signature: "+AMC", seeds: s("Classic0"), messageId: "azureMlKey", label: "Azure ML web service key" }
+];
+var KINDS_BY_SIGNATURE = new Map(AZURE_KEY_KINDS.map((k) => [k.signature, k]));
+function base64Bytes(text) {
+  return Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+function verifyAzureKey(token) {
+  const trimmed = token.replace(/=+$/, "");
+  if (trimmed.length < 32 || trimmed.length > 120) return void 0;
+  const kind = KINDS_BY_SIGNATURE.get(trimmed.slice(-10, -6));
+  if (!kind) return void 0;
+  const bytes = base64Bytes(trimmed);
+  if (bytes.length < 24) return void 0;
+  const urlSafe = /[-_]/.test(trimmed);
+  if (Buffer.from(bytes).toString(urlSafe ? "base64url" : "base64").replace(/=+$/, "") !== trimmed)
+    return void 0;
+  const body = bytes.subarray(0, bytes.length - 4);
+  const expected = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUInt32LE(bytes.length - 4);
+  for (const seed of kind.seeds) if (marvin32(body, seed) === expected) return kind;
+  return void 0;
+}
+var azureIdentifiable = {
+  id: "azureIdentifiableKey",
+  label: "Azure identifiable key",
+  keywords: [...new Set(AZURE_KEY_KINDS.map((k) => k.signature.toLowerCase()))],
+  level: "error",
+  precision: "very-high",
+  messages: Object.fromEntries(AZURE_KEY_KINDS.map((k) => [k.messageId, `${k.label}, checksum verified ({desc}).`])),
+  find(text) {
+    const out = [];
+    for (const m of text.matchAll(/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,120}={0,2}/g)) {
+      const kind = verifyAzureKey(m[0]);
+      if (!kind) continue;
+      out.push({
+        detector: azureIdentifiable,
+        messageId: kind.messageId,
+        label: kind.label,
+        value: m[0],
+        start: m.index,
+        end: m.index + m[0].length,
+        level: "error",
+        precision: "very-high",
+        verified: true
+      });
+    }
+    return out;
+  }
+};
+function keyBody(raw) {
+  const body = raw.replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+\\]/g, "");
+  if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) return void 0;
+  return body;
+}
+var privateKey = {
+  id: "privateKey",
+  label: "private key",
+  keywords: ["private key", "putty-user-key-file"],
+  level: "error",
+  precision: "very-high",
+  messages: { privateKey: "Private key block ({label}) in plaintext ({desc})." },
+  find(text) {
+    const out = [];
+    const push3 = (label2, start, end) => {
+      out.push({
+        detector: privateKey,
+        messageId: "privateKey",
+        label: label2,
+        value: text.slice(start, end),
+        start,
+        end,
+        level: "error",
+        precision: "very-high",
+        verified: false
+      });
+    };
+    const begin = /-{3,5}BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-{3,5}/g;
+    let m;
+    while ((m = begin.exec(text)) !== null) {
+      const endWord = text.indexOf(`END ${m[1]}`, begin.lastIndex);
+      if (endWord < 0) break;
+      let endStart = endWord;
+      while (endStart > begin.lastIndex && endStart > endWord - 5 && text[endStart - 1] === "-") endStart--;
+      let endEnd = endWord + 4 + m[1].length;
+      const limit = endEnd + 5;
+      while (endEnd < limit && text[endEnd] === "-") endEnd++;
+      const body = keyBody(text.slice(begin.lastIndex, endStart));
+      begin.lastIndex = endEnd;
+      if (body) push3(m[1].toLowerCase(), m.index, endEnd);
+    }
+    let nextLines = -2;
+    const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
+    while ((m = putty.exec(text)) !== null) {
+      if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
+      const lines = nextLines;
+      if (lines < 0) break;
+      if (lines - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines, lines + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
+      const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
+      if (!keyBody(afterCount)) continue;
+      const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
+      push3("PuTTY private key", m.index, macEnd);
+      putty.lastIndex = macEnd;
+    }
+    return out;
+  }
+};
+var B64 = "A-Za-z0-9+/";
+var DETECTORS = [
+  azureIdentifiable,
+  privateKey,
+  regexDetector({
+    id: "azureAnnotatedKey",
+    label: "Azure common annotated key (Azure OpenAI, AI services, Azure DevOps)",
+    keywords: ["jqqj9"],
+    level: "error",
+    precision: "very-high",
+    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[9D][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?(?![A-Za-z0-9])/g
+  }),
+  regexDetector({
+    id: "entraClientSecret",
+    label: "Microsoft Entra ID client secret",
+    keywords: ["8q~", "7q~"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "azureStorageLegacyKey",
+    label: "Azure Storage or Cosmos DB account key",
+    keywords: ["accountkey"],
+    level: "error",
+    precision: "high",
+    pattern: new RegExp(`AccountKey\\s{0,3}=\\s{0,3}([${B64}]{86}==)(?![${B64}=])`, "gi"),
+    group: 1,
+    minEntropy: 4.5
+  }),
+  regexDetector({
+    id: "azureSharedAccessKey",
+    label: "Azure Service Bus / Event Hubs shared access key",
+    keywords: ["sharedaccesskey"],
+    level: "error",
+    precision: "high",
+    pattern: new RegExp(`SharedAccessKey\\s{0,3}=\\s{0,3}([${B64}]{43}=)(?![${B64}=])`, "gi"),
+    group: 1,
+    minEntropy: 4
+  }),
+  regexDetector({
+    id: "sasToken",
+    label: "Azure shared access signature (SAS) token",
+    keywords: ["sig="],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9])sig=((?:[A-Za-z0-9+/]|%2[BbFf]){40,90}(?:=|%3[Dd]){0,2})(?![A-Za-z0-9%])/g,
+    group: 1,
+    minEntropy: 4,
+    // A signature alone is often a docs sample; `sv=` (the SAS version) makes it a real token.
+    textTest: (text) => /(?:^|[?&;\s"'])sv=\d{4}-\d{2}-\d{2}/.test(text)
+  }),
+  regexDetector({
+    id: "githubToken",
+    label: "GitHub token",
+    keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "gitlabToken",
+    label: "GitLab token",
+    keywords: ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "gloas-"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])(?:glpat|glrt|gldt|glptt|glcbt|gloas)-[A-Za-z0-9_.-]{20,80}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.2
+  }),
+  regexDetector({
+    id: "slackWebhook",
+    label: "Slack webhook URL",
+    keywords: ["hooks.slack.com"],
+    level: "error",
+    precision: "high",
+    // The path after the fixed host and kind is the credential.
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/]{20,120})(?![A-Za-z0-9_/])/g,
+    group: 1,
+    accept: (v) => /[A-Za-z0-9]{20,}$/.test(v)
+  }),
+  regexDetector({
+    id: "slackToken",
+    label: "Slack token",
+    keywords: ["xox"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9-])xox[abposre]-(?:\d{1,14}-){0,3}[A-Za-z0-9-]{10,120}(?![A-Za-z0-9-])/g,
+    minEntropy: 3
+  }),
+  regexDetector({
+    id: "npmToken",
+    label: "npm access token",
+    keywords: ["npm_"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "pypiToken",
+    label: "PyPI API token",
+    keywords: ["pypi-ageichlwas5vcmc"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,400}(?![A-Za-z0-9_-])/g
+  }),
+  regexDetector({
+    id: "dockerHubToken",
+    label: "Docker Hub personal access token",
+    keywords: ["dckr_pat_", "dckr_oat_"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.2
+  }),
+  regexDetector({
+    id: "awsAccessKeyId",
+    label: "AWS access key id",
+    keywords: ["akia", "asia", "abia", "acca", "a3t"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Za-z0-9])/g,
+    minEntropy: 3
+  }),
+  regexDetector({
+    id: "awsSecretKey",
+    label: "AWS secret access key",
+    keywords: ["aws_secret", "awssecret", "secret_access_key", "secretaccesskey", "aws-secret"],
+    level: "error",
+    precision: "high",
+    pattern: new RegExp(
+      `(?:(?:aws[_.-]?)?secret[_.-]?access[_.-]?key|aws[_.-]?secret[_.-]?key)["']?\\s{0,4}[:=]\\s{0,4}["']?([${B64}]{40})(?![${B64}=])`,
+      "gi"
+    ),
+    group: 1,
+    minEntropy: 4
+  }),
+  regexDetector({
+    id: "gcpApiKey",
+    label: "Google Cloud API key",
+    keywords: ["aiza"],
+    level: "error",
+    precision: "high",
+    pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.5
+  }),
+  regexDetector({
+    id: "gcpServiceAccount",
+    label: "Google Cloud service account key (JSON)",
+    keywords: ["private_key_id"],
+    level: "error",
+    precision: "high",
+    pattern: /\\?"private_key_id\\?"\s{0,4}:\s{0,4}\\?"([a-f0-9]{40})\\?"/g,
+    group: 1,
+    textTest: (text) => text.includes("service_account")
+  }),
+  regexDetector({
+    id: "connectionStringPassword",
+    label: "connection string password",
+    keywords: ["password=", "pwd=", "password =", "pwd ="],
+    level: "warning",
+    precision: "medium",
+    pattern: /(?<![A-Za-z0-9_])(?:Password|Pwd)\s{0,3}=\s{0,3}([^;"'\s&]{4,200})/gi,
+    group: 1,
+    // Only in a connection string: server/user/database keys and `;` separators in the same text.
+    textTest: (text) => text.includes(";") && /(?:server|data source|host|user id|uid|database|initial catalog|address)\s{0,3}=/i.test(text)
+  }),
+  regexDetector({
+    id: "urlCredentials",
+    label: "URL with embedded password",
+    keywords: ["://"],
+    level: "warning",
+    precision: "medium",
+    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"<>]{1,128}:([^\s/?#@'"<>]{3,256})@[A-Za-z0-9[]/g,
+    group: 1
+  }),
+  regexDetector({
+    id: "jwt",
+    label: "JSON Web Token",
+    keywords: ["eyj"],
+    level: "note",
+    precision: "medium",
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_-])/g
+  })
+];
+var TOKEN_MESSAGES = Object.assign({}, ...DETECTORS.map((d) => d.messages));
+var KEYWORD_OWNERS = /* @__PURE__ */ new Map();
+DETECTORS.forEach((d, i2) => {
+  for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
+});
+var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
+var ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+function detectorsWithKeywords(text) {
+  const present = new Array(DETECTORS.length).fill(false);
+  ANY_KEYWORD.lastIndex = 0;
+  for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
+    const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
+    for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i2 of owners) present[i2] = true;
+    ANY_KEYWORD.lastIndex = m.index + 1;
+  }
+  return present;
+}
+function findTokens(text, only) {
+  const present = detectorsWithKeywords(text);
+  const all = [];
+  DETECTORS.forEach((d, rank2) => {
+    if (only && !only(d)) return;
+    if (!present[rank2]) return;
+    for (const m of d.find(text)) all.push({ m, rank: rank2 });
+  });
+  all.sort((a, b) => a.m.start - b.m.start || a.rank - b.rank);
+  const kept = [];
+  for (const x of all) {
+    const last = kept[kept.length - 1];
+    if (last && x.m.start < last.m.end) {
+      if (x.rank < last.rank) kept[kept.length - 1] = x;
+      continue;
+    }
+    kept.push(x);
+  }
+  return kept.map((x) => x.m);
+}
+
+// src/rules/secret-env-literal.ts
+function literalSecret(name, value2) {
+  if (value2 === void 0) return false;
+  const strength = secretNameStrength(name);
+  return strength !== void 0 && isLiteralSecret(value2, strength, name) && !findTokens(value2).some((t) => t.level === "error");
+}
+var rule48 = {
+  meta: {
+    id: "secret-env-literal",
+    title: "Secret-named variable with a literal value",
+    level: "error",
+    securitySeverity: 8,
+    precision: "high",
+    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.",
+    why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
+    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
+      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
+      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
+      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
+      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
+      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
+      dotenv: 'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
+      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
+    }
+  },
+  check(file, ctx) {
+    const report = (messageId, at, name, value2, data) => {
+      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
+      const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
+      if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
+        ctx.report({ messageId, data: { name, desc: "a well-known default password", ...data }, at, identity: identity2, value: inner ?? value2 });
+        return;
+      }
+      ctx.report({
+        messageId,
+        data: { name, desc: describeSecret(inner ?? value2), ...data },
+        at,
+        identity: identity2,
+        secret: value2,
+        ...inner ? { secretForms: [inner] } : {}
+      });
+    };
+    if (isDockerFile(file)) {
+      checkDockerfile(file.model.ast.getInstructions(), ctx);
+      return;
+    }
+    if (!isYamlFile(file)) return;
+    if (file.kind === "kubernetes") {
+      for (const obj of file.objects) {
+        if (obj.kind !== "ConfigMap") continue;
+        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
+          const value2 = asText(pair.value);
+          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
+            report("configMap", pair, pair.keyText, value2, { object: obj.label });
+        }
+      }
+      forEachContainer(file, (c) => {
+        for (const e of asItems(get(c.node, "env"))) {
+          const name = asText(get(e, "name"));
+          const valuePair = getPair(e, "value");
+          if (!name || !valuePair) continue;
+          const value2 = asText(valuePair.value);
+          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
+        }
+      });
+    } else if (file.kind === "compose") {
+      checkDotenv(file.dotenv, ctx);
+      for (const svc of composeServices(file)) {
+        for (const e of svc.environment) {
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+        }
+      }
+    } else {
+      for (const c of aciContainers(file)) {
+        for (const e of c.environment) {
+          const secure = asText(e.secureValue?.value);
+          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
+            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+          }
+          const plain = asText(e.value?.value);
+          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
+            report("aciValue", e.value, e.name, plain, { container: c.label });
+        }
+      }
+    }
+  }
+};
+function checkDotenv(dotenv, ctx) {
+  if (!dotenv) return;
+  let seen = ctx.state.get("dotenv");
+  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
+  if (seen.has(dotenv.source.path)) return;
+  seen.add(dotenv.source.path);
+  for (const e of dotenv.entries) {
+    if (!literalSecret(e.name, e.value)) continue;
+    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+    ctx.report({
+      messageId: "dotenv",
+      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
+      at: dotenv.source.lines.range(e.start, e.end),
+      file: dotenv.source,
+      identity: `.env ${e.name}`,
+      ...known ? { value: e.value } : { secret: e.value }
+    });
+  }
+}
+function checkDockerfile(instructions, ctx) {
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword();
+    let props;
+    if (keyword === "ENV") props = ins.getProperties();
+    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
+    else continue;
+    for (const p of props) {
+      const name = p.getName();
+      const value2 = p.getValue();
+      const nameRange = p.getNameRange();
+      const valueRange = p.getValueRange();
+      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
+      ctx.report({
+        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
+        data: { name, desc: isPasswordName(name) && isDefaultPassword(value2) ? "a well-known default password" : describeSecret(value2) },
+        at: dfRange({ start: nameRange.start, end: valueRange.end }),
+        identity: `${keyword} ${name}`,
+        ...isPasswordName(name) && isDefaultPassword(value2) ? { value: value2 } : { secret: value2 }
+      });
+    }
+  }
+}
+
+// src/secrets/file-tokens.ts
+var memo = /* @__PURE__ */ new WeakMap();
+function tokenMessages(level) {
+  return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
+}
+function fileTokens(file) {
+  let tokens = memo.get(file);
+  if (!tokens) {
+    tokens = scanTokens(file);
+    memo.set(file, tokens);
+  }
+  return tokens;
+}
+function scanTokens(file) {
+  const { text } = file.source;
+  let from = 0;
+  let to = text.length;
+  const skip = [];
+  if (isYamlFile(file)) {
+    const doc = file.docs[0];
+    const nextSeparator = (offset) => {
+      const i2 = text.slice(offset).search(/^---/m);
+      return i2 < 0 ? text.length : offset + i2;
+    };
+    if (!doc?.root) {
+      if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return [];
+    } else {
+      from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
+      to = nextSeparator(doc.root.end);
+    }
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      for (const field of ["data", "stringData"]) {
+        const m = asMap(get(obj.node, field));
+        if (m) skip.push([m.start, m.end]);
+      }
+    }
+  }
+  const out = [];
+  for (const m of findTokens(text.slice(from, to))) {
+    const start = from + m.start;
+    const end = from + m.end;
+    if (!skip.some(([a, b]) => start >= a && end <= b)) out.push({ m, start, end });
+  }
+  return out;
+}
+function reportTokens(file, ctx, level, ignored) {
+  const { lines } = file.source;
+  for (const { m, start, end } of fileTokens(file)) {
+    if (m.level !== level || ignored.has(m.messageId)) continue;
+    ctx.report({
+      messageId: m.messageId,
+      data: { desc: describeSecret(m.value), label: m.label },
+      at: lines.range(start, end),
+      identity: m.messageId,
+      secret: m.value,
+      properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
+    });
+  }
+}
+function ignoredTokenTypes(ctx) {
+  const list2 = ctx.settings.rules["secret-token"]?.options.ignoreTypes;
+  return new Set(Array.isArray(list2) ? list2.filter((t) => typeof t === "string") : []);
+}
+
+// src/rules/secret-jwt.ts
+var rule49 = {
+  meta: {
+    id: "secret-jwt",
+    formerIds: ["secret-token"],
+    title: "JSON Web Token committed",
+    level: "note",
+    securitySeverity: 3,
+    precision: "low",
+    description: "A JSON Web Token (three base64url parts, a JSON header) appears in a manifest, compose/ACI file or Dockerfile.",
+    why: "A JWT is a bearer credential until it expires: whoever holds it acts as its subject. Many committed JWTs are expired or test tokens, so this is a note: check the `exp` claim and the issuer, and rotate the signing key if a live token leaked. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Remove the token and fetch one at run time (workload identity, a token request to the issuer), or inject it from Azure Key Vault:\n\n```yaml\nenv:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: api-token\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("note")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "note", ignoredTokenTypes(ctx));
+  }
+};
+
+// src/secrets/secret-object.ts
+var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
+function decodeBase642(text) {
+  const compact = text.replace(/\s+/g, "");
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
+  return Buffer.from(compact, "base64").toString("utf8");
+}
+function dockerAuths(json2) {
+  let parsed;
+  try {
+    parsed = JSON.parse(json2);
+  } catch {
+    return [];
+  }
+  const auths = parsed?.auths;
+  if (!auths || typeof auths !== "object") return [];
+  const out = [];
+  for (const [registry, entry] of Object.entries(auths)) {
+    if (!entry || typeof entry !== "object") continue;
+    const e = entry;
+    const auth2 = typeof e.auth === "string" ? e.auth : void 0;
+    const password = typeof e.password === "string" ? e.password : typeof e.identitytoken === "string" ? e.identitytoken : void 0;
+    if (auth2) {
+      const decoded = decodeBase642(auth2);
+      const pass = decoded?.slice(decoded.indexOf(":") + 1);
+      if (!pass || isDocumentationPlaceholder(pass) || isReference(pass)) continue;
+      out.push({ registry, secrets: [auth2, pass, ...decoded ? [decoded] : []] });
+    } else if (password && !isDocumentationPlaceholder(password) && !isReference(password)) {
+      out.push({ registry, secrets: [password] });
+    }
+  }
+  return out;
+}
+function credentialValue(value2) {
+  const v = value2.trim();
+  if (isPath(v) || isScalarWord(v)) return false;
+  const url = urlInfo(v);
+  if (url.url) return url.withCredentials;
+  return looksRandom(v, 20, 3.5);
+}
+function secretContents(obj) {
+  const entries = [];
+  let at;
+  let token;
+  const registries = [];
+  for (const field of ["data", "stringData"]) {
+    const pair = getPair(obj.node, field);
+    const map2 = asMap(get(obj.node, field));
+    if (!pair || !map2) continue;
+    for (const p of map2.pairs) {
+      const raw = asText(p.value);
+      if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
+      const decoded = field === "data" ? decodeBase642(raw) ?? raw : raw;
+      if (isReference(decoded) || isDocumentationPlaceholder(decoded, p.keyText)) continue;
+      const lowerKey = p.keyText.toLowerCase();
+      let credential = CREDENTIAL_KEYS.has(lowerKey) || secretNameStrength(p.keyText) !== void 0;
+      if (lowerKey === ".dockerconfigjson" || lowerKey === ".dockercfg") {
+        const found = dockerAuths(decoded);
+        registries.push(...found);
+        credential = found.length > 0 || !decoded.trim().startsWith("{");
+        if (!credential) continue;
+      }
+      const t = findTokens(decoded)[0];
+      if (t) {
+        token ??= t;
+        credential = true;
+      }
+      if (!credential && credentialValue(decoded)) credential = true;
+      entries.push({ field, key: p.keyText, raw, decoded, credential });
+      at ??= pair.key;
+    }
+  }
+  if (!at || entries.length === 0) return void 0;
+  return { entries, at, token, registries };
+}
+function keyList(keys) {
+  const shown2 = keys.slice(0, 5).join(", ");
+  return keys.length > 5 ? `${shown2} and ${keys.length - 5} more` : shown2;
+}
+
+// src/rules/secret-kubernetes-secret.ts
+var rule50 = {
+  meta: {
+    id: "secret-kubernetes-secret",
+    title: "Plaintext Kubernetes Secret committed",
+    level: "error",
+    securitySeverity: 9,
+    precision: "high",
+    description: "A `kind: Secret` manifest carries literal credentials in `data` (base64 is an encoding, not encryption) or `stringData`: one finding per Secret, at its `data`/`stringData` key, naming the keys that hold values. A credential is a key named like one (`password`, `token`, `tls.key`, `*_key`), a known token format, a random-looking value, or `.dockerconfigjson` registry credentials. A Secret holding only settings is secret-kubernetes-settings; documentation placeholders (`<token>`, `REPLACE_ME`, a value equal to its key name) are not credentials.",
+    why: "Microsoft's AKS and container guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)): keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
+    fix: "Delete the Secret from git, rotate the credential, and let the cluster fetch it from Key Vault:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-secrets\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload-identity-client-id>\n    keyvaultName: my-vault\n    tenantId: <tenant-id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n  secretObjects:            # optional: sync to a Kubernetes Secret for env vars\n    - secretName: app-secrets\n      type: Opaque\n      data:\n        - objectName: db-password\n          key: password\n```\n\nOr commit only an encrypted form (SealedSecret, SOPS) or an ExternalSecret that points at the vault.",
+    tags: ["security", "secrets", "kubernetes"],
+    kinds: ["kubernetes"],
+    messages: {
+      credentials: "{object} commits plaintext values under {fields} (keys: {keys}); {credentialKeys} hold credentials. base64 only encodes them.",
+      token: "{object} commits plaintext values under {fields} (keys: {keys}), among them a {tokenType}.",
+      dockerAuth: "{object} commits registry credentials for {registries} in its .dockerconfigjson (keys: {keys})."
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      const contents = secretContents(obj);
+      const credentials = contents?.entries.filter((e) => e.credential) ?? [];
+      if (!contents || credentials.length === 0) continue;
+      const keys = keyList(contents.entries.map((e) => e.key));
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      const forms = credentials.flatMap((e) => e.raw === e.decoded ? [e.raw] : [e.raw, e.decoded]);
+      forms.push(...contents.registries.flatMap((r2) => r2.secrets));
+      if (contents.token) forms.push(contents.token.value);
+      const base = {
+        at: contents.at,
+        identity: obj.label,
+        secret: credentials[0].decoded,
+        secretForms: forms
+      };
+      if (contents.registries.length > 0) {
+        const registries = keyList(contents.registries.map((r2) => r2.registry));
+        ctx.report({ ...base, messageId: "dockerAuth", data: { object: obj.label, registries, keys } });
+      } else if (contents.token) {
+        ctx.report({ ...base, messageId: "token", data: { object: obj.label, fields, keys, tokenType: contents.token.label } });
+      } else {
+        const credentialKeys = keyList(credentials.map((e) => e.key));
+        ctx.report({ ...base, messageId: "credentials", data: { object: obj.label, fields, keys, credentialKeys } });
+      }
+    }
+  }
+};
+
+// src/rules/secret-kubernetes-settings.ts
+var rule51 = {
+  meta: {
+    id: "secret-kubernetes-settings",
+    formerIds: ["secret-kubernetes-secret"],
+    title: "Kubernetes Secret committed with settings only",
+    level: "note",
+    securitySeverity: 2,
+    precision: "medium",
+    description: "A `kind: Secret` manifest carries literal values, none of which looks like a credential (`url`, `type`, `insecure`, `project`, `username`, as in an Argo CD repository Secret). A Secret holding a credential is secret-kubernetes-secret.",
+    why: "Settings in a Secret are not a leak, but the manifest is where the credential gets added next (`password:` beside `url:`), in plaintext. Keeping Secret manifests out of git, and the settings in a ConfigMap or the credential in Azure Key Vault, follows Microsoft's guidance to keep credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
+    fix: "Move plain settings to a ConfigMap, or create the Secret in the cluster (External Secrets, Secrets Store CSI driver, Sealed Secrets) so no Secret manifest lives in git:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repo-settings\ndata:\n  url: https://github.com/org/app.git\n```",
+    tags: ["security", "secrets", "kubernetes"],
+    kinds: ["kubernetes"],
+    messages: {
+      settings: "{object} commits plaintext values under {fields} (keys: {keys}), none of which looks like a credential; keep settings in a ConfigMap and credentials out of git."
+    }
+  },
+  check(file, ctx) {
+    if (!isYamlFile(file)) return;
+    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
+    for (const obj of file.objects) {
+      if (obj.kind !== "Secret") continue;
+      const contents = secretContents(obj);
+      if (!contents || contents.entries.some((e) => e.credential)) continue;
+      const keys = contents.entries.map((e) => e.key);
+      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
+      ctx.report({
+        messageId: "settings",
+        data: { object: obj.label, fields, keys: keyList(keys) },
+        at: contents.at,
+        identity: obj.label,
+        value: keys.join(",")
+      });
+    }
+  }
+};
+
+// src/rules/secret-password-in-url.ts
+var rule52 = {
+  meta: {
+    id: "secret-password-in-url",
+    formerIds: ["secret-token"],
+    title: "Password in a connection string or URL",
+    level: "warning",
+    securitySeverity: 6.5,
+    precision: "medium",
+    description: "A connection string (`Password=...`, and the like) or URL (`scheme://user:password@host`) holds a literal password anywhere in a manifest, compose/ACI file or Dockerfile.",
+    why: "A password inside a connection string is as readable as any other committed credential, and it is often a shared database login. It is a warning, not an error, because these strings are also how local-development defaults and test fixtures are written. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
+    fix: "Keep the connection string in Azure Key Vault and inject it, or use a managed identity (Azure SQL, PostgreSQL flexible server and others accept Entra ID tokens instead of passwords):\n\n```yaml\nenv:\n  - name: DB_CONNECTION\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-connection\n```",
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: tokenMessages("warning")
+  },
+  check(file, ctx) {
+    reportTokens(file, ctx, "warning", ignoredTokenTypes(ctx));
+  }
+};
+
+// src/rules/secret-token.ts
+var MESSAGES = tokenMessages("error");
+var rule53 = {
+  meta: {
+    id: "secret-token",
+    title: "Credential token committed",
+    level: "error",
+    securitySeverity: 9,
+    precision: "high",
+    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens. Passwords in connection strings and URLs are secret-password-in-url, JWTs secret-jwt.",
+    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are reported here (SARIF precision very-high/high); passwords in connection strings and URLs are secret-password-in-url (a warning), JWTs secret-jwt (a note, because many are expired or test tokens).",
+    fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
+    tags: ["security", "secrets"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: MESSAGES,
+    defaultOptions: { ignoreTypes: [] },
+    optionsSchema: {
+      type: "object",
+      properties: {
+        ignoreTypes: {
+          type: "array",
+          // Every token type stays accepted: jwt and urlCredentials were this rule's before the split.
+          items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
+          uniqueItems: true,
+          description: "Token types (message ids, e.g. githubToken, awsAccessKey) not to report; jwt and urlCredentials here still switch those types off in secret-jwt and secret-password-in-url."
+        }
+      },
+      additionalProperties: false
+    }
+  },
+  check(file, ctx) {
+    const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
+    reportTokens(file, ctx, "error", ignored);
+  }
+};
+
+// src/rules/service-account-token-automount.ts
+var STATE_KEY = "state";
+var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
+function stateOf4(map2) {
+  let s2 = map2.get(STATE_KEY);
+  if (!s2) {
+    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() };
+    map2.set(STATE_KEY, s2);
+  }
+  return s2;
+}
+var rule54 = {
+  meta: {
+    id: "service-account-token-automount",
+    title: "Service account token automounted",
+    level: "note",
+    securitySeverity: 3,
+    precision: "medium",
+    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either). Pods that say `automountServiceAccountToken: true`, or whose ServiceAccount an RBAC RoleBinding or ClusterRoleBinding in the scan grants rights, use the API on purpose and are not reported.",
+    why: "By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft asks to limit credential exposure and to give pods only the access they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A pod that asks for the token explicitly, or whose ServiceAccount is given RBAC rights, is a controller or operator that needs it.",
+    fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
+    tags: ["security", "kubernetes", "credentials"],
+    kinds: ["kubernetes"],
+    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it, and so does an explicit automountServiceAccountToken: true on the pod or a RoleBinding/ClusterRoleBinding naming its ServiceAccount; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
+    messages: {
+      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const state = stateOf4(ctx.state);
+    for (const obj of file.objects) {
+      if (obj.kind !== "ServiceAccount" || !obj.name) continue;
+      state.declared.add(saKey(obj.namespace, obj.name));
+      if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
+    }
+    for (const obj of file.objects) {
+      if (obj.kind !== "RoleBinding" && obj.kind !== "ClusterRoleBinding" || !obj.apiVersion.startsWith("rbac.authorization.k8s.io/"))
+        continue;
+      for (const subject of asItems(get(obj.node, "subjects"))) {
+        const name = asText(get(subject, "name"));
+        if (asText(get(subject, "kind")) !== "ServiceAccount" || !name) continue;
+        const namespace = asText(get(subject, "namespace")) ?? (obj.kind === "RoleBinding" ? obj.namespace : void 0);
+        state.bound.add(saKey(namespace, name));
+        state.boundNames.add(name);
+      }
+    }
+    forEachWorkload(file, (w) => {
+      const pair = getPair(w.podSpec, "automountServiceAccountToken");
+      const value2 = asBool(pair?.value);
+      if (value2 === false || pair && value2 === true) return;
+      const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
+      state.pending.push({
+        ...spot(file.source, getPair(w.podSpec, "containers") ?? w.podSpec),
+        workload: w.label,
+        namespace: w.object.namespace,
+        serviceAccount
+      });
+    });
+  },
+  finish(ctx) {
+    const state = stateOf4(ctx.state);
+    for (const p of state.pending) {
+      const sa = saKey(p.namespace, p.serviceAccount);
+      if (state.optedOut.has(sa)) continue;
+      if (state.bound.has(sa) || state.bound.has(saKey(void 0, p.serviceAccount))) continue;
+      if (p.namespace === void 0 && state.boundNames.has(p.serviceAccount)) continue;
+      if (ctx.partial && p.serviceAccount !== "default" && !state.declared.has(sa)) continue;
+      ctx.report({
+        messageId: "missing",
+        data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
+        at: p.at,
+        file: p.file,
+        identity: p.workload
+      });
+    }
+  }
+};
+
+// src/rules/suppression-former-rule-id.ts
+var rule55 = {
+  meta: {
+    id: "suppression-former-rule-id",
+    title: "Suppression names a former rule id",
+    level: "note",
+    securitySeverity: 1,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
+    why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
+    fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/suppression-without-reason.ts
+var rule56 = {
+  meta: {
+    id: "suppression-without-reason",
+    title: "Suppression without a reason",
+    level: "warning",
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
+    why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
+    fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/unrecognised-pod-template.ts
+var rule57 = {
+  meta: {
+    id: "unrecognised-pod-template",
+    title: "Containers podguard could not check",
+    level: "note",
+    securitySeverity: 2,
+    precision: "medium",
+    description: "A Kubernetes object holds a list of containers (items with image:) in a shape podguard does not know as a pod template, so the workload rules did not check them.",
+    why: 'Operators and controllers define their own kinds that embed containers (a `spec.containers` list, `sidecars`, `steps`). podguard checks the pod templates of the workload kinds it knows (Deployments and the other core kinds, Argo Rollouts and Workflows, OpenShift DeploymentConfigs and Templates, Knative, Tekton, KEDA ScaledJobs) and any `template` with `spec.containers[]`; a container list elsewhere may still become a pod, privileged or not. A gate that says nothing about it would read as a pass. Microsoft\'s "Best practices for pod security in AKS" applies to every pod, whatever object creates it.',
+    fix: "Check the object with the operator's own policy, or suppress the note with the reason it is safe:\n\n```yaml\n# podguard-ignore unrecognised-pod-template -- the operator sets a restricted securityContext on these pods\n```\n\nIf the kind is common, open an issue so podguard learns its pod template path.",
+    tags: ["security", "kubernetes", "coverage"],
+    kinds: ["kubernetes"],
+    messages: {
+      unattributed: "{object} holds containers under {key} that podguard could not attribute to a pod template: the workload rules did not check them."
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "kubernetes") return;
+    const byObject = /* @__PURE__ */ new Map();
+    for (const w of file.workloads) byObject.set(w.object, [...byObject.get(w.object) ?? [], w]);
+    for (const obj of file.objects) {
+      const own = byObject.get(obj) ?? [];
+      for (const pair of unattributedContainerLists(obj, own)) {
+        ctx.report({
+          messageId: "unattributed",
+          data: { object: obj.label, key: pair.keyText },
+          at: pair.key,
+          identity: obj.label,
+          value: pair.keyText
+        });
+      }
+    }
+  }
+};
+
+// src/rules/unused-suppression.ts
+var rule58 = {
+  meta: {
+    id: "unused-suppression",
+    title: "Unused suppression",
+    level: "warning",
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
+    why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
+    fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
+    },
+    system: true
+  },
+  check() {
+  }
+};
+
+// src/rules/windows-host-process.ts
+function hostProcessOf(c) {
+  const eff = effective(c, "windowsOptions");
+  const own = eff?.source === "container" ? getPair(eff.node, "hostProcess") : void 0;
+  return own ?? podHostProcess(c.workload);
+}
+function podHostProcess(w) {
+  return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
+}
+var rule59 = {
+  meta: {
+    id: "windows-host-process",
+    title: "Windows HostProcess container",
+    level: "error",
+    securitySeverity: 9,
+    precision: "very-high",
+    description: "A pod or container sets securityContext.windowsOptions.hostProcess: true.",
+    why: "A Windows HostProcess container runs as a process on the Windows node, outside any container isolation, with access to the host's file system, network and (as SYSTEM or another host account) its privileges: the Windows counterpart of a privileged container. The Pod Security Standards baseline forbids it (\"HostProcess\": `spec.securityContext.windowsOptions.hostProcess` and every container's must be unset or false), and Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) asks for the least privilege a container needs. Kubernetes also requires `hostNetwork: true` for HostProcess pods, which the baseline forbids too.",
+    fix: "Run the workload as a normal Windows container; if it really must manage the node, run it from a node-management pipeline instead of a pod:\n\n```yaml\nspec:\n  securityContext:\n    windowsOptions:\n      hostProcess: false          # or remove the field\n      runAsUserName: ContainerUser\n  hostNetwork: false\n```",
+    tags: ["security", "kubernetes", "pod-security", "windows"],
+    kinds: ["kubernetes"],
+    profile: "baseline",
+    messages: {
+      hostProcess: "{target} runs as a Windows HostProcess container ({source} level): it has full access to the node.",
+      needsHostNetwork: "{workload} sets hostProcess: true without hostNetwork: true; the API server rejects HostProcess pods that do not use the host network."
+    }
+  },
+  check(file, ctx) {
+    forEachWorkload(file, (w) => {
+      const podPair = podHostProcess(w);
+      const seen = /* @__PURE__ */ new Set();
+      const pairs2 = [...podPair ? [{ pair: podPair, c: void 0 }] : [], ...w.containers.map((c) => ({ pair: hostProcessOf(c), c }))];
+      let any = false;
+      for (const { pair, c } of pairs2) {
+        if (!pair || asBool(pair.value) !== true) continue;
+        any = true;
+        if (seen.has(pair)) continue;
+        seen.add(pair);
+        const podLevel = pair === podPair;
+        const target = podLevel || !c ? w.label : c.label;
+        ctx.report({ messageId: "hostProcess", data: { target, source: podLevel ? "pod" : "container" }, at: pair, identity: target });
+      }
+      const hostNet = getPair(w.podSpec, "hostNetwork");
+      if (any && !(hostNet && asBool(hostNet.value) === true)) {
+        ctx.report({
+          messageId: "needsHostNetwork",
+          data: { workload: w.label },
+          at: hostNet ?? getPair(w.podSpec, "containers") ?? w.podSpec,
+          identity: w.label,
+          level: "note"
+        });
+      }
+    });
+  }
+};
+
+// src/rules/writable-root-filesystem.ts
+var rule60 = {
+  meta: {
+    id: "writable-root-filesystem",
+    title: "Writable root file system",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A container does not set readOnlyRootFilesystem: true.",
+    why: "With a writable root file system an attacker who gets code execution can drop tools, replace binaries or persist changes inside the container, and the image no longer tells you what runs. Microsoft's \"Best practices for pod security in AKS\" asks for the least privileges a container needs; a read-only root is the usual hardening for that, and it makes the container's writes explicit (one `emptyDir` per place it really writes).",
+    fix: "Make the root read-only and give the application explicit writable directories:\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n      - name: tmp\n        mountPath: /tmp\nvolumes:\n  - name: tmp\n    emptyDir: {}\n```",
+    tags: ["security", "kubernetes", "pod-security"],
+    kinds: ["kubernetes"],
+    messages: {
+      missing: "{container} has a writable root file system: set readOnlyRootFilesystem: true{hint}.",
+      disabled: "{container} sets readOnlyRootFilesystem to {value}: its root file system is writable."
+    }
+  },
+  check(file, ctx) {
+    forEachContainer(file, (c) => {
+      const field = containerField(c, "readOnlyRootFilesystem");
+      if (!field) {
+        ctx.report({
+          messageId: "missing",
+          data: { container: c.label, hint: podLevelHint(c, "readOnlyRootFilesystem") },
+          at: c.anchor,
+          identity: c.label
+        });
+        return;
+      }
+      if (asBool(field.value) === true) return;
+      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
+      ctx.report({ messageId: "disabled", data: { container: c.label, value: value2 }, at: field, identity: c.label });
+    });
+  }
+};
+
+// src/rules/index.ts
+var ALL_RULES = [
+  rule,
+  rule2,
+  rule3,
+  rule4,
+  rule5,
+  rule6,
+  rule7,
+  rule8,
+  rule9,
+  rule10,
+  rule11,
+  rule12,
+  rule13,
+  rule14,
+  rule15,
+  rule16,
+  rule17,
+  rule18,
+  rule19,
+  rule20,
+  rule21,
+  rule22,
+  rule23,
+  rule24,
+  rule25,
+  rule26,
+  rule27,
+  rule28,
+  rule29,
+  rule30,
+  rule31,
+  rule32,
+  rule33,
+  rule34,
+  rule35,
+  rule36,
+  rule37,
+  rule38,
+  rule39,
+  rule40,
+  rule41,
+  rule42,
+  rule43,
+  rule44,
+  rule45,
+  rule46,
+  rule47,
+  rule48,
+  rule49,
+  rule50,
+  rule51,
+  rule52,
+  rule53,
+  rule54,
+  rule55,
+  rule56,
+  rule57,
+  rule58,
+  rule59,
+  rule60
+].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+
+// src/policy/load.ts
+import { closeSync as closeSync5, constants as constants8, fstatSync as fstatSync4, lstatSync as lstatSync6, openSync as openSync5, readFileSync as readFileSync7, readdirSync as readdirSync4, realpathSync as realpathSync6 } from "node:fs";
+import { join as join13, relative as relative9, resolve as resolve13, sep as sep9 } from "node:path";
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -45615,7 +53708,7 @@ function varint32read() {
   }
   b = this.buf[this.pos++];
   result |= (b & 15) << 28;
-  for (let readBytes2 = 5; (b & 128) !== 0 && readBytes2 < 10; readBytes2++)
+  for (let readBytes = 5; (b & 128) !== 0 && readBytes < 10; readBytes++)
     b = this.buf[this.pos++];
   if ((b & 128) !== 0)
     throw new Error("invalid varint");
@@ -47835,8 +55928,8 @@ function unescapeBytesDefaultValue(str4) {
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve18) {
-  return buildFileRegistry([fileDescriptorProto, resolve18]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve17) {
+  return buildFileRegistry([fileDescriptorProto, resolve17]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -47860,7 +55953,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve18(protoFileName);
+        const dep = resolve17(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -47874,7 +55967,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve18 = args[1];
+    const resolve17 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -64179,12 +72272,12 @@ function coerceToValues(args) {
 }
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/plan.js
-var cache = /* @__PURE__ */ new WeakMap();
+var cache2 = /* @__PURE__ */ new WeakMap();
 function plan(env, expr) {
-  let planner = cache.get(env);
+  let planner = cache2.get(env);
   if (planner === void 0) {
     planner = new Planner(env.funcs, env.registry, env.namespace);
-    cache.set(env, planner);
+    cache2.set(env, planner);
   }
   let maybeExpr;
   if (isMessage(expr, CheckedExprSchema)) {
@@ -64280,12 +72373,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep11, num) {
+function split(sep12, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep11, count));
+  return celList(this.split(sep12, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -64346,7 +72439,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join5(sep11 = "") {
+function join12(sep12 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -64354,7 +72447,7 @@ function join5(sep11 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep11;
+      result += sep12;
     }
     result += item;
   }
@@ -64640,8 +72733,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join5),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join5),
+  celMethod("join", LIST_STRING, [], STRING6, join12),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join12),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -64790,9 +72883,9 @@ var UnicodeRangeTable2 = class {
     return this.data.length / this.SIZE;
   }
 };
-var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
 var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-for (let i2 = 0; i2 < 64; i2++) B64_MAP[B64.charCodeAt(i2)] = i2;
+for (let i2 = 0; i2 < 64; i2++) B64_MAP[B642.charCodeAt(i2)] = i2;
 var decodeVLQ2 = (str4) => {
   const res = [];
   let value2 = 0;
@@ -65744,7 +73837,7 @@ var MachineInput = class {
     return new MachineUTF16Input2(charSequence, start, end ?? charSequence.length);
   }
 };
-var Matcher = class Matcher2 {
+var Matcher2 = class Matcher3 {
   /**
   * V8 and WebKit have historical hard limits on the number of arguments
   * that can be passed to a function. We cap replacer arguments to prevent
@@ -66195,7 +74288,7 @@ var Matcher = class Matcher2 {
     const isFunc = typeof replacement === "function";
     let originalInput = null;
     if (isFunc) {
-      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+      if (this.groupCount() >= Matcher3.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
       originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
     }
     while (this.find()) {
@@ -67780,10 +75873,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep11 = "";
+        let sep12 = "";
         for (let sub of this.subs) {
-          out += sep11;
-          sep11 = "|";
+          out += sep12;
+          sep12 = "|";
           out += sub.appendTo();
         }
         break;
@@ -71051,7 +79144,7 @@ var RE2JS2 = class RE2JS3 {
   * @returns {string} the quoted string
   */
   static quoteReplacement(str4, javaMode = false) {
-    return Matcher.quoteReplacement(str4, javaMode);
+    return Matcher2.quoteReplacement(str4, javaMode);
   }
   /**
   * Translates a given regular expression string to ensure compatibility with RE2JS.
@@ -71160,7 +79253,7 @@ var RE2JS2 = class RE2JS3 {
   */
   matcher(input) {
     if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-    return new Matcher(this, input);
+    return new Matcher2(this, input);
   }
   /**
   * Tests whether the regular expression matches any part of the input string.
@@ -71324,14 +79417,14 @@ function traversal(n) {
   return 1 + Math.ceil(n / 10);
 }
 var TICK = "@podguard.iteration";
-var cache2 = /* @__PURE__ */ new Map();
+var cache3 = /* @__PURE__ */ new Map();
 function re2(pattern) {
-  let r2 = cache2.get(pattern);
+  let r2 = cache3.get(pattern);
   if (!r2) {
     if (pattern.length > 4096) throw new Error("the regular expression is too long");
     r2 = RE2JS2.compile(pattern);
-    if (cache2.size >= 512) cache2.clear();
-    cache2.set(pattern, r2);
+    if (cache3.size >= 512) cache3.clear();
+    cache3.set(pattern, r2);
   }
   return r2;
 }
@@ -71643,7 +79736,7 @@ function ipText(b) {
   if (best < 0) return hex(g);
   return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
 }
-function parseCidr(s2) {
+function parseCidr2(s2) {
   const slash = s2.lastIndexOf("/");
   if (slash < 0 || s2.length > 70) return void 0;
   const ip = parseIp(s2.slice(0, slash));
@@ -71657,7 +79750,7 @@ function ipOf(m) {
   return ip;
 }
 function cidrOf(m) {
-  const c = parseCidr(String(unbox(m, "@cidr", "a CIDR")));
+  const c = parseCidr2(String(unbox(m, "@cidr", "a CIDR")));
   if (!c) throw new Error("the value is not a CIDR");
   return c;
 }
@@ -71855,9 +79948,9 @@ var K8S_LIB_FUNCS = [
     return ipOf(this).length === 4 ? 4n : 6n;
   }),
   ...Object.entries(ipPredicates).map(([name, f]) => celMethod(name, OPAQUE, [], BOOL4, bool2(f))),
-  celFunc("isCIDR", [STRING7], BOOL4, (s2) => parseCidr(s2) !== void 0),
+  celFunc("isCIDR", [STRING7], BOOL4, (s2) => parseCidr2(s2) !== void 0),
   celFunc("cidr", [STRING7], OPAQUE, (s2) => {
-    const c = parseCidr(s2);
+    const c = parseCidr2(s2);
     if (!c) throw new Error("cidr() of a string that is not a CIDR");
     return cidrBox(c);
   }),
@@ -71867,7 +79960,7 @@ var K8S_LIB_FUNCS = [
     return contains(cidrOf(this), ip);
   }),
   celMethod("containsCIDR", OPAQUE, [DYN4], BOOL4, function(x) {
-    const other = typeof x === "string" ? parseCidr(x) : isCelMap(x) ? cidrOf(x) : void 0;
+    const other = typeof x === "string" ? parseCidr2(x) : isCelMap(x) ? cidrOf(x) : void 0;
     if (!other) throw new Error("containsCIDR() needs a CIDR");
     const c = cidrOf(this);
     return other.bits >= c.bits && contains(c, other.ip);
@@ -72182,23 +80275,23 @@ function keyRanges(file, node, prefix2, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = openSync2(abs, constants4.O_RDONLY | (constants4.O_NONBLOCK ?? 0));
-    const st = fstatSync2(fd);
+    fd = openSync5(abs, constants8.O_RDONLY | (constants8.O_NONBLOCK ?? 0));
+    const st = fstatSync4(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
       throw new ConfigurationError(`admissionPolicies: ${label2} is ${st.size} bytes, over maxFileBytes (${maxBytes})`);
-    const decoded = decode(readFileSync3(fd));
+    const decoded = decode(readFileSync7(fd));
     if (!decoded.ok) throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read: ${decoded.reason}`);
     return decoded.text;
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) closeSync2(fd);
+    if (fd !== void 0) closeSync5(fd);
   }
 }
 function inside3(realRoot, real2) {
-  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep6) ? realRoot : realRoot + sep6);
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep9) ? realRoot : realRoot + sep9);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -72206,48 +80299,48 @@ function filesOf(root, realRoot, entry) {
       `admissionPolicies: "${entry.slice(0, 80)}" is a URL; podguard never fetches policies: name the file or folder by its path in the repository`
     );
   }
-  const abs = resolve6(root, entry.replace(/^\/+/, ""));
+  const abs = resolve13(root, entry.replace(/^\/+/, ""));
   let real2;
   try {
-    real2 = realpathSync4(abs);
+    real2 = realpathSync6(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
   if (!inside3(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
-    for (const name of readdirSync3(dir).sort()) {
-      const p = join6(dir, name);
-      const st = lstatSync3(p);
+    for (const name of readdirSync4(dir).sort()) {
+      const p = join13(dir, name);
+      const st = lstatSync6(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = realpathSync4(p);
+          target = realpathSync6(p);
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative5(root, p)} links outside the repository`);
+        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative9(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if (lstatSync3(real2).isDirectory()) visit(real2);
+  if (lstatSync6(real2).isDirectory()) visit(real2);
   else out.push(abs);
   return out;
 }
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = realpathSync4(root);
+  const realRoot = realpathSync6(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = relative5(root, abs).split(sep6).join("/");
+      const rel = relative9(root, abs).split(sep9).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -72331,1657 +80424,6 @@ function addScannedNamespaces(set2, files, maxFileBytes) {
   return added;
 }
 
-// src/render/index.ts
-import { hash } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync4, readdirSync as readdirSync4, realpathSync as realpathSync5, writeFileSync } from "node:fs";
-import { join as join8, posix as posix4, relative as relative6, resolve as resolve8, sep as sep7 } from "node:path";
-
-// src/render/map.ts
-function pathAt(root, offset) {
-  const out = [];
-  let node = root;
-  while (node) {
-    if (node.kind === "map") {
-      const pair = node.pairs.find(
-        (p) => offset >= p.key.start && offset < Math.max(p.key.end, p.value.end, p.key.end + 1)
-      );
-      if (!pair) break;
-      out.push({ key: pair.keyText });
-      if (offset < pair.value.start) break;
-      node = pair.value;
-    } else if (node.kind === "seq") {
-      const i2 = node.items.findIndex((it) => offset >= it.start && offset < Math.max(it.end, it.start + 1));
-      if (i2 < 0) break;
-      const item = node.items[i2];
-      const name = asText(get(item, "name"));
-      out.push({ key: i2, ...name !== void 0 ? { name } : {} });
-      node = item;
-    } else break;
-  }
-  return out;
-}
-function keysOf(path6) {
-  return path6.filter((s2) => typeof s2.key === "string").map((s2) => s2.key);
-}
-function follow(root, path6) {
-  let node = root ?? void 0;
-  let at = node;
-  let depth = 0;
-  for (const step of path6) {
-    if (!node) break;
-    if (typeof step.key === "string") {
-      const pair = getPair(node, step.key);
-      if (!pair) break;
-      at = pair;
-      node = pair.value;
-    } else {
-      const items2 = asItems(node);
-      const item = step.name !== void 0 ? items2.find((it) => asText(get(it, "name")) === step.name) : items2[step.key];
-      if (!item) break;
-      at = item;
-      node = item;
-    }
-    depth++;
-  }
-  return { at, depth };
-}
-var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
-function keyLines(text) {
-  const out = [];
-  const stack = [];
-  const lines2 = text.split(/\r\n|\r|\n/);
-  for (let i2 = 0; i2 < lines2.length; i2++) {
-    const raw = lines2[i2];
-    if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
-    const m = KEY_LINE.exec(raw);
-    if (!m) continue;
-    const indent = m[1].length + m[2].length;
-    const key = m[3].replace(/^["']|["']$/g, "");
-    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
-    out.push({ line: i2 + 1, indent, key, chain: stack.map((s2) => s2.key), text: raw });
-    stack.push({ indent, key });
-  }
-  return out;
-}
-function suffixScore(line, want) {
-  const full = [...line.chain, line.key];
-  let n = 0;
-  while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
-  return n;
-}
-function bestLine(lines2, want) {
-  let best;
-  let score = 0;
-  for (const l of lines2) {
-    if (l.key !== want[want.length - 1]) continue;
-    const s2 = suffixScore(l, want);
-    if (s2 > score) {
-      best = l;
-      score = s2;
-    }
-  }
-  return best && (score >= Math.min(2, want.length) || score === want.length) ? best : void 0;
-}
-var VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
-function valuesRefs(line) {
-  const out = [];
-  for (const m of line.matchAll(VALUES_REF)) out.push(m[1].slice(1).split("."));
-  return out;
-}
-function templateLine(template, path6) {
-  const want = keysOf(path6);
-  if (want.length === 0) return void 0;
-  const lines2 = keyLines(template);
-  const direct = bestLine(lines2, want);
-  const textLines = template.split(/\r\n|\r|\n/);
-  if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
-  for (let k = want.length - 1; k >= 1; k--) {
-    const parent = bestLine(lines2, want.slice(0, k));
-    if (!parent) continue;
-    const rest = want.slice(k);
-    for (let i2 = parent.line; i2 <= textLines.length; i2++) {
-      const t = textLines[i2 - 1] ?? "";
-      if (i2 > parent.line && t.trim() !== "" && !/^\s*\{\{/.test(t)) {
-        const ind = /^\s*((?:-\s+)*)/.exec(t)[0].length;
-        if (ind <= parent.indent) break;
-      }
-      if (!t.includes("{{")) continue;
-      let refs = valuesRefs(t);
-      if (refs.length === 0 && /(toYaml|toJson|include|tpl)\s+\.\s*[|})]/.test(t)) refs = withRefs(textLines, i2);
-      if (refs.length === 0 && !/toYaml|include|tpl/.test(t)) continue;
-      return { line: i2, values: refs.map((r2) => [...r2, ...rest]) };
-    }
-    return void 0;
-  }
-  return void 0;
-}
-function withRefs(lines2, line) {
-  for (let i2 = line - 1; i2 >= 1; i2--) {
-    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines2[i2 - 1] ?? "");
-    if (m) return [m[1].slice(1).split(".")];
-  }
-  return [];
-}
-function valuesPair(root, keys) {
-  let node = root ?? void 0;
-  let pair;
-  for (const k of keys) {
-    pair = getPair(asMap(node), k);
-    if (!pair) return void 0;
-    node = pair.value;
-  }
-  return pair;
-}
-function pointer(path6) {
-  return path6.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function pointerCovers(ptr, path6) {
-  if (ptr.length > path6.length) return false;
-  return ptr.every((seg, i2) => {
-    const step = path6[i2];
-    return typeof step.key === "number" ? seg === String(step.key) || seg === "-" : seg === step.key;
-  });
-}
-
-// src/render/tools.ts
-import { execFile as execFile2 } from "node:child_process";
-import { accessSync, constants as constants5, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter as delimiter3, isAbsolute as isAbsolute4, join as join7, resolve as resolve7 } from "node:path";
-var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
-function executable(p) {
-  try {
-    if (!statSync3(p).isFile()) return false;
-    accessSync(p, constants5.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findTool(tool, configured, env, base) {
-  const variable = env[TOOL_ENV[tool]];
-  const named = variable || configured;
-  const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
-  if (named) {
-    const abs = isAbsolute4(named) || named.includes("/") ? resolve7(base, named) : void 0;
-    if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
-    const onPath2 = searchPath(named, env.PATH);
-    return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
-  }
-  const onPath = searchPath(tool, env.PATH);
-  return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
-}
-function searchPath(name, path6) {
-  for (const dir of (path6 ?? "").split(delimiter3)) {
-    if (!dir) continue;
-    const p = join7(dir, name);
-    if (executable(p)) return p;
-  }
-  return void 0;
-}
-var Scratch = class {
-  dir;
-  constructor() {
-    this.dir = mkdtempSync(join7(tmpdir(), "podguard-render-"));
-  }
-  /** A new empty subdirectory. */
-  sub(name) {
-    const d = mkdtempSync(join7(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
-    return d;
-  }
-  remove() {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-};
-function cleanEnv(scratch) {
-  const home2 = join7(scratch.dir, "home");
-  const dirs = { home: home2, cache: join7(home2, ".cache"), config: join7(home2, ".config"), data: join7(home2, ".local", "share") };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home2,
-    XDG_CACHE_HOME: dirs.cache,
-    XDG_CONFIG_HOME: dirs.config,
-    XDG_DATA_HOME: dirs.data,
-    HELM_CACHE_HOME: join7(dirs.cache, "helm"),
-    HELM_CONFIG_HOME: join7(dirs.config, "helm"),
-    HELM_DATA_HOME: join7(dirs.data, "helm"),
-    HELM_PLUGINS: join7(dirs.data, "helm", "plugins-none"),
-    HELM_REGISTRY_CONFIG: join7(dirs.config, "helm", "registry.json"),
-    HELM_REPOSITORY_CONFIG: join7(dirs.config, "helm", "repositories.yaml"),
-    HELM_REPOSITORY_CACHE: join7(dirs.cache, "helm", "repository"),
-    KUBECONFIG: join7(home2, "no-kubeconfig"),
-    // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: join7(home2, "no-gitconfig")
-  };
-}
-var MAX_RENDER_BYTES = 64 * 1024 * 1024;
-function runTool(bin, args, opts) {
-  return new Promise((done) => {
-    execFile2(
-      bin,
-      [...args],
-      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_RENDER_BYTES, windowsHide: true },
-      (err, stdout, stderr) => {
-        if (!err) return done({ ok: true, stdout });
-        const e = err;
-        if (e.killed || e.signal === "SIGKILL")
-          return done({ ok: false, error: `it did not finish within ${Math.round(opts.timeoutMs / 1e3)} s and was stopped` });
-        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
-          return done({ ok: false, error: `its output exceeded ${MAX_RENDER_BYTES} bytes` });
-        if (e.code === "ENOENT" || e.code === "EACCES") return done({ ok: false, error: `the program could not be started (${e.code})` });
-        done({ ok: false, error: String(stderr || e.message) });
-      }
-    );
-  });
-}
-function toolError(text, paths, max = 400) {
-  let t = text.split(paths.scratch).join("\u2026").split(`${paths.root}/`).join("").split(paths.root).join(".");
-  t = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Use --debug flag/.test(l)).slice(0, 4).join(" ");
-  t = t.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/::|##\[|##vso\[/g, ": :");
-  t = t.replace(/^Error:\s*/i, "");
-  return t.length > max ? `${t.slice(0, max)}\u2026` : t || "no error text";
-}
-
-// src/render/index.ts
-var FP_SALT = "podguard-render-fp-v1";
-var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
-function toRel3(root, abs) {
-  return relative6(root, abs).split(sep7).join("/");
-}
-function insideRoot(root, rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix4.isAbsolute(rel);
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function renderSummaryLine(s2) {
-  if (!s2 || s2.charts + s2.kustomizations === 0) return void 0;
-  const parts = [];
-  if (s2.rendered) parts.push(`${plural(s2.rendered, "render")} checked`);
-  const nc = s2.notRendered.charts;
-  const nk = s2.notRendered.kustomizations;
-  if (nc + nk > 0) {
-    const what = [nc ? plural(nc, "Helm chart") : "", nk ? plural(nk, "kustomization") : ""].filter(Boolean).join(", ");
-    parts.push(`${what}: not rendered${s2.reasons.length ? ` (${[...new Set(s2.reasons)].join("; ")})` : ""}`);
-  }
-  if (s2.failed) parts.push(`${plural(s2.failed, "render")} failed`);
-  return parts.join("; ");
-}
-async function prepareRender(input) {
-  const root = input.root;
-  const cfg = input.settings.render;
-  const roots = renderRoots(root, input.markers);
-  const notices = [];
-  const summary2 = {
-    charts: roots.charts.length,
-    kustomizations: roots.topRoots.length,
-    rendered: 0,
-    failed: 0,
-    notRendered: { charts: 0, kustomizations: 0 },
-    reasons: []
-  };
-  let scratch;
-  const scratchDir = () => scratch ??= new Scratch();
-  const virtuals = [];
-  const covered = /* @__PURE__ */ new Set();
-  const changed = input.only;
-  let realRoot = root;
-  try {
-    realRoot = realpathSync5.native(root);
-  } catch {
-  }
-  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
-  const notRendered = (n) => {
-    notices.push({ ruleId: "not-rendered", ...n, ...notRenderedLevel ? { level: notRenderedLevel } : {} });
-  };
-  const reported = /* @__PURE__ */ new Set();
-  const refProblems = (ks) => {
-    let blocked = false;
-    for (const k of ks) {
-      for (const p of k.problems) {
-        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
-        if (p.kind === "missing") continue;
-        blocked = true;
-        const key = `${p.file}:${p.offset}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        notRendered({
-          messageId: p.kind,
-          data: {},
-          file: p.file,
-          offset: p.offset,
-          endOffset: p.endOffset,
-          identity: `kustomization ${k.dir || "."}`
-        });
-      }
-    }
-    return blocked;
-  };
-  const touches = (files) => {
-    if (!changed) return true;
-    for (const f of files) if (changed.has(f)) return true;
-    return false;
-  };
-  const chartTouched = (dir) => {
-    if (!changed) return true;
-    const prefix2 = dir === "" ? "" : `${dir}/`;
-    for (const f of changed) if (f.startsWith(prefix2)) return true;
-    return false;
-  };
-  const toolCache = /* @__PURE__ */ new Map();
-  const tool = (t) => {
-    let found = toolCache.get(t);
-    if (!found) toolCache.set(t, found = findTool(t, t === "kubectl" ? void 0 : cfg[t], input.env, root));
-    return found;
-  };
-  const timeoutMs = cfg.timeoutSeconds * 1e3;
-  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
-  summary2.charts = charts.length;
-  for (const dir of charts) {
-    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = resolve8(root, dir);
-    const chartText = safeRead(join8(absDir, "Chart.yaml"));
-    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
-    if (asText(get(chartDoc, "type")) === "library") {
-      summary2.charts--;
-      continue;
-    }
-    if (cfg.mode === "off") {
-      summary2.notRendered.charts++;
-      summary2.reasons.push("render.mode: off");
-      continue;
-    }
-    const helm = tool("helm");
-    if (!helm.path) {
-      summary2.notRendered.charts++;
-      summary2.reasons.push(`helm was not found ${helm.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    const missingDep = remoteDependency(absDir, chartDoc);
-    if (missingDep) {
-      summary2.notRendered.charts++;
-      notRendered({
-        messageId: "remoteChart",
-        data: {},
-        file: chartFile,
-        offset: missingDep.offset,
-        endOffset: missingDep.endOffset,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    if (linkOutside(realRoot, absDir)) {
-      summary2.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "linkOutside",
-        data: { what: "chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
-    const valuesFiles = [];
-    let badValues = false;
-    for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, resolve8(absDir, v));
-      if (!insideRoot(root, rel) || !existsSync5(resolve8(root, rel))) {
-        badValues = true;
-        notices.push({
-          ruleId: "render-failed",
-          messageId: "valuesFile",
-          data: { file: v },
-          file: chartFile,
-          identity: `chart ${dir || "."}`
-        });
-        continue;
-      }
-      valuesFiles.push(rel);
-    }
-    if (badValues) {
-      summary2.failed++;
-      continue;
-    }
-    const s2 = scratchDir();
-    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
-    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", resolve8(root, v));
-    const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
-    if (!run2.ok) {
-      summary2.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: { tool: "helm template", error: toolError(run2.error, { scratch: s2.dir, root }) },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    summary2.rendered++;
-    const abs = join8(s2.sub("out"), "rendered.yaml");
-    writeFileSync(abs, run2.stdout);
-    virtuals.push({
-      relPath: chartFile,
-      absPath: abs,
-      origin: { kind: "helm", chartDir: dir, valuesFiles },
-      home: chartFile,
-      text: run2.stdout
-    });
-  }
-  const patchFiles = /* @__PURE__ */ new Set();
-  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
-  summary2.kustomizations = tops.length;
-  for (const dir of tops) {
-    const k = roots.kustomizations.get(dir);
-    const all = reachable(roots, dir);
-    if (cfg.mode === "off") {
-      summary2.notRendered.kustomizations++;
-      summary2.reasons.push("render.mode: off");
-      continue;
-    }
-    if (refProblems(all)) {
-      summary2.notRendered.kustomizations++;
-      continue;
-    }
-    let kz = tool("kustomize");
-    let viaKubectl = false;
-    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
-      const kubectl = findTool("kubectl", void 0, input.env, root);
-      if (kubectl.path) {
-        kz = { path: kubectl.path, looked: "on PATH (kubectl kustomize)" };
-        viaKubectl = true;
-      }
-    }
-    if (!kz.path) {
-      summary2.notRendered.kustomizations++;
-      summary2.reasons.push(`kustomize was not found ${kz.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
-    }
-    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
-    const s2 = scratchDir();
-    const wrapper = s2.sub("kustomize");
-    const ref = relative6(wrapper, resolve8(root, dir)).split(sep7).join("/");
-    writeFileSync(
-      join8(wrapper, "kustomization.yaml"),
-      `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - ${JSON.stringify(ref)}
-buildMetadata: [originAnnotations, transformerAnnotations]
-`
-    );
-    const args = [viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
-    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
-    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
-    if (!run2.ok) {
-      summary2.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: {
-          tool: viaKubectl ? "kubectl kustomize" : "kustomize build",
-          error: toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root })
-        },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
-    }
-    summary2.rendered++;
-    for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = join8(s2.sub("out"), "rendered.yaml");
-    writeFileSync(abs, run2.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
-  }
-  if (input.stdin) {
-    const s2 = scratchDir();
-    const abs = join8(s2.sub("stdin"), "stdin.yaml");
-    writeFileSync(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
-  }
-  const candidates = [];
-  for (const c of input.candidates) {
-    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
-    if (covered.has(c.relPath)) continue;
-    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
-  }
-  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
-  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
-  return {
-    candidates,
-    notices,
-    summary: summary2,
-    virtual: new Set(virtuals.map((v) => v.relPath)),
-    remap: (findings) => mapper.remap(findings),
-    mappedSources: () => mapper.sources(),
-    cleanup: () => scratch?.remove()
-  };
-}
-function safeRead(abs) {
-  try {
-    return readFileSync4(abs, "utf8");
-  } catch {
-    return "";
-  }
-}
-function remoteDependency(absDir, chart) {
-  for (const dep of asItems(get(chart, "dependencies"))) {
-    const name = asText(get(dep, "name"));
-    const repo = asText(get(dep, "repository")) ?? "";
-    if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = existsSync5(join8(absDir, "charts", name));
-    try {
-      vendored ||= readdirSync4(join8(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
-    } catch {
-    }
-    if (!vendored) return { offset: dep.start, endOffset: dep.end };
-  }
-  return void 0;
-}
-var Mapper = class {
-  constructor(root, roots, cfg, virtuals) {
-    this.root = root;
-    this.roots = roots;
-    this.cfg = cfg;
-    this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
-    this.texts = new Map(virtuals.map((v) => [v.absPath, v.text]));
-  }
-  root;
-  roots;
-  cfg;
-  byPath;
-  cache = /* @__PURE__ */ new Map();
-  used = /* @__PURE__ */ new Set();
-  texts;
-  parsed(abs) {
-    if (this.cache.has(abs)) return this.cache.get(abs);
-    let p;
-    try {
-      const text = this.texts.get(abs) ?? readFileSync4(abs, "utf8");
-      p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
-    } catch {
-      p = void 0;
-    }
-    this.cache.set(abs, p);
-    return p;
-  }
-  sources() {
-    return [...this.used].map((rel) => ({ absPath: resolve8(this.root, rel), relPath: rel }));
-  }
-  remap(findings) {
-    const seen = /* @__PURE__ */ new Set();
-    const out = [];
-    for (const f of findings) {
-      const v = this.byPath.get(f.file);
-      if (v) this.move(f, v);
-      if (v) {
-        const key = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.identity}\0${f.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-      out.push(f);
-    }
-    return out;
-  }
-  move(f, v) {
-    const stream = this.parsed(v.absPath);
-    const approx = (file) => {
-      f.file = file;
-      f.range = lineOne();
-      f.message += APPROX;
-    };
-    const fingerprint = () => {
-      f.fingerprint = hash("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
-    };
-    if (!stream) {
-      approx(v.home);
-      fingerprint();
-      return;
-    }
-    const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
-    const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
-    const path6 = pathAt(doc?.root, offset);
-    const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path6) : this.helm(f, v, stream, doc, path6);
-    if (!placed && v.origin.kind !== "stdin") approx(v.home);
-    fingerprint();
-  }
-  /** `# Source: chart/templates/x.yaml` before the document. */
-  sourceComment(stream, doc) {
-    if (!doc?.root) return void 0;
-    const before = stream.text.slice(0, doc.root.start);
-    const docStart = Math.max(before.lastIndexOf("\n---"), 0);
-    const m = /^# Source: (.+)$/m.exec(before.slice(docStart));
-    return m?.[1]?.trim();
-  }
-  helm(f, v, stream, doc, path6) {
-    const source = this.sourceComment(stream, doc);
-    if (!source) return false;
-    let template;
-    let chartDir;
-    let valuesFiles = [];
-    if (v.origin.kind === "helm") {
-      chartDir = v.origin.chartDir;
-      valuesFiles = v.origin.valuesFiles;
-      const rest = source.split("/").slice(1).join("/");
-      template = posix4.normalize(chartDir ? `${chartDir}/${rest}` : rest);
-    } else {
-      const direct = posix4.normalize(source);
-      const chart = this.roots.allCharts.find((d) => posix4.basename(d) === source.split("/")[0]);
-      const viaChart = chart !== void 0 ? posix4.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync5(resolve8(this.root, p)));
-      if (!template) {
-        f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
-        return true;
-      }
-      chartDir = chart ?? "";
-    }
-    if (!insideRoot(this.root, template) || !existsSync5(resolve8(this.root, template))) return false;
-    const text = this.parsed(resolve8(this.root, template))?.text;
-    if (text === void 0) return false;
-    f.file = template;
-    this.used.add(template);
-    const hit = templateLine(text, path6);
-    if (!hit) {
-      f.range = lineOne();
-      f.message += APPROX;
-      return true;
-    }
-    f.range = lineRange(text, hit.line);
-    const related = this.valuesLocations(template, chartDir, valuesFiles, hit.values);
-    if (related.length) f.related = related;
-    return true;
-  }
-  /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
-  valuesChain(template, chartDir, valuesFiles) {
-    const prefix2 = chartDir ? `${chartDir}/` : "";
-    const rest = template.slice(prefix2.length).split("/");
-    const subs = [];
-    for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
-    const chain = [];
-    const top = chartDir ? `${chartDir}/values.yaml` : "values.yaml";
-    for (const v of [...valuesFiles].reverse()) chain.push({ file: v, prefix: subs });
-    chain.push({ file: top, prefix: subs });
-    let dir = chartDir;
-    for (let i2 = 0; i2 < subs.length; i2++) {
-      dir = dir ? `${dir}/charts/${subs[i2]}` : `charts/${subs[i2]}`;
-      chain.push({ file: `${dir}/values.yaml`, prefix: subs.slice(i2 + 1) });
-    }
-    return chain;
-  }
-  valuesLocations(template, chartDir, valuesFiles, refs) {
-    const out = [];
-    const chain = this.valuesChain(template, chartDir, valuesFiles);
-    for (const keys of refs) {
-      for (const { file, prefix: prefix2 } of chain) {
-        const parsed = this.parsed(resolve8(this.root, file));
-        if (!parsed) continue;
-        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
-        if (!pair) continue;
-        out.push({
-          file,
-          range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${posix4.basename(file)}`
-        });
-        break;
-      }
-      if (out.length >= 3) break;
-    }
-    return out;
-  }
-  kustomize(f, v, doc, path6) {
-    if (v.origin.kind !== "kustomize" || !doc?.root) return false;
-    const meta2 = asMap(get(doc.root, "metadata"));
-    const annotations = asMap(get(meta2, "annotations"));
-    const kind = asText(get(doc.root, "kind")) ?? "";
-    const name = asText(get(meta2, "name")) ?? "";
-    const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, resolve8(wrapper, p));
-    const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
-    const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
-    const originPath = asText(get(originDoc, "path"));
-    const configuredIn = asText(get(originDoc, "configuredIn"));
-    const transformText = asText(get(annotations, "alpha.config.kubernetes.io/transformations")) ?? "";
-    const patchKustomizations = /* @__PURE__ */ new Set();
-    for (const t of asItems(parseYaml(transformText).docs[0]?.root ?? void 0)) {
-      const by = asText(get(asMap(get(t, "configuredBy")), "kind")) ?? "";
-      const at2 = asText(get(t, "configuredIn"));
-      if (at2 && /Patch/.test(by)) patchKustomizations.add(fromWrapper(at2));
-    }
-    const patches = [];
-    for (const k of reachable(this.roots, v.origin.dir)) if (patchKustomizations.has(k.file)) patches.push(...[...k.patches].reverse());
-    if (!isMissingField(f)) {
-      for (const p of patches) if (this.placeInPatch(f, p, kind, name, path6)) return true;
-    }
-    const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
-    if (!resource || !insideRoot(this.root, resource)) return false;
-    const parsed = this.parsed(resolve8(this.root, resource));
-    if (!parsed) return false;
-    this.used.add(resource);
-    f.file = resource;
-    const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
-    const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
-    if (!target) {
-      f.range = lineOne();
-      f.message += APPROX;
-      return true;
-    }
-    const { at, depth } = follow(target.node, path6);
-    f.range = at ? nodeRange(parsed, at) : lineOne();
-    if (depth < path6.length && !isMissingField(f)) f.message += APPROX;
-    return true;
-  }
-  placeInPatch(f, p, kind, name, path6) {
-    if (p.target?.kind && p.target.kind !== kind) return false;
-    if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
-    if (p.inline) {
-      const k = this.parsed(resolve8(this.root, p.kustomization));
-      if (!k) return false;
-      const text = asText(p.inline) ?? "";
-      const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
-      if (first < 0) return false;
-      const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
-      return this.placeInline(f, p, k, text, inner, kind, name, path6, first);
-    }
-    const parsed = this.parsed(resolve8(this.root, p.file));
-    if (!parsed) return false;
-    const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
-    const at = this.patchNode(p, roots, kind, name, path6);
-    if (!at) return false;
-    this.used.add(p.file);
-    f.file = p.file;
-    f.range = nodeRange(parsed, at);
-    return true;
-  }
-  placeInline(f, p, k, text, roots, kind, name, path6, base) {
-    const at = this.patchNode(p, roots, kind, name, path6);
-    if (!at) return false;
-    const inner = new LineIndex(text);
-    const start = "key" in at ? at.key.start : at.start;
-    const line = inner.position(start).line;
-    const baseLine = k.lines.position(base).line;
-    f.file = p.kustomization;
-    f.range = lineRange(k.text, baseLine + line - 1);
-    return true;
-  }
-  /** The node of a patch that sets `path` on the object, if this patch sets it. */
-  patchNode(p, roots, kind, name, path6) {
-    if (p.json6902) {
-      const ops = roots.flatMap((r2) => asItems(r2));
-      for (const op of [...ops].reverse()) {
-        const what = asText(get(op, "op"));
-        const ptr = pointer(asText(get(op, "path")) ?? "");
-        if (what !== "add" && what !== "replace" && what !== "copy" && what !== "move") continue;
-        if (!pointerCovers(ptr, path6)) continue;
-        const value2 = get(op, "value");
-        if (!value2) return op;
-        const { at, depth } = follow(value2, path6.slice(ptr.length));
-        return depth === path6.length - ptr.length && at ? at : op;
-      }
-      return void 0;
-    }
-    for (const r2 of roots) {
-      const meta2 = asMap(get(r2, "metadata"));
-      const rk = asText(get(r2, "kind"));
-      const rn = asText(get(meta2, "name"));
-      if (rk && rk !== kind) continue;
-      if (rn && rn !== name && !name.endsWith(rn) && !p.target) continue;
-      const { at, depth } = follow(r2, path6);
-      if (depth === path6.length && at) return at;
-    }
-    return void 0;
-  }
-};
-function isMissingField(f) {
-  return /^missing|Missing$/.test(f.messageId);
-}
-function lineOne() {
-  return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-}
-function lineRange(text, line) {
-  const t = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
-  const col = t.length - t.trimStart().length + 1;
-  return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
-}
-function nodeRange(p, at) {
-  if ("key" in at) return pairRange(p, at);
-  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
-}
-function pairRange(p, pair) {
-  const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
-  return p.lines.range(pair.key.start, Math.max(end, pair.key.end));
-}
-
-// src/rule.ts
-function systemRule(meta2) {
-  return { meta: { ...meta2, system: true }, check: () => void 0 };
-}
-var FORMAT_TITLE = {
-  kubernetes: "Kubernetes",
-  dockerfile: "Dockerfile",
-  compose: "docker-compose",
-  aci: "Azure Container Instances"
-};
-function fixText(m) {
-  const extra = Object.entries(m.fixByFormat ?? {});
-  if (!extra.length) return m.fix;
-  return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join("\n\n");
-}
-var compiled = /* @__PURE__ */ new Map();
-function formatMessage(template, data = {}) {
-  let parts = compiled.get(template);
-  if (!parts) {
-    parts = template.split(/\{(\w+)\}/);
-    compiled.set(template, parts);
-  }
-  if (parts.length === 1) return template;
-  const out = parts.slice();
-  for (let i2 = 1; i2 < out.length; i2 += 2) {
-    const key = out[i2];
-    out[i2] = key in data ? String(data[key]) : `{${key}}`;
-  }
-  return out.join("");
-}
-
-// src/rules/file-error.ts
-var rule = systemRule({
-  id: "file-error",
-  title: "File skipped or not readable as text",
-  level: "warning",
-  precision: "very-high",
-  description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
-  why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
-  fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    skipped: "This file was not scanned: {reason}.",
-    encoding: "This file is not valid UTF-8 (first bad byte on line {line}); it was scanned with the bad bytes replaced."
-  }
-});
-
-// src/engine/inputs.ts
-import { lstatSync as lstatSync5, realpathSync as realpathSync6 } from "node:fs";
-import { join as join11, relative as relative8, resolve as resolve10 } from "node:path";
-
-// src/baseline/baseline.ts
-import { dirname as dirname3 } from "node:path";
-var BASELINE_VERSION = 1;
-function parseBaseline(text, label2) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
-  }
-  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
-  }
-  const obj = data;
-  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
-    throw new ConfigurationError(
-      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
-    );
-  }
-  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
-  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
-  const out = /* @__PURE__ */ new Set();
-  obj.findings.forEach((e, i2) => {
-    const fp = e?.fingerprint;
-    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
-      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
-    }
-    out.add(fp);
-  });
-  return out;
-}
-function readBaseline(path6, label2, root, mustBeInside = false) {
-  let text;
-  try {
-    text = readContainedFile(root ?? dirname3(path6), path6, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
-  } catch (err) {
-    if (err instanceof ContainedReadError && err.missing)
-      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
-    throw err;
-  }
-  return parseBaseline(text, label2);
-}
-
-// src/config/ignore.ts
-function ignoreSchema(ruleIds) {
-  return {
-    description: "Per-resource ignores for manifests you cannot annotate: the object (kind, name, optional namespace), the rules ignored, why, and optionally until when.",
-    type: "array",
-    items: {
-      type: "object",
-      additionalProperties: false,
-      required: ["kind", "name", "rules", "reason"],
-      properties: {
-        kind: { description: "Kubernetes kind, e.g. DaemonSet.", type: "string", minLength: 1 },
-        name: { description: "metadata.name of the object.", type: "string", minLength: 1 },
-        namespace: { description: "metadata.namespace (objects naming none are in default); absent: any.", type: "string", minLength: 1 },
-        rules: { description: "Rule ids to ignore on this object.", type: "array", minItems: 1, items: { enum: [...ruleIds] } },
-        reason: { description: "Why (required; shown as the suppression justification in SARIF).", type: "string", minLength: 1 },
-        until: {
-          description: "Last day (YYYY-MM-DD) the ignore applies; afterwards it is reported as expired.",
-          type: "string",
-          pattern: "^\\d{4}-\\d{2}-\\d{2}$"
-        }
-      }
-    }
-  };
-}
-function parseIgnores(data) {
-  if (!Array.isArray(data)) return [];
-  return data.map((raw, index) => ({
-    kind: raw.kind,
-    name: raw.name,
-    ...raw.namespace ? { namespace: raw.namespace } : {},
-    rules: raw.rules,
-    reason: raw.reason,
-    ...raw.until ? { until: raw.until } : {},
-    index
-  }));
-}
-function identityIs(identity2, kind, name) {
-  const label2 = `${kind}/${name}`;
-  return identity2 === label2 || identity2.startsWith(`${label2} `);
-}
-
-// src/config/overrides.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-var LEVEL = { enum: ["off", "note", "warning", "error"] };
-function overridesSchema(rules) {
-  return {
-    description: "Per-path profile and rule levels, applied in order (later entries win) to files matching any of their globs. Levels only: rule options stay global.",
-    type: "array",
-    items: {
-      type: "object",
-      additionalProperties: false,
-      required: ["files"],
-      properties: {
-        files: {
-          description: "Path globs relative to the scanned root, e.g. charts/vendor/** or test/**.",
-          type: "array",
-          minItems: 1,
-          items: { type: "string", minLength: 1 }
-        },
-        profile: { description: "Pod Security Standards level for these files.", enum: ["baseline", "restricted"] },
-        rules: {
-          description: "Rule levels for these files (off, note, warning, error).",
-          type: "object",
-          additionalProperties: false,
-          properties: Object.fromEntries(rules.map((r2) => [r2.meta.id, LEVEL]))
-        }
-      }
-    }
-  };
-}
-function parseOverrides(data) {
-  if (!Array.isArray(data)) return [];
-  return data.map((raw) => {
-    const rules = {};
-    for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
-    const files = raw.files.map((g) => g.replace(/^\.\//, ""));
-    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch2.default)(files, { dot: true }) };
-  });
-}
-function overridesOffAsLevel(data) {
-  if (!Array.isArray(data)) return data;
-  return data.map((entry) => {
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
-    const rules = entry.rules;
-    if (typeof rules !== "object" || rules === null || Array.isArray(rules)) return entry;
-    return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
-  });
-}
-function mayEnable(overrides, rule61) {
-  return overrides.some(
-    (o) => (o.rules[rule61.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule61.meta.profile === "restricted"
-  );
-}
-function levelFor(rule61, file, global2, overrides) {
-  let level = global2.level;
-  let profile = global2.profile;
-  for (const o of overrides) {
-    if (!o.matches(file)) continue;
-    if (o.profile) profile = o.profile;
-    const set2 = o.rules[rule61.meta.id];
-    if (set2) level = set2;
-  }
-  if (level) return level;
-  if (profile === "baseline" && rule61.meta.profile === "restricted") return "off";
-  return void 0;
-}
-
-// src/config/load.ts
-var import_ajv = __toESM(require_ajv(), 1);
-import { lstatSync as lstatSync4 } from "node:fs";
-import { isAbsolute as isAbsolute5, join as join9, relative as relative7, resolve as resolve9 } from "node:path";
-
-// src/config/schema.ts
-var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
-var LEVEL2 = { enum: ["off", "note", "warning", "error"] };
-var RENDER_SCHEMA = {
-  description: "Rendering of Helm charts and kustomize roots before they are checked.",
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    mode: {
-      description: "optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).",
-      enum: ["required", "optional", "off"],
-      default: "optional"
-    },
-    helm: { description: "The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).", type: "string", minLength: 1 },
-    kustomize: {
-      description: "The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).",
-      type: "string",
-      minLength: 1
-    },
-    timeoutSeconds: {
-      description: "Time limit per render; a render still running is stopped and reported.",
-      type: "integer",
-      minimum: 1,
-      maximum: 600
-    },
-    enableHelm: { description: "Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).", type: "boolean" },
-    charts: {
-      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
-      type: "object",
-      additionalProperties: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          valuesFiles: {
-            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
-            type: "array",
-            items: { type: "string", minLength: 1 }
-          },
-          releaseName: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
-          namespace: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }
-        }
-      }
-    }
-  }
-};
-function configSchema(rules) {
-  const ruleProps = {};
-  for (const r2 of rules) {
-    const options = r2.meta.optionsSchema ?? { type: "object", properties: {}, additionalProperties: false };
-    const optionProps = options.properties ?? {};
-    ruleProps[r2.meta.id] = {
-      description: `${r2.meta.title}. Default level: ${r2.meta.level}.`,
-      default: r2.meta.level,
-      anyOf: [
-        LEVEL2,
-        {
-          type: "object",
-          properties: { level: LEVEL2, ...optionProps },
-          additionalProperties: false
-        }
-      ]
-    };
-  }
-  return {
-    $schema: "http://json-schema.org/draft-07/schema#",
-    $id: SCHEMA_ID,
-    title: "podguard configuration (.podguard.yml)",
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      profile: {
-        description: "Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.",
-        default: "restricted",
-        enum: ["baseline", "restricted"]
-      },
-      rules: {
-        description: "Per rule: a level (off, note, warning, error) or an object with level and options.",
-        type: "object",
-        additionalProperties: false,
-        properties: ruleProps,
-        // Rules of admission policies (admissionPolicies:) are named policy/<policy name>.
-        patternProperties: {
-          "^policy/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$": {
-            anyOf: [LEVEL2, { type: "object", properties: { level: LEVEL2 }, additionalProperties: false }]
-          }
-        }
-      },
-      allowedImages: {
-        description: "Glob patterns over normalised image names without tag, e.g. mcr.microsoft.com/**.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      deniedImages: {
-        description: "Glob patterns of banned images, checked before allowedImages.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      requireDigest: {
-        description: "Require @sha256: digests on every image reference (the same as rules.image-digest.requireDigest; kept for existing configurations).",
-        type: "boolean",
-        default: false
-      },
-      exclude: {
-        description: "Path globs (relative to the scanned root) never scanned.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      baseline: { description: "Baseline file of known findings (relative to the scanned root).", type: "string", minLength: 1 },
-      maxFileBytes: { description: "Files larger than this are skipped with a finding.", type: "integer", minimum: 1024 },
-      // admissionPolicies (#19): ValidatingAdmissionPolicy files evaluated as policy/<name> rules.
-      admissionPolicies: {
-        description: "Files or folders (paths in the repository, relative to the scanned root) holding ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1), their param objects and Namespace objects; each policy becomes the rule policy/<name>. Never fetched from the network.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      kubernetesVersion: {
-        description: "Target Kubernetes version (major.minor), for removed-API checks.",
-        type: "string",
-        pattern: "^1\\.\\d+$"
-      },
-      // Policy blocks for platform teams (#18), each in its own module.
-      overrides: overridesSchema(rules),
-      ignore: ignoreSchema(rules.map((r2) => r2.meta.id)),
-      render: RENDER_SCHEMA
-    }
-  };
-}
-
-// src/config/settings.ts
-var DEFAULT_KUBERNETES_VERSION = "1.34";
-function defaultSettings() {
-  return {
-    rules: {},
-    allowedImages: [],
-    deniedImages: [],
-    requireDigest: false,
-    exclude: [],
-    baseline: void 0,
-    profile: "restricted",
-    maxFileBytes: 5 * 1024 * 1024,
-    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    admissionPolicies: [],
-    configFile: void 0,
-    overrides: [],
-    ignores: [],
-    render: { mode: "optional", timeoutSeconds: 60, enableHelm: false, charts: {} }
-  };
-}
-
-// src/safe-text.ts
-var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
-var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
-function escapeChar(ch) {
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "	") return "\\t";
-  const cp = ch.codePointAt(0);
-  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-}
-var PLAIN_DATA = /^[\x20-\x7e]*$/;
-var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
-var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
-function defuseLine(line) {
-  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
-}
-var MAX_ECHO = 200;
-function capText(text, max = MAX_ECHO) {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
-}
-function safeData(value2, max = MAX_ECHO) {
-  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
-  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
-}
-function safePath(path6) {
-  return safeData(path6, Number.MAX_SAFE_INTEGER);
-}
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
-function safeLines(text) {
-  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
-  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
-  return escaped.split("\n").map(defuseLine).join("\n");
-}
-
-// src/config/load.ts
-var DEFAULT_CONFIG_FILE = ".podguard.yml";
-var cached;
-function validator(rules) {
-  if (cached?.rules !== rules) {
-    const ajv = new import_ajv.Ajv({ allErrors: true, strict: false });
-    cached = { rules, validate: ajv.compile(configSchema(rules)) };
-  }
-  return cached.validate;
-}
-var TYPE_WORDS = {
-  array: "a list",
-  object: "a mapping",
-  string: "a string",
-  boolean: "true or false",
-  integer: "a whole number",
-  number: "a number"
-};
-function valueAt(data, path6) {
-  let cur = data;
-  for (const p of path6) cur = cur !== null && typeof cur === "object" ? cur[p] : void 0;
-  return cur;
-}
-function shown(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return "a string";
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : "a number";
-  return typeof v;
-}
-function lstatQuiet2(p) {
-  try {
-    return lstatSync4(p, { throwIfNoEntry: false });
-  } catch {
-    return void 0;
-  }
-}
-var keyName = (k) => safeData(k, 60);
-function closest(name, known) {
-  let best;
-  for (const id of known) {
-    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
-    for (let i2 = 1; i2 <= name.length; i2++) {
-      let prev = dp[0];
-      dp[0] = i2;
-      for (let j = 1; j <= id.length; j++) {
-        const tmp = dp[j];
-        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (name[i2 - 1] === id[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    const d = dp[id.length];
-    if (d <= 3 && (!best || d < best.d)) best = { id, d };
-  }
-  return best?.id;
-}
-function describe(err, data, rules) {
-  const path6 = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const key = keyName(path6.join(".")) || "(top level)";
-  if (err.keyword === "additionalProperties") {
-    const extra = err.params.additionalProperty ?? "";
-    const full = [...path6, extra];
-    if (path6.length === 1 && path6[0] === "rules") {
-      const guess = closest(
-        extra,
-        rules.map((r2) => r2.meta.id)
-      );
-      return {
-        path: full,
-        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
-      };
-    }
-    if (path6.length === 0) {
-      const guess = closest(extra, TOP_LEVEL_KEYS);
-      return {
-        path: full,
-        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
-      };
-    }
-    if (path6.length === 2 && path6[0] === "rules") {
-      const rule61 = rules.find((r2) => r2.meta.id === path6[1]);
-      const opts = Object.keys(rule61?.meta.optionsSchema?.properties ?? {});
-      const list2 = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
-      return { path: full, text: `unknown option "${keyName(full.join("."))}"; ${path6[1]} takes ${list2}` };
-    }
-    return { path: full, text: `unknown key "${keyName(full.join("."))}"` };
-  }
-  const got = valueAt(data, path6);
-  if (err.keyword === "enum") {
-    const allowed = err.params.allowedValues ?? [];
-    return { path: path6, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
-  }
-  if (key === "kubernetesVersion") {
-    return {
-      path: path6,
-      text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})`
-    };
-  }
-  if (err.keyword === "type") {
-    const want = String(err.params.type ?? "");
-    return { path: path6, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
-  }
-  return { path: path6, text: `"${key}" ${err.message ?? "is invalid"} (got ${shown(got)})` };
-}
-var TOP_LEVEL_KEYS = [
-  "profile",
-  "rules",
-  "allowedImages",
-  "deniedImages",
-  "requireDigest",
-  "exclude",
-  "baseline",
-  "maxFileBytes",
-  "kubernetesVersion",
-  "overrides",
-  "ignore",
-  "admissionPolicies",
-  "render"
-];
-function relevant(errors, data) {
-  return errors.filter((e) => {
-    if (e.keyword === "anyOf") return false;
-    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
-    if (!m) return true;
-    const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
-    const value2 = valueAt(
-      data,
-      ruleKey.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"))
-    );
-    const branch = value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? "1" : "0";
-    return m[1] === branch;
-  });
-}
-function offAsLevel(input) {
-  const data = "overrides" in input ? { ...input, overrides: overridesOffAsLevel(input.overrides) } : input;
-  const cfg = data;
-  if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
-  const rules = {};
-  for (const [id, value2] of Object.entries(cfg.rules)) {
-    if (value2 === false) rules[id] = "off";
-    else if (typeof value2 === "object" && value2 !== null && value2.level === false)
-      rules[id] = { ...value2, level: "off" };
-    else rules[id] = value2;
-  }
-  return { ...data, rules };
-}
-function settingsFromObject(input, rules, fileLabel, locate2) {
-  const settings = defaultSettings();
-  settings.configFile = fileLabel;
-  if (input === null || input === void 0) return settings;
-  const data = typeof input === "object" && !Array.isArray(input) ? offAsLevel(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))) : input;
-  const validate = validator(rules);
-  if (!validate(data)) {
-    const errs = relevant(validate.errors ?? [], data);
-    const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
-    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
-    const lines2 = unique.map((d) => {
-      const line = locate2?.(d.path);
-      return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
-    });
-    throw new ConfigurationError(lines2.join("\n"));
-  }
-  const cfg = data;
-  if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
-  for (const key of ["allowedImages", "deniedImages"]) {
-    const list2 = cfg[key] ?? [];
-    list2.forEach((p, i2) => {
-      const problem = validatePattern(p);
-      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" ${problem}`);
-    });
-    settings[key] = list2;
-  }
-  if (typeof cfg.requireDigest === "boolean") settings.requireDigest = cfg.requireDigest;
-  if (Array.isArray(cfg.exclude)) settings.exclude = cfg.exclude;
-  if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
-  if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
-  if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
-  settings.overrides = parseOverrides(cfg.overrides);
-  settings.ignores = parseIgnores(cfg.ignore);
-  if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies;
-  if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
-  const ruleCfg = cfg.rules ?? {};
-  for (const [id, value2] of Object.entries(ruleCfg)) {
-    if (typeof value2 === "string") settings.rules[id] = { level: value2, options: {} };
-    else {
-      const { level, ...options } = value2;
-      settings.rules[id] = { level, options };
-    }
-  }
-  return settings;
-}
-function readRender(r2, settings) {
-  const out = settings.render;
-  if (r2.mode === "required" || r2.mode === "optional" || r2.mode === "off") out.mode = r2.mode;
-  if (typeof r2.helm === "string") out.helm = r2.helm;
-  if (typeof r2.kustomize === "string") out.kustomize = r2.kustomize;
-  if (typeof r2.timeoutSeconds === "number") out.timeoutSeconds = r2.timeoutSeconds;
-  if (typeof r2.enableHelm === "boolean") out.enableHelm = r2.enableHelm;
-  for (const [dir, c] of Object.entries(r2.charts ?? {})) {
-    const key = dir.replace(/\/+$/, "").replace(/^\.\//, "") || ".";
-    out.charts[key] = {
-      valuesFiles: Array.isArray(c?.valuesFiles) ? c.valuesFiles : [],
-      ...typeof c?.releaseName === "string" ? { releaseName: c.releaseName } : {},
-      ...typeof c?.namespace === "string" ? { namespace: c.namespace } : {}
-    };
-  }
-}
-function loadSettings(root, configPath, rules, repoRoot = root) {
-  let path6;
-  if (configPath) path6 = isAbsolute5(configPath) ? configPath : resolve9(root, configPath);
-  else if (lstatQuiet2(join9(root, DEFAULT_CONFIG_FILE))) path6 = join9(root, DEFAULT_CONFIG_FILE);
-  if (!path6) return defaultSettings();
-  const label2 = safeData(relative7(repoRoot, path6).split("\\").join("/") || path6);
-  let text;
-  try {
-    text = readContainedFile(repoRoot, path6, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-  } catch (err) {
-    if (err instanceof ContainedReadError && err.missing && configPath) {
-      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
-    }
-    throw err;
-  }
-  const parsed = parseYaml(text);
-  const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
-  if (problem) {
-    const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label2}:${line}: not valid YAML: ${problem.message}`);
-  }
-  if (parsed.docs.length > 1) throw new ConfigurationError(`${label2}: holds ${parsed.docs.length} YAML documents; use one`);
-  const top = parsed.docs[0]?.root;
-  const locate2 = (path7) => {
-    let node = top ?? void 0;
-    let at;
-    for (const key of path7) {
-      const pair = getPair(node, key);
-      if (!pair) break;
-      at = pair.key.start;
-      node = pair.value;
-    }
-    return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
-  };
-  return settingsFromObject(toJS(top), rules, label2, locate2);
-}
-
-// src/redact.ts
-var MASK = "***";
-var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
-  "true",
-  "false",
-  "yes",
-  "no",
-  "on",
-  "off",
-  "null",
-  "none",
-  "nil",
-  "undefined",
-  "empty",
-  "default",
-  "secret",
-  "password",
-  "changeme",
-  "changeit",
-  "example",
-  "placeholder",
-  "redacted",
-  "replace_me",
-  "replaceme",
-  "your-password",
-  "your_password"
-]);
-function isCredentialLike(value2) {
-  const v = value2.trim();
-  if (v.length < 8) return false;
-  if (NOT_CREDENTIALS.has(v.toLowerCase())) return false;
-  if (/^[-+]?[0-9][0-9_.,:]*$/.test(v)) return false;
-  if (/^(?:<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|%[^%]+%|(.)\1+)$/s.test(v)) return false;
-  if (/^[A-Za-z]+(?:[-_. ][A-Za-z]+)*$/.test(v) && v.split(/[-_. ]/).every((w) => /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(w))) return false;
-  return true;
-}
-var Matcher3 = class {
-  next = [/* @__PURE__ */ new Map()];
-  fail = [0];
-  /** Length of the longest value that ends at this state (0: none). */
-  longest = [0];
-  constructor(values, stats) {
-    for (const v of values) {
-      let s2 = 0;
-      for (let i2 = 0; i2 < v.length; i2++) {
-        const c = v.charCodeAt(i2);
-        let t = this.next[s2].get(c);
-        if (t === void 0) {
-          t = this.next.length;
-          this.next.push(/* @__PURE__ */ new Map());
-          this.fail.push(0);
-          this.longest.push(0);
-          this.next[s2].set(c, t);
-        }
-        s2 = t;
-      }
-      this.longest[s2] = Math.max(this.longest[s2], v.length);
-    }
-    stats.statesBuilt += this.next.length;
-    const queue = [...this.next[0].values()];
-    for (let qi = 0; qi < queue.length; qi++) {
-      const s2 = queue[qi];
-      for (const [c, t] of this.next[s2]) {
-        let f = this.fail[s2];
-        while (f !== 0 && !this.next[f].has(c)) f = this.fail[f];
-        const g = this.next[f].get(c);
-        this.fail[t] = g !== void 0 && g !== t ? g : 0;
-        this.longest[t] = Math.max(this.longest[t], this.longest[this.fail[t]]);
-        queue.push(t);
-      }
-    }
-  }
-  /** Character ranges [start, end) covered by some value, merged where they overlap. */
-  ranges(text, stats) {
-    const out = [];
-    let s2 = 0;
-    for (let i2 = 0; i2 < text.length; i2++) {
-      const c = text.charCodeAt(i2);
-      let t = this.next[s2].get(c);
-      while (t === void 0 && s2 !== 0) {
-        s2 = this.fail[s2];
-        stats.steps++;
-        t = this.next[s2].get(c);
-      }
-      s2 = t ?? 0;
-      stats.steps++;
-      const len = this.longest[s2];
-      if (len === 0) continue;
-      const start = i2 + 1 - len;
-      const last = out[out.length - 1];
-      if (last && start < last[1]) {
-        last[0] = Math.min(last[0], start);
-        last[1] = i2 + 1;
-      } else out.push([start, i2 + 1]);
-    }
-    return out;
-  }
-};
-function maskValues(text, values) {
-  let out = text;
-  for (const v of [...values].filter((x) => !!x && x.length > 0).sort((a, b) => b.length - a.length)) {
-    if (out.includes(v)) out = out.split(v).join(MASK);
-    const escaped = JSON.stringify(v).slice(1, -1);
-    if (escaped !== v && out.includes(escaped)) out = out.split(escaped).join(MASK);
-  }
-  return out;
-}
-var Redactor = class {
-  values = [];
-  known = /* @__PURE__ */ new Set();
-  matcher;
-  /** Work counters (builds, states, steps). */
-  stats = { builds: 0, statesBuilt: 0, steps: 0 };
-  constructor(secrets = []) {
-    for (const s2 of secrets) this.add(s2);
-  }
-  push(value2) {
-    if (this.known.has(value2)) return;
-    this.known.add(value2);
-    this.values.push(value2);
-    this.matcher = void 0;
-  }
-  /** Registers a secret value when it is credential-like; anything else is left to its own report. */
-  add(secret) {
-    if (this.known.has(secret) || !isCredentialLike(secret)) return;
-    this.push(secret);
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) this.push(escaped);
-    for (const line of secret.split(/\r?\n/)) if (line !== secret && line.trim().length >= 8) this.push(line);
-  }
-  /** The registered secrets. */
-  get secrets() {
-    return this.values;
-  }
-  /** Text with every registered secret replaced by a mask. */
-  redact(text) {
-    if (this.values.length === 0 || text.length === 0) return text;
-    if (!this.matcher) {
-      this.matcher = new Matcher3(this.values, this.stats);
-      this.stats.builds++;
-    }
-    const ranges = this.matcher.ranges(text, this.stats);
-    if (ranges.length === 0) return text;
-    const parts = [];
-    let at = 0;
-    for (const [start, end] of ranges) {
-      parts.push(text.slice(at, start), MASK);
-      at = end;
-    }
-    parts.push(text.slice(at));
-    return parts.join("");
-  }
-};
-function describeSecret(value2) {
-  const prefixLen = value2.length >= 16 ? 4 : value2.length >= 10 ? 2 : 0;
-  const prefix2 = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
-  return `${prefix2}${prefix2 ? ", " : ""}${value2.length} chars`;
-}
-function safeErrorText(err, max = 300) {
-  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
-  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
-    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
-    (run2) => /[0-9+/=_~@]/.test(run2.replace(/^[a-z]+:\/\//i, "")) || run2.length >= 20 && /[a-z]/.test(run2) && /[A-Z]/.test(run2) ? "\u2026" : run2
-  ).slice(0, max);
-}
-
 // src/policy/compile.ts
 function str2(v) {
   return typeof v === "string" ? v : void 0;
@@ -74063,7 +80505,7 @@ function locatorOf(e) {
   const prefix2 = (p) => p.every((x, i2) => longest[i2] === x);
   return paths.every(prefix2) ? { kind: "field", path: longest } : { kind: "object" };
 }
-function compilePolicy(policy, bindings) {
+function compilePolicy2(policy, bindings) {
   const spec = policy.spec;
   const problems = [];
   const declared = /* @__PURE__ */ new Set();
@@ -74269,7 +80711,7 @@ function resourcesMatch(resources, o, namespaces) {
 function policyRuleId(name) {
   return `policy/${name}`;
 }
-var MESSAGES = {
+var MESSAGES2 = {
   violation: "{message}",
   evalError: "validation {validation} of admission policy {policy} could not be evaluated ({error}); failurePolicy {failurePolicy}",
   matchError: "a matchCondition of admission policy {policy} could not be evaluated ({error}); failurePolicy {failurePolicy}",
@@ -74316,7 +80758,7 @@ function meta(policy, bindings) {
     fix: policyText(a["podguard.dev/fix"] ?? "Change the object so that every validation of the policy holds (the message says which)."),
     tags: ["admission-policy"],
     kinds: ["kubernetes"],
-    messages: MESSAGES
+    messages: MESSAGES2
   };
 }
 function str3(v) {
@@ -74399,7 +80841,7 @@ function policyRules(set2) {
 function policyRule(policy, set2) {
   const bindings = set2.bindings.filter((b) => b.spec.policyName === policy.name);
   let compiled2;
-  const get2 = () => compiled2 ??= compilePolicy(policy, set2.bindings);
+  const get2 = () => compiled2 ??= compilePolicy2(policy, set2.bindings);
   const m = meta(policy, bindings);
   return {
     meta: m,
@@ -74580,6035 +81022,6 @@ function holds(pred, iterVar, item, ev) {
   return !isError(r2) && r2 === true;
 }
 
-// src/rules/aci-public-ip.ts
-var rule2 = {
-  meta: {
-    id: "aci-public-ip",
-    title: "Container group exposed on a public IP",
-    level: "note",
-    securitySeverity: 3,
-    precision: "high",
-    description: "An Azure Container Instances group sets ipAddress.type: Public (and no subnet), so its ports are reachable from the internet; the note names the exposed ports.",
-    why: 'A container group with a public IP answers anyone on the internet on every port it lists; there is no network security group in front of it unless it is deployed into a virtual network. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to segment networks and to expose only what must be reachable; a group that serves internal consumers belongs in a subnet (`subnetIds`), behind an Application Gateway or a load balancer when it must be public. A deliberate public endpoint is fine: the note is there so the exposure is a reviewed decision.',
-    fix: "Deploy the group into a virtual network subnet with a private IP, and publish it through a gateway if it must be reachable:\n\n```yaml\nproperties:\n  ipAddress:\n    type: Private\n    ports:\n      - port: 8080\n        protocol: TCP\n  subnetIds:\n    - id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/aci\n```",
-    tags: ["security", "aci", "network"],
-    kinds: ["aci"],
-    messages: {
-      publicIp: 'Container group "{group}" has a public IP address and exposes {ports} to the internet; deploy it into a subnet unless the exposure is intended.'
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "aci") return;
-    for (const g of aciGroups(file.docs)) {
-      const ip = get(g.props, "ipAddress");
-      const typePair = getPair(ip, "type");
-      if (asText(typePair?.value)?.toLowerCase() !== "public") continue;
-      if (asItems(get(g.props, "subnetIds")).length > 0) continue;
-      const ports = asItems(get(ip, "ports")).map((p) => {
-        const port = asInt(get(p, "port"));
-        const protocol = asText(get(p, "protocol"))?.toUpperCase();
-        return port === void 0 ? void 0 : `${port}/${protocol === "UDP" ? "UDP" : "TCP"}`;
-      }).filter((p) => p !== void 0);
-      ctx.report({
-        messageId: "publicIp",
-        data: { group: g.name, ports: ports.length ? `port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}` : "its ports" },
-        at: typePair,
-        identity: `container group "${g.name}"`
-      });
-    }
-  }
-};
-
-// src/parse/containers.ts
-import { posix as posix5 } from "node:path";
-
-// src/parse/services.ts
-function scalarValueOffset(s2, index) {
-  return s2.start + index;
-}
-function envFromMap(map2) {
-  return map2.pairs.map((p) => {
-    const v = p.value;
-    const value2 = v.kind === "scalar" && v.value !== null ? v.text : void 0;
-    return { name: p.keyText, nameAt: p, valueNode: v, value: value2, valueStart: v.start, valueEnd: v.end };
-  });
-}
-function envFromList(items2) {
-  const out = [];
-  for (const item of items2) {
-    if (item.kind !== "scalar") continue;
-    const eq = item.text.indexOf("=");
-    if (eq < 0) {
-      out.push({ name: item.text.trim(), nameAt: item, valueNode: void 0, value: void 0, valueStart: item.end, valueEnd: item.end });
-      continue;
-    }
-    const start = scalarValueOffset(item, eq + 1);
-    out.push({
-      name: item.text.slice(0, eq).trim(),
-      nameAt: item,
-      valueNode: item,
-      value: item.text.slice(eq + 1),
-      valueStart: start,
-      valueEnd: item.plain ? item.end : start + (item.text.length - eq - 1)
-    });
-  }
-  return out;
-}
-function composeEnvironment(node) {
-  if (!node) return [];
-  if (node.kind === "map") return envFromMap(node);
-  return envFromList(asItems(node));
-}
-function composeServices(file) {
-  const out = [];
-  for (const doc of file.docs) {
-    const services = asMap(get(doc.root ?? void 0, "services"));
-    if (!services) continue;
-    for (const pair of services.pairs) {
-      const node = asMap(pair.value);
-      if (!node) continue;
-      out.push({
-        name: pair.keyText,
-        node,
-        pair,
-        image: get(node, "image"),
-        environment: composeEnvironment(get(node, "environment")),
-        label: `service "${pair.keyText}"`
-      });
-    }
-  }
-  return out;
-}
-function groupsOf(file) {
-  return aciGroups(file.docs);
-}
-function aciContainers(file) {
-  const out = [];
-  for (const g of groupsOf(file)) {
-    for (const [key, init] of [
-      ["initContainers", true],
-      ["containers", false]
-    ]) {
-      asItems(get(g.props, key)).forEach((item, i2) => {
-        if (item.kind !== "map") return;
-        const namePair = getPair(item, "name");
-        const name = asText(namePair?.value) ?? `#${i2 + 1}`;
-        const props = asMap(get(item, "properties"));
-        const environment = [];
-        for (const e of asItems(get(props, "environmentVariables"))) {
-          if (e.kind !== "map") continue;
-          const np = getPair(e, "name");
-          environment.push({
-            name: asText(np?.value) ?? "",
-            node: e,
-            namePair: np,
-            value: getPair(e, "value"),
-            secureValue: getPair(e, "secureValue")
-          });
-        }
-        out.push({
-          group: g.name,
-          name,
-          node: item,
-          anchor: namePair ?? item,
-          image: get(props, "image"),
-          environment,
-          init,
-          label: `container group "${g.name}" ${init ? "init container" : "container"} "${name}"`
-        });
-      });
-    }
-  }
-  return out;
-}
-function aciRegistryCredentials(file) {
-  const out = [];
-  for (const g of groupsOf(file)) {
-    for (const item of asItems(get(g.props, "imageRegistryCredentials"))) {
-      if (item.kind !== "map") continue;
-      out.push({ group: g.name, node: item, server: asText(get(item, "server")), password: getPair(item, "password") });
-    }
-  }
-  return out;
-}
-
-// src/parse/containers.ts
-function capName(text) {
-  const up = text.trim().toUpperCase();
-  return up.startsWith("CAP_") ? up.slice(4) : up;
-}
-function capabilities(node) {
-  const out = [];
-  for (const item of asItems(node)) {
-    const text = asText(item);
-    if (text !== void 0 && text.trim() !== "" && !isExpression(text)) out.push({ node: item, name: capName(text), text });
-  }
-  return out;
-}
-function positionedBool(pair) {
-  if (!pair) return void 0;
-  const value2 = asBool(pair.value);
-  return value2 === void 0 ? void 0 : { value: value2, at: pair };
-}
-function splitUser(text, at) {
-  const colon = text.indexOf(":");
-  return colon < 0 ? { user: text, group: void 0, at } : { user: text.slice(0, colon), group: text.slice(colon + 1), at };
-}
-function composeLookup(services, node) {
-  const chain = [node];
-  let current = node;
-  for (let i2 = 0; i2 < 5 && current; i2++) {
-    const ext = get(current, "extends");
-    if (get(ext, "file")) break;
-    const base = asText(ext) ?? asText(get(ext, "service"));
-    current = base ? asMap(get(services, base)) : void 0;
-    if (current && !chain.includes(current)) chain.push(current);
-    else break;
-  }
-  return (key) => {
-    for (const m of chain) {
-      const pair = getPair(m, key);
-      if (pair) return pair;
-    }
-    return void 0;
-  };
-}
-function composeItems(services, node, key) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  let current = node;
-  for (let i2 = 0; i2 < 6 && current && !seen.has(current); i2++) {
-    seen.add(current);
-    out.push(...asItems(get(current, key)));
-    const ext = get(current, "extends");
-    if (get(ext, "file")) break;
-    const base = asText(ext) ?? asText(get(ext, "service"));
-    current = base ? asMap(get(services, base)) : void 0;
-  }
-  return out;
-}
-var HOST_KEYS = [
-  ["network_mode", "network"],
-  ["pid", "pid"],
-  ["ipc", "ipc"],
-  ["userns_mode", "user"],
-  ["uts", "uts"]
-];
-function hostPathOf(source, fileDir) {
-  if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
-  return posix5.normalize(posix5.join(fileDir, source));
-}
-var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
-function composeVolume(item, fileDir) {
-  if (item.kind === "scalar") {
-    const text = item.text;
-    const drive = /^[A-Za-z]:[\\/]/.test(text) ? 2 : 0;
-    const colon = text.indexOf(":", drive);
-    if (colon < 0) return { type: "anonymous", source: void 0, hostPath: void 0, target: text, readOnly: false, at: item };
-    const source2 = text.slice(0, colon);
-    const rest = text.slice(colon + 1).split(":");
-    const readOnly2 = (rest[1] ?? "").split(",").includes("ro");
-    if (!isHostSource(source2)) return { type: "volume", source: source2, hostPath: void 0, target: rest[0], readOnly: readOnly2, at: item };
-    return { type: "bind", source: source2, hostPath: hostPathOf(source2, fileDir), target: rest[0], readOnly: readOnly2, at: item };
-  }
-  if (item.kind !== "map") return void 0;
-  const type2 = asText(get(item, "type"));
-  const source = asText(get(item, "source"));
-  const target = asText(get(item, "target"));
-  const readOnly = asBool(get(item, "read_only")) === true;
-  const at = getPair(item, "source") ?? item;
-  if (type2 === "bind" && source) return { type: "bind", source, hostPath: hostPathOf(source, fileDir), target, readOnly, at };
-  if (type2 === "tmpfs") return { type: "tmpfs", source: void 0, hostPath: void 0, target, readOnly, at: item };
-  if (type2 === "volume" || type2 === void 0 && source && !isHostSource(source)) {
-    return { type: source ? "volume" : "anonymous", source, hostPath: void 0, target, readOnly, at: item };
-  }
-  return { type: "other", source, hostPath: void 0, target, readOnly, at: item };
-}
-function composeDevice(item) {
-  const text = asText(item) ?? asText(get(item, "source"));
-  if (!text) return void 0;
-  const source = item.kind === "scalar" ? text.split(":")[0] : text;
-  return { type: "device", source, hostPath: source, target: void 0, readOnly: false, at: item };
-}
-function securityOpt(text) {
-  const m = /^([a-z-]+)\s*[:=]\s*(.*)$/i.exec(text.trim());
-  return m ? { key: m[1].toLowerCase(), value: m[2].trim().toLowerCase() } : { key: text.trim().toLowerCase(), value: "" };
-}
-function composeContainer(services, pair, node, fileDir) {
-  const look = composeLookup(services, node);
-  const items2 = (key) => composeItems(services, node, key);
-  const userPair = look("user");
-  const userText = userPair && userPair.value.kind === "scalar" ? userPair.value.text : void 0;
-  const hostNamespaces = [];
-  for (const [key, namespace] of HOST_KEYS) {
-    const p = look(key);
-    if (p && asText(p.value)?.toLowerCase() === "host") hostNamespaces.push({ value: namespace, at: p });
-  }
-  let seccompUnconfined;
-  let apparmorUnconfined;
-  let labelDisabled;
-  let allowPrivilegeEscalation;
-  for (const opt of items2("security_opt")) {
-    const text = asText(opt);
-    if (!text) continue;
-    const { key, value: value2 } = securityOpt(text);
-    if (key === "seccomp" && value2 === "unconfined") seccompUnconfined = opt;
-    else if (key === "apparmor" && value2 === "unconfined") apparmorUnconfined = opt;
-    else if (key === "label" && value2 === "disable") labelDisabled = opt;
-    else if (key === "no-new-privileges") allowPrivilegeEscalation = { value: value2 === "false", at: opt };
-  }
-  const mounts = [];
-  for (const v of items2("volumes")) {
-    const m = composeVolume(v, fileDir);
-    if (m) mounts.push(m);
-  }
-  for (const d of items2("devices")) {
-    const m = composeDevice(d);
-    if (m) mounts.push(m);
-  }
-  const buildNode = look("build")?.value;
-  let build2;
-  if (buildNode) {
-    const context3 = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
-    const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
-    if (!/^[a-z]+:\/\//i.test(context3) && !context3.startsWith("/") && !context3.includes("$") && !get(buildNode, "dockerfile_inline")) {
-      build2 = { dockerfile: posix5.normalize(posix5.join(fileDir, context3, dockerfile)) };
-    }
-  }
-  return {
-    format: "compose",
-    label: `service "${pair.keyText}"`,
-    node,
-    anchor: pair,
-    image: look("image")?.value,
-    user: userText !== void 0 && userText !== "" ? splitUser(userText, userPair) : void 0,
-    privileged: positionedBool(look("privileged")),
-    allowPrivilegeEscalation,
-    capAdd: capabilities(look("cap_add")?.value),
-    capDrop: capabilities(look("cap_drop")?.value),
-    hostNamespaces,
-    mounts,
-    seccompUnconfined,
-    apparmorUnconfined,
-    labelDisabled,
-    readOnlyRoot: positionedBool(look("read_only")),
-    environment: composeEnvironment(look("environment")?.value),
-    build: build2,
-    securityContext: void 0
-  };
-}
-function aciContainer(group3, item, index, init) {
-  const namePair = getPair(item, "name");
-  const name = asText(namePair?.value) ?? `#${index + 1}`;
-  const props = asMap(get(item, "properties"));
-  const scPair = getPair(props, "securityContext");
-  const sc = asMap(scPair?.value);
-  const caps = get(sc, "capabilities");
-  const runAsUser = getPair(sc, "runAsUser");
-  const runAsGroup = getPair(sc, "runAsGroup");
-  let user;
-  if (runAsUser || runAsGroup) {
-    const u = runAsUser ? asInt(runAsUser.value) : void 0;
-    const g = runAsGroup ? asInt(runAsGroup.value) : void 0;
-    user = { user: u === void 0 ? void 0 : String(u), group: g === void 0 ? void 0 : String(g), at: runAsUser ?? runAsGroup };
-  }
-  const volumes = /* @__PURE__ */ new Map();
-  for (const v of asItems(get(group3.props, "volumes"))) {
-    const n = asText(get(v, "name"));
-    if (n && v.kind === "map") volumes.set(n, v);
-  }
-  const mounts = [];
-  for (const m of asItems(get(props, "volumeMounts"))) {
-    const vol = volumes.get(asText(get(m, "name")) ?? "");
-    mounts.push({
-      type: vol && get(vol, "emptyDir") ? "volume" : "other",
-      source: void 0,
-      hostPath: void 0,
-      target: asText(get(m, "mountPath")),
-      readOnly: asBool(get(m, "readOnly")) === true,
-      at: m
-    });
-  }
-  return {
-    format: "aci",
-    label: `container group "${group3.name}" ${init ? "init container" : "container"} "${name}"`,
-    node: item,
-    anchor: scPair ?? namePair ?? item,
-    image: get(props, "image"),
-    user,
-    privileged: positionedBool(getPair(sc, "privileged")),
-    allowPrivilegeEscalation: positionedBool(getPair(sc, "allowPrivilegeEscalation")),
-    capAdd: capabilities(get(caps, "add")),
-    capDrop: capabilities(get(caps, "drop")),
-    hostNamespaces: [],
-    mounts,
-    seccompUnconfined: void 0,
-    apparmorUnconfined: void 0,
-    labelDisabled: void 0,
-    readOnlyRoot: void 0,
-    environment: [],
-    build: void 0,
-    securityContext: sc
-  };
-}
-var cache3 = /* @__PURE__ */ new WeakMap();
-function modelContainers(file) {
-  if (file.kind !== "compose" && file.kind !== "aci") return [];
-  const hit = cache3.get(file.docs);
-  if (hit) return hit;
-  const out = [];
-  if (file.kind === "compose") {
-    const dir = posix5.dirname(file.source.path);
-    for (const doc of file.docs) {
-      const services = asMap(get(doc.root ?? void 0, "services"));
-      for (const pair of services?.pairs ?? []) {
-        const node = asMap(pair.value);
-        if (node && services) out.push(composeContainer(services, pair, node, dir));
-      }
-    }
-  } else {
-    for (const g of aciGroups(file.docs)) {
-      for (const [key, init] of [
-        ["initContainers", true],
-        ["containers", false]
-      ]) {
-        asItems(get(g.props, key)).forEach((item, i2) => {
-          if (item.kind === "map") out.push(aciContainer(g, item, i2, init));
-        });
-      }
-    }
-  }
-  cache3.set(file.docs, out);
-  return out;
-}
-
-// src/rules/util.ts
-function forEachContainer(file, fn) {
-  if (file.kind !== "kubernetes") return;
-  for (const w of file.workloads) for (const c of w.containers) fn(c, w);
-}
-function forEachModelContainer(file, fn) {
-  if (file.kind !== "compose" && file.kind !== "aci") return;
-  for (const c of modelContainers(file)) fn(c);
-}
-function firstTime() {
-  const seen = /* @__PURE__ */ new Set();
-  return (at) => {
-    if (seen.has(at)) return false;
-    seen.add(at);
-    return true;
-  };
-}
-function forEachWorkload(file, fn) {
-  if (file.kind !== "kubernetes") return;
-  for (const w of file.workloads) fn(w);
-}
-function kubernetesMinor(settings) {
-  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
-}
-function inUserNamespace(w) {
-  return asBool(get(w.podSpec, "hostUsers")) === false;
-}
-function normalizeCapability(name) {
-  const up = name.trim().toUpperCase();
-  return up.startsWith("CAP_") ? up.slice(4) : up;
-}
-function capabilityItems(c, list2) {
-  const out = [];
-  for (const node of asItems(get(get(c.securityContext, "capabilities"), list2))) {
-    const text = asText(node);
-    if (text !== void 0 && text.trim() !== "") out.push({ node, name: normalizeCapability(text) });
-  }
-  return out;
-}
-function isWindowsPod(w) {
-  return asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "windows";
-}
-function podLevelHint(c, field) {
-  return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
-}
-function spot(file, at) {
-  return { file: detached(file), at: rangeOf(file, at) };
-}
-
-// src/rules/capabilities-not-dropped.ts
-var rule3 = {
-  meta: {
-    id: "capabilities-not-dropped",
-    title: "Capabilities not dropped",
-    level: "warning",
-    securitySeverity: 5.5,
-    precision: "very-high",
-    description: "A container does not drop ALL Linux capabilities (securityContext.capabilities.drop).",
-    why: 'Container runtimes give every container a default set of capabilities (CHOWN, NET_RAW, SETUID, MKNOD...). Most applications need none of them, and some are useful to an attacker: `NET_RAW` allows ARP and DNS spoofing inside the cluster network. Microsoft\'s "Best practices for pod security in AKS" asks for the least privileges needed; the Pod Security Standards *restricted* profile requires `drop: ["ALL"]`.',
-    fix: 'Drop everything, then add back only what the process needs:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if it binds a port below 1024\n```',
-    tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
-    profile: "restricted",
-    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
-    messages: {
-      missing: "{container} does not drop ALL capabilities{hint}.",
-      spelling: '{container} drops "{value}": write it as "ALL", the only spelling Pod Security admission accepts.',
-      incomplete: "{container} drops some capabilities but not ALL: the rest of the runtime's default set stays."
-    }
-  },
-  check(file, ctx) {
-    forEachContainer(file, (c, w) => {
-      if (isWindowsPod(w)) return;
-      const drops = capabilityItems(c, "drop");
-      if (drops.some((i2) => i2.node.kind === "scalar" && i2.node.text === "ALL")) return;
-      const spelled = drops.find((i2) => i2.name === "ALL");
-      if (spelled) {
-        const value2 = spelled.node.kind === "scalar" ? spelled.node.text : "ALL";
-        ctx.report({ messageId: "spelling", data: { container: c.label, value: value2 }, at: spelled.node, identity: c.label, value: value2 });
-        return;
-      }
-      const capabilities2 = containerField(c, "capabilities");
-      const drop = getPair(capabilities2?.value, "drop");
-      if (drop) {
-        ctx.report({ messageId: "incomplete", data: { container: c.label }, at: drop, identity: c.label });
-        return;
-      }
-      ctx.report({
-        messageId: "missing",
-        data: { container: c.label, hint: podLevelHint(c, "capabilities") },
-        at: capabilities2 ?? c.anchor,
-        identity: c.label
-      });
-    });
-  }
-};
-
-// src/rules/dangerous-capabilities.ts
-var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
-  "AUDIT_WRITE",
-  "CHOWN",
-  "DAC_OVERRIDE",
-  "FOWNER",
-  "FSETID",
-  "KILL",
-  "MKNOD",
-  "NET_BIND_SERVICE",
-  "SETFCAP",
-  "SETGID",
-  "SETPCAP",
-  "SETUID",
-  "SYS_CHROOT"
-]);
-var rule4 = {
-  meta: {
-    id: "dangerous-capabilities",
-    title: "Dangerous capability added",
-    level: "error",
-    securitySeverity: 8,
-    precision: "very-high",
-    description: "A container adds a Linux capability outside the Pod Security Standards baseline set (NET_ADMIN, SYS_ADMIN, SYS_TIME, ALL...): Kubernetes and ACI capabilities.add, compose cap_add.",
-    why: "Linux capabilities split root's power into pieces; some pieces are most of it. `SYS_ADMIN` is close to full root, `NET_ADMIN` lets a container rewrite the node's network (and sniff or redirect traffic when combined with host networking), `SYS_TIME` changes the clock of the whole node, `SYS_PTRACE` reads other processes' memory, and `ALL` is every capability at once. Microsoft's \"Best practices for pod security in AKS\" asks to assign the least privileges needed; the Pod Security Standards *baseline* profile allows adding only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.",
-    fix: 'Drop everything and add back only what the process really needs (usually nothing; `NET_BIND_SERVICE` to bind a port below 1024):\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```\n\nIf the workload needs to change the node (a CNI plugin, a time daemon), run it as a reviewed system component and suppress the finding with a justification.',
-    tags: ["security", "kubernetes", "pod-security"],
-    fixByFormat: {
-      compose: 'Remove the capability from `cap_add` (an error for compose too: `SYS_ADMIN` or `NET_ADMIN` on a Docker host reach the host as they reach a node):\n\n```yaml\nservices:\n  web:\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]\n```',
-      aci: 'Remove the capability from the container\'s `securityContext.capabilities.add`:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```'
-    },
-    kinds: ["kubernetes", "compose", "aci"],
-    profile: "baseline",
-    messages: {
-      added: "{container} adds the capability {capability}, which is outside the Pod Security Standards baseline set.",
-      all: "{container} adds ALL capabilities: it holds most of root's power on the node.",
-      spelling: '{container} adds "{value}": Pod Security admission compares capability names exactly and rejects this spelling; write {capability}.'
-    }
-  },
-  check(file, ctx) {
-    forEachContainer(file, (c) => {
-      for (const item of capabilityItems(c, "add")) {
-        if (BASELINE_CAPABILITIES.has(item.name)) {
-          const text = item.node.kind === "scalar" ? item.node.text : item.name;
-          if (text !== item.name) {
-            ctx.report({
-              messageId: "spelling",
-              data: { container: c.label, value: text, capability: item.name },
-              at: item.node,
-              identity: c.label,
-              value: text
-            });
-          }
-          continue;
-        }
-        const messageId = item.name === "ALL" ? "all" : "added";
-        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
-      }
-    });
-    const once = firstTime();
-    forEachModelContainer(file, (c) => {
-      for (const item of c.capAdd) {
-        if (BASELINE_CAPABILITIES.has(item.name) || !once(item.node)) continue;
-        const messageId = item.name === "ALL" ? "all" : "added";
-        ctx.report({ messageId, data: { container: c.label, capability: item.name }, at: item.node, identity: c.label, value: item.name });
-      }
-    });
-  }
-};
-
-// src/parse/dockerfile-shell.ts
-var import_dockerfile_ast2 = __toESM(require_main(), 1);
-function instructionText(file, ins) {
-  const first = ins.getArguments()[0];
-  if (!first) return void 0;
-  const src = file.source;
-  const startPos = dfRange(first.getRange()).start;
-  const endPos = dfRange(ins.getRange()).end;
-  const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
-  const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
-  const escape3 = file.model.ast.getEscapeCharacter();
-  const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
-  const text = src.text.slice(start, end).replace(cont, (m) => " ".repeat(m.length));
-  return { text, offset: start };
-}
-function textRange(file, t, from, to) {
-  return file.source.lines.range(t.offset + from, t.offset + to);
-}
-function flagOf(ins, name) {
-  if (!(ins instanceof import_dockerfile_ast2.ModifiableInstruction)) return void 0;
-  return ins.getFlags().find((f) => f.getName().toLowerCase() === name);
-}
-
-// src/rules/dockerfile-add-url.ts
-var GIT_URL = /(\.git(#|$)|^git@|^git:\/\/)/i;
-var rule5 = {
-  meta: {
-    id: "dockerfile-add-url",
-    title: "ADD of a URL without --checksum",
-    level: "warning",
-    securitySeverity: 5.5,
-    precision: "high",
-    description: "An ADD instruction downloads an http(s) URL without `--checksum=sha256:...` (git sources are left out).",
-    why: "ADD fetches the URL at build time and trusts whatever comes back: a compromised or changed server, or a redirect, puts other bytes into the image with no change in the Dockerfile. A checksum makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
-    fix: 'Pin the download (BuildKit, Dockerfile syntax 1.6 or later):\n\n```dockerfile\n# syntax=docker/dockerfile:1\nADD --checksum=sha256:<sha256 of the file> https://example.com/tool-1.2.3.tar.gz /tmp/\n```\n\nOr download in a RUN step that verifies the checksum (`echo "<sha256>  tool.tgz" | sha256sum -c -`).',
-    tags: ["security", "supply-chain", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      noChecksum: "ADD downloads a URL without --checksum, so whatever the server returns lands in the image. Add --checksum=sha256:<digest>."
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    for (const ins of file.model.ast.getInstructions()) {
-      if (ins.getKeyword() !== "ADD" || flagOf(ins, "checksum")) continue;
-      for (const arg of ins.getArguments().slice(0, -1)) {
-        const src = arg.getValue();
-        if (!/^https?:\/\//i.test(src) || GIT_URL.test(src)) continue;
-        ctx.report({ messageId: "noChecksum", at: dfRange(arg.getRange()), identity: "ADD url", value: src });
-      }
-    }
-  }
-};
-
-// src/rules/dockerfile-insecure-build.ts
-var rule6 = {
-  meta: {
-    id: "dockerfile-insecure-build",
-    title: "RUN --security=insecure",
-    level: "error",
-    securitySeverity: 7.5,
-    precision: "very-high",
-    description: "A RUN instruction sets `--security=insecure`, which runs the step as a privileged container on the build host.",
-    why: "An insecure RUN step is the build-time twin of a privileged container: the command (and every script it downloads) gets all capabilities and the host devices of the builder, so a compromised dependency owns the build machine and every secret it holds. Microsoft asks that containers get only the privileges they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
-    fix: "Remove the flag and do the privileged work elsewhere (a CI step, a prebuilt base image):\n\n```dockerfile\nRUN make install\n```",
-    tags: ["security", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      insecure: "RUN --security=insecure runs this step with every privilege of the build host. Remove the flag."
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    for (const ins of file.model.ast.getInstructions()) {
-      if (ins.getKeyword() !== "RUN") continue;
-      const flag = flagOf(ins, "security");
-      if (flag?.getValue()?.toLowerCase() !== "insecure") continue;
-      ctx.report({ messageId: "insecure", at: dfRange(flag.getRange()), identity: "RUN --security=insecure" });
-    }
-  }
-};
-
-// src/rules/dockerfile-remote-script.ts
-var SHELLS = "(?:sudo[ \\t]+(?:-[A-Za-z]+[ \\t]+)*)?(?:/[\\w./-]{0,64}/)?(?:env[ \\t]+)?(?:sh|bash|zsh|ash|dash|ksh|python[23]?|perl|ruby|node|php)(?![\\w./-])";
-var PIPED = new RegExp(`\\b(curl|wget)\\b[^|;&\\n]{0,2000}\\|[ \\t]*${SHELLS}`, "g");
-var SUBSTITUTED = new RegExp(`${SHELLS}[ \\t]+(?:-[A-Za-z]+[ \\t]+)*["']?(?:\\$\\(|<\\()[ \\t]*(curl|wget)\\b`, "g");
-var rule7 = {
-  meta: {
-    id: "dockerfile-remote-script",
-    title: "Remote script piped into a shell",
-    level: "warning",
-    securitySeverity: 6,
-    precision: "high",
-    description: 'A RUN instruction pipes curl or wget output into a shell or interpreter (`curl ... | sh`, `bash -c "$(curl ...)"`, `sh <(wget ...)`) without verifying it.',
-    why: "The script is whatever the server returns at build time: a compromised host, a hijacked domain or a truncated download runs as root in your build, and the next build may run something else. Downloading to a file and checking its checksum or signature first makes the build fail instead. Microsoft asks for known, verified image content ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)).",
-    fix: 'Download, verify, then run:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.2.3.sh \\\n && echo "<sha256>  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter: install from the distribution\'s package manager, or `COPY --from` a pinned image that ships the tool.',
-    tags: ["security", "supply-chain", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      piped: "RUN pipes a download into a shell, running whatever the server sends without verifying it. Download to a file, check its checksum, then run it."
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    for (const ins of file.model.ast.getInstructions()) {
-      if (ins.getKeyword() !== "RUN") continue;
-      const t = instructionText(file, ins);
-      if (!t || !/curl|wget/.test(t.text)) continue;
-      PIPED.lastIndex = 0;
-      SUBSTITUTED.lastIndex = 0;
-      const m = PIPED.exec(t.text);
-      const s2 = SUBSTITUTED.exec(t.text);
-      const at = [m ? m.index : -1, s2 ? s2.index + s2[0].length - s2[1].length : -1].filter((x) => x >= 0);
-      if (at.length === 0) continue;
-      const from = Math.min(...at);
-      ctx.report({ messageId: "piped", at: textRange(file, t, from, from + 4), identity: "RUN remote script" });
-    }
-  }
-};
-
-// src/image/reference.ts
-var DOCKER_HUB = "docker.io";
-var NAME_TOTAL_MAX = 255;
-var DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
-var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-function invalid(original, reason) {
-  return { ok: false, original, reason };
-}
-function isRegistry(component) {
-  return component.includes(".") || component.includes(":") || component === "localhost";
-}
-var parsedCache = /* @__PURE__ */ new Map();
-var PARSED_CACHE_MAX = 4096;
-function parseReference(input) {
-  let parsed = parsedCache.get(input);
-  if (parsed) return parsed;
-  if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
-  parsed = Object.freeze(parseUncached(input));
-  parsedCache.set(input, parsed);
-  return parsed;
-}
-function parseUncached(input) {
-  const ref = input;
-  if (ref === "") return invalid(input, "it is empty");
-  if (/\s/.test(ref)) return invalid(input, "it contains whitespace");
-  let rest = ref;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) return invalid(input, `"@${digest}" is not a valid digest (expected @sha256: and 64 hex digits)`);
-    const [algo, hex] = digest.split(":");
-    if (algo === "sha256" && !/^[a-f0-9]{64}$/.test(hex)) return invalid(input, "a sha256 digest must be 64 lowercase hex digits");
-    if (algo === "sha512" && !/^[a-f0-9]{128}$/.test(hex)) return invalid(input, "a sha512 digest must be 128 lowercase hex digits");
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag))
-      return invalid(input, `":${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128, not starting with "." or "-")`);
-  }
-  if (rest === "") return invalid(input, "it has no repository name");
-  const parts = rest.split("/");
-  let registry = DOCKER_HUB;
-  if (parts.length > 1 && isRegistry(parts[0])) {
-    registry = parts.shift();
-    if (!DOMAIN.test(registry)) return invalid(input, `"${registry}" is not a valid registry host`);
-    registry = registry.toLowerCase();
-    if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
-  }
-  for (const p of parts) {
-    if (p === "") return invalid(input, 'it has an empty path component ("//" or a leading or trailing "/")');
-    if (p !== p.toLowerCase()) return invalid(input, `repository names must be lowercase ("${p}")`);
-    if (!PATH_COMPONENT.test(p))
-      return invalid(input, `"${p}" is not a valid repository name component (lowercase letters, digits and single separators . _ __ -)`);
-  }
-  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
-  const path6 = parts.join("/");
-  const name = `${registry}/${path6}`;
-  if (rest.length > NAME_TOTAL_MAX) return invalid(input, `the repository name is longer than ${NAME_TOTAL_MAX} characters`);
-  return { ok: true, original: input, registry, path: path6, name, tag, digest };
-}
-function familiarName(name) {
-  if (name.startsWith(`${DOCKER_HUB}/library/`) && name.split("/").length === 3) return name.slice(`${DOCKER_HUB}/library/`.length);
-  if (name.startsWith(`${DOCKER_HUB}/`)) return name.slice(DOCKER_HUB.length + 1);
-  return name;
-}
-
-// src/image/user.ts
-var BUILTIN_NON_ROOT_IMAGES = ["cgr.dev/chainguard/**"];
-var matchers = /* @__PURE__ */ new Map();
-function nonRootMatcher(configured) {
-  const list2 = Array.isArray(configured) ? configured.filter((p) => typeof p === "string") : [];
-  const key = list2.join("\n");
-  let m = matchers.get(key);
-  if (!m) {
-    m = compilePatterns([...BUILTIN_NON_ROOT_IMAGES, ...list2]);
-    if (matchers.size > 64) matchers.clear();
-    matchers.set(key, m);
-  }
-  const match = m;
-  return (name) => match(name) !== void 0;
-}
-function variablesBefore(model, stage, before) {
-  const vars = /* @__PURE__ */ new Map();
-  for (const ins of stage.instructions) {
-    if (ins === before) break;
-    const keyword = ins.getKeyword();
-    if (keyword === "ARG") {
-      const prop = ins.getProperty();
-      const name = prop?.getName();
-      if (name) vars.set(name, prop?.getValue() ?? model.globalArgs.get(name));
-    } else if (keyword === "ENV") {
-      for (const prop of ins.getProperties()) vars.set(prop.getName(), prop.getValue() ?? "");
-    }
-  }
-  return vars;
-}
-function classifyUser(value2) {
-  const user = value2.trim().replace(/^(["'])(.*)\1$/, "$2").split(":")[0].trim().replace(/^(["'])(.*)\1$/, "$2");
-  if (["root", "containeradministrator"].includes(user.toLowerCase()) || /^\+?0+$/.test(user)) return "root";
-  return /^\+?\d+$/.test(user) ? "numeric" : "named";
-}
-function bottom(stage) {
-  let s2 = stage;
-  while (s2.parent) s2 = s2.parent;
-  return s2;
-}
-function finalUser(model, nonRootImage) {
-  const last = finalStage(model);
-  if (!last || last.rawImage === "") return void 0;
-  const base = bottom(last);
-  const scratch = base.image.toLowerCase() === "scratch";
-  for (let s2 = last; s2; s2 = s2.parent) {
-    const users = s2.instructions.filter((i2) => i2.getKeyword() === "USER" && (i2.getArgumentsContent()?.trim() ?? "") !== "");
-    const ins = users[users.length - 1];
-    if (!ins) continue;
-    const raw = ins.getArgumentsContent()?.trim() ?? "";
-    const { value: value2, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
-    const range2 = dfRange(ins.getRange());
-    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch };
-    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch };
-  }
-  const range = dfRange(last.from.getRange());
-  const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
-  const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
-  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
-}
-
-// src/rules/dockerfile-root-user.ts
-var rule8 = {
-  meta: {
-    id: "dockerfile-root-user",
-    title: "Dockerfile image runs as root",
-    level: "error",
-    securitySeverity: 7,
-    precision: "high",
-    description: "The final stage's effective user is root: no USER in the final stage or the stages it builds on, or a last USER root/0, or a named user on scratch (no /etc/passwd to resolve it). Base images published as non-root (distroless `:nonroot`, Chainguard, the `nonRootImages` option) count as non-root; a named user is dockerfile-user-name.",
-    why: "The AKS pod security practice says containers should run as a defined, non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)); almost every base image defaults to root. Root in the container is root on the node after an escape. Kubernetes can only prove `runAsNonRoot` when the image user is a number: for a name the kubelet refuses to start the pod.",
-    fix: "Do the steps that need root first, then switch to a numeric non-root user in the final stage:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nCOPY --from=build /out /app\nUSER 10001:10001\n```\n\nOn `FROM scratch` there is no /etc/passwd: use `USER 65532:65532`.",
-    tags: ["security", "dockerfile", "pod-security"],
-    kinds: ["dockerfile"],
-    defaultOptions: { nonRootImages: [] },
-    optionsSchema: {
-      type: "object",
-      properties: {
-        nonRootImages: {
-          type: "array",
-          // The image pattern alphabet of allowedImages (lowercase names, `*`, `**`, a registry port).
-          items: { type: "string", minLength: 1, pattern: "^[a-z0-9._/*:-]+$" },
-          uniqueItems: true,
-          description: "Image name patterns (like allowedImages, no tag) of base images that run as a non-root user by default; distroless `:nonroot` tags and cgr.dev/chainguard/** are built in."
-        }
-      },
-      additionalProperties: false
-    },
-    messages: {
-      noUser: "The final stage (FROM {image}) sets no USER, nor does any stage it builds on, so the image runs as root. Add a non-root numeric USER at the end, e.g. USER 10001.",
-      rootUser: 'The final stage runs as root: "USER {user}" is its last USER. Switch back to a non-root numeric user after the steps that need root, e.g. USER 10001.',
-      namedOnScratch: 'The final stage is FROM scratch and runs as the named user "{user}", but scratch has no /etc/passwd, so the container fails to start. Use a numeric UID, e.g. USER 65532:65532.'
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "dockerfile") return;
-    const u = finalUser(file.model, nonRootMatcher(ctx.options.nonRootImages));
-    if (!u) return;
-    const identity2 = "final stage user";
-    if (u.kind === "default") {
-      const image = u.stage.rawImage;
-      ctx.report({ messageId: "noUser", data: { image }, at: u.range, identity: identity2 });
-    } else if (u.kind === "root") {
-      ctx.report({ messageId: "rootUser", data: { user: u.user ?? "" }, at: u.range, identity: identity2, value: u.user });
-    } else if (u.kind === "named") {
-      const user = (u.user ?? "").split(":")[0];
-      if (u.scratch) ctx.report({ messageId: "namedOnScratch", data: { user }, at: u.range, identity: identity2, value: user });
-    }
-  }
-};
-
-// src/rules/dockerfile-ssh-server.ts
-var INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\b[^;&|\n]{0,400}?\b(?:install|add)\b[^;&|\n]{0,400}?(?<![\w.-])(openssh-server|openssh|dropbear)(?![\w.-])/g;
-var DAEMON = /(?<![\w.-])(?:\/usr\/s?bin\/)?sshd(?![\w.-])|\bservice[ \t]+ssh[ \t]+start\b/g;
-var rule9 = {
-  meta: {
-    id: "dockerfile-ssh-server",
-    title: "SSH server in the image",
-    level: "warning",
-    securitySeverity: 5,
-    precision: "high",
-    description: "A Dockerfile exposes port 22, installs an SSH server (openssh-server, dropbear) or starts sshd.",
-    why: "An SSH daemon is a second, long-lived way into the container with its own keys and passwords, outside the audit and access control of the orchestrator, and it needs root to run. `kubectl exec` / `az container exec` give shell access when it is needed, with Kubernetes RBAC or Azure RBAC in front. Microsoft asks that containers run only what they need with the least privilege ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
-    fix: "Drop the SSH server and the port; use the platform to get a shell:\n\n```sh\nkubectl exec -it deploy/api -- sh\naz container exec --resource-group rg --name app --exec-command /bin/sh\n```",
-    tags: ["security", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      expose: "EXPOSE 22 publishes an SSH port: a way into the container that bypasses the orchestrator. Use kubectl exec instead.",
-      install: "RUN installs an SSH server into the image. Remove it and use kubectl exec or az container exec for a shell.",
-      daemon: "{instruction} starts an SSH daemon in the container. Remove it and use kubectl exec or az container exec for a shell."
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    for (const ins of file.model.ast.getInstructions()) {
-      const keyword = ins.getKeyword();
-      if (keyword === "EXPOSE") {
-        for (const arg of ins.getArguments()) {
-          if (/^22(\/tcp)?$/i.test(arg.getValue())) ctx.report({ messageId: "expose", at: dfRange(arg.getRange()), identity: "EXPOSE 22" });
-        }
-        continue;
-      }
-      if (keyword !== "RUN" && keyword !== "CMD" && keyword !== "ENTRYPOINT") continue;
-      const t = instructionText(file, ins);
-      if (!t || !/ssh|dropbear/.test(t.text)) continue;
-      if (keyword === "RUN") {
-        INSTALL.lastIndex = 0;
-        const m = INSTALL.exec(t.text);
-        if (m) {
-          const from = m.index + m[0].length - m[1].length;
-          ctx.report({ messageId: "install", at: textRange(file, t, from, from + m[1].length), identity: "RUN install ssh server" });
-          continue;
-        }
-      }
-      if (keyword === "RUN") continue;
-      DAEMON.lastIndex = 0;
-      const d = DAEMON.exec(t.text);
-      if (!d) continue;
-      ctx.report({
-        messageId: "daemon",
-        data: { instruction: keyword },
-        at: textRange(file, t, d.index, d.index + d[0].length),
-        identity: `${keyword} sshd`
-      });
-    }
-  }
-};
-
-// src/rules/dockerfile-sudo.ts
-var SUDO = /(^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|xargs|env|time|nohup)[ \t]+)([ \t]*)(sudo)(?=[ \t\n;&|)]|$)/g;
-var EXEC_SUDO = /^\[\s*"(sudo)"/;
-var rule10 = {
-  meta: {
-    id: "dockerfile-sudo",
-    title: "sudo in a Dockerfile RUN",
-    level: "warning",
-    securitySeverity: 5,
-    precision: "high",
-    description: "A RUN instruction calls sudo (shell or exec form, continuations and heredocs included); one finding per instruction, at its first sudo.",
-    why: "sudo needs a TTY and a sudoers entry, behaves differently across base images and hides which steps need root. An image that keeps sudo for its app user lets anyone who gets a shell become root, undoing the non-root user the AKS pod security practice asks for ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
-    fix: "Run the privileged steps as root before switching users, then drop to the app user:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 10001\n```",
-    tags: ["security", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      sudo: "RUN calls sudo. Run the step as root before USER switches away (USER root ... USER 10001) instead of keeping sudo in the image."
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "dockerfile") return;
-    const src = file.source;
-    const escape3 = file.model.ast.getEscapeCharacter();
-    for (const ins of file.model.ast.getInstructions()) {
-      if (ins.getKeyword() !== "RUN") continue;
-      const args = ins.getArguments();
-      const first = args[0];
-      if (!first) continue;
-      const startPos = dfRange(first.getRange()).start;
-      const endPos = dfRange(ins.getRange()).end;
-      const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
-      const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
-      const raw = src.text.slice(start, end);
-      const cont = new RegExp(`${escape3 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
-      const text = raw.replace(cont, (m) => " ".repeat(m.length));
-      let offset;
-      if (EXEC_SUDO.test(text)) offset = text.indexOf("sudo");
-      else {
-        SUDO.lastIndex = 0;
-        const m = SUDO.exec(text);
-        if (m) offset = m.index + m[1].length + m[2].length;
-      }
-      if (offset === void 0) continue;
-      const at = src.lines.range(start + offset, start + offset + 4);
-      ctx.report({ messageId: "sudo", at, identity: "RUN sudo" });
-    }
-  }
-};
-
-// src/rules/dockerfile-user-name.ts
-var rule11 = {
-  meta: {
-    id: "dockerfile-user-name",
-    formerIds: ["dockerfile-root-user"],
-    title: "Dockerfile image runs as a named user",
-    level: "note",
-    securitySeverity: 2,
-    precision: "high",
-    description: "The final stage's last USER is a name (`USER app`), not a numeric UID. On scratch, where a name cannot resolve, dockerfile-root-user reports it instead.",
-    why: "A named user is fine for Docker, but the kubelet can only prove `runAsNonRoot: true` for a numeric UID: for a name it refuses to start the pod unless the manifest sets `runAsUser`. A numeric USER makes the non-root promise checkable, as the AKS pod security practice asks ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
-    fix: "Use the numeric UID (and GID) of the user:\n\n```dockerfile\nRUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home app\nUSER 10001:10001\n```\n\nOr set `runAsUser: 10001` in the pod `securityContext`.",
-    tags: ["security", "dockerfile", "pod-security"],
-    kinds: ["dockerfile"],
-    messages: {
-      namedUser: "The final stage runs as a named user: fine, but Kubernetes cannot verify runAsNonRoot for a name. Use its numeric UID (USER 10001, see id -u) or set runAsUser in the manifest."
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "dockerfile") return;
-    const u = finalUser(file.model);
-    if (u?.kind !== "named" || u.scratch) return;
-    const user = (u.user ?? "").split(":")[0];
-    ctx.report({ messageId: "namedUser", at: u.range, identity: "final stage user", value: user });
-  }
-};
-
-// src/rules/dockerfile-world-writable.ts
-var CHMOD = /(?<![\w.-])chmod[ \t]+((?:-[A-Za-z]+[ \t]+|--[a-z-]+[ \t]+){0,4})([0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*){0,8})(?=[ \t])/g;
-function worldWritable(mode) {
-  if (/^[0-7]+$/.test(mode)) {
-    const digits = mode.padStart(4, "0");
-    if ((Number(digits[0]) & 1) === 1) return false;
-    return (Number(digits[3]) & 2) === 2;
-  }
-  return mode.split(",").some((clause) => {
-    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
-    return m !== null && /[oa]/.test(m[1]) && m[2] !== "-" && m[3].includes("w");
-  });
-}
-var rule12 = {
-  meta: {
-    id: "dockerfile-world-writable",
-    title: "World-writable chmod in the image",
-    level: "warning",
-    securitySeverity: 4.5,
-    precision: "high",
-    description: "A RUN instruction makes files writable by every user: `chmod 777`, `666`, `o+w`, `a+w` (the sticky-bit `1777` of shared directories is fine).",
-    why: "A world-writable binary, script or config lets any process in the container, whatever its user, change what the app runs or reads: a foothold as an unprivileged user becomes code execution as the app, or as root when root runs the file. Running as non-root only helps when the files are not writable by everyone ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
-    fix: "Give the app user ownership of what it writes, and keep the rest read-only:\n\n```dockerfile\nCOPY --chown=10001:10001 --chmod=0755 app /app\nRUN install -d -o 10001 -g 10001 -m 0750 /app/data\n```",
-    tags: ["security", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      worldWritable: "RUN chmod makes files writable by every user. Give the app user ownership (chown, COPY --chown) and a mode such as 755 or 750."
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    for (const ins of file.model.ast.getInstructions()) {
-      if (ins.getKeyword() !== "RUN") continue;
-      const t = instructionText(file, ins);
-      if (!t || !t.text.includes("chmod")) continue;
-      CHMOD.lastIndex = 0;
-      for (let m = CHMOD.exec(t.text); m; m = CHMOD.exec(t.text)) {
-        const mode = m[2];
-        if (!worldWritable(mode)) continue;
-        const from = m.index + m[0].length - mode.length;
-        ctx.report({ messageId: "worldWritable", at: textRange(file, t, from, from + mode.length), identity: "RUN chmod", value: mode });
-        break;
-      }
-    }
-  }
-};
-
-// src/rules/duplicate-key.ts
-var rule13 = systemRule({
-  id: "duplicate-key",
-  title: "Duplicate YAML key",
-  level: "warning",
-  precision: "very-high",
-  description: "A YAML mapping defines the same key twice; only the last value takes effect.",
-  why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
-  fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci"],
-  messages: { duplicate: "{message}." }
-});
-
-// src/rules/expired-suppression.ts
-var rule14 = systemRule({
-  id: "expired-suppression",
-  title: "Expired suppression",
-  level: "warning",
-  precision: "very-high",
-  description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
-  why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
-  fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
-  }
-});
-
-// src/rules/host-namespaces.ts
-var COMPOSE_KEY = { network: "network_mode", pid: "pid", ipc: "ipc", user: "userns_mode", uts: "uts" };
-var NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
-var NS_NAME = { network: "network", pid: "PID", ipc: "IPC", user: "user", uts: "UTS" };
-var WHAT = {
-  network: "interfaces and local services",
-  pid: "processes",
-  ipc: "shared memory",
-  user: "users (the container root is the host root)",
-  uts: "host name"
-};
-var rule15 = {
-  meta: {
-    id: "host-namespaces",
-    title: "Host namespace shared",
-    level: "error",
-    securitySeverity: 8,
-    precision: "very-high",
-    description: "A pod sets hostNetwork, hostPID or hostIPC to true; a compose service sets network_mode, pid, ipc, userns_mode or uts to host.",
-    why: "Namespaces are what keeps a container's view of the node small. With `hostNetwork` the pod sees every interface of the node, can reach services bound to localhost (the kubelet, cloud metadata proxies) and sniff traffic; with `hostPID` it sees and can signal (or, with ptrace, read) every process on the node, including other pods' secrets in their environment; with `hostIPC` it shares the node's shared memory. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids all three.",
-    fix: "Remove the field (the default is false) and expose the pod through a Service instead of the node's network:\n\n```yaml\nspec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false\n```",
-    tags: ["security", "kubernetes", "pod-security"],
-    fixByFormat: {
-      compose: "Remove the `host` modes and publish ports instead (an error for compose too: a service in the host's namespaces sees the Docker host's network, processes or users):\n\n```yaml\nservices:\n  web:\n    ports:\n      - \"8080:8080\"\n    # no network_mode: host, pid: host, ipc: host, userns_mode: host, uts: host\n```"
-    },
-    kinds: ["kubernetes", "compose"],
-    profile: "baseline",
-    messages: {
-      hostNetwork: "{workload} uses the node's network namespace (hostNetwork: true): it sees all of the node's traffic and local services.",
-      hostPID: "{workload} uses the node's process namespace (hostPID: true): it sees every process on the node.",
-      hostIPC: "{workload} uses the node's IPC namespace (hostIPC: true): it shares memory with the node's processes.",
-      composeHost: "{workload} shares the Docker host's {namespace} namespace ({key}: host): it reaches the host's {what}."
-    }
-  },
-  check(file, ctx) {
-    forEachWorkload(file, (w) => {
-      for (const field of NAMESPACES) {
-        const pair = getPair(w.podSpec, field);
-        if (pair && asBool(pair.value) === true) {
-          ctx.report({ messageId: field, data: { workload: w.label }, at: pair, identity: w.label });
-        }
-      }
-    });
-    const once = firstTime();
-    forEachModelContainer(file, (c) => {
-      for (const ns of c.hostNamespaces) {
-        if (!once(ns.at)) continue;
-        ctx.report({
-          messageId: "composeHost",
-          data: { workload: c.label, namespace: NS_NAME[ns.value], key: COMPOSE_KEY[ns.value], what: WHAT[ns.value] },
-          at: ns.at,
-          identity: c.label,
-          value: ns.value
-        });
-      }
-    });
-  }
-};
-
-// src/rules/host-paths.ts
-var RUNTIME_SOCKETS = /* @__PURE__ */ new Set(["docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock", "podman.sock"]);
-var NODE_CONFIG = "the node's configuration and credentials";
-var RUNTIME_STATE = "the container runtime's sockets and state";
-var SENSITIVE_TREES = /* @__PURE__ */ new Map([
-  // First match names what a parent directory exposes, so the worst come first.
-  ["/var/lib/kubelet", "the volumes, secrets and tokens of every pod on the node"],
-  ["/var/lib/docker", "every container's file system"],
-  ["/var/lib/containerd", "every container's file system"],
-  ["/var/lib/etcd", "the cluster's database, with every Secret"],
-  ["/proc", "the node's processes and kernel settings"],
-  ["/sys", "the node's kernel and device settings"],
-  ["/dev", "the node's devices"],
-  ["/boot", "the node's kernel and boot loader"],
-  ["/root", "the node's root home directory"],
-  ["/var/run", RUNTIME_STATE],
-  ["/run", RUNTIME_STATE],
-  ["/etc/kubernetes", "the node's Kubernetes credentials and certificates"],
-  ["/etc/ssh", NODE_CONFIG],
-  ["/etc/sudoers.d", NODE_CONFIG],
-  ["/etc/systemd", NODE_CONFIG],
-  ["/etc/containerd", "the container runtime's configuration"],
-  ["/etc/docker", "the container runtime's configuration"],
-  ["/etc/crio", "the container runtime's configuration"],
-  ["/etc/cron.d", NODE_CONFIG],
-  ["/etc/cni", "the node's network plugin configuration"],
-  ["/opt/cni", "the node's network plugin binaries"],
-  ["/etc/pki", "the node's certificates and keys"],
-  ["/etc/sysconfig", NODE_CONFIG],
-  ["/lib/modules", "the node's kernel modules"],
-  ["/usr/lib/modules", "the node's kernel modules"],
-  ["/var/log", "the node's and every pod's logs (and, through links, any node file)"],
-  ["/home", "the users' home directories and credentials"],
-  ["~/.kube", "a kubeconfig with cluster credentials"],
-  ["~/.ssh", "the user's SSH keys"],
-  ["~/.aws", "the user's cloud credentials"],
-  ["~/.azure", "the user's cloud credentials"],
-  ["~/.config/gcloud", "the user's cloud credentials"],
-  ["~/.docker", "the user's registry credentials"]
-]);
-var SENSITIVE_PATHS = /* @__PURE__ */ new Map([
-  ["/", "the node's whole file system"],
-  ["/etc", NODE_CONFIG],
-  ["/etc/shadow", NODE_CONFIG],
-  ["/etc/gshadow", NODE_CONFIG],
-  ["/etc/passwd", NODE_CONFIG],
-  ["/etc/sudoers", NODE_CONFIG],
-  ["/etc/crontab", NODE_CONFIG]
-]);
-var RUN_EXCEPTIONS = /* @__PURE__ */ new Set(["/run/xtables.lock", "/var/run/xtables.lock"]);
-function normalizePath(raw) {
-  if (raw === "~" || raw.startsWith("~/")) {
-    const rest = normalizePath(raw.slice(1) || "/");
-    return rest === "/" ? "~" : `~${rest}`;
-  }
-  if (!raw.startsWith("/")) return void 0;
-  const parts = [];
-  for (const seg of raw.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  return `/${parts.join("/")}`;
-}
-var isUnder = (path6, tree) => path6 === tree || path6.startsWith(`${tree}/`);
-function classifyHostPath(path6) {
-  const base = path6.slice(path6.lastIndexOf("/") + 1);
-  if (RUNTIME_SOCKETS.has(base)) return { kind: "runtimeSocket", holds: "" };
-  if (path6 === "~") return { kind: "sensitive", holds: "the user's home directory and credentials" };
-  if (/(^|\/)\.kube(\/|$)|kubeconfig/i.test(path6) || /\/etc\/kubernetes\/[^/]+\.conf$/.test(path6)) {
-    return { kind: "sensitive", holds: "a kubeconfig with cluster credentials" };
-  }
-  if (RUN_EXCEPTIONS.has(path6)) return { kind: "other", holds: "" };
-  const exact = SENSITIVE_PATHS.get(path6);
-  if (exact) return { kind: "sensitive", holds: exact };
-  for (const [tree, holds2] of SENSITIVE_TREES) if (isUnder(path6, tree)) return { kind: "sensitive", holds: holds2 };
-  for (const t of [...SENSITIVE_TREES.keys(), ...SENSITIVE_PATHS.keys()]) {
-    if (t !== path6 && isUnder(t, path6)) return { kind: "sensitive", holds: `${t} among others` };
-  }
-  return { kind: "other", holds: "" };
-}
-function mountedBy(w, volume) {
-  const names = w.containers.filter((c) => asItems(get(c.node, "volumeMounts")).some((m) => asText(get(m, "name")) === volume)).map((c) => `"${c.name}"`);
-  if (!names.length) return "not mounted by any container";
-  return `mounted by container${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
-}
-function describe2(raw) {
-  const path6 = normalizePath(raw);
-  const { kind, holds: holds2 } = path6 === void 0 ? { kind: "other", holds: "" } : classifyHostPath(path6);
-  const shown2 = !raw ? "(no path)" : path6 && path6 !== raw && path6 !== raw.replace(/\/+$/, "") ? `${raw} (that is ${path6})` : raw;
-  return { kind, holds: holds2, shown: shown2, path: path6 ?? raw };
-}
-function hostMounts(file) {
-  const out = [];
-  if (file.kind === "kubernetes") {
-    for (const w of file.workloads) {
-      for (const vol of asItems(get(w.podSpec, "volumes"))) {
-        const hostPath = get(vol, "hostPath");
-        if (!hostPath) continue;
-        const volume = asText(get(vol, "name")) ?? "(unnamed)";
-        const pathPair = getPair(hostPath, "path");
-        const d = describe2(asText(pathPair?.value) ?? "");
-        out.push({
-          format: "kubernetes",
-          source: "volume",
-          ...d,
-          relative: false,
-          subject: `${w.label} volume "${volume}"`,
-          mounts: mountedBy(w, volume),
-          at: pathPair ?? getPair(vol, "hostPath") ?? vol
-        });
-      }
-    }
-    for (const o of file.objects) {
-      if (o.kind !== "PersistentVolume") continue;
-      const hostPath = get(get(o.node, "spec"), "hostPath");
-      if (!hostPath) continue;
-      const pathPair = getPair(hostPath, "path");
-      const d = describe2(asText(pathPair?.value) ?? "");
-      out.push({
-        format: "kubernetes",
-        source: "pv",
-        ...d,
-        relative: false,
-        subject: o.label,
-        mounts: "for any pod that claims it",
-        at: pathPair ?? getPair(get(o.node, "spec"), "hostPath") ?? o.node
-      });
-    }
-    return out;
-  }
-  if (file.kind !== "compose") return out;
-  const seen = /* @__PURE__ */ new Set();
-  for (const c of modelContainers(file)) {
-    for (const m of c.mounts) {
-      if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
-      seen.add(m.at);
-      const relative12 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
-      const d = relative12 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
-      if (m.type === "device") d.kind = "other";
-      out.push({ format: "compose", source: m.type, ...d, relative: relative12, subject: c.label, mounts: "", at: m.at });
-    }
-  }
-  return out;
-}
-
-// src/rules/host-path.ts
-var rule16 = {
-  meta: {
-    id: "host-path",
-    title: "Host path mounted",
-    level: "error",
-    securitySeverity: 8.5,
-    precision: "high",
-    description: "A pod, PersistentVolume or compose service mounts a container runtime socket or a sensitive node path (/, /etc and its credentials, /proc, /sys, /dev, /var/run, /var/lib/kubelet, /lib/modules, /var/log, kubeconfigs...). Other host paths are host-path-other.",
-    why: "A `hostPath` volume gives the pod a piece of the node's file system. The container runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`) lets the pod start a privileged container on the node: a full node takeover. `/etc`, `/root`, `/var/lib/kubelet` hold the node's and other pods' credentials; `/proc`, `/sys` and `/dev` reach the kernel and devices; a parent such as `/var` or `/` exposes all of them. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node's processes and services; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether.",
-    fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path, read-only (`readOnly: true` on the volumeMount), and suppress the finding with a justification.",
-    tags: ["security", "kubernetes", "pod-security"],
-    fixByFormat: {
-      compose: "Do not bind the Docker socket or host system paths into a service (an error for compose too: `/var/run/docker.sock` is root on the Docker host, wherever the file runs). Use a named volume for data, and a socket proxy with a narrow allowlist when a tool really needs the Docker API:\n\n```yaml\nservices:\n  web:\n    volumes:\n      - data:/var/lib/app\nvolumes:\n  data: {}\n```"
-    },
-    kinds: ["kubernetes", "compose"],
-    profile: "baseline",
-    messages: {
-      runtimeSocket: "{subject} mounts the container runtime socket {path} ({mounts}): it can start privileged containers on the node.",
-      sensitive: "{subject} mounts the host path {path}, which exposes {holds} ({mounts}).",
-      composeSocket: "{subject} binds the container runtime socket {path}: it can start privileged containers on the Docker host.",
-      composeSensitive: "{subject} binds the host path {path}, which exposes {holds}."
-    }
-  },
-  check(file, ctx) {
-    for (const m of hostMounts(file)) {
-      if (m.kind === "other") continue;
-      const compose = m.format === "compose";
-      const messageId = m.kind === "runtimeSocket" ? compose ? "composeSocket" : "runtimeSocket" : compose ? "composeSensitive" : "sensitive";
-      ctx.report({
-        messageId,
-        data: { subject: m.subject, path: m.shown, holds: m.holds, mounts: m.mounts },
-        at: m.at,
-        identity: m.subject,
-        value: m.path
-      });
-    }
-  }
-};
-
-// src/rules/host-path-other.ts
-var rule17 = {
-  meta: {
-    id: "host-path-other",
-    title: "Host path mounted",
-    level: "warning",
-    securitySeverity: 5,
-    precision: "high",
-    description: "A pod or PersistentVolume mounts a hostPath that is not a runtime socket or sensitive node path, or a compose service maps a host device or binds an absolute host path outside the repository (a note for compose).",
-    why: "Any `hostPath` ties the pod to one node's file system: what the pod writes lands on the node and survives it, what another pod (or a node process) leaves there is read by this one, and a writable host path is a way to plant files the node later runs. Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the underlying node; the Pod Security Standards *baseline* profile forbids hostPath volumes altogether. The sensitive paths (runtime sockets, credentials, kernel interfaces) are `host-path`, an error.",
-    fix: "Use a volume that does not touch the node: `emptyDir` for scratch space, a `configMap`/`secret` for configuration, a PersistentVolumeClaim for data:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```\n\nIf a node agent really needs a host path, mount the narrowest path read-only (`readOnly: true` on the volumeMount) and suppress the finding with a justification.",
-    fixByFormat: {
-      compose: "Binding a path of the repository (`./src:/app`) is how compose is used for development and is not reported. An absolute host path outside it is a note (it ties the service to one machine's layout); a `devices:` mapping is a warning (the container talks to the host's hardware). Prefer a named volume:\n\n```yaml\nservices:\n  web:\n    volumes:\n      - data:/var/lib/app\nvolumes:\n  data: {}\n```"
-    },
-    tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes", "compose"],
-    profile: "baseline",
-    messages: {
-      other: "{subject} mounts the host path {path} ({mounts}).",
-      composeBind: "{subject} binds the host path {path}, outside the repository.",
-      device: "{subject} maps the host device {path} into the container."
-    }
-  },
-  check(file, ctx) {
-    for (const m of hostMounts(file)) {
-      if (m.kind !== "other") continue;
-      if (m.format === "kubernetes") {
-        ctx.report({
-          messageId: "other",
-          data: { subject: m.subject, path: m.shown, mounts: m.mounts },
-          at: m.at,
-          identity: m.subject,
-          value: m.path
-        });
-      } else if (m.source === "device") {
-        ctx.report({ messageId: "device", data: { subject: m.subject, path: m.shown }, at: m.at, identity: m.subject, value: m.path });
-      } else if (!m.relative) {
-        ctx.report({
-          messageId: "composeBind",
-          data: { subject: m.subject, path: m.shown },
-          at: m.at,
-          identity: m.subject,
-          value: m.path,
-          level: "note"
-        });
-      }
-    }
-  }
-};
-
-// src/rules/host-port.ts
-var rule18 = {
-  meta: {
-    id: "host-port",
-    title: "Host port bound",
-    level: "warning",
-    securitySeverity: 5,
-    precision: "very-high",
-    description: "A container port sets a non-zero hostPort.",
-    why: "A `hostPort` opens the port on the node's own address, bypassing the Services and NetworkPolicies that normally front a pod, and it ties the pod to nodes where that port is free (two replicas cannot share a node). Microsoft's \"Best practices for pod security in AKS\" recommends Kubernetes Services to expose applications; the Pod Security Standards *baseline* profile disallows host ports.",
-    fix: "Remove `hostPort` and expose the container port through a Service:\n\n```yaml\nports:\n  - containerPort: 8080\n---\napiVersion: v1\nkind: Service\nspec:\n  ports:\n    - port: 80\n      targetPort: 8080\n```",
-    tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
-    profile: "baseline",
-    messages: {
-      hostPort: "{container} binds port {port} on the node (hostPort), outside any Service or NetworkPolicy."
-    }
-  },
-  check(file, ctx) {
-    forEachContainer(file, (c) => {
-      for (const port of asItems(get(c.node, "ports"))) {
-        const pair = getPair(port, "hostPort");
-        if (!pair) continue;
-        const value2 = asInt(pair.value);
-        if (value2 === 0 || value2 === void 0) continue;
-        ctx.report({ messageId: "hostPort", data: { container: c.label, port: value2 }, at: pair, identity: c.label, value: String(value2) });
-      }
-    });
-  }
-};
-
-// src/image/refs.ts
-var import_dockerfile_ast3 = __toESM(require_main(), 1);
-var VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))/;
-function leftoverVariable(text) {
-  const m = VARIABLE.exec(text);
-  return m ? m[1] ?? m[2] ?? m[3] : void 0;
-}
-function make(source, written, text, at, where, identity2) {
-  const unresolvedVar = leftoverVariable(text);
-  if (unresolvedVar) return { source, written, text, unresolvedVar, ref: void 0, at, where, identity: identity2, built: false };
-  const template = templatePlaceholder(text);
-  if (template) {
-    const ref = parseReference(fillPlaceholders(text));
-    return { source, written, text, unresolvedVar, ref, at, where, identity: identity2, built: false, template };
-  }
-  return { source, written, text, unresolvedVar, ref: parseReference(text), at, where, identity: identity2, built: false };
-}
-var BRACKETED = /<[^<>\s]{1,64}>|\{\{[^{}]{0,128}\}\}|\[[A-Za-z][A-Za-z0-9_-]{0,63}\]|#\{[^{}]{1,64}\}#?|__[A-Za-z][A-Za-z0-9_]{0,62}__/g;
-var SHOUTED = /(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|REGION|PROJECT|ACCOUNT|REGISTRY|REPOSITORY|REPO|ORG|OWNER|NAMESPACE|IMAGE|VERSION|TAG|TENANT|SUBSCRIPTION|ENV)(?![A-Za-z0-9])/g;
-function templatePlaceholder(text) {
-  BRACKETED.lastIndex = 0;
-  const b = BRACKETED.exec(text);
-  if (b) return b[0];
-  SHOUTED.lastIndex = 0;
-  const s2 = SHOUTED.exec(text);
-  return s2 ? s2[0] : void 0;
-}
-var TEMPLATE_STAND_IN = "placeholder";
-function fillPlaceholders(text) {
-  return text.replace(BRACKETED, TEMPLATE_STAND_IN).replace(SHOUTED, TEMPLATE_STAND_IN);
-}
-function stageLabel(stage) {
-  return stage.alias ? `stage "${stage.alias}"` : `stage ${stage.index}`;
-}
-function isStage(model, value2) {
-  if (/^\d+$/.test(value2)) return true;
-  const lower = value2.toLowerCase();
-  return model.stages.some((s2) => s2.alias === lower);
-}
-function* dockerfileRefs(file) {
-  const model = file.model;
-  for (const stage of model.stages) {
-    const arg = stage.from.getArguments()[0];
-    const label2 = stageLabel(stage);
-    if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
-      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label2}`, `${label2} FROM`);
-    }
-    for (const ins of stage.instructions) {
-      const keyword = ins.getKeyword();
-      if (keyword !== "COPY" && keyword !== "RUN") continue;
-      const flags = ins instanceof import_dockerfile_ast3.ModifiableInstruction ? ins.getFlags() : [];
-      for (const flag of flags) {
-        const name = flag.getName().toLowerCase();
-        if (name === "from" && keyword === "COPY") {
-          const value2 = flag.getValue();
-          const range = flag.getValueRange();
-          if (!value2 || !range) continue;
-          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
-          if (isStage(model, text)) continue;
-          yield make("copy-from", value2, text, dfRange(range), `COPY --from in ${label2}`, `${label2} COPY --from`);
-        } else if (name === "mount" && keyword === "RUN") {
-          const from = flag.getOption("from");
-          const value2 = from?.getValue();
-          const range = from?.getValueRange();
-          if (!value2 || !range) continue;
-          const { value: text } = substitute(value2, variablesBefore(model, stage, ins));
-          if (isStage(model, text)) continue;
-          yield make("mount-from", value2, text, dfRange(range), `RUN --mount from in ${label2}`, `${label2} RUN --mount`);
-        }
-      }
-    }
-  }
-}
-function yamlText(node) {
-  return node.kind === "scalar" && node.value !== null ? node.text : void 0;
-}
-function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
-  const pair = getPair(parent, "image");
-  if (!pair) return;
-  const built = source === "compose" && getPair(parent, "build") !== void 0;
-  const node = pair.value;
-  const written = yamlText(node);
-  if (written === void 0) {
-    const reason = node.kind === "scalar" ? "it is empty" : `it is a ${node.kind === "map" ? "mapping" : "list"}, not a string`;
-    yield {
-      source,
-      written: "",
-      text: "",
-      unresolvedVar: void 0,
-      ref: { ok: false, original: "", reason },
-      at: pair,
-      where,
-      identity: where,
-      built
-    };
-    return;
-  }
-  const text = substituteDefaults ? substitute(written, vars).value : written;
-  yield { ...make(source, written, text, node, where, where), built };
-}
-function* yamlRefs(file) {
-  if (file.kind === "kubernetes") {
-    for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
-  } else if (file.kind === "compose") {
-    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
-  } else {
-    for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
-  }
-}
-function* forEachImageRef(file) {
-  if (file.kind === "dockerfile") yield* dockerfileRefs(file);
-  else yield* yamlRefs(file);
-}
-
-// src/image/policy.ts
-function compilePolicy2(settings) {
-  return {
-    allowed: settings.allowedImages,
-    denied: settings.deniedImages,
-    requireDigest: settings.requireDigest,
-    matchAllowed: compilePatterns(settings.allowedImages),
-    matchDenied: compilePatterns(settings.deniedImages)
-  };
-}
-function policyOf(settings, state) {
-  let policy = state.get("imagePolicy");
-  if (!policy) {
-    policy = compilePolicy2(settings);
-    state.set("imagePolicy", policy);
-  }
-  return policy;
-}
-function judgeName(policy, name) {
-  const denied = policy.matchDenied(name);
-  if (denied !== void 0) return { kind: "denied", pattern: denied };
-  if (policy.allowed.length > 0 && policy.matchAllowed(name) === void 0) return { kind: "notAllowed" };
-  return { kind: "allowed" };
-}
-function allowedText(policy) {
-  if (policy.allowed.length === 0) return "any image not matching deniedImages";
-  const shown2 = policy.allowed.slice(0, 5).join(", ");
-  return policy.allowed.length > 5 ? `${shown2} and ${policy.allowed.length - 5} more` : shown2;
-}
-function pinProblem(ref) {
-  if (ref.digest) return void 0;
-  if (ref.tag === void 0) return "noTag";
-  if (ref.tag === "latest") return "latest";
-  return "noDigest";
-}
-function pinnedExample(ref) {
-  let short = ref.original.split("@")[0];
-  if (ref.tag !== void 0) short = short.slice(0, -(ref.tag.length + 1));
-  if (short === "") short = familiarName(ref.name);
-  const tag = ref.tag && ref.tag !== "latest" ? ref.tag : "<version>";
-  return `${short}:${tag}@sha256:<digest>`;
-}
-
-// src/rules/image-digest.ts
-var rule19 = {
-  meta: {
-    id: "image-digest",
-    formerIds: ["image-tag"],
-    title: "Image not pinned to a digest",
-    level: "note",
-    securitySeverity: 3,
-    precision: "very-high",
-    description: "An image reference has a version tag but no @sha256: digest (a note; an error with the `requireDigest` option). Untagged and :latest references are image-tag; the image a compose service builds is not a pull.",
-    why: "A tag is a movable label: whoever can push to the repository can point `1.4.2` at other content, and your next deploy pulls it without a change in git. A digest pins the exact bytes that were scanned and signed. Microsoft asks for known, scanned images and for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
-    fix: "Add the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it), and let a bot such as Dependabot or Renovate move tag and digest together:\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```\n\nTo make a missing digest an error, set the option:\n\n```yaml\nrules:\n  image-digest: { requireDigest: true }\n```",
-    tags: ["security", "supply-chain", "image"],
-    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
-    messages: {
-      noDigest: '{where} uses image "{image}" without a digest, so the tag can be moved to other content. Pin it as {example}.'
-    },
-    defaultOptions: { requireDigest: false },
-    optionsSchema: {
-      type: "object",
-      properties: {
-        requireDigest: {
-          type: "boolean",
-          description: "Report a missing digest as an error instead of a note (the top-level `requireDigest` setting still works)."
-        }
-      },
-      additionalProperties: false
-    }
-  },
-  check(file, ctx) {
-    const required = ctx.options.requireDigest === true || policyOf(ctx.settings, ctx.state).requireDigest;
-    for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref?.ok || r2.built || pinProblem(r2.ref) !== "noDigest") continue;
-      if (r2.template && r2.ref.tag === TEMPLATE_STAND_IN) continue;
-      ctx.report({
-        messageId: "noDigest",
-        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
-        at: r2.at,
-        identity: r2.identity,
-        value: r2.ref.name,
-        ...required ? { level: "error" } : {}
-      });
-    }
-  }
-};
-
-// src/rules/image-not-allowed.ts
-var rule20 = {
-  meta: {
-    id: "image-not-allowed",
-    title: "Image not allowed by the image policy",
-    level: "error",
-    securitySeverity: 7.5,
-    precision: "very-high",
-    description: "An image reference (Dockerfile FROM/COPY --from/RUN --mount, Kubernetes, docker-compose, ACI) matches deniedImages, or matches no allowedImages pattern.",
-    why: "The AKS and ACI guidance asks for images only from a private, trusted registry (Azure Container Registry) and only approved, lean base images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security): use a private registry; [Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management): secure and approved base images). An image from an unapproved source is unscanned code running in your cluster. One policy covers every place an image is named, so a Dockerfile cannot pull what a manifest may not.",
-    fix: "Use an image from an approved registry, or approve it in `.podguard.yml` (patterns match normalised names without tag; `**` spans segments, `*` stays in one, a bare host means the whole registry):\n\n```yaml\nallowedImages:\n  - myregistry.azurecr.io/**\n  - mcr.microsoft.com/dotnet/*\ndeniedImages:\n  - docker.io/library/centos   # end of life\n```",
-    tags: ["security", "supply-chain", "image"],
-    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
-    silentUnless: "Silent unless allowedImages or deniedImages is configured in .podguard.yml or given with --allow-image.",
-    messages: {
-      denied: '{where} uses image "{image}" ({name}), which matches the denied pattern "{pattern}" (deniedImages). Allowed: {allowed}.',
-      notAllowed: '{where} uses image "{image}" ({name}), which matches no allowedImages pattern. Allowed: {allowed}.'
-    }
-  },
-  check(file, ctx) {
-    const policy = policyOf(ctx.settings, ctx.state);
-    if (policy.allowed.length === 0 && policy.denied.length === 0) return;
-    for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref?.ok || r2.template) continue;
-      const verdict2 = judgeName(policy, r2.ref.name);
-      if (verdict2.kind === "allowed") continue;
-      const data = { where: r2.where, image: r2.text, name: r2.ref.name, allowed: allowedText(policy) };
-      if (verdict2.kind === "denied") {
-        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict2.pattern }, at: r2.at, identity: r2.identity, value: r2.ref.name });
-      } else {
-        ctx.report({ messageId: "notAllowed", data, at: r2.at, identity: r2.identity, value: r2.ref.name });
-      }
-    }
-  }
-};
-
-// src/rules/image-reference-invalid.ts
-var rule21 = {
-  meta: {
-    id: "image-reference-invalid",
-    title: "Malformed image reference",
-    level: "error",
-    securitySeverity: 7,
-    precision: "very-high",
-    description: "An image reference does not follow the Docker reference grammar (uppercase repository, bad tag or digest, empty, not a string).",
-    why: 'A malformed reference fails at pull time (`InvalidImageName`, "invalid reference format"), after review and merge. It also cannot be checked against the image policy, so a typo would otherwise slip past the allowlist.',
-    fix: "Write `[registry[:port]/]repository[:tag][@sha256:digest]`, with a lowercase repository:\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2\n```",
-    tags: ["correctness", "image"],
-    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
-    messages: {
-      invalid: '{where} uses image reference "{image}", which is malformed: {reason}. Expected [registry[:port]/]repository[:tag][@sha256:digest] in lowercase, e.g. mcr.microsoft.com/dotnet/aspnet:8.0.'
-    }
-  },
-  check(file, ctx) {
-    for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref || r2.ref.ok || r2.template) continue;
-      ctx.report({
-        messageId: "invalid",
-        data: { where: r2.where, image: r2.text, reason: r2.ref.reason },
-        at: r2.at,
-        identity: r2.identity,
-        value: r2.text
-      });
-    }
-  }
-};
-
-// src/rules/image-tag.ts
-var rule22 = {
-  meta: {
-    id: "image-tag",
-    title: "Image without a version tag",
-    level: "error",
-    securitySeverity: 7,
-    precision: "very-high",
-    description: "An image reference has no tag or uses :latest. A digest alone is fine; the image a compose service builds is not a pull; a missing digest is image-digest.",
-    why: "Without a tag an image means `:latest`, which moves with every push: the same manifest deploys different code tomorrow, rollbacks are guesswork, and a compromised push reaches you unnoticed. The AKS image guidance asks for known, scanned base images and the ACI guidance for image integrity ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). Pin a digest too (image-digest) for the exact bytes that were scanned and signed.",
-    fix: "Pin a version tag, and the digest the tag points to (`docker buildx imagetools inspect <image>:<tag>` shows it):\n\n```dockerfile\nFROM mcr.microsoft.com/dotnet/aspnet:8.0@sha256:<digest>\n```\n\n```yaml\nimage: myregistry.azurecr.io/shop/orders-api:1.4.2@sha256:<digest>\n```",
-    tags: ["security", "supply-chain", "image"],
-    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
-    messages: {
-      noTag: '{where} uses image "{image}" with no tag, so it pulls whatever :latest is at deploy time. Pin a version and digest, e.g. {example}.',
-      latest: '{where} uses image "{image}", whose :latest tag moves with every push. Pin a version and digest, e.g. {example}.'
-    }
-  },
-  check(file, ctx) {
-    for (const r2 of forEachImageRef(file)) {
-      if (!r2.ref?.ok || r2.built) continue;
-      const problem = pinProblem(r2.ref);
-      if (!problem || problem === "noDigest") continue;
-      ctx.report({
-        messageId: problem,
-        data: { where: r2.where, image: r2.text, example: pinnedExample(r2.template ? { ...r2.ref, original: r2.text } : r2.ref) },
-        at: r2.at,
-        identity: r2.identity,
-        value: r2.ref.name
-      });
-    }
-  }
-};
-
-// src/rules/image-template.ts
-var rule23 = {
-  meta: {
-    id: "image-template",
-    title: "Image reference is a template",
-    level: "note",
-    securitySeverity: 2,
-    precision: "high",
-    description: "An image reference holds a placeholder (`<DOCKER_REPO>/app:1.0`, `REGION-docker.pkg.dev/PROJECT_ID/app`, `{{registry}}`, `__TAG__`) that something fills in before deploying, so its registry cannot be checked against the image policy. A visible missing tag or `:latest` is still image-tag.",
-    why: "Templates are a normal way to share manifests, but the image policy (allowed registries) can only judge what it can read, and the file cannot be applied as it stands. Saying so keeps a green check from claiming more than it checked. Microsoft asks that only known, approved images reach a cluster ([Best practices for container image management and security in AKS](https://learn.microsoft.com/azure/aks/operator-best-practices-container-image-management)): check the rendered output, where the real reference stands.",
-    fix: "Scan what is deployed (the rendered manifest, or the template with its values filled in), or write the image out:\n\n```yaml\nimage: myregistry.azurecr.io/shop/web:1.2.0\n```",
-    tags: ["supply-chain", "image"],
-    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
-    messages: {
-      template: "{where} uses an image reference that is a template (it holds a placeholder), so its registry could not be checked against the image policy. Scan the filled-in reference, or write the image out."
-    }
-  },
-  check(file, ctx) {
-    for (const r2 of forEachImageRef(file)) {
-      if (!r2.template) continue;
-      ctx.report({
-        messageId: "template",
-        data: { where: r2.where },
-        at: r2.at,
-        identity: r2.identity,
-        value: r2.text
-      });
-    }
-  }
-};
-
-// src/rules/image-unresolved.ts
-var rule24 = {
-  meta: {
-    id: "image-unresolved",
-    title: "Image reference could not be checked",
-    level: "note",
-    securitySeverity: 2,
-    precision: "high",
-    description: "An image reference still holds a variable after substitution (a Dockerfile ARG without default, a compose ${VAR} without default, an envsubst placeholder), so the image policy could not be checked.",
-    why: "The image policy (allowed registries, pinned tags) can only check what it can read. A variable without a default is decided at build or deploy time, where no review sees it; saying so keeps a green check from claiming more than it checked.",
-    fix: "Give the variable a default that the policy can check, and override it only when needed:\n\n```dockerfile\nARG BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:8.0\nFROM ${BASE_IMAGE}\n```\n\n```yaml\nimage: ${REGISTRY:-myregistry.azurecr.io}/shop/web:1.2.0\n```",
-    tags: ["supply-chain", "image"],
-    kinds: ["dockerfile", "kubernetes", "compose", "aci"],
-    messages: {
-      unresolved: '{where} uses image reference "{image}", whose variable {variable} has no value here, so the image policy could not be checked. Give {variable} a default or write the image out.'
-    }
-  },
-  check(file, ctx) {
-    for (const r2 of forEachImageRef(file)) {
-      if (!r2.unresolvedVar || r2.built) continue;
-      ctx.report({
-        messageId: "unresolved",
-        data: { where: r2.where, image: r2.written, variable: r2.unresolvedVar },
-        at: r2.at,
-        identity: r2.identity,
-        value: r2.written
-      });
-    }
-  }
-};
-
-// src/rules/image-user-mismatch.ts
-import { posix as posix6 } from "node:path";
-function builtNames(path6) {
-  const base = posix6.basename(path6).toLowerCase();
-  const dir = posix6.basename(posix6.dirname(path6)).toLowerCase();
-  const names = [];
-  if (base === "dockerfile" || base === "containerfile") {
-    if (dir && dir !== ".") names.push(dir);
-  } else {
-    const m = /^(.+)\.(?:dockerfile|containerfile)$/.exec(base) ?? /^(?:dockerfile|containerfile)\.(.+)$/.exec(base);
-    if (m) names.push(m[1]);
-  }
-  return names;
-}
-var rule25 = {
-  meta: {
-    id: "image-user-mismatch",
-    title: "runAsNonRoot with an image whose user is a name",
-    level: "note",
-    securitySeverity: 3.5,
-    precision: "medium",
-    description: "A manifest sets runAsNonRoot: true without runAsUser, and its image is built in this repository by a Dockerfile whose final USER is a name, not a UID (or is root): the pod will not start.",
-    why: 'With `runAsNonRoot: true` the kubelet must prove the image user is not root. It can only do that for a numeric UID; for a named user (`USER app`) it refuses to start the container ("image has non-numeric user (app), cannot verify user is non-root", CreateContainerConfigError). Both files look fine alone; together they fail at deploy time. The AKS pod security practice asks for a defined non-root user ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).',
-    fix: "Make the user numeric in the Dockerfile, or name the UID in the manifest:\n\n```dockerfile\nUSER 10001\n```\n\n```yaml\nsecurityContext:\n  runAsNonRoot: true\n  runAsUser: 10001\n```",
-    tags: ["correctness", "pod-security", "cross-file"],
-    kinds: ["kubernetes", "dockerfile", "compose"],
-    messages: {
-      manifest: '{container} sets runAsNonRoot: true without runAsUser, but its image {image} is built by {dockerfile}, whose final USER is the name "{user}": the kubelet cannot verify a name and the pod will not start. Set runAsUser to the UID, or use USER <uid> in {dockerfile}.',
-      rootImage: "{container} sets runAsNonRoot: true, but its image {image} is built by {dockerfile}, which runs as root ({how}): the kubelet will refuse to start the container. End {dockerfile} with a non-root USER <uid>.",
-      dockerfile: 'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.'
-    }
-  },
-  initialState: () => ({ dockerfiles: [], hints: [], containers: [] }),
-  check(file, ctx) {
-    const s2 = ctx.crossFile;
-    if (file.kind === "dockerfile") {
-      const user = finalUser(file.model);
-      if (user)
-        s2.dockerfiles.push({
-          file: detached(file.source),
-          user: { kind: user.kind, user: user.user, range: user.range, scratch: user.scratch }
-        });
-      return;
-    }
-    if (file.kind === "compose") {
-      for (const svc of composeServices(file)) {
-        const image = asText(svc.image);
-        const build2 = get(svc.node, "build");
-        if (!image || !build2) continue;
-        const ref = parseReference(image);
-        const context3 = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
-        const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
-        if (!ref.ok || /^[a-z]+:\/\//i.test(context3) || context3.startsWith("/") || context3.includes("$")) continue;
-        const path6 = posix6.normalize(posix6.join(posix6.dirname(file.source.path), context3, dockerfile));
-        s2.hints.push({ name: ref.name, dockerfile: path6 });
-      }
-      return;
-    }
-    forEachContainer(file, (c) => {
-      const nonRoot = effective(c, "runAsNonRoot");
-      if (!nonRoot || asBool(nonRoot.node) !== true || effective(c, "runAsUser")) return;
-      const image = asText(c.image);
-      const ref = image ? parseReference(image) : void 0;
-      if (!image || !ref?.ok) return;
-      s2.containers.push({ ...spot(file.source, nonRoot.pair), label: c.label, image, name: ref.name });
-    });
-  },
-  finish(ctx) {
-    const s2 = ctx.crossFile;
-    const byPath = new Map(s2.dockerfiles.map((d) => [d.file.path, d]));
-    const byName = /* @__PURE__ */ new Map();
-    for (const d of s2.dockerfiles) {
-      for (const n of builtNames(d.file.path)) byName.set(n, [...byName.get(n) ?? [], d]);
-    }
-    const hintsByName = /* @__PURE__ */ new Map();
-    for (const h of s2.hints) hintsByName.set(h.name, [...hintsByName.get(h.name) ?? [], h.dockerfile]);
-    const reportedDockerfiles = /* @__PURE__ */ new Set();
-    for (const c of s2.containers) {
-      const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
-      let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
-      if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
-      if (candidates.length !== 1) continue;
-      const d = candidates[0];
-      if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
-        ctx.report({
-          file: c.file,
-          messageId: "rootImage",
-          data: {
-            container: c.label,
-            image: c.image,
-            dockerfile: d.file.path,
-            how: d.user.user ? `USER ${d.user.user}` : "FROM scratch without USER"
-          },
-          at: c.at,
-          identity: c.label,
-          value: d.file.path
-        });
-        continue;
-      }
-      if (d.user.kind !== "named" || d.user.scratch) continue;
-      const user = (d.user.user ?? "").split(":")[0];
-      ctx.report({
-        file: c.file,
-        messageId: "manifest",
-        data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
-        at: c.at,
-        identity: c.label,
-        value: d.file.path
-      });
-      if (reportedDockerfiles.has(d.file.path)) continue;
-      reportedDockerfiles.add(d.file.path);
-      const range = d.user.range;
-      ctx.report({
-        file: d.file,
-        messageId: "dockerfile",
-        data: { user, container: c.label, manifest: c.file.path },
-        at: range,
-        identity: "final stage user",
-        value: c.file.path
-      });
-    }
-  }
-};
-
-// src/parse/netpol.ts
-import { isIPv4, isIPv6 } from "node:net";
-function parseCidr2(text) {
-  const slash = text.indexOf("/");
-  if (slash < 0) return "has no /prefix length (write 10.0.0.0/16, or a.b.c.d/32 for one address)";
-  const addr = text.slice(0, slash);
-  const len = text.slice(slash + 1);
-  let family;
-  if (isIPv4(addr)) family = 4;
-  else if (isIPv6(addr) && !addr.includes("%")) family = 6;
-  else return `has an invalid ${addr.includes(":") ? "IPv6" : "IPv4"} address "${addr}"`;
-  const bits = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(len) || Number(len) > bits) return `has an invalid prefix length "/${len}" (0 to ${bits} for IPv${family})`;
-  return { family, base: family === 4 ? v4ToBig(addr) : v6ToBig(addr), prefix: Number(len), bits };
-}
-function v4ToBig(addr) {
-  return addr.split(".").reduce((acc, o) => acc << 8n | BigInt(Number(o)), 0n);
-}
-function v6ToBig(addr) {
-  let text = addr;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const n = v4ToBig(v4[1]);
-    text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head = "", tail] = text.split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-  return groups.reduce((acc, g) => acc << 16n | BigInt(parseInt(g, 16)), 0n);
-}
-function network(c) {
-  const host = (1n << BigInt(c.bits - c.prefix)) - 1n;
-  return c.base & ~host;
-}
-function hasHostBits(c) {
-  return network(c) !== c.base;
-}
-function canonical(c) {
-  const n = network(c);
-  if (c.family === 4) return `${[24n, 16n, 8n, 0n].map((s2) => String(n >> s2 & 0xffn)).join(".")}/${c.prefix}`;
-  const groups = [];
-  for (let s2 = 112n; s2 >= 0n; s2 -= 16n) groups.push((n >> s2 & 0xffffn).toString(16));
-  return `${groups.join(":").replace(/(^|:)0(:0)+(:|$)/, "::")}/${c.prefix}`;
-}
-function containsAddress(c, addr) {
-  const shift = BigInt(c.bits - c.prefix);
-  return addr >> shift === c.base >> shift;
-}
-var IMDS_ADDRESS = "169.254.169.254";
-var IMDS = v4ToBig(IMDS_ADDRESS);
-var IMDS_PORT = 80;
-function rejected(a) {
-  return a.problems.some((p) => !p.accepted);
-}
-var LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
-var DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-var SELECTOR_FIELDS = /* @__PURE__ */ new Set(["matchLabels", "matchExpressions"]);
-var OPERATORS = /* @__PURE__ */ new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
-function labelKeyProblem(key) {
-  const parts = key.split("/");
-  const name = parts.length === 2 ? parts[1] : parts[0];
-  if (parts.length > 2) return 'has more than one "/"';
-  if (parts.length === 2 && (parts[0].length > 253 || !DNS_SUBDOMAIN.test(parts[0]))) return "has an invalid prefix";
-  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return "is not a valid label name";
-  return void 0;
-}
-function labelValueProblem(node) {
-  if (node.kind !== "scalar") return "is not a string";
-  if (node.value === null) return void 0;
-  if (typeof node.value !== "string") return `is a ${typeof node.value}, not a string (quote it: "${node.text}")`;
-  const v = node.text;
-  if (v.length > 63 || v.length > 0 && !LABEL_NAME.test(v)) return "is not a valid label value";
-  return void 0;
-}
-function checkSelector(pair, where, out) {
-  const sel = pair.value;
-  if (sel.kind === "scalar" && sel.value === null) return true;
-  if (sel.kind !== "map") {
-    out.push({ messageId: "selectorMalformed", data: { where, reason: "is not a mapping (write matchLabels: {key: value})" }, at: pair });
-    return false;
-  }
-  let ok = true;
-  for (const p of sel.pairs) {
-    if (!SELECTOR_FIELDS.has(p.keyText)) {
-      out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
-      ok = false;
-    }
-  }
-  const constraints = /* @__PURE__ */ new Map();
-  const of = (key) => {
-    let c = constraints.get(key);
-    if (!c) constraints.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
-    return c;
-  };
-  const restrict = (c, values) => {
-    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
-  };
-  const labelsPair = getPair(sel, "matchLabels");
-  if (labelsPair && !(labelsPair.value.kind === "scalar" && labelsPair.value.value === null)) {
-    const labels = asMap(labelsPair.value);
-    if (!labels) {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
-      ok = false;
-    }
-    for (const p of labels?.pairs ?? []) {
-      const keyProblem = labelKeyProblem(p.keyText);
-      const valueProblem = labelValueProblem(p.value);
-      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
-        ok = false;
-        continue;
-      }
-      const c = of(p.keyText);
-      c.exists = true;
-      restrict(c, [asText(p.value) ?? ""]);
-    }
-  }
-  const exprPair = getPair(sel, "matchExpressions");
-  if (exprPair && !(exprPair.value.kind === "scalar" && exprPair.value.value === null)) {
-    if (exprPair.value.kind !== "seq") {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
-      ok = false;
-    }
-    for (const item of asItems(exprPair.value)) {
-      const key = asText(get(item, "key"));
-      const op = asText(get(item, "operator"));
-      const valuesNode = get(item, "values");
-      const values = asItems(valuesNode).map((v) => asText(v) ?? "");
-      const hasValues = valuesNode !== void 0 && !(valuesNode.kind === "scalar" && valuesNode.value === null);
-      let reason;
-      if (item.kind !== "map") reason = "has a matchExpressions entry that is not a mapping";
-      else if (!key) reason = "has a matchExpressions entry without a key";
-      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)}`;
-      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
-      else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
-      else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
-      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
-      else {
-        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
-        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
-      }
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
-        ok = false;
-        continue;
-      }
-      const c = of(key);
-      if (op === "In") {
-        c.exists = true;
-        restrict(c, values);
-      } else if (op === "NotIn") for (const v of values) c.notIn.add(v);
-      else if (op === "Exists") c.exists = true;
-      else c.doesNotExist = true;
-    }
-  }
-  if (!ok) return false;
-  for (const [key, c] of constraints) {
-    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
-    let why;
-    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
-    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
-    if (why) {
-      out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
-      return false;
-    }
-  }
-  return constraints.size === 0;
-}
-var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
-var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
-function checkPort(port, out) {
-  const reason = portProblem(port);
-  if (reason) out.push({ messageId: "portInvalid", data: { reason }, at: port });
-}
-function portProblem(port) {
-  if (port.kind !== "map") return "a ports entry is not a mapping";
-  const protocol = get(port, "protocol");
-  if (protocol && asText(protocol) !== void 0 && !PROTOCOLS.has(asText(protocol))) {
-    return `protocol "${asText(protocol)}" is not TCP, UDP or SCTP`;
-  }
-  const p = get(port, "port");
-  const endNode = get(port, "endPort");
-  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
-  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
-  const n = hasPort ? asInt(p) : void 0;
-  if (hasPort && n === void 0) {
-    const name = asText(p) ?? "";
-    if (!PORT_NAME.test(name)) return `port "${name}" is neither a number nor a valid port name`;
-    if (endNode) return `endPort needs a numeric port, not the named port "${name}"`;
-  }
-  if (n !== void 0 && (n < 1 || n > 65535)) return `port ${n} is outside 1-65535`;
-  if (endNode && end === void 0) return "endPort is not a number";
-  if (end !== void 0 && !hasPort) return "endPort needs a port";
-  if (end !== void 0 && n !== void 0 && (end < n || end > 65535)) return `endPort ${end} is below port ${n} or above 65535`;
-  return void 0;
-}
-function portAllows(port, target) {
-  const protocol = asText(get(port, "protocol")) ?? "TCP";
-  if (protocol !== "TCP") return false;
-  const p = get(port, "port");
-  if (p === void 0 || p.kind === "scalar" && p.value === null) return true;
-  const n = asInt(p);
-  if (n === void 0) return false;
-  const end = asInt(get(port, "endPort")) ?? n;
-  return target >= n && target <= end;
-}
-function checkIpBlock(block, at, out) {
-  const cidrPair = getPair(block, "cidr");
-  const cidrText = asText(cidrPair?.value);
-  if (!cidrPair || cidrText === void 0) {
-    out.push({ messageId: "cidrMissing", data: {}, at });
-    return void 0;
-  }
-  const cidr = parseCidr2(cidrText);
-  if (typeof cidr === "string") {
-    out.push({ messageId: "cidrInvalid", data: { cidr: cidrText, reason: cidr }, at: cidrPair.value });
-    return void 0;
-  }
-  if (hasHostBits(cidr)) {
-    out.push({
-      messageId: "cidrHostBits",
-      data: { cidr: cidrText, canonical: canonical(cidr) },
-      at: cidrPair.value,
-      accepted: true,
-      warning: true
-    });
-  }
-  for (const e of asItems(get(block, "except"))) {
-    const t = asText(e);
-    const ex = t === void 0 ? "is not a CIDR string" : parseCidr2(t);
-    if (typeof ex === "string") {
-      out.push({ messageId: "cidrInvalid", data: { cidr: t ?? "", reason: ex }, at: e });
-      continue;
-    }
-    if (ex.family !== cidr.family || ex.prefix <= cidr.prefix || !containsAddress(cidr, ex.base)) {
-      const reason = ex.family !== cidr.family ? `is IPv${ex.family} but its cidr "${cidrText}" is IPv${cidr.family}` : `is not a strict subset of its cidr "${cidrText}"`;
-      out.push({ messageId: "exceptOutside", data: { except: t ?? "", reason }, at: e });
-    }
-  }
-  return cidr;
-}
-function blockAllowsImds(block) {
-  const cidr = parseCidr2(asText(get(block, "cidr")) ?? "");
-  if (typeof cidr === "string" || cidr.family !== 4 || !containsAddress(cidr, IMDS)) return false;
-  for (const e of asItems(get(block, "except"))) {
-    const ex = parseCidr2(asText(e) ?? "");
-    if (typeof ex !== "string" && ex.family === 4 && containsAddress(ex, IMDS)) return false;
-  }
-  return true;
-}
-function analyzePolicy(obj) {
-  const problems = [];
-  const spec = asMap(get(obj.node, "spec"));
-  const result = { problems, selectsAll: false, egress: false, allowsImdsAt: void 0 };
-  if (!spec) {
-    problems.push({ messageId: "noSpec", data: { policy: obj.label }, at: getPair(obj.node, "kind") ?? obj.node });
-    return result;
-  }
-  const podSelector = getPair(spec, "podSelector");
-  result.selectsAll = podSelector ? checkSelector(podSelector, "spec.podSelector", problems) : true;
-  const typesPair = getPair(spec, "policyTypes");
-  const egressPair = getPair(spec, "egress");
-  if (typesPair) {
-    for (const t of asItems(typesPair.value)) {
-      const v = asText(t);
-      if (v !== "Ingress" && v !== "Egress") problems.push({ messageId: "policyType", data: { type: v ?? "" }, at: t });
-      if (v === "Egress") result.egress = true;
-    }
-    if (typesPair.value.kind !== "seq" && !(typesPair.value.kind === "scalar" && typesPair.value.value === null)) {
-      problems.push({ messageId: "policyType", data: { type: asText(typesPair.value) ?? "a mapping" }, at: typesPair });
-    }
-  } else {
-    result.egress = asItems(egressPair?.value).length > 0;
-  }
-  for (const [section, peerKey] of [
-    ["ingress", "from"],
-    ["egress", "to"]
-  ]) {
-    for (const rule61 of asItems(get(spec, section))) {
-      const peersNode = get(rule61, peerKey);
-      const peers = asItems(peersNode);
-      const portsNode = get(rule61, "ports");
-      const ports = asItems(portsNode);
-      for (const p of ports) checkPort(p, problems);
-      let reachesImds = peers.length === 0 ? rule61 : void 0;
-      for (const peer of peers) {
-        const block = getPair(peer, "ipBlock");
-        for (const key of ["podSelector", "namespaceSelector"]) {
-          const p = getPair(peer, key);
-          if (p) checkSelector(p, `${section}.${peerKey}.${key}`, problems);
-        }
-        if (block && (getPair(peer, "podSelector") || getPair(peer, "namespaceSelector"))) {
-          problems.push({ messageId: "ipBlockCombined", data: {}, at: block });
-        }
-        const blockMap = block ? asMap(block.value) : void 0;
-        if (block && !blockMap) problems.push({ messageId: "cidrMissing", data: {}, at: block });
-        if (block && blockMap) {
-          checkIpBlock(blockMap, block, problems);
-          if (section === "egress" && !reachesImds && blockAllowsImds(blockMap)) reachesImds = get(blockMap, "cidr") ?? blockMap;
-        }
-      }
-      if (section === "egress" && reachesImds && !result.allowsImdsAt && (ports.length === 0 || ports.some((p) => portAllows(p, IMDS_PORT)))) {
-        result.allowsImdsAt = reachesImds;
-      }
-    }
-  }
-  return result;
-}
-function isNetworkPolicy(obj) {
-  return obj.kind === "NetworkPolicy" && (obj.apiVersion === "networking.k8s.io/v1" || obj.apiVersion === "extensions/v1beta1");
-}
-function namespaceOf(obj) {
-  return obj.namespace ?? "default";
-}
-
-// src/rules/imds-egress-not-blocked.ts
-function policiesOf(s2, ns) {
-  let p = s2.namespaces.get(ns);
-  if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
-  return p;
-}
-var rule26 = {
-  meta: {
-    id: "imds-egress-not-blocked",
-    title: "Instance metadata endpoint reachable from pods",
-    level: "warning",
-    securitySeverity: 6.5,
-    precision: "medium",
-    description: "A namespace with workloads has no NetworkPolicy that selects all pods and blocks egress to the instance metadata endpoint 169.254.169.254; hostNetwork pods bypass NetworkPolicies.",
-    why: "Every AKS node answers on 169.254.169.254 (the Azure Instance Metadata Service) with details of the node and, when the node pool has a managed identity, with access tokens for it. A compromised pod that reaches it can act as the node's identity in Azure. Microsoft's [Best practices for cluster security and upgrades in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/operator-best-practices-cluster-security) (section \"Restrict access to Instance Metadata API\") asks for a NetworkPolicy that selects all pods (`podSelector` `matchLabels: {}`), has policy type `Egress` and excludes `169.254.169.254/32`. The check is cross-file: the policy may sit anywhere in the scan, but it only counts for its own namespace (objects without `metadata.namespace` count as `default`; `kubectl -n` and kustomize `namespace:` overrides are not seen). A policy the API server rejects (see `networkpolicy-invalid`, for example the article's own `cidr: 10.10.0.0/0#example`) does not count. Pods with `hostNetwork: true` use the node's network stack, so no NetworkPolicy applies to them. Silence the rule (`rules: {imds-egress-not-blocked: off}`) for clusters that block IMDS elsewhere, e.g. an Azure Firewall or a Cilium/Calico cluster-wide policy, or list namespaces under `ignoreNamespaces`.",
-    fix: 'Add one policy per namespace (NetworkPolicies add up: no other egress policy in the namespace may allow 169.254.169.254):\n\n```yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: block-instance-metadata\n  namespace: my-app          # one per namespace\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n        - ipBlock:\n            cidr: "::/0"      # dual-stack clusters\n        - namespaceSelector: {}   # pods in the cluster (Cilium does not match pod IPs by ipBlock)\n```',
-    tags: ["security", "kubernetes", "network-policy", "aks"],
-    kinds: ["kubernetes"],
-    defaultOptions: { ignoreNamespaces: [] },
-    optionsSchema: {
-      type: "object",
-      properties: {
-        ignoreNamespaces: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          description: "Namespaces whose workloads may reach IMDS (e.g. kube-system add-ons that need the node identity)."
-        }
-      },
-      additionalProperties: false
-    },
-    silentUnless: "the scan holds workloads; in a changed-files scan it judges only namespaces whose Namespace object changed",
-    messages: {
-      missing: 'Namespace "{namespace}" has no NetworkPolicy that blocks egress to the metadata endpoint 169.254.169.254 for all pods: {workload} and every other pod there can fetch node identity tokens.',
-      rejected: 'Namespace "{namespace}": {policy} would block the metadata endpoint 169.254.169.254, but the API server rejects it (see networkpolicy-invalid), so {workload} can reach it.',
-      notBlocking: 'Namespace "{namespace}": {policy} selects all pods for egress but still lets them reach the metadata endpoint 169.254.169.254 ({file}:{line}), so {workload} can fetch node identity tokens.',
-      hostNetwork: "{workload} uses hostNetwork: true, so no NetworkPolicy applies to it and it can reach the metadata endpoint 169.254.169.254.",
-      allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
-    }
-  },
-  initialState: () => ({ workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() }),
-  check(file, ctx) {
-    if (file.kind !== "kubernetes") return;
-    const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
-    const s2 = ctx.crossFile;
-    for (const obj of file.objects) {
-      if (obj.kind === "Namespace" && obj.apiVersion === "v1" && obj.name) s2.declared.add(obj.name);
-      if (!isNetworkPolicy(obj)) continue;
-      const ns = namespaceOf(obj);
-      const a = analyzePolicy(obj);
-      const p = policiesOf(s2, ns);
-      if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
-      else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
-        p.allowing.push(place);
-        if (a.selectsAll) p.openAllPods.push(place);
-      }
-    }
-    for (const w of file.workloads) {
-      const ns = namespaceOf(w.object);
-      if (ignored.has(ns)) continue;
-      const hostNet = getPair(w.podSpec, "hostNetwork");
-      if (hostNet && asBool(hostNet.value) === true) {
-        ctx.report({ messageId: "hostNetwork", data: { workload: w.label }, at: hostNet, identity: `${ns}/${w.label}` });
-        continue;
-      }
-      const meta2 = asMap(get(w.object.node, "metadata"));
-      const at = getPair(meta2, "name") ?? getPair(w.object.node, "kind") ?? w.object.node;
-      s2.workloads.push({ namespace: ns, label: w.label, ...spot(file.source, at) });
-    }
-  },
-  finish(ctx) {
-    const s2 = ctx.crossFile;
-    const reported = /* @__PURE__ */ new Set();
-    for (const w of s2.workloads) {
-      if (reported.has(w.namespace)) continue;
-      reported.add(w.namespace);
-      if (ctx.partial && !s2.declared.has(w.namespace)) continue;
-      const p = s2.namespaces.get(w.namespace);
-      if (p && p.blocking.length > 0) continue;
-      const identity2 = `namespace/${w.namespace}`;
-      if (p && p.rejectedBlocking.length > 0) {
-        ctx.report({
-          messageId: "rejected",
-          data: { namespace: w.namespace, policy: p.rejectedBlocking[0], workload: w.label },
-          at: w.at,
-          file: w.file,
-          identity: identity2
-        });
-      } else if (p && p.openAllPods.length > 0) {
-        const open2 = p.openAllPods[0];
-        const line = open2.at.start.line;
-        ctx.report({
-          messageId: "notBlocking",
-          data: { namespace: w.namespace, policy: open2.label, file: open2.file.path, line, workload: w.label },
-          at: w.at,
-          file: w.file,
-          identity: identity2
-        });
-      } else {
-        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity: identity2 });
-      }
-    }
-    const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
-    for (const [ns, p] of s2.namespaces) {
-      if (p.blocking.length === 0 || ignored.has(ns)) continue;
-      for (const a of p.allowing)
-        ctx.report({ messageId: "allows", data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
-    }
-  }
-};
-
-// src/rules/insecure-security-profile.ts
-var SELINUX_TYPES = [
-  [0, "container_t"],
-  [0, "container_init_t"],
-  [0, "container_kvm_t"],
-  [31, "container_engine_t"]
-];
-var SAFE_SYSCTLS = [
-  [0, "kernel.shm_rmid_forced"],
-  [0, "net.ipv4.ip_local_port_range"],
-  [0, "net.ipv4.ip_unprivileged_port_start"],
-  [0, "net.ipv4.tcp_syncookies"],
-  [0, "net.ipv4.ping_group_range"],
-  [27, "net.ipv4.ip_local_reserved_ports"],
-  [29, "net.ipv4.tcp_keepalive_time"],
-  [29, "net.ipv4.tcp_fin_timeout"],
-  [29, "net.ipv4.tcp_keepalive_intvl"],
-  [29, "net.ipv4.tcp_keepalive_probes"],
-  [32, "net.ipv4.tcp_rmem"],
-  [32, "net.ipv4.tcp_wmem"],
-  [37, "net.ipv4.tcp_slow_start_after_idle"],
-  [37, "net.ipv4.tcp_notsent_lowat"]
-];
-var atVersion = (list2, minor) => new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name));
-var apparmorAnnotationOk = (v) => v === "" || v === "runtime/default" || v.startsWith("localhost/");
-var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
-var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
-var SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
-function checkContext(ctx, sc, subject, selinuxTypes) {
-  if (!sc) return;
-  for (const [field, messageId] of [
-    ["seccompProfile", "seccompUnconfined"],
-    ["appArmorProfile", "apparmorUnconfined"]
-  ]) {
-    const type2 = getPair(get(sc, field), "type");
-    if (type2 && asText(type2.value)?.toLowerCase() === "unconfined")
-      ctx.report({ messageId, data: { subject }, at: type2, identity: subject });
-  }
-  const selinux = asMap(get(sc, "seLinuxOptions"));
-  const selinuxType = getPair(selinux, "type");
-  const typeText = asText(selinuxType?.value);
-  if (selinuxType && typeText && !selinuxTypes.has(typeText)) {
-    ctx.report({ messageId: "selinuxType", data: { subject, type: typeText }, at: selinuxType, identity: subject, value: typeText });
-  }
-  for (const field of ["user", "role"]) {
-    const pair = getPair(selinux, field);
-    const text = asText(pair?.value);
-    if (pair && text)
-      ctx.report({
-        messageId: "selinuxUserRole",
-        data: { subject, field, value: text },
-        at: pair,
-        identity: subject,
-        value: `${field}=${text}`
-      });
-  }
-}
-var rule27 = {
-  meta: {
-    id: "insecure-security-profile",
-    title: "Security profile disabled",
-    level: "error",
-    securitySeverity: 7.5,
-    precision: "very-high",
-    description: "A pod or container runs seccomp or AppArmor Unconfined (field or annotation), uses a custom SELinux type, user or role, sets procMount other than Default, or sets a sysctl outside the safe set of the target Kubernetes version; a compose service sets security_opt seccomp or apparmor unconfined, or label:disable.",
-    why: "seccomp, AppArmor and SELinux are the kernel's second line of defence: they limit what a compromised process can ask the kernel for, and they are what stops many container escapes. Microsoft's \"Best practices for pod security in AKS\" names AppArmor, seccomp and SELinux labels as the means to limit container access to resources, with the least privileges needed. The Pod Security Standards *baseline* profile forbids `Unconfined` seccomp and AppArmor profiles, SELinux types other than `container_t`, `container_init_t`, `container_kvm_t` and `container_engine_t` (and any custom user or role), an unmasked `/proc`, and sysctls outside a short safe list (other sysctls can change the whole node or other pods). podguard follows the Pod Security admission checks of the target `kubernetesVersion`: `container_engine_t` is allowed from 1.31; the safe sysctls grow at 1.27 (`ip_local_reserved_ports`), 1.29 (`tcp_keepalive_*`, `tcp_fin_timeout`), 1.32 (`tcp_rmem`, `tcp_wmem`) and 1.37 (`tcp_slow_start_after_idle`, `tcp_notsent_lowat`); from 1.35 `profile: baseline` lets a pod with `hostUsers: false` set another `procMount` (the restricted profile never does).",
-    fix: 'Use the runtime\'s default confinement (or a reviewed Localhost profile) and only safe sysctls:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n    appArmorProfile:\n      type: RuntimeDefault\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65535"\n  containers:\n    - name: web\n      securityContext:\n        procMount: Default\n```\n\nRemove custom `seLinuxOptions` unless the cluster operator provides that policy.',
-    tags: ["security", "kubernetes", "pod-security"],
-    fixByFormat: {
-      compose: "Remove the `security_opt` entries that switch confinement off; Docker then applies its default seccomp and AppArmor profiles (an error for compose too: the profile is what stands between the service and the host's kernel):\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n      # not seccomp:unconfined, apparmor:unconfined or label:disable\n```\n\nCompose `sysctls` are not reported: Docker accepts only namespaced sysctls, which do not change the host."
-    },
-    kinds: ["kubernetes", "compose"],
-    profile: "baseline",
-    messages: {
-      seccompUnconfined: "{subject} runs without a seccomp profile (Unconfined): every system call is open to it.",
-      apparmorUnconfined: "{subject} runs without AppArmor confinement (Unconfined).",
-      apparmorAnnotation: "{subject} has an AppArmor annotation value that Pod Security admission rejects: only runtime/default and localhost/<profile> are accepted.",
-      selinuxType: "{subject} uses the custom SELinux type {type}; only container_t, container_init_t, container_kvm_t and container_engine_t are allowed.",
-      selinuxUserRole: "{subject} sets a custom SELinux {field} ({value}).",
-      procMount: "{subject} sets procMount to a value other than Default: the kernel paths normally masked in /proc are exposed.",
-      unsafeSysctl: "{subject} sets the sysctl {sysctl}, which is not in the Pod Security Standards safe set.",
-      selinuxDisabled: "{subject} disables SELinux labelling (label:disable): the container is not confined by SELinux."
-    }
-  },
-  check(file, ctx) {
-    const minor = kubernetesMinor(ctx.settings);
-    const safeSysctls = atVersion(SAFE_SYSCTLS, minor);
-    const selinuxTypes = atVersion(SELINUX_TYPES, minor);
-    const once = firstTime();
-    forEachModelContainer(file, (c) => {
-      const subject = c.label;
-      for (const [messageId, at] of [
-        ["seccompUnconfined", c.seccompUnconfined],
-        ["apparmorUnconfined", c.apparmorUnconfined],
-        ["selinuxDisabled", c.labelDisabled]
-      ]) {
-        if (at && once(at)) ctx.report({ messageId, data: { subject }, at, identity: subject });
-      }
-    });
-    forEachWorkload(file, (w) => {
-      checkContext(ctx, w.podSecurityContext, w.label, selinuxTypes);
-      for (const item of asItems(get(w.podSecurityContext, "sysctls"))) {
-        const namePair = getPair(item, "name");
-        const sysctl = asText(namePair?.value);
-        if (namePair && sysctl && !safeSysctls.has(sysctl.replaceAll("/", "."))) {
-          ctx.report({ messageId: "unsafeSysctl", data: { subject: w.label, sysctl }, at: namePair, identity: w.label, value: sysctl });
-        }
-      }
-      const annotations = asMap(get(w.podMeta, "annotations"));
-      for (const pair of annotations?.pairs ?? []) {
-        const raw = asText(pair.value) ?? "";
-        const value2 = raw.toLowerCase();
-        if (pair.keyText.startsWith(APPARMOR_PREFIX)) {
-          if (apparmorAnnotationOk(raw)) continue;
-          const name = pair.keyText.slice(APPARMOR_PREFIX.length);
-          ctx.report({
-            messageId: value2 === "unconfined" ? "apparmorUnconfined" : "apparmorAnnotation",
-            data: { subject: `${w.label} container "${name}"` },
-            at: pair,
-            identity: `${w.label} container "${name}"`
-          });
-          continue;
-        }
-        if (value2 !== "unconfined") continue;
-        if (pair.keyText.startsWith(SECCOMP_CONTAINER_PREFIX)) {
-          const name = pair.keyText.slice(SECCOMP_CONTAINER_PREFIX.length);
-          ctx.report({
-            messageId: "seccompUnconfined",
-            data: { subject: `${w.label} container "${name}"` },
-            at: pair,
-            identity: `${w.label} container "${name}"`
-          });
-        } else if (pair.keyText === SECCOMP_POD_ANNOTATION) {
-          ctx.report({ messageId: "seccompUnconfined", data: { subject: w.label }, at: pair, identity: w.label });
-        }
-      }
-      for (const c of w.containers) {
-        checkContext(ctx, c.securityContext, c.label, selinuxTypes);
-        const procMount = containerField(c, "procMount");
-        const relaxed = minor >= 35 && inUserNamespace(w) && ctx.settings.profile === "baseline";
-        const procText = asText(procMount?.value);
-        if (procMount && procText !== void 0 && procText !== "" && procText !== "Default" && !relaxed) {
-          ctx.report({ messageId: "procMount", data: { subject: c.label }, at: procMount, identity: c.label });
-        }
-      }
-    });
-  }
-};
-
-// src/rules/internal-error.ts
-var rule28 = systemRule({
-  id: "internal-error",
-  title: "podguard internal error",
-  level: "error",
-  precision: "very-high",
-  description: "A podguard rule failed on this document. The other rules and documents were still checked.",
-  why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
-  fix: "Please report the message with the document (secrets removed) at the podguard issue tracker. To unblock a build meanwhile:\n\n```yaml\n# .podguard.yml\nrules:\n  internal-error: warning\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    rule: "Rule {rule} failed on this document ({error}); its results for this document are incomplete.",
-    parser: "The parser failed on this file ({error}); it was not checked."
-  }
-});
-
-// src/rules/invalid-suppression.ts
-var rule29 = systemRule({
-  id: "invalid-suppression",
-  title: "Invalid suppression",
-  level: "warning",
-  precision: "very-high",
-  description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
-  why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
-  fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
-    badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
-    badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
-    noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
-    unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
-    trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
-  }
-});
-
-// src/rules/misplaced-security-field.ts
-var CONTAINER_ONLY = /* @__PURE__ */ new Set(["allowPrivilegeEscalation", "capabilities", "privileged", "readOnlyRootFilesystem", "procMount"]);
-var POD_ONLY = /* @__PURE__ */ new Set(["fsGroup", "fsGroupChangePolicy", "supplementalGroups", "supplementalGroupsPolicy", "sysctls"]);
-var SHARED = new Set(SHARED_SECURITY_FIELDS);
-var CONTEXT_FIELDS = /* @__PURE__ */ new Set([...CONTAINER_ONLY, ...POD_ONLY, ...SHARED]);
-function wrappers(w) {
-  const maps = [];
-  let node = w.object.node;
-  let path6 = "";
-  for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
-    maps.push({ map: node, path: path6 });
-    const meta2 = asMap(get(node, "metadata"));
-    if (meta2) maps.push({ map: meta2, path: join10(path6, "metadata") });
-    const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
-    node = asMap(get(node, key));
-    path6 = join10(path6, key);
-  }
-  return { maps, podSpecPath: path6 };
-}
-var join10 = (path6, key) => path6 ? `${path6}.${key}` : key;
-function nestedContexts(w) {
-  const out = [];
-  const byNode = new Map(w.containers.map((c) => [c.node, c]));
-  const walk3 = (node, path6, container, depth) => {
-    if (depth > 12) return;
-    if (node.kind === "seq") {
-      node.items.forEach((item, i2) => walk3(item, `${path6}[${i2}]`, container, depth + 1));
-      return;
-    }
-    if (node.kind !== "map") return;
-    const own = byNode.get(node);
-    const allowed = node === w.podSpec || own !== void 0;
-    for (const pair of node.pairs) {
-      if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join10(path6, "securityContext"), container });
-        continue;
-      }
-      walk3(pair.value, join10(path6, pair.keyText), own ?? container, depth + 1);
-    }
-  };
-  walk3(w.podSpec, "", void 0, 0);
-  return out;
-}
-function home(field, level) {
-  if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
-  if (POD_ONLY.has(field)) return "the pod-level securityContext";
-  return level === "container" ? "the container's securityContext" : "the pod-level securityContext";
-}
-var rule30 = {
-  meta: {
-    id: "misplaced-security-field",
-    title: "Security setting has no effect where it stands",
-    level: "error",
-    securitySeverity: 7,
-    precision: "very-high",
-    description: "A securityContext field sits where Kubernetes ignores it: container-only fields in the pod securityContext, pod-only fields in a container's, securityContext fields directly on a container or pod spec, or a securityContext outside the pod spec.",
-    why: 'Kubernetes drops fields it does not know at a given level, usually without an error (kubectl only warns, Helm and GitOps tools often say nothing). The manifest *looks* hardened but the setting never reaches the container: `allowPrivilegeEscalation: false` in the pod-level securityContext leaves escalation allowed. Microsoft\'s own "Best practices for pod security in AKS" (Dutch edition) prints its example with the `securityContext` at the wrong level. The pod-level `PodSecurityContext` and the container-level `SecurityContext` are different types: `allowPrivilegeEscalation`, `capabilities`, `privileged`, `readOnlyRootFilesystem` and `procMount` exist only per container; `fsGroup`, `fsGroupChangePolicy`, `supplementalGroups`, `supplementalGroupsPolicy` and `sysctls` only per pod.',
-    fix: 'Move each field to the level that has it:\n\n```yaml\nspec:\n  securityContext:            # pod level: users, groups, volumes, sysctls\n    runAsNonRoot: true\n    runAsUser: 1000\n    fsGroup: 2000\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n    - name: web\n      securityContext:        # container level: privileges of this container\n        allowPrivilegeEscalation: false\n        readOnlyRootFilesystem: true\n        capabilities:\n          drop: ["ALL"]\n```',
-    tags: ["security", "kubernetes", "pod-security", "correctness"],
-    kinds: ["kubernetes"],
-    messages: {
-      containerFieldAtPod: "{workload}: {field} in the pod-level securityContext has no effect; Kubernetes reads it only from each container's securityContext (containers[].securityContext.{field}).",
-      podFieldInContainer: "{container}: {field} in the container securityContext has no effect; it belongs in the pod-level securityContext (the one beside containers:).",
-      fieldOnContainer: "{container}: {field} is not a container field and has no effect here; it belongs under {where}.",
-      fieldOnPodSpec: "{workload}: {field} is not a pod spec field and has no effect here; it belongs under {where}.",
-      contextNested: "{workload}: the securityContext at {path} has no effect there; it belongs {home}.",
-      contextOutsidePodSpec: "{workload}: the securityContext {place} is outside the pod spec and has no effect; move it under {podSpec}.securityContext."
-    }
-  },
-  check(file, ctx) {
-    forEachWorkload(file, (w) => {
-      const standard = w.shape === "standard" || w.shape === "template";
-      for (const pair of w.podSecurityContext?.pairs ?? []) {
-        if (CONTAINER_ONLY.has(pair.keyText)) {
-          ctx.report({
-            messageId: "containerFieldAtPod",
-            data: { workload: w.label, field: pair.keyText },
-            at: pair,
-            identity: w.label,
-            value: pair.keyText
-          });
-        }
-      }
-      for (const pair of standard ? w.podSpec.pairs : []) {
-        if (!CONTEXT_FIELDS.has(pair.keyText)) continue;
-        const where = home(pair.keyText, "pod");
-        ctx.report({
-          messageId: "fieldOnPodSpec",
-          data: { workload: w.label, field: pair.keyText, where },
-          at: pair,
-          identity: w.label,
-          value: pair.keyText
-        });
-      }
-      const { maps, podSpecPath } = wrappers(w);
-      for (const { map: map2, path: path6 } of standard ? maps : []) {
-        const pair = getPair(map2, "securityContext");
-        if (!pair) continue;
-        const place = path6 ? `at ${path6}.securityContext` : "at the top level of the object";
-        ctx.report({
-          messageId: "contextOutsidePodSpec",
-          data: { workload: w.label, place, podSpec: podSpecPath },
-          at: pair,
-          identity: w.label
-        });
-      }
-      for (const n of nestedContexts(w)) {
-        const home2 = n.container ? `directly under ${n.container.label.slice(w.label.length + 1)} (at the level of its name: key)` : "directly under the pod spec or a container";
-        ctx.report({
-          messageId: "contextNested",
-          data: { workload: w.label, path: `${podSpecPath}.${n.path}`, home: home2 },
-          at: n.pair,
-          identity: n.container?.label ?? w.label,
-          value: n.path
-        });
-      }
-      for (const c of w.containers) {
-        for (const pair of c.securityContext?.pairs ?? []) {
-          if (POD_ONLY.has(pair.keyText)) {
-            ctx.report({
-              messageId: "podFieldInContainer",
-              data: { container: c.label, field: pair.keyText },
-              at: pair,
-              identity: c.label,
-              value: pair.keyText
-            });
-          }
-        }
-        for (const pair of c.node.pairs) {
-          if (CONTEXT_FIELDS.has(pair.keyText)) {
-            ctx.report({
-              messageId: "fieldOnContainer",
-              data: { container: c.label, field: pair.keyText, where: home(pair.keyText, "container") },
-              at: pair,
-              identity: c.label,
-              value: pair.keyText
-            });
-          }
-        }
-      }
-    });
-  }
-};
-
-// src/rules/missing-seccomp-profile.ts
-var SECCOMP_POD_ANNOTATION2 = "seccomp.security.alpha.kubernetes.io/pod";
-var SECCOMP_CONTAINER_PREFIX2 = "container.seccomp.security.alpha.kubernetes.io/";
-function confiningAnnotation(value2) {
-  const v = value2?.toLowerCase();
-  return v === "runtime/default" || v === "docker/default" || v !== void 0 && v.startsWith("localhost/");
-}
-var rule31 = {
-  meta: {
-    id: "missing-seccomp-profile",
-    title: "No seccomp profile",
-    level: "warning",
-    securitySeverity: 5,
-    precision: "high",
-    description: "Neither the pod nor the container sets seccompProfile (RuntimeDefault or Localhost).",
-    why: "Without a seccomp profile a container may call every system call the kernel offers, including the rarely used ones behind many container escapes; Kubernetes does not apply the runtime's default profile unless asked (or unless the cluster enables `--seccomp-default`). Microsoft's \"Best practices for pod security in AKS\" points to seccomp to limit what containers can do; the Pod Security Standards *restricted* profile requires `RuntimeDefault` or `Localhost`.",
-    fix: "Set the runtime's default profile once for the whole pod:\n\n```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n```",
-    tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
-    profile: "restricted",
-    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt; the legacy `seccomp.security.alpha.kubernetes.io` annotations with `runtime/default` or `localhost/...` count as set.",
-    messages: {
-      missing: "{container} has no seccomp profile: set seccompProfile.type: RuntimeDefault at pod or container level."
-    }
-  },
-  check(file, ctx) {
-    forEachContainer(file, (c, w) => {
-      if (isWindowsPod(w)) return;
-      if (effective(c, "seccompProfile")) return;
-      const annotations = asMap(get(w.podMeta, "annotations"));
-      if (confiningAnnotation(asText(get(annotations, `${SECCOMP_CONTAINER_PREFIX2}${c.name}`)))) return;
-      if (confiningAnnotation(asText(get(annotations, SECCOMP_POD_ANNOTATION2)))) return;
-      ctx.report({ messageId: "missing", data: { container: c.label }, at: c.anchor, identity: c.label });
-    });
-  }
-};
-
-// src/rules/networkpolicy-invalid.ts
-var rule32 = {
-  meta: {
-    id: "networkpolicy-invalid",
-    title: "Invalid NetworkPolicy",
-    level: "error",
-    securitySeverity: 7,
-    precision: "very-high",
-    description: "A NetworkPolicy has an invalid ipBlock CIDR, an except outside its cidr, a malformed or contradictory label selector, an invalid port, or an unknown policy type.",
-    why: 'A NetworkPolicy the API server rejects protects nothing, and the pipeline that applies it often fails late or, worse, the team believes the namespace is isolated. Microsoft\'s [Best practices for cluster security and upgrades in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/operator-best-practices-cluster-security) (section "Restrict access to Instance Metadata API") prints an example whose `cidr: 10.10.0.0/0#example` is not a CIDR at all: copied as is, it is rejected. Kubernetes requires each `except` to be a strict subset of its `cidr` in the same IP family, selectors with valid label keys and string values, and `In`/`NotIn` with values. A selector that can never match (a label that must both exist and not exist, disjoint `In` lists) is accepted but silently applies to no pod. CIDRs written with host bits set (`10.10.0.0/0`) are accepted but mean the whole network (`0.0.0.0/0`), rarely what was meant.',
-    fix: "Write real CIDRs, keep `except` inside `cidr`, and put labels under `matchLabels`:\n\n```yaml\nspec:\n  podSelector:\n    matchLabels:\n      app: web          # not podSelector: {app: web}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n            except:\n              - 169.254.169.254/32\n```",
-    tags: ["security", "kubernetes", "network-policy", "aks"],
-    kinds: ["kubernetes"],
-    messages: {
-      cidrInvalid: '{policy}: ipBlock CIDR "{cidr}" {reason}; the API server rejects the policy.',
-      cidrMissing: "{policy}: an ipBlock needs a cidr; the API server rejects the policy.",
-      cidrHostBits: '{policy}: CIDR "{cidr}" has host bits set, so it means {canonical}; write the network you intend.',
-      exceptOutside: '{policy}: except "{except}" {reason}; the API server rejects the policy.',
-      selectorMalformed: "{policy}: {where} {reason}; the API server rejects the policy.",
-      selectorUnknownField: '{policy}: {where} has field "{field}": labels belong under matchLabels. Strict validation rejects it; without validation the field is dropped and the selector matches every pod.',
-      selectsNothing: "{policy}: {where} can never match a pod ({reason}).",
-      policyType: '{policy}: policyTypes entry "{type}" is not Ingress or Egress; the API server rejects the policy.',
-      ipBlockCombined: "{policy}: a peer combines ipBlock with a pod or namespace selector; write them as separate peers (the API server rejects this).",
-      portInvalid: "{policy}: {reason}; the API server rejects the policy.",
-      noSpec: "{policy} has no spec: it restricts nothing."
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "kubernetes") return;
-    for (const obj of file.objects) {
-      if (!isNetworkPolicy(obj)) continue;
-      for (const p of analyzePolicy(obj).problems) {
-        ctx.report({
-          messageId: p.messageId,
-          data: { policy: obj.label, ...p.data },
-          at: p.at,
-          identity: `${obj.namespace ?? "default"}/${obj.label}`,
-          value: Object.values(p.data).join(" "),
-          ...p.warning ? { level: "warning" } : {}
-        });
-      }
-    }
-  }
-};
-
-// src/rules/not-rendered.ts
-var rule33 = systemRule({
-  id: "not-rendered",
-  title: "Helm chart or kustomization not rendered",
-  level: "warning",
-  securitySeverity: 4,
-  precision: "very-high",
-  description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
-  why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
-  fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes"],
-  messages: {
-    noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
-    remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
-    outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
-    helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
-    remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
-  }
-});
-
-// src/rules/parse-error.ts
-var rule34 = systemRule({
-  id: "parse-error",
-  title: "File cannot be parsed",
-  level: "error",
-  precision: "very-high",
-  description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
-  why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
-  fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
-    dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
-  }
-});
-
-// src/rules/privilege-escalation.ts
-var rule35 = {
-  meta: {
-    id: "privilege-escalation",
-    title: "Privilege escalation allowed",
-    level: "error",
-    securitySeverity: 7.5,
-    precision: "very-high",
-    description: "A container does not set allowPrivilegeEscalation: false, or adds SYS_ADMIN (or is privileged, when privileged-container is off), which allows escalation whatever the field says; ACI allowPrivilegeEscalation: true; compose no-new-privileges:false.",
-    why: 'Without `allowPrivilegeEscalation: false` a process can gain more privileges than its parent (setuid binaries such as `sudo`, file capabilities): a foothold in the container becomes root in the container. Microsoft\'s "Best practices for pod security in AKS" says to design applications so that this setting is *always* false, and the Pod Security Standards *restricted* profile requires it. Kubernetes treats the field as true for a privileged container or one that adds `CAP_SYS_ADMIN`, so setting it to false there does not help.',
-    fix: 'Set it in every container (it is a container-only field: at pod level it is ignored):\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      allowPrivilegeEscalation: false\n      privileged: false\n      capabilities:\n        drop: ["ALL"]\n```',
-    tags: ["security", "kubernetes", "pod-security"],
-    fixByFormat: {
-      compose: "Compose has no such default-deny: escalation stays possible unless the service asks for `no-new-privileges`. podguard reports only an explicit `no-new-privileges:false` (a note: it restates the Docker default) and leaves an absent option alone, because a local compose file is rarely hardened this far:\n\n```yaml\nservices:\n  web:\n    security_opt:\n      - no-new-privileges:true\n```",
-      aci: "Set it to false in the container's securityContext (an absent field is not reported for ACI):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          allowPrivilegeEscalation: false\n```"
-    },
-    kinds: ["kubernetes", "compose", "aci"],
-    profile: "restricted",
-    silentUnless: "Windows pods (`spec.os.name: windows`) are exempt, as in the Pod Security Standards.",
-    messages: {
-      missing: "{container} does not set allowPrivilegeEscalation: false{hint}.",
-      noNewPrivilegesFalse: "{container} sets no-new-privileges to false: processes can gain more privileges than their parent.",
-      allowed: "{container} sets allowPrivilegeEscalation to {value}: processes can gain more privileges than their parent.",
-      privileged: "{container} is privileged, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says.",
-      sysAdmin: "{container} adds {capability}, so privilege escalation is always allowed, whatever allowPrivilegeEscalation says."
-    }
-  },
-  check(file, ctx) {
-    const privilegedReported = ctx.settings.rules["privileged-container"]?.level !== "off";
-    forEachContainer(file, (c, w) => {
-      if (isWindowsPod(w)) return;
-      const identity2 = c.label;
-      const privileged = containerField(c, "privileged");
-      if (privileged && asBool(privileged.value) === true && privilegedReported) return;
-      if (privileged && asBool(privileged.value) === true) {
-        ctx.report({ messageId: "privileged", data: { container: c.label }, at: privileged, identity: identity2 });
-        return;
-      }
-      const sysAdmin = capabilityItems(c, "add").find((i2) => i2.name === "SYS_ADMIN");
-      if (sysAdmin) {
-        const capability = sysAdmin.node.kind === "scalar" ? sysAdmin.node.text : "SYS_ADMIN";
-        ctx.report({ messageId: "sysAdmin", data: { container: c.label, capability }, at: sysAdmin.node, identity: identity2 });
-        return;
-      }
-      const field = containerField(c, "allowPrivilegeEscalation");
-      if (!field) {
-        ctx.report({
-          messageId: "missing",
-          data: { container: c.label, hint: podLevelHint(c, "allowPrivilegeEscalation") },
-          at: c.anchor,
-          identity: identity2
-        });
-        return;
-      }
-      if (asBool(field.value) === false) return;
-      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
-      ctx.report({ messageId: "allowed", data: { container: c.label, value: value2 }, at: field, identity: identity2 });
-    });
-    forEachModelContainer(file, (c) => {
-      const ape = c.allowPrivilegeEscalation;
-      if (c.privileged?.value === true && privilegedReported) return;
-      if (c.format === "aci" && ape?.value === true) {
-        ctx.report({ messageId: "allowed", data: { container: c.label, value: "true" }, at: ape.at, identity: c.label });
-      } else if (c.format === "compose" && ape?.value === true) {
-        ctx.report({ messageId: "noNewPrivilegesFalse", data: { container: c.label }, at: ape.at, identity: c.label, level: "note" });
-      }
-    });
-  }
-};
-
-// src/rules/privileged-container.ts
-var rule36 = {
-  meta: {
-    id: "privileged-container",
-    title: "Privileged container",
-    level: "error",
-    securitySeverity: 9,
-    precision: "very-high",
-    description: "A container sets securityContext.privileged: true (Kubernetes, ACI) or privileged: true (compose).",
-    why: 'A privileged container gets every capability and all host devices: it is root on the node, and one compromised pod becomes a compromised cluster node. The AKS pod security practice asks for the least privilege a container needs and no escalation (Microsoft, "Best practices for pod security in AKS"); the Pod Security Standards baseline forbids privileged pods.',
-    fix: 'Remove `privileged: true` (or set it to false) and grant only the single capability the workload needs:\n\n```yaml\nsecurityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if really needed\n```',
-    tags: ["security", "kubernetes", "pod-security"],
-    fixByFormat: {
-      compose: 'Remove `privileged: true` and add only the capability the service needs:\n\n```yaml\nservices:\n  web:\n    privileged: false\n    cap_drop: ["ALL"]\n    cap_add: ["NET_BIND_SERVICE"]   # only if really needed\n```\n\nA privileged compose service is root on the Docker host, on a laptop as on a server: this stays an error for compose.',
-      aci: "Remove `privileged: true` from the container's securityContext:\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          privileged: false\n          allowPrivilegeEscalation: false\n```"
-    },
-    kinds: ["kubernetes", "compose", "aci"],
-    profile: "baseline",
-    messages: {
-      privileged: "{container} runs privileged: it has full access to the host."
-    }
-  },
-  check(file, ctx) {
-    forEachContainer(file, (c) => {
-      const pair = containerField(c, "privileged");
-      if (pair && asBool(pair.value) === true) {
-        ctx.report({ messageId: "privileged", data: { container: c.label }, at: pair, identity: c.label });
-      }
-    });
-    const once = firstTime();
-    forEachModelContainer(file, (c) => {
-      if (c.privileged?.value === true && once(c.privileged.at))
-        ctx.report({ messageId: "privileged", data: { container: c.label }, at: c.privileged.at, identity: c.label });
-    });
-  }
-};
-
-// src/rules/probe-host.ts
-var PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
-var HOOKS = ["postStart", "preStop"];
-var HANDLERS = ["httpGet", "tcpSocket"];
-var rule37 = {
-  meta: {
-    id: "probe-host",
-    title: "Probe or lifecycle hook aimed at another host",
-    level: "warning",
-    securitySeverity: 5,
-    precision: "very-high",
-    description: "A probe (liveness, readiness, startup) or lifecycle hook (postStart, preStop) sets httpGet.host or tcpSocket.host (from kubernetesVersion 1.34, as Pod Security admission checks).",
-    why: "The kubelet runs probes and HTTP lifecycle hooks from the node, with the node's network access. A `host` field lets a pod make the kubelet connect to any address it names: other nodes, the cloud metadata endpoint, services that trust the node network. Since Kubernetes 1.34 the Pod Security Standards *baseline* profile forbids a non-empty `host` on probes and lifecycle hooks (check `hostProbesAndHostLifecycle`). Microsoft's \"Best practices for pod security in AKS\" asks to limit access to the node's processes and services.",
-    fix: "Remove `host`: the probe then targets the pod's own IP.\n\n```yaml\nlivenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n```",
-    tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
-    profile: "baseline",
-    silentUnless: "Silent when kubernetesVersion is below 1.34, where Pod Security admission does not check it.",
-    messages: {
-      host: "{container} sets {field}.host in its {where}: the kubelet connects from the node to the address it names."
-    }
-  },
-  check(file, ctx) {
-    if (kubernetesMinor(ctx.settings) < 34) return;
-    forEachContainer(file, (c) => {
-      const places = [
-        ...PROBES.map((p) => [p, get(c.node, p)]),
-        ...HOOKS.map((h) => [`lifecycle ${h} hook`, get(get(c.node, "lifecycle"), h)])
-      ];
-      for (const [where, node] of places) {
-        for (const field of HANDLERS) {
-          const pair = getPair(get(node, field), "host");
-          if (!pair || (asText(pair.value) ?? "") === "") continue;
-          ctx.report({
-            messageId: "host",
-            data: { container: c.label, field, where },
-            at: pair,
-            identity: c.label,
-            value: `${where} ${field}`
-          });
-        }
-      }
-    });
-  }
-};
-
-// src/data/deprecated-apis.ts
-var KUBERNETES_DATA_VERSION = "1.34";
-var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
-var FLOWCONTROL = [
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
-];
-var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
-var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
-  apiVersion,
-  kind,
-  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
-  removedIn,
-  replacements,
-  ...instead ? { instead } : {}
-});
-var DEPRECATED_APIS = [
-  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
-  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
-  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
-  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
-    { apiVersion: "autoscaling/v2", since: "1.23" },
-    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
-  ]),
-  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
-  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
-  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
-  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
-  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
-  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
-  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Ingress", "1.22", [
-    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
-    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
-  ]),
-  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
-  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
-  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
-  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
-  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
-  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
-  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
-  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
-  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
-  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
-  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
-];
-function compareVersions(a, b) {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
-    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
-function deprecatedApi(apiVersion, kind) {
-  return BY_KEY.get(`${apiVersion} ${kind}`);
-}
-
-// src/rules/removed-api-version.ts
-function replacementFor(d, target) {
-  const served = d.replacements.filter((x) => {
-    if (compareVersions(x.since, target) > 0) return false;
-    const gone = deprecatedApi(x.apiVersion, x.kind ?? d.kind)?.removedIn;
-    return !gone || compareVersions(gone, target) > 0;
-  });
-  const pick = served[0] ?? d.replacements.find((x) => !deprecatedApi(x.apiVersion, x.kind ?? d.kind)?.removedIn);
-  if (!pick) return void 0;
-  return pick.kind ? `${pick.apiVersion} ${pick.kind}` : pick.apiVersion;
-}
-var rule38 = {
-  meta: {
-    id: "removed-api-version",
-    title: "Removed or deprecated Kubernetes API version",
-    level: "error",
-    securitySeverity: 7,
-    precision: "very-high",
-    description: "An object uses an apiVersion that the target Kubernetes version (kubernetesVersion) no longer serves (error) or deprecates (warning).",
-    why: 'Microsoft\'s [Best practices for cluster security and upgrades in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/operator-best-practices-cluster-security) (section "Regularly update to the latest version of Kubernetes") asks you to upgrade regularly, because AKS supports only three minor versions, and warns that upgrades remove APIs your workloads depend on (as 1.16 did). A manifest with a removed apiVersion fails to apply after the upgrade, often during an incident; PodSecurityPolicy was removed in 1.25 without a replacement API, so its protection silently disappears. The table follows the upstream Kubernetes "Deprecated API Migration Guide" (src/data/deprecated-apis.ts names its sources). Set `kubernetesVersion` in .podguard.yml or pass `--kubernetes-version` to match your clusters.',
-    fix: "Move to the replacement version the message names, and check the field changes the migration guide lists for it (`kubectl convert -f old.yaml --output-version apps/v1` does most of it):\n\n```yaml\napiVersion: apps/v1          # was extensions/v1beta1\nkind: Deployment\nspec:\n  selector:                  # required in apps/v1\n    matchLabels:\n      app: web\n```",
-    tags: ["kubernetes", "upgrade", "aks"],
-    kinds: ["kubernetes"],
-    messages: {
-      removed: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}): use {replacement}.",
-      removedNoReplacement: "{kind} {apiVersion} is no longer served since Kubernetes {removedIn} (target {target}) and has no replacement API: use {instead}.",
-      deprecated: "{kind} {apiVersion} is deprecated{removal} (target {target}): use {replacement}.",
-      deprecatedNoReplacement: "{kind} {apiVersion} is deprecated{removal} (target {target}) and has no replacement API: use {instead}."
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "kubernetes") return;
-    const target = ctx.settings.kubernetesVersion;
-    for (const obj of file.objects) {
-      const d = deprecatedApi(obj.apiVersion, obj.kind);
-      if (!d || compareVersions(target, d.deprecatedIn) < 0) continue;
-      const removed = d.removedIn !== null && compareVersions(target, d.removedIn) >= 0;
-      const replacement = replacementFor(d, target);
-      const base = removed ? "removed" : "deprecated";
-      const data = {
-        kind: obj.kind,
-        apiVersion: obj.apiVersion,
-        target,
-        removedIn: d.removedIn ?? "",
-        removal: d.removedIn ? ` and removed in Kubernetes ${d.removedIn}` : "",
-        replacement: replacement ?? "",
-        instead: d.instead ?? ""
-      };
-      ctx.report({
-        messageId: replacement ? base : `${base}NoReplacement`,
-        data,
-        at: getPair(obj.node, "apiVersion") ?? obj.node,
-        identity: `${obj.namespace ?? ""}/${obj.label}`,
-        value: `${obj.apiVersion} ${obj.kind}`,
-        ...removed ? {} : { level: "warning" }
-      });
-    }
-  }
-};
-
-// src/rules/render-failed.ts
-var rule39 = systemRule({
-  id: "render-failed",
-  title: "Helm chart or kustomization failed to render",
-  level: "error",
-  securitySeverity: 7,
-  precision: "very-high",
-  description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
-  why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
-  fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
-  tags: ["correctness"],
-  kinds: ["kubernetes"],
-  messages: {
-    failed: "{tool} failed, so nothing this renders was checked: {error}",
-    linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
-    valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
-  }
-});
-
-// src/rules/retired-keyvault-flexvolume.ts
-var rule40 = {
-  meta: {
-    id: "retired-keyvault-flexvolume",
-    title: "Retired Key Vault FlexVolume driver",
-    level: "warning",
-    securitySeverity: 5,
-    precision: "very-high",
-    description: "A pod mounts Azure Key Vault secrets with the retired FlexVolume driver (flexVolume.driver: azure/kv).",
-    why: 'Older editions of Microsoft\'s [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) recommended the Key Vault FlexVolume driver; the current edition (section "Use Azure Key Vault with Secrets Store CSI Driver") replaces it with the Secrets Store CSI driver and the Azure Key Vault provider. The FlexVolume project (Azure/kubernetes-keyvault-flexvol) is archived and gets no security fixes, Kubernetes deprecated FlexVolume itself, and the driver relies on AAD pod identity or service principal secrets stored in the cluster. The CSI driver is an AKS add-on (`az aks enable-addons --addons azure-keyvault-secrets-provider`) that works with Microsoft Entra Workload ID and rotates secrets.',
-    fix: "Describe the secrets once in a SecretProviderClass and mount them with the CSI driver:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-kv\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload identity client id>   # Microsoft Entra Workload ID\n    keyvaultName: my-vault\n    tenantId: <tenant id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n---\n# in the pod spec, replacing the flexVolume volume:\nvolumes:\n  - name: secrets\n    csi:\n      driver: secrets-store.csi.k8s.io\n      readOnly: true\n      volumeAttributes:\n        secretProviderClass: app-kv\n```",
-    tags: ["security", "kubernetes", "secrets", "aks", "retired"],
-    kinds: ["kubernetes"],
-    messages: {
-      flexVolume: '{workload} volume "{volume}" uses the retired Key Vault FlexVolume driver ({driver}): move to the Secrets Store CSI driver with the Azure Key Vault provider.'
-    }
-  },
-  check(file, ctx) {
-    forEachWorkload(file, (w) => {
-      asItems(get(w.podSpec, "volumes")).forEach((v, i2) => {
-        const driverPair = getPair(get(v, "flexVolume"), "driver");
-        const driver = asText(driverPair?.value);
-        if (!driverPair || driver === void 0 || !/(^|\/)azure\/kv$/i.test(driver.trim())) return;
-        const volume = asText(get(v, "name")) ?? `#${i2 + 1}`;
-        ctx.report({
-          messageId: "flexVolume",
-          data: { workload: w.label, volume, driver },
-          at: driverPair,
-          identity: `${w.label} volume "${volume}"`
-        });
-      });
-    });
-  }
-};
-
-// src/rules/retired-pod-identity.ts
-var POD_IDENTITY_KINDS = /* @__PURE__ */ new Set(["AzureIdentity", "AzureIdentityBinding", "AzurePodIdentityException", "AzureAssignedIdentity"]);
-var POD_IDENTITY_GROUP = "aadpodidentity.k8s.io/";
-var BINDING_LABEL = "aadpodidbinding";
-var rule41 = {
-  meta: {
-    id: "retired-pod-identity",
-    title: "Retired AAD pod identity",
-    level: "warning",
-    securitySeverity: 6,
-    precision: "very-high",
-    description: "A manifest uses AAD pod identity (aadpodidbinding labels, AzureIdentity, AzureIdentityBinding or AzurePodIdentityException objects), retired in favour of Microsoft Entra Workload ID.",
-    why: `Earlier editions of Microsoft's [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) (section "Use pod managed identities") describe managed pod identities. The open-source AAD pod identity project and the AKS pod-managed identity add-on built on it are retired: no fixes since September 2023 and no support from September 2025. Its NMI component intercepts every pod's traffic to the metadata endpoint and hands out the identity to any pod that carries the right label, so a label is all it takes to impersonate a workload. Microsoft Entra Workload ID replaces it: the pod exchanges a projected service account token for an Entra token through a federated identity credential, with no node-level interception.`,
-    fix: 'Create a federated service account, label the pod for Workload ID and remove the pod identity objects and labels:\n\n```yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: my-app\n  annotations:\n    azure.workload.identity/client-id: <managed identity client id>\n---\n# pod template of the workload:\nmetadata:\n  labels:\n    azure.workload.identity/use: "true"   # replaces aadpodidbinding\nspec:\n  serviceAccountName: app\n```\n\nThen federate the identity with the service account: `az identity federated-credential create --name app --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:my-app:app`.',
-    tags: ["security", "kubernetes", "identity", "aks", "retired"],
-    kinds: ["kubernetes"],
-    messages: {
-      bindingLabel: '{workload} uses AAD pod identity (label {label}={value}): move to Microsoft Entra Workload ID (azure.workload.identity/use: "true" and a federated service account).',
-      identityObject: "{object} is an AAD pod identity object ({kind}): AAD pod identity is retired; use Microsoft Entra Workload ID."
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "kubernetes") return;
-    for (const obj of file.objects) {
-      if (POD_IDENTITY_KINDS.has(obj.kind) && obj.apiVersion.startsWith(POD_IDENTITY_GROUP)) {
-        ctx.report({
-          messageId: "identityObject",
-          data: { object: obj.label, kind: obj.kind },
-          at: getPair(obj.node, "kind") ?? obj.node,
-          identity: `${obj.namespace ?? "default"}/${obj.label}`
-        });
-      }
-    }
-    for (const w of file.workloads) {
-      const labels = asMap(get(w.podMeta, "labels"));
-      const pair = getPair(labels, BINDING_LABEL);
-      if (!pair) continue;
-      const value2 = pair.value.kind === "scalar" ? pair.value.text : "";
-      ctx.report({
-        messageId: "bindingLabel",
-        data: { workload: w.label, label: BINDING_LABEL, value: value2 },
-        at: pair,
-        identity: w.label,
-        value: value2
-      });
-    }
-  }
-};
-
-// src/rules/run-as-root.ts
-var isRootName = (u) => u !== void 0 && (u === "root" || /^0+$/.test(u.trim()));
-var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
-function windowsUser(c) {
-  return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
-}
-function rememberDockerfile(file, s2) {
-  const user = finalUser(file.model);
-  if (!user || user.kind !== "root" && user.kind !== "default") return;
-  const how = user.kind === "root" ? `USER ${user.user ?? "root"}` : user.scratch ? "FROM scratch without USER" : "no USER instruction: the base image's user, root for almost every image";
-  s2.dockerfiles.set(file.source.path, { file: detached(file.source), how });
-}
-function checkModelContainers(file, ctx) {
-  const once = firstTime();
-  forEachModelContainer(file, (c) => {
-    const identity2 = c.label;
-    if (c.format === "aci") {
-      const u = c.user;
-      if (u?.group !== void 0 && /^0+$/.test(u.group)) {
-        const at = c.securityContext ? c.securityContext.pairs.find((p) => p.keyText === "runAsGroup") ?? u.at : u.at;
-        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: "container" }, at, identity: identity2 });
-      }
-      if (u?.user !== void 0 && /^0+$/.test(u.user)) {
-        ctx.report({ messageId: "rootUser", data: { container: c.label, source: "container" }, at: u.at, identity: identity2 });
-      }
-      return;
-    }
-    if (c.user) {
-      if (!once(c.user.at)) return;
-      if (isRootName(c.user.user))
-        ctx.report({ messageId: "composeRoot", data: { container: c.label }, at: c.user.at, identity: identity2, level: "warning" });
-      else if (c.user.group !== void 0 && isRootName(c.user.group))
-        ctx.report({ messageId: "composeRootGroup", data: { container: c.label }, at: c.user.at, identity: identity2, level: "note" });
-      return;
-    }
-    if (c.build) ctx.crossFile.services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
-  });
-}
-function checkPods(file, ctx) {
-  const minUid = Number(ctx.options.minUid ?? 1);
-  const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
-  forEachContainer(file, (c, w) => {
-    if (userNamespaceExempt && inUserNamespace(w)) return;
-    const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
-    const winUser = declaredLinux ? void 0 : windowsUser(c);
-    if (winUser || isWindowsPod(w)) checkWindowsUser(c, winUser, ctx);
-    else checkLinuxUser(c, minUid, ctx);
-  });
-}
-function checkWindowsUser(c, winUser, ctx) {
-  const identity2 = c.label;
-  const user = asText(winUser?.value);
-  if (winUser && user && WINDOWS_ADMINS.test(user)) {
-    ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user }, at: winUser, identity: identity2, value: user });
-    return;
-  }
-  if (user) return;
-  if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
-  ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity: identity2 });
-}
-function checkLinuxUser(c, minUid, ctx) {
-  const identity2 = c.label;
-  const user = effective(c, "runAsUser");
-  const group3 = effective(c, "runAsGroup");
-  const nonRoot = effective(c, "runAsNonRoot");
-  const uid = asInt(user?.node);
-  if (group3 && asInt(group3.node) === 0) {
-    ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group3.source }, at: group3.pair, identity: identity2 });
-  }
-  if (user && uid === 0) {
-    ctx.report({ messageId: "rootUser", data: { container: c.label, source: user.source }, at: user.pair, identity: identity2 });
-    return;
-  }
-  if (user && uid !== void 0 && uid < minUid) {
-    ctx.report({ messageId: "lowUid", data: { container: c.label, uid, minUid }, at: user.pair, identity: identity2, value: String(uid) });
-    return;
-  }
-  if (uid !== void 0 && uid >= minUid) return;
-  const nonRootValue = asBool(nonRoot?.node);
-  if (nonRootValue === true) return;
-  if (nonRoot && nonRootValue === false) {
-    ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity: identity2 });
-    return;
-  }
-  const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
-  ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity: identity2 });
-}
-var rule42 = {
-  meta: {
-    id: "run-as-root",
-    title: "Container may run as root",
-    level: "error",
-    securitySeverity: 8,
-    precision: "high",
-    description: "A container has neither runAsNonRoot: true nor a non-root runAsUser (pod or container level), sets runAsUser/runAsGroup 0, or (Windows) runs as ContainerAdministrator.",
-    why: 'The AKS pod security practice says pods should run as a defined user or group and not as root (Microsoft, "Best practices for pod security in AKS", which sets runAsUser: 1000). A process that is root in the container is root on the node once it escapes, and most images default to root unless told otherwise.',
-    fix: "Set a non-root user for the pod (or the container) and let Kubernetes verify it:\n\n```yaml\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n    runAsGroup: 10001\n```",
-    tags: ["security", "kubernetes", "pod-security"],
-    fixByFormat: {
-      compose: 'Run the service as a non-root user, in the compose file or (better) in the image:\n\n```yaml\nservices:\n  web:\n    user: "10001:10001"\n```\n\nFor compose an explicit `user: root` (or `0`, `0:0`) is a warning, a root group alone a note. Without `user:` the image decides: when the service `build:`s a Dockerfile of the repository whose final stage runs as root, that is a warning at the service; for a pulled image the user is unknown and podguard does not guess.',
-      aci: "Set a non-zero runAsUser and runAsGroup in the container's securityContext (ACI has no runAsNonRoot, so an absent user is not reported):\n\n```yaml\nproperties:\n  containers:\n    - name: web\n      properties:\n        securityContext:\n          runAsUser: 10001\n          runAsGroup: 10001\n```"
-    },
-    kinds: ["kubernetes", "dockerfile", "compose", "aci"],
-    profile: "restricted",
-    silentUnless: "From kubernetesVersion 1.35, pods with `hostUsers: false` (a user namespace) are exempt, as in Pod Security admission.",
-    defaultOptions: { minUid: 1 },
-    optionsSchema: {
-      type: "object",
-      properties: { minUid: { type: "integer", minimum: 1, description: "Lowest accepted runAsUser (the seeds use 1000)." } },
-      additionalProperties: false
-    },
-    messages: {
-      missing: "{container} may run as root: set runAsNonRoot: true or {user}.",
-      rootUser: "{container} runs as root: runAsUser is 0 (set at {source} level).",
-      rootGroup: "{container} runs with the root group: runAsGroup is 0 (set at {source} level).",
-      lowUid: "{container} runs as UID {uid}, below the configured minimum of {minUid}.",
-      nonRootFalse: "{container} sets runAsNonRoot: false and no non-root runAsUser, so it may run as root.",
-      windowsAdmin: "{container} runs as the Windows administrator account {user}.",
-      composeRoot: "{container} runs as root (user: root or UID 0).",
-      composeRootGroup: "{container} runs with the root group (GID 0).",
-      composeImageRoot: "{container} sets no user, and the image it builds from {dockerfile} runs as root ({how}).",
-      windowsMissing: "{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true."
-    }
-  },
-  initialState: () => ({ services: [], dockerfiles: /* @__PURE__ */ new Map() }),
-  check(file, ctx) {
-    if (file.kind === "dockerfile") rememberDockerfile(file, ctx.crossFile);
-    else {
-      checkModelContainers(file, ctx);
-      checkPods(file, ctx);
-    }
-  },
-  finish(ctx) {
-    const s2 = ctx.crossFile;
-    for (const svc of s2.services) {
-      const d = s2.dockerfiles.get(svc.dockerfile);
-      if (!d) continue;
-      ctx.report({
-        file: svc.file,
-        messageId: "composeImageRoot",
-        data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? "root" },
-        at: svc.at,
-        identity: svc.label,
-        level: "warning"
-      });
-    }
-  }
-};
-
-// src/secrets/heuristics.ts
-function entropy(value2) {
-  if (value2.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / value2.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-var PLACEHOLDER_WORDS = [
-  "changeme",
-  "change_me",
-  "change-me",
-  "changeit",
-  "example",
-  "placeholder",
-  "redacted",
-  "dummy",
-  "xxxx",
-  "your_",
-  "your-",
-  "yourpassword",
-  "yoursecret",
-  "replace_me",
-  "replace-me",
-  "replaceme",
-  "insert_",
-  "notasecret",
-  "not-a-secret",
-  "secretvalue",
-  "********",
-  "\u2022\u2022\u2022\u2022"
-];
-var KNOWN_PUBLIC_VALUES = /* @__PURE__ */ new Set([
-  "AKIAIOSFODNN7EXAMPLE",
-  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-]);
-var EMPTY_WORDS = /* @__PURE__ */ new Set([
-  "none",
-  "null",
-  "nil",
-  "undefined",
-  "empty",
-  "n/a",
-  "na",
-  "tbd",
-  "todo",
-  "secret",
-  "password",
-  "token",
-  "disabled",
-  // Well-known local-development defaults: weak, but not a leaked credential.
-  "postgres",
-  "root",
-  "admin",
-  "guest",
-  "test",
-  "dev",
-  "local",
-  "localhost"
-]);
-function isPlaceholder(value2) {
-  const v = value2.trim();
-  if (v.length === 0) return true;
-  if (KNOWN_PUBLIC_VALUES.has(v)) return true;
-  const lower = v.toLowerCase();
-  if (EMPTY_WORDS.has(lower)) return true;
-  if (PLACEHOLDER_WORDS.some((w) => lower.includes(w))) return true;
-  if (/^<[^<>]*>$/.test(v) || /^\[[^[\]]*\]$/.test(v) || /^%[A-Za-z0-9_]+%$/.test(v)) return true;
-  if (/^(.)\1*$/.test(v)) return true;
-  if (v.length >= 6 && new Set(v).size <= 2) return true;
-  return false;
-}
-function isReference(value2) {
-  const v = value2.trim();
-  return /\$\{[^}]{0,256}\}/.test(v) || /\$\([^)]{0,256}\)/.test(v) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || v.includes("{{") || v.includes("#{") || /^\[.*\]$/s.test(v) || /^@Microsoft\.KeyVault\(/i.test(v) || /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/i.test(v) || /^(vault|ref\+[a-z]+|secretsmanager|akv|azurekeyvault|keyvault|gcpsm|op|sops):/i.test(v) || /^projects\/[^/]+\/secrets\//.test(v);
-}
-function isPath(value2) {
-  const v = value2.trim();
-  return /^(\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(v) && !/\s/.test(v);
-}
-function urlInfo(value2) {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^/?#\s]*)/.exec(value2.trim());
-  if (!m) return { url: false, withCredentials: false };
-  const authority = m[1] ?? "";
-  const at = authority.lastIndexOf("@");
-  return { url: true, withCredentials: at > 0 && authority.slice(0, at).includes(":") };
-}
-function isScalarWord(value2) {
-  const v = value2.trim().toLowerCase();
-  return /^(true|false|yes|no|on|off|y|n|enabled?|disabled?)$/.test(v) || /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(v) || /^0x[0-9a-f]+$/.test(v);
-}
-var STRONG_PARTS = /* @__PURE__ */ new Set([
-  "password",
-  "passwd",
-  "pwd",
-  "passphrase",
-  "secret",
-  "secrets",
-  "token",
-  "apikey",
-  "credential",
-  "credentials",
-  "pat"
-]);
-var WEAK_PARTS = /* @__PURE__ */ new Set(["key", "auth", "pass", "privatekey", "accesskey", "secretkey"]);
-var DESCRIPTIVE_SUFFIX = /* @__PURE__ */ new Set([
-  "name",
-  "names",
-  "path",
-  "paths",
-  "file",
-  "files",
-  "dir",
-  "id",
-  "ids",
-  "url",
-  "uri",
-  "endpoint",
-  "host",
-  "port",
-  "type",
-  "mode",
-  "method",
-  "enabled",
-  "disabled",
-  "required",
-  "ttl",
-  "timeout",
-  "expiry",
-  "expiration",
-  "lifetime",
-  "length",
-  "size",
-  "header",
-  "prefix",
-  "format",
-  "algorithm",
-  "alg",
-  "version",
-  "ref",
-  "location",
-  "vault",
-  "store",
-  "provider",
-  "issuer",
-  "audience",
-  "user",
-  "username",
-  "field",
-  "policy",
-  "scope",
-  "scopes",
-  "count",
-  "source",
-  "kind",
-  "label",
-  "env",
-  "var",
-  // Settings about a credential, not the credential (`passwordPattern`, `PASSWORD_MIN_LENGTH`).
-  "pattern",
-  "patterns",
-  "regex",
-  "regexp",
-  "rule",
-  "rules",
-  "complexity",
-  "strength",
-  "min",
-  "max",
-  "minlength",
-  "maxlength",
-  "history",
-  "attempts",
-  "retries",
-  "hint",
-  "reset",
-  "rotation",
-  "interval",
-  "age",
-  "validation",
-  "validator",
-  "encoder"
-]);
-var partsCache = /* @__PURE__ */ new Map();
-function nameParts(name) {
-  let parts = partsCache.get(name);
-  if (parts) return parts;
-  if (partsCache.size >= 4096) partsCache.clear();
-  parts = Object.freeze(splitName(name));
-  partsCache.set(name, parts);
-  return parts;
-}
-function splitName(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter((p) => p.length > 0);
-}
-function secretNameStrength(name) {
-  const parts = nameParts(name);
-  if (parts.length === 0 || parts.includes("public") || parts.includes("existing")) return void 0;
-  const last = parts[parts.length - 1];
-  if (DESCRIPTIVE_SUFFIX.has(last)) return void 0;
-  for (let i2 = 0; i2 + 1 < parts.length; i2++) if (parts[i2] === "key" && parts[i2 + 1] === "vault") return void 0;
-  let weak = false;
-  for (let i2 = 0; i2 < parts.length; i2++) {
-    const p = parts[i2];
-    if (STRONG_PARTS.has(p)) return "strong";
-    if (p === "api" && parts[i2 + 1] === "key") return "strong";
-    if (WEAK_PARTS.has(p)) weak = true;
-  }
-  return weak ? "weak" : void 0;
-}
-function looksRandom(value2, minLength = 12, minEntropy = 3) {
-  return value2.length >= minLength && !/\s/.test(value2) && entropy(value2) >= minEntropy;
-}
-var DEFAULT_PASSWORDS = /* @__PURE__ */ new Set([
-  "postgres",
-  "mysql",
-  "root",
-  "admin",
-  "administrator",
-  "guest",
-  "test",
-  "dev",
-  "password",
-  "passw0rd",
-  "p@ssw0rd",
-  "p@ssword",
-  "secret",
-  "example",
-  "letmein",
-  "welcome",
-  "qwerty",
-  "default",
-  "oracle",
-  "sa",
-  "user",
-  "pass",
-  "rabbitmq",
-  "redis",
-  "mongo",
-  "elastic",
-  "minio",
-  "minioadmin",
-  "keycloak",
-  "sonar",
-  "grafana"
-]);
-function isDefaultPassword(value2) {
-  const v = value2.trim().toLowerCase();
-  if (DEFAULT_PASSWORDS.has(v)) return true;
-  const m = /^([a-z@0]{2,13}?)[-_.@#]?\d{0,6}!?$/.exec(v);
-  return m !== null && m[1] !== v && DEFAULT_PASSWORDS.has(m[1]);
-}
-function isPasswordName(name) {
-  const parts = nameParts(name);
-  return secretNameStrength(name) !== void 0 && parts.some((p) => ["password", "passwd", "pwd", "pass", "passphrase"].includes(p));
-}
-function isMask(value2) {
-  const v = value2.trim();
-  return v.length > 0 && (/^[*•x#.]+$/i.test(v) || /^(.)\1*$/.test(v));
-}
-function isDocumentationPlaceholder(value2, key) {
-  const v = value2.trim();
-  if (v.length === 0 || isMask(v) || KNOWN_PUBLIC_VALUES.has(v)) return true;
-  if (key !== void 0 && splitName(key).join("") === splitName(v).join("") && splitName(v).length > 0) return true;
-  if (isDefaultPassword(v)) return false;
-  return isPlaceholder(v);
-}
-function isLiteralSecret(value2, strength, name) {
-  const v = value2.trim();
-  if (v.length === 0 || isReference(v)) return false;
-  if (name !== void 0 && isPasswordName(name) && isDefaultPassword(v) && !isDocumentationPlaceholder(v, name)) return true;
-  if (v.length < 4 || isPath(v) || isScalarWord(v) || isPlaceholder(v)) return false;
-  const url = urlInfo(v);
-  if (url.url) return url.withCredentials;
-  if (strength === "weak") return looksRandom(v, 16, 3.2);
-  return true;
-}
-
-// src/rules/secret-aci-registry-password.ts
-var rule43 = {
-  meta: {
-    id: "secret-aci-registry-password",
-    title: "ACI registry password committed",
-    level: "error",
-    securitySeverity: 8.5,
-    precision: "very-high",
-    description: "An Azure Container Instances `imageRegistryCredentials[].password` is a literal value.",
-    why: "Microsoft's guidance keeps credentials out of code: use managed identities and Key Vault ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security); [Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A registry password in the container group file lets anyone with the repository pull (and, with an admin key, push) images. ACI can pull from Azure Container Registry with a managed identity, so no password is needed at all.",
-    fix: 'Pull with a managed identity instead of a password:\n\n```yaml\nidentity:\n  type: UserAssigned\n  userAssignedIdentities:\n    /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull: {}\nproperties:\n  imageRegistryCredentials:\n    - server: myregistry.azurecr.io\n      identity: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aci-pull\n```\n\nOr pass the password at deploy time (`az container create --registry-password "$ACR_PASSWORD"`). Rotate the committed one.',
-    tags: ["security", "secrets", "aci"],
-    kinds: ["aci"],
-    messages: {
-      password: 'Container group "{group}" commits the password for registry "{server}" ({desc}); pull with a managed identity instead.'
-    }
-  },
-  check(file, ctx) {
-    if (!isYamlFile(file)) return;
-    for (const cred of aciRegistryCredentials(file)) {
-      const value2 = asText(cred.password?.value);
-      if (!cred.password || value2 === void 0 || value2.trim() === "" || isPlaceholder(value2) || isReference(value2)) continue;
-      ctx.report({
-        messageId: "password",
-        data: { group: cred.group, server: cred.server ?? "(no server)", desc: describeSecret(value2) },
-        at: cred.password,
-        identity: `${cred.group} ${cred.server ?? ""}`,
-        secret: value2
-      });
-    }
-  }
-};
-
-// src/rules/secret-aci-volume.ts
-function decodeBase64(value2) {
-  const compact = value2.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return void 0;
-  const text = Buffer.from(compact, "base64").toString("utf8");
-  return text.includes("\uFFFD") ? void 0 : text;
-}
-var committed = (value2) => value2 !== void 0 && value2.trim() !== "" && !isPlaceholder(value2) && !isReference(value2) && !isExpression(value2);
-var rule44 = {
-  meta: {
-    id: "secret-aci-volume",
-    title: "ACI volume secret committed",
-    level: "error",
-    securitySeverity: 8,
-    precision: "high",
-    description: "An Azure Container Instances group commits a `secret` volume value (base64, not encrypted) or an `azureFile.storageAccountKey` literal.",
-    why: 'The values of an ACI `secret` volume are only base64-encoded: anyone who can read the file reads the secret. An Azure Files storage account key opens the whole storage account, not just the share. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to protect credentials and keep them in a secret manager such as Azure Key Vault.',
-    fix: 'Pass the values at deployment (ARM `securestring` parameters, Key Vault references, or `az container create --secrets`/`--azure-file-volume-account-key`) and keep the file free of them:\n\n```json\n"volumes": [\n  {\n    "name": "secrets",\n    "secret": { "api-key": "[base64(parameters(\'apiKey\'))]" }\n  }\n]\n```\n\nRotate the committed values.',
-    tags: ["security", "secrets", "aci"],
-    kinds: ["aci"],
-    messages: {
-      secretVolume: 'Container group "{group}" commits the value of "{key}" in the secret volume "{volume}" ({desc}); base64 is not encryption.',
-      storageKey: 'Container group "{group}" commits the storage account key of the Azure Files volume "{volume}" ({desc}).'
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "aci") return;
-    for (const g of aciGroups(file.docs)) {
-      for (const vol of asItems(get(g.props, "volumes"))) {
-        const volume = asText(get(vol, "name")) ?? "(unnamed)";
-        for (const pair of asMap(get(vol, "secret"))?.pairs ?? []) {
-          const value2 = asText(pair.value);
-          if (!committed(value2)) continue;
-          const decoded = decodeBase64(value2);
-          ctx.report({
-            messageId: "secretVolume",
-            data: { group: g.name, volume, key: pair.keyText, desc: describeSecret(value2) },
-            at: pair,
-            identity: `container group "${g.name}" volume "${volume}" ${pair.keyText}`,
-            secret: value2,
-            ...decoded && decoded !== value2 ? { secretForms: [decoded] } : {}
-          });
-        }
-        const key = getPair(get(vol, "azureFile"), "storageAccountKey");
-        const keyValue = asText(key?.value);
-        if (key && committed(keyValue)) {
-          ctx.report({
-            messageId: "storageKey",
-            data: { group: g.name, volume, desc: describeSecret(keyValue) },
-            at: key,
-            identity: `container group "${g.name}" volume "${volume}"`,
-            secret: keyValue
-          });
-        }
-      }
-    }
-  }
-};
-
-// src/rules/secret-dockerfile-copy.ts
-function keyMaterial(path6) {
-  const clean = path6.replace(/^["']|["']$/g, "").replace(/\/+$/, "");
-  const lower = clean.toLowerCase();
-  const base = lower.slice(lower.lastIndexOf("/") + 1);
-  if (/^\.env($|\.|\*)/.test(base) && !/\.(example|sample|template|dist|defaults?|schema)$/.test(base)) {
-    return { what: "an environment file", weak: false };
-  }
-  if (/^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(base)) return { what: "an SSH private key", weak: false };
-  if (/^ssh_host_[a-z0-9*]*_?key\*?$/.test(base) || /^ssh_host_\*$/.test(base)) return { what: "SSH host private keys", weak: false };
-  if (base === ".htpasswd" || base === "htpasswd") return { what: "a password hash file (.htpasswd)", weak: false };
-  if (/\.(jks|keystore|bks|jceks)$/.test(base)) return { what: "a Java keystore", weak: false };
-  if (/^(application_default_credentials|credentials|client_secrets?|service[-_]?account[-_a-z0-9*]*|gcp[-_]?key[-_a-z0-9*]*|sa[-_]key)\.json$/.test(
-    base
-  ) || /(^|\/)(\.config\/gcloud|gcloud)(\/|$)/.test(lower)) {
-    return { what: "cloud credentials (service account or OAuth client JSON)", weak: false };
-  }
-  if (base === ".ssh") return { what: "an SSH directory", weak: false };
-  if (/\.(p12|pfx)$/.test(base)) return { what: "a PKCS#12 key bundle", weak: false };
-  if (/\.key$/.test(base) && !/\.pub\.key$/.test(base)) return { what: "a private key file", weak: false };
-  if (/\.pem$/.test(base) && !/(cert|crt|^ca[-_.]|[-_.]ca[-_.]|chain|bundle|pub|public|root)/.test(base)) {
-    return { what: "a PEM key file", weak: false };
-  }
-  if (base === ".netrc" || base === ".git-credentials") return { what: "a credentials file", weak: false };
-  if (base === ".npmrc" || base === ".pypirc") return { what: "a package registry config (usually holding a token)", weak: true };
-  if (/(^|\/)\.docker\/config\.json$/.test(lower) || base === ".docker") return { what: "Docker registry credentials", weak: false };
-  if (/(^|\/)\.aws\/credentials$/.test(lower) || base === ".aws") return { what: "AWS credentials", weak: false };
-  if (/(^|\/)\.kube\/config$/.test(lower) || base === ".kube" || base === "kubeconfig") return { what: "a kubeconfig", weak: false };
-  if (/(^|\/)\.azure$/.test(lower)) return { what: "Azure CLI credentials", weak: false };
-  return void 0;
-}
-var rule45 = {
-  meta: {
-    id: "secret-dockerfile-copy",
-    title: "Key material copied into the image",
-    level: "error",
-    securitySeverity: 8.5,
-    precision: "high",
-    description: "COPY or ADD of `.env` files, SSH keys (user and host keys, by name or glob such as `ssh_host_*_key*`), `*.pem`/`*.key`/`*.p12`/`*.pfx`, Java keystores (`*.jks`, `*.keystore`), `.htpasswd`, `.netrc`, `.docker/config.json`, `.aws/credentials`, cloud credential JSON (`credentials.json`, `service-account*.json`, gcloud config) or a kubeconfig. `.npmrc` and `.pypirc` are secret-dockerfile-registry-config.",
-    why: "Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A copied key stays in its layer even when a later `RUN rm` deletes it, so everyone who can pull the image (or its build cache) can extract it with `docker save`.",
-    fix: "Mount the file for the one build step that needs it; it never lands in a layer:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\nRUN --mount=type=ssh git clone git@github.com:org/private.git\n```\n\nAt runtime, mount secrets from Key Vault (Secrets Store CSI driver) instead of baking them in, and add the files to `.dockerignore`.",
-    tags: ["security", "secrets", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      keyMaterial: '{instruction} copies {what} ("{path}") into an image layer, where anyone who pulls the image can read it.'
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    for (const ins of file.model.ast.getInstructions()) {
-      const keyword = ins.getKeyword();
-      if (keyword !== "COPY" && keyword !== "ADD") continue;
-      const args = ins.getArguments();
-      for (const arg of args.slice(0, -1)) {
-        const path6 = arg.getValue().replace(/^\[|,$|\]$/g, "");
-        if (path6.startsWith("<<") || /^[a-z]+:\/\//i.test(path6)) continue;
-        const hit = keyMaterial(path6);
-        if (!hit || hit.weak) continue;
-        ctx.report({
-          messageId: "keyMaterial",
-          data: { instruction: keyword, what: hit.what, path: path6 },
-          at: dfRange(arg.getRange()),
-          identity: `${keyword} ${path6}`
-        });
-      }
-    }
-  }
-};
-
-// src/rules/secret-dockerfile-registry-config.ts
-var rule46 = {
-  meta: {
-    id: "secret-dockerfile-registry-config",
-    formerIds: ["secret-dockerfile-copy"],
-    title: "Package registry config copied into the image",
-    level: "warning",
-    securitySeverity: 5.5,
-    precision: "medium",
-    description: "COPY or ADD of `.npmrc` or `.pypirc` into an image layer.",
-    why: "These files often hold only the registry URL, but the token of a private feed usually sits beside it, and a copied file stays in its layer even when a later `RUN rm` deletes it. Microsoft's container guidance says images carry no credentials ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
-    fix: "Mount the file for the one step that needs it:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n# docker build --secret id=npmrc,src=$HOME/.npmrc .\n```",
-    tags: ["security", "secrets", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      registryConfig: "{instruction} copies {what} into an image layer; a token in it ships with the image."
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    for (const ins of file.model.ast.getInstructions()) {
-      const keyword = ins.getKeyword();
-      if (keyword !== "COPY" && keyword !== "ADD") continue;
-      for (const arg of ins.getArguments().slice(0, -1)) {
-        const path6 = arg.getValue().replace(/^\[|,$|\]$/g, "");
-        if (path6.startsWith("<<") || /^[a-z]+:\/\//i.test(path6)) continue;
-        const hit = keyMaterial(path6);
-        if (!hit?.weak) continue;
-        ctx.report({
-          messageId: "registryConfig",
-          data: { instruction: keyword, what: hit.what },
-          at: dfRange(arg.getRange()),
-          identity: `${keyword} ${path6}`
-        });
-      }
-    }
-  }
-};
-
-// src/rules/secret-dockerfile-run.ts
-var PASSWORD_FLAG = /(?:^|\s)(?:-p|--password)(?:=|\s{1,10})(["']?)([^\s"';&|]{1,300})\1/;
-var SETUPS = [
-  { messageId: "dockerLogin", pattern: /\bdocker\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
-  { messageId: "dockerLogin", pattern: /\becho\s{1,10}(["']?)([^\s"'|]{1,300})\1\s{0,10}\|\s{0,10}docker\s{1,10}login\b[^\n;&|]{0,400}/g },
-  { messageId: "azLogin", pattern: /\baz\s{1,10}login\b([^\n;&|]{0,400})/g, value: PASSWORD_FLAG },
-  {
-    messageId: "awsConfigure",
-    pattern: /\baws\s{1,10}configure\s{1,10}set\s{1,10}(?:[\w-]{1,40}\.)?aws_secret_access_key\s{1,10}(["']?)([^\s"';&|]{1,300})\1/g
-  },
-  { messageId: "registryToken", pattern: /(?:_authToken|:_auth|:_password)\s{0,3}[=\s]\s{0,3}(["']?)([^\s"';&|]{1,300})\1/g }
-];
-var rule47 = {
-  meta: {
-    id: "secret-dockerfile-run",
-    title: "Credential set up in a RUN step",
-    level: "error",
-    securitySeverity: 8.5,
-    precision: "high",
-    description: "A RUN step logs in or writes a credential (`docker login -p`, `az login -p`, `aws configure set aws_secret_access_key`, `_authToken=` in an `.npmrc`) without a BuildKit secret mount.",
-    why: "Microsoft's container guidance says no credentials in images ([Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a RUN line is in the Dockerfile and the image history; a value from `ARG`/`ENV` is recorded in the image metadata too; a written `.npmrc` or `~/.docker/config.json` stays in the layer. `RUN --mount=type=secret` is the only form where the value exists just for that step.",
-    fix: 'Pass the credential as a BuildKit secret, available only while the step runs:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN" --location=project && npm ci && rm .npmrc\n# docker build --secret id=npm_token,env=NPM_TOKEN .\n```\n\nFor Azure, prefer a managed or workload identity (`az login --identity`) to a service principal password.',
-    tags: ["security", "secrets", "dockerfile"],
-    kinds: ["dockerfile"],
-    messages: {
-      dockerLogin: "RUN logs in to a registry with {how}; use RUN --mount=type=secret.",
-      azLogin: "RUN logs in to Azure with {how}; use a managed identity or RUN --mount=type=secret.",
-      awsConfigure: "RUN stores an AWS secret access key in the image, from {how}; use RUN --mount=type=secret.",
-      registryToken: "RUN writes a package registry token into the image, from {how}; use RUN --mount=type=secret."
-    }
-  },
-  check(file, ctx) {
-    if (!isDockerFile(file)) return;
-    const { text, lines: lines2 } = file.source;
-    for (const ins of file.model.ast.getInstructions()) {
-      if (ins.getKeyword() !== "RUN") continue;
-      const r2 = ins.getRange();
-      const start = lines2.lineStart(r2.start.line + 1) + r2.start.character;
-      const end = lines2.lineStart(r2.end.line + 1) + r2.end.character;
-      const body = text.slice(start, end);
-      if (/--mount=\S{0,200}type=secret/.test(body)) continue;
-      for (const { messageId, pattern, value: valueIn } of SETUPS) {
-        for (const m of body.matchAll(new RegExp(pattern.source, pattern.flags))) {
-          const value2 = (valueIn ? valueIn.exec(m[1] ?? "")?.[2] : m[2]) ?? "";
-          if (!value2 || isPlaceholder(value2)) continue;
-          const variable = /^\$/.test(value2);
-          const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
-          const at = lines2.range(start + m.index, start + m.index + m[0].length);
-          ctx.report({
-            messageId,
-            data: { how },
-            at,
-            identity: `${messageId} ${variable ? value2 : ""}`,
-            ...variable ? { value: value2 } : { secret: value2 }
-          });
-        }
-      }
-    }
-  }
-};
-
-// src/secrets/marvin32.ts
-function rotl(x, n) {
-  return (x << n | x >>> 32 - n) >>> 0;
-}
-function marvinState(data, seed) {
-  let lo = Number(seed & 0xffffffffn) >>> 0;
-  let hi = Number(seed >> 32n & 0xffffffffn) >>> 0;
-  const mix = () => {
-    hi = (hi ^ lo) >>> 0;
-    lo = rotl(lo, 20);
-    lo = lo + hi >>> 0;
-    hi = rotl(hi, 9);
-    hi = (hi ^ lo) >>> 0;
-    lo = rotl(lo, 27);
-    lo = lo + hi >>> 0;
-    hi = rotl(hi, 19);
-  };
-  const n = data.length;
-  let i2 = 0;
-  for (; i2 + 4 <= n; i2 += 4) {
-    lo = lo + (data[i2] | data[i2 + 1] << 8 | data[i2 + 2] << 16 | data[i2 + 3] << 24) >>> 0;
-    mix();
-  }
-  let last = 128 << (n - i2) * 8;
-  for (let k = 0; i2 + k < n; k++) last |= data[i2 + k] << k * 8;
-  lo = lo + (last >>> 0) >>> 0;
-  mix();
-  mix();
-  return [lo, hi];
-}
-function marvin32(data, seed) {
-  const [lo, hi] = marvinState(data, seed);
-  return (lo ^ hi) >>> 0;
-}
-function seedFromName(name) {
-  let seed = 0n;
-  for (const ch of name) seed = seed << 8n | BigInt(ch.charCodeAt(0) & 255);
-  return seed;
-}
-
-// src/secrets/detectors.ts
-function regexDetector(spec) {
-  if (!spec.pattern.global) throw new Error(`detector ${spec.id}: pattern must be global`);
-  const detector = {
-    id: spec.id,
-    label: spec.label,
-    keywords: spec.keywords,
-    level: spec.level,
-    precision: spec.precision,
-    messages: { [spec.id]: spec.message ?? `${spec.label} in plaintext ({desc}).` },
-    pattern: spec.pattern,
-    find(text) {
-      const out = [];
-      if (spec.textTest && !spec.textTest(text)) return out;
-      const re = new RegExp(spec.pattern.source, spec.pattern.flags);
-      for (const m of text.matchAll(re)) {
-        const value2 = m[spec.group ?? 0];
-        if (value2 === void 0 || value2.length === 0) continue;
-        const offsetInMatch = spec.group ? m[0].indexOf(value2) : 0;
-        const start = m.index + offsetInMatch;
-        if (isPlaceholder(value2) || isReference(value2)) continue;
-        if (spec.minEntropy !== void 0 && entropy(value2) < spec.minEntropy) continue;
-        if (spec.accept && !spec.accept(value2)) continue;
-        out.push({
-          detector,
-          messageId: spec.id,
-          label: spec.label,
-          value: value2,
-          start,
-          end: start + value2.length,
-          level: spec.level,
-          precision: spec.precision,
-          verified: false
-        });
-      }
-      return out;
-    }
-  };
-  return detector;
-}
-var s = (...names) => names.map(seedFromName);
-var MESSAGING = s("Send0000", "Listen00", "Manage00", "System00", "Unknown0");
-var AZURE_KEY_KINDS = [
-  { signature: "+ASt", seeds: s("Default0"), messageId: "azureStorageKey", label: "Azure Storage account key" },
-  {
-    signature: "ACDb",
-    seeds: s("MastRO00", "MastRW00", "SysAll00", "Resour00", "SystRO00", "SystRW00", "Encryp00"),
-    messageId: "azureCosmosKey",
-    label: "Azure Cosmos DB key"
-  },
-  { signature: "+ASb", seeds: MESSAGING, messageId: "azureServiceBusKey", label: "Azure Service Bus key" },
-  { signature: "+AEh", seeds: MESSAGING, messageId: "azureEventHubKey", label: "Azure Event Hubs key" },
-  { signature: "+ARm", seeds: MESSAGING, messageId: "azureRelayKey", label: "Azure Relay key" },
-  { signature: "+ACR", seeds: s("ACRDflt0"), messageId: "azureContainerRegistryKey", label: "Azure Container Registry key" },
-  { signature: "AzFu", seeds: s("Functi00", "System00", "Master00"), messageId: "azureFunctionKey", label: "Azure Functions key" },
-  { signature: "AzSe", seeds: s("Query000", "PAdmin00"), messageId: "azureSearchKey", label: "Azure AI Search key" },
-  {
-    signature: "APIM",
-    seeds: s("Tenant00", "IoTHub00", "Gatewy00", "GitKey00"),
-    messageId: "azureApimKey",
-    label: "Azure API Management key"
-  },
-  { signature: "AzCa", seeds: s("Access00"), messageId: "azureRedisKey", label: "Azure Cache for Redis key" },
-  { signature: "AZEG", seeds: s("Default0"), messageId: "azureEventGridKey", label: "Azure Event Grid key" },
-  { signature: "+ABa", seeds: s("AbAcct00"), messageId: "azureBatchKey", label: "Azure Batch key" },
-  { signature: "AIoT", seeds: s("IoTHub00", "DpsKey00", "Device00"), messageId: "azureIotKey", label: "Azure IoT key" },
-  { signature: "+AMC", seeds: s("Classic0"), messageId: "azureMlKey", label: "Azure ML web service key" }
-];
-var KINDS_BY_SIGNATURE = new Map(AZURE_KEY_KINDS.map((k) => [k.signature, k]));
-function base64Bytes(text) {
-  return Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
-}
-function verifyAzureKey(token) {
-  const trimmed = token.replace(/=+$/, "");
-  if (trimmed.length < 32 || trimmed.length > 120) return void 0;
-  const kind = KINDS_BY_SIGNATURE.get(trimmed.slice(-10, -6));
-  if (!kind) return void 0;
-  const bytes = base64Bytes(trimmed);
-  if (bytes.length < 24) return void 0;
-  const urlSafe = /[-_]/.test(trimmed);
-  if (Buffer.from(bytes).toString(urlSafe ? "base64url" : "base64").replace(/=+$/, "") !== trimmed)
-    return void 0;
-  const body = bytes.subarray(0, bytes.length - 4);
-  const expected = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUInt32LE(bytes.length - 4);
-  for (const seed of kind.seeds) if (marvin32(body, seed) === expected) return kind;
-  return void 0;
-}
-var azureIdentifiable = {
-  id: "azureIdentifiableKey",
-  label: "Azure identifiable key",
-  keywords: [...new Set(AZURE_KEY_KINDS.map((k) => k.signature.toLowerCase()))],
-  level: "error",
-  precision: "very-high",
-  messages: Object.fromEntries(AZURE_KEY_KINDS.map((k) => [k.messageId, `${k.label}, checksum verified ({desc}).`])),
-  find(text) {
-    const out = [];
-    for (const m of text.matchAll(/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,120}={0,2}/g)) {
-      const kind = verifyAzureKey(m[0]);
-      if (!kind) continue;
-      out.push({
-        detector: azureIdentifiable,
-        messageId: kind.messageId,
-        label: kind.label,
-        value: m[0],
-        start: m.index,
-        end: m.index + m[0].length,
-        level: "error",
-        precision: "very-high",
-        verified: true
-      });
-    }
-    return out;
-  }
-};
-function keyBody(raw) {
-  const body = raw.replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+\\]/g, "");
-  if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) return void 0;
-  return body;
-}
-var privateKey = {
-  id: "privateKey",
-  label: "private key",
-  keywords: ["private key", "putty-user-key-file"],
-  level: "error",
-  precision: "very-high",
-  messages: { privateKey: "Private key block ({label}) in plaintext ({desc})." },
-  find(text) {
-    const out = [];
-    const push3 = (label2, start, end) => {
-      out.push({
-        detector: privateKey,
-        messageId: "privateKey",
-        label: label2,
-        value: text.slice(start, end),
-        start,
-        end,
-        level: "error",
-        precision: "very-high",
-        verified: false
-      });
-    };
-    const begin = /-{3,5}BEGIN ((?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?)-{3,5}/g;
-    let m;
-    while ((m = begin.exec(text)) !== null) {
-      const endWord = text.indexOf(`END ${m[1]}`, begin.lastIndex);
-      if (endWord < 0) break;
-      let endStart = endWord;
-      while (endStart > begin.lastIndex && endStart > endWord - 5 && text[endStart - 1] === "-") endStart--;
-      let endEnd = endWord + 4 + m[1].length;
-      const limit = endEnd + 5;
-      while (endEnd < limit && text[endEnd] === "-") endEnd++;
-      const body = keyBody(text.slice(begin.lastIndex, endStart));
-      begin.lastIndex = endEnd;
-      if (body) push3(m[1].toLowerCase(), m.index, endEnd);
-    }
-    let nextLines = -2;
-    const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
-    while ((m = putty.exec(text)) !== null) {
-      if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
-      const lines2 = nextLines;
-      if (lines2 < 0) break;
-      if (lines2 - putty.lastIndex > 8192) continue;
-      const macAt = text.slice(lines2, lines2 + 16384).indexOf("Private-MAC:");
-      const mac = macAt < 0 ? -1 : lines2 + macAt;
-      const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
-      const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
-      if (!keyBody(afterCount)) continue;
-      const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
-      push3("PuTTY private key", m.index, macEnd);
-      putty.lastIndex = macEnd;
-    }
-    return out;
-  }
-};
-var B642 = "A-Za-z0-9+/";
-var DETECTORS = [
-  azureIdentifiable,
-  privateKey,
-  regexDetector({
-    id: "azureAnnotatedKey",
-    label: "Azure common annotated key (Azure OpenAI, AI services, Azure DevOps)",
-    keywords: ["jqqj9"],
-    level: "error",
-    precision: "very-high",
-    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[9D][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?(?![A-Za-z0-9])/g
-  }),
-  regexDetector({
-    id: "entraClientSecret",
-    label: "Microsoft Entra ID client secret",
-    keywords: ["8q~", "7q~"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
-    minEntropy: 3.5
-  }),
-  regexDetector({
-    id: "azureStorageLegacyKey",
-    label: "Azure Storage or Cosmos DB account key",
-    keywords: ["accountkey"],
-    level: "error",
-    precision: "high",
-    pattern: new RegExp(`AccountKey\\s{0,3}=\\s{0,3}([${B642}]{86}==)(?![${B642}=])`, "gi"),
-    group: 1,
-    minEntropy: 4.5
-  }),
-  regexDetector({
-    id: "azureSharedAccessKey",
-    label: "Azure Service Bus / Event Hubs shared access key",
-    keywords: ["sharedaccesskey"],
-    level: "error",
-    precision: "high",
-    pattern: new RegExp(`SharedAccessKey\\s{0,3}=\\s{0,3}([${B642}]{43}=)(?![${B642}=])`, "gi"),
-    group: 1,
-    minEntropy: 4
-  }),
-  regexDetector({
-    id: "sasToken",
-    label: "Azure shared access signature (SAS) token",
-    keywords: ["sig="],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9])sig=((?:[A-Za-z0-9+/]|%2[BbFf]){40,90}(?:=|%3[Dd]){0,2})(?![A-Za-z0-9%])/g,
-    group: 1,
-    minEntropy: 4,
-    // A signature alone is often a docs sample; `sv=` (the SAS version) makes it a real token.
-    textTest: (text) => /(?:^|[?&;\s"'])sv=\d{4}-\d{2}-\d{2}/.test(text)
-  }),
-  regexDetector({
-    id: "githubToken",
-    label: "GitHub token",
-    keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
-    minEntropy: 3.5
-  }),
-  regexDetector({
-    id: "gitlabToken",
-    label: "GitLab token",
-    keywords: ["glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "gloas-"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9_-])(?:glpat|glrt|gldt|glptt|glcbt|gloas)-[A-Za-z0-9_.-]{20,80}(?![A-Za-z0-9_-])/g,
-    minEntropy: 3.2
-  }),
-  regexDetector({
-    id: "slackWebhook",
-    label: "Slack webhook URL",
-    keywords: ["hooks.slack.com"],
-    level: "error",
-    precision: "high",
-    // The path after the fixed host and kind is the credential.
-    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/]{20,120})(?![A-Za-z0-9_/])/g,
-    group: 1,
-    accept: (v) => /[A-Za-z0-9]{20,}$/.test(v)
-  }),
-  regexDetector({
-    id: "slackToken",
-    label: "Slack token",
-    keywords: ["xox"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9-])xox[abposre]-(?:\d{1,14}-){0,3}[A-Za-z0-9-]{10,120}(?![A-Za-z0-9-])/g,
-    minEntropy: 3
-  }),
-  regexDetector({
-    id: "npmToken",
-    label: "npm access token",
-    keywords: ["npm_"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
-    minEntropy: 3.5
-  }),
-  regexDetector({
-    id: "pypiToken",
-    label: "PyPI API token",
-    keywords: ["pypi-ageichlwas5vcmc"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,400}(?![A-Za-z0-9_-])/g
-  }),
-  regexDetector({
-    id: "dockerHubToken",
-    label: "Docker Hub personal access token",
-    keywords: ["dckr_pat_", "dckr_oat_"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9_-])dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])/g,
-    minEntropy: 3.2
-  }),
-  regexDetector({
-    id: "awsAccessKeyId",
-    label: "AWS access key id",
-    keywords: ["akia", "asia", "abia", "acca", "a3t"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Za-z0-9])/g,
-    minEntropy: 3
-  }),
-  regexDetector({
-    id: "awsSecretKey",
-    label: "AWS secret access key",
-    keywords: ["aws_secret", "awssecret", "secret_access_key", "secretaccesskey", "aws-secret"],
-    level: "error",
-    precision: "high",
-    pattern: new RegExp(
-      `(?:(?:aws[_.-]?)?secret[_.-]?access[_.-]?key|aws[_.-]?secret[_.-]?key)["']?\\s{0,4}[:=]\\s{0,4}["']?([${B642}]{40})(?![${B642}=])`,
-      "gi"
-    ),
-    group: 1,
-    minEntropy: 4
-  }),
-  regexDetector({
-    id: "gcpApiKey",
-    label: "Google Cloud API key",
-    keywords: ["aiza"],
-    level: "error",
-    precision: "high",
-    pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
-    minEntropy: 3.5
-  }),
-  regexDetector({
-    id: "gcpServiceAccount",
-    label: "Google Cloud service account key (JSON)",
-    keywords: ["private_key_id"],
-    level: "error",
-    precision: "high",
-    pattern: /\\?"private_key_id\\?"\s{0,4}:\s{0,4}\\?"([a-f0-9]{40})\\?"/g,
-    group: 1,
-    textTest: (text) => text.includes("service_account")
-  }),
-  regexDetector({
-    id: "connectionStringPassword",
-    label: "connection string password",
-    keywords: ["password=", "pwd=", "password =", "pwd ="],
-    level: "warning",
-    precision: "medium",
-    pattern: /(?<![A-Za-z0-9_])(?:Password|Pwd)\s{0,3}=\s{0,3}([^;"'\s&]{4,200})/gi,
-    group: 1,
-    // Only in a connection string: server/user/database keys and `;` separators in the same text.
-    textTest: (text) => text.includes(";") && /(?:server|data source|host|user id|uid|database|initial catalog|address)\s{0,3}=/i.test(text)
-  }),
-  regexDetector({
-    id: "urlCredentials",
-    label: "URL with embedded password",
-    keywords: ["://"],
-    level: "warning",
-    precision: "medium",
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"<>]{1,128}:([^\s/?#@'"<>]{3,256})@[A-Za-z0-9[]/g,
-    group: 1
-  }),
-  regexDetector({
-    id: "jwt",
-    label: "JSON Web Token",
-    keywords: ["eyj"],
-    level: "note",
-    precision: "medium",
-    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_-])/g
-  })
-];
-var TOKEN_MESSAGES = Object.assign({}, ...DETECTORS.map((d) => d.messages));
-var KEYWORD_OWNERS = /* @__PURE__ */ new Map();
-DETECTORS.forEach((d, i2) => {
-  for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
-});
-var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
-var ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
-function detectorsWithKeywords(text) {
-  const present = new Array(DETECTORS.length).fill(false);
-  ANY_KEYWORD.lastIndex = 0;
-  for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
-    const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
-    for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i2 of owners) present[i2] = true;
-    ANY_KEYWORD.lastIndex = m.index + 1;
-  }
-  return present;
-}
-function findTokens(text, only) {
-  const present = detectorsWithKeywords(text);
-  const all = [];
-  DETECTORS.forEach((d, rank2) => {
-    if (only && !only(d)) return;
-    if (!present[rank2]) return;
-    for (const m of d.find(text)) all.push({ m, rank: rank2 });
-  });
-  all.sort((a, b) => a.m.start - b.m.start || a.rank - b.rank);
-  const kept = [];
-  for (const x of all) {
-    const last = kept[kept.length - 1];
-    if (last && x.m.start < last.m.end) {
-      if (x.rank < last.rank) kept[kept.length - 1] = x;
-      continue;
-    }
-    kept.push(x);
-  }
-  return kept.map((x) => x.m);
-}
-
-// src/rules/secret-env-literal.ts
-function literalSecret(name, value2) {
-  if (value2 === void 0) return false;
-  const strength = secretNameStrength(name);
-  return strength !== void 0 && isLiteralSecret(value2, strength, name) && !findTokens(value2).some((t) => t.level === "error");
-}
-var rule48 = {
-  meta: {
-    id: "secret-env-literal",
-    title: "Secret-named variable with a literal value",
-    level: "error",
-    securitySeverity: 8,
-    precision: "high",
-    description: "A password, token, key or credential variable is set to a literal value: Kubernetes `env[].value` and ConfigMap `data`, ACI `environmentVariables` (`value`, and literal `secureValue`), compose `environment:` and the `.env` file beside a compose file, Dockerfile `ENV` and `ARG` defaults.",
-    why: "Microsoft's guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A literal in a manifest is readable by everyone with the repository; a Dockerfile `ENV` or `ARG` value is baked into the image layers and its history (`docker history` shows it). An ACI `secureValue` is hidden by the API, but a literal one is still committed to git. Names are matched as whole parts, BuildKit style (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PUBLIC_KEY`, `KEY_VAULT_NAME` or `SECRET_NAME`); references (`$(VAR)`, `${VAR}`, `{{ }}`), paths such as `/run/secrets/db`, URLs without credentials, booleans, numbers, masks and documentation placeholders are ignored, and settings about a credential (`passwordPattern`, `PASSWORD_FILE`, `*_LENGTH`, `*_POLICY`, `*_URL`) are not credentials. A well-known default password (`POSTGRES_PASSWORD: postgres`, `SA_PASSWORD: example_123`) is a committed credential like any other. A value in a known token format is left to `secret-token`.",
-    fix: "Kubernetes: reference a Secret (synced from Key Vault by the Secrets Store CSI driver) instead of a literal:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-password\n```\n\nAzure Container Instances: pass a `secureValue` at deploy time (`az container create --secure-environment-variables DB_PASSWORD=$DB_PASSWORD`, or a Key Vault reference in a Bicep/ARM parameter), never in the committed file.\n\ndocker-compose: `environment: [DB_PASSWORD]` (taken from the shell) or a `secrets:` file outside git.\n\nDockerfile: use a BuildKit secret during the build and runtime configuration afterwards:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n```\n\nThen rotate the credential: it is in the git history.",
-    tags: ["security", "secrets"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      kubernetes: '{container} sets env "{name}" to a literal value ({desc}); use valueFrom.secretKeyRef.',
-      configMap: '{object} data key "{name}" holds a literal secret ({desc}); ConfigMaps are plain configuration: use a Secret synced from Key Vault.',
-      aciValue: '{container} sets environment variable "{name}" to a literal value ({desc}); use a secureValue passed at deploy time.',
-      aciSecureValue: '{container} commits the secureValue of "{name}" ({desc}): secure in the API, but readable in git; pass it at deploy time.',
-      compose: '{service} sets environment "{name}" to a literal value ({desc}); take it from the shell or a secrets file.',
-      dockerEnv: "ENV {name} bakes a literal secret into the image ({desc}); use RUN --mount=type=secret.",
-      dotenv: 'The .env beside the compose file sets "{name}" to a literal secret ({desc}); keep .env out of git (.gitignore) and commit a .env.example without values.',
-      dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
-    }
-  },
-  check(file, ctx) {
-    const report = (messageId, at, name, value2, data) => {
-      const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
-      const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
-      if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
-        ctx.report({ messageId, data: { name, desc: "a well-known default password", ...data }, at, identity: identity2, value: inner ?? value2 });
-        return;
-      }
-      ctx.report({
-        messageId,
-        data: { name, desc: describeSecret(inner ?? value2), ...data },
-        at,
-        identity: identity2,
-        secret: value2,
-        ...inner ? { secretForms: [inner] } : {}
-      });
-    };
-    if (isDockerFile(file)) {
-      checkDockerfile(file.model.ast.getInstructions(), ctx);
-      return;
-    }
-    if (!isYamlFile(file)) return;
-    if (file.kind === "kubernetes") {
-      for (const obj of file.objects) {
-        if (obj.kind !== "ConfigMap") continue;
-        for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
-          const value2 = asText(pair.value);
-          if (value2 !== void 0 && literalSecret(pair.keyText, value2))
-            report("configMap", pair, pair.keyText, value2, { object: obj.label });
-        }
-      }
-      forEachContainer(file, (c) => {
-        for (const e of asItems(get(c.node, "env"))) {
-          const name = asText(get(e, "name"));
-          const valuePair = getPair(e, "value");
-          if (!name || !valuePair) continue;
-          const value2 = asText(valuePair.value);
-          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
-        }
-      });
-    } else if (file.kind === "compose") {
-      checkDotenv(file.dotenv, ctx);
-      for (const svc of composeServices(file)) {
-        for (const e of svc.environment) {
-          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
-        }
-      }
-    } else {
-      for (const c of aciContainers(file)) {
-        for (const e of c.environment) {
-          const secure = asText(e.secureValue?.value);
-          if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
-            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
-          }
-          const plain = asText(e.value?.value);
-          if (e.value && plain !== void 0 && literalSecret(e.name, plain))
-            report("aciValue", e.value, e.name, plain, { container: c.label });
-        }
-      }
-    }
-  }
-};
-function checkDotenv(dotenv, ctx) {
-  if (!dotenv) return;
-  let seen = ctx.state.get("dotenv");
-  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
-  if (seen.has(dotenv.source.path)) return;
-  seen.add(dotenv.source.path);
-  for (const e of dotenv.entries) {
-    if (!literalSecret(e.name, e.value)) continue;
-    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
-    ctx.report({
-      messageId: "dotenv",
-      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
-      at: dotenv.source.lines.range(e.start, e.end),
-      file: dotenv.source,
-      identity: `.env ${e.name}`,
-      ...known ? { value: e.value } : { secret: e.value }
-    });
-  }
-}
-function checkDockerfile(instructions, ctx) {
-  for (const ins of instructions) {
-    const keyword = ins.getKeyword();
-    let props;
-    if (keyword === "ENV") props = ins.getProperties();
-    else if (keyword === "ARG") props = [ins.getProperty()].filter((p) => p !== null);
-    else continue;
-    for (const p of props) {
-      const name = p.getName();
-      const value2 = p.getValue();
-      const nameRange = p.getNameRange();
-      const valueRange = p.getValueRange();
-      if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
-      ctx.report({
-        messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: isPasswordName(name) && isDefaultPassword(value2) ? "a well-known default password" : describeSecret(value2) },
-        at: dfRange({ start: nameRange.start, end: valueRange.end }),
-        identity: `${keyword} ${name}`,
-        ...isPasswordName(name) && isDefaultPassword(value2) ? { value: value2 } : { secret: value2 }
-      });
-    }
-  }
-}
-
-// src/secrets/file-tokens.ts
-var memo = /* @__PURE__ */ new WeakMap();
-function tokenMessages(level) {
-  return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
-}
-function fileTokens(file) {
-  let tokens = memo.get(file);
-  if (!tokens) {
-    tokens = scanTokens(file);
-    memo.set(file, tokens);
-  }
-  return tokens;
-}
-function scanTokens(file) {
-  const { text } = file.source;
-  let from = 0;
-  let to = text.length;
-  const skip = [];
-  if (isYamlFile(file)) {
-    const doc = file.docs[0];
-    const nextSeparator = (offset) => {
-      const i2 = text.slice(offset).search(/^---/m);
-      return i2 < 0 ? text.length : offset + i2;
-    };
-    if (!doc?.root) {
-      if (doc && (doc.index !== 0 || nextSeparator(4) < text.length)) return [];
-    } else {
-      from = doc.index === 0 ? 0 : text.lastIndexOf("\n---", doc.root.start) + 1;
-      to = nextSeparator(doc.root.end);
-    }
-    for (const obj of file.objects) {
-      if (obj.kind !== "Secret") continue;
-      for (const field of ["data", "stringData"]) {
-        const m = asMap(get(obj.node, field));
-        if (m) skip.push([m.start, m.end]);
-      }
-    }
-  }
-  const out = [];
-  for (const m of findTokens(text.slice(from, to))) {
-    const start = from + m.start;
-    const end = from + m.end;
-    if (!skip.some(([a, b]) => start >= a && end <= b)) out.push({ m, start, end });
-  }
-  return out;
-}
-function reportTokens(file, ctx, level, ignored) {
-  const { lines: lines2 } = file.source;
-  for (const { m, start, end } of fileTokens(file)) {
-    if (m.level !== level || ignored.has(m.messageId)) continue;
-    ctx.report({
-      messageId: m.messageId,
-      data: { desc: describeSecret(m.value), label: m.label },
-      at: lines2.range(start, end),
-      identity: m.messageId,
-      secret: m.value,
-      properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
-    });
-  }
-}
-function ignoredTokenTypes(ctx) {
-  const list2 = ctx.settings.rules["secret-token"]?.options.ignoreTypes;
-  return new Set(Array.isArray(list2) ? list2.filter((t) => typeof t === "string") : []);
-}
-
-// src/rules/secret-jwt.ts
-var rule49 = {
-  meta: {
-    id: "secret-jwt",
-    formerIds: ["secret-token"],
-    title: "JSON Web Token committed",
-    level: "note",
-    securitySeverity: 3,
-    precision: "low",
-    description: "A JSON Web Token (three base64url parts, a JSON header) appears in a manifest, compose/ACI file or Dockerfile.",
-    why: "A JWT is a bearer credential until it expires: whoever holds it acts as its subject. Many committed JWTs are expired or test tokens, so this is a note: check the `exp` claim and the issuer, and rotate the signing key if a live token leaked. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
-    fix: "Remove the token and fetch one at run time (workload identity, a token request to the issuer), or inject it from Azure Key Vault:\n\n```yaml\nenv:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: api-token\n```",
-    tags: ["security", "secrets"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: tokenMessages("note")
-  },
-  check(file, ctx) {
-    reportTokens(file, ctx, "note", ignoredTokenTypes(ctx));
-  }
-};
-
-// src/secrets/secret-object.ts
-var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
-function decodeBase642(text) {
-  const compact = text.replace(/\s+/g, "");
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
-  return Buffer.from(compact, "base64").toString("utf8");
-}
-function dockerAuths(json2) {
-  let parsed;
-  try {
-    parsed = JSON.parse(json2);
-  } catch {
-    return [];
-  }
-  const auths = parsed?.auths;
-  if (!auths || typeof auths !== "object") return [];
-  const out = [];
-  for (const [registry, entry] of Object.entries(auths)) {
-    if (!entry || typeof entry !== "object") continue;
-    const e = entry;
-    const auth2 = typeof e.auth === "string" ? e.auth : void 0;
-    const password = typeof e.password === "string" ? e.password : typeof e.identitytoken === "string" ? e.identitytoken : void 0;
-    if (auth2) {
-      const decoded = decodeBase642(auth2);
-      const pass = decoded?.slice(decoded.indexOf(":") + 1);
-      if (!pass || isDocumentationPlaceholder(pass) || isReference(pass)) continue;
-      out.push({ registry, secrets: [auth2, pass, ...decoded ? [decoded] : []] });
-    } else if (password && !isDocumentationPlaceholder(password) && !isReference(password)) {
-      out.push({ registry, secrets: [password] });
-    }
-  }
-  return out;
-}
-function credentialValue(value2) {
-  const v = value2.trim();
-  if (isPath(v) || isScalarWord(v)) return false;
-  const url = urlInfo(v);
-  if (url.url) return url.withCredentials;
-  return looksRandom(v, 20, 3.5);
-}
-function secretContents(obj) {
-  const entries = [];
-  let at;
-  let token;
-  const registries = [];
-  for (const field of ["data", "stringData"]) {
-    const pair = getPair(obj.node, field);
-    const map2 = asMap(get(obj.node, field));
-    if (!pair || !map2) continue;
-    for (const p of map2.pairs) {
-      const raw = asText(p.value);
-      if (raw === void 0 || raw.trim() === "" || raw.startsWith("ENC[")) continue;
-      const decoded = field === "data" ? decodeBase642(raw) ?? raw : raw;
-      if (isReference(decoded) || isDocumentationPlaceholder(decoded, p.keyText)) continue;
-      const lowerKey = p.keyText.toLowerCase();
-      let credential = CREDENTIAL_KEYS.has(lowerKey) || secretNameStrength(p.keyText) !== void 0;
-      if (lowerKey === ".dockerconfigjson" || lowerKey === ".dockercfg") {
-        const found = dockerAuths(decoded);
-        registries.push(...found);
-        credential = found.length > 0 || !decoded.trim().startsWith("{");
-        if (!credential) continue;
-      }
-      const t = findTokens(decoded)[0];
-      if (t) {
-        token ??= t;
-        credential = true;
-      }
-      if (!credential && credentialValue(decoded)) credential = true;
-      entries.push({ field, key: p.keyText, raw, decoded, credential });
-      at ??= pair.key;
-    }
-  }
-  if (!at || entries.length === 0) return void 0;
-  return { entries, at, token, registries };
-}
-function keyList(keys) {
-  const shown2 = keys.slice(0, 5).join(", ");
-  return keys.length > 5 ? `${shown2} and ${keys.length - 5} more` : shown2;
-}
-
-// src/rules/secret-kubernetes-secret.ts
-var rule50 = {
-  meta: {
-    id: "secret-kubernetes-secret",
-    title: "Plaintext Kubernetes Secret committed",
-    level: "error",
-    securitySeverity: 9,
-    precision: "high",
-    description: "A `kind: Secret` manifest carries literal credentials in `data` (base64 is an encoding, not encryption) or `stringData`: one finding per Secret, at its `data`/`stringData` key, naming the keys that hold values. A credential is a key named like one (`password`, `token`, `tls.key`, `*_key`), a known token format, a random-looking value, or `.dockerconfigjson` registry credentials. A Secret holding only settings is secret-kubernetes-settings; documentation placeholders (`<token>`, `REPLACE_ME`, a value equal to its key name) are not credentials.",
-    why: "Microsoft's AKS and container guidance says credentials never live in code or images ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)): keep them in Azure Key Vault and mount them with the Secrets Store CSI driver, or use workload identity so there is no secret at all. A Secret manifest in git hands every reader of the repository, every fork and every CI log the credential; its base64 `data` decodes with one command. Encrypted forms (Sealed Secrets, SOPS) and references (ExternalSecret, SecretProviderClass) are not reported.",
-    fix: "Delete the Secret from git, rotate the credential, and let the cluster fetch it from Key Vault:\n\n```yaml\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app-secrets\nspec:\n  provider: azure\n  parameters:\n    clientID: <workload-identity-client-id>\n    keyvaultName: my-vault\n    tenantId: <tenant-id>\n    objects: |\n      array:\n        - |\n          objectName: db-password\n          objectType: secret\n  secretObjects:            # optional: sync to a Kubernetes Secret for env vars\n    - secretName: app-secrets\n      type: Opaque\n      data:\n        - objectName: db-password\n          key: password\n```\n\nOr commit only an encrypted form (SealedSecret, SOPS) or an ExternalSecret that points at the vault.",
-    tags: ["security", "secrets", "kubernetes"],
-    kinds: ["kubernetes"],
-    messages: {
-      credentials: "{object} commits plaintext values under {fields} (keys: {keys}); {credentialKeys} hold credentials. base64 only encodes them.",
-      token: "{object} commits plaintext values under {fields} (keys: {keys}), among them a {tokenType}.",
-      dockerAuth: "{object} commits registry credentials for {registries} in its .dockerconfigjson (keys: {keys})."
-    }
-  },
-  check(file, ctx) {
-    if (!isYamlFile(file)) return;
-    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
-    for (const obj of file.objects) {
-      if (obj.kind !== "Secret") continue;
-      const contents = secretContents(obj);
-      const credentials = contents?.entries.filter((e) => e.credential) ?? [];
-      if (!contents || credentials.length === 0) continue;
-      const keys = keyList(contents.entries.map((e) => e.key));
-      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
-      const forms = credentials.flatMap((e) => e.raw === e.decoded ? [e.raw] : [e.raw, e.decoded]);
-      forms.push(...contents.registries.flatMap((r2) => r2.secrets));
-      if (contents.token) forms.push(contents.token.value);
-      const base = {
-        at: contents.at,
-        identity: obj.label,
-        secret: credentials[0].decoded,
-        secretForms: forms
-      };
-      if (contents.registries.length > 0) {
-        const registries = keyList(contents.registries.map((r2) => r2.registry));
-        ctx.report({ ...base, messageId: "dockerAuth", data: { object: obj.label, registries, keys } });
-      } else if (contents.token) {
-        ctx.report({ ...base, messageId: "token", data: { object: obj.label, fields, keys, tokenType: contents.token.label } });
-      } else {
-        const credentialKeys = keyList(credentials.map((e) => e.key));
-        ctx.report({ ...base, messageId: "credentials", data: { object: obj.label, fields, keys, credentialKeys } });
-      }
-    }
-  }
-};
-
-// src/rules/secret-kubernetes-settings.ts
-var rule51 = {
-  meta: {
-    id: "secret-kubernetes-settings",
-    formerIds: ["secret-kubernetes-secret"],
-    title: "Kubernetes Secret committed with settings only",
-    level: "note",
-    securitySeverity: 2,
-    precision: "medium",
-    description: "A `kind: Secret` manifest carries literal values, none of which looks like a credential (`url`, `type`, `insecure`, `project`, `username`, as in an Argo CD repository Secret). A Secret holding a credential is secret-kubernetes-secret.",
-    why: "Settings in a Secret are not a leak, but the manifest is where the credential gets added next (`password:` beside `url:`), in plaintext. Keeping Secret manifests out of git, and the settings in a ConfigMap or the credential in Azure Key Vault, follows Microsoft's guidance to keep credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)).",
-    fix: "Move plain settings to a ConfigMap, or create the Secret in the cluster (External Secrets, Secrets Store CSI driver, Sealed Secrets) so no Secret manifest lives in git:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repo-settings\ndata:\n  url: https://github.com/org/app.git\n```",
-    tags: ["security", "secrets", "kubernetes"],
-    kinds: ["kubernetes"],
-    messages: {
-      settings: "{object} commits plaintext values under {fields} (keys: {keys}), none of which looks like a credential; keep settings in a ConfigMap and credentials out of git."
-    }
-  },
-  check(file, ctx) {
-    if (!isYamlFile(file)) return;
-    if (file.docs.some((d) => get(d.root ?? void 0, "sops") !== void 0)) return;
-    for (const obj of file.objects) {
-      if (obj.kind !== "Secret") continue;
-      const contents = secretContents(obj);
-      if (!contents || contents.entries.some((e) => e.credential)) continue;
-      const keys = contents.entries.map((e) => e.key);
-      const fields = [...new Set(contents.entries.map((e) => e.field))].join(" and ");
-      ctx.report({
-        messageId: "settings",
-        data: { object: obj.label, fields, keys: keyList(keys) },
-        at: contents.at,
-        identity: obj.label,
-        value: keys.join(",")
-      });
-    }
-  }
-};
-
-// src/rules/secret-password-in-url.ts
-var rule52 = {
-  meta: {
-    id: "secret-password-in-url",
-    formerIds: ["secret-token"],
-    title: "Password in a connection string or URL",
-    level: "warning",
-    securitySeverity: 6.5,
-    precision: "medium",
-    description: "A connection string (`Password=...`, and the like) or URL (`scheme://user:password@host`) holds a literal password anywhere in a manifest, compose/ACI file or Dockerfile.",
-    why: "A password inside a connection string is as readable as any other committed credential, and it is often a shared database login. It is a warning, not an error, because these strings are also how local-development defaults and test fixtures are written. Microsoft's guidance keeps credentials out of code ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)).",
-    fix: "Keep the connection string in Azure Key Vault and inject it, or use a managed identity (Azure SQL, PostgreSQL flexible server and others accept Entra ID tokens instead of passwords):\n\n```yaml\nenv:\n  - name: DB_CONNECTION\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: db-connection\n```",
-    tags: ["security", "secrets"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: tokenMessages("warning")
-  },
-  check(file, ctx) {
-    reportTokens(file, ctx, "warning", ignoredTokenTypes(ctx));
-  }
-};
-
-// src/rules/secret-token.ts
-var MESSAGES2 = tokenMessages("error");
-var rule53 = {
-  meta: {
-    id: "secret-token",
-    title: "Credential token committed",
-    level: "error",
-    securitySeverity: 9,
-    precision: "high",
-    description: "A known credential format appears in the file: Azure identifiable keys (Marvin32 checksum verified), Entra ID client secrets, Azure annotated (JQQJ) keys, storage/Service Bus keys in connection strings, SAS tokens, private keys, AWS, GCP, GitHub, GitLab, Slack, npm, PyPI and Docker Hub tokens. Passwords in connection strings and URLs are secret-password-in-url, JWTs secret-jwt.",
-    why: "Microsoft's guidance says no credentials in code or images: use Key Vault with the Secrets Store CSI driver and managed or workload identities ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security); [Security considerations for Azure Container Instances](https://learn.microsoft.com/azure/container-instances/container-instances-image-security)). A token in a committed file is readable by everyone with access to the repository, its forks and its CI logs, and stays in the git history after deletion. Checksum-verified and provider-specific formats are reported here (SARIF precision very-high/high); passwords in connection strings and URLs are secret-password-in-url (a warning), JWTs secret-jwt (a note, because many are expired or test tokens).",
-    fix: 'Remove the value, **rotate it** (it stays in git history), and reference it instead:\n\n```yaml\n# Kubernetes: from a Secret synced from Key Vault by the Secrets Store CSI driver\nenv:\n  - name: STORAGE_CONNECTION_STRING\n    valueFrom:\n      secretKeyRef:\n        name: app-secrets\n        key: storage-connection-string\n```\n\nBetter still, drop the key: Azure services accept workload identity (`azure.workload.identity/use: "true"`) instead of account keys. In a Dockerfile, use `RUN --mount=type=secret,id=...`.',
-    tags: ["security", "secrets"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: MESSAGES2,
-    defaultOptions: { ignoreTypes: [] },
-    optionsSchema: {
-      type: "object",
-      properties: {
-        ignoreTypes: {
-          type: "array",
-          // Every token type stays accepted: jwt and urlCredentials were this rule's before the split.
-          items: { type: "string", enum: Object.keys(TOKEN_MESSAGES) },
-          uniqueItems: true,
-          description: "Token types (message ids, e.g. githubToken, awsAccessKey) not to report; jwt and urlCredentials here still switch those types off in secret-jwt and secret-password-in-url."
-        }
-      },
-      additionalProperties: false
-    }
-  },
-  check(file, ctx) {
-    const ignored = new Set(Array.isArray(ctx.options.ignoreTypes) ? ctx.options.ignoreTypes : []);
-    reportTokens(file, ctx, "error", ignored);
-  }
-};
-
-// src/rules/service-account-token-automount.ts
-var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
-var rule54 = {
-  meta: {
-    id: "service-account-token-automount",
-    title: "Service account token automounted",
-    level: "note",
-    securitySeverity: 3,
-    precision: "medium",
-    description: "A pod spec does not set automountServiceAccountToken: false (and its ServiceAccount, if scanned, does not either). Pods that say `automountServiceAccountToken: true`, or whose ServiceAccount an RBAC RoleBinding or ClusterRoleBinding in the scan grants rights, use the API on purpose and are not reported.",
-    why: "By default Kubernetes mounts a token for the pod's ServiceAccount into every container. Most applications never call the Kubernetes API, but anyone who compromises the container can use that token with whatever RBAC rights the account has, or later gains. Microsoft asks to limit credential exposure and to give pods only the access they need ([Best practices for pod security in Azure Kubernetes Service (AKS)](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)). A pod that asks for the token explicitly, or whose ServiceAccount is given RBAC rights, is a controller or operator that needs it.",
-    fix: "Turn the token off for pods that do not talk to the Kubernetes API (on the pod, or on its ServiceAccount):\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
-    tags: ["security", "kubernetes", "credentials"],
-    kinds: ["kubernetes"],
-    silentUnless: "A ServiceAccount with automountServiceAccountToken: false in the scanned files (same namespace and name) satisfies the rule for the pods that use it, and so does an explicit automountServiceAccountToken: true on the pod or a RoleBinding/ClusterRoleBinding naming its ServiceAccount; in a changed-files scan, pods of a named ServiceAccount are judged only when that ServiceAccount is among the changed files",
-    messages: {
-      missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API."
-    }
-  },
-  initialState: () => ({ pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() }),
-  check(file, ctx) {
-    if (file.kind !== "kubernetes") return;
-    const state = ctx.crossFile;
-    for (const obj of file.objects) {
-      if (obj.kind !== "ServiceAccount" || !obj.name) continue;
-      state.declared.add(saKey(obj.namespace, obj.name));
-      if (asBool(get(obj.node, "automountServiceAccountToken")) === false) state.optedOut.add(saKey(obj.namespace, obj.name));
-    }
-    for (const obj of file.objects) {
-      if (obj.kind !== "RoleBinding" && obj.kind !== "ClusterRoleBinding" || !obj.apiVersion.startsWith("rbac.authorization.k8s.io/"))
-        continue;
-      for (const subject of asItems(get(obj.node, "subjects"))) {
-        const name = asText(get(subject, "name"));
-        if (asText(get(subject, "kind")) !== "ServiceAccount" || !name) continue;
-        const namespace = asText(get(subject, "namespace")) ?? (obj.kind === "RoleBinding" ? obj.namespace : void 0);
-        state.bound.add(saKey(namespace, name));
-        state.boundNames.add(name);
-      }
-    }
-    forEachWorkload(file, (w) => {
-      const pair = getPair(w.podSpec, "automountServiceAccountToken");
-      const value2 = asBool(pair?.value);
-      if (value2 === false || pair && value2 === true) return;
-      const serviceAccount = asText(get(w.podSpec, "serviceAccountName")) ?? asText(get(w.podSpec, "serviceAccount")) ?? "default";
-      state.pending.push({
-        ...spot(file.source, getPair(w.podSpec, "containers") ?? w.podSpec),
-        workload: w.label,
-        namespace: w.object.namespace,
-        serviceAccount
-      });
-    });
-  },
-  finish(ctx) {
-    const state = ctx.crossFile;
-    for (const p of state.pending) {
-      const sa = saKey(p.namespace, p.serviceAccount);
-      if (state.optedOut.has(sa)) continue;
-      if (state.bound.has(sa) || state.bound.has(saKey(void 0, p.serviceAccount))) continue;
-      if (p.namespace === void 0 && state.boundNames.has(p.serviceAccount)) continue;
-      if (ctx.partial && p.serviceAccount !== "default" && !state.declared.has(sa)) continue;
-      ctx.report({
-        messageId: "missing",
-        data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
-        at: p.at,
-        file: p.file,
-        identity: p.workload
-      });
-    }
-  }
-};
-
-// src/rules/suppression-former-rule-id.ts
-var rule55 = systemRule({
-  id: "suppression-former-rule-id",
-  title: "Suppression names a former rule id",
-  level: "note",
-  securitySeverity: 1,
-  precision: "very-high",
-  description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
-  why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
-  fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
-  }
-});
-
-// src/rules/suppression-without-reason.ts
-var rule56 = systemRule({
-  id: "suppression-without-reason",
-  title: "Suppression without a reason",
-  level: "warning",
-  precision: "very-high",
-  description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
-  why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
-  fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
-  }
-});
-
-// src/rules/unrecognised-pod-template.ts
-var rule57 = {
-  meta: {
-    id: "unrecognised-pod-template",
-    title: "Containers podguard could not check",
-    level: "note",
-    securitySeverity: 2,
-    precision: "medium",
-    description: "A Kubernetes object holds a list of containers (items with image:) in a shape podguard does not know as a pod template, so the workload rules did not check them.",
-    why: 'Operators and controllers define their own kinds that embed containers (a `spec.containers` list, `sidecars`, `steps`). podguard checks the pod templates of the workload kinds it knows (Deployments and the other core kinds, Argo Rollouts and Workflows, OpenShift DeploymentConfigs and Templates, Knative, Tekton, KEDA ScaledJobs) and any `template` with `spec.containers[]`; a container list elsewhere may still become a pod, privileged or not. A gate that says nothing about it would read as a pass. Microsoft\'s "Best practices for pod security in AKS" applies to every pod, whatever object creates it.',
-    fix: "Check the object with the operator's own policy, or suppress the note with the reason it is safe:\n\n```yaml\n# podguard-ignore unrecognised-pod-template -- the operator sets a restricted securityContext on these pods\n```\n\nIf the kind is common, open an issue so podguard learns its pod template path.",
-    tags: ["security", "kubernetes", "coverage"],
-    kinds: ["kubernetes"],
-    messages: {
-      unattributed: "{object} holds containers under {key} that podguard could not attribute to a pod template: the workload rules did not check them."
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "kubernetes") return;
-    const byObject = /* @__PURE__ */ new Map();
-    for (const w of file.workloads) byObject.set(w.object, [...byObject.get(w.object) ?? [], w]);
-    for (const obj of file.objects) {
-      const own = byObject.get(obj) ?? [];
-      for (const pair of unattributedContainerLists(obj, own)) {
-        ctx.report({
-          messageId: "unattributed",
-          data: { object: obj.label, key: pair.keyText },
-          at: pair.key,
-          identity: obj.label,
-          value: pair.keyText
-        });
-      }
-    }
-  }
-};
-
-// src/rules/unused-suppression.ts
-var rule58 = systemRule({
-  id: "unused-suppression",
-  title: "Unused suppression",
-  level: "warning",
-  precision: "very-high",
-  description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
-  why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
-  fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
-  }
-});
-
-// src/rules/windows-host-process.ts
-function hostProcessOf(c) {
-  const eff = effective(c, "windowsOptions");
-  const own = eff?.source === "container" ? getPair(eff.node, "hostProcess") : void 0;
-  return own ?? podHostProcess(c.workload);
-}
-function podHostProcess(w) {
-  return getPair(get(w.podSecurityContext, "windowsOptions"), "hostProcess");
-}
-var rule59 = {
-  meta: {
-    id: "windows-host-process",
-    title: "Windows HostProcess container",
-    level: "error",
-    securitySeverity: 9,
-    precision: "very-high",
-    description: "A pod or container sets securityContext.windowsOptions.hostProcess: true.",
-    why: "A Windows HostProcess container runs as a process on the Windows node, outside any container isolation, with access to the host's file system, network and (as SYSTEM or another host account) its privileges: the Windows counterpart of a privileged container. The Pod Security Standards baseline forbids it (\"HostProcess\": `spec.securityContext.windowsOptions.hostProcess` and every container's must be unset or false), and Microsoft's [Best practices for pod security in AKS](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security) asks for the least privilege a container needs. Kubernetes also requires `hostNetwork: true` for HostProcess pods, which the baseline forbids too.",
-    fix: "Run the workload as a normal Windows container; if it really must manage the node, run it from a node-management pipeline instead of a pod:\n\n```yaml\nspec:\n  securityContext:\n    windowsOptions:\n      hostProcess: false          # or remove the field\n      runAsUserName: ContainerUser\n  hostNetwork: false\n```",
-    tags: ["security", "kubernetes", "pod-security", "windows"],
-    kinds: ["kubernetes"],
-    profile: "baseline",
-    messages: {
-      hostProcess: "{target} runs as a Windows HostProcess container ({source} level): it has full access to the node.",
-      needsHostNetwork: "{workload} sets hostProcess: true without hostNetwork: true; the API server rejects HostProcess pods that do not use the host network."
-    }
-  },
-  check(file, ctx) {
-    forEachWorkload(file, (w) => {
-      const podPair = podHostProcess(w);
-      const seen = /* @__PURE__ */ new Set();
-      const pairs2 = [...podPair ? [{ pair: podPair, c: void 0 }] : [], ...w.containers.map((c) => ({ pair: hostProcessOf(c), c }))];
-      let any = false;
-      for (const { pair, c } of pairs2) {
-        if (!pair || asBool(pair.value) !== true) continue;
-        any = true;
-        if (seen.has(pair)) continue;
-        seen.add(pair);
-        const podLevel = pair === podPair;
-        const target = podLevel || !c ? w.label : c.label;
-        ctx.report({ messageId: "hostProcess", data: { target, source: podLevel ? "pod" : "container" }, at: pair, identity: target });
-      }
-      const hostNet = getPair(w.podSpec, "hostNetwork");
-      if (any && !(hostNet && asBool(hostNet.value) === true)) {
-        ctx.report({
-          messageId: "needsHostNetwork",
-          data: { workload: w.label },
-          at: hostNet ?? getPair(w.podSpec, "containers") ?? w.podSpec,
-          identity: w.label,
-          level: "note"
-        });
-      }
-    });
-  }
-};
-
-// src/rules/writable-root-filesystem.ts
-var rule60 = {
-  meta: {
-    id: "writable-root-filesystem",
-    title: "Writable root file system",
-    level: "warning",
-    securitySeverity: 4,
-    precision: "very-high",
-    description: "A container does not set readOnlyRootFilesystem: true.",
-    why: "With a writable root file system an attacker who gets code execution can drop tools, replace binaries or persist changes inside the container, and the image no longer tells you what runs. Microsoft's \"Best practices for pod security in AKS\" asks for the least privileges a container needs; a read-only root is the usual hardening for that, and it makes the container's writes explicit (one `emptyDir` per place it really writes).",
-    fix: "Make the root read-only and give the application explicit writable directories:\n\n```yaml\ncontainers:\n  - name: web\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n      - name: tmp\n        mountPath: /tmp\nvolumes:\n  - name: tmp\n    emptyDir: {}\n```",
-    tags: ["security", "kubernetes", "pod-security"],
-    kinds: ["kubernetes"],
-    messages: {
-      missing: "{container} has a writable root file system: set readOnlyRootFilesystem: true{hint}.",
-      disabled: "{container} sets readOnlyRootFilesystem to {value}: its root file system is writable."
-    }
-  },
-  check(file, ctx) {
-    forEachContainer(file, (c) => {
-      const field = containerField(c, "readOnlyRootFilesystem");
-      if (!field) {
-        ctx.report({
-          messageId: "missing",
-          data: { container: c.label, hint: podLevelHint(c, "readOnlyRootFilesystem") },
-          at: c.anchor,
-          identity: c.label
-        });
-        return;
-      }
-      if (asBool(field.value) === true) return;
-      const value2 = field.value.kind === "scalar" ? field.value.text || "null" : field.value.kind;
-      ctx.report({ messageId: "disabled", data: { container: c.label, value: value2 }, at: field, identity: c.label });
-    });
-  }
-};
-
-// src/rules/index.ts
-var ALL_RULES = [
-  rule2,
-  rule3,
-  rule4,
-  rule5,
-  rule6,
-  rule7,
-  rule8,
-  rule9,
-  rule10,
-  rule11,
-  rule12,
-  rule13,
-  rule14,
-  rule,
-  rule15,
-  rule16,
-  rule17,
-  rule18,
-  rule19,
-  rule20,
-  rule21,
-  rule22,
-  rule23,
-  rule24,
-  rule25,
-  rule26,
-  rule27,
-  rule28,
-  rule29,
-  rule30,
-  rule31,
-  rule32,
-  rule33,
-  rule34,
-  rule35,
-  rule36,
-  rule37,
-  rule38,
-  rule39,
-  rule40,
-  rule41,
-  rule42,
-  rule43,
-  rule44,
-  rule45,
-  rule46,
-  rule47,
-  rule48,
-  rule49,
-  rule50,
-  rule51,
-  rule52,
-  rule53,
-  rule54,
-  rule55,
-  rule56,
-  rule57,
-  rule58,
-  rule59,
-  rule60
-].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-
-// src/engine/inputs.ts
-function isoDay(today) {
-  if (typeof today === "string") {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
-    return today;
-  }
-  return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
-}
-function realpathOr(p) {
-  try {
-    return realpathSync6.native(p);
-  } catch {
-    return resolve10(p);
-  }
-}
-function exists2(p) {
-  try {
-    return lstatSync5(p, { throwIfNoEntry: false }) !== void 0;
-  } catch {
-    return false;
-  }
-}
-function checkScopes(root, paths) {
-  const realRoot = realpathOr(root);
-  for (const p of paths) {
-    const abs = resolve10(root, p);
-    if (!isInside(root, abs) && !isInside(realRoot, abs))
-      throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
-    const real2 = realpathOr(abs);
-    if (!isInside(realRoot, real2))
-      throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`, { input: "paths" });
-  }
-}
-function emptyScope(p) {
-  return new ConfigurationError(
-    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
-    { input: "paths" }
-  );
-}
-function readSettings(input, root, paths, rules, notices) {
-  if (input.config !== void 0) return settingsFromObject(input.config, rules, "(inline configuration)");
-  if (input.configPath) return loadSettings(root, input.configPath, rules, root);
-  const singleDir = paths.length === 1 ? resolve10(root, paths[0]) : root;
-  const nested = singleDir !== root && exists2(join11(singleDir, DEFAULT_CONFIG_FILE));
-  const atRoot = exists2(join11(root, DEFAULT_CONFIG_FILE));
-  const nestedLabel = safeData(relative8(root, join11(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
-  if (nested && atRoot) {
-    notices.push(
-      `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`
-    );
-    return loadSettings(root, void 0, rules, root);
-  }
-  if (nested) {
-    notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
-    return loadSettings(singleDir, void 0, rules, root);
-  }
-  return loadSettings(root, void 0, rules, root);
-}
-function prepare(input) {
-  const root = resolve10(input.root);
-  const baseRules = input.rules ?? ALL_RULES;
-  const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
-  checkScopes(root, paths);
-  const notices = [];
-  const settings = readSettings(input, root, paths, baseRules, notices);
-  for (const p of input.allowImages ?? []) {
-    const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`, { input: "allowImages" });
-    settings.allowedImages.push(p);
-  }
-  input.adjust?.(settings);
-  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(input.policyRoot ?? root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
-  const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
-  const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
-  let baseline;
-  if (baselinePath) {
-    const abs = resolve10(root, baselinePath);
-    const label2 = relative8(root, abs).split("\\").join("/") || baselinePath;
-    baseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
-  }
-  const today = isoDay(input.today);
-  return { root, paths, settings, notices, rules, ...policies ? { policies } : {}, ...baseline ? { baseline } : {}, today };
-}
-function requireChecked(input, job, checked) {
-  if (input.changedFiles !== void 0 || !input.requireChecked) return;
-  if (FILE_KINDS.some((k) => checked.filesScanned[k] > 0) || checked.templatesNotRendered.length > 0) return;
-  throw emptyScope(job.paths.join(", "));
-}
-
-// src/engine/collect.ts
-async function filesToCheck(input, job, system) {
-  const { root, paths, settings } = job;
-  const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
-  if (!input.stdin && input.changedFiles === void 0 && input.requireChecked) {
-    for (const p of paths) {
-      const scope = resolve11(root, p);
-      if (!collected.candidates.some((c) => isInside(scope, resolve11(root, c.relPath)))) throw emptyScope(p);
-    }
-  }
-  for (const issue2 of collected.issues)
-    system.report({ rule, message: "skipped", file: issue2.relPath, data: { reason: issue2.reason } });
-  const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
-    root,
-    paths: input.stdin ? ["."] : paths,
-    exclude: settings.exclude,
-    ...input.changedFiles && !input.stdin ? { only: input.changedFiles } : {}
-  });
-  const render = await prepareRender({
-    root,
-    scopes: paths.map((p) => resolve11(root, p)),
-    candidates: collected.candidates,
-    markers,
-    ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
-    settings,
-    env: input.env ?? process.env,
-    ...input.stdin ? { stdin: input.stdin } : {}
-  });
-  if (job.policies) addScannedNamespaces(job.policies, render.candidates, settings.maxFileBytes);
-  return render;
-}
-
-// src/engine/collector.ts
-import { hash as cryptoHash, scryptSync } from "node:crypto";
-var FINGERPRINT_SALT = "podguard-fp-v1";
-var SECRET_SALT = "podguard-secret-fp-v1";
-var SYSTEM_ECHO = 600;
-function hash2(parts) {
-  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
-}
-function secretDigest(secret) {
-  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
-}
-function findingLevel(rule61, r2) {
-  return rule61.configured ?? r2.level ?? rule61.level;
-}
-var Collector = class {
-  findings = [];
-  redactor = new Redactor();
-  /**
-   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
-   * across files); cleared per file so memory does not grow with the repository.
-   */
-  fpCounts = /* @__PURE__ */ new Map();
-  /**
-   * The current file's identities and ranges, so findings about the same container share one
-   * string and one range object: a large scan holds hundreds of thousands of findings, and
-   * sharing roughly halves the memory each one takes.
-   */
-  identities = /* @__PURE__ */ new Map();
-  ranges = /* @__PURE__ */ new Map();
-  file;
-  // Per scan, so no secret outlives the scan in a module-level cache.
-  digests = /* @__PURE__ */ new Map();
-  digest(secret) {
-    let d = this.digests.get(secret);
-    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
-    return d;
-  }
-  /** Forgets the current file's fingerprints and shared values (called between files). */
-  endFile() {
-    this.fpCounts = /* @__PURE__ */ new Map();
-    this.identities = /* @__PURE__ */ new Map();
-    this.ranges = /* @__PURE__ */ new Map();
-    this.file = void 0;
-  }
-  intern(identity2) {
-    const known = this.identities.get(identity2);
-    if (known !== void 0) return known;
-    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
-    this.identities.set(flat, flat);
-    return flat;
-  }
-  shared(range) {
-    const { start, end } = range;
-    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
-    let r2 = this.ranges.get(key);
-    if (!r2) {
-      r2 = Object.freeze({
-        start: Object.freeze({ line: start.line, column: start.column }),
-        end: Object.freeze({ line: end.line, column: end.column })
-      });
-      this.ranges.set(key, r2);
-    }
-    return r2;
-  }
-  /**
-   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
-   * again: structured cloning gives every finding its own copies.
-   */
-  adopt(findings) {
-    for (const f of findings) {
-      if (f.file !== this.file) {
-        this.endFile();
-        this.file = f.file;
-      }
-      f.identity = this.intern(f.identity);
-      f.range = this.shared(f.range);
-      this.findings.push(f);
-    }
-    this.endFile();
-  }
-  /** Makes a finding of `rule` at `range` in the file at `path` (root-relative). */
-  add(rule61, path6, range, r2) {
-    const { meta: meta2 } = rule61.rule;
-    if (r2.secret) this.redactor.add(r2.secret);
-    for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const identity2 = this.intern(r2.identity ?? "");
-    const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash2([meta2.id, path6, identity2, r2.messageId, value2]);
-    const n = this.fpCounts.get(fp) ?? 0;
-    this.fpCounts.set(fp, n + 1);
-    if (n > 0) fp = hash2([fp, String(n)]);
-    const former = meta2.formerIds?.map((id) => {
-      const old = hash2([id, path6, identity2, r2.messageId, value2]);
-      return n > 0 ? hash2([old, String(n)]) : old;
-    });
-    const template = meta2.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${meta2.id} reported unknown message id "${r2.messageId}"`);
-    this.findings.push({
-      ruleId: meta2.id,
-      messageId: r2.messageId,
-      level: findingLevel(rule61, r2),
-      // Data from the file is made one safe line (no log command, capped); the report's own secret
-      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
-      message: maskValues(formatMessage(template, safeMessageData(r2.data, meta2.system ? SYSTEM_ECHO : void 0)), [
-        r2.secret,
-        ...r2.secretForms ?? []
-      ]),
-      file: path6,
-      range: this.shared(range),
-      identity: identity2,
-      fingerprint: fp,
-      ...former?.length ? { formerFingerprints: former } : {},
-      ...r2.properties ? { properties: r2.properties } : {}
-    });
-  }
-};
-
-// src/engine/merge.ts
-import { types as types2 } from "node:util";
-
-// src/parse/scope.ts
-function identityAt(file, pos) {
-  if (file.kind === "dockerfile") {
-    let label2;
-    for (const s2 of file.model.stages) {
-      if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label2 = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
-    }
-    return label2;
-  }
-  if (file.kind !== "kubernetes") return void 0;
-  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
-  const within = (n) => offset >= n.start && offset < n.end;
-  for (const w of file.workloads) {
-    if (!within(w.object.node)) continue;
-    return w.containers.find((c) => within(c.node))?.label ?? w.label;
-  }
-  return file.objects.find((o) => within(o.node))?.label;
-}
-
-// src/parse/dotenv.ts
-import { closeSync as closeSync3, constants as constants6, fstatSync as fstatSync3, lstatSync as lstatSync6, openSync as openSync3, readFileSync as readFileSync5 } from "node:fs";
-import { dirname as dirname4, join as join12, posix as posix7 } from "node:path";
-var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
-function parseDotenv(source) {
-  const entries = [];
-  const vars = /* @__PURE__ */ new Map();
-  let offset = 0;
-  for (const raw of source.text.split("\n")) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const m = LINE.exec(line);
-    if (m) {
-      const rest = m[2];
-      let value2;
-      const quote3 = rest[0];
-      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote3, 1));
-      else value2 = rest.replace(/[ \t]+#.*$/, "").trim();
-      entries.push({ name: m[1], value: value2, start: offset + line.indexOf(m[1]), end: offset + line.length });
-      vars.set(m[1], value2);
-    }
-    offset += raw.length + 1;
-  }
-  return { source, entries, vars };
-}
-var MAX_DOTENV_BYTES = 256 * 1024;
-function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = join12(dirname4(composeAbsPath), ".env");
-  const rel = posix7.join(posix7.dirname(composeRelPath), ".env");
-  let fd;
-  try {
-    if (!lstatSync6(abs).isFile()) return void 0;
-    fd = openSync3(abs, constants6.O_RDONLY | (constants6.O_NONBLOCK ?? 0));
-    const st = fstatSync3(fd);
-    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
-    const decoded = decode(readFileSync5(fd));
-    if (!decoded.ok) return void 0;
-    return parseDotenv(sourceFile(abs, rel, decoded.text));
-  } catch {
-    return void 0;
-  } finally {
-    if (fd !== void 0) closeSync3(fd);
-  }
-}
-
-// src/suppress/directives.ts
-var ANNOTATION = "podguard.dev/ignore";
-var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
-var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-function detach(s2) {
-  return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
-}
-function parseDirectiveBody(body) {
-  const sep11 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep11 < 0 ? body : body.slice(0, sep11);
-  const reason = sep11 < 0 ? "" : body.slice(sep11).replace(/^\s*--/, "").trim();
-  const ruleIds = [];
-  const problems = [];
-  let until;
-  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
-    if (token.startsWith("until=")) {
-      const value2 = token.slice("until=".length);
-      if (isDate(value2)) until = value2;
-      else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
-    } else if (RULE_ID.test(token)) {
-      if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else {
-      const lower = token.toLowerCase();
-      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
-      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
-    }
-  }
-  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
-}
-function scalarSpans(node, out) {
-  if (!node) return;
-  if (node.kind === "scalar") out.push([node.start, node.end]);
-  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
-  else
-    for (const p of node.pairs) {
-      scalarSpans(p.key, out);
-      scalarSpans(p.value, out);
-    }
-}
-function isCommentLine(line) {
-  return /^[ \t]*#/.test(line);
-}
-function instructionEnd(lines2, line, escape3) {
-  let i2 = line - 1;
-  while (i2 < lines2.length - 1) {
-    const cur = lines2[i2];
-    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
-    i2++;
-  }
-  return i2 + 1;
-}
-function commentDirectives(file, out) {
-  const source = file.source;
-  const lines2 = source.text.split(/\r\n|\r|\n/);
-  const dockerfile = file.kind === "dockerfile";
-  let spans;
-  const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines2.length; i2++) {
-    const text = lines2[i2];
-    if (!text.includes("podguard-ignore")) continue;
-    const m = COMMENT.exec(text);
-    if (!m) continue;
-    const hashCol = m.index + m[1].length;
-    const ownLine = text.slice(0, hashCol).trim() === "";
-    const lineNo = i2 + 1;
-    if (!dockerfile) {
-      spans ??= (() => {
-        const acc = [];
-        for (const d of file.docs) scalarSpans(d.root, acc);
-        return acc;
-      })();
-      const offset = source.lines.lineStart(lineNo) + hashCol;
-      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
-    }
-    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
-    const body = parseDirectiveBody(m[3]);
-    const fileWide = m[2] === "-file";
-    let scope;
-    if (fileWide) scope = { kind: "file" };
-    else if (!ownLine) {
-      if (dockerfile) {
-        out.push({
-          form: "comment",
-          ...body,
-          problems: [{ messageId: "trailingDockerfile", data: {} }],
-          range,
-          scope: { kind: "lines", from: lineNo, to: lineNo },
-          text: m[0].trim()
-        });
-        continue;
-      }
-      scope = { kind: "lines", from: lineNo, to: lineNo };
-    } else {
-      let target = lineNo + 1;
-      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
-    }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
-  }
-}
-function nodeRange2(source, node) {
-  return source.lines.range(node.start, node.end);
-}
-function union(a, b) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
-  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
-}
-function annotationDirectives(file, out) {
-  const source = file.source;
-  for (const obj of file.objects) {
-    const workload = file.workloads.find((w) => w.object === obj);
-    const objMeta = asMap(get(obj.node, "metadata"));
-    const metas = [{ meta: objMeta, range: nodeRange2(source, obj.node) }];
-    if (workload?.podMeta && workload.podMeta !== objMeta) {
-      metas.push({ meta: workload.podMeta, range: union(nodeRange2(source, workload.podMeta), nodeRange2(source, workload.podSpec)) });
-    }
-    for (const { meta: meta2, range: region2 } of metas) {
-      const annotations = asMap(get(meta2, "annotations"));
-      for (const pair of annotations?.pairs ?? []) {
-        const key = pair.keyText;
-        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
-        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
-        const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
-        if (key === ANNOTATION) {
-          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2 }, text });
-          continue;
-        }
-        const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange2(source, c.node), label: detach(c.label) }));
-        if (containers.length === 0)
-          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
-        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2, containers }, text });
-      }
-    }
-  }
-}
-function readDirectives(file) {
-  const text = file.source.text;
-  const out = [];
-  if (text.includes("podguard-ignore")) commentDirectives(file, out);
-  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
-  return out;
-}
-
-// src/engine/read.ts
-import { closeSync as closeSync4, constants as constants7, fstatSync as fstatSync4, openSync as openSync4, readFileSync as readFileSync6 } from "node:fs";
-function readBytes(absPath, maxBytes) {
-  let fd;
-  try {
-    fd = openSync4(absPath, constants7.O_RDONLY | (constants7.O_NONBLOCK ?? 0));
-    const st = fstatSync4(fd);
-    if (!st.isFile()) return { error: "it is not a regular file" };
-    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync6(fd) };
-  } catch (err) {
-    return { error: `it could not be read (${err.code ?? "error"})` };
-  } finally {
-    if (fd !== void 0) closeSync4(fd);
-  }
-}
-function readCandidate(c, maxBytes) {
-  const { buf, error: error2 } = readBytes(c.absPath, maxBytes);
-  if (!buf) return { skipped: error2 ?? "it could not be read" };
-  const decoded = decode(buf);
-  if (!decoded.ok) return { skipped: decoded.reason };
-  const source = sourceFile(c.absPath, c.relPath, decoded.text);
-  return decoded.invalidAt !== void 0 ? { source, invalidAt: decoded.invalidAt } : { source };
-}
-
-// src/engine/documents.ts
-function documentViews(file) {
-  if (file.docs.length <= 1) return [file];
-  const objects = /* @__PURE__ */ new Map();
-  const workloads = /* @__PURE__ */ new Map();
-  for (const o of file.objects) push(objects, o.docIndex, o);
-  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
-  return file.docs.map((doc) => ({
-    ...file,
-    docs: [doc],
-    objects: objects.get(doc.index) ?? [],
-    workloads: workloads.get(doc.index) ?? []
-  }));
-}
-function push(map2, key, value2) {
-  const list2 = map2.get(key);
-  if (list2) list2.push(value2);
-  else map2.set(key, [value2]);
-}
-function indentHint(text, offset) {
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
-}
-function reportProblems(parsed, system) {
-  const { source } = parsed;
-  for (const p of parsed.problems) {
-    const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
-    if (p.kind === "duplicate-key")
-      system.report({ rule: rule13, message: "duplicate", file: source, at, data: { message: p.message } });
-    else if (p.kind === "dockerfile")
-      system.report({ rule: rule34, message: "dockerfile", file: source, at, data: { message: p.message } });
-    else
-      system.report({
-        rule: rule34,
-        message: "syntax",
-        file: source,
-        at,
-        data: { message: p.message + indentHint(source.text, p.offset) }
-      });
-  }
-}
-
-// src/engine/system-findings.ts
-var START_OF_FILE = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-var SystemFindings = class {
-  constructor(plan2, out) {
-    this.plan = plan2;
-    this.out = out;
-  }
-  plan;
-  out;
-  /** True when the plan reports this rule's findings. */
-  on(rule61) {
-    return (this.plan.system[rule61.meta.id]?.level ?? "off") !== "off";
-  }
-  report(f) {
-    const planned = this.plan.system[f.rule.meta.id];
-    if (!planned || planned.level === "off") return;
-    const path6 = typeof f.file === "string" ? f.file : f.file.path;
-    const range = !f.at ? START_OF_FILE : typeof f.file === "string" ? f.at : rangeOf(f.file, f.at);
-    this.out.add({ rule: f.rule, level: planned.level, ...planned.configured ? { configured: planned.configured } : {} }, path6, range, {
-      messageId: f.message,
-      data: f.data,
-      ...f.identity !== void 0 ? { identity: f.identity } : {},
-      ...f.level ? { level: f.level } : {}
-    });
-  }
-};
-
-// src/engine/check.ts
-var TEXT_SCAN_RULE = "secret-token";
-function reportsMissingField(r2) {
-  return /^missing|Missing$/.test(r2.messageId);
-}
-var Batch = class {
-  out = new Collector();
-  system;
-  directives = [];
-  filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  templates = [];
-  /** Each cross-file rule's state, started empty so batches merge into what one thread builds. */
-  states = /* @__PURE__ */ new Map();
-  constructor(plan2, active) {
-    this.system = new SystemFindings(plan2, this.out);
-    for (const { rule: rule61 } of active) if (rule61.initialState) this.states.set(rule61, rule61.initialState());
-  }
-  result() {
-    return {
-      findings: this.out.findings,
-      secrets: [...this.out.redactor.secrets],
-      directives: this.directives,
-      filesScanned: this.filesScanned,
-      states: [...this.states].map(([rule61, state]) => [rule61.meta.id, state]),
-      templates: this.templates
-    };
-  }
-};
-var DocumentContext = class {
-  constructor(shared2, crossFile, report) {
-    this.crossFile = crossFile;
-    this.report = report;
-    this.options = shared2.options;
-    this.settings = shared2.settings;
-    this.state = shared2.state;
-    this.partial = shared2.partial;
-  }
-  crossFile;
-  report;
-  options;
-  settings;
-  state;
-  partial;
-};
-var FileChecker = class {
-  constructor(plan2, active) {
-    this.plan = plan2;
-    this.active = active;
-  }
-  plan;
-  active;
-  /** Checks `files` in order (one batch). */
-  run(files) {
-    const batch = new Batch(this.plan, this.active);
-    for (const c of files) {
-      batch.out.endFile();
-      this.checkFile(c, batch);
-    }
-    batch.out.endFile();
-    return batch.result();
-  }
-  checkFile(c, b) {
-    const read = readCandidate(c, this.plan.settings.maxFileBytes);
-    if ("skipped" in read) {
-      b.system.report({ rule, message: "skipped", file: c.relPath, data: { reason: read.skipped } });
-      return;
-    }
-    const { source } = read;
-    const parsed = this.parse(c, source, b);
-    if (!parsed) return;
-    b.filesScanned[parsed.kind]++;
-    try {
-      const found = readDirectives(parsed);
-      if (found.length) b.directives.push([source.path, found]);
-    } catch (err) {
-      b.system.report({
-        rule: rule28,
-        message: "rule",
-        file: source,
-        data: { rule: "suppression reading", error: safeErrorText(err) }
-      });
-    }
-    if (read.invalidAt !== void 0) {
-      const pos = source.lines.position(read.invalidAt);
-      b.system.report({
-        rule,
-        message: "encoding",
-        file: source,
-        at: source.lines.lineRange(pos.line, source.text),
-        data: { line: pos.line }
-      });
-    }
-    reportProblems(parsed, b.system);
-    this.checkDocuments(parsed, b);
-  }
-  /** Parses a file; undefined when it is not checked as a manifest (then only its text is scanned). */
-  parse(c, source, b) {
-    let parsed;
-    try {
-      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
-      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
-    } catch (err) {
-      b.system.report({ rule: rule28, message: "parser", file: source, data: { error: safeErrorText(err) } });
-      return void 0;
-    }
-    if (!parsed) {
-      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) b.templates.push(source.path);
-      this.scanText(source, b);
-      return void 0;
-    }
-    if (parsed.kind === "compose") {
-      const dotenv = readDotenv(c.absPath, c.relPath, this.plan.settings.maxFileBytes);
-      if (dotenv) parsed.dotenv = dotenv;
-    }
-    return parsed;
-  }
-  /** Runs every rule for the file's kind over each document (a rule failure is contained to one). */
-  checkDocuments(parsed, b) {
-    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
-    for (const a of this.active) {
-      if (!a.rule.meta.kinds.includes(parsed.kind)) continue;
-      const ruleUnits = broken && a.rule.meta.id === TEXT_SCAN_RULE ? [{ ...parsed, docs: [] }] : units;
-      for (const unit of ruleUnits) this.checkUnit(a, unit, parsed.source, b);
-    }
-  }
-  /** One rule over one document, with a context of its own. */
-  checkUnit(a, unit, source, b) {
-    const report = (r2) => {
-      if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
-      const own = !r2.file || r2.file === source;
-      const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-      const file = r2.file ?? source;
-      b.out.add(a, file.path, rangeOf(file, r2.at), identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
-    };
-    try {
-      a.rule.check(unit, this.context(a, b, report));
-    } catch (err) {
-      const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
-      const start = doc?.root?.start ?? 0;
-      b.system.report({
-        rule: rule28,
-        message: "rule",
-        file: source,
-        at: source.lines.range(start, start),
-        data: { rule: a.rule.meta.id, error: safeErrorText(err) }
-      });
-    }
-  }
-  context(a, b, report) {
-    return new DocumentContext(a.context, b.states.get(a.rule), report);
-  }
-  /**
-   * The token scan over the text of a candidate that is not checked as a manifest (a chart
-   * template, a values file, a broken document): a secret leaks whatever the file's shape.
-   */
-  scanText(source, b) {
-    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
-    for (const a of this.active) {
-      if (a.rule.meta.id !== TEXT_SCAN_RULE) continue;
-      const report = (r2) => {
-        const file = r2.file ?? source;
-        b.out.add(a, file.path, rangeOf(file, r2.at), { ...r2, identity: r2.identity ?? "" });
-      };
-      try {
-        a.rule.check(unit, this.context(a, b, report));
-      } catch (err) {
-        b.system.report({ rule: rule28, message: "rule", file: source, data: { rule: a.rule.meta.id, error: safeErrorText(err) } });
-      }
-    }
-  }
-};
-
-// src/engine/merge.ts
-function mergeState(into, from, path6 = "state") {
-  if (Array.isArray(into) && Array.isArray(from)) {
-    for (const x of from) into.push(x);
-    return into;
-  }
-  if (types2.isSet(into) && types2.isSet(from)) {
-    for (const x of from) into.add(x);
-    return into;
-  }
-  if (types2.isMap(into) && types2.isMap(from)) {
-    const m = into;
-    for (const [k, v] of from) m.set(k, m.has(k) ? mergeState(m.get(k), v, `${path6}.${String(k)}`) : v);
-    return into;
-  }
-  if (isPlainObject3(into) && isPlainObject3(from)) {
-    for (const [k, v] of Object.entries(from)) into[k] = k in into ? mergeState(into[k], v, `${path6}.${k}`) : v;
-    return into;
-  }
-  if (Object.is(into, from)) return into;
-  throw new Error(`cannot merge cross-file rule state at ${path6}: only arrays, Sets, Maps and plain objects merge`);
-}
-function isPlainObject3(x) {
-  if (typeof x !== "object" || x === null || Object.prototype.toString.call(x) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === null || Object.getPrototypeOf(proto) === null;
-}
-function scanError(system, ruleId, err) {
-  system.report({ rule: rule28, message: "rule", file: ".", data: { rule: ruleId, error: safeErrorText(err) } });
-}
-function mergeBatches(results, active, to) {
-  const { out, system, rendered } = to;
-  const merged = {
-    directives: /* @__PURE__ */ new Map(),
-    renderedDirectives: /* @__PURE__ */ new Map(),
-    templatesNotRendered: [],
-    filesScanned: { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 },
-    states: new Map(active.flatMap((a) => a.rule.initialState ? [[a.rule.meta.id, a.rule.initialState()]] : []))
-  };
-  for (const r2 of results) {
-    out.adopt(r2.findings);
-    for (const secret of r2.secrets) out.redactor.add(secret);
-    for (const [file, found] of r2.directives) {
-      if (!rendered.has(file)) merged.directives.set(file, found);
-      else
-        merged.renderedDirectives.set(
-          file,
-          found.filter((d) => d.form === "annotation")
-        );
-    }
-    for (const t of r2.templates) merged.templatesNotRendered.push(t);
-    for (const k of FILE_KINDS) merged.filesScanned[k] += r2.filesScanned[k];
-    for (const [id, state] of r2.states) {
-      try {
-        mergeState(merged.states.get(id), state);
-      } catch (err) {
-        scanError(system, id, err);
-      }
-    }
-  }
-  return merged;
-}
-function finishCrossFile(active, states, to) {
-  const { out, system, partialFiles } = to;
-  out.endFile();
-  for (const a of active) {
-    const { rule: rule61 } = a;
-    if (!rule61.finish) continue;
-    const { options, settings, partial } = a.context;
-    const report = (r2) => {
-      if (!r2.file) throw new Error(`rule ${rule61.meta.id} reported from finish() without a file`);
-      if (partialFiles.has(r2.file.path) && reportsMissingField(r2)) return;
-      out.add(a, r2.file.path, rangeOf(r2.file, r2.at), r2);
-    };
-    try {
-      rule61.finish({ options, settings, partial, crossFile: states.get(rule61.meta.id), report });
-    } catch (err) {
-      scanError(system, rule61.meta.id, err);
-    }
-  }
-}
-
-// src/engine/plan.ts
-function ruleLevel(rule61, settings) {
-  const configured = settings.rules[rule61.meta.id]?.level;
-  if (configured) return configured;
-  if (rule61.meta.formerIds?.some((id) => settings.rules[id]?.level === "off")) return "off";
-  if (settings.profile === "baseline" && rule61.meta.profile === "restricted") return "off";
-  return rule61.meta.level;
-}
-function configuredLevel(rule61, settings) {
-  const configured = settings.rules[rule61.meta.id]?.level;
-  return configured && configured !== "off" ? { configured } : {};
-}
-function checkPlan(job, opts) {
-  const { settings, rules, policies } = job;
-  const planned = [];
-  for (const rule61 of rules) {
-    if (rule61.meta.system) continue;
-    let level = ruleLevel(rule61, settings);
-    if (level === "off" && mayEnable(settings.overrides, rule61)) level = rule61.meta.level;
-    if (level === "off") continue;
-    planned.push({
-      id: rule61.meta.id,
-      level,
-      defaultLevel: rule61.meta.level,
-      ...configuredLevel(rule61, settings),
-      options: { ...rule61.meta.defaultOptions ?? {}, ...settings.rules[rule61.meta.id]?.options ?? {} }
-    });
-  }
-  const system = Object.fromEntries(
-    rules.filter((r2) => r2.meta.system).map((r2) => [
-      r2.meta.id,
-      { level: ruleLevel(r2, settings), defaultLevel: r2.meta.level, ...configuredLevel(r2, settings) }
-    ])
-  );
-  return { settings, rules: planned, system, partial: opts.partial, ...policies ? { policies } : {} };
-}
-function activeRules(plan2, registry) {
-  const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
-  return plan2.rules.map(({ id, options, ...levels }) => {
-    const rule61 = byId.get(id);
-    if (!rule61) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule61, ...levels, context: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial } };
-  });
-}
-function systemOn(plan2, id) {
-  return (plan2.system[id]?.level ?? "off") !== "off";
-}
-
-// src/engine/post-process.ts
-import { readFileSync as readFileSync8 } from "node:fs";
-import { resolve as resolve13 } from "node:path";
-
-// src/config/policy.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve12 } from "node:path";
-function filterInPlace(list2, keep) {
-  let w = 0;
-  for (const item of list2) if (keep(item)) list2[w++] = item;
-  list2.length = w;
-}
-function applyOverrides(findings, rules, settings) {
-  if (settings.overrides.length === 0) return;
-  filterInPlace(findings, (f) => {
-    const rule61 = rules.get(f.ruleId);
-    if (!rule61) return true;
-    const level = levelFor(rule61, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
-    if (level === "off") return false;
-    if (level) f.level = level;
-    return true;
-  });
-}
-function namespaceReader(root) {
-  const cache4 = /* @__PURE__ */ new Map();
-  return (file, kind, name, line) => {
-    let objects = cache4.get(file);
-    if (!objects) {
-      objects = [];
-      try {
-        const text = readFileSync7(resolve12(root, file), "utf8");
-        const lineOf = (offset) => text.slice(0, offset).split("\n").length;
-        for (const o of k8sObjects(parseYaml(text).docs)) {
-          objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
-        }
-      } catch {
-      }
-      cache4.set(file, objects);
-    }
-    let best;
-    for (const o of objects) if (o.kind === kind && o.name === name && o.line <= line && (!best || o.line > best.line)) best = o;
-    return best?.namespace;
-  };
-}
-function applyIgnores(findings, settings, root, today) {
-  const expired = settings.ignores.filter((i2) => i2.until !== void 0 && today > i2.until);
-  const live = settings.ignores.filter((i2) => !expired.includes(i2));
-  if (live.length === 0) return { expired };
-  const namespaceAt = namespaceReader(root);
-  for (const f of findings) {
-    if (f.suppression) continue;
-    const entry = live.find(
-      (i2) => i2.rules.includes(f.ruleId) && identityIs(f.identity, i2.kind, i2.name) && (i2.namespace === void 0 || namespaceAt(f.file, i2.kind, i2.name, f.range.start.line) === i2.namespace)
-    );
-    if (entry) f.suppression = { kind: "external", justification: entry.reason };
-  }
-  return { expired };
-}
-
-// src/findings.ts
-function displayLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
-function bySeverity(findings, touched) {
-  return [...findings].sort((a, b) => {
-    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
-  });
-}
-
-// src/rules/aliases.ts
-function formerIdsOf(rules) {
-  const out = /* @__PURE__ */ new Map();
-  for (const r2 of rules) if (r2.meta.formerIds?.length) out.set(r2.meta.id, r2.meta.formerIds);
-  return out;
-}
-function coveringId(named, ruleId, former) {
-  if (named.includes(ruleId)) return ruleId;
-  const old = former.get(ruleId);
-  return old?.find((id) => named.includes(id));
-}
-
 // src/suggest.ts
 function distance(a, b, max) {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -80649,6 +81062,18 @@ function didYouMean(input, candidates) {
   return c === void 0 ? "" : ` (did you mean "${c}"?)`;
 }
 
+// src/rules/aliases.ts
+function formerIdsOf(rules) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r2 of rules) if (r2.meta.formerIds?.length) out.set(r2.meta.id, r2.meta.formerIds);
+  return out;
+}
+function coveringId(named, ruleId, former) {
+  if (named.includes(ruleId)) return ruleId;
+  const old = former.get(ruleId);
+  return old?.find((id) => named.includes(id));
+}
+
 // src/suppress/apply.ts
 var SUPPRESSION_RULES = [
   "suppression-without-reason",
@@ -80671,7 +81096,7 @@ function push2(map2, key, value2) {
 }
 function indexDirectives(list2, working) {
   const wide = /* @__PURE__ */ new Map();
-  const lines2 = /* @__PURE__ */ new Map();
+  const lines = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
   for (const d of list2) {
     if (!working.has(d)) continue;
@@ -80684,11 +81109,11 @@ function indexDirectives(list2, working) {
     if (!group3) {
       group3 = /* @__PURE__ */ new Map();
       groups.set(span.key, group3);
-      for (let line = span.from; line <= span.to; line++) push2(lines2, line, group3);
+      for (let line = span.from; line <= span.to; line++) push2(lines, line, group3);
     }
     for (const id of new Set(d.ruleIds)) push2(group3, id, d);
   }
-  return { wide, lines: lines2, order: new Map(list2.map((d, i2) => [d, i2])) };
+  return { wide, lines, order: new Map(list2.map((d, i2) => [d, i2])) };
 }
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
@@ -80814,15 +81239,379 @@ function applySuppressions(findings, directives, opts) {
   return reports;
 }
 
-// src/engine/post-process.ts
-var RENDER_RULES = { "not-rendered": rule33, "render-failed": rule39 };
-var SUPPRESSION_RULES2 = {
-  "suppression-without-reason": rule56,
-  "expired-suppression": rule14,
-  "unused-suppression": rule58,
-  "invalid-suppression": rule29,
-  "suppression-former-rule-id": rule55
-};
+// src/engine.ts
+import { readFileSync as readFileSync8 } from "node:fs";
+
+// src/workers.ts
+import { existsSync as existsSync6 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname as dirname8, join as join14 } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+function activeRules(plan2, registry) {
+  const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
+  return plan2.rules.map(({ id, level, options }) => {
+    const rule61 = byId.get(id);
+    if (!rule61) throw new Error(`rule ${id} is not registered in this build`);
+    return { rule: rule61, level, ctx: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial, report: () => void 0 } };
+  });
+}
+function systemReporter(plan2, registry) {
+  const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
+  return (out, id, file, at, messageId, data, identity2) => {
+    const rule61 = byId.get(id);
+    if (!rule61) throw new Error(`system rule ${id} is not registered`);
+    const level = plan2.systemLevels[id] ?? "off";
+    if (level !== "off") out.add(rule61, level, file, { messageId, data, at, ...identity2 !== void 0 ? { identity: identity2 } : {} });
+  };
+}
+var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+var MIN_FILES_PER_WORKER = 2500;
+var MAX_DEFAULT_THREADS = 4;
+function defaultThreads(files) {
+  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
+}
+function bundledWorkerScript() {
+  const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+  const script = join14(dirname8(here), "worker.js");
+  return existsSync6(script) ? script : void 0;
+}
+function toBatches(files, threads) {
+  const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
+  const out = [];
+  for (let i2 = 0; i2 < files.length; i2 += size) out.push(files.slice(i2, i2 + size));
+  return out;
+}
+async function checkBatches(batches, checker, opts) {
+  const results = new Array(batches.length);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
+  const finished = [];
+  const pool = [];
+  let completed = 0;
+  for (let w = 0; w < workers; w++) {
+    const input = { plan: opts.plan, batches, next };
+    const worker = new Worker(opts.script, { workerData: input, resourceLimits: WORKER_HEAP });
+    pool.push(worker);
+    finished.push(
+      new Promise((resolveDone) => {
+        let done = false;
+        worker.on("message", (m) => {
+          if (m.type === "batch") results[m.index] = m.result;
+          else {
+            done = true;
+            completed++;
+            void worker.terminate().then(() => resolveDone());
+          }
+        });
+        worker.on("error", () => void 0);
+        worker.on("exit", () => {
+          if (!done) resolveDone();
+        });
+      })
+    );
+  }
+  try {
+    for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
+      results[i2] = checker.run(batches[i2]);
+      if (workers > 0) await new Promise((r2) => setImmediate(r2));
+    }
+  } catch (err) {
+    for (const w of pool) void w.terminate();
+    throw err;
+  }
+  await Promise.all(finished);
+  return { results: batches.map((b, i2) => results[i2] ?? checker.run(b)), threads: completed + 1 };
+}
+
+// src/engine.ts
+function ruleLevel(rule61, settings) {
+  const configured = settings.rules[rule61.meta.id]?.level;
+  if (configured) return configured;
+  if (rule61.meta.formerIds?.some((id) => settings.rules[id]?.level === "off")) return "off";
+  if (settings.profile === "baseline" && rule61.meta.profile === "restricted") return "off";
+  return rule61.meta.level;
+}
+function isoDay(today) {
+  if (typeof today === "string") {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
+    return today;
+  }
+  return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+}
+function checkScopes(root, paths) {
+  const realRoot = realpathOr(root);
+  for (const p of paths) {
+    const abs = resolve14(root, p);
+    if (!isInside(root, abs) && !isInside(realRoot, abs))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
+    const real2 = realpathOr(abs);
+    if (!isInside(realRoot, real2))
+      throw new ConfigurationError(`path outside the repository: ${safeData(p)} is a symbolic link out of it`, { input: "paths" });
+  }
+}
+function emptyScope(p) {
+  return new ConfigurationError(
+    `path checked nothing: ${safeData(p)} holds no Kubernetes, Dockerfile, compose or ACI file podguard checks (allow an empty scan with allow-empty / --allow-empty)`,
+    { input: "paths" }
+  );
+}
+function exists2(p) {
+  try {
+    return lstatSync7(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
+function realpathOr(p) {
+  try {
+    return realpathSync7.native(p);
+  } catch {
+    return resolve14(p);
+  }
+}
+async function scan(input) {
+  const started = Date.now();
+  const root = resolve14(input.root);
+  const baseRules = input.rules ?? ALL_RULES;
+  const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
+  checkScopes(root, paths);
+  const singleDir = paths.length === 1 ? resolve14(root, paths[0]) : root;
+  let settings;
+  const notices = [];
+  if (input.config !== void 0) settings = settingsFromObject(input.config, baseRules, "(inline configuration)");
+  else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules, root);
+  else {
+    const nested = singleDir !== root && exists2(join15(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists2(join15(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative10(root, join15(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    if (nested && atRoot) {
+      settings = loadSettings(root, void 0, baseRules, root);
+      notices.push(
+        `${nestedLabel} is not used: the repository root's ${DEFAULT_CONFIG_FILE} applies (name it as the configuration to use it).`
+      );
+    } else if (nested) {
+      settings = loadSettings(singleDir, void 0, baseRules, root);
+      notices.push(`Using ${nestedLabel}: there is no ${DEFAULT_CONFIG_FILE} at the repository root.`);
+    } else settings = loadSettings(root, void 0, baseRules, root);
+  }
+  for (const p of input.allowImages ?? []) {
+    const problem = validatePattern(p);
+    if (problem) throw new ConfigurationError(`--allow-image ${JSON.stringify(p)} ${problem}`, { input: "allowImages" });
+    settings.allowedImages.push(p);
+  }
+  input.adjust?.(settings);
+  const policies = settings.admissionPolicies.length > 0 ? loadPolicies(input.policyRoot ?? root, settings.admissionPolicies, settings.maxFileBytes) : void 0;
+  const rules = policies ? [...baseRules, ...policyRules(policies)] : baseRules;
+  const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
+  let knownBaseline;
+  if (baselinePath) {
+    const abs = resolve14(root, baselinePath);
+    const label2 = relative10(root, abs).split("\\").join("/") || baselinePath;
+    knownBaseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
+  }
+  const today = isoDay(input.today);
+  const plan2 = {
+    settings,
+    rules: rules.filter((r2) => !r2.meta.system).map((rule61) => {
+      const level = ruleLevel(rule61, settings);
+      return { rule: rule61, level: level === "off" && mayEnable(settings.overrides, rule61) ? rule61.meta.level : level };
+    }).filter((x) => x.level !== "off").map(({ rule: rule61, level }) => ({
+      id: rule61.meta.id,
+      level,
+      options: { ...rule61.meta.defaultOptions ?? {}, ...settings.rules[rule61.meta.id]?.options ?? {} }
+    })),
+    systemLevels: Object.fromEntries(rules.filter((r2) => r2.meta.system).map((r2) => [r2.meta.id, ruleLevel(r2, settings)])),
+    partial: input.changedFiles !== void 0,
+    ...policies ? { policies } : {}
+  };
+  const active = activeRules(plan2, rules);
+  const systemReport = systemReporter(plan2, rules);
+  const systemOn = (id) => (plan2.systemLevels[id] ?? "off") !== "off";
+  const out = new Collector();
+  const system = (id, file, at, messageId, data, identity2) => systemReport(out, id, file, at, messageId, data, identity2);
+  const scanError = (ruleId, err) => {
+    const f = sourceFile(root, ".", "");
+    system("internal-error", f, f.lines.range(0, 0), "rule", { rule: ruleId, error: safeErrorText(err) });
+  };
+  const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
+  if (!input.stdin && input.changedFiles === void 0 && input.requireChecked) {
+    for (const p of paths) {
+      const scope = resolve14(root, p);
+      if (!collected.candidates.some((c) => isInside(scope, resolve14(root, c.relPath)))) throw emptyScope(p);
+    }
+  }
+  for (const issue2 of collected.issues) {
+    const f = sourceFile(resolve14(root, issue2.relPath), issue2.relPath, "");
+    system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue2.reason });
+  }
+  const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
+    root,
+    paths: input.stdin ? ["."] : paths,
+    exclude: settings.exclude,
+    ...input.changedFiles && !input.stdin ? { only: input.changedFiles } : {}
+  });
+  const render = await prepareRender({
+    root,
+    scopes: paths.map((p) => resolve14(root, p)),
+    candidates: collected.candidates,
+    markers,
+    ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
+    settings,
+    env: input.env ?? process.env,
+    ...input.stdin ? { stdin: input.stdin } : {}
+  });
+  const candidates = render.candidates;
+  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
+  if (policies) addScannedNamespaces(policies, candidates, settings.maxFileBytes);
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const script = input.workerScript ?? bundledWorkerScript();
+  const batches = toBatches(candidates, threads);
+  const checker = new FileChecker(settings, active, systemReport);
+  let checked;
+  try {
+    checked = await checkBatches(batches, checker, { plan: plan2, threads, script });
+  } finally {
+    render.cleanup();
+  }
+  const { results, threads: used } = checked;
+  const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+  const directives = /* @__PURE__ */ new Map();
+  const renderedDirectives = /* @__PURE__ */ new Map();
+  const templatesNotRendered = [];
+  const states = new Map(active.filter((a) => a.rule.finish).map((a) => [a.rule.meta.id, /* @__PURE__ */ new Map()]));
+  for (const r2 of results) {
+    out.adopt(r2.findings);
+    for (const secret of r2.secrets) out.redactor.add(secret);
+    for (const [file, found] of r2.directives) {
+      if (!render.virtual.has(file)) directives.set(file, found);
+      else
+        renderedDirectives.set(
+          file,
+          found.filter((d) => d.form === "annotation")
+        );
+    }
+    for (const t of r2.templates ?? []) templatesNotRendered.push(t);
+    for (const k of FILE_KINDS) filesScanned[k] += r2.filesScanned[k];
+    for (const [id, state] of r2.states) {
+      try {
+        mergeState(states.get(id), state);
+      } catch (err) {
+        scanError(id, err);
+      }
+    }
+  }
+  for (const a of active) {
+    const state = states.get(a.rule.meta.id);
+    if (state) a.ctx.state = state;
+  }
+  out.endFile();
+  for (const { rule: rule61, level, ctx } of active) {
+    if (!rule61.finish) continue;
+    try {
+      rule61.finish({
+        ...ctx,
+        report: (r2) => {
+          if (!r2.file) throw new Error(`rule ${rule61.meta.id} reported from finish() without a file`);
+          if (partialFiles.has(r2.file.path) && reportsMissingField(r2)) return;
+          out.add(rule61, level, r2.file, r2);
+        }
+      });
+    } catch (err) {
+      scanError(rule61.meta.id, err);
+    }
+  }
+  applySuppressions(
+    out.findings.filter((f) => render.virtual.has(f.file)),
+    renderedDirectives,
+    {
+      today,
+      knownRules: new Set(rules.map((r2) => r2.meta.id)),
+      enabledRules: /* @__PURE__ */ new Set(),
+      reasonRequired: systemOn("suppression-without-reason")
+    }
+  );
+  const mapped = render.remap(out.findings);
+  out.findings.length = 0;
+  for (const f of mapped) out.findings.push(f);
+  for (const src of render.mappedSources()) {
+    if (directives.has(src.relPath)) continue;
+    const found = templateDirectives(src.absPath, src.relPath);
+    if (found.length) directives.set(src.relPath, found);
+  }
+  for (const n of render.notices) {
+    const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
+    const level = plan2.systemLevels[n.ruleId] ?? "off";
+    if (!rule61 || level === "off") continue;
+    const f = sourceFile(resolve14(root, n.file), n.file, readQuiet(resolve14(root, n.file)));
+    const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
+    out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
+    out.endFile();
+  }
+  applyOverrides(out.findings, new Map(rules.map((r2) => [r2.meta.id, r2])), settings);
+  const known = new Set(rules.map((r2) => r2.meta.id));
+  const formerIds = formerIdsOf(rules);
+  const enabled = /* @__PURE__ */ new Set([...active.map((a) => a.rule.meta.id), ...Object.keys(plan2.systemLevels).filter(systemOn)]);
+  const reports = applySuppressions(out.findings, directives, {
+    today,
+    knownRules: known,
+    enabledRules: enabled,
+    reasonRequired: systemOn("suppression-without-reason"),
+    formerIds
+  });
+  for (const r2 of reports) {
+    if (!known.has(r2.ruleId)) continue;
+    system(r2.ruleId, sourceFile(resolve14(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+  }
+  const { expired } = applyIgnores(out.findings, settings, root, today);
+  if (expired.length && systemOn("expired-suppression") && settings.configFile) {
+    const file = sourceFile(resolve14(root, settings.configFile), settings.configFile, "");
+    for (const i2 of expired) {
+      system(
+        "expired-suppression",
+        file,
+        file.lines.range(0, 0),
+        "expired",
+        {
+          form: `ignore entry ${i2.index + 1} (${i2.kind}/${i2.name})`,
+          rules: i2.rules.join(", "),
+          until: i2.until
+        },
+        `ignore:${i2.index}`
+      );
+    }
+  }
+  let baseline;
+  if (knownBaseline) {
+    const { label: label2, fingerprints } = knownBaseline;
+    let n = 0;
+    for (const f of out.findings) {
+      if (f.suppression || !(fingerprints.has(f.fingerprint) || (f.formerFingerprints ?? []).some((fp) => fingerprints.has(fp)))) continue;
+      f.baselined = true;
+      n++;
+    }
+    baseline = { file: label2, known: n };
+  }
+  if (input.changedFiles === void 0 && input.requireChecked && FILE_KINDS.every((k) => filesScanned[k] === 0) && templatesNotRendered.length === 0) {
+    throw emptyScope(paths.join(", "));
+  }
+  const findings = out.findings.sort(compareFindings);
+  return {
+    root,
+    settings,
+    rules,
+    enabledRules: active.map((a) => a.rule.meta.id),
+    findings,
+    filesScanned,
+    redactor: out.redactor,
+    templatesNotRendered,
+    notices,
+    durationMs: Date.now() - started,
+    threads: used,
+    ...baseline ? { baseline } : {},
+    ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
+  };
+}
 function readQuiet(abs) {
   try {
     return readFileSync8(abs, "utf8");
@@ -80841,634 +81630,6 @@ function templateDirectives(absPath, relPath) {
     objects: [],
     workloads: []
   });
-}
-function remapRendered(out, render, directives, j) {
-  applySuppressions(
-    out.findings.filter((f) => render.virtual.has(f.file)),
-    directives.rendered,
-    {
-      today: j.today,
-      knownRules: new Set(j.rules.map((r2) => r2.meta.id)),
-      enabledRules: /* @__PURE__ */ new Set(),
-      reasonRequired: systemOn(j.plan, "suppression-without-reason")
-    }
-  );
-  const mapped = render.remap(out.findings);
-  out.findings.length = 0;
-  for (const f of mapped) out.findings.push(f);
-  for (const src of render.mappedSources()) {
-    if (directives.files.has(src.relPath)) continue;
-    const found = templateDirectives(src.absPath, src.relPath);
-    if (found.length) directives.files.set(src.relPath, found);
-  }
-}
-function reportRenderNotices(notices, out, system, root) {
-  for (const n of notices) {
-    const rule61 = RENDER_RULES[n.ruleId];
-    if (!system.on(rule61)) continue;
-    const file = sourceFile(resolve13(root, n.file), n.file, readQuiet(resolve13(root, n.file)));
-    const at = file.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
-    system.report({ rule: rule61, message: n.messageId, data: n.data, file, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
-    out.endFile();
-  }
-}
-function suppress(findings, directives, system, j) {
-  const enabled = /* @__PURE__ */ new Set([...j.enabled, ...Object.keys(j.plan.system).filter((id) => systemOn(j.plan, id))]);
-  const reports = applySuppressions(findings, directives, {
-    today: j.today,
-    knownRules: new Set(j.rules.map((r2) => r2.meta.id)),
-    enabledRules: enabled,
-    reasonRequired: systemOn(j.plan, "suppression-without-reason"),
-    formerIds: formerIdsOf(j.rules)
-  });
-  for (const r2 of reports) {
-    system.report({
-      rule: SUPPRESSION_RULES2[r2.ruleId],
-      message: r2.messageId,
-      data: r2.data,
-      file: r2.file,
-      at: r2.range,
-      identity: r2.identity
-    });
-  }
-}
-function ignore(findings, system, j) {
-  const { expired } = applyIgnores(findings, j.settings, j.root, j.today);
-  const configFile = j.settings.configFile;
-  if (!expired.length || !system.on(rule14) || !configFile) return;
-  for (const i2 of expired) {
-    system.report({
-      rule: rule14,
-      message: "expired",
-      file: configFile,
-      data: { form: `ignore entry ${i2.index + 1} (${i2.kind}/${i2.name})`, rules: i2.rules.join(", "), until: i2.until },
-      identity: `ignore:${i2.index}`
-    });
-  }
-}
-function markBaselined(findings, fingerprints) {
-  let n = 0;
-  for (const f of findings) {
-    if (f.suppression || !(fingerprints.has(f.fingerprint) || (f.formerFingerprints ?? []).some((fp) => fingerprints.has(fp)))) continue;
-    f.baselined = true;
-    n++;
-  }
-  return n;
-}
-function postProcess(out, system, s2, j) {
-  remapRendered(out, s2.render, { files: s2.directives, rendered: s2.renderedDirectives }, j);
-  reportRenderNotices(s2.render.notices, out, system, j.root);
-  applyOverrides(out.findings, new Map(j.rules.map((r2) => [r2.meta.id, r2])), j.settings);
-  suppress(out.findings, s2.directives, system, j);
-  ignore(out.findings, system, j);
-  const baseline = j.baseline ? { file: j.baseline.label, known: markBaselined(out.findings, j.baseline.fingerprints) } : void 0;
-  return { findings: out.findings.sort(compareFindings), ...baseline ? { baseline } : {} };
-}
-
-// src/engine/threads.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { dirname as dirname5, join as join13 } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
-var MIN_FILES_PER_WORKER = 2500;
-var MAX_DEFAULT_THREADS = 4;
-function defaultThreads(files) {
-  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
-}
-function bundledWorkerScript() {
-  const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join13(dirname5(here), "worker.js");
-  return existsSync6(script) ? script : void 0;
-}
-function toBatches(files, threads) {
-  const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
-  const out = [];
-  for (let i2 = 0; i2 < files.length; i2 += size) out.push(files.slice(i2, i2 + size));
-  return out;
-}
-function startWorker(script, input, results, done) {
-  const worker = new Worker(script, { workerData: input, resourceLimits: WORKER_HEAP });
-  const finished = new Promise((resolveDone) => {
-    let said = false;
-    worker.on("message", (m) => {
-      if (m.type === "batch") results[m.index] = m.result;
-      else {
-        said = true;
-        done();
-        void worker.terminate().then(() => resolveDone());
-      }
-    });
-    worker.on("error", () => void 0);
-    worker.on("exit", () => {
-      if (!said) resolveDone();
-    });
-  });
-  return { worker, finished };
-}
-async function checkBatches(batches, checker, opts) {
-  const results = new Array(batches.length);
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
-  const started = [];
-  let completed = 0;
-  for (let w = 0; w < workers; w++) started.push(startWorker(opts.script, { plan: opts.plan, batches, next }, results, () => completed++));
-  try {
-    for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
-      results[i2] = checker.run(batches[i2]);
-      if (workers > 0) await new Promise((r2) => setImmediate(r2));
-    }
-  } catch (err) {
-    for (const s2 of started) void s2.worker.terminate();
-    throw err;
-  }
-  await Promise.all(started.map((s2) => s2.finished));
-  return { results: batches.map((b, i2) => results[i2] ?? checker.run(b)), threads: completed + 1 };
-}
-async function checkFiles(candidates, plan2, active, opts) {
-  const threads = opts.rules ? 1 : Math.max(1, Math.floor(opts.threads ?? defaultThreads(candidates.length)));
-  const script = opts.workerScript ?? bundledWorkerScript();
-  return checkBatches(toBatches(candidates, threads), new FileChecker(plan2, active), { plan: plan2, threads, script });
-}
-
-// src/engine/scan.ts
-async function scan(input) {
-  const started = Date.now();
-  const job = prepare(input);
-  const plan2 = checkPlan(job, { partial: input.changedFiles !== void 0 });
-  const active = activeRules(plan2, job.rules);
-  const out = new Collector();
-  const system = new SystemFindings(plan2, out);
-  const render = await filesToCheck(input, job, system);
-  const checked = await checkFiles(render.candidates, plan2, active, input).finally(() => render.cleanup());
-  const merged = mergeBatches(checked.results, active, { out, system, rendered: render.virtual });
-  const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
-  finishCrossFile(active, merged.states, { out, system, partialFiles });
-  const enabledRules = active.map((a) => a.rule.meta.id);
-  const { findings, baseline } = postProcess(out, system, { render, ...merged }, { ...job, plan: plan2, enabled: enabledRules });
-  requireChecked(input, job, merged);
-  return {
-    root: job.root,
-    settings: job.settings,
-    rules: job.rules,
-    enabledRules,
-    findings,
-    filesScanned: merged.filesScanned,
-    redactor: out.redactor,
-    templatesNotRendered: merged.templatesNotRendered,
-    notices: job.notices,
-    durationMs: Date.now() - started,
-    threads: checked.threads,
-    ...baseline ? { baseline } : {},
-    ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
-  };
-}
-
-// src/report/sarif.ts
-import { dirname as dirname7, posix as posix8, relative as relative9, resolve as resolve15, sep as sep8 } from "node:path";
-import { pathToFileURL } from "node:url";
-import { gzipSync } from "node:zlib";
-
-// src/version.ts
-var VERSION7 = "0.1.0";
-var HOMEPAGE = "https://github.com/podguard/podguard";
-function ruleDocUrl(id) {
-  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
-  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
-}
-
-// src/report/severity.ts
-var SEVERITY_BANDS = {
-  error: { min: 7, max: 10 },
-  warning: { min: 4, max: 6.9 },
-  note: { min: 0.1, max: 3.9 }
-};
-function severityAt(meta2, level) {
-  if (meta2.securitySeverity === void 0) return void 0;
-  const b = SEVERITY_BANDS[level];
-  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
-}
-
-// src/report/stream.ts
-var PLACEHOLDER = "\0podguard-stream\0";
-function* coalesce(chunks, size = 1 << 16) {
-  let buf = [];
-  let n = 0;
-  for (const c of chunks) {
-    buf.push(c);
-    n += c.length;
-    if (n >= size) {
-      yield buf.join("");
-      buf = [];
-      n = 0;
-    }
-  }
-  if (n > 0) yield buf.join("");
-}
-function* compactJsonChunks(doc, items2) {
-  const text = JSON.stringify(doc);
-  const quoted = JSON.stringify(PLACEHOLDER);
-  const at = text.indexOf(quoted);
-  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
-  yield `${text.slice(0, at)}[`;
-  let first = true;
-  let group3 = [];
-  for (const item of items2) {
-    group3.push(JSON.stringify(item));
-    if (group3.length === 256) {
-      yield (first ? "" : ",") + group3.join(",");
-      first = false;
-      group3 = [];
-    }
-  }
-  if (group3.length > 0) yield (first ? "" : ",") + group3.join(",");
-  yield `]${text.slice(at + quoted.length)}`;
-}
-
-// src/report/safe-write.ts
-import { closeSync as closeSync5, constants as constants8, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename4, dirname as dirname6, join as join14, resolve as resolve14 } from "node:path";
-function outputRoots(workspace, env) {
-  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
-  return roots.filter((r2) => !!r2).map((r2) => resolve14(r2));
-}
-function real(p) {
-  try {
-    return realpathSync7.native(p);
-  } catch {
-    return resolve14(p);
-  }
-}
-var UnsafeOutputError = class extends Error {
-};
-var counter = 0;
-function writeOutputFile(path6, text, roots, createDirs = false) {
-  const abs = resolve14(path6);
-  const dir = dirname6(abs);
-  if (createDirs) mkdirSync2(dir, { recursive: true });
-  const realDir = real(dir);
-  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve14(r2), realDir))) {
-    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
-  }
-  const st = lstatSync7(abs, { throwIfNoEntry: false });
-  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = join14(realDir, `.${basename4(abs)}.${process.pid}.${++counter}.podguard-tmp`);
-  const fd = openSync5(temp, constants8.O_WRONLY | constants8.O_CREAT | constants8.O_EXCL | (constants8.O_NOFOLLOW ?? 0), 420);
-  try {
-    try {
-      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
-    } finally {
-      closeSync5(fd);
-    }
-    renameSync(temp, join14(realDir, basename4(abs)));
-  } catch (err) {
-    rmSync2(temp, { force: true });
-    throw err;
-  }
-}
-
-// src/report/sarif.ts
-var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
-function pascal(id) {
-  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-}
-function toUri(path6) {
-  return path6.split("/").map((s2) => encodeURIComponent(s2)).join("/");
-}
-function ruleHelpMarkdown(rule61) {
-  const m = rule61.meta;
-  const silent = m.silentUnless ? `
-
-_${m.silentUnless}_` : "";
-  return `**${m.title}** (\`${m.id}\`)
-
-${m.description}${silent}
-
-**Why it matters.** ${m.why}
-
-**How to fix.** ${fixText(m)}
-
-Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
-}
-function markdownToText(markdown) {
-  const out = [];
-  let fenced = false;
-  for (const line of markdown.split("\n")) {
-    if (/^\s*(```|~~~)/.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced) {
-      out.push(line);
-      continue;
-    }
-    const code = [];
-    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
-    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
-  }
-  return out.join("\n");
-}
-function ruleHelpText(rule61) {
-  return markdownToText(ruleHelpMarkdown(rule61));
-}
-function runLevel(rule61, result) {
-  const configured = result.settings.rules[rule61.meta.id]?.level;
-  return configured && configured !== "off" ? configured : rule61.meta.level;
-}
-function sarifRule(rule61, result, limits) {
-  const m = rule61.meta;
-  const level = runLevel(rule61, result);
-  const severity = severityAt(m, level);
-  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
-  return {
-    id: m.id,
-    name: pascal(m.id),
-    shortDescription: { text: m.title },
-    fullDescription: { text: m.description },
-    helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
-    defaultConfiguration: { level },
-    properties: {
-      tags,
-      precision: m.precision,
-      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
-      "problem.severity": level === "note" ? "recommendation" : level
-    }
-  };
-}
-function repoPaths(result, repositoryRoot) {
-  if (!repositoryRoot) return (file) => file;
-  const prefix2 = relative9(repositoryRoot, result.root).split(sep8).join("/");
-  if (prefix2 === "") return (file) => file;
-  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
-  return (file) => {
-    const p = posix8.normalize(`${prefix2}/${file}`);
-    return p.startsWith("../") || p === ".." ? file : p;
-  };
-}
-function region(r2) {
-  return {
-    startLine: r2.start.line,
-    startColumn: r2.start.column,
-    endLine: r2.end.line,
-    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
-  };
-}
-function location(uri) {
-  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
-}
-function priority(f, severities) {
-  if (f.suppression) return 0;
-  const level = displayLevel(f);
-  const rule61 = severities.get(f.ruleId);
-  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
-  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
-}
-function selectResults(result, max = GITHUB_LIMITS.results) {
-  const findings = result.findings;
-  const keep = new Uint8Array(findings.length);
-  const omitted = /* @__PURE__ */ new Map();
-  if (findings.length <= max) {
-    keep.fill(1);
-    return { keep, kept: findings.length, omitted };
-  }
-  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const ranks = new Uint16Array(findings.length);
-  const counts = /* @__PURE__ */ new Map();
-  findings.forEach((f, i2) => {
-    const p = priority(f, rules);
-    ranks[i2] = p;
-    counts.set(p, (counts.get(p) ?? 0) + 1);
-  });
-  let quota = Math.max(0, max);
-  let threshold = Infinity;
-  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
-    threshold = p;
-    const n = counts.get(p);
-    if (n >= quota) break;
-    quota -= n;
-  }
-  let kept = 0;
-  findings.forEach((f, i2) => {
-    const p = ranks[i2];
-    const take = p > threshold || p === threshold && quota > 0;
-    if (p === threshold && take) quota--;
-    if (take) {
-      keep[i2] = 1;
-      kept++;
-    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
-  });
-  return { keep, kept, omitted };
-}
-function omittedText(omitted) {
-  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
-  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
-  return `${total} (${parts.join(", ")})`;
-}
-var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
-function sarifParts(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
-  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
-  const selection = opts.selection ?? selectResults(result, limits.results);
-  const path6 = repoPaths(result, opts.repositoryRoot);
-  const red = (text) => result.redactor.redact(text);
-  const notifications = [];
-  let unlisted = 0;
-  for (const f of result.findings) {
-    if (!NOT_CHECKED.has(f.ruleId)) continue;
-    if (notifications.length >= limits.notifications) {
-      unlisted++;
-      continue;
-    }
-    const file = f.file === "." || f.file === "" ? void 0 : path6(f.file);
-    notifications.push({
-      level: f.ruleId === "internal-error" ? "error" : "warning",
-      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
-      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
-      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
-    });
-  }
-  if (unlisted > 0)
-    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
-  if (selection.omitted.size > 0) {
-    notifications.push({
-      level: "warning",
-      message: {
-        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
-      }
-    });
-  }
-  const root = opts.repositoryRoot ?? result.root;
-  const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
-  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "podguard",
-            fullName: `podguard ${VERSION7}`,
-            semanticVersion: VERSION7,
-            version: VERSION7,
-            informationUri: HOMEPAGE,
-            rules: rules.map((r2) => sarifRule(r2, result, limits))
-          }
-        },
-        invocations: [
-          {
-            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
-            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
-            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
-          }
-        ],
-        automationDetails: { id: `${category}/` },
-        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
-        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
-        columnKind: "utf16CodeUnits",
-        results: PLACEHOLDER
-      }
-    ]
-  };
-  function* results() {
-    const findings = result.findings;
-    for (let i2 = 0; i2 < findings.length; i2++) {
-      if (!selection.keep[i2]) continue;
-      const f = findings[i2];
-      const level = displayLevel(f);
-      const res = {
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? -1,
-        level,
-        message: { text: red(f.message) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: location(path6(f.file)),
-              region: region(f.range)
-            }
-          }
-        ],
-        partialFingerprints: { "podguard/v1": f.fingerprint }
-      };
-      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
-      if (f.baselined) res.baselineState = "unchanged";
-      else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule61 = byId.get(f.ruleId);
-      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
-      if (f.properties || own !== void 0) {
-        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
-      }
-      if (f.related?.length) {
-        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
-          id,
-          physicalLocation: {
-            artifactLocation: location(path6(r2.file)),
-            region: region(r2.range)
-          },
-          message: { text: red(r2.message) }
-        }));
-      }
-      yield res;
-    }
-  }
-  return { log, results, selection };
-}
-function* sarifChunks(result, opts = {}) {
-  const parts = sarifParts(result, opts);
-  yield* compactJsonChunks(parts.log, parts.results());
-  yield "\n";
-}
-function* measured(chunks, size) {
-  for (const block of coalesce(chunks, 1 << 20)) {
-    size.bytes += gzipSync(block).length;
-    yield block;
-  }
-}
-function shrink(kept, bytes, limit) {
-  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
-}
-function fit(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  let selection = opts.selection ?? selectResults(result, limits.results);
-  for (; ; ) {
-    const size = { bytes: 0 };
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
-    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
-      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
-    }
-    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
-  }
-}
-function writeSarif(path6, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [dirname7(resolve15(p))])) {
-  const fitted = fitSarif(result, opts);
-  write(path6, sarifChunks(result, fitted));
-  return fitted.written;
-}
-function fitSarif(result, opts = {}) {
-  const { selection, ...written } = fit(result, opts);
-  return { ...opts, selection, written };
-}
-function runTimes(result, end = /* @__PURE__ */ new Date()) {
-  return { start: new Date(end.getTime() - result.durationMs), end };
-}
-function sarifCategory(input, name) {
-  const v = input.trim().replace(/^\/+|\/+$/g, "");
-  if (v === "") return "podguard";
-  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(v) || v.length > 100) {
-    throw new ConfigurationError(`${name} may hold letters, digits, ".", "-", "_" and "/" (at most 100 characters)`);
-  }
-  return v === "podguard" || v.startsWith("podguard/") ? v : `podguard/${v}`;
-}
-function sarifOmittedLine(written) {
-  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
-}
-
-// src/report/provenance.ts
-function value(env, name) {
-  const v = env[name]?.trim();
-  return v ? v : void 0;
-}
-function safeUri(raw) {
-  if (!raw) return void 0;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-    u.username = "";
-    u.password = "";
-    return u.href.replace(/\/$/, "");
-  } catch {
-    return void 0;
-  }
-}
-var REVISION = /^[0-9a-f]{7,64}$/i;
-function provenanceFromEnv(env) {
-  let repositoryUri;
-  let revision;
-  let branch;
-  const repo = value(env, "GITHUB_REPOSITORY");
-  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
-    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
-    revision = value(env, "GITHUB_SHA");
-    branch = value(env, "GITHUB_REF");
-  } else if (value(env, "BUILD_REPOSITORY_URI")) {
-    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
-    revision = value(env, "BUILD_SOURCEVERSION");
-    branch = value(env, "BUILD_SOURCEBRANCH");
-  }
-  if (!repositoryUri) return void 0;
-  return {
-    repositoryUri,
-    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
-    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
-  };
 }
 
 // src/report/text.ts
@@ -81708,6 +81869,179 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
+// src/platform/sinks.ts
+var BLOCK_LINES = 1e3;
+function textInBlocks(result, out) {
+  let block = [];
+  const flush = () => {
+    if (block.length) out.block(result.redactor.redact(block.join("\n")));
+    block = [];
+  };
+  const { group: group3, endGroup: endGroup2 } = out;
+  const sink = {
+    line: (t) => {
+      block.push(t);
+      if (block.length >= BLOCK_LINES) flush();
+    }
+  };
+  if (group3 && endGroup2) {
+    sink.group = (title) => {
+      flush();
+      group3(title);
+    };
+    sink.endGroup = () => {
+      flush();
+      endGroup2();
+    };
+  }
+  writeText(result, { color: false }, sink);
+  flush();
+}
+function sarifFile(path6, result, opts, write) {
+  return writeSarif(path6, result, { ...opts, times: runTimes(result) }, write);
+}
+function summaryMarkdown(result, opts, written) {
+  const markdown = renderSummary(result, opts);
+  return result.redactor.redact(written.omitted.size > 0 ? `${markdown}
+${sarifOmittedLine(written)}
+` : markdown);
+}
+
+// src/platform/job.ts
+var everything = (description) => ({ touched: /* @__PURE__ */ new Map(), description });
+async function changeScope(source) {
+  const reasons = [];
+  for (const step of source.steps) {
+    const got = await step(reasons);
+    if (got === void 0) continue;
+    if ("reason" in got) reasons.push(got.reason);
+    else return got;
+  }
+  return source.fallback(reasons);
+}
+async function gitChangeList(root, opts) {
+  const cs = await gitChanges(opts);
+  const touched = /* @__PURE__ */ new Map();
+  const files = [];
+  for (const f of cs.files) {
+    const rel = relative11(root, f.absPath).split(sep10).join("/");
+    if (rel.startsWith("../") || rel === ".." || isAbsolute7(rel)) continue;
+    files.push(rel);
+    touched.set(rel, f.lines);
+  }
+  return { files, touched, base: cs.base, head: cs.head, via: cs.via };
+}
+async function selectFiles(job, scope, requireMatch) {
+  if (scope.files) return { paths: ["."], changedFiles: inPaths(job.paths, scope.files) };
+  if (!job.paths.some(isGlob)) return { paths: [...job.paths] };
+  const all = await collect({ root: job.root, paths: ["."], exclude: [] });
+  const rels = all.candidates.map((c) => c.relPath);
+  for (const p of requireMatch && !job.allowEmpty ? job.paths : []) {
+    if (inPaths([p], rels).length === 0) {
+      throw new ConfigurationError(
+        `input ${job.names.paths}: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set ${job.names.allowEmpty}: true if that is expected)`,
+        { input: job.names.paths }
+      );
+    }
+  }
+  return { paths: ["."], changedFiles: inPaths(job.paths, rels) };
+}
+function scanSettings(job, pinned2) {
+  const version = job.kubernetesVersion;
+  return {
+    root: job.root,
+    configPath: pinned2?.config !== void 0 ? void 0 : job.configPath,
+    ...pinned2?.config !== void 0 ? { config: pinned2.config } : {},
+    ...pinned2?.baseline !== void 0 ? { baseline: pinned2.baseline } : {},
+    ...pinned2?.policyRoot !== void 0 ? { policyRoot: pinned2.policyRoot } : {},
+    allowImages: job.allowedImages,
+    ...job.rules ? { rules: job.rules } : {},
+    ...job.threads ? { threads: job.threads } : {},
+    ...version ? { adjust: (s2) => void (s2.kubernetesVersion = version) } : {}
+  };
+}
+function runScan(input) {
+  return scan(input);
+}
+async function scanJob(job, pinned2, files, requireChecked) {
+  try {
+    return await runScan({ ...scanSettings(job, pinned2), paths: files.paths, changedFiles: files.changedFiles, requireChecked });
+  } catch (err) {
+    throw forInput(err, { paths: job.names.paths, allowImages: job.names.allowImages }, job.names.config);
+  }
+}
+async function pinned(job, scope, platform2) {
+  if (!scope.files || !scope.base) return { scope };
+  const pin = await pinToBase({
+    root: job.root,
+    repoTop: job.repoTop,
+    base: scope.base,
+    changed: scope.files,
+    configFile: resolve15(job.root, job.configPath ?? ".podguard.yml"),
+    mode: job.prConfig,
+    tempDir: job.tempDir,
+    input: job.names.prConfig
+  });
+  for (const n of pin.notices) platform2.notice(`podguard: ${n}`);
+  if (pin.notices.length) scope = { ...scope, description: `${scope.description} ${pin.notices.join(" ")}` };
+  return { pinned: pin, scope };
+}
+async function writeFullSarif(job, platform2, pin, scope, result) {
+  let source = result;
+  if (scope.files) {
+    source = await scanJob(job, pin, await selectFiles(job, everything(""), false), false);
+    platform2.secrets(source);
+  }
+  const { file, shown: shown2, roots, options } = job.sarif;
+  return sarifFile(file, source, options, (path6, chunks) => {
+    try {
+      writeOutputFile(path6, chunks, roots, true);
+    } catch (err) {
+      const why = err.code ?? err.message;
+      throw new ConfigurationError(`input ${job.names.sarifFile}: cannot write ${shown2} (${why})`, { input: job.names.sarifFile });
+    }
+  });
+}
+function touchedBy(scope) {
+  if (!scope.files) return void 0;
+  const at = (file, line) => inSpans(scope.touched.get(file), line);
+  return (f) => at(f.file, f.range.start.line) || (f.related ?? []).some((r2) => at(r2.file, r2.range.start.line));
+}
+function outputsOf(result, sarifPath) {
+  const counts = countByLevel(result.findings);
+  return {
+    counts,
+    findings: counts.error + counts.warning + counts.note,
+    filesScanned: Object.values(result.filesScanned).reduce((a, b) => a + b, 0),
+    sarifFile: sarifPath
+  };
+}
+async function writeSinks(job, platform2, pin, scope, result) {
+  const red = (t) => result.redactor.redact(t);
+  platform2.scope(red(scope.description));
+  textInBlocks(result, platform2.text);
+  const written = await writeFullSarif(job, platform2, pin, scope, result);
+  if (written.omitted.size > 0) platform2.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}`);
+  const touched = touchedBy(scope);
+  platform2.annotate?.(result, touched ?? (() => false));
+  if (platform2.summary) {
+    const opts = { failOn: job.failOn, link: platform2.link, touched, scope: red(safeLines(scope.description)), gateName: job.names.failOn };
+    await platform2.summary(summaryMarkdown(result, opts, written));
+  }
+  platform2.sarifWritten?.(job.sarif.file);
+  platform2.outputs(outputsOf(result, job.sarif.file));
+}
+async function runJob(job, platform2, source) {
+  const listed = "steps" in source ? await changeScope(source) : source;
+  const { pinned: pin, scope } = await pinned(job, listed, platform2);
+  const result = await scanJob(job, pin, await selectFiles(job, scope, true), !job.allowEmpty);
+  platform2.secrets(result);
+  platform2.debug(scanStats(result));
+  await writeSinks(job, platform2, pin, scope, result);
+  const v = verdict(result, job.failOn, job.names.failOn);
+  return { failed: v.failed, text: result.redactor.redact(v.text), result };
+}
+
 // src/platform/safe-core.ts
 function safeCore(core2) {
   const props = (p) => p ? { ...p, title: safeLines(p.title) } : void 0;
@@ -81726,296 +82060,59 @@ function safeCore(core2) {
   };
 }
 
-// src/collect/base-config.ts
-import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname8, join as join15, relative as relative10, resolve as resolve16, sep as sep9 } from "node:path";
-var PR_CONFIG_MODES = ["base", "head", "fail"];
-async function showAt(repoTop, commit, rel, maxBytes) {
-  const spec = `${commit}:${rel}`;
-  try {
-    await git(["cat-file", "-e", spec], repoTop);
-  } catch {
-    return void 0;
-  }
-  try {
-    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
-  } catch {
-    throw new ConfigurationError(
-      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
-    );
-  }
-}
-var toPosix = (p) => p.split(sep9).join("/");
-function under(file, entry) {
-  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
-}
-function workTreeSetting(root, configFile, key) {
-  try {
-    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
-    return value2 && typeof value2 === "object" ? value2[key] : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function pinToBase(opts) {
-  const { root, repoTop, base, mode, input } = opts;
-  const changed = new Set(opts.changed);
-  const notices = [];
-  const rootRel = (abs) => toPosix(relative10(root, abs));
-  const repoRel = (abs) => toPosix(relative10(repoTop, abs));
-  const configRel = rootRel(opts.configFile);
-  const out = { notices };
-  let configObj;
-  if (changed.has(configRel)) {
-    const shown2 = safeData(configRel);
-    if (mode === "fail") {
-      throw new ConfigurationError(
-        `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`
-      );
-    }
-    if (mode === "head") notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
-    else {
-      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
-      if (text === void 0) configObj = {};
-      else {
-        const parsed = parseYaml(text);
-        if (parsed.problems.some((p) => p.kind === "syntax")) {
-          throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
-        }
-        const value2 = toJS(parsed.docs[0]?.root ?? null);
-        configObj = value2 && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
-      }
-      out.config = configObj;
-      notices.push(
-        `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
-      );
-    }
-  }
-  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
-  if (typeof baselineSetting === "string") await pinBaseline(resolve16(root, baselineSetting));
-  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
-  if (Array.isArray(policySetting)) {
-    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
-    if (entries.length > 0) await pinPolicies(entries);
-  }
-  return out;
-  async function pinPolicies(entries) {
-    const entryAbs = entries.map((e) => resolve16(root, e.replace(/^\/+/, "")));
-    const rels = entryAbs.map(repoRel);
-    if (rels.some((r2) => r2.startsWith("../"))) return;
-    const names = await git(
-      [
-        "-c",
-        "core.quotePath=false",
-        "diff",
-        "--no-ext-diff",
-        "--no-renames",
-        "--name-only",
-        "-z",
-        base,
-        "--",
-        ...rels.map((r2) => r2 === "" ? "." : r2)
-      ],
-      repoTop
-    );
-    const differ = splitZ(names);
-    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
-    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(resolve16(repoTop, d))), ...listed])].sort();
-    if (touched.length === 0) return;
-    const shown2 = safeData(touched[0]);
-    const more = touched.length > 1 ? " (and other policy files)" : "";
-    if (mode === "fail") {
-      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
-    }
-    if (mode === "head") {
-      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
-      return;
-    }
-    const dir = mkdtempSync2(join15(opts.tempDir, `podguard-base-policies-${process.pid}-`));
-    let files = 0;
-    for (const rel of rels) {
-      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
-      const commit = atBase.length > 0 ? base : "HEAD";
-      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
-      for (const line of splitZ(tree)) {
-        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
-        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
-        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
-        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
-          throw new ConfigurationError(
-            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
-          );
-        });
-        const target = resolve16(dir, relative10(root, resolve16(repoTop, m[3])));
-        if (!target.startsWith(dir + sep9)) continue;
-        mkdirSync3(dirname8(target), { recursive: true });
-        writeFileSync2(target, text);
-      }
-    }
-    out.policyRoot = dir;
-    notices.push(
-      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
-    );
-  }
-  async function pinBaseline(abs) {
-    const rel = rootRel(abs);
-    if (!changed.has(rel)) return;
-    const shown2 = safeData(rel);
-    if (mode === "fail") throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown2}, and ${input} is fail`);
-    if (mode === "head") {
-      notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
-      return;
-    }
-    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
-    if (text === void 0) out.baseline = false;
-    else {
-      const file = join15(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
-      writeFileSync2(file, text);
-      out.baseline = file;
-    }
-    notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
-  }
-}
-
-// src/platform/github.ts
-import { tmpdir as tmpdir3 } from "node:os";
-
-// src/platform/inputs.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { posix as posix9 } from "node:path";
-var FAIL_ON = ["error", "warning", "note", "never"];
-var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
-function label(name) {
-  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
-}
-function bare(name) {
-  return name.replace(/^input /, "");
-}
-function parseOneOf(raw, name, allowed, fallback) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return fallback;
-  if (allowed.includes(value2)) return value2;
-  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
-}
-function parseFailOn(raw, name) {
-  return parseOneOf(raw, name, FAIL_ON, "error");
-}
-function parseKubernetesVersion(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  const m = KUBERNETES_VERSION.exec(value2);
-  if (!m) {
-    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
-      input: bare(name)
-    });
-  }
-  const version = m[1];
-  const minor = (v) => Number(v.split(".")[1]);
-  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
-  return {
-    version,
-    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
-  };
-}
-var MAX_THREADS = 16;
-function parseThreads(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
-    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
-      input: bare(name)
-    });
-  }
-  return Number(value2);
-}
-function isGlob(p) {
-  return import_picomatch3.default.scan(p).isGlob;
-}
-function inPaths(paths, candidates) {
-  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix9.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
-  const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
-}
-function forInput(err, names, fallback) {
-  if (!(err instanceof ConfigurationError)) return err;
-  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
-  if (name === void 0) return err;
-  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
-  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
-}
-
 // src/platform/github.ts
 var ANNOTATION_LIMIT = 10;
 var REST_FILE_LIMIT = 3e3;
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-function lines(value2) {
-  return value2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
-}
-function bool3(core2, name, fallback) {
-  const v = core2.getInput(name).trim().toLowerCase();
-  if (v === "") return fallback;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  throw new ConfigurationError(`input ${name} must be true or false (got "${core2.getInput(name).trim()}")`);
-}
-function oneOf(core2, name, allowed, fallback) {
-  const v = core2.getInput(name).trim();
-  if (v === "") return fallback;
-  if (allowed.includes(v)) return v;
-  throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
+var NAMES = {
+  paths: "paths",
+  allowImages: "allowed-images",
+  allowEmpty: "allow-empty",
+  failOn: "fail-on",
+  prConfig: "pr-config",
+  sarifFile: "sarif-file",
+  config: "config"
+};
+function configInput(raw, workspace) {
+  const value2 = raw.trim();
+  if (value2 === "") return void 0;
+  const abs = resolve16(workspace, value2);
+  if (!lstatSync8(abs, { throwIfNoEntry: false })) {
+    if (value2 === ".podguard.yml") return void 0;
+    throw new ConfigurationError(`input config: ${value2} does not exist in the workspace`, { input: "config" });
+  }
+  try {
+    readContainedFile(workspace, abs, { label: value2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+  } catch (err) {
+    throw new ConfigurationError(`input config: ${err.message}`, { input: "config" });
+  }
+  return abs;
 }
 function readInputs(core2, eventName, workspace) {
-  const failOn = parseFailOn(core2.getInput("fail-on"), "input fail-on");
-  const scanMode = oneOf(core2, "scan", ["changed", "all"], PR_EVENTS.has(eventName) ? "changed" : "all");
-  const allowedImages = lines(core2.getInput("allowed-images"));
-  for (const p of allowedImages) {
-    const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
-  }
-  const target = parseKubernetesVersion(core2.getInput("kubernetes-version"), "input kubernetes-version");
+  const input = (name) => core2.getInput(name);
+  const failOn = parseFailOn(input("fail-on"), "input fail-on");
+  const scanMode = parseOneOf(input("scan"), "input scan", ["changed", "all"], PR_EVENTS.has(eventName) ? "changed" : "all");
+  const allowedImages = parseImagePatterns(input("allowed-images"), "input allowed-images");
+  const target = parseKubernetesVersion(input("kubernetes-version"), "input kubernetes-version");
   if (target?.warning) core2.warning(target.warning);
-  const kubernetesVersion = target?.version;
-  const threads = parseThreads(core2.getInput("threads"), "input threads");
-  const paths = lines(core2.getInput("paths"));
-  for (const p of paths) {
-    if (isAbsolute6(p) || p.split(/[\\/]/).includes("..")) {
-      throw new ConfigurationError(`input paths: ${JSON.stringify(p)} must be relative to the workspace, without ".."`);
-    }
-  }
-  const configInput = core2.getInput("config").trim();
-  let config;
-  if (configInput !== "") {
-    const abs = resolve17(workspace, configInput);
-    const isDefault = configInput === ".podguard.yml";
-    if (lstatSync8(abs, { throwIfNoEntry: false })) {
-      try {
-        readContainedFile(workspace, abs, { label: configInput, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-      } catch (err) {
-        throw new ConfigurationError(`input config: ${err.message}`);
-      }
-      config = abs;
-    } else if (!isDefault) {
-      throw new ConfigurationError(`input config: ${configInput} does not exist in the workspace`);
-    }
-  }
-  const sarifFile = core2.getInput("sarif-file").trim() || "podguard.sarif";
+  const threads = parseThreads(input("threads"), "input threads");
+  const paths = parsePaths(input("paths"), "input paths", true);
+  const config = configInput(input("config"), workspace);
   return {
-    paths: paths.length ? paths : ["."],
+    paths,
     config,
     scan: scanMode,
     allowedImages,
-    kubernetesVersion,
+    kubernetesVersion: target?.version,
     threads,
     failOn,
-    sarifFile: resolve17(workspace, sarifFile),
-    category: sarifCategory(core2.getInput("category"), "input category"),
-    annotations: bool3(core2, "annotations", true),
-    summary: bool3(core2, "summary", true),
-    token: core2.getInput("token").trim(),
-    allowEmpty: bool3(core2, "allow-empty", false),
-    prConfig: oneOf(core2, "pr-config", PR_CONFIG_MODES, "base")
+    sarifFile: resolve16(workspace, input("sarif-file").trim() || "podguard.sarif"),
+    category: sarifCategory(input("category"), "input category"),
+    annotations: parseBool(input("annotations"), "input annotations", true),
+    summary: parseBool(input("summary"), "input summary", true),
+    token: input("token").trim(),
+    allowEmpty: parseBool(input("allow-empty"), "input allow-empty", false),
+    prConfig: parseOneOf(input("pr-config"), "input pr-config", PR_CONFIG_MODES, "base")
   };
 }
 function readPayload(path6) {
@@ -82027,107 +82124,96 @@ function readPayload(path6) {
   }
 }
 function toRel4(root, abs) {
-  return relative11(root, abs).split(sep10).join("/");
+  return relative12(root, abs).split(sep11).join("/");
 }
-async function changedScope(platform2, inputs, root, eventName, payload, repoTop) {
-  const { core: core2 } = platform2;
+function baseOf(eventName, payload) {
   const pr = payload.pull_request;
-  let baseSha;
-  let baseRef;
-  if (pr) {
-    baseSha = pr.base?.sha;
-    baseRef = pr.base?.ref;
-  } else if (payload.merge_group) {
-    baseSha = payload.merge_group.base_sha;
-    baseRef = payload.merge_group.base_ref;
-  } else if (eventName === "push" && payload.before && !/^0+$/.test(payload.before)) {
-    baseSha = payload.before;
-  }
-  if (!baseSha && !baseRef) {
-    return {
-      touched: /* @__PURE__ */ new Map(),
-      description: `The ${eventName || "current"} event has no base to compare with, so every file was scanned.`
-    };
-  }
+  if (pr) return { baseSha: pr.base?.sha, baseRef: pr.base?.ref };
+  if (payload.merge_group) return { baseSha: payload.merge_group.base_sha, baseRef: payload.merge_group.base_ref };
+  if (eventName === "push" && payload.before && !/^0+$/.test(payload.before)) return { baseSha: payload.before };
+  return {};
+}
+function gitStep(ctx, base) {
+  const { core: core2, payload, root, repoTop } = ctx;
+  const pr = payload.pull_request;
   const label2 = pr ? "this pull request" : "this change";
-  let gitReason;
-  try {
-    const cs = await gitChanges({
-      cwd: repoTop,
-      baseSha,
-      baseRef,
-      prHeadSha: pr?.head?.sha,
-      log: (m) => core2.info(m)
-    });
-    if (pr && cs.base === cs.head) {
-      core2.warning(
-        `podguard: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`
-      );
-      return {
-        files: [],
-        touched: /* @__PURE__ */ new Map(),
-        description: `Nothing was scanned: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes.`
-      };
+  return async () => {
+    try {
+      const cs = await gitChangeList(root, { cwd: repoTop, ...base, prHeadSha: pr?.head?.sha, log: (m) => core2.info(m) });
+      if (pr && cs.base === cs.head) {
+        const at = cs.head.slice(0, 7);
+        core2.warning(
+          `podguard: the checked-out commit ${at} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`
+        );
+        return {
+          files: [],
+          touched: /* @__PURE__ */ new Map(),
+          description: `Nothing was scanned: the checked-out commit ${at} does not contain this pull request's changes.`
+        };
+      }
+      const description = `Scanned the files ${label2} added or changed (${cs.files.length} in the diff against ${cs.base.slice(0, 7)}).`;
+      return { files: cs.files, touched: cs.touched, base: cs.base, description };
+    } catch (err) {
+      const reason = err.message;
+      core2.info(`podguard: git could not list the changed files: ${reason}`);
+      return { reason };
     }
-    const touched = /* @__PURE__ */ new Map();
-    const files = cs.files.map((f) => {
-      const rel = toRel4(root, f.absPath);
-      touched.set(rel, f.lines);
-      return rel;
-    });
-    return {
-      files,
-      touched,
-      base: cs.base,
-      description: `Scanned the files ${label2} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`
-    };
-  } catch (err) {
-    gitReason = err.message;
-    core2.info(`podguard: git could not list the changed files: ${gitReason}`);
-  }
+  };
+}
+function restStep(ctx) {
+  const { platform: platform2, core: core2, inputs, payload, root, repoTop } = ctx;
+  const pr = payload.pull_request;
   const [owner, repo] = (platform2.env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? "").split("/");
-  if (!pr?.number || !owner || !repo) {
-    core2.warning(`podguard scanned every file: git could not list the changed files (${gitReason}).`);
-    return { touched: /* @__PURE__ */ new Map(), description: `Every file was scanned: git could not list the changed files (${gitReason}).` };
-  }
-  try {
-    if (!inputs.token) throw new Error("the token input is empty");
-    const list2 = await platform2.listPullFiles({ token: inputs.token, owner, repo, pullNumber: pr.number });
-    const expected = pr.changed_files;
-    if (list2.length >= REST_FILE_LIMIT || expected !== void 0 && list2.length < expected) {
-      core2.notice(
-        `podguard scanned every file: this pull request changes ${expected ?? "more than " + REST_FILE_LIMIT} files and the GitHub API lists only ${list2.length}.`
-      );
+  return async ([gitReason]) => {
+    if (!pr?.number || !owner || !repo) return void 0;
+    try {
+      if (!inputs.token) throw new Error("the token input is empty");
+      const list2 = await platform2.listPullFiles({ token: inputs.token, owner, repo, pullNumber: pr.number });
+      const expected = pr.changed_files;
+      if (list2.length >= REST_FILE_LIMIT || expected !== void 0 && list2.length < expected) {
+        core2.notice(
+          `podguard scanned every file: this pull request changes ${expected ?? "more than " + REST_FILE_LIMIT} files and the GitHub API lists only ${list2.length}.`
+        );
+        return everything(
+          `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list2.length} of ${expected ?? "?"}).`
+        );
+      }
+      const touched = /* @__PURE__ */ new Map();
+      for (const f of list2)
+        if (f.status !== "removed") touched.set(toRel4(root, resolve16(repoTop, f.filename)), addedLinesFromPatch(f.patch));
+      const files = [...touched.keys()];
+      core2.info(`podguard: listed ${files.length} changed files through the GitHub API instead.`);
       return {
-        touched: /* @__PURE__ */ new Map(),
-        description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list2.length} of ${expected ?? "?"}).`
+        files,
+        touched,
+        // The base commit may not be fetched: its files then count as absent, which is the strict
+        // side (default configuration, no baseline).
+        ...pr.base?.sha ? { base: pr.base.sha } : {},
+        description: `Scanned the files this pull request added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`
       };
+    } catch (err) {
+      return { reason: err.message };
     }
-    const touched = /* @__PURE__ */ new Map();
-    const files = [];
-    for (const f of list2) {
-      if (f.status === "removed") continue;
-      const rel = toRel4(root, resolve17(repoTop, f.filename));
-      files.push(rel);
-      touched.set(rel, addedLinesFromPatch(f.patch));
-    }
-    core2.info(`podguard: listed ${files.length} changed files through the GitHub API instead.`);
-    return {
-      files,
-      touched,
-      // The base commit may not be fetched: its files then count as absent, which is the strict side
-      // (default configuration, no baseline).
-      ...pr.base?.sha ? { base: pr.base.sha } : {},
-      description: `Scanned the files ${label2} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`
-    };
-  } catch (err) {
-    const why = err.message;
-    core2.warning(`podguard scanned every file: git (${gitReason}) and the GitHub API (${why}) could not list the changed files.`);
-    return {
-      touched: /* @__PURE__ */ new Map(),
-      description: `Every file was scanned: neither git (${gitReason}) nor the GitHub API (${why}) could list the changed files.`
-    };
+  };
+}
+function changeSource(ctx) {
+  const { core: core2, inputs, eventName, payload } = ctx;
+  if (inputs.scan === "all") return everything(`Scanned every file under ${inputs.paths.join(", ")} (scan: all).`);
+  const base = baseOf(eventName, payload);
+  if (!base.baseSha && !base.baseRef) {
+    return everything(`The ${eventName || "current"} event has no base to compare with, so every file was scanned.`);
   }
+  return {
+    steps: [gitStep(ctx, base), restStep(ctx)],
+    fallback: ([git2, rest]) => {
+      if (rest === void 0) {
+        core2.warning(`podguard scanned every file: git could not list the changed files (${git2}).`);
+        return everything(`Every file was scanned: git could not list the changed files (${git2}).`);
+      }
+      core2.warning(`podguard scanned every file: git (${git2}) and the GitHub API (${rest}) could not list the changed files.`);
+      return everything(`Every file was scanned: neither git (${git2}) nor the GitHub API (${rest}) could list the changed files.`);
+    }
+  };
 }
 function annotationPlan(findings, touched) {
   const visible = findings.filter((f) => !f.suppression);
@@ -82151,8 +82237,7 @@ function annotationOf(f, file) {
   }
   return a;
 }
-function emitAnnotations(platform2, result, touched, repoPath) {
-  const { core: core2 } = platform2;
+function emitAnnotations(core2, result, touched, repoPath) {
   const red = result.redactor;
   const { shown: shown2, hidden } = annotationPlan(result.findings, touched);
   for (const f of shown2) {
@@ -82180,175 +82265,98 @@ How to fix: ${ruleDocUrl(f.ruleId)}`
     );
   }
 }
+function repoPathOf(root, repoTop) {
+  return (file) => {
+    const rel = toRel4(repoTop, resolve16(root, file));
+    return rel.startsWith("../") ? file : rel;
+  };
+}
+function jobPlatform(ctx) {
+  const { core: core2, inputs, platform: platform2, root, repoTop, payload } = ctx;
+  const env = platform2.env;
+  const repoPath = repoPathOf(root, repoTop);
+  const server = env.GITHUB_SERVER_URL || "https://github.com";
+  const repo = env.GITHUB_REPOSITORY;
+  const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  return {
+    info: (t) => core2.info(t),
+    notice: (t) => core2.notice(t),
+    debug: (t) => core2.debug(t),
+    secrets: (result) => result.redactor.secrets.forEach((s2) => core2.setSecret(s2)),
+    scope: (t) => core2.info(t),
+    text: { block: (t) => core2.info(t) },
+    ...inputs.annotations ? { annotate: (result, touched) => emitAnnotations(core2, result, touched, repoPath) } : {},
+    ...repo && sha ? { link: (file, line) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` } : {},
+    ...inputs.summary ? {
+      summary: async (markdown) => {
+        try {
+          await core2.summary.addRaw(markdown, true).write();
+        } catch (err) {
+          core2.warning(`podguard could not write the job summary: ${err.message}`);
+        }
+      }
+    } : {},
+    outputs: (o) => {
+      core2.setOutput("sarif-file", o.sarifFile);
+      core2.setOutput("findings", o.findings);
+      core2.setOutput("errors", o.counts.error);
+      core2.setOutput("warnings", o.counts.warning);
+      core2.setOutput("notes", o.counts.note);
+      core2.setOutput("files-scanned", o.filesScanned);
+    }
+  };
+}
+function jobInputs(ctx) {
+  const { inputs, root, repoTop, platform: platform2 } = ctx;
+  return {
+    root,
+    repoTop,
+    paths: inputs.paths,
+    configPath: inputs.config,
+    allowedImages: inputs.allowedImages,
+    kubernetesVersion: inputs.kubernetesVersion,
+    threads: inputs.threads,
+    failOn: inputs.failOn,
+    allowEmpty: inputs.allowEmpty,
+    prConfig: inputs.prConfig,
+    tempDir: platform2.env.RUNNER_TEMP || tmpdir3(),
+    sarif: {
+      file: inputs.sarifFile,
+      shown: toRel4(root, inputs.sarifFile),
+      // Never outside the workspace or runner temp.
+      roots: outputRoots(root, platform2.env),
+      options: { repositoryRoot: repoTop, provenance: provenanceFromEnv(platform2.env), category: inputs.category }
+    },
+    names: NAMES,
+    ...platform2.rules ? { rules: platform2.rules } : {}
+  };
+}
+async function repositoryTop(root, paths) {
+  let top = await gitTopLevel(root);
+  for (const p of paths) {
+    if (top) break;
+    if (!isGlob(p)) top = await gitTopLevel(resolve16(root, p));
+  }
+  return top ?? root;
+}
 async function runAction(platform2) {
   const core2 = safeCore(platform2.core);
-  const { env } = platform2;
   platform2 = { ...platform2, core: core2 };
+  const { env } = platform2;
   try {
-    const root = resolve17(env.GITHUB_WORKSPACE || process.cwd());
+    const root = resolve16(env.GITHUB_WORKSPACE || process.cwd());
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     const inputs = readInputs(core2, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
-    let repoTop = await gitTopLevel(root);
-    for (const p of inputs.paths) {
-      if (repoTop) break;
-      if (!isGlob(p)) repoTop = await gitTopLevel(resolve17(root, p));
-    }
-    repoTop ??= root;
-    let scope = { touched: /* @__PURE__ */ new Map(), description: `Scanned every file under ${inputs.paths.join(", ")} (scan: all).` };
-    if (inputs.scan === "changed") scope = await changedScope(platform2, inputs, root, eventName, payload, repoTop);
-    let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : void 0;
-    let paths = inputs.paths;
-    if (changedFiles) paths = ["."];
-    else if (inputs.paths.some(isGlob)) {
-      const all = await collect({ root, paths: ["."], exclude: [] });
-      const rels = all.candidates.map((c) => c.relPath);
-      changedFiles = inPaths(inputs.paths, rels);
-      for (const p of inputs.paths) {
-        if (!inputs.allowEmpty && inPaths([p], rels).length === 0) {
-          throw new ConfigurationError(
-            `input paths: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set allow-empty: true if that is expected)`
-          );
-        }
-      }
-      paths = ["."];
-    }
-    let pinned;
-    if (scope.files && scope.base) {
-      pinned = await pinToBase({
-        root,
-        repoTop,
-        base: scope.base,
-        changed: scope.files,
-        configFile: inputs.config ?? resolve17(root, ".podguard.yml"),
-        mode: inputs.prConfig,
-        tempDir: env.RUNNER_TEMP || tmpdir3(),
-        input: "pr-config"
-      });
-      for (const n of pinned.notices) core2.notice(`podguard: ${n}`);
-      if (pinned.notices.length) scope = { ...scope, description: `${scope.description} ${pinned.notices.join(" ")}` };
-    }
-    const scanOf = async (paths2, changedFiles2, requireChecked2 = false) => {
-      try {
-        return await scan({
-          root,
-          paths: paths2,
-          configPath: pinned?.config !== void 0 ? void 0 : inputs.config,
-          ...pinned?.config !== void 0 ? { config: pinned.config } : {},
-          ...pinned?.baseline !== void 0 ? { baseline: pinned.baseline } : {},
-          ...pinned?.policyRoot !== void 0 ? { policyRoot: pinned.policyRoot } : {},
-          allowImages: inputs.allowedImages,
-          changedFiles: changedFiles2,
-          requireChecked: requireChecked2,
-          rules: platform2.rules,
-          ...inputs.threads ? { threads: inputs.threads } : {},
-          ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
-        });
-      } catch (err) {
-        throw forInput(err, { paths: "paths", allowImages: "allowed-images" }, "config");
-      }
-    };
-    const result = await scanOf(paths, changedFiles, !inputs.allowEmpty);
-    for (const s2 of result.redactor.secrets) core2.setSecret(s2);
-    core2.debug(scanStats(result));
-    const repoPath = (file) => {
-      const rel = toRel4(repoTop, resolve17(root, file));
-      return rel.startsWith("../") ? file : rel;
-    };
-    const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line) || (f.related ?? []).some((r2) => inSpans(scope.touched.get(r2.file), r2.range.start.line));
-    core2.info(scope.description);
-    let block = [];
-    const flush = () => {
-      if (block.length) core2.info(block.join("\n"));
-      block = [];
-    };
-    const fold = core2.startGroup && core2.endGroup;
-    writeText(
-      result,
-      { color: false },
-      {
-        line: (t) => {
-          block.push(t);
-          if (block.length >= 1e3) flush();
-        },
-        ...fold ? {
-          group: (title) => {
-            flush();
-            core2.startGroup(title);
-          },
-          endGroup: () => {
-            flush();
-            core2.endGroup();
-          }
-        } : {}
-      }
-    );
-    flush();
-    let sarifSource = result;
-    if (scope.files) {
-      const globs = inputs.paths.some(isGlob);
-      const all = globs ? await collect({ root, paths: ["."], exclude: [] }) : void 0;
-      sarifSource = await scanOf(
-        globs ? ["."] : inputs.paths,
-        all ? inPaths(
-          inputs.paths,
-          all.candidates.map((c) => c.relPath)
-        ) : void 0
-      );
-      for (const s2 of sarifSource.redactor.secrets) core2.setSecret(s2);
-    }
-    let written;
-    try {
-      written = writeSarif(
-        inputs.sarifFile,
-        sarifSource,
-        {
-          repositoryRoot: repoTop,
-          provenance: provenanceFromEnv(env),
-          category: inputs.category,
-          times: runTimes(sarifSource)
-        },
-        // Never through a link the pull request planted, never outside the workspace or runner temp.
-        (path6, chunks) => writeOutputFile(path6, chunks, outputRoots(root, env), true)
-      );
-    } catch (err) {
-      const code = err.code ?? err.message;
-      throw new ConfigurationError(`input sarif-file: cannot write ${toRel4(root, inputs.sarifFile)} (${code})`);
-    }
-    if (written.omitted.size > 0) core2.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}`);
-    if (inputs.annotations) emitAnnotations(platform2, result, touched, repoPath);
-    if (inputs.summary) {
-      const server = env.GITHUB_SERVER_URL || "https://github.com";
-      const repo = env.GITHUB_REPOSITORY;
-      const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
-      const link = repo && sha ? (file, line) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` : void 0;
-      let markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
-      if (written.omitted.size > 0) markdown += `
-${sarifOmittedLine(written)}
-`;
-      try {
-        await core2.summary.addRaw(markdown, true).write();
-      } catch (err) {
-        core2.warning(`podguard could not write the job summary: ${err.message}`);
-      }
-    }
-    const counts = countByLevel(result.findings);
-    const files = Object.values(result.filesScanned).reduce((a, b) => a + b, 0);
-    core2.setOutput("sarif-file", inputs.sarifFile);
-    core2.setOutput("findings", counts.error + counts.warning + counts.note);
-    core2.setOutput("errors", counts.error);
-    core2.setOutput("warnings", counts.warning);
-    core2.setOutput("notes", counts.note);
-    core2.setOutput("files-scanned", files);
-    const failed = result.findings.some((f) => gates(f, inputs.failOn));
-    if (failed) {
-      core2.setFailed(result.redactor.redact(verdict(result, inputs.failOn).text));
-      return 1;
-    }
-    return 0;
+    const repoTop = await repositoryTop(root, inputs.paths);
+    const ctx = { platform: platform2, core: core2, inputs, root, repoTop, eventName, payload };
+    const verdict2 = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
+    if (!verdict2.failed) return 0;
+    core2.setFailed(verdict2.text);
+    return 1;
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      core2.setFailed(`podguard: ${err.message}`);
+      core2.setFailed(`podguard: ${configurationMessage(err)}`);
       return 2;
     }
     const e = err;

@@ -10524,72 +10524,67 @@ var rule11 = {
   }
 };
 
-// src/rule.ts
-function systemRule(meta2) {
-  return { meta: { ...meta2, system: true }, check: () => void 0 };
-}
-var compiled = /* @__PURE__ */ new Map();
-function formatMessage(template, data = {}) {
-  let parts = compiled.get(template);
-  if (!parts) {
-    parts = template.split(/\{(\w+)\}/);
-    compiled.set(template, parts);
-  }
-  if (parts.length === 1) return template;
-  const out = parts.slice();
-  for (let i2 = 1; i2 < out.length; i2 += 2) {
-    const key = out[i2];
-    out[i2] = key in data ? String(data[key]) : `{${key}}`;
-  }
-  return out.join("");
-}
-
 // src/rules/duplicate-key.ts
-var rule12 = systemRule({
-  id: "duplicate-key",
-  title: "Duplicate YAML key",
-  level: "warning",
-  precision: "very-high",
-  description: "A YAML mapping defines the same key twice; only the last value takes effect.",
-  why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
-  fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci"],
-  messages: { duplicate: "{message}." }
-});
+var rule12 = {
+  meta: {
+    id: "duplicate-key",
+    title: "Duplicate YAML key",
+    level: "warning",
+    precision: "very-high",
+    description: "A YAML mapping defines the same key twice; only the last value takes effect.",
+    why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
+    fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci"],
+    messages: { duplicate: "{message}." },
+    system: true
+  },
+  check() {
+  }
+};
 
 // src/rules/expired-suppression.ts
-var rule13 = systemRule({
-  id: "expired-suppression",
-  title: "Expired suppression",
-  level: "warning",
-  precision: "very-high",
-  description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
-  why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
-  fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
+var rule13 = {
+  meta: {
+    id: "expired-suppression",
+    title: "Expired suppression",
+    level: "warning",
+    precision: "very-high",
+    description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
+    why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
+    fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/file-error.ts
-var rule14 = systemRule({
-  id: "file-error",
-  title: "File skipped or not readable as text",
-  level: "warning",
-  precision: "very-high",
-  description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
-  why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
-  fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    skipped: "This file was not scanned: {reason}.",
-    encoding: "This file is not valid UTF-8 (first bad byte on line {line}); it was scanned with the bad bytes replaced."
+var rule14 = {
+  meta: {
+    id: "file-error",
+    title: "File skipped or not readable as text",
+    level: "warning",
+    precision: "very-high",
+    description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
+    why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
+    fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      skipped: "This file was not scanned: {reason}.",
+      encoding: "This file is not valid UTF-8 (first bad byte on line {line}); it was scanned with the bad bytes replaced."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/host-namespaces.ts
 var COMPOSE_KEY = { network: "network_mode", pid: "pid", ipc: "ipc", user: "userns_mode", uts: "uts" };
@@ -11285,6 +11280,14 @@ var rule24 = {
 
 // src/rules/image-user-mismatch.ts
 import { posix as posix2 } from "node:path";
+function stateOf(map2) {
+  let s2 = map2.get("seen");
+  if (!s2) {
+    s2 = { dockerfiles: [], hints: [], containers: [] };
+    map2.set("seen", s2);
+  }
+  return s2;
+}
 function builtNames(path) {
   const base = posix2.basename(path).toLowerCase();
   const dir = posix2.basename(posix2.dirname(path)).toLowerCase();
@@ -11315,9 +11318,8 @@ var rule25 = {
       dockerfile: 'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.'
     }
   },
-  initialState: () => ({ dockerfiles: [], hints: [], containers: [] }),
   check(file, ctx) {
-    const s2 = ctx.crossFile;
+    const s2 = stateOf(ctx.state);
     if (file.kind === "dockerfile") {
       const user = finalUser(file.model);
       if (user)
@@ -11351,7 +11353,7 @@ var rule25 = {
     });
   },
   finish(ctx) {
-    const s2 = ctx.crossFile;
+    const s2 = stateOf(ctx.state);
     const byPath = new Map(s2.dockerfiles.map((d) => [d.file.path, d]));
     const byName = /* @__PURE__ */ new Map();
     for (const d of s2.dockerfiles) {
@@ -11725,6 +11727,11 @@ function namespaceOf(obj) {
 }
 
 // src/rules/imds-egress-not-blocked.ts
+function stateOf2(ctx) {
+  let s2 = ctx.state.get("scan");
+  if (!s2) ctx.state.set("scan", s2 = { workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() });
+  return s2;
+}
 function policiesOf(s2, ns) {
   let p = s2.namespaces.get(ns);
   if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
@@ -11763,11 +11770,10 @@ var rule26 = {
       allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
     }
   },
-  initialState: () => ({ workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() }),
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
-    const s2 = ctx.crossFile;
+    const s2 = stateOf2(ctx);
     for (const obj of file.objects) {
       if (obj.kind === "Namespace" && obj.apiVersion === "v1" && obj.name) s2.declared.add(obj.name);
       if (!isNetworkPolicy(obj)) continue;
@@ -11795,7 +11801,7 @@ var rule26 = {
     }
   },
   finish(ctx) {
-    const s2 = ctx.crossFile;
+    const s2 = stateOf2(ctx);
     const reported = /* @__PURE__ */ new Set();
     for (const w of s2.workloads) {
       if (reported.has(w.namespace)) continue;
@@ -11985,42 +11991,52 @@ var rule27 = {
 };
 
 // src/rules/internal-error.ts
-var rule28 = systemRule({
-  id: "internal-error",
-  title: "podguard internal error",
-  level: "error",
-  precision: "very-high",
-  description: "A podguard rule failed on this document. The other rules and documents were still checked.",
-  why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
-  fix: "Please report the message with the document (secrets removed) at the podguard issue tracker. To unblock a build meanwhile:\n\n```yaml\n# .podguard.yml\nrules:\n  internal-error: warning\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    rule: "Rule {rule} failed on this document ({error}); its results for this document are incomplete.",
-    parser: "The parser failed on this file ({error}); it was not checked."
+var rule28 = {
+  meta: {
+    id: "internal-error",
+    title: "podguard internal error",
+    level: "error",
+    precision: "very-high",
+    description: "A podguard rule failed on this document. The other rules and documents were still checked.",
+    why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
+    fix: "Please report the message with the document (secrets removed) at the podguard issue tracker. To unblock a build meanwhile:\n\n```yaml\n# .podguard.yml\nrules:\n  internal-error: warning\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      rule: "Rule {rule} failed on this document ({error}); its results for this document are incomplete.",
+      parser: "The parser failed on this file ({error}); it was not checked."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/invalid-suppression.ts
-var rule29 = systemRule({
-  id: "invalid-suppression",
-  title: "Invalid suppression",
-  level: "warning",
-  precision: "very-high",
-  description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
-  why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
-  fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
-    badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
-    badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
-    noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
-    unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
-    trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
+var rule29 = {
+  meta: {
+    id: "invalid-suppression",
+    title: "Invalid suppression",
+    level: "warning",
+    precision: "very-high",
+    description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
+    why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
+    fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
+      badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
+      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
+      noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
+      unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
+      trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/misplaced-security-field.ts
 var CONTAINER_ONLY = /* @__PURE__ */ new Set(["allowPrivilegeEscalation", "capabilities", "privileged", "readOnlyRootFilesystem", "procMount"]);
@@ -12249,42 +12265,52 @@ var rule32 = {
 };
 
 // src/rules/not-rendered.ts
-var rule33 = systemRule({
-  id: "not-rendered",
-  title: "Helm chart or kustomization not rendered",
-  level: "warning",
-  securitySeverity: 4,
-  precision: "very-high",
-  description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
-  why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
-  fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes"],
-  messages: {
-    noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
-    remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
-    outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
-    helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
-    remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
+var rule33 = {
+  meta: {
+    id: "not-rendered",
+    title: "Helm chart or kustomization not rendered",
+    level: "warning",
+    securitySeverity: 4,
+    precision: "very-high",
+    description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
+    why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
+    fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
+      remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
+      outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
+      helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
+      remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/parse-error.ts
-var rule34 = systemRule({
-  id: "parse-error",
-  title: "File cannot be parsed",
-  level: "error",
-  precision: "very-high",
-  description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
-  why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
-  fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
-  tags: ["correctness"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
-    dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
+var rule34 = {
+  meta: {
+    id: "parse-error",
+    title: "File cannot be parsed",
+    level: "error",
+    precision: "very-high",
+    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
+    why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
+    fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
+    tags: ["correctness"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
+      dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/privilege-escalation.ts
 var rule35 = {
@@ -12594,23 +12620,28 @@ var rule38 = {
 };
 
 // src/rules/render-failed.ts
-var rule39 = systemRule({
-  id: "render-failed",
-  title: "Helm chart or kustomization failed to render",
-  level: "error",
-  securitySeverity: 7,
-  precision: "very-high",
-  description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
-  why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
-  fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
-  tags: ["correctness"],
-  kinds: ["kubernetes"],
-  messages: {
-    failed: "{tool} failed, so nothing this renders was checked: {error}",
-    linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
-    valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
+var rule39 = {
+  meta: {
+    id: "render-failed",
+    title: "Helm chart or kustomization failed to render",
+    level: "error",
+    securitySeverity: 7,
+    precision: "very-high",
+    description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
+    why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
+    fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
+    tags: ["correctness"],
+    kinds: ["kubernetes"],
+    messages: {
+      failed: "{tool} failed, so nothing this renders was checked: {error}",
+      linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
+      valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/retired-keyvault-flexvolume.ts
 var rule40 = {
@@ -12697,91 +12728,18 @@ var rule41 = {
 };
 
 // src/rules/run-as-root.ts
+function stateOf3(map2) {
+  let s2 = map2.get("compose");
+  if (!s2) {
+    s2 = { services: [], dockerfiles: /* @__PURE__ */ new Map() };
+    map2.set("compose", s2);
+  }
+  return s2;
+}
 var isRootName = (u) => u !== void 0 && (u === "root" || /^0+$/.test(u.trim()));
 var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
-}
-function rememberDockerfile(file, s2) {
-  const user = finalUser(file.model);
-  if (!user || user.kind !== "root" && user.kind !== "default") return;
-  const how = user.kind === "root" ? `USER ${user.user ?? "root"}` : user.scratch ? "FROM scratch without USER" : "no USER instruction: the base image's user, root for almost every image";
-  s2.dockerfiles.set(file.source.path, { file: detached(file.source), how });
-}
-function checkModelContainers(file, ctx) {
-  const once = firstTime();
-  forEachModelContainer(file, (c) => {
-    const identity2 = c.label;
-    if (c.format === "aci") {
-      const u = c.user;
-      if (u?.group !== void 0 && /^0+$/.test(u.group)) {
-        const at = c.securityContext ? c.securityContext.pairs.find((p) => p.keyText === "runAsGroup") ?? u.at : u.at;
-        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: "container" }, at, identity: identity2 });
-      }
-      if (u?.user !== void 0 && /^0+$/.test(u.user)) {
-        ctx.report({ messageId: "rootUser", data: { container: c.label, source: "container" }, at: u.at, identity: identity2 });
-      }
-      return;
-    }
-    if (c.user) {
-      if (!once(c.user.at)) return;
-      if (isRootName(c.user.user))
-        ctx.report({ messageId: "composeRoot", data: { container: c.label }, at: c.user.at, identity: identity2, level: "warning" });
-      else if (c.user.group !== void 0 && isRootName(c.user.group))
-        ctx.report({ messageId: "composeRootGroup", data: { container: c.label }, at: c.user.at, identity: identity2, level: "note" });
-      return;
-    }
-    if (c.build) ctx.crossFile.services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
-  });
-}
-function checkPods(file, ctx) {
-  const minUid = Number(ctx.options.minUid ?? 1);
-  const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
-  forEachContainer(file, (c, w) => {
-    if (userNamespaceExempt && inUserNamespace(w)) return;
-    const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
-    const winUser = declaredLinux ? void 0 : windowsUser(c);
-    if (winUser || isWindowsPod(w)) checkWindowsUser(c, winUser, ctx);
-    else checkLinuxUser(c, minUid, ctx);
-  });
-}
-function checkWindowsUser(c, winUser, ctx) {
-  const identity2 = c.label;
-  const user = asText(winUser?.value);
-  if (winUser && user && WINDOWS_ADMINS.test(user)) {
-    ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user }, at: winUser, identity: identity2, value: user });
-    return;
-  }
-  if (user) return;
-  if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
-  ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity: identity2 });
-}
-function checkLinuxUser(c, minUid, ctx) {
-  const identity2 = c.label;
-  const user = effective(c, "runAsUser");
-  const group2 = effective(c, "runAsGroup");
-  const nonRoot = effective(c, "runAsNonRoot");
-  const uid = asInt(user?.node);
-  if (group2 && asInt(group2.node) === 0) {
-    ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group2.source }, at: group2.pair, identity: identity2 });
-  }
-  if (user && uid === 0) {
-    ctx.report({ messageId: "rootUser", data: { container: c.label, source: user.source }, at: user.pair, identity: identity2 });
-    return;
-  }
-  if (user && uid !== void 0 && uid < minUid) {
-    ctx.report({ messageId: "lowUid", data: { container: c.label, uid, minUid }, at: user.pair, identity: identity2, value: String(uid) });
-    return;
-  }
-  if (uid !== void 0 && uid >= minUid) return;
-  const nonRootValue = asBool(nonRoot?.node);
-  if (nonRootValue === true) return;
-  if (nonRoot && nonRootValue === false) {
-    ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity: identity2 });
-    return;
-  }
-  const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
-  ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity: identity2 });
 }
 var rule42 = {
   meta: {
@@ -12820,16 +12778,85 @@ var rule42 = {
       windowsMissing: "{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true."
     }
   },
-  initialState: () => ({ services: [], dockerfiles: /* @__PURE__ */ new Map() }),
   check(file, ctx) {
-    if (file.kind === "dockerfile") rememberDockerfile(file, ctx.crossFile);
-    else {
-      checkModelContainers(file, ctx);
-      checkPods(file, ctx);
+    const minUid = Number(ctx.options.minUid ?? 1);
+    const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
+    if (file.kind === "dockerfile") {
+      const user = finalUser(file.model);
+      if (user && (user.kind === "root" || user.kind === "default")) {
+        const how = user.kind === "root" ? `USER ${user.user ?? "root"}` : user.scratch ? "FROM scratch without USER" : "no USER instruction: the base image's user, root for almost every image";
+        stateOf3(ctx.state).dockerfiles.set(file.source.path, { file: detached(file.source), how });
+      }
+      return;
     }
+    const once = firstTime();
+    forEachModelContainer(file, (c) => {
+      const identity2 = c.label;
+      if (c.format === "aci") {
+        const u = c.user;
+        if (u?.group !== void 0 && /^0+$/.test(u.group)) {
+          const at = c.securityContext ? c.securityContext.pairs.find((p) => p.keyText === "runAsGroup") ?? u.at : u.at;
+          ctx.report({ messageId: "rootGroup", data: { container: c.label, source: "container" }, at, identity: identity2 });
+        }
+        if (u?.user !== void 0 && /^0+$/.test(u.user)) {
+          ctx.report({ messageId: "rootUser", data: { container: c.label, source: "container" }, at: u.at, identity: identity2 });
+        }
+        return;
+      }
+      if (c.user) {
+        if (!once(c.user.at)) return;
+        if (isRootName(c.user.user))
+          ctx.report({ messageId: "composeRoot", data: { container: c.label }, at: c.user.at, identity: identity2, level: "warning" });
+        else if (c.user.group !== void 0 && isRootName(c.user.group))
+          ctx.report({ messageId: "composeRootGroup", data: { container: c.label }, at: c.user.at, identity: identity2, level: "note" });
+        return;
+      }
+      if (c.build) stateOf3(ctx.state).services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
+    });
+    forEachContainer(file, (c, w) => {
+      const identity2 = c.label;
+      if (userNamespaceExempt && inUserNamespace(w)) return;
+      const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
+      const winUser = declaredLinux ? void 0 : windowsUser(c);
+      if (winUser || isWindowsPod(w)) {
+        const user2 = asText(winUser?.value);
+        if (winUser && user2 && WINDOWS_ADMINS.test(user2)) {
+          ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user: user2 }, at: winUser, identity: identity2, value: user2 });
+          return;
+        }
+        if (user2) return;
+        if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
+        ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity: identity2 });
+        return;
+      }
+      const user = effective(c, "runAsUser");
+      const group2 = effective(c, "runAsGroup");
+      const nonRoot = effective(c, "runAsNonRoot");
+      const uid = asInt(user?.node);
+      if (group2 && asInt(group2.node) === 0) {
+        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group2.source }, at: group2.pair, identity: identity2 });
+      }
+      if (user && uid === 0) {
+        ctx.report({ messageId: "rootUser", data: { container: c.label, source: user.source }, at: user.pair, identity: identity2 });
+        return;
+      }
+      if (user && uid !== void 0 && uid < minUid) {
+        ctx.report({ messageId: "lowUid", data: { container: c.label, uid, minUid }, at: user.pair, identity: identity2, value: String(uid) });
+        return;
+      }
+      if (uid !== void 0 && uid >= minUid) return;
+      const nonRootValue = asBool(nonRoot?.node);
+      if (nonRootValue === true) return;
+      if (nonRoot && nonRootValue === false) {
+        ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity: identity2 });
+        return;
+      }
+      const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
+      ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity: identity2 });
+    });
   },
   finish(ctx) {
-    const s2 = ctx.crossFile;
+    const s2 = stateOf3(ctx.state);
     for (const svc of s2.services) {
       const d = s2.dockerfiles.get(svc.dockerfile);
       if (!d) continue;
@@ -14441,7 +14468,16 @@ var rule53 = {
 };
 
 // src/rules/service-account-token-automount.ts
+var STATE_KEY = "state";
 var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
+function stateOf4(map2) {
+  let s2 = map2.get(STATE_KEY);
+  if (!s2) {
+    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() };
+    map2.set(STATE_KEY, s2);
+  }
+  return s2;
+}
 var rule54 = {
   meta: {
     id: "service-account-token-automount",
@@ -14459,10 +14495,9 @@ var rule54 = {
       missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API."
     }
   },
-  initialState: () => ({ pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() }),
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
-    const state = ctx.crossFile;
+    const state = stateOf4(ctx.state);
     for (const obj of file.objects) {
       if (obj.kind !== "ServiceAccount" || !obj.name) continue;
       state.declared.add(saKey(obj.namespace, obj.name));
@@ -14493,7 +14528,7 @@ var rule54 = {
     });
   },
   finish(ctx) {
-    const state = ctx.crossFile;
+    const state = stateOf4(ctx.state);
     for (const p of state.pending) {
       const sa = saKey(p.namespace, p.serviceAccount);
       if (state.optedOut.has(sa)) continue;
@@ -14512,37 +14547,47 @@ var rule54 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule55 = systemRule({
-  id: "suppression-former-rule-id",
-  title: "Suppression names a former rule id",
-  level: "note",
-  securitySeverity: 1,
-  precision: "very-high",
-  description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
-  why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
-  fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
+var rule55 = {
+  meta: {
+    id: "suppression-former-rule-id",
+    title: "Suppression names a former rule id",
+    level: "note",
+    securitySeverity: 1,
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
+    why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
+    fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/suppression-without-reason.ts
-var rule56 = systemRule({
-  id: "suppression-without-reason",
-  title: "Suppression without a reason",
-  level: "warning",
-  precision: "very-high",
-  description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
-  why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
-  fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
+var rule56 = {
+  meta: {
+    id: "suppression-without-reason",
+    title: "Suppression without a reason",
+    level: "warning",
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
+    why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
+    fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/unrecognised-pod-template.ts
 var rule57 = {
@@ -14581,20 +14626,25 @@ var rule57 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule58 = systemRule({
-  id: "unused-suppression",
-  title: "Unused suppression",
-  level: "warning",
-  precision: "very-high",
-  description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
-  why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
-  fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
-  tags: ["suppression"],
-  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-  messages: {
-    unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
+var rule58 = {
+  meta: {
+    id: "unused-suppression",
+    title: "Unused suppression",
+    level: "warning",
+    precision: "very-high",
+    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
+    why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
+    fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
+    tags: ["suppression"],
+    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+    messages: {
+      unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
+    },
+    system: true
+  },
+  check() {
   }
-});
+};
 
 // src/rules/windows-host-process.ts
 function hostProcessOf(c) {
@@ -14753,8 +14803,555 @@ var ALL_RULES = [
   rule60
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
-// src/engine/threads.ts
+// src/workers.ts
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+
+// src/batch.ts
+import { hash as cryptoHash, scryptSync } from "node:crypto";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
+
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label;
+    for (const s2 of file.model.stages) {
+      if (s2.from.getRange().start.line + 1 > pos.line) break;
+      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+    }
+    return label;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
+}
+
+// src/parse/dotenv.ts
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import { dirname, join as join2, posix as posix3 } from "node:path";
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value;
+      const quote3 = rest[0];
+      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value = rest.slice(1, rest.indexOf(quote3, 1));
+      else value = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = join2(dirname(composeAbsPath), ".env");
+  const rel = posix3.join(posix3.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!lstatSync(abs).isFile()) return void 0;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode(readFileSync(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value, max = MAX_ECHO) {
+  if (value.length <= max && PLAIN_DATA.test(value) && !value.includes("#") && !COLON_COMMAND.test(value)) return value;
+  return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+
+// src/rule.ts
+var compiled = /* @__PURE__ */ new Map();
+function formatMessage(template, data = {}) {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  if (parts.length === 1) return template;
+  const out = parts.slice();
+  for (let i2 = 1; i2 < out.length; i2 += 2) {
+    const key = out[i2];
+    out[i2] = key in data ? String(data[key]) : `{${key}}`;
+  }
+  return out.join("");
+}
+
+// src/suppress/directives.ts
+var ANNOTATION = "podguard.dev/ignore";
+var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
+var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s2) {
+  return Buffer.from(s2, "utf8").toString("utf8");
+}
+function isDate(s2) {
+  const m = DATE.exec(s2);
+  if (!m) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+function parseDirectiveBody(body) {
+  const sep = body.search(/(^|\s)--(\s|$)/);
+  const head = sep < 0 ? body : body.slice(0, sep);
+  const reason = sep < 0 ? "" : body.slice(sep).replace(/^\s*--/, "").trim();
+  const ruleIds = [];
+  const problems = [];
+  let until;
+  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
+    if (token.startsWith("until=")) {
+      const value = token.slice("until=".length);
+      if (isDate(value)) until = value;
+      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+    } else if (RULE_ID.test(token)) {
+      if (!ruleIds.includes(token)) ruleIds.push(token);
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
+  }
+  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+}
+function scalarSpans(node, out) {
+  if (!node) return;
+  if (node.kind === "scalar") out.push([node.start, node.end]);
+  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
+  else
+    for (const p of node.pairs) {
+      scalarSpans(p.key, out);
+      scalarSpans(p.value, out);
+    }
+}
+function isCommentLine(line) {
+  return /^[ \t]*#/.test(line);
+}
+function instructionEnd(lines, line, escape2) {
+  let i2 = line - 1;
+  while (i2 < lines.length - 1) {
+    const cur = lines[i2];
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape2)) break;
+    i2++;
+  }
+  return i2 + 1;
+}
+function commentDirectives(file, out) {
+  const source = file.source;
+  const lines = source.text.split(/\r\n|\r|\n/);
+  const dockerfile = file.kind === "dockerfile";
+  let spans;
+  const escape2 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const text = lines[i2];
+    if (!text.includes("podguard-ignore")) continue;
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const hashCol = m.index + m[1].length;
+    const ownLine = text.slice(0, hashCol).trim() === "";
+    const lineNo = i2 + 1;
+    if (!dockerfile) {
+      spans ??= (() => {
+        const acc = [];
+        for (const d of file.docs) scalarSpans(d.root, acc);
+        return acc;
+      })();
+      const offset = source.lines.lineStart(lineNo) + hashCol;
+      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
+    }
+    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
+    const body = parseDirectiveBody(m[3]);
+    const fileWide = m[2] === "-file";
+    let scope;
+    if (fileWide) scope = { kind: "file" };
+    else if (!ownLine) {
+      if (dockerfile) {
+        out.push({
+          form: "comment",
+          ...body,
+          problems: [{ messageId: "trailingDockerfile", data: {} }],
+          range,
+          scope: { kind: "lines", from: lineNo, to: lineNo },
+          text: m[0].trim()
+        });
+        continue;
+      }
+      scope = { kind: "lines", from: lineNo, to: lineNo };
+    } else {
+      let target = lineNo + 1;
+      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape2) : target };
+    }
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+  }
+}
+function nodeRange(source, node) {
+  return source.lines.range(node.start, node.end);
+}
+function union(a, b) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+function annotationDirectives(file, out) {
+  const source = file.source;
+  for (const obj of file.objects) {
+    const workload = file.workloads.find((w) => w.object === obj);
+    const objMeta = asMap(get(obj.node, "metadata"));
+    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
+    if (workload?.podMeta && workload.podMeta !== objMeta) {
+      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
+    }
+    for (const { meta: meta2, range: region } of metas) {
+      const annotations = asMap(get(meta2, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const key = pair.keyText;
+        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
+        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
+        const body = parseDirectiveBody(asText(pair.value) ?? "");
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        if (key === ANNOTATION) {
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
+          continue;
+        }
+        const name = key.slice(ANNOTATION.length + 1);
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
+      }
+    }
+  }
+}
+function readDirectives(file) {
+  const text = file.source.text;
+  const out = [];
+  if (text.includes("podguard-ignore")) commentDirectives(file, out);
+  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
+  return out;
+}
+
+// src/batch.ts
+var FINGERPRINT_SALT = "podguard-fp-v1";
+var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
+var SYSTEM_ECHO = 600;
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
+function hash(parts) {
+  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
+}
+function secretDigest(secret) {
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
+}
+function documentViews(file) {
+  if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
+  return file.docs.map((doc) => ({
+    ...file,
+    docs: [doc],
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
+  }));
+}
+function push(map2, key, value) {
+  const list2 = map2.get(key);
+  if (list2) list2.push(value);
+  else map2.set(key, [value]);
+}
+var Collector = class {
+  findings = [];
+  redactor = new Redactor();
+  /**
+   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
+   * across files); cleared per file so memory does not grow with the repository.
+   */
+  fpCounts = /* @__PURE__ */ new Map();
+  /**
+   * The current file's identities and ranges, so findings about the same container share one
+   * string and one range object: a large scan holds hundreds of thousands of findings, and
+   * sharing roughly halves the memory each one takes.
+   */
+  identities = /* @__PURE__ */ new Map();
+  ranges = /* @__PURE__ */ new Map();
+  file;
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  digests = /* @__PURE__ */ new Map();
+  digest(secret) {
+    let d = this.digests.get(secret);
+    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
+    return d;
+  }
+  /** Forgets the current file's fingerprints and shared values (called between files). */
+  endFile() {
+    this.fpCounts = /* @__PURE__ */ new Map();
+    this.identities = /* @__PURE__ */ new Map();
+    this.ranges = /* @__PURE__ */ new Map();
+    this.file = void 0;
+  }
+  intern(identity2) {
+    const known = this.identities.get(identity2);
+    if (known !== void 0) return known;
+    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
+    this.identities.set(flat, flat);
+    return flat;
+  }
+  shared(range) {
+    const { start, end } = range;
+    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
+    let r2 = this.ranges.get(key);
+    if (!r2) {
+      r2 = Object.freeze({
+        start: Object.freeze({ line: start.line, column: start.column }),
+        end: Object.freeze({ line: end.line, column: end.column })
+      });
+      this.ranges.set(key, r2);
+    }
+    return r2;
+  }
+  /**
+   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
+   * again: structured cloning gives every finding its own copies.
+   */
+  adopt(findings) {
+    for (const f of findings) {
+      if (f.file !== this.file) {
+        this.endFile();
+        this.file = f.file;
+      }
+      f.identity = this.intern(f.identity);
+      f.range = this.shared(f.range);
+      this.findings.push(f);
+    }
+    this.endFile();
+  }
+  add(rule61, level, file, r2) {
+    if (r2.secret) this.redactor.add(r2.secret);
+    for (const form of r2.secretForms ?? []) this.redactor.add(form);
+    const configured = r2.level && level === rule61.meta.level ? r2.level : level;
+    const identity2 = this.intern(r2.identity ?? "");
+    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([rule61.meta.id, file.path, identity2, r2.messageId, value]);
+    const n = this.fpCounts.get(fp) ?? 0;
+    this.fpCounts.set(fp, n + 1);
+    if (n > 0) fp = hash([fp, String(n)]);
+    const former = rule61.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity2, r2.messageId, value]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
+    const template = rule61.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule61.meta.id} reported unknown message id "${r2.messageId}"`);
+    this.findings.push({
+      ruleId: rule61.meta.id,
+      messageId: r2.messageId,
+      level: configured,
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r2.data, rule61.meta.system ? SYSTEM_ECHO : void 0)), [
+        r2.secret,
+        ...r2.secretForms ?? []
+      ]),
+      file: file.path,
+      range: this.shared(rangeOf(file, r2.at)),
+      identity: identity2,
+      fingerprint: fp,
+      ...former?.length ? { formerFingerprints: former } : {},
+      ...r2.properties ? { properties: r2.properties } : {}
+    });
+  }
+};
+function reportsMissingField(r2) {
+  return /^missing|Missing$/.test(r2.messageId);
+}
+function readCandidate(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync2(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+var FileChecker = class {
+  constructor(settings, active, system) {
+    this.settings = settings;
+    this.active = active;
+    this.system = system;
+  }
+  settings;
+  active;
+  system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (rule61.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule61, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule61.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
+  /**
+   * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
+   * so batches checked on different threads merge into what one thread would have built.
+   */
+  run(files) {
+    const out = new Collector();
+    const directives = [];
+    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
+    const crossFile = this.active.filter((a) => a.rule.finish);
+    for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
+    for (const c of files) {
+      out.endFile();
+      this.checkFile(c, out, directives, filesScanned);
+    }
+    out.endFile();
+    return {
+      findings: out.findings,
+      secrets: [...out.redactor.secrets],
+      directives,
+      filesScanned,
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
+    };
+  }
+  checkFile(c, out, directives, filesScanned) {
+    const system = (id, file, at, messageId, data) => this.system(out, id, file, at, messageId, data);
+    const { buf, error } = readCandidate(c.absPath, this.settings.maxFileBytes);
+    if (!buf) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error ?? "it could not be read" });
+      return;
+    }
+    const decoded = decode(buf);
+    if (!decoded.ok) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: decoded.reason });
+      return;
+    }
+    const source = sourceFile(c.absPath, c.relPath, decoded.text);
+    let parsed;
+    try {
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
+      return;
+    }
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
+    filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) directives.push([source.path, found]);
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: safeErrorText(err) });
+    }
+    if (decoded.invalidAt !== void 0) {
+      const pos = source.lines.position(decoded.invalidAt);
+      system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
+    }
+    for (const p of parsed.problems) {
+      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
+      if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
+      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
+      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
+    }
+    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (!rule61.meta.kinds.includes(parsed.kind)) continue;
+      const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
+        const report = (r2) => {
+          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
+          const own = !r2.file || r2.file === source;
+          const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
+          out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+        };
+        try {
+          ctx.report = report;
+          rule61.check(unit, ctx);
+        } catch (err) {
+          const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
+          const start = doc?.root?.start ?? 0;
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
+        }
+      }
+    }
+  }
+};
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -15076,7 +15673,7 @@ function varint32read() {
   }
   b = this.buf[this.pos++];
   result |= (b & 15) << 28;
-  for (let readBytes2 = 5; (b & 128) !== 0 && readBytes2 < 10; readBytes2++)
+  for (let readBytes = 5; (b & 128) !== 0 && readBytes < 10; readBytes++)
     b = this.buf[this.pos++];
   if ((b & 128) !== 0)
     throw new Error("invalid varint");
@@ -33807,7 +34404,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join2(sep = "") {
+function join3(sep = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -34101,8 +34698,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join2),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join2),
+  celMethod("join", LIST_STRING, [], STRING6, join3),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join3),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -42212,658 +42809,29 @@ function holds(pred, iterVar, item, ev) {
   return !isError(r2) && r2 === true;
 }
 
-// src/parse/scope.ts
-function identityAt(file, pos) {
-  if (file.kind === "dockerfile") {
-    let label;
-    for (const s2 of file.model.stages) {
-      if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
-    }
-    return label;
-  }
-  if (file.kind !== "kubernetes") return void 0;
-  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
-  const within = (n) => offset >= n.start && offset < n.end;
-  for (const w of file.workloads) {
-    if (!within(w.object.node)) continue;
-    return w.containers.find((c) => within(c.node))?.label ?? w.label;
-  }
-  return file.objects.find((o) => within(o.node))?.label;
-}
-
-// src/parse/dotenv.ts
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
-import { dirname, join as join3, posix as posix3 } from "node:path";
-var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
-function parseDotenv(source) {
-  const entries = [];
-  const vars = /* @__PURE__ */ new Map();
-  let offset = 0;
-  for (const raw of source.text.split("\n")) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const m = LINE.exec(line);
-    if (m) {
-      const rest = m[2];
-      let value;
-      const quote3 = rest[0];
-      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value = rest.slice(1, rest.indexOf(quote3, 1));
-      else value = rest.replace(/[ \t]+#.*$/, "").trim();
-      entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
-      vars.set(m[1], value);
-    }
-    offset += raw.length + 1;
-  }
-  return { source, entries, vars };
-}
-var MAX_DOTENV_BYTES = 256 * 1024;
-function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = join3(dirname(composeAbsPath), ".env");
-  const rel = posix3.join(posix3.dirname(composeRelPath), ".env");
-  let fd;
-  try {
-    if (!lstatSync(abs).isFile()) return void 0;
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
-    const decoded = decode(readFileSync(fd));
-    if (!decoded.ok) return void 0;
-    return parseDotenv(sourceFile(abs, rel, decoded.text));
-  } catch {
-    return void 0;
-  } finally {
-    if (fd !== void 0) closeSync(fd);
-  }
-}
-
-// src/suppress/directives.ts
-var ANNOTATION = "podguard.dev/ignore";
-var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
-var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-function detach(s2) {
-  return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
-}
-function parseDirectiveBody(body) {
-  const sep = body.search(/(^|\s)--(\s|$)/);
-  const head = sep < 0 ? body : body.slice(0, sep);
-  const reason = sep < 0 ? "" : body.slice(sep).replace(/^\s*--/, "").trim();
-  const ruleIds = [];
-  const problems = [];
-  let until;
-  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
-    if (token.startsWith("until=")) {
-      const value = token.slice("until=".length);
-      if (isDate(value)) until = value;
-      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
-    } else if (RULE_ID.test(token)) {
-      if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else {
-      const lower = token.toLowerCase();
-      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
-      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
-    }
-  }
-  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
-}
-function scalarSpans(node, out) {
-  if (!node) return;
-  if (node.kind === "scalar") out.push([node.start, node.end]);
-  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
-  else
-    for (const p of node.pairs) {
-      scalarSpans(p.key, out);
-      scalarSpans(p.value, out);
-    }
-}
-function isCommentLine(line) {
-  return /^[ \t]*#/.test(line);
-}
-function instructionEnd(lines, line, escape2) {
-  let i2 = line - 1;
-  while (i2 < lines.length - 1) {
-    const cur = lines[i2];
-    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape2)) break;
-    i2++;
-  }
-  return i2 + 1;
-}
-function commentDirectives(file, out) {
-  const source = file.source;
-  const lines = source.text.split(/\r\n|\r|\n/);
-  const dockerfile = file.kind === "dockerfile";
-  let spans;
-  const escape2 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const text = lines[i2];
-    if (!text.includes("podguard-ignore")) continue;
-    const m = COMMENT.exec(text);
-    if (!m) continue;
-    const hashCol = m.index + m[1].length;
-    const ownLine = text.slice(0, hashCol).trim() === "";
-    const lineNo = i2 + 1;
-    if (!dockerfile) {
-      spans ??= (() => {
-        const acc = [];
-        for (const d of file.docs) scalarSpans(d.root, acc);
-        return acc;
-      })();
-      const offset = source.lines.lineStart(lineNo) + hashCol;
-      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
-    }
-    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
-    const body = parseDirectiveBody(m[3]);
-    const fileWide = m[2] === "-file";
-    let scope;
-    if (fileWide) scope = { kind: "file" };
-    else if (!ownLine) {
-      if (dockerfile) {
-        out.push({
-          form: "comment",
-          ...body,
-          problems: [{ messageId: "trailingDockerfile", data: {} }],
-          range,
-          scope: { kind: "lines", from: lineNo, to: lineNo },
-          text: m[0].trim()
-        });
-        continue;
-      }
-      scope = { kind: "lines", from: lineNo, to: lineNo };
-    } else {
-      let target = lineNo + 1;
-      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape2) : target };
-    }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
-  }
-}
-function nodeRange(source, node) {
-  return source.lines.range(node.start, node.end);
-}
-function union(a, b) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
-  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
-}
-function annotationDirectives(file, out) {
-  const source = file.source;
-  for (const obj of file.objects) {
-    const workload = file.workloads.find((w) => w.object === obj);
-    const objMeta = asMap(get(obj.node, "metadata"));
-    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
-    if (workload?.podMeta && workload.podMeta !== objMeta) {
-      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
-    }
-    for (const { meta: meta2, range: region } of metas) {
-      const annotations = asMap(get(meta2, "annotations"));
-      for (const pair of annotations?.pairs ?? []) {
-        const key = pair.keyText;
-        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
-        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
-        const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
-        if (key === ANNOTATION) {
-          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
-          continue;
-        }
-        const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
-        if (containers.length === 0)
-          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
-        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
-      }
-    }
-  }
-}
-function readDirectives(file) {
-  const text = file.source.text;
-  const out = [];
-  if (text.includes("podguard-ignore")) commentDirectives(file, out);
-  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
-  return out;
-}
-
-// src/engine/collector.ts
-import { hash as cryptoHash, scryptSync } from "node:crypto";
-
-// src/safe-text.ts
-var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
-var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
-function escapeChar(ch) {
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "	") return "\\t";
-  const cp = ch.codePointAt(0);
-  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-}
-var PLAIN_DATA = /^[\x20-\x7e]*$/;
-function defuseLine(line) {
-  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
-}
-var MAX_ECHO = 200;
-function capText(text, max = MAX_ECHO) {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
-}
-function safeData(value, max = MAX_ECHO) {
-  if (value.length <= max && PLAIN_DATA.test(value) && !value.includes("#") && !COLON_COMMAND.test(value)) return value;
-  return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
-}
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
-
-// src/engine/collector.ts
-var FINGERPRINT_SALT = "podguard-fp-v1";
-var SECRET_SALT = "podguard-secret-fp-v1";
-var SYSTEM_ECHO = 600;
-function hash(parts) {
-  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
-}
-function secretDigest(secret) {
-  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
-}
-function findingLevel(rule61, r2) {
-  return rule61.configured ?? r2.level ?? rule61.level;
-}
-var Collector = class {
-  findings = [];
-  redactor = new Redactor();
-  /**
-   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
-   * across files); cleared per file so memory does not grow with the repository.
-   */
-  fpCounts = /* @__PURE__ */ new Map();
-  /**
-   * The current file's identities and ranges, so findings about the same container share one
-   * string and one range object: a large scan holds hundreds of thousands of findings, and
-   * sharing roughly halves the memory each one takes.
-   */
-  identities = /* @__PURE__ */ new Map();
-  ranges = /* @__PURE__ */ new Map();
-  file;
-  // Per scan, so no secret outlives the scan in a module-level cache.
-  digests = /* @__PURE__ */ new Map();
-  digest(secret) {
-    let d = this.digests.get(secret);
-    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
-    return d;
-  }
-  /** Forgets the current file's fingerprints and shared values (called between files). */
-  endFile() {
-    this.fpCounts = /* @__PURE__ */ new Map();
-    this.identities = /* @__PURE__ */ new Map();
-    this.ranges = /* @__PURE__ */ new Map();
-    this.file = void 0;
-  }
-  intern(identity2) {
-    const known = this.identities.get(identity2);
-    if (known !== void 0) return known;
-    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
-    this.identities.set(flat, flat);
-    return flat;
-  }
-  shared(range) {
-    const { start, end } = range;
-    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
-    let r2 = this.ranges.get(key);
-    if (!r2) {
-      r2 = Object.freeze({
-        start: Object.freeze({ line: start.line, column: start.column }),
-        end: Object.freeze({ line: end.line, column: end.column })
-      });
-      this.ranges.set(key, r2);
-    }
-    return r2;
-  }
-  /**
-   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
-   * again: structured cloning gives every finding its own copies.
-   */
-  adopt(findings) {
-    for (const f of findings) {
-      if (f.file !== this.file) {
-        this.endFile();
-        this.file = f.file;
-      }
-      f.identity = this.intern(f.identity);
-      f.range = this.shared(f.range);
-      this.findings.push(f);
-    }
-    this.endFile();
-  }
-  /** Makes a finding of `rule` at `range` in the file at `path` (root-relative). */
-  add(rule61, path, range, r2) {
-    const { meta: meta2 } = rule61.rule;
-    if (r2.secret) this.redactor.add(r2.secret);
-    for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const identity2 = this.intern(r2.identity ?? "");
-    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([meta2.id, path, identity2, r2.messageId, value]);
-    const n = this.fpCounts.get(fp) ?? 0;
-    this.fpCounts.set(fp, n + 1);
-    if (n > 0) fp = hash([fp, String(n)]);
-    const former = meta2.formerIds?.map((id) => {
-      const old = hash([id, path, identity2, r2.messageId, value]);
-      return n > 0 ? hash([old, String(n)]) : old;
-    });
-    const template = meta2.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${meta2.id} reported unknown message id "${r2.messageId}"`);
-    this.findings.push({
-      ruleId: meta2.id,
-      messageId: r2.messageId,
-      level: findingLevel(rule61, r2),
-      // Data from the file is made one safe line (no log command, capped); the report's own secret
-      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
-      message: maskValues(formatMessage(template, safeMessageData(r2.data, meta2.system ? SYSTEM_ECHO : void 0)), [
-        r2.secret,
-        ...r2.secretForms ?? []
-      ]),
-      file: path,
-      range: this.shared(range),
-      identity: identity2,
-      fingerprint: fp,
-      ...former?.length ? { formerFingerprints: former } : {},
-      ...r2.properties ? { properties: r2.properties } : {}
-    });
-  }
-};
-
-// src/engine/read.ts
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
-function readBytes(absPath, maxBytes) {
-  let fd;
-  try {
-    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
-    const st = fstatSync2(fd);
-    if (!st.isFile()) return { error: "it is not a regular file" };
-    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync2(fd) };
-  } catch (err) {
-    return { error: `it could not be read (${err.code ?? "error"})` };
-  } finally {
-    if (fd !== void 0) closeSync2(fd);
-  }
-}
-function readCandidate(c, maxBytes) {
-  const { buf, error } = readBytes(c.absPath, maxBytes);
-  if (!buf) return { skipped: error ?? "it could not be read" };
-  const decoded = decode(buf);
-  if (!decoded.ok) return { skipped: decoded.reason };
-  const source = sourceFile(c.absPath, c.relPath, decoded.text);
-  return decoded.invalidAt !== void 0 ? { source, invalidAt: decoded.invalidAt } : { source };
-}
-
-// src/engine/documents.ts
-function documentViews(file) {
-  if (file.docs.length <= 1) return [file];
-  const objects = /* @__PURE__ */ new Map();
-  const workloads = /* @__PURE__ */ new Map();
-  for (const o of file.objects) push(objects, o.docIndex, o);
-  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
-  return file.docs.map((doc) => ({
-    ...file,
-    docs: [doc],
-    objects: objects.get(doc.index) ?? [],
-    workloads: workloads.get(doc.index) ?? []
-  }));
-}
-function push(map2, key, value) {
-  const list2 = map2.get(key);
-  if (list2) list2.push(value);
-  else map2.set(key, [value]);
-}
-function indentHint(text, offset) {
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
-}
-function reportProblems(parsed, system) {
-  const { source } = parsed;
-  for (const p of parsed.problems) {
-    const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
-    if (p.kind === "duplicate-key")
-      system.report({ rule: rule12, message: "duplicate", file: source, at, data: { message: p.message } });
-    else if (p.kind === "dockerfile")
-      system.report({ rule: rule34, message: "dockerfile", file: source, at, data: { message: p.message } });
-    else
-      system.report({
-        rule: rule34,
-        message: "syntax",
-        file: source,
-        at,
-        data: { message: p.message + indentHint(source.text, p.offset) }
-      });
-  }
-}
-
-// src/engine/system-findings.ts
-var START_OF_FILE = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-var SystemFindings = class {
-  constructor(plan2, out) {
-    this.plan = plan2;
-    this.out = out;
-  }
-  plan;
-  out;
-  /** True when the plan reports this rule's findings. */
-  on(rule61) {
-    return (this.plan.system[rule61.meta.id]?.level ?? "off") !== "off";
-  }
-  report(f) {
-    const planned = this.plan.system[f.rule.meta.id];
-    if (!planned || planned.level === "off") return;
-    const path = typeof f.file === "string" ? f.file : f.file.path;
-    const range = !f.at ? START_OF_FILE : typeof f.file === "string" ? f.at : rangeOf(f.file, f.at);
-    this.out.add({ rule: f.rule, level: planned.level, ...planned.configured ? { configured: planned.configured } : {} }, path, range, {
-      messageId: f.message,
-      data: f.data,
-      ...f.identity !== void 0 ? { identity: f.identity } : {},
-      ...f.level ? { level: f.level } : {}
-    });
-  }
-};
-
-// src/engine/check.ts
-var TEXT_SCAN_RULE = "secret-token";
-function reportsMissingField(r2) {
-  return /^missing|Missing$/.test(r2.messageId);
-}
-var Batch = class {
-  out = new Collector();
-  system;
-  directives = [];
-  filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-  templates = [];
-  /** Each cross-file rule's state, started empty so batches merge into what one thread builds. */
-  states = /* @__PURE__ */ new Map();
-  constructor(plan2, active) {
-    this.system = new SystemFindings(plan2, this.out);
-    for (const { rule: rule61 } of active) if (rule61.initialState) this.states.set(rule61, rule61.initialState());
-  }
-  result() {
-    return {
-      findings: this.out.findings,
-      secrets: [...this.out.redactor.secrets],
-      directives: this.directives,
-      filesScanned: this.filesScanned,
-      states: [...this.states].map(([rule61, state]) => [rule61.meta.id, state]),
-      templates: this.templates
-    };
-  }
-};
-var DocumentContext = class {
-  constructor(shared2, crossFile, report) {
-    this.crossFile = crossFile;
-    this.report = report;
-    this.options = shared2.options;
-    this.settings = shared2.settings;
-    this.state = shared2.state;
-    this.partial = shared2.partial;
-  }
-  crossFile;
-  report;
-  options;
-  settings;
-  state;
-  partial;
-};
-var FileChecker = class {
-  constructor(plan2, active) {
-    this.plan = plan2;
-    this.active = active;
-  }
-  plan;
-  active;
-  /** Checks `files` in order (one batch). */
-  run(files) {
-    const batch = new Batch(this.plan, this.active);
-    for (const c of files) {
-      batch.out.endFile();
-      this.checkFile(c, batch);
-    }
-    batch.out.endFile();
-    return batch.result();
-  }
-  checkFile(c, b) {
-    const read = readCandidate(c, this.plan.settings.maxFileBytes);
-    if ("skipped" in read) {
-      b.system.report({ rule: rule14, message: "skipped", file: c.relPath, data: { reason: read.skipped } });
-      return;
-    }
-    const { source } = read;
-    const parsed = this.parse(c, source, b);
-    if (!parsed) return;
-    b.filesScanned[parsed.kind]++;
-    try {
-      const found = readDirectives(parsed);
-      if (found.length) b.directives.push([source.path, found]);
-    } catch (err) {
-      b.system.report({
-        rule: rule28,
-        message: "rule",
-        file: source,
-        data: { rule: "suppression reading", error: safeErrorText(err) }
-      });
-    }
-    if (read.invalidAt !== void 0) {
-      const pos = source.lines.position(read.invalidAt);
-      b.system.report({
-        rule: rule14,
-        message: "encoding",
-        file: source,
-        at: source.lines.lineRange(pos.line, source.text),
-        data: { line: pos.line }
-      });
-    }
-    reportProblems(parsed, b.system);
-    this.checkDocuments(parsed, b);
-  }
-  /** Parses a file; undefined when it is not checked as a manifest (then only its text is scanned). */
-  parse(c, source, b) {
-    let parsed;
-    try {
-      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
-      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
-    } catch (err) {
-      b.system.report({ rule: rule28, message: "parser", file: source, data: { error: safeErrorText(err) } });
-      return void 0;
-    }
-    if (!parsed) {
-      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) b.templates.push(source.path);
-      this.scanText(source, b);
-      return void 0;
-    }
-    if (parsed.kind === "compose") {
-      const dotenv = readDotenv(c.absPath, c.relPath, this.plan.settings.maxFileBytes);
-      if (dotenv) parsed.dotenv = dotenv;
-    }
-    return parsed;
-  }
-  /** Runs every rule for the file's kind over each document (a rule failure is contained to one). */
-  checkDocuments(parsed, b) {
-    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
-    for (const a of this.active) {
-      if (!a.rule.meta.kinds.includes(parsed.kind)) continue;
-      const ruleUnits = broken && a.rule.meta.id === TEXT_SCAN_RULE ? [{ ...parsed, docs: [] }] : units;
-      for (const unit of ruleUnits) this.checkUnit(a, unit, parsed.source, b);
-    }
-  }
-  /** One rule over one document, with a context of its own. */
-  checkUnit(a, unit, source, b) {
-    const report = (r2) => {
-      if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
-      const own = !r2.file || r2.file === source;
-      const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-      const file = r2.file ?? source;
-      b.out.add(a, file.path, rangeOf(file, r2.at), identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
-    };
-    try {
-      a.rule.check(unit, this.context(a, b, report));
-    } catch (err) {
-      const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
-      const start = doc?.root?.start ?? 0;
-      b.system.report({
-        rule: rule28,
-        message: "rule",
-        file: source,
-        at: source.lines.range(start, start),
-        data: { rule: a.rule.meta.id, error: safeErrorText(err) }
-      });
-    }
-  }
-  context(a, b, report) {
-    return new DocumentContext(a.context, b.states.get(a.rule), report);
-  }
-  /**
-   * The token scan over the text of a candidate that is not checked as a manifest (a chart
-   * template, a values file, a broken document): a secret leaks whatever the file's shape.
-   */
-  scanText(source, b) {
-    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
-    for (const a of this.active) {
-      if (a.rule.meta.id !== TEXT_SCAN_RULE) continue;
-      const report = (r2) => {
-        const file = r2.file ?? source;
-        b.out.add(a, file.path, rangeOf(file, r2.at), { ...r2, identity: r2.identity ?? "" });
-      };
-      try {
-        a.rule.check(unit, this.context(a, b, report));
-      } catch (err) {
-        b.system.report({ rule: rule28, message: "rule", file: source, data: { rule: a.rule.meta.id, error: safeErrorText(err) } });
-      }
-    }
-  }
-};
-
-// src/engine/plan.ts
+// src/workers.ts
 function activeRules(plan2, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
-  return plan2.rules.map(({ id, options, ...levels }) => {
+  return plan2.rules.map(({ id, level, options }) => {
     const rule61 = byId.get(id);
     if (!rule61) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule61, ...levels, context: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial } };
+    return { rule: rule61, level, ctx: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial, report: () => void 0 } };
   });
 }
-
-// src/engine/threads.ts
+function systemReporter(plan2, registry) {
+  const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
+  return (out, id, file, at, messageId, data, identity2) => {
+    const rule61 = byId.get(id);
+    if (!rule61) throw new Error(`system rule ${id} is not registered`);
+    const level = plan2.systemLevels[id] ?? "off";
+    if (level !== "off") out.add(rule61, level, file, { messageId, data, at, ...identity2 !== void 0 ? { identity: identity2 } : {} });
+  };
+}
 function runWorker(registry) {
   if (isMainThread || !parentPort) throw new Error("runWorker must run in a worker thread");
   const { plan: plan2, batches, next } = workerData;
   const rules = plan2.policies ? [...registry, ...policyRules(plan2.policies)] : registry;
-  const checker = new FileChecker(plan2, activeRules(plan2, rules));
+  const checker = new FileChecker(plan2.settings, activeRules(plan2, rules), systemReporter(plan2, rules));
   for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
     const message = { type: "batch", index: i2, result: checker.run(batches[i2]) };
     parentPort.postMessage(message);

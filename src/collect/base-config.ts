@@ -68,6 +68,27 @@ function workTreeSetting(root: string, configFile: string, key: 'baseline' | 'ad
   }
 }
 
+/** What pinning a changed-files scan works with, and the result it builds. */
+interface Pin {
+  root: string;
+  repoTop: string;
+  base: string;
+  mode: PrConfigMode;
+  input: string;
+  tempDir: string;
+  configFile: string;
+  changed: ReadonlySet<string>;
+  out: PinnedConfig;
+}
+
+const rootRel = (pin: Pin, abs: string): string => toPosix(relative(pin.root, abs));
+const repoRel = (pin: Pin, abs: string): string => toPosix(relative(pin.repoTop, abs));
+
+/** `fail` mode: the change modifies a file the gate reads, which the user asked to refuse. */
+function refused(pin: Pin, what: string): ConfigurationError {
+  return new ConfigurationError(`input ${pin.input}: this change modifies ${what}, and ${pin.input} is fail`, { input: pin.input });
+}
+
 /**
  * Decides the configuration and baseline of a changed-files scan. `changed` holds the changed
  * files relative to `root`; `configFile` is the configuration the scan would read (absolute).
@@ -82,133 +103,135 @@ export async function pinToBase(opts: {
   tempDir: string;
   input: string;
 }): Promise<PinnedConfig> {
-  const { root, repoTop, base, mode, input } = opts;
-  const changed = new Set(opts.changed);
-  const notices: string[] = [];
-  const rootRel = (abs: string): string => toPosix(relative(root, abs));
-  const repoRel = (abs: string): string => toPosix(relative(repoTop, abs));
-  const configRel = rootRel(opts.configFile);
-  const out: PinnedConfig = { notices };
-
-  let configObj: Record<string, unknown> | undefined;
-  if (changed.has(configRel)) {
-    const shown = safeData(configRel);
-    if (mode === 'fail') {
-      throw new ConfigurationError(
-        `input ${input}: this change modifies ${shown}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`,
-      );
-    }
-    if (mode === 'head') notices.push(`This change modifies ${shown}; its own version applies (${input}: head).`);
-    else {
-      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
-      if (text === undefined) configObj = {};
-      else {
-        const parsed = parseYaml(text);
-        if (parsed.problems.some((p) => p.kind === 'syntax')) {
-          throw new ConfigurationError(`the base commit's ${shown} is not valid YAML`);
-        }
-        const value = toJS(parsed.docs[0]?.root ?? null);
-        configObj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-      }
-      out.config = configObj;
-      notices.push(
-        `This change modifies ${shown}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`,
-      );
-    }
-  }
-
+  const pin: Pin = { ...opts, changed: new Set(opts.changed), out: { notices: [] } };
+  const configObj = await pinConfig(pin);
   // The baseline the scan will apply: the base configuration's (when it applies), else the work tree's.
-  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, 'baseline');
-  if (typeof baselineSetting === 'string') await pinBaseline(resolve(root, baselineSetting));
+  const setting = (key: 'baseline' | 'admissionPolicies'): unknown =>
+    configObj ? configObj[key] : workTreeSetting(pin.root, pin.configFile, key);
+  const baselineSetting = setting('baseline');
+  if (typeof baselineSetting === 'string') await pinBaseline(pin, resolve(pin.root, baselineSetting));
   // The admission policies the scan will apply, likewise: a change must not weaken its own policies.
-  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, 'admissionPolicies');
+  const policySetting = setting('admissionPolicies');
   if (Array.isArray(policySetting)) {
     const entries = policySetting.filter((e): e is string => typeof e === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
-    if (entries.length > 0) await pinPolicies(entries);
+    if (entries.length > 0) await pinPolicies(pin, entries);
   }
-  return out;
+  return pin.out;
+}
 
-  async function pinPolicies(entries: string[]): Promise<void> {
-    // As the policy loader reads them: relative to the scan root, a leading '/' being that root too.
-    const entryAbs = entries.map((e) => resolve(root, e.replace(/^\/+/, '')));
-    const rels = entryAbs.map(repoRel);
-    if (rels.some((r) => r.startsWith('../'))) return; // the scan reports an entry outside the repository
-    // Every difference between the base commit and the work tree under the entries: modified,
-    // added and deleted files alike (a deleted policy or binding weakens the gate as much).
-    const names = await git(
-      [
-        '-c',
-        'core.quotePath=false',
-        'diff',
-        '--no-ext-diff',
-        '--no-renames',
-        '--name-only',
-        '-z',
-        base,
-        '--',
-        ...rels.map((r) => (r === '' ? '.' : r)),
-      ],
-      repoTop,
-    );
-    const differ = splitZ(names);
-    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
-    const touched = [...new Set([...differ.map((d) => rootRel(resolve(repoTop, d))), ...listed])].sort();
-    if (touched.length === 0) return;
-    const shown = safeData(touched[0]!);
-    const more = touched.length > 1 ? ' (and other policy files)' : '';
-    if (mode === 'fail') {
-      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown}${more}, and ${input} is fail`);
-    }
-    if (mode === 'head') {
-      notices.push(`This change modifies the admission policy file ${shown}${more}; its own version applies (${input}: head).`);
-      return;
-    }
-    const dir = mkdtempSync(join(opts.tempDir, `podguard-base-policies-${process.pid}-`));
-    let files = 0;
-    for (const rel of rels) {
-      // An entry the base commit lacks is the change's addition: its committed version applies
-      // (an addition cannot loosen what the base enforced).
-      const atBase = await git(['ls-tree', '-r', '-z', '--full-tree', base, '--', rel === '' ? '.' : rel], repoTop);
-      const commit = atBase.length > 0 ? base : 'HEAD';
-      const tree =
-        atBase.length > 0 ? atBase : await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD', '--', rel === '' ? '.' : rel], repoTop);
-      for (const line of splitZ(tree)) {
-        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
-        if (!m || (m[1] !== '100644' && m[1] !== '100755')) continue; // links and submodules: not policy files
-        if (++files > 2000) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
-        const text = await git(['cat-file', 'blob', m[2]!], repoTop, 8 << 20).catch(() => {
-          throw new ConfigurationError(
-            `cannot read ${safeData(m[3]!)} from ${commit === base ? 'the base commit' : 'HEAD'} (or it is over 8 MiB)`,
-          );
-        });
-        const target = resolve(dir, relative(root, resolve(repoTop, m[3]!)));
-        if (!target.startsWith(dir + sep)) continue;
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, text);
-      }
-    }
-    out.policyRoot = dir;
-    notices.push(
-      `This change modifies the admission policy file ${shown}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`,
+/** The configuration file, when the change modifies it: the base commit's version as an object (`{}`: none there). */
+async function pinConfig(pin: Pin): Promise<Record<string, unknown> | undefined> {
+  const { mode, input, out } = pin;
+  const configRel = rootRel(pin, pin.configFile);
+  if (!pin.changed.has(configRel)) return undefined;
+  const shown = safeData(configRel);
+  if (mode === 'fail') {
+    throw new ConfigurationError(
+      `input ${input}: this change modifies ${shown}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`,
+      { input },
     );
   }
-
-  async function pinBaseline(abs: string): Promise<void> {
-    const rel = rootRel(abs);
-    if (!changed.has(rel)) return;
-    const shown = safeData(rel);
-    if (mode === 'fail') throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown}, and ${input} is fail`);
-    if (mode === 'head') {
-      notices.push(`This change modifies the baseline ${shown}; its own version applies (${input}: head).`);
-      return;
-    }
-    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
-    if (text === undefined) out.baseline = false;
-    else {
-      const file = join(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
-      writeFileSync(file, text);
-      out.baseline = file;
-    }
-    notices.push(`This change modifies the baseline ${shown}: the base commit's version applies.`);
+  if (mode === 'head') {
+    out.notices.push(`This change modifies ${shown}; its own version applies (${input}: head).`);
+    return undefined;
   }
+  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, pin.configFile), 1 << 20);
+  let configObj: Record<string, unknown> = {};
+  if (text !== undefined) {
+    const parsed = parseYaml(text);
+    if (parsed.problems.some((p) => p.kind === 'syntax')) throw new ConfigurationError(`the base commit's ${shown} is not valid YAML`);
+    const value = toJS(parsed.docs[0]?.root ?? null);
+    if (value && typeof value === 'object' && !Array.isArray(value)) configObj = value as Record<string, unknown>;
+  }
+  out.config = configObj;
+  out.notices.push(
+    `This change modifies ${shown}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`,
+  );
+  return configObj;
+}
+
+/** The baseline file, when the change modifies it: the base commit's version in a temp file (false: none there). */
+async function pinBaseline(pin: Pin, abs: string): Promise<void> {
+  const { mode, input, out } = pin;
+  const rel = rootRel(pin, abs);
+  if (!pin.changed.has(rel)) return;
+  const shown = safeData(rel);
+  if (mode === 'fail') throw refused(pin, `the baseline ${shown}`);
+  if (mode === 'head') {
+    out.notices.push(`This change modifies the baseline ${shown}; its own version applies (${input}: head).`);
+    return;
+  }
+  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, abs), MAX_BASELINE_BYTES);
+  if (text === undefined) out.baseline = false;
+  else {
+    const file = join(pin.tempDir, `podguard-base-baseline-${process.pid}.json`);
+    writeFileSync(file, text);
+    out.baseline = file;
+  }
+  out.notices.push(`This change modifies the baseline ${shown}: the base commit's version applies.`);
+}
+
+/** The admission policy files, when the change modifies, adds or deletes any: the base commit's copies. */
+async function pinPolicies(pin: Pin, entries: string[]): Promise<void> {
+  const { mode, input, out } = pin;
+  // As the policy loader reads them: relative to the scan root, a leading '/' being that root too.
+  const entryAbs = entries.map((e) => resolve(pin.root, e.replace(/^\/+/, '')));
+  const rels = entryAbs.map((e) => repoRel(pin, e));
+  if (rels.some((r) => r.startsWith('../'))) return; // the scan reports an entry outside the repository
+  const touched = await policyChanges(pin, entryAbs, rels);
+  if (touched.length === 0) return;
+  const shown = safeData(touched[0]!);
+  const more = touched.length > 1 ? ' (and other policy files)' : '';
+  if (mode === 'fail') throw refused(pin, `the admission policy file ${shown}${more}`);
+  if (mode === 'head') {
+    out.notices.push(`This change modifies the admission policy file ${shown}${more}; its own version applies (${input}: head).`);
+    return;
+  }
+  out.policyRoot = await copyBasePolicies(pin, rels);
+  out.notices.push(
+    `This change modifies the admission policy file ${shown}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`,
+  );
+}
+
+/**
+ * Every difference between the base commit and the work tree under the policy entries (root-relative,
+ * sorted): modified, added and deleted files alike (a deleted policy or binding weakens the gate as much).
+ */
+async function policyChanges(pin: Pin, entryAbs: readonly string[], rels: readonly string[]): Promise<string[]> {
+  const pathspec = rels.map((r) => (r === '' ? '.' : r));
+  const args = ['-c', 'core.quotePath=false', 'diff', '--no-ext-diff', '--no-renames', '--name-only', '-z', pin.base, '--', ...pathspec];
+  const differ = splitZ(await git(args, pin.repoTop));
+  const listed = [...pin.changed].filter((c) => entryAbs.some((e) => under(c, rootRel(pin, e))));
+  return [...new Set([...differ.map((d) => rootRel(pin, resolve(pin.repoTop, d))), ...listed])].sort();
+}
+
+/** Copies the base commit's files under the policy entries into a temp directory (same root-relative layout). */
+async function copyBasePolicies(pin: Pin, rels: readonly string[]): Promise<string> {
+  const { base, repoTop } = pin;
+  const dir = mkdtempSync(join(pin.tempDir, `podguard-base-policies-${process.pid}-`));
+  const lsTree = (commit: string, rel: string): Promise<string> =>
+    git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', rel === '' ? '.' : rel], repoTop);
+  let files = 0;
+  for (const rel of rels) {
+    // An entry the base commit lacks is the change's addition: its committed version applies
+    // (an addition cannot loosen what the base enforced).
+    const atBase = await lsTree(base, rel);
+    const commit = atBase.length > 0 ? base : 'HEAD';
+    const tree = atBase.length > 0 ? atBase : await lsTree('HEAD', rel);
+    for (const line of splitZ(tree)) {
+      const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+      if (!m || (m[1] !== '100644' && m[1] !== '100755')) continue; // links and submodules: not policy files
+      if (++files > 2000) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+      const text = await git(['cat-file', 'blob', m[2]!], repoTop, 8 << 20).catch(() => {
+        throw new ConfigurationError(
+          `cannot read ${safeData(m[3]!)} from ${commit === base ? 'the base commit' : 'HEAD'} (or it is over 8 MiB)`,
+        );
+      });
+      const target = resolve(dir, relative(pin.root, resolve(repoTop, m[3]!)));
+      if (!target.startsWith(dir + sep)) continue;
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, text);
+    }
+  }
+  return dir;
 }

@@ -1,29 +1,38 @@
 /**
- * The Azure Pipelines face: task inputs in; findings as log issues, a Markdown summary tab, the
- * SARIF file as a build artifact (the SARIF SAST Scans tab reads `CodeAnalysisLogs`) and the
- * task result out. azure-pipelines-task-lib is passed in, so this module never loads it itself.
+ * The Azure Pipelines adapter: reads the task inputs through the shared validators, lists a pull
+ * request's change with git, and maps the job's events to the task library: log lines, issues,
+ * a Markdown summary tab, the SARIF file as a build artifact (the SARIF SAST Scans tab reads
+ * `CodeAnalysisLogs`), output variables and the task result. azure-pipelines-task-lib is passed
+ * in, so this module never loads it itself.
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task.js';
-import { scan } from '../engine.js';
-import type { ScanInput, ScanResult } from '../engine.js';
-import { runTimes, sarifOmittedLine, writeSarif } from '../report/sarif.js';
+import { PR_CONFIG_MODES } from '../collect/base-config.js';
+import type { PrConfigMode } from '../collect/base-config.js';
+import { ChangeError } from '../collect/changed.js';
+import type { LineSpan } from '../collect/changed.js';
+import { bySeverity } from '../findings.js';
+import type { Rule } from '../rule.js';
 import { provenanceFromEnv } from '../report/provenance.js';
-import { UnsafeOutputError, outputRoots, writeOutputFile } from '../report/safe-write.js';
-import { renderSummary, verdict } from '../report/summary.js';
-import { scanStats, writeText } from '../report/text.js';
+import { outputRoots, writeOutputFile } from '../report/safe-write.js';
 import { safeLines } from '../safe-text.js';
-import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
-import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
-import { forInput, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
-import { bySeverity, countByLevel } from '../findings.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
 import type { Finding, Level } from '../types.js';
 import { VERSION } from '../version.js';
-import { ChangeError, gitChanges, inSpans } from '../collect/changed.js';
-import type { LineSpan } from '../collect/changed.js';
+import {
+  configurationMessage,
+  parseBool,
+  parseFailOn,
+  parseImagePatterns,
+  parseKubernetesVersion,
+  parseOneOf,
+  parsePaths,
+  parseThreads,
+} from './inputs.js';
+import { everything, gitChangeList, runJob } from './job.js';
+import type { ChangeSource, InputNames, JobInputs, JobPlatform, ScanResult, Scope } from './job.js';
 
 /** The parts of azure-pipelines-task-lib the task uses. */
 export type AzureTaskLib = Pick<
@@ -64,7 +73,7 @@ export interface AzureIO {
   /** Works out a pull request's changed files (default: git with fetch and deepen). */
   changes?: (root: string, refs: PullRequestRefs, log: (line: string) => void) => Promise<PullRequestChanges>;
   /** Rules to run (default: every registered rule). */
-  rules?: ScanInput['rules'];
+  rules?: readonly Rule[];
 }
 
 /** The task's inputs, validated. */
@@ -97,43 +106,45 @@ export function neutralize(text: string): string {
   return safeLines(text);
 }
 
-function lines(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(/\r?\n|,/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0 && !s.startsWith('#'));
+/** The task's names for the inputs the job speaks of. */
+const NAMES: InputNames = {
+  paths: 'paths',
+  allowImages: 'allowedImages',
+  allowEmpty: 'allowEmpty',
+  failOn: 'failOn',
+  prConfig: 'prConfig',
+  sarifFile: 'sarifFile',
+};
+
+/** `artifactName`: default `CodeAnalysisLogs`; no character an artifact name may not hold. */
+function artifactNameInput(raw: string | undefined): string {
+  const name = (raw ?? '').trim() || 'CodeAnalysisLogs';
+  if (/[\\/:*?"<>|;\]]/.test(name)) {
+    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${name}")`, { input: 'artifactName' });
+  }
+  return name;
 }
 
 /** Reads and validates the task inputs. */
 export function readInputs(tl: AzureTaskLib, sourcesDir: string): AzureInputs {
-  const pick = <T extends string>(name: string, allowed: readonly T[], fallback: T): T =>
-    parseOneOf(tl.getInput(name), `input ${name}`, allowed, fallback);
   // A filePath input left empty arrives as the sources directory itself.
   const rawConfig = (tl.getInput('config') ?? '').trim();
   const configPath = rawConfig && resolve(sourcesDir, rawConfig) !== resolve(sourcesDir) ? rawConfig : undefined;
   const target = parseKubernetesVersion(tl.getInput('kubernetesVersion'), 'input kubernetesVersion');
   if (target?.warning) tl.warning(target.warning);
-  const kubernetesVersion = target?.version;
-  const threads = parseThreads(tl.getInput('threads'), 'input threads');
-  const artifactName = (tl.getInput('artifactName') ?? '').trim() || 'CodeAnalysisLogs';
-  if (/[\\/:*?"<>|;\]]/.test(artifactName)) {
-    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`, {
-      input: 'artifactName',
-    });
-  }
   return {
-    paths: lines(tl.getInput('paths')),
+    paths: parsePaths(tl.getInput('paths'), 'input paths', false),
     configPath,
-    scanMode: pick('scan', ['changed', 'all'] as const, 'changed'),
-    allowedImages: lines(tl.getInput('allowedImages')),
+    scanMode: parseOneOf(tl.getInput('scan'), 'input scan', ['changed', 'all'] as const, 'changed'),
+    allowedImages: parseImagePatterns(tl.getInput('allowedImages'), 'input allowedImages'),
     failOn: parseFailOn(tl.getInput('failOn'), 'input failOn'),
     sarifFile: (tl.getInput('sarifFile') ?? '').trim(),
-    publishSarif: (tl.getInput('publishSarif') ?? '').trim() === '' ? true : tl.getBoolInput('publishSarif'),
-    artifactName,
-    kubernetesVersion,
-    threads,
-    allowEmpty: (tl.getInput('allowEmpty') ?? '').trim() === '' ? false : tl.getBoolInput('allowEmpty'),
-    prConfig: pick('prConfig', PR_CONFIG_MODES, 'base'),
+    publishSarif: parseBool(tl.getInput('publishSarif'), 'input publishSarif', true),
+    artifactName: artifactNameInput(tl.getInput('artifactName')),
+    kubernetesVersion: target?.version,
+    threads: parseThreads(tl.getInput('threads'), 'input threads'),
+    allowEmpty: parseBool(tl.getInput('allowEmpty'), 'input allowEmpty', false),
+    prConfig: parseOneOf(tl.getInput('prConfig'), 'input prConfig', PR_CONFIG_MODES, 'base'),
   };
 }
 
@@ -159,22 +170,14 @@ export function fileLink(tl: AzureTaskLib, commit: string | undefined): ((file: 
 export async function pullRequestChanges(root: string, refs: PullRequestRefs, log: (line: string) => void): Promise<PullRequestChanges> {
   if (!refs.targetBranch.trim()) return { reason: 'System.PullRequest.TargetBranch is not set' };
   try {
-    const cs = await gitChanges({
+    const cs = await gitChangeList(root, {
       cwd: root,
       baseRef: refs.targetBranch.trim(),
       prHeadSha: refs.sourceCommit.trim() || undefined,
       log,
     });
-    const touched = new Map<string, LineSpan[]>();
-    const files: string[] = [];
-    for (const f of cs.files) {
-      const rel = relative(root, f.absPath).split(sep).join('/');
-      if (rel.startsWith('..') || isAbsolute(rel)) continue;
-      files.push(rel);
-      touched.set(rel, f.lines);
-    }
     const against = cs.via === 'merge-commit' ? 'the merge commit against its first parent' : `the merge base ${cs.base.slice(0, 12)}`;
-    return { files, touched, how: `${files.length} in the diff of ${against}`, base: cs.base };
+    return { files: cs.files, touched: cs.touched, how: `${cs.files.length} in the diff of ${against}`, base: cs.base };
   } catch (err) {
     if (err instanceof ChangeError) return { reason: err.message };
     throw err;
@@ -203,17 +206,132 @@ function toRepoPath(sourcesDir: string, root: string, file: string): string {
 /** The task's output variables (task.json `outputVariables`), for later steps: `$(step.errors)`. */
 export const OUTPUT_VARIABLES = ['errors', 'warnings', 'notes', 'findings', 'sarifFile'] as const;
 
-/** Sets the output variables: counts of unsuppressed findings (baselined count as notes) and the SARIF path. */
-function setOutputs(tl: AzureTaskLib, result: ScanResult, sarifPath: string): void {
-  const counts = countByLevel(result.findings);
-  const values: Record<(typeof OUTPUT_VARIABLES)[number], string> = {
-    errors: String(counts.error),
-    warnings: String(counts.warning),
-    notes: String(counts.note),
-    findings: String(counts.error + counts.warning + counts.note),
-    sarifFile: sarifPath,
+/** Logs the findings as issues (at most MAX_ISSUES), with the values line a template read. */
+function logIssues(tl: AzureTaskLib, sourcesDir: string, result: ScanResult): void {
+  const red = (text: string): string => neutralize(result.redactor.redact(text));
+  const issues = issueFindings(result.findings);
+  for (const f of issues.slice(0, MAX_ISSUES)) {
+    const type = f.level === 'error' ? tl.IssueType.Error : tl.IssueType.Warning;
+    const { line, column } = f.range.start;
+    tl.logIssue(type, red(`${f.message} (${f.ruleId})`), toRepoPath(sourcesDir, result.root, f.file), line, column, f.ruleId);
+    // Where the user edits: the values line a template read gets an issue too.
+    for (const r of (f.related ?? []).slice(0, 1)) {
+      const text = red(`${f.message} (${r.message}; rendered by ${f.file}:${line}) (${f.ruleId})`);
+      tl.logIssue(type, text, toRepoPath(sourcesDir, result.root, r.file), r.range.start.line, r.range.start.column, f.ruleId);
+    }
+  }
+  if (issues.length > MAX_ISSUES) {
+    tl.warning(
+      `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`,
+    );
+  }
+}
+
+/** What the run reads besides the inputs. */
+interface Context {
+  tl: AzureTaskLib;
+  io: AzureIO;
+  inputs: AzureInputs;
+  sourcesDir: string;
+  /** Where the summary (and by default the SARIF file) are written. */
+  workDir: string;
+  /** Where output files may go: the sources, the agent temp and the artifact staging directory. */
+  roots: readonly string[];
+  out: (text: string) => void;
+}
+
+/** What the scan covers: a pull request's change (git), else everything. */
+function changeSource(ctx: Context): ChangeSource | Scope {
+  const { tl, io, inputs, sourcesDir, out } = ctx;
+  const isPullRequest = (tl.getVariable('Build.Reason') ?? '') === 'PullRequest';
+  if (inputs.scanMode === 'all') return everything(`Scanned every file under ${inputs.paths.join(', ')}.`);
+  if (!isPullRequest) return everything('Every file was scanned: this is not a pull-request build.');
+  const refs: PullRequestRefs = {
+    targetBranch: tl.getVariable('System.PullRequest.TargetBranch') ?? '',
+    sourceCommit: tl.getVariable('System.PullRequest.SourceCommitId') ?? '',
   };
-  for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
+  const log = (line: string): void => out(`podguard: ${line}\n`);
+  return {
+    steps: [
+      async () => {
+        const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
+        if (!changes.files) return { reason: changes.reason };
+        const description = `Scanned the files this pull request added or changed (${changes.how}).`;
+        return { files: changes.files, touched: changes.touched, description, ...(changes.base ? { base: changes.base } : {}) };
+      },
+    ],
+    fallback: ([reason]) => {
+      tl.warning(neutralize(`podguard scans every file: ${reason}. Check out with fetchDepth: 0 to scan only the changed files.`));
+      return everything(`Every file was scanned: the pull request's changed files could not be listed (${reason}).`);
+    },
+  };
+}
+
+/** The job's events as task library calls; every data line is neutralised. */
+function jobPlatform(ctx: Context): JobPlatform {
+  const { tl, io, inputs, sourcesDir, workDir, roots, out } = ctx;
+  const isPullRequest = (tl.getVariable('Build.Reason') ?? '') === 'PullRequest';
+  let commit = tl.getVariable('Build.SourceVersion') || undefined;
+  if (isPullRequest) commit = tl.getVariable('System.PullRequest.SourceCommitId') || commit;
+  const link = fileLink(tl, commit);
+  return {
+    info: (t) => out(`${t}\n`),
+    notice: (t) => tl.warning(neutralize(t)),
+    debug: (t) => tl.debug(neutralize(t)),
+    secrets: (result) => registerSecrets(tl, result),
+    scope: (t) => out(`podguard: ${t}\n`),
+    // Data lines are neutralised; the fold markers are the task's own and must stay commands.
+    text: { block: (t) => out(`${t}\n`), group: (title) => io.stdout(`##[group]${title}\n`), endGroup: () => io.stdout('##[endgroup]\n') },
+    annotate: (result) => logIssues(tl, sourcesDir, result),
+    ...(link ? { link } : {}),
+    summary: (markdown) => {
+      const summaryPath = join(workDir, 'podguard.md');
+      writeOutputFile(summaryPath, markdown, roots, true);
+      tl.uploadSummary(summaryPath);
+    },
+    sarifWritten: (path) => {
+      out(`podguard: SARIF written to ${path}\n`);
+      if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, path, inputs.artifactName);
+    },
+    outputs: (o) => {
+      const values: Record<(typeof OUTPUT_VARIABLES)[number], string> = {
+        errors: String(o.counts.error),
+        warnings: String(o.counts.warning),
+        notes: String(o.counts.note),
+        findings: String(o.findings),
+        sarifFile: o.sarifFile,
+      };
+      for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
+    },
+  };
+}
+
+/** The job's inputs from the task's. */
+function jobInputs(ctx: Context): JobInputs {
+  const { tl, io, inputs, sourcesDir, workDir, roots } = ctx;
+  const get = (name: string): string | undefined => tl.getVariable(name);
+  const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
+  const provenance = provenanceFromEnv({
+    BUILD_REPOSITORY_URI: get('Build.Repository.Uri'),
+    BUILD_SOURCEVERSION: get('Build.SourceVersion'),
+    BUILD_SOURCEBRANCH: get('Build.SourceBranch'),
+  });
+  return {
+    root: sourcesDir,
+    repoTop: sourcesDir,
+    paths: inputs.paths,
+    configPath: inputs.configPath,
+    allowedImages: inputs.allowedImages,
+    kubernetesVersion: inputs.kubernetesVersion,
+    threads: inputs.threads,
+    failOn: inputs.failOn,
+    allowEmpty: inputs.allowEmpty,
+    prConfig: inputs.prConfig,
+    tempDir: get('Agent.TempDirectory') || tmpdir(),
+    sarif: { file: sarifPath, shown: inputs.sarifFile || sarifPath, roots, options: { repositoryRoot: sourcesDir, provenance } },
+    names: NAMES,
+    ...(io.rules ? { rules: io.rules } : {}),
+  };
 }
 
 /** Runs the task; sets the task result and never throws. */
@@ -222,197 +340,22 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
   try {
     const sourcesDir = resolve(tl.getVariable('Build.SourcesDirectory') || tl.getVariable('System.DefaultWorkingDirectory') || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
-    const isPullRequest = (tl.getVariable('Build.Reason') ?? '') === 'PullRequest';
-
-    let changedFiles: string[] | undefined;
-    let pinned: PinnedConfig | undefined;
-    let touched: Map<string, LineSpan[]> | undefined;
-    let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(', ') : '.'}.`;
-    let commit = tl.getVariable('Build.SourceVersion') || undefined;
-    if (isPullRequest) commit = tl.getVariable('System.PullRequest.SourceCommitId') || commit;
-    if (inputs.scanMode === 'changed' && isPullRequest) {
-      const refs: PullRequestRefs = {
-        targetBranch: tl.getVariable('System.PullRequest.TargetBranch') ?? '',
-        sourceCommit: tl.getVariable('System.PullRequest.SourceCommitId') ?? '',
-      };
-      const log = (line: string): void => out(`podguard: ${line}\n`);
-      const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
-      if (changes.files) {
-        changedFiles = changes.files;
-        touched = changes.touched;
-        scope = `Scanned the files this pull request added or changed (${changes.how}).`;
-        if (changes.base) {
-          // A pull request must not loosen its own gate: its base commit's configuration applies.
-          pinned = await pinToBase({
-            root: sourcesDir,
-            repoTop: sourcesDir,
-            base: changes.base,
-            changed: changes.files,
-            configFile: resolve(sourcesDir, inputs.configPath ?? '.podguard.yml'),
-            mode: inputs.prConfig,
-            tempDir: tl.getVariable('Agent.TempDirectory') || tmpdir(),
-            input: 'prConfig',
-          });
-          for (const n of pinned.notices) tl.warning(neutralize(`podguard: ${n}`));
-          if (pinned.notices.length) scope = `${scope} ${pinned.notices.join(' ')}`;
-        }
-      } else {
-        tl.warning(
-          neutralize(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`),
-        );
-        scope = `Every file was scanned: the pull request's changed files could not be listed (${changes.reason}).`;
-      }
-    } else if (inputs.scanMode === 'changed') {
-      scope = 'Every file was scanned: this is not a pull-request build.';
-    }
-    out(`podguard: ${scope}\n`);
-
-    const scanOf = (changedFiles: string[] | undefined, requireChecked: boolean): Promise<ScanResult> =>
-      scan({
-        root: sourcesDir,
-        paths: inputs.paths.length ? inputs.paths : ['.'],
-        configPath: pinned?.config !== undefined ? undefined : inputs.configPath,
-        ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
-        ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
-        ...(pinned?.policyRoot !== undefined ? { policyRoot: pinned.policyRoot } : {}),
-        allowImages: inputs.allowedImages,
-        changedFiles,
-        requireChecked,
-        rules: io.rules,
-        ...(inputs.threads ? { threads: inputs.threads } : {}),
-        adjust: (s) => {
-          if (inputs.kubernetesVersion) s.kubernetesVersion = inputs.kubernetesVersion;
-        },
-      }).catch((err: unknown) => {
-        // Name the input at fault: the engine's message speaks of paths and files, not inputs.
-        throw forInput(err, { paths: 'paths', allowImages: 'allowedImages' });
-      });
-    const result = await scanOf(changedFiles, !inputs.allowEmpty);
-    registerSecrets(tl, result);
-    tl.debug(neutralize(scanStats(result)));
-    const red = (text: string): string => result.redactor.redact(text);
-
-    // Data lines are neutralised; the fold markers are the task's own and must stay commands.
-    // Lines go out in blocks: one console write per line is slow on large scans.
-    let block: string[] = [];
-    const flush = (): void => {
-      if (block.length) out(`${red(block.join('\n'))}\n`);
-      block = [];
-    };
-    writeText(
-      result,
-      { color: false },
-      {
-        line: (t) => {
-          block.push(t);
-          if (block.length >= 1000) flush();
-        },
-        group: (title) => {
-          flush();
-          io.stdout(`##[group]${title}\n`);
-        },
-        endGroup: () => {
-          flush();
-          io.stdout('##[endgroup]\n');
-        },
-      },
-    );
-    flush();
-
-    const issues = issueFindings(result.findings);
-    for (const f of issues.slice(0, MAX_ISSUES)) {
-      tl.logIssue(
-        f.level === 'error' ? tl.IssueType.Error : tl.IssueType.Warning,
-        neutralize(red(`${f.message} (${f.ruleId})`)),
-        toRepoPath(sourcesDir, result.root, f.file),
-        f.range.start.line,
-        f.range.start.column,
-        f.ruleId,
-      );
-      // Where the user edits: the values line a template read gets an issue too.
-      for (const r of (f.related ?? []).slice(0, 1)) {
-        tl.logIssue(
-          f.level === 'error' ? tl.IssueType.Error : tl.IssueType.Warning,
-          neutralize(red(`${f.message} (${r.message}; rendered by ${f.file}:${f.range.start.line}) (${f.ruleId})`)),
-          toRepoPath(sourcesDir, result.root, r.file),
-          r.range.start.line,
-          r.range.start.column,
-          f.ruleId,
-        );
-      }
-    }
-    if (issues.length > MAX_ISSUES) {
-      tl.warning(
-        `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`,
-      );
-    }
-
-    const tempDir = tl.getVariable('Agent.TempDirectory') || tmpdir();
-    const workDir = join(tempDir, 'podguard');
+    const workDir = join(tl.getVariable('Agent.TempDirectory') || tmpdir(), 'podguard');
     mkdirSync(workDir, { recursive: true });
-
     const roots = outputRoots(sourcesDir, {
       AGENT_TEMPDIRECTORY: tl.getVariable('Agent.TempDirectory'),
       BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable('Build.ArtifactStagingDirectory'),
     });
-    const sarifPath = inputs.sarifFile ? resolve(sourcesDir, inputs.sarifFile) : join(workDir, 'podguard.sarif');
-    // The SARIF file is the full state of the scanned paths (alert tracking per branch closes what
-    // an upload lacks); the gate, issues and summary stay on the pull request's change.
-    const sarifSource = changedFiles ? await scanOf(undefined, false) : result;
-    if (sarifSource !== result) registerSecrets(tl, sarifSource);
-    const get = (name: string): string | undefined => tl.getVariable(name);
-    const written = writeSarif(
-      sarifPath,
-      sarifSource,
-      {
-        repositoryRoot: sourcesDir,
-        provenance: provenanceFromEnv({
-          BUILD_REPOSITORY_URI: get('Build.Repository.Uri'),
-          BUILD_SOURCEVERSION: get('Build.SourceVersion'),
-          BUILD_SOURCEBRANCH: get('Build.SourceBranch'),
-        }),
-        times: runTimes(sarifSource),
-      },
-      (path, chunks) => {
-        try {
-          // Never through a link the pull request planted, never outside the sources or agent temp.
-          writeOutputFile(path, chunks, roots, true);
-        } catch (err) {
-          const why = err instanceof UnsafeOutputError ? err.message : ((err as NodeJS.ErrnoException).code ?? 'error');
-          throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: 'sarifFile' });
-        }
-      },
-    );
-    if (written.omitted.size > 0) out(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, '')}\n`);
-
-    const summary = renderSummary(result, {
-      failOn: inputs.failOn,
-      link: fileLink(tl, commit),
-      touched: touched
-        ? (f) =>
-            inSpans(touched.get(f.file), f.range.start.line) ||
-            (f.related ?? []).some((r) => inSpans(touched.get(r.file), r.range.start.line))
-        : undefined,
-      scope: red(neutralize(scope)),
-      gateName: 'failOn',
-    });
-    const summaryPath = join(workDir, 'podguard.md');
-    writeOutputFile(summaryPath, red(written.omitted.size > 0 ? `${summary}\n${sarifOmittedLine(written)}\n` : summary), roots, true);
-    tl.uploadSummary(summaryPath);
-    out(`podguard: SARIF written to ${sarifPath}\n`);
-    if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
-
-    setOutputs(tl, result, sarifPath);
-    const v = verdict(result, inputs.failOn, 'failOn');
-    const text = neutralize(red(v.text));
+    const ctx: Context = { tl, io, inputs, sourcesDir, workDir, roots, out };
+    const v = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
+    const text = neutralize(v.text);
     if (v.failed) tl.setResult(tl.TaskResult.Failed, text);
-    else if (issues.length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
+    else if (issueFindings(v.result.findings).length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
     else tl.setResult(tl.TaskResult.Succeeded, text);
   } catch (err) {
     if (err instanceof ConfigurationError) {
       // Name the task's input when the message speaks of something else (a flag, a file).
-      const named = err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
-      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${named}`));
+      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${configurationMessage(err)}`));
       return;
     }
     tl.debug(neutralize((err as Error).stack ?? String(err)));

@@ -1,34 +1,40 @@
-/** The CLI face: argument parsing, help, output to stdout, exit codes. */
+/** The CLI adapter: argument parsing, help, the scan's reports on stdout and in files, exit codes. */
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { scan } from '../engine.js';
-import { gates } from '../findings.js';
-import type { ScanResult } from '../engine.js';
 import { changedSince, gitTopLevel } from '../collect/git.js';
-import { collect } from '../collect/collect.js';
-import { baselineEntries, baselineText } from '../baseline/baseline.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { starterConfig } from '../config/init.js';
+import { gates } from '../findings.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { Rule } from '../rule.js';
-import { fitSarif, omittedText, runTimes, sarifChunks, writeSarif } from '../report/sarif.js';
-import type { SarifOptions, SarifWritten } from '../report/sarif.js';
 import { provenanceFromEnv } from '../report/provenance.js';
-import { jsonChunks } from '../report/json.js';
-import { junitChunks } from '../report/junit.js';
-import { gitlabChunks } from '../report/gitlab.js';
-import { coalesce } from '../report/stream.js';
 import { outputRoots, writeOutputFile } from '../report/safe-write.js';
-import { explainRule, scanStats, useColor, writeText } from '../report/text.js';
 import type { TextSink } from '../report/text.js';
 import { safeErrorText } from '../redact.js';
 import { safeJsonLines, safeLines } from '../safe-text.js';
-import { inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
+import { isGlob, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
+import { everything, runScan, selectFiles } from './job.js';
+import type { InputNames, ScanInput, ScanResult } from './job.js';
+import {
+  baselineOf,
+  explainRule,
+  gitlabReport,
+  jsonReport,
+  junitReport,
+  omittedText,
+  sarifFile,
+  sarifStream,
+  scanStats,
+  textLines,
+  useColor,
+} from './sinks.js';
+import type { SarifOptions, SarifWritten } from './sinks.js';
 import { didYouMean } from '../suggest.js';
 import { runPolicyCommand } from './policy-test.js';
 import { ConfigurationError } from '../types.js';
+import type { FailOn } from '../types.js';
 import { VERSION, ruleDocUrl } from '../version.js';
 
 /** What the CLI talks to (injected in tests). */
@@ -178,17 +184,18 @@ function checkFlags(command: string, args: readonly string[], options: Options):
     if (known.includes(flag) || shorts.has(flag)) continue;
     throw new ConfigurationError(
       `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`,
+      { input: flag.slice(0, 60) },
     );
   }
 }
 
 /** Writes a file the user named; failures are their mistake (exit 2), not an internal error. */
-function writeUserFile(path: string, name: string, text: string | Iterable<string>, roots: readonly string[]): void {
+function writeUserFile(path: string, name: string, text: string | Iterable<string>, roots: readonly string[], input: string): void {
   try {
     // Never through a link a pull request planted, never outside the working directory or temp.
     writeOutputFile(path, text, roots);
   } catch (err) {
-    throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { input });
   }
 }
 
@@ -298,7 +305,169 @@ interface ScanOut {
   raw: (text: string) => void;
 }
 
-async function runScan(args: string[], io: CliIO, debug: boolean, out: ScanOut): Promise<number> {
+type ScanValues = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof SCAN_OPTIONS }>
+>['values'];
+
+/** Where a CLI scan runs: the repository root, the caller's directory, and where report files may go. */
+interface Place {
+  root: string;
+  cwd: string;
+  roots: readonly string[];
+  /** A path the user typed, from the current directory. */
+  fromCwd: (p: string) => string;
+  /** Relative to the root when inside it, so messages name the file as the user knows it. */
+  underRoot: (abs: string) => string;
+}
+
+async function placeOf(io: CliIO): Promise<Place> {
+  // Paths are relative to the repository root (git top level) whatever the current directory,
+  // so a scan from a subfolder writes the same finding paths, fingerprints and baselines.
+  const cwd = io.cwd;
+  const root = await repositoryRoot(cwd);
+  return {
+    root,
+    cwd,
+    // Report files go inside the repository, the current directory or the runner's temp folders.
+    roots: [...outputRoots(root, io.env), cwd],
+    fromCwd: (p) => resolve(cwd, p),
+    underRoot: (abs) => {
+      const rel = relative(root, abs);
+      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+    },
+  };
+}
+
+/** The change source of the CLI: `--changed-since REF` (git), or everything. */
+async function changedFilesOf(ref: string | undefined, root: string): Promise<string[] | undefined> {
+  if (ref === undefined) return undefined;
+  try {
+    return await changedSince(ref, root);
+  } catch (err) {
+    throw new ConfigurationError((err as Error).message, { input: '--changed-since' });
+  }
+}
+
+/** Globs are written from the current directory and select among every file a scan of the root collects. */
+async function selectGlobs(
+  place: Place,
+  paths: string[],
+  changed: string[] | undefined,
+): Promise<{ paths: string[]; changedFiles?: string[] }> {
+  const { root, cwd } = place;
+  if (!paths.some(isGlob)) return { paths, changedFiles: changed };
+  const prefix = relative(root, cwd).split('\\').join('/');
+  const rooted = prefix ? paths.map((p) => (isAbsolute(p) ? p : `${prefix}/${p}`)) : paths;
+  const selected = (await selectFiles({ root, paths: rooted, allowEmpty: true, names: CLI_NAMES }, everything(''), false)).changedFiles!;
+  const only = changed ? new Set(changed) : undefined;
+  return { paths: ['.'], changedFiles: only ? selected.filter((f) => only.has(f)) : selected };
+}
+
+/** The CLI's names for the inputs the job's helpers speak of. */
+const CLI_NAMES: InputNames = {
+  paths: 'paths',
+  allowImages: '--allow-image',
+  allowEmpty: '--allow-empty',
+  failOn: '--fail-on',
+  prConfig: 'pr-config',
+  sarifFile: '--sarif',
+};
+
+/** The scan's engine input from the flags. */
+async function scanInputOf(values: ScanValues, positionals: string[], io: CliIO, place: Place): Promise<ScanInput> {
+  const target = parseKubernetesVersion(values['kubernetes-version'], '--kubernetes-version');
+  if (target?.warning) io.stderr(`podguard: warning: ${target.warning}\n`);
+  const threads = parseThreads(values.threads, '--threads');
+  const changed = await changedFilesOf(values['changed-since'], place.root);
+  const stdin = await readStdinInput(positionals, values['stdin-name'], io);
+  const files = stdin
+    ? { paths: ['.'], changedFiles: changed }
+    : await selectGlobs(place, positionals.length ? positionals : ['.'], changed);
+  files.paths = files.paths.map((p) => (isGlob(p) ? p : relative(place.root, place.fromCwd(p)) || '.'));
+  const baseline = values['write-baseline'] ?? values.baseline;
+  return {
+    root: place.root,
+    ...files,
+    ...(stdin ? { stdin } : {}),
+    configPath: values.config === undefined ? undefined : place.underRoot(place.fromCwd(values.config)),
+    allowImages: values['allow-image'] ?? [],
+    requireChecked: !values['allow-empty'],
+    ...(threads !== undefined ? { threads } : {}),
+    // A baseline is being (re)written from scratch: applying the old one would change nothing.
+    ...(baseline === undefined
+      ? {}
+      : { baseline: values['write-baseline'] !== undefined ? false : place.underRoot(place.fromCwd(baseline)) }),
+    ...(target !== undefined ? { adjust: (s) => void (s.kubernetesVersion = target.version) } : {}),
+  };
+}
+
+/** `--write-baseline FILE`: records every current finding, then reports them as baselined. */
+function writeBaseline(values: ScanValues, positionals: string[], io: CliIO, place: Place, result: ScanResult): void {
+  const writeTo = values['write-baseline'];
+  if (writeTo === undefined) return;
+  if (values['changed-since'] !== undefined || positionals.some(isGlob)) {
+    throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since and globs', { input: '--write-baseline' });
+  }
+  const { text, fingerprints } = baselineOf(result);
+  writeUserFile(place.fromCwd(writeTo), writeTo, text, place.roots, '--write-baseline');
+  for (const f of result.findings) if (fingerprints.has(f.fingerprint)) f.baselined = true;
+  io.stderr(`podguard: wrote ${fingerprints.size} finding${fingerprints.size === 1 ? '' : 's'} to ${writeTo}\n`);
+}
+
+/** The report files the flags name: SARIF, JUnit, GitLab. */
+function writeReportFiles(
+  values: ScanValues,
+  place: Place,
+  result: ScanResult,
+  sarif: SarifOptions,
+  failOn: FailOn,
+  left: (w: SarifWritten) => void,
+): void {
+  if (values.sarif) {
+    const name = values.sarif;
+    try {
+      left(sarifFile(place.fromCwd(name), result, sarif, (path, chunks) => writeOutputFile(path, chunks, place.roots, true)));
+    } catch (err) {
+      throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+        input: '--sarif',
+      });
+    }
+  }
+  if (values.junit) writeUserFile(place.fromCwd(values.junit), values.junit, junitReport(result, failOn), place.roots, '--junit');
+  if (values.gitlab) writeUserFile(place.fromCwd(values.gitlab), values.gitlab, gitlabReport(result), place.roots, '--gitlab');
+}
+
+/** The report on stdout in `--format`. */
+function writeStdout(
+  format: (typeof FORMATS)[number],
+  values: ScanValues,
+  io: CliIO,
+  out: ScanOut,
+  result: ScanResult,
+  sarif: SarifOptions,
+  failOn: FailOn,
+  left: (w: SarifWritten) => void,
+): void {
+  if (format === 'json') for (const c of jsonReport(result)) out.json(c);
+  else if (format === 'sarif') {
+    const stream = sarifStream(result, sarif);
+    left(stream.written);
+    for (const c of stream.chunks) out.json(c);
+  } else if (format === 'junit') for (const c of junitReport(result, failOn)) io.stdout(c);
+  else if (format === 'gitlab') for (const c of gitlabReport(result)) out.json(c);
+  else {
+    const color = useColor(io.env, io.isTTY, values['no-color'] === true);
+    // Fold markers are podguard's own commands: they go out unneutralised, the lines between them do not.
+    const folding = ciFolding(io.env)?.(out.raw);
+    textLines(
+      result,
+      { color, explain: values.explain === true, showBaselined: values['show-baselined'] === true },
+      { line: (t) => io.stdout(`${t}\n`), ...folding },
+    );
+  }
+}
+
+async function runScanCommand(args: string[], io: CliIO, debug: boolean, out: ScanOut): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
   if (values.help) {
     io.stdout(SCAN_HELP);
@@ -306,87 +475,19 @@ async function runScan(args: string[], io: CliIO, debug: boolean, out: ScanOut):
   }
   const format = parseOneOf(values.format, '--format', FORMATS, 'text');
   const failOn = parseFailOn(values['fail-on'], '--fail-on');
-  // Paths are relative to the repository root (git top level) whatever the current directory,
-  // so a scan from a subfolder writes the same finding paths, fingerprints and baselines.
-  const cwd = io.cwd;
-  const root = await repositoryRoot(cwd);
-  const fromCwd = (p: string): string => resolve(cwd, p);
-  // Relative to the root when inside it, so messages name the file as the user knows it.
-  const underRoot = (abs: string): string => {
-    const rel = relative(root, abs);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
-  };
-  // Report files go inside the repository, the current directory or the runner's temp folders.
-  const roots = [...outputRoots(root, io.env), cwd];
-  const target = parseKubernetesVersion(values['kubernetes-version'], '--kubernetes-version');
-  if (target?.warning) io.stderr(`podguard: warning: ${target.warning}\n`);
-  const threads = parseThreads(values.threads, '--threads');
-  let changedFiles: string[] | undefined;
-  if (values['changed-since'] !== undefined) {
-    try {
-      changedFiles = await changedSince(values['changed-since'], root);
-    } catch (err) {
-      throw new ConfigurationError((err as Error).message);
-    }
-  }
-  const stdin = await readStdinInput(positionals, values['stdin-name'], io);
-  let paths = stdin ? ['.'] : positionals.length ? positionals : ['.'];
-  if (!stdin && paths.some(isGlob)) {
-    // Globs are written from the current directory: make them repository-relative.
-    const prefix = relative(root, cwd).split('\\').join('/');
-    if (prefix) paths = paths.map((p) => (isAbsolute(p) ? p : `${prefix}/${p}`));
-    // Globs select among every file a scan of the root would collect (the Action's `paths` rule).
-    const all = await collect({ root, paths: ['.'], exclude: [] });
-    const selected = inPaths(
-      paths,
-      all.candidates.map((c) => c.relPath),
-    );
-    const only = changedFiles ? new Set(changedFiles) : undefined;
-    changedFiles = only ? selected.filter((f) => only.has(f)) : selected;
-    paths = ['.'];
-  }
-  const result: ScanResult = await scan({
-    root,
-    paths: paths.map((p) => (isGlob(p) ? p : relative(root, fromCwd(p)) || '.')),
-    ...(stdin ? { stdin } : {}),
-    configPath: values.config === undefined ? undefined : underRoot(fromCwd(values.config)),
-    allowImages: values['allow-image'] ?? [],
-    changedFiles,
-    requireChecked: !values['allow-empty'],
-    ...(threads !== undefined ? { threads } : {}),
-    // A baseline is being (re)written from scratch: applying the old one would change nothing.
-    ...(values['write-baseline'] !== undefined
-      ? { baseline: false as const }
-      : values.baseline !== undefined
-        ? { baseline: underRoot(fromCwd(values.baseline)) }
-        : {}),
-    ...(target !== undefined ? { adjust: (s) => void (s.kubernetesVersion = target.version) } : {}),
-  });
+  const place = await placeOf(io);
+  const input = await scanInputOf(values, positionals, io, place);
+  const result = await runScan(input);
   if (debug) io.stderr(`${scanStats(result)}\n`);
-  const writeTo = values['write-baseline'];
-  if (writeTo !== undefined) {
-    if (values['changed-since'] !== undefined || positionals.some(isGlob)) {
-      throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since and globs');
-    }
-    writeUserFile(
-      fromCwd(writeTo),
-      writeTo,
-      baselineText(result.findings, (t) => result.redactor.redact(t)),
-      roots,
-    );
-    const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
-    for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
-    io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? '' : 's'} to ${writeTo}\n`);
-  }
+  writeBaseline(values, positionals, io, place, result);
   // Reports are written in pieces: one string of a large scan's report would take more memory
   // than the findings themselves.
-  const sarifOptions: SarifOptions = {
-    repositoryRoot: root,
+  const sarif: SarifOptions = {
+    repositoryRoot: place.root,
     provenance: provenanceFromEnv(io.env),
-    times: runTimes(result),
     // A changed-files SARIF is no full state of the repository: its own category keeps code
     // scanning from closing the alerts of the files it did not scan.
-    ...(changedFiles ? { category: 'podguard/changed-files' } : {}),
+    ...(input.changedFiles ? { category: 'podguard/changed-files' } : {}),
   };
   const left = (w: SarifWritten): void => {
     if (w.omitted.size > 0) {
@@ -395,36 +496,8 @@ async function runScan(args: string[], io: CliIO, debug: boolean, out: ScanOut):
       );
     }
   };
-  if (values.sarif) {
-    const name = values.sarif;
-    try {
-      left(writeSarif(fromCwd(name), result, sarifOptions, (path, chunks) => writeOutputFile(path, chunks, roots, true)));
-    } catch (err) {
-      throw new ConfigurationError(`cannot write ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-  }
-  if (values.junit) writeUserFile(fromCwd(values.junit), values.junit, junitChunks(result, failOn), roots);
-  if (values.gitlab) writeUserFile(fromCwd(values.gitlab), values.gitlab, gitlabChunks(result), roots);
-  if (format === 'json') for (const c of coalesce(jsonChunks(result))) out.json(c);
-  else if (format === 'sarif') {
-    const fitted = fitSarif(result, sarifOptions);
-    left(fitted.written);
-    for (const c of coalesce(sarifChunks(result, fitted))) out.json(c);
-  } else if (format === 'junit') for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
-  else if (format === 'gitlab') for (const c of coalesce(gitlabChunks(result))) out.json(c);
-  else {
-    const color = useColor(io.env, io.isTTY, values['no-color'] === true);
-    // Fold markers are podguard's own commands: they go out unneutralised, the lines between them do not.
-    const folding = ciFolding(io.env)?.(out.raw);
-    writeText(
-      result,
-      { color, explain: values.explain === true, showBaselined: values['show-baselined'] === true },
-      {
-        line: (t) => io.stdout(`${t}\n`),
-        ...folding,
-      },
-    );
-  }
+  writeReportFiles(values, place, result, sarif, failOn, left);
+  writeStdout(format, values, io, out, result, sarif, failOn, left);
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }
 
@@ -435,7 +508,7 @@ async function readStdinInput(
   io: CliIO,
 ): Promise<{ text: string; name: string } | undefined> {
   if (!positionals.includes('-')) {
-    if (name !== undefined) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)');
+    if (name !== undefined) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)', { input: '--stdin-name' });
     return undefined;
   }
   if (positionals.length > 1) throw new ConfigurationError('"-" (standard input) cannot be combined with other paths');
@@ -443,7 +516,9 @@ async function readStdinInput(
   const label = name ?? 'stdin';
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (!/^[^\0-\x1f\x7f]{1,200}$/.test(label) || label.startsWith('/') || label.split('/').includes('..'))
-    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)');
+    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)', {
+      input: '--stdin-name',
+    });
   return { text: await io.readStdin(), name: label };
 }
 
@@ -456,8 +531,9 @@ function runInit(args: string[], io: CliIO): number {
   if (positionals.length > 1) throw new ConfigurationError('init takes at most one file name');
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve(io.cwd, name);
-  if (existsSync(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
-  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env));
+  if (existsSync(path) && !values.force)
+    throw new ConfigurationError(`${name} already exists; use --force to overwrite it`, { input: 'FILE' });
+  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env), 'FILE');
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)\n`);
   return 0;
 }
@@ -499,7 +575,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<num
       );
     }
     checkFlags(command, args, spec.options);
-    if (command === 'scan') return await runScan(args, io, debug, { json: jsonOut, raw: rawIo.stdout });
+    if (command === 'scan') return await runScanCommand(args, io, debug, { json: jsonOut, raw: rawIo.stdout });
     if (command === 'rules') return runRules(args, io);
     if (command === 'policy') {
       if (args.includes('--help') || args.includes('-h')) {

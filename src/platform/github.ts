@@ -1,36 +1,42 @@
 /**
- * The GitHub Action face: inputs, the files a pull request changed, annotations, the job
- * summary, SARIF, outputs and the gate. `@actions/core` is injected so tests can record calls.
+ * The GitHub Action adapter: reads the inputs through the shared validators, lists the change
+ * (git, then the REST API, then everything) and maps the job's events to `@actions/core`
+ * (log lines, annotations, the job summary, outputs) and its verdict to the step's result.
+ * `@actions/core` is injected so tests can record calls.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { addedLinesFromPatch, gitChanges, inSpans } from '../collect/changed.js';
-import type { LineSpan } from '../collect/changed.js';
-import { collect } from '../collect/collect.js';
-import { gitTopLevel } from '../collect/git.js';
-import { validatePattern } from '../config/patterns.js';
-import { scan } from '../engine.js';
-import { bySeverity, countByLevel, displayLevel, gates } from '../findings.js';
-import type { Settings } from '../config/settings.js';
-import type { ScanResult } from '../engine.js';
-import { runTimes, sarifCategory, sarifOmittedLine, toUri, writeSarif } from '../report/sarif.js';
-import type { SarifWritten } from '../report/sarif.js';
-import { provenanceFromEnv } from '../report/provenance.js';
-import { outputRoots, writeOutputFile } from '../report/safe-write.js';
-import { renderSummary, verdict } from '../report/summary.js';
-import { scanStats, writeText } from '../report/text.js';
-import { safeCore } from './safe-core.js';
-import type { ActionsCore, Annotation } from './safe-core.js';
-import { PR_CONFIG_MODES, pinToBase } from '../collect/base-config.js';
-import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { tmpdir } from 'node:os';
-import { safeData } from '../safe-text.js';
-import { forInput, inPaths, isGlob, parseFailOn, parseKubernetesVersion, parseThreads } from './inputs.js';
+import { relative, resolve, sep } from 'node:path';
+import { PR_CONFIG_MODES } from '../collect/base-config.js';
+import type { PrConfigMode } from '../collect/base-config.js';
+import { addedLinesFromPatch } from '../collect/changed.js';
+import type { LineSpan } from '../collect/changed.js';
+import { gitTopLevel } from '../collect/git.js';
+import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
+import { bySeverity, displayLevel } from '../findings.js';
+import { provenanceFromEnv } from '../report/provenance.js';
+import { sarifCategory, toUri } from '../report/sarif.js';
+import { outputRoots } from '../report/safe-write.js';
+import type { Rule } from '../rule.js';
 import { ConfigurationError } from '../types.js';
 import type { Finding, Level } from '../types.js';
-import type { Rule } from '../rule.js';
 import { ruleDocUrl } from '../version.js';
+import {
+  configurationMessage,
+  inPaths,
+  isGlob,
+  parseBool,
+  parseFailOn,
+  parseImagePatterns,
+  parseKubernetesVersion,
+  parseOneOf,
+  parsePaths,
+  parseThreads,
+} from './inputs.js';
+import { everything, gitChangeList, runJob } from './job.js';
+import type { ChangeSource, ChangeStep, InputNames, JobInputs, JobPlatform, ScanResult, Scope } from './job.js';
+import { safeCore } from './safe-core.js';
+import type { ActionsCore, Annotation } from './safe-core.js';
 
 /** A file of a pull request as the REST API lists it. */
 export interface PullFile {
@@ -81,79 +87,60 @@ export const ANNOTATION_LIMIT = 10;
 export const REST_FILE_LIMIT = 3000;
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 
-function lines(value: string): string[] {
-  return value
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !l.startsWith('#'));
-}
+/** The Action's names for the inputs the job speaks of. */
+const NAMES: InputNames = {
+  paths: 'paths',
+  allowImages: 'allowed-images',
+  allowEmpty: 'allow-empty',
+  failOn: 'fail-on',
+  prConfig: 'pr-config',
+  sarifFile: 'sarif-file',
+  config: 'config',
+};
 
-function bool(core: ActionsCore, name: string, fallback: boolean): boolean {
-  const v = core.getInput(name).trim().toLowerCase();
-  if (v === '') return fallback;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new ConfigurationError(`input ${name} must be true or false (got "${core.getInput(name).trim()}")`);
-}
-
-function oneOf<T extends string>(core: ActionsCore, name: string, allowed: readonly T[], fallback: T): T {
-  const v = core.getInput(name).trim();
-  if (v === '') return fallback;
-  if ((allowed as readonly string[]).includes(v)) return v as T;
-  throw new ConfigurationError(`input ${name} must be one of ${allowed.join(', ')} (got "${v}")`);
+/** The `config` input: absolute, contained and readable; the default `.podguard.yml` may be missing. */
+function configInput(raw: string, workspace: string): string | undefined {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  const abs = resolve(workspace, value);
+  if (!lstatSync(abs, { throwIfNoEntry: false })) {
+    if (value === '.podguard.yml') return undefined;
+    throw new ConfigurationError(`input config: ${value} does not exist in the workspace`, { input: 'config' });
+  }
+  try {
+    readContainedFile(workspace, abs, { label: value, maxBytes: MAX_CONFIG_BYTES, what: 'configuration file' });
+  } catch (err) {
+    throw new ConfigurationError(`input config: ${(err as Error).message}`, { input: 'config' });
+  }
+  return abs;
 }
 
 /** Reads and validates the inputs; throws ConfigurationError naming the input at fault. */
 export function readInputs(core: ActionsCore, eventName: string, workspace: string): ActionInputs {
-  const failOn = parseFailOn(core.getInput('fail-on'), 'input fail-on');
-  const scanMode = oneOf(core, 'scan', ['changed', 'all'] as const, PR_EVENTS.has(eventName) ? 'changed' : 'all');
-  const allowedImages = lines(core.getInput('allowed-images'));
-  for (const p of allowedImages) {
-    const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
-  }
-  const target = parseKubernetesVersion(core.getInput('kubernetes-version'), 'input kubernetes-version');
+  const input = (name: string): string => core.getInput(name);
+  const failOn = parseFailOn(input('fail-on'), 'input fail-on');
+  const scanMode = parseOneOf(input('scan'), 'input scan', ['changed', 'all'] as const, PR_EVENTS.has(eventName) ? 'changed' : 'all');
+  const allowedImages = parseImagePatterns(input('allowed-images'), 'input allowed-images');
+  const target = parseKubernetesVersion(input('kubernetes-version'), 'input kubernetes-version');
   if (target?.warning) core.warning(target.warning);
-  const kubernetesVersion = target?.version;
-  const threads = parseThreads(core.getInput('threads'), 'input threads');
-  const paths = lines(core.getInput('paths'));
-  for (const p of paths) {
-    if (isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
-      throw new ConfigurationError(`input paths: ${JSON.stringify(p)} must be relative to the workspace, without ".."`);
-    }
-  }
-  const configInput = core.getInput('config').trim();
-  let config: string | undefined;
-  if (configInput !== '') {
-    const abs = resolve(workspace, configInput);
-    const isDefault = configInput === '.podguard.yml';
-    if (lstatSync(abs, { throwIfNoEntry: false })) {
-      try {
-        readContainedFile(workspace, abs, { label: configInput, maxBytes: MAX_CONFIG_BYTES, what: 'configuration file' });
-      } catch (err) {
-        throw new ConfigurationError(`input config: ${(err as Error).message}`);
-      }
-      config = abs;
-    } else if (!isDefault) {
-      throw new ConfigurationError(`input config: ${configInput} does not exist in the workspace`);
-    }
-  }
-  const sarifFile = core.getInput('sarif-file').trim() || 'podguard.sarif';
+  const threads = parseThreads(input('threads'), 'input threads');
+  const paths = parsePaths(input('paths'), 'input paths', true);
+  const config = configInput(input('config'), workspace);
   return {
-    paths: paths.length ? paths : ['.'],
+    paths,
     config,
     scan: scanMode,
     allowedImages,
-    kubernetesVersion,
+    kubernetesVersion: target?.version,
     threads,
     failOn,
-    sarifFile: resolve(workspace, sarifFile),
-    category: sarifCategory(core.getInput('category'), 'input category'),
-    annotations: bool(core, 'annotations', true),
-    summary: bool(core, 'summary', true),
-    token: core.getInput('token').trim(),
-    allowEmpty: bool(core, 'allow-empty', false),
-    prConfig: oneOf(core, 'pr-config', PR_CONFIG_MODES, 'base'),
+    sarifFile: resolve(workspace, input('sarif-file').trim() || 'podguard.sarif'),
+    category: sarifCategory(input('category'), 'input category'),
+    annotations: parseBool(input('annotations'), 'input annotations', true),
+    summary: parseBool(input('summary'), 'input summary', true),
+    token: input('token').trim(),
+    allowEmpty: parseBool(input('allow-empty'), 'input allow-empty', false),
+    prConfig: parseOneOf(input('pr-config'), 'input pr-config', PR_CONFIG_MODES, 'base'),
   };
 }
 
@@ -180,131 +167,117 @@ function readPayload(path: string | undefined): Payload {
   }
 }
 
-/** What a changed-files scan covers. */
-export interface Scope {
-  /** Files to scan (root-relative), or undefined for everything under the paths. */
-  files?: string[];
-  /** Touched lines per root-relative path. */
-  touched: Map<string, LineSpan[]>;
-  /** One line for the log and the summary. */
-  description: string;
-  /** The commit the change is compared against (git only). */
-  base?: string;
-}
-
 function toRel(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
 }
 
-/** Works out which files to scan: git first, the REST API second, everything last. */
-async function changedScope(
-  platform: GitHubPlatform,
-  inputs: ActionInputs,
-  root: string,
-  eventName: string,
-  payload: Payload,
-  repoTop: string,
-): Promise<Scope> {
-  const { core } = platform;
+/** Where the event says the change starts: the pull request's or merge group's base, or the push's `before`. */
+function baseOf(eventName: string, payload: Payload): { baseSha?: string; baseRef?: string } {
   const pr = payload.pull_request;
-  let baseSha: string | undefined;
-  let baseRef: string | undefined;
-  if (pr) {
-    baseSha = pr.base?.sha;
-    baseRef = pr.base?.ref;
-  } else if (payload.merge_group) {
-    baseSha = payload.merge_group.base_sha;
-    baseRef = payload.merge_group.base_ref;
-  } else if (eventName === 'push' && payload.before && !/^0+$/.test(payload.before)) {
-    baseSha = payload.before;
-  }
-  if (!baseSha && !baseRef) {
-    return {
-      touched: new Map(),
-      description: `The ${eventName || 'current'} event has no base to compare with, so every file was scanned.`,
-    };
-  }
-  const label = pr ? 'this pull request' : 'this change';
-  let gitReason: string;
-  try {
-    const cs = await gitChanges({
-      cwd: repoTop,
-      baseSha,
-      baseRef,
-      prHeadSha: pr?.head?.sha,
-      log: (m) => core.info(m),
-    });
-    if (pr && cs.base === cs.head) {
-      // pull_request_target checks out the base branch by default: the PR's files are not here.
-      core.warning(
-        `podguard: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`,
-      );
-      return {
-        files: [],
-        touched: new Map(),
-        description: `Nothing was scanned: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes.`,
-      };
-    }
-    const touched = new Map<string, LineSpan[]>();
-    const files = cs.files.map((f) => {
-      const rel = toRel(root, f.absPath);
-      touched.set(rel, f.lines);
-      return rel;
-    });
-    return {
-      files,
-      touched,
-      base: cs.base,
-      description: `Scanned the files ${label} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`,
-    };
-  } catch (err) {
-    gitReason = (err as Error).message;
-    core.info(`podguard: git could not list the changed files: ${gitReason}`);
-  }
+  if (pr) return { baseSha: pr.base?.sha, baseRef: pr.base?.ref };
+  if (payload.merge_group) return { baseSha: payload.merge_group.base_sha, baseRef: payload.merge_group.base_ref };
+  if (eventName === 'push' && payload.before && !/^0+$/.test(payload.before)) return { baseSha: payload.before };
+  return {};
+}
 
+/** What the run reads besides the inputs: the roots, the event and its payload. */
+interface Context {
+  platform: GitHubPlatform;
+  core: ActionsCore;
+  inputs: ActionInputs;
+  root: string;
+  repoTop: string;
+  eventName: string;
+  payload: Payload;
+}
+
+/** Step one: git, against the event's base. */
+function gitStep(ctx: Context, base: { baseSha?: string; baseRef?: string }): ChangeStep {
+  const { core, payload, root, repoTop } = ctx;
+  const pr = payload.pull_request;
+  const label = pr ? 'this pull request' : 'this change';
+  return async () => {
+    try {
+      const cs = await gitChangeList(root, { cwd: repoTop, ...base, prHeadSha: pr?.head?.sha, log: (m) => core.info(m) });
+      if (pr && cs.base === cs.head) {
+        // pull_request_target checks out the base branch by default: the PR's files are not here.
+        const at = cs.head.slice(0, 7);
+        core.warning(
+          `podguard: the checked-out commit ${at} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`,
+        );
+        return {
+          files: [],
+          touched: new Map(),
+          description: `Nothing was scanned: the checked-out commit ${at} does not contain this pull request's changes.`,
+        };
+      }
+      const description = `Scanned the files ${label} added or changed (${cs.files.length} in the diff against ${cs.base.slice(0, 7)}).`;
+      return { files: cs.files, touched: cs.touched, base: cs.base, description };
+    } catch (err) {
+      const reason = (err as Error).message;
+      core.info(`podguard: git could not list the changed files: ${reason}`);
+      return { reason };
+    }
+  };
+}
+
+/** Step two: the pull request's files through the REST API (pull requests only). */
+function restStep(ctx: Context): ChangeStep {
+  const { platform, core, inputs, payload, root, repoTop } = ctx;
+  const pr = payload.pull_request;
   const [owner, repo] = (platform.env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? '').split('/');
-  if (!pr?.number || !owner || !repo) {
-    core.warning(`podguard scanned every file: git could not list the changed files (${gitReason}).`);
-    return { touched: new Map(), description: `Every file was scanned: git could not list the changed files (${gitReason}).` };
-  }
-  try {
-    if (!inputs.token) throw new Error('the token input is empty');
-    const list = await platform.listPullFiles({ token: inputs.token, owner, repo, pullNumber: pr.number });
-    const expected = pr.changed_files;
-    if (list.length >= REST_FILE_LIMIT || (expected !== undefined && list.length < expected)) {
-      core.notice(
-        `podguard scanned every file: this pull request changes ${expected ?? 'more than ' + REST_FILE_LIMIT} files and the GitHub API lists only ${list.length}.`,
-      );
+  return async ([gitReason]) => {
+    if (!pr?.number || !owner || !repo) return undefined;
+    try {
+      if (!inputs.token) throw new Error('the token input is empty');
+      const list = await platform.listPullFiles({ token: inputs.token, owner, repo, pullNumber: pr.number });
+      const expected = pr.changed_files;
+      if (list.length >= REST_FILE_LIMIT || (expected !== undefined && list.length < expected)) {
+        core.notice(
+          `podguard scanned every file: this pull request changes ${expected ?? 'more than ' + REST_FILE_LIMIT} files and the GitHub API lists only ${list.length}.`,
+        );
+        return everything(
+          `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list.length} of ${expected ?? '?'}).`,
+        );
+      }
+      const touched = new Map<string, LineSpan[]>();
+      for (const f of list)
+        if (f.status !== 'removed') touched.set(toRel(root, resolve(repoTop, f.filename)), addedLinesFromPatch(f.patch));
+      const files = [...touched.keys()];
+      core.info(`podguard: listed ${files.length} changed files through the GitHub API instead.`);
       return {
-        touched: new Map(),
-        description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list.length} of ${expected ?? '?'}).`,
+        files,
+        touched,
+        // The base commit may not be fetched: its files then count as absent, which is the strict
+        // side (default configuration, no baseline).
+        ...(pr.base?.sha ? { base: pr.base.sha } : {}),
+        description: `Scanned the files this pull request added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`,
       };
+    } catch (err) {
+      return { reason: (err as Error).message };
     }
-    const touched = new Map<string, LineSpan[]>();
-    const files: string[] = [];
-    for (const f of list) {
-      if (f.status === 'removed') continue;
-      const rel = toRel(root, resolve(repoTop, f.filename));
-      files.push(rel);
-      touched.set(rel, addedLinesFromPatch(f.patch));
-    }
-    core.info(`podguard: listed ${files.length} changed files through the GitHub API instead.`);
-    return {
-      files,
-      touched,
-      // The base commit may not be fetched: its files then count as absent, which is the strict side
-      // (default configuration, no baseline).
-      ...(pr.base?.sha ? { base: pr.base.sha } : {}),
-      description: `Scanned the files ${label} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`,
-    };
-  } catch (err) {
-    const why = (err as Error).message;
-    core.warning(`podguard scanned every file: git (${gitReason}) and the GitHub API (${why}) could not list the changed files.`);
-    return {
-      touched: new Map(),
-      description: `Every file was scanned: neither git (${gitReason}) nor the GitHub API (${why}) could list the changed files.`,
-    };
+  };
+}
+
+/** What the scan covers: everything (scan: all, no base), or the change source's answer. */
+function changeSource(ctx: Context): ChangeSource | Scope {
+  const { core, inputs, eventName, payload } = ctx;
+  if (inputs.scan === 'all') return everything(`Scanned every file under ${inputs.paths.join(', ')} (scan: all).`);
+  const base = baseOf(eventName, payload);
+  if (!base.baseSha && !base.baseRef) {
+    return everything(`The ${eventName || 'current'} event has no base to compare with, so every file was scanned.`);
   }
+  return {
+    steps: [gitStep(ctx, base), restStep(ctx)],
+    fallback: ([git, rest]) => {
+      if (rest === undefined) {
+        core.warning(`podguard scanned every file: git could not list the changed files (${git}).`);
+        return everything(`Every file was scanned: git could not list the changed files (${git}).`);
+      }
+      core.warning(`podguard scanned every file: git (${git}) and the GitHub API (${rest}) could not list the changed files.`);
+      return everything(`Every file was scanned: neither git (${git}) nor the GitHub API (${rest}) could list the changed files.`);
+    },
+  };
 }
 
 /** The files under `paths` (entries may be globs) among `candidates` (shared with the CLI). */
@@ -339,12 +312,11 @@ export function annotationOf(f: Finding, file: string): Annotation {
 }
 
 function emitAnnotations(
-  platform: GitHubPlatform,
+  core: ActionsCore,
   result: ScanResult,
   touched: (f: Finding) => boolean,
   repoPath: (file: string) => string,
 ): void {
-  const { core } = platform;
   const red = result.redactor;
   const { shown, hidden } = annotationPlan(result.findings, touched);
   for (const f of shown) {
@@ -372,203 +344,110 @@ function emitAnnotations(
   }
 }
 
+/** Annotations and links are relative to the repository, which may sit below the workspace. */
+function repoPathOf(root: string, repoTop: string): (file: string) => string {
+  return (file) => {
+    const rel = toRel(repoTop, resolve(root, file));
+    return rel.startsWith('../') ? file : rel;
+  };
+}
+
+/** The job's events as `@actions/core` calls. */
+function jobPlatform(ctx: Context): JobPlatform {
+  const { core, inputs, platform, root, repoTop, payload } = ctx;
+  const env = platform.env;
+  const repoPath = repoPathOf(root, repoTop);
+  const server = env.GITHUB_SERVER_URL || 'https://github.com';
+  const repo = env.GITHUB_REPOSITORY;
+  const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  return {
+    info: (t) => core.info(t),
+    notice: (t) => core.notice(t),
+    debug: (t) => core.debug(t),
+    secrets: (result) => result.redactor.secrets.forEach((s) => core.setSecret(s)),
+    scope: (t) => core.info(t),
+    text: { block: (t) => core.info(t) },
+    ...(inputs.annotations ? { annotate: (result, touched) => emitAnnotations(core, result, touched, repoPath) } : {}),
+    ...(repo && sha ? { link: (file: string, line: number) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` } : {}),
+    ...(inputs.summary
+      ? {
+          summary: async (markdown: string) => {
+            try {
+              await core.summary.addRaw(markdown, true).write();
+            } catch (err) {
+              core.warning(`podguard could not write the job summary: ${(err as Error).message}`);
+            }
+          },
+        }
+      : {}),
+    outputs: (o) => {
+      core.setOutput('sarif-file', o.sarifFile);
+      core.setOutput('findings', o.findings);
+      core.setOutput('errors', o.counts.error);
+      core.setOutput('warnings', o.counts.warning);
+      core.setOutput('notes', o.counts.note);
+      core.setOutput('files-scanned', o.filesScanned);
+    },
+  };
+}
+
+/** The job's inputs from the Action's. */
+function jobInputs(ctx: Context): JobInputs {
+  const { inputs, root, repoTop, platform } = ctx;
+  return {
+    root,
+    repoTop,
+    paths: inputs.paths,
+    configPath: inputs.config,
+    allowedImages: inputs.allowedImages,
+    kubernetesVersion: inputs.kubernetesVersion,
+    threads: inputs.threads,
+    failOn: inputs.failOn,
+    allowEmpty: inputs.allowEmpty,
+    prConfig: inputs.prConfig,
+    tempDir: platform.env.RUNNER_TEMP || tmpdir(),
+    sarif: {
+      file: inputs.sarifFile,
+      shown: toRel(root, inputs.sarifFile),
+      // Never outside the workspace or runner temp.
+      roots: outputRoots(root, platform.env),
+      options: { repositoryRoot: repoTop, provenance: provenanceFromEnv(platform.env), category: inputs.category },
+    },
+    names: NAMES,
+    ...(platform.rules ? { rules: platform.rules } : {}),
+  };
+}
+
+/** actions/checkout with `path:` puts the repository below the workspace: find it from `paths`. */
+async function repositoryTop(root: string, paths: readonly string[]): Promise<string> {
+  let top = await gitTopLevel(root);
+  for (const p of paths) {
+    if (top) break;
+    if (!isGlob(p)) top = await gitTopLevel(resolve(root, p));
+  }
+  return top ?? root;
+}
+
 /** Runs the action; returns the exit code (0 pass, 1 gate failed, 2 bad input or internal error). */
 export async function runAction(platform: GitHubPlatform): Promise<number> {
   // Every line the action logs passes one writer that lets no scanned byte start a command.
   const core = safeCore(platform.core);
-  const { env } = platform;
   platform = { ...platform, core };
+  const { env } = platform;
   try {
     const root = resolve(env.GITHUB_WORKSPACE || process.cwd());
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     const inputs = readInputs(core, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
-
-    // actions/checkout with `path:` puts the repository below the workspace: find it from `paths`.
-    let repoTop = await gitTopLevel(root);
-    for (const p of inputs.paths) {
-      if (repoTop) break;
-      if (!isGlob(p)) repoTop = await gitTopLevel(resolve(root, p));
-    }
-    repoTop ??= root;
-
-    let scope: Scope = { touched: new Map(), description: `Scanned every file under ${inputs.paths.join(', ')} (scan: all).` };
-    if (inputs.scan === 'changed') scope = await changedScope(platform, inputs, root, eventName, payload, repoTop);
-    let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : undefined;
-    let paths = inputs.paths;
-    if (changedFiles) paths = ['.'];
-    else if (inputs.paths.some(isGlob)) {
-      // Globs select among every file the engine would collect from the workspace.
-      const all = await collect({ root, paths: ['.'], exclude: [] });
-      const rels = all.candidates.map((c) => c.relPath);
-      changedFiles = inPaths(inputs.paths, rels);
-      for (const p of inputs.paths) {
-        if (!inputs.allowEmpty && inPaths([p], rels).length === 0) {
-          throw new ConfigurationError(
-            `input paths: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set allow-empty: true if that is expected)`,
-          );
-        }
-      }
-      paths = ['.'];
-    }
-
-    // A pull request must not loosen its own gate: its base commit's configuration applies.
-    let pinned: PinnedConfig | undefined;
-    if (scope.files && scope.base) {
-      pinned = await pinToBase({
-        root,
-        repoTop,
-        base: scope.base,
-        changed: scope.files,
-        configFile: inputs.config ?? resolve(root, '.podguard.yml'),
-        mode: inputs.prConfig,
-        tempDir: env.RUNNER_TEMP || tmpdir(),
-        input: 'pr-config',
-      });
-      for (const n of pinned.notices) core.notice(`podguard: ${n}`);
-      if (pinned.notices.length) scope = { ...scope, description: `${scope.description} ${pinned.notices.join(' ')}` };
-    }
-
-    const scanOf = async (paths: string[], changedFiles: string[] | undefined, requireChecked = false): Promise<ScanResult> => {
-      try {
-        return await scan({
-          root,
-          paths,
-          configPath: pinned?.config !== undefined ? undefined : inputs.config,
-          ...(pinned?.config !== undefined ? { config: pinned.config } : {}),
-          ...(pinned?.baseline !== undefined ? { baseline: pinned.baseline } : {}),
-          ...(pinned?.policyRoot !== undefined ? { policyRoot: pinned.policyRoot } : {}),
-          allowImages: inputs.allowedImages,
-          changedFiles,
-          requireChecked,
-          rules: platform.rules,
-          ...(inputs.threads ? { threads: inputs.threads } : {}),
-          ...(inputs.kubernetesVersion ? { adjust: (s: Settings) => void (s.kubernetesVersion = inputs.kubernetesVersion!) } : {}),
-        });
-      } catch (err) {
-        throw forInput(err, { paths: 'paths', allowImages: 'allowed-images' }, 'config');
-      }
-    };
-    const result = await scanOf(paths, changedFiles, !inputs.allowEmpty);
-    // Mask before anything is printed: the runner then scrubs these values from every log line.
-    for (const s of result.redactor.secrets) core.setSecret(s);
-    core.debug(scanStats(result));
-
-    // Annotations and links are relative to the repository, which may sit below the workspace.
-    const repoPath = (file: string): string => {
-      const rel = toRel(repoTop, resolve(root, file));
-      return rel.startsWith('../') ? file : rel;
-    };
-    // A rendered finding is in the change when its template line or the values/patch line it came from is.
-    const touched = (f: Finding): boolean =>
-      inSpans(scope.touched.get(f.file), f.range.start.line) ||
-      (f.related ?? []).some((r) => inSpans(scope.touched.get(r.file), r.range.start.line));
-
-    core.info(scope.description);
-    // Lines go out in blocks: one runner log write per line is slow on large scans.
-    let block: string[] = [];
-    const flush = (): void => {
-      if (block.length) core.info(block.join('\n'));
-      block = [];
-    };
-    const fold = core.startGroup && core.endGroup;
-    writeText(
-      result,
-      { color: false },
-      {
-        line: (t) => {
-          block.push(t);
-          if (block.length >= 1000) flush();
-        },
-        ...(fold
-          ? {
-              group: (title: string) => {
-                flush();
-                core.startGroup!(title);
-              },
-              endGroup: () => {
-                flush();
-                core.endGroup!();
-              },
-            }
-          : {}),
-      },
-    );
-    flush();
-
-    // Code scanning takes each upload as the full state of its branch (alerts missing from it are
-    // closed), so the SARIF file always covers every file under `paths`, even when the gate and
-    // the annotations look at the change only.
-    let sarifSource = result;
-    if (scope.files) {
-      const globs = inputs.paths.some(isGlob);
-      const all = globs ? await collect({ root, paths: ['.'], exclude: [] }) : undefined;
-      sarifSource = await scanOf(
-        globs ? ['.'] : inputs.paths,
-        all
-          ? inPaths(
-              inputs.paths,
-              all.candidates.map((c) => c.relPath),
-            )
-          : undefined,
-      );
-      for (const s of sarifSource.redactor.secrets) core.setSecret(s);
-    }
-    let written: SarifWritten;
-    try {
-      written = writeSarif(
-        inputs.sarifFile,
-        sarifSource,
-        {
-          repositoryRoot: repoTop,
-          provenance: provenanceFromEnv(env),
-          category: inputs.category,
-          times: runTimes(sarifSource),
-        },
-        // Never through a link the pull request planted, never outside the workspace or runner temp.
-        (path, chunks) => writeOutputFile(path, chunks, outputRoots(root, env), true),
-      );
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new ConfigurationError(`input sarif-file: cannot write ${toRel(root, inputs.sarifFile)} (${code})`);
-    }
-
-    if (written.omitted.size > 0) core.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, '')}`);
-    if (inputs.annotations) emitAnnotations(platform, result, touched, repoPath);
-
-    if (inputs.summary) {
-      const server = env.GITHUB_SERVER_URL || 'https://github.com';
-      const repo = env.GITHUB_REPOSITORY;
-      const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
-      const link =
-        repo && sha ? (file: string, line: number): string => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` : undefined;
-      let markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
-      if (written.omitted.size > 0) markdown += `\n${sarifOmittedLine(written)}\n`;
-      try {
-        await core.summary.addRaw(markdown, true).write();
-      } catch (err) {
-        core.warning(`podguard could not write the job summary: ${(err as Error).message}`);
-      }
-    }
-
-    const counts = countByLevel(result.findings);
-    const files = Object.values(result.filesScanned).reduce((a, b) => a + b, 0);
-    core.setOutput('sarif-file', inputs.sarifFile);
-    core.setOutput('findings', counts.error + counts.warning + counts.note);
-    core.setOutput('errors', counts.error);
-    core.setOutput('warnings', counts.warning);
-    core.setOutput('notes', counts.note);
-    core.setOutput('files-scanned', files);
-
-    const failed = result.findings.some((f) => gates(f, inputs.failOn));
-    if (failed) {
-      core.setFailed(result.redactor.redact(verdict(result, inputs.failOn).text));
-      return 1;
-    }
-    return 0;
+    const repoTop = await repositoryTop(root, inputs.paths);
+    const ctx: Context = { platform, core, inputs, root, repoTop, eventName, payload };
+    const verdict = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
+    if (!verdict.failed) return 0;
+    core.setFailed(verdict.text);
+    return 1;
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      core.setFailed(`podguard: ${err.message}`);
+      core.setFailed(`podguard: ${configurationMessage(err)}`);
       return 2;
     }
     const e = err as Error;

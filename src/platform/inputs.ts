@@ -3,8 +3,9 @@
  * list and one message per value, with the face's own name for the input (`--fail-on`,
  * `input fail-on`, `input failOn`).
  */
-import { posix } from 'node:path';
+import { isAbsolute, posix } from 'node:path';
 import picomatch from 'picomatch';
+import { validatePattern } from '../config/patterns.js';
 import { KUBERNETES_DATA_VERSION } from '../data/deprecated-apis.js';
 import { ConfigurationError } from '../types.js';
 import type { FailOn } from '../types.js';
@@ -31,6 +32,52 @@ export function parseOneOf<T extends string>(raw: string | undefined, name: stri
   if (value === '') return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(', ')} (got "${value}")`, { input: bare(name) });
+}
+
+/** A CI boolean: `true` or `false` (any case); empty means `fallback`. */
+export function parseBool(raw: string | undefined, name: string, fallback: boolean): boolean {
+  const value = (raw ?? '').trim();
+  if (value === '') return fallback;
+  if (value.toLowerCase() === 'true') return true;
+  if (value.toLowerCase() === 'false') return false;
+  throw new ConfigurationError(`${label(name)} must be true or false (got "${value}")`, { input: bare(name) });
+}
+
+/**
+ * A multi-line input: one entry per line, trimmed; empty lines and `#` comment lines dropped.
+ * Commas are data (a glob's `{a,b}`, a file name), never separators.
+ */
+export function parseLines(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('#'));
+}
+
+/**
+ * Paths to scan, one per line (default `.`). With `relativeOnly`, an absolute path or one with
+ * `..` is the user's mistake; otherwise the engine's containment check judges them.
+ */
+export function parsePaths(raw: string | undefined, name: string, relativeOnly: boolean): string[] {
+  const paths = parseLines(raw);
+  for (const p of relativeOnly ? paths : []) {
+    if (isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
+      throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} must be relative to the workspace, without ".."`, {
+        input: bare(name),
+      });
+    }
+  }
+  return paths.length ? paths : ['.'];
+}
+
+/** Approved image patterns, one per line, each checked as the configuration's `allowedImages` are. */
+export function parseImagePatterns(raw: string | undefined, name: string): string[] {
+  const patterns = parseLines(raw);
+  for (const p of patterns) {
+    const problem = validatePattern(p);
+    if (problem) throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} ${problem}`, { input: bare(name) });
+  }
+  return patterns;
 }
 
 /** The fail-on gate; empty means `error`. */
@@ -94,6 +141,14 @@ export function inPaths(paths: readonly string[], candidates: readonly string[])
     .map((p) => (p === '.' ? '' : p));
   const match = globs.length ? picomatch(globs, { dot: true }) : (): boolean => false;
   return candidates.filter((f) => match(f) || plain.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
+}
+
+/**
+ * A configuration error's text for the face's failure line: prefixed with the input it names
+ * when the message speaks of something else (a flag, a file).
+ */
+export function configurationMessage(err: ConfigurationError): string {
+  return err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
 }
 
 /**

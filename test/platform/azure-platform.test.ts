@@ -1,14 +1,14 @@
 /** The Azure platform layer with a recording task library: inputs, secrets, issues, links, errors. */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_ISSUES, fileLink, neutralize, readInputs, runAzure } from '../../src/platform/azure.js';
 import type { AzureTaskLib } from '../../src/platform/azure.js';
 import type { Rule } from '../../src/rule.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { ConfigurationError } from '../../src/types.js';
-import { PRIVILEGED, write } from '../helpers/git.js';
+import { PRIVILEGED } from '../helpers/git.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
+import { workspace } from './workspace.js';
 
 interface Recorder {
   tl: AzureTaskLib;
@@ -59,11 +59,7 @@ const TOKEN_RULE: Rule = {
   },
 };
 
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'pg-az-unit-'));
-  for (const [p, t] of Object.entries(files)) write(root, p, t);
-  return root;
-}
+const repo = (files: Record<string, string>): string => workspace(files, 'pg-az-unit-');
 
 describe('Azure platform', () => {
   it('registers every secret (line by line) before printing anything, and never prints one', async () => {

@@ -1,6 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { addedLinesFromPatch } from '../../src/collect/changed.js';
 import { annotationOf, annotationPlan, inPaths, runAction } from '../../src/platform/github.js';
 import type { GitHubPlatform, PullFile } from '../../src/platform/github.js';
@@ -10,6 +9,7 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { sh } from '../helpers/git.js';
 import type { Finding, Level } from '../../src/types.js';
 import { onlyRulesYaml } from '../helpers/rules.js';
+import { workspace } from './workspace.js';
 
 type Call = { fn: string; message: string; props?: Annotation };
 
@@ -42,15 +42,6 @@ function fakeCore(inputs: Record<string, string>): ActionsCore & { calls: Call[]
   return core;
 }
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-action-'));
-  for (const [p, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), c);
-  }
-  return dir;
-}
-
 /** The behaviour tests below are about privileged-container findings only. */
 const ONLY_PRIVILEGED = { '.podguard.yml': onlyRulesYaml('privileged-container') };
 
@@ -68,7 +59,7 @@ async function run(
   inputs: Record<string, string>,
   extra: Partial<GitHubPlatform> & { env?: Record<string, string> } = {},
 ): Promise<{ code: number; core: ReturnType<typeof fakeCore>; dir: string }> {
-  const dir = workspace(files);
+  const dir = workspace(files, 'pg-action-');
   const core = fakeCore(inputs);
   const code = await runAction({
     core,
