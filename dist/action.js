@@ -2174,9 +2174,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve16, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve16(data);
             });
           });
         }
@@ -2214,12 +2214,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve16, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve17(data);
+              ) : resolve16(data);
             });
           });
         }
@@ -4486,8 +4486,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve17, reject) => {
-        res = resolve17;
+      const promise = new Promise((resolve16, reject) => {
+        res = resolve16;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6738,12 +6738,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve16;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7413,12 +7413,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve16;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7897,16 +7897,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve16) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve16;
           } else {
-            resolve17(null);
+            resolve16(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve16) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -7917,7 +7917,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve16(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve17, reject) => {
+        const socket = await new Promise((resolve16, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7980,7 +7980,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve17(socket2);
+              resolve16(socket2);
             }
           });
         });
@@ -8316,8 +8316,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          await new Promise((resolve16) => {
+            this[kClosedResolve] = resolve16;
           });
         }
       }
@@ -9586,7 +9586,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve17, reject) => {
+        return await new Promise((resolve16, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9599,7 +9599,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve17(null);
+              resolve16(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9618,7 +9618,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve16, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9635,7 +9635,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve17,
+              resolve: resolve16,
               reject,
               length: 0,
               body: []
@@ -9705,18 +9705,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve17, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve16, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve17(chunksDecode(body, length));
+          resolve16(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length)));
+          resolve16(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve16(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve16(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve16(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9973,9 +9973,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10198,9 +10198,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10485,9 +10485,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10579,9 +10579,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -14444,7 +14444,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve17, reject) => agent.dispatch(
+        return new Promise((resolve16, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14520,7 +14520,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve17({
+              resolve16({
                 status,
                 statusText,
                 headersList,
@@ -14563,7 +14563,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve17({
+              resolve16({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18304,8 +18304,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve17) => {
-        setTimeout(resolve17, ms).unref();
+      return new Promise((resolve16) => {
+        setTimeout(resolve16, ms).unref();
       });
     }
     module.exports = {
@@ -19287,11 +19287,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value2) {
-        return value2 instanceof P ? value2 : new P(function(resolve17) {
-          resolve17(value2);
+        return value2 instanceof P ? value2 : new P(function(resolve16) {
+          resolve16(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve17, reject) {
+      return new (P || (P = Promise))(function(resolve16, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
@@ -19307,7 +19307,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+          result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19394,26 +19394,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve17) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve16) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve17(output.toString());
+              resolve16(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve17) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve16) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve17(Buffer.concat(chunks));
+              resolve16(Buffer.concat(chunks));
             });
           }));
         });
@@ -19621,14 +19621,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve16, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve17(res);
+                resolve16(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19872,12 +19872,12 @@ var require_lib = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve17) => setTimeout(() => resolve17(), ms));
+          return new Promise((resolve16) => setTimeout(() => resolve16(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve17, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve16, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19885,7 +19885,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve17(response);
+              resolve16(response);
             }
             function dateTimeDeserializer(key, value2) {
               if (typeof value2 === "string") {
@@ -19924,7 +19924,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve17(response);
+              resolve16(response);
             }
           }));
         });
@@ -30391,9 +30391,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -30478,7 +30478,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve16.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -30505,7 +30505,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve16(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -31369,7 +31369,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -31405,50 +31405,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative13, options, skipNormalization) {
+    function resolveComponent(base, relative12, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse5(serialize(base, options), options);
-        relative13 = parse5(serialize(relative13, options), options);
+        relative12 = parse5(serialize(relative12, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative13.scheme) {
-        target.scheme = relative13.scheme;
-        target.userinfo = relative13.userinfo;
-        target.host = relative13.host;
-        target.port = relative13.port;
-        target.path = removeDotSegments(relative13.path || "");
-        target.query = relative13.query;
+      if (!options.tolerant && relative12.scheme) {
+        target.scheme = relative12.scheme;
+        target.userinfo = relative12.userinfo;
+        target.host = relative12.host;
+        target.port = relative12.port;
+        target.path = removeDotSegments(relative12.path || "");
+        target.query = relative12.query;
       } else {
-        if (relative13.userinfo !== void 0 || relative13.host !== void 0 || relative13.port !== void 0) {
-          target.userinfo = relative13.userinfo;
-          target.host = relative13.host;
-          target.port = relative13.port;
-          target.path = removeDotSegments(relative13.path || "");
-          target.query = relative13.query;
+        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
+          target.userinfo = relative12.userinfo;
+          target.host = relative12.host;
+          target.port = relative12.port;
+          target.path = removeDotSegments(relative12.path || "");
+          target.query = relative12.query;
         } else {
-          if (!relative13.path) {
+          if (!relative12.path) {
             target.path = base.path;
-            if (relative13.query !== void 0) {
-              target.query = relative13.query;
+            if (relative12.query !== void 0) {
+              target.query = relative12.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative13.path[0] === "/") {
-              target.path = removeDotSegments(relative13.path);
+            if (relative12.path[0] === "/") {
+              target.path = removeDotSegments(relative12.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative13.path;
+                target.path = "/" + relative12.path;
               } else if (!base.path) {
-                target.path = relative13.path;
+                target.path = relative12.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative13.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative13.query;
+            target.query = relative12.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -31456,7 +31456,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative13.fragment;
+      target.fragment = relative12.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -31760,7 +31760,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve17,
+      resolve: resolve16,
       resolveComponent,
       equal: equal2,
       serialize,
@@ -31900,8 +31900,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -34121,7 +34121,7 @@ var require_discriminator = __commonJS({
       error: error2,
       code(cxt) {
         const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
+        const { oneOf: oneOf2 } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -34130,7 +34130,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
+        if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -34158,8 +34158,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i2 = 0; i2 < oneOf.length; i2++) {
-            let sch = oneOf[i2];
+          for (let i2 = 0; i2 < oneOf2.length; i2++) {
+            let sch = oneOf2[i2];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -34653,11 +34653,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -34673,7 +34673,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34746,26 +34746,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve17(output.toString());
+          resolve16(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve17(Buffer.concat(chunks));
+          resolve16(Buffer.concat(chunks));
         });
       }));
     });
@@ -34968,14 +34968,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve16, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve17(res);
+            resolve16(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -35219,12 +35219,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve17) => setTimeout(() => resolve17(), ms));
+      return new Promise((resolve16) => setTimeout(() => resolve16(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -35232,7 +35232,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve17(response);
+          resolve16(response);
         }
         function dateTimeDeserializer(key, value2) {
           if (typeof value2 === "string") {
@@ -35271,7 +35271,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve17(response);
+          resolve16(response);
         }
       }));
     });
@@ -35282,11 +35282,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // ../../main/node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35302,7 +35302,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35333,11 +35333,11 @@ var BearerCredentialHandler = class {
 // ../../main/node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35353,7 +35353,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35422,11 +35422,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35442,7 +35442,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35744,11 +35744,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35764,7 +35764,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35868,11 +35868,11 @@ function isUnixExecutable(stats) {
 // ../../main/node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35888,7 +35888,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35962,11 +35962,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -35982,7 +35982,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36201,7 +36201,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve17, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve16, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -36284,7 +36284,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve17(exitCode);
+            resolve16(exitCode);
           }
         });
         if (this.options.input) {
@@ -36407,11 +36407,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // ../../main/node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36427,7 +36427,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36480,11 +36480,11 @@ function getExecOutput(commandLine, args, options) {
 // ../../main/node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36500,7 +36500,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36559,11 +36559,11 @@ function getDetails() {
 // ../../main/node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36579,7 +36579,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36761,11 +36761,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve17) {
-      resolve17(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve16) {
+      resolve16(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -36781,7 +36781,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40872,12 +40872,105 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 // src/platform/github.ts
 import { lstatSync as lstatSync8, readFileSync as readFileSync9 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { relative as relative12, resolve as resolve16, sep as sep11 } from "node:path";
 
-// src/collect/base-config.ts
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { dirname as dirname3, join as join3, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
+// src/config/safe-read.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
+    super(message);
+    this.name = "ConfigurationError";
+    this.input = options.input;
+  }
+};
+
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = relative2(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+}
+function realQuiet(p) {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve2(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path6, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = isAbsolute(path6) ? path6 : resolve2(root, path6);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside(resolve2(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = realpathSync.native(abs);
+    } catch (err) {
+      const code = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = openSync(target, constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = err.code;
+      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/platform/github.ts
+import { isAbsolute as isAbsolute6, relative as relative11, resolve as resolve15, sep as sep10 } from "node:path";
+
+// src/collect/changed.ts
+import { resolve as resolve3 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -40921,6 +41014,218 @@ function parseNameStatus(out) {
   }
   return files;
 }
+
+// src/collect/changed.ts
+var ChangeError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChangeError";
+  }
+};
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+async function checkBranch(name, cwd) {
+  const bare2 = name.replace(/^refs\/heads\//, "");
+  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
+    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  });
+}
+async function hasCommit(rev, cwd) {
+  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
+    () => true,
+    () => false
+  );
+}
+async function revParse(rev, cwd) {
+  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
+    (out) => out.trim() || void 0,
+    () => void 0
+  );
+}
+async function parentsOf(sha, cwd) {
+  const body = await git(["cat-file", "commit", sha], cwd);
+  const parents = [];
+  for (const line of body.split("\n")) {
+    if (line === "") break;
+    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
+  }
+  return parents;
+}
+async function isShallow(cwd) {
+  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
+}
+async function mergeBase(a, b, cwd) {
+  return git(["merge-base", a, b], cwd).then(
+    (out) => out.trim().split("\n")[0] || void 0,
+    () => void 0
+  );
+}
+function unquotePath(text) {
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
+  const bytes = [];
+  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+  const body = text.slice(1, -1);
+  for (let i2 = 0; i2 < body.length; i2++) {
+    const ch = body[i2];
+    if (ch !== "\\") {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const next = body[i2 + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
+      i2 += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i2 += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function parseUnifiedZero(out) {
+  const spans = /* @__PURE__ */ new Map();
+  let current;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("diff --git ")) {
+      current = void 0;
+    } else if (line.startsWith("+++ ")) {
+      const raw = line.slice(4).replace(/\t$/, "");
+      if (raw === "/dev/null") {
+        current = void 0;
+        continue;
+      }
+      const path6 = unquotePath(raw).replace(/^b\//, "");
+      current = spans.get(path6) ?? [];
+      spans.set(path6, current);
+    } else if (current && line.startsWith("@@ ")) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (!m) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      if (count > 0) current.push({ start, end: start + count - 1 });
+    }
+  }
+  return spans;
+}
+function inSpans(spans, line) {
+  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
+}
+async function findBase(req, top, head) {
+  const remote = req.remote ?? "origin";
+  const log = req.log ?? (() => void 0);
+  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
+  const fetch2 = async (args, why) => {
+    log(`git fetch ${args.join(" ")} (${why})`);
+    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
+      () => true,
+      (err) => {
+        log(`  failed: ${err.message}`);
+        return false;
+      }
+    );
+  };
+  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
+  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
+  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
+    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
+  if (req.baseRef) await checkBranch(req.baseRef, top);
+  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
+  const parents = await parentsOf(head, top);
+  if (parents.length === 2) {
+    const [p1, p2] = parents;
+    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
+    if (ours) {
+      if (!await hasCommit(p1, top)) await fetch2(["--depth=2", remote, head], "the merge commit\u2019s parents");
+      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
+    }
+  }
+  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
+  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
+  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
+  let base;
+  let baseSpec;
+  if (baseSha) {
+    if (!await hasCommit(baseSha, top)) await fetch2(["--depth=1", remote, baseSha], "the base commit");
+    if (await hasCommit(baseSha, top)) {
+      base = baseSha;
+      baseSpec = baseSha;
+    }
+  }
+  if (!base && branchSpec && trackingRef) {
+    if (!await hasCommit(trackingRef, top)) await fetch2(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
+    base = await revParse(trackingRef, top);
+    baseSpec = branchSpec;
+  }
+  if (!base || !baseSpec) {
+    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
+  }
+  let mb = await mergeBase(base, head, top);
+  const maxDepth = req.maxDepth ?? 2e3;
+  let fetched = 0;
+  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
+    const n = Math.min(step, maxDepth - fetched);
+    fetched += n;
+    const ok = await fetch2([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
+    if (!ok) await fetch2([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb && await isShallow(top) && fetched >= maxDepth) {
+    await fetch2(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
+  return { base: mb, via: "merge-base" };
+}
+async function gitChanges(req) {
+  const top = await gitTopLevel(req.cwd);
+  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
+  const headRev = req.head ?? "HEAD";
+  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
+  const head = await revParse(headRev, top);
+  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
+  const { base, via } = await findBase(req, top, head);
+  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
+  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
+  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
+  const spans = parseUnifiedZero(patch);
+  const files = parseNameStatus(names).map((f) => ({
+    path: f.path,
+    absPath: resolve3(top, f.path),
+    status: f.status,
+    lines: spans.get(f.path) ?? []
+  }));
+  return { top, base, head, via, files };
+}
+function addedLinesFromPatch(patch) {
+  const spans = [];
+  if (!patch) return spans;
+  let line = 0;
+  for (const text of patch.split("\n")) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
+    if (hunk) {
+      line = Number(hunk[1]);
+      continue;
+    }
+    if (line === 0 || text.startsWith("-") || text.startsWith("\\")) continue;
+    if (text.startsWith("+")) {
+      const last = spans[spans.length - 1];
+      if (last && last.end === line - 1) last.end = line;
+      else spans.push({ start: line, end: line });
+    }
+    line++;
+  }
+  return spans;
+}
+
+// src/collect/collect.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
+import { realpath, stat as stat2 } from "node:fs/promises";
+import { basename as basename3, isAbsolute as isAbsolute3, join as join4, posix as posix3, relative as relative4, resolve as resolve5, sep as sep5 } from "node:path";
+
+// src/parse/index.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { posix } from "node:path";
 
 // ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
@@ -43683,20 +43988,164 @@ function applyMerges(map2) {
   map2.pairs = [...own, ...merged];
 }
 var SCAN_PAIRS = 8;
-function buildDocs(src, base, limits, problems, firstIndex) {
-  const docs = [];
-  const stack = [];
-  let depth = 0;
-  const anchors = /* @__PURE__ */ new Map();
-  const maxExpanded = limits.maxExpandedNodes;
-  let expanded = 0;
-  const aliasLimit = (node) => new YamlBuildError({
-    kind: "alias-limit",
-    message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-    offset: node.start
-  });
-  const finishMap = (startAt, children) => {
-    const map2 = { kind: "map", start: startAt + base, end: startAt + base, pairs: [] };
+var TreeBuilder = class {
+  constructor(src, base, limits, problems, firstIndex) {
+    this.src = src;
+    this.base = base;
+    this.limits = limits;
+    this.problems = problems;
+    this.firstIndex = firstIndex;
+  }
+  src;
+  base;
+  limits;
+  problems;
+  firstIndex;
+  docs = [];
+  /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
+  stack = [];
+  depth = 0;
+  /** Anchored nodes with their expanded sizes. */
+  anchors = /* @__PURE__ */ new Map();
+  expanded = 0;
+  listener = (event, state) => {
+    if (event === "open") this.open(state.position);
+    else this.close(state);
+  };
+  open(position) {
+    if (this.depth > this.limits.maxDepth) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: `nesting exceeded maxDepth (${this.limits.maxDepth})`,
+        offset: position + this.base
+      });
+    }
+    const f = this.stack[this.depth];
+    if (f === void 0) this.stack.push({ open: position, children: null, first: void 0, size: 0 });
+    else {
+      f.open = position;
+      f.children = null;
+      f.first = void 0;
+      f.size = 0;
+    }
+    this.depth++;
+  }
+  close(state) {
+    const frame = this.stack[--this.depth];
+    const { children, size: childSize } = frame;
+    const close = state.position;
+    const result = state.result;
+    const src = this.src;
+    let at = skipSpace(src, frame.open, close);
+    let props;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      props = readProperties(src, frame.open, close);
+      at = props.at;
+    }
+    const tag = props?.tag;
+    let node;
+    let size = 1 + childSize;
+    if (children !== null && children.length === 1 && result !== null && frame.first === result) {
+      node = children[0];
+      size = childSize;
+      this.expanded -= 1;
+    } else if (state.kind === "mapping") node = this.finishMap(at, children);
+    else if (state.kind === "sequence") node = this.finishSeq(at, children);
+    else if (children === null && src.charCodeAt(at) === 42) return this.alias(at, close, result);
+    else {
+      node = this.scalar(at, close, result, tag);
+      size = 1;
+    }
+    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = props?.anchor ?? state.anchor ?? void 0;
+    if (anchor) this.anchors.set(anchor, { node, size });
+    this.count(1, node);
+    this.attach(node, size, result);
+  }
+  /** Counts expanded nodes against the alias-bomb limit. */
+  count(n, node) {
+    this.expanded += n;
+    if (this.expanded > this.limits.maxExpandedNodes) {
+      throw new YamlBuildError({
+        kind: "alias-limit",
+        message: `the document expands to more than ${this.limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+        offset: node.start
+      });
+    }
+  }
+  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
+  attach(node, size, result) {
+    if (this.depth > 0) {
+      const up = this.stack[this.depth - 1];
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else this.docs.push({ index: this.firstIndex + this.docs.length, root: node });
+  }
+  /** `*alias` at `at`: the anchored node itself, counted at its whole expanded size. */
+  alias(at, close, result) {
+    const src = this.src;
+    let j = at + 1;
+    while (j < close && !NAME_END.test(src[j])) j++;
+    const target = this.anchors.get(src.slice(at + 1, j));
+    if (!target) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+        offset: at + this.base
+      });
+    }
+    this.count(target.size, target.node);
+    this.attach(target.node, target.size, result);
+  }
+  /** A scalar whose content starts at `at` (after its properties); js-yaml's `result` is its text. */
+  scalar(at, close, result, tag) {
+    const src = this.src;
+    const text = typeof result === "string" ? result : "";
+    const c = src.charCodeAt(at);
+    let start = at;
+    let end = trimEnd(src, at, close);
+    let plain = true;
+    if (c === 34 || c === 39) {
+      plain = false;
+      start = at + 1;
+      end = Math.max(start, end - 1);
+    } else if (c === 124 || c === 62) {
+      plain = false;
+      const nl = src.indexOf("\n", at);
+      start = nl < 0 || nl >= close ? end : nl + 1;
+    } else if (result === null) end = start;
+    const base = this.base;
+    const scalar2 = {
+      kind: "scalar",
+      start: start + base,
+      end: end + base,
+      text,
+      value: plain ? resolveYaml11(text) : text,
+      plain
+    };
+    if (tag !== void 0) {
+      if (/^!!(bool|int|float|null)$/.test(tag)) {
+        const r2 = resolveYaml11(text);
+        scalar2.value = typeof r2 === "string" ? text : r2;
+      } else if (!STANDARD_TAG.test(tag)) {
+        scalar2.tag = tag;
+        scalar2.value = text;
+      } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
+    }
+    return scalar2;
+  }
+  finishSeq(at, children) {
+    const seq2 = { kind: "seq", start: at + this.base, end: at + this.base, items: children ?? [] };
+    for (const item of seq2.items) if (item.end > seq2.end) seq2.end = item.end;
+    return seq2;
+  }
+  /** A mapping from its children (keys and values alternate); duplicate keys become problems. */
+  finishMap(at, children) {
+    const map2 = { kind: "map", start: at + this.base, end: at + this.base, pairs: [] };
     if (children === null) return map2;
     const pairs2 = map2.pairs;
     let seen;
@@ -43713,19 +44162,7 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       }
       const k = keyText(key);
       if (k === "<<") merges = true;
-      else {
-        let dup = false;
-        if (seen !== void 0) dup = seen.has(k);
-        else for (let j = 0; j < pairs2.length && !dup; j++) dup = pairs2[j].keyText === k;
-        if (dup) {
-          problems.push({
-            kind: "duplicate-key",
-            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-            offset: key.start,
-            endOffset: key.end
-          });
-        }
-      }
+      else if (seen !== void 0 ? seen.has(k) : hasKey(pairs2, k)) this.duplicate(key, k);
       pairs2.push({ key, keyText: k, value: value2 });
       if (seen !== void 0) seen.add(k);
       else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
@@ -43734,127 +44171,24 @@ function buildDocs(src, base, limits, problems, firstIndex) {
     }
     if (merges) applyMerges(map2);
     return map2;
-  };
-  const attach = (node, size, result) => {
-    if (depth > 0) {
-      const up = stack[depth - 1];
-      if (up.children === null) {
-        up.children = [node];
-        up.first = result;
-      } else up.children.push(node);
-      up.size += size;
-    } else docs.push({ index: firstIndex + docs.length, root: node });
-  };
-  const listener = (event, state) => {
-    if (event === "open") {
-      if (depth > limits.maxDepth) {
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: `nesting exceeded maxDepth (${limits.maxDepth})`,
-          offset: state.position + base
-        });
-      }
-      const f = stack[depth];
-      if (f === void 0) stack.push({ open: state.position, children: null, first: void 0, size: 0 });
-      else {
-        f.open = state.position;
-        f.children = null;
-        f.first = void 0;
-        f.size = 0;
-      }
-      depth++;
-      return;
-    }
-    const frame = stack[--depth];
-    const children = frame.children;
-    const nChildren = children === null ? 0 : children.length;
-    const close = state.position;
-    const result = state.result;
-    let at = skipSpace(src, frame.open, close);
-    let tag;
-    let propAnchor;
-    const pc = src.charCodeAt(at);
-    if (pc === 33 || pc === 38) {
-      const props = readProperties(src, frame.open, close);
-      at = props.at;
-      tag = props.tag;
-      propAnchor = props.anchor;
-    }
-    const st = state;
-    let node;
-    let size = 1;
-    if (nChildren === 1 && result !== null && frame.first === result) {
-      node = children[0];
-      size = frame.size;
-      expanded -= 1;
-    } else if (state.kind === "mapping") {
-      node = finishMap(at, children);
-      size = 1 + frame.size;
-    } else if (state.kind === "sequence") {
-      const seq2 = { kind: "seq", start: at + base, end: at + base, items: children ?? [] };
-      for (let i2 = 0; i2 < nChildren; i2++) if (children[i2].end > seq2.end) seq2.end = children[i2].end;
-      node = seq2;
-      size = 1 + frame.size;
-    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
-      let j = at + 1;
-      while (j < close && !NAME_END.test(src[j])) j++;
-      const name = src.slice(at + 1, j);
-      const target = anchors.get(name);
-      if (!target)
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
-          offset: at + base
-        });
-      expanded += target.size;
-      if (expanded > maxExpanded) throw aliasLimit(target.node);
-      attach(target.node, target.size, result);
-      return;
-    } else {
-      const text = typeof result === "string" ? result : "";
-      const c = src.charCodeAt(at);
-      let start = at;
-      let end = trimEnd(src, at, close);
-      let plain = true;
-      if (c === 34 || c === 39) {
-        plain = false;
-        start = at + 1;
-        end = Math.max(start, end - 1);
-      } else if (c === 124 || c === 62) {
-        plain = false;
-        const nl = src.indexOf("\n", at);
-        start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (result === null) {
-        end = start;
-      }
-      const scalar2 = {
-        kind: "scalar",
-        start: start + base,
-        end: end + base,
-        text,
-        value: plain ? resolveYaml11(text) : text,
-        plain
-      };
-      if (tag !== void 0) {
-        if (/^!!(bool|int|float|null)$/.test(tag)) {
-          const r2 = resolveYaml11(text);
-          scalar2.value = typeof r2 === "string" ? text : r2;
-        } else if (!STANDARD_TAG.test(tag)) {
-          scalar2.tag = tag;
-          scalar2.value = text;
-        } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
-      }
-      node = scalar2;
-    }
-    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
-    const anchor = propAnchor ?? st.anchor ?? void 0;
-    if (anchor) anchors.set(anchor, { node, size });
-    expanded += 1;
-    if (expanded > maxExpanded) throw aliasLimit(node);
-    attach(node, size, result);
-  };
-  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
-  return docs;
+  }
+  duplicate(key, k) {
+    this.problems.push({
+      kind: "duplicate-key",
+      message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+      offset: key.start,
+      endOffset: key.end
+    });
+  }
+};
+function hasKey(pairs2, k) {
+  for (let j = 0; j < pairs2.length; j++) if (pairs2[j].keyText === k) return true;
+  return false;
+}
+function buildDocs(src, base, limits, problems, firstIndex) {
+  const builder = new TreeBuilder(src, base, limits, problems, firstIndex);
+  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener: builder.listener });
+  return builder.docs;
 }
 function reasonWithoutContent(reason) {
   const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
@@ -43941,1251 +44275,6 @@ function toJS(node) {
   for (const p of node.pairs) out[p.keyText] = toJS(p.value);
   return out;
 }
-
-// src/safe-text.ts
-var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
-var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
-function escapeChar(ch) {
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "	") return "\\t";
-  const cp = ch.codePointAt(0);
-  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-}
-var PLAIN_DATA = /^[\x20-\x7e]*$/;
-var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
-var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
-function defuseLine(line) {
-  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
-}
-var MAX_ECHO = 200;
-function capText(text, max = MAX_ECHO) {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
-}
-function safeData(value2, max = MAX_ECHO) {
-  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
-  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
-}
-function safePath(path6) {
-  return safeData(path6, Number.MAX_SAFE_INTEGER);
-}
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
-function safeLines(text) {
-  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
-  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
-  return escaped.split("\n").map(defuseLine).join("\n");
-}
-
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
-  input;
-  constructor(message, options = {}) {
-    super(message);
-    this.name = "ConfigurationError";
-    this.input = options.input;
-  }
-};
-
-// src/config/safe-read.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync, realpathSync } from "node:fs";
-import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
-var MAX_CONFIG_BYTES = 1 << 20;
-var MAX_BASELINE_BYTES = 64 << 20;
-function isInside(root, abs) {
-  const r2 = relative2(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
-}
-function realQuiet(p) {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return resolve2(p);
-  }
-}
-var ContainedReadError = class extends ConfigurationError {
-  constructor(message, missing) {
-    super(message);
-    this.missing = missing;
-  }
-  missing;
-};
-function readContainedFile(root, path6, opts) {
-  const { label: label2, maxBytes, what } = opts;
-  const abs = isAbsolute(path6) ? path6 : resolve2(root, path6);
-  const realRoot = realQuiet(root);
-  let target = abs;
-  if (isInside(resolve2(root), abs) || isInside(realRoot, abs)) {
-    let real2;
-    try {
-      real2 = realpathSync.native(abs);
-    } catch (err) {
-      const code = err.code;
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    if (!isInside(realRoot, real2)) {
-      throw new ContainedReadError(
-        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
-        false
-      );
-    }
-    target = real2;
-  } else if (opts.mustBeInside) {
-    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
-  }
-  let fd;
-  try {
-    try {
-      fd = openSync(target, constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0));
-    } catch (err) {
-      const code = err.code;
-      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
-    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (; ; ) {
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
-    }
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (fd !== void 0) closeSync(fd);
-  }
-}
-
-// src/collect/base-config.ts
-var PR_CONFIG_MODES = ["base", "head", "fail"];
-async function showAt(repoTop, commit, rel, maxBytes) {
-  const spec = `${commit}:${rel}`;
-  try {
-    await git(["cat-file", "-e", spec], repoTop);
-  } catch {
-    return void 0;
-  }
-  try {
-    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
-  } catch {
-    throw new ConfigurationError(
-      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
-    );
-  }
-}
-var toPosix = (p) => p.split(sep4).join("/");
-function under(file, entry) {
-  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
-}
-function workTreeSetting(root, configFile, key) {
-  try {
-    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
-    return value2 && typeof value2 === "object" ? value2[key] : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var rootRel = (pin, abs) => toPosix(relative3(pin.root, abs));
-var repoRel = (pin, abs) => toPosix(relative3(pin.repoTop, abs));
-function refused(pin, what) {
-  return new ConfigurationError(`input ${pin.input}: this change modifies ${what}, and ${pin.input} is fail`, { input: pin.input });
-}
-async function pinToBase(opts) {
-  const pin = { ...opts, changed: new Set(opts.changed), out: { notices: [] } };
-  const configObj = await pinConfig(pin);
-  const setting = (key) => configObj ? configObj[key] : workTreeSetting(pin.root, pin.configFile, key);
-  const baselineSetting = setting("baseline");
-  if (typeof baselineSetting === "string") await pinBaseline(pin, resolve3(pin.root, baselineSetting));
-  const policySetting = setting("admissionPolicies");
-  if (Array.isArray(policySetting)) {
-    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
-    if (entries.length > 0) await pinPolicies(pin, entries);
-  }
-  return pin.out;
-}
-async function pinConfig(pin) {
-  const { mode, input, out } = pin;
-  const configRel = rootRel(pin, pin.configFile);
-  if (!pin.changed.has(configRel)) return void 0;
-  const shown2 = safeData(configRel);
-  if (mode === "fail") {
-    throw new ConfigurationError(
-      `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`,
-      { input }
-    );
-  }
-  if (mode === "head") {
-    out.notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
-    return void 0;
-  }
-  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, pin.configFile), 1 << 20);
-  let configObj = {};
-  if (text !== void 0) {
-    const parsed = parseYaml(text);
-    if (parsed.problems.some((p) => p.kind === "syntax")) throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
-    const value2 = toJS(parsed.docs[0]?.root ?? null);
-    if (value2 && typeof value2 === "object" && !Array.isArray(value2)) configObj = value2;
-  }
-  out.config = configObj;
-  out.notices.push(
-    `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
-  );
-  return configObj;
-}
-async function pinBaseline(pin, abs) {
-  const { mode, input, out } = pin;
-  const rel = rootRel(pin, abs);
-  if (!pin.changed.has(rel)) return;
-  const shown2 = safeData(rel);
-  if (mode === "fail") throw refused(pin, `the baseline ${shown2}`);
-  if (mode === "head") {
-    out.notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
-    return;
-  }
-  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, abs), MAX_BASELINE_BYTES);
-  if (text === void 0) out.baseline = false;
-  else {
-    const file = join3(pin.tempDir, `podguard-base-baseline-${process.pid}.json`);
-    writeFileSync(file, text);
-    out.baseline = file;
-  }
-  out.notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
-}
-async function pinPolicies(pin, entries) {
-  const { mode, input, out } = pin;
-  const entryAbs = entries.map((e) => resolve3(pin.root, e.replace(/^\/+/, "")));
-  const rels = entryAbs.map((e) => repoRel(pin, e));
-  if (rels.some((r2) => r2.startsWith("../"))) return;
-  const touched = await policyChanges(pin, entryAbs, rels);
-  if (touched.length === 0) return;
-  const shown2 = safeData(touched[0]);
-  const more = touched.length > 1 ? " (and other policy files)" : "";
-  if (mode === "fail") throw refused(pin, `the admission policy file ${shown2}${more}`);
-  if (mode === "head") {
-    out.notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
-    return;
-  }
-  out.policyRoot = await copyBasePolicies(pin, rels);
-  out.notices.push(
-    `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
-  );
-}
-async function policyChanges(pin, entryAbs, rels) {
-  const pathspec = rels.map((r2) => r2 === "" ? "." : r2);
-  const args = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-renames", "--name-only", "-z", pin.base, "--", ...pathspec];
-  const differ = splitZ(await git(args, pin.repoTop));
-  const listed = [...pin.changed].filter((c) => entryAbs.some((e) => under(c, rootRel(pin, e))));
-  return [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(pin, resolve3(pin.repoTop, d))), ...listed])].sort();
-}
-async function copyBasePolicies(pin, rels) {
-  const { base, repoTop } = pin;
-  const dir = mkdtempSync(join3(pin.tempDir, `podguard-base-policies-${process.pid}-`));
-  const lsTree = (commit, rel) => git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", rel === "" ? "." : rel], repoTop);
-  let files = 0;
-  for (const rel of rels) {
-    const atBase = await lsTree(base, rel);
-    const commit = atBase.length > 0 ? base : "HEAD";
-    const tree = atBase.length > 0 ? atBase : await lsTree("HEAD", rel);
-    for (const line of splitZ(tree)) {
-      const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
-      if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
-      if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
-      const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
-        throw new ConfigurationError(
-          `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
-        );
-      });
-      const target = resolve3(dir, relative3(pin.root, resolve3(repoTop, m[3])));
-      if (!target.startsWith(dir + sep4)) continue;
-      mkdirSync(dirname3(target), { recursive: true });
-      writeFileSync(target, text);
-    }
-  }
-  return dir;
-}
-
-// src/collect/changed.ts
-import { resolve as resolve4 } from "node:path";
-var ChangeError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ChangeError";
-  }
-};
-var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
-async function checkBranch(name, cwd) {
-  const bare2 = name.replace(/^refs\/heads\//, "");
-  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
-    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  });
-}
-async function hasCommit(rev, cwd) {
-  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
-    () => true,
-    () => false
-  );
-}
-async function revParse(rev, cwd) {
-  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
-    (out) => out.trim() || void 0,
-    () => void 0
-  );
-}
-async function parentsOf(sha, cwd) {
-  const body = await git(["cat-file", "commit", sha], cwd);
-  const parents = [];
-  for (const line of body.split("\n")) {
-    if (line === "") break;
-    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
-  }
-  return parents;
-}
-async function isShallow(cwd) {
-  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
-}
-async function mergeBase(a, b, cwd) {
-  return git(["merge-base", a, b], cwd).then(
-    (out) => out.trim().split("\n")[0] || void 0,
-    () => void 0
-  );
-}
-function unquotePath(text) {
-  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
-  const bytes = [];
-  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
-  const body = text.slice(1, -1);
-  for (let i2 = 0; i2 < body.length; i2++) {
-    const ch = body[i2];
-    if (ch !== "\\") {
-      bytes.push(...Buffer.from(ch, "utf8"));
-      continue;
-    }
-    const next = body[i2 + 1] ?? "";
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
-      i2 += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i2 += 1;
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function parseUnifiedZero(out) {
-  const spans = /* @__PURE__ */ new Map();
-  let current;
-  for (const line of out.split("\n")) {
-    if (line.startsWith("diff --git ")) {
-      current = void 0;
-    } else if (line.startsWith("+++ ")) {
-      const raw = line.slice(4).replace(/\t$/, "");
-      if (raw === "/dev/null") {
-        current = void 0;
-        continue;
-      }
-      const path6 = unquotePath(raw).replace(/^b\//, "");
-      current = spans.get(path6) ?? [];
-      spans.set(path6, current);
-    } else if (current && line.startsWith("@@ ")) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      if (count > 0) current.push({ start, end: start + count - 1 });
-    }
-  }
-  return spans;
-}
-function inSpans(spans, line) {
-  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
-}
-async function findBase(req, top, head) {
-  const remote = req.remote ?? "origin";
-  const log = req.log ?? (() => void 0);
-  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
-  const fetch2 = async (args, why) => {
-    log(`git fetch ${args.join(" ")} (${why})`);
-    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
-      () => true,
-      (err) => {
-        log(`  failed: ${err.message}`);
-        return false;
-      }
-    );
-  };
-  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
-  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
-  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
-    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
-  if (req.baseRef) await checkBranch(req.baseRef, top);
-  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
-  const parents = await parentsOf(head, top);
-  if (parents.length === 2) {
-    const [p1, p2] = parents;
-    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
-    if (ours) {
-      if (!await hasCommit(p1, top)) await fetch2(["--depth=2", remote, head], "the merge commit\u2019s parents");
-      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
-    }
-  }
-  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
-  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
-  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
-  let base;
-  let baseSpec;
-  if (baseSha) {
-    if (!await hasCommit(baseSha, top)) await fetch2(["--depth=1", remote, baseSha], "the base commit");
-    if (await hasCommit(baseSha, top)) {
-      base = baseSha;
-      baseSpec = baseSha;
-    }
-  }
-  if (!base && branchSpec && trackingRef) {
-    if (!await hasCommit(trackingRef, top)) await fetch2(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
-    base = await revParse(trackingRef, top);
-    baseSpec = branchSpec;
-  }
-  if (!base || !baseSpec) {
-    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
-  }
-  let mb = await mergeBase(base, head, top);
-  const maxDepth = req.maxDepth ?? 2e3;
-  let fetched = 0;
-  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
-    const n = Math.min(step, maxDepth - fetched);
-    fetched += n;
-    const ok = await fetch2([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
-    if (!ok) await fetch2([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb && await isShallow(top) && fetched >= maxDepth) {
-    await fetch2(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
-  return { base: mb, via: "merge-base" };
-}
-async function gitChanges(req) {
-  const top = await gitTopLevel(req.cwd);
-  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
-  const headRev = req.head ?? "HEAD";
-  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
-  const head = await revParse(headRev, top);
-  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
-  const { base, via } = await findBase(req, top, head);
-  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
-  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
-  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
-  const spans = parseUnifiedZero(patch);
-  const files = parseNameStatus(names).map((f) => ({
-    path: f.path,
-    absPath: resolve4(top, f.path),
-    status: f.status,
-    lines: spans.get(f.path) ?? []
-  }));
-  return { top, base, head, via, files };
-}
-function addedLinesFromPatch(patch) {
-  const spans = [];
-  if (!patch) return spans;
-  let line = 0;
-  for (const text of patch.split("\n")) {
-    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
-    if (hunk) {
-      line = Number(hunk[1]);
-      continue;
-    }
-    if (line === 0 || text.startsWith("-") || text.startsWith("\\")) continue;
-    if (text.startsWith("+")) {
-      const last = spans[spans.length - 1];
-      if (last && last.end === line - 1) last.end = line;
-      else spans.push({ start: line, end: line });
-    }
-    line++;
-  }
-  return spans;
-}
-
-// src/findings.ts
-function displayLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
-function bySeverity(findings, touched) {
-  return [...findings].sort((a, b) => {
-    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
-  });
-}
-
-// src/report/provenance.ts
-function value(env, name) {
-  const v = env[name]?.trim();
-  return v ? v : void 0;
-}
-function safeUri(raw) {
-  if (!raw) return void 0;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-    u.username = "";
-    u.password = "";
-    return u.href.replace(/\/$/, "");
-  } catch {
-    return void 0;
-  }
-}
-var REVISION = /^[0-9a-f]{7,64}$/i;
-function provenanceFromEnv(env) {
-  let repositoryUri;
-  let revision;
-  let branch;
-  const repo = value(env, "GITHUB_REPOSITORY");
-  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
-    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
-    revision = value(env, "GITHUB_SHA");
-    branch = value(env, "GITHUB_REF");
-  } else if (value(env, "BUILD_REPOSITORY_URI")) {
-    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
-    revision = value(env, "BUILD_SOURCEVERSION");
-    branch = value(env, "BUILD_SOURCEBRANCH");
-  }
-  if (!repositoryUri) return void 0;
-  return {
-    repositoryUri,
-    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
-    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
-  };
-}
-
-// src/report/sarif.ts
-import { dirname as dirname5, posix, relative as relative4, resolve as resolve6, sep as sep5 } from "node:path";
-import { pathToFileURL } from "node:url";
-import { gzipSync } from "node:zlib";
-
-// src/rule.ts
-var FORMAT_TITLE = {
-  kubernetes: "Kubernetes",
-  dockerfile: "Dockerfile",
-  compose: "docker-compose",
-  aci: "Azure Container Instances"
-};
-function fixText(m) {
-  const extra = Object.entries(m.fixByFormat ?? {});
-  if (!extra.length) return m.fix;
-  return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join("\n\n");
-}
-var compiled = /* @__PURE__ */ new Map();
-function formatMessage(template, data = {}) {
-  let parts = compiled.get(template);
-  if (!parts) {
-    parts = template.split(/\{(\w+)\}/);
-    compiled.set(template, parts);
-  }
-  if (parts.length === 1) return template;
-  const out = parts.slice();
-  for (let i2 = 1; i2 < out.length; i2 += 2) {
-    const key = out[i2];
-    out[i2] = key in data ? String(data[key]) : `{${key}}`;
-  }
-  return out.join("");
-}
-
-// src/version.ts
-var VERSION7 = "0.1.0";
-var HOMEPAGE = "https://github.com/podguard/podguard";
-function ruleDocUrl(id) {
-  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
-  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
-}
-
-// src/report/severity.ts
-var SEVERITY_BANDS = {
-  error: { min: 7, max: 10 },
-  warning: { min: 4, max: 6.9 },
-  note: { min: 0.1, max: 3.9 }
-};
-function severityAt(meta2, level) {
-  if (meta2.securitySeverity === void 0) return void 0;
-  const b = SEVERITY_BANDS[level];
-  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
-}
-
-// src/report/stream.ts
-var PLACEHOLDER = "\0podguard-stream\0";
-function* coalesce(chunks, size = 1 << 16) {
-  let buf = [];
-  let n = 0;
-  for (const c of chunks) {
-    buf.push(c);
-    n += c.length;
-    if (n >= size) {
-      yield buf.join("");
-      buf = [];
-      n = 0;
-    }
-  }
-  if (n > 0) yield buf.join("");
-}
-function* compactJsonChunks(doc, items2) {
-  const text = JSON.stringify(doc);
-  const quoted = JSON.stringify(PLACEHOLDER);
-  const at = text.indexOf(quoted);
-  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
-  yield `${text.slice(0, at)}[`;
-  let first = true;
-  let group3 = [];
-  for (const item of items2) {
-    group3.push(JSON.stringify(item));
-    if (group3.length === 256) {
-      yield (first ? "" : ",") + group3.join(",");
-      first = false;
-      group3 = [];
-    }
-  }
-  if (group3.length > 0) yield (first ? "" : ",") + group3.join(",");
-  yield `]${text.slice(at + quoted.length)}`;
-}
-
-// src/report/safe-write.ts
-import { closeSync as closeSync2, constants as constants4, lstatSync, mkdirSync as mkdirSync2, openSync as openSync2, realpathSync as realpathSync2, renameSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename as basename3, dirname as dirname4, join as join4, resolve as resolve5 } from "node:path";
-function outputRoots(workspace, env) {
-  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir()];
-  return roots.filter((r2) => !!r2).map((r2) => resolve5(r2));
-}
-function real(p) {
-  try {
-    return realpathSync2.native(p);
-  } catch {
-    return resolve5(p);
-  }
-}
-var UnsafeOutputError = class extends Error {
-};
-var counter = 0;
-function writeOutputFile(path6, text, roots, createDirs = false) {
-  const abs = resolve5(path6);
-  const dir = dirname4(abs);
-  if (createDirs) mkdirSync2(dir, { recursive: true });
-  const realDir = real(dir);
-  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve5(r2), realDir))) {
-    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
-  }
-  const st = lstatSync(abs, { throwIfNoEntry: false });
-  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = join4(realDir, `.${basename3(abs)}.${process.pid}.${++counter}.podguard-tmp`);
-  const fd = openSync2(temp, constants4.O_WRONLY | constants4.O_CREAT | constants4.O_EXCL | (constants4.O_NOFOLLOW ?? 0), 420);
-  try {
-    try {
-      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
-    } finally {
-      closeSync2(fd);
-    }
-    renameSync(temp, join4(realDir, basename3(abs)));
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
-
-// src/report/sarif.ts
-var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
-function pascal(id) {
-  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-}
-function toUri(path6) {
-  return path6.split("/").map((s2) => encodeURIComponent(s2)).join("/");
-}
-function ruleHelpMarkdown(rule61) {
-  const m = rule61.meta;
-  const silent = m.silentUnless ? `
-
-_${m.silentUnless}_` : "";
-  return `**${m.title}** (\`${m.id}\`)
-
-${m.description}${silent}
-
-**Why it matters.** ${m.why}
-
-**How to fix.** ${fixText(m)}
-
-Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
-}
-function markdownToText(markdown) {
-  const out = [];
-  let fenced = false;
-  for (const line of markdown.split("\n")) {
-    if (/^\s*(```|~~~)/.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced) {
-      out.push(line);
-      continue;
-    }
-    const code = [];
-    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
-    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
-  }
-  return out.join("\n");
-}
-function ruleHelpText(rule61) {
-  return markdownToText(ruleHelpMarkdown(rule61));
-}
-function runLevel(rule61, result) {
-  const configured = result.settings.rules[rule61.meta.id]?.level;
-  return configured && configured !== "off" ? configured : rule61.meta.level;
-}
-function sarifRule(rule61, result, limits) {
-  const m = rule61.meta;
-  const level = runLevel(rule61, result);
-  const severity = severityAt(m, level);
-  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
-  return {
-    id: m.id,
-    name: pascal(m.id),
-    shortDescription: { text: m.title },
-    fullDescription: { text: m.description },
-    helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
-    defaultConfiguration: { level },
-    properties: {
-      tags,
-      precision: m.precision,
-      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
-      "problem.severity": level === "note" ? "recommendation" : level
-    }
-  };
-}
-function repoPaths(result, repositoryRoot) {
-  if (!repositoryRoot) return (file) => file;
-  const prefix2 = relative4(repositoryRoot, result.root).split(sep5).join("/");
-  if (prefix2 === "") return (file) => file;
-  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
-  return (file) => {
-    const p = posix.normalize(`${prefix2}/${file}`);
-    return p.startsWith("../") || p === ".." ? file : p;
-  };
-}
-function region(r2) {
-  return {
-    startLine: r2.start.line,
-    startColumn: r2.start.column,
-    endLine: r2.end.line,
-    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
-  };
-}
-function location(uri) {
-  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
-}
-function priority(f, severities) {
-  if (f.suppression) return 0;
-  const level = displayLevel(f);
-  const rule61 = severities.get(f.ruleId);
-  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
-  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
-}
-function selectResults(result, max = GITHUB_LIMITS.results) {
-  const findings = result.findings;
-  const keep = new Uint8Array(findings.length);
-  const omitted = /* @__PURE__ */ new Map();
-  if (findings.length <= max) {
-    keep.fill(1);
-    return { keep, kept: findings.length, omitted };
-  }
-  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const ranks = new Uint16Array(findings.length);
-  const counts = /* @__PURE__ */ new Map();
-  findings.forEach((f, i2) => {
-    const p = priority(f, rules);
-    ranks[i2] = p;
-    counts.set(p, (counts.get(p) ?? 0) + 1);
-  });
-  let quota = Math.max(0, max);
-  let threshold = Infinity;
-  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
-    threshold = p;
-    const n = counts.get(p);
-    if (n >= quota) break;
-    quota -= n;
-  }
-  let kept = 0;
-  findings.forEach((f, i2) => {
-    const p = ranks[i2];
-    const take = p > threshold || p === threshold && quota > 0;
-    if (p === threshold && take) quota--;
-    if (take) {
-      keep[i2] = 1;
-      kept++;
-    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
-  });
-  return { keep, kept, omitted };
-}
-function omittedText(omitted) {
-  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
-  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
-  return `${total} (${parts.join(", ")})`;
-}
-var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
-function sarifParts(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
-  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
-  const selection = opts.selection ?? selectResults(result, limits.results);
-  const path6 = repoPaths(result, opts.repositoryRoot);
-  const red = (text) => result.redactor.redact(text);
-  const notifications = [];
-  let unlisted = 0;
-  for (const f of result.findings) {
-    if (!NOT_CHECKED.has(f.ruleId)) continue;
-    if (notifications.length >= limits.notifications) {
-      unlisted++;
-      continue;
-    }
-    const file = f.file === "." || f.file === "" ? void 0 : path6(f.file);
-    notifications.push({
-      level: f.ruleId === "internal-error" ? "error" : "warning",
-      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
-      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
-      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
-    });
-  }
-  if (unlisted > 0)
-    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
-  if (selection.omitted.size > 0) {
-    notifications.push({
-      level: "warning",
-      message: {
-        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
-      }
-    });
-  }
-  const root = opts.repositoryRoot ?? result.root;
-  const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
-  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "podguard",
-            fullName: `podguard ${VERSION7}`,
-            semanticVersion: VERSION7,
-            version: VERSION7,
-            informationUri: HOMEPAGE,
-            rules: rules.map((r2) => sarifRule(r2, result, limits))
-          }
-        },
-        invocations: [
-          {
-            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
-            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
-            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
-          }
-        ],
-        automationDetails: { id: `${category}/` },
-        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
-        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
-        columnKind: "utf16CodeUnits",
-        results: PLACEHOLDER
-      }
-    ]
-  };
-  function* results() {
-    const findings = result.findings;
-    for (let i2 = 0; i2 < findings.length; i2++) {
-      if (!selection.keep[i2]) continue;
-      const f = findings[i2];
-      const level = displayLevel(f);
-      const res = {
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? -1,
-        level,
-        message: { text: red(f.message) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: location(path6(f.file)),
-              region: region(f.range)
-            }
-          }
-        ],
-        partialFingerprints: { "podguard/v1": f.fingerprint }
-      };
-      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
-      if (f.baselined) res.baselineState = "unchanged";
-      else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule61 = byId.get(f.ruleId);
-      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
-      if (f.properties || own !== void 0) {
-        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
-      }
-      if (f.related?.length) {
-        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
-          id,
-          physicalLocation: {
-            artifactLocation: location(path6(r2.file)),
-            region: region(r2.range)
-          },
-          message: { text: red(r2.message) }
-        }));
-      }
-      yield res;
-    }
-  }
-  return { log, results, selection };
-}
-function* sarifChunks(result, opts = {}) {
-  const parts = sarifParts(result, opts);
-  yield* compactJsonChunks(parts.log, parts.results());
-  yield "\n";
-}
-function* measured(chunks, size) {
-  for (const block of coalesce(chunks, 1 << 20)) {
-    size.bytes += gzipSync(block).length;
-    yield block;
-  }
-}
-function shrink(kept, bytes, limit) {
-  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
-}
-function fit(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  let selection = opts.selection ?? selectResults(result, limits.results);
-  for (; ; ) {
-    const size = { bytes: 0 };
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
-    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
-      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
-    }
-    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
-  }
-}
-function writeSarif(path6, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [dirname5(resolve6(p))])) {
-  const fitted = fitSarif(result, opts);
-  write(path6, sarifChunks(result, fitted));
-  return fitted.written;
-}
-function fitSarif(result, opts = {}) {
-  const { selection, ...written } = fit(result, opts);
-  return { ...opts, selection, written };
-}
-function runTimes(result, end = /* @__PURE__ */ new Date()) {
-  return { start: new Date(end.getTime() - result.durationMs), end };
-}
-function sarifCategory(input, name) {
-  const v = input.trim().replace(/^\/+|\/+$/g, "");
-  if (v === "") return "podguard";
-  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(v) || v.length > 100) {
-    throw new ConfigurationError(`${name} may hold letters, digits, ".", "-", "_" and "/" (at most 100 characters)`);
-  }
-  return v === "podguard" || v.startsWith("podguard/") ? v : `podguard/${v}`;
-}
-function sarifOmittedLine(written) {
-  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
-}
-
-// src/platform/inputs.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-import { isAbsolute as isAbsolute2, posix as posix2 } from "node:path";
-
-// src/config/patterns.ts
-var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
-var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
-function startsWithHost(first) {
-  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
-}
-function validatePattern(pattern) {
-  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
-  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
-  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
-  if (!ALLOWED_CHARS.test(pattern)) {
-    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
-  }
-  const segments = pattern.split("/");
-  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
-  const first = segments[0];
-  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
-    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
-  }
-  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
-  return void 0;
-}
-function normalisePattern(pattern) {
-  const segments = pattern.split("/");
-  const first = segments[0];
-  if (startsWithHost(first)) {
-    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
-    if (segments.length === 1 && first !== "**") segments.push("**");
-    return segments.join("/");
-  }
-  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
-}
-function escape2(s2) {
-  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
-}
-function patternSource(pattern) {
-  const segments = normalisePattern(pattern).split("/");
-  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
-  let out = "";
-  let needSep = false;
-  for (const seg of segments) {
-    if (seg === "**") {
-      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
-      continue;
-    }
-    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
-    needSep = true;
-  }
-  return `^${out}$`;
-}
-function compilePatterns(patterns) {
-  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
-  return (name) => compiled2.find((c) => c.re.test(name))?.p;
-}
-
-// src/data/deprecated-apis.ts
-var KUBERNETES_DATA_VERSION = "1.34";
-var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
-var FLOWCONTROL = [
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
-];
-var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
-var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
-  apiVersion,
-  kind,
-  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
-  removedIn,
-  replacements,
-  ...instead ? { instead } : {}
-});
-var DEPRECATED_APIS = [
-  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
-  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
-  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
-  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
-    { apiVersion: "autoscaling/v2", since: "1.23" },
-    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
-  ]),
-  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
-  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
-  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
-  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
-  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
-  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
-  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Ingress", "1.22", [
-    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
-    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
-  ]),
-  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
-  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
-  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
-  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
-  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
-  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
-  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
-  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
-  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
-  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
-  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
-];
-function compareVersions(a, b) {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
-    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
-function deprecatedApi(apiVersion, kind) {
-  return BY_KEY.get(`${apiVersion} ${kind}`);
-}
-
-// src/platform/inputs.ts
-var FAIL_ON = ["error", "warning", "note", "never"];
-var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
-function label(name) {
-  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
-}
-function bare(name) {
-  return name.replace(/^input /, "");
-}
-function parseOneOf(raw, name, allowed, fallback) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return fallback;
-  if (allowed.includes(value2)) return value2;
-  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
-}
-function parseBool(raw, name, fallback) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return fallback;
-  if (value2.toLowerCase() === "true") return true;
-  if (value2.toLowerCase() === "false") return false;
-  throw new ConfigurationError(`${label(name)} must be true or false (got "${value2}")`, { input: bare(name) });
-}
-function parseLines(raw) {
-  return (raw ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
-}
-function parsePaths(raw, name, relativeOnly) {
-  const paths = parseLines(raw);
-  for (const p of relativeOnly ? paths : []) {
-    if (isAbsolute2(p) || p.split(/[\\/]/).includes("..")) {
-      throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} must be relative to the workspace, without ".."`, {
-        input: bare(name)
-      });
-    }
-  }
-  return paths.length ? paths : ["."];
-}
-function parseImagePatterns(raw, name) {
-  const patterns = parseLines(raw);
-  for (const p of patterns) {
-    const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} ${problem}`, { input: bare(name) });
-  }
-  return patterns;
-}
-function parseFailOn(raw, name) {
-  return parseOneOf(raw, name, FAIL_ON, "error");
-}
-function parseKubernetesVersion(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  const m = KUBERNETES_VERSION.exec(value2);
-  if (!m) {
-    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
-      input: bare(name)
-    });
-  }
-  const version = m[1];
-  const minor = (v) => Number(v.split(".")[1]);
-  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
-  return {
-    version,
-    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
-  };
-}
-var MAX_THREADS = 16;
-function parseThreads(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
-    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
-      input: bare(name)
-    });
-  }
-  return Number(value2);
-}
-function isGlob(p) {
-  return import_picomatch.default.scan(p).isGlob;
-}
-function inPaths(paths, candidates) {
-  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix2.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
-  const match = globs.length ? (0, import_picomatch.default)(globs, { dot: true }) : () => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
-}
-function configurationMessage(err) {
-  return err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
-}
-function forInput(err, names, fallback) {
-  if (!(err instanceof ConfigurationError)) return err;
-  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
-  if (name === void 0) return err;
-  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
-  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
-}
-
-// src/platform/job.ts
-import { isAbsolute as isAbsolute7, relative as relative11, resolve as resolve15, sep as sep10 } from "node:path";
-
-// src/collect/collect.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
-import { realpath, stat as stat2 } from "node:fs/promises";
-import { basename as basename4, isAbsolute as isAbsolute4, join as join6, posix as posix5, relative as relative6, resolve as resolve8, sep as sep7 } from "node:path";
-
-// src/parse/index.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { posix as posix3 } from "node:path";
 
 // src/parse/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
@@ -45588,7 +44677,7 @@ function isDockerFile(file) {
 var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
 function nameKind(relPath) {
-  const base = posix3.basename(relPath);
+  const base = posix.basename(relPath);
   const lower = base.toLowerCase();
   if (lower === "dockerfile" || lower === "containerfile" || lower.startsWith("dockerfile.") || lower.startsWith("containerfile.") || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
     return "dockerfile";
@@ -45664,8 +44753,8 @@ function parseFile(source, kindByName, how = {}) {
 }
 
 // src/render/discover.ts
-import { existsSync as existsSync4, lstatSync as lstatSync2, readFileSync as readFileSync2, readdirSync, realpathSync as realpathSync3, statSync } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join5, posix as posix4, relative as relative5, resolve as resolve7, sep as sep6 } from "node:path";
+import { existsSync as existsSync4, lstatSync, readFileSync as readFileSync2, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join3, posix as posix2, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -45683,29 +44772,29 @@ function isRemoteRef(ref) {
   return REMOTE.test(ref.trim());
 }
 function toRel(root, abs) {
-  return relative5(root, abs).split(sep6).join("/");
+  return relative3(root, abs).split(sep4).join("/");
 }
 function inside(root, abs) {
-  const r2 = relative5(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
+  const r2 = relative3(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
 }
 function kustomizationFile(absDir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const p = join5(absDir, name);
+    const p = join3(absDir, name);
     if (existsSync4(p)) return p;
   }
   return void 0;
 }
 function realInside(realRoot, abs) {
   try {
-    const real2 = realpathSync3.native(abs);
+    const real2 = realpathSync2.native(abs);
     return inside(realRoot, real2) ? real2 : void 0;
   } catch {
     return void 0;
   }
 }
 function readKustomization(root, dir) {
-  const absDir = resolve7(root, dir);
+  const absDir = resolve4(root, dir);
   const absFile = kustomizationFile(absDir);
   if (!absFile) return void 0;
   const file = toRel(root, absFile);
@@ -45721,7 +44810,7 @@ function readKustomization(root, dir) {
   if (!top) return out;
   let realRoot = root;
   try {
-    realRoot = realpathSync3.native(root);
+    realRoot = realpathSync2.native(root);
   } catch {
   }
   const problem = (kind, node) => {
@@ -45736,7 +44825,7 @@ function readKustomization(root, dir) {
       problem("remote", node);
       return void 0;
     }
-    const abs = resolve7(absDir, ref);
+    const abs = resolve4(absDir, ref);
     if (!inside(root, abs) || existsSync4(abs) && !realInside(realRoot, abs)) {
       problem("outside", node);
       return void 0;
@@ -45831,8 +44920,8 @@ function renderRoots(root, markers) {
   const chartDirs2 = /* @__PURE__ */ new Set();
   const kustomizeDirs = /* @__PURE__ */ new Set();
   for (const m of markers) {
-    const dir = posix4.dirname(m) === "." ? "" : posix4.dirname(m);
-    if (posix4.basename(m) === "Chart.yaml") chartDirs2.add(dir);
+    const dir = posix2.dirname(m) === "." ? "" : posix2.dirname(m);
+    if (posix2.basename(m) === "Chart.yaml") chartDirs2.add(dir);
     else kustomizeDirs.add(dir);
   }
   const allCharts = [...chartDirs2].sort();
@@ -45894,11 +44983,11 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
     }
     for (const e of entries) {
       n++;
-      const abs = join5(dir, e.name);
+      const abs = join3(dir, e.name);
       if (e.isSymbolicLink()) {
         if (!realInside(realRoot, abs)) return abs;
         try {
-          if (lstatSync2(abs).isDirectory()) stack.push(abs);
+          if (lstatSync(abs).isDirectory()) stack.push(abs);
         } catch {
         }
       } else if (e.isDirectory()) stack.push(abs);
@@ -45910,11 +44999,11 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
-  return relative6(root, abs).split(sep7).join("/");
+  return relative4(root, abs).split(sep5).join("/");
 }
 function inside2(root, abs) {
-  const r2 = relative6(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute4(r2);
+  const r2 = relative4(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -45927,7 +45016,7 @@ function walk(dir, out, seen, accept = mayBeOurs) {
     return;
   }
   for (const e of entries) {
-    const abs = join6(dir, e.name);
+    const abs = join4(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
       const real2 = realpathQuiet(abs) ?? abs;
@@ -45943,21 +45032,21 @@ async function listDir(dir, accept = mayBeOurs) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => accept(posix5.basename(p))).map((p) => join6(dir, p));
+    return splitZ(out).filter((p) => accept(posix3.basename(p))).map((p) => join4(dir, p));
   }
   const files = [];
   walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
   return files;
 }
 async function findRenderMarkers(opts) {
-  const root = resolve8(opts.root);
-  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
+  const root = resolve5(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const found = /* @__PURE__ */ new Set();
   if (opts.only && !await gitTopLevel(root)) {
     for (const rel of opts.only) {
-      for (let dir = join6(resolve8(root, rel), ".."); inside2(root, dir); dir = join6(dir, "..")) {
+      for (let dir = join4(resolve5(root, rel), ".."); inside2(root, dir); dir = join4(dir, "..")) {
         for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
-          const f = join6(dir, name);
+          const f = join4(dir, name);
           const r2 = toRel2(root, f);
           if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
         }
@@ -45966,13 +45055,13 @@ async function findRenderMarkers(opts) {
     }
     return [...found].sort();
   }
-  for (const scope of opts.paths.map((p) => resolve8(root, p))) {
+  for (const scope of opts.paths.map((p) => resolve5(root, p))) {
     const st = await stat2(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = join6(scope, ".."); inside2(root, dir); dir = join6(dir, "..")) {
-        if (lstatQuiet(join6(dir, "Chart.yaml"))?.isFile()) {
-          found.add(toRel2(root, join6(dir, "Chart.yaml")));
+      for (let dir = join4(scope, ".."); inside2(root, dir); dir = join4(dir, "..")) {
+        if (lstatQuiet(join4(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, join4(dir, "Chart.yaml")));
           break;
         }
         if (dir === root) break;
@@ -45987,7 +45076,7 @@ async function findRenderMarkers(opts) {
   }
   return [...found].sort();
 }
-var lstatQuiet = (p) => lstatSync3(p, { throwIfNoEntry: false });
+var lstatQuiet = (p) => lstatSync2(p, { throwIfNoEntry: false });
 var statQuiet = (p) => {
   try {
     return statSync2(p);
@@ -45997,23 +45086,23 @@ var statQuiet = (p) => {
 };
 var realpathQuiet = (p) => {
   try {
-    return realpathSync4.native(p);
+    return realpathSync3.native(p);
   } catch {
     return void 0;
   }
 };
 async function collect(opts) {
-  const root = resolve8(opts.root);
+  const root = resolve5(opts.root);
   const realRoot = await realpath(root).catch(() => root);
-  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
   const issues = [];
   const files = /* @__PURE__ */ new Set();
   const markerFiles = /* @__PURE__ */ new Set();
   let onlyDirs = true;
-  const scopes = opts.paths.map((p) => resolve8(root, p));
+  const scopes = opts.paths.map((p) => resolve5(root, p));
   if (opts.only) {
     for (const rel of opts.only) {
-      const abs = resolve8(root, rel);
+      const abs = resolve5(root, rel);
       if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
     }
   } else {
@@ -46026,8 +45115,8 @@ async function collect(opts) {
         continue;
       }
       for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
-        if (isRenderRootName(basename4(f))) markerFiles.add(f);
-        if (mayBeOurs(basename4(f))) files.add(f);
+        if (isRenderRootName(basename3(f))) markerFiles.add(f);
+        if (mayBeOurs(basename3(f))) files.add(f);
       }
     }
   }
@@ -46067,12 +45156,67 @@ async function collect(opts) {
   return { candidates, issues, markers: [...new Set(markers)].sort() };
 }
 
+// src/config/patterns.ts
+var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
+var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
+function validatePattern(pattern) {
+  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
+  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
+  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
+  if (!ALLOWED_CHARS.test(pattern)) {
+    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+  }
+  const segments = pattern.split("/");
+  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
+  const first = segments[0];
+  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  }
+  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
+  return void 0;
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape2(s2) {
+  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled2.find((c) => c.re.test(name))?.p;
+}
+
 // src/engine.ts
-import { lstatSync as lstatSync7, realpathSync as realpathSync7 } from "node:fs";
-import { join as join15, relative as relative10, resolve as resolve14 } from "node:path";
+import { lstatSync as lstatSync6, realpathSync as realpathSync6 } from "node:fs";
+import { join as join13, relative as relative8, resolve as resolve11 } from "node:path";
 
 // src/baseline/baseline.ts
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname3 } from "node:path";
 var BASELINE_VERSION = 1;
 function parseBaseline(text, label2) {
   let data;
@@ -46106,7 +45250,7 @@ function parseBaseline(text, label2) {
 function readBaseline(path6, label2, root, mustBeInside = false) {
   let text;
   try {
-    text = readContainedFile(root ?? dirname6(path6), path6, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
+    text = readContainedFile(root ?? dirname3(path6), path6, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
   } catch (err) {
     if (err instanceof ContainedReadError && err.missing)
       throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
@@ -46117,7 +45261,7 @@ function readBaseline(path6, label2, root, mustBeInside = false) {
 
 // src/batch.ts
 import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync as closeSync4, constants as constants6, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync4 } from "node:fs";
+import { closeSync as closeSync3, constants as constants5, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync4 } from "node:fs";
 import { types as types2 } from "node:util";
 
 // src/parse/scope.ts
@@ -46147,6 +45291,12 @@ var LineIndex = class {
   length;
   constructor(text) {
     const starts = [0];
+    if (!text.includes("\r")) {
+      for (let i2 = text.indexOf("\n"); i2 >= 0; i2 = text.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+      this.lineStarts = starts;
+      this.length = text.length;
+      return;
+    }
     for (let i2 = 0; i2 < text.length; i2++) {
       const c = text.charCodeAt(i2);
       if (c === 10) starts.push(i2 + 1);
@@ -46247,8 +45397,8 @@ function detached(file) {
 }
 
 // src/parse/dotenv.ts
-import { closeSync as closeSync3, constants as constants5, fstatSync as fstatSync2, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname7, join as join7, posix as posix6 } from "node:path";
+import { closeSync as closeSync2, constants as constants4, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname4, join as join5, posix as posix4 } from "node:path";
 var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
 function parseDotenv(source) {
   const entries = [];
@@ -46272,12 +45422,12 @@ function parseDotenv(source) {
 }
 var MAX_DOTENV_BYTES = 256 * 1024;
 function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = join7(dirname7(composeAbsPath), ".env");
-  const rel = posix6.join(posix6.dirname(composeRelPath), ".env");
+  const abs = join5(dirname4(composeAbsPath), ".env");
+  const rel = posix4.join(posix4.dirname(composeRelPath), ".env");
   let fd;
   try {
-    if (!lstatSync4(abs).isFile()) return void 0;
-    fd = openSync3(abs, constants5.O_RDONLY | (constants5.O_NONBLOCK ?? 0));
+    if (!lstatSync3(abs).isFile()) return void 0;
+    fd = openSync2(abs, constants4.O_RDONLY | (constants4.O_NONBLOCK ?? 0));
     const st = fstatSync2(fd);
     if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
     const decoded = decode(readFileSync3(fd));
@@ -46286,7 +45436,7 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) closeSync3(fd);
+    if (fd !== void 0) closeSync2(fd);
   }
 }
 
@@ -46456,6 +45606,78 @@ function safeErrorText(err, max = 300) {
   ).slice(0, max);
 }
 
+// src/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
+  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safePath(path6) {
+  return safeData(path6, Number.MAX_SAFE_INTEGER);
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
+  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
+  return escaped.split("\n").map(defuseLine).join("\n");
+}
+
+// src/rule.ts
+var FORMAT_TITLE = {
+  kubernetes: "Kubernetes",
+  dockerfile: "Dockerfile",
+  compose: "docker-compose",
+  aci: "Azure Container Instances"
+};
+function fixText(m) {
+  const extra = Object.entries(m.fixByFormat ?? {});
+  if (!extra.length) return m.fix;
+  return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join("\n\n");
+}
+var compiled = /* @__PURE__ */ new Map();
+function formatMessage(template, data = {}) {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  if (parts.length === 1) return template;
+  const out = parts.slice();
+  for (let i2 = 1; i2 < out.length; i2 += 2) {
+    const key = out[i2];
+    out[i2] = key in data ? String(data[key]) : `{${key}}`;
+  }
+  return out.join("");
+}
+
 // src/suppress/directives.ts
 var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
@@ -46471,9 +45693,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep12 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep12 < 0 ? body : body.slice(0, sep12);
-  const reason = sep12 < 0 ? "" : body.slice(sep12).replace(/^\s*--/, "").trim();
+  const sep11 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep11 < 0 ? body : body.slice(0, sep11);
+  const reason = sep11 < 0 ? "" : body.slice(sep11).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -46506,10 +45728,10 @@ function scalarSpans(node, out) {
 function isCommentLine(line) {
   return /^[ \t]*#/.test(line);
 }
-function instructionEnd(lines, line, escape3) {
+function instructionEnd(lines2, line, escape3) {
   let i2 = line - 1;
-  while (i2 < lines.length - 1) {
-    const cur = lines[i2];
+  while (i2 < lines2.length - 1) {
+    const cur = lines2[i2];
     if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
     i2++;
   }
@@ -46517,12 +45739,12 @@ function instructionEnd(lines, line, escape3) {
 }
 function commentDirectives(file, out) {
   const source = file.source;
-  const lines = source.text.split(/\r\n|\r|\n/);
+  const lines2 = source.text.split(/\r\n|\r|\n/);
   const dockerfile = file.kind === "dockerfile";
   let spans;
   const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const text = lines[i2];
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const text = lines2[i2];
     if (!text.includes("podguard-ignore")) continue;
     const m = COMMENT.exec(text);
     if (!m) continue;
@@ -46558,8 +45780,8 @@ function commentDirectives(file, out) {
       scope = { kind: "lines", from: lineNo, to: lineNo };
     } else {
       let target = lineNo + 1;
-      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape3) : target };
+      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
     }
     out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
   }
@@ -46749,7 +45971,7 @@ function reportsMissingField(r2) {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = openSync4(absPath, constants6.O_RDONLY | (constants6.O_NONBLOCK ?? 0));
+    fd = openSync3(absPath, constants5.O_RDONLY | (constants5.O_NONBLOCK ?? 0));
     const st = fstatSync3(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
@@ -46757,7 +45979,7 @@ function readCandidate(absPath, maxBytes) {
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) closeSync4(fd);
+    if (fd !== void 0) closeSync3(fd);
   }
 }
 var FileChecker = class {
@@ -46913,8 +46135,8 @@ function isPlainObject3(x) {
 
 // src/render/index.ts
 import { hash as hash2 } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync5, readdirSync as readdirSync3, realpathSync as realpathSync5, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join9, posix as posix7, relative as relative7, resolve as resolve10, sep as sep8 } from "node:path";
+import { existsSync as existsSync5, readFileSync as readFileSync5, readdirSync as readdirSync3, realpathSync as realpathSync4, writeFileSync } from "node:fs";
+import { join as join7, posix as posix5, relative as relative5, resolve as resolve7, sep as sep6 } from "node:path";
 
 // src/render/map.ts
 function pathAt(root, offset) {
@@ -46969,9 +46191,9 @@ var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/
 function keyLines(text) {
   const out = [];
   const stack = [];
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const raw = lines[i2];
+  const lines2 = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const raw = lines2[i2];
     if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
     const m = KEY_LINE.exec(raw);
     if (!m) continue;
@@ -46989,10 +46211,10 @@ function suffixScore(line, want) {
   while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
   return n;
 }
-function bestLine(lines, want) {
+function bestLine(lines2, want) {
   let best;
   let score = 0;
-  for (const l of lines) {
+  for (const l of lines2) {
     if (l.key !== want[want.length - 1]) continue;
     const s2 = suffixScore(l, want);
     if (s2 > score) {
@@ -47011,12 +46233,12 @@ function valuesRefs(line) {
 function templateLine(template, path6) {
   const want = keysOf(path6);
   if (want.length === 0) return void 0;
-  const lines = keyLines(template);
-  const direct = bestLine(lines, want);
+  const lines2 = keyLines(template);
+  const direct = bestLine(lines2, want);
   const textLines = template.split(/\r\n|\r|\n/);
   if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
   for (let k = want.length - 1; k >= 1; k--) {
-    const parent = bestLine(lines, want.slice(0, k));
+    const parent = bestLine(lines2, want.slice(0, k));
     if (!parent) continue;
     const rest = want.slice(k);
     for (let i2 = parent.line; i2 <= textLines.length; i2++) {
@@ -47035,9 +46257,9 @@ function templateLine(template, path6) {
   }
   return void 0;
 }
-function withRefs(lines, line) {
+function withRefs(lines2, line) {
   for (let i2 = line - 1; i2 >= 1; i2--) {
-    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines2[i2 - 1] ?? "");
     if (m) return [m[1].slice(1).split(".")];
   }
   return [];
@@ -47065,14 +46287,14 @@ function pointerCovers(ptr, path6) {
 
 // src/render/tools.ts
 import { execFile as execFile2 } from "node:child_process";
-import { accessSync, constants as constants7, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { delimiter as delimiter3, isAbsolute as isAbsolute5, join as join8, resolve as resolve9 } from "node:path";
+import { accessSync, constants as constants6, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter as delimiter3, isAbsolute as isAbsolute4, join as join6, resolve as resolve6 } from "node:path";
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
     if (!statSync3(p).isFile()) return false;
-    accessSync(p, constants7.X_OK);
+    accessSync(p, constants6.X_OK);
     return true;
   } catch {
     return false;
@@ -47083,7 +46305,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = isAbsolute5(named) || named.includes("/") ? resolve9(base, named) : void 0;
+    const abs = isAbsolute4(named) || named.includes("/") ? resolve6(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -47094,7 +46316,7 @@ function findTool(tool, configured, env, base) {
 function searchPath(name, path6) {
   for (const dir of (path6 ?? "").split(delimiter3)) {
     if (!dir) continue;
-    const p = join8(dir, name);
+    const p = join6(dir, name);
     if (executable(p)) return p;
   }
   return void 0;
@@ -47102,39 +46324,39 @@ function searchPath(name, path6) {
 var Scratch = class {
   dir;
   constructor() {
-    this.dir = mkdtempSync2(join8(tmpdir2(), "podguard-render-"));
+    this.dir = mkdtempSync(join6(tmpdir(), "podguard-render-"));
   }
   /** A new empty subdirectory. */
   sub(name) {
-    const d = mkdtempSync2(join8(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    const d = mkdtempSync(join6(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
     return d;
   }
   remove() {
-    rmSync2(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 };
 function cleanEnv(scratch) {
-  const home2 = join8(scratch.dir, "home");
-  const dirs = { home: home2, cache: join8(home2, ".cache"), config: join8(home2, ".config"), data: join8(home2, ".local", "share") };
-  for (const d of Object.values(dirs)) mkdirSync3(d, { recursive: true });
+  const home2 = join6(scratch.dir, "home");
+  const dirs = { home: home2, cache: join6(home2, ".cache"), config: join6(home2, ".config"), data: join6(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home2,
     XDG_CACHE_HOME: dirs.cache,
     XDG_CONFIG_HOME: dirs.config,
     XDG_DATA_HOME: dirs.data,
-    HELM_CACHE_HOME: join8(dirs.cache, "helm"),
-    HELM_CONFIG_HOME: join8(dirs.config, "helm"),
-    HELM_DATA_HOME: join8(dirs.data, "helm"),
-    HELM_PLUGINS: join8(dirs.data, "helm", "plugins-none"),
-    HELM_REGISTRY_CONFIG: join8(dirs.config, "helm", "registry.json"),
-    HELM_REPOSITORY_CONFIG: join8(dirs.config, "helm", "repositories.yaml"),
-    HELM_REPOSITORY_CACHE: join8(dirs.cache, "helm", "repository"),
-    KUBECONFIG: join8(home2, "no-kubeconfig"),
+    HELM_CACHE_HOME: join6(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: join6(dirs.config, "helm"),
+    HELM_DATA_HOME: join6(dirs.data, "helm"),
+    HELM_PLUGINS: join6(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: join6(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: join6(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: join6(dirs.cache, "helm", "repository"),
+    KUBECONFIG: join6(home2, "no-kubeconfig"),
     // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: join8(home2, "no-gitconfig")
+    GIT_CONFIG_GLOBAL: join6(home2, "no-gitconfig")
   };
 }
 var MAX_RENDER_BYTES = 64 * 1024 * 1024;
@@ -47169,10 +46391,10 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function toRel3(root, abs) {
-  return relative7(root, abs).split(sep8).join("/");
+  return relative5(root, abs).split(sep6).join("/");
 }
 function insideRoot(root, rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix7.isAbsolute(rel);
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix5.isAbsolute(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -47210,7 +46432,7 @@ async function prepareRender(input) {
   const changed = input.only;
   let realRoot = root;
   try {
-    realRoot = realpathSync5.native(root);
+    realRoot = realpathSync4.native(root);
   } catch {
   }
   const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
@@ -47262,8 +46484,8 @@ async function prepareRender(input) {
   summary2.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = resolve10(root, dir);
-    const chartText = safeRead(join9(absDir, "Chart.yaml"));
+    const absDir = resolve7(root, dir);
+    const chartText = safeRead(join7(absDir, "Chart.yaml"));
     const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
       summary2.charts--;
@@ -47314,8 +46536,8 @@ async function prepareRender(input) {
     const valuesFiles = [];
     let badValues = false;
     for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, resolve10(absDir, v));
-      if (!insideRoot(root, rel) || !existsSync5(resolve10(root, rel))) {
+      const rel = toRel3(root, resolve7(absDir, v));
+      if (!insideRoot(root, rel) || !existsSync5(resolve7(root, rel))) {
         badValues = true;
         notices.push({
           ruleId: "render-failed",
@@ -47335,7 +46557,7 @@ async function prepareRender(input) {
     const s2 = scratchDir();
     const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
     args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", resolve10(root, v));
+    for (const v of valuesFiles) args.push("--values", resolve7(root, v));
     const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
     if (!run2.ok) {
       summary2.failed++;
@@ -47349,8 +46571,8 @@ async function prepareRender(input) {
       continue;
     }
     summary2.rendered++;
-    const abs = join9(s2.sub("out"), "rendered.yaml");
-    writeFileSync2(abs, run2.stdout);
+    const abs = join7(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run2.stdout);
     virtuals.push({
       relPath: chartFile,
       absPath: abs,
@@ -47398,9 +46620,9 @@ async function prepareRender(input) {
     const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
     const s2 = scratchDir();
     const wrapper = s2.sub("kustomize");
-    const ref = relative7(wrapper, resolve10(root, dir)).split(sep8).join("/");
-    writeFileSync2(
-      join9(wrapper, "kustomization.yaml"),
+    const ref = relative5(wrapper, resolve7(root, dir)).split(sep6).join("/");
+    writeFileSync(
+      join7(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -47427,14 +46649,14 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     }
     summary2.rendered++;
     for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = join9(s2.sub("out"), "rendered.yaml");
-    writeFileSync2(abs, run2.stdout);
+    const abs = join7(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run2.stdout);
     virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
   }
   if (input.stdin) {
     const s2 = scratchDir();
-    const abs = join9(s2.sub("stdin"), "stdin.yaml");
-    writeFileSync2(abs, input.stdin.text);
+    const abs = join7(s2.sub("stdin"), "stdin.yaml");
+    writeFileSync(abs, input.stdin.text);
     virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
   }
   const candidates = [];
@@ -47467,9 +46689,9 @@ function remoteDependency(absDir, chart) {
     const name = asText(get(dep, "name"));
     const repo = asText(get(dep, "repository")) ?? "";
     if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = existsSync5(join9(absDir, "charts", name));
+    let vendored = existsSync5(join7(absDir, "charts", name));
     try {
-      vendored ||= readdirSync3(join9(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+      vendored ||= readdirSync3(join7(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
     } catch {
     }
     if (!vendored) return { offset: dep.start, endOffset: dep.end };
@@ -47504,7 +46726,7 @@ var Mapper = class {
     return p;
   }
   sources() {
-    return [...this.used].map((rel) => ({ absPath: resolve10(this.root, rel), relPath: rel }));
+    return [...this.used].map((rel) => ({ absPath: resolve7(this.root, rel), relPath: rel }));
   }
   remap(findings) {
     const seen = /* @__PURE__ */ new Set();
@@ -47561,20 +46783,20 @@ var Mapper = class {
       chartDir = v.origin.chartDir;
       valuesFiles = v.origin.valuesFiles;
       const rest = source.split("/").slice(1).join("/");
-      template = posix7.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+      template = posix5.normalize(chartDir ? `${chartDir}/${rest}` : rest);
     } else {
-      const direct = posix7.normalize(source);
-      const chart = this.roots.allCharts.find((d) => posix7.basename(d) === source.split("/")[0]);
-      const viaChart = chart !== void 0 ? posix7.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync5(resolve10(this.root, p)));
+      const direct = posix5.normalize(source);
+      const chart = this.roots.allCharts.find((d) => posix5.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? posix5.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync5(resolve7(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
     }
-    if (!insideRoot(this.root, template) || !existsSync5(resolve10(this.root, template))) return false;
-    const text = this.parsed(resolve10(this.root, template))?.text;
+    if (!insideRoot(this.root, template) || !existsSync5(resolve7(this.root, template))) return false;
+    const text = this.parsed(resolve7(this.root, template))?.text;
     if (text === void 0) return false;
     f.file = template;
     this.used.add(template);
@@ -47611,14 +46833,14 @@ var Mapper = class {
     const chain = this.valuesChain(template, chartDir, valuesFiles);
     for (const keys of refs) {
       for (const { file, prefix: prefix2 } of chain) {
-        const parsed = this.parsed(resolve10(this.root, file));
+        const parsed = this.parsed(resolve7(this.root, file));
         if (!parsed) continue;
         const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
         if (!pair) continue;
         out.push({
           file,
           range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${posix7.basename(file)}`
+          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${posix5.basename(file)}`
         });
         break;
       }
@@ -47633,7 +46855,7 @@ var Mapper = class {
     const kind = asText(get(doc.root, "kind")) ?? "";
     const name = asText(get(meta2, "name")) ?? "";
     const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, resolve10(wrapper, p));
+    const fromWrapper = (p) => toRel3(this.root, resolve7(wrapper, p));
     const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
     const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
     const originPath = asText(get(originDoc, "path"));
@@ -47652,7 +46874,7 @@ var Mapper = class {
     }
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
     if (!resource || !insideRoot(this.root, resource)) return false;
-    const parsed = this.parsed(resolve10(this.root, resource));
+    const parsed = this.parsed(resolve7(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
     f.file = resource;
@@ -47672,7 +46894,7 @@ var Mapper = class {
     if (p.target?.kind && p.target.kind !== kind) return false;
     if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
     if (p.inline) {
-      const k = this.parsed(resolve10(this.root, p.kustomization));
+      const k = this.parsed(resolve7(this.root, p.kustomization));
       if (!k) return false;
       const text = asText(p.inline) ?? "";
       const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
@@ -47680,7 +46902,7 @@ var Mapper = class {
       const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
       return this.placeInline(f, p, k, text, inner, kind, name, path6, first);
     }
-    const parsed = this.parsed(resolve10(this.root, p.file));
+    const parsed = this.parsed(resolve7(this.root, p.file));
     if (!parsed) return false;
     const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
     const at = this.patchNode(p, roots, kind, name, path6);
@@ -47791,7 +47013,7 @@ function identityIs(identity2, kind, name) {
 }
 
 // src/config/overrides.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
 function overridesSchema(rules) {
   return {
@@ -47825,7 +47047,7 @@ function parseOverrides(data) {
     const rules = {};
     for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
     const files = raw.files.map((g) => g.replace(/^\.\//, ""));
-    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch3.default)(files, { dot: true }) };
+    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch2.default)(files, { dot: true }) };
   });
 }
 function overridesOffAsLevel(data) {
@@ -47858,8 +47080,8 @@ function levelFor(rule61, file, global2, overrides) {
 
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { lstatSync as lstatSync5 } from "node:fs";
-import { isAbsolute as isAbsolute6, join as join10, relative as relative8, resolve as resolve11 } from "node:path";
+import { lstatSync as lstatSync4 } from "node:fs";
+import { isAbsolute as isAbsolute5, join as join8, relative as relative6, resolve as resolve8 } from "node:path";
 
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
@@ -48044,7 +47266,7 @@ function shown(v) {
 }
 function lstatQuiet2(p) {
   try {
-    return lstatSync5(p, { throwIfNoEntry: false });
+    return lstatSync4(p, { throwIfNoEntry: false });
   } catch {
     return void 0;
   }
@@ -48168,11 +47390,11 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
     const errs = relevant(validate.errors ?? [], data);
     const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
     const unique = [...new Map(described.map((d) => [d.text, d])).values()];
-    const lines = unique.map((d) => {
+    const lines2 = unique.map((d) => {
       const line = locate2?.(d.path);
       return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
     });
-    throw new ConfigurationError(lines.join("\n"));
+    throw new ConfigurationError(lines2.join("\n"));
   }
   const cfg = data;
   if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
@@ -48221,10 +47443,10 @@ function readRender(r2, settings) {
 }
 function loadSettings(root, configPath, rules, repoRoot = root) {
   let path6;
-  if (configPath) path6 = isAbsolute6(configPath) ? configPath : resolve11(root, configPath);
-  else if (lstatQuiet2(join10(root, DEFAULT_CONFIG_FILE))) path6 = join10(root, DEFAULT_CONFIG_FILE);
+  if (configPath) path6 = isAbsolute5(configPath) ? configPath : resolve8(root, configPath);
+  else if (lstatQuiet2(join8(root, DEFAULT_CONFIG_FILE))) path6 = join8(root, DEFAULT_CONFIG_FILE);
   if (!path6) return defaultSettings();
-  const label2 = safeData(relative8(repoRoot, path6).split("\\").join("/") || path6);
+  const label2 = safeData(relative6(repoRoot, path6).split("\\").join("/") || path6);
   let text;
   try {
     text = readContainedFile(repoRoot, path6, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
@@ -48258,7 +47480,7 @@ function loadSettings(root, configPath, rules, repoRoot = root) {
 
 // src/config/policy.ts
 import { readFileSync as readFileSync6 } from "node:fs";
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 function filterInPlace(list2, keep) {
   let w = 0;
   for (const item of list2) if (keep(item)) list2[w++] = item;
@@ -48282,7 +47504,7 @@ function namespaceReader(root) {
     if (!objects) {
       objects = [];
       try {
-        const text = readFileSync6(resolve12(root, file), "utf8");
+        const text = readFileSync6(resolve9(root, file), "utf8");
         const lineOf = (offset) => text.slice(0, offset).split("\n").length;
         for (const o of k8sObjects(parseYaml(text).docs)) {
           objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
@@ -48309,6 +47531,28 @@ function applyIgnores(findings, settings, root, today) {
     if (entry) f.suppression = { kind: "external", justification: entry.reason };
   }
   return { expired };
+}
+
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+function bySeverity(findings, touched) {
+  return [...findings].sort((a, b) => {
+    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+  });
 }
 
 // src/rules/aci-public-ip.ts
@@ -48351,7 +47595,7 @@ var rule = {
 };
 
 // src/parse/containers.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix6 } from "node:path";
 
 // src/parse/services.ts
 function scalarValueOffset(s2, index) {
@@ -48527,7 +47771,7 @@ var HOST_KEYS = [
 ];
 function hostPathOf(source, fileDir) {
   if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
-  return posix8.normalize(posix8.join(fileDir, source));
+  return posix6.normalize(posix6.join(fileDir, source));
 }
 var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
 function composeVolume(item, fileDir) {
@@ -48603,7 +47847,7 @@ function composeContainer(services, pair, node, fileDir) {
     const context3 = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
     const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
     if (!/^[a-z]+:\/\//i.test(context3) && !context3.startsWith("/") && !context3.includes("$") && !get(buildNode, "dockerfile_inline")) {
-      build2 = { dockerfile: posix8.normalize(posix8.join(fileDir, context3, dockerfile)) };
+      build2 = { dockerfile: posix6.normalize(posix6.join(fileDir, context3, dockerfile)) };
     }
   }
   return {
@@ -48689,7 +47933,7 @@ function modelContainers(file) {
   if (hit) return hit;
   const out = [];
   if (file.kind === "compose") {
-    const dir = posix8.dirname(file.source.path);
+    const dir = posix6.dirname(file.source.path);
     for (const doc of file.docs) {
       const services = asMap(get(doc.root ?? void 0, "services"));
       for (const pair of services?.pairs ?? []) {
@@ -48735,9 +47979,14 @@ function forEachWorkload(file, fn) {
   for (const w of file.workloads) fn(w);
 }
 function kubernetesMinor(settings) {
-  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+  const version = settings.kubernetesVersion;
+  if (version !== lastVersion.text) {
+    const m = /^1\.(\d+)$/.exec(version.trim());
+    lastVersion = { text: version, minor: m ? Number(m[1]) : Number.MAX_SAFE_INTEGER };
+  }
+  return lastVersion.minor;
 }
+var lastVersion = { text: "", minor: Number.MAX_SAFE_INTEGER };
 function inUserNamespace(w) {
   return asBool(get(w.podSpec, "hostUsers")) === false;
 }
@@ -49623,10 +48872,10 @@ function hostMounts(file) {
     for (const m of c.mounts) {
       if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
       seen.add(m.at);
-      const relative13 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
-      const d = relative13 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
+      const relative12 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative12 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
       if (m.type === "device") d.kind = "other";
-      out.push({ format: "compose", source: m.type, ...d, relative: relative13, subject: c.label, mounts: "", at: m.at });
+      out.push({ format: "compose", source: m.type, ...d, relative: relative12, subject: c.label, mounts: "", at: m.at });
     }
   }
   return out;
@@ -49862,9 +49111,23 @@ function* yamlRefs(file) {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
 }
-function* forEachImageRef(file) {
+function* refsOf(file) {
   if (file.kind === "dockerfile") yield* dockerfileRefs(file);
   else yield* yamlRefs(file);
+}
+var memo = /* @__PURE__ */ new WeakMap();
+function* forEachImageRef(file) {
+  let refs = memo.get(file);
+  if (refs === void 0) {
+    try {
+      refs = [...refsOf(file)];
+    } catch {
+      yield* refsOf(file);
+      return;
+    }
+    memo.set(file, refs);
+  }
+  yield* refs;
 }
 
 // src/image/policy.ts
@@ -50120,7 +49383,7 @@ var rule24 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix7 } from "node:path";
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -50130,8 +49393,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path6) {
-  const base = posix9.basename(path6).toLowerCase();
-  const dir = posix9.basename(posix9.dirname(path6)).toLowerCase();
+  const base = posix7.basename(path6).toLowerCase();
+  const dir = posix7.basename(posix7.dirname(path6)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -50179,7 +49442,7 @@ var rule25 = {
         const context3 = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context3) || context3.startsWith("/") || context3.includes("$")) continue;
-        const path6 = posix9.normalize(posix9.join(posix9.dirname(file.source.path), context3, dockerfile));
+        const path6 = posix7.normalize(posix7.join(posix7.dirname(file.source.path), context3, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path6 });
       }
       return;
@@ -50705,7 +49968,14 @@ var SAFE_SYSCTLS = [
   [37, "net.ipv4.tcp_slow_start_after_idle"],
   [37, "net.ipv4.tcp_notsent_lowat"]
 ];
-var atVersion = (list2, minor) => new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name));
+var atVersion = (list2, minor) => {
+  let byMinor = versioned.get(list2);
+  if (!byMinor) versioned.set(list2, byMinor = /* @__PURE__ */ new Map());
+  let set2 = byMinor.get(minor);
+  if (!set2) byMinor.set(minor, set2 = new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name)));
+  return set2;
+};
+var versioned = /* @__PURE__ */ new WeakMap();
 var apparmorAnnotationOk = (v) => v === "" || v === "runtime/default" || v.startsWith("localhost/");
 var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
@@ -50891,21 +50161,26 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path: path6 });
     const meta2 = asMap(get(node, "metadata"));
-    if (meta2) maps.push({ map: meta2, path: join11(path6, "metadata") });
+    if (meta2) maps.push({ map: meta2, path: join9(path6, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path6 = join11(path6, key);
+    path6 = join9(path6, key);
   }
   return { maps, podSpecPath: path6 };
 }
-var join11 = (path6, key) => path6 ? `${path6}.${key}` : key;
+var join9 = (path6, key) => path6 ? `${path6}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
-  const walk3 = (node, path6, container, depth) => {
+  const trail = [];
+  const walk3 = (node, container, depth) => {
     if (depth > 12) return;
     if (node.kind === "seq") {
-      node.items.forEach((item, i2) => walk3(item, `${path6}[${i2}]`, container, depth + 1));
+      for (let i2 = 0; i2 < node.items.length; i2++) {
+        trail.push(i2);
+        walk3(node.items[i2], container, depth + 1);
+        trail.pop();
+      }
       return;
     }
     if (node.kind !== "map") return;
@@ -50913,14 +50188,22 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join11(path6, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join9(spell(trail), "securityContext"), container });
         continue;
       }
-      walk3(pair.value, join11(path6, pair.keyText), own ?? container, depth + 1);
+      if (pair.value.kind === "scalar") continue;
+      trail.push(pair.keyText);
+      walk3(pair.value, own ?? container, depth + 1);
+      trail.pop();
     }
   };
-  walk3(w.podSpec, "", void 0, 0);
+  walk3(w.podSpec, void 0, 0);
   return out;
+}
+function spell(trail) {
+  let path6 = "";
+  for (const step of trail) path6 = typeof step === "number" ? `${path6}[${step}]` : join9(path6, step);
+  return path6;
 }
 function home(field, level) {
   if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
@@ -51305,6 +50588,101 @@ var rule37 = {
     });
   }
 };
+
+// src/data/deprecated-apis.ts
+var KUBERNETES_DATA_VERSION = "1.34";
+var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
+var FLOWCONTROL = [
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
+];
+var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
+var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
+  apiVersion,
+  kind,
+  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
+  removedIn,
+  replacements,
+  ...instead ? { instead } : {}
+});
+var DEPRECATED_APIS = [
+  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
+  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
+  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
+  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
+    { apiVersion: "autoscaling/v2", since: "1.23" },
+    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
+  ]),
+  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
+  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
+  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
+  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
+  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
+  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
+  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Ingress", "1.22", [
+    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
+    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
+  ]),
+  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
+  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
+  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
+  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
+  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
+  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
+  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
+  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
+  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
+  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
+  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
+];
+function compareVersions(a, b) {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
+    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
+function deprecatedApi(apiVersion, kind) {
+  return BY_KEY.get(`${apiVersion} ${kind}`);
+}
 
 // src/rules/removed-api-version.ts
 function replacementFor(d, target) {
@@ -52135,12 +51513,12 @@ var rule47 = {
   },
   check(file, ctx) {
     if (!isDockerFile(file)) return;
-    const { text, lines } = file.source;
+    const { text, lines: lines2 } = file.source;
     for (const ins of file.model.ast.getInstructions()) {
       if (ins.getKeyword() !== "RUN") continue;
       const r2 = ins.getRange();
-      const start = lines.lineStart(r2.start.line + 1) + r2.start.character;
-      const end = lines.lineStart(r2.end.line + 1) + r2.end.character;
+      const start = lines2.lineStart(r2.start.line + 1) + r2.start.character;
+      const end = lines2.lineStart(r2.end.line + 1) + r2.end.character;
       const body = text.slice(start, end);
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
       for (const { messageId, pattern, value: valueIn } of SETUPS) {
@@ -52149,7 +51527,7 @@ var rule47 = {
           if (!value2 || isPlaceholder(value2)) continue;
           const variable = /^\$/.test(value2);
           const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
-          const at = lines.range(start + m.index, start + m.index + m[0].length);
+          const at = lines2.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
             data: { how },
@@ -52362,13 +51740,13 @@ var privateKey = {
     const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
     while ((m = putty.exec(text)) !== null) {
       if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
-      const lines = nextLines;
-      if (lines < 0) break;
-      if (lines - putty.lastIndex > 8192) continue;
-      const macAt = text.slice(lines, lines + 16384).indexOf("Private-MAC:");
-      const mac = macAt < 0 ? -1 : lines + macAt;
-      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
-      const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
+      const lines2 = nextLines;
+      if (lines2 < 0) break;
+      if (lines2 - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines2, lines2 + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines2 + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
+      const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
       const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
       push3("PuTTY private key", m.index, macEnd);
@@ -52570,14 +51948,27 @@ DETECTORS.forEach((d, i2) => {
   for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
 });
 var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
-var ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+var KEYWORD_SOURCE = [...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+var ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, "gi");
+var ANY_LOWER_KEYWORD = new RegExp(KEYWORD_SOURCE, "g");
+var ASCII_ONLY = /^[\x00-\x7f]*$/;
 function detectorsWithKeywords(text) {
+  if (ASCII_ONLY.test(text)) return keywordsInLowercase(text.toLowerCase());
   const present = new Array(DETECTORS.length).fill(false);
   ANY_KEYWORD.lastIndex = 0;
   for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
     const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
     for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i2 of owners) present[i2] = true;
     ANY_KEYWORD.lastIndex = m.index + 1;
+  }
+  return present;
+}
+function keywordsInLowercase(low) {
+  const present = new Array(DETECTORS.length).fill(false);
+  ANY_LOWER_KEYWORD.lastIndex = 0;
+  for (let m = ANY_LOWER_KEYWORD.exec(low); m; m = ANY_LOWER_KEYWORD.exec(low)) {
+    for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i2 of owners) present[i2] = true;
+    ANY_LOWER_KEYWORD.lastIndex = m.index + 1;
   }
   return present;
 }
@@ -52737,15 +52128,15 @@ function checkDockerfile(instructions, ctx) {
 }
 
 // src/secrets/file-tokens.ts
-var memo = /* @__PURE__ */ new WeakMap();
+var memo2 = /* @__PURE__ */ new WeakMap();
 function tokenMessages(level) {
   return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
 }
 function fileTokens(file) {
-  let tokens = memo.get(file);
+  let tokens = memo2.get(file);
   if (!tokens) {
     tokens = scanTokens(file);
-    memo.set(file, tokens);
+    memo2.set(file, tokens);
   }
   return tokens;
 }
@@ -52783,13 +52174,13 @@ function scanTokens(file) {
   return out;
 }
 function reportTokens(file, ctx, level, ignored) {
-  const { lines } = file.source;
+  const { lines: lines2 } = file.source;
   for (const { m, start, end } of fileTokens(file)) {
     if (m.level !== level || ignored.has(m.messageId)) continue;
     ctx.report({
       messageId: m.messageId,
       data: { desc: describeSecret(m.value), label: m.label },
-      at: lines.range(start, end),
+      at: lines2.range(start, end),
       identity: m.messageId,
       secret: m.value,
       properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
@@ -53385,8 +52776,8 @@ var ALL_RULES = [
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/policy/load.ts
-import { closeSync as closeSync5, constants as constants8, fstatSync as fstatSync4, lstatSync as lstatSync6, openSync as openSync5, readFileSync as readFileSync7, readdirSync as readdirSync4, realpathSync as realpathSync6 } from "node:fs";
-import { join as join13, relative as relative9, resolve as resolve13, sep as sep9 } from "node:path";
+import { closeSync as closeSync4, constants as constants7, fstatSync as fstatSync4, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync7, readdirSync as readdirSync4, realpathSync as realpathSync5 } from "node:fs";
+import { join as join11, relative as relative7, resolve as resolve10, sep as sep7 } from "node:path";
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -55928,8 +55319,8 @@ function unescapeBytesDefaultValue(str4) {
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve17) {
-  return buildFileRegistry([fileDescriptorProto, resolve17]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve16) {
+  return buildFileRegistry([fileDescriptorProto, resolve16]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -55953,7 +55344,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve17(protoFileName);
+        const dep = resolve16(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -55967,7 +55358,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve17 = args[1];
+    const resolve16 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -72373,12 +71764,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep12, num) {
+function split(sep11, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep12, count));
+  return celList(this.split(sep11, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -72439,7 +71830,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join12(sep12 = "") {
+function join10(sep11 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -72447,7 +71838,7 @@ function join12(sep12 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep12;
+      result += sep11;
     }
     result += item;
   }
@@ -72733,8 +72124,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join12),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join12),
+  celMethod("join", LIST_STRING, [], STRING6, join10),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join10),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -75873,10 +75264,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep12 = "";
+        let sep11 = "";
         for (let sub of this.subs) {
-          out += sep12;
-          sep12 = "|";
+          out += sep11;
+          sep11 = "|";
           out += sub.appendTo();
         }
         break;
@@ -80275,7 +79666,7 @@ function keyRanges(file, node, prefix2, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = openSync5(abs, constants8.O_RDONLY | (constants8.O_NONBLOCK ?? 0));
+    fd = openSync4(abs, constants7.O_RDONLY | (constants7.O_NONBLOCK ?? 0));
     const st = fstatSync4(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
@@ -80287,11 +79678,11 @@ function readRegular(abs, label2, maxBytes) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) closeSync5(fd);
+    if (fd !== void 0) closeSync4(fd);
   }
 }
 function inside3(realRoot, real2) {
-  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep9) ? realRoot : realRoot + sep9);
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep7) ? realRoot : realRoot + sep7);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -80299,10 +79690,10 @@ function filesOf(root, realRoot, entry) {
       `admissionPolicies: "${entry.slice(0, 80)}" is a URL; podguard never fetches policies: name the file or folder by its path in the repository`
     );
   }
-  const abs = resolve13(root, entry.replace(/^\/+/, ""));
+  const abs = resolve10(root, entry.replace(/^\/+/, ""));
   let real2;
   try {
-    real2 = realpathSync6(abs);
+    real2 = realpathSync5(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
@@ -80310,37 +79701,37 @@ function filesOf(root, realRoot, entry) {
   const out = [];
   const visit = (dir) => {
     for (const name of readdirSync4(dir).sort()) {
-      const p = join13(dir, name);
-      const st = lstatSync6(p);
+      const p = join11(dir, name);
+      const st = lstatSync5(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = realpathSync6(p);
+          target = realpathSync5(p);
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative9(root, p)} links outside the repository`);
+        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative7(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if (lstatSync6(real2).isDirectory()) visit(real2);
+  if (lstatSync5(real2).isDirectory()) visit(real2);
   else out.push(abs);
   return out;
 }
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = realpathSync6(root);
+  const realRoot = realpathSync5(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = relative9(root, abs).split(sep9).join("/");
+      const rel = relative7(root, abs).split(sep7).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -81096,7 +80487,7 @@ function push2(map2, key, value2) {
 }
 function indexDirectives(list2, working) {
   const wide = /* @__PURE__ */ new Map();
-  const lines = /* @__PURE__ */ new Map();
+  const lines2 = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
   for (const d of list2) {
     if (!working.has(d)) continue;
@@ -81109,11 +80500,11 @@ function indexDirectives(list2, working) {
     if (!group3) {
       group3 = /* @__PURE__ */ new Map();
       groups.set(span.key, group3);
-      for (let line = span.from; line <= span.to; line++) push2(lines, line, group3);
+      for (let line = span.from; line <= span.to; line++) push2(lines2, line, group3);
     }
     for (const id of new Set(d.ruleIds)) push2(group3, id, d);
   }
-  return { wide, lines, order: new Map(list2.map((d, i2) => [d, i2])) };
+  return { wide, lines: lines2, order: new Map(list2.map((d, i2) => [d, i2])) };
 }
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
@@ -81245,7 +80636,7 @@ import { readFileSync as readFileSync8 } from "node:fs";
 // src/workers.ts
 import { existsSync as existsSync6 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname as dirname8, join as join14 } from "node:path";
+import { dirname as dirname5, join as join12 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan2, registry) {
@@ -81273,7 +80664,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join14(dirname8(here), "worker.js");
+  const script = join12(dirname5(here), "worker.js");
   return existsSync6(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -81342,7 +80733,7 @@ function isoDay(today) {
 function checkScopes(root, paths) {
   const realRoot = realpathOr(root);
   for (const p of paths) {
-    const abs = resolve14(root, p);
+    const abs = resolve11(root, p);
     if (!isInside(root, abs) && !isInside(realRoot, abs))
       throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
     const real2 = realpathOr(abs);
@@ -81358,33 +80749,33 @@ function emptyScope(p) {
 }
 function exists2(p) {
   try {
-    return lstatSync7(p, { throwIfNoEntry: false }) !== void 0;
+    return lstatSync6(p, { throwIfNoEntry: false }) !== void 0;
   } catch {
     return false;
   }
 }
 function realpathOr(p) {
   try {
-    return realpathSync7.native(p);
+    return realpathSync6.native(p);
   } catch {
-    return resolve14(p);
+    return resolve11(p);
   }
 }
 async function scan(input) {
   const started = Date.now();
-  const root = resolve14(input.root);
+  const root = resolve11(input.root);
   const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
   checkScopes(root, paths);
-  const singleDir = paths.length === 1 ? resolve14(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? resolve11(root, paths[0]) : root;
   let settings;
   const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, baseRules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules, root);
   else {
-    const nested = singleDir !== root && exists2(join15(singleDir, DEFAULT_CONFIG_FILE));
-    const atRoot = exists2(join15(root, DEFAULT_CONFIG_FILE));
-    const nestedLabel = safeData(relative10(root, join15(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    const nested = singleDir !== root && exists2(join13(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists2(join13(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative8(root, join13(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
     if (nested && atRoot) {
       settings = loadSettings(root, void 0, baseRules, root);
       notices.push(
@@ -81406,8 +80797,8 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = resolve14(root, baselinePath);
-    const label2 = relative10(root, abs).split("\\").join("/") || baselinePath;
+    const abs = resolve11(root, baselinePath);
+    const label2 = relative8(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
   }
   const today = isoDay(input.today);
@@ -81437,12 +80828,12 @@ async function scan(input) {
   const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   if (!input.stdin && input.changedFiles === void 0 && input.requireChecked) {
     for (const p of paths) {
-      const scope = resolve14(root, p);
-      if (!collected.candidates.some((c) => isInside(scope, resolve14(root, c.relPath)))) throw emptyScope(p);
+      const scope = resolve11(root, p);
+      if (!collected.candidates.some((c) => isInside(scope, resolve11(root, c.relPath)))) throw emptyScope(p);
     }
   }
   for (const issue2 of collected.issues) {
-    const f = sourceFile(resolve14(root, issue2.relPath), issue2.relPath, "");
+    const f = sourceFile(resolve11(root, issue2.relPath), issue2.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue2.reason });
   }
   const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
@@ -81453,7 +80844,7 @@ async function scan(input) {
   });
   const render = await prepareRender({
     root,
-    scopes: paths.map((p) => resolve14(root, p)),
+    scopes: paths.map((p) => resolve11(root, p)),
     candidates: collected.candidates,
     markers,
     ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
@@ -81543,7 +80934,7 @@ async function scan(input) {
     const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
     const level = plan2.systemLevels[n.ruleId] ?? "off";
     if (!rule61 || level === "off") continue;
-    const f = sourceFile(resolve14(root, n.file), n.file, readQuiet(resolve14(root, n.file)));
+    const f = sourceFile(resolve11(root, n.file), n.file, readQuiet(resolve11(root, n.file)));
     const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
     out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
     out.endFile();
@@ -81561,11 +80952,11 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile(resolve14(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile(resolve11(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   const { expired } = applyIgnores(out.findings, settings, root, today);
   if (expired.length && systemOn("expired-suppression") && settings.configFile) {
-    const file = sourceFile(resolve14(root, settings.configFile), settings.configFile, "");
+    const file = sourceFile(resolve11(root, settings.configFile), settings.configFile, "");
     for (const i2 of expired) {
       system(
         "expired-suppression",
@@ -81630,6 +81021,452 @@ function templateDirectives(absPath, relPath) {
     objects: [],
     workloads: []
   });
+}
+
+// src/report/sarif.ts
+import { dirname as dirname7, posix as posix8, relative as relative9, resolve as resolve13, sep as sep8 } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+
+// src/version.ts
+var VERSION7 = "0.1.0";
+var HOMEPAGE = "https://github.com/podguard/podguard";
+function ruleDocUrl(id) {
+  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
+  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
+}
+
+// src/report/severity.ts
+var SEVERITY_BANDS = {
+  error: { min: 7, max: 10 },
+  warning: { min: 4, max: 6.9 },
+  note: { min: 0.1, max: 3.9 }
+};
+function severityAt(meta2, level) {
+  if (meta2.securitySeverity === void 0) return void 0;
+  const b = SEVERITY_BANDS[level];
+  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
+}
+
+// src/report/stream.ts
+var PLACEHOLDER = "\0podguard-stream\0";
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function* compactJsonChunks(doc, items2) {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group3 = [];
+  for (const item of items2) {
+    group3.push(JSON.stringify(item));
+    if (group3.length === 256) {
+      yield (first ? "" : ",") + group3.join(",");
+      first = false;
+      group3 = [];
+    }
+  }
+  if (group3.length > 0) yield (first ? "" : ",") + group3.join(",");
+  yield `]${text.slice(at + quoted.length)}`;
+}
+
+// src/report/safe-write.ts
+import { closeSync as closeSync5, constants as constants8, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename as basename4, dirname as dirname6, join as join14, resolve as resolve12 } from "node:path";
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
+  return roots.filter((r2) => !!r2).map((r2) => resolve12(r2));
+}
+function real(p) {
+  try {
+    return realpathSync7.native(p);
+  } catch {
+    return resolve12(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path6, text, roots, createDirs = false) {
+  const abs = resolve12(path6);
+  const dir = dirname6(abs);
+  if (createDirs) mkdirSync2(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve12(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = lstatSync7(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = join14(realDir, `.${basename4(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = openSync5(temp, constants8.O_WRONLY | constants8.O_CREAT | constants8.O_EXCL | (constants8.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
+    } finally {
+      closeSync5(fd);
+    }
+    renameSync(temp, join14(realDir, basename4(abs)));
+  } catch (err) {
+    rmSync2(temp, { force: true });
+    throw err;
+  }
+}
+
+// src/report/sarif.ts
+var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
+function pascal(id) {
+  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
+function toUri(path6) {
+  return path6.split("/").map((s2) => encodeURIComponent(s2)).join("/");
+}
+function ruleHelpMarkdown(rule61) {
+  const m = rule61.meta;
+  const silent = m.silentUnless ? `
+
+_${m.silentUnless}_` : "";
+  return `**${m.title}** (\`${m.id}\`)
+
+${m.description}${silent}
+
+**Why it matters.** ${m.why}
+
+**How to fix.** ${fixText(m)}
+
+Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
+}
+function markdownToText(markdown) {
+  const out = [];
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      out.push(line);
+      continue;
+    }
+    const code = [];
+    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
+    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
+  }
+  return out.join("\n");
+}
+function ruleHelpText(rule61) {
+  return markdownToText(ruleHelpMarkdown(rule61));
+}
+function runLevel(rule61, result) {
+  const configured = result.settings.rules[rule61.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule61.meta.level;
+}
+function sarifRule(rule61, result, limits) {
+  const m = rule61.meta;
+  const level = runLevel(rule61, result);
+  const severity = severityAt(m, level);
+  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
+  return {
+    id: m.id,
+    name: pascal(m.id),
+    shortDescription: { text: m.title },
+    fullDescription: { text: m.description },
+    helpUri: ruleDocUrl(m.id),
+    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
+    defaultConfiguration: { level },
+    properties: {
+      tags,
+      precision: m.precision,
+      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
+      "problem.severity": level === "note" ? "recommendation" : level
+    }
+  };
+}
+function repoPaths(result, repositoryRoot) {
+  if (!repositoryRoot) return (file) => file;
+  const prefix2 = relative9(repositoryRoot, result.root).split(sep8).join("/");
+  if (prefix2 === "") return (file) => file;
+  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
+  return (file) => {
+    const p = posix8.normalize(`${prefix2}/${file}`);
+    return p.startsWith("../") || p === ".." ? file : p;
+  };
+}
+function region(r2) {
+  return {
+    startLine: r2.start.line,
+    startColumn: r2.start.column,
+    endLine: r2.end.line,
+    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
+  };
+}
+function location(uri) {
+  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
+}
+function priority(f, severities) {
+  if (f.suppression) return 0;
+  const level = displayLevel(f);
+  const rule61 = severities.get(f.ruleId);
+  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
+  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
+}
+function selectResults(result, max = GITHUB_LIMITS.results) {
+  const findings = result.findings;
+  const keep = new Uint8Array(findings.length);
+  const omitted = /* @__PURE__ */ new Map();
+  if (findings.length <= max) {
+    keep.fill(1);
+    return { keep, kept: findings.length, omitted };
+  }
+  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const ranks = new Uint16Array(findings.length);
+  const counts = /* @__PURE__ */ new Map();
+  findings.forEach((f, i2) => {
+    const p = priority(f, rules);
+    ranks[i2] = p;
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  });
+  let quota = Math.max(0, max);
+  let threshold = Infinity;
+  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
+    threshold = p;
+    const n = counts.get(p);
+    if (n >= quota) break;
+    quota -= n;
+  }
+  let kept = 0;
+  findings.forEach((f, i2) => {
+    const p = ranks[i2];
+    const take = p > threshold || p === threshold && quota > 0;
+    if (p === threshold && take) quota--;
+    if (take) {
+      keep[i2] = 1;
+      kept++;
+    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
+  });
+  return { keep, kept, omitted };
+}
+function omittedText(omitted) {
+  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
+  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
+  return `${total} (${parts.join(", ")})`;
+}
+var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
+  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
+  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const path6 = repoPaths(result, opts.repositoryRoot);
+  const red = (text) => result.redactor.redact(text);
+  const notifications = [];
+  let unlisted = 0;
+  for (const f of result.findings) {
+    if (!NOT_CHECKED.has(f.ruleId)) continue;
+    if (notifications.length >= limits.notifications) {
+      unlisted++;
+      continue;
+    }
+    const file = f.file === "." || f.file === "" ? void 0 : path6(f.file);
+    notifications.push({
+      level: f.ruleId === "internal-error" ? "error" : "warning",
+      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
+      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
+      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
+    });
+  }
+  if (unlisted > 0)
+    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
+  if (selection.omitted.size > 0) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
+      }
+    });
+  }
+  const root = opts.repositoryRoot ?? result.root;
+  const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
+  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "podguard",
+            fullName: `podguard ${VERSION7}`,
+            semanticVersion: VERSION7,
+            version: VERSION7,
+            informationUri: HOMEPAGE,
+            rules: rules.map((r2) => sarifRule(r2, result, limits))
+          }
+        },
+        invocations: [
+          {
+            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
+            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        automationDetails: { id: `${category}/` },
+        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
+        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
+        columnKind: "utf16CodeUnits",
+        results: PLACEHOLDER
+      }
+    ]
+  };
+  function* results() {
+    const findings = result.findings;
+    for (let i2 = 0; i2 < findings.length; i2++) {
+      if (!selection.keep[i2]) continue;
+      const f = findings[i2];
+      const level = displayLevel(f);
+      const res = {
+        ruleId: f.ruleId,
+        ruleIndex: index.get(f.ruleId) ?? -1,
+        level,
+        message: { text: red(f.message) },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: location(path6(f.file)),
+              region: region(f.range)
+            }
+          }
+        ],
+        partialFingerprints: { "podguard/v1": f.fingerprint }
+      };
+      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+      if (f.baselined) res.baselineState = "unchanged";
+      else if (result.baseline && !f.suppression) res.baselineState = "new";
+      const rule61 = byId.get(f.ruleId);
+      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
+      if (f.properties || own !== void 0) {
+        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+      }
+      if (f.related?.length) {
+        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
+          id,
+          physicalLocation: {
+            artifactLocation: location(path6(r2.file)),
+            region: region(r2.range)
+          },
+          message: { text: red(r2.message) }
+        }));
+      }
+      yield res;
+    }
+  }
+  return { log, results, selection };
+}
+function* sarifChunks(result, opts = {}) {
+  const parts = sarifParts(result, opts);
+  yield* compactJsonChunks(parts.log, parts.results());
+  yield "\n";
+}
+function* measured(chunks, size) {
+  for (const block of coalesce(chunks, 1 << 20)) {
+    size.bytes += gzipSync(block).length;
+    yield block;
+  }
+}
+function shrink(kept, bytes, limit) {
+  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
+}
+function fit(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  let selection = opts.selection ?? selectResults(result, limits.results);
+  for (; ; ) {
+    const size = { bytes: 0 };
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
+    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    }
+    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+  }
+}
+function writeSarif(path6, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [dirname7(resolve13(p))])) {
+  const fitted = fitSarif(result, opts);
+  write(path6, sarifChunks(result, fitted));
+  return fitted.written;
+}
+function fitSarif(result, opts = {}) {
+  const { selection, ...written } = fit(result, opts);
+  return { ...opts, selection, written };
+}
+function runTimes(result, end = /* @__PURE__ */ new Date()) {
+  return { start: new Date(end.getTime() - result.durationMs), end };
+}
+function sarifCategory(input, name) {
+  const v = input.trim().replace(/^\/+|\/+$/g, "");
+  if (v === "") return "podguard";
+  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(v) || v.length > 100) {
+    throw new ConfigurationError(`${name} may hold letters, digits, ".", "-", "_" and "/" (at most 100 characters)`);
+  }
+  return v === "podguard" || v.startsWith("podguard/") ? v : `podguard/${v}`;
+}
+function sarifOmittedLine(written) {
+  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
+}
+
+// src/report/provenance.ts
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function safeUri(raw) {
+  if (!raw) return void 0;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+    u.username = "";
+    u.password = "";
+    return u.href.replace(/\/$/, "");
+  } catch {
+    return void 0;
+  }
+}
+var REVISION = /^[0-9a-f]{7,64}$/i;
+function provenanceFromEnv(env) {
+  let repositoryUri;
+  let revision;
+  let branch;
+  const repo = value(env, "GITHUB_REPOSITORY");
+  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
+    revision = value(env, "GITHUB_SHA");
+    branch = value(env, "GITHUB_REF");
+  } else if (value(env, "BUILD_REPOSITORY_URI")) {
+    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
+    revision = value(env, "BUILD_SOURCEVERSION");
+    branch = value(env, "BUILD_SOURCEBRANCH");
+  }
+  if (!repositoryUri) return void 0;
+  return {
+    repositoryUri,
+    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
+    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
+  };
 }
 
 // src/report/text.ts
@@ -81869,179 +81706,6 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
-// src/platform/sinks.ts
-var BLOCK_LINES = 1e3;
-function textInBlocks(result, out) {
-  let block = [];
-  const flush = () => {
-    if (block.length) out.block(result.redactor.redact(block.join("\n")));
-    block = [];
-  };
-  const { group: group3, endGroup: endGroup2 } = out;
-  const sink = {
-    line: (t) => {
-      block.push(t);
-      if (block.length >= BLOCK_LINES) flush();
-    }
-  };
-  if (group3 && endGroup2) {
-    sink.group = (title) => {
-      flush();
-      group3(title);
-    };
-    sink.endGroup = () => {
-      flush();
-      endGroup2();
-    };
-  }
-  writeText(result, { color: false }, sink);
-  flush();
-}
-function sarifFile(path6, result, opts, write) {
-  return writeSarif(path6, result, { ...opts, times: runTimes(result) }, write);
-}
-function summaryMarkdown(result, opts, written) {
-  const markdown = renderSummary(result, opts);
-  return result.redactor.redact(written.omitted.size > 0 ? `${markdown}
-${sarifOmittedLine(written)}
-` : markdown);
-}
-
-// src/platform/job.ts
-var everything = (description) => ({ touched: /* @__PURE__ */ new Map(), description });
-async function changeScope(source) {
-  const reasons = [];
-  for (const step of source.steps) {
-    const got = await step(reasons);
-    if (got === void 0) continue;
-    if ("reason" in got) reasons.push(got.reason);
-    else return got;
-  }
-  return source.fallback(reasons);
-}
-async function gitChangeList(root, opts) {
-  const cs = await gitChanges(opts);
-  const touched = /* @__PURE__ */ new Map();
-  const files = [];
-  for (const f of cs.files) {
-    const rel = relative11(root, f.absPath).split(sep10).join("/");
-    if (rel.startsWith("../") || rel === ".." || isAbsolute7(rel)) continue;
-    files.push(rel);
-    touched.set(rel, f.lines);
-  }
-  return { files, touched, base: cs.base, head: cs.head, via: cs.via };
-}
-async function selectFiles(job, scope, requireMatch) {
-  if (scope.files) return { paths: ["."], changedFiles: inPaths(job.paths, scope.files) };
-  if (!job.paths.some(isGlob)) return { paths: [...job.paths] };
-  const all = await collect({ root: job.root, paths: ["."], exclude: [] });
-  const rels = all.candidates.map((c) => c.relPath);
-  for (const p of requireMatch && !job.allowEmpty ? job.paths : []) {
-    if (inPaths([p], rels).length === 0) {
-      throw new ConfigurationError(
-        `input ${job.names.paths}: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set ${job.names.allowEmpty}: true if that is expected)`,
-        { input: job.names.paths }
-      );
-    }
-  }
-  return { paths: ["."], changedFiles: inPaths(job.paths, rels) };
-}
-function scanSettings(job, pinned2) {
-  const version = job.kubernetesVersion;
-  return {
-    root: job.root,
-    configPath: pinned2?.config !== void 0 ? void 0 : job.configPath,
-    ...pinned2?.config !== void 0 ? { config: pinned2.config } : {},
-    ...pinned2?.baseline !== void 0 ? { baseline: pinned2.baseline } : {},
-    ...pinned2?.policyRoot !== void 0 ? { policyRoot: pinned2.policyRoot } : {},
-    allowImages: job.allowedImages,
-    ...job.rules ? { rules: job.rules } : {},
-    ...job.threads ? { threads: job.threads } : {},
-    ...version ? { adjust: (s2) => void (s2.kubernetesVersion = version) } : {}
-  };
-}
-function runScan(input) {
-  return scan(input);
-}
-async function scanJob(job, pinned2, files, requireChecked) {
-  try {
-    return await runScan({ ...scanSettings(job, pinned2), paths: files.paths, changedFiles: files.changedFiles, requireChecked });
-  } catch (err) {
-    throw forInput(err, { paths: job.names.paths, allowImages: job.names.allowImages }, job.names.config);
-  }
-}
-async function pinned(job, scope, platform2) {
-  if (!scope.files || !scope.base) return { scope };
-  const pin = await pinToBase({
-    root: job.root,
-    repoTop: job.repoTop,
-    base: scope.base,
-    changed: scope.files,
-    configFile: resolve15(job.root, job.configPath ?? ".podguard.yml"),
-    mode: job.prConfig,
-    tempDir: job.tempDir,
-    input: job.names.prConfig
-  });
-  for (const n of pin.notices) platform2.notice(`podguard: ${n}`);
-  if (pin.notices.length) scope = { ...scope, description: `${scope.description} ${pin.notices.join(" ")}` };
-  return { pinned: pin, scope };
-}
-async function writeFullSarif(job, platform2, pin, scope, result) {
-  let source = result;
-  if (scope.files) {
-    source = await scanJob(job, pin, await selectFiles(job, everything(""), false), false);
-    platform2.secrets(source);
-  }
-  const { file, shown: shown2, roots, options } = job.sarif;
-  return sarifFile(file, source, options, (path6, chunks) => {
-    try {
-      writeOutputFile(path6, chunks, roots, true);
-    } catch (err) {
-      const why = err.code ?? err.message;
-      throw new ConfigurationError(`input ${job.names.sarifFile}: cannot write ${shown2} (${why})`, { input: job.names.sarifFile });
-    }
-  });
-}
-function touchedBy(scope) {
-  if (!scope.files) return void 0;
-  const at = (file, line) => inSpans(scope.touched.get(file), line);
-  return (f) => at(f.file, f.range.start.line) || (f.related ?? []).some((r2) => at(r2.file, r2.range.start.line));
-}
-function outputsOf(result, sarifPath) {
-  const counts = countByLevel(result.findings);
-  return {
-    counts,
-    findings: counts.error + counts.warning + counts.note,
-    filesScanned: Object.values(result.filesScanned).reduce((a, b) => a + b, 0),
-    sarifFile: sarifPath
-  };
-}
-async function writeSinks(job, platform2, pin, scope, result) {
-  const red = (t) => result.redactor.redact(t);
-  platform2.scope(red(scope.description));
-  textInBlocks(result, platform2.text);
-  const written = await writeFullSarif(job, platform2, pin, scope, result);
-  if (written.omitted.size > 0) platform2.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}`);
-  const touched = touchedBy(scope);
-  platform2.annotate?.(result, touched ?? (() => false));
-  if (platform2.summary) {
-    const opts = { failOn: job.failOn, link: platform2.link, touched, scope: red(safeLines(scope.description)), gateName: job.names.failOn };
-    await platform2.summary(summaryMarkdown(result, opts, written));
-  }
-  platform2.sarifWritten?.(job.sarif.file);
-  platform2.outputs(outputsOf(result, job.sarif.file));
-}
-async function runJob(job, platform2, source) {
-  const listed = "steps" in source ? await changeScope(source) : source;
-  const { pinned: pin, scope } = await pinned(job, listed, platform2);
-  const result = await scanJob(job, pin, await selectFiles(job, scope, true), !job.allowEmpty);
-  platform2.secrets(result);
-  platform2.debug(scanStats(result));
-  await writeSinks(job, platform2, pin, scope, result);
-  const v = verdict(result, job.failOn, job.names.failOn);
-  return { failed: v.failed, text: result.redactor.redact(v.text), result };
-}
-
 // src/platform/safe-core.ts
 function safeCore(core2) {
   const props = (p) => p ? { ...p, title: safeLines(p.title) } : void 0;
@@ -82060,59 +81724,296 @@ function safeCore(core2) {
   };
 }
 
+// src/collect/base-config.ts
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname8, join as join15, relative as relative10, resolve as resolve14, sep as sep9 } from "node:path";
+var PR_CONFIG_MODES = ["base", "head", "fail"];
+async function showAt(repoTop, commit, rel, maxBytes) {
+  const spec = `${commit}:${rel}`;
+  try {
+    await git(["cat-file", "-e", spec], repoTop);
+  } catch {
+    return void 0;
+  }
+  try {
+    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
+  } catch {
+    throw new ConfigurationError(
+      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
+    );
+  }
+}
+var toPosix = (p) => p.split(sep9).join("/");
+function under(file, entry) {
+  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
+}
+function workTreeSetting(root, configFile, key) {
+  try {
+    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
+    return value2 && typeof value2 === "object" ? value2[key] : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function pinToBase(opts) {
+  const { root, repoTop, base, mode, input } = opts;
+  const changed = new Set(opts.changed);
+  const notices = [];
+  const rootRel = (abs) => toPosix(relative10(root, abs));
+  const repoRel = (abs) => toPosix(relative10(repoTop, abs));
+  const configRel = rootRel(opts.configFile);
+  const out = { notices };
+  let configObj;
+  if (changed.has(configRel)) {
+    const shown2 = safeData(configRel);
+    if (mode === "fail") {
+      throw new ConfigurationError(
+        `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`
+      );
+    }
+    if (mode === "head") notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
+    else {
+      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
+      if (text === void 0) configObj = {};
+      else {
+        const parsed = parseYaml(text);
+        if (parsed.problems.some((p) => p.kind === "syntax")) {
+          throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
+        }
+        const value2 = toJS(parsed.docs[0]?.root ?? null);
+        configObj = value2 && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
+      }
+      out.config = configObj;
+      notices.push(
+        `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
+      );
+    }
+  }
+  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
+  if (typeof baselineSetting === "string") await pinBaseline(resolve14(root, baselineSetting));
+  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
+  if (Array.isArray(policySetting)) {
+    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
+    if (entries.length > 0) await pinPolicies(entries);
+  }
+  return out;
+  async function pinPolicies(entries) {
+    const entryAbs = entries.map((e) => resolve14(root, e.replace(/^\/+/, "")));
+    const rels = entryAbs.map(repoRel);
+    if (rels.some((r2) => r2.startsWith("../"))) return;
+    const names = await git(
+      [
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-ext-diff",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        base,
+        "--",
+        ...rels.map((r2) => r2 === "" ? "." : r2)
+      ],
+      repoTop
+    );
+    const differ = splitZ(names);
+    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
+    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(resolve14(repoTop, d))), ...listed])].sort();
+    if (touched.length === 0) return;
+    const shown2 = safeData(touched[0]);
+    const more = touched.length > 1 ? " (and other policy files)" : "";
+    if (mode === "fail") {
+      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
+    }
+    if (mode === "head") {
+      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
+      return;
+    }
+    const dir = mkdtempSync2(join15(opts.tempDir, `podguard-base-policies-${process.pid}-`));
+    let files = 0;
+    for (const rel of rels) {
+      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
+      const commit = atBase.length > 0 ? base : "HEAD";
+      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
+      for (const line of splitZ(tree)) {
+        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
+        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
+          throw new ConfigurationError(
+            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
+          );
+        });
+        const target = resolve14(dir, relative10(root, resolve14(repoTop, m[3])));
+        if (!target.startsWith(dir + sep9)) continue;
+        mkdirSync3(dirname8(target), { recursive: true });
+        writeFileSync2(target, text);
+      }
+    }
+    out.policyRoot = dir;
+    notices.push(
+      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+    );
+  }
+  async function pinBaseline(abs) {
+    const rel = rootRel(abs);
+    if (!changed.has(rel)) return;
+    const shown2 = safeData(rel);
+    if (mode === "fail") throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown2}, and ${input} is fail`);
+    if (mode === "head") {
+      notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
+      return;
+    }
+    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
+    if (text === void 0) out.baseline = false;
+    else {
+      const file = join15(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
+      writeFileSync2(file, text);
+      out.baseline = file;
+    }
+    notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
+  }
+}
+
+// src/platform/github.ts
+import { tmpdir as tmpdir3 } from "node:os";
+
+// src/platform/inputs.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import { posix as posix9 } from "node:path";
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
+}
+function bare(name) {
+  return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return fallback;
+  if (allowed.includes(value2)) return value2;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value2);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
+  };
+}
+var MAX_THREADS = 16;
+function parseThreads(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
+      input: bare(name)
+    });
+  }
+  return Number(value2);
+}
+function isGlob(p) {
+  return import_picomatch3.default.scan(p).isGlob;
+}
+function inPaths(paths, candidates) {
+  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix9.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
+}
+function forInput(err, names, fallback) {
+  if (!(err instanceof ConfigurationError)) return err;
+  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
+  if (name === void 0) return err;
+  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
+  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
+}
+
 // src/platform/github.ts
 var ANNOTATION_LIMIT = 10;
 var REST_FILE_LIMIT = 3e3;
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-var NAMES = {
-  paths: "paths",
-  allowImages: "allowed-images",
-  allowEmpty: "allow-empty",
-  failOn: "fail-on",
-  prConfig: "pr-config",
-  sarifFile: "sarif-file",
-  config: "config"
-};
-function configInput(raw, workspace) {
-  const value2 = raw.trim();
-  if (value2 === "") return void 0;
-  const abs = resolve16(workspace, value2);
-  if (!lstatSync8(abs, { throwIfNoEntry: false })) {
-    if (value2 === ".podguard.yml") return void 0;
-    throw new ConfigurationError(`input config: ${value2} does not exist in the workspace`, { input: "config" });
-  }
-  try {
-    readContainedFile(workspace, abs, { label: value2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-  } catch (err) {
-    throw new ConfigurationError(`input config: ${err.message}`, { input: "config" });
-  }
-  return abs;
+function lines(value2) {
+  return value2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
+}
+function bool3(core2, name, fallback) {
+  const v = core2.getInput(name).trim().toLowerCase();
+  if (v === "") return fallback;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new ConfigurationError(`input ${name} must be true or false (got "${core2.getInput(name).trim()}")`);
+}
+function oneOf(core2, name, allowed, fallback) {
+  const v = core2.getInput(name).trim();
+  if (v === "") return fallback;
+  if (allowed.includes(v)) return v;
+  throw new ConfigurationError(`input ${name} must be one of ${allowed.join(", ")} (got "${v}")`);
 }
 function readInputs(core2, eventName, workspace) {
-  const input = (name) => core2.getInput(name);
-  const failOn = parseFailOn(input("fail-on"), "input fail-on");
-  const scanMode = parseOneOf(input("scan"), "input scan", ["changed", "all"], PR_EVENTS.has(eventName) ? "changed" : "all");
-  const allowedImages = parseImagePatterns(input("allowed-images"), "input allowed-images");
-  const target = parseKubernetesVersion(input("kubernetes-version"), "input kubernetes-version");
+  const failOn = parseFailOn(core2.getInput("fail-on"), "input fail-on");
+  const scanMode = oneOf(core2, "scan", ["changed", "all"], PR_EVENTS.has(eventName) ? "changed" : "all");
+  const allowedImages = lines(core2.getInput("allowed-images"));
+  for (const p of allowedImages) {
+    const problem = validatePattern(p);
+    if (problem) throw new ConfigurationError(`input allowed-images: ${JSON.stringify(p)} ${problem}`);
+  }
+  const target = parseKubernetesVersion(core2.getInput("kubernetes-version"), "input kubernetes-version");
   if (target?.warning) core2.warning(target.warning);
-  const threads = parseThreads(input("threads"), "input threads");
-  const paths = parsePaths(input("paths"), "input paths", true);
-  const config = configInput(input("config"), workspace);
+  const kubernetesVersion = target?.version;
+  const threads = parseThreads(core2.getInput("threads"), "input threads");
+  const paths = lines(core2.getInput("paths"));
+  for (const p of paths) {
+    if (isAbsolute6(p) || p.split(/[\\/]/).includes("..")) {
+      throw new ConfigurationError(`input paths: ${JSON.stringify(p)} must be relative to the workspace, without ".."`);
+    }
+  }
+  const configInput = core2.getInput("config").trim();
+  let config;
+  if (configInput !== "") {
+    const abs = resolve15(workspace, configInput);
+    const isDefault = configInput === ".podguard.yml";
+    if (lstatSync8(abs, { throwIfNoEntry: false })) {
+      try {
+        readContainedFile(workspace, abs, { label: configInput, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+      } catch (err) {
+        throw new ConfigurationError(`input config: ${err.message}`);
+      }
+      config = abs;
+    } else if (!isDefault) {
+      throw new ConfigurationError(`input config: ${configInput} does not exist in the workspace`);
+    }
+  }
+  const sarifFile = core2.getInput("sarif-file").trim() || "podguard.sarif";
   return {
-    paths,
+    paths: paths.length ? paths : ["."],
     config,
     scan: scanMode,
     allowedImages,
-    kubernetesVersion: target?.version,
+    kubernetesVersion,
     threads,
     failOn,
-    sarifFile: resolve16(workspace, input("sarif-file").trim() || "podguard.sarif"),
-    category: sarifCategory(input("category"), "input category"),
-    annotations: parseBool(input("annotations"), "input annotations", true),
-    summary: parseBool(input("summary"), "input summary", true),
-    token: input("token").trim(),
-    allowEmpty: parseBool(input("allow-empty"), "input allow-empty", false),
-    prConfig: parseOneOf(input("pr-config"), "input pr-config", PR_CONFIG_MODES, "base")
+    sarifFile: resolve15(workspace, sarifFile),
+    category: sarifCategory(core2.getInput("category"), "input category"),
+    annotations: bool3(core2, "annotations", true),
+    summary: bool3(core2, "summary", true),
+    token: core2.getInput("token").trim(),
+    allowEmpty: bool3(core2, "allow-empty", false),
+    prConfig: oneOf(core2, "pr-config", PR_CONFIG_MODES, "base")
   };
 }
 function readPayload(path6) {
@@ -82124,96 +82025,107 @@ function readPayload(path6) {
   }
 }
 function toRel4(root, abs) {
-  return relative12(root, abs).split(sep11).join("/");
+  return relative11(root, abs).split(sep10).join("/");
 }
-function baseOf(eventName, payload) {
+async function changedScope(platform2, inputs, root, eventName, payload, repoTop) {
+  const { core: core2 } = platform2;
   const pr = payload.pull_request;
-  if (pr) return { baseSha: pr.base?.sha, baseRef: pr.base?.ref };
-  if (payload.merge_group) return { baseSha: payload.merge_group.base_sha, baseRef: payload.merge_group.base_ref };
-  if (eventName === "push" && payload.before && !/^0+$/.test(payload.before)) return { baseSha: payload.before };
-  return {};
-}
-function gitStep(ctx, base) {
-  const { core: core2, payload, root, repoTop } = ctx;
-  const pr = payload.pull_request;
-  const label2 = pr ? "this pull request" : "this change";
-  return async () => {
-    try {
-      const cs = await gitChangeList(root, { cwd: repoTop, ...base, prHeadSha: pr?.head?.sha, log: (m) => core2.info(m) });
-      if (pr && cs.base === cs.head) {
-        const at = cs.head.slice(0, 7);
-        core2.warning(
-          `podguard: the checked-out commit ${at} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`
-        );
-        return {
-          files: [],
-          touched: /* @__PURE__ */ new Map(),
-          description: `Nothing was scanned: the checked-out commit ${at} does not contain this pull request's changes.`
-        };
-      }
-      const description = `Scanned the files ${label2} added or changed (${cs.files.length} in the diff against ${cs.base.slice(0, 7)}).`;
-      return { files: cs.files, touched: cs.touched, base: cs.base, description };
-    } catch (err) {
-      const reason = err.message;
-      core2.info(`podguard: git could not list the changed files: ${reason}`);
-      return { reason };
-    }
-  };
-}
-function restStep(ctx) {
-  const { platform: platform2, core: core2, inputs, payload, root, repoTop } = ctx;
-  const pr = payload.pull_request;
-  const [owner, repo] = (platform2.env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? "").split("/");
-  return async ([gitReason]) => {
-    if (!pr?.number || !owner || !repo) return void 0;
-    try {
-      if (!inputs.token) throw new Error("the token input is empty");
-      const list2 = await platform2.listPullFiles({ token: inputs.token, owner, repo, pullNumber: pr.number });
-      const expected = pr.changed_files;
-      if (list2.length >= REST_FILE_LIMIT || expected !== void 0 && list2.length < expected) {
-        core2.notice(
-          `podguard scanned every file: this pull request changes ${expected ?? "more than " + REST_FILE_LIMIT} files and the GitHub API lists only ${list2.length}.`
-        );
-        return everything(
-          `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list2.length} of ${expected ?? "?"}).`
-        );
-      }
-      const touched = /* @__PURE__ */ new Map();
-      for (const f of list2)
-        if (f.status !== "removed") touched.set(toRel4(root, resolve16(repoTop, f.filename)), addedLinesFromPatch(f.patch));
-      const files = [...touched.keys()];
-      core2.info(`podguard: listed ${files.length} changed files through the GitHub API instead.`);
-      return {
-        files,
-        touched,
-        // The base commit may not be fetched: its files then count as absent, which is the strict
-        // side (default configuration, no baseline).
-        ...pr.base?.sha ? { base: pr.base.sha } : {},
-        description: `Scanned the files this pull request added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`
-      };
-    } catch (err) {
-      return { reason: err.message };
-    }
-  };
-}
-function changeSource(ctx) {
-  const { core: core2, inputs, eventName, payload } = ctx;
-  if (inputs.scan === "all") return everything(`Scanned every file under ${inputs.paths.join(", ")} (scan: all).`);
-  const base = baseOf(eventName, payload);
-  if (!base.baseSha && !base.baseRef) {
-    return everything(`The ${eventName || "current"} event has no base to compare with, so every file was scanned.`);
+  let baseSha;
+  let baseRef;
+  if (pr) {
+    baseSha = pr.base?.sha;
+    baseRef = pr.base?.ref;
+  } else if (payload.merge_group) {
+    baseSha = payload.merge_group.base_sha;
+    baseRef = payload.merge_group.base_ref;
+  } else if (eventName === "push" && payload.before && !/^0+$/.test(payload.before)) {
+    baseSha = payload.before;
   }
-  return {
-    steps: [gitStep(ctx, base), restStep(ctx)],
-    fallback: ([git2, rest]) => {
-      if (rest === void 0) {
-        core2.warning(`podguard scanned every file: git could not list the changed files (${git2}).`);
-        return everything(`Every file was scanned: git could not list the changed files (${git2}).`);
-      }
-      core2.warning(`podguard scanned every file: git (${git2}) and the GitHub API (${rest}) could not list the changed files.`);
-      return everything(`Every file was scanned: neither git (${git2}) nor the GitHub API (${rest}) could list the changed files.`);
+  if (!baseSha && !baseRef) {
+    return {
+      touched: /* @__PURE__ */ new Map(),
+      description: `The ${eventName || "current"} event has no base to compare with, so every file was scanned.`
+    };
+  }
+  const label2 = pr ? "this pull request" : "this change";
+  let gitReason;
+  try {
+    const cs = await gitChanges({
+      cwd: repoTop,
+      baseSha,
+      baseRef,
+      prHeadSha: pr?.head?.sha,
+      log: (m) => core2.info(m)
+    });
+    if (pr && cs.base === cs.head) {
+      core2.warning(
+        `podguard: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes, so nothing was scanned. On pull_request_target, check out github.event.pull_request.head.sha (and mind that it is untrusted code).`
+      );
+      return {
+        files: [],
+        touched: /* @__PURE__ */ new Map(),
+        description: `Nothing was scanned: the checked-out commit ${cs.head.slice(0, 7)} does not contain this pull request's changes.`
+      };
     }
-  };
+    const touched = /* @__PURE__ */ new Map();
+    const files = cs.files.map((f) => {
+      const rel = toRel4(root, f.absPath);
+      touched.set(rel, f.lines);
+      return rel;
+    });
+    return {
+      files,
+      touched,
+      base: cs.base,
+      description: `Scanned the files ${label2} added or changed (${files.length} in the diff against ${cs.base.slice(0, 7)}).`
+    };
+  } catch (err) {
+    gitReason = err.message;
+    core2.info(`podguard: git could not list the changed files: ${gitReason}`);
+  }
+  const [owner, repo] = (platform2.env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? "").split("/");
+  if (!pr?.number || !owner || !repo) {
+    core2.warning(`podguard scanned every file: git could not list the changed files (${gitReason}).`);
+    return { touched: /* @__PURE__ */ new Map(), description: `Every file was scanned: git could not list the changed files (${gitReason}).` };
+  }
+  try {
+    if (!inputs.token) throw new Error("the token input is empty");
+    const list2 = await platform2.listPullFiles({ token: inputs.token, owner, repo, pullNumber: pr.number });
+    const expected = pr.changed_files;
+    if (list2.length >= REST_FILE_LIMIT || expected !== void 0 && list2.length < expected) {
+      core2.notice(
+        `podguard scanned every file: this pull request changes ${expected ?? "more than " + REST_FILE_LIMIT} files and the GitHub API lists only ${list2.length}.`
+      );
+      return {
+        touched: /* @__PURE__ */ new Map(),
+        description: `Every file was scanned: the pull request is too large for the GitHub API to list its files (${list2.length} of ${expected ?? "?"}).`
+      };
+    }
+    const touched = /* @__PURE__ */ new Map();
+    const files = [];
+    for (const f of list2) {
+      if (f.status === "removed") continue;
+      const rel = toRel4(root, resolve15(repoTop, f.filename));
+      files.push(rel);
+      touched.set(rel, addedLinesFromPatch(f.patch));
+    }
+    core2.info(`podguard: listed ${files.length} changed files through the GitHub API instead.`);
+    return {
+      files,
+      touched,
+      // The base commit may not be fetched: its files then count as absent, which is the strict side
+      // (default configuration, no baseline).
+      ...pr.base?.sha ? { base: pr.base.sha } : {},
+      description: `Scanned the files ${label2} added or changed (${files.length}, listed by the GitHub API because git could not: ${gitReason}).`
+    };
+  } catch (err) {
+    const why = err.message;
+    core2.warning(`podguard scanned every file: git (${gitReason}) and the GitHub API (${why}) could not list the changed files.`);
+    return {
+      touched: /* @__PURE__ */ new Map(),
+      description: `Every file was scanned: neither git (${gitReason}) nor the GitHub API (${why}) could list the changed files.`
+    };
+  }
 }
 function annotationPlan(findings, touched) {
   const visible = findings.filter((f) => !f.suppression);
@@ -82237,7 +82149,8 @@ function annotationOf(f, file) {
   }
   return a;
 }
-function emitAnnotations(core2, result, touched, repoPath) {
+function emitAnnotations(platform2, result, touched, repoPath) {
+  const { core: core2 } = platform2;
   const red = result.redactor;
   const { shown: shown2, hidden } = annotationPlan(result.findings, touched);
   for (const f of shown2) {
@@ -82265,98 +82178,175 @@ How to fix: ${ruleDocUrl(f.ruleId)}`
     );
   }
 }
-function repoPathOf(root, repoTop) {
-  return (file) => {
-    const rel = toRel4(repoTop, resolve16(root, file));
-    return rel.startsWith("../") ? file : rel;
-  };
-}
-function jobPlatform(ctx) {
-  const { core: core2, inputs, platform: platform2, root, repoTop, payload } = ctx;
-  const env = platform2.env;
-  const repoPath = repoPathOf(root, repoTop);
-  const server = env.GITHUB_SERVER_URL || "https://github.com";
-  const repo = env.GITHUB_REPOSITORY;
-  const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
-  return {
-    info: (t) => core2.info(t),
-    notice: (t) => core2.notice(t),
-    debug: (t) => core2.debug(t),
-    secrets: (result) => result.redactor.secrets.forEach((s2) => core2.setSecret(s2)),
-    scope: (t) => core2.info(t),
-    text: { block: (t) => core2.info(t) },
-    ...inputs.annotations ? { annotate: (result, touched) => emitAnnotations(core2, result, touched, repoPath) } : {},
-    ...repo && sha ? { link: (file, line) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` } : {},
-    ...inputs.summary ? {
-      summary: async (markdown) => {
-        try {
-          await core2.summary.addRaw(markdown, true).write();
-        } catch (err) {
-          core2.warning(`podguard could not write the job summary: ${err.message}`);
-        }
-      }
-    } : {},
-    outputs: (o) => {
-      core2.setOutput("sarif-file", o.sarifFile);
-      core2.setOutput("findings", o.findings);
-      core2.setOutput("errors", o.counts.error);
-      core2.setOutput("warnings", o.counts.warning);
-      core2.setOutput("notes", o.counts.note);
-      core2.setOutput("files-scanned", o.filesScanned);
-    }
-  };
-}
-function jobInputs(ctx) {
-  const { inputs, root, repoTop, platform: platform2 } = ctx;
-  return {
-    root,
-    repoTop,
-    paths: inputs.paths,
-    configPath: inputs.config,
-    allowedImages: inputs.allowedImages,
-    kubernetesVersion: inputs.kubernetesVersion,
-    threads: inputs.threads,
-    failOn: inputs.failOn,
-    allowEmpty: inputs.allowEmpty,
-    prConfig: inputs.prConfig,
-    tempDir: platform2.env.RUNNER_TEMP || tmpdir3(),
-    sarif: {
-      file: inputs.sarifFile,
-      shown: toRel4(root, inputs.sarifFile),
-      // Never outside the workspace or runner temp.
-      roots: outputRoots(root, platform2.env),
-      options: { repositoryRoot: repoTop, provenance: provenanceFromEnv(platform2.env), category: inputs.category }
-    },
-    names: NAMES,
-    ...platform2.rules ? { rules: platform2.rules } : {}
-  };
-}
-async function repositoryTop(root, paths) {
-  let top = await gitTopLevel(root);
-  for (const p of paths) {
-    if (top) break;
-    if (!isGlob(p)) top = await gitTopLevel(resolve16(root, p));
-  }
-  return top ?? root;
-}
 async function runAction(platform2) {
   const core2 = safeCore(platform2.core);
-  platform2 = { ...platform2, core: core2 };
   const { env } = platform2;
+  platform2 = { ...platform2, core: core2 };
   try {
-    const root = resolve16(env.GITHUB_WORKSPACE || process.cwd());
+    const root = resolve15(env.GITHUB_WORKSPACE || process.cwd());
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     const inputs = readInputs(core2, eventName, root);
     const payload = readPayload(env.GITHUB_EVENT_PATH);
-    const repoTop = await repositoryTop(root, inputs.paths);
-    const ctx = { platform: platform2, core: core2, inputs, root, repoTop, eventName, payload };
-    const verdict2 = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
-    if (!verdict2.failed) return 0;
-    core2.setFailed(verdict2.text);
-    return 1;
+    let repoTop = await gitTopLevel(root);
+    for (const p of inputs.paths) {
+      if (repoTop) break;
+      if (!isGlob(p)) repoTop = await gitTopLevel(resolve15(root, p));
+    }
+    repoTop ??= root;
+    let scope = { touched: /* @__PURE__ */ new Map(), description: `Scanned every file under ${inputs.paths.join(", ")} (scan: all).` };
+    if (inputs.scan === "changed") scope = await changedScope(platform2, inputs, root, eventName, payload, repoTop);
+    let changedFiles = scope.files ? inPaths(inputs.paths, scope.files) : void 0;
+    let paths = inputs.paths;
+    if (changedFiles) paths = ["."];
+    else if (inputs.paths.some(isGlob)) {
+      const all = await collect({ root, paths: ["."], exclude: [] });
+      const rels = all.candidates.map((c) => c.relPath);
+      changedFiles = inPaths(inputs.paths, rels);
+      for (const p of inputs.paths) {
+        if (!inputs.allowEmpty && inPaths([p], rels).length === 0) {
+          throw new ConfigurationError(
+            `input paths: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set allow-empty: true if that is expected)`
+          );
+        }
+      }
+      paths = ["."];
+    }
+    let pinned;
+    if (scope.files && scope.base) {
+      pinned = await pinToBase({
+        root,
+        repoTop,
+        base: scope.base,
+        changed: scope.files,
+        configFile: inputs.config ?? resolve15(root, ".podguard.yml"),
+        mode: inputs.prConfig,
+        tempDir: env.RUNNER_TEMP || tmpdir3(),
+        input: "pr-config"
+      });
+      for (const n of pinned.notices) core2.notice(`podguard: ${n}`);
+      if (pinned.notices.length) scope = { ...scope, description: `${scope.description} ${pinned.notices.join(" ")}` };
+    }
+    const scanOf = async (paths2, changedFiles2, requireChecked = false) => {
+      try {
+        return await scan({
+          root,
+          paths: paths2,
+          configPath: pinned?.config !== void 0 ? void 0 : inputs.config,
+          ...pinned?.config !== void 0 ? { config: pinned.config } : {},
+          ...pinned?.baseline !== void 0 ? { baseline: pinned.baseline } : {},
+          ...pinned?.policyRoot !== void 0 ? { policyRoot: pinned.policyRoot } : {},
+          allowImages: inputs.allowedImages,
+          changedFiles: changedFiles2,
+          requireChecked,
+          rules: platform2.rules,
+          ...inputs.threads ? { threads: inputs.threads } : {},
+          ...inputs.kubernetesVersion ? { adjust: (s2) => void (s2.kubernetesVersion = inputs.kubernetesVersion) } : {}
+        });
+      } catch (err) {
+        throw forInput(err, { paths: "paths", allowImages: "allowed-images" }, "config");
+      }
+    };
+    const result = await scanOf(paths, changedFiles, !inputs.allowEmpty);
+    for (const s2 of result.redactor.secrets) core2.setSecret(s2);
+    core2.debug(scanStats(result));
+    const repoPath = (file) => {
+      const rel = toRel4(repoTop, resolve15(root, file));
+      return rel.startsWith("../") ? file : rel;
+    };
+    const touched = (f) => inSpans(scope.touched.get(f.file), f.range.start.line) || (f.related ?? []).some((r2) => inSpans(scope.touched.get(r2.file), r2.range.start.line));
+    core2.info(scope.description);
+    let block = [];
+    const flush = () => {
+      if (block.length) core2.info(block.join("\n"));
+      block = [];
+    };
+    const fold = core2.startGroup && core2.endGroup;
+    writeText(
+      result,
+      { color: false },
+      {
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1e3) flush();
+        },
+        ...fold ? {
+          group: (title) => {
+            flush();
+            core2.startGroup(title);
+          },
+          endGroup: () => {
+            flush();
+            core2.endGroup();
+          }
+        } : {}
+      }
+    );
+    flush();
+    let sarifSource = result;
+    if (scope.files) {
+      const globs = inputs.paths.some(isGlob);
+      const all = globs ? await collect({ root, paths: ["."], exclude: [] }) : void 0;
+      sarifSource = await scanOf(
+        globs ? ["."] : inputs.paths,
+        all ? inPaths(
+          inputs.paths,
+          all.candidates.map((c) => c.relPath)
+        ) : void 0
+      );
+      for (const s2 of sarifSource.redactor.secrets) core2.setSecret(s2);
+    }
+    let written;
+    try {
+      written = writeSarif(
+        inputs.sarifFile,
+        sarifSource,
+        {
+          repositoryRoot: repoTop,
+          provenance: provenanceFromEnv(env),
+          category: inputs.category,
+          times: runTimes(sarifSource)
+        },
+        // Never through a link the pull request planted, never outside the workspace or runner temp.
+        (path6, chunks) => writeOutputFile(path6, chunks, outputRoots(root, env), true)
+      );
+    } catch (err) {
+      const code = err.code ?? err.message;
+      throw new ConfigurationError(`input sarif-file: cannot write ${toRel4(root, inputs.sarifFile)} (${code})`);
+    }
+    if (written.omitted.size > 0) core2.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}`);
+    if (inputs.annotations) emitAnnotations(platform2, result, touched, repoPath);
+    if (inputs.summary) {
+      const server = env.GITHUB_SERVER_URL || "https://github.com";
+      const repo = env.GITHUB_REPOSITORY;
+      const sha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
+      const link = repo && sha ? (file, line) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` : void 0;
+      let markdown = renderSummary(result, { failOn: inputs.failOn, link, touched, scope: result.redactor.redact(scope.description) });
+      if (written.omitted.size > 0) markdown += `
+${sarifOmittedLine(written)}
+`;
+      try {
+        await core2.summary.addRaw(markdown, true).write();
+      } catch (err) {
+        core2.warning(`podguard could not write the job summary: ${err.message}`);
+      }
+    }
+    const counts = countByLevel(result.findings);
+    const files = Object.values(result.filesScanned).reduce((a, b) => a + b, 0);
+    core2.setOutput("sarif-file", inputs.sarifFile);
+    core2.setOutput("findings", counts.error + counts.warning + counts.note);
+    core2.setOutput("errors", counts.error);
+    core2.setOutput("warnings", counts.warning);
+    core2.setOutput("notes", counts.note);
+    core2.setOutput("files-scanned", files);
+    const failed = result.findings.some((f) => gates(f, inputs.failOn));
+    if (failed) {
+      core2.setFailed(result.redactor.redact(verdict(result, inputs.failOn).text));
+      return 1;
+    }
+    return 0;
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      core2.setFailed(`podguard: ${configurationMessage(err)}`);
+      core2.setFailed(`podguard: ${err.message}`);
       return 2;
     }
     const e = err;

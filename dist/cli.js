@@ -44,6 +44,5822 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// ../../main/node_modules/dockerfile-ast/lib/argument.js
+var require_argument = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/argument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Argument = void 0;
+    var Argument = class {
+      constructor(value2, range) {
+        this.value = value2;
+        this.range = range;
+      }
+      toString() {
+        return this.value;
+      }
+      getRange() {
+        return this.range;
+      }
+      getValue() {
+        return this.value;
+      }
+      isAfter(position) {
+        if (this.range.end.line < position.line) {
+          return false;
+        }
+        return this.range.start.line > position.line ? true : this.range.start.character > position.character;
+      }
+      isBefore(position) {
+        if (this.range.start.line < position.line) {
+          return true;
+        }
+        return this.range.end.line > position.line ? false : this.range.end.character < position.character;
+      }
+    };
+    exports.Argument = Argument;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/jsonArgument.js
+var require_jsonArgument = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONArgument = void 0;
+    var argument_1 = require_argument();
+    var JSONArgument = class extends argument_1.Argument {
+      constructor(value2, range, jsonRange) {
+        super(value2, range);
+        this.jsonRange = jsonRange;
+      }
+      getJSONRange() {
+        return this.jsonRange;
+      }
+      getJSONValue() {
+        let value2 = super.getValue();
+        value2 = value2.substring(1, value2.length - 1);
+        return value2;
+      }
+    };
+    exports.JSONArgument = JSONArgument;
+  }
+});
+
+// ../../main/node_modules/vscode-languageserver-types/lib/esm/main.js
+var main_exports = {};
+__export(main_exports, {
+  AnnotatedTextEdit: () => AnnotatedTextEdit,
+  ApplyKind: () => ApplyKind,
+  ChangeAnnotation: () => ChangeAnnotation,
+  ChangeAnnotationIdentifier: () => ChangeAnnotationIdentifier,
+  CodeAction: () => CodeAction,
+  CodeActionContext: () => CodeActionContext,
+  CodeActionKind: () => CodeActionKind,
+  CodeActionTag: () => CodeActionTag,
+  CodeActionTriggerKind: () => CodeActionTriggerKind,
+  CodeDescription: () => CodeDescription,
+  CodeLens: () => CodeLens,
+  Color: () => Color,
+  ColorInformation: () => ColorInformation,
+  ColorPresentation: () => ColorPresentation,
+  Command: () => Command,
+  CompletionItem: () => CompletionItem,
+  CompletionItemKind: () => CompletionItemKind,
+  CompletionItemLabelDetails: () => CompletionItemLabelDetails,
+  CompletionItemTag: () => CompletionItemTag,
+  CompletionList: () => CompletionList,
+  CreateFile: () => CreateFile,
+  DeleteFile: () => DeleteFile,
+  Diagnostic: () => Diagnostic,
+  DiagnosticRelatedInformation: () => DiagnosticRelatedInformation,
+  DiagnosticSeverity: () => DiagnosticSeverity,
+  DiagnosticTag: () => DiagnosticTag,
+  DocumentHighlight: () => DocumentHighlight,
+  DocumentHighlightKind: () => DocumentHighlightKind,
+  DocumentLink: () => DocumentLink,
+  DocumentSymbol: () => DocumentSymbol,
+  DocumentUri: () => DocumentUri,
+  EOL: () => EOL,
+  FoldingRange: () => FoldingRange,
+  FoldingRangeKind: () => FoldingRangeKind,
+  FormattingOptions: () => FormattingOptions,
+  Hover: () => Hover,
+  InlayHint: () => InlayHint,
+  InlayHintKind: () => InlayHintKind,
+  InlayHintLabelPart: () => InlayHintLabelPart,
+  InlineCompletionContext: () => InlineCompletionContext,
+  InlineCompletionItem: () => InlineCompletionItem,
+  InlineCompletionList: () => InlineCompletionList,
+  InlineCompletionTriggerKind: () => InlineCompletionTriggerKind,
+  InlineValueContext: () => InlineValueContext,
+  InlineValueEvaluatableExpression: () => InlineValueEvaluatableExpression,
+  InlineValueText: () => InlineValueText,
+  InlineValueVariableLookup: () => InlineValueVariableLookup,
+  InsertReplaceEdit: () => InsertReplaceEdit,
+  InsertTextFormat: () => InsertTextFormat,
+  InsertTextMode: () => InsertTextMode,
+  LanguageKind: () => LanguageKind,
+  Location: () => Location,
+  LocationLink: () => LocationLink,
+  MarkedString: () => MarkedString,
+  MarkupContent: () => MarkupContent,
+  MarkupKind: () => MarkupKind,
+  OptionalVersionedTextDocumentIdentifier: () => OptionalVersionedTextDocumentIdentifier,
+  ParameterInformation: () => ParameterInformation,
+  Position: () => Position,
+  Range: () => Range,
+  RenameFile: () => RenameFile,
+  SelectedCompletionInfo: () => SelectedCompletionInfo,
+  SelectionRange: () => SelectionRange,
+  SemanticTokenModifiers: () => SemanticTokenModifiers,
+  SemanticTokenTypes: () => SemanticTokenTypes,
+  SemanticTokens: () => SemanticTokens,
+  SignatureInformation: () => SignatureInformation,
+  SnippetTextEdit: () => SnippetTextEdit,
+  StringValue: () => StringValue,
+  SymbolInformation: () => SymbolInformation,
+  SymbolKind: () => SymbolKind,
+  SymbolTag: () => SymbolTag,
+  TextDocument: () => TextDocument,
+  TextDocumentEdit: () => TextDocumentEdit,
+  TextDocumentIdentifier: () => TextDocumentIdentifier,
+  TextDocumentItem: () => TextDocumentItem,
+  TextEdit: () => TextEdit,
+  URI: () => URI,
+  VersionedTextDocumentIdentifier: () => VersionedTextDocumentIdentifier,
+  WorkspaceChange: () => WorkspaceChange,
+  WorkspaceEdit: () => WorkspaceEdit,
+  WorkspaceFolder: () => WorkspaceFolder,
+  WorkspaceSymbol: () => WorkspaceSymbol,
+  integer: () => integer,
+  uinteger: () => uinteger
+});
+var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
+var init_main = __esm({
+  "../../main/node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+    "use strict";
+    (function(DocumentUri2) {
+      function is(value2) {
+        return typeof value2 === "string";
+      }
+      DocumentUri2.is = is;
+    })(DocumentUri || (DocumentUri = {}));
+    (function(URI2) {
+      function is(value2) {
+        return typeof value2 === "string";
+      }
+      URI2.is = is;
+    })(URI || (URI = {}));
+    (function(integer2) {
+      integer2.MIN_VALUE = -2147483648;
+      integer2.MAX_VALUE = 2147483647;
+      function is(value2) {
+        return typeof value2 === "number" && integer2.MIN_VALUE <= value2 && value2 <= integer2.MAX_VALUE;
+      }
+      integer2.is = is;
+    })(integer || (integer = {}));
+    (function(uinteger2) {
+      uinteger2.MIN_VALUE = 0;
+      uinteger2.MAX_VALUE = 2147483647;
+      function is(value2) {
+        return typeof value2 === "number" && uinteger2.MIN_VALUE <= value2 && value2 <= uinteger2.MAX_VALUE;
+      }
+      uinteger2.is = is;
+    })(uinteger || (uinteger = {}));
+    (function(Position2) {
+      function create2(line, character) {
+        if (line === Number.MAX_VALUE) {
+          line = uinteger.MAX_VALUE;
+        }
+        if (character === Number.MAX_VALUE) {
+          character = uinteger.MAX_VALUE;
+        }
+        return { line, character };
+      }
+      Position2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
+      }
+      Position2.is = is;
+    })(Position || (Position = {}));
+    (function(Range2) {
+      function create2(one, two, three, four) {
+        if (Is.uinteger(one) && Is.uinteger(two) && Is.uinteger(three) && Is.uinteger(four)) {
+          return { start: Position.create(one, two), end: Position.create(three, four) };
+        } else if (Position.is(one) && Position.is(two)) {
+          return { start: one, end: two };
+        } else {
+          throw new Error(`Range#create called with invalid arguments[${one}, ${two}, ${three}, ${four}]`);
+        }
+      }
+      Range2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
+      }
+      Range2.is = is;
+    })(Range || (Range = {}));
+    (function(Location2) {
+      function create2(uri, range) {
+        return { uri, range };
+      }
+      Location2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
+      }
+      Location2.is = is;
+    })(Location || (Location = {}));
+    (function(LocationLink2) {
+      function create2(targetUri, targetRange, targetSelectionRange, originSelectionRange) {
+        return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
+      }
+      LocationLink2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
+      }
+      LocationLink2.is = is;
+    })(LocationLink || (LocationLink = {}));
+    (function(Color2) {
+      function create2(red, green, blue, alpha) {
+        return {
+          red,
+          green,
+          blue,
+          alpha
+        };
+      }
+      Color2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
+      }
+      Color2.is = is;
+    })(Color || (Color = {}));
+    (function(ColorInformation2) {
+      function create2(range, color) {
+        return {
+          range,
+          color
+        };
+      }
+      ColorInformation2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
+      }
+      ColorInformation2.is = is;
+    })(ColorInformation || (ColorInformation = {}));
+    (function(ColorPresentation2) {
+      function create2(label2, textEdit, additionalTextEdits) {
+        return {
+          label: label2,
+          textEdit,
+          additionalTextEdits
+        };
+      }
+      ColorPresentation2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
+      }
+      ColorPresentation2.is = is;
+    })(ColorPresentation || (ColorPresentation = {}));
+    (function(FoldingRangeKind2) {
+      FoldingRangeKind2.Comment = "comment";
+      FoldingRangeKind2.Imports = "imports";
+      FoldingRangeKind2.Region = "region";
+    })(FoldingRangeKind || (FoldingRangeKind = {}));
+    (function(FoldingRange2) {
+      function create2(startLine, endLine, startCharacter, endCharacter, kind, collapsedText) {
+        const result = {
+          startLine,
+          endLine
+        };
+        if (Is.defined(startCharacter)) {
+          result.startCharacter = startCharacter;
+        }
+        if (Is.defined(endCharacter)) {
+          result.endCharacter = endCharacter;
+        }
+        if (Is.defined(kind)) {
+          result.kind = kind;
+        }
+        if (Is.defined(collapsedText)) {
+          result.collapsedText = collapsedText;
+        }
+        return result;
+      }
+      FoldingRange2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
+      }
+      FoldingRange2.is = is;
+    })(FoldingRange || (FoldingRange = {}));
+    (function(DiagnosticRelatedInformation2) {
+      function create2(location2, message) {
+        return {
+          location: location2,
+          message
+        };
+      }
+      DiagnosticRelatedInformation2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
+      }
+      DiagnosticRelatedInformation2.is = is;
+    })(DiagnosticRelatedInformation || (DiagnosticRelatedInformation = {}));
+    (function(DiagnosticSeverity2) {
+      DiagnosticSeverity2.Error = 1;
+      DiagnosticSeverity2.Warning = 2;
+      DiagnosticSeverity2.Information = 3;
+      DiagnosticSeverity2.Hint = 4;
+    })(DiagnosticSeverity || (DiagnosticSeverity = {}));
+    (function(DiagnosticTag2) {
+      DiagnosticTag2.Unnecessary = 1;
+      DiagnosticTag2.Deprecated = 2;
+    })(DiagnosticTag || (DiagnosticTag = {}));
+    (function(CodeDescription2) {
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Is.string(candidate.href);
+      }
+      CodeDescription2.is = is;
+    })(CodeDescription || (CodeDescription = {}));
+    (function(Diagnostic2) {
+      function create2(range, message, severity, code19, source, relatedInformation) {
+        const result = { range, message };
+        if (Is.defined(severity)) {
+          result.severity = severity;
+        }
+        if (Is.defined(code19)) {
+          result.code = code19;
+        }
+        if (Is.defined(source)) {
+          result.source = source;
+        }
+        if (Is.defined(relatedInformation)) {
+          result.relatedInformation = relatedInformation;
+        }
+        return result;
+      }
+      Diagnostic2.create = create2;
+      function is(value2) {
+        var _a;
+        const candidate = value2;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
+      }
+      Diagnostic2.is = is;
+      function is3_17(value2) {
+        return Is.string(value2.message);
+      }
+      Diagnostic2.is3_17 = is3_17;
+      function getMessageString(diagnostic) {
+        if (Is.string(diagnostic.message)) {
+          return diagnostic.message;
+        } else if (MarkupContent.is(diagnostic.message)) {
+          return diagnostic.message.value;
+        } else {
+          throw new Error(`Unknown message type ${typeof diagnostic.message}`);
+        }
+      }
+      Diagnostic2.getMessageString = getMessageString;
+    })(Diagnostic || (Diagnostic = {}));
+    (function(Command2) {
+      function create2(title, command, ...args) {
+        const result = { title, command };
+        if (Is.defined(args) && args.length > 0) {
+          result.arguments = args;
+        }
+        return result;
+      }
+      Command2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
+      }
+      Command2.is = is;
+    })(Command || (Command = {}));
+    (function(TextEdit2) {
+      function replace2(range, newText) {
+        return { range, newText };
+      }
+      TextEdit2.replace = replace2;
+      function insert(position, newText) {
+        return { range: { start: position, end: position }, newText };
+      }
+      TextEdit2.insert = insert;
+      function del(range) {
+        return { range, newText: "" };
+      }
+      TextEdit2.del = del;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
+      }
+      TextEdit2.is = is;
+    })(TextEdit || (TextEdit = {}));
+    (function(ChangeAnnotation2) {
+      function create2(label2, needsConfirmation, description) {
+        const result = { label: label2 };
+        if (needsConfirmation !== void 0) {
+          result.needsConfirmation = needsConfirmation;
+        }
+        if (description !== void 0) {
+          result.description = description;
+        }
+        return result;
+      }
+      ChangeAnnotation2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+      }
+      ChangeAnnotation2.is = is;
+    })(ChangeAnnotation || (ChangeAnnotation = {}));
+    (function(ChangeAnnotationIdentifier2) {
+      function is(value2) {
+        const candidate = value2;
+        return Is.string(candidate);
+      }
+      ChangeAnnotationIdentifier2.is = is;
+    })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
+    (function(AnnotatedTextEdit2) {
+      function replace2(range, newText, annotation) {
+        return { range, newText, annotationId: annotation };
+      }
+      AnnotatedTextEdit2.replace = replace2;
+      function insert(position, newText, annotation) {
+        return { range: { start: position, end: position }, newText, annotationId: annotation };
+      }
+      AnnotatedTextEdit2.insert = insert;
+      function del(range, annotation) {
+        return { range, newText: "", annotationId: annotation };
+      }
+      AnnotatedTextEdit2.del = del;
+      function is(value2) {
+        const candidate = value2;
+        return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      AnnotatedTextEdit2.is = is;
+    })(AnnotatedTextEdit || (AnnotatedTextEdit = {}));
+    (function(TextDocumentEdit2) {
+      function create2(textDocument, edits) {
+        return { textDocument, edits };
+      }
+      TextDocumentEdit2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
+      }
+      TextDocumentEdit2.is = is;
+    })(TextDocumentEdit || (TextDocumentEdit = {}));
+    (function(CreateFile2) {
+      function create2(uri, options, annotation) {
+        const result = {
+          kind: "create",
+          uri
+        };
+        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      CreateFile2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      CreateFile2.is = is;
+    })(CreateFile || (CreateFile = {}));
+    (function(RenameFile2) {
+      function create2(oldUri, newUri, options, annotation) {
+        const result = {
+          kind: "rename",
+          oldUri,
+          newUri
+        };
+        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      RenameFile2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      RenameFile2.is = is;
+    })(RenameFile || (RenameFile = {}));
+    (function(DeleteFile2) {
+      function create2(uri, options, annotation) {
+        const result = {
+          kind: "delete",
+          uri
+        };
+        if (options !== void 0 && (options.recursive !== void 0 || options.ignoreIfNotExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      DeleteFile2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      DeleteFile2.is = is;
+    })(DeleteFile || (DeleteFile = {}));
+    (function(WorkspaceEdit2) {
+      function is(value2) {
+        const candidate = value2;
+        return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every((change) => {
+          if (Is.string(change.kind)) {
+            return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
+          } else {
+            return TextDocumentEdit.is(change);
+          }
+        }));
+      }
+      WorkspaceEdit2.is = is;
+    })(WorkspaceEdit || (WorkspaceEdit = {}));
+    TextEditChangeImpl = class {
+      constructor(edits, changeAnnotations) {
+        this.edits = edits;
+        this.changeAnnotations = changeAnnotations;
+      }
+      insert(position, newText, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.insert(position, newText);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.insert(position, newText, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.insert(position, newText, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      replace(range, newText, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.replace(range, newText);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.replace(range, newText, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.replace(range, newText, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      delete(range, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.del(range);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.del(range, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.del(range, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      add(edit) {
+        this.edits.push(edit);
+      }
+      all() {
+        return this.edits;
+      }
+      clear() {
+        this.edits.splice(0, this.edits.length);
+      }
+      assertChangeAnnotations(value2) {
+        if (value2 === void 0) {
+          throw new Error(`Text edit change is not configured to manage change annotations.`);
+        }
+      }
+    };
+    (function(SnippetTextEdit2) {
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
+      }
+      SnippetTextEdit2.is = is;
+    })(SnippetTextEdit || (SnippetTextEdit = {}));
+    ChangeAnnotations = class {
+      constructor(annotations) {
+        this._annotations = annotations === void 0 ? /* @__PURE__ */ Object.create(null) : annotations;
+        this._counter = 0;
+        this._size = 0;
+      }
+      all() {
+        return this._annotations;
+      }
+      get size() {
+        return this._size;
+      }
+      manage(idOrAnnotation, annotation) {
+        let id;
+        if (ChangeAnnotationIdentifier.is(idOrAnnotation)) {
+          id = idOrAnnotation;
+        } else {
+          id = this.nextId();
+          annotation = idOrAnnotation;
+        }
+        if (this._annotations[id] !== void 0) {
+          throw new Error(`Id ${id} is already in use.`);
+        }
+        if (annotation === void 0) {
+          throw new Error(`No annotation provided for id ${id}`);
+        }
+        this._annotations[id] = annotation;
+        this._size++;
+        return id;
+      }
+      nextId() {
+        this._counter++;
+        return this._counter.toString();
+      }
+    };
+    WorkspaceChange = class {
+      constructor(workspaceEdit) {
+        this._textEditChanges = /* @__PURE__ */ Object.create(null);
+        if (workspaceEdit !== void 0) {
+          this._workspaceEdit = workspaceEdit;
+          if (workspaceEdit.documentChanges) {
+            this._changeAnnotations = new ChangeAnnotations(workspaceEdit.changeAnnotations);
+            workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+            workspaceEdit.documentChanges.forEach((change) => {
+              if (TextDocumentEdit.is(change)) {
+                const textEditChange = new TextEditChangeImpl(change.edits, this._changeAnnotations);
+                this._textEditChanges[change.textDocument.uri] = textEditChange;
+              }
+            });
+          } else if (workspaceEdit.changes) {
+            Object.keys(workspaceEdit.changes).forEach((key) => {
+              const textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
+              this._textEditChanges[key] = textEditChange;
+            });
+          }
+        } else {
+          this._workspaceEdit = {};
+        }
+      }
+      /**
+       * Returns the underlying {@link WorkspaceEdit} literal
+       * use to be returned from a workspace edit operation like rename.
+       */
+      get edit() {
+        this.initDocumentChanges();
+        if (this._changeAnnotations !== void 0) {
+          if (this._changeAnnotations.size === 0) {
+            this._workspaceEdit.changeAnnotations = void 0;
+          } else {
+            this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+          }
+        }
+        return this._workspaceEdit;
+      }
+      getTextEditChange(key) {
+        if (OptionalVersionedTextDocumentIdentifier.is(key)) {
+          this.initDocumentChanges();
+          if (this._workspaceEdit.documentChanges === void 0) {
+            throw new Error("Workspace edit is not configured for document changes.");
+          }
+          const textDocument = { uri: key.uri, version: key.version };
+          let result = this._textEditChanges[textDocument.uri];
+          if (!result) {
+            const edits = [];
+            const textDocumentEdit = {
+              textDocument,
+              edits
+            };
+            this._workspaceEdit.documentChanges.push(textDocumentEdit);
+            result = new TextEditChangeImpl(edits, this._changeAnnotations);
+            this._textEditChanges[textDocument.uri] = result;
+          }
+          return result;
+        } else {
+          this.initChanges();
+          if (this._workspaceEdit.changes === void 0) {
+            throw new Error("Workspace edit is not configured for normal text edit changes.");
+          }
+          let result = this._textEditChanges[key];
+          if (!result) {
+            const edits = [];
+            this._workspaceEdit.changes[key] = edits;
+            result = new TextEditChangeImpl(edits);
+            this._textEditChanges[key] = result;
+          }
+          return result;
+        }
+      }
+      initDocumentChanges() {
+        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+          this._changeAnnotations = new ChangeAnnotations();
+          this._workspaceEdit.documentChanges = [];
+          this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+        }
+      }
+      initChanges() {
+        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+          this._workspaceEdit.changes = /* @__PURE__ */ Object.create(null);
+        }
+      }
+      createFile(uri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = CreateFile.create(uri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = CreateFile.create(uri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      renameFile(oldUri, newUri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = RenameFile.create(oldUri, newUri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = RenameFile.create(oldUri, newUri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      deleteFile(uri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = DeleteFile.create(uri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = DeleteFile.create(uri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+    };
+    (function(TextDocumentIdentifier2) {
+      function create2(uri) {
+        return { uri };
+      }
+      TextDocumentIdentifier2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.string(candidate.uri);
+      }
+      TextDocumentIdentifier2.is = is;
+    })(TextDocumentIdentifier || (TextDocumentIdentifier = {}));
+    (function(VersionedTextDocumentIdentifier2) {
+      function create2(uri, version) {
+        return { uri, version };
+      }
+      VersionedTextDocumentIdentifier2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
+      }
+      VersionedTextDocumentIdentifier2.is = is;
+    })(VersionedTextDocumentIdentifier || (VersionedTextDocumentIdentifier = {}));
+    (function(OptionalVersionedTextDocumentIdentifier2) {
+      function create2(uri, version) {
+        return { uri, version };
+      }
+      OptionalVersionedTextDocumentIdentifier2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
+      }
+      OptionalVersionedTextDocumentIdentifier2.is = is;
+    })(OptionalVersionedTextDocumentIdentifier || (OptionalVersionedTextDocumentIdentifier = {}));
+    (function(LanguageKind2) {
+      LanguageKind2.ABAP = "abap";
+      LanguageKind2.WindowsBat = "bat";
+      LanguageKind2.BibTeX = "bibtex";
+      LanguageKind2.Clojure = "clojure";
+      LanguageKind2.Coffeescript = "coffeescript";
+      LanguageKind2.C = "c";
+      LanguageKind2.CPP = "cpp";
+      LanguageKind2.CSharp = "csharp";
+      LanguageKind2.CSS = "css";
+      LanguageKind2.D = "d";
+      LanguageKind2.Delphi = "pascal";
+      LanguageKind2.Diff = "diff";
+      LanguageKind2.Dart = "dart";
+      LanguageKind2.Dockerfile = "dockerfile";
+      LanguageKind2.Elixir = "elixir";
+      LanguageKind2.Erlang = "erlang";
+      LanguageKind2.FSharp = "fsharp";
+      LanguageKind2.GitCommit = "git-commit";
+      LanguageKind2.GitRebase = "git-rebase";
+      LanguageKind2.Go = "go";
+      LanguageKind2.Groovy = "groovy";
+      LanguageKind2.Handlebars = "handlebars";
+      LanguageKind2.Haskell = "haskell";
+      LanguageKind2.HTML = "html";
+      LanguageKind2.Ini = "ini";
+      LanguageKind2.Java = "java";
+      LanguageKind2.JavaScript = "javascript";
+      LanguageKind2.JavaScriptReact = "javascriptreact";
+      LanguageKind2.JSON = "json";
+      LanguageKind2.LaTeX = "latex";
+      LanguageKind2.Less = "less";
+      LanguageKind2.Lua = "lua";
+      LanguageKind2.Makefile = "makefile";
+      LanguageKind2.Markdown = "markdown";
+      LanguageKind2.ObjectiveC = "objective-c";
+      LanguageKind2.ObjectiveCPP = "objective-cpp";
+      LanguageKind2.Pascal = "pascal";
+      LanguageKind2.Perl = "perl";
+      LanguageKind2.Perl6 = "perl6";
+      LanguageKind2.PHP = "php";
+      LanguageKind2.Plaintext = "plaintext";
+      LanguageKind2.Powershell = "powershell";
+      LanguageKind2.Pug = "jade";
+      LanguageKind2.Python = "python";
+      LanguageKind2.R = "r";
+      LanguageKind2.Razor = "razor";
+      LanguageKind2.Ruby = "ruby";
+      LanguageKind2.Rust = "rust";
+      LanguageKind2.SCSS = "scss";
+      LanguageKind2.SASS = "sass";
+      LanguageKind2.Scala = "scala";
+      LanguageKind2.ShaderLab = "shaderlab";
+      LanguageKind2.ShellScript = "shellscript";
+      LanguageKind2.SQL = "sql";
+      LanguageKind2.Swift = "swift";
+      LanguageKind2.TypeScript = "typescript";
+      LanguageKind2.TypeScriptReact = "typescriptreact";
+      LanguageKind2.TeX = "tex";
+      LanguageKind2.VisualBasic = "vb";
+      LanguageKind2.XML = "xml";
+      LanguageKind2.XSL = "xsl";
+      LanguageKind2.YAML = "yaml";
+    })(LanguageKind || (LanguageKind = {}));
+    (function(TextDocumentItem2) {
+      function create2(uri, languageId, version, text) {
+        return { uri, languageId, version, text };
+      }
+      TextDocumentItem2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
+      }
+      TextDocumentItem2.is = is;
+    })(TextDocumentItem || (TextDocumentItem = {}));
+    (function(MarkupKind2) {
+      MarkupKind2.PlainText = "plaintext";
+      MarkupKind2.Markdown = "markdown";
+      function is(value2) {
+        const candidate = value2;
+        return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
+      }
+      MarkupKind2.is = is;
+    })(MarkupKind || (MarkupKind = {}));
+    (function(MarkupContent2) {
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(value2) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+      }
+      MarkupContent2.is = is;
+    })(MarkupContent || (MarkupContent = {}));
+    (function(CompletionItemKind2) {
+      CompletionItemKind2.Text = 1;
+      CompletionItemKind2.Method = 2;
+      CompletionItemKind2.Function = 3;
+      CompletionItemKind2.Constructor = 4;
+      CompletionItemKind2.Field = 5;
+      CompletionItemKind2.Variable = 6;
+      CompletionItemKind2.Class = 7;
+      CompletionItemKind2.Interface = 8;
+      CompletionItemKind2.Module = 9;
+      CompletionItemKind2.Property = 10;
+      CompletionItemKind2.Unit = 11;
+      CompletionItemKind2.Value = 12;
+      CompletionItemKind2.Enum = 13;
+      CompletionItemKind2.Keyword = 14;
+      CompletionItemKind2.Snippet = 15;
+      CompletionItemKind2.Color = 16;
+      CompletionItemKind2.File = 17;
+      CompletionItemKind2.Reference = 18;
+      CompletionItemKind2.Folder = 19;
+      CompletionItemKind2.EnumMember = 20;
+      CompletionItemKind2.Constant = 21;
+      CompletionItemKind2.Struct = 22;
+      CompletionItemKind2.Event = 23;
+      CompletionItemKind2.Operator = 24;
+      CompletionItemKind2.TypeParameter = 25;
+    })(CompletionItemKind || (CompletionItemKind = {}));
+    (function(InsertTextFormat2) {
+      InsertTextFormat2.PlainText = 1;
+      InsertTextFormat2.Snippet = 2;
+    })(InsertTextFormat || (InsertTextFormat = {}));
+    (function(CompletionItemTag2) {
+      CompletionItemTag2.Deprecated = 1;
+    })(CompletionItemTag || (CompletionItemTag = {}));
+    (function(InsertReplaceEdit2) {
+      function create2(newText, insert, replace2) {
+        return { newText, insert, replace: replace2 };
+      }
+      InsertReplaceEdit2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
+      }
+      InsertReplaceEdit2.is = is;
+    })(InsertReplaceEdit || (InsertReplaceEdit = {}));
+    (function(InsertTextMode2) {
+      InsertTextMode2.asIs = 1;
+      InsertTextMode2.adjustIndentation = 2;
+    })(InsertTextMode || (InsertTextMode = {}));
+    (function(ApplyKind2) {
+      ApplyKind2.Replace = 1;
+      ApplyKind2.Merge = 2;
+    })(ApplyKind || (ApplyKind = {}));
+    (function(CompletionItemLabelDetails2) {
+      function is(value2) {
+        const candidate = value2;
+        return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+      }
+      CompletionItemLabelDetails2.is = is;
+    })(CompletionItemLabelDetails || (CompletionItemLabelDetails = {}));
+    (function(CompletionItem2) {
+      function create2(label2) {
+        return { label: label2 };
+      }
+      CompletionItem2.create = create2;
+    })(CompletionItem || (CompletionItem = {}));
+    (function(CompletionList2) {
+      function create2(items2, isIncomplete) {
+        return { items: items2 ? items2 : [], isIncomplete: !!isIncomplete };
+      }
+      CompletionList2.create = create2;
+    })(CompletionList || (CompletionList = {}));
+    (function(MarkedString2) {
+      function fromPlainText(plainText) {
+        return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
+      }
+      MarkedString2.fromPlainText = fromPlainText;
+      function is(value2) {
+        const candidate = value2;
+        return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
+      }
+      MarkedString2.is = is;
+    })(MarkedString || (MarkedString = {}));
+    (function(Hover2) {
+      function is(value2) {
+        const candidate = value2;
+        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value2.range === void 0 || Range.is(value2.range));
+      }
+      Hover2.is = is;
+    })(Hover || (Hover = {}));
+    (function(ParameterInformation2) {
+      function create2(label2, documentation) {
+        return documentation ? { label: label2, documentation } : { label: label2 };
+      }
+      ParameterInformation2.create = create2;
+    })(ParameterInformation || (ParameterInformation = {}));
+    (function(SignatureInformation2) {
+      function create2(label2, documentation, ...parameters) {
+        const result = { label: label2 };
+        if (Is.defined(documentation)) {
+          result.documentation = documentation;
+        }
+        if (Is.defined(parameters)) {
+          result.parameters = parameters;
+        } else {
+          result.parameters = [];
+        }
+        return result;
+      }
+      SignatureInformation2.create = create2;
+    })(SignatureInformation || (SignatureInformation = {}));
+    (function(DocumentHighlightKind2) {
+      DocumentHighlightKind2.Text = 1;
+      DocumentHighlightKind2.Read = 2;
+      DocumentHighlightKind2.Write = 3;
+    })(DocumentHighlightKind || (DocumentHighlightKind = {}));
+    (function(DocumentHighlight2) {
+      function create2(range, kind) {
+        const result = { range };
+        if (Is.number(kind)) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      DocumentHighlight2.create = create2;
+    })(DocumentHighlight || (DocumentHighlight = {}));
+    (function(SymbolKind2) {
+      SymbolKind2.File = 1;
+      SymbolKind2.Module = 2;
+      SymbolKind2.Namespace = 3;
+      SymbolKind2.Package = 4;
+      SymbolKind2.Class = 5;
+      SymbolKind2.Method = 6;
+      SymbolKind2.Property = 7;
+      SymbolKind2.Field = 8;
+      SymbolKind2.Constructor = 9;
+      SymbolKind2.Enum = 10;
+      SymbolKind2.Interface = 11;
+      SymbolKind2.Function = 12;
+      SymbolKind2.Variable = 13;
+      SymbolKind2.Constant = 14;
+      SymbolKind2.String = 15;
+      SymbolKind2.Number = 16;
+      SymbolKind2.Boolean = 17;
+      SymbolKind2.Array = 18;
+      SymbolKind2.Object = 19;
+      SymbolKind2.Key = 20;
+      SymbolKind2.Null = 21;
+      SymbolKind2.EnumMember = 22;
+      SymbolKind2.Struct = 23;
+      SymbolKind2.Event = 24;
+      SymbolKind2.Operator = 25;
+      SymbolKind2.TypeParameter = 26;
+    })(SymbolKind || (SymbolKind = {}));
+    (function(SymbolTag2) {
+      SymbolTag2.Deprecated = 1;
+    })(SymbolTag || (SymbolTag = {}));
+    (function(SymbolInformation2) {
+      function create2(name, kind, range, uri, containerName) {
+        const result = {
+          name,
+          kind,
+          location: { uri, range }
+        };
+        if (containerName) {
+          result.containerName = containerName;
+        }
+        return result;
+      }
+      SymbolInformation2.create = create2;
+    })(SymbolInformation || (SymbolInformation = {}));
+    (function(WorkspaceSymbol2) {
+      function create2(name, kind, uri, range) {
+        return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
+      }
+      WorkspaceSymbol2.create = create2;
+    })(WorkspaceSymbol || (WorkspaceSymbol = {}));
+    (function(DocumentSymbol2) {
+      function create2(name, detail, kind, range, selectionRange, children) {
+        const result = {
+          name,
+          detail,
+          kind,
+          range,
+          selectionRange
+        };
+        if (children !== void 0) {
+          result.children = children;
+        }
+        return result;
+      }
+      DocumentSymbol2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
+      }
+      DocumentSymbol2.is = is;
+    })(DocumentSymbol || (DocumentSymbol = {}));
+    (function(CodeActionKind2) {
+      CodeActionKind2.Empty = "";
+      CodeActionKind2.QuickFix = "quickfix";
+      CodeActionKind2.Refactor = "refactor";
+      CodeActionKind2.RefactorExtract = "refactor.extract";
+      CodeActionKind2.RefactorInline = "refactor.inline";
+      CodeActionKind2.RefactorMove = "refactor.move";
+      CodeActionKind2.RefactorRewrite = "refactor.rewrite";
+      CodeActionKind2.Source = "source";
+      CodeActionKind2.SourceOrganizeImports = "source.organizeImports";
+      CodeActionKind2.SourceFixAll = "source.fixAll";
+      CodeActionKind2.Notebook = "notebook";
+    })(CodeActionKind || (CodeActionKind = {}));
+    (function(CodeActionTriggerKind2) {
+      CodeActionTriggerKind2.Invoked = 1;
+      CodeActionTriggerKind2.Automatic = 2;
+    })(CodeActionTriggerKind || (CodeActionTriggerKind = {}));
+    (function(CodeActionContext2) {
+      function create2(diagnostics, only, triggerKind) {
+        const result = { diagnostics };
+        if (only !== void 0 && only !== null) {
+          result.only = only;
+        }
+        if (triggerKind !== void 0 && triggerKind !== null) {
+          result.triggerKind = triggerKind;
+        }
+        return result;
+      }
+      CodeActionContext2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
+      }
+      CodeActionContext2.is = is;
+    })(CodeActionContext || (CodeActionContext = {}));
+    (function(CodeActionTag2) {
+      CodeActionTag2.LLMGenerated = 1;
+      function is(value2) {
+        return Is.defined(value2) && value2 === CodeActionTag2.LLMGenerated;
+      }
+      CodeActionTag2.is = is;
+    })(CodeActionTag || (CodeActionTag = {}));
+    (function(CodeAction2) {
+      function create2(title, kindOrCommandOrEdit, kind) {
+        const result = { title };
+        let checkKind = true;
+        if (typeof kindOrCommandOrEdit === "string") {
+          checkKind = false;
+          result.kind = kindOrCommandOrEdit;
+        } else if (Command.is(kindOrCommandOrEdit)) {
+          result.command = kindOrCommandOrEdit;
+        } else {
+          result.edit = kindOrCommandOrEdit;
+        }
+        if (checkKind && kind !== void 0) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      CodeAction2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
+      }
+      CodeAction2.is = is;
+    })(CodeAction || (CodeAction = {}));
+    (function(CodeLens2) {
+      function create2(range, data) {
+        const result = { range };
+        if (Is.defined(data)) {
+          result.data = data;
+        }
+        return result;
+      }
+      CodeLens2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command.is(candidate.command));
+      }
+      CodeLens2.is = is;
+    })(CodeLens || (CodeLens = {}));
+    (function(FormattingOptions2) {
+      function create2(tabSize, insertSpaces) {
+        return { tabSize, insertSpaces };
+      }
+      FormattingOptions2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
+      }
+      FormattingOptions2.is = is;
+    })(FormattingOptions || (FormattingOptions = {}));
+    (function(DocumentLink2) {
+      function create2(range, target, data) {
+        return { range, target, data };
+      }
+      DocumentLink2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
+      }
+      DocumentLink2.is = is;
+    })(DocumentLink || (DocumentLink = {}));
+    (function(SelectionRange2) {
+      function create2(range, parent) {
+        return { range, parent };
+      }
+      SelectionRange2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
+      }
+      SelectionRange2.is = is;
+    })(SelectionRange || (SelectionRange = {}));
+    (function(SemanticTokenTypes2) {
+      SemanticTokenTypes2["namespace"] = "namespace";
+      SemanticTokenTypes2["type"] = "type";
+      SemanticTokenTypes2["class"] = "class";
+      SemanticTokenTypes2["enum"] = "enum";
+      SemanticTokenTypes2["interface"] = "interface";
+      SemanticTokenTypes2["struct"] = "struct";
+      SemanticTokenTypes2["typeParameter"] = "typeParameter";
+      SemanticTokenTypes2["parameter"] = "parameter";
+      SemanticTokenTypes2["variable"] = "variable";
+      SemanticTokenTypes2["property"] = "property";
+      SemanticTokenTypes2["enumMember"] = "enumMember";
+      SemanticTokenTypes2["event"] = "event";
+      SemanticTokenTypes2["function"] = "function";
+      SemanticTokenTypes2["method"] = "method";
+      SemanticTokenTypes2["macro"] = "macro";
+      SemanticTokenTypes2["keyword"] = "keyword";
+      SemanticTokenTypes2["modifier"] = "modifier";
+      SemanticTokenTypes2["comment"] = "comment";
+      SemanticTokenTypes2["string"] = "string";
+      SemanticTokenTypes2["number"] = "number";
+      SemanticTokenTypes2["regexp"] = "regexp";
+      SemanticTokenTypes2["operator"] = "operator";
+      SemanticTokenTypes2["decorator"] = "decorator";
+      SemanticTokenTypes2["label"] = "label";
+    })(SemanticTokenTypes || (SemanticTokenTypes = {}));
+    (function(SemanticTokenModifiers2) {
+      SemanticTokenModifiers2["declaration"] = "declaration";
+      SemanticTokenModifiers2["definition"] = "definition";
+      SemanticTokenModifiers2["readonly"] = "readonly";
+      SemanticTokenModifiers2["static"] = "static";
+      SemanticTokenModifiers2["deprecated"] = "deprecated";
+      SemanticTokenModifiers2["abstract"] = "abstract";
+      SemanticTokenModifiers2["async"] = "async";
+      SemanticTokenModifiers2["modification"] = "modification";
+      SemanticTokenModifiers2["documentation"] = "documentation";
+      SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
+    })(SemanticTokenModifiers || (SemanticTokenModifiers = {}));
+    (function(SemanticTokens2) {
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
+      }
+      SemanticTokens2.is = is;
+    })(SemanticTokens || (SemanticTokens = {}));
+    (function(InlineValueText2) {
+      function create2(range, text) {
+        return { range, text };
+      }
+      InlineValueText2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
+      }
+      InlineValueText2.is = is;
+    })(InlineValueText || (InlineValueText = {}));
+    (function(InlineValueVariableLookup2) {
+      function create2(range, variableName, caseSensitiveLookup) {
+        return { range, variableName, caseSensitiveLookup };
+      }
+      InlineValueVariableLookup2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
+      }
+      InlineValueVariableLookup2.is = is;
+    })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
+    (function(InlineValueEvaluatableExpression2) {
+      function create2(range, expression) {
+        return { range, expression };
+      }
+      InlineValueEvaluatableExpression2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
+      }
+      InlineValueEvaluatableExpression2.is = is;
+    })(InlineValueEvaluatableExpression || (InlineValueEvaluatableExpression = {}));
+    (function(InlineValueContext2) {
+      function create2(frameId, stoppedLocation) {
+        return { frameId, stoppedLocation };
+      }
+      InlineValueContext2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Range.is(value2.stoppedLocation);
+      }
+      InlineValueContext2.is = is;
+    })(InlineValueContext || (InlineValueContext = {}));
+    (function(InlayHintKind2) {
+      InlayHintKind2.Type = 1;
+      InlayHintKind2.Parameter = 2;
+      function is(value2) {
+        return value2 === 1 || value2 === 2;
+      }
+      InlayHintKind2.is = is;
+    })(InlayHintKind || (InlayHintKind = {}));
+    (function(InlayHintLabelPart2) {
+      function create2(value2) {
+        return { value: value2 };
+      }
+      InlayHintLabelPart2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command.is(candidate.command));
+      }
+      InlayHintLabelPart2.is = is;
+    })(InlayHintLabelPart || (InlayHintLabelPart = {}));
+    (function(InlayHint2) {
+      function create2(position, label2, kind) {
+        const result = { position, label: label2 };
+        if (kind !== void 0) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      InlayHint2.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
+      }
+      InlayHint2.is = is;
+    })(InlayHint || (InlayHint = {}));
+    (function(StringValue2) {
+      function createSnippet(value2) {
+        return { kind: "snippet", value: value2 };
+      }
+      StringValue2.createSnippet = createSnippet;
+      function isSnippet(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
+      }
+      StringValue2.isSnippet = isSnippet;
+    })(StringValue || (StringValue = {}));
+    (function(InlineCompletionItem2) {
+      function create2(insertText, filterText, range, command) {
+        return { insertText, filterText, range, command };
+      }
+      InlineCompletionItem2.create = create2;
+    })(InlineCompletionItem || (InlineCompletionItem = {}));
+    (function(InlineCompletionList2) {
+      function create2(items2) {
+        return { items: items2 };
+      }
+      InlineCompletionList2.create = create2;
+    })(InlineCompletionList || (InlineCompletionList = {}));
+    (function(InlineCompletionTriggerKind2) {
+      InlineCompletionTriggerKind2.Invoked = 1;
+      InlineCompletionTriggerKind2.Automatic = 2;
+    })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
+    (function(SelectedCompletionInfo2) {
+      function create2(range, text) {
+        return { range, text };
+      }
+      SelectedCompletionInfo2.create = create2;
+    })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
+    (function(InlineCompletionContext2) {
+      function create2(triggerKind, selectedCompletionInfo) {
+        return { triggerKind, selectedCompletionInfo };
+      }
+      InlineCompletionContext2.create = create2;
+    })(InlineCompletionContext || (InlineCompletionContext = {}));
+    (function(WorkspaceFolder2) {
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
+      }
+      WorkspaceFolder2.is = is;
+    })(WorkspaceFolder || (WorkspaceFolder = {}));
+    EOL = ["\n", "\r\n", "\r"];
+    (function(TextDocument3) {
+      function create2(uri, languageId, version, content) {
+        return new FullTextDocument(uri, languageId, version, content);
+      }
+      TextDocument3.create = create2;
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
+      }
+      TextDocument3.is = is;
+      function applyEdits(document, edits) {
+        let text = document.getText();
+        const sortedEdits = mergeSort2(edits, (a, b) => {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
+            return a.range.start.character - b.range.start.character;
+          }
+          return diff;
+        });
+        let lastModifiedOffset = text.length;
+        for (let i2 = sortedEdits.length - 1; i2 >= 0; i2--) {
+          const e = sortedEdits[i2];
+          const startOffset = document.offsetAt(e.range.start);
+          const endOffset = document.offsetAt(e.range.end);
+          if (endOffset <= lastModifiedOffset) {
+            text = text.substring(0, startOffset) + e.newText + text.substring(endOffset, text.length);
+          } else {
+            throw new Error("Overlapping edit");
+          }
+          lastModifiedOffset = startOffset;
+        }
+        return text;
+      }
+      TextDocument3.applyEdits = applyEdits;
+      function mergeSort2(data, compare2) {
+        if (data.length <= 1) {
+          return data;
+        }
+        const p = data.length / 2 | 0;
+        const left = data.slice(0, p);
+        const right = data.slice(p);
+        mergeSort2(left, compare2);
+        mergeSort2(right, compare2);
+        let leftIdx = 0;
+        let rightIdx = 0;
+        let i2 = 0;
+        while (leftIdx < left.length && rightIdx < right.length) {
+          const ret = compare2(left[leftIdx], right[rightIdx]);
+          if (ret <= 0) {
+            data[i2++] = left[leftIdx++];
+          } else {
+            data[i2++] = right[rightIdx++];
+          }
+        }
+        while (leftIdx < left.length) {
+          data[i2++] = left[leftIdx++];
+        }
+        while (rightIdx < right.length) {
+          data[i2++] = right[rightIdx++];
+        }
+        return data;
+      }
+    })(TextDocument || (TextDocument = {}));
+    FullTextDocument = class {
+      constructor(uri, languageId, version, content) {
+        this._uri = uri;
+        this._languageId = languageId;
+        this._version = version;
+        this._content = content;
+        this._lineOffsets = void 0;
+      }
+      get uri() {
+        return this._uri;
+      }
+      get languageId() {
+        return this._languageId;
+      }
+      get version() {
+        return this._version;
+      }
+      getText(range) {
+        if (range) {
+          const start = this.offsetAt(range.start);
+          const end = this.offsetAt(range.end);
+          return this._content.substring(start, end);
+        }
+        return this._content;
+      }
+      update(event, version) {
+        this._content = event.text;
+        this._version = version;
+        this._lineOffsets = void 0;
+      }
+      getLineOffsets() {
+        if (this._lineOffsets === void 0) {
+          const lineOffsets = [];
+          const text = this._content;
+          let isLineStart = true;
+          for (let i2 = 0; i2 < text.length; i2++) {
+            if (isLineStart) {
+              lineOffsets.push(i2);
+              isLineStart = false;
+            }
+            const ch = text.charAt(i2);
+            isLineStart = ch === "\r" || ch === "\n";
+            if (ch === "\r" && i2 + 1 < text.length && text.charAt(i2 + 1) === "\n") {
+              i2++;
+            }
+          }
+          if (isLineStart && text.length > 0) {
+            lineOffsets.push(text.length);
+          }
+          this._lineOffsets = lineOffsets;
+        }
+        return this._lineOffsets;
+      }
+      positionAt(offset) {
+        offset = Math.max(Math.min(offset, this._content.length), 0);
+        const lineOffsets = this.getLineOffsets();
+        let low = 0, high = lineOffsets.length;
+        if (high === 0) {
+          return Position.create(0, offset);
+        }
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) {
+            high = mid;
+          } else {
+            low = mid + 1;
+          }
+        }
+        const line = low - 1;
+        return Position.create(line, offset - lineOffsets[line]);
+      }
+      offsetAt(position) {
+        const lineOffsets = this.getLineOffsets();
+        if (position.line >= lineOffsets.length) {
+          return this._content.length;
+        } else if (position.line < 0) {
+          return 0;
+        }
+        const lineOffset = lineOffsets[position.line];
+        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+        return Math.max(Math.min(lineOffset + position.character, nextLineOffset), lineOffset);
+      }
+      get lineCount() {
+        return this.getLineOffsets().length;
+      }
+    };
+    (function(Is2) {
+      const toString2 = Object.prototype.toString;
+      function defined(value2) {
+        return typeof value2 !== "undefined";
+      }
+      Is2.defined = defined;
+      function undefined2(value2) {
+        return typeof value2 === "undefined";
+      }
+      Is2.undefined = undefined2;
+      function boolean(value2) {
+        return value2 === true || value2 === false;
+      }
+      Is2.boolean = boolean;
+      function string(value2) {
+        return toString2.call(value2) === "[object String]";
+      }
+      Is2.string = string;
+      function number(value2) {
+        return toString2.call(value2) === "[object Number]";
+      }
+      Is2.number = number;
+      function numberRange(value2, min, max) {
+        return toString2.call(value2) === "[object Number]" && min <= value2 && value2 <= max;
+      }
+      Is2.numberRange = numberRange;
+      function integer2(value2) {
+        return toString2.call(value2) === "[object Number]" && -2147483648 <= value2 && value2 <= 2147483647;
+      }
+      Is2.integer = integer2;
+      function uinteger2(value2) {
+        return toString2.call(value2) === "[object Number]" && 0 <= value2 && value2 <= 2147483647;
+      }
+      Is2.uinteger = uinteger2;
+      function func(value2) {
+        return toString2.call(value2) === "[object Function]";
+      }
+      Is2.func = func;
+      function objectLiteral(value2) {
+        return value2 !== null && typeof value2 === "object";
+      }
+      Is2.objectLiteral = objectLiteral;
+      function typedArray(value2, check) {
+        return Array.isArray(value2) && value2.every(check);
+      }
+      Is2.typedArray = typedArray;
+    })(Is || (Is = {}));
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/line.js
+var require_line = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/line.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Line = void 0;
+    var Line = class {
+      constructor(document, range) {
+        this.document = document;
+        this.range = range;
+      }
+      getRange() {
+        return this.range;
+      }
+      getTextContent() {
+        return this.document.getText().substring(this.document.offsetAt(this.range.start), this.document.offsetAt(this.range.end));
+      }
+      isAfter(line) {
+        return this.range.start.line > line.range.start.line;
+      }
+      isBefore(line) {
+        return this.range.start.line < line;
+      }
+    };
+    exports.Line = Line;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/util.js
+var require_util = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/util.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Util = void 0;
+    var Util = class _Util {
+      static isUTF8BOM(char) {
+        const uintArray = Uint8Array.from(Buffer.from(char, "UTF-8"));
+        return uintArray[0] === 239 && uintArray[1] == 187 && uintArray[2] == 191;
+      }
+      static isWhitespace(char) {
+        return char === " " || char === "	" || _Util.isNewline(char);
+      }
+      static isNewline(char) {
+        return char === "\r" || char === "\n";
+      }
+      static findLeadingNonWhitespace(content, escapeChar2) {
+        whitespaceCheck: for (let i2 = 0; i2 < content.length; i2++) {
+          switch (content.charAt(i2)) {
+            case " ":
+            case "	":
+              continue;
+            case escapeChar2:
+              escapeCheck: for (let j = i2 + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    i2 = j + 1;
+                    continue whitespaceCheck;
+                  case "\n":
+                    i2 = j;
+                    continue whitespaceCheck;
+                  default:
+                    break escapeCheck;
+                }
+              }
+              return -1;
+            default:
+              return i2;
+          }
+        }
+        return -1;
+      }
+      /**
+       * Determines if the given position is contained within the given range.
+       *
+       * @param position the position to check
+       * @param range the range to see if the position is inside of
+       */
+      static isInsideRange(position, range) {
+        if (range.start.line === range.end.line) {
+          return range.start.line === position.line && range.start.character <= position.character && position.character <= range.end.character;
+        } else if (range.start.line === position.line) {
+          return range.start.character <= position.character;
+        } else if (range.end.line === position.line) {
+          return position.character <= range.end.character;
+        }
+        return range.start.line < position.line && position.line < range.end.line;
+      }
+      static parseHeredocName(value2) {
+        value2 = value2.substring(2);
+        if (value2.charAt(0) === "-") {
+          value2 = value2.substring(1);
+        }
+        if (value2.charAt(0) === '"') {
+          if (value2.charAt(value2.length - 1) !== '"') {
+            return null;
+          }
+          value2 = value2.substring(1, value2.length - 1);
+        }
+        if (value2.charAt(0) === "'") {
+          if (value2.charAt(value2.length - 1) !== "'") {
+            return null;
+          }
+          value2 = value2.substring(1, value2.length - 1);
+        }
+        if (value2.charAt(0) === "<") {
+          return null;
+        }
+        return value2;
+      }
+    };
+    exports.Util = Util;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/comment.js
+var require_comment = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/comment.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Comment = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var line_1 = require_line();
+    var util_1 = require_util();
+    var Comment = class extends line_1.Line {
+      constructor(document, range) {
+        super(document, range);
+      }
+      toString() {
+        const content = this.getContent();
+        if (content) {
+          return "# " + content;
+        }
+        return "#";
+      }
+      /**
+       * Returns the content of this comment. This excludes leading and
+       * trailing whitespace as well as the # symbol. If the comment only
+       * consists of whitespace, the empty string will be returned.
+       */
+      getContent() {
+        let range = this.getContentRange();
+        if (range === null) {
+          return "";
+        }
+        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+      }
+      /**
+       * Returns a range that includes the content of the comment
+       * excluding any leading and trailing whitespace as well as the #
+       * symbol. May return null if the comment only consists of whitespace
+       * characters.
+       */
+      getContentRange() {
+        let range = this.getRange();
+        const startOffset = this.document.offsetAt(range.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
+        let start = -1;
+        let end = -1;
+        for (let i2 = 1; i2 < raw.length; i2++) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i2))) {
+            start = i2;
+            break;
+          }
+        }
+        if (start === -1) {
+          return null;
+        }
+        for (let i2 = raw.length - 1; i2 >= 1; i2--) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i2))) {
+            end = i2 + 1;
+            break;
+          }
+        }
+        return vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + start), this.document.positionAt(startOffset + end));
+      }
+    };
+    exports.Comment = Comment;
+  }
+});
+
+// ../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+var main_exports2 = {};
+__export(main_exports2, {
+  TextDocument: () => TextDocument2
+});
+function mergeSort(data, compare2) {
+  if (data.length <= 1) {
+    return data;
+  }
+  const p = data.length / 2 | 0;
+  const left = data.slice(0, p);
+  const right = data.slice(p);
+  mergeSort(left, compare2);
+  mergeSort(right, compare2);
+  let leftIdx = 0;
+  let rightIdx = 0;
+  let i2 = 0;
+  while (leftIdx < left.length && rightIdx < right.length) {
+    const ret = compare2(left[leftIdx], right[rightIdx]);
+    if (ret <= 0) {
+      data[i2++] = left[leftIdx++];
+    } else {
+      data[i2++] = right[rightIdx++];
+    }
+  }
+  while (leftIdx < left.length) {
+    data[i2++] = left[leftIdx++];
+  }
+  while (rightIdx < right.length) {
+    data[i2++] = right[rightIdx++];
+  }
+  return data;
+}
+function computeLineOffsets(text, isAtLineStart, textOffset = 0) {
+  const result = isAtLineStart ? [textOffset] : [];
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const ch = text.charCodeAt(i2);
+    if (isEOL(ch)) {
+      if (ch === 13 && i2 + 1 < text.length && text.charCodeAt(i2 + 1) === 10) {
+        i2++;
+      }
+      result.push(textOffset + i2 + 1);
+    }
+  }
+  return result;
+}
+function isEOL(char) {
+  return char === 13 || char === 10;
+}
+function getWellformedRange(range) {
+  const start = range.start;
+  const end = range.end;
+  if (start.line > end.line || start.line === end.line && start.character > end.character) {
+    return { start: end, end: start };
+  }
+  return range;
+}
+function getWellformedEdit(textEdit) {
+  const range = getWellformedRange(textEdit.range);
+  if (range !== textEdit.range) {
+    return { newText: textEdit.newText, range };
+  }
+  return textEdit;
+}
+var FullTextDocument2, TextDocument2;
+var init_main2 = __esm({
+  "../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+    "use strict";
+    FullTextDocument2 = class _FullTextDocument {
+      constructor(uri, languageId, version, content) {
+        this._uri = uri;
+        this._languageId = languageId;
+        this._version = version;
+        this._content = content;
+        this._lineOffsets = void 0;
+      }
+      get uri() {
+        return this._uri;
+      }
+      get languageId() {
+        return this._languageId;
+      }
+      get version() {
+        return this._version;
+      }
+      getText(range) {
+        if (range) {
+          const start = this.offsetAt(range.start);
+          const end = this.offsetAt(range.end);
+          return this._content.substring(start, end);
+        }
+        return this._content;
+      }
+      update(changes, version) {
+        for (const change of changes) {
+          if (_FullTextDocument.isIncremental(change)) {
+            const range = getWellformedRange(change.range);
+            const startOffset = this.offsetAt(range.start);
+            const endOffset = this.offsetAt(range.end);
+            this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
+            const insertedEndOffset = startOffset + change.text.length;
+            const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
+            const crlfAtEnd = this._content.charCodeAt(insertedEndOffset - 1) === 13 && this._content.charCodeAt(insertedEndOffset) === 10;
+            if (crlfAtStart || crlfAtEnd) {
+              this._lineOffsets = void 0;
+              continue;
+            }
+            const startLine = Math.max(range.start.line, 0);
+            const endLine = Math.max(range.end.line, 0);
+            let lineOffsets = this._lineOffsets;
+            const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
+            if (endLine - startLine === addedLineOffsets.length) {
+              for (let i2 = 0, len = addedLineOffsets.length; i2 < len; i2++) {
+                lineOffsets[i2 + startLine + 1] = addedLineOffsets[i2];
+              }
+            } else {
+              if (addedLineOffsets.length < 1e4) {
+                lineOffsets.splice(startLine + 1, endLine - startLine, ...addedLineOffsets);
+              } else {
+                this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
+              }
+            }
+            const diff = change.text.length - (endOffset - startOffset);
+            if (diff !== 0) {
+              for (let i2 = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i2 < len; i2++) {
+                lineOffsets[i2] = lineOffsets[i2] + diff;
+              }
+            }
+          } else if (_FullTextDocument.isFull(change)) {
+            this._content = change.text;
+            this._lineOffsets = void 0;
+          } else {
+            throw new Error("Unknown change event received");
+          }
+        }
+        this._version = version;
+      }
+      getLineOffsets() {
+        if (this._lineOffsets === void 0) {
+          this._lineOffsets = computeLineOffsets(this._content, true);
+        }
+        return this._lineOffsets;
+      }
+      positionAt(offset) {
+        offset = Math.max(Math.min(offset, this._content.length), 0);
+        const lineOffsets = this.getLineOffsets();
+        let low = 0, high = lineOffsets.length;
+        if (high === 0) {
+          return { line: 0, character: offset };
+        }
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) {
+            high = mid;
+          } else {
+            low = mid + 1;
+          }
+        }
+        const line = low - 1;
+        offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
+        return { line, character: offset - lineOffsets[line] };
+      }
+      offsetAt(position) {
+        const lineOffsets = this.getLineOffsets();
+        if (position.line >= lineOffsets.length) {
+          return this._content.length;
+        } else if (position.line < 0) {
+          return 0;
+        }
+        const lineOffset = lineOffsets[position.line];
+        if (position.character <= 0) {
+          return lineOffset;
+        }
+        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+        const offset = Math.min(lineOffset + position.character, nextLineOffset);
+        return this.ensureBeforeEOL(offset, lineOffset);
+      }
+      getLineRange(line) {
+        const lineOffsets = this.getLineOffsets();
+        if (line >= lineOffsets.length) {
+          const lastLine = lineOffsets.length - 1;
+          return { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: this._content.length - lineOffsets[lastLine] } };
+        } else if (line < 0) {
+          return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        }
+        const startOffset = lineOffsets[line];
+        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+        const endOffset = this.ensureBeforeEOL(nextLineOffset, startOffset);
+        return { start: { line, character: 0 }, end: { line, character: endOffset - startOffset } };
+      }
+      getEOLCharacters(line) {
+        const lineOffsets = this.getLineOffsets();
+        if (line >= lineOffsets.length) {
+          return "";
+        } else if (line < 0) {
+          return "";
+        }
+        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+        const eolOffset = this.ensureBeforeEOL(nextLineOffset, lineOffsets[line]);
+        return this._content.substring(eolOffset, nextLineOffset);
+      }
+      ensureBeforeEOL(offset, lineOffset) {
+        while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
+          offset--;
+        }
+        return offset;
+      }
+      get lineCount() {
+        return this.getLineOffsets().length;
+      }
+      static isIncremental(event) {
+        const candidate = event;
+        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range !== void 0 && (candidate.rangeLength === void 0 || typeof candidate.rangeLength === "number");
+      }
+      static isFull(event) {
+        const candidate = event;
+        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range === void 0 && candidate.rangeLength === void 0;
+      }
+    };
+    (function(TextDocument3) {
+      function create2(uri, languageId, version, content) {
+        return new FullTextDocument2(uri, languageId, version, content);
+      }
+      TextDocument3.create = create2;
+      function update(document, changes, version) {
+        if (document instanceof FullTextDocument2) {
+          document.update(changes, version);
+          return document;
+        } else {
+          throw new Error("TextDocument.update: document must be created by TextDocument.create");
+        }
+      }
+      TextDocument3.update = update;
+      function applyEdits(document, edits) {
+        const text = document.getText();
+        const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
+            return a.range.start.character - b.range.start.character;
+          }
+          return diff;
+        });
+        let lastModifiedOffset = 0;
+        const spans = [];
+        for (const e of sortedEdits) {
+          const startOffset = document.offsetAt(e.range.start);
+          if (startOffset < lastModifiedOffset) {
+            throw new Error("Overlapping edit");
+          } else if (startOffset > lastModifiedOffset) {
+            spans.push(text.substring(lastModifiedOffset, startOffset));
+          }
+          if (e.newText.length) {
+            spans.push(e.newText);
+          }
+          lastModifiedOffset = document.offsetAt(e.range.end);
+        }
+        spans.push(text.substr(lastModifiedOffset));
+        return spans.join("");
+      }
+      TextDocument3.applyEdits = applyEdits;
+    })(TextDocument2 || (TextDocument2 = {}));
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/parserDirective.js
+var require_parserDirective = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ParserDirective = void 0;
+    var main_1 = require_main();
+    var line_1 = require_line();
+    var ParserDirective = class extends line_1.Line {
+      constructor(document, range, nameRange, valueRange) {
+        super(document, range);
+        this.nameRange = nameRange;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        return "# " + this.getName() + "=" + this.getValue();
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      getName() {
+        return this.document.getText().substring(this.document.offsetAt(this.nameRange.start), this.document.offsetAt(this.nameRange.end));
+      }
+      getValue() {
+        return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+      }
+      getDirective() {
+        const directive = main_1.Directive[this.getName().toLowerCase()];
+        return directive === void 0 ? null : directive;
+      }
+    };
+    exports.ParserDirective = ParserDirective;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/heredoc.js
+var require_heredoc = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Heredoc = void 0;
+    var Heredoc = class {
+      constructor(startRange, name, nameRange, contentRange, endRange) {
+        this.startRange = startRange;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.contentRange = contentRange;
+        this.endRange = endRange;
+      }
+      /**
+       * Returns the name of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range of the start operator and the name. If the
+       * here-document is initialized with <<EOT then the start range would
+       * encompass all five characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getStartRange() {
+        return this.startRange;
+      }
+      /**
+       * Returns the range of this here-document's name that is declared at
+       * the beginning of the here-document with the operator. If the
+       * here-document is initialized with <<EOT then the name range would
+       * encompass the latter three "EOT" characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the content of this here-document. This may
+       * be null if the here-document has no content because:
+       * - the start range is the only thing that was declared
+       * - the end range was declared immediately and there is no content
+       *
+       * This API is experimental and subject to change.
+       */
+      getContentRange() {
+        return this.contentRange;
+      }
+      /**
+       * Returns the range of the here-document's name on a line that
+       * represents the end of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getDelimiterRange() {
+        return this.endRange;
+      }
+    };
+    exports.Heredoc = Heredoc;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/variable.js
+var require_variable = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/variable.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Variable = void 0;
+    var Variable = class {
+      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+        this.name = name;
+        this.nameRange = nameRange;
+        this.range = range;
+        this.modifier = modifier;
+        this.modifierRange = modifierRange;
+        this.substitutionParameter = substitutionParameter;
+        this.substitutionRange = substitutionRange;
+        this.defined = defined;
+        this.buildVariable = buildVariable;
+        this.stringValue = stringValue;
+      }
+      toString() {
+        return this.stringValue;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the entire variable. This includes the symbols for
+       * the declaration of the variable such as the $, {, and } symbols.
+       *
+       * @return the range in the document that this variable encompasses in its
+       *         entirety
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the modifier character that has been set for
+       * specifying how this variable should be expanded and resolved.
+       * If this variable is ${variable:+value} then the modifier
+       * character is '+'. Will be the empty string if the variable is
+       * declared as ${variable:}. Otherwise, will be null if this
+       * variable will not use variable substitution at all (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's modifier character, or the empty
+       *         string if it does not have one, or null if this
+       *         variable will not use variable substitution
+       */
+      getModifier() {
+        return this.modifier;
+      }
+      getModifierRange() {
+        return this.modifierRange;
+      }
+      /**
+       * Returns the parameter that will be used for substitution if
+       * this variable uses modifiers to define how its value should be
+       * resolved. If this variable is ${variable:+value} then the
+       * substitution value will be 'value'. Will be the empty string
+       * if the variable is declared as ${variable:+} or some other
+       * variant where the only thing that follows the modifier
+       * character (excluding considerations of escape characters and
+       * so on) is the variable's closing bracket. May be null if this
+       * variable does not have a modifier character defined (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's substitution parameter, or the empty
+       *         string if it does not have one, or null if there is
+       *         not one defined
+       */
+      getSubstitutionParameter() {
+        return this.substitutionParameter;
+      }
+      getSubstitutionRange() {
+        return this.substitutionRange;
+      }
+      /**
+       * Returns whether this variable has been defined or not.
+       *
+       * @return true if this variable has been defined, false otherwise
+       */
+      isDefined() {
+        return this.defined;
+      }
+      isBuildVariable() {
+        return this.buildVariable === true;
+      }
+      isEnvironmentVariable() {
+        return this.buildVariable === false;
+      }
+    };
+    exports.Variable = Variable;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instruction.js
+var require_instruction = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Instruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var util_1 = require_util();
+    var line_1 = require_line();
+    var argument_1 = require_argument();
+    var heredoc_1 = require_heredoc();
+    var variable_1 = require_variable();
+    var main_1 = require_main();
+    var Instruction = class extends line_1.Line {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range);
+        this.dockerfile = dockerfile;
+        this.escapeChar = escapeChar2;
+        this.instruction = instruction;
+        this.instructionRange = instructionRange;
+      }
+      toString() {
+        let value2 = this.getKeyword();
+        for (let arg of this.getRawArguments()) {
+          value2 += " ";
+          value2 += arg.getValue();
+        }
+        return value2;
+      }
+      getRangeContent(range) {
+        if (range === null) {
+          return null;
+        }
+        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+      }
+      getInstructionRange() {
+        return this.instructionRange;
+      }
+      getInstruction() {
+        return this.instruction;
+      }
+      getKeyword() {
+        return this.getInstruction().toUpperCase();
+      }
+      getArgumentsRange() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end);
+      }
+      getArgumentsRanges() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        if (args[0].getRange().start.line === args[args.length - 1].getRange().end.line) {
+          return [vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end)];
+        }
+        let ranges = [];
+        let end = -1;
+        let startPosition = args[0].getRange().start;
+        let range = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
+        let offset = this.document.offsetAt(range.start) + extra;
+        let start = false;
+        let comment = false;
+        for (let i2 = 0; i2 < fullArgs.length; i2++) {
+          let char = fullArgs.charAt(i2);
+          if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i2 + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i2 + 2; j < fullArgs.length; j++) {
+                switch (fullArgs.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    if (startPosition !== null) {
+                      ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                    }
+                    startPosition = null;
+                    start = true;
+                    comment = false;
+                    i2 = j;
+                    break whitespaceCheck;
+                  default:
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                startPosition = null;
+              }
+              start = true;
+              comment = false;
+              i2 += 2;
+            } else if (next === "\n") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+              }
+              startPosition = null;
+              start = true;
+              comment = false;
+              i2++;
+            } else {
+              i2++;
+            }
+          } else if (util_1.Util.isNewline(char)) {
+            if (comment) {
+              startPosition = null;
+              start = true;
+              comment = false;
+            }
+          } else {
+            if (!comment) {
+              if (startPosition === null) {
+                if (char === "#") {
+                  comment = true;
+                  continue;
+                }
+                let position = this.document.positionAt(offset + i2);
+                if (position.character !== 0) {
+                  startPosition = vscode_languageserver_types_1.Position.create(position.line, 0);
+                }
+              }
+              end = i2;
+            }
+          }
+        }
+        if (startPosition === null) {
+          ranges.push(vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + end), this.document.positionAt(offset + end + 1)));
+        } else {
+          ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+        }
+        return ranges;
+      }
+      getRawArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end));
+      }
+      getArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        let content = "";
+        let ranges = this.getArgumentsRanges();
+        let documentText = this.document.getText();
+        for (let range of ranges) {
+          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        }
+        return content;
+      }
+      getArguments() {
+        return this.getRawArguments();
+      }
+      getRawArguments() {
+        let args = [];
+        let range = this.getInstructionRange();
+        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let offset = this.document.offsetAt(range.start) + extra;
+        let start = false;
+        let comment = false;
+        let found = -1;
+        let escapedWhitespaceDetected = false;
+        let escaping = false;
+        let escapeMarker = -1;
+        let escapedArg = "";
+        for (let i2 = 0; i2 < fullArgs.length; i2++) {
+          let char = fullArgs.charAt(i2);
+          if (util_1.Util.isWhitespace(char)) {
+            if (escaping) {
+              escapedWhitespaceDetected = true;
+              if (util_1.Util.isNewline(char)) {
+                escapedWhitespaceDetected = false;
+                if (comment) {
+                  comment = false;
+                  start = true;
+                }
+              }
+              continue;
+            } else if (found !== -1) {
+              if (escapeMarker === -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + i2))));
+              } else {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+              }
+              escapeMarker = -1;
+              escapedArg = "";
+              found = -1;
+            }
+          } else if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i2 + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i2 + 2; j < fullArgs.length; j++) {
+                let newlineCheck = fullArgs.charAt(j);
+                switch (newlineCheck) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    comment = false;
+                    escaping = true;
+                    start = true;
+                    if (found !== -1) {
+                      escapeMarker = i2;
+                    }
+                    i2 = j;
+                    break whitespaceCheck;
+                  default:
+                    escapeMarker = i2;
+                    if (found === -1) {
+                      i2 = j - 1;
+                    }
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i2;
+              }
+              i2 += 2;
+            } else if (next === "\n") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i2;
+              }
+              i2++;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapeMarker = -1;
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              if (next === "$") {
+                escapedArg = escapedArg + char + next;
+              } else if (next === "") {
+                break;
+              } else {
+                escapedArg = escapedArg + next;
+              }
+              if (found === -1) {
+                found = i2;
+              }
+              i2++;
+            }
+          } else if (!comment) {
+            if (start && char === "#") {
+              comment = true;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              escapeMarker = -1;
+              escapedArg = escapedArg + char;
+              if (found === -1) {
+                found = i2;
+              }
+            }
+            start = false;
+          }
+        }
+        if (found !== -1) {
+          if (escapeMarker === -1) {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + fullArgs.length))));
+          } else {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+          }
+        }
+        return args;
+      }
+      getExpandedArguments() {
+        let args = this.getArguments();
+        for (let i2 = 0; i2 < args.length; i2++) {
+          const argRange = args[i2].getRange();
+          let offset = this.document.offsetAt(argRange.start);
+          const variables = this.parseVariables(offset, args[i2].getValue());
+          const swaps = [];
+          let requiresExpansion = false;
+          for (let variable of variables) {
+            const value2 = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+            swaps.push(value2);
+            requiresExpansion = requiresExpansion || value2 !== void 0;
+          }
+          if (requiresExpansion) {
+            let expanded = "";
+            for (let j = 0; j < swaps.length; j++) {
+              const variableRange = variables[j].getRange();
+              const start = this.document.offsetAt(variableRange.start);
+              const end = this.document.offsetAt(variableRange.end);
+              if (swaps[j]) {
+                expanded += this.document.getText().substring(offset, start);
+                expanded += swaps[j];
+                offset = end;
+              } else {
+                expanded += this.document.getText().substring(offset, end);
+                offset = end;
+              }
+            }
+            const argEnd = this.document.offsetAt(argRange.end);
+            if (argEnd !== offset) {
+              expanded += this.document.getText().substring(offset, argEnd);
+            }
+            args[i2] = new argument_1.Argument(expanded, argRange);
+          }
+        }
+        return args;
+      }
+      getVariables() {
+        const variables = [];
+        const args = this.getRawArguments();
+        for (const arg of args) {
+          let range = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+          const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
+          for (const parsedVariable of parsedVariables) {
+            variables.push(parsedVariable);
+          }
+        }
+        return variables;
+      }
+      parseVariables(offset, arg) {
+        let variables = [];
+        variableLoop: for (let i2 = 0; i2 < arg.length; i2++) {
+          switch (arg.charAt(i2)) {
+            case this.escapeChar:
+              if (arg.charAt(i2 + 1) === "$") {
+                i2++;
+              }
+              break;
+            case "$":
+              if (arg.charAt(i2 + 1) === "{") {
+                let escapedString = "${";
+                let escapedName = "";
+                let nameEnd = -1;
+                let escapedSubstitutionParameter = "";
+                let substitutionStart = -1;
+                let substitutionEnd = -1;
+                let modifierRead = -1;
+                nameLoop: for (let j = i2 + 2; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      break;
+                    case "}":
+                      escapedString += "}";
+                      let modifier = null;
+                      let modifierRange = null;
+                      let substitutionParameter = modifierRead !== -1 ? escapedSubstitutionParameter : null;
+                      let substitutionRange = null;
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (nameEnd + 1 === j) {
+                        modifier = "";
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + nameEnd + 1), this.document.positionAt(offset + nameEnd + 1));
+                      } else {
+                        if (substitutionStart === -1) {
+                          substitutionStart = modifierRead + 1;
+                          substitutionEnd = modifierRead + 1;
+                        } else {
+                          substitutionEnd = substitutionEnd + 1;
+                        }
+                        modifier = arg.substring(modifierRead, modifierRead + 1);
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + modifierRead), this.document.positionAt(offset + modifierRead + 1));
+                        substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
+                      }
+                      let start = this.document.positionAt(offset + i2);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), escapedString));
+                      i2 = j;
+                      continue variableLoop;
+                    case ":":
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += ":";
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += ":";
+                      break;
+                    case "\n":
+                    case "\r":
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      if (nameEnd === -1) {
+                        escapedName += char;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += char;
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += char;
+                      break;
+                  }
+                }
+                break variableLoop;
+              } else if (util_1.Util.isWhitespace(arg.charAt(i2 + 1)) || i2 === arg.length - 1) {
+                continue;
+              } else {
+                let escapedName = "";
+                nameLoop: for (let j = i2 + 1; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case "\r":
+                    case "\n":
+                    case " ":
+                    case "	":
+                      continue;
+                    case "$":
+                    case "'":
+                    case '"':
+                      let varStart = this.document.positionAt(offset + i2);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                      i2 = j - 1;
+                      continue variableLoop;
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      let start2 = this.document.positionAt(offset + i2);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start2.line) !== void 0, this.isBuildVariable(escapedName, start2.line), "$" + escapedName));
+                      break variableLoop;
+                  }
+                  if (char.match(/^[a-z0-9_]+$/i) === null) {
+                    let varStart = this.document.positionAt(offset + i2);
+                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                    i2 = j - 1;
+                    continue variableLoop;
+                  }
+                  escapedName += char;
+                }
+                let start = this.document.positionAt(offset + i2);
+                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), "$" + escapedName));
+              }
+              break variableLoop;
+          }
+        }
+        return variables;
+      }
+      isBuildVariable(variable, line) {
+        if (this.getKeyword() === main_1.Keyword.FROM) {
+          for (const initialArg of this.dockerfile.getInitialARGs()) {
+            const arg = initialArg;
+            const property = arg.getProperty();
+            if (property && variable === property.getName()) {
+              return true;
+            }
+          }
+          return void 0;
+        }
+        let image = this.dockerfile.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        let envs = image.getENVs();
+        for (let i2 = envs.length - 1; i2 >= 0; i2--) {
+          if (envs[i2].isBefore(line)) {
+            for (let property of envs[i2].getProperties()) {
+              if (property.getName() === variable) {
+                return false;
+              }
+            }
+          }
+        }
+        let args = image.getARGs();
+        for (let i2 = args.length - 1; i2 >= 0; i2--) {
+          if (args[i2].isBefore(line)) {
+            let property = args[i2].getProperty();
+            if (property && property.getName() === variable) {
+              return true;
+            }
+          }
+        }
+        return void 0;
+      }
+      createSingleLineHeredocs(args) {
+        const heredocs = [];
+        for (const arg of args) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && util_1.Util.parseHeredocName(value2) !== null) {
+            const startRange = arg.getRange();
+            const nameRange = this.getNameRange(startRange);
+            const name = this.getName(nameRange);
+            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
+          }
+        }
+        return heredocs;
+      }
+      getName(nameRange) {
+        const content = this.document.getText(nameRange);
+        let escaping = false;
+        let name = "";
+        nameLoop: for (let i2 = 0; i2 < content.length; i2++) {
+          const ch = content.charAt(i2);
+          switch (ch) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i2 + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    i2 = j + 1;
+                    continue nameLoop;
+                  case "\n":
+                    i2 = j;
+                    continue nameLoop;
+                  default:
+                    name += content.charAt(j);
+                    i2 = j;
+                    continue nameLoop;
+                }
+              }
+              break;
+            case "#":
+              if (escaping) {
+                for (let j = i2 + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i2 = j;
+                      continue nameLoop;
+                  }
+                }
+              }
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              if (escaping) {
+                break;
+              }
+            default:
+              name += ch;
+              break;
+          }
+        }
+        return name;
+      }
+      getNameRange(startRange) {
+        const content = this.document.getText(startRange);
+        let endFound = false;
+        let searchHyphen = false;
+        let start = -1;
+        let end = -1;
+        let escaping = false;
+        let quote3 = null;
+        contentLoop: for (let i2 = 0; i2 < content.length; i2++) {
+          const ch = content.charAt(i2);
+          switch (ch) {
+            case '"':
+            case "'":
+              if (quote3 === ch) {
+                break contentLoop;
+              }
+              quote3 = ch;
+              continue;
+            case this.escapeChar:
+              for (let j = i2 + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case "\n":
+                    escaping = true;
+                    j = i2;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "<":
+              if (endFound) {
+                searchHyphen = true;
+              } else {
+                endFound = true;
+              }
+              break;
+            case "-":
+              if (searchHyphen) {
+                searchHyphen = false;
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i2 + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i2 = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (start === -1) {
+                start = i2;
+              }
+              if (quote3 !== null) {
+                end = i2 + 1;
+                break;
+              }
+              break contentLoop;
+          }
+        }
+        if (start === -1) {
+          return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
+        }
+        const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
+        const nameEnd = quote3 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
+        return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
+      }
+      getHeredocs() {
+        const args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        const heredocs = [];
+        const range = this.getRange();
+        if (range.start.line === range.end.line) {
+          return this.createSingleLineHeredocs(args);
+        }
+        const heredocDefinitions = [];
+        let heredocsProcessed = false;
+        let escaping = false;
+        let contentStart = -1;
+        let contentEnd = -1;
+        let lineStart = -1;
+        let currentHeredoc = 0;
+        const startOffset = this.document.offsetAt(args[0].getRange().start);
+        const content = this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end));
+        contentLoop: for (let i2 = 0; i2 < content.length; i2++) {
+          switch (content.charAt(i2)) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i2 + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    i2 = j;
+                    continue contentLoop;
+                  default:
+                    i2 = j;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case "\r":
+              break;
+            case "\n":
+              if (escaping) {
+                break;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i2;
+                }
+                contentEnd = i2;
+                const arg = heredocDefinitions[currentHeredoc];
+                const startRange = arg.getRange();
+                const nameRange = this.getNameRange(startRange);
+                const name = this.getName(nameRange);
+                const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), this.document.positionAt(startOffset + i2)));
+                if (delimiterRange !== null) {
+                  const contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + lineStart - 1));
+                  heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+                  contentStart = -1;
+                  currentHeredoc++;
+                }
+                lineStart = -1;
+              } else {
+                const offsetLimit = startOffset + i2;
+                for (const arg of args) {
+                  if (this.document.offsetAt(arg.getRange().start) < offsetLimit) {
+                    if (arg.getValue().startsWith("<<")) {
+                      heredocDefinitions.push(arg);
+                    }
+                  } else {
+                    break;
+                  }
+                }
+                heredocsProcessed = true;
+                lineStart = -1;
+                continue contentLoop;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaping) {
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i2 + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i2 = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (escaping) {
+                escaping = false;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i2;
+                }
+                if (lineStart === -1) {
+                  lineStart = i2;
+                }
+              }
+              break;
+          }
+        }
+        if (heredocsProcessed) {
+          const arg = heredocDefinitions[currentHeredoc];
+          const startRange = arg.getRange();
+          const nameRange = this.getNameRange(startRange);
+          const name = this.getName(nameRange);
+          let contentRange = null;
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
+          if (delimiterRange === null) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
+          } else if (contentEnd !== -1) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
+          }
+          heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+          currentHeredoc++;
+          for (let i2 = currentHeredoc; i2 < heredocDefinitions.length; i2++) {
+            const arg2 = heredocDefinitions[currentHeredoc];
+            const startRange2 = arg2.getRange();
+            const nameRange2 = this.getNameRange(startRange2);
+            const name2 = this.getName(nameRange2);
+            heredocs.push(new heredoc_1.Heredoc(startRange2, name2, nameRange2, null, null));
+            currentHeredoc++;
+          }
+        } else {
+          return this.createSingleLineHeredocs(args);
+        }
+        return heredocs;
+      }
+      getDelimiterRange(startArg, name, candidateRange) {
+        const text = this.document.getText(candidateRange);
+        if (startArg.getValue().startsWith("<<-")) {
+          let index = 0;
+          while (text.charAt(index) === "	") {
+            index++;
+          }
+          if (text.substring(index) === name) {
+            return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
+          }
+          return null;
+        }
+        return text === name ? candidateRange : null;
+      }
+    };
+    exports.Instruction = Instruction;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/flagOption.js
+var require_flagOption = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.FlagOption = void 0;
+    var FlagOption = class {
+      constructor(range, name, nameRange, value2, valueRange) {
+        this.range = range;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value2;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        if (this.valueRange !== null) {
+          return this.name + "=" + this.value;
+        }
+        return this.name;
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+    };
+    exports.FlagOption = FlagOption;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/flag.js
+var require_flag = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/flag.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Flag = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var flagOption_1 = require_flagOption();
+    var Flag = class {
+      constructor(document, range, name, nameRange, value2, valueRange) {
+        this.options = [];
+        this.range = range;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value2;
+        this.valueRange = valueRange;
+        if (this.value !== null) {
+          let offset = document.offsetAt(valueRange.start);
+          let nameStart = -1;
+          let valueStart = -1;
+          let hasOptions = false;
+          for (let i2 = 0; i2 < value2.length; i2++) {
+            switch (value2.charAt(i2)) {
+              case "=":
+                hasOptions = true;
+                if (valueStart === -1) {
+                  valueStart = i2 + 1;
+                  break;
+                }
+                break;
+              case ",":
+                this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, i2));
+                nameStart = -1;
+                valueStart = -1;
+                break;
+              default:
+                if (nameStart === -1) {
+                  nameStart = i2;
+                }
+                break;
+            }
+          }
+          if (hasOptions && nameStart !== -1) {
+            this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, value2.length));
+          }
+        }
+      }
+      createFlagOption(document, content, documentOffset, nameStart, valueStart, valueEnd) {
+        const optionRange = vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueEnd));
+        if (valueStart === -1) {
+          return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueEnd), optionRange, null, null);
+        }
+        return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueStart - 1), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueStart - 1)), content.substring(valueStart, valueEnd), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + valueStart), document.positionAt(documentOffset + valueEnd)));
+      }
+      toString() {
+        if (this.valueRange) {
+          return "--" + this.name + "=" + this.value;
+        }
+        return "--" + this.name;
+      }
+      /**
+       * Returns the range that encompasses this entire flag. This includes the
+       * -- prefix in the beginning to the last character of the flag's value (if
+       * it has been defined).
+       *
+       * @return the entire range of this flag
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the name of this flag. The name does not include the -- prefix.
+       * Thus, for HEALTHCHECK's --interval flag, interval is the flag's name and
+       * not --interval.
+       *
+       * @return this flag's name
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range that encompasses the flag's name
+       *
+       * @return the range containing the flag's name
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the value that has been set to this flag. May be null if the
+       * flag is invalid and has no value set like a --start-period. If the flag
+       * is instead a --start-period= with an equals sign then the flag's value
+       * is the empty string.
+       *
+       * @return this flag's value if it has been defined, null otherwise
+       */
+      getValue() {
+        return this.value;
+      }
+      /**
+       * Returns the range that encompasses this flag's value. If no value has
+       * been set then null will be returned.
+       *
+       * @return the range containing this flag's value, or null if the flag
+       *         has no value defined
+       */
+      getValueRange() {
+        return this.valueRange;
+      }
+      getOption(name) {
+        for (const option of this.options) {
+          if (option.getName() === name) {
+            return option;
+          }
+        }
+        return null;
+      }
+      getOptions() {
+        return this.options;
+      }
+      hasOptions() {
+        return this.options.length > 0;
+      }
+    };
+    exports.Flag = Flag;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js
+var require_modifiableInstruction = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ModifiableInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var flag_1 = require_flag();
+    var instruction_1 = require_instruction();
+    var ModifiableInstruction3 = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      getFlags() {
+        if (!this.flags) {
+          this.flags = [];
+          for (let arg of this.getArguments()) {
+            let value2 = arg.getValue();
+            if (this.stopSearchingForFlags(value2)) {
+              return this.flags;
+            } else if (value2.indexOf("--") === 0) {
+              let range = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+              let nameIndex = value2.indexOf("=");
+              let index = rawValue.indexOf("=");
+              let firstMatch = false;
+              let secondMatch = false;
+              let startIndex = -1;
+              nameSearchLoop: for (let i2 = 0; i2 < rawValue.length; i2++) {
+                switch (rawValue.charAt(i2)) {
+                  case "\\":
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                    break;
+                  case "-":
+                    if (secondMatch) {
+                      startIndex = i2;
+                      break nameSearchLoop;
+                    } else if (firstMatch) {
+                      secondMatch = true;
+                    } else {
+                      firstMatch = true;
+                    }
+                    break;
+                  default:
+                    startIndex = i2;
+                    break nameSearchLoop;
+                }
+              }
+              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
+              if (index === -1) {
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+              } else if (index === value2.length - 1) {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+              } else {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value2.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+              }
+            }
+          }
+        }
+        return this.flags;
+      }
+      getArguments() {
+        const args = super.getArguments();
+        const flags = this.getFlags();
+        if (flags.length === 0) {
+          return args;
+        }
+        for (let i2 = 0; i2 < flags.length; i2++) {
+          args.shift();
+        }
+        return args;
+      }
+    };
+    exports.ModifiableInstruction = ModifiableInstruction3;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js
+var require_jsonInstruction = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var argument_1 = require_argument();
+    var jsonArgument_1 = require_jsonArgument();
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+        this.openingBracket = null;
+        this.closingBracket = null;
+        this.jsonStrings = [];
+        const argsContent = this.getRawArgumentsContent();
+        if (argsContent === null) {
+          return;
+        }
+        const args = this.getArguments();
+        if (args.length === 1 && args[0].getValue() === "[]") {
+          let argRange = args[0].getRange();
+          this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character, argRange.start.line, argRange.start.character + 1));
+          this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character + 1, argRange.end.line, argRange.end.character));
+          return;
+        } else if (args.length === 2 && args[0].getValue() === "[" && args[1].getValue() === "]") {
+          this.openingBracket = args[0];
+          this.closingBracket = args[1];
+          return;
+        }
+        const argsOffset = document.offsetAt(this.getArgumentsRange().start);
+        let start = -1;
+        let last = "";
+        let quoted = false;
+        let escapedArg = "";
+        argsCheck: for (let i2 = 0; i2 < argsContent.length; i2++) {
+          let char = argsContent.charAt(i2);
+          switch (char) {
+            case "[":
+              if (last === "") {
+                this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i2), document.positionAt(argsOffset + i2 + 1)));
+                last = "[";
+              } else if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                break argsCheck;
+              }
+              break;
+            case '"':
+              if (last === "[" || last === ",") {
+                start = i2;
+                quoted = true;
+                last = '"';
+                escapedArg = escapedArg + char;
+                continue;
+              } else if (last === '"') {
+                if (quoted) {
+                  escapedArg = escapedArg + char;
+                  quoted = false;
+                  this.jsonStrings.push(new jsonArgument_1.JSONArgument(escapedArg, vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start), document.positionAt(argsOffset + i2 + 1)), vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start + 1), document.positionAt(argsOffset + i2))));
+                  escapedArg = "";
+                } else {
+                  break argsCheck;
+                }
+              } else {
+                break argsCheck;
+              }
+              break;
+            case ",":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                if (last === '"') {
+                  last = ",";
+                } else {
+                  break argsCheck;
+                }
+              }
+              break;
+            case "]":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else if (last !== "") {
+                this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i2), document.positionAt(argsOffset + i2 + 1)));
+                break argsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            case "\\":
+              if (quoted) {
+                switch (argsContent.charAt(i2 + 1)) {
+                  case '"':
+                  case "\\":
+                    escapedArg = escapedArg + argsContent.charAt(i2 + 1);
+                    i2++;
+                    continue;
+                  case " ":
+                  case "	":
+                    escapeCheck: for (let j = i2 + 2; j < argsContent.length; j++) {
+                      switch (argsContent.charAt(j)) {
+                        case "\r":
+                          j++;
+                        case "\n":
+                          i2 = j;
+                          continue argsCheck;
+                        case " ":
+                        case "	":
+                          break;
+                        default:
+                          break escapeCheck;
+                      }
+                    }
+                    break;
+                  case "\r":
+                    i2++;
+                  default:
+                    i2++;
+                    continue;
+                }
+              } else {
+                escapeCheck: for (let j = i2 + 1; j < argsContent.length; j++) {
+                  switch (argsContent.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i2 = j;
+                      continue argsCheck;
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+              }
+              break argsCheck;
+            default:
+              if (!quoted) {
+                break argsCheck;
+              }
+              escapedArg = escapedArg + char;
+              break;
+          }
+        }
+      }
+      stopSearchingForFlags(_value) {
+        return true;
+      }
+      getOpeningBracket() {
+        return this.openingBracket;
+      }
+      getJSONStrings() {
+        return this.jsonStrings;
+      }
+      getClosingBracket() {
+        return this.closingBracket;
+      }
+    };
+    exports.JSONInstruction = JSONInstruction;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/add.js
+var require_add = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Add = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Add = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+    };
+    exports.Add = Add;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/property.js
+var require_property = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/property.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Property = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var util_1 = require_util();
+    var Property = class _Property {
+      constructor(document, escapeChar2, arg, arg2) {
+        this.assignmentOperatorRange = null;
+        this.assignmentOperator = null;
+        this.valueRange = null;
+        this.value = null;
+        this.document = document;
+        this.escapeChar = escapeChar2;
+        this.nameRange = _Property.getNameRange(document, arg);
+        let value2 = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = _Property.getValue(value2, escapeChar2);
+        if (arg2) {
+          this.valueRange = arg2.getRange();
+          value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+          this.value = _Property.getValue(value2, escapeChar2);
+          this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
+        } else {
+          let argRange = arg.getRange();
+          if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
+          } else {
+            this.valueRange = _Property.getValueRange(document, arg);
+            value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = _Property.getValue(value2, escapeChar2);
+            this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
+            this.assignmentOperator = "=";
+          }
+          this.range = argRange;
+        }
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      /**
+       * Retrieves the operator used for delimiting between the name and
+       * value of this property. This will either be the "=" character
+       * or null if a character was not used or if this property has no
+       * value defined.
+       */
+      getAssignmentOperator() {
+        return this.assignmentOperator;
+      }
+      getAssignmentOperatorRange() {
+        return this.assignmentOperatorRange;
+      }
+      /**
+       * Returns the value of this property including any enclosing
+       * single or double quotes and relevant escape characters.
+       * Escaped newlines and its associated contiguous whitespace
+       * characters however will not be returned as they are deemed to
+       * be uninteresting to clients trying to return a Dockerfile.
+       *
+       * @return the unescaped value of this property or null if this
+       *         property has no associated value
+       */
+      getUnescapedValue() {
+        if (this.valueRange === null) {
+          return null;
+        }
+        let escaped = false;
+        let rawValue = "";
+        let value2 = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i2 = 0; i2 < value2.length; i2++) {
+          let char = value2.charAt(i2);
+          switch (char) {
+            case this.escapeChar:
+              for (let j = i2 + 1; j < value2.length; j++) {
+                switch (value2.charAt(j)) {
+                  case "\r":
+                    j++;
+                  case "\n":
+                    escaped = true;
+                    i2 = j;
+                    continue rawLoop;
+                  case " ":
+                  case "	":
+                    break;
+                  default:
+                    rawValue = rawValue + char;
+                    continue rawLoop;
+                }
+              }
+              rawValue = rawValue + char;
+              break;
+            case "\r":
+            case "\n":
+              break;
+            case " ":
+            case "	":
+              if (!escaped) {
+                rawValue = rawValue + char;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i2 + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i2 = j;
+                      continue rawLoop;
+                  }
+                }
+              } else {
+                rawValue = rawValue + char;
+              }
+              break;
+            default:
+              rawValue = rawValue + char;
+              escaped = false;
+              break;
+          }
+        }
+        return rawValue;
+      }
+      static getNameRange(document, arg) {
+        let value2 = arg.getValue();
+        let index = value2.indexOf("=");
+        if (index !== -1) {
+          let initial = value2.charAt(0);
+          let before = value2.charAt(index - 1);
+          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+            return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
+          }
+        }
+        return arg.getRange();
+      }
+      static getValueRange(document, arg) {
+        return vscode_languageserver_types_1.Range.create(document.positionAt(document.offsetAt(arg.getRange().start) + arg.getValue().indexOf("=") + 1), document.positionAt(document.offsetAt(arg.getRange().end)));
+      }
+      /**
+       * Returns the actual value of this key-value pair. The value will
+       * have its escape characters removed if applicable. If the value
+       * spans multiple lines and there are comments nested within the
+       * lines, they too will be removed.
+       *
+       * @return the value that this key-value pair will actually be, may
+       *         be null if no value is defined, may be the empty string
+       *         if the value only consists of whitespace
+       */
+      static getValue(value2, escapeChar2) {
+        let escaped = false;
+        const skip = util_1.Util.findLeadingNonWhitespace(value2, escapeChar2);
+        if (skip !== 0 && value2.charAt(skip) === "#") {
+          escaped = true;
+        }
+        value2 = value2.substring(skip);
+        let first = value2.charAt(0);
+        let last = value2.charAt(value2.length - 1);
+        let literal = first === "'" || first === '"';
+        let inSingle = first === "'" && last === "'";
+        let inDouble = false;
+        if (first === '"') {
+          for (let i2 = 1; i2 < value2.length; i2++) {
+            if (value2.charAt(i2) === escapeChar2) {
+              i2++;
+            } else if (value2.charAt(i2) === '"' && i2 === value2.length - 1) {
+              inDouble = true;
+            }
+          }
+        }
+        if (inSingle || inDouble) {
+          value2 = value2.substring(1, value2.length - 1);
+        }
+        let commentCheck = -1;
+        let escapedValue = "";
+        let start = 0;
+        parseValue: for (let i2 = 0; i2 < value2.length; i2++) {
+          let char = value2.charAt(i2);
+          switch (char) {
+            case escapeChar2:
+              if (i2 + 1 === value2.length) {
+                escapedValue = escapedValue + escapeChar2;
+                break parseValue;
+              }
+              char = value2.charAt(i2 + 1);
+              if (char === " " || char === "	") {
+                whitespaceCheck: for (let j = i2 + 2; j < value2.length; j++) {
+                  let char2 = value2.charAt(j);
+                  switch (char2) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                      j++;
+                    case "\n":
+                      escaped = true;
+                      i2 = j;
+                      continue parseValue;
+                    default:
+                      if (!inDouble && !inSingle && !literal) {
+                        if (char2 === escapeChar2) {
+                          escapedValue = escapedValue + char;
+                          i2 = i2 + 1;
+                        } else {
+                          escapedValue = escapedValue + char + char2;
+                          i2 = j;
+                        }
+                        continue parseValue;
+                      }
+                      break whitespaceCheck;
+                  }
+                }
+              }
+              if (inDouble) {
+                if (char === "\r") {
+                  escaped = true;
+                  i2 = i2 + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i2++;
+                } else if (char !== '"') {
+                  if (char === escapeChar2) {
+                    i2++;
+                  }
+                  escapedValue = escapedValue + escapeChar2;
+                }
+                continue parseValue;
+              } else if (inSingle || literal) {
+                if (char === "\r") {
+                  escaped = true;
+                  i2 = i2 + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i2++;
+                } else {
+                  escapedValue = escapedValue + escapeChar2;
+                }
+                continue parseValue;
+              } else if (char === escapeChar2) {
+                escapedValue = escapedValue + escapeChar2;
+                i2++;
+              } else if (char === "\r") {
+                escaped = true;
+                i2 = i2 + 2;
+              } else if (char === "\n") {
+                escaped = true;
+                i2++;
+                start = i2;
+              } else {
+                escapedValue = escapedValue + char;
+                i2++;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaped && commentCheck === -1) {
+                commentCheck = i2;
+              }
+              escapedValue = escapedValue + char;
+              break;
+            case "\r":
+              i2++;
+            case "\n":
+              if (escaped && commentCheck !== -1) {
+                escapedValue = escapedValue.substring(0, escapedValue.length - (i2 - commentCheck - 1));
+                commentCheck = -1;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                if (commentCheck !== -1) {
+                  escapedValue = escapedValue.substring(0, escapedValue.length - (i2 - commentCheck));
+                  commentCheck = -1;
+                }
+                newlineCheck: for (let j = i2 + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i2 = j;
+                      break newlineCheck;
+                  }
+                }
+                continue parseValue;
+              }
+            default:
+              if (escaped) {
+                escaped = false;
+                commentCheck = -1;
+              }
+              escapedValue = escapedValue + char;
+              break;
+          }
+        }
+        return escapedValue;
+      }
+    };
+    exports.Property = Property;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js
+var require_propertyInstruction = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.PropertyInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var instruction_1 = require_instruction();
+    var property_1 = require_property();
+    var argument_1 = require_argument();
+    var util_1 = require_util();
+    var PropertyInstruction = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+        this.properties = void 0;
+      }
+      getProperties() {
+        if (this.properties === void 0) {
+          let args = this.getPropertyArguments();
+          if (args.length === 0) {
+            this.properties = [];
+          } else if (args.length === 1) {
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0])];
+          } else if (args.length === 2) {
+            if (args[0].getValue().indexOf("=") === -1) {
+              this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], args[1])];
+            } else {
+              this.properties = [
+                new property_1.Property(this.document, this.escapeChar, args[0]),
+                new property_1.Property(this.document, this.escapeChar, args[1])
+              ];
+            }
+          } else if (args[0].getValue().indexOf("=") === -1) {
+            let text = this.document.getText();
+            let start = args[1].getRange().start;
+            let end = args[args.length - 1].getRange().end;
+            text = text.substring(this.document.offsetAt(start), this.document.offsetAt(end));
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
+          } else {
+            this.properties = [];
+            for (let i2 = 0; i2 < args.length; i2++) {
+              this.properties.push(new property_1.Property(this.document, this.escapeChar, args[i2]));
+            }
+          }
+        }
+        return this.properties;
+      }
+      /**
+       * Goes from the back of the string and returns the first
+       * non-whitespace character that is found. If an escape character
+       * is found with newline characters, the escape character will
+       * not be considered a non-whitespace character and its index in
+       * the string will not be returned.
+       *
+       * @param content the string to search through
+       * @return the index in the string for the first non-whitespace
+       *         character when searching from the end of the string
+       */
+      findTrailingNonWhitespace(content) {
+        let index = content.length;
+        whitespaceCheck: for (let i2 = content.length - 1; i2 >= 0; i2--) {
+          switch (content.charAt(i2)) {
+            case " ":
+            case "	":
+              continue;
+            case "\n":
+              if (content.charAt(i2 - 1) === "\r") {
+                i2 = i2 - 1;
+              }
+            case "\r":
+              newlineCheck: for (let j = i2 - 1; j >= 0; j--) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                  case this.escapeChar:
+                    continue;
+                  default:
+                    index = j;
+                    break newlineCheck;
+                }
+              }
+              break whitespaceCheck;
+            default:
+              index = i2;
+              break whitespaceCheck;
+          }
+        }
+        return index;
+      }
+      getPropertyArguments() {
+        const args = [];
+        let range = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
+        if (start === -1) {
+          return [];
+        }
+        const startPosition = this.document.positionAt(instructionNameEndOffset + start);
+        let escaped = range.start.line !== startPosition.line;
+        let endingEscape = false;
+        let mark = -1;
+        let end = this.findTrailingNonWhitespace(fullArgs);
+        content = fullArgs.substring(start, end + 1);
+        let argStart = escaped ? -1 : 0;
+        let spaced = false;
+        argumentLoop: for (let i2 = 0; i2 < content.length; i2++) {
+          let char = content.charAt(i2);
+          switch (char) {
+            case this.escapeChar:
+              if (i2 + 1 === content.length) {
+                endingEscape = true;
+                break argumentLoop;
+              }
+              if (!escaped) {
+                mark = i2;
+              }
+              switch (content.charAt(i2 + 1)) {
+                case " ":
+                case "	":
+                  if (!util_1.Util.isWhitespace(content.charAt(i2 + 2))) {
+                    i2 = i2 + 1;
+                    continue argumentLoop;
+                  }
+                  whitespaceCheck: for (let j = i2 + 2; j < content.length; j++) {
+                    switch (content.charAt(j)) {
+                      case "\r":
+                        j++;
+                      case "\n":
+                        escaped = true;
+                        i2 = j;
+                        continue argumentLoop;
+                      case " ":
+                      case "	":
+                        break;
+                      default:
+                        args.push(new argument_1.Argument(content.substring(argStart, i2), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i2 + 2))));
+                        argStart = j;
+                        break whitespaceCheck;
+                    }
+                  }
+                  i2 = argStart - 1;
+                  continue argumentLoop;
+                case "\r":
+                  i2++;
+                case "\n":
+                  escaped = true;
+                  i2 = i2 + 1;
+                  continue argumentLoop;
+                case this.escapeChar:
+                  if (argStart === -1) {
+                    argStart = i2;
+                  }
+                  i2 = i2 + 1;
+                  continue argumentLoop;
+                default:
+                  if (argStart === -1) {
+                    argStart = i2;
+                  }
+                  continue argumentLoop;
+              }
+            case "'":
+            case '"':
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i2;
+                spaced = false;
+              }
+              if (argStart === -1) {
+                argStart = i2;
+              }
+              for (let j = i2 + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case char:
+                    if (content.charAt(j + 1) !== " " && content.charAt(j + 1) !== "") {
+                      i2 = j;
+                      continue argumentLoop;
+                    }
+                    args.push(new argument_1.Argument(content.substring(argStart, j + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + j + 1))));
+                    i2 = j;
+                    argStart = -1;
+                    continue argumentLoop;
+                  case this.escapeChar:
+                    j++;
+                    break;
+                }
+              }
+              break argumentLoop;
+            case " ":
+            case "	":
+              if (escaped) {
+                if (argStart !== -1) {
+                  spaced = true;
+                }
+              } else if (argStart !== -1) {
+                args.push(new argument_1.Argument(content.substring(argStart, i2), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i2))));
+                argStart = -1;
+              }
+              break;
+            case "\r":
+              i2++;
+            case "\n":
+              spaced = false;
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i2 + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i2 = j;
+                      spaced = false;
+                      continue argumentLoop;
+                  }
+                }
+                if (argStart !== -1) {
+                  let value2 = content.substring(argStart, mark);
+                  args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                  argStart = -1;
+                }
+                break argumentLoop;
+              } else if (argStart === -1) {
+                argStart = i2;
+              }
+              break;
+            default:
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i2;
+                spaced = false;
+              }
+              escaped = false;
+              if (argStart === -1) {
+                argStart = i2;
+              }
+              if (char === "$" && content.charAt(i2 + 1) === "{") {
+                let singleQuotes = false;
+                let doubleQuotes = false;
+                let escaped2 = false;
+                for (let j = i2 + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case this.escapeChar:
+                      escaped2 = true;
+                      break;
+                    case "\r":
+                    case "\n":
+                      break;
+                    case "'":
+                      singleQuotes = !singleQuotes;
+                      escaped2 = false;
+                      break;
+                    case '"':
+                      doubleQuotes = !doubleQuotes;
+                      escaped2 = false;
+                      break;
+                    case " ":
+                    case "	":
+                      if (escaped2 || singleQuotes || doubleQuotes) {
+                        break;
+                      }
+                      i2 = j - 1;
+                      continue argumentLoop;
+                    case "}":
+                      i2 = j;
+                      continue argumentLoop;
+                    default:
+                      escaped2 = false;
+                      break;
+                  }
+                }
+                break argumentLoop;
+              }
+              break;
+          }
+        }
+        if (argStart !== -1 && argStart !== content.length) {
+          let end2 = endingEscape ? content.length - 1 : content.length;
+          let value2 = content.substring(argStart, end2);
+          args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
+        }
+        return args;
+      }
+      createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start) {
+        if (argStart !== -1) {
+          args.push(new argument_1.Argument(content.substring(argStart, mark), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+        }
+      }
+    };
+    exports.PropertyInstruction = PropertyInstruction;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/arg.js
+var require_arg = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Arg = void 0;
+    var property_1 = require_property();
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Arg = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+        this.property = null;
+        const args = this.getPropertyArguments();
+        if (args.length === 1) {
+          this.property = new property_1.Property(this.document, this.escapeChar, args[0]);
+        } else {
+          this.property = null;
+        }
+      }
+      /**
+       * Returns the variable defined by this ARG. This may be null if
+       * this ARG instruction is malformed and has no variable
+       * declaration.
+       */
+      getProperty() {
+        return this.property;
+      }
+    };
+    exports.Arg = Arg;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js
+var require_cmd = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Cmd = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Cmd = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+    };
+    exports.Cmd = Cmd;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/copy.js
+var require_copy = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Copy = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Copy = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getFromFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "from" ? flags[0] : null;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Copy = Copy;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/env.js
+var require_env = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Env = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Env = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Env = Env;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+var require_entrypoint = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Entrypoint = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+    };
+    exports.Entrypoint = Entrypoint;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/from.js
+var require_from = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.From = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var From = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getImage() {
+        const args = this.getArguments();
+        return args.length > 0 ? args[0].getValue() : null;
+      }
+      /**
+       * Returns the name of the image that will be used as the base image.
+       *
+       * @return the base image's name, or null if unspecified
+       */
+      getImageName() {
+        const imageName = this.getRangeContent(this.getImageNameRange());
+        if (imageName === null) {
+          return null;
+        }
+        let commented = false;
+        let escaped = false;
+        let name = "";
+        for (let i2 = 0; i2 < imageName.length; i2++) {
+          const ch = imageName.charAt(i2);
+          switch (ch) {
+            case this.escapeChar:
+              escaped = true;
+              break;
+            case "\r":
+              continue;
+            case "\n":
+              commented = false;
+              break;
+            case " ":
+            case "	":
+              break;
+            case "#":
+              if (escaped) {
+                commented = true;
+              } else {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+            default:
+              if (!commented) {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return name;
+      }
+      /**
+       * Returns the range that covers the name of the image used by
+       * this instruction.
+       *
+       * @return the range of the name of this instruction's argument,
+       *         or null if no image has been specified
+       */
+      getImageNameRange() {
+        let range = this.getImageRange();
+        if (range) {
+          let registryRange = this.getRegistryRange();
+          if (registryRange) {
+            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+          }
+          let tagRange = this.getImageTagRange();
+          let digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          return range;
+        }
+        return null;
+      }
+      /**
+       * Returns the range that covers the image argument of this
+       * instruction. This includes the tag or digest of the image if
+       * it has been specified by the instruction.
+       *
+       * @return the range of the image argument, or null if no image
+       *         has been specified
+       */
+      getImageRange() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0].getRange() : null;
+      }
+      getImageTag() {
+        return this.getRangeContent(this.getImageTagRange());
+      }
+      /**
+       * Returns the range in the document that the tag of the base
+       * image encompasses.
+       *
+       * @return the base image's tag's range in the document, or null
+       *         if no tag has been specified
+       */
+      getImageTagRange() {
+        const range = this.getImageRange();
+        if (range) {
+          const rangeStartOffset = this.document.offsetAt(range.start);
+          const content = this.getRangeContent(range);
+          const atIndex = this.indexOf(rangeStartOffset, content, "@");
+          const slashIndex = content.indexOf("/");
+          if (atIndex === -1) {
+            const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
+            if (colonIndex > slashIndex) {
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
+            }
+          }
+          const subcontent = content.substring(0, atIndex);
+          const subcolonIndex = subcontent.indexOf(":");
+          if (subcolonIndex === -1) {
+            return null;
+          }
+          if (slashIndex === -1) {
+            return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + atIndex));
+          }
+          if (subcolonIndex < slashIndex) {
+            return null;
+          }
+          return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + subcontent.length));
+        }
+        return null;
+      }
+      getImageDigest() {
+        return this.getRangeContent(this.getImageDigestRange());
+      }
+      /**
+       * Returns the range in the document that the digest of the base
+       * image encompasses.
+       *
+       * @return the base image's digest's range in the document, or null
+       *         if no digest has been specified
+       */
+      getImageDigestRange() {
+        let range = this.getImageRange();
+        if (range) {
+          let content = this.getRangeContent(range);
+          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
+          if (index !== -1) {
+            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
+          }
+        }
+        return null;
+      }
+      indexOf(documentOffset, content, searchString) {
+        let index = content.indexOf(searchString);
+        const variables = this.getVariables();
+        for (let i2 = 0; i2 < variables.length; i2++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i2].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            const offset = this.document.offsetAt(variableRange.end) - documentOffset;
+            const substring2 = content.substring(offset);
+            const subIndex = substring2.indexOf(searchString);
+            if (subIndex === -1) {
+              return -1;
+            }
+            index = subIndex + offset;
+            i2 = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      lastIndexOf(documentOffset, content, searchString) {
+        let index = content.lastIndexOf(searchString);
+        const variables = this.getVariables();
+        for (let i2 = 0; i2 < variables.length; i2++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i2].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            index = content.substring(0, index).lastIndexOf(searchString);
+            if (index === -1) {
+              return -1;
+            }
+            i2 = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      getRegistry() {
+        return this.getRangeContent(this.getRegistryRange());
+      }
+      getRegistryRange() {
+        const range = this.getImageRange();
+        if (range) {
+          const tagRange = this.getImageTagRange();
+          const digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          const content = this.getRangeContent(range);
+          const rangeStart = this.document.offsetAt(range.start);
+          const startingSlashIndex = this.indexOf(rangeStart, content, "/");
+          if (startingSlashIndex === -1) {
+            return null;
+          }
+          const portIndex = this.indexOf(rangeStart, content, ":");
+          const dotIndex = this.indexOf(rangeStart, content, ".");
+          if (portIndex !== -1 || dotIndex !== -1) {
+            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+          const registry = content.substring(0, startingSlashIndex);
+          if (registry === "localhost") {
+            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+        }
+        return null;
+      }
+      getBuildStage() {
+        let range = this.getBuildStageRange();
+        return range === null ? null : this.getRangeContent(range);
+      }
+      getBuildStageRange() {
+        let args = this.getArguments();
+        if (args.length > 2 && args[1].getValue().toUpperCase() === "AS") {
+          return args[2].getRange();
+        }
+        return null;
+      }
+      getPlatformFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "platform" ? flags[0] : null;
+      }
+    };
+    exports.From = From;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+var require_healthcheck = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Healthcheck = void 0;
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        argument = argument.toUpperCase();
+        return argument === "CMD" || argument === "NONE";
+      }
+      getSubcommand() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0] : null;
+      }
+    };
+    exports.Healthcheck = Healthcheck;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/label.js
+var require_label = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Label = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var util_1 = require_util();
+    var Label = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      getVariables() {
+        const variables = super.getVariables();
+        const properties = this.getProperties();
+        for (const property of properties) {
+          const value2 = property.getUnescapedValue();
+          if (value2 !== null && value2.length > 2 && value2.charAt(0) === "'" && value2.charAt(value2.length - 1) === "'") {
+            const range = property.getValueRange();
+            for (let i2 = 0; i2 < variables.length; i2++) {
+              if (util_1.Util.isInsideRange(variables[i2].getRange().start, range)) {
+                variables.splice(i2, 1);
+                i2--;
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Label = Label;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js
+var require_onbuild = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Onbuild = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var parser_1 = require_parser();
+    var instruction_1 = require_instruction();
+    var Onbuild = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      getTrigger() {
+        let trigger = this.getTriggerWord();
+        return trigger === null ? null : trigger.toUpperCase();
+      }
+      getTriggerWord() {
+        return this.getRangeContent(this.getTriggerRange());
+      }
+      getTriggerRange() {
+        let args = this.getArguments();
+        return args.length > 0 ? args[0].getRange() : null;
+      }
+      getTriggerInstruction() {
+        let triggerRange = this.getTriggerRange();
+        if (triggerRange === null) {
+          return null;
+        }
+        let args = this.getArguments();
+        return parser_1.Parser.createInstruction(this.document, this.dockerfile, this.escapeChar, vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end), this.getTriggerWord(), triggerRange);
+      }
+    };
+    exports.Onbuild = Onbuild;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/run.js
+var require_run = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Run = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Run = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Run = Run;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/shell.js
+var require_shell = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Shell = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Shell = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+    };
+    exports.Shell = Shell;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+var require_stopsignal = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Stopsignal = void 0;
+    var instruction_1 = require_instruction();
+    var Stopsignal = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+    };
+    exports.Stopsignal = Stopsignal;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js
+var require_workdir = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Workdir = void 0;
+    var instruction_1 = require_instruction();
+    var Workdir = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      /**
+       * Returns the path that has been defined. Note that this path may
+       * be absolute or relative depending on what was written in the
+       * instruction.
+       *
+       * @return the working directory's path, or null if this
+       *         instruction has no arguments
+       */
+      getPath() {
+        return this.getArgumentsContent();
+      }
+      /**
+       * Returns the absolute path that this instruction resolves to. The
+       * function will inspect prior WORKDIR instructions in the current
+       * image or another build stage in the Dockerfile to try to
+       * determine this.
+       *
+       * @return the absolute path of the working directory, or null if
+       *         this instruction has no arguments, or undefined if it
+       *         cannot be determined because only relative paths could be
+       *         found
+       */
+      getAbsolutePath() {
+        const path = this.getPath();
+        if (path === null || path.startsWith("/")) {
+          return path;
+        }
+        const startLine = this.getRange().start.line;
+        const hierarchy = this.dockerfile.getStageHierarchy(startLine);
+        for (let i2 = hierarchy.length - 1; i2 >= 0; i2--) {
+          const workdirs = hierarchy[i2].getWORKDIRs();
+          for (let j = workdirs.length - 1; j >= 0; j--) {
+            if (workdirs[j].getRange().start.line < startLine) {
+              const parent = workdirs[j].getAbsolutePath();
+              if (parent === void 0 || parent === null) {
+                return void 0;
+              }
+              return parent.endsWith("/") ? parent + path : parent + "/" + path;
+            }
+          }
+        }
+        return void 0;
+      }
+    };
+    exports.Workdir = Workdir;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/user.js
+var require_user = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.User = void 0;
+    var instruction_1 = require_instruction();
+    var User = class extends instruction_1.Instruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+    };
+    exports.User = User;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/instructions/volume.js
+var require_volume = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Volume = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Volume = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
+        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+    };
+    exports.Volume = Volume;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/imageTemplate.js
+var require_imageTemplate = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ImageTemplate = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var onbuild_1 = require_onbuild();
+    var util_1 = require_util();
+    var workdir_1 = require_workdir();
+    var ImageTemplate = class {
+      constructor() {
+        this.comments = [];
+        this.instructions = [];
+      }
+      addComment(comment) {
+        this.comments.push(comment);
+      }
+      getComments() {
+        return this.comments;
+      }
+      addInstruction(instruction) {
+        this.instructions.push(instruction);
+      }
+      getInstructions() {
+        return this.instructions;
+      }
+      getInstructionAt(line) {
+        for (let instruction of this.instructions) {
+          if (util_1.Util.isInsideRange(vscode_languageserver_types_1.Position.create(line, 0), instruction.getRange())) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the ARG instructions that are defined in this image.
+       */
+      getARGs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof arg_1.Arg) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      /**
+       * Gets all the CMD instructions that are defined in this image.
+       */
+      getCMDs() {
+        let cmds = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof cmd_1.Cmd) {
+            cmds.push(instruction);
+          }
+        }
+        return cmds;
+      }
+      /**
+       * Gets all the COPY instructions that are defined in this image.
+       */
+      getCOPYs() {
+        let copies = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof copy_1.Copy) {
+            copies.push(instruction);
+          }
+        }
+        return copies;
+      }
+      /**
+       * Gets all the ENTRYPOINT instructions that are defined in this image.
+       */
+      getENTRYPOINTs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof entrypoint_1.Entrypoint) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the ENV instructions that are defined in this image.
+       */
+      getENVs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof env_1.Env) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      getFROM() {
+        for (const instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the FROM instructions that are defined in this image.
+       */
+      getFROMs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the HEALTHCHECK instructions that are defined in this image.
+       */
+      getHEALTHCHECKs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof healthcheck_1.Healthcheck) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      getWORKDIRs() {
+        const workdirs = [];
+        for (const instruction of this.instructions) {
+          if (instruction instanceof workdir_1.Workdir) {
+            workdirs.push(instruction);
+          }
+        }
+        return workdirs;
+      }
+      getOnbuildTriggers() {
+        let triggers = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof onbuild_1.Onbuild) {
+            let trigger = instruction.getTriggerInstruction();
+            if (trigger) {
+              triggers.push(trigger);
+            }
+          }
+        }
+        return triggers;
+      }
+      getAvailableVariables(currentLine) {
+        const variables = [];
+        for (const arg of this.getARGs()) {
+          if (arg.isBefore(currentLine)) {
+            const property = arg.getProperty();
+            if (property) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        for (const env of this.getENVs()) {
+          if (env.isBefore(currentLine)) {
+            for (const property of env.getProperties()) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      /**
+       * Resolves a variable with the given name at the specified line
+       * to its value. If null is returned, then the variable has been
+       * defined but no value was given. If undefined is returned, then
+       * a variable with the given name has not been defined yet as of
+       * the given line.
+       *
+       * @param variable the name of the variable to resolve
+       * @param line the line number that the variable is on, zero-based
+       * @return the value of the variable as defined by an ARG or ENV
+       *         instruction, or null if no value has been specified, or
+       *         undefined if a variable with the given name has not
+       *         been defined
+       */
+      resolveVariable(variable, line) {
+        let envs = this.getENVs();
+        for (let i2 = envs.length - 1; i2 >= 0; i2--) {
+          if (envs[i2].isBefore(line)) {
+            for (let property of envs[i2].getProperties()) {
+              if (property.getName() === variable) {
+                return property.getValue();
+              }
+            }
+          }
+        }
+        let args = this.getARGs();
+        for (let i2 = args.length - 1; i2 >= 0; i2--) {
+          if (args[i2].isBefore(line)) {
+            let property = args[i2].getProperty();
+            if (property && property.getName() === variable) {
+              return property.getValue();
+            }
+          }
+        }
+        return void 0;
+      }
+      getRange() {
+        const instructions = this.getInstructions();
+        if (instructions.length === 0) {
+          return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
+        }
+        const instructionStart = instructions[0].getRange().start;
+        const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
+        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
+      }
+      contains(position) {
+        const range = this.getRange();
+        if (range === null) {
+          return false;
+        }
+        return util_1.Util.isInsideRange(position, range);
+      }
+    };
+    exports.ImageTemplate = ImageTemplate;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/dockerfile.js
+var require_dockerfile = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Dockerfile = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var ast = require_main();
+    var imageTemplate_1 = require_imageTemplate();
+    var from_1 = require_from();
+    var util_1 = require_util();
+    var main_1 = require_main();
+    var Dockerfile = class extends imageTemplate_1.ImageTemplate {
+      constructor(document) {
+        super();
+        this.initialInstructions = new imageTemplate_1.ImageTemplate();
+        this.buildStages = [];
+        this.directives = [];
+        this.foundFrom = false;
+        this.document = document;
+      }
+      getEscapeCharacter() {
+        for (const directive of this.directives) {
+          if (directive.getDirective() === ast.Directive.escape) {
+            const value2 = directive.getValue();
+            if (value2 === "\\" || value2 === "`") {
+              return value2;
+            }
+          }
+        }
+        return "\\";
+      }
+      getInitialARGs() {
+        return this.initialInstructions.getARGs();
+      }
+      getContainingImage(position) {
+        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range)) {
+          return null;
+        }
+        if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
+          if (util_1.Util.isInsideRange(position, this.initialInstructions.getRange())) {
+            return this.initialInstructions;
+          }
+        }
+        for (const buildStage of this.buildStages) {
+          if (util_1.Util.isInsideRange(position, buildStage.getRange())) {
+            return buildStage;
+          }
+        }
+        return this;
+      }
+      addInstruction(instruction) {
+        if (instruction.getKeyword() === main_1.Keyword.FROM) {
+          this.currentBuildStage = new imageTemplate_1.ImageTemplate();
+          this.buildStages.push(this.currentBuildStage);
+          this.foundFrom = true;
+        } else if (!this.foundFrom) {
+          this.initialInstructions.addInstruction(instruction);
+        }
+        if (this.foundFrom) {
+          this.currentBuildStage.addInstruction(instruction);
+        }
+        super.addInstruction(instruction);
+      }
+      setDirectives(directives) {
+        this.directives = directives;
+      }
+      getDirective() {
+        return this.directives.length === 0 ? null : this.directives[0];
+      }
+      getDirectives() {
+        return this.directives;
+      }
+      resolveVariable(variable, line) {
+        for (let from of this.getFROMs()) {
+          let range = from.getRange();
+          if (range.start.line <= line && line <= range.end.line) {
+            let initialARGs = new imageTemplate_1.ImageTemplate();
+            for (let instruction of this.initialInstructions.getARGs()) {
+              initialARGs.addInstruction(instruction);
+            }
+            return initialARGs.resolveVariable(variable, line);
+          }
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return void 0;
+        }
+        let resolvedVariable = image.resolveVariable(variable, line);
+        if (resolvedVariable === null) {
+          let initialARGs = new imageTemplate_1.ImageTemplate();
+          for (let instruction of this.initialInstructions.getARGs()) {
+            initialARGs.addInstruction(instruction);
+          }
+          return initialARGs.resolveVariable(variable, line);
+        }
+        return resolvedVariable;
+      }
+      getAvailableVariables(currentLine) {
+        if (this.getInstructionAt(currentLine) instanceof from_1.From) {
+          let variables = [];
+          for (let arg of this.getInitialARGs()) {
+            let property = arg.getProperty();
+            if (property) {
+              variables.push(property.getName());
+            }
+          }
+          return variables;
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(currentLine, 0));
+        return image ? image.getAvailableVariables(currentLine) : [];
+      }
+      getParentStage(image) {
+        const templateFrom = image.getFROM();
+        const imageName = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName === null) {
+          return null;
+        }
+        for (const from of this.getFROMs()) {
+          if (from.getBuildStage() === imageName) {
+            const range = from.getRange();
+            if (range.start.line === templateFrom.getRange().start.line) {
+              return null;
+            }
+            return this.getContainingImage(range.start);
+          }
+        }
+        return null;
+      }
+      getStageHierarchy(line) {
+        const image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return [];
+        }
+        const stages = [image];
+        let stage = this.getParentStage(image);
+        while (stage !== null) {
+          stages.splice(0, 0, stage);
+          stage = this.getParentStage(stage);
+        }
+        return stages;
+      }
+      getAvailableWorkingDirectories(line) {
+        const availableDirectories = /* @__PURE__ */ new Set();
+        for (const image of this.getStageHierarchy(line)) {
+          for (const workdir of image.getWORKDIRs()) {
+            if (workdir.getRange().end.line < line) {
+              let directory = workdir.getAbsolutePath();
+              if (directory !== void 0 && directory !== null) {
+                if (!directory.endsWith("/")) {
+                  directory += "/";
+                }
+                availableDirectories.add(directory);
+              }
+            }
+          }
+        }
+        return Array.from(availableDirectories);
+      }
+      /**
+       * Internally reorganize the comments in the Dockerfile and allocate
+       * them to the relevant build stages that they belong to.
+       */
+      organizeComments() {
+        const comments = this.getComments();
+        for (let i2 = 0; i2 < comments.length; i2++) {
+          if (util_1.Util.isInsideRange(comments[i2].getRange().end, this.initialInstructions.getRange())) {
+            this.initialInstructions.addComment(comments[i2]);
+          } else {
+            for (const buildStage of this.buildStages) {
+              if (util_1.Util.isInsideRange(comments[i2].getRange().start, buildStage.getRange())) {
+                buildStage.addComment(comments[i2]);
+              }
+            }
+          }
+        }
+      }
+      getRange() {
+        const comments = this.getComments();
+        const instructions = this.getInstructions();
+        let range = null;
+        if (comments.length === 0) {
+          if (instructions.length > 0) {
+            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+          }
+        } else if (instructions.length === 0) {
+          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+        } else {
+          const commentStart = comments[0].getRange().start;
+          const commentEnd = comments[comments.length - 1].getRange().end;
+          const instructionStart = instructions[0].getRange().start;
+          const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
+          if (commentStart.line < instructionStart.line) {
+            if (commentEnd.line < instructionEnd2.line) {
+              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd2);
+            }
+            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+          } else if (commentEnd.line < instructionEnd2.line) {
+            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
+          } else {
+            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+          }
+        }
+        if (range === null) {
+          if (this.directives.length === 0) {
+            return null;
+          }
+          return this.directives[0].getRange();
+        } else if (this.directives.length === 0) {
+          return range;
+        }
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
+      }
+    };
+    exports.Dockerfile = Dockerfile;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/parser.js
+var require_parser = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/parser.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Parser = void 0;
+    var vscode_languageserver_textdocument_1 = (init_main2(), __toCommonJS(main_exports2));
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var comment_1 = require_comment();
+    var parserDirective_1 = require_parserDirective();
+    var instruction_1 = require_instruction();
+    var add_1 = require_add();
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var label_1 = require_label();
+    var onbuild_1 = require_onbuild();
+    var run_1 = require_run();
+    var shell_1 = require_shell();
+    var stopsignal_1 = require_stopsignal();
+    var workdir_1 = require_workdir();
+    var user_1 = require_user();
+    var volume_1 = require_volume();
+    var dockerfile_1 = require_dockerfile();
+    var util_1 = require_util();
+    var main_1 = require_main();
+    var Parser4 = class _Parser {
+      constructor() {
+        this.escapeChar = null;
+      }
+      static createInstruction(document, dockerfile, escapeChar2, lineRange2, instruction, instructionRange) {
+        switch (instruction.toUpperCase()) {
+          case "ADD":
+            return new add_1.Add(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "ARG":
+            return new arg_1.Arg(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "CMD":
+            return new cmd_1.Cmd(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "COPY":
+            return new copy_1.Copy(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "ENTRYPOINT":
+            return new entrypoint_1.Entrypoint(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "ENV":
+            return new env_1.Env(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "FROM":
+            return new from_1.From(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "HEALTHCHECK":
+            return new healthcheck_1.Healthcheck(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "LABEL":
+            return new label_1.Label(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "ONBUILD":
+            return new onbuild_1.Onbuild(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "RUN":
+            return new run_1.Run(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "SHELL":
+            return new shell_1.Shell(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "STOPSIGNAL":
+            return new stopsignal_1.Stopsignal(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "WORKDIR":
+            return new workdir_1.Workdir(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "USER":
+            return new user_1.User(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+          case "VOLUME":
+            return new volume_1.Volume(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+        }
+        return new instruction_1.Instruction(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
+      }
+      getParserDirectives(document, buffer) {
+        const directives = [];
+        this.escapeChar = "";
+        const offset = util_1.Util.isUTF8BOM(buffer.substring(0, 1)) ? 1 : 0;
+        directiveCheck: for (let i2 = offset; i2 < buffer.length; i2++) {
+          switch (buffer.charAt(i2)) {
+            case " ":
+            case "	":
+              break;
+            case "\r":
+            case "\n":
+              break directiveCheck;
+            case "#":
+              let directiveStart = -1;
+              let directiveEnd = -1;
+              for (let j = i2 + 1; j < buffer.length; j++) {
+                let char = buffer.charAt(j);
+                switch (char) {
+                  case " ":
+                  case "	":
+                    if (directiveStart !== -1 && directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    break;
+                  case "\r":
+                  case "\n":
+                    break directiveCheck;
+                  case "=":
+                    let valueStart = -1;
+                    let valueEnd = -1;
+                    if (directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    let lineEnd = buffer.length;
+                    directiveValue: for (let k = j + 1; k < buffer.length; k++) {
+                      char = buffer.charAt(k);
+                      switch (char) {
+                        case "\r":
+                        case "\n":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          lineEnd = k;
+                          break directiveValue;
+                        case "	":
+                        case " ":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          continue;
+                        default:
+                          if (valueStart === -1) {
+                            valueStart = k;
+                          }
+                          break;
+                      }
+                    }
+                    if (directiveStart === -1) {
+                      break directiveCheck;
+                    }
+                    if (valueStart === -1) {
+                      valueStart = j + 1;
+                      valueEnd = lineEnd;
+                    } else if (valueEnd === -1) {
+                      valueEnd = buffer.length;
+                    }
+                    const lineRange2 = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
+                    const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
+                    const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
+                    directives.push(new parserDirective_1.ParserDirective(document, lineRange2, nameRange, valueRange));
+                    directiveStart = -1;
+                    if (buffer.charAt(valueEnd) === "\r") {
+                      i2 = valueEnd + 1;
+                    } else {
+                      i2 = valueEnd;
+                    }
+                    continue directiveCheck;
+                  default:
+                    if (directiveStart === -1) {
+                      directiveStart = j;
+                    }
+                    break;
+                }
+              }
+              break;
+            default:
+              break directiveCheck;
+          }
+        }
+        return directives;
+      }
+      parse(buffer) {
+        this.document = vscode_languageserver_textdocument_1.TextDocument.create("", "", 0, buffer);
+        this.buffer = buffer;
+        let dockerfile = new dockerfile_1.Dockerfile(this.document);
+        let directives = this.getParserDirectives(this.document, this.buffer);
+        let offset = 0;
+        this.escapeChar = "\\";
+        if (directives.length > 0) {
+          dockerfile.setDirectives(directives);
+          this.escapeChar = dockerfile.getEscapeCharacter();
+          offset = this.document.offsetAt(vscode_languageserver_types_1.Position.create(directives.length, 0));
+        } else if (util_1.Util.isUTF8BOM(buffer.substring(0, 1))) {
+          offset = 1;
+        }
+        for (let i2 = offset; i2 < this.buffer.length; i2++) {
+          const char = this.buffer.charAt(i2);
+          switch (char) {
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "#":
+              i2 = this.processComment(dockerfile, i2);
+              break;
+            default:
+              i2 = this.processInstruction(dockerfile, char, i2);
+              break;
+          }
+        }
+        dockerfile.organizeComments();
+        return dockerfile;
+      }
+      processInstruction(dockerfile, char, start) {
+        let instruction = char;
+        let instructionEnd2 = -1;
+        let escapedInstruction = false;
+        instructionCheck: for (let i2 = start + 1; i2 < this.buffer.length; i2++) {
+          char = this.buffer.charAt(i2);
+          switch (char) {
+            case this.escapeChar:
+              escapedInstruction = true;
+              char = this.buffer.charAt(i2 + 1);
+              if (char === "\r" || char === "\n") {
+                if (instructionEnd2 === -1) {
+                  instructionEnd2 = i2;
+                }
+                i2++;
+              } else if (char === " " || char === "	") {
+                for (let j = i2 + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i2 = j;
+                      continue instructionCheck;
+                    default:
+                      instructionEnd2 = i2 + 1;
+                      instruction = instruction + this.escapeChar;
+                      i2 = j - 2;
+                      continue instructionCheck;
+                  }
+                }
+                instructionEnd2 = i2 + 1;
+                instruction = instruction + this.escapeChar;
+                break instructionCheck;
+              } else {
+                instructionEnd2 = i2 + 1;
+                instruction = instruction + this.escapeChar;
+                escapedInstruction = false;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escapedInstruction) {
+                escapeCheck: for (let j = i2 + 1; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i2 = j;
+                      continue instructionCheck;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+                escapedInstruction = false;
+              }
+              if (instructionEnd2 === -1) {
+                instructionEnd2 = i2;
+              }
+              i2 = this.processArguments(dockerfile, instruction, instructionEnd2, start, i2);
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i2));
+              return i2;
+            case "\r":
+            case "\n":
+              if (escapedInstruction) {
+                continue;
+              }
+              if (instructionEnd2 === -1) {
+                instructionEnd2 = i2;
+              }
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i2, i2));
+              return i2;
+            case "#":
+              if (escapedInstruction) {
+                continue;
+              }
+            default:
+              instructionEnd2 = i2 + 1;
+              instruction = instruction + char;
+              escapedInstruction = false;
+              break;
+          }
+        }
+        if (instructionEnd2 === -1) {
+          instructionEnd2 = this.buffer.length;
+        }
+        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, this.buffer.length));
+        return this.buffer.length;
+      }
+      processHeredocs(instruction, offset) {
+        let keyword = instruction.getKeyword();
+        if (keyword === main_1.Keyword.ONBUILD) {
+          instruction = instruction.getTriggerInstruction();
+          if (instruction === null) {
+            return offset;
+          }
+          keyword = instruction.getKeyword();
+        }
+        if (keyword !== main_1.Keyword.ADD && keyword !== main_1.Keyword.COPY && keyword !== main_1.Keyword.RUN) {
+          return offset;
+        }
+        const heredocs = [];
+        let tabbed = false;
+        for (const arg of instruction.getArguments()) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && value2.length > 2) {
+            if (value2.startsWith("<<-")) {
+              tabbed = true;
+            }
+            const name = util_1.Util.parseHeredocName(value2);
+            if (name !== null) {
+              heredocs.push(name);
+            }
+          }
+        }
+        if (heredocs.length > 0) {
+          for (const heredoc of heredocs) {
+            offset = this.parseHeredoc(heredoc, offset, tabbed);
+          }
+        }
+        return offset;
+      }
+      processArguments(dockerfile, instruction, instructionEnd2, start, offset) {
+        let escaped = false;
+        argumentsCheck: for (let i2 = offset + 1; i2 < this.buffer.length; i2++) {
+          switch (this.buffer.charAt(i2)) {
+            case "\r":
+            case "\n":
+              if (escaped) {
+                continue;
+              }
+              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i2), i2);
+            case this.escapeChar:
+              const next = this.buffer.charAt(i2 + 1);
+              if (next === "\n" || next === "\r") {
+                escaped = true;
+                i2++;
+              } else if (next === " " || next === "	") {
+                for (let j = i2 + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      escaped = true;
+                    default:
+                      i2 = j;
+                      continue argumentsCheck;
+                  }
+                }
+                return this.buffer.length;
+              }
+              continue;
+            case "#":
+              if (escaped) {
+                i2 = this.processComment(dockerfile, i2);
+                continue argumentsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            default:
+              if (escaped) {
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      processComment(dockerfile, start) {
+        let end = this.buffer.length;
+        commentLoop: for (let i2 = start + 1; i2 < this.buffer.length; i2++) {
+          switch (this.buffer.charAt(i2)) {
+            case "\r":
+            case "\n":
+              end = i2;
+              break commentLoop;
+          }
+        }
+        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range));
+        return end;
+      }
+      parseHeredoc(heredocName, offset, tabbed) {
+        let startWord = -1;
+        let lineStart = true;
+        for (let i2 = offset; i2 < this.buffer.length; i2++) {
+          switch (this.buffer.charAt(i2)) {
+            case " ":
+              lineStart = false;
+              break;
+            case "	":
+              if (!tabbed) {
+                lineStart = false;
+              }
+              break;
+            case "\r":
+            case "\n":
+              if (startWord !== -1 && heredocName === this.buffer.substring(startWord, i2)) {
+                return i2;
+              }
+              startWord = -1;
+              lineStart = true;
+              break;
+            default:
+              if (lineStart) {
+                startWord = i2;
+                lineStart = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      createInstruction(dockerfile, instruction, start, instructionEnd2, end) {
+        const startPosition = this.document.positionAt(start);
+        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd2));
+        const lineRange2 = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange2, instruction, instructionRange);
+      }
+    };
+    exports.Parser = Parser4;
+  }
+});
+
+// ../../main/node_modules/dockerfile-ast/lib/main.js
+var require_main = __commonJS({
+  "../../main/node_modules/dockerfile-ast/lib/main.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
+    var argument_1 = require_argument();
+    Object.defineProperty(exports, "Argument", { enumerable: true, get: function() {
+      return argument_1.Argument;
+    } });
+    var jsonArgument_1 = require_jsonArgument();
+    Object.defineProperty(exports, "JSONArgument", { enumerable: true, get: function() {
+      return jsonArgument_1.JSONArgument;
+    } });
+    var comment_1 = require_comment();
+    Object.defineProperty(exports, "Comment", { enumerable: true, get: function() {
+      return comment_1.Comment;
+    } });
+    var parser_1 = require_parser();
+    var flag_1 = require_flag();
+    Object.defineProperty(exports, "Flag", { enumerable: true, get: function() {
+      return flag_1.Flag;
+    } });
+    var instruction_1 = require_instruction();
+    Object.defineProperty(exports, "Instruction", { enumerable: true, get: function() {
+      return instruction_1.Instruction;
+    } });
+    var line_1 = require_line();
+    Object.defineProperty(exports, "Line", { enumerable: true, get: function() {
+      return line_1.Line;
+    } });
+    var parserDirective_1 = require_parserDirective();
+    Object.defineProperty(exports, "ParserDirective", { enumerable: true, get: function() {
+      return parserDirective_1.ParserDirective;
+    } });
+    var property_1 = require_property();
+    Object.defineProperty(exports, "Property", { enumerable: true, get: function() {
+      return property_1.Property;
+    } });
+    var variable_1 = require_variable();
+    Object.defineProperty(exports, "Variable", { enumerable: true, get: function() {
+      return variable_1.Variable;
+    } });
+    var add_1 = require_add();
+    Object.defineProperty(exports, "Add", { enumerable: true, get: function() {
+      return add_1.Add;
+    } });
+    var arg_1 = require_arg();
+    Object.defineProperty(exports, "Arg", { enumerable: true, get: function() {
+      return arg_1.Arg;
+    } });
+    var cmd_1 = require_cmd();
+    Object.defineProperty(exports, "Cmd", { enumerable: true, get: function() {
+      return cmd_1.Cmd;
+    } });
+    var copy_1 = require_copy();
+    Object.defineProperty(exports, "Copy", { enumerable: true, get: function() {
+      return copy_1.Copy;
+    } });
+    var entrypoint_1 = require_entrypoint();
+    Object.defineProperty(exports, "Entrypoint", { enumerable: true, get: function() {
+      return entrypoint_1.Entrypoint;
+    } });
+    var env_1 = require_env();
+    Object.defineProperty(exports, "Env", { enumerable: true, get: function() {
+      return env_1.Env;
+    } });
+    var from_1 = require_from();
+    Object.defineProperty(exports, "From", { enumerable: true, get: function() {
+      return from_1.From;
+    } });
+    var healthcheck_1 = require_healthcheck();
+    Object.defineProperty(exports, "Healthcheck", { enumerable: true, get: function() {
+      return healthcheck_1.Healthcheck;
+    } });
+    var heredoc_1 = require_heredoc();
+    Object.defineProperty(exports, "Heredoc", { enumerable: true, get: function() {
+      return heredoc_1.Heredoc;
+    } });
+    var jsonInstruction_1 = require_jsonInstruction();
+    Object.defineProperty(exports, "JSONInstruction", { enumerable: true, get: function() {
+      return jsonInstruction_1.JSONInstruction;
+    } });
+    var label_1 = require_label();
+    Object.defineProperty(exports, "Label", { enumerable: true, get: function() {
+      return label_1.Label;
+    } });
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    Object.defineProperty(exports, "ModifiableInstruction", { enumerable: true, get: function() {
+      return modifiableInstruction_1.ModifiableInstruction;
+    } });
+    var onbuild_1 = require_onbuild();
+    Object.defineProperty(exports, "Onbuild", { enumerable: true, get: function() {
+      return onbuild_1.Onbuild;
+    } });
+    var propertyInstruction_1 = require_propertyInstruction();
+    Object.defineProperty(exports, "PropertyInstruction", { enumerable: true, get: function() {
+      return propertyInstruction_1.PropertyInstruction;
+    } });
+    var run_1 = require_run();
+    Object.defineProperty(exports, "Run", { enumerable: true, get: function() {
+      return run_1.Run;
+    } });
+    var shell_1 = require_shell();
+    Object.defineProperty(exports, "Shell", { enumerable: true, get: function() {
+      return shell_1.Shell;
+    } });
+    var stopsignal_1 = require_stopsignal();
+    Object.defineProperty(exports, "Stopsignal", { enumerable: true, get: function() {
+      return stopsignal_1.Stopsignal;
+    } });
+    var user_1 = require_user();
+    Object.defineProperty(exports, "User", { enumerable: true, get: function() {
+      return user_1.User;
+    } });
+    var volume_1 = require_volume();
+    Object.defineProperty(exports, "Volume", { enumerable: true, get: function() {
+      return volume_1.Volume;
+    } });
+    var workdir_1 = require_workdir();
+    Object.defineProperty(exports, "Workdir", { enumerable: true, get: function() {
+      return workdir_1.Workdir;
+    } });
+    var Keyword;
+    (function(Keyword2) {
+      Keyword2["ADD"] = "ADD";
+      Keyword2["ARG"] = "ARG";
+      Keyword2["CMD"] = "CMD";
+      Keyword2["COPY"] = "COPY";
+      Keyword2["ENTRYPOINT"] = "ENTRYPOINT";
+      Keyword2["ENV"] = "ENV";
+      Keyword2["EXPOSE"] = "EXPOSE";
+      Keyword2["FROM"] = "FROM";
+      Keyword2["HEALTHCHECK"] = "HEALTHCHECK";
+      Keyword2["LABEL"] = "LABEL";
+      Keyword2["MAINTAINER"] = "MAINTAINER";
+      Keyword2["ONBUILD"] = "ONBUILD";
+      Keyword2["RUN"] = "RUN";
+      Keyword2["SHELL"] = "SHELL";
+      Keyword2["STOPSIGNAL"] = "STOPSIGNAL";
+      Keyword2["USER"] = "USER";
+      Keyword2["VOLUME"] = "VOLUME";
+      Keyword2["WORKDIR"] = "WORKDIR";
+    })(Keyword || (exports.Keyword = Keyword = {}));
+    var Directive;
+    (function(Directive2) {
+      Directive2["escape"] = "escape";
+      Directive2["syntax"] = "syntax";
+    })(Directive || (exports.Directive = Directive = {}));
+    exports.DefaultVariables = [
+      "ALL_PROXY",
+      "all_proxy",
+      "FTP_PROXY",
+      "ftp_proxy",
+      "HTTP_PROXY",
+      "http_proxy",
+      "HTTPS_PROXY",
+      "https_proxy",
+      "NO_PROXY",
+      "no_proxy"
+    ];
+    var DockerfileParser2;
+    (function(DockerfileParser3) {
+      function parse3(content) {
+        let parser = new parser_1.Parser();
+        return parser.parse(content);
+      }
+      DockerfileParser3.parse = parse3;
+    })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
+  }
+});
+
 // ../../main/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
   "../../main/node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -2840,7 +8656,7 @@ var require_codegen = __commonJS({
 });
 
 // ../../main/node_modules/ajv/dist/compile/util.js
-var require_util = __commonJS({
+var require_util2 = __commonJS({
   "../../main/node_modules/ajv/dist/compile/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -3052,7 +8868,7 @@ var require_errors = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var names_1 = require_names();
     exports.keywordError = {
       message: ({ keyword }) => (0, codegen_1.str)`must pass "${keyword}" keyword validation`
@@ -3282,7 +9098,7 @@ var require_dataType = __commonJS({
     var applicability_1 = require_applicability();
     var errors_1 = require_errors();
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var DataType;
     (function(DataType2) {
       DataType2[DataType2["Correct"] = 0] = "Correct";
@@ -3463,7 +9279,7 @@ var require_defaults = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assignDefaults = void 0;
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     function assignDefaults(it, ty) {
       const { properties, items: items2 } = it.schema;
       if (ty === "object" && properties) {
@@ -3500,9 +9316,9 @@ var require_code2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var names_1 = require_names();
-    var util_2 = require_util();
+    var util_2 = require_util2();
     function checkReportMissingProp(cxt, prop) {
       const { gen, data, it } = cxt;
       gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -3751,7 +9567,7 @@ var require_subschema = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     function getSubschema(it, { keyword, schemaProp, schema: schema2, schemaPath, errSchemaPath, topSchemaRef }) {
       if (keyword !== void 0 && schema2 !== void 0) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -3956,7 +9772,7 @@ var require_resolve = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var equal2 = require_fast_deep_equal();
     var traverse = require_json_schema_traverse();
     var SIMPLE_INLINED = /* @__PURE__ */ new Set([
@@ -4122,7 +9938,7 @@ var require_validate = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var resolve_1 = require_resolve();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var errors_1 = require_errors();
     function validateFunctionCode(it) {
       if (isSchemaObj(it)) {
@@ -4657,7 +10473,7 @@ var require_compile = __commonJS({
     var validation_error_1 = require_validation_error();
     var names_1 = require_names();
     var resolve_1 = require_resolve();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var validate_1 = require_validate();
     var SchemaEnv = class {
       constructor(env) {
@@ -6112,7 +11928,7 @@ var require_core = __commonJS({
     var codegen_2 = require_codegen();
     var resolve_1 = require_resolve();
     var dataType_1 = require_dataType();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
     var defaultRegExp = (str4, flags) => new RegExp(str4, flags);
@@ -6713,7 +12529,7 @@ var require_ref = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var compile_1 = require_compile();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var def = {
       keyword: "$ref",
       schemaType: "string",
@@ -6937,7 +12753,7 @@ var require_limitLength = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var ucs2length_1 = require_ucs2length();
     var error = {
       message({ keyword, schemaCode }) {
@@ -6969,7 +12785,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var codegen_1 = require_codegen();
     var error = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match pattern "${schemaCode}"`,
@@ -7036,7 +12852,7 @@ var require_required = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: ({ params: { missingProperty } }) => (0, codegen_1.str)`must have required property '${missingProperty}'`,
       params: ({ params: { missingProperty } }) => (0, codegen_1._)`{missingProperty: ${missingProperty}}`
@@ -7158,7 +12974,7 @@ var require_uniqueItems = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var dataType_1 = require_dataType();
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var equal_1 = require_equal();
     var error = {
       message: ({ params: { i: i2, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i2} are identical)`,
@@ -7224,7 +13040,7 @@ var require_const = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var equal_1 = require_equal();
     var error = {
       message: "must be equal to constant",
@@ -7253,7 +13069,7 @@ var require_enum = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var equal_1 = require_equal();
     var error = {
       message: "must be equal to one of the allowed values",
@@ -7341,7 +13157,7 @@ var require_additionalItems = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateAdditionalItems = void 0;
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
@@ -7394,7 +13210,7 @@ var require_items = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateTuple = void 0;
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var code_1 = require_code2();
     var def = {
       keyword: "items",
@@ -7467,7 +13283,7 @@ var require_items2020 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var code_1 = require_code2();
     var additionalItems_1 = require_additionalItems();
     var error = {
@@ -7502,7 +13318,7 @@ var require_contains = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
       params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
@@ -7597,7 +13413,7 @@ var require_dependencies = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var code_1 = require_code2();
     exports.error = {
       message: ({ params: { property, depsCount, deps } }) => {
@@ -7690,7 +13506,7 @@ var require_propertyNames = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: "property name must be valid",
       params: ({ params }) => (0, codegen_1._)`{propertyName: ${params.propertyName}}`
@@ -7735,7 +13551,7 @@ var require_additionalProperties = __commonJS({
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
     var names_1 = require_names();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: "must NOT have additional properties",
       params: ({ params }) => (0, codegen_1._)`{additionalProperty: ${params.additionalProperty}}`
@@ -7840,7 +13656,7 @@ var require_properties = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var validate_1 = require_validate();
     var code_1 = require_code2();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var additionalProperties_1 = require_additionalProperties();
     var def = {
       keyword: "properties",
@@ -7898,8 +13714,8 @@ var require_patternProperties = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var util_2 = require_util();
+    var util_1 = require_util2();
+    var util_2 = require_util2();
     var def = {
       keyword: "patternProperties",
       type: "object",
@@ -7970,7 +13786,7 @@ var require_not = __commonJS({
   "../../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var def = {
       keyword: "not",
       schemaType: ["object", "boolean"],
@@ -8019,7 +13835,7 @@ var require_oneOf = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: "must match exactly one schema in oneOf",
       params: ({ params }) => (0, codegen_1._)`{passingSchemas: ${params.passing}}`
@@ -8076,7 +13892,7 @@ var require_allOf = __commonJS({
   "../../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var def = {
       keyword: "allOf",
       schemaType: "array",
@@ -8104,7 +13920,7 @@ var require_if = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: ({ params }) => (0, codegen_1.str)`must match "${params.ifClause}" schema`,
       params: ({ params }) => (0, codegen_1._)`{failingKeyword: ${params.ifClause}}`
@@ -8172,7 +13988,7 @@ var require_thenElse = __commonJS({
   "../../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var def = {
       keyword: ["then", "else"],
       schemaType: ["object", "boolean"],
@@ -8402,7 +14218,7 @@ var require_discriminator = __commonJS({
     var types_1 = require_types();
     var compile_1 = require_compile();
     var ref_error_1 = require_ref_error();
-    var util_1 = require_util();
+    var util_1 = require_util2();
     var error = {
       message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
       params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
@@ -8725,5994 +14541,184 @@ var require_ajv = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/argument.js
-var require_argument = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/argument.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Argument = void 0;
-    var Argument = class {
-      constructor(value2, range) {
-        this.value = value2;
-        this.range = range;
-      }
-      toString() {
-        return this.value;
-      }
-      getRange() {
-        return this.range;
-      }
-      getValue() {
-        return this.value;
-      }
-      isAfter(position) {
-        if (this.range.end.line < position.line) {
-          return false;
-        }
-        return this.range.start.line > position.line ? true : this.range.start.character > position.character;
-      }
-      isBefore(position) {
-        if (this.range.start.line < position.line) {
-          return true;
-        }
-        return this.range.end.line > position.line ? false : this.range.end.character < position.character;
-      }
-    };
-    exports.Argument = Argument;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/jsonArgument.js
-var require_jsonArgument = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.JSONArgument = void 0;
-    var argument_1 = require_argument();
-    var JSONArgument = class extends argument_1.Argument {
-      constructor(value2, range, jsonRange) {
-        super(value2, range);
-        this.jsonRange = jsonRange;
-      }
-      getJSONRange() {
-        return this.jsonRange;
-      }
-      getJSONValue() {
-        let value2 = super.getValue();
-        value2 = value2.substring(1, value2.length - 1);
-        return value2;
-      }
-    };
-    exports.JSONArgument = JSONArgument;
-  }
-});
-
-// ../../main/node_modules/vscode-languageserver-types/lib/esm/main.js
-var main_exports = {};
-__export(main_exports, {
-  AnnotatedTextEdit: () => AnnotatedTextEdit,
-  ApplyKind: () => ApplyKind,
-  ChangeAnnotation: () => ChangeAnnotation,
-  ChangeAnnotationIdentifier: () => ChangeAnnotationIdentifier,
-  CodeAction: () => CodeAction,
-  CodeActionContext: () => CodeActionContext,
-  CodeActionKind: () => CodeActionKind,
-  CodeActionTag: () => CodeActionTag,
-  CodeActionTriggerKind: () => CodeActionTriggerKind,
-  CodeDescription: () => CodeDescription,
-  CodeLens: () => CodeLens,
-  Color: () => Color,
-  ColorInformation: () => ColorInformation,
-  ColorPresentation: () => ColorPresentation,
-  Command: () => Command,
-  CompletionItem: () => CompletionItem,
-  CompletionItemKind: () => CompletionItemKind,
-  CompletionItemLabelDetails: () => CompletionItemLabelDetails,
-  CompletionItemTag: () => CompletionItemTag,
-  CompletionList: () => CompletionList,
-  CreateFile: () => CreateFile,
-  DeleteFile: () => DeleteFile,
-  Diagnostic: () => Diagnostic,
-  DiagnosticRelatedInformation: () => DiagnosticRelatedInformation,
-  DiagnosticSeverity: () => DiagnosticSeverity,
-  DiagnosticTag: () => DiagnosticTag,
-  DocumentHighlight: () => DocumentHighlight,
-  DocumentHighlightKind: () => DocumentHighlightKind,
-  DocumentLink: () => DocumentLink,
-  DocumentSymbol: () => DocumentSymbol,
-  DocumentUri: () => DocumentUri,
-  EOL: () => EOL,
-  FoldingRange: () => FoldingRange,
-  FoldingRangeKind: () => FoldingRangeKind,
-  FormattingOptions: () => FormattingOptions,
-  Hover: () => Hover,
-  InlayHint: () => InlayHint,
-  InlayHintKind: () => InlayHintKind,
-  InlayHintLabelPart: () => InlayHintLabelPart,
-  InlineCompletionContext: () => InlineCompletionContext,
-  InlineCompletionItem: () => InlineCompletionItem,
-  InlineCompletionList: () => InlineCompletionList,
-  InlineCompletionTriggerKind: () => InlineCompletionTriggerKind,
-  InlineValueContext: () => InlineValueContext,
-  InlineValueEvaluatableExpression: () => InlineValueEvaluatableExpression,
-  InlineValueText: () => InlineValueText,
-  InlineValueVariableLookup: () => InlineValueVariableLookup,
-  InsertReplaceEdit: () => InsertReplaceEdit,
-  InsertTextFormat: () => InsertTextFormat,
-  InsertTextMode: () => InsertTextMode,
-  LanguageKind: () => LanguageKind,
-  Location: () => Location,
-  LocationLink: () => LocationLink,
-  MarkedString: () => MarkedString,
-  MarkupContent: () => MarkupContent,
-  MarkupKind: () => MarkupKind,
-  OptionalVersionedTextDocumentIdentifier: () => OptionalVersionedTextDocumentIdentifier,
-  ParameterInformation: () => ParameterInformation,
-  Position: () => Position,
-  Range: () => Range,
-  RenameFile: () => RenameFile,
-  SelectedCompletionInfo: () => SelectedCompletionInfo,
-  SelectionRange: () => SelectionRange,
-  SemanticTokenModifiers: () => SemanticTokenModifiers,
-  SemanticTokenTypes: () => SemanticTokenTypes,
-  SemanticTokens: () => SemanticTokens,
-  SignatureInformation: () => SignatureInformation,
-  SnippetTextEdit: () => SnippetTextEdit,
-  StringValue: () => StringValue,
-  SymbolInformation: () => SymbolInformation,
-  SymbolKind: () => SymbolKind,
-  SymbolTag: () => SymbolTag,
-  TextDocument: () => TextDocument,
-  TextDocumentEdit: () => TextDocumentEdit,
-  TextDocumentIdentifier: () => TextDocumentIdentifier,
-  TextDocumentItem: () => TextDocumentItem,
-  TextEdit: () => TextEdit,
-  URI: () => URI,
-  VersionedTextDocumentIdentifier: () => VersionedTextDocumentIdentifier,
-  WorkspaceChange: () => WorkspaceChange,
-  WorkspaceEdit: () => WorkspaceEdit,
-  WorkspaceFolder: () => WorkspaceFolder,
-  WorkspaceSymbol: () => WorkspaceSymbol,
-  integer: () => integer,
-  uinteger: () => uinteger
-});
-var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
-var init_main = __esm({
-  "../../main/node_modules/vscode-languageserver-types/lib/esm/main.js"() {
-    "use strict";
-    (function(DocumentUri2) {
-      function is(value2) {
-        return typeof value2 === "string";
-      }
-      DocumentUri2.is = is;
-    })(DocumentUri || (DocumentUri = {}));
-    (function(URI2) {
-      function is(value2) {
-        return typeof value2 === "string";
-      }
-      URI2.is = is;
-    })(URI || (URI = {}));
-    (function(integer2) {
-      integer2.MIN_VALUE = -2147483648;
-      integer2.MAX_VALUE = 2147483647;
-      function is(value2) {
-        return typeof value2 === "number" && integer2.MIN_VALUE <= value2 && value2 <= integer2.MAX_VALUE;
-      }
-      integer2.is = is;
-    })(integer || (integer = {}));
-    (function(uinteger2) {
-      uinteger2.MIN_VALUE = 0;
-      uinteger2.MAX_VALUE = 2147483647;
-      function is(value2) {
-        return typeof value2 === "number" && uinteger2.MIN_VALUE <= value2 && value2 <= uinteger2.MAX_VALUE;
-      }
-      uinteger2.is = is;
-    })(uinteger || (uinteger = {}));
-    (function(Position2) {
-      function create2(line, character) {
-        if (line === Number.MAX_VALUE) {
-          line = uinteger.MAX_VALUE;
-        }
-        if (character === Number.MAX_VALUE) {
-          character = uinteger.MAX_VALUE;
-        }
-        return { line, character };
-      }
-      Position2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
-      }
-      Position2.is = is;
-    })(Position || (Position = {}));
-    (function(Range2) {
-      function create2(one, two, three, four) {
-        if (Is.uinteger(one) && Is.uinteger(two) && Is.uinteger(three) && Is.uinteger(four)) {
-          return { start: Position.create(one, two), end: Position.create(three, four) };
-        } else if (Position.is(one) && Position.is(two)) {
-          return { start: one, end: two };
-        } else {
-          throw new Error(`Range#create called with invalid arguments[${one}, ${two}, ${three}, ${four}]`);
-        }
-      }
-      Range2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
-      }
-      Range2.is = is;
-    })(Range || (Range = {}));
-    (function(Location2) {
-      function create2(uri, range) {
-        return { uri, range };
-      }
-      Location2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
-      }
-      Location2.is = is;
-    })(Location || (Location = {}));
-    (function(LocationLink2) {
-      function create2(targetUri, targetRange, targetSelectionRange, originSelectionRange) {
-        return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
-      }
-      LocationLink2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
-      }
-      LocationLink2.is = is;
-    })(LocationLink || (LocationLink = {}));
-    (function(Color2) {
-      function create2(red, green, blue, alpha) {
-        return {
-          red,
-          green,
-          blue,
-          alpha
-        };
-      }
-      Color2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
-      }
-      Color2.is = is;
-    })(Color || (Color = {}));
-    (function(ColorInformation2) {
-      function create2(range, color) {
-        return {
-          range,
-          color
-        };
-      }
-      ColorInformation2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
-      }
-      ColorInformation2.is = is;
-    })(ColorInformation || (ColorInformation = {}));
-    (function(ColorPresentation2) {
-      function create2(label2, textEdit, additionalTextEdits) {
-        return {
-          label: label2,
-          textEdit,
-          additionalTextEdits
-        };
-      }
-      ColorPresentation2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
-      }
-      ColorPresentation2.is = is;
-    })(ColorPresentation || (ColorPresentation = {}));
-    (function(FoldingRangeKind2) {
-      FoldingRangeKind2.Comment = "comment";
-      FoldingRangeKind2.Imports = "imports";
-      FoldingRangeKind2.Region = "region";
-    })(FoldingRangeKind || (FoldingRangeKind = {}));
-    (function(FoldingRange2) {
-      function create2(startLine, endLine, startCharacter, endCharacter, kind, collapsedText) {
-        const result = {
-          startLine,
-          endLine
-        };
-        if (Is.defined(startCharacter)) {
-          result.startCharacter = startCharacter;
-        }
-        if (Is.defined(endCharacter)) {
-          result.endCharacter = endCharacter;
-        }
-        if (Is.defined(kind)) {
-          result.kind = kind;
-        }
-        if (Is.defined(collapsedText)) {
-          result.collapsedText = collapsedText;
-        }
-        return result;
-      }
-      FoldingRange2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
-      }
-      FoldingRange2.is = is;
-    })(FoldingRange || (FoldingRange = {}));
-    (function(DiagnosticRelatedInformation2) {
-      function create2(location2, message) {
-        return {
-          location: location2,
-          message
-        };
-      }
-      DiagnosticRelatedInformation2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
-      }
-      DiagnosticRelatedInformation2.is = is;
-    })(DiagnosticRelatedInformation || (DiagnosticRelatedInformation = {}));
-    (function(DiagnosticSeverity2) {
-      DiagnosticSeverity2.Error = 1;
-      DiagnosticSeverity2.Warning = 2;
-      DiagnosticSeverity2.Information = 3;
-      DiagnosticSeverity2.Hint = 4;
-    })(DiagnosticSeverity || (DiagnosticSeverity = {}));
-    (function(DiagnosticTag2) {
-      DiagnosticTag2.Unnecessary = 1;
-      DiagnosticTag2.Deprecated = 2;
-    })(DiagnosticTag || (DiagnosticTag = {}));
-    (function(CodeDescription2) {
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Is.string(candidate.href);
-      }
-      CodeDescription2.is = is;
-    })(CodeDescription || (CodeDescription = {}));
-    (function(Diagnostic2) {
-      function create2(range, message, severity, code19, source, relatedInformation) {
-        const result = { range, message };
-        if (Is.defined(severity)) {
-          result.severity = severity;
-        }
-        if (Is.defined(code19)) {
-          result.code = code19;
-        }
-        if (Is.defined(source)) {
-          result.source = source;
-        }
-        if (Is.defined(relatedInformation)) {
-          result.relatedInformation = relatedInformation;
-        }
-        return result;
-      }
-      Diagnostic2.create = create2;
-      function is(value2) {
-        var _a;
-        const candidate = value2;
-        return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
-      }
-      Diagnostic2.is = is;
-      function is3_17(value2) {
-        return Is.string(value2.message);
-      }
-      Diagnostic2.is3_17 = is3_17;
-      function getMessageString(diagnostic) {
-        if (Is.string(diagnostic.message)) {
-          return diagnostic.message;
-        } else if (MarkupContent.is(diagnostic.message)) {
-          return diagnostic.message.value;
-        } else {
-          throw new Error(`Unknown message type ${typeof diagnostic.message}`);
-        }
-      }
-      Diagnostic2.getMessageString = getMessageString;
-    })(Diagnostic || (Diagnostic = {}));
-    (function(Command2) {
-      function create2(title, command, ...args) {
-        const result = { title, command };
-        if (Is.defined(args) && args.length > 0) {
-          result.arguments = args;
-        }
-        return result;
-      }
-      Command2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
-      }
-      Command2.is = is;
-    })(Command || (Command = {}));
-    (function(TextEdit2) {
-      function replace2(range, newText) {
-        return { range, newText };
-      }
-      TextEdit2.replace = replace2;
-      function insert(position, newText) {
-        return { range: { start: position, end: position }, newText };
-      }
-      TextEdit2.insert = insert;
-      function del(range) {
-        return { range, newText: "" };
-      }
-      TextEdit2.del = del;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
-      }
-      TextEdit2.is = is;
-    })(TextEdit || (TextEdit = {}));
-    (function(ChangeAnnotation2) {
-      function create2(label2, needsConfirmation, description) {
-        const result = { label: label2 };
-        if (needsConfirmation !== void 0) {
-          result.needsConfirmation = needsConfirmation;
-        }
-        if (description !== void 0) {
-          result.description = description;
-        }
-        return result;
-      }
-      ChangeAnnotation2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
-      }
-      ChangeAnnotation2.is = is;
-    })(ChangeAnnotation || (ChangeAnnotation = {}));
-    (function(ChangeAnnotationIdentifier2) {
-      function is(value2) {
-        const candidate = value2;
-        return Is.string(candidate);
-      }
-      ChangeAnnotationIdentifier2.is = is;
-    })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
-    (function(AnnotatedTextEdit2) {
-      function replace2(range, newText, annotation) {
-        return { range, newText, annotationId: annotation };
-      }
-      AnnotatedTextEdit2.replace = replace2;
-      function insert(position, newText, annotation) {
-        return { range: { start: position, end: position }, newText, annotationId: annotation };
-      }
-      AnnotatedTextEdit2.insert = insert;
-      function del(range, annotation) {
-        return { range, newText: "", annotationId: annotation };
-      }
-      AnnotatedTextEdit2.del = del;
-      function is(value2) {
-        const candidate = value2;
-        return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
-      }
-      AnnotatedTextEdit2.is = is;
-    })(AnnotatedTextEdit || (AnnotatedTextEdit = {}));
-    (function(TextDocumentEdit2) {
-      function create2(textDocument, edits) {
-        return { textDocument, edits };
-      }
-      TextDocumentEdit2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
-      }
-      TextDocumentEdit2.is = is;
-    })(TextDocumentEdit || (TextDocumentEdit = {}));
-    (function(CreateFile2) {
-      function create2(uri, options, annotation) {
-        const result = {
-          kind: "create",
-          uri
-        };
-        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
-          result.options = options;
-        }
-        if (annotation !== void 0) {
-          result.annotationId = annotation;
-        }
-        return result;
-      }
-      CreateFile2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
-      }
-      CreateFile2.is = is;
-    })(CreateFile || (CreateFile = {}));
-    (function(RenameFile2) {
-      function create2(oldUri, newUri, options, annotation) {
-        const result = {
-          kind: "rename",
-          oldUri,
-          newUri
-        };
-        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
-          result.options = options;
-        }
-        if (annotation !== void 0) {
-          result.annotationId = annotation;
-        }
-        return result;
-      }
-      RenameFile2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
-      }
-      RenameFile2.is = is;
-    })(RenameFile || (RenameFile = {}));
-    (function(DeleteFile2) {
-      function create2(uri, options, annotation) {
-        const result = {
-          kind: "delete",
-          uri
-        };
-        if (options !== void 0 && (options.recursive !== void 0 || options.ignoreIfNotExists !== void 0)) {
-          result.options = options;
-        }
-        if (annotation !== void 0) {
-          result.annotationId = annotation;
-        }
-        return result;
-      }
-      DeleteFile2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
-      }
-      DeleteFile2.is = is;
-    })(DeleteFile || (DeleteFile = {}));
-    (function(WorkspaceEdit2) {
-      function is(value2) {
-        const candidate = value2;
-        return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every((change) => {
-          if (Is.string(change.kind)) {
-            return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
-          } else {
-            return TextDocumentEdit.is(change);
-          }
-        }));
-      }
-      WorkspaceEdit2.is = is;
-    })(WorkspaceEdit || (WorkspaceEdit = {}));
-    TextEditChangeImpl = class {
-      constructor(edits, changeAnnotations) {
-        this.edits = edits;
-        this.changeAnnotations = changeAnnotations;
-      }
-      insert(position, newText, annotation) {
-        let edit;
-        let id;
-        if (annotation === void 0) {
-          edit = TextEdit.insert(position, newText);
-        } else if (ChangeAnnotationIdentifier.is(annotation)) {
-          id = annotation;
-          edit = AnnotatedTextEdit.insert(position, newText, annotation);
-        } else {
-          this.assertChangeAnnotations(this.changeAnnotations);
-          id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.insert(position, newText, id);
-        }
-        this.edits.push(edit);
-        if (id !== void 0) {
-          return id;
-        }
-      }
-      replace(range, newText, annotation) {
-        let edit;
-        let id;
-        if (annotation === void 0) {
-          edit = TextEdit.replace(range, newText);
-        } else if (ChangeAnnotationIdentifier.is(annotation)) {
-          id = annotation;
-          edit = AnnotatedTextEdit.replace(range, newText, annotation);
-        } else {
-          this.assertChangeAnnotations(this.changeAnnotations);
-          id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.replace(range, newText, id);
-        }
-        this.edits.push(edit);
-        if (id !== void 0) {
-          return id;
-        }
-      }
-      delete(range, annotation) {
-        let edit;
-        let id;
-        if (annotation === void 0) {
-          edit = TextEdit.del(range);
-        } else if (ChangeAnnotationIdentifier.is(annotation)) {
-          id = annotation;
-          edit = AnnotatedTextEdit.del(range, annotation);
-        } else {
-          this.assertChangeAnnotations(this.changeAnnotations);
-          id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.del(range, id);
-        }
-        this.edits.push(edit);
-        if (id !== void 0) {
-          return id;
-        }
-      }
-      add(edit) {
-        this.edits.push(edit);
-      }
-      all() {
-        return this.edits;
-      }
-      clear() {
-        this.edits.splice(0, this.edits.length);
-      }
-      assertChangeAnnotations(value2) {
-        if (value2 === void 0) {
-          throw new Error(`Text edit change is not configured to manage change annotations.`);
-        }
-      }
-    };
-    (function(SnippetTextEdit2) {
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
-      }
-      SnippetTextEdit2.is = is;
-    })(SnippetTextEdit || (SnippetTextEdit = {}));
-    ChangeAnnotations = class {
-      constructor(annotations) {
-        this._annotations = annotations === void 0 ? /* @__PURE__ */ Object.create(null) : annotations;
-        this._counter = 0;
-        this._size = 0;
-      }
-      all() {
-        return this._annotations;
-      }
-      get size() {
-        return this._size;
-      }
-      manage(idOrAnnotation, annotation) {
-        let id;
-        if (ChangeAnnotationIdentifier.is(idOrAnnotation)) {
-          id = idOrAnnotation;
-        } else {
-          id = this.nextId();
-          annotation = idOrAnnotation;
-        }
-        if (this._annotations[id] !== void 0) {
-          throw new Error(`Id ${id} is already in use.`);
-        }
-        if (annotation === void 0) {
-          throw new Error(`No annotation provided for id ${id}`);
-        }
-        this._annotations[id] = annotation;
-        this._size++;
-        return id;
-      }
-      nextId() {
-        this._counter++;
-        return this._counter.toString();
-      }
-    };
-    WorkspaceChange = class {
-      constructor(workspaceEdit) {
-        this._textEditChanges = /* @__PURE__ */ Object.create(null);
-        if (workspaceEdit !== void 0) {
-          this._workspaceEdit = workspaceEdit;
-          if (workspaceEdit.documentChanges) {
-            this._changeAnnotations = new ChangeAnnotations(workspaceEdit.changeAnnotations);
-            workspaceEdit.changeAnnotations = this._changeAnnotations.all();
-            workspaceEdit.documentChanges.forEach((change) => {
-              if (TextDocumentEdit.is(change)) {
-                const textEditChange = new TextEditChangeImpl(change.edits, this._changeAnnotations);
-                this._textEditChanges[change.textDocument.uri] = textEditChange;
-              }
-            });
-          } else if (workspaceEdit.changes) {
-            Object.keys(workspaceEdit.changes).forEach((key) => {
-              const textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
-              this._textEditChanges[key] = textEditChange;
-            });
-          }
-        } else {
-          this._workspaceEdit = {};
-        }
-      }
-      /**
-       * Returns the underlying {@link WorkspaceEdit} literal
-       * use to be returned from a workspace edit operation like rename.
-       */
-      get edit() {
-        this.initDocumentChanges();
-        if (this._changeAnnotations !== void 0) {
-          if (this._changeAnnotations.size === 0) {
-            this._workspaceEdit.changeAnnotations = void 0;
-          } else {
-            this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
-          }
-        }
-        return this._workspaceEdit;
-      }
-      getTextEditChange(key) {
-        if (OptionalVersionedTextDocumentIdentifier.is(key)) {
-          this.initDocumentChanges();
-          if (this._workspaceEdit.documentChanges === void 0) {
-            throw new Error("Workspace edit is not configured for document changes.");
-          }
-          const textDocument = { uri: key.uri, version: key.version };
-          let result = this._textEditChanges[textDocument.uri];
-          if (!result) {
-            const edits = [];
-            const textDocumentEdit = {
-              textDocument,
-              edits
-            };
-            this._workspaceEdit.documentChanges.push(textDocumentEdit);
-            result = new TextEditChangeImpl(edits, this._changeAnnotations);
-            this._textEditChanges[textDocument.uri] = result;
-          }
-          return result;
-        } else {
-          this.initChanges();
-          if (this._workspaceEdit.changes === void 0) {
-            throw new Error("Workspace edit is not configured for normal text edit changes.");
-          }
-          let result = this._textEditChanges[key];
-          if (!result) {
-            const edits = [];
-            this._workspaceEdit.changes[key] = edits;
-            result = new TextEditChangeImpl(edits);
-            this._textEditChanges[key] = result;
-          }
-          return result;
-        }
-      }
-      initDocumentChanges() {
-        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
-          this._changeAnnotations = new ChangeAnnotations();
-          this._workspaceEdit.documentChanges = [];
-          this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
-        }
-      }
-      initChanges() {
-        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
-          this._workspaceEdit.changes = /* @__PURE__ */ Object.create(null);
-        }
-      }
-      createFile(uri, optionsOrAnnotation, options) {
-        this.initDocumentChanges();
-        if (this._workspaceEdit.documentChanges === void 0) {
-          throw new Error("Workspace edit is not configured for document changes.");
-        }
-        let annotation;
-        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
-          annotation = optionsOrAnnotation;
-        } else {
-          options = optionsOrAnnotation;
-        }
-        let operation;
-        let id;
-        if (annotation === void 0) {
-          operation = CreateFile.create(uri, options);
-        } else {
-          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
-          operation = CreateFile.create(uri, options, id);
-        }
-        this._workspaceEdit.documentChanges.push(operation);
-        if (id !== void 0) {
-          return id;
-        }
-      }
-      renameFile(oldUri, newUri, optionsOrAnnotation, options) {
-        this.initDocumentChanges();
-        if (this._workspaceEdit.documentChanges === void 0) {
-          throw new Error("Workspace edit is not configured for document changes.");
-        }
-        let annotation;
-        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
-          annotation = optionsOrAnnotation;
-        } else {
-          options = optionsOrAnnotation;
-        }
-        let operation;
-        let id;
-        if (annotation === void 0) {
-          operation = RenameFile.create(oldUri, newUri, options);
-        } else {
-          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
-          operation = RenameFile.create(oldUri, newUri, options, id);
-        }
-        this._workspaceEdit.documentChanges.push(operation);
-        if (id !== void 0) {
-          return id;
-        }
-      }
-      deleteFile(uri, optionsOrAnnotation, options) {
-        this.initDocumentChanges();
-        if (this._workspaceEdit.documentChanges === void 0) {
-          throw new Error("Workspace edit is not configured for document changes.");
-        }
-        let annotation;
-        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
-          annotation = optionsOrAnnotation;
-        } else {
-          options = optionsOrAnnotation;
-        }
-        let operation;
-        let id;
-        if (annotation === void 0) {
-          operation = DeleteFile.create(uri, options);
-        } else {
-          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
-          operation = DeleteFile.create(uri, options, id);
-        }
-        this._workspaceEdit.documentChanges.push(operation);
-        if (id !== void 0) {
-          return id;
-        }
-      }
-    };
-    (function(TextDocumentIdentifier2) {
-      function create2(uri) {
-        return { uri };
-      }
-      TextDocumentIdentifier2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.string(candidate.uri);
-      }
-      TextDocumentIdentifier2.is = is;
-    })(TextDocumentIdentifier || (TextDocumentIdentifier = {}));
-    (function(VersionedTextDocumentIdentifier2) {
-      function create2(uri, version) {
-        return { uri, version };
-      }
-      VersionedTextDocumentIdentifier2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
-      }
-      VersionedTextDocumentIdentifier2.is = is;
-    })(VersionedTextDocumentIdentifier || (VersionedTextDocumentIdentifier = {}));
-    (function(OptionalVersionedTextDocumentIdentifier2) {
-      function create2(uri, version) {
-        return { uri, version };
-      }
-      OptionalVersionedTextDocumentIdentifier2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
-      }
-      OptionalVersionedTextDocumentIdentifier2.is = is;
-    })(OptionalVersionedTextDocumentIdentifier || (OptionalVersionedTextDocumentIdentifier = {}));
-    (function(LanguageKind2) {
-      LanguageKind2.ABAP = "abap";
-      LanguageKind2.WindowsBat = "bat";
-      LanguageKind2.BibTeX = "bibtex";
-      LanguageKind2.Clojure = "clojure";
-      LanguageKind2.Coffeescript = "coffeescript";
-      LanguageKind2.C = "c";
-      LanguageKind2.CPP = "cpp";
-      LanguageKind2.CSharp = "csharp";
-      LanguageKind2.CSS = "css";
-      LanguageKind2.D = "d";
-      LanguageKind2.Delphi = "pascal";
-      LanguageKind2.Diff = "diff";
-      LanguageKind2.Dart = "dart";
-      LanguageKind2.Dockerfile = "dockerfile";
-      LanguageKind2.Elixir = "elixir";
-      LanguageKind2.Erlang = "erlang";
-      LanguageKind2.FSharp = "fsharp";
-      LanguageKind2.GitCommit = "git-commit";
-      LanguageKind2.GitRebase = "git-rebase";
-      LanguageKind2.Go = "go";
-      LanguageKind2.Groovy = "groovy";
-      LanguageKind2.Handlebars = "handlebars";
-      LanguageKind2.Haskell = "haskell";
-      LanguageKind2.HTML = "html";
-      LanguageKind2.Ini = "ini";
-      LanguageKind2.Java = "java";
-      LanguageKind2.JavaScript = "javascript";
-      LanguageKind2.JavaScriptReact = "javascriptreact";
-      LanguageKind2.JSON = "json";
-      LanguageKind2.LaTeX = "latex";
-      LanguageKind2.Less = "less";
-      LanguageKind2.Lua = "lua";
-      LanguageKind2.Makefile = "makefile";
-      LanguageKind2.Markdown = "markdown";
-      LanguageKind2.ObjectiveC = "objective-c";
-      LanguageKind2.ObjectiveCPP = "objective-cpp";
-      LanguageKind2.Pascal = "pascal";
-      LanguageKind2.Perl = "perl";
-      LanguageKind2.Perl6 = "perl6";
-      LanguageKind2.PHP = "php";
-      LanguageKind2.Plaintext = "plaintext";
-      LanguageKind2.Powershell = "powershell";
-      LanguageKind2.Pug = "jade";
-      LanguageKind2.Python = "python";
-      LanguageKind2.R = "r";
-      LanguageKind2.Razor = "razor";
-      LanguageKind2.Ruby = "ruby";
-      LanguageKind2.Rust = "rust";
-      LanguageKind2.SCSS = "scss";
-      LanguageKind2.SASS = "sass";
-      LanguageKind2.Scala = "scala";
-      LanguageKind2.ShaderLab = "shaderlab";
-      LanguageKind2.ShellScript = "shellscript";
-      LanguageKind2.SQL = "sql";
-      LanguageKind2.Swift = "swift";
-      LanguageKind2.TypeScript = "typescript";
-      LanguageKind2.TypeScriptReact = "typescriptreact";
-      LanguageKind2.TeX = "tex";
-      LanguageKind2.VisualBasic = "vb";
-      LanguageKind2.XML = "xml";
-      LanguageKind2.XSL = "xsl";
-      LanguageKind2.YAML = "yaml";
-    })(LanguageKind || (LanguageKind = {}));
-    (function(TextDocumentItem2) {
-      function create2(uri, languageId, version, text) {
-        return { uri, languageId, version, text };
-      }
-      TextDocumentItem2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
-      }
-      TextDocumentItem2.is = is;
-    })(TextDocumentItem || (TextDocumentItem = {}));
-    (function(MarkupKind2) {
-      MarkupKind2.PlainText = "plaintext";
-      MarkupKind2.Markdown = "markdown";
-      function is(value2) {
-        const candidate = value2;
-        return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
-      }
-      MarkupKind2.is = is;
-    })(MarkupKind || (MarkupKind = {}));
-    (function(MarkupContent2) {
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(value2) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
-      }
-      MarkupContent2.is = is;
-    })(MarkupContent || (MarkupContent = {}));
-    (function(CompletionItemKind2) {
-      CompletionItemKind2.Text = 1;
-      CompletionItemKind2.Method = 2;
-      CompletionItemKind2.Function = 3;
-      CompletionItemKind2.Constructor = 4;
-      CompletionItemKind2.Field = 5;
-      CompletionItemKind2.Variable = 6;
-      CompletionItemKind2.Class = 7;
-      CompletionItemKind2.Interface = 8;
-      CompletionItemKind2.Module = 9;
-      CompletionItemKind2.Property = 10;
-      CompletionItemKind2.Unit = 11;
-      CompletionItemKind2.Value = 12;
-      CompletionItemKind2.Enum = 13;
-      CompletionItemKind2.Keyword = 14;
-      CompletionItemKind2.Snippet = 15;
-      CompletionItemKind2.Color = 16;
-      CompletionItemKind2.File = 17;
-      CompletionItemKind2.Reference = 18;
-      CompletionItemKind2.Folder = 19;
-      CompletionItemKind2.EnumMember = 20;
-      CompletionItemKind2.Constant = 21;
-      CompletionItemKind2.Struct = 22;
-      CompletionItemKind2.Event = 23;
-      CompletionItemKind2.Operator = 24;
-      CompletionItemKind2.TypeParameter = 25;
-    })(CompletionItemKind || (CompletionItemKind = {}));
-    (function(InsertTextFormat2) {
-      InsertTextFormat2.PlainText = 1;
-      InsertTextFormat2.Snippet = 2;
-    })(InsertTextFormat || (InsertTextFormat = {}));
-    (function(CompletionItemTag2) {
-      CompletionItemTag2.Deprecated = 1;
-    })(CompletionItemTag || (CompletionItemTag = {}));
-    (function(InsertReplaceEdit2) {
-      function create2(newText, insert, replace2) {
-        return { newText, insert, replace: replace2 };
-      }
-      InsertReplaceEdit2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
-      }
-      InsertReplaceEdit2.is = is;
-    })(InsertReplaceEdit || (InsertReplaceEdit = {}));
-    (function(InsertTextMode2) {
-      InsertTextMode2.asIs = 1;
-      InsertTextMode2.adjustIndentation = 2;
-    })(InsertTextMode || (InsertTextMode = {}));
-    (function(ApplyKind2) {
-      ApplyKind2.Replace = 1;
-      ApplyKind2.Merge = 2;
-    })(ApplyKind || (ApplyKind = {}));
-    (function(CompletionItemLabelDetails2) {
-      function is(value2) {
-        const candidate = value2;
-        return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
-      }
-      CompletionItemLabelDetails2.is = is;
-    })(CompletionItemLabelDetails || (CompletionItemLabelDetails = {}));
-    (function(CompletionItem2) {
-      function create2(label2) {
-        return { label: label2 };
-      }
-      CompletionItem2.create = create2;
-    })(CompletionItem || (CompletionItem = {}));
-    (function(CompletionList2) {
-      function create2(items2, isIncomplete) {
-        return { items: items2 ? items2 : [], isIncomplete: !!isIncomplete };
-      }
-      CompletionList2.create = create2;
-    })(CompletionList || (CompletionList = {}));
-    (function(MarkedString2) {
-      function fromPlainText(plainText) {
-        return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
-      }
-      MarkedString2.fromPlainText = fromPlainText;
-      function is(value2) {
-        const candidate = value2;
-        return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
-      }
-      MarkedString2.is = is;
-    })(MarkedString || (MarkedString = {}));
-    (function(Hover2) {
-      function is(value2) {
-        const candidate = value2;
-        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value2.range === void 0 || Range.is(value2.range));
-      }
-      Hover2.is = is;
-    })(Hover || (Hover = {}));
-    (function(ParameterInformation2) {
-      function create2(label2, documentation) {
-        return documentation ? { label: label2, documentation } : { label: label2 };
-      }
-      ParameterInformation2.create = create2;
-    })(ParameterInformation || (ParameterInformation = {}));
-    (function(SignatureInformation2) {
-      function create2(label2, documentation, ...parameters) {
-        const result = { label: label2 };
-        if (Is.defined(documentation)) {
-          result.documentation = documentation;
-        }
-        if (Is.defined(parameters)) {
-          result.parameters = parameters;
-        } else {
-          result.parameters = [];
-        }
-        return result;
-      }
-      SignatureInformation2.create = create2;
-    })(SignatureInformation || (SignatureInformation = {}));
-    (function(DocumentHighlightKind2) {
-      DocumentHighlightKind2.Text = 1;
-      DocumentHighlightKind2.Read = 2;
-      DocumentHighlightKind2.Write = 3;
-    })(DocumentHighlightKind || (DocumentHighlightKind = {}));
-    (function(DocumentHighlight2) {
-      function create2(range, kind) {
-        const result = { range };
-        if (Is.number(kind)) {
-          result.kind = kind;
-        }
-        return result;
-      }
-      DocumentHighlight2.create = create2;
-    })(DocumentHighlight || (DocumentHighlight = {}));
-    (function(SymbolKind2) {
-      SymbolKind2.File = 1;
-      SymbolKind2.Module = 2;
-      SymbolKind2.Namespace = 3;
-      SymbolKind2.Package = 4;
-      SymbolKind2.Class = 5;
-      SymbolKind2.Method = 6;
-      SymbolKind2.Property = 7;
-      SymbolKind2.Field = 8;
-      SymbolKind2.Constructor = 9;
-      SymbolKind2.Enum = 10;
-      SymbolKind2.Interface = 11;
-      SymbolKind2.Function = 12;
-      SymbolKind2.Variable = 13;
-      SymbolKind2.Constant = 14;
-      SymbolKind2.String = 15;
-      SymbolKind2.Number = 16;
-      SymbolKind2.Boolean = 17;
-      SymbolKind2.Array = 18;
-      SymbolKind2.Object = 19;
-      SymbolKind2.Key = 20;
-      SymbolKind2.Null = 21;
-      SymbolKind2.EnumMember = 22;
-      SymbolKind2.Struct = 23;
-      SymbolKind2.Event = 24;
-      SymbolKind2.Operator = 25;
-      SymbolKind2.TypeParameter = 26;
-    })(SymbolKind || (SymbolKind = {}));
-    (function(SymbolTag2) {
-      SymbolTag2.Deprecated = 1;
-    })(SymbolTag || (SymbolTag = {}));
-    (function(SymbolInformation2) {
-      function create2(name, kind, range, uri, containerName) {
-        const result = {
-          name,
-          kind,
-          location: { uri, range }
-        };
-        if (containerName) {
-          result.containerName = containerName;
-        }
-        return result;
-      }
-      SymbolInformation2.create = create2;
-    })(SymbolInformation || (SymbolInformation = {}));
-    (function(WorkspaceSymbol2) {
-      function create2(name, kind, uri, range) {
-        return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
-      }
-      WorkspaceSymbol2.create = create2;
-    })(WorkspaceSymbol || (WorkspaceSymbol = {}));
-    (function(DocumentSymbol2) {
-      function create2(name, detail, kind, range, selectionRange, children) {
-        const result = {
-          name,
-          detail,
-          kind,
-          range,
-          selectionRange
-        };
-        if (children !== void 0) {
-          result.children = children;
-        }
-        return result;
-      }
-      DocumentSymbol2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
-      }
-      DocumentSymbol2.is = is;
-    })(DocumentSymbol || (DocumentSymbol = {}));
-    (function(CodeActionKind2) {
-      CodeActionKind2.Empty = "";
-      CodeActionKind2.QuickFix = "quickfix";
-      CodeActionKind2.Refactor = "refactor";
-      CodeActionKind2.RefactorExtract = "refactor.extract";
-      CodeActionKind2.RefactorInline = "refactor.inline";
-      CodeActionKind2.RefactorMove = "refactor.move";
-      CodeActionKind2.RefactorRewrite = "refactor.rewrite";
-      CodeActionKind2.Source = "source";
-      CodeActionKind2.SourceOrganizeImports = "source.organizeImports";
-      CodeActionKind2.SourceFixAll = "source.fixAll";
-      CodeActionKind2.Notebook = "notebook";
-    })(CodeActionKind || (CodeActionKind = {}));
-    (function(CodeActionTriggerKind2) {
-      CodeActionTriggerKind2.Invoked = 1;
-      CodeActionTriggerKind2.Automatic = 2;
-    })(CodeActionTriggerKind || (CodeActionTriggerKind = {}));
-    (function(CodeActionContext2) {
-      function create2(diagnostics, only, triggerKind) {
-        const result = { diagnostics };
-        if (only !== void 0 && only !== null) {
-          result.only = only;
-        }
-        if (triggerKind !== void 0 && triggerKind !== null) {
-          result.triggerKind = triggerKind;
-        }
-        return result;
-      }
-      CodeActionContext2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
-      }
-      CodeActionContext2.is = is;
-    })(CodeActionContext || (CodeActionContext = {}));
-    (function(CodeActionTag2) {
-      CodeActionTag2.LLMGenerated = 1;
-      function is(value2) {
-        return Is.defined(value2) && value2 === CodeActionTag2.LLMGenerated;
-      }
-      CodeActionTag2.is = is;
-    })(CodeActionTag || (CodeActionTag = {}));
-    (function(CodeAction2) {
-      function create2(title, kindOrCommandOrEdit, kind) {
-        const result = { title };
-        let checkKind = true;
-        if (typeof kindOrCommandOrEdit === "string") {
-          checkKind = false;
-          result.kind = kindOrCommandOrEdit;
-        } else if (Command.is(kindOrCommandOrEdit)) {
-          result.command = kindOrCommandOrEdit;
-        } else {
-          result.edit = kindOrCommandOrEdit;
-        }
-        if (checkKind && kind !== void 0) {
-          result.kind = kind;
-        }
-        return result;
-      }
-      CodeAction2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
-      }
-      CodeAction2.is = is;
-    })(CodeAction || (CodeAction = {}));
-    (function(CodeLens2) {
-      function create2(range, data) {
-        const result = { range };
-        if (Is.defined(data)) {
-          result.data = data;
-        }
-        return result;
-      }
-      CodeLens2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command.is(candidate.command));
-      }
-      CodeLens2.is = is;
-    })(CodeLens || (CodeLens = {}));
-    (function(FormattingOptions2) {
-      function create2(tabSize, insertSpaces) {
-        return { tabSize, insertSpaces };
-      }
-      FormattingOptions2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
-      }
-      FormattingOptions2.is = is;
-    })(FormattingOptions || (FormattingOptions = {}));
-    (function(DocumentLink2) {
-      function create2(range, target, data) {
-        return { range, target, data };
-      }
-      DocumentLink2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
-      }
-      DocumentLink2.is = is;
-    })(DocumentLink || (DocumentLink = {}));
-    (function(SelectionRange2) {
-      function create2(range, parent) {
-        return { range, parent };
-      }
-      SelectionRange2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
-      }
-      SelectionRange2.is = is;
-    })(SelectionRange || (SelectionRange = {}));
-    (function(SemanticTokenTypes2) {
-      SemanticTokenTypes2["namespace"] = "namespace";
-      SemanticTokenTypes2["type"] = "type";
-      SemanticTokenTypes2["class"] = "class";
-      SemanticTokenTypes2["enum"] = "enum";
-      SemanticTokenTypes2["interface"] = "interface";
-      SemanticTokenTypes2["struct"] = "struct";
-      SemanticTokenTypes2["typeParameter"] = "typeParameter";
-      SemanticTokenTypes2["parameter"] = "parameter";
-      SemanticTokenTypes2["variable"] = "variable";
-      SemanticTokenTypes2["property"] = "property";
-      SemanticTokenTypes2["enumMember"] = "enumMember";
-      SemanticTokenTypes2["event"] = "event";
-      SemanticTokenTypes2["function"] = "function";
-      SemanticTokenTypes2["method"] = "method";
-      SemanticTokenTypes2["macro"] = "macro";
-      SemanticTokenTypes2["keyword"] = "keyword";
-      SemanticTokenTypes2["modifier"] = "modifier";
-      SemanticTokenTypes2["comment"] = "comment";
-      SemanticTokenTypes2["string"] = "string";
-      SemanticTokenTypes2["number"] = "number";
-      SemanticTokenTypes2["regexp"] = "regexp";
-      SemanticTokenTypes2["operator"] = "operator";
-      SemanticTokenTypes2["decorator"] = "decorator";
-      SemanticTokenTypes2["label"] = "label";
-    })(SemanticTokenTypes || (SemanticTokenTypes = {}));
-    (function(SemanticTokenModifiers2) {
-      SemanticTokenModifiers2["declaration"] = "declaration";
-      SemanticTokenModifiers2["definition"] = "definition";
-      SemanticTokenModifiers2["readonly"] = "readonly";
-      SemanticTokenModifiers2["static"] = "static";
-      SemanticTokenModifiers2["deprecated"] = "deprecated";
-      SemanticTokenModifiers2["abstract"] = "abstract";
-      SemanticTokenModifiers2["async"] = "async";
-      SemanticTokenModifiers2["modification"] = "modification";
-      SemanticTokenModifiers2["documentation"] = "documentation";
-      SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
-    })(SemanticTokenModifiers || (SemanticTokenModifiers = {}));
-    (function(SemanticTokens2) {
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
-      }
-      SemanticTokens2.is = is;
-    })(SemanticTokens || (SemanticTokens = {}));
-    (function(InlineValueText2) {
-      function create2(range, text) {
-        return { range, text };
-      }
-      InlineValueText2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
-      }
-      InlineValueText2.is = is;
-    })(InlineValueText || (InlineValueText = {}));
-    (function(InlineValueVariableLookup2) {
-      function create2(range, variableName, caseSensitiveLookup) {
-        return { range, variableName, caseSensitiveLookup };
-      }
-      InlineValueVariableLookup2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
-      }
-      InlineValueVariableLookup2.is = is;
-    })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
-    (function(InlineValueEvaluatableExpression2) {
-      function create2(range, expression) {
-        return { range, expression };
-      }
-      InlineValueEvaluatableExpression2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
-      }
-      InlineValueEvaluatableExpression2.is = is;
-    })(InlineValueEvaluatableExpression || (InlineValueEvaluatableExpression = {}));
-    (function(InlineValueContext2) {
-      function create2(frameId, stoppedLocation) {
-        return { frameId, stoppedLocation };
-      }
-      InlineValueContext2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Range.is(value2.stoppedLocation);
-      }
-      InlineValueContext2.is = is;
-    })(InlineValueContext || (InlineValueContext = {}));
-    (function(InlayHintKind2) {
-      InlayHintKind2.Type = 1;
-      InlayHintKind2.Parameter = 2;
-      function is(value2) {
-        return value2 === 1 || value2 === 2;
-      }
-      InlayHintKind2.is = is;
-    })(InlayHintKind || (InlayHintKind = {}));
-    (function(InlayHintLabelPart2) {
-      function create2(value2) {
-        return { value: value2 };
-      }
-      InlayHintLabelPart2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command.is(candidate.command));
-      }
-      InlayHintLabelPart2.is = is;
-    })(InlayHintLabelPart || (InlayHintLabelPart = {}));
-    (function(InlayHint2) {
-      function create2(position, label2, kind) {
-        const result = { position, label: label2 };
-        if (kind !== void 0) {
-          result.kind = kind;
-        }
-        return result;
-      }
-      InlayHint2.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
-      }
-      InlayHint2.is = is;
-    })(InlayHint || (InlayHint = {}));
-    (function(StringValue2) {
-      function createSnippet(value2) {
-        return { kind: "snippet", value: value2 };
-      }
-      StringValue2.createSnippet = createSnippet;
-      function isSnippet(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
-      }
-      StringValue2.isSnippet = isSnippet;
-    })(StringValue || (StringValue = {}));
-    (function(InlineCompletionItem2) {
-      function create2(insertText, filterText, range, command) {
-        return { insertText, filterText, range, command };
-      }
-      InlineCompletionItem2.create = create2;
-    })(InlineCompletionItem || (InlineCompletionItem = {}));
-    (function(InlineCompletionList2) {
-      function create2(items2) {
-        return { items: items2 };
-      }
-      InlineCompletionList2.create = create2;
-    })(InlineCompletionList || (InlineCompletionList = {}));
-    (function(InlineCompletionTriggerKind2) {
-      InlineCompletionTriggerKind2.Invoked = 1;
-      InlineCompletionTriggerKind2.Automatic = 2;
-    })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
-    (function(SelectedCompletionInfo2) {
-      function create2(range, text) {
-        return { range, text };
-      }
-      SelectedCompletionInfo2.create = create2;
-    })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
-    (function(InlineCompletionContext2) {
-      function create2(triggerKind, selectedCompletionInfo) {
-        return { triggerKind, selectedCompletionInfo };
-      }
-      InlineCompletionContext2.create = create2;
-    })(InlineCompletionContext || (InlineCompletionContext = {}));
-    (function(WorkspaceFolder2) {
-      function is(value2) {
-        const candidate = value2;
-        return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
-      }
-      WorkspaceFolder2.is = is;
-    })(WorkspaceFolder || (WorkspaceFolder = {}));
-    EOL = ["\n", "\r\n", "\r"];
-    (function(TextDocument3) {
-      function create2(uri, languageId, version, content) {
-        return new FullTextDocument(uri, languageId, version, content);
-      }
-      TextDocument3.create = create2;
-      function is(value2) {
-        const candidate = value2;
-        return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
-      }
-      TextDocument3.is = is;
-      function applyEdits(document, edits) {
-        let text = document.getText();
-        const sortedEdits = mergeSort2(edits, (a, b) => {
-          const diff = a.range.start.line - b.range.start.line;
-          if (diff === 0) {
-            return a.range.start.character - b.range.start.character;
-          }
-          return diff;
-        });
-        let lastModifiedOffset = text.length;
-        for (let i2 = sortedEdits.length - 1; i2 >= 0; i2--) {
-          const e = sortedEdits[i2];
-          const startOffset = document.offsetAt(e.range.start);
-          const endOffset = document.offsetAt(e.range.end);
-          if (endOffset <= lastModifiedOffset) {
-            text = text.substring(0, startOffset) + e.newText + text.substring(endOffset, text.length);
-          } else {
-            throw new Error("Overlapping edit");
-          }
-          lastModifiedOffset = startOffset;
-        }
-        return text;
-      }
-      TextDocument3.applyEdits = applyEdits;
-      function mergeSort2(data, compare2) {
-        if (data.length <= 1) {
-          return data;
-        }
-        const p = data.length / 2 | 0;
-        const left = data.slice(0, p);
-        const right = data.slice(p);
-        mergeSort2(left, compare2);
-        mergeSort2(right, compare2);
-        let leftIdx = 0;
-        let rightIdx = 0;
-        let i2 = 0;
-        while (leftIdx < left.length && rightIdx < right.length) {
-          const ret = compare2(left[leftIdx], right[rightIdx]);
-          if (ret <= 0) {
-            data[i2++] = left[leftIdx++];
-          } else {
-            data[i2++] = right[rightIdx++];
-          }
-        }
-        while (leftIdx < left.length) {
-          data[i2++] = left[leftIdx++];
-        }
-        while (rightIdx < right.length) {
-          data[i2++] = right[rightIdx++];
-        }
-        return data;
-      }
-    })(TextDocument || (TextDocument = {}));
-    FullTextDocument = class {
-      constructor(uri, languageId, version, content) {
-        this._uri = uri;
-        this._languageId = languageId;
-        this._version = version;
-        this._content = content;
-        this._lineOffsets = void 0;
-      }
-      get uri() {
-        return this._uri;
-      }
-      get languageId() {
-        return this._languageId;
-      }
-      get version() {
-        return this._version;
-      }
-      getText(range) {
-        if (range) {
-          const start = this.offsetAt(range.start);
-          const end = this.offsetAt(range.end);
-          return this._content.substring(start, end);
-        }
-        return this._content;
-      }
-      update(event, version) {
-        this._content = event.text;
-        this._version = version;
-        this._lineOffsets = void 0;
-      }
-      getLineOffsets() {
-        if (this._lineOffsets === void 0) {
-          const lineOffsets = [];
-          const text = this._content;
-          let isLineStart = true;
-          for (let i2 = 0; i2 < text.length; i2++) {
-            if (isLineStart) {
-              lineOffsets.push(i2);
-              isLineStart = false;
-            }
-            const ch = text.charAt(i2);
-            isLineStart = ch === "\r" || ch === "\n";
-            if (ch === "\r" && i2 + 1 < text.length && text.charAt(i2 + 1) === "\n") {
-              i2++;
-            }
-          }
-          if (isLineStart && text.length > 0) {
-            lineOffsets.push(text.length);
-          }
-          this._lineOffsets = lineOffsets;
-        }
-        return this._lineOffsets;
-      }
-      positionAt(offset) {
-        offset = Math.max(Math.min(offset, this._content.length), 0);
-        const lineOffsets = this.getLineOffsets();
-        let low = 0, high = lineOffsets.length;
-        if (high === 0) {
-          return Position.create(0, offset);
-        }
-        while (low < high) {
-          const mid = Math.floor((low + high) / 2);
-          if (lineOffsets[mid] > offset) {
-            high = mid;
-          } else {
-            low = mid + 1;
-          }
-        }
-        const line = low - 1;
-        return Position.create(line, offset - lineOffsets[line]);
-      }
-      offsetAt(position) {
-        const lineOffsets = this.getLineOffsets();
-        if (position.line >= lineOffsets.length) {
-          return this._content.length;
-        } else if (position.line < 0) {
-          return 0;
-        }
-        const lineOffset = lineOffsets[position.line];
-        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
-        return Math.max(Math.min(lineOffset + position.character, nextLineOffset), lineOffset);
-      }
-      get lineCount() {
-        return this.getLineOffsets().length;
-      }
-    };
-    (function(Is2) {
-      const toString2 = Object.prototype.toString;
-      function defined(value2) {
-        return typeof value2 !== "undefined";
-      }
-      Is2.defined = defined;
-      function undefined2(value2) {
-        return typeof value2 === "undefined";
-      }
-      Is2.undefined = undefined2;
-      function boolean(value2) {
-        return value2 === true || value2 === false;
-      }
-      Is2.boolean = boolean;
-      function string(value2) {
-        return toString2.call(value2) === "[object String]";
-      }
-      Is2.string = string;
-      function number(value2) {
-        return toString2.call(value2) === "[object Number]";
-      }
-      Is2.number = number;
-      function numberRange(value2, min, max) {
-        return toString2.call(value2) === "[object Number]" && min <= value2 && value2 <= max;
-      }
-      Is2.numberRange = numberRange;
-      function integer2(value2) {
-        return toString2.call(value2) === "[object Number]" && -2147483648 <= value2 && value2 <= 2147483647;
-      }
-      Is2.integer = integer2;
-      function uinteger2(value2) {
-        return toString2.call(value2) === "[object Number]" && 0 <= value2 && value2 <= 2147483647;
-      }
-      Is2.uinteger = uinteger2;
-      function func(value2) {
-        return toString2.call(value2) === "[object Function]";
-      }
-      Is2.func = func;
-      function objectLiteral(value2) {
-        return value2 !== null && typeof value2 === "object";
-      }
-      Is2.objectLiteral = objectLiteral;
-      function typedArray(value2, check) {
-        return Array.isArray(value2) && value2.every(check);
-      }
-      Is2.typedArray = typedArray;
-    })(Is || (Is = {}));
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/line.js
-var require_line = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/line.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Line = void 0;
-    var Line = class {
-      constructor(document, range) {
-        this.document = document;
-        this.range = range;
-      }
-      getRange() {
-        return this.range;
-      }
-      getTextContent() {
-        return this.document.getText().substring(this.document.offsetAt(this.range.start), this.document.offsetAt(this.range.end));
-      }
-      isAfter(line) {
-        return this.range.start.line > line.range.start.line;
-      }
-      isBefore(line) {
-        return this.range.start.line < line;
-      }
-    };
-    exports.Line = Line;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/util.js
-var require_util2 = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/util.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Util = void 0;
-    var Util = class _Util {
-      static isUTF8BOM(char) {
-        const uintArray = Uint8Array.from(Buffer.from(char, "UTF-8"));
-        return uintArray[0] === 239 && uintArray[1] == 187 && uintArray[2] == 191;
-      }
-      static isWhitespace(char) {
-        return char === " " || char === "	" || _Util.isNewline(char);
-      }
-      static isNewline(char) {
-        return char === "\r" || char === "\n";
-      }
-      static findLeadingNonWhitespace(content, escapeChar2) {
-        whitespaceCheck: for (let i2 = 0; i2 < content.length; i2++) {
-          switch (content.charAt(i2)) {
-            case " ":
-            case "	":
-              continue;
-            case escapeChar2:
-              escapeCheck: for (let j = i2 + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                    continue;
-                  case "\r":
-                    i2 = j + 1;
-                    continue whitespaceCheck;
-                  case "\n":
-                    i2 = j;
-                    continue whitespaceCheck;
-                  default:
-                    break escapeCheck;
-                }
-              }
-              return -1;
-            default:
-              return i2;
-          }
-        }
-        return -1;
-      }
-      /**
-       * Determines if the given position is contained within the given range.
-       *
-       * @param position the position to check
-       * @param range the range to see if the position is inside of
-       */
-      static isInsideRange(position, range) {
-        if (range.start.line === range.end.line) {
-          return range.start.line === position.line && range.start.character <= position.character && position.character <= range.end.character;
-        } else if (range.start.line === position.line) {
-          return range.start.character <= position.character;
-        } else if (range.end.line === position.line) {
-          return position.character <= range.end.character;
-        }
-        return range.start.line < position.line && position.line < range.end.line;
-      }
-      static parseHeredocName(value2) {
-        value2 = value2.substring(2);
-        if (value2.charAt(0) === "-") {
-          value2 = value2.substring(1);
-        }
-        if (value2.charAt(0) === '"') {
-          if (value2.charAt(value2.length - 1) !== '"') {
-            return null;
-          }
-          value2 = value2.substring(1, value2.length - 1);
-        }
-        if (value2.charAt(0) === "'") {
-          if (value2.charAt(value2.length - 1) !== "'") {
-            return null;
-          }
-          value2 = value2.substring(1, value2.length - 1);
-        }
-        if (value2.charAt(0) === "<") {
-          return null;
-        }
-        return value2;
-      }
-    };
-    exports.Util = Util;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/comment.js
-var require_comment = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/comment.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Comment = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var line_1 = require_line();
-    var util_1 = require_util2();
-    var Comment = class extends line_1.Line {
-      constructor(document, range) {
-        super(document, range);
-      }
-      toString() {
-        const content = this.getContent();
-        if (content) {
-          return "# " + content;
-        }
-        return "#";
-      }
-      /**
-       * Returns the content of this comment. This excludes leading and
-       * trailing whitespace as well as the # symbol. If the comment only
-       * consists of whitespace, the empty string will be returned.
-       */
-      getContent() {
-        let range = this.getContentRange();
-        if (range === null) {
-          return "";
-        }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-      }
-      /**
-       * Returns a range that includes the content of the comment
-       * excluding any leading and trailing whitespace as well as the #
-       * symbol. May return null if the comment only consists of whitespace
-       * characters.
-       */
-      getContentRange() {
-        let range = this.getRange();
-        const startOffset = this.document.offsetAt(range.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
-        let start = -1;
-        let end = -1;
-        for (let i2 = 1; i2 < raw.length; i2++) {
-          if (!util_1.Util.isWhitespace(raw.charAt(i2))) {
-            start = i2;
-            break;
-          }
-        }
-        if (start === -1) {
-          return null;
-        }
-        for (let i2 = raw.length - 1; i2 >= 1; i2--) {
-          if (!util_1.Util.isWhitespace(raw.charAt(i2))) {
-            end = i2 + 1;
-            break;
-          }
-        }
-        return vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + start), this.document.positionAt(startOffset + end));
-      }
-    };
-    exports.Comment = Comment;
-  }
-});
-
-// ../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js
-var main_exports2 = {};
-__export(main_exports2, {
-  TextDocument: () => TextDocument2
-});
-function mergeSort(data, compare2) {
-  if (data.length <= 1) {
-    return data;
-  }
-  const p = data.length / 2 | 0;
-  const left = data.slice(0, p);
-  const right = data.slice(p);
-  mergeSort(left, compare2);
-  mergeSort(right, compare2);
-  let leftIdx = 0;
-  let rightIdx = 0;
-  let i2 = 0;
-  while (leftIdx < left.length && rightIdx < right.length) {
-    const ret = compare2(left[leftIdx], right[rightIdx]);
-    if (ret <= 0) {
-      data[i2++] = left[leftIdx++];
-    } else {
-      data[i2++] = right[rightIdx++];
-    }
-  }
-  while (leftIdx < left.length) {
-    data[i2++] = left[leftIdx++];
-  }
-  while (rightIdx < right.length) {
-    data[i2++] = right[rightIdx++];
-  }
-  return data;
-}
-function computeLineOffsets(text, isAtLineStart, textOffset = 0) {
-  const result = isAtLineStart ? [textOffset] : [];
-  for (let i2 = 0; i2 < text.length; i2++) {
-    const ch = text.charCodeAt(i2);
-    if (isEOL(ch)) {
-      if (ch === 13 && i2 + 1 < text.length && text.charCodeAt(i2 + 1) === 10) {
-        i2++;
-      }
-      result.push(textOffset + i2 + 1);
-    }
-  }
-  return result;
-}
-function isEOL(char) {
-  return char === 13 || char === 10;
-}
-function getWellformedRange(range) {
-  const start = range.start;
-  const end = range.end;
-  if (start.line > end.line || start.line === end.line && start.character > end.character) {
-    return { start: end, end: start };
-  }
-  return range;
-}
-function getWellformedEdit(textEdit) {
-  const range = getWellformedRange(textEdit.range);
-  if (range !== textEdit.range) {
-    return { newText: textEdit.newText, range };
-  }
-  return textEdit;
-}
-var FullTextDocument2, TextDocument2;
-var init_main2 = __esm({
-  "../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
-    "use strict";
-    FullTextDocument2 = class _FullTextDocument {
-      constructor(uri, languageId, version, content) {
-        this._uri = uri;
-        this._languageId = languageId;
-        this._version = version;
-        this._content = content;
-        this._lineOffsets = void 0;
-      }
-      get uri() {
-        return this._uri;
-      }
-      get languageId() {
-        return this._languageId;
-      }
-      get version() {
-        return this._version;
-      }
-      getText(range) {
-        if (range) {
-          const start = this.offsetAt(range.start);
-          const end = this.offsetAt(range.end);
-          return this._content.substring(start, end);
-        }
-        return this._content;
-      }
-      update(changes, version) {
-        for (const change of changes) {
-          if (_FullTextDocument.isIncremental(change)) {
-            const range = getWellformedRange(change.range);
-            const startOffset = this.offsetAt(range.start);
-            const endOffset = this.offsetAt(range.end);
-            this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
-            const insertedEndOffset = startOffset + change.text.length;
-            const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
-            const crlfAtEnd = this._content.charCodeAt(insertedEndOffset - 1) === 13 && this._content.charCodeAt(insertedEndOffset) === 10;
-            if (crlfAtStart || crlfAtEnd) {
-              this._lineOffsets = void 0;
-              continue;
-            }
-            const startLine = Math.max(range.start.line, 0);
-            const endLine = Math.max(range.end.line, 0);
-            let lineOffsets = this._lineOffsets;
-            const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
-            if (endLine - startLine === addedLineOffsets.length) {
-              for (let i2 = 0, len = addedLineOffsets.length; i2 < len; i2++) {
-                lineOffsets[i2 + startLine + 1] = addedLineOffsets[i2];
-              }
-            } else {
-              if (addedLineOffsets.length < 1e4) {
-                lineOffsets.splice(startLine + 1, endLine - startLine, ...addedLineOffsets);
-              } else {
-                this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
-              }
-            }
-            const diff = change.text.length - (endOffset - startOffset);
-            if (diff !== 0) {
-              for (let i2 = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i2 < len; i2++) {
-                lineOffsets[i2] = lineOffsets[i2] + diff;
-              }
-            }
-          } else if (_FullTextDocument.isFull(change)) {
-            this._content = change.text;
-            this._lineOffsets = void 0;
-          } else {
-            throw new Error("Unknown change event received");
-          }
-        }
-        this._version = version;
-      }
-      getLineOffsets() {
-        if (this._lineOffsets === void 0) {
-          this._lineOffsets = computeLineOffsets(this._content, true);
-        }
-        return this._lineOffsets;
-      }
-      positionAt(offset) {
-        offset = Math.max(Math.min(offset, this._content.length), 0);
-        const lineOffsets = this.getLineOffsets();
-        let low = 0, high = lineOffsets.length;
-        if (high === 0) {
-          return { line: 0, character: offset };
-        }
-        while (low < high) {
-          const mid = Math.floor((low + high) / 2);
-          if (lineOffsets[mid] > offset) {
-            high = mid;
-          } else {
-            low = mid + 1;
-          }
-        }
-        const line = low - 1;
-        offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
-        return { line, character: offset - lineOffsets[line] };
-      }
-      offsetAt(position) {
-        const lineOffsets = this.getLineOffsets();
-        if (position.line >= lineOffsets.length) {
-          return this._content.length;
-        } else if (position.line < 0) {
-          return 0;
-        }
-        const lineOffset = lineOffsets[position.line];
-        if (position.character <= 0) {
-          return lineOffset;
-        }
-        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
-        const offset = Math.min(lineOffset + position.character, nextLineOffset);
-        return this.ensureBeforeEOL(offset, lineOffset);
-      }
-      getLineRange(line) {
-        const lineOffsets = this.getLineOffsets();
-        if (line >= lineOffsets.length) {
-          const lastLine = lineOffsets.length - 1;
-          return { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: this._content.length - lineOffsets[lastLine] } };
-        } else if (line < 0) {
-          return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-        }
-        const startOffset = lineOffsets[line];
-        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
-        const endOffset = this.ensureBeforeEOL(nextLineOffset, startOffset);
-        return { start: { line, character: 0 }, end: { line, character: endOffset - startOffset } };
-      }
-      getEOLCharacters(line) {
-        const lineOffsets = this.getLineOffsets();
-        if (line >= lineOffsets.length) {
-          return "";
-        } else if (line < 0) {
-          return "";
-        }
-        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
-        const eolOffset = this.ensureBeforeEOL(nextLineOffset, lineOffsets[line]);
-        return this._content.substring(eolOffset, nextLineOffset);
-      }
-      ensureBeforeEOL(offset, lineOffset) {
-        while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
-          offset--;
-        }
-        return offset;
-      }
-      get lineCount() {
-        return this.getLineOffsets().length;
-      }
-      static isIncremental(event) {
-        const candidate = event;
-        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range !== void 0 && (candidate.rangeLength === void 0 || typeof candidate.rangeLength === "number");
-      }
-      static isFull(event) {
-        const candidate = event;
-        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range === void 0 && candidate.rangeLength === void 0;
-      }
-    };
-    (function(TextDocument3) {
-      function create2(uri, languageId, version, content) {
-        return new FullTextDocument2(uri, languageId, version, content);
-      }
-      TextDocument3.create = create2;
-      function update(document, changes, version) {
-        if (document instanceof FullTextDocument2) {
-          document.update(changes, version);
-          return document;
-        } else {
-          throw new Error("TextDocument.update: document must be created by TextDocument.create");
-        }
-      }
-      TextDocument3.update = update;
-      function applyEdits(document, edits) {
-        const text = document.getText();
-        const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
-          const diff = a.range.start.line - b.range.start.line;
-          if (diff === 0) {
-            return a.range.start.character - b.range.start.character;
-          }
-          return diff;
-        });
-        let lastModifiedOffset = 0;
-        const spans = [];
-        for (const e of sortedEdits) {
-          const startOffset = document.offsetAt(e.range.start);
-          if (startOffset < lastModifiedOffset) {
-            throw new Error("Overlapping edit");
-          } else if (startOffset > lastModifiedOffset) {
-            spans.push(text.substring(lastModifiedOffset, startOffset));
-          }
-          if (e.newText.length) {
-            spans.push(e.newText);
-          }
-          lastModifiedOffset = document.offsetAt(e.range.end);
-        }
-        spans.push(text.substr(lastModifiedOffset));
-        return spans.join("");
-      }
-      TextDocument3.applyEdits = applyEdits;
-    })(TextDocument2 || (TextDocument2 = {}));
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/parserDirective.js
-var require_parserDirective = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ParserDirective = void 0;
-    var main_1 = require_main();
-    var line_1 = require_line();
-    var ParserDirective = class extends line_1.Line {
-      constructor(document, range, nameRange, valueRange) {
-        super(document, range);
-        this.nameRange = nameRange;
-        this.valueRange = valueRange;
-      }
-      toString() {
-        return "# " + this.getName() + "=" + this.getValue();
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      getValueRange() {
-        return this.valueRange;
-      }
-      getName() {
-        return this.document.getText().substring(this.document.offsetAt(this.nameRange.start), this.document.offsetAt(this.nameRange.end));
-      }
-      getValue() {
-        return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
-      }
-      getDirective() {
-        const directive = main_1.Directive[this.getName().toLowerCase()];
-        return directive === void 0 ? null : directive;
-      }
-    };
-    exports.ParserDirective = ParserDirective;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/heredoc.js
-var require_heredoc = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Heredoc = void 0;
-    var Heredoc = class {
-      constructor(startRange, name, nameRange, contentRange, endRange) {
-        this.startRange = startRange;
-        this.name = name;
-        this.nameRange = nameRange;
-        this.contentRange = contentRange;
-        this.endRange = endRange;
-      }
-      /**
-       * Returns the name of the here-document.
-       *
-       * This API is experimental and subject to change.
-       */
-      getName() {
-        return this.name;
-      }
-      /**
-       * Returns the range of the start operator and the name. If the
-       * here-document is initialized with <<EOT then the start range would
-       * encompass all five characters.
-       *
-       * This API is experimental and subject to change.
-       */
-      getStartRange() {
-        return this.startRange;
-      }
-      /**
-       * Returns the range of this here-document's name that is declared at
-       * the beginning of the here-document with the operator. If the
-       * here-document is initialized with <<EOT then the name range would
-       * encompass the latter three "EOT" characters.
-       *
-       * This API is experimental and subject to change.
-       */
-      getNameRange() {
-        return this.nameRange;
-      }
-      /**
-       * Returns the range of the content of this here-document. This may
-       * be null if the here-document has no content because:
-       * - the start range is the only thing that was declared
-       * - the end range was declared immediately and there is no content
-       *
-       * This API is experimental and subject to change.
-       */
-      getContentRange() {
-        return this.contentRange;
-      }
-      /**
-       * Returns the range of the here-document's name on a line that
-       * represents the end of the here-document.
-       *
-       * This API is experimental and subject to change.
-       */
-      getDelimiterRange() {
-        return this.endRange;
-      }
-    };
-    exports.Heredoc = Heredoc;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/variable.js
-var require_variable = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/variable.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Variable = void 0;
-    var Variable = class {
-      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
-        this.name = name;
-        this.nameRange = nameRange;
-        this.range = range;
-        this.modifier = modifier;
-        this.modifierRange = modifierRange;
-        this.substitutionParameter = substitutionParameter;
-        this.substitutionRange = substitutionRange;
-        this.defined = defined;
-        this.buildVariable = buildVariable;
-        this.stringValue = stringValue;
-      }
-      toString() {
-        return this.stringValue;
-      }
-      getName() {
-        return this.name;
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      /**
-       * Returns the range of the entire variable. This includes the symbols for
-       * the declaration of the variable such as the $, {, and } symbols.
-       *
-       * @return the range in the document that this variable encompasses in its
-       *         entirety
-       */
-      getRange() {
-        return this.range;
-      }
-      /**
-       * Returns the modifier character that has been set for
-       * specifying how this variable should be expanded and resolved.
-       * If this variable is ${variable:+value} then the modifier
-       * character is '+'. Will be the empty string if the variable is
-       * declared as ${variable:}. Otherwise, will be null if this
-       * variable will not use variable substitution at all (such as
-       * ${variable} or $variable).
-       *
-       * @return this variable's modifier character, or the empty
-       *         string if it does not have one, or null if this
-       *         variable will not use variable substitution
-       */
-      getModifier() {
-        return this.modifier;
-      }
-      getModifierRange() {
-        return this.modifierRange;
-      }
-      /**
-       * Returns the parameter that will be used for substitution if
-       * this variable uses modifiers to define how its value should be
-       * resolved. If this variable is ${variable:+value} then the
-       * substitution value will be 'value'. Will be the empty string
-       * if the variable is declared as ${variable:+} or some other
-       * variant where the only thing that follows the modifier
-       * character (excluding considerations of escape characters and
-       * so on) is the variable's closing bracket. May be null if this
-       * variable does not have a modifier character defined (such as
-       * ${variable} or $variable).
-       *
-       * @return this variable's substitution parameter, or the empty
-       *         string if it does not have one, or null if there is
-       *         not one defined
-       */
-      getSubstitutionParameter() {
-        return this.substitutionParameter;
-      }
-      getSubstitutionRange() {
-        return this.substitutionRange;
-      }
-      /**
-       * Returns whether this variable has been defined or not.
-       *
-       * @return true if this variable has been defined, false otherwise
-       */
-      isDefined() {
-        return this.defined;
-      }
-      isBuildVariable() {
-        return this.buildVariable === true;
-      }
-      isEnvironmentVariable() {
-        return this.buildVariable === false;
-      }
-    };
-    exports.Variable = Variable;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instruction.js
-var require_instruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Instruction = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var util_1 = require_util2();
-    var line_1 = require_line();
-    var argument_1 = require_argument();
-    var heredoc_1 = require_heredoc();
-    var variable_1 = require_variable();
-    var main_1 = require_main();
-    var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range);
-        this.dockerfile = dockerfile;
-        this.escapeChar = escapeChar2;
-        this.instruction = instruction;
-        this.instructionRange = instructionRange;
-      }
-      toString() {
-        let value2 = this.getKeyword();
-        for (let arg of this.getRawArguments()) {
-          value2 += " ";
-          value2 += arg.getValue();
-        }
-        return value2;
-      }
-      getRangeContent(range) {
-        if (range === null) {
-          return null;
-        }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-      }
-      getInstructionRange() {
-        return this.instructionRange;
-      }
-      getInstruction() {
-        return this.instruction;
-      }
-      getKeyword() {
-        return this.getInstruction().toUpperCase();
-      }
-      getArgumentsRange() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return null;
-        }
-        return vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end);
-      }
-      getArgumentsRanges() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return [];
-        }
-        if (args[0].getRange().start.line === args[args.length - 1].getRange().end.line) {
-          return [vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end)];
-        }
-        let ranges = [];
-        let end = -1;
-        let startPosition = args[0].getRange().start;
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
-        let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
-        let offset = this.document.offsetAt(range.start) + extra;
-        let start = false;
-        let comment = false;
-        for (let i2 = 0; i2 < fullArgs.length; i2++) {
-          let char = fullArgs.charAt(i2);
-          if (char === this.escapeChar) {
-            let next = fullArgs.charAt(i2 + 1);
-            if (next === " " || next === "	") {
-              whitespaceCheck: for (let j = i2 + 2; j < fullArgs.length; j++) {
-                switch (fullArgs.charAt(j)) {
-                  case " ":
-                  case "	":
-                    continue;
-                  case "\r":
-                    j++;
-                  case "\n":
-                    if (startPosition !== null) {
-                      ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-                    }
-                    startPosition = null;
-                    start = true;
-                    comment = false;
-                    i2 = j;
-                    break whitespaceCheck;
-                  default:
-                    break whitespaceCheck;
-                }
-              }
-            } else if (next === "\r") {
-              if (startPosition !== null) {
-                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-                startPosition = null;
-              }
-              start = true;
-              comment = false;
-              i2 += 2;
-            } else if (next === "\n") {
-              if (startPosition !== null) {
-                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-              }
-              startPosition = null;
-              start = true;
-              comment = false;
-              i2++;
-            } else {
-              i2++;
-            }
-          } else if (util_1.Util.isNewline(char)) {
-            if (comment) {
-              startPosition = null;
-              start = true;
-              comment = false;
-            }
-          } else {
-            if (!comment) {
-              if (startPosition === null) {
-                if (char === "#") {
-                  comment = true;
-                  continue;
-                }
-                let position = this.document.positionAt(offset + i2);
-                if (position.character !== 0) {
-                  startPosition = vscode_languageserver_types_1.Position.create(position.line, 0);
-                }
-              }
-              end = i2;
-            }
-          }
-        }
-        if (startPosition === null) {
-          ranges.push(vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + end), this.document.positionAt(offset + end + 1)));
-        } else {
-          ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
-        }
-        return ranges;
-      }
-      getRawArgumentsContent() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return null;
-        }
-        return this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end));
-      }
-      getArgumentsContent() {
-        let args = this.getArguments();
-        if (args.length === 0) {
-          return null;
-        }
-        let content = "";
-        let ranges = this.getArgumentsRanges();
-        let documentText = this.document.getText();
-        for (let range of ranges) {
-          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-        }
-        return content;
-      }
-      getArguments() {
-        return this.getRawArguments();
-      }
-      getRawArguments() {
-        let args = [];
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
-        let content = this.getTextContent();
-        let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range.start) + extra;
-        let start = false;
-        let comment = false;
-        let found = -1;
-        let escapedWhitespaceDetected = false;
-        let escaping = false;
-        let escapeMarker = -1;
-        let escapedArg = "";
-        for (let i2 = 0; i2 < fullArgs.length; i2++) {
-          let char = fullArgs.charAt(i2);
-          if (util_1.Util.isWhitespace(char)) {
-            if (escaping) {
-              escapedWhitespaceDetected = true;
-              if (util_1.Util.isNewline(char)) {
-                escapedWhitespaceDetected = false;
-                if (comment) {
-                  comment = false;
-                  start = true;
-                }
-              }
-              continue;
-            } else if (found !== -1) {
-              if (escapeMarker === -1) {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + i2))));
-              } else {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-              }
-              escapeMarker = -1;
-              escapedArg = "";
-              found = -1;
-            }
-          } else if (char === this.escapeChar) {
-            let next = fullArgs.charAt(i2 + 1);
-            if (next === " " || next === "	") {
-              whitespaceCheck: for (let j = i2 + 2; j < fullArgs.length; j++) {
-                let newlineCheck = fullArgs.charAt(j);
-                switch (newlineCheck) {
-                  case " ":
-                  case "	":
-                    continue;
-                  case "\r":
-                    j++;
-                  case "\n":
-                    comment = false;
-                    escaping = true;
-                    start = true;
-                    if (found !== -1) {
-                      escapeMarker = i2;
-                    }
-                    i2 = j;
-                    break whitespaceCheck;
-                  default:
-                    escapeMarker = i2;
-                    if (found === -1) {
-                      i2 = j - 1;
-                    }
-                    break whitespaceCheck;
-                }
-              }
-            } else if (next === "\r") {
-              comment = false;
-              escaping = true;
-              start = true;
-              if (found !== -1 && escapeMarker === -1) {
-                escapeMarker = i2;
-              }
-              i2 += 2;
-            } else if (next === "\n") {
-              comment = false;
-              escaping = true;
-              start = true;
-              if (found !== -1 && escapeMarker === -1) {
-                escapeMarker = i2;
-              }
-              i2++;
-            } else {
-              if (escapedWhitespaceDetected && escapeMarker !== -1) {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-                escapedArg = "";
-                found = -1;
-              }
-              escapeMarker = -1;
-              escapedWhitespaceDetected = false;
-              escaping = false;
-              if (next === "$") {
-                escapedArg = escapedArg + char + next;
-              } else if (next === "") {
-                break;
-              } else {
-                escapedArg = escapedArg + next;
-              }
-              if (found === -1) {
-                found = i2;
-              }
-              i2++;
-            }
-          } else if (!comment) {
-            if (start && char === "#") {
-              comment = true;
-            } else {
-              if (escapedWhitespaceDetected && escapeMarker !== -1) {
-                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-                escapedArg = "";
-                found = -1;
-              }
-              escapedWhitespaceDetected = false;
-              escaping = false;
-              escapeMarker = -1;
-              escapedArg = escapedArg + char;
-              if (found === -1) {
-                found = i2;
-              }
-            }
-            start = false;
-          }
-        }
-        if (found !== -1) {
-          if (escapeMarker === -1) {
-            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + fullArgs.length))));
-          } else {
-            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
-          }
-        }
-        return args;
-      }
-      getExpandedArguments() {
-        let args = this.getArguments();
-        for (let i2 = 0; i2 < args.length; i2++) {
-          const argRange = args[i2].getRange();
-          let offset = this.document.offsetAt(argRange.start);
-          const variables = this.parseVariables(offset, args[i2].getValue());
-          const swaps = [];
-          let requiresExpansion = false;
-          for (let variable of variables) {
-            const value2 = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
-            swaps.push(value2);
-            requiresExpansion = requiresExpansion || value2 !== void 0;
-          }
-          if (requiresExpansion) {
-            let expanded = "";
-            for (let j = 0; j < swaps.length; j++) {
-              const variableRange = variables[j].getRange();
-              const start = this.document.offsetAt(variableRange.start);
-              const end = this.document.offsetAt(variableRange.end);
-              if (swaps[j]) {
-                expanded += this.document.getText().substring(offset, start);
-                expanded += swaps[j];
-                offset = end;
-              } else {
-                expanded += this.document.getText().substring(offset, end);
-                offset = end;
-              }
-            }
-            const argEnd = this.document.offsetAt(argRange.end);
-            if (argEnd !== offset) {
-              expanded += this.document.getText().substring(offset, argEnd);
-            }
-            args[i2] = new argument_1.Argument(expanded, argRange);
-          }
-        }
-        return args;
-      }
-      getVariables() {
-        const variables = [];
-        const args = this.getRawArguments();
-        for (const arg of args) {
-          let range = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-          const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
-          for (const parsedVariable of parsedVariables) {
-            variables.push(parsedVariable);
-          }
-        }
-        return variables;
-      }
-      parseVariables(offset, arg) {
-        let variables = [];
-        variableLoop: for (let i2 = 0; i2 < arg.length; i2++) {
-          switch (arg.charAt(i2)) {
-            case this.escapeChar:
-              if (arg.charAt(i2 + 1) === "$") {
-                i2++;
-              }
-              break;
-            case "$":
-              if (arg.charAt(i2 + 1) === "{") {
-                let escapedString = "${";
-                let escapedName = "";
-                let nameEnd = -1;
-                let escapedSubstitutionParameter = "";
-                let substitutionStart = -1;
-                let substitutionEnd = -1;
-                let modifierRead = -1;
-                nameLoop: for (let j = i2 + 2; j < arg.length; j++) {
-                  let char = arg.charAt(j);
-                  switch (char) {
-                    case this.escapeChar:
-                      for (let k = j + 1; k < arg.length; k++) {
-                        switch (arg.charAt(k)) {
-                          case " ":
-                          case "	":
-                          case "\r":
-                            continue;
-                          case "\n":
-                            j = k;
-                            continue nameLoop;
-                        }
-                      }
-                      break;
-                    case "}":
-                      escapedString += "}";
-                      let modifier = null;
-                      let modifierRange = null;
-                      let substitutionParameter = modifierRead !== -1 ? escapedSubstitutionParameter : null;
-                      let substitutionRange = null;
-                      if (nameEnd === -1) {
-                        nameEnd = j;
-                      } else if (nameEnd + 1 === j) {
-                        modifier = "";
-                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + nameEnd + 1), this.document.positionAt(offset + nameEnd + 1));
-                      } else {
-                        if (substitutionStart === -1) {
-                          substitutionStart = modifierRead + 1;
-                          substitutionEnd = modifierRead + 1;
-                        } else {
-                          substitutionEnd = substitutionEnd + 1;
-                        }
-                        modifier = arg.substring(modifierRead, modifierRead + 1);
-                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + modifierRead), this.document.positionAt(offset + modifierRead + 1));
-                        substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
-                      }
-                      let start = this.document.positionAt(offset + i2);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), escapedString));
-                      i2 = j;
-                      continue variableLoop;
-                    case ":":
-                      if (nameEnd === -1) {
-                        nameEnd = j;
-                      } else if (modifierRead !== -1) {
-                        if (substitutionStart === -1) {
-                          substitutionStart = j;
-                          substitutionEnd = j;
-                        } else {
-                          substitutionEnd = j;
-                        }
-                        escapedSubstitutionParameter += ":";
-                      } else {
-                        modifierRead = j;
-                      }
-                      escapedString += ":";
-                      break;
-                    case "\n":
-                    case "\r":
-                    case " ":
-                    case "	":
-                      break;
-                    default:
-                      if (nameEnd === -1) {
-                        escapedName += char;
-                      } else if (modifierRead !== -1) {
-                        if (substitutionStart === -1) {
-                          substitutionStart = j;
-                          substitutionEnd = j;
-                        } else {
-                          substitutionEnd = j;
-                        }
-                        escapedSubstitutionParameter += char;
-                      } else {
-                        modifierRead = j;
-                      }
-                      escapedString += char;
-                      break;
-                  }
-                }
-                break variableLoop;
-              } else if (util_1.Util.isWhitespace(arg.charAt(i2 + 1)) || i2 === arg.length - 1) {
-                continue;
-              } else {
-                let escapedName = "";
-                nameLoop: for (let j = i2 + 1; j < arg.length; j++) {
-                  let char = arg.charAt(j);
-                  switch (char) {
-                    case "\r":
-                    case "\n":
-                    case " ":
-                    case "	":
-                      continue;
-                    case "$":
-                    case "'":
-                    case '"':
-                      let varStart = this.document.positionAt(offset + i2);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
-                      i2 = j - 1;
-                      continue variableLoop;
-                    case this.escapeChar:
-                      for (let k = j + 1; k < arg.length; k++) {
-                        switch (arg.charAt(k)) {
-                          case " ":
-                          case "	":
-                          case "\r":
-                            continue;
-                          case "\n":
-                            j = k;
-                            continue nameLoop;
-                        }
-                      }
-                      let start2 = this.document.positionAt(offset + i2);
-                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start2.line) !== void 0, this.isBuildVariable(escapedName, start2.line), "$" + escapedName));
-                      break variableLoop;
-                  }
-                  if (char.match(/^[a-z0-9_]+$/i) === null) {
-                    let varStart = this.document.positionAt(offset + i2);
-                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
-                    i2 = j - 1;
-                    continue variableLoop;
-                  }
-                  escapedName += char;
-                }
-                let start = this.document.positionAt(offset + i2);
-                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i2 + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), "$" + escapedName));
-              }
-              break variableLoop;
-          }
-        }
-        return variables;
-      }
-      isBuildVariable(variable, line) {
-        if (this.getKeyword() === main_1.Keyword.FROM) {
-          for (const initialArg of this.dockerfile.getInitialARGs()) {
-            const arg = initialArg;
-            const property = arg.getProperty();
-            if (property && variable === property.getName()) {
-              return true;
-            }
-          }
-          return void 0;
-        }
-        let image = this.dockerfile.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
-        let envs = image.getENVs();
-        for (let i2 = envs.length - 1; i2 >= 0; i2--) {
-          if (envs[i2].isBefore(line)) {
-            for (let property of envs[i2].getProperties()) {
-              if (property.getName() === variable) {
-                return false;
-              }
-            }
-          }
-        }
-        let args = image.getARGs();
-        for (let i2 = args.length - 1; i2 >= 0; i2--) {
-          if (args[i2].isBefore(line)) {
-            let property = args[i2].getProperty();
-            if (property && property.getName() === variable) {
-              return true;
-            }
-          }
-        }
-        return void 0;
-      }
-      createSingleLineHeredocs(args) {
-        const heredocs = [];
-        for (const arg of args) {
-          const value2 = arg.getValue();
-          if (value2.startsWith("<<") && util_1.Util.parseHeredocName(value2) !== null) {
-            const startRange = arg.getRange();
-            const nameRange = this.getNameRange(startRange);
-            const name = this.getName(nameRange);
-            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
-          }
-        }
-        return heredocs;
-      }
-      getName(nameRange) {
-        const content = this.document.getText(nameRange);
-        let escaping = false;
-        let name = "";
-        nameLoop: for (let i2 = 0; i2 < content.length; i2++) {
-          const ch = content.charAt(i2);
-          switch (ch) {
-            case this.escapeChar:
-              escaping = true;
-              for (let j = i2 + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                    break;
-                  case "\r":
-                    i2 = j + 1;
-                    continue nameLoop;
-                  case "\n":
-                    i2 = j;
-                    continue nameLoop;
-                  default:
-                    name += content.charAt(j);
-                    i2 = j;
-                    continue nameLoop;
-                }
-              }
-              break;
-            case "#":
-              if (escaping) {
-                for (let j = i2 + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\n":
-                      i2 = j;
-                      continue nameLoop;
-                  }
-                }
-              }
-            case " ":
-            case "	":
-            case "\r":
-            case "\n":
-              if (escaping) {
-                break;
-              }
-            default:
-              name += ch;
-              break;
-          }
-        }
-        return name;
-      }
-      getNameRange(startRange) {
-        const content = this.document.getText(startRange);
-        let endFound = false;
-        let searchHyphen = false;
-        let start = -1;
-        let end = -1;
-        let escaping = false;
-        let quote3 = null;
-        contentLoop: for (let i2 = 0; i2 < content.length; i2++) {
-          const ch = content.charAt(i2);
-          switch (ch) {
-            case '"':
-            case "'":
-              if (quote3 === ch) {
-                break contentLoop;
-              }
-              quote3 = ch;
-              continue;
-            case this.escapeChar:
-              for (let j = i2 + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case "\n":
-                    escaping = true;
-                    j = i2;
-                    continue contentLoop;
-                }
-              }
-              break;
-            case " ":
-            case "	":
-            case "\r":
-            case "\n":
-              break;
-            case "<":
-              if (endFound) {
-                searchHyphen = true;
-              } else {
-                endFound = true;
-              }
-              break;
-            case "-":
-              if (searchHyphen) {
-                searchHyphen = false;
-                break;
-              }
-            case "#":
-              if (escaping) {
-                for (let j = i2 + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\n":
-                      i2 = j;
-                      continue contentLoop;
-                  }
-                }
-              }
-            default:
-              if (start === -1) {
-                start = i2;
-              }
-              if (quote3 !== null) {
-                end = i2 + 1;
-                break;
-              }
-              break contentLoop;
-          }
-        }
-        if (start === -1) {
-          return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
-        }
-        const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
-        const nameEnd = quote3 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
-        return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
-      }
-      getHeredocs() {
-        const args = this.getArguments();
-        if (args.length === 0) {
-          return [];
-        }
-        const heredocs = [];
-        const range = this.getRange();
-        if (range.start.line === range.end.line) {
-          return this.createSingleLineHeredocs(args);
-        }
-        const heredocDefinitions = [];
-        let heredocsProcessed = false;
-        let escaping = false;
-        let contentStart = -1;
-        let contentEnd = -1;
-        let lineStart = -1;
-        let currentHeredoc = 0;
-        const startOffset = this.document.offsetAt(args[0].getRange().start);
-        const content = this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end));
-        contentLoop: for (let i2 = 0; i2 < content.length; i2++) {
-          switch (content.charAt(i2)) {
-            case this.escapeChar:
-              escaping = true;
-              for (let j = i2 + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                    break;
-                  case "\r":
-                    j++;
-                  case "\n":
-                    i2 = j;
-                    continue contentLoop;
-                  default:
-                    i2 = j;
-                    continue contentLoop;
-                }
-              }
-              break;
-            case "\r":
-              break;
-            case "\n":
-              if (escaping) {
-                break;
-              }
-              if (heredocsProcessed) {
-                if (contentStart === -1) {
-                  contentStart = i2;
-                }
-                contentEnd = i2;
-                const arg = heredocDefinitions[currentHeredoc];
-                const startRange = arg.getRange();
-                const nameRange = this.getNameRange(startRange);
-                const name = this.getName(nameRange);
-                const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), this.document.positionAt(startOffset + i2)));
-                if (delimiterRange !== null) {
-                  const contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + lineStart - 1));
-                  heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
-                  contentStart = -1;
-                  currentHeredoc++;
-                }
-                lineStart = -1;
-              } else {
-                const offsetLimit = startOffset + i2;
-                for (const arg of args) {
-                  if (this.document.offsetAt(arg.getRange().start) < offsetLimit) {
-                    if (arg.getValue().startsWith("<<")) {
-                      heredocDefinitions.push(arg);
-                    }
-                  } else {
-                    break;
-                  }
-                }
-                heredocsProcessed = true;
-                lineStart = -1;
-                continue contentLoop;
-              }
-              break;
-            case " ":
-            case "	":
-              if (escaping) {
-                break;
-              }
-            case "#":
-              if (escaping) {
-                for (let j = i2 + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\n":
-                      i2 = j;
-                      continue contentLoop;
-                  }
-                }
-              }
-            default:
-              if (escaping) {
-                escaping = false;
-              }
-              if (heredocsProcessed) {
-                if (contentStart === -1) {
-                  contentStart = i2;
-                }
-                if (lineStart === -1) {
-                  lineStart = i2;
-                }
-              }
-              break;
-          }
-        }
-        if (heredocsProcessed) {
-          const arg = heredocDefinitions[currentHeredoc];
-          const startRange = arg.getRange();
-          const nameRange = this.getNameRange(startRange);
-          const name = this.getName(nameRange);
-          let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
-          if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
-          } else if (contentEnd !== -1) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
-          }
-          heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
-          currentHeredoc++;
-          for (let i2 = currentHeredoc; i2 < heredocDefinitions.length; i2++) {
-            const arg2 = heredocDefinitions[currentHeredoc];
-            const startRange2 = arg2.getRange();
-            const nameRange2 = this.getNameRange(startRange2);
-            const name2 = this.getName(nameRange2);
-            heredocs.push(new heredoc_1.Heredoc(startRange2, name2, nameRange2, null, null));
-            currentHeredoc++;
-          }
-        } else {
-          return this.createSingleLineHeredocs(args);
-        }
-        return heredocs;
-      }
-      getDelimiterRange(startArg, name, candidateRange) {
-        const text = this.document.getText(candidateRange);
-        if (startArg.getValue().startsWith("<<-")) {
-          let index = 0;
-          while (text.charAt(index) === "	") {
-            index++;
-          }
-          if (text.substring(index) === name) {
-            return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
-          }
-          return null;
-        }
-        return text === name ? candidateRange : null;
-      }
-    };
-    exports.Instruction = Instruction;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/flagOption.js
-var require_flagOption = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.FlagOption = void 0;
-    var FlagOption = class {
-      constructor(range, name, nameRange, value2, valueRange) {
-        this.range = range;
-        this.name = name;
-        this.nameRange = nameRange;
-        this.value = value2;
-        this.valueRange = valueRange;
-      }
-      toString() {
-        if (this.valueRange !== null) {
-          return this.name + "=" + this.value;
-        }
-        return this.name;
-      }
-      getRange() {
-        return this.range;
-      }
-      getName() {
-        return this.name;
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      getValue() {
-        return this.value;
-      }
-      getValueRange() {
-        return this.valueRange;
-      }
-    };
-    exports.FlagOption = FlagOption;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/flag.js
-var require_flag = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/flag.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Flag = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var flagOption_1 = require_flagOption();
-    var Flag = class {
-      constructor(document, range, name, nameRange, value2, valueRange) {
-        this.options = [];
-        this.range = range;
-        this.name = name;
-        this.nameRange = nameRange;
-        this.value = value2;
-        this.valueRange = valueRange;
-        if (this.value !== null) {
-          let offset = document.offsetAt(valueRange.start);
-          let nameStart = -1;
-          let valueStart = -1;
-          let hasOptions = false;
-          for (let i2 = 0; i2 < value2.length; i2++) {
-            switch (value2.charAt(i2)) {
-              case "=":
-                hasOptions = true;
-                if (valueStart === -1) {
-                  valueStart = i2 + 1;
-                  break;
-                }
-                break;
-              case ",":
-                this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, i2));
-                nameStart = -1;
-                valueStart = -1;
-                break;
-              default:
-                if (nameStart === -1) {
-                  nameStart = i2;
-                }
-                break;
-            }
-          }
-          if (hasOptions && nameStart !== -1) {
-            this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, value2.length));
-          }
-        }
-      }
-      createFlagOption(document, content, documentOffset, nameStart, valueStart, valueEnd) {
-        const optionRange = vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueEnd));
-        if (valueStart === -1) {
-          return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueEnd), optionRange, null, null);
-        }
-        return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueStart - 1), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueStart - 1)), content.substring(valueStart, valueEnd), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + valueStart), document.positionAt(documentOffset + valueEnd)));
-      }
-      toString() {
-        if (this.valueRange) {
-          return "--" + this.name + "=" + this.value;
-        }
-        return "--" + this.name;
-      }
-      /**
-       * Returns the range that encompasses this entire flag. This includes the
-       * -- prefix in the beginning to the last character of the flag's value (if
-       * it has been defined).
-       *
-       * @return the entire range of this flag
-       */
-      getRange() {
-        return this.range;
-      }
-      /**
-       * Returns the name of this flag. The name does not include the -- prefix.
-       * Thus, for HEALTHCHECK's --interval flag, interval is the flag's name and
-       * not --interval.
-       *
-       * @return this flag's name
-       */
-      getName() {
-        return this.name;
-      }
-      /**
-       * Returns the range that encompasses the flag's name
-       *
-       * @return the range containing the flag's name
-       */
-      getNameRange() {
-        return this.nameRange;
-      }
-      /**
-       * Returns the value that has been set to this flag. May be null if the
-       * flag is invalid and has no value set like a --start-period. If the flag
-       * is instead a --start-period= with an equals sign then the flag's value
-       * is the empty string.
-       *
-       * @return this flag's value if it has been defined, null otherwise
-       */
-      getValue() {
-        return this.value;
-      }
-      /**
-       * Returns the range that encompasses this flag's value. If no value has
-       * been set then null will be returned.
-       *
-       * @return the range containing this flag's value, or null if the flag
-       *         has no value defined
-       */
-      getValueRange() {
-        return this.valueRange;
-      }
-      getOption(name) {
-        for (const option of this.options) {
-          if (option.getName() === name) {
-            return option;
-          }
-        }
-        return null;
-      }
-      getOptions() {
-        return this.options;
-      }
-      hasOptions() {
-        return this.options.length > 0;
-      }
-    };
-    exports.Flag = Flag;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js
-var require_modifiableInstruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ModifiableInstruction = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var flag_1 = require_flag();
-    var instruction_1 = require_instruction();
-    var ModifiableInstruction3 = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      getFlags() {
-        if (!this.flags) {
-          this.flags = [];
-          for (let arg of this.getArguments()) {
-            let value2 = arg.getValue();
-            if (this.stopSearchingForFlags(value2)) {
-              return this.flags;
-            } else if (value2.indexOf("--") === 0) {
-              let range = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
-              let nameIndex = value2.indexOf("=");
-              let index = rawValue.indexOf("=");
-              let firstMatch = false;
-              let secondMatch = false;
-              let startIndex = -1;
-              nameSearchLoop: for (let i2 = 0; i2 < rawValue.length; i2++) {
-                switch (rawValue.charAt(i2)) {
-                  case "\\":
-                  case " ":
-                  case "	":
-                  case "\r":
-                  case "\n":
-                    break;
-                  case "-":
-                    if (secondMatch) {
-                      startIndex = i2;
-                      break nameSearchLoop;
-                    } else if (firstMatch) {
-                      secondMatch = true;
-                    } else {
-                      firstMatch = true;
-                    }
-                    break;
-                  default:
-                    startIndex = i2;
-                    break nameSearchLoop;
-                }
-              }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
-              if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
-              } else if (index === value2.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
-              } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value2.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value2.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
-              }
-            }
-          }
-        }
-        return this.flags;
-      }
-      getArguments() {
-        const args = super.getArguments();
-        const flags = this.getFlags();
-        if (flags.length === 0) {
-          return args;
-        }
-        for (let i2 = 0; i2 < flags.length; i2++) {
-          args.shift();
-        }
-        return args;
-      }
-    };
-    exports.ModifiableInstruction = ModifiableInstruction3;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js
-var require_jsonInstruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.JSONInstruction = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var argument_1 = require_argument();
-    var jsonArgument_1 = require_jsonArgument();
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-        this.openingBracket = null;
-        this.closingBracket = null;
-        this.jsonStrings = [];
-        const argsContent = this.getRawArgumentsContent();
-        if (argsContent === null) {
-          return;
-        }
-        const args = this.getArguments();
-        if (args.length === 1 && args[0].getValue() === "[]") {
-          let argRange = args[0].getRange();
-          this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character, argRange.start.line, argRange.start.character + 1));
-          this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character + 1, argRange.end.line, argRange.end.character));
-          return;
-        } else if (args.length === 2 && args[0].getValue() === "[" && args[1].getValue() === "]") {
-          this.openingBracket = args[0];
-          this.closingBracket = args[1];
-          return;
-        }
-        const argsOffset = document.offsetAt(this.getArgumentsRange().start);
-        let start = -1;
-        let last = "";
-        let quoted = false;
-        let escapedArg = "";
-        argsCheck: for (let i2 = 0; i2 < argsContent.length; i2++) {
-          let char = argsContent.charAt(i2);
-          switch (char) {
-            case "[":
-              if (last === "") {
-                this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i2), document.positionAt(argsOffset + i2 + 1)));
-                last = "[";
-              } else if (quoted) {
-                escapedArg = escapedArg + char;
-              } else {
-                break argsCheck;
-              }
-              break;
-            case '"':
-              if (last === "[" || last === ",") {
-                start = i2;
-                quoted = true;
-                last = '"';
-                escapedArg = escapedArg + char;
-                continue;
-              } else if (last === '"') {
-                if (quoted) {
-                  escapedArg = escapedArg + char;
-                  quoted = false;
-                  this.jsonStrings.push(new jsonArgument_1.JSONArgument(escapedArg, vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start), document.positionAt(argsOffset + i2 + 1)), vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start + 1), document.positionAt(argsOffset + i2))));
-                  escapedArg = "";
-                } else {
-                  break argsCheck;
-                }
-              } else {
-                break argsCheck;
-              }
-              break;
-            case ",":
-              if (quoted) {
-                escapedArg = escapedArg + char;
-              } else {
-                if (last === '"') {
-                  last = ",";
-                } else {
-                  break argsCheck;
-                }
-              }
-              break;
-            case "]":
-              if (quoted) {
-                escapedArg = escapedArg + char;
-              } else if (last !== "") {
-                this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i2), document.positionAt(argsOffset + i2 + 1)));
-                break argsCheck;
-              }
-              break;
-            case " ":
-            case "	":
-              break;
-            case "\\":
-              if (quoted) {
-                switch (argsContent.charAt(i2 + 1)) {
-                  case '"':
-                  case "\\":
-                    escapedArg = escapedArg + argsContent.charAt(i2 + 1);
-                    i2++;
-                    continue;
-                  case " ":
-                  case "	":
-                    escapeCheck: for (let j = i2 + 2; j < argsContent.length; j++) {
-                      switch (argsContent.charAt(j)) {
-                        case "\r":
-                          j++;
-                        case "\n":
-                          i2 = j;
-                          continue argsCheck;
-                        case " ":
-                        case "	":
-                          break;
-                        default:
-                          break escapeCheck;
-                      }
-                    }
-                    break;
-                  case "\r":
-                    i2++;
-                  default:
-                    i2++;
-                    continue;
-                }
-              } else {
-                escapeCheck: for (let j = i2 + 1; j < argsContent.length; j++) {
-                  switch (argsContent.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i2 = j;
-                      continue argsCheck;
-                    case " ":
-                    case "	":
-                      break;
-                    default:
-                      break escapeCheck;
-                  }
-                }
-              }
-              break argsCheck;
-            default:
-              if (!quoted) {
-                break argsCheck;
-              }
-              escapedArg = escapedArg + char;
-              break;
-          }
-        }
-      }
-      stopSearchingForFlags(_value) {
-        return true;
-      }
-      getOpeningBracket() {
-        return this.openingBracket;
-      }
-      getJSONStrings() {
-        return this.jsonStrings;
-      }
-      getClosingBracket() {
-        return this.closingBracket;
-      }
-    };
-    exports.JSONInstruction = JSONInstruction;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/add.js
-var require_add = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Add = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-    };
-    exports.Add = Add;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/property.js
-var require_property = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/property.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Property = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var util_1 = require_util2();
-    var Property = class _Property {
-      constructor(document, escapeChar2, arg, arg2) {
-        this.assignmentOperatorRange = null;
-        this.assignmentOperator = null;
-        this.valueRange = null;
-        this.value = null;
-        this.document = document;
-        this.escapeChar = escapeChar2;
-        this.nameRange = _Property.getNameRange(document, arg);
-        let value2 = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
-        this.name = _Property.getValue(value2, escapeChar2);
-        if (arg2) {
-          this.valueRange = arg2.getRange();
-          value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-          this.value = _Property.getValue(value2, escapeChar2);
-          this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
-        } else {
-          let argRange = arg.getRange();
-          if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
-          } else {
-            this.valueRange = _Property.getValueRange(document, arg);
-            value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-            this.value = _Property.getValue(value2, escapeChar2);
-            this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
-            this.assignmentOperator = "=";
-          }
-          this.range = argRange;
-        }
-      }
-      getRange() {
-        return this.range;
-      }
-      getName() {
-        return this.name;
-      }
-      getNameRange() {
-        return this.nameRange;
-      }
-      getValue() {
-        return this.value;
-      }
-      getValueRange() {
-        return this.valueRange;
-      }
-      /**
-       * Retrieves the operator used for delimiting between the name and
-       * value of this property. This will either be the "=" character
-       * or null if a character was not used or if this property has no
-       * value defined.
-       */
-      getAssignmentOperator() {
-        return this.assignmentOperator;
-      }
-      getAssignmentOperatorRange() {
-        return this.assignmentOperatorRange;
-      }
-      /**
-       * Returns the value of this property including any enclosing
-       * single or double quotes and relevant escape characters.
-       * Escaped newlines and its associated contiguous whitespace
-       * characters however will not be returned as they are deemed to
-       * be uninteresting to clients trying to return a Dockerfile.
-       *
-       * @return the unescaped value of this property or null if this
-       *         property has no associated value
-       */
-      getUnescapedValue() {
-        if (this.valueRange === null) {
-          return null;
-        }
-        let escaped = false;
-        let rawValue = "";
-        let value2 = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
-        rawLoop: for (let i2 = 0; i2 < value2.length; i2++) {
-          let char = value2.charAt(i2);
-          switch (char) {
-            case this.escapeChar:
-              for (let j = i2 + 1; j < value2.length; j++) {
-                switch (value2.charAt(j)) {
-                  case "\r":
-                    j++;
-                  case "\n":
-                    escaped = true;
-                    i2 = j;
-                    continue rawLoop;
-                  case " ":
-                  case "	":
-                    break;
-                  default:
-                    rawValue = rawValue + char;
-                    continue rawLoop;
-                }
-              }
-              rawValue = rawValue + char;
-              break;
-            case "\r":
-            case "\n":
-              break;
-            case " ":
-            case "	":
-              if (!escaped) {
-                rawValue = rawValue + char;
-              }
-              break;
-            case "#":
-              if (escaped) {
-                for (let j = i2 + 1; j < value2.length; j++) {
-                  switch (value2.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i2 = j;
-                      continue rawLoop;
-                  }
-                }
-              } else {
-                rawValue = rawValue + char;
-              }
-              break;
-            default:
-              rawValue = rawValue + char;
-              escaped = false;
-              break;
-          }
-        }
-        return rawValue;
-      }
-      static getNameRange(document, arg) {
-        let value2 = arg.getValue();
-        let index = value2.indexOf("=");
-        if (index !== -1) {
-          let initial = value2.charAt(0);
-          let before = value2.charAt(index - 1);
-          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
-            return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
-          }
-        }
-        return arg.getRange();
-      }
-      static getValueRange(document, arg) {
-        return vscode_languageserver_types_1.Range.create(document.positionAt(document.offsetAt(arg.getRange().start) + arg.getValue().indexOf("=") + 1), document.positionAt(document.offsetAt(arg.getRange().end)));
-      }
-      /**
-       * Returns the actual value of this key-value pair. The value will
-       * have its escape characters removed if applicable. If the value
-       * spans multiple lines and there are comments nested within the
-       * lines, they too will be removed.
-       *
-       * @return the value that this key-value pair will actually be, may
-       *         be null if no value is defined, may be the empty string
-       *         if the value only consists of whitespace
-       */
-      static getValue(value2, escapeChar2) {
-        let escaped = false;
-        const skip = util_1.Util.findLeadingNonWhitespace(value2, escapeChar2);
-        if (skip !== 0 && value2.charAt(skip) === "#") {
-          escaped = true;
-        }
-        value2 = value2.substring(skip);
-        let first = value2.charAt(0);
-        let last = value2.charAt(value2.length - 1);
-        let literal = first === "'" || first === '"';
-        let inSingle = first === "'" && last === "'";
-        let inDouble = false;
-        if (first === '"') {
-          for (let i2 = 1; i2 < value2.length; i2++) {
-            if (value2.charAt(i2) === escapeChar2) {
-              i2++;
-            } else if (value2.charAt(i2) === '"' && i2 === value2.length - 1) {
-              inDouble = true;
-            }
-          }
-        }
-        if (inSingle || inDouble) {
-          value2 = value2.substring(1, value2.length - 1);
-        }
-        let commentCheck = -1;
-        let escapedValue = "";
-        let start = 0;
-        parseValue: for (let i2 = 0; i2 < value2.length; i2++) {
-          let char = value2.charAt(i2);
-          switch (char) {
-            case escapeChar2:
-              if (i2 + 1 === value2.length) {
-                escapedValue = escapedValue + escapeChar2;
-                break parseValue;
-              }
-              char = value2.charAt(i2 + 1);
-              if (char === " " || char === "	") {
-                whitespaceCheck: for (let j = i2 + 2; j < value2.length; j++) {
-                  let char2 = value2.charAt(j);
-                  switch (char2) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                      j++;
-                    case "\n":
-                      escaped = true;
-                      i2 = j;
-                      continue parseValue;
-                    default:
-                      if (!inDouble && !inSingle && !literal) {
-                        if (char2 === escapeChar2) {
-                          escapedValue = escapedValue + char;
-                          i2 = i2 + 1;
-                        } else {
-                          escapedValue = escapedValue + char + char2;
-                          i2 = j;
-                        }
-                        continue parseValue;
-                      }
-                      break whitespaceCheck;
-                  }
-                }
-              }
-              if (inDouble) {
-                if (char === "\r") {
-                  escaped = true;
-                  i2 = i2 + 2;
-                } else if (char === "\n") {
-                  escaped = true;
-                  i2++;
-                } else if (char !== '"') {
-                  if (char === escapeChar2) {
-                    i2++;
-                  }
-                  escapedValue = escapedValue + escapeChar2;
-                }
-                continue parseValue;
-              } else if (inSingle || literal) {
-                if (char === "\r") {
-                  escaped = true;
-                  i2 = i2 + 2;
-                } else if (char === "\n") {
-                  escaped = true;
-                  i2++;
-                } else {
-                  escapedValue = escapedValue + escapeChar2;
-                }
-                continue parseValue;
-              } else if (char === escapeChar2) {
-                escapedValue = escapedValue + escapeChar2;
-                i2++;
-              } else if (char === "\r") {
-                escaped = true;
-                i2 = i2 + 2;
-              } else if (char === "\n") {
-                escaped = true;
-                i2++;
-                start = i2;
-              } else {
-                escapedValue = escapedValue + char;
-                i2++;
-              }
-              break;
-            case " ":
-            case "	":
-              if (escaped && commentCheck === -1) {
-                commentCheck = i2;
-              }
-              escapedValue = escapedValue + char;
-              break;
-            case "\r":
-              i2++;
-            case "\n":
-              if (escaped && commentCheck !== -1) {
-                escapedValue = escapedValue.substring(0, escapedValue.length - (i2 - commentCheck - 1));
-                commentCheck = -1;
-              }
-              break;
-            case "#":
-              if (escaped) {
-                if (commentCheck !== -1) {
-                  escapedValue = escapedValue.substring(0, escapedValue.length - (i2 - commentCheck));
-                  commentCheck = -1;
-                }
-                newlineCheck: for (let j = i2 + 1; j < value2.length; j++) {
-                  switch (value2.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i2 = j;
-                      break newlineCheck;
-                  }
-                }
-                continue parseValue;
-              }
-            default:
-              if (escaped) {
-                escaped = false;
-                commentCheck = -1;
-              }
-              escapedValue = escapedValue + char;
-              break;
-          }
-        }
-        return escapedValue;
-      }
-    };
-    exports.Property = Property;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js
-var require_propertyInstruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.PropertyInstruction = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var instruction_1 = require_instruction();
-    var property_1 = require_property();
-    var argument_1 = require_argument();
-    var util_1 = require_util2();
-    var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-        this.properties = void 0;
-      }
-      getProperties() {
-        if (this.properties === void 0) {
-          let args = this.getPropertyArguments();
-          if (args.length === 0) {
-            this.properties = [];
-          } else if (args.length === 1) {
-            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0])];
-          } else if (args.length === 2) {
-            if (args[0].getValue().indexOf("=") === -1) {
-              this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], args[1])];
-            } else {
-              this.properties = [
-                new property_1.Property(this.document, this.escapeChar, args[0]),
-                new property_1.Property(this.document, this.escapeChar, args[1])
-              ];
-            }
-          } else if (args[0].getValue().indexOf("=") === -1) {
-            let text = this.document.getText();
-            let start = args[1].getRange().start;
-            let end = args[args.length - 1].getRange().end;
-            text = text.substring(this.document.offsetAt(start), this.document.offsetAt(end));
-            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
-          } else {
-            this.properties = [];
-            for (let i2 = 0; i2 < args.length; i2++) {
-              this.properties.push(new property_1.Property(this.document, this.escapeChar, args[i2]));
-            }
-          }
-        }
-        return this.properties;
-      }
-      /**
-       * Goes from the back of the string and returns the first
-       * non-whitespace character that is found. If an escape character
-       * is found with newline characters, the escape character will
-       * not be considered a non-whitespace character and its index in
-       * the string will not be returned.
-       *
-       * @param content the string to search through
-       * @return the index in the string for the first non-whitespace
-       *         character when searching from the end of the string
-       */
-      findTrailingNonWhitespace(content) {
-        let index = content.length;
-        whitespaceCheck: for (let i2 = content.length - 1; i2 >= 0; i2--) {
-          switch (content.charAt(i2)) {
-            case " ":
-            case "	":
-              continue;
-            case "\n":
-              if (content.charAt(i2 - 1) === "\r") {
-                i2 = i2 - 1;
-              }
-            case "\r":
-              newlineCheck: for (let j = i2 - 1; j >= 0; j--) {
-                switch (content.charAt(j)) {
-                  case " ":
-                  case "	":
-                  case "\r":
-                  case "\n":
-                  case this.escapeChar:
-                    continue;
-                  default:
-                    index = j;
-                    break newlineCheck;
-                }
-              }
-              break whitespaceCheck;
-            default:
-              index = i2;
-              break whitespaceCheck;
-          }
-        }
-        return index;
-      }
-      getPropertyArguments() {
-        const args = [];
-        let range = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
-        let content = this.getTextContent();
-        let fullArgs = content.substring(extra);
-        let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
-        if (start === -1) {
-          return [];
-        }
-        const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range.start.line !== startPosition.line;
-        let endingEscape = false;
-        let mark = -1;
-        let end = this.findTrailingNonWhitespace(fullArgs);
-        content = fullArgs.substring(start, end + 1);
-        let argStart = escaped ? -1 : 0;
-        let spaced = false;
-        argumentLoop: for (let i2 = 0; i2 < content.length; i2++) {
-          let char = content.charAt(i2);
-          switch (char) {
-            case this.escapeChar:
-              if (i2 + 1 === content.length) {
-                endingEscape = true;
-                break argumentLoop;
-              }
-              if (!escaped) {
-                mark = i2;
-              }
-              switch (content.charAt(i2 + 1)) {
-                case " ":
-                case "	":
-                  if (!util_1.Util.isWhitespace(content.charAt(i2 + 2))) {
-                    i2 = i2 + 1;
-                    continue argumentLoop;
-                  }
-                  whitespaceCheck: for (let j = i2 + 2; j < content.length; j++) {
-                    switch (content.charAt(j)) {
-                      case "\r":
-                        j++;
-                      case "\n":
-                        escaped = true;
-                        i2 = j;
-                        continue argumentLoop;
-                      case " ":
-                      case "	":
-                        break;
-                      default:
-                        args.push(new argument_1.Argument(content.substring(argStart, i2), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i2 + 2))));
-                        argStart = j;
-                        break whitespaceCheck;
-                    }
-                  }
-                  i2 = argStart - 1;
-                  continue argumentLoop;
-                case "\r":
-                  i2++;
-                case "\n":
-                  escaped = true;
-                  i2 = i2 + 1;
-                  continue argumentLoop;
-                case this.escapeChar:
-                  if (argStart === -1) {
-                    argStart = i2;
-                  }
-                  i2 = i2 + 1;
-                  continue argumentLoop;
-                default:
-                  if (argStart === -1) {
-                    argStart = i2;
-                  }
-                  continue argumentLoop;
-              }
-            case "'":
-            case '"':
-              if (spaced) {
-                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
-                argStart = i2;
-                spaced = false;
-              }
-              if (argStart === -1) {
-                argStart = i2;
-              }
-              for (let j = i2 + 1; j < content.length; j++) {
-                switch (content.charAt(j)) {
-                  case char:
-                    if (content.charAt(j + 1) !== " " && content.charAt(j + 1) !== "") {
-                      i2 = j;
-                      continue argumentLoop;
-                    }
-                    args.push(new argument_1.Argument(content.substring(argStart, j + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + j + 1))));
-                    i2 = j;
-                    argStart = -1;
-                    continue argumentLoop;
-                  case this.escapeChar:
-                    j++;
-                    break;
-                }
-              }
-              break argumentLoop;
-            case " ":
-            case "	":
-              if (escaped) {
-                if (argStart !== -1) {
-                  spaced = true;
-                }
-              } else if (argStart !== -1) {
-                args.push(new argument_1.Argument(content.substring(argStart, i2), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i2))));
-                argStart = -1;
-              }
-              break;
-            case "\r":
-              i2++;
-            case "\n":
-              spaced = false;
-              break;
-            case "#":
-              if (escaped) {
-                for (let j = i2 + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case "\r":
-                      j++;
-                    case "\n":
-                      i2 = j;
-                      spaced = false;
-                      continue argumentLoop;
-                  }
-                }
-                if (argStart !== -1) {
-                  let value2 = content.substring(argStart, mark);
-                  args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
-                  argStart = -1;
-                }
-                break argumentLoop;
-              } else if (argStart === -1) {
-                argStart = i2;
-              }
-              break;
-            default:
-              if (spaced) {
-                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
-                argStart = i2;
-                spaced = false;
-              }
-              escaped = false;
-              if (argStart === -1) {
-                argStart = i2;
-              }
-              if (char === "$" && content.charAt(i2 + 1) === "{") {
-                let singleQuotes = false;
-                let doubleQuotes = false;
-                let escaped2 = false;
-                for (let j = i2 + 1; j < content.length; j++) {
-                  switch (content.charAt(j)) {
-                    case this.escapeChar:
-                      escaped2 = true;
-                      break;
-                    case "\r":
-                    case "\n":
-                      break;
-                    case "'":
-                      singleQuotes = !singleQuotes;
-                      escaped2 = false;
-                      break;
-                    case '"':
-                      doubleQuotes = !doubleQuotes;
-                      escaped2 = false;
-                      break;
-                    case " ":
-                    case "	":
-                      if (escaped2 || singleQuotes || doubleQuotes) {
-                        break;
-                      }
-                      i2 = j - 1;
-                      continue argumentLoop;
-                    case "}":
-                      i2 = j;
-                      continue argumentLoop;
-                    default:
-                      escaped2 = false;
-                      break;
-                  }
-                }
-                break argumentLoop;
-              }
-              break;
-          }
-        }
-        if (argStart !== -1 && argStart !== content.length) {
-          let end2 = endingEscape ? content.length - 1 : content.length;
-          let value2 = content.substring(argStart, end2);
-          args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
-        }
-        return args;
-      }
-      createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start) {
-        if (argStart !== -1) {
-          args.push(new argument_1.Argument(content.substring(argStart, mark), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
-        }
-      }
-    };
-    exports.PropertyInstruction = PropertyInstruction;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/arg.js
-var require_arg = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Arg = void 0;
-    var property_1 = require_property();
-    var propertyInstruction_1 = require_propertyInstruction();
-    var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-        this.property = null;
-        const args = this.getPropertyArguments();
-        if (args.length === 1) {
-          this.property = new property_1.Property(this.document, this.escapeChar, args[0]);
-        } else {
-          this.property = null;
-        }
-      }
-      /**
-       * Returns the variable defined by this ARG. This may be null if
-       * this ARG instruction is malformed and has no variable
-       * declaration.
-       */
-      getProperty() {
-        return this.property;
-      }
-    };
-    exports.Arg = Arg;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js
-var require_cmd = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Cmd = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-    };
-    exports.Cmd = Cmd;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/copy.js
-var require_copy = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Copy = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-      getFromFlag() {
-        let flags = super.getFlags();
-        return flags.length === 1 && flags[0].getName() === "from" ? flags[0] : null;
-      }
-      /**
-       * Returns there here-documents that are defined in this RUN
-       * instruction.
-       *
-       * This API is experimental and subject to change.
-       */
-      getHeredocs() {
-        return super.getHeredocs();
-      }
-    };
-    exports.Copy = Copy;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/env.js
-var require_env = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Env = void 0;
-    var propertyInstruction_1 = require_propertyInstruction();
-    var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      getProperties() {
-        return super.getProperties();
-      }
-    };
-    exports.Env = Env;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js
-var require_entrypoint = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Entrypoint = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-    };
-    exports.Entrypoint = Entrypoint;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/from.js
-var require_from = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.From = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-      getImage() {
-        const args = this.getArguments();
-        return args.length > 0 ? args[0].getValue() : null;
-      }
-      /**
-       * Returns the name of the image that will be used as the base image.
-       *
-       * @return the base image's name, or null if unspecified
-       */
-      getImageName() {
-        const imageName = this.getRangeContent(this.getImageNameRange());
-        if (imageName === null) {
-          return null;
-        }
-        let commented = false;
-        let escaped = false;
-        let name = "";
-        for (let i2 = 0; i2 < imageName.length; i2++) {
-          const ch = imageName.charAt(i2);
-          switch (ch) {
-            case this.escapeChar:
-              escaped = true;
-              break;
-            case "\r":
-              continue;
-            case "\n":
-              commented = false;
-              break;
-            case " ":
-            case "	":
-              break;
-            case "#":
-              if (escaped) {
-                commented = true;
-              } else {
-                name = name + ch;
-                escaped = false;
-              }
-              break;
-            default:
-              if (!commented) {
-                name = name + ch;
-                escaped = false;
-              }
-              break;
-          }
-        }
-        return name;
-      }
-      /**
-       * Returns the range that covers the name of the image used by
-       * this instruction.
-       *
-       * @return the range of the name of this instruction's argument,
-       *         or null if no image has been specified
-       */
-      getImageNameRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let registryRange = this.getRegistryRange();
-          if (registryRange) {
-            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
-          }
-          let tagRange = this.getImageTagRange();
-          let digestRange = this.getImageDigestRange();
-          if (tagRange === null) {
-            if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
-            }
-          } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
-          }
-          return range;
-        }
-        return null;
-      }
-      /**
-       * Returns the range that covers the image argument of this
-       * instruction. This includes the tag or digest of the image if
-       * it has been specified by the instruction.
-       *
-       * @return the range of the image argument, or null if no image
-       *         has been specified
-       */
-      getImageRange() {
-        let args = this.getArguments();
-        return args.length !== 0 ? args[0].getRange() : null;
-      }
-      getImageTag() {
-        return this.getRangeContent(this.getImageTagRange());
-      }
-      /**
-       * Returns the range in the document that the tag of the base
-       * image encompasses.
-       *
-       * @return the base image's tag's range in the document, or null
-       *         if no tag has been specified
-       */
-      getImageTagRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const rangeStartOffset = this.document.offsetAt(range.start);
-          const content = this.getRangeContent(range);
-          const atIndex = this.indexOf(rangeStartOffset, content, "@");
-          const slashIndex = content.indexOf("/");
-          if (atIndex === -1) {
-            const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
-            if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
-            }
-          }
-          const subcontent = content.substring(0, atIndex);
-          const subcolonIndex = subcontent.indexOf(":");
-          if (subcolonIndex === -1) {
-            return null;
-          }
-          if (slashIndex === -1) {
-            return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + atIndex));
-          }
-          if (subcolonIndex < slashIndex) {
-            return null;
-          }
-          return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + subcontent.length));
-        }
-        return null;
-      }
-      getImageDigest() {
-        return this.getRangeContent(this.getImageDigestRange());
-      }
-      /**
-       * Returns the range in the document that the digest of the base
-       * image encompasses.
-       *
-       * @return the base image's digest's range in the document, or null
-       *         if no digest has been specified
-       */
-      getImageDigestRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let content = this.getRangeContent(range);
-          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
-          if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
-          }
-        }
-        return null;
-      }
-      indexOf(documentOffset, content, searchString) {
-        let index = content.indexOf(searchString);
-        const variables = this.getVariables();
-        for (let i2 = 0; i2 < variables.length; i2++) {
-          const position = documentOffset + index;
-          const variableRange = variables[i2].getRange();
-          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
-            const offset = this.document.offsetAt(variableRange.end) - documentOffset;
-            const substring2 = content.substring(offset);
-            const subIndex = substring2.indexOf(searchString);
-            if (subIndex === -1) {
-              return -1;
-            }
-            index = subIndex + offset;
-            i2 = -1;
-            continue;
-          }
-        }
-        return index;
-      }
-      lastIndexOf(documentOffset, content, searchString) {
-        let index = content.lastIndexOf(searchString);
-        const variables = this.getVariables();
-        for (let i2 = 0; i2 < variables.length; i2++) {
-          const position = documentOffset + index;
-          const variableRange = variables[i2].getRange();
-          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
-            index = content.substring(0, index).lastIndexOf(searchString);
-            if (index === -1) {
-              return -1;
-            }
-            i2 = -1;
-            continue;
-          }
-        }
-        return index;
-      }
-      getRegistry() {
-        return this.getRangeContent(this.getRegistryRange());
-      }
-      getRegistryRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const tagRange = this.getImageTagRange();
-          const digestRange = this.getImageDigestRange();
-          if (tagRange === null) {
-            if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
-            }
-          } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
-          }
-          const content = this.getRangeContent(range);
-          const rangeStart = this.document.offsetAt(range.start);
-          const startingSlashIndex = this.indexOf(rangeStart, content, "/");
-          if (startingSlashIndex === -1) {
-            return null;
-          }
-          const portIndex = this.indexOf(rangeStart, content, ":");
-          const dotIndex = this.indexOf(rangeStart, content, ".");
-          if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
-          }
-          const registry = content.substring(0, startingSlashIndex);
-          if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
-          }
-        }
-        return null;
-      }
-      getBuildStage() {
-        let range = this.getBuildStageRange();
-        return range === null ? null : this.getRangeContent(range);
-      }
-      getBuildStageRange() {
-        let args = this.getArguments();
-        if (args.length > 2 && args[1].getValue().toUpperCase() === "AS") {
-          return args[2].getRange();
-        }
-        return null;
-      }
-      getPlatformFlag() {
-        let flags = super.getFlags();
-        return flags.length === 1 && flags[0].getName() === "platform" ? flags[0] : null;
-      }
-    };
-    exports.From = From;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js
-var require_healthcheck = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Healthcheck = void 0;
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        argument = argument.toUpperCase();
-        return argument === "CMD" || argument === "NONE";
-      }
-      getSubcommand() {
-        let args = this.getArguments();
-        return args.length !== 0 ? args[0] : null;
-      }
-    };
-    exports.Healthcheck = Healthcheck;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/label.js
-var require_label = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Label = void 0;
-    var propertyInstruction_1 = require_propertyInstruction();
-    var util_1 = require_util2();
-    var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      getVariables() {
-        const variables = super.getVariables();
-        const properties = this.getProperties();
-        for (const property of properties) {
-          const value2 = property.getUnescapedValue();
-          if (value2 !== null && value2.length > 2 && value2.charAt(0) === "'" && value2.charAt(value2.length - 1) === "'") {
-            const range = property.getValueRange();
-            for (let i2 = 0; i2 < variables.length; i2++) {
-              if (util_1.Util.isInsideRange(variables[i2].getRange().start, range)) {
-                variables.splice(i2, 1);
-                i2--;
-              }
-            }
-          }
-        }
-        return variables;
-      }
-      getProperties() {
-        return super.getProperties();
-      }
-    };
-    exports.Label = Label;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js
-var require_onbuild = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Onbuild = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var parser_1 = require_parser();
-    var instruction_1 = require_instruction();
-    var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      getTrigger() {
-        let trigger = this.getTriggerWord();
-        return trigger === null ? null : trigger.toUpperCase();
-      }
-      getTriggerWord() {
-        return this.getRangeContent(this.getTriggerRange());
-      }
-      getTriggerRange() {
-        let args = this.getArguments();
-        return args.length > 0 ? args[0].getRange() : null;
-      }
-      getTriggerInstruction() {
-        let triggerRange = this.getTriggerRange();
-        if (triggerRange === null) {
-          return null;
-        }
-        let args = this.getArguments();
-        return parser_1.Parser.createInstruction(this.document, this.dockerfile, this.escapeChar, vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end), this.getTriggerWord(), triggerRange);
-      }
-    };
-    exports.Onbuild = Onbuild;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/run.js
-var require_run = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Run = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      stopSearchingForFlags(argument) {
-        return argument.indexOf("--") === -1;
-      }
-      /**
-       * Returns there here-documents that are defined in this RUN
-       * instruction.
-       *
-       * This API is experimental and subject to change.
-       */
-      getHeredocs() {
-        return super.getHeredocs();
-      }
-    };
-    exports.Run = Run;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/shell.js
-var require_shell = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Shell = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-    };
-    exports.Shell = Shell;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js
-var require_stopsignal = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Stopsignal = void 0;
-    var instruction_1 = require_instruction();
-    var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-    };
-    exports.Stopsignal = Stopsignal;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js
-var require_workdir = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Workdir = void 0;
-    var instruction_1 = require_instruction();
-    var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      /**
-       * Returns the path that has been defined. Note that this path may
-       * be absolute or relative depending on what was written in the
-       * instruction.
-       *
-       * @return the working directory's path, or null if this
-       *         instruction has no arguments
-       */
-      getPath() {
-        return this.getArgumentsContent();
-      }
-      /**
-       * Returns the absolute path that this instruction resolves to. The
-       * function will inspect prior WORKDIR instructions in the current
-       * image or another build stage in the Dockerfile to try to
-       * determine this.
-       *
-       * @return the absolute path of the working directory, or null if
-       *         this instruction has no arguments, or undefined if it
-       *         cannot be determined because only relative paths could be
-       *         found
-       */
-      getAbsolutePath() {
-        const path = this.getPath();
-        if (path === null || path.startsWith("/")) {
-          return path;
-        }
-        const startLine = this.getRange().start.line;
-        const hierarchy = this.dockerfile.getStageHierarchy(startLine);
-        for (let i2 = hierarchy.length - 1; i2 >= 0; i2--) {
-          const workdirs = hierarchy[i2].getWORKDIRs();
-          for (let j = workdirs.length - 1; j >= 0; j--) {
-            if (workdirs[j].getRange().start.line < startLine) {
-              const parent = workdirs[j].getAbsolutePath();
-              if (parent === void 0 || parent === null) {
-                return void 0;
-              }
-              return parent.endsWith("/") ? parent + path : parent + "/" + path;
-            }
-          }
-        }
-        return void 0;
-      }
-    };
-    exports.Workdir = Workdir;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/user.js
-var require_user = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.User = void 0;
-    var instruction_1 = require_instruction();
-    var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-    };
-    exports.User = User;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/instructions/volume.js
-var require_volume = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Volume = void 0;
-    var jsonInstruction_1 = require_jsonInstruction();
-    var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar2, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-    };
-    exports.Volume = Volume;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/imageTemplate.js
-var require_imageTemplate = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ImageTemplate = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var arg_1 = require_arg();
-    var cmd_1 = require_cmd();
-    var copy_1 = require_copy();
-    var env_1 = require_env();
-    var entrypoint_1 = require_entrypoint();
-    var from_1 = require_from();
-    var healthcheck_1 = require_healthcheck();
-    var onbuild_1 = require_onbuild();
-    var util_1 = require_util2();
-    var workdir_1 = require_workdir();
-    var ImageTemplate = class {
-      constructor() {
-        this.comments = [];
-        this.instructions = [];
-      }
-      addComment(comment) {
-        this.comments.push(comment);
-      }
-      getComments() {
-        return this.comments;
-      }
-      addInstruction(instruction) {
-        this.instructions.push(instruction);
-      }
-      getInstructions() {
-        return this.instructions;
-      }
-      getInstructionAt(line) {
-        for (let instruction of this.instructions) {
-          if (util_1.Util.isInsideRange(vscode_languageserver_types_1.Position.create(line, 0), instruction.getRange())) {
-            return instruction;
-          }
-        }
-        return null;
-      }
-      /**
-       * Gets all the ARG instructions that are defined in this image.
-       */
-      getARGs() {
-        let args = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof arg_1.Arg) {
-            args.push(instruction);
-          }
-        }
-        return args;
-      }
-      /**
-       * Gets all the CMD instructions that are defined in this image.
-       */
-      getCMDs() {
-        let cmds = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof cmd_1.Cmd) {
-            cmds.push(instruction);
-          }
-        }
-        return cmds;
-      }
-      /**
-       * Gets all the COPY instructions that are defined in this image.
-       */
-      getCOPYs() {
-        let copies = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof copy_1.Copy) {
-            copies.push(instruction);
-          }
-        }
-        return copies;
-      }
-      /**
-       * Gets all the ENTRYPOINT instructions that are defined in this image.
-       */
-      getENTRYPOINTs() {
-        let froms = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof entrypoint_1.Entrypoint) {
-            froms.push(instruction);
-          }
-        }
-        return froms;
-      }
-      /**
-       * Gets all the ENV instructions that are defined in this image.
-       */
-      getENVs() {
-        let args = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof env_1.Env) {
-            args.push(instruction);
-          }
-        }
-        return args;
-      }
-      getFROM() {
-        for (const instruction of this.instructions) {
-          if (instruction instanceof from_1.From) {
-            return instruction;
-          }
-        }
-        return null;
-      }
-      /**
-       * Gets all the FROM instructions that are defined in this image.
-       */
-      getFROMs() {
-        let froms = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof from_1.From) {
-            froms.push(instruction);
-          }
-        }
-        return froms;
-      }
-      /**
-       * Gets all the HEALTHCHECK instructions that are defined in this image.
-       */
-      getHEALTHCHECKs() {
-        let froms = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof healthcheck_1.Healthcheck) {
-            froms.push(instruction);
-          }
-        }
-        return froms;
-      }
-      getWORKDIRs() {
-        const workdirs = [];
-        for (const instruction of this.instructions) {
-          if (instruction instanceof workdir_1.Workdir) {
-            workdirs.push(instruction);
-          }
-        }
-        return workdirs;
-      }
-      getOnbuildTriggers() {
-        let triggers = [];
-        for (let instruction of this.instructions) {
-          if (instruction instanceof onbuild_1.Onbuild) {
-            let trigger = instruction.getTriggerInstruction();
-            if (trigger) {
-              triggers.push(trigger);
-            }
-          }
-        }
-        return triggers;
-      }
-      getAvailableVariables(currentLine) {
-        const variables = [];
-        for (const arg of this.getARGs()) {
-          if (arg.isBefore(currentLine)) {
-            const property = arg.getProperty();
-            if (property) {
-              const variable = property.getName();
-              if (variables.indexOf(variable) === -1) {
-                variables.push(variable);
-              }
-            }
-          }
-        }
-        for (const env of this.getENVs()) {
-          if (env.isBefore(currentLine)) {
-            for (const property of env.getProperties()) {
-              const variable = property.getName();
-              if (variables.indexOf(variable) === -1) {
-                variables.push(variable);
-              }
-            }
-          }
-        }
-        return variables;
-      }
-      /**
-       * Resolves a variable with the given name at the specified line
-       * to its value. If null is returned, then the variable has been
-       * defined but no value was given. If undefined is returned, then
-       * a variable with the given name has not been defined yet as of
-       * the given line.
-       *
-       * @param variable the name of the variable to resolve
-       * @param line the line number that the variable is on, zero-based
-       * @return the value of the variable as defined by an ARG or ENV
-       *         instruction, or null if no value has been specified, or
-       *         undefined if a variable with the given name has not
-       *         been defined
-       */
-      resolveVariable(variable, line) {
-        let envs = this.getENVs();
-        for (let i2 = envs.length - 1; i2 >= 0; i2--) {
-          if (envs[i2].isBefore(line)) {
-            for (let property of envs[i2].getProperties()) {
-              if (property.getName() === variable) {
-                return property.getValue();
-              }
-            }
-          }
-        }
-        let args = this.getARGs();
-        for (let i2 = args.length - 1; i2 >= 0; i2--) {
-          if (args[i2].isBefore(line)) {
-            let property = args[i2].getProperty();
-            if (property && property.getName() === variable) {
-              return property.getValue();
-            }
-          }
-        }
-        return void 0;
-      }
-      getRange() {
-        const instructions = this.getInstructions();
-        if (instructions.length === 0) {
-          return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
-        }
-        const instructionStart = instructions[0].getRange().start;
-        const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
-        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
-      }
-      contains(position) {
-        const range = this.getRange();
-        if (range === null) {
-          return false;
-        }
-        return util_1.Util.isInsideRange(position, range);
-      }
-    };
-    exports.ImageTemplate = ImageTemplate;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/dockerfile.js
-var require_dockerfile = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Dockerfile = void 0;
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var ast = require_main();
-    var imageTemplate_1 = require_imageTemplate();
-    var from_1 = require_from();
-    var util_1 = require_util2();
-    var main_1 = require_main();
-    var Dockerfile = class extends imageTemplate_1.ImageTemplate {
-      constructor(document) {
-        super();
-        this.initialInstructions = new imageTemplate_1.ImageTemplate();
-        this.buildStages = [];
-        this.directives = [];
-        this.foundFrom = false;
-        this.document = document;
-      }
-      getEscapeCharacter() {
-        for (const directive of this.directives) {
-          if (directive.getDirective() === ast.Directive.escape) {
-            const value2 = directive.getValue();
-            if (value2 === "\\" || value2 === "`") {
-              return value2;
-            }
-          }
-        }
-        return "\\";
-      }
-      getInitialARGs() {
-        return this.initialInstructions.getARGs();
-      }
-      getContainingImage(position) {
-        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position, range)) {
-          return null;
-        }
-        if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
-          if (util_1.Util.isInsideRange(position, this.initialInstructions.getRange())) {
-            return this.initialInstructions;
-          }
-        }
-        for (const buildStage of this.buildStages) {
-          if (util_1.Util.isInsideRange(position, buildStage.getRange())) {
-            return buildStage;
-          }
-        }
-        return this;
-      }
-      addInstruction(instruction) {
-        if (instruction.getKeyword() === main_1.Keyword.FROM) {
-          this.currentBuildStage = new imageTemplate_1.ImageTemplate();
-          this.buildStages.push(this.currentBuildStage);
-          this.foundFrom = true;
-        } else if (!this.foundFrom) {
-          this.initialInstructions.addInstruction(instruction);
-        }
-        if (this.foundFrom) {
-          this.currentBuildStage.addInstruction(instruction);
-        }
-        super.addInstruction(instruction);
-      }
-      setDirectives(directives) {
-        this.directives = directives;
-      }
-      getDirective() {
-        return this.directives.length === 0 ? null : this.directives[0];
-      }
-      getDirectives() {
-        return this.directives;
-      }
-      resolveVariable(variable, line) {
-        for (let from of this.getFROMs()) {
-          let range = from.getRange();
-          if (range.start.line <= line && line <= range.end.line) {
-            let initialARGs = new imageTemplate_1.ImageTemplate();
-            for (let instruction of this.initialInstructions.getARGs()) {
-              initialARGs.addInstruction(instruction);
-            }
-            return initialARGs.resolveVariable(variable, line);
-          }
-        }
-        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
-        if (image === null) {
-          return void 0;
-        }
-        let resolvedVariable = image.resolveVariable(variable, line);
-        if (resolvedVariable === null) {
-          let initialARGs = new imageTemplate_1.ImageTemplate();
-          for (let instruction of this.initialInstructions.getARGs()) {
-            initialARGs.addInstruction(instruction);
-          }
-          return initialARGs.resolveVariable(variable, line);
-        }
-        return resolvedVariable;
-      }
-      getAvailableVariables(currentLine) {
-        if (this.getInstructionAt(currentLine) instanceof from_1.From) {
-          let variables = [];
-          for (let arg of this.getInitialARGs()) {
-            let property = arg.getProperty();
-            if (property) {
-              variables.push(property.getName());
-            }
-          }
-          return variables;
-        }
-        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(currentLine, 0));
-        return image ? image.getAvailableVariables(currentLine) : [];
-      }
-      getParentStage(image) {
-        const templateFrom = image.getFROM();
-        const imageName = templateFrom === null ? null : templateFrom.getImageName();
-        if (imageName === null) {
-          return null;
-        }
-        for (const from of this.getFROMs()) {
-          if (from.getBuildStage() === imageName) {
-            const range = from.getRange();
-            if (range.start.line === templateFrom.getRange().start.line) {
-              return null;
-            }
-            return this.getContainingImage(range.start);
-          }
-        }
-        return null;
-      }
-      getStageHierarchy(line) {
-        const image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
-        if (image === null) {
-          return [];
-        }
-        const stages = [image];
-        let stage = this.getParentStage(image);
-        while (stage !== null) {
-          stages.splice(0, 0, stage);
-          stage = this.getParentStage(stage);
-        }
-        return stages;
-      }
-      getAvailableWorkingDirectories(line) {
-        const availableDirectories = /* @__PURE__ */ new Set();
-        for (const image of this.getStageHierarchy(line)) {
-          for (const workdir of image.getWORKDIRs()) {
-            if (workdir.getRange().end.line < line) {
-              let directory = workdir.getAbsolutePath();
-              if (directory !== void 0 && directory !== null) {
-                if (!directory.endsWith("/")) {
-                  directory += "/";
-                }
-                availableDirectories.add(directory);
-              }
-            }
-          }
-        }
-        return Array.from(availableDirectories);
-      }
-      /**
-       * Internally reorganize the comments in the Dockerfile and allocate
-       * them to the relevant build stages that they belong to.
-       */
-      organizeComments() {
-        const comments = this.getComments();
-        for (let i2 = 0; i2 < comments.length; i2++) {
-          if (util_1.Util.isInsideRange(comments[i2].getRange().end, this.initialInstructions.getRange())) {
-            this.initialInstructions.addComment(comments[i2]);
-          } else {
-            for (const buildStage of this.buildStages) {
-              if (util_1.Util.isInsideRange(comments[i2].getRange().start, buildStage.getRange())) {
-                buildStage.addComment(comments[i2]);
-              }
-            }
-          }
-        }
-      }
-      getRange() {
-        const comments = this.getComments();
-        const instructions = this.getInstructions();
-        let range = null;
-        if (comments.length === 0) {
-          if (instructions.length > 0) {
-            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
-          }
-        } else if (instructions.length === 0) {
-          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
-        } else {
-          const commentStart = comments[0].getRange().start;
-          const commentEnd = comments[comments.length - 1].getRange().end;
-          const instructionStart = instructions[0].getRange().start;
-          const instructionEnd2 = instructions[instructions.length - 1].getRange().end;
-          if (commentStart.line < instructionStart.line) {
-            if (commentEnd.line < instructionEnd2.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd2);
-            }
-            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
-          } else if (commentEnd.line < instructionEnd2.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd2);
-          } else {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
-          }
-        }
-        if (range === null) {
-          if (this.directives.length === 0) {
-            return null;
-          }
-          return this.directives[0].getRange();
-        } else if (this.directives.length === 0) {
-          return range;
-        }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
-      }
-    };
-    exports.Dockerfile = Dockerfile;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/parser.js
-var require_parser = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/parser.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Parser = void 0;
-    var vscode_languageserver_textdocument_1 = (init_main2(), __toCommonJS(main_exports2));
-    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
-    var comment_1 = require_comment();
-    var parserDirective_1 = require_parserDirective();
-    var instruction_1 = require_instruction();
-    var add_1 = require_add();
-    var arg_1 = require_arg();
-    var cmd_1 = require_cmd();
-    var copy_1 = require_copy();
-    var env_1 = require_env();
-    var entrypoint_1 = require_entrypoint();
-    var from_1 = require_from();
-    var healthcheck_1 = require_healthcheck();
-    var label_1 = require_label();
-    var onbuild_1 = require_onbuild();
-    var run_1 = require_run();
-    var shell_1 = require_shell();
-    var stopsignal_1 = require_stopsignal();
-    var workdir_1 = require_workdir();
-    var user_1 = require_user();
-    var volume_1 = require_volume();
-    var dockerfile_1 = require_dockerfile();
-    var util_1 = require_util2();
-    var main_1 = require_main();
-    var Parser4 = class _Parser {
-      constructor() {
-        this.escapeChar = null;
-      }
-      static createInstruction(document, dockerfile, escapeChar2, lineRange2, instruction, instructionRange) {
-        switch (instruction.toUpperCase()) {
-          case "ADD":
-            return new add_1.Add(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "ARG":
-            return new arg_1.Arg(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "CMD":
-            return new cmd_1.Cmd(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "COPY":
-            return new copy_1.Copy(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "ENTRYPOINT":
-            return new entrypoint_1.Entrypoint(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "ENV":
-            return new env_1.Env(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "FROM":
-            return new from_1.From(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "HEALTHCHECK":
-            return new healthcheck_1.Healthcheck(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "LABEL":
-            return new label_1.Label(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "ONBUILD":
-            return new onbuild_1.Onbuild(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "RUN":
-            return new run_1.Run(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "SHELL":
-            return new shell_1.Shell(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "STOPSIGNAL":
-            return new stopsignal_1.Stopsignal(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "WORKDIR":
-            return new workdir_1.Workdir(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "USER":
-            return new user_1.User(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-          case "VOLUME":
-            return new volume_1.Volume(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-        }
-        return new instruction_1.Instruction(document, lineRange2, dockerfile, escapeChar2, instruction, instructionRange);
-      }
-      getParserDirectives(document, buffer) {
-        const directives = [];
-        this.escapeChar = "";
-        const offset = util_1.Util.isUTF8BOM(buffer.substring(0, 1)) ? 1 : 0;
-        directiveCheck: for (let i2 = offset; i2 < buffer.length; i2++) {
-          switch (buffer.charAt(i2)) {
-            case " ":
-            case "	":
-              break;
-            case "\r":
-            case "\n":
-              break directiveCheck;
-            case "#":
-              let directiveStart = -1;
-              let directiveEnd = -1;
-              for (let j = i2 + 1; j < buffer.length; j++) {
-                let char = buffer.charAt(j);
-                switch (char) {
-                  case " ":
-                  case "	":
-                    if (directiveStart !== -1 && directiveEnd === -1) {
-                      directiveEnd = j;
-                    }
-                    break;
-                  case "\r":
-                  case "\n":
-                    break directiveCheck;
-                  case "=":
-                    let valueStart = -1;
-                    let valueEnd = -1;
-                    if (directiveEnd === -1) {
-                      directiveEnd = j;
-                    }
-                    let lineEnd = buffer.length;
-                    directiveValue: for (let k = j + 1; k < buffer.length; k++) {
-                      char = buffer.charAt(k);
-                      switch (char) {
-                        case "\r":
-                        case "\n":
-                          if (valueStart !== -1 && valueEnd === -1) {
-                            valueEnd = k;
-                          }
-                          lineEnd = k;
-                          break directiveValue;
-                        case "	":
-                        case " ":
-                          if (valueStart !== -1 && valueEnd === -1) {
-                            valueEnd = k;
-                          }
-                          continue;
-                        default:
-                          if (valueStart === -1) {
-                            valueStart = k;
-                          }
-                          break;
-                      }
-                    }
-                    if (directiveStart === -1) {
-                      break directiveCheck;
-                    }
-                    if (valueStart === -1) {
-                      valueStart = j + 1;
-                      valueEnd = lineEnd;
-                    } else if (valueEnd === -1) {
-                      valueEnd = buffer.length;
-                    }
-                    const lineRange2 = vscode_languageserver_types_1.Range.create(document.positionAt(i2), document.positionAt(lineEnd));
-                    const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
-                    const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
-                    directives.push(new parserDirective_1.ParserDirective(document, lineRange2, nameRange, valueRange));
-                    directiveStart = -1;
-                    if (buffer.charAt(valueEnd) === "\r") {
-                      i2 = valueEnd + 1;
-                    } else {
-                      i2 = valueEnd;
-                    }
-                    continue directiveCheck;
-                  default:
-                    if (directiveStart === -1) {
-                      directiveStart = j;
-                    }
-                    break;
-                }
-              }
-              break;
-            default:
-              break directiveCheck;
-          }
-        }
-        return directives;
-      }
-      parse(buffer) {
-        this.document = vscode_languageserver_textdocument_1.TextDocument.create("", "", 0, buffer);
-        this.buffer = buffer;
-        let dockerfile = new dockerfile_1.Dockerfile(this.document);
-        let directives = this.getParserDirectives(this.document, this.buffer);
-        let offset = 0;
-        this.escapeChar = "\\";
-        if (directives.length > 0) {
-          dockerfile.setDirectives(directives);
-          this.escapeChar = dockerfile.getEscapeCharacter();
-          offset = this.document.offsetAt(vscode_languageserver_types_1.Position.create(directives.length, 0));
-        } else if (util_1.Util.isUTF8BOM(buffer.substring(0, 1))) {
-          offset = 1;
-        }
-        for (let i2 = offset; i2 < this.buffer.length; i2++) {
-          const char = this.buffer.charAt(i2);
-          switch (char) {
-            case " ":
-            case "	":
-            case "\r":
-            case "\n":
-              break;
-            case "#":
-              i2 = this.processComment(dockerfile, i2);
-              break;
-            default:
-              i2 = this.processInstruction(dockerfile, char, i2);
-              break;
-          }
-        }
-        dockerfile.organizeComments();
-        return dockerfile;
-      }
-      processInstruction(dockerfile, char, start) {
-        let instruction = char;
-        let instructionEnd2 = -1;
-        let escapedInstruction = false;
-        instructionCheck: for (let i2 = start + 1; i2 < this.buffer.length; i2++) {
-          char = this.buffer.charAt(i2);
-          switch (char) {
-            case this.escapeChar:
-              escapedInstruction = true;
-              char = this.buffer.charAt(i2 + 1);
-              if (char === "\r" || char === "\n") {
-                if (instructionEnd2 === -1) {
-                  instructionEnd2 = i2;
-                }
-                i2++;
-              } else if (char === " " || char === "	") {
-                for (let j = i2 + 2; j < this.buffer.length; j++) {
-                  switch (this.buffer.charAt(j)) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                    case "\n":
-                      i2 = j;
-                      continue instructionCheck;
-                    default:
-                      instructionEnd2 = i2 + 1;
-                      instruction = instruction + this.escapeChar;
-                      i2 = j - 2;
-                      continue instructionCheck;
-                  }
-                }
-                instructionEnd2 = i2 + 1;
-                instruction = instruction + this.escapeChar;
-                break instructionCheck;
-              } else {
-                instructionEnd2 = i2 + 1;
-                instruction = instruction + this.escapeChar;
-                escapedInstruction = false;
-              }
-              break;
-            case " ":
-            case "	":
-              if (escapedInstruction) {
-                escapeCheck: for (let j = i2 + 1; j < this.buffer.length; j++) {
-                  switch (this.buffer.charAt(j)) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                    case "\n":
-                      i2 = j;
-                      continue instructionCheck;
-                    default:
-                      break escapeCheck;
-                  }
-                }
-                escapedInstruction = false;
-              }
-              if (instructionEnd2 === -1) {
-                instructionEnd2 = i2;
-              }
-              i2 = this.processArguments(dockerfile, instruction, instructionEnd2, start, i2);
-              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i2));
-              return i2;
-            case "\r":
-            case "\n":
-              if (escapedInstruction) {
-                continue;
-              }
-              if (instructionEnd2 === -1) {
-                instructionEnd2 = i2;
-              }
-              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i2, i2));
-              return i2;
-            case "#":
-              if (escapedInstruction) {
-                continue;
-              }
-            default:
-              instructionEnd2 = i2 + 1;
-              instruction = instruction + char;
-              escapedInstruction = false;
-              break;
-          }
-        }
-        if (instructionEnd2 === -1) {
-          instructionEnd2 = this.buffer.length;
-        }
-        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd2, this.buffer.length));
-        return this.buffer.length;
-      }
-      processHeredocs(instruction, offset) {
-        let keyword = instruction.getKeyword();
-        if (keyword === main_1.Keyword.ONBUILD) {
-          instruction = instruction.getTriggerInstruction();
-          if (instruction === null) {
-            return offset;
-          }
-          keyword = instruction.getKeyword();
-        }
-        if (keyword !== main_1.Keyword.ADD && keyword !== main_1.Keyword.COPY && keyword !== main_1.Keyword.RUN) {
-          return offset;
-        }
-        const heredocs = [];
-        let tabbed = false;
-        for (const arg of instruction.getArguments()) {
-          const value2 = arg.getValue();
-          if (value2.startsWith("<<") && value2.length > 2) {
-            if (value2.startsWith("<<-")) {
-              tabbed = true;
-            }
-            const name = util_1.Util.parseHeredocName(value2);
-            if (name !== null) {
-              heredocs.push(name);
-            }
-          }
-        }
-        if (heredocs.length > 0) {
-          for (const heredoc of heredocs) {
-            offset = this.parseHeredoc(heredoc, offset, tabbed);
-          }
-        }
-        return offset;
-      }
-      processArguments(dockerfile, instruction, instructionEnd2, start, offset) {
-        let escaped = false;
-        argumentsCheck: for (let i2 = offset + 1; i2 < this.buffer.length; i2++) {
-          switch (this.buffer.charAt(i2)) {
-            case "\r":
-            case "\n":
-              if (escaped) {
-                continue;
-              }
-              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd2, i2), i2);
-            case this.escapeChar:
-              const next = this.buffer.charAt(i2 + 1);
-              if (next === "\n" || next === "\r") {
-                escaped = true;
-                i2++;
-              } else if (next === " " || next === "	") {
-                for (let j = i2 + 2; j < this.buffer.length; j++) {
-                  switch (this.buffer.charAt(j)) {
-                    case " ":
-                    case "	":
-                      break;
-                    case "\r":
-                    case "\n":
-                      escaped = true;
-                    default:
-                      i2 = j;
-                      continue argumentsCheck;
-                  }
-                }
-                return this.buffer.length;
-              }
-              continue;
-            case "#":
-              if (escaped) {
-                i2 = this.processComment(dockerfile, i2);
-                continue argumentsCheck;
-              }
-              break;
-            case " ":
-            case "	":
-              break;
-            default:
-              if (escaped) {
-                escaped = false;
-              }
-              break;
-          }
-        }
-        return this.buffer.length;
-      }
-      processComment(dockerfile, start) {
-        let end = this.buffer.length;
-        commentLoop: for (let i2 = start + 1; i2 < this.buffer.length; i2++) {
-          switch (this.buffer.charAt(i2)) {
-            case "\r":
-            case "\n":
-              end = i2;
-              break commentLoop;
-          }
-        }
-        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range));
-        return end;
-      }
-      parseHeredoc(heredocName, offset, tabbed) {
-        let startWord = -1;
-        let lineStart = true;
-        for (let i2 = offset; i2 < this.buffer.length; i2++) {
-          switch (this.buffer.charAt(i2)) {
-            case " ":
-              lineStart = false;
-              break;
-            case "	":
-              if (!tabbed) {
-                lineStart = false;
-              }
-              break;
-            case "\r":
-            case "\n":
-              if (startWord !== -1 && heredocName === this.buffer.substring(startWord, i2)) {
-                return i2;
-              }
-              startWord = -1;
-              lineStart = true;
-              break;
-            default:
-              if (lineStart) {
-                startWord = i2;
-                lineStart = false;
-              }
-              break;
-          }
-        }
-        return this.buffer.length;
-      }
-      createInstruction(dockerfile, instruction, start, instructionEnd2, end) {
-        const startPosition = this.document.positionAt(start);
-        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd2));
-        const lineRange2 = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
-        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange2, instruction, instructionRange);
-      }
-    };
-    exports.Parser = Parser4;
-  }
-});
-
-// ../../main/node_modules/dockerfile-ast/lib/main.js
-var require_main = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/main.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
-    var argument_1 = require_argument();
-    Object.defineProperty(exports, "Argument", { enumerable: true, get: function() {
-      return argument_1.Argument;
-    } });
-    var jsonArgument_1 = require_jsonArgument();
-    Object.defineProperty(exports, "JSONArgument", { enumerable: true, get: function() {
-      return jsonArgument_1.JSONArgument;
-    } });
-    var comment_1 = require_comment();
-    Object.defineProperty(exports, "Comment", { enumerable: true, get: function() {
-      return comment_1.Comment;
-    } });
-    var parser_1 = require_parser();
-    var flag_1 = require_flag();
-    Object.defineProperty(exports, "Flag", { enumerable: true, get: function() {
-      return flag_1.Flag;
-    } });
-    var instruction_1 = require_instruction();
-    Object.defineProperty(exports, "Instruction", { enumerable: true, get: function() {
-      return instruction_1.Instruction;
-    } });
-    var line_1 = require_line();
-    Object.defineProperty(exports, "Line", { enumerable: true, get: function() {
-      return line_1.Line;
-    } });
-    var parserDirective_1 = require_parserDirective();
-    Object.defineProperty(exports, "ParserDirective", { enumerable: true, get: function() {
-      return parserDirective_1.ParserDirective;
-    } });
-    var property_1 = require_property();
-    Object.defineProperty(exports, "Property", { enumerable: true, get: function() {
-      return property_1.Property;
-    } });
-    var variable_1 = require_variable();
-    Object.defineProperty(exports, "Variable", { enumerable: true, get: function() {
-      return variable_1.Variable;
-    } });
-    var add_1 = require_add();
-    Object.defineProperty(exports, "Add", { enumerable: true, get: function() {
-      return add_1.Add;
-    } });
-    var arg_1 = require_arg();
-    Object.defineProperty(exports, "Arg", { enumerable: true, get: function() {
-      return arg_1.Arg;
-    } });
-    var cmd_1 = require_cmd();
-    Object.defineProperty(exports, "Cmd", { enumerable: true, get: function() {
-      return cmd_1.Cmd;
-    } });
-    var copy_1 = require_copy();
-    Object.defineProperty(exports, "Copy", { enumerable: true, get: function() {
-      return copy_1.Copy;
-    } });
-    var entrypoint_1 = require_entrypoint();
-    Object.defineProperty(exports, "Entrypoint", { enumerable: true, get: function() {
-      return entrypoint_1.Entrypoint;
-    } });
-    var env_1 = require_env();
-    Object.defineProperty(exports, "Env", { enumerable: true, get: function() {
-      return env_1.Env;
-    } });
-    var from_1 = require_from();
-    Object.defineProperty(exports, "From", { enumerable: true, get: function() {
-      return from_1.From;
-    } });
-    var healthcheck_1 = require_healthcheck();
-    Object.defineProperty(exports, "Healthcheck", { enumerable: true, get: function() {
-      return healthcheck_1.Healthcheck;
-    } });
-    var heredoc_1 = require_heredoc();
-    Object.defineProperty(exports, "Heredoc", { enumerable: true, get: function() {
-      return heredoc_1.Heredoc;
-    } });
-    var jsonInstruction_1 = require_jsonInstruction();
-    Object.defineProperty(exports, "JSONInstruction", { enumerable: true, get: function() {
-      return jsonInstruction_1.JSONInstruction;
-    } });
-    var label_1 = require_label();
-    Object.defineProperty(exports, "Label", { enumerable: true, get: function() {
-      return label_1.Label;
-    } });
-    var modifiableInstruction_1 = require_modifiableInstruction();
-    Object.defineProperty(exports, "ModifiableInstruction", { enumerable: true, get: function() {
-      return modifiableInstruction_1.ModifiableInstruction;
-    } });
-    var onbuild_1 = require_onbuild();
-    Object.defineProperty(exports, "Onbuild", { enumerable: true, get: function() {
-      return onbuild_1.Onbuild;
-    } });
-    var propertyInstruction_1 = require_propertyInstruction();
-    Object.defineProperty(exports, "PropertyInstruction", { enumerable: true, get: function() {
-      return propertyInstruction_1.PropertyInstruction;
-    } });
-    var run_1 = require_run();
-    Object.defineProperty(exports, "Run", { enumerable: true, get: function() {
-      return run_1.Run;
-    } });
-    var shell_1 = require_shell();
-    Object.defineProperty(exports, "Shell", { enumerable: true, get: function() {
-      return shell_1.Shell;
-    } });
-    var stopsignal_1 = require_stopsignal();
-    Object.defineProperty(exports, "Stopsignal", { enumerable: true, get: function() {
-      return stopsignal_1.Stopsignal;
-    } });
-    var user_1 = require_user();
-    Object.defineProperty(exports, "User", { enumerable: true, get: function() {
-      return user_1.User;
-    } });
-    var volume_1 = require_volume();
-    Object.defineProperty(exports, "Volume", { enumerable: true, get: function() {
-      return volume_1.Volume;
-    } });
-    var workdir_1 = require_workdir();
-    Object.defineProperty(exports, "Workdir", { enumerable: true, get: function() {
-      return workdir_1.Workdir;
-    } });
-    var Keyword;
-    (function(Keyword2) {
-      Keyword2["ADD"] = "ADD";
-      Keyword2["ARG"] = "ARG";
-      Keyword2["CMD"] = "CMD";
-      Keyword2["COPY"] = "COPY";
-      Keyword2["ENTRYPOINT"] = "ENTRYPOINT";
-      Keyword2["ENV"] = "ENV";
-      Keyword2["EXPOSE"] = "EXPOSE";
-      Keyword2["FROM"] = "FROM";
-      Keyword2["HEALTHCHECK"] = "HEALTHCHECK";
-      Keyword2["LABEL"] = "LABEL";
-      Keyword2["MAINTAINER"] = "MAINTAINER";
-      Keyword2["ONBUILD"] = "ONBUILD";
-      Keyword2["RUN"] = "RUN";
-      Keyword2["SHELL"] = "SHELL";
-      Keyword2["STOPSIGNAL"] = "STOPSIGNAL";
-      Keyword2["USER"] = "USER";
-      Keyword2["VOLUME"] = "VOLUME";
-      Keyword2["WORKDIR"] = "WORKDIR";
-    })(Keyword || (exports.Keyword = Keyword = {}));
-    var Directive;
-    (function(Directive2) {
-      Directive2["escape"] = "escape";
-      Directive2["syntax"] = "syntax";
-    })(Directive || (exports.Directive = Directive = {}));
-    exports.DefaultVariables = [
-      "ALL_PROXY",
-      "all_proxy",
-      "FTP_PROXY",
-      "ftp_proxy",
-      "HTTP_PROXY",
-      "http_proxy",
-      "HTTPS_PROXY",
-      "https_proxy",
-      "NO_PROXY",
-      "no_proxy"
-    ];
-    var DockerfileParser2;
-    (function(DockerfileParser3) {
-      function parse3(content) {
-        let parser = new parser_1.Parser();
-        return parser.parse(content);
-      }
-      DockerfileParser3.parse = parse3;
-    })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
-  }
-});
-
 // src/platform/cli.ts
 import { existsSync as existsSync5, realpathSync as realpathSync8 } from "node:fs";
-import { isAbsolute as isAbsolute7, relative as relative9, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute6, relative as relative9, resolve as resolve14 } from "node:path";
 import { parseArgs } from "node:util";
 
-// src/collect/git.ts
-import { execFile } from "node:child_process";
-import { resolve } from "node:path";
-function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
-  return new Promise((resolvePromise, reject) => {
-    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
-    execFile("git", [...args], options, (err, stdout, stderr) => {
-      if (err)
-        reject(
-          new Error(
-            `git ${args[0] ?? ""} failed: ${String(stderr || err.message).trim().split("\n")[0]}`
-          )
-        );
-      else resolvePromise(stdout);
-    });
-  });
+// src/engine.ts
+import { lstatSync as lstatSync6, realpathSync as realpathSync6 } from "node:fs";
+import { join as join11, relative as relative7, resolve as resolve10 } from "node:path";
+
+// src/config/safe-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
+    super(message);
+    this.name = "ConfigurationError";
+    this.input = options.input;
+  }
+};
+
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = relative(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
 }
-async function gitTopLevel(dir) {
+function realQuiet(p) {
   try {
-    return (await git(["rev-parse", "--show-toplevel"], dir)).trim() || void 0;
+    return realpathSync.native(p);
   } catch {
-    return void 0;
+    return resolve(p);
   }
 }
-function splitZ(out) {
-  return out.split("\0").filter((s2) => s2.length > 0);
-}
-function parseNameStatus(out) {
-  const parts = splitZ(out);
-  const files = [];
-  for (let i2 = 0; i2 < parts.length; ) {
-    const status = parts[i2++];
-    if (status.startsWith("R") || status.startsWith("C")) {
-      i2++;
-      files.push({ status: status[0], path: parts[i2++] });
-    } else {
-      const path = parts[i2++];
-      if (!status.startsWith("D")) files.push({ status: status[0], path });
-    }
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
   }
-  return files;
-}
-async function changedSince(ref, cwd) {
-  if (ref.startsWith("-")) throw new Error(`invalid git reference: ${ref}`);
-  const top = await gitTopLevel(cwd);
-  if (!top) throw new Error("--changed-since needs a git repository");
-  await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], top).catch(() => {
-    throw new Error(`unknown git reference: ${ref}`);
-  });
-  const diff = await git(["diff", "--name-status", "-z", "--no-renames", ref, "--"], top);
-  const untracked = await git(["ls-files", "-z", "--others", "--exclude-standard"], top);
-  const set2 = /* @__PURE__ */ new Set([...parseNameStatus(diff).map((f) => f.path), ...splitZ(untracked)]);
-  return [...set2].sort().map((p) => resolve(top, p));
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = isAbsolute(path) ? path : resolve(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside(resolve(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = realpathSync.native(abs);
+    } catch (err) {
+      const code19 = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
+        code19 === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = openSync(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code19 = err.code;
+      if (code19 === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
+        code19 === "ENOENT"
+      );
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
 }
 
-// src/config/ignore.ts
-function ignoreSchema(ruleIds) {
-  return {
-    description: "Per-resource ignores for manifests you cannot annotate: the object (kind, name, optional namespace), the rules ignored, why, and optionally until when.",
-    type: "array",
-    items: {
-      type: "object",
-      additionalProperties: false,
-      required: ["kind", "name", "rules", "reason"],
-      properties: {
-        kind: { description: "Kubernetes kind, e.g. DaemonSet.", type: "string", minLength: 1 },
-        name: { description: "metadata.name of the object.", type: "string", minLength: 1 },
-        namespace: { description: "metadata.namespace (objects naming none are in default); absent: any.", type: "string", minLength: 1 },
-        rules: { description: "Rule ids to ignore on this object.", type: "array", minItems: 1, items: { enum: [...ruleIds] } },
-        reason: { description: "Why (required; shown as the suppression justification in SARIF).", type: "string", minLength: 1 },
-        until: {
-          description: "Last day (YYYY-MM-DD) the ignore applies; afterwards it is reported as expired.",
-          type: "string",
-          pattern: "^\\d{4}-\\d{2}-\\d{2}$"
-        }
-      }
-    }
-  };
-}
-function parseIgnores(data) {
-  if (!Array.isArray(data)) return [];
-  return data.map((raw, index) => ({
-    kind: raw.kind,
-    name: raw.name,
-    ...raw.namespace ? { namespace: raw.namespace } : {},
-    rules: raw.rules,
-    reason: raw.reason,
-    ...raw.until ? { until: raw.until } : {},
-    index
-  }));
-}
-function identityIs(identity2, kind, name) {
-  const label2 = `${kind}/${name}`;
-  return identity2 === label2 || identity2.startsWith(`${label2} `);
-}
-
-// src/config/overrides.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var LEVEL = { enum: ["off", "note", "warning", "error"] };
-function overridesSchema(rules) {
-  return {
-    description: "Per-path profile and rule levels, applied in order (later entries win) to files matching any of their globs. Levels only: rule options stay global.",
-    type: "array",
-    items: {
-      type: "object",
-      additionalProperties: false,
-      required: ["files"],
-      properties: {
-        files: {
-          description: "Path globs relative to the scanned root, e.g. charts/vendor/** or test/**.",
-          type: "array",
-          minItems: 1,
-          items: { type: "string", minLength: 1 }
-        },
-        profile: { description: "Pod Security Standards level for these files.", enum: ["baseline", "restricted"] },
-        rules: {
-          description: "Rule levels for these files (off, note, warning, error).",
-          type: "object",
-          additionalProperties: false,
-          properties: Object.fromEntries(rules.map((r2) => [r2.meta.id, LEVEL]))
-        }
-      }
-    }
-  };
-}
-function parseOverrides(data) {
-  if (!Array.isArray(data)) return [];
-  return data.map((raw) => {
-    const rules = {};
-    for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
-    const files = raw.files.map((g) => g.replace(/^\.\//, ""));
-    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch.default)(files, { dot: true }) };
-  });
-}
-function overridesOffAsLevel(data) {
-  if (!Array.isArray(data)) return data;
-  return data.map((entry) => {
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
-    const rules = entry.rules;
-    if (typeof rules !== "object" || rules === null || Array.isArray(rules)) return entry;
-    return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
-  });
-}
-function mayEnable(overrides, rule61) {
-  return overrides.some(
-    (o) => (o.rules[rule61.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule61.meta.profile === "restricted"
+// src/baseline/baseline.ts
+import { dirname } from "node:path";
+var BASELINE_VERSION = 1;
+var NEVER_BASELINED = /* @__PURE__ */ new Set(["internal-error"]);
+function baselineEntries(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const f of findings) {
+    if (f.suppression || NEVER_BASELINED.has(f.ruleId) || seen.has(f.fingerprint)) continue;
+    seen.add(f.fingerprint);
+    out.push({ ruleId: f.ruleId, file: f.file, identity: f.identity, fingerprint: f.fingerprint });
+  }
+  const cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  return out.sort(
+    (a, b) => cmp2(a.file, b.file) || cmp2(a.ruleId, b.ruleId) || cmp2(a.identity, b.identity) || cmp2(a.fingerprint, b.fingerprint)
   );
 }
-function levelFor(rule61, file, global, overrides) {
-  let level = global.level;
-  let profile = global.profile;
-  for (const o of overrides) {
-    if (!o.matches(file)) continue;
-    if (o.profile) profile = o.profile;
-    const set2 = o.rules[rule61.meta.id];
-    if (set2) level = set2;
+function baselineText(findings, redact = (t) => t) {
+  const entries = baselineEntries(findings).map((e) => ({
+    ruleId: e.ruleId,
+    file: e.file,
+    identity: redact(e.identity),
+    fingerprint: e.fingerprint
+  }));
+  return `${JSON.stringify({ tool: "podguard", version: BASELINE_VERSION, findings: entries }, null, 2)}
+`;
+}
+function parseBaseline(text, label2) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
   }
-  if (level) return level;
-  if (profile === "baseline" && rule61.meta.profile === "restricted") return "off";
-  return void 0;
+  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
+  }
+  const obj = data;
+  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+    throw new ConfigurationError(
+      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+    );
+  }
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
+  const out = /* @__PURE__ */ new Set();
+  obj.findings.forEach((e, i2) => {
+    const fp = e?.fingerprint;
+    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
+      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
+    }
+    out.add(fp);
+  });
+  return out;
+}
+function readBaseline(path, label2, root, mustBeInside = false) {
+  let text;
+  try {
+    text = readContainedFile(root ?? dirname(path), path, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
+  } catch (err) {
+    if (err instanceof ContainedReadError && err.missing)
+      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
+    throw err;
+  }
+  return parseBaseline(text, label2);
 }
 
-// src/config/load.ts
-var import_ajv = __toESM(require_ajv(), 1);
-import { lstatSync } from "node:fs";
-import { isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve3 } from "node:path";
+// src/batch.ts
+import { hash as cryptoHash, scryptSync } from "node:crypto";
+import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync2 } from "node:fs";
+import { types as types2 } from "node:util";
+
+// src/parse/index.ts
+import { existsSync } from "node:fs";
+import { posix } from "node:path";
 
 // ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
@@ -17475,20 +17481,164 @@ function applyMerges(map2) {
   map2.pairs = [...own, ...merged];
 }
 var SCAN_PAIRS = 8;
-function buildDocs(src, base, limits, problems, firstIndex) {
-  const docs = [];
-  const stack = [];
-  let depth = 0;
-  const anchors = /* @__PURE__ */ new Map();
-  const maxExpanded = limits.maxExpandedNodes;
-  let expanded = 0;
-  const aliasLimit = (node) => new YamlBuildError({
-    kind: "alias-limit",
-    message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-    offset: node.start
-  });
-  const finishMap = (startAt, children) => {
-    const map2 = { kind: "map", start: startAt + base, end: startAt + base, pairs: [] };
+var TreeBuilder = class {
+  constructor(src, base, limits, problems, firstIndex) {
+    this.src = src;
+    this.base = base;
+    this.limits = limits;
+    this.problems = problems;
+    this.firstIndex = firstIndex;
+  }
+  src;
+  base;
+  limits;
+  problems;
+  firstIndex;
+  docs = [];
+  /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
+  stack = [];
+  depth = 0;
+  /** Anchored nodes with their expanded sizes. */
+  anchors = /* @__PURE__ */ new Map();
+  expanded = 0;
+  listener = (event, state) => {
+    if (event === "open") this.open(state.position);
+    else this.close(state);
+  };
+  open(position) {
+    if (this.depth > this.limits.maxDepth) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: `nesting exceeded maxDepth (${this.limits.maxDepth})`,
+        offset: position + this.base
+      });
+    }
+    const f = this.stack[this.depth];
+    if (f === void 0) this.stack.push({ open: position, children: null, first: void 0, size: 0 });
+    else {
+      f.open = position;
+      f.children = null;
+      f.first = void 0;
+      f.size = 0;
+    }
+    this.depth++;
+  }
+  close(state) {
+    const frame = this.stack[--this.depth];
+    const { children, size: childSize } = frame;
+    const close = state.position;
+    const result = state.result;
+    const src = this.src;
+    let at = skipSpace(src, frame.open, close);
+    let props;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      props = readProperties(src, frame.open, close);
+      at = props.at;
+    }
+    const tag = props?.tag;
+    let node;
+    let size = 1 + childSize;
+    if (children !== null && children.length === 1 && result !== null && frame.first === result) {
+      node = children[0];
+      size = childSize;
+      this.expanded -= 1;
+    } else if (state.kind === "mapping") node = this.finishMap(at, children);
+    else if (state.kind === "sequence") node = this.finishSeq(at, children);
+    else if (children === null && src.charCodeAt(at) === 42) return this.alias(at, close, result);
+    else {
+      node = this.scalar(at, close, result, tag);
+      size = 1;
+    }
+    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = props?.anchor ?? state.anchor ?? void 0;
+    if (anchor) this.anchors.set(anchor, { node, size });
+    this.count(1, node);
+    this.attach(node, size, result);
+  }
+  /** Counts expanded nodes against the alias-bomb limit. */
+  count(n, node) {
+    this.expanded += n;
+    if (this.expanded > this.limits.maxExpandedNodes) {
+      throw new YamlBuildError({
+        kind: "alias-limit",
+        message: `the document expands to more than ${this.limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+        offset: node.start
+      });
+    }
+  }
+  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
+  attach(node, size, result) {
+    if (this.depth > 0) {
+      const up = this.stack[this.depth - 1];
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else this.docs.push({ index: this.firstIndex + this.docs.length, root: node });
+  }
+  /** `*alias` at `at`: the anchored node itself, counted at its whole expanded size. */
+  alias(at, close, result) {
+    const src = this.src;
+    let j = at + 1;
+    while (j < close && !NAME_END.test(src[j])) j++;
+    const target = this.anchors.get(src.slice(at + 1, j));
+    if (!target) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+        offset: at + this.base
+      });
+    }
+    this.count(target.size, target.node);
+    this.attach(target.node, target.size, result);
+  }
+  /** A scalar whose content starts at `at` (after its properties); js-yaml's `result` is its text. */
+  scalar(at, close, result, tag) {
+    const src = this.src;
+    const text = typeof result === "string" ? result : "";
+    const c = src.charCodeAt(at);
+    let start = at;
+    let end = trimEnd(src, at, close);
+    let plain = true;
+    if (c === 34 || c === 39) {
+      plain = false;
+      start = at + 1;
+      end = Math.max(start, end - 1);
+    } else if (c === 124 || c === 62) {
+      plain = false;
+      const nl = src.indexOf("\n", at);
+      start = nl < 0 || nl >= close ? end : nl + 1;
+    } else if (result === null) end = start;
+    const base = this.base;
+    const scalar2 = {
+      kind: "scalar",
+      start: start + base,
+      end: end + base,
+      text,
+      value: plain ? resolveYaml11(text) : text,
+      plain
+    };
+    if (tag !== void 0) {
+      if (/^!!(bool|int|float|null)$/.test(tag)) {
+        const r2 = resolveYaml11(text);
+        scalar2.value = typeof r2 === "string" ? text : r2;
+      } else if (!STANDARD_TAG.test(tag)) {
+        scalar2.tag = tag;
+        scalar2.value = text;
+      } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
+    }
+    return scalar2;
+  }
+  finishSeq(at, children) {
+    const seq2 = { kind: "seq", start: at + this.base, end: at + this.base, items: children ?? [] };
+    for (const item of seq2.items) if (item.end > seq2.end) seq2.end = item.end;
+    return seq2;
+  }
+  /** A mapping from its children (keys and values alternate); duplicate keys become problems. */
+  finishMap(at, children) {
+    const map2 = { kind: "map", start: at + this.base, end: at + this.base, pairs: [] };
     if (children === null) return map2;
     const pairs2 = map2.pairs;
     let seen;
@@ -17505,19 +17655,7 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       }
       const k = keyText(key);
       if (k === "<<") merges = true;
-      else {
-        let dup = false;
-        if (seen !== void 0) dup = seen.has(k);
-        else for (let j = 0; j < pairs2.length && !dup; j++) dup = pairs2[j].keyText === k;
-        if (dup) {
-          problems.push({
-            kind: "duplicate-key",
-            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-            offset: key.start,
-            endOffset: key.end
-          });
-        }
-      }
+      else if (seen !== void 0 ? seen.has(k) : hasKey(pairs2, k)) this.duplicate(key, k);
       pairs2.push({ key, keyText: k, value: value2 });
       if (seen !== void 0) seen.add(k);
       else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
@@ -17526,127 +17664,24 @@ function buildDocs(src, base, limits, problems, firstIndex) {
     }
     if (merges) applyMerges(map2);
     return map2;
-  };
-  const attach = (node, size, result) => {
-    if (depth > 0) {
-      const up = stack[depth - 1];
-      if (up.children === null) {
-        up.children = [node];
-        up.first = result;
-      } else up.children.push(node);
-      up.size += size;
-    } else docs.push({ index: firstIndex + docs.length, root: node });
-  };
-  const listener = (event, state) => {
-    if (event === "open") {
-      if (depth > limits.maxDepth) {
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: `nesting exceeded maxDepth (${limits.maxDepth})`,
-          offset: state.position + base
-        });
-      }
-      const f = stack[depth];
-      if (f === void 0) stack.push({ open: state.position, children: null, first: void 0, size: 0 });
-      else {
-        f.open = state.position;
-        f.children = null;
-        f.first = void 0;
-        f.size = 0;
-      }
-      depth++;
-      return;
-    }
-    const frame = stack[--depth];
-    const children = frame.children;
-    const nChildren = children === null ? 0 : children.length;
-    const close = state.position;
-    const result = state.result;
-    let at = skipSpace(src, frame.open, close);
-    let tag;
-    let propAnchor;
-    const pc = src.charCodeAt(at);
-    if (pc === 33 || pc === 38) {
-      const props = readProperties(src, frame.open, close);
-      at = props.at;
-      tag = props.tag;
-      propAnchor = props.anchor;
-    }
-    const st = state;
-    let node;
-    let size = 1;
-    if (nChildren === 1 && result !== null && frame.first === result) {
-      node = children[0];
-      size = frame.size;
-      expanded -= 1;
-    } else if (state.kind === "mapping") {
-      node = finishMap(at, children);
-      size = 1 + frame.size;
-    } else if (state.kind === "sequence") {
-      const seq2 = { kind: "seq", start: at + base, end: at + base, items: children ?? [] };
-      for (let i2 = 0; i2 < nChildren; i2++) if (children[i2].end > seq2.end) seq2.end = children[i2].end;
-      node = seq2;
-      size = 1 + frame.size;
-    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
-      let j = at + 1;
-      while (j < close && !NAME_END.test(src[j])) j++;
-      const name = src.slice(at + 1, j);
-      const target = anchors.get(name);
-      if (!target)
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
-          offset: at + base
-        });
-      expanded += target.size;
-      if (expanded > maxExpanded) throw aliasLimit(target.node);
-      attach(target.node, target.size, result);
-      return;
-    } else {
-      const text = typeof result === "string" ? result : "";
-      const c = src.charCodeAt(at);
-      let start = at;
-      let end = trimEnd(src, at, close);
-      let plain = true;
-      if (c === 34 || c === 39) {
-        plain = false;
-        start = at + 1;
-        end = Math.max(start, end - 1);
-      } else if (c === 124 || c === 62) {
-        plain = false;
-        const nl = src.indexOf("\n", at);
-        start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (result === null) {
-        end = start;
-      }
-      const scalar2 = {
-        kind: "scalar",
-        start: start + base,
-        end: end + base,
-        text,
-        value: plain ? resolveYaml11(text) : text,
-        plain
-      };
-      if (tag !== void 0) {
-        if (/^!!(bool|int|float|null)$/.test(tag)) {
-          const r2 = resolveYaml11(text);
-          scalar2.value = typeof r2 === "string" ? text : r2;
-        } else if (!STANDARD_TAG.test(tag)) {
-          scalar2.tag = tag;
-          scalar2.value = text;
-        } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
-      }
-      node = scalar2;
-    }
-    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
-    const anchor = propAnchor ?? st.anchor ?? void 0;
-    if (anchor) anchors.set(anchor, { node, size });
-    expanded += 1;
-    if (expanded > maxExpanded) throw aliasLimit(node);
-    attach(node, size, result);
-  };
-  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
-  return docs;
+  }
+  duplicate(key, k) {
+    this.problems.push({
+      kind: "duplicate-key",
+      message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+      offset: key.start,
+      endOffset: key.end
+    });
+  }
+};
+function hasKey(pairs2, k) {
+  for (let j = 0; j < pairs2.length; j++) if (pairs2[j].keyText === k) return true;
+  return false;
+}
+function buildDocs(src, base, limits, problems, firstIndex) {
+  const builder = new TreeBuilder(src, base, limits, problems, firstIndex);
+  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener: builder.listener });
+  return builder.docs;
 }
 function reasonWithoutContent(reason) {
   const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
@@ -17734,757 +17769,141 @@ function toJS(node) {
   return out;
 }
 
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
-  input;
-  constructor(message, options = {}) {
-    super(message);
-    this.name = "ConfigurationError";
-    this.input = options.input;
-  }
-};
-
-// src/config/schema.ts
-var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
-var LEVEL2 = { enum: ["off", "note", "warning", "error"] };
-var RENDER_SCHEMA = {
-  description: "Rendering of Helm charts and kustomize roots before they are checked.",
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    mode: {
-      description: "optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).",
-      enum: ["required", "optional", "off"],
-      default: "optional"
-    },
-    helm: { description: "The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).", type: "string", minLength: 1 },
-    kustomize: {
-      description: "The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).",
-      type: "string",
-      minLength: 1
-    },
-    timeoutSeconds: {
-      description: "Time limit per render; a render still running is stopped and reported.",
-      type: "integer",
-      minimum: 1,
-      maximum: 600
-    },
-    enableHelm: { description: "Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).", type: "boolean" },
-    charts: {
-      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
-      type: "object",
-      additionalProperties: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          valuesFiles: {
-            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
-            type: "array",
-            items: { type: "string", minLength: 1 }
-          },
-          releaseName: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
-          namespace: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }
-        }
-      }
-    }
-  }
-};
-function configSchema(rules) {
-  const ruleProps = {};
-  for (const r2 of rules) {
-    const options = r2.meta.optionsSchema ?? { type: "object", properties: {}, additionalProperties: false };
-    const optionProps = options.properties ?? {};
-    ruleProps[r2.meta.id] = {
-      description: `${r2.meta.title}. Default level: ${r2.meta.level}.`,
-      default: r2.meta.level,
-      anyOf: [
-        LEVEL2,
-        {
-          type: "object",
-          properties: { level: LEVEL2, ...optionProps },
-          additionalProperties: false
-        }
-      ]
-    };
-  }
+// src/parse/dockerfile.ts
+var import_dockerfile_ast = __toESM(require_main(), 1);
+function dfRange(r2) {
   return {
-    $schema: "http://json-schema.org/draft-07/schema#",
-    $id: SCHEMA_ID,
-    title: "podguard configuration (.podguard.yml)",
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      profile: {
-        description: "Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.",
-        default: "restricted",
-        enum: ["baseline", "restricted"]
-      },
-      rules: {
-        description: "Per rule: a level (off, note, warning, error) or an object with level and options.",
-        type: "object",
-        additionalProperties: false,
-        properties: ruleProps,
-        // Rules of admission policies (admissionPolicies:) are named policy/<policy name>.
-        patternProperties: {
-          "^policy/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$": {
-            anyOf: [LEVEL2, { type: "object", properties: { level: LEVEL2 }, additionalProperties: false }]
-          }
-        }
-      },
-      allowedImages: {
-        description: "Glob patterns over normalised image names without tag, e.g. mcr.microsoft.com/**.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      deniedImages: {
-        description: "Glob patterns of banned images, checked before allowedImages.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      requireDigest: {
-        description: "Require @sha256: digests on every image reference (the same as rules.image-digest.requireDigest; kept for existing configurations).",
-        type: "boolean",
-        default: false
-      },
-      exclude: {
-        description: "Path globs (relative to the scanned root) never scanned.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      baseline: { description: "Baseline file of known findings (relative to the scanned root).", type: "string", minLength: 1 },
-      maxFileBytes: { description: "Files larger than this are skipped with a finding.", type: "integer", minimum: 1024 },
-      // admissionPolicies (#19): ValidatingAdmissionPolicy files evaluated as policy/<name> rules.
-      admissionPolicies: {
-        description: "Files or folders (paths in the repository, relative to the scanned root) holding ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1), their param objects and Namespace objects; each policy becomes the rule policy/<name>. Never fetched from the network.",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      },
-      kubernetesVersion: {
-        description: "Target Kubernetes version (major.minor), for removed-API checks.",
-        type: "string",
-        pattern: "^1\\.\\d+$"
-      },
-      // Policy blocks for platform teams (#18), each in its own module.
-      overrides: overridesSchema(rules),
-      ignore: ignoreSchema(rules.map((r2) => r2.meta.id)),
-      render: RENDER_SCHEMA
-    }
+    start: { line: r2.start.line + 1, column: r2.start.character + 1 },
+    end: { line: r2.end.line + 1, column: r2.end.character + 1 }
   };
 }
-
-// src/config/settings.ts
-var DEFAULT_KUBERNETES_VERSION = "1.34";
-function defaultSettings() {
-  return {
-    rules: {},
-    allowedImages: [],
-    deniedImages: [],
-    requireDigest: false,
-    exclude: [],
-    baseline: void 0,
-    profile: "restricted",
-    maxFileBytes: 5 * 1024 * 1024,
-    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    admissionPolicies: [],
-    configFile: void 0,
-    overrides: [],
-    ignores: [],
-    render: { mode: "optional", timeoutSeconds: 60, enableHelm: false, charts: {} }
-  };
-}
-
-// src/config/patterns.ts
-var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
-var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
-function startsWithHost(first) {
-  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
-}
-function validatePattern(pattern) {
-  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
-  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
-  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
-  if (!ALLOWED_CHARS.test(pattern)) {
-    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
-  }
-  const segments = pattern.split("/");
-  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
-  const first = segments[0];
-  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
-    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
-  }
-  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
-  return void 0;
-}
-function normalisePattern(pattern) {
-  const segments = pattern.split("/");
-  const first = segments[0];
-  if (startsWithHost(first)) {
-    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
-    if (segments.length === 1 && first !== "**") segments.push("**");
-    return segments.join("/");
-  }
-  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
-}
-function escape2(s2) {
-  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
-}
-function patternSource(pattern) {
-  const segments = normalisePattern(pattern).split("/");
-  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
-  let out = "";
-  let needSep = false;
-  for (const seg of segments) {
-    if (seg === "**") {
-      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
-      continue;
-    }
-    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
-    needSep = true;
-  }
-  return `^${out}$`;
-}
-function compilePatterns(patterns) {
-  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
-  return (name) => compiled2.find((c) => c.re.test(name))?.p;
-}
-
-// src/config/safe-read.ts
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve as resolve2 } from "node:path";
-var MAX_CONFIG_BYTES = 1 << 20;
-var MAX_BASELINE_BYTES = 64 << 20;
-function isInside(root, abs) {
-  const r2 = relative(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
-}
-function realQuiet(p) {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return resolve2(p);
-  }
-}
-var ContainedReadError = class extends ConfigurationError {
-  constructor(message, missing) {
-    super(message);
-    this.missing = missing;
-  }
-  missing;
-};
-function readContainedFile(root, path, opts) {
-  const { label: label2, maxBytes, what } = opts;
-  const abs = isAbsolute(path) ? path : resolve2(root, path);
-  const realRoot = realQuiet(root);
-  let target = abs;
-  if (isInside(resolve2(root), abs) || isInside(realRoot, abs)) {
-    let real2;
-    try {
-      real2 = realpathSync.native(abs);
-    } catch (err) {
-      const code19 = err.code;
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
-        code19 === "ENOENT"
-      );
-    }
-    if (!isInside(realRoot, real2)) {
-      throw new ContainedReadError(
-        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
-        false
-      );
-    }
-    target = real2;
-  } else if (opts.mustBeInside) {
-    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
-  }
-  let fd;
-  try {
-    try {
-      fd = openSync(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-    } catch (err) {
-      const code19 = err.code;
-      if (code19 === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
-        code19 === "ENOENT"
-      );
-    }
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
-    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (; ; ) {
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
-    }
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (fd !== void 0) closeSync(fd);
-  }
-}
-
-// src/safe-text.ts
-var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
-var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
-function escapeChar(ch) {
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "	") return "\\t";
-  const cp = ch.codePointAt(0);
-  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-}
-var PLAIN_DATA = /^[\x20-\x7e]*$/;
-var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
-var NOT_ASCII = /[^\n\x20-\x7e]/;
-var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
-function defuseLine(line) {
-  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
-}
-var MAX_ECHO = 200;
-function capText(text, max = MAX_ECHO) {
-  if (text.length <= max) return text;
-  let end = max;
-  const code19 = text.charCodeAt(end - 1);
-  if (code19 >= 55296 && code19 <= 56319) end--;
-  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
-}
-function safeData(value2, max = MAX_ECHO) {
-  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
-  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
-}
-function safePath(path) {
-  return safeData(path, Number.MAX_SAFE_INTEGER);
-}
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
-function safeLines(text) {
-  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
-  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
-  return escaped.split("\n").map(defuseLine).join("\n");
-}
-function safeJsonLines(json2) {
-  const hex = (unit) => `\\u${unit.toString(16).padStart(4, "0")}`;
-  if (!NOT_ASCII.test(json2) && !json2.includes("#")) return json2;
-  return json2.replace(UNSAFE_IN_LINE, (ch) => [...Array(ch.length).keys()].map((k) => hex(ch.charCodeAt(k))).join("")).replace(/##(?=(?:vso)?\[)/gi, "#\\u0023");
-}
-
-// src/config/load.ts
-var DEFAULT_CONFIG_FILE = ".podguard.yml";
-var cached;
-function validator(rules) {
-  if (cached?.rules !== rules) {
-    const ajv = new import_ajv.Ajv({ allErrors: true, strict: false });
-    cached = { rules, validate: ajv.compile(configSchema(rules)) };
-  }
-  return cached.validate;
-}
-var TYPE_WORDS = {
-  array: "a list",
-  object: "a mapping",
-  string: "a string",
-  boolean: "true or false",
-  integer: "a whole number",
-  number: "a number"
-};
-function valueAt(data, path) {
-  let cur = data;
-  for (const p of path) cur = cur !== null && typeof cur === "object" ? cur[p] : void 0;
-  return cur;
-}
-function shown(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return "a string";
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : "a number";
-  return typeof v;
-}
-function lstatQuiet(p) {
-  try {
-    return lstatSync(p, { throwIfNoEntry: false });
-  } catch {
-    return void 0;
-  }
-}
-var keyName = (k) => safeData(k, 60);
-function closest(name, known) {
-  let best;
-  for (const id of known) {
-    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
-    for (let i2 = 1; i2 <= name.length; i2++) {
-      let prev = dp[0];
-      dp[0] = i2;
-      for (let j = 1; j <= id.length; j++) {
-        const tmp = dp[j];
-        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (name[i2 - 1] === id[j - 1] ? 0 : 1));
-        prev = tmp;
+var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+function substitute(text, vars) {
+  let unresolved = false;
+  const value2 = text.replace(
+    VAR,
+    (whole, braced, op, word, plain) => {
+      const name = braced ?? plain ?? "";
+      const v = vars.get(name);
+      const set2 = v !== void 0;
+      if (op === ":-") return set2 && v !== "" ? v : word ?? "";
+      if (op === "-") return set2 ? v : word ?? "";
+      if (op === ":+") return set2 && v !== "" ? word ?? "" : "";
+      if (op === "+") return set2 ? word ?? "" : "";
+      if (!set2) {
+        unresolved = true;
+        return whole;
       }
+      return v;
     }
-    const d = dp[id.length];
-    if (d <= 3 && (!best || d < best.d)) best = { id, d };
-  }
-  return best?.id;
+  );
+  return { value: value2.length > MAX_SUBSTITUTED ? value2.slice(0, MAX_SUBSTITUTED) : value2, unresolved };
 }
-function describe(err, data, rules) {
-  const path = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const key = keyName(path.join(".")) || "(top level)";
-  if (err.keyword === "additionalProperties") {
-    const extra = err.params.additionalProperty ?? "";
-    const full = [...path, extra];
-    if (path.length === 1 && path[0] === "rules") {
-      const guess = closest(
-        extra,
-        rules.map((r2) => r2.meta.id)
-      );
-      return {
-        path: full,
-        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
-      };
+var MAX_SUBSTITUTED = 4096;
+function fromWords(from) {
+  return from.getArguments().map((a) => a.getValue());
+}
+function parseDockerfile(text) {
+  const ast = import_dockerfile_ast.DockerfileParser.parse(text);
+  const globalArgs = /* @__PURE__ */ new Map();
+  for (const arg of ast.getInitialARGs()) {
+    const prop = arg.getProperty();
+    const name = prop?.getName();
+    const value2 = prop?.getValue() ?? void 0;
+    if (name) globalArgs.set(name, value2 === void 0 ? void 0 : substitute(value2, globalArgs).value);
+  }
+  const stages = [];
+  const byAlias = /* @__PURE__ */ new Map();
+  let current;
+  for (const ins of ast.getInstructions()) {
+    if (ins.getKeyword() === "FROM") {
+      const from = ins;
+      const words = fromWords(from);
+      const rawImage = words[0] ?? "";
+      const alias = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2].toLowerCase() : void 0;
+      const { value: value2, unresolved } = substitute(rawImage, globalArgs);
+      const parent = byAlias.get(value2.toLowerCase());
+      current = { index: stages.length, from, alias, rawImage, image: value2, unresolved, parent, instructions: [] };
+      stages.push(current);
+      if (alias) byAlias.set(alias, current);
+    } else if (current) {
+      current.instructions.push(ins);
     }
-    if (path.length === 0) {
-      const guess = closest(extra, TOP_LEVEL_KEYS);
-      return {
-        path: full,
-        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
-      };
-    }
-    if (path.length === 2 && path[0] === "rules") {
-      const rule61 = rules.find((r2) => r2.meta.id === path[1]);
-      const opts = Object.keys(rule61?.meta.optionsSchema?.properties ?? {});
-      const list2 = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
-      return { path: full, text: `unknown option "${keyName(full.join("."))}"; ${path[1]} takes ${list2}` };
-    }
-    return { path: full, text: `unknown key "${keyName(full.join("."))}"` };
   }
-  const got = valueAt(data, path);
-  if (err.keyword === "enum") {
-    const allowed = err.params.allowedValues ?? [];
-    return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
-  }
-  if (key === "kubernetesVersion") {
-    return {
-      path,
-      text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})`
-    };
-  }
-  if (err.keyword === "type") {
-    const want = String(err.params.type ?? "");
-    return { path, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
-  }
-  return { path, text: `"${key}" ${err.message ?? "is invalid"} (got ${shown(got)})` };
+  return { ast, stages, globalArgs };
 }
-var TOP_LEVEL_KEYS = [
-  "profile",
-  "rules",
-  "allowedImages",
-  "deniedImages",
-  "requireDigest",
-  "exclude",
-  "baseline",
-  "maxFileBytes",
-  "kubernetesVersion",
-  "overrides",
-  "ignore",
-  "admissionPolicies",
-  "render"
-];
-function relevant(errors, data) {
-  return errors.filter((e) => {
-    if (e.keyword === "anyOf") return false;
-    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
-    if (!m) return true;
-    const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
-    const value2 = valueAt(
-      data,
-      ruleKey.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"))
-    );
-    const branch = value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? "1" : "0";
-    return m[1] === branch;
-  });
-}
-function offAsLevel(input) {
-  const data = "overrides" in input ? { ...input, overrides: overridesOffAsLevel(input.overrides) } : input;
-  const cfg = data;
-  if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
-  const rules = {};
-  for (const [id, value2] of Object.entries(cfg.rules)) {
-    if (value2 === false) rules[id] = "off";
-    else if (typeof value2 === "object" && value2 !== null && value2.level === false)
-      rules[id] = { ...value2, level: "off" };
-    else rules[id] = value2;
-  }
-  return { ...data, rules };
-}
-function settingsFromObject(input, rules, fileLabel, locate2) {
-  const settings = defaultSettings();
-  settings.configFile = fileLabel;
-  if (input === null || input === void 0) return settings;
-  const data = typeof input === "object" && !Array.isArray(input) ? offAsLevel(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))) : input;
-  const validate = validator(rules);
-  if (!validate(data)) {
-    const errs = relevant(validate.errors ?? [], data);
-    const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
-    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
-    const lines = unique.map((d) => {
-      const line = locate2?.(d.path);
-      return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
+function dockerfileProblems(model) {
+  const problems = [];
+  for (const d of model.ast.getDirectives()) {
+    if (d.getName().toLowerCase() !== "escape") continue;
+    const value2 = d.getValue();
+    if (value2 === "\\" || value2 === "`") continue;
+    problems.push({
+      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value2)} (BuildKit rejects it)`,
+      range: d.getValueRange()
     });
-    throw new ConfigurationError(lines.join("\n"));
   }
-  const cfg = data;
-  if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
-  for (const key of ["allowedImages", "deniedImages"]) {
-    const list2 = cfg[key] ?? [];
-    list2.forEach((p, i2) => {
-      const problem = validatePattern(p);
-      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" ${problem}`);
-    });
-    settings[key] = list2;
-  }
-  if (typeof cfg.requireDigest === "boolean") settings.requireDigest = cfg.requireDigest;
-  if (Array.isArray(cfg.exclude)) settings.exclude = cfg.exclude;
-  if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
-  if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
-  if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
-  settings.overrides = parseOverrides(cfg.overrides);
-  settings.ignores = parseIgnores(cfg.ignore);
-  if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies;
-  if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
-  const ruleCfg = cfg.rules ?? {};
-  for (const [id, value2] of Object.entries(ruleCfg)) {
-    if (typeof value2 === "string") settings.rules[id] = { level: value2, options: {} };
-    else {
-      const { level, ...options } = value2;
-      settings.rules[id] = { level, options };
-    }
-  }
-  return settings;
-}
-function readRender(r2, settings) {
-  const out = settings.render;
-  if (r2.mode === "required" || r2.mode === "optional" || r2.mode === "off") out.mode = r2.mode;
-  if (typeof r2.helm === "string") out.helm = r2.helm;
-  if (typeof r2.kustomize === "string") out.kustomize = r2.kustomize;
-  if (typeof r2.timeoutSeconds === "number") out.timeoutSeconds = r2.timeoutSeconds;
-  if (typeof r2.enableHelm === "boolean") out.enableHelm = r2.enableHelm;
-  for (const [dir, c] of Object.entries(r2.charts ?? {})) {
-    const key = dir.replace(/\/+$/, "").replace(/^\.\//, "") || ".";
-    out.charts[key] = {
-      valuesFiles: Array.isArray(c?.valuesFiles) ? c.valuesFiles : [],
-      ...typeof c?.releaseName === "string" ? { releaseName: c.releaseName } : {},
-      ...typeof c?.namespace === "string" ? { namespace: c.namespace } : {}
-    };
-  }
-}
-function loadSettings(root, configPath, rules, repoRoot = root) {
-  let path;
-  if (configPath) path = isAbsolute2(configPath) ? configPath : resolve3(root, configPath);
-  else if (lstatQuiet(join(root, DEFAULT_CONFIG_FILE))) path = join(root, DEFAULT_CONFIG_FILE);
-  if (!path) return defaultSettings();
-  const label2 = safeData(relative2(repoRoot, path).split("\\").join("/") || path);
-  let text;
-  try {
-    text = readContainedFile(repoRoot, path, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-  } catch (err) {
-    if (err instanceof ContainedReadError && err.missing && configPath) {
-      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
-    }
-    throw err;
-  }
-  const parsed = parseYaml(text);
-  const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
-  if (problem) {
-    const line = text.slice(0, problem.offset).split("\n").length;
-    throw new ConfigurationError(`${label2}:${line}: not valid YAML: ${problem.message}`);
-  }
-  if (parsed.docs.length > 1) throw new ConfigurationError(`${label2}: holds ${parsed.docs.length} YAML documents; use one`);
-  const top = parsed.docs[0]?.root;
-  const locate2 = (path2) => {
-    let node = top ?? void 0;
-    let at;
-    for (const key of path2) {
-      const pair = getPair(node, key);
-      if (!pair) break;
-      at = pair.key.start;
-      node = pair.value;
-    }
-    return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
-  };
-  return settingsFromObject(toJS(top), rules, label2, locate2);
-}
-
-// src/version.ts
-var VERSION = "0.1.0";
-var HOMEPAGE = "https://github.com/podguard/podguard";
-function ruleDocUrl(id) {
-  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
-  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
-}
-
-// src/config/init.ts
-var SCHEMA_URL = `https://raw.githubusercontent.com/podguard/podguard/v${VERSION}/schema/podguard.schema.json`;
-function yamlScalar(v) {
-  return typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v));
-}
-function starterConfig(rules) {
-  const width = Math.max(...rules.map((r2) => r2.meta.id.length)) + 12;
-  const ruleLines = [];
-  for (const r2 of [...rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1)) {
-    const m = r2.meta;
-    const tag = m.profile === "restricted" ? " [restricted]" : "";
-    const options = Object.entries(m.defaultOptions ?? {});
-    if (options.length === 0) {
-      ruleLines.push(`  # ${`${m.id}: ${m.level}`.padEnd(width)} # ${m.title}${tag}`);
-      continue;
-    }
-    ruleLines.push(`  # ${`${m.id}:`.padEnd(width)} # ${m.title}${tag}`);
-    ruleLines.push(`  #   level: ${m.level}`);
-    for (const [k, v] of options) ruleLines.push(`  #   ${k}: ${yamlScalar(v)}`);
-  }
-  return `# yaml-language-server: $schema=${SCHEMA_URL}
-# podguard configuration: ${HOMEPAGE}#tuning-podguard
-# Every key is optional; a key left empty is the same as a key left out.
-
-# Pod Security Standards level. restricted (the default) runs every rule; baseline turns off
-# the rules marked [restricted] below unless you set their level here.
-profile: restricted
-
-# Per rule: off, note, warning or error, or an object with level and the rule's options.
-# Each rule is listed with its default; uncomment a line to change it.
-rules:
-${ruleLines.join("\n")}
-
-# Approved images (globs over image names without tag; ** spans path segments). When set, any
-# other image is a finding. Denied images are checked first.
-allowedImages:
-  # - mcr.microsoft.com/**
-  # - myregistry.azurecr.io/**
-deniedImages:
-  # - docker.io/library/ubuntu
-
-# Require @sha256: digests on every image reference (the same as requireDigest: true under
-# rules.image-digest).
-# requireDigest: true
-
-# Paths (globs relative to the repository root) that are never scanned.
-exclude:
-  # - test/fixtures/**
-
-# Known findings (podguard scan --write-baseline .podguard-baseline.json): reported as notes,
-# never failing the build; only new findings gate.
-# baseline: .podguard-baseline.json
-
-# Per-path profile and rule levels, applied in order (later entries win).
-# overrides:
-#   - files: ['charts/vendor/**']
-#     profile: baseline
-#   - files: ['test/**']
-#     rules:
-#       privileged-container: off
-
-# Per-resource ignores for manifests you cannot annotate; reason is required.
-# ignore:
-#   - kind: DaemonSet
-#     name: node-exporter
-#     namespace: monitoring
-#     rules: [host-namespaces]
-#     reason: upstream chart (OPS-12)
-#     until: 2027-06-30
-`;
-}
-
-// src/findings.ts
-function displayLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
-
-// src/parse/aci.ts
-var ACI_TYPE = "microsoft.containerinstance/containergroups";
-function isAciGroup(node) {
-  return node?.kind === "map" && asText(get(node, "type"))?.toLowerCase() === ACI_TYPE;
-}
-function isAciDocument(doc) {
-  const root = doc.root ?? void 0;
-  if (isAciGroup(root)) return true;
-  return asItems(get(root, "resources")).some((r2) => isAciGroup(r2));
-}
-var isExpression = (text) => text.startsWith("[") && text.endsWith("]") && !text.startsWith("[[");
-function aciGroups(docs) {
-  const out = [];
-  const add = (root) => {
-    const name = asText(get(root, "name"));
-    out.push({ name: name && !isExpression(name) ? name : "(unnamed)", root, props: asMap(get(root, "properties")) });
-  };
-  for (const doc of docs) {
-    const root = doc.root ?? void 0;
-    if (isAciGroup(root)) add(root);
-    else for (const r2 of asItems(get(root, "resources"))) if (isAciGroup(r2)) add(r2);
-  }
-  return out;
-}
-
-// src/rules/aci-public-ip.ts
-var rule = {
-  meta: {
-    id: "aci-public-ip",
-    title: "Container group exposed on a public IP",
-    level: "note",
-    securitySeverity: 3,
-    precision: "high",
-    description: "An Azure Container Instances group sets ipAddress.type: Public (and no subnet), so its ports are reachable from the internet; the note names the exposed ports.",
-    why: 'A container group with a public IP answers anyone on the internet on every port it lists; there is no network security group in front of it unless it is deployed into a virtual network. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to segment networks and to expose only what must be reachable; a group that serves internal consumers belongs in a subnet (`subnetIds`), behind an Application Gateway or a load balancer when it must be public. A deliberate public endpoint is fine: the note is there so the exposure is a reviewed decision.',
-    fix: "Deploy the group into a virtual network subnet with a private IP, and publish it through a gateway if it must be reachable:\n\n```yaml\nproperties:\n  ipAddress:\n    type: Private\n    ports:\n      - port: 8080\n        protocol: TCP\n  subnetIds:\n    - id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/aci\n```",
-    tags: ["security", "aci", "network"],
-    kinds: ["aci"],
-    messages: {
-      publicIp: 'Container group "{group}" has a public IP address and exposes {ports} to the internet; deploy it into a subnet unless the exposure is intended.'
-    }
-  },
-  check(file, ctx) {
-    if (file.kind !== "aci") return;
-    for (const g of aciGroups(file.docs)) {
-      const ip = get(g.props, "ipAddress");
-      const typePair = getPair(ip, "type");
-      if (asText(typePair?.value)?.toLowerCase() !== "public") continue;
-      if (asItems(get(g.props, "subnetIds")).length > 0) continue;
-      const ports = asItems(get(ip, "ports")).map((p) => {
-        const port = asInt(get(p, "port"));
-        const protocol = asText(get(p, "protocol"))?.toUpperCase();
-        return port === void 0 ? void 0 : `${port}/${protocol === "UDP" ? "UDP" : "TCP"}`;
-      }).filter((p) => p !== void 0);
-      ctx.report({
-        messageId: "publicIp",
-        data: { group: g.name, ports: ports.length ? `port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}` : "its ports" },
-        at: typePair,
-        identity: `container group "${g.name}"`
+  for (const ins of model.ast.getInstructions()) {
+    const withHeredocs = ins;
+    if (typeof withHeredocs.getHeredocs !== "function") continue;
+    for (const h of withHeredocs.getHeredocs()) {
+      if (h.getDelimiterRange() !== null) continue;
+      problems.push({
+        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
+        range: h.getStartRange()
       });
     }
   }
-};
+  return problems;
+}
+function finalStage(model) {
+  return model.stages[model.stages.length - 1];
+}
+
+// src/parse/kubernetes.ts
+function isK8sObjectNode(node) {
+  return asText(get(node, "apiVersion")) !== void 0 && asText(get(node, "kind")) !== void 0;
+}
+function toObject(node, docIndex) {
+  const kind = asText(get(node, "kind")) ?? "";
+  const meta2 = asMap(get(node, "metadata"));
+  const name = asText(get(meta2, "name")) ?? asText(get(meta2, "generateName"));
+  return {
+    apiVersion: asText(get(node, "apiVersion")) ?? "",
+    kind,
+    name,
+    namespace: asText(get(meta2, "namespace")),
+    node,
+    docIndex,
+    label: name ? `${kind}/${name}` : kind
+  };
+}
+function k8sObjects(docs) {
+  const out = [];
+  for (const doc of docs) {
+    const root = asMap(doc.root ?? void 0);
+    if (!root || !isK8sObjectNode(root)) continue;
+    flatten(root, doc.index, out, 0);
+  }
+  return out;
+}
+var MAX_LIST_DEPTH = 8;
+function flatten(node, docIndex, out, depth) {
+  const kind = asText(get(node, "kind")) ?? "";
+  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
+    const items2 = get(node, "items");
+    if (items2?.kind === "seq") {
+      for (const item of asItems(items2)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+      return;
+    }
+  }
+  const objects = kind === "Template" ? get(node, "objects") : void 0;
+  if (objects?.kind === "seq" && depth < MAX_LIST_DEPTH) {
+    for (const item of asItems(objects)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
+    return;
+  }
+  out.push(toObject(node, docIndex));
+}
 
 // src/parse/workloads.ts
 var POD_SPEC_PATHS = {
@@ -18716,6 +18135,136 @@ function unattributedContainerLists(obj, workloads) {
 }
 var CONTAINER_KEYS = /* @__PURE__ */ new Set(["containers", "initContainers", "sidecars", "steps", "ephemeralContainers"]);
 
+// src/parse/aci.ts
+var ACI_TYPE = "microsoft.containerinstance/containergroups";
+function isAciGroup(node) {
+  return node?.kind === "map" && asText(get(node, "type"))?.toLowerCase() === ACI_TYPE;
+}
+function isAciDocument(doc) {
+  const root = doc.root ?? void 0;
+  if (isAciGroup(root)) return true;
+  return asItems(get(root, "resources")).some((r2) => isAciGroup(r2));
+}
+var isExpression = (text) => text.startsWith("[") && text.endsWith("]") && !text.startsWith("[[");
+function aciGroups(docs) {
+  const out = [];
+  const add = (root) => {
+    const name = asText(get(root, "name"));
+    out.push({ name: name && !isExpression(name) ? name : "(unnamed)", root, props: asMap(get(root, "properties")) });
+  };
+  for (const doc of docs) {
+    const root = doc.root ?? void 0;
+    if (isAciGroup(root)) add(root);
+    else for (const r2 of asItems(get(root, "resources"))) if (isAciGroup(r2)) add(r2);
+  }
+  return out;
+}
+
+// src/parse/index.ts
+function isYamlFile(file) {
+  return file.kind !== "dockerfile";
+}
+function isDockerFile(file) {
+  return file.kind === "dockerfile";
+}
+var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
+var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
+function nameKind(relPath) {
+  const base = posix.basename(relPath);
+  const lower = base.toLowerCase();
+  if (lower === "dockerfile" || lower === "containerfile" || lower.startsWith("dockerfile.") || lower.startsWith("containerfile.") || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
+    return "dockerfile";
+  }
+  if (COMPOSE.test(base)) return "compose";
+  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) {
+    return /\.ya?ml$/i.test(base) ? "named-yaml" : void 0;
+  }
+  if (SKIP_YAML.test(base)) return "named-yaml";
+  if (/\.ya?ml$/i.test(base)) return "yaml";
+  if (/\.json$/i.test(base) && !/^(package(-lock)?|tsconfig.*|composer|\.eslintrc|jsconfig|\.babelrc)\.json$/i.test(base)) return "json";
+  return void 0;
+}
+function hasTopLevelManifestKeys(text) {
+  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+}
+function hasTemplateMarks(text) {
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
+    at = text.indexOf("{{", at + 2);
+  }
+  return false;
+}
+var chartDirs = /* @__PURE__ */ new Map();
+function isChartTemplate(absPath) {
+  const parts = absPath.split(/[\\/]/);
+  for (let i2 = parts.length - 2; i2 > 0; i2--) {
+    if (parts[i2] !== "templates") continue;
+    const chartDir = parts.slice(0, i2).join("/") || "/";
+    let known = chartDirs.get(chartDir);
+    if (known === void 0) {
+      known = existsSync(`${chartDir}/Chart.yaml`) || existsSync(`${chartDir}/Chart.yml`);
+      chartDirs.set(chartDir, known);
+    }
+    if (known) return true;
+  }
+  return false;
+}
+function looksLikeManifest(text) {
+  return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
+}
+function parseFile(source, kindByName, how = {}) {
+  if (kindByName === "dockerfile") {
+    const model = parseDockerfile(source.text);
+    const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
+    const problems = dockerfileProblems(model).map((p) => ({
+      kind: "dockerfile",
+      message: p.message,
+      offset: offset(p.range.start),
+      endOffset: offset(p.range.end)
+    }));
+    return { kind: "dockerfile", source, model, problems };
+  }
+  const text = source.text;
+  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
+  const parsed = parseYaml(text);
+  if (kindByName === "compose") {
+    return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
+  }
+  if (!how.rendered && hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
+  if (parsed.docs.some(isAciDocument)) {
+    return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
+  }
+  const objects = k8sObjects(parsed.docs).filter((o) => !o.apiVersion.startsWith("kustomize.config.k8s.io"));
+  if (objects.length === 0 && !(parsed.problems.length > 0 && looksLikeManifest(text))) return void 0;
+  const workloads = [];
+  for (const o of objects) {
+    for (const w of workloadsOf(o)) workloads.push(w);
+  }
+  return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
+}
+
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label2;
+    for (const s2 of file.model.stages) {
+      if (s2.from.getRange().start.line + 1 > pos.line) break;
+      label2 = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+    }
+    return label2;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
+}
+
 // src/parse/positions.ts
 var LineIndex = class {
   /** Offsets at which each line starts. */
@@ -18723,6 +18272,12 @@ var LineIndex = class {
   length;
   constructor(text) {
     const starts = [0];
+    if (!text.includes("\r")) {
+      for (let i2 = text.indexOf("\n"); i2 >= 0; i2 = text.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+      this.lineStarts = starts;
+      this.length = text.length;
+      return;
+    }
     for (let i2 = 0; i2 < text.length; i2++) {
       const c = text.charCodeAt(i2);
       if (c === 10) starts.push(i2 + 1);
@@ -18822,8 +18377,2728 @@ function detached(file) {
   return d;
 }
 
+// src/parse/dotenv.ts
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readFileSync } from "node:fs";
+import { dirname as dirname2, join, posix as posix2 } from "node:path";
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value2;
+      const quote3 = rest[0];
+      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote3, 1));
+      else value2 = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value: value2, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value2);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = join(dirname2(composeAbsPath), ".env");
+  const rel = posix2.join(posix2.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!lstatSync(abs).isFile()) return void 0;
+    fd = openSync2(abs, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode(readFileSync(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+
+// src/redact.ts
+var MASK = "***";
+var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
+  "true",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "null",
+  "none",
+  "nil",
+  "undefined",
+  "empty",
+  "default",
+  "secret",
+  "password",
+  "changeme",
+  "changeit",
+  "example",
+  "placeholder",
+  "redacted",
+  "replace_me",
+  "replaceme",
+  "your-password",
+  "your_password"
+]);
+function isCredentialLike(value2) {
+  const v = value2.trim();
+  if (v.length < 8) return false;
+  if (NOT_CREDENTIALS.has(v.toLowerCase())) return false;
+  if (/^[-+]?[0-9][0-9_.,:]*$/.test(v)) return false;
+  if (/^(?:<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|%[^%]+%|(.)\1+)$/s.test(v)) return false;
+  if (/^[A-Za-z]+(?:[-_. ][A-Za-z]+)*$/.test(v) && v.split(/[-_. ]/).every((w) => /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(w))) return false;
+  return true;
+}
+var Matcher = class {
+  next = [/* @__PURE__ */ new Map()];
+  fail = [0];
+  /** Length of the longest value that ends at this state (0: none). */
+  longest = [0];
+  constructor(values, stats) {
+    for (const v of values) {
+      let s2 = 0;
+      for (let i2 = 0; i2 < v.length; i2++) {
+        const c = v.charCodeAt(i2);
+        let t = this.next[s2].get(c);
+        if (t === void 0) {
+          t = this.next.length;
+          this.next.push(/* @__PURE__ */ new Map());
+          this.fail.push(0);
+          this.longest.push(0);
+          this.next[s2].set(c, t);
+        }
+        s2 = t;
+      }
+      this.longest[s2] = Math.max(this.longest[s2], v.length);
+    }
+    stats.statesBuilt += this.next.length;
+    const queue = [...this.next[0].values()];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s2 = queue[qi];
+      for (const [c, t] of this.next[s2]) {
+        let f = this.fail[s2];
+        while (f !== 0 && !this.next[f].has(c)) f = this.fail[f];
+        const g = this.next[f].get(c);
+        this.fail[t] = g !== void 0 && g !== t ? g : 0;
+        this.longest[t] = Math.max(this.longest[t], this.longest[this.fail[t]]);
+        queue.push(t);
+      }
+    }
+  }
+  /** Character ranges [start, end) covered by some value, merged where they overlap. */
+  ranges(text, stats) {
+    const out = [];
+    let s2 = 0;
+    for (let i2 = 0; i2 < text.length; i2++) {
+      const c = text.charCodeAt(i2);
+      let t = this.next[s2].get(c);
+      while (t === void 0 && s2 !== 0) {
+        s2 = this.fail[s2];
+        stats.steps++;
+        t = this.next[s2].get(c);
+      }
+      s2 = t ?? 0;
+      stats.steps++;
+      const len = this.longest[s2];
+      if (len === 0) continue;
+      const start = i2 + 1 - len;
+      const last = out[out.length - 1];
+      if (last && start < last[1]) {
+        last[0] = Math.min(last[0], start);
+        last[1] = i2 + 1;
+      } else out.push([start, i2 + 1]);
+    }
+    return out;
+  }
+};
+function maskValues(text, values) {
+  let out = text;
+  for (const v of [...values].filter((x) => !!x && x.length > 0).sort((a, b) => b.length - a.length)) {
+    if (out.includes(v)) out = out.split(v).join(MASK);
+    const escaped = JSON.stringify(v).slice(1, -1);
+    if (escaped !== v && out.includes(escaped)) out = out.split(escaped).join(MASK);
+  }
+  return out;
+}
+var Redactor = class {
+  values = [];
+  known = /* @__PURE__ */ new Set();
+  matcher;
+  /** Work counters (builds, states, steps). */
+  stats = { builds: 0, statesBuilt: 0, steps: 0 };
+  constructor(secrets = []) {
+    for (const s2 of secrets) this.add(s2);
+  }
+  push(value2) {
+    if (this.known.has(value2)) return;
+    this.known.add(value2);
+    this.values.push(value2);
+    this.matcher = void 0;
+  }
+  /** Registers a secret value when it is credential-like; anything else is left to its own report. */
+  add(secret) {
+    if (this.known.has(secret) || !isCredentialLike(secret)) return;
+    this.push(secret);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) this.push(escaped);
+    for (const line of secret.split(/\r?\n/)) if (line !== secret && line.trim().length >= 8) this.push(line);
+  }
+  /** The registered secrets. */
+  get secrets() {
+    return this.values;
+  }
+  /** Text with every registered secret replaced by a mask. */
+  redact(text) {
+    if (this.values.length === 0 || text.length === 0) return text;
+    if (!this.matcher) {
+      this.matcher = new Matcher(this.values, this.stats);
+      this.stats.builds++;
+    }
+    const ranges = this.matcher.ranges(text, this.stats);
+    if (ranges.length === 0) return text;
+    const parts = [];
+    let at = 0;
+    for (const [start, end] of ranges) {
+      parts.push(text.slice(at, start), MASK);
+      at = end;
+    }
+    parts.push(text.slice(at));
+    return parts.join("");
+  }
+};
+function describeSecret(value2) {
+  const prefixLen = value2.length >= 16 ? 4 : value2.length >= 10 ? 2 : 0;
+  const prefix2 = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
+  return `${prefix2}${prefix2 ? ", " : ""}${value2.length} chars`;
+}
+function safeErrorText(err, max = 300) {
+  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
+  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
+    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
+    (run2) => /[0-9+/=_~@]/.test(run2.replace(/^[a-z]+:\/\//i, "")) || run2.length >= 20 && /[a-z]/.test(run2) && /[A-Z]/.test(run2) ? "\u2026" : run2
+  ).slice(0, max);
+}
+
+// src/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var NOT_ASCII = /[^\n\x20-\x7e]/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code19 = text.charCodeAt(end - 1);
+  if (code19 >= 55296 && code19 <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
+  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safePath(path) {
+  return safeData(path, Number.MAX_SAFE_INTEGER);
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
+  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
+  return escaped.split("\n").map(defuseLine).join("\n");
+}
+function safeJsonLines(json2) {
+  const hex = (unit) => `\\u${unit.toString(16).padStart(4, "0")}`;
+  if (!NOT_ASCII.test(json2) && !json2.includes("#")) return json2;
+  return json2.replace(UNSAFE_IN_LINE, (ch) => [...Array(ch.length).keys()].map((k) => hex(ch.charCodeAt(k))).join("")).replace(/##(?=(?:vso)?\[)/gi, "#\\u0023");
+}
+
+// src/rule.ts
+var FORMAT_TITLE = {
+  kubernetes: "Kubernetes",
+  dockerfile: "Dockerfile",
+  compose: "docker-compose",
+  aci: "Azure Container Instances"
+};
+function fixText(m) {
+  const extra = Object.entries(m.fixByFormat ?? {});
+  if (!extra.length) return m.fix;
+  return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join("\n\n");
+}
+var compiled = /* @__PURE__ */ new Map();
+function formatMessage(template, data = {}) {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  if (parts.length === 1) return template;
+  const out = parts.slice();
+  for (let i2 = 1; i2 < out.length; i2 += 2) {
+    const key = out[i2];
+    out[i2] = key in data ? String(data[key]) : `{${key}}`;
+  }
+  return out.join("");
+}
+
+// src/suppress/directives.ts
+var ANNOTATION = "podguard.dev/ignore";
+var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
+var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s2) {
+  return Buffer.from(s2, "utf8").toString("utf8");
+}
+function isDate(s2) {
+  const m = DATE.exec(s2);
+  if (!m) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+function parseDirectiveBody(body) {
+  const sep6 = body.search(/(^|\s)--(\s|$)/);
+  const head2 = sep6 < 0 ? body : body.slice(0, sep6);
+  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
+  const ruleIds = [];
+  const problems = [];
+  let until;
+  for (const token of head2.split(/[\s,]+/).filter(Boolean)) {
+    if (token.startsWith("until=")) {
+      const value2 = token.slice("until=".length);
+      if (isDate(value2)) until = value2;
+      else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
+    } else if (RULE_ID.test(token)) {
+      if (!ruleIds.includes(token)) ruleIds.push(token);
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
+  }
+  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+}
+function scalarSpans(node, out) {
+  if (!node) return;
+  if (node.kind === "scalar") out.push([node.start, node.end]);
+  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
+  else
+    for (const p of node.pairs) {
+      scalarSpans(p.key, out);
+      scalarSpans(p.value, out);
+    }
+}
+function isCommentLine(line) {
+  return /^[ \t]*#/.test(line);
+}
+function instructionEnd(lines, line, escape3) {
+  let i2 = line - 1;
+  while (i2 < lines.length - 1) {
+    const cur = lines[i2];
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
+    i2++;
+  }
+  return i2 + 1;
+}
+function commentDirectives(file, out) {
+  const source = file.source;
+  const lines = source.text.split(/\r\n|\r|\n/);
+  const dockerfile = file.kind === "dockerfile";
+  let spans;
+  const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const text = lines[i2];
+    if (!text.includes("podguard-ignore")) continue;
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const hashCol = m.index + m[1].length;
+    const ownLine = text.slice(0, hashCol).trim() === "";
+    const lineNo = i2 + 1;
+    if (!dockerfile) {
+      spans ??= (() => {
+        const acc = [];
+        for (const d of file.docs) scalarSpans(d.root, acc);
+        return acc;
+      })();
+      const offset = source.lines.lineStart(lineNo) + hashCol;
+      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
+    }
+    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
+    const body = parseDirectiveBody(m[3]);
+    const fileWide = m[2] === "-file";
+    let scope;
+    if (fileWide) scope = { kind: "file" };
+    else if (!ownLine) {
+      if (dockerfile) {
+        out.push({
+          form: "comment",
+          ...body,
+          problems: [{ messageId: "trailingDockerfile", data: {} }],
+          range,
+          scope: { kind: "lines", from: lineNo, to: lineNo },
+          text: m[0].trim()
+        });
+        continue;
+      }
+      scope = { kind: "lines", from: lineNo, to: lineNo };
+    } else {
+      let target = lineNo + 1;
+      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape3) : target };
+    }
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+  }
+}
+function nodeRange(source, node) {
+  return source.lines.range(node.start, node.end);
+}
+function union(a, b) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+function annotationDirectives(file, out) {
+  const source = file.source;
+  for (const obj of file.objects) {
+    const workload = file.workloads.find((w) => w.object === obj);
+    const objMeta = asMap(get(obj.node, "metadata"));
+    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
+    if (workload?.podMeta && workload.podMeta !== objMeta) {
+      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
+    }
+    for (const { meta: meta2, range: region2 } of metas) {
+      const annotations = asMap(get(meta2, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const key = pair.keyText;
+        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
+        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
+        const body = parseDirectiveBody(asText(pair.value) ?? "");
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        if (key === ANNOTATION) {
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2 }, text });
+          continue;
+        }
+        const name = key.slice(ANNOTATION.length + 1);
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2, containers }, text });
+      }
+    }
+  }
+}
+function readDirectives(file) {
+  const text = file.source.text;
+  const out = [];
+  if (text.includes("podguard-ignore")) commentDirectives(file, out);
+  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
+  return out;
+}
+
+// src/batch.ts
+var FINGERPRINT_SALT = "podguard-fp-v1";
+var SECRET_SALT = "podguard-secret-fp-v1";
+var TEXT_SCAN_RULE = "secret-token";
+var SYSTEM_ECHO = 600;
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
+function hash(parts) {
+  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
+}
+function secretDigest(secret) {
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
+}
+function documentViews(file) {
+  if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
+  return file.docs.map((doc) => ({
+    ...file,
+    docs: [doc],
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
+  }));
+}
+function push(map2, key, value2) {
+  const list2 = map2.get(key);
+  if (list2) list2.push(value2);
+  else map2.set(key, [value2]);
+}
+var Collector = class {
+  findings = [];
+  redactor = new Redactor();
+  /**
+   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
+   * across files); cleared per file so memory does not grow with the repository.
+   */
+  fpCounts = /* @__PURE__ */ new Map();
+  /**
+   * The current file's identities and ranges, so findings about the same container share one
+   * string and one range object: a large scan holds hundreds of thousands of findings, and
+   * sharing roughly halves the memory each one takes.
+   */
+  identities = /* @__PURE__ */ new Map();
+  ranges = /* @__PURE__ */ new Map();
+  file;
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  digests = /* @__PURE__ */ new Map();
+  digest(secret) {
+    let d = this.digests.get(secret);
+    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
+    return d;
+  }
+  /** Forgets the current file's fingerprints and shared values (called between files). */
+  endFile() {
+    this.fpCounts = /* @__PURE__ */ new Map();
+    this.identities = /* @__PURE__ */ new Map();
+    this.ranges = /* @__PURE__ */ new Map();
+    this.file = void 0;
+  }
+  intern(identity2) {
+    const known = this.identities.get(identity2);
+    if (known !== void 0) return known;
+    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
+    this.identities.set(flat, flat);
+    return flat;
+  }
+  shared(range) {
+    const { start, end } = range;
+    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
+    let r2 = this.ranges.get(key);
+    if (!r2) {
+      r2 = Object.freeze({
+        start: Object.freeze({ line: start.line, column: start.column }),
+        end: Object.freeze({ line: end.line, column: end.column })
+      });
+      this.ranges.set(key, r2);
+    }
+    return r2;
+  }
+  /**
+   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
+   * again: structured cloning gives every finding its own copies.
+   */
+  adopt(findings) {
+    for (const f of findings) {
+      if (f.file !== this.file) {
+        this.endFile();
+        this.file = f.file;
+      }
+      f.identity = this.intern(f.identity);
+      f.range = this.shared(f.range);
+      this.findings.push(f);
+    }
+    this.endFile();
+  }
+  add(rule61, level, file, r2) {
+    if (r2.secret) this.redactor.add(r2.secret);
+    for (const form of r2.secretForms ?? []) this.redactor.add(form);
+    const configured = r2.level && level === rule61.meta.level ? r2.level : level;
+    const identity2 = this.intern(r2.identity ?? "");
+    const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([rule61.meta.id, file.path, identity2, r2.messageId, value2]);
+    const n = this.fpCounts.get(fp) ?? 0;
+    this.fpCounts.set(fp, n + 1);
+    if (n > 0) fp = hash([fp, String(n)]);
+    const former = rule61.meta.formerIds?.map((id) => {
+      const old = hash([id, file.path, identity2, r2.messageId, value2]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
+    const template = rule61.meta.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${rule61.meta.id} reported unknown message id "${r2.messageId}"`);
+    this.findings.push({
+      ruleId: rule61.meta.id,
+      messageId: r2.messageId,
+      level: configured,
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r2.data, rule61.meta.system ? SYSTEM_ECHO : void 0)), [
+        r2.secret,
+        ...r2.secretForms ?? []
+      ]),
+      file: file.path,
+      range: this.shared(rangeOf(file, r2.at)),
+      identity: identity2,
+      fingerprint: fp,
+      ...former?.length ? { formerFingerprints: former } : {},
+      ...r2.properties ? { properties: r2.properties } : {}
+    });
+  }
+};
+function reportsMissingField(r2) {
+  return /^missing|Missing$/.test(r2.messageId);
+}
+function readCandidate(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = openSync3(absPath, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+    const st = fstatSync3(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync2(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) closeSync3(fd);
+  }
+}
+var FileChecker = class {
+  constructor(settings, active, system) {
+    this.settings = settings;
+    this.active = active;
+    this.system = system;
+  }
+  settings;
+  active;
+  system;
+  templates = [];
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, out) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (rule61.meta.id !== TEXT_SCAN_RULE) continue;
+      try {
+        ctx.report = (r2) => out.add(rule61, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
+        rule61.check(unit, ctx);
+      } catch (err) {
+        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
+      }
+    }
+  }
+  /**
+   * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
+   * so batches checked on different threads merge into what one thread would have built.
+   */
+  run(files) {
+    const out = new Collector();
+    const directives = [];
+    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+    this.templates = [];
+    const crossFile = this.active.filter((a) => a.rule.finish);
+    for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
+    for (const c of files) {
+      out.endFile();
+      this.checkFile(c, out, directives, filesScanned);
+    }
+    out.endFile();
+    return {
+      findings: out.findings,
+      secrets: [...out.redactor.secrets],
+      directives,
+      filesScanned,
+      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
+      templates: this.templates
+    };
+  }
+  checkFile(c, out, directives, filesScanned) {
+    const system = (id, file, at, messageId, data) => this.system(out, id, file, at, messageId, data);
+    const { buf, error } = readCandidate(c.absPath, this.settings.maxFileBytes);
+    if (!buf) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error ?? "it could not be read" });
+      return;
+    }
+    const decoded = decode(buf);
+    if (!decoded.ok) {
+      const f = sourceFile(c.absPath, c.relPath, "");
+      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: decoded.reason });
+      return;
+    }
+    const source = sourceFile(c.absPath, c.relPath, decoded.text);
+    let parsed;
+    try {
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
+      return;
+    }
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
+      this.scanText(source, out);
+      return;
+    }
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
+    filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) directives.push([source.path, found]);
+    } catch (err) {
+      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: safeErrorText(err) });
+    }
+    if (decoded.invalidAt !== void 0) {
+      const pos = source.lines.position(decoded.invalidAt);
+      system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
+    }
+    for (const p of parsed.problems) {
+      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
+      if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
+      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
+      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
+    }
+    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
+    for (const { rule: rule61, level, ctx } of this.active) {
+      if (!rule61.meta.kinds.includes(parsed.kind)) continue;
+      const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) {
+        const report = (r2) => {
+          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
+          const own = !r2.file || r2.file === source;
+          const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
+          out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+        };
+        try {
+          ctx.report = report;
+          rule61.check(unit, ctx);
+        } catch (err) {
+          const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
+          const start = doc?.root?.start ?? 0;
+          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
+        }
+      }
+    }
+  }
+};
+function mergeState(into, from, path = "state") {
+  if (Array.isArray(into) && Array.isArray(from)) {
+    for (const x of from) into.push(x);
+    return into;
+  }
+  if (types2.isSet(into) && types2.isSet(from)) {
+    for (const x of from) into.add(x);
+    return into;
+  }
+  if (types2.isMap(into) && types2.isMap(from)) {
+    const m = into;
+    for (const [k, v] of from) m.set(k, m.has(k) ? mergeState(m.get(k), v, `${path}.${String(k)}`) : v);
+    return into;
+  }
+  if (isPlainObject(into) && isPlainObject(from)) {
+    for (const [k, v] of Object.entries(from)) into[k] = k in into ? mergeState(into[k], v, `${path}.${k}`) : v;
+    return into;
+  }
+  if (Object.is(into, from)) return into;
+  throw new Error(`cannot merge cross-file rule state at ${path}: only arrays, Sets, Maps and plain objects merge`);
+}
+function isPlainObject(x) {
+  if (typeof x !== "object" || x === null || Object.prototype.toString.call(x) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+// src/collect/collect.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
+import { basename, isAbsolute as isAbsolute3, join as join3, posix as posix4, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+
+// src/collect/git.ts
+import { execFile } from "node:child_process";
+import { resolve as resolve2 } from "node:path";
+function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
+  return new Promise((resolvePromise, reject) => {
+    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
+    execFile("git", [...args], options, (err, stdout, stderr) => {
+      if (err)
+        reject(
+          new Error(
+            `git ${args[0] ?? ""} failed: ${String(stderr || err.message).trim().split("\n")[0]}`
+          )
+        );
+      else resolvePromise(stdout);
+    });
+  });
+}
+async function gitTopLevel(dir) {
+  try {
+    return (await git(["rev-parse", "--show-toplevel"], dir)).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function splitZ(out) {
+  return out.split("\0").filter((s2) => s2.length > 0);
+}
+function parseNameStatus(out) {
+  const parts = splitZ(out);
+  const files = [];
+  for (let i2 = 0; i2 < parts.length; ) {
+    const status = parts[i2++];
+    if (status.startsWith("R") || status.startsWith("C")) {
+      i2++;
+      files.push({ status: status[0], path: parts[i2++] });
+    } else {
+      const path = parts[i2++];
+      if (!status.startsWith("D")) files.push({ status: status[0], path });
+    }
+  }
+  return files;
+}
+async function changedSince(ref, cwd) {
+  if (ref.startsWith("-")) throw new Error(`invalid git reference: ${ref}`);
+  const top = await gitTopLevel(cwd);
+  if (!top) throw new Error("--changed-since needs a git repository");
+  await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], top).catch(() => {
+    throw new Error(`unknown git reference: ${ref}`);
+  });
+  const diff = await git(["diff", "--name-status", "-z", "--no-renames", ref, "--"], top);
+  const untracked = await git(["ls-files", "-z", "--others", "--exclude-standard"], top);
+  const set2 = /* @__PURE__ */ new Set([...parseNameStatus(diff).map((f) => f.path), ...splitZ(untracked)]);
+  return [...set2].sort().map((p) => resolve2(top, p));
+}
+
+// src/render/discover.ts
+import { existsSync as existsSync2, lstatSync as lstatSync2, readFileSync as readFileSync3, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep } from "node:path";
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isRenderRootName(baseName) {
+  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
+}
+function isChartTemplate2(relPath, chartDirs2) {
+  return chartDirs2.some((dir) => {
+    const prefix2 = dir === "" ? "" : `${dir}/`;
+    if (!relPath.startsWith(prefix2)) return false;
+    const rest = relPath.slice(prefix2.length);
+    return rest.startsWith("templates/") || rest.startsWith("charts/");
+  });
+}
+var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
+function isRemoteRef(ref) {
+  return REMOTE.test(ref.trim());
+}
+function toRel(root, abs) {
+  return relative2(root, abs).split(sep).join("/");
+}
+function inside(root, abs) {
+  const r2 = relative2(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
+}
+function kustomizationFile(absDir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const p = join2(absDir, name);
+    if (existsSync2(p)) return p;
+  }
+  return void 0;
+}
+function realInside(realRoot, abs) {
+  try {
+    const real2 = realpathSync2.native(abs);
+    return inside(realRoot, real2) ? real2 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function readKustomization(root, dir) {
+  const absDir = resolve3(root, dir);
+  const absFile = kustomizationFile(absDir);
+  if (!absFile) return void 0;
+  const file = toRel(root, absFile);
+  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  let text;
+  try {
+    text = readFileSync3(absFile, "utf8");
+  } catch {
+    return out;
+  }
+  const doc = parseYaml(text).docs[0]?.root ?? void 0;
+  const top = asMap(doc);
+  if (!top) return out;
+  let realRoot = root;
+  try {
+    realRoot = realpathSync2.native(root);
+  } catch {
+  }
+  const problem = (kind, node) => {
+    const n = "key" in node ? node.key : node;
+    const end = "key" in node ? node.value.end : node.end;
+    out.problems.push({ kind, file, offset: n.start, endOffset: end });
+  };
+  const local = (node) => {
+    const ref = asText(node);
+    if (!node || ref === void 0 || ref.trim() === "") return void 0;
+    if (isRemoteRef(ref)) {
+      problem("remote", node);
+      return void 0;
+    }
+    const abs = resolve3(absDir, ref);
+    if (!inside(root, abs) || existsSync2(abs) && !realInside(realRoot, abs)) {
+      problem("outside", node);
+      return void 0;
+    }
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      problem("missing", node);
+      return void 0;
+    }
+    return { abs, isDir: st.isDirectory() };
+  };
+  const addRef = (node) => {
+    const r2 = local(node);
+    if (!r2) return;
+    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
+    else out.files.push(toRel(root, r2.abs));
+  };
+  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
+  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
+    for (const item of asItems(get(top, key))) {
+      const path = item.kind === "map" ? get(item, "path") : item;
+      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
+      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+    }
+  }
+  for (const key of ["configMapGenerator", "secretGenerator"]) {
+    for (const gen of asItems(get(top, key))) {
+      for (const field of ["files", "envs"]) {
+        for (const f of asItems(get(gen, field))) {
+          const t = asText(f);
+          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+          if (path === void 0) continue;
+          const r2 = local({ ...f, text: path, value: path });
+          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        }
+      }
+      const env = get(gen, "env");
+      if (env) {
+        const r2 = local(env);
+        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+      }
+    }
+  }
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
+  const targetOf = (node) => {
+    const t = asMap(node);
+    if (!t) return void 0;
+    const kind = asText(get(t, "kind"));
+    const name = asText(get(t, "name"));
+    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
+  };
+  const addPatch = (pathNode, inline, json6902, target) => {
+    const t = targetOf(target);
+    if (pathNode) {
+      const r2 = local(pathNode);
+      if (!r2 || r2.isDir) return;
+      const rel = toRel(root, r2.abs);
+      out.files.push(rel);
+      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+    } else if (inline) {
+      const body = asText(inline) ?? "";
+      out.patches.push({
+        kustomization: file,
+        file,
+        inline,
+        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
+        ...t ? { target: t } : {}
+      });
+    }
+  };
+  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+    const t = asText(p) ?? "";
+    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
+    else addPatch(p, void 0, false, void 0);
+  }
+  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  return out;
+}
+function looksLikeJson6902(abs) {
+  try {
+    const text = readFileSync3(abs, "utf8");
+    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
+  } catch {
+    return false;
+  }
+}
+function renderRoots(root, markers) {
+  const chartDirs2 = /* @__PURE__ */ new Set();
+  const kustomizeDirs = /* @__PURE__ */ new Set();
+  for (const m of markers) {
+    const dir = posix3.dirname(m) === "." ? "" : posix3.dirname(m);
+    if (posix3.basename(m) === "Chart.yaml") chartDirs2.add(dir);
+    else kustomizeDirs.add(dir);
+  }
+  const allCharts = [...chartDirs2].sort();
+  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate2(`${d}/Chart.yaml`, [p])));
+  const kustomizations = /* @__PURE__ */ new Map();
+  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate2(`${d}/x`, allCharts));
+  while (pending.length) {
+    const dir = pending.pop();
+    if (kustomizations.has(dir)) continue;
+    const k = readKustomization(root, dir);
+    if (!k) continue;
+    kustomizations.set(dir, k);
+    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
+  }
+  const included = /* @__PURE__ */ new Set();
+  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
+  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
+  return { charts, allCharts, kustomizations, topRoots };
+}
+function includedFiles(roots, dir) {
+  const out = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.add(k.file);
+    for (const f of k.files) out.add(f);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function reachable(roots, dir) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.push(k);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function linkOutside(realRoot, absDir, limit = 2e4) {
+  const stack = [absDir];
+  let n = 0;
+  while (stack.length && n < limit) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      n++;
+      const abs = join2(dir, e.name);
+      if (e.isSymbolicLink()) {
+        if (!realInside(realRoot, abs)) return abs;
+        try {
+          if (lstatSync2(abs).isDirectory()) stack.push(abs);
+        } catch {
+        }
+      } else if (e.isDirectory()) stack.push(abs);
+    }
+  }
+  return void 0;
+}
+
+// src/collect/collect.ts
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function toRel2(root, abs) {
+  return relative3(root, abs).split(sep2).join("/");
+}
+function inside2(root, abs) {
+  const r2 = relative3(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
+}
+function mayBeOurs(baseName) {
+  return nameKind(baseName) !== void 0;
+}
+function walk(dir, out, seen, accept = mayBeOurs) {
+  let entries;
+  try {
+    entries = readdirSync2(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const abs = join3(dir, e.name);
+    if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const real2 = realpathQuiet(abs) ?? abs;
+      if (seen.has(real2)) continue;
+      seen.add(real2);
+      walk(abs, out, seen, accept);
+    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
+      out.push(abs);
+    }
+  }
+}
+async function listDir(dir, accept = mayBeOurs) {
+  const top = await gitTopLevel(dir);
+  if (top) {
+    const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
+    return splitZ(out).filter((p) => accept(posix4.basename(p))).map((p) => join3(dir, p));
+  }
+  const files = [];
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
+  return files;
+}
+async function findRenderMarkers(opts) {
+  const root = resolve4(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const found = /* @__PURE__ */ new Set();
+  if (opts.only && !await gitTopLevel(root)) {
+    for (const rel of opts.only) {
+      for (let dir = join3(resolve4(root, rel), ".."); inside2(root, dir); dir = join3(dir, "..")) {
+        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
+          const f = join3(dir, name);
+          const r2 = toRel2(root, f);
+          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
+        }
+        if (dir === root) break;
+      }
+    }
+    return [...found].sort();
+  }
+  for (const scope of opts.paths.map((p) => resolve4(root, p))) {
+    const st = await stat(scope).catch(() => void 0);
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      for (let dir = join3(scope, ".."); inside2(root, dir); dir = join3(dir, "..")) {
+        if (lstatQuiet(join3(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, join3(dir, "Chart.yaml")));
+          break;
+        }
+        if (dir === root) break;
+      }
+      continue;
+    }
+    for (const f of await listDir(scope, isRenderRootName)) {
+      const rel = toRel2(root, f);
+      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
+}
+var lstatQuiet = (p) => lstatSync3(p, { throwIfNoEntry: false });
+var statQuiet = (p) => {
+  try {
+    return statSync2(p);
+  } catch {
+    return void 0;
+  }
+};
+var realpathQuiet = (p) => {
+  try {
+    return realpathSync3.native(p);
+  } catch {
+    return void 0;
+  }
+};
+async function collect(opts) {
+  const root = resolve4(opts.root);
+  const realRoot = await realpath(root).catch(() => root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const issues = [];
+  const files = /* @__PURE__ */ new Set();
+  const markerFiles = /* @__PURE__ */ new Set();
+  let onlyDirs = true;
+  const scopes = opts.paths.map((p) => resolve4(root, p));
+  if (opts.only) {
+    for (const rel of opts.only) {
+      const abs = resolve4(root, rel);
+      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
+    }
+  } else {
+    for (const scope of scopes) {
+      const st = await stat(scope).catch(() => void 0);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
+      if (!st.isDirectory()) {
+        files.add(scope);
+        onlyDirs = false;
+        continue;
+      }
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+        if (isRenderRootName(basename(f))) markerFiles.add(f);
+        if (mayBeOurs(basename(f))) files.add(f);
+      }
+    }
+  }
+  const candidates = [];
+  const seenReal = /* @__PURE__ */ new Set();
+  for (const abs of [...files].sort()) {
+    const relPath = toRel2(root, abs);
+    if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
+    if (excluded(relPath)) continue;
+    const kind = nameKind(relPath);
+    if (!kind) continue;
+    const st = lstatQuiet(abs);
+    if (!st) continue;
+    let real2 = abs;
+    if (st.isSymbolicLink()) {
+      const target = realpathQuiet(abs);
+      if (!target) {
+        issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
+        continue;
+      }
+      if (!inside2(realRoot, target)) {
+        issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
+        continue;
+      }
+      const tst = statQuiet(target);
+      if (!tst?.isFile()) continue;
+      real2 = target;
+    } else if (!st.isFile()) {
+      continue;
+    }
+    if (seenReal.has(real2)) continue;
+    seenReal.add(real2);
+    candidates.push({ absPath: real2, relPath, nameKind: kind });
+  }
+  if (opts.only || !onlyDirs) return { candidates, issues };
+  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates, issues, markers: [...new Set(markers)].sort() };
+}
+
+// src/render/index.ts
+import { hash as hash2 } from "node:crypto";
+import { existsSync as existsSync3, readFileSync as readFileSync4, readdirSync as readdirSync3, realpathSync as realpathSync4, writeFileSync } from "node:fs";
+import { join as join5, posix as posix5, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
+
+// src/render/map.ts
+function pathAt(root, offset) {
+  const out = [];
+  let node = root;
+  while (node) {
+    if (node.kind === "map") {
+      const pair = node.pairs.find(
+        (p) => offset >= p.key.start && offset < Math.max(p.key.end, p.value.end, p.key.end + 1)
+      );
+      if (!pair) break;
+      out.push({ key: pair.keyText });
+      if (offset < pair.value.start) break;
+      node = pair.value;
+    } else if (node.kind === "seq") {
+      const i2 = node.items.findIndex((it) => offset >= it.start && offset < Math.max(it.end, it.start + 1));
+      if (i2 < 0) break;
+      const item = node.items[i2];
+      const name = asText(get(item, "name"));
+      out.push({ key: i2, ...name !== void 0 ? { name } : {} });
+      node = item;
+    } else break;
+  }
+  return out;
+}
+function keysOf(path) {
+  return path.filter((s2) => typeof s2.key === "string").map((s2) => s2.key);
+}
+function follow(root, path) {
+  let node = root ?? void 0;
+  let at = node;
+  let depth = 0;
+  for (const step of path) {
+    if (!node) break;
+    if (typeof step.key === "string") {
+      const pair = getPair(node, step.key);
+      if (!pair) break;
+      at = pair;
+      node = pair.value;
+    } else {
+      const items2 = asItems(node);
+      const item = step.name !== void 0 ? items2.find((it) => asText(get(it, "name")) === step.name) : items2[step.key];
+      if (!item) break;
+      at = item;
+      node = item;
+    }
+    depth++;
+  }
+  return { at, depth };
+}
+var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
+function keyLines(text) {
+  const out = [];
+  const stack = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const raw = lines[i2];
+    if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
+    const m = KEY_LINE.exec(raw);
+    if (!m) continue;
+    const indent = m[1].length + m[2].length;
+    const key = m[3].replace(/^["']|["']$/g, "");
+    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+    out.push({ line: i2 + 1, indent, key, chain: stack.map((s2) => s2.key), text: raw });
+    stack.push({ indent, key });
+  }
+  return out;
+}
+function suffixScore(line, want) {
+  const full = [...line.chain, line.key];
+  let n = 0;
+  while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
+  return n;
+}
+function bestLine(lines, want) {
+  let best;
+  let score = 0;
+  for (const l of lines) {
+    if (l.key !== want[want.length - 1]) continue;
+    const s2 = suffixScore(l, want);
+    if (s2 > score) {
+      best = l;
+      score = s2;
+    }
+  }
+  return best && (score >= Math.min(2, want.length) || score === want.length) ? best : void 0;
+}
+var VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
+function valuesRefs(line) {
+  const out = [];
+  for (const m of line.matchAll(VALUES_REF)) out.push(m[1].slice(1).split("."));
+  return out;
+}
+function templateLine(template, path) {
+  const want = keysOf(path);
+  if (want.length === 0) return void 0;
+  const lines = keyLines(template);
+  const direct = bestLine(lines, want);
+  const textLines = template.split(/\r\n|\r|\n/);
+  if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
+  for (let k = want.length - 1; k >= 1; k--) {
+    const parent = bestLine(lines, want.slice(0, k));
+    if (!parent) continue;
+    const rest = want.slice(k);
+    for (let i2 = parent.line; i2 <= textLines.length; i2++) {
+      const t = textLines[i2 - 1] ?? "";
+      if (i2 > parent.line && t.trim() !== "" && !/^\s*\{\{/.test(t)) {
+        const ind = /^\s*((?:-\s+)*)/.exec(t)[0].length;
+        if (ind <= parent.indent) break;
+      }
+      if (!t.includes("{{")) continue;
+      let refs = valuesRefs(t);
+      if (refs.length === 0 && /(toYaml|toJson|include|tpl)\s+\.\s*[|})]/.test(t)) refs = withRefs(textLines, i2);
+      if (refs.length === 0 && !/toYaml|include|tpl/.test(t)) continue;
+      return { line: i2, values: refs.map((r2) => [...r2, ...rest]) };
+    }
+    return void 0;
+  }
+  return void 0;
+}
+function withRefs(lines, line) {
+  for (let i2 = line - 1; i2 >= 1; i2--) {
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
+    if (m) return [m[1].slice(1).split(".")];
+  }
+  return [];
+}
+function valuesPair(root, keys) {
+  let node = root ?? void 0;
+  let pair;
+  for (const k of keys) {
+    pair = getPair(asMap(node), k);
+    if (!pair) return void 0;
+    node = pair.value;
+  }
+  return pair;
+}
+function pointer(path) {
+  return path.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function pointerCovers(ptr, path) {
+  if (ptr.length > path.length) return false;
+  return ptr.every((seg, i2) => {
+    const step = path[i2];
+    return typeof step.key === "number" ? seg === String(step.key) || seg === "-" : seg === step.key;
+  });
+}
+
+// src/render/tools.ts
+import { execFile as execFile2 } from "node:child_process";
+import { accessSync, constants as constants4, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, isAbsolute as isAbsolute4, join as join4, resolve as resolve5 } from "node:path";
+var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
+function executable(p) {
+  try {
+    if (!statSync3(p).isFile()) return false;
+    accessSync(p, constants4.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findTool(tool, configured, env, base) {
+  const variable = env[TOOL_ENV[tool]];
+  const named = variable || configured;
+  const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
+  if (named) {
+    const abs = isAbsolute4(named) || named.includes("/") ? resolve5(base, named) : void 0;
+    if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
+    const onPath2 = searchPath(named, env.PATH);
+    return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
+  }
+  const onPath = searchPath(tool, env.PATH);
+  return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
+}
+function searchPath(name, path) {
+  for (const dir of (path ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const p = join4(dir, name);
+    if (executable(p)) return p;
+  }
+  return void 0;
+}
+var Scratch = class {
+  dir;
+  constructor() {
+    this.dir = mkdtempSync(join4(tmpdir(), "podguard-render-"));
+  }
+  /** A new empty subdirectory. */
+  sub(name) {
+    const d = mkdtempSync(join4(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    return d;
+  }
+  remove() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+};
+function cleanEnv(scratch) {
+  const home2 = join4(scratch.dir, "home");
+  const dirs = { home: home2, cache: join4(home2, ".cache"), config: join4(home2, ".config"), data: join4(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home2,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    HELM_CACHE_HOME: join4(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: join4(dirs.config, "helm"),
+    HELM_DATA_HOME: join4(dirs.data, "helm"),
+    HELM_PLUGINS: join4(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: join4(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: join4(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: join4(dirs.cache, "helm", "repository"),
+    KUBECONFIG: join4(home2, "no-kubeconfig"),
+    // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: join4(home2, "no-gitconfig")
+  };
+}
+var MAX_RENDER_BYTES = 64 * 1024 * 1024;
+function runTool(bin, args, opts) {
+  return new Promise((done) => {
+    execFile2(
+      bin,
+      [...args],
+      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_RENDER_BYTES, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (!err) return done({ ok: true, stdout });
+        const e = err;
+        if (e.killed || e.signal === "SIGKILL")
+          return done({ ok: false, error: `it did not finish within ${Math.round(opts.timeoutMs / 1e3)} s and was stopped` });
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
+          return done({ ok: false, error: `its output exceeded ${MAX_RENDER_BYTES} bytes` });
+        if (e.code === "ENOENT" || e.code === "EACCES") return done({ ok: false, error: `the program could not be started (${e.code})` });
+        done({ ok: false, error: String(stderr || e.message) });
+      }
+    );
+  });
+}
+function toolError(text, paths, max = 400) {
+  let t = text.split(paths.scratch).join("\u2026").split(`${paths.root}/`).join("").split(paths.root).join(".");
+  t = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Use --debug flag/.test(l)).slice(0, 4).join(" ");
+  t = t.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/::|##\[|##vso\[/g, ": :");
+  t = t.replace(/^Error:\s*/i, "");
+  return t.length > max ? `${t.slice(0, max)}\u2026` : t || "no error text";
+}
+
+// src/render/index.ts
+var FP_SALT = "podguard-render-fp-v1";
+var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
+function toRel3(root, abs) {
+  return relative4(root, abs).split(sep3).join("/");
+}
+function insideRoot(root, rel) {
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix5.isAbsolute(rel);
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function renderSummaryLine(s2) {
+  if (!s2 || s2.charts + s2.kustomizations === 0) return void 0;
+  const parts = [];
+  if (s2.rendered) parts.push(`${plural(s2.rendered, "render")} checked`);
+  const nc = s2.notRendered.charts;
+  const nk = s2.notRendered.kustomizations;
+  if (nc + nk > 0) {
+    const what = [nc ? plural(nc, "Helm chart") : "", nk ? plural(nk, "kustomization") : ""].filter(Boolean).join(", ");
+    parts.push(`${what}: not rendered${s2.reasons.length ? ` (${[...new Set(s2.reasons)].join("; ")})` : ""}`);
+  }
+  if (s2.failed) parts.push(`${plural(s2.failed, "render")} failed`);
+  return parts.join("; ");
+}
+async function prepareRender(input) {
+  const root = input.root;
+  const cfg = input.settings.render;
+  const roots = renderRoots(root, input.markers);
+  const notices = [];
+  const summary = {
+    charts: roots.charts.length,
+    kustomizations: roots.topRoots.length,
+    rendered: 0,
+    failed: 0,
+    notRendered: { charts: 0, kustomizations: 0 },
+    reasons: []
+  };
+  let scratch;
+  const scratchDir = () => scratch ??= new Scratch();
+  const virtuals = [];
+  const covered = /* @__PURE__ */ new Set();
+  const changed = input.only;
+  let realRoot = root;
+  try {
+    realRoot = realpathSync4.native(root);
+  } catch {
+  }
+  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
+  const notRendered = (n) => {
+    notices.push({ ruleId: "not-rendered", ...n, ...notRenderedLevel ? { level: notRenderedLevel } : {} });
+  };
+  const reported2 = /* @__PURE__ */ new Set();
+  const refProblems = (ks) => {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
+        if (p.kind === "missing") continue;
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (reported2.has(key)) continue;
+        reported2.add(key);
+        notRendered({
+          messageId: p.kind,
+          data: {},
+          file: p.file,
+          offset: p.offset,
+          endOffset: p.endOffset,
+          identity: `kustomization ${k.dir || "."}`
+        });
+      }
+    }
+    return blocked;
+  };
+  const touches = (files) => {
+    if (!changed) return true;
+    for (const f of files) if (changed.has(f)) return true;
+    return false;
+  };
+  const chartTouched = (dir) => {
+    if (!changed) return true;
+    const prefix2 = dir === "" ? "" : `${dir}/`;
+    for (const f of changed) if (f.startsWith(prefix2)) return true;
+    return false;
+  };
+  const toolCache = /* @__PURE__ */ new Map();
+  const tool = (t) => {
+    let found = toolCache.get(t);
+    if (!found) toolCache.set(t, found = findTool(t, t === "kubectl" ? void 0 : cfg[t], input.env, root));
+    return found;
+  };
+  const timeoutMs = cfg.timeoutSeconds * 1e3;
+  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
+  summary.charts = charts.length;
+  for (const dir of charts) {
+    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    const absDir = resolve6(root, dir);
+    const chartText = safeRead(join5(absDir, "Chart.yaml"));
+    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
+    if (asText(get(chartDoc, "type")) === "library") {
+      summary.charts--;
+      continue;
+    }
+    if (cfg.mode === "off") {
+      summary.notRendered.charts++;
+      summary.reasons.push("render.mode: off");
+      continue;
+    }
+    const helm = tool("helm");
+    if (!helm.path) {
+      summary.notRendered.charts++;
+      summary.reasons.push(`helm was not found ${helm.looked}`);
+      notRendered({
+        messageId: "noTool",
+        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    const missingDep = remoteDependency(absDir, chartDoc);
+    if (missingDep) {
+      summary.notRendered.charts++;
+      notRendered({
+        messageId: "remoteChart",
+        data: {},
+        file: chartFile,
+        offset: missingDep.offset,
+        endOffset: missingDep.endOffset,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    if (linkOutside(realRoot, absDir)) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "linkOutside",
+        data: { what: "chart" },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
+    const valuesFiles = [];
+    let badValues = false;
+    for (const v of chartCfg.valuesFiles) {
+      const rel = toRel3(root, resolve6(absDir, v));
+      if (!insideRoot(root, rel) || !existsSync3(resolve6(root, rel))) {
+        badValues = true;
+        notices.push({
+          ruleId: "render-failed",
+          messageId: "valuesFile",
+          data: { file: v },
+          file: chartFile,
+          identity: `chart ${dir || "."}`
+        });
+        continue;
+      }
+      valuesFiles.push(rel);
+    }
+    if (badValues) {
+      summary.failed++;
+      continue;
+    }
+    const s2 = scratchDir();
+    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
+    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
+    for (const v of valuesFiles) args.push("--values", resolve6(root, v));
+    const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
+    if (!run2.ok) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: { tool: "helm template", error: toolError(run2.error, { scratch: s2.dir, root }) },
+        file: chartFile,
+        identity: `chart ${dir || "."}`
+      });
+      continue;
+    }
+    summary.rendered++;
+    const abs = join5(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run2.stdout);
+    virtuals.push({
+      relPath: chartFile,
+      absPath: abs,
+      origin: { kind: "helm", chartDir: dir, valuesFiles },
+      home: chartFile,
+      text: run2.stdout
+    });
+  }
+  const patchFiles = /* @__PURE__ */ new Set();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
+  summary.kustomizations = tops.length;
+  for (const dir of tops) {
+    const k = roots.kustomizations.get(dir);
+    const all = reachable(roots, dir);
+    if (cfg.mode === "off") {
+      summary.notRendered.kustomizations++;
+      summary.reasons.push("render.mode: off");
+      continue;
+    }
+    if (refProblems(all)) {
+      summary.notRendered.kustomizations++;
+      continue;
+    }
+    let kz = tool("kustomize");
+    let viaKubectl = false;
+    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
+      const kubectl = findTool("kubectl", void 0, input.env, root);
+      if (kubectl.path) {
+        kz = { path: kubectl.path, looked: "on PATH (kubectl kustomize)" };
+        viaKubectl = true;
+      }
+    }
+    if (!kz.path) {
+      summary.notRendered.kustomizations++;
+      summary.reasons.push(`kustomize was not found ${kz.looked}`);
+      notRendered({
+        messageId: "noTool",
+        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`
+      });
+      continue;
+    }
+    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
+    const s2 = scratchDir();
+    const wrapper = s2.sub("kustomize");
+    const ref = relative4(wrapper, resolve6(root, dir)).split(sep3).join("/");
+    writeFileSync(
+      join5(wrapper, "kustomization.yaml"),
+      `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ${JSON.stringify(ref)}
+buildMetadata: [originAnnotations, transformerAnnotations]
+`
+    );
+    const args = [viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
+    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
+    if (!run2.ok) {
+      summary.failed++;
+      notices.push({
+        ruleId: "render-failed",
+        messageId: "failed",
+        data: {
+          tool: viaKubectl ? "kubectl kustomize" : "kustomize build",
+          error: toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root })
+        },
+        file: k.file,
+        identity: `kustomization ${dir || "."}`
+      });
+      continue;
+    }
+    summary.rendered++;
+    for (const f of includedFiles(roots, dir)) covered.add(f);
+    const abs = join5(s2.sub("out"), "rendered.yaml");
+    writeFileSync(abs, run2.stdout);
+    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
+  }
+  if (input.stdin) {
+    const s2 = scratchDir();
+    const abs = join5(s2.sub("stdin"), "stdin.yaml");
+    writeFileSync(abs, input.stdin.text);
+    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
+  }
+  const candidates = [];
+  for (const c of input.candidates) {
+    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
+  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
+  return {
+    candidates,
+    notices,
+    summary,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => scratch?.remove()
+  };
+}
+function safeRead(abs) {
+  try {
+    return readFileSync4(abs, "utf8");
+  } catch {
+    return "";
+  }
+}
+function remoteDependency(absDir, chart) {
+  for (const dep of asItems(get(chart, "dependencies"))) {
+    const name = asText(get(dep, "name"));
+    const repo = asText(get(dep, "repository")) ?? "";
+    if (!name || repo.startsWith("file://") || repo === "") continue;
+    let vendored = existsSync3(join5(absDir, "charts", name));
+    try {
+      vendored ||= readdirSync3(join5(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+    } catch {
+    }
+    if (!vendored) return { offset: dep.start, endOffset: dep.end };
+  }
+  return void 0;
+}
+var Mapper = class {
+  constructor(root, roots, cfg, virtuals) {
+    this.root = root;
+    this.roots = roots;
+    this.cfg = cfg;
+    this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
+    this.texts = new Map(virtuals.map((v) => [v.absPath, v.text]));
+  }
+  root;
+  roots;
+  cfg;
+  byPath;
+  cache = /* @__PURE__ */ new Map();
+  used = /* @__PURE__ */ new Set();
+  texts;
+  parsed(abs) {
+    if (this.cache.has(abs)) return this.cache.get(abs);
+    let p;
+    try {
+      const text = this.texts.get(abs) ?? readFileSync4(abs, "utf8");
+      p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
+    } catch {
+      p = void 0;
+    }
+    this.cache.set(abs, p);
+    return p;
+  }
+  sources() {
+    return [...this.used].map((rel) => ({ absPath: resolve6(this.root, rel), relPath: rel }));
+  }
+  remap(findings) {
+    const seen = /* @__PURE__ */ new Set();
+    const out = [];
+    for (const f of findings) {
+      const v = this.byPath.get(f.file);
+      if (v) this.move(f, v);
+      if (v) {
+        const key = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.identity}\0${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(f);
+    }
+    return out;
+  }
+  move(f, v) {
+    const stream = this.parsed(v.absPath);
+    const approx = (file) => {
+      f.file = file;
+      f.range = lineOne();
+      f.message += APPROX;
+    };
+    const fingerprint = () => {
+      f.fingerprint = hash2("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
+    };
+    if (!stream) {
+      approx(v.home);
+      fingerprint();
+      return;
+    }
+    const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
+    const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
+    const path = pathAt(doc?.root, offset);
+    const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path) : this.helm(f, v, stream, doc, path);
+    if (!placed && v.origin.kind !== "stdin") approx(v.home);
+    fingerprint();
+  }
+  /** `# Source: chart/templates/x.yaml` before the document. */
+  sourceComment(stream, doc) {
+    if (!doc?.root) return void 0;
+    const before = stream.text.slice(0, doc.root.start);
+    const docStart = Math.max(before.lastIndexOf("\n---"), 0);
+    const m = /^# Source: (.+)$/m.exec(before.slice(docStart));
+    return m?.[1]?.trim();
+  }
+  helm(f, v, stream, doc, path) {
+    const source = this.sourceComment(stream, doc);
+    if (!source) return false;
+    let template;
+    let chartDir;
+    let valuesFiles = [];
+    if (v.origin.kind === "helm") {
+      chartDir = v.origin.chartDir;
+      valuesFiles = v.origin.valuesFiles;
+      const rest = source.split("/").slice(1).join("/");
+      template = posix5.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+    } else {
+      const direct = posix5.normalize(source);
+      const chart = this.roots.allCharts.find((d) => posix5.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? posix5.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync3(resolve6(this.root, p)));
+      if (!template) {
+        f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
+        return true;
+      }
+      chartDir = chart ?? "";
+    }
+    if (!insideRoot(this.root, template) || !existsSync3(resolve6(this.root, template))) return false;
+    const text = this.parsed(resolve6(this.root, template))?.text;
+    if (text === void 0) return false;
+    f.file = template;
+    this.used.add(template);
+    const hit = templateLine(text, path);
+    if (!hit) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    f.range = lineRange(text, hit.line);
+    const related = this.valuesLocations(template, chartDir, valuesFiles, hit.values);
+    if (related.length) f.related = related;
+    return true;
+  }
+  /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
+  valuesChain(template, chartDir, valuesFiles) {
+    const prefix2 = chartDir ? `${chartDir}/` : "";
+    const rest = template.slice(prefix2.length).split("/");
+    const subs = [];
+    for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
+    const chain = [];
+    const top = chartDir ? `${chartDir}/values.yaml` : "values.yaml";
+    for (const v of [...valuesFiles].reverse()) chain.push({ file: v, prefix: subs });
+    chain.push({ file: top, prefix: subs });
+    let dir = chartDir;
+    for (let i2 = 0; i2 < subs.length; i2++) {
+      dir = dir ? `${dir}/charts/${subs[i2]}` : `charts/${subs[i2]}`;
+      chain.push({ file: `${dir}/values.yaml`, prefix: subs.slice(i2 + 1) });
+    }
+    return chain;
+  }
+  valuesLocations(template, chartDir, valuesFiles, refs) {
+    const out = [];
+    const chain = this.valuesChain(template, chartDir, valuesFiles);
+    for (const keys of refs) {
+      for (const { file, prefix: prefix2 } of chain) {
+        const parsed = this.parsed(resolve6(this.root, file));
+        if (!parsed) continue;
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        if (!pair) continue;
+        out.push({
+          file,
+          range: pairRange(parsed, pair),
+          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${posix5.basename(file)}`
+        });
+        break;
+      }
+      if (out.length >= 3) break;
+    }
+    return out;
+  }
+  kustomize(f, v, doc, path) {
+    if (v.origin.kind !== "kustomize" || !doc?.root) return false;
+    const meta2 = asMap(get(doc.root, "metadata"));
+    const annotations = asMap(get(meta2, "annotations"));
+    const kind = asText(get(doc.root, "kind")) ?? "";
+    const name = asText(get(meta2, "name")) ?? "";
+    const wrapper = v.origin.wrapper;
+    const fromWrapper = (p) => toRel3(this.root, resolve6(wrapper, p));
+    const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
+    const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
+    const originPath = asText(get(originDoc, "path"));
+    const configuredIn = asText(get(originDoc, "configuredIn"));
+    const transformText = asText(get(annotations, "alpha.config.kubernetes.io/transformations")) ?? "";
+    const patchKustomizations = /* @__PURE__ */ new Set();
+    for (const t of asItems(parseYaml(transformText).docs[0]?.root ?? void 0)) {
+      const by = asText(get(asMap(get(t, "configuredBy")), "kind")) ?? "";
+      const at2 = asText(get(t, "configuredIn"));
+      if (at2 && /Patch/.test(by)) patchKustomizations.add(fromWrapper(at2));
+    }
+    const patches = [];
+    for (const k of reachable(this.roots, v.origin.dir)) if (patchKustomizations.has(k.file)) patches.push(...[...k.patches].reverse());
+    if (!isMissingField(f)) {
+      for (const p of patches) if (this.placeInPatch(f, p, kind, name, path)) return true;
+    }
+    const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
+    if (!resource || !insideRoot(this.root, resource)) return false;
+    const parsed = this.parsed(resolve6(this.root, resource));
+    if (!parsed) return false;
+    this.used.add(resource);
+    f.file = resource;
+    const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
+    const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
+    if (!target) {
+      f.range = lineOne();
+      f.message += APPROX;
+      return true;
+    }
+    const { at, depth } = follow(target.node, path);
+    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    if (depth < path.length && !isMissingField(f)) f.message += APPROX;
+    return true;
+  }
+  placeInPatch(f, p, kind, name, path) {
+    if (p.target?.kind && p.target.kind !== kind) return false;
+    if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
+    if (p.inline) {
+      const k = this.parsed(resolve6(this.root, p.kustomization));
+      if (!k) return false;
+      const text = asText(p.inline) ?? "";
+      const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
+      if (first < 0) return false;
+      const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
+      return this.placeInline(f, p, k, text, inner, kind, name, path, first);
+    }
+    const parsed = this.parsed(resolve6(this.root, p.file));
+    if (!parsed) return false;
+    const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
+    const at = this.patchNode(p, roots, kind, name, path);
+    if (!at) return false;
+    this.used.add(p.file);
+    f.file = p.file;
+    f.range = nodeRange2(parsed, at);
+    return true;
+  }
+  placeInline(f, p, k, text, roots, kind, name, path, base) {
+    const at = this.patchNode(p, roots, kind, name, path);
+    if (!at) return false;
+    const inner = new LineIndex(text);
+    const start = "key" in at ? at.key.start : at.start;
+    const line = inner.position(start).line;
+    const baseLine = k.lines.position(base).line;
+    f.file = p.kustomization;
+    f.range = lineRange(k.text, baseLine + line - 1);
+    return true;
+  }
+  /** The node of a patch that sets `path` on the object, if this patch sets it. */
+  patchNode(p, roots, kind, name, path) {
+    if (p.json6902) {
+      const ops = roots.flatMap((r2) => asItems(r2));
+      for (const op of [...ops].reverse()) {
+        const what = asText(get(op, "op"));
+        const ptr = pointer(asText(get(op, "path")) ?? "");
+        if (what !== "add" && what !== "replace" && what !== "copy" && what !== "move") continue;
+        if (!pointerCovers(ptr, path)) continue;
+        const value2 = get(op, "value");
+        if (!value2) return op;
+        const { at, depth } = follow(value2, path.slice(ptr.length));
+        return depth === path.length - ptr.length && at ? at : op;
+      }
+      return void 0;
+    }
+    for (const r2 of roots) {
+      const meta2 = asMap(get(r2, "metadata"));
+      const rk = asText(get(r2, "kind"));
+      const rn = asText(get(meta2, "name"));
+      if (rk && rk !== kind) continue;
+      if (rn && rn !== name && !name.endsWith(rn) && !p.target) continue;
+      const { at, depth } = follow(r2, path);
+      if (depth === path.length && at) return at;
+    }
+    return void 0;
+  }
+};
+function isMissingField(f) {
+  return /^missing|Missing$/.test(f.messageId);
+}
+function lineOne() {
+  return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+}
+function lineRange(text, line) {
+  const t = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
+  const col = t.length - t.trimStart().length + 1;
+  return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
+}
+function nodeRange2(p, at) {
+  if ("key" in at) return pairRange(p, at);
+  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+}
+function pairRange(p, pair) {
+  const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
+  return p.lines.range(pair.key.start, Math.max(end, pair.key.end));
+}
+
+// src/config/ignore.ts
+function ignoreSchema(ruleIds) {
+  return {
+    description: "Per-resource ignores for manifests you cannot annotate: the object (kind, name, optional namespace), the rules ignored, why, and optionally until when.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "name", "rules", "reason"],
+      properties: {
+        kind: { description: "Kubernetes kind, e.g. DaemonSet.", type: "string", minLength: 1 },
+        name: { description: "metadata.name of the object.", type: "string", minLength: 1 },
+        namespace: { description: "metadata.namespace (objects naming none are in default); absent: any.", type: "string", minLength: 1 },
+        rules: { description: "Rule ids to ignore on this object.", type: "array", minItems: 1, items: { enum: [...ruleIds] } },
+        reason: { description: "Why (required; shown as the suppression justification in SARIF).", type: "string", minLength: 1 },
+        until: {
+          description: "Last day (YYYY-MM-DD) the ignore applies; afterwards it is reported as expired.",
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}$"
+        }
+      }
+    }
+  };
+}
+function parseIgnores(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw, index) => ({
+    kind: raw.kind,
+    name: raw.name,
+    ...raw.namespace ? { namespace: raw.namespace } : {},
+    rules: raw.rules,
+    reason: raw.reason,
+    ...raw.until ? { until: raw.until } : {},
+    index
+  }));
+}
+function identityIs(identity2, kind, name) {
+  const label2 = `${kind}/${name}`;
+  return identity2 === label2 || identity2.startsWith(`${label2} `);
+}
+
+// src/config/overrides.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var LEVEL = { enum: ["off", "note", "warning", "error"] };
+function overridesSchema(rules) {
+  return {
+    description: "Per-path profile and rule levels, applied in order (later entries win) to files matching any of their globs. Levels only: rule options stay global.",
+    type: "array",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["files"],
+      properties: {
+        files: {
+          description: "Path globs relative to the scanned root, e.g. charts/vendor/** or test/**.",
+          type: "array",
+          minItems: 1,
+          items: { type: "string", minLength: 1 }
+        },
+        profile: { description: "Pod Security Standards level for these files.", enum: ["baseline", "restricted"] },
+        rules: {
+          description: "Rule levels for these files (off, note, warning, error).",
+          type: "object",
+          additionalProperties: false,
+          properties: Object.fromEntries(rules.map((r2) => [r2.meta.id, LEVEL]))
+        }
+      }
+    }
+  };
+}
+function parseOverrides(data) {
+  if (!Array.isArray(data)) return [];
+  return data.map((raw) => {
+    const rules = {};
+    for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
+    const files = raw.files.map((g) => g.replace(/^\.\//, ""));
+    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch2.default)(files, { dot: true }) };
+  });
+}
+function overridesOffAsLevel(data) {
+  if (!Array.isArray(data)) return data;
+  return data.map((entry) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
+    const rules = entry.rules;
+    if (typeof rules !== "object" || rules === null || Array.isArray(rules)) return entry;
+    return { ...entry, rules: Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, v === false ? "off" : v])) };
+  });
+}
+function mayEnable(overrides, rule61) {
+  return overrides.some(
+    (o) => (o.rules[rule61.meta.id] ?? "off") !== "off" || o.profile === "restricted" && rule61.meta.profile === "restricted"
+  );
+}
+function levelFor(rule61, file, global, overrides) {
+  let level = global.level;
+  let profile = global.profile;
+  for (const o of overrides) {
+    if (!o.matches(file)) continue;
+    if (o.profile) profile = o.profile;
+    const set2 = o.rules[rule61.meta.id];
+    if (set2) level = set2;
+  }
+  if (level) return level;
+  if (profile === "baseline" && rule61.meta.profile === "restricted") return "off";
+  return void 0;
+}
+
+// src/config/load.ts
+var import_ajv = __toESM(require_ajv(), 1);
+import { lstatSync as lstatSync4 } from "node:fs";
+import { isAbsolute as isAbsolute5, join as join6, relative as relative5, resolve as resolve7 } from "node:path";
+
+// src/config/schema.ts
+var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
+var LEVEL2 = { enum: ["off", "note", "warning", "error"] };
+var RENDER_SCHEMA = {
+  description: "Rendering of Helm charts and kustomize roots before they are checked.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    mode: {
+      description: "optional (default): a chart or kustomization that cannot be rendered (no helm/kustomize) is a warning; required: an error; off: never render (templates are not checked).",
+      enum: ["required", "optional", "off"],
+      default: "optional"
+    },
+    helm: { description: "The helm binary (default: helm on PATH; the PODGUARD_HELM variable overrides).", type: "string", minLength: 1 },
+    kustomize: {
+      description: "The kustomize binary (default: kustomize on PATH; the PODGUARD_KUSTOMIZE variable overrides).",
+      type: "string",
+      minLength: 1
+    },
+    timeoutSeconds: {
+      description: "Time limit per render; a render still running is stopped and reported.",
+      type: "integer",
+      minimum: 1,
+      maximum: 600
+    },
+    enableHelm: { description: "Let kustomize render helmCharts: entries (vendored charts only; nothing is downloaded).", type: "boolean" },
+    charts: {
+      description: 'Per chart directory (relative to the scanned root, "." for the root): values files, release name, namespace.',
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          valuesFiles: {
+            description: "Values files (relative to the chart directory) applied after the chart's values.yaml, in order.",
+            type: "array",
+            items: { type: "string", minLength: 1 }
+          },
+          releaseName: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+          namespace: { type: "string", minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" }
+        }
+      }
+    }
+  }
+};
+function configSchema(rules) {
+  const ruleProps = {};
+  for (const r2 of rules) {
+    const options = r2.meta.optionsSchema ?? { type: "object", properties: {}, additionalProperties: false };
+    const optionProps = options.properties ?? {};
+    ruleProps[r2.meta.id] = {
+      description: `${r2.meta.title}. Default level: ${r2.meta.level}.`,
+      default: r2.meta.level,
+      anyOf: [
+        LEVEL2,
+        {
+          type: "object",
+          properties: { level: LEVEL2, ...optionProps },
+          additionalProperties: false
+        }
+      ]
+    };
+  }
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: SCHEMA_ID,
+    title: "podguard configuration (.podguard.yml)",
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      profile: {
+        description: "Pod Security Standards level: restricted (default) runs every rule; baseline turns off the rules of the restricted level unless configured.",
+        default: "restricted",
+        enum: ["baseline", "restricted"]
+      },
+      rules: {
+        description: "Per rule: a level (off, note, warning, error) or an object with level and options.",
+        type: "object",
+        additionalProperties: false,
+        properties: ruleProps,
+        // Rules of admission policies (admissionPolicies:) are named policy/<policy name>.
+        patternProperties: {
+          "^policy/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$": {
+            anyOf: [LEVEL2, { type: "object", properties: { level: LEVEL2 }, additionalProperties: false }]
+          }
+        }
+      },
+      allowedImages: {
+        description: "Glob patterns over normalised image names without tag, e.g. mcr.microsoft.com/**.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      deniedImages: {
+        description: "Glob patterns of banned images, checked before allowedImages.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      requireDigest: {
+        description: "Require @sha256: digests on every image reference (the same as rules.image-digest.requireDigest; kept for existing configurations).",
+        type: "boolean",
+        default: false
+      },
+      exclude: {
+        description: "Path globs (relative to the scanned root) never scanned.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      baseline: { description: "Baseline file of known findings (relative to the scanned root).", type: "string", minLength: 1 },
+      maxFileBytes: { description: "Files larger than this are skipped with a finding.", type: "integer", minimum: 1024 },
+      // admissionPolicies (#19): ValidatingAdmissionPolicy files evaluated as policy/<name> rules.
+      admissionPolicies: {
+        description: "Files or folders (paths in the repository, relative to the scanned root) holding ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1), their param objects and Namespace objects; each policy becomes the rule policy/<name>. Never fetched from the network.",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      kubernetesVersion: {
+        description: "Target Kubernetes version (major.minor), for removed-API checks.",
+        type: "string",
+        pattern: "^1\\.\\d+$"
+      },
+      // Policy blocks for platform teams (#18), each in its own module.
+      overrides: overridesSchema(rules),
+      ignore: ignoreSchema(rules.map((r2) => r2.meta.id)),
+      render: RENDER_SCHEMA
+    }
+  };
+}
+
+// src/config/settings.ts
+var DEFAULT_KUBERNETES_VERSION = "1.34";
+function defaultSettings() {
+  return {
+    rules: {},
+    allowedImages: [],
+    deniedImages: [],
+    requireDigest: false,
+    exclude: [],
+    baseline: void 0,
+    profile: "restricted",
+    maxFileBytes: 5 * 1024 * 1024,
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    admissionPolicies: [],
+    configFile: void 0,
+    overrides: [],
+    ignores: [],
+    render: { mode: "optional", timeoutSeconds: 60, enableHelm: false, charts: {} }
+  };
+}
+
+// src/config/patterns.ts
+var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
+var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
+function validatePattern(pattern) {
+  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
+  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
+  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
+  if (!ALLOWED_CHARS.test(pattern)) {
+    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+  }
+  const segments = pattern.split("/");
+  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
+  const first = segments[0];
+  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  }
+  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
+  return void 0;
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape2(s2) {
+  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled2.find((c) => c.re.test(name))?.p;
+}
+
+// src/config/load.ts
+var DEFAULT_CONFIG_FILE = ".podguard.yml";
+var cached;
+function validator(rules) {
+  if (cached?.rules !== rules) {
+    const ajv = new import_ajv.Ajv({ allErrors: true, strict: false });
+    cached = { rules, validate: ajv.compile(configSchema(rules)) };
+  }
+  return cached.validate;
+}
+var TYPE_WORDS = {
+  array: "a list",
+  object: "a mapping",
+  string: "a string",
+  boolean: "true or false",
+  integer: "a whole number",
+  number: "a number"
+};
+function valueAt(data, path) {
+  let cur = data;
+  for (const p of path) cur = cur !== null && typeof cur === "object" ? cur[p] : void 0;
+  return cur;
+}
+function shown(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : "a number";
+  return typeof v;
+}
+function lstatQuiet2(p) {
+  try {
+    return lstatSync4(p, { throwIfNoEntry: false });
+  } catch {
+    return void 0;
+  }
+}
+var keyName = (k) => safeData(k, 60);
+function closest(name, known) {
+  let best;
+  for (const id of known) {
+    const dp = Array.from({ length: id.length + 1 }, (_, j) => j);
+    for (let i2 = 1; i2 <= name.length; i2++) {
+      let prev = dp[0];
+      dp[0] = i2;
+      for (let j = 1; j <= id.length; j++) {
+        const tmp = dp[j];
+        dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (name[i2 - 1] === id[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    const d = dp[id.length];
+    if (d <= 3 && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+function describe(err, data, rules) {
+  const path = err.instancePath.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const key = keyName(path.join(".")) || "(top level)";
+  if (err.keyword === "additionalProperties") {
+    const extra = err.params.additionalProperty ?? "";
+    const full = [...path, extra];
+    if (path.length === 1 && path[0] === "rules") {
+      const guess = closest(
+        extra,
+        rules.map((r2) => r2.meta.id)
+      );
+      return {
+        path: full,
+        text: `unknown rule "${keyName(extra)}" under "rules"${guess ? ` (did you mean "${guess}"?)` : ""}; podguard rules lists every rule`
+      };
+    }
+    if (path.length === 0) {
+      const guess = closest(extra, TOP_LEVEL_KEYS);
+      return {
+        path: full,
+        text: `unknown key "${keyName(extra)}"${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${TOP_LEVEL_KEYS.join(", ")}`
+      };
+    }
+    if (path.length === 2 && path[0] === "rules") {
+      const rule61 = rules.find((r2) => r2.meta.id === path[1]);
+      const opts = Object.keys(rule61?.meta.optionsSchema?.properties ?? {});
+      const list2 = opts.length ? `level, ${opts.join(", ")}` : "level (it has no options)";
+      return { path: full, text: `unknown option "${keyName(full.join("."))}"; ${path[1]} takes ${list2}` };
+    }
+    return { path: full, text: `unknown key "${keyName(full.join("."))}"` };
+  }
+  const got = valueAt(data, path);
+  if (err.keyword === "enum") {
+    const allowed = err.params.allowedValues ?? [];
+    return { path, text: `"${key}" must be one of ${allowed.map((a) => String(a)).join(", ")} (got ${shown(got)})` };
+  }
+  if (key === "kubernetesVersion") {
+    return {
+      path,
+      text: `"kubernetesVersion" must be a quoted minor version such as "1.34" (unquoted, YAML reads 1.30 as 1.3; got ${shown(got)})`
+    };
+  }
+  if (err.keyword === "type") {
+    const want = String(err.params.type ?? "");
+    return { path, text: `"${key}" must be ${TYPE_WORDS[want] ?? want} (got ${shown(got)})` };
+  }
+  return { path, text: `"${key}" ${err.message ?? "is invalid"} (got ${shown(got)})` };
+}
+var TOP_LEVEL_KEYS = [
+  "profile",
+  "rules",
+  "allowedImages",
+  "deniedImages",
+  "requireDigest",
+  "exclude",
+  "baseline",
+  "maxFileBytes",
+  "kubernetesVersion",
+  "overrides",
+  "ignore",
+  "admissionPolicies",
+  "render"
+];
+function relevant(errors, data) {
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") return false;
+    const m = /\/rules\/properties\/[^/]+\/anyOf\/(\d)\//.exec(e.schemaPath);
+    if (!m) return true;
+    const ruleKey = e.instancePath.split("/").slice(0, 3).join("/");
+    const value2 = valueAt(
+      data,
+      ruleKey.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"))
+    );
+    const branch = value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? "1" : "0";
+    return m[1] === branch;
+  });
+}
+function offAsLevel(input) {
+  const data = "overrides" in input ? { ...input, overrides: overridesOffAsLevel(input.overrides) } : input;
+  const cfg = data;
+  if (typeof cfg.rules !== "object" || cfg.rules === null || Array.isArray(cfg.rules)) return data;
+  const rules = {};
+  for (const [id, value2] of Object.entries(cfg.rules)) {
+    if (value2 === false) rules[id] = "off";
+    else if (typeof value2 === "object" && value2 !== null && value2.level === false)
+      rules[id] = { ...value2, level: "off" };
+    else rules[id] = value2;
+  }
+  return { ...data, rules };
+}
+function settingsFromObject(input, rules, fileLabel, locate2) {
+  const settings = defaultSettings();
+  settings.configFile = fileLabel;
+  if (input === null || input === void 0) return settings;
+  const data = typeof input === "object" && !Array.isArray(input) ? offAsLevel(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))) : input;
+  const validate = validator(rules);
+  if (!validate(data)) {
+    const errs = relevant(validate.errors ?? [], data);
+    const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
+    const unique = [...new Map(described.map((d) => [d.text, d])).values()];
+    const lines = unique.map((d) => {
+      const line = locate2?.(d.path);
+      return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
+    });
+    throw new ConfigurationError(lines.join("\n"));
+  }
+  const cfg = data;
+  if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
+  for (const key of ["allowedImages", "deniedImages"]) {
+    const list2 = cfg[key] ?? [];
+    list2.forEach((p, i2) => {
+      const problem = validatePattern(p);
+      if (problem) throw new ConfigurationError(`${fileLabel}: "${key}.${i2}" ${problem}`);
+    });
+    settings[key] = list2;
+  }
+  if (typeof cfg.requireDigest === "boolean") settings.requireDigest = cfg.requireDigest;
+  if (Array.isArray(cfg.exclude)) settings.exclude = cfg.exclude;
+  if (typeof cfg.baseline === "string") settings.baseline = cfg.baseline;
+  if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
+  if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
+  settings.overrides = parseOverrides(cfg.overrides);
+  settings.ignores = parseIgnores(cfg.ignore);
+  if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies;
+  if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
+  const ruleCfg = cfg.rules ?? {};
+  for (const [id, value2] of Object.entries(ruleCfg)) {
+    if (typeof value2 === "string") settings.rules[id] = { level: value2, options: {} };
+    else {
+      const { level, ...options } = value2;
+      settings.rules[id] = { level, options };
+    }
+  }
+  return settings;
+}
+function readRender(r2, settings) {
+  const out = settings.render;
+  if (r2.mode === "required" || r2.mode === "optional" || r2.mode === "off") out.mode = r2.mode;
+  if (typeof r2.helm === "string") out.helm = r2.helm;
+  if (typeof r2.kustomize === "string") out.kustomize = r2.kustomize;
+  if (typeof r2.timeoutSeconds === "number") out.timeoutSeconds = r2.timeoutSeconds;
+  if (typeof r2.enableHelm === "boolean") out.enableHelm = r2.enableHelm;
+  for (const [dir, c] of Object.entries(r2.charts ?? {})) {
+    const key = dir.replace(/\/+$/, "").replace(/^\.\//, "") || ".";
+    out.charts[key] = {
+      valuesFiles: Array.isArray(c?.valuesFiles) ? c.valuesFiles : [],
+      ...typeof c?.releaseName === "string" ? { releaseName: c.releaseName } : {},
+      ...typeof c?.namespace === "string" ? { namespace: c.namespace } : {}
+    };
+  }
+}
+function loadSettings(root, configPath, rules, repoRoot = root) {
+  let path;
+  if (configPath) path = isAbsolute5(configPath) ? configPath : resolve7(root, configPath);
+  else if (lstatQuiet2(join6(root, DEFAULT_CONFIG_FILE))) path = join6(root, DEFAULT_CONFIG_FILE);
+  if (!path) return defaultSettings();
+  const label2 = safeData(relative5(repoRoot, path).split("\\").join("/") || path);
+  let text;
+  try {
+    text = readContainedFile(repoRoot, path, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+  } catch (err) {
+    if (err instanceof ContainedReadError && err.missing && configPath) {
+      throw new ConfigurationError(`configuration file not found: ${safeData(configPath)}`);
+    }
+    throw err;
+  }
+  const parsed = parseYaml(text);
+  const problem = parsed.problems.find((p) => p.kind !== "duplicate-key") ?? parsed.problems[0];
+  if (problem) {
+    const line = text.slice(0, problem.offset).split("\n").length;
+    throw new ConfigurationError(`${label2}:${line}: not valid YAML: ${problem.message}`);
+  }
+  if (parsed.docs.length > 1) throw new ConfigurationError(`${label2}: holds ${parsed.docs.length} YAML documents; use one`);
+  const top = parsed.docs[0]?.root;
+  const locate2 = (path2) => {
+    let node = top ?? void 0;
+    let at;
+    for (const key of path2) {
+      const pair = getPair(node, key);
+      if (!pair) break;
+      at = pair.key.start;
+      node = pair.value;
+    }
+    return at === void 0 ? void 0 : text.slice(0, at).split("\n").length;
+  };
+  return settingsFromObject(toJS(top), rules, label2, locate2);
+}
+
+// src/config/policy.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { resolve as resolve8 } from "node:path";
+function filterInPlace(list2, keep) {
+  let w = 0;
+  for (const item of list2) if (keep(item)) list2[w++] = item;
+  list2.length = w;
+}
+function applyOverrides(findings, rules, settings) {
+  if (settings.overrides.length === 0) return;
+  filterInPlace(findings, (f) => {
+    const rule61 = rules.get(f.ruleId);
+    if (!rule61) return true;
+    const level = levelFor(rule61, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
+    if (level === "off") return false;
+    if (level) f.level = level;
+    return true;
+  });
+}
+function namespaceReader(root) {
+  const cache4 = /* @__PURE__ */ new Map();
+  return (file, kind, name, line) => {
+    let objects = cache4.get(file);
+    if (!objects) {
+      objects = [];
+      try {
+        const text = readFileSync5(resolve8(root, file), "utf8");
+        const lineOf = (offset) => text.slice(0, offset).split("\n").length;
+        for (const o of k8sObjects(parseYaml(text).docs)) {
+          objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
+        }
+      } catch {
+      }
+      cache4.set(file, objects);
+    }
+    let best;
+    for (const o of objects) if (o.kind === kind && o.name === name && o.line <= line && (!best || o.line > best.line)) best = o;
+    return best?.namespace;
+  };
+}
+function applyIgnores(findings, settings, root, today) {
+  const expired = settings.ignores.filter((i2) => i2.until !== void 0 && today > i2.until);
+  const live = settings.ignores.filter((i2) => !expired.includes(i2));
+  if (live.length === 0) return { expired };
+  const namespaceAt = namespaceReader(root);
+  for (const f of findings) {
+    if (f.suppression) continue;
+    const entry = live.find(
+      (i2) => i2.rules.includes(f.ruleId) && identityIs(f.identity, i2.kind, i2.name) && (i2.namespace === void 0 || namespaceAt(f.file, i2.kind, i2.name, f.range.start.line) === i2.namespace)
+    );
+    if (entry) f.suppression = { kind: "external", justification: entry.reason };
+  }
+  return { expired };
+}
+
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+
+// src/rules/aci-public-ip.ts
+var rule = {
+  meta: {
+    id: "aci-public-ip",
+    title: "Container group exposed on a public IP",
+    level: "note",
+    securitySeverity: 3,
+    precision: "high",
+    description: "An Azure Container Instances group sets ipAddress.type: Public (and no subnet), so its ports are reachable from the internet; the note names the exposed ports.",
+    why: 'A container group with a public IP answers anyone on the internet on every port it lists; there is no network security group in front of it unless it is deployed into a virtual network. Microsoft\'s ["Security considerations for Azure Container Instances"](https://learn.microsoft.com/azure/container-instances/container-instances-image-security) asks to segment networks and to expose only what must be reachable; a group that serves internal consumers belongs in a subnet (`subnetIds`), behind an Application Gateway or a load balancer when it must be public. A deliberate public endpoint is fine: the note is there so the exposure is a reviewed decision.',
+    fix: "Deploy the group into a virtual network subnet with a private IP, and publish it through a gateway if it must be reachable:\n\n```yaml\nproperties:\n  ipAddress:\n    type: Private\n    ports:\n      - port: 8080\n        protocol: TCP\n  subnetIds:\n    - id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/aci\n```",
+    tags: ["security", "aci", "network"],
+    kinds: ["aci"],
+    messages: {
+      publicIp: 'Container group "{group}" has a public IP address and exposes {ports} to the internet; deploy it into a subnet unless the exposure is intended.'
+    }
+  },
+  check(file, ctx) {
+    if (file.kind !== "aci") return;
+    for (const g of aciGroups(file.docs)) {
+      const ip = get(g.props, "ipAddress");
+      const typePair = getPair(ip, "type");
+      if (asText(typePair?.value)?.toLowerCase() !== "public") continue;
+      if (asItems(get(g.props, "subnetIds")).length > 0) continue;
+      const ports = asItems(get(ip, "ports")).map((p) => {
+        const port = asInt(get(p, "port"));
+        const protocol = asText(get(p, "protocol"))?.toUpperCase();
+        return port === void 0 ? void 0 : `${port}/${protocol === "UDP" ? "UDP" : "TCP"}`;
+      }).filter((p) => p !== void 0);
+      ctx.report({
+        messageId: "publicIp",
+        data: { group: g.name, ports: ports.length ? `port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}` : "its ports" },
+        at: typePair,
+        identity: `container group "${g.name}"`
+      });
+    }
+  }
+};
+
 // src/parse/containers.ts
-import { posix } from "node:path";
+import { posix as posix6 } from "node:path";
 
 // src/parse/services.ts
 function scalarValueOffset(s2, index) {
@@ -18999,7 +21274,7 @@ var HOST_KEYS = [
 ];
 function hostPathOf(source, fileDir) {
   if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
-  return posix.normalize(posix.join(fileDir, source));
+  return posix6.normalize(posix6.join(fileDir, source));
 }
 var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
 function composeVolume(item, fileDir) {
@@ -19075,7 +21350,7 @@ function composeContainer(services, pair, node, fileDir) {
     const context = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
     const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
     if (!/^[a-z]+:\/\//i.test(context) && !context.startsWith("/") && !context.includes("$") && !get(buildNode, "dockerfile_inline")) {
-      build2 = { dockerfile: posix.normalize(posix.join(fileDir, context, dockerfile)) };
+      build2 = { dockerfile: posix6.normalize(posix6.join(fileDir, context, dockerfile)) };
     }
   }
   return {
@@ -19161,7 +21436,7 @@ function modelContainers(file) {
   if (hit) return hit;
   const out = [];
   if (file.kind === "compose") {
-    const dir = posix.dirname(file.source.path);
+    const dir = posix6.dirname(file.source.path);
     for (const doc of file.docs) {
       const services = asMap(get(doc.root ?? void 0, "services"));
       for (const pair of services?.pairs ?? []) {
@@ -19183,231 +21458,6 @@ function modelContainers(file) {
   }
   cache.set(file.docs, out);
   return out;
-}
-
-// src/parse/index.ts
-import { existsSync } from "node:fs";
-import { posix as posix2 } from "node:path";
-
-// src/parse/dockerfile.ts
-var import_dockerfile_ast = __toESM(require_main(), 1);
-function dfRange(r2) {
-  return {
-    start: { line: r2.start.line + 1, column: r2.start.character + 1 },
-    end: { line: r2.end.line + 1, column: r2.end.character + 1 }
-  };
-}
-var VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-function substitute(text, vars) {
-  let unresolved = false;
-  const value2 = text.replace(
-    VAR,
-    (whole, braced, op, word, plain) => {
-      const name = braced ?? plain ?? "";
-      const v = vars.get(name);
-      const set2 = v !== void 0;
-      if (op === ":-") return set2 && v !== "" ? v : word ?? "";
-      if (op === "-") return set2 ? v : word ?? "";
-      if (op === ":+") return set2 && v !== "" ? word ?? "" : "";
-      if (op === "+") return set2 ? word ?? "" : "";
-      if (!set2) {
-        unresolved = true;
-        return whole;
-      }
-      return v;
-    }
-  );
-  return { value: value2.length > MAX_SUBSTITUTED ? value2.slice(0, MAX_SUBSTITUTED) : value2, unresolved };
-}
-var MAX_SUBSTITUTED = 4096;
-function fromWords(from) {
-  return from.getArguments().map((a) => a.getValue());
-}
-function parseDockerfile(text) {
-  const ast = import_dockerfile_ast.DockerfileParser.parse(text);
-  const globalArgs = /* @__PURE__ */ new Map();
-  for (const arg of ast.getInitialARGs()) {
-    const prop = arg.getProperty();
-    const name = prop?.getName();
-    const value2 = prop?.getValue() ?? void 0;
-    if (name) globalArgs.set(name, value2 === void 0 ? void 0 : substitute(value2, globalArgs).value);
-  }
-  const stages = [];
-  const byAlias = /* @__PURE__ */ new Map();
-  let current;
-  for (const ins of ast.getInstructions()) {
-    if (ins.getKeyword() === "FROM") {
-      const from = ins;
-      const words = fromWords(from);
-      const rawImage = words[0] ?? "";
-      const alias = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2].toLowerCase() : void 0;
-      const { value: value2, unresolved } = substitute(rawImage, globalArgs);
-      const parent = byAlias.get(value2.toLowerCase());
-      current = { index: stages.length, from, alias, rawImage, image: value2, unresolved, parent, instructions: [] };
-      stages.push(current);
-      if (alias) byAlias.set(alias, current);
-    } else if (current) {
-      current.instructions.push(ins);
-    }
-  }
-  return { ast, stages, globalArgs };
-}
-function dockerfileProblems(model) {
-  const problems = [];
-  for (const d of model.ast.getDirectives()) {
-    if (d.getName().toLowerCase() !== "escape") continue;
-    const value2 = d.getValue();
-    if (value2 === "\\" || value2 === "`") continue;
-    problems.push({
-      message: `the escape directive must be a backslash or a backtick, not ${JSON.stringify(value2)} (BuildKit rejects it)`,
-      range: d.getValueRange()
-    });
-  }
-  for (const ins of model.ast.getInstructions()) {
-    const withHeredocs = ins;
-    if (typeof withHeredocs.getHeredocs !== "function") continue;
-    for (const h of withHeredocs.getHeredocs()) {
-      if (h.getDelimiterRange() !== null) continue;
-      problems.push({
-        message: `the here-document <<${h.getName()} is never closed (no line "${h.getName()}" follows), so everything after it is part of the heredoc`,
-        range: h.getStartRange()
-      });
-    }
-  }
-  return problems;
-}
-function finalStage(model) {
-  return model.stages[model.stages.length - 1];
-}
-
-// src/parse/kubernetes.ts
-function isK8sObjectNode(node) {
-  return asText(get(node, "apiVersion")) !== void 0 && asText(get(node, "kind")) !== void 0;
-}
-function toObject(node, docIndex) {
-  const kind = asText(get(node, "kind")) ?? "";
-  const meta2 = asMap(get(node, "metadata"));
-  const name = asText(get(meta2, "name")) ?? asText(get(meta2, "generateName"));
-  return {
-    apiVersion: asText(get(node, "apiVersion")) ?? "",
-    kind,
-    name,
-    namespace: asText(get(meta2, "namespace")),
-    node,
-    docIndex,
-    label: name ? `${kind}/${name}` : kind
-  };
-}
-function k8sObjects(docs) {
-  const out = [];
-  for (const doc of docs) {
-    const root = asMap(doc.root ?? void 0);
-    if (!root || !isK8sObjectNode(root)) continue;
-    flatten(root, doc.index, out, 0);
-  }
-  return out;
-}
-var MAX_LIST_DEPTH = 8;
-function flatten(node, docIndex, out, depth) {
-  const kind = asText(get(node, "kind")) ?? "";
-  if ((kind === "List" || kind.endsWith("List")) && depth < MAX_LIST_DEPTH) {
-    const items2 = get(node, "items");
-    if (items2?.kind === "seq") {
-      for (const item of asItems(items2)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
-      return;
-    }
-  }
-  const objects = kind === "Template" ? get(node, "objects") : void 0;
-  if (objects?.kind === "seq" && depth < MAX_LIST_DEPTH) {
-    for (const item of asItems(objects)) if (item.kind === "map" && isK8sObjectNode(item)) flatten(item, docIndex, out, depth + 1);
-    return;
-  }
-  out.push(toObject(node, docIndex));
-}
-
-// src/parse/index.ts
-function isYamlFile(file) {
-  return file.kind !== "dockerfile";
-}
-function isDockerFile(file) {
-  return file.kind === "dockerfile";
-}
-var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
-var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
-function nameKind(relPath) {
-  const base = posix2.basename(relPath);
-  const lower = base.toLowerCase();
-  if (lower === "dockerfile" || lower === "containerfile" || lower.startsWith("dockerfile.") || lower.startsWith("containerfile.") || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
-    return "dockerfile";
-  }
-  if (COMPOSE.test(base)) return "compose";
-  if (/(^|\/)\.github\/(workflows|actions)\//.test(relPath) || /(^|\/)action\.ya?ml$/.test(relPath)) {
-    return /\.ya?ml$/i.test(base) ? "named-yaml" : void 0;
-  }
-  if (SKIP_YAML.test(base)) return "named-yaml";
-  if (/\.ya?ml$/i.test(base)) return "yaml";
-  if (/\.json$/i.test(base) && !/^(package(-lock)?|tsconfig.*|composer|\.eslintrc|jsconfig|\.babelrc)\.json$/i.test(base)) return "json";
-  return void 0;
-}
-function hasTopLevelManifestKeys(text) {
-  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
-}
-function hasTemplateMarks(text) {
-  let at = text.indexOf("{{");
-  while (at >= 0) {
-    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-    if (!/(^|[ \t])#/.test(text.slice(lineStart, at))) return true;
-    at = text.indexOf("{{", at + 2);
-  }
-  return false;
-}
-var chartDirs = /* @__PURE__ */ new Map();
-function isChartTemplate(absPath) {
-  const parts = absPath.split(/[\\/]/);
-  for (let i2 = parts.length - 2; i2 > 0; i2--) {
-    if (parts[i2] !== "templates") continue;
-    const chartDir = parts.slice(0, i2).join("/") || "/";
-    let known = chartDirs.get(chartDir);
-    if (known === void 0) {
-      known = existsSync(`${chartDir}/Chart.yaml`) || existsSync(`${chartDir}/Chart.yml`);
-      chartDirs.set(chartDir, known);
-    }
-    if (known) return true;
-  }
-  return false;
-}
-function looksLikeManifest(text) {
-  return /^[ \t]*apiVersion[ \t]*:/m.test(text) && /^[ \t]*kind[ \t]*:/m.test(text);
-}
-function parseFile(source, kindByName, how = {}) {
-  if (kindByName === "dockerfile") {
-    const model = parseDockerfile(source.text);
-    const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
-    const problems = dockerfileProblems(model).map((p) => ({
-      kind: "dockerfile",
-      message: p.message,
-      offset: offset(p.range.start),
-      endOffset: offset(p.range.end)
-    }));
-    return { kind: "dockerfile", source, model, problems };
-  }
-  const text = source.text;
-  if (kindByName === "named-yaml" && !hasTopLevelManifestKeys(text)) return void 0;
-  const parsed = parseYaml(text);
-  if (kindByName === "compose") {
-    return { kind: "compose", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
-  }
-  if (!how.rendered && hasTemplateMarks(text) && isChartTemplate(source.absPath)) return void 0;
-  if (parsed.docs.some(isAciDocument)) {
-    return { kind: "aci", source, docs: parsed.docs, problems: parsed.problems, objects: [], workloads: [] };
-  }
-  const objects = k8sObjects(parsed.docs).filter((o) => !o.apiVersion.startsWith("kustomize.config.k8s.io"));
-  if (objects.length === 0 && !(parsed.problems.length > 0 && looksLikeManifest(text))) return void 0;
-  const workloads = [];
-  for (const o of objects) {
-    for (const w of workloadsOf(o)) workloads.push(w);
-  }
-  return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
 }
 
 // src/rules/util.ts
@@ -19432,9 +21482,14 @@ function forEachWorkload(file, fn) {
   for (const w of file.workloads) fn(w);
 }
 function kubernetesMinor(settings) {
-  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+  const version = settings.kubernetesVersion;
+  if (version !== lastVersion.text) {
+    const m = /^1\.(\d+)$/.exec(version.trim());
+    lastVersion = { text: version, minor: m ? Number(m[1]) : Number.MAX_SAFE_INTEGER };
+  }
+  return lastVersion.minor;
 }
+var lastVersion = { text: "", minor: Number.MAX_SAFE_INTEGER };
 function inUserNamespace(w) {
   return asBool(get(w.podSpec, "hostUsers")) === false;
 }
@@ -20559,9 +22614,23 @@ function* yamlRefs(file) {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
 }
-function* forEachImageRef(file) {
+function* refsOf(file) {
   if (file.kind === "dockerfile") yield* dockerfileRefs(file);
   else yield* yamlRefs(file);
+}
+var memo = /* @__PURE__ */ new WeakMap();
+function* forEachImageRef(file) {
+  let refs = memo.get(file);
+  if (refs === void 0) {
+    try {
+      refs = [...refsOf(file)];
+    } catch {
+      yield* refsOf(file);
+      return;
+    }
+    memo.set(file, refs);
+  }
+  yield* refs;
 }
 
 // src/image/policy.ts
@@ -20677,11 +22746,11 @@ var rule20 = {
     if (policy.allowed.length === 0 && policy.denied.length === 0) return;
     for (const r2 of forEachImageRef(file)) {
       if (!r2.ref?.ok || r2.template) continue;
-      const verdict2 = judgeName(policy, r2.ref.name);
-      if (verdict2.kind === "allowed") continue;
+      const verdict = judgeName(policy, r2.ref.name);
+      if (verdict.kind === "allowed") continue;
       const data = { where: r2.where, image: r2.text, name: r2.ref.name, allowed: allowedText(policy) };
-      if (verdict2.kind === "denied") {
-        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict2.pattern }, at: r2.at, identity: r2.identity, value: r2.ref.name });
+      if (verdict.kind === "denied") {
+        ctx.report({ messageId: "denied", data: { ...data, pattern: verdict.pattern }, at: r2.at, identity: r2.identity, value: r2.ref.name });
       } else {
         ctx.report({ messageId: "notAllowed", data, at: r2.at, identity: r2.identity, value: r2.ref.name });
       }
@@ -20817,7 +22886,7 @@ var rule24 = {
 };
 
 // src/rules/image-user-mismatch.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix7 } from "node:path";
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -20827,8 +22896,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = posix3.basename(path).toLowerCase();
-  const dir = posix3.basename(posix3.dirname(path)).toLowerCase();
+  const base = posix7.basename(path).toLowerCase();
+  const dir = posix7.basename(posix7.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -20876,7 +22945,7 @@ var rule25 = {
         const context = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = posix3.normalize(posix3.join(posix3.dirname(file.source.path), context, dockerfile));
+        const path = posix7.normalize(posix7.join(posix7.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -21402,7 +23471,14 @@ var SAFE_SYSCTLS = [
   [37, "net.ipv4.tcp_slow_start_after_idle"],
   [37, "net.ipv4.tcp_notsent_lowat"]
 ];
-var atVersion = (list2, minor) => new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name));
+var atVersion = (list2, minor) => {
+  let byMinor = versioned.get(list2);
+  if (!byMinor) versioned.set(list2, byMinor = /* @__PURE__ */ new Map());
+  let set2 = byMinor.get(minor);
+  if (!set2) byMinor.set(minor, set2 = new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name)));
+  return set2;
+};
+var versioned = /* @__PURE__ */ new WeakMap();
 var apparmorAnnotationOk = (v) => v === "" || v === "runtime/default" || v.startsWith("localhost/");
 var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
@@ -21588,21 +23664,26 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta2 = asMap(get(node, "metadata"));
-    if (meta2) maps.push({ map: meta2, path: join2(path, "metadata") });
+    if (meta2) maps.push({ map: meta2, path: join7(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join2(path, key);
+    path = join7(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join2 = (path, key) => path ? `${path}.${key}` : key;
+var join7 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
-  const walk3 = (node, path, container, depth) => {
+  const trail = [];
+  const walk3 = (node, container, depth) => {
     if (depth > 12) return;
     if (node.kind === "seq") {
-      node.items.forEach((item, i2) => walk3(item, `${path}[${i2}]`, container, depth + 1));
+      for (let i2 = 0; i2 < node.items.length; i2++) {
+        trail.push(i2);
+        walk3(node.items[i2], container, depth + 1);
+        trail.pop();
+      }
       return;
     }
     if (node.kind !== "map") return;
@@ -21610,14 +23691,22 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join2(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join7(spell(trail), "securityContext"), container });
         continue;
       }
-      walk3(pair.value, join2(path, pair.keyText), own ?? container, depth + 1);
+      if (pair.value.kind === "scalar") continue;
+      trail.push(pair.keyText);
+      walk3(pair.value, own ?? container, depth + 1);
+      trail.pop();
     }
   };
-  walk3(w.podSpec, "", void 0, 0);
+  walk3(w.podSpec, void 0, 0);
   return out;
+}
+function spell(trail) {
+  let path = "";
+  for (const step of trail) path = typeof step === "number" ? `${path}[${step}]` : join7(path, step);
+  return path;
 }
 function home(field, level) {
   if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
@@ -22410,172 +24499,6 @@ var rule42 = {
     }
   }
 };
-
-// src/redact.ts
-var MASK = "***";
-var NOT_CREDENTIALS = /* @__PURE__ */ new Set([
-  "true",
-  "false",
-  "yes",
-  "no",
-  "on",
-  "off",
-  "null",
-  "none",
-  "nil",
-  "undefined",
-  "empty",
-  "default",
-  "secret",
-  "password",
-  "changeme",
-  "changeit",
-  "example",
-  "placeholder",
-  "redacted",
-  "replace_me",
-  "replaceme",
-  "your-password",
-  "your_password"
-]);
-function isCredentialLike(value2) {
-  const v = value2.trim();
-  if (v.length < 8) return false;
-  if (NOT_CREDENTIALS.has(v.toLowerCase())) return false;
-  if (/^[-+]?[0-9][0-9_.,:]*$/.test(v)) return false;
-  if (/^(?:<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|%[^%]+%|(.)\1+)$/s.test(v)) return false;
-  if (/^[A-Za-z]+(?:[-_. ][A-Za-z]+)*$/.test(v) && v.split(/[-_. ]/).every((w) => /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/.test(w))) return false;
-  return true;
-}
-var Matcher = class {
-  next = [/* @__PURE__ */ new Map()];
-  fail = [0];
-  /** Length of the longest value that ends at this state (0: none). */
-  longest = [0];
-  constructor(values, stats) {
-    for (const v of values) {
-      let s2 = 0;
-      for (let i2 = 0; i2 < v.length; i2++) {
-        const c = v.charCodeAt(i2);
-        let t = this.next[s2].get(c);
-        if (t === void 0) {
-          t = this.next.length;
-          this.next.push(/* @__PURE__ */ new Map());
-          this.fail.push(0);
-          this.longest.push(0);
-          this.next[s2].set(c, t);
-        }
-        s2 = t;
-      }
-      this.longest[s2] = Math.max(this.longest[s2], v.length);
-    }
-    stats.statesBuilt += this.next.length;
-    const queue = [...this.next[0].values()];
-    for (let qi = 0; qi < queue.length; qi++) {
-      const s2 = queue[qi];
-      for (const [c, t] of this.next[s2]) {
-        let f = this.fail[s2];
-        while (f !== 0 && !this.next[f].has(c)) f = this.fail[f];
-        const g = this.next[f].get(c);
-        this.fail[t] = g !== void 0 && g !== t ? g : 0;
-        this.longest[t] = Math.max(this.longest[t], this.longest[this.fail[t]]);
-        queue.push(t);
-      }
-    }
-  }
-  /** Character ranges [start, end) covered by some value, merged where they overlap. */
-  ranges(text, stats) {
-    const out = [];
-    let s2 = 0;
-    for (let i2 = 0; i2 < text.length; i2++) {
-      const c = text.charCodeAt(i2);
-      let t = this.next[s2].get(c);
-      while (t === void 0 && s2 !== 0) {
-        s2 = this.fail[s2];
-        stats.steps++;
-        t = this.next[s2].get(c);
-      }
-      s2 = t ?? 0;
-      stats.steps++;
-      const len = this.longest[s2];
-      if (len === 0) continue;
-      const start = i2 + 1 - len;
-      const last = out[out.length - 1];
-      if (last && start < last[1]) {
-        last[0] = Math.min(last[0], start);
-        last[1] = i2 + 1;
-      } else out.push([start, i2 + 1]);
-    }
-    return out;
-  }
-};
-function maskValues(text, values) {
-  let out = text;
-  for (const v of [...values].filter((x) => !!x && x.length > 0).sort((a, b) => b.length - a.length)) {
-    if (out.includes(v)) out = out.split(v).join(MASK);
-    const escaped = JSON.stringify(v).slice(1, -1);
-    if (escaped !== v && out.includes(escaped)) out = out.split(escaped).join(MASK);
-  }
-  return out;
-}
-var Redactor = class {
-  values = [];
-  known = /* @__PURE__ */ new Set();
-  matcher;
-  /** Work counters (builds, states, steps). */
-  stats = { builds: 0, statesBuilt: 0, steps: 0 };
-  constructor(secrets = []) {
-    for (const s2 of secrets) this.add(s2);
-  }
-  push(value2) {
-    if (this.known.has(value2)) return;
-    this.known.add(value2);
-    this.values.push(value2);
-    this.matcher = void 0;
-  }
-  /** Registers a secret value when it is credential-like; anything else is left to its own report. */
-  add(secret) {
-    if (this.known.has(secret) || !isCredentialLike(secret)) return;
-    this.push(secret);
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) this.push(escaped);
-    for (const line of secret.split(/\r?\n/)) if (line !== secret && line.trim().length >= 8) this.push(line);
-  }
-  /** The registered secrets. */
-  get secrets() {
-    return this.values;
-  }
-  /** Text with every registered secret replaced by a mask. */
-  redact(text) {
-    if (this.values.length === 0 || text.length === 0) return text;
-    if (!this.matcher) {
-      this.matcher = new Matcher(this.values, this.stats);
-      this.stats.builds++;
-    }
-    const ranges = this.matcher.ranges(text, this.stats);
-    if (ranges.length === 0) return text;
-    const parts = [];
-    let at = 0;
-    for (const [start, end] of ranges) {
-      parts.push(text.slice(at, start), MASK);
-      at = end;
-    }
-    parts.push(text.slice(at));
-    return parts.join("");
-  }
-};
-function describeSecret(value2) {
-  const prefixLen = value2.length >= 16 ? 4 : value2.length >= 10 ? 2 : 0;
-  const prefix2 = prefixLen ? `${value2.slice(0, prefixLen)}\u2026` : "";
-  return `${prefix2}${prefix2 ? ", " : ""}${value2.length} chars`;
-}
-function safeErrorText(err, max = 300) {
-  const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
-  return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
-    /[A-Za-z0-9+/=_~.:@-]{8,}/g,
-    (run2) => /[0-9+/=_~@]/.test(run2.replace(/^[a-z]+:\/\//i, "")) || run2.length >= 20 && /[a-z]/.test(run2) && /[A-Z]/.test(run2) ? "\u2026" : run2
-  ).slice(0, max);
-}
 
 // src/secrets/heuristics.ts
 function entropy(value2) {
@@ -23528,14 +25451,27 @@ DETECTORS.forEach((d, i2) => {
   for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
 });
 var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
-var ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+var KEYWORD_SOURCE = [...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+var ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, "gi");
+var ANY_LOWER_KEYWORD = new RegExp(KEYWORD_SOURCE, "g");
+var ASCII_ONLY = /^[\x00-\x7f]*$/;
 function detectorsWithKeywords(text) {
+  if (ASCII_ONLY.test(text)) return keywordsInLowercase(text.toLowerCase());
   const present = new Array(DETECTORS.length).fill(false);
   ANY_KEYWORD.lastIndex = 0;
   for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
     const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
     for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i2 of owners) present[i2] = true;
     ANY_KEYWORD.lastIndex = m.index + 1;
+  }
+  return present;
+}
+function keywordsInLowercase(low) {
+  const present = new Array(DETECTORS.length).fill(false);
+  ANY_LOWER_KEYWORD.lastIndex = 0;
+  for (let m = ANY_LOWER_KEYWORD.exec(low); m; m = ANY_LOWER_KEYWORD.exec(low)) {
+    for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i2 of owners) present[i2] = true;
+    ANY_LOWER_KEYWORD.lastIndex = m.index + 1;
   }
   return present;
 }
@@ -23695,15 +25631,15 @@ function checkDockerfile(instructions, ctx) {
 }
 
 // src/secrets/file-tokens.ts
-var memo = /* @__PURE__ */ new WeakMap();
+var memo2 = /* @__PURE__ */ new WeakMap();
 function tokenMessages(level) {
   return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
 }
 function fileTokens(file) {
-  let tokens = memo.get(file);
+  let tokens = memo2.get(file);
   if (!tokens) {
     tokens = scanTokens(file);
-    memo.set(file, tokens);
+    memo2.set(file, tokens);
   }
   return tokens;
 }
@@ -24342,2148 +26278,9 @@ var ALL_RULES = [
   rule60
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
-// src/report/provenance.ts
-function value(env, name) {
-  const v = env[name]?.trim();
-  return v ? v : void 0;
-}
-function safeUri(raw) {
-  if (!raw) return void 0;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-    u.username = "";
-    u.password = "";
-    return u.href.replace(/\/$/, "");
-  } catch {
-    return void 0;
-  }
-}
-var REVISION = /^[0-9a-f]{7,64}$/i;
-function provenanceFromEnv(env) {
-  let repositoryUri;
-  let revision;
-  let branch;
-  const repo = value(env, "GITHUB_REPOSITORY");
-  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
-    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
-    revision = value(env, "GITHUB_SHA");
-    branch = value(env, "GITHUB_REF");
-  } else if (value(env, "BUILD_REPOSITORY_URI")) {
-    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
-    revision = value(env, "BUILD_SOURCEVERSION");
-    branch = value(env, "BUILD_SOURCEBRANCH");
-  }
-  if (!repositoryUri) return void 0;
-  return {
-    repositoryUri,
-    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
-    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
-  };
-}
-
-// src/report/safe-write.ts
-import { closeSync as closeSync2, constants as constants2, lstatSync as lstatSync2, mkdirSync, openSync as openSync2, realpathSync as realpathSync2, renameSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, join as join3, resolve as resolve4 } from "node:path";
-
-// src/report/stream.ts
-var PLACEHOLDER = "\0podguard-stream\0";
-function* prettyJsonChunks(doc, items2) {
-  const text = JSON.stringify(doc, null, 2);
-  const quoted = JSON.stringify(PLACEHOLDER);
-  const at = text.indexOf(quoted);
-  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
-  const lineStart = text.lastIndexOf("\n", at) + 1;
-  const depth = /^ */.exec(text.slice(lineStart))[0].length / 2;
-  const prefix2 = Array.from({ length: depth + 1 }, (_, i2) => `${" ".repeat(2 * i2)}[
-`).join("");
-  const suffix = Array.from({ length: depth + 1 }, (_, i2) => `
-${" ".repeat(2 * (depth - i2))}]`).join("");
-  let opened = false;
-  let group2 = [];
-  const flush = () => {
-    let wrapped = group2;
-    for (let i2 = 0; i2 < depth; i2++) wrapped = [wrapped];
-    const json2 = JSON.stringify(wrapped, null, 2);
-    const body = json2.slice(prefix2.length, json2.length - suffix.length);
-    const out = opened ? `,
-${body}` : `${text.slice(0, at)}[
-${body}`;
-    opened = true;
-    group2 = [];
-    return out;
-  };
-  for (const item of items2) {
-    group2.push(item);
-    if (group2.length === 256) yield flush();
-  }
-  if (group2.length > 0) yield flush();
-  yield opened ? `
-${" ".repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
-}
-function* coalesce(chunks, size = 1 << 16) {
-  let buf = [];
-  let n = 0;
-  for (const c of chunks) {
-    buf.push(c);
-    n += c.length;
-    if (n >= size) {
-      yield buf.join("");
-      buf = [];
-      n = 0;
-    }
-  }
-  if (n > 0) yield buf.join("");
-}
-function* compactJsonChunks(doc, items2) {
-  const text = JSON.stringify(doc);
-  const quoted = JSON.stringify(PLACEHOLDER);
-  const at = text.indexOf(quoted);
-  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
-  yield `${text.slice(0, at)}[`;
-  let first = true;
-  let group2 = [];
-  for (const item of items2) {
-    group2.push(JSON.stringify(item));
-    if (group2.length === 256) {
-      yield (first ? "" : ",") + group2.join(",");
-      first = false;
-      group2 = [];
-    }
-  }
-  if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
-  yield `]${text.slice(at + quoted.length)}`;
-}
-
-// src/report/safe-write.ts
-function outputRoots(workspace, env) {
-  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir()];
-  return roots.filter((r2) => !!r2).map((r2) => resolve4(r2));
-}
-function real(p) {
-  try {
-    return realpathSync2.native(p);
-  } catch {
-    return resolve4(p);
-  }
-}
-var UnsafeOutputError = class extends Error {
-};
-var counter = 0;
-function writeOutputFile(path, text, roots, createDirs = false) {
-  const abs = resolve4(path);
-  const dir = dirname(abs);
-  if (createDirs) mkdirSync(dir, { recursive: true });
-  const realDir = real(dir);
-  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve4(r2), realDir))) {
-    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
-  }
-  const st = lstatSync2(abs, { throwIfNoEntry: false });
-  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = join3(realDir, `.${basename(abs)}.${process.pid}.${++counter}.podguard-tmp`);
-  const fd = openSync2(temp, constants2.O_WRONLY | constants2.O_CREAT | constants2.O_EXCL | (constants2.O_NOFOLLOW ?? 0), 420);
-  try {
-    try {
-      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
-    } finally {
-      closeSync2(fd);
-    }
-    renameSync(temp, join3(realDir, basename(abs)));
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
-
-// src/platform/inputs.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { isAbsolute as isAbsolute3, posix as posix4 } from "node:path";
-var FAIL_ON = ["error", "warning", "note", "never"];
-var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
-function label(name) {
-  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
-}
-function bare(name) {
-  return name.replace(/^input /, "");
-}
-function parseOneOf(raw, name, allowed, fallback) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return fallback;
-  if (allowed.includes(value2)) return value2;
-  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
-}
-function parseFailOn(raw, name) {
-  return parseOneOf(raw, name, FAIL_ON, "error");
-}
-function parseKubernetesVersion(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  const m = KUBERNETES_VERSION.exec(value2);
-  if (!m) {
-    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
-      input: bare(name)
-    });
-  }
-  const version = m[1];
-  const minor = (v) => Number(v.split(".")[1]);
-  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
-  return {
-    version,
-    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
-  };
-}
-var MAX_THREADS = 16;
-function parseThreads(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
-    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
-      input: bare(name)
-    });
-  }
-  return Number(value2);
-}
-function isGlob(p) {
-  return import_picomatch2.default.scan(p).isGlob;
-}
-function inPaths(paths, candidates) {
-  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix4.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
-  const match = globs.length ? (0, import_picomatch2.default)(globs, { dot: true }) : () => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
-}
-
-// src/collect/collect.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { lstatSync as lstatSync4, readdirSync as readdirSync2, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
-import { basename as basename2, isAbsolute as isAbsolute5, join as join5, posix as posix6, relative as relative4, resolve as resolve6, sep as sep2 } from "node:path";
-
-// src/render/discover.ts
-import { existsSync as existsSync2, lstatSync as lstatSync3, readFileSync, readdirSync, realpathSync as realpathSync3, statSync } from "node:fs";
-import { isAbsolute as isAbsolute4, join as join4, posix as posix5, relative as relative3, resolve as resolve5, sep } from "node:path";
-var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function isRenderRootName(baseName) {
-  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
-}
-function isChartTemplate2(relPath, chartDirs2) {
-  return chartDirs2.some((dir) => {
-    const prefix2 = dir === "" ? "" : `${dir}/`;
-    if (!relPath.startsWith(prefix2)) return false;
-    const rest = relPath.slice(prefix2.length);
-    return rest.startsWith("templates/") || rest.startsWith("charts/");
-  });
-}
-var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
-function isRemoteRef(ref) {
-  return REMOTE.test(ref.trim());
-}
-function toRel(root, abs) {
-  return relative3(root, abs).split(sep).join("/");
-}
-function inside(root, abs) {
-  const r2 = relative3(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute4(r2);
-}
-function kustomizationFile(absDir) {
-  for (const name of KUSTOMIZATION_NAMES) {
-    const p = join4(absDir, name);
-    if (existsSync2(p)) return p;
-  }
-  return void 0;
-}
-function realInside(realRoot, abs) {
-  try {
-    const real2 = realpathSync3.native(abs);
-    return inside(realRoot, real2) ? real2 : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function readKustomization(root, dir) {
-  const absDir = resolve5(root, dir);
-  const absFile = kustomizationFile(absDir);
-  if (!absFile) return void 0;
-  const file = toRel(root, absFile);
-  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
-  let text;
-  try {
-    text = readFileSync(absFile, "utf8");
-  } catch {
-    return out;
-  }
-  const doc = parseYaml(text).docs[0]?.root ?? void 0;
-  const top = asMap(doc);
-  if (!top) return out;
-  let realRoot = root;
-  try {
-    realRoot = realpathSync3.native(root);
-  } catch {
-  }
-  const problem = (kind, node) => {
-    const n = "key" in node ? node.key : node;
-    const end = "key" in node ? node.value.end : node.end;
-    out.problems.push({ kind, file, offset: n.start, endOffset: end });
-  };
-  const local = (node) => {
-    const ref = asText(node);
-    if (!node || ref === void 0 || ref.trim() === "") return void 0;
-    if (isRemoteRef(ref)) {
-      problem("remote", node);
-      return void 0;
-    }
-    const abs = resolve5(absDir, ref);
-    if (!inside(root, abs) || existsSync2(abs) && !realInside(realRoot, abs)) {
-      problem("outside", node);
-      return void 0;
-    }
-    let st;
-    try {
-      st = statSync(abs);
-    } catch {
-      problem("missing", node);
-      return void 0;
-    }
-    return { abs, isDir: st.isDirectory() };
-  };
-  const addRef = (node) => {
-    const r2 = local(node);
-    if (!r2) return;
-    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
-    else out.files.push(toRel(root, r2.abs));
-  };
-  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
-  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
-    for (const item of asItems(get(top, key))) {
-      const path = item.kind === "map" ? get(item, "path") : item;
-      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
-      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-    }
-  }
-  for (const key of ["configMapGenerator", "secretGenerator"]) {
-    for (const gen of asItems(get(top, key))) {
-      for (const field of ["files", "envs"]) {
-        for (const f of asItems(get(gen, field))) {
-          const t = asText(f);
-          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
-          if (path === void 0) continue;
-          const r2 = local({ ...f, text: path, value: path });
-          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-        }
-      }
-      const env = get(gen, "env");
-      if (env) {
-        const r2 = local(env);
-        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-      }
-    }
-  }
-  const helmCharts = getPair(top, "helmCharts");
-  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
-  const targetOf = (node) => {
-    const t = asMap(node);
-    if (!t) return void 0;
-    const kind = asText(get(t, "kind"));
-    const name = asText(get(t, "name"));
-    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
-  };
-  const addPatch = (pathNode, inline, json6902, target) => {
-    const t = targetOf(target);
-    if (pathNode) {
-      const r2 = local(pathNode);
-      if (!r2 || r2.isDir) return;
-      const rel = toRel(root, r2.abs);
-      out.files.push(rel);
-      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
-    } else if (inline) {
-      const body = asText(inline) ?? "";
-      out.patches.push({
-        kustomization: file,
-        file,
-        inline,
-        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
-        ...t ? { target: t } : {}
-      });
-    }
-  };
-  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
-  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
-    const t = asText(p) ?? "";
-    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
-    else addPatch(p, void 0, false, void 0);
-  }
-  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
-  return out;
-}
-function looksLikeJson6902(abs) {
-  try {
-    const text = readFileSync(abs, "utf8");
-    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
-  } catch {
-    return false;
-  }
-}
-function renderRoots(root, markers) {
-  const chartDirs2 = /* @__PURE__ */ new Set();
-  const kustomizeDirs = /* @__PURE__ */ new Set();
-  for (const m of markers) {
-    const dir = posix5.dirname(m) === "." ? "" : posix5.dirname(m);
-    if (posix5.basename(m) === "Chart.yaml") chartDirs2.add(dir);
-    else kustomizeDirs.add(dir);
-  }
-  const allCharts = [...chartDirs2].sort();
-  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate2(`${d}/Chart.yaml`, [p])));
-  const kustomizations = /* @__PURE__ */ new Map();
-  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate2(`${d}/x`, allCharts));
-  while (pending.length) {
-    const dir = pending.pop();
-    if (kustomizations.has(dir)) continue;
-    const k = readKustomization(root, dir);
-    if (!k) continue;
-    kustomizations.set(dir, k);
-    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
-  }
-  const included = /* @__PURE__ */ new Set();
-  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
-  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
-  return { charts, allCharts, kustomizations, topRoots };
-}
-function includedFiles(roots, dir) {
-  const out = /* @__PURE__ */ new Set();
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (d) => {
-    if (seen.has(d)) return;
-    seen.add(d);
-    const k = roots.kustomizations.get(d);
-    if (!k) return;
-    out.add(k.file);
-    for (const f of k.files) out.add(f);
-    for (const r2 of k.roots) visit(r2);
-  };
-  visit(dir);
-  return out;
-}
-function reachable(roots, dir) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (d) => {
-    if (seen.has(d)) return;
-    seen.add(d);
-    const k = roots.kustomizations.get(d);
-    if (!k) return;
-    out.push(k);
-    for (const r2 of k.roots) visit(r2);
-  };
-  visit(dir);
-  return out;
-}
-function linkOutside(realRoot, absDir, limit = 2e4) {
-  const stack = [absDir];
-  let n = 0;
-  while (stack.length && n < limit) {
-    const dir = stack.pop();
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      n++;
-      const abs = join4(dir, e.name);
-      if (e.isSymbolicLink()) {
-        if (!realInside(realRoot, abs)) return abs;
-        try {
-          if (lstatSync3(abs).isDirectory()) stack.push(abs);
-        } catch {
-        }
-      } else if (e.isDirectory()) stack.push(abs);
-    }
-  }
-  return void 0;
-}
-
-// src/collect/collect.ts
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function toRel2(root, abs) {
-  return relative4(root, abs).split(sep2).join("/");
-}
-function inside2(root, abs) {
-  const r2 = relative4(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute5(r2);
-}
-function mayBeOurs(baseName) {
-  return nameKind(baseName) !== void 0;
-}
-function walk(dir, out, seen, accept = mayBeOurs) {
-  let entries;
-  try {
-    entries = readdirSync2(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const abs = join5(dir, e.name);
-    if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name)) continue;
-      const real2 = realpathQuiet(abs) ?? abs;
-      if (seen.has(real2)) continue;
-      seen.add(real2);
-      walk(abs, out, seen, accept);
-    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
-      out.push(abs);
-    }
-  }
-}
-async function listDir(dir, accept = mayBeOurs) {
-  const top = await gitTopLevel(dir);
-  if (top) {
-    const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => accept(posix6.basename(p))).map((p) => join5(dir, p));
-  }
-  const files = [];
-  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
-  return files;
-}
-async function findRenderMarkers(opts) {
-  const root = resolve6(opts.root);
-  const excluded = opts.exclude.length ? (0, import_picomatch3.default)([...opts.exclude], { dot: true }) : () => false;
-  const found = /* @__PURE__ */ new Set();
-  if (opts.only && !await gitTopLevel(root)) {
-    for (const rel of opts.only) {
-      for (let dir = join5(resolve6(root, rel), ".."); inside2(root, dir); dir = join5(dir, "..")) {
-        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
-          const f = join5(dir, name);
-          const r2 = toRel2(root, f);
-          if (lstatQuiet2(f)?.isFile() && !excluded(r2)) found.add(r2);
-        }
-        if (dir === root) break;
-      }
-    }
-    return [...found].sort();
-  }
-  for (const scope of opts.paths.map((p) => resolve6(root, p))) {
-    const st = await stat(scope).catch(() => void 0);
-    if (!st) continue;
-    if (!st.isDirectory()) {
-      for (let dir = join5(scope, ".."); inside2(root, dir); dir = join5(dir, "..")) {
-        if (lstatQuiet2(join5(dir, "Chart.yaml"))?.isFile()) {
-          found.add(toRel2(root, join5(dir, "Chart.yaml")));
-          break;
-        }
-        if (dir === root) break;
-      }
-      continue;
-    }
-    for (const f of await listDir(scope, isRenderRootName)) {
-      const rel = toRel2(root, f);
-      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
-      found.add(rel);
-    }
-  }
-  return [...found].sort();
-}
-var lstatQuiet2 = (p) => lstatSync4(p, { throwIfNoEntry: false });
-var statQuiet = (p) => {
-  try {
-    return statSync2(p);
-  } catch {
-    return void 0;
-  }
-};
-var realpathQuiet = (p) => {
-  try {
-    return realpathSync4.native(p);
-  } catch {
-    return void 0;
-  }
-};
-async function collect(opts) {
-  const root = resolve6(opts.root);
-  const realRoot = await realpath(root).catch(() => root);
-  const excluded = opts.exclude.length ? (0, import_picomatch3.default)([...opts.exclude], { dot: true }) : () => false;
-  const issues = [];
-  const files = /* @__PURE__ */ new Set();
-  const markerFiles = /* @__PURE__ */ new Set();
-  let onlyDirs = true;
-  const scopes = opts.paths.map((p) => resolve6(root, p));
-  if (opts.only) {
-    for (const rel of opts.only) {
-      const abs = resolve6(root, rel);
-      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
-    }
-  } else {
-    for (const scope of scopes) {
-      const st = await stat(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
-      if (!st.isDirectory()) {
-        files.add(scope);
-        onlyDirs = false;
-        continue;
-      }
-      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
-        if (isRenderRootName(basename2(f))) markerFiles.add(f);
-        if (mayBeOurs(basename2(f))) files.add(f);
-      }
-    }
-  }
-  const candidates = [];
-  const seenReal = /* @__PURE__ */ new Set();
-  for (const abs of [...files].sort()) {
-    const relPath = toRel2(root, abs);
-    if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
-    if (excluded(relPath)) continue;
-    const kind = nameKind(relPath);
-    if (!kind) continue;
-    const st = lstatQuiet2(abs);
-    if (!st) continue;
-    let real2 = abs;
-    if (st.isSymbolicLink()) {
-      const target = realpathQuiet(abs);
-      if (!target) {
-        issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
-        continue;
-      }
-      if (!inside2(realRoot, target)) {
-        issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
-        continue;
-      }
-      const tst = statQuiet(target);
-      if (!tst?.isFile()) continue;
-      real2 = target;
-    } else if (!st.isFile()) {
-      continue;
-    }
-    if (seenReal.has(real2)) continue;
-    seenReal.add(real2);
-    candidates.push({ absPath: real2, relPath, nameKind: kind });
-  }
-  if (opts.only || !onlyDirs) return { candidates, issues };
-  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
-  return { candidates, issues, markers: [...new Set(markers)].sort() };
-}
-
-// src/engine.ts
-import { lstatSync as lstatSync7, realpathSync as realpathSync7 } from "node:fs";
-import { join as join12, relative as relative7, resolve as resolve11 } from "node:path";
-
-// src/baseline/baseline.ts
-import { dirname as dirname2 } from "node:path";
-var BASELINE_VERSION = 1;
-var NEVER_BASELINED = /* @__PURE__ */ new Set(["internal-error"]);
-function baselineEntries(findings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const f of findings) {
-    if (f.suppression || NEVER_BASELINED.has(f.ruleId) || seen.has(f.fingerprint)) continue;
-    seen.add(f.fingerprint);
-    out.push({ ruleId: f.ruleId, file: f.file, identity: f.identity, fingerprint: f.fingerprint });
-  }
-  const cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-  return out.sort(
-    (a, b) => cmp2(a.file, b.file) || cmp2(a.ruleId, b.ruleId) || cmp2(a.identity, b.identity) || cmp2(a.fingerprint, b.fingerprint)
-  );
-}
-function baselineText(findings, redact = (t) => t) {
-  const entries = baselineEntries(findings).map((e) => ({
-    ruleId: e.ruleId,
-    file: e.file,
-    identity: redact(e.identity),
-    fingerprint: e.fingerprint
-  }));
-  return `${JSON.stringify({ tool: "podguard", version: BASELINE_VERSION, findings: entries }, null, 2)}
-`;
-}
-function parseBaseline(text, label2) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
-  }
-  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
-  }
-  const obj = data;
-  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
-    throw new ConfigurationError(
-      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
-    );
-  }
-  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
-  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
-  const out = /* @__PURE__ */ new Set();
-  obj.findings.forEach((e, i2) => {
-    const fp = e?.fingerprint;
-    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
-      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
-    }
-    out.add(fp);
-  });
-  return out;
-}
-function readBaseline(path, label2, root, mustBeInside = false) {
-  let text;
-  try {
-    text = readContainedFile(root ?? dirname2(path), path, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
-  } catch (err) {
-    if (err instanceof ContainedReadError && err.missing)
-      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
-    throw err;
-  }
-  return parseBaseline(text, label2);
-}
-
-// src/batch.ts
-import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync as closeSync4, constants as constants4, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync3 } from "node:fs";
-import { types as types2 } from "node:util";
-
-// src/parse/scope.ts
-function identityAt(file, pos) {
-  if (file.kind === "dockerfile") {
-    let label2;
-    for (const s2 of file.model.stages) {
-      if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label2 = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
-    }
-    return label2;
-  }
-  if (file.kind !== "kubernetes") return void 0;
-  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
-  const within = (n) => offset >= n.start && offset < n.end;
-  for (const w of file.workloads) {
-    if (!within(w.object.node)) continue;
-    return w.containers.find((c) => within(c.node))?.label ?? w.label;
-  }
-  return file.objects.find((o) => within(o.node))?.label;
-}
-
-// src/parse/dotenv.ts
-import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname3, join as join6, posix as posix7 } from "node:path";
-var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
-function parseDotenv(source) {
-  const entries = [];
-  const vars = /* @__PURE__ */ new Map();
-  let offset = 0;
-  for (const raw of source.text.split("\n")) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const m = LINE.exec(line);
-    if (m) {
-      const rest = m[2];
-      let value2;
-      const quote3 = rest[0];
-      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value2 = rest.slice(1, rest.indexOf(quote3, 1));
-      else value2 = rest.replace(/[ \t]+#.*$/, "").trim();
-      entries.push({ name: m[1], value: value2, start: offset + line.indexOf(m[1]), end: offset + line.length });
-      vars.set(m[1], value2);
-    }
-    offset += raw.length + 1;
-  }
-  return { source, entries, vars };
-}
-var MAX_DOTENV_BYTES = 256 * 1024;
-function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = join6(dirname3(composeAbsPath), ".env");
-  const rel = posix7.join(posix7.dirname(composeRelPath), ".env");
-  let fd;
-  try {
-    if (!lstatSync5(abs).isFile()) return void 0;
-    fd = openSync3(abs, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
-    const st = fstatSync2(fd);
-    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
-    const decoded = decode(readFileSync2(fd));
-    if (!decoded.ok) return void 0;
-    return parseDotenv(sourceFile(abs, rel, decoded.text));
-  } catch {
-    return void 0;
-  } finally {
-    if (fd !== void 0) closeSync3(fd);
-  }
-}
-
-// src/rule.ts
-var FORMAT_TITLE = {
-  kubernetes: "Kubernetes",
-  dockerfile: "Dockerfile",
-  compose: "docker-compose",
-  aci: "Azure Container Instances"
-};
-function fixText(m) {
-  const extra = Object.entries(m.fixByFormat ?? {});
-  if (!extra.length) return m.fix;
-  return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join("\n\n");
-}
-var compiled = /* @__PURE__ */ new Map();
-function formatMessage(template, data = {}) {
-  let parts = compiled.get(template);
-  if (!parts) {
-    parts = template.split(/\{(\w+)\}/);
-    compiled.set(template, parts);
-  }
-  if (parts.length === 1) return template;
-  const out = parts.slice();
-  for (let i2 = 1; i2 < out.length; i2 += 2) {
-    const key = out[i2];
-    out[i2] = key in data ? String(data[key]) : `{${key}}`;
-  }
-  return out.join("");
-}
-
-// src/suppress/directives.ts
-var ANNOTATION = "podguard.dev/ignore";
-var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
-var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-function detach(s2) {
-  return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
-}
-function parseDirectiveBody(body) {
-  const sep6 = body.search(/(^|\s)--(\s|$)/);
-  const head2 = sep6 < 0 ? body : body.slice(0, sep6);
-  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
-  const ruleIds = [];
-  const problems = [];
-  let until;
-  for (const token of head2.split(/[\s,]+/).filter(Boolean)) {
-    if (token.startsWith("until=")) {
-      const value2 = token.slice("until=".length);
-      if (isDate(value2)) until = value2;
-      else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
-    } else if (RULE_ID.test(token)) {
-      if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else {
-      const lower = token.toLowerCase();
-      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
-      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
-    }
-  }
-  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
-}
-function scalarSpans(node, out) {
-  if (!node) return;
-  if (node.kind === "scalar") out.push([node.start, node.end]);
-  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
-  else
-    for (const p of node.pairs) {
-      scalarSpans(p.key, out);
-      scalarSpans(p.value, out);
-    }
-}
-function isCommentLine(line) {
-  return /^[ \t]*#/.test(line);
-}
-function instructionEnd(lines, line, escape3) {
-  let i2 = line - 1;
-  while (i2 < lines.length - 1) {
-    const cur = lines[i2];
-    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
-    i2++;
-  }
-  return i2 + 1;
-}
-function commentDirectives(file, out) {
-  const source = file.source;
-  const lines = source.text.split(/\r\n|\r|\n/);
-  const dockerfile = file.kind === "dockerfile";
-  let spans;
-  const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const text = lines[i2];
-    if (!text.includes("podguard-ignore")) continue;
-    const m = COMMENT.exec(text);
-    if (!m) continue;
-    const hashCol = m.index + m[1].length;
-    const ownLine = text.slice(0, hashCol).trim() === "";
-    const lineNo = i2 + 1;
-    if (!dockerfile) {
-      spans ??= (() => {
-        const acc = [];
-        for (const d of file.docs) scalarSpans(d.root, acc);
-        return acc;
-      })();
-      const offset = source.lines.lineStart(lineNo) + hashCol;
-      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
-    }
-    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
-    const body = parseDirectiveBody(m[3]);
-    const fileWide = m[2] === "-file";
-    let scope;
-    if (fileWide) scope = { kind: "file" };
-    else if (!ownLine) {
-      if (dockerfile) {
-        out.push({
-          form: "comment",
-          ...body,
-          problems: [{ messageId: "trailingDockerfile", data: {} }],
-          range,
-          scope: { kind: "lines", from: lineNo, to: lineNo },
-          text: m[0].trim()
-        });
-        continue;
-      }
-      scope = { kind: "lines", from: lineNo, to: lineNo };
-    } else {
-      let target = lineNo + 1;
-      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape3) : target };
-    }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
-  }
-}
-function nodeRange(source, node) {
-  return source.lines.range(node.start, node.end);
-}
-function union(a, b) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
-  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
-}
-function annotationDirectives(file, out) {
-  const source = file.source;
-  for (const obj of file.objects) {
-    const workload = file.workloads.find((w) => w.object === obj);
-    const objMeta = asMap(get(obj.node, "metadata"));
-    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
-    if (workload?.podMeta && workload.podMeta !== objMeta) {
-      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
-    }
-    for (const { meta: meta2, range: region2 } of metas) {
-      const annotations = asMap(get(meta2, "annotations"));
-      for (const pair of annotations?.pairs ?? []) {
-        const key = pair.keyText;
-        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
-        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
-        const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
-        if (key === ANNOTATION) {
-          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2 }, text });
-          continue;
-        }
-        const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
-        if (containers.length === 0)
-          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
-        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2, containers }, text });
-      }
-    }
-  }
-}
-function readDirectives(file) {
-  const text = file.source.text;
-  const out = [];
-  if (text.includes("podguard-ignore")) commentDirectives(file, out);
-  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
-  return out;
-}
-
-// src/batch.ts
-var FINGERPRINT_SALT = "podguard-fp-v1";
-var SECRET_SALT = "podguard-secret-fp-v1";
-var TEXT_SCAN_RULE = "secret-token";
-var SYSTEM_ECHO = 600;
-function indentHint(text, offset) {
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
-}
-function hash(parts) {
-  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
-}
-function secretDigest(secret) {
-  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
-}
-function documentViews(file) {
-  if (file.docs.length <= 1) return [file];
-  const objects = /* @__PURE__ */ new Map();
-  const workloads = /* @__PURE__ */ new Map();
-  for (const o of file.objects) push(objects, o.docIndex, o);
-  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
-  return file.docs.map((doc) => ({
-    ...file,
-    docs: [doc],
-    objects: objects.get(doc.index) ?? [],
-    workloads: workloads.get(doc.index) ?? []
-  }));
-}
-function push(map2, key, value2) {
-  const list2 = map2.get(key);
-  if (list2) list2.push(value2);
-  else map2.set(key, [value2]);
-}
-var Collector = class {
-  findings = [];
-  redactor = new Redactor();
-  /**
-   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
-   * across files); cleared per file so memory does not grow with the repository.
-   */
-  fpCounts = /* @__PURE__ */ new Map();
-  /**
-   * The current file's identities and ranges, so findings about the same container share one
-   * string and one range object: a large scan holds hundreds of thousands of findings, and
-   * sharing roughly halves the memory each one takes.
-   */
-  identities = /* @__PURE__ */ new Map();
-  ranges = /* @__PURE__ */ new Map();
-  file;
-  // Per scan, so no secret outlives the scan in a module-level cache.
-  digests = /* @__PURE__ */ new Map();
-  digest(secret) {
-    let d = this.digests.get(secret);
-    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
-    return d;
-  }
-  /** Forgets the current file's fingerprints and shared values (called between files). */
-  endFile() {
-    this.fpCounts = /* @__PURE__ */ new Map();
-    this.identities = /* @__PURE__ */ new Map();
-    this.ranges = /* @__PURE__ */ new Map();
-    this.file = void 0;
-  }
-  intern(identity2) {
-    const known = this.identities.get(identity2);
-    if (known !== void 0) return known;
-    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
-    this.identities.set(flat, flat);
-    return flat;
-  }
-  shared(range) {
-    const { start, end } = range;
-    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
-    let r2 = this.ranges.get(key);
-    if (!r2) {
-      r2 = Object.freeze({
-        start: Object.freeze({ line: start.line, column: start.column }),
-        end: Object.freeze({ line: end.line, column: end.column })
-      });
-      this.ranges.set(key, r2);
-    }
-    return r2;
-  }
-  /**
-   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
-   * again: structured cloning gives every finding its own copies.
-   */
-  adopt(findings) {
-    for (const f of findings) {
-      if (f.file !== this.file) {
-        this.endFile();
-        this.file = f.file;
-      }
-      f.identity = this.intern(f.identity);
-      f.range = this.shared(f.range);
-      this.findings.push(f);
-    }
-    this.endFile();
-  }
-  add(rule61, level, file, r2) {
-    if (r2.secret) this.redactor.add(r2.secret);
-    for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule61.meta.level ? r2.level : level;
-    const identity2 = this.intern(r2.identity ?? "");
-    const value2 = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule61.meta.id, file.path, identity2, r2.messageId, value2]);
-    const n = this.fpCounts.get(fp) ?? 0;
-    this.fpCounts.set(fp, n + 1);
-    if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule61.meta.formerIds?.map((id) => {
-      const old = hash([id, file.path, identity2, r2.messageId, value2]);
-      return n > 0 ? hash([old, String(n)]) : old;
-    });
-    const template = rule61.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule61.meta.id} reported unknown message id "${r2.messageId}"`);
-    this.findings.push({
-      ruleId: rule61.meta.id,
-      messageId: r2.messageId,
-      level: configured,
-      // Data from the file is made one safe line (no log command, capped); the report's own secret
-      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
-      message: maskValues(formatMessage(template, safeMessageData(r2.data, rule61.meta.system ? SYSTEM_ECHO : void 0)), [
-        r2.secret,
-        ...r2.secretForms ?? []
-      ]),
-      file: file.path,
-      range: this.shared(rangeOf(file, r2.at)),
-      identity: identity2,
-      fingerprint: fp,
-      ...former?.length ? { formerFingerprints: former } : {},
-      ...r2.properties ? { properties: r2.properties } : {}
-    });
-  }
-};
-function reportsMissingField(r2) {
-  return /^missing|Missing$/.test(r2.messageId);
-}
-function readCandidate(absPath, maxBytes) {
-  let fd;
-  try {
-    fd = openSync4(absPath, constants4.O_RDONLY | (constants4.O_NONBLOCK ?? 0));
-    const st = fstatSync3(fd);
-    if (!st.isFile()) return { error: "it is not a regular file" };
-    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync3(fd) };
-  } catch (err) {
-    return { error: `it could not be read (${err.code ?? "error"})` };
-  } finally {
-    if (fd !== void 0) closeSync4(fd);
-  }
-}
-var FileChecker = class {
-  constructor(settings, active, system) {
-    this.settings = settings;
-    this.active = active;
-    this.system = system;
-  }
-  settings;
-  active;
-  system;
-  templates = [];
-  /**
-   * The token scan over the text of a candidate that is not checked as a manifest (a chart
-   * template, a values file, a broken document): a secret leaks whatever the file's shape.
-   */
-  scanText(source, out) {
-    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
-    for (const { rule: rule61, level, ctx } of this.active) {
-      if (rule61.meta.id !== TEXT_SCAN_RULE) continue;
-      try {
-        ctx.report = (r2) => out.add(rule61, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
-        rule61.check(unit, ctx);
-      } catch (err) {
-        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
-      }
-    }
-  }
-  /**
-   * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
-   * so batches checked on different threads merge into what one thread would have built.
-   */
-  run(files) {
-    const out = new Collector();
-    const directives = [];
-    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-    this.templates = [];
-    const crossFile = this.active.filter((a) => a.rule.finish);
-    for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
-    for (const c of files) {
-      out.endFile();
-      this.checkFile(c, out, directives, filesScanned);
-    }
-    out.endFile();
-    return {
-      findings: out.findings,
-      secrets: [...out.redactor.secrets],
-      directives,
-      filesScanned,
-      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
-      templates: this.templates
-    };
-  }
-  checkFile(c, out, directives, filesScanned) {
-    const system = (id, file, at, messageId, data) => this.system(out, id, file, at, messageId, data);
-    const { buf, error } = readCandidate(c.absPath, this.settings.maxFileBytes);
-    if (!buf) {
-      const f = sourceFile(c.absPath, c.relPath, "");
-      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error ?? "it could not be read" });
-      return;
-    }
-    const decoded = decode(buf);
-    if (!decoded.ok) {
-      const f = sourceFile(c.absPath, c.relPath, "");
-      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: decoded.reason });
-      return;
-    }
-    const source = sourceFile(c.absPath, c.relPath, decoded.text);
-    let parsed;
-    try {
-      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
-      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
-    } catch (err) {
-      system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
-      return;
-    }
-    if (!parsed) {
-      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
-      this.scanText(source, out);
-      return;
-    }
-    if (parsed.kind === "compose") {
-      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
-      if (dotenv) parsed.dotenv = dotenv;
-    }
-    filesScanned[parsed.kind]++;
-    try {
-      const found = readDirectives(parsed);
-      if (found.length) directives.push([source.path, found]);
-    } catch (err) {
-      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: safeErrorText(err) });
-    }
-    if (decoded.invalidAt !== void 0) {
-      const pos = source.lines.position(decoded.invalidAt);
-      system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
-    }
-    for (const p of parsed.problems) {
-      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
-      if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
-      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
-      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
-    }
-    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
-    for (const { rule: rule61, level, ctx } of this.active) {
-      if (!rule61.meta.kinds.includes(parsed.kind)) continue;
-      const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
-      for (const unit of ruleUnits) {
-        const report = (r2) => {
-          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
-          const own = !r2.file || r2.file === source;
-          const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
-        };
-        try {
-          ctx.report = report;
-          rule61.check(unit, ctx);
-        } catch (err) {
-          const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
-          const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
-        }
-      }
-    }
-  }
-};
-function mergeState(into, from, path = "state") {
-  if (Array.isArray(into) && Array.isArray(from)) {
-    for (const x of from) into.push(x);
-    return into;
-  }
-  if (types2.isSet(into) && types2.isSet(from)) {
-    for (const x of from) into.add(x);
-    return into;
-  }
-  if (types2.isMap(into) && types2.isMap(from)) {
-    const m = into;
-    for (const [k, v] of from) m.set(k, m.has(k) ? mergeState(m.get(k), v, `${path}.${String(k)}`) : v);
-    return into;
-  }
-  if (isPlainObject(into) && isPlainObject(from)) {
-    for (const [k, v] of Object.entries(from)) into[k] = k in into ? mergeState(into[k], v, `${path}.${k}`) : v;
-    return into;
-  }
-  if (Object.is(into, from)) return into;
-  throw new Error(`cannot merge cross-file rule state at ${path}: only arrays, Sets, Maps and plain objects merge`);
-}
-function isPlainObject(x) {
-  if (typeof x !== "object" || x === null || Object.prototype.toString.call(x) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === null || Object.getPrototypeOf(proto) === null;
-}
-
-// src/render/index.ts
-import { hash as hash2 } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync4, readdirSync as readdirSync3, realpathSync as realpathSync5, writeFileSync } from "node:fs";
-import { join as join8, posix as posix8, relative as relative5, resolve as resolve8, sep as sep3 } from "node:path";
-
-// src/render/map.ts
-function pathAt(root, offset) {
-  const out = [];
-  let node = root;
-  while (node) {
-    if (node.kind === "map") {
-      const pair = node.pairs.find(
-        (p) => offset >= p.key.start && offset < Math.max(p.key.end, p.value.end, p.key.end + 1)
-      );
-      if (!pair) break;
-      out.push({ key: pair.keyText });
-      if (offset < pair.value.start) break;
-      node = pair.value;
-    } else if (node.kind === "seq") {
-      const i2 = node.items.findIndex((it) => offset >= it.start && offset < Math.max(it.end, it.start + 1));
-      if (i2 < 0) break;
-      const item = node.items[i2];
-      const name = asText(get(item, "name"));
-      out.push({ key: i2, ...name !== void 0 ? { name } : {} });
-      node = item;
-    } else break;
-  }
-  return out;
-}
-function keysOf(path) {
-  return path.filter((s2) => typeof s2.key === "string").map((s2) => s2.key);
-}
-function follow(root, path) {
-  let node = root ?? void 0;
-  let at = node;
-  let depth = 0;
-  for (const step of path) {
-    if (!node) break;
-    if (typeof step.key === "string") {
-      const pair = getPair(node, step.key);
-      if (!pair) break;
-      at = pair;
-      node = pair.value;
-    } else {
-      const items2 = asItems(node);
-      const item = step.name !== void 0 ? items2.find((it) => asText(get(it, "name")) === step.name) : items2[step.key];
-      if (!item) break;
-      at = item;
-      node = item;
-    }
-    depth++;
-  }
-  return { at, depth };
-}
-var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
-function keyLines(text) {
-  const out = [];
-  const stack = [];
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const raw = lines[i2];
-    if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
-    const m = KEY_LINE.exec(raw);
-    if (!m) continue;
-    const indent = m[1].length + m[2].length;
-    const key = m[3].replace(/^["']|["']$/g, "");
-    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
-    out.push({ line: i2 + 1, indent, key, chain: stack.map((s2) => s2.key), text: raw });
-    stack.push({ indent, key });
-  }
-  return out;
-}
-function suffixScore(line, want) {
-  const full = [...line.chain, line.key];
-  let n = 0;
-  while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
-  return n;
-}
-function bestLine(lines, want) {
-  let best;
-  let score = 0;
-  for (const l of lines) {
-    if (l.key !== want[want.length - 1]) continue;
-    const s2 = suffixScore(l, want);
-    if (s2 > score) {
-      best = l;
-      score = s2;
-    }
-  }
-  return best && (score >= Math.min(2, want.length) || score === want.length) ? best : void 0;
-}
-var VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
-function valuesRefs(line) {
-  const out = [];
-  for (const m of line.matchAll(VALUES_REF)) out.push(m[1].slice(1).split("."));
-  return out;
-}
-function templateLine(template, path) {
-  const want = keysOf(path);
-  if (want.length === 0) return void 0;
-  const lines = keyLines(template);
-  const direct = bestLine(lines, want);
-  const textLines2 = template.split(/\r\n|\r|\n/);
-  if (direct) return { line: direct.line, values: valuesRefs(textLines2[direct.line - 1] ?? "") };
-  for (let k = want.length - 1; k >= 1; k--) {
-    const parent = bestLine(lines, want.slice(0, k));
-    if (!parent) continue;
-    const rest = want.slice(k);
-    for (let i2 = parent.line; i2 <= textLines2.length; i2++) {
-      const t = textLines2[i2 - 1] ?? "";
-      if (i2 > parent.line && t.trim() !== "" && !/^\s*\{\{/.test(t)) {
-        const ind = /^\s*((?:-\s+)*)/.exec(t)[0].length;
-        if (ind <= parent.indent) break;
-      }
-      if (!t.includes("{{")) continue;
-      let refs = valuesRefs(t);
-      if (refs.length === 0 && /(toYaml|toJson|include|tpl)\s+\.\s*[|})]/.test(t)) refs = withRefs(textLines2, i2);
-      if (refs.length === 0 && !/toYaml|include|tpl/.test(t)) continue;
-      return { line: i2, values: refs.map((r2) => [...r2, ...rest]) };
-    }
-    return void 0;
-  }
-  return void 0;
-}
-function withRefs(lines, line) {
-  for (let i2 = line - 1; i2 >= 1; i2--) {
-    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
-    if (m) return [m[1].slice(1).split(".")];
-  }
-  return [];
-}
-function valuesPair(root, keys) {
-  let node = root ?? void 0;
-  let pair;
-  for (const k of keys) {
-    pair = getPair(asMap(node), k);
-    if (!pair) return void 0;
-    node = pair.value;
-  }
-  return pair;
-}
-function pointer(path) {
-  return path.split("/").slice(1).map((s2) => s2.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function pointerCovers(ptr, path) {
-  if (ptr.length > path.length) return false;
-  return ptr.every((seg, i2) => {
-    const step = path[i2];
-    return typeof step.key === "number" ? seg === String(step.key) || seg === "-" : seg === step.key;
-  });
-}
-
-// src/render/tools.ts
-import { execFile as execFile2 } from "node:child_process";
-import { accessSync, constants as constants5, mkdirSync as mkdirSync2, mkdtempSync, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { delimiter, isAbsolute as isAbsolute6, join as join7, resolve as resolve7 } from "node:path";
-var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
-function executable(p) {
-  try {
-    if (!statSync3(p).isFile()) return false;
-    accessSync(p, constants5.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findTool(tool, configured, env, base) {
-  const variable = env[TOOL_ENV[tool]];
-  const named = variable || configured;
-  const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
-  if (named) {
-    const abs = isAbsolute6(named) || named.includes("/") ? resolve7(base, named) : void 0;
-    if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
-    const onPath2 = searchPath(named, env.PATH);
-    return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
-  }
-  const onPath = searchPath(tool, env.PATH);
-  return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
-}
-function searchPath(name, path) {
-  for (const dir of (path ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const p = join7(dir, name);
-    if (executable(p)) return p;
-  }
-  return void 0;
-}
-var Scratch = class {
-  dir;
-  constructor() {
-    this.dir = mkdtempSync(join7(tmpdir2(), "podguard-render-"));
-  }
-  /** A new empty subdirectory. */
-  sub(name) {
-    const d = mkdtempSync(join7(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
-    return d;
-  }
-  remove() {
-    rmSync2(this.dir, { recursive: true, force: true });
-  }
-};
-function cleanEnv(scratch) {
-  const home2 = join7(scratch.dir, "home");
-  const dirs = { home: home2, cache: join7(home2, ".cache"), config: join7(home2, ".config"), data: join7(home2, ".local", "share") };
-  for (const d of Object.values(dirs)) mkdirSync2(d, { recursive: true });
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home2,
-    XDG_CACHE_HOME: dirs.cache,
-    XDG_CONFIG_HOME: dirs.config,
-    XDG_DATA_HOME: dirs.data,
-    HELM_CACHE_HOME: join7(dirs.cache, "helm"),
-    HELM_CONFIG_HOME: join7(dirs.config, "helm"),
-    HELM_DATA_HOME: join7(dirs.data, "helm"),
-    HELM_PLUGINS: join7(dirs.data, "helm", "plugins-none"),
-    HELM_REGISTRY_CONFIG: join7(dirs.config, "helm", "registry.json"),
-    HELM_REPOSITORY_CONFIG: join7(dirs.config, "helm", "repositories.yaml"),
-    HELM_REPOSITORY_CACHE: join7(dirs.cache, "helm", "repository"),
-    KUBECONFIG: join7(home2, "no-kubeconfig"),
-    // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: join7(home2, "no-gitconfig")
-  };
-}
-var MAX_RENDER_BYTES = 64 * 1024 * 1024;
-function runTool(bin, args, opts) {
-  return new Promise((done) => {
-    execFile2(
-      bin,
-      [...args],
-      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_RENDER_BYTES, windowsHide: true },
-      (err, stdout, stderr) => {
-        if (!err) return done({ ok: true, stdout });
-        const e = err;
-        if (e.killed || e.signal === "SIGKILL")
-          return done({ ok: false, error: `it did not finish within ${Math.round(opts.timeoutMs / 1e3)} s and was stopped` });
-        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
-          return done({ ok: false, error: `its output exceeded ${MAX_RENDER_BYTES} bytes` });
-        if (e.code === "ENOENT" || e.code === "EACCES") return done({ ok: false, error: `the program could not be started (${e.code})` });
-        done({ ok: false, error: String(stderr || e.message) });
-      }
-    );
-  });
-}
-function toolError(text, paths, max = 400) {
-  let t = text.split(paths.scratch).join("\u2026").split(`${paths.root}/`).join("").split(paths.root).join(".");
-  t = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Use --debug flag/.test(l)).slice(0, 4).join(" ");
-  t = t.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/::|##\[|##vso\[/g, ": :");
-  t = t.replace(/^Error:\s*/i, "");
-  return t.length > max ? `${t.slice(0, max)}\u2026` : t || "no error text";
-}
-
-// src/render/index.ts
-var FP_SALT = "podguard-render-fp-v1";
-var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
-function toRel3(root, abs) {
-  return relative5(root, abs).split(sep3).join("/");
-}
-function insideRoot(root, rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix8.isAbsolute(rel);
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function renderSummaryLine(s2) {
-  if (!s2 || s2.charts + s2.kustomizations === 0) return void 0;
-  const parts = [];
-  if (s2.rendered) parts.push(`${plural(s2.rendered, "render")} checked`);
-  const nc = s2.notRendered.charts;
-  const nk = s2.notRendered.kustomizations;
-  if (nc + nk > 0) {
-    const what = [nc ? plural(nc, "Helm chart") : "", nk ? plural(nk, "kustomization") : ""].filter(Boolean).join(", ");
-    parts.push(`${what}: not rendered${s2.reasons.length ? ` (${[...new Set(s2.reasons)].join("; ")})` : ""}`);
-  }
-  if (s2.failed) parts.push(`${plural(s2.failed, "render")} failed`);
-  return parts.join("; ");
-}
-async function prepareRender(input) {
-  const root = input.root;
-  const cfg = input.settings.render;
-  const roots = renderRoots(root, input.markers);
-  const notices = [];
-  const summary = {
-    charts: roots.charts.length,
-    kustomizations: roots.topRoots.length,
-    rendered: 0,
-    failed: 0,
-    notRendered: { charts: 0, kustomizations: 0 },
-    reasons: []
-  };
-  let scratch;
-  const scratchDir = () => scratch ??= new Scratch();
-  const virtuals = [];
-  const covered = /* @__PURE__ */ new Set();
-  const changed = input.only;
-  let realRoot = root;
-  try {
-    realRoot = realpathSync5.native(root);
-  } catch {
-  }
-  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
-  const notRendered = (n) => {
-    notices.push({ ruleId: "not-rendered", ...n, ...notRenderedLevel ? { level: notRenderedLevel } : {} });
-  };
-  const reported2 = /* @__PURE__ */ new Set();
-  const refProblems = (ks) => {
-    let blocked = false;
-    for (const k of ks) {
-      for (const p of k.problems) {
-        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
-        if (p.kind === "missing") continue;
-        blocked = true;
-        const key = `${p.file}:${p.offset}`;
-        if (reported2.has(key)) continue;
-        reported2.add(key);
-        notRendered({
-          messageId: p.kind,
-          data: {},
-          file: p.file,
-          offset: p.offset,
-          endOffset: p.endOffset,
-          identity: `kustomization ${k.dir || "."}`
-        });
-      }
-    }
-    return blocked;
-  };
-  const touches = (files) => {
-    if (!changed) return true;
-    for (const f of files) if (changed.has(f)) return true;
-    return false;
-  };
-  const chartTouched = (dir) => {
-    if (!changed) return true;
-    const prefix2 = dir === "" ? "" : `${dir}/`;
-    for (const f of changed) if (f.startsWith(prefix2)) return true;
-    return false;
-  };
-  const toolCache = /* @__PURE__ */ new Map();
-  const tool = (t) => {
-    let found = toolCache.get(t);
-    if (!found) toolCache.set(t, found = findTool(t, t === "kubectl" ? void 0 : cfg[t], input.env, root));
-    return found;
-  };
-  const timeoutMs = cfg.timeoutSeconds * 1e3;
-  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
-  summary.charts = charts.length;
-  for (const dir of charts) {
-    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = resolve8(root, dir);
-    const chartText = safeRead(join8(absDir, "Chart.yaml"));
-    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
-    if (asText(get(chartDoc, "type")) === "library") {
-      summary.charts--;
-      continue;
-    }
-    if (cfg.mode === "off") {
-      summary.notRendered.charts++;
-      summary.reasons.push("render.mode: off");
-      continue;
-    }
-    const helm = tool("helm");
-    if (!helm.path) {
-      summary.notRendered.charts++;
-      summary.reasons.push(`helm was not found ${helm.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    const missingDep = remoteDependency(absDir, chartDoc);
-    if (missingDep) {
-      summary.notRendered.charts++;
-      notRendered({
-        messageId: "remoteChart",
-        data: {},
-        file: chartFile,
-        offset: missingDep.offset,
-        endOffset: missingDep.endOffset,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    if (linkOutside(realRoot, absDir)) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "linkOutside",
-        data: { what: "chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
-    const valuesFiles = [];
-    let badValues = false;
-    for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, resolve8(absDir, v));
-      if (!insideRoot(root, rel) || !existsSync3(resolve8(root, rel))) {
-        badValues = true;
-        notices.push({
-          ruleId: "render-failed",
-          messageId: "valuesFile",
-          data: { file: v },
-          file: chartFile,
-          identity: `chart ${dir || "."}`
-        });
-        continue;
-      }
-      valuesFiles.push(rel);
-    }
-    if (badValues) {
-      summary.failed++;
-      continue;
-    }
-    const s2 = scratchDir();
-    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
-    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", resolve8(root, v));
-    const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
-    if (!run2.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: { tool: "helm template", error: toolError(run2.error, { scratch: s2.dir, root }) },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    summary.rendered++;
-    const abs = join8(s2.sub("out"), "rendered.yaml");
-    writeFileSync(abs, run2.stdout);
-    virtuals.push({
-      relPath: chartFile,
-      absPath: abs,
-      origin: { kind: "helm", chartDir: dir, valuesFiles },
-      home: chartFile,
-      text: run2.stdout
-    });
-  }
-  const patchFiles = /* @__PURE__ */ new Set();
-  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
-  summary.kustomizations = tops.length;
-  for (const dir of tops) {
-    const k = roots.kustomizations.get(dir);
-    const all = reachable(roots, dir);
-    if (cfg.mode === "off") {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push("render.mode: off");
-      continue;
-    }
-    if (refProblems(all)) {
-      summary.notRendered.kustomizations++;
-      continue;
-    }
-    let kz = tool("kustomize");
-    let viaKubectl = false;
-    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
-      const kubectl = findTool("kubectl", void 0, input.env, root);
-      if (kubectl.path) {
-        kz = { path: kubectl.path, looked: "on PATH (kubectl kustomize)" };
-        viaKubectl = true;
-      }
-    }
-    if (!kz.path) {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push(`kustomize was not found ${kz.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
-    }
-    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
-    const s2 = scratchDir();
-    const wrapper = s2.sub("kustomize");
-    const ref = relative5(wrapper, resolve8(root, dir)).split(sep3).join("/");
-    writeFileSync(
-      join8(wrapper, "kustomization.yaml"),
-      `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - ${JSON.stringify(ref)}
-buildMetadata: [originAnnotations, transformerAnnotations]
-`
-    );
-    const args = [viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
-    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
-    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
-    if (!run2.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: {
-          tool: viaKubectl ? "kubectl kustomize" : "kustomize build",
-          error: toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root })
-        },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
-    }
-    summary.rendered++;
-    for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = join8(s2.sub("out"), "rendered.yaml");
-    writeFileSync(abs, run2.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
-  }
-  if (input.stdin) {
-    const s2 = scratchDir();
-    const abs = join8(s2.sub("stdin"), "stdin.yaml");
-    writeFileSync(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
-  }
-  const candidates = [];
-  for (const c of input.candidates) {
-    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
-    if (covered.has(c.relPath)) continue;
-    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
-  }
-  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
-  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
-  return {
-    candidates,
-    notices,
-    summary,
-    virtual: new Set(virtuals.map((v) => v.relPath)),
-    remap: (findings) => mapper.remap(findings),
-    mappedSources: () => mapper.sources(),
-    cleanup: () => scratch?.remove()
-  };
-}
-function safeRead(abs) {
-  try {
-    return readFileSync4(abs, "utf8");
-  } catch {
-    return "";
-  }
-}
-function remoteDependency(absDir, chart) {
-  for (const dep of asItems(get(chart, "dependencies"))) {
-    const name = asText(get(dep, "name"));
-    const repo = asText(get(dep, "repository")) ?? "";
-    if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = existsSync3(join8(absDir, "charts", name));
-    try {
-      vendored ||= readdirSync3(join8(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
-    } catch {
-    }
-    if (!vendored) return { offset: dep.start, endOffset: dep.end };
-  }
-  return void 0;
-}
-var Mapper = class {
-  constructor(root, roots, cfg, virtuals) {
-    this.root = root;
-    this.roots = roots;
-    this.cfg = cfg;
-    this.byPath = new Map(virtuals.map((v) => [v.relPath, v]));
-    this.texts = new Map(virtuals.map((v) => [v.absPath, v.text]));
-  }
-  root;
-  roots;
-  cfg;
-  byPath;
-  cache = /* @__PURE__ */ new Map();
-  used = /* @__PURE__ */ new Set();
-  texts;
-  parsed(abs) {
-    if (this.cache.has(abs)) return this.cache.get(abs);
-    let p;
-    try {
-      const text = this.texts.get(abs) ?? readFileSync4(abs, "utf8");
-      p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
-    } catch {
-      p = void 0;
-    }
-    this.cache.set(abs, p);
-    return p;
-  }
-  sources() {
-    return [...this.used].map((rel) => ({ absPath: resolve8(this.root, rel), relPath: rel }));
-  }
-  remap(findings) {
-    const seen = /* @__PURE__ */ new Set();
-    const out = [];
-    for (const f of findings) {
-      const v = this.byPath.get(f.file);
-      if (v) this.move(f, v);
-      if (v) {
-        const key = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.identity}\0${f.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-      out.push(f);
-    }
-    return out;
-  }
-  move(f, v) {
-    const stream = this.parsed(v.absPath);
-    const approx = (file) => {
-      f.file = file;
-      f.range = lineOne();
-      f.message += APPROX;
-    };
-    const fingerprint = () => {
-      f.fingerprint = hash2("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
-    };
-    if (!stream) {
-      approx(v.home);
-      fingerprint();
-      return;
-    }
-    const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
-    const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
-    const path = pathAt(doc?.root, offset);
-    const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path) : this.helm(f, v, stream, doc, path);
-    if (!placed && v.origin.kind !== "stdin") approx(v.home);
-    fingerprint();
-  }
-  /** `# Source: chart/templates/x.yaml` before the document. */
-  sourceComment(stream, doc) {
-    if (!doc?.root) return void 0;
-    const before = stream.text.slice(0, doc.root.start);
-    const docStart = Math.max(before.lastIndexOf("\n---"), 0);
-    const m = /^# Source: (.+)$/m.exec(before.slice(docStart));
-    return m?.[1]?.trim();
-  }
-  helm(f, v, stream, doc, path) {
-    const source = this.sourceComment(stream, doc);
-    if (!source) return false;
-    let template;
-    let chartDir;
-    let valuesFiles = [];
-    if (v.origin.kind === "helm") {
-      chartDir = v.origin.chartDir;
-      valuesFiles = v.origin.valuesFiles;
-      const rest = source.split("/").slice(1).join("/");
-      template = posix8.normalize(chartDir ? `${chartDir}/${rest}` : rest);
-    } else {
-      const direct = posix8.normalize(source);
-      const chart = this.roots.allCharts.find((d) => posix8.basename(d) === source.split("/")[0]);
-      const viaChart = chart !== void 0 ? posix8.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync3(resolve8(this.root, p)));
-      if (!template) {
-        f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
-        return true;
-      }
-      chartDir = chart ?? "";
-    }
-    if (!insideRoot(this.root, template) || !existsSync3(resolve8(this.root, template))) return false;
-    const text = this.parsed(resolve8(this.root, template))?.text;
-    if (text === void 0) return false;
-    f.file = template;
-    this.used.add(template);
-    const hit = templateLine(text, path);
-    if (!hit) {
-      f.range = lineOne();
-      f.message += APPROX;
-      return true;
-    }
-    f.range = lineRange(text, hit.line);
-    const related = this.valuesLocations(template, chartDir, valuesFiles, hit.values);
-    if (related.length) f.related = related;
-    return true;
-  }
-  /** Values files that may set a value for a template, highest precedence first, with the key prefix each needs. */
-  valuesChain(template, chartDir, valuesFiles) {
-    const prefix2 = chartDir ? `${chartDir}/` : "";
-    const rest = template.slice(prefix2.length).split("/");
-    const subs = [];
-    for (let i2 = 0; i2 + 1 < rest.length && rest[i2] === "charts"; i2 += 2) subs.push(rest[i2 + 1]);
-    const chain = [];
-    const top = chartDir ? `${chartDir}/values.yaml` : "values.yaml";
-    for (const v of [...valuesFiles].reverse()) chain.push({ file: v, prefix: subs });
-    chain.push({ file: top, prefix: subs });
-    let dir = chartDir;
-    for (let i2 = 0; i2 < subs.length; i2++) {
-      dir = dir ? `${dir}/charts/${subs[i2]}` : `charts/${subs[i2]}`;
-      chain.push({ file: `${dir}/values.yaml`, prefix: subs.slice(i2 + 1) });
-    }
-    return chain;
-  }
-  valuesLocations(template, chartDir, valuesFiles, refs) {
-    const out = [];
-    const chain = this.valuesChain(template, chartDir, valuesFiles);
-    for (const keys of refs) {
-      for (const { file, prefix: prefix2 } of chain) {
-        const parsed = this.parsed(resolve8(this.root, file));
-        if (!parsed) continue;
-        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
-        if (!pair) continue;
-        out.push({
-          file,
-          range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${posix8.basename(file)}`
-        });
-        break;
-      }
-      if (out.length >= 3) break;
-    }
-    return out;
-  }
-  kustomize(f, v, doc, path) {
-    if (v.origin.kind !== "kustomize" || !doc?.root) return false;
-    const meta2 = asMap(get(doc.root, "metadata"));
-    const annotations = asMap(get(meta2, "annotations"));
-    const kind = asText(get(doc.root, "kind")) ?? "";
-    const name = asText(get(meta2, "name")) ?? "";
-    const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, resolve8(wrapper, p));
-    const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
-    const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
-    const originPath = asText(get(originDoc, "path"));
-    const configuredIn = asText(get(originDoc, "configuredIn"));
-    const transformText = asText(get(annotations, "alpha.config.kubernetes.io/transformations")) ?? "";
-    const patchKustomizations = /* @__PURE__ */ new Set();
-    for (const t of asItems(parseYaml(transformText).docs[0]?.root ?? void 0)) {
-      const by = asText(get(asMap(get(t, "configuredBy")), "kind")) ?? "";
-      const at2 = asText(get(t, "configuredIn"));
-      if (at2 && /Patch/.test(by)) patchKustomizations.add(fromWrapper(at2));
-    }
-    const patches = [];
-    for (const k of reachable(this.roots, v.origin.dir)) if (patchKustomizations.has(k.file)) patches.push(...[...k.patches].reverse());
-    if (!isMissingField(f)) {
-      for (const p of patches) if (this.placeInPatch(f, p, kind, name, path)) return true;
-    }
-    const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
-    if (!resource || !insideRoot(this.root, resource)) return false;
-    const parsed = this.parsed(resolve8(this.root, resource));
-    if (!parsed) return false;
-    this.used.add(resource);
-    f.file = resource;
-    const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
-    const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
-    if (!target) {
-      f.range = lineOne();
-      f.message += APPROX;
-      return true;
-    }
-    const { at, depth } = follow(target.node, path);
-    f.range = at ? nodeRange2(parsed, at) : lineOne();
-    if (depth < path.length && !isMissingField(f)) f.message += APPROX;
-    return true;
-  }
-  placeInPatch(f, p, kind, name, path) {
-    if (p.target?.kind && p.target.kind !== kind) return false;
-    if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
-    if (p.inline) {
-      const k = this.parsed(resolve8(this.root, p.kustomization));
-      if (!k) return false;
-      const text = asText(p.inline) ?? "";
-      const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
-      if (first < 0) return false;
-      const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
-      return this.placeInline(f, p, k, text, inner, kind, name, path, first);
-    }
-    const parsed = this.parsed(resolve8(this.root, p.file));
-    if (!parsed) return false;
-    const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
-    const at = this.patchNode(p, roots, kind, name, path);
-    if (!at) return false;
-    this.used.add(p.file);
-    f.file = p.file;
-    f.range = nodeRange2(parsed, at);
-    return true;
-  }
-  placeInline(f, p, k, text, roots, kind, name, path, base) {
-    const at = this.patchNode(p, roots, kind, name, path);
-    if (!at) return false;
-    const inner = new LineIndex(text);
-    const start = "key" in at ? at.key.start : at.start;
-    const line = inner.position(start).line;
-    const baseLine = k.lines.position(base).line;
-    f.file = p.kustomization;
-    f.range = lineRange(k.text, baseLine + line - 1);
-    return true;
-  }
-  /** The node of a patch that sets `path` on the object, if this patch sets it. */
-  patchNode(p, roots, kind, name, path) {
-    if (p.json6902) {
-      const ops = roots.flatMap((r2) => asItems(r2));
-      for (const op of [...ops].reverse()) {
-        const what = asText(get(op, "op"));
-        const ptr = pointer(asText(get(op, "path")) ?? "");
-        if (what !== "add" && what !== "replace" && what !== "copy" && what !== "move") continue;
-        if (!pointerCovers(ptr, path)) continue;
-        const value2 = get(op, "value");
-        if (!value2) return op;
-        const { at, depth } = follow(value2, path.slice(ptr.length));
-        return depth === path.length - ptr.length && at ? at : op;
-      }
-      return void 0;
-    }
-    for (const r2 of roots) {
-      const meta2 = asMap(get(r2, "metadata"));
-      const rk = asText(get(r2, "kind"));
-      const rn = asText(get(meta2, "name"));
-      if (rk && rk !== kind) continue;
-      if (rn && rn !== name && !name.endsWith(rn) && !p.target) continue;
-      const { at, depth } = follow(r2, path);
-      if (depth === path.length && at) return at;
-    }
-    return void 0;
-  }
-};
-function isMissingField(f) {
-  return /^missing|Missing$/.test(f.messageId);
-}
-function lineOne() {
-  return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-}
-function lineRange(text, line) {
-  const t = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
-  const col = t.length - t.trimStart().length + 1;
-  return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
-}
-function nodeRange2(p, at) {
-  if ("key" in at) return pairRange(p, at);
-  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
-}
-function pairRange(p, pair) {
-  const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
-  return p.lines.range(pair.key.start, Math.max(end, pair.key.end));
-}
-
-// src/config/policy.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { resolve as resolve9 } from "node:path";
-function filterInPlace(list2, keep) {
-  let w = 0;
-  for (const item of list2) if (keep(item)) list2[w++] = item;
-  list2.length = w;
-}
-function applyOverrides(findings, rules, settings) {
-  if (settings.overrides.length === 0) return;
-  filterInPlace(findings, (f) => {
-    const rule61 = rules.get(f.ruleId);
-    if (!rule61) return true;
-    const level = levelFor(rule61, f.file, { level: settings.rules[f.ruleId]?.level, profile: settings.profile }, settings.overrides);
-    if (level === "off") return false;
-    if (level) f.level = level;
-    return true;
-  });
-}
-function namespaceReader(root) {
-  const cache4 = /* @__PURE__ */ new Map();
-  return (file, kind, name, line) => {
-    let objects = cache4.get(file);
-    if (!objects) {
-      objects = [];
-      try {
-        const text = readFileSync5(resolve9(root, file), "utf8");
-        const lineOf = (offset) => text.slice(0, offset).split("\n").length;
-        for (const o of k8sObjects(parseYaml(text).docs)) {
-          objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
-        }
-      } catch {
-      }
-      cache4.set(file, objects);
-    }
-    let best;
-    for (const o of objects) if (o.kind === kind && o.name === name && o.line <= line && (!best || o.line > best.line)) best = o;
-    return best?.namespace;
-  };
-}
-function applyIgnores(findings, settings, root, today) {
-  const expired = settings.ignores.filter((i2) => i2.until !== void 0 && today > i2.until);
-  const live = settings.ignores.filter((i2) => !expired.includes(i2));
-  if (live.length === 0) return { expired };
-  const namespaceAt = namespaceReader(root);
-  for (const f of findings) {
-    if (f.suppression) continue;
-    const entry = live.find(
-      (i2) => i2.rules.includes(f.ruleId) && identityIs(f.identity, i2.kind, i2.name) && (i2.namespace === void 0 || namespaceAt(f.file, i2.kind, i2.name, f.range.start.line) === i2.namespace)
-    );
-    if (entry) f.suppression = { kind: "external", justification: entry.reason };
-  }
-  return { expired };
-}
-
 // src/policy/load.ts
-import { closeSync as closeSync5, constants as constants6, fstatSync as fstatSync4, lstatSync as lstatSync6, openSync as openSync5, readFileSync as readFileSync6, readdirSync as readdirSync4, realpathSync as realpathSync6 } from "node:fs";
-import { join as join10, relative as relative6, resolve as resolve10, sep as sep4 } from "node:path";
+import { closeSync as closeSync4, constants as constants5, fstatSync as fstatSync4, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync6, readdirSync as readdirSync4, realpathSync as realpathSync5 } from "node:fs";
+import { join as join9, relative as relative6, resolve as resolve9, sep as sep4 } from "node:path";
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -45536,7 +45333,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join9(sep6 = "") {
+function join8(sep6 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -45830,8 +45627,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join9),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join9),
+  celMethod("join", LIST_STRING, [], STRING6, join8),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join8),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -53372,7 +53169,7 @@ function keyRanges(file, node, prefix2, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = openSync5(abs, constants6.O_RDONLY | (constants6.O_NONBLOCK ?? 0));
+    fd = openSync4(abs, constants5.O_RDONLY | (constants5.O_NONBLOCK ?? 0));
     const st = fstatSync4(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
@@ -53384,7 +53181,7 @@ function readRegular(abs, label2, maxBytes) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) closeSync5(fd);
+    if (fd !== void 0) closeSync4(fd);
   }
 }
 function inside3(realRoot, real2) {
@@ -53396,10 +53193,10 @@ function filesOf(root, realRoot, entry) {
       `admissionPolicies: "${entry.slice(0, 80)}" is a URL; podguard never fetches policies: name the file or folder by its path in the repository`
     );
   }
-  const abs = resolve10(root, entry.replace(/^\/+/, ""));
+  const abs = resolve9(root, entry.replace(/^\/+/, ""));
   let real2;
   try {
-    real2 = realpathSync6(abs);
+    real2 = realpathSync5(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
@@ -53407,14 +53204,14 @@ function filesOf(root, realRoot, entry) {
   const out = [];
   const visit = (dir) => {
     for (const name of readdirSync4(dir).sort()) {
-      const p = join10(dir, name);
-      const st = lstatSync6(p);
+      const p = join9(dir, name);
+      const st = lstatSync5(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = realpathSync6(p);
+          target = realpathSync5(p);
         } catch {
           continue;
         }
@@ -53424,14 +53221,14 @@ function filesOf(root, realRoot, entry) {
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if (lstatSync6(real2).isDirectory()) visit(real2);
+  if (lstatSync5(real2).isDirectory()) visit(real2);
   else out.push(abs);
   return out;
 }
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = realpathSync6(root);
+  const realRoot = realpathSync5(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
@@ -54342,7 +54139,7 @@ import { readFileSync as readFileSync7 } from "node:fs";
 // src/workers.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname as dirname4, join as join11 } from "node:path";
+import { dirname as dirname3, join as join10 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 function activeRules(plan2, registry) {
@@ -54370,7 +54167,7 @@ function defaultThreads(files) {
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-  const script = join11(dirname4(here), "worker.js");
+  const script = join10(dirname3(here), "worker.js");
   return existsSync4(script) ? script : void 0;
 }
 function toBatches(files, threads) {
@@ -54439,7 +54236,7 @@ function isoDay(today) {
 function checkScopes(root, paths) {
   const realRoot = realpathOr(root);
   for (const p of paths) {
-    const abs = resolve11(root, p);
+    const abs = resolve10(root, p);
     if (!isInside(root, abs) && !isInside(realRoot, abs))
       throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
     const real2 = realpathOr(abs);
@@ -54455,33 +54252,33 @@ function emptyScope(p) {
 }
 function exists(p) {
   try {
-    return lstatSync7(p, { throwIfNoEntry: false }) !== void 0;
+    return lstatSync6(p, { throwIfNoEntry: false }) !== void 0;
   } catch {
     return false;
   }
 }
 function realpathOr(p) {
   try {
-    return realpathSync7.native(p);
+    return realpathSync6.native(p);
   } catch {
-    return resolve11(p);
+    return resolve10(p);
   }
 }
 async function scan(input) {
   const started = Date.now();
-  const root = resolve11(input.root);
+  const root = resolve10(input.root);
   const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
   checkScopes(root, paths);
-  const singleDir = paths.length === 1 ? resolve11(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? resolve10(root, paths[0]) : root;
   let settings;
   const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, baseRules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules, root);
   else {
-    const nested = singleDir !== root && exists(join12(singleDir, DEFAULT_CONFIG_FILE));
-    const atRoot = exists(join12(root, DEFAULT_CONFIG_FILE));
-    const nestedLabel = safeData(relative7(root, join12(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    const nested = singleDir !== root && exists(join11(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists(join11(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData(relative7(root, join11(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
     if (nested && atRoot) {
       settings = loadSettings(root, void 0, baseRules, root);
       notices.push(
@@ -54503,7 +54300,7 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = resolve11(root, baselinePath);
+    const abs = resolve10(root, baselinePath);
     const label2 = relative7(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
   }
@@ -54534,12 +54331,12 @@ async function scan(input) {
   const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   if (!input.stdin && input.changedFiles === void 0 && input.requireChecked) {
     for (const p of paths) {
-      const scope = resolve11(root, p);
-      if (!collected.candidates.some((c) => isInside(scope, resolve11(root, c.relPath)))) throw emptyScope(p);
+      const scope = resolve10(root, p);
+      if (!collected.candidates.some((c) => isInside(scope, resolve10(root, c.relPath)))) throw emptyScope(p);
     }
   }
   for (const issue of collected.issues) {
-    const f = sourceFile(resolve11(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile(resolve10(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
@@ -54550,7 +54347,7 @@ async function scan(input) {
   });
   const render = await prepareRender({
     root,
-    scopes: paths.map((p) => resolve11(root, p)),
+    scopes: paths.map((p) => resolve10(root, p)),
     candidates: collected.candidates,
     markers,
     ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
@@ -54640,7 +54437,7 @@ async function scan(input) {
     const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
     const level = plan2.systemLevels[n.ruleId] ?? "off";
     if (!rule61 || level === "off") continue;
-    const f = sourceFile(resolve11(root, n.file), n.file, readQuiet(resolve11(root, n.file)));
+    const f = sourceFile(resolve10(root, n.file), n.file, readQuiet(resolve10(root, n.file)));
     const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
     out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
     out.endFile();
@@ -54658,11 +54455,11 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile(resolve11(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile(resolve10(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   const { expired } = applyIgnores(out.findings, settings, root, today);
   if (expired.length && systemOn("expired-suppression") && settings.configFile) {
-    const file = sourceFile(resolve11(root, settings.configFile), settings.configFile, "");
+    const file = sourceFile(resolve10(root, settings.configFile), settings.configFile, "");
     for (const i2 of expired) {
       system(
         "expired-suppression",
@@ -54729,298 +54526,88 @@ function templateDirectives(absPath, relPath) {
   });
 }
 
-// src/report/text.ts
-var COLORS = {
-  error: ["\x1B[31m", "\x1B[39m"],
-  warning: ["\x1B[33m", "\x1B[39m"],
-  note: ["\x1B[36m", "\x1B[39m"],
-  dim: ["\x1B[2m", "\x1B[22m"],
-  bold: ["\x1B[1m", "\x1B[22m"]
-};
-var FOLD_AFTER = 20;
-function plural2(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function scannedSummary(result) {
-  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural2(result.filesScanned[k], KIND_LABEL[k]));
-  const scanned = parts.length ? parts.join(", ") : "0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)";
-  const render = renderSummaryLine(result.render);
-  return render ? `${scanned} (${render})` : scanned;
-}
-function scanStats(result) {
-  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
-  return `podguard: checked ${plural2(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural2(result.threads, "thread")}`;
-}
-function useColor(env, isTTY, noColorFlag = false) {
-  if (noColorFlag) return false;
-  const force = env.FORCE_COLOR;
-  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
-  if ((env.NO_COLOR ?? "") !== "") return false;
-  return isTTY;
-}
-function printablePath(path) {
-  return safePath(path);
-}
-function explainRule(rule61, line, style = { color: false }) {
-  const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
-  const m = rule61.meta;
-  line(`${bold(m.id)}: ${m.title} (${m.level})`);
-  const block = (text) => {
-    for (const l of text.split("\n")) line(l ? `    ${l}` : "");
-  };
-  block(m.description);
-  block(`Why: ${m.why}`);
-  block(fixText(m));
-  line(`    Docs: ${ruleDocUrl(m.id)}`);
-}
-function writeText(result, style, sink) {
-  const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
-  const red = result.redactor;
-  const line = (text) => sink.line(text);
-  for (const n of result.notices ?? []) line(`podguard: ${n}`);
-  if (result.notices?.length) line("");
-  const unsuppressed = result.findings.filter((f) => !f.suppression);
-  const baselined = unsuppressed.filter((f) => f.baselined).length;
-  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
-  const fold = (title, size, body) => {
-    const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
-    if (folding) sink.group(title);
-    try {
-      return body();
-    } finally {
-      if (folding) sink.endGroup();
-    }
-  };
-  const byFile = /* @__PURE__ */ new Map();
-  for (const f of shown2) {
-    const list2 = byFile.get(f.file) ?? [];
-    list2.push(f);
-    byFile.set(f.file, list2);
-  }
-  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
-  fold(`podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
-    for (const [file, findings] of byFile) {
-      line(c("bold", printablePath(file)));
-      for (const f of findings) {
-        const level = displayLevel(f);
-        const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
-        const tag = f.baselined ? " (baseline)" : "";
-        line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
-      }
-      line("");
-    }
-  });
-  const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const tally = /* @__PURE__ */ new Map();
-  for (const f of shown2) {
-    const level = displayLevel(f);
-    const t = tally.get(f.ruleId);
-    if (!t) tally.set(f.ruleId, { n: 1, level });
-    else {
-      t.n++;
-      if (level === "error" || level === "warning" && t.level === "note") t.level = level;
-    }
-  }
-  const fired = [...tally.keys()].sort();
-  if (fired.length) {
-    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
-    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
-    line(c("bold", "Rules"));
-    for (const id of fired) {
-      const t = tally.get(id);
-      const title = rulesById.get(id)?.meta.title ?? "";
-      line(
-        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
-      );
-    }
-    line("");
-    if (style.explain) {
-      fold("podguard: how to fix", fired.length * 8, () => {
-        line(c("bold", "How to fix"));
-        for (const id of fired) {
-          const rule61 = rulesById.get(id);
-          if (!rule61) continue;
-          explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
-          line("");
-        }
-      });
-    } else {
-      line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
-      line("");
-    }
-  }
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of shown2) counts[displayLevel(f)]++;
-  const total = shown2.length;
-  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
-  const verdict2 = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
-  const suppressed = result.findings.length - unsuppressed.length;
-  const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
-  const templates = result.templatesNotRendered?.length ?? 0;
-  const extras = [
-    known,
-    suppressed ? `${suppressed} suppressed` : "",
-    templates ? `${plural2(templates, "Helm chart template")} not checked (not rendered)` : ""
-  ].filter(Boolean).map((x) => `; ${x}`).join("");
-  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
-  else line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+// src/version.ts
+var VERSION = "0.1.0";
+var HOMEPAGE = "https://github.com/podguard/podguard";
+function ruleDocUrl(id) {
+  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
+  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
 }
 
-// src/report/gitlab.ts
-var SEVERITY2 = { error: "critical", warning: "major", note: "minor" };
-function* gitlabChunks(result) {
-  const red = result.redactor;
-  const seen = /* @__PURE__ */ new Map();
-  yield* prettyJsonChunks(
-    PLACEHOLDER,
-    (function* () {
-      for (const f of result.findings) {
-        if (f.suppression) continue;
-        const n = seen.get(f.fingerprint) ?? 0;
-        seen.set(f.fingerprint, n + 1);
-        yield {
-          description: red.redact(f.message),
-          check_name: f.ruleId,
-          fingerprint: n === 0 ? f.fingerprint : `${f.fingerprint}-${n}`,
-          severity: f.baselined ? "info" : SEVERITY2[f.level],
-          location: { path: f.file, lines: { begin: f.range.start.line, end: f.range.end.line } }
-        };
-      }
-    })()
-  );
-  yield "\n";
+// src/config/init.ts
+var SCHEMA_URL = `https://raw.githubusercontent.com/podguard/podguard/v${VERSION}/schema/podguard.schema.json`;
+function yamlScalar(v) {
+  return typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v));
 }
-
-// src/report/json.ts
-function jsonFinding(f, result) {
-  const red = result.redactor;
-  return {
-    ruleId: f.ruleId,
-    messageId: f.messageId,
-    level: displayLevel(f),
-    message: red.redact(f.message),
-    file: f.file,
-    line: f.range.start.line,
-    column: f.range.start.column,
-    endLine: f.range.end.line,
-    endColumn: f.range.end.column,
-    fingerprint: f.fingerprint,
-    ...f.properties ? { properties: f.properties } : {},
-    ...f.related?.length ? {
-      related: f.related.map((r2) => ({
-        file: r2.file,
-        line: r2.range.start.line,
-        column: r2.range.start.column,
-        message: red.redact(r2.message)
-      }))
-    } : {},
-    ...f.baselined ? { baselined: true } : {},
-    ...f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}
-  };
-}
-function head(result, findings) {
-  return {
-    tool: "podguard",
-    version: VERSION,
-    filesScanned: result.filesScanned,
-    ...result.render ? { render: result.render } : {},
-    counts: countByLevel(result.findings),
-    suppressed: result.findings.filter((f) => f.suppression).length,
-    baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
-    findings
-  };
-}
-function* jsonChunks(result) {
-  yield* prettyJsonChunks(
-    head(result, PLACEHOLDER),
-    (function* () {
-      for (const f of result.findings) yield jsonFinding(f, result);
-    })()
-  );
-  yield "\n";
-}
-
-// src/report/junit.ts
-function xmlText(text) {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
-function plural3(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function byRule(findings) {
-  const m = /* @__PURE__ */ new Map();
-  for (const f of findings) m.set(f.ruleId, [...m.get(f.ruleId) ?? [], f]);
-  return [...m.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-}
-function reported(result) {
-  return result.findings.filter((f) => !f.suppression);
-}
-function* junitChunks(result, failOn) {
-  const red = result.redactor;
-  const findings = reported(result);
-  const files = new Set(findings.map((f) => f.file));
-  let tests = 0;
-  let failures = 0;
-  const cases = /* @__PURE__ */ new Map();
-  for (const file of files) cases.set(file, []);
-  let i2 = 0;
-  while (i2 < findings.length) {
-    const file = findings[i2].file;
-    let j = i2;
-    while (j < findings.length && findings[j].file === file) j++;
-    const groups = byRule(findings.slice(i2, j));
-    tests += groups.length;
-    failures += groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
-    cases.get(file).push(...groups);
-    i2 = j;
-  }
-  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
-  if (tests === 0) {
-    yield `<testsuites name="podguard" tests="1" failures="0" errors="0" time="0">
-`;
-    yield `  <testsuite name="podguard" tests="1" failures="0" errors="0" skipped="0" time="0">
-`;
-    yield `    <testcase name="no findings" classname="podguard" time="0"/>
-`;
-    yield "  </testsuite>\n</testsuites>\n";
-    return;
-  }
-  yield `<testsuites name="podguard" tests="${tests}" failures="${failures}" errors="0" time="0">
-`;
-  const titles = new Map(result.rules.map((r2) => [r2.meta.id, r2.meta.title]));
-  for (const [file, groups] of cases) {
-    const failed = groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
-    const out = [
-      `  <testsuite name="${xmlText(file)}" tests="${groups.length}" failures="${failed}" errors="0" skipped="0" time="0">
-`
-    ];
-    for (const [ruleId, fs] of groups) {
-      const gating = fs.filter((f) => gates(f, failOn));
-      const body = fs.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.baselined ? "note (baseline)" : f.level} ${red.redact(f.message)}`).join("\n");
-      const text = xmlText(`${body}
-Docs: ${ruleDocUrl(ruleId)}`);
-      const name = xmlText(`${ruleId}: ${titles.get(ruleId) ?? ruleId}`);
-      out.push(`    <testcase name="${name}" classname="${xmlText(file)}" file="${xmlText(file)}" time="0">
-`);
-      if (gating.length) {
-        const level = gating.some((f) => f.level === "error") ? "error" : gating.some((f) => f.level === "warning") ? "warning" : "note";
-        const message = xmlText(`${plural3(gating.length, "finding")} at or above ${failOn}: ${red.redact(gating[0].message)}`);
-        out.push(`      <failure message="${message}" type="${level}">${text}</failure>
-`);
-      } else {
-        out.push(`      <system-out>${text}</system-out>
-`);
-      }
-      out.push("    </testcase>\n");
+function starterConfig(rules) {
+  const width = Math.max(...rules.map((r2) => r2.meta.id.length)) + 12;
+  const ruleLines = [];
+  for (const r2 of [...rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1)) {
+    const m = r2.meta;
+    const tag = m.profile === "restricted" ? " [restricted]" : "";
+    const options = Object.entries(m.defaultOptions ?? {});
+    if (options.length === 0) {
+      ruleLines.push(`  # ${`${m.id}: ${m.level}`.padEnd(width)} # ${m.title}${tag}`);
+      continue;
     }
-    out.push("  </testsuite>\n");
-    yield out.join("");
+    ruleLines.push(`  # ${`${m.id}:`.padEnd(width)} # ${m.title}${tag}`);
+    ruleLines.push(`  #   level: ${m.level}`);
+    for (const [k, v] of options) ruleLines.push(`  #   ${k}: ${yamlScalar(v)}`);
   }
-  yield "</testsuites>\n";
+  return `# yaml-language-server: $schema=${SCHEMA_URL}
+# podguard configuration: ${HOMEPAGE}#tuning-podguard
+# Every key is optional; a key left empty is the same as a key left out.
+
+# Pod Security Standards level. restricted (the default) runs every rule; baseline turns off
+# the rules marked [restricted] below unless you set their level here.
+profile: restricted
+
+# Per rule: off, note, warning or error, or an object with level and the rule's options.
+# Each rule is listed with its default; uncomment a line to change it.
+rules:
+${ruleLines.join("\n")}
+
+# Approved images (globs over image names without tag; ** spans path segments). When set, any
+# other image is a finding. Denied images are checked first.
+allowedImages:
+  # - mcr.microsoft.com/**
+  # - myregistry.azurecr.io/**
+deniedImages:
+  # - docker.io/library/ubuntu
+
+# Require @sha256: digests on every image reference (the same as requireDigest: true under
+# rules.image-digest).
+# requireDigest: true
+
+# Paths (globs relative to the repository root) that are never scanned.
+exclude:
+  # - test/fixtures/**
+
+# Known findings (podguard scan --write-baseline .podguard-baseline.json): reported as notes,
+# never failing the build; only new findings gate.
+# baseline: .podguard-baseline.json
+
+# Per-path profile and rule levels, applied in order (later entries win).
+# overrides:
+#   - files: ['charts/vendor/**']
+#     profile: baseline
+#   - files: ['test/**']
+#     rules:
+#       privileged-container: off
+
+# Per-resource ignores for manifests you cannot annotate; reason is required.
+# ignore:
+#   - kind: DaemonSet
+#     name: node-exporter
+#     namespace: monitoring
+#     rules: [host-namespaces]
+#     reason: upstream chart (OPS-12)
+#     until: 2027-06-30
+`;
 }
 
 // src/report/sarif.ts
-import { dirname as dirname5, posix as posix9, relative as relative8, resolve as resolve12, sep as sep5 } from "node:path";
+import { dirname as dirname5, posix as posix8, relative as relative8, resolve as resolve12, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -55034,6 +54621,118 @@ function severityAt(meta2, level) {
   if (meta2.securitySeverity === void 0) return void 0;
   const b = SEVERITY_BANDS[level];
   return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
+}
+
+// src/report/stream.ts
+var PLACEHOLDER = "\0podguard-stream\0";
+function* prettyJsonChunks(doc, items2) {
+  const text = JSON.stringify(doc, null, 2);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("prettyJsonChunks: the document must hold PLACEHOLDER exactly once");
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  const depth = /^ */.exec(text.slice(lineStart))[0].length / 2;
+  const prefix2 = Array.from({ length: depth + 1 }, (_, i2) => `${" ".repeat(2 * i2)}[
+`).join("");
+  const suffix = Array.from({ length: depth + 1 }, (_, i2) => `
+${" ".repeat(2 * (depth - i2))}]`).join("");
+  let opened = false;
+  let group2 = [];
+  const flush = () => {
+    let wrapped = group2;
+    for (let i2 = 0; i2 < depth; i2++) wrapped = [wrapped];
+    const json2 = JSON.stringify(wrapped, null, 2);
+    const body = json2.slice(prefix2.length, json2.length - suffix.length);
+    const out = opened ? `,
+${body}` : `${text.slice(0, at)}[
+${body}`;
+    opened = true;
+    group2 = [];
+    return out;
+  };
+  for (const item of items2) {
+    group2.push(item);
+    if (group2.length === 256) yield flush();
+  }
+  if (group2.length > 0) yield flush();
+  yield opened ? `
+${" ".repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
+}
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function* compactJsonChunks(doc, items2) {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group2 = [];
+  for (const item of items2) {
+    group2.push(JSON.stringify(item));
+    if (group2.length === 256) {
+      yield (first ? "" : ",") + group2.join(",");
+      first = false;
+      group2 = [];
+    }
+  }
+  if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
+  yield `]${text.slice(at + quoted.length)}`;
+}
+
+// src/report/safe-write.ts
+import { closeSync as closeSync5, constants as constants6, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename as basename2, dirname as dirname4, join as join12, resolve as resolve11 } from "node:path";
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, tmpdir2()];
+  return roots.filter((r2) => !!r2).map((r2) => resolve11(r2));
+}
+function real(p) {
+  try {
+    return realpathSync7.native(p);
+  } catch {
+    return resolve11(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path, text, roots, createDirs = false) {
+  const abs = resolve11(path);
+  const dir = dirname4(abs);
+  if (createDirs) mkdirSync2(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside(resolve11(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = lstatSync7(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = join12(realDir, `.${basename2(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = openSync5(temp, constants6.O_WRONLY | constants6.O_CREAT | constants6.O_EXCL | (constants6.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) writeSync(fd, c);
+    } finally {
+      closeSync5(fd);
+    }
+    renameSync(temp, join12(realDir, basename2(abs)));
+  } catch (err) {
+    rmSync2(temp, { force: true });
+    throw err;
+  }
 }
 
 // src/report/sarif.ts
@@ -55112,7 +54811,7 @@ function repoPaths(result, repositoryRoot2) {
   if (prefix2 === "") return (file) => file;
   if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
   return (file) => {
-    const p = posix9.normalize(`${prefix2}/${file}`);
+    const p = posix8.normalize(`${prefix2}/${file}`);
     return p.startsWith("../") || p === ".." ? file : p;
   };
 }
@@ -55327,46 +55026,392 @@ function runTimes(result, end = /* @__PURE__ */ new Date()) {
   return { start: new Date(end.getTime() - result.durationMs), end };
 }
 
-// src/platform/sinks.ts
-function textLines(result, opts, sink) {
-  writeText(result, opts, sink);
+// src/report/provenance.ts
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
 }
-function sarifFile(path, result, opts, write2) {
-  return writeSarif(path, result, { ...opts, times: runTimes(result) }, write2);
+function safeUri(raw) {
+  if (!raw) return void 0;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+    u.username = "";
+    u.password = "";
+    return u.href.replace(/\/$/, "");
+  } catch {
+    return void 0;
+  }
 }
-function sarifStream(result, opts) {
-  const fitted = fitSarif(result, { ...opts, times: runTimes(result) });
-  return { chunks: coalesce(sarifChunks(result, fitted)), written: fitted.written };
-}
-var jsonReport = (result) => coalesce(jsonChunks(result));
-var junitReport = (result, failOn) => coalesce(junitChunks(result, failOn));
-var gitlabReport = (result) => coalesce(gitlabChunks(result));
-function baselineOf(result) {
+var REVISION = /^[0-9a-f]{7,64}$/i;
+function provenanceFromEnv(env) {
+  let repositoryUri;
+  let revision;
+  let branch;
+  const repo = value(env, "GITHUB_REPOSITORY");
+  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
+    revision = value(env, "GITHUB_SHA");
+    branch = value(env, "GITHUB_REF");
+  } else if (value(env, "BUILD_REPOSITORY_URI")) {
+    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
+    revision = value(env, "BUILD_SOURCEVERSION");
+    branch = value(env, "BUILD_SOURCEBRANCH");
+  }
+  if (!repositoryUri) return void 0;
   return {
-    text: baselineText(result.findings, (t) => result.redactor.redact(t)),
-    fingerprints: new Set(baselineEntries(result.findings).map((e) => e.fingerprint))
+    repositoryUri,
+    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
+    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
   };
 }
 
-// src/platform/job.ts
-var everything = (description) => ({ touched: /* @__PURE__ */ new Map(), description });
-async function selectFiles(job, scope, requireMatch) {
-  if (scope.files) return { paths: ["."], changedFiles: inPaths(job.paths, scope.files) };
-  if (!job.paths.some(isGlob)) return { paths: [...job.paths] };
-  const all = await collect({ root: job.root, paths: ["."], exclude: [] });
-  const rels = all.candidates.map((c) => c.relPath);
-  for (const p of requireMatch && !job.allowEmpty ? job.paths : []) {
-    if (inPaths([p], rels).length === 0) {
-      throw new ConfigurationError(
-        `input ${job.names.paths}: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set ${job.names.allowEmpty}: true if that is expected)`,
-        { input: job.names.paths }
-      );
+// src/report/json.ts
+function jsonFinding(f, result) {
+  const red = result.redactor;
+  return {
+    ruleId: f.ruleId,
+    messageId: f.messageId,
+    level: displayLevel(f),
+    message: red.redact(f.message),
+    file: f.file,
+    line: f.range.start.line,
+    column: f.range.start.column,
+    endLine: f.range.end.line,
+    endColumn: f.range.end.column,
+    fingerprint: f.fingerprint,
+    ...f.properties ? { properties: f.properties } : {},
+    ...f.related?.length ? {
+      related: f.related.map((r2) => ({
+        file: r2.file,
+        line: r2.range.start.line,
+        column: r2.range.start.column,
+        message: red.redact(r2.message)
+      }))
+    } : {},
+    ...f.baselined ? { baselined: true } : {},
+    ...f.suppression ? { suppressed: { kind: f.suppression.kind, justification: red.redact(f.suppression.justification) } } : {}
+  };
+}
+function head(result, findings) {
+  return {
+    tool: "podguard",
+    version: VERSION,
+    filesScanned: result.filesScanned,
+    ...result.render ? { render: result.render } : {},
+    counts: countByLevel(result.findings),
+    suppressed: result.findings.filter((f) => f.suppression).length,
+    baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
+    findings
+  };
+}
+function* jsonChunks(result) {
+  yield* prettyJsonChunks(
+    head(result, PLACEHOLDER),
+    (function* () {
+      for (const f of result.findings) yield jsonFinding(f, result);
+    })()
+  );
+  yield "\n";
+}
+
+// src/report/junit.ts
+function xmlText(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+function plural2(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function byRule(findings) {
+  const m = /* @__PURE__ */ new Map();
+  for (const f of findings) m.set(f.ruleId, [...m.get(f.ruleId) ?? [], f]);
+  return [...m.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+}
+function reported(result) {
+  return result.findings.filter((f) => !f.suppression);
+}
+function* junitChunks(result, failOn) {
+  const red = result.redactor;
+  const findings = reported(result);
+  const files = new Set(findings.map((f) => f.file));
+  let tests = 0;
+  let failures = 0;
+  const cases = /* @__PURE__ */ new Map();
+  for (const file of files) cases.set(file, []);
+  let i2 = 0;
+  while (i2 < findings.length) {
+    const file = findings[i2].file;
+    let j = i2;
+    while (j < findings.length && findings[j].file === file) j++;
+    const groups = byRule(findings.slice(i2, j));
+    tests += groups.length;
+    failures += groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
+    cases.get(file).push(...groups);
+    i2 = j;
+  }
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  if (tests === 0) {
+    yield `<testsuites name="podguard" tests="1" failures="0" errors="0" time="0">
+`;
+    yield `  <testsuite name="podguard" tests="1" failures="0" errors="0" skipped="0" time="0">
+`;
+    yield `    <testcase name="no findings" classname="podguard" time="0"/>
+`;
+    yield "  </testsuite>\n</testsuites>\n";
+    return;
+  }
+  yield `<testsuites name="podguard" tests="${tests}" failures="${failures}" errors="0" time="0">
+`;
+  const titles = new Map(result.rules.map((r2) => [r2.meta.id, r2.meta.title]));
+  for (const [file, groups] of cases) {
+    const failed = groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
+    const out = [
+      `  <testsuite name="${xmlText(file)}" tests="${groups.length}" failures="${failed}" errors="0" skipped="0" time="0">
+`
+    ];
+    for (const [ruleId, fs] of groups) {
+      const gating = fs.filter((f) => gates(f, failOn));
+      const body = fs.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.baselined ? "note (baseline)" : f.level} ${red.redact(f.message)}`).join("\n");
+      const text = xmlText(`${body}
+Docs: ${ruleDocUrl(ruleId)}`);
+      const name = xmlText(`${ruleId}: ${titles.get(ruleId) ?? ruleId}`);
+      out.push(`    <testcase name="${name}" classname="${xmlText(file)}" file="${xmlText(file)}" time="0">
+`);
+      if (gating.length) {
+        const level = gating.some((f) => f.level === "error") ? "error" : gating.some((f) => f.level === "warning") ? "warning" : "note";
+        const message = xmlText(`${plural2(gating.length, "finding")} at or above ${failOn}: ${red.redact(gating[0].message)}`);
+        out.push(`      <failure message="${message}" type="${level}">${text}</failure>
+`);
+      } else {
+        out.push(`      <system-out>${text}</system-out>
+`);
+      }
+      out.push("    </testcase>\n");
+    }
+    out.push("  </testsuite>\n");
+    yield out.join("");
+  }
+  yield "</testsuites>\n";
+}
+
+// src/report/gitlab.ts
+var SEVERITY2 = { error: "critical", warning: "major", note: "minor" };
+function* gitlabChunks(result) {
+  const red = result.redactor;
+  const seen = /* @__PURE__ */ new Map();
+  yield* prettyJsonChunks(
+    PLACEHOLDER,
+    (function* () {
+      for (const f of result.findings) {
+        if (f.suppression) continue;
+        const n = seen.get(f.fingerprint) ?? 0;
+        seen.set(f.fingerprint, n + 1);
+        yield {
+          description: red.redact(f.message),
+          check_name: f.ruleId,
+          fingerprint: n === 0 ? f.fingerprint : `${f.fingerprint}-${n}`,
+          severity: f.baselined ? "info" : SEVERITY2[f.level],
+          location: { path: f.file, lines: { begin: f.range.start.line, end: f.range.end.line } }
+        };
+      }
+    })()
+  );
+  yield "\n";
+}
+
+// src/report/text.ts
+var COLORS = {
+  error: ["\x1B[31m", "\x1B[39m"],
+  warning: ["\x1B[33m", "\x1B[39m"],
+  note: ["\x1B[36m", "\x1B[39m"],
+  dim: ["\x1B[2m", "\x1B[22m"],
+  bold: ["\x1B[1m", "\x1B[22m"]
+};
+var FOLD_AFTER = 20;
+function plural3(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function scannedSummary(result) {
+  const parts = FILE_KINDS.filter((k) => result.filesScanned[k] > 0).map((k) => plural3(result.filesScanned[k], KIND_LABEL[k]));
+  const scanned = parts.length ? parts.join(", ") : "0 files (no Kubernetes manifest, Dockerfile, compose or ACI file found)";
+  const render = renderSummaryLine(result.render);
+  return render ? `${scanned} (${render})` : scanned;
+}
+function scanStats(result) {
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
+  return `podguard: checked ${plural3(files, "file")} in ${(result.durationMs / 1e3).toFixed(1)} s on ${plural3(result.threads, "thread")}`;
+}
+function useColor(env, isTTY, noColorFlag = false) {
+  if (noColorFlag) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
+  if ((env.NO_COLOR ?? "") !== "") return false;
+  return isTTY;
+}
+function printablePath(path) {
+  return safePath(path);
+}
+function explainRule(rule61, line, style = { color: false }) {
+  const bold = (s2) => style.color ? COLORS.bold[0] + s2 + COLORS.bold[1] : s2;
+  const m = rule61.meta;
+  line(`${bold(m.id)}: ${m.title} (${m.level})`);
+  const block = (text) => {
+    for (const l of text.split("\n")) line(l ? `    ${l}` : "");
+  };
+  block(m.description);
+  block(`Why: ${m.why}`);
+  block(fixText(m));
+  line(`    Docs: ${ruleDocUrl(m.id)}`);
+}
+function writeText(result, style, sink) {
+  const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
+  const red = result.redactor;
+  const line = (text) => sink.line(text);
+  for (const n of result.notices ?? []) line(`podguard: ${n}`);
+  if (result.notices?.length) line("");
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
+  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  const fold = (title, size, body) => {
+    const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
+    if (folding) sink.group(title);
+    try {
+      return body();
+    } finally {
+      if (folding) sink.endGroup();
+    }
+  };
+  const byFile = /* @__PURE__ */ new Map();
+  for (const f of shown2) {
+    const list2 = byFile.get(f.file) ?? [];
+    list2.push(f);
+    byFile.set(f.file, list2);
+  }
+  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
+  fold(`podguard: ${plural3(shown2.length, "finding")} in ${plural3(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
+    for (const [file, findings] of byFile) {
+      line(c("bold", printablePath(file)));
+      for (const f of findings) {
+        const level = displayLevel(f);
+        const where = `${f.range.start.line}:${f.range.start.column}`.padEnd(7);
+        const tag = f.baselined ? " (baseline)" : "";
+        line(`  ${c("dim", where)} ${c(level, level.padEnd(7))} ${f.ruleId.padEnd(idWidth)} ${red.redact(f.message)}${tag}`);
+      }
+      line("");
+    }
+  });
+  const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const tally = /* @__PURE__ */ new Map();
+  for (const f of shown2) {
+    const level = displayLevel(f);
+    const t = tally.get(f.ruleId);
+    if (!t) tally.set(f.ruleId, { n: 1, level });
+    else {
+      t.n++;
+      if (level === "error" || level === "warning" && t.level === "note") t.level = level;
     }
   }
-  return { paths: ["."], changedFiles: inPaths(job.paths, rels) };
+  const fired = [...tally.keys()].sort();
+  if (fired.length) {
+    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
+    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+    line(c("bold", "Rules"));
+    for (const id of fired) {
+      const t = tally.get(id);
+      const title = rulesById.get(id)?.meta.title ?? "";
+      line(
+        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
+      );
+    }
+    line("");
+    if (style.explain) {
+      fold("podguard: how to fix", fired.length * 8, () => {
+        line(c("bold", "How to fix"));
+        for (const id of fired) {
+          const rule61 = rulesById.get(id);
+          if (!rule61) continue;
+          explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
+          line("");
+        }
+      });
+    } else {
+      line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
+      line("");
+    }
+  }
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of shown2) counts[displayLevel(f)]++;
+  const total = shown2.length;
+  const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
+  const verdict = total === 0 ? "no problems found" : `${plural3(total, "problem")} (${plural3(counts.error, "error")}, ${plural3(counts.warning, "warning")}, ${plural3(counts.note, "note")})`;
+  const suppressed = result.findings.length - unsuppressed.length;
+  const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
+  const templates = result.templatesNotRendered?.length ?? 0;
+  const extras = [
+    known,
+    suppressed ? `${suppressed} suppressed` : "",
+    templates ? `${plural3(templates, "Helm chart template")} not checked (not rendered)` : ""
+  ].filter(Boolean).map((x) => `; ${x}`).join("");
+  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else line(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
 }
-function runScan(input) {
-  return scan(input);
+
+// src/platform/inputs.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import { posix as posix9 } from "node:path";
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
+}
+function bare(name) {
+  return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return fallback;
+  if (allowed.includes(value2)) return value2;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value2);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
+  return {
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
+  };
+}
+var MAX_THREADS = 16;
+function parseThreads(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
+      input: bare(name)
+    });
+  }
+  return Number(value2);
+}
+function isGlob(p) {
+  return import_picomatch3.default.scan(p).isGlob;
+}
+function inPaths(paths, candidates) {
+  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
+  const plain = paths.filter((p) => !isGlob(p)).map((p) => posix9.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
+  const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
+  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
 // src/platform/policy-test.ts
@@ -55599,16 +55644,15 @@ function checkFlags(command, args, options) {
     const flag = arg.split("=")[0];
     if (known.includes(flag) || shorts.has(flag)) continue;
     throw new ConfigurationError(
-      `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`,
-      { input: flag.slice(0, 60) }
+      `unknown option ${flag.slice(0, 60)} for podguard ${command}${didYouMean(flag, known)}; see podguard ${command} --help`
     );
   }
 }
-function writeUserFile(path, name, text, roots, input) {
+function writeUserFile(path, name, text, roots) {
   try {
     writeOutputFile(path, text, roots);
   } catch (err) {
-    throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`, { input });
+    throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
   }
 }
 function rulesListing() {
@@ -55720,117 +55764,9 @@ async function repositoryRoot(cwd) {
   }
   const up = relative9(real2, top);
   if (up !== "" && !up.split(/[\\/]/).every((s2) => s2 === "..")) return cwd;
-  return isAbsolute7(up) ? cwd : resolve14(cwd, up);
+  return isAbsolute6(up) ? cwd : resolve14(cwd, up);
 }
-async function placeOf(io) {
-  const cwd = io.cwd;
-  const root = await repositoryRoot(cwd);
-  return {
-    root,
-    cwd,
-    // Report files go inside the repository, the current directory or the runner's temp folders.
-    roots: [...outputRoots(root, io.env), cwd],
-    fromCwd: (p) => resolve14(cwd, p),
-    underRoot: (abs) => {
-      const rel = relative9(root, abs);
-      return rel && !rel.startsWith("..") && !isAbsolute7(rel) ? rel : abs;
-    }
-  };
-}
-async function changedFilesOf(ref, root) {
-  if (ref === void 0) return void 0;
-  try {
-    return await changedSince(ref, root);
-  } catch (err) {
-    throw new ConfigurationError(err.message, { input: "--changed-since" });
-  }
-}
-async function selectGlobs(place, paths, changed) {
-  const { root, cwd } = place;
-  if (!paths.some(isGlob)) return { paths, changedFiles: changed };
-  const prefix2 = relative9(root, cwd).split("\\").join("/");
-  const rooted = prefix2 ? paths.map((p) => isAbsolute7(p) ? p : `${prefix2}/${p}`) : paths;
-  const selected = (await selectFiles({ root, paths: rooted, allowEmpty: true, names: CLI_NAMES }, everything(""), false)).changedFiles;
-  const only = changed ? new Set(changed) : void 0;
-  return { paths: ["."], changedFiles: only ? selected.filter((f) => only.has(f)) : selected };
-}
-var CLI_NAMES = {
-  paths: "paths",
-  allowImages: "--allow-image",
-  allowEmpty: "--allow-empty",
-  failOn: "--fail-on",
-  prConfig: "pr-config",
-  sarifFile: "--sarif"
-};
-async function scanInputOf(values, positionals, io, place) {
-  const target = parseKubernetesVersion(values["kubernetes-version"], "--kubernetes-version");
-  if (target?.warning) io.stderr(`podguard: warning: ${target.warning}
-`);
-  const threads = parseThreads(values.threads, "--threads");
-  const changed = await changedFilesOf(values["changed-since"], place.root);
-  const stdin = await readStdinInput(positionals, values["stdin-name"], io);
-  const files = stdin ? { paths: ["."], changedFiles: changed } : await selectGlobs(place, positionals.length ? positionals : ["."], changed);
-  files.paths = files.paths.map((p) => isGlob(p) ? p : relative9(place.root, place.fromCwd(p)) || ".");
-  const baseline = values["write-baseline"] ?? values.baseline;
-  return {
-    root: place.root,
-    ...files,
-    ...stdin ? { stdin } : {},
-    configPath: values.config === void 0 ? void 0 : place.underRoot(place.fromCwd(values.config)),
-    allowImages: values["allow-image"] ?? [],
-    requireChecked: !values["allow-empty"],
-    ...threads !== void 0 ? { threads } : {},
-    // A baseline is being (re)written from scratch: applying the old one would change nothing.
-    ...baseline === void 0 ? {} : { baseline: values["write-baseline"] !== void 0 ? false : place.underRoot(place.fromCwd(baseline)) },
-    ...target !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = target.version) } : {}
-  };
-}
-function writeBaseline(values, positionals, io, place, result) {
-  const writeTo = values["write-baseline"];
-  if (writeTo === void 0) return;
-  if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
-    throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs", { input: "--write-baseline" });
-  }
-  const { text, fingerprints } = baselineOf(result);
-  writeUserFile(place.fromCwd(writeTo), writeTo, text, place.roots, "--write-baseline");
-  for (const f of result.findings) if (fingerprints.has(f.fingerprint)) f.baselined = true;
-  io.stderr(`podguard: wrote ${fingerprints.size} finding${fingerprints.size === 1 ? "" : "s"} to ${writeTo}
-`);
-}
-function writeReportFiles(values, place, result, sarif, failOn, left) {
-  if (values.sarif) {
-    const name = values.sarif;
-    try {
-      left(sarifFile(place.fromCwd(name), result, sarif, (path, chunks) => writeOutputFile(path, chunks, place.roots, true)));
-    } catch (err) {
-      throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`, {
-        input: "--sarif"
-      });
-    }
-  }
-  if (values.junit) writeUserFile(place.fromCwd(values.junit), values.junit, junitReport(result, failOn), place.roots, "--junit");
-  if (values.gitlab) writeUserFile(place.fromCwd(values.gitlab), values.gitlab, gitlabReport(result), place.roots, "--gitlab");
-}
-function writeStdout(format2, values, io, out, result, sarif, failOn, left) {
-  if (format2 === "json") for (const c of jsonReport(result)) out.json(c);
-  else if (format2 === "sarif") {
-    const stream = sarifStream(result, sarif);
-    left(stream.written);
-    for (const c of stream.chunks) out.json(c);
-  } else if (format2 === "junit") for (const c of junitReport(result, failOn)) io.stdout(c);
-  else if (format2 === "gitlab") for (const c of gitlabReport(result)) out.json(c);
-  else {
-    const color = useColor(io.env, io.isTTY, values["no-color"] === true);
-    const folding = ciFolding(io.env)?.(out.raw);
-    textLines(
-      result,
-      { color, explain: values.explain === true, showBaselined: values["show-baselined"] === true },
-      { line: (t) => io.stdout(`${t}
-`), ...folding }
-    );
-  }
-}
-async function runScanCommand(args, io, debug, out) {
+async function runScan(args, io, debug, out) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
   if (values.help) {
     io.stdout(SCAN_HELP);
@@ -55838,18 +55774,78 @@ async function runScanCommand(args, io, debug, out) {
   }
   const format2 = parseOneOf(values.format, "--format", FORMATS2, "text");
   const failOn = parseFailOn(values["fail-on"], "--fail-on");
-  const place = await placeOf(io);
-  const input = await scanInputOf(values, positionals, io, place);
-  const result = await runScan(input);
+  const cwd = io.cwd;
+  const root = await repositoryRoot(cwd);
+  const fromCwd = (p) => resolve14(cwd, p);
+  const underRoot = (abs) => {
+    const rel = relative9(root, abs);
+    return rel && !rel.startsWith("..") && !isAbsolute6(rel) ? rel : abs;
+  };
+  const roots = [...outputRoots(root, io.env), cwd];
+  const target = parseKubernetesVersion(values["kubernetes-version"], "--kubernetes-version");
+  if (target?.warning) io.stderr(`podguard: warning: ${target.warning}
+`);
+  const threads = parseThreads(values.threads, "--threads");
+  let changedFiles;
+  if (values["changed-since"] !== void 0) {
+    try {
+      changedFiles = await changedSince(values["changed-since"], root);
+    } catch (err) {
+      throw new ConfigurationError(err.message);
+    }
+  }
+  const stdin = await readStdinInput(positionals, values["stdin-name"], io);
+  let paths = stdin ? ["."] : positionals.length ? positionals : ["."];
+  if (!stdin && paths.some(isGlob)) {
+    const prefix2 = relative9(root, cwd).split("\\").join("/");
+    if (prefix2) paths = paths.map((p) => isAbsolute6(p) ? p : `${prefix2}/${p}`);
+    const all = await collect({ root, paths: ["."], exclude: [] });
+    const selected = inPaths(
+      paths,
+      all.candidates.map((c) => c.relPath)
+    );
+    const only = changedFiles ? new Set(changedFiles) : void 0;
+    changedFiles = only ? selected.filter((f) => only.has(f)) : selected;
+    paths = ["."];
+  }
+  const result = await scan({
+    root,
+    paths: paths.map((p) => isGlob(p) ? p : relative9(root, fromCwd(p)) || "."),
+    ...stdin ? { stdin } : {},
+    configPath: values.config === void 0 ? void 0 : underRoot(fromCwd(values.config)),
+    allowImages: values["allow-image"] ?? [],
+    changedFiles,
+    requireChecked: !values["allow-empty"],
+    ...threads !== void 0 ? { threads } : {},
+    // A baseline is being (re)written from scratch: applying the old one would change nothing.
+    ...values["write-baseline"] !== void 0 ? { baseline: false } : values.baseline !== void 0 ? { baseline: underRoot(fromCwd(values.baseline)) } : {},
+    ...target !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = target.version) } : {}
+  });
   if (debug) io.stderr(`${scanStats(result)}
 `);
-  writeBaseline(values, positionals, io, place, result);
-  const sarif = {
-    repositoryRoot: place.root,
+  const writeTo = values["write-baseline"];
+  if (writeTo !== void 0) {
+    if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
+      throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs");
+    }
+    writeUserFile(
+      fromCwd(writeTo),
+      writeTo,
+      baselineText(result.findings, (t) => result.redactor.redact(t)),
+      roots
+    );
+    const written = new Set(baselineEntries(result.findings).map((e) => e.fingerprint));
+    for (const f of result.findings) if (written.has(f.fingerprint)) f.baselined = true;
+    io.stderr(`podguard: wrote ${written.size} finding${written.size === 1 ? "" : "s"} to ${writeTo}
+`);
+  }
+  const sarifOptions = {
+    repositoryRoot: root,
     provenance: provenanceFromEnv(io.env),
+    times: runTimes(result),
     // A changed-files SARIF is no full state of the repository: its own category keeps code
     // scanning from closing the alerts of the files it did not scan.
-    ...input.changedFiles ? { category: "podguard/changed-files" } : {}
+    ...changedFiles ? { category: "podguard/changed-files" } : {}
   };
   const left = (w) => {
     if (w.omitted.size > 0) {
@@ -55859,22 +55855,48 @@ async function runScanCommand(args, io, debug, out) {
       );
     }
   };
-  writeReportFiles(values, place, result, sarif, failOn, left);
-  writeStdout(format2, values, io, out, result, sarif, failOn, left);
+  if (values.sarif) {
+    const name = values.sarif;
+    try {
+      left(writeSarif(fromCwd(name), result, sarifOptions, (path, chunks) => writeOutputFile(path, chunks, roots, true)));
+    } catch (err) {
+      throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`);
+    }
+  }
+  if (values.junit) writeUserFile(fromCwd(values.junit), values.junit, junitChunks(result, failOn), roots);
+  if (values.gitlab) writeUserFile(fromCwd(values.gitlab), values.gitlab, gitlabChunks(result), roots);
+  if (format2 === "json") for (const c of coalesce(jsonChunks(result))) out.json(c);
+  else if (format2 === "sarif") {
+    const fitted = fitSarif(result, sarifOptions);
+    left(fitted.written);
+    for (const c of coalesce(sarifChunks(result, fitted))) out.json(c);
+  } else if (format2 === "junit") for (const c of coalesce(junitChunks(result, failOn))) io.stdout(c);
+  else if (format2 === "gitlab") for (const c of coalesce(gitlabChunks(result))) out.json(c);
+  else {
+    const color = useColor(io.env, io.isTTY, values["no-color"] === true);
+    const folding = ciFolding(io.env)?.(out.raw);
+    writeText(
+      result,
+      { color, explain: values.explain === true, showBaselined: values["show-baselined"] === true },
+      {
+        line: (t) => io.stdout(`${t}
+`),
+        ...folding
+      }
+    );
+  }
   return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
 }
 async function readStdinInput(positionals, name, io) {
   if (!positionals.includes("-")) {
-    if (name !== void 0) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)', { input: "--stdin-name" });
+    if (name !== void 0) throw new ConfigurationError('--stdin-name goes with "-" (scan standard input)');
     return void 0;
   }
   if (positionals.length > 1) throw new ConfigurationError('"-" (standard input) cannot be combined with other paths');
   if (!io.readStdin) throw new ConfigurationError("standard input cannot be read here");
   const label2 = name ?? "stdin";
   if (!/^[^\0-\x1f\x7f]{1,200}$/.test(label2) || label2.startsWith("/") || label2.split("/").includes(".."))
-    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)', {
-      input: "--stdin-name"
-    });
+    throw new ConfigurationError('--stdin-name must be a relative name without control characters or ".." (e.g. rendered/web.yaml)');
   return { text: await io.readStdin(), name: label2 };
 }
 function runInit(args, io) {
@@ -55886,9 +55908,8 @@ function runInit(args, io) {
   if (positionals.length > 1) throw new ConfigurationError("init takes at most one file name");
   const name = positionals[0] ?? DEFAULT_CONFIG_FILE;
   const path = resolve14(io.cwd, name);
-  if (existsSync5(path) && !values.force)
-    throw new ConfigurationError(`${name} already exists; use --force to overwrite it`, { input: "FILE" });
-  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env), "FILE");
+  if (existsSync5(path) && !values.force) throw new ConfigurationError(`${name} already exists; use --force to overwrite it`);
+  writeUserFile(path, name, starterConfig(ALL_RULES), outputRoots(io.cwd, io.env));
   io.stdout(`podguard: wrote ${name} (every rule listed with its default level; edit and commit it)
 `);
   return 0;
@@ -55929,7 +55950,7 @@ async function runCli(argv, rawIo) {
       );
     }
     checkFlags(command, args, spec.options);
-    if (command === "scan") return await runScanCommand(args, io, debug, { json: jsonOut, raw: rawIo.stdout });
+    if (command === "scan") return await runScan(args, io, debug, { json: jsonOut, raw: rawIo.stdout });
     if (command === "rules") return runRules(args, io);
     if (command === "policy") {
       if (args.includes("--help") || args.includes("-h")) {

@@ -8620,20 +8620,164 @@ function applyMerges(map2) {
   map2.pairs = [...own, ...merged];
 }
 var SCAN_PAIRS = 8;
-function buildDocs(src, base, limits, problems, firstIndex) {
-  const docs = [];
-  const stack = [];
-  let depth = 0;
-  const anchors = /* @__PURE__ */ new Map();
-  const maxExpanded = limits.maxExpandedNodes;
-  let expanded = 0;
-  const aliasLimit = (node) => new YamlBuildError({
-    kind: "alias-limit",
-    message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-    offset: node.start
-  });
-  const finishMap = (startAt, children) => {
-    const map2 = { kind: "map", start: startAt + base, end: startAt + base, pairs: [] };
+var TreeBuilder = class {
+  constructor(src, base, limits, problems, firstIndex) {
+    this.src = src;
+    this.base = base;
+    this.limits = limits;
+    this.problems = problems;
+    this.firstIndex = firstIndex;
+  }
+  src;
+  base;
+  limits;
+  problems;
+  firstIndex;
+  docs = [];
+  /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
+  stack = [];
+  depth = 0;
+  /** Anchored nodes with their expanded sizes. */
+  anchors = /* @__PURE__ */ new Map();
+  expanded = 0;
+  listener = (event, state) => {
+    if (event === "open") this.open(state.position);
+    else this.close(state);
+  };
+  open(position) {
+    if (this.depth > this.limits.maxDepth) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: `nesting exceeded maxDepth (${this.limits.maxDepth})`,
+        offset: position + this.base
+      });
+    }
+    const f = this.stack[this.depth];
+    if (f === void 0) this.stack.push({ open: position, children: null, first: void 0, size: 0 });
+    else {
+      f.open = position;
+      f.children = null;
+      f.first = void 0;
+      f.size = 0;
+    }
+    this.depth++;
+  }
+  close(state) {
+    const frame = this.stack[--this.depth];
+    const { children, size: childSize } = frame;
+    const close = state.position;
+    const result = state.result;
+    const src = this.src;
+    let at = skipSpace(src, frame.open, close);
+    let props;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      props = readProperties(src, frame.open, close);
+      at = props.at;
+    }
+    const tag = props?.tag;
+    let node;
+    let size = 1 + childSize;
+    if (children !== null && children.length === 1 && result !== null && frame.first === result) {
+      node = children[0];
+      size = childSize;
+      this.expanded -= 1;
+    } else if (state.kind === "mapping") node = this.finishMap(at, children);
+    else if (state.kind === "sequence") node = this.finishSeq(at, children);
+    else if (children === null && src.charCodeAt(at) === 42) return this.alias(at, close, result);
+    else {
+      node = this.scalar(at, close, result, tag);
+      size = 1;
+    }
+    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = props?.anchor ?? state.anchor ?? void 0;
+    if (anchor) this.anchors.set(anchor, { node, size });
+    this.count(1, node);
+    this.attach(node, size, result);
+  }
+  /** Counts expanded nodes against the alias-bomb limit. */
+  count(n, node) {
+    this.expanded += n;
+    if (this.expanded > this.limits.maxExpandedNodes) {
+      throw new YamlBuildError({
+        kind: "alias-limit",
+        message: `the document expands to more than ${this.limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+        offset: node.start
+      });
+    }
+  }
+  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
+  attach(node, size, result) {
+    if (this.depth > 0) {
+      const up = this.stack[this.depth - 1];
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else this.docs.push({ index: this.firstIndex + this.docs.length, root: node });
+  }
+  /** `*alias` at `at`: the anchored node itself, counted at its whole expanded size. */
+  alias(at, close, result) {
+    const src = this.src;
+    let j = at + 1;
+    while (j < close && !NAME_END.test(src[j])) j++;
+    const target = this.anchors.get(src.slice(at + 1, j));
+    if (!target) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+        offset: at + this.base
+      });
+    }
+    this.count(target.size, target.node);
+    this.attach(target.node, target.size, result);
+  }
+  /** A scalar whose content starts at `at` (after its properties); js-yaml's `result` is its text. */
+  scalar(at, close, result, tag) {
+    const src = this.src;
+    const text = typeof result === "string" ? result : "";
+    const c = src.charCodeAt(at);
+    let start = at;
+    let end = trimEnd(src, at, close);
+    let plain = true;
+    if (c === 34 || c === 39) {
+      plain = false;
+      start = at + 1;
+      end = Math.max(start, end - 1);
+    } else if (c === 124 || c === 62) {
+      plain = false;
+      const nl = src.indexOf("\n", at);
+      start = nl < 0 || nl >= close ? end : nl + 1;
+    } else if (result === null) end = start;
+    const base = this.base;
+    const scalar2 = {
+      kind: "scalar",
+      start: start + base,
+      end: end + base,
+      text,
+      value: plain ? resolveYaml11(text) : text,
+      plain
+    };
+    if (tag !== void 0) {
+      if (/^!!(bool|int|float|null)$/.test(tag)) {
+        const r2 = resolveYaml11(text);
+        scalar2.value = typeof r2 === "string" ? text : r2;
+      } else if (!STANDARD_TAG.test(tag)) {
+        scalar2.tag = tag;
+        scalar2.value = text;
+      } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
+    }
+    return scalar2;
+  }
+  finishSeq(at, children) {
+    const seq2 = { kind: "seq", start: at + this.base, end: at + this.base, items: children ?? [] };
+    for (const item of seq2.items) if (item.end > seq2.end) seq2.end = item.end;
+    return seq2;
+  }
+  /** A mapping from its children (keys and values alternate); duplicate keys become problems. */
+  finishMap(at, children) {
+    const map2 = { kind: "map", start: at + this.base, end: at + this.base, pairs: [] };
     if (children === null) return map2;
     const pairs2 = map2.pairs;
     let seen;
@@ -8650,19 +8794,7 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       }
       const k = keyText(key);
       if (k === "<<") merges = true;
-      else {
-        let dup = false;
-        if (seen !== void 0) dup = seen.has(k);
-        else for (let j = 0; j < pairs2.length && !dup; j++) dup = pairs2[j].keyText === k;
-        if (dup) {
-          problems.push({
-            kind: "duplicate-key",
-            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-            offset: key.start,
-            endOffset: key.end
-          });
-        }
-      }
+      else if (seen !== void 0 ? seen.has(k) : hasKey(pairs2, k)) this.duplicate(key, k);
       pairs2.push({ key, keyText: k, value });
       if (seen !== void 0) seen.add(k);
       else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
@@ -8671,127 +8803,24 @@ function buildDocs(src, base, limits, problems, firstIndex) {
     }
     if (merges) applyMerges(map2);
     return map2;
-  };
-  const attach = (node, size, result) => {
-    if (depth > 0) {
-      const up = stack[depth - 1];
-      if (up.children === null) {
-        up.children = [node];
-        up.first = result;
-      } else up.children.push(node);
-      up.size += size;
-    } else docs.push({ index: firstIndex + docs.length, root: node });
-  };
-  const listener = (event, state) => {
-    if (event === "open") {
-      if (depth > limits.maxDepth) {
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: `nesting exceeded maxDepth (${limits.maxDepth})`,
-          offset: state.position + base
-        });
-      }
-      const f = stack[depth];
-      if (f === void 0) stack.push({ open: state.position, children: null, first: void 0, size: 0 });
-      else {
-        f.open = state.position;
-        f.children = null;
-        f.first = void 0;
-        f.size = 0;
-      }
-      depth++;
-      return;
-    }
-    const frame = stack[--depth];
-    const children = frame.children;
-    const nChildren = children === null ? 0 : children.length;
-    const close = state.position;
-    const result = state.result;
-    let at = skipSpace(src, frame.open, close);
-    let tag;
-    let propAnchor;
-    const pc = src.charCodeAt(at);
-    if (pc === 33 || pc === 38) {
-      const props = readProperties(src, frame.open, close);
-      at = props.at;
-      tag = props.tag;
-      propAnchor = props.anchor;
-    }
-    const st = state;
-    let node;
-    let size = 1;
-    if (nChildren === 1 && result !== null && frame.first === result) {
-      node = children[0];
-      size = frame.size;
-      expanded -= 1;
-    } else if (state.kind === "mapping") {
-      node = finishMap(at, children);
-      size = 1 + frame.size;
-    } else if (state.kind === "sequence") {
-      const seq2 = { kind: "seq", start: at + base, end: at + base, items: children ?? [] };
-      for (let i2 = 0; i2 < nChildren; i2++) if (children[i2].end > seq2.end) seq2.end = children[i2].end;
-      node = seq2;
-      size = 1 + frame.size;
-    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
-      let j = at + 1;
-      while (j < close && !NAME_END.test(src[j])) j++;
-      const name = src.slice(at + 1, j);
-      const target = anchors.get(name);
-      if (!target)
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
-          offset: at + base
-        });
-      expanded += target.size;
-      if (expanded > maxExpanded) throw aliasLimit(target.node);
-      attach(target.node, target.size, result);
-      return;
-    } else {
-      const text = typeof result === "string" ? result : "";
-      const c = src.charCodeAt(at);
-      let start = at;
-      let end = trimEnd(src, at, close);
-      let plain = true;
-      if (c === 34 || c === 39) {
-        plain = false;
-        start = at + 1;
-        end = Math.max(start, end - 1);
-      } else if (c === 124 || c === 62) {
-        plain = false;
-        const nl = src.indexOf("\n", at);
-        start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (result === null) {
-        end = start;
-      }
-      const scalar2 = {
-        kind: "scalar",
-        start: start + base,
-        end: end + base,
-        text,
-        value: plain ? resolveYaml11(text) : text,
-        plain
-      };
-      if (tag !== void 0) {
-        if (/^!!(bool|int|float|null)$/.test(tag)) {
-          const r2 = resolveYaml11(text);
-          scalar2.value = typeof r2 === "string" ? text : r2;
-        } else if (!STANDARD_TAG.test(tag)) {
-          scalar2.tag = tag;
-          scalar2.value = text;
-        } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
-      }
-      node = scalar2;
-    }
-    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
-    const anchor = propAnchor ?? st.anchor ?? void 0;
-    if (anchor) anchors.set(anchor, { node, size });
-    expanded += 1;
-    if (expanded > maxExpanded) throw aliasLimit(node);
-    attach(node, size, result);
-  };
-  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
-  return docs;
+  }
+  duplicate(key, k) {
+    this.problems.push({
+      kind: "duplicate-key",
+      message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+      offset: key.start,
+      endOffset: key.end
+    });
+  }
+};
+function hasKey(pairs2, k) {
+  for (let j = 0; j < pairs2.length; j++) if (pairs2[j].keyText === k) return true;
+  return false;
+}
+function buildDocs(src, base, limits, problems, firstIndex) {
+  const builder = new TreeBuilder(src, base, limits, problems, firstIndex);
+  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener: builder.listener });
+  return builder.docs;
 }
 function reasonWithoutContent(reason) {
   const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
@@ -9172,6 +9201,12 @@ var LineIndex = class {
   length;
   constructor(text) {
     const starts = [0];
+    if (!text.includes("\r")) {
+      for (let i2 = text.indexOf("\n"); i2 >= 0; i2 = text.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+      this.lineStarts = starts;
+      this.length = text.length;
+      return;
+    }
     for (let i2 = 0; i2 < text.length; i2++) {
       const c = text.charCodeAt(i2);
       if (c === 10) starts.push(i2 + 1);
@@ -9857,9 +9892,14 @@ function forEachWorkload(file, fn) {
   for (const w of file.workloads) fn(w);
 }
 function kubernetesMinor(settings) {
-  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+  const version = settings.kubernetesVersion;
+  if (version !== lastVersion.text) {
+    const m = /^1\.(\d+)$/.exec(version.trim());
+    lastVersion = { text: version, minor: m ? Number(m[1]) : Number.MAX_SAFE_INTEGER };
+  }
+  return lastVersion.minor;
 }
+var lastVersion = { text: "", minor: Number.MAX_SAFE_INTEGER };
 function inUserNamespace(w) {
   return asBool(get(w.podSpec, "hostUsers")) === false;
 }
@@ -11021,9 +11061,23 @@ function* yamlRefs(file) {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
 }
-function* forEachImageRef(file) {
+function* refsOf(file) {
   if (file.kind === "dockerfile") yield* dockerfileRefs(file);
   else yield* yamlRefs(file);
+}
+var memo = /* @__PURE__ */ new WeakMap();
+function* forEachImageRef(file) {
+  let refs = memo.get(file);
+  if (refs === void 0) {
+    try {
+      refs = [...refsOf(file)];
+    } catch {
+      yield* refsOf(file);
+      return;
+    }
+    memo.set(file, refs);
+  }
+  yield* refs;
 }
 
 // src/image/policy.ts
@@ -11864,7 +11918,14 @@ var SAFE_SYSCTLS = [
   [37, "net.ipv4.tcp_slow_start_after_idle"],
   [37, "net.ipv4.tcp_notsent_lowat"]
 ];
-var atVersion = (list2, minor) => new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name));
+var atVersion = (list2, minor) => {
+  let byMinor = versioned.get(list2);
+  if (!byMinor) versioned.set(list2, byMinor = /* @__PURE__ */ new Map());
+  let set2 = byMinor.get(minor);
+  if (!set2) byMinor.set(minor, set2 = new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name)));
+  return set2;
+};
+var versioned = /* @__PURE__ */ new WeakMap();
 var apparmorAnnotationOk = (v) => v === "" || v === "runtime/default" || v.startsWith("localhost/");
 var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
@@ -12061,10 +12122,15 @@ var join = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
-  const walk2 = (node, path, container, depth) => {
+  const trail = [];
+  const walk2 = (node, container, depth) => {
     if (depth > 12) return;
     if (node.kind === "seq") {
-      node.items.forEach((item, i2) => walk2(item, `${path}[${i2}]`, container, depth + 1));
+      for (let i2 = 0; i2 < node.items.length; i2++) {
+        trail.push(i2);
+        walk2(node.items[i2], container, depth + 1);
+        trail.pop();
+      }
       return;
     }
     if (node.kind !== "map") return;
@@ -12072,14 +12138,22 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join(spell(trail), "securityContext"), container });
         continue;
       }
-      walk2(pair.value, join(path, pair.keyText), own ?? container, depth + 1);
+      if (pair.value.kind === "scalar") continue;
+      trail.push(pair.keyText);
+      walk2(pair.value, own ?? container, depth + 1);
+      trail.pop();
     }
   };
-  walk2(w.podSpec, "", void 0, 0);
+  walk2(w.podSpec, void 0, 0);
   return out;
+}
+function spell(trail) {
+  let path = "";
+  for (const step of trail) path = typeof step === "number" ? `${path}[${step}]` : join(path, step);
+  return path;
 }
 function home(field, level) {
   if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
@@ -13989,14 +14063,27 @@ DETECTORS.forEach((d, i2) => {
   for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
 });
 var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
-var ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+var KEYWORD_SOURCE = [...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+var ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, "gi");
+var ANY_LOWER_KEYWORD = new RegExp(KEYWORD_SOURCE, "g");
+var ASCII_ONLY = /^[\x00-\x7f]*$/;
 function detectorsWithKeywords(text) {
+  if (ASCII_ONLY.test(text)) return keywordsInLowercase(text.toLowerCase());
   const present = new Array(DETECTORS.length).fill(false);
   ANY_KEYWORD.lastIndex = 0;
   for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
     const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
     for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i2 of owners) present[i2] = true;
     ANY_KEYWORD.lastIndex = m.index + 1;
+  }
+  return present;
+}
+function keywordsInLowercase(low) {
+  const present = new Array(DETECTORS.length).fill(false);
+  ANY_LOWER_KEYWORD.lastIndex = 0;
+  for (let m = ANY_LOWER_KEYWORD.exec(low); m; m = ANY_LOWER_KEYWORD.exec(low)) {
+    for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i2 of owners) present[i2] = true;
+    ANY_LOWER_KEYWORD.lastIndex = m.index + 1;
   }
   return present;
 }
@@ -14156,15 +14243,15 @@ function checkDockerfile(instructions, ctx) {
 }
 
 // src/secrets/file-tokens.ts
-var memo = /* @__PURE__ */ new WeakMap();
+var memo2 = /* @__PURE__ */ new WeakMap();
 function tokenMessages(level) {
   return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
 }
 function fileTokens(file) {
-  let tokens = memo.get(file);
+  let tokens = memo2.get(file);
   if (!tokens) {
     tokens = scanTokens(file);
-    memo.set(file, tokens);
+    memo2.set(file, tokens);
   }
   return tokens;
 }

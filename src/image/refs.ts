@@ -182,8 +182,28 @@ function* yamlRefs(file: YamlFile): Generator<ImageRef> {
   }
 }
 
-/** Yields every image reference of a file, in file order per format. */
-export function* forEachImageRef(file: ParsedFile): Generator<ImageRef> {
+function* refsOf(file: ParsedFile): Generator<ImageRef> {
   if (file.kind === 'dockerfile') yield* dockerfileRefs(file);
   else yield* yamlRefs(file);
+}
+
+// Six image rules read the same references: found once per checked unit (a document view or a
+// Dockerfile), the entries go with the units once the file is done.
+const memo = new WeakMap<ParsedFile, readonly ImageRef[]>();
+
+/** Yields every image reference of a file, in file order per format. */
+export function* forEachImageRef(file: ParsedFile): Generator<ImageRef> {
+  let refs = memo.get(file);
+  if (refs === undefined) {
+    try {
+      refs = [...refsOf(file)];
+    } catch {
+      // A reference that breaks the reader: each rule meets it where it did before, after the
+      // references ahead of it (and reports its own internal error).
+      yield* refsOf(file);
+      return;
+    }
+    memo.set(file, refs);
+  }
+  yield* refs;
 }

@@ -7,7 +7,7 @@
  * `yaml`'s parseAllDocuments were several times slower (the bench's parser floor is the
  * reference: scripts/bench.mjs).
  *
- * The listener runs for every node, so it is kept lean (see `buildDocs`): frames are reused and
+ * The listener runs for every node, so it is kept lean (see `TreeBuilder`): frames are reused and
  * carry the expanded sizes, node properties are read only when a `!` or `&` is there, characters
  * are compared by code rather than by regex, and `resolveYaml11` dispatches on the first
  * character.
@@ -278,30 +278,183 @@ function applyMerges(map: YMap): void {
 /** Up to this many pairs, duplicate keys are found by scanning the pairs; past it, with a Set. */
 const SCAN_PAIRS = 8;
 
+/** js-yaml's parser state as the listener sees it (`anchor` is there, untyped). */
+type ListenerState = State & { anchor: string | null };
+
 /**
- * Parses `src` (which starts at offset `base` of its file) and builds each document's tree from
- * js-yaml's listener: `open` pushes a frame, `close` turns the frame and its children into a node
- * and hands it to the parent frame (or, at the top, makes it a document's root).
+ * Builds each document's tree of `src` (which starts at offset `base` of its file) from
+ * js-yaml's listener: `open` pushes a frame, `close` turns the frame and its children into a
+ * node and hands it to the parent frame (or, at the top, makes it a document's root).
  */
-function buildDocs(src: string, base: number, limits: YamlLimits, problems: YamlProblem[], firstIndex: number): YDoc[] {
-  const docs: YDoc[] = [];
+class TreeBuilder {
+  readonly docs: YDoc[] = [];
   /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
-  const stack: Frame[] = [];
-  let depth = 0;
+  private readonly stack: Frame[] = [];
+  private depth = 0;
   /** Anchored nodes with their expanded sizes. */
-  const anchors = new Map<string, { node: YNode; size: number }>();
-  const maxExpanded = limits.maxExpandedNodes;
-  let expanded = 0;
+  private readonly anchors = new Map<string, { node: YNode; size: number }>();
+  private expanded = 0;
 
-  const aliasLimit = (node: YNode): YamlBuildError =>
-    new YamlBuildError({
-      kind: 'alias-limit',
-      message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-      offset: node.start,
-    });
+  constructor(
+    private readonly src: string,
+    private readonly base: number,
+    private readonly limits: YamlLimits,
+    private readonly problems: YamlProblem[],
+    private readonly firstIndex: number,
+  ) {}
 
-  const finishMap = (startAt: number, children: YNode[] | null): YMap => {
-    const map: YMap = { kind: 'map', start: startAt + base, end: startAt + base, pairs: [] };
+  readonly listener = (event: 'open' | 'close', state: State): void => {
+    if (event === 'open') this.open(state.position);
+    else this.close(state as ListenerState);
+  };
+
+  private open(position: number): void {
+    if (this.depth > this.limits.maxDepth) {
+      throw new YamlBuildError({
+        kind: 'syntax',
+        message: `nesting exceeded maxDepth (${this.limits.maxDepth})`,
+        offset: position + this.base,
+      });
+    }
+    const f = this.stack[this.depth];
+    if (f === undefined) this.stack.push({ open: position, children: null, first: undefined, size: 0 });
+    else {
+      f.open = position;
+      f.children = null;
+      f.first = undefined;
+      f.size = 0;
+    }
+    this.depth++;
+  }
+
+  private close(state: ListenerState): void {
+    // Read the frame out: it is reused by the next node opened at this depth.
+    const frame = this.stack[--this.depth]!;
+    const { children, size: childSize } = frame;
+    const close = state.position;
+    const result = state.result;
+    const src = this.src;
+    let at = skipSpace(src, frame.open, close);
+    let props: Properties | undefined;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      // `!` or `&`: the node has properties (rare).
+      props = readProperties(src, frame.open, close);
+      at = props.at;
+    }
+    const tag = props?.tag;
+    let node: YNode;
+    let size = 1 + childSize;
+    if (children !== null && children.length === 1 && result !== null && frame.first === result) {
+      // js-yaml composed this node through an inner call (a key it tried to read turned out to be
+      // the whole node): the inner node is this node.
+      node = children[0]!;
+      size = childSize;
+      this.expanded -= 1; // counted when the inner call closed
+    } else if (state.kind === 'mapping') node = this.finishMap(at, children);
+    else if (state.kind === 'sequence') node = this.finishSeq(at, children);
+    else if (children === null && src.charCodeAt(at) === 42) return this.alias(at, close, result);
+    else {
+      node = this.scalar(at, close, result, tag);
+      size = 1;
+    }
+    if (tag !== undefined && node.kind !== 'scalar' && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = props?.anchor ?? state.anchor ?? undefined;
+    if (anchor) this.anchors.set(anchor, { node, size });
+    this.count(1, node);
+    this.attach(node, size, result);
+  }
+
+  /** Counts expanded nodes against the alias-bomb limit. */
+  private count(n: number, node: YNode): void {
+    this.expanded += n;
+    if (this.expanded > this.limits.maxExpandedNodes) {
+      throw new YamlBuildError({
+        kind: 'alias-limit',
+        message: `the document expands to more than ${this.limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+        offset: node.start,
+      });
+    }
+  }
+
+  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
+  private attach(node: YNode, size: number, result: unknown): void {
+    if (this.depth > 0) {
+      const up = this.stack[this.depth - 1]!;
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else this.docs.push({ index: this.firstIndex + this.docs.length, root: node });
+  }
+
+  /** `*alias` at `at`: the anchored node itself, counted at its whole expanded size. */
+  private alias(at: number, close: number, result: unknown): void {
+    const src = this.src;
+    let j = at + 1;
+    while (j < close && !NAME_END.test(src[j]!)) j++;
+    const target = this.anchors.get(src.slice(at + 1, j));
+    if (!target) {
+      throw new YamlBuildError({
+        kind: 'syntax',
+        message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+        offset: at + this.base,
+      });
+    }
+    this.count(target.size, target.node);
+    this.attach(target.node, target.size, result);
+  }
+
+  /** A scalar whose content starts at `at` (after its properties); js-yaml's `result` is its text. */
+  private scalar(at: number, close: number, result: unknown, tag: string | undefined): YScalar {
+    const src = this.src;
+    const text = typeof result === 'string' ? result : '';
+    const c = src.charCodeAt(at);
+    let start = at;
+    let end = trimEnd(src, at, close);
+    let plain = true;
+    if (c === 34 || c === 39) {
+      // `"` or `'`
+      plain = false;
+      start = at + 1;
+      end = Math.max(start, end - 1);
+    } else if (c === 124 || c === 62) {
+      // `|` or `>`
+      plain = false;
+      const nl = src.indexOf('\n', at);
+      start = nl < 0 || nl >= close ? end : nl + 1;
+    } else if (result === null) end = start;
+    const base = this.base;
+    const scalar: YScalar = {
+      kind: 'scalar',
+      start: start + base,
+      end: end + base,
+      text,
+      value: plain ? resolveYaml11(text) : text,
+      plain,
+    };
+    if (tag !== undefined) {
+      if (/^!!(bool|int|float|null)$/.test(tag)) {
+        const r = resolveYaml11(text);
+        scalar.value = typeof r === 'string' ? text : r;
+      } else if (!STANDARD_TAG.test(tag)) {
+        scalar.tag = tag;
+        scalar.value = text;
+      } else scalar.value = text === '' && tag === '!!null' ? null : tag === '!!str' ? text : scalar.value;
+    }
+    return scalar;
+  }
+
+  private finishSeq(at: number, children: YNode[] | null): YSeq {
+    const seq: YSeq = { kind: 'seq', start: at + this.base, end: at + this.base, items: children ?? [] };
+    for (const item of seq.items) if (item.end > seq.end) seq.end = item.end;
+    return seq;
+  }
+
+  /** A mapping from its children (keys and values alternate); duplicate keys become problems. */
+  private finishMap(at: number, children: YNode[] | null): YMap {
+    const map: YMap = { kind: 'map', start: at + this.base, end: at + this.base, pairs: [] };
     if (children === null) return map;
     const pairs = map.pairs;
     let seen: Set<string> | undefined; // the keys so far, once there are more than SCAN_PAIRS
@@ -319,19 +472,7 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
       }
       const k = keyText(key);
       if (k === '<<') merges = true;
-      else {
-        let dup = false;
-        if (seen !== undefined) dup = seen.has(k);
-        else for (let j = 0; j < pairs.length && !dup; j++) dup = pairs[j]!.keyText === k;
-        if (dup) {
-          problems.push({
-            kind: 'duplicate-key',
-            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-            offset: key.start,
-            endOffset: key.end,
-          });
-        }
-      }
+      else if (seen !== undefined ? seen.has(k) : hasKey(pairs, k)) this.duplicate(key, k);
       pairs.push({ key, keyText: k, value });
       if (seen !== undefined) seen.add(k);
       else if (pairs.length > SCAN_PAIRS) seen = new Set(pairs.map((p) => p.keyText));
@@ -340,138 +481,29 @@ function buildDocs(src: string, base: number, limits: YamlLimits, problems: Yaml
     }
     if (merges) applyMerges(map);
     return map;
-  };
+  }
 
-  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
-  const attach = (node: YNode, size: number, result: unknown): void => {
-    if (depth > 0) {
-      const up = stack[depth - 1]!;
-      if (up.children === null) {
-        up.children = [node];
-        up.first = result;
-      } else up.children.push(node);
-      up.size += size;
-    } else docs.push({ index: firstIndex + docs.length, root: node });
-  };
+  private duplicate(key: YNode, k: string): void {
+    this.problems.push({
+      kind: 'duplicate-key',
+      message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+      offset: key.start,
+      endOffset: key.end,
+    });
+  }
+}
 
-  const listener = (event: 'open' | 'close', state: State): void => {
-    if (event === 'open') {
-      if (depth > limits.maxDepth) {
-        throw new YamlBuildError({
-          kind: 'syntax',
-          message: `nesting exceeded maxDepth (${limits.maxDepth})`,
-          offset: state.position + base,
-        });
-      }
-      const f = stack[depth];
-      if (f === undefined) stack.push({ open: state.position, children: null, first: undefined, size: 0 });
-      else {
-        f.open = state.position;
-        f.children = null;
-        f.first = undefined;
-        f.size = 0;
-      }
-      depth++;
-      return;
-    }
-    // Read the frame out: it is reused by the next node opened at this depth.
-    const frame = stack[--depth]!;
-    const children = frame.children;
-    const nChildren = children === null ? 0 : children.length;
-    const close = state.position;
-    const result = state.result;
-    let at = skipSpace(src, frame.open, close);
-    let tag: string | undefined;
-    let propAnchor: string | undefined;
-    const pc = src.charCodeAt(at);
-    if (pc === 33 || pc === 38) {
-      // `!` or `&`: the node has properties (rare).
-      const props = readProperties(src, frame.open, close);
-      at = props.at;
-      tag = props.tag;
-      propAnchor = props.anchor;
-    }
-    const st = state as State & { anchor: string | null };
-    let node: YNode;
-    let size = 1;
-    if (nChildren === 1 && result !== null && frame.first === result) {
-      // js-yaml composed this node through an inner call (a key it tried to read turned out to be
-      // the whole node): the inner node is this node.
-      node = children![0]!;
-      size = frame.size;
-      expanded -= 1; // counted when the inner call closed
-    } else if (state.kind === 'mapping') {
-      node = finishMap(at, children);
-      size = 1 + frame.size;
-    } else if (state.kind === 'sequence') {
-      const seq: YSeq = { kind: 'seq', start: at + base, end: at + base, items: children ?? [] };
-      for (let i = 0; i < nChildren; i++) if (children![i]!.end > seq.end) seq.end = children![i]!.end;
-      node = seq;
-      size = 1 + frame.size;
-    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
-      // `*alias`: the anchored node itself.
-      let j = at + 1;
-      while (j < close && !NAME_END.test(src[j]!)) j++;
-      const name = src.slice(at + 1, j);
-      const target = anchors.get(name);
-      if (!target)
-        throw new YamlBuildError({
-          kind: 'syntax',
-          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
-          offset: at + base,
-        });
-      expanded += target.size;
-      if (expanded > maxExpanded) throw aliasLimit(target.node);
-      attach(target.node, target.size, result);
-      return;
-    } else {
-      const text = typeof result === 'string' ? result : '';
-      const c = src.charCodeAt(at);
-      let start = at;
-      let end = trimEnd(src, at, close);
-      let plain = true;
-      if (c === 34 || c === 39) {
-        // `"` or `'`
-        plain = false;
-        start = at + 1;
-        end = Math.max(start, end - 1);
-      } else if (c === 124 || c === 62) {
-        // `|` or `>`
-        plain = false;
-        const nl = src.indexOf('\n', at);
-        start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (result === null) {
-        end = start;
-      }
-      const scalar: YScalar = {
-        kind: 'scalar',
-        start: start + base,
-        end: end + base,
-        text,
-        value: plain ? resolveYaml11(text) : text,
-        plain,
-      };
-      if (tag !== undefined) {
-        if (/^!!(bool|int|float|null)$/.test(tag)) {
-          const r = resolveYaml11(text);
-          scalar.value = typeof r === 'string' ? text : r;
-        } else if (!STANDARD_TAG.test(tag)) {
-          scalar.tag = tag;
-          scalar.value = text;
-        } else scalar.value = text === '' && tag === '!!null' ? null : tag === '!!str' ? text : scalar.value;
-      }
-      node = scalar;
-    }
-    if (tag !== undefined && node.kind !== 'scalar' && !STANDARD_TAG.test(tag)) node.tag = tag;
-    const anchor = propAnchor ?? st.anchor ?? undefined;
-    if (anchor) anchors.set(anchor, { node, size });
-    expanded += 1;
-    if (expanded > maxExpanded) throw aliasLimit(node);
-    attach(node, size, result);
-  };
+/** True when one of `pairs` has the key `k` (for the first few pairs of a mapping). */
+function hasKey(pairs: readonly YPair[], k: string): boolean {
+  for (let j = 0; j < pairs.length; j++) if (pairs[j]!.keyText === k) return true;
+  return false;
+}
 
-  jsyaml.loadAll(src, undefined, { schema: SCHEMA, json: true, listener });
-  return docs;
+/** Parses `src` (which starts at offset `base` of its file) into documents (see `TreeBuilder`). */
+function buildDocs(src: string, base: number, limits: YamlLimits, problems: YamlProblem[], firstIndex: number): YDoc[] {
+  const builder = new TreeBuilder(src, base, limits, problems, firstIndex);
+  jsyaml.loadAll(src, undefined, { schema: SCHEMA, json: true, listener: builder.listener });
+  return builder.docs;
 }
 
 /**

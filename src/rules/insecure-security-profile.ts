@@ -31,8 +31,15 @@ const SAFE_SYSCTLS: readonly [number, string][] = [
 ];
 
 /** The names of a versioned list that hold at Kubernetes 1.`minor`. */
-const atVersion = (list: readonly [number, string][], minor: number): Set<string> =>
-  new Set(list.filter(([since]) => since <= minor).map(([, name]) => name));
+const atVersion = (list: readonly [number, string][], minor: number): ReadonlySet<string> => {
+  // Built once per list and version, not for every document checked.
+  let byMinor = versioned.get(list);
+  if (!byMinor) versioned.set(list, (byMinor = new Map()));
+  let set = byMinor.get(minor);
+  if (!set) byMinor.set(minor, (set = new Set(list.filter(([since]) => since <= minor).map(([, name]) => name))));
+  return set;
+};
+const versioned = new WeakMap<readonly [number, string][], Map<number, ReadonlySet<string>>>();
 
 /** AppArmor annotation values the baseline accepts (check_appArmorProfile.go). */
 const apparmorAnnotationOk = (v: string): boolean => v === '' || v === 'runtime/default' || v.startsWith('localhost/');
@@ -42,7 +49,7 @@ const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 
 /** Reports the profile problems of one securityContext (pod or container level). */
-function checkContext(ctx: RuleContext, sc: YMap | undefined, subject: string, selinuxTypes: Set<string>): void {
+function checkContext(ctx: RuleContext, sc: YMap | undefined, subject: string, selinuxTypes: ReadonlySet<string>): void {
   if (!sc) return;
   for (const [field, messageId] of [
     ['seccompProfile', 'seccompUnconfined'],

@@ -51,10 +51,17 @@ interface Nested {
 function nestedContexts(w: Workload): Nested[] {
   const out: Nested[] = [];
   const byNode = new Map<YNode, Container>(w.containers.map((c) => [c.node, c]));
-  const walk = (node: YNode, path: string, container: Container | undefined, depth: number): void => {
+  // The keys and item indexes from the pod spec down; a path is spelled only for a finding (the
+  // walk visits every node of the pod spec, and spelling each one's path cost most of the rule).
+  const trail: (string | number)[] = [];
+  const walk = (node: YNode, container: Container | undefined, depth: number): void => {
     if (depth > 12) return;
     if (node.kind === 'seq') {
-      node.items.forEach((item, i) => walk(item, `${path}[${i}]`, container, depth + 1));
+      for (let i = 0; i < node.items.length; i++) {
+        trail.push(i);
+        walk(node.items[i]!, container, depth + 1);
+        trail.pop();
+      }
       return;
     }
     if (node.kind !== 'map') return;
@@ -62,14 +69,24 @@ function nestedContexts(w: Workload): Nested[] {
     const allowed = node === w.podSpec || own !== undefined;
     for (const pair of node.pairs) {
       if (pair.keyText === 'securityContext') {
-        if (!allowed) out.push({ pair, path: join(path, 'securityContext'), container });
+        if (!allowed) out.push({ pair, path: join(spell(trail), 'securityContext'), container });
         continue;
       }
-      walk(pair.value, join(path, pair.keyText), own ?? container, depth + 1);
+      if (pair.value.kind === 'scalar') continue;
+      trail.push(pair.keyText);
+      walk(pair.value, own ?? container, depth + 1);
+      trail.pop();
     }
   };
-  walk(w.podSpec, '', undefined, 0);
+  walk(w.podSpec, undefined, 0);
   return out;
+}
+
+/** A trail of keys and indexes as a path: `containers[0].ports[1]`. */
+function spell(trail: readonly (string | number)[]): string {
+  let path = '';
+  for (const step of trail) path = typeof step === 'number' ? `${path}[${step}]` : join(path, step);
+  return path;
 }
 
 /** Where a securityContext field directly on a container or pod spec belongs. */

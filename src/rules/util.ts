@@ -45,9 +45,15 @@ export function forEachWorkload(file: ParsedFile, fn: (w: Workload) => void): vo
 
 /** The minor of the target Kubernetes version (`1.34` -> 34); the Pod Security checks change with it. */
 export function kubernetesMinor(settings: { kubernetesVersion: string }): number {
-  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+  // Rules ask for every document; the setting is the same for the whole scan.
+  const version = settings.kubernetesVersion;
+  if (version !== lastVersion.text) {
+    const m = /^1\.(\d+)$/.exec(version.trim());
+    lastVersion = { text: version, minor: m ? Number(m[1]) : Number.MAX_SAFE_INTEGER };
+  }
+  return lastVersion.minor;
 }
+let lastVersion = { text: '', minor: Number.MAX_SAFE_INTEGER };
 
 /** True for a pod that runs in a user namespace (`hostUsers: false`): root in it is not root on the node. */
 export function inUserNamespace(w: Workload): boolean {

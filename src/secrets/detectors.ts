@@ -478,8 +478,13 @@ DETECTORS.forEach((d, i) => {
   for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...(KEYWORD_OWNERS.get(k) ?? []), i]);
 });
 const LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
+const KEYWORD_SOURCE = [...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 /** Every keyword in one case-insensitive alternation: one pass over the text instead of one per keyword. */
-const ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+const ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, 'gi');
+/** The same, case-sensitive, for a text lowercased first (the keywords are lowercase). */
+const ANY_LOWER_KEYWORD = new RegExp(KEYWORD_SOURCE, 'g');
+// eslint-disable-next-line no-control-regex -- any ASCII character, controls included
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /**
  * Which detectors have a keyword in `text`. Profiled on 10,000 manifests, lowercasing each text
@@ -488,12 +493,26 @@ const ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/
  * there, so keywords that overlap (`aws_secret`, `secret_access_key`) are all seen.
  */
 function detectorsWithKeywords(text: string): boolean[] {
+  // An ASCII text lowercased keeps its length and offsets, and a case-sensitive search of it
+  // finds what the case-insensitive one finds in the text, in about half the time (bench corpus).
+  if (ASCII_ONLY.test(text)) return keywordsInLowercase(text.toLowerCase());
   const present = new Array<boolean>(DETECTORS.length).fill(false);
   ANY_KEYWORD.lastIndex = 0;
   for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
     const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
     for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i of owners) present[i] = true;
     ANY_KEYWORD.lastIndex = m.index + 1;
+  }
+  return present;
+}
+
+/** `detectorsWithKeywords` of a lowercase ASCII text. */
+function keywordsInLowercase(low: string): boolean[] {
+  const present = new Array<boolean>(DETECTORS.length).fill(false);
+  ANY_LOWER_KEYWORD.lastIndex = 0;
+  for (let m = ANY_LOWER_KEYWORD.exec(low); m; m = ANY_LOWER_KEYWORD.exec(low)) {
+    for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i of owners) present[i] = true;
+    ANY_LOWER_KEYWORD.lastIndex = m.index + 1;
   }
   return present;
 }

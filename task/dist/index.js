@@ -42,1782 +42,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// ../../main/node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "../../main/node_modules/picomatch/lib/constants.js"(exports2, module2) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module2.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// ../../main/node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "../../main/node_modules/picomatch/lib/utils.js"(exports2) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports2.hasRegexChars = (str4) => REGEX_SPECIAL_CHARS.test(str4);
-    exports2.isRegexChar = (str4) => str4.length === 1 && exports2.hasRegexChars(str4);
-    exports2.escapeRegex = (str4) => str4.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports2.toPosixSlashes = (str4) => str4.replace(REGEX_BACKSLASH, "/");
-    exports2.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports2.removeBackslashes = (str4) => {
-      return str4.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports2.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports2.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports2.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports2.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// ../../main/node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "../../main/node_modules/picomatch/lib/scan.js"(exports2, module2) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK: CHAR_ASTERISK2,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA: CHAR_COMMA2,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET: CHAR_LEFT_SQUARE_BRACKET2,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str4 = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob2 = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str4.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str4.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob2 = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA2) {
-              isBrace = token.isBrace = true;
-              isGlob2 = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK2 || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob2 = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK2) {
-          if (prev === CHAR_ASTERISK2) isGlobstar = token.isGlobstar = true;
-          isGlob2 = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob2 = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET2) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
-              isBracket = token.isBracket = true;
-              isGlob2 = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob2 = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob2 === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob2 = false;
-      }
-      let base = str4;
-      let prefix2 = "";
-      let glob = "";
-      if (start > 0) {
-        prefix2 = str4.slice(0, start);
-        str4 = str4.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob2 === true && lastIndex > 0) {
-        base = str4.slice(0, lastIndex);
-        glob = str4.slice(lastIndex);
-      } else if (isGlob2 === true) {
-        base = "";
-        glob = str4;
-      } else {
-        base = str4;
-      }
-      if (base && base !== "" && base !== "/" && base !== str4) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix: prefix2,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob: isGlob2,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value3 = input.slice(n2, i2);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix2;
-            } else {
-              tokens[idx].value = value3;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i2 >= start) {
-            parts.push(value3);
-            prevIndex = i2;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value2 = input.slice(n);
-        parts.push(value2);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value2;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module2.exports = scan2;
-  }
-});
-
-// ../../main/node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "../../main/node_modules/picomatch/lib/parse.js"(exports2, module2) {
-    "use strict";
-    var constants7 = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants7;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value2 = `[${args.join("-")}]`;
-      try {
-        new RegExp(value2);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value2;
-    };
-    var syntaxError = (type2, char) => {
-      return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote3 = 0;
-      let value2 = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value2 += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value2 += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote3 = quote3 === 1 ? 0 : 1;
-          value2 += ch;
-          continue;
-        }
-        if (quote3 === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value2);
-              value2 = "";
-              continue;
-            }
-          }
-        }
-        value2 += ch;
-      }
-      parts.push(value2);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value2 = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
-          value2 = value2.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value2)) {
-        return;
-      }
-      return value2.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote3 = 0;
-      let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote3 = quote3 === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote3 === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value2 = pattern.trim();
-      let match = parseRepeatedExtglob(value2);
-      while (match) {
-        depth++;
-        value2 = match.body.trim();
-        match = parseRepeatedExtglob(value2);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse3 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants7.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value2;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value3 = "", num = 0) => {
-        state.consumed += value3;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate2 = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type2) => {
-        state[type2]++;
-        stack.push(type2);
-      };
-      const decrement = (type2) => {
-        state[type2]--;
-        stack.pop();
-      };
-      const push3 = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type2, value3) => {
-        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push3({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
-        push3({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push3({ type: "paren", extglob: true, value: value2, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push3({ type: "paren", extglob: true, value: value2, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value2 = advance();
-        if (value2 === "\0") {
-          continue;
-        }
-        if (value2 === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value2 += "\\";
-            push3({ type: "text", value: value2 });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value2 += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value2 = advance();
-          } else {
-            value2 += advance();
-          }
-          if (state.brackets === 0) {
-            push3({ type: "text", value: value2 });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value2 === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix10 = POSIX_REGEX_SOURCE[rest2];
-                if (posix10) {
-                  prev.value = pre + posix10;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
-            value2 = `\\${value2}`;
-          }
-          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value2 = `\\${value2}`;
-          }
-          if (opts.posix === true && value2 === "!" && prev.value === "[") {
-            value2 = "^";
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (state.quotes === 1 && value2 !== '"') {
-          value2 = utils.escapeRegex(value2);
-          prev.value += value2;
-          append({ value: value2 });
-          continue;
-        }
-        if (value2 === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push3({ type: "text", value: value2 });
-          }
-          continue;
-        }
-        if (value2 === "(") {
-          increment("parens");
-          push3({ type: "paren", value: value2 });
-          continue;
-        }
-        if (value2 === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push3({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value2 === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value2 = `\\${value2}`;
-          } else {
-            increment("brackets");
-          }
-          push3({ type: "bracket", value: value2 });
-          continue;
-        }
-        if (value2 === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push3({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push3({ type: "text", value: value2, output: `\\${value2}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value2 = `/${value2}`;
-          }
-          prev.value += value2;
-          append({ value: value2 });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value2 === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open = {
-            type: "brace",
-            value: value2,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push3(open);
-          continue;
-        }
-        if (value2 === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push3({ type: "text", value: value2, output: value2 });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
-              tokens.pop();
-              if (arr[i2].type === "brace") {
-                break;
-              }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value2 = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push3({ type: "brace", value: value2, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value2 === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push3({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 === ",") {
-          let output = value2;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push3({ type: "comma", value: value2, output });
-          continue;
-        }
-        if (value2 === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push3({ type: "slash", value: value2, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value2 === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value2;
-            prev.value += value2;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push3({ type: "text", value: value2, output: DOT_LITERAL });
-            continue;
-          }
-          push3({ type: "dot", value: value2, output: DOT_LITERAL });
-          continue;
-        }
-        if (value2 === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value2);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value2;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value2}`;
-            }
-            push3({ type: "text", value: value2, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push3({ type: "qmark", value: value2, output: QMARK_NO_DOT });
-            continue;
-          }
-          push3({ type: "qmark", value: value2, output: QMARK });
-          continue;
-        }
-        if (value2 === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value2);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate2();
-            continue;
-          }
-        }
-        if (value2 === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value2);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push3({ type: "plus", value: value2, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push3({ type: "plus", value: value2 });
-            continue;
-          }
-          push3({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value2 === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push3({ type: "at", extglob: true, value: value2, output: "" });
-            continue;
-          }
-          push3({ type: "text", value: value2 });
-          continue;
-        }
-        if (value2 !== "*") {
-          if (value2 === "$" || value2 === "^") {
-            value2 = `\\${value2}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value2 += match[0];
-            state.index += match[0].length;
-          }
-          push3({ type: "text", value: value2 });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value2;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value2);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value2);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value2);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push3({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push3({ type: "star", value: value2, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value2;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value2);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value2;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value2 + advance());
-            push3({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value2;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value2 + advance());
-            push3({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value2;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value2);
-          continue;
-        }
-        const token = { type: "star", value: value2, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push3(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value2;
-          push3(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push3(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse3.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants7.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create2 = (str4) => {
-        switch (str4) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str4);
-            if (!match) return;
-            const source2 = create2(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create2(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module2.exports = parse3;
-  }
-});
-
-// ../../main/node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "../../main/node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse3 = require_parse();
-    var utils = require_utils();
-    var constants7 = require_constants();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch4(input, options, returnState));
-        const arrayMatcher = (str4) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str4);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState2 = isObject3(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState2) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix10 = opts.windows;
-      const regex = isState2 ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix10 });
-        const result = { glob, state, regex, posix: posix10, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch4.test = (input, regex, options, { glob, posix: posix10 } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format2 = opts.format || (posix10 ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format2 ? format2(input) : input;
-      if (match === false) {
-        output = format2 ? format2(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix10);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch4.matchBase = (input, glob, options, posix10 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix10 }));
-    };
-    picomatch4.isMatch = (str4, patterns, options) => picomatch4(patterns, options)(str4);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
-    };
-    picomatch4.scan = (input, options) => scan2(input, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch4.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse3.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse3(input, options);
-      }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch4.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch4.constants = constants7;
-    module2.exports = picomatch4;
-  }
-});
-
-// ../../main/node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "../../main/node_modules/picomatch/index.js"(exports2, module2) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch4(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch4, pico);
-    module2.exports = picomatch4;
-  }
-});
-
 // ../../main/node_modules/dockerfile-ast/lib/argument.js
 var require_argument = __commonJS({
   "../../main/node_modules/dockerfile-ast/lib/argument.js"(exports2) {
@@ -7634,6 +5858,1782 @@ var require_main = __commonJS({
   }
 });
 
+// ../../main/node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "../../main/node_modules/picomatch/lib/constants.js"(exports2, module2) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module2.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "../../main/node_modules/picomatch/lib/utils.js"(exports2) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports2.hasRegexChars = (str4) => REGEX_SPECIAL_CHARS.test(str4);
+    exports2.isRegexChar = (str4) => str4.length === 1 && exports2.hasRegexChars(str4);
+    exports2.escapeRegex = (str4) => str4.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports2.toPosixSlashes = (str4) => str4.replace(REGEX_BACKSLASH, "/");
+    exports2.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports2.removeBackslashes = (str4) => {
+      return str4.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports2.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports2.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports2.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports2.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "../../main/node_modules/picomatch/lib/scan.js"(exports2, module2) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK: CHAR_ASTERISK2,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA: CHAR_COMMA2,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET: CHAR_LEFT_SQUARE_BRACKET2,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str4 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str4.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str4.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA2) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK2 || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK2) {
+          if (prev === CHAR_ASTERISK2) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET2) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str4;
+      let prefix2 = "";
+      let glob = "";
+      if (start > 0) {
+        prefix2 = str4.slice(0, start);
+        str4 = str4.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str4.slice(0, lastIndex);
+        glob = str4.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str4;
+      } else {
+        base = str4;
+      }
+      if (base && base !== "" && base !== "/" && base !== str4) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix: prefix2,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value3 = input.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix2;
+            } else {
+              tokens[idx].value = value3;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value3);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value2 = input.slice(n);
+        parts.push(value2);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value2;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module2.exports = scan2;
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "../../main/node_modules/picomatch/lib/parse.js"(exports2, module2) {
+    "use strict";
+    var constants7 = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants7;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value2 = `[${args.join("-")}]`;
+      try {
+        new RegExp(value2);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value2;
+    };
+    var syntaxError = (type2, char) => {
+      return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote3 = 0;
+      let value2 = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value2 += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value2 += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote3 = quote3 === 1 ? 0 : 1;
+          value2 += ch;
+          continue;
+        }
+        if (quote3 === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value2);
+              value2 = "";
+              continue;
+            }
+          }
+        }
+        value2 += ch;
+      }
+      parts.push(value2);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value2 = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value2)) {
+        return;
+      }
+      return value2.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote3 = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote3 = quote3 === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote3 === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
+      while (match) {
+        depth++;
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse3 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value2;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate2 = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type2) => {
+        state[type2]++;
+        stack.push(type2);
+      };
+      const decrement = (type2) => {
+        state[type2]--;
+        stack.pop();
+      };
+      const push3 = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type2, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push3({ type: type2, value: value3, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state.output = token.output + open.output;
+          state.backtrack = true;
+          push3({ type: "paren", extglob: true, value: value2, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push3({ type: "paren", extglob: true, value: value2, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value2 = advance();
+        if (value2 === "\0") {
+          continue;
+        }
+        if (value2 === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value2 += "\\";
+            push3({ type: "text", value: value2 });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value2 += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value2 = advance();
+          } else {
+            value2 += advance();
+          }
+          if (state.brackets === 0) {
+            push3({ type: "text", value: value2 });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix9 = POSIX_REGEX_SOURCE[rest2];
+                if (posix9) {
+                  prev.value = pre + posix9;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
+          }
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
+          }
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
+          continue;
+        }
+        if (value2 === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push3({ type: "text", value: value2 });
+          }
+          continue;
+        }
+        if (value2 === "(") {
+          increment("parens");
+          push3({ type: "paren", value: value2 });
+          continue;
+        }
+        if (value2 === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push3({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value2 === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value2 = `\\${value2}`;
+          } else {
+            increment("brackets");
+          }
+          push3({ type: "bracket", value: value2 });
+          continue;
+        }
+        if (value2 === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push3({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push3({ type: "text", value: value2, output: `\\${value2}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value2 = `/${value2}`;
+          }
+          prev.value += value2;
+          append({ value: value2 });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value2 === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open = {
+            type: "brace",
+            value: value2,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push3(open);
+          continue;
+        }
+        if (value2 === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push3({ type: "text", value: value2, output: value2 });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value2 = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push3({ type: "brace", value: value2, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value2 === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push3({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 === ",") {
+          let output = value2;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push3({ type: "comma", value: value2, output });
+          continue;
+        }
+        if (value2 === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push3({ type: "slash", value: value2, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value2 === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value2;
+            prev.value += value2;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push3({ type: "text", value: value2, output: DOT_LITERAL });
+            continue;
+          }
+          push3({ type: "dot", value: value2, output: DOT_LITERAL });
+          continue;
+        }
+        if (value2 === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value2);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value2;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value2}`;
+            }
+            push3({ type: "text", value: value2, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push3({ type: "qmark", value: value2, output: QMARK_NO_DOT });
+            continue;
+          }
+          push3({ type: "qmark", value: value2, output: QMARK });
+          continue;
+        }
+        if (value2 === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value2);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate2();
+            continue;
+          }
+        }
+        if (value2 === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value2);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push3({ type: "plus", value: value2, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push3({ type: "plus", value: value2 });
+            continue;
+          }
+          push3({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value2 === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push3({ type: "at", extglob: true, value: value2, output: "" });
+            continue;
+          }
+          push3({ type: "text", value: value2 });
+          continue;
+        }
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value2 += match[0];
+            state.index += match[0].length;
+          }
+          push3({ type: "text", value: value2 });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value2;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value2);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value2);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value2);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push3({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push3({ type: "star", value: value2, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value2;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value2);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value2;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value2 + advance());
+            push3({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value2;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value2 + advance());
+            push3({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value2;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value2);
+          continue;
+        }
+        const token = { type: "star", value: value2, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push3(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value2;
+          push3(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push3(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants7.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create2 = (str4) => {
+        switch (str4) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str4);
+            if (!match) return;
+            const source2 = create2(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create2(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module2.exports = parse3;
+  }
+});
+
+// ../../main/node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "../../main/node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse3 = require_parse();
+    var utils = require_utils();
+    var constants7 = require_constants();
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch3 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const arrayMatcher = (str4) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str4);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject3(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix9 = opts.windows;
+      const regex = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix9 });
+        const result = { glob, state, regex, posix: posix9, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch3.test = (input, regex, options, { glob, posix: posix9 } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format2 = opts.format || (posix9 ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format2 ? format2(input) : input;
+      if (match === false) {
+        output = format2 ? format2(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch3.matchBase(input, regex, options, posix9);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch3.matchBase = (input, glob, options, posix9 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix9 }));
+    };
+    picomatch3.isMatch = (str4, patterns, options) => picomatch3(patterns, options)(str4);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch3.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse3.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input, options);
+      }
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch3.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch3.constants = constants7;
+    module2.exports = picomatch3;
+  }
+});
+
+// ../../main/node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "../../main/node_modules/picomatch/index.js"(exports2, module2) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch3(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch3, pico);
+    module2.exports = picomatch3;
+  }
+});
+
 // ../../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
   "../../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
@@ -10498,9 +10498,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -10585,7 +10585,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve16.call(this, root, ref);
+      let _sch = resolve15.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10612,7 +10612,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve16(root, ref) {
+    function resolve15(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -11476,7 +11476,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11512,50 +11512,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative12, options, skipNormalization) {
+    function resolveComponent(base, relative11, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative12 = parse3(serialize(relative12, options), options);
+        relative11 = parse3(serialize(relative11, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative12.scheme) {
-        target.scheme = relative12.scheme;
-        target.userinfo = relative12.userinfo;
-        target.host = relative12.host;
-        target.port = relative12.port;
-        target.path = removeDotSegments(relative12.path || "");
-        target.query = relative12.query;
+      if (!options.tolerant && relative11.scheme) {
+        target.scheme = relative11.scheme;
+        target.userinfo = relative11.userinfo;
+        target.host = relative11.host;
+        target.port = relative11.port;
+        target.path = removeDotSegments(relative11.path || "");
+        target.query = relative11.query;
       } else {
-        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
-          target.userinfo = relative12.userinfo;
-          target.host = relative12.host;
-          target.port = relative12.port;
-          target.path = removeDotSegments(relative12.path || "");
-          target.query = relative12.query;
+        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
+          target.userinfo = relative11.userinfo;
+          target.host = relative11.host;
+          target.port = relative11.port;
+          target.path = removeDotSegments(relative11.path || "");
+          target.query = relative11.query;
         } else {
-          if (!relative12.path) {
+          if (!relative11.path) {
             target.path = base.path;
-            if (relative12.query !== void 0) {
-              target.query = relative12.query;
+            if (relative11.query !== void 0) {
+              target.query = relative11.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative12.path[0] === "/") {
-              target.path = removeDotSegments(relative12.path);
+            if (relative11.path[0] === "/") {
+              target.path = removeDotSegments(relative11.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative12.path;
+                target.path = "/" + relative11.path;
               } else if (!base.path) {
-                target.path = relative12.path;
+                target.path = relative11.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative12.query;
+            target.query = relative11.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11563,7 +11563,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative12.fragment;
+      target.fragment = relative11.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -11867,7 +11867,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve16,
+      resolve: resolve15,
       resolveComponent,
       equal: equal2,
       serialize,
@@ -12007,8 +12007,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -18515,10 +18515,10 @@ var require_q = __commonJS({
         }
       }
       function filterStackString(stackString) {
-        var lines = stackString.split("\n");
+        var lines2 = stackString.split("\n");
         var desiredLines = [];
-        for (var i2 = 0; i2 < lines.length; ++i2) {
-          var line = lines[i2];
+        for (var i2 = 0; i2 < lines2.length; ++i2) {
+          var line = lines2[i2];
           if (!isInternalFrame(line) && !isNodeFrame(line) && line) {
             desiredLines.push(line);
           }
@@ -18558,8 +18558,8 @@ var require_q = __commonJS({
         try {
           throw new Error();
         } catch (e) {
-          var lines = e.stack.split("\n");
-          var firstLine = lines[0].indexOf("@") > 0 ? lines[1] : lines[2];
+          var lines2 = e.stack.split("\n");
+          var firstLine = lines2[0].indexOf("@") > 0 ? lines2[1] : lines2[2];
           var fileNameAndLineNumber = getFileNameAndLineNumber(firstLine);
           if (!fileNameAndLineNumber) {
             return;
@@ -18598,7 +18598,7 @@ var require_q = __commonJS({
         var messages = [], progressListeners = [], resolvedPromise;
         var deferred = object_create(defer.prototype);
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve16, op, operands) {
+        promise2.promiseDispatch = function(resolve15, op, operands) {
           var args = array_slice(arguments);
           if (messages) {
             messages.push(args);
@@ -18729,9 +18729,9 @@ var require_q = __commonJS({
       };
       Q.race = race;
       function race(answerPs) {
-        return promise(function(resolve16, reject2) {
+        return promise(function(resolve15, reject2) {
           for (var i2 = 0, len = answerPs.length; i2 < len; i2++) {
-            Q(answerPs[i2]).then(resolve16, reject2);
+            Q(answerPs[i2]).then(resolve15, reject2);
           }
         });
       }
@@ -18753,7 +18753,7 @@ var require_q = __commonJS({
           };
         }
         var promise2 = object_create(Promise2.prototype);
-        promise2.promiseDispatch = function(resolve16, op, args) {
+        promise2.promiseDispatch = function(resolve15, op, args) {
           var result;
           try {
             if (descriptor[op]) {
@@ -18764,8 +18764,8 @@ var require_q = __commonJS({
           } catch (exception2) {
             result = reject(exception2);
           }
-          if (resolve16) {
-            resolve16(result);
+          if (resolve15) {
+            resolve15(result);
           }
         };
         promise2.inspect = inspect;
@@ -20192,7 +20192,7 @@ var require_toolrunner = __commonJS({
           waitingEvents++;
           cp = child.spawn(pipeOutputToTool._getSpawnFileName(optionsNonNull), pipeOutputToTool._getSpawnArgs(optionsNonNull), pipeOutputToTool._getSpawnOptions(optionsNonNull));
           fileStream = this.pipeOutputToFile ? fs.createWriteStream(this.pipeOutputToFile) : null;
-          return new Promise(function(resolve16, reject) {
+          return new Promise(function(resolve15, reject) {
             var _a, _b, _c, _d;
             var complete = function() {
               if (waitingEvents != 0) {
@@ -20204,7 +20204,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve16(returnCode);
+                resolve15(returnCode);
               }
             };
             if (fileStream) {
@@ -20560,7 +20560,7 @@ var require_toolrunner = __commonJS({
           });
           var stdLineBuffer = "";
           var errLineBuffer = "";
-          var emitDoneEvent = function(resolve16, reject) {
+          var emitDoneEvent = function(resolve15, reject) {
             state.on("done", function(error, exitCode) {
               if (stdLineBuffer.length > 0) {
                 _this.emit("stdline", stdLineBuffer);
@@ -20574,7 +20574,7 @@ var require_toolrunner = __commonJS({
               if (error) {
                 reject(error);
               } else {
-                resolve16(exitCode);
+                resolve15(exitCode);
               }
             });
           };
@@ -20582,8 +20582,8 @@ var require_toolrunner = __commonJS({
           try {
             cp = child.spawn(this._getSpawnFileName(options), this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(options));
           } catch (error) {
-            return new Promise(function(resolve16, reject) {
-              emitDoneEvent(resolve16, reject);
+            return new Promise(function(resolve15, reject) {
+              emitDoneEvent(resolve15, reject);
               state.processError = error.message;
               state.processExited = true;
               state.processClosed = true;
@@ -21433,7 +21433,7 @@ var require_task = __commonJS({
       }
     }
     exports2.mkdirP = mkdirP;
-    function resolve16() {
+    function resolve15() {
       var pathSegments = [];
       for (var _i = 0; _i < arguments.length; _i++) {
         pathSegments[_i] = arguments[_i];
@@ -21442,7 +21442,7 @@ var require_task = __commonJS({
       (0, exports2.debug)("Absolute path for pathSegments: " + pathSegments + " = " + absolutePath);
       return absolutePath;
     }
-    exports2.resolve = resolve16;
+    exports2.resolve = resolve15;
     exports2.which = im._which;
     function ls(optionsOrPaths) {
       var paths = [];
@@ -21481,7 +21481,7 @@ var require_task = __commonJS({
       try {
         var remainingPaths = [];
         while (paths.length > 0) {
-          var pathEntry = resolve16(paths.shift());
+          var pathEntry = resolve15(paths.shift());
           if (pathEntry === null || pathEntry === void 0 ? void 0 : pathEntry.includes("*")) {
             remainingPaths.push(pathEntry);
             continue;
@@ -21496,7 +21496,7 @@ var require_task = __commonJS({
         }
         paths.push.apply(paths, remainingPaths);
         var _loop_1 = function() {
-          var pathEntry2 = resolve16(paths.shift());
+          var pathEntry2 = resolve15(paths.shift());
           if (pathEntry2 === null || pathEntry2 === void 0 ? void 0 : pathEntry2.includes("*")) {
             paths.push.apply(paths, findMatch(path.dirname(pathEntry2), [path.basename(pathEntry2)]));
             return "continue";
@@ -22568,54 +22568,157 @@ var require_task = __commonJS({
 // src/platform/azure.ts
 var import_node_fs17 = require("node:fs");
 var import_node_os4 = require("node:os");
-var import_node_path22 = require("node:path");
+var import_node_path20 = require("node:path");
 
-// src/collect/base-config.ts
-var import_node_fs2 = require("node:fs");
-var import_node_path2 = require("node:path");
+// src/engine.ts
+var import_node_fs13 = require("node:fs");
+var import_node_path15 = require("node:path");
 
-// src/collect/git.ts
-var import_node_child_process = require("node:child_process");
-function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
-  return new Promise((resolvePromise, reject) => {
-    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
-    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
-      if (err)
-        reject(
-          new Error(
-            `git ${args[0] ?? ""} failed: ${String(stderr || err.message).trim().split("\n")[0]}`
-          )
-        );
-      else resolvePromise(stdout);
-    });
-  });
+// src/config/safe-read.ts
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
+    super(message);
+    this.name = "ConfigurationError";
+    this.input = options.input;
+  }
+};
+
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function isInside(root, abs) {
+  const r2 = (0, import_node_path.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path.isAbsolute)(r2);
 }
-async function gitTopLevel(dir) {
+function realQuiet(p) {
   try {
-    return (await git(["rev-parse", "--show-toplevel"], dir)).trim() || void 0;
+    return import_node_fs.realpathSync.native(p);
   } catch {
-    return void 0;
+    return (0, import_node_path.resolve)(p);
   }
 }
-function splitZ(out) {
-  return out.split("\0").filter((s2) => s2.length > 0);
-}
-function parseNameStatus(out) {
-  const parts = splitZ(out);
-  const files = [];
-  for (let i2 = 0; i2 < parts.length; ) {
-    const status = parts[i2++];
-    if (status.startsWith("R") || status.startsWith("C")) {
-      i2++;
-      files.push({ status: status[0], path: parts[i2++] });
-    } else {
-      const path = parts[i2++];
-      if (!status.startsWith("D")) files.push({ status: status[0], path });
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = (0, import_node_path.isAbsolute)(path) ? path : (0, import_node_path.resolve)(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = import_node_fs.realpathSync.native(abs);
+    } catch (err) {
+      const code = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
     }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
   }
-  return files;
+  let fd;
+  try {
+    try {
+      fd = (0, import_node_fs.openSync)(target, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NOFOLLOW ?? 0) | (import_node_fs.constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = err.code;
+      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    const st = (0, import_node_fs.fstatSync)(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = (0, import_node_fs.readSync)(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+  }
 }
+
+// src/baseline/baseline.ts
+var import_node_path2 = require("node:path");
+var BASELINE_VERSION = 1;
+function parseBaseline(text, label2) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
+  }
+  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
+  }
+  const obj = data;
+  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
+    throw new ConfigurationError(
+      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
+    );
+  }
+  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
+  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
+  const out = /* @__PURE__ */ new Set();
+  obj.findings.forEach((e, i2) => {
+    const fp = e?.fingerprint;
+    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
+      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
+    }
+    out.add(fp);
+  });
+  return out;
+}
+function readBaseline(path, label2, root, mustBeInside = false) {
+  let text;
+  try {
+    text = readContainedFile(root ?? (0, import_node_path2.dirname)(path), path, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
+  } catch (err) {
+    if (err instanceof ContainedReadError && err.missing)
+      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
+    throw err;
+  }
+  return parseBaseline(text, label2);
+}
+
+// src/batch.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs4 = require("node:fs");
+var import_node_util = require("node:util");
+
+// src/parse/index.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path3 = require("node:path");
 
 // ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
@@ -25378,20 +25481,164 @@ function applyMerges(map2) {
   map2.pairs = [...own, ...merged];
 }
 var SCAN_PAIRS = 8;
-function buildDocs(src, base, limits, problems, firstIndex) {
-  const docs = [];
-  const stack = [];
-  let depth = 0;
-  const anchors = /* @__PURE__ */ new Map();
-  const maxExpanded = limits.maxExpandedNodes;
-  let expanded = 0;
-  const aliasLimit = (node) => new YamlBuildError({
-    kind: "alias-limit",
-    message: `the document expands to more than ${maxExpanded} nodes through aliases (a YAML alias bomb?); it was not analysed`,
-    offset: node.start
-  });
-  const finishMap = (startAt, children) => {
-    const map2 = { kind: "map", start: startAt + base, end: startAt + base, pairs: [] };
+var TreeBuilder = class {
+  constructor(src, base, limits, problems, firstIndex) {
+    this.src = src;
+    this.base = base;
+    this.limits = limits;
+    this.problems = problems;
+    this.firstIndex = firstIndex;
+  }
+  src;
+  base;
+  limits;
+  problems;
+  firstIndex;
+  docs = [];
+  /** stack[0..depth) are the open nodes; frames past `depth` are kept for reuse. */
+  stack = [];
+  depth = 0;
+  /** Anchored nodes with their expanded sizes. */
+  anchors = /* @__PURE__ */ new Map();
+  expanded = 0;
+  listener = (event, state) => {
+    if (event === "open") this.open(state.position);
+    else this.close(state);
+  };
+  open(position) {
+    if (this.depth > this.limits.maxDepth) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: `nesting exceeded maxDepth (${this.limits.maxDepth})`,
+        offset: position + this.base
+      });
+    }
+    const f = this.stack[this.depth];
+    if (f === void 0) this.stack.push({ open: position, children: null, first: void 0, size: 0 });
+    else {
+      f.open = position;
+      f.children = null;
+      f.first = void 0;
+      f.size = 0;
+    }
+    this.depth++;
+  }
+  close(state) {
+    const frame = this.stack[--this.depth];
+    const { children, size: childSize } = frame;
+    const close = state.position;
+    const result = state.result;
+    const src = this.src;
+    let at = skipSpace(src, frame.open, close);
+    let props;
+    const pc = src.charCodeAt(at);
+    if (pc === 33 || pc === 38) {
+      props = readProperties(src, frame.open, close);
+      at = props.at;
+    }
+    const tag = props?.tag;
+    let node;
+    let size = 1 + childSize;
+    if (children !== null && children.length === 1 && result !== null && frame.first === result) {
+      node = children[0];
+      size = childSize;
+      this.expanded -= 1;
+    } else if (state.kind === "mapping") node = this.finishMap(at, children);
+    else if (state.kind === "sequence") node = this.finishSeq(at, children);
+    else if (children === null && src.charCodeAt(at) === 42) return this.alias(at, close, result);
+    else {
+      node = this.scalar(at, close, result, tag);
+      size = 1;
+    }
+    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
+    const anchor = props?.anchor ?? state.anchor ?? void 0;
+    if (anchor) this.anchors.set(anchor, { node, size });
+    this.count(1, node);
+    this.attach(node, size, result);
+  }
+  /** Counts expanded nodes against the alias-bomb limit. */
+  count(n, node) {
+    this.expanded += n;
+    if (this.expanded > this.limits.maxExpandedNodes) {
+      throw new YamlBuildError({
+        kind: "alias-limit",
+        message: `the document expands to more than ${this.limits.maxExpandedNodes} nodes through aliases (a YAML alias bomb?); it was not analysed`,
+        offset: node.start
+      });
+    }
+  }
+  /** Hands a closed node (and what js-yaml constructed for it) to its parent, or ends a document. */
+  attach(node, size, result) {
+    if (this.depth > 0) {
+      const up = this.stack[this.depth - 1];
+      if (up.children === null) {
+        up.children = [node];
+        up.first = result;
+      } else up.children.push(node);
+      up.size += size;
+    } else this.docs.push({ index: this.firstIndex + this.docs.length, root: node });
+  }
+  /** `*alias` at `at`: the anchored node itself, counted at its whole expanded size. */
+  alias(at, close, result) {
+    const src = this.src;
+    let j = at + 1;
+    while (j < close && !NAME_END.test(src[j])) j++;
+    const target = this.anchors.get(src.slice(at + 1, j));
+    if (!target) {
+      throw new YamlBuildError({
+        kind: "syntax",
+        message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
+        offset: at + this.base
+      });
+    }
+    this.count(target.size, target.node);
+    this.attach(target.node, target.size, result);
+  }
+  /** A scalar whose content starts at `at` (after its properties); js-yaml's `result` is its text. */
+  scalar(at, close, result, tag) {
+    const src = this.src;
+    const text = typeof result === "string" ? result : "";
+    const c = src.charCodeAt(at);
+    let start = at;
+    let end = trimEnd(src, at, close);
+    let plain = true;
+    if (c === 34 || c === 39) {
+      plain = false;
+      start = at + 1;
+      end = Math.max(start, end - 1);
+    } else if (c === 124 || c === 62) {
+      plain = false;
+      const nl = src.indexOf("\n", at);
+      start = nl < 0 || nl >= close ? end : nl + 1;
+    } else if (result === null) end = start;
+    const base = this.base;
+    const scalar2 = {
+      kind: "scalar",
+      start: start + base,
+      end: end + base,
+      text,
+      value: plain ? resolveYaml11(text) : text,
+      plain
+    };
+    if (tag !== void 0) {
+      if (/^!!(bool|int|float|null)$/.test(tag)) {
+        const r2 = resolveYaml11(text);
+        scalar2.value = typeof r2 === "string" ? text : r2;
+      } else if (!STANDARD_TAG.test(tag)) {
+        scalar2.tag = tag;
+        scalar2.value = text;
+      } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
+    }
+    return scalar2;
+  }
+  finishSeq(at, children) {
+    const seq2 = { kind: "seq", start: at + this.base, end: at + this.base, items: children ?? [] };
+    for (const item of seq2.items) if (item.end > seq2.end) seq2.end = item.end;
+    return seq2;
+  }
+  /** A mapping from its children (keys and values alternate); duplicate keys become problems. */
+  finishMap(at, children) {
+    const map2 = { kind: "map", start: at + this.base, end: at + this.base, pairs: [] };
     if (children === null) return map2;
     const pairs2 = map2.pairs;
     let seen;
@@ -25408,19 +25655,7 @@ function buildDocs(src, base, limits, problems, firstIndex) {
       }
       const k = keyText(key);
       if (k === "<<") merges = true;
-      else {
-        let dup = false;
-        if (seen !== void 0) dup = seen.has(k);
-        else for (let j = 0; j < pairs2.length && !dup; j++) dup = pairs2[j].keyText === k;
-        if (dup) {
-          problems.push({
-            kind: "duplicate-key",
-            message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
-            offset: key.start,
-            endOffset: key.end
-          });
-        }
-      }
+      else if (seen !== void 0 ? seen.has(k) : hasKey(pairs2, k)) this.duplicate(key, k);
       pairs2.push({ key, keyText: k, value: value2 });
       if (seen !== void 0) seen.add(k);
       else if (pairs2.length > SCAN_PAIRS) seen = new Set(pairs2.map((p) => p.keyText));
@@ -25429,127 +25664,24 @@ function buildDocs(src, base, limits, problems, firstIndex) {
     }
     if (merges) applyMerges(map2);
     return map2;
-  };
-  const attach = (node, size, result) => {
-    if (depth > 0) {
-      const up = stack[depth - 1];
-      if (up.children === null) {
-        up.children = [node];
-        up.first = result;
-      } else up.children.push(node);
-      up.size += size;
-    } else docs.push({ index: firstIndex + docs.length, root: node });
-  };
-  const listener = (event, state) => {
-    if (event === "open") {
-      if (depth > limits.maxDepth) {
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: `nesting exceeded maxDepth (${limits.maxDepth})`,
-          offset: state.position + base
-        });
-      }
-      const f = stack[depth];
-      if (f === void 0) stack.push({ open: state.position, children: null, first: void 0, size: 0 });
-      else {
-        f.open = state.position;
-        f.children = null;
-        f.first = void 0;
-        f.size = 0;
-      }
-      depth++;
-      return;
-    }
-    const frame = stack[--depth];
-    const children = frame.children;
-    const nChildren = children === null ? 0 : children.length;
-    const close = state.position;
-    const result = state.result;
-    let at = skipSpace(src, frame.open, close);
-    let tag;
-    let propAnchor;
-    const pc = src.charCodeAt(at);
-    if (pc === 33 || pc === 38) {
-      const props = readProperties(src, frame.open, close);
-      at = props.at;
-      tag = props.tag;
-      propAnchor = props.anchor;
-    }
-    const st = state;
-    let node;
-    let size = 1;
-    if (nChildren === 1 && result !== null && frame.first === result) {
-      node = children[0];
-      size = frame.size;
-      expanded -= 1;
-    } else if (state.kind === "mapping") {
-      node = finishMap(at, children);
-      size = 1 + frame.size;
-    } else if (state.kind === "sequence") {
-      const seq2 = { kind: "seq", start: at + base, end: at + base, items: children ?? [] };
-      for (let i2 = 0; i2 < nChildren; i2++) if (children[i2].end > seq2.end) seq2.end = children[i2].end;
-      node = seq2;
-      size = 1 + frame.size;
-    } else if (nChildren === 0 && src.charCodeAt(at) === 42) {
-      let j = at + 1;
-      while (j < close && !NAME_END.test(src[j])) j++;
-      const name = src.slice(at + 1, j);
-      const target = anchors.get(name);
-      if (!target)
-        throw new YamlBuildError({
-          kind: "syntax",
-          message: 'unknown alias (a plain value starting with "*" is read as an alias: quote it)',
-          offset: at + base
-        });
-      expanded += target.size;
-      if (expanded > maxExpanded) throw aliasLimit(target.node);
-      attach(target.node, target.size, result);
-      return;
-    } else {
-      const text = typeof result === "string" ? result : "";
-      const c = src.charCodeAt(at);
-      let start = at;
-      let end = trimEnd(src, at, close);
-      let plain = true;
-      if (c === 34 || c === 39) {
-        plain = false;
-        start = at + 1;
-        end = Math.max(start, end - 1);
-      } else if (c === 124 || c === 62) {
-        plain = false;
-        const nl = src.indexOf("\n", at);
-        start = nl < 0 || nl >= close ? end : nl + 1;
-      } else if (result === null) {
-        end = start;
-      }
-      const scalar2 = {
-        kind: "scalar",
-        start: start + base,
-        end: end + base,
-        text,
-        value: plain ? resolveYaml11(text) : text,
-        plain
-      };
-      if (tag !== void 0) {
-        if (/^!!(bool|int|float|null)$/.test(tag)) {
-          const r2 = resolveYaml11(text);
-          scalar2.value = typeof r2 === "string" ? text : r2;
-        } else if (!STANDARD_TAG.test(tag)) {
-          scalar2.tag = tag;
-          scalar2.value = text;
-        } else scalar2.value = text === "" && tag === "!!null" ? null : tag === "!!str" ? text : scalar2.value;
-      }
-      node = scalar2;
-    }
-    if (tag !== void 0 && node.kind !== "scalar" && !STANDARD_TAG.test(tag)) node.tag = tag;
-    const anchor = propAnchor ?? st.anchor ?? void 0;
-    if (anchor) anchors.set(anchor, { node, size });
-    expanded += 1;
-    if (expanded > maxExpanded) throw aliasLimit(node);
-    attach(node, size, result);
-  };
-  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener });
-  return docs;
+  }
+  duplicate(key, k) {
+    this.problems.push({
+      kind: "duplicate-key",
+      message: `the key "${k}" appears more than once in this mapping; Kubernetes keeps only the last value`,
+      offset: key.start,
+      endOffset: key.end
+    });
+  }
+};
+function hasKey(pairs2, k) {
+  for (let j = 0; j < pairs2.length; j++) if (pairs2[j].keyText === k) return true;
+  return false;
+}
+function buildDocs(src, base, limits, problems, firstIndex) {
+  const builder = new TreeBuilder(src, base, limits, problems, firstIndex);
+  js_yaml_default.loadAll(src, void 0, { schema: SCHEMA, json: true, listener: builder.listener });
+  return builder.docs;
 }
 function reasonWithoutContent(reason) {
   const kind = /^unidentified alias/.test(reason) ? 'unidentified alias (a plain value starting with "*" is read as an alias: quote it)' : /^unknown tag/.test(reason) ? 'unknown tag (a plain value starting with "!" is read as a tag: quote it)' : reason.replace(/"[^"\n]*"?|'[^'\n]*'?/g, "\xAB\u2026\xBB").replace(/!<[^>\n]*>?|![^\s,]*/g, "\xABtag\xBB").replace(/\*[^\s,]+/g, "\xABalias\xBB");
@@ -25636,886 +25768,6 @@ function toJS(node) {
   for (const p of node.pairs) out[p.keyText] = toJS(p.value);
   return out;
 }
-
-// src/safe-text.ts
-var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
-var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
-function escapeChar(ch) {
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "	") return "\\t";
-  const cp = ch.codePointAt(0);
-  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-}
-var PLAIN_DATA = /^[\x20-\x7e]*$/;
-var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
-var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
-function defuseLine(line) {
-  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
-}
-var MAX_ECHO = 200;
-function capText(text, max = MAX_ECHO) {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
-}
-function safeData(value2, max = MAX_ECHO) {
-  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
-  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
-}
-function safePath(path) {
-  return safeData(path, Number.MAX_SAFE_INTEGER);
-}
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
-function safeLines(text) {
-  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
-  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
-  return escaped.split("\n").map(defuseLine).join("\n");
-}
-
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
-  input;
-  constructor(message, options = {}) {
-    super(message);
-    this.name = "ConfigurationError";
-    this.input = options.input;
-  }
-};
-
-// src/config/safe-read.ts
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
-var MAX_CONFIG_BYTES = 1 << 20;
-var MAX_BASELINE_BYTES = 64 << 20;
-function isInside(root, abs) {
-  const r2 = (0, import_node_path.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path.isAbsolute)(r2);
-}
-function realQuiet(p) {
-  try {
-    return import_node_fs.realpathSync.native(p);
-  } catch {
-    return (0, import_node_path.resolve)(p);
-  }
-}
-var ContainedReadError = class extends ConfigurationError {
-  constructor(message, missing) {
-    super(message);
-    this.missing = missing;
-  }
-  missing;
-};
-function readContainedFile(root, path, opts) {
-  const { label: label2, maxBytes, what } = opts;
-  const abs = (0, import_node_path.isAbsolute)(path) ? path : (0, import_node_path.resolve)(root, path);
-  const realRoot = realQuiet(root);
-  let target = abs;
-  if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
-    let real2;
-    try {
-      real2 = import_node_fs.realpathSync.native(abs);
-    } catch (err) {
-      const code = err.code;
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    if (!isInside(realRoot, real2)) {
-      throw new ContainedReadError(
-        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
-        false
-      );
-    }
-    target = real2;
-  } else if (opts.mustBeInside) {
-    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
-  }
-  let fd;
-  try {
-    try {
-      fd = (0, import_node_fs.openSync)(target, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NOFOLLOW ?? 0) | (import_node_fs.constants.O_NONBLOCK ?? 0));
-    } catch (err) {
-      const code = err.code;
-      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    const st = (0, import_node_fs.fstatSync)(fd);
-    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
-    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (; ; ) {
-      const got = (0, import_node_fs.readSync)(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
-    }
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
-  }
-}
-
-// src/collect/base-config.ts
-var PR_CONFIG_MODES = ["base", "head", "fail"];
-async function showAt(repoTop, commit, rel, maxBytes) {
-  const spec = `${commit}:${rel}`;
-  try {
-    await git(["cat-file", "-e", spec], repoTop);
-  } catch {
-    return void 0;
-  }
-  try {
-    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
-  } catch {
-    throw new ConfigurationError(
-      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
-    );
-  }
-}
-var toPosix = (p) => p.split(import_node_path2.sep).join("/");
-function under(file, entry) {
-  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
-}
-function workTreeSetting(root, configFile, key) {
-  try {
-    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
-    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
-    return value2 && typeof value2 === "object" ? value2[key] : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var rootRel = (pin, abs) => toPosix((0, import_node_path2.relative)(pin.root, abs));
-var repoRel = (pin, abs) => toPosix((0, import_node_path2.relative)(pin.repoTop, abs));
-function refused(pin, what) {
-  return new ConfigurationError(`input ${pin.input}: this change modifies ${what}, and ${pin.input} is fail`, { input: pin.input });
-}
-async function pinToBase(opts) {
-  const pin = { ...opts, changed: new Set(opts.changed), out: { notices: [] } };
-  const configObj = await pinConfig(pin);
-  const setting = (key) => configObj ? configObj[key] : workTreeSetting(pin.root, pin.configFile, key);
-  const baselineSetting = setting("baseline");
-  if (typeof baselineSetting === "string") await pinBaseline(pin, (0, import_node_path2.resolve)(pin.root, baselineSetting));
-  const policySetting = setting("admissionPolicies");
-  if (Array.isArray(policySetting)) {
-    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
-    if (entries.length > 0) await pinPolicies(pin, entries);
-  }
-  return pin.out;
-}
-async function pinConfig(pin) {
-  const { mode, input, out } = pin;
-  const configRel = rootRel(pin, pin.configFile);
-  if (!pin.changed.has(configRel)) return void 0;
-  const shown2 = safeData(configRel);
-  if (mode === "fail") {
-    throw new ConfigurationError(
-      `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`,
-      { input }
-    );
-  }
-  if (mode === "head") {
-    out.notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
-    return void 0;
-  }
-  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, pin.configFile), 1 << 20);
-  let configObj = {};
-  if (text !== void 0) {
-    const parsed = parseYaml(text);
-    if (parsed.problems.some((p) => p.kind === "syntax")) throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
-    const value2 = toJS(parsed.docs[0]?.root ?? null);
-    if (value2 && typeof value2 === "object" && !Array.isArray(value2)) configObj = value2;
-  }
-  out.config = configObj;
-  out.notices.push(
-    `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
-  );
-  return configObj;
-}
-async function pinBaseline(pin, abs) {
-  const { mode, input, out } = pin;
-  const rel = rootRel(pin, abs);
-  if (!pin.changed.has(rel)) return;
-  const shown2 = safeData(rel);
-  if (mode === "fail") throw refused(pin, `the baseline ${shown2}`);
-  if (mode === "head") {
-    out.notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
-    return;
-  }
-  const text = await showAt(pin.repoTop, pin.base, repoRel(pin, abs), MAX_BASELINE_BYTES);
-  if (text === void 0) out.baseline = false;
-  else {
-    const file = (0, import_node_path2.join)(pin.tempDir, `podguard-base-baseline-${process.pid}.json`);
-    (0, import_node_fs2.writeFileSync)(file, text);
-    out.baseline = file;
-  }
-  out.notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
-}
-async function pinPolicies(pin, entries) {
-  const { mode, input, out } = pin;
-  const entryAbs = entries.map((e) => (0, import_node_path2.resolve)(pin.root, e.replace(/^\/+/, "")));
-  const rels = entryAbs.map((e) => repoRel(pin, e));
-  if (rels.some((r2) => r2.startsWith("../"))) return;
-  const touched = await policyChanges(pin, entryAbs, rels);
-  if (touched.length === 0) return;
-  const shown2 = safeData(touched[0]);
-  const more = touched.length > 1 ? " (and other policy files)" : "";
-  if (mode === "fail") throw refused(pin, `the admission policy file ${shown2}${more}`);
-  if (mode === "head") {
-    out.notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
-    return;
-  }
-  out.policyRoot = await copyBasePolicies(pin, rels);
-  out.notices.push(
-    `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
-  );
-}
-async function policyChanges(pin, entryAbs, rels) {
-  const pathspec = rels.map((r2) => r2 === "" ? "." : r2);
-  const args = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-renames", "--name-only", "-z", pin.base, "--", ...pathspec];
-  const differ = splitZ(await git(args, pin.repoTop));
-  const listed = [...pin.changed].filter((c) => entryAbs.some((e) => under(c, rootRel(pin, e))));
-  return [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel(pin, (0, import_node_path2.resolve)(pin.repoTop, d))), ...listed])].sort();
-}
-async function copyBasePolicies(pin, rels) {
-  const { base, repoTop } = pin;
-  const dir = (0, import_node_fs2.mkdtempSync)((0, import_node_path2.join)(pin.tempDir, `podguard-base-policies-${process.pid}-`));
-  const lsTree = (commit, rel) => git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", rel === "" ? "." : rel], repoTop);
-  let files = 0;
-  for (const rel of rels) {
-    const atBase = await lsTree(base, rel);
-    const commit = atBase.length > 0 ? base : "HEAD";
-    const tree = atBase.length > 0 ? atBase : await lsTree("HEAD", rel);
-    for (const line of splitZ(tree)) {
-      const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
-      if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
-      if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
-      const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
-        throw new ConfigurationError(
-          `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
-        );
-      });
-      const target = (0, import_node_path2.resolve)(dir, (0, import_node_path2.relative)(pin.root, (0, import_node_path2.resolve)(repoTop, m[3])));
-      if (!target.startsWith(dir + import_node_path2.sep)) continue;
-      (0, import_node_fs2.mkdirSync)((0, import_node_path2.dirname)(target), { recursive: true });
-      (0, import_node_fs2.writeFileSync)(target, text);
-    }
-  }
-  return dir;
-}
-
-// src/collect/changed.ts
-var import_node_path3 = require("node:path");
-var ChangeError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ChangeError";
-  }
-};
-var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
-async function checkBranch(name, cwd) {
-  const bare2 = name.replace(/^refs\/heads\//, "");
-  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
-    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
-  });
-}
-async function hasCommit(rev, cwd) {
-  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
-    () => true,
-    () => false
-  );
-}
-async function revParse(rev, cwd) {
-  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
-    (out) => out.trim() || void 0,
-    () => void 0
-  );
-}
-async function parentsOf(sha, cwd) {
-  const body = await git(["cat-file", "commit", sha], cwd);
-  const parents = [];
-  for (const line of body.split("\n")) {
-    if (line === "") break;
-    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
-  }
-  return parents;
-}
-async function isShallow(cwd) {
-  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
-}
-async function mergeBase(a, b, cwd) {
-  return git(["merge-base", a, b], cwd).then(
-    (out) => out.trim().split("\n")[0] || void 0,
-    () => void 0
-  );
-}
-function unquotePath(text) {
-  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
-  const bytes = [];
-  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
-  const body = text.slice(1, -1);
-  for (let i2 = 0; i2 < body.length; i2++) {
-    const ch = body[i2];
-    if (ch !== "\\") {
-      bytes.push(...Buffer.from(ch, "utf8"));
-      continue;
-    }
-    const next = body[i2 + 1] ?? "";
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
-      i2 += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i2 += 1;
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function parseUnifiedZero(out) {
-  const spans = /* @__PURE__ */ new Map();
-  let current;
-  for (const line of out.split("\n")) {
-    if (line.startsWith("diff --git ")) {
-      current = void 0;
-    } else if (line.startsWith("+++ ")) {
-      const raw = line.slice(4).replace(/\t$/, "");
-      if (raw === "/dev/null") {
-        current = void 0;
-        continue;
-      }
-      const path = unquotePath(raw).replace(/^b\//, "");
-      current = spans.get(path) ?? [];
-      spans.set(path, current);
-    } else if (current && line.startsWith("@@ ")) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      if (count > 0) current.push({ start, end: start + count - 1 });
-    }
-  }
-  return spans;
-}
-function inSpans(spans, line) {
-  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
-}
-async function findBase(req, top, head) {
-  const remote = req.remote ?? "origin";
-  const log = req.log ?? (() => void 0);
-  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
-  const fetch = async (args, why) => {
-    log(`git fetch ${args.join(" ")} (${why})`);
-    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
-      () => true,
-      (err) => {
-        log(`  failed: ${err.message}`);
-        return false;
-      }
-    );
-  };
-  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
-  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
-  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
-    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
-  if (req.baseRef) await checkBranch(req.baseRef, top);
-  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
-  const parents = await parentsOf(head, top);
-  if (parents.length === 2) {
-    const [p1, p2] = parents;
-    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
-    if (ours) {
-      if (!await hasCommit(p1, top)) await fetch(["--depth=2", remote, head], "the merge commit\u2019s parents");
-      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
-    }
-  }
-  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
-  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
-  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
-  let base;
-  let baseSpec;
-  if (baseSha) {
-    if (!await hasCommit(baseSha, top)) await fetch(["--depth=1", remote, baseSha], "the base commit");
-    if (await hasCommit(baseSha, top)) {
-      base = baseSha;
-      baseSpec = baseSha;
-    }
-  }
-  if (!base && branchSpec && trackingRef) {
-    if (!await hasCommit(trackingRef, top)) await fetch(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
-    base = await revParse(trackingRef, top);
-    baseSpec = branchSpec;
-  }
-  if (!base || !baseSpec) {
-    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
-  }
-  let mb = await mergeBase(base, head, top);
-  const maxDepth = req.maxDepth ?? 2e3;
-  let fetched = 0;
-  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
-    const n = Math.min(step, maxDepth - fetched);
-    fetched += n;
-    const ok = await fetch([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
-    if (!ok) await fetch([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb && await isShallow(top) && fetched >= maxDepth) {
-    await fetch(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
-    mb = await mergeBase(base, head, top);
-  }
-  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
-  return { base: mb, via: "merge-base" };
-}
-async function gitChanges(req) {
-  const top = await gitTopLevel(req.cwd);
-  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
-  const headRev = req.head ?? "HEAD";
-  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
-  const head = await revParse(headRev, top);
-  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
-  const { base, via } = await findBase(req, top, head);
-  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
-  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
-  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
-  const spans = parseUnifiedZero(patch);
-  const files = parseNameStatus(names).map((f) => ({
-    path: f.path,
-    absPath: (0, import_node_path3.resolve)(top, f.path),
-    status: f.status,
-    lines: spans.get(f.path) ?? []
-  }));
-  return { top, base, head, via, files };
-}
-
-// src/findings.ts
-function displayLevel(f) {
-  return f.baselined ? "note" : f.level;
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function countByLevel(findings) {
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
-  return counts;
-}
-function gates(f, failOn) {
-  if (failOn === "never" || f.suppression || f.baselined) return false;
-  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
-}
-function bySeverity(findings, touched) {
-  return [...findings].sort((a, b) => {
-    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
-  });
-}
-
-// src/report/provenance.ts
-function value(env, name) {
-  const v = env[name]?.trim();
-  return v ? v : void 0;
-}
-function safeUri(raw) {
-  if (!raw) return void 0;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-    u.username = "";
-    u.password = "";
-    return u.href.replace(/\/$/, "");
-  } catch {
-    return void 0;
-  }
-}
-var REVISION = /^[0-9a-f]{7,64}$/i;
-function provenanceFromEnv(env) {
-  let repositoryUri;
-  let revision;
-  let branch;
-  const repo = value(env, "GITHUB_REPOSITORY");
-  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
-    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
-    revision = value(env, "GITHUB_SHA");
-    branch = value(env, "GITHUB_REF");
-  } else if (value(env, "BUILD_REPOSITORY_URI")) {
-    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
-    revision = value(env, "BUILD_SOURCEVERSION");
-    branch = value(env, "BUILD_SOURCEBRANCH");
-  }
-  if (!repositoryUri) return void 0;
-  return {
-    repositoryUri,
-    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
-    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
-  };
-}
-
-// src/report/safe-write.ts
-var import_node_fs3 = require("node:fs");
-var import_node_os = require("node:os");
-var import_node_path4 = require("node:path");
-
-// src/report/stream.ts
-var PLACEHOLDER = "\0podguard-stream\0";
-function* coalesce(chunks, size = 1 << 16) {
-  let buf = [];
-  let n = 0;
-  for (const c of chunks) {
-    buf.push(c);
-    n += c.length;
-    if (n >= size) {
-      yield buf.join("");
-      buf = [];
-      n = 0;
-    }
-  }
-  if (n > 0) yield buf.join("");
-}
-function* compactJsonChunks(doc, items2) {
-  const text = JSON.stringify(doc);
-  const quoted = JSON.stringify(PLACEHOLDER);
-  const at = text.indexOf(quoted);
-  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
-  yield `${text.slice(0, at)}[`;
-  let first = true;
-  let group2 = [];
-  for (const item of items2) {
-    group2.push(JSON.stringify(item));
-    if (group2.length === 256) {
-      yield (first ? "" : ",") + group2.join(",");
-      first = false;
-      group2 = [];
-    }
-  }
-  if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
-  yield `]${text.slice(at + quoted.length)}`;
-}
-
-// src/report/safe-write.ts
-function outputRoots(workspace, env) {
-  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, (0, import_node_os.tmpdir)()];
-  return roots.filter((r2) => !!r2).map((r2) => (0, import_node_path4.resolve)(r2));
-}
-function real(p) {
-  try {
-    return import_node_fs3.realpathSync.native(p);
-  } catch {
-    return (0, import_node_path4.resolve)(p);
-  }
-}
-var UnsafeOutputError = class extends Error {
-};
-var counter = 0;
-function writeOutputFile(path, text, roots, createDirs = false) {
-  const abs = (0, import_node_path4.resolve)(path);
-  const dir = (0, import_node_path4.dirname)(abs);
-  if (createDirs) (0, import_node_fs3.mkdirSync)(dir, { recursive: true });
-  const realDir = real(dir);
-  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside((0, import_node_path4.resolve)(r2), realDir))) {
-    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
-  }
-  const st = (0, import_node_fs3.lstatSync)(abs, { throwIfNoEntry: false });
-  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
-  const temp = (0, import_node_path4.join)(realDir, `.${(0, import_node_path4.basename)(abs)}.${process.pid}.${++counter}.podguard-tmp`);
-  const fd = (0, import_node_fs3.openSync)(temp, import_node_fs3.constants.O_WRONLY | import_node_fs3.constants.O_CREAT | import_node_fs3.constants.O_EXCL | (import_node_fs3.constants.O_NOFOLLOW ?? 0), 420);
-  try {
-    try {
-      for (const c of typeof text === "string" ? [text] : coalesce(text)) (0, import_node_fs3.writeSync)(fd, c);
-    } finally {
-      (0, import_node_fs3.closeSync)(fd);
-    }
-    (0, import_node_fs3.renameSync)(temp, (0, import_node_path4.join)(realDir, (0, import_node_path4.basename)(abs)));
-  } catch (err) {
-    (0, import_node_fs3.rmSync)(temp, { force: true });
-    throw err;
-  }
-}
-
-// src/version.ts
-var VERSION = "0.1.0";
-var HOMEPAGE = "https://github.com/podguard/podguard";
-function ruleDocUrl(id) {
-  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
-  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
-}
-
-// src/platform/inputs.ts
-var import_node_path5 = require("node:path");
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/config/patterns.ts
-var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
-var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
-function startsWithHost(first) {
-  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
-}
-function validatePattern(pattern) {
-  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
-  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
-  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
-  if (!ALLOWED_CHARS.test(pattern)) {
-    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
-  }
-  const segments = pattern.split("/");
-  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
-  const first = segments[0];
-  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
-    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
-  }
-  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
-  return void 0;
-}
-function normalisePattern(pattern) {
-  const segments = pattern.split("/");
-  const first = segments[0];
-  if (startsWithHost(first)) {
-    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
-    if (segments.length === 1 && first !== "**") segments.push("**");
-    return segments.join("/");
-  }
-  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
-}
-function escape2(s2) {
-  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
-}
-function patternSource(pattern) {
-  const segments = normalisePattern(pattern).split("/");
-  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
-  let out = "";
-  let needSep = false;
-  for (const seg of segments) {
-    if (seg === "**") {
-      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
-      continue;
-    }
-    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
-    needSep = true;
-  }
-  return `^${out}$`;
-}
-function compilePatterns(patterns) {
-  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
-  return (name) => compiled2.find((c) => c.re.test(name))?.p;
-}
-
-// src/data/deprecated-apis.ts
-var KUBERNETES_DATA_VERSION = "1.34";
-var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
-var FLOWCONTROL = [
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
-];
-var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
-var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
-  apiVersion,
-  kind,
-  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
-  removedIn,
-  replacements,
-  ...instead ? { instead } : {}
-});
-var DEPRECATED_APIS = [
-  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
-    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
-  ]),
-  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
-  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
-  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
-  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
-  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
-  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
-  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
-  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
-    { apiVersion: "autoscaling/v2", since: "1.23" },
-    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
-  ]),
-  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
-  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
-  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
-  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
-  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
-  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
-  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
-  r("extensions/v1beta1", "Ingress", "1.22", [
-    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
-    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
-  ]),
-  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
-  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
-  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
-  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
-  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
-  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
-  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
-  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
-  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
-  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
-  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
-  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
-  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
-  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
-];
-function compareVersions(a, b) {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
-    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
-function deprecatedApi(apiVersion, kind) {
-  return BY_KEY.get(`${apiVersion} ${kind}`);
-}
-
-// src/platform/inputs.ts
-var FAIL_ON = ["error", "warning", "note", "never"];
-var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
-function label(name) {
-  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
-}
-function bare(name) {
-  return name.replace(/^input /, "");
-}
-function parseOneOf(raw, name, allowed, fallback) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return fallback;
-  if (allowed.includes(value2)) return value2;
-  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
-}
-function parseBool(raw, name, fallback) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return fallback;
-  if (value2.toLowerCase() === "true") return true;
-  if (value2.toLowerCase() === "false") return false;
-  throw new ConfigurationError(`${label(name)} must be true or false (got "${value2}")`, { input: bare(name) });
-}
-function parseLines(raw) {
-  return (raw ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("#"));
-}
-function parsePaths(raw, name, relativeOnly) {
-  const paths = parseLines(raw);
-  for (const p of relativeOnly ? paths : []) {
-    if ((0, import_node_path5.isAbsolute)(p) || p.split(/[\\/]/).includes("..")) {
-      throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} must be relative to the workspace, without ".."`, {
-        input: bare(name)
-      });
-    }
-  }
-  return paths.length ? paths : ["."];
-}
-function parseImagePatterns(raw, name) {
-  const patterns = parseLines(raw);
-  for (const p of patterns) {
-    const problem = validatePattern(p);
-    if (problem) throw new ConfigurationError(`${label(name)}: ${JSON.stringify(p)} ${problem}`, { input: bare(name) });
-  }
-  return patterns;
-}
-function parseFailOn(raw, name) {
-  return parseOneOf(raw, name, FAIL_ON, "error");
-}
-function parseKubernetesVersion(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  const m = KUBERNETES_VERSION.exec(value2);
-  if (!m) {
-    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
-      input: bare(name)
-    });
-  }
-  const version = m[1];
-  const minor = (v) => Number(v.split(".")[1]);
-  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
-  return {
-    version,
-    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
-  };
-}
-var MAX_THREADS = 16;
-function parseThreads(raw, name) {
-  const value2 = (raw ?? "").trim();
-  if (value2 === "") return void 0;
-  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
-    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
-      input: bare(name)
-    });
-  }
-  return Number(value2);
-}
-function isGlob(p) {
-  return import_picomatch.default.scan(p).isGlob;
-}
-function inPaths(paths, candidates) {
-  const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
-  const plain = paths.filter((p) => !isGlob(p)).map((p) => import_node_path5.posix.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
-  const match = globs.length ? (0, import_picomatch.default)(globs, { dot: true }) : () => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
-}
-function configurationMessage(err) {
-  return err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
-}
-function forInput(err, names, fallback) {
-  if (!(err instanceof ConfigurationError)) return err;
-  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
-  if (name === void 0) return err;
-  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
-  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
-}
-
-// src/platform/job.ts
-var import_node_path21 = require("node:path");
-
-// src/collect/collect.ts
-var import_node_fs6 = require("node:fs");
-var import_promises = require("node:fs/promises");
-var import_node_path8 = require("node:path");
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-
-// src/parse/index.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path6 = require("node:path");
 
 // src/parse/dockerfile.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
@@ -26918,7 +26170,7 @@ function isDockerFile(file) {
 var COMPOSE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i;
 var SKIP_YAML = /^(kustomization|chart|values([.-][^/]*)?|\.pre-commit-config|\.gitlab-ci|azure-pipelines|mkdocs|\.?codecov|dependabot|renovate|\.golangci|\.travis|\.goreleaser|pnpm-lock|pubspec)\.ya?ml$/i;
 function nameKind(relPath) {
-  const base = import_node_path6.posix.basename(relPath);
+  const base = import_node_path3.posix.basename(relPath);
   const lower = base.toLowerCase();
   if (lower === "dockerfile" || lower === "containerfile" || lower.startsWith("dockerfile.") || lower.startsWith("containerfile.") || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile")) {
     return "dockerfile";
@@ -26952,7 +26204,7 @@ function isChartTemplate(absPath) {
     const chartDir = parts.slice(0, i2).join("/") || "/";
     let known = chartDirs.get(chartDir);
     if (known === void 0) {
-      known = (0, import_node_fs4.existsSync)(`${chartDir}/Chart.yaml`) || (0, import_node_fs4.existsSync)(`${chartDir}/Chart.yml`);
+      known = (0, import_node_fs2.existsSync)(`${chartDir}/Chart.yaml`) || (0, import_node_fs2.existsSync)(`${chartDir}/Chart.yml`);
       chartDirs.set(chartDir, known);
     }
     if (known) return true;
@@ -26993,463 +26245,6 @@ function parseFile(source, kindByName, how = {}) {
   return { kind: "kubernetes", source, docs: parsed.docs, problems: parsed.problems, objects, workloads };
 }
 
-// src/render/discover.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path7 = require("node:path");
-var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function isRenderRootName(baseName) {
-  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
-}
-function isChartTemplate2(relPath, chartDirs2) {
-  return chartDirs2.some((dir) => {
-    const prefix2 = dir === "" ? "" : `${dir}/`;
-    if (!relPath.startsWith(prefix2)) return false;
-    const rest = relPath.slice(prefix2.length);
-    return rest.startsWith("templates/") || rest.startsWith("charts/");
-  });
-}
-var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
-function isRemoteRef(ref) {
-  return REMOTE.test(ref.trim());
-}
-function toRel(root, abs) {
-  return (0, import_node_path7.relative)(root, abs).split(import_node_path7.sep).join("/");
-}
-function inside(root, abs) {
-  const r2 = (0, import_node_path7.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path7.isAbsolute)(r2);
-}
-function kustomizationFile(absDir) {
-  for (const name of KUSTOMIZATION_NAMES) {
-    const p = (0, import_node_path7.join)(absDir, name);
-    if ((0, import_node_fs5.existsSync)(p)) return p;
-  }
-  return void 0;
-}
-function realInside(realRoot, abs) {
-  try {
-    const real2 = import_node_fs5.realpathSync.native(abs);
-    return inside(realRoot, real2) ? real2 : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function readKustomization(root, dir) {
-  const absDir = (0, import_node_path7.resolve)(root, dir);
-  const absFile = kustomizationFile(absDir);
-  if (!absFile) return void 0;
-  const file = toRel(root, absFile);
-  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
-  let text;
-  try {
-    text = (0, import_node_fs5.readFileSync)(absFile, "utf8");
-  } catch {
-    return out;
-  }
-  const doc = parseYaml(text).docs[0]?.root ?? void 0;
-  const top = asMap(doc);
-  if (!top) return out;
-  let realRoot = root;
-  try {
-    realRoot = import_node_fs5.realpathSync.native(root);
-  } catch {
-  }
-  const problem = (kind, node) => {
-    const n = "key" in node ? node.key : node;
-    const end = "key" in node ? node.value.end : node.end;
-    out.problems.push({ kind, file, offset: n.start, endOffset: end });
-  };
-  const local = (node) => {
-    const ref = asText(node);
-    if (!node || ref === void 0 || ref.trim() === "") return void 0;
-    if (isRemoteRef(ref)) {
-      problem("remote", node);
-      return void 0;
-    }
-    const abs = (0, import_node_path7.resolve)(absDir, ref);
-    if (!inside(root, abs) || (0, import_node_fs5.existsSync)(abs) && !realInside(realRoot, abs)) {
-      problem("outside", node);
-      return void 0;
-    }
-    let st;
-    try {
-      st = (0, import_node_fs5.statSync)(abs);
-    } catch {
-      problem("missing", node);
-      return void 0;
-    }
-    return { abs, isDir: st.isDirectory() };
-  };
-  const addRef = (node) => {
-    const r2 = local(node);
-    if (!r2) return;
-    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
-    else out.files.push(toRel(root, r2.abs));
-  };
-  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
-  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
-    for (const item of asItems(get(top, key))) {
-      const path = item.kind === "map" ? get(item, "path") : item;
-      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
-      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-    }
-  }
-  for (const key of ["configMapGenerator", "secretGenerator"]) {
-    for (const gen of asItems(get(top, key))) {
-      for (const field of ["files", "envs"]) {
-        for (const f of asItems(get(gen, field))) {
-          const t = asText(f);
-          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
-          if (path === void 0) continue;
-          const r2 = local({ ...f, text: path, value: path });
-          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-        }
-      }
-      const env = get(gen, "env");
-      if (env) {
-        const r2 = local(env);
-        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
-      }
-    }
-  }
-  const helmCharts = getPair(top, "helmCharts");
-  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
-  const targetOf = (node) => {
-    const t = asMap(node);
-    if (!t) return void 0;
-    const kind = asText(get(t, "kind"));
-    const name = asText(get(t, "name"));
-    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
-  };
-  const addPatch = (pathNode, inline, json6902, target) => {
-    const t = targetOf(target);
-    if (pathNode) {
-      const r2 = local(pathNode);
-      if (!r2 || r2.isDir) return;
-      const rel = toRel(root, r2.abs);
-      out.files.push(rel);
-      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
-    } else if (inline) {
-      const body = asText(inline) ?? "";
-      out.patches.push({
-        kustomization: file,
-        file,
-        inline,
-        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
-        ...t ? { target: t } : {}
-      });
-    }
-  };
-  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
-  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
-    const t = asText(p) ?? "";
-    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
-    else addPatch(p, void 0, false, void 0);
-  }
-  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
-  return out;
-}
-function looksLikeJson6902(abs) {
-  try {
-    const text = (0, import_node_fs5.readFileSync)(abs, "utf8");
-    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
-  } catch {
-    return false;
-  }
-}
-function renderRoots(root, markers) {
-  const chartDirs2 = /* @__PURE__ */ new Set();
-  const kustomizeDirs = /* @__PURE__ */ new Set();
-  for (const m of markers) {
-    const dir = import_node_path7.posix.dirname(m) === "." ? "" : import_node_path7.posix.dirname(m);
-    if (import_node_path7.posix.basename(m) === "Chart.yaml") chartDirs2.add(dir);
-    else kustomizeDirs.add(dir);
-  }
-  const allCharts = [...chartDirs2].sort();
-  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate2(`${d}/Chart.yaml`, [p])));
-  const kustomizations = /* @__PURE__ */ new Map();
-  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate2(`${d}/x`, allCharts));
-  while (pending.length) {
-    const dir = pending.pop();
-    if (kustomizations.has(dir)) continue;
-    const k = readKustomization(root, dir);
-    if (!k) continue;
-    kustomizations.set(dir, k);
-    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
-  }
-  const included = /* @__PURE__ */ new Set();
-  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
-  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
-  return { charts, allCharts, kustomizations, topRoots };
-}
-function includedFiles(roots, dir) {
-  const out = /* @__PURE__ */ new Set();
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (d) => {
-    if (seen.has(d)) return;
-    seen.add(d);
-    const k = roots.kustomizations.get(d);
-    if (!k) return;
-    out.add(k.file);
-    for (const f of k.files) out.add(f);
-    for (const r2 of k.roots) visit(r2);
-  };
-  visit(dir);
-  return out;
-}
-function reachable(roots, dir) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (d) => {
-    if (seen.has(d)) return;
-    seen.add(d);
-    const k = roots.kustomizations.get(d);
-    if (!k) return;
-    out.push(k);
-    for (const r2 of k.roots) visit(r2);
-  };
-  visit(dir);
-  return out;
-}
-function linkOutside(realRoot, absDir, limit = 2e4) {
-  const stack = [absDir];
-  let n = 0;
-  while (stack.length && n < limit) {
-    const dir = stack.pop();
-    let entries;
-    try {
-      entries = (0, import_node_fs5.readdirSync)(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      n++;
-      const abs = (0, import_node_path7.join)(dir, e.name);
-      if (e.isSymbolicLink()) {
-        if (!realInside(realRoot, abs)) return abs;
-        try {
-          if ((0, import_node_fs5.lstatSync)(abs).isDirectory()) stack.push(abs);
-        } catch {
-        }
-      } else if (e.isDirectory()) stack.push(abs);
-    }
-  }
-  return void 0;
-}
-
-// src/collect/collect.ts
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function toRel2(root, abs) {
-  return (0, import_node_path8.relative)(root, abs).split(import_node_path8.sep).join("/");
-}
-function inside2(root, abs) {
-  const r2 = (0, import_node_path8.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path8.isAbsolute)(r2);
-}
-function mayBeOurs(baseName) {
-  return nameKind(baseName) !== void 0;
-}
-function walk(dir, out, seen, accept = mayBeOurs) {
-  let entries;
-  try {
-    entries = (0, import_node_fs6.readdirSync)(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const abs = (0, import_node_path8.join)(dir, e.name);
-    if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name)) continue;
-      const real2 = realpathQuiet(abs) ?? abs;
-      if (seen.has(real2)) continue;
-      seen.add(real2);
-      walk(abs, out, seen, accept);
-    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
-      out.push(abs);
-    }
-  }
-}
-async function listDir(dir, accept = mayBeOurs) {
-  const top = await gitTopLevel(dir);
-  if (top) {
-    const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
-    return splitZ(out).filter((p) => accept(import_node_path8.posix.basename(p))).map((p) => (0, import_node_path8.join)(dir, p));
-  }
-  const files = [];
-  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
-  return files;
-}
-async function findRenderMarkers(opts) {
-  const root = (0, import_node_path8.resolve)(opts.root);
-  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
-  const found = /* @__PURE__ */ new Set();
-  if (opts.only && !await gitTopLevel(root)) {
-    for (const rel of opts.only) {
-      for (let dir = (0, import_node_path8.join)((0, import_node_path8.resolve)(root, rel), ".."); inside2(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
-        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
-          const f = (0, import_node_path8.join)(dir, name);
-          const r2 = toRel2(root, f);
-          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
-        }
-        if (dir === root) break;
-      }
-    }
-    return [...found].sort();
-  }
-  for (const scope of opts.paths.map((p) => (0, import_node_path8.resolve)(root, p))) {
-    const st = await (0, import_promises.stat)(scope).catch(() => void 0);
-    if (!st) continue;
-    if (!st.isDirectory()) {
-      for (let dir = (0, import_node_path8.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
-        if (lstatQuiet((0, import_node_path8.join)(dir, "Chart.yaml"))?.isFile()) {
-          found.add(toRel2(root, (0, import_node_path8.join)(dir, "Chart.yaml")));
-          break;
-        }
-        if (dir === root) break;
-      }
-      continue;
-    }
-    for (const f of await listDir(scope, isRenderRootName)) {
-      const rel = toRel2(root, f);
-      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
-      found.add(rel);
-    }
-  }
-  return [...found].sort();
-}
-var lstatQuiet = (p) => (0, import_node_fs6.lstatSync)(p, { throwIfNoEntry: false });
-var statQuiet = (p) => {
-  try {
-    return (0, import_node_fs6.statSync)(p);
-  } catch {
-    return void 0;
-  }
-};
-var realpathQuiet = (p) => {
-  try {
-    return import_node_fs6.realpathSync.native(p);
-  } catch {
-    return void 0;
-  }
-};
-async function collect(opts) {
-  const root = (0, import_node_path8.resolve)(opts.root);
-  const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
-  const excluded = opts.exclude.length ? (0, import_picomatch2.default)([...opts.exclude], { dot: true }) : () => false;
-  const issues = [];
-  const files = /* @__PURE__ */ new Set();
-  const markerFiles = /* @__PURE__ */ new Set();
-  let onlyDirs = true;
-  const scopes = opts.paths.map((p) => (0, import_node_path8.resolve)(root, p));
-  if (opts.only) {
-    for (const rel of opts.only) {
-      const abs = (0, import_node_path8.resolve)(root, rel);
-      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
-    }
-  } else {
-    for (const scope of scopes) {
-      const st = await (0, import_promises.stat)(scope).catch(() => void 0);
-      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
-      if (!st.isDirectory()) {
-        files.add(scope);
-        onlyDirs = false;
-        continue;
-      }
-      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
-        if (isRenderRootName((0, import_node_path8.basename)(f))) markerFiles.add(f);
-        if (mayBeOurs((0, import_node_path8.basename)(f))) files.add(f);
-      }
-    }
-  }
-  const candidates = [];
-  const seenReal = /* @__PURE__ */ new Set();
-  for (const abs of [...files].sort()) {
-    const relPath = toRel2(root, abs);
-    if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
-    if (excluded(relPath)) continue;
-    const kind = nameKind(relPath);
-    if (!kind) continue;
-    const st = lstatQuiet(abs);
-    if (!st) continue;
-    let real2 = abs;
-    if (st.isSymbolicLink()) {
-      const target = realpathQuiet(abs);
-      if (!target) {
-        issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
-        continue;
-      }
-      if (!inside2(realRoot, target)) {
-        issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
-        continue;
-      }
-      const tst = statQuiet(target);
-      if (!tst?.isFile()) continue;
-      real2 = target;
-    } else if (!st.isFile()) {
-      continue;
-    }
-    if (seenReal.has(real2)) continue;
-    seenReal.add(real2);
-    candidates.push({ absPath: real2, relPath, nameKind: kind });
-  }
-  if (opts.only || !onlyDirs) return { candidates, issues };
-  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
-  return { candidates, issues, markers: [...new Set(markers)].sort() };
-}
-
-// src/engine.ts
-var import_node_fs15 = require("node:fs");
-var import_node_path19 = require("node:path");
-
-// src/baseline/baseline.ts
-var import_node_path9 = require("node:path");
-var BASELINE_VERSION = 1;
-function parseBaseline(text, label2) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new ConfigurationError(`${label2}: the baseline is not valid JSON; rewrite it with --write-baseline`);
-  }
-  const shape = `expected {"tool": "podguard", "version": ${BASELINE_VERSION}, "findings": [...]}`;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new ConfigurationError(`${label2}: is not a podguard baseline (${shape})`);
-  }
-  const obj = data;
-  if (typeof obj.version === "number" && obj.version > BASELINE_VERSION) {
-    throw new ConfigurationError(
-      `${label2}: baseline version ${obj.version} was written by a newer podguard (this one reads version ${BASELINE_VERSION})`
-    );
-  }
-  if (obj.version !== BASELINE_VERSION) throw new ConfigurationError(`${label2}: "version" must be ${BASELINE_VERSION} (${shape})`);
-  if (!Array.isArray(obj.findings)) throw new ConfigurationError(`${label2}: "findings" must be a list (${shape})`);
-  const out = /* @__PURE__ */ new Set();
-  obj.findings.forEach((e, i2) => {
-    const fp = e?.fingerprint;
-    if (typeof fp !== "string" || !/^[0-9a-f]{32}$/.test(fp)) {
-      throw new ConfigurationError(`${label2}: "findings.${i2}.fingerprint" must be a 32-character hex fingerprint`);
-    }
-    out.add(fp);
-  });
-  return out;
-}
-function readBaseline(path, label2, root, mustBeInside = false) {
-  let text;
-  try {
-    text = readContainedFile(root ?? (0, import_node_path9.dirname)(path), path, { label: label2, maxBytes: MAX_BASELINE_BYTES, what: "baseline", mustBeInside });
-  } catch (err) {
-    if (err instanceof ContainedReadError && err.missing)
-      throw new ConfigurationError(`${label2}: baseline file not found (create it with: podguard scan --write-baseline ${label2})`);
-    throw err;
-  }
-  return parseBaseline(text, label2);
-}
-
-// src/batch.ts
-var import_node_crypto = require("node:crypto");
-var import_node_fs8 = require("node:fs");
-var import_node_util = require("node:util");
-
 // src/parse/scope.ts
 function identityAt(file, pos) {
   if (file.kind === "dockerfile") {
@@ -27477,6 +26272,12 @@ var LineIndex = class {
   length;
   constructor(text) {
     const starts = [0];
+    if (!text.includes("\r")) {
+      for (let i2 = text.indexOf("\n"); i2 >= 0; i2 = text.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+      this.lineStarts = starts;
+      this.length = text.length;
+      return;
+    }
     for (let i2 = 0; i2 < text.length; i2++) {
       const c = text.charCodeAt(i2);
       if (c === 10) starts.push(i2 + 1);
@@ -27577,8 +26378,8 @@ function detached(file) {
 }
 
 // src/parse/dotenv.ts
-var import_node_fs7 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_fs3 = require("node:fs");
+var import_node_path4 = require("node:path");
 var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
 function parseDotenv(source) {
   const entries = [];
@@ -27602,21 +26403,21 @@ function parseDotenv(source) {
 }
 var MAX_DOTENV_BYTES = 256 * 1024;
 function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = (0, import_node_path10.join)((0, import_node_path10.dirname)(composeAbsPath), ".env");
-  const rel = import_node_path10.posix.join(import_node_path10.posix.dirname(composeRelPath), ".env");
+  const abs = (0, import_node_path4.join)((0, import_node_path4.dirname)(composeAbsPath), ".env");
+  const rel = import_node_path4.posix.join(import_node_path4.posix.dirname(composeRelPath), ".env");
   let fd;
   try {
-    if (!(0, import_node_fs7.lstatSync)(abs).isFile()) return void 0;
-    fd = (0, import_node_fs7.openSync)(abs, import_node_fs7.constants.O_RDONLY | (import_node_fs7.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs7.fstatSync)(fd);
+    if (!(0, import_node_fs3.lstatSync)(abs).isFile()) return void 0;
+    fd = (0, import_node_fs3.openSync)(abs, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
-    const decoded = decode((0, import_node_fs7.readFileSync)(fd));
+    const decoded = decode((0, import_node_fs3.readFileSync)(fd));
     if (!decoded.ok) return void 0;
     return parseDotenv(sourceFile(abs, rel, decoded.text));
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs3.closeSync)(fd);
   }
 }
 
@@ -27786,6 +26587,50 @@ function safeErrorText(err, max = 300) {
   ).slice(0, max);
 }
 
+// src/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var UNSAFE_IN_LINE = /(?!\n|\t|(?<![#oO])\u001b\[[0-9;]*m)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+var PLAIN_LINES = /^[\x20-\x7e\n\t]*$/;
+var LINE_COLON_COMMAND = /(?:^|\n)[ \t]*::/;
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value2, max = MAX_ECHO) {
+  if (value2.length <= max && PLAIN_DATA.test(value2) && !value2.includes("#") && !COLON_COMMAND.test(value2)) return value2;
+  return defuseLine(capText(value2, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safePath(path) {
+  return safeData(path, Number.MAX_SAFE_INTEGER);
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+function safeLines(text) {
+  if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
+  const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
+  return escaped.split("\n").map(defuseLine).join("\n");
+}
+
 // src/rule.ts
 var FORMAT_TITLE = {
   kubernetes: "Kubernetes",
@@ -27829,9 +26674,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep9 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep9 < 0 ? body : body.slice(0, sep9);
-  const reason = sep9 < 0 ? "" : body.slice(sep9).replace(/^\s*--/, "").trim();
+  const sep8 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep8 < 0 ? body : body.slice(0, sep8);
+  const reason = sep8 < 0 ? "" : body.slice(sep8).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -27864,10 +26709,10 @@ function scalarSpans(node, out) {
 function isCommentLine(line) {
   return /^[ \t]*#/.test(line);
 }
-function instructionEnd(lines, line, escape3) {
+function instructionEnd(lines2, line, escape3) {
   let i2 = line - 1;
-  while (i2 < lines.length - 1) {
-    const cur = lines[i2];
+  while (i2 < lines2.length - 1) {
+    const cur = lines2[i2];
     if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
     i2++;
   }
@@ -27875,12 +26720,12 @@ function instructionEnd(lines, line, escape3) {
 }
 function commentDirectives(file, out) {
   const source = file.source;
-  const lines = source.text.split(/\r\n|\r|\n/);
+  const lines2 = source.text.split(/\r\n|\r|\n/);
   const dockerfile = file.kind === "dockerfile";
   let spans;
   const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const text = lines[i2];
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const text = lines2[i2];
     if (!text.includes("podguard-ignore")) continue;
     const m = COMMENT.exec(text);
     if (!m) continue;
@@ -27916,8 +26761,8 @@ function commentDirectives(file, out) {
       scope = { kind: "lines", from: lineNo, to: lineNo };
     } else {
       let target = lineNo + 1;
-      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape3) : target };
+      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
     }
     out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
   }
@@ -28107,15 +26952,15 @@ function reportsMissingField(r2) {
 function readCandidate(absPath, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs8.openSync)(absPath, import_node_fs8.constants.O_RDONLY | (import_node_fs8.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs8.fstatSync)(fd);
+    fd = (0, import_node_fs4.openSync)(absPath, import_node_fs4.constants.O_RDONLY | (import_node_fs4.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs4.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs8.readFileSync)(fd) };
+    return { buf: (0, import_node_fs4.readFileSync)(fd) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
-    if (fd !== void 0) (0, import_node_fs8.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs4.closeSync)(fd);
   }
 }
 var FileChecker = class {
@@ -28269,10 +27114,463 @@ function isPlainObject(x) {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+// src/collect/collect.ts
+var import_node_fs6 = require("node:fs");
+var import_promises = require("node:fs/promises");
+var import_node_path6 = require("node:path");
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/collect/git.ts
+var import_node_child_process = require("node:child_process");
+function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
+  return new Promise((resolvePromise, reject) => {
+    const options = { cwd, maxBuffer, encoding: "utf8", windowsHide: true, env, timeout: opts.timeoutMs ?? 0 };
+    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
+      if (err)
+        reject(
+          new Error(
+            `git ${args[0] ?? ""} failed: ${String(stderr || err.message).trim().split("\n")[0]}`
+          )
+        );
+      else resolvePromise(stdout);
+    });
+  });
+}
+async function gitTopLevel(dir) {
+  try {
+    return (await git(["rev-parse", "--show-toplevel"], dir)).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function splitZ(out) {
+  return out.split("\0").filter((s2) => s2.length > 0);
+}
+function parseNameStatus(out) {
+  const parts = splitZ(out);
+  const files = [];
+  for (let i2 = 0; i2 < parts.length; ) {
+    const status = parts[i2++];
+    if (status.startsWith("R") || status.startsWith("C")) {
+      i2++;
+      files.push({ status: status[0], path: parts[i2++] });
+    } else {
+      const path = parts[i2++];
+      if (!status.startsWith("D")) files.push({ status: status[0], path });
+    }
+  }
+  return files;
+}
+
+// src/render/discover.ts
+var import_node_fs5 = require("node:fs");
+var import_node_path5 = require("node:path");
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isRenderRootName(baseName) {
+  return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
+}
+function isChartTemplate2(relPath, chartDirs2) {
+  return chartDirs2.some((dir) => {
+    const prefix2 = dir === "" ? "" : `${dir}/`;
+    if (!relPath.startsWith(prefix2)) return false;
+    const rest = relPath.slice(prefix2.length);
+    return rest.startsWith("templates/") || rest.startsWith("charts/");
+  });
+}
+var REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
+function isRemoteRef(ref) {
+  return REMOTE.test(ref.trim());
+}
+function toRel(root, abs) {
+  return (0, import_node_path5.relative)(root, abs).split(import_node_path5.sep).join("/");
+}
+function inside(root, abs) {
+  const r2 = (0, import_node_path5.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path5.isAbsolute)(r2);
+}
+function kustomizationFile(absDir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const p = (0, import_node_path5.join)(absDir, name);
+    if ((0, import_node_fs5.existsSync)(p)) return p;
+  }
+  return void 0;
+}
+function realInside(realRoot, abs) {
+  try {
+    const real2 = import_node_fs5.realpathSync.native(abs);
+    return inside(realRoot, real2) ? real2 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function readKustomization(root, dir) {
+  const absDir = (0, import_node_path5.resolve)(root, dir);
+  const absFile = kustomizationFile(absDir);
+  if (!absFile) return void 0;
+  const file = toRel(root, absFile);
+  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  let text;
+  try {
+    text = (0, import_node_fs5.readFileSync)(absFile, "utf8");
+  } catch {
+    return out;
+  }
+  const doc = parseYaml(text).docs[0]?.root ?? void 0;
+  const top = asMap(doc);
+  if (!top) return out;
+  let realRoot = root;
+  try {
+    realRoot = import_node_fs5.realpathSync.native(root);
+  } catch {
+  }
+  const problem = (kind, node) => {
+    const n = "key" in node ? node.key : node;
+    const end = "key" in node ? node.value.end : node.end;
+    out.problems.push({ kind, file, offset: n.start, endOffset: end });
+  };
+  const local = (node) => {
+    const ref = asText(node);
+    if (!node || ref === void 0 || ref.trim() === "") return void 0;
+    if (isRemoteRef(ref)) {
+      problem("remote", node);
+      return void 0;
+    }
+    const abs = (0, import_node_path5.resolve)(absDir, ref);
+    if (!inside(root, abs) || (0, import_node_fs5.existsSync)(abs) && !realInside(realRoot, abs)) {
+      problem("outside", node);
+      return void 0;
+    }
+    let st;
+    try {
+      st = (0, import_node_fs5.statSync)(abs);
+    } catch {
+      problem("missing", node);
+      return void 0;
+    }
+    return { abs, isDir: st.isDirectory() };
+  };
+  const addRef = (node) => {
+    const r2 = local(node);
+    if (!r2) return;
+    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
+    else out.files.push(toRel(root, r2.abs));
+  };
+  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
+  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
+    for (const item of asItems(get(top, key))) {
+      const path = item.kind === "map" ? get(item, "path") : item;
+      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
+      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+    }
+  }
+  for (const key of ["configMapGenerator", "secretGenerator"]) {
+    for (const gen of asItems(get(top, key))) {
+      for (const field of ["files", "envs"]) {
+        for (const f of asItems(get(gen, field))) {
+          const t = asText(f);
+          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+          if (path === void 0) continue;
+          const r2 = local({ ...f, text: path, value: path });
+          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        }
+      }
+      const env = get(gen, "env");
+      if (env) {
+        const r2 = local(env);
+        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+      }
+    }
+  }
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
+  const targetOf = (node) => {
+    const t = asMap(node);
+    if (!t) return void 0;
+    const kind = asText(get(t, "kind"));
+    const name = asText(get(t, "name"));
+    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
+  };
+  const addPatch = (pathNode, inline, json6902, target) => {
+    const t = targetOf(target);
+    if (pathNode) {
+      const r2 = local(pathNode);
+      if (!r2 || r2.isDir) return;
+      const rel = toRel(root, r2.abs);
+      out.files.push(rel);
+      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+    } else if (inline) {
+      const body = asText(inline) ?? "";
+      out.patches.push({
+        kustomization: file,
+        file,
+        inline,
+        json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
+        ...t ? { target: t } : {}
+      });
+    }
+  };
+  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+    const t = asText(p) ?? "";
+    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
+    else addPatch(p, void 0, false, void 0);
+  }
+  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  return out;
+}
+function looksLikeJson6902(abs) {
+  try {
+    const text = (0, import_node_fs5.readFileSync)(abs, "utf8");
+    return /^\s*(-\s*)?\{?\s*"?op"?\s*:/m.test(text) && !/^\s*apiVersion\s*:/m.test(text);
+  } catch {
+    return false;
+  }
+}
+function renderRoots(root, markers) {
+  const chartDirs2 = /* @__PURE__ */ new Set();
+  const kustomizeDirs = /* @__PURE__ */ new Set();
+  for (const m of markers) {
+    const dir = import_node_path5.posix.dirname(m) === "." ? "" : import_node_path5.posix.dirname(m);
+    if (import_node_path5.posix.basename(m) === "Chart.yaml") chartDirs2.add(dir);
+    else kustomizeDirs.add(dir);
+  }
+  const allCharts = [...chartDirs2].sort();
+  const charts = allCharts.filter((d) => !allCharts.some((p) => p !== d && isChartTemplate2(`${d}/Chart.yaml`, [p])));
+  const kustomizations = /* @__PURE__ */ new Map();
+  const pending = [...kustomizeDirs].filter((d) => !isChartTemplate2(`${d}/x`, allCharts));
+  while (pending.length) {
+    const dir = pending.pop();
+    if (kustomizations.has(dir)) continue;
+    const k = readKustomization(root, dir);
+    if (!k) continue;
+    kustomizations.set(dir, k);
+    for (const r2 of k.roots) if (!kustomizations.has(r2)) pending.push(r2);
+  }
+  const included = /* @__PURE__ */ new Set();
+  for (const k of kustomizations.values()) for (const r2 of k.roots) included.add(r2);
+  const topRoots = [...kustomizeDirs].filter((d) => kustomizations.has(d) && !included.has(d)).sort();
+  return { charts, allCharts, kustomizations, topRoots };
+}
+function includedFiles(roots, dir) {
+  const out = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.add(k.file);
+    for (const f of k.files) out.add(f);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function reachable(roots, dir) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (d) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const k = roots.kustomizations.get(d);
+    if (!k) return;
+    out.push(k);
+    for (const r2 of k.roots) visit(r2);
+  };
+  visit(dir);
+  return out;
+}
+function linkOutside(realRoot, absDir, limit = 2e4) {
+  const stack = [absDir];
+  let n = 0;
+  while (stack.length && n < limit) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = (0, import_node_fs5.readdirSync)(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      n++;
+      const abs = (0, import_node_path5.join)(dir, e.name);
+      if (e.isSymbolicLink()) {
+        if (!realInside(realRoot, abs)) return abs;
+        try {
+          if ((0, import_node_fs5.lstatSync)(abs).isDirectory()) stack.push(abs);
+        } catch {
+        }
+      } else if (e.isDirectory()) stack.push(abs);
+    }
+  }
+  return void 0;
+}
+
+// src/collect/collect.ts
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function toRel2(root, abs) {
+  return (0, import_node_path6.relative)(root, abs).split(import_node_path6.sep).join("/");
+}
+function inside2(root, abs) {
+  const r2 = (0, import_node_path6.relative)(root, abs);
+  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path6.isAbsolute)(r2);
+}
+function mayBeOurs(baseName) {
+  return nameKind(baseName) !== void 0;
+}
+function walk(dir, out, seen, accept = mayBeOurs) {
+  let entries;
+  try {
+    entries = (0, import_node_fs6.readdirSync)(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const abs = (0, import_node_path6.join)(dir, e.name);
+    if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const real2 = realpathQuiet(abs) ?? abs;
+      if (seen.has(real2)) continue;
+      seen.add(real2);
+      walk(abs, out, seen, accept);
+    } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
+      out.push(abs);
+    }
+  }
+}
+async function listDir(dir, accept = mayBeOurs) {
+  const top = await gitTopLevel(dir);
+  if (top) {
+    const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
+    return splitZ(out).filter((p) => accept(import_node_path6.posix.basename(p))).map((p) => (0, import_node_path6.join)(dir, p));
+  }
+  const files = [];
+  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
+  return files;
+}
+async function findRenderMarkers(opts) {
+  const root = (0, import_node_path6.resolve)(opts.root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const found = /* @__PURE__ */ new Set();
+  if (opts.only && !await gitTopLevel(root)) {
+    for (const rel of opts.only) {
+      for (let dir = (0, import_node_path6.join)((0, import_node_path6.resolve)(root, rel), ".."); inside2(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
+        for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
+          const f = (0, import_node_path6.join)(dir, name);
+          const r2 = toRel2(root, f);
+          if (lstatQuiet(f)?.isFile() && !excluded(r2)) found.add(r2);
+        }
+        if (dir === root) break;
+      }
+    }
+    return [...found].sort();
+  }
+  for (const scope of opts.paths.map((p) => (0, import_node_path6.resolve)(root, p))) {
+    const st = await (0, import_promises.stat)(scope).catch(() => void 0);
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      for (let dir = (0, import_node_path6.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
+        if (lstatQuiet((0, import_node_path6.join)(dir, "Chart.yaml"))?.isFile()) {
+          found.add(toRel2(root, (0, import_node_path6.join)(dir, "Chart.yaml")));
+          break;
+        }
+        if (dir === root) break;
+      }
+      continue;
+    }
+    for (const f of await listDir(scope, isRenderRootName)) {
+      const rel = toRel2(root, f);
+      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
+}
+var lstatQuiet = (p) => (0, import_node_fs6.lstatSync)(p, { throwIfNoEntry: false });
+var statQuiet = (p) => {
+  try {
+    return (0, import_node_fs6.statSync)(p);
+  } catch {
+    return void 0;
+  }
+};
+var realpathQuiet = (p) => {
+  try {
+    return import_node_fs6.realpathSync.native(p);
+  } catch {
+    return void 0;
+  }
+};
+async function collect(opts) {
+  const root = (0, import_node_path6.resolve)(opts.root);
+  const realRoot = await (0, import_promises.realpath)(root).catch(() => root);
+  const excluded = opts.exclude.length ? (0, import_picomatch.default)([...opts.exclude], { dot: true }) : () => false;
+  const issues = [];
+  const files = /* @__PURE__ */ new Set();
+  const markerFiles = /* @__PURE__ */ new Set();
+  let onlyDirs = true;
+  const scopes = opts.paths.map((p) => (0, import_node_path6.resolve)(root, p));
+  if (opts.only) {
+    for (const rel of opts.only) {
+      const abs = (0, import_node_path6.resolve)(root, rel);
+      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
+    }
+  } else {
+    for (const scope of scopes) {
+      const st = await (0, import_promises.stat)(scope).catch(() => void 0);
+      if (!st) throw new ConfigurationError(`path not found: ${toRel2(root, scope) || scope}`, { input: "paths" });
+      if (!st.isDirectory()) {
+        files.add(scope);
+        onlyDirs = false;
+        continue;
+      }
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+        if (isRenderRootName((0, import_node_path6.basename)(f))) markerFiles.add(f);
+        if (mayBeOurs((0, import_node_path6.basename)(f))) files.add(f);
+      }
+    }
+  }
+  const candidates = [];
+  const seenReal = /* @__PURE__ */ new Set();
+  for (const abs of [...files].sort()) {
+    const relPath = toRel2(root, abs);
+    if (relPath.split("/").some((s2) => SKIP_DIRS.has(s2))) continue;
+    if (excluded(relPath)) continue;
+    const kind = nameKind(relPath);
+    if (!kind) continue;
+    const st = lstatQuiet(abs);
+    if (!st) continue;
+    let real2 = abs;
+    if (st.isSymbolicLink()) {
+      const target = realpathQuiet(abs);
+      if (!target) {
+        issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
+        continue;
+      }
+      if (!inside2(realRoot, target)) {
+        issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
+        continue;
+      }
+      const tst = statQuiet(target);
+      if (!tst?.isFile()) continue;
+      real2 = target;
+    } else if (!st.isFile()) {
+      continue;
+    }
+    if (seenReal.has(real2)) continue;
+    seenReal.add(real2);
+    candidates.push({ absPath: real2, relPath, nameKind: kind });
+  }
+  if (opts.only || !onlyDirs) return { candidates, issues };
+  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates, issues, markers: [...new Set(markers)].sort() };
+}
+
 // src/render/index.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs10 = require("node:fs");
-var import_node_path12 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path8 = require("node:path");
 
 // src/render/map.ts
 function pathAt(root, offset) {
@@ -28327,9 +27625,9 @@ var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/
 function keyLines(text) {
   const out = [];
   const stack = [];
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const raw = lines[i2];
+  const lines2 = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const raw = lines2[i2];
     if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
     const m = KEY_LINE.exec(raw);
     if (!m) continue;
@@ -28347,10 +27645,10 @@ function suffixScore(line, want) {
   while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
   return n;
 }
-function bestLine(lines, want) {
+function bestLine(lines2, want) {
   let best;
   let score = 0;
-  for (const l of lines) {
+  for (const l of lines2) {
     if (l.key !== want[want.length - 1]) continue;
     const s2 = suffixScore(l, want);
     if (s2 > score) {
@@ -28369,12 +27667,12 @@ function valuesRefs(line) {
 function templateLine(template, path) {
   const want = keysOf(path);
   if (want.length === 0) return void 0;
-  const lines = keyLines(template);
-  const direct = bestLine(lines, want);
+  const lines2 = keyLines(template);
+  const direct = bestLine(lines2, want);
   const textLines = template.split(/\r\n|\r|\n/);
   if (direct) return { line: direct.line, values: valuesRefs(textLines[direct.line - 1] ?? "") };
   for (let k = want.length - 1; k >= 1; k--) {
-    const parent = bestLine(lines, want.slice(0, k));
+    const parent = bestLine(lines2, want.slice(0, k));
     if (!parent) continue;
     const rest = want.slice(k);
     for (let i2 = parent.line; i2 <= textLines.length; i2++) {
@@ -28393,9 +27691,9 @@ function templateLine(template, path) {
   }
   return void 0;
 }
-function withRefs(lines, line) {
+function withRefs(lines2, line) {
   for (let i2 = line - 1; i2 >= 1; i2--) {
-    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines2[i2 - 1] ?? "");
     if (m) return [m[1].slice(1).split(".")];
   }
   return [];
@@ -28423,14 +27721,14 @@ function pointerCovers(ptr, path) {
 
 // src/render/tools.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs9 = require("node:fs");
-var import_node_os2 = require("node:os");
-var import_node_path11 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_os = require("node:os");
+var import_node_path7 = require("node:path");
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
-    if (!(0, import_node_fs9.statSync)(p).isFile()) return false;
-    (0, import_node_fs9.accessSync)(p, import_node_fs9.constants.X_OK);
+    if (!(0, import_node_fs7.statSync)(p).isFile()) return false;
+    (0, import_node_fs7.accessSync)(p, import_node_fs7.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -28441,7 +27739,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = (0, import_node_path11.isAbsolute)(named) || named.includes("/") ? (0, import_node_path11.resolve)(base, named) : void 0;
+    const abs = (0, import_node_path7.isAbsolute)(named) || named.includes("/") ? (0, import_node_path7.resolve)(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -28450,9 +27748,9 @@ function findTool(tool, configured, env, base) {
   return onPath ? { path: onPath, looked: "on PATH" } : { looked: "on PATH" };
 }
 function searchPath(name, path) {
-  for (const dir of (path ?? "").split(import_node_path11.delimiter)) {
+  for (const dir of (path ?? "").split(import_node_path7.delimiter)) {
     if (!dir) continue;
-    const p = (0, import_node_path11.join)(dir, name);
+    const p = (0, import_node_path7.join)(dir, name);
     if (executable(p)) return p;
   }
   return void 0;
@@ -28460,39 +27758,39 @@ function searchPath(name, path) {
 var Scratch = class {
   dir;
   constructor() {
-    this.dir = (0, import_node_fs9.mkdtempSync)((0, import_node_path11.join)((0, import_node_os2.tmpdir)(), "podguard-render-"));
+    this.dir = (0, import_node_fs7.mkdtempSync)((0, import_node_path7.join)((0, import_node_os.tmpdir)(), "podguard-render-"));
   }
   /** A new empty subdirectory. */
   sub(name) {
-    const d = (0, import_node_fs9.mkdtempSync)((0, import_node_path11.join)(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+    const d = (0, import_node_fs7.mkdtempSync)((0, import_node_path7.join)(this.dir, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
     return d;
   }
   remove() {
-    (0, import_node_fs9.rmSync)(this.dir, { recursive: true, force: true });
+    (0, import_node_fs7.rmSync)(this.dir, { recursive: true, force: true });
   }
 };
 function cleanEnv(scratch) {
-  const home2 = (0, import_node_path11.join)(scratch.dir, "home");
-  const dirs = { home: home2, cache: (0, import_node_path11.join)(home2, ".cache"), config: (0, import_node_path11.join)(home2, ".config"), data: (0, import_node_path11.join)(home2, ".local", "share") };
-  for (const d of Object.values(dirs)) (0, import_node_fs9.mkdirSync)(d, { recursive: true });
+  const home2 = (0, import_node_path7.join)(scratch.dir, "home");
+  const dirs = { home: home2, cache: (0, import_node_path7.join)(home2, ".cache"), config: (0, import_node_path7.join)(home2, ".config"), data: (0, import_node_path7.join)(home2, ".local", "share") };
+  for (const d of Object.values(dirs)) (0, import_node_fs7.mkdirSync)(d, { recursive: true });
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home2,
     XDG_CACHE_HOME: dirs.cache,
     XDG_CONFIG_HOME: dirs.config,
     XDG_DATA_HOME: dirs.data,
-    HELM_CACHE_HOME: (0, import_node_path11.join)(dirs.cache, "helm"),
-    HELM_CONFIG_HOME: (0, import_node_path11.join)(dirs.config, "helm"),
-    HELM_DATA_HOME: (0, import_node_path11.join)(dirs.data, "helm"),
-    HELM_PLUGINS: (0, import_node_path11.join)(dirs.data, "helm", "plugins-none"),
-    HELM_REGISTRY_CONFIG: (0, import_node_path11.join)(dirs.config, "helm", "registry.json"),
-    HELM_REPOSITORY_CONFIG: (0, import_node_path11.join)(dirs.config, "helm", "repositories.yaml"),
-    HELM_REPOSITORY_CACHE: (0, import_node_path11.join)(dirs.cache, "helm", "repository"),
-    KUBECONFIG: (0, import_node_path11.join)(home2, "no-kubeconfig"),
+    HELM_CACHE_HOME: (0, import_node_path7.join)(dirs.cache, "helm"),
+    HELM_CONFIG_HOME: (0, import_node_path7.join)(dirs.config, "helm"),
+    HELM_DATA_HOME: (0, import_node_path7.join)(dirs.data, "helm"),
+    HELM_PLUGINS: (0, import_node_path7.join)(dirs.data, "helm", "plugins-none"),
+    HELM_REGISTRY_CONFIG: (0, import_node_path7.join)(dirs.config, "helm", "registry.json"),
+    HELM_REPOSITORY_CONFIG: (0, import_node_path7.join)(dirs.config, "helm", "repositories.yaml"),
+    HELM_REPOSITORY_CACHE: (0, import_node_path7.join)(dirs.cache, "helm", "repository"),
+    KUBECONFIG: (0, import_node_path7.join)(home2, "no-kubeconfig"),
     // kustomize fetches remote bases with git: make sure no credential helper or prompt runs.
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: (0, import_node_path11.join)(home2, "no-gitconfig")
+    GIT_CONFIG_GLOBAL: (0, import_node_path7.join)(home2, "no-gitconfig")
   };
 }
 var MAX_RENDER_BYTES = 64 * 1024 * 1024;
@@ -28527,10 +27825,10 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function toRel3(root, abs) {
-  return (0, import_node_path12.relative)(root, abs).split(import_node_path12.sep).join("/");
+  return (0, import_node_path8.relative)(root, abs).split(import_node_path8.sep).join("/");
 }
 function insideRoot(root, rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path12.posix.isAbsolute(rel);
+  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path8.posix.isAbsolute(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -28568,7 +27866,7 @@ async function prepareRender(input) {
   const changed = input.only;
   let realRoot = root;
   try {
-    realRoot = import_node_fs10.realpathSync.native(root);
+    realRoot = import_node_fs8.realpathSync.native(root);
   } catch {
   }
   const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
@@ -28620,8 +27918,8 @@ async function prepareRender(input) {
   summary.charts = charts.length;
   for (const dir of charts) {
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = (0, import_node_path12.resolve)(root, dir);
-    const chartText = safeRead((0, import_node_path12.join)(absDir, "Chart.yaml"));
+    const absDir = (0, import_node_path8.resolve)(root, dir);
+    const chartText = safeRead((0, import_node_path8.join)(absDir, "Chart.yaml"));
     const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
       summary.charts--;
@@ -28672,8 +27970,8 @@ async function prepareRender(input) {
     const valuesFiles = [];
     let badValues = false;
     for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, (0, import_node_path12.resolve)(absDir, v));
-      if (!insideRoot(root, rel) || !(0, import_node_fs10.existsSync)((0, import_node_path12.resolve)(root, rel))) {
+      const rel = toRel3(root, (0, import_node_path8.resolve)(absDir, v));
+      if (!insideRoot(root, rel) || !(0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(root, rel))) {
         badValues = true;
         notices.push({
           ruleId: "render-failed",
@@ -28693,7 +27991,7 @@ async function prepareRender(input) {
     const s2 = scratchDir();
     const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
     args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", (0, import_node_path12.resolve)(root, v));
+    for (const v of valuesFiles) args.push("--values", (0, import_node_path8.resolve)(root, v));
     const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
     if (!run2.ok) {
       summary.failed++;
@@ -28707,8 +28005,8 @@ async function prepareRender(input) {
       continue;
     }
     summary.rendered++;
-    const abs = (0, import_node_path12.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs10.writeFileSync)(abs, run2.stdout);
+    const abs = (0, import_node_path8.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs8.writeFileSync)(abs, run2.stdout);
     virtuals.push({
       relPath: chartFile,
       absPath: abs,
@@ -28756,9 +28054,9 @@ async function prepareRender(input) {
     const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
     const s2 = scratchDir();
     const wrapper = s2.sub("kustomize");
-    const ref = (0, import_node_path12.relative)(wrapper, (0, import_node_path12.resolve)(root, dir)).split(import_node_path12.sep).join("/");
-    (0, import_node_fs10.writeFileSync)(
-      (0, import_node_path12.join)(wrapper, "kustomization.yaml"),
+    const ref = (0, import_node_path8.relative)(wrapper, (0, import_node_path8.resolve)(root, dir)).split(import_node_path8.sep).join("/");
+    (0, import_node_fs8.writeFileSync)(
+      (0, import_node_path8.join)(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -28785,14 +28083,14 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     }
     summary.rendered++;
     for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = (0, import_node_path12.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs10.writeFileSync)(abs, run2.stdout);
+    const abs = (0, import_node_path8.join)(s2.sub("out"), "rendered.yaml");
+    (0, import_node_fs8.writeFileSync)(abs, run2.stdout);
     virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
   }
   if (input.stdin) {
     const s2 = scratchDir();
-    const abs = (0, import_node_path12.join)(s2.sub("stdin"), "stdin.yaml");
-    (0, import_node_fs10.writeFileSync)(abs, input.stdin.text);
+    const abs = (0, import_node_path8.join)(s2.sub("stdin"), "stdin.yaml");
+    (0, import_node_fs8.writeFileSync)(abs, input.stdin.text);
     virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
   }
   const candidates = [];
@@ -28815,7 +28113,7 @@ buildMetadata: [originAnnotations, transformerAnnotations]
 }
 function safeRead(abs) {
   try {
-    return (0, import_node_fs10.readFileSync)(abs, "utf8");
+    return (0, import_node_fs8.readFileSync)(abs, "utf8");
   } catch {
     return "";
   }
@@ -28825,9 +28123,9 @@ function remoteDependency(absDir, chart) {
     const name = asText(get(dep, "name"));
     const repo = asText(get(dep, "repository")) ?? "";
     if (!name || repo.startsWith("file://") || repo === "") continue;
-    let vendored = (0, import_node_fs10.existsSync)((0, import_node_path12.join)(absDir, "charts", name));
+    let vendored = (0, import_node_fs8.existsSync)((0, import_node_path8.join)(absDir, "charts", name));
     try {
-      vendored ||= (0, import_node_fs10.readdirSync)((0, import_node_path12.join)(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
+      vendored ||= (0, import_node_fs8.readdirSync)((0, import_node_path8.join)(absDir, "charts")).some((f) => f.startsWith(`${name}-`) && f.endsWith(".tgz"));
     } catch {
     }
     if (!vendored) return { offset: dep.start, endOffset: dep.end };
@@ -28853,7 +28151,7 @@ var Mapper = class {
     if (this.cache.has(abs)) return this.cache.get(abs);
     let p;
     try {
-      const text = this.texts.get(abs) ?? (0, import_node_fs10.readFileSync)(abs, "utf8");
+      const text = this.texts.get(abs) ?? (0, import_node_fs8.readFileSync)(abs, "utf8");
       p = { text, lines: new LineIndex(text), docs: parseYaml(text).docs };
     } catch {
       p = void 0;
@@ -28862,7 +28160,7 @@ var Mapper = class {
     return p;
   }
   sources() {
-    return [...this.used].map((rel) => ({ absPath: (0, import_node_path12.resolve)(this.root, rel), relPath: rel }));
+    return [...this.used].map((rel) => ({ absPath: (0, import_node_path8.resolve)(this.root, rel), relPath: rel }));
   }
   remap(findings) {
     const seen = /* @__PURE__ */ new Set();
@@ -28919,20 +28217,20 @@ var Mapper = class {
       chartDir = v.origin.chartDir;
       valuesFiles = v.origin.valuesFiles;
       const rest = source.split("/").slice(1).join("/");
-      template = import_node_path12.posix.normalize(chartDir ? `${chartDir}/${rest}` : rest);
+      template = import_node_path8.posix.normalize(chartDir ? `${chartDir}/${rest}` : rest);
     } else {
-      const direct = import_node_path12.posix.normalize(source);
-      const chart = this.roots.allCharts.find((d) => import_node_path12.posix.basename(d) === source.split("/")[0]);
-      const viaChart = chart !== void 0 ? import_node_path12.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs10.existsSync)((0, import_node_path12.resolve)(this.root, p)));
+      const direct = import_node_path8.posix.normalize(source);
+      const chart = this.roots.allCharts.find((d) => import_node_path8.posix.basename(d) === source.split("/")[0]);
+      const viaChart = chart !== void 0 ? import_node_path8.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
+      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
     }
-    if (!insideRoot(this.root, template) || !(0, import_node_fs10.existsSync)((0, import_node_path12.resolve)(this.root, template))) return false;
-    const text = this.parsed((0, import_node_path12.resolve)(this.root, template))?.text;
+    if (!insideRoot(this.root, template) || !(0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, template))) return false;
+    const text = this.parsed((0, import_node_path8.resolve)(this.root, template))?.text;
     if (text === void 0) return false;
     f.file = template;
     this.used.add(template);
@@ -28969,14 +28267,14 @@ var Mapper = class {
     const chain = this.valuesChain(template, chartDir, valuesFiles);
     for (const keys of refs) {
       for (const { file, prefix: prefix2 } of chain) {
-        const parsed = this.parsed((0, import_node_path12.resolve)(this.root, file));
+        const parsed = this.parsed((0, import_node_path8.resolve)(this.root, file));
         if (!parsed) continue;
         const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
         if (!pair) continue;
         out.push({
           file,
           range: pairRange(parsed, pair),
-          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${import_node_path12.posix.basename(file)}`
+          message: `the value comes from ${[...prefix2, ...keys].join(".")} in ${import_node_path8.posix.basename(file)}`
         });
         break;
       }
@@ -28991,7 +28289,7 @@ var Mapper = class {
     const kind = asText(get(doc.root, "kind")) ?? "";
     const name = asText(get(meta2, "name")) ?? "";
     const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path12.resolve)(wrapper, p));
+    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path8.resolve)(wrapper, p));
     const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
     const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
     const originPath = asText(get(originDoc, "path"));
@@ -29010,7 +28308,7 @@ var Mapper = class {
     }
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
     if (!resource || !insideRoot(this.root, resource)) return false;
-    const parsed = this.parsed((0, import_node_path12.resolve)(this.root, resource));
+    const parsed = this.parsed((0, import_node_path8.resolve)(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
     f.file = resource;
@@ -29030,7 +28328,7 @@ var Mapper = class {
     if (p.target?.kind && p.target.kind !== kind) return false;
     if (p.target?.name && p.target.name !== name && !name.endsWith(p.target.name)) return false;
     if (p.inline) {
-      const k = this.parsed((0, import_node_path12.resolve)(this.root, p.kustomization));
+      const k = this.parsed((0, import_node_path8.resolve)(this.root, p.kustomization));
       if (!k) return false;
       const text = asText(p.inline) ?? "";
       const first = k.text.indexOf(text.split("\n")[0] ?? "", p.inline.start);
@@ -29038,7 +28336,7 @@ var Mapper = class {
       const inner = parseYaml(text).docs.map((d) => d.root).filter((r2) => !!r2);
       return this.placeInline(f, p, k, text, inner, kind, name, path, first);
     }
-    const parsed = this.parsed((0, import_node_path12.resolve)(this.root, p.file));
+    const parsed = this.parsed((0, import_node_path8.resolve)(this.root, p.file));
     if (!parsed) return false;
     const roots = parsed.docs.map((d) => d.root).filter((r2) => !!r2);
     const at = this.patchNode(p, roots, kind, name, path);
@@ -29149,7 +28447,7 @@ function identityIs(identity2, kind, name) {
 }
 
 // src/config/overrides.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
 var LEVEL = { enum: ["off", "note", "warning", "error"] };
 function overridesSchema(rules) {
   return {
@@ -29183,7 +28481,7 @@ function parseOverrides(data) {
     const rules = {};
     for (const [id, level] of Object.entries(raw.rules ?? {})) rules[id] = level === false ? "off" : level;
     const files = raw.files.map((g) => g.replace(/^\.\//, ""));
-    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch3.default)(files, { dot: true }) };
+    return { files, ...raw.profile ? { profile: raw.profile } : {}, rules, matches: (0, import_picomatch2.default)(files, { dot: true }) };
   });
 }
 function overridesOffAsLevel(data) {
@@ -29215,8 +28513,8 @@ function levelFor(rule61, file, global2, overrides) {
 }
 
 // src/config/load.ts
-var import_node_fs11 = require("node:fs");
-var import_node_path13 = require("node:path");
+var import_node_fs9 = require("node:fs");
+var import_node_path9 = require("node:path");
 var import_ajv = __toESM(require_ajv(), 1);
 
 // src/config/schema.ts
@@ -29368,6 +28666,61 @@ function defaultSettings() {
   };
 }
 
+// src/config/patterns.ts
+var ALLOWED_CHARS = /^[a-z0-9._\-/:*]+$/;
+var HOST_WITH_PORT = /^[a-z0-9.*-]+(?::(?:[0-9]+|\*))?$/;
+function startsWithHost(first) {
+  return first.includes(".") || first.includes(":") || first === "localhost" || first === "*" || first === "**";
+}
+function validatePattern(pattern) {
+  if (pattern.trim() !== pattern || pattern === "") return "must not be empty or have surrounding spaces";
+  if (/[A-Z]/.test(pattern)) return "must be lowercase (image names are)";
+  if (pattern.includes("@")) return "must not hold a digest (patterns match image names, e.g. mcr.microsoft.com/**)";
+  if (!ALLOWED_CHARS.test(pattern)) {
+    return 'may only use lowercase letters, digits, ".", "_", "-", "/", "*", "**" and ":" before a registry port';
+  }
+  const segments = pattern.split("/");
+  if (segments.some((s2) => s2 === "")) return 'must not start or end with "/" or hold "//"';
+  const first = segments[0];
+  if (segments.slice(1).some((s2) => s2.includes(":")) || first.includes(":") && !HOST_WITH_PORT.test(first)) {
+    return 'must not hold a tag (patterns match image names without tag; ":" is only for a registry port)';
+  }
+  if (segments.some((s2) => s2.includes("**") && s2 !== "**")) return 'uses "**" inside a segment; "**" must stand alone between slashes';
+  return void 0;
+}
+function normalisePattern(pattern) {
+  const segments = pattern.split("/");
+  const first = segments[0];
+  if (startsWithHost(first)) {
+    if (first === "index.docker.io" || first === "registry-1.docker.io") segments[0] = "docker.io";
+    if (segments.length === 1 && first !== "**") segments.push("**");
+    return segments.join("/");
+  }
+  return ["docker.io", ...segments.length === 1 ? ["library"] : [], ...segments].join("/");
+}
+function escape2(s2) {
+  return s2.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+}
+function patternSource(pattern) {
+  const segments = normalisePattern(pattern).split("/");
+  if (segments.length === 1 && segments[0] === "**") return "^[^/]+(?:/[^/]+)*$";
+  let out = "";
+  let needSep = false;
+  for (const seg of segments) {
+    if (seg === "**") {
+      out += needSep ? "(?:/[^/]+)*" : "(?:[^/]+/)*";
+      continue;
+    }
+    out += (needSep ? "/" : "") + seg.split("*").map(escape2).join("[^/]*");
+    needSep = true;
+  }
+  return `^${out}$`;
+}
+function compilePatterns(patterns) {
+  const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
+  return (name) => compiled2.find((c) => c.re.test(name))?.p;
+}
+
 // src/config/load.ts
 var DEFAULT_CONFIG_FILE = ".podguard.yml";
 var cached;
@@ -29402,7 +28755,7 @@ function shown(v) {
 }
 function lstatQuiet2(p) {
   try {
-    return (0, import_node_fs11.lstatSync)(p, { throwIfNoEntry: false });
+    return (0, import_node_fs9.lstatSync)(p, { throwIfNoEntry: false });
   } catch {
     return void 0;
   }
@@ -29526,11 +28879,11 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
     const errs = relevant(validate.errors ?? [], data);
     const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
     const unique = [...new Map(described.map((d) => [d.text, d])).values()];
-    const lines = unique.map((d) => {
+    const lines2 = unique.map((d) => {
       const line = locate2?.(d.path);
       return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
     });
-    throw new ConfigurationError(lines.join("\n"));
+    throw new ConfigurationError(lines2.join("\n"));
   }
   const cfg = data;
   if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
@@ -29579,10 +28932,10 @@ function readRender(r2, settings) {
 }
 function loadSettings(root, configPath, rules, repoRoot = root) {
   let path;
-  if (configPath) path = (0, import_node_path13.isAbsolute)(configPath) ? configPath : (0, import_node_path13.resolve)(root, configPath);
-  else if (lstatQuiet2((0, import_node_path13.join)(root, DEFAULT_CONFIG_FILE))) path = (0, import_node_path13.join)(root, DEFAULT_CONFIG_FILE);
+  if (configPath) path = (0, import_node_path9.isAbsolute)(configPath) ? configPath : (0, import_node_path9.resolve)(root, configPath);
+  else if (lstatQuiet2((0, import_node_path9.join)(root, DEFAULT_CONFIG_FILE))) path = (0, import_node_path9.join)(root, DEFAULT_CONFIG_FILE);
   if (!path) return defaultSettings();
-  const label2 = safeData((0, import_node_path13.relative)(repoRoot, path).split("\\").join("/") || path);
+  const label2 = safeData((0, import_node_path9.relative)(repoRoot, path).split("\\").join("/") || path);
   let text;
   try {
     text = readContainedFile(repoRoot, path, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
@@ -29615,8 +28968,8 @@ function loadSettings(root, configPath, rules, repoRoot = root) {
 }
 
 // src/config/policy.ts
-var import_node_fs12 = require("node:fs");
-var import_node_path14 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_node_path10 = require("node:path");
 function filterInPlace(list2, keep) {
   let w = 0;
   for (const item of list2) if (keep(item)) list2[w++] = item;
@@ -29640,7 +28993,7 @@ function namespaceReader(root) {
     if (!objects) {
       objects = [];
       try {
-        const text = (0, import_node_fs12.readFileSync)((0, import_node_path14.resolve)(root, file), "utf8");
+        const text = (0, import_node_fs10.readFileSync)((0, import_node_path10.resolve)(root, file), "utf8");
         const lineOf = (offset) => text.slice(0, offset).split("\n").length;
         for (const o of k8sObjects(parseYaml(text).docs)) {
           objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
@@ -29667,6 +29020,28 @@ function applyIgnores(findings, settings, root, today) {
     if (entry) f.suppression = { kind: "external", justification: entry.reason };
   }
   return { expired };
+}
+
+// src/findings.ts
+function displayLevel(f) {
+  return f.baselined ? "note" : f.level;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function countByLevel(findings) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
+  return counts;
+}
+function gates(f, failOn) {
+  if (failOn === "never" || f.suppression || f.baselined) return false;
+  return LEVEL_RANK[f.level] >= LEVEL_RANK[failOn];
+}
+function bySeverity(findings, touched) {
+  return [...findings].sort((a, b) => {
+    return LEVEL_RANK[displayLevel(b)] - LEVEL_RANK[displayLevel(a)] || (touched ? Number(touched(b)) - Number(touched(a)) : 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+  });
 }
 
 // src/rules/aci-public-ip.ts
@@ -29709,7 +29084,7 @@ var rule = {
 };
 
 // src/parse/containers.ts
-var import_node_path15 = require("node:path");
+var import_node_path11 = require("node:path");
 
 // src/parse/services.ts
 function scalarValueOffset(s2, index) {
@@ -29885,7 +29260,7 @@ var HOST_KEYS = [
 ];
 function hostPathOf(source, fileDir) {
   if (source.startsWith("/") || source.startsWith("~") || /^[A-Za-z]:[\\/]/.test(source)) return source;
-  return import_node_path15.posix.normalize(import_node_path15.posix.join(fileDir, source));
+  return import_node_path11.posix.normalize(import_node_path11.posix.join(fileDir, source));
 }
 var isHostSource = (s2) => s2.startsWith("/") || s2.startsWith(".") || s2.startsWith("~") || /^[A-Za-z]:[\\/]/.test(s2);
 function composeVolume(item, fileDir) {
@@ -29961,7 +29336,7 @@ function composeContainer(services, pair, node, fileDir) {
     const context = asText(buildNode) ?? asText(get(buildNode, "context")) ?? ".";
     const dockerfile = asText(get(buildNode, "dockerfile")) ?? "Dockerfile";
     if (!/^[a-z]+:\/\//i.test(context) && !context.startsWith("/") && !context.includes("$") && !get(buildNode, "dockerfile_inline")) {
-      build2 = { dockerfile: import_node_path15.posix.normalize(import_node_path15.posix.join(fileDir, context, dockerfile)) };
+      build2 = { dockerfile: import_node_path11.posix.normalize(import_node_path11.posix.join(fileDir, context, dockerfile)) };
     }
   }
   return {
@@ -30047,7 +29422,7 @@ function modelContainers(file) {
   if (hit) return hit;
   const out = [];
   if (file.kind === "compose") {
-    const dir = import_node_path15.posix.dirname(file.source.path);
+    const dir = import_node_path11.posix.dirname(file.source.path);
     for (const doc of file.docs) {
       const services = asMap(get(doc.root ?? void 0, "services"));
       for (const pair of services?.pairs ?? []) {
@@ -30093,9 +29468,14 @@ function forEachWorkload(file, fn) {
   for (const w of file.workloads) fn(w);
 }
 function kubernetesMinor(settings) {
-  const m = /^1\.(\d+)$/.exec(settings.kubernetesVersion.trim());
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+  const version = settings.kubernetesVersion;
+  if (version !== lastVersion.text) {
+    const m = /^1\.(\d+)$/.exec(version.trim());
+    lastVersion = { text: version, minor: m ? Number(m[1]) : Number.MAX_SAFE_INTEGER };
+  }
+  return lastVersion.minor;
 }
+var lastVersion = { text: "", minor: Number.MAX_SAFE_INTEGER };
 function inUserNamespace(w) {
   return asBool(get(w.podSpec, "hostUsers")) === false;
 }
@@ -30981,10 +30361,10 @@ function hostMounts(file) {
     for (const m of c.mounts) {
       if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
       seen.add(m.at);
-      const relative12 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
-      const d = relative12 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
+      const relative11 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative11 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
       if (m.type === "device") d.kind = "other";
-      out.push({ format: "compose", source: m.type, ...d, relative: relative12, subject: c.label, mounts: "", at: m.at });
+      out.push({ format: "compose", source: m.type, ...d, relative: relative11, subject: c.label, mounts: "", at: m.at });
     }
   }
   return out;
@@ -31220,9 +30600,23 @@ function* yamlRefs(file) {
     for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
   }
 }
-function* forEachImageRef(file) {
+function* refsOf(file) {
   if (file.kind === "dockerfile") yield* dockerfileRefs(file);
   else yield* yamlRefs(file);
+}
+var memo = /* @__PURE__ */ new WeakMap();
+function* forEachImageRef(file) {
+  let refs = memo.get(file);
+  if (refs === void 0) {
+    try {
+      refs = [...refsOf(file)];
+    } catch {
+      yield* refsOf(file);
+      return;
+    }
+    memo.set(file, refs);
+  }
+  yield* refs;
 }
 
 // src/image/policy.ts
@@ -31478,7 +30872,7 @@ var rule24 = {
 };
 
 // src/rules/image-user-mismatch.ts
-var import_node_path16 = require("node:path");
+var import_node_path12 = require("node:path");
 function stateOf(map2) {
   let s2 = map2.get("seen");
   if (!s2) {
@@ -31488,8 +30882,8 @@ function stateOf(map2) {
   return s2;
 }
 function builtNames(path) {
-  const base = import_node_path16.posix.basename(path).toLowerCase();
-  const dir = import_node_path16.posix.basename(import_node_path16.posix.dirname(path)).toLowerCase();
+  const base = import_node_path12.posix.basename(path).toLowerCase();
+  const dir = import_node_path12.posix.basename(import_node_path12.posix.dirname(path)).toLowerCase();
   const names = [];
   if (base === "dockerfile" || base === "containerfile") {
     if (dir && dir !== ".") names.push(dir);
@@ -31537,7 +30931,7 @@ var rule25 = {
         const context = asText(build2) ?? asText(get(asMap(build2), "context")) ?? ".";
         const dockerfile = asText(get(asMap(build2), "dockerfile")) ?? "Dockerfile";
         if (!ref.ok || /^[a-z]+:\/\//i.test(context) || context.startsWith("/") || context.includes("$")) continue;
-        const path = import_node_path16.posix.normalize(import_node_path16.posix.join(import_node_path16.posix.dirname(file.source.path), context, dockerfile));
+        const path = import_node_path12.posix.normalize(import_node_path12.posix.join(import_node_path12.posix.dirname(file.source.path), context, dockerfile));
         s2.hints.push({ name: ref.name, dockerfile: path });
       }
       return;
@@ -32063,7 +31457,14 @@ var SAFE_SYSCTLS = [
   [37, "net.ipv4.tcp_slow_start_after_idle"],
   [37, "net.ipv4.tcp_notsent_lowat"]
 ];
-var atVersion = (list2, minor) => new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name));
+var atVersion = (list2, minor) => {
+  let byMinor = versioned.get(list2);
+  if (!byMinor) versioned.set(list2, byMinor = /* @__PURE__ */ new Map());
+  let set2 = byMinor.get(minor);
+  if (!set2) byMinor.set(minor, set2 = new Set(list2.filter(([since]) => since <= minor).map(([, name]) => name)));
+  return set2;
+};
+var versioned = /* @__PURE__ */ new WeakMap();
 var apparmorAnnotationOk = (v) => v === "" || v === "runtime/default" || v.startsWith("localhost/");
 var APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
@@ -32249,21 +31650,26 @@ function wrappers(w) {
   for (let depth = 0; node && node !== w.podSpec && depth < 8; depth++) {
     maps.push({ map: node, path });
     const meta2 = asMap(get(node, "metadata"));
-    if (meta2) maps.push({ map: meta2, path: join9(path, "metadata") });
+    if (meta2) maps.push({ map: meta2, path: join7(path, "metadata") });
     const key = get(node, "template") ? "template" : get(node, "jobTemplate") ? "jobTemplate" : "spec";
     node = asMap(get(node, key));
-    path = join9(path, key);
+    path = join7(path, key);
   }
   return { maps, podSpecPath: path };
 }
-var join9 = (path, key) => path ? `${path}.${key}` : key;
+var join7 = (path, key) => path ? `${path}.${key}` : key;
 function nestedContexts(w) {
   const out = [];
   const byNode = new Map(w.containers.map((c) => [c.node, c]));
-  const walk3 = (node, path, container, depth) => {
+  const trail = [];
+  const walk3 = (node, container, depth) => {
     if (depth > 12) return;
     if (node.kind === "seq") {
-      node.items.forEach((item, i2) => walk3(item, `${path}[${i2}]`, container, depth + 1));
+      for (let i2 = 0; i2 < node.items.length; i2++) {
+        trail.push(i2);
+        walk3(node.items[i2], container, depth + 1);
+        trail.pop();
+      }
       return;
     }
     if (node.kind !== "map") return;
@@ -32271,14 +31677,22 @@ function nestedContexts(w) {
     const allowed = node === w.podSpec || own !== void 0;
     for (const pair of node.pairs) {
       if (pair.keyText === "securityContext") {
-        if (!allowed) out.push({ pair, path: join9(path, "securityContext"), container });
+        if (!allowed) out.push({ pair, path: join7(spell(trail), "securityContext"), container });
         continue;
       }
-      walk3(pair.value, join9(path, pair.keyText), own ?? container, depth + 1);
+      if (pair.value.kind === "scalar") continue;
+      trail.push(pair.keyText);
+      walk3(pair.value, own ?? container, depth + 1);
+      trail.pop();
     }
   };
-  walk3(w.podSpec, "", void 0, 0);
+  walk3(w.podSpec, void 0, 0);
   return out;
+}
+function spell(trail) {
+  let path = "";
+  for (const step of trail) path = typeof step === "number" ? `${path}[${step}]` : join7(path, step);
+  return path;
 }
 function home(field, level) {
   if (CONTAINER_ONLY.has(field)) return level === "container" ? "the container's securityContext" : "each container's securityContext";
@@ -32663,6 +32077,101 @@ var rule37 = {
     });
   }
 };
+
+// src/data/deprecated-apis.ts
+var KUBERNETES_DATA_VERSION = "1.34";
+var APPS_V1 = [{ apiVersion: "apps/v1", since: "1.9" }];
+var FLOWCONTROL = [
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1", since: "1.29" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: "1.26" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: "1.23" }
+];
+var PSA = "Pod Security Admission (pod-security.kubernetes.io/enforce namespace labels) or a policy engine such as Azure Policy for AKS";
+var r = (apiVersion, kind, removedIn, replacements, deprecatedIn, instead) => ({
+  apiVersion,
+  kind,
+  deprecatedIn: deprecatedIn ?? replacements.map((x) => x.since).sort(compareVersions)[0],
+  removedIn,
+  replacements,
+  ...instead ? { instead } : {}
+});
+var DEPRECATED_APIS = [
+  r("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", "1.22", [
+    { apiVersion: "admissionregistration.k8s.io/v1", since: "1.16" }
+  ]),
+  r("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.22", [{ apiVersion: "apiextensions.k8s.io/v1", since: "1.16" }]),
+  r("apiregistration.k8s.io/v1beta1", "APIService", "1.22", [{ apiVersion: "apiregistration.k8s.io/v1", since: "1.10" }]),
+  r("apps/v1beta1", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta1", "StatefulSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "ControllerRevision", "1.16", APPS_V1),
+  r("apps/v1beta2", "DaemonSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "Deployment", "1.16", APPS_V1),
+  r("apps/v1beta2", "ReplicaSet", "1.16", APPS_V1),
+  r("apps/v1beta2", "StatefulSet", "1.16", APPS_V1),
+  r("authentication.k8s.io/v1beta1", "TokenReview", "1.22", [{ apiVersion: "authentication.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.22", [{ apiVersion: "authorization.k8s.io/v1", since: "1.6" }]),
+  r("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", [
+    { apiVersion: "autoscaling/v2", since: "1.23" },
+    { apiVersion: "autoscaling/v2beta2", since: "1.12" }
+  ]),
+  r("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", [{ apiVersion: "autoscaling/v2", since: "1.23" }]),
+  r("batch/v1beta1", "CronJob", "1.25", [{ apiVersion: "batch/v1", since: "1.21" }]),
+  r("certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.22", [{ apiVersion: "certificates.k8s.io/v1", since: "1.19" }]),
+  r("coordination.k8s.io/v1beta1", "Lease", "1.22", [{ apiVersion: "coordination.k8s.io/v1", since: "1.14" }]),
+  r("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25", [{ apiVersion: "discovery.k8s.io/v1", since: "1.21" }]),
+  r("events.k8s.io/v1beta1", "Event", "1.25", [{ apiVersion: "events.k8s.io/v1", since: "1.19" }]),
+  r("extensions/v1beta1", "DaemonSet", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Deployment", "1.16", APPS_V1),
+  r("extensions/v1beta1", "Ingress", "1.22", [
+    { apiVersion: "networking.k8s.io/v1", since: "1.19" },
+    { apiVersion: "networking.k8s.io/v1beta1", since: "1.14" }
+  ]),
+  r("extensions/v1beta1", "NetworkPolicy", "1.16", [{ apiVersion: "networking.k8s.io/v1", since: "1.8" }]),
+  r("extensions/v1beta1", "PodSecurityPolicy", "1.16", [{ apiVersion: "policy/v1beta1", since: "1.10" }], void 0, PSA),
+  r("extensions/v1beta1", "ReplicaSet", "1.16", APPS_V1),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", "1.26", FLOWCONTROL),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.29", FLOWCONTROL.slice(0, 2)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "1.32", FLOWCONTROL.slice(0, 1)),
+  r("networking.k8s.io/v1beta1", "Ingress", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("networking.k8s.io/v1beta1", "IngressClass", "1.22", [{ apiVersion: "networking.k8s.io/v1", since: "1.19" }]),
+  r("node.k8s.io/v1beta1", "RuntimeClass", "1.25", [{ apiVersion: "node.k8s.io/v1", since: "1.20" }]),
+  r("policy/v1beta1", "PodDisruptionBudget", "1.25", [{ apiVersion: "policy/v1", since: "1.21" }]),
+  r("policy/v1beta1", "PodSecurityPolicy", "1.25", [], "1.21", PSA),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "Role", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.22", [{ apiVersion: "rbac.authorization.k8s.io/v1", since: "1.8" }]),
+  r("scheduling.k8s.io/v1beta1", "PriorityClass", "1.22", [{ apiVersion: "scheduling.k8s.io/v1", since: "1.14" }]),
+  r("storage.k8s.io/v1beta1", "CSIDriver", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.19" }]),
+  r("storage.k8s.io/v1beta1", "CSINode", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.17" }]),
+  r("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.27", [{ apiVersion: "storage.k8s.io/v1", since: "1.24" }]),
+  r("storage.k8s.io/v1beta1", "StorageClass", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.6" }]),
+  r("storage.k8s.io/v1beta1", "VolumeAttachment", "1.22", [{ apiVersion: "storage.k8s.io/v1", since: "1.13" }]),
+  r("v1", "Endpoints", null, [{ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", since: "1.21" }], "1.33")
+];
+function compareVersions(a, b) {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i2 = 0; i2 < Math.max(pa.length, pb.length); i2++) {
+    const d = (pa[i2] ?? 0) - (pb[i2] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+var BY_KEY = new Map(DEPRECATED_APIS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
+function deprecatedApi(apiVersion, kind) {
+  return BY_KEY.get(`${apiVersion} ${kind}`);
+}
 
 // src/rules/removed-api-version.ts
 function replacementFor(d, target) {
@@ -33493,12 +33002,12 @@ var rule47 = {
   },
   check(file, ctx) {
     if (!isDockerFile(file)) return;
-    const { text, lines } = file.source;
+    const { text, lines: lines2 } = file.source;
     for (const ins of file.model.ast.getInstructions()) {
       if (ins.getKeyword() !== "RUN") continue;
       const r2 = ins.getRange();
-      const start = lines.lineStart(r2.start.line + 1) + r2.start.character;
-      const end = lines.lineStart(r2.end.line + 1) + r2.end.character;
+      const start = lines2.lineStart(r2.start.line + 1) + r2.start.character;
+      const end = lines2.lineStart(r2.end.line + 1) + r2.end.character;
       const body = text.slice(start, end);
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
       for (const { messageId, pattern, value: valueIn } of SETUPS) {
@@ -33507,7 +33016,7 @@ var rule47 = {
           if (!value2 || isPlaceholder(value2)) continue;
           const variable = /^\$/.test(value2);
           const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
-          const at = lines.range(start + m.index, start + m.index + m[0].length);
+          const at = lines2.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
             data: { how },
@@ -33720,13 +33229,13 @@ var privateKey = {
     const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
     while ((m = putty.exec(text)) !== null) {
       if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
-      const lines = nextLines;
-      if (lines < 0) break;
-      if (lines - putty.lastIndex > 8192) continue;
-      const macAt = text.slice(lines, lines + 16384).indexOf("Private-MAC:");
-      const mac = macAt < 0 ? -1 : lines + macAt;
-      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
-      const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
+      const lines2 = nextLines;
+      if (lines2 < 0) break;
+      if (lines2 - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines2, lines2 + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines2 + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
+      const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
       const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
       push3("PuTTY private key", m.index, macEnd);
@@ -33928,14 +33437,27 @@ DETECTORS.forEach((d, i2) => {
   for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
 });
 var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
-var ANY_KEYWORD = new RegExp([...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+var KEYWORD_SOURCE = [...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+var ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, "gi");
+var ANY_LOWER_KEYWORD = new RegExp(KEYWORD_SOURCE, "g");
+var ASCII_ONLY = /^[\x00-\x7f]*$/;
 function detectorsWithKeywords(text) {
+  if (ASCII_ONLY.test(text)) return keywordsInLowercase(text.toLowerCase());
   const present = new Array(DETECTORS.length).fill(false);
   ANY_KEYWORD.lastIndex = 0;
   for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
     const window2 = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
     for (const [k, owners] of KEYWORD_OWNERS) if (window2.startsWith(k)) for (const i2 of owners) present[i2] = true;
     ANY_KEYWORD.lastIndex = m.index + 1;
+  }
+  return present;
+}
+function keywordsInLowercase(low) {
+  const present = new Array(DETECTORS.length).fill(false);
+  ANY_LOWER_KEYWORD.lastIndex = 0;
+  for (let m = ANY_LOWER_KEYWORD.exec(low); m; m = ANY_LOWER_KEYWORD.exec(low)) {
+    for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i2 of owners) present[i2] = true;
+    ANY_LOWER_KEYWORD.lastIndex = m.index + 1;
   }
   return present;
 }
@@ -34095,15 +33617,15 @@ function checkDockerfile(instructions, ctx) {
 }
 
 // src/secrets/file-tokens.ts
-var memo = /* @__PURE__ */ new WeakMap();
+var memo2 = /* @__PURE__ */ new WeakMap();
 function tokenMessages(level) {
   return Object.assign({}, ...DETECTORS.filter((d) => d.level === level).map((d) => d.messages));
 }
 function fileTokens(file) {
-  let tokens = memo.get(file);
+  let tokens = memo2.get(file);
   if (!tokens) {
     tokens = scanTokens(file);
-    memo.set(file, tokens);
+    memo2.set(file, tokens);
   }
   return tokens;
 }
@@ -34141,13 +33663,13 @@ function scanTokens(file) {
   return out;
 }
 function reportTokens(file, ctx, level, ignored) {
-  const { lines } = file.source;
+  const { lines: lines2 } = file.source;
   for (const { m, start, end } of fileTokens(file)) {
     if (m.level !== level || ignored.has(m.messageId)) continue;
     ctx.report({
       messageId: m.messageId,
       data: { desc: describeSecret(m.value), label: m.label },
-      at: lines.range(start, end),
+      at: lines2.range(start, end),
       identity: m.messageId,
       secret: m.value,
       properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
@@ -34743,8 +34265,8 @@ var ALL_RULES = [
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/policy/load.ts
-var import_node_fs13 = require("node:fs");
-var import_node_path17 = require("node:path");
+var import_node_fs11 = require("node:fs");
+var import_node_path13 = require("node:path");
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -37286,8 +36808,8 @@ function unescapeBytesDefaultValue(str4) {
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve16) {
-  return buildFileRegistry([fileDescriptorProto, resolve16]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve15) {
+  return buildFileRegistry([fileDescriptorProto, resolve15]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -37311,7 +36833,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve16(protoFileName);
+        const dep = resolve15(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -37325,7 +36847,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve16 = args[1];
+    const resolve15 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -53731,12 +53253,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep9, num) {
+function split(sep8, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep9, count));
+  return celList(this.split(sep8, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -53797,7 +53319,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join10(sep9 = "") {
+function join8(sep8 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -53805,7 +53327,7 @@ function join10(sep9 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep9;
+      result += sep8;
     }
     result += item;
   }
@@ -54091,8 +53613,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join10),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join10),
+  celMethod("join", LIST_STRING, [], STRING6, join8),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join8),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -57231,10 +56753,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep9 = "";
+        let sep8 = "";
         for (let sub of this.subs) {
-          out += sep9;
-          sep9 = "|";
+          out += sep8;
+          sep8 = "|";
           out += sub.appendTo();
         }
         break;
@@ -61633,23 +61155,23 @@ function keyRanges(file, node, prefix2, out, depth) {
 function readRegular(abs, label2, maxBytes) {
   let fd;
   try {
-    fd = (0, import_node_fs13.openSync)(abs, import_node_fs13.constants.O_RDONLY | (import_node_fs13.constants.O_NONBLOCK ?? 0));
-    const st = (0, import_node_fs13.fstatSync)(fd);
+    fd = (0, import_node_fs11.openSync)(abs, import_node_fs11.constants.O_RDONLY | (import_node_fs11.constants.O_NONBLOCK ?? 0));
+    const st = (0, import_node_fs11.fstatSync)(fd);
     if (!st.isFile()) throw new ConfigurationError(`admissionPolicies: ${label2} is not a regular file`);
     if (st.size > maxBytes)
       throw new ConfigurationError(`admissionPolicies: ${label2} is ${st.size} bytes, over maxFileBytes (${maxBytes})`);
-    const decoded = decode((0, import_node_fs13.readFileSync)(fd));
+    const decoded = decode((0, import_node_fs11.readFileSync)(fd));
     if (!decoded.ok) throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read: ${decoded.reason}`);
     return decoded.text;
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError(`admissionPolicies: ${label2} cannot be read (${err.code ?? "error"})`);
   } finally {
-    if (fd !== void 0) (0, import_node_fs13.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs11.closeSync)(fd);
   }
 }
 function inside3(realRoot, real2) {
-  return real2 === realRoot || real2.startsWith(realRoot.endsWith(import_node_path17.sep) ? realRoot : realRoot + import_node_path17.sep);
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(import_node_path13.sep) ? realRoot : realRoot + import_node_path13.sep);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -61657,48 +61179,48 @@ function filesOf(root, realRoot, entry) {
       `admissionPolicies: "${entry.slice(0, 80)}" is a URL; podguard never fetches policies: name the file or folder by its path in the repository`
     );
   }
-  const abs = (0, import_node_path17.resolve)(root, entry.replace(/^\/+/, ""));
+  const abs = (0, import_node_path13.resolve)(root, entry.replace(/^\/+/, ""));
   let real2;
   try {
-    real2 = (0, import_node_fs13.realpathSync)(abs);
+    real2 = (0, import_node_fs11.realpathSync)(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
   if (!inside3(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
-    for (const name of (0, import_node_fs13.readdirSync)(dir).sort()) {
-      const p = (0, import_node_path17.join)(dir, name);
-      const st = (0, import_node_fs13.lstatSync)(p);
+    for (const name of (0, import_node_fs11.readdirSync)(dir).sort()) {
+      const p = (0, import_node_path13.join)(dir, name);
+      const st = (0, import_node_fs11.lstatSync)(p);
       if (st.isDirectory()) {
         if (!name.startsWith(".")) visit(p);
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = (0, import_node_fs13.realpathSync)(p);
+          target = (0, import_node_fs11.realpathSync)(p);
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path17.relative)(root, p)} links outside the repository`);
+        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path13.relative)(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
     }
   };
-  if ((0, import_node_fs13.lstatSync)(real2).isDirectory()) visit(real2);
+  if ((0, import_node_fs11.lstatSync)(real2).isDirectory()) visit(real2);
   else out.push(abs);
   return out;
 }
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = (0, import_node_fs13.realpathSync)(root);
+  const realRoot = (0, import_node_fs11.realpathSync)(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = (0, import_node_path17.relative)(root, abs).split(import_node_path17.sep).join("/");
+      const rel = (0, import_node_path13.relative)(root, abs).split(import_node_path13.sep).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -62454,7 +61976,7 @@ function push2(map2, key, value2) {
 }
 function indexDirectives(list2, working) {
   const wide = /* @__PURE__ */ new Map();
-  const lines = /* @__PURE__ */ new Map();
+  const lines2 = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
   for (const d of list2) {
     if (!working.has(d)) continue;
@@ -62467,11 +61989,11 @@ function indexDirectives(list2, working) {
     if (!group2) {
       group2 = /* @__PURE__ */ new Map();
       groups.set(span.key, group2);
-      for (let line = span.from; line <= span.to; line++) push2(lines, line, group2);
+      for (let line = span.from; line <= span.to; line++) push2(lines2, line, group2);
     }
     for (const id of new Set(d.ruleIds)) push2(group2, id, d);
   }
-  return { wide, lines, order: new Map(list2.map((d, i2) => [d, i2])) };
+  return { wide, lines: lines2, order: new Map(list2.map((d, i2) => [d, i2])) };
 }
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
@@ -62598,12 +62120,12 @@ function applySuppressions(findings, directives, opts) {
 }
 
 // src/engine.ts
-var import_node_fs16 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 
 // src/workers.ts
-var import_node_fs14 = require("node:fs");
-var import_node_os3 = require("node:os");
-var import_node_path18 = require("node:path");
+var import_node_fs12 = require("node:fs");
+var import_node_os2 = require("node:os");
+var import_node_path14 = require("node:path");
 var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
@@ -62628,12 +62150,12 @@ var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 var MIN_FILES_PER_WORKER = 2500;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
-  return Math.max(1, Math.min((0, import_node_os3.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
+  return Math.max(1, Math.min((0, import_node_os2.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 function bundledWorkerScript() {
   const here = typeof __filename === "string" ? __filename : (0, import_node_url.fileURLToPath)(import_meta.url);
-  const script = (0, import_node_path18.join)((0, import_node_path18.dirname)(here), "worker.js");
-  return (0, import_node_fs14.existsSync)(script) ? script : void 0;
+  const script = (0, import_node_path14.join)((0, import_node_path14.dirname)(here), "worker.js");
+  return (0, import_node_fs12.existsSync)(script) ? script : void 0;
 }
 function toBatches(files, threads) {
   const size = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
@@ -62701,7 +62223,7 @@ function isoDay(today) {
 function checkScopes(root, paths) {
   const realRoot = realpathOr(root);
   for (const p of paths) {
-    const abs = (0, import_node_path19.resolve)(root, p);
+    const abs = (0, import_node_path15.resolve)(root, p);
     if (!isInside(root, abs) && !isInside(realRoot, abs))
       throw new ConfigurationError(`path outside the repository: ${safeData(p)}`, { input: "paths" });
     const real2 = realpathOr(abs);
@@ -62717,33 +62239,33 @@ function emptyScope(p) {
 }
 function exists(p) {
   try {
-    return (0, import_node_fs15.lstatSync)(p, { throwIfNoEntry: false }) !== void 0;
+    return (0, import_node_fs13.lstatSync)(p, { throwIfNoEntry: false }) !== void 0;
   } catch {
     return false;
   }
 }
 function realpathOr(p) {
   try {
-    return import_node_fs15.realpathSync.native(p);
+    return import_node_fs13.realpathSync.native(p);
   } catch {
-    return (0, import_node_path19.resolve)(p);
+    return (0, import_node_path15.resolve)(p);
   }
 }
 async function scan(input) {
   const started = Date.now();
-  const root = (0, import_node_path19.resolve)(input.root);
+  const root = (0, import_node_path15.resolve)(input.root);
   const baseRules = input.rules ?? ALL_RULES;
   const paths = input.paths && input.paths.length > 0 ? input.paths : ["."];
   checkScopes(root, paths);
-  const singleDir = paths.length === 1 ? (0, import_node_path19.resolve)(root, paths[0]) : root;
+  const singleDir = paths.length === 1 ? (0, import_node_path15.resolve)(root, paths[0]) : root;
   let settings;
   const notices = [];
   if (input.config !== void 0) settings = settingsFromObject(input.config, baseRules, "(inline configuration)");
   else if (input.configPath) settings = loadSettings(root, input.configPath, baseRules, root);
   else {
-    const nested = singleDir !== root && exists((0, import_node_path19.join)(singleDir, DEFAULT_CONFIG_FILE));
-    const atRoot = exists((0, import_node_path19.join)(root, DEFAULT_CONFIG_FILE));
-    const nestedLabel = safeData((0, import_node_path19.relative)(root, (0, import_node_path19.join)(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    const nested = singleDir !== root && exists((0, import_node_path15.join)(singleDir, DEFAULT_CONFIG_FILE));
+    const atRoot = exists((0, import_node_path15.join)(root, DEFAULT_CONFIG_FILE));
+    const nestedLabel = safeData((0, import_node_path15.relative)(root, (0, import_node_path15.join)(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
     if (nested && atRoot) {
       settings = loadSettings(root, void 0, baseRules, root);
       notices.push(
@@ -62765,8 +62287,8 @@ async function scan(input) {
   const baselinePath = input.baseline === false ? void 0 : input.baseline ?? settings.baseline;
   let knownBaseline;
   if (baselinePath) {
-    const abs = (0, import_node_path19.resolve)(root, baselinePath);
-    const label2 = (0, import_node_path19.relative)(root, abs).split("\\").join("/") || baselinePath;
+    const abs = (0, import_node_path15.resolve)(root, baselinePath);
+    const label2 = (0, import_node_path15.relative)(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
   }
   const today = isoDay(input.today);
@@ -62796,12 +62318,12 @@ async function scan(input) {
   const collected = input.stdin ? { candidates: [], issues: [] } : await collect({ root, paths, exclude: settings.exclude, only: input.changedFiles });
   if (!input.stdin && input.changedFiles === void 0 && input.requireChecked) {
     for (const p of paths) {
-      const scope = (0, import_node_path19.resolve)(root, p);
-      if (!collected.candidates.some((c) => isInside(scope, (0, import_node_path19.resolve)(root, c.relPath)))) throw emptyScope(p);
+      const scope = (0, import_node_path15.resolve)(root, p);
+      if (!collected.candidates.some((c) => isInside(scope, (0, import_node_path15.resolve)(root, c.relPath)))) throw emptyScope(p);
     }
   }
   for (const issue of collected.issues) {
-    const f = sourceFile((0, import_node_path19.resolve)(root, issue.relPath), issue.relPath, "");
+    const f = sourceFile((0, import_node_path15.resolve)(root, issue.relPath), issue.relPath, "");
     system("file-error", f, f.lines.range(0, 0), "skipped", { reason: issue.reason });
   }
   const markers = !input.stdin && collected.markers ? collected.markers : await findRenderMarkers({
@@ -62812,7 +62334,7 @@ async function scan(input) {
   });
   const render = await prepareRender({
     root,
-    scopes: paths.map((p) => (0, import_node_path19.resolve)(root, p)),
+    scopes: paths.map((p) => (0, import_node_path15.resolve)(root, p)),
     candidates: collected.candidates,
     markers,
     ...input.changedFiles ? { only: new Set(input.changedFiles) } : {},
@@ -62902,7 +62424,7 @@ async function scan(input) {
     const rule61 = rules.find((r2) => r2.meta.id === n.ruleId);
     const level = plan2.systemLevels[n.ruleId] ?? "off";
     if (!rule61 || level === "off") continue;
-    const f = sourceFile((0, import_node_path19.resolve)(root, n.file), n.file, readQuiet((0, import_node_path19.resolve)(root, n.file)));
+    const f = sourceFile((0, import_node_path15.resolve)(root, n.file), n.file, readQuiet((0, import_node_path15.resolve)(root, n.file)));
     const at = f.lines.range(n.offset ?? 0, n.endOffset ?? n.offset ?? 0);
     out.add(rule61, level, f, { messageId: n.messageId, data: n.data, at, identity: n.identity, ...n.level ? { level: n.level } : {} });
     out.endFile();
@@ -62920,11 +62442,11 @@ async function scan(input) {
   });
   for (const r2 of reports) {
     if (!known.has(r2.ruleId)) continue;
-    system(r2.ruleId, sourceFile((0, import_node_path19.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
+    system(r2.ruleId, sourceFile((0, import_node_path15.resolve)(root, r2.file), r2.file, ""), r2.range, r2.messageId, r2.data, r2.identity);
   }
   const { expired } = applyIgnores(out.findings, settings, root, today);
   if (expired.length && systemOn("expired-suppression") && settings.configFile) {
-    const file = sourceFile((0, import_node_path19.resolve)(root, settings.configFile), settings.configFile, "");
+    const file = sourceFile((0, import_node_path15.resolve)(root, settings.configFile), settings.configFile, "");
     for (const i2 of expired) {
       system(
         "expired-suppression",
@@ -62973,7 +62495,7 @@ async function scan(input) {
 }
 function readQuiet(abs) {
   try {
-    return (0, import_node_fs16.readFileSync)(abs, "utf8");
+    return (0, import_node_fs14.readFileSync)(abs, "utf8");
   } catch {
     return "";
   }
@@ -62989,6 +62511,444 @@ function templateDirectives(absPath, relPath) {
     objects: [],
     workloads: []
   });
+}
+
+// src/report/sarif.ts
+var import_node_path17 = require("node:path");
+var import_node_url2 = require("node:url");
+var import_node_zlib = require("node:zlib");
+
+// src/version.ts
+var VERSION = "0.1.0";
+var HOMEPAGE = "https://github.com/podguard/podguard";
+function ruleDocUrl(id) {
+  if (id.startsWith("policy/")) return `${HOMEPAGE}/blob/main/docs/policies.md`;
+  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
+}
+
+// src/report/severity.ts
+var SEVERITY_BANDS = {
+  error: { min: 7, max: 10 },
+  warning: { min: 4, max: 6.9 },
+  note: { min: 0.1, max: 3.9 }
+};
+function severityAt(meta2, level) {
+  if (meta2.securitySeverity === void 0) return void 0;
+  const b = SEVERITY_BANDS[level];
+  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
+}
+
+// src/report/stream.ts
+var PLACEHOLDER = "\0podguard-stream\0";
+function* coalesce(chunks, size = 1 << 16) {
+  let buf = [];
+  let n = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield buf.join("");
+      buf = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield buf.join("");
+}
+function* compactJsonChunks(doc, items2) {
+  const text = JSON.stringify(doc);
+  const quoted = JSON.stringify(PLACEHOLDER);
+  const at = text.indexOf(quoted);
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) throw new Error("compactJsonChunks: the document must hold PLACEHOLDER exactly once");
+  yield `${text.slice(0, at)}[`;
+  let first = true;
+  let group2 = [];
+  for (const item of items2) {
+    group2.push(JSON.stringify(item));
+    if (group2.length === 256) {
+      yield (first ? "" : ",") + group2.join(",");
+      first = false;
+      group2 = [];
+    }
+  }
+  if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
+  yield `]${text.slice(at + quoted.length)}`;
+}
+
+// src/report/safe-write.ts
+var import_node_fs15 = require("node:fs");
+var import_node_os3 = require("node:os");
+var import_node_path16 = require("node:path");
+function outputRoots(workspace, env) {
+  const roots = [workspace, env.RUNNER_TEMP, env.AGENT_TEMPDIRECTORY, env.BUILD_ARTIFACTSTAGINGDIRECTORY, (0, import_node_os3.tmpdir)()];
+  return roots.filter((r2) => !!r2).map((r2) => (0, import_node_path16.resolve)(r2));
+}
+function real(p) {
+  try {
+    return import_node_fs15.realpathSync.native(p);
+  } catch {
+    return (0, import_node_path16.resolve)(p);
+  }
+}
+var UnsafeOutputError = class extends Error {
+};
+var counter = 0;
+function writeOutputFile(path, text, roots, createDirs = false) {
+  const abs = (0, import_node_path16.resolve)(path);
+  const dir = (0, import_node_path16.dirname)(abs);
+  if (createDirs) (0, import_node_fs15.mkdirSync)(dir, { recursive: true });
+  const realDir = real(dir);
+  if (!roots.some((r2) => isInside(real(r2), realDir) || isInside((0, import_node_path16.resolve)(r2), realDir))) {
+    throw new UnsafeOutputError("it resolves outside the workspace and the runner temp directory");
+  }
+  const st = (0, import_node_fs15.lstatSync)(abs, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new UnsafeOutputError("it is a directory");
+  const temp = (0, import_node_path16.join)(realDir, `.${(0, import_node_path16.basename)(abs)}.${process.pid}.${++counter}.podguard-tmp`);
+  const fd = (0, import_node_fs15.openSync)(temp, import_node_fs15.constants.O_WRONLY | import_node_fs15.constants.O_CREAT | import_node_fs15.constants.O_EXCL | (import_node_fs15.constants.O_NOFOLLOW ?? 0), 420);
+  try {
+    try {
+      for (const c of typeof text === "string" ? [text] : coalesce(text)) (0, import_node_fs15.writeSync)(fd, c);
+    } finally {
+      (0, import_node_fs15.closeSync)(fd);
+    }
+    (0, import_node_fs15.renameSync)(temp, (0, import_node_path16.join)(realDir, (0, import_node_path16.basename)(abs)));
+  } catch (err) {
+    (0, import_node_fs15.rmSync)(temp, { force: true });
+    throw err;
+  }
+}
+
+// src/report/sarif.ts
+var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
+function pascal(id) {
+  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
+function toUri(path) {
+  return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
+}
+function ruleHelpMarkdown(rule61) {
+  const m = rule61.meta;
+  const silent = m.silentUnless ? `
+
+_${m.silentUnless}_` : "";
+  return `**${m.title}** (\`${m.id}\`)
+
+${m.description}${silent}
+
+**Why it matters.** ${m.why}
+
+**How to fix.** ${fixText(m)}
+
+Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
+}
+function markdownToText(markdown) {
+  const out = [];
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      out.push(line);
+      continue;
+    }
+    const code = [];
+    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
+    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
+  }
+  return out.join("\n");
+}
+function ruleHelpText(rule61) {
+  return markdownToText(ruleHelpMarkdown(rule61));
+}
+function runLevel(rule61, result) {
+  const configured = result.settings.rules[rule61.meta.id]?.level;
+  return configured && configured !== "off" ? configured : rule61.meta.level;
+}
+function sarifRule(rule61, result, limits) {
+  const m = rule61.meta;
+  const level = runLevel(rule61, result);
+  const severity = severityAt(m, level);
+  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
+  return {
+    id: m.id,
+    name: pascal(m.id),
+    shortDescription: { text: m.title },
+    fullDescription: { text: m.description },
+    helpUri: ruleDocUrl(m.id),
+    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
+    defaultConfiguration: { level },
+    properties: {
+      tags,
+      precision: m.precision,
+      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
+      "problem.severity": level === "note" ? "recommendation" : level
+    }
+  };
+}
+function repoPaths(result, repositoryRoot) {
+  if (!repositoryRoot) return (file) => file;
+  const prefix2 = (0, import_node_path17.relative)(repositoryRoot, result.root).split(import_node_path17.sep).join("/");
+  if (prefix2 === "") return (file) => file;
+  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
+  return (file) => {
+    const p = import_node_path17.posix.normalize(`${prefix2}/${file}`);
+    return p.startsWith("../") || p === ".." ? file : p;
+  };
+}
+function region(r2) {
+  return {
+    startLine: r2.start.line,
+    startColumn: r2.start.column,
+    endLine: r2.end.line,
+    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
+  };
+}
+function location(uri) {
+  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
+}
+function priority(f, severities) {
+  if (f.suppression) return 0;
+  const level = displayLevel(f);
+  const rule61 = severities.get(f.ruleId);
+  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
+  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
+}
+function selectResults(result, max = GITHUB_LIMITS.results) {
+  const findings = result.findings;
+  const keep = new Uint8Array(findings.length);
+  const omitted = /* @__PURE__ */ new Map();
+  if (findings.length <= max) {
+    keep.fill(1);
+    return { keep, kept: findings.length, omitted };
+  }
+  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const ranks = new Uint16Array(findings.length);
+  const counts = /* @__PURE__ */ new Map();
+  findings.forEach((f, i2) => {
+    const p = priority(f, rules);
+    ranks[i2] = p;
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  });
+  let quota = Math.max(0, max);
+  let threshold = Infinity;
+  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
+    threshold = p;
+    const n = counts.get(p);
+    if (n >= quota) break;
+    quota -= n;
+  }
+  let kept = 0;
+  findings.forEach((f, i2) => {
+    const p = ranks[i2];
+    const take = p > threshold || p === threshold && quota > 0;
+    if (p === threshold && take) quota--;
+    if (take) {
+      keep[i2] = 1;
+      kept++;
+    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
+  });
+  return { keep, kept, omitted };
+}
+function omittedText(omitted) {
+  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
+  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
+  return `${total} (${parts.join(", ")})`;
+}
+var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
+  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
+  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const path = repoPaths(result, opts.repositoryRoot);
+  const red = (text) => result.redactor.redact(text);
+  const notifications = [];
+  let unlisted = 0;
+  for (const f of result.findings) {
+    if (!NOT_CHECKED.has(f.ruleId)) continue;
+    if (notifications.length >= limits.notifications) {
+      unlisted++;
+      continue;
+    }
+    const file = f.file === "." || f.file === "" ? void 0 : path(f.file);
+    notifications.push({
+      level: f.ruleId === "internal-error" ? "error" : "warning",
+      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
+      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
+      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
+    });
+  }
+  if (unlisted > 0)
+    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
+  if (selection.omitted.size > 0) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
+      }
+    });
+  }
+  const root = opts.repositoryRoot ?? result.root;
+  const rootUri = (0, import_node_url2.pathToFileURL)(root).href.replace(/\/?$/, "/");
+  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "podguard",
+            fullName: `podguard ${VERSION}`,
+            semanticVersion: VERSION,
+            version: VERSION,
+            informationUri: HOMEPAGE,
+            rules: rules.map((r2) => sarifRule(r2, result, limits))
+          }
+        },
+        invocations: [
+          {
+            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
+            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        automationDetails: { id: `${category}/` },
+        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
+        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
+        columnKind: "utf16CodeUnits",
+        results: PLACEHOLDER
+      }
+    ]
+  };
+  function* results() {
+    const findings = result.findings;
+    for (let i2 = 0; i2 < findings.length; i2++) {
+      if (!selection.keep[i2]) continue;
+      const f = findings[i2];
+      const level = displayLevel(f);
+      const res = {
+        ruleId: f.ruleId,
+        ruleIndex: index.get(f.ruleId) ?? -1,
+        level,
+        message: { text: red(f.message) },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: location(path(f.file)),
+              region: region(f.range)
+            }
+          }
+        ],
+        partialFingerprints: { "podguard/v1": f.fingerprint }
+      };
+      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+      if (f.baselined) res.baselineState = "unchanged";
+      else if (result.baseline && !f.suppression) res.baselineState = "new";
+      const rule61 = byId.get(f.ruleId);
+      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
+      if (f.properties || own !== void 0) {
+        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+      }
+      if (f.related?.length) {
+        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
+          id,
+          physicalLocation: {
+            artifactLocation: location(path(r2.file)),
+            region: region(r2.range)
+          },
+          message: { text: red(r2.message) }
+        }));
+      }
+      yield res;
+    }
+  }
+  return { log, results, selection };
+}
+function* sarifChunks(result, opts = {}) {
+  const parts = sarifParts(result, opts);
+  yield* compactJsonChunks(parts.log, parts.results());
+  yield "\n";
+}
+function* measured(chunks, size) {
+  for (const block of coalesce(chunks, 1 << 20)) {
+    size.bytes += (0, import_node_zlib.gzipSync)(block).length;
+    yield block;
+  }
+}
+function shrink(kept, bytes, limit) {
+  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
+}
+function fit(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  let selection = opts.selection ?? selectResults(result, limits.results);
+  for (; ; ) {
+    const size = { bytes: 0 };
+    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
+    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    }
+    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+  }
+}
+function writeSarif(path, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [(0, import_node_path17.dirname)((0, import_node_path17.resolve)(p))])) {
+  const fitted = fitSarif(result, opts);
+  write(path, sarifChunks(result, fitted));
+  return fitted.written;
+}
+function fitSarif(result, opts = {}) {
+  const { selection, ...written } = fit(result, opts);
+  return { ...opts, selection, written };
+}
+function runTimes(result, end = /* @__PURE__ */ new Date()) {
+  return { start: new Date(end.getTime() - result.durationMs), end };
+}
+function sarifOmittedLine(written) {
+  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
+}
+
+// src/report/provenance.ts
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function safeUri(raw) {
+  if (!raw) return void 0;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+    u.username = "";
+    u.password = "";
+    return u.href.replace(/\/$/, "");
+  } catch {
+    return void 0;
+  }
+}
+var REVISION = /^[0-9a-f]{7,64}$/i;
+function provenanceFromEnv(env) {
+  let repositoryUri;
+  let revision;
+  let branch;
+  const repo = value(env, "GITHUB_REPOSITORY");
+  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    repositoryUri = safeUri(`${value(env, "GITHUB_SERVER_URL") ?? "https://github.com"}/${repo}`);
+    revision = value(env, "GITHUB_SHA");
+    branch = value(env, "GITHUB_REF");
+  } else if (value(env, "BUILD_REPOSITORY_URI")) {
+    repositoryUri = safeUri(value(env, "BUILD_REPOSITORY_URI"));
+    revision = value(env, "BUILD_SOURCEVERSION");
+    branch = value(env, "BUILD_SOURCEBRANCH");
+  }
+  if (!repositoryUri) return void 0;
+  return {
+    repositoryUri,
+    ...revision && REVISION.test(revision) ? { revisionId: revision } : {},
+    ...branch && !/[\s\0]/.test(branch) ? { branch } : {}
+  };
 }
 
 // src/report/text.ts
@@ -63228,488 +63188,393 @@ ${rows.join("\n")}
 ${tail}`;
 }
 
-// src/report/sarif.ts
-var import_node_path20 = require("node:path");
-var import_node_url2 = require("node:url");
-var import_node_zlib = require("node:zlib");
-
-// src/report/severity.ts
-var SEVERITY_BANDS = {
-  error: { min: 7, max: 10 },
-  warning: { min: 4, max: 6.9 },
-  note: { min: 0.1, max: 3.9 }
-};
-function severityAt(meta2, level) {
-  if (meta2.securitySeverity === void 0) return void 0;
-  const b = SEVERITY_BANDS[level];
-  return Math.min(b.max, Math.max(b.min, meta2.securitySeverity));
-}
-
-// src/report/sarif.ts
-var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var GITHUB_LIMITS = { results: 25e3, tags: 20, gzipBytes: 95e5, notifications: 1e3 };
-function pascal(id) {
-  return id.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-}
-function toUri(path) {
-  return path.split("/").map((s2) => encodeURIComponent(s2)).join("/");
-}
-function ruleHelpMarkdown(rule61) {
-  const m = rule61.meta;
-  const silent = m.silentUnless ? `
-
-_${m.silentUnless}_` : "";
-  return `**${m.title}** (\`${m.id}\`)
-
-${m.description}${silent}
-
-**Why it matters.** ${m.why}
-
-**How to fix.** ${fixText(m)}
-
-Suppress one finding (with a reason): \`# podguard-ignore ${m.id} -- <reason>\` on the line above it.`;
-}
-function markdownToText(markdown) {
-  const out = [];
-  let fenced = false;
-  for (const line of markdown.split("\n")) {
-    if (/^\s*(```|~~~)/.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced) {
-      out.push(line);
-      continue;
-    }
-    const code = [];
-    const text = line.replace(/^#{1,6}\s+/, "").replace(/`([^`]*)`/g, (_, c) => `\uE000${code.push(c) - 1}\uE000`).replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, "$1 ($2)").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/__([^_]+)__/g, "$1").replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, "$1$2").replace(/(^|[^\w*])\*([^*\n]+)\*(?![\w*])/g, "$1$2");
-    out.push(text.replace(/\uE000(\d+)\uE000/g, (_, i2) => code[Number(i2)] ?? ""));
+// src/collect/base-config.ts
+var import_node_fs16 = require("node:fs");
+var import_node_path18 = require("node:path");
+var PR_CONFIG_MODES = ["base", "head", "fail"];
+async function showAt(repoTop, commit, rel, maxBytes) {
+  const spec = `${commit}:${rel}`;
+  try {
+    await git(["cat-file", "-e", spec], repoTop);
+  } catch {
+    return void 0;
   }
-  return out.join("\n");
-}
-function ruleHelpText(rule61) {
-  return markdownToText(ruleHelpMarkdown(rule61));
-}
-function runLevel(rule61, result) {
-  const configured = result.settings.rules[rule61.meta.id]?.level;
-  return configured && configured !== "off" ? configured : rule61.meta.level;
-}
-function sarifRule(rule61, result, limits) {
-  const m = rule61.meta;
-  const level = runLevel(rule61, result);
-  const severity = severityAt(m, level);
-  const tags = [.../* @__PURE__ */ new Set([...severity === void 0 ? [] : ["security"], ...m.tags])].slice(0, limits.tags);
-  return {
-    id: m.id,
-    name: pascal(m.id),
-    shortDescription: { text: m.title },
-    fullDescription: { text: m.description },
-    helpUri: ruleDocUrl(m.id),
-    help: { text: ruleHelpText(rule61), markdown: ruleHelpMarkdown(rule61) },
-    defaultConfiguration: { level },
-    properties: {
-      tags,
-      precision: m.precision,
-      ...severity === void 0 ? {} : { "security-severity": severity.toFixed(1) },
-      "problem.severity": level === "note" ? "recommendation" : level
-    }
-  };
-}
-function repoPaths(result, repositoryRoot) {
-  if (!repositoryRoot) return (file) => file;
-  const prefix2 = (0, import_node_path20.relative)(repositoryRoot, result.root).split(import_node_path20.sep).join("/");
-  if (prefix2 === "") return (file) => file;
-  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
-  return (file) => {
-    const p = import_node_path20.posix.normalize(`${prefix2}/${file}`);
-    return p.startsWith("../") || p === ".." ? file : p;
-  };
-}
-function region(r2) {
-  return {
-    startLine: r2.start.line,
-    startColumn: r2.start.column,
-    endLine: r2.end.line,
-    endColumn: Math.max(r2.end.column, r2.end.line === r2.start.line ? r2.start.column + 1 : 1)
-  };
-}
-function location(uri) {
-  return { uri: toUri(uri), uriBaseId: "%SRCROOT%" };
-}
-function priority(f, severities) {
-  if (f.suppression) return 0;
-  const level = displayLevel(f);
-  const rule61 = severities.get(f.ruleId);
-  const sev = rule61 ? severityAt(rule61.meta, level) ?? 0 : 0;
-  return LEVEL_RANK[level] * 1e3 + Math.round(sev * 10);
-}
-function selectResults(result, max = GITHUB_LIMITS.results) {
-  const findings = result.findings;
-  const keep = new Uint8Array(findings.length);
-  const omitted = /* @__PURE__ */ new Map();
-  if (findings.length <= max) {
-    keep.fill(1);
-    return { keep, kept: findings.length, omitted };
-  }
-  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
-  const ranks = new Uint16Array(findings.length);
-  const counts = /* @__PURE__ */ new Map();
-  findings.forEach((f, i2) => {
-    const p = priority(f, rules);
-    ranks[i2] = p;
-    counts.set(p, (counts.get(p) ?? 0) + 1);
-  });
-  let quota = Math.max(0, max);
-  let threshold = Infinity;
-  for (const p of [...counts.keys()].sort((a, b) => b - a)) {
-    threshold = p;
-    const n = counts.get(p);
-    if (n >= quota) break;
-    quota -= n;
-  }
-  let kept = 0;
-  findings.forEach((f, i2) => {
-    const p = ranks[i2];
-    const take = p > threshold || p === threshold && quota > 0;
-    if (p === threshold && take) quota--;
-    if (take) {
-      keep[i2] = 1;
-      kept++;
-    } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
-  });
-  return { keep, kept, omitted };
-}
-function omittedText(omitted) {
-  const total = [...omitted.values()].reduce((a, b) => a + b, 0);
-  const parts = [...omitted.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${id} ${n}`);
-  return `${total} (${parts.join(", ")})`;
-}
-var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
-function sarifParts(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
-  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
-  const selection = opts.selection ?? selectResults(result, limits.results);
-  const path = repoPaths(result, opts.repositoryRoot);
-  const red = (text) => result.redactor.redact(text);
-  const notifications = [];
-  let unlisted = 0;
-  for (const f of result.findings) {
-    if (!NOT_CHECKED.has(f.ruleId)) continue;
-    if (notifications.length >= limits.notifications) {
-      unlisted++;
-      continue;
-    }
-    const file = f.file === "." || f.file === "" ? void 0 : path(f.file);
-    notifications.push({
-      level: f.ruleId === "internal-error" ? "error" : "warning",
-      message: { text: red(file ? `${file} could not be checked: ${f.message}` : f.message) },
-      ...file ? { locations: [{ physicalLocation: { artifactLocation: location(file) } }] } : {},
-      associatedRule: { id: f.ruleId, index: index.get(f.ruleId) ?? -1 }
-    });
-  }
-  if (unlisted > 0)
-    notifications.push({ level: "warning", message: { text: `${unlisted} more files could not be checked (see the results).` } });
-  if (selection.omitted.size > 0) {
-    notifications.push({
-      level: "warning",
-      message: {
-        text: `podguard left ${omittedText(selection.omitted)} lower-priority results out of this SARIF file to stay within GitHub's upload limits; the JSON output has every finding.`
-      }
-    });
-  }
-  const root = opts.repositoryRoot ?? result.root;
-  const rootUri = (0, import_node_url2.pathToFileURL)(root).href.replace(/\/?$/, "/");
-  const category = (opts.category ?? "podguard").replace(/\/+$/, "");
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "podguard",
-            fullName: `podguard ${VERSION}`,
-            semanticVersion: VERSION,
-            version: VERSION,
-            informationUri: HOMEPAGE,
-            rules: rules.map((r2) => sarifRule(r2, result, limits))
-          }
-        },
-        invocations: [
-          {
-            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
-            ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
-            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
-          }
-        ],
-        automationDetails: { id: `${category}/` },
-        ...opts.provenance ? { versionControlProvenance: [{ ...opts.provenance, mappedTo: { uriBaseId: "%SRCROOT%" } }] } : {},
-        originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
-        columnKind: "utf16CodeUnits",
-        results: PLACEHOLDER
-      }
-    ]
-  };
-  function* results() {
-    const findings = result.findings;
-    for (let i2 = 0; i2 < findings.length; i2++) {
-      if (!selection.keep[i2]) continue;
-      const f = findings[i2];
-      const level = displayLevel(f);
-      const res = {
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? -1,
-        level,
-        message: { text: red(f.message) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: location(path(f.file)),
-              region: region(f.range)
-            }
-          }
-        ],
-        partialFingerprints: { "podguard/v1": f.fingerprint }
-      };
-      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
-      if (f.baselined) res.baselineState = "unchanged";
-      else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule61 = byId.get(f.ruleId);
-      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
-      if (f.properties || own !== void 0) {
-        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
-      }
-      if (f.related?.length) {
-        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
-          id,
-          physicalLocation: {
-            artifactLocation: location(path(r2.file)),
-            region: region(r2.range)
-          },
-          message: { text: red(r2.message) }
-        }));
-      }
-      yield res;
-    }
-  }
-  return { log, results, selection };
-}
-function* sarifChunks(result, opts = {}) {
-  const parts = sarifParts(result, opts);
-  yield* compactJsonChunks(parts.log, parts.results());
-  yield "\n";
-}
-function* measured(chunks, size) {
-  for (const block of coalesce(chunks, 1 << 20)) {
-    size.bytes += (0, import_node_zlib.gzipSync)(block).length;
-    yield block;
+  try {
+    return await git(["cat-file", "blob", spec], repoTop, maxBytes);
+  } catch {
+    throw new ConfigurationError(
+      `cannot read ${safeData(rel)} from the base commit ${commit.slice(0, 7)} (or it is over ${maxBytes} bytes)`
+    );
   }
 }
-function shrink(kept, bytes, limit) {
-  return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
+var toPosix = (p) => p.split(import_node_path18.sep).join("/");
+function under(file, entry) {
+  return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
 }
-function fit(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  let selection = opts.selection ?? selectResults(result, limits.results);
-  for (; ; ) {
-    const size = { bytes: 0 };
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
-    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
-      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
-    }
-    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+function workTreeSetting(root, configFile, key) {
+  try {
+    const text = readContainedFile(root, configFile, { label: "config", maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
+    const value2 = toJS(parseYaml(text).docs[0]?.root ?? null);
+    return value2 && typeof value2 === "object" ? value2[key] : void 0;
+  } catch {
+    return void 0;
   }
 }
-function writeSarif(path, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [(0, import_node_path20.dirname)((0, import_node_path20.resolve)(p))])) {
-  const fitted = fitSarif(result, opts);
-  write(path, sarifChunks(result, fitted));
-  return fitted.written;
-}
-function fitSarif(result, opts = {}) {
-  const { selection, ...written } = fit(result, opts);
-  return { ...opts, selection, written };
-}
-function runTimes(result, end = /* @__PURE__ */ new Date()) {
-  return { start: new Date(end.getTime() - result.durationMs), end };
-}
-function sarifOmittedLine(written) {
-  return `**SARIF:** ${written.results} results were uploaded; ${omittedText(written.omitted)} lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.`;
-}
-
-// src/platform/sinks.ts
-var BLOCK_LINES = 1e3;
-function textInBlocks(result, out) {
-  let block = [];
-  const flush = () => {
-    if (block.length) out.block(result.redactor.redact(block.join("\n")));
-    block = [];
-  };
-  const { group: group2, endGroup } = out;
-  const sink = {
-    line: (t) => {
-      block.push(t);
-      if (block.length >= BLOCK_LINES) flush();
-    }
-  };
-  if (group2 && endGroup) {
-    sink.group = (title) => {
-      flush();
-      group2(title);
-    };
-    sink.endGroup = () => {
-      flush();
-      endGroup();
-    };
-  }
-  writeText(result, { color: false }, sink);
-  flush();
-}
-function sarifFile(path, result, opts, write) {
-  return writeSarif(path, result, { ...opts, times: runTimes(result) }, write);
-}
-function summaryMarkdown(result, opts, written) {
-  const markdown = renderSummary(result, opts);
-  return result.redactor.redact(written.omitted.size > 0 ? `${markdown}
-${sarifOmittedLine(written)}
-` : markdown);
-}
-
-// src/platform/job.ts
-var everything = (description) => ({ touched: /* @__PURE__ */ new Map(), description });
-async function changeScope(source) {
-  const reasons = [];
-  for (const step of source.steps) {
-    const got = await step(reasons);
-    if (got === void 0) continue;
-    if ("reason" in got) reasons.push(got.reason);
-    else return got;
-  }
-  return source.fallback(reasons);
-}
-async function gitChangeList(root, opts) {
-  const cs = await gitChanges(opts);
-  const touched = /* @__PURE__ */ new Map();
-  const files = [];
-  for (const f of cs.files) {
-    const rel = (0, import_node_path21.relative)(root, f.absPath).split(import_node_path21.sep).join("/");
-    if (rel.startsWith("../") || rel === ".." || (0, import_node_path21.isAbsolute)(rel)) continue;
-    files.push(rel);
-    touched.set(rel, f.lines);
-  }
-  return { files, touched, base: cs.base, head: cs.head, via: cs.via };
-}
-async function selectFiles(job, scope, requireMatch) {
-  if (scope.files) return { paths: ["."], changedFiles: inPaths(job.paths, scope.files) };
-  if (!job.paths.some(isGlob)) return { paths: [...job.paths] };
-  const all = await collect({ root: job.root, paths: ["."], exclude: [] });
-  const rels = all.candidates.map((c) => c.relPath);
-  for (const p of requireMatch && !job.allowEmpty ? job.paths : []) {
-    if (inPaths([p], rels).length === 0) {
+async function pinToBase(opts) {
+  const { root, repoTop, base, mode, input } = opts;
+  const changed = new Set(opts.changed);
+  const notices = [];
+  const rootRel = (abs) => toPosix((0, import_node_path18.relative)(root, abs));
+  const repoRel = (abs) => toPosix((0, import_node_path18.relative)(repoTop, abs));
+  const configRel = rootRel(opts.configFile);
+  const out = { notices };
+  let configObj;
+  if (changed.has(configRel)) {
+    const shown2 = safeData(configRel);
+    if (mode === "fail") {
       throw new ConfigurationError(
-        `input ${job.names.paths}: ${safeData(p)} matches no Kubernetes, Dockerfile, compose or ACI file (set ${job.names.allowEmpty}: true if that is expected)`,
-        { input: job.names.paths }
+        `input ${input}: this change modifies ${shown2}, and ${input} is fail; review it, or set ${input}: base to scan with the base commit's version`
+      );
+    }
+    if (mode === "head") notices.push(`This change modifies ${shown2}; its own version applies (${input}: head).`);
+    else {
+      const text = await showAt(repoTop, base, repoRel(opts.configFile), 1 << 20);
+      if (text === void 0) configObj = {};
+      else {
+        const parsed = parseYaml(text);
+        if (parsed.problems.some((p) => p.kind === "syntax")) {
+          throw new ConfigurationError(`the base commit's ${shown2} is not valid YAML`);
+        }
+        const value2 = toJS(parsed.docs[0]?.root ?? null);
+        configObj = value2 && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
+      }
+      out.config = configObj;
+      notices.push(
+        `This change modifies ${shown2}: the base commit's version applies, so a pull request cannot loosen its own gate (set ${input}: head to use the change's version).`
       );
     }
   }
-  return { paths: ["."], changedFiles: inPaths(job.paths, rels) };
-}
-function scanSettings(job, pinned2) {
-  const version = job.kubernetesVersion;
-  return {
-    root: job.root,
-    configPath: pinned2?.config !== void 0 ? void 0 : job.configPath,
-    ...pinned2?.config !== void 0 ? { config: pinned2.config } : {},
-    ...pinned2?.baseline !== void 0 ? { baseline: pinned2.baseline } : {},
-    ...pinned2?.policyRoot !== void 0 ? { policyRoot: pinned2.policyRoot } : {},
-    allowImages: job.allowedImages,
-    ...job.rules ? { rules: job.rules } : {},
-    ...job.threads ? { threads: job.threads } : {},
-    ...version ? { adjust: (s2) => void (s2.kubernetesVersion = version) } : {}
-  };
-}
-function runScan(input) {
-  return scan(input);
-}
-async function scanJob(job, pinned2, files, requireChecked) {
-  try {
-    return await runScan({ ...scanSettings(job, pinned2), paths: files.paths, changedFiles: files.changedFiles, requireChecked });
-  } catch (err) {
-    throw forInput(err, { paths: job.names.paths, allowImages: job.names.allowImages }, job.names.config);
+  const baselineSetting = configObj ? configObj.baseline : workTreeSetting(root, opts.configFile, "baseline");
+  if (typeof baselineSetting === "string") await pinBaseline((0, import_node_path18.resolve)(root, baselineSetting));
+  const policySetting = configObj ? configObj.admissionPolicies : workTreeSetting(root, opts.configFile, "admissionPolicies");
+  if (Array.isArray(policySetting)) {
+    const entries = policySetting.filter((e) => typeof e === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(e));
+    if (entries.length > 0) await pinPolicies(entries);
   }
-}
-async function pinned(job, scope, platform) {
-  if (!scope.files || !scope.base) return { scope };
-  const pin = await pinToBase({
-    root: job.root,
-    repoTop: job.repoTop,
-    base: scope.base,
-    changed: scope.files,
-    configFile: (0, import_node_path21.resolve)(job.root, job.configPath ?? ".podguard.yml"),
-    mode: job.prConfig,
-    tempDir: job.tempDir,
-    input: job.names.prConfig
-  });
-  for (const n of pin.notices) platform.notice(`podguard: ${n}`);
-  if (pin.notices.length) scope = { ...scope, description: `${scope.description} ${pin.notices.join(" ")}` };
-  return { pinned: pin, scope };
-}
-async function writeFullSarif(job, platform, pin, scope, result) {
-  let source = result;
-  if (scope.files) {
-    source = await scanJob(job, pin, await selectFiles(job, everything(""), false), false);
-    platform.secrets(source);
-  }
-  const { file, shown: shown2, roots, options } = job.sarif;
-  return sarifFile(file, source, options, (path, chunks) => {
-    try {
-      writeOutputFile(path, chunks, roots, true);
-    } catch (err) {
-      const why = err.code ?? err.message;
-      throw new ConfigurationError(`input ${job.names.sarifFile}: cannot write ${shown2} (${why})`, { input: job.names.sarifFile });
+  return out;
+  async function pinPolicies(entries) {
+    const entryAbs = entries.map((e) => (0, import_node_path18.resolve)(root, e.replace(/^\/+/, "")));
+    const rels = entryAbs.map(repoRel);
+    if (rels.some((r2) => r2.startsWith("../"))) return;
+    const names = await git(
+      [
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-ext-diff",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        base,
+        "--",
+        ...rels.map((r2) => r2 === "" ? "." : r2)
+      ],
+      repoTop
+    );
+    const differ = splitZ(names);
+    const listed = [...changed].filter((c) => entryAbs.some((e) => under(c, rootRel(e))));
+    const touched = [.../* @__PURE__ */ new Set([...differ.map((d) => rootRel((0, import_node_path18.resolve)(repoTop, d))), ...listed])].sort();
+    if (touched.length === 0) return;
+    const shown2 = safeData(touched[0]);
+    const more = touched.length > 1 ? " (and other policy files)" : "";
+    if (mode === "fail") {
+      throw new ConfigurationError(`input ${input}: this change modifies the admission policy file ${shown2}${more}, and ${input} is fail`);
     }
-  });
+    if (mode === "head") {
+      notices.push(`This change modifies the admission policy file ${shown2}${more}; its own version applies (${input}: head).`);
+      return;
+    }
+    const dir = (0, import_node_fs16.mkdtempSync)((0, import_node_path18.join)(opts.tempDir, `podguard-base-policies-${process.pid}-`));
+    let files = 0;
+    for (const rel of rels) {
+      const atBase = await git(["ls-tree", "-r", "-z", "--full-tree", base, "--", rel === "" ? "." : rel], repoTop);
+      const commit = atBase.length > 0 ? base : "HEAD";
+      const tree = atBase.length > 0 ? atBase : await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", rel === "" ? "." : rel], repoTop);
+      for (const line of splitZ(tree)) {
+        const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(line);
+        if (!m || m[1] !== "100644" && m[1] !== "100755") continue;
+        if (++files > 2e3) throw new ConfigurationError(`admissionPolicies: more than 2000 files at the base commit`);
+        const text = await git(["cat-file", "blob", m[2]], repoTop, 8 << 20).catch(() => {
+          throw new ConfigurationError(
+            `cannot read ${safeData(m[3])} from ${commit === base ? "the base commit" : "HEAD"} (or it is over 8 MiB)`
+          );
+        });
+        const target = (0, import_node_path18.resolve)(dir, (0, import_node_path18.relative)(root, (0, import_node_path18.resolve)(repoTop, m[3])));
+        if (!target.startsWith(dir + import_node_path18.sep)) continue;
+        (0, import_node_fs16.mkdirSync)((0, import_node_path18.dirname)(target), { recursive: true });
+        (0, import_node_fs16.writeFileSync)(target, text);
+      }
+    }
+    out.policyRoot = dir;
+    notices.push(
+      `This change modifies the admission policy file ${shown2}${more}: the base commit's policies apply, so a pull request cannot weaken its own policies (set ${input}: head to use the change's version).`
+    );
+  }
+  async function pinBaseline(abs) {
+    const rel = rootRel(abs);
+    if (!changed.has(rel)) return;
+    const shown2 = safeData(rel);
+    if (mode === "fail") throw new ConfigurationError(`input ${input}: this change modifies the baseline ${shown2}, and ${input} is fail`);
+    if (mode === "head") {
+      notices.push(`This change modifies the baseline ${shown2}; its own version applies (${input}: head).`);
+      return;
+    }
+    const text = await showAt(repoTop, base, repoRel(abs), MAX_BASELINE_BYTES);
+    if (text === void 0) out.baseline = false;
+    else {
+      const file = (0, import_node_path18.join)(opts.tempDir, `podguard-base-baseline-${process.pid}.json`);
+      (0, import_node_fs16.writeFileSync)(file, text);
+      out.baseline = file;
+    }
+    notices.push(`This change modifies the baseline ${shown2}: the base commit's version applies.`);
+  }
 }
-function touchedBy(scope) {
-  if (!scope.files) return void 0;
-  const at = (file, line) => inSpans(scope.touched.get(file), line);
-  return (f) => at(f.file, f.range.start.line) || (f.related ?? []).some((r2) => at(r2.file, r2.range.start.line));
+
+// src/platform/inputs.ts
+var FAIL_ON = ["error", "warning", "note", "never"];
+var KUBERNETES_VERSION = /^v?(1\.(?:0|[1-9]\d{0,2}))(?:\.\d{1,4})?$/;
+function label(name) {
+  return name.startsWith("-") || name.startsWith("input ") ? name : `input ${name}`;
 }
-function outputsOf(result, sarifPath) {
-  const counts = countByLevel(result.findings);
+function bare(name) {
+  return name.replace(/^input /, "");
+}
+function parseOneOf(raw, name, allowed, fallback) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return fallback;
+  if (allowed.includes(value2)) return value2;
+  throw new ConfigurationError(`${label(name)} must be one of ${allowed.join(", ")} (got "${value2}")`, { input: bare(name) });
+}
+function parseFailOn(raw, name) {
+  return parseOneOf(raw, name, FAIL_ON, "error");
+}
+function parseKubernetesVersion(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  const m = KUBERNETES_VERSION.exec(value2);
+  if (!m) {
+    throw new ConfigurationError(`${label(name)} must be a Kubernetes version such as 1.34 or 1.34.2 (got "${value2}")`, {
+      input: bare(name)
+    });
+  }
+  const version = m[1];
+  const minor = (v) => Number(v.split(".")[1]);
+  if (minor(version) <= minor(KUBERNETES_DATA_VERSION)) return { version };
   return {
-    counts,
-    findings: counts.error + counts.warning + counts.note,
-    filesScanned: Object.values(result.filesScanned).reduce((a, b) => a + b, 0),
-    sarifFile: sarifPath
+    version,
+    warning: `${label(name)}: podguard knows API removals up to Kubernetes ${KUBERNETES_DATA_VERSION}; removals in later releases are not checked (update podguard)`
   };
 }
-async function writeSinks(job, platform, pin, scope, result) {
-  const red = (t) => result.redactor.redact(t);
-  platform.scope(red(scope.description));
-  textInBlocks(result, platform.text);
-  const written = await writeFullSarif(job, platform, pin, scope, result);
-  if (written.omitted.size > 0) platform.info(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}`);
-  const touched = touchedBy(scope);
-  platform.annotate?.(result, touched ?? (() => false));
-  if (platform.summary) {
-    const opts = { failOn: job.failOn, link: platform.link, touched, scope: red(safeLines(scope.description)), gateName: job.names.failOn };
-    await platform.summary(summaryMarkdown(result, opts, written));
+var MAX_THREADS = 16;
+function parseThreads(raw, name) {
+  const value2 = (raw ?? "").trim();
+  if (value2 === "") return void 0;
+  if (!/^[1-9]\d?$/.test(value2) || Number(value2) > MAX_THREADS) {
+    throw new ConfigurationError(`${label(name)} must be a whole number from 1 to ${MAX_THREADS} (got "${value2.slice(0, 20)}")`, {
+      input: bare(name)
+    });
   }
-  platform.sarifWritten?.(job.sarif.file);
-  platform.outputs(outputsOf(result, job.sarif.file));
+  return Number(value2);
 }
-async function runJob(job, platform, source) {
-  const listed = "steps" in source ? await changeScope(source) : source;
-  const { pinned: pin, scope } = await pinned(job, listed, platform);
-  const result = await scanJob(job, pin, await selectFiles(job, scope, true), !job.allowEmpty);
-  platform.secrets(result);
-  platform.debug(scanStats(result));
-  await writeSinks(job, platform, pin, scope, result);
-  const v = verdict(result, job.failOn, job.names.failOn);
-  return { failed: v.failed, text: result.redactor.redact(v.text), result };
+function forInput(err, names, fallback) {
+  if (!(err instanceof ConfigurationError)) return err;
+  const name = (err.input !== void 0 ? names[err.input] : void 0) ?? fallback;
+  if (name === void 0) return err;
+  const text = err.input === "allowImages" ? err.message.replace(/^--allow-image /, "") : err.message;
+  return new ConfigurationError(`input ${name}: ${text}`, { input: name });
+}
+
+// src/collect/changed.ts
+var import_node_path19 = require("node:path");
+var ChangeError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChangeError";
+  }
+};
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+async function checkBranch(name, cwd) {
+  const bare2 = name.replace(/^refs\/heads\//, "");
+  if (bare2.startsWith("-") || bare2.length === 0) throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  await git(["check-ref-format", "--branch", bare2], cwd).catch(() => {
+    throw new ChangeError(`invalid base branch name: ${JSON.stringify(name)}`);
+  });
+}
+async function hasCommit(rev, cwd) {
+  return git(["cat-file", "-e", `${rev}^{commit}`], cwd).then(
+    () => true,
+    () => false
+  );
+}
+async function revParse(rev, cwd) {
+  return git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd).then(
+    (out) => out.trim() || void 0,
+    () => void 0
+  );
+}
+async function parentsOf(sha, cwd) {
+  const body = await git(["cat-file", "commit", sha], cwd);
+  const parents = [];
+  for (const line of body.split("\n")) {
+    if (line === "") break;
+    if (line.startsWith("parent ")) parents.push(line.slice(7).trim());
+  }
+  return parents;
+}
+async function isShallow(cwd) {
+  return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
+}
+async function mergeBase(a, b, cwd) {
+  return git(["merge-base", a, b], cwd).then(
+    (out) => out.trim().split("\n")[0] || void 0,
+    () => void 0
+  );
+}
+function unquotePath(text) {
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
+  const bytes = [];
+  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+  const body = text.slice(1, -1);
+  for (let i2 = 0; i2 < body.length; i2++) {
+    const ch = body[i2];
+    if (ch !== "\\") {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const next = body[i2 + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i2 + 1, i2 + 4), 8));
+      i2 += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i2 += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function parseUnifiedZero(out) {
+  const spans = /* @__PURE__ */ new Map();
+  let current;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("diff --git ")) {
+      current = void 0;
+    } else if (line.startsWith("+++ ")) {
+      const raw = line.slice(4).replace(/\t$/, "");
+      if (raw === "/dev/null") {
+        current = void 0;
+        continue;
+      }
+      const path = unquotePath(raw).replace(/^b\//, "");
+      current = spans.get(path) ?? [];
+      spans.set(path, current);
+    } else if (current && line.startsWith("@@ ")) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (!m) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      if (count > 0) current.push({ start, end: start + count - 1 });
+    }
+  }
+  return spans;
+}
+function inSpans(spans, line) {
+  return !!spans && spans.some((s2) => line >= s2.start && line <= s2.end);
+}
+async function findBase(req, top, head) {
+  const remote = req.remote ?? "origin";
+  const log = req.log ?? (() => void 0);
+  const timeoutMs = req.fetchTimeoutMs ?? 12e4;
+  const fetch = async (args, why) => {
+    log(`git fetch ${args.join(" ")} (${why})`);
+    return git(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...args], top, void 0, { timeoutMs }).then(
+      () => true,
+      (err) => {
+        log(`  failed: ${err.message}`);
+        return false;
+      }
+    );
+  };
+  if (remote.startsWith("-")) throw new ChangeError(`invalid remote name: ${JSON.stringify(remote)}`);
+  const baseSha = req.baseSha && SHA.test(req.baseSha) && !/^0+$/.test(req.baseSha) ? req.baseSha.toLowerCase() : void 0;
+  if (req.baseSha && !baseSha && !/^0+$/.test(req.baseSha))
+    throw new ChangeError(`invalid base commit SHA: ${JSON.stringify(req.baseSha)}`);
+  if (req.baseRef) await checkBranch(req.baseRef, top);
+  const branch = req.baseRef?.replace(/^refs\/heads\//, "");
+  const parents = await parentsOf(head, top);
+  if (parents.length === 2) {
+    const [p1, p2] = parents;
+    const ours = !baseSha && !branch || p1 === baseSha || req.prHeadSha !== void 0 && p2 === req.prHeadSha.toLowerCase();
+    if (ours) {
+      if (!await hasCommit(p1, top)) await fetch(["--depth=2", remote, head], "the merge commit\u2019s parents");
+      if (await hasCommit(p1, top)) return { base: p1, via: "merge-commit" };
+    }
+  }
+  if (!baseSha && !branch) throw new ChangeError("no base commit or branch was given to compare with");
+  const trackingRef = branch ? `refs/remotes/${remote}/${branch}` : void 0;
+  const branchSpec = branch ? `+refs/heads/${branch}:${trackingRef}` : void 0;
+  let base;
+  let baseSpec;
+  if (baseSha) {
+    if (!await hasCommit(baseSha, top)) await fetch(["--depth=1", remote, baseSha], "the base commit");
+    if (await hasCommit(baseSha, top)) {
+      base = baseSha;
+      baseSpec = baseSha;
+    }
+  }
+  if (!base && branchSpec && trackingRef) {
+    if (!await hasCommit(trackingRef, top)) await fetch(["--depth=1", remote, branchSpec], `the base branch ${branch}`);
+    base = await revParse(trackingRef, top);
+    baseSpec = branchSpec;
+  }
+  if (!base || !baseSpec) {
+    throw new ChangeError(`the base ${baseSha ?? branch ?? ""} is not in the clone and could not be fetched from ${remote}`);
+  }
+  let mb = await mergeBase(base, head, top);
+  const maxDepth = req.maxDepth ?? 2e3;
+  let fetched = 0;
+  for (let step = 10; !mb && fetched < maxDepth && await isShallow(top); step *= 2) {
+    const n = Math.min(step, maxDepth - fetched);
+    fetched += n;
+    const ok = await fetch([`--deepen=${n}`, remote, baseSpec, head], `looking for the merge base, ${fetched} commits deep`);
+    if (!ok) await fetch([`--deepen=${n}`, remote, baseSpec], "looking for the merge base from the base side");
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb && await isShallow(top) && fetched >= maxDepth) {
+    await fetch(["--unshallow", remote, baseSpec], `no merge base within ${maxDepth} commits: fetching all history`);
+    mb = await mergeBase(base, head, top);
+  }
+  if (!mb) throw new ChangeError(`no merge base between the base ${base.slice(0, 12)} and ${head.slice(0, 12)} (unrelated histories?)`);
+  return { base: mb, via: "merge-base" };
+}
+async function gitChanges(req) {
+  const top = await gitTopLevel(req.cwd);
+  if (!top) throw new ChangeError(`${req.cwd} is not inside a git work tree`);
+  const headRev = req.head ?? "HEAD";
+  if (headRev.startsWith("-")) throw new ChangeError(`invalid head revision: ${JSON.stringify(headRev)}`);
+  const head = await revParse(headRev, top);
+  if (!head) throw new ChangeError(`the head revision ${headRev} is not in the clone`);
+  const { base, via } = await findBase(req, top, head);
+  const common2 = ["-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--no-relative"];
+  const names = await git([...common2, "--name-status", "-z", base, head, "--"], top);
+  const patch = await git([...common2, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, head, "--"], top);
+  const spans = parseUnifiedZero(patch);
+  const files = parseNameStatus(names).map((f) => ({
+    path: f.path,
+    absPath: (0, import_node_path19.resolve)(top, f.path),
+    status: f.status,
+    lines: spans.get(f.path) ?? []
+  }));
+  return { top, base, head, via, files };
 }
 
 // src/platform/azure.ts
@@ -63717,39 +63582,36 @@ var MAX_ISSUES = 500;
 function neutralize(text) {
   return safeLines(text);
 }
-var NAMES = {
-  paths: "paths",
-  allowImages: "allowedImages",
-  allowEmpty: "allowEmpty",
-  failOn: "failOn",
-  prConfig: "prConfig",
-  sarifFile: "sarifFile"
-};
-function artifactNameInput(raw) {
-  const name = (raw ?? "").trim() || "CodeAnalysisLogs";
-  if (/[\\/:*?"<>|;\]]/.test(name)) {
-    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${name}")`, { input: "artifactName" });
-  }
-  return name;
+function lines(value2) {
+  return (value2 ?? "").split(/\r?\n|,/).map((s2) => s2.trim()).filter((s2) => s2.length > 0 && !s2.startsWith("#"));
 }
 function readInputs(tl, sourcesDir) {
+  const pick = (name, allowed, fallback) => parseOneOf(tl.getInput(name), `input ${name}`, allowed, fallback);
   const rawConfig = (tl.getInput("config") ?? "").trim();
-  const configPath = rawConfig && (0, import_node_path22.resolve)(sourcesDir, rawConfig) !== (0, import_node_path22.resolve)(sourcesDir) ? rawConfig : void 0;
+  const configPath = rawConfig && (0, import_node_path20.resolve)(sourcesDir, rawConfig) !== (0, import_node_path20.resolve)(sourcesDir) ? rawConfig : void 0;
   const target = parseKubernetesVersion(tl.getInput("kubernetesVersion"), "input kubernetesVersion");
   if (target?.warning) tl.warning(target.warning);
+  const kubernetesVersion = target?.version;
+  const threads = parseThreads(tl.getInput("threads"), "input threads");
+  const artifactName = (tl.getInput("artifactName") ?? "").trim() || "CodeAnalysisLogs";
+  if (/[\\/:*?"<>|;\]]/.test(artifactName)) {
+    throw new ConfigurationError(`input artifactName must not contain / \\ : * ? " < > | ; ] (got "${artifactName}")`, {
+      input: "artifactName"
+    });
+  }
   return {
-    paths: parsePaths(tl.getInput("paths"), "input paths", false),
+    paths: lines(tl.getInput("paths")),
     configPath,
-    scanMode: parseOneOf(tl.getInput("scan"), "input scan", ["changed", "all"], "changed"),
-    allowedImages: parseImagePatterns(tl.getInput("allowedImages"), "input allowedImages"),
+    scanMode: pick("scan", ["changed", "all"], "changed"),
+    allowedImages: lines(tl.getInput("allowedImages")),
     failOn: parseFailOn(tl.getInput("failOn"), "input failOn"),
     sarifFile: (tl.getInput("sarifFile") ?? "").trim(),
-    publishSarif: parseBool(tl.getInput("publishSarif"), "input publishSarif", true),
-    artifactName: artifactNameInput(tl.getInput("artifactName")),
-    kubernetesVersion: target?.version,
-    threads: parseThreads(tl.getInput("threads"), "input threads"),
-    allowEmpty: parseBool(tl.getInput("allowEmpty"), "input allowEmpty", false),
-    prConfig: parseOneOf(tl.getInput("prConfig"), "input prConfig", PR_CONFIG_MODES, "base")
+    publishSarif: (tl.getInput("publishSarif") ?? "").trim() === "" ? true : tl.getBoolInput("publishSarif"),
+    artifactName,
+    kubernetesVersion,
+    threads,
+    allowEmpty: (tl.getInput("allowEmpty") ?? "").trim() === "" ? false : tl.getBoolInput("allowEmpty"),
+    prConfig: pick("prConfig", PR_CONFIG_MODES, "base")
   };
 }
 function fileLink(tl, commit) {
@@ -63766,14 +63628,22 @@ function fileLink(tl, commit) {
 async function pullRequestChanges(root, refs, log) {
   if (!refs.targetBranch.trim()) return { reason: "System.PullRequest.TargetBranch is not set" };
   try {
-    const cs = await gitChangeList(root, {
+    const cs = await gitChanges({
       cwd: root,
       baseRef: refs.targetBranch.trim(),
       prHeadSha: refs.sourceCommit.trim() || void 0,
       log
     });
+    const touched = /* @__PURE__ */ new Map();
+    const files = [];
+    for (const f of cs.files) {
+      const rel = (0, import_node_path20.relative)(root, f.absPath).split(import_node_path20.sep).join("/");
+      if (rel.startsWith("..") || (0, import_node_path20.isAbsolute)(rel)) continue;
+      files.push(rel);
+      touched.set(rel, f.lines);
+    }
     const against = cs.via === "merge-commit" ? "the merge commit against its first parent" : `the merge base ${cs.base.slice(0, 12)}`;
-    return { files: cs.files, touched: cs.touched, how: `${cs.files.length} in the diff of ${against}`, base: cs.base };
+    return { files, touched, how: `${files.length} in the diff of ${against}`, base: cs.base };
   } catch (err) {
     if (err instanceof ChangeError) return { reason: err.message };
     throw err;
@@ -63788,143 +63658,204 @@ function issueFindings(findings) {
   return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
 }
 function toRepoPath(sourcesDir, root, file) {
-  const abs = (0, import_node_path22.resolve)(root, file);
-  const rel = (0, import_node_path22.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path22.isAbsolute)(rel) ? rel.split(import_node_path22.sep).join("/") : abs;
+  const abs = (0, import_node_path20.resolve)(root, file);
+  const rel = (0, import_node_path20.relative)(sourcesDir, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path20.isAbsolute)(rel) ? rel.split(import_node_path20.sep).join("/") : abs;
 }
 var OUTPUT_VARIABLES = ["errors", "warnings", "notes", "findings", "sarifFile"];
-function logIssues(tl, sourcesDir, result) {
-  const red = (text) => neutralize(result.redactor.redact(text));
-  const issues = issueFindings(result.findings);
-  for (const f of issues.slice(0, MAX_ISSUES)) {
-    const type2 = f.level === "error" ? tl.IssueType.Error : tl.IssueType.Warning;
-    const { line, column } = f.range.start;
-    tl.logIssue(type2, red(`${f.message} (${f.ruleId})`), toRepoPath(sourcesDir, result.root, f.file), line, column, f.ruleId);
-    for (const r2 of (f.related ?? []).slice(0, 1)) {
-      const text = red(`${f.message} (${r2.message}; rendered by ${f.file}:${line}) (${f.ruleId})`);
-      tl.logIssue(type2, text, toRepoPath(sourcesDir, result.root, r2.file), r2.range.start.line, r2.range.start.column, f.ruleId);
-    }
-  }
-  if (issues.length > MAX_ISSUES) {
-    tl.warning(
-      `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`
-    );
-  }
-}
-function changeSource(ctx) {
-  const { tl, io, inputs, sourcesDir, out } = ctx;
-  const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
-  if (inputs.scanMode === "all") return everything(`Scanned every file under ${inputs.paths.join(", ")}.`);
-  if (!isPullRequest) return everything("Every file was scanned: this is not a pull-request build.");
-  const refs = {
-    targetBranch: tl.getVariable("System.PullRequest.TargetBranch") ?? "",
-    sourceCommit: tl.getVariable("System.PullRequest.SourceCommitId") ?? ""
+function setOutputs(tl, result, sarifPath) {
+  const counts = countByLevel(result.findings);
+  const values = {
+    errors: String(counts.error),
+    warnings: String(counts.warning),
+    notes: String(counts.note),
+    findings: String(counts.error + counts.warning + counts.note),
+    sarifFile: sarifPath
   };
-  const log = (line) => out(`podguard: ${line}
-`);
-  return {
-    steps: [
-      async () => {
-        const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
-        if (!changes.files) return { reason: changes.reason };
-        const description = `Scanned the files this pull request added or changed (${changes.how}).`;
-        return { files: changes.files, touched: changes.touched, description, ...changes.base ? { base: changes.base } : {} };
-      }
-    ],
-    fallback: ([reason]) => {
-      tl.warning(neutralize(`podguard scans every file: ${reason}. Check out with fetchDepth: 0 to scan only the changed files.`));
-      return everything(`Every file was scanned: the pull request's changed files could not be listed (${reason}).`);
-    }
-  };
-}
-function jobPlatform(ctx) {
-  const { tl, io, inputs, sourcesDir, workDir, roots, out } = ctx;
-  const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
-  let commit = tl.getVariable("Build.SourceVersion") || void 0;
-  if (isPullRequest) commit = tl.getVariable("System.PullRequest.SourceCommitId") || commit;
-  const link = fileLink(tl, commit);
-  return {
-    info: (t) => out(`${t}
-`),
-    notice: (t) => tl.warning(neutralize(t)),
-    debug: (t) => tl.debug(neutralize(t)),
-    secrets: (result) => registerSecrets(tl, result),
-    scope: (t) => out(`podguard: ${t}
-`),
-    // Data lines are neutralised; the fold markers are the task's own and must stay commands.
-    text: { block: (t) => out(`${t}
-`), group: (title) => io.stdout(`##[group]${title}
-`), endGroup: () => io.stdout("##[endgroup]\n") },
-    annotate: (result) => logIssues(tl, sourcesDir, result),
-    ...link ? { link } : {},
-    summary: (markdown) => {
-      const summaryPath = (0, import_node_path22.join)(workDir, "podguard.md");
-      writeOutputFile(summaryPath, markdown, roots, true);
-      tl.uploadSummary(summaryPath);
-    },
-    sarifWritten: (path) => {
-      out(`podguard: SARIF written to ${path}
-`);
-      if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, path, inputs.artifactName);
-    },
-    outputs: (o) => {
-      const values = {
-        errors: String(o.counts.error),
-        warnings: String(o.counts.warning),
-        notes: String(o.counts.note),
-        findings: String(o.findings),
-        sarifFile: o.sarifFile
-      };
-      for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
-    }
-  };
-}
-function jobInputs(ctx) {
-  const { tl, io, inputs, sourcesDir, workDir, roots } = ctx;
-  const get2 = (name) => tl.getVariable(name);
-  const sarifPath = inputs.sarifFile ? (0, import_node_path22.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path22.join)(workDir, "podguard.sarif");
-  const provenance = provenanceFromEnv({
-    BUILD_REPOSITORY_URI: get2("Build.Repository.Uri"),
-    BUILD_SOURCEVERSION: get2("Build.SourceVersion"),
-    BUILD_SOURCEBRANCH: get2("Build.SourceBranch")
-  });
-  return {
-    root: sourcesDir,
-    repoTop: sourcesDir,
-    paths: inputs.paths,
-    configPath: inputs.configPath,
-    allowedImages: inputs.allowedImages,
-    kubernetesVersion: inputs.kubernetesVersion,
-    threads: inputs.threads,
-    failOn: inputs.failOn,
-    allowEmpty: inputs.allowEmpty,
-    prConfig: inputs.prConfig,
-    tempDir: get2("Agent.TempDirectory") || (0, import_node_os4.tmpdir)(),
-    sarif: { file: sarifPath, shown: inputs.sarifFile || sarifPath, roots, options: { repositoryRoot: sourcesDir, provenance } },
-    names: NAMES,
-    ...io.rules ? { rules: io.rules } : {}
-  };
+  for (const name of OUTPUT_VARIABLES) tl.setVariable(name, values[name], false, true);
 }
 async function runAzure(tl, io) {
   const out = (text) => io.stdout(neutralize(text));
   try {
-    const sourcesDir = (0, import_node_path22.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
+    const sourcesDir = (0, import_node_path20.resolve)(tl.getVariable("Build.SourcesDirectory") || tl.getVariable("System.DefaultWorkingDirectory") || io.cwd);
     const inputs = readInputs(tl, sourcesDir);
-    const workDir = (0, import_node_path22.join)(tl.getVariable("Agent.TempDirectory") || (0, import_node_os4.tmpdir)(), "podguard");
+    const isPullRequest = (tl.getVariable("Build.Reason") ?? "") === "PullRequest";
+    let changedFiles;
+    let pinned;
+    let touched;
+    let scope = `Scanned every file under ${inputs.paths.length ? inputs.paths.join(", ") : "."}.`;
+    let commit = tl.getVariable("Build.SourceVersion") || void 0;
+    if (isPullRequest) commit = tl.getVariable("System.PullRequest.SourceCommitId") || commit;
+    if (inputs.scanMode === "changed" && isPullRequest) {
+      const refs = {
+        targetBranch: tl.getVariable("System.PullRequest.TargetBranch") ?? "",
+        sourceCommit: tl.getVariable("System.PullRequest.SourceCommitId") ?? ""
+      };
+      const log = (line) => out(`podguard: ${line}
+`);
+      const changes = await (io.changes ?? pullRequestChanges)(sourcesDir, refs, log);
+      if (changes.files) {
+        changedFiles = changes.files;
+        touched = changes.touched;
+        scope = `Scanned the files this pull request added or changed (${changes.how}).`;
+        if (changes.base) {
+          pinned = await pinToBase({
+            root: sourcesDir,
+            repoTop: sourcesDir,
+            base: changes.base,
+            changed: changes.files,
+            configFile: (0, import_node_path20.resolve)(sourcesDir, inputs.configPath ?? ".podguard.yml"),
+            mode: inputs.prConfig,
+            tempDir: tl.getVariable("Agent.TempDirectory") || (0, import_node_os4.tmpdir)(),
+            input: "prConfig"
+          });
+          for (const n of pinned.notices) tl.warning(neutralize(`podguard: ${n}`));
+          if (pinned.notices.length) scope = `${scope} ${pinned.notices.join(" ")}`;
+        }
+      } else {
+        tl.warning(
+          neutralize(`podguard scans every file: ${changes.reason}. Check out with fetchDepth: 0 to scan only the changed files.`)
+        );
+        scope = `Every file was scanned: the pull request's changed files could not be listed (${changes.reason}).`;
+      }
+    } else if (inputs.scanMode === "changed") {
+      scope = "Every file was scanned: this is not a pull-request build.";
+    }
+    out(`podguard: ${scope}
+`);
+    const scanOf = (changedFiles2, requireChecked) => scan({
+      root: sourcesDir,
+      paths: inputs.paths.length ? inputs.paths : ["."],
+      configPath: pinned?.config !== void 0 ? void 0 : inputs.configPath,
+      ...pinned?.config !== void 0 ? { config: pinned.config } : {},
+      ...pinned?.baseline !== void 0 ? { baseline: pinned.baseline } : {},
+      ...pinned?.policyRoot !== void 0 ? { policyRoot: pinned.policyRoot } : {},
+      allowImages: inputs.allowedImages,
+      changedFiles: changedFiles2,
+      requireChecked,
+      rules: io.rules,
+      ...inputs.threads ? { threads: inputs.threads } : {},
+      adjust: (s2) => {
+        if (inputs.kubernetesVersion) s2.kubernetesVersion = inputs.kubernetesVersion;
+      }
+    }).catch((err) => {
+      throw forInput(err, { paths: "paths", allowImages: "allowedImages" });
+    });
+    const result = await scanOf(changedFiles, !inputs.allowEmpty);
+    registerSecrets(tl, result);
+    tl.debug(neutralize(scanStats(result)));
+    const red = (text2) => result.redactor.redact(text2);
+    let block = [];
+    const flush = () => {
+      if (block.length) out(`${red(block.join("\n"))}
+`);
+      block = [];
+    };
+    writeText(
+      result,
+      { color: false },
+      {
+        line: (t) => {
+          block.push(t);
+          if (block.length >= 1e3) flush();
+        },
+        group: (title) => {
+          flush();
+          io.stdout(`##[group]${title}
+`);
+        },
+        endGroup: () => {
+          flush();
+          io.stdout("##[endgroup]\n");
+        }
+      }
+    );
+    flush();
+    const issues = issueFindings(result.findings);
+    for (const f of issues.slice(0, MAX_ISSUES)) {
+      tl.logIssue(
+        f.level === "error" ? tl.IssueType.Error : tl.IssueType.Warning,
+        neutralize(red(`${f.message} (${f.ruleId})`)),
+        toRepoPath(sourcesDir, result.root, f.file),
+        f.range.start.line,
+        f.range.start.column,
+        f.ruleId
+      );
+      for (const r2 of (f.related ?? []).slice(0, 1)) {
+        tl.logIssue(
+          f.level === "error" ? tl.IssueType.Error : tl.IssueType.Warning,
+          neutralize(red(`${f.message} (${r2.message}; rendered by ${f.file}:${f.range.start.line}) (${f.ruleId})`)),
+          toRepoPath(sourcesDir, result.root, r2.file),
+          r2.range.start.line,
+          r2.range.start.column,
+          f.ruleId
+        );
+      }
+    }
+    if (issues.length > MAX_ISSUES) {
+      tl.warning(
+        `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`
+      );
+    }
+    const tempDir = tl.getVariable("Agent.TempDirectory") || (0, import_node_os4.tmpdir)();
+    const workDir = (0, import_node_path20.join)(tempDir, "podguard");
     (0, import_node_fs17.mkdirSync)(workDir, { recursive: true });
     const roots = outputRoots(sourcesDir, {
       AGENT_TEMPDIRECTORY: tl.getVariable("Agent.TempDirectory"),
       BUILD_ARTIFACTSTAGINGDIRECTORY: tl.getVariable("Build.ArtifactStagingDirectory")
     });
-    const ctx = { tl, io, inputs, sourcesDir, workDir, roots, out };
-    const v = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
-    const text = neutralize(v.text);
+    const sarifPath = inputs.sarifFile ? (0, import_node_path20.resolve)(sourcesDir, inputs.sarifFile) : (0, import_node_path20.join)(workDir, "podguard.sarif");
+    const sarifSource = changedFiles ? await scanOf(void 0, false) : result;
+    if (sarifSource !== result) registerSecrets(tl, sarifSource);
+    const get2 = (name) => tl.getVariable(name);
+    const written = writeSarif(
+      sarifPath,
+      sarifSource,
+      {
+        repositoryRoot: sourcesDir,
+        provenance: provenanceFromEnv({
+          BUILD_REPOSITORY_URI: get2("Build.Repository.Uri"),
+          BUILD_SOURCEVERSION: get2("Build.SourceVersion"),
+          BUILD_SOURCEBRANCH: get2("Build.SourceBranch")
+        }),
+        times: runTimes(sarifSource)
+      },
+      (path, chunks) => {
+        try {
+          writeOutputFile(path, chunks, roots, true);
+        } catch (err) {
+          const why = err instanceof UnsafeOutputError ? err.message : err.code ?? "error";
+          throw new ConfigurationError(`input sarifFile: cannot write ${inputs.sarifFile || path} (${why})`, { input: "sarifFile" });
+        }
+      }
+    );
+    if (written.omitted.size > 0) out(`podguard: ${sarifOmittedLine(written).replace(/\*\*/g, "")}
+`);
+    const summary = renderSummary(result, {
+      failOn: inputs.failOn,
+      link: fileLink(tl, commit),
+      touched: touched ? (f) => inSpans(touched.get(f.file), f.range.start.line) || (f.related ?? []).some((r2) => inSpans(touched.get(r2.file), r2.range.start.line)) : void 0,
+      scope: red(neutralize(scope)),
+      gateName: "failOn"
+    });
+    const summaryPath = (0, import_node_path20.join)(workDir, "podguard.md");
+    writeOutputFile(summaryPath, red(written.omitted.size > 0 ? `${summary}
+${sarifOmittedLine(written)}
+` : summary), roots, true);
+    tl.uploadSummary(summaryPath);
+    out(`podguard: SARIF written to ${sarifPath}
+`);
+    if (inputs.publishSarif) tl.uploadArtifact(inputs.artifactName, sarifPath, inputs.artifactName);
+    setOutputs(tl, result, sarifPath);
+    const v = verdict(result, inputs.failOn, "failOn");
+    const text = neutralize(red(v.text));
     if (v.failed) tl.setResult(tl.TaskResult.Failed, text);
-    else if (issueFindings(v.result.findings).length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
+    else if (issues.length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
     else tl.setResult(tl.TaskResult.Succeeded, text);
   } catch (err) {
     if (err instanceof ConfigurationError) {
-      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${configurationMessage(err)}`));
+      const named = err.input && !err.message.includes(err.input) ? `input ${err.input}: ${err.message}` : err.message;
+      tl.setResult(tl.TaskResult.Failed, neutralize(`podguard: ${named}`));
       return;
     }
     tl.debug(neutralize(err.stack ?? String(err)));
