@@ -19040,14 +19040,14 @@ var FileChecker = class {
       if (!rule61.meta.kinds.includes(parsed.kind)) continue;
       const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
       for (const unit of ruleUnits) {
-        const report = (r2) => {
+        const report2 = (r2) => {
           if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
           out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
         };
         try {
-          ctx.report = report;
+          ctx.report = report2;
           rule61.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
@@ -19544,7 +19544,7 @@ async function collect(opts) {
       }
     }
   }
-  const candidates = [];
+  const candidates2 = [];
   const seenReal = /* @__PURE__ */ new Set();
   for (const abs of [...files].sort()) {
     const relPath = toRel2(root, abs);
@@ -19573,11 +19573,11 @@ async function collect(opts) {
     }
     if (seenReal.has(real2)) continue;
     seenReal.add(real2);
-    candidates.push({ absPath: real2, relPath, nameKind: kind });
+    candidates2.push({ absPath: real2, relPath, nameKind: kind });
   }
-  if (opts.only || !onlyDirs) return { candidates, issues };
+  if (opts.only || !onlyDirs) return { candidates: candidates2, issues };
   const markers = [...markerFiles].filter((f) => inside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
-  return { candidates, issues, markers: [...new Set(markers)].sort() };
+  return { candidates: candidates2, issues, markers: [...new Set(markers)].sort() };
 }
 
 // src/render/index.ts
@@ -19970,7 +19970,7 @@ var Renders = class {
   }
   /** Renders one chart with `helm template`, or says why it is not rendered. */
   async chart(dir) {
-    const at = { dir, file: dir ? `${dir}/Chart.yaml` : "Chart.yaml", identity: `chart ${dir || "."}` };
+    const at = { file: dir ? `${dir}/Chart.yaml` : "Chart.yaml", identity: `chart ${dir || "."}` };
     const absDir = resolve6(this.root, dir);
     const chartDoc = asMap(parseYaml(safeRead(join5(absDir, "Chart.yaml"))).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
@@ -20025,7 +20025,7 @@ var Renders = class {
   /** Renders one kustomize root with `kustomize build` (or `kubectl kustomize`), or says why it is not rendered. */
   async kustomization(dir) {
     const k = this.roots.kustomizations.get(dir);
-    const at = { dir, file: k.file, identity: `kustomization ${dir || "."}` };
+    const at = { file: k.file, identity: `kustomization ${dir || "."}` };
     if (this.cfg.mode === "off") return this.skipped("kustomizations", "render.mode: off");
     if (this.refProblems(reachable(this.roots, dir))) return this.skipped("kustomizations");
     const kz = this.kustomizer(at);
@@ -22915,10 +22915,10 @@ var rule25 = {
     const reportedDockerfiles = /* @__PURE__ */ new Set();
     for (const c of s2.containers) {
       const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
-      let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
-      if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
-      if (candidates.length !== 1) continue;
-      const d = candidates[0];
+      let candidates2 = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
+      if (hinted.length === 0) candidates2 = byName.get(c.name.split("/").pop()) ?? [];
+      if (candidates2.length !== 1) continue;
+      const d = candidates2[0];
       if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
         ctx.report({
           file: c.file,
@@ -23035,100 +23035,114 @@ function labelValueProblem(node) {
   if (v.length > 63 || v.length > 0 && !LABEL_NAME.test(v)) return "is not a valid label value";
   return void 0;
 }
+function isNull2(node) {
+  return node.kind === "scalar" && node.value === null;
+}
+var Constraints = class {
+  byKey = /* @__PURE__ */ new Map();
+  get size() {
+    return this.byKey.size;
+  }
+  /** The label must have one of `values` (`matchLabels` entries and `In`). */
+  oneOf(key, values) {
+    const c = this.of(key);
+    c.exists = true;
+    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
+  }
+  /** Applies a valid `matchExpressions` entry. */
+  expression(key, op, values) {
+    if (op === "In") return this.oneOf(key, values);
+    const c = this.of(key);
+    if (op === "NotIn") for (const v of values) c.notIn.add(v);
+    else if (op === "Exists") c.exists = true;
+    else c.doesNotExist = true;
+  }
+  /** Why no set of labels satisfies every constraint (the first key that cannot be met); undefined when one does. */
+  contradiction() {
+    for (const [key, c] of this.byKey) {
+      const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
+      if (c.doesNotExist && c.exists) return `label "${key}" must both exist and not exist`;
+      if (left && left.length === 0) return `no value of label "${key}" satisfies every condition`;
+    }
+    return void 0;
+  }
+  of(key) {
+    let c = this.byKey.get(key);
+    if (!c) this.byKey.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
+    return c;
+  }
+};
 function checkSelector(pair, where, out) {
   const sel = pair.value;
-  if (sel.kind === "scalar" && sel.value === null) return true;
+  if (isNull2(sel)) return true;
   if (sel.kind !== "map") {
     out.push({ messageId: "selectorMalformed", data: { where, reason: "is not a mapping (write matchLabels: {key: value})" }, at: pair });
     return false;
   }
-  let ok = true;
+  const before = out.length;
   for (const p of sel.pairs) {
-    if (!SELECTOR_FIELDS.has(p.keyText)) {
-      out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
-      ok = false;
-    }
+    if (!SELECTOR_FIELDS.has(p.keyText)) out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
   }
-  const constraints = /* @__PURE__ */ new Map();
-  const of = (key) => {
-    let c = constraints.get(key);
-    if (!c) constraints.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
-    return c;
-  };
-  const restrict = (c, values) => {
-    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
-  };
-  const labelsPair = getPair(sel, "matchLabels");
-  if (labelsPair && !(labelsPair.value.kind === "scalar" && labelsPair.value.value === null)) {
-    const labels = asMap(labelsPair.value);
-    if (!labels) {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
-      ok = false;
-    }
-    for (const p of labels?.pairs ?? []) {
-      const keyProblem = labelKeyProblem(p.keyText);
-      const valueProblem = labelValueProblem(p.value);
-      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
-        ok = false;
-        continue;
-      }
-      const c = of(p.keyText);
-      c.exists = true;
-      restrict(c, [asText(p.value) ?? ""]);
-    }
-  }
-  const exprPair = getPair(sel, "matchExpressions");
-  if (exprPair && !(exprPair.value.kind === "scalar" && exprPair.value.value === null)) {
-    if (exprPair.value.kind !== "seq") {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
-      ok = false;
-    }
-    for (const item of asItems(exprPair.value)) {
-      const key = asText(get(item, "key"));
-      const op = asText(get(item, "operator"));
-      const valuesNode = get(item, "values");
-      const values = asItems(valuesNode).map((v) => asText(v) ?? "");
-      const hasValues = valuesNode !== void 0 && !(valuesNode.kind === "scalar" && valuesNode.value === null);
-      let reason;
-      if (item.kind !== "map") reason = "has a matchExpressions entry that is not a mapping";
-      else if (!key) reason = "has a matchExpressions entry without a key";
-      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)}`;
-      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
-      else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
-      else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
-      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
-      else {
-        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
-        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
-      }
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
-        ok = false;
-        continue;
-      }
-      const c = of(key);
-      if (op === "In") {
-        c.exists = true;
-        restrict(c, values);
-      } else if (op === "NotIn") for (const v of values) c.notIn.add(v);
-      else if (op === "Exists") c.exists = true;
-      else c.doesNotExist = true;
-    }
-  }
-  if (!ok) return false;
-  for (const [key, c] of constraints) {
-    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
-    let why;
-    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
-    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
-    if (why) {
-      out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
-      return false;
-    }
+  const constraints = new Constraints();
+  checkMatchLabels(sel, where, out, constraints);
+  checkMatchExpressions(sel, where, out, constraints);
+  if (out.length > before) return false;
+  const why = constraints.contradiction();
+  if (why) {
+    out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
+    return false;
   }
   return constraints.size === 0;
+}
+function checkMatchLabels(sel, where, out, constraints) {
+  const labelsPair = getPair(sel, "matchLabels");
+  if (!labelsPair || isNull2(labelsPair.value)) return;
+  const labels = asMap(labelsPair.value);
+  if (!labels) {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
+    return;
+  }
+  for (const p of labels.pairs) {
+    const keyProblem = labelKeyProblem(p.keyText);
+    const valueProblem = labelValueProblem(p.value);
+    const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
+    else constraints.oneOf(p.keyText, [asText(p.value) ?? ""]);
+  }
+}
+function checkMatchExpressions(sel, where, out, constraints) {
+  const exprPair = getPair(sel, "matchExpressions");
+  if (!exprPair || isNull2(exprPair.value)) return;
+  if (exprPair.value.kind !== "seq") {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
+  }
+  for (const item of asItems(exprPair.value)) {
+    const reason = expressionProblem(item);
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
+    else
+      constraints.expression(
+        asText(get(item, "key")),
+        asText(get(item, "operator")),
+        asItems(get(item, "values")).map((v) => asText(v) ?? "")
+      );
+  }
+}
+function expressionProblem(item) {
+  if (item.kind !== "map") return "has a matchExpressions entry that is not a mapping";
+  const key = asText(get(item, "key"));
+  const op = asText(get(item, "operator"));
+  const valuesNode = get(item, "values");
+  const values = asItems(valuesNode);
+  const hasValues = valuesNode !== void 0 && !isNull2(valuesNode);
+  if (!key) return "has a matchExpressions entry without a key";
+  const keyProblem = labelKeyProblem(key);
+  if (keyProblem) return `has a matchExpressions key "${key}" that ${keyProblem}`;
+  if (!op || !OPERATORS.has(op)) return `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
+  if ((op === "In" || op === "NotIn") && values.length === 0) return `uses ${op} on "${key}" without values`;
+  if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) return `uses ${op} on "${key}" with values`;
+  if (hasValues && valuesNode.kind !== "seq") return `has values for "${key}" that are not a list`;
+  const bad = values.find((v) => labelValueProblem(v) !== void 0 || isNull2(v));
+  return bad ? `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}` : void 0;
 }
 var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -23144,8 +23158,8 @@ function portProblem(port) {
   }
   const p = get(port, "port");
   const endNode = get(port, "endPort");
-  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
-  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
+  const end = endNode && !isNull2(endNode) ? asInt(endNode) : void 0;
+  const hasPort = p !== void 0 && !isNull2(p);
   const n = hasPort ? asInt(p) : void 0;
   if (hasPort && n === void 0) {
     const name = asText(p) ?? "";
@@ -23162,7 +23176,7 @@ function portAllows(port, target) {
   const protocol = asText(get(port, "protocol")) ?? "TCP";
   if (protocol !== "TCP") return false;
   const p = get(port, "port");
-  if (p === void 0 || p.kind === "scalar" && p.value === null) return true;
+  if (p === void 0 || isNull2(p)) return true;
   const n = asInt(p);
   if (n === void 0) return false;
   const end = asInt(get(port, "endPort")) ?? n;
@@ -23230,7 +23244,7 @@ function analyzePolicy(obj) {
       if (v !== "Ingress" && v !== "Egress") problems.push({ messageId: "policyType", data: { type: v ?? "" }, at: t });
       if (v === "Egress") result.egress = true;
     }
-    if (typesPair.value.kind !== "seq" && !(typesPair.value.kind === "scalar" && typesPair.value.value === null)) {
+    if (typesPair.value.kind !== "seq" && !isNull2(typesPair.value)) {
       problems.push({ messageId: "policyType", data: { type: asText(typesPair.value) ?? "a mapping" }, at: typesPair });
     }
   } else {
@@ -25437,7 +25451,7 @@ var rule48 = {
     }
   },
   check(file, ctx) {
-    const report = (messageId, at, name, value2, data) => {
+    const report2 = (messageId, at, name, value2, data) => {
       const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
       const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
       if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
@@ -25464,7 +25478,7 @@ var rule48 = {
         for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
           const value2 = asText(pair.value);
           if (value2 !== void 0 && literalSecret(pair.keyText, value2))
-            report("configMap", pair, pair.keyText, value2, { object: obj.label });
+            report2("configMap", pair, pair.keyText, value2, { object: obj.label });
         }
       }
       forEachContainer(file, (c) => {
@@ -25473,14 +25487,14 @@ var rule48 = {
           const valuePair = getPair(e, "value");
           if (!name || !valuePair) continue;
           const value2 = asText(valuePair.value);
-          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
+          if (value2 !== void 0 && literalSecret(name, value2)) report2("kubernetes", valuePair, name, value2, { container: c.label });
         }
       });
     } else if (file.kind === "compose") {
       checkDotenv(file.dotenv, ctx);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
-          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report2("compose", e.nameAt, e.name, e.value, { service: svc.label });
         }
       }
     } else {
@@ -25488,11 +25502,11 @@ var rule48 = {
         for (const e of c.environment) {
           const secure = asText(e.secureValue?.value);
           if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
-            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+            report2("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
           }
           const plain = asText(e.value?.value);
           if (e.value && plain !== void 0 && literalSecret(e.name, plain))
-            report("aciValue", e.value, e.name, plain, { container: c.label });
+            report2("aciValue", e.value, e.name, plain, { container: c.label });
         }
       }
     }
@@ -43443,17 +43457,17 @@ function resolveCandidateNames(namespace, name) {
   if (namespace === "") {
     return [name];
   }
-  const candidates = [];
+  const candidates2 = [];
   for (let nextNs = namespace; ; ) {
-    candidates.push(nextNs + "." + name);
+    candidates2.push(nextNs + "." + name);
     const i2 = nextNs.lastIndexOf(".");
     if (i2 < 0) {
       break;
     }
     nextNs = nextNs.substring(0, i2);
   }
-  candidates.push(name);
-  return candidates;
+  candidates2.push(name);
+  return candidates2;
 }
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/field.js
@@ -53848,12 +53862,12 @@ function distance(a, b, max) {
   }
   return prev[b.length];
 }
-function closest2(input, candidates) {
+function closest2(input, candidates2) {
   if (input.length > 100) return void 0;
   const max = Math.max(2, Math.floor(input.length / 3));
   let best;
   let bestDistance = max + 1;
-  for (const c of candidates) {
+  for (const c of candidates2) {
     const d = distance(input.toLowerCase(), c.toLowerCase(), max);
     if (d < bestDistance) {
       best = c;
@@ -53862,8 +53876,8 @@ function closest2(input, candidates) {
   }
   return best;
 }
-function didYouMean(input, candidates) {
-  const c = closest2(input, candidates);
+function didYouMean(input, candidates2) {
+  const c = closest2(input, candidates2);
   return c === void 0 ? "" : ` (did you mean "${c}"?)`;
 }
 
@@ -53946,102 +53960,83 @@ function applySuppressions(findings, directives, opts) {
   const reports = [];
   const working = /* @__PURE__ */ new Map();
   for (const [file, list2] of directives) {
-    for (const d of list2) {
-      const base = { file, range: d.range, identity: d.text };
-      const form = formName(d);
-      for (const p of d.problems)
-        reports.push({ ...base, ruleId: "invalid-suppression", messageId: p.messageId, data: { form, ...p.data } });
-      if (d.problems.length) continue;
-      const rules = d.ruleIds.join(", ");
-      for (const id of d.ruleIds) {
-        if (!opts.knownRules.has(id))
-          reports.push({
-            ...base,
-            ruleId: "invalid-suppression",
-            messageId: "unknownRule",
-            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) }
-          });
-      }
-      if (d.until && opts.today > d.until) {
-        reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
-        continue;
-      }
-      if (!d.reason && opts.reasonRequired) {
-        reports.push({ ...base, ruleId: "suppression-without-reason", messageId: "missing", data: { form, rules } });
-        continue;
-      }
-      working.set(d, /* @__PURE__ */ new Set());
+    for (const d of list2) if (vet(d, file, opts, reports)) working.set(d, /* @__PURE__ */ new Set());
+  }
+  const viaFormer = suppress(findings, directives, working, opts);
+  for (const [file, list2] of directives) for (const d of list2) reports.push(...formerIdReports(d, file, viaFormer.get(d)));
+  for (const [file, list2] of directives) for (const d of list2) reports.push(...unusedReports(d, file, working.get(d), opts));
+  return reports;
+}
+function report(d, file, ruleId, messageId, data, identity2 = d.text) {
+  return { file, range: d.range, identity: identity2, ruleId, messageId, data: { form: formName(d), ...data } };
+}
+function vet(d, file, opts, out) {
+  for (const p of d.problems) out.push(report(d, file, "invalid-suppression", p.messageId, p.data));
+  if (d.problems.length) return false;
+  for (const id of d.ruleIds) {
+    if (!opts.knownRules.has(id)) {
+      out.push(report(d, file, "invalid-suppression", "unknownRule", { rule: id, hint: didYouMean(id, opts.knownRules) }));
     }
   }
+  const rules = d.ruleIds.join(", ");
+  if (d.until && opts.today > d.until) {
+    out.push(report(d, file, "expired-suppression", "expired", { rules, until: d.until }));
+    return false;
+  }
+  if (!d.reason && opts.reasonRequired) {
+    out.push(report(d, file, "suppression-without-reason", "missing", { rules }));
+    return false;
+  }
+  return true;
+}
+function suppress(findings, directives, working, opts) {
   const suppressible = new Set(SUPPRESSION_RULES);
   const former = opts.formerIds ?? /* @__PURE__ */ new Map();
   const viaFormer = /* @__PURE__ */ new Map();
   const indexes = /* @__PURE__ */ new Map();
-  const stats = opts.stats;
-  const apply = (d, f) => {
-    if (stats) stats.checks++;
-    const id = coveringId(d.ruleIds, f.ruleId, former);
-    if (id === void 0 || !covers(d, f)) return;
-    working.get(d).add(id);
-    if (id !== f.ruleId) {
-      const byOld = viaFormer.get(d) ?? /* @__PURE__ */ new Map();
-      viaFormer.set(d, byOld);
-      const ids = byOld.get(id) ?? /* @__PURE__ */ new Set();
-      byOld.set(id, ids);
-      ids.add(f.ruleId);
-    }
-    f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
-  };
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list2 = directives.get(f.file);
     if (!list2) continue;
     let index = indexes.get(f.file);
     if (!index) indexes.set(f.file, index = indexDirectives(list2, working));
-    const ids = [f.ruleId, ...former.get(f.ruleId) ?? []];
-    const found = /* @__PURE__ */ new Set();
-    for (const id of ids) {
-      for (const d of index.wide.get(id) ?? []) found.add(d);
-      for (const group2 of index.lines.get(f.range.start.line) ?? []) for (const d of group2.get(id) ?? []) found.add(d);
-    }
-    const candidates = [...found];
-    const { order } = index;
-    if (candidates.length > 1) candidates.sort((a, b) => order.get(a) - order.get(b));
-    for (const d of candidates) apply(d, f);
-  }
-  for (const [file, list2] of directives) {
-    for (const d of list2) {
-      for (const [old, ids] of viaFormer.get(d) ?? []) {
-        const current = [...ids].sort().join(", ");
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${old}`,
-          ruleId: "suppression-former-rule-id",
-          messageId: "formerId",
-          data: { form: formName(d), rule: old, current }
-        });
-      }
+    for (const d of candidates(index, f, former)) {
+      if (opts.stats) opts.stats.checks++;
+      const id = coveringId(d.ruleIds, f.ruleId, former);
+      if (id === void 0 || !covers(d, f)) continue;
+      working.get(d).add(id);
+      if (id !== f.ruleId) addFormerUse(viaFormer, d, id, f.ruleId);
+      f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
     }
   }
-  for (const [file, list2] of directives) {
-    for (const d of list2) {
-      const used = working.get(d);
-      if (!used) continue;
-      for (const id of d.ruleIds) {
-        if (used.has(id) || !opts.knownRules.has(id) || !opts.enabledRules.has(id)) continue;
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${id}`,
-          ruleId: "unused-suppression",
-          messageId: "unused",
-          data: { form: formName(d), rule: id }
-        });
-      }
-    }
+  return viaFormer;
+}
+function candidates(index, f, former) {
+  const found = /* @__PURE__ */ new Set();
+  for (const id of [f.ruleId, ...former.get(f.ruleId) ?? []]) {
+    for (const d of index.wide.get(id) ?? []) found.add(d);
+    for (const group2 of index.lines.get(f.range.start.line) ?? []) for (const d of group2.get(id) ?? []) found.add(d);
   }
-  return reports;
+  const list2 = [...found];
+  const { order } = index;
+  if (list2.length > 1) list2.sort((a, b) => order.get(a) - order.get(b));
+  return list2;
+}
+function addFormerUse(uses, d, old, current) {
+  const byOld = uses.get(d) ?? /* @__PURE__ */ new Map();
+  uses.set(d, byOld);
+  const ids = byOld.get(old) ?? /* @__PURE__ */ new Set();
+  byOld.set(old, ids);
+  ids.add(current);
+}
+function formerIdReports(d, file, uses) {
+  return [...uses ?? []].map(
+    ([old, ids]) => report(d, file, "suppression-former-rule-id", "formerId", { rule: old, current: [...ids].sort().join(", ") }, `${d.text} ${old}`)
+  );
+}
+function unusedReports(d, file, used, opts) {
+  if (!used) return [];
+  return d.ruleIds.filter((id) => !used.has(id) && opts.knownRules.has(id) && opts.enabledRules.has(id)).map((id) => report(d, file, "unused-suppression", "unused", { rule: id }, `${d.text} ${id}`));
 }
 
 // src/engine.ts
@@ -54266,12 +54261,12 @@ async function scan(input) {
     env: input.env ?? process.env,
     ...input.stdin ? { stdin: input.stdin } : {}
   });
-  const candidates = render.candidates;
-  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
-  if (policies) addScannedNamespaces(policies, candidates, settings.maxFileBytes);
-  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const candidates2 = render.candidates;
+  const partialFiles = new Set(candidates2.filter((c) => c.partial).map((c) => c.relPath));
+  if (policies) addScannedNamespaces(policies, candidates2, settings.maxFileBytes);
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates2.length)));
   const script = input.workerScript ?? bundledWorkerScript();
-  const batches = toBatches(candidates, threads);
+  const batches = toBatches(candidates2, threads);
   const checker = new FileChecker(settings, active, systemReport);
   let checked;
   try {
@@ -55318,11 +55313,11 @@ function parseThreads(raw, name) {
 function isGlob(p) {
   return import_picomatch3.default.scan(p).isGlob;
 }
-function inPaths(paths, candidates) {
+function inPaths(paths, candidates2) {
   const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
   const plain = paths.filter((p) => !isGlob(p)).map((p) => posix9.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
   const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
+  return candidates2.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
 // src/platform/policy-test.ts
@@ -55377,7 +55372,7 @@ async function policyTest(root, policyPath, fixturesPath) {
     baseline: false,
     threads: 1
   });
-  const { candidates } = await collect({ root, paths: [fixturesPath], exclude: [] });
+  const { candidates: candidates2 } = await collect({ root, paths: [fixturesPath], exclude: [] });
   const lines = [];
   let passed = 0;
   let failed = 0;
@@ -55393,7 +55388,7 @@ async function policyTest(root, policyPath, fixturesPath) {
     list2.push(f);
     byFile.set(f.file, list2);
   }
-  for (const c of candidates) {
+  for (const c of candidates2) {
     let text;
     try {
       text = readFileSync8(c.absPath, "utf8");

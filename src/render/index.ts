@@ -167,7 +167,6 @@ function toCheck(
 
 /** A chart or kustomize root: the file its notices point at, and the identity they carry. */
 interface Target {
-  dir: string;
   file: string;
   identity: string;
 }
@@ -246,7 +245,7 @@ class Renders {
   }
 
   /** A `not-rendered` finding, at the level `render.mode` asks for (`required` raises it to error). */
-  private notRendered(at: Omit<Target, 'dir'>, n: NoticeFields): void {
+  private notRendered(at: Target, n: NoticeFields): void {
     const level: Level | undefined = this.cfg.mode === 'required' ? 'error' : undefined;
     this.notices.push({ ruleId: 'not-rendered', ...n, file: at.file, identity: at.identity, ...(level ? { level } : {}) });
   }
@@ -272,7 +271,7 @@ class Renders {
 
   /** Renders one chart with `helm template`, or says why it is not rendered. */
   async chart(dir: string): Promise<void> {
-    const at: Target = { dir, file: dir ? `${dir}/Chart.yaml` : 'Chart.yaml', identity: `chart ${dir || '.'}` };
+    const at: Target = { file: dir ? `${dir}/Chart.yaml` : 'Chart.yaml', identity: `chart ${dir || '.'}` };
     const absDir = resolve(this.root, dir);
     const chartDoc = asMap(parseYaml(safeRead(join(absDir, 'Chart.yaml'))).docs[0]?.root ?? undefined);
     if (asText(get(chartDoc, 'type')) === 'library') {
@@ -330,7 +329,7 @@ class Renders {
   /** Renders one kustomize root with `kustomize build` (or `kubectl kustomize`), or says why it is not rendered. */
   async kustomization(dir: string): Promise<void> {
     const k = this.roots.kustomizations.get(dir)!;
-    const at: Target = { dir, file: k.file, identity: `kustomization ${dir || '.'}` };
+    const at: Target = { file: k.file, identity: `kustomization ${dir || '.'}` };
     if (this.cfg.mode === 'off') return this.skipped('kustomizations', 'render.mode: off');
     if (this.refProblems(reachable(this.roots, dir))) return this.skipped('kustomizations');
     const kz = this.kustomizer(at);
