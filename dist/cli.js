@@ -20297,7 +20297,7 @@ var Mapper = class {
       return true;
     }
     const { at, depth } = follow(target.node, path);
-    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    f.range = at ? firstLineRange(parsed, at) : lineOne();
     if (depth < path.length && !isMissingField(f)) f.message += APPROX;
     return true;
   }
@@ -20320,7 +20320,7 @@ var Mapper = class {
     if (!at) return false;
     this.used.add(p.file);
     f.file = p.file;
-    f.range = nodeRange2(parsed, at);
+    f.range = firstLineRange(parsed, at);
     return true;
   }
   placeInline(f, p, k, text, roots, kind, name, path, base) {
@@ -20378,9 +20378,10 @@ function lineRange(text, line) {
   const col = t.length - t.trimStart().length + 1;
   return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
 }
-function nodeRange2(p, at) {
+function firstLineRange(p, at) {
   if ("key" in at) return pairRange(p, at);
-  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+  const eol = p.text.indexOf("\n", at.start);
+  return p.lines.range(at.start, eol < 0 ? at.end : Math.min(at.end, eol));
 }
 function pairRange(p, pair) {
   const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;

@@ -635,7 +635,7 @@ class Mapper {
       return true;
     }
     const { at, depth } = follow(target.node, path);
-    f.range = at ? nodeRange(parsed, at) : lineOne();
+    f.range = at ? firstLineRange(parsed, at) : lineOne();
     if (depth < path.length && !isMissingField(f)) f.message += APPROX;
     return true;
   }
@@ -662,7 +662,7 @@ class Mapper {
     if (!at) return false;
     this.used.add(p.file);
     f.file = p.file;
-    f.range = nodeRange(parsed, at);
+    f.range = firstLineRange(parsed, at);
     return true;
   }
 
@@ -740,9 +740,11 @@ function lineRange(text: string, line: number): Range {
   return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
 }
 
-function nodeRange(p: Parsed, at: YNode | YPair): Range {
+/** A pair's key (and scalar value), or the first line of a node. */
+function firstLineRange(p: Parsed, at: YNode | YPair): Range {
   if ('key' in at) return pairRange(p, at);
-  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf('\n', at.start) < 0 ? at.end : p.text.indexOf('\n', at.start)));
+  const eol = p.text.indexOf('\n', at.start);
+  return p.lines.range(at.start, eol < 0 ? at.end : Math.min(at.end, eol));
 }
 
 function pairRange(p: Parsed, pair: YPair): Range {

@@ -9,7 +9,7 @@ import { coveringId } from '../rules/aliases.js';
 import type { FormerIds } from '../rules/aliases.js';
 
 /** Rules about suppressions themselves; directives never suppress their findings. */
-const SUPPRESSION_RULES = [
+export const SUPPRESSION_RULES = [
   'suppression-without-reason',
   'expired-suppression',
   'unused-suppression',
@@ -108,7 +108,7 @@ function identityIs(identity: string, label: string): boolean {
 }
 
 /** True when the directive's scope covers the finding (rule ids aside). */
-function covers(d: Directive, f: Finding): boolean {
+export function covers(d: Directive, f: Finding): boolean {
   const s = d.scope;
   const at = f.range.start;
   if (s.kind === 'file') return true;
@@ -133,6 +133,7 @@ export function applySuppressions(
   opts: SuppressOptions,
 ): DirectiveReport[] {
   const reports: DirectiveReport[] = [];
+  // Directives that work -> the rule ids they suppressed something for (unused ones are reported).
   const working = new Map<Directive, Set<string>>();
   for (const [file, list] of directives) {
     for (const d of list) if (vet(d, file, opts, reports)) working.set(d, new Set());
