@@ -11514,50 +11514,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative10, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative10 = parse3(serialize(relative10, options), options);
+        relative9 = parse3(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative10.scheme) {
-        target.scheme = relative10.scheme;
-        target.userinfo = relative10.userinfo;
-        target.host = relative10.host;
-        target.port = relative10.port;
-        target.path = removeDotSegments(relative10.path || "");
-        target.query = relative10.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
-          target.userinfo = relative10.userinfo;
-          target.host = relative10.host;
-          target.port = relative10.port;
-          target.path = removeDotSegments(relative10.path || "");
-          target.query = relative10.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative10.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative10.query !== void 0) {
-              target.query = relative10.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative10.path[0] === "/") {
-              target.path = removeDotSegments(relative10.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative10.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative10.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative10.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11565,7 +11565,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative10.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -14542,13 +14542,13 @@ var require_ajv = __commonJS({
 });
 
 // src/platform/cli.ts
-import { existsSync as existsSync5, realpathSync as realpathSync8 } from "node:fs";
-import { isAbsolute as isAbsolute6, relative as relative9, resolve as resolve14 } from "node:path";
+import { existsSync as existsSync5, realpathSync as realpathSync7 } from "node:fs";
+import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve14 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/engine.ts
-import { lstatSync as lstatSync6, realpathSync as realpathSync6 } from "node:fs";
-import { join as join11, relative as relative7, resolve as resolve10 } from "node:path";
+import { lstatSync as lstatSync6, realpathSync as realpathSync5 } from "node:fs";
+import { join as join11, relative as relative6, resolve as resolve10 } from "node:path";
 
 // src/config/safe-read.ts
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
@@ -18680,9 +18680,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep6 = body.search(/(^|\s)--(\s|$)/);
-  const head2 = sep6 < 0 ? body : body.slice(0, sep6);
-  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
+  const sep5 = body.search(/(^|\s)--(\s|$)/);
+  const head2 = sep5 < 0 ? body : body.slice(0, sep5);
+  const reason = sep5 < 0 ? "" : body.slice(sep5).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -19075,14 +19075,14 @@ var FileChecker = class {
       if (!rule61.meta.kinds.includes(parsed.kind)) continue;
       const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
       for (const unit of ruleUnits) {
-        const report = (r2) => {
+        const report2 = (r2) => {
           if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
           out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
         };
         try {
-          ctx.report = report;
+          ctx.report = report2;
           rule61.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
@@ -19124,7 +19124,7 @@ function isPlainObject(x) {
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { basename, isAbsolute as isAbsolute3, join as join3, posix as posix4, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { basename, isAbsolute as isAbsolute2, join as join3, posix as posix4, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -19184,7 +19184,7 @@ async function changedSince(ref, cwd) {
 
 // src/render/discover.ts
 import { existsSync as existsSync2, lstatSync as lstatSync2, readFileSync as readFileSync3, readdirSync, realpathSync as realpathSync2, statSync } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep } from "node:path";
+import { join as join2, posix as posix3, relative as relative2, resolve as resolve3, sep } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -19204,9 +19204,12 @@ function isRemoteRef(ref) {
 function toRel(root, abs) {
   return relative2(root, abs).split(sep).join("/");
 }
-function inside(root, abs) {
-  const r2 = relative2(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
+function realRootOf(root) {
+  try {
+    return realpathSync2.native(root);
+  } catch {
+    return root;
+  }
 }
 function kustomizationFile(absDir) {
   for (const name of KUSTOMIZATION_NAMES) {
@@ -19218,7 +19221,7 @@ function kustomizationFile(absDir) {
 function realInside(realRoot, abs) {
   try {
     const real2 = realpathSync2.native(abs);
-    return inside(realRoot, real2) ? real2 : void 0;
+    return isInside(realRoot, real2) ? real2 : void 0;
   } catch {
     return void 0;
   }
@@ -19227,116 +19230,142 @@ function readKustomization(root, dir) {
   const absDir = resolve3(root, dir);
   const absFile = kustomizationFile(absDir);
   if (!absFile) return void 0;
-  const file = toRel(root, absFile);
-  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  const out = { dir, file: toRel(root, absFile), roots: [], files: [], patches: [], problems: [] };
   let text;
   try {
     text = readFileSync3(absFile, "utf8");
   } catch {
     return out;
   }
-  const doc = parseYaml(text).docs[0]?.root ?? void 0;
-  const top = asMap(doc);
+  const top = asMap(parseYaml(text).docs[0]?.root ?? void 0);
   if (!top) return out;
-  let realRoot = root;
-  try {
-    realRoot = realpathSync2.native(root);
-  } catch {
+  const refs = new References(root, absDir, out);
+  refs.resources(top);
+  refs.fileLists(top);
+  refs.generators(top);
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) refs.problem("helmCharts", helmCharts);
+  refs.patches(top);
+  return out;
+}
+var RESOURCE_KEYS = ["resources", "bases", "components"];
+var FILE_KEYS = ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"];
+var References = class {
+  constructor(root, absDir, out) {
+    this.root = root;
+    this.absDir = absDir;
+    this.out = out;
+    this.realRoot = realRootOf(root);
+    this.file = out.file;
   }
-  const problem = (kind, node) => {
+  root;
+  absDir;
+  out;
+  realRoot;
+  file;
+  problem(kind, node) {
     const n = "key" in node ? node.key : node;
     const end = "key" in node ? node.value.end : node.end;
-    out.problems.push({ kind, file, offset: n.start, endOffset: end });
-  };
-  const local = (node) => {
+    this.out.problems.push({ kind, file: this.file, offset: n.start, endOffset: end });
+  }
+  /** Resolves a local reference; returns the absolute path when it may be followed. */
+  local(node) {
     const ref = asText(node);
     if (!node || ref === void 0 || ref.trim() === "") return void 0;
     if (isRemoteRef(ref)) {
-      problem("remote", node);
+      this.problem("remote", node);
       return void 0;
     }
-    const abs = resolve3(absDir, ref);
-    if (!inside(root, abs) || existsSync2(abs) && !realInside(realRoot, abs)) {
-      problem("outside", node);
+    const abs = resolve3(this.absDir, ref);
+    if (!isInside(this.root, abs) || existsSync2(abs) && !realInside(this.realRoot, abs)) {
+      this.problem("outside", node);
       return void 0;
     }
     let st;
     try {
       st = statSync(abs);
     } catch {
-      problem("missing", node);
+      this.problem("missing", node);
       return void 0;
     }
     return { abs, isDir: st.isDirectory() };
-  };
-  const addRef = (node) => {
-    const r2 = local(node);
-    if (!r2) return;
-    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
-    else out.files.push(toRel(root, r2.abs));
-  };
-  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
-  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
-    for (const item of asItems(get(top, key))) {
-      const path = item.kind === "map" ? get(item, "path") : item;
-      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
-      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+  }
+  /** Records a referenced file (a directory there is not followed). */
+  addFile(node) {
+    const r2 = this.local(node);
+    if (r2 && !r2.isDir) this.out.files.push(toRel(this.root, r2.abs));
+  }
+  /** `resources`, `bases`, `components`: nested kustomize roots (directories) or manifest files. */
+  resources(top) {
+    for (const key of RESOURCE_KEYS) {
+      for (const item of asItems(get(top, key))) {
+        const r2 = this.local(item);
+        if (r2) (r2.isDir ? this.out.roots : this.out.files).push(toRel(this.root, r2.abs));
+      }
     }
   }
-  for (const key of ["configMapGenerator", "secretGenerator"]) {
-    for (const gen of asItems(get(top, key))) {
-      for (const field of ["files", "envs"]) {
-        for (const f of asItems(get(gen, field))) {
-          const t = asText(f);
-          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
-          if (path === void 0) continue;
-          const r2 = local({ ...f, text: path, value: path });
-          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+  /** The files FILE_KEYS name, as a string or a mapping's `path`. */
+  fileLists(top) {
+    for (const key of FILE_KEYS) {
+      for (const item of asItems(get(top, key))) {
+        if (item.kind === "scalar") this.addFile(item);
+        else if (item.kind === "map") this.addFile(get(item, "path"));
+      }
+    }
+  }
+  /** The input files of `configMapGenerator` and `secretGenerator` entries (`files`, `envs`, `env`). */
+  generators(top) {
+    for (const key of ["configMapGenerator", "secretGenerator"]) {
+      for (const gen of asItems(get(top, key))) {
+        for (const field of ["files", "envs"]) {
+          for (const f of asItems(get(gen, field))) {
+            const t = asText(f);
+            const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+            if (path !== void 0) this.addFile({ ...f, text: path, value: path });
+          }
         }
-      }
-      const env = get(gen, "env");
-      if (env) {
-        const r2 = local(env);
-        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        this.addFile(get(gen, "env"));
       }
     }
   }
-  const helmCharts = getPair(top, "helmCharts");
-  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
-  const targetOf = (node) => {
-    const t = asMap(node);
-    if (!t) return void 0;
-    const kind = asText(get(t, "kind"));
-    const name = asText(get(t, "name"));
-    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
-  };
-  const addPatch = (pathNode, inline, json6902, target) => {
+  /** `patches`, `patchesStrategicMerge` and `patchesJson6902`: patch files and inline patches. */
+  patches(top) {
+    for (const p of asItems(get(top, "patches"))) this.addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+    for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+      const t = asText(p) ?? "";
+      if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) this.addPatch(void 0, p, false, void 0);
+      else this.addPatch(p, void 0, false, void 0);
+    }
+    for (const p of asItems(get(top, "patchesJson6902"))) this.addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  }
+  /** One patch, from its file (`pathNode`) or its inline text; `json6902` undefined: told by its content. */
+  addPatch(pathNode, inline, json6902, target) {
     const t = targetOf(target);
+    const kustomization = this.file;
     if (pathNode) {
-      const r2 = local(pathNode);
+      const r2 = this.local(pathNode);
       if (!r2 || r2.isDir) return;
-      const rel = toRel(root, r2.abs);
-      out.files.push(rel);
-      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+      const rel = toRel(this.root, r2.abs);
+      this.out.files.push(rel);
+      this.out.patches.push({ kustomization, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
     } else if (inline) {
       const body = asText(inline) ?? "";
-      out.patches.push({
-        kustomization: file,
-        file,
+      this.out.patches.push({
+        kustomization,
+        file: kustomization,
         inline,
         json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
         ...t ? { target: t } : {}
       });
     }
-  };
-  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
-  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
-    const t = asText(p) ?? "";
-    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
-    else addPatch(p, void 0, false, void 0);
   }
-  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
-  return out;
+};
+function targetOf(node) {
+  const t = asMap(node);
+  if (!t) return void 0;
+  const kind = asText(get(t, "kind"));
+  const name = asText(get(t, "name"));
+  return { ...kind ? { kind } : {}, ...name ? { name } : {} };
 }
 function looksLikeJson6902(abs) {
   try {
@@ -19431,9 +19460,9 @@ var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
   return relative3(root, abs).split(sep2).join("/");
 }
-function inside2(root, abs) {
+function inside(root, abs) {
   const r2 = relative3(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
+  return r2 === "" || !r2.startsWith("..") && !isAbsolute2(r2);
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -19474,7 +19503,7 @@ async function findRenderMarkers(opts) {
   const found = /* @__PURE__ */ new Set();
   if (opts.only && !await gitTopLevel(root)) {
     for (const rel of opts.only) {
-      for (let dir = join3(resolve4(root, rel), ".."); inside2(root, dir); dir = join3(dir, "..")) {
+      for (let dir = join3(resolve4(root, rel), ".."); inside(root, dir); dir = join3(dir, "..")) {
         for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
           const f = join3(dir, name);
           const r2 = toRel2(root, f);
@@ -19489,7 +19518,7 @@ async function findRenderMarkers(opts) {
     const st = await stat(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = join3(scope, ".."); inside2(root, dir); dir = join3(dir, "..")) {
+      for (let dir = join3(scope, ".."); inside(root, dir); dir = join3(dir, "..")) {
         if (lstatQuiet(join3(dir, "Chart.yaml"))?.isFile()) {
           found.add(toRel2(root, join3(dir, "Chart.yaml")));
           break;
@@ -19500,7 +19529,7 @@ async function findRenderMarkers(opts) {
     }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel2(root, f);
-      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      if (!inside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
       found.add(rel);
     }
   }
@@ -19533,7 +19562,7 @@ async function collect(opts) {
   if (opts.only) {
     for (const rel of opts.only) {
       const abs = resolve4(root, rel);
-      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
+      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
@@ -19550,7 +19579,7 @@ async function collect(opts) {
       }
     }
   }
-  const candidates = [];
+  const candidates2 = [];
   const seenReal = /* @__PURE__ */ new Set();
   for (const abs of [...files].sort()) {
     const relPath = toRel2(root, abs);
@@ -19567,7 +19596,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
       }
-      if (!inside2(realRoot, target)) {
+      if (!inside(realRoot, target)) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
@@ -19579,17 +19608,17 @@ async function collect(opts) {
     }
     if (seenReal.has(real2)) continue;
     seenReal.add(real2);
-    candidates.push({ absPath: real2, relPath, nameKind: kind });
+    candidates2.push({ absPath: real2, relPath, nameKind: kind });
   }
-  if (opts.only || !onlyDirs) return { candidates, issues };
-  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
-  return { candidates, issues, markers: [...new Set(markers)].sort() };
+  if (opts.only || !onlyDirs) return { candidates: candidates2, issues };
+  const markers = [...markerFiles].filter((f) => inside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates: candidates2, issues, markers: [...new Set(markers)].sort() };
 }
 
 // src/render/index.ts
 import { hash as hash2 } from "node:crypto";
-import { existsSync as existsSync3, readFileSync as readFileSync4, readdirSync as readdirSync3, realpathSync as realpathSync4, writeFileSync } from "node:fs";
-import { join as join5, posix as posix5, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync4, readdirSync as readdirSync3, writeFileSync } from "node:fs";
+import { join as join5, posix as posix5, resolve as resolve6 } from "node:path";
 
 // src/render/map.ts
 function pathAt(root, offset) {
@@ -19742,7 +19771,7 @@ function pointerCovers(ptr, path) {
 import { execFile as execFile2 } from "node:child_process";
 import { accessSync, constants as constants4, mkdirSync, mkdtempSync, rmSync, statSync as statSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, isAbsolute as isAbsolute4, join as join4, resolve as resolve5 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute3, join as join4, resolve as resolve5 } from "node:path";
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
@@ -19758,7 +19787,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = isAbsolute4(named) || named.includes("/") ? resolve5(base, named) : void 0;
+    const abs = isAbsolute3(named) || named.includes("/") ? resolve5(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -19843,10 +19872,7 @@ function toolError(text, paths, max = 400) {
 // src/render/index.ts
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
-function toRel3(root, abs) {
-  return relative4(root, abs).split(sep3).join("/");
-}
-function insideRoot(root, rel) {
+function insideRoot(rel) {
   return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix5.isAbsolute(rel);
 }
 function plural(n, word) {
@@ -19866,214 +19892,183 @@ function renderSummaryLine(s2) {
   return parts.join("; ");
 }
 async function prepareRender(input) {
-  const root = input.root;
-  const cfg = input.settings.render;
-  const roots = renderRoots(root, input.markers);
-  const notices = [];
-  const summary = {
-    charts: roots.charts.length,
-    kustomizations: roots.topRoots.length,
+  const roots = renderRoots(input.root, input.markers);
+  const run2 = new Renders(input, roots);
+  const charts = input.stdin ? [] : roots.charts.filter((dir) => run2.chartTouched(dir));
+  run2.summary.charts = charts.length;
+  for (const dir of charts) await run2.chart(dir);
+  const tops = input.stdin ? [] : roots.topRoots.filter((dir) => run2.touches(includedFiles(roots, dir)));
+  run2.summary.kustomizations = tops.length;
+  for (const dir of tops) await run2.kustomization(dir);
+  if (input.stdin) run2.keep(input.stdin.name, input.stdin.text, { kind: "stdin" }, "stdin", "stdin.yaml");
+  const virtuals = run2.virtuals;
+  const mapper = new Mapper(input.root, roots, input.settings.render, virtuals);
+  return {
+    candidates: toCheck(input.candidates, roots, run2.covered, virtuals),
+    notices: run2.notices,
+    summary: run2.summary,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => run2.cleanup()
+  };
+}
+function toCheck(collected, roots, covered, virtuals) {
+  const patchFiles = /* @__PURE__ */ new Set();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const out = [];
+  for (const c of collected) {
+    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    out.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) out.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
+  return out;
+}
+var Renders = class {
+  constructor(input, roots) {
+    this.input = input;
+    this.roots = roots;
+    this.root = input.root;
+    this.realRoot = realRootOf(input.root);
+    this.cfg = input.settings.render;
+    this.timeoutMs = this.cfg.timeoutSeconds * 1e3;
+  }
+  input;
+  roots;
+  notices = [];
+  summary = {
+    charts: 0,
+    kustomizations: 0,
     rendered: 0,
     failed: 0,
     notRendered: { charts: 0, kustomizations: 0 },
     reasons: []
   };
-  let scratch;
-  const scratchDir = () => scratch ??= new Scratch();
-  const virtuals = [];
-  const covered = /* @__PURE__ */ new Set();
-  const changed = input.only;
-  let realRoot = root;
-  try {
-    realRoot = realpathSync4.native(root);
-  } catch {
-  }
-  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
-  const notRendered = (n) => {
-    notices.push({ ruleId: "not-rendered", ...n, ...notRenderedLevel ? { level: notRenderedLevel } : {} });
-  };
-  const reported2 = /* @__PURE__ */ new Set();
-  const refProblems = (ks) => {
-    let blocked = false;
-    for (const k of ks) {
-      for (const p of k.problems) {
-        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
-        if (p.kind === "missing") continue;
-        blocked = true;
-        const key = `${p.file}:${p.offset}`;
-        if (reported2.has(key)) continue;
-        reported2.add(key);
-        notRendered({
-          messageId: p.kind,
-          data: {},
-          file: p.file,
-          offset: p.offset,
-          endOffset: p.endOffset,
-          identity: `kustomization ${k.dir || "."}`
-        });
-      }
-    }
-    return blocked;
-  };
-  const touches = (files) => {
+  virtuals = [];
+  /** Files of rendered kustomizations (checked in the rendered stream, not on their own). */
+  covered = /* @__PURE__ */ new Set();
+  root;
+  realRoot;
+  cfg;
+  timeoutMs;
+  scratchDir;
+  tools = /* @__PURE__ */ new Map();
+  /** Reference problems already reported (a base included by two roots is reported once). */
+  reported = /* @__PURE__ */ new Set();
+  /** True when a pull-request scan changed one of `files` (always true outside one). */
+  touches(files) {
+    const changed = this.input.only;
     if (!changed) return true;
     for (const f of files) if (changed.has(f)) return true;
     return false;
-  };
-  const chartTouched = (dir) => {
+  }
+  /** True when a pull-request scan changed a file under the chart directory. */
+  chartTouched(dir) {
+    const changed = this.input.only;
     if (!changed) return true;
     const prefix2 = dir === "" ? "" : `${dir}/`;
     for (const f of changed) if (f.startsWith(prefix2)) return true;
     return false;
-  };
-  const toolCache = /* @__PURE__ */ new Map();
-  const tool = (t) => {
-    let found = toolCache.get(t);
-    if (!found) toolCache.set(t, found = findTool(t, t === "kubectl" ? void 0 : cfg[t], input.env, root));
+  }
+  cleanup() {
+    this.scratchDir?.remove();
+  }
+  scratch() {
+    return this.scratchDir ??= new Scratch();
+  }
+  tool(t) {
+    let found = this.tools.get(t);
+    if (!found) this.tools.set(t, found = findTool(t, t === "kubectl" ? void 0 : this.cfg[t], this.input.env, this.root));
     return found;
-  };
-  const timeoutMs = cfg.timeoutSeconds * 1e3;
-  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
-  summary.charts = charts.length;
-  for (const dir of charts) {
-    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = resolve6(root, dir);
-    const chartText = safeRead(join5(absDir, "Chart.yaml"));
-    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
+  }
+  /** A `not-rendered` finding, at the level `render.mode` asks for (`required` raises it to error). */
+  notRendered(at, n) {
+    const level = this.cfg.mode === "required" ? "error" : void 0;
+    this.notices.push({ ruleId: "not-rendered", ...n, file: at.file, identity: at.identity, ...level ? { level } : {} });
+  }
+  /** A render that failed: counted once, however many `render-failed` findings say why. */
+  failed(at, ...why) {
+    this.summary.failed++;
+    for (const n of why) this.notices.push({ ruleId: "render-failed", ...n, file: at.file, identity: at.identity });
+  }
+  /** A root left unrendered, counted under its kind; `reason` goes into the summary line. */
+  skipped(kind, reason) {
+    this.summary.notRendered[kind]++;
+    if (reason !== void 0) this.summary.reasons.push(reason);
+  }
+  /** Keeps a rendered stream: written to a new scratch subdirectory and checked as `relPath`. */
+  keep(relPath, text, origin, sub = "out", name = "rendered.yaml") {
+    const abs = join5(this.scratch().sub(sub), name);
+    writeFileSync(abs, text);
+    this.virtuals.push({ relPath, absPath: abs, origin, home: relPath, text });
+  }
+  /** Renders one chart with `helm template`, or says why it is not rendered. */
+  async chart(dir) {
+    const at = { file: dir ? `${dir}/Chart.yaml` : "Chart.yaml", identity: `chart ${dir || "."}` };
+    const absDir = resolve6(this.root, dir);
+    const chartDoc = asMap(parseYaml(safeRead(join5(absDir, "Chart.yaml"))).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
-      summary.charts--;
-      continue;
+      this.summary.charts--;
+      return;
     }
-    if (cfg.mode === "off") {
-      summary.notRendered.charts++;
-      summary.reasons.push("render.mode: off");
-      continue;
+    const helm = this.helmFor(at, absDir, chartDoc);
+    if (!helm) return;
+    const chartCfg = this.cfg.charts[dir || "."] ?? this.cfg.charts[dir] ?? { valuesFiles: [] };
+    const values = valuesFilesOf(this.root, absDir, chartCfg);
+    if (values.bad.length) return this.failed(at, ...values.bad.map((file) => ({ messageId: "valuesFile", data: { file } })));
+    const s2 = this.scratch();
+    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
+    args.push("--kube-version", `v${this.input.settings.kubernetesVersion}.0`);
+    for (const v of values.files) args.push("--values", resolve6(this.root, v));
+    const run2 = await runTool(helm, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs: this.timeoutMs });
+    if (!run2.ok) {
+      const error = toolError(run2.error, { scratch: s2.dir, root: this.root });
+      return this.failed(at, { messageId: "failed", data: { tool: "helm template", error } });
     }
-    const helm = tool("helm");
+    this.summary.rendered++;
+    this.keep(at.file, run2.stdout, { kind: "helm", chartDir: dir, valuesFiles: values.files });
+  }
+  /**
+   * The helm binary to render a chart with; undefined (reported) when it is not rendered:
+   * rendering is off, helm is missing, a dependency would have to be downloaded, or a link
+   * under the chart leads out of the repository.
+   */
+  helmFor(at, absDir, chartDoc) {
+    if (this.cfg.mode === "off") {
+      this.skipped("charts", "render.mode: off");
+      return void 0;
+    }
+    const helm = this.tool("helm");
     if (!helm.path) {
-      summary.notRendered.charts++;
-      summary.reasons.push(`helm was not found ${helm.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
+      this.skipped("charts", `helm was not found ${helm.looked}`);
+      this.notRendered(at, { messageId: "noTool", data: { tool: "helm", looked: helm.looked, what: "Helm chart" } });
+      return void 0;
     }
     const missingDep = remoteDependency(absDir, chartDoc);
     if (missingDep) {
-      summary.notRendered.charts++;
-      notRendered({
-        messageId: "remoteChart",
-        data: {},
-        file: chartFile,
-        offset: missingDep.offset,
-        endOffset: missingDep.endOffset,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
+      this.skipped("charts");
+      this.notRendered(at, { messageId: "remoteChart", data: {}, ...missingDep });
+      return void 0;
     }
-    if (linkOutside(realRoot, absDir)) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "linkOutside",
-        data: { what: "chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
+    if (linkOutside(this.realRoot, absDir)) {
+      this.failed(at, { messageId: "linkOutside", data: { what: "chart" } });
+      return void 0;
     }
-    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
-    const valuesFiles = [];
-    let badValues = false;
-    for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, resolve6(absDir, v));
-      if (!insideRoot(root, rel) || !existsSync3(resolve6(root, rel))) {
-        badValues = true;
-        notices.push({
-          ruleId: "render-failed",
-          messageId: "valuesFile",
-          data: { file: v },
-          file: chartFile,
-          identity: `chart ${dir || "."}`
-        });
-        continue;
-      }
-      valuesFiles.push(rel);
-    }
-    if (badValues) {
-      summary.failed++;
-      continue;
-    }
-    const s2 = scratchDir();
-    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
-    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", resolve6(root, v));
-    const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
-    if (!run2.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: { tool: "helm template", error: toolError(run2.error, { scratch: s2.dir, root }) },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    summary.rendered++;
-    const abs = join5(s2.sub("out"), "rendered.yaml");
-    writeFileSync(abs, run2.stdout);
-    virtuals.push({
-      relPath: chartFile,
-      absPath: abs,
-      origin: { kind: "helm", chartDir: dir, valuesFiles },
-      home: chartFile,
-      text: run2.stdout
-    });
+    return helm.path;
   }
-  const patchFiles = /* @__PURE__ */ new Set();
-  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
-  summary.kustomizations = tops.length;
-  for (const dir of tops) {
-    const k = roots.kustomizations.get(dir);
-    const all = reachable(roots, dir);
-    if (cfg.mode === "off") {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push("render.mode: off");
-      continue;
-    }
-    if (refProblems(all)) {
-      summary.notRendered.kustomizations++;
-      continue;
-    }
-    let kz = tool("kustomize");
-    let viaKubectl = false;
-    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
-      const kubectl = findTool("kubectl", void 0, input.env, root);
-      if (kubectl.path) {
-        kz = { path: kubectl.path, looked: "on PATH (kubectl kustomize)" };
-        viaKubectl = true;
-      }
-    }
-    if (!kz.path) {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push(`kustomize was not found ${kz.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
-    }
-    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
-    const s2 = scratchDir();
+  /** Renders one kustomize root with `kustomize build` (or `kubectl kustomize`), or says why it is not rendered. */
+  async kustomization(dir) {
+    const k = this.roots.kustomizations.get(dir);
+    const at = { file: k.file, identity: `kustomization ${dir || "."}` };
+    if (this.cfg.mode === "off") return this.skipped("kustomizations", "render.mode: off");
+    if (this.refProblems(reachable(this.roots, dir))) return this.skipped("kustomizations");
+    const kz = this.kustomizer(at);
+    if (!kz) return;
+    const helmPath = this.cfg.enableHelm ? this.tool("helm").path : void 0;
+    const s2 = this.scratch();
     const wrapper = s2.sub("kustomize");
-    const ref = relative4(wrapper, resolve6(root, dir)).split(sep3).join("/");
+    const ref = toRel(wrapper, resolve6(this.root, dir));
     writeFileSync(
       join5(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
@@ -20083,52 +20078,60 @@ resources:
 buildMetadata: [originAnnotations, transformerAnnotations]
 `
     );
-    const args = [viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
-    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
-    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
+    const args = [kz.viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    if (this.cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
+    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs: this.timeoutMs });
     if (!run2.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: {
-          tool: viaKubectl ? "kubectl kustomize" : "kustomize build",
-          error: toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root })
-        },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
+      const tool = kz.viaKubectl ? "kubectl kustomize" : "kustomize build";
+      const error = toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root: this.root });
+      return this.failed(at, { messageId: "failed", data: { tool, error } });
     }
-    summary.rendered++;
-    for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = join5(s2.sub("out"), "rendered.yaml");
-    writeFileSync(abs, run2.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
+    this.summary.rendered++;
+    for (const f of includedFiles(this.roots, dir)) this.covered.add(f);
+    this.keep(k.file, run2.stdout, { kind: "kustomize", dir, wrapper });
   }
-  if (input.stdin) {
-    const s2 = scratchDir();
-    const abs = join5(s2.sub("stdin"), "stdin.yaml");
-    writeFileSync(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
+  /** The kustomize to run; undefined (reported) when there is none. */
+  kustomizer(at) {
+    const kz = this.tool("kustomize");
+    if (kz.path) return { path: kz.path, viaKubectl: false };
+    if (!this.cfg.kustomize && !this.input.env[TOOL_ENV.kustomize]) {
+      const kubectl = this.tool("kubectl");
+      if (kubectl.path) return { path: kubectl.path, viaKubectl: true };
+    }
+    this.skipped("kustomizations", `kustomize was not found ${kz.looked}`);
+    this.notRendered(at, { messageId: "noTool", data: { tool: "kustomize", looked: kz.looked, what: "kustomization" } });
+    return void 0;
   }
-  const candidates = [];
-  for (const c of input.candidates) {
-    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
-    if (covered.has(c.relPath)) continue;
-    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  /**
+   * Reports the references kustomize would have to fetch or follow out of the repository, once
+   * per kustomization that makes them; true when one blocks the render.
+   */
+  refProblems(ks) {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === "helmCharts" && this.cfg.enableHelm) continue;
+        if (p.kind === "missing") continue;
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (this.reported.has(key)) continue;
+        this.reported.add(key);
+        const at = { file: p.file, identity: `kustomization ${k.dir || "."}` };
+        this.notRendered(at, { messageId: p.kind, data: {}, offset: p.offset, endOffset: p.endOffset });
+      }
+    }
+    return blocked;
   }
-  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
-  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
-  return {
-    candidates,
-    notices,
-    summary,
-    virtual: new Set(virtuals.map((v) => v.relPath)),
-    remap: (findings) => mapper.remap(findings),
-    mappedSources: () => mapper.sources(),
-    cleanup: () => scratch?.remove()
-  };
+};
+function valuesFilesOf(root, absDir, chartCfg) {
+  const files = [];
+  const bad = [];
+  for (const v of chartCfg.valuesFiles) {
+    const rel = toRel(root, resolve6(absDir, v));
+    if (insideRoot(rel) && existsSync3(resolve6(root, rel))) files.push(rel);
+    else bad.push(v);
+  }
+  return { files, bad };
 }
 function safeRead(abs) {
   try {
@@ -20197,26 +20200,18 @@ var Mapper = class {
     return out;
   }
   move(f, v) {
+    if (!this.place(f, v)) approximate(f, v.home);
+    f.fingerprint = hash2("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
+  }
+  /** Moves a finding to the source that wrote its place; false when it stays on the stream's home file. */
+  place(f, v) {
     const stream = this.parsed(v.absPath);
-    const approx = (file) => {
-      f.file = file;
-      f.range = lineOne();
-      f.message += APPROX;
-    };
-    const fingerprint = () => {
-      f.fingerprint = hash2("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
-    };
-    if (!stream) {
-      approx(v.home);
-      fingerprint();
-      return;
-    }
+    if (!stream) return false;
     const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
     const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
     const path = pathAt(doc?.root, offset);
     const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path) : this.helm(f, v, stream, doc, path);
-    if (!placed && v.origin.kind !== "stdin") approx(v.home);
-    fingerprint();
+    return placed || v.origin.kind === "stdin";
   }
   /** `# Source: chart/templates/x.yaml` before the document. */
   sourceComment(stream, doc) {
@@ -20241,22 +20236,21 @@ var Mapper = class {
       const direct = posix5.normalize(source);
       const chart = this.roots.allCharts.find((d) => posix5.basename(d) === source.split("/")[0]);
       const viaChart = chart !== void 0 ? posix5.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync3(resolve6(this.root, p)));
+      template = [direct, viaChart].find((p) => p && insideRoot(p) && existsSync3(resolve6(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
     }
-    if (!insideRoot(this.root, template) || !existsSync3(resolve6(this.root, template))) return false;
+    if (!insideRoot(template) || !existsSync3(resolve6(this.root, template))) return false;
     const text = this.parsed(resolve6(this.root, template))?.text;
     if (text === void 0) return false;
     f.file = template;
     this.used.add(template);
     const hit = templateLine(text, path);
     if (!hit) {
-      f.range = lineOne();
-      f.message += APPROX;
+      approximate(f);
       return true;
     }
     f.range = lineRange(text, hit.line);
@@ -20288,7 +20282,7 @@ var Mapper = class {
       for (const { file, prefix: prefix2 } of chain) {
         const parsed = this.parsed(resolve6(this.root, file));
         if (!parsed) continue;
-        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]);
         if (!pair) continue;
         out.push({
           file,
@@ -20308,7 +20302,7 @@ var Mapper = class {
     const kind = asText(get(doc.root, "kind")) ?? "";
     const name = asText(get(meta2, "name")) ?? "";
     const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, resolve6(wrapper, p));
+    const fromWrapper = (p) => toRel(this.root, resolve6(wrapper, p));
     const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
     const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
     const originPath = asText(get(originDoc, "path"));
@@ -20326,7 +20320,7 @@ var Mapper = class {
       for (const p of patches) if (this.placeInPatch(f, p, kind, name, path)) return true;
     }
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
-    if (!resource || !insideRoot(this.root, resource)) return false;
+    if (!resource || !insideRoot(resource)) return false;
     const parsed = this.parsed(resolve6(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
@@ -20334,12 +20328,11 @@ var Mapper = class {
     const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
     const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
     if (!target) {
-      f.range = lineOne();
-      f.message += APPROX;
+      approximate(f);
       return true;
     }
     const { at, depth } = follow(target.node, path);
-    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    f.range = at ? firstLineRange(parsed, at) : lineOne();
     if (depth < path.length && !isMissingField(f)) f.message += APPROX;
     return true;
   }
@@ -20362,7 +20355,7 @@ var Mapper = class {
     if (!at) return false;
     this.used.add(p.file);
     f.file = p.file;
-    f.range = nodeRange2(parsed, at);
+    f.range = firstLineRange(parsed, at);
     return true;
   }
   placeInline(f, p, k, text, roots, kind, name, path, base) {
@@ -20407,6 +20400,11 @@ var Mapper = class {
 function isMissingField(f) {
   return /^missing|Missing$/.test(f.messageId);
 }
+function approximate(f, file = f.file) {
+  f.file = file;
+  f.range = lineOne();
+  f.message += APPROX;
+}
 function lineOne() {
   return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 }
@@ -20415,9 +20413,10 @@ function lineRange(text, line) {
   const col = t.length - t.trimStart().length + 1;
   return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
 }
-function nodeRange2(p, at) {
+function firstLineRange(p, at) {
   if ("key" in at) return pairRange(p, at);
-  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+  const eol = p.text.indexOf("\n", at.start);
+  return p.lines.range(at.start, eol < 0 ? at.end : Math.min(at.end, eol));
 }
 function pairRange(p, pair) {
   const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
@@ -20534,7 +20533,7 @@ function levelFor(rule61, file, global, overrides) {
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
 import { lstatSync as lstatSync4 } from "node:fs";
-import { isAbsolute as isAbsolute5, join as join6, relative as relative5, resolve as resolve7 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join6, relative as relative4, resolve as resolve7 } from "node:path";
 
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
@@ -20951,10 +20950,10 @@ function readRender(r2, settings) {
 }
 function loadSettings(root, configPath, rules, repoRoot = root) {
   let path;
-  if (configPath) path = isAbsolute5(configPath) ? configPath : resolve7(root, configPath);
+  if (configPath) path = isAbsolute4(configPath) ? configPath : resolve7(root, configPath);
   else if (lstatQuiet2(join6(root, DEFAULT_CONFIG_FILE))) path = join6(root, DEFAULT_CONFIG_FILE);
   if (!path) return defaultSettings();
-  const label2 = safeData(relative5(repoRoot, path).split("\\").join("/") || path);
+  const label2 = safeData(relative4(repoRoot, path).split("\\").join("/") || path);
   let text;
   try {
     text = readContainedFile(repoRoot, path, { label: label2, maxBytes: MAX_CONFIG_BYTES, what: "configuration file" });
@@ -22375,10 +22374,10 @@ function hostMounts(file) {
     for (const m of c.mounts) {
       if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
       seen.add(m.at);
-      const relative10 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
-      const d = relative10 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
+      const relative9 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative9 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
       if (m.type === "device") d.kind = "other";
-      out.push({ format: "compose", source: m.type, ...d, relative: relative10, subject: c.label, mounts: "", at: m.at });
+      out.push({ format: "compose", source: m.type, ...d, relative: relative9, subject: c.label, mounts: "", at: m.at });
     }
   }
   return out;
@@ -22971,10 +22970,10 @@ var rule25 = {
     const reportedDockerfiles = /* @__PURE__ */ new Set();
     for (const c of s2.containers) {
       const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
-      let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
-      if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
-      if (candidates.length !== 1) continue;
-      const d = candidates[0];
+      let candidates2 = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
+      if (hinted.length === 0) candidates2 = byName.get(c.name.split("/").pop()) ?? [];
+      if (candidates2.length !== 1) continue;
+      const d = candidates2[0];
       if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
         ctx.report({
           file: c.file,
@@ -23091,100 +23090,114 @@ function labelValueProblem(node) {
   if (v.length > 63 || v.length > 0 && !LABEL_NAME.test(v)) return "is not a valid label value";
   return void 0;
 }
+function isNull2(node) {
+  return node.kind === "scalar" && node.value === null;
+}
+var Constraints = class {
+  byKey = /* @__PURE__ */ new Map();
+  get size() {
+    return this.byKey.size;
+  }
+  /** The label must have one of `values` (`matchLabels` entries and `In`). */
+  oneOf(key, values) {
+    const c = this.of(key);
+    c.exists = true;
+    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
+  }
+  /** Applies a valid `matchExpressions` entry. */
+  expression(key, op, values) {
+    if (op === "In") return this.oneOf(key, values);
+    const c = this.of(key);
+    if (op === "NotIn") for (const v of values) c.notIn.add(v);
+    else if (op === "Exists") c.exists = true;
+    else c.doesNotExist = true;
+  }
+  /** Why no set of labels satisfies every constraint (the first key that cannot be met); undefined when one does. */
+  contradiction() {
+    for (const [key, c] of this.byKey) {
+      const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
+      if (c.doesNotExist && c.exists) return `label "${key}" must both exist and not exist`;
+      if (left && left.length === 0) return `no value of label "${key}" satisfies every condition`;
+    }
+    return void 0;
+  }
+  of(key) {
+    let c = this.byKey.get(key);
+    if (!c) this.byKey.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
+    return c;
+  }
+};
 function checkSelector(pair, where, out) {
   const sel = pair.value;
-  if (sel.kind === "scalar" && sel.value === null) return true;
+  if (isNull2(sel)) return true;
   if (sel.kind !== "map") {
     out.push({ messageId: "selectorMalformed", data: { where, reason: "is not a mapping (write matchLabels: {key: value})" }, at: pair });
     return false;
   }
-  let ok = true;
+  const before = out.length;
   for (const p of sel.pairs) {
-    if (!SELECTOR_FIELDS.has(p.keyText)) {
-      out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
-      ok = false;
-    }
+    if (!SELECTOR_FIELDS.has(p.keyText)) out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
   }
-  const constraints = /* @__PURE__ */ new Map();
-  const of = (key) => {
-    let c = constraints.get(key);
-    if (!c) constraints.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
-    return c;
-  };
-  const restrict = (c, values) => {
-    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
-  };
-  const labelsPair = getPair(sel, "matchLabels");
-  if (labelsPair && !(labelsPair.value.kind === "scalar" && labelsPair.value.value === null)) {
-    const labels = asMap(labelsPair.value);
-    if (!labels) {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
-      ok = false;
-    }
-    for (const p of labels?.pairs ?? []) {
-      const keyProblem = labelKeyProblem(p.keyText);
-      const valueProblem = labelValueProblem(p.value);
-      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
-        ok = false;
-        continue;
-      }
-      const c = of(p.keyText);
-      c.exists = true;
-      restrict(c, [asText(p.value) ?? ""]);
-    }
-  }
-  const exprPair = getPair(sel, "matchExpressions");
-  if (exprPair && !(exprPair.value.kind === "scalar" && exprPair.value.value === null)) {
-    if (exprPair.value.kind !== "seq") {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
-      ok = false;
-    }
-    for (const item of asItems(exprPair.value)) {
-      const key = asText(get(item, "key"));
-      const op = asText(get(item, "operator"));
-      const valuesNode = get(item, "values");
-      const values = asItems(valuesNode).map((v) => asText(v) ?? "");
-      const hasValues = valuesNode !== void 0 && !(valuesNode.kind === "scalar" && valuesNode.value === null);
-      let reason;
-      if (item.kind !== "map") reason = "has a matchExpressions entry that is not a mapping";
-      else if (!key) reason = "has a matchExpressions entry without a key";
-      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)}`;
-      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
-      else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
-      else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
-      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
-      else {
-        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
-        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
-      }
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
-        ok = false;
-        continue;
-      }
-      const c = of(key);
-      if (op === "In") {
-        c.exists = true;
-        restrict(c, values);
-      } else if (op === "NotIn") for (const v of values) c.notIn.add(v);
-      else if (op === "Exists") c.exists = true;
-      else c.doesNotExist = true;
-    }
-  }
-  if (!ok) return false;
-  for (const [key, c] of constraints) {
-    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
-    let why;
-    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
-    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
-    if (why) {
-      out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
-      return false;
-    }
+  const constraints = new Constraints();
+  checkMatchLabels(sel, where, out, constraints);
+  checkMatchExpressions(sel, where, out, constraints);
+  if (out.length > before) return false;
+  const why = constraints.contradiction();
+  if (why) {
+    out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
+    return false;
   }
   return constraints.size === 0;
+}
+function checkMatchLabels(sel, where, out, constraints) {
+  const labelsPair = getPair(sel, "matchLabels");
+  if (!labelsPair || isNull2(labelsPair.value)) return;
+  const labels = asMap(labelsPair.value);
+  if (!labels) {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
+    return;
+  }
+  for (const p of labels.pairs) {
+    const keyProblem = labelKeyProblem(p.keyText);
+    const valueProblem = labelValueProblem(p.value);
+    const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
+    else constraints.oneOf(p.keyText, [asText(p.value) ?? ""]);
+  }
+}
+function checkMatchExpressions(sel, where, out, constraints) {
+  const exprPair = getPair(sel, "matchExpressions");
+  if (!exprPair || isNull2(exprPair.value)) return;
+  if (exprPair.value.kind !== "seq") {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
+  }
+  for (const item of asItems(exprPair.value)) {
+    const reason = expressionProblem(item);
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
+    else
+      constraints.expression(
+        asText(get(item, "key")),
+        asText(get(item, "operator")),
+        asItems(get(item, "values")).map((v) => asText(v) ?? "")
+      );
+  }
+}
+function expressionProblem(item) {
+  if (item.kind !== "map") return "has a matchExpressions entry that is not a mapping";
+  const key = asText(get(item, "key"));
+  const op = asText(get(item, "operator"));
+  const valuesNode = get(item, "values");
+  const values = asItems(valuesNode);
+  const hasValues = valuesNode !== void 0 && !isNull2(valuesNode);
+  if (!key) return "has a matchExpressions entry without a key";
+  const keyProblem = labelKeyProblem(key);
+  if (keyProblem) return `has a matchExpressions key "${key}" that ${keyProblem}`;
+  if (!op || !OPERATORS.has(op)) return `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
+  if ((op === "In" || op === "NotIn") && values.length === 0) return `uses ${op} on "${key}" without values`;
+  if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) return `uses ${op} on "${key}" with values`;
+  if (hasValues && valuesNode.kind !== "seq") return `has values for "${key}" that are not a list`;
+  const bad = values.find((v) => labelValueProblem(v) !== void 0 || isNull2(v));
+  return bad ? `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}` : void 0;
 }
 var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -23200,8 +23213,8 @@ function portProblem(port) {
   }
   const p = get(port, "port");
   const endNode = get(port, "endPort");
-  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
-  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
+  const end = endNode && !isNull2(endNode) ? asInt(endNode) : void 0;
+  const hasPort = p !== void 0 && !isNull2(p);
   const n = hasPort ? asInt(p) : void 0;
   if (hasPort && n === void 0) {
     const name = asText(p) ?? "";
@@ -23218,7 +23231,7 @@ function portAllows(port, target) {
   const protocol = asText(get(port, "protocol")) ?? "TCP";
   if (protocol !== "TCP") return false;
   const p = get(port, "port");
-  if (p === void 0 || p.kind === "scalar" && p.value === null) return true;
+  if (p === void 0 || isNull2(p)) return true;
   const n = asInt(p);
   if (n === void 0) return false;
   const end = asInt(get(port, "endPort")) ?? n;
@@ -23286,7 +23299,7 @@ function analyzePolicy(obj) {
       if (v !== "Ingress" && v !== "Egress") problems.push({ messageId: "policyType", data: { type: v ?? "" }, at: t });
       if (v === "Egress") result.egress = true;
     }
-    if (typesPair.value.kind !== "seq" && !(typesPair.value.kind === "scalar" && typesPair.value.value === null)) {
+    if (typesPair.value.kind !== "seq" && !isNull2(typesPair.value)) {
       problems.push({ messageId: "policyType", data: { type: asText(typesPair.value) ?? "a mapping" }, at: typesPair });
     }
   } else {
@@ -25526,7 +25539,7 @@ var rule48 = {
     }
   },
   check(file, ctx) {
-    const report = (messageId, at, name, value2, data) => {
+    const report2 = (messageId, at, name, value2, data) => {
       const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
       const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
       if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
@@ -25553,7 +25566,7 @@ var rule48 = {
         for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
           const value2 = asText(pair.value);
           if (value2 !== void 0 && literalSecret(pair.keyText, value2))
-            report("configMap", pair, pair.keyText, value2, { object: obj.label });
+            report2("configMap", pair, pair.keyText, value2, { object: obj.label });
         }
       }
       forEachContainer(file, (c) => {
@@ -25562,14 +25575,14 @@ var rule48 = {
           const valuePair = getPair(e, "value");
           if (!name || !valuePair) continue;
           const value2 = asText(valuePair.value);
-          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
+          if (value2 !== void 0 && literalSecret(name, value2)) report2("kubernetes", valuePair, name, value2, { container: c.label });
         }
       });
     } else if (file.kind === "compose") {
       checkDotenv(file.dotenv, ctx);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
-          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report2("compose", e.nameAt, e.name, e.value, { service: svc.label });
         }
       }
     } else {
@@ -25577,11 +25590,11 @@ var rule48 = {
         for (const e of c.environment) {
           const secure = asText(e.secureValue?.value);
           if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
-            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+            report2("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
           }
           const plain = asText(e.value?.value);
           if (e.value && plain !== void 0 && literalSecret(e.name, plain))
-            report("aciValue", e.value, e.name, plain, { container: c.label });
+            report2("aciValue", e.value, e.name, plain, { container: c.label });
         }
       }
     }
@@ -26279,8 +26292,8 @@ var ALL_RULES = [
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
 // src/policy/load.ts
-import { closeSync as closeSync4, constants as constants5, fstatSync as fstatSync4, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync6, readdirSync as readdirSync4, realpathSync as realpathSync5 } from "node:fs";
-import { join as join9, relative as relative6, resolve as resolve9, sep as sep4 } from "node:path";
+import { closeSync as closeSync4, constants as constants5, fstatSync as fstatSync4, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync6, readdirSync as readdirSync4, realpathSync as realpathSync4 } from "node:fs";
+import { join as join9, relative as relative5, resolve as resolve9, sep as sep3 } from "node:path";
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -43532,17 +43545,17 @@ function resolveCandidateNames(namespace, name) {
   if (namespace === "") {
     return [name];
   }
-  const candidates = [];
+  const candidates2 = [];
   for (let nextNs = namespace; ; ) {
-    candidates.push(nextNs + "." + name);
+    candidates2.push(nextNs + "." + name);
     const i2 = nextNs.lastIndexOf(".");
     if (i2 < 0) {
       break;
     }
     nextNs = nextNs.substring(0, i2);
   }
-  candidates.push(name);
-  return candidates;
+  candidates2.push(name);
+  return candidates2;
 }
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/field.js
@@ -45267,12 +45280,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep6, num) {
+function split(sep5, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep6, count));
+  return celList(this.split(sep5, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -45333,7 +45346,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join8(sep6 = "") {
+function join8(sep5 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -45341,7 +45354,7 @@ function join8(sep6 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep6;
+      result += sep5;
     }
     result += item;
   }
@@ -48767,10 +48780,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep6 = "";
+        let sep5 = "";
         for (let sub of this.subs) {
-          out += sep6;
-          sep6 = "|";
+          out += sep5;
+          sep5 = "|";
           out += sub.appendTo();
         }
         break;
@@ -53184,8 +53197,8 @@ function readRegular(abs, label2, maxBytes) {
     if (fd !== void 0) closeSync4(fd);
   }
 }
-function inside3(realRoot, real2) {
-  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep4) ? realRoot : realRoot + sep4);
+function inside2(realRoot, real2) {
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep3) ? realRoot : realRoot + sep3);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -53196,11 +53209,11 @@ function filesOf(root, realRoot, entry) {
   const abs = resolve9(root, entry.replace(/^\/+/, ""));
   let real2;
   try {
-    real2 = realpathSync5(abs);
+    real2 = realpathSync4(abs);
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
-  if (!inside3(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
+  if (!inside2(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
     for (const name of readdirSync4(dir).sort()) {
@@ -53211,11 +53224,11 @@ function filesOf(root, realRoot, entry) {
       } else if ((st.isFile() || st.isSymbolicLink()) && /\.(ya?ml|json)$/i.test(name)) {
         let target;
         try {
-          target = realpathSync5(p);
+          target = realpathSync4(p);
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative6(root, p)} links outside the repository`);
+        if (!inside2(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative5(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
@@ -53228,13 +53241,13 @@ function filesOf(root, realRoot, entry) {
 function loadPolicies(root, entries, maxFileBytes) {
   const set2 = { policies: [], bindings: [], params: [], namespaces: {} };
   if (entries.length === 0) return set2;
-  const realRoot = realpathSync5(root);
+  const realRoot = realpathSync4(root);
   const seen = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = relative6(root, abs).split(sep4).join("/");
+      const rel = relative5(root, abs).split(sep3).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -53937,12 +53950,12 @@ function distance(a, b, max) {
   }
   return prev[b.length];
 }
-function closest2(input, candidates) {
+function closest2(input, candidates2) {
   if (input.length > 100) return void 0;
   const max = Math.max(2, Math.floor(input.length / 3));
   let best;
   let bestDistance = max + 1;
-  for (const c of candidates) {
+  for (const c of candidates2) {
     const d = distance(input.toLowerCase(), c.toLowerCase(), max);
     if (d < bestDistance) {
       best = c;
@@ -53951,8 +53964,8 @@ function closest2(input, candidates) {
   }
   return best;
 }
-function didYouMean(input, candidates) {
-  const c = closest2(input, candidates);
+function didYouMean(input, candidates2) {
+  const c = closest2(input, candidates2);
   return c === void 0 ? "" : ` (did you mean "${c}"?)`;
 }
 
@@ -54012,7 +54025,7 @@ function indexDirectives(list2, working) {
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside4(p, r2) {
+function inside3(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs2(identity2, label2) {
@@ -54023,9 +54036,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside4(at, s2.range)) return false;
+  if (!inside3(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside4(at, c.range) || identityIs2(f.identity, c.label));
+  return s2.containers.some((c) => inside3(at, c.range) || identityIs2(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -54035,102 +54048,83 @@ function applySuppressions(findings, directives, opts) {
   const reports = [];
   const working = /* @__PURE__ */ new Map();
   for (const [file, list2] of directives) {
-    for (const d of list2) {
-      const base = { file, range: d.range, identity: d.text };
-      const form = formName(d);
-      for (const p of d.problems)
-        reports.push({ ...base, ruleId: "invalid-suppression", messageId: p.messageId, data: { form, ...p.data } });
-      if (d.problems.length) continue;
-      const rules = d.ruleIds.join(", ");
-      for (const id of d.ruleIds) {
-        if (!opts.knownRules.has(id))
-          reports.push({
-            ...base,
-            ruleId: "invalid-suppression",
-            messageId: "unknownRule",
-            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) }
-          });
-      }
-      if (d.until && opts.today > d.until) {
-        reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
-        continue;
-      }
-      if (!d.reason && opts.reasonRequired) {
-        reports.push({ ...base, ruleId: "suppression-without-reason", messageId: "missing", data: { form, rules } });
-        continue;
-      }
-      working.set(d, /* @__PURE__ */ new Set());
+    for (const d of list2) if (vet(d, file, opts, reports)) working.set(d, /* @__PURE__ */ new Set());
+  }
+  const viaFormer = suppress(findings, directives, working, opts);
+  for (const [file, list2] of directives) for (const d of list2) reports.push(...formerIdReports(d, file, viaFormer.get(d)));
+  for (const [file, list2] of directives) for (const d of list2) reports.push(...unusedReports(d, file, working.get(d), opts));
+  return reports;
+}
+function report(d, file, ruleId, messageId, data, identity2 = d.text) {
+  return { file, range: d.range, identity: identity2, ruleId, messageId, data: { form: formName(d), ...data } };
+}
+function vet(d, file, opts, out) {
+  for (const p of d.problems) out.push(report(d, file, "invalid-suppression", p.messageId, p.data));
+  if (d.problems.length) return false;
+  for (const id of d.ruleIds) {
+    if (!opts.knownRules.has(id)) {
+      out.push(report(d, file, "invalid-suppression", "unknownRule", { rule: id, hint: didYouMean(id, opts.knownRules) }));
     }
   }
+  const rules = d.ruleIds.join(", ");
+  if (d.until && opts.today > d.until) {
+    out.push(report(d, file, "expired-suppression", "expired", { rules, until: d.until }));
+    return false;
+  }
+  if (!d.reason && opts.reasonRequired) {
+    out.push(report(d, file, "suppression-without-reason", "missing", { rules }));
+    return false;
+  }
+  return true;
+}
+function suppress(findings, directives, working, opts) {
   const suppressible = new Set(SUPPRESSION_RULES);
   const former = opts.formerIds ?? /* @__PURE__ */ new Map();
   const viaFormer = /* @__PURE__ */ new Map();
   const indexes = /* @__PURE__ */ new Map();
-  const stats = opts.stats;
-  const apply = (d, f) => {
-    if (stats) stats.checks++;
-    const id = coveringId(d.ruleIds, f.ruleId, former);
-    if (id === void 0 || !covers(d, f)) return;
-    working.get(d).add(id);
-    if (id !== f.ruleId) {
-      const byOld = viaFormer.get(d) ?? /* @__PURE__ */ new Map();
-      viaFormer.set(d, byOld);
-      const ids = byOld.get(id) ?? /* @__PURE__ */ new Set();
-      byOld.set(id, ids);
-      ids.add(f.ruleId);
-    }
-    f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
-  };
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list2 = directives.get(f.file);
     if (!list2) continue;
     let index = indexes.get(f.file);
     if (!index) indexes.set(f.file, index = indexDirectives(list2, working));
-    const ids = [f.ruleId, ...former.get(f.ruleId) ?? []];
-    const found = /* @__PURE__ */ new Set();
-    for (const id of ids) {
-      for (const d of index.wide.get(id) ?? []) found.add(d);
-      for (const group2 of index.lines.get(f.range.start.line) ?? []) for (const d of group2.get(id) ?? []) found.add(d);
-    }
-    const candidates = [...found];
-    const { order } = index;
-    if (candidates.length > 1) candidates.sort((a, b) => order.get(a) - order.get(b));
-    for (const d of candidates) apply(d, f);
-  }
-  for (const [file, list2] of directives) {
-    for (const d of list2) {
-      for (const [old, ids] of viaFormer.get(d) ?? []) {
-        const current = [...ids].sort().join(", ");
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${old}`,
-          ruleId: "suppression-former-rule-id",
-          messageId: "formerId",
-          data: { form: formName(d), rule: old, current }
-        });
-      }
+    for (const d of candidates(index, f, former)) {
+      if (opts.stats) opts.stats.checks++;
+      const id = coveringId(d.ruleIds, f.ruleId, former);
+      if (id === void 0 || !covers(d, f)) continue;
+      working.get(d).add(id);
+      if (id !== f.ruleId) addFormerUse(viaFormer, d, id, f.ruleId);
+      f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
     }
   }
-  for (const [file, list2] of directives) {
-    for (const d of list2) {
-      const used = working.get(d);
-      if (!used) continue;
-      for (const id of d.ruleIds) {
-        if (used.has(id) || !opts.knownRules.has(id) || !opts.enabledRules.has(id)) continue;
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${id}`,
-          ruleId: "unused-suppression",
-          messageId: "unused",
-          data: { form: formName(d), rule: id }
-        });
-      }
-    }
+  return viaFormer;
+}
+function candidates(index, f, former) {
+  const found = /* @__PURE__ */ new Set();
+  for (const id of [f.ruleId, ...former.get(f.ruleId) ?? []]) {
+    for (const d of index.wide.get(id) ?? []) found.add(d);
+    for (const group2 of index.lines.get(f.range.start.line) ?? []) for (const d of group2.get(id) ?? []) found.add(d);
   }
-  return reports;
+  const list2 = [...found];
+  const { order } = index;
+  if (list2.length > 1) list2.sort((a, b) => order.get(a) - order.get(b));
+  return list2;
+}
+function addFormerUse(uses, d, old, current) {
+  const byOld = uses.get(d) ?? /* @__PURE__ */ new Map();
+  uses.set(d, byOld);
+  const ids = byOld.get(old) ?? /* @__PURE__ */ new Set();
+  byOld.set(old, ids);
+  ids.add(current);
+}
+function formerIdReports(d, file, uses) {
+  return [...uses ?? []].map(
+    ([old, ids]) => report(d, file, "suppression-former-rule-id", "formerId", { rule: old, current: [...ids].sort().join(", ") }, `${d.text} ${old}`)
+  );
+}
+function unusedReports(d, file, used, opts) {
+  if (!used) return [];
+  return d.ruleIds.filter((id) => !used.has(id) && opts.knownRules.has(id) && opts.enabledRules.has(id)).map((id) => report(d, file, "unused-suppression", "unused", { rule: id }, `${d.text} ${id}`));
 }
 
 // src/engine.ts
@@ -54259,7 +54253,7 @@ function exists(p) {
 }
 function realpathOr(p) {
   try {
-    return realpathSync6.native(p);
+    return realpathSync5.native(p);
   } catch {
     return resolve10(p);
   }
@@ -54278,7 +54272,7 @@ async function scan(input) {
   else {
     const nested = singleDir !== root && exists(join11(singleDir, DEFAULT_CONFIG_FILE));
     const atRoot = exists(join11(root, DEFAULT_CONFIG_FILE));
-    const nestedLabel = safeData(relative7(root, join11(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
+    const nestedLabel = safeData(relative6(root, join11(singleDir, DEFAULT_CONFIG_FILE)).split("\\").join("/"));
     if (nested && atRoot) {
       settings = loadSettings(root, void 0, baseRules, root);
       notices.push(
@@ -54301,7 +54295,7 @@ async function scan(input) {
   let knownBaseline;
   if (baselinePath) {
     const abs = resolve10(root, baselinePath);
-    const label2 = relative7(root, abs).split("\\").join("/") || baselinePath;
+    const label2 = relative6(root, abs).split("\\").join("/") || baselinePath;
     knownBaseline = { label: label2, fingerprints: readBaseline(abs, safeData(label2), root, input.baseline === void 0) };
   }
   const today = isoDay(input.today);
@@ -54355,12 +54349,12 @@ async function scan(input) {
     env: input.env ?? process.env,
     ...input.stdin ? { stdin: input.stdin } : {}
   });
-  const candidates = render.candidates;
-  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
-  if (policies) addScannedNamespaces(policies, candidates, settings.maxFileBytes);
-  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const candidates2 = render.candidates;
+  const partialFiles = new Set(candidates2.filter((c) => c.partial).map((c) => c.relPath));
+  if (policies) addScannedNamespaces(policies, candidates2, settings.maxFileBytes);
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates2.length)));
   const script = input.workerScript ?? bundledWorkerScript();
-  const batches = toBatches(candidates, threads);
+  const batches = toBatches(candidates2, threads);
   const checker = new FileChecker(settings, active, systemReport);
   let checked;
   try {
@@ -54607,7 +54601,7 @@ exclude:
 }
 
 // src/report/sarif.ts
-import { dirname as dirname5, posix as posix8, relative as relative8, resolve as resolve12, sep as sep5 } from "node:path";
+import { dirname as dirname5, posix as posix8, relative as relative7, resolve as resolve12, sep as sep4 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -54693,7 +54687,7 @@ function* compactJsonChunks(doc, items2) {
 }
 
 // src/report/safe-write.ts
-import { closeSync as closeSync5, constants as constants6, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync7, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
+import { closeSync as closeSync5, constants as constants6, lstatSync as lstatSync7, mkdirSync as mkdirSync2, openSync as openSync5, realpathSync as realpathSync6, renameSync, rmSync as rmSync2, writeSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { basename as basename2, dirname as dirname4, join as join12, resolve as resolve11 } from "node:path";
 function outputRoots(workspace, env) {
@@ -54702,7 +54696,7 @@ function outputRoots(workspace, env) {
 }
 function real(p) {
   try {
-    return realpathSync7.native(p);
+    return realpathSync6.native(p);
   } catch {
     return resolve11(p);
   }
@@ -54807,7 +54801,7 @@ function sarifRule(rule61, result, limits) {
 }
 function repoPaths(result, repositoryRoot2) {
   if (!repositoryRoot2) return (file) => file;
-  const prefix2 = relative8(repositoryRoot2, result.root).split(sep5).join("/");
+  const prefix2 = relative7(repositoryRoot2, result.root).split(sep4).join("/");
   if (prefix2 === "") return (file) => file;
   if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
   return (file) => {
@@ -55407,11 +55401,11 @@ function parseThreads(raw, name) {
 function isGlob(p) {
   return import_picomatch3.default.scan(p).isGlob;
 }
-function inPaths(paths, candidates) {
+function inPaths(paths, candidates2) {
   const globs = paths.filter(isGlob).map((p) => p.replace(/^\.\//, ""));
   const plain = paths.filter((p) => !isGlob(p)).map((p) => posix9.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "")).map((p) => p === "." ? "" : p);
   const match = globs.length ? (0, import_picomatch3.default)(globs, { dot: true }) : () => false;
-  return candidates.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
+  return candidates2.filter((f) => match(f) || plain.some((p) => p === "" || f === p || f.startsWith(`${p}/`)));
 }
 
 // src/platform/policy-test.ts
@@ -55466,7 +55460,7 @@ async function policyTest(root, policyPath, fixturesPath) {
     baseline: false,
     threads: 1
   });
-  const { candidates } = await collect({ root, paths: [fixturesPath], exclude: [] });
+  const { candidates: candidates2 } = await collect({ root, paths: [fixturesPath], exclude: [] });
   const lines = [];
   let passed = 0;
   let failed = 0;
@@ -55482,7 +55476,7 @@ async function policyTest(root, policyPath, fixturesPath) {
     list2.push(f);
     byFile.set(f.file, list2);
   }
-  for (const c of candidates) {
+  for (const c of candidates2) {
     let text;
     try {
       text = readFileSync8(c.absPath, "utf8");
@@ -55758,13 +55752,13 @@ async function repositoryRoot(cwd) {
   if (!top) return cwd;
   let real2;
   try {
-    real2 = realpathSync8(cwd);
+    real2 = realpathSync7(cwd);
   } catch {
     return cwd;
   }
-  const up = relative9(real2, top);
+  const up = relative8(real2, top);
   if (up !== "" && !up.split(/[\\/]/).every((s2) => s2 === "..")) return cwd;
-  return isAbsolute6(up) ? cwd : resolve14(cwd, up);
+  return isAbsolute5(up) ? cwd : resolve14(cwd, up);
 }
 async function runScan(args, io, debug, out) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
@@ -55778,8 +55772,8 @@ async function runScan(args, io, debug, out) {
   const root = await repositoryRoot(cwd);
   const fromCwd = (p) => resolve14(cwd, p);
   const underRoot = (abs) => {
-    const rel = relative9(root, abs);
-    return rel && !rel.startsWith("..") && !isAbsolute6(rel) ? rel : abs;
+    const rel = relative8(root, abs);
+    return rel && !rel.startsWith("..") && !isAbsolute5(rel) ? rel : abs;
   };
   const roots = [...outputRoots(root, io.env), cwd];
   const target = parseKubernetesVersion(values["kubernetes-version"], "--kubernetes-version");
@@ -55797,8 +55791,8 @@ async function runScan(args, io, debug, out) {
   const stdin = await readStdinInput(positionals, values["stdin-name"], io);
   let paths = stdin ? ["."] : positionals.length ? positionals : ["."];
   if (!stdin && paths.some(isGlob)) {
-    const prefix2 = relative9(root, cwd).split("\\").join("/");
-    if (prefix2) paths = paths.map((p) => isAbsolute6(p) ? p : `${prefix2}/${p}`);
+    const prefix2 = relative8(root, cwd).split("\\").join("/");
+    if (prefix2) paths = paths.map((p) => isAbsolute5(p) ? p : `${prefix2}/${p}`);
     const all = await collect({ root, paths: ["."], exclude: [] });
     const selected = inPaths(
       paths,
@@ -55810,7 +55804,7 @@ async function runScan(args, io, debug, out) {
   }
   const result = await scan({
     root,
-    paths: paths.map((p) => isGlob(p) ? p : relative9(root, fromCwd(p)) || "."),
+    paths: paths.map((p) => isGlob(p) ? p : relative8(root, fromCwd(p)) || "."),
     ...stdin ? { stdin } : {},
     configPath: values.config === void 0 ? void 0 : underRoot(fromCwd(values.config)),
     allowImages: values["allow-image"] ?? [],

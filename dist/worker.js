@@ -11538,100 +11538,114 @@ function labelValueProblem(node) {
   if (v.length > 63 || v.length > 0 && !LABEL_NAME.test(v)) return "is not a valid label value";
   return void 0;
 }
+function isNull2(node) {
+  return node.kind === "scalar" && node.value === null;
+}
+var Constraints = class {
+  byKey = /* @__PURE__ */ new Map();
+  get size() {
+    return this.byKey.size;
+  }
+  /** The label must have one of `values` (`matchLabels` entries and `In`). */
+  oneOf(key, values) {
+    const c = this.of(key);
+    c.exists = true;
+    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
+  }
+  /** Applies a valid `matchExpressions` entry. */
+  expression(key, op, values) {
+    if (op === "In") return this.oneOf(key, values);
+    const c = this.of(key);
+    if (op === "NotIn") for (const v of values) c.notIn.add(v);
+    else if (op === "Exists") c.exists = true;
+    else c.doesNotExist = true;
+  }
+  /** Why no set of labels satisfies every constraint (the first key that cannot be met); undefined when one does. */
+  contradiction() {
+    for (const [key, c] of this.byKey) {
+      const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
+      if (c.doesNotExist && c.exists) return `label "${key}" must both exist and not exist`;
+      if (left && left.length === 0) return `no value of label "${key}" satisfies every condition`;
+    }
+    return void 0;
+  }
+  of(key) {
+    let c = this.byKey.get(key);
+    if (!c) this.byKey.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
+    return c;
+  }
+};
 function checkSelector(pair, where, out) {
   const sel = pair.value;
-  if (sel.kind === "scalar" && sel.value === null) return true;
+  if (isNull2(sel)) return true;
   if (sel.kind !== "map") {
     out.push({ messageId: "selectorMalformed", data: { where, reason: "is not a mapping (write matchLabels: {key: value})" }, at: pair });
     return false;
   }
-  let ok = true;
+  const before = out.length;
   for (const p of sel.pairs) {
-    if (!SELECTOR_FIELDS.has(p.keyText)) {
-      out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
-      ok = false;
-    }
+    if (!SELECTOR_FIELDS.has(p.keyText)) out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
   }
-  const constraints = /* @__PURE__ */ new Map();
-  const of = (key) => {
-    let c = constraints.get(key);
-    if (!c) constraints.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
-    return c;
-  };
-  const restrict = (c, values) => {
-    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
-  };
-  const labelsPair = getPair(sel, "matchLabels");
-  if (labelsPair && !(labelsPair.value.kind === "scalar" && labelsPair.value.value === null)) {
-    const labels = asMap(labelsPair.value);
-    if (!labels) {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
-      ok = false;
-    }
-    for (const p of labels?.pairs ?? []) {
-      const keyProblem = labelKeyProblem(p.keyText);
-      const valueProblem = labelValueProblem(p.value);
-      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
-        ok = false;
-        continue;
-      }
-      const c = of(p.keyText);
-      c.exists = true;
-      restrict(c, [asText(p.value) ?? ""]);
-    }
-  }
-  const exprPair = getPair(sel, "matchExpressions");
-  if (exprPair && !(exprPair.value.kind === "scalar" && exprPair.value.value === null)) {
-    if (exprPair.value.kind !== "seq") {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
-      ok = false;
-    }
-    for (const item of asItems(exprPair.value)) {
-      const key = asText(get(item, "key"));
-      const op = asText(get(item, "operator"));
-      const valuesNode = get(item, "values");
-      const values = asItems(valuesNode).map((v) => asText(v) ?? "");
-      const hasValues = valuesNode !== void 0 && !(valuesNode.kind === "scalar" && valuesNode.value === null);
-      let reason;
-      if (item.kind !== "map") reason = "has a matchExpressions entry that is not a mapping";
-      else if (!key) reason = "has a matchExpressions entry without a key";
-      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)}`;
-      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
-      else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
-      else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
-      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
-      else {
-        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
-        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
-      }
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
-        ok = false;
-        continue;
-      }
-      const c = of(key);
-      if (op === "In") {
-        c.exists = true;
-        restrict(c, values);
-      } else if (op === "NotIn") for (const v of values) c.notIn.add(v);
-      else if (op === "Exists") c.exists = true;
-      else c.doesNotExist = true;
-    }
-  }
-  if (!ok) return false;
-  for (const [key, c] of constraints) {
-    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
-    let why;
-    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
-    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
-    if (why) {
-      out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
-      return false;
-    }
+  const constraints = new Constraints();
+  checkMatchLabels(sel, where, out, constraints);
+  checkMatchExpressions(sel, where, out, constraints);
+  if (out.length > before) return false;
+  const why = constraints.contradiction();
+  if (why) {
+    out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
+    return false;
   }
   return constraints.size === 0;
+}
+function checkMatchLabels(sel, where, out, constraints) {
+  const labelsPair = getPair(sel, "matchLabels");
+  if (!labelsPair || isNull2(labelsPair.value)) return;
+  const labels = asMap(labelsPair.value);
+  if (!labels) {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
+    return;
+  }
+  for (const p of labels.pairs) {
+    const keyProblem = labelKeyProblem(p.keyText);
+    const valueProblem = labelValueProblem(p.value);
+    const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
+    else constraints.oneOf(p.keyText, [asText(p.value) ?? ""]);
+  }
+}
+function checkMatchExpressions(sel, where, out, constraints) {
+  const exprPair = getPair(sel, "matchExpressions");
+  if (!exprPair || isNull2(exprPair.value)) return;
+  if (exprPair.value.kind !== "seq") {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
+  }
+  for (const item of asItems(exprPair.value)) {
+    const reason = expressionProblem(item);
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
+    else
+      constraints.expression(
+        asText(get(item, "key")),
+        asText(get(item, "operator")),
+        asItems(get(item, "values")).map((v) => asText(v) ?? "")
+      );
+  }
+}
+function expressionProblem(item) {
+  if (item.kind !== "map") return "has a matchExpressions entry that is not a mapping";
+  const key = asText(get(item, "key"));
+  const op = asText(get(item, "operator"));
+  const valuesNode = get(item, "values");
+  const values = asItems(valuesNode);
+  const hasValues = valuesNode !== void 0 && !isNull2(valuesNode);
+  if (!key) return "has a matchExpressions entry without a key";
+  const keyProblem = labelKeyProblem(key);
+  if (keyProblem) return `has a matchExpressions key "${key}" that ${keyProblem}`;
+  if (!op || !OPERATORS.has(op)) return `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
+  if ((op === "In" || op === "NotIn") && values.length === 0) return `uses ${op} on "${key}" without values`;
+  if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) return `uses ${op} on "${key}" with values`;
+  if (hasValues && valuesNode.kind !== "seq") return `has values for "${key}" that are not a list`;
+  const bad = values.find((v) => labelValueProblem(v) !== void 0 || isNull2(v));
+  return bad ? `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}` : void 0;
 }
 var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -11647,8 +11661,8 @@ function portProblem(port) {
   }
   const p = get(port, "port");
   const endNode = get(port, "endPort");
-  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
-  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
+  const end = endNode && !isNull2(endNode) ? asInt(endNode) : void 0;
+  const hasPort = p !== void 0 && !isNull2(p);
   const n = hasPort ? asInt(p) : void 0;
   if (hasPort && n === void 0) {
     const name = asText(p) ?? "";
@@ -11665,7 +11679,7 @@ function portAllows(port, target) {
   const protocol = asText(get(port, "protocol")) ?? "TCP";
   if (protocol !== "TCP") return false;
   const p = get(port, "port");
-  if (p === void 0 || p.kind === "scalar" && p.value === null) return true;
+  if (p === void 0 || isNull2(p)) return true;
   const n = asInt(p);
   if (n === void 0) return false;
   const end = asInt(get(port, "endPort")) ?? n;
@@ -11733,7 +11747,7 @@ function analyzePolicy(obj) {
       if (v !== "Ingress" && v !== "Egress") problems.push({ messageId: "policyType", data: { type: v ?? "" }, at: t });
       if (v === "Egress") result.egress = true;
     }
-    if (typesPair.value.kind !== "seq" && !(typesPair.value.kind === "scalar" && typesPair.value.value === null)) {
+    if (typesPair.value.kind !== "seq" && !isNull2(typesPair.value)) {
       problems.push({ messageId: "policyType", data: { type: asText(typesPair.value) ?? "a mapping" }, at: typesPair });
     }
   } else {

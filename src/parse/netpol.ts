@@ -143,104 +143,136 @@ interface KeyConstraint {
   doesNotExist: boolean;
 }
 
+/** True for an explicit null (`key:`, `key: null`, `key: ~`): the API server reads it as absent. */
+function isNull(node: YNode): boolean {
+  return node.kind === 'scalar' && node.value === null;
+}
+
+/**
+ * The label constraints of a selector, key by key, in the order the keys first appear, to tell a
+ * selector that can never match.
+ */
+class Constraints {
+  private readonly byKey = new Map<string, KeyConstraint>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** The label must have one of `values` (`matchLabels` entries and `In`). */
+  oneOf(key: string, values: readonly string[]): void {
+    const c = this.of(key);
+    c.exists = true;
+    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed!.has(v)) : values);
+  }
+
+  /** Applies a valid `matchExpressions` entry. */
+  expression(key: string, op: string, values: readonly string[]): void {
+    if (op === 'In') return this.oneOf(key, values);
+    const c = this.of(key);
+    if (op === 'NotIn') for (const v of values) c.notIn.add(v);
+    else if (op === 'Exists') c.exists = true;
+    else c.doesNotExist = true;
+  }
+
+  /** Why no set of labels satisfies every constraint (the first key that cannot be met); undefined when one does. */
+  contradiction(): string | undefined {
+    for (const [key, c] of this.byKey) {
+      const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : undefined;
+      if (c.doesNotExist && c.exists) return `label "${key}" must both exist and not exist`;
+      if (left && left.length === 0) return `no value of label "${key}" satisfies every condition`;
+    }
+    return undefined;
+  }
+
+  private of(key: string): KeyConstraint {
+    let c = this.byKey.get(key);
+    if (!c) this.byKey.set(key, (c = { notIn: new Set(), exists: false, doesNotExist: false }));
+    return c;
+  }
+}
+
 /**
  * Validates a label selector and says when it can match nothing. `where` names it in messages.
  * Problems are pushed to `out`; returns true when the selector is empty (selects everything).
  */
 function checkSelector(pair: YPair, where: string, out: PolicyProblem[]): boolean {
   const sel = pair.value;
-  if (sel.kind === 'scalar' && sel.value === null) return true;
+  if (isNull(sel)) return true;
   if (sel.kind !== 'map') {
     out.push({ messageId: 'selectorMalformed', data: { where, reason: 'is not a mapping (write matchLabels: {key: value})' }, at: pair });
     return false;
   }
-  let ok = true;
+  const before = out.length;
   for (const p of sel.pairs) {
-    if (!SELECTOR_FIELDS.has(p.keyText)) {
-      out.push({ messageId: 'selectorUnknownField', data: { where, field: p.keyText }, at: p });
-      ok = false;
-    }
+    if (!SELECTOR_FIELDS.has(p.keyText)) out.push({ messageId: 'selectorUnknownField', data: { where, field: p.keyText }, at: p });
   }
-  const constraints = new Map<string, KeyConstraint>();
-  const of = (key: string): KeyConstraint => {
-    let c = constraints.get(key);
-    if (!c) constraints.set(key, (c = { notIn: new Set(), exists: false, doesNotExist: false }));
-    return c;
-  };
-  const restrict = (c: KeyConstraint, values: string[]): void => {
-    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed!.has(v)) : values);
-  };
-  const labelsPair = getPair(sel, 'matchLabels');
-  if (labelsPair && !(labelsPair.value.kind === 'scalar' && labelsPair.value.value === null)) {
-    const labels = asMap(labelsPair.value);
-    if (!labels) {
-      out.push({ messageId: 'selectorMalformed', data: { where, reason: 'has a matchLabels that is not a mapping' }, at: labelsPair });
-      ok = false;
-    }
-    for (const p of labels?.pairs ?? []) {
-      const keyProblem = labelKeyProblem(p.keyText);
-      const valueProblem = labelValueProblem(p.value);
-      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : undefined;
-      if (reason) {
-        out.push({ messageId: 'selectorMalformed', data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
-        ok = false;
-        continue;
-      }
-      const c = of(p.keyText);
-      c.exists = true;
-      restrict(c, [asText(p.value) ?? '']);
-    }
-  }
-  const exprPair = getPair(sel, 'matchExpressions');
-  if (exprPair && !(exprPair.value.kind === 'scalar' && exprPair.value.value === null)) {
-    if (exprPair.value.kind !== 'seq') {
-      out.push({ messageId: 'selectorMalformed', data: { where, reason: 'has a matchExpressions that is not a list' }, at: exprPair });
-      ok = false;
-    }
-    for (const item of asItems(exprPair.value)) {
-      const key = asText(get(item, 'key'));
-      const op = asText(get(item, 'operator'));
-      const valuesNode = get(item, 'values');
-      const values = asItems(valuesNode).map((v) => asText(v) ?? '');
-      const hasValues = valuesNode !== undefined && !(valuesNode.kind === 'scalar' && valuesNode.value === null);
-      let reason: string | undefined;
-      if (item.kind !== 'map') reason = 'has a matchExpressions entry that is not a mapping';
-      else if (!key) reason = 'has a matchExpressions entry without a key';
-      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)!}`;
-      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ''}" (In, NotIn, Exists or DoesNotExist)`;
-      else if ((op === 'In' || op === 'NotIn') && values.length === 0) reason = `uses ${op} on "${key}" without values`;
-      else if ((op === 'Exists' || op === 'DoesNotExist') && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
-      else if (hasValues && valuesNode.kind !== 'seq') reason = `has values for "${key}" that are not a list`;
-      else {
-        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== undefined || (v.kind === 'scalar' && v.value === null));
-        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? 'is empty (null)'}`;
-      }
-      if (reason) {
-        out.push({ messageId: 'selectorMalformed', data: { where, reason }, at: item });
-        ok = false;
-        continue;
-      }
-      const c = of(key!);
-      if (op === 'In') {
-        c.exists = true;
-        restrict(c, values);
-      } else if (op === 'NotIn') for (const v of values) c.notIn.add(v);
-      else if (op === 'Exists') c.exists = true;
-      else c.doesNotExist = true;
-    }
-  }
-  if (!ok) return false;
-  for (const [key, c] of constraints) {
-    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : undefined;
-    let why: string | undefined;
-    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
-    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
-    if (why) {
-      out.push({ messageId: 'selectsNothing', data: { where, reason: why }, at: pair, accepted: true });
-      return false;
-    }
+  const constraints = new Constraints();
+  checkMatchLabels(sel, where, out, constraints);
+  checkMatchExpressions(sel, where, out, constraints);
+  if (out.length > before) return false;
+  const why = constraints.contradiction();
+  if (why) {
+    out.push({ messageId: 'selectsNothing', data: { where, reason: why }, at: pair, accepted: true });
+    return false;
   }
   return constraints.size === 0;
+}
+
+/** `matchLabels`: each label's key and value, valid ones added to `constraints`. */
+function checkMatchLabels(sel: YMap, where: string, out: PolicyProblem[], constraints: Constraints): void {
+  const labelsPair = getPair(sel, 'matchLabels');
+  if (!labelsPair || isNull(labelsPair.value)) return;
+  const labels = asMap(labelsPair.value);
+  if (!labels) {
+    out.push({ messageId: 'selectorMalformed', data: { where, reason: 'has a matchLabels that is not a mapping' }, at: labelsPair });
+    return;
+  }
+  for (const p of labels.pairs) {
+    const keyProblem = labelKeyProblem(p.keyText);
+    const valueProblem = labelValueProblem(p.value);
+    const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : undefined;
+    if (reason) out.push({ messageId: 'selectorMalformed', data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
+    else constraints.oneOf(p.keyText, [asText(p.value) ?? '']);
+  }
+}
+
+/** `matchExpressions`: each entry as the API server validates it, valid ones added to `constraints`. */
+function checkMatchExpressions(sel: YMap, where: string, out: PolicyProblem[], constraints: Constraints): void {
+  const exprPair = getPair(sel, 'matchExpressions');
+  if (!exprPair || isNull(exprPair.value)) return;
+  if (exprPair.value.kind !== 'seq') {
+    out.push({ messageId: 'selectorMalformed', data: { where, reason: 'has a matchExpressions that is not a list' }, at: exprPair });
+  }
+  for (const item of asItems(exprPair.value)) {
+    const reason = expressionProblem(item);
+    if (reason) out.push({ messageId: 'selectorMalformed', data: { where, reason }, at: item });
+    else
+      constraints.expression(
+        asText(get(item, 'key'))!,
+        asText(get(item, 'operator'))!,
+        asItems(get(item, 'values')).map((v) => asText(v) ?? ''),
+      );
+  }
+}
+
+/** What is wrong with one `matchExpressions` entry, as a selector message ends; undefined when it is valid. */
+function expressionProblem(item: YNode): string | undefined {
+  if (item.kind !== 'map') return 'has a matchExpressions entry that is not a mapping';
+  const key = asText(get(item, 'key'));
+  const op = asText(get(item, 'operator'));
+  const valuesNode = get(item, 'values');
+  const values = asItems(valuesNode);
+  const hasValues = valuesNode !== undefined && !isNull(valuesNode);
+  if (!key) return 'has a matchExpressions entry without a key';
+  const keyProblem = labelKeyProblem(key);
+  if (keyProblem) return `has a matchExpressions key "${key}" that ${keyProblem}`;
+  if (!op || !OPERATORS.has(op)) return `has an unknown operator "${op ?? ''}" (In, NotIn, Exists or DoesNotExist)`;
+  if ((op === 'In' || op === 'NotIn') && values.length === 0) return `uses ${op} on "${key}" without values`;
+  if ((op === 'Exists' || op === 'DoesNotExist') && hasValues && values.length > 0) return `uses ${op} on "${key}" with values`;
+  if (hasValues && valuesNode.kind !== 'seq') return `has values for "${key}" that are not a list`;
+  const bad = values.find((v) => labelValueProblem(v) !== undefined || isNull(v));
+  return bad ? `has a value for "${key}" that ${labelValueProblem(bad) ?? 'is empty (null)'}` : undefined;
 }
 
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
@@ -260,8 +292,8 @@ function portProblem(port: YNode): string | undefined {
   }
   const p = get(port, 'port');
   const endNode = get(port, 'endPort');
-  const end = endNode && !(endNode.kind === 'scalar' && endNode.value === null) ? asInt(endNode) : undefined;
-  const hasPort = p !== undefined && !(p.kind === 'scalar' && p.value === null);
+  const end = endNode && !isNull(endNode) ? asInt(endNode) : undefined;
+  const hasPort = p !== undefined && !isNull(p);
   const n = hasPort ? asInt(p) : undefined;
   if (hasPort && n === undefined) {
     const name = asText(p) ?? '';
@@ -279,7 +311,7 @@ function portAllows(port: YNode, target: number): boolean {
   const protocol = asText(get(port, 'protocol')) ?? 'TCP';
   if (protocol !== 'TCP') return false;
   const p = get(port, 'port');
-  if (p === undefined || (p.kind === 'scalar' && p.value === null)) return true;
+  if (p === undefined || isNull(p)) return true;
   const n = asInt(p);
   // A named port resolves against the destination pod's containers; IMDS is not a pod.
   if (n === undefined) return false;
@@ -357,7 +389,7 @@ export function analyzePolicy(obj: K8sObject): PolicyAnalysis {
       if (v !== 'Ingress' && v !== 'Egress') problems.push({ messageId: 'policyType', data: { type: v ?? '' }, at: t });
       if (v === 'Egress') result.egress = true;
     }
-    if (typesPair.value.kind !== 'seq' && !(typesPair.value.kind === 'scalar' && typesPair.value.value === null)) {
+    if (typesPair.value.kind !== 'seq' && !isNull(typesPair.value)) {
       problems.push({ messageId: 'policyType', data: { type: asText(typesPair.value) ?? 'a mapping' }, at: typesPair });
     }
   } else {

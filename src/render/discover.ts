@@ -3,12 +3,13 @@
  * Read with the YAML parser only: nothing here runs a tool or fetches anything.
  */
 import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
+import { isInside } from '../config/safe-read.js';
 import { asItems, asMap, asText, get, getPair, parseYaml } from '../parse/yaml.js';
-import type { YNode, YPair } from '../parse/yaml.js';
+import type { YMap, YNode, YPair } from '../parse/yaml.js';
 
 /** File names that make a directory a kustomize root, in the order kustomize looks for them. */
-export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 /** True for a file name that marks a chart (`Chart.yaml`) or a kustomize root. */
 export function isRenderRootName(baseName: string): boolean {
@@ -69,21 +70,26 @@ const REMOTE =
   /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|git::|gh:|github\.com\/|gitlab\.com\/|bitbucket\.org\/|oci:\/\/)|\?ref=|\/\/.*\?|^[^/]+\.[a-z]{2,}\/[^/]+\/[^/]+/i;
 
 /** True for a kustomize reference to a remote repository or URL (never fetched). */
-export function isRemoteRef(ref: string): boolean {
+function isRemoteRef(ref: string): boolean {
   return REMOTE.test(ref.trim());
 }
 
-function toRel(root: string, abs: string): string {
+/** `abs` relative to `root`, with `/` separators. */
+export function toRel(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
 }
 
-function inside(root: string, abs: string): boolean {
-  const r = relative(root, abs);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+/** The real path of the repository root (as given when it cannot be resolved). */
+export function realRootOf(root: string): string {
+  try {
+    return realpathSync.native(root);
+  } catch {
+    return root;
+  }
 }
 
 /** The kustomization file of a directory, if it has one. */
-export function kustomizationFile(absDir: string): string | undefined {
+function kustomizationFile(absDir: string): string | undefined {
   for (const name of KUSTOMIZATION_NAMES) {
     const p = join(absDir, name);
     if (existsSync(p)) return p;
@@ -95,135 +101,171 @@ export function kustomizationFile(absDir: string): string | undefined {
 function realInside(realRoot: string, abs: string): string | undefined {
   try {
     const real = realpathSync.native(abs);
-    return inside(realRoot, real) ? real : undefined;
+    return isInside(realRoot, real) ? real : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Reads one kustomization file (as written; nothing is resolved beyond its own references). */
-export function readKustomization(root: string, dir: string): Kustomization | undefined {
+function readKustomization(root: string, dir: string): Kustomization | undefined {
   const absDir = resolve(root, dir);
   const absFile = kustomizationFile(absDir);
   if (!absFile) return undefined;
-  const file = toRel(root, absFile);
-  const out: Kustomization = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  const out: Kustomization = { dir, file: toRel(root, absFile), roots: [], files: [], patches: [], problems: [] };
   let text: string;
   try {
     text = readFileSync(absFile, 'utf8');
   } catch {
     return out;
   }
-  const doc = parseYaml(text).docs[0]?.root ?? undefined;
-  const top = asMap(doc);
+  const top = asMap(parseYaml(text).docs[0]?.root ?? undefined);
   if (!top) return out;
-  let realRoot = root;
-  try {
-    realRoot = realpathSync.native(root);
-  } catch {
-    // keep the path as given
+  const refs = new References(root, absDir, out);
+  refs.resources(top);
+  refs.fileLists(top);
+  refs.generators(top);
+  const helmCharts = getPair(top, 'helmCharts');
+  if (helmCharts && asItems(helmCharts.value).length > 0) refs.problem('helmCharts', helmCharts);
+  refs.patches(top);
+  return out;
+}
+
+/** Keys listing kustomize roots or manifest files. */
+const RESOURCE_KEYS = ['resources', 'bases', 'components'];
+/** Keys listing files (or `path:` entries) kustomize reads: CRDs, schemas, plugin configurations. */
+const FILE_KEYS = ['crds', 'configurations', 'openapi', 'generators', 'transformers', 'validators', 'replacements'];
+
+/**
+ * The references of one kustomization, recorded into it: local ones inside the repository are
+ * followed, the rest (remote, outside, missing) recorded as problems at the reference.
+ */
+class References {
+  private readonly realRoot: string;
+  private readonly file: string;
+
+  constructor(
+    private readonly root: string,
+    private readonly absDir: string,
+    private readonly out: Kustomization,
+  ) {
+    this.realRoot = realRootOf(root);
+    this.file = out.file;
   }
-  const problem = (kind: RefProblem['kind'], node: YNode | YPair): void => {
+
+  problem(kind: RefProblem['kind'], node: YNode | YPair): void {
     const n = 'key' in node ? node.key : node;
     const end = 'key' in node ? node.value.end : node.end;
-    out.problems.push({ kind, file, offset: n.start, endOffset: end });
-  };
+    this.out.problems.push({ kind, file: this.file, offset: n.start, endOffset: end });
+  }
+
   /** Resolves a local reference; returns the absolute path when it may be followed. */
-  const local = (node: YNode | undefined): { abs: string; isDir: boolean } | undefined => {
+  private local(node: YNode | undefined): { abs: string; isDir: boolean } | undefined {
     const ref = asText(node);
     if (!node || ref === undefined || ref.trim() === '') return undefined;
     if (isRemoteRef(ref)) {
-      problem('remote', node);
+      this.problem('remote', node);
       return undefined;
     }
-    const abs = resolve(absDir, ref);
-    if (!inside(root, abs) || (existsSync(abs) && !realInside(realRoot, abs))) {
-      problem('outside', node);
+    const abs = resolve(this.absDir, ref);
+    if (!isInside(this.root, abs) || (existsSync(abs) && !realInside(this.realRoot, abs))) {
+      this.problem('outside', node);
       return undefined;
     }
     let st;
     try {
       st = statSync(abs);
     } catch {
-      problem('missing', node);
+      this.problem('missing', node);
       return undefined;
     }
     return { abs, isDir: st.isDirectory() };
-  };
-  const addRef = (node: YNode | undefined): void => {
-    const r = local(node);
-    if (!r) return;
-    if (r.isDir) out.roots.push(toRel(root, r.abs));
-    else out.files.push(toRel(root, r.abs));
-  };
-  for (const key of ['resources', 'bases', 'components']) for (const item of asItems(get(top, key))) addRef(item);
-  for (const key of ['crds', 'configurations', 'openapi', 'generators', 'transformers', 'validators', 'replacements']) {
-    for (const item of asItems(get(top, key))) {
-      const path = item.kind === 'map' ? get(item, 'path') : item;
-      const r = item.kind === 'scalar' || item.kind === 'map' ? local(path) : undefined;
-      if (r && !r.isDir) out.files.push(toRel(root, r.abs));
+  }
+
+  /** Records a referenced file (a directory there is not followed). */
+  private addFile(node: YNode | undefined): void {
+    const r = this.local(node);
+    if (r && !r.isDir) this.out.files.push(toRel(this.root, r.abs));
+  }
+
+  /** `resources`, `bases`, `components`: nested kustomize roots (directories) or manifest files. */
+  resources(top: YMap): void {
+    for (const key of RESOURCE_KEYS) {
+      for (const item of asItems(get(top, key))) {
+        const r = this.local(item);
+        if (r) (r.isDir ? this.out.roots : this.out.files).push(toRel(this.root, r.abs));
+      }
     }
   }
-  for (const key of ['configMapGenerator', 'secretGenerator']) {
-    for (const gen of asItems(get(top, key))) {
-      for (const field of ['files', 'envs']) {
-        for (const f of asItems(get(gen, field))) {
-          const t = asText(f);
-          // `key=path` names the key the file's content is stored under.
-          const path = t?.includes('=') ? t.slice(t.indexOf('=') + 1) : t;
-          if (path === undefined) continue;
-          const r = local({ ...(f as YNode & { kind: 'scalar' }), text: path, value: path });
-          if (r && !r.isDir) out.files.push(toRel(root, r.abs));
+
+  /** The files FILE_KEYS name, as a string or a mapping's `path`. */
+  fileLists(top: YMap): void {
+    for (const key of FILE_KEYS) {
+      for (const item of asItems(get(top, key))) {
+        if (item.kind === 'scalar') this.addFile(item);
+        else if (item.kind === 'map') this.addFile(get(item, 'path'));
+      }
+    }
+  }
+
+  /** The input files of `configMapGenerator` and `secretGenerator` entries (`files`, `envs`, `env`). */
+  generators(top: YMap): void {
+    for (const key of ['configMapGenerator', 'secretGenerator']) {
+      for (const gen of asItems(get(top, key))) {
+        for (const field of ['files', 'envs']) {
+          for (const f of asItems(get(gen, field))) {
+            const t = asText(f);
+            // `key=path` names the key the file's content is stored under.
+            const path = t?.includes('=') ? t.slice(t.indexOf('=') + 1) : t;
+            if (path !== undefined) this.addFile({ ...(f as YNode & { kind: 'scalar' }), text: path, value: path });
+          }
         }
-      }
-      const env = get(gen, 'env');
-      if (env) {
-        const r = local(env);
-        if (r && !r.isDir) out.files.push(toRel(root, r.abs));
+        this.addFile(get(gen, 'env'));
       }
     }
   }
-  const helmCharts = getPair(top, 'helmCharts');
-  if (helmCharts && asItems(helmCharts.value).length > 0) problem('helmCharts', helmCharts);
-  const targetOf = (node: YNode | undefined): PatchRef['target'] => {
-    const t = asMap(node);
-    if (!t) return undefined;
-    const kind = asText(get(t, 'kind'));
-    const name = asText(get(t, 'name'));
-    return { ...(kind ? { kind } : {}), ...(name ? { name } : {}) };
-  };
-  const addPatch = (
-    pathNode: YNode | undefined,
-    inline: YNode | undefined,
-    json6902: boolean | undefined,
-    target: YNode | undefined,
-  ): void => {
+
+  /** `patches`, `patchesStrategicMerge` and `patchesJson6902`: patch files and inline patches. */
+  patches(top: YMap): void {
+    for (const p of asItems(get(top, 'patches'))) this.addPatch(get(p, 'path'), get(p, 'patch'), undefined, get(p, 'target'));
+    for (const p of asItems(get(top, 'patchesStrategicMerge'))) {
+      const t = asText(p) ?? '';
+      if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) this.addPatch(undefined, p, false, undefined);
+      else this.addPatch(p, undefined, false, undefined);
+    }
+    for (const p of asItems(get(top, 'patchesJson6902'))) this.addPatch(get(p, 'path'), get(p, 'patch'), true, get(p, 'target'));
+  }
+
+  /** One patch, from its file (`pathNode`) or its inline text; `json6902` undefined: told by its content. */
+  private addPatch(pathNode: YNode | undefined, inline: YNode | undefined, json6902: boolean | undefined, target: YNode | undefined): void {
     const t = targetOf(target);
+    const kustomization = this.file;
     if (pathNode) {
-      const r = local(pathNode);
+      const r = this.local(pathNode);
       if (!r || r.isDir) return;
-      const rel = toRel(root, r.abs);
-      out.files.push(rel);
-      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r.abs), ...(t ? { target: t } : {}) });
+      const rel = toRel(this.root, r.abs);
+      this.out.files.push(rel);
+      this.out.patches.push({ kustomization, file: rel, json6902: json6902 ?? looksLikeJson6902(r.abs), ...(t ? { target: t } : {}) });
     } else if (inline) {
       const body = asText(inline) ?? '';
-      out.patches.push({
-        kustomization: file,
-        file,
+      this.out.patches.push({
+        kustomization,
+        file: kustomization,
         inline,
         json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
         ...(t ? { target: t } : {}),
       });
     }
-  };
-  for (const p of asItems(get(top, 'patches'))) addPatch(get(p, 'path'), get(p, 'patch'), undefined, get(p, 'target'));
-  for (const p of asItems(get(top, 'patchesStrategicMerge'))) {
-    const t = asText(p) ?? '';
-    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(undefined, p, false, undefined);
-    else addPatch(p, undefined, false, undefined);
   }
-  for (const p of asItems(get(top, 'patchesJson6902'))) addPatch(get(p, 'path'), get(p, 'patch'), true, get(p, 'target'));
-  return out;
+}
+
+/** A patch's `target` selector (kind and name only). */
+function targetOf(node: YNode | undefined): PatchRef['target'] {
+  const t = asMap(node);
+  if (!t) return undefined;
+  const kind = asText(get(t, 'kind'));
+  const name = asText(get(t, 'name'));
+  return { ...(kind ? { kind } : {}), ...(name ? { name } : {}) };
 }
 
 function looksLikeJson6902(abs: string): boolean {

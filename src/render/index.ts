@@ -4,24 +4,22 @@
  * Runs between collection and checking; nothing in the user's tree is written or executed.
  */
 import { hash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, posix, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
 import type { Candidate } from '../collect/collect.js';
-import type { RenderSettings, Settings } from '../config/settings.js';
+import type { ChartSettings, RenderSettings, Settings } from '../config/settings.js';
 import { LineIndex } from '../parse/positions.js';
 import { parseYaml } from '../parse/yaml.js';
-import type { YDoc, YNode, YPair } from '../parse/yaml.js';
+import type { YDoc, YMap, YNode, YPair } from '../parse/yaml.js';
 import { asItems, asMap, asText, get } from '../parse/yaml.js';
 import { k8sObjects } from '../parse/kubernetes.js';
 import type { Finding, Level, Range } from '../types.js';
-import { includedFiles, isChartTemplate, linkOutside, reachable, renderRoots } from './discover.js';
+import { includedFiles, isChartTemplate, linkOutside, reachable, realRootOf, renderRoots, toRel } from './discover.js';
 import type { Kustomization, PatchRef, RenderRoots } from './discover.js';
 import { follow, pathAt, pointer, pointerCovers, templateLine, valuesPair } from './map.js';
 import type { Step } from './map.js';
 import { Scratch, TOOL_ENV, cleanEnv, findTool, runTool, toolError } from './tools.js';
 import type { Tool } from './tools.js';
-
-export { isChartTemplate } from './discover.js';
 
 /** An engine finding the render stage asks for (a chart not rendered, a render that failed). */
 export interface RenderNotice {
@@ -95,11 +93,8 @@ interface Virtual {
 const FP_SALT = 'podguard-render-fp-v1';
 const APPROX = ' (line approximate: podguard could not tell which line of this source wrote it)';
 
-function toRel(root: string, abs: string): string {
-  return relative(root, abs).split(sep).join('/');
-}
-
-function insideRoot(root: string, rel: string): boolean {
+/** True for a root-relative path below the root (not the root itself, nothing above it). */
+function insideRoot(rel: string): boolean {
   return rel !== '' && !rel.startsWith('../') && rel !== '..' && !posix.isAbsolute(rel);
 }
 
@@ -124,281 +119,290 @@ export function renderSummaryLine(s: RenderSummary | undefined): string | undefi
 
 /** Runs the stage: discovers, renders, and prepares the mapping. */
 export async function prepareRender(input: RenderInput): Promise<RenderStage> {
-  const root = input.root;
-  const cfg = input.settings.render;
-  const roots = renderRoots(root, input.markers);
-  const notices: RenderNotice[] = [];
-  const summary: RenderSummary = {
-    charts: roots.charts.length,
-    kustomizations: roots.topRoots.length,
+  const roots = renderRoots(input.root, input.markers);
+  const run = new Renders(input, roots);
+  const charts = input.stdin ? [] : roots.charts.filter((dir) => run.chartTouched(dir));
+  run.summary.charts = charts.length;
+  for (const dir of charts) await run.chart(dir);
+  const tops = input.stdin ? [] : roots.topRoots.filter((dir) => run.touches(includedFiles(roots, dir)));
+  run.summary.kustomizations = tops.length;
+  for (const dir of tops) await run.kustomization(dir);
+  if (input.stdin) run.keep(input.stdin.name, input.stdin.text, { kind: 'stdin' }, 'stdin', 'stdin.yaml');
+
+  const virtuals = run.virtuals;
+  const mapper = new Mapper(input.root, roots, input.settings.render, virtuals);
+  return {
+    candidates: toCheck(input.candidates, roots, run.covered, virtuals),
+    notices: run.notices,
+    summary: run.summary,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => run.cleanup(),
+  };
+}
+
+/**
+ * The files to check: the collected ones less chart templates and the files of rendered
+ * kustomizations (kustomize patches not rendered are checked as partial objects), then the
+ * rendered streams.
+ */
+function toCheck(
+  collected: readonly Candidate[],
+  roots: RenderRoots,
+  covered: ReadonlySet<string>,
+  virtuals: readonly Virtual[],
+): Candidate[] {
+  const patchFiles = new Set<string>();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const out: Candidate[] = [];
+  for (const c of collected) {
+    if (isChartTemplate(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    out.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) out.push({ absPath: v.absPath, relPath: v.relPath, nameKind: 'yaml', rendered: true });
+  return out;
+}
+
+/** A chart or kustomize root: the file its notices point at, and the identity they carry. */
+interface Target {
+  file: string;
+  identity: string;
+}
+
+/** A notice's own part (the rule and the level are the stage's). */
+type NoticeFields = Omit<RenderNotice, 'ruleId' | 'level' | 'file' | 'identity'>;
+
+/** A renderer found for a kustomize root: kustomize, or kubectl's embedded one. */
+interface Kustomizer {
+  path: string;
+  viaKubectl: boolean;
+}
+
+/** One run of the stage: what it rendered, what it reported, and the scratch files it made. */
+class Renders {
+  readonly notices: RenderNotice[] = [];
+  readonly summary: RenderSummary = {
+    charts: 0,
+    kustomizations: 0,
     rendered: 0,
     failed: 0,
     notRendered: { charts: 0, kustomizations: 0 },
     reasons: [],
   };
-  let scratch: Scratch | undefined;
-  const scratchDir = (): Scratch => (scratch ??= new Scratch());
-  const virtuals: Virtual[] = [];
-  const covered = new Set<string>();
-  const changed = input.only;
-  let realRoot = root;
-  try {
-    realRoot = realpathSync.native(root);
-  } catch {
-    // keep as given
+  readonly virtuals: Virtual[] = [];
+  /** Files of rendered kustomizations (checked in the rendered stream, not on their own). */
+  readonly covered = new Set<string>();
+  private readonly root: string;
+  private readonly realRoot: string;
+  private readonly cfg: RenderSettings;
+  private readonly timeoutMs: number;
+  private scratchDir: Scratch | undefined;
+  private readonly tools = new Map<Tool, { path?: string; looked: string }>();
+  /** Reference problems already reported (a base included by two roots is reported once). */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly input: RenderInput,
+    private readonly roots: RenderRoots,
+  ) {
+    this.root = input.root;
+    this.realRoot = realRootOf(input.root);
+    this.cfg = input.settings.render;
+    this.timeoutMs = this.cfg.timeoutSeconds * 1000;
   }
-  const notRenderedLevel: Level | undefined = cfg.mode === 'required' ? 'error' : undefined;
-  /** A `not-rendered` finding, at the level `render.mode` asks for. */
-  const notRendered = (n: Omit<RenderNotice, 'ruleId' | 'level'>): void => {
-    notices.push({ ruleId: 'not-rendered', ...n, ...(notRenderedLevel ? { level: notRenderedLevel } : {}) });
-  };
 
-  // Remote-reference and other reference problems are reported once per kustomization that makes them.
-  const reported = new Set<string>();
-  const refProblems = (ks: readonly Kustomization[]): boolean => {
-    let blocked = false;
-    for (const k of ks) {
-      for (const p of k.problems) {
-        if (p.kind === 'helmCharts' && cfg.enableHelm) continue;
-        if (p.kind === 'missing') continue; // kustomize says so itself, in its own words
-        blocked = true;
-        const key = `${p.file}:${p.offset}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        notRendered({
-          messageId: p.kind,
-          data: {},
-          file: p.file,
-          offset: p.offset,
-          endOffset: p.endOffset,
-          identity: `kustomization ${k.dir || '.'}`,
-        });
-      }
-    }
-    return blocked;
-  };
-
-  const touches = (files: Iterable<string>): boolean => {
+  /** True when a pull-request scan changed one of `files` (always true outside one). */
+  touches(files: Iterable<string>): boolean {
+    const changed = this.input.only;
     if (!changed) return true;
     for (const f of files) if (changed.has(f)) return true;
     return false;
-  };
-  const chartTouched = (dir: string): boolean => {
+  }
+
+  /** True when a pull-request scan changed a file under the chart directory. */
+  chartTouched(dir: string): boolean {
+    const changed = this.input.only;
     if (!changed) return true;
     const prefix = dir === '' ? '' : `${dir}/`;
     for (const f of changed) if (f.startsWith(prefix)) return true;
     return false;
-  };
+  }
 
-  const toolCache = new Map<Tool, { path?: string; looked: string }>();
-  const tool = (t: Tool): { path?: string; looked: string } => {
-    let found = toolCache.get(t);
-    if (!found) toolCache.set(t, (found = findTool(t, t === 'kubectl' ? undefined : cfg[t], input.env, root)));
+  cleanup(): void {
+    this.scratchDir?.remove();
+  }
+
+  private scratch(): Scratch {
+    return (this.scratchDir ??= new Scratch());
+  }
+
+  private tool(t: Tool): { path?: string; looked: string } {
+    let found = this.tools.get(t);
+    if (!found) this.tools.set(t, (found = findTool(t, t === 'kubectl' ? undefined : this.cfg[t], this.input.env, this.root)));
     return found;
-  };
-  const timeoutMs = cfg.timeoutSeconds * 1000;
+  }
 
-  // --- Helm charts ---
-  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
-  summary.charts = charts.length;
-  for (const dir of charts) {
-    const chartFile = dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
-    const absDir = resolve(root, dir);
-    const chartText = safeRead(join(absDir, 'Chart.yaml'));
-    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? undefined);
+  /** A `not-rendered` finding, at the level `render.mode` asks for (`required` raises it to error). */
+  private notRendered(at: Target, n: NoticeFields): void {
+    const level: Level | undefined = this.cfg.mode === 'required' ? 'error' : undefined;
+    this.notices.push({ ruleId: 'not-rendered', ...n, file: at.file, identity: at.identity, ...(level ? { level } : {}) });
+  }
+
+  /** A render that failed: counted once, however many `render-failed` findings say why. */
+  private failed(at: Target, ...why: NoticeFields[]): void {
+    this.summary.failed++;
+    for (const n of why) this.notices.push({ ruleId: 'render-failed', ...n, file: at.file, identity: at.identity });
+  }
+
+  /** A root left unrendered, counted under its kind; `reason` goes into the summary line. */
+  private skipped(kind: keyof RenderSummary['notRendered'], reason?: string): void {
+    this.summary.notRendered[kind]++;
+    if (reason !== undefined) this.summary.reasons.push(reason);
+  }
+
+  /** Keeps a rendered stream: written to a new scratch subdirectory and checked as `relPath`. */
+  keep(relPath: string, text: string, origin: Origin, sub = 'out', name = 'rendered.yaml'): void {
+    const abs = join(this.scratch().sub(sub), name);
+    writeFileSync(abs, text);
+    this.virtuals.push({ relPath, absPath: abs, origin, home: relPath, text });
+  }
+
+  /** Renders one chart with `helm template`, or says why it is not rendered. */
+  async chart(dir: string): Promise<void> {
+    const at: Target = { file: dir ? `${dir}/Chart.yaml` : 'Chart.yaml', identity: `chart ${dir || '.'}` };
+    const absDir = resolve(this.root, dir);
+    const chartDoc = asMap(parseYaml(safeRead(join(absDir, 'Chart.yaml'))).docs[0]?.root ?? undefined);
     if (asText(get(chartDoc, 'type')) === 'library') {
       // A library chart renders nothing on its own; its templates reach manifests through the charts using it.
-      summary.charts--;
-      continue;
+      this.summary.charts--;
+      return;
     }
-    if (cfg.mode === 'off') {
-      summary.notRendered.charts++;
-      summary.reasons.push('render.mode: off');
-      continue;
+    const helm = this.helmFor(at, absDir, chartDoc);
+    if (!helm) return;
+    const chartCfg = this.cfg.charts[dir || '.'] ?? this.cfg.charts[dir] ?? { valuesFiles: [] };
+    const values = valuesFilesOf(this.root, absDir, chartCfg);
+    if (values.bad.length) return this.failed(at, ...values.bad.map((file) => ({ messageId: 'valuesFile', data: { file } })));
+    const s = this.scratch();
+    const args = ['template', chartCfg.releaseName ?? 'release', absDir, '--namespace', chartCfg.namespace ?? 'default'];
+    args.push('--kube-version', `v${this.input.settings.kubernetesVersion}.0`);
+    for (const v of values.files) args.push('--values', resolve(this.root, v));
+    const run = await runTool(helm, args, { cwd: s.sub('helm-cwd'), env: cleanEnv(s), timeoutMs: this.timeoutMs });
+    if (!run.ok) {
+      const error = toolError(run.error, { scratch: s.dir, root: this.root });
+      return this.failed(at, { messageId: 'failed', data: { tool: 'helm template', error } });
     }
-    const helm = tool('helm');
+    this.summary.rendered++;
+    this.keep(at.file, run.stdout, { kind: 'helm', chartDir: dir, valuesFiles: values.files });
+  }
+
+  /**
+   * The helm binary to render a chart with; undefined (reported) when it is not rendered:
+   * rendering is off, helm is missing, a dependency would have to be downloaded, or a link
+   * under the chart leads out of the repository.
+   */
+  private helmFor(at: Target, absDir: string, chartDoc: YMap | undefined): string | undefined {
+    if (this.cfg.mode === 'off') {
+      this.skipped('charts', 'render.mode: off');
+      return undefined;
+    }
+    const helm = this.tool('helm');
     if (!helm.path) {
-      summary.notRendered.charts++;
-      summary.reasons.push(`helm was not found ${helm.looked}`);
-      notRendered({
-        messageId: 'noTool',
-        data: { tool: 'helm', looked: helm.looked, what: 'Helm chart' },
-        file: chartFile,
-        identity: `chart ${dir || '.'}`,
-      });
-      continue;
+      this.skipped('charts', `helm was not found ${helm.looked}`);
+      this.notRendered(at, { messageId: 'noTool', data: { tool: 'helm', looked: helm.looked, what: 'Helm chart' } });
+      return undefined;
     }
     const missingDep = remoteDependency(absDir, chartDoc);
     if (missingDep) {
-      summary.notRendered.charts++;
-      notRendered({
-        messageId: 'remoteChart',
-        data: {},
-        file: chartFile,
-        offset: missingDep.offset,
-        endOffset: missingDep.endOffset,
-        identity: `chart ${dir || '.'}`,
-      });
-      continue;
+      this.skipped('charts');
+      this.notRendered(at, { messageId: 'remoteChart', data: {}, ...missingDep });
+      return undefined;
     }
-    if (linkOutside(realRoot, absDir)) {
-      summary.failed++;
-      notices.push({
-        ruleId: 'render-failed',
-        messageId: 'linkOutside',
-        data: { what: 'chart' },
-        file: chartFile,
-        identity: `chart ${dir || '.'}`,
-      });
-      continue;
+    if (linkOutside(this.realRoot, absDir)) {
+      this.failed(at, { messageId: 'linkOutside', data: { what: 'chart' } });
+      return undefined;
     }
-    const chartCfg = cfg.charts[dir || '.'] ?? cfg.charts[dir] ?? { valuesFiles: [] };
-    const valuesFiles: string[] = [];
-    let badValues = false;
-    for (const v of chartCfg.valuesFiles) {
-      const rel = toRel(root, resolve(absDir, v));
-      if (!insideRoot(root, rel) || !existsSync(resolve(root, rel))) {
-        badValues = true;
-        notices.push({
-          ruleId: 'render-failed',
-          messageId: 'valuesFile',
-          data: { file: v },
-          file: chartFile,
-          identity: `chart ${dir || '.'}`,
-        });
-        continue;
-      }
-      valuesFiles.push(rel);
-    }
-    if (badValues) {
-      summary.failed++;
-      continue;
-    }
-    const s = scratchDir();
-    const args = ['template', chartCfg.releaseName ?? 'release', absDir, '--namespace', chartCfg.namespace ?? 'default'];
-    args.push('--kube-version', `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push('--values', resolve(root, v));
-    const run = await runTool(helm.path, args, { cwd: s.sub('helm-cwd'), env: cleanEnv(s), timeoutMs });
-    if (!run.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: 'render-failed',
-        messageId: 'failed',
-        data: { tool: 'helm template', error: toolError(run.error, { scratch: s.dir, root }) },
-        file: chartFile,
-        identity: `chart ${dir || '.'}`,
-      });
-      continue;
-    }
-    summary.rendered++;
-    const abs = join(s.sub('out'), 'rendered.yaml');
-    writeFileSync(abs, run.stdout);
-    virtuals.push({
-      relPath: chartFile,
-      absPath: abs,
-      origin: { kind: 'helm', chartDir: dir, valuesFiles },
-      home: chartFile,
-      text: run.stdout,
-    });
+    return helm.path;
   }
 
-  // --- kustomize roots ---
-  const patchFiles = new Set<string>();
-  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
-  summary.kustomizations = tops.length;
-  for (const dir of tops) {
-    const k = roots.kustomizations.get(dir)!;
-    const all = reachable(roots, dir);
-    if (cfg.mode === 'off') {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push('render.mode: off');
-      continue;
-    }
-    if (refProblems(all)) {
-      summary.notRendered.kustomizations++;
-      continue;
-    }
-    let kz = tool('kustomize');
-    // kubectl embeds kustomize (`kubectl kustomize`, same flags): hosted CI agents ship kubectl.
-    let viaKubectl = false;
-    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
-      const kubectl = findTool('kubectl', undefined, input.env, root);
-      if (kubectl.path) {
-        kz = { path: kubectl.path, looked: 'on PATH (kubectl kustomize)' };
-        viaKubectl = true;
-      }
-    }
-    if (!kz.path) {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push(`kustomize was not found ${kz.looked}`);
-      notRendered({
-        messageId: 'noTool',
-        data: { tool: 'kustomize', looked: kz.looked, what: 'kustomization' },
-        file: k.file,
-        identity: `kustomization ${dir || '.'}`,
-      });
-      continue;
-    }
-    const helmPath = cfg.enableHelm ? tool('helm').path : undefined;
-    const s = scratchDir();
+  /** Renders one kustomize root with `kustomize build` (or `kubectl kustomize`), or says why it is not rendered. */
+  async kustomization(dir: string): Promise<void> {
+    const k = this.roots.kustomizations.get(dir)!;
+    const at: Target = { file: k.file, identity: `kustomization ${dir || '.'}` };
+    if (this.cfg.mode === 'off') return this.skipped('kustomizations', 'render.mode: off');
+    if (this.refProblems(reachable(this.roots, dir))) return this.skipped('kustomizations');
+    const kz = this.kustomizer(at);
+    if (!kz) return;
+    const helmPath = this.cfg.enableHelm ? this.tool('helm').path : undefined;
+    const s = this.scratch();
     const wrapper = s.sub('kustomize');
     // A wrapper kustomization beside the scratch files asks for origin and transformer
     // annotations, so the user's kustomization is never edited.
-    const ref = relative(wrapper, resolve(root, dir)).split(sep).join('/');
+    const ref = toRel(wrapper, resolve(this.root, dir));
     writeFileSync(
       join(wrapper, 'kustomization.yaml'),
       `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
     );
-    const args = [viaKubectl ? 'kustomize' : 'build', wrapper, '--load-restrictor', 'LoadRestrictionsRootOnly'];
-    if (cfg.enableHelm && helmPath) args.push('--enable-helm', '--helm-command', helmPath);
-    const run = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s), timeoutMs });
+    const args = [kz.viaKubectl ? 'kustomize' : 'build', wrapper, '--load-restrictor', 'LoadRestrictionsRootOnly'];
+    if (this.cfg.enableHelm && helmPath) args.push('--enable-helm', '--helm-command', helmPath);
+    const run = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s), timeoutMs: this.timeoutMs });
     if (!run.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: 'render-failed',
-        messageId: 'failed',
-        data: {
-          tool: viaKubectl ? 'kubectl kustomize' : 'kustomize build',
-          error: toolError(run.error.split(wrapper).join('…'), { scratch: s.dir, root }),
-        },
-        file: k.file,
-        identity: `kustomization ${dir || '.'}`,
-      });
-      continue;
+      const tool = kz.viaKubectl ? 'kubectl kustomize' : 'kustomize build';
+      const error = toolError(run.error.split(wrapper).join('…'), { scratch: s.dir, root: this.root });
+      return this.failed(at, { messageId: 'failed', data: { tool, error } });
     }
-    summary.rendered++;
-    for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = join(s.sub('out'), 'rendered.yaml');
-    writeFileSync(abs, run.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: 'kustomize', dir, wrapper }, home: k.file, text: run.stdout });
+    this.summary.rendered++;
+    for (const f of includedFiles(this.roots, dir)) this.covered.add(f);
+    this.keep(k.file, run.stdout, { kind: 'kustomize', dir, wrapper });
   }
 
-  if (input.stdin) {
-    const s = scratchDir();
-    const abs = join(s.sub('stdin'), 'stdin.yaml');
-    writeFileSync(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: 'stdin' }, home: input.stdin.name, text: input.stdin.text });
+  /** The kustomize to run; undefined (reported) when there is none. */
+  private kustomizer(at: Target): Kustomizer | undefined {
+    const kz = this.tool('kustomize');
+    if (kz.path) return { path: kz.path, viaKubectl: false };
+    // kubectl embeds kustomize (`kubectl kustomize`, same flags): hosted CI agents ship kubectl.
+    if (!this.cfg.kustomize && !this.input.env[TOOL_ENV.kustomize]) {
+      const kubectl = this.tool('kubectl');
+      if (kubectl.path) return { path: kubectl.path, viaKubectl: true };
+    }
+    this.skipped('kustomizations', `kustomize was not found ${kz.looked}`);
+    this.notRendered(at, { messageId: 'noTool', data: { tool: 'kustomize', looked: kz.looked, what: 'kustomization' } });
+    return undefined;
   }
 
-  const candidates: Candidate[] = [];
-  for (const c of input.candidates) {
-    if (isChartTemplate(c.relPath, roots.allCharts)) continue;
-    if (covered.has(c.relPath)) continue;
-    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  /**
+   * Reports the references kustomize would have to fetch or follow out of the repository, once
+   * per kustomization that makes them; true when one blocks the render.
+   */
+  private refProblems(ks: readonly Kustomization[]): boolean {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === 'helmCharts' && this.cfg.enableHelm) continue;
+        if (p.kind === 'missing') continue; // kustomize says so itself, in its own words
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (this.reported.has(key)) continue;
+        this.reported.add(key);
+        const at = { file: p.file, identity: `kustomization ${k.dir || '.'}` };
+        this.notRendered(at, { messageId: p.kind, data: {}, offset: p.offset, endOffset: p.endOffset });
+      }
+    }
+    return blocked;
   }
-  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: 'yaml', rendered: true });
+}
 
-  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
-  return {
-    candidates,
-    notices,
-    summary,
-    virtual: new Set(virtuals.map((v) => v.relPath)),
-    remap: (findings) => mapper.remap(findings),
-    mappedSources: () => mapper.sources(),
-    cleanup: () => scratch?.remove(),
-  };
+/** A chart's configured values files, root-relative; `bad` lists those (as written) outside the repository or missing. */
+function valuesFilesOf(root: string, absDir: string, chartCfg: ChartSettings): { files: string[]; bad: string[] } {
+  const files: string[] = [];
+  const bad: string[] = [];
+  for (const v of chartCfg.valuesFiles) {
+    const rel = toRel(root, resolve(absDir, v));
+    if (insideRoot(rel) && existsSync(resolve(root, rel))) files.push(rel);
+    else bad.push(v);
+  }
+  return { files, bad };
 }
 
 function safeRead(abs: string): string {
@@ -410,7 +414,7 @@ function safeRead(abs: string): string {
 }
 
 /** A dependency that would have to be downloaded (not vendored under charts/): podguard never fetches. */
-function remoteDependency(absDir: string, chart: ReturnType<typeof asMap>): { offset: number; endOffset: number } | undefined {
+function remoteDependency(absDir: string, chart: YMap | undefined): { offset: number; endOffset: number } | undefined {
   for (const dep of asItems(get(chart, 'dependencies'))) {
     const name = asText(get(dep, 'name'));
     const repo = asText(get(dep, 'repository')) ?? '';
@@ -483,26 +487,20 @@ class Mapper {
   }
 
   private move(f: Finding, v: Virtual): void {
+    if (!this.place(f, v)) approximate(f, v.home);
+    f.fingerprint = hash('sha256', `${FP_SALT}\0${f.fingerprint}\0${f.file}`, 'hex').slice(0, 32);
+  }
+
+  /** Moves a finding to the source that wrote its place; false when it stays on the stream's home file. */
+  private place(f: Finding, v: Virtual): boolean {
     const stream = this.parsed(v.absPath);
-    const approx = (file: string): void => {
-      f.file = file;
-      f.range = lineOne();
-      f.message += APPROX;
-    };
-    const fingerprint = (): void => {
-      f.fingerprint = hash('sha256', `${FP_SALT}\0${f.fingerprint}\0${f.file}`, 'hex').slice(0, 32);
-    };
-    if (!stream) {
-      approx(v.home);
-      fingerprint();
-      return;
-    }
+    if (!stream) return false;
     const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
     const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
     const path = pathAt(doc?.root, offset);
     const placed = v.origin.kind === 'kustomize' ? this.kustomize(f, v, doc, path) : this.helm(f, v, stream, doc, path);
-    if (!placed && v.origin.kind !== 'stdin') approx(v.home);
-    fingerprint();
+    // A stream from standard input is its own source: a finding the repository does not explain stays on it.
+    return placed || v.origin.kind === 'stdin';
   }
 
   /** `# Source: chart/templates/x.yaml` before the document. */
@@ -530,7 +528,7 @@ class Mapper {
       const direct = posix.normalize(source);
       const chart = this.roots.allCharts.find((d) => posix.basename(d) === source.split('/')[0]);
       const viaChart = chart !== undefined ? posix.normalize(`${chart}/${source.split('/').slice(1).join('/')}`) : undefined;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && existsSync(resolve(this.root, p)));
+      template = [direct, viaChart].find((p) => p && insideRoot(p) && existsSync(resolve(this.root, p)));
       if (!template) {
         // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
         f.properties = { ...(f.properties ?? {}), source: source.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200) };
@@ -538,15 +536,14 @@ class Mapper {
       }
       chartDir = chart ?? '';
     }
-    if (!insideRoot(this.root, template) || !existsSync(resolve(this.root, template))) return false;
+    if (!insideRoot(template) || !existsSync(resolve(this.root, template))) return false;
     const text = this.parsed(resolve(this.root, template))?.text;
     if (text === undefined) return false;
     f.file = template;
     this.used.add(template);
     const hit = templateLine(text, path);
     if (!hit) {
-      f.range = lineOne();
-      f.message += APPROX;
+      approximate(f);
       return true;
     }
     f.range = lineRange(text, hit.line);
@@ -586,7 +583,7 @@ class Mapper {
       for (const { file, prefix } of chain) {
         const parsed = this.parsed(resolve(this.root, file));
         if (!parsed) continue;
-        const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]) ?? (keys.length > 1 ? undefined : undefined);
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix, ...keys]);
         if (!pair) continue;
         out.push({
           file,
@@ -625,7 +622,7 @@ class Mapper {
     // A missing field is missing from the object as a whole: it is reported on the resource, not on a patch.
     if (!isMissingField(f)) for (const p of patches) if (this.placeInPatch(f, p, kind, name, path)) return true;
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : undefined;
-    if (!resource || !insideRoot(this.root, resource)) return false;
+    if (!resource || !insideRoot(resource)) return false;
     const parsed = this.parsed(resolve(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
@@ -634,12 +631,11 @@ class Mapper {
     const target =
       docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : undefined);
     if (!target) {
-      f.range = lineOne();
-      f.message += APPROX;
+      approximate(f);
       return true;
     }
     const { at, depth } = follow(target.node, path);
-    f.range = at ? nodeRange(parsed, at) : lineOne();
+    f.range = at ? firstLineRange(parsed, at) : lineOne();
     if (depth < path.length && !isMissingField(f)) f.message += APPROX;
     return true;
   }
@@ -666,7 +662,7 @@ class Mapper {
     if (!at) return false;
     this.used.add(p.file);
     f.file = p.file;
-    f.range = nodeRange(parsed, at);
+    f.range = firstLineRange(parsed, at);
     return true;
   }
 
@@ -726,6 +722,13 @@ function isMissingField(f: Finding): boolean {
   return /^missing|Missing$/.test(f.messageId);
 }
 
+/** Puts a finding on line 1 of `file`, saying so in its message. */
+function approximate(f: Finding, file = f.file): void {
+  f.file = file;
+  f.range = lineOne();
+  f.message += APPROX;
+}
+
 function lineOne(): Range {
   return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 }
@@ -737,9 +740,11 @@ function lineRange(text: string, line: number): Range {
   return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
 }
 
-function nodeRange(p: Parsed, at: YNode | YPair): Range {
+/** A pair's key (and scalar value), or the first line of a node. */
+function firstLineRange(p: Parsed, at: YNode | YPair): Range {
   if ('key' in at) return pairRange(p, at);
-  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf('\n', at.start) < 0 ? at.end : p.text.indexOf('\n', at.start)));
+  const eol = p.text.indexOf('\n', at.start);
+  return p.lines.range(at.start, eol < 0 ? at.end : Math.min(at.end, eol));
 }
 
 function pairRange(p: Parsed, pair: YPair): Range {

@@ -39,7 +39,7 @@ export function pathAt(root: YNode | null | undefined, offset: number): Step[] {
 }
 
 /** Keys only (sequence indexes dropped), as a template writes them. */
-export function keysOf(path: readonly Step[]): string[] {
+function keysOf(path: readonly Step[]): string[] {
   return path.filter((s) => typeof s.key === 'string').map((s) => s.key as string);
 }
 
@@ -83,7 +83,7 @@ interface KeyLine {
 const KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/;
 
 /** The key lines of a template, each with the keys it sits under (read by indentation). */
-export function keyLines(text: string): KeyLine[] {
+function keyLines(text: string): KeyLine[] {
   const out: KeyLine[] = [];
   const stack: { indent: number; key: string }[] = [];
   const lines = text.split(/\r\n|\r|\n/);
@@ -127,7 +127,7 @@ function bestLine(lines: readonly KeyLine[], want: readonly string[]): KeyLine |
 const VALUES_REF = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
 
 /** Where a template line reads values: `.Values.a.b` references, as key lists. */
-export function valuesRefs(line: string): string[][] {
+function valuesRefs(line: string): string[][] {
   const out: string[][] = [];
   for (const m of line.matchAll(VALUES_REF)) out.push(m[1]!.slice(1).split('.'));
   return out;

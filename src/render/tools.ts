@@ -102,7 +102,7 @@ export function cleanEnv(scratch: Scratch): Record<string, string> {
 export type RunResult = { ok: true; stdout: string } | { ok: false; error: string };
 
 /** Output above this is cut and the render reported as failed (a chart that renders gigabytes is an attack). */
-export const MAX_RENDER_BYTES = 64 * 1024 * 1024;
+const MAX_RENDER_BYTES = 64 * 1024 * 1024;
 
 /** Runs a renderer; never rejects. */
 export function runTool(

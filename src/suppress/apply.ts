@@ -133,108 +133,123 @@ export function applySuppressions(
   opts: SuppressOptions,
 ): DirectiveReport[] {
   const reports: DirectiveReport[] = [];
+  // Directives that work -> the rule ids they suppressed something for (unused ones are reported).
   const working = new Map<Directive, Set<string>>();
   for (const [file, list] of directives) {
-    for (const d of list) {
-      const base = { file, range: d.range, identity: d.text };
-      const form = formName(d);
-      for (const p of d.problems)
-        reports.push({ ...base, ruleId: 'invalid-suppression', messageId: p.messageId, data: { form, ...p.data } });
-      if (d.problems.length) continue;
-      const rules = d.ruleIds.join(', ');
-      for (const id of d.ruleIds) {
-        if (!opts.knownRules.has(id))
-          reports.push({
-            ...base,
-            ruleId: 'invalid-suppression',
-            messageId: 'unknownRule',
-            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) },
-          });
-      }
-      if (d.until && opts.today > d.until) {
-        reports.push({ ...base, ruleId: 'expired-suppression', messageId: 'expired', data: { form, rules, until: d.until } });
-        continue;
-      }
-      if (!d.reason && opts.reasonRequired) {
-        reports.push({ ...base, ruleId: 'suppression-without-reason', messageId: 'missing', data: { form, rules } });
-        continue;
-      }
-      working.set(d, new Set());
+    for (const d of list) if (vet(d, file, opts, reports)) working.set(d, new Set());
+  }
+  const viaFormer = suppress(findings, directives, working, opts);
+  for (const [file, list] of directives) for (const d of list) reports.push(...formerIdReports(d, file, viaFormer.get(d)));
+  for (const [file, list] of directives) for (const d of list) reports.push(...unusedReports(d, file, working.get(d), opts));
+  return reports;
+}
+
+/** A finding about directive `d` of `file`. */
+function report(
+  d: Directive,
+  file: string,
+  ruleId: DirectiveReport['ruleId'],
+  messageId: string,
+  data: Record<string, string>,
+  identity = d.text,
+): DirectiveReport {
+  return { file, range: d.range, identity, ruleId, messageId, data: { form: formName(d), ...data } };
+}
+
+/**
+ * Reports how a directive is written wrong (malformed, an unknown rule id, expired, no reason
+ * where one is required) into `out`; true when it works, that is suppresses what it covers.
+ */
+function vet(d: Directive, file: string, opts: SuppressOptions, out: DirectiveReport[]): boolean {
+  for (const p of d.problems) out.push(report(d, file, 'invalid-suppression', p.messageId, p.data));
+  if (d.problems.length) return false;
+  for (const id of d.ruleIds) {
+    if (!opts.knownRules.has(id)) {
+      out.push(report(d, file, 'invalid-suppression', 'unknownRule', { rule: id, hint: didYouMean(id, opts.knownRules) }));
     }
   }
+  const rules = d.ruleIds.join(', ');
+  if (d.until && opts.today > d.until) {
+    out.push(report(d, file, 'expired-suppression', 'expired', { rules, until: d.until }));
+    return false;
+  }
+  if (!d.reason && opts.reasonRequired) {
+    out.push(report(d, file, 'suppression-without-reason', 'missing', { rules }));
+    return false;
+  }
+  return true;
+}
 
+/** Per directive, each former id it was used under -> the current rule ids it suppressed that way. */
+type FormerUses = Map<Directive, Map<string, Set<string>>>;
+
+/**
+ * Marks the findings the working directives cover, recording in `working` the ids each directive
+ * was used for. Findings about directives are never suppressed.
+ */
+function suppress(
+  findings: readonly Finding[],
+  directives: ReadonlyMap<string, readonly Directive[]>,
+  working: ReadonlyMap<Directive, Set<string>>,
+  opts: SuppressOptions,
+): FormerUses {
   const suppressible = new Set<string>(SUPPRESSION_RULES);
   const former = opts.formerIds ?? new Map<string, readonly string[]>();
-  // Directive and former id -> the new ids it was used for, to name them in one note each.
-  const viaFormer = new Map<Directive, Map<string, Set<string>>>();
+  const viaFormer: FormerUses = new Map();
   const indexes = new Map<string, FileIndex>();
-  const stats = opts.stats;
-  const apply = (d: Directive, f: Finding): void => {
-    if (stats) stats.checks++;
-    const id = coveringId(d.ruleIds, f.ruleId, former);
-    if (id === undefined || !covers(d, f)) return;
-    working.get(d)!.add(id);
-    if (id !== f.ruleId) {
-      const byOld = viaFormer.get(d) ?? new Map<string, Set<string>>();
-      viaFormer.set(d, byOld);
-      const ids = byOld.get(id) ?? new Set<string>();
-      byOld.set(id, ids);
-      ids.add(f.ruleId);
-    }
-    f.suppression ??= { kind: 'inSource', justification: d.reason || '(no reason given)' };
-  };
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list = directives.get(f.file);
     if (!list) continue;
     let index = indexes.get(f.file);
     if (!index) indexes.set(f.file, (index = indexDirectives(list, working)));
-    // The directives naming the rule or one of its former ids, in file order, so the first that
-    // covers a finding gives its justification.
-    const ids = [f.ruleId, ...(former.get(f.ruleId) ?? [])];
-    const found = new Set<Directive>();
-    for (const id of ids) {
-      for (const d of index.wide.get(id) ?? []) found.add(d);
-      for (const group of index.lines.get(f.range.start.line) ?? []) for (const d of group.get(id) ?? []) found.add(d);
+    for (const d of candidates(index, f, former)) {
+      if (opts.stats) opts.stats.checks++;
+      const id = coveringId(d.ruleIds, f.ruleId, former);
+      if (id === undefined || !covers(d, f)) continue;
+      working.get(d)!.add(id);
+      if (id !== f.ruleId) addFormerUse(viaFormer, d, id, f.ruleId);
+      f.suppression ??= { kind: 'inSource', justification: d.reason || '(no reason given)' };
     }
-    const candidates = [...found];
-    const { order } = index;
-    if (candidates.length > 1) candidates.sort((a, b) => order.get(a)! - order.get(b)!);
-    for (const d of candidates) apply(d, f);
   }
+  return viaFormer;
+}
 
-  for (const [file, list] of directives) {
-    for (const d of list) {
-      for (const [old, ids] of viaFormer.get(d) ?? []) {
-        const current = [...ids].sort().join(', ');
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${old}`,
-          ruleId: 'suppression-former-rule-id',
-          messageId: 'formerId',
-          data: { form: formName(d), rule: old, current },
-        });
-      }
-    }
+/**
+ * The directives of a finding's line (and the file-wide ones) naming its rule or one of its
+ * former ids, in file order, so the first that covers the finding gives its justification.
+ */
+function candidates(index: FileIndex, f: Finding, former: FormerIds): Directive[] {
+  const found = new Set<Directive>();
+  for (const id of [f.ruleId, ...(former.get(f.ruleId) ?? [])]) {
+    for (const d of index.wide.get(id) ?? []) found.add(d);
+    for (const group of index.lines.get(f.range.start.line) ?? []) for (const d of group.get(id) ?? []) found.add(d);
   }
+  const list = [...found];
+  const { order } = index;
+  if (list.length > 1) list.sort((a, b) => order.get(a)! - order.get(b)!);
+  return list;
+}
 
-  for (const [file, list] of directives) {
-    for (const d of list) {
-      const used = working.get(d);
-      if (!used) continue;
-      for (const id of d.ruleIds) {
-        if (used.has(id) || !opts.knownRules.has(id) || !opts.enabledRules.has(id)) continue;
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${id}`,
-          ruleId: 'unused-suppression',
-          messageId: 'unused',
-          data: { form: formName(d), rule: id },
-        });
-      }
-    }
-  }
-  return reports;
+function addFormerUse(uses: FormerUses, d: Directive, old: string, current: string): void {
+  const byOld = uses.get(d) ?? new Map<string, Set<string>>();
+  uses.set(d, byOld);
+  const ids = byOld.get(old) ?? new Set<string>();
+  byOld.set(old, ids);
+  ids.add(current);
+}
+
+/** One note per former id a directive was used under, naming the current ids. */
+function formerIdReports(d: Directive, file: string, uses: Map<string, Set<string>> | undefined): DirectiveReport[] {
+  return [...(uses ?? [])].map(([old, ids]) =>
+    report(d, file, 'suppression-former-rule-id', 'formerId', { rule: old, current: [...ids].sort().join(', ') }, `${d.text} ${old}`),
+  );
+}
+
+/** The rule ids of a working directive that suppressed nothing (rules known and enabled only). */
+function unusedReports(d: Directive, file: string, used: ReadonlySet<string> | undefined, opts: SuppressOptions): DirectiveReport[] {
+  if (!used) return [];
+  return d.ruleIds
+    .filter((id) => !used.has(id) && opts.knownRules.has(id) && opts.enabledRules.has(id))
+    .map((id) => report(d, file, 'unused-suppression', 'unused', { rule: id }, `${d.text} ${id}`));
 }

@@ -11512,50 +11512,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative11, options, skipNormalization) {
+    function resolveComponent(base, relative10, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative11 = parse3(serialize(relative11, options), options);
+        relative10 = parse3(serialize(relative10, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative11.scheme) {
-        target.scheme = relative11.scheme;
-        target.userinfo = relative11.userinfo;
-        target.host = relative11.host;
-        target.port = relative11.port;
-        target.path = removeDotSegments(relative11.path || "");
-        target.query = relative11.query;
+      if (!options.tolerant && relative10.scheme) {
+        target.scheme = relative10.scheme;
+        target.userinfo = relative10.userinfo;
+        target.host = relative10.host;
+        target.port = relative10.port;
+        target.path = removeDotSegments(relative10.path || "");
+        target.query = relative10.query;
       } else {
-        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
-          target.userinfo = relative11.userinfo;
-          target.host = relative11.host;
-          target.port = relative11.port;
-          target.path = removeDotSegments(relative11.path || "");
-          target.query = relative11.query;
+        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
+          target.userinfo = relative10.userinfo;
+          target.host = relative10.host;
+          target.port = relative10.port;
+          target.path = removeDotSegments(relative10.path || "");
+          target.query = relative10.query;
         } else {
-          if (!relative11.path) {
+          if (!relative10.path) {
             target.path = base.path;
-            if (relative11.query !== void 0) {
-              target.query = relative11.query;
+            if (relative10.query !== void 0) {
+              target.query = relative10.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative11.path[0] === "/") {
-              target.path = removeDotSegments(relative11.path);
+            if (relative10.path[0] === "/") {
+              target.path = removeDotSegments(relative10.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative11.path;
+                target.path = "/" + relative10.path;
               } else if (!base.path) {
-                target.path = relative11.path;
+                target.path = relative10.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative11.query;
+            target.query = relative10.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11563,7 +11563,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative11.fragment;
+      target.fragment = relative10.fragment;
       return target;
     }
     function equal2(uriA, uriB, options) {
@@ -26674,9 +26674,9 @@ function isDate(s2) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
-  const sep8 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep8 < 0 ? body : body.slice(0, sep8);
-  const reason = sep8 < 0 ? "" : body.slice(sep8).replace(/^\s*--/, "").trim();
+  const sep7 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep7 < 0 ? body : body.slice(0, sep7);
+  const reason = sep7 < 0 ? "" : body.slice(sep7).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -27069,14 +27069,14 @@ var FileChecker = class {
       if (!rule61.meta.kinds.includes(parsed.kind)) continue;
       const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
       for (const unit of ruleUnits) {
-        const report = (r2) => {
+        const report2 = (r2) => {
           if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
           const own = !r2.file || r2.file === source;
           const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
           out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
         };
         try {
-          ctx.report = report;
+          ctx.report = report2;
           rule61.check(unit, ctx);
         } catch (err) {
           const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
@@ -27185,9 +27185,12 @@ function isRemoteRef(ref) {
 function toRel(root, abs) {
   return (0, import_node_path5.relative)(root, abs).split(import_node_path5.sep).join("/");
 }
-function inside(root, abs) {
-  const r2 = (0, import_node_path5.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path5.isAbsolute)(r2);
+function realRootOf(root) {
+  try {
+    return import_node_fs5.realpathSync.native(root);
+  } catch {
+    return root;
+  }
 }
 function kustomizationFile(absDir) {
   for (const name of KUSTOMIZATION_NAMES) {
@@ -27199,7 +27202,7 @@ function kustomizationFile(absDir) {
 function realInside(realRoot, abs) {
   try {
     const real2 = import_node_fs5.realpathSync.native(abs);
-    return inside(realRoot, real2) ? real2 : void 0;
+    return isInside(realRoot, real2) ? real2 : void 0;
   } catch {
     return void 0;
   }
@@ -27208,116 +27211,142 @@ function readKustomization(root, dir) {
   const absDir = (0, import_node_path5.resolve)(root, dir);
   const absFile = kustomizationFile(absDir);
   if (!absFile) return void 0;
-  const file = toRel(root, absFile);
-  const out = { dir, file, roots: [], files: [], patches: [], problems: [] };
+  const out = { dir, file: toRel(root, absFile), roots: [], files: [], patches: [], problems: [] };
   let text;
   try {
     text = (0, import_node_fs5.readFileSync)(absFile, "utf8");
   } catch {
     return out;
   }
-  const doc = parseYaml(text).docs[0]?.root ?? void 0;
-  const top = asMap(doc);
+  const top = asMap(parseYaml(text).docs[0]?.root ?? void 0);
   if (!top) return out;
-  let realRoot = root;
-  try {
-    realRoot = import_node_fs5.realpathSync.native(root);
-  } catch {
+  const refs = new References(root, absDir, out);
+  refs.resources(top);
+  refs.fileLists(top);
+  refs.generators(top);
+  const helmCharts = getPair(top, "helmCharts");
+  if (helmCharts && asItems(helmCharts.value).length > 0) refs.problem("helmCharts", helmCharts);
+  refs.patches(top);
+  return out;
+}
+var RESOURCE_KEYS = ["resources", "bases", "components"];
+var FILE_KEYS = ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"];
+var References = class {
+  constructor(root, absDir, out) {
+    this.root = root;
+    this.absDir = absDir;
+    this.out = out;
+    this.realRoot = realRootOf(root);
+    this.file = out.file;
   }
-  const problem = (kind, node) => {
+  root;
+  absDir;
+  out;
+  realRoot;
+  file;
+  problem(kind, node) {
     const n = "key" in node ? node.key : node;
     const end = "key" in node ? node.value.end : node.end;
-    out.problems.push({ kind, file, offset: n.start, endOffset: end });
-  };
-  const local = (node) => {
+    this.out.problems.push({ kind, file: this.file, offset: n.start, endOffset: end });
+  }
+  /** Resolves a local reference; returns the absolute path when it may be followed. */
+  local(node) {
     const ref = asText(node);
     if (!node || ref === void 0 || ref.trim() === "") return void 0;
     if (isRemoteRef(ref)) {
-      problem("remote", node);
+      this.problem("remote", node);
       return void 0;
     }
-    const abs = (0, import_node_path5.resolve)(absDir, ref);
-    if (!inside(root, abs) || (0, import_node_fs5.existsSync)(abs) && !realInside(realRoot, abs)) {
-      problem("outside", node);
+    const abs = (0, import_node_path5.resolve)(this.absDir, ref);
+    if (!isInside(this.root, abs) || (0, import_node_fs5.existsSync)(abs) && !realInside(this.realRoot, abs)) {
+      this.problem("outside", node);
       return void 0;
     }
     let st;
     try {
       st = (0, import_node_fs5.statSync)(abs);
     } catch {
-      problem("missing", node);
+      this.problem("missing", node);
       return void 0;
     }
     return { abs, isDir: st.isDirectory() };
-  };
-  const addRef = (node) => {
-    const r2 = local(node);
-    if (!r2) return;
-    if (r2.isDir) out.roots.push(toRel(root, r2.abs));
-    else out.files.push(toRel(root, r2.abs));
-  };
-  for (const key of ["resources", "bases", "components"]) for (const item of asItems(get(top, key))) addRef(item);
-  for (const key of ["crds", "configurations", "openapi", "generators", "transformers", "validators", "replacements"]) {
-    for (const item of asItems(get(top, key))) {
-      const path = item.kind === "map" ? get(item, "path") : item;
-      const r2 = item.kind === "scalar" || item.kind === "map" ? local(path) : void 0;
-      if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+  }
+  /** Records a referenced file (a directory there is not followed). */
+  addFile(node) {
+    const r2 = this.local(node);
+    if (r2 && !r2.isDir) this.out.files.push(toRel(this.root, r2.abs));
+  }
+  /** `resources`, `bases`, `components`: nested kustomize roots (directories) or manifest files. */
+  resources(top) {
+    for (const key of RESOURCE_KEYS) {
+      for (const item of asItems(get(top, key))) {
+        const r2 = this.local(item);
+        if (r2) (r2.isDir ? this.out.roots : this.out.files).push(toRel(this.root, r2.abs));
+      }
     }
   }
-  for (const key of ["configMapGenerator", "secretGenerator"]) {
-    for (const gen of asItems(get(top, key))) {
-      for (const field of ["files", "envs"]) {
-        for (const f of asItems(get(gen, field))) {
-          const t = asText(f);
-          const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
-          if (path === void 0) continue;
-          const r2 = local({ ...f, text: path, value: path });
-          if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+  /** The files FILE_KEYS name, as a string or a mapping's `path`. */
+  fileLists(top) {
+    for (const key of FILE_KEYS) {
+      for (const item of asItems(get(top, key))) {
+        if (item.kind === "scalar") this.addFile(item);
+        else if (item.kind === "map") this.addFile(get(item, "path"));
+      }
+    }
+  }
+  /** The input files of `configMapGenerator` and `secretGenerator` entries (`files`, `envs`, `env`). */
+  generators(top) {
+    for (const key of ["configMapGenerator", "secretGenerator"]) {
+      for (const gen of asItems(get(top, key))) {
+        for (const field of ["files", "envs"]) {
+          for (const f of asItems(get(gen, field))) {
+            const t = asText(f);
+            const path = t?.includes("=") ? t.slice(t.indexOf("=") + 1) : t;
+            if (path !== void 0) this.addFile({ ...f, text: path, value: path });
+          }
         }
-      }
-      const env = get(gen, "env");
-      if (env) {
-        const r2 = local(env);
-        if (r2 && !r2.isDir) out.files.push(toRel(root, r2.abs));
+        this.addFile(get(gen, "env"));
       }
     }
   }
-  const helmCharts = getPair(top, "helmCharts");
-  if (helmCharts && asItems(helmCharts.value).length > 0) problem("helmCharts", helmCharts);
-  const targetOf = (node) => {
-    const t = asMap(node);
-    if (!t) return void 0;
-    const kind = asText(get(t, "kind"));
-    const name = asText(get(t, "name"));
-    return { ...kind ? { kind } : {}, ...name ? { name } : {} };
-  };
-  const addPatch = (pathNode, inline, json6902, target) => {
+  /** `patches`, `patchesStrategicMerge` and `patchesJson6902`: patch files and inline patches. */
+  patches(top) {
+    for (const p of asItems(get(top, "patches"))) this.addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
+    for (const p of asItems(get(top, "patchesStrategicMerge"))) {
+      const t = asText(p) ?? "";
+      if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) this.addPatch(void 0, p, false, void 0);
+      else this.addPatch(p, void 0, false, void 0);
+    }
+    for (const p of asItems(get(top, "patchesJson6902"))) this.addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
+  }
+  /** One patch, from its file (`pathNode`) or its inline text; `json6902` undefined: told by its content. */
+  addPatch(pathNode, inline, json6902, target) {
     const t = targetOf(target);
+    const kustomization = this.file;
     if (pathNode) {
-      const r2 = local(pathNode);
+      const r2 = this.local(pathNode);
       if (!r2 || r2.isDir) return;
-      const rel = toRel(root, r2.abs);
-      out.files.push(rel);
-      out.patches.push({ kustomization: file, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
+      const rel = toRel(this.root, r2.abs);
+      this.out.files.push(rel);
+      this.out.patches.push({ kustomization, file: rel, json6902: json6902 ?? looksLikeJson6902(r2.abs), ...t ? { target: t } : {} });
     } else if (inline) {
       const body = asText(inline) ?? "";
-      out.patches.push({
-        kustomization: file,
-        file,
+      this.out.patches.push({
+        kustomization,
+        file: kustomization,
         inline,
         json6902: json6902 ?? /^\s*-\s*op\s*:/m.test(body),
         ...t ? { target: t } : {}
       });
     }
-  };
-  for (const p of asItems(get(top, "patches"))) addPatch(get(p, "path"), get(p, "patch"), void 0, get(p, "target"));
-  for (const p of asItems(get(top, "patchesStrategicMerge"))) {
-    const t = asText(p) ?? "";
-    if (/\n/.test(t) || /^\s*apiVersion\s*:/m.test(t)) addPatch(void 0, p, false, void 0);
-    else addPatch(p, void 0, false, void 0);
   }
-  for (const p of asItems(get(top, "patchesJson6902"))) addPatch(get(p, "path"), get(p, "patch"), true, get(p, "target"));
-  return out;
+};
+function targetOf(node) {
+  const t = asMap(node);
+  if (!t) return void 0;
+  const kind = asText(get(t, "kind"));
+  const name = asText(get(t, "name"));
+  return { ...kind ? { kind } : {}, ...name ? { name } : {} };
 }
 function looksLikeJson6902(abs) {
   try {
@@ -27412,7 +27441,7 @@ var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
   return (0, import_node_path6.relative)(root, abs).split(import_node_path6.sep).join("/");
 }
-function inside2(root, abs) {
+function inside(root, abs) {
   const r2 = (0, import_node_path6.relative)(root, abs);
   return r2 === "" || !r2.startsWith("..") && !(0, import_node_path6.isAbsolute)(r2);
 }
@@ -27455,7 +27484,7 @@ async function findRenderMarkers(opts) {
   const found = /* @__PURE__ */ new Set();
   if (opts.only && !await gitTopLevel(root)) {
     for (const rel of opts.only) {
-      for (let dir = (0, import_node_path6.join)((0, import_node_path6.resolve)(root, rel), ".."); inside2(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
+      for (let dir = (0, import_node_path6.join)((0, import_node_path6.resolve)(root, rel), ".."); inside(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
         for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
           const f = (0, import_node_path6.join)(dir, name);
           const r2 = toRel2(root, f);
@@ -27470,7 +27499,7 @@ async function findRenderMarkers(opts) {
     const st = await (0, import_promises.stat)(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = (0, import_node_path6.join)(scope, ".."); inside2(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
+      for (let dir = (0, import_node_path6.join)(scope, ".."); inside(root, dir); dir = (0, import_node_path6.join)(dir, "..")) {
         if (lstatQuiet((0, import_node_path6.join)(dir, "Chart.yaml"))?.isFile()) {
           found.add(toRel2(root, (0, import_node_path6.join)(dir, "Chart.yaml")));
           break;
@@ -27481,7 +27510,7 @@ async function findRenderMarkers(opts) {
     }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel2(root, f);
-      if (!inside2(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      if (!inside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
       found.add(rel);
     }
   }
@@ -27514,7 +27543,7 @@ async function collect(opts) {
   if (opts.only) {
     for (const rel of opts.only) {
       const abs = (0, import_node_path6.resolve)(root, rel);
-      if (scopes.some((s2) => inside2(s2, abs))) files.add(abs);
+      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
@@ -27531,7 +27560,7 @@ async function collect(opts) {
       }
     }
   }
-  const candidates = [];
+  const candidates2 = [];
   const seenReal = /* @__PURE__ */ new Set();
   for (const abs of [...files].sort()) {
     const relPath = toRel2(root, abs);
@@ -27548,7 +27577,7 @@ async function collect(opts) {
         issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
         continue;
       }
-      if (!inside2(realRoot, target)) {
+      if (!inside(realRoot, target)) {
         issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
         continue;
       }
@@ -27560,11 +27589,11 @@ async function collect(opts) {
     }
     if (seenReal.has(real2)) continue;
     seenReal.add(real2);
-    candidates.push({ absPath: real2, relPath, nameKind: kind });
+    candidates2.push({ absPath: real2, relPath, nameKind: kind });
   }
-  if (opts.only || !onlyDirs) return { candidates, issues };
-  const markers = [...markerFiles].filter((f) => inside2(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
-  return { candidates, issues, markers: [...new Set(markers)].sort() };
+  if (opts.only || !onlyDirs) return { candidates: candidates2, issues };
+  const markers = [...markerFiles].filter((f) => inside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  return { candidates: candidates2, issues, markers: [...new Set(markers)].sort() };
 }
 
 // src/render/index.ts
@@ -27824,10 +27853,7 @@ function toolError(text, paths, max = 400) {
 // src/render/index.ts
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
-function toRel3(root, abs) {
-  return (0, import_node_path8.relative)(root, abs).split(import_node_path8.sep).join("/");
-}
-function insideRoot(root, rel) {
+function insideRoot(rel) {
   return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path8.posix.isAbsolute(rel);
 }
 function plural(n, word) {
@@ -27847,214 +27873,183 @@ function renderSummaryLine(s2) {
   return parts.join("; ");
 }
 async function prepareRender(input) {
-  const root = input.root;
-  const cfg = input.settings.render;
-  const roots = renderRoots(root, input.markers);
-  const notices = [];
-  const summary = {
-    charts: roots.charts.length,
-    kustomizations: roots.topRoots.length,
+  const roots = renderRoots(input.root, input.markers);
+  const run2 = new Renders(input, roots);
+  const charts = input.stdin ? [] : roots.charts.filter((dir) => run2.chartTouched(dir));
+  run2.summary.charts = charts.length;
+  for (const dir of charts) await run2.chart(dir);
+  const tops = input.stdin ? [] : roots.topRoots.filter((dir) => run2.touches(includedFiles(roots, dir)));
+  run2.summary.kustomizations = tops.length;
+  for (const dir of tops) await run2.kustomization(dir);
+  if (input.stdin) run2.keep(input.stdin.name, input.stdin.text, { kind: "stdin" }, "stdin", "stdin.yaml");
+  const virtuals = run2.virtuals;
+  const mapper = new Mapper(input.root, roots, input.settings.render, virtuals);
+  return {
+    candidates: toCheck(input.candidates, roots, run2.covered, virtuals),
+    notices: run2.notices,
+    summary: run2.summary,
+    virtual: new Set(virtuals.map((v) => v.relPath)),
+    remap: (findings) => mapper.remap(findings),
+    mappedSources: () => mapper.sources(),
+    cleanup: () => run2.cleanup()
+  };
+}
+function toCheck(collected, roots, covered, virtuals) {
+  const patchFiles = /* @__PURE__ */ new Set();
+  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
+  const out = [];
+  for (const c of collected) {
+    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
+    if (covered.has(c.relPath)) continue;
+    out.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  }
+  for (const v of virtuals) out.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
+  return out;
+}
+var Renders = class {
+  constructor(input, roots) {
+    this.input = input;
+    this.roots = roots;
+    this.root = input.root;
+    this.realRoot = realRootOf(input.root);
+    this.cfg = input.settings.render;
+    this.timeoutMs = this.cfg.timeoutSeconds * 1e3;
+  }
+  input;
+  roots;
+  notices = [];
+  summary = {
+    charts: 0,
+    kustomizations: 0,
     rendered: 0,
     failed: 0,
     notRendered: { charts: 0, kustomizations: 0 },
     reasons: []
   };
-  let scratch;
-  const scratchDir = () => scratch ??= new Scratch();
-  const virtuals = [];
-  const covered = /* @__PURE__ */ new Set();
-  const changed = input.only;
-  let realRoot = root;
-  try {
-    realRoot = import_node_fs8.realpathSync.native(root);
-  } catch {
-  }
-  const notRenderedLevel = cfg.mode === "required" ? "error" : void 0;
-  const notRendered = (n) => {
-    notices.push({ ruleId: "not-rendered", ...n, ...notRenderedLevel ? { level: notRenderedLevel } : {} });
-  };
-  const reported = /* @__PURE__ */ new Set();
-  const refProblems = (ks) => {
-    let blocked = false;
-    for (const k of ks) {
-      for (const p of k.problems) {
-        if (p.kind === "helmCharts" && cfg.enableHelm) continue;
-        if (p.kind === "missing") continue;
-        blocked = true;
-        const key = `${p.file}:${p.offset}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        notRendered({
-          messageId: p.kind,
-          data: {},
-          file: p.file,
-          offset: p.offset,
-          endOffset: p.endOffset,
-          identity: `kustomization ${k.dir || "."}`
-        });
-      }
-    }
-    return blocked;
-  };
-  const touches = (files) => {
+  virtuals = [];
+  /** Files of rendered kustomizations (checked in the rendered stream, not on their own). */
+  covered = /* @__PURE__ */ new Set();
+  root;
+  realRoot;
+  cfg;
+  timeoutMs;
+  scratchDir;
+  tools = /* @__PURE__ */ new Map();
+  /** Reference problems already reported (a base included by two roots is reported once). */
+  reported = /* @__PURE__ */ new Set();
+  /** True when a pull-request scan changed one of `files` (always true outside one). */
+  touches(files) {
+    const changed = this.input.only;
     if (!changed) return true;
     for (const f of files) if (changed.has(f)) return true;
     return false;
-  };
-  const chartTouched = (dir) => {
+  }
+  /** True when a pull-request scan changed a file under the chart directory. */
+  chartTouched(dir) {
+    const changed = this.input.only;
     if (!changed) return true;
     const prefix2 = dir === "" ? "" : `${dir}/`;
     for (const f of changed) if (f.startsWith(prefix2)) return true;
     return false;
-  };
-  const toolCache = /* @__PURE__ */ new Map();
-  const tool = (t) => {
-    let found = toolCache.get(t);
-    if (!found) toolCache.set(t, found = findTool(t, t === "kubectl" ? void 0 : cfg[t], input.env, root));
+  }
+  cleanup() {
+    this.scratchDir?.remove();
+  }
+  scratch() {
+    return this.scratchDir ??= new Scratch();
+  }
+  tool(t) {
+    let found = this.tools.get(t);
+    if (!found) this.tools.set(t, found = findTool(t, t === "kubectl" ? void 0 : this.cfg[t], this.input.env, this.root));
     return found;
-  };
-  const timeoutMs = cfg.timeoutSeconds * 1e3;
-  const charts = input.stdin ? [] : roots.charts.filter(chartTouched);
-  summary.charts = charts.length;
-  for (const dir of charts) {
-    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    const absDir = (0, import_node_path8.resolve)(root, dir);
-    const chartText = safeRead((0, import_node_path8.join)(absDir, "Chart.yaml"));
-    const chartDoc = asMap(parseYaml(chartText).docs[0]?.root ?? void 0);
+  }
+  /** A `not-rendered` finding, at the level `render.mode` asks for (`required` raises it to error). */
+  notRendered(at, n) {
+    const level = this.cfg.mode === "required" ? "error" : void 0;
+    this.notices.push({ ruleId: "not-rendered", ...n, file: at.file, identity: at.identity, ...level ? { level } : {} });
+  }
+  /** A render that failed: counted once, however many `render-failed` findings say why. */
+  failed(at, ...why) {
+    this.summary.failed++;
+    for (const n of why) this.notices.push({ ruleId: "render-failed", ...n, file: at.file, identity: at.identity });
+  }
+  /** A root left unrendered, counted under its kind; `reason` goes into the summary line. */
+  skipped(kind, reason) {
+    this.summary.notRendered[kind]++;
+    if (reason !== void 0) this.summary.reasons.push(reason);
+  }
+  /** Keeps a rendered stream: written to a new scratch subdirectory and checked as `relPath`. */
+  keep(relPath, text, origin, sub = "out", name = "rendered.yaml") {
+    const abs = (0, import_node_path8.join)(this.scratch().sub(sub), name);
+    (0, import_node_fs8.writeFileSync)(abs, text);
+    this.virtuals.push({ relPath, absPath: abs, origin, home: relPath, text });
+  }
+  /** Renders one chart with `helm template`, or says why it is not rendered. */
+  async chart(dir) {
+    const at = { file: dir ? `${dir}/Chart.yaml` : "Chart.yaml", identity: `chart ${dir || "."}` };
+    const absDir = (0, import_node_path8.resolve)(this.root, dir);
+    const chartDoc = asMap(parseYaml(safeRead((0, import_node_path8.join)(absDir, "Chart.yaml"))).docs[0]?.root ?? void 0);
     if (asText(get(chartDoc, "type")) === "library") {
-      summary.charts--;
-      continue;
+      this.summary.charts--;
+      return;
     }
-    if (cfg.mode === "off") {
-      summary.notRendered.charts++;
-      summary.reasons.push("render.mode: off");
-      continue;
+    const helm = this.helmFor(at, absDir, chartDoc);
+    if (!helm) return;
+    const chartCfg = this.cfg.charts[dir || "."] ?? this.cfg.charts[dir] ?? { valuesFiles: [] };
+    const values = valuesFilesOf(this.root, absDir, chartCfg);
+    if (values.bad.length) return this.failed(at, ...values.bad.map((file) => ({ messageId: "valuesFile", data: { file } })));
+    const s2 = this.scratch();
+    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
+    args.push("--kube-version", `v${this.input.settings.kubernetesVersion}.0`);
+    for (const v of values.files) args.push("--values", (0, import_node_path8.resolve)(this.root, v));
+    const run2 = await runTool(helm, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs: this.timeoutMs });
+    if (!run2.ok) {
+      const error = toolError(run2.error, { scratch: s2.dir, root: this.root });
+      return this.failed(at, { messageId: "failed", data: { tool: "helm template", error } });
     }
-    const helm = tool("helm");
+    this.summary.rendered++;
+    this.keep(at.file, run2.stdout, { kind: "helm", chartDir: dir, valuesFiles: values.files });
+  }
+  /**
+   * The helm binary to render a chart with; undefined (reported) when it is not rendered:
+   * rendering is off, helm is missing, a dependency would have to be downloaded, or a link
+   * under the chart leads out of the repository.
+   */
+  helmFor(at, absDir, chartDoc) {
+    if (this.cfg.mode === "off") {
+      this.skipped("charts", "render.mode: off");
+      return void 0;
+    }
+    const helm = this.tool("helm");
     if (!helm.path) {
-      summary.notRendered.charts++;
-      summary.reasons.push(`helm was not found ${helm.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "helm", looked: helm.looked, what: "Helm chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
+      this.skipped("charts", `helm was not found ${helm.looked}`);
+      this.notRendered(at, { messageId: "noTool", data: { tool: "helm", looked: helm.looked, what: "Helm chart" } });
+      return void 0;
     }
     const missingDep = remoteDependency(absDir, chartDoc);
     if (missingDep) {
-      summary.notRendered.charts++;
-      notRendered({
-        messageId: "remoteChart",
-        data: {},
-        file: chartFile,
-        offset: missingDep.offset,
-        endOffset: missingDep.endOffset,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
+      this.skipped("charts");
+      this.notRendered(at, { messageId: "remoteChart", data: {}, ...missingDep });
+      return void 0;
     }
-    if (linkOutside(realRoot, absDir)) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "linkOutside",
-        data: { what: "chart" },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
+    if (linkOutside(this.realRoot, absDir)) {
+      this.failed(at, { messageId: "linkOutside", data: { what: "chart" } });
+      return void 0;
     }
-    const chartCfg = cfg.charts[dir || "."] ?? cfg.charts[dir] ?? { valuesFiles: [] };
-    const valuesFiles = [];
-    let badValues = false;
-    for (const v of chartCfg.valuesFiles) {
-      const rel = toRel3(root, (0, import_node_path8.resolve)(absDir, v));
-      if (!insideRoot(root, rel) || !(0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(root, rel))) {
-        badValues = true;
-        notices.push({
-          ruleId: "render-failed",
-          messageId: "valuesFile",
-          data: { file: v },
-          file: chartFile,
-          identity: `chart ${dir || "."}`
-        });
-        continue;
-      }
-      valuesFiles.push(rel);
-    }
-    if (badValues) {
-      summary.failed++;
-      continue;
-    }
-    const s2 = scratchDir();
-    const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
-    args.push("--kube-version", `v${input.settings.kubernetesVersion}.0`);
-    for (const v of valuesFiles) args.push("--values", (0, import_node_path8.resolve)(root, v));
-    const run2 = await runTool(helm.path, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs });
-    if (!run2.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: { tool: "helm template", error: toolError(run2.error, { scratch: s2.dir, root }) },
-        file: chartFile,
-        identity: `chart ${dir || "."}`
-      });
-      continue;
-    }
-    summary.rendered++;
-    const abs = (0, import_node_path8.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs8.writeFileSync)(abs, run2.stdout);
-    virtuals.push({
-      relPath: chartFile,
-      absPath: abs,
-      origin: { kind: "helm", chartDir: dir, valuesFiles },
-      home: chartFile,
-      text: run2.stdout
-    });
+    return helm.path;
   }
-  const patchFiles = /* @__PURE__ */ new Set();
-  for (const k of roots.kustomizations.values()) for (const p of k.patches) if (p.file !== k.file) patchFiles.add(p.file);
-  const tops = input.stdin ? [] : roots.topRoots.filter((d) => touches(includedFiles(roots, d)));
-  summary.kustomizations = tops.length;
-  for (const dir of tops) {
-    const k = roots.kustomizations.get(dir);
-    const all = reachable(roots, dir);
-    if (cfg.mode === "off") {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push("render.mode: off");
-      continue;
-    }
-    if (refProblems(all)) {
-      summary.notRendered.kustomizations++;
-      continue;
-    }
-    let kz = tool("kustomize");
-    let viaKubectl = false;
-    if (!kz.path && !cfg.kustomize && !input.env[TOOL_ENV.kustomize]) {
-      const kubectl = findTool("kubectl", void 0, input.env, root);
-      if (kubectl.path) {
-        kz = { path: kubectl.path, looked: "on PATH (kubectl kustomize)" };
-        viaKubectl = true;
-      }
-    }
-    if (!kz.path) {
-      summary.notRendered.kustomizations++;
-      summary.reasons.push(`kustomize was not found ${kz.looked}`);
-      notRendered({
-        messageId: "noTool",
-        data: { tool: "kustomize", looked: kz.looked, what: "kustomization" },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
-    }
-    const helmPath = cfg.enableHelm ? tool("helm").path : void 0;
-    const s2 = scratchDir();
+  /** Renders one kustomize root with `kustomize build` (or `kubectl kustomize`), or says why it is not rendered. */
+  async kustomization(dir) {
+    const k = this.roots.kustomizations.get(dir);
+    const at = { file: k.file, identity: `kustomization ${dir || "."}` };
+    if (this.cfg.mode === "off") return this.skipped("kustomizations", "render.mode: off");
+    if (this.refProblems(reachable(this.roots, dir))) return this.skipped("kustomizations");
+    const kz = this.kustomizer(at);
+    if (!kz) return;
+    const helmPath = this.cfg.enableHelm ? this.tool("helm").path : void 0;
+    const s2 = this.scratch();
     const wrapper = s2.sub("kustomize");
-    const ref = (0, import_node_path8.relative)(wrapper, (0, import_node_path8.resolve)(root, dir)).split(import_node_path8.sep).join("/");
+    const ref = toRel(wrapper, (0, import_node_path8.resolve)(this.root, dir));
     (0, import_node_fs8.writeFileSync)(
       (0, import_node_path8.join)(wrapper, "kustomization.yaml"),
       `apiVersion: kustomize.config.k8s.io/v1beta1
@@ -28064,52 +28059,60 @@ resources:
 buildMetadata: [originAnnotations, transformerAnnotations]
 `
     );
-    const args = [viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
-    if (cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
-    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs });
+    const args = [kz.viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
+    if (this.cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
+    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs: this.timeoutMs });
     if (!run2.ok) {
-      summary.failed++;
-      notices.push({
-        ruleId: "render-failed",
-        messageId: "failed",
-        data: {
-          tool: viaKubectl ? "kubectl kustomize" : "kustomize build",
-          error: toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root })
-        },
-        file: k.file,
-        identity: `kustomization ${dir || "."}`
-      });
-      continue;
+      const tool = kz.viaKubectl ? "kubectl kustomize" : "kustomize build";
+      const error = toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root: this.root });
+      return this.failed(at, { messageId: "failed", data: { tool, error } });
     }
-    summary.rendered++;
-    for (const f of includedFiles(roots, dir)) covered.add(f);
-    const abs = (0, import_node_path8.join)(s2.sub("out"), "rendered.yaml");
-    (0, import_node_fs8.writeFileSync)(abs, run2.stdout);
-    virtuals.push({ relPath: k.file, absPath: abs, origin: { kind: "kustomize", dir, wrapper }, home: k.file, text: run2.stdout });
+    this.summary.rendered++;
+    for (const f of includedFiles(this.roots, dir)) this.covered.add(f);
+    this.keep(k.file, run2.stdout, { kind: "kustomize", dir, wrapper });
   }
-  if (input.stdin) {
-    const s2 = scratchDir();
-    const abs = (0, import_node_path8.join)(s2.sub("stdin"), "stdin.yaml");
-    (0, import_node_fs8.writeFileSync)(abs, input.stdin.text);
-    virtuals.push({ relPath: input.stdin.name, absPath: abs, origin: { kind: "stdin" }, home: input.stdin.name, text: input.stdin.text });
+  /** The kustomize to run; undefined (reported) when there is none. */
+  kustomizer(at) {
+    const kz = this.tool("kustomize");
+    if (kz.path) return { path: kz.path, viaKubectl: false };
+    if (!this.cfg.kustomize && !this.input.env[TOOL_ENV.kustomize]) {
+      const kubectl = this.tool("kubectl");
+      if (kubectl.path) return { path: kubectl.path, viaKubectl: true };
+    }
+    this.skipped("kustomizations", `kustomize was not found ${kz.looked}`);
+    this.notRendered(at, { messageId: "noTool", data: { tool: "kustomize", looked: kz.looked, what: "kustomization" } });
+    return void 0;
   }
-  const candidates = [];
-  for (const c of input.candidates) {
-    if (isChartTemplate2(c.relPath, roots.allCharts)) continue;
-    if (covered.has(c.relPath)) continue;
-    candidates.push(patchFiles.has(c.relPath) ? { ...c, partial: true } : c);
+  /**
+   * Reports the references kustomize would have to fetch or follow out of the repository, once
+   * per kustomization that makes them; true when one blocks the render.
+   */
+  refProblems(ks) {
+    let blocked = false;
+    for (const k of ks) {
+      for (const p of k.problems) {
+        if (p.kind === "helmCharts" && this.cfg.enableHelm) continue;
+        if (p.kind === "missing") continue;
+        blocked = true;
+        const key = `${p.file}:${p.offset}`;
+        if (this.reported.has(key)) continue;
+        this.reported.add(key);
+        const at = { file: p.file, identity: `kustomization ${k.dir || "."}` };
+        this.notRendered(at, { messageId: p.kind, data: {}, offset: p.offset, endOffset: p.endOffset });
+      }
+    }
+    return blocked;
   }
-  for (const v of virtuals) candidates.push({ absPath: v.absPath, relPath: v.relPath, nameKind: "yaml", rendered: true });
-  const mapper = new Mapper(root, roots, input.settings.render, virtuals);
-  return {
-    candidates,
-    notices,
-    summary,
-    virtual: new Set(virtuals.map((v) => v.relPath)),
-    remap: (findings) => mapper.remap(findings),
-    mappedSources: () => mapper.sources(),
-    cleanup: () => scratch?.remove()
-  };
+};
+function valuesFilesOf(root, absDir, chartCfg) {
+  const files = [];
+  const bad = [];
+  for (const v of chartCfg.valuesFiles) {
+    const rel = toRel(root, (0, import_node_path8.resolve)(absDir, v));
+    if (insideRoot(rel) && (0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(root, rel))) files.push(rel);
+    else bad.push(v);
+  }
+  return { files, bad };
 }
 function safeRead(abs) {
   try {
@@ -28178,26 +28181,18 @@ var Mapper = class {
     return out;
   }
   move(f, v) {
+    if (!this.place(f, v)) approximate(f, v.home);
+    f.fingerprint = (0, import_node_crypto2.hash)("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
+  }
+  /** Moves a finding to the source that wrote its place; false when it stays on the stream's home file. */
+  place(f, v) {
     const stream = this.parsed(v.absPath);
-    const approx = (file) => {
-      f.file = file;
-      f.range = lineOne();
-      f.message += APPROX;
-    };
-    const fingerprint = () => {
-      f.fingerprint = (0, import_node_crypto2.hash)("sha256", `${FP_SALT}\0${f.fingerprint}\0${f.file}`, "hex").slice(0, 32);
-    };
-    if (!stream) {
-      approx(v.home);
-      fingerprint();
-      return;
-    }
+    if (!stream) return false;
     const offset = Math.min(stream.text.length, stream.lines.lineStart(f.range.start.line) + f.range.start.column - 1);
     const doc = [...stream.docs].reverse().find((d) => d.root && d.root.start <= offset) ?? stream.docs[0];
     const path = pathAt(doc?.root, offset);
     const placed = v.origin.kind === "kustomize" ? this.kustomize(f, v, doc, path) : this.helm(f, v, stream, doc, path);
-    if (!placed && v.origin.kind !== "stdin") approx(v.home);
-    fingerprint();
+    return placed || v.origin.kind === "stdin";
   }
   /** `# Source: chart/templates/x.yaml` before the document. */
   sourceComment(stream, doc) {
@@ -28222,22 +28217,21 @@ var Mapper = class {
       const direct = import_node_path8.posix.normalize(source);
       const chart = this.roots.allCharts.find((d) => import_node_path8.posix.basename(d) === source.split("/")[0]);
       const viaChart = chart !== void 0 ? import_node_path8.posix.normalize(`${chart}/${source.split("/").slice(1).join("/")}`) : void 0;
-      template = [direct, viaChart].find((p) => p && insideRoot(this.root, p) && (0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, p)));
+      template = [direct, viaChart].find((p) => p && insideRoot(p) && (0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, p)));
       if (!template) {
         f.properties = { ...f.properties ?? {}, source: source.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) };
         return true;
       }
       chartDir = chart ?? "";
     }
-    if (!insideRoot(this.root, template) || !(0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, template))) return false;
+    if (!insideRoot(template) || !(0, import_node_fs8.existsSync)((0, import_node_path8.resolve)(this.root, template))) return false;
     const text = this.parsed((0, import_node_path8.resolve)(this.root, template))?.text;
     if (text === void 0) return false;
     f.file = template;
     this.used.add(template);
     const hit = templateLine(text, path);
     if (!hit) {
-      f.range = lineOne();
-      f.message += APPROX;
+      approximate(f);
       return true;
     }
     f.range = lineRange(text, hit.line);
@@ -28269,7 +28263,7 @@ var Mapper = class {
       for (const { file, prefix: prefix2 } of chain) {
         const parsed = this.parsed((0, import_node_path8.resolve)(this.root, file));
         if (!parsed) continue;
-        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]) ?? (keys.length > 1 ? void 0 : void 0);
+        const pair = valuesPair(parsed.docs[0]?.root, [...prefix2, ...keys]);
         if (!pair) continue;
         out.push({
           file,
@@ -28289,7 +28283,7 @@ var Mapper = class {
     const kind = asText(get(doc.root, "kind")) ?? "";
     const name = asText(get(meta2, "name")) ?? "";
     const wrapper = v.origin.wrapper;
-    const fromWrapper = (p) => toRel3(this.root, (0, import_node_path8.resolve)(wrapper, p));
+    const fromWrapper = (p) => toRel(this.root, (0, import_node_path8.resolve)(wrapper, p));
     const originText = asText(get(annotations, "config.kubernetes.io/origin")) ?? "";
     const originDoc = asMap(parseYaml(originText).docs[0]?.root ?? void 0);
     const originPath = asText(get(originDoc, "path"));
@@ -28307,7 +28301,7 @@ var Mapper = class {
       for (const p of patches) if (this.placeInPatch(f, p, kind, name, path)) return true;
     }
     const resource = originPath ? fromWrapper(originPath) : configuredIn ? fromWrapper(configuredIn) : void 0;
-    if (!resource || !insideRoot(this.root, resource)) return false;
+    if (!resource || !insideRoot(resource)) return false;
     const parsed = this.parsed((0, import_node_path8.resolve)(this.root, resource));
     if (!parsed) return false;
     this.used.add(resource);
@@ -28315,12 +28309,11 @@ var Mapper = class {
     const docs = k8sObjects(parsed.docs).filter((o) => o.kind === kind);
     const target = docs.find((o) => o.name === name) ?? docs.find((o) => o.name && name.includes(o.name)) ?? (docs.length === 1 ? docs[0] : void 0);
     if (!target) {
-      f.range = lineOne();
-      f.message += APPROX;
+      approximate(f);
       return true;
     }
     const { at, depth } = follow(target.node, path);
-    f.range = at ? nodeRange2(parsed, at) : lineOne();
+    f.range = at ? firstLineRange(parsed, at) : lineOne();
     if (depth < path.length && !isMissingField(f)) f.message += APPROX;
     return true;
   }
@@ -28343,7 +28336,7 @@ var Mapper = class {
     if (!at) return false;
     this.used.add(p.file);
     f.file = p.file;
-    f.range = nodeRange2(parsed, at);
+    f.range = firstLineRange(parsed, at);
     return true;
   }
   placeInline(f, p, k, text, roots, kind, name, path, base) {
@@ -28388,6 +28381,11 @@ var Mapper = class {
 function isMissingField(f) {
   return /^missing|Missing$/.test(f.messageId);
 }
+function approximate(f, file = f.file) {
+  f.file = file;
+  f.range = lineOne();
+  f.message += APPROX;
+}
 function lineOne() {
   return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 }
@@ -28396,9 +28394,10 @@ function lineRange(text, line) {
   const col = t.length - t.trimStart().length + 1;
   return { start: { line, column: col }, end: { line, column: Math.max(col, t.trimEnd().length + 1) } };
 }
-function nodeRange2(p, at) {
+function firstLineRange(p, at) {
   if ("key" in at) return pairRange(p, at);
-  return p.lines.range(at.start, Math.min(at.end, p.text.indexOf("\n", at.start) < 0 ? at.end : p.text.indexOf("\n", at.start)));
+  const eol = p.text.indexOf("\n", at.start);
+  return p.lines.range(at.start, eol < 0 ? at.end : Math.min(at.end, eol));
 }
 function pairRange(p, pair) {
   const end = pair.value.kind === "scalar" ? pair.value.end : pair.key.end;
@@ -30361,10 +30360,10 @@ function hostMounts(file) {
     for (const m of c.mounts) {
       if (m.type !== "bind" && m.type !== "device" || !m.source || seen.has(m.at)) continue;
       seen.add(m.at);
-      const relative11 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
-      const d = relative11 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
+      const relative10 = !m.source.startsWith("/") && !m.source.startsWith("~") && !/^[A-Za-z]:[\\/]/.test(m.source);
+      const d = relative10 ? { kind: "other", holds: "", shown: m.source, path: m.hostPath ?? m.source } : describe2(m.source);
       if (m.type === "device") d.kind = "other";
-      out.push({ format: "compose", source: m.type, ...d, relative: relative11, subject: c.label, mounts: "", at: m.at });
+      out.push({ format: "compose", source: m.type, ...d, relative: relative10, subject: c.label, mounts: "", at: m.at });
     }
   }
   return out;
@@ -30957,10 +30956,10 @@ var rule25 = {
     const reportedDockerfiles = /* @__PURE__ */ new Set();
     for (const c of s2.containers) {
       const hinted = [...new Set(hintsByName.get(c.name) ?? [])];
-      let candidates = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
-      if (hinted.length === 0) candidates = byName.get(c.name.split("/").pop()) ?? [];
-      if (candidates.length !== 1) continue;
-      const d = candidates[0];
+      let candidates2 = hinted.map((p) => byPath.get(p)).filter((d2) => d2 !== void 0);
+      if (hinted.length === 0) candidates2 = byName.get(c.name.split("/").pop()) ?? [];
+      if (candidates2.length !== 1) continue;
+      const d = candidates2[0];
       if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
         ctx.report({
           file: c.file,
@@ -31077,100 +31076,114 @@ function labelValueProblem(node) {
   if (v.length > 63 || v.length > 0 && !LABEL_NAME.test(v)) return "is not a valid label value";
   return void 0;
 }
+function isNull2(node) {
+  return node.kind === "scalar" && node.value === null;
+}
+var Constraints = class {
+  byKey = /* @__PURE__ */ new Map();
+  get size() {
+    return this.byKey.size;
+  }
+  /** The label must have one of `values` (`matchLabels` entries and `In`). */
+  oneOf(key, values) {
+    const c = this.of(key);
+    c.exists = true;
+    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
+  }
+  /** Applies a valid `matchExpressions` entry. */
+  expression(key, op, values) {
+    if (op === "In") return this.oneOf(key, values);
+    const c = this.of(key);
+    if (op === "NotIn") for (const v of values) c.notIn.add(v);
+    else if (op === "Exists") c.exists = true;
+    else c.doesNotExist = true;
+  }
+  /** Why no set of labels satisfies every constraint (the first key that cannot be met); undefined when one does. */
+  contradiction() {
+    for (const [key, c] of this.byKey) {
+      const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
+      if (c.doesNotExist && c.exists) return `label "${key}" must both exist and not exist`;
+      if (left && left.length === 0) return `no value of label "${key}" satisfies every condition`;
+    }
+    return void 0;
+  }
+  of(key) {
+    let c = this.byKey.get(key);
+    if (!c) this.byKey.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
+    return c;
+  }
+};
 function checkSelector(pair, where, out) {
   const sel = pair.value;
-  if (sel.kind === "scalar" && sel.value === null) return true;
+  if (isNull2(sel)) return true;
   if (sel.kind !== "map") {
     out.push({ messageId: "selectorMalformed", data: { where, reason: "is not a mapping (write matchLabels: {key: value})" }, at: pair });
     return false;
   }
-  let ok = true;
+  const before = out.length;
   for (const p of sel.pairs) {
-    if (!SELECTOR_FIELDS.has(p.keyText)) {
-      out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
-      ok = false;
-    }
+    if (!SELECTOR_FIELDS.has(p.keyText)) out.push({ messageId: "selectorUnknownField", data: { where, field: p.keyText }, at: p });
   }
-  const constraints = /* @__PURE__ */ new Map();
-  const of = (key) => {
-    let c = constraints.get(key);
-    if (!c) constraints.set(key, c = { notIn: /* @__PURE__ */ new Set(), exists: false, doesNotExist: false });
-    return c;
-  };
-  const restrict = (c, values) => {
-    c.allowed = new Set(c.allowed ? values.filter((v) => c.allowed.has(v)) : values);
-  };
-  const labelsPair = getPair(sel, "matchLabels");
-  if (labelsPair && !(labelsPair.value.kind === "scalar" && labelsPair.value.value === null)) {
-    const labels = asMap(labelsPair.value);
-    if (!labels) {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
-      ok = false;
-    }
-    for (const p of labels?.pairs ?? []) {
-      const keyProblem = labelKeyProblem(p.keyText);
-      const valueProblem = labelValueProblem(p.value);
-      const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
-        ok = false;
-        continue;
-      }
-      const c = of(p.keyText);
-      c.exists = true;
-      restrict(c, [asText(p.value) ?? ""]);
-    }
-  }
-  const exprPair = getPair(sel, "matchExpressions");
-  if (exprPair && !(exprPair.value.kind === "scalar" && exprPair.value.value === null)) {
-    if (exprPair.value.kind !== "seq") {
-      out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
-      ok = false;
-    }
-    for (const item of asItems(exprPair.value)) {
-      const key = asText(get(item, "key"));
-      const op = asText(get(item, "operator"));
-      const valuesNode = get(item, "values");
-      const values = asItems(valuesNode).map((v) => asText(v) ?? "");
-      const hasValues = valuesNode !== void 0 && !(valuesNode.kind === "scalar" && valuesNode.value === null);
-      let reason;
-      if (item.kind !== "map") reason = "has a matchExpressions entry that is not a mapping";
-      else if (!key) reason = "has a matchExpressions entry without a key";
-      else if (labelKeyProblem(key)) reason = `has a matchExpressions key "${key}" that ${labelKeyProblem(key)}`;
-      else if (!op || !OPERATORS.has(op)) reason = `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
-      else if ((op === "In" || op === "NotIn") && values.length === 0) reason = `uses ${op} on "${key}" without values`;
-      else if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) reason = `uses ${op} on "${key}" with values`;
-      else if (hasValues && valuesNode.kind !== "seq") reason = `has values for "${key}" that are not a list`;
-      else {
-        const bad = asItems(valuesNode).find((v) => labelValueProblem(v) !== void 0 || v.kind === "scalar" && v.value === null);
-        if (bad) reason = `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}`;
-      }
-      if (reason) {
-        out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
-        ok = false;
-        continue;
-      }
-      const c = of(key);
-      if (op === "In") {
-        c.exists = true;
-        restrict(c, values);
-      } else if (op === "NotIn") for (const v of values) c.notIn.add(v);
-      else if (op === "Exists") c.exists = true;
-      else c.doesNotExist = true;
-    }
-  }
-  if (!ok) return false;
-  for (const [key, c] of constraints) {
-    const left = c.allowed ? [...c.allowed].filter((v) => !c.notIn.has(v)) : void 0;
-    let why;
-    if (c.doesNotExist && c.exists) why = `label "${key}" must both exist and not exist`;
-    else if (left && left.length === 0) why = `no value of label "${key}" satisfies every condition`;
-    if (why) {
-      out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
-      return false;
-    }
+  const constraints = new Constraints();
+  checkMatchLabels(sel, where, out, constraints);
+  checkMatchExpressions(sel, where, out, constraints);
+  if (out.length > before) return false;
+  const why = constraints.contradiction();
+  if (why) {
+    out.push({ messageId: "selectsNothing", data: { where, reason: why }, at: pair, accepted: true });
+    return false;
   }
   return constraints.size === 0;
+}
+function checkMatchLabels(sel, where, out, constraints) {
+  const labelsPair = getPair(sel, "matchLabels");
+  if (!labelsPair || isNull2(labelsPair.value)) return;
+  const labels = asMap(labelsPair.value);
+  if (!labels) {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchLabels that is not a mapping" }, at: labelsPair });
+    return;
+  }
+  for (const p of labels.pairs) {
+    const keyProblem = labelKeyProblem(p.keyText);
+    const valueProblem = labelValueProblem(p.value);
+    const reason = keyProblem ? `that ${keyProblem}` : valueProblem ? `whose value ${valueProblem}` : void 0;
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason: `has label "${p.keyText}" ${reason}` }, at: p });
+    else constraints.oneOf(p.keyText, [asText(p.value) ?? ""]);
+  }
+}
+function checkMatchExpressions(sel, where, out, constraints) {
+  const exprPair = getPair(sel, "matchExpressions");
+  if (!exprPair || isNull2(exprPair.value)) return;
+  if (exprPair.value.kind !== "seq") {
+    out.push({ messageId: "selectorMalformed", data: { where, reason: "has a matchExpressions that is not a list" }, at: exprPair });
+  }
+  for (const item of asItems(exprPair.value)) {
+    const reason = expressionProblem(item);
+    if (reason) out.push({ messageId: "selectorMalformed", data: { where, reason }, at: item });
+    else
+      constraints.expression(
+        asText(get(item, "key")),
+        asText(get(item, "operator")),
+        asItems(get(item, "values")).map((v) => asText(v) ?? "")
+      );
+  }
+}
+function expressionProblem(item) {
+  if (item.kind !== "map") return "has a matchExpressions entry that is not a mapping";
+  const key = asText(get(item, "key"));
+  const op = asText(get(item, "operator"));
+  const valuesNode = get(item, "values");
+  const values = asItems(valuesNode);
+  const hasValues = valuesNode !== void 0 && !isNull2(valuesNode);
+  if (!key) return "has a matchExpressions entry without a key";
+  const keyProblem = labelKeyProblem(key);
+  if (keyProblem) return `has a matchExpressions key "${key}" that ${keyProblem}`;
+  if (!op || !OPERATORS.has(op)) return `has an unknown operator "${op ?? ""}" (In, NotIn, Exists or DoesNotExist)`;
+  if ((op === "In" || op === "NotIn") && values.length === 0) return `uses ${op} on "${key}" without values`;
+  if ((op === "Exists" || op === "DoesNotExist") && hasValues && values.length > 0) return `uses ${op} on "${key}" with values`;
+  if (hasValues && valuesNode.kind !== "seq") return `has values for "${key}" that are not a list`;
+  const bad = values.find((v) => labelValueProblem(v) !== void 0 || isNull2(v));
+  return bad ? `has a value for "${key}" that ${labelValueProblem(bad) ?? "is empty (null)"}` : void 0;
 }
 var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -31186,8 +31199,8 @@ function portProblem(port) {
   }
   const p = get(port, "port");
   const endNode = get(port, "endPort");
-  const end = endNode && !(endNode.kind === "scalar" && endNode.value === null) ? asInt(endNode) : void 0;
-  const hasPort = p !== void 0 && !(p.kind === "scalar" && p.value === null);
+  const end = endNode && !isNull2(endNode) ? asInt(endNode) : void 0;
+  const hasPort = p !== void 0 && !isNull2(p);
   const n = hasPort ? asInt(p) : void 0;
   if (hasPort && n === void 0) {
     const name = asText(p) ?? "";
@@ -31204,7 +31217,7 @@ function portAllows(port, target) {
   const protocol = asText(get(port, "protocol")) ?? "TCP";
   if (protocol !== "TCP") return false;
   const p = get(port, "port");
-  if (p === void 0 || p.kind === "scalar" && p.value === null) return true;
+  if (p === void 0 || isNull2(p)) return true;
   const n = asInt(p);
   if (n === void 0) return false;
   const end = asInt(get(port, "endPort")) ?? n;
@@ -31272,7 +31285,7 @@ function analyzePolicy(obj) {
       if (v !== "Ingress" && v !== "Egress") problems.push({ messageId: "policyType", data: { type: v ?? "" }, at: t });
       if (v === "Egress") result.egress = true;
     }
-    if (typesPair.value.kind !== "seq" && !(typesPair.value.kind === "scalar" && typesPair.value.value === null)) {
+    if (typesPair.value.kind !== "seq" && !isNull2(typesPair.value)) {
       problems.push({ messageId: "policyType", data: { type: asText(typesPair.value) ?? "a mapping" }, at: typesPair });
     }
   } else {
@@ -33512,7 +33525,7 @@ var rule48 = {
     }
   },
   check(file, ctx) {
-    const report = (messageId, at, name, value2, data) => {
+    const report2 = (messageId, at, name, value2, data) => {
       const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
       const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
       if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
@@ -33539,7 +33552,7 @@ var rule48 = {
         for (const pair of asMap(get(obj.node, "data"))?.pairs ?? []) {
           const value2 = asText(pair.value);
           if (value2 !== void 0 && literalSecret(pair.keyText, value2))
-            report("configMap", pair, pair.keyText, value2, { object: obj.label });
+            report2("configMap", pair, pair.keyText, value2, { object: obj.label });
         }
       }
       forEachContainer(file, (c) => {
@@ -33548,14 +33561,14 @@ var rule48 = {
           const valuePair = getPair(e, "value");
           if (!name || !valuePair) continue;
           const value2 = asText(valuePair.value);
-          if (value2 !== void 0 && literalSecret(name, value2)) report("kubernetes", valuePair, name, value2, { container: c.label });
+          if (value2 !== void 0 && literalSecret(name, value2)) report2("kubernetes", valuePair, name, value2, { container: c.label });
         }
       });
     } else if (file.kind === "compose") {
       checkDotenv(file.dotenv, ctx);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
-          if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
+          if (e.value !== void 0 && literalSecret(e.name, e.value)) report2("compose", e.nameAt, e.name, e.value, { service: svc.label });
         }
       }
     } else {
@@ -33563,11 +33576,11 @@ var rule48 = {
         for (const e of c.environment) {
           const secure = asText(e.secureValue?.value);
           if (e.secureValue && secure !== void 0 && secure.trim() !== "" && !isPlaceholder(secure) && !isReference(secure)) {
-            report("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
+            report2("aciSecureValue", e.secureValue, e.name, secure, { container: c.label });
           }
           const plain = asText(e.value?.value);
           if (e.value && plain !== void 0 && literalSecret(e.name, plain))
-            report("aciValue", e.value, e.name, plain, { container: c.label });
+            report2("aciValue", e.value, e.name, plain, { container: c.label });
         }
       }
     }
@@ -51518,17 +51531,17 @@ function resolveCandidateNames(namespace, name) {
   if (namespace === "") {
     return [name];
   }
-  const candidates = [];
+  const candidates2 = [];
   for (let nextNs = namespace; ; ) {
-    candidates.push(nextNs + "." + name);
+    candidates2.push(nextNs + "." + name);
     const i2 = nextNs.lastIndexOf(".");
     if (i2 < 0) {
       break;
     }
     nextNs = nextNs.substring(0, i2);
   }
-  candidates.push(name);
-  return candidates;
+  candidates2.push(name);
+  return candidates2;
 }
 
 // ../../main/node_modules/@bufbuild/cel/dist/esm/field.js
@@ -53253,12 +53266,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep8, num) {
+function split(sep7, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep8, count));
+  return celList(this.split(sep7, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -53319,7 +53332,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join8(sep8 = "") {
+function join8(sep7 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -53327,7 +53340,7 @@ function join8(sep8 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep8;
+      result += sep7;
     }
     result += item;
   }
@@ -56753,10 +56766,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep8 = "";
+        let sep7 = "";
         for (let sub of this.subs) {
-          out += sep8;
-          sep8 = "|";
+          out += sep7;
+          sep7 = "|";
           out += sub.appendTo();
         }
         break;
@@ -61170,7 +61183,7 @@ function readRegular(abs, label2, maxBytes) {
     if (fd !== void 0) (0, import_node_fs11.closeSync)(fd);
   }
 }
-function inside3(realRoot, real2) {
+function inside2(realRoot, real2) {
   return real2 === realRoot || real2.startsWith(realRoot.endsWith(import_node_path13.sep) ? realRoot : realRoot + import_node_path13.sep);
 }
 function filesOf(root, realRoot, entry) {
@@ -61186,7 +61199,7 @@ function filesOf(root, realRoot, entry) {
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
-  if (!inside3(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
+  if (!inside2(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
     for (const name of (0, import_node_fs11.readdirSync)(dir).sort()) {
@@ -61201,7 +61214,7 @@ function filesOf(root, realRoot, entry) {
         } catch {
           continue;
         }
-        if (!inside3(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path13.relative)(root, p)} links outside the repository`);
+        if (!inside2(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path13.relative)(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
@@ -61923,12 +61936,12 @@ function distance(a, b, max) {
   }
   return prev[b.length];
 }
-function closest2(input, candidates) {
+function closest2(input, candidates2) {
   if (input.length > 100) return void 0;
   const max = Math.max(2, Math.floor(input.length / 3));
   let best;
   let bestDistance = max + 1;
-  for (const c of candidates) {
+  for (const c of candidates2) {
     const d = distance(input.toLowerCase(), c.toLowerCase(), max);
     if (d < bestDistance) {
       best = c;
@@ -61937,8 +61950,8 @@ function closest2(input, candidates) {
   }
   return best;
 }
-function didYouMean(input, candidates) {
-  const c = closest2(input, candidates);
+function didYouMean(input, candidates2) {
+  const c = closest2(input, candidates2);
   return c === void 0 ? "" : ` (did you mean "${c}"?)`;
 }
 
@@ -61998,7 +62011,7 @@ function indexDirectives(list2, working) {
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside4(p, r2) {
+function inside3(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs2(identity2, label2) {
@@ -62009,9 +62022,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside4(at, s2.range)) return false;
+  if (!inside3(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside4(at, c.range) || identityIs2(f.identity, c.label));
+  return s2.containers.some((c) => inside3(at, c.range) || identityIs2(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -62021,102 +62034,83 @@ function applySuppressions(findings, directives, opts) {
   const reports = [];
   const working = /* @__PURE__ */ new Map();
   for (const [file, list2] of directives) {
-    for (const d of list2) {
-      const base = { file, range: d.range, identity: d.text };
-      const form = formName(d);
-      for (const p of d.problems)
-        reports.push({ ...base, ruleId: "invalid-suppression", messageId: p.messageId, data: { form, ...p.data } });
-      if (d.problems.length) continue;
-      const rules = d.ruleIds.join(", ");
-      for (const id of d.ruleIds) {
-        if (!opts.knownRules.has(id))
-          reports.push({
-            ...base,
-            ruleId: "invalid-suppression",
-            messageId: "unknownRule",
-            data: { form, rule: id, hint: didYouMean(id, opts.knownRules) }
-          });
-      }
-      if (d.until && opts.today > d.until) {
-        reports.push({ ...base, ruleId: "expired-suppression", messageId: "expired", data: { form, rules, until: d.until } });
-        continue;
-      }
-      if (!d.reason && opts.reasonRequired) {
-        reports.push({ ...base, ruleId: "suppression-without-reason", messageId: "missing", data: { form, rules } });
-        continue;
-      }
-      working.set(d, /* @__PURE__ */ new Set());
+    for (const d of list2) if (vet(d, file, opts, reports)) working.set(d, /* @__PURE__ */ new Set());
+  }
+  const viaFormer = suppress(findings, directives, working, opts);
+  for (const [file, list2] of directives) for (const d of list2) reports.push(...formerIdReports(d, file, viaFormer.get(d)));
+  for (const [file, list2] of directives) for (const d of list2) reports.push(...unusedReports(d, file, working.get(d), opts));
+  return reports;
+}
+function report(d, file, ruleId, messageId, data, identity2 = d.text) {
+  return { file, range: d.range, identity: identity2, ruleId, messageId, data: { form: formName(d), ...data } };
+}
+function vet(d, file, opts, out) {
+  for (const p of d.problems) out.push(report(d, file, "invalid-suppression", p.messageId, p.data));
+  if (d.problems.length) return false;
+  for (const id of d.ruleIds) {
+    if (!opts.knownRules.has(id)) {
+      out.push(report(d, file, "invalid-suppression", "unknownRule", { rule: id, hint: didYouMean(id, opts.knownRules) }));
     }
   }
+  const rules = d.ruleIds.join(", ");
+  if (d.until && opts.today > d.until) {
+    out.push(report(d, file, "expired-suppression", "expired", { rules, until: d.until }));
+    return false;
+  }
+  if (!d.reason && opts.reasonRequired) {
+    out.push(report(d, file, "suppression-without-reason", "missing", { rules }));
+    return false;
+  }
+  return true;
+}
+function suppress(findings, directives, working, opts) {
   const suppressible = new Set(SUPPRESSION_RULES);
   const former = opts.formerIds ?? /* @__PURE__ */ new Map();
   const viaFormer = /* @__PURE__ */ new Map();
   const indexes = /* @__PURE__ */ new Map();
-  const stats = opts.stats;
-  const apply = (d, f) => {
-    if (stats) stats.checks++;
-    const id = coveringId(d.ruleIds, f.ruleId, former);
-    if (id === void 0 || !covers(d, f)) return;
-    working.get(d).add(id);
-    if (id !== f.ruleId) {
-      const byOld = viaFormer.get(d) ?? /* @__PURE__ */ new Map();
-      viaFormer.set(d, byOld);
-      const ids = byOld.get(id) ?? /* @__PURE__ */ new Set();
-      byOld.set(id, ids);
-      ids.add(f.ruleId);
-    }
-    f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
-  };
   for (const f of findings) {
     if (suppressible.has(f.ruleId)) continue;
     const list2 = directives.get(f.file);
     if (!list2) continue;
     let index = indexes.get(f.file);
     if (!index) indexes.set(f.file, index = indexDirectives(list2, working));
-    const ids = [f.ruleId, ...former.get(f.ruleId) ?? []];
-    const found = /* @__PURE__ */ new Set();
-    for (const id of ids) {
-      for (const d of index.wide.get(id) ?? []) found.add(d);
-      for (const group2 of index.lines.get(f.range.start.line) ?? []) for (const d of group2.get(id) ?? []) found.add(d);
-    }
-    const candidates = [...found];
-    const { order } = index;
-    if (candidates.length > 1) candidates.sort((a, b) => order.get(a) - order.get(b));
-    for (const d of candidates) apply(d, f);
-  }
-  for (const [file, list2] of directives) {
-    for (const d of list2) {
-      for (const [old, ids] of viaFormer.get(d) ?? []) {
-        const current = [...ids].sort().join(", ");
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${old}`,
-          ruleId: "suppression-former-rule-id",
-          messageId: "formerId",
-          data: { form: formName(d), rule: old, current }
-        });
-      }
+    for (const d of candidates(index, f, former)) {
+      if (opts.stats) opts.stats.checks++;
+      const id = coveringId(d.ruleIds, f.ruleId, former);
+      if (id === void 0 || !covers(d, f)) continue;
+      working.get(d).add(id);
+      if (id !== f.ruleId) addFormerUse(viaFormer, d, id, f.ruleId);
+      f.suppression ??= { kind: "inSource", justification: d.reason || "(no reason given)" };
     }
   }
-  for (const [file, list2] of directives) {
-    for (const d of list2) {
-      const used = working.get(d);
-      if (!used) continue;
-      for (const id of d.ruleIds) {
-        if (used.has(id) || !opts.knownRules.has(id) || !opts.enabledRules.has(id)) continue;
-        reports.push({
-          file,
-          range: d.range,
-          identity: `${d.text} ${id}`,
-          ruleId: "unused-suppression",
-          messageId: "unused",
-          data: { form: formName(d), rule: id }
-        });
-      }
-    }
+  return viaFormer;
+}
+function candidates(index, f, former) {
+  const found = /* @__PURE__ */ new Set();
+  for (const id of [f.ruleId, ...former.get(f.ruleId) ?? []]) {
+    for (const d of index.wide.get(id) ?? []) found.add(d);
+    for (const group2 of index.lines.get(f.range.start.line) ?? []) for (const d of group2.get(id) ?? []) found.add(d);
   }
-  return reports;
+  const list2 = [...found];
+  const { order } = index;
+  if (list2.length > 1) list2.sort((a, b) => order.get(a) - order.get(b));
+  return list2;
+}
+function addFormerUse(uses, d, old, current) {
+  const byOld = uses.get(d) ?? /* @__PURE__ */ new Map();
+  uses.set(d, byOld);
+  const ids = byOld.get(old) ?? /* @__PURE__ */ new Set();
+  byOld.set(old, ids);
+  ids.add(current);
+}
+function formerIdReports(d, file, uses) {
+  return [...uses ?? []].map(
+    ([old, ids]) => report(d, file, "suppression-former-rule-id", "formerId", { rule: old, current: [...ids].sort().join(", ") }, `${d.text} ${old}`)
+  );
+}
+function unusedReports(d, file, used, opts) {
+  if (!used) return [];
+  return d.ruleIds.filter((id) => !used.has(id) && opts.knownRules.has(id) && opts.enabledRules.has(id)).map((id) => report(d, file, "unused-suppression", "unused", { rule: id }, `${d.text} ${id}`));
 }
 
 // src/engine.ts
@@ -62342,12 +62336,12 @@ async function scan(input) {
     env: input.env ?? process.env,
     ...input.stdin ? { stdin: input.stdin } : {}
   });
-  const candidates = render.candidates;
-  const partialFiles = new Set(candidates.filter((c) => c.partial).map((c) => c.relPath));
-  if (policies) addScannedNamespaces(policies, candidates, settings.maxFileBytes);
-  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates.length)));
+  const candidates2 = render.candidates;
+  const partialFiles = new Set(candidates2.filter((c) => c.partial).map((c) => c.relPath));
+  if (policies) addScannedNamespaces(policies, candidates2, settings.maxFileBytes);
+  const threads = input.rules ? 1 : Math.max(1, Math.floor(input.threads ?? defaultThreads(candidates2.length)));
   const script = input.workerScript ?? bundledWorkerScript();
-  const batches = toBatches(candidates, threads);
+  const batches = toBatches(candidates2, threads);
   const checker = new FileChecker(settings, active, systemReport);
   let checked;
   try {
