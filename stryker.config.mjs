@@ -18,8 +18,23 @@
 // Deliberately unpinned (not equivalent, but changed on purpose elsewhere): the Redactor's
 // minimum of 4 characters (`secret.length < 4`): the hostile branch registers only
 // credential-like values of 8+ characters, so the tests pin the 8-character boundary.
+import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+// The sandboxes live outside the repository: one inside it would sit in git's work tree, where
+// its (ignored) copies of directory fixtures are invisible to the git-based file listing.
+// Stryker links node_modules into a sandbox only when it is a real directory; in a git worktree
+// whose node_modules is a symbolic link it links nothing and the runner cannot find jest. A
+// node_modules link beside the sandboxes' directory is found by walking up, in either case.
+const TEMP_PARENT = join(tmpdir(), 'podguard-stryker');
+const modules = realpathSync(join(process.cwd(), 'node_modules'));
+const link = join(TEMP_PARENT, 'node_modules');
+mkdirSync(TEMP_PARENT, { recursive: true });
+if (!existsSync(link) || realpathSync(link) !== modules) {
+  rmSync(link, { force: true });
+  symlinkSync(modules, link, 'junction');
+}
 
 const MODULES = {
   suppress: {
@@ -40,7 +55,7 @@ const MODULES = {
   },
   baseline: {
     mutate: ['src/baseline/**/*.ts'],
-    tests: ['test/core/baseline.test.ts'],
+    tests: ['test/core/baseline.test.ts', 'test/mutation/baseline.test.ts'],
   },
   platform: {
     mutate: ['src/platform/**/*.ts'],
@@ -81,8 +96,6 @@ export default {
   timeoutMS: 60000,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  // Outside the repository: a sandbox inside it would sit in git's work tree, where its
-  // (ignored) copies of directory fixtures are invisible to the git-based file listing.
-  tempDirName: join(tmpdir(), 'podguard-stryker'),
+  tempDirName: join(TEMP_PARENT, 'sandboxes'),
   cleanTempDir: true,
 };
