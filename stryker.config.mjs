@@ -39,7 +39,12 @@ if (!existsSync(link) || realpathSync(link) !== modules) {
 const MODULES = {
   suppress: {
     mutate: ['src/suppress/**/*.ts'],
-    tests: ['test/core/suppress.test.ts', 'test/core/config-off.test.ts', 'test/core/fixture-framework.test.ts'],
+    tests: [
+      'test/core/suppress.test.ts',
+      'test/core/config-off.test.ts',
+      'test/core/fixture-framework.test.ts',
+      'test/mutation/suppress.test.ts',
+    ],
   },
   collect: {
     mutate: ['src/collect/**/*.ts'],
