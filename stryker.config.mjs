@@ -56,7 +56,7 @@ const MODULES = {
   },
   config: {
     mutate: ['src/config/load.ts'],
-    tests: ['test/core/config.test.ts', 'test/core/config-off.test.ts'],
+    tests: ['test/core/config.test.ts', 'test/core/config-off.test.ts', 'test/mutation/config.test.ts'],
   },
   baseline: {
     mutate: ['src/baseline/**/*.ts'],
