@@ -592,7 +592,9 @@ describe('file tokens', () => {
     const source = sourceFile('/repo/m.yaml', 'm.yaml', text);
     const whole = parseFile(source, 'yaml') as YamlFile;
     // The engine hands each document as its own view: docs[0] is that document.
-    const views = whole.docs.map((d) => ({ ...whole, docs: [d], objects: whole.objects.filter((o) => o.docIndex === d.index) }) as YamlFile);
+    const views = whole.docs.map(
+      (d) => ({ ...whole, docs: [d], objects: whole.objects.filter((o) => o.docIndex === d.index) }) as YamlFile,
+    );
     const starts = views.map((v) => fileTokens(v).map((t) => t.start));
     expect(starts).toEqual([[text.indexOf(GH)], [], [text.lastIndexOf(GH)]]);
   });
