@@ -43,9 +43,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// ../../main/node_modules/dockerfile-ast/lib/argument.js
+// node_modules/dockerfile-ast/lib/argument.js
 var require_argument = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/argument.js"(exports) {
+  "node_modules/dockerfile-ast/lib/argument.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
@@ -80,9 +80,9 @@ var require_argument = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/jsonArgument.js
+// node_modules/dockerfile-ast/lib/jsonArgument.js
 var require_jsonArgument = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
+  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JSONArgument = void 0;
@@ -105,7 +105,7 @@ var require_jsonArgument = __commonJS({
   }
 });
 
-// ../../main/node_modules/vscode-languageserver-types/lib/esm/main.js
+// node_modules/vscode-languageserver-types/lib/esm/main.js
 var main_exports = {};
 __export(main_exports, {
   AnnotatedTextEdit: () => AnnotatedTextEdit,
@@ -196,7 +196,7 @@ __export(main_exports, {
 });
 var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
 var init_main = __esm({
-  "../../main/node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+  "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
       function is(value) {
@@ -1674,9 +1674,9 @@ var init_main = __esm({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/line.js
+// node_modules/dockerfile-ast/lib/line.js
 var require_line = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/line.js"(exports) {
+  "node_modules/dockerfile-ast/lib/line.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
@@ -1702,9 +1702,9 @@ var require_line = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/util.js
+// node_modules/dockerfile-ast/lib/util.js
 var require_util = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/util.js"(exports) {
+  "node_modules/dockerfile-ast/lib/util.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Util = void 0;
@@ -1791,9 +1791,9 @@ var require_util = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/comment.js
+// node_modules/dockerfile-ast/lib/comment.js
 var require_comment = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/comment.js"(exports) {
+  "node_modules/dockerfile-ast/lib/comment.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Comment = void 0;
@@ -1857,7 +1857,7 @@ var require_comment = __commonJS({
   }
 });
 
-// ../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+// node_modules/vscode-languageserver-textdocument/lib/esm/main.js
 var main_exports2 = {};
 __export(main_exports2, {
   TextDocument: () => TextDocument2
@@ -1923,7 +1923,7 @@ function getWellformedEdit(textEdit) {
 }
 var FullTextDocument2, TextDocument2;
 var init_main2 = __esm({
-  "../../main/node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+  "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
     "use strict";
     FullTextDocument2 = class _FullTextDocument {
       constructor(uri, languageId, version, content) {
@@ -2121,9 +2121,9 @@ var init_main2 = __esm({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/parserDirective.js
+// node_modules/dockerfile-ast/lib/parserDirective.js
 var require_parserDirective = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
+  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ParserDirective = void 0;
@@ -2159,9 +2159,9 @@ var require_parserDirective = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/heredoc.js
+// node_modules/dockerfile-ast/lib/heredoc.js
 var require_heredoc = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
+  "node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Heredoc = void 0;
@@ -2227,9 +2227,9 @@ var require_heredoc = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/variable.js
+// node_modules/dockerfile-ast/lib/variable.js
 var require_variable = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/variable.js"(exports) {
+  "node_modules/dockerfile-ast/lib/variable.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
@@ -2325,9 +2325,9 @@ var require_variable = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instruction.js
+// node_modules/dockerfile-ast/lib/instruction.js
 var require_instruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Instruction = void 0;
@@ -3146,9 +3146,9 @@ var require_instruction = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/flagOption.js
+// node_modules/dockerfile-ast/lib/flagOption.js
 var require_flagOption = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
+  "node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
@@ -3186,9 +3186,9 @@ var require_flagOption = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/flag.js
+// node_modules/dockerfile-ast/lib/flag.js
 var require_flag = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/flag.js"(exports) {
+  "node_modules/dockerfile-ast/lib/flag.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Flag = void 0;
@@ -3314,9 +3314,9 @@ var require_flag = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js
+// node_modules/dockerfile-ast/lib/modifiableInstruction.js
 var require_modifiableInstruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ModifiableInstruction = void 0;
@@ -3396,9 +3396,9 @@ var require_modifiableInstruction = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js
+// node_modules/dockerfile-ast/lib/jsonInstruction.js
 var require_jsonInstruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.JSONInstruction = void 0;
@@ -3561,9 +3561,9 @@ var require_jsonInstruction = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/add.js
+// node_modules/dockerfile-ast/lib/instructions/add.js
 var require_add = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Add = void 0;
@@ -3580,9 +3580,9 @@ var require_add = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/property.js
+// node_modules/dockerfile-ast/lib/property.js
 var require_property = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/property.js"(exports) {
+  "node_modules/dockerfile-ast/lib/property.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Property = void 0;
@@ -3892,9 +3892,9 @@ var require_property = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js
+// node_modules/dockerfile-ast/lib/propertyInstruction.js
 var require_propertyInstruction = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
+  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PropertyInstruction = void 0;
@@ -4189,9 +4189,9 @@ var require_propertyInstruction = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/arg.js
+// node_modules/dockerfile-ast/lib/instructions/arg.js
 var require_arg = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Arg = void 0;
@@ -4221,9 +4221,9 @@ var require_arg = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js
+// node_modules/dockerfile-ast/lib/instructions/cmd.js
 var require_cmd = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Cmd = void 0;
@@ -4237,9 +4237,9 @@ var require_cmd = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/copy.js
+// node_modules/dockerfile-ast/lib/instructions/copy.js
 var require_copy = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Copy = void 0;
@@ -4269,9 +4269,9 @@ var require_copy = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/env.js
+// node_modules/dockerfile-ast/lib/instructions/env.js
 var require_env = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Env = void 0;
@@ -4288,9 +4288,9 @@ var require_env = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
 var require_entrypoint = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Entrypoint = void 0;
@@ -4304,9 +4304,9 @@ var require_entrypoint = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/from.js
+// node_modules/dockerfile-ast/lib/instructions/from.js
 var require_from = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.From = void 0;
@@ -4556,9 +4556,9 @@ var require_from = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
 var require_healthcheck = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Healthcheck = void 0;
@@ -4580,9 +4580,9 @@ var require_healthcheck = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/label.js
+// node_modules/dockerfile-ast/lib/instructions/label.js
 var require_label = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Label = void 0;
@@ -4617,9 +4617,9 @@ var require_label = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js
+// node_modules/dockerfile-ast/lib/instructions/onbuild.js
 var require_onbuild = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Onbuild = void 0;
@@ -4654,9 +4654,9 @@ var require_onbuild = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/run.js
+// node_modules/dockerfile-ast/lib/instructions/run.js
 var require_run = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Run = void 0;
@@ -4682,9 +4682,9 @@ var require_run = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/shell.js
+// node_modules/dockerfile-ast/lib/instructions/shell.js
 var require_shell = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Shell = void 0;
@@ -4698,9 +4698,9 @@ var require_shell = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
 var require_stopsignal = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Stopsignal = void 0;
@@ -4714,9 +4714,9 @@ var require_stopsignal = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js
+// node_modules/dockerfile-ast/lib/instructions/workdir.js
 var require_workdir = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Workdir = void 0;
@@ -4773,9 +4773,9 @@ var require_workdir = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/user.js
+// node_modules/dockerfile-ast/lib/instructions/user.js
 var require_user = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.User = void 0;
@@ -4789,9 +4789,9 @@ var require_user = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/instructions/volume.js
+// node_modules/dockerfile-ast/lib/instructions/volume.js
 var require_volume = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
+  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Volume = void 0;
@@ -4805,9 +4805,9 @@ var require_volume = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/imageTemplate.js
+// node_modules/dockerfile-ast/lib/imageTemplate.js
 var require_imageTemplate = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
+  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ImageTemplate = void 0;
@@ -5042,9 +5042,9 @@ var require_imageTemplate = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/dockerfile.js
+// node_modules/dockerfile-ast/lib/dockerfile.js
 var require_dockerfile = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
+  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Dockerfile = void 0;
@@ -5261,9 +5261,9 @@ var require_dockerfile = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/parser.js
+// node_modules/dockerfile-ast/lib/parser.js
 var require_parser = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/parser.js"(exports) {
+  "node_modules/dockerfile-ast/lib/parser.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Parser = void 0;
@@ -5687,9 +5687,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../main/node_modules/dockerfile-ast/lib/main.js
+// node_modules/dockerfile-ast/lib/main.js
 var require_main = __commonJS({
-  "../../main/node_modules/dockerfile-ast/lib/main.js"(exports) {
+  "node_modules/dockerfile-ast/lib/main.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
@@ -5859,7 +5859,7 @@ var require_main = __commonJS({
   }
 });
 
-// ../../main/node_modules/js-yaml/dist/js-yaml.mjs
+// node_modules/js-yaml/dist/js-yaml.mjs
 function isNothing(subject) {
   return typeof subject === "undefined" || subject === null;
 }
@@ -10564,67 +10564,72 @@ var rule11 = {
   }
 };
 
-// src/rules/duplicate-key.ts
-var rule12 = {
-  meta: {
-    id: "duplicate-key",
-    title: "Duplicate YAML key",
-    level: "warning",
-    precision: "very-high",
-    description: "A YAML mapping defines the same key twice; only the last value takes effect.",
-    why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
-    fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
-    tags: ["correctness"],
-    kinds: ["kubernetes", "compose", "aci"],
-    messages: { duplicate: "{message}." },
-    system: true
-  },
-  check() {
+// src/rule.ts
+function systemRule(meta2) {
+  return { meta: { ...meta2, system: true }, check: () => void 0 };
+}
+var compiled = /* @__PURE__ */ new Map();
+function formatMessage(template, data = {}) {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
   }
-};
+  if (parts.length === 1) return template;
+  const out = parts.slice();
+  for (let i2 = 1; i2 < out.length; i2 += 2) {
+    const key = out[i2];
+    out[i2] = key in data ? String(data[key]) : `{${key}}`;
+  }
+  return out.join("");
+}
+
+// src/rules/duplicate-key.ts
+var rule12 = systemRule({
+  id: "duplicate-key",
+  title: "Duplicate YAML key",
+  level: "warning",
+  precision: "very-high",
+  description: "A YAML mapping defines the same key twice; only the last value takes effect.",
+  why: "Kubernetes keeps the last of duplicate keys, so a reviewer who reads `privileged: false` may miss a later `privileged: true`. podguard checks the value that takes effect.",
+  fix: "Keep one occurrence of the key:\n\n```yaml\nsecurityContext:\n  privileged: false\n```",
+  tags: ["correctness"],
+  kinds: ["kubernetes", "compose", "aci"],
+  messages: { duplicate: "{message}." }
+});
 
 // src/rules/expired-suppression.ts
-var rule13 = {
-  meta: {
-    id: "expired-suppression",
-    title: "Expired suppression",
-    level: "warning",
-    precision: "very-high",
-    description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
-    why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
-    fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
-    tags: ["suppression"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
-    },
-    system: true
-  },
-  check() {
+var rule13 = systemRule({
+  id: "expired-suppression",
+  title: "Expired suppression",
+  level: "warning",
+  precision: "very-high",
+  description: "A suppression with until=YYYY-MM-DD is past its date: it no longer suppresses anything.",
+  why: 'Temporary exceptions ("until the vendor ships a non-root image") are only safe when they end. Past its date the suppression stops working, the findings it covered are reported again, and this finding says why.',
+  fix: "Fix the findings and delete the suppression, or renew it with a new date and an up-to-date reason:\n\n```yaml\n# podguard-ignore run-as-root until=2027-09-30 -- vendor v2 slipped to Q3 (TICKET-123)\n```",
+  tags: ["suppression"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    expired: "This {form} for {rules} expired on {until}, so the findings it covered are reported again: fix them, or renew it with a new date and reason."
   }
-};
+});
 
 // src/rules/file-error.ts
-var rule14 = {
-  meta: {
-    id: "file-error",
-    title: "File skipped or not readable as text",
-    level: "warning",
-    precision: "very-high",
-    description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
-    why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
-    fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
-    tags: ["correctness"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      skipped: "This file was not scanned: {reason}.",
-      encoding: "This file is not valid UTF-8 (first bad byte on line {line}); it was scanned with the bad bytes replaced."
-    },
-    system: true
-  },
-  check() {
+var rule14 = systemRule({
+  id: "file-error",
+  title: "File skipped or not readable as text",
+  level: "warning",
+  precision: "very-high",
+  description: "A file that podguard would check was skipped (too large, binary, unreadable, a link out of the workspace) or is not valid UTF-8.",
+  why: "A skipped file is not checked. podguard says so instead of passing it silently, so a gate cannot be bypassed by a file it could not read.",
+  fix: "Save the file as UTF-8, keep manifests under the size limit (`maxFileBytes` in `.podguard.yml`), and replace links that leave the repository with real files:\n\n```yaml\n# .podguard.yml\nmaxFileBytes: 10485760\n```",
+  tags: ["correctness"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    skipped: "This file was not scanned: {reason}.",
+    encoding: "This file is not valid UTF-8 (first bad byte on line {line}); it was scanned with the bad bytes replaced."
   }
-};
+});
 
 // src/rules/host-namespaces.ts
 var COMPOSE_KEY = { network: "network_mode", pid: "pid", ipc: "ipc", user: "userns_mode", uts: "uts" };
@@ -11334,14 +11339,6 @@ var rule24 = {
 
 // src/rules/image-user-mismatch.ts
 import { posix as posix2 } from "node:path";
-function stateOf(map2) {
-  let s2 = map2.get("seen");
-  if (!s2) {
-    s2 = { dockerfiles: [], hints: [], containers: [] };
-    map2.set("seen", s2);
-  }
-  return s2;
-}
 function builtNames(path) {
   const base = posix2.basename(path).toLowerCase();
   const dir = posix2.basename(posix2.dirname(path)).toLowerCase();
@@ -11372,8 +11369,9 @@ var rule25 = {
       dockerfile: 'The final USER "{user}" is a name, and {container} ({manifest}) runs this image with runAsNonRoot: true and no runAsUser: the pod will not start. Use the numeric UID, e.g. USER 10001.'
     }
   },
+  initialState: () => ({ dockerfiles: [], hints: [], containers: [] }),
   check(file, ctx) {
-    const s2 = stateOf(ctx.state);
+    const s2 = ctx.crossFile;
     if (file.kind === "dockerfile") {
       const user = finalUser(file.model);
       if (user)
@@ -11407,7 +11405,7 @@ var rule25 = {
     });
   },
   finish(ctx) {
-    const s2 = stateOf(ctx.state);
+    const s2 = ctx.crossFile;
     const byPath = new Map(s2.dockerfiles.map((d) => [d.file.path, d]));
     const byName = /* @__PURE__ */ new Map();
     for (const d of s2.dockerfiles) {
@@ -11795,11 +11793,6 @@ function namespaceOf(obj) {
 }
 
 // src/rules/imds-egress-not-blocked.ts
-function stateOf2(ctx) {
-  let s2 = ctx.state.get("scan");
-  if (!s2) ctx.state.set("scan", s2 = { workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() });
-  return s2;
-}
 function policiesOf(s2, ns) {
   let p = s2.namespaces.get(ns);
   if (!p) s2.namespaces.set(ns, p = { blocking: [], rejectedBlocking: [], allowing: [], openAllPods: [] });
@@ -11838,10 +11831,11 @@ var rule26 = {
       allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
     }
   },
+  initialState: () => ({ workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() }),
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
-    const s2 = stateOf2(ctx);
+    const s2 = ctx.crossFile;
     for (const obj of file.objects) {
       if (obj.kind === "Namespace" && obj.apiVersion === "v1" && obj.name) s2.declared.add(obj.name);
       if (!isNetworkPolicy(obj)) continue;
@@ -11869,7 +11863,7 @@ var rule26 = {
     }
   },
   finish(ctx) {
-    const s2 = stateOf2(ctx);
+    const s2 = ctx.crossFile;
     const reported = /* @__PURE__ */ new Set();
     for (const w of s2.workloads) {
       if (reported.has(w.namespace)) continue;
@@ -12066,52 +12060,42 @@ var rule27 = {
 };
 
 // src/rules/internal-error.ts
-var rule28 = {
-  meta: {
-    id: "internal-error",
-    title: "podguard internal error",
-    level: "error",
-    precision: "very-high",
-    description: "A podguard rule failed on this document. The other rules and documents were still checked.",
-    why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
-    fix: "Please report the message with the document (secrets removed) at the podguard issue tracker. To unblock a build meanwhile:\n\n```yaml\n# .podguard.yml\nrules:\n  internal-error: warning\n```",
-    tags: ["correctness"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      rule: "Rule {rule} failed on this document ({error}); its results for this document are incomplete.",
-      parser: "The parser failed on this file ({error}); it was not checked."
-    },
-    system: true
-  },
-  check() {
+var rule28 = systemRule({
+  id: "internal-error",
+  title: "podguard internal error",
+  level: "error",
+  precision: "very-high",
+  description: "A podguard rule failed on this document. The other rules and documents were still checked.",
+  why: "A crash must not hide results: the document the rule failed on is reported so it is not assumed clean.",
+  fix: "Please report the message with the document (secrets removed) at the podguard issue tracker. To unblock a build meanwhile:\n\n```yaml\n# .podguard.yml\nrules:\n  internal-error: warning\n```",
+  tags: ["correctness"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    rule: "Rule {rule} failed on this document ({error}); its results for this document are incomplete.",
+    parser: "The parser failed on this file ({error}); it was not checked."
   }
-};
+});
 
 // src/rules/invalid-suppression.ts
-var rule29 = {
-  meta: {
-    id: "invalid-suppression",
-    title: "Invalid suppression",
-    level: "warning",
-    precision: "very-high",
-    description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
-    why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
-    fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
-    tags: ["suppression"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
-      badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
-      badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
-      noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
-      unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
-      trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
-    },
-    system: true
-  },
-  check() {
+var rule29 = systemRule({
+  id: "invalid-suppression",
+  title: "Invalid suppression",
+  level: "warning",
+  precision: "very-high",
+  description: "A suppression names an unknown rule or container, has a malformed until= date, or is written where it cannot work.",
+  why: "A typo in a suppression must not pass silently: the author believes a finding is handled, and a mistyped rule id or date would either hide nothing or hide the wrong thing.",
+  fix: 'Write `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>` with ids from `podguard rules`:\n\n```yaml\nmetadata:\n  annotations:\n    podguard.dev/ignore.log-shipper: "privileged-container -- reads host logs (SEC-42)"\n```',
+  tags: ["suppression"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    unknownRule: 'This {form} names "{rule}", which is not a podguard rule{hint} (see podguard rules).',
+    badDate: "This {form} has until={value}, which is not a date: write until=YYYY-MM-DD. It has no effect until fixed.",
+    badToken: 'This {form} has "{token}", which is neither a rule id nor until=YYYY-MM-DD{hint} (the reason goes after " -- "). It has no effect until fixed.',
+    noRules: 'This {form} names no rule: write "<rule-id> -- <reason>". It has no effect until fixed.',
+    unknownContainer: 'This {form} names container "{container}", but {object} has no container of that name.',
+    trailingDockerfile: "Dockerfiles have no end-of-line comments (the text belongs to the instruction): put the podguard-ignore comment on its own line above the instruction."
   }
-};
+});
 
 // src/rules/misplaced-security-field.ts
 var CONTAINER_ONLY = /* @__PURE__ */ new Set(["allowPrivilegeEscalation", "capabilities", "privileged", "readOnlyRootFilesystem", "procMount"]);
@@ -12353,52 +12337,42 @@ var rule32 = {
 };
 
 // src/rules/not-rendered.ts
-var rule33 = {
-  meta: {
-    id: "not-rendered",
-    title: "Helm chart or kustomization not rendered",
-    level: "warning",
-    securitySeverity: 4,
-    precision: "very-high",
-    description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
-    why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
-    fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
-    tags: ["correctness"],
-    kinds: ["kubernetes"],
-    messages: {
-      noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
-      remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
-      outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
-      helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
-      remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
-    },
-    system: true
-  },
-  check() {
+var rule33 = systemRule({
+  id: "not-rendered",
+  title: "Helm chart or kustomization not rendered",
+  level: "warning",
+  securitySeverity: 4,
+  precision: "very-high",
+  description: "A Helm chart or kustomize root was not rendered (no helm or kustomize, a remote base or chart that podguard does not fetch), so what it deploys was not checked.",
+  why: "Templates are not manifests until they are rendered: a chart whose values set `privileged: true` looks harmless as text. podguard says when it could not render instead of passing the chart silently. Set `render.mode: required` to make this an error that fails the gate.",
+  fix: "Install helm and kustomize where podguard runs (GitHub-hosted runners and Microsoft-hosted agents have helm; elsewhere use the `HelmInstaller@1` task or `go install`), or name them in `.podguard.yml`. Vendor remote bases and chart dependencies into the repository:\n\n```yaml\n# .podguard.yml\nrender:\n  mode: required\n  helm: /usr/local/bin/helm\n  kustomize: /usr/local/bin/kustomize\n```",
+  tags: ["correctness"],
+  kinds: ["kubernetes"],
+  messages: {
+    noTool: "This {what} was not rendered: {tool} was not found {looked}. Nothing it deploys was checked.",
+    remote: "This kustomization names a remote base or resource, which podguard does not fetch: the kustomization was not rendered and what it deploys was not checked.",
+    outside: "This kustomization names a path outside the repository, which podguard does not follow: the kustomization was not rendered.",
+    helmCharts: "This kustomization inflates helmCharts, which podguard renders only with render.enableHelm: true: it was not rendered.",
+    remoteChart: "This chart depends on a chart from a repository that is not vendored under charts/, which podguard does not download: the chart was not rendered."
   }
-};
+});
 
 // src/rules/parse-error.ts
-var rule34 = {
-  meta: {
-    id: "parse-error",
-    title: "File cannot be parsed",
-    level: "error",
-    precision: "very-high",
-    description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
-    why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
-    fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
-    tags: ["correctness"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
-      dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
-    },
-    system: true
-  },
-  check() {
+var rule34 = systemRule({
+  id: "parse-error",
+  title: "File cannot be parsed",
+  level: "error",
+  precision: "very-high",
+  description: "A manifest, compose or ACI file is not valid YAML (or is too deeply nested or alias-expanded to analyse), or a Dockerfile has an invalid escape directive or an unclosed here-document.",
+  why: "A file that does not parse cannot be checked, and it will not deploy either: kubectl and the API server reject it. An unanalysable file must never pass a security gate silently.",
+  fix: "Fix the syntax at the reported line. Validate locally with:\n\n```sh\nkubectl apply --dry-run=client -f <file>\n```",
+  tags: ["correctness"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    syntax: "This file could not be parsed: {message}. Nothing in it was checked.",
+    dockerfile: "This Dockerfile will not build as written: {message}. The rest of it was still checked."
   }
-};
+});
 
 // src/rules/privilege-escalation.ts
 var rule35 = {
@@ -12708,28 +12682,23 @@ var rule38 = {
 };
 
 // src/rules/render-failed.ts
-var rule39 = {
-  meta: {
-    id: "render-failed",
-    title: "Helm chart or kustomization failed to render",
-    level: "error",
-    securitySeverity: 7,
-    precision: "very-high",
-    description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
-    why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
-    fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
-    tags: ["correctness"],
-    kinds: ["kubernetes"],
-    messages: {
-      failed: "{tool} failed, so nothing this renders was checked: {error}",
-      linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
-      valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
-    },
-    system: true
-  },
-  check() {
+var rule39 = systemRule({
+  id: "render-failed",
+  title: "Helm chart or kustomization failed to render",
+  level: "error",
+  securitySeverity: 7,
+  precision: "very-high",
+  description: "helm template or kustomize build failed on a chart or kustomize root (the tool's own error is quoted), so nothing it deploys was checked.",
+  why: "A chart that does not render would also fail to deploy, and a scanner that skips it reports a clean result for code it never saw. podguard reports the failure in the tool's words instead of a silent zero.",
+  fix: "Run the same command locally and fix what it reports, e.g.:\n\n```sh\nhelm template release charts/web --values charts/web/values-prod.yaml\nkustomize build overlays/prod\n```\n\nValues files and the release name come from `render.charts` in `.podguard.yml`.",
+  tags: ["correctness"],
+  kinds: ["kubernetes"],
+  messages: {
+    failed: "{tool} failed, so nothing this renders was checked: {error}",
+    linkOutside: "This {what} holds a symbolic link to a place outside the repository, which podguard does not let helm read: it was not rendered.",
+    valuesFile: "The values file {file} named in render.charts is missing or outside the repository: the chart was not rendered."
   }
-};
+});
 
 // src/rules/retired-keyvault-flexvolume.ts
 var rule40 = {
@@ -12816,18 +12785,91 @@ var rule41 = {
 };
 
 // src/rules/run-as-root.ts
-function stateOf3(map2) {
-  let s2 = map2.get("compose");
-  if (!s2) {
-    s2 = { services: [], dockerfiles: /* @__PURE__ */ new Map() };
-    map2.set("compose", s2);
-  }
-  return s2;
-}
 var isRootName = (u) => u !== void 0 && (u === "root" || /^0+$/.test(u.trim()));
 var WINDOWS_ADMINS = /^(containeradministrator|administrator|nt authority\\system)$/i;
 function windowsUser(c) {
   return getPair(get(c.securityContext, "windowsOptions"), "runAsUserName") ?? getPair(get(c.workload.podSecurityContext, "windowsOptions"), "runAsUserName");
+}
+function rememberDockerfile(file, s2) {
+  const user = finalUser(file.model);
+  if (!user || user.kind !== "root" && user.kind !== "default") return;
+  const how = user.kind === "root" ? `USER ${user.user ?? "root"}` : user.scratch ? "FROM scratch without USER" : "no USER instruction: the base image's user, root for almost every image";
+  s2.dockerfiles.set(file.source.path, { file: detached(file.source), how });
+}
+function checkModelContainers(file, ctx) {
+  const once = firstTime();
+  forEachModelContainer(file, (c) => {
+    const identity2 = c.label;
+    if (c.format === "aci") {
+      const u = c.user;
+      if (u?.group !== void 0 && /^0+$/.test(u.group)) {
+        const at = c.securityContext ? c.securityContext.pairs.find((p) => p.keyText === "runAsGroup") ?? u.at : u.at;
+        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: "container" }, at, identity: identity2 });
+      }
+      if (u?.user !== void 0 && /^0+$/.test(u.user)) {
+        ctx.report({ messageId: "rootUser", data: { container: c.label, source: "container" }, at: u.at, identity: identity2 });
+      }
+      return;
+    }
+    if (c.user) {
+      if (!once(c.user.at)) return;
+      if (isRootName(c.user.user))
+        ctx.report({ messageId: "composeRoot", data: { container: c.label }, at: c.user.at, identity: identity2, level: "warning" });
+      else if (c.user.group !== void 0 && isRootName(c.user.group))
+        ctx.report({ messageId: "composeRootGroup", data: { container: c.label }, at: c.user.at, identity: identity2, level: "note" });
+      return;
+    }
+    if (c.build) ctx.crossFile.services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
+  });
+}
+function checkPods(file, ctx) {
+  const minUid = Number(ctx.options.minUid ?? 1);
+  const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
+  forEachContainer(file, (c, w) => {
+    if (userNamespaceExempt && inUserNamespace(w)) return;
+    const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
+    const winUser = declaredLinux ? void 0 : windowsUser(c);
+    if (winUser || isWindowsPod(w)) checkWindowsUser(c, winUser, ctx);
+    else checkLinuxUser(c, minUid, ctx);
+  });
+}
+function checkWindowsUser(c, winUser, ctx) {
+  const identity2 = c.label;
+  const user = asText(winUser?.value);
+  if (winUser && user && WINDOWS_ADMINS.test(user)) {
+    ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user }, at: winUser, identity: identity2, value: user });
+    return;
+  }
+  if (user) return;
+  if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
+  ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity: identity2 });
+}
+function checkLinuxUser(c, minUid, ctx) {
+  const identity2 = c.label;
+  const user = effective(c, "runAsUser");
+  const group2 = effective(c, "runAsGroup");
+  const nonRoot = effective(c, "runAsNonRoot");
+  const uid = asInt(user?.node);
+  if (group2 && asInt(group2.node) === 0) {
+    ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group2.source }, at: group2.pair, identity: identity2 });
+  }
+  if (user && uid === 0) {
+    ctx.report({ messageId: "rootUser", data: { container: c.label, source: user.source }, at: user.pair, identity: identity2 });
+    return;
+  }
+  if (user && uid !== void 0 && uid < minUid) {
+    ctx.report({ messageId: "lowUid", data: { container: c.label, uid, minUid }, at: user.pair, identity: identity2, value: String(uid) });
+    return;
+  }
+  if (uid !== void 0 && uid >= minUid) return;
+  const nonRootValue = asBool(nonRoot?.node);
+  if (nonRootValue === true) return;
+  if (nonRoot && nonRootValue === false) {
+    ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity: identity2 });
+    return;
+  }
+  const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
+  ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity: identity2 });
 }
 var rule42 = {
   meta: {
@@ -12866,85 +12908,16 @@ var rule42 = {
       windowsMissing: "{container} may run as ContainerAdministrator: set windowsOptions.runAsUserName: ContainerUser or runAsNonRoot: true."
     }
   },
+  initialState: () => ({ services: [], dockerfiles: /* @__PURE__ */ new Map() }),
   check(file, ctx) {
-    const minUid = Number(ctx.options.minUid ?? 1);
-    const userNamespaceExempt = kubernetesMinor(ctx.settings) >= 35;
-    if (file.kind === "dockerfile") {
-      const user = finalUser(file.model);
-      if (user && (user.kind === "root" || user.kind === "default")) {
-        const how = user.kind === "root" ? `USER ${user.user ?? "root"}` : user.scratch ? "FROM scratch without USER" : "no USER instruction: the base image's user, root for almost every image";
-        stateOf3(ctx.state).dockerfiles.set(file.source.path, { file: detached(file.source), how });
-      }
-      return;
+    if (file.kind === "dockerfile") rememberDockerfile(file, ctx.crossFile);
+    else {
+      checkModelContainers(file, ctx);
+      checkPods(file, ctx);
     }
-    const once = firstTime();
-    forEachModelContainer(file, (c) => {
-      const identity2 = c.label;
-      if (c.format === "aci") {
-        const u = c.user;
-        if (u?.group !== void 0 && /^0+$/.test(u.group)) {
-          const at = c.securityContext ? c.securityContext.pairs.find((p) => p.keyText === "runAsGroup") ?? u.at : u.at;
-          ctx.report({ messageId: "rootGroup", data: { container: c.label, source: "container" }, at, identity: identity2 });
-        }
-        if (u?.user !== void 0 && /^0+$/.test(u.user)) {
-          ctx.report({ messageId: "rootUser", data: { container: c.label, source: "container" }, at: u.at, identity: identity2 });
-        }
-        return;
-      }
-      if (c.user) {
-        if (!once(c.user.at)) return;
-        if (isRootName(c.user.user))
-          ctx.report({ messageId: "composeRoot", data: { container: c.label }, at: c.user.at, identity: identity2, level: "warning" });
-        else if (c.user.group !== void 0 && isRootName(c.user.group))
-          ctx.report({ messageId: "composeRootGroup", data: { container: c.label }, at: c.user.at, identity: identity2, level: "note" });
-        return;
-      }
-      if (c.build) stateOf3(ctx.state).services.push({ ...spot(file.source, c.anchor), label: c.label, dockerfile: c.build.dockerfile });
-    });
-    forEachContainer(file, (c, w) => {
-      const identity2 = c.label;
-      if (userNamespaceExempt && inUserNamespace(w)) return;
-      const declaredLinux = asText(get(get(w.podSpec, "os"), "name"))?.toLowerCase() === "linux";
-      const winUser = declaredLinux ? void 0 : windowsUser(c);
-      if (winUser || isWindowsPod(w)) {
-        const user2 = asText(winUser?.value);
-        if (winUser && user2 && WINDOWS_ADMINS.test(user2)) {
-          ctx.report({ messageId: "windowsAdmin", data: { container: c.label, user: user2 }, at: winUser, identity: identity2, value: user2 });
-          return;
-        }
-        if (user2) return;
-        if (asBool(effective(c, "runAsNonRoot")?.node) === true) return;
-        ctx.report({ messageId: "windowsMissing", data: { container: c.label }, at: c.anchor, identity: identity2 });
-        return;
-      }
-      const user = effective(c, "runAsUser");
-      const group2 = effective(c, "runAsGroup");
-      const nonRoot = effective(c, "runAsNonRoot");
-      const uid = asInt(user?.node);
-      if (group2 && asInt(group2.node) === 0) {
-        ctx.report({ messageId: "rootGroup", data: { container: c.label, source: group2.source }, at: group2.pair, identity: identity2 });
-      }
-      if (user && uid === 0) {
-        ctx.report({ messageId: "rootUser", data: { container: c.label, source: user.source }, at: user.pair, identity: identity2 });
-        return;
-      }
-      if (user && uid !== void 0 && uid < minUid) {
-        ctx.report({ messageId: "lowUid", data: { container: c.label, uid, minUid }, at: user.pair, identity: identity2, value: String(uid) });
-        return;
-      }
-      if (uid !== void 0 && uid >= minUid) return;
-      const nonRootValue = asBool(nonRoot?.node);
-      if (nonRootValue === true) return;
-      if (nonRoot && nonRootValue === false) {
-        ctx.report({ messageId: "nonRootFalse", data: { container: c.label }, at: nonRoot.pair, identity: identity2 });
-        return;
-      }
-      const wanted = minUid <= 1 ? "a non-zero runAsUser" : `a runAsUser of ${minUid} or more`;
-      ctx.report({ messageId: "missing", data: { container: c.label, user: wanted }, at: c.anchor, identity: identity2 });
-    });
   },
   finish(ctx) {
-    const s2 = stateOf3(ctx.state);
+    const s2 = ctx.crossFile;
     for (const svc of s2.services) {
       const d = s2.dockerfiles.get(svc.dockerfile);
       if (!d) continue;
@@ -14569,16 +14542,7 @@ var rule53 = {
 };
 
 // src/rules/service-account-token-automount.ts
-var STATE_KEY = "state";
 var saKey = (namespace, name) => `${namespace ?? ""}/${name}`;
-function stateOf4(map2) {
-  let s2 = map2.get(STATE_KEY);
-  if (!s2) {
-    s2 = { pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() };
-    map2.set(STATE_KEY, s2);
-  }
-  return s2;
-}
 var rule54 = {
   meta: {
     id: "service-account-token-automount",
@@ -14596,9 +14560,10 @@ var rule54 = {
       missing: "{workload} gets a service account token mounted ({serviceAccount}): set automountServiceAccountToken: false if it does not call the Kubernetes API."
     }
   },
+  initialState: () => ({ pending: [], optedOut: /* @__PURE__ */ new Set(), declared: /* @__PURE__ */ new Set(), bound: /* @__PURE__ */ new Set(), boundNames: /* @__PURE__ */ new Set() }),
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
-    const state = stateOf4(ctx.state);
+    const state = ctx.crossFile;
     for (const obj of file.objects) {
       if (obj.kind !== "ServiceAccount" || !obj.name) continue;
       state.declared.add(saKey(obj.namespace, obj.name));
@@ -14629,7 +14594,7 @@ var rule54 = {
     });
   },
   finish(ctx) {
-    const state = stateOf4(ctx.state);
+    const state = ctx.crossFile;
     for (const p of state.pending) {
       const sa = saKey(p.namespace, p.serviceAccount);
       if (state.optedOut.has(sa)) continue;
@@ -14648,47 +14613,37 @@ var rule54 = {
 };
 
 // src/rules/suppression-former-rule-id.ts
-var rule55 = {
-  meta: {
-    id: "suppression-former-rule-id",
-    title: "Suppression names a former rule id",
-    level: "note",
-    securitySeverity: 1,
-    precision: "very-high",
-    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
-    why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
-    fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
-    tags: ["suppression"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
-    },
-    system: true
-  },
-  check() {
+var rule55 = systemRule({
+  id: "suppression-former-rule-id",
+  title: "Suppression names a former rule id",
+  level: "note",
+  securitySeverity: 1,
+  precision: "very-high",
+  description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule id that was renamed or split (see CHANGELOG.md); it still works, and the note names the current id.",
+  why: "Rule ids are the keys of suppressions, baselines and alert history, so a rename or split must not reopen findings a team already reviewed. The old id keeps working; the note says which id to write so the suppression reads true again.",
+  fix: "Write the current id the note names (keep the reason):\n\n```dockerfile\n# podguard-ignore image-digest -- the base image is re-pinned by Renovate weekly\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n```",
+  tags: ["suppression"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    formerId: "This {form} names {rule}, whose finding here is now reported as {current}: write {current} instead (the old id still works)."
   }
-};
+});
 
 // src/rules/suppression-without-reason.ts
-var rule56 = {
-  meta: {
-    id: "suppression-without-reason",
-    title: "Suppression without a reason",
-    level: "warning",
-    precision: "very-high",
-    description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
-    why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
-    fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
-    tags: ["suppression"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
-    },
-    system: true
-  },
-  check() {
+var rule56 = systemRule({
+  id: "suppression-without-reason",
+  title: "Suppression without a reason",
+  level: "warning",
+  precision: "very-high",
+  description: "A podguard-ignore comment or podguard.dev/ignore annotation gives no reason after `--`, so it suppresses nothing.",
+  why: "A suppression is a security exception that someone will have to review later. Without the reason, a reviewer cannot tell an accepted risk from a silenced warning, so podguard only honours suppressions that say why (turn this rule off to accept reasonless ones).",
+  fix: "Add the reason after ` -- `, and an expiry date when the exception is temporary:\n\n```yaml\n# podguard-ignore run-as-root until=2027-03-31 -- vendor image needs root until v2 (TICKET-123)\n```",
+  tags: ["suppression"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    missing: 'This {form} for {rules} has no reason, so it has no effect: add " -- <why this is acceptable>".'
   }
-};
+});
 
 // src/rules/unrecognised-pod-template.ts
 var rule57 = {
@@ -14727,25 +14682,20 @@ var rule57 = {
 };
 
 // src/rules/unused-suppression.ts
-var rule58 = {
-  meta: {
-    id: "unused-suppression",
-    title: "Unused suppression",
-    level: "warning",
-    precision: "very-high",
-    description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
-    why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
-    fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
-    tags: ["suppression"],
-    kinds: ["kubernetes", "compose", "aci", "dockerfile"],
-    messages: {
-      unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
-    },
-    system: true
-  },
-  check() {
+var rule58 = systemRule({
+  id: "unused-suppression",
+  title: "Unused suppression",
+  level: "warning",
+  precision: "very-high",
+  description: "A podguard-ignore comment or podguard.dev/ignore annotation names a rule that reports nothing where it applies.",
+  why: "A suppression that matches nothing is stale (the problem was fixed, or it sits on the wrong line) and would silently hide the next real finding in that place. Rules that are turned off are not checked for unused suppressions.",
+  fix: "Delete the suppression, or drop the rule id that no longer fires, or move the comment to the line just above the finding:\n\n```yaml\n      securityContext:\n        # podguard-ignore privileged-container -- CNI plugin needs host access\n        privileged: true\n```",
+  tags: ["suppression"],
+  kinds: ["kubernetes", "compose", "aci", "dockerfile"],
+  messages: {
+    unused: "This {form} suppresses {rule}, but {rule} reports nothing here: remove it (or the rule id)."
   }
-};
+});
 
 // src/rules/windows-host-process.ts
 function hostProcessOf(c) {
@@ -14904,557 +14854,10 @@ var ALL_RULES = [
   rule60
 ].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
 
-// src/workers.ts
+// src/engine/threads.ts
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 
-// src/batch.ts
-import { hash as cryptoHash, scryptSync } from "node:crypto";
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
-
-// src/parse/scope.ts
-function identityAt(file, pos) {
-  if (file.kind === "dockerfile") {
-    let label;
-    for (const s2 of file.model.stages) {
-      if (s2.from.getRange().start.line + 1 > pos.line) break;
-      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
-    }
-    return label;
-  }
-  if (file.kind !== "kubernetes") return void 0;
-  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
-  const within = (n) => offset >= n.start && offset < n.end;
-  for (const w of file.workloads) {
-    if (!within(w.object.node)) continue;
-    return w.containers.find((c) => within(c.node))?.label ?? w.label;
-  }
-  return file.objects.find((o) => within(o.node))?.label;
-}
-
-// src/parse/dotenv.ts
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
-import { dirname, join as join2, posix as posix3 } from "node:path";
-var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
-function parseDotenv(source) {
-  const entries = [];
-  const vars = /* @__PURE__ */ new Map();
-  let offset = 0;
-  for (const raw of source.text.split("\n")) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const m = LINE.exec(line);
-    if (m) {
-      const rest = m[2];
-      let value;
-      const quote3 = rest[0];
-      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value = rest.slice(1, rest.indexOf(quote3, 1));
-      else value = rest.replace(/[ \t]+#.*$/, "").trim();
-      entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
-      vars.set(m[1], value);
-    }
-    offset += raw.length + 1;
-  }
-  return { source, entries, vars };
-}
-var MAX_DOTENV_BYTES = 256 * 1024;
-function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
-  const abs = join2(dirname(composeAbsPath), ".env");
-  const rel = posix3.join(posix3.dirname(composeRelPath), ".env");
-  let fd;
-  try {
-    if (!lstatSync(abs).isFile()) return void 0;
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
-    const decoded = decode(readFileSync(fd));
-    if (!decoded.ok) return void 0;
-    return parseDotenv(sourceFile(abs, rel, decoded.text));
-  } catch {
-    return void 0;
-  } finally {
-    if (fd !== void 0) closeSync(fd);
-  }
-}
-
-// src/safe-text.ts
-var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
-var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
-function escapeChar(ch) {
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "	") return "\\t";
-  const cp = ch.codePointAt(0);
-  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-}
-var PLAIN_DATA = /^[\x20-\x7e]*$/;
-function defuseLine(line) {
-  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
-}
-var MAX_ECHO = 200;
-function capText(text, max = MAX_ECHO) {
-  if (text.length <= max) return text;
-  let end = max;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
-}
-function safeData(value, max = MAX_ECHO) {
-  if (value.length <= max && PLAIN_DATA.test(value) && !value.includes("#") && !COLON_COMMAND.test(value)) return value;
-  return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
-}
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
-
-// src/rule.ts
-var compiled = /* @__PURE__ */ new Map();
-function formatMessage(template, data = {}) {
-  let parts = compiled.get(template);
-  if (!parts) {
-    parts = template.split(/\{(\w+)\}/);
-    compiled.set(template, parts);
-  }
-  if (parts.length === 1) return template;
-  const out = parts.slice();
-  for (let i2 = 1; i2 < out.length; i2 += 2) {
-    const key = out[i2];
-    out[i2] = key in data ? String(data[key]) : `{${key}}`;
-  }
-  return out.join("");
-}
-
-// src/suppress/directives.ts
-var ANNOTATION = "podguard.dev/ignore";
-var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
-var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-function detach(s2) {
-  return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
-}
-function parseDirectiveBody(body) {
-  const sep = body.search(/(^|\s)--(\s|$)/);
-  const head = sep < 0 ? body : body.slice(0, sep);
-  const reason = sep < 0 ? "" : body.slice(sep).replace(/^\s*--/, "").trim();
-  const ruleIds = [];
-  const problems = [];
-  let until;
-  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
-    if (token.startsWith("until=")) {
-      const value = token.slice("until=".length);
-      if (isDate(value)) until = value;
-      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
-    } else if (RULE_ID.test(token)) {
-      if (!ruleIds.includes(token)) ruleIds.push(token);
-    } else {
-      const lower = token.toLowerCase();
-      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
-      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
-    }
-  }
-  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
-}
-function scalarSpans(node, out) {
-  if (!node) return;
-  if (node.kind === "scalar") out.push([node.start, node.end]);
-  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
-  else
-    for (const p of node.pairs) {
-      scalarSpans(p.key, out);
-      scalarSpans(p.value, out);
-    }
-}
-function isCommentLine(line) {
-  return /^[ \t]*#/.test(line);
-}
-function instructionEnd(lines, line, escape2) {
-  let i2 = line - 1;
-  while (i2 < lines.length - 1) {
-    const cur = lines[i2];
-    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape2)) break;
-    i2++;
-  }
-  return i2 + 1;
-}
-function commentDirectives(file, out) {
-  const source = file.source;
-  const lines = source.text.split(/\r\n|\r|\n/);
-  const dockerfile = file.kind === "dockerfile";
-  let spans;
-  const escape2 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const text = lines[i2];
-    if (!text.includes("podguard-ignore")) continue;
-    const m = COMMENT.exec(text);
-    if (!m) continue;
-    const hashCol = m.index + m[1].length;
-    const ownLine = text.slice(0, hashCol).trim() === "";
-    const lineNo = i2 + 1;
-    if (!dockerfile) {
-      spans ??= (() => {
-        const acc = [];
-        for (const d of file.docs) scalarSpans(d.root, acc);
-        return acc;
-      })();
-      const offset = source.lines.lineStart(lineNo) + hashCol;
-      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
-    }
-    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
-    const body = parseDirectiveBody(m[3]);
-    const fileWide = m[2] === "-file";
-    let scope;
-    if (fileWide) scope = { kind: "file" };
-    else if (!ownLine) {
-      if (dockerfile) {
-        out.push({
-          form: "comment",
-          ...body,
-          problems: [{ messageId: "trailingDockerfile", data: {} }],
-          range,
-          scope: { kind: "lines", from: lineNo, to: lineNo },
-          text: m[0].trim()
-        });
-        continue;
-      }
-      scope = { kind: "lines", from: lineNo, to: lineNo };
-    } else {
-      let target = lineNo + 1;
-      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape2) : target };
-    }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
-  }
-}
-function nodeRange(source, node) {
-  return source.lines.range(node.start, node.end);
-}
-function union(a, b) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
-  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
-}
-function annotationDirectives(file, out) {
-  const source = file.source;
-  for (const obj of file.objects) {
-    const workload = file.workloads.find((w) => w.object === obj);
-    const objMeta = asMap(get(obj.node, "metadata"));
-    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
-    if (workload?.podMeta && workload.podMeta !== objMeta) {
-      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
-    }
-    for (const { meta: meta2, range: region } of metas) {
-      const annotations = asMap(get(meta2, "annotations"));
-      for (const pair of annotations?.pairs ?? []) {
-        const key = pair.keyText;
-        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
-        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
-        const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
-        if (key === ANNOTATION) {
-          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
-          continue;
-        }
-        const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
-        if (containers.length === 0)
-          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
-        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
-      }
-    }
-  }
-}
-function readDirectives(file) {
-  const text = file.source.text;
-  const out = [];
-  if (text.includes("podguard-ignore")) commentDirectives(file, out);
-  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
-  return out;
-}
-
-// src/batch.ts
-var FINGERPRINT_SALT = "podguard-fp-v1";
-var SECRET_SALT = "podguard-secret-fp-v1";
-var TEXT_SCAN_RULE = "secret-token";
-var SYSTEM_ECHO = 600;
-function indentHint(text, offset) {
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
-}
-function hash(parts) {
-  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
-}
-function secretDigest(secret) {
-  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
-}
-function documentViews(file) {
-  if (file.docs.length <= 1) return [file];
-  const objects = /* @__PURE__ */ new Map();
-  const workloads = /* @__PURE__ */ new Map();
-  for (const o of file.objects) push(objects, o.docIndex, o);
-  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
-  return file.docs.map((doc) => ({
-    ...file,
-    docs: [doc],
-    objects: objects.get(doc.index) ?? [],
-    workloads: workloads.get(doc.index) ?? []
-  }));
-}
-function push(map2, key, value) {
-  const list2 = map2.get(key);
-  if (list2) list2.push(value);
-  else map2.set(key, [value]);
-}
-var Collector = class {
-  findings = [];
-  redactor = new Redactor();
-  /**
-   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
-   * across files); cleared per file so memory does not grow with the repository.
-   */
-  fpCounts = /* @__PURE__ */ new Map();
-  /**
-   * The current file's identities and ranges, so findings about the same container share one
-   * string and one range object: a large scan holds hundreds of thousands of findings, and
-   * sharing roughly halves the memory each one takes.
-   */
-  identities = /* @__PURE__ */ new Map();
-  ranges = /* @__PURE__ */ new Map();
-  file;
-  // Per scan, so no secret outlives the scan in a module-level cache.
-  digests = /* @__PURE__ */ new Map();
-  digest(secret) {
-    let d = this.digests.get(secret);
-    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
-    return d;
-  }
-  /** Forgets the current file's fingerprints and shared values (called between files). */
-  endFile() {
-    this.fpCounts = /* @__PURE__ */ new Map();
-    this.identities = /* @__PURE__ */ new Map();
-    this.ranges = /* @__PURE__ */ new Map();
-    this.file = void 0;
-  }
-  intern(identity2) {
-    const known = this.identities.get(identity2);
-    if (known !== void 0) return known;
-    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
-    this.identities.set(flat, flat);
-    return flat;
-  }
-  shared(range) {
-    const { start, end } = range;
-    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
-    let r2 = this.ranges.get(key);
-    if (!r2) {
-      r2 = Object.freeze({
-        start: Object.freeze({ line: start.line, column: start.column }),
-        end: Object.freeze({ line: end.line, column: end.column })
-      });
-      this.ranges.set(key, r2);
-    }
-    return r2;
-  }
-  /**
-   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
-   * again: structured cloning gives every finding its own copies.
-   */
-  adopt(findings) {
-    for (const f of findings) {
-      if (f.file !== this.file) {
-        this.endFile();
-        this.file = f.file;
-      }
-      f.identity = this.intern(f.identity);
-      f.range = this.shared(f.range);
-      this.findings.push(f);
-    }
-    this.endFile();
-  }
-  add(rule61, level, file, r2) {
-    if (r2.secret) this.redactor.add(r2.secret);
-    for (const form of r2.secretForms ?? []) this.redactor.add(form);
-    const configured = r2.level && level === rule61.meta.level ? r2.level : level;
-    const identity2 = this.intern(r2.identity ?? "");
-    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
-    let fp = hash([rule61.meta.id, file.path, identity2, r2.messageId, value]);
-    const n = this.fpCounts.get(fp) ?? 0;
-    this.fpCounts.set(fp, n + 1);
-    if (n > 0) fp = hash([fp, String(n)]);
-    const former = rule61.meta.formerIds?.map((id) => {
-      const old = hash([id, file.path, identity2, r2.messageId, value]);
-      return n > 0 ? hash([old, String(n)]) : old;
-    });
-    const template = rule61.meta.messages[r2.messageId];
-    if (template === void 0) throw new Error(`rule ${rule61.meta.id} reported unknown message id "${r2.messageId}"`);
-    this.findings.push({
-      ruleId: rule61.meta.id,
-      messageId: r2.messageId,
-      level: configured,
-      // Data from the file is made one safe line (no log command, capped); the report's own secret
-      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
-      message: maskValues(formatMessage(template, safeMessageData(r2.data, rule61.meta.system ? SYSTEM_ECHO : void 0)), [
-        r2.secret,
-        ...r2.secretForms ?? []
-      ]),
-      file: file.path,
-      range: this.shared(rangeOf(file, r2.at)),
-      identity: identity2,
-      fingerprint: fp,
-      ...former?.length ? { formerFingerprints: former } : {},
-      ...r2.properties ? { properties: r2.properties } : {}
-    });
-  }
-};
-function reportsMissingField(r2) {
-  return /^missing|Missing$/.test(r2.messageId);
-}
-function readCandidate(absPath, maxBytes) {
-  let fd;
-  try {
-    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
-    const st = fstatSync2(fd);
-    if (!st.isFile()) return { error: "it is not a regular file" };
-    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync2(fd) };
-  } catch (err) {
-    return { error: `it could not be read (${err.code ?? "error"})` };
-  } finally {
-    if (fd !== void 0) closeSync2(fd);
-  }
-}
-var FileChecker = class {
-  constructor(settings, active, system) {
-    this.settings = settings;
-    this.active = active;
-    this.system = system;
-  }
-  settings;
-  active;
-  system;
-  templates = [];
-  /**
-   * The token scan over the text of a candidate that is not checked as a manifest (a chart
-   * template, a values file, a broken document): a secret leaks whatever the file's shape.
-   */
-  scanText(source, out) {
-    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
-    for (const { rule: rule61, level, ctx } of this.active) {
-      if (rule61.meta.id !== TEXT_SCAN_RULE) continue;
-      try {
-        ctx.report = (r2) => out.add(rule61, level, r2.file ?? source, { ...r2, identity: r2.identity ?? "" });
-        rule61.check(unit, ctx);
-      } catch (err) {
-        this.system(out, "internal-error", source, source.lines.range(0, 0), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
-      }
-    }
-  }
-  /**
-   * Checks `files` in order. Cross-file rules start from an empty state, returned in the result,
-   * so batches checked on different threads merge into what one thread would have built.
-   */
-  run(files) {
-    const out = new Collector();
-    const directives = [];
-    const filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
-    this.templates = [];
-    const crossFile = this.active.filter((a) => a.rule.finish);
-    for (const a of crossFile) a.ctx.state = /* @__PURE__ */ new Map();
-    for (const c of files) {
-      out.endFile();
-      this.checkFile(c, out, directives, filesScanned);
-    }
-    out.endFile();
-    return {
-      findings: out.findings,
-      secrets: [...out.redactor.secrets],
-      directives,
-      filesScanned,
-      states: crossFile.map((a) => [a.rule.meta.id, a.ctx.state]),
-      templates: this.templates
-    };
-  }
-  checkFile(c, out, directives, filesScanned) {
-    const system = (id, file, at, messageId, data) => this.system(out, id, file, at, messageId, data);
-    const { buf, error } = readCandidate(c.absPath, this.settings.maxFileBytes);
-    if (!buf) {
-      const f = sourceFile(c.absPath, c.relPath, "");
-      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: error ?? "it could not be read" });
-      return;
-    }
-    const decoded = decode(buf);
-    if (!decoded.ok) {
-      const f = sourceFile(c.absPath, c.relPath, "");
-      system("file-error", f, f.lines.range(0, 0), "skipped", { reason: decoded.reason });
-      return;
-    }
-    const source = sourceFile(c.absPath, c.relPath, decoded.text);
-    let parsed;
-    try {
-      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
-      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
-    } catch (err) {
-      system("internal-error", source, source.lines.range(0, 0), "parser", { error: safeErrorText(err) });
-      return;
-    }
-    if (!parsed) {
-      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) this.templates.push(source.path);
-      this.scanText(source, out);
-      return;
-    }
-    if (parsed.kind === "compose") {
-      const dotenv = readDotenv(c.absPath, c.relPath, this.settings.maxFileBytes);
-      if (dotenv) parsed.dotenv = dotenv;
-    }
-    filesScanned[parsed.kind]++;
-    try {
-      const found = readDirectives(parsed);
-      if (found.length) directives.push([source.path, found]);
-    } catch (err) {
-      system("internal-error", source, source.lines.range(0, 0), "rule", { rule: "suppression reading", error: safeErrorText(err) });
-    }
-    if (decoded.invalidAt !== void 0) {
-      const pos = source.lines.position(decoded.invalidAt);
-      system("file-error", source, source.lines.lineRange(pos.line, source.text), "encoding", { line: pos.line });
-    }
-    for (const p of parsed.problems) {
-      const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
-      if (p.kind === "duplicate-key") system("duplicate-key", source, at, "duplicate", { message: p.message });
-      else if (p.kind === "dockerfile") system("parse-error", source, at, "dockerfile", { message: p.message });
-      else system("parse-error", source, at, "syntax", { message: p.message + indentHint(source.text, p.offset) });
-    }
-    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
-    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
-    for (const { rule: rule61, level, ctx } of this.active) {
-      if (!rule61.meta.kinds.includes(parsed.kind)) continue;
-      const ruleUnits = broken && rule61.meta.id === TEXT_SCAN_RULE && parsed.kind !== "dockerfile" ? [{ ...parsed, docs: [] }] : units;
-      for (const unit of ruleUnits) {
-        const report = (r2) => {
-          if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
-          const own = !r2.file || r2.file === source;
-          const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
-          out.add(rule61, level, r2.file ?? source, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
-        };
-        try {
-          ctx.report = report;
-          rule61.check(unit, ctx);
-        } catch (err) {
-          const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
-          const start = doc?.root?.start ?? 0;
-          system("internal-error", source, source.lines.range(start, start), "rule", { rule: rule61.meta.id, error: safeErrorText(err) });
-        }
-      }
-    }
-  }
-};
-
-// ../../main/node_modules/@bufbuild/cel/dist/esm/error.js
+// node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
 function celError(value, exprId) {
   if (isCelError(value)) {
@@ -15494,7 +14897,7 @@ var _CelError = class extends Error {
   }
 };
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
 var errorNames = [
   "FieldValueInvalidError",
   "FieldListRangeError",
@@ -15511,7 +14914,7 @@ function isFieldError(arg) {
   return arg instanceof Error && errorNames.includes(arg.name) && "field" in arg && typeof arg.field == "function";
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
   let capNext = false;
   const b = [];
@@ -15559,7 +14962,7 @@ function safeObjectProperty(name) {
   return reservedObjectProperties.has(name) ? name + "$" : name;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
 function* nestedTypes(desc) {
   switch (desc.kind) {
     case "file":
@@ -15582,7 +14985,7 @@ function* nestedTypes(desc) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
 var ScalarType;
 (function(ScalarType2) {
   ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
@@ -15602,7 +15005,7 @@ var ScalarType;
   ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
 })(ScalarType || (ScalarType = {}));
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
 function isMessage(arg, schema2) {
   const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
   if (!isMessage2) {
@@ -15614,7 +15017,7 @@ function isMessage(arg, schema2) {
   return schema2.typeName === arg.$typeName;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
 function varint64read() {
   const buf = this.buf;
   let pos = this.pos;
@@ -15774,7 +15177,7 @@ function varint32read() {
   }
   b = this.buf[this.pos++];
   result |= (b & 15) << 28;
-  for (let readBytes = 5; (b & 128) !== 0 && readBytes < 10; readBytes++)
+  for (let readBytes2 = 5; (b & 128) !== 0 && readBytes2 < 10; readBytes2++)
     b = this.buf[this.pos++];
   if ((b & 128) !== 0)
     throw new Error("invalid varint");
@@ -15782,7 +15185,7 @@ function varint32read() {
   return result >>> 0;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
+// node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
 var protoInt64 = /* @__PURE__ */ makeInt64Support();
 function makeInt64Support() {
   const dv = new DataView(new ArrayBuffer(8));
@@ -15885,7 +15288,7 @@ function assertUInt64String(value) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
 function scalarEquals(type2, a, b) {
   if (a === b) {
     return true;
@@ -15951,7 +15354,7 @@ function isScalarZeroValue(type2, value) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
 var IMPLICIT = 2;
 var unsafeLocal = /* @__PURE__ */ Symbol.for("reflect unsafe local");
 function unsafeOneofCase(target, oneof) {
@@ -16046,7 +15449,7 @@ function unsafeClear(target, field) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
 function isObject2(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
@@ -16077,7 +15480,7 @@ function isReflectMessage(arg, messageDesc2) {
   return isObject2(arg) && unsafeLocal in arg && "desc" in arg && isObject2(arg.desc) && arg.desc.kind === "message" && (messageDesc2 === void 0 || arg.desc.typeName == messageDesc2.typeName);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
 var te;
 function configureTextEncoding(textEncoding) {
   var _a;
@@ -16140,7 +15543,7 @@ function emulateEncodeInto(encodeUtf8) {
   };
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
 var WireType;
 (function(WireType2) {
   WireType2[WireType2["Varint"] = 0] = "Varint";
@@ -16715,7 +16118,7 @@ function assertFloat32(arg) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
 function checkField(field, value) {
   const check = field.fieldKind == "list" ? isReflectList(value, field) : field.fieldKind == "map" ? isReflectMap(value, field) : checkSingular(field, value);
   if (check === true) {
@@ -16941,7 +16344,7 @@ function scalarTypeDescription(scalar2) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
 function isWrapper(arg) {
   return isWrapperTypeName(arg.$typeName);
 }
@@ -16978,7 +16381,7 @@ function isWrapperTypeName(name) {
   return wrapperTypeNames.has(name);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/create.js
+// node_modules/@bufbuild/protobuf/dist/esm/create.js
 var EDITION_PROTO3 = 999;
 var EDITION_PROTO2 = 998;
 var IMPLICIT2 = 2;
@@ -17174,7 +16577,7 @@ function createZeroValue(field) {
   return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 var NULL_VALUE = 0;
 function localMessageMapper(field) {
   if (usesJsonRepresentation(field)) {
@@ -17281,7 +16684,7 @@ function wktValueToReflect(json2) {
   return value;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
 function reflect(messageDesc2, message, check = true) {
   return new ReflectMessageImpl(messageDesc2, message, check);
 }
@@ -17654,7 +17057,7 @@ function longToLocal(field, value) {
   return value;
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/uint.js
+// node_modules/@bufbuild/cel/dist/esm/uint.js
 var privateSymbol2 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/uint");
 function celUint(v) {
   return new Uint(v);
@@ -17673,7 +17076,7 @@ var Uint = class {
   }
 };
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
 var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
 function base64Decode(base64Str) {
   const len = base64Str.length;
@@ -17811,7 +17214,7 @@ function getDecodeTable() {
   return decodeTable;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
 function restoreJsonNames(message) {
   for (const f of message.field) {
     if (!unsafeIsSetExplicit(f, "jsonName")) {
@@ -17821,7 +17224,7 @@ function restoreJsonNames(message) {
   message.nestedType.forEach(restoreJsonNames);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
 function parseTextFormatEnumValue(descEnum, value) {
   const enumValue = descEnum.values.find((v) => v.name === value);
   if (!enumValue) {
@@ -17990,7 +17393,7 @@ function unescapeBytesDefaultValue(str4) {
   return new Uint8Array(b);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/registry.js
+// node_modules/@bufbuild/protobuf/dist/esm/registry.js
 function createRegistry(...input) {
   return initBaseRegistry(input);
 }
@@ -18811,7 +18214,7 @@ function assert(condition, msg) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
 function boot(boot2) {
   const root = bootFileDescriptorProto(boot2);
   root.messageType.forEach(restoreJsonNames);
@@ -18883,12 +18286,12 @@ function bootEnumDescriptorProto(init) {
   });
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
 function messageDesc(file, path, ...paths) {
   return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path]);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
 var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
 var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
 var ExtensionRangeOptions_VerificationState;
@@ -19054,7 +18457,7 @@ var SymbolVisibility;
   SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
 })(SymbolVisibility || (SymbolVisibility = {}));
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
 function makeReadContext(options) {
   return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options), { depth: 0 });
 }
@@ -19383,7 +18786,7 @@ function compileScalarReader(type2, utf8Validation, longAsString) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
 function fileDesc(b64, imports) {
   var _a;
   const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
@@ -19393,11 +18796,11 @@ function fileDesc(b64, imports) {
   return reg.getFile(root.name);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/timestamp_pb.js
 var file_google_protobuf_timestamp = /* @__PURE__ */ fileDesc("Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiKwoJVGltZXN0YW1wEg8KB3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAVChQEKE2NvbS5nb29nbGUucHJvdG9idWZCDlRpbWVzdGFtcFByb3RvUAFaMmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3RpbWVzdGFtcHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var TimestampSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_timestamp, 0);
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/timestamp.js
 function timestampDate(timestamp2) {
   return new Date(timestampMs(timestamp2));
 }
@@ -19412,15 +18815,15 @@ function timestampMs(timestamp2) {
   return Number(timestamp2.seconds) * 1e3 + Math.round(timestamp2.nanos / 1e6);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/duration_pb.js
 var file_google_protobuf_duration = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIqCghEdXJhdGlvbhIPCgdzZWNvbmRzGAEgASgDEg0KBW5hbm9zGAIgASgFQoMBChNjb20uZ29vZ2xlLnByb3RvYnVmQg1EdXJhdGlvblByb3RvUAFaMWdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2R1cmF0aW9ucGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 var DurationSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_duration, 0);
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/any_pb.js
 var file_google_protobuf_any = /* @__PURE__ */ fileDesc("Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiJgoDQW55EhAKCHR5cGVfdXJsGAEgASgJEg0KBXZhbHVlGAIgASgMQnYKE2NvbS5nb29nbGUucHJvdG9idWZCCEFueVByb3RvUAFaLGdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2FueXBiogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var AnySchema = /* @__PURE__ */ messageDesc(file_google_protobuf_any, 0);
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
+// node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
 var IMPLICIT4 = 2;
 var LEGACY_REQUIRED2 = 3;
 var writeDefaults = {
@@ -19777,7 +19180,7 @@ function writeTypeOfScalar(type2) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/any.js
 function anyPack(schema2, message, into) {
   let ret = false;
   if (!into) {
@@ -19818,10 +19221,10 @@ function typeUrlToName(url) {
   return name;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/empty_pb.js
 var file_google_protobuf_empty = /* @__PURE__ */ fileDesc("Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnByb3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGiAgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw");
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/struct_pb.js
 var file_google_protobuf_struct = /* @__PURE__ */ fileDesc("Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYihAEKBlN0cnVjdBIzCgZmaWVsZHMYASADKAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5GkUKC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRIlCgV2YWx1ZRgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZToCOAEi6gEKBVZhbHVlEjAKCm51bGxfdmFsdWUYASABKA4yGi5nb29nbGUucHJvdG9idWYuTnVsbFZhbHVlSAASFgoMbnVtYmVyX3ZhbHVlGAIgASgBSAASFgoMc3RyaW5nX3ZhbHVlGAMgASgJSAASFAoKYm9vbF92YWx1ZRgEIAEoCEgAEi8KDHN0cnVjdF92YWx1ZRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIABIwCgpsaXN0X3ZhbHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUgAQgYKBGtpbmQiMwoJTGlzdFZhbHVlEiYKBnZhbHVlcxgBIAMoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSobCglOdWxsVmFsdWUSDgoKTlVMTF9WQUxVRRAAQn8KE2NvbS5nb29nbGUucHJvdG9idWZCC1N0cnVjdFByb3RvUAFaL2dvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL3N0cnVjdHBi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var StructSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 0);
 var ValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_struct, 1);
@@ -19831,7 +19234,7 @@ var NullValue;
   NullValue2[NullValue2["NULL_VALUE"] = 0] = "NULL_VALUE";
 })(NullValue || (NullValue = {}));
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/wrappers_pb.js
 var file_google_protobuf_wrappers = /* @__PURE__ */ fileDesc("Ch5nb29nbGUvcHJvdG9idWYvd3JhcHBlcnMucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIcCgtEb3VibGVWYWx1ZRINCgV2YWx1ZRgBIAEoASIbCgpGbG9hdFZhbHVlEg0KBXZhbHVlGAEgASgCIhsKCkludDY0VmFsdWUSDQoFdmFsdWUYASABKAMiHAoLVUludDY0VmFsdWUSDQoFdmFsdWUYASABKAQiGwoKSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoBSIcCgtVSW50MzJWYWx1ZRINCgV2YWx1ZRgBIAEoDSIaCglCb29sVmFsdWUSDQoFdmFsdWUYASABKAgiHAoLU3RyaW5nVmFsdWUSDQoFdmFsdWUYASABKAkiGwoKQnl0ZXNWYWx1ZRINCgV2YWx1ZRgBIAEoDEKDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINV3JhcHBlcnNQcm90b1ABWjFnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi93cmFwcGVyc3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM");
 var DoubleValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 0);
 var FloatValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 1);
@@ -19843,7 +19246,7 @@ var BoolValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers,
 var StringValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 7);
 var BytesValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers, 8);
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/extensions.js
+// node_modules/@bufbuild/protobuf/dist/esm/extensions.js
 function getExtension(message, extension, options) {
   assertExtendee(extension, message);
   const ufs = filterUnknownFields(message.$unknown, extension);
@@ -19909,7 +19312,7 @@ function assertExtendee(extension, message) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/equals.js
+// node_modules/@bufbuild/protobuf/dist/esm/equals.js
 function equals(schema2, a, b, options) {
   if (a.$typeName != schema2.typeName || b.$typeName != schema2.typeName) {
     return false;
@@ -20080,13 +19483,13 @@ function extensionsEquals(a, b, opts) {
   return true;
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/json.js
 var timestampMsMin = /* @__PURE__ */ Date.parse("0001-01-01T00:00:00Z");
 var timestampMsMax = /* @__PURE__ */ Date.parse("9999-12-31T23:59:59Z");
 var durationSecondsMin = -315576e6;
 var durationSecondsMax = 315576e6;
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/to-json.js
+// node_modules/@bufbuild/protobuf/dist/esm/to-json.js
 var LEGACY_REQUIRED3 = 3;
 var IMPLICIT5 = 2;
 var jsonWriteDefaults = {
@@ -20592,7 +19995,7 @@ function timestampToJson(val) {
   return new Date(ms).toISOString().replace(".000Z", z);
 }
 
-// ../../main/node_modules/@bufbuild/protobuf/dist/esm/from-json.js
+// node_modules/@bufbuild/protobuf/dist/esm/from-json.js
 var IMPLICIT6 = 2;
 function makeReadContext2(options) {
   return Object.assign(Object.assign({ ignoreUnknownFields: false, recursionLimit: 100 }, options), { depth: 0 });
@@ -21340,7 +20743,7 @@ function listValueFromJson(listValue, json2, ctx) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/proto.js
+// node_modules/@bufbuild/cel/dist/esm/proto.js
 function celFromScalar(type2, v) {
   switch (type2) {
     case ScalarType.UINT32:
@@ -21357,7 +20760,7 @@ function celFromScalar(type2, v) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/list.js
+// node_modules/@bufbuild/cel/dist/esm/list.js
 var privateSymbol3 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/list");
 function celList(arrayOrReflectList) {
   if (isReflectList(arrayOrReflectList)) {
@@ -21468,7 +20871,7 @@ function celFromListElem(desc, v) {
 }
 var EMPTY_LIST = celList([]);
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/eval.js
+// node_modules/@bufbuild/cel/dist/esm/eval.js
 var contextStack = [];
 function setEvalContext(context) {
   contextStack.push(context);
@@ -21501,7 +20904,7 @@ function getMsgDesc(typeName) {
   return schema2;
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/type.js
+// node_modules/@bufbuild/cel/dist/esm/type.js
 var privateSymbol4 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/type");
 var CelScalar = {
   INT: celScalarType("int"),
@@ -21670,7 +21073,7 @@ function typeUrlToName2(url) {
   return name;
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/value.js
+// node_modules/@bufbuild/cel/dist/esm/value.js
 function toCel(v) {
   switch (typeof v) {
     case "bigint":
@@ -21797,7 +21200,7 @@ function listValueToCel(l) {
   return celList(l.values);
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/map.js
+// node_modules/@bufbuild/cel/dist/esm/map.js
 var privateSymbol5 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/map");
 function celMap(mapOrReflectMap) {
   if (isReflectMap(mapOrReflectMap)) {
@@ -21952,13 +21355,13 @@ function celFromMapValue(desc, v) {
 }
 var EMPTY_MAP = celMap(/* @__PURE__ */ new Map());
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/registry.js
+// node_modules/@bufbuild/cel/dist/esm/registry.js
 var wktRegistry = createRegistry(TimestampSchema, DurationSchema, AnySchema, file_google_protobuf_wrappers, file_google_protobuf_struct);
 function createRegistryWithWKT(...inputs) {
   return createRegistry(wktRegistry, ...inputs);
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/equals.js
+// node_modules/@bufbuild/cel/dist/esm/equals.js
 function equals2(lhs, rhs) {
   if (lhs === rhs) {
     return true;
@@ -22036,7 +21439,7 @@ function equalsBytes(lhs, rhs) {
   return true;
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/func.js
+// node_modules/@bufbuild/cel/dist/esm/func.js
 var privateSymbol6 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/func");
 function celFunc(name, args, result, impl) {
   return new Func(name, void 0, args, result, impl);
@@ -22115,7 +21518,7 @@ function isSubtypeOf(val, typ) {
   return typ === CelScalar.DYN || equalsType(celType(val), typ);
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/resolver.js
+// node_modules/@bufbuild/cel/dist/esm/resolver.js
 var privateSymbol7 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/resolver");
 function createResolver(...inputs) {
   const groups = /* @__PURE__ */ new Map();
@@ -22191,7 +21594,7 @@ var Group = class {
   }
 };
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
+// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/operator_const.js
 var ADD = "_+_";
 var CONDITIONAL = "_?_:_";
 var DIVIDE = "_/_";
@@ -22215,7 +21618,7 @@ var OPT_INDEX = "_[?_]";
 var OPT_SELECT = "_?._";
 var SUBTRACT = "_-_";
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/duration.js
+// node_modules/@bufbuild/cel/dist/esm/duration.js
 var ONE_SECOND = 1000000000n;
 var MAX_DURATION_NANOS = 9223372036854775807n;
 var MIN_DURATION_NANOS = -9223372036854775808n;
@@ -22273,7 +21676,7 @@ function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/timestamp.js
+// node_modules/@bufbuild/cel/dist/esm/timestamp.js
 var MAX_TIMESTAMP_SECONDS = 253402300799n;
 var MIN_TIMESTAMP_SECONDS = -62135596800n;
 var ONE_SECOND2 = 1000000000n;
@@ -22288,7 +21691,7 @@ function createTimestamp(s2 = 0n, ns = 0n) {
   return create(TimestampSchema, { seconds, nanos });
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/std/math.js
+// node_modules/@bufbuild/cel/dist/esm/std/math.js
 var MAX_INT = 9223372036854775807n;
 var MIN_INT = -9223372036854775808n;
 var MAX_UINT = 18446744073709551615n;
@@ -22373,7 +21776,7 @@ var math_default = [
   celFunc(NEGATE, [DOUBLE], DOUBLE, (x) => -x)
 ];
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/std/cast.js
+// node_modules/@bufbuild/cel/dist/esm/std/cast.js
 var encoder = new TextEncoder();
 var decoder = new TextDecoder(void 0, { fatal: true });
 function stringToBool(x) {
@@ -22463,7 +21866,7 @@ var cast_default = [
   celFunc("dyn", [DYN], DYN, identity)
 ];
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
+// node_modules/@bufbuild/cel/dist/esm/gen/dev/cel/expr/overload_const.js
 var CONTAINS = "contains";
 var ENDS_WITH = "endsWith";
 var MATCHES = "matches";
@@ -22480,7 +21883,7 @@ var TIME_GET_MINUTES = "getMinutes";
 var TIME_GET_MONTH = "getMonth";
 var TIME_GET_SECONDS = "getSeconds";
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
+// node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
 var FOLD_CASE = 1;
 var LITERAL = 2;
 var CLASS_NL = 4;
@@ -22496,7 +21899,7 @@ var UNANCHORED = 0;
 var ANCHOR_START = 1;
 var ANCHOR_BOTH = 2;
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
+// node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
 var UnicodeRangeTable = class {
   data;
   isStride1;
@@ -22525,7 +21928,7 @@ var UnicodeRangeTable = class {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
+// node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
 var _B64_MAP = null;
 var getB64Map = () => {
   if (!_B64_MAP) {
@@ -23066,7 +22469,7 @@ var UnicodeTables = {
   _newScriptTable: (name) => _NEW_SCRIPTS.get(name)
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Unicode.js
+// node_modules/@bufbuild/re2/dist/esm/Unicode.js
 var MAX_RUNE = 1114111;
 var MAX_ASCII = 127;
 var MAX_BMP = 65535;
@@ -23122,7 +22525,7 @@ function equalsIgnoreCase(r1, r2) {
   return false;
 }
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/chars.js
+// node_modules/@bufbuild/re2/dist/esm/chars.js
 var codePointAtOrThrow = (s2, i2) => {
   const cp = s2.codePointAt(i2);
   if (cp === void 0) {
@@ -23131,7 +22534,7 @@ var codePointAtOrThrow = (s2, i2) => {
   return cp;
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Utils.js
+// node_modules/@bufbuild/re2/dist/esm/Utils.js
 var METACHARACTERS = "\\.+*?()|[]{}^$";
 var EMPTY_BEGIN_LINE = 1;
 var EMPTY_END_LINE = 2;
@@ -23199,7 +22602,7 @@ function charCount(codePoint) {
   return codePoint > MAX_BMP ? 2 : 1;
 }
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/MachineInput.js
+// node_modules/@bufbuild/re2/dist/esm/MachineInput.js
 var MachineUTF16Input = class _MachineUTF16Input {
   charSequence;
   start;
@@ -23257,7 +22660,7 @@ function fromUTF16(charSequence, start = 0, end = charSequence.length) {
   return new MachineUTF16Input(charSequence, start, end);
 }
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Inst.js
+// node_modules/@bufbuild/re2/dist/esm/Inst.js
 var Inst = class _Inst {
   static ALT = 1;
   static ALT_MATCH = 2;
@@ -23323,7 +22726,7 @@ var Inst = class _Inst {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/DFA.js
+// node_modules/@bufbuild/re2/dist/esm/DFA.js
 var hashPCs = (pcs) => {
   let h = -2128831035;
   for (let i2 = 0; i2 < pcs.length; i2++) {
@@ -23625,7 +23028,7 @@ var DFA = class _DFA {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Regexp.js
+// node_modules/@bufbuild/re2/dist/esm/Regexp.js
 var Regexp = class _Regexp {
   static Op = {
     NO_MATCH: 0,
@@ -23716,7 +23119,7 @@ var Regexp = class _Regexp {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Prefilter.js
+// node_modules/@bufbuild/re2/dist/esm/Prefilter.js
 var Prefilter = class _Prefilter {
   type;
   subs;
@@ -23868,7 +23271,7 @@ var PrefilterTree = {
   build: (re) => simplify(fromRegexp(re))
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Prog.js
+// node_modules/@bufbuild/re2/dist/esm/Prog.js
 var PatchList = class {
   head;
   tail;
@@ -23997,7 +23400,7 @@ var Prog = class {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/exceptions.js
+// node_modules/@bufbuild/re2/dist/esm/exceptions.js
 var RE2JSException = class extends Error {
   /** @param {string} message */
   constructor(message) {
@@ -24053,7 +23456,7 @@ var RE2JSFlagsException = class extends RE2JSException {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Compiler.js
+// node_modules/@bufbuild/re2/dist/esm/Compiler.js
 var Frag = class {
   i;
   out;
@@ -24282,7 +23685,7 @@ var Compiler = class _Compiler {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Simplify.js
+// node_modules/@bufbuild/re2/dist/esm/Simplify.js
 function simplify2(re) {
   switch (re.op) {
     case Regexp.Op.CAPTURE: {
@@ -24439,7 +23842,7 @@ function simplify1(op, flags, sub, re) {
   return nre;
 }
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/CharGroup.js
+// node_modules/@bufbuild/re2/dist/esm/CharGroup.js
 var CharGroup = class {
   sign;
   cls;
@@ -24516,7 +23919,7 @@ var getPosixGroups = () => {
   return _POSIX_GROUPS;
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/CharClass.js
+// node_modules/@bufbuild/re2/dist/esm/CharClass.js
 var CharClass = class _CharClass {
   // cmp() returns the ordering of the pair (a[i], a[i+1]) relative to
   // (pivotFrom, pivotTo), where the first component of the pair (lo) is
@@ -24772,7 +24175,7 @@ var CharClass = class _CharClass {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/Parser.js
+// node_modules/@bufbuild/re2/dist/esm/Parser.js
 var StringIterator = class {
   str;
   position;
@@ -26130,7 +25533,7 @@ var Parser = class _Parser {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/RE2.js
+// node_modules/@bufbuild/re2/dist/esm/RE2.js
 var RE2 = class _RE2 {
   expr;
   prog;
@@ -26326,7 +25729,7 @@ var RE2 = class _RE2 {
   }
 };
 
-// ../../main/node_modules/@bufbuild/re2/dist/esm/index.js
+// node_modules/@bufbuild/re2/dist/esm/index.js
 var RE2JS = class _RE2JS {
   patternInput;
   flagsInput;
@@ -26477,7 +25880,7 @@ var RE2JS = class _RE2JS {
   }
 };
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/std/logic.js
+// node_modules/@bufbuild/cel/dist/esm/std/logic.js
 function matches(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
@@ -26619,7 +26022,7 @@ var logic_default = [
   celMethod(MATCHES, STRING3, [STRING3], BOOL2, matches)
 ];
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/std/time.js
+// node_modules/@bufbuild/cel/dist/esm/std/time.js
 function getDayOfYear(date) {
   const start = new Date(0, 0, 1);
   start.setFullYear(date.getFullYear());
@@ -26724,7 +26127,7 @@ var time_default = [
   ...celTimeMethods(TIME_GET_MILLISECONDS, (x) => x.getMilliseconds())
 ];
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/scope.js
+// node_modules/@bufbuild/cel/dist/esm/scope.js
 var privateSymbol8 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/scope");
 function createScope(inputs, parent) {
   const variables = /* @__PURE__ */ new Map();
@@ -26767,7 +26170,7 @@ var Scope = class {
   }
 };
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/env.js
+// node_modules/@bufbuild/cel/dist/esm/env.js
 var privateSymbol9 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/env");
 var { BOOL: BOOL3, STRING: STRING5 } = CelScalar;
 function celEnv(options) {
@@ -26806,7 +26209,7 @@ var _CelEnv = class {
   }
 };
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/logic-manager.js
+// node_modules/@bufbuild/cel/dist/esm/logic-manager.js
 var LogicManager = class _LogicManager {
   builder;
   function;
@@ -26871,7 +26274,7 @@ var LogicManager = class _LogicManager {
   }
 };
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/builder.js
+// node_modules/@bufbuild/cel/dist/esm/builder.js
 var encoder2 = new TextEncoder();
 var accuVarName = "@result";
 var Builder = class {
@@ -27320,7 +26723,7 @@ var Builder = class {
   }
 };
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/parser.js
+// node_modules/@bufbuild/cel/dist/esm/parser.js
 var runtime;
 (function(runtime2) {
   class GrammarLocation {
@@ -32653,7 +32056,7 @@ function parse(input, options = {}) {
   }
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/parse.js
+// node_modules/@bufbuild/cel/dist/esm/parse.js
 function parse2(expr) {
   const result = parse(expr);
   return {
@@ -32663,7 +32066,7 @@ function parse2(expr) {
   };
 }
 
-// ../../main/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
+// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/syntax_pb.js
 var file_cel_expr_syntax = /* @__PURE__ */ fileDesc("ChVjZWwvZXhwci9zeW50YXgucHJvdG8SCGNlbC5leHByIlUKClBhcnNlZEV4cHISHAoEZXhwchgCIAEoCzIOLmNlbC5leHByLkV4cHISKQoLc291cmNlX2luZm8YAyABKAsyFC5jZWwuZXhwci5Tb3VyY2VJbmZvItoICgRFeHByEgoKAmlkGAIgASgDEigKCmNvbnN0X2V4cHIYAyABKAsyEi5jZWwuZXhwci5Db25zdGFudEgAEioKCmlkZW50X2V4cHIYBCABKAsyFC5jZWwuZXhwci5FeHByLklkZW50SAASLAoLc2VsZWN0X2V4cHIYBSABKAsyFS5jZWwuZXhwci5FeHByLlNlbGVjdEgAEigKCWNhbGxfZXhwchgGIAEoCzITLmNlbC5leHByLkV4cHIuQ2FsbEgAEi4KCWxpc3RfZXhwchgHIAEoCzIZLmNlbC5leHByLkV4cHIuQ3JlYXRlTGlzdEgAEjIKC3N0cnVjdF9leHByGAggASgLMhsuY2VsLmV4cHIuRXhwci5DcmVhdGVTdHJ1Y3RIABI6ChJjb21wcmVoZW5zaW9uX2V4cHIYCSABKAsyHC5jZWwuZXhwci5FeHByLkNvbXByZWhlbnNpb25IABoVCgVJZGVudBIMCgRuYW1lGAEgASgJGksKBlNlbGVjdBIfCgdvcGVyYW5kGAEgASgLMg4uY2VsLmV4cHIuRXhwchINCgVmaWVsZBgCIAEoCRIRCgl0ZXN0X29ubHkYAyABKAgaVgoEQ2FsbBIeCgZ0YXJnZXQYASABKAsyDi5jZWwuZXhwci5FeHByEhAKCGZ1bmN0aW9uGAIgASgJEhwKBGFyZ3MYAyADKAsyDi5jZWwuZXhwci5FeHByGkgKCkNyZWF0ZUxpc3QSIAoIZWxlbWVudHMYASADKAsyDi5jZWwuZXhwci5FeHByEhgKEG9wdGlvbmFsX2luZGljZXMYAiADKAUa6QEKDENyZWF0ZVN0cnVjdBIUCgxtZXNzYWdlX25hbWUYASABKAkSMgoHZW50cmllcxgCIAMoCzIhLmNlbC5leHByLkV4cHIuQ3JlYXRlU3RydWN0LkVudHJ5Go4BCgVFbnRyeRIKCgJpZBgBIAEoAxITCglmaWVsZF9rZXkYAiABKAlIABIhCgdtYXBfa2V5GAMgASgLMg4uY2VsLmV4cHIuRXhwckgAEh0KBXZhbHVlGAQgASgLMg4uY2VsLmV4cHIuRXhwchIWCg5vcHRpb25hbF9lbnRyeRgFIAEoCEIKCghrZXlfa2luZBr4AQoNQ29tcHJlaGVuc2lvbhIQCghpdGVyX3ZhchgBIAEoCRIRCglpdGVyX3ZhcjIYCCABKAkSIgoKaXRlcl9yYW5nZRgCIAEoCzIOLmNlbC5leHByLkV4cHISEAoIYWNjdV92YXIYAyABKAkSIQoJYWNjdV9pbml0GAQgASgLMg4uY2VsLmV4cHIuRXhwchImCg5sb29wX2NvbmRpdGlvbhgFIAEoCzIOLmNlbC5leHByLkV4cHISIQoJbG9vcF9zdGVwGAYgASgLMg4uY2VsLmV4cHIuRXhwchIeCgZyZXN1bHQYByABKAsyDi5jZWwuZXhwci5FeHByQgsKCWV4cHJfa2luZCLNAgoIQ29uc3RhbnQSMAoKbnVsbF92YWx1ZRgBIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIUCgpib29sX3ZhbHVlGAIgASgISAASFQoLaW50NjRfdmFsdWUYAyABKANIABIWCgx1aW50NjRfdmFsdWUYBCABKARIABIWCgxkb3VibGVfdmFsdWUYBSABKAFIABIWCgxzdHJpbmdfdmFsdWUYBiABKAlIABIVCgtieXRlc192YWx1ZRgHIAEoDEgAEjcKDmR1cmF0aW9uX3ZhbHVlGAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgIYAUgAEjkKD3RpbWVzdGFtcF92YWx1ZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCAhgBSABCDwoNY29uc3RhbnRfa2luZCKcBQoKU291cmNlSW5mbxIWCg5zeW50YXhfdmVyc2lvbhgBIAEoCRIQCghsb2NhdGlvbhgCIAEoCRIUCgxsaW5lX29mZnNldHMYAyADKAUSNgoJcG9zaXRpb25zGAQgAygLMiMuY2VsLmV4cHIuU291cmNlSW5mby5Qb3NpdGlvbnNFbnRyeRI5CgttYWNyb19jYWxscxgFIAMoCzIkLmNlbC5leHByLlNvdXJjZUluZm8uTWFjcm9DYWxsc0VudHJ5EjIKCmV4dGVuc2lvbnMYBiADKAsyHi5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbhowCg5Qb3NpdGlvbnNFbnRyeRILCgNrZXkYASABKAMSDQoFdmFsdWUYAiABKAU6AjgBGkEKD01hY3JvQ2FsbHNFbnRyeRILCgNrZXkYASABKAMSHQoFdmFsdWUYAiABKAsyDi5jZWwuZXhwci5FeHByOgI4ARqxAgoJRXh0ZW5zaW9uEgoKAmlkGAEgASgJEkUKE2FmZmVjdGVkX2NvbXBvbmVudHMYAiADKA4yKC5jZWwuZXhwci5Tb3VyY2VJbmZvLkV4dGVuc2lvbi5Db21wb25lbnQSNwoHdmVyc2lvbhgDIAEoCzImLmNlbC5leHByLlNvdXJjZUluZm8uRXh0ZW5zaW9uLlZlcnNpb24aJwoHVmVyc2lvbhINCgVtYWpvchgBIAEoAxINCgVtaW5vchgCIAEoAyJvCglDb21wb25lbnQSGQoVQ09NUE9ORU5UX1VOU1BFQ0lGSUVEEAASFAoQQ09NUE9ORU5UX1BBUlNFUhABEhoKFkNPTVBPTkVOVF9UWVBFX0NIRUNLRVIQAhIVChFDT01QT05FTlRfUlVOVElNRRADQi4KDGRldi5jZWwuZXhwckILU3ludGF4UHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 var ParsedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 0);
 var ExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_syntax, 1);
@@ -32675,7 +32078,7 @@ var SourceInfo_Extension_Component;
   SourceInfo_Extension_Component2[SourceInfo_Extension_Component2["RUNTIME"] = 3] = "RUNTIME";
 })(SourceInfo_Extension_Component || (SourceInfo_Extension_Component = {}));
 
-// ../../main/node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
+// node_modules/@bufbuild/cel-spec/dist/esm/gen/cel/expr/checked_pb.js
 var file_cel_expr_checked = /* @__PURE__ */ fileDesc("ChZjZWwvZXhwci9jaGVja2VkLnByb3RvEghjZWwuZXhwciLsAgoLQ2hlY2tlZEV4cHISPgoNcmVmZXJlbmNlX21hcBgCIAMoCzInLmNlbC5leHByLkNoZWNrZWRFeHByLlJlZmVyZW5jZU1hcEVudHJ5EjQKCHR5cGVfbWFwGAMgAygLMiIuY2VsLmV4cHIuQ2hlY2tlZEV4cHIuVHlwZU1hcEVudHJ5EikKC3NvdXJjZV9pbmZvGAUgASgLMhQuY2VsLmV4cHIuU291cmNlSW5mbxIUCgxleHByX3ZlcnNpb24YBiABKAkSHAoEZXhwchgEIAEoCzIOLmNlbC5leHByLkV4cHIaSAoRUmVmZXJlbmNlTWFwRW50cnkSCwoDa2V5GAEgASgDEiIKBXZhbHVlGAIgASgLMhMuY2VsLmV4cHIuUmVmZXJlbmNlOgI4ARo+CgxUeXBlTWFwRW50cnkSCwoDa2V5GAEgASgDEh0KBXZhbHVlGAIgASgLMg4uY2VsLmV4cHIuVHlwZToCOAEioggKBFR5cGUSJQoDZHluGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5SAASKgoEbnVsbBgCIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIABIxCglwcmltaXRpdmUYAyABKA4yHC5jZWwuZXhwci5UeXBlLlByaW1pdGl2ZVR5cGVIABIvCgd3cmFwcGVyGAQgASgOMhwuY2VsLmV4cHIuVHlwZS5QcmltaXRpdmVUeXBlSAASMgoKd2VsbF9rbm93bhgFIAEoDjIcLmNlbC5leHByLlR5cGUuV2VsbEtub3duVHlwZUgAEiwKCWxpc3RfdHlwZRgGIAEoCzIXLmNlbC5leHByLlR5cGUuTGlzdFR5cGVIABIqCghtYXBfdHlwZRgHIAEoCzIWLmNlbC5leHByLlR5cGUuTWFwVHlwZUgAEi8KCGZ1bmN0aW9uGAggASgLMhsuY2VsLmV4cHIuVHlwZS5GdW5jdGlvblR5cGVIABIWCgxtZXNzYWdlX3R5cGUYCSABKAlIABIUCgp0eXBlX3BhcmFtGAogASgJSAASHgoEdHlwZRgLIAEoCzIOLmNlbC5leHByLlR5cGVIABInCgVlcnJvchgMIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eUgAEjQKDWFic3RyYWN0X3R5cGUYDiABKAsyGy5jZWwuZXhwci5UeXBlLkFic3RyYWN0VHlwZUgAGi0KCExpc3RUeXBlEiEKCWVsZW1fdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUaTwoHTWFwVHlwZRIgCghrZXlfdHlwZRgBIAEoCzIOLmNlbC5leHByLlR5cGUSIgoKdmFsdWVfdHlwZRgCIAEoCzIOLmNlbC5leHByLlR5cGUaVgoMRnVuY3Rpb25UeXBlEiMKC3Jlc3VsdF90eXBlGAEgASgLMg4uY2VsLmV4cHIuVHlwZRIhCglhcmdfdHlwZXMYAiADKAsyDi5jZWwuZXhwci5UeXBlGkUKDEFic3RyYWN0VHlwZRIMCgRuYW1lGAEgASgJEicKD3BhcmFtZXRlcl90eXBlcxgCIAMoCzIOLmNlbC5leHByLlR5cGUicwoNUHJpbWl0aXZlVHlwZRIeChpQUklNSVRJVkVfVFlQRV9VTlNQRUNJRklFRBAAEggKBEJPT0wQARIJCgVJTlQ2NBACEgoKBlVJTlQ2NBADEgoKBkRPVUJMRRAEEgoKBlNUUklORxAFEgkKBUJZVEVTEAYiVgoNV2VsbEtub3duVHlwZRIfChtXRUxMX0tOT1dOX1RZUEVfVU5TUEVDSUZJRUQQABIHCgNBTlkQARINCglUSU1FU1RBTVAQAhIMCghEVVJBVElPThADQgsKCXR5cGVfa2luZCLWAwoERGVjbBIMCgRuYW1lGAEgASgJEikKBWlkZW50GAIgASgLMhguY2VsLmV4cHIuRGVjbC5JZGVudERlY2xIABIvCghmdW5jdGlvbhgDIAEoCzIbLmNlbC5leHByLkRlY2wuRnVuY3Rpb25EZWNsSAAaWQoJSWRlbnREZWNsEhwKBHR5cGUYASABKAsyDi5jZWwuZXhwci5UeXBlEiEKBXZhbHVlGAIgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnQSCwoDZG9jGAMgASgJGvsBCgxGdW5jdGlvbkRlY2wSNwoJb3ZlcmxvYWRzGAEgAygLMiQuY2VsLmV4cHIuRGVjbC5GdW5jdGlvbkRlY2wuT3ZlcmxvYWQSCwoDZG9jGAIgASgJGqQBCghPdmVybG9hZBITCgtvdmVybG9hZF9pZBgBIAEoCRIeCgZwYXJhbXMYAiADKAsyDi5jZWwuZXhwci5UeXBlEhMKC3R5cGVfcGFyYW1zGAMgAygJEiMKC3Jlc3VsdF90eXBlGAQgASgLMg4uY2VsLmV4cHIuVHlwZRIcChRpc19pbnN0YW5jZV9mdW5jdGlvbhgFIAEoCBILCgNkb2MYBiABKAlCCwoJZGVjbF9raW5kIlEKCVJlZmVyZW5jZRIMCgRuYW1lGAEgASgJEhMKC292ZXJsb2FkX2lkGAMgAygJEiEKBXZhbHVlGAQgASgLMhIuY2VsLmV4cHIuQ29uc3RhbnRCLAoMZGV2LmNlbC5leHByQglEZWNsUHJvdG9QAVoMY2VsLmRldi9leHBy+AEBYgZwcm90bzM", [file_cel_expr_syntax, file_google_protobuf_empty, file_google_protobuf_struct]);
 var CheckedExprSchema = /* @__PURE__ */ messageDesc(file_cel_expr_checked, 0);
 var Type_PrimitiveType;
@@ -32696,7 +32099,7 @@ var Type_WellKnownType;
   Type_WellKnownType2[Type_WellKnownType2["DURATION"] = 3] = "DURATION";
 })(Type_WellKnownType || (Type_WellKnownType = {}));
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/namespace.js
+// node_modules/@bufbuild/cel/dist/esm/namespace.js
 function resolveCandidateNames(namespace, name) {
   if (name.startsWith(".")) {
     return [name.substring(1)];
@@ -32717,7 +32120,7 @@ function resolveCandidateNames(namespace, name) {
   return candidates;
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/field.js
+// node_modules/@bufbuild/cel/dist/esm/field.js
 function accessByIndex(obj, index) {
   if (typeof obj !== "object" || obj === null) {
     return void 0;
@@ -32790,7 +32193,7 @@ function isSet(obj, name) {
   return false;
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/access.js
+// node_modules/@bufbuild/cel/dist/esm/access.js
 function attrAccess(factory, vars, obj, accAttr) {
   const val = accAttr.resolve(vars);
   if (val === void 0) {
@@ -33336,7 +32739,7 @@ function indexOutOfBounds(id, index, length) {
   return celError(`index ${index} out of bounds [0, ${length})`, id);
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/activation.js
+// node_modules/@bufbuild/cel/dist/esm/activation.js
 var ObjectActivation = class {
   data;
   constructor(data) {
@@ -33375,7 +32778,7 @@ var EMPTY_ACTIVATION = {
   }
 };
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/object.js
+// node_modules/@bufbuild/cel/dist/esm/object.js
 function celObject(typeName, fields) {
   const desc = getMsgDesc(typeName);
   const msg = reflect(desc);
@@ -33664,7 +33067,7 @@ function intToUint32(v) {
   return Number(v);
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/planner.js
+// node_modules/@bufbuild/cel/dist/esm/planner.js
 var Planner = class {
   functions;
   registry;
@@ -34337,7 +33740,7 @@ function coerceToValues(args) {
   return args;
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/plan.js
+// node_modules/@bufbuild/cel/dist/esm/plan.js
 var cache2 = /* @__PURE__ */ new WeakMap();
 function plan(env, expr) {
   let planner = cache2.get(env);
@@ -34373,7 +33776,7 @@ function plan(env, expr) {
   };
 }
 
-// ../../main/node_modules/@bufbuild/cel/dist/esm/ext/strings.js
+// node_modules/@bufbuild/cel/dist/esm/ext/strings.js
 function charAt(index) {
   const i2 = Number(index);
   if (i2 < 0 || i2 > this.length) {
@@ -34505,7 +33908,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join3(sep = "") {
+function join2(sep = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -34799,12 +34202,12 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join3),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join3),
+  celMethod("join", LIST_STRING, [], STRING6, join2),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join2),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
-// ../../main/node_modules/re2js/build/index.js
+// node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
   static FOLD_CASE = 1;
   static LITERAL = 2;
@@ -42910,29 +42313,658 @@ function holds(pred, iterVar, item, ev) {
   return !isError(r2) && r2 === true;
 }
 
-// src/workers.ts
+// src/parse/scope.ts
+function identityAt(file, pos) {
+  if (file.kind === "dockerfile") {
+    let label;
+    for (const s2 of file.model.stages) {
+      if (s2.from.getRange().start.line + 1 > pos.line) break;
+      label = s2.alias ? `stage "${s2.alias}"` : `stage ${s2.index}`;
+    }
+    return label;
+  }
+  if (file.kind !== "kubernetes") return void 0;
+  const offset = file.source.lines.lineStart(pos.line) + pos.column - 1;
+  const within = (n) => offset >= n.start && offset < n.end;
+  for (const w of file.workloads) {
+    if (!within(w.object.node)) continue;
+    return w.containers.find((c) => within(c.node))?.label ?? w.label;
+  }
+  return file.objects.find((o) => within(o.node))?.label;
+}
+
+// src/parse/dotenv.ts
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import { dirname, join as join3, posix as posix3 } from "node:path";
+var LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,255})[ \t]*=[ \t]*(.*)$/;
+function parseDotenv(source) {
+  const entries = [];
+  const vars = /* @__PURE__ */ new Map();
+  let offset = 0;
+  for (const raw of source.text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = LINE.exec(line);
+    if (m) {
+      const rest = m[2];
+      let value;
+      const quote3 = rest[0];
+      if ((quote3 === '"' || quote3 === "'") && rest.indexOf(quote3, 1) > 0) value = rest.slice(1, rest.indexOf(quote3, 1));
+      else value = rest.replace(/[ \t]+#.*$/, "").trim();
+      entries.push({ name: m[1], value, start: offset + line.indexOf(m[1]), end: offset + line.length });
+      vars.set(m[1], value);
+    }
+    offset += raw.length + 1;
+  }
+  return { source, entries, vars };
+}
+var MAX_DOTENV_BYTES = 256 * 1024;
+function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
+  const abs = join3(dirname(composeAbsPath), ".env");
+  const rel = posix3.join(posix3.dirname(composeRelPath), ".env");
+  let fd;
+  try {
+    if (!lstatSync(abs).isFile()) return void 0;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > Math.min(maxBytes, MAX_DOTENV_BYTES)) return void 0;
+    const decoded = decode(readFileSync(fd));
+    if (!decoded.ok) return void 0;
+    return parseDotenv(sourceFile(abs, rel, decoded.text));
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/suppress/directives.ts
+var ANNOTATION = "podguard.dev/ignore";
+var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
+var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function detach(s2) {
+  return Buffer.from(s2, "utf8").toString("utf8");
+}
+function isDate(s2) {
+  const m = DATE.exec(s2);
+  if (!m) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+function parseDirectiveBody(body) {
+  const sep = body.search(/(^|\s)--(\s|$)/);
+  const head = sep < 0 ? body : body.slice(0, sep);
+  const reason = sep < 0 ? "" : body.slice(sep).replace(/^\s*--/, "").trim();
+  const ruleIds = [];
+  const problems = [];
+  let until;
+  for (const token of head.split(/[\s,]+/).filter(Boolean)) {
+    if (token.startsWith("until=")) {
+      const value = token.slice("until=".length);
+      if (isDate(value)) until = value;
+      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+    } else if (RULE_ID.test(token)) {
+      if (!ruleIds.includes(token)) ruleIds.push(token);
+    } else {
+      const lower = token.toLowerCase();
+      const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
+      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+    }
+  }
+  if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
+  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+}
+function scalarSpans(node, out) {
+  if (!node) return;
+  if (node.kind === "scalar") out.push([node.start, node.end]);
+  else if (node.kind === "seq") for (const i2 of node.items) scalarSpans(i2, out);
+  else
+    for (const p of node.pairs) {
+      scalarSpans(p.key, out);
+      scalarSpans(p.value, out);
+    }
+}
+function isCommentLine(line) {
+  return /^[ \t]*#/.test(line);
+}
+function instructionEnd(lines, line, escape2) {
+  let i2 = line - 1;
+  while (i2 < lines.length - 1) {
+    const cur = lines[i2];
+    if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape2)) break;
+    i2++;
+  }
+  return i2 + 1;
+}
+function commentDirectives(file, out) {
+  const source = file.source;
+  const lines = source.text.split(/\r\n|\r|\n/);
+  const dockerfile = file.kind === "dockerfile";
+  let spans;
+  const escape2 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const text = lines[i2];
+    if (!text.includes("podguard-ignore")) continue;
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const hashCol = m.index + m[1].length;
+    const ownLine = text.slice(0, hashCol).trim() === "";
+    const lineNo = i2 + 1;
+    if (!dockerfile) {
+      spans ??= (() => {
+        const acc = [];
+        for (const d of file.docs) scalarSpans(d.root, acc);
+        return acc;
+      })();
+      const offset = source.lines.lineStart(lineNo) + hashCol;
+      if (spans.some(([a, b]) => offset >= a && offset < b)) continue;
+    }
+    const range = { start: { line: lineNo, column: hashCol + 1 }, end: { line: lineNo, column: text.length + 1 } };
+    const body = parseDirectiveBody(m[3]);
+    const fileWide = m[2] === "-file";
+    let scope;
+    if (fileWide) scope = { kind: "file" };
+    else if (!ownLine) {
+      if (dockerfile) {
+        out.push({
+          form: "comment",
+          ...body,
+          problems: [{ messageId: "trailingDockerfile", data: {} }],
+          range,
+          scope: { kind: "lines", from: lineNo, to: lineNo },
+          text: m[0].trim()
+        });
+        continue;
+      }
+      scope = { kind: "lines", from: lineNo, to: lineNo };
+    } else {
+      let target = lineNo + 1;
+      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape2) : target };
+    }
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+  }
+}
+function nodeRange(source, node) {
+  return source.lines.range(node.start, node.end);
+}
+function union(a, b) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+function annotationDirectives(file, out) {
+  const source = file.source;
+  for (const obj of file.objects) {
+    const workload = file.workloads.find((w) => w.object === obj);
+    const objMeta = asMap(get(obj.node, "metadata"));
+    const metas = [{ meta: objMeta, range: nodeRange(source, obj.node) }];
+    if (workload?.podMeta && workload.podMeta !== objMeta) {
+      metas.push({ meta: workload.podMeta, range: union(nodeRange(source, workload.podMeta), nodeRange(source, workload.podSpec)) });
+    }
+    for (const { meta: meta2, range: region } of metas) {
+      const annotations = asMap(get(meta2, "annotations"));
+      for (const pair of annotations?.pairs ?? []) {
+        const key = pair.keyText;
+        if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
+        const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
+        const body = parseDirectiveBody(asText(pair.value) ?? "");
+        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        if (key === ANNOTATION) {
+          out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
+          continue;
+        }
+        const name = key.slice(ANNOTATION.length + 1);
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        if (containers.length === 0)
+          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+        out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
+      }
+    }
+  }
+}
+function readDirectives(file) {
+  const text = file.source.text;
+  const out = [];
+  if (text.includes("podguard-ignore")) commentDirectives(file, out);
+  if (file.kind === "kubernetes" && text.includes(ANNOTATION)) annotationDirectives(file, out);
+  return out;
+}
+
+// src/engine/collector.ts
+import { hash as cryptoHash, scryptSync } from "node:crypto";
+
+// src/safe-text.ts
+var UNSAFE_IN_DATA = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+var HASH_COMMAND = /#(?=#(?:vso)?\[)/gi;
+var COLON_COMMAND = /^([\s\u0085]*):(?=:)/u;
+function escapeChar(ch) {
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "	") return "\\t";
+  const cp = ch.codePointAt(0);
+  return cp > 65535 ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+var PLAIN_DATA = /^[\x20-\x7e]*$/;
+function defuseLine(line) {
+  return line.replace(HASH_COMMAND, "#\\").replace(COLON_COMMAND, "$1:\\");
+}
+var MAX_ECHO = 200;
+function capText(text, max = MAX_ECHO) {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return `${text.slice(0, end)}\u2026 (${text.length} characters)`;
+}
+function safeData(value, max = MAX_ECHO) {
+  if (value.length <= max && PLAIN_DATA.test(value) && !value.includes("#") && !COLON_COMMAND.test(value)) return value;
+  return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
+}
+function safeMessageData(data, max = MAX_ECHO) {
+  const out = {};
+  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
+  return out;
+}
+
+// src/engine/collector.ts
+var FINGERPRINT_SALT = "podguard-fp-v1";
+var SECRET_SALT = "podguard-secret-fp-v1";
+var SYSTEM_ECHO = 600;
+function hash(parts) {
+  return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
+}
+function secretDigest(secret) {
+  return scryptSync(secret, SECRET_SALT, 16, { N: 1024, r: 8, p: 1 }).toString("hex");
+}
+function findingLevel(rule61, r2) {
+  return rule61.configured ?? r2.level ?? rule61.level;
+}
+var Collector = class {
+  findings = [];
+  redactor = new Redactor();
+  /**
+   * Fingerprints seen in the current file (they include the file's path, so they cannot collide
+   * across files); cleared per file so memory does not grow with the repository.
+   */
+  fpCounts = /* @__PURE__ */ new Map();
+  /**
+   * The current file's identities and ranges, so findings about the same container share one
+   * string and one range object: a large scan holds hundreds of thousands of findings, and
+   * sharing roughly halves the memory each one takes.
+   */
+  identities = /* @__PURE__ */ new Map();
+  ranges = /* @__PURE__ */ new Map();
+  file;
+  // Per scan, so no secret outlives the scan in a module-level cache.
+  digests = /* @__PURE__ */ new Map();
+  digest(secret) {
+    let d = this.digests.get(secret);
+    if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
+    return d;
+  }
+  /** Forgets the current file's fingerprints and shared values (called between files). */
+  endFile() {
+    this.fpCounts = /* @__PURE__ */ new Map();
+    this.identities = /* @__PURE__ */ new Map();
+    this.ranges = /* @__PURE__ */ new Map();
+    this.file = void 0;
+  }
+  intern(identity2) {
+    const known = this.identities.get(identity2);
+    if (known !== void 0) return known;
+    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
+    this.identities.set(flat, flat);
+    return flat;
+  }
+  shared(range) {
+    const { start, end } = range;
+    const key = `${start.line}:${start.column}:${end.line}:${end.column}`;
+    let r2 = this.ranges.get(key);
+    if (!r2) {
+      r2 = Object.freeze({
+        start: Object.freeze({ line: start.line, column: start.column }),
+        end: Object.freeze({ line: end.line, column: end.column })
+      });
+      this.ranges.set(key, r2);
+    }
+    return r2;
+  }
+  /**
+   * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
+   * again: structured cloning gives every finding its own copies.
+   */
+  adopt(findings) {
+    for (const f of findings) {
+      if (f.file !== this.file) {
+        this.endFile();
+        this.file = f.file;
+      }
+      f.identity = this.intern(f.identity);
+      f.range = this.shared(f.range);
+      this.findings.push(f);
+    }
+    this.endFile();
+  }
+  /** Makes a finding of `rule` at `range` in the file at `path` (root-relative). */
+  add(rule61, path, range, r2) {
+    const { meta: meta2 } = rule61.rule;
+    if (r2.secret) this.redactor.add(r2.secret);
+    for (const form of r2.secretForms ?? []) this.redactor.add(form);
+    const identity2 = this.intern(r2.identity ?? "");
+    const value = r2.secret ? `secret:${this.digest(r2.secret)}` : r2.value ?? "";
+    let fp = hash([meta2.id, path, identity2, r2.messageId, value]);
+    const n = this.fpCounts.get(fp) ?? 0;
+    this.fpCounts.set(fp, n + 1);
+    if (n > 0) fp = hash([fp, String(n)]);
+    const former = meta2.formerIds?.map((id) => {
+      const old = hash([id, path, identity2, r2.messageId, value]);
+      return n > 0 ? hash([old, String(n)]) : old;
+    });
+    const template = meta2.messages[r2.messageId];
+    if (template === void 0) throw new Error(`rule ${meta2.id} reported unknown message id "${r2.messageId}"`);
+    this.findings.push({
+      ruleId: meta2.id,
+      messageId: r2.messageId,
+      level: findingLevel(rule61, r2),
+      // Data from the file is made one safe line (no log command, capped); the report's own secret
+      // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
+      message: maskValues(formatMessage(template, safeMessageData(r2.data, meta2.system ? SYSTEM_ECHO : void 0)), [
+        r2.secret,
+        ...r2.secretForms ?? []
+      ]),
+      file: path,
+      range: this.shared(range),
+      identity: identity2,
+      fingerprint: fp,
+      ...former?.length ? { formerFingerprints: former } : {},
+      ...r2.properties ? { properties: r2.properties } : {}
+    });
+  }
+};
+
+// src/engine/read.ts
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
+function readBytes(absPath, maxBytes) {
+  let fd;
+  try {
+    fd = openSync2(absPath, constants2.O_RDONLY | (constants2.O_NONBLOCK ?? 0));
+    const st = fstatSync2(fd);
+    if (!st.isFile()) return { error: "it is not a regular file" };
+    if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
+    return { buf: readFileSync2(fd) };
+  } catch (err) {
+    return { error: `it could not be read (${err.code ?? "error"})` };
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+function readCandidate(c, maxBytes) {
+  const { buf, error } = readBytes(c.absPath, maxBytes);
+  if (!buf) return { skipped: error ?? "it could not be read" };
+  const decoded = decode(buf);
+  if (!decoded.ok) return { skipped: decoded.reason };
+  const source = sourceFile(c.absPath, c.relPath, decoded.text);
+  return decoded.invalidAt !== void 0 ? { source, invalidAt: decoded.invalidAt } : { source };
+}
+
+// src/engine/documents.ts
+function documentViews(file) {
+  if (file.docs.length <= 1) return [file];
+  const objects = /* @__PURE__ */ new Map();
+  const workloads = /* @__PURE__ */ new Map();
+  for (const o of file.objects) push(objects, o.docIndex, o);
+  for (const w of file.workloads) push(workloads, w.object.docIndex, w);
+  return file.docs.map((doc) => ({
+    ...file,
+    docs: [doc],
+    objects: objects.get(doc.index) ?? [],
+    workloads: workloads.get(doc.index) ?? []
+  }));
+}
+function push(map2, key, value) {
+  const list2 = map2.get(key);
+  if (list2) list2.push(value);
+  else map2.set(key, [value]);
+}
+function indentHint(text, offset) {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*securityContext[ \t]*:/.test(text.slice(lineStart, lineStart + 100)) ? " (a container securityContext must line up with that container's name: and image: keys; a pod-level one with containers:)" : "";
+}
+function reportProblems(parsed, system) {
+  const { source } = parsed;
+  for (const p of parsed.problems) {
+    const at = source.lines.range(p.offset, p.endOffset ?? p.offset);
+    if (p.kind === "duplicate-key")
+      system.report({ rule: rule12, message: "duplicate", file: source, at, data: { message: p.message } });
+    else if (p.kind === "dockerfile")
+      system.report({ rule: rule34, message: "dockerfile", file: source, at, data: { message: p.message } });
+    else
+      system.report({
+        rule: rule34,
+        message: "syntax",
+        file: source,
+        at,
+        data: { message: p.message + indentHint(source.text, p.offset) }
+      });
+  }
+}
+
+// src/engine/system-findings.ts
+var START_OF_FILE = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+var SystemFindings = class {
+  constructor(plan2, out) {
+    this.plan = plan2;
+    this.out = out;
+  }
+  plan;
+  out;
+  /** True when the plan reports this rule's findings. */
+  on(rule61) {
+    return (this.plan.system[rule61.meta.id]?.level ?? "off") !== "off";
+  }
+  report(f) {
+    const planned = this.plan.system[f.rule.meta.id];
+    if (!planned || planned.level === "off") return;
+    const path = typeof f.file === "string" ? f.file : f.file.path;
+    const range = !f.at ? START_OF_FILE : typeof f.file === "string" ? f.at : rangeOf(f.file, f.at);
+    this.out.add({ rule: f.rule, level: planned.level, ...planned.configured ? { configured: planned.configured } : {} }, path, range, {
+      messageId: f.message,
+      data: f.data,
+      ...f.identity !== void 0 ? { identity: f.identity } : {},
+      ...f.level ? { level: f.level } : {}
+    });
+  }
+};
+
+// src/engine/check.ts
+var TEXT_SCAN_RULE = "secret-token";
+function reportsMissingField(r2) {
+  return /^missing|Missing$/.test(r2.messageId);
+}
+var Batch = class {
+  out = new Collector();
+  system;
+  directives = [];
+  filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
+  templates = [];
+  /** Each cross-file rule's state, started empty so batches merge into what one thread builds. */
+  states = /* @__PURE__ */ new Map();
+  constructor(plan2, active) {
+    this.system = new SystemFindings(plan2, this.out);
+    for (const { rule: rule61 } of active) if (rule61.initialState) this.states.set(rule61, rule61.initialState());
+  }
+  result() {
+    return {
+      findings: this.out.findings,
+      secrets: [...this.out.redactor.secrets],
+      directives: this.directives,
+      filesScanned: this.filesScanned,
+      states: [...this.states].map(([rule61, state]) => [rule61.meta.id, state]),
+      templates: this.templates
+    };
+  }
+};
+var DocumentContext = class {
+  constructor(shared2, crossFile, report) {
+    this.crossFile = crossFile;
+    this.report = report;
+    this.options = shared2.options;
+    this.settings = shared2.settings;
+    this.state = shared2.state;
+    this.partial = shared2.partial;
+  }
+  crossFile;
+  report;
+  options;
+  settings;
+  state;
+  partial;
+};
+var FileChecker = class {
+  constructor(plan2, active) {
+    this.plan = plan2;
+    this.active = active;
+  }
+  plan;
+  active;
+  /** Checks `files` in order (one batch). */
+  run(files) {
+    const batch = new Batch(this.plan, this.active);
+    for (const c of files) {
+      batch.out.endFile();
+      this.checkFile(c, batch);
+    }
+    batch.out.endFile();
+    return batch.result();
+  }
+  checkFile(c, b) {
+    const read = readCandidate(c, this.plan.settings.maxFileBytes);
+    if ("skipped" in read) {
+      b.system.report({ rule: rule14, message: "skipped", file: c.relPath, data: { reason: read.skipped } });
+      return;
+    }
+    const { source } = read;
+    const parsed = this.parse(c, source, b);
+    if (!parsed) return;
+    b.filesScanned[parsed.kind]++;
+    try {
+      const found = readDirectives(parsed);
+      if (found.length) b.directives.push([source.path, found]);
+    } catch (err) {
+      b.system.report({
+        rule: rule28,
+        message: "rule",
+        file: source,
+        data: { rule: "suppression reading", error: safeErrorText(err) }
+      });
+    }
+    if (read.invalidAt !== void 0) {
+      const pos = source.lines.position(read.invalidAt);
+      b.system.report({
+        rule: rule14,
+        message: "encoding",
+        file: source,
+        at: source.lines.lineRange(pos.line, source.text),
+        data: { line: pos.line }
+      });
+    }
+    reportProblems(parsed, b.system);
+    this.checkDocuments(parsed, b);
+  }
+  /** Parses a file; undefined when it is not checked as a manifest (then only its text is scanned). */
+  parse(c, source, b) {
+    let parsed;
+    try {
+      parsed = parseFile(source, c.nameKind, c.rendered ? { rendered: true } : {});
+      if (c.partial && parsed && parsed.kind !== "dockerfile") parsed.partial = true;
+    } catch (err) {
+      b.system.report({ rule: rule28, message: "parser", file: source, data: { error: safeErrorText(err) } });
+      return void 0;
+    }
+    if (!parsed) {
+      if (c.nameKind !== "dockerfile" && hasTemplateMarks(source.text) && isChartTemplate(source.absPath)) b.templates.push(source.path);
+      this.scanText(source, b);
+      return void 0;
+    }
+    if (parsed.kind === "compose") {
+      const dotenv = readDotenv(c.absPath, c.relPath, this.plan.settings.maxFileBytes);
+      if (dotenv) parsed.dotenv = dotenv;
+    }
+    return parsed;
+  }
+  /** Runs every rule for the file's kind over each document (a rule failure is contained to one). */
+  checkDocuments(parsed, b) {
+    const units = parsed.kind === "dockerfile" ? [parsed] : documentViews(parsed);
+    const broken = parsed.kind !== "dockerfile" && parsed.problems.some((p) => p.kind === "syntax") && parsed.docs.length > 1;
+    for (const a of this.active) {
+      if (!a.rule.meta.kinds.includes(parsed.kind)) continue;
+      const ruleUnits = broken && a.rule.meta.id === TEXT_SCAN_RULE ? [{ ...parsed, docs: [] }] : units;
+      for (const unit of ruleUnits) this.checkUnit(a, unit, parsed.source, b);
+    }
+  }
+  /** One rule over one document, with a context of its own. */
+  checkUnit(a, unit, source, b) {
+    const report = (r2) => {
+      if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
+      const own = !r2.file || r2.file === source;
+      const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
+      const file = r2.file ?? source;
+      b.out.add(a, file.path, rangeOf(file, r2.at), identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+    };
+    try {
+      a.rule.check(unit, this.context(a, b, report));
+    } catch (err) {
+      const doc = unit.kind === "dockerfile" ? void 0 : unit.docs[0];
+      const start = doc?.root?.start ?? 0;
+      b.system.report({
+        rule: rule28,
+        message: "rule",
+        file: source,
+        at: source.lines.range(start, start),
+        data: { rule: a.rule.meta.id, error: safeErrorText(err) }
+      });
+    }
+  }
+  context(a, b, report) {
+    return new DocumentContext(a.context, b.states.get(a.rule), report);
+  }
+  /**
+   * The token scan over the text of a candidate that is not checked as a manifest (a chart
+   * template, a values file, a broken document): a secret leaks whatever the file's shape.
+   */
+  scanText(source, b) {
+    const unit = { kind: "kubernetes", source, docs: [], problems: [], objects: [], workloads: [] };
+    for (const a of this.active) {
+      if (a.rule.meta.id !== TEXT_SCAN_RULE) continue;
+      const report = (r2) => {
+        const file = r2.file ?? source;
+        b.out.add(a, file.path, rangeOf(file, r2.at), { ...r2, identity: r2.identity ?? "" });
+      };
+      try {
+        a.rule.check(unit, this.context(a, b, report));
+      } catch (err) {
+        b.system.report({ rule: rule28, message: "rule", file: source, data: { rule: a.rule.meta.id, error: safeErrorText(err) } });
+      }
+    }
+  }
+};
+
+// src/engine/plan.ts
 function activeRules(plan2, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
-  return plan2.rules.map(({ id, level, options }) => {
+  return plan2.rules.map(({ id, options, ...levels }) => {
     const rule61 = byId.get(id);
     if (!rule61) throw new Error(`rule ${id} is not registered in this build`);
-    return { rule: rule61, level, ctx: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial, report: () => void 0 } };
+    return { rule: rule61, ...levels, context: { options, settings: plan2.settings, state: /* @__PURE__ */ new Map(), partial: plan2.partial } };
   });
 }
-function systemReporter(plan2, registry) {
-  const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
-  return (out, id, file, at, messageId, data, identity2) => {
-    const rule61 = byId.get(id);
-    if (!rule61) throw new Error(`system rule ${id} is not registered`);
-    const level = plan2.systemLevels[id] ?? "off";
-    if (level !== "off") out.add(rule61, level, file, { messageId, data, at, ...identity2 !== void 0 ? { identity: identity2 } : {} });
-  };
-}
+
+// src/engine/threads.ts
 function runWorker(registry) {
   if (isMainThread || !parentPort) throw new Error("runWorker must run in a worker thread");
   const { plan: plan2, batches, next } = workerData;
   const rules = plan2.policies ? [...registry, ...policyRules(plan2.policies)] : registry;
-  const checker = new FileChecker(plan2.settings, activeRules(plan2, rules), systemReporter(plan2, rules));
+  const checker = new FileChecker(plan2, activeRules(plan2, rules));
   for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
     const message = { type: "batch", index: i2, result: checker.run(batches[i2]) };
     parentPort.postMessage(message);
