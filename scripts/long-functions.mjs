@@ -21,19 +21,10 @@ export const LIMIT = 80;
 export const ALLOWED = [
   // Data tables: one entry per setting or rule, longer as the table grows.
   'config/schema.ts:configSchema',
-  // Being shortened elsewhere (issue #17).
-  'engine.ts:scan',
-  'platform/azure.ts:runAzure',
-  'platform/github.ts:runAction',
-  'platform/github.ts:changedScope',
-  'platform/cli.ts:runScan',
-  'collect/base-config.ts:pinToBase',
+  // The sinks, to be shortened with the streaming sinks (issue #17).
   'report/sarif.ts:sarifParts',
   'report/text.ts:writeText',
   'report/summary.ts:renderSummary',
-  'parse/yaml.ts:buildDocs',
-  'parse/yaml.ts:listener',
-  'rules/run-as-root.ts:check',
 ];
 
 /** Every .ts file under `dir`, relative to src/ with `/` separators, sorted. */
