@@ -54806,7 +54806,7 @@ import { dirname as dirname4, join as join12 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
-var MIN_FILES_PER_WORKER = 2500;
+var MIN_FILES_PER_WORKER = 1e4;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
   return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));

@@ -34,7 +34,7 @@ const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 
  * and threads slowing each other down outweigh the parallel work on small scans (the figures
  * are in the README's performance section, from `npm run bench`).
  */
-export const MIN_FILES_PER_WORKER = 2500;
+export const MIN_FILES_PER_WORKER = 10000;
 /** Threads used at most by default: more than four gains little on a typical runner. */
 const MAX_DEFAULT_THREADS = 4;
 

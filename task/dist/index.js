@@ -63068,7 +63068,7 @@ var import_node_url = require("node:url");
 var import_node_worker_threads = require("node:worker_threads");
 var import_meta = {};
 var WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
-var MIN_FILES_PER_WORKER = 2500;
+var MIN_FILES_PER_WORKER = 1e4;
 var MAX_DEFAULT_THREADS = 4;
 function defaultThreads(files) {
   return Math.max(1, Math.min((0, import_node_os3.availableParallelism)(), MAX_DEFAULT_THREADS, Math.floor(files / MIN_FILES_PER_WORKER)));
