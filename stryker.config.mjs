@@ -18,6 +18,7 @@
 // Deliberately unpinned (not equivalent, but changed on purpose elsewhere): the Redactor's
 // minimum of 4 characters (`secret.length < 4`): the hostile branch registers only
 // credential-like values of 8+ characters, so the tests pin the 8-character boundary.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,9 @@ import { join } from 'node:path';
 // Stryker links node_modules into a sandbox only when it is a real directory; in a git worktree
 // whose node_modules is a symbolic link it links nothing and the runner cannot find jest. A
 // node_modules link beside the sandboxes' directory is found by walking up, in either case.
-const TEMP_PARENT = join(tmpdir(), 'podguard-stryker');
+// One parent per checkout: two runs from two worktrees must not share (and clean) one sandbox
+// directory, nor flip one node_modules link between them.
+const TEMP_PARENT = join(tmpdir(), `podguard-stryker-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}`);
 const modules = realpathSync(join(process.cwd(), 'node_modules'));
 const link = join(TEMP_PARENT, 'node_modules');
 mkdirSync(TEMP_PARENT, { recursive: true });
