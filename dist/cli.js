@@ -19855,7 +19855,7 @@ function finalUser(model, nonRootImage) {
   const last = finalStage(model);
   if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
-  const scratch = base.image.toLowerCase() === "scratch";
+  const scratch2 = base.image.toLowerCase() === "scratch";
   for (let s2 = last; s2; s2 = s2.parent) {
     const users = s2.instructions.filter((i2) => i2.getKeyword() === "USER" && (i2.getArgumentsContent()?.trim() ?? "") !== "");
     const ins = users[users.length - 1];
@@ -19863,13 +19863,13 @@ function finalUser(model, nonRootImage) {
     const raw = ins.getArgumentsContent()?.trim() ?? "";
     const { value: value2, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
     const range2 = dfRange(ins.getRange());
-    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch };
-    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch };
+    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch: scratch2 };
+    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch: scratch2 };
   }
   const range = dfRange(last.from.getRange());
-  const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
+  const ref = scratch2 || base.unresolved ? void 0 : parseReference(base.image);
   const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
-  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
+  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch: scratch2 };
 }
 
 // src/rules/dockerfile-root-user.ts
@@ -52300,8 +52300,8 @@ var Scratch = class {
     rmSync2(this.dir, { recursive: true, force: true });
   }
 };
-function cleanEnv(scratch) {
-  const home2 = join8(scratch.dir, "home");
+function cleanEnv(scratch2) {
+  const home2 = join8(scratch2.dir, "home");
   const dirs = { home: home2, cache: join8(home2, ".cache"), config: join8(home2, ".config"), data: join8(home2, ".local", "share") };
   for (const d of Object.values(dirs)) mkdirSync2(d, { recursive: true });
   return {
@@ -54035,7 +54035,19 @@ function readDirectives(file) {
 }
 
 // src/engine/read.ts
-import { closeSync as closeSync5, constants as constants6, fstatSync as fstatSync4, openSync as openSync5, readFileSync as readFileSync5 } from "node:fs";
+import { closeSync as closeSync5, constants as constants6, fstatSync as fstatSync4, openSync as openSync5, readSync as readSync2 } from "node:fs";
+var SCRATCH_BYTES = 1 << 20;
+var scratch;
+function readAll(fd, size) {
+  const buf = size <= SCRATCH_BYTES ? scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES) : Buffer.allocUnsafe(size);
+  let n = 0;
+  while (n < size) {
+    const got = readSync2(fd, buf, n, size - n, null);
+    if (got === 0) break;
+    n += got;
+  }
+  return buf.subarray(0, n);
+}
 function readBytes(absPath, maxBytes) {
   let fd;
   try {
@@ -54043,7 +54055,7 @@ function readBytes(absPath, maxBytes) {
     const st = fstatSync4(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: readFileSync5(fd) };
+    return { buf: readAll(fd, st.size) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
@@ -54432,11 +54444,11 @@ function systemOn(plan2, id) {
 }
 
 // src/engine/post-process.ts
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { resolve as resolve13 } from "node:path";
 
 // src/config/policy.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { resolve as resolve12 } from "node:path";
 function filterInPlace(list2, keep) {
   let w = 0;
@@ -54461,7 +54473,7 @@ function namespaceReader(root) {
     if (!objects) {
       objects = [];
       try {
-        const text = readFileSync6(resolve12(root, file), "utf8");
+        const text = readFileSync5(resolve12(root, file), "utf8");
         const lineOf = (offset) => text.slice(0, offset).split("\n").length;
         for (const o of k8sObjects(parseYaml(text).docs)) {
           objects.push({ kind: o.kind, name: o.name, namespace: o.namespace ?? "default", line: lineOf(o.node.start) });
@@ -54699,7 +54711,7 @@ var SUPPRESSION_RULES2 = {
 };
 function readQuiet(abs) {
   try {
-    return readFileSync7(abs, "utf8");
+    return readFileSync6(abs, "utf8");
   } catch {
     return "";
   }
@@ -55540,7 +55552,7 @@ function runScan(input) {
 }
 
 // src/platform/policy-test.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { resolve as resolve15 } from "node:path";
 var EXPECT_ANNOTATION = "podguard.dev/expect";
 var OUTCOME = { error: "deny", warning: "warn", note: "audit" };
@@ -55610,7 +55622,7 @@ async function policyTest(root, policyPath, fixturesPath) {
   for (const c of candidates2) {
     let text;
     try {
-      text = readFileSync8(c.absPath, "utf8");
+      text = readFileSync7(c.absPath, "utf8");
     } catch (err) {
       throw new ConfigurationError(`${c.relPath} cannot be read (${safeErrorText(err)})`);
     }

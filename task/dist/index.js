@@ -54812,8 +54812,8 @@ var Scratch = class {
     (0, import_node_fs8.rmSync)(this.dir, { recursive: true, force: true });
   }
 };
-function cleanEnv(scratch) {
-  const home2 = (0, import_node_path10.join)(scratch.dir, "home");
+function cleanEnv(scratch2) {
+  const home2 = (0, import_node_path10.join)(scratch2.dir, "home");
   const dirs = { home: home2, cache: (0, import_node_path10.join)(home2, ".cache"), config: (0, import_node_path10.join)(home2, ".config"), data: (0, import_node_path10.join)(home2, ".local", "share") };
   for (const d of Object.values(dirs)) (0, import_node_fs8.mkdirSync)(d, { recursive: true });
   return {
@@ -57597,7 +57597,7 @@ function finalUser(model, nonRootImage) {
   const last = finalStage(model);
   if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
-  const scratch = base.image.toLowerCase() === "scratch";
+  const scratch2 = base.image.toLowerCase() === "scratch";
   for (let s2 = last; s2; s2 = s2.parent) {
     const users = s2.instructions.filter((i2) => i2.getKeyword() === "USER" && (i2.getArgumentsContent()?.trim() ?? "") !== "");
     const ins = users[users.length - 1];
@@ -57605,13 +57605,13 @@ function finalUser(model, nonRootImage) {
     const raw = ins.getArgumentsContent()?.trim() ?? "";
     const { value: value2, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
     const range2 = dfRange(ins.getRange());
-    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch };
-    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch };
+    if (unresolved || value2.includes("$")) return { kind: "unresolved", user: value2, range: range2, stage: s2, scratch: scratch2 };
+    return { kind: classifyUser(value2), user: value2, range: range2, stage: s2, scratch: scratch2 };
   }
   const range = dfRange(last.from.getRange());
-  const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
+  const ref = scratch2 || base.unresolved ? void 0 : parseReference(base.image);
   const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
-  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
+  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch: scratch2 };
 }
 
 // src/rules/dockerfile-root-user.ts
@@ -62297,6 +62297,18 @@ function readDirectives(file) {
 
 // src/engine/read.ts
 var import_node_fs13 = require("node:fs");
+var SCRATCH_BYTES = 1 << 20;
+var scratch;
+function readAll(fd, size) {
+  const buf = size <= SCRATCH_BYTES ? scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES) : Buffer.allocUnsafe(size);
+  let n = 0;
+  while (n < size) {
+    const got = (0, import_node_fs13.readSync)(fd, buf, n, size - n, null);
+    if (got === 0) break;
+    n += got;
+  }
+  return buf.subarray(0, n);
+}
 function readBytes(absPath, maxBytes) {
   let fd;
   try {
@@ -62304,7 +62316,7 @@ function readBytes(absPath, maxBytes) {
     const st = (0, import_node_fs13.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs13.readFileSync)(fd) };
+    return { buf: readAll(fd, st.size) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {

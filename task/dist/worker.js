@@ -10316,7 +10316,7 @@ function finalUser(model, nonRootImage) {
   const last = finalStage(model);
   if (!last || last.rawImage === "") return void 0;
   const base = bottom(last);
-  const scratch = base.image.toLowerCase() === "scratch";
+  const scratch2 = base.image.toLowerCase() === "scratch";
   for (let s2 = last; s2; s2 = s2.parent) {
     const users = s2.instructions.filter((i2) => i2.getKeyword() === "USER" && (i2.getArgumentsContent()?.trim() ?? "") !== "");
     const ins = users[users.length - 1];
@@ -10324,13 +10324,13 @@ function finalUser(model, nonRootImage) {
     const raw = ins.getArgumentsContent()?.trim() ?? "";
     const { value, unresolved } = substitute(raw, variablesBefore(model, s2, ins));
     const range2 = dfRange(ins.getRange());
-    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s2, scratch };
-    return { kind: classifyUser(value), user: value, range: range2, stage: s2, scratch };
+    if (unresolved || value.includes("$")) return { kind: "unresolved", user: value, range: range2, stage: s2, scratch: scratch2 };
+    return { kind: classifyUser(value), user: value, range: range2, stage: s2, scratch: scratch2 };
   }
   const range = dfRange(last.from.getRange());
-  const ref = scratch || base.unresolved ? void 0 : parseReference(base.image);
+  const ref = scratch2 || base.unresolved ? void 0 : parseReference(base.image);
   const nonRoot = ref?.ok === true && (ref.tag !== void 0 && /(^|[-_.])nonroot($|[-_.])/.test(ref.tag) || (nonRootImage?.(ref.name) ?? false));
-  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch };
+  return { kind: nonRoot ? "baseNonRoot" : "default", user: void 0, range, stage: last, scratch: scratch2 };
 }
 
 // src/rules/dockerfile-root-user.ts
@@ -42683,6 +42683,18 @@ var Collector = class {
 
 // src/engine/read.ts
 var import_node_fs3 = require("node:fs");
+var SCRATCH_BYTES = 1 << 20;
+var scratch;
+function readAll(fd, size) {
+  const buf = size <= SCRATCH_BYTES ? scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES) : Buffer.allocUnsafe(size);
+  let n = 0;
+  while (n < size) {
+    const got = (0, import_node_fs3.readSync)(fd, buf, n, size - n, null);
+    if (got === 0) break;
+    n += got;
+  }
+  return buf.subarray(0, n);
+}
 function readBytes(absPath, maxBytes) {
   let fd;
   try {
@@ -42690,7 +42702,7 @@ function readBytes(absPath, maxBytes) {
     const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile()) return { error: "it is not a regular file" };
     if (st.size > maxBytes) return { error: `it is ${st.size} bytes, over the maxFileBytes limit of ${maxBytes}` };
-    return { buf: (0, import_node_fs3.readFileSync)(fd) };
+    return { buf: readAll(fd, st.size) };
   } catch (err) {
     return { error: `it could not be read (${err.code ?? "error"})` };
   } finally {
