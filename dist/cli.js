@@ -24907,7 +24907,7 @@ function inside(root, abs) {
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
 }
-function walk(dir, out, seen, accept = mayBeOurs) {
+function walk(dir, out, accept = mayBeOurs) {
   let entries;
   try {
     entries = readdirSync2(dir, { withFileTypes: true });
@@ -24918,10 +24918,7 @@ function walk(dir, out, seen, accept = mayBeOurs) {
     const abs = join5(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real2 = realpathQuiet(abs) ?? abs;
-      if (seen.has(real2)) continue;
-      seen.add(real2);
-      walk(abs, out, seen, accept);
+      walk(abs, out, accept);
     } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
     }
@@ -24934,7 +24931,7 @@ async function listDir(dir, accept = mayBeOurs) {
     return splitZ(out).filter((p) => accept(posix6.basename(p))).map((p) => join5(dir, p));
   }
   const files = [];
-  walk(dir, files, /* @__PURE__ */ new Set([realpathQuiet(dir) ?? dir]), accept);
+  walk(dir, files, accept);
   return files;
 }
 async function findRenderMarkers(opts) {
@@ -53729,6 +53726,15 @@ var Collector = class {
   file;
   // Per scan, so no secret outlives the scan in a module-level cache.
   digests = /* @__PURE__ */ new Map();
+  /** Whether findings keep their former ids' fingerprints (only a baseline reads them). */
+  keepFormer;
+  /**
+   * `formerFingerprints`: compute `Finding.formerFingerprints` (default true). A scan without a
+   * baseline leaves them out: a hash per former id per finding, and memory no output reads.
+   */
+  constructor(opts = {}) {
+    this.keepFormer = opts.formerFingerprints ?? true;
+  }
   digest(secret) {
     let d = this.digests.get(secret);
     if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
@@ -53788,7 +53794,7 @@ var Collector = class {
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash2([fp, String(n)]);
-    const former = meta2.formerIds?.map((id) => {
+    const former = (this.keepFormer ? meta2.formerIds : void 0)?.map((id) => {
       const old = hash2([id, path, identity2, r2.messageId, value2]);
       return n > 0 ? hash2([old, String(n)]) : old;
     });
@@ -54146,7 +54152,7 @@ function reportsMissingField(r2) {
   return /^missing|Missing$/.test(r2.messageId);
 }
 var Batch = class {
-  out = new Collector();
+  out;
   system;
   directives = [];
   filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
@@ -54154,6 +54160,7 @@ var Batch = class {
   /** Each cross-file rule's state, started empty so batches merge into what one thread builds. */
   states = /* @__PURE__ */ new Map();
   constructor(plan2, active) {
+    this.out = new Collector({ formerFingerprints: plan2.baseline });
     this.system = new SystemFindings(plan2, this.out);
     for (const { rule: rule61 } of active) if (rule61.initialState) this.states.set(rule61, rule61.initialState());
   }
@@ -54429,7 +54436,14 @@ function checkPlan(job, opts) {
       { level: ruleLevel(r2, settings), defaultLevel: r2.meta.level, ...configuredLevel(r2, settings) }
     ])
   );
-  return { settings, rules: planned, system, partial: opts.partial, ...policies ? { policies } : {} };
+  return {
+    settings,
+    rules: planned,
+    system,
+    partial: opts.partial,
+    baseline: opts.baseline ?? false,
+    ...policies ? { policies } : {}
+  };
 }
 function activeRules(plan2, registry) {
   const byId = new Map(registry.map((r2) => [r2.meta.id, r2]));
@@ -54882,9 +54896,9 @@ async function checkFiles(candidates2, plan2, active, opts) {
 async function scan(input) {
   const started = Date.now();
   const job = prepare(input);
-  const plan2 = checkPlan(job, { partial: input.changedFiles !== void 0 });
+  const plan2 = checkPlan(job, { partial: input.changedFiles !== void 0, baseline: job.baseline !== void 0 });
   const active = activeRules(plan2, job.rules);
-  const out = new Collector();
+  const out = new Collector({ formerFingerprints: plan2.baseline });
   const system = new SystemFindings(plan2, out);
   const render = await filesToCheck(input, job, system);
   const checked = await checkFiles(render.candidates, plan2, active, input).finally(() => render.cleanup());

@@ -42597,6 +42597,15 @@ var Collector = class {
   file;
   // Per scan, so no secret outlives the scan in a module-level cache.
   digests = /* @__PURE__ */ new Map();
+  /** Whether findings keep their former ids' fingerprints (only a baseline reads them). */
+  keepFormer;
+  /**
+   * `formerFingerprints`: compute `Finding.formerFingerprints` (default true). A scan without a
+   * baseline leaves them out: a hash per former id per finding, and memory no output reads.
+   */
+  constructor(opts = {}) {
+    this.keepFormer = opts.formerFingerprints ?? true;
+  }
   digest(secret) {
     let d = this.digests.get(secret);
     if (d === void 0) this.digests.set(secret, d = secretDigest(secret));
@@ -42656,7 +42665,7 @@ var Collector = class {
     const n = this.fpCounts.get(fp) ?? 0;
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
-    const former = meta2.formerIds?.map((id) => {
+    const former = (this.keepFormer ? meta2.formerIds : void 0)?.map((id) => {
       const old = hash([id, path, identity2, r2.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });
@@ -42794,7 +42803,7 @@ function reportsMissingField(r2) {
   return /^missing|Missing$/.test(r2.messageId);
 }
 var Batch = class {
-  out = new Collector();
+  out;
   system;
   directives = [];
   filesScanned = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
@@ -42802,6 +42811,7 @@ var Batch = class {
   /** Each cross-file rule's state, started empty so batches merge into what one thread builds. */
   states = /* @__PURE__ */ new Map();
   constructor(plan2, active) {
+    this.out = new Collector({ formerFingerprints: plan2.baseline });
     this.system = new SystemFindings(plan2, this.out);
     for (const { rule: rule61 } of active) if (rule61.initialState) this.states.set(rule61, rule61.initialState());
   }

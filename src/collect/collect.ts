@@ -69,8 +69,13 @@ function mayBeOurs(baseName: string): boolean {
   return nameKind(baseName) !== undefined;
 }
 
-/** Lists files under `dir` (synchronous: see lstatQuiet). Links to directories are never followed. */
-function walk(dir: string, out: string[], seen: Set<string>, accept: (baseName: string) => boolean = mayBeOurs): void {
+/**
+ * Lists files under `dir` (synchronous: see lstatQuiet). Links to directories are never followed,
+ * so no directory is reached twice and none needs remembering: an entry is a directory only when
+ * it is not a link (readdir's own type, or an lstat where the file system reports none; Windows
+ * junctions are links too), and directories have no hard links.
+ */
+function walk(dir: string, out: string[], accept: (baseName: string) => boolean = mayBeOurs): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -81,10 +86,7 @@ function walk(dir: string, out: string[], seen: Set<string>, accept: (baseName: 
     const abs = join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      const real = realpathQuiet(abs) ?? abs;
-      if (seen.has(real)) continue;
-      seen.add(real);
-      walk(abs, out, seen, accept);
+      walk(abs, out, accept);
     } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
     }
@@ -101,7 +103,7 @@ async function listDir(dir: string, accept: (baseName: string) => boolean = mayB
       .map((p) => join(dir, p));
   }
   const files: string[] = [];
-  walk(dir, files, new Set([realpathQuiet(dir) ?? dir]), accept);
+  walk(dir, files, accept);
   return files;
 }
 
