@@ -52,7 +52,7 @@ export function reportsMissingField(r: Report): boolean {
 
 /** One run of files being checked: its findings, directives, counts and cross-file states. */
 class Batch {
-  readonly out = new Collector();
+  readonly out: Collector;
   readonly system: SystemFindings;
   readonly directives: [string, Directive[]][] = [];
   readonly filesScanned: Record<FileKind, number> = { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 };
@@ -61,6 +61,7 @@ class Batch {
   readonly states = new Map<Rule, unknown>();
 
   constructor(plan: CheckPlan, active: readonly ActiveRule[]) {
+    this.out = new Collector({ formerFingerprints: plan.baseline });
     this.system = new SystemFindings(plan, this.out);
     for (const { rule } of active) if (rule.initialState) this.states.set(rule, rule.initialState());
   }

@@ -73,6 +73,16 @@ export class Collector {
   private file: string | undefined;
   // Per scan, so no secret outlives the scan in a module-level cache.
   private readonly digests = new Map<string, string>();
+  /** Whether findings keep their former ids' fingerprints (only a baseline reads them). */
+  private readonly keepFormer: boolean;
+
+  /**
+   * `formerFingerprints`: compute `Finding.formerFingerprints` (default true). A scan without a
+   * baseline leaves them out: a hash per former id per finding, and memory no output reads.
+   */
+  constructor(opts: { formerFingerprints?: boolean } = {}) {
+    this.keepFormer = opts.formerFingerprints ?? true;
+  }
 
   private digest(secret: string): string {
     let d = this.digests.get(secret);
@@ -140,7 +150,7 @@ export class Collector {
     this.fpCounts.set(fp, n + 1);
     if (n > 0) fp = hash([fp, String(n)]);
     // A baseline written before a rename or split holds the finding under the former id.
-    const former = meta.formerIds?.map((id) => {
+    const former = (this.keepFormer ? meta.formerIds : undefined)?.map((id) => {
       const old = hash([id, path, identity, r.messageId, value]);
       return n > 0 ? hash([old, String(n)]) : old;
     });

@@ -40,6 +40,11 @@ export interface CheckPlan {
   /** The engine's own rules (file-error, parse-error...), by id. */
   system: Record<string, PlannedSystemRule>;
   partial: boolean;
+  /**
+   * The scan applies a baseline: findings of renamed or split rules keep the fingerprints they had
+   * under their former ids (`Finding.formerFingerprints`), which only a baseline reads.
+   */
+  baseline: boolean;
   /** Admission policies of this scan (plain data): their `policy/<name>` rules are built on each thread. */
   policies?: PolicySet;
 }
@@ -70,7 +75,7 @@ function configuredLevel(rule: Rule, settings: Settings): { configured?: Level }
 /** The plan of a scan: every rule's levels and options under these settings. */
 export function checkPlan(
   job: { settings: Settings; rules: readonly Rule[]; policies?: PolicySet },
-  opts: { partial: boolean },
+  opts: { partial: boolean; baseline?: boolean },
 ): CheckPlan {
   const { settings, rules, policies } = job;
   const planned: PlannedRule[] = [];
@@ -96,7 +101,14 @@ export function checkPlan(
         { level: ruleLevel(r, settings), defaultLevel: r.meta.level, ...configuredLevel(r, settings) },
       ]),
   );
-  return { settings, rules: planned, system, partial: opts.partial, ...(policies ? { policies } : {}) };
+  return {
+    settings,
+    rules: planned,
+    system,
+    partial: opts.partial,
+    baseline: opts.baseline ?? false,
+    ...(policies ? { policies } : {}),
+  };
 }
 
 /** The active rules of a plan, from a rule registry (this thread's rule objects). */

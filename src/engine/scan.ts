@@ -19,9 +19,9 @@ export type { ScanInput, ScanResult };
 export async function scan(input: ScanInput): Promise<ScanResult> {
   const started = Date.now();
   const job = prepare(input);
-  const plan = checkPlan(job, { partial: input.changedFiles !== undefined });
+  const plan = checkPlan(job, { partial: input.changedFiles !== undefined, baseline: job.baseline !== undefined });
   const active = activeRules(plan, job.rules);
-  const out = new Collector();
+  const out = new Collector({ formerFingerprints: plan.baseline });
   const system = new SystemFindings(plan, out);
   const render = await filesToCheck(input, job, system);
   // Rendered streams are read once the files are checked; the mapping keeps what it needs in memory.

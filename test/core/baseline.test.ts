@@ -183,9 +183,14 @@ describe('baseline entries under a former rule id', () => {
   it('still match a finding of the rule split out of it (image-tag -> image-digest)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pg-baseline-former-'));
     writeFileSync(join(dir, 'Dockerfile'), 'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER 10001\n');
-    const first = await scan({ root: dir, paths: ['.'] });
+    // Only a scan that applies a baseline computes former fingerprints (an empty one will do).
+    const plain = await scan({ root: dir, paths: ['.'] });
+    expect(plain.findings.find((f) => f.ruleId === 'image-digest')?.formerFingerprints).toBeUndefined();
+    writeFileSync(join(dir, 'empty.json'), JSON.stringify({ tool: 'podguard', version: 1, findings: [] }));
+    const first = await scan({ root: dir, paths: ['.'], config: { baseline: 'empty.json' } });
     const digest = first.findings.find((f) => f.ruleId === 'image-digest');
     expect(digest?.formerFingerprints?.length).toBe(1);
+    expect(digest?.fingerprint).toBe(plain.findings.find((f) => f.ruleId === 'image-digest')?.fingerprint);
     // A baseline written by a podguard where this finding was image-tag's holds the former fingerprint.
     const old = { tool: 'podguard', version: 1, findings: [{ ruleId: 'image-tag', fingerprint: digest!.formerFingerprints![0] }] };
     writeFileSync(join(dir, 'baseline.json'), JSON.stringify(old));
