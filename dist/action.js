@@ -44004,11 +44004,6 @@ function safeData(value2, max = MAX_ECHO) {
 function safePath(path6) {
   return safeData(path6, Number.MAX_SAFE_INTEGER);
 }
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
 function safeLines(text) {
   if (PLAIN_LINES.test(text) && !text.includes("#") && !LINE_COLON_COMMAND.test(text)) return text;
   const escaped = text.replace(/\r\n/g, "\n").replace(UNSAFE_IN_LINE, escapeChar);
@@ -44541,7 +44536,7 @@ function fixText(m) {
   return [m.fix, ...extra.map(([kind, text]) => `**${FORMAT_TITLE[kind]}:** ${text}`)].join("\n\n");
 }
 var compiled = /* @__PURE__ */ new Map();
-function formatMessage(template, data = {}) {
+function formatMessage(template, data = {}, text) {
   let parts = compiled.get(template);
   if (!parts) {
     parts = template.split(/\{(\w+)\}/);
@@ -44551,7 +44546,11 @@ function formatMessage(template, data = {}) {
   const out = parts.slice();
   for (let i2 = 1; i2 < out.length; i2 += 2) {
     const key = out[i2];
-    out[i2] = key in data ? String(data[key]) : `{${key}}`;
+    if (!(key in data)) out[i2] = `{${key}}`;
+    else {
+      const v = data[key];
+      out[i2] = text && typeof v === "string" ? text(v) : String(v);
+    }
   }
   return out.join("");
 }
@@ -80602,6 +80601,8 @@ import { hash as cryptoHash, scryptSync } from "node:crypto";
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
 var SYSTEM_ECHO = 600;
+var safeText = (v) => safeData(v, MAX_ECHO);
+var safeSystemText = (v) => safeData(v, SYSTEM_ECHO);
 function hash2(parts) {
   return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
 }
@@ -80709,10 +80710,7 @@ var Collector = class {
       level: findingLevel(rule61, r2),
       // Data from the file is made one safe line (no log command, capped); the report's own secret
       // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
-      message: maskValues(formatMessage(template, safeMessageData(r2.data, meta2.system ? SYSTEM_ECHO : void 0)), [
-        r2.secret,
-        ...r2.secretForms ?? []
-      ]),
+      message: maskValues(formatMessage(template, r2.data, meta2.system ? safeSystemText : safeText), [r2.secret, ...r2.secretForms ?? []]),
       file: path6,
       range: this.shared(range),
       identity: identity2,

@@ -10569,7 +10569,7 @@ function systemRule(meta2) {
   return { meta: { ...meta2, system: true }, check: () => void 0 };
 }
 var compiled = /* @__PURE__ */ new Map();
-function formatMessage(template, data = {}) {
+function formatMessage(template, data = {}, text) {
   let parts = compiled.get(template);
   if (!parts) {
     parts = template.split(/\{(\w+)\}/);
@@ -10579,7 +10579,11 @@ function formatMessage(template, data = {}) {
   const out = parts.slice();
   for (let i2 = 1; i2 < out.length; i2 += 2) {
     const key = out[i2];
-    out[i2] = key in data ? String(data[key]) : `{${key}}`;
+    if (!(key in data)) out[i2] = `{${key}}`;
+    else {
+      const v = data[key];
+      out[i2] = text && typeof v === "string" ? text(v) : String(v);
+    }
   }
   return out.join("");
 }
@@ -42560,16 +42564,13 @@ function safeData(value, max = MAX_ECHO) {
   if (value.length <= max && PLAIN_DATA.test(value) && !value.includes("#") && !COLON_COMMAND.test(value)) return value;
   return defuseLine(capText(value, max).replace(UNSAFE_IN_DATA, escapeChar));
 }
-function safeMessageData(data, max = MAX_ECHO) {
-  const out = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === "string" ? safeData(v, max) : v;
-  return out;
-}
 
 // src/engine/collector.ts
 var FINGERPRINT_SALT = "podguard-fp-v1";
 var SECRET_SALT = "podguard-secret-fp-v1";
 var SYSTEM_ECHO = 600;
+var safeText = (v) => safeData(v, MAX_ECHO);
+var safeSystemText = (v) => safeData(v, SYSTEM_ECHO);
 function hash(parts) {
   return cryptoHash("sha256", `${FINGERPRINT_SALT}\0${parts.join("\0")}`, "hex").slice(0, 32).toUpperCase().toLowerCase();
 }
@@ -42677,10 +42678,7 @@ var Collector = class {
       level: findingLevel(rule61, r2),
       // Data from the file is made one safe line (no log command, capped); the report's own secret
       // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
-      message: maskValues(formatMessage(template, safeMessageData(r2.data, meta2.system ? SYSTEM_ECHO : void 0)), [
-        r2.secret,
-        ...r2.secretForms ?? []
-      ]),
+      message: maskValues(formatMessage(template, r2.data, meta2.system ? safeSystemText : safeText), [r2.secret, ...r2.secretForms ?? []]),
       file: path,
       range: this.shared(range),
       identity: identity2,

@@ -188,8 +188,12 @@ export function fixText(m: RuleMeta): string {
 /** Templates split once into literal text (even indexes) and placeholder names (odd indexes). */
 const compiled = new Map<string, string[]>();
 
-/** Fills `{name}` placeholders of a message template (a placeholder without data stays as written). */
-export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+/**
+ * Fills `{name}` placeholders of a message template (a placeholder without data stays as written).
+ * `text`, when given, transforms each string value first (the collector makes them safe there,
+ * with no copy of the data object per finding).
+ */
+export function formatMessage(template: string, data: Record<string, string | number> = {}, text?: (value: string) => string): string {
   let parts = compiled.get(template);
   if (!parts) {
     // split() with a capture group keeps the names: ['text ', 'name', ' more'].
@@ -202,7 +206,11 @@ export function formatMessage(template: string, data: Record<string, string | nu
   const out = parts.slice();
   for (let i = 1; i < out.length; i += 2) {
     const key = out[i]!;
-    out[i] = key in data ? String(data[key]) : `{${key}}`;
+    if (!(key in data)) out[i] = `{${key}}`;
+    else {
+      const v = data[key];
+      out[i] = text && typeof v === 'string' ? text(v) : String(v);
+    }
   }
   return out.join('');
 }

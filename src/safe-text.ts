@@ -72,13 +72,6 @@ export function safePath(path: string): string {
   return safeData(path, Number.MAX_SAFE_INTEGER);
 }
 
-/** The `data` of a message template with every string value made safe (numbers stay). */
-export function safeMessageData(data: Record<string, string | number> | undefined, max = MAX_ECHO): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(data ?? {})) out[k] = typeof v === 'string' ? safeData(v, max) : v;
-  return out;
-}
-
 /**
  * Output text for a log (stdout, stderr, a task log): podguard's own line breaks, tabs and colour
  * sequences stay; any other control or ignorable character is escaped, and no line may start a

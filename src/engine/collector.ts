@@ -5,7 +5,7 @@
  */
 import { hash as cryptoHash, scryptSync } from 'node:crypto';
 import { Redactor, maskValues } from '../redact.js';
-import { safeMessageData } from '../safe-text.js';
+import { MAX_ECHO, safeData } from '../safe-text.js';
 import { formatMessage } from '../rule.js';
 import type { Report, Rule } from '../rule.js';
 import type { Finding, Level, Range } from '../types.js';
@@ -15,6 +15,9 @@ const FINGERPRINT_SALT = 'podguard-fp-v1';
 const SECRET_SALT = 'podguard-secret-fp-v1';
 /** Engine findings carry podguard's own texts (parse errors with hints): a longer cap. */
 const SYSTEM_ECHO = 600;
+
+const safeText = (v: string): string => safeData(v, MAX_ECHO);
+const safeSystemText = (v: string): string => safeData(v, SYSTEM_ECHO);
 
 /** A report once its place is known: what the collector needs besides the rule, the path and the range. */
 export type Placed = Omit<Report, 'at' | 'file'>;
@@ -162,10 +165,7 @@ export class Collector {
       level: findingLevel(rule, r),
       // Data from the file is made one safe line (no log command, capped); the report's own secret
       // is masked here, where it is, whatever it looks like; the scan-wide redactor runs at output.
-      message: maskValues(formatMessage(template, safeMessageData(r.data, meta.system ? SYSTEM_ECHO : undefined)), [
-        r.secret,
-        ...(r.secretForms ?? []),
-      ]),
+      message: maskValues(formatMessage(template, r.data, meta.system ? safeSystemText : safeText), [r.secret, ...(r.secretForms ?? [])]),
       file: path,
       range: this.shared(range),
       identity,
