@@ -44794,15 +44794,8 @@ function omittedText(omitted) {
   return `${total} (${parts.join(", ")})`;
 }
 var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
-function sarifParts(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
-  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
-  const selection = opts.selection ?? selectResults(result, limits.results);
-  const path6 = repoPaths(result, opts.repositoryRoot);
-  const red = (text) => result.redactor.redact(text);
+function sarifNotifications(x, selection) {
+  const { result, limits, index, path: path6, red } = x;
   const notifications = [];
   let unlisted = 0;
   for (const f of result.findings) {
@@ -44829,10 +44822,14 @@ function sarifParts(result, opts) {
       }
     });
   }
+  return notifications;
+}
+function sarifLog(x, opts, notifications) {
+  const { result } = x;
   const root = opts.repositoryRoot ?? result.root;
   const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
   const category = (opts.category ?? "podguard").replace(/\/+$/, "");
-  const log = {
+  return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [
@@ -44844,7 +44841,7 @@ function sarifParts(result, opts) {
             semanticVersion: VERSION7,
             version: VERSION7,
             informationUri: HOMEPAGE,
-            rules: rules.map((r2) => sarifRule(r2, result, limits))
+            rules: x.rules.map((r2) => sarifRule(r2, result, x.limits))
           }
         },
         invocations: [
@@ -44862,47 +44859,63 @@ function sarifParts(result, opts) {
       }
     ]
   };
+}
+function sarifResult(x, f) {
+  const { result, index, path: path6, red } = x;
+  const level = displayLevel(f);
+  const res = {
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId) ?? -1,
+    level,
+    message: { text: red(f.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: location(path6(f.file)),
+          region: region(f.range)
+        }
+      }
+    ],
+    partialFingerprints: { "podguard/v1": f.fingerprint }
+  };
+  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+  if (f.baselined) res.baselineState = "unchanged";
+  else if (result.baseline && !f.suppression) res.baselineState = "new";
+  const rule61 = x.byId.get(f.ruleId);
+  const own = rule61 && level !== x.levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
+  if (f.properties || own !== void 0) {
+    res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+  }
+  if (f.related?.length) {
+    res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
+      id,
+      physicalLocation: {
+        artifactLocation: location(path6(r2.file)),
+        region: region(r2.range)
+      },
+      message: { text: red(r2.message) }
+    }));
+  }
+  return res;
+}
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const x = {
+    result,
+    limits,
+    rules,
+    index: new Map(rules.map((r2, i2) => [r2.meta.id, i2])),
+    levels: new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)])),
+    byId: new Map(rules.map((r2) => [r2.meta.id, r2])),
+    path: repoPaths(result, opts.repositoryRoot),
+    red: (text) => result.redactor.redact(text)
+  };
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const log = sarifLog(x, opts, sarifNotifications(x, selection));
   function* results() {
     const findings = result.findings;
-    for (let i2 = 0; i2 < findings.length; i2++) {
-      if (!selection.keep[i2]) continue;
-      const f = findings[i2];
-      const level = displayLevel(f);
-      const res = {
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? -1,
-        level,
-        message: { text: red(f.message) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: location(path6(f.file)),
-              region: region(f.range)
-            }
-          }
-        ],
-        partialFingerprints: { "podguard/v1": f.fingerprint }
-      };
-      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
-      if (f.baselined) res.baselineState = "unchanged";
-      else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule61 = byId.get(f.ruleId);
-      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
-      if (f.properties || own !== void 0) {
-        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
-      }
-      if (f.related?.length) {
-        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
-          id,
-          physicalLocation: {
-            artifactLocation: location(path6(r2.file)),
-            region: region(r2.range)
-          },
-          message: { text: red(r2.message) }
-        }));
-      }
-      yield res;
-    }
+    for (let i2 = 0; i2 < findings.length; i2++) if (selection.keep[i2]) yield sarifResult(x, findings[i2]);
   }
   return { log, results, selection };
 }
@@ -56842,14 +56855,14 @@ var Parser = class _Parser {
       sign2 = 0 - sign2;
     }
     const tab = pair.tab;
-    const fold = pair.fold;
+    const fold2 = pair.fold;
     if (tab === null) {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
-    if ((this.flags & FOLD_CASE) === 0 || fold === null) {
+    if ((this.flags & FOLD_CASE) === 0 || fold2 === null) {
       cc.appendTableWithSign(tab, sign2);
     } else {
-      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      const tmp = new CharClass().appendTable(tab).appendTable(fold2).cleanClass().toArray();
       cc.appendClassWithSign(tmp, sign2);
     }
     return true;
@@ -71099,10 +71112,10 @@ var Parser2 = class Parser3 {
     if (pair === null) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     if (pair.sign < 0) sign2 = 0 - sign2;
     const tab = pair.tab;
-    const fold = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign2);
+    const fold2 = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign2);
     else {
-      const tmp = new CharClass2().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      const tmp = new CharClass2().appendTable(tab).appendTable(fold2).cleanClass().toArray();
       cc.appendClassWithSign(Array.from(tmp), sign2);
     }
     return true;
@@ -81863,32 +81876,26 @@ function explainRule(rule61, line, style = { color: false }) {
   block(fixText(m));
   line(`    Docs: ${ruleDocUrl(m.id)}`);
 }
-function writeText(result, style, sink) {
-  const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
-  const red = result.redactor;
-  const line = (text) => sink.line(text);
-  for (const n of result.notices ?? []) line(`podguard: ${n}`);
-  if (result.notices?.length) line("");
-  const unsuppressed = result.findings.filter((f) => !f.suppression);
-  const baselined = unsuppressed.filter((f) => f.baselined).length;
-  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
-  const fold = (title, size, body) => {
-    const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
-    if (folding) sink.group(title);
-    try {
-      return body();
-    } finally {
-      if (folding) sink.endGroup();
-    }
-  };
+function fold(t, title, size, body) {
+  const { sink } = t;
+  const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
+  if (folding) sink.group(title);
+  try {
+    return body();
+  } finally {
+    if (folding) sink.endGroup();
+  }
+}
+function writeFindings(t) {
+  const { c, line, shown: shown2, idWidth } = t;
+  const red = t.result.redactor;
   const byFile = /* @__PURE__ */ new Map();
   for (const f of shown2) {
     const list2 = byFile.get(f.file) ?? [];
     list2.push(f);
     byFile.set(f.file, list2);
   }
-  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
-  fold(`podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
+  fold(t, `podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
     for (const [file, findings] of byFile) {
       line(c("bold", printablePath(file)));
       for (const f of findings) {
@@ -81900,51 +81907,57 @@ function writeText(result, style, sink) {
       line("");
     }
   });
-  const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+}
+function writeRules(t) {
+  const { c, line, shown: shown2, idWidth, style } = t;
+  const rulesById = new Map(t.result.rules.map((r2) => [r2.meta.id, r2]));
   const tally = /* @__PURE__ */ new Map();
   for (const f of shown2) {
     const level = displayLevel(f);
-    const t = tally.get(f.ruleId);
-    if (!t) tally.set(f.ruleId, { n: 1, level });
+    const known = tally.get(f.ruleId);
+    if (!known) tally.set(f.ruleId, { n: 1, level });
     else {
-      t.n++;
-      if (level === "error" || level === "warning" && t.level === "note") t.level = level;
+      known.n++;
+      if (level === "error" || level === "warning" && known.level === "note") known.level = level;
     }
   }
   const fired = [...tally.keys()].sort();
-  if (fired.length) {
-    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
-    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
-    line(c("bold", "Rules"));
-    for (const id of fired) {
-      const t = tally.get(id);
-      const title = rulesById.get(id)?.meta.title ?? "";
-      line(
-        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
-      );
-    }
-    line("");
-    if (style.explain) {
-      fold("podguard: how to fix", fired.length * 8, () => {
-        line(c("bold", "How to fix"));
-        for (const id of fired) {
-          const rule61 = rulesById.get(id);
-          if (!rule61) continue;
-          explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
-          line("");
-        }
-      });
-    } else {
-      line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
-      line("");
-    }
+  if (!fired.length) return;
+  const countWidth = Math.max(...[...tally.values()].map((x) => String(x.n).length));
+  const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+  line(c("bold", "Rules"));
+  for (const id of fired) {
+    const { n, level } = tally.get(id);
+    const title = rulesById.get(id)?.meta.title ?? "";
+    line(
+      `  ${String(n).padStart(countWidth)} ${c(level, level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
+    );
   }
+  line("");
+  if (style.explain) {
+    fold(t, "podguard: how to fix", fired.length * 8, () => {
+      line(c("bold", "How to fix"));
+      for (const id of fired) {
+        const rule61 = rulesById.get(id);
+        if (!rule61) continue;
+        explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
+        line("");
+      }
+    });
+  } else {
+    line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
+    line("");
+  }
+}
+function writeVerdict(t, unsuppressed) {
+  const { result, style, shown: shown2 } = t;
   const counts = { error: 0, warning: 0, note: 0 };
   for (const f of shown2) counts[displayLevel(f)]++;
   const total = shown2.length;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict2 = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
   const suppressed = result.findings.length - unsuppressed.length;
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
   const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
   const templates = result.templatesNotRendered?.length ?? 0;
   const extras = [
@@ -81952,8 +81965,21 @@ function writeText(result, style, sink) {
     suppressed ? `${suppressed} suppressed` : "",
     templates ? `${plural2(templates, "Helm chart template")} not checked (not rendered)` : ""
   ].filter(Boolean).map((x) => `; ${x}`).join("");
-  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
-  else line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+  if (files === 0 && total === 0) t.line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else t.line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+}
+function writeText(result, style, sink) {
+  const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
+  const line = (text) => sink.line(text);
+  for (const n of result.notices ?? []) line(`podguard: ${n}`);
+  if (result.notices?.length) line("");
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
+  const t = { result, style, sink, c, line, shown: shown2, idWidth };
+  writeFindings(t);
+  writeRules(t);
+  writeVerdict(t, unsuppressed);
 }
 
 // src/report/summary.ts
@@ -81973,15 +81999,12 @@ function verdict(result, failOn, gateName = "fail-on") {
   const gate = failOn === "never" ? `the gate is off (${gateName}: never)` : failed ? `failing at ${gateName}: ${failOn}` : `nothing at or above ${gateName}: ${failOn}`;
   return { failed, text: `podguard found ${parts} in ${scannedSummary(result)}; ${gate}.` };
 }
-function renderSummary(result, opts) {
-  const red = result.redactor;
-  const maxBytes = opts.maxBytes ?? 1e3 * 1024;
+function summaryHead(result, opts, visible, byRule) {
   const { failed, text } = verdict(result, opts.failOn, opts.gateName);
-  const visible = result.findings.filter((f) => !f.suppression);
   const suppressed = result.findings.length - visible.length;
   const counts = countByLevel(result.findings);
   const head = [];
-  head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", red.redact(text), "");
+  head.push(`## ${failed ? "\u274C" : "\u2705"} podguard`, "", result.redactor.redact(text), "");
   if (opts.scope) head.push(cell(opts.scope), "");
   for (const n of result.notices ?? []) head.push(`\u2139\uFE0F ${cell(n)}`, "");
   const templates = result.templatesNotRendered?.length ?? 0;
@@ -81996,8 +82019,6 @@ function renderSummary(result, opts) {
   if (known) head.push(`| known from the baseline (counted as notes) | ${known} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);
   head.push("");
-  const byRule = /* @__PURE__ */ new Map();
-  for (const f of visible) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   if (byRule.size) {
     head.push("| Rule | Findings | What it finds |", "| --- | ---: | --- |");
@@ -82006,34 +82027,38 @@ function renderSummary(result, opts) {
     }
     head.push("");
   }
-  const fixes = [];
-  if (byRule.size) {
-    fixes.push("### How to fix", "");
-    for (const id of [...byRule.keys()].sort()) {
-      const r2 = rules.get(id);
-      if (!r2) continue;
-      fixes.push(`<details><summary><code>${id}</code>: ${cell(r2.meta.title)}</summary>`, "", fixText(r2.meta), "", "</details>", "");
-    }
-    fixes.push(
-      "### Suppressing a finding",
-      "",
-      "Add a comment with a reason on the line above the finding (or at the end of its line):",
-      "",
-      "```yaml",
-      "# podguard-ignore <rule-id> -- <why this is acceptable>",
-      "```",
-      "",
-      `On a Kubernetes object, the annotation \`podguard.dev/ignore: "<rule-id> -- <reason>"\` does the same; to accept every existing finding and gate only on new ones, use a baseline ([Tuning podguard](${HOMEPAGE}#tuning-podguard)).`,
-      ""
-    );
+  return head;
+}
+function summaryFixes(result, byRule) {
+  if (!byRule.size) return [];
+  const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+  const fixes = ["### How to fix", ""];
+  for (const id of [...byRule.keys()].sort()) {
+    const r2 = rules.get(id);
+    if (!r2) continue;
+    fixes.push(`<details><summary><code>${id}</code>: ${cell(r2.meta.title)}</summary>`, "", fixText(r2.meta), "", "</details>", "");
   }
-  const tail = red.redact(fixes.join("\n"));
-  const headText = red.redact(head.join("\n"));
+  fixes.push(
+    "### Suppressing a finding",
+    "",
+    "Add a comment with a reason on the line above the finding (or at the end of its line):",
+    "",
+    "```yaml",
+    "# podguard-ignore <rule-id> -- <why this is acceptable>",
+    "```",
+    "",
+    `On a Kubernetes object, the annotation \`podguard.dev/ignore: "<rule-id> -- <reason>"\` does the same; to accept every existing finding and gate only on new ones, use a baseline ([Tuning podguard](${HOMEPAGE}#tuning-podguard)).`,
+    ""
+  );
+  return fixes;
+}
+function summaryRows(result, opts, visible, budget) {
+  const red = result.redactor;
   const rows = [];
   if (visible.length) {
     rows.push("### Findings", "", "| Level | Location | Rule | Message |", "| --- | --- | --- | --- |");
   }
-  let size = Buffer.byteLength(headText) + Buffer.byteLength(tail) + 400;
+  let size = budget.used;
   let shown2 = 0;
   const ordered2 = bySeverity(visible, opts.touched);
   for (const f of ordered2) {
@@ -82046,7 +82071,7 @@ function renderSummary(result, opts) {
       `| ${ICON[level]} ${level}${f.baselined ? " (baseline)" : ""} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`
     );
     const bytes = Buffer.byteLength(row) + 1;
-    if (size + bytes > maxBytes) break;
+    if (size + bytes > budget.max) break;
     size += bytes;
     rows.push(row);
     shown2++;
@@ -82058,6 +82083,17 @@ function renderSummary(result, opts) {
     );
   if (opts.touched && ordered2.some((f) => opts.touched?.(f))) rows.push("", "\u270F\uFE0F on a line this change touched.");
   if (rows.length) rows.push("");
+  return rows;
+}
+function renderSummary(result, opts) {
+  const red = result.redactor;
+  const visible = result.findings.filter((f) => !f.suppression);
+  const byRule = /* @__PURE__ */ new Map();
+  for (const f of visible) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  const headText = red.redact(summaryHead(result, opts, visible, byRule).join("\n"));
+  const tail = red.redact(summaryFixes(result, byRule).join("\n"));
+  const used = Buffer.byteLength(headText) + Buffer.byteLength(tail) + 400;
+  const rows = summaryRows(result, opts, visible, { used, max: opts.maxBytes ?? 1e3 * 1024 });
   return `${headText}
 ${rows.join("\n")}
 ${tail}`;

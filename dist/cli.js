@@ -35657,14 +35657,14 @@ var Parser = class _Parser {
       sign2 = 0 - sign2;
     }
     const tab = pair.tab;
-    const fold = pair.fold;
+    const fold2 = pair.fold;
     if (tab === null) {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
-    if ((this.flags & FOLD_CASE) === 0 || fold === null) {
+    if ((this.flags & FOLD_CASE) === 0 || fold2 === null) {
       cc.appendTableWithSign(tab, sign2);
     } else {
-      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      const tmp = new CharClass().appendTable(tab).appendTable(fold2).cleanClass().toArray();
       cc.appendClassWithSign(tmp, sign2);
     }
     return true;
@@ -49914,10 +49914,10 @@ var Parser2 = class Parser3 {
     if (pair === null) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     if (pair.sign < 0) sign2 = 0 - sign2;
     const tab = pair.tab;
-    const fold = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign2);
+    const fold2 = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign2);
     else {
-      const tmp = new CharClass2().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      const tmp = new CharClass2().appendTable(tab).appendTable(fold2).cleanClass().toArray();
       cc.appendClassWithSign(Array.from(tmp), sign2);
     }
     return true;
@@ -54967,32 +54967,26 @@ function explainRule(rule61, line, style = { color: false }) {
   block(fixText(m));
   line(`    Docs: ${ruleDocUrl(m.id)}`);
 }
-function writeText(result, style, sink) {
-  const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
-  const red = result.redactor;
-  const line = (text) => sink.line(text);
-  for (const n of result.notices ?? []) line(`podguard: ${n}`);
-  if (result.notices?.length) line("");
-  const unsuppressed = result.findings.filter((f) => !f.suppression);
-  const baselined = unsuppressed.filter((f) => f.baselined).length;
-  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
-  const fold = (title, size, body) => {
-    const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
-    if (folding) sink.group(title);
-    try {
-      return body();
-    } finally {
-      if (folding) sink.endGroup();
-    }
-  };
+function fold(t, title, size, body) {
+  const { sink } = t;
+  const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
+  if (folding) sink.group(title);
+  try {
+    return body();
+  } finally {
+    if (folding) sink.endGroup();
+  }
+}
+function writeFindings(t) {
+  const { c, line, shown: shown2, idWidth } = t;
+  const red = t.result.redactor;
   const byFile = /* @__PURE__ */ new Map();
   for (const f of shown2) {
     const list2 = byFile.get(f.file) ?? [];
     list2.push(f);
     byFile.set(f.file, list2);
   }
-  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
-  fold(`podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
+  fold(t, `podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
     for (const [file, findings] of byFile) {
       line(c("bold", printablePath(file)));
       for (const f of findings) {
@@ -55004,51 +54998,57 @@ function writeText(result, style, sink) {
       line("");
     }
   });
-  const rulesById = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
+}
+function writeRules(t) {
+  const { c, line, shown: shown2, idWidth, style } = t;
+  const rulesById = new Map(t.result.rules.map((r2) => [r2.meta.id, r2]));
   const tally = /* @__PURE__ */ new Map();
   for (const f of shown2) {
     const level = displayLevel(f);
-    const t = tally.get(f.ruleId);
-    if (!t) tally.set(f.ruleId, { n: 1, level });
+    const known = tally.get(f.ruleId);
+    if (!known) tally.set(f.ruleId, { n: 1, level });
     else {
-      t.n++;
-      if (level === "error" || level === "warning" && t.level === "note") t.level = level;
+      known.n++;
+      if (level === "error" || level === "warning" && known.level === "note") known.level = level;
     }
   }
   const fired = [...tally.keys()].sort();
-  if (fired.length) {
-    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
-    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
-    line(c("bold", "Rules"));
-    for (const id of fired) {
-      const t = tally.get(id);
-      const title = rulesById.get(id)?.meta.title ?? "";
-      line(
-        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
-      );
-    }
-    line("");
-    if (style.explain) {
-      fold("podguard: how to fix", fired.length * 8, () => {
-        line(c("bold", "How to fix"));
-        for (const id of fired) {
-          const rule61 = rulesById.get(id);
-          if (!rule61) continue;
-          explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
-          line("");
-        }
-      });
-    } else {
-      line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
-      line("");
-    }
+  if (!fired.length) return;
+  const countWidth = Math.max(...[...tally.values()].map((x) => String(x.n).length));
+  const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+  line(c("bold", "Rules"));
+  for (const id of fired) {
+    const { n, level } = tally.get(id);
+    const title = rulesById.get(id)?.meta.title ?? "";
+    line(
+      `  ${String(n).padStart(countWidth)} ${c(level, level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
+    );
   }
+  line("");
+  if (style.explain) {
+    fold(t, "podguard: how to fix", fired.length * 8, () => {
+      line(c("bold", "How to fix"));
+      for (const id of fired) {
+        const rule61 = rulesById.get(id);
+        if (!rule61) continue;
+        explainRule(rule61, (l) => line(l ? `  ${l}` : l), style);
+        line("");
+      }
+    });
+  } else {
+    line(c("dim", "Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>."));
+    line("");
+  }
+}
+function writeVerdict(t, unsuppressed) {
+  const { result, style, shown: shown2 } = t;
   const counts = { error: 0, warning: 0, note: 0 };
   for (const f of shown2) counts[displayLevel(f)]++;
   const total = shown2.length;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict2 = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
   const suppressed = result.findings.length - unsuppressed.length;
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
   const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
   const templates = result.templatesNotRendered?.length ?? 0;
   const extras = [
@@ -55056,8 +55056,21 @@ function writeText(result, style, sink) {
     suppressed ? `${suppressed} suppressed` : "",
     templates ? `${plural2(templates, "Helm chart template")} not checked (not rendered)` : ""
   ].filter(Boolean).map((x) => `; ${x}`).join("");
-  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
-  else line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+  if (files === 0 && total === 0) t.line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else t.line(`podguard: ${verdict2} in ${scannedSummary(result)}${extras}.`);
+}
+function writeText(result, style, sink) {
+  const c = (k, s2) => style.color ? COLORS[k][0] + s2 + COLORS[k][1] : s2;
+  const line = (text) => sink.line(text);
+  for (const n of result.notices ?? []) line(`podguard: ${n}`);
+  if (result.notices?.length) line("");
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
+  const t = { result, style, sink, c, line, shown: shown2, idWidth };
+  writeFindings(t);
+  writeRules(t);
+  writeVerdict(t, unsuppressed);
 }
 
 // src/report/gitlab.ts
@@ -55370,15 +55383,8 @@ function omittedText(omitted) {
   return `${total} (${parts.join(", ")})`;
 }
 var NOT_CHECKED = /* @__PURE__ */ new Set(["file-error", "parse-error", "internal-error"]);
-function sarifParts(result, opts) {
-  const limits = { ...GITHUB_LIMITS, ...opts.limits };
-  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
-  const index = new Map(rules.map((r2, i2) => [r2.meta.id, i2]));
-  const levels = new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)]));
-  const byId = new Map(rules.map((r2) => [r2.meta.id, r2]));
-  const selection = opts.selection ?? selectResults(result, limits.results);
-  const path = repoPaths(result, opts.repositoryRoot);
-  const red = (text) => result.redactor.redact(text);
+function sarifNotifications(x, selection) {
+  const { result, limits, index, path, red } = x;
   const notifications = [];
   let unlisted = 0;
   for (const f of result.findings) {
@@ -55405,10 +55411,14 @@ function sarifParts(result, opts) {
       }
     });
   }
+  return notifications;
+}
+function sarifLog(x, opts, notifications) {
+  const { result } = x;
   const root = opts.repositoryRoot ?? result.root;
   const rootUri = pathToFileURL(root).href.replace(/\/?$/, "/");
   const category = (opts.category ?? "podguard").replace(/\/+$/, "");
-  const log = {
+  return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [
@@ -55420,7 +55430,7 @@ function sarifParts(result, opts) {
             semanticVersion: VERSION,
             version: VERSION,
             informationUri: HOMEPAGE,
-            rules: rules.map((r2) => sarifRule(r2, result, limits))
+            rules: x.rules.map((r2) => sarifRule(r2, result, x.limits))
           }
         },
         invocations: [
@@ -55438,47 +55448,63 @@ function sarifParts(result, opts) {
       }
     ]
   };
+}
+function sarifResult(x, f) {
+  const { result, index, path, red } = x;
+  const level = displayLevel(f);
+  const res = {
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId) ?? -1,
+    level,
+    message: { text: red(f.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: location(path(f.file)),
+          region: region(f.range)
+        }
+      }
+    ],
+    partialFingerprints: { "podguard/v1": f.fingerprint }
+  };
+  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+  if (f.baselined) res.baselineState = "unchanged";
+  else if (result.baseline && !f.suppression) res.baselineState = "new";
+  const rule61 = x.byId.get(f.ruleId);
+  const own = rule61 && level !== x.levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
+  if (f.properties || own !== void 0) {
+    res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
+  }
+  if (f.related?.length) {
+    res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
+      id,
+      physicalLocation: {
+        artifactLocation: location(path(r2.file)),
+        region: region(r2.range)
+      },
+      message: { text: red(r2.message) }
+    }));
+  }
+  return res;
+}
+function sarifParts(result, opts) {
+  const limits = { ...GITHUB_LIMITS, ...opts.limits };
+  const rules = [...result.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : 1);
+  const x = {
+    result,
+    limits,
+    rules,
+    index: new Map(rules.map((r2, i2) => [r2.meta.id, i2])),
+    levels: new Map(rules.map((r2) => [r2.meta.id, runLevel(r2, result)])),
+    byId: new Map(rules.map((r2) => [r2.meta.id, r2])),
+    path: repoPaths(result, opts.repositoryRoot),
+    red: (text) => result.redactor.redact(text)
+  };
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const log = sarifLog(x, opts, sarifNotifications(x, selection));
   function* results() {
     const findings = result.findings;
-    for (let i2 = 0; i2 < findings.length; i2++) {
-      if (!selection.keep[i2]) continue;
-      const f = findings[i2];
-      const level = displayLevel(f);
-      const res = {
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? -1,
-        level,
-        message: { text: red(f.message) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: location(path(f.file)),
-              region: region(f.range)
-            }
-          }
-        ],
-        partialFingerprints: { "podguard/v1": f.fingerprint }
-      };
-      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
-      if (f.baselined) res.baselineState = "unchanged";
-      else if (result.baseline && !f.suppression) res.baselineState = "new";
-      const rule61 = byId.get(f.ruleId);
-      const own = rule61 && level !== levels.get(f.ruleId) ? severityAt(rule61.meta, level) : void 0;
-      if (f.properties || own !== void 0) {
-        res.properties = { ...f.properties ?? {}, ...own !== void 0 ? { "security-severity": own.toFixed(1) } : {} };
-      }
-      if (f.related?.length) {
-        res.relatedLocations = f.related.slice(0, 1e3).map((r2, id) => ({
-          id,
-          physicalLocation: {
-            artifactLocation: location(path(r2.file)),
-            region: region(r2.range)
-          },
-          message: { text: red(r2.message) }
-        }));
-      }
-      yield res;
-    }
+    for (let i2 = 0; i2 < findings.length; i2++) if (selection.keep[i2]) yield sarifResult(x, findings[i2]);
   }
   return { log, results, selection };
 }

@@ -14,17 +14,12 @@ const SRC = join(ROOT, 'src');
 export const LIMIT = 80;
 
 /**
- * Functions allowed over the limit, as `file:name` (files relative to src/). Data tables stay;
- * the rest are being shortened and must leave the list. The test fails on an entry that is no
- * longer over the limit, so the list only shrinks.
+ * Functions allowed over the limit, as `file:name` (files relative to src/): data tables only.
+ * The test fails on an entry that is no longer over the limit, so the list only shrinks.
  */
 export const ALLOWED = [
   // Data tables: one entry per setting or rule, longer as the table grows.
   'config/schema.ts:configSchema',
-  // The sinks, to be shortened with the streaming sinks (issue #17).
-  'report/sarif.ts:sarifParts',
-  'report/text.ts:writeText',
-  'report/summary.ts:renderSummary',
 ];
 
 /** Every .ts file under `dir`, relative to src/ with `/` separators, sorted. */

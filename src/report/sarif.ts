@@ -246,17 +246,21 @@ export function omittedText(omitted: ReadonlyMap<string, number>): string {
 
 const NOT_CHECKED = new Set(['file-error', 'parse-error', 'internal-error']);
 
-/** The log around the results, and the results one at a time. */
-function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; results: () => Generator<Json>; selection: Selection } {
-  const limits: SarifLimits = { ...GITHUB_LIMITS, ...opts.limits };
-  const rules = [...result.rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
-  const index = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const levels = new Map(rules.map((r) => [r.meta.id, runLevel(r, result)]));
-  const byId = new Map(rules.map((r) => [r.meta.id, r]));
-  const selection = opts.selection ?? selectResults(result, limits.results);
-  const path = repoPaths(result, opts.repositoryRoot);
-  const red = (text: string): string => result.redactor.redact(text);
+/** What the parts of a SARIF log share: its rules in order, their indexes and levels, paths, redaction. */
+interface SarifContext {
+  result: ScanResult;
+  limits: SarifLimits;
+  rules: Rule[];
+  index: Map<string, number>;
+  levels: Map<string, Level>;
+  byId: Map<string, Rule>;
+  path: (file: string) => string;
+  red: (text: string) => string;
+}
 
+/** Files that could not be checked, and results left out, as tool execution notifications. */
+function sarifNotifications(x: SarifContext, selection: Selection): Json[] {
+  const { result, limits, index, path, red } = x;
   const notifications: Json[] = [];
   let unlisted = 0;
   for (const f of result.findings) {
@@ -283,11 +287,16 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
       },
     });
   }
+  return notifications;
+}
 
+/** The SARIF log with `PLACEHOLDER` where the results go. */
+function sarifLog(x: SarifContext, opts: SarifOptions, notifications: Json[]): Json {
+  const { result } = x;
   const root = opts.repositoryRoot ?? result.root;
   const rootUri = pathToFileURL(root).href.replace(/\/?$/, '/');
   const category = (opts.category ?? 'podguard').replace(/\/+$/, '');
-  const log: Json = {
+  return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
@@ -299,7 +308,7 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
             semanticVersion: VERSION,
             version: VERSION,
             informationUri: HOMEPAGE,
-            rules: rules.map((r) => sarifRule(r, result, limits)),
+            rules: x.rules.map((r) => sarifRule(r, result, x.limits)),
           },
         },
         invocations: [
@@ -317,51 +326,70 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
       },
     ],
   };
+}
 
+/** One finding as a SARIF result. */
+function sarifResult(x: SarifContext, f: Finding): Json {
+  const { result, index, path, red } = x;
+  const level = displayLevel(f);
+  const res: Json = {
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId) ?? -1,
+    level,
+    message: { text: red(f.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: location(path(f.file)),
+          region: region(f.range),
+        },
+      },
+    ],
+    partialFingerprints: { 'podguard/v1': f.fingerprint },
+  };
+  if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
+  if (f.baselined) res.baselineState = 'unchanged';
+  else if (result.baseline && !f.suppression) res.baselineState = 'new';
+  // A finding at another level than its rule's (a per-report level, a baselined finding)
+  // carries its own security-severity, inside the band of its level.
+  const rule = x.byId.get(f.ruleId);
+  const own = rule && level !== x.levels.get(f.ruleId) ? severityAt(rule.meta, level) : undefined;
+  if (f.properties || own !== undefined) {
+    res.properties = { ...(f.properties ?? {}), ...(own !== undefined ? { 'security-severity': own.toFixed(1) } : {}) };
+  }
+  // Rendered findings also name the values line that supplied the value (at most GitHub's limit).
+  if (f.related?.length) {
+    res.relatedLocations = f.related.slice(0, 1000).map((r, id) => ({
+      id,
+      physicalLocation: {
+        artifactLocation: location(path(r.file)),
+        region: region(r.range),
+      },
+      message: { text: red(r.message) },
+    }));
+  }
+  return res;
+}
+
+/** The log around the results, and the results one at a time. */
+function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; results: () => Generator<Json>; selection: Selection } {
+  const limits: SarifLimits = { ...GITHUB_LIMITS, ...opts.limits };
+  const rules = [...result.rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
+  const x: SarifContext = {
+    result,
+    limits,
+    rules,
+    index: new Map(rules.map((r, i) => [r.meta.id, i])),
+    levels: new Map(rules.map((r) => [r.meta.id, runLevel(r, result)])),
+    byId: new Map(rules.map((r) => [r.meta.id, r])),
+    path: repoPaths(result, opts.repositoryRoot),
+    red: (text: string): string => result.redactor.redact(text),
+  };
+  const selection = opts.selection ?? selectResults(result, limits.results);
+  const log = sarifLog(x, opts, sarifNotifications(x, selection));
   function* results(): Generator<Json> {
     const findings = result.findings;
-    for (let i = 0; i < findings.length; i++) {
-      if (!selection.keep[i]) continue;
-      const f = findings[i]!;
-      const level = displayLevel(f);
-      const res: Json = {
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? -1,
-        level,
-        message: { text: red(f.message) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: location(path(f.file)),
-              region: region(f.range),
-            },
-          },
-        ],
-        partialFingerprints: { 'podguard/v1': f.fingerprint },
-      };
-      if (f.suppression) res.suppressions = [{ kind: f.suppression.kind, justification: red(f.suppression.justification) }];
-      if (f.baselined) res.baselineState = 'unchanged';
-      else if (result.baseline && !f.suppression) res.baselineState = 'new';
-      // A finding at another level than its rule's (a per-report level, a baselined finding)
-      // carries its own security-severity, inside the band of its level.
-      const rule = byId.get(f.ruleId);
-      const own = rule && level !== levels.get(f.ruleId) ? severityAt(rule.meta, level) : undefined;
-      if (f.properties || own !== undefined) {
-        res.properties = { ...(f.properties ?? {}), ...(own !== undefined ? { 'security-severity': own.toFixed(1) } : {}) };
-      }
-      // Rendered findings also name the values line that supplied the value (at most GitHub's limit).
-      if (f.related?.length) {
-        res.relatedLocations = f.related.slice(0, 1000).map((r, id) => ({
-          id,
-          physicalLocation: {
-            artifactLocation: location(path(r.file)),
-            region: region(r.range),
-          },
-          message: { text: red(r.message) },
-        }));
-      }
-      yield res;
-    }
+    for (let i = 0; i < findings.length; i++) if (selection.keep[i]) yield sarifResult(x, findings[i]!);
   }
   return { log, results, selection };
 }

@@ -62,16 +62,13 @@ export function verdict(result: ScanResult, failOn: Level | 'never', gateName = 
   return { failed, text: `podguard found ${parts} in ${scannedSummary(result)}; ${gate}.` };
 }
 
-/** Renders the Markdown summary. */
-export function renderSummary(result: ScanResult, opts: SummaryOptions): string {
-  const red = result.redactor;
-  const maxBytes = opts.maxBytes ?? 1000 * 1024;
+/** The verdict, notices, counts and the per-rule table (Markdown lines, not yet redacted). */
+function summaryHead(result: ScanResult, opts: SummaryOptions, visible: readonly Finding[], byRule: ReadonlyMap<string, number>): string[] {
   const { failed, text } = verdict(result, opts.failOn, opts.gateName);
-  const visible = result.findings.filter((f) => !f.suppression);
   const suppressed = result.findings.length - visible.length;
   const counts = countByLevel(result.findings);
   const head: string[] = [];
-  head.push(`## ${failed ? '❌' : '✅'} podguard`, '', red.redact(text), '');
+  head.push(`## ${failed ? '❌' : '✅'} podguard`, '', result.redactor.redact(text), '');
   if (opts.scope) head.push(cell(opts.scope), '');
   for (const n of result.notices ?? []) head.push(`ℹ️ ${cell(n)}`, '');
   const templates = result.templatesNotRendered?.length ?? 0;
@@ -86,9 +83,6 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
   if (known) head.push(`| known from the baseline (counted as notes) | ${known} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);
   head.push('');
-
-  const byRule = new Map<string, number>();
-  for (const f of visible) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   const rules = new Map(result.rules.map((r) => [r.meta.id, r]));
   if (byRule.size) {
     head.push('| Rule | Findings | What it finds |', '| --- | ---: | --- |');
@@ -97,36 +91,47 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
     }
     head.push('');
   }
+  return head;
+}
 
-  const fixes: string[] = [];
-  if (byRule.size) {
-    fixes.push('### How to fix', '');
-    for (const id of [...byRule.keys()].sort()) {
-      const r = rules.get(id);
-      if (!r) continue;
-      fixes.push(`<details><summary><code>${id}</code>: ${cell(r.meta.title)}</summary>`, '', fixText(r.meta), '', '</details>', '');
-    }
-    fixes.push(
-      '### Suppressing a finding',
-      '',
-      'Add a comment with a reason on the line above the finding (or at the end of its line):',
-      '',
-      '```yaml',
-      '# podguard-ignore <rule-id> -- <why this is acceptable>',
-      '```',
-      '',
-      `On a Kubernetes object, the annotation \`podguard.dev/ignore: "<rule-id> -- <reason>"\` does the same; to accept every existing finding and gate only on new ones, use a baseline ([Tuning podguard](${HOMEPAGE}#tuning-podguard)).`,
-      '',
-    );
+/** How to fix each rule found, and how to suppress a finding (Markdown lines; none without findings). */
+function summaryFixes(result: ScanResult, byRule: ReadonlyMap<string, number>): string[] {
+  if (!byRule.size) return [];
+  const rules = new Map(result.rules.map((r) => [r.meta.id, r]));
+  const fixes: string[] = ['### How to fix', ''];
+  for (const id of [...byRule.keys()].sort()) {
+    const r = rules.get(id);
+    if (!r) continue;
+    fixes.push(`<details><summary><code>${id}</code>: ${cell(r.meta.title)}</summary>`, '', fixText(r.meta), '', '</details>', '');
   }
-  const tail = red.redact(fixes.join('\n'));
-  const headText = red.redact(head.join('\n'));
+  fixes.push(
+    '### Suppressing a finding',
+    '',
+    'Add a comment with a reason on the line above the finding (or at the end of its line):',
+    '',
+    '```yaml',
+    '# podguard-ignore <rule-id> -- <why this is acceptable>',
+    '```',
+    '',
+    `On a Kubernetes object, the annotation \`podguard.dev/ignore: "<rule-id> -- <reason>"\` does the same; to accept every existing finding and gate only on new ones, use a baseline ([Tuning podguard](${HOMEPAGE}#tuning-podguard)).`,
+    '',
+  );
+  return fixes;
+}
 
+/** The findings table, most severe first, cut to fit `budget` bytes (redacted rows). */
+function summaryRows(
+  result: ScanResult,
+  opts: SummaryOptions,
+  visible: readonly Finding[],
+  budget: { used: number; max: number },
+): string[] {
+  const red = result.redactor;
   const rows: string[] = [];
   if (visible.length) {
     rows.push('### Findings', '', '| Level | Location | Rule | Message |', '| --- | --- | --- | --- |');
   }
-  let size = Buffer.byteLength(headText) + Buffer.byteLength(tail) + 400;
+  let size = budget.used;
   let shown = 0;
   const ordered = bySeverity(visible, opts.touched);
   for (const f of ordered) {
@@ -139,7 +144,7 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
       `| ${ICON[level]} ${level}${f.baselined ? ' (baseline)' : ''} | ${loc}${mark} | \`${f.ruleId}\` | ${cell(f.message)} |`,
     );
     const bytes = Buffer.byteLength(row) + 1;
-    if (size + bytes > maxBytes) break;
+    if (size + bytes > budget.max) break;
     size += bytes;
     rows.push(row);
     shown++;
@@ -151,5 +156,18 @@ export function renderSummary(result: ScanResult, opts: SummaryOptions): string 
     );
   if (opts.touched && ordered.some((f) => opts.touched?.(f))) rows.push('', '✏️ on a line this change touched.');
   if (rows.length) rows.push('');
+  return rows;
+}
+
+/** Renders the Markdown summary. */
+export function renderSummary(result: ScanResult, opts: SummaryOptions): string {
+  const red = result.redactor;
+  const visible = result.findings.filter((f) => !f.suppression);
+  const byRule = new Map<string, number>();
+  for (const f of visible) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  const headText = red.redact(summaryHead(result, opts, visible, byRule).join('\n'));
+  const tail = red.redact(summaryFixes(result, byRule).join('\n'));
+  const used = Buffer.byteLength(headText) + Buffer.byteLength(tail) + 400;
+  const rows = summaryRows(result, opts, visible, { used, max: opts.maxBytes ?? 1000 * 1024 });
   return `${headText}\n${rows.join('\n')}\n${tail}`;
 }

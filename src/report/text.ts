@@ -93,36 +93,42 @@ export function explainRule(rule: Rule, line: (text: string) => void, style: Pic
   line(`    Docs: ${ruleDocUrl(m.id)}`);
 }
 
-/** Writes the text report to `sink`. */
-export function writeText(result: ScanResult, style: TextStyle, sink: TextSink): void {
-  const c = (k: keyof typeof COLORS, s: string): string => (style.color ? COLORS[k][0] + s + COLORS[k][1] : s);
-  const red = result.redactor;
-  const line = (text: string): void => sink.line(text);
-  for (const n of result.notices ?? []) line(`podguard: ${n}`);
-  if (result.notices?.length) line('');
-  const unsuppressed = result.findings.filter((f) => !f.suppression);
-  const baselined = unsuppressed.filter((f) => f.baselined).length;
-  const shown = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
-  const fold = <T>(title: string, size: number, body: () => T): T => {
-    const folding = size > FOLD_AFTER && sink.group !== undefined && sink.endGroup !== undefined;
-    if (folding) sink.group!(title);
-    try {
-      return body();
-    } finally {
-      if (folding) sink.endGroup!();
-    }
-  };
+/** What the parts of the text report share: the result, the style, the sink and the shown findings. */
+interface TextReport {
+  result: ScanResult;
+  style: TextStyle;
+  sink: TextSink;
+  c: (k: keyof typeof COLORS, s: string) => string;
+  line: (text: string) => void;
+  /** Findings listed (not suppressed; baselined ones only with showBaselined). */
+  shown: Finding[];
+  /** Width of the rule id column. */
+  idWidth: number;
+}
 
+/** Runs `body` in a folded log group when the sink can fold and the part is long. */
+function fold<T>(t: TextReport, title: string, size: number, body: () => T): T {
+  const { sink } = t;
+  const folding = size > FOLD_AFTER && sink.group !== undefined && sink.endGroup !== undefined;
+  if (folding) sink.group!(title);
+  try {
+    return body();
+  } finally {
+    if (folding) sink.endGroup!();
+  }
+}
+
+/** The findings, file by file. */
+function writeFindings(t: TextReport): void {
+  const { c, line, shown, idWidth } = t;
+  const red = t.result.redactor;
   const byFile = new Map<string, Finding[]>();
   for (const f of shown) {
     const list = byFile.get(f.file) ?? [];
     list.push(f);
     byFile.set(f.file, list);
   }
-  // Long rule ids (service-account-token-automount) must not push their message out of line.
-  // A reduce, not Math.max(...): a large scan has more findings than a call can take arguments.
-  const idWidth = shown.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
-  fold(`podguard: ${plural(shown.length, 'finding')} in ${plural(byFile.size, 'file')}`, shown.length + 2 * byFile.size, () => {
+  fold(t, `podguard: ${plural(shown.length, 'finding')} in ${plural(byFile.size, 'file')}`, shown.length + 2 * byFile.size, () => {
     for (const [file, findings] of byFile) {
       line(c('bold', printablePath(file)));
       for (const f of findings) {
@@ -134,47 +140,54 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
       line('');
     }
   });
+}
 
-  const rulesById = new Map(result.rules.map((r) => [r.meta.id, r]));
+/** The rules that fired, with counts, titles and doc links; how to fix them with `explain`. */
+function writeRules(t: TextReport): void {
+  const { c, line, shown, idWidth, style } = t;
+  const rulesById = new Map(t.result.rules.map((r) => [r.meta.id, r]));
   const tally = new Map<string, { n: number; level: Level }>();
   for (const f of shown) {
     const level = displayLevel(f);
-    const t = tally.get(f.ruleId);
-    if (!t) tally.set(f.ruleId, { n: 1, level });
+    const known = tally.get(f.ruleId);
+    if (!known) tally.set(f.ruleId, { n: 1, level });
     else {
-      t.n++;
-      if (level === 'error' || (level === 'warning' && t.level === 'note')) t.level = level;
+      known.n++;
+      if (level === 'error' || (level === 'warning' && known.level === 'note')) known.level = level;
     }
   }
   const fired = [...tally.keys()].sort();
-  if (fired.length) {
-    const countWidth = Math.max(...[...tally.values()].map((t) => String(t.n).length));
-    const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
-    line(c('bold', 'Rules'));
-    for (const id of fired) {
-      const t = tally.get(id)!;
-      const title = rulesById.get(id)?.meta.title ?? '';
-      line(
-        `  ${String(t.n).padStart(countWidth)} ${c(t.level, t.level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`,
-      );
-    }
-    line('');
-    if (style.explain) {
-      fold('podguard: how to fix', fired.length * 8, () => {
-        line(c('bold', 'How to fix'));
-        for (const id of fired) {
-          const rule = rulesById.get(id);
-          if (!rule) continue;
-          explainRule(rule, (l) => line(l ? `  ${l}` : l), style);
-          line('');
-        }
-      });
-    } else {
-      line(c('dim', 'Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>.'));
-      line('');
-    }
+  if (!fired.length) return;
+  const countWidth = Math.max(...[...tally.values()].map((x) => String(x.n).length));
+  const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
+  line(c('bold', 'Rules'));
+  for (const id of fired) {
+    const { n, level } = tally.get(id)!;
+    const title = rulesById.get(id)?.meta.title ?? '';
+    line(
+      `  ${String(n).padStart(countWidth)} ${c(level, level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`,
+    );
   }
+  line('');
+  if (style.explain) {
+    fold(t, 'podguard: how to fix', fired.length * 8, () => {
+      line(c('bold', 'How to fix'));
+      for (const id of fired) {
+        const rule = rulesById.get(id);
+        if (!rule) continue;
+        explainRule(rule, (l) => line(l ? `  ${l}` : l), style);
+        line('');
+      }
+    });
+  } else {
+    line(c('dim', 'Why each rule matters and how to fix it: podguard scan --explain, or podguard rules <id>.'));
+    line('');
+  }
+}
 
+/** The closing line: the verdict and what was left out (baselined, suppressed, not rendered). */
+function writeVerdict(t: TextReport, unsuppressed: readonly Finding[]): void {
+  const { result, style, shown } = t;
   const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
   for (const f of shown) counts[displayLevel(f)]++;
   const total = shown.length;
@@ -184,6 +197,7 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
       ? 'no problems found'
       : `${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')})`;
   const suppressed = result.findings.length - unsuppressed.length;
+  const baselined = unsuppressed.filter((f) => f.baselined).length;
   const known = baselined
     ? style.showBaselined
       ? `${baselined} known from the baseline (notes, not gating)`
@@ -198,8 +212,25 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
     .filter(Boolean)
     .map((x) => `; ${x}`)
     .join('');
-  if (files === 0 && total === 0) line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
-  else line(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
+  if (files === 0 && total === 0) t.line(`podguard: no Kubernetes manifest, Dockerfile, compose or ACI file found to check${extras}.`);
+  else t.line(`podguard: ${verdict} in ${scannedSummary(result)}${extras}.`);
+}
+
+/** Writes the text report to `sink`. */
+export function writeText(result: ScanResult, style: TextStyle, sink: TextSink): void {
+  const c = (k: keyof typeof COLORS, s: string): string => (style.color ? COLORS[k][0] + s + COLORS[k][1] : s);
+  const line = (text: string): void => sink.line(text);
+  for (const n of result.notices ?? []) line(`podguard: ${n}`);
+  if (result.notices?.length) line('');
+  const unsuppressed = result.findings.filter((f) => !f.suppression);
+  const shown = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
+  // Long rule ids (service-account-token-automount) must not push their message out of line.
+  // A reduce, not Math.max(...): a large scan has more findings than a call can take arguments.
+  const idWidth = shown.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
+  const t: TextReport = { result, style, sink, c, line, shown, idWidth };
+  writeFindings(t);
+  writeRules(t);
+  writeVerdict(t, unsuppressed);
 }
 
 /** Renders the text report as one string (no folding). */
