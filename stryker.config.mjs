@@ -4,20 +4,25 @@
 // only the tests that reach the mutated line). Not run by .ci/run: run it before each release.
 //
 // Known equivalent survivors (no test can kill them: the behaviour does not change):
-// - src/redact.ts `if (!this.pattern)` -> `if (true)`: the pattern is rebuilt on every
-//   redact() call; same output, more work.
-// - src/redact.ts safeErrorText `/^[a-z]+:\/\//i` without `^`: the scheme is only ever
-//   at the start of a token-like run, and a later one leaves a digit or `/` that elides the run
-//   either way.
-// - src/redact.ts Redactor.add `!this.values.includes(escaped)` (and of `line`) -> true:
-//   a value already registered is registered again; the mask is the same.
+// - src/redact.ts NOT_CREDENTIALS entries shorter than 8 characters ('true' ... 'example', 13
+//   of them) -> '': isCredentialLike rejects anything under 8 characters before the list.
+// - src/redact.ts isCredentialLike plain-word pattern without `^` or without `$`: the per-word
+//   test after it (no empty piece, each piece one case or capitalised) implies the whole shape.
+// - src/redact.ts Matcher `fail = [0]` -> `[]`: every state pushes a 0, so only the last
+//   created state's link is missing, and that state is never at depth 1 (values have 8+ chars).
+// - src/redact.ts Matcher `g !== t` -> true: g is at most as deep as s, t is one deeper.
+// - src/redact.ts maskValues `x.length > 0` -> true and -> `>= 0`: `!!x` already drops ''.
+// - src/redact.ts maskValues `if (out.includes(v))` -> true: split/join of an absent value is
+//   the identity.
+// - src/redact.ts Redactor constructor default `[]` -> `['Stryker was here']`: plain words,
+//   not credential-like, never registered.
+// - src/redact.ts Redactor.add `escaped !== secret` -> true and `line !== secret` -> true: the
+//   secret itself is pushed again, and push skips a known value.
+// - src/redact.ts redact `if (ranges.length === 0)` -> false: one slice of the whole text.
 // - src/redact.ts safeErrorText `run.replace(scheme, '')` -> `replace(scheme, 'Stryker was
 //   here!')`: the replacement holds none of the characters the token test looks for.
 // - src/collect/changed.ts checkBranch `bare.startsWith('-') ||` removed: `git check-ref-format
 //   --branch` refuses a leading `-` with the same error (the check stays as defence in depth).
-// Deliberately unpinned (not equivalent, but changed on purpose elsewhere): the Redactor's
-// minimum of 4 characters (`secret.length < 4`): the hostile branch registers only
-// credential-like values of 8+ characters, so the tests pin the 8-character boundary.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +60,7 @@ const MODULES = {
   },
   redact: {
     mutate: ['src/redact.ts'],
-    tests: ['test/secrets/redaction-format.test.ts', 'test/secrets/redact.test.ts'],
+    tests: ['test/secrets/redaction-format.test.ts', 'test/secrets/redact.test.ts', 'test/mutation/redact.test.ts'],
   },
   config: {
     mutate: ['src/config/load.ts'],
