@@ -81264,16 +81264,23 @@ function isPlainObject3(x) {
 function scanError(system, ruleId, err) {
   system.report({ rule: rule28, message: "rule", file: ".", data: { rule: ruleId, error: safeErrorText(err) } });
 }
-function mergeBatches(results, active, to) {
-  const { out, system, rendered } = to;
-  const merged = {
-    directives: /* @__PURE__ */ new Map(),
-    renderedDirectives: /* @__PURE__ */ new Map(),
-    templatesNotRendered: [],
-    filesScanned: { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 },
-    states: new Map(active.flatMap((a) => a.rule.initialState ? [[a.rule.meta.id, a.rule.initialState()]] : []))
-  };
-  for (const r2 of results) {
+var BatchMerger = class {
+  constructor(active, to) {
+    this.to = to;
+    this.merged = {
+      directives: /* @__PURE__ */ new Map(),
+      renderedDirectives: /* @__PURE__ */ new Map(),
+      templatesNotRendered: [],
+      filesScanned: { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 },
+      states: new Map(active.flatMap((a) => a.rule.initialState ? [[a.rule.meta.id, a.rule.initialState()]] : []))
+    };
+  }
+  to;
+  merged;
+  /** Adds the next batch's result. */
+  add(r2) {
+    const { out, system, rendered } = this.to;
+    const merged = this.merged;
     out.adopt(r2.findings);
     for (const secret of r2.secrets) out.redactor.add(secret);
     for (const [file, found] of r2.directives) {
@@ -81294,8 +81301,7 @@ function mergeBatches(results, active, to) {
       }
     }
   }
-  return merged;
-}
+};
 function finishCrossFile(active, states, to) {
   const { out, system, partialFiles } = to;
   out.endFile();
@@ -81767,7 +81773,7 @@ function startWorker(script, input, results, done) {
   const finished = new Promise((resolveDone) => {
     let said = false;
     worker.on("message", (m) => {
-      if (m.type === "batch") results[m.index] = m.result;
+      if (m.type === "batch") results.put(m.index, m.result);
       else {
         said = true;
         done();
@@ -81781,8 +81787,36 @@ function startWorker(script, input, results, done) {
   });
   return { worker, finished };
 }
+var InOrder = class {
+  constructor(size, deliver) {
+    this.deliver = deliver;
+    this.waiting = new Array(size);
+  }
+  deliver;
+  waiting;
+  next = 0;
+  /** The first error `deliver` threw (in a worker's message handler it must not escape). */
+  failure;
+  put(index, result) {
+    this.waiting[index] = result;
+    for (let r2 = this.waiting[this.next]; r2 !== void 0 && !this.failure; r2 = this.waiting[this.next]) {
+      this.waiting[this.next++] = void 0;
+      try {
+        this.deliver(r2);
+      } catch (error2) {
+        this.failure = { error: error2 };
+      }
+    }
+  }
+  /** The batches not delivered yet (a worker took them and never returned them), in order. */
+  missing() {
+    const out = [];
+    for (let i2 = this.next; i2 < this.waiting.length; i2++) if (this.waiting[i2] === void 0) out.push(i2);
+    return out;
+  }
+};
 async function checkBatches(batches, checker, opts) {
-  const results = new Array(batches.length);
+  const results = new InOrder(batches.length, opts.onResult);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
   const started = [];
@@ -81790,7 +81824,8 @@ async function checkBatches(batches, checker, opts) {
   for (let w = 0; w < workers; w++) started.push(startWorker(opts.script, { plan: opts.plan, batches, next }, results, () => completed++));
   try {
     for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
-      results[i2] = checker.run(batches[i2]);
+      results.put(i2, checker.run(batches[i2]));
+      if (results.failure) throw results.failure.error;
       if (workers > 0) await new Promise((r2) => setImmediate(r2));
     }
   } catch (err) {
@@ -81798,12 +81833,14 @@ async function checkBatches(batches, checker, opts) {
     throw err;
   }
   await Promise.all(started.map((s2) => s2.finished));
-  return { results: batches.map((b, i2) => results[i2] ?? checker.run(b)), threads: completed + 1 };
+  for (const i2 of results.missing()) results.put(i2, checker.run(batches[i2]));
+  if (results.failure) throw results.failure.error;
+  return { threads: completed + 1 };
 }
 async function checkFiles(candidates2, plan2, active, opts) {
   const threads = opts.rules ? 1 : Math.max(1, Math.floor(opts.threads ?? defaultThreads(candidates2.length)));
   const script = opts.workerScript ?? bundledWorkerScript();
-  return checkBatches(toBatches(candidates2, threads), new FileChecker(plan2, active), { plan: plan2, threads, script });
+  return checkBatches(toBatches(candidates2, threads), new FileChecker(plan2, active), { plan: plan2, threads, script, onResult: opts.onResult });
 }
 
 // src/engine/scan.ts
@@ -81815,8 +81852,11 @@ async function scan(input) {
   const out = new Collector({ formerFingerprints: plan2.baseline });
   const system = new SystemFindings(plan2, out);
   const render = await filesToCheck(input, job, system);
-  const checked = await checkFiles(render.candidates, plan2, active, input).finally(() => render.cleanup());
-  const merged = mergeBatches(checked.results, active, { out, system, rendered: render.virtual });
+  const merger = new BatchMerger(active, { out, system, rendered: render.virtual });
+  const checked = await checkFiles(render.candidates, plan2, active, { ...input, onResult: (r2) => merger.add(r2) }).finally(
+    () => render.cleanup()
+  );
+  const { merged } = merger;
   const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
   finishCrossFile(active, merged.states, { out, system, partialFiles });
   const enabledRules = active.map((a) => a.rule.meta.id);

@@ -71,23 +71,30 @@ function scanError(system: SystemFindings, ruleId: string, err: unknown): void {
 }
 
 /**
- * Merges batch results, in batch order, into the scan's collector. `rendered`: paths of rendered
- * streams, whose comments are the templates' (read from the templates after the remap).
+ * Merges batch results, in batch order, into the scan's collector as they come in (each result
+ * can be dropped once added). `rendered`: paths of rendered streams, whose comments are the
+ * templates' (read from the templates after the remap).
  */
-export function mergeBatches(
-  results: readonly BatchResult[],
-  active: readonly ActiveRule[],
-  to: { out: Collector; system: SystemFindings; rendered: ReadonlySet<string> },
-): Merged {
-  const { out, system, rendered } = to;
-  const merged: Merged = {
-    directives: new Map(),
-    renderedDirectives: new Map(),
-    templatesNotRendered: [],
-    filesScanned: { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 },
-    states: new Map(active.flatMap((a) => (a.rule.initialState ? [[a.rule.meta.id, a.rule.initialState()]] : []))),
-  };
-  for (const r of results) {
+export class BatchMerger {
+  readonly merged: Merged;
+
+  constructor(
+    active: readonly ActiveRule[],
+    private readonly to: { out: Collector; system: SystemFindings; rendered: ReadonlySet<string> },
+  ) {
+    this.merged = {
+      directives: new Map(),
+      renderedDirectives: new Map(),
+      templatesNotRendered: [],
+      filesScanned: { kubernetes: 0, dockerfile: 0, compose: 0, aci: 0 },
+      states: new Map(active.flatMap((a) => (a.rule.initialState ? [[a.rule.meta.id, a.rule.initialState()]] : []))),
+    };
+  }
+
+  /** Adds the next batch's result. */
+  add(r: BatchResult): void {
+    const { out, system, rendered } = this.to;
+    const merged = this.merged;
     out.adopt(r.findings);
     for (const secret of r.secrets) out.redactor.add(secret);
     for (const [file, found] of r.directives) {
@@ -108,7 +115,6 @@ export function mergeBatches(
       }
     }
   }
-  return merged;
 }
 
 /**

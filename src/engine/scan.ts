@@ -6,7 +6,7 @@
 import { filesToCheck } from './collect.js';
 import { Collector } from './collector.js';
 import { prepare, requireChecked } from './inputs.js';
-import { finishCrossFile, mergeBatches } from './merge.js';
+import { BatchMerger, finishCrossFile } from './merge.js';
 import { activeRules, checkPlan } from './plan.js';
 import { postProcess } from './post-process.js';
 import { SystemFindings } from './system-findings.js';
@@ -25,8 +25,12 @@ export async function scan(input: ScanInput): Promise<ScanResult> {
   const system = new SystemFindings(plan, out);
   const render = await filesToCheck(input, job, system);
   // Rendered streams are read once the files are checked; the mapping keeps what it needs in memory.
-  const checked = await checkFiles(render.candidates, plan, active, input).finally(() => render.cleanup());
-  const merged = mergeBatches(checked.results, active, { out, system, rendered: render.virtual });
+  // Each batch's result joins the scan's findings as soon as the batches before it are in.
+  const merger = new BatchMerger(active, { out, system, rendered: render.virtual });
+  const checked = await checkFiles(render.candidates, plan, active, { ...input, onResult: (r) => merger.add(r) }).finally(() =>
+    render.cleanup(),
+  );
+  const { merged } = merger;
   // Kustomize patches checked without rendering: absent fields are written elsewhere.
   const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
   finishCrossFile(active, merged.states, { out, system, partialFiles });

@@ -64,12 +64,7 @@ export function toBatches(files: readonly Candidate[], threads: number): Candida
 }
 
 /** Starts a worker on the shared counter; resolves when it said done (counted) or exited. */
-function startWorker(
-  script: string,
-  input: WorkerInput,
-  results: (BatchResult | undefined)[],
-  done: () => void,
-): { worker: Worker; finished: Promise<void> } {
+function startWorker(script: string, input: WorkerInput, results: InOrder, done: () => void): { worker: Worker; finished: Promise<void> } {
   // A worker holds one batch at a time, so a tight heap costs it nothing, and without limits
   // its heap grows to what the main thread's does (peak RSS of large scans is lower with
   // them). A worker that hits the limit on a huge file dies,
@@ -78,7 +73,7 @@ function startWorker(
   const finished = new Promise<void>((resolveDone) => {
     let said = false;
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'batch') results[m.index] = m.result;
+      if (m.type === 'batch') results.put(m.index, m.result);
       else {
         said = true;
         done();
@@ -95,17 +90,55 @@ function startWorker(
 }
 
 /**
- * Checks every batch, on this thread and on `threads - 1` workers running `script`. Returns one
- * result per batch, in batch order, and the threads that finished their share. A batch a worker
- * took but never returned (the worker crashed, or could not start) is checked again here, so no
- * file is ever lost.
+ * Hands batch results on in batch order as soon as each one and every one before it is there,
+ * and forgets them: results do not pile up until the last batch is done.
+ */
+class InOrder {
+  private readonly waiting: (BatchResult | undefined)[];
+  private next = 0;
+
+  constructor(
+    size: number,
+    private readonly deliver: (r: BatchResult) => void,
+  ) {
+    this.waiting = new Array<BatchResult | undefined>(size);
+  }
+
+  /** The first error `deliver` threw (in a worker's message handler it must not escape). */
+  failure: { error: unknown } | undefined;
+
+  put(index: number, result: BatchResult): void {
+    this.waiting[index] = result;
+    for (let r = this.waiting[this.next]; r !== undefined && !this.failure; r = this.waiting[this.next]) {
+      this.waiting[this.next++] = undefined;
+      try {
+        this.deliver(r);
+      } catch (error) {
+        this.failure = { error };
+      }
+    }
+  }
+
+  /** The batches not delivered yet (a worker took them and never returned them), in order. */
+  missing(): number[] {
+    const out: number[] = [];
+    for (let i = this.next; i < this.waiting.length; i++) if (this.waiting[i] === undefined) out.push(i);
+    return out;
+  }
+}
+
+/**
+ * Checks every batch, on this thread and on `threads - 1` workers running `script`, and hands
+ * each result to `onResult` in batch order as soon as the batches before it are in. Returns the
+ * threads that finished their share. A batch a worker took but never returned (the worker
+ * crashed, or could not start) is checked again here, so no file is ever lost.
  */
 export async function checkBatches(
   batches: Candidate[][],
   checker: FileChecker,
-  opts: { plan: CheckPlan; threads: number; script: string | undefined },
-): Promise<{ results: BatchResult[]; threads: number }> {
-  const results: (BatchResult | undefined)[] = new Array<BatchResult | undefined>(batches.length);
+  opts: { plan: CheckPlan; threads: number; script: string | undefined; onResult: (r: BatchResult) => void },
+): Promise<{ threads: number }> {
+  const results = new InOrder(batches.length, opts.onResult);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
   const started: { worker: Worker; finished: Promise<void> }[] = [];
@@ -113,7 +146,8 @@ export async function checkBatches(
   for (let w = 0; w < workers; w++) started.push(startWorker(opts.script!, { plan: opts.plan, batches, next }, results, () => completed++));
   try {
     for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
-      results[i] = checker.run(batches[i]!);
+      results.put(i, checker.run(batches[i]!));
+      if (results.failure) throw results.failure.error;
       // Let workers' results in between batches, so they do not pile up in the message queue.
       if (workers > 0) await new Promise<void>((r) => setImmediate(r));
     }
@@ -123,7 +157,9 @@ export async function checkBatches(
     throw err;
   }
   await Promise.all(started.map((s) => s.finished));
-  return { results: batches.map((b, i) => results[i] ?? checker.run(b)), threads: completed + 1 };
+  for (const i of results.missing()) results.put(i, checker.run(batches[i]!));
+  if (results.failure) throw results.failure.error;
+  return { threads: completed + 1 };
 }
 
 /**
@@ -134,15 +170,15 @@ export async function checkFiles(
   candidates: readonly Candidate[],
   plan: CheckPlan,
   active: readonly ActiveRule[],
-  opts: { rules?: readonly Rule[]; threads?: number; workerScript?: string },
-): Promise<{ results: BatchResult[]; threads: number }> {
+  opts: { rules?: readonly Rule[]; threads?: number; workerScript?: string; onResult: (r: BatchResult) => void },
+): Promise<{ threads: number }> {
   // Files are read synchronously, in sorted order, in batches: profiled on 10,000 manifests,
   // five thread-pool round trips per file (stat, open, fstat, read, close) cost more main-thread
   // time than parsing. Large scans spread batches over worker threads (rules from the registry
   // only); results merge in batch order.
   const threads = opts.rules ? 1 : Math.max(1, Math.floor(opts.threads ?? defaultThreads(candidates.length)));
   const script = opts.workerScript ?? bundledWorkerScript();
-  return checkBatches(toBatches(candidates, threads), new FileChecker(plan, active), { plan, threads, script });
+  return checkBatches(toBatches(candidates, threads), new FileChecker(plan, active), { plan, threads, script, onResult: opts.onResult });
 }
 
 /** The worker side: takes batches from the shared counter until none is left. */

@@ -44,8 +44,49 @@ describe('checkBatches when the main thread fails', () => {
     } as unknown as Checker;
     const plan = { settings: {}, rules: [], system: {}, partial: false } as unknown as Plan;
     const batches = [[], [], [], []];
-    await expect(checkBatches(batches, failing, { plan, threads: 3, script })).rejects.toThrow('main thread failed');
+    await expect(checkBatches(batches, failing, { plan, threads: 3, script, onResult: () => undefined })).rejects.toThrow(
+      'main thread failed',
+    );
     expect(started).toHaveLength(2);
     expect(started.filter((w) => terminated.has(w))).toHaveLength(2);
+  });
+
+  it('a result that cannot be merged fails the scan the same way, and nothing after it is merged', async () => {
+    const script = join(tempDir('pg-stop-'), 'idle-worker.mjs');
+    writeFileSync(script, 'setInterval(() => {}, 1 << 30);\n');
+    let run = 0;
+    const checker = { run: () => ({ n: run++ }) } as unknown as Checker;
+    const plan = { settings: {}, rules: [], system: {}, partial: false } as unknown as Plan;
+    const merged: number[] = [];
+    const before = started.length;
+    const onResult = (r: Parameters<Parameters<typeof checkBatches>[2]['onResult']>[0]): void => {
+      const { n } = r as unknown as { n: number };
+      if (n === 1) throw new Error('merge failed');
+      merged.push(n);
+    };
+    await expect(checkBatches([[], [], [], []], checker, { plan, threads: 2, script, onResult })).rejects.toThrow('merge failed');
+    expect(merged).toEqual([0]);
+    expect(started.slice(before).filter((w) => terminated.has(w))).toHaveLength(1);
+  });
+});
+
+describe('checkBatches hands results on in batch order', () => {
+  it('delivers each batch once, in order, with the main thread alone', async () => {
+    let run = 0;
+    const checker = { run: (files: unknown[]) => ({ n: run++, size: files.length }) } as unknown as Checker;
+    const plan = { settings: {}, rules: [], system: {}, partial: false } as unknown as Plan;
+    const got: unknown[] = [];
+    const r = await checkBatches([[1], [2, 2], [3, 3, 3]] as never, checker, {
+      plan,
+      threads: 1,
+      script: undefined,
+      onResult: (x) => void got.push(x),
+    });
+    expect(got).toEqual([
+      { n: 0, size: 1 },
+      { n: 1, size: 2 },
+      { n: 2, size: 3 },
+    ]);
+    expect(r.threads).toBe(1);
   });
 });
