@@ -41,7 +41,10 @@ export interface Finding {
   identity: string;
   /** Stable fingerprint (rule, file, identity, salted value hash); never the raw value. */
   fingerprint: string;
-  /** The fingerprints it had under its rule's former ids (a renamed or split rule), for old baselines. */
+  /**
+   * The fingerprints it had under its rule's former ids (a renamed or split rule), for old
+   * baselines: set only in a scan that applies a baseline, their one reader.
+   */
   formerFingerprints?: readonly string[];
   /** Set when an in-source suppression or baseline matched. */
   suppression?: { kind: 'inSource' | 'external'; justification: string };
