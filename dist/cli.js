@@ -14626,6 +14626,19 @@ function ignoreSchema(ruleIds) {
     }
   };
 }
+function isCalendarDate(s2) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s2)) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+function badIgnoreDate(data) {
+  if (!Array.isArray(data)) return void 0;
+  for (const [i2, raw] of data.entries()) {
+    const until = raw?.until;
+    if (typeof until === "string" && !isCalendarDate(until)) return { key: `ignore.${i2}.until`, value: until };
+  }
+  return void 0;
+}
 function parseIgnores(data) {
   if (!Array.isArray(data)) return [];
   return data.map((raw, index) => ({
@@ -18283,6 +18296,12 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
   settings.overrides = parseOverrides(cfg.overrides);
+  const badDate = badIgnoreDate(cfg.ignore);
+  if (badDate) {
+    throw new ConfigurationError(
+      `${fileLabel}: "${badDate.key}" ${JSON.stringify(safeData(badDate.value))} is not a calendar date (YYYY-MM-DD)`
+    );
+  }
   settings.ignores = parseIgnores(cfg.ignore);
   if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies;
   if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
@@ -53575,7 +53594,7 @@ function holds(pred, iterVar, item, ev) {
 // src/engine/inputs.ts
 function isoDay(today) {
   if (typeof today === "string") {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
+    if (!isCalendarDate(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`, { input: "today" });
     return today;
   }
   return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
@@ -53889,15 +53908,8 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
 var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function detach(s2) {
   return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
   const sep5 = body.search(/(^|\s)--(\s|$)/);
@@ -53909,7 +53921,7 @@ function parseDirectiveBody(body) {
   for (const token of head2.split(/[\s,]+/).filter(Boolean)) {
     if (token.startsWith("until=")) {
       const value2 = token.slice("until=".length);
-      if (isDate(value2)) until = value2;
+      if (isCalendarDate(value2)) until = value2;
       else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);

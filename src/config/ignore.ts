@@ -44,6 +44,23 @@ export function ignoreSchema(ruleIds: readonly string[]): Record<string, unknown
   };
 }
 
+/** True when `s` is `YYYY-MM-DD` and a real calendar date (not 2026-02-30 or 2026-13-01). */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** The first `until` that is not a calendar date, as `ignore.<index>.until` and its value. */
+export function badIgnoreDate(data: unknown): { key: string; value: string } | undefined {
+  if (!Array.isArray(data)) return undefined;
+  for (const [i, raw] of data.entries()) {
+    const until = (raw as { until?: unknown } | null)?.until;
+    if (typeof until === 'string' && !isCalendarDate(until)) return { key: `ignore.${i}.until`, value: until };
+  }
+  return undefined;
+}
+
 /** Turns validated `ignore` data into entries. */
 export function parseIgnores(data: unknown): ResourceIgnore[] {
   if (!Array.isArray(data)) return [];

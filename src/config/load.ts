@@ -1,5 +1,5 @@
 /** Reads and validates `.podguard.yml`; every error names the file and the key (exit code 2). */
-import { parseIgnores } from './ignore.js';
+import { badIgnoreDate, parseIgnores } from './ignore.js';
 import { overridesOffAsLevel, parseOverrides } from './overrides.js';
 import { lstatSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -236,6 +236,12 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
   if (typeof cfg.maxFileBytes === 'number') settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === 'string') settings.kubernetesVersion = cfg.kubernetesVersion;
   settings.overrides = parseOverrides(cfg.overrides);
+  const badDate = badIgnoreDate(cfg.ignore);
+  if (badDate) {
+    throw new ConfigurationError(
+      `${fileLabel}: "${badDate.key}" ${JSON.stringify(safeData(badDate.value))} is not a calendar date (YYYY-MM-DD)`,
+    );
+  }
   settings.ignores = parseIgnores(cfg.ignore);
   if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies as string[];
   if (cfg.render && typeof cfg.render === 'object') readRender(cfg.render as Record<string, unknown>, settings);

@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG_FILE, loadSettings, settingsFromObject } from '../config
 import { validatePattern } from '../config/patterns.js';
 import { isInside } from '../config/safe-read.js';
 import type { Settings } from '../config/settings.js';
+import { isCalendarDate } from '../config/ignore.js';
 import { loadPolicies } from '../policy/load.js';
 import type { PolicySet } from '../policy/load.js';
 import { policyRules } from '../policy/rules.js';
@@ -41,7 +42,7 @@ export interface Job {
 /** Today as `YYYY-MM-DD` in UTC. */
 function isoDay(today: string | Date | undefined): string {
   if (typeof today === 'string') {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
+    if (!isCalendarDate(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`, { input: 'today' });
     return today;
   }
   return (today ?? new Date()).toISOString().slice(0, 10);

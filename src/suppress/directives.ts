@@ -9,6 +9,7 @@ import type { SourceFile } from '../parse/source.js';
 import { asMap, asText, get } from '../parse/yaml.js';
 import type { YMap, YNode } from '../parse/yaml.js';
 import type { Position, Range } from '../types.js';
+import { isCalendarDate } from '../config/ignore.js';
 
 /** A problem with how a directive is written (reported as `invalid-suppression`). */
 export interface DirectiveProblem {
@@ -47,22 +48,12 @@ const ANNOTATION = 'podguard.dev/ignore';
 const COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 // A registry rule id, or policy/<name> for an admission policy (names are DNS subdomains).
 const RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /**
  * A copy of a short string that does not share memory with the file text: V8 substrings can
  * keep their whole parent alive, and directives outlive the text of the file they come from.
  */
 function detach(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
-}
-
-/** True when `YYYY-MM-DD` is a real calendar date. */
-function isDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** Parses `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>`. */
@@ -82,7 +73,7 @@ export function parseDirectiveBody(body: string): Pick<Directive, 'ruleIds' | 'r
   for (const token of head.split(/[\s,]+/).filter(Boolean)) {
     if (token.startsWith('until=')) {
       const value = token.slice('until='.length);
-      if (isDate(value)) until = value;
+      if (isCalendarDate(value)) until = value;
       else problems.push({ messageId: 'badDate', data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);

@@ -55534,6 +55534,19 @@ function ignoreSchema(ruleIds) {
     }
   };
 }
+function isCalendarDate(s2) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s2)) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+function badIgnoreDate(data) {
+  if (!Array.isArray(data)) return void 0;
+  for (const [i2, raw] of data.entries()) {
+    const until = raw?.until;
+    if (typeof until === "string" && !isCalendarDate(until)) return { key: `ignore.${i2}.until`, value: until };
+  }
+  return void 0;
+}
 function parseIgnores(data) {
   if (!Array.isArray(data)) return [];
   return data.map((raw, index) => ({
@@ -55951,6 +55964,12 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
   if (typeof cfg.maxFileBytes === "number") settings.maxFileBytes = cfg.maxFileBytes;
   if (typeof cfg.kubernetesVersion === "string") settings.kubernetesVersion = cfg.kubernetesVersion;
   settings.overrides = parseOverrides(cfg.overrides);
+  const badDate = badIgnoreDate(cfg.ignore);
+  if (badDate) {
+    throw new ConfigurationError(
+      `${fileLabel}: "${badDate.key}" ${JSON.stringify(safeData(badDate.value))} is not a calendar date (YYYY-MM-DD)`
+    );
+  }
   settings.ignores = parseIgnores(cfg.ignore);
   if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies;
   if (cfg.render && typeof cfg.render === "object") readRender(cfg.render, settings);
@@ -61836,7 +61855,7 @@ var ALL_RULES = [
 // src/engine/inputs.ts
 function isoDay(today) {
   if (typeof today === "string") {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`);
+    if (!isCalendarDate(today)) throw new ConfigurationError(`today must be YYYY-MM-DD (got "${today}")`, { input: "today" });
     return today;
   }
   return (today ?? /* @__PURE__ */ new Date()).toISOString().slice(0, 10);
@@ -62150,15 +62169,8 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
 var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function detach(s2) {
   return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
   const sep8 = body.search(/(^|\s)--(\s|$)/);
@@ -62170,7 +62182,7 @@ function parseDirectiveBody(body) {
   for (const token of head.split(/[\s,]+/).filter(Boolean)) {
     if (token.startsWith("until=")) {
       const value2 = token.slice("until=".length);
-      if (isDate(value2)) until = value2;
+      if (isCalendarDate(value2)) until = value2;
       else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);

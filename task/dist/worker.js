@@ -42380,19 +42380,19 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
   }
 }
 
+// src/config/ignore.ts
+function isCalendarDate(s2) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s2)) return false;
+  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
+}
+
 // src/suppress/directives.ts
 var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function detach(s2) {
   return Buffer.from(s2, "utf8").toString("utf8");
-}
-function isDate(s2) {
-  const m = DATE.exec(s2);
-  if (!m) return false;
-  const d = /* @__PURE__ */ new Date(`${s2}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s2;
 }
 function parseDirectiveBody(body) {
   const sep = body.search(/(^|\s)--(\s|$)/);
@@ -42404,7 +42404,7 @@ function parseDirectiveBody(body) {
   for (const token of head.split(/[\s,]+/).filter(Boolean)) {
     if (token.startsWith("until=")) {
       const value = token.slice("until=".length);
-      if (isDate(value)) until = value;
+      if (isCalendarDate(value)) until = value;
       else problems.push({ messageId: "badDate", data: { value: detach(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
