@@ -10045,7 +10045,17 @@ var rule3 = {
 
 // src/parse/dockerfile-shell.ts
 var import_dockerfile_ast2 = __toESM(require_main(), 1);
+var CONTINUATION = {
+  "\\": /\\[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*/g,
+  "`": /`[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*/g
+};
+var texts = /* @__PURE__ */ new WeakMap();
 function instructionText(file, ins) {
+  let known = texts.get(ins);
+  if (known === void 0) texts.set(ins, known = readInstructionText(file, ins) ?? null);
+  return known ?? void 0;
+}
+function readInstructionText(file, ins) {
   const first = ins.getArguments()[0];
   if (!first) return void 0;
   const src = file.source;
@@ -10053,10 +10063,9 @@ function instructionText(file, ins) {
   const endPos = dfRange(ins.getRange()).end;
   const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
   const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
-  const escape2 = file.model.ast.getEscapeCharacter();
-  const cont = new RegExp(`${escape2 === "\\" ? "\\\\" : "`"}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, "g");
+  const cont = CONTINUATION[file.model.ast.getEscapeCharacter() === "\\" ? "\\" : "`"];
   const text = src.text.slice(start, end).replace(cont, (m) => " ".repeat(m.length));
-  return { text, offset: start };
+  return Object.freeze({ text, offset: start });
 }
 function textRange(file, t, from, to) {
   return file.source.lines.range(t.offset + from, t.offset + to);

@@ -13,8 +13,24 @@ export interface InstructionText {
   offset: number;
 }
 
-/** The arguments of `ins` (flags left out) as one text; undefined when there are none. */
+/** A continuation (escape, blanks, line break) and the comment lines Docker drops after it, per escape character. */
+const CONTINUATION: Record<string, RegExp> = {
+  '\\': /\\[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*/g,
+  '`': /`[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*/g,
+};
+
+/** Each instruction's text, once: several rules read every RUN. */
+const texts = new WeakMap<Instruction, InstructionText | null>();
+
+/** The arguments of `ins` (flags left out) as one text; undefined when there are none. Read-only: it is shared. */
 export function instructionText(file: DockerFile, ins: Instruction): InstructionText | undefined {
+  let known = texts.get(ins);
+  if (known === undefined) texts.set(ins, (known = readInstructionText(file, ins) ?? null));
+  return known ?? undefined;
+}
+
+/** Reads the text `instructionText` keeps. */
+function readInstructionText(file: DockerFile, ins: Instruction): InstructionText | undefined {
   const first = ins.getArguments()[0];
   if (!first) return undefined;
   const src = file.source;
@@ -22,10 +38,9 @@ export function instructionText(file: DockerFile, ins: Instruction): Instruction
   const endPos = dfRange(ins.getRange()).end;
   const start = src.lines.lineStart(startPos.line) + startPos.column - 1;
   const end = src.lines.lineStart(endPos.line) + endPos.column - 1;
-  const escape = file.model.ast.getEscapeCharacter();
-  const cont = new RegExp(`${escape === '\\' ? '\\\\' : '`'}[ \\t]*\\r?\\n(?:[ \\t]*#[^\\n]*\\n)*`, 'g');
+  const cont = CONTINUATION[file.model.ast.getEscapeCharacter() === '\\' ? '\\' : '`']!;
   const text = src.text.slice(start, end).replace(cont, (m) => ' '.repeat(m.length));
-  return { text, offset: start };
+  return Object.freeze({ text, offset: start });
 }
 
 /** The file range of `text.slice(from, to)` of an instruction text. */
