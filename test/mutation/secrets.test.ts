@@ -3,10 +3,12 @@
  * for mutation testing (issue #21): what counts as a credential decides whether a finding gates.
  */
 import { parseFile } from '../../src/parse/index.js';
-import type { YamlFile } from '../../src/parse/index.js';
+import type { ParsedFile, YamlFile } from '../../src/parse/index.js';
+import { describeSecret } from '../../src/redact.js';
+import type { Report, RuleContext } from '../../src/rule.js';
 import { sourceFile } from '../../src/parse/source.js';
 import { decodeBase64, keyList, secretContents } from '../../src/secrets/secret-object.js';
-import { fileTokens, tokenMessages } from '../../src/secrets/file-tokens.js';
+import { fileTokens, ignoredTokenTypes, reportTokens, tokenMessages } from '../../src/secrets/file-tokens.js';
 import {
   entropy,
   isDefaultPassword,
@@ -29,6 +31,10 @@ const rand = prng(2107);
 /** A random 40-character base62 value: looks random by every measure. */
 const RANDOM = randomString(rand, 40);
 const GH = `ghp_${randomString(rand, 36)}`;
+/** A synthetic JWT shape (header.payload.signature, random base64url): a note-level token. */
+const JWT = `eyJ${randomString(rand, 20)}.eyJ${randomString(rand, 30)}.${randomString(rand, 24)}`;
+/** A URL with a synthetic password: a warning-level token. */
+const URL_PW = `https://app:${randomString(rand, 16)}@db.internal/x`;
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 function yaml(text: string): YamlFile {
@@ -420,6 +426,7 @@ describe('heuristics', () => {
     expect(isDocumentationPlaceholder('AKIAIOSFODNN7EXAMPLE')).toBe(true);
     expect(isDocumentationPlaceholder('db-password', 'DB_PASSWORD')).toBe(true);
     expect(isDocumentationPlaceholder('dbPassword', 'db.password')).toBe(true);
+    expect(isDocumentationPlaceholder('adminPassword', 'ADMINPASSWORD')).toBe(true);
     // A value and a key without name parts are not the same name.
     expect(isDocumentationPlaceholder('-_-', '--')).toBe(false);
     expect(isDocumentationPlaceholder('db-password', 'API_TOKEN')).toBe(false);
@@ -449,6 +456,39 @@ describe('heuristics', () => {
     expect(isLiteralSecret('postgres', 'strong', 'API_TOKEN')).toBe(false);
     expect(isLiteralSecret('password', 'strong', 'PASSWORD')).toBe(false);
     expect(isLiteralSecret('${PW}', 'strong', 'DB_PASSWORD')).toBe(false);
+  });
+
+  it('keeps URLs with a port but no user:password@ out of the credentials', () => {
+    expect(urlInfo('https://host:8443/x')).toEqual({ url: true, withCredentials: false });
+    expect(urlInfo('postgres://db:5432')).toEqual({ url: true, withCredentials: false });
+    expect(urlInfo('https://user@host:8443/x')).toEqual({ url: true, withCredentials: false });
+  });
+
+  it('takes mixed mask characters for a mask and a documentation placeholder', () => {
+    for (const v of ['**..', 'x*x*', '#.#.#', '•*•*']) expect([v, isMask(v), isDocumentationPlaceholder(v)]).toEqual([v, true, true]);
+    // Two distinct characters under six: not a placeholder by isPlaceholder, only by the mask test.
+    expect(isPlaceholder('**..')).toBe(false);
+  });
+
+  it('takes the longest default word with digits, and a digit 0 after a default word', () => {
+    expect(isDefaultPassword('administrator1')).toBe(true);
+    expect(isDefaultPassword('administrator_123456!')).toBe(true);
+    expect(isDefaultPassword('admin0')).toBe(true);
+    expect(isDefaultPassword('Admin2024')).toBe(true);
+    // The default word starts the value: nothing before it.
+    for (const v of ['9admin', '$admin1', '-root']) expect([v, isDefaultPassword(v)]).toEqual([v, false]);
+  });
+
+  it('does not take a short or non-default value of a password-named variable for a default password', () => {
+    expect(isLiteralSecret('abc', 'strong', 'DB_PASSWORD')).toBe(false);
+    expect(isLiteralSecret('true', 'strong', 'DB_PASSWORD')).toBe(false);
+    expect(isLiteralSecret('/run/pw', 'strong', 'DB_PASSWORD')).toBe(false);
+    expect(isLiteralSecret('changeme', 'strong', 'DB_PASSWORD')).toBe(false);
+    expect(isLiteralSecret('admin123', 'weak', 'DB_PASS')).toBe(true);
+    expect(isLiteralSecret('admin123', 'weak', 'DB_KEY')).toBe(false);
+    // Padding is not part of the value: neither its length nor its shape.
+    expect(isLiteralSecret('  abc ', 'strong')).toBe(false);
+    expect(isLiteralSecret(` ${RANDOM} `, 'weak')).toBe(true);
   });
 });
 
@@ -597,5 +637,108 @@ describe('file tokens', () => {
     );
     const starts = views.map((v) => fileTokens(v).map((t) => t.start));
     expect(starts).toEqual([[text.indexOf(GH)], [], [text.lastIndexOf(GH)]]);
+    // A document ends at a line starting with ---, not at --- inside a trailing comment.
+    const tail = `${doc('one', 'x')}# a---b ${GH}\n---\n${doc('two', 'y')}`;
+    const parsed = parseFile(sourceFile('/repo/t.yaml', 't.yaml', tail), 'yaml') as YamlFile;
+    const one = { ...parsed, docs: [parsed.docs[0]!], objects: parsed.objects.filter((o) => o.docIndex === 0) } as YamlFile;
+    expect(fileTokens(one).map((t) => t.start)).toEqual([tail.indexOf(GH)]);
+    // The first document starts at the top of the file, comments before its --- included.
+    const lead = `# ${GH}\n---\n${doc('one', 'x')}`;
+    expect(fileTokens(yaml(lead)).map((t) => t.start)).toEqual([lead.indexOf(GH)]);
+  });
+
+  it('scans a Dockerfile whole, and a manifest whose only document does not parse', () => {
+    const docker = `FROM alpine:3.20\nENV API=${GH}\n`;
+    const d = parseFile(sourceFile('/repo/Dockerfile', 'Dockerfile', docker), 'dockerfile')!;
+    expect(fileTokens(d).map((t) => [t.m.messageId, t.start, t.end])).toEqual([
+      ['githubToken', docker.indexOf(GH), docker.indexOf(GH) + GH.length],
+    ]);
+    const head = 'apiVersion: v1\nkind: ConfigMap\n';
+    for (const text of [`${head}data: [\n  b: ${GH}\n`, `---\n${head}data: [\n  b: ${GH}\n`]) {
+      const broken = yaml(text);
+      expect(fileTokens(broken).map((t) => t.start)).toEqual([text.indexOf(GH)]);
+    }
+  });
+
+  it('leaves a broken document of a multi-document file unscanned', () => {
+    const head = 'apiVersion: v1\nkind: ConfigMap\n';
+    // The first document broken, a later one fine: the broken one cannot be located.
+    const first = yaml(`${head}data: [\n  b: ${GH}\n---\n${head}`);
+    expect(first.docs.map((d) => [d.index, Boolean(d.root)])).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+    expect(fileTokens(first)).toEqual([]);
+    // Its separator right at offset 4 (a three-character first line) is still a later document's.
+    const short = yaml(`{ab\n---\n${head}data:\n  a: ${GH}\n`);
+    expect(Boolean(short.docs[0]!.root)).toBe(false);
+    expect(fileTokens(short)).toEqual([]);
+    // A broken first document whose --- line comes within the first four characters is the
+    // whole file's only locatable text: scanned.
+    const tiny = `{\n---\n${head}data:\n  a: ${GH}\n`;
+    const tinyFile = yaml(tiny);
+    expect(Boolean(tinyFile.docs[0]!.root)).toBe(false);
+    expect(fileTokens(tinyFile).map((t) => t.start)).toEqual([tiny.indexOf(GH)]);
+    // A later document broken, handed as its own view.
+    const text = `${head}---\n${head}data: [\n  b: ${GH}\n`;
+    const whole = yaml(text);
+    const brokenView = { ...whole, docs: [whole.docs[1]!], objects: [] } as YamlFile;
+    expect(brokenView.docs[0]!.root).toBeFalsy();
+    expect(fileTokens(brokenView)).toEqual([]);
+    // ... even when no --- line follows the first few characters (a one-line first document).
+    const oneLine = yaml(`x\n---\n${head}data: [\n  b: ${GH}\n`);
+    expect(oneLine.docs.map((d) => [d.index, Boolean(d.root)])).toEqual([
+      [0, true],
+      [1, false],
+    ]);
+    expect(fileTokens({ ...oneLine, docs: [oneLine.docs[1]!], objects: [] } as YamlFile)).toEqual([]);
+  });
+
+  it('leaves tokens in Secret data and as Secret keys to the Secret rule, up to the map end', () => {
+    const head = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n';
+    for (const body of [`data:\n  c: ${GH}\n`, `stringData:\n  ${GH}: x\n`, `stringData:\n  b: ${GH}`, `data:\n  c: ${GH}`])
+      expect([body, fileTokens(yaml(head + body))]).toEqual([body, []]);
+  });
+
+  it('reports the tokens of one level with their place, description and properties, skipping ignored types', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${GH}\n  b: ${URL_PW}\n  c: ${JWT}\n`;
+    const f: ParsedFile = yaml(text);
+    const reports: Report[] = [];
+    const ctx = { report: (r: Report) => reports.push(r) } as unknown as RuleContext;
+    const at = (v: string): unknown => f.source.lines.range(text.indexOf(v), text.indexOf(v) + v.length);
+    reportTokens(f, ctx, 'error', new Set());
+    expect(reports).toEqual([
+      {
+        messageId: 'githubToken',
+        data: { desc: describeSecret(GH), label: 'GitHub token' },
+        at: at(GH),
+        identity: 'githubToken',
+        secret: GH,
+        properties: { precision: 'high', tokenType: 'GitHub token', checksumVerified: false },
+      },
+    ]);
+    reports.length = 0;
+    const pw = URL_PW.slice(URL_PW.indexOf(':', 6) + 1, URL_PW.indexOf('@'));
+    reportTokens(f, ctx, 'warning', new Set(['githubToken']));
+    expect(reports.map((r) => [r.messageId, r.secret, r.at])).toEqual([['urlCredentials', pw, at(pw)]]);
+    reports.length = 0;
+    reportTokens(f, ctx, 'note', new Set());
+    expect(reports.map((r) => [r.messageId, r.secret, r.properties])).toEqual([
+      ['jwt', JWT, { precision: 'medium', tokenType: 'JSON Web Token', checksumVerified: false }],
+    ]);
+    reports.length = 0;
+    reportTokens(f, ctx, 'note', new Set(['jwt']));
+    reportTokens(f, ctx, 'error', new Set(['githubToken']));
+    expect(reports).toEqual([]);
+  });
+
+  it('reads rules.secret-token.ignoreTypes, keeping the strings only', () => {
+    const ctx = (rules: Record<string, unknown>): RuleContext => ({ settings: { rules } }) as unknown as RuleContext;
+    expect(ignoredTokenTypes(ctx({ 'secret-token': { options: { ignoreTypes: ['jwt', 3, null, 'githubToken'] } } }))).toEqual(
+      new Set(['jwt', 'githubToken']),
+    );
+    expect(ignoredTokenTypes(ctx({ 'secret-token': { options: { ignoreTypes: 'jwt' } } }))).toEqual(new Set());
+    expect(ignoredTokenTypes(ctx({ 'secret-token': { options: {} } }))).toEqual(new Set());
+    expect(ignoredTokenTypes(ctx({ 'secret-jwt': { options: { ignoreTypes: ['jwt'] } } }))).toEqual(new Set());
   });
 });
