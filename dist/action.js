@@ -74198,7 +74198,7 @@ function badIgnoreDate(data) {
   if (!Array.isArray(data)) return void 0;
   for (const [i2, raw] of data.entries()) {
     const until = raw?.until;
-    if (typeof until === "string" && !isCalendarDate(until)) return { key: `ignore.${i2}.until`, value: until };
+    if (typeof until === "string" && !isCalendarDate(until)) return `ignore.${i2}.until`;
   }
   return void 0;
 }
@@ -74621,9 +74621,7 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
   settings.overrides = parseOverrides(cfg.overrides);
   const badDate = badIgnoreDate(cfg.ignore);
   if (badDate) {
-    throw new ConfigurationError(
-      `${fileLabel}: "${badDate.key}" ${JSON.stringify(safeData(badDate.value))} is not a calendar date (YYYY-MM-DD)`
-    );
+    throw new ConfigurationError(`${fileLabel}: "${badDate}" is not a calendar date (YYYY-MM-DD)`);
   }
   settings.ignores = parseIgnores(cfg.ignore);
   if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies;

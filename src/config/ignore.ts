@@ -51,12 +51,12 @@ export function isCalendarDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-/** The first `until` that is not a calendar date, as `ignore.<index>.until` and its value. */
-export function badIgnoreDate(data: unknown): { key: string; value: string } | undefined {
+/** The key of the first `until` that is not a calendar date (`ignore.<index>.until`), if any. */
+export function badIgnoreDate(data: unknown): string | undefined {
   if (!Array.isArray(data)) return undefined;
   for (const [i, raw] of data.entries()) {
     const until = (raw as { until?: unknown } | null)?.until;
-    if (typeof until === 'string' && !isCalendarDate(until)) return { key: `ignore.${i}.until`, value: until };
+    if (typeof until === 'string' && !isCalendarDate(until)) return `ignore.${i}.until`;
   }
   return undefined;
 }

@@ -238,9 +238,8 @@ export function settingsFromObject(input: unknown, rules: readonly Rule[], fileL
   settings.overrides = parseOverrides(cfg.overrides);
   const badDate = badIgnoreDate(cfg.ignore);
   if (badDate) {
-    throw new ConfigurationError(
-      `${fileLabel}: "${badDate.key}" ${JSON.stringify(safeData(badDate.value))} is not a calendar date (YYYY-MM-DD)`,
-    );
+    // The value is not echoed, as no configuration value is: the key says where it is.
+    throw new ConfigurationError(`${fileLabel}: "${badDate}" is not a calendar date (YYYY-MM-DD)`);
   }
   settings.ignores = parseIgnores(cfg.ignore);
   if (Array.isArray(cfg.admissionPolicies)) settings.admissionPolicies = cfg.admissionPolicies as string[];

@@ -73,7 +73,7 @@ describe('configuration errors', () => {
     const entry = (until: string) => ({ ignore: [{ kind: 'Deployment', name: 'a', rules: ['run-as-root'], reason: 'vendored', until }] });
     for (const bad of ['2026-02-30', '2026-13-01', '2026-04-31', '2025-02-29', '2026-00-10']) {
       expect(() => settingsFromObject(entry(bad), ALL_RULES, 'x.yml')).toThrow(
-        `x.yml: "ignore.0.until" "${bad}" is not a calendar date (YYYY-MM-DD)`,
+        'x.yml: "ignore.0.until" is not a calendar date (YYYY-MM-DD)',
       );
     }
     for (const good of ['2028-02-29', '2026-12-31', '2026-01-01']) {
