@@ -23,7 +23,7 @@ export interface BaselineEntry {
 const NEVER_BASELINED = new Set(['internal-error']);
 
 /** The findings a baseline written now would hold (unsuppressed ones). */
-export function baselineEntries(findings: readonly Finding[]): BaselineEntry[] {
+export function baselineEntries(findings: Iterable<Finding>): BaselineEntry[] {
   const seen = new Set<string>();
   const out: BaselineEntry[] = [];
   for (const f of findings) {
@@ -38,7 +38,7 @@ export function baselineEntries(findings: readonly Finding[]): BaselineEntry[] {
 }
 
 /** The baseline file content: fixed key order, two-space indent, trailing newline; `redact` masks secrets in identities. */
-export function baselineText(findings: readonly Finding[], redact: (text: string) => string = (t) => t): string {
+export function baselineText(findings: Iterable<Finding>, redact: (text: string) => string = (t) => t): string {
   // Identities are for reading only (entries match by fingerprint): a detected secret in one is masked.
   const entries = baselineEntries(findings).map((e) => ({
     ruleId: e.ruleId,

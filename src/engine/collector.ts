@@ -59,7 +59,10 @@ export function findingLevel(rule: Reporting, r: Placed): Level {
 
 /** Turns rule reports into findings: levels, fingerprints, redaction, compact storage. */
 export class Collector {
+  /** The findings made, when no `into` was given (a batch's). */
   readonly findings: Finding[] = [];
+  /** Where findings go (the scan's spool), else `findings`. */
+  private readonly into: { add(f: Finding): void } | undefined;
   readonly redactor = new Redactor();
   /**
    * Fingerprints seen in the current file (they include the file's path, so they cannot collide
@@ -80,11 +83,18 @@ export class Collector {
   private readonly keepFormer: boolean;
 
   /**
+   * `into`: where the findings go instead of `findings` (the scan's spool).
    * `formerFingerprints`: compute `Finding.formerFingerprints` (default true). A scan without a
    * baseline leaves them out: a hash per former id per finding, and memory no output reads.
    */
-  constructor(opts: { formerFingerprints?: boolean } = {}) {
+  constructor(opts: { formerFingerprints?: boolean; into?: { add(f: Finding): void } } = {}) {
     this.keepFormer = opts.formerFingerprints ?? true;
+    this.into = opts.into;
+  }
+
+  private put(f: Finding): void {
+    if (this.into) this.into.add(f);
+    else this.findings.push(f);
   }
 
   private digest(secret: string): string {
@@ -136,7 +146,7 @@ export class Collector {
       }
       f.identity = this.intern(f.identity);
       f.range = this.shared(f.range);
-      this.findings.push(f);
+      this.put(f);
     }
     this.endFile();
   }
@@ -159,7 +169,7 @@ export class Collector {
     });
     const template = meta.messages[r.messageId];
     if (template === undefined) throw new Error(`rule ${meta.id} reported unknown message id "${r.messageId}"`);
-    this.findings.push({
+    this.put({
       ruleId: meta.id,
       messageId: r.messageId,
       level: findingLevel(rule, r),

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyIgnores, applyOverrides } from '../config/policy.js';
+import type { ResourceIgnore } from '../config/ignore.js';
 import type { Settings } from '../config/settings.js';
 import { compareFindings } from '../findings.js';
 import { sourceFile } from '../parse/source.js';
@@ -25,12 +26,13 @@ import { rule as suppressionFormerRuleId } from '../rules/suppression-former-rul
 import { rule as suppressionWithoutReason } from '../rules/suppression-without-reason.js';
 import { rule as unusedSuppression } from '../rules/unused-suppression.js';
 import { applySuppressions } from '../suppress/apply.js';
-import type { DirectiveReport } from '../suppress/apply.js';
+import type { DirectiveReport, SuppressOptions } from '../suppress/apply.js';
 import type { Directive } from '../suppress/directives.js';
 import { readDirectives } from '../suppress/directives.js';
 import type { Finding } from '../types.js';
 import type { Collector } from './collector.js';
 import type { CheckPlan } from './plan.js';
+import type { FileSpool, Numbered } from './spool.js';
 import { systemOn } from './plan.js';
 import type { AnySystemRule, SystemFindings } from './system-findings.js';
 
@@ -82,27 +84,26 @@ function templateDirectives(absPath: string, relPath: string): Directive[] {
 /**
  * Findings on rendered streams move to the template, values or patch line that wrote them.
  * podguard.dev/ignore annotations travel with the rendered object: they apply before the move;
- * the comments of the templates findings moved to join `directives`.
+ * the comments of the templates findings moved to join `directives`. Rendered streams' findings
+ * stay in memory (the spool keeps them), so this takes them all, in arrival order, and puts the
+ * moved ones back under the same numbers.
  */
 export function remapRendered(
-  out: Collector,
+  store: FileSpool,
   render: RenderStage,
   directives: { files: Map<string, Directive[]>; rendered: ReadonlyMap<string, Directive[]> },
   j: Judging,
 ): void {
-  applySuppressions(
-    out.findings.filter((f) => render.virtual.has(f.file)),
-    directives.rendered,
-    {
-      today: j.today,
-      knownRules: new Set(j.rules.map((r) => r.meta.id)),
-      enabledRules: new Set(),
-      reasonRequired: systemOn(j.plan, 'suppression-without-reason'),
-    },
-  );
-  const mapped = render.remap(out.findings);
-  out.findings.length = 0;
-  for (const f of mapped) out.findings.push(f);
+  const numbered = store.takeKept();
+  const seqOf = new Map(numbered.map(([seq, f]) => [f, seq]));
+  const findings = numbered.map(([, f]) => f);
+  applySuppressions(findings, directives.rendered, {
+    today: j.today,
+    knownRules: new Set(j.rules.map((r) => r.meta.id)),
+    enabledRules: new Set(),
+    reasonRequired: systemOn(j.plan, 'suppression-without-reason'),
+  });
+  for (const f of render.remap(findings)) store.put(seqOf.get(f)!, f);
   for (const src of render.mappedSources()) {
     if (directives.files.has(src.relPath)) continue;
     const found = templateDirectives(src.absPath, src.relPath);
@@ -122,17 +123,25 @@ export function reportRenderNotices(notices: readonly RenderNotice[], out: Colle
   }
 }
 
-/** Applies suppression directives and reports the directives that do not do their job. */
-export function suppress(findings: Finding[], directives: ReadonlyMap<string, Directive[]>, system: SystemFindings, j: Judging): void {
-  const enabled = new Set([...j.enabled, ...Object.keys(j.plan.system).filter((id) => systemOn(j.plan, id))]);
-  const reports = applySuppressions(findings, directives, {
+/** What suppressing one file needs, made once per scan. */
+function suppressOptions(j: Judging): SuppressOptions {
+  return {
     today: j.today,
     knownRules: new Set(j.rules.map((r) => r.meta.id)),
-    enabledRules: enabled,
+    enabledRules: new Set([...j.enabled, ...Object.keys(j.plan.system).filter((id) => systemOn(j.plan, id))]),
     reasonRequired: systemOn(j.plan, 'suppression-without-reason'),
     formerIds: formerIdsOf(j.rules),
-  });
-  for (const r of reports) {
+  };
+}
+
+/** Applies one file's suppression directives and reports the directives that do not do their job. */
+export function suppress(
+  findings: Finding[],
+  directives: ReadonlyMap<string, Directive[]>,
+  system: SystemFindings,
+  opts: SuppressOptions,
+): void {
+  for (const r of applySuppressions(findings, directives, opts)) {
     system.report({
       rule: SUPPRESSION_RULES[r.ruleId],
       message: r.messageId,
@@ -144,9 +153,8 @@ export function suppress(findings: Finding[], directives: ReadonlyMap<string, Di
   }
 }
 
-/** Marks findings `ignore:` entries cover; reports entries past their date (on the configuration file). */
-export function ignore(findings: Finding[], system: SystemFindings, j: Judging): void {
-  const { expired } = applyIgnores(findings, j.settings, j.root, j.today);
+/** Reports `ignore:` entries past their date (on the configuration file). */
+function reportExpired(expired: readonly ResourceIgnore[], system: SystemFindings, j: Judging): void {
   const configFile = j.settings.configFile;
   if (!expired.length || !system.on(expiredSuppression) || !configFile) return;
   for (const i of expired) {
@@ -171,19 +179,64 @@ export function markBaselined(findings: readonly Finding[], fingerprints: Readon
   return n;
 }
 
-/** Every step after the check, in order; returns the findings sorted and what the baseline knew. */
+/** Where judged findings go, in their final order. */
+export interface JudgedSink {
+  push(f: Finding): void;
+}
+
+/** Sorts numbered findings: by `compareFindings`, ties in arrival order (as a stable sort of one list). */
+function sorted(numbered: Numbered[]): Finding[] {
+  return numbered.sort((a, b) => compareFindings(a[1], b[1]) || a[0] - b[0]).map(([, f]) => f);
+}
+
+/**
+ * Every step after the check, one file at a time in file order: per-path overrides, suppression
+ * directives (and the findings about them), `ignore:` entries, the baseline, the order. Each step
+ * needs only the file's own findings and directives, so at most one file's findings are decoded
+ * at a time; the result is what the steps over one list of every finding gave. Returns what the
+ * baseline knew.
+ */
 export function postProcess(
-  out: Collector,
+  { out, store }: { out: Collector; store: FileSpool },
   system: SystemFindings,
   s: { render: RenderStage; directives: Map<string, Directive[]>; renderedDirectives: ReadonlyMap<string, Directive[]> },
   j: Judging & { baseline?: { label: string; fingerprints: ReadonlySet<string> } },
-): { findings: Finding[]; baseline?: { file: string; known: number } } {
-  remapRendered(out, s.render, { files: s.directives, rendered: s.renderedDirectives }, j);
+  to: JudgedSink,
+): { baseline?: { file: string; known: number } } {
+  remapRendered(store, s.render, { files: s.directives, rendered: s.renderedDirectives }, j);
   reportRenderNotices(s.render.notices, out, system, j.root);
-  // Per-path overrides judge findings where they now stand (templates, values and patches included).
-  applyOverrides(out.findings, new Map(j.rules.map((r) => [r.meta.id, r])), j.settings);
-  suppress(out.findings, s.directives, system, j);
-  ignore(out.findings, system, j);
-  const baseline = j.baseline ? { file: j.baseline.label, known: markBaselined(out.findings, j.baseline.fingerprints) } : undefined;
-  return { findings: out.findings.sort(compareFindings), ...(baseline ? { baseline } : {}) };
+  const rules = new Map(j.rules.map((r) => [r.meta.id, r]));
+  const opts = suppressOptions(j);
+  const { expired } = applyIgnores([], j.settings, j.root, j.today);
+  const configFile = expired.length && system.on(expiredSuppression) ? j.settings.configFile : undefined;
+  const files = new Set([...store.files(), ...s.directives.keys(), ...(configFile ? [configFile] : [])]);
+  let known = 0;
+  for (const file of [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    out.endFile();
+    const numbered = store.take(file);
+    // Per-path overrides judge findings where they now stand (templates, values and patches included).
+    const findings = numbered.map(([, f]) => f);
+    applyOverrides(findings, rules, j.settings);
+    const judged = new Set(findings);
+    const list = numbered.filter(([, f]) => judged.has(f));
+    const directives = s.directives.get(file);
+    if (directives) {
+      suppress(findings, new Map([[file, directives]]), system, opts);
+      for (const x of store.take(file)) list.push(x);
+    }
+    applyIgnores(
+      list.map(([, f]) => f),
+      j.settings,
+      j.root,
+      j.today,
+    );
+    if (file === configFile) {
+      reportExpired(expired, system, j);
+      for (const x of store.take(file)) list.push(x);
+    }
+    const ordered = sorted(list);
+    if (j.baseline) known += markBaselined(ordered, j.baseline.fingerprints);
+    for (const f of ordered) to.push(f);
+  }
+  return j.baseline ? { baseline: { file: j.baseline.label, known } } : {};
 }

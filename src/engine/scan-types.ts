@@ -1,5 +1,6 @@
 /** What a scan takes and what it gives: the engine's public types. */
 import type { Settings } from '../config/settings.js';
+import type { FindingList } from '../findings.js';
 import type { RenderSummary } from '../render/index.js';
 import type { Redactor } from '../redact.js';
 import type { Rule } from '../rule.js';
@@ -47,6 +48,12 @@ export interface ScanInput {
   workerScript?: string;
   /** A manifest stream to check instead of files (`podguard scan -`), and the name findings carry. */
   stdin?: { text: string; name: string };
+  /**
+   * Findings held in memory before `scanStreamed` moves them to a private temporary file (default
+   * 2,000, `SPILL_AT`; `scan`, whose result holds them all, keeps them in memory unless this is
+   * set): the output is the same either way; tests set it low to exercise the file.
+   */
+  spillAt?: number;
   /** Environment for finding helm and kustomize (default: process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -76,3 +83,9 @@ export interface ScanResult {
   /** Helm charts and kustomize roots found, rendered or not (absent when there were none). */
   render?: RenderSummary;
 }
+
+/** A scan's outcome as sinks read it: `findings` in order, an array or a spool (`FindingList`). */
+export type ScanReport = Omit<ScanResult, 'findings'> & { findings: FindingList };
+
+/** The outcome of `scanStreamed`: its findings are a spool, removed by `dispose()`. */
+export type StreamedScan = Omit<ScanResult, 'findings'> & { findings: FindingList & { dispose(): void } };
