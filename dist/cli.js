@@ -4684,9 +4684,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -6193,8 +6193,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -18274,11 +18274,11 @@ function settingsFromObject(input, rules, fileLabel, locate2) {
     const errs = relevant(validate.errors ?? [], data);
     const described = (errs.length ? errs : validate.errors ?? []).map((e) => describe(e, data, rules));
     const unique = [...new Map(described.map((d) => [d.text, d])).values()];
-    const lines = unique.map((d) => {
+    const lines2 = unique.map((d) => {
       const line = locate2?.(d.path);
       return `${fileLabel}${line ? `:${line}` : ""}: ${d.text}`;
     });
-    throw new ConfigurationError(lines.join("\n"));
+    throw new ConfigurationError(lines2.join("\n"));
   }
   const cfg = data;
   if (cfg.profile === "baseline" || cfg.profile === "restricted") settings.profile = cfg.profile;
@@ -18447,16 +18447,39 @@ exclude:
 }
 
 // src/findings.ts
+function* byFile(findings) {
+  let run3 = [];
+  for (const f of findings) {
+    if (run3.length > 0 && run3[0].file !== f.file) {
+      yield [run3[0].file, run3];
+      run3 = [];
+    }
+    run3.push(f);
+  }
+  if (run3.length > 0) yield [run3[0].file, run3];
+}
+function someFinding(findings, test) {
+  for (const f of findings) if (test(f)) return true;
+  return false;
+}
 function displayLevel(f) {
   return f.baselined ? "note" : f.level;
 }
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
-function countByLevel(findings) {
+function tally(findings) {
   const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) if (!f.suppression) counts[displayLevel(f)]++;
-  return counts;
+  let suppressed = 0;
+  let baselined = 0;
+  for (const f of findings) {
+    if (f.suppression) suppressed++;
+    else {
+      counts[displayLevel(f)]++;
+      if (f.baselined) baselined++;
+    }
+  }
+  return { counts, suppressed, baselined };
 }
 function gates(f, failOn) {
   if (failOn === "never" || f.suppression || f.baselined) return false;
@@ -22670,7 +22693,7 @@ function safeErrorText(err, max = 300) {
   const raw = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2e3);
   return raw.replace(/"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`[^`\n]{0,2000}`/g, "\xAB\u2026\xBB").replace(/["'`][^\n]*/g, "\xAB\u2026").replace(
     /[A-Za-z0-9+/=_~.:@-]{8,}/g,
-    (run2) => /[0-9+/=_~@]/.test(run2.replace(/^[a-z]+:\/\//i, "")) || run2.length >= 20 && /[a-z]/.test(run2) && /[A-Z]/.test(run2) ? "\u2026" : run2
+    (run3) => /[0-9+/=_~@]/.test(run3.replace(/^[a-z]+:\/\//i, "")) || run3.length >= 20 && /[a-z]/.test(run3) && /[A-Z]/.test(run3) ? "\u2026" : run3
   ).slice(0, max);
 }
 
@@ -23190,12 +23213,12 @@ var rule47 = {
   },
   check(file, ctx) {
     if (!isDockerFile(file)) return;
-    const { text, lines } = file.source;
+    const { text, lines: lines2 } = file.source;
     for (const ins of file.model.ast.getInstructions()) {
       if (ins.getKeyword() !== "RUN") continue;
       const r2 = ins.getRange();
-      const start = lines.lineStart(r2.start.line + 1) + r2.start.character;
-      const end = lines.lineStart(r2.end.line + 1) + r2.end.character;
+      const start = lines2.lineStart(r2.start.line + 1) + r2.start.character;
+      const end = lines2.lineStart(r2.end.line + 1) + r2.end.character;
       const body = text.slice(start, end);
       if (/--mount=\S{0,200}type=secret/.test(body)) continue;
       for (const { messageId, pattern, value: valueIn } of SETUPS) {
@@ -23204,7 +23227,7 @@ var rule47 = {
           if (!value2 || isPlaceholder(value2)) continue;
           const variable = /^\$/.test(value2);
           const how = variable ? `the build variable ${value2} (kept in the image history)` : `a literal credential (${describeSecret(value2)})`;
-          const at = lines.range(start + m.index, start + m.index + m[0].length);
+          const at = lines2.range(start + m.index, start + m.index + m[0].length);
           ctx.report({
             messageId,
             data: { how },
@@ -23417,13 +23440,13 @@ var privateKey = {
     const putty = /PuTTY-User-Key-File-\d{1,2}: ?[a-z0-9-]{1,40}/g;
     while ((m = putty.exec(text)) !== null) {
       if (nextLines < putty.lastIndex) nextLines = text.indexOf("Private-Lines:", putty.lastIndex);
-      const lines = nextLines;
-      if (lines < 0) break;
-      if (lines - putty.lastIndex > 8192) continue;
-      const macAt = text.slice(lines, lines + 16384).indexOf("Private-MAC:");
-      const mac = macAt < 0 ? -1 : lines + macAt;
-      const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
-      const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
+      const lines2 = nextLines;
+      if (lines2 < 0) break;
+      if (lines2 - putty.lastIndex > 8192) continue;
+      const macAt = text.slice(lines2, lines2 + 16384).indexOf("Private-MAC:");
+      const mac = macAt < 0 ? -1 : lines2 + macAt;
+      const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
+      const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
       const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
       push3("PuTTY private key", m.index, macEnd);
@@ -23851,13 +23874,13 @@ function scanTokens(file) {
   return out;
 }
 function reportTokens(file, ctx, level, ignored) {
-  const { lines } = file.source;
+  const { lines: lines2 } = file.source;
   for (const { m, start, end } of fileTokens(file)) {
     if (m.level !== level || ignored.has(m.messageId)) continue;
     ctx.report({
       messageId: m.messageId,
       data: { desc: describeSecret(m.value), label: m.label },
-      at: lines.range(start, end),
+      at: lines2.range(start, end),
       identity: m.messageId,
       secret: m.value,
       properties: { precision: m.precision, tokenType: m.label, checksumVerified: m.verified }
@@ -32634,9 +32657,9 @@ var buildFoldOverlay = (name) => {
     _foldCache.set(name, null);
     return null;
   }
-  const sorted = Array.from(extras).sort((a, b) => a - b);
+  const sorted2 = Array.from(extras).sort((a, b) => a - b);
   const merged = [];
-  for (const cp of sorted) {
+  for (const cp of sorted2) {
     const last = merged[merged.length - 1];
     if (last && last[1] + 1 === cp)
       last[1] = cp;
@@ -48716,10 +48739,10 @@ var CharClass2 = class CharClass3 {
     const order = new Array(n);
     for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
     order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
-    const sorted = array.slice(0, len);
+    const sorted2 = array.slice(0, len);
     for (let i2 = 0; i2 < n; i2++) {
-      array[2 * i2] = sorted[2 * order[i2]];
-      array[2 * i2 + 1] = sorted[2 * order[i2] + 1];
+      array[2 * i2] = sorted2[2 * order[i2]];
+      array[2 * i2 + 1] = sorted2[2 * order[i2] + 1];
     }
   }
   /**
@@ -52178,9 +52201,9 @@ var KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[A-Za-z0-9_./-]+)\s*:(?:\s|$)/
 function keyLines(text) {
   const out = [];
   const stack = [];
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const raw = lines[i2];
+  const lines2 = text.split(/\r\n|\r|\n/);
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const raw = lines2[i2];
     if (/^\s*(#|\{\{)/.test(raw) || raw.trim() === "" || /^---/.test(raw)) continue;
     const m = KEY_LINE.exec(raw);
     if (!m) continue;
@@ -52198,10 +52221,10 @@ function suffixScore(line, want) {
   while (n < full.length && n < want.length && full[full.length - 1 - n] === want[want.length - 1 - n]) n++;
   return n;
 }
-function bestLine(lines, want) {
+function bestLine(lines2, want) {
   let best;
   let score = 0;
-  for (const l of lines) {
+  for (const l of lines2) {
     if (l.key !== want[want.length - 1]) continue;
     const s2 = suffixScore(l, want);
     if (s2 > score) {
@@ -52220,12 +52243,12 @@ function valuesRefs(line) {
 function templateLine(template, path) {
   const want = keysOf(path);
   if (want.length === 0) return void 0;
-  const lines = keyLines(template);
-  const direct = bestLine(lines, want);
+  const lines2 = keyLines(template);
+  const direct = bestLine(lines2, want);
   const textLines2 = template.split(/\r\n|\r|\n/);
   if (direct) return { line: direct.line, values: valuesRefs(textLines2[direct.line - 1] ?? "") };
   for (let k = want.length - 1; k >= 1; k--) {
-    const parent = bestLine(lines, want.slice(0, k));
+    const parent = bestLine(lines2, want.slice(0, k));
     if (!parent) continue;
     const rest = want.slice(k);
     for (let i2 = parent.line; i2 <= textLines2.length; i2++) {
@@ -52244,9 +52267,9 @@ function templateLine(template, path) {
   }
   return void 0;
 }
-function withRefs(lines, line) {
+function withRefs(lines2, line) {
   for (let i2 = line - 1; i2 >= 1; i2--) {
-    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines[i2 - 1] ?? "");
+    const m = /\{\{-?\s*(?:with|range)\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/.exec(lines2[i2 - 1] ?? "");
     if (m) return [m[1].slice(1).split(".")];
   }
   return [];
@@ -52398,24 +52421,24 @@ function renderSummaryLine(s2) {
 }
 async function prepareRender(input) {
   const roots = renderRoots(input.root, input.markers);
-  const run2 = new Renders(input, roots);
-  const charts = input.stdin ? [] : roots.charts.filter((dir) => run2.chartTouched(dir));
-  run2.summary.charts = charts.length;
-  for (const dir of charts) await run2.chart(dir);
-  const tops = input.stdin ? [] : roots.topRoots.filter((dir) => run2.touches(includedFiles(roots, dir)));
-  run2.summary.kustomizations = tops.length;
-  for (const dir of tops) await run2.kustomization(dir);
-  if (input.stdin) run2.keep(input.stdin.name, input.stdin.text, { kind: "stdin" }, "stdin", "stdin.yaml");
-  const virtuals = run2.virtuals;
+  const run3 = new Renders(input, roots);
+  const charts = input.stdin ? [] : roots.charts.filter((dir) => run3.chartTouched(dir));
+  run3.summary.charts = charts.length;
+  for (const dir of charts) await run3.chart(dir);
+  const tops = input.stdin ? [] : roots.topRoots.filter((dir) => run3.touches(includedFiles(roots, dir)));
+  run3.summary.kustomizations = tops.length;
+  for (const dir of tops) await run3.kustomization(dir);
+  if (input.stdin) run3.keep(input.stdin.name, input.stdin.text, { kind: "stdin" }, "stdin", "stdin.yaml");
+  const virtuals = run3.virtuals;
   const mapper = new Mapper(input.root, roots, input.settings.render, virtuals);
   return {
-    candidates: toCheck(input.candidates, roots, run2.covered, virtuals),
-    notices: run2.notices,
-    summary: run2.summary,
+    candidates: toCheck(input.candidates, roots, run3.covered, virtuals),
+    notices: run3.notices,
+    summary: run3.summary,
     virtual: new Set(virtuals.map((v) => v.relPath)),
     remap: (findings) => mapper.remap(findings),
     mappedSources: () => mapper.sources(),
-    cleanup: () => run2.cleanup()
+    cleanup: () => run3.cleanup()
   };
 }
 function toCheck(collected, roots, covered, virtuals) {
@@ -52526,13 +52549,13 @@ var Renders = class {
     const args = ["template", chartCfg.releaseName ?? "release", absDir, "--namespace", chartCfg.namespace ?? "default"];
     args.push("--kube-version", `v${this.input.settings.kubernetesVersion}.0`);
     for (const v of values.files) args.push("--values", resolve9(this.root, v));
-    const run2 = await runTool(helm, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs: this.timeoutMs });
-    if (!run2.ok) {
-      const error = toolError(run2.error, { scratch: s2.dir, root: this.root });
+    const run3 = await runTool(helm, args, { cwd: s2.sub("helm-cwd"), env: cleanEnv(s2), timeoutMs: this.timeoutMs });
+    if (!run3.ok) {
+      const error = toolError(run3.error, { scratch: s2.dir, root: this.root });
       return this.failed(at, { messageId: "failed", data: { tool: "helm template", error } });
     }
     this.summary.rendered++;
-    this.keep(at.file, run2.stdout, { kind: "helm", chartDir: dir, valuesFiles: values.files });
+    this.keep(at.file, run3.stdout, { kind: "helm", chartDir: dir, valuesFiles: values.files });
   }
   /**
    * The helm binary to render a chart with; undefined (reported) when it is not rendered:
@@ -52585,15 +52608,15 @@ buildMetadata: [originAnnotations, transformerAnnotations]
     );
     const args = [kz.viaKubectl ? "kustomize" : "build", wrapper, "--load-restrictor", "LoadRestrictionsRootOnly"];
     if (this.cfg.enableHelm && helmPath) args.push("--enable-helm", "--helm-command", helmPath);
-    const run2 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs: this.timeoutMs });
-    if (!run2.ok) {
+    const run3 = await runTool(kz.path, args, { cwd: wrapper, env: cleanEnv(s2), timeoutMs: this.timeoutMs });
+    if (!run3.ok) {
       const tool = kz.viaKubectl ? "kubectl kustomize" : "kustomize build";
-      const error = toolError(run2.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root: this.root });
+      const error = toolError(run3.error.split(wrapper).join("\u2026"), { scratch: s2.dir, root: this.root });
       return this.failed(at, { messageId: "failed", data: { tool, error } });
     }
     this.summary.rendered++;
     for (const f of includedFiles(this.roots, dir)) this.covered.add(f);
-    this.keep(k.file, run2.stdout, { kind: "kustomize", dir, wrapper });
+    this.keep(k.file, run3.stdout, { kind: "kustomize", dir, wrapper });
   }
   /** The kustomize to run; undefined (reported) when there is none. */
   kustomizer(at) {
@@ -53736,7 +53759,10 @@ function findingLevel(rule61, r2) {
   return rule61.configured ?? r2.level ?? rule61.level;
 }
 var Collector = class {
+  /** The findings made, when no `into` was given (a batch's). */
   findings = [];
+  /** Where findings go (the scan's spool), else `findings`. */
+  into;
   redactor = new Redactor();
   /**
    * Fingerprints seen in the current file (they include the file's path, so they cannot collide
@@ -53756,11 +53782,17 @@ var Collector = class {
   /** Whether findings keep their former ids' fingerprints (only a baseline reads them). */
   keepFormer;
   /**
+   * `into`: where the findings go instead of `findings` (the scan's spool).
    * `formerFingerprints`: compute `Finding.formerFingerprints` (default true). A scan without a
    * baseline leaves them out: a hash per former id per finding, and memory no output reads.
    */
   constructor(opts = {}) {
     this.keepFormer = opts.formerFingerprints ?? true;
+    this.into = opts.into;
+  }
+  put(f) {
+    if (this.into) this.into.add(f);
+    else this.findings.push(f);
   }
   digest(secret) {
     let d = this.digests.get(secret);
@@ -53806,7 +53838,7 @@ var Collector = class {
       }
       f.identity = this.intern(f.identity);
       f.range = this.shared(f.range);
-      this.findings.push(f);
+      this.put(f);
     }
     this.endFile();
   }
@@ -53827,7 +53859,7 @@ var Collector = class {
     });
     const template = meta2.messages[r2.messageId];
     if (template === void 0) throw new Error(`rule ${meta2.id} reported unknown message id "${r2.messageId}"`);
-    this.findings.push({
+    this.put({
       ruleId: meta2.id,
       messageId: r2.messageId,
       level: findingLevel(rule61, r2),
@@ -53954,10 +53986,10 @@ function scalarSpans(node, out) {
 function isCommentLine(line) {
   return /^[ \t]*#/.test(line);
 }
-function instructionEnd(lines, line, escape3) {
+function instructionEnd(lines2, line, escape3) {
   let i2 = line - 1;
-  while (i2 < lines.length - 1) {
-    const cur = lines[i2];
+  while (i2 < lines2.length - 1) {
+    const cur = lines2[i2];
     if (!isCommentLine(cur) && !cur.trimEnd().endsWith(escape3)) break;
     i2++;
   }
@@ -53965,12 +53997,12 @@ function instructionEnd(lines, line, escape3) {
 }
 function commentDirectives(file, out) {
   const source = file.source;
-  const lines = source.text.split(/\r\n|\r|\n/);
+  const lines2 = source.text.split(/\r\n|\r|\n/);
   const dockerfile = file.kind === "dockerfile";
   let spans;
   const escape3 = dockerfile ? /^#[ \t]*escape[ \t]*=[ \t]*(\S)/im.exec(source.text)?.[1] ?? "\\" : "\\";
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const text = lines[i2];
+  for (let i2 = 0; i2 < lines2.length; i2++) {
+    const text = lines2[i2];
     if (!text.includes("podguard-ignore")) continue;
     const m = COMMENT.exec(text);
     if (!m) continue;
@@ -54006,8 +54038,8 @@ function commentDirectives(file, out) {
       scope = { kind: "lines", from: lineNo, to: lineNo };
     } else {
       let target = lineNo + 1;
-      while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
-      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape3) : target };
+      while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
+      scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
     }
     out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
   }
@@ -54613,7 +54645,7 @@ function push2(map2, key, value2) {
 }
 function indexDirectives(list2, working) {
   const wide = /* @__PURE__ */ new Map();
-  const lines = /* @__PURE__ */ new Map();
+  const lines2 = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
   for (const d of list2) {
     if (!working.has(d)) continue;
@@ -54626,11 +54658,11 @@ function indexDirectives(list2, working) {
     if (!group2) {
       group2 = /* @__PURE__ */ new Map();
       groups.set(span.key, group2);
-      for (let line = span.from; line <= span.to; line++) push2(lines, line, group2);
+      for (let line = span.from; line <= span.to; line++) push2(lines2, line, group2);
     }
     for (const id of new Set(d.ruleIds)) push2(group2, id, d);
   }
-  return { wide, lines, order: new Map(list2.map((d, i2) => [d, i2])) };
+  return { wide, lines: lines2, order: new Map(list2.map((d, i2) => [d, i2])) };
 }
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
@@ -54765,20 +54797,17 @@ function templateDirectives(absPath, relPath) {
     workloads: []
   });
 }
-function remapRendered(out, render, directives, j) {
-  applySuppressions(
-    out.findings.filter((f) => render.virtual.has(f.file)),
-    directives.rendered,
-    {
-      today: j.today,
-      knownRules: new Set(j.rules.map((r2) => r2.meta.id)),
-      enabledRules: /* @__PURE__ */ new Set(),
-      reasonRequired: systemOn(j.plan, "suppression-without-reason")
-    }
-  );
-  const mapped = render.remap(out.findings);
-  out.findings.length = 0;
-  for (const f of mapped) out.findings.push(f);
+function remapRendered(store, render, directives, j) {
+  const numbered = store.takeKept();
+  const seqOf = new Map(numbered.map(([seq2, f]) => [f, seq2]));
+  const findings = numbered.map(([, f]) => f);
+  applySuppressions(findings, directives.rendered, {
+    today: j.today,
+    knownRules: new Set(j.rules.map((r2) => r2.meta.id)),
+    enabledRules: /* @__PURE__ */ new Set(),
+    reasonRequired: systemOn(j.plan, "suppression-without-reason")
+  });
+  for (const f of render.remap(findings)) store.put(seqOf.get(f), f);
   for (const src of render.mappedSources()) {
     if (directives.files.has(src.relPath)) continue;
     const found = templateDirectives(src.absPath, src.relPath);
@@ -54795,16 +54824,17 @@ function reportRenderNotices(notices, out, system, root) {
     out.endFile();
   }
 }
-function suppress2(findings, directives, system, j) {
-  const enabled = /* @__PURE__ */ new Set([...j.enabled, ...Object.keys(j.plan.system).filter((id) => systemOn(j.plan, id))]);
-  const reports = applySuppressions(findings, directives, {
+function suppressOptions(j) {
+  return {
     today: j.today,
     knownRules: new Set(j.rules.map((r2) => r2.meta.id)),
-    enabledRules: enabled,
+    enabledRules: /* @__PURE__ */ new Set([...j.enabled, ...Object.keys(j.plan.system).filter((id) => systemOn(j.plan, id))]),
     reasonRequired: systemOn(j.plan, "suppression-without-reason"),
     formerIds: formerIdsOf(j.rules)
-  });
-  for (const r2 of reports) {
+  };
+}
+function suppress2(findings, directives, system, opts) {
+  for (const r2 of applySuppressions(findings, directives, opts)) {
     system.report({
       rule: SUPPRESSION_RULES2[r2.ruleId],
       message: r2.messageId,
@@ -54815,8 +54845,7 @@ function suppress2(findings, directives, system, j) {
     });
   }
 }
-function ignore(findings, system, j) {
-  const { expired } = applyIgnores(findings, j.settings, j.root, j.today);
+function reportExpired(expired, system, j) {
   const configFile = j.settings.configFile;
   if (!expired.length || !system.on(rule13) || !configFile) return;
   for (const i2 of expired) {
@@ -54838,14 +54867,45 @@ function markBaselined(findings, fingerprints) {
   }
   return n;
 }
-function postProcess(out, system, s2, j) {
-  remapRendered(out, s2.render, { files: s2.directives, rendered: s2.renderedDirectives }, j);
+function sorted(numbered) {
+  return numbered.sort((a, b) => compareFindings(a[1], b[1]) || a[0] - b[0]).map(([, f]) => f);
+}
+function postProcess({ out, store }, system, s2, j, to) {
+  remapRendered(store, s2.render, { files: s2.directives, rendered: s2.renderedDirectives }, j);
   reportRenderNotices(s2.render.notices, out, system, j.root);
-  applyOverrides(out.findings, new Map(j.rules.map((r2) => [r2.meta.id, r2])), j.settings);
-  suppress2(out.findings, s2.directives, system, j);
-  ignore(out.findings, system, j);
-  const baseline = j.baseline ? { file: j.baseline.label, known: markBaselined(out.findings, j.baseline.fingerprints) } : void 0;
-  return { findings: out.findings.sort(compareFindings), ...baseline ? { baseline } : {} };
+  const rules = new Map(j.rules.map((r2) => [r2.meta.id, r2]));
+  const opts = suppressOptions(j);
+  const { expired } = applyIgnores([], j.settings, j.root, j.today);
+  const configFile = expired.length && system.on(rule13) ? j.settings.configFile : void 0;
+  const files = /* @__PURE__ */ new Set([...store.files(), ...s2.directives.keys(), ...configFile ? [configFile] : []]);
+  let known = 0;
+  for (const file of [...files].sort((a, b) => a < b ? -1 : a > b ? 1 : 0)) {
+    out.endFile();
+    const numbered = store.take(file);
+    const findings = numbered.map(([, f]) => f);
+    applyOverrides(findings, rules, j.settings);
+    const judged = new Set(findings);
+    const list2 = numbered.filter(([, f]) => judged.has(f));
+    const directives = s2.directives.get(file);
+    if (directives) {
+      suppress2(findings, /* @__PURE__ */ new Map([[file, directives]]), system, opts);
+      for (const x of store.take(file)) list2.push(x);
+    }
+    applyIgnores(
+      list2.map(([, f]) => f),
+      j.settings,
+      j.root,
+      j.today
+    );
+    if (file === configFile) {
+      reportExpired(expired, system, j);
+      for (const x of store.take(file)) list2.push(x);
+    }
+    const ordered2 = sorted(list2);
+    if (j.baseline) known += markBaselined(ordered2, j.baseline.fingerprints);
+    for (const f of ordered2) to.push(f);
+  }
+  return j.baseline ? { baseline: { file: j.baseline.label, known } } : {};
 }
 
 // src/engine/threads.ts
@@ -54918,7 +54978,11 @@ var InOrder = class {
     return out;
   }
 };
+function detach2(r2) {
+  return { ...r2, states: structuredClone(r2.states), directives: structuredClone(r2.directives) };
+}
 async function checkBatches(batches, checker, opts) {
+  const own = opts.custom ? (r2) => r2 : detach2;
   const results = new InOrder(batches.length, opts.onResult);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
@@ -54927,7 +54991,7 @@ async function checkBatches(batches, checker, opts) {
   for (let w = 0; w < workers; w++) started.push(startWorker(opts.script, { plan: opts.plan, batches, next }, results, () => completed++));
   try {
     for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
-      results.put(i2, checker.run(batches[i2]));
+      results.put(i2, own(checker.run(batches[i2])));
       if (results.failure) throw results.failure.error;
       if (workers > 0) await new Promise((r2) => setImmediate(r2));
     }
@@ -54936,50 +55000,261 @@ async function checkBatches(batches, checker, opts) {
     throw err;
   }
   await Promise.all(started.map((s2) => s2.finished));
-  for (const i2 of results.missing()) results.put(i2, checker.run(batches[i2]));
+  for (const i2 of results.missing()) results.put(i2, own(checker.run(batches[i2])));
   if (results.failure) throw results.failure.error;
   return { threads: completed + 1 };
 }
 async function checkFiles(candidates2, plan2, active, opts) {
   const threads = opts.rules ? 1 : Math.max(1, Math.floor(opts.threads ?? defaultThreads(candidates2.length)));
   const script = opts.workerScript ?? bundledWorkerScript();
-  return checkBatches(toBatches(candidates2, threads), new FileChecker(plan2, active), { plan: plan2, threads, script, onResult: opts.onResult });
+  return checkBatches(toBatches(candidates2, threads), new FileChecker(plan2, active), {
+    plan: plan2,
+    threads,
+    script,
+    onResult: opts.onResult,
+    custom: opts.rules !== void 0
+  });
 }
+
+// src/engine/spool.ts
+import { closeSync as closeSync6, mkdtempSync as mkdtempSync2, openSync as openSync6, readSync as readSync3, rmSync as rmSync3, unlinkSync, writeSync as writeSync2 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join13 } from "node:path";
+var SPILL_AT = 2e3;
+var TempFile = class {
+  fd;
+  dir;
+  path;
+  /** Bytes written so far: the next write's offset. */
+  size = 0;
+  onExit = () => this.dispose();
+  open() {
+    if (this.fd !== void 0) return this.fd;
+    this.dir = mkdtempSync2(join13(tmpdir3(), "podguard-spool-"));
+    this.path = join13(this.dir, "findings");
+    this.fd = openSync6(this.path, "wx+", 384);
+    try {
+      unlinkSync(this.path);
+      rmSync3(this.dir, { recursive: true, force: true });
+      this.dir = void 0;
+      this.path = void 0;
+    } catch {
+      process.once("exit", this.onExit);
+    }
+    return this.fd;
+  }
+  /** Appends `text`; returns its offset and length in bytes. */
+  append(text) {
+    const fd = this.open();
+    const data = Buffer.from(text, "utf8");
+    const offset = this.size;
+    let done = 0;
+    while (done < data.length) done += writeSync2(fd, data, done, data.length - done, offset + done);
+    this.size += data.length;
+    return { offset, bytes: data.length };
+  }
+  /** Reads `bytes` at `offset` into `into` (grown when too small); returns the buffer read into. */
+  read(offset, bytes, into) {
+    const buf = into.length >= bytes ? into : Buffer.allocUnsafe(Math.max(bytes, into.length * 2));
+    let done = 0;
+    while (done < bytes) {
+      const n = readSync3(this.fd, buf, done, bytes - done, offset + done);
+      if (n === 0) throw new Error("the findings spool ended early");
+      done += n;
+    }
+    return buf;
+  }
+  dispose() {
+    if (this.fd !== void 0) closeSync6(this.fd);
+    this.fd = void 0;
+    if (this.dir) rmSync3(this.dir, { recursive: true, force: true });
+    this.dir = void 0;
+    process.removeListener("exit", this.onExit);
+  }
+};
+function lines(items2) {
+  let text = "";
+  for (const x of items2) text += `${JSON.stringify(x)}
+`;
+  return text;
+}
+var FileSpool = class {
+  constructor(keep = () => false, spillAt = SPILL_AT) {
+    this.keep = keep;
+    this.spillAt = spillAt;
+    if (!(spillAt >= 1)) throw new Error("spillAt must be at least 1");
+  }
+  keep;
+  spillAt;
+  file = new TempFile();
+  memory = /* @__PURE__ */ new Map();
+  onDisk = /* @__PURE__ */ new Map();
+  inMemory = 0;
+  seq = 0;
+  buffer = Buffer.allocUnsafe(1 << 16);
+  /** Adds a finding after every one added before. */
+  add(f) {
+    this.put(this.seq++, f);
+  }
+  /** Adds a finding under its arrival number (one taken out and moved). */
+  put(seq2, f) {
+    const list2 = this.memory.get(f.file);
+    if (list2) list2.push([seq2, f]);
+    else this.memory.set(f.file, [[seq2, f]]);
+    if (++this.inMemory >= this.spillAt) this.spill();
+  }
+  /** Moves the findings in memory (but the kept files') to the file, grouped by file. */
+  spill() {
+    for (const [file, list2] of this.memory) {
+      if (this.keep(file)) continue;
+      const chunk = this.file.append(lines(list2));
+      const chunks = this.onDisk.get(file);
+      if (chunks) chunks.push(chunk);
+      else this.onDisk.set(file, [chunk]);
+      this.memory.delete(file);
+      this.inMemory -= list2.length;
+    }
+  }
+  /** Every file with findings. */
+  files() {
+    return [.../* @__PURE__ */ new Set([...this.onDisk.keys(), ...this.memory.keys()])];
+  }
+  /** Takes out one file's findings, in arrival order. */
+  take(file) {
+    const out = [];
+    for (const { offset, bytes } of this.onDisk.get(file) ?? []) {
+      this.buffer = this.file.read(offset, bytes, this.buffer);
+      const text = this.buffer.toString("utf8", 0, bytes);
+      for (let at = 0; at < text.length; ) {
+        const end = text.indexOf("\n", at);
+        out.push(JSON.parse(text.slice(at, end)));
+        at = end + 1;
+      }
+    }
+    this.onDisk.delete(file);
+    const held = this.memory.get(file);
+    if (held) {
+      for (const x of held) out.push(x);
+      this.memory.delete(file);
+      this.inMemory -= held.length;
+    }
+    return out;
+  }
+  /** Takes out the findings of every kept file, in arrival order. */
+  takeKept() {
+    const out = [];
+    for (const file of [...this.memory.keys()]) if (this.keep(file)) for (const x of this.take(file)) out.push(x);
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+  dispose() {
+    this.file.dispose();
+    this.memory.clear();
+    this.onDisk.clear();
+  }
+};
+var Spool = class {
+  constructor(spillAt = SPILL_AT) {
+    this.spillAt = spillAt;
+    if (!(spillAt >= 1)) throw new Error("spillAt must be at least 1");
+  }
+  spillAt;
+  file = new TempFile();
+  memory = [];
+  disposed = false;
+  length = 0;
+  push(f) {
+    this.memory.push(f);
+    this.length++;
+    if (this.memory.length >= this.spillAt) {
+      this.file.append(lines(this.memory));
+      this.memory = [];
+    }
+  }
+  *[Symbol.iterator]() {
+    if (this.disposed) throw new Error("the findings spool was read after the scan was disposed");
+    const size = this.file.size;
+    let buf = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    let rest = "";
+    for (let at = 0; at < size; ) {
+      const bytes = Math.min(buf.length, size - at);
+      buf = this.file.read(at, bytes, buf);
+      at += bytes;
+      const last = buf.lastIndexOf(10, bytes - 1);
+      if (last < 0) {
+        rest += buf.toString("latin1", 0, bytes);
+        continue;
+      }
+      const text = Buffer.concat([Buffer.from(rest, "latin1"), buf.subarray(0, last + 1)]).toString("utf8");
+      rest = buf.toString("latin1", last + 1, bytes);
+      for (let i2 = 0; i2 < text.length; ) {
+        const end = text.indexOf("\n", i2);
+        yield JSON.parse(text.slice(i2, end));
+        i2 = end + 1;
+      }
+    }
+    yield* this.memory;
+  }
+  /** Removes the file; the spool cannot be read afterwards. */
+  dispose() {
+    this.disposed = true;
+    this.file.dispose();
+    this.memory = [];
+  }
+};
 
 // src/engine/scan.ts
 async function scan(input) {
+  const findings = [];
+  return { ...await run2({ spillAt: Number.POSITIVE_INFINITY, ...input }, findings), findings };
+}
+async function scanStreamed(input) {
+  const findings = new Spool(input.spillAt);
+  try {
+    return { ...await run2(input, findings), findings };
+  } catch (err) {
+    findings.dispose();
+    throw err;
+  }
+}
+async function run2(input, to) {
   const started = Date.now();
   const job = prepare(input);
   const plan2 = checkPlan(job, { partial: input.changedFiles !== void 0, baseline: job.baseline !== void 0 });
   const active = activeRules(plan2, job.rules);
-  const out = new Collector({ formerFingerprints: plan2.baseline });
-  const system = new SystemFindings(plan2, out);
-  const render = await filesToCheck(input, job, system);
-  const merger = new BatchMerger(active, { out, system, rendered: render.virtual });
-  const checked = await checkFiles(render.candidates, plan2, active, { ...input, onResult: (r2) => merger.add(r2) }).finally(
-    () => render.cleanup()
-  );
-  const { merged } = merger;
-  const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
-  finishCrossFile(active, merged.states, { out, system, partialFiles });
-  const enabledRules = active.map((a) => a.rule.meta.id);
-  const { findings, baseline } = postProcess(out, system, { render, ...merged }, { ...job, plan: plan2, enabled: enabledRules });
-  requireChecked(input, job, merged);
-  return {
-    root: job.root,
-    settings: job.settings,
-    rules: job.rules,
-    enabledRules,
-    findings,
-    filesScanned: merged.filesScanned,
-    redactor: out.redactor,
-    templatesNotRendered: merged.templatesNotRendered,
-    notices: job.notices,
-    durationMs: Date.now() - started,
-    threads: checked.threads,
-    ...baseline ? { baseline } : {},
-    ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
-  };
+  let rendered = /* @__PURE__ */ new Set();
+  const store = new FileSpool((file) => rendered.has(file), input.spillAt);
+  try {
+    const out = new Collector({ formerFingerprints: plan2.baseline, into: store });
+    const system = new SystemFindings(plan2, out);
+    const render = await filesToCheck(input, job, system);
+    rendered = render.virtual;
+    const merger = new BatchMerger(active, { out, system, rendered: render.virtual });
+    const checked = await checkFiles(render.candidates, plan2, active, { ...input, onResult: (r2) => merger.add(r2) }).finally(
+      () => render.cleanup()
+    );
+    const { merged } = merger;
+    const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
+    finishCrossFile(active, merged.states, { out, system, partialFiles });
+    const enabledRules = active.map((a) => a.rule.meta.id);
+    const { baseline } = postProcess({ out, store }, system, { render, ...merged }, { ...job, plan: plan2, enabled: enabledRules }, to);
+    requireChecked(input, job, merged);
+    return {
+      root: job.root,
+      settings: job.settings,
+      rules: job.rules,
+      enabledRules,
+      filesScanned: merged.filesScanned,
+      redactor: out.redactor,
+      templatesNotRendered: merged.templatesNotRendered,
+      notices: job.notices,
+      durationMs: Date.now() - started,
+      threads: checked.threads,
+      ...baseline ? { baseline } : {},
+      ...render.summary.charts + render.summary.kustomizations > 0 ? { render: render.summary } : {}
+    };
+  } finally {
+    store.dispose();
+  }
 }
 
 // src/report/text.ts
@@ -55026,6 +55301,35 @@ function explainRule(rule61, line, style = { color: false }) {
   block(fixText(m));
   line(`    Docs: ${ruleDocUrl(m.id)}`);
 }
+function textStats(result, shown2) {
+  const counts = { error: 0, warning: 0, note: 0 };
+  const tally2 = /* @__PURE__ */ new Map();
+  let total = 0;
+  let files = 0;
+  let last;
+  let idWidth = 28;
+  for (const f of shown2()) {
+    const level = displayLevel(f);
+    total++;
+    counts[level]++;
+    if (f.file !== last) files++;
+    last = f.file;
+    idWidth = Math.max(idWidth, f.ruleId.length);
+    const known = tally2.get(f.ruleId);
+    if (!known) tally2.set(f.ruleId, { n: 1, level });
+    else {
+      known.n++;
+      if (level === "error" || level === "warning" && known.level === "note") known.level = level;
+    }
+  }
+  let suppressed = 0;
+  let baselined = 0;
+  for (const f of result.findings) {
+    if (f.suppression) suppressed++;
+    else if (f.baselined) baselined++;
+  }
+  return { total, files, counts, tally: tally2, suppressed, baselined, idWidth };
+}
 function fold(t, title, size, body) {
   const { sink } = t;
   const folding = size > FOLD_AFTER && sink.group !== void 0 && sink.endGroup !== void 0;
@@ -55037,16 +55341,11 @@ function fold(t, title, size, body) {
   }
 }
 function writeFindings(t) {
-  const { c, line, shown: shown2, idWidth } = t;
+  const { c, line, shown: shown2 } = t;
+  const { total, files, idWidth } = t.stats;
   const red = t.result.redactor;
-  const byFile = /* @__PURE__ */ new Map();
-  for (const f of shown2) {
-    const list2 = byFile.get(f.file) ?? [];
-    list2.push(f);
-    byFile.set(f.file, list2);
-  }
-  fold(t, `podguard: ${plural2(shown2.length, "finding")} in ${plural2(byFile.size, "file")}`, shown2.length + 2 * byFile.size, () => {
-    for (const [file, findings] of byFile) {
+  fold(t, `podguard: ${plural2(total, "finding")} in ${plural2(files, "file")}`, total + 2 * files, () => {
+    for (const [file, findings] of byFile(shown2())) {
       line(c("bold", printablePath(file)));
       for (const f of findings) {
         const level = displayLevel(f);
@@ -55059,25 +55358,16 @@ function writeFindings(t) {
   });
 }
 function writeRules(t) {
-  const { c, line, shown: shown2, idWidth, style } = t;
+  const { c, line, style } = t;
+  const { tally: tally2, idWidth } = t.stats;
   const rulesById = new Map(t.result.rules.map((r2) => [r2.meta.id, r2]));
-  const tally = /* @__PURE__ */ new Map();
-  for (const f of shown2) {
-    const level = displayLevel(f);
-    const known = tally.get(f.ruleId);
-    if (!known) tally.set(f.ruleId, { n: 1, level });
-    else {
-      known.n++;
-      if (level === "error" || level === "warning" && known.level === "note") known.level = level;
-    }
-  }
-  const fired = [...tally.keys()].sort();
+  const fired = [...tally2.keys()].sort();
   if (!fired.length) return;
-  const countWidth = Math.max(...[...tally.values()].map((x) => String(x.n).length));
+  const countWidth = Math.max(...[...tally2.values()].map((x) => String(x.n).length));
   const titleWidth = Math.max(...fired.map((id) => rulesById.get(id)?.meta.title.length ?? 0));
   line(c("bold", "Rules"));
   for (const id of fired) {
-    const { n, level } = tally.get(id);
+    const { n, level } = tally2.get(id);
     const title = rulesById.get(id)?.meta.title ?? "";
     line(
       `  ${String(n).padStart(countWidth)} ${c(level, level.padEnd(7))} ${id.padEnd(idWidth)} ${title.padEnd(titleWidth)}  ${ruleDocUrl(id)}`
@@ -55099,15 +55389,11 @@ function writeRules(t) {
     line("");
   }
 }
-function writeVerdict(t, unsuppressed) {
-  const { result, style, shown: shown2 } = t;
-  const counts = { error: 0, warning: 0, note: 0 };
-  for (const f of shown2) counts[displayLevel(f)]++;
-  const total = shown2.length;
+function writeVerdict(t) {
+  const { result, style } = t;
+  const { counts, total, suppressed, baselined } = t.stats;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict2 = total === 0 ? "no problems found" : `${plural2(total, "problem")} (${plural2(counts.error, "error")}, ${plural2(counts.warning, "warning")}, ${plural2(counts.note, "note")})`;
-  const suppressed = result.findings.length - unsuppressed.length;
-  const baselined = unsuppressed.filter((f) => f.baselined).length;
   const known = baselined ? style.showBaselined ? `${baselined} known from the baseline (notes, not gating)` : `${baselined} known from the baseline (hidden; --show-baselined lists them)` : "";
   const templates = result.templatesNotRendered?.length ?? 0;
   const extras = [
@@ -55123,13 +55409,13 @@ function writeText(result, style, sink) {
   const line = (text) => sink.line(text);
   for (const n of result.notices ?? []) line(`podguard: ${n}`);
   if (result.notices?.length) line("");
-  const unsuppressed = result.findings.filter((f) => !f.suppression);
-  const shown2 = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
-  const idWidth = shown2.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
-  const t = { result, style, sink, c, line, shown: shown2, idWidth };
+  const shown2 = function* () {
+    for (const f of result.findings) if (!f.suppression && (style.showBaselined || !f.baselined)) yield f;
+  };
+  const t = { result, style, sink, c, line, shown: shown2, stats: textStats(result, shown2) };
   writeFindings(t);
   writeRules(t);
-  writeVerdict(t, unsuppressed);
+  writeVerdict(t);
 }
 
 // src/report/gitlab.ts
@@ -55185,14 +55471,15 @@ function jsonFinding(f, result) {
   };
 }
 function head(result, findings) {
+  const { counts, suppressed, baselined } = tally(result.findings);
   return {
     tool: "podguard",
     version: VERSION,
     filesScanned: result.filesScanned,
     ...result.render ? { render: result.render } : {},
-    counts: countByLevel(result.findings),
-    suppressed: result.findings.filter((f) => f.suppression).length,
-    baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
+    counts,
+    suppressed,
+    baselined,
     findings
   };
 }
@@ -55218,27 +55505,19 @@ function byRule(findings) {
   for (const f of findings) m.set(f.ruleId, [...m.get(f.ruleId) ?? [], f]);
   return [...m.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
 }
-function reported(result) {
-  return result.findings.filter((f) => !f.suppression);
+function* reported(result) {
+  for (const [file, found] of byFile(result.findings)) {
+    const shown2 = found.filter((f) => !f.suppression);
+    if (shown2.length > 0) yield [file, byRule(shown2)];
+  }
 }
 function* junitChunks(result, failOn) {
   const red = result.redactor;
-  const findings = reported(result);
-  const files = new Set(findings.map((f) => f.file));
   let tests = 0;
   let failures = 0;
-  const cases = /* @__PURE__ */ new Map();
-  for (const file of files) cases.set(file, []);
-  let i2 = 0;
-  while (i2 < findings.length) {
-    const file = findings[i2].file;
-    let j = i2;
-    while (j < findings.length && findings[j].file === file) j++;
-    const groups = byRule(findings.slice(i2, j));
+  for (const [, groups] of reported(result)) {
     tests += groups.length;
     failures += groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
-    cases.get(file).push(...groups);
-    i2 = j;
   }
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
   if (tests === 0) {
@@ -55254,7 +55533,7 @@ function* junitChunks(result, failOn) {
   yield `<testsuites name="podguard" tests="${tests}" failures="${failures}" errors="0" time="0">
 `;
   const titles = new Map(result.rules.map((r2) => [r2.meta.id, r2.meta.title]));
-  for (const [file, groups] of cases) {
+  for (const [file, groups] of reported(result)) {
     const failed = groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
     const out = [
       `  <testsuite name="${xmlText(file)}" tests="${groups.length}" failures="${failed}" errors="0" skipped="0" time="0">
@@ -55411,11 +55690,12 @@ function selectResults(result, max = GITHUB_LIMITS.results) {
   const rules = new Map(result.rules.map((r2) => [r2.meta.id, r2]));
   const ranks = new Uint16Array(findings.length);
   const counts = /* @__PURE__ */ new Map();
-  findings.forEach((f, i2) => {
+  let i2 = 0;
+  for (const f of findings) {
     const p = priority(f, rules);
-    ranks[i2] = p;
+    ranks[i2++] = p;
     counts.set(p, (counts.get(p) ?? 0) + 1);
-  });
+  }
   let quota = Math.max(0, max);
   let threshold = Infinity;
   for (const p of [...counts.keys()].sort((a, b) => b - a)) {
@@ -55425,7 +55705,8 @@ function selectResults(result, max = GITHUB_LIMITS.results) {
     quota -= n;
   }
   let kept = 0;
-  findings.forEach((f, i2) => {
+  i2 = 0;
+  for (const f of findings) {
     const p = ranks[i2];
     const take = p > threshold || p === threshold && quota > 0;
     if (p === threshold && take) quota--;
@@ -55433,7 +55714,8 @@ function selectResults(result, max = GITHUB_LIMITS.results) {
       keep[i2] = 1;
       kept++;
     } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
-  });
+    i2++;
+  }
   return { keep, kept, omitted };
 }
 function omittedText(omitted) {
@@ -55494,7 +55776,7 @@ function sarifLog(x, opts, notifications) {
         },
         invocations: [
           {
-            executionSuccessful: !result.findings.some((f) => f.ruleId === "internal-error"),
+            executionSuccessful: !someFinding(result.findings, (f) => f.ruleId === "internal-error"),
             ...opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {},
             ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
           }
@@ -55562,8 +55844,8 @@ function sarifParts(result, opts) {
   const selection = opts.selection ?? selectResults(result, limits.results);
   const log = sarifLog(x, opts, sarifNotifications(x, selection));
   function* results() {
-    const findings = result.findings;
-    for (let i2 = 0; i2 < findings.length; i2++) if (selection.keep[i2]) yield sarifResult(x, findings[i2]);
+    let i2 = 0;
+    for (const f of result.findings) if (selection.keep[i2++]) yield sarifResult(x, f);
   }
   return { log, results, selection };
 }
@@ -55645,7 +55927,7 @@ async function selectFiles(job, scope, requireMatch) {
   return { paths: ["."], changedFiles: inPaths(job.paths, rels) };
 }
 function runScan(input) {
-  return scan(input);
+  return scanStreamed(input);
 }
 
 // src/platform/policy-test.ts
@@ -55701,20 +55983,20 @@ async function policyTest(root, policyPath, fixturesPath) {
     threads: 1
   });
   const { candidates: candidates2 } = await collect({ root, paths: [fixturesPath], exclude: [] });
-  const lines = [];
+  const lines2 = [];
   let passed = 0;
   let failed = 0;
-  const byFile = /* @__PURE__ */ new Map();
+  const byFile2 = /* @__PURE__ */ new Map();
   for (const f of result.findings) {
     if (f.suppression) continue;
     if (!f.ruleId.startsWith("policy/") || f.identity.startsWith("policy ")) {
-      lines.push(`${f.level === "note" ? "note" : "FAIL"} ${f.file}:${f.range.start.line} ${f.ruleId}: ${f.message}`);
+      lines2.push(`${f.level === "note" ? "note" : "FAIL"} ${f.file}:${f.range.start.line} ${f.ruleId}: ${f.message}`);
       if (f.level !== "note") failed++;
       continue;
     }
-    const list2 = byFile.get(f.file) ?? [];
+    const list2 = byFile2.get(f.file) ?? [];
     list2.push(f);
-    byFile.set(f.file, list2);
+    byFile2.set(f.file, list2);
   }
   for (const c of candidates2) {
     let text;
@@ -55725,29 +56007,29 @@ async function policyTest(root, policyPath, fixturesPath) {
     }
     for (const fx of fixturesIn(c.relPath, text)) {
       if (["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"].includes(fx.label.split("/")[0])) continue;
-      const mine = (byFile.get(fx.file) ?? []).filter((f) => f.range.start.line >= fx.startLine && f.range.start.line <= fx.endLine);
+      const mine = (byFile2.get(fx.file) ?? []).filter((f) => f.range.start.line >= fx.startLine && f.range.start.line <= fx.endLine);
       const actual = new Set(mine.map((f) => `${OUTCOME[f.level]}:${f.ruleId.slice("policy/".length)}`));
       const where = `${fx.file}:${fx.startLine} ${fx.label}`;
       if (fx.expect === void 0) {
-        lines.push(`SKIP ${where}: no ${EXPECT_ANNOTATION} annotation`);
+        lines2.push(`SKIP ${where}: no ${EXPECT_ANNOTATION} annotation`);
         continue;
       }
       const problem = judge(fx.expect, actual);
       if (problem) {
         failed++;
-        lines.push(`FAIL ${where}: ${problem}`);
-        for (const f of mine) lines.push(`       line ${f.range.start.line}: ${f.message}`);
+        lines2.push(`FAIL ${where}: ${problem}`);
+        for (const f of mine) lines2.push(`       line ${f.range.start.line}: ${f.message}`);
       } else {
         passed++;
-        lines.push(`ok   ${where}: ${fx.expect}`);
+        lines2.push(`ok   ${where}: ${fx.expect}`);
       }
     }
   }
   if (passed + failed === 0) {
     failed++;
-    lines.push(`FAIL no fixture object under ${fixturesPath} has a ${EXPECT_ANNOTATION} annotation`);
+    lines2.push(`FAIL no fixture object under ${fixturesPath} has a ${EXPECT_ANNOTATION} annotation`);
   }
-  return { lines, passed, failed };
+  return { lines: lines2, passed, failed };
 }
 async function runPolicyCommand(args, cwd, stdout) {
   const [sub, policyPath, fixturesPath, ...rest] = args;
@@ -55972,9 +56254,9 @@ ${rows.join("\n")}
 `);
     }
   } else if (positionals.length === 1) {
-    const lines = [];
-    explainRule(rules[0], (l) => void lines.push(l));
-    io.stdout(`${lines.join("\n")}
+    const lines2 = [];
+    explainRule(rules[0], (l) => void lines2.push(l));
+    io.stdout(`${lines2.join("\n")}
 `);
   } else io.stdout(rulesListing());
   return 0;
@@ -56066,15 +56348,24 @@ async function scanInputOf(values, positionals, io, place) {
 }
 function writeBaseline(values, positionals, io, place, result) {
   const writeTo = values["write-baseline"];
-  if (writeTo === void 0) return;
+  if (writeTo === void 0) return result;
   if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
     throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs", { input: "--write-baseline" });
   }
   const { text, fingerprints } = baselineOf(result);
   writeUserFile(place.fromCwd(writeTo), writeTo, text, place.roots, "--write-baseline");
-  for (const f of result.findings) if (fingerprints.has(f.fingerprint)) f.baselined = true;
   io.stderr(`podguard: wrote ${fingerprints.size} finding${fingerprints.size === 1 ? "" : "s"} to ${writeTo}
 `);
+  const { findings } = result;
+  return {
+    ...result,
+    findings: {
+      length: findings.length,
+      *[Symbol.iterator]() {
+        for (const f of findings) yield fingerprints.has(f.fingerprint) ? { ...f, baselined: true } : f;
+      }
+    }
+  };
 }
 function writeReportFiles(values, place, result, sarif, failOn, left) {
   if (values.sarif) {
@@ -56119,16 +56410,29 @@ async function runScanCommand(args, io, debug, out) {
   const failOn = parseFailOn(values["fail-on"], "--fail-on");
   const place = await placeOf(io);
   const input = await scanInputOf(values, positionals, io, place);
-  const result = await runScan(input);
-  if (debug) io.stderr(`${scanStats(result)}
+  const scanned = await runScan(input);
+  try {
+    return writeReports(values, positionals, { io, place, out }, writeBaseline(values, positionals, io, place, scanned), {
+      debug,
+      format: format2,
+      failOn,
+      changed: input.changedFiles !== void 0
+    });
+  } finally {
+    scanned.findings.dispose();
+  }
+}
+function writeReports(values, positionals, to, result, how) {
+  const { io, place, out } = to;
+  const { format: format2, failOn } = how;
+  if (how.debug) io.stderr(`${scanStats(result)}
 `);
-  writeBaseline(values, positionals, io, place, result);
   const sarif = {
     repositoryRoot: place.root,
     provenance: provenanceFromEnv(io.env),
     // A changed-files SARIF is no full state of the repository: its own category keeps code
     // scanning from closing the alerts of the files it did not scan.
-    ...input.changedFiles ? { category: "podguard/changed-files" } : {}
+    ...how.changed ? { category: "podguard/changed-files" } : {}
   };
   const left = (w) => {
     if (w.omitted.size > 0) {
@@ -56140,7 +56444,7 @@ async function runScanCommand(args, io, debug, out) {
   };
   writeReportFiles(values, place, result, sarif, failOn, left);
   writeStdout(format2, values, io, out, result, sarif, failOn, left);
-  return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+  return someFinding(result.findings, (f) => gates(f, failOn)) ? 1 : 0;
 }
 async function readStdinInput(positionals, name, io) {
   if (!positionals.includes("-")) {

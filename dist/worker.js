@@ -42590,7 +42590,10 @@ function findingLevel(rule61, r2) {
   return rule61.configured ?? r2.level ?? rule61.level;
 }
 var Collector = class {
+  /** The findings made, when no `into` was given (a batch's). */
   findings = [];
+  /** Where findings go (the scan's spool), else `findings`. */
+  into;
   redactor = new Redactor();
   /**
    * Fingerprints seen in the current file (they include the file's path, so they cannot collide
@@ -42610,11 +42613,17 @@ var Collector = class {
   /** Whether findings keep their former ids' fingerprints (only a baseline reads them). */
   keepFormer;
   /**
+   * `into`: where the findings go instead of `findings` (the scan's spool).
    * `formerFingerprints`: compute `Finding.formerFingerprints` (default true). A scan without a
    * baseline leaves them out: a hash per former id per finding, and memory no output reads.
    */
   constructor(opts = {}) {
     this.keepFormer = opts.formerFingerprints ?? true;
+    this.into = opts.into;
+  }
+  put(f) {
+    if (this.into) this.into.add(f);
+    else this.findings.push(f);
   }
   digest(secret) {
     let d = this.digests.get(secret);
@@ -42660,7 +42669,7 @@ var Collector = class {
       }
       f.identity = this.intern(f.identity);
       f.range = this.shared(f.range);
-      this.findings.push(f);
+      this.put(f);
     }
     this.endFile();
   }
@@ -42681,7 +42690,7 @@ var Collector = class {
     });
     const template = meta2.messages[r2.messageId];
     if (template === void 0) throw new Error(`rule ${meta2.id} reported unknown message id "${r2.messageId}"`);
-    this.findings.push({
+    this.put({
       ruleId: meta2.id,
       messageId: r2.messageId,
       level: findingLevel(rule61, r2),

@@ -13,7 +13,7 @@ import { PR_CONFIG_MODES } from '../collect/base-config.js';
 import type { PrConfigMode } from '../collect/base-config.js';
 import { ChangeError } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
-import { bySeverity } from '../findings.js';
+import { countWhere, someFinding, topBySeverity } from '../findings.js';
 import type { Rule } from '../rule.js';
 import { provenanceFromEnv } from '../report/provenance.js';
 import { outputRoots, writeOutputFile } from '../report/safe-write.js';
@@ -32,7 +32,7 @@ import {
   parseThreads,
 } from './inputs.js';
 import { everything, gitChangeList, runJob } from './job.js';
-import type { ChangeSource, InputNames, JobInputs, JobPlatform, ScanResult, Scope } from './job.js';
+import type { ChangeSource, InputNames, JobInputs, JobPlatform, ScanReport, Scope } from './job.js';
 
 /** The parts of azure-pipelines-task-lib the task uses. */
 export type AzureTaskLib = Pick<
@@ -185,16 +185,24 @@ export async function pullRequestChanges(root: string, refs: PullRequestRefs, lo
 }
 
 /** Registers every secret the scan found, line by line (the agent refuses multi-line secrets). */
-function registerSecrets(tl: AzureTaskLib, result: ScanResult): void {
+function registerSecrets(tl: AzureTaskLib, result: ScanReport): void {
   for (const secret of result.redactor.secrets) {
     // The registered values are credential-like already; their lines are masked when long enough.
     for (const part of secret.split(/\r?\n/)) if (part.trim().length >= 8) tl.setSecret(part);
   }
 }
 
-/** Findings worth a log issue: errors and warnings, not suppressed or baselined, most severe first. */
-export function issueFindings(findings: readonly Finding[]): Finding[] {
-  return bySeverity(findings.filter((f) => !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning));
+/** True for a finding worth a log issue: an error or a warning, not suppressed or baselined. */
+function isIssue(f: Finding): boolean {
+  return !f.suppression && !f.baselined && LEVEL_RANK[f.level] >= LEVEL_RANK.warning;
+}
+
+/** The first `max` findings worth a log issue, most severe first, and how many there are. */
+export function issueFindings(findings: Iterable<Finding>, max = MAX_ISSUES): { first: Finding[]; total: number } {
+  const issues = function* (): Generator<Finding> {
+    for (const f of findings) if (isIssue(f)) yield f;
+  };
+  return { first: topBySeverity(issues(), max), total: countWhere(findings, isIssue) };
 }
 
 function toRepoPath(sourcesDir: string, root: string, file: string): string {
@@ -207,10 +215,10 @@ function toRepoPath(sourcesDir: string, root: string, file: string): string {
 export const OUTPUT_VARIABLES = ['errors', 'warnings', 'notes', 'findings', 'sarifFile'] as const;
 
 /** Logs the findings as issues (at most MAX_ISSUES), with the values line a template read. */
-function logIssues(tl: AzureTaskLib, sourcesDir: string, result: ScanResult): void {
+function logIssues(tl: AzureTaskLib, sourcesDir: string, result: ScanReport): void {
   const red = (text: string): string => neutralize(result.redactor.redact(text));
   const issues = issueFindings(result.findings);
-  for (const f of issues.slice(0, MAX_ISSUES)) {
+  for (const f of issues.first) {
     const type = f.level === 'error' ? tl.IssueType.Error : tl.IssueType.Warning;
     const { line, column } = f.range.start;
     tl.logIssue(type, red(`${f.message} (${f.ruleId})`), toRepoPath(sourcesDir, result.root, f.file), line, column, f.ruleId);
@@ -220,9 +228,9 @@ function logIssues(tl: AzureTaskLib, sourcesDir: string, result: ScanResult): vo
       tl.logIssue(type, text, toRepoPath(sourcesDir, result.root, r.file), r.range.start.line, r.range.start.column, f.ruleId);
     }
   }
-  if (issues.length > MAX_ISSUES) {
+  if (issues.total > MAX_ISSUES) {
     tl.warning(
-      `podguard logged the first ${MAX_ISSUES} of ${issues.length} findings as issues; the summary tab and SARIF have all of them.`,
+      `podguard logged the first ${MAX_ISSUES} of ${issues.total} findings as issues; the summary tab and SARIF have all of them.`,
     );
   }
 }
@@ -350,8 +358,9 @@ export async function runAzure(tl: AzureTaskLib, io: AzureIO): Promise<void> {
     const v = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
     const text = neutralize(v.text);
     if (v.failed) tl.setResult(tl.TaskResult.Failed, text);
-    else if (issueFindings(v.result.findings).length > 0) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
+    else if (someFinding(v.result.findings, isIssue)) tl.setResult(tl.TaskResult.SucceededWithIssues, text);
     else tl.setResult(tl.TaskResult.Succeeded, text);
+    v.result.findings.dispose();
   } catch (err) {
     if (err instanceof ConfigurationError) {
       // Name the task's input when the message speaks of something else (a flag, a file).

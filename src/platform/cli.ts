@@ -6,7 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { changedSince, gitTopLevel } from '../collect/git.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { starterConfig } from '../config/init.js';
-import { gates } from '../findings.js';
+import { gates, someFinding } from '../findings.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { Rule } from '../rule.js';
 import { provenanceFromEnv } from '../report/provenance.js';
@@ -16,7 +16,7 @@ import { safeErrorText } from '../redact.js';
 import { safeJsonLines, safeLines } from '../safe-text.js';
 import { isGlob, parseFailOn, parseKubernetesVersion, parseOneOf, parseThreads } from './inputs.js';
 import { everything, runScan, selectFiles } from './job.js';
-import type { InputNames, ScanInput, ScanResult } from './job.js';
+import type { InputNames, ScanInput, ScanReport } from './job.js';
 import {
   baselineOf,
   explainRule,
@@ -401,24 +401,33 @@ async function scanInputOf(values: ScanValues, positionals: string[], io: CliIO,
   };
 }
 
-/** `--write-baseline FILE`: records every current finding, then reports them as baselined. */
-function writeBaseline(values: ScanValues, positionals: string[], io: CliIO, place: Place, result: ScanResult): void {
+/** `--write-baseline FILE`: records every current finding; the result then reports them as baselined. */
+function writeBaseline(values: ScanValues, positionals: string[], io: CliIO, place: Place, result: ScanReport): ScanReport {
   const writeTo = values['write-baseline'];
-  if (writeTo === undefined) return;
+  if (writeTo === undefined) return result;
   if (values['changed-since'] !== undefined || positionals.some(isGlob)) {
     throw new ConfigurationError('--write-baseline needs a full scan: drop --changed-since and globs', { input: '--write-baseline' });
   }
   const { text, fingerprints } = baselineOf(result);
   writeUserFile(place.fromCwd(writeTo), writeTo, text, place.roots, '--write-baseline');
-  for (const f of result.findings) if (fingerprints.has(f.fingerprint)) f.baselined = true;
   io.stderr(`podguard: wrote ${fingerprints.size} finding${fingerprints.size === 1 ? '' : 's'} to ${writeTo}\n`);
+  const { findings } = result;
+  return {
+    ...result,
+    findings: {
+      length: findings.length,
+      *[Symbol.iterator]() {
+        for (const f of findings) yield fingerprints.has(f.fingerprint) ? { ...f, baselined: true } : f;
+      },
+    },
+  };
 }
 
 /** The report files the flags name: SARIF, JUnit, GitLab. */
 function writeReportFiles(
   values: ScanValues,
   place: Place,
-  result: ScanResult,
+  result: ScanReport,
   sarif: SarifOptions,
   failOn: FailOn,
   left: (w: SarifWritten) => void,
@@ -443,7 +452,7 @@ function writeStdout(
   values: ScanValues,
   io: CliIO,
   out: ScanOut,
-  result: ScanResult,
+  result: ScanReport,
   sarif: SarifOptions,
   failOn: FailOn,
   left: (w: SarifWritten) => void,
@@ -477,9 +486,30 @@ async function runScanCommand(args: string[], io: CliIO, debug: boolean, out: Sc
   const failOn = parseFailOn(values['fail-on'], '--fail-on');
   const place = await placeOf(io);
   const input = await scanInputOf(values, positionals, io, place);
-  const result = await runScan(input);
-  if (debug) io.stderr(`${scanStats(result)}\n`);
-  writeBaseline(values, positionals, io, place, result);
+  const scanned = await runScan(input);
+  try {
+    return writeReports(values, positionals, { io, place, out }, writeBaseline(values, positionals, io, place, scanned), {
+      debug,
+      format,
+      failOn,
+      changed: input.changedFiles !== undefined,
+    });
+  } finally {
+    scanned.findings.dispose();
+  }
+}
+
+/** Writes the reports the flags ask for; returns the exit code (1 when a finding gates). */
+function writeReports(
+  values: ScanValues,
+  positionals: string[],
+  to: { io: CliIO; place: Place; out: ScanOut },
+  result: ScanReport,
+  how: { debug: boolean; format: (typeof FORMATS)[number]; failOn: FailOn; changed: boolean },
+): number {
+  const { io, place, out } = to;
+  const { format, failOn } = how;
+  if (how.debug) io.stderr(`${scanStats(result)}\n`);
   // Reports are written in pieces: one string of a large scan's report would take more memory
   // than the findings themselves.
   const sarif: SarifOptions = {
@@ -487,7 +517,7 @@ async function runScanCommand(args: string[], io: CliIO, debug: boolean, out: Sc
     provenance: provenanceFromEnv(io.env),
     // A changed-files SARIF is no full state of the repository: its own category keeps code
     // scanning from closing the alerts of the files it did not scan.
-    ...(input.changedFiles ? { category: 'podguard/changed-files' } : {}),
+    ...(how.changed ? { category: 'podguard/changed-files' } : {}),
   };
   const left = (w: SarifWritten): void => {
     if (w.omitted.size > 0) {
@@ -498,7 +528,7 @@ async function runScanCommand(args: string[], io: CliIO, debug: boolean, out: Sc
   };
   writeReportFiles(values, place, result, sarif, failOn, left);
   writeStdout(format, values, io, out, result, sarif, failOn, left);
-  return result.findings.some((f) => gates(f, failOn)) ? 1 : 0;
+  return someFinding(result.findings, (f) => gates(f, failOn)) ? 1 : 0;
 }
 
 /** `scan -`: a manifest stream on standard input (e.g. `helm template ... | podguard scan -`). */

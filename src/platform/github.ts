@@ -13,7 +13,7 @@ import { addedLinesFromPatch } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
 import { gitTopLevel } from '../collect/git.js';
 import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
-import { bySeverity, displayLevel } from '../findings.js';
+import { displayLevel, topBySeverity } from '../findings.js';
 import { provenanceFromEnv } from '../report/provenance.js';
 import { sarifCategory, toUri } from '../report/sarif.js';
 import { outputRoots } from '../report/safe-write.js';
@@ -34,7 +34,7 @@ import {
   parseThreads,
 } from './inputs.js';
 import { everything, gitChangeList, runJob } from './job.js';
-import type { ChangeSource, ChangeStep, InputNames, JobInputs, JobPlatform, ScanResult, Scope } from './job.js';
+import type { ChangeSource, ChangeStep, InputNames, JobInputs, JobPlatform, ScanReport, Scope } from './job.js';
 import { safeCore } from './safe-core.js';
 import type { ActionsCore, Annotation } from './safe-core.js';
 
@@ -284,19 +284,18 @@ function changeSource(ctx: Context): ChangeSource | Scope {
 export { inPaths };
 
 /** Annotations in the order GitHub should get them, within its per-level limits. */
-export function annotationPlan(findings: readonly Finding[], touched: (f: Finding) => boolean): { shown: Finding[]; hidden: number } {
-  const visible = findings.filter((f) => !f.suppression);
-  const used: Record<Level, number> = { error: 0, warning: 0, note: 0 };
-  const shown: Finding[] = [];
+export function annotationPlan(findings: Iterable<Finding>, touched: (f: Finding) => boolean): { shown: Finding[]; hidden: number } {
   // Keep one notice free for the "N more" line.
   const limit: Record<Level, number> = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, note: ANNOTATION_LIMIT - 1 };
-  for (const f of bySeverity(visible, touched)) {
-    const level = displayLevel(f);
-    if (used[level] >= limit[level]) continue;
-    used[level]++;
-    shown.push(f);
-  }
-  return { shown, hidden: visible.length - shown.length };
+  let visible = 0;
+  const ofLevel = (level: Level): Generator<Finding> =>
+    (function* () {
+      for (const f of findings) if (!f.suppression && displayLevel(f) === level) yield f;
+    })();
+  for (const f of findings) if (!f.suppression) visible++;
+  // bySeverity orders by level first: the most severe of each level, errors, then warnings, then notes.
+  const shown = (['error', 'warning', 'note'] as const).flatMap((level) => topBySeverity(ofLevel(level), limit[level], touched));
+  return { shown, hidden: visible - shown.length };
 }
 
 /** The annotation properties of a finding; `file` is relative to the repository root. */
@@ -313,7 +312,7 @@ export function annotationOf(f: Finding, file: string): Annotation {
 
 function emitAnnotations(
   core: ActionsCore,
-  result: ScanResult,
+  result: ScanReport,
   touched: (f: Finding) => boolean,
   repoPath: (file: string) => string,
 ): void {
@@ -442,6 +441,7 @@ export async function runAction(platform: GitHubPlatform): Promise<number> {
     const repoTop = await repositoryTop(root, inputs.paths);
     const ctx: Context = { platform, core, inputs, root, repoTop, eventName, payload };
     const verdict = await runJob(jobInputs(ctx), jobPlatform(ctx), changeSource(ctx));
+    verdict.result.findings.dispose();
     if (!verdict.failed) return 0;
     core.setFailed(verdict.text);
     return 1;

@@ -12,8 +12,8 @@ import { gitChanges, inSpans } from '../collect/changed.js';
 import type { ChangeRequest, ChangeSet, LineSpan } from '../collect/changed.js';
 import { collect } from '../collect/collect.js';
 import type { Settings } from '../config/settings.js';
-import { scan } from '../engine.js';
-import type { ScanInput, ScanResult } from '../engine.js';
+import { scanStreamed } from '../engine.js';
+import type { ScanInput, ScanReport, StreamedScan } from '../engine.js';
 import { countByLevel } from '../findings.js';
 import { writeOutputFile } from '../report/safe-write.js';
 import { verdict } from '../report/summary.js';
@@ -25,7 +25,7 @@ import { forInput, inPaths, isGlob } from './inputs.js';
 import { sarifFile, sarifOmittedLine, scanStats, summaryMarkdown, textInBlocks } from './sinks.js';
 import type { SarifOptions, SarifWritten, TextBlocks } from './sinks.js';
 
-export type { ScanInput, ScanResult };
+export type { ScanInput, ScanReport };
 
 /** How the platform spells the inputs the job's errors and messages name. */
 export interface InputNames {
@@ -131,13 +131,13 @@ export interface JobPlatform {
   notice(text: string): void;
   debug(text: string): void;
   /** Registers the scan's secrets with the runner, before anything prints them. */
-  secrets(result: ScanResult): void;
+  secrets(result: ScanReport): void;
   /** What was scanned (once, after the scan's secrets are registered). */
   scope(description: string): void;
   /** The text report. */
   text: TextBlocks;
   /** Annotations or log issues for the findings. */
-  annotate?(result: ScanResult, touched: (f: Finding) => boolean): void;
+  annotate?(result: ScanReport, touched: (f: Finding) => boolean): void;
   /** Links for the summary. */
   link?: (file: string, line: number) => string | undefined;
   /** The summary Markdown (redacted), and the SARIF file once written. */
@@ -158,7 +158,8 @@ export interface JobOutputs {
 export interface JobVerdict {
   failed: boolean;
   text: string;
-  result: ScanResult;
+  /** The scan: its findings are a spool, `result.findings.dispose()` frees it (else the process's end does). */
+  result: StreamedScan;
 }
 
 /** The paths and changed files of a scan: globs and the change both become a file list under `.`. */
@@ -200,8 +201,8 @@ export function scanSettings(job: JobInputs, pinned: PinnedConfig | undefined): 
 }
 
 /** The one call of the engine: every face scans through here. */
-export function runScan(input: ScanInput): Promise<ScanResult> {
-  return scan(input);
+export function runScan(input: ScanInput): Promise<StreamedScan> {
+  return scanStreamed(input);
 }
 
 /** A job's scan; engine errors renamed for the platform's inputs. */
@@ -210,7 +211,7 @@ async function scanJob(
   pinned: PinnedConfig | undefined,
   files: Awaited<ReturnType<typeof selectFiles>>,
   requireChecked: boolean,
-): Promise<ScanResult> {
+): Promise<StreamedScan> {
   try {
     return await runScan({ ...scanSettings(job, pinned), paths: files.paths, changedFiles: files.changedFiles, requireChecked });
   } catch (err) {
@@ -246,7 +247,7 @@ async function writeFullSarif(
   platform: JobPlatform,
   pin: PinnedConfig | undefined,
   scope: Scope,
-  result: ScanResult,
+  result: ScanReport,
 ): Promise<SarifWritten> {
   let source = result;
   if (scope.files) {
@@ -273,7 +274,7 @@ function touchedBy(scope: Scope): ((f: Finding) => boolean) | undefined {
 }
 
 /** The numbers for the platform's outputs. */
-function outputsOf(result: ScanResult, sarifPath: string): JobOutputs {
+function outputsOf(result: ScanReport, sarifPath: string): JobOutputs {
   const counts = countByLevel(result.findings);
   return {
     counts,
@@ -289,7 +290,7 @@ async function writeSinks(
   platform: JobPlatform,
   pin: PinnedConfig | undefined,
   scope: Scope,
-  result: ScanResult,
+  result: ScanReport,
 ): Promise<void> {
   const red = (t: string): string => result.redactor.redact(t);
   platform.scope(red(scope.description));
@@ -311,10 +312,15 @@ export async function runJob(job: JobInputs, platform: JobPlatform, source: Chan
   const listed = 'steps' in source ? await changeScope(source) : source;
   const { pinned: pin, scope } = await pinned(job, listed, platform);
   const result = await scanJob(job, pin, await selectFiles(job, scope, true), !job.allowEmpty);
-  // Mask before anything is printed: the runner then scrubs these values from every log line.
-  platform.secrets(result);
-  platform.debug(scanStats(result));
-  await writeSinks(job, platform, pin, scope, result);
-  const v = verdict(result, job.failOn, job.names.failOn);
-  return { failed: v.failed, text: result.redactor.redact(v.text), result };
+  try {
+    // Mask before anything is printed: the runner then scrubs these values from every log line.
+    platform.secrets(result);
+    platform.debug(scanStats(result));
+    await writeSinks(job, platform, pin, scope, result);
+    const v = verdict(result, job.failOn, job.names.failOn);
+    return { failed: v.failed, text: result.redactor.redact(v.text), result };
+  } catch (err) {
+    result.findings.dispose();
+    throw err;
+  }
 }

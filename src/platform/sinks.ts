@@ -4,7 +4,7 @@
  * functions. A switch to streamed findings changes this file, not the job or the adapters.
  */
 import { baselineEntries, baselineText } from '../baseline/baseline.js';
-import type { ScanResult } from '../engine.js';
+import type { ScanReport } from '../engine.js';
 import { gitlabChunks } from '../report/gitlab.js';
 import { jsonChunks } from '../report/json.js';
 import { junitChunks } from '../report/junit.js';
@@ -33,7 +33,7 @@ export interface TextBlocks {
 const BLOCK_LINES = 1000;
 
 /** The text report as blocks of lines (redacted), flushed at each fold marker and at the end. */
-export function textInBlocks(result: ScanResult, out: TextBlocks): void {
+export function textInBlocks(result: ScanReport, out: TextBlocks): void {
   let block: string[] = [];
   const flush = (): void => {
     if (block.length) out.block(result.redactor.redact(block.join('\n')));
@@ -61,14 +61,14 @@ export function textInBlocks(result: ScanResult, out: TextBlocks): void {
 }
 
 /** The text report line by line (the CLI's terminal output). */
-export function textLines(result: ScanResult, opts: TextStyle, sink: TextSink): void {
+export function textLines(result: ScanReport, opts: TextStyle, sink: TextSink): void {
   writeText(result, opts, sink);
 }
 
 /** Writes SARIF through `write` (the caller's contained writer), with the run's times. */
 export function sarifFile(
   path: string,
-  result: ScanResult,
+  result: ScanReport,
   opts: SarifOptions,
   write: (path: string, chunks: Iterable<string>) => void,
 ): SarifWritten {
@@ -76,24 +76,24 @@ export function sarifFile(
 }
 
 /** SARIF for a stream such as stdout, fitted to the upload limits. */
-export function sarifStream(result: ScanResult, opts: SarifOptions): { chunks: Iterable<string>; written: SarifWritten } {
+export function sarifStream(result: ScanReport, opts: SarifOptions): { chunks: Iterable<string>; written: SarifWritten } {
   const fitted = fitSarif(result, { ...opts, times: runTimes(result) });
   return { chunks: coalesce(sarifChunks(result, fitted)), written: fitted.written };
 }
 
 /** The job summary in Markdown, with the SARIF file's omissions, redacted. */
-export function summaryMarkdown(result: ScanResult, opts: SummaryOptions, written: SarifWritten): string {
+export function summaryMarkdown(result: ScanReport, opts: SummaryOptions, written: SarifWritten): string {
   const markdown = renderSummary(result, opts);
   return result.redactor.redact(written.omitted.size > 0 ? `${markdown}\n${sarifOmittedLine(written)}\n` : markdown);
 }
 
 /** JSON, JUnit and GitLab reports as chunks (for files and stdout). */
-export const jsonReport = (result: ScanResult): Iterable<string> => coalesce(jsonChunks(result));
-export const junitReport = (result: ScanResult, failOn: FailOn): Iterable<string> => coalesce(junitChunks(result, failOn));
-export const gitlabReport = (result: ScanResult): Iterable<string> => coalesce(gitlabChunks(result));
+export const jsonReport = (result: ScanReport): Iterable<string> => coalesce(jsonChunks(result));
+export const junitReport = (result: ScanReport, failOn: FailOn): Iterable<string> => coalesce(junitChunks(result, failOn));
+export const gitlabReport = (result: ScanReport): Iterable<string> => coalesce(gitlabChunks(result));
 
 /** The baseline file of every current finding, and the fingerprints it records. */
-export function baselineOf(result: ScanResult): { text: string; fingerprints: Set<string> } {
+export function baselineOf(result: ScanReport): { text: string; fingerprints: Set<string> } {
   return {
     text: baselineText(result.findings, (t) => result.redactor.redact(t)),
     fingerprints: new Set(baselineEntries(result.findings).map((e) => e.fingerprint)),

@@ -3,7 +3,7 @@
  * description, check_name, fingerprint, severity and location.path / location.lines.begin, as
  * GitLab documents it. Written one issue at a time.
  */
-import type { ScanResult } from '../engine.js';
+import type { ScanReport as ScanResult } from '../engine.js';
 import type { Level } from '../types.js';
 import { PLACEHOLDER, prettyJsonChunks } from './stream.js';
 

@@ -1,10 +1,9 @@
 /** Machine-readable JSON output (stable field order, deterministic). */
-import { countByLevel, displayLevel } from '../findings.js';
-import type { ScanResult } from '../engine.js';
+import { displayLevel, tally } from '../findings.js';
+import type { ScanReport as ScanResult } from '../engine.js';
+import type { Finding } from '../types.js';
 import { VERSION } from '../version.js';
 import { PLACEHOLDER, prettyJsonChunks } from './stream.js';
-
-type Finding = ScanResult['findings'][number];
 
 /** One finding as JSON. */
 function jsonFinding(f: Finding, result: ScanResult): Record<string, unknown> {
@@ -37,14 +36,15 @@ function jsonFinding(f: Finding, result: ScanResult): Record<string, unknown> {
 }
 
 function head(result: ScanResult, findings: unknown): Record<string, unknown> {
+  const { counts, suppressed, baselined } = tally(result.findings);
   return {
     tool: 'podguard',
     version: VERSION,
     filesScanned: result.filesScanned,
     ...(result.render ? { render: result.render } : {}),
-    counts: countByLevel(result.findings),
-    suppressed: result.findings.filter((f) => f.suppression).length,
-    baselined: result.findings.filter((f) => f.baselined && !f.suppression).length,
+    counts,
+    suppressed,
+    baselined,
     findings,
   };
 }
@@ -53,7 +53,7 @@ function head(result: ScanResult, findings: unknown): Record<string, unknown> {
 export function toJson(result: ScanResult): Record<string, unknown> {
   return head(
     result,
-    result.findings.map((f) => jsonFinding(f, result)),
+    Array.from(result.findings, (f) => jsonFinding(f, result)),
   );
 }
 

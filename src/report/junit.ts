@@ -4,8 +4,8 @@
  * one of its findings is at or above the gate. Written a suite at a time (findings are sorted by
  * file), so a large scan never becomes one string.
  */
-import { gates } from '../findings.js';
-import type { ScanResult } from '../engine.js';
+import { byFile, gates } from '../findings.js';
+import type { ScanReport as ScanResult } from '../engine.js';
 import type { FailOn, Finding } from '../types.js';
 import { ruleDocUrl } from '../version.js';
 
@@ -35,31 +35,23 @@ function byRule(findings: readonly Finding[]): [string, Finding[]][] {
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The findings JUnit reports: suppressed ones never; baselined ones as passing notes. */
-function reported(result: ScanResult): Finding[] {
-  return result.findings.filter((f) => !f.suppression);
+/** The findings JUnit reports by file, grouped by rule: suppressed ones never; baselined ones as passing notes. */
+function* reported(result: ScanResult): Generator<[string, [string, Finding[]][]]> {
+  for (const [file, found] of byFile(result.findings)) {
+    const shown = found.filter((f) => !f.suppression);
+    if (shown.length > 0) yield [file, byRule(shown)];
+  }
 }
 
 /** JUnit XML in pieces: one `<testsuite>` per file. */
 export function* junitChunks(result: ScanResult, failOn: FailOn): Generator<string> {
   const red = result.redactor;
-  const findings = reported(result);
-  const files = new Set(findings.map((f) => f.file));
+  // Counts first (the root element carries them), one file at a time; then the suites.
   let tests = 0;
   let failures = 0;
-  const cases = new Map<string, [string, Finding[]][]>();
-  for (const file of files) cases.set(file, []);
-  // Counts first (the root element carries them), without holding more than the groups.
-  let i = 0;
-  while (i < findings.length) {
-    const file = findings[i]!.file;
-    let j = i;
-    while (j < findings.length && findings[j]!.file === file) j++;
-    const groups = byRule(findings.slice(i, j));
+  for (const [, groups] of reported(result)) {
     tests += groups.length;
     failures += groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
-    cases.get(file)!.push(...groups);
-    i = j;
   }
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
   if (tests === 0) {
@@ -71,7 +63,7 @@ export function* junitChunks(result: ScanResult, failOn: FailOn): Generator<stri
   }
   yield `<testsuites name="podguard" tests="${tests}" failures="${failures}" errors="0" time="0">\n`;
   const titles = new Map(result.rules.map((r) => [r.meta.id, r.meta.title]));
-  for (const [file, groups] of cases) {
+  for (const [file, groups] of reported(result)) {
     const failed = groups.filter(([, fs]) => fs.some((f) => gates(f, failOn))).length;
     const out: string[] = [
       `  <testsuite name="${xmlText(file)}" tests="${groups.length}" failures="${failed}" errors="0" skipped="0" time="0">\n`,

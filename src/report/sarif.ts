@@ -6,8 +6,8 @@
 import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { ScanResult } from '../engine.js';
-import { displayLevel } from '../findings.js';
+import type { ScanReport as ScanResult } from '../engine.js';
+import { displayLevel, someFinding } from '../findings.js';
 import type { Rule } from '../rule.js';
 import { fixText } from '../rule.js';
 import { ConfigurationError, LEVEL_RANK } from '../types.js';
@@ -210,11 +210,12 @@ export function selectResults(result: ScanResult, max: number = GITHUB_LIMITS.re
   const rules = new Map(result.rules.map((r) => [r.meta.id, r]));
   const ranks = new Uint16Array(findings.length);
   const counts = new Map<number, number>();
-  findings.forEach((f, i) => {
+  let i = 0;
+  for (const f of findings) {
     const p = priority(f, rules);
-    ranks[i] = p;
+    ranks[i++] = p;
     counts.set(p, (counts.get(p) ?? 0) + 1);
-  });
+  }
   // The priority at which the quota runs out, and how many of that priority still fit.
   let quota = Math.max(0, max);
   let threshold = Infinity;
@@ -225,7 +226,8 @@ export function selectResults(result: ScanResult, max: number = GITHUB_LIMITS.re
     quota -= n;
   }
   let kept = 0;
-  findings.forEach((f, i) => {
+  i = 0;
+  for (const f of findings) {
     const p = ranks[i]!;
     const take = p > threshold || (p === threshold && quota > 0);
     if (p === threshold && take) quota--;
@@ -233,7 +235,8 @@ export function selectResults(result: ScanResult, max: number = GITHUB_LIMITS.re
       keep[i] = 1;
       kept++;
     } else omitted.set(f.ruleId, (omitted.get(f.ruleId) ?? 0) + 1);
-  });
+    i++;
+  }
   return { keep, kept, omitted };
 }
 
@@ -313,7 +316,7 @@ function sarifLog(x: SarifContext, opts: SarifOptions, notifications: Json[]): J
         },
         invocations: [
           {
-            executionSuccessful: !result.findings.some((f) => f.ruleId === 'internal-error'),
+            executionSuccessful: !someFinding(result.findings, (f) => f.ruleId === 'internal-error'),
             ...(opts.times ? { startTimeUtc: opts.times.start.toISOString(), endTimeUtc: opts.times.end.toISOString() } : {}),
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
@@ -388,8 +391,8 @@ function sarifParts(result: ScanResult, opts: SarifOptions): { log: Json; result
   const selection = opts.selection ?? selectResults(result, limits.results);
   const log = sarifLog(x, opts, sarifNotifications(x, selection));
   function* results(): Generator<Json> {
-    const findings = result.findings;
-    for (let i = 0; i < findings.length; i++) if (selection.keep[i]) yield sarifResult(x, findings[i]!);
+    let i = 0;
+    for (const f of result.findings) if (selection.keep[i++]) yield sarifResult(x, f);
   }
   return { log, results, selection };
 }

@@ -2,8 +2,8 @@
  * The Markdown summary shared by the GitHub job summary and the Azure Pipelines summary tab:
  * verdict, counts by level and rule, a findings table, each rule's fix once, how to suppress.
  */
-import { bySeverity, countByLevel, displayLevel, gates } from '../findings.js';
-import type { ScanResult } from '../engine.js';
+import { countByLevel, displayLevel, gates, someFinding, topBySeverity } from '../findings.js';
+import type { ScanReport as ScanResult } from '../engine.js';
 import type { Finding, Level } from '../types.js';
 import { HOMEPAGE, ruleDocUrl } from '../version.js';
 import { scannedSummary } from './text.js';
@@ -49,7 +49,7 @@ export function linkTarget(url: string): string {
 /** The one-line verdict used by summaries and CI results. */
 export function verdict(result: ScanResult, failOn: Level | 'never', gateName = 'fail-on'): { failed: boolean; text: string } {
   const counts = countByLevel(result.findings);
-  const failed = result.findings.some((f) => gates(f, failOn));
+  const failed = someFinding(result.findings, (f) => gates(f, failOn));
   const total = counts.error + counts.warning + counts.note;
   const parts = `${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.note} note${counts.note === 1 ? '' : 's'}`;
   if (total === 0) return { failed, text: `podguard found no problems in ${scannedSummary(result)}.` };
@@ -62,11 +62,40 @@ export function verdict(result: ScanResult, failOn: Level | 'never', gateName = 
   return { failed, text: `podguard found ${parts} in ${scannedSummary(result)}; ${gate}.` };
 }
 
+/** The shortest table row in bytes: icon, `note`, a one-character file and line, a one-character rule, no message. */
+const MIN_ROW_BYTES = 29;
+
+/** What one pass over the unsuppressed findings counts for the summary. */
+interface Seen {
+  visible: number;
+  baselined: number;
+  counts: Record<Level, number>;
+  byRule: Map<string, number>;
+  /** Some finding is on a line the change touched. */
+  touched: boolean;
+}
+
+function* visibleOf(result: ScanResult): Generator<Finding> {
+  for (const f of result.findings) if (!f.suppression) yield f;
+}
+
+function look(result: ScanResult, touched: ((f: Finding) => boolean) | undefined): Seen {
+  const seen: Seen = { visible: 0, baselined: 0, counts: { error: 0, warning: 0, note: 0 }, byRule: new Map(), touched: false };
+  for (const f of visibleOf(result)) {
+    seen.visible++;
+    if (f.baselined) seen.baselined++;
+    seen.counts[displayLevel(f)]++;
+    seen.byRule.set(f.ruleId, (seen.byRule.get(f.ruleId) ?? 0) + 1);
+    if (!seen.touched && touched?.(f)) seen.touched = true;
+  }
+  return seen;
+}
+
 /** The verdict, notices, counts and the per-rule table (Markdown lines, not yet redacted). */
-function summaryHead(result: ScanResult, opts: SummaryOptions, visible: readonly Finding[], byRule: ReadonlyMap<string, number>): string[] {
+function summaryHead(result: ScanResult, opts: SummaryOptions, seen: Seen): string[] {
   const { failed, text } = verdict(result, opts.failOn, opts.gateName);
-  const suppressed = result.findings.length - visible.length;
-  const counts = countByLevel(result.findings);
+  const { byRule, counts } = seen;
+  const suppressed = result.findings.length - seen.visible;
   const head: string[] = [];
   head.push(`## ${failed ? '❌' : '✅'} podguard`, '', result.redactor.redact(text), '');
   if (opts.scope) head.push(cell(opts.scope), '');
@@ -79,7 +108,7 @@ function summaryHead(result: ScanResult, opts: SummaryOptions, visible: readonly
     );
   head.push('| Level | Findings |', '| --- | ---: |');
   for (const l of ['error', 'warning', 'note'] as const) head.push(`| ${ICON[l]} ${l} | ${counts[l]} |`);
-  const known = visible.filter((f) => f.baselined).length;
+  const known = seen.baselined;
   if (known) head.push(`| known from the baseline (counted as notes) | ${known} |`);
   if (suppressed) head.push(`| suppressed | ${suppressed} |`);
   head.push('');
@@ -120,20 +149,16 @@ function summaryFixes(result: ScanResult, byRule: ReadonlyMap<string, number>): 
 }
 
 /** The findings table, most severe first, cut to fit `budget` bytes (redacted rows). */
-function summaryRows(
-  result: ScanResult,
-  opts: SummaryOptions,
-  visible: readonly Finding[],
-  budget: { used: number; max: number },
-): string[] {
+function summaryRows(result: ScanResult, opts: SummaryOptions, seen: Seen, budget: { used: number; max: number }): string[] {
   const red = result.redactor;
   const rows: string[] = [];
-  if (visible.length) {
+  if (seen.visible) {
     rows.push('### Findings', '', '| Level | Location | Rule | Message |', '| --- | --- | --- | --- |');
   }
   let size = budget.used;
   let shown = 0;
-  const ordered = bySeverity(visible, opts.touched);
+  // No row is shorter than MIN_ROW_BYTES: more than budget / MIN_ROW_BYTES findings never fit.
+  const ordered = topBySeverity(visibleOf(result), Math.floor(budget.max / MIN_ROW_BYTES) + 1, opts.touched);
   for (const f of ordered) {
     const level = displayLevel(f);
     const where = `${f.file}:${f.range.start.line}`;
@@ -149,12 +174,9 @@ function summaryRows(
     rows.push(row);
     shown++;
   }
-  if (shown < ordered.length)
-    rows.push(
-      '',
-      `_…and ${ordered.length - shown} more findings, left out to keep this summary under its size limit: see the SARIF file._`,
-    );
-  if (opts.touched && ordered.some((f) => opts.touched?.(f))) rows.push('', '✏️ on a line this change touched.');
+  if (shown < seen.visible)
+    rows.push('', `_…and ${seen.visible - shown} more findings, left out to keep this summary under its size limit: see the SARIF file._`);
+  if (seen.touched) rows.push('', '✏️ on a line this change touched.');
   if (rows.length) rows.push('');
   return rows;
 }
@@ -162,12 +184,10 @@ function summaryRows(
 /** Renders the Markdown summary. */
 export function renderSummary(result: ScanResult, opts: SummaryOptions): string {
   const red = result.redactor;
-  const visible = result.findings.filter((f) => !f.suppression);
-  const byRule = new Map<string, number>();
-  for (const f of visible) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
-  const headText = red.redact(summaryHead(result, opts, visible, byRule).join('\n'));
-  const tail = red.redact(summaryFixes(result, byRule).join('\n'));
+  const seen = look(result, opts.touched);
+  const headText = red.redact(summaryHead(result, opts, seen).join('\n'));
+  const tail = red.redact(summaryFixes(result, seen.byRule).join('\n'));
   const used = Buffer.byteLength(headText) + Buffer.byteLength(tail) + 400;
-  const rows = summaryRows(result, opts, visible, { used, max: opts.maxBytes ?? 1000 * 1024 });
+  const rows = summaryRows(result, opts, seen, { used, max: opts.maxBytes ?? 1000 * 1024 });
   return `${headText}\n${rows.join('\n')}\n${tail}`;
 }

@@ -3,8 +3,8 @@
  * the rules' full why/fix text only when asked (`--explain`, `podguard rules <id>`). Every line
  * leaves through one writer (`TextSink.line`), so one place decides how data is made safe.
  */
-import type { ScanResult } from '../engine.js';
-import { displayLevel } from '../findings.js';
+import type { ScanReport as ScanResult } from '../engine.js';
+import { byFile, displayLevel } from '../findings.js';
 import { KIND_LABEL } from '../parse/source.js';
 import type { Rule } from '../rule.js';
 import { fixText } from '../rule.js';
@@ -100,10 +100,57 @@ interface TextReport {
   sink: TextSink;
   c: (k: keyof typeof COLORS, s: string) => string;
   line: (text: string) => void;
-  /** Findings listed (not suppressed; baselined ones only with showBaselined). */
-  shown: Finding[];
+  /** Findings listed (not suppressed; baselined ones only with showBaselined), read again each call. */
+  shown: () => Generator<Finding>;
+  /** What one pass over the findings counted first. */
+  stats: TextStats;
+}
+
+/** The counts the report needs before it lists anything (a large scan's findings are read twice, never held). */
+interface TextStats {
+  /** Findings listed, and the files they are in. */
+  total: number;
+  files: number;
+  /** Listed findings per level. */
+  counts: Record<Level, number>;
+  /** Findings per rule that fired, with the most severe level shown. */
+  tally: Map<string, { n: number; level: Level }>;
+  suppressed: number;
+  /** Unsuppressed baselined findings (listed or not). */
+  baselined: number;
   /** Width of the rule id column. */
   idWidth: number;
+}
+
+function textStats(result: ScanResult, shown: () => Generator<Finding>): TextStats {
+  const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  const tally = new Map<string, { n: number; level: Level }>();
+  let total = 0;
+  let files = 0;
+  let last: string | undefined;
+  // Long rule ids (service-account-token-automount) must not push their message out of line.
+  let idWidth = 28;
+  for (const f of shown()) {
+    const level = displayLevel(f);
+    total++;
+    counts[level]++;
+    if (f.file !== last) files++;
+    last = f.file;
+    idWidth = Math.max(idWidth, f.ruleId.length);
+    const known = tally.get(f.ruleId);
+    if (!known) tally.set(f.ruleId, { n: 1, level });
+    else {
+      known.n++;
+      if (level === 'error' || (level === 'warning' && known.level === 'note')) known.level = level;
+    }
+  }
+  let suppressed = 0;
+  let baselined = 0;
+  for (const f of result.findings) {
+    if (f.suppression) suppressed++;
+    else if (f.baselined) baselined++;
+  }
+  return { total, files, counts, tally, suppressed, baselined, idWidth };
 }
 
 /** Runs `body` in a folded log group when the sink can fold and the part is long. */
@@ -120,16 +167,11 @@ function fold<T>(t: TextReport, title: string, size: number, body: () => T): T {
 
 /** The findings, file by file. */
 function writeFindings(t: TextReport): void {
-  const { c, line, shown, idWidth } = t;
+  const { c, line, shown } = t;
+  const { total, files, idWidth } = t.stats;
   const red = t.result.redactor;
-  const byFile = new Map<string, Finding[]>();
-  for (const f of shown) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
-  fold(t, `podguard: ${plural(shown.length, 'finding')} in ${plural(byFile.size, 'file')}`, shown.length + 2 * byFile.size, () => {
-    for (const [file, findings] of byFile) {
+  fold(t, `podguard: ${plural(total, 'finding')} in ${plural(files, 'file')}`, total + 2 * files, () => {
+    for (const [file, findings] of byFile(shown())) {
       line(c('bold', printablePath(file)));
       for (const f of findings) {
         const level = displayLevel(f);
@@ -144,18 +186,9 @@ function writeFindings(t: TextReport): void {
 
 /** The rules that fired, with counts, titles and doc links; how to fix them with `explain`. */
 function writeRules(t: TextReport): void {
-  const { c, line, shown, idWidth, style } = t;
+  const { c, line, style } = t;
+  const { tally, idWidth } = t.stats;
   const rulesById = new Map(t.result.rules.map((r) => [r.meta.id, r]));
-  const tally = new Map<string, { n: number; level: Level }>();
-  for (const f of shown) {
-    const level = displayLevel(f);
-    const known = tally.get(f.ruleId);
-    if (!known) tally.set(f.ruleId, { n: 1, level });
-    else {
-      known.n++;
-      if (level === 'error' || (level === 'warning' && known.level === 'note')) known.level = level;
-    }
-  }
   const fired = [...tally.keys()].sort();
   if (!fired.length) return;
   const countWidth = Math.max(...[...tally.values()].map((x) => String(x.n).length));
@@ -186,18 +219,14 @@ function writeRules(t: TextReport): void {
 }
 
 /** The closing line: the verdict and what was left out (baselined, suppressed, not rendered). */
-function writeVerdict(t: TextReport, unsuppressed: readonly Finding[]): void {
-  const { result, style, shown } = t;
-  const counts: Record<Level, number> = { error: 0, warning: 0, note: 0 };
-  for (const f of shown) counts[displayLevel(f)]++;
-  const total = shown.length;
+function writeVerdict(t: TextReport): void {
+  const { result, style } = t;
+  const { counts, total, suppressed, baselined } = t.stats;
   const files = FILE_KINDS.reduce((n, k) => n + result.filesScanned[k], 0);
   const verdict =
     total === 0
       ? 'no problems found'
       : `${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')})`;
-  const suppressed = result.findings.length - unsuppressed.length;
-  const baselined = unsuppressed.filter((f) => f.baselined).length;
   const known = baselined
     ? style.showBaselined
       ? `${baselined} known from the baseline (notes, not gating)`
@@ -222,15 +251,13 @@ export function writeText(result: ScanResult, style: TextStyle, sink: TextSink):
   const line = (text: string): void => sink.line(text);
   for (const n of result.notices ?? []) line(`podguard: ${n}`);
   if (result.notices?.length) line('');
-  const unsuppressed = result.findings.filter((f) => !f.suppression);
-  const shown = style.showBaselined ? unsuppressed : unsuppressed.filter((f) => !f.baselined);
-  // Long rule ids (service-account-token-automount) must not push their message out of line.
-  // A reduce, not Math.max(...): a large scan has more findings than a call can take arguments.
-  const idWidth = shown.reduce((w, f) => Math.max(w, f.ruleId.length), 28);
-  const t: TextReport = { result, style, sink, c, line, shown, idWidth };
+  const shown = function* (): Generator<Finding> {
+    for (const f of result.findings) if (!f.suppression && (style.showBaselined || !f.baselined)) yield f;
+  };
+  const t: TextReport = { result, style, sink, c, line, shown, stats: textStats(result, shown) };
   writeFindings(t);
   writeRules(t);
-  writeVerdict(t, unsuppressed);
+  writeVerdict(t);
 }
 
 /** Renders the text report as one string (no folding). */

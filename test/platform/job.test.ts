@@ -58,7 +58,7 @@ function recorder(): JobPlatform & { events: string[] } {
     secrets: (r) => void events.push(`secrets:${r.redactor.secrets.length}`),
     scope: push('scope'),
     text: { block: push('text') },
-    annotate: (r, touched) => void events.push(`annotate:${r.findings.map((f) => `${f.file}${touched(f) ? '*' : ''}`).join(',')}`),
+    annotate: (r, touched) => void events.push(`annotate:${[...r.findings].map((f) => `${f.file}${touched(f) ? '*' : ''}`).join(',')}`),
     summary: (md) => void events.push(`summary:${md.split('\n')[0]}`),
     sarifWritten: push('sarif'),
     outputs: (o) => void events.push(`outputs:${o.findings}/${o.filesScanned}`),
