@@ -56,12 +56,14 @@ async function run(input: ScanInput, to: JudgedSink): Promise<Omit<ScanResult, '
     // Rendered streams are read once the files are checked; the mapping keeps what it needs in memory.
     // Each batch's result joins the scan's findings as soon as the batches before it are in.
     const merger = new BatchMerger(active, { out, system, rendered: render.virtual });
-    const checked = await checkFiles(render.candidates, plan, active, { ...input, onResult: (r) => merger.add(r) }).finally(() =>
+    // Kustomize patches checked without rendering: absent fields are written elsewhere.
+    const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
+    // The batches own the candidates from here (taken out of the stage's list), and let each
+    // batch's go once it is checked: a large scan's paths do not stay alive to its end.
+    const checked = await checkFiles(render.candidates.splice(0), plan, active, { ...input, onResult: (r) => merger.add(r) }).finally(() =>
       render.cleanup(),
     );
     const { merged } = merger;
-    // Kustomize patches checked without rendering: absent fields are written elsewhere.
-    const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
     finishCrossFile(active, merged.states, { out, system, partialFiles });
     const enabledRules = active.map((a) => a.rule.meta.id);
     const { baseline } = postProcess({ out, store }, system, { render, ...merged }, { ...job, plan, enabled: enabledRules }, to);

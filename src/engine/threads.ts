@@ -73,8 +73,11 @@ function startWorker(script: string, input: WorkerInput, results: InOrder, done:
   const finished = new Promise<void>((resolveDone) => {
     let said = false;
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'batch') results.put(m.index, m.result);
-      else {
+      if (m.type === 'batch') {
+        // Returned: its files are never checked again, so they need not stay in memory.
+        input.batches[m.index] = [];
+        results.put(m.index, m.result);
+      } else {
         said = true;
         done();
         void worker.terminate().then(() => resolveDone());
@@ -142,7 +145,8 @@ function detach(r: BatchResult): BatchResult {
  * Checks every batch, on this thread and on `threads - 1` workers running `script`, and hands
  * each result to `onResult` in batch order as soon as the batches before it are in. Returns the
  * threads that finished their share. A batch a worker took but never returned (the worker
- * crashed, or could not start) is checked again here, so no file is ever lost.
+ * crashed, or could not start) is checked again here, so no file is ever lost. Each batch is
+ * emptied once it is checked here or returned by a worker, so its paths do not outlive it.
  */
 export async function checkBatches(
   batches: Candidate[][],
@@ -159,7 +163,10 @@ export async function checkBatches(
   for (let w = 0; w < workers; w++) started.push(startWorker(opts.script!, { plan: opts.plan, batches, next }, results, () => completed++));
   try {
     for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
-      results.put(i, own(checker.run(batches[i]!)));
+      const batch = batches[i]!;
+      // A checked batch's files are let go (tens of thousands of paths in a large scan).
+      batches[i] = [];
+      results.put(i, own(checker.run(batch)));
       if (results.failure) throw results.failure.error;
       // Let workers' results in between batches, so they do not pile up in the message queue.
       if (workers > 0) await new Promise<void>((r) => setImmediate(r));
@@ -207,7 +214,9 @@ export function runWorker(registry: readonly Rule[]): void {
   const rules = plan.policies ? [...registry, ...policyRules(plan.policies)] : registry;
   const checker = new FileChecker(plan, activeRules(plan, rules));
   for (let i = Atomics.add(next, 0, 1); i < batches.length; i = Atomics.add(next, 0, 1)) {
-    const message: WorkerMessage = { type: 'batch', index: i, result: checker.run(batches[i]!) };
+    const batch = batches[i]!;
+    batches[i] = [];
+    const message: WorkerMessage = { type: 'batch', index: i, result: checker.run(batch) };
     parentPort.postMessage(message);
   }
   parentPort.postMessage({ type: 'done' } satisfies WorkerMessage);

@@ -75,15 +75,20 @@ function widened(file: SourceFile, node: YNode): { s: number; e: number } {
 }
 
 const detachedFiles = new WeakMap<SourceFile, SourceFile>();
+/** The line index of an empty text, shared by every detached file. */
+const NO_LINES = new LineIndex('');
 
 /**
  * The file without its text, for cross-file rules that remember a place until `finish`: keeping
- * the whole text of every file alive would grow memory with the repository.
+ * the whole text of every file alive would grow memory with the repository. A detached file names
+ * its file by `path` only (its `absPath` is empty and it has no lines): a place kept for `finish`
+ * holds a range already, and reports name files by path. Tens of thousands of them are alive at
+ * the end of a large scan, so each is kept as small as a path.
  */
 export function detached(file: SourceFile): SourceFile {
   let d = detachedFiles.get(file);
   if (!d) {
-    d = sourceFile(file.absPath, file.path, '');
+    d = { absPath: '', path: file.path, text: '', lines: NO_LINES };
     detachedFiles.set(file, d);
   }
   return d;

@@ -120,7 +120,9 @@ export function renderSummaryLine(s: RenderSummary | undefined): string | undefi
 /** Runs the stage: discovers, renders, and prepares the mapping. */
 export async function prepareRender(input: RenderInput): Promise<RenderStage> {
   const roots = renderRoots(input.root, input.markers);
-  const run = new Renders(input, roots);
+  // The run keeps its input to the end of the scan (the remap uses it), but not the collected
+  // files: the stage's own list replaces them, and the checked batches let theirs go.
+  const run = new Renders({ ...input, candidates: [] }, roots);
   const charts = input.stdin ? [] : roots.charts.filter((dir) => run.chartTouched(dir));
   run.summary.charts = charts.length;
   for (const dir of charts) await run.chart(dir);

@@ -28,7 +28,12 @@ interface NamespacePolicies {
 }
 
 interface State {
-  workloads: SeenWorkload[];
+  /**
+   * The first workload of each namespace, in file order: the one a report names. An array per
+   * namespace so runs of files merge (concatenated: the earlier run's workload comes first); a run
+   * adds only its own first, so the state grows with namespaces, not with workloads.
+   */
+  firstWorkload: Map<string, SeenWorkload[]>;
   namespaces: Map<string, NamespacePolicies>;
   /** Namespaces whose Namespace object is in the scanned files. */
   declared: Set<string>;
@@ -80,7 +85,7 @@ export const rule: CrossFileRule<State> = {
         "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up).",
     },
   },
-  initialState: () => ({ workloads: [], namespaces: new Map(), declared: new Set() }),
+  initialState: () => ({ firstWorkload: new Map(), namespaces: new Map(), declared: new Set() }),
   check(file, ctx) {
     if (file.kind !== 'kubernetes') return;
     const ignored = new Set((ctx.options.ignoreNamespaces as string[] | undefined) ?? []);
@@ -106,17 +111,16 @@ export const rule: CrossFileRule<State> = {
         ctx.report({ messageId: 'hostNetwork', data: { workload: w.label }, at: hostNet, identity: `${ns}/${w.label}` });
         continue;
       }
+      if (s.firstWorkload.has(ns)) continue;
       const meta = asMap(get(w.object.node, 'metadata'));
       const at = getPair(meta, 'name') ?? getPair(w.object.node, 'kind') ?? w.object.node;
-      s.workloads.push({ namespace: ns, label: w.label, ...spot(file.source, at) });
+      s.firstWorkload.set(ns, [{ namespace: ns, label: w.label, ...spot(file.source, at) }]);
     }
   },
   finish(ctx) {
     const s = ctx.crossFile;
-    const reported = new Set<string>();
-    for (const w of s.workloads) {
-      if (reported.has(w.namespace)) continue;
-      reported.add(w.namespace);
+    for (const [, [w]] of s.firstWorkload) {
+      if (!w) continue;
       // A pull-request scan sees only changed files: the namespace's policy may sit in an unchanged
       // one. Judge only namespaces the change itself declares (silence over a guess).
       if (ctx.partial && !s.declared.has(w.namespace)) continue;

@@ -224,7 +224,10 @@ const DESCRIPTIVE_SUFFIX = new Set([
   'encoder',
 ]);
 
-/** Parts by name: the same variable names recur across a repository's manifests (bounded, frozen). */
+/**
+ * Parts by name: the same variable names recur across a repository's manifests (bounded, frozen).
+ * Keyed by a copy of the name: a slice of a file's text would keep the whole text alive.
+ */
 const partsCache = new Map<string, readonly string[]>();
 
 /** Splits a variable name into lowercase parts (`DB_PASSWORD`, `dbPassword`, `db-password`, `db.password`). */
@@ -233,7 +236,7 @@ export function nameParts(name: string): readonly string[] {
   if (parts) return parts;
   if (partsCache.size >= 4096) partsCache.clear();
   parts = Object.freeze(splitName(name));
-  partsCache.set(name, parts);
+  partsCache.set(structuredClone(name), parts);
   return parts;
 }
 

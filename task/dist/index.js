@@ -27585,10 +27585,11 @@ function widened(file, node) {
   return { s: node.start, e: node.end };
 }
 var detachedFiles = /* @__PURE__ */ new WeakMap();
+var NO_LINES = new LineIndex("");
 function detached(file) {
   let d = detachedFiles.get(file);
   if (!d) {
-    d = sourceFile(file.absPath, file.path, "");
+    d = { absPath: "", path: file.path, text: "", lines: NO_LINES };
     detachedFiles.set(file, d);
   }
   return d;
@@ -54908,7 +54909,7 @@ function renderSummaryLine(s2) {
 }
 async function prepareRender(input) {
   const roots = renderRoots(input.root, input.markers);
-  const run3 = new Renders(input, roots);
+  const run3 = new Renders({ ...input, candidates: [] }, roots);
   const charts = input.stdin ? [] : roots.charts.filter((dir) => run3.chartTouched(dir));
   run3.summary.charts = charts.length;
   for (const dir of charts) await run3.chart(dir);
@@ -57549,8 +57550,8 @@ function parseReference(input) {
   let parsed = parsedCache.get(input);
   if (parsed) return parsed;
   if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
-  parsed = Object.freeze(parseUncached(input));
-  parsedCache.set(input, parsed);
+  parsed = Object.freeze(structuredClone(parseUncached(input)));
+  parsedCache.set(parsed.original, parsed);
   return parsed;
 }
 function parseUncached(input) {
@@ -59124,7 +59125,7 @@ var rule26 = {
       allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
     }
   },
-  initialState: () => ({ workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() }),
+  initialState: () => ({ firstWorkload: /* @__PURE__ */ new Map(), namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() }),
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
@@ -59150,17 +59151,16 @@ var rule26 = {
         ctx.report({ messageId: "hostNetwork", data: { workload: w.label }, at: hostNet, identity: `${ns}/${w.label}` });
         continue;
       }
+      if (s2.firstWorkload.has(ns)) continue;
       const meta2 = asMap(get(w.object.node, "metadata"));
       const at = getPair(meta2, "name") ?? getPair(w.object.node, "kind") ?? w.object.node;
-      s2.workloads.push({ namespace: ns, label: w.label, ...spot(file.source, at) });
+      s2.firstWorkload.set(ns, [{ namespace: ns, label: w.label, ...spot(file.source, at) }]);
     }
   },
   finish(ctx) {
     const s2 = ctx.crossFile;
-    const reported = /* @__PURE__ */ new Set();
-    for (const w of s2.workloads) {
-      if (reported.has(w.namespace)) continue;
-      reported.add(w.namespace);
+    for (const [, [w]] of s2.firstWorkload) {
+      if (!w) continue;
       if (ctx.partial && !s2.declared.has(w.namespace)) continue;
       const p = s2.namespaces.get(w.namespace);
       if (p && p.blocking.length > 0) continue;
@@ -60326,7 +60326,7 @@ function nameParts(name) {
   if (parts) return parts;
   if (partsCache.size >= 4096) partsCache.clear();
   parts = Object.freeze(splitName(name));
-  partsCache.set(name, parts);
+  partsCache.set(structuredClone(name), parts);
   return parts;
 }
 function splitName(name) {
@@ -63203,8 +63203,10 @@ function startWorker(script, input, results, done) {
   const finished = new Promise((resolveDone) => {
     let said = false;
     worker.on("message", (m) => {
-      if (m.type === "batch") results.put(m.index, m.result);
-      else {
+      if (m.type === "batch") {
+        input.batches[m.index] = [];
+        results.put(m.index, m.result);
+      } else {
         said = true;
         done();
         void worker.terminate().then(() => resolveDone());
@@ -63258,7 +63260,9 @@ async function checkBatches(batches, checker, opts) {
   for (let w = 0; w < workers; w++) started.push(startWorker(opts.script, { plan: opts.plan, batches, next }, results, () => completed++));
   try {
     for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
-      results.put(i2, own(checker.run(batches[i2])));
+      const batch = batches[i2];
+      batches[i2] = [];
+      results.put(i2, own(checker.run(batch)));
       if (results.failure) throw results.failure.error;
       if (workers > 0) await new Promise((r2) => setImmediate(r2));
     }
@@ -63492,11 +63496,11 @@ async function run2(input, to) {
     const render = await filesToCheck(input, job, system);
     rendered = render.virtual;
     const merger = new BatchMerger(active, { out, system, rendered: render.virtual });
-    const checked = await checkFiles(render.candidates, plan2, active, { ...input, onResult: (r2) => merger.add(r2) }).finally(
+    const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
+    const checked = await checkFiles(render.candidates.splice(0), plan2, active, { ...input, onResult: (r2) => merger.add(r2) }).finally(
       () => render.cleanup()
     );
     const { merged } = merger;
-    const partialFiles = new Set(render.candidates.filter((c) => c.partial).map((c) => c.relPath));
     finishCrossFile(active, merged.states, { out, system, partialFiles });
     const enabledRules = active.map((a) => a.rule.meta.id);
     const { baseline } = postProcess({ out, store }, system, { render, ...merged }, { ...job, plan: plan2, enabled: enabledRules }, to);

@@ -9290,10 +9290,11 @@ function widened(file, node) {
   return { s: node.start, e: node.end };
 }
 var detachedFiles = /* @__PURE__ */ new WeakMap();
+var NO_LINES = new LineIndex("");
 function detached(file) {
   let d = detachedFiles.get(file);
   if (!d) {
-    d = sourceFile(file.absPath, file.path, "");
+    d = { absPath: "", path: file.path, text: "", lines: NO_LINES };
     detachedFiles.set(file, d);
   }
   return d;
@@ -10227,8 +10228,8 @@ function parseReference(input) {
   let parsed = parsedCache.get(input);
   if (parsed) return parsed;
   if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
-  parsed = Object.freeze(parseUncached(input));
-  parsedCache.set(input, parsed);
+  parsed = Object.freeze(structuredClone(parseUncached(input)));
+  parsedCache.set(parsed.original, parsed);
   return parsed;
 }
 function parseUncached(input) {
@@ -11843,7 +11844,7 @@ var rule26 = {
       allows: "{policy} allows egress to 169.254.169.254 for the pods it selects, which undoes the namespace's metadata block (NetworkPolicies add up)."
     }
   },
-  initialState: () => ({ workloads: [], namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() }),
+  initialState: () => ({ firstWorkload: /* @__PURE__ */ new Map(), namespaces: /* @__PURE__ */ new Map(), declared: /* @__PURE__ */ new Set() }),
   check(file, ctx) {
     if (file.kind !== "kubernetes") return;
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
@@ -11869,17 +11870,16 @@ var rule26 = {
         ctx.report({ messageId: "hostNetwork", data: { workload: w.label }, at: hostNet, identity: `${ns}/${w.label}` });
         continue;
       }
+      if (s2.firstWorkload.has(ns)) continue;
       const meta2 = asMap(get(w.object.node, "metadata"));
       const at = getPair(meta2, "name") ?? getPair(w.object.node, "kind") ?? w.object.node;
-      s2.workloads.push({ namespace: ns, label: w.label, ...spot(file.source, at) });
+      s2.firstWorkload.set(ns, [{ namespace: ns, label: w.label, ...spot(file.source, at) }]);
     }
   },
   finish(ctx) {
     const s2 = ctx.crossFile;
-    const reported = /* @__PURE__ */ new Set();
-    for (const w of s2.workloads) {
-      if (reported.has(w.namespace)) continue;
-      reported.add(w.namespace);
+    for (const [, [w]] of s2.firstWorkload) {
+      if (!w) continue;
       if (ctx.partial && !s2.declared.has(w.namespace)) continue;
       const p = s2.namespaces.get(w.namespace);
       if (p && p.blocking.length > 0) continue;
@@ -13305,7 +13305,7 @@ function nameParts(name) {
   if (parts) return parts;
   if (partsCache.size >= 4096) partsCache.clear();
   parts = Object.freeze(splitName(name));
-  partsCache.set(name, parts);
+  partsCache.set(structuredClone(name), parts);
   return parts;
 }
 function splitName(name) {
@@ -43003,7 +43003,9 @@ function runWorker(registry) {
   const rules = plan2.policies ? [...registry, ...policyRules(plan2.policies)] : registry;
   const checker = new FileChecker(plan2, activeRules(plan2, rules));
   for (let i2 = Atomics.add(next, 0, 1); i2 < batches.length; i2 = Atomics.add(next, 0, 1)) {
-    const message = { type: "batch", index: i2, result: checker.run(batches[i2]) };
+    const batch = batches[i2];
+    batches[i2] = [];
+    const message = { type: "batch", index: i2, result: checker.run(batch) };
     import_node_worker_threads.parentPort.postMessage(message);
   }
   import_node_worker_threads.parentPort.postMessage({ type: "done" });
