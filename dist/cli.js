@@ -18447,6 +18447,7 @@ exclude:
 }
 
 // src/findings.ts
+var PIECE = 1 << 15;
 function* byFile(findings) {
   let run3 = [];
   for (const f of findings) {
@@ -18887,10 +18888,13 @@ var NO_LINES = new LineIndex("");
 function detached(file) {
   let d = detachedFiles.get(file);
   if (!d) {
-    d = { absPath: "", path: file.path, text: "", lines: NO_LINES };
+    d = namedFile(file.path);
     detachedFiles.set(file, d);
   }
   return d;
+}
+function namedFile(path) {
+  return { absPath: "", path, text: "", lines: NO_LINES };
 }
 
 // src/parse/containers.ts
@@ -19533,7 +19537,11 @@ function podLevelHint(c, field) {
   return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
 }
 function spot(file, at) {
-  return { file: detached(file), at: rangeOf(file, at) };
+  const { start, end } = rangeOf(file, at);
+  return { path: file.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+function place(s2) {
+  return { file: namedFile(s2.path), at: { start: { line: s2.line, column: s2.column }, end: { line: s2.endLine, column: s2.endColumn } } };
 }
 
 // src/rules/capabilities-not-dropped.ts
@@ -21020,7 +21028,7 @@ var rule25 = {
       const d = candidates2[0];
       if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
         ctx.report({
-          file: c.file,
+          ...place(c),
           messageId: "rootImage",
           data: {
             container: c.label,
@@ -21028,7 +21036,6 @@ var rule25 = {
             dockerfile: d.file.path,
             how: d.user.user ? `USER ${d.user.user}` : "FROM scratch without USER"
           },
-          at: c.at,
           identity: c.label,
           value: d.file.path
         });
@@ -21037,10 +21044,9 @@ var rule25 = {
       if (d.user.kind !== "named" || d.user.scratch) continue;
       const user = (d.user.user ?? "").split(":")[0];
       ctx.report({
-        file: c.file,
+        ...place(c),
         messageId: "manifest",
         data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
-        at: c.at,
         identity: c.label,
         value: d.file.path
       });
@@ -21050,10 +21056,10 @@ var rule25 = {
       ctx.report({
         file: d.file,
         messageId: "dockerfile",
-        data: { user, container: c.label, manifest: c.file.path },
+        data: { user, container: c.label, manifest: c.path },
         at: range,
         identity: "final stage user",
-        value: c.file.path
+        value: c.path
       });
     }
   }
@@ -21442,9 +21448,9 @@ var rule26 = {
       const p = policiesOf(s2, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
-        p.allowing.push(place);
-        if (a.selectsAll) p.openAllPods.push(place);
+        const seen = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
+        p.allowing.push(seen);
+        if (a.selectsAll) p.openAllPods.push(seen);
       }
     }
     for (const w of file.workloads) {
@@ -21473,29 +21479,25 @@ var rule26 = {
         ctx.report({
           messageId: "rejected",
           data: { namespace: w.namespace, policy: p.rejectedBlocking[0], workload: w.label },
-          at: w.at,
-          file: w.file,
+          ...place(w),
           identity: identity2
         });
       } else if (p && p.openAllPods.length > 0) {
         const open = p.openAllPods[0];
-        const line = open.at.start.line;
         ctx.report({
           messageId: "notBlocking",
-          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
-          at: w.at,
-          file: w.file,
+          data: { namespace: w.namespace, policy: open.label, file: open.path, line: open.line, workload: w.label },
+          ...place(w),
           identity: identity2
         });
       } else {
-        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity: identity2 });
+        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, ...place(w), identity: identity2 });
       }
     }
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
     for (const [ns, p] of s2.namespaces) {
       if (p.blocking.length === 0 || ignored.has(ns)) continue;
-      for (const a of p.allowing)
-        ctx.report({ messageId: "allows", data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
+      for (const a of p.allowing) ctx.report({ messageId: "allows", data: { policy: a.label }, ...place(a), identity: `${ns}/${a.label}` });
     }
   }
 };
@@ -21805,10 +21807,10 @@ var rule30 = {
       for (const { map: map2, path } of standard ? maps : []) {
         const pair = getPair(map2, "securityContext");
         if (!pair) continue;
-        const place = path ? `at ${path}.securityContext` : "at the top level of the object";
+        const place2 = path ? `at ${path}.securityContext` : "at the top level of the object";
         ctx.report({
           messageId: "contextOutsidePodSpec",
-          data: { workload: w.label, place, podSpec: podSpecPath },
+          data: { workload: w.label, place: place2, podSpec: podSpecPath },
           at: pair,
           identity: w.label
         });
@@ -22520,10 +22522,9 @@ var rule42 = {
       const d = s2.dockerfiles.get(svc.dockerfile);
       if (!d) continue;
       ctx.report({
-        file: svc.file,
+        ...place(svc),
         messageId: "composeImageRoot",
         data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? "root" },
-        at: svc.at,
         identity: svc.label,
         level: "warning"
       });
@@ -24202,8 +24203,7 @@ var rule54 = {
       ctx.report({
         messageId: "missing",
         data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
-        at: p.at,
-        file: p.file,
+        ...place(p),
         identity: p.workload
       });
     }
@@ -24526,13 +24526,13 @@ ${body}`;
   };
   for (const item of items2) {
     group2.push(item);
-    if (group2.length === 256) yield flush();
+    if (group2.length === 32) yield flush();
   }
   if (group2.length > 0) yield flush();
   yield opened ? `
 ${" ".repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
 }
-function* coalesce(chunks, size = 1 << 16) {
+function* coalesce(chunks, size = PIECE) {
   let buf = [];
   let n = 0;
   for (const c of chunks) {
@@ -24554,12 +24554,16 @@ function* compactJsonChunks(doc, items2) {
   yield `${text.slice(0, at)}[`;
   let first = true;
   let group2 = [];
+  let size = 0;
   for (const item of items2) {
-    group2.push(JSON.stringify(item));
-    if (group2.length === 256) {
+    const json2 = JSON.stringify(item);
+    group2.push(json2);
+    size += json2.length + 1;
+    if (size >= PIECE) {
       yield (first ? "" : ",") + group2.join(",");
       first = false;
       group2 = [];
+      size = 0;
     }
   }
   if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
@@ -55024,6 +55028,7 @@ async function checkFiles(candidates2, plan2, active, opts) {
 import { closeSync as closeSync6, mkdtempSync as mkdtempSync2, openSync as openSync6, readSync as readSync3, rmSync as rmSync3, unlinkSync, writeSync as writeSync2 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join13 } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 var SPILL_AT = 2e3;
 var TempFile = class {
   fd;
@@ -55082,6 +55087,46 @@ function lines(items2) {
 `;
   return text;
 }
+var ChunkIndex = class {
+  offsets = new Float64Array(1024);
+  sizes = new Uint32Array(1024);
+  previous = new Int32Array(1024);
+  count = 0;
+  /** Each file's last chunk. */
+  last = /* @__PURE__ */ new Map();
+  add(file, offset, bytes) {
+    if (this.count === this.offsets.length) this.grow();
+    const i2 = this.count++;
+    this.offsets[i2] = offset;
+    this.sizes[i2] = bytes;
+    this.previous[i2] = this.last.get(file) ?? -1;
+    this.last.set(file, i2);
+  }
+  files() {
+    return this.last.keys();
+  }
+  /** Takes out a file's chunks, first to last. */
+  take(file) {
+    const out = [];
+    for (let i2 = this.last.get(file) ?? -1; i2 >= 0; i2 = this.previous[i2]) out.push({ offset: this.offsets[i2], bytes: this.sizes[i2] });
+    this.last.delete(file);
+    return out.reverse();
+  }
+  clear() {
+    this.last.clear();
+    this.count = 0;
+  }
+  grow() {
+    const n = this.offsets.length * 2;
+    const offsets = new Float64Array(n);
+    offsets.set(this.offsets);
+    const sizes = new Uint32Array(n);
+    sizes.set(this.sizes);
+    const previous = new Int32Array(n);
+    previous.set(this.previous);
+    [this.offsets, this.sizes, this.previous] = [offsets, sizes, previous];
+  }
+};
 var FileSpool = class {
   constructor(keep = () => false, spillAt = SPILL_AT) {
     this.keep = keep;
@@ -55092,7 +55137,7 @@ var FileSpool = class {
   spillAt;
   file = new TempFile();
   memory = /* @__PURE__ */ new Map();
-  onDisk = /* @__PURE__ */ new Map();
+  onDisk = new ChunkIndex();
   inMemory = 0;
   seq = 0;
   buffer = Buffer.allocUnsafe(1 << 16);
@@ -55111,22 +55156,20 @@ var FileSpool = class {
   spill() {
     for (const [file, list2] of this.memory) {
       if (this.keep(file)) continue;
-      const chunk = this.file.append(lines(list2));
-      const chunks = this.onDisk.get(file);
-      if (chunks) chunks.push(chunk);
-      else this.onDisk.set(file, [chunk]);
+      const { offset, bytes } = this.file.append(lines(list2));
+      this.onDisk.add(file, offset, bytes);
       this.memory.delete(file);
       this.inMemory -= list2.length;
     }
   }
   /** Every file with findings. */
   files() {
-    return [.../* @__PURE__ */ new Set([...this.onDisk.keys(), ...this.memory.keys()])];
+    return [.../* @__PURE__ */ new Set([...this.onDisk.files(), ...this.memory.keys()])];
   }
   /** Takes out one file's findings, in arrival order. */
   take(file) {
     const out = [];
-    for (const { offset, bytes } of this.onDisk.get(file) ?? []) {
+    for (const { offset, bytes } of this.onDisk.take(file)) {
       this.buffer = this.file.read(offset, bytes, this.buffer);
       const text = this.buffer.toString("utf8", 0, bytes);
       for (let at = 0; at < text.length; ) {
@@ -55135,7 +55178,6 @@ var FileSpool = class {
         at = end + 1;
       }
     }
-    this.onDisk.delete(file);
     const held = this.memory.get(file);
     if (held) {
       for (const x of held) out.push(x);
@@ -55163,39 +55205,53 @@ var Spool = class {
   }
   spillAt;
   file = new TempFile();
+  /** The findings while there are fewer than `spillAt` (none once the spool has spilled). */
   memory = [];
+  /** Once spilled: the lines not yet written, at most about `PIECE` characters. */
+  pending = "";
+  spilled = false;
   disposed = false;
   length = 0;
   push(f) {
-    this.memory.push(f);
     this.length++;
-    if (this.memory.length >= this.spillAt) {
-      this.file.append(lines(this.memory));
+    if (!this.spilled) {
+      this.memory.push(f);
+      if (this.memory.length < this.spillAt) return;
+      this.spilled = true;
+      for (const held of this.memory) this.write(held);
       this.memory = [];
+      return;
+    }
+    this.write(f);
+  }
+  /** Appends one finding's line; writes a piece once it holds about `PIECE` characters. */
+  write(f) {
+    this.pending += `${JSON.stringify(f)}
+`;
+    if (this.pending.length >= PIECE) {
+      this.file.append(this.pending);
+      this.pending = "";
     }
   }
   *[Symbol.iterator]() {
     if (this.disposed) throw new Error("the findings spool was read after the scan was disposed");
     const size = this.file.size;
-    let buf = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    const buf = Buffer.allocUnsafe(Math.min(size, PIECE));
+    const decoder2 = new StringDecoder("utf8");
     let rest = "";
     for (let at = 0; at < size; ) {
       const bytes = Math.min(buf.length, size - at);
-      buf = this.file.read(at, bytes, buf);
+      this.file.read(at, bytes, buf);
       at += bytes;
-      const last = buf.lastIndexOf(10, bytes - 1);
-      if (last < 0) {
-        rest += buf.toString("latin1", 0, bytes);
-        continue;
-      }
-      const text = Buffer.concat([Buffer.from(rest, "latin1"), buf.subarray(0, last + 1)]).toString("utf8");
-      rest = buf.toString("latin1", last + 1, bytes);
-      for (let i2 = 0; i2 < text.length; ) {
-        const end = text.indexOf("\n", i2);
+      const text = rest + decoder2.write(buf.subarray(0, bytes));
+      let i2 = 0;
+      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", i2)) {
         yield JSON.parse(text.slice(i2, end));
         i2 = end + 1;
       }
+      rest = text.slice(i2);
     }
+    for (const line of this.pending.split("\n")) if (line) yield JSON.parse(line);
     yield* this.memory;
   }
   /** Removes the file; the spool cannot be read afterwards. */
@@ -55858,11 +55914,22 @@ function* sarifChunks(result, opts = {}) {
   yield* compactJsonChunks(parts.log, parts.results());
   yield "\n";
 }
-function* measured(chunks, size) {
-  for (const block of coalesce(chunks, 1 << 20)) {
-    size.bytes += gzipSync(block).length;
-    yield block;
+function measure(chunks) {
+  let bytes = 0;
+  let block = [];
+  let chars = 0;
+  const compress = () => {
+    bytes += gzipSync(Buffer.concat(block)).length;
+    block = [];
+    chars = 0;
+  };
+  for (const c of chunks) {
+    block.push(Buffer.from(c, "utf8"));
+    chars += c.length;
+    if (chars >= 1 << 20) compress();
   }
+  if (chars > 0) compress();
+  return bytes;
 }
 function shrink(kept, bytes, limit) {
   return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
@@ -55871,12 +55938,11 @@ function fit(result, opts) {
   const limits = { ...GITHUB_LIMITS, ...opts.limits };
   let selection = opts.selection ?? selectResults(result, limits.results);
   for (; ; ) {
-    const size = { bytes: 0 };
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
-    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
-      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    const bytes = measure(sarifChunks(result, { ...opts, selection }));
+    if (bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: bytes, selection };
     }
-    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+    selection = selectResults(result, shrink(selection.kept, bytes, limits.gzipBytes));
   }
 }
 function writeSarif(path, result, opts = {}, write2 = (p, chunks) => writeOutputFile(p, chunks, [dirname5(resolve14(p))])) {
@@ -56310,8 +56376,8 @@ async function changedFilesOf(ref, root) {
     throw new ConfigurationError(err.message, { input: "--changed-since" });
   }
 }
-async function selectGlobs(place, paths, changed) {
-  const { root, cwd } = place;
+async function selectGlobs(place2, paths, changed) {
+  const { root, cwd } = place2;
   if (!paths.some(isGlob)) return { paths, changedFiles: changed };
   const prefix2 = relative8(root, cwd).split("\\").join("/");
   const rooted = prefix2 ? paths.map((p) => isAbsolute6(p) ? p : `${prefix2}/${p}`) : paths;
@@ -56327,37 +56393,37 @@ var CLI_NAMES = {
   prConfig: "pr-config",
   sarifFile: "--sarif"
 };
-async function scanInputOf(values, positionals, io, place) {
+async function scanInputOf(values, positionals, io, place2) {
   const target = parseKubernetesVersion(values["kubernetes-version"], "--kubernetes-version");
   if (target?.warning) io.stderr(`podguard: warning: ${target.warning}
 `);
   const threads = parseThreads(values.threads, "--threads");
-  const changed = await changedFilesOf(values["changed-since"], place.root);
+  const changed = await changedFilesOf(values["changed-since"], place2.root);
   const stdin = await readStdinInput(positionals, values["stdin-name"], io);
-  const files = stdin ? { paths: ["."], changedFiles: changed } : await selectGlobs(place, positionals.length ? positionals : ["."], changed);
-  files.paths = files.paths.map((p) => isGlob(p) ? p : relative8(place.root, place.fromCwd(p)) || ".");
+  const files = stdin ? { paths: ["."], changedFiles: changed } : await selectGlobs(place2, positionals.length ? positionals : ["."], changed);
+  files.paths = files.paths.map((p) => isGlob(p) ? p : relative8(place2.root, place2.fromCwd(p)) || ".");
   const baseline = values["write-baseline"] ?? values.baseline;
   return {
-    root: place.root,
+    root: place2.root,
     ...files,
     ...stdin ? { stdin } : {},
-    configPath: values.config === void 0 ? void 0 : place.underRoot(place.fromCwd(values.config)),
+    configPath: values.config === void 0 ? void 0 : place2.underRoot(place2.fromCwd(values.config)),
     allowImages: values["allow-image"] ?? [],
     requireChecked: !values["allow-empty"],
     ...threads !== void 0 ? { threads } : {},
     // A baseline is being (re)written from scratch: applying the old one would change nothing.
-    ...baseline === void 0 ? {} : { baseline: values["write-baseline"] !== void 0 ? false : place.underRoot(place.fromCwd(baseline)) },
+    ...baseline === void 0 ? {} : { baseline: values["write-baseline"] !== void 0 ? false : place2.underRoot(place2.fromCwd(baseline)) },
     ...target !== void 0 ? { adjust: (s2) => void (s2.kubernetesVersion = target.version) } : {}
   };
 }
-function writeBaseline(values, positionals, io, place, result) {
+function writeBaseline(values, positionals, io, place2, result) {
   const writeTo = values["write-baseline"];
   if (writeTo === void 0) return result;
   if (values["changed-since"] !== void 0 || positionals.some(isGlob)) {
     throw new ConfigurationError("--write-baseline needs a full scan: drop --changed-since and globs", { input: "--write-baseline" });
   }
   const { text, fingerprints } = baselineOf(result);
-  writeUserFile(place.fromCwd(writeTo), writeTo, text, place.roots, "--write-baseline");
+  writeUserFile(place2.fromCwd(writeTo), writeTo, text, place2.roots, "--write-baseline");
   io.stderr(`podguard: wrote ${fingerprints.size} finding${fingerprints.size === 1 ? "" : "s"} to ${writeTo}
 `);
   const { findings } = result;
@@ -56371,19 +56437,19 @@ function writeBaseline(values, positionals, io, place, result) {
     }
   };
 }
-function writeReportFiles(values, place, result, sarif, failOn, left) {
+function writeReportFiles(values, place2, result, sarif, failOn, left) {
   if (values.sarif) {
     const name = values.sarif;
     try {
-      left(sarifFile(place.fromCwd(name), result, sarif, (path, chunks) => writeOutputFile(path, chunks, place.roots, true)));
+      left(sarifFile(place2.fromCwd(name), result, sarif, (path, chunks) => writeOutputFile(path, chunks, place2.roots, true)));
     } catch (err) {
       throw new ConfigurationError(`cannot write ${name} (${err.code ?? err.message})`, {
         input: "--sarif"
       });
     }
   }
-  if (values.junit) writeUserFile(place.fromCwd(values.junit), values.junit, junitReport(result, failOn), place.roots, "--junit");
-  if (values.gitlab) writeUserFile(place.fromCwd(values.gitlab), values.gitlab, gitlabReport(result), place.roots, "--gitlab");
+  if (values.junit) writeUserFile(place2.fromCwd(values.junit), values.junit, junitReport(result, failOn), place2.roots, "--junit");
+  if (values.gitlab) writeUserFile(place2.fromCwd(values.gitlab), values.gitlab, gitlabReport(result), place2.roots, "--gitlab");
 }
 function writeStdout(format2, values, io, out, result, sarif, failOn, left) {
   if (format2 === "json") for (const c of jsonReport(result)) out.json(c);
@@ -56412,11 +56478,11 @@ async function runScanCommand(args, io, debug, out) {
   }
   const format2 = parseOneOf(values.format, "--format", FORMATS2, "text");
   const failOn = parseFailOn(values["fail-on"], "--fail-on");
-  const place = await placeOf(io);
-  const input = await scanInputOf(values, positionals, io, place);
+  const place2 = await placeOf(io);
+  const input = await scanInputOf(values, positionals, io, place2);
   const scanned = await runScan(input);
   try {
-    return writeReports(values, positionals, { io, place, out }, writeBaseline(values, positionals, io, place, scanned), {
+    return writeReports(values, positionals, { io, place: place2, out }, writeBaseline(values, positionals, io, place2, scanned), {
       debug,
       format: format2,
       failOn,
@@ -56427,12 +56493,12 @@ async function runScanCommand(args, io, debug, out) {
   }
 }
 function writeReports(values, positionals, to, result, how) {
-  const { io, place, out } = to;
+  const { io, place: place2, out } = to;
   const { format: format2, failOn } = how;
   if (how.debug) io.stderr(`${scanStats(result)}
 `);
   const sarif = {
-    repositoryRoot: place.root,
+    repositoryRoot: place2.root,
     provenance: provenanceFromEnv(io.env),
     // A changed-files SARIF is no full state of the repository: its own category keeps code
     // scanning from closing the alerts of the files it did not scan.
@@ -56446,7 +56512,7 @@ function writeReports(values, positionals, to, result, how) {
       );
     }
   };
-  writeReportFiles(values, place, result, sarif, failOn, left);
+  writeReportFiles(values, place2, result, sarif, failOn, left);
   writeStdout(format2, values, io, out, result, sarif, failOn, left);
   return someFinding(result.findings, (f) => gates(f, failOn)) ? 1 : 0;
 }

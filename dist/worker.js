@@ -9295,10 +9295,13 @@ var NO_LINES = new LineIndex("");
 function detached(file) {
   let d = detachedFiles.get(file);
   if (!d) {
-    d = { absPath: "", path: file.path, text: "", lines: NO_LINES };
+    d = namedFile(file.path);
     detachedFiles.set(file, d);
   }
   return d;
+}
+function namedFile(path) {
+  return { absPath: "", path, text: "", lines: NO_LINES };
 }
 
 // src/parse/containers.ts
@@ -9923,7 +9926,11 @@ function podLevelHint(c, field) {
   return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
 }
 function spot(file, at) {
-  return { file: detached(file), at: rangeOf(file, at) };
+  const { start, end } = rangeOf(file, at);
+  return { path: file.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+function place(s2) {
+  return { file: namedFile(s2.path), at: { start: { line: s2.line, column: s2.column }, end: { line: s2.endLine, column: s2.endColumn } } };
 }
 
 // src/rules/capabilities-not-dropped.ts
@@ -11436,7 +11443,7 @@ var rule25 = {
       const d = candidates[0];
       if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
         ctx.report({
-          file: c.file,
+          ...place(c),
           messageId: "rootImage",
           data: {
             container: c.label,
@@ -11444,7 +11451,6 @@ var rule25 = {
             dockerfile: d.file.path,
             how: d.user.user ? `USER ${d.user.user}` : "FROM scratch without USER"
           },
-          at: c.at,
           identity: c.label,
           value: d.file.path
         });
@@ -11453,10 +11459,9 @@ var rule25 = {
       if (d.user.kind !== "named" || d.user.scratch) continue;
       const user = (d.user.user ?? "").split(":")[0];
       ctx.report({
-        file: c.file,
+        ...place(c),
         messageId: "manifest",
         data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
-        at: c.at,
         identity: c.label,
         value: d.file.path
       });
@@ -11466,10 +11471,10 @@ var rule25 = {
       ctx.report({
         file: d.file,
         messageId: "dockerfile",
-        data: { user, container: c.label, manifest: c.file.path },
+        data: { user, container: c.label, manifest: c.path },
         at: range,
         identity: "final stage user",
-        value: c.file.path
+        value: c.path
       });
     }
   }
@@ -11858,9 +11863,9 @@ var rule26 = {
       const p = policiesOf(s2, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
-        p.allowing.push(place);
-        if (a.selectsAll) p.openAllPods.push(place);
+        const seen = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
+        p.allowing.push(seen);
+        if (a.selectsAll) p.openAllPods.push(seen);
       }
     }
     for (const w of file.workloads) {
@@ -11889,29 +11894,25 @@ var rule26 = {
         ctx.report({
           messageId: "rejected",
           data: { namespace: w.namespace, policy: p.rejectedBlocking[0], workload: w.label },
-          at: w.at,
-          file: w.file,
+          ...place(w),
           identity: identity2
         });
       } else if (p && p.openAllPods.length > 0) {
         const open = p.openAllPods[0];
-        const line = open.at.start.line;
         ctx.report({
           messageId: "notBlocking",
-          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
-          at: w.at,
-          file: w.file,
+          data: { namespace: w.namespace, policy: open.label, file: open.path, line: open.line, workload: w.label },
+          ...place(w),
           identity: identity2
         });
       } else {
-        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity: identity2 });
+        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, ...place(w), identity: identity2 });
       }
     }
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
     for (const [ns, p] of s2.namespaces) {
       if (p.blocking.length === 0 || ignored.has(ns)) continue;
-      for (const a of p.allowing)
-        ctx.report({ messageId: "allows", data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
+      for (const a of p.allowing) ctx.report({ messageId: "allows", data: { policy: a.label }, ...place(a), identity: `${ns}/${a.label}` });
     }
   }
 };
@@ -12221,10 +12222,10 @@ var rule30 = {
       for (const { map: map2, path } of standard ? maps : []) {
         const pair = getPair(map2, "securityContext");
         if (!pair) continue;
-        const place = path ? `at ${path}.securityContext` : "at the top level of the object";
+        const place2 = path ? `at ${path}.securityContext` : "at the top level of the object";
         ctx.report({
           messageId: "contextOutsidePodSpec",
-          data: { workload: w.label, place, podSpec: podSpecPath },
+          data: { workload: w.label, place: place2, podSpec: podSpecPath },
           at: pair,
           identity: w.label
         });
@@ -12935,10 +12936,9 @@ var rule42 = {
       const d = s2.dockerfiles.get(svc.dockerfile);
       if (!d) continue;
       ctx.report({
-        file: svc.file,
+        ...place(svc),
         messageId: "composeImageRoot",
         data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? "root" },
-        at: svc.at,
         identity: svc.label,
         level: "warning"
       });
@@ -14617,8 +14617,7 @@ var rule54 = {
       ctx.report({
         messageId: "missing",
         data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
-        at: p.at,
-        file: p.file,
+        ...place(p),
         identity: p.workload
       });
     }

@@ -4,10 +4,12 @@
 // bytes, wall time, files/s, MB/s, peak RSS, and podguard's wall and CPU as ratios to the parser
 // floor: what a parser alone costs on the same files on one thread (read, js-yaml `loadAll` without
 // positions, dockerfile-ast), measured in the same run. A second column keeps podguard's own
-// parse-only cost (its listing, reading, decoding and positioned parse, no rules); then the growth
-// exponent from 1k to 50k, a cold `node dist/cli.js scan` of one file, and a 20-file changed-files
-// scan in the 50,000-file tree that counts the directories it reads (it must read none), and the
-// cost per Kubernetes object of four admission policies (admissionPolicies:) on the smallest corpus.
+// parse-only cost (its listing, reading, decoding and positioned parse, no rules), and what the
+// faces run (a streamed scan and its JSON report written to a file: wall, CPU, peak RSS); then
+// the growth exponent from 1k to 50k, a cold `node dist/cli.js scan` of one file, a 20-file
+// changed-files scan in the 50,000-file tree that counts the directories it reads (it must read
+// none), and the cost per Kubernetes object of four admission policies (admissionPolicies:) on
+// the smallest corpus.
 // Every measurement runs in its own child process, so peak RSS is that measurement's own.
 //
 //   npm run bench                 all sizes
@@ -231,6 +233,20 @@ async function child(mode, dir, bundle, extra) {
     const policyFindings = res.findings.filter((f) => f.ruleId.startsWith('policy/')).length;
     return { ms: performance.now() - t, cpu: cpuMs(c0), files, findings: res.findings.length, policyFindings, threads: 1 };
   }
+  if (mode === 'streamed') {
+    // What the CLI, the Action and the task do: a streamed scan (findings spooled to a private
+    // temporary file) and its JSON report written to a file.
+    const res = await m.scanStreamed({ root: dir });
+    const out = m.mkdtempSync(m.join(m.tmpdir(), 'podguard-bench-json-'));
+    try {
+      m.writeChunks(m.join(out, 'report.json'), m.jsonReport(res));
+    } finally {
+      res.findings.dispose();
+      m.rmSync(out, { recursive: true, force: true });
+    }
+    files = Object.values(res.filesScanned).reduce((a, b) => a + b, 0);
+    return { ms: performance.now() - t, cpu: cpuMs(c0), files, findings: res.findings.length, threads: res.threads };
+  }
   if (mode === 'scan' || mode === 'scan1') {
     const res = await m.scan({ root: dir, ...(mode === 'scan1' ? { threads: 1 } : {}) });
     threads = res.threads;
@@ -307,11 +323,15 @@ async function bundleEngine(out) {
     absWorkingDir: ROOT,
     stdin: {
       contents: [
-        "export { scan } from './src/engine.ts';",
+        "export { scan, scanStreamed } from './src/engine.ts';",
+        "export { jsonReport } from './src/platform/sinks.ts';",
+        "export { writeChunks } from './src/report/stream.ts';",
         "export { collect } from './src/collect/collect.ts';",
         "export { parseFile } from './src/parse/index.ts';",
         "export { decode, sourceFile } from './src/parse/source.ts';",
-        "export { readFileSync } from 'node:fs';",
+        "export { mkdtempSync, readFileSync, rmSync } from 'node:fs';",
+        "export { tmpdir } from 'node:os';",
+        "export { join } from 'node:path';",
         "export { loadAll } from 'js-yaml';",
         "export { DockerfileParser } from 'dockerfile-ast';",
       ].join('\n'),
@@ -351,9 +371,12 @@ async function main() {
     "(ratio = podguard's wall / CPU over the floor's; parse-only = podguard's own listing, reading and positioned parsing, no rules)",
   );
   console.log('(threads: what the scan chose by default; 1-thread: the same scan with threads: 1)');
+  console.log(
+    '(the main columns use scan(), whose result holds every finding; streamed+JSON = what the CLI, Action and task run: scanStreamed() and its JSON report written to a file, default threads)',
+  );
   console.log("(wall clock depends on the machine's load; CPU ms = user + system time of all threads, steadier on a shared machine)\n");
   console.log(
-    'files    kind-mix                 bytes  threads   wall ms    CPU ms   files/s    MB/s   peak RSS  1-thread wall/RSS  floor wall  floor CPU  ratio(wall/CPU)  parse-only wall/CPU  findings  heap/finding',
+    'files    kind-mix                 bytes  threads   wall ms    CPU ms   files/s    MB/s   peak RSS  1-thread wall/RSS  floor wall  floor CPU  ratio(wall/CPU)  parse-only wall/CPU  findings  heap/finding   streamed+JSON wall/CPU/RSS',
   );
   const rows = [];
   let biggest;
@@ -369,6 +392,7 @@ async function main() {
       if (floor.files !== own.files) throw new Error(`the floor parsed ${floor.files} files, podguard ${own.files}`);
       const full = runChild('scan', dir, bundle);
       const one = full.threads > 1 ? runChild('scan1', dir, bundle) : full;
+      const streamed = runChild('streamed', dir, bundle);
       rows.push({ n, bytes, ms: full.ms, cpu: full.cpu });
       console.log(
         [
@@ -388,8 +412,11 @@ async function main() {
           `${fmt(own.ms)} / ${fmt(own.cpu)} ms`.padStart(20),
           fmt(full.findings).padStart(9),
           `${fmt(full.perFinding ?? 0)} B`.padStart(13),
+          `${fmt(streamed.ms)} ms / ${fmt(streamed.cpu)} ms / ${fmt(streamed.rss)} MB`.padStart(30),
         ].join(' '),
       );
+      if (streamed.findings !== full.findings)
+        throw new Error(`the streamed scan found ${streamed.findings}, the collected ${full.findings}`);
       if (one.findings !== full.findings)
         throw new Error(`threads changed the findings: ${full.findings} vs ${one.findings} on one thread`);
       biggest = { n, dir };

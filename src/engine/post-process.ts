@@ -3,10 +3,10 @@
  * notices are reported, per-path overrides set levels, suppression directives and `ignore:`
  * entries mark findings, the baseline marks known ones, and the findings are sorted.
  *
- * Each step is a function over a list of findings; today the list is the whole scan's. What needs
- * more than one file's findings (see docs/architecture.md): the render remap (findings of many
- * streams land on one template, whose directives apply to all of them), unused suppressions of a
- * template, cross-file `finish` findings, and the expired `ignore:` entries (about the config file).
+ * Rendered streams' findings are remapped together (findings of many streams land on one
+ * template, whose directives apply to all of them); every other step runs one file at a time in
+ * file order, over that file's findings taken out of the spool, and pushes them judged and sorted
+ * to the result (see docs/architecture.md, "How findings stay out of memory").
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -19,6 +19,8 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { PIECE } from '../findings.js';
 import type { FindingList } from '../findings.js';
 import type { Finding } from '../types.js';
 
@@ -99,13 +101,64 @@ function lines(items: readonly unknown[]): string {
 }
 
 /**
+ * Where each file's findings sit in the spool file: per chunk an offset and a length, chained
+ * back to the file's chunk before. Typed arrays and one map entry per file, not an object and an
+ * array per file (tens of thousands of them in a large scan, alive until its end).
+ */
+class ChunkIndex {
+  private offsets = new Float64Array(1024);
+  private sizes = new Uint32Array(1024);
+  private previous = new Int32Array(1024);
+  private count = 0;
+  /** Each file's last chunk. */
+  private readonly last = new Map<string, number>();
+
+  add(file: string, offset: number, bytes: number): void {
+    if (this.count === this.offsets.length) this.grow();
+    const i = this.count++;
+    this.offsets[i] = offset;
+    this.sizes[i] = bytes;
+    this.previous[i] = this.last.get(file) ?? -1;
+    this.last.set(file, i);
+  }
+
+  files(): IterableIterator<string> {
+    return this.last.keys();
+  }
+
+  /** Takes out a file's chunks, first to last. */
+  take(file: string): { offset: number; bytes: number }[] {
+    const out: { offset: number; bytes: number }[] = [];
+    for (let i = this.last.get(file) ?? -1; i >= 0; i = this.previous[i]!) out.push({ offset: this.offsets[i]!, bytes: this.sizes[i]! });
+    this.last.delete(file);
+    return out.reverse();
+  }
+
+  clear(): void {
+    this.last.clear();
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const n = this.offsets.length * 2;
+    const offsets = new Float64Array(n);
+    offsets.set(this.offsets);
+    const sizes = new Uint32Array(n);
+    sizes.set(this.sizes);
+    const previous = new Int32Array(n);
+    previous.set(this.previous);
+    [this.offsets, this.sizes, this.previous] = [offsets, sizes, previous];
+  }
+}
+
+/**
  * The scan's findings by file while it runs. `keep(file)`: findings of that file never leave
  * memory (rendered streams, which move to their templates before judging).
  */
 export class FileSpool {
   private readonly file = new TempFile();
   private readonly memory = new Map<string, Numbered[]>();
-  private readonly onDisk = new Map<string, { offset: number; bytes: number }[]>();
+  private readonly onDisk = new ChunkIndex();
   private inMemory = 0;
   private seq = 0;
   private buffer: Buffer = Buffer.allocUnsafe(1 << 16);
@@ -134,10 +187,8 @@ export class FileSpool {
   private spill(): void {
     for (const [file, list] of this.memory) {
       if (this.keep(file)) continue;
-      const chunk = this.file.append(lines(list));
-      const chunks = this.onDisk.get(file);
-      if (chunks) chunks.push(chunk);
-      else this.onDisk.set(file, [chunk]);
+      const { offset, bytes } = this.file.append(lines(list));
+      this.onDisk.add(file, offset, bytes);
       this.memory.delete(file);
       this.inMemory -= list.length;
     }
@@ -145,13 +196,13 @@ export class FileSpool {
 
   /** Every file with findings. */
   files(): string[] {
-    return [...new Set([...this.onDisk.keys(), ...this.memory.keys()])];
+    return [...new Set([...this.onDisk.files(), ...this.memory.keys()])];
   }
 
   /** Takes out one file's findings, in arrival order. */
   take(file: string): Numbered[] {
     const out: Numbered[] = [];
-    for (const { offset, bytes } of this.onDisk.get(file) ?? []) {
+    for (const { offset, bytes } of this.onDisk.take(file)) {
       this.buffer = this.file.read(offset, bytes, this.buffer);
       const text = this.buffer.toString('utf8', 0, bytes);
       for (let at = 0; at < text.length;) {
@@ -160,7 +211,6 @@ export class FileSpool {
         at = end + 1;
       }
     }
-    this.onDisk.delete(file);
     const held = this.memory.get(file);
     if (held) {
       for (const x of held) out.push(x);
@@ -190,7 +240,11 @@ export class FileSpool {
  */
 export class Spool implements FindingList {
   private readonly file = new TempFile();
+  /** The findings while there are fewer than `spillAt` (none once the spool has spilled). */
   private memory: Finding[] = [];
+  /** Once spilled: the lines not yet written, at most about `PIECE` characters. */
+  private pending = '';
+  private spilled = false;
   private disposed = false;
   length = 0;
 
@@ -199,37 +253,48 @@ export class Spool implements FindingList {
   }
 
   push(f: Finding): void {
-    this.memory.push(f);
     this.length++;
-    if (this.memory.length >= this.spillAt) {
-      this.file.append(lines(this.memory));
+    if (!this.spilled) {
+      this.memory.push(f);
+      if (this.memory.length < this.spillAt) return;
+      this.spilled = true;
+      for (const held of this.memory) this.write(held);
       this.memory = [];
+      return;
+    }
+    this.write(f);
+  }
+
+  /** Appends one finding's line; writes a piece once it holds about `PIECE` characters. */
+  private write(f: Finding): void {
+    this.pending += `${JSON.stringify(f)}\n`;
+    if (this.pending.length >= PIECE) {
+      this.file.append(this.pending);
+      this.pending = '';
     }
   }
 
   *[Symbol.iterator](): Iterator<Finding> {
     if (this.disposed) throw new Error('the findings spool was read after the scan was disposed');
     const size = this.file.size;
-    let buf: Buffer = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    // Blocks small enough that their text dies young (see PIECE); a character cut by a block's
+    // end is kept by the decoder for the next one.
+    const buf = Buffer.allocUnsafe(Math.min(size, PIECE));
+    const decoder = new StringDecoder('utf8');
     let rest = '';
     for (let at = 0; at < size;) {
       const bytes = Math.min(buf.length, size - at);
-      buf = this.file.read(at, bytes, buf);
+      this.file.read(at, bytes, buf);
       at += bytes;
-      // A block may end inside a character: decode only up to its last line break.
-      const last = buf.lastIndexOf(10, bytes - 1);
-      if (last < 0) {
-        rest += buf.toString('latin1', 0, bytes);
-        continue;
-      }
-      const text = Buffer.concat([Buffer.from(rest, 'latin1'), buf.subarray(0, last + 1)]).toString('utf8');
-      rest = buf.toString('latin1', last + 1, bytes);
-      for (let i = 0; i < text.length;) {
-        const end = text.indexOf('\n', i);
+      const text = rest + decoder.write(buf.subarray(0, bytes));
+      let i = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', i)) {
         yield JSON.parse(text.slice(i, end)) as Finding;
         i = end + 1;
       }
+      rest = text.slice(i);
     }
+    for (const line of this.pending.split('\n')) if (line) yield JSON.parse(line) as Finding;
     yield* this.memory;
   }
 

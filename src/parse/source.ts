@@ -88,8 +88,13 @@ const NO_LINES = new LineIndex('');
 export function detached(file: SourceFile): SourceFile {
   let d = detachedFiles.get(file);
   if (!d) {
-    d = { absPath: '', path: file.path, text: '', lines: NO_LINES };
+    d = namedFile(file.path);
     detachedFiles.set(file, d);
   }
   return d;
+}
+
+/** A file known by its path only (as `detached` gives): what a report names when it holds a range already. */
+export function namedFile(path: string): SourceFile {
+  return { absPath: '', path, text: '', lines: NO_LINES };
 }

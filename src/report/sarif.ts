@@ -15,7 +15,7 @@ import type { Finding, Level, Range } from '../types.js';
 import { HOMEPAGE, VERSION, ruleDocUrl } from '../version.js';
 import type { Provenance } from './provenance.js';
 import { severityAt } from './severity.js';
-import { PLACEHOLDER, coalesce, compactJsonChunks } from './stream.js';
+import { PLACEHOLDER, compactJsonChunks } from './stream.js';
 import { writeOutputFile } from './safe-write.js';
 
 /** The schema URI GitHub and Azure DevOps recognise. */
@@ -418,14 +418,26 @@ export function sarifText(result: ScanResult, opts: SarifOptions = {}): string {
 }
 
 /**
- * Passes chunks through, measuring an upper bound of their gzipped size (each megabyte is
- * compressed on its own, which never compresses better than the whole file).
+ * Measures an upper bound of the chunks' gzipped size: each megabyte (a million characters,
+ * cut at a chunk's end) is compressed on its own, which never compresses better than the whole
+ * file. The megabyte is gathered as bytes outside the JavaScript heap, not as one string.
  */
-function* measured(chunks: Iterable<string>, size: { bytes: number }): Generator<string> {
-  for (const block of coalesce(chunks, 1 << 20)) {
-    size.bytes += gzipSync(block).length;
-    yield block;
+function measure(chunks: Iterable<string>): number {
+  let bytes = 0;
+  let block: Buffer[] = [];
+  let chars = 0;
+  const compress = (): void => {
+    bytes += gzipSync(Buffer.concat(block)).length;
+    block = [];
+    chars = 0;
+  };
+  for (const c of chunks) {
+    block.push(Buffer.from(c, 'utf8'));
+    chars += c.length;
+    if (chars >= 1 << 20) compress();
   }
+  if (chars > 0) compress();
+  return bytes;
 }
 
 /** Fewer results for the next try when a log came out `bytes` gzipped over the `limit`. */
@@ -441,12 +453,11 @@ function fit(result: ScanResult, opts: SarifOptions): SarifWritten & { selection
   const limits: SarifLimits = { ...GITHUB_LIMITS, ...opts.limits };
   let selection = opts.selection ?? selectResults(result, limits.results);
   for (;;) {
-    const size = { bytes: 0 };
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
-    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
-      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    const bytes = measure(sarifChunks(result, { ...opts, selection }));
+    if (bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: bytes, selection };
     }
-    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+    selection = selectResults(result, shrink(selection.kept, bytes, limits.gzipBytes));
   }
 }
 

@@ -5,6 +5,9 @@
  * one array item at a time.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { PIECE } from '../findings.js';
+
+export { PIECE };
 
 /** Where `prettyJsonChunks` streams its array. */
 export const PLACEHOLDER = '\u0000podguard-stream\u0000';
@@ -40,14 +43,14 @@ export function* prettyJsonChunks(doc: unknown, items: Iterable<unknown>): Gener
   };
   for (const item of items) {
     group.push(item);
-    if (group.length === 256) yield flush();
+    if (group.length === 32) yield flush();
   }
   if (group.length > 0) yield flush();
   yield opened ? `\n${' '.repeat(2 * depth)}]${text.slice(at + quoted.length)}` : `${text.slice(0, at)}[]${text.slice(at + quoted.length)}`;
 }
 
-/** Joins small chunks into writes of about 64 KB. */
-export function* coalesce(chunks: Iterable<string>, size = 1 << 16): Generator<string> {
+/** Joins small chunks into writes of about `size` characters (`PIECE`). */
+export function* coalesce(chunks: Iterable<string>, size = PIECE): Generator<string> {
   let buf: string[] = [];
   let n = 0;
   for (const c of chunks) {
@@ -85,12 +88,16 @@ export function* compactJsonChunks(doc: unknown, items: Iterable<unknown>): Gene
   yield `${text.slice(0, at)}[`;
   let first = true;
   let group: string[] = [];
+  let size = 0;
   for (const item of items) {
-    group.push(JSON.stringify(item));
-    if (group.length === 256) {
+    const json = JSON.stringify(item);
+    group.push(json);
+    size += json.length + 1;
+    if (size >= PIECE) {
       yield (first ? '' : ',') + group.join(',');
       first = false;
       group = [];
+      size = 0;
     }
   }
   if (group.length > 0) yield (first ? '' : ',') + group.join(',');

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { At, CrossFileRule } from '../rule.js';
+import type { CrossFileRule } from '../rule.js';
 import { asBool, asMap, asText, get } from '../parse/yaml.js';
 import { effective } from '../parse/workloads.js';
 import type { SourceFile } from '../parse/source.js';
@@ -8,7 +8,8 @@ import { parseReference } from '../image/reference.js';
 import { finalUser } from '../image/user.js';
 import type { FinalUser } from '../image/user.js';
 import type { Range } from '../types.js';
-import { forEachContainer, spot } from './util.js';
+import { forEachContainer, place, spot } from './util.js';
+import type { Spot } from './util.js';
 import { detached } from '../parse/source.js';
 
 interface DockerfileSeen {
@@ -22,9 +23,7 @@ interface BuildHint {
   /** Repository-relative path of the Dockerfile it builds. */
   dockerfile: string;
 }
-interface ContainerSeen {
-  file: SourceFile;
-  at: At;
+interface ContainerSeen extends Spot {
   label: string;
   image: string;
   name: string;
@@ -129,7 +128,7 @@ export const rule: CrossFileRule<State> = {
       // without USER may still set a non-root default, so that stays silent here).
       if (d.user.kind === 'root' || (d.user.kind === 'default' && d.user.scratch)) {
         ctx.report({
-          file: c.file,
+          ...place(c),
           messageId: 'rootImage',
           data: {
             container: c.label,
@@ -137,7 +136,6 @@ export const rule: CrossFileRule<State> = {
             dockerfile: d.file.path,
             how: d.user.user ? `USER ${d.user.user}` : 'FROM scratch without USER',
           },
-          at: c.at,
           identity: c.label,
           value: d.file.path,
         });
@@ -146,10 +144,9 @@ export const rule: CrossFileRule<State> = {
       if (d.user.kind !== 'named' || d.user.scratch) continue;
       const user = (d.user.user ?? '').split(':')[0]!;
       ctx.report({
-        file: c.file,
+        ...place(c),
         messageId: 'manifest',
         data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
-        at: c.at,
         identity: c.label,
         value: d.file.path,
       });
@@ -159,10 +156,10 @@ export const rule: CrossFileRule<State> = {
       ctx.report({
         file: d.file,
         messageId: 'dockerfile',
-        data: { user, container: c.label, manifest: c.file.path },
+        data: { user, container: c.label, manifest: c.path },
         at: range,
         identity: 'final stage user',
-        value: c.file.path,
+        value: c.path,
       });
     }
   },

@@ -1,7 +1,7 @@
 import type { CrossFileRule } from '../rule.js';
 import { analyzePolicy, isNetworkPolicy, namespaceOf, rejected } from '../parse/netpol.js';
 import { asBool, asMap, get, getPair } from '../parse/yaml.js';
-import { spot } from './util.js';
+import { place, spot } from './util.js';
 import type { Spot } from './util.js';
 
 /** A workload remembered until `finish`: only what the report needs (a range, not the YAML node). */
@@ -98,9 +98,9 @@ export const rule: CrossFileRule<State> = {
       const p = policiesOf(s, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
-        p.allowing.push(place);
-        if (a.selectsAll) p.openAllPods.push(place);
+        const seen = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
+        p.allowing.push(seen);
+        if (a.selectsAll) p.openAllPods.push(seen);
       }
     }
     for (const w of file.workloads) {
@@ -131,29 +131,25 @@ export const rule: CrossFileRule<State> = {
         ctx.report({
           messageId: 'rejected',
           data: { namespace: w.namespace, policy: p.rejectedBlocking[0]!, workload: w.label },
-          at: w.at,
-          file: w.file,
+          ...place(w),
           identity,
         });
       } else if (p && p.openAllPods.length > 0) {
         const open = p.openAllPods[0]!;
-        const line = open.at.start.line;
         ctx.report({
           messageId: 'notBlocking',
-          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
-          at: w.at,
-          file: w.file,
+          data: { namespace: w.namespace, policy: open.label, file: open.path, line: open.line, workload: w.label },
+          ...place(w),
           identity,
         });
       } else {
-        ctx.report({ messageId: 'missing', data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity });
+        ctx.report({ messageId: 'missing', data: { namespace: w.namespace, workload: w.label }, ...place(w), identity });
       }
     }
     const ignored = new Set((ctx.options.ignoreNamespaces as string[] | undefined) ?? []);
     for (const [ns, p] of s.namespaces) {
       if (p.blocking.length === 0 || ignored.has(ns)) continue;
-      for (const a of p.allowing)
-        ctx.report({ messageId: 'allows', data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
+      for (const a of p.allowing) ctx.report({ messageId: 'allows', data: { policy: a.label }, ...place(a), identity: `${ns}/${a.label}` });
     }
   },
 };

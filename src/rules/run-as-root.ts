@@ -4,7 +4,7 @@ import type { YPair } from '../parse/yaml.js';
 import type { DockerFile, ParsedFile } from '../parse/index.js';
 import type { Container } from '../parse/workloads.js';
 import { effective } from '../parse/workloads.js';
-import { firstTime, forEachContainer, forEachModelContainer, inUserNamespace, isWindowsPod, kubernetesMinor, spot } from './util.js';
+import { firstTime, forEachContainer, forEachModelContainer, inUserNamespace, isWindowsPod, kubernetesMinor, place, spot } from './util.js';
 import type { Spot } from './util.js';
 import { finalUser } from '../image/user.js';
 import { detached } from '../parse/source.js';
@@ -188,10 +188,9 @@ export const rule: CrossFileRule<State> = {
       const d = s.dockerfiles.get(svc.dockerfile);
       if (!d) continue;
       ctx.report({
-        file: svc.file,
+        ...place(svc),
         messageId: 'composeImageRoot',
         data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? 'root' },
-        at: svc.at,
         identity: svc.label,
         level: 'warning',
       });

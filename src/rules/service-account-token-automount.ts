@@ -1,6 +1,6 @@
 import type { CrossFileRule } from '../rule.js';
 import { asBool, asItems, asText, get, getPair } from '../parse/yaml.js';
-import { forEachWorkload, spot } from './util.js';
+import { forEachWorkload, place, spot } from './util.js';
 import type { Spot } from './util.js';
 
 /** A pod that leaves the decision to its ServiceAccount, waiting for the end of the scan. */
@@ -94,8 +94,7 @@ export const rule: CrossFileRule<State> = {
       ctx.report({
         messageId: 'missing',
         data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
-        at: p.at,
-        file: p.file,
+        ...place(p),
         identity: p.workload,
       });
     }

@@ -1,7 +1,7 @@
 /** Small helpers shared by rules (shape helpers, not a framework). */
 import type { ParsedFile } from '../parse/index.js';
 import type { Container, Workload } from '../parse/workloads.js';
-import { detached, rangeOf } from '../parse/source.js';
+import { namedFile, rangeOf } from '../parse/source.js';
 import { modelContainers } from '../parse/containers.js';
 import type { ModelContainer } from '../parse/containers.js';
 import type { SourceFile } from '../parse/source.js';
@@ -103,13 +103,26 @@ export function podLevelHint(c: Container, field: string): string {
     : '';
 }
 
-/** A place remembered by a cross-file rule until `finish`: the file's path (not its text) and a range. */
+/**
+ * A place remembered by a cross-file rule until `finish`: the file's path (not its text) and the
+ * range as four numbers in the object itself. A large scan keeps tens of thousands of them (one
+ * per pod for service-account-token-automount); as a file and a range they took four objects each.
+ */
 export interface Spot {
-  file: SourceFile;
-  at: Range;
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
 }
 
 /** Remembers a place cheaply (see `Spot`). */
 export function spot(file: SourceFile, at: Range | YNode | YPair): Spot {
-  return { file: detached(file), at: rangeOf(file, at) };
+  const { start, end } = rangeOf(file, at);
+  return { path: file.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+/** The file and range of a remembered place, for `finish` to report at. */
+export function place(s: Spot): { file: SourceFile; at: Range } {
+  return { file: namedFile(s.path), at: { start: { line: s.line, column: s.column }, end: { line: s.endLine, column: s.endColumn } } };
 }

@@ -26129,6 +26129,7 @@ async function gitChanges(req) {
 }
 
 // src/findings.ts
+var PIECE = 1 << 15;
 function* byFile(findings) {
   let run3 = [];
   for (const f of findings) {
@@ -26225,7 +26226,7 @@ var import_node_path4 = require("node:path");
 
 // src/report/stream.ts
 var PLACEHOLDER = "\0podguard-stream\0";
-function* coalesce(chunks, size = 1 << 16) {
+function* coalesce(chunks, size = PIECE) {
   let buf = [];
   let n = 0;
   for (const c of chunks) {
@@ -26247,12 +26248,16 @@ function* compactJsonChunks(doc, items2) {
   yield `${text.slice(0, at)}[`;
   let first = true;
   let group2 = [];
+  let size = 0;
   for (const item of items2) {
-    group2.push(JSON.stringify(item));
-    if (group2.length === 256) {
+    const json2 = JSON.stringify(item);
+    group2.push(json2);
+    size += json2.length + 1;
+    if (size >= PIECE) {
       yield (first ? "" : ",") + group2.join(",");
       first = false;
       group2 = [];
+      size = 0;
     }
   }
   if (group2.length > 0) yield (first ? "" : ",") + group2.join(",");
@@ -27589,10 +27594,13 @@ var NO_LINES = new LineIndex("");
 function detached(file) {
   let d = detachedFiles.get(file);
   if (!d) {
-    d = { absPath: "", path: file.path, text: "", lines: NO_LINES };
+    d = namedFile(file.path);
     detachedFiles.set(file, d);
   }
   return d;
+}
+function namedFile(path) {
+  return { absPath: "", path, text: "", lines: NO_LINES };
 }
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
@@ -57281,7 +57289,11 @@ function podLevelHint(c, field) {
   return getPair(c.workload.podSecurityContext, field) ? ` (the ${field} in the pod-level securityContext has no effect: it only works per container)` : "";
 }
 function spot(file, at) {
-  return { file: detached(file), at: rangeOf(file, at) };
+  const { start, end } = rangeOf(file, at);
+  return { path: file.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+function place(s2) {
+  return { file: namedFile(s2.path), at: { start: { line: s2.line, column: s2.column }, end: { line: s2.endLine, column: s2.endColumn } } };
 }
 
 // src/rules/capabilities-not-dropped.ts
@@ -58716,7 +58728,7 @@ var rule25 = {
       const d = candidates2[0];
       if (d.user.kind === "root" || d.user.kind === "default" && d.user.scratch) {
         ctx.report({
-          file: c.file,
+          ...place(c),
           messageId: "rootImage",
           data: {
             container: c.label,
@@ -58724,7 +58736,6 @@ var rule25 = {
             dockerfile: d.file.path,
             how: d.user.user ? `USER ${d.user.user}` : "FROM scratch without USER"
           },
-          at: c.at,
           identity: c.label,
           value: d.file.path
         });
@@ -58733,10 +58744,9 @@ var rule25 = {
       if (d.user.kind !== "named" || d.user.scratch) continue;
       const user = (d.user.user ?? "").split(":")[0];
       ctx.report({
-        file: c.file,
+        ...place(c),
         messageId: "manifest",
         data: { container: c.label, image: c.image, dockerfile: d.file.path, user },
-        at: c.at,
         identity: c.label,
         value: d.file.path
       });
@@ -58746,10 +58756,10 @@ var rule25 = {
       ctx.report({
         file: d.file,
         messageId: "dockerfile",
-        data: { user, container: c.label, manifest: c.file.path },
+        data: { user, container: c.label, manifest: c.path },
         at: range,
         identity: "final stage user",
-        value: c.file.path
+        value: c.path
       });
     }
   }
@@ -59138,9 +59148,9 @@ var rule26 = {
       const p = policiesOf(s2, ns);
       if (a.selectsAll && a.egress && !a.allowsImdsAt) (rejected(a) ? p.rejectedBlocking : p.blocking).push(obj.label);
       else if (a.egress && a.allowsImdsAt && !rejected(a)) {
-        const place = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
-        p.allowing.push(place);
-        if (a.selectsAll) p.openAllPods.push(place);
+        const seen = { label: obj.label, ...spot(file.source, a.allowsImdsAt) };
+        p.allowing.push(seen);
+        if (a.selectsAll) p.openAllPods.push(seen);
       }
     }
     for (const w of file.workloads) {
@@ -59169,29 +59179,25 @@ var rule26 = {
         ctx.report({
           messageId: "rejected",
           data: { namespace: w.namespace, policy: p.rejectedBlocking[0], workload: w.label },
-          at: w.at,
-          file: w.file,
+          ...place(w),
           identity: identity2
         });
       } else if (p && p.openAllPods.length > 0) {
         const open = p.openAllPods[0];
-        const line = open.at.start.line;
         ctx.report({
           messageId: "notBlocking",
-          data: { namespace: w.namespace, policy: open.label, file: open.file.path, line, workload: w.label },
-          at: w.at,
-          file: w.file,
+          data: { namespace: w.namespace, policy: open.label, file: open.path, line: open.line, workload: w.label },
+          ...place(w),
           identity: identity2
         });
       } else {
-        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, at: w.at, file: w.file, identity: identity2 });
+        ctx.report({ messageId: "missing", data: { namespace: w.namespace, workload: w.label }, ...place(w), identity: identity2 });
       }
     }
     const ignored = new Set(ctx.options.ignoreNamespaces ?? []);
     for (const [ns, p] of s2.namespaces) {
       if (p.blocking.length === 0 || ignored.has(ns)) continue;
-      for (const a of p.allowing)
-        ctx.report({ messageId: "allows", data: { policy: a.label }, at: a.at, file: a.file, identity: `${ns}/${a.label}` });
+      for (const a of p.allowing) ctx.report({ messageId: "allows", data: { policy: a.label }, ...place(a), identity: `${ns}/${a.label}` });
     }
   }
 };
@@ -59501,10 +59507,10 @@ var rule30 = {
       for (const { map: map2, path } of standard ? maps : []) {
         const pair = getPair(map2, "securityContext");
         if (!pair) continue;
-        const place = path ? `at ${path}.securityContext` : "at the top level of the object";
+        const place2 = path ? `at ${path}.securityContext` : "at the top level of the object";
         ctx.report({
           messageId: "contextOutsidePodSpec",
-          data: { workload: w.label, place, podSpec: podSpecPath },
+          data: { workload: w.label, place: place2, podSpec: podSpecPath },
           at: pair,
           identity: w.label
         });
@@ -60121,10 +60127,9 @@ var rule42 = {
       const d = s2.dockerfiles.get(svc.dockerfile);
       if (!d) continue;
       ctx.report({
-        file: svc.file,
+        ...place(svc),
         messageId: "composeImageRoot",
         data: { container: svc.label, dockerfile: svc.dockerfile, how: d.how ?? "root" },
-        at: svc.at,
         identity: svc.label,
         level: "warning"
       });
@@ -61637,8 +61642,7 @@ var rule54 = {
       ctx.report({
         messageId: "missing",
         data: { workload: p.workload, serviceAccount: `ServiceAccount "${p.serviceAccount}"` },
-        at: p.at,
-        file: p.file,
+        ...place(p),
         identity: p.workload
       });
     }
@@ -63291,6 +63295,7 @@ async function checkFiles(candidates2, plan2, active, opts) {
 var import_node_fs17 = require("node:fs");
 var import_node_os4 = require("node:os");
 var import_node_path22 = require("node:path");
+var import_node_string_decoder = require("node:string_decoder");
 var SPILL_AT = 2e3;
 var TempFile = class {
   fd;
@@ -63349,6 +63354,46 @@ function lines(items2) {
 `;
   return text;
 }
+var ChunkIndex = class {
+  offsets = new Float64Array(1024);
+  sizes = new Uint32Array(1024);
+  previous = new Int32Array(1024);
+  count = 0;
+  /** Each file's last chunk. */
+  last = /* @__PURE__ */ new Map();
+  add(file, offset, bytes) {
+    if (this.count === this.offsets.length) this.grow();
+    const i2 = this.count++;
+    this.offsets[i2] = offset;
+    this.sizes[i2] = bytes;
+    this.previous[i2] = this.last.get(file) ?? -1;
+    this.last.set(file, i2);
+  }
+  files() {
+    return this.last.keys();
+  }
+  /** Takes out a file's chunks, first to last. */
+  take(file) {
+    const out = [];
+    for (let i2 = this.last.get(file) ?? -1; i2 >= 0; i2 = this.previous[i2]) out.push({ offset: this.offsets[i2], bytes: this.sizes[i2] });
+    this.last.delete(file);
+    return out.reverse();
+  }
+  clear() {
+    this.last.clear();
+    this.count = 0;
+  }
+  grow() {
+    const n = this.offsets.length * 2;
+    const offsets = new Float64Array(n);
+    offsets.set(this.offsets);
+    const sizes = new Uint32Array(n);
+    sizes.set(this.sizes);
+    const previous = new Int32Array(n);
+    previous.set(this.previous);
+    [this.offsets, this.sizes, this.previous] = [offsets, sizes, previous];
+  }
+};
 var FileSpool = class {
   constructor(keep = () => false, spillAt = SPILL_AT) {
     this.keep = keep;
@@ -63359,7 +63404,7 @@ var FileSpool = class {
   spillAt;
   file = new TempFile();
   memory = /* @__PURE__ */ new Map();
-  onDisk = /* @__PURE__ */ new Map();
+  onDisk = new ChunkIndex();
   inMemory = 0;
   seq = 0;
   buffer = Buffer.allocUnsafe(1 << 16);
@@ -63378,22 +63423,20 @@ var FileSpool = class {
   spill() {
     for (const [file, list2] of this.memory) {
       if (this.keep(file)) continue;
-      const chunk = this.file.append(lines(list2));
-      const chunks = this.onDisk.get(file);
-      if (chunks) chunks.push(chunk);
-      else this.onDisk.set(file, [chunk]);
+      const { offset, bytes } = this.file.append(lines(list2));
+      this.onDisk.add(file, offset, bytes);
       this.memory.delete(file);
       this.inMemory -= list2.length;
     }
   }
   /** Every file with findings. */
   files() {
-    return [.../* @__PURE__ */ new Set([...this.onDisk.keys(), ...this.memory.keys()])];
+    return [.../* @__PURE__ */ new Set([...this.onDisk.files(), ...this.memory.keys()])];
   }
   /** Takes out one file's findings, in arrival order. */
   take(file) {
     const out = [];
-    for (const { offset, bytes } of this.onDisk.get(file) ?? []) {
+    for (const { offset, bytes } of this.onDisk.take(file)) {
       this.buffer = this.file.read(offset, bytes, this.buffer);
       const text = this.buffer.toString("utf8", 0, bytes);
       for (let at = 0; at < text.length; ) {
@@ -63402,7 +63445,6 @@ var FileSpool = class {
         at = end + 1;
       }
     }
-    this.onDisk.delete(file);
     const held = this.memory.get(file);
     if (held) {
       for (const x of held) out.push(x);
@@ -63430,39 +63472,53 @@ var Spool = class {
   }
   spillAt;
   file = new TempFile();
+  /** The findings while there are fewer than `spillAt` (none once the spool has spilled). */
   memory = [];
+  /** Once spilled: the lines not yet written, at most about `PIECE` characters. */
+  pending = "";
+  spilled = false;
   disposed = false;
   length = 0;
   push(f) {
-    this.memory.push(f);
     this.length++;
-    if (this.memory.length >= this.spillAt) {
-      this.file.append(lines(this.memory));
+    if (!this.spilled) {
+      this.memory.push(f);
+      if (this.memory.length < this.spillAt) return;
+      this.spilled = true;
+      for (const held of this.memory) this.write(held);
       this.memory = [];
+      return;
+    }
+    this.write(f);
+  }
+  /** Appends one finding's line; writes a piece once it holds about `PIECE` characters. */
+  write(f) {
+    this.pending += `${JSON.stringify(f)}
+`;
+    if (this.pending.length >= PIECE) {
+      this.file.append(this.pending);
+      this.pending = "";
     }
   }
   *[Symbol.iterator]() {
     if (this.disposed) throw new Error("the findings spool was read after the scan was disposed");
     const size = this.file.size;
-    let buf = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    const buf = Buffer.allocUnsafe(Math.min(size, PIECE));
+    const decoder2 = new import_node_string_decoder.StringDecoder("utf8");
     let rest = "";
     for (let at = 0; at < size; ) {
       const bytes = Math.min(buf.length, size - at);
-      buf = this.file.read(at, bytes, buf);
+      this.file.read(at, bytes, buf);
       at += bytes;
-      const last = buf.lastIndexOf(10, bytes - 1);
-      if (last < 0) {
-        rest += buf.toString("latin1", 0, bytes);
-        continue;
-      }
-      const text = Buffer.concat([Buffer.from(rest, "latin1"), buf.subarray(0, last + 1)]).toString("utf8");
-      rest = buf.toString("latin1", last + 1, bytes);
-      for (let i2 = 0; i2 < text.length; ) {
-        const end = text.indexOf("\n", i2);
+      const text = rest + decoder2.write(buf.subarray(0, bytes));
+      let i2 = 0;
+      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", i2)) {
         yield JSON.parse(text.slice(i2, end));
         i2 = end + 1;
       }
+      rest = text.slice(i2);
     }
+    for (const line of this.pending.split("\n")) if (line) yield JSON.parse(line);
     yield* this.memory;
   }
   /** Removes the file; the spool cannot be read afterwards. */
@@ -64095,11 +64151,22 @@ function* sarifChunks(result, opts = {}) {
   yield* compactJsonChunks(parts.log, parts.results());
   yield "\n";
 }
-function* measured(chunks, size) {
-  for (const block of coalesce(chunks, 1 << 20)) {
-    size.bytes += (0, import_node_zlib.gzipSync)(block).length;
-    yield block;
+function measure(chunks) {
+  let bytes = 0;
+  let block = [];
+  let chars = 0;
+  const compress = () => {
+    bytes += (0, import_node_zlib.gzipSync)(Buffer.concat(block)).length;
+    block = [];
+    chars = 0;
+  };
+  for (const c of chunks) {
+    block.push(Buffer.from(c, "utf8"));
+    chars += c.length;
+    if (chars >= 1 << 20) compress();
   }
+  if (chars > 0) compress();
+  return bytes;
 }
 function shrink(kept, bytes, limit) {
   return Math.max(0, Math.min(kept - 1, Math.floor(kept * limit * 0.9 / bytes)));
@@ -64108,12 +64175,11 @@ function fit(result, opts) {
   const limits = { ...GITHUB_LIMITS, ...opts.limits };
   let selection = opts.selection ?? selectResults(result, limits.results);
   for (; ; ) {
-    const size = { bytes: 0 };
-    for (const block of measured(sarifChunks(result, { ...opts, selection }), size)) void block;
-    if (size.bytes <= limits.gzipBytes || selection.kept === 0) {
-      return { results: selection.kept, omitted: selection.omitted, gzipBytes: size.bytes, selection };
+    const bytes = measure(sarifChunks(result, { ...opts, selection }));
+    if (bytes <= limits.gzipBytes || selection.kept === 0) {
+      return { results: selection.kept, omitted: selection.omitted, gzipBytes: bytes, selection };
     }
-    selection = selectResults(result, shrink(selection.kept, size.bytes, limits.gzipBytes));
+    selection = selectResults(result, shrink(selection.kept, bytes, limits.gzipBytes));
   }
 }
 function writeSarif(path, result, opts = {}, write = (p, chunks) => writeOutputFile(p, chunks, [(0, import_node_path23.dirname)((0, import_node_path23.resolve)(p))])) {

@@ -157,6 +157,23 @@ describe('FileSpool', () => {
     s.dispose();
   });
 
+  it('keeps thousands of chunks per file in order (its index grows)', () => {
+    const s = new FileSpool(() => false, 1);
+    const made: Finding[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const f = finding(`f${i % 3}`, i);
+      made.push(f);
+      s.add(f);
+    }
+    for (const file of ['f2', 'f0', 'f1']) {
+      const got = s.take(file);
+      expect(got.map(([, f]) => f)).toEqual(made.filter((f) => f.file === file));
+      expect(got.map(([seq]) => seq)).toEqual(made.flatMap((f, i) => (f.file === file ? [i] : [])));
+    }
+    expect(s.files()).toEqual([]);
+    s.dispose();
+  });
+
   it('refuses a spill threshold below 1', () => {
     expect(() => new FileSpool(() => false, 0)).toThrow('spillAt');
     expect(() => new Spool(Number.NaN)).toThrow('spillAt');
@@ -164,7 +181,7 @@ describe('FileSpool', () => {
 });
 
 describe('Spool', () => {
-  it('reads back in order, as often as asked, characters split across 1 MB blocks included', () => {
+  it('reads back in order, as often as asked, characters split across its read blocks included', () => {
     const before = spoolDirs();
     const s = new Spool(100);
     // Three-byte and four-byte characters: some must straddle the reader's block boundaries.
@@ -183,6 +200,16 @@ describe('Spool', () => {
     s.dispose();
     expect(() => [...s]).toThrow('disposed');
     expect(spoolDirs()).toEqual(before);
+  });
+
+  it('gives the same at its threshold exactly and one past it', () => {
+    for (const n of [10, 11]) {
+      const s = new Spool(10);
+      const made = Array.from({ length: n }, (_, i) => finding('a', i));
+      for (const f of made) s.push(f);
+      expect([...s]).toEqual(made);
+      s.dispose();
+    }
   });
 
   it('stays in memory below its threshold', () => {
