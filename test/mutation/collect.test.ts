@@ -1,0 +1,261 @@
+/**
+ * The collect module's own contract, pinned for mutation testing (issue #21): which files a scan
+ * takes (walk, git listing, changed files), how each is named and classified, what containment
+ * refuses, and which render roots the same walk finds. Exact lists, never "contains".
+ */
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { collect, findRenderMarkers } from '../../src/collect/collect.js';
+import type { Collected } from '../../src/collect/collect.js';
+import { ConfigurationError } from '../../src/types.js';
+import { commit, sh, tempDir } from '../helpers/git.js';
+
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n';
+
+/** A real temporary directory (macOS's /tmp is a link) with `files` written under it. */
+function tree(files: Record<string, string>): string {
+  const root = realpathSync(tempDir('pg-collect-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+/** What a collection gave, as relPath:kind, the issues as relPath plus their reason's gist. */
+const shape = (c: Collected): { files: string[]; issues: string[]; markers: string[] | undefined } => ({
+  files: c.candidates.map((x) => `${x.relPath}:${x.nameKind}`),
+  issues: c.issues.map((i) => `${i.relPath}: ${i.reason}`),
+  markers: c.markers,
+});
+
+const MIXED = {
+  'b/deploy.yaml': POD,
+  'a/pod.yml': POD,
+  'a/Dockerfile': 'FROM scratch\n',
+  'a/web.Dockerfile': 'FROM scratch\n',
+  'compose.yaml': 'services: {}\n',
+  'aci.json': '{}',
+  'package.json': '{}',
+  'README.md': '# not ours\n',
+  'notes.txt': 'not ours\n',
+  'node_modules/lib/pod.yaml': POD,
+  '.git-like/pod.yaml': POD,
+  'deep/er/still/pod.yaml': POD,
+  'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n',
+  'chart/templates/d.yaml': POD,
+  'overlay/kustomization.yaml': 'resources: []\n',
+  'overlay/Kustomization': 'resources: []\n',
+};
+
+describe('collect: the walk of a plain directory', () => {
+  it('takes exactly the files that may be ours, sorted, named from the root with forward slashes, and skips node_modules', async () => {
+    const root = tree(MIXED);
+    const c = await collect({ root, paths: ['.'], exclude: [] });
+    expect(shape(c)).toEqual({
+      files: [
+        '.git-like/pod.yaml:yaml',
+        'a/Dockerfile:dockerfile',
+        'a/pod.yml:yaml',
+        'a/web.Dockerfile:dockerfile',
+        'aci.json:json',
+        'b/deploy.yaml:yaml',
+        'chart/Chart.yaml:named-yaml',
+        'chart/templates/d.yaml:yaml',
+        'compose.yaml:compose',
+        'deep/er/still/pod.yaml:yaml',
+        'overlay/kustomization.yaml:named-yaml',
+      ],
+      issues: [],
+      markers: ['chart/Chart.yaml', 'overlay/Kustomization', 'overlay/kustomization.yaml'],
+    });
+    for (const x of c.candidates) expect(x.absPath).toBe(join(root, ...x.relPath.split('/')));
+  });
+
+  it('skips a .git directory wherever it sits, and what `exclude:` names (dot directories too)', async () => {
+    const root = tree({ ...MIXED, 'x/.git/pod.yaml': POD, '.ci/pod.yaml': POD });
+    const c = await collect({ root, paths: ['.'], exclude: ['b/**', '**/*.json', '.ci/**', 'chart/**'] });
+    expect(c.candidates.map((x) => x.relPath)).toEqual([
+      '.git-like/pod.yaml',
+      'a/Dockerfile',
+      'a/pod.yml',
+      'a/web.Dockerfile',
+      'compose.yaml',
+      'deep/er/still/pod.yaml',
+      'overlay/kustomization.yaml',
+    ]);
+    // An excluded chart is no render root either.
+    expect(c.markers).toEqual(['overlay/Kustomization', 'overlay/kustomization.yaml']);
+  });
+
+  it('walks only the paths it is given; a file named on its own is taken and then no markers are listed', async () => {
+    const root = tree(MIXED);
+    expect(shape(await collect({ root, paths: ['a', 'deep'], exclude: [] }))).toEqual({
+      files: ['a/Dockerfile:dockerfile', 'a/pod.yml:yaml', 'a/web.Dockerfile:dockerfile', 'deep/er/still/pod.yaml:yaml'],
+      issues: [],
+      markers: [],
+    });
+    const one = await collect({ root, paths: ['b/deploy.yaml'], exclude: [] });
+    expect(shape(one)).toEqual({ files: ['b/deploy.yaml:yaml'], issues: [], markers: undefined });
+    // The same file twice (as a file and inside a walked directory) is one candidate.
+    const both = await collect({ root, paths: ['b', 'b/deploy.yaml', join(root, 'b')], exclude: [] });
+    expect(both.candidates.map((x) => x.relPath)).toEqual(['b/deploy.yaml']);
+  });
+
+  it('refuses a path that does not exist, naming the path input', async () => {
+    const root = tree(MIXED);
+    const err = await collect({ root, paths: ['a', 'nope/x'], exclude: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as ConfigurationError).message).toBe('path not found: nope/x');
+    expect((err as ConfigurationError).input).toBe('paths');
+  });
+});
+
+describe('collect: links', () => {
+  it('takes a link to a file inside the root once (under the first name), refuses links out and dangling ones, never follows a linked directory', async () => {
+    const outside = tree({ 'secret.yaml': POD, 'dir/pod.yaml': POD });
+    const root = tree({ 'z/real.yaml': POD });
+    symlinkSync(join(root, 'z/real.yaml'), join(root, 'a-link.yaml'));
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'out.yaml'));
+    symlinkSync(join(root, 'missing.yaml'), join(root, 'dangling.yaml'));
+    symlinkSync(join(outside, 'dir'), join(root, 'linked-dir'));
+    symlinkSync(join(root, 'z'), join(root, 'inner-dir'));
+    const c = await collect({ root, paths: ['.'], exclude: [] });
+    expect(shape(c)).toEqual({
+      files: ['a-link.yaml:yaml'],
+      issues: [
+        'dangling.yaml: it is a symbolic link whose target does not exist (or a link loop)',
+        'out.yaml: it is a symbolic link to a file outside the scanned root, which podguard never follows',
+      ],
+      markers: [],
+    });
+    // The link's target is read (its real path), under the name the link has.
+    expect(c.candidates[0]!.absPath).toBe(join(root, 'z/real.yaml'));
+  });
+
+  it('refuses a link out among the changed files too, and skips a link to a directory', async () => {
+    const outside = tree({ 'secret.yaml': POD });
+    const root = tree({ 'ok.yaml': POD, 'd/x.yaml': POD });
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'out.yaml'));
+    symlinkSync(join(root, 'd'), join(root, 'dir.yaml'));
+    const c = await collect({ root, paths: ['.'], exclude: [], only: ['out.yaml', 'dir.yaml', 'ok.yaml'] });
+    expect(shape(c)).toEqual({
+      files: ['ok.yaml:yaml'],
+      issues: ['out.yaml: it is a symbolic link to a file outside the scanned root, which podguard never follows'],
+      markers: undefined,
+    });
+  });
+});
+
+describe('collect: changed files', () => {
+  it('takes exactly the changed files under the paths that may be ours; deleted, excluded and skipped ones are left out silently', async () => {
+    const root = tree(MIXED);
+    const c = await collect({
+      root,
+      paths: ['a', 'b', 'node_modules', 'chart'],
+      exclude: ['chart/**'],
+      only: [
+        'a/pod.yml',
+        'b/deploy.yaml',
+        'b/gone.yaml',
+        'deep/er/still/pod.yaml',
+        'README.md',
+        'node_modules/lib/pod.yaml',
+        'chart/templates/d.yaml',
+      ],
+    });
+    expect(shape(c)).toEqual({ files: ['a/pod.yml:yaml', 'b/deploy.yaml:yaml'], issues: [], markers: undefined });
+  });
+
+  it('walks nothing: a path that does not exist is no error', async () => {
+    const root = tree(MIXED);
+    const c = await collect({ root, paths: ['missing'], exclude: [], only: ['missing/a.yaml'] });
+    expect(shape(c)).toEqual({ files: [], issues: [], markers: undefined });
+  });
+});
+
+describe('collect: in a git repository', () => {
+  it('honours .gitignore (nested, negated) and keeps tracked and untracked files; a tracked node_modules is still skipped', async () => {
+    const root = realpathSync(tempDir('pg-collect-git-'));
+    sh(root, 'init', '-q');
+    commit(root, 'init', {
+      '.gitignore': 'build/\n*.gen.yaml\n!keep.gen.yaml\n',
+      'app/pod.yaml': POD,
+      'app/.gitignore': 'local.yaml\n',
+      'app/local.yaml': POD,
+      'build/pod.yaml': POD,
+      'x.gen.yaml': POD,
+      'keep.gen.yaml': POD,
+    });
+    sh(root, 'add', '-f', 'build/pod.yaml');
+    mkdirSync(join(root, 'node_modules/m'), { recursive: true });
+    writeFileSync(join(root, 'node_modules/m/pod.yaml'), POD);
+    sh(root, 'add', '-f', 'node_modules/m/pod.yaml');
+    sh(root, 'commit', '-q', '-m', 'tracked anyway');
+    writeFileSync(join(root, 'untracked.yaml'), POD);
+    writeFileSync(join(root, 'ignored.gen.yaml'), POD);
+    mkdirSync(join(root, 'build/more'), { recursive: true });
+    writeFileSync(join(root, 'build/more/new.yaml'), POD);
+    const c = await collect({ root, paths: ['.'], exclude: [] });
+    // build/pod.yaml is tracked (added with -f): git lists it; its untracked neighbour stays ignored.
+    expect(c.candidates.map((x) => x.relPath)).toEqual(['app/pod.yaml', 'build/pod.yaml', 'keep.gen.yaml', 'untracked.yaml']);
+    const sub = await collect({ root, paths: ['app'], exclude: [] });
+    expect(sub.candidates.map((x) => x.relPath)).toEqual(['app/pod.yaml']);
+  });
+});
+
+describe('findRenderMarkers', () => {
+  it('lists every chart and kustomization under the paths, sorted, without node_modules or excluded ones', async () => {
+    const root = tree({ ...MIXED, 'node_modules/x/Chart.yaml': 'x', 'vendor/kustomization.yml': 'x', 'c2/Chart.yaml': 'x' });
+    expect(await findRenderMarkers({ root, paths: ['.'], exclude: ['vendor/**'] })).toEqual([
+      'c2/Chart.yaml',
+      'chart/Chart.yaml',
+      'overlay/Kustomization',
+      'overlay/kustomization.yaml',
+    ]);
+    expect(await findRenderMarkers({ root, paths: ['overlay', 'missing'], exclude: [] })).toEqual([
+      'overlay/Kustomization',
+      'overlay/kustomization.yaml',
+    ]);
+  });
+
+  it('for a template named on its own, finds the nearest chart above it and no other', async () => {
+    const root = tree({
+      'outer/Chart.yaml': 'x',
+      'outer/charts/inner/Chart.yaml': 'x',
+      'outer/charts/inner/templates/d.yaml': POD,
+      'lone/d.yaml': POD,
+    });
+    expect(await findRenderMarkers({ root, paths: ['outer/charts/inner/templates/d.yaml'], exclude: [] })).toEqual([
+      'outer/charts/inner/Chart.yaml',
+    ]);
+    expect(await findRenderMarkers({ root, paths: ['lone/d.yaml'], exclude: [] })).toEqual([]);
+  });
+
+  it('for changed files outside git, looks up the charts and kustomizations above each one, up to the root and not beyond', async () => {
+    const above = tree({ 'Chart.yaml': 'x' });
+    const root = join(above, 'repo');
+    mkdirSync(root);
+    for (const [rel, text] of Object.entries({
+      'kustomization.yaml': 'x',
+      'svc/Chart.yaml': 'x',
+      'svc/templates/d.yaml': POD,
+      'svc/kustomization.yml': 'x',
+      'svc/templates/Kustomization': 'x',
+      'skip/Chart.yaml': 'x',
+      'skip/d.yaml': POD,
+      'other/Chart.yaml': 'x',
+      'svc/templates/Chart.yml': 'x',
+      'svc/templates/kustomization.json': 'x',
+    })) {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    expect(await findRenderMarkers({ root, paths: ['.'], exclude: ['skip/**'], only: ['svc/templates/d.yaml', 'skip/d.yaml'] })).toEqual([
+      'kustomization.yaml',
+      'svc/Chart.yaml',
+      'svc/kustomization.yml',
+      'svc/templates/Kustomization',
+    ]);
+  });
+});
