@@ -35,6 +35,13 @@
 //   its `v.length === 0 ||` -> false: isPlaceholder takes '' for a placeholder.
 // - src/secrets/heuristics.ts isLiteralSecret `v.length === 0 ||` -> false: `v.length < 4`
 //   refuses '' two lines later.
+// - src/platform/inputs.ts bare `/^input /` -> `/input /` and forInput `/^--allow-image /` ->
+//   `/--allow-image /`: the first occurrence is the leading one (names are `x` or `input x`; the
+//   engine's message starts with the flag), so replacing the first is replacing the prefix.
+// - src/platform/inputs.ts parsePaths `relativeOnly ? paths : []` -> `['Stryker was here']`: a
+//   relative path without `..` passes the check it then meets.
+// - src/platform/inputs.ts inPaths `(): boolean => false` -> `() => undefined`: both are falsy
+//   where the result is only tested for truth.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

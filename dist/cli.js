@@ -19791,6 +19791,13 @@ var rule6 = {
   }
 };
 
+// src/own-copy.ts
+var SURROGATE = /[\uD800-\uDFFF]/;
+function ownCopy(s2) {
+  if (s2.length === 0) return "";
+  return SURROGATE.test(s2) ? structuredClone(s2) : Buffer.from(s2, "utf8").toString("utf8");
+}
+
 // src/image/reference.ts
 var DOCKER_HUB = "docker.io";
 var NAME_TOTAL_MAX = 255;
@@ -19810,7 +19817,7 @@ function parseReference(input) {
   let parsed = parsedCache.get(input);
   if (parsed) return parsed;
   if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
-  parsed = Object.freeze(structuredClone(parseUncached(input)));
+  parsed = Object.freeze(parseUncached(ownCopy(input)));
   parsedCache.set(parsed.original, parsed);
   return parsed;
 }
@@ -22892,7 +22899,7 @@ function nameParts(name) {
   if (parts) return parts;
   if (partsCache.size >= 4096) partsCache.clear();
   parts = Object.freeze(splitName(name));
-  partsCache.set(structuredClone(name), parts);
+  partsCache.set(ownCopy(name), parts);
   return parts;
 }
 function splitName(name) {
@@ -24959,7 +24966,7 @@ function inside(root, abs) {
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
 }
-function walk(dir, out, accept = mayBeOurs) {
+function walk(dir, out, accept, regular) {
   let entries;
   try {
     entries = readdirSync2(dir, { withFileTypes: true });
@@ -24970,20 +24977,21 @@ function walk(dir, out, accept = mayBeOurs) {
     const abs = join5(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      walk(abs, out, accept);
+      walk(abs, out, accept, regular);
     } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
+      if (e.isFile()) regular?.add(abs);
     }
   }
 }
-async function listDir(dir, accept = mayBeOurs) {
+async function listDir(dir, accept, regular) {
   const top = await gitTopLevel(dir);
   if (top) {
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], dir);
     return splitZ(out).filter((p) => accept(posix6.basename(p))).map((p) => join5(dir, p));
   }
   const files = [];
-  walk(dir, files, accept);
+  walk(dir, files, accept, regular);
   return files;
 }
 async function findRenderMarkers(opts) {
@@ -25039,6 +25047,21 @@ var realpathQuiet = (p) => {
     return void 0;
   }
 };
+function resolveListed(abs, relPath, realRoot, issues) {
+  const st = lstatQuiet2(abs);
+  if (!st) return void 0;
+  if (!st.isSymbolicLink()) return st.isFile() ? abs : void 0;
+  const target = realpathQuiet(abs);
+  if (!target) {
+    issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
+    return void 0;
+  }
+  if (!inside(realRoot, target)) {
+    issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
+    return void 0;
+  }
+  return statQuiet(target)?.isFile() ? target : void 0;
+}
 async function collect(opts) {
   const root = resolve6(opts.root);
   const realRoot = await realpath(root).catch(() => root);
@@ -25046,6 +25069,7 @@ async function collect(opts) {
   const issues = [];
   const files = /* @__PURE__ */ new Set();
   const markerFiles = /* @__PURE__ */ new Set();
+  const regular = /* @__PURE__ */ new Set();
   let onlyDirs = true;
   const scopes = opts.paths.map((p) => resolve6(root, p));
   if (opts.only) {
@@ -25062,7 +25086,7 @@ async function collect(opts) {
         onlyDirs = false;
         continue;
       }
-      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n), regular)) {
         if (isRenderRootName(basename2(f))) markerFiles.add(f);
         if (mayBeOurs(basename2(f))) files.add(f);
       }
@@ -25076,25 +25100,8 @@ async function collect(opts) {
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
     if (!kind) continue;
-    const st = lstatQuiet2(abs);
-    if (!st) continue;
-    let real2 = abs;
-    if (st.isSymbolicLink()) {
-      const target = realpathQuiet(abs);
-      if (!target) {
-        issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
-        continue;
-      }
-      if (!inside(realRoot, target)) {
-        issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
-        continue;
-      }
-      const tst = statQuiet(target);
-      if (!tst?.isFile()) continue;
-      real2 = target;
-    } else if (!st.isFile()) {
-      continue;
-    }
+    const real2 = regular.has(abs) ? abs : resolveListed(abs, relPath, realRoot, issues);
+    if (real2 === void 0) continue;
     if (seenReal.has(real2)) continue;
     seenReal.add(real2);
     candidates2.push({ absPath: real2, relPath, nameKind: kind });
@@ -53813,7 +53820,7 @@ var Collector = class {
   intern(identity2) {
     const known = this.identities.get(identity2);
     if (known !== void 0) return known;
-    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
+    const flat = ownCopy(identity2);
     this.identities.set(flat, flat);
     return flat;
   }
@@ -53951,9 +53958,6 @@ function readDotenv(composeAbsPath, composeRelPath, maxBytes) {
 var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-function detach(s2) {
-  return Buffer.from(s2, "utf8").toString("utf8");
-}
 function parseDirectiveBody(body) {
   const sep5 = body.search(/(^|\s)--(\s|$)/);
   const head2 = sep5 < 0 ? body : body.slice(0, sep5);
@@ -53965,17 +53969,17 @@ function parseDirectiveBody(body) {
     if (token.startsWith("until=")) {
       const value2 = token.slice("until=".length);
       if (isCalendarDate(value2)) until = value2;
-      else problems.push({ messageId: "badDate", data: { value: detach(value2) } });
+      else problems.push({ messageId: "badDate", data: { value: ownCopy(value2) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
     } else {
       const lower = token.toLowerCase();
       const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
-      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+      problems.push({ messageId: "badToken", data: { token: ownCopy(token), hint: ownCopy(hint) } });
     }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+  return { ruleIds: ruleIds.map(ownCopy), reason: ownCopy(reason), ...until ? { until: ownCopy(until) } : {}, problems };
 }
 function scalarSpans(node, out) {
   if (!node) return;
@@ -54045,7 +54049,7 @@ function commentDirectives(file, out) {
       while (target <= lines2.length && isCommentLine(lines2[target - 1])) target++;
       scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines2, target, escape3) : target };
     }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: ownCopy(m[0].trim()) });
   }
 }
 function nodeRange(source, node) {
@@ -54071,15 +54075,15 @@ function annotationDirectives(file, out) {
         if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
         const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
         const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        const text = ownCopy(`${key}: ${asText(pair.value) ?? ""}`);
         if (key === ANNOTATION) {
           out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2 }, text });
           continue;
         }
         const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: ownCopy(c.label) }));
         if (containers.length === 0)
-          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+          body.problems.push({ messageId: "unknownContainer", data: { container: ownCopy(name), object: obj.label } });
         out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region2, containers }, text });
       }
     }
@@ -54984,11 +54988,11 @@ var InOrder = class {
     return out;
   }
 };
-function detach2(r2) {
+function detach(r2) {
   return { ...r2, states: structuredClone(r2.states), directives: structuredClone(r2.directives) };
 }
 async function checkBatches(batches, checker, opts) {
-  const own = opts.custom ? (r2) => r2 : detach2;
+  const own = opts.custom ? (r2) => r2 : detach;
   const results = new InOrder(batches.length, opts.onResult);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;

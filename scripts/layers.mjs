@@ -13,7 +13,7 @@ const SRC = join(ROOT, 'src');
  * its own layer and the layers below it.
  */
 export const LAYERS = [
-  ['types', 'version', 'data', 'redact', 'findings', 'safe-text'],
+  ['types', 'version', 'data', 'redact', 'findings', 'safe-text', 'own-copy'],
   ['parse'],
   // The rule contract names the documents a rule checks (parse) and the settings it reads.
   ['rule', 'image', 'secrets', 'config', 'suggest'],

@@ -75,7 +75,7 @@ function mayBeOurs(baseName: string): boolean {
  * it is not a link (readdir's own type, or an lstat where the file system reports none; Windows
  * junctions are links too), and directories have no hard links.
  */
-function walk(dir: string, out: string[], accept: (baseName: string) => boolean = mayBeOurs): void {
+function walk(dir: string, out: string[], accept: (baseName: string) => boolean, regular?: Set<string>): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -86,14 +86,19 @@ function walk(dir: string, out: string[], accept: (baseName: string) => boolean 
     const abs = join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name)) continue;
-      walk(abs, out, accept);
+      walk(abs, out, accept, regular);
     } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
       out.push(abs);
+      if (e.isFile()) regular?.add(abs);
     }
   }
 }
 
-async function listDir(dir: string, accept: (baseName: string) => boolean = mayBeOurs): Promise<string[]> {
+/**
+ * The files under `dir` that `accept` takes. `regular` (when given) gains those the walk saw as
+ * regular files, so they need no lstat later; git's listing says nothing about types.
+ */
+async function listDir(dir: string, accept: (baseName: string) => boolean, regular?: Set<string>): Promise<string[]> {
   const top = await gitTopLevel(dir);
   if (top) {
     // git knows .gitignore semantics exactly (nested files, negations, global excludes).
@@ -103,7 +108,7 @@ async function listDir(dir: string, accept: (baseName: string) => boolean = mayB
       .map((p) => join(dir, p));
   }
   const files: string[] = [];
-  walk(dir, files, accept);
+  walk(dir, files, accept, regular);
   return files;
 }
 
@@ -171,6 +176,29 @@ const realpathQuiet = (p: string): string | undefined => {
   }
 };
 
+/**
+ * Where a listed file that the walk did not see as a regular file leads: itself, a link's target
+ * inside the root, or nothing (gone, not a file, or a link that is dangling or leads outside,
+ * which `issues` records). Synchronous: awaiting one thread-pool round trip per file left the
+ * main thread idle most of the time on large trees (profiled); these calls answer from the inode
+ * cache.
+ */
+function resolveListed(abs: string, relPath: string, realRoot: string, issues: CollectIssue[]): string | undefined {
+  const st = lstatQuiet(abs);
+  if (!st) return undefined; // listed by git but deleted in the work tree
+  if (!st.isSymbolicLink()) return st.isFile() ? abs : undefined;
+  const target = realpathQuiet(abs);
+  if (!target) {
+    issues.push({ relPath, reason: 'it is a symbolic link whose target does not exist (or a link loop)' });
+    return undefined;
+  }
+  if (!inside(realRoot, target)) {
+    issues.push({ relPath, reason: 'it is a symbolic link to a file outside the scanned root, which podguard never follows' });
+    return undefined;
+  }
+  return statQuiet(target)?.isFile() ? target : undefined;
+}
+
 /** Collects candidate files under `paths` (or exactly `only`), classified by name. */
 export async function collect(opts: CollectOptions): Promise<Collected> {
   const root = resolve(opts.root);
@@ -179,6 +207,7 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
   const issues: CollectIssue[] = [];
   const files = new Set<string>();
   const markerFiles = new Set<string>();
+  const regular = new Set<string>();
   let onlyDirs = true;
   const scopes = opts.paths.map((p) => resolve(root, p));
 
@@ -197,7 +226,7 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
         continue;
       }
       // One walk serves both the candidates and the render stage's roots.
-      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n))) {
+      for (const f of await listDir(scope, (n) => mayBeOurs(n) || isRenderRootName(n), regular)) {
         if (isRenderRootName(basename(f))) markerFiles.add(f);
         if (mayBeOurs(basename(f))) files.add(f);
       }
@@ -212,27 +241,8 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
     if (excluded(relPath)) continue;
     const kind = nameKind(relPath);
     if (!kind) continue;
-    // Synchronous: awaiting one thread-pool round trip per file left the main thread idle
-    // most of the time on large trees (profiled); these calls answer from the inode cache.
-    const st = lstatQuiet(abs);
-    if (!st) continue; // listed by git but deleted in the work tree
-    let real = abs;
-    if (st.isSymbolicLink()) {
-      const target = realpathQuiet(abs);
-      if (!target) {
-        issues.push({ relPath, reason: 'it is a symbolic link whose target does not exist (or a link loop)' });
-        continue;
-      }
-      if (!inside(realRoot, target)) {
-        issues.push({ relPath, reason: 'it is a symbolic link to a file outside the scanned root, which podguard never follows' });
-        continue;
-      }
-      const tst = statQuiet(target);
-      if (!tst?.isFile()) continue;
-      real = target;
-    } else if (!st.isFile()) {
-      continue;
-    }
+    const real = regular.has(abs) ? abs : resolveListed(abs, relPath, realRoot, issues);
+    if (real === undefined) continue;
     if (seenReal.has(real)) continue;
     seenReal.add(real);
     candidates.push({ absPath: real, relPath, nameKind: kind });

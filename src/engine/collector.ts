@@ -6,6 +6,7 @@
 import { hash as cryptoHash, scryptSync } from 'node:crypto';
 import { Redactor, maskValues } from '../redact.js';
 import { MAX_ECHO, safeData } from '../safe-text.js';
+import { ownCopy } from '../own-copy.js';
 import { formatMessage } from '../rule.js';
 import type { Report, Rule } from '../rule.js';
 import type { Finding, Level, Range } from '../types.js';
@@ -115,7 +116,7 @@ export class Collector {
     const known = this.identities.get(identity);
     if (known !== undefined) return known;
     // A rule's identity is often a concatenation (a rope of small strings): keep a flat copy.
-    const flat = identity.length > 0 ? Buffer.from(identity, 'utf8').toString('utf8') : '';
+    const flat = ownCopy(identity);
     this.identities.set(flat, flat);
     return flat;
   }

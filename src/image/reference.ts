@@ -3,6 +3,7 @@
  * `nginx` -> `docker.io/library/nginx`, `user/app` -> `docker.io/user/app`, a first component
  * with a dot, a port or `localhost` is a registry. Malformed references are results, not throws.
  */
+import { ownCopy } from '../own-copy.js';
 
 /** A well-formed reference, normalised. */
 export interface ImageReference {
@@ -57,10 +58,9 @@ function isRegistry(component: string): boolean {
 /**
  * Parsed references by input: a repository names the same few images in thousands of manifests,
  * and several rules parse each one (a visible share of a large scan's profile). Results are frozen,
- * and the cache is emptied when it grows past a bound. Keys and results are copies
- * (`structuredClone`): the input is usually a slice of a file's text, and V8 keeps a sliced
- * string's whole parent alive, so an entry would hold its file's text (measured: 2,400 file texts,
- * 6 MB, alive at the end of a 50,000-file scan).
+ * and the cache is emptied when it grows past a bound. The input is parsed from its own copy
+ * (`ownCopy`), so neither key nor result is a slice of a file's text, which V8 would keep alive
+ * whole (measured: 2,400 file texts, 6 MB, alive at the end of a 50,000-file scan).
  */
 const parsedCache = new Map<string, ParsedReference>();
 const PARSED_CACHE_MAX = 4096;
@@ -70,7 +70,7 @@ export function parseReference(input: string): ParsedReference {
   let parsed = parsedCache.get(input);
   if (parsed) return parsed;
   if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
-  parsed = Object.freeze(structuredClone(parseUncached(input)));
+  parsed = Object.freeze(parseUncached(ownCopy(input)));
   parsedCache.set(parsed.original, parsed);
   return parsed;
 }

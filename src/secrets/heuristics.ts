@@ -1,4 +1,5 @@
 /** Value heuristics shared by the secret rules: entropy, placeholders, references, secret-like names. */
+import { ownCopy } from '../own-copy.js';
 
 /** Shannon entropy in bits per character. */
 export function entropy(value: string): number {
@@ -236,7 +237,7 @@ export function nameParts(name: string): readonly string[] {
   if (parts) return parts;
   if (partsCache.size >= 4096) partsCache.clear();
   parts = Object.freeze(splitName(name));
-  partsCache.set(structuredClone(name), parts);
+  partsCache.set(ownCopy(name), parts);
   return parts;
 }
 

@@ -10,6 +10,7 @@ import { asMap, asText, get } from '../parse/yaml.js';
 import type { YMap, YNode } from '../parse/yaml.js';
 import type { Position, Range } from '../types.js';
 import { isCalendarDate } from '../config/ignore.js';
+import { ownCopy } from '../own-copy.js';
 
 /** A problem with how a directive is written (reported as `invalid-suppression`). */
 export interface DirectiveProblem {
@@ -48,13 +49,6 @@ const ANNOTATION = 'podguard.dev/ignore';
 const COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 // A registry rule id, or policy/<name> for an admission policy (names are DNS subdomains).
 const RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-/**
- * A copy of a short string that does not share memory with the file text: V8 substrings can
- * keep their whole parent alive, and directives outlive the text of the file they come from.
- */
-function detach(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
-}
 
 /** Parses `<rule-id>[,<rule-id>] [until=YYYY-MM-DD] -- <reason>`. */
 export function parseDirectiveBody(body: string): Pick<Directive, 'ruleIds' | 'reason' | 'until' | 'problems'> {
@@ -74,18 +68,18 @@ export function parseDirectiveBody(body: string): Pick<Directive, 'ruleIds' | 'r
     if (token.startsWith('until=')) {
       const value = token.slice('until='.length);
       if (isCalendarDate(value)) until = value;
-      else problems.push({ messageId: 'badDate', data: { value: detach(value) } });
+      else problems.push({ messageId: 'badDate', data: { value: ownCopy(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
     } else {
       // `Privileged-Container`: the id, capitalised. Any other token gets no guess.
       const lower = token.toLowerCase();
       const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : '';
-      problems.push({ messageId: 'badToken', data: { token: detach(token), hint: detach(hint) } });
+      problems.push({ messageId: 'badToken', data: { token: ownCopy(token), hint: ownCopy(hint) } });
     }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === 'badToken')) problems.push({ messageId: 'noRules', data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...(until ? { until: detach(until) } : {}), problems };
+  return { ruleIds: ruleIds.map(ownCopy), reason: ownCopy(reason), ...(until ? { until: ownCopy(until) } : {}), problems };
 }
 
 /** Scalar ranges (offsets) of a YAML tree, so `#` inside a string is not taken for a comment. */
@@ -163,7 +157,7 @@ function commentDirectives(file: ParsedFile, out: Directive[]): void {
       while (target <= lines.length && isCommentLine(lines[target - 1]!)) target++;
       scope = { kind: 'lines', from: target, to: dockerfile ? instructionEnd(lines, target, escape) : target };
     }
-    out.push({ form: fileWide ? 'file comment' : 'comment', ...body, range, scope, text: detach(m[0].trim()) });
+    out.push({ form: fileWide ? 'file comment' : 'comment', ...body, range, scope, text: ownCopy(m[0].trim()) });
   }
 }
 
@@ -192,7 +186,7 @@ function annotationDirectives(file: YamlFile, out: Directive[]): void {
         if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
         const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
         const body = parseDirectiveBody(asText(pair.value) ?? '');
-        const text = detach(`${key}: ${asText(pair.value) ?? ''}`);
+        const text = ownCopy(`${key}: ${asText(pair.value) ?? ''}`);
         if (key === ANNOTATION) {
           out.push({ form: 'annotation', ...body, range, scope: { kind: 'region', range: region }, text });
           continue;
@@ -200,9 +194,9 @@ function annotationDirectives(file: YamlFile, out: Directive[]): void {
         const name = key.slice(ANNOTATION.length + 1);
         const containers = (workload?.containers ?? [])
           .filter((c) => c.name === name)
-          .map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+          .map((c) => ({ range: nodeRange(source, c.node), label: ownCopy(c.label) }));
         if (containers.length === 0)
-          body.problems.push({ messageId: 'unknownContainer', data: { container: detach(name), object: obj.label } });
+          body.problems.push({ messageId: 'unknownContainer', data: { container: ownCopy(name), object: obj.label } });
         out.push({ form: 'annotation', ...body, range, scope: { kind: 'region', range: region, containers }, text });
       }
     }

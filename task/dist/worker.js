@@ -10216,6 +10216,13 @@ function compilePatterns(patterns) {
   return (name) => compiled2.find((c) => c.re.test(name))?.p;
 }
 
+// src/own-copy.ts
+var SURROGATE = /[\uD800-\uDFFF]/;
+function ownCopy(s2) {
+  if (s2.length === 0) return "";
+  return SURROGATE.test(s2) ? structuredClone(s2) : Buffer.from(s2, "utf8").toString("utf8");
+}
+
 // src/image/reference.ts
 var DOCKER_HUB = "docker.io";
 var NAME_TOTAL_MAX = 255;
@@ -10235,7 +10242,7 @@ function parseReference(input) {
   let parsed = parsedCache.get(input);
   if (parsed) return parsed;
   if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
-  parsed = Object.freeze(structuredClone(parseUncached(input)));
+  parsed = Object.freeze(parseUncached(ownCopy(input)));
   parsedCache.set(parsed.original, parsed);
   return parsed;
 }
@@ -13305,7 +13312,7 @@ function nameParts(name) {
   if (parts) return parts;
   if (partsCache.size >= 4096) partsCache.clear();
   parts = Object.freeze(splitName(name));
-  partsCache.set(structuredClone(name), parts);
+  partsCache.set(ownCopy(name), parts);
   return parts;
 }
 function splitName(name) {
@@ -42399,9 +42406,6 @@ function isCalendarDate(s2) {
 var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
-function detach(s2) {
-  return Buffer.from(s2, "utf8").toString("utf8");
-}
 function parseDirectiveBody(body) {
   const sep = body.search(/(^|\s)--(\s|$)/);
   const head = sep < 0 ? body : body.slice(0, sep);
@@ -42413,17 +42417,17 @@ function parseDirectiveBody(body) {
     if (token.startsWith("until=")) {
       const value = token.slice("until=".length);
       if (isCalendarDate(value)) until = value;
-      else problems.push({ messageId: "badDate", data: { value: detach(value) } });
+      else problems.push({ messageId: "badDate", data: { value: ownCopy(value) } });
     } else if (RULE_ID.test(token)) {
       if (!ruleIds.includes(token)) ruleIds.push(token);
     } else {
       const lower = token.toLowerCase();
       const hint = RULE_ID.test(lower) ? ` (rule ids are lower case: did you mean "${lower}"?)` : "";
-      problems.push({ messageId: "badToken", data: { token: detach(token), hint: detach(hint) } });
+      problems.push({ messageId: "badToken", data: { token: ownCopy(token), hint: ownCopy(hint) } });
     }
   }
   if (ruleIds.length === 0 && !problems.some((p) => p.messageId === "badToken")) problems.push({ messageId: "noRules", data: {} });
-  return { ruleIds: ruleIds.map(detach), reason: detach(reason), ...until ? { until: detach(until) } : {}, problems };
+  return { ruleIds: ruleIds.map(ownCopy), reason: ownCopy(reason), ...until ? { until: ownCopy(until) } : {}, problems };
 }
 function scalarSpans(node, out) {
   if (!node) return;
@@ -42493,7 +42497,7 @@ function commentDirectives(file, out) {
       while (target <= lines.length && isCommentLine(lines[target - 1])) target++;
       scope = { kind: "lines", from: target, to: dockerfile ? instructionEnd(lines, target, escape2) : target };
     }
-    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: detach(m[0].trim()) });
+    out.push({ form: fileWide ? "file comment" : "comment", ...body, range, scope, text: ownCopy(m[0].trim()) });
   }
 }
 function nodeRange(source, node) {
@@ -42519,15 +42523,15 @@ function annotationDirectives(file, out) {
         if (key !== ANNOTATION && !key.startsWith(`${ANNOTATION}.`)) continue;
         const range = source.lines.range(pair.key.start, Math.max(pair.key.end, pair.value.end));
         const body = parseDirectiveBody(asText(pair.value) ?? "");
-        const text = detach(`${key}: ${asText(pair.value) ?? ""}`);
+        const text = ownCopy(`${key}: ${asText(pair.value) ?? ""}`);
         if (key === ANNOTATION) {
           out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region }, text });
           continue;
         }
         const name = key.slice(ANNOTATION.length + 1);
-        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: detach(c.label) }));
+        const containers = (workload?.containers ?? []).filter((c) => c.name === name).map((c) => ({ range: nodeRange(source, c.node), label: ownCopy(c.label) }));
         if (containers.length === 0)
-          body.problems.push({ messageId: "unknownContainer", data: { container: detach(name), object: obj.label } });
+          body.problems.push({ messageId: "unknownContainer", data: { container: ownCopy(name), object: obj.label } });
         out.push({ form: "annotation", ...body, range, scope: { kind: "region", range: region, containers }, text });
       }
     }
@@ -42638,7 +42642,7 @@ var Collector = class {
   intern(identity2) {
     const known = this.identities.get(identity2);
     if (known !== void 0) return known;
-    const flat = identity2.length > 0 ? Buffer.from(identity2, "utf8").toString("utf8") : "";
+    const flat = ownCopy(identity2);
     this.identities.set(flat, flat);
     return flat;
   }

@@ -182,6 +182,15 @@ describe('isGlob and inPaths', () => {
     expect(inPaths([], files)).toEqual([]);
     expect(inPaths(['nothing'], files)).toEqual([]);
   });
+
+  it('strips only a leading "./" from a glob and never reads a glob as a literal path', () => {
+    // A "./" inside the glob is part of a directory name: only the leading one is dropped.
+    expect(inPaths(['v1./*.yaml'], ['v1./a.yaml', 'v1a.yaml'])).toEqual(['v1./a.yaml']);
+    expect(inPaths(['./v1./*.yaml'], ['v1./a.yaml', 'v1a.yaml'])).toEqual(['v1./a.yaml']);
+    // A glob matches files (and, as picomatch does, its own literal text), never the files under
+    // a directory of that literal name, as a plain path would.
+    expect(inPaths(['k8s/[ab]'], ['k8s/[ab]/x.yaml', 'k8s/a/x.yaml', 'k8s/a'])).toEqual(['k8s/a']);
+  });
 });
 
 describe('configurationMessage and forInput', () => {
