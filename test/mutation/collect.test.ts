@@ -1,11 +1,13 @@
 /**
  * The collect module's own contract, pinned for mutation testing (issue #21): which files a scan
  * takes (walk, git listing, changed files), how each is named and classified, what containment
- * refuses, and which render roots the same walk finds. Exact lists, never "contains".
+ * refuses, which render roots the same walk finds, and the git calls behind them. Exact lists,
+ * never "contains".
  */
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { collect, findRenderMarkers } from '../../src/collect/collect.js';
+import { changedSince, git, gitTopLevel, parseNameStatus, splitZ } from '../../src/collect/git.js';
 import type { Collected } from '../../src/collect/collect.js';
 import { ConfigurationError } from '../../src/types.js';
 import { commit, sh, tempDir } from '../helpers/git.js';
@@ -257,5 +259,107 @@ describe('findRenderMarkers', () => {
       'svc/kustomization.yml',
       'svc/templates/Kustomization',
     ]);
+  });
+});
+
+describe('git: the calls changed-file scoping stands on', () => {
+  const outside = (): string => realpathSync(tempDir('pg-collect-nogit-'));
+  const repo = (): string => {
+    const root = realpathSync(tempDir('pg-collect-gitcalls-'));
+    sh(root, 'init', '-q');
+    return root;
+  };
+
+  it('passes an argument array (no shell) and never lets git prompt for credentials', async () => {
+    const dir = outside();
+    // A shell alias prints the environment git ran with; the `;` in the argument reaches git as text.
+    await expect(git(['-c', 'alias.pe=!printenv GIT_TERMINAL_PROMPT', 'pe'], dir)).resolves.toBe('0\n');
+    await expect(git(['--version'], dir)).resolves.toMatch(/^git version \d/);
+  });
+
+  it("rejects naming the subcommand and only the first line of git's error", async () => {
+    const dir = outside();
+    await expect(git(['x-no-such-command'], dir)).rejects.toThrow(
+      /^git x-no-such-command failed: git: 'x-no-such-command' is not a git command\. See 'git --help'\.$/,
+    );
+    await expect(git(['rev-parse', '--show-toplevel'], dir)).rejects.toThrow(/^git rev-parse failed: fatal: not a git repository/);
+    // No stderr: the process error's first line; no subcommand at all: an empty name.
+    await expect(git([], dir)).rejects.toThrow(/^git {2}failed: Command failed: git$/);
+  });
+
+  it('refuses output over maxBuffer and kills a call that outlives timeoutMs', async () => {
+    const dir = repo();
+    await expect(git(['--version'], dir, 5)).rejects.toThrow(/^git --version failed: /);
+    await expect(git(['--version'], dir, 64)).resolves.toMatch(/^git version/);
+    // cat-file --batch waits for stdin, which git() never closes: only the timeout ends it.
+    await expect(git(['cat-file', '--batch'], dir, undefined, { timeoutMs: 300 })).rejects.toThrow(
+      'git cat-file failed: Command failed: git cat-file --batch',
+    );
+  });
+
+  it('finds the top of the work tree from a subdirectory, and nothing outside one', async () => {
+    const root = repo();
+    mkdirSync(join(root, 'a/b'), { recursive: true });
+    await expect(gitTopLevel(join(root, 'a/b'))).resolves.toBe(root);
+    await expect(gitTopLevel(outside())).resolves.toBeUndefined();
+  });
+
+  it('reads name-status output: renames and copies by their new path, deletions dropped, empty pieces skipped', () => {
+    expect(splitZ('a\0\0b c\0')).toEqual(['a', 'b c']);
+    expect(splitZ('')).toEqual([]);
+    const out = [
+      'M',
+      'a.yaml',
+      'R100',
+      'old.yaml',
+      'new.yaml',
+      'C75',
+      'src.yaml',
+      'copy.yaml',
+      'D',
+      'gone.yaml',
+      'A',
+      'added.yaml',
+      'T',
+      't.yaml',
+      '',
+    ];
+    expect(parseNameStatus(out.join('\0'))).toEqual([
+      { status: 'M', path: 'a.yaml' },
+      { status: 'R', path: 'new.yaml' },
+      { status: 'C', path: 'copy.yaml' },
+      { status: 'A', path: 'added.yaml' },
+      { status: 'T', path: 't.yaml' },
+    ]);
+  });
+
+  it('lists what changed since a ref (committed, staged, in the work tree, untracked), sorted and absolute, from anywhere in the tree', async () => {
+    const root = repo();
+    const base = commit(root, 'base', {
+      '.gitignore': 'ign.yaml\n',
+      'a.yaml': POD,
+      'b.yaml': POD,
+      'old.yaml': POD,
+      'same.yaml': POD,
+      'sub/keep.yaml': POD,
+    });
+    commit(root, 'later', { 'b.yaml': null, 'old.yaml': null, 'new.yaml': POD, 'sub/c.yaml': POD });
+    writeFileSync(join(root, 'a.yaml'), `${POD}  namespace: x\n`);
+    writeFileSync(join(root, 's.yaml'), POD);
+    sh(root, 'add', 's.yaml');
+    writeFileSync(join(root, 'u.yaml'), POD);
+    writeFileSync(join(root, 'ign.yaml'), POD);
+    const want = ['a.yaml', 'new.yaml', 's.yaml', 'sub/c.yaml', 'u.yaml'].map((p) => join(root, p));
+    await expect(changedSince(base, root)).resolves.toEqual(want);
+    await expect(changedSince(base, join(root, 'sub'))).resolves.toEqual(want);
+    await expect(changedSince('HEAD', root)).resolves.toEqual(['a.yaml', 's.yaml', 'u.yaml'].map((p) => join(root, p)));
+  });
+
+  it('refuses an option for a ref, a ref that names no commit, and a directory outside git', async () => {
+    const root = repo();
+    commit(root, 'one', { 'a.yaml': POD });
+    await expect(changedSince('--output=/tmp/x', root)).rejects.toThrow(/^invalid git reference: --output=\/tmp\/x$/);
+    await expect(changedSince('no-such-branch', root)).rejects.toThrow(/^unknown git reference: no-such-branch$/);
+    await expect(changedSince('HEAD', outside())).rejects.toThrow(/^--changed-since needs a git repository$/);
   });
 });
