@@ -6,5 +6,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
+  // One temporary directory per run, removed at its end (tests make hundreds).
+  globalSetup: '<rootDir>/test/helpers/temp-setup.mjs',
+  globalTeardown: '<rootDir>/test/helpers/temp-teardown.mjs',
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.cjs'],
 };
