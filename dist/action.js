@@ -40873,11 +40873,11 @@ function getOctokit(token, options, ...additionalPlugins) {
 // src/platform/github.ts
 import { lstatSync as lstatSync8, readFileSync as readFileSync8 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { relative as relative11, resolve as resolve18, sep as sep10 } from "node:path";
+import { relative as relative11, resolve as resolve18, sep as sep11 } from "node:path";
 
 // src/collect/base-config.ts
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { dirname as dirname3, join as join3, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
+import { dirname as dirname3, join as join3, relative as relative3, resolve as resolve3, sep as sep5 } from "node:path";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
@@ -44025,12 +44025,15 @@ var ConfigurationError = class extends Error {
 
 // src/config/safe-read.ts
 import { closeSync, constants as constants3, fstatSync, openSync, readSync, realpathSync } from "node:fs";
-import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
+import { isAbsolute, relative as relative2, resolve as resolve2, sep as sep4 } from "node:path";
 var MAX_CONFIG_BYTES = 1 << 20;
 var MAX_BASELINE_BYTES = 64 << 20;
+function climbsOut(rel) {
+  return rel === ".." || rel.startsWith("../") || rel.startsWith(`..${sep4}`) || isAbsolute(rel);
+}
 function isInside(root, abs) {
   const r2 = relative2(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
+  return r2 === "" || !climbsOut(r2);
 }
 function realQuiet(p) {
   try {
@@ -44118,7 +44121,7 @@ async function showAt(repoTop, commit, rel, maxBytes) {
     );
   }
 }
-var toPosix = (p) => p.split(sep4).join("/");
+var toPosix = (p) => p.split(sep5).join("/");
 function under(file, entry) {
   return entry === "" || entry === "." || file === entry || file.startsWith(`${entry.replace(/\/$/, "")}/`);
 }
@@ -44242,7 +44245,7 @@ async function copyBasePolicies(pin, rels) {
         );
       });
       const target = resolve3(dir, relative3(pin.root, resolve3(repoTop, m[3])));
-      if (!target.startsWith(dir + sep4)) continue;
+      if (!target.startsWith(dir + sep5)) continue;
       mkdirSync(dirname3(target), { recursive: true });
       writeFileSync(target, text);
     }
@@ -44540,7 +44543,7 @@ function provenanceFromEnv(env) {
 }
 
 // src/report/sarif.ts
-import { dirname as dirname5, posix, relative as relative4, resolve as resolve6, sep as sep5 } from "node:path";
+import { dirname as dirname5, posix, relative as relative4, resolve as resolve6, sep as sep6 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -44754,12 +44757,12 @@ function sarifRule(rule61, result, limits) {
 }
 function repoPaths(result, repositoryRoot) {
   if (!repositoryRoot) return (file) => file;
-  const prefix2 = relative4(repositoryRoot, result.root).split(sep5).join("/");
+  const prefix2 = relative4(repositoryRoot, result.root).split(sep6).join("/");
   if (prefix2 === "") return (file) => file;
-  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
+  if (!climbsOut(prefix2)) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
   return (file) => {
     const p = posix.normalize(`${prefix2}/${file}`);
-    return p.startsWith("../") || p === ".." ? file : p;
+    return climbsOut(p) ? file : p;
   };
 }
 function region(r2) {
@@ -45260,13 +45263,13 @@ function forInput(err, names, fallback) {
 }
 
 // src/platform/job.ts
-import { isAbsolute as isAbsolute6, relative as relative10, resolve as resolve17, sep as sep9 } from "node:path";
+import { relative as relative10, resolve as resolve17, sep as sep10 } from "node:path";
 
 // src/collect/collect.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { lstatSync as lstatSync3, readdirSync as readdirSync2, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
 import { realpath, stat as stat2 } from "node:fs/promises";
-import { basename as basename4, isAbsolute as isAbsolute3, join as join6, posix as posix5, relative as relative6, resolve as resolve8, sep as sep7 } from "node:path";
+import { basename as basename4, join as join6, posix as posix5, relative as relative6, resolve as resolve8, sep as sep8 } from "node:path";
 
 // src/parse/index.ts
 import { existsSync as existsSync3 } from "node:fs";
@@ -45750,7 +45753,7 @@ function parseFile(source, kindByName, how = {}) {
 
 // src/render/discover.ts
 import { existsSync as existsSync4, lstatSync as lstatSync2, readFileSync as readFileSync2, readdirSync, realpathSync as realpathSync3, statSync } from "node:fs";
-import { join as join5, posix as posix4, relative as relative5, resolve as resolve7, sep as sep6 } from "node:path";
+import { join as join5, posix as posix4, relative as relative5, resolve as resolve7, sep as sep7 } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -45768,7 +45771,7 @@ function isRemoteRef(ref) {
   return REMOTE.test(ref.trim());
 }
 function toRel(root, abs) {
-  return relative5(root, abs).split(sep6).join("/");
+  return relative5(root, abs).split(sep7).join("/");
 }
 function realRootOf(root) {
   try {
@@ -46024,11 +46027,7 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
-  return relative6(root, abs).split(sep7).join("/");
-}
-function inside(root, abs) {
-  const r2 = relative6(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute3(r2);
+  return relative6(root, abs).split(sep8).join("/");
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -46067,7 +46066,7 @@ async function findRenderMarkers(opts) {
   const found = /* @__PURE__ */ new Set();
   if (opts.only && !await gitTopLevel(root)) {
     for (const rel of opts.only) {
-      for (let dir = join6(resolve8(root, rel), ".."); inside(root, dir); dir = join6(dir, "..")) {
+      for (let dir = join6(resolve8(root, rel), ".."); isInside(root, dir); dir = join6(dir, "..")) {
         for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
           const f = join6(dir, name);
           const r2 = toRel2(root, f);
@@ -46082,7 +46081,7 @@ async function findRenderMarkers(opts) {
     const st = await stat2(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = join6(scope, ".."); inside(root, dir); dir = join6(dir, "..")) {
+      for (let dir = join6(scope, ".."); isInside(root, dir); dir = join6(dir, "..")) {
         if (lstatQuiet(join6(dir, "Chart.yaml"))?.isFile()) {
           found.add(toRel2(root, join6(dir, "Chart.yaml")));
           break;
@@ -46093,7 +46092,7 @@ async function findRenderMarkers(opts) {
     }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel2(root, f);
-      if (!inside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      if (!isInside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
       found.add(rel);
     }
   }
@@ -46123,7 +46122,7 @@ function resolveListed(abs, relPath, realRoot, issues) {
     issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
     return void 0;
   }
-  if (!inside(realRoot, target)) {
+  if (!isInside(realRoot, target)) {
     issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
     return void 0;
   }
@@ -46142,7 +46141,7 @@ async function collect(opts) {
   if (opts.only) {
     for (const rel of opts.only) {
       const abs = resolve8(root, rel);
-      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
+      if (scopes.some((s2) => isInside(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
@@ -46174,7 +46173,7 @@ async function collect(opts) {
     candidates2.push({ absPath: real2, relPath, nameKind: kind });
   }
   if (opts.only || !onlyDirs) return { candidates: candidates2, issues };
-  const markers = [...markerFiles].filter((f) => inside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  const markers = [...markerFiles].filter((f) => isInside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
   return { candidates: candidates2, issues, markers: [...new Set(markers)].sort() };
 }
 
@@ -46183,7 +46182,7 @@ import { resolve as resolve14 } from "node:path";
 
 // src/policy/load.ts
 import { closeSync as closeSync3, constants as constants5, fstatSync as fstatSync2, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync3, readdirSync as readdirSync3, realpathSync as realpathSync5 } from "node:fs";
-import { join as join8, relative as relative7, resolve as resolve9, sep as sep8 } from "node:path";
+import { join as join8, relative as relative7, resolve as resolve9, sep as sep9 } from "node:path";
 
 // src/parse/positions.ts
 var LineIndex = class {
@@ -65286,12 +65285,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep11, num) {
+function split(sep12, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep11, count));
+  return celList(this.split(sep12, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -65352,7 +65351,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join7(sep11 = "") {
+function join7(sep12 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -65360,7 +65359,7 @@ function join7(sep11 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep11;
+      result += sep12;
     }
     result += item;
   }
@@ -68786,10 +68785,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep11 = "";
+        let sep12 = "";
         for (let sub of this.subs) {
-          out += sep11;
-          sep11 = "|";
+          out += sep12;
+          sep12 = "|";
           out += sub.appendTo();
         }
         break;
@@ -73203,8 +73202,8 @@ function readRegular(abs, label2, maxBytes) {
     if (fd !== void 0) closeSync3(fd);
   }
 }
-function inside2(realRoot, real2) {
-  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep8) ? realRoot : realRoot + sep8);
+function inside(realRoot, real2) {
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep9) ? realRoot : realRoot + sep9);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -73219,7 +73218,7 @@ function filesOf(root, realRoot, entry) {
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
-  if (!inside2(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
+  if (!inside(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
     for (const name of readdirSync3(dir).sort()) {
@@ -73234,7 +73233,7 @@ function filesOf(root, realRoot, entry) {
         } catch {
           continue;
         }
-        if (!inside2(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative7(root, p)} links outside the repository`);
+        if (!inside(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative7(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
@@ -73253,7 +73252,7 @@ function loadPolicies(root, entries, maxFileBytes) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = relative7(root, abs).split(sep8).join("/");
+      const rel = relative7(root, abs).split(sep9).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -73493,7 +73492,7 @@ function pointerCovers(ptr, path6) {
 import { execFile as execFile2 } from "node:child_process";
 import { accessSync, constants as constants6, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { delimiter as delimiter3, isAbsolute as isAbsolute4, join as join9, resolve as resolve10 } from "node:path";
+import { delimiter as delimiter3, isAbsolute as isAbsolute3, join as join9, resolve as resolve10 } from "node:path";
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
@@ -73509,7 +73508,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = isAbsolute4(named) || named.includes("/") ? resolve10(base, named) : void 0;
+    const abs = isAbsolute3(named) || named.includes("/") ? resolve10(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -73595,7 +73594,7 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function insideRoot(rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix6.isAbsolute(rel);
+  return rel !== "" && !climbsOut(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -74333,7 +74332,7 @@ function levelFor(rule61, file, global2, overrides) {
 // src/config/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
 import { lstatSync as lstatSync5 } from "node:fs";
-import { isAbsolute as isAbsolute5, join as join11, relative as relative8, resolve as resolve12 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join11, relative as relative8, resolve as resolve12 } from "node:path";
 
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
@@ -74699,7 +74698,7 @@ function readRender(r2, settings) {
 }
 function loadSettings(root, configPath, rules, repoRoot = root) {
   let path6;
-  if (configPath) path6 = isAbsolute5(configPath) ? configPath : resolve12(root, configPath);
+  if (configPath) path6 = isAbsolute4(configPath) ? configPath : resolve12(root, configPath);
   else if (lstatQuiet2(join11(root, DEFAULT_CONFIG_FILE))) path6 = join11(root, DEFAULT_CONFIG_FILE);
   if (!path6) return defaultSettings();
   const label2 = safeData(relative8(repoRoot, path6).split("\\").join("/") || path6);
@@ -80888,9 +80887,9 @@ var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
 function parseDirectiveBody(body) {
-  const sep11 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep11 < 0 ? body : body.slice(0, sep11);
-  const reason = sep11 < 0 ? "" : body.slice(sep11).replace(/^\s*--/, "").trim();
+  const sep12 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep12 < 0 ? body : body.slice(0, sep12);
+  const reason = sep12 < 0 ? "" : body.slice(sep12).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -81604,7 +81603,7 @@ function indexDirectives(list2, working) {
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside3(p, r2) {
+function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs2(identity2, label2) {
@@ -81615,9 +81614,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside3(at, s2.range)) return false;
+  if (!inside2(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside3(at, c.range) || identityIs2(f.identity, c.label));
+  return s2.containers.some((c) => inside2(at, c.range) || identityIs2(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -82582,8 +82581,8 @@ async function gitChangeList(root, opts) {
   const touched = /* @__PURE__ */ new Map();
   const files = [];
   for (const f of cs.files) {
-    const rel = relative10(root, f.absPath).split(sep9).join("/");
-    if (rel.startsWith("../") || rel === ".." || isAbsolute6(rel)) continue;
+    const rel = relative10(root, f.absPath).split(sep10).join("/");
+    if (climbsOut(rel)) continue;
     files.push(rel);
     touched.set(rel, f.lines);
   }
@@ -82787,7 +82786,7 @@ function readPayload(path6) {
   }
 }
 function toRel3(root, abs) {
-  return relative11(root, abs).split(sep10).join("/");
+  return relative11(root, abs).split(sep11).join("/");
 }
 function baseOf(eventName, payload) {
   const pr = payload.pull_request;
@@ -82928,7 +82927,7 @@ How to fix: ${ruleDocUrl(f.ruleId)}`
 function repoPathOf(root, repoTop) {
   return (file) => {
     const rel = toRel3(repoTop, resolve18(root, file));
-    return rel.startsWith("../") ? file : rel;
+    return climbsOut(rel) ? file : rel;
   };
 }
 function jobPlatform(ctx) {

@@ -14543,12 +14543,110 @@ var require_main = __commonJS({
 
 // src/platform/cli.ts
 import { existsSync as existsSync5, realpathSync as realpathSync7 } from "node:fs";
-import { isAbsolute as isAbsolute6, relative as relative8, resolve as resolve16 } from "node:path";
+import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve16 } from "node:path";
+
+// src/config/safe-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
+    super(message);
+    this.name = "ConfigurationError";
+    this.input = options.input;
+  }
+};
+
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function climbsOut(rel) {
+  return rel === ".." || rel.startsWith("../") || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+function isInside(root, abs) {
+  const r2 = relative(root, abs);
+  return r2 === "" || !climbsOut(r2);
+}
+function realQuiet(p) {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return resolve(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = isAbsolute(path) ? path : resolve(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside(resolve(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = realpathSync.native(abs);
+    } catch (err) {
+      const code19 = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
+        code19 === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = openSync(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code19 = err.code;
+      if (code19 === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
+        code19 === "ENOENT"
+      );
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/platform/cli.ts
 import { parseArgs } from "node:util";
 
 // src/collect/git.ts
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 function git(args, cwd, maxBuffer = 512 * 1024 * 1024, opts = {}) {
   const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
   return new Promise((resolvePromise, reject) => {
@@ -14599,7 +14697,7 @@ async function changedSince(ref, cwd) {
   const diff = await git(["diff", "--name-status", "-z", "--no-renames", ref, "--"], top);
   const untracked = await git(["ls-files", "-z", "--others", "--exclude-standard"], top);
   const set2 = /* @__PURE__ */ new Set([...parseNameStatus(diff).map((f) => f.path), ...splitZ(untracked)]);
-  return [...set2].sort().map((p) => resolve(top, p));
+  return [...set2].sort().map((p) => resolve2(top, p));
 }
 
 // src/config/ignore.ts
@@ -17776,19 +17874,6 @@ function toJS(node) {
   return out;
 }
 
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
-  input;
-  constructor(message, options = {}) {
-    super(message);
-    this.name = "ConfigurationError";
-    this.input = options.input;
-  }
-};
-
 // src/config/schema.ts
 var SCHEMA_ID = "https://raw.githubusercontent.com/podguard/podguard/main/schema/podguard.schema.json";
 var LEVEL2 = { enum: ["off", "note", "warning", "error"] };
@@ -17991,84 +18076,6 @@ function patternSource(pattern) {
 function compilePatterns(patterns) {
   const compiled2 = patterns.map((p) => ({ p, re: new RegExp(patternSource(p)) }));
   return (name) => compiled2.find((c) => c.re.test(name))?.p;
-}
-
-// src/config/safe-read.ts
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve as resolve2 } from "node:path";
-var MAX_CONFIG_BYTES = 1 << 20;
-var MAX_BASELINE_BYTES = 64 << 20;
-function isInside(root, abs) {
-  const r2 = relative(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute(r2);
-}
-function realQuiet(p) {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return resolve2(p);
-  }
-}
-var ContainedReadError = class extends ConfigurationError {
-  constructor(message, missing) {
-    super(message);
-    this.missing = missing;
-  }
-  missing;
-};
-function readContainedFile(root, path, opts) {
-  const { label: label2, maxBytes, what } = opts;
-  const abs = isAbsolute(path) ? path : resolve2(root, path);
-  const realRoot = realQuiet(root);
-  let target = abs;
-  if (isInside(resolve2(root), abs) || isInside(realRoot, abs)) {
-    let real2;
-    try {
-      real2 = realpathSync.native(abs);
-    } catch (err) {
-      const code19 = err.code;
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
-        code19 === "ENOENT"
-      );
-    }
-    if (!isInside(realRoot, real2)) {
-      throw new ContainedReadError(
-        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
-        false
-      );
-    }
-    target = real2;
-  } else if (opts.mustBeInside) {
-    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
-  }
-  let fd;
-  try {
-    try {
-      fd = openSync(target, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-    } catch (err) {
-      const code19 = err.code;
-      if (code19 === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code19 === "ENOENT" ? "does not exist" : `cannot be read (${code19 ?? "error"})`}`,
-        code19 === "ENOENT"
-      );
-    }
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
-    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (; ; ) {
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
-    }
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (fd !== void 0) closeSync(fd);
-  }
 }
 
 // src/safe-text.ts
@@ -24679,11 +24686,11 @@ function inPaths(paths, candidates2) {
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { lstatSync as lstatSync4, readdirSync as readdirSync2, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { basename as basename2, isAbsolute as isAbsolute4, join as join5, posix as posix6, relative as relative4, resolve as resolve6, sep as sep2 } from "node:path";
+import { basename as basename2, join as join5, posix as posix6, relative as relative4, resolve as resolve6, sep as sep3 } from "node:path";
 
 // src/render/discover.ts
 import { existsSync as existsSync2, lstatSync as lstatSync3, readFileSync, readdirSync, realpathSync as realpathSync3, statSync } from "node:fs";
-import { join as join4, posix as posix5, relative as relative3, resolve as resolve5, sep } from "node:path";
+import { join as join4, posix as posix5, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function isRenderRootName(baseName) {
   return baseName === "Chart.yaml" || KUSTOMIZATION_NAMES.includes(baseName);
@@ -24701,7 +24708,7 @@ function isRemoteRef(ref) {
   return REMOTE.test(ref.trim());
 }
 function toRel(root, abs) {
-  return relative3(root, abs).split(sep).join("/");
+  return relative3(root, abs).split(sep2).join("/");
 }
 function realRootOf(root) {
   try {
@@ -24957,11 +24964,7 @@ function linkOutside(realRoot, absDir, limit = 2e4) {
 // src/collect/collect.ts
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
-  return relative4(root, abs).split(sep2).join("/");
-}
-function inside(root, abs) {
-  const r2 = relative4(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !isAbsolute4(r2);
+  return relative4(root, abs).split(sep3).join("/");
 }
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
@@ -25000,7 +25003,7 @@ async function findRenderMarkers(opts) {
   const found = /* @__PURE__ */ new Set();
   if (opts.only && !await gitTopLevel(root)) {
     for (const rel of opts.only) {
-      for (let dir = join5(resolve6(root, rel), ".."); inside(root, dir); dir = join5(dir, "..")) {
+      for (let dir = join5(resolve6(root, rel), ".."); isInside(root, dir); dir = join5(dir, "..")) {
         for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
           const f = join5(dir, name);
           const r2 = toRel2(root, f);
@@ -25015,7 +25018,7 @@ async function findRenderMarkers(opts) {
     const st = await stat(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = join5(scope, ".."); inside(root, dir); dir = join5(dir, "..")) {
+      for (let dir = join5(scope, ".."); isInside(root, dir); dir = join5(dir, "..")) {
         if (lstatQuiet2(join5(dir, "Chart.yaml"))?.isFile()) {
           found.add(toRel2(root, join5(dir, "Chart.yaml")));
           break;
@@ -25026,7 +25029,7 @@ async function findRenderMarkers(opts) {
     }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel2(root, f);
-      if (!inside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      if (!isInside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
       found.add(rel);
     }
   }
@@ -25056,7 +25059,7 @@ function resolveListed(abs, relPath, realRoot, issues) {
     issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
     return void 0;
   }
-  if (!inside(realRoot, target)) {
+  if (!isInside(realRoot, target)) {
     issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
     return void 0;
   }
@@ -25075,7 +25078,7 @@ async function collect(opts) {
   if (opts.only) {
     for (const rel of opts.only) {
       const abs = resolve6(root, rel);
-      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
+      if (scopes.some((s2) => isInside(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
@@ -25107,7 +25110,7 @@ async function collect(opts) {
     candidates2.push({ absPath: real2, relPath, nameKind: kind });
   }
   if (opts.only || !onlyDirs) return { candidates: candidates2, issues };
-  const markers = [...markerFiles].filter((f) => inside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  const markers = [...markerFiles].filter((f) => isInside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
   return { candidates: candidates2, issues, markers: [...new Set(markers)].sort() };
 }
 
@@ -25116,7 +25119,7 @@ import { resolve as resolve11 } from "node:path";
 
 // src/policy/load.ts
 import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync2, readdirSync as readdirSync3, realpathSync as realpathSync5 } from "node:fs";
-import { join as join7, relative as relative5, resolve as resolve7, sep as sep3 } from "node:path";
+import { join as join7, relative as relative5, resolve as resolve7, sep as sep4 } from "node:path";
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -44103,12 +44106,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep5, num) {
+function split(sep6, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep5, count));
+  return celList(this.split(sep6, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -44169,7 +44172,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join6(sep5 = "") {
+function join6(sep6 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -44177,7 +44180,7 @@ function join6(sep5 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep5;
+      result += sep6;
     }
     result += item;
   }
@@ -47603,10 +47606,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep5 = "";
+        let sep6 = "";
         for (let sub of this.subs) {
-          out += sep5;
-          sep5 = "|";
+          out += sep6;
+          sep6 = "|";
           out += sub.appendTo();
         }
         break;
@@ -52020,8 +52023,8 @@ function readRegular(abs, label2, maxBytes) {
     if (fd !== void 0) closeSync3(fd);
   }
 }
-function inside2(realRoot, real2) {
-  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep3) ? realRoot : realRoot + sep3);
+function inside(realRoot, real2) {
+  return real2 === realRoot || real2.startsWith(realRoot.endsWith(sep4) ? realRoot : realRoot + sep4);
 }
 function filesOf(root, realRoot, entry) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
@@ -52036,7 +52039,7 @@ function filesOf(root, realRoot, entry) {
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
-  if (!inside2(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
+  if (!inside(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
     for (const name of readdirSync3(dir).sort()) {
@@ -52051,7 +52054,7 @@ function filesOf(root, realRoot, entry) {
         } catch {
           continue;
         }
-        if (!inside2(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative5(root, p)} links outside the repository`);
+        if (!inside(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${relative5(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
@@ -52070,7 +52073,7 @@ function loadPolicies(root, entries, maxFileBytes) {
     for (const abs of filesOf(root, realRoot, entry)) {
       if (seen.has(abs)) continue;
       seen.add(abs);
-      const rel = relative5(root, abs).split(sep3).join("/");
+      const rel = relative5(root, abs).split(sep4).join("/");
       const text = readRegular(abs, rel, maxFileBytes);
       const parsed = parseYaml(text);
       const problem = parsed.problems.find((p) => p.kind === "syntax" || p.kind === "alias-limit");
@@ -52310,7 +52313,7 @@ function pointerCovers(ptr, path) {
 import { execFile as execFile2 } from "node:child_process";
 import { accessSync, constants as constants4, mkdirSync as mkdirSync2, mkdtempSync, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { delimiter, isAbsolute as isAbsolute5, join as join8, resolve as resolve8 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute4, join as join8, resolve as resolve8 } from "node:path";
 var TOOL_ENV = { helm: "PODGUARD_HELM", kustomize: "PODGUARD_KUSTOMIZE", kubectl: "PODGUARD_KUBECTL" };
 function executable(p) {
   try {
@@ -52326,7 +52329,7 @@ function findTool(tool, configured, env, base) {
   const named = variable || configured;
   const where = variable ? TOOL_ENV[tool] : `render.${tool}`;
   if (named) {
-    const abs = isAbsolute5(named) || named.includes("/") ? resolve8(base, named) : void 0;
+    const abs = isAbsolute4(named) || named.includes("/") ? resolve8(base, named) : void 0;
     if (abs) return executable(abs) ? { path: abs, looked: `at ${where}` } : { looked: `at the path ${where} names` };
     const onPath2 = searchPath(named, env.PATH);
     return onPath2 ? { path: onPath2, looked: `on PATH (${where})` } : { looked: `on PATH (the name ${where} gives)` };
@@ -52412,7 +52415,7 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function insideRoot(rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !posix7.isAbsolute(rel);
+  return rel !== "" && !climbsOut(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -53959,9 +53962,9 @@ var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
 function parseDirectiveBody(body) {
-  const sep5 = body.search(/(^|\s)--(\s|$)/);
-  const head2 = sep5 < 0 ? body : body.slice(0, sep5);
-  const reason = sep5 < 0 ? "" : body.slice(sep5).replace(/^\s*--/, "").trim();
+  const sep6 = body.search(/(^|\s)--(\s|$)/);
+  const head2 = sep6 < 0 ? body : body.slice(0, sep6);
+  const reason = sep6 < 0 ? "" : body.slice(sep6).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -54675,7 +54678,7 @@ function indexDirectives(list2, working) {
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside3(p, r2) {
+function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs2(identity2, label2) {
@@ -54686,9 +54689,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside3(at, s2.range)) return false;
+  if (!inside2(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside3(at, c.range) || identityIs2(f.identity, c.label));
+  return s2.containers.some((c) => inside2(at, c.range) || identityIs2(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -55629,7 +55632,7 @@ Docs: ${ruleDocUrl(ruleId)}`);
 }
 
 // src/report/sarif.ts
-import { dirname as dirname5, posix as posix9, relative as relative7, resolve as resolve14, sep as sep4 } from "node:path";
+import { dirname as dirname5, posix as posix9, relative as relative7, resolve as resolve14, sep as sep5 } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -55717,12 +55720,12 @@ function sarifRule(rule61, result, limits) {
 }
 function repoPaths(result, repositoryRoot2) {
   if (!repositoryRoot2) return (file) => file;
-  const prefix2 = relative7(repositoryRoot2, result.root).split(sep4).join("/");
+  const prefix2 = relative7(repositoryRoot2, result.root).split(sep5).join("/");
   if (prefix2 === "") return (file) => file;
-  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
+  if (!climbsOut(prefix2)) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
   return (file) => {
     const p = posix9.normalize(`${prefix2}/${file}`);
-    return p.startsWith("../") || p === ".." ? file : p;
+    return climbsOut(p) ? file : p;
   };
 }
 function region(r2) {
@@ -56355,7 +56358,7 @@ async function repositoryRoot(cwd) {
   }
   const up = relative8(real2, top);
   if (up !== "" && !up.split(/[\\/]/).every((s2) => s2 === "..")) return cwd;
-  return isAbsolute6(up) ? cwd : resolve16(cwd, up);
+  return isAbsolute5(up) ? cwd : resolve16(cwd, up);
 }
 async function placeOf(io) {
   const cwd = io.cwd;
@@ -56368,7 +56371,7 @@ async function placeOf(io) {
     fromCwd: (p) => resolve16(cwd, p),
     underRoot: (abs) => {
       const rel = relative8(root, abs);
-      return rel && !rel.startsWith("..") && !isAbsolute6(rel) ? rel : abs;
+      return rel && !climbsOut(rel) ? rel : abs;
     }
   };
 }
@@ -56384,7 +56387,7 @@ async function selectGlobs(place2, paths, changed) {
   const { root, cwd } = place2;
   if (!paths.some(isGlob)) return { paths, changedFiles: changed };
   const prefix2 = relative8(root, cwd).split("\\").join("/");
-  const rooted = prefix2 ? paths.map((p) => isAbsolute6(p) ? p : `${prefix2}/${p}`) : paths;
+  const rooted = prefix2 ? paths.map((p) => isAbsolute5(p) ? p : `${prefix2}/${p}`) : paths;
   const selected = (await selectFiles({ root, paths: rooted, allowEmpty: true, names: CLI_NAMES }, everything(""), false)).changedFiles;
   const only = changed ? new Set(changed) : void 0;
   return { paths: ["."], changedFiles: only ? selected.filter((f) => only.has(f)) : selected };

@@ -2,13 +2,14 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { basename, join, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { git, gitTopLevel, splitZ } from './git.js';
 import { nameKind } from '../parse/index.js';
 import { isRenderRootName } from '../render/discover.js';
 import type { NameKind } from '../parse/index.js';
 import { ConfigurationError } from '../types.js';
+import { isInside as inside } from '../config/safe-read.js';
 
 /** A file that may be scanned. */
 export interface Candidate {
@@ -53,11 +54,6 @@ const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
 function toRel(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
-}
-
-function inside(root: string, abs: string): boolean {
-  const r = relative(root, abs);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
 /**

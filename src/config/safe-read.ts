@@ -6,7 +6,7 @@
  * link and without blocking on a FIFO, and its size is checked on the open descriptor.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../types.js';
 
 /** Largest configuration file read. */
@@ -14,10 +14,20 @@ export const MAX_CONFIG_BYTES = 1 << 20;
 /** Largest baseline file read (a baseline holds about 200 bytes per known finding). */
 export const MAX_BASELINE_BYTES = 64 << 20;
 
+/**
+ * True when a relative path (from `path.relative`, either separator) leaves its base: `..`, a
+ * first segment `..`, or an absolute path (another drive). A name that only starts with two dots
+ * (`..k8s/pod.yaml`) stays inside: a pull request could otherwise hide a manifest by naming its
+ * directory so.
+ */
+export function climbsOut(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../') || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
 /** True when `abs` is `root` or below it. */
 export function isInside(root: string, abs: string): boolean {
   const r = relative(root, abs);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  return r === '' || !climbsOut(r);
 }
 
 function realQuiet(p: string): string {

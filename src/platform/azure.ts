@@ -7,7 +7,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { climbsOut } from '../config/safe-read.js';
 import type * as TaskLib from 'azure-pipelines-task-lib/task.js';
 import { PR_CONFIG_MODES } from '../collect/base-config.js';
 import type { PrConfigMode } from '../collect/base-config.js';
@@ -208,7 +209,7 @@ export function issueFindings(findings: Iterable<Finding>, max = MAX_ISSUES): { 
 function toRepoPath(sourcesDir: string, root: string, file: string): string {
   const abs = resolve(root, file);
   const rel = relative(sourcesDir, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : abs;
+  return rel && !climbsOut(rel) ? rel.split(sep).join('/') : abs;
 }
 
 /** The task's output variables (task.json `outputVariables`), for later steps: `$(step.errors)`. */

@@ -1,6 +1,7 @@
 /** The CLI adapter: argument parsing, help, the scan's reports on stdout and in files, exit codes. */
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { climbsOut } from '../config/safe-read.js';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { changedSince, gitTopLevel } from '../collect/git.js';
@@ -333,7 +334,7 @@ async function placeOf(io: CliIO): Promise<Place> {
     fromCwd: (p) => resolve(cwd, p),
     underRoot: (abs) => {
       const rel = relative(root, abs);
-      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+      return rel && !climbsOut(rel) ? rel : abs;
     },
   };
 }

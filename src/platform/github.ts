@@ -12,7 +12,7 @@ import type { PrConfigMode } from '../collect/base-config.js';
 import { addedLinesFromPatch } from '../collect/changed.js';
 import type { LineSpan } from '../collect/changed.js';
 import { gitTopLevel } from '../collect/git.js';
-import { MAX_CONFIG_BYTES, readContainedFile } from '../config/safe-read.js';
+import { MAX_CONFIG_BYTES, climbsOut, readContainedFile } from '../config/safe-read.js';
 import { displayLevel, topBySeverity } from '../findings.js';
 import { provenanceFromEnv } from '../report/provenance.js';
 import { sarifCategory, toUri } from '../report/sarif.js';
@@ -347,7 +347,7 @@ function emitAnnotations(
 function repoPathOf(root: string, repoTop: string): (file: string) => string {
   return (file) => {
     const rel = toRel(repoTop, resolve(root, file));
-    return rel.startsWith('../') ? file : rel;
+    return climbsOut(rel) ? file : rel;
   };
 }
 

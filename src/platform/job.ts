@@ -5,7 +5,8 @@
  * through `JobPlatform` events; each adapter (`github.ts`, `azure.ts`) maps them to its own
  * logging, annotation, summary and output-variable APIs and maps the verdict.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
+import { climbsOut } from '../config/safe-read.js';
 import { pinToBase } from '../collect/base-config.js';
 import type { PinnedConfig, PrConfigMode } from '../collect/base-config.js';
 import { gitChanges, inSpans } from '../collect/changed.js';
@@ -118,7 +119,7 @@ export async function gitChangeList(root: string, opts: ChangeRequest): Promise<
   const files: string[] = [];
   for (const f of cs.files) {
     const rel = relative(root, f.absPath).split(sep).join('/');
-    if (rel.startsWith('../') || rel === '..' || isAbsolute(rel)) continue;
+    if (climbsOut(rel)) continue;
     files.push(rel);
     touched.set(rel, f.lines);
   }

@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
+import { climbsOut } from '../config/safe-read.js';
 import type { Candidate } from '../collect/collect.js';
 import type { ChartSettings, RenderSettings, Settings } from '../config/settings.js';
 import { LineIndex } from '../parse/positions.js';
@@ -95,7 +96,7 @@ const APPROX = ' (line approximate: podguard could not tell which line of this s
 
 /** True for a root-relative path below the root (not the root itself, nothing above it). */
 function insideRoot(rel: string): boolean {
-  return rel !== '' && !rel.startsWith('../') && rel !== '..' && !posix.isAbsolute(rel);
+  return rel !== '' && !climbsOut(rel);
 }
 
 function plural(n: number, word: string): string {

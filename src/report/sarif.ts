@@ -4,6 +4,7 @@
  * one location per result, at most 20 tags per rule, under 10 MB gzipped, compact JSON.
  */
 import { dirname, posix, relative, resolve, sep } from 'node:path';
+import { climbsOut } from '../config/safe-read.js';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { ScanReport as ScanResult } from '../engine.js';
@@ -164,11 +165,11 @@ function repoPaths(result: ScanResult, repositoryRoot: string | undefined): (fil
   if (!repositoryRoot) return (file) => file;
   const prefix = relative(repositoryRoot, result.root).split(sep).join('/');
   if (prefix === '') return (file) => file;
-  if (!prefix.startsWith('..')) return (file) => (file === '.' ? prefix : `${prefix}/${file}`);
+  if (!climbsOut(prefix)) return (file) => (file === '.' ? prefix : `${prefix}/${file}`);
   // The scan root lies outside the repository: keep its own paths rather than write `../`.
   return (file) => {
     const p = posix.normalize(`${prefix}/${file}`);
-    return p.startsWith('../') || p === '..' ? file : p;
+    return climbsOut(p) ? file : p;
   };
 }
 

@@ -22570,6 +22570,102 @@ var import_node_fs18 = require("node:fs");
 var import_node_os5 = require("node:os");
 var import_node_path25 = require("node:path");
 
+// src/config/safe-read.ts
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+
+// src/types.ts
+var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
+var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
+var ConfigurationError = class extends Error {
+  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
+  input;
+  constructor(message, options = {}) {
+    super(message);
+    this.name = "ConfigurationError";
+    this.input = options.input;
+  }
+};
+
+// src/config/safe-read.ts
+var MAX_CONFIG_BYTES = 1 << 20;
+var MAX_BASELINE_BYTES = 64 << 20;
+function climbsOut(rel) {
+  return rel === ".." || rel.startsWith("../") || rel.startsWith(`..${import_node_path.sep}`) || (0, import_node_path.isAbsolute)(rel);
+}
+function isInside(root, abs) {
+  const r2 = (0, import_node_path.relative)(root, abs);
+  return r2 === "" || !climbsOut(r2);
+}
+function realQuiet(p) {
+  try {
+    return import_node_fs.realpathSync.native(p);
+  } catch {
+    return (0, import_node_path.resolve)(p);
+  }
+}
+var ContainedReadError = class extends ConfigurationError {
+  constructor(message, missing) {
+    super(message);
+    this.missing = missing;
+  }
+  missing;
+};
+function readContainedFile(root, path, opts) {
+  const { label: label2, maxBytes, what } = opts;
+  const abs = (0, import_node_path.isAbsolute)(path) ? path : (0, import_node_path.resolve)(root, path);
+  const realRoot = realQuiet(root);
+  let target = abs;
+  if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
+    let real2;
+    try {
+      real2 = import_node_fs.realpathSync.native(abs);
+    } catch (err) {
+      const code = err.code;
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    if (!isInside(realRoot, real2)) {
+      throw new ContainedReadError(
+        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
+        false
+      );
+    }
+    target = real2;
+  } else if (opts.mustBeInside) {
+    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
+  }
+  let fd;
+  try {
+    try {
+      fd = (0, import_node_fs.openSync)(target, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NOFOLLOW ?? 0) | (import_node_fs.constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      const code = err.code;
+      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
+      throw new ContainedReadError(
+        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        code === "ENOENT"
+      );
+    }
+    const st = (0, import_node_fs.fstatSync)(fd);
+    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
+    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (; ; ) {
+      const got = (0, import_node_fs.readSync)(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+  }
+}
+
 // src/collect/base-config.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path2 = require("node:path");
@@ -25705,97 +25801,6 @@ function safeLines(text) {
   return escaped.split("\n").map(defuseLine).join("\n");
 }
 
-// src/types.ts
-var FILE_KINDS = ["kubernetes", "dockerfile", "compose", "aci"];
-var LEVEL_RANK = { error: 3, warning: 2, note: 1 };
-var ConfigurationError = class extends Error {
-  /** The input, flag or configuration key at fault (`failOn`, `--fail-on`), when one is. */
-  input;
-  constructor(message, options = {}) {
-    super(message);
-    this.name = "ConfigurationError";
-    this.input = options.input;
-  }
-};
-
-// src/config/safe-read.ts
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
-var MAX_CONFIG_BYTES = 1 << 20;
-var MAX_BASELINE_BYTES = 64 << 20;
-function isInside(root, abs) {
-  const r2 = (0, import_node_path.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path.isAbsolute)(r2);
-}
-function realQuiet(p) {
-  try {
-    return import_node_fs.realpathSync.native(p);
-  } catch {
-    return (0, import_node_path.resolve)(p);
-  }
-}
-var ContainedReadError = class extends ConfigurationError {
-  constructor(message, missing) {
-    super(message);
-    this.missing = missing;
-  }
-  missing;
-};
-function readContainedFile(root, path, opts) {
-  const { label: label2, maxBytes, what } = opts;
-  const abs = (0, import_node_path.isAbsolute)(path) ? path : (0, import_node_path.resolve)(root, path);
-  const realRoot = realQuiet(root);
-  let target = abs;
-  if (isInside((0, import_node_path.resolve)(root), abs) || isInside(realRoot, abs)) {
-    let real2;
-    try {
-      real2 = import_node_fs.realpathSync.native(abs);
-    } catch (err) {
-      const code = err.code;
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    if (!isInside(realRoot, real2)) {
-      throw new ContainedReadError(
-        `${label2}: the ${what} is a symbolic link to a file outside the repository, which podguard never follows`,
-        false
-      );
-    }
-    target = real2;
-  } else if (opts.mustBeInside) {
-    throw new ContainedReadError(`${label2}: the ${what} must be a file inside the repository`, false);
-  }
-  let fd;
-  try {
-    try {
-      fd = (0, import_node_fs.openSync)(target, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NOFOLLOW ?? 0) | (import_node_fs.constants.O_NONBLOCK ?? 0));
-    } catch (err) {
-      const code = err.code;
-      if (code === "ELOOP") throw new ContainedReadError(`${label2}: the ${what} is a symbolic link, which podguard never follows`, false);
-      throw new ContainedReadError(
-        `${label2}: the ${what} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
-        code === "ENOENT"
-      );
-    }
-    const st = (0, import_node_fs.fstatSync)(fd);
-    if (!st.isFile()) throw new ContainedReadError(`${label2}: the ${what} is not a regular file`, false);
-    if (st.size > maxBytes) throw new ContainedReadError(`${label2}: the ${what} is ${st.size} bytes, over the limit of ${maxBytes}`, false);
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (; ; ) {
-      const got = (0, import_node_fs.readSync)(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n >= buf.length) throw new ContainedReadError(`${label2}: the ${what} is over the limit of ${maxBytes} bytes`, false);
-    }
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
-  }
-}
-
 // src/collect/base-config.ts
 var PR_CONFIG_MODES = ["base", "head", "fail"];
 async function showAt(repoTop, commit, rel, maxBytes) {
@@ -27328,10 +27333,6 @@ var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function toRel2(root, abs) {
   return (0, import_node_path8.relative)(root, abs).split(import_node_path8.sep).join("/");
 }
-function inside(root, abs) {
-  const r2 = (0, import_node_path8.relative)(root, abs);
-  return r2 === "" || !r2.startsWith("..") && !(0, import_node_path8.isAbsolute)(r2);
-}
 function mayBeOurs(baseName) {
   return nameKind(baseName) !== void 0;
 }
@@ -27369,7 +27370,7 @@ async function findRenderMarkers(opts) {
   const found = /* @__PURE__ */ new Set();
   if (opts.only && !await gitTopLevel(root)) {
     for (const rel of opts.only) {
-      for (let dir = (0, import_node_path8.join)((0, import_node_path8.resolve)(root, rel), ".."); inside(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
+      for (let dir = (0, import_node_path8.join)((0, import_node_path8.resolve)(root, rel), ".."); isInside(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
         for (const name of ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"]) {
           const f = (0, import_node_path8.join)(dir, name);
           const r2 = toRel2(root, f);
@@ -27384,7 +27385,7 @@ async function findRenderMarkers(opts) {
     const st = await (0, import_promises.stat)(scope).catch(() => void 0);
     if (!st) continue;
     if (!st.isDirectory()) {
-      for (let dir = (0, import_node_path8.join)(scope, ".."); inside(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
+      for (let dir = (0, import_node_path8.join)(scope, ".."); isInside(root, dir); dir = (0, import_node_path8.join)(dir, "..")) {
         if (lstatQuiet((0, import_node_path8.join)(dir, "Chart.yaml"))?.isFile()) {
           found.add(toRel2(root, (0, import_node_path8.join)(dir, "Chart.yaml")));
           break;
@@ -27395,7 +27396,7 @@ async function findRenderMarkers(opts) {
     }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel2(root, f);
-      if (!inside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
+      if (!isInside(root, f) || rel.split("/").some((s2) => SKIP_DIRS.has(s2)) || excluded(rel)) continue;
       found.add(rel);
     }
   }
@@ -27425,7 +27426,7 @@ function resolveListed(abs, relPath, realRoot, issues) {
     issues.push({ relPath, reason: "it is a symbolic link whose target does not exist (or a link loop)" });
     return void 0;
   }
-  if (!inside(realRoot, target)) {
+  if (!isInside(realRoot, target)) {
     issues.push({ relPath, reason: "it is a symbolic link to a file outside the scanned root, which podguard never follows" });
     return void 0;
   }
@@ -27444,7 +27445,7 @@ async function collect(opts) {
   if (opts.only) {
     for (const rel of opts.only) {
       const abs = (0, import_node_path8.resolve)(root, rel);
-      if (scopes.some((s2) => inside(s2, abs))) files.add(abs);
+      if (scopes.some((s2) => isInside(s2, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
@@ -27476,7 +27477,7 @@ async function collect(opts) {
     candidates2.push({ absPath: real2, relPath, nameKind: kind });
   }
   if (opts.only || !onlyDirs) return { candidates: candidates2, issues };
-  const markers = [...markerFiles].filter((f) => inside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
+  const markers = [...markerFiles].filter((f) => isInside(root, f)).map((f) => toRel2(root, f)).filter((rel) => !rel.split("/").some((s2) => SKIP_DIRS.has(s2)) && !excluded(rel));
   return { candidates: candidates2, issues, markers: [...new Set(markers)].sort() };
 }
 
@@ -46588,12 +46589,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep8, num) {
+function split(sep9, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep8, count));
+  return celList(this.split(sep9, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -46654,7 +46655,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join5(sep8 = "") {
+function join5(sep9 = "") {
   let result = "";
   for (let i2 = 0; i2 < this.size; i2++) {
     const item = this.get(i2);
@@ -46662,7 +46663,7 @@ function join5(sep8 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i2 > 0) {
-      result += sep8;
+      result += sep9;
     }
     result += item;
   }
@@ -50088,10 +50089,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep8 = "";
+        let sep9 = "";
         for (let sub of this.subs) {
-          out += sep8;
-          sep8 = "|";
+          out += sep9;
+          sep9 = "|";
           out += sub.appendTo();
         }
         break;
@@ -54505,7 +54506,7 @@ function readRegular(abs, label2, maxBytes) {
     if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
   }
 }
-function inside2(realRoot, real2) {
+function inside(realRoot, real2) {
   return real2 === realRoot || real2.startsWith(realRoot.endsWith(import_node_path9.sep) ? realRoot : realRoot + import_node_path9.sep);
 }
 function filesOf(root, realRoot, entry) {
@@ -54521,7 +54522,7 @@ function filesOf(root, realRoot, entry) {
   } catch {
     throw new ConfigurationError(`admissionPolicies: ${entry} does not exist`);
   }
-  if (!inside2(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
+  if (!inside(realRoot, real2)) throw new ConfigurationError(`admissionPolicies: ${entry} is outside the repository`);
   const out = [];
   const visit = (dir) => {
     for (const name of (0, import_node_fs7.readdirSync)(dir).sort()) {
@@ -54536,7 +54537,7 @@ function filesOf(root, realRoot, entry) {
         } catch {
           continue;
         }
-        if (!inside2(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path9.relative)(root, p)} links outside the repository`);
+        if (!inside(realRoot, target)) throw new ConfigurationError(`admissionPolicies: ${(0, import_node_path9.relative)(root, p)} links outside the repository`);
         out.push(p);
       }
       if (out.length > MAX_FILES) throw new ConfigurationError(`admissionPolicies: more than ${MAX_FILES} files under ${entry}`);
@@ -54897,7 +54898,7 @@ function toolError(text, paths, max = 400) {
 var FP_SALT = "podguard-render-fp-v1";
 var APPROX = " (line approximate: podguard could not tell which line of this source wrote it)";
 function insideRoot(rel) {
-  return rel !== "" && !rel.startsWith("../") && rel !== ".." && !import_node_path11.posix.isAbsolute(rel);
+  return rel !== "" && !climbsOut(rel);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -62225,9 +62226,9 @@ var ANNOTATION = "podguard.dev/ignore";
 var COMMENT = /(^|[ \t])#[ \t]*podguard-ignore(-file)?(?=[ \t]|$)([^\r\n]*)/;
 var RULE_ID = /^([a-z0-9]+(-[a-z0-9]+)*|policy\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
 function parseDirectiveBody(body) {
-  const sep8 = body.search(/(^|\s)--(\s|$)/);
-  const head = sep8 < 0 ? body : body.slice(0, sep8);
-  const reason = sep8 < 0 ? "" : body.slice(sep8).replace(/^\s*--/, "").trim();
+  const sep9 = body.search(/(^|\s)--(\s|$)/);
+  const head = sep9 < 0 ? body : body.slice(0, sep9);
+  const reason = sep9 < 0 ? "" : body.slice(sep9).replace(/^\s*--/, "").trim();
   const ruleIds = [];
   const problems = [];
   let until;
@@ -62941,7 +62942,7 @@ function indexDirectives(list2, working) {
 function atOrAfter(p, q) {
   return p.line > q.line || p.line === q.line && p.column >= q.column;
 }
-function inside3(p, r2) {
+function inside2(p, r2) {
   return atOrAfter(p, r2.start) && !atOrAfter(p, r2.end);
 }
 function identityIs2(identity2, label2) {
@@ -62952,9 +62953,9 @@ function covers(d, f) {
   const at = f.range.start;
   if (s2.kind === "file") return true;
   if (s2.kind === "lines") return at.line >= s2.from && at.line <= s2.to;
-  if (!inside3(at, s2.range)) return false;
+  if (!inside2(at, s2.range)) return false;
   if (!s2.containers) return true;
-  return s2.containers.some((c) => inside3(at, c.range) || identityIs2(f.identity, c.label));
+  return s2.containers.some((c) => inside2(at, c.range) || identityIs2(f.identity, c.label));
 }
 function formName(d) {
   if (d.form === "annotation") return `${d.text.split(":")[0]} annotation`;
@@ -63956,10 +63957,10 @@ function repoPaths(result, repositoryRoot) {
   if (!repositoryRoot) return (file) => file;
   const prefix2 = (0, import_node_path23.relative)(repositoryRoot, result.root).split(import_node_path23.sep).join("/");
   if (prefix2 === "") return (file) => file;
-  if (!prefix2.startsWith("..")) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
+  if (!climbsOut(prefix2)) return (file) => file === "." ? prefix2 : `${prefix2}/${file}`;
   return (file) => {
     const p = import_node_path23.posix.normalize(`${prefix2}/${file}`);
-    return p.startsWith("../") || p === ".." ? file : p;
+    return climbsOut(p) ? file : p;
   };
 }
 function region(r2) {
@@ -64258,7 +64259,7 @@ async function gitChangeList(root, opts) {
   const files = [];
   for (const f of cs.files) {
     const rel = (0, import_node_path24.relative)(root, f.absPath).split(import_node_path24.sep).join("/");
-    if (rel.startsWith("../") || rel === ".." || (0, import_node_path24.isAbsolute)(rel)) continue;
+    if (climbsOut(rel)) continue;
     files.push(rel);
     touched.set(rel, f.lines);
   }
@@ -64464,7 +64465,7 @@ function issueFindings(findings, max = MAX_ISSUES) {
 function toRepoPath(sourcesDir, root, file) {
   const abs = (0, import_node_path25.resolve)(root, file);
   const rel = (0, import_node_path25.relative)(sourcesDir, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path25.isAbsolute)(rel) ? rel.split(import_node_path25.sep).join("/") : abs;
+  return rel && !climbsOut(rel) ? rel.split(import_node_path25.sep).join("/") : abs;
 }
 var OUTPUT_VARIABLES = ["errors", "warnings", "notes", "findings", "sarifFile"];
 function logIssues(tl, sourcesDir, result) {
