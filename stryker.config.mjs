@@ -42,6 +42,22 @@
 //   relative path without `..` passes the check it then meets.
 // - src/platform/inputs.ts inPaths `(): boolean => false` -> `() => undefined`: both are falsy
 //   where the result is only tested for truth.
+// - src/collect/collect.ts: the cheap name test while listing (`mayBeOurs` -> true, the walk's
+//   `SKIP_DIRS` and file-type tests -> true/false, git's `.filter(accept)` removed, the collect
+//   walk's `accept` -> true and `if (mayBeOurs(...))` -> true): each only saves work, since every
+//   listed file is classified again by `nameKind`, `SKIP_DIRS` and lstat before it is taken.
+// - src/collect/collect.ts `regular?.add` -> never: an lstat then gives the same answer.
+// - src/collect/collect.ts listDir `files = []` -> `['Stryker was here']`: a relative name that
+//   resolves outside the root and has no file kind.
+// - src/collect/collect.ts exclude `() => false` -> `() => undefined` (twice): both falsy.
+// - src/collect/collect.ts findRenderMarkers `if (dir === root) break` -> never (twice): the
+//   loop's own `inside(root, dir)` ends it one step later.
+// - src/collect/collect.ts statQuiet / realpathQuiet `catch { return undefined }` -> `catch {}`.
+// - src/config/safe-read.ts isInside `r === '' ||` -> false or another string: climbsOut('') is
+//   false, so the root itself is inside either way.
+// - src/collect/git.ts `windowsHide: true` -> false (no window on Linux), gitTopLevel
+//   `catch { return undefined }` -> `catch {}`, parseNameStatus `startsWith('D')` ->
+//   `endsWith('D')` (a D status is the one letter D).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

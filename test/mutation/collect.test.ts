@@ -283,6 +283,8 @@ describe('git: the calls changed-file scoping stands on', () => {
       /^git x-no-such-command failed: git: 'x-no-such-command' is not a git command\. See 'git --help'\.$/,
     );
     await expect(git(['rev-parse', '--show-toplevel'], dir)).rejects.toThrow(/^git rev-parse failed: fatal: not a git repository/);
+    // Leading blank lines and indentation of git's error are trimmed before its first line is taken.
+    await expect(git(['-c', 'alias.e=!printf "\\n  boom\\nmore\\n" >&2; exit 3', 'e'], dir)).rejects.toThrow(/^git -c failed: boom$/);
     // No stderr: the process error's first line; no subcommand at all: an empty name.
     await expect(git([], dir)).rejects.toThrow(/^git {2}failed: Command failed: git$/);
   });
@@ -348,11 +350,13 @@ describe('git: the calls changed-file scoping stands on', () => {
     writeFileSync(join(root, 's.yaml'), POD);
     sh(root, 'add', 's.yaml');
     writeFileSync(join(root, 'u.yaml'), POD);
+    // Untracked, and sorting before every changed file: the list is sorted as a whole.
+    writeFileSync(join(root, '0.yaml'), POD);
     writeFileSync(join(root, 'ign.yaml'), POD);
-    const want = ['a.yaml', 'new.yaml', 's.yaml', 'sub/c.yaml', 'u.yaml'].map((p) => join(root, p));
+    const want = ['0.yaml', 'a.yaml', 'new.yaml', 's.yaml', 'sub/c.yaml', 'u.yaml'].map((p) => join(root, p));
     await expect(changedSince(base, root)).resolves.toEqual(want);
     await expect(changedSince(base, join(root, 'sub'))).resolves.toEqual(want);
-    await expect(changedSince('HEAD', root)).resolves.toEqual(['a.yaml', 's.yaml', 'u.yaml'].map((p) => join(root, p)));
+    await expect(changedSince('HEAD', root)).resolves.toEqual(['0.yaml', 'a.yaml', 's.yaml', 'u.yaml'].map((p) => join(root, p)));
   });
 
   it('refuses an option for a ref, a ref that names no commit, and a directory outside git', async () => {
@@ -361,5 +365,43 @@ describe('git: the calls changed-file scoping stands on', () => {
     await expect(changedSince('--output=/tmp/x', root)).rejects.toThrow(/^invalid git reference: --output=\/tmp\/x$/);
     await expect(changedSince('no-such-branch', root)).rejects.toThrow(/^unknown git reference: no-such-branch$/);
     await expect(changedSince('HEAD', outside())).rejects.toThrow(/^--changed-since needs a git repository$/);
+  });
+});
+
+describe('render roots: order, skipped directories, exclusion and the root', () => {
+  const CHART = 'apiVersion: v2\nname: c\nversion: 1.0.0\n';
+
+  it('are sorted whatever order the paths and the walk give them', async () => {
+    const root = tree({ 'b/Chart.yaml': CHART, 'a/Chart.yaml': CHART, 'a/k/kustomization.yaml': 'resources: []\n' });
+    const want = ['a/Chart.yaml', 'a/k/kustomization.yaml', 'b/Chart.yaml'];
+    expect(await findRenderMarkers({ root, paths: ['b', 'a'], exclude: [] })).toEqual(want);
+    expect((await collect({ root, paths: ['b', 'a'], exclude: [] })).markers).toEqual(want);
+  });
+
+  it('leave out what exclude names inside dot directories too, and a tracked node_modules', async () => {
+    const root = realpathSync(tempDir('pg-collect-markers-'));
+    sh(root, 'init', '-q');
+    commit(root, 'init', {
+      '.hidden/skip/Chart.yaml': CHART,
+      '.hidden/skip/pod.yaml': POD,
+      '.hidden/keep/Chart.yaml': CHART,
+      'x.yaml': POD,
+    });
+    mkdirSync(join(root, 'node_modules/m'), { recursive: true });
+    writeFileSync(join(root, 'node_modules/m/Chart.yaml'), CHART);
+    sh(root, 'add', '-f', 'node_modules/m/Chart.yaml');
+    sh(root, 'commit', '-q', '-m', 'tracked');
+    const opts = { root, paths: ['.'], exclude: ['**/skip/**'] };
+    expect(await findRenderMarkers(opts)).toEqual(['.hidden/keep/Chart.yaml']);
+    const c = await collect(opts);
+    expect(c.markers).toEqual(['.hidden/keep/Chart.yaml']);
+    expect(c.candidates.map((x) => x.relPath)).toEqual(['.hidden/keep/Chart.yaml', 'x.yaml']);
+  });
+
+  it('never lists a chart above the root, even when a path climbs there', async () => {
+    const outer = tree({ 'Chart.yaml': CHART, 'repo/in/Chart.yaml': CHART });
+    const root = join(outer, 'repo');
+    expect(await findRenderMarkers({ root, paths: ['..'], exclude: [] })).toEqual(['in/Chart.yaml']);
+    expect((await collect({ root, paths: ['..'], exclude: [] })).markers).toEqual(['in/Chart.yaml']);
   });
 });
