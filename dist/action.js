@@ -82715,6 +82715,8 @@ function safeCore(core2) {
     isDebug: () => core2.isDebug(),
     debug: (message) => core2.debug(safeLines(message)),
     info: (message) => core2.info(safeLines(message)),
+    // A group's name is one line: data in it could otherwise end the group line and start a command.
+    ...core2.startGroup && core2.endGroup ? { startGroup: (name) => core2.startGroup(safeData(name)), endGroup: () => core2.endGroup() } : {},
     error: (message, p) => p ? core2.error(safeLines(message), props(p)) : core2.error(safeLines(message)),
     warning: (message, p) => p ? core2.warning(safeLines(message), props(p)) : core2.warning(safeLines(message)),
     notice: (message, p) => p ? core2.notice(safeLines(message), props(p)) : core2.notice(safeLines(message)),
@@ -82943,7 +82945,11 @@ function jobPlatform(ctx) {
     debug: (t) => core2.debug(t),
     secrets: (result) => result.redactor.secrets.forEach((s2) => core2.setSecret(s2)),
     scope: (t) => core2.info(t),
-    text: { block: (t) => core2.info(t) },
+    text: {
+      block: (t) => core2.info(t),
+      // The findings list and the fixes fold when long, as on Azure Pipelines.
+      ...core2.startGroup && core2.endGroup ? { group: (t) => core2.startGroup(t), endGroup: () => core2.endGroup() } : {}
+    },
     ...inputs.annotations ? { annotate: (result, touched) => emitAnnotations(core2, result, touched, repoPath) } : {},
     ...repo && sha ? { link: (file, line) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` } : {},
     ...inputs.summary ? {

@@ -365,7 +365,11 @@ function jobPlatform(ctx: Context): JobPlatform {
     debug: (t) => core.debug(t),
     secrets: (result) => result.redactor.secrets.forEach((s) => core.setSecret(s)),
     scope: (t) => core.info(t),
-    text: { block: (t) => core.info(t) },
+    text: {
+      block: (t) => core.info(t),
+      // The findings list and the fixes fold when long, as on Azure Pipelines.
+      ...(core.startGroup && core.endGroup ? { group: (t: string) => core.startGroup!(t), endGroup: () => core.endGroup!() } : {}),
+    },
     ...(inputs.annotations ? { annotate: (result, touched) => emitAnnotations(core, result, touched, repoPath) } : {}),
     ...(repo && sha ? { link: (file: string, line: number) => `${server}/${repo}/blob/${sha}/${toUri(repoPath(file))}#L${line}` } : {}),
     ...(inputs.summary

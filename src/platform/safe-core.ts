@@ -3,7 +3,7 @@
  * annotations, the failure) passes `safeLines`, so no byte of a scanned file can start a
  * workflow command, whatever layout the text report has.
  */
-import { safeLines } from '../safe-text.js';
+import { safeData, safeLines } from '../safe-text.js';
 
 /** Where an annotation points (the subset of `@actions/core`'s AnnotationProperties we set). */
 export interface Annotation {
@@ -44,6 +44,10 @@ export function safeCore(core: ActionsCore): ActionsCore {
     isDebug: () => core.isDebug(),
     debug: (message) => core.debug(safeLines(message)),
     info: (message) => core.info(safeLines(message)),
+    // A group's name is one line: data in it could otherwise end the group line and start a command.
+    ...(core.startGroup && core.endGroup
+      ? { startGroup: (name: string) => core.startGroup!(safeData(name)), endGroup: () => core.endGroup!() }
+      : {}),
     error: (message, p) => (p ? core.error(safeLines(message), props(p)) : core.error(safeLines(message))),
     warning: (message, p) => (p ? core.warning(safeLines(message), props(p)) : core.warning(safeLines(message))),
     notice: (message, p) => (p ? core.notice(safeLines(message), props(p)) : core.notice(safeLines(message))),

@@ -303,4 +303,20 @@ describe('safeCore', () => {
     expect(calls[9]).toEqual(['error', 'e', { ...at, title: props.title }]);
     expect(calls[10]).toEqual(['notice', 'n', { ...at, title: props.title }]);
   });
+
+  it('folds only where the core can, with a group name that stays one safe line', () => {
+    const { core, calls } = recorder();
+    expect(safeCore(core).startGroup).toBeUndefined();
+    expect(safeCore(core).endGroup).toBeUndefined();
+    const folding: ActionsCore = {
+      ...core,
+      startGroup: (n) => void calls.push(['startGroup', n]),
+      endGroup: () => void calls.push(['endGroup']),
+    };
+    const safe = safeCore(folding);
+    safe.startGroup!('podguard: 3 findings\n::error::forged');
+    safe.endGroup!();
+    // The line break is shown as `\n`, so `::error::` never starts a line of its own.
+    expect(calls).toEqual([['startGroup', 'podguard: 3 findings\\n::error::forged'], ['endGroup']]);
+  });
 });

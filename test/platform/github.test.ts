@@ -235,6 +235,52 @@ function finding(level: Level, file: string, line: number, extra: Partial<Findin
   };
 }
 
+describe('action log folding', () => {
+  it('folds a long findings list in one group, where the log has nothing but the report inside it', async () => {
+    const docs = Array.from({ length: 25 }, (_, i) => pod(`p${i}`, true)).join('---\n');
+    const dir = workspace({ ...ONLY_PRIVILEGED, 'many.yaml': docs, 'one.yaml': pod('g', true) }, 'pg-action-');
+    const core = fakeCore({ 'fail-on': 'never' });
+    const folding = Object.assign(core, {
+      startGroup: (name: string) => void core.calls.push({ fn: 'startGroup', message: name }),
+      endGroup: () => void core.calls.push({ fn: 'endGroup', message: '' }),
+    });
+    const code = await runAction({
+      core: folding,
+      env: { GITHUB_WORKSPACE: dir, GITHUB_EVENT_NAME: 'push' },
+      listPullFiles: async () => [],
+    });
+    expect(code).toBe(0);
+    const groups = core.calls.filter((c) => c.fn === 'startGroup' || c.fn === 'endGroup');
+    expect(groups).toEqual([
+      { fn: 'startGroup', message: 'podguard: 26 findings in 2 files' },
+      { fn: 'endGroup', message: '' },
+    ]);
+    const from = core.calls.findIndex((c) => c.fn === 'startGroup');
+    const to = core.calls.findIndex((c) => c.fn === 'endGroup');
+    const inside = core.calls.slice(from + 1, to);
+    expect(inside.length).toBeGreaterThan(0);
+    expect(inside.every((c) => c.fn === 'info')).toBe(true);
+    expect(
+      inside
+        .map((c) => c.message)
+        .join('\n')
+        .match(/privileged-container/g),
+    ).toHaveLength(26);
+  });
+
+  it('writes a short report without groups', async () => {
+    const dir = workspace({ ...ONLY_PRIVILEGED, 'one.yaml': pod('g', true) }, 'pg-action-');
+    const core = fakeCore({ 'fail-on': 'never' });
+    const folding = Object.assign(core, {
+      startGroup: (name: string) => void core.calls.push({ fn: 'startGroup', message: name }),
+      endGroup: () => void core.calls.push({ fn: 'endGroup', message: '' }),
+    });
+    await runAction({ core: folding, env: { GITHUB_WORKSPACE: dir, GITHUB_EVENT_NAME: 'push' }, listPullFiles: async () => [] });
+    expect(core.calls.filter((c) => c.fn === 'startGroup')).toEqual([]);
+    expect(core.calls.some((c) => c.fn === 'info' && c.message.includes('privileged-container'))).toBe(true);
+  });
+});
+
 describe('annotation plan', () => {
   it('emits the most severe first, touched lines first, within GitHub limits, never suppressed ones', () => {
     const findings: Finding[] = [];
