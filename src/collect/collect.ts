@@ -9,7 +9,7 @@ import { nameKind } from '../parse/index.js';
 import { isRenderRootName } from '../render/discover.js';
 import type { NameKind } from '../parse/index.js';
 import { ConfigurationError } from '../types.js';
-import { isInside as inside } from '../config/safe-read.js';
+import { isInside } from '../config/safe-read.js';
 
 /** A file that may be scanned. */
 export interface Candidate {
@@ -122,7 +122,7 @@ export async function findRenderMarkers(opts: CollectOptions): Promise<string[]>
     // each changed file are looked up (an overlay elsewhere that includes a changed base is
     // found only in a git checkout, where listing the tree costs no walk of ours).
     for (const rel of opts.only) {
-      for (let dir = join(resolve(root, rel), '..'); inside(root, dir); dir = join(dir, '..')) {
+      for (let dir = join(resolve(root, rel), '..'); isInside(root, dir); dir = join(dir, '..')) {
         for (const name of ['Chart.yaml', 'kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
           const f = join(dir, name);
           const r = toRel(root, f);
@@ -138,7 +138,7 @@ export async function findRenderMarkers(opts: CollectOptions): Promise<string[]>
     if (!st) continue;
     if (!st.isDirectory()) {
       // A chart template named on its own renders its chart (the nearest Chart.yaml above it).
-      for (let dir = join(scope, '..'); inside(root, dir); dir = join(dir, '..')) {
+      for (let dir = join(scope, '..'); isInside(root, dir); dir = join(dir, '..')) {
         if (lstatQuiet(join(dir, 'Chart.yaml'))?.isFile()) {
           found.add(toRel(root, join(dir, 'Chart.yaml')));
           break;
@@ -149,7 +149,7 @@ export async function findRenderMarkers(opts: CollectOptions): Promise<string[]>
     }
     for (const f of await listDir(scope, isRenderRootName)) {
       const rel = toRel(root, f);
-      if (!inside(root, f) || rel.split('/').some((s) => SKIP_DIRS.has(s)) || excluded(rel)) continue;
+      if (!isInside(root, f) || rel.split('/').some((s) => SKIP_DIRS.has(s)) || excluded(rel)) continue;
       found.add(rel);
     }
   }
@@ -188,7 +188,7 @@ function resolveListed(abs: string, relPath: string, realRoot: string, issues: C
     issues.push({ relPath, reason: 'it is a symbolic link whose target does not exist (or a link loop)' });
     return undefined;
   }
-  if (!inside(realRoot, target)) {
+  if (!isInside(realRoot, target)) {
     issues.push({ relPath, reason: 'it is a symbolic link to a file outside the scanned root, which podguard never follows' });
     return undefined;
   }
@@ -210,7 +210,7 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
   if (opts.only) {
     for (const rel of opts.only) {
       const abs = resolve(root, rel);
-      if (scopes.some((s) => inside(s, abs))) files.add(abs);
+      if (scopes.some((s) => isInside(s, abs))) files.add(abs);
     }
   } else {
     for (const scope of scopes) {
@@ -246,7 +246,7 @@ export async function collect(opts: CollectOptions): Promise<Collected> {
   // A file named on its own renders the chart around it: the render stage looks that up itself.
   if (opts.only || !onlyDirs) return { candidates, issues };
   const markers = [...markerFiles]
-    .filter((f) => inside(root, f))
+    .filter((f) => isInside(root, f))
     .map((f) => toRel(root, f))
     .filter((rel) => !rel.split('/').some((s) => SKIP_DIRS.has(s)) && !excluded(rel));
   return { candidates, issues, markers: [...new Set(markers)].sort() };

@@ -3,7 +3,7 @@
  * GitHub's layout (pullRequestRepo + shallowCheckout) and Azure Pipelines' (azurePullRequestCheckout).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -105,6 +105,16 @@ export const ROOTISH = (name: string, container = 'app'): string =>
 export function write(root: string, rel: string, text: string): void {
   mkdirSync(dirname(join(root, rel)), { recursive: true });
   writeFileSync(join(root, rel), text);
+}
+
+/**
+ * A fresh temporary directory holding `files` (path to text), by its real path (macOS's /tmp is
+ * a link): the scaffolding the platform, collect and hostile-name tests share.
+ */
+export function workspace(files: Record<string, string>, prefix = 'pg-platform-'): string {
+  const root = realpathSync(tempDir(prefix));
+  for (const [p, t] of Object.entries(files)) write(root, p, t);
+  return root;
 }
 
 /** A depth-1 Azure Pipelines pull-request checkout and what it was made from. */

@@ -3,26 +3,18 @@
  * repository. Containment once read any path beginning `..` as outside, so a pull request could
  * hide manifests (and a whole chart) from the scan by naming their directory so.
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { scan } from '../../src/engine.js';
 import { climbsOut, isInside } from '../../src/config/safe-read.js';
 import { toSarif } from '../../src/report/sarif.js';
-import { tempDir } from '../helpers/git.js';
+import { workspace } from '../helpers/git.js';
 
 const PRIVILEGED =
   'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n      securityContext:\n        privileged: true\n';
 const CHART_POD =
   'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n      image: nginx\n';
 
-function tree(files: Record<string, string>): string {
-  const root = realpathSync(tempDir('pg-dotnames-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
+const tree = (files: Record<string, string>): string => workspace(files, 'pg-dotnames-');
 
 const FILES = {
   '..k8s/pod.yaml': PRIVILEGED,

@@ -10,19 +10,11 @@ import { collect, findRenderMarkers } from '../../src/collect/collect.js';
 import { changedSince, git, gitTopLevel, parseNameStatus, splitZ } from '../../src/collect/git.js';
 import type { Collected } from '../../src/collect/collect.js';
 import { ConfigurationError } from '../../src/types.js';
-import { commit, sh, tempDir } from '../helpers/git.js';
+import { commit, sh, tempDir, workspace } from '../helpers/git.js';
 
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n';
 
-/** A real temporary directory (macOS's /tmp is a link) with `files` written under it. */
-function tree(files: Record<string, string>): string {
-  const root = realpathSync(tempDir('pg-collect-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
+const tree = (files: Record<string, string>): string => workspace(files, 'pg-collect-');
 
 /** What a collection gave, as relPath:kind, the issues as relPath plus their reason's gist. */
 const shape = (c: Collected): { files: string[]; issues: string[]; markers: string[] | undefined } => ({

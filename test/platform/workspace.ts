@@ -1,8 +1,2 @@
-/** A temporary workspace holding `files` (path to text): the scaffolding every platform test shares. */
-import { tempDir, write } from '../helpers/git.js';
-
-export function workspace(files: Record<string, string>, prefix = 'pg-platform-'): string {
-  const root = tempDir(prefix);
-  for (const [p, t] of Object.entries(files)) write(root, p, t);
-  return root;
-}
+/** The platform tests' workspace: the shared helper (a temporary directory holding files). */
+export { workspace } from '../helpers/git.js';
