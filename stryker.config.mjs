@@ -70,13 +70,26 @@ import { join } from 'node:path';
 // node_modules link beside the sandboxes' directory is found by walking up, in either case.
 // One parent per checkout: two runs from two worktrees must not share (and clean) one sandbox
 // directory, nor flip one node_modules link between them.
-const TEMP_PARENT = join(tmpdir(), `podguard-stryker-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}`);
+const TEMP_PARENT =
+  process.env.PODGUARD_STRYKER_PARENT ??
+  join(tmpdir(), `podguard-stryker-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}`);
 const modules = realpathSync(join(process.cwd(), 'node_modules'));
 const link = join(TEMP_PARENT, 'node_modules');
 mkdirSync(TEMP_PARENT, { recursive: true });
 if (!existsSync(link) || realpathSync(link) !== modules) {
   rmSync(link, { force: true });
   symlinkSync(modules, link, 'junction');
+}
+// The tests' temporary files go under the parent too: jest's globalTeardown, which removes them
+// after a plain run, does not run when Stryker ends its runners, and a run of thousands of mutants
+// left thousands of directories in /tmp. The last run's are removed when the next one starts.
+// Stryker's child processes inherit these variables, so only the run's own process clears.
+const TESTS_TMP = join(TEMP_PARENT, 'tmp');
+if (process.env.PODGUARD_STRYKER_PARENT === undefined) {
+  rmSync(TESTS_TMP, { recursive: true, force: true });
+  mkdirSync(TESTS_TMP, { recursive: true });
+  process.env.PODGUARD_STRYKER_PARENT = TEMP_PARENT;
+  process.env.TMPDIR = TESTS_TMP;
 }
 
 const MODULES = {
