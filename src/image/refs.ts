@@ -99,13 +99,13 @@ function isStage(model: DockerfileModel, value: string): boolean {
   return model.stages.some((s) => s.alias === lower);
 }
 
-function* dockerfileRefs(file: DockerFile): Generator<ImageRef> {
+function dockerfileRefs(file: DockerFile, out: ImageRef[]): void {
   const model = file.model;
   for (const stage of model.stages) {
     const arg = stage.from.getArguments()[0];
     const label = stageLabel(stage);
     if (arg && stage.image.toLowerCase() !== 'scratch' && !stage.parent) {
-      yield make('from', stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+      out.push(make('from', stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`));
     }
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
@@ -119,7 +119,7 @@ function* dockerfileRefs(file: DockerFile): Generator<ImageRef> {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make('copy-from', value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+          out.push(make('copy-from', value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`));
         } else if (name === 'mount' && keyword === 'RUN') {
           const from = flag.getOption('from');
           const value = from?.getValue();
@@ -127,7 +127,7 @@ function* dockerfileRefs(file: DockerFile): Generator<ImageRef> {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make('mount-from', value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+          out.push(make('mount-from', value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`));
         }
       }
     }
@@ -138,13 +138,14 @@ function yamlText(node: YNode): string | undefined {
   return node.kind === 'scalar' && node.value !== null ? node.text : undefined;
 }
 
-function* yamlRef(
+function yamlRef(
+  out: ImageRef[],
   source: ImageSource,
   parent: YMap | undefined,
   where: string,
   substituteDefaults: boolean,
   vars: ReadonlyMap<string, string> = new Map(),
-): Generator<ImageRef> {
+): void {
   const pair = getPair(parent, 'image');
   if (!pair) return;
   const built = source === 'compose' && getPair(parent, 'build') !== undefined;
@@ -153,7 +154,7 @@ function* yamlRef(
   if (written === undefined) {
     const reason = node.kind === 'scalar' ? 'it is empty' : `it is a ${node.kind === 'map' ? 'mapping' : 'list'}, not a string`;
     // An empty value has no extent of its own: point at the whole `image:` pair.
-    yield {
+    out.push({
       source,
       written: '',
       text: '',
@@ -163,47 +164,54 @@ function* yamlRef(
       where,
       identity: where,
       built,
-    };
+    });
     return;
   }
   // Compose interpolates `${VAR:-default}` from the environment and the project's .env; the
   // defaults and the committed .env are what a checkout builds.
   const text = substituteDefaults ? substitute(written, vars).value : written;
-  yield { ...make(source, written, text, node, where, where), built };
+  out.push({ ...make(source, written, text, node, where, where), built });
 }
 
-function* yamlRefs(file: YamlFile): Generator<ImageRef> {
+function yamlRefs(file: YamlFile, out: ImageRef[]): void {
   if (file.kind === 'kubernetes') {
-    for (const w of file.workloads) for (const c of w.containers) yield* yamlRef('kubernetes', c.node, c.label, false);
+    for (const w of file.workloads) for (const c of w.containers) yamlRef(out, 'kubernetes', c.node, c.label, false);
   } else if (file.kind === 'compose') {
-    for (const s of composeServices(file)) yield* yamlRef('compose', s.node, s.label, true, file.dotenv?.vars);
+    for (const s of composeServices(file)) yamlRef(out, 'compose', s.node, s.label, true, file.dotenv?.vars);
   } else {
-    for (const c of aciContainers(file)) yield* yamlRef('aci', asMap(get(c.node, 'properties')), c.label, false);
+    for (const c of aciContainers(file)) yamlRef(out, 'aci', asMap(get(c.node, 'properties')), c.label, false);
   }
 }
 
-function* refsOf(file: ParsedFile): Generator<ImageRef> {
-  if (file.kind === 'dockerfile') yield* dockerfileRefs(file);
-  else yield* yamlRefs(file);
+/** Appends the file's references to `out` in file order (the ones ahead of a failure stay). */
+function refsOf(file: ParsedFile, out: ImageRef[]): void {
+  if (file.kind === 'dockerfile') dockerfileRefs(file, out);
+  else yamlRefs(file, out);
 }
 
 // Six image rules read the same references: found once per checked unit (a document view or a
-// Dockerfile), the entries go with the units once the file is done.
+// Dockerfile), the entries go with the units once the file is done. Plain arrays, not generators:
+// six rules iterate them in every file.
 const memo = new WeakMap<ParsedFile, readonly ImageRef[]>();
 
-/** Yields every image reference of a file, in file order per format. */
-export function* forEachImageRef(file: ParsedFile): Generator<ImageRef> {
-  let refs = memo.get(file);
-  if (refs === undefined) {
-    try {
-      refs = [...refsOf(file)];
-    } catch {
-      // A reference that breaks the reader: each rule meets it where it did before, after the
-      // references ahead of it (and reports its own internal error).
-      yield* refsOf(file);
-      return;
-    }
-    memo.set(file, refs);
+/** Every image reference of a file, in file order per format. */
+export function forEachImageRef(file: ParsedFile): Iterable<ImageRef> {
+  const known = memo.get(file);
+  if (known !== undefined) return known;
+  const refs: ImageRef[] = [];
+  try {
+    refsOf(file, refs);
+  } catch (error) {
+    // A reference that breaks the reader: each rule meets it where it did before, after the
+    // references ahead of it (and reports its own internal error). Not remembered, so each rule
+    // meets it.
+    return refsThenThrow(refs, error);
   }
+  memo.set(file, refs);
+  return refs;
+}
+
+function* refsThenThrow(refs: readonly ImageRef[], error: unknown): Generator<ImageRef> {
   yield* refs;
+  throw error;
 }

@@ -11023,13 +11023,13 @@ function isStage(model, value) {
   const lower = value.toLowerCase();
   return model.stages.some((s2) => s2.alias === lower);
 }
-function* dockerfileRefs(file) {
+function dockerfileRefs(file, out) {
   const model = file.model;
   for (const stage of model.stages) {
     const arg = stage.from.getArguments()[0];
     const label = stageLabel(stage);
     if (arg && stage.image.toLowerCase() !== "scratch" && !stage.parent) {
-      yield make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`);
+      out.push(make("from", stage.rawImage, stage.image, dfRange(arg.getRange()), `FROM of ${label}`, `${label} FROM`));
     }
     for (const ins of stage.instructions) {
       const keyword = ins.getKeyword();
@@ -11043,7 +11043,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`);
+          out.push(make("copy-from", value, text, dfRange(range), `COPY --from in ${label}`, `${label} COPY --from`));
         } else if (name === "mount" && keyword === "RUN") {
           const from = flag.getOption("from");
           const value = from?.getValue();
@@ -11051,7 +11051,7 @@ function* dockerfileRefs(file) {
           if (!value || !range) continue;
           const { value: text } = substitute(value, variablesBefore(model, stage, ins));
           if (isStage(model, text)) continue;
-          yield make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`);
+          out.push(make("mount-from", value, text, dfRange(range), `RUN --mount from in ${label}`, `${label} RUN --mount`));
         }
       }
     }
@@ -11060,7 +11060,7 @@ function* dockerfileRefs(file) {
 function yamlText(node) {
   return node.kind === "scalar" && node.value !== null ? node.text : void 0;
 }
-function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
+function yamlRef(out, source, parent, where, substituteDefaults, vars = /* @__PURE__ */ new Map()) {
   const pair = getPair(parent, "image");
   if (!pair) return;
   const built = source === "compose" && getPair(parent, "build") !== void 0;
@@ -11068,7 +11068,7 @@ function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__
   const written = yamlText(node);
   if (written === void 0) {
     const reason = node.kind === "scalar" ? "it is empty" : `it is a ${node.kind === "map" ? "mapping" : "list"}, not a string`;
-    yield {
+    out.push({
       source,
       written: "",
       text: "",
@@ -11078,38 +11078,41 @@ function* yamlRef(source, parent, where, substituteDefaults, vars = /* @__PURE__
       where,
       identity: where,
       built
-    };
+    });
     return;
   }
   const text = substituteDefaults ? substitute(written, vars).value : written;
-  yield { ...make(source, written, text, node, where, where), built };
+  out.push({ ...make(source, written, text, node, where, where), built });
 }
-function* yamlRefs(file) {
+function yamlRefs(file, out) {
   if (file.kind === "kubernetes") {
-    for (const w of file.workloads) for (const c of w.containers) yield* yamlRef("kubernetes", c.node, c.label, false);
+    for (const w of file.workloads) for (const c of w.containers) yamlRef(out, "kubernetes", c.node, c.label, false);
   } else if (file.kind === "compose") {
-    for (const s2 of composeServices(file)) yield* yamlRef("compose", s2.node, s2.label, true, file.dotenv?.vars);
+    for (const s2 of composeServices(file)) yamlRef(out, "compose", s2.node, s2.label, true, file.dotenv?.vars);
   } else {
-    for (const c of aciContainers(file)) yield* yamlRef("aci", asMap(get(c.node, "properties")), c.label, false);
+    for (const c of aciContainers(file)) yamlRef(out, "aci", asMap(get(c.node, "properties")), c.label, false);
   }
 }
-function* refsOf(file) {
-  if (file.kind === "dockerfile") yield* dockerfileRefs(file);
-  else yield* yamlRefs(file);
+function refsOf(file, out) {
+  if (file.kind === "dockerfile") dockerfileRefs(file, out);
+  else yamlRefs(file, out);
 }
 var memo = /* @__PURE__ */ new WeakMap();
-function* forEachImageRef(file) {
-  let refs = memo.get(file);
-  if (refs === void 0) {
-    try {
-      refs = [...refsOf(file)];
-    } catch {
-      yield* refsOf(file);
-      return;
-    }
-    memo.set(file, refs);
+function forEachImageRef(file) {
+  const known = memo.get(file);
+  if (known !== void 0) return known;
+  const refs = [];
+  try {
+    refsOf(file, refs);
+  } catch (error) {
+    return refsThenThrow(refs, error);
   }
+  memo.set(file, refs);
+  return refs;
+}
+function* refsThenThrow(refs, error) {
   yield* refs;
+  throw error;
 }
 
 // src/image/policy.ts

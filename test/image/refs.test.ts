@@ -54,3 +54,42 @@ describe('forEachImageRef', () => {
     expect(refs('aci.yaml', 'yaml', aci)).toEqual(['aci 7:16 nginx -> docker.io/library/nginx']);
   });
 });
+
+describe('forEachImageRef when the reader breaks', () => {
+  it('yields the references ahead of the failure, then throws, to every caller', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: { name: p }',
+      'spec:',
+      '  containers:',
+      '    - { name: a, image: nginx:1.27 }',
+      '    - { name: b, image: redis:7 }',
+    ].join('\n');
+    const src = sourceFile('/x/pod.yaml', 'pod.yaml', text);
+    const file = parseFile(src, 'yaml')!;
+    if (file.kind !== 'kubernetes') throw new Error(`parsed as ${file.kind}`);
+    // The second container's node breaks the reader (a stand-in for a bug in a format reader).
+    const second = file.workloads[0]!.containers[1]!;
+    Object.defineProperty(second, 'node', {
+      get() {
+        throw new Error('reader broke');
+      },
+    });
+    for (let call = 0; call < 2; call++) {
+      const seen: string[] = [];
+      expect(() => {
+        for (const r of forEachImageRef(file)) seen.push(r.text);
+      }).toThrow('reader broke');
+      expect(seen).toEqual(['nginx:1.27']);
+    }
+  });
+
+  it('reads a file once: every caller gets the same references', () => {
+    const src = sourceFile('/x/Dockerfile', 'Dockerfile', 'FROM alpine:3.20\nFROM nginx:1.27\n');
+    const file = parseFile(src, 'dockerfile')!;
+    const first = forEachImageRef(file);
+    expect(forEachImageRef(file)).toBe(first);
+    expect([...first].map((r) => r.text)).toEqual(['alpine:3.20', 'nginx:1.27']);
+  });
+});
