@@ -14147,6 +14147,7 @@ var rule48 = {
       dockerArg: "ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret."
     }
   },
+  initialState: () => ({ dotenv: /* @__PURE__ */ new Map() }),
   check(file, ctx) {
     const report = (messageId, at, name, value, data) => {
       const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
@@ -14188,7 +14189,7 @@ var rule48 = {
         }
       });
     } else if (file.kind === "compose") {
-      checkDotenv(file.dotenv, ctx);
+      if (file.dotenv) rememberDotenv(file.dotenv, ctx.crossFile);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
           if (e.value !== void 0 && literalSecret(e.name, e.value)) report("compose", e.nameAt, e.name, e.value, { service: svc.label });
@@ -14207,25 +14208,31 @@ var rule48 = {
         }
       }
     }
-  }
+  },
+  finish: reportDotenv
 };
-function checkDotenv(dotenv, ctx) {
-  if (!dotenv) return;
-  let seen = ctx.state.get("dotenv");
-  if (!seen) ctx.state.set("dotenv", seen = /* @__PURE__ */ new Set());
-  if (seen.has(dotenv.source.path)) return;
-  seen.add(dotenv.source.path);
-  for (const e of dotenv.entries) {
-    if (!literalSecret(e.name, e.value)) continue;
-    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
-    ctx.report({
-      messageId: "dotenv",
-      data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
-      at: dotenv.source.lines.range(e.start, e.end),
-      file: dotenv.source,
-      identity: `.env ${e.name}`,
-      ...known ? { value: e.value } : { secret: e.value }
-    });
+function rememberDotenv(dotenv, state) {
+  const path = dotenv.source.path;
+  if (state.dotenv.has(path)) return;
+  const secrets = {};
+  dotenv.entries.forEach((e, i2) => {
+    if (literalSecret(e.name, e.value))
+      secrets[i2] = { ...spot(dotenv.source, dotenv.source.lines.range(e.start, e.end)), name: e.name, value: e.value };
+  });
+  state.dotenv.set(path, secrets);
+}
+function reportDotenv(ctx) {
+  for (const secrets of ctx.crossFile.dotenv.values()) {
+    for (const e of Object.values(secrets)) {
+      const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+      ctx.report({
+        messageId: "dotenv",
+        data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
+        ...place(e),
+        identity: `.env ${e.name}`,
+        ...known ? { value: e.value } : { secret: e.value }
+      });
+    }
   }
 }
 function checkDockerfile(instructions, ctx) {

@@ -1,4 +1,4 @@
-import type { At, Rule, RuleContext } from '../rule.js';
+import type { At, CrossFileRule, FinishContext, RuleContext } from '../rule.js';
 import type { Arg, Env, Instruction, Property } from 'dockerfile-ast';
 import { asItems, asMap, asText, get, getPair } from '../parse/yaml.js';
 import { dfRange } from '../parse/dockerfile.js';
@@ -14,7 +14,8 @@ import {
   isReference,
   secretNameStrength,
 } from '../secrets/heuristics.js';
-import { forEachContainer, isDockerFile, isYamlFile } from './util.js';
+import { forEachContainer, isDockerFile, isYamlFile, place, spot } from './util.js';
+import type { Spot } from './util.js';
 
 /**
  * True when `name` is secret-named and `value` is a committed credential. A value holding a known
@@ -26,8 +27,24 @@ function literalSecret(name: string, value: string | undefined): boolean {
   return strength !== undefined && isLiteralSecret(value, strength, name) && !findTokens(value).some((t) => t.level === 'error');
 }
 
+/** A literal secret in a compose project's .env, kept for `finish`. */
+interface DotenvSecret extends Spot {
+  name: string;
+  value: string;
+}
+
+/**
+ * The .env files seen beside compose files, by path: each entry holding a literal secret, by its
+ * index in the file. Every compose file of a project reads the same .env; keyed like this, the
+ * runs' states merge into one entry each, so the .env is reported once however many compose files
+ * sit beside it and whichever threads checked them.
+ */
+interface State {
+  dotenv: Map<string, Record<string, DotenvSecret>>;
+}
+
 /** Secret-named variables must not carry literal values. */
-export const rule: Rule = {
+export const rule: CrossFileRule<State> = {
   meta: {
     id: 'secret-env-literal',
     title: 'Secret-named variable with a literal value',
@@ -55,6 +72,7 @@ export const rule: Rule = {
         'ARG {name} has a literal secret default ({desc}); build arguments stay in the image history: use RUN --mount=type=secret.',
     },
   },
+  initialState: () => ({ dotenv: new Map() }),
   check(file, ctx) {
     const report = (messageId: string, at: At, name: string, value: string, data: Record<string, string>): void => {
       // Compose keeps quotes of `- KEY="value"` items; the value inside them is the secret too.
@@ -100,7 +118,7 @@ export const rule: Rule = {
         }
       });
     } else if (file.kind === 'compose') {
-      checkDotenv(file.dotenv, ctx);
+      if (file.dotenv) rememberDotenv(file.dotenv, ctx.crossFile);
       for (const svc of composeServices(file)) {
         for (const e of svc.environment) {
           if (e.value !== undefined && literalSecret(e.name, e.value)) report('compose', e.nameAt, e.name, e.value, { service: svc.label });
@@ -120,26 +138,33 @@ export const rule: Rule = {
       }
     }
   },
+  finish: reportDotenv,
 };
 
-/** The committed .env of a compose project, checked once however many compose files sit beside it. */
-function checkDotenv(dotenv: Dotenv | undefined, ctx: RuleContext): void {
-  if (!dotenv) return;
-  let seen = ctx.state.get('dotenv') as Set<string> | undefined;
-  if (!seen) ctx.state.set('dotenv', (seen = new Set()));
-  if (seen.has(dotenv.source.path)) return;
-  seen.add(dotenv.source.path);
-  for (const e of dotenv.entries) {
-    if (!literalSecret(e.name, e.value)) continue;
-    const known = isPasswordName(e.name) && isDefaultPassword(e.value);
-    ctx.report({
-      messageId: 'dotenv',
-      data: { name: e.name, desc: known ? 'a well-known default password' : describeSecret(e.value) },
-      at: dotenv.source.lines.range(e.start, e.end),
-      file: dotenv.source,
-      identity: `.env ${e.name}`,
-      ...(known ? { value: e.value } : { secret: e.value }),
-    });
+/** The committed .env of a compose project: its literal secrets, reported once by `finish`. */
+function rememberDotenv(dotenv: Dotenv, state: State): void {
+  const path = dotenv.source.path;
+  if (state.dotenv.has(path)) return;
+  const secrets: Record<string, DotenvSecret> = {};
+  dotenv.entries.forEach((e, i) => {
+    if (literalSecret(e.name, e.value))
+      secrets[i] = { ...spot(dotenv.source, dotenv.source.lines.range(e.start, e.end)), name: e.name, value: e.value };
+  });
+  state.dotenv.set(path, secrets);
+}
+
+function reportDotenv(ctx: FinishContext<State>): void {
+  for (const secrets of ctx.crossFile.dotenv.values()) {
+    for (const e of Object.values(secrets)) {
+      const known = isPasswordName(e.name) && isDefaultPassword(e.value);
+      ctx.report({
+        messageId: 'dotenv',
+        data: { name: e.name, desc: known ? 'a well-known default password' : describeSecret(e.value) },
+        ...place(e),
+        identity: `.env ${e.name}`,
+        ...(known ? { value: e.value } : { secret: e.value }),
+      });
+    }
   }
 }
 
