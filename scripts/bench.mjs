@@ -361,18 +361,22 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * The floor and the scan, `repeat` times each, taking turns (so a slow spell of the machine falls
  * on both): each keeps its first run's counts, its least wall and CPU time and its largest RSS.
  */
-function measuredPair(dir, bundle, repeat) {
-  const runs = { parser: [], scan: [] };
-  for (let i = 0; i < repeat; i++) for (const mode of ['parser', 'scan']) runs[mode].push(runChild(mode, dir, bundle));
-  const best = (rs) => ({
+/** The first run's counts with the least wall and CPU time and the largest RSS of all runs. */
+function leastOf(rs) {
+  return {
     ...rs[0],
     ms: Math.min(...rs.map((r) => r.ms)),
     cpu: Math.min(...rs.map((r) => r.cpu)),
     rss: Math.max(...rs.map((r) => r.rss)),
-  });
+  };
+}
+
+function measuredPair(dir, bundle, repeat) {
+  const runs = { parser: [], scan: [] };
+  for (let i = 0; i < repeat; i++) for (const mode of ['parser', 'scan']) runs[mode].push(runChild(mode, dir, bundle));
   for (const r of runs.scan)
     if (r.findings !== runs.scan[0].findings) throw new Error(`two runs of one scan found ${runs.scan[0].findings} and ${r.findings}`);
-  return { floor: best(runs.parser), full: best(runs.scan) };
+  return { floor: leastOf(runs.parser), full: leastOf(runs.scan) };
 }
 
 async function main() {
@@ -406,7 +410,7 @@ async function main() {
   );
   console.log("(wall clock depends on the machine's load; CPU ms = user + system time of all threads, steadier on a shared machine)\n");
   console.log(
-    'files    kind-mix                 bytes  threads   wall ms    CPU ms   files/s    MB/s   peak RSS  1-thread wall/RSS  floor wall  floor CPU  ratio(wall/CPU)  parse-only wall/CPU  findings  heap/finding   streamed+JSON wall/CPU/RSS',
+    'files    kind-mix                 bytes  threads   wall ms    CPU ms   files/s    MB/s   peak RSS    1-thread wall/CPU/RSS  floor wall  floor CPU  ratio(wall/CPU)  parse-only wall/CPU  findings  heap/finding   streamed+JSON wall/CPU/RSS',
   );
   const rows = [];
   let biggest;
@@ -420,9 +424,10 @@ async function main() {
       const { floor, full } = measuredPair(dir, bundle, repeat);
       const own = runChild('floor', dir, bundle);
       if (floor.files !== own.files) throw new Error(`the floor parsed ${floor.files} files, podguard ${own.files}`);
-      const one = full.threads > 1 ? runChild('scan1', dir, bundle) : full;
+      // One thread, the least of `repeat` runs like the main columns (for the marginal ratio below).
+      const one = full.threads > 1 ? leastOf(Array.from({ length: repeat }, () => runChild('scan1', dir, bundle))) : full;
       const streamed = runChild('streamed', dir, bundle);
-      rows.push({ n, bytes, ms: full.ms, cpu: full.cpu });
+      rows.push({ n, bytes, ms: full.ms, cpu: full.cpu, oneCpu: one.cpu, floorCpu: floor.cpu });
       console.log(
         [
           fmt(n).padEnd(8),
@@ -434,7 +439,7 @@ async function main() {
           fmt((n / full.ms) * 1000).padStart(9),
           fmt(mb(bytes) / (full.ms / 1000), 1).padStart(7),
           `${fmt(full.rss)} MB`.padStart(10),
-          `${fmt(one.ms)} ms / ${fmt(one.rss)} MB`.padStart(18),
+          `${fmt(one.ms)} / ${fmt(one.cpu)} ms / ${fmt(one.rss)} MB`.padStart(26),
           fmt(floor.ms).padStart(11),
           fmt(floor.cpu).padStart(10),
           `${(full.ms / floor.ms).toFixed(2)}x / ${(full.cpu / floor.cpu).toFixed(2)}x`.padStart(16),
@@ -456,6 +461,16 @@ async function main() {
       const k = Math.log(b.ms / a.ms) / Math.log(b.n / a.n);
       const kc = Math.log(b.cpu / a.cpu) / Math.log(b.n / a.n);
       console.log(`\ngrowth exponent ${fmt(a.n)} -> ${fmt(b.n)} files: wall ${k.toFixed(2)}, CPU ${kc.toFixed(2)} (1.00 = linear)`);
+      // What each further file costs on one thread over what it costs the floor: a process's fixed
+      // costs (module load, the optimising compiler's first compilations) drop out of the difference.
+      for (let i = 1; i < rows.length; i++) {
+        const [x, y] = [rows[i - 1], rows[i]];
+        const marginal = (y.oneCpu - x.oneCpu) / (y.floorCpu - x.floorCpu);
+        console.log(
+          `marginal CPU ratio ${fmt(x.n)} -> ${fmt(y.n)} files, one thread: ${marginal.toFixed(2)}x ` +
+            `(+${fmt(y.oneCpu - x.oneCpu)} ms podguard, +${fmt(y.floorCpu - x.floorCpu)} ms floor)`,
+        );
+      }
     }
 
     if (smallest) {
