@@ -19,6 +19,7 @@
 //   npm run bench                 all sizes
 //   npm run bench -- 1000 10000   chosen sizes
 //   npm run bench -- --repeat 5 10000
+//   npm run bench -- --node /path/to/node 10000   measure under another Node.js (the Action runs node24)
 //   node scripts/bench.mjs --generate DIR 10000   write a corpus (for --cpu-prof runs)
 //   node scripts/bench.mjs --policies DIR/bench-policies   write the policy case's policies there
 import { build } from 'esbuild';
@@ -301,8 +302,11 @@ async function child(mode, dir, bundle, extra) {
   return { ms: performance.now() - t, cpu: cpuMs(c0), files, findings, threads };
 }
 
+/** The Node.js that runs every measurement (`--node PATH`: another version, e.g. the Action's node24). */
+let NODE = process.execPath;
+
 function runChild(mode, dir, bundle, extra = '') {
-  const r = spawnSync(process.execPath, ['--expose-gc', SELF, '--child', mode, dir, bundle, extra], {
+  const r = spawnSync(NODE, ['--expose-gc', SELF, '--child', mode, dir, bundle, extra], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -384,6 +388,10 @@ async function main() {
   const at = args.indexOf('--repeat');
   const repeat = at >= 0 ? Number(args.splice(at, 2)[1]) : 3;
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat takes a whole number of runs, 1 or more');
+  const nodeAt = args.indexOf('--node');
+  if (nodeAt >= 0) NODE = resolve(args.splice(nodeAt, 2)[1] ?? '');
+  const version = spawnSync(NODE, ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0) throw new Error(`--node: ${NODE} does not run`);
   const sizes = args.map(Number).filter(Boolean);
   const SIZES = sizes.length ? sizes : [1000, 10000, 50000];
   const work = mkdtempSync(join(tmpdir(), 'podguard-bench-'));
@@ -391,7 +399,7 @@ async function main() {
   writeFileSync(join(work, 'package.json'), '{"type": "module"}\n');
   await bundleEngine(bundle);
   console.log(
-    `podguard bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
+    `podguard bench: node ${version.stdout.trim()}, ${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
@@ -496,7 +504,7 @@ async function main() {
     const times = [];
     for (let i = 0; i < 7; i++) {
       const t = performance.now();
-      const r = spawnSync(process.execPath, [cli, 'scan', 'deploy.yaml', '--format', 'json', '--fail-on', 'never'], {
+      const r = spawnSync(NODE, [cli, 'scan', 'deploy.yaml', '--format', 'json', '--fail-on', 'never'], {
         cwd: one,
         encoding: 'utf8',
       });
