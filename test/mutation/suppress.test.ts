@@ -191,11 +191,45 @@ describe('readDirectives: comments', () => {
     ]);
   });
 
+  it('reads a directive that ends its line with no rule named (and says so)', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p # podguard-ignore\n# podguard-ignore-file\nspec: {}\n';
+    expect(directivesOf('p.yaml', text).map(brief)).toEqual([
+      { form: 'comment', ruleIds: [], reason: '', scope: { kind: 'lines', from: 4, to: 4 }, problems: ['noRules'] },
+      { form: 'file comment', ruleIds: [], reason: '', scope: { kind: 'file' }, problems: ['noRules'] },
+    ]);
+  });
+
+  it('takes a line holding a setting and an end-of-line comment as the target, not as a comment line', () => {
+    const text = [
+      'apiVersion: v1', // 1
+      'kind: Pod', // 2
+      'metadata:', // 3
+      '  name: p', // 4
+      'spec:', // 5
+      '  # podguard-ignore host-namespaces -- r', // 6
+      '  hostNetwork: true # the node network', // 7
+      '  containers: []', // 8
+    ].join('\n');
+    expect(directivesOf('p.yaml', text).map((d) => d.scope)).toEqual([{ kind: 'lines', from: 7, to: 7 }]);
+    // In a Dockerfile, an instruction line with a # in it is not a comment line either.
+    const docker = 'FROM a\n# podguard-ignore a -- r\nRUN one \\\n  two # not a comment\nUSER x\n';
+    expect(directivesOf('Dockerfile', docker).map((d) => d.scope)).toEqual([{ kind: 'lines', from: 3, to: 4 }]);
+  });
+
+  it('reads no directive from a block scalar whose text starts with one', () => {
+    // The second document is one literal block at the left margin: its first character is the #.
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec: {}\n--- |\n# podguard-ignore-file a -- r\n';
+    expect(directivesOf('p.yaml', text)).toEqual([]);
+  });
+
   it('follows the escape directive of a Dockerfile', () => {
     const text = '# escape=`\nFROM a\n# podguard-ignore a -- r\nRUN one `\n  two \\\n  three\nUSER x\n';
     expect(directivesOf('Dockerfile', text).map((d) => d.scope)).toEqual([{ kind: 'lines', from: 4, to: 5 }]);
     const spaced = '#  ESCAPE =  `\nFROM a\n# podguard-ignore a -- r\nRUN one `\n  two\nUSER x\n';
     expect(directivesOf('Dockerfile', spaced).map((d) => d.scope)).toEqual([{ kind: 'lines', from: 4, to: 5 }]);
+    // `#escape=` inside an instruction is no parser directive: continuations stay `\`.
+    const inside = 'FROM a\nLABEL note="#escape=`"\n# podguard-ignore a -- r\nRUN one \\\n  two\nUSER x\n';
+    expect(directivesOf('Dockerfile', inside).map((d) => d.scope)).toEqual([{ kind: 'lines', from: 4, to: 5 }]);
     const plain = 'FROM a\n# podguard-ignore a -- r\nRUN one `\n  two\nUSER x\n';
     expect(directivesOf('Dockerfile', plain).map((d) => d.scope)).toEqual([{ kind: 'lines', from: 3, to: 3 }]);
   });
@@ -270,6 +304,68 @@ describe('readDirectives: annotations', () => {
     const ds = directivesOf('p.yaml', pod);
     expect(ds.map((d) => [d.text, d.problems.map((p) => p.messageId)])).toEqual([['podguard.dev/ignore: ', ['noRules']]]);
     expect(ds[0]!.range).toEqual({ start: { line: 6, column: 5 }, end: { line: 6, column: 27 } });
+  });
+
+  it('reads the pod template annotations of each workload of a file with several', () => {
+    // Two Deployments (d, then e), each narrowing its own pod template's directive to a container.
+    const first = deployment('', '"podguard.dev/ignore.web": "a -- first"');
+    const second = deployment('', '"podguard.dev/ignore.side": "b -- second"').replace('name: d', 'name: e');
+    const two = `${first}---\n${second}`;
+    const ds = directivesOf('d.yaml', two);
+    expect(
+      ds.map((d) => [
+        d.ruleIds,
+        d.problems,
+        (d.scope as Extract<DirectiveScope, { kind: 'region' }>).containers?.map((c) => [c.label, c.range.start.line]),
+      ]),
+    ).toEqual([
+      [['a'], [], [['Deployment/d container "web"', 12]]],
+      [['b'], [], [['Deployment/e container "side"', 30]]],
+    ]);
+  });
+
+  it('takes the pod template region from the spec when it comes before the metadata, also on one line', () => {
+    const block = [
+      'apiVersion: apps/v1', // 1
+      'kind: Deployment', // 2
+      'metadata:', // 3
+      '  name: d', // 4
+      'spec:', // 5
+      '  template:', // 6
+      '    spec:', // 7
+      '      containers:', // 8
+      '        - name: web', // 9
+      '          image: a:1', // 10
+      '    metadata:', // 11
+      '      annotations:', // 12
+      '        podguard.dev/ignore: a -- r', // 13
+      '', // 14
+    ].join('\n');
+    const region = (text: string): Range => (directivesOf('d.yaml', text)[0]!.scope as Extract<DirectiveScope, { kind: 'region' }>).range;
+    expect(region(block)).toEqual({ start: { line: 8, column: 7 }, end: { line: 13, column: 36 } });
+    // A spec written in flow style starts further right than the metadata below it: lines decide.
+    const flowSpec = block.replace(
+      '    spec:\n      containers:\n        - name: web\n          image: a:1',
+      '    spec: {containers: [{name: web, image: "a:1"}]}',
+    );
+    expect(region(flowSpec).start).toEqual({ line: 7, column: 11 });
+    const flow =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: {spec: {containers: [{name: web, image: "a:1"}]}, metadata: {annotations: {podguard.dev/ignore: a -- r}}}\n';
+    expect(region(flow)).toEqual({ start: { line: 5, column: 20 }, end: { line: 5, column: 115 } });
+    // Pod metadata first on the same line: the region starts at the metadata.
+    const flowMetaFirst =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: {metadata: {annotations: {podguard.dev/ignore: a -- r}}, spec: {containers: [{name: web, image: "a:1"}]}}\n';
+    expect(region(flowMetaFirst).start).toEqual({ line: 5, column: 24 });
+  });
+
+  it('reads an annotation whose value is no text as naming no rules', () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    podguard.dev/ignore: {a: b}\n    podguard.dev/ignore.c: [x]\nspec:\n  containers:\n    - name: c\n      image: a:1\n';
+    const ds = directivesOf('p.yaml', pod);
+    expect(ds.map((d) => [d.text, d.problems.map((p) => p.messageId)])).toEqual([
+      ['podguard.dev/ignore: ', ['noRules']],
+      ['podguard.dev/ignore.c: ', ['noRules']],
+    ]);
   });
 
   it('reads annotations only from Kubernetes files', () => {
@@ -456,6 +552,18 @@ describe('applySuppressions', () => {
     const h = finding('r', 3, { suppression: { kind: 'external', justification: 'already' } });
     run([h], [line]);
     expect(h.suppression).toEqual({ kind: 'external', justification: 'already' });
+  });
+
+  it('keeps directives of different regions apart, however many share a file', () => {
+    const region = (from: number, to: number): DirectiveScope => ({
+      kind: 'region',
+      range: { start: { line: from, column: 1 }, end: { line: to, column: 1 } },
+    });
+    const a = directive({ ruleIds: ['r'], reason: 'first object', scope: region(2, 10) });
+    const b = directive({ ruleIds: ['s'], reason: 'second object', scope: region(12, 20) });
+    const findings = [finding('r', 5), finding('s', 5), finding('r', 15), finding('s', 15)];
+    run(findings, [a, b]);
+    expect(findings.map((f) => f.suppression?.justification ?? null)).toEqual(['first object', null, null, 'second object']);
   });
 
   it('finds directives of every line of a region, grouped by scope', () => {
