@@ -93,7 +93,7 @@ Policy:
 Scope and running:
   --changed-since REF    only files changed between REF and the working tree (git)
   --stdin-name NAME      with "scan -": the name findings on standard input carry (default: stdin)
-  --threads N            threads to check files on (default: one per CPU up to 4, for scans of 5,000+ files; 1 = no workers)
+  --threads N            threads to check files on (default: one per 10,000 files, at most one per CPU and 4; 1 = no workers)
   --allow-empty          pass when a named path holds no file podguard checks (default: exit 2)
   --debug                stack traces for internal errors; how the scan ran (files, time, threads) on stderr
 `;
