@@ -80,6 +80,23 @@
 //   line break, such as an end-of-stream parse error, would be covered; not worth pinning.)
 // - src/suppress/directives.ts union `x.column < y.column` -> `<=` (no coverage before the region
 //   tests): two disjoint nodes never start, or end, at one position.
+// - src/secrets/marvin32.ts tail `0x80 << ((n - i) * 8)` -> `(n + i) * 8`: shift counts are taken
+//   mod 32 and `i` is a multiple of 4, so both shift by the same amount; the tail loop
+//   `i + k < n` -> `<=`: the byte past the end reads as undefined, which shifts to 0.
+// - src/secrets/secret-object.ts CREDENTIAL_KEYS entries -> '' (each of the six):
+//   secretNameStrength already names tls.key, ssh-privatekey, token and password (a test pins
+//   each as a credential), and .dockerconfigjson / .dockercfg take their verdict from the registry
+//   entries right after.
+// - src/secrets/secret-object.ts decodeBase64 `/\s+/g` -> `/\s/g`: the same characters go.
+// - src/secrets/secret-object.ts dockerAuths `catch { return [] }` -> `catch {}`: `parsed` stays
+//   undefined and the auths test returns []; `typeof auths !== 'object'` and `typeof entry !==
+//   'object'` -> false: a truthy non-object has no auth or password fields (Object.entries of a
+//   number is empty, of a string its characters, which the entry test skips).
+// - src/secrets/secret-object.ts dockerAuths `decoded ? [decoded] : []` -> `['Stryker was here']`
+//   (no coverage): a password is only found in an auth that decoded.
+// - src/secrets/secret-object.ts secretContents `raw.trim() === ''` -> false, `raw.trim()` ->
+//   `raw`, `''` -> another string: a blank value is a documentation placeholder, skipped two lines
+//   later; `entries.length === 0` -> false: `at` is set exactly when an entry is pushed.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -589,12 +589,34 @@ describe('Secret objects', () => {
     expect(c.entries.map((e) => [e.key, e.credential])).toEqual([['.dockerconfigjson', true]]);
   });
 
+  it('judges a value by its shape after trimming, and a URL by its credentials alone', () => {
+    // A long URL without credentials is configuration however random its path looks.
+    const longUrl = `https://config.shop.internal/v1/${RANDOM}`;
+    const c = secretContents(secret(`stringData:\n  a: " /run/x/${RANDOM} "\n  b: ${longUrl}\n  c: " ${RANDOM} "\n`).objects[0]!)!;
+    expect(c.entries.map((e) => [e.key, e.credential])).toEqual([
+      ['a', false],
+      ['b', false],
+      ['c', true],
+    ]);
+  });
+
+  it('takes a value holding a known token format for a credential, whatever its key and shape', () => {
+    // A private key block: header, body lines and spaces, so no random-looking single word.
+    const body = Array.from({ length: 4 }, () => randomString(rand, 64)).join('\n    ');
+    const pem = `-----BEGIN PRIVATE KEY-----\n    ${body}\n    -----END PRIVATE KEY-----`;
+    const c = secretContents(secret(`stringData:\n  cert-data: |\n    ${pem}\n`).objects[0]!)!;
+    expect(c.token?.messageId).toBe('privateKey');
+    expect(c.entries.map((e) => [e.key, e.credential])).toEqual([['cert-data', true]]);
+  });
+
   it('commits nothing with a registry entry of placeholders only, and reads a non-JSON one as a credential', () => {
     const placeholders = b64(JSON.stringify({ auths: { 'r.io': { auth: b64('user:<password>') } } }));
     expect(secretContents(secret(`data:\n  .dockerconfigjson: ${placeholders}\n`).objects[0]!)).toBeUndefined();
     expect(secretContents(secret(`stringData:\n  .dockercfg: '{"auths": 1}'\n`).objects[0]!)).toBeUndefined();
     expect(secretContents(secret(`stringData:\n  .dockercfg: '{"auths": null}'\n`).objects[0]!)).toBeUndefined();
     expect(secretContents(secret(`stringData:\n  .dockercfg: '{"broken'\n`).objects[0]!)).toBeUndefined();
+    // JSON after blanks is still a registry document without a usable password.
+    expect(secretContents(secret(`stringData:\n  .dockercfg: ' {"auths": {}}'\n`).objects[0]!)).toBeUndefined();
     const text = secretContents(secret(`stringData:\n  .DockerCfg: not json at all\n`).objects[0]!)!;
     expect(text.entries.map((e) => [e.key, e.credential])).toEqual([['.DockerCfg', true]]);
     expect(text.registries).toEqual([]);
