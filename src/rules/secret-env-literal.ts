@@ -43,6 +43,20 @@ interface State {
   dotenv: Map<string, Record<string, DotenvSecret>>;
 }
 
+/** What a message calls a published default password (`POSTGRES_PASSWORD=postgres`). */
+const DEFAULT_PASSWORD = 'a well-known default password';
+
+/**
+ * How a report carries a literal credential: a published default is named, not masked (masking
+ * `postgres` would garble every message naming the image), yet still a committed, guessable
+ * credential; any other value is a secret, masked wherever it appears.
+ */
+function carried(name: string, value: string): { desc: string } & ({ value: string } | { secret: string }) {
+  return isPasswordName(name) && isDefaultPassword(value)
+    ? { desc: DEFAULT_PASSWORD, value }
+    : { desc: describeSecret(value), secret: value };
+}
+
 /** Secret-named variables must not carry literal values. */
 export const rule: CrossFileRule<State> = {
   meta: {
@@ -81,7 +95,7 @@ export const rule: CrossFileRule<State> = {
       if (isPasswordName(name) && isDefaultPassword(inner ?? value)) {
         // A published default is no secret to mask in logs (masking `postgres` would garble every
         // message naming the image); it is still a committed, guessable credential.
-        ctx.report({ messageId, data: { name, desc: 'a well-known default password', ...data }, at, identity, value: inner ?? value });
+        ctx.report({ messageId, data: { name, desc: DEFAULT_PASSWORD, ...data }, at, identity, value: inner ?? value });
         return;
       }
       ctx.report({
@@ -156,14 +170,8 @@ function rememberDotenv(dotenv: Dotenv, state: State): void {
 function reportDotenv(ctx: FinishContext<State>): void {
   for (const secrets of ctx.crossFile.dotenv.values()) {
     for (const e of Object.values(secrets)) {
-      const known = isPasswordName(e.name) && isDefaultPassword(e.value);
-      ctx.report({
-        messageId: 'dotenv',
-        data: { name: e.name, desc: known ? 'a well-known default password' : describeSecret(e.value) },
-        ...place(e),
-        identity: `.env ${e.name}`,
-        ...(known ? { value: e.value } : { secret: e.value }),
-      });
+      const { desc, ...literal } = carried(e.name, e.value);
+      ctx.report({ messageId: 'dotenv', data: { name: e.name, desc }, ...place(e), identity: `.env ${e.name}`, ...literal });
     }
   }
 }
@@ -181,12 +189,13 @@ function checkDockerfile(instructions: readonly Instruction[], ctx: RuleContext)
       const nameRange = p.getNameRange();
       const valueRange = p.getValueRange();
       if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
+      const { desc, ...literal } = carried(name, value);
       ctx.report({
         messageId: keyword === 'ENV' ? 'dockerEnv' : 'dockerArg',
-        data: { name, desc: isPasswordName(name) && isDefaultPassword(value) ? 'a well-known default password' : describeSecret(value) },
+        data: { name, desc },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        ...(isPasswordName(name) && isDefaultPassword(value) ? { value } : { secret: value }),
+        ...literal,
       });
     }
   }

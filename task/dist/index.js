@@ -61150,6 +61150,10 @@ function literalSecret(name, value2) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value2, strength, name) && !findTokens(value2).some((t) => t.level === "error");
 }
+var DEFAULT_PASSWORD = "a well-known default password";
+function carried(name, value2) {
+  return isPasswordName(name) && isDefaultPassword(value2) ? { desc: DEFAULT_PASSWORD, value: value2 } : { desc: describeSecret(value2), secret: value2 };
+}
 var rule48 = {
   meta: {
     id: "secret-env-literal",
@@ -61179,7 +61183,7 @@ var rule48 = {
       const inner = /^(["']).+\1$/s.test(value2) ? value2.slice(1, -1) : void 0;
       const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
       if (isPasswordName(name) && isDefaultPassword(inner ?? value2)) {
-        ctx.report({ messageId, data: { name, desc: "a well-known default password", ...data }, at, identity: identity2, value: inner ?? value2 });
+        ctx.report({ messageId, data: { name, desc: DEFAULT_PASSWORD, ...data }, at, identity: identity2, value: inner ?? value2 });
         return;
       }
       ctx.report({
@@ -61250,14 +61254,8 @@ function rememberDotenv(dotenv, state) {
 function reportDotenv(ctx) {
   for (const secrets of ctx.crossFile.dotenv.values()) {
     for (const e of Object.values(secrets)) {
-      const known = isPasswordName(e.name) && isDefaultPassword(e.value);
-      ctx.report({
-        messageId: "dotenv",
-        data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
-        ...place(e),
-        identity: `.env ${e.name}`,
-        ...known ? { value: e.value } : { secret: e.value }
-      });
+      const { desc, ...literal } = carried(e.name, e.value);
+      ctx.report({ messageId: "dotenv", data: { name: e.name, desc }, ...place(e), identity: `.env ${e.name}`, ...literal });
     }
   }
 }
@@ -61274,12 +61272,13 @@ function checkDockerfile(instructions, ctx) {
       const nameRange = p.getNameRange();
       const valueRange = p.getValueRange();
       if (!name || value2 === null || !valueRange || !literalSecret(name, value2)) continue;
+      const { desc, ...literal } = carried(name, value2);
       ctx.report({
         messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: isPasswordName(name) && isDefaultPassword(value2) ? "a well-known default password" : describeSecret(value2) },
+        data: { name, desc },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        ...isPasswordName(name) && isDefaultPassword(value2) ? { value: value2 } : { secret: value2 }
+        ...literal
       });
     }
   }

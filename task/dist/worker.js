@@ -14123,6 +14123,10 @@ function literalSecret(name, value) {
   const strength = secretNameStrength(name);
   return strength !== void 0 && isLiteralSecret(value, strength, name) && !findTokens(value).some((t) => t.level === "error");
 }
+var DEFAULT_PASSWORD = "a well-known default password";
+function carried(name, value) {
+  return isPasswordName(name) && isDefaultPassword(value) ? { desc: DEFAULT_PASSWORD, value } : { desc: describeSecret(value), secret: value };
+}
 var rule48 = {
   meta: {
     id: "secret-env-literal",
@@ -14152,7 +14156,7 @@ var rule48 = {
       const inner = /^(["']).+\1$/s.test(value) ? value.slice(1, -1) : void 0;
       const identity2 = `${data.container ?? data.service ?? data.object ?? ""} ${name}`;
       if (isPasswordName(name) && isDefaultPassword(inner ?? value)) {
-        ctx.report({ messageId, data: { name, desc: "a well-known default password", ...data }, at, identity: identity2, value: inner ?? value });
+        ctx.report({ messageId, data: { name, desc: DEFAULT_PASSWORD, ...data }, at, identity: identity2, value: inner ?? value });
         return;
       }
       ctx.report({
@@ -14223,14 +14227,8 @@ function rememberDotenv(dotenv, state) {
 function reportDotenv(ctx) {
   for (const secrets of ctx.crossFile.dotenv.values()) {
     for (const e of Object.values(secrets)) {
-      const known = isPasswordName(e.name) && isDefaultPassword(e.value);
-      ctx.report({
-        messageId: "dotenv",
-        data: { name: e.name, desc: known ? "a well-known default password" : describeSecret(e.value) },
-        ...place(e),
-        identity: `.env ${e.name}`,
-        ...known ? { value: e.value } : { secret: e.value }
-      });
+      const { desc, ...literal } = carried(e.name, e.value);
+      ctx.report({ messageId: "dotenv", data: { name: e.name, desc }, ...place(e), identity: `.env ${e.name}`, ...literal });
     }
   }
 }
@@ -14247,12 +14245,13 @@ function checkDockerfile(instructions, ctx) {
       const nameRange = p.getNameRange();
       const valueRange = p.getValueRange();
       if (!name || value === null || !valueRange || !literalSecret(name, value)) continue;
+      const { desc, ...literal } = carried(name, value);
       ctx.report({
         messageId: keyword === "ENV" ? "dockerEnv" : "dockerArg",
-        data: { name, desc: isPasswordName(name) && isDefaultPassword(value) ? "a well-known default password" : describeSecret(value) },
+        data: { name, desc },
         at: dfRange({ start: nameRange.start, end: valueRange.end }),
         identity: `${keyword} ${name}`,
-        ...isPasswordName(name) && isDefaultPassword(value) ? { value } : { secret: value }
+        ...literal
       });
     }
   }
