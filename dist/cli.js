@@ -23313,12 +23313,11 @@ function regexDetector(spec) {
     find(text) {
       const out = [];
       if (spec.textTest && !spec.textTest(text)) return out;
-      const re = new RegExp(spec.pattern.source, spec.pattern.flags);
+      const re = new RegExp(spec.pattern.source, spec.group ? `${spec.pattern.flags}d` : spec.pattern.flags);
       for (const m of text.matchAll(re)) {
         const value2 = m[spec.group ?? 0];
         if (value2 === void 0 || value2.length === 0) continue;
-        const offsetInMatch = spec.group ? m[0].indexOf(value2) : 0;
-        const start = m.index + offsetInMatch;
+        const start = spec.group ? m.indices[spec.group][0] : m.index;
         if (isPlaceholder(value2) || isReference(value2)) continue;
         if (spec.minEntropy !== void 0 && entropy(value2) < spec.minEntropy) continue;
         if (spec.accept && !spec.accept(value2)) continue;
@@ -23377,7 +23376,6 @@ function verifyAzureKey(token) {
   const kind = KINDS_BY_SIGNATURE.get(trimmed.slice(-10, -6));
   if (!kind) return void 0;
   const bytes = base64Bytes(trimmed);
-  if (bytes.length < 24) return void 0;
   const urlSafe = /[-_]/.test(trimmed);
   if (Buffer.from(bytes).toString(urlSafe ? "base64url" : "base64").replace(/=+$/, "") !== trimmed)
     return void 0;
@@ -23414,7 +23412,7 @@ var azureIdentifiable = {
   }
 };
 function keyBody(raw) {
-  const body = raw.replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/[\s"',|+\\]/g, "");
+  const body = raw.replace(/\\[nr]/g, "").replace(/^[A-Za-z-]+:.*$/gm, "").replace(/["']\s{0,200}\+\s{0,200}["']/g, "").replace(/[\s"',|\\]/g, "");
   if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) return void 0;
   return body;
 }
@@ -23446,7 +23444,7 @@ var privateKey = {
       const endWord = text.indexOf(`END ${m[1]}`, begin.lastIndex);
       if (endWord < 0) break;
       let endStart = endWord;
-      while (endStart > begin.lastIndex && endStart > endWord - 5 && text[endStart - 1] === "-") endStart--;
+      while (endStart > begin.lastIndex && text[endStart - 1] === "-") endStart--;
       let endEnd = endWord + 4 + m[1].length;
       const limit = endEnd + 5;
       while (endEnd < limit && text[endEnd] === "-") endEnd++;
@@ -23466,7 +23464,7 @@ var privateKey = {
       const bodyEnd = mac < 0 ? Math.min(text.length, lines2 + 4096) : mac;
       const afterCount = text.slice(lines2, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, "");
       if (!keyBody(afterCount)) continue;
-      const macEnd = mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
+      const macEnd = mac < 0 ? bodyEnd : mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0);
       push3("PuTTY private key", m.index, macEnd);
       putty.lastIndex = macEnd;
     }
@@ -23665,40 +23663,26 @@ var KEYWORD_OWNERS = /* @__PURE__ */ new Map();
 DETECTORS.forEach((d, i2) => {
   for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...KEYWORD_OWNERS.get(k) ?? [], i2]);
 });
-var LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
 var KEYWORD_SOURCE = [...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
-var ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, "gi");
-var ANY_LOWER_KEYWORD = new RegExp(KEYWORD_SOURCE, "g");
-var ASCII_ONLY = /^[\x00-\x7f]*$/;
+var ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, "g");
 function detectorsWithKeywords(text) {
-  if (ASCII_ONLY.test(text)) return keywordsInLowercase(text.toLowerCase());
+  const low = text.toLowerCase();
   const present = new Array(DETECTORS.length).fill(false);
   ANY_KEYWORD.lastIndex = 0;
-  for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
-    const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
-    for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i2 of owners) present[i2] = true;
+  for (let m = ANY_KEYWORD.exec(low); m; m = ANY_KEYWORD.exec(low)) {
+    for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i2 of owners) present[i2] = true;
     ANY_KEYWORD.lastIndex = m.index + 1;
   }
   return present;
 }
-function keywordsInLowercase(low) {
-  const present = new Array(DETECTORS.length).fill(false);
-  ANY_LOWER_KEYWORD.lastIndex = 0;
-  for (let m = ANY_LOWER_KEYWORD.exec(low); m; m = ANY_LOWER_KEYWORD.exec(low)) {
-    for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i2 of owners) present[i2] = true;
-    ANY_LOWER_KEYWORD.lastIndex = m.index + 1;
-  }
-  return present;
-}
-function findTokens(text, only) {
+function findTokens(text) {
   const present = detectorsWithKeywords(text);
   const all = [];
   DETECTORS.forEach((d, rank2) => {
-    if (only && !only(d)) return;
     if (!present[rank2]) return;
     for (const m of d.find(text)) all.push({ m, rank: rank2 });
   });
-  all.sort((a, b) => a.m.start - b.m.start || a.rank - b.rank);
+  all.sort((a, b) => a.m.start - b.m.start);
   const kept = [];
   for (const x of all) {
     const last = kept[kept.length - 1];

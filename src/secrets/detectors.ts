@@ -1,6 +1,6 @@
 /**
  * Token detectors: every known credential format podguard finds in free text. Each detector
- * has a keyword prefilter (a clean text costs one lowercase and a few `includes`), and every
+ * has a keyword prefilter (a clean text costs one lowercase and one regex pass), and every
  * pattern is linear-time: each starts with a negative lookbehind on its own alphabet (so a
  * match can only begin at a token boundary) and uses bounded quantifiers only. The list is
  * exported so a test can feed every detector adversarial megabytes.
@@ -46,7 +46,7 @@ export interface Detector {
   pattern?: RegExp;
 }
 
-interface RegexSpec {
+export interface RegexSpec {
   id: string;
   label: string;
   keywords: string[];
@@ -64,7 +64,8 @@ interface RegexSpec {
   message?: string;
 }
 
-function regexDetector(spec: RegexSpec): Detector {
+/** A detector from one global regular expression (exported for its contract test). */
+export function regexDetector(spec: RegexSpec): Detector {
   if (!spec.pattern.global) throw new Error(`detector ${spec.id}: pattern must be global`);
   const detector: Detector = {
     id: spec.id,
@@ -77,12 +78,13 @@ function regexDetector(spec: RegexSpec): Detector {
     find(text) {
       const out: TokenMatch[] = [];
       if (spec.textTest && !spec.textTest(text)) return out;
-      const re = new RegExp(spec.pattern.source, spec.pattern.flags);
+      // With a group, the `d` flag gives where it matched: its text may also occur earlier in
+      // the match (`Password=Pass`).
+      const re = new RegExp(spec.pattern.source, spec.group ? `${spec.pattern.flags}d` : spec.pattern.flags);
       for (const m of text.matchAll(re)) {
         const value = m[spec.group ?? 0];
         if (value === undefined || value.length === 0) continue;
-        const offsetInMatch = spec.group ? m[0].indexOf(value) : 0;
-        const start = m.index + offsetInMatch;
+        const start = spec.group ? m.indices![spec.group]![0] : m.index;
         if (isPlaceholder(value) || isReference(value)) continue;
         if (spec.minEntropy !== undefined && entropy(value) < spec.minEntropy) continue;
         if (spec.accept && !spec.accept(value)) continue;
@@ -161,8 +163,8 @@ export function verifyAzureKey(token: string): AzureKeyKind | undefined {
   const kind = KINDS_BY_SIGNATURE.get(trimmed.slice(-10, -6));
   if (!kind) return undefined;
   const bytes = base64Bytes(trimmed);
-  if (bytes.length < 24) return undefined;
   // Only the canonical encoding counts: a changed padding bit must not keep a key "verified".
+  // It also bounds the bytes: 32 or more canonical characters decode to 24 or more.
   const urlSafe = /[-_]/.test(trimmed);
   if (
     Buffer.from(bytes)
@@ -204,12 +206,16 @@ const azureIdentifiable: Detector = {
   },
 };
 
-/** A key body: escapes, header lines and quoting removed; undefined unless it is real base64 key material. */
+/**
+ * A key body: escapes, header lines, quoting and string concatenation (`"..." +`) removed;
+ * undefined unless it is real base64 key material. A `+` between quotes goes, any other is base64.
+ */
 function keyBody(raw: string): string | undefined {
   const body = raw
     .replace(/\\[nr]/g, '')
     .replace(/^[A-Za-z-]+:.*$/gm, '')
-    .replace(/[\s"',|+\\]/g, '');
+    .replace(/["']\s{0,200}\+\s{0,200}["']/g, '')
+    .replace(/[\s"',|\\]/g, '');
   if (body.length < 64 || !/^[A-Za-z0-9+/=]+$/.test(body) || isPlaceholder(body) || entropy(body) < 4.5) return undefined;
   return body;
 }
@@ -246,8 +252,10 @@ const privateKey: Detector = {
       // No END anywhere after this BEGIN means none after any later BEGIN of the same type either;
       // stopping keeps the scan linear.
       if (endWord < 0) break;
+      // Every dash before END goes, as any number may stand before BEGIN. The text walked back
+      // over lies between this BEGIN and its END, which the next search starts after.
       let endStart = endWord;
-      while (endStart > begin.lastIndex && endStart > endWord - 5 && text[endStart - 1] === '-') endStart--;
+      while (endStart > begin.lastIndex && text[endStart - 1] === '-') endStart--;
       let endEnd = endWord + 4 + m[1]!.length;
       const limit = endEnd + 5;
       while (endEnd < limit && text[endEnd] === '-') endEnd++;
@@ -268,8 +276,7 @@ const privateKey: Detector = {
       const bodyEnd = mac < 0 ? Math.min(text.length, lines + 4096) : mac;
       const afterCount = text.slice(lines, bodyEnd).replace(/^Private-Lines: ?\d{1,4}/, '');
       if (!keyBody(afterCount)) continue;
-      const macEnd =
-        mac >= 0 && mac === bodyEnd ? mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0) : bodyEnd;
+      const macEnd = mac < 0 ? bodyEnd : mac + 12 + (/^ ?[0-9a-f]{0,128}/.exec(text.slice(mac + 12, mac + 141))?.[0].length ?? 0);
       push('PuTTY private key', m.index, macEnd);
       putty.lastIndex = macEnd;
     }
@@ -477,42 +484,29 @@ const KEYWORD_OWNERS = new Map<string, number[]>();
 DETECTORS.forEach((d, i) => {
   for (const k of d.keywords) KEYWORD_OWNERS.set(k, [...(KEYWORD_OWNERS.get(k) ?? []), i]);
 });
-const LONGEST_KEYWORD = Math.max(...[...KEYWORD_OWNERS.keys()].map((k) => k.length));
 const KEYWORD_SOURCE = [...KEYWORD_OWNERS.keys()].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-/** Every keyword in one case-insensitive alternation: one pass over the text instead of one per keyword. */
-const ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, 'gi');
-/** The same, case-sensitive, for a text lowercased first (the keywords are lowercase). */
-const ANY_LOWER_KEYWORD = new RegExp(KEYWORD_SOURCE, 'g');
-// eslint-disable-next-line no-control-regex -- any ASCII character, controls included
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** Every keyword in one alternation, for a lowercased text: one pass instead of one per keyword. */
+const ANY_KEYWORD = new RegExp(KEYWORD_SOURCE, 'g');
 
 /**
- * Which detectors have a keyword in `text`. Profiled on 10,000 manifests, lowercasing each text
- * and searching it once per keyword (about 60) took 3x longer than this single regex pass. The
- * regex is tried at every position where some keyword starts, and every keyword is compared
- * there, so keywords that overlap (`aws_secret`, `secret_access_key`) are all seen.
+ * Which detectors have a keyword in `text`. Profiled on 10,000 manifests, searching each text
+ * once per keyword (about 60) took 3x longer than this single regex pass, and a case-sensitive
+ * search of the lowercased text half as long as a case-insensitive one of the text. The regex is
+ * tried at every position where some keyword starts, and every keyword is compared there, so
+ * keywords that overlap (`aws_secret`, `secret_access_key`) are all seen.
+ *
+ * Lowercasing may change a non-ASCII text's length, but every run of ASCII characters stays one
+ * run, so a keyword (ASCII) is found wherever a case-insensitive search of the text finds it. It
+ * may also be found where that search would not (the Kelvin sign lowercases to `k`): the
+ * detector then runs and its own pattern, on the original text, decides.
  */
 function detectorsWithKeywords(text: string): boolean[] {
-  // An ASCII text lowercased keeps its length and offsets, and a case-sensitive search of it
-  // finds what the case-insensitive one finds in the text, in about half the time (bench corpus).
-  if (ASCII_ONLY.test(text)) return keywordsInLowercase(text.toLowerCase());
+  const low = text.toLowerCase();
   const present = new Array<boolean>(DETECTORS.length).fill(false);
   ANY_KEYWORD.lastIndex = 0;
-  for (let m = ANY_KEYWORD.exec(text); m; m = ANY_KEYWORD.exec(text)) {
-    const window = text.slice(m.index, m.index + LONGEST_KEYWORD).toLowerCase();
-    for (const [k, owners] of KEYWORD_OWNERS) if (window.startsWith(k)) for (const i of owners) present[i] = true;
-    ANY_KEYWORD.lastIndex = m.index + 1;
-  }
-  return present;
-}
-
-/** `detectorsWithKeywords` of a lowercase ASCII text. */
-function keywordsInLowercase(low: string): boolean[] {
-  const present = new Array<boolean>(DETECTORS.length).fill(false);
-  ANY_LOWER_KEYWORD.lastIndex = 0;
-  for (let m = ANY_LOWER_KEYWORD.exec(low); m; m = ANY_LOWER_KEYWORD.exec(low)) {
+  for (let m = ANY_KEYWORD.exec(low); m; m = ANY_KEYWORD.exec(low)) {
     for (const [k, owners] of KEYWORD_OWNERS) if (low.startsWith(k, m.index)) for (const i of owners) present[i] = true;
-    ANY_LOWER_KEYWORD.lastIndex = m.index + 1;
+    ANY_KEYWORD.lastIndex = m.index + 1;
   }
   return present;
 }
@@ -521,15 +515,15 @@ function keywordsInLowercase(low: string): boolean[] {
  * Finds every credential in a text. Detectors run only when one of their keywords occurs;
  * where matches overlap, the earlier (more specific) detector wins.
  */
-export function findTokens(text: string, only?: (d: Detector) => boolean): TokenMatch[] {
+export function findTokens(text: string): TokenMatch[] {
   const present = detectorsWithKeywords(text);
   const all: { m: TokenMatch; rank: number }[] = [];
   DETECTORS.forEach((d, rank) => {
-    if (only && !only(d)) return;
     if (!present[rank]) return;
     for (const m of d.find(text)) all.push({ m, rank });
   });
-  all.sort((a, b) => a.m.start - b.m.start || a.rank - b.rank);
+  // The sort is stable and the matches went in by rank: at one start, the higher rank comes first.
+  all.sort((a, b) => a.m.start - b.m.start);
   // One sweep: an overlapping match replaces the kept one only when its detector ranks higher.
   const kept: { m: TokenMatch; rank: number }[] = [];
   for (const x of all) {
