@@ -168,6 +168,7 @@ const MODULES = {
       'test/secrets/corpus.test.ts',
       'test/secrets/robust.test.ts',
       'test/secrets/no-leak.test.ts',
+      'test/secrets/detectors.test.ts',
       'test/mutation/secrets.test.ts',
     ],
   },

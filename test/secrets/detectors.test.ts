@@ -1,0 +1,400 @@
+/**
+ * The token detectors' contract (issue #21): which detectors exist and what they call a token,
+ * where each match starts and ends, which texts they leave alone, and which detector wins where
+ * matches overlap. A detector that misses a committed credential lets it through the gate.
+ */
+import { jest } from '@jest/globals';
+import { AZURE_KEY_KINDS, DETECTORS, TOKEN_MESSAGES, findTokens, regexDetector, verifyAzureKey } from '../../src/secrets/detectors.js';
+import type { Detector, TokenMatch } from '../../src/secrets/detectors.js';
+import { entropy } from '../../src/secrets/heuristics.js';
+import { seedFromName } from '../../src/secrets/marvin32.js';
+import { identifiableKey, prng, randomString } from '../helpers/secrets.js';
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const rand = prng(4711);
+
+/** What a user sees of a match: its type, name, place and whether a checksum proved it. */
+const seen = (m: TokenMatch): [string, string, number, number, boolean] => [m.messageId, m.label, m.start, m.end, m.verified];
+
+describe('the detector table', () => {
+  it('lists every detector in priority order, with its name, level and precision', () => {
+    expect(DETECTORS.map((d) => [d.id, d.label, d.level, d.precision])).toEqual([
+      ['azureIdentifiableKey', 'Azure identifiable key', 'error', 'very-high'],
+      ['privateKey', 'private key', 'error', 'very-high'],
+      ['azureAnnotatedKey', 'Azure common annotated key (Azure OpenAI, AI services, Azure DevOps)', 'error', 'very-high'],
+      ['entraClientSecret', 'Microsoft Entra ID client secret', 'error', 'high'],
+      ['azureStorageLegacyKey', 'Azure Storage or Cosmos DB account key', 'error', 'high'],
+      ['azureSharedAccessKey', 'Azure Service Bus / Event Hubs shared access key', 'error', 'high'],
+      ['sasToken', 'Azure shared access signature (SAS) token', 'error', 'high'],
+      ['githubToken', 'GitHub token', 'error', 'high'],
+      ['gitlabToken', 'GitLab token', 'error', 'high'],
+      ['slackWebhook', 'Slack webhook URL', 'error', 'high'],
+      ['slackToken', 'Slack token', 'error', 'high'],
+      ['npmToken', 'npm access token', 'error', 'high'],
+      ['pypiToken', 'PyPI API token', 'error', 'high'],
+      ['dockerHubToken', 'Docker Hub personal access token', 'error', 'high'],
+      ['awsAccessKeyId', 'AWS access key id', 'error', 'high'],
+      ['awsSecretKey', 'AWS secret access key', 'error', 'high'],
+      ['gcpApiKey', 'Google Cloud API key', 'error', 'high'],
+      ['gcpServiceAccount', 'Google Cloud service account key (JSON)', 'error', 'high'],
+      ['connectionStringPassword', 'connection string password', 'warning', 'medium'],
+      ['urlCredentials', 'URL with embedded password', 'warning', 'medium'],
+      ['jwt', 'JSON Web Token', 'note', 'medium'],
+    ]);
+  });
+
+  it('names the token in every message template', () => {
+    expect(TOKEN_MESSAGES.privateKey).toBe('Private key block ({label}) in plaintext ({desc}).');
+    expect(TOKEN_MESSAGES.githubToken).toBe('GitHub token in plaintext ({desc}).');
+    expect(TOKEN_MESSAGES.azureRelayKey).toBe('Azure Relay key, checksum verified ({desc}).');
+    for (const d of DETECTORS)
+      for (const [id, template] of Object.entries(d.messages)) expect([id, TOKEN_MESSAGES[id]]).toEqual([id, template]);
+  });
+});
+
+describe('a detector from a regular expression', () => {
+  const spec = {
+    id: 'testValue',
+    label: 'test value',
+    keywords: ['v='],
+    level: 'warning' as const,
+    precision: 'medium' as const,
+    pattern: /v=(\S*)/g,
+    group: 1,
+    minEntropy: 2,
+    accept: (v: string) => !v.startsWith('q'),
+  };
+
+  it('refuses a pattern that is not global, naming the detector', () => {
+    expect(() => regexDetector({ ...spec, pattern: /v=(\S*)/ })).toThrow('detector testValue: pattern must be global');
+  });
+
+  it('skips empty values, placeholders, references, low entropy and what the spec does not accept', () => {
+    const d = regexDetector(spec);
+    const text = 'v= v=abcd v=${X} v=<your-key> v=aabb v=qrst v=wxyz';
+    expect(d.find(text).map((m) => [m.value, m.start, m.end])).toEqual([
+      // Exactly the minimum entropy (four distinct characters: 2 bits) is enough.
+      ['abcd', text.indexOf('abcd'), text.indexOf('abcd') + 4],
+      ['wxyz', text.indexOf('wxyz'), text.indexOf('wxyz') + 4],
+    ]);
+    expect(entropy('abcd')).toBe(2);
+    const m = d.find('v=abcd')[0]!;
+    expect([m.detector, m.messageId, m.label, m.level, m.precision, m.verified]).toEqual([
+      d,
+      'testValue',
+      'test value',
+      'warning',
+      'medium',
+      false,
+    ]);
+    expect(d.messages).toEqual({ testValue: 'test value in plaintext ({desc}).' });
+    expect(regexDetector({ ...spec, message: 'A test value ({desc}).' }).messages).toEqual({ testValue: 'A test value ({desc}).' });
+  });
+
+  it('places a group where it matched, not where its text first occurs in the match', () => {
+    const text = 'Server=db;User Id=sa;Password=Pass;Pwd=wd12;';
+    expect(findTokens(text).map((m) => [m.value, m.start, m.end])).toEqual([
+      ['Pass', 30, 34],
+      ['wd12', 39, 43],
+    ]);
+  });
+
+  it('places a whole-match token at its match', () => {
+    const token = `ghp_${randomString(rand, 36)}`;
+    const text = `token: ${token}\n`;
+    expect(findTokens(text).map(seen)).toEqual([['githubToken', 'GitHub token', 7, 7 + token.length, false]]);
+  });
+
+  it('runs a detector with a context test only in a text that has the context', () => {
+    const sig = `sig=${randomString(rand, 43)}%3D`;
+    expect(findTokens(`https://acct.blob.core.windows.net/c?se=2030-01-01&${sig}`)).toEqual([]);
+    const text = `https://acct.blob.core.windows.net/c?sv=2022-11-02&se=2030-01-01&${sig}`;
+    expect(findTokens(text).map((m) => [m.messageId, m.value])).toEqual([['sasToken', sig.slice(4)]]);
+  });
+});
+
+// The families' names as users read them, written out here rather than read from the table.
+const AZURE_LABELS: [string, string, string, number, boolean][] = [
+  ['+ASt', 'azureStorageKey', 'Azure Storage account key', 64, false],
+  ['ACDb', 'azureCosmosKey', 'Azure Cosmos DB key', 64, false],
+  ['+ASb', 'azureServiceBusKey', 'Azure Service Bus key', 32, false],
+  ['+AEh', 'azureEventHubKey', 'Azure Event Hubs key', 32, false],
+  ['+ARm', 'azureRelayKey', 'Azure Relay key', 32, false],
+  ['+ACR', 'azureContainerRegistryKey', 'Azure Container Registry key', 39, false],
+  ['AzFu', 'azureFunctionKey', 'Azure Functions key', 40, true],
+  ['AzSe', 'azureSearchKey', 'Azure AI Search key', 39, true],
+  ['APIM', 'azureApimKey', 'Azure API Management key', 64, false],
+  ['AzCa', 'azureRedisKey', 'Azure Cache for Redis key', 32, false],
+  ['AZEG', 'azureEventGridKey', 'Azure Event Grid key', 32, false],
+  ['+ABa', 'azureBatchKey', 'Azure Batch key', 64, false],
+  ['AIoT', 'azureIotKey', 'Azure IoT key', 32, false],
+  ['+AMC', 'azureMlKey', 'Azure ML web service key', 64, false],
+];
+
+describe('Azure identifiable keys in a text', () => {
+  const seedOf = (signature: string): bigint => AZURE_KEY_KINDS.find((k) => k.signature === signature)!.seeds[0]!;
+
+  it.each(AZURE_LABELS)('finds a %s key as %s, named "%s", verified', (signature, messageId, label, bytes, urlSafe) => {
+    const key = identifiableKey(rand, signature, seedOf(signature), bytes, urlSafe);
+    const text = `key: ${key}\n`;
+    expect(findTokens(text).map(seen)).toEqual([[messageId, label, 5, 5 + key.length, true]]);
+    expect(findTokens(text)[0]!.value).toBe(key);
+    expect(TOKEN_MESSAGES[messageId]).toBe(`${label}, checksum verified ({desc}).`);
+    // The keyword is the signature in any case.
+    expect(findTokens(`KEY=${key}`).map((m) => m.messageId)).toEqual([messageId]);
+  });
+
+  it('finds a key at the very start of a text, and none that continues a longer run of its alphabet', () => {
+    const key = identifiableKey(rand, '+ASt', seedFromName('Default0'), 64);
+    expect(findTokens(key).map(seen)).toEqual([['azureStorageKey', 'Azure Storage account key', 0, key.length, true]]);
+    expect(findTokens(`x${key}`)).toEqual([]);
+    expect(findTokens(`/${key}`)).toEqual([]);
+  });
+
+  it('verifies canonical keys of 32 to 120 characters only', () => {
+    const seed = seedFromName('Send0000');
+    const key = (bytes: number): string => identifiableKey(rand, '+ASb', seed, bytes);
+    expect(key(24).replace(/=+$/, '')).toHaveLength(32);
+    expect(verifyAzureKey(key(24))?.messageId).toBe('azureServiceBusKey');
+    expect(key(23).replace(/=+$/, '')).toHaveLength(31);
+    expect(verifyAzureKey(key(23))).toBeUndefined();
+    expect(key(90).replace(/=+$/, '')).toHaveLength(120);
+    expect(verifyAzureKey(key(90))?.messageId).toBe('azureServiceBusKey');
+    expect(key(91).replace(/=+$/, '')).toHaveLength(122);
+    expect(verifyAzureKey(key(91))).toBeUndefined();
+  });
+
+  it('takes padding only at the end', () => {
+    const key = identifiableKey(rand, '+ACR', seedFromName('ACRDflt0'), 39);
+    expect(key).not.toContain('=');
+    expect(verifyAzureKey(key)?.messageId).toBe('azureContainerRegistryKey');
+    expect(verifyAzureKey(`${key.slice(0, 20)}=${key.slice(20)}`)).toBeUndefined();
+    expect(verifyAzureKey(`${key.slice(0, 20)}==${key.slice(20)}`)).toBeUndefined();
+  });
+});
+
+/** `n` random base64 characters (random enough: about 5.3 bits per character at 64). */
+const b64 = (n: number): string => randomString(rand, n, B64);
+const lines = (body: string): string => body.replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+const pem = (body: string, type = 'RSA PRIVATE KEY', dashes = '-----'): string =>
+  `${dashes}BEGIN ${type}${dashes}\n${lines(body)}\n${dashes}END ${type}${dashes}`;
+
+describe('private key blocks', () => {
+  it('finds a PEM block from its BEGIN to the end of its END line, named by its type', () => {
+    const block = pem(b64(200));
+    const text = `key: |\n${block}\nnext: 1\n`;
+    expect(findTokens(text).map(seen)).toEqual([['privateKey', 'rsa private key', 7, 7 + block.length, false]]);
+    expect(findTokens(text)[0]!.value).toBe(block);
+    const openssh = pem(b64(300), 'OPENSSH PRIVATE KEY');
+    expect(findTokens(openssh).map(seen)).toEqual([['privateKey', 'openssh private key', 0, openssh.length, false]]);
+  });
+
+  it('needs 64 characters of key material', () => {
+    expect(findTokens(pem(b64(64))).map((m) => m.messageId)).toEqual(['privateKey']);
+    expect(findTokens(pem(b64(63)))).toEqual([]);
+  });
+
+  it('reads a block written with \\n escapes, which are not key material', () => {
+    const escaped = (n: number): string =>
+      `"-----BEGIN RSA PRIVATE KEY-----\\n${b64(n).replace(/(.{12})/g, '$1\\n')}\\n-----END RSA PRIVATE KEY-----\\n"`;
+    expect(findTokens(escaped(64)).map((m) => m.label)).toEqual(['rsa private key']);
+    // Five escapes more would make 60 characters 65.
+    expect(findTokens(escaped(60))).toEqual([]);
+  });
+
+  it('reads an encrypted block past its header lines', () => {
+    const text = `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,5A8F0C3E2B7D4A1F9E6C3B0A7D4E1F28\n\n${lines(b64(128))}\n-----END RSA PRIVATE KEY-----`;
+    expect(findTokens(text).map(seen)).toEqual([['privateKey', 'rsa private key', 0, text.length, false]]);
+  });
+
+  it('takes a header only as a whole line: a name and colon after key material is no key', () => {
+    expect(findTokens(pem(`${b64(80)}9Comment: ${b64(10)}`))).toEqual([]);
+  });
+
+  it('leaves documentation alone: an elided body, a placeholder, filler, no body', () => {
+    expect(findTokens(pem(`...${b64(100)}`))).toEqual([]);
+    expect(findTokens(pem(`${b64(100)}...`))).toEqual([]);
+    expect(findTokens(pem(`${b64(60)}EXAMPLE${b64(30)}`))).toEqual([]);
+    expect(findTokens(pem('ABCD'.repeat(20)))).toEqual([]);
+    expect(findTokens('-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----')).toEqual([]);
+    expect(findTokens('-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----')).toEqual([]);
+  });
+
+  it('needs 4.5 bits of entropy per character, exactly that being enough', () => {
+    // 8 characters 4 times and 16 characters twice: 8/16 * 4 + 16/32 * 5 = 4.5 bits.
+    const alphabet = B64.slice(0, 24);
+    const body = [...alphabet.slice(0, 8).repeat(4), ...alphabet.slice(8).repeat(2)].join('');
+    expect([body.length, entropy(body)]).toEqual([64, 4.5]);
+    expect(findTokens(pem(body)).map((m) => m.messageId)).toEqual(['privateKey']);
+    const lower = `${body.slice(0, 56)}${'A'.repeat(8)}`;
+    expect(entropy(lower)).toBeLessThan(4.5);
+    expect(findTokens(pem(lower))).toEqual([]);
+  });
+
+  it('needs an END of the same type, and stops at a BEGIN without one', () => {
+    expect(findTokens(`-----BEGIN RSA PRIVATE KEY-----\n${lines(b64(200))}\n`)).toEqual([]);
+    expect(findTokens(`-----BEGIN RSA PRIVATE KEY-----\n${lines(b64(200))}\n-----END EC PRIVATE KEY-----`)).toEqual([]);
+  });
+
+  it('takes any run of dashes before END, and up to five after it', () => {
+    const body = lines(b64(64));
+    const seven = `---BEGIN RSA PRIVATE KEY---\n${body}\n-------END RSA PRIVATE KEY-------\n`;
+    const end = seven.indexOf('KEY-------\n', seven.indexOf('END')) + 'KEY-----'.length;
+    expect(findTokens(seven).map(seen)).toEqual([['privateKey', 'rsa private key', 0, end, false]]);
+    // Three dashes: the END line ends after them, and no key material is taken for a dash.
+    const three = `---BEGIN RSA PRIVATE KEY---\n${body}\n---END RSA PRIVATE KEY---\nnext`;
+    expect(findTokens(three).map(seen)).toEqual([['privateKey', 'rsa private key', 0, three.length - '\nnext'.length, false]]);
+  });
+
+  it('finds every block of a text, and a token right after a block', () => {
+    const a = pem(b64(100));
+    const b = pem(b64(100), 'EC PRIVATE KEY');
+    const token = `ghp_${randomString(rand, 36)}`;
+    const text = `${a}\n${b}${token}`;
+    expect(findTokens(text).map(seen)).toEqual([
+      ['privateKey', 'rsa private key', 0, a.length, false],
+      ['privateKey', 'ec private key', a.length + 1, a.length + 1 + b.length, false],
+      ['githubToken', 'GitHub token', a.length + 1 + b.length, text.length, false],
+    ]);
+  });
+});
+
+/** A PuTTY key file (format 3): public lines, private lines, MAC. */
+function ppk(opts: { header?: string; gap?: string; privateBody?: string; count?: string; mac?: string } = {}): string {
+  const header = opts.header ?? 'PuTTY-User-Key-File-3: ssh-ed25519';
+  const gap = opts.gap ?? '\nEncryption: none\nComment: eddsa-key-20260101\nPublic-Lines: 2\n';
+  const pub = lines(b64(100));
+  const count = opts.count ?? 'Private-Lines: 1';
+  const privateBody = opts.privateBody ?? lines(b64(64));
+  const mac = opts.mac ?? `\nPrivate-MAC: ${randomString(rand, 64, '0123456789abcdef')}`;
+  return `${header}${gap}${pub}\n${count}\n${privateBody}${mac}`;
+}
+
+describe('PuTTY key files', () => {
+  it('finds a key file from its header to the end of its MAC', () => {
+    const key = ppk();
+    const text = `${key}\nnext: 1\n`;
+    expect(findTokens(text).map(seen)).toEqual([['privateKey', 'PuTTY private key', 0, key.length, false]]);
+    expect(findTokens(text)[0]!.value).toBe(key);
+  });
+
+  it('takes a MAC without a space, and any one- or two-digit version and spacing of the header', () => {
+    const mac = `\nPrivate-MAC:${'0f'.repeat(32)}`;
+    expect(findTokens(ppk({ mac })).map((m) => m.end)).toEqual([ppk({ mac }).length]);
+    for (const header of ['PuTTY-User-Key-File-2:ssh-rsa', 'PuTTY-User-Key-File-10: ssh-rsa']) {
+      const key = ppk({ header });
+      expect([header, findTokens(key).map(seen)]).toEqual([header, [['privateKey', 'PuTTY private key', 0, key.length, false]]]);
+    }
+  });
+
+  it('ends a file without a MAC with the text, or 4,096 characters after its private lines', () => {
+    const key = ppk({ mac: '' });
+    expect(findTokens(`${key}\n`).map((m) => m.end)).toEqual([key.length + 1]);
+    const padding = Array.from({ length: 300 }, () => `Comment: ${'p'.repeat(20)}`).join('\n');
+    const long = `${key}\n${padding}\n`;
+    const lines0 = long.indexOf('Private-Lines:');
+    expect(findTokens(long).map((m) => m.end)).toEqual([lines0 + 4096]);
+  });
+
+  it('takes a MAC only within 16,384 characters of the private lines', () => {
+    const far = `\n${Array.from({ length: 800 }, () => `Comment: ${'p'.repeat(20)}`).join('\n')}\nPrivate-MAC: ${'ab'.repeat(32)}`;
+    const key = ppk({ mac: far });
+    const at = key.indexOf('Private-Lines:');
+    expect(key.indexOf('Private-MAC:') - at).toBeGreaterThan(16384);
+    expect(findTokens(key).map((m) => m.end)).toEqual([at + 4096]);
+  });
+
+  it('needs private lines within 8,192 characters of the header', () => {
+    const header = 'PuTTY-User-Key-File-3: ssh-ed25519';
+    // The private lines start after the gap, the public lines (100 characters and a line
+    // break) and one more line break.
+    const fill = (distance: number): string => `\nComment: ${'c'.repeat(distance - 102 - '\nComment: \n'.length)}\n`;
+    const at = (key: string): number => key.indexOf('Private-Lines:') - header.length;
+    const near = ppk({ gap: fill(8192) });
+    const beyond = ppk({ gap: fill(8193) });
+    expect([at(near), at(beyond)]).toEqual([8192, 8193]);
+    expect(findTokens(near).map((m) => m.label)).toEqual(['PuTTY private key']);
+    expect(findTokens(beyond)).toEqual([]);
+  });
+
+  it('needs private lines, and real key material in them', () => {
+    expect(findTokens(ppk({ count: 'Public-Lines: 1' }))).toEqual([]);
+    expect(findTokens(ppk({ privateBody: 'AAAA\nAAAA' }))).toEqual([]);
+  });
+
+  it('reads a key file written with \\n escapes, its line count not being key material', () => {
+    const escaped = (count: string, n: number): string => JSON.stringify(ppk({ count, privateBody: b64(n) })).slice(1, -1);
+    expect(escaped('Private-Lines: 1', 64)).toContain('\\nPrivate-Lines: 1\\n');
+    expect(findTokens(escaped('Private-Lines: 1', 64)).map((m) => m.label)).toEqual(['PuTTY private key']);
+    expect(findTokens(escaped('Private-Lines:1', 64)).map((m) => m.label)).toEqual(['PuTTY private key']);
+    // 63 characters and the count's last digit would be 64.
+    expect(findTokens(escaped('Private-Lines: 12', 63))).toEqual([]);
+  });
+
+  it('finds each of several key files', () => {
+    const a = ppk();
+    const b = ppk({ header: 'PuTTY-User-Key-File-2: ssh-rsa' });
+    const text = `${a}\n${b}\n`;
+    expect(findTokens(text).map((m) => [m.start, m.end])).toEqual([
+      [0, a.length],
+      [a.length + 1, a.length + 1 + b.length],
+    ]);
+  });
+});
+
+describe('the keyword prefilter', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  /** The ids of the detectors that ran on `text`. */
+  function ran(text: string): string[] {
+    const spies = DETECTORS.map((d: Detector) => [d.id, jest.spyOn(d, 'find')] as const);
+    findTokens(text);
+    const out = spies.filter(([, spy]) => spy.mock.calls.length > 0).map(([id]) => id);
+    for (const [, spy] of spies) spy.mockRestore();
+    return out;
+  }
+  /** The ids of the detectors with a keyword in `text`, in any case. */
+  const owners = (text: string): string[] =>
+    DETECTORS.filter((d) => d.keywords.some((k) => text.toLowerCase().includes(k))).map((d) => d.id);
+
+  it('runs no detector on a text without keywords', () => {
+    expect(ran('apiVersion: v1\nkind: ConfigMap\ndata:\n  colour: blue\n')).toEqual([]);
+  });
+
+  it('runs a detector where one of its keywords occurs, in any case, and only those', () => {
+    for (const d of DETECTORS)
+      for (const k of d.keywords) {
+        const text = `value: x${k.toUpperCase()}y\n`;
+        expect([k, ran(text)]).toEqual([k, owners(text)]);
+        expect(owners(text)).toContain(d.id);
+      }
+  });
+
+  it('sees overlapping keywords, and keywords in a text that is not ASCII', () => {
+    expect(ran('AWS_SECRET_ACCESS_KEY')).toEqual(['awsSecretKey']);
+    const token = `ghp_${randomString(rand, 36)}`;
+    expect(ran(`# Schlüssel für die Registry: ${token}`)).toEqual(['githubToken']);
+    expect(findTokens(`# Schlüssel für die Registry: ${token}`).map((m) => m.value)).toEqual([token]);
+    expect(ran('eyJ… und sig= für İstanbul')).toEqual(['sasToken', 'jwt']);
+  });
+});
+
+describe('overlapping matches', () => {
+  it('keeps the higher-ranked detector where two matches start together', () => {
+    const key = identifiableKey(rand, '+ASt', seedFromName('Default0'), 64);
+    const text = `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${key};EndpointSuffix=core.windows.net`;
+    const start = text.indexOf(key);
+    expect(findTokens(text).map(seen)).toEqual([['azureStorageKey', 'Azure Storage account key', start, start + key.length, true]]);
+  });
+
+  it('replaces a kept match by a higher-ranked one that starts inside it', () => {
+    const aws = `AKIA${randomString(rand, 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;
+    const jwt = `eyJ${randomString(rand, 20)}.eyJ${randomString(rand, 30)}.${aws}_${randomString(rand, 20)}`;
+    const text = `token: ${jwt}\n`;
+    const start = text.indexOf(aws);
+    expect(findTokens(text).map(seen)).toEqual([['awsAccessKeyId', 'AWS access key id', start, start + aws.length, false]]);
+    // Alone, the JWT is found.
+    const plain = `eyJ${randomString(rand, 20)}.eyJ${randomString(rand, 30)}.${randomString(rand, 30)}`;
+    expect(findTokens(plain).map(seen)).toEqual([['jwt', 'JSON Web Token', 0, plain.length, false]]);
+  });
+});
