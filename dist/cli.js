@@ -19334,7 +19334,7 @@ function parseDockerfile(text) {
   }
   return { ast, stages, globalArgs };
 }
-function dockerfileProblems(model) {
+function dockerfileProblems(model, text) {
   const problems = [];
   for (const d of model.ast.getDirectives()) {
     if (d.getName().toLowerCase() !== "escape") continue;
@@ -19345,6 +19345,7 @@ function dockerfileProblems(model) {
       range: d.getValueRange()
     });
   }
+  if (!text.includes("<<")) return problems;
   for (const ins of model.ast.getInstructions()) {
     const withHeredocs = ins;
     if (typeof withHeredocs.getHeredocs !== "function") continue;
@@ -19465,7 +19466,7 @@ function parseFile(source, kindByName, how = {}) {
   if (kindByName === "dockerfile") {
     const model = parseDockerfile(source.text);
     const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
-    const problems = dockerfileProblems(model).map((p) => ({
+    const problems = dockerfileProblems(model, source.text).map((p) => ({
       kind: "dockerfile",
       message: p.message,
       offset: offset(p.range.start),

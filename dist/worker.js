@@ -9733,7 +9733,7 @@ function parseDockerfile(text) {
   }
   return { ast, stages, globalArgs };
 }
-function dockerfileProblems(model) {
+function dockerfileProblems(model, text) {
   const problems = [];
   for (const d of model.ast.getDirectives()) {
     if (d.getName().toLowerCase() !== "escape") continue;
@@ -9744,6 +9744,7 @@ function dockerfileProblems(model) {
       range: d.getValueRange()
     });
   }
+  if (!text.includes("<<")) return problems;
   for (const ins of model.ast.getInstructions()) {
     const withHeredocs = ins;
     if (typeof withHeredocs.getHeredocs !== "function") continue;
@@ -9847,7 +9848,7 @@ function parseFile(source, kindByName, how = {}) {
   if (kindByName === "dockerfile") {
     const model = parseDockerfile(source.text);
     const offset = (p) => source.lines.lineStart(p.line + 1) + p.character;
-    const problems = dockerfileProblems(model).map((p) => ({
+    const problems = dockerfileProblems(model, source.text).map((p) => ({
       kind: "dockerfile",
       message: p.message,
       offset: offset(p.range.start),

@@ -122,7 +122,7 @@ export interface DockerfileProblem {
  * a backslash or a backtick, and here-documents whose closing delimiter never comes (the rest
  * of the file is then swallowed into the heredoc, so later instructions silently disappear).
  */
-export function dockerfileProblems(model: DockerfileModel): DockerfileProblem[] {
+export function dockerfileProblems(model: DockerfileModel, text: string): DockerfileProblem[] {
   const problems: DockerfileProblem[] = [];
   for (const d of model.ast.getDirectives()) {
     if (d.getName().toLowerCase() !== 'escape') continue;
@@ -133,6 +133,9 @@ export function dockerfileProblems(model: DockerfileModel): DockerfileProblem[] 
       range: d.getValueRange(),
     });
   }
+  // A here-document starts with `<<`: a file without one has none to check, and asking each
+  // RUN, COPY and ADD for its heredocs would parse its arguments again.
+  if (!text.includes('<<')) return problems;
   for (const ins of model.ast.getInstructions()) {
     // getHeredocs is public on RUN, COPY and ADD at runtime but typed protected on Instruction.
     const withHeredocs = ins as unknown as { getHeredocs?: () => Heredoc[] };

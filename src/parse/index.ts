@@ -138,7 +138,7 @@ export function parseFile(
   if (kindByName === 'dockerfile') {
     const model = parseDockerfile(source.text);
     const offset = (p: { line: number; character: number }): number => source.lines.lineStart(p.line + 1) + p.character;
-    const problems: YamlProblem[] = dockerfileProblems(model).map((p) => ({
+    const problems: YamlProblem[] = dockerfileProblems(model, source.text).map((p) => ({
       kind: 'dockerfile',
       message: p.message,
       offset: offset(p.range.start),
