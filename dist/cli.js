@@ -23601,7 +23601,8 @@ var DETECTORS = [
   regexDetector({
     id: "awsSecretKey",
     label: "AWS secret access key",
-    keywords: ["aws_secret", "awssecret", "secret_access_key", "secretaccesskey", "aws-secret"],
+    // Every match holds aws, a separator or none, and secret, or secret, one, and access.
+    keywords: ["aws_secret", "awssecret", "aws-secret", "aws.secret", "secret_access", "secretaccess", "secret-access", "secret.access"],
     level: "error",
     precision: "high",
     pattern: new RegExp(
