@@ -372,6 +372,7 @@ describe('the keyword prefilter', () => {
 
   it('sees overlapping keywords, and keywords in a text that is not ASCII', () => {
     expect(ran('AWS_SECRET_ACCESS_KEY')).toEqual(['awsSecretKey']);
+    expect(ran('secret.access')).toEqual(['awsSecretKey']);
     const token = `ghp_${randomString(rand, 36)}`;
     expect(ran(`# Schlüssel für die Registry: ${token}`)).toEqual(['githubToken']);
     expect(findTokens(`# Schlüssel für die Registry: ${token}`).map((m) => m.value)).toEqual([token]);
@@ -396,5 +397,309 @@ describe('overlapping matches', () => {
     // Alone, the JWT is found.
     const plain = `eyJ${randomString(rand, 20)}.eyJ${randomString(rand, 30)}.${randomString(rand, 30)}`;
     expect(findTokens(plain).map(seen)).toEqual([['jwt', 'JSON Web Token', 0, plain.length, false]]);
+  });
+});
+
+describe("each token format's shape and bounds", () => {
+  const r = (n: number, alphabet?: string): string => randomString(rand, n, alphabet);
+  const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const HEX = '0123456789abcdef';
+  const SAS = 'https://acct.blob.core.windows.net/c?sv=2022-11-02&se=2030-01-01&';
+  /** Each detector with texts and the values it must find in each (none: it must find nothing). */
+  const CASES: [string, [string, string[]][]][] = [
+    [
+      'azureAnnotatedKey',
+      (() => {
+        const head = r(52);
+        const tail = `${r(1)}C${r(16)}x${r(7)}`;
+        const k = `${head}JQQJ99${tail}`;
+        const d = `${head}JQQJ9D${tail}`;
+        const padded = `${k}${r(2)}==`;
+        return [
+          [`key: ${k}\n`, [k]],
+          [`key: ${d}\n`, [d]],
+          [`key: ${padded}\n`, [padded]],
+          [`key: ${head}JQQJ99${r(1)}M${r(16)}x${r(7)}\n`, []],
+          [`key: x${k}\n`, []],
+          [`key: ${k}x\n`, []],
+          [`key: ${k.slice(1)}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'entraClientSecret',
+      (() => {
+        const a = `${r(3)}8Q~${r(31)}`;
+        const b = `${r(3)}7Q~${r(34)}`;
+        return [
+          [`secret: ${a}\n`, [a]],
+          [`secret: ${b}\n`, [b]],
+          [`secret: ${r(3)}8Q~${r(30)}\n`, []],
+          [`secret: ${r(3)}8Q~${r(35)}\n`, []],
+          [`secret: ${r(3)}9Q~${r(32)}\n`, []],
+          [`secret: x.${a}\n`, []],
+          [`secret: abc8Q~${'ab'.repeat(16)}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'azureStorageLegacyKey',
+      (() => {
+        const k = `${r(86, B64)}==`;
+        return [
+          [`DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${k};EndpointSuffix=core.windows.net`, [k]],
+          [`accountkey   =   ${k}\n`, [k]],
+          [`AccountKey    =${k}\n`, []],
+          [`AccountKey=${k.slice(1)}\n`, []],
+          [`AccountKey=${k}=\n`, []],
+          [`AccountKey=${'AbCd'.repeat(21)}Ab==\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'azureSharedAccessKey',
+      (() => {
+        const k = `${r(43, B64)}=`;
+        return [
+          [`Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${k}`, [k]],
+          [`sharedaccesskey = ${k}\n`, [k]],
+          [`SharedAccessKey=${k.slice(1)}\n`, []],
+          [`SharedAccessKey=${k}=\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'sasToken',
+      (() => {
+        const at40 = r(40, B64);
+        const at90 = r(90);
+        const encoded = `${r(38)}%2F%2b`;
+        const padded = `${r(42)}%3D%3d`;
+        return [
+          [`${SAS}sig=${at40}`, [at40]],
+          [`${SAS}sig=${at90}`, [at90]],
+          [`${SAS}sig=${encoded}`, [encoded]],
+          [`${SAS}sig=${padded}&sp=r`, [padded]],
+          [`${SAS}sig=${r(39)}`, []],
+          [`${SAS}sig=${r(91)}`, []],
+          [`${SAS}xsig=${r(43)}`, []],
+        ];
+      })(),
+    ],
+    [
+      'githubToken',
+      (() => {
+        const pat = `github_pat_${r(22)}_${r(59)}`;
+        const long = `ghs_${r(251)}`;
+        const kinds = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'].map((p) => `${p}${r(36)}`);
+        return [
+          ...kinds.map((t): [string, string[]] => [`token: ${t}\n`, [t]]),
+          [`token: ${long}\n`, [long]],
+          [`token: ${pat}\n`, [pat]],
+          [`token: ghp_${r(35)}\n`, []],
+          [`token: ghp_${r(252)}\n`, []],
+          [`token: ghx_${r(36)}\n`, []],
+          [`token: github_pat_${r(21)}_${r(59)}\n`, []],
+          [`token: x${kinds[0]!}\n`, []],
+          [`token: ${kinds[0]!}_\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'gitlabToken',
+      (() => {
+        const kinds = ['glpat', 'glrt', 'gldt', 'glptt', 'glcbt', 'gloas'].map((p) => `${p}-${r(20)}`);
+        const long = `glpat-${r(80)}`;
+        return [
+          ...kinds.map((t): [string, string[]] => [`token: ${t}\n`, [t]]),
+          [`token: ${long}\n`, [long]],
+          [`token: glpat-${r(19)}\n`, []],
+          [`token: glpat-${r(81)}\n`, []],
+          [`token: x-${kinds[0]!}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'slackWebhook',
+      (() => {
+        const path = `T${r(8)}/B${r(8)}/${r(24)}`;
+        return [
+          [`url: https://hooks.slack.com/services/${path}\n`, [path]],
+          [`url: https://hooks.slack.com/workflows/${path}\n`, [path]],
+          [`url: https://hooks.slack.com/triggers/${path}\n`, [path]],
+          [`url: https://hooks.slack.com/services/T${r(8)}/B${r(8)}/\n`, []],
+          [`url: https://hooks.slack.com/services/${r(19)}\n`, []],
+          [`url: https://hooksxslack.com/services/${path}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'slackToken',
+      (() => {
+        const bot = `xoxb-123456789012-123456789012-${r(24)}`;
+        const user = `xoxp-${r(10)}`;
+        return [
+          [`token: ${bot}\n`, [bot]],
+          [`token: ${user}\n`, [user]],
+          [`token: xoxq-${r(24)}\n`, []],
+          [`token: xoxb-${r(9)}\n`, []],
+          [`token: xoxb-${r(121)}\n`, []],
+          [`token: x${bot}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'npmToken',
+      (() => {
+        const t = `npm_${r(36)}`;
+        return [
+          [`//registry.npmjs.org/:_authToken=${t}\n`, [t]],
+          [`token: npm_${r(35)}\n`, []],
+          [`token: npm_${r(37)}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'pypiToken',
+      (() => {
+        const a = `pypi-AgEIcHlwaS5vcmc${r(50)}`;
+        const b = `pypi-AgEIcHlwaS5vcmc${r(400)}`;
+        return [
+          [`password = ${a}\n`, [a]],
+          [`password = ${b}\n`, [b]],
+          [`password = pypi-AgEIcHlwaS5vcmc${r(49)}\n`, []],
+          [`password = pypi-AgEIcHlwaS5vcmc${r(401)}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'dockerHubToken',
+      (() => {
+        const a = `dckr_pat_${r(27)}`;
+        const b = `dckr_oat_${r(40)}`;
+        return [
+          [`token: ${a}\n`, [a]],
+          [`token: ${b}\n`, [b]],
+          [`token: dckr_pat_${r(26)}\n`, []],
+          [`token: dckr_pat_${r(41)}\n`, []],
+          [`token: dckr_xat_${r(30)}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'awsAccessKeyId',
+      (() => {
+        const kinds = ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3TX'].map((p) => `${p}${r(16, B32)}`);
+        return [
+          ...kinds.map((t): [string, string[]] => [`id: ${t}\n`, [t]]),
+          [`id: AKIA${r(15, B32)}\n`, []],
+          [`id: AKIA${r(17, B32)}\n`, []],
+          [`id: AKIA${r(15, B32)}8\n`, []],
+          [`id: ${kinds[0]!.toLowerCase()}\n`, []],
+          [`id: AKIB${r(16, B32)}\n`, []],
+          [`id: x${kinds[0]!}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'awsSecretKey',
+      (() => {
+        const k = (): string => r(40, B64);
+        const [a, b, c, d, e] = [k(), k(), k(), k(), k()];
+        return [
+          [`aws_secret_access_key = "${a}"\n`, [a]],
+          [`AWS_SECRET_KEY: ${b}\n`, [b]],
+          [`secretAccessKey: '${c}'\n`, [c]],
+          [`aws.secret.key=${d}\n`, [d]],
+          [`secret-access-key: ${e}\n`, [e]],
+          [`aws_secret_access_key = ${r(39, B64)}\n`, []],
+          [`aws_secret_access_key = ${r(41, B64)}\n`, []],
+          [`aws_secret_access_key = ${r(40, B64)}=\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'gcpApiKey',
+      (() => {
+        const k = `AIza${r(33)}_-`;
+        return [
+          [`key: ${k}\n`, [k]],
+          [`key: AIza${r(34)}\n`, []],
+          [`key: AIza${r(36)}\n`, []],
+          [`key: x${k}\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'gcpServiceAccount',
+      (() => {
+        const id = r(40, HEX);
+        return [
+          [`{"type": "service_account", "private_key_id": "${id}"}`, [id]],
+          [`data: "{\\"type\\": \\"service_account\\", \\"private_key_id\\": \\"${id}\\"}"`, [id]],
+          [`{"type": "authorized_user", "private_key_id": "${id}"}`, []],
+          [`{"type": "service_account", "private_key_id": "${id.slice(1)}"}`, []],
+          [`{"type": "service_account", "private_key_id": "${id.toUpperCase()}"}`, []],
+        ];
+      })(),
+    ],
+    [
+      'connectionStringPassword',
+      (() => {
+        const pw = r(12);
+        return [
+          [`Server=db;Database=app;User Id=sa;Password=${pw};`, [pw]],
+          [`Host=db;Username=app;Pwd =   ${pw}&x;`, [pw]],
+          [`Data Source=db;Password="${pw}"`, []],
+          [`Server=db;Database=app;Password=abc;`, []],
+          [`Server=db Password=${pw}`, []],
+          [`Colour=blue;Password=${pw};`, []],
+          [`Server=db;MyPassword=${pw};`, []],
+        ];
+      })(),
+    ],
+    [
+      'urlCredentials',
+      (() => {
+        const pw = r(16);
+        return [
+          [`url: postgres://app:${pw}@db.internal/x\n`, [pw]],
+          [`url: git+ssh://git:${pw}@[::1]/repo\n`, [pw]],
+          [`url: https://user:ab@host\n`, []],
+          [`url: https://:${pw}@host\n`, []],
+          [`url: a://user:${pw}@host\n`, []],
+          [`url: https://user:${pw}@-host\n`, []],
+        ];
+      })(),
+    ],
+    [
+      'jwt',
+      (() => {
+        const small = `eyJ${r(8)}.eyJ${r(8)}.${r(16)}`;
+        const large = `eyJ${r(4000)}.eyJ${r(8000)}.${r(2000)}`;
+        return [
+          [`token: ${small}\n`, [small]],
+          [`token: ${large}\n`, [large]],
+          [`token: eyJ${r(7)}.eyJ${r(8)}.${r(16)}\n`, []],
+          [`token: eyJ${r(8)}.eyJ${r(7)}.${r(16)}\n`, []],
+          [`token: eyJ${r(8)}.eyJ${r(8)}.${r(15)}\n`, []],
+          [`token: eyJ${r(4001)}.eyJ${r(8)}.${r(16)}\n`, []],
+          [`token: eyJ${r(8)}.eyJ${r(8001)}.${r(16)}\n`, []],
+          [`token: eyJ${r(8)}.eyJ${r(8)}.${r(2001)}\n`, []],
+          [`token: x${small}\n`, []],
+        ];
+      })(),
+    ],
+  ];
+
+  it('covers every detector made from a regular expression', () => {
+    expect(CASES.map(([id]) => id)).toEqual(DETECTORS.slice(2).map((d) => d.id));
+  });
+
+  it.each(CASES)('%s', (id, cases) => {
+    for (const [text, values] of cases) {
+      const shown = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+      expect([shown, findTokens(text).map((m) => [m.messageId, m.value])]).toEqual([shown, values.map((v) => [id, v])]);
+    }
   });
 });
