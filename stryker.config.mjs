@@ -83,6 +83,26 @@
 // - src/secrets/marvin32.ts tail `0x80 << ((n - i) * 8)` -> `(n + i) * 8`: shift counts are taken
 //   mod 32 and `i` is a multiple of 4, so both shift by the same amount; the tail loop
 //   `i + k < n` -> `<=`: the byte past the end reads as undefined, which shifts to 0.
+// - src/secrets/detectors.ts regexDetector `value.length === 0` -> false: isPlaceholder takes ''
+//   for a placeholder one line later.
+// - src/secrets/detectors.ts verifyAzureKey the re-encoding's `/=+$/` -> `/=+/`: a canonical
+//   base64 text has `=` at its end only.
+// - src/secrets/detectors.ts keyBody header `/^[A-Za-z-]+:.*$/gm` -> without `$`: `.*` runs to the
+//   line end anyway.
+// - src/secrets/detectors.ts privateKey `endWord < 0` -> `<= 0`: an END is found after its BEGIN,
+//   never at 0; the dash walk's `endStart > begin.lastIndex` -> true and -> `>=`: it passes
+//   lastIndex only when everything between BEGIN and END is dashes, and then the body is empty.
+// - src/secrets/detectors.ts PuTTY `nextLines = -2` -> `+2` (a header ends past offset 2),
+//   `nextLines < putty.lastIndex` -> true and -> `<=` (the search again finds the same
+//   Private-Lines), `lines < 0` -> `<= 0` and `macAt`, `mac < 0` -> `<= 0` (each is 0 only where
+//   "Private-Lines:" stands, which is no MAC), `lines < 0` -> never (no Private-Lines leaves a
+//   body of at most one character: no key; the break keeps many headers linear), the count's
+//   and the MAC's `^` removed (the text starts there; `{0,128}` matches at 0).
+// - src/secrets/detectors.ts keyword prefilter: the keyword escape -> `() => undefined` (the
+//   alternation then matches everywhere and `startsWith` still decides each keyword: slower, same
+//   result) and `new Array(n).fill(false)` -> `new Array().fill(false)` (unset entries are
+//   undefined, as falsy); findTokens `x.rank < last.rank` -> `<=`: one detector's matches never
+//   overlap each other.
 // - src/secrets/secret-object.ts CREDENTIAL_KEYS entries -> '' (each of the six):
 //   secretNameStrength already names tls.key, ssh-privatekey, token and password (a test pins
 //   each as a credential), and .dockerconfigjson / .dockercfg take their verdict from the registry

@@ -202,6 +202,21 @@ describe('private key blocks', () => {
     expect(findTokens(escaped(60))).toEqual([]);
   });
 
+  it('reads a block built by string concatenation, keeping the + of the key material', () => {
+    // Three pieces joined as source code does, with the spacing varied: `" +\n  "`, `"+"`, `"  +   "`.
+    const concatenated = (n: number): string => {
+      const body = `${b64(20)}+${b64(n - 21)}`;
+      const [a, b, c] = [body.slice(0, 21), body.slice(21, 42), body.slice(42)];
+      return `const key =\n  "-----BEGIN RSA PRIVATE KEY-----\\n" +\n  "${a}\\n" +\n  "${b}"+"${c}\\n"  +   "-----END RSA PRIVATE KEY-----\\n";\n`;
+    };
+    const text = concatenated(64);
+    const start = text.indexOf('-----BEGIN');
+    const end = text.indexOf('KEY-----\\n";', text.indexOf('END')) + 'KEY-----'.length;
+    expect(findTokens(text).map(seen)).toEqual([['privateKey', 'rsa private key', start, end, false]]);
+    // A + that joins strings is no key material: 63 characters stay too few.
+    expect(findTokens(concatenated(63))).toEqual([]);
+  });
+
   it('reads an encrypted block past its header lines', () => {
     const text = `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,5A8F0C3E2B7D4A1F9E6C3B0A7D4E1F28\n\n${lines(b64(128))}\n-----END RSA PRIVATE KEY-----`;
     expect(findTokens(text).map(seen)).toEqual([['privateKey', 'rsa private key', 0, text.length, false]]);
