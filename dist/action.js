@@ -80760,6 +80760,10 @@ var Collector = class {
     }
     return r2;
   }
+  /** Takes findings made on this thread (a batch's), which share identities and ranges already. */
+  take(findings) {
+    for (const f of findings) this.put(f);
+  }
   /**
    * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
    * again: structured cloning gives every finding its own copies.
@@ -81257,10 +81261,10 @@ var FileChecker = class {
   checkUnit(a, unit, source, b) {
     const report2 = (r2) => {
       if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
-      const own = !r2.file || r2.file === source;
-      const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
       const file = r2.file ?? source;
-      b.out.add(a, file.path, rangeOf(file, r2.at), identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+      const range = rangeOf(file, r2.at);
+      const identity2 = r2.identity ?? (file === source ? identityAt(unit, range.start) : void 0);
+      b.out.add(a, file.path, range, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
     };
     try {
       a.rule.check(unit, this.context(a, b, report2));
@@ -81347,7 +81351,8 @@ var BatchMerger = class {
   add(r2) {
     const { out, system, rendered } = this.to;
     const merged = this.merged;
-    out.adopt(r2.findings);
+    if (r2.local) out.take(r2.findings);
+    else out.adopt(r2.findings);
     for (const secret of r2.secrets) out.redactor.add(secret);
     for (const [file, found] of r2.directives) {
       if (!rendered.has(file)) merged.directives.set(file, found);
@@ -81912,10 +81917,10 @@ var InOrder = class {
   }
 };
 function detach(r2) {
-  return { ...r2, states: structuredClone(r2.states), directives: structuredClone(r2.directives) };
+  return { ...r2, local: true, states: structuredClone(r2.states), directives: structuredClone(r2.directives) };
 }
 async function checkBatches(batches, checker, opts) {
-  const own = opts.custom ? (r2) => r2 : detach;
+  const own = opts.custom ? (r2) => ({ ...r2, local: true }) : detach;
   const results = new InOrder(batches.length, opts.onResult);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;

@@ -42655,6 +42655,10 @@ var Collector = class {
     }
     return r2;
   }
+  /** Takes findings made on this thread (a batch's), which share identities and ranges already. */
+  take(findings) {
+    for (const f of findings) this.put(f);
+  }
   /**
    * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
    * again: structured cloning gives every finding its own copies.
@@ -42942,10 +42946,10 @@ var FileChecker = class {
   checkUnit(a, unit, source, b) {
     const report = (r2) => {
       if (unit.kind !== "dockerfile" && unit.partial && reportsMissingField(r2)) return;
-      const own = !r2.file || r2.file === source;
-      const identity2 = r2.identity ?? (own ? identityAt(unit, rangeOf(source, r2.at).start) : void 0);
       const file = r2.file ?? source;
-      b.out.add(a, file.path, rangeOf(file, r2.at), identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
+      const range = rangeOf(file, r2.at);
+      const identity2 = r2.identity ?? (file === source ? identityAt(unit, range.start) : void 0);
+      b.out.add(a, file.path, range, identity2 === r2.identity ? r2 : { ...r2, identity: identity2 });
     };
     try {
       a.rule.check(unit, this.context(a, b, report));

@@ -30,6 +30,12 @@ const TEXT_SCAN_RULE = 'secret-token';
 /** What checking a run of files produced: plain data (it crosses threads). */
 export interface BatchResult {
   findings: Finding[];
+  /**
+   * Set on a result checked on the thread that merges it: its findings already share one
+   * identity string and one range object per file. A worker's result is a structured clone,
+   * whose findings each have their own.
+   */
+  local?: true;
   /** Secret values found (for the scan's redactor). */
   secrets: string[];
   /** Suppression directives by file. */
@@ -194,10 +200,10 @@ export class FileChecker {
   private checkUnit(a: ActiveRule, unit: ParsedFile, source: SourceFile, b: Batch): void {
     const report = (r: Report): void => {
       if (unit.kind !== 'dockerfile' && unit.partial && reportsMissingField(r)) return;
-      const own = !r.file || r.file === source;
-      const identity = r.identity ?? (own ? identityAt(unit, rangeOf(source, r.at).start) : undefined);
       const file = r.file ?? source;
-      b.out.add(a, file.path, rangeOf(file, r.at), identity === r.identity ? r : { ...r, identity });
+      const range = rangeOf(file, r.at);
+      const identity = r.identity ?? (file === source ? identityAt(unit, range.start) : undefined);
+      b.out.add(a, file.path, range, identity === r.identity ? r : { ...r, identity });
     };
     try {
       a.rule.check(unit, this.context(a, b, report));

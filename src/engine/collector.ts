@@ -135,6 +135,11 @@ export class Collector {
     return r;
   }
 
+  /** Takes findings made on this thread (a batch's), which share identities and ranges already. */
+  take(findings: readonly Finding[]): void {
+    for (const f of findings) this.put(f);
+  }
+
   /**
    * Takes findings made elsewhere (another thread's batch), sharing identities and ranges per file
    * again: structured cloning gives every finding its own copies.

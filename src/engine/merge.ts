@@ -95,7 +95,8 @@ export class BatchMerger {
   add(r: BatchResult): void {
     const { out, system, rendered } = this.to;
     const merged = this.merged;
-    out.adopt(r.findings);
+    if (r.local) out.take(r.findings);
+    else out.adopt(r.findings);
     for (const secret of r.secrets) out.redactor.add(secret);
     for (const [file, found] of r.directives) {
       if (!rendered.has(file)) merged.directives.set(file, found);

@@ -138,7 +138,7 @@ class InOrder {
  * result goes through anyway, so nothing else changes).
  */
 function detach(r: BatchResult): BatchResult {
-  return { ...r, states: structuredClone(r.states), directives: structuredClone(r.directives) };
+  return { ...r, local: true, states: structuredClone(r.states), directives: structuredClone(r.directives) };
 }
 
 /**
@@ -154,7 +154,7 @@ export async function checkBatches(
   opts: { plan: CheckPlan; threads: number; script: string | undefined; onResult: (r: BatchResult) => void; custom?: boolean },
 ): Promise<{ threads: number }> {
   // Custom rule objects' states may hold anything (they never cross threads): kept as they are.
-  const own = opts.custom ? (r: BatchResult): BatchResult => r : detach;
+  const own = opts.custom ? (r: BatchResult): BatchResult => ({ ...r, local: true }) : detach;
   const results = new InOrder(batches.length, opts.onResult);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = opts.script && opts.threads > 1 && batches.length > 1 ? Math.min(opts.threads - 1, batches.length - 1) : 0;
