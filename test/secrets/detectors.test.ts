@@ -498,6 +498,10 @@ describe("each token format's shape and bounds", () => {
           [`${SAS}sig=${r(39)}`, []],
           [`${SAS}sig=${r(91)}`, []],
           [`${SAS}xsig=${r(43)}`, []],
+          // The version may start the text or follow a blank, and its day has two digits.
+          [`sv=2022-11-02&sig=${at40}`, [at40]],
+          [`token: sv=2022-11-02&sig=${at40}`, [at40]],
+          [`https://acct.blob.core.windows.net/c?sv=2022-11-2&sig=${at40}`, []],
         ];
       })(),
     ],
@@ -544,6 +548,9 @@ describe("each token format's shape and bounds", () => {
           [`url: https://hooks.slack.com/triggers/${path}\n`, [path]],
           [`url: https://hooks.slack.com/services/T${r(8)}/B${r(8)}/\n`, []],
           [`url: https://hooks.slack.com/services/${r(19)}\n`, []],
+          // The path must end in the 20 or more letters and digits of its secret.
+          [`url: https://hooks.slack.com/services/T${r(24)}/B${r(8)}/\n`, []],
+          [`url: https://hooks.slack.com/services/T${r(24)}/B${r(8)}/abc\n`, []],
           [`url: https://hooksxslack.com/services/${path}\n`, []],
         ];
       })(),
@@ -553,9 +560,12 @@ describe("each token format's shape and bounds", () => {
       (() => {
         const bot = `xoxb-123456789012-123456789012-${r(24)}`;
         const user = `xoxp-${r(10)}`;
+        // Three numeric parts of 14 digits and 120 characters: longer than the last part alone may be.
+        const long = `xoxb-12345678901234-12345678901234-12345678901234-${r(120)}`;
         return [
           [`token: ${bot}\n`, [bot]],
           [`token: ${user}\n`, [user]],
+          [`token: ${long}\n`, [long]],
           [`token: xoxq-${r(24)}\n`, []],
           [`token: xoxb-${r(9)}\n`, []],
           [`token: xoxb-${r(121)}\n`, []],
@@ -652,6 +662,8 @@ describe("each token format's shape and bounds", () => {
         return [
           [`{"type": "service_account", "private_key_id": "${id}"}`, [id]],
           [`data: "{\\"type\\": \\"service_account\\", \\"private_key_id\\": \\"${id}\\"}"`, [id]],
+          [`{"type":"service_account","private_key_id":"${id}"}`, [id]],
+          [`{"type": "service_account", "private_key_id" :  "${id}"}`, [id]],
           [`{"type": "authorized_user", "private_key_id": "${id}"}`, []],
           [`{"type": "service_account", "private_key_id": "${id.slice(1)}"}`, []],
           [`{"type": "service_account", "private_key_id": "${id.toUpperCase()}"}`, []],
@@ -665,6 +677,7 @@ describe("each token format's shape and bounds", () => {
         return [
           [`Server=db;Database=app;User Id=sa;Password=${pw};`, [pw]],
           [`Host=db;Username=app;Pwd =   ${pw}&x;`, [pw]],
+          [`Server = db; Password=${pw};`, [pw]],
           [`Data Source=db;Password="${pw}"`, []],
           [`Server=db;Database=app;Password=abc;`, []],
           [`Server=db Password=${pw}`, []],
@@ -680,6 +693,7 @@ describe("each token format's shape and bounds", () => {
         return [
           [`url: postgres://app:${pw}@db.internal/x\n`, [pw]],
           [`url: git+ssh://git:${pw}@[::1]/repo\n`, [pw]],
+          [`url: s3://AKID:${pw}@bucket/x\n`, [pw]],
           [`url: https://user:ab@host\n`, []],
           [`url: https://:${pw}@host\n`, []],
           [`url: a://user:${pw}@host\n`, []],
