@@ -35,6 +35,20 @@
 //   its `v.length === 0 ||` -> false: isPlaceholder takes '' for a placeholder.
 // - src/secrets/heuristics.ts isLiteralSecret `v.length === 0 ||` -> false: `v.length < 4`
 //   refuses '' two lines later.
+// - src/secrets/heuristics.ts entropy `value.length === 0` -> false: an empty value's loop adds
+//   nothing, so h stays 0.
+// - src/secrets/heuristics.ts KNOWN_PUBLIC_VALUES 'AKIAIOSFODNN7EXAMPLE' and the `wJalr...EXAMPLEKEY`
+//   key -> '': both hold the placeholder word "example", which isPlaceholder (and so
+//   isDocumentationPlaceholder, which ends in it) finds anyway.
+// - src/secrets/heuristics.ts nameParts `partsCache.size >= 4096` -> true, false, `>` or `<`: the
+//   cache only saves work (a cleared cache recomputes the same frozen parts); it bounds memory.
+// - src/secrets/heuristics.ts splitName `/([A-Z]+)([A-Z][a-z])/` -> `/([A-Z])([A-Z][a-z])/`: both
+//   put the break right before the capital that starts a word; `split(/[^a-z0-9]+/)` ->
+//   `/[^a-z0-9]/`: the empty pieces are filtered out.
+// - src/secrets/heuristics.ts secretNameStrength `parts.length === 0 ||` -> false: with no parts
+//   the suffix test and both loops find nothing, so the answer is undefined either way; the
+//   key-vault loop `i + 1 < parts.length` -> `<=` or `i - 1 < ...` and the part loop `i <
+//   parts.length` -> `<=`: the extra steps read undefined, which matches no word.
 // - src/platform/inputs.ts bare `/^input /` -> `/input /` and forInput `/^--allow-image /` ->
 //   `/--allow-image /`: the first occurrence is the leading one (names are `x` or `input x`; the
 //   engine's message starts with the flag), so replacing the first is replacing the prefix.
@@ -53,6 +67,25 @@
 // - src/collect/collect.ts findRenderMarkers `if (dir === root) break` -> never (twice): the
 //   loop's own `inside(root, dir)` ends it one step later.
 // - src/collect/collect.ts statQuiet / realpathQuiet `catch { return undefined }` -> `catch {}`.
+// - src/config/load.ts validator `cached?.rules !== rules` -> true: the schema is compiled again
+//   each time (a cache); Ajv `strict: false` -> true: the schema is strict-clean.
+// - src/config/load.ts TYPE_WORDS `number: 'a number'` -> '': no configuration key has the JSON
+//   type number (timeoutSeconds and maxFileBytes are integers).
+// - src/config/load.ts valueAt `cur !== null && typeof cur === 'object'` (4 mutants: -> true, ||):
+//   the path comes from Ajv's instancePath, whose every step is a mapping or list that exists.
+// - src/config/load.ts lstatQuiet `{ throwIfNoEntry: false }` -> {} or true, and `catch { return
+//   undefined }` -> `catch {}`: a missing file then throws and is caught, both give undefined.
+// - src/config/load.ts describe `additionalProperty ?? ''`, `allowedValues ?? []`, `type ?? ''`
+//   and `message ?? 'is invalid'` -> other values (no coverage): Ajv always sets them.
+// - src/config/load.ts relevant `replace(/~1/g, '/')` and `replace(/~0/g, '~')` -> '': the path is
+//   `rules/<id>` of a known rule (anyOf holds only known ids), and rule ids hold neither.
+// - src/config/load.ts offAsLevel `typeof value === 'object'` -> true (the first operand only):
+//   `value !== null` still guards, and a string or number has no `level`.
+// - src/config/load.ts `cfg.profile === 'restricted'` -> false and readRender `r.mode ===
+//   'optional'` -> false: the defaults are restricted and optional.
+// - src/config/load.ts `cfg.render && typeof cfg.render === 'object'` -> `||` or `&& true`, and
+//   readRender `c?.valuesFiles`, `c?.releaseName`, `c?.namespace` -> `c.`: the schema has made
+//   render and each chart entry a mapping before these lines run.
 // - src/config/safe-read.ts isInside `r === '' ||` -> false or another string: climbsOut('') is
 //   false, so the root itself is inside either way.
 // - src/collect/git.ts `windowsHide: true` -> false (no window on Linux), gitTopLevel

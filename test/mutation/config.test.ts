@@ -317,4 +317,69 @@ describe('loadSettings', () => {
       configFile: '.podguard.yml',
     });
   });
+
+  it('suggests the closest rule id, the first of equals, up to three edits and no further', () => {
+    // host-path is one edit away, host-port two: the closer one wins, wherever it is listed.
+    expect(refusal({ rules: { 'host-pat': 'off' } })).toMatch(/unknown rule "host-pat" under "rules" \(did you mean "host-path"\?\)/);
+    // Three edits from both: exactly three still suggests, and the first listed of equals wins.
+    expect(refusal({ rules: { 'host-pxxx': 'off' } })).toMatch(/\(did you mean "host-path"\?\)/);
+    // host-path is within reach (two edits) and listed first, but host-port is one edit away.
+    expect(refusal({ rules: { 'host-prt': 'off' } })).toMatch(/\(did you mean "host-port"\?\)/);
+    // Four edits from "exclude" (its last letter counts): no suggestion.
+    expect(refusal({ excludezzzz: [] })).toMatch(/^c\.yml: unknown key "excludezzzz"; known keys: /);
+  });
+
+  it('names what an option-less rule takes, and an unknown key elsewhere as a key', () => {
+    expect(refusal({ rules: { 'host-port': { level: 'error', ports: [] } } })).toBe(
+      'c.yml: unknown option "rules.host-port.ports"; host-port takes level (it has no options)',
+    );
+    expect(refusal({ render: { mode: 'off', helmx: 'x' } })).toBe('c.yml: unknown key "render.helmx"');
+    // Two levels deep but not under rules: an override entry's unknown key is a key, not an option.
+    expect(refusal({ overrides: [{ files: ['a/**'], extra: 1 }] })).toBe('c.yml: unknown key "overrides.0.extra"');
+  });
+
+  it('reports every error of a file at once, and a null value as null', () => {
+    expect(refusal({ profile: 'strict', requireDigest: 'yes' }).split('\n')).toHaveLength(2);
+    expect(refusal({ render: { mode: null } })).toMatch(/"render\.mode" must be one of required, optional, off \(got null\)/);
+  });
+
+  it('refuses a rule set to null with a message, never a crash', () => {
+    const text = refusal({ rules: { 'host-port': null } });
+    // null is no mapping, so the errors of the level branch are the ones that apply.
+    expect(text).toBe('c.yml: "rules.host-port" must be one of off, note, warning, error (got null)');
+    expect(text).not.toMatch(/TypeError|Cannot read/);
+  });
+
+  it('reads off (YAML false) as the level off inside overrides too', () => {
+    const s = settingsFromObject({ overrides: [{ files: ['legacy/**'], rules: { 'host-port': false } }] }, ALL_RULES, 'c.yml');
+    expect(JSON.stringify(s.overrides)).toContain('"off"');
+    expect(JSON.stringify(s.overrides)).not.toContain('false');
+  });
+
+  it('keys a chart by its directory: trailing slashes and a leading ./ go, ./ alone is the root', () => {
+    const s = settingsFromObject({ render: { charts: { './': {}, 'v1./chart/': {} } } }, ALL_RULES, 'c.yml');
+    expect(Object.keys(s.render.charts).sort()).toEqual(['.', 'v1./chart']);
+    expect(Object.keys(settingsFromObject({ render: { charts: { '/': {} } } }, ALL_RULES, 'c.yml').render.charts)).toEqual(['.']);
+  });
+
+  it('names the file when the configuration path is the repository itself', () => {
+    const d = dir();
+    expect(() => loadSettings(d, '.', ALL_RULES)).toThrow(/\S/);
+    let text = '';
+    try {
+      loadSettings(d, '.', ALL_RULES);
+    } catch (err) {
+      text = (err as Error).message;
+    }
+    expect(text).not.toMatch(/^:/);
+    expect(text).not.toMatch(/(^|\s)"?: /);
+  });
+
+  it('prefers a syntax error over a duplicate key of an earlier document', () => {
+    // One document stops at its syntax error before duplicates are looked for; a second
+    // document's syntax error comes after the first one's duplicate key.
+    const text = loadRefusal(dir({ '.podguard.yml': 'profile: baseline\nprofile: restricted\n---\nrules: [x\n' }));
+    expect(text).toMatch(/^\.podguard\.yml:5: not valid YAML: /);
+    expect(text).not.toMatch(/profile/);
+  });
 });

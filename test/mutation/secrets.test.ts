@@ -231,6 +231,20 @@ describe('heuristics', () => {
       expect([v, isScalarWord(v)]).toEqual([v, false]);
   });
 
+  it('anchors each placeholder, reference and number pattern at both ends', () => {
+    // A stand-in shape followed or preceded by a real-looking value is not a placeholder.
+    for (const v of ['<k>Zq93hQpLmT', 'Zq93hQpLmT<k>', '[k]Zq93hQpLmT', 'Zq93hQpLmT[k]', '%K%Zq93hQpLmT', 'Zq93hQpLmT%K%'])
+      expect([v, isPlaceholder(v)]).toEqual([v, false]);
+    for (const v of ['<k>', '[k]', '%K%']) expect([v, isPlaceholder(v)]).toEqual([v, true]);
+    // A reference shape with a literal before or after it holds the literal.
+    for (const v of ['$abc-Zq93hQ', '[ref]Zq93hQ', 'x@Microsoft.KeyVault(SecretUri=y)', 'xarn:aws:secretsmanager:y'])
+      expect([v, isReference(v)]).toEqual([v, false]);
+    expect(isReference('projects/ab/secrets/s')).toBe(true);
+    // Several digits after the point or in the exponent are still a number; hex ends at its digits.
+    for (const v of ['.55', '1e10', '2.5e-12']) expect([v, isScalarWord(v)]).toEqual([v, true]);
+    for (const v of ['0x1fzz', '0x1f 2']) expect([v, isScalarWord(v)]).toEqual([v, false]);
+  });
+
   it('splits names into lowercase parts', () => {
     expect(nameParts('DB_PASSWORD')).toEqual(['db', 'password']);
     expect(nameParts('dbPassword')).toEqual(['db', 'password']);
