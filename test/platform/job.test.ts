@@ -4,11 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changeScope, everything, runJob } from '../../src/platform/job.js';
+import { changeScope, everything, gitChangeList, runJob, selectFiles } from '../../src/platform/job.js';
+import type { JobOutputs } from '../../src/platform/job.js';
 import type { ChangeStep, InputNames, JobInputs, JobPlatform, Scope } from '../../src/platform/job.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { ConfigurationError } from '../../src/types.js';
-import { PRIVILEGED, ROOTISH } from '../helpers/git.js';
+import { PRIVILEGED, ROOTISH, commit, sh, tempDir } from '../helpers/git.js';
 import { workspace } from './workspace.js';
 
 const NAMES: InputNames = {
@@ -148,5 +149,81 @@ describe('runJob with a recording platform', () => {
     const unwritable = await runJob({ ...base, sarif }, recorder(), everything('all')).catch((e: unknown) => e);
     expect((unwritable as ConfigurationError).input).toBe('the-sarif');
     expect((unwritable as Error).message).toMatch(/^input the-sarif: cannot write k8s\/file\/x\.sarif \(/);
+  });
+});
+
+describe('the files a job scans, and what it tells the platform', () => {
+  it('scans a change as its listed files under the root, kept to the paths input', async () => {
+    const root = repo({ 'k8s/a.yaml': PRIVILEGED('a'), 'other/b.yaml': PRIVILEGED('b') });
+    const change: Scope = { files: ['k8s/a.yaml', 'other/b.yaml'], touched: new Map(), description: 'the change' };
+    expect(await selectFiles(inputs(root, { paths: ['k8s'] }), change, true)).toEqual({ paths: ['.'], changedFiles: ['k8s/a.yaml'] });
+  });
+
+  it('passes plain paths as they are, and reads the paths as globs when any one is a glob', async () => {
+    const root = repo({ 'k8s/a.yaml': PRIVILEGED('a'), 'other/b.yaml': PRIVILEGED('b'), 'third/c.yaml': PRIVILEGED('c') });
+    expect(await selectFiles(inputs(root, { paths: ['k8s', 'other'] }), everything('all'), true)).toEqual({ paths: ['k8s', 'other'] });
+    expect(await selectFiles(inputs(root, { paths: ['k8s', 'other/*.yaml'] }), everything('all'), true)).toEqual({
+      paths: ['.'],
+      changedFiles: ['k8s/a.yaml', 'other/b.yaml'],
+    });
+  });
+
+  it('refuses a glob that matches nothing only when a match is required and empty scans are not allowed', async () => {
+    const root = repo({ 'k8s/a.yaml': PRIVILEGED('a') });
+    const none = ['none/*.yaml', 'k8s/*.yaml'];
+    expect(await selectFiles(inputs(root, { paths: none }), everything('all'), false)).toEqual({
+      paths: ['.'],
+      changedFiles: ['k8s/a.yaml'],
+    });
+    expect(await selectFiles(inputs(root, { paths: none, allowEmpty: true }), everything('all'), true)).toEqual({
+      paths: ['.'],
+      changedFiles: ['k8s/a.yaml'],
+    });
+    await expect(selectFiles(inputs(root, { paths: none }), everything('all'), true)).rejects.toThrow(
+      /^input the-paths: none\/\*\.yaml matches no /,
+    );
+  });
+
+  it('refuses a path that checks nothing unless empty scans are allowed', async () => {
+    const root = repo({ 'docs/README.md': '# nothing to scan\n', 'k8s/a.yaml': PRIVILEGED('a') });
+    const err = await runJob(inputs(root, { paths: ['docs'] }), recorder(), everything('all')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    const p = recorder();
+    const v = await runJob(inputs(root, { paths: ['docs'], allowEmpty: true }), p, everything('all'));
+    expect(v.failed).toBe(false);
+    expect(p.events).toContain('outputs:0/0');
+  });
+
+  it("marks a changed file's finding as touched only when its line is in the change", async () => {
+    const root = repo({ 'k8s/a.yaml': PRIVILEGED('a') });
+    const p = recorder();
+    const far: Scope = { files: ['k8s/a.yaml'], touched: new Map([['k8s/a.yaml', [{ start: 100, end: 120 }]]]), description: 'elsewhere' };
+    await runJob(inputs(root, { failOn: 'never' }), p, far);
+    expect(p.events).toContain('annotate:k8s/a.yaml');
+  });
+
+  it('counts every level in the findings output', async () => {
+    const root = repo({ 'k8s/b.yaml': ROOTISH('b') });
+    let out: JobOutputs | undefined;
+    const p = { ...recorder(), outputs: (o: JobOutputs) => void (out = o) };
+    await runJob(inputs(root, { failOn: 'never', rules: ALL_RULES }), p, everything('all'));
+    expect(out!.counts.error).toBeGreaterThan(0);
+    expect(out!.counts.warning).toBeGreaterThan(0);
+    expect(out!.counts.note).toBeGreaterThan(0);
+    expect(out!.findings).toBe(out!.counts.error + out!.counts.warning + out!.counts.note);
+  });
+});
+
+describe('the change listed by git', () => {
+  it('keeps only the changed files under the scan root, relative to it', async () => {
+    const repoDir = tempDir('pg-job-git-');
+    sh(repoDir, 'init', '-q', '-b', 'main');
+    const base = commit(repoDir, 'base', { 'app/k8s/a.yaml': ROOTISH('a'), 'other/b.yaml': ROOTISH('b') });
+    commit(repoDir, 'change', { 'app/k8s/a.yaml': PRIVILEGED('a'), 'other/b.yaml': PRIVILEGED('b') });
+    const root = join(repoDir, 'app');
+    const list = await gitChangeList(root, { cwd: root, baseSha: base });
+    // other/b.yaml changed too, but lies outside the root: it is not the root's to scan.
+    expect(list.files).toEqual(['k8s/a.yaml']);
+    expect([...list.touched.keys()]).toEqual(['k8s/a.yaml']);
   });
 });
