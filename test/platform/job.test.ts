@@ -214,6 +214,21 @@ describe('the files a job scans, and what it tells the platform', () => {
   });
 });
 
+describe('a SARIF file over the upload limits', () => {
+  it('tells the log how many results it left out, without the bold marks of the summary', async () => {
+    const root = repo({ 'k8s/a.yaml': PRIVILEGED('a'), 'k8s/b.yaml': PRIVILEGED('b') });
+    const base = inputs(root, { failOn: 'never' });
+    const p = recorder();
+    await runJob({ ...base, sarif: { ...base.sarif, options: { ...base.sarif.options, limits: { results: 1 } } } }, p, everything('all'));
+    expect(p.events.filter((e) => e.startsWith('info:'))).toEqual([
+      "info:podguard: SARIF: 1 results were uploaded; 1 (privileged-container 1) lower-priority results were left out to stay within GitHub's limits (25,000 results, 10 MB gzipped). The JSON output has every finding.",
+    ]);
+    const full = recorder();
+    await runJob(base, full, everything('all'));
+    expect(full.events.filter((e) => e.startsWith('info:'))).toEqual([]);
+  });
+});
+
 describe('the change listed by git', () => {
   it('keeps only the changed files under the scan root, relative to it', async () => {
     const repoDir = tempDir('pg-job-git-');
