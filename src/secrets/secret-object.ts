@@ -32,9 +32,6 @@ export interface SecretContents {
   registries: { registry: string; secrets: string[] }[];
 }
 
-// Keys Kubernetes' own Secret types use for credentials.
-const CREDENTIAL_KEYS = new Set(['tls.key', 'ssh-privatekey', '.dockerconfigjson', '.dockercfg', 'token', 'password']);
-
 /** Strict base64 (what the API server accepts for `data`), decoded; undefined when not base64. */
 export function decodeBase64(text: string): string | undefined {
   const compact = text.replace(/\s+/g, '');
@@ -95,7 +92,9 @@ export function secretContents(obj: K8sObject): SecretContents | undefined {
       const decoded = field === 'data' ? (decodeBase64(raw) ?? raw) : raw;
       if (isReference(decoded) || isDocumentationPlaceholder(decoded, p.keyText)) continue;
       const lowerKey = p.keyText.toLowerCase();
-      let credential = CREDENTIAL_KEYS.has(lowerKey) || secretNameStrength(p.keyText) !== undefined;
+      // The name heuristics know the credential keys of Kubernetes' own Secret types (`tls.key`,
+      // `ssh-privatekey`, `token`, `password`); registry configurations are judged by content.
+      let credential = secretNameStrength(p.keyText) !== undefined;
       if (lowerKey === '.dockerconfigjson' || lowerKey === '.dockercfg') {
         const found = dockerAuths(decoded);
         registries.push(...found);

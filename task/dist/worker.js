@@ -14330,7 +14330,6 @@ var rule49 = {
 };
 
 // src/secrets/secret-object.ts
-var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["tls.key", "ssh-privatekey", ".dockerconfigjson", ".dockercfg", "token", "password"]);
 function decodeBase642(text) {
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return void 0;
@@ -14384,7 +14383,7 @@ function secretContents(obj) {
       const decoded = field === "data" ? decodeBase642(raw) ?? raw : raw;
       if (isReference(decoded) || isDocumentationPlaceholder(decoded, p.keyText)) continue;
       const lowerKey = p.keyText.toLowerCase();
-      let credential = CREDENTIAL_KEYS.has(lowerKey) || secretNameStrength(p.keyText) !== void 0;
+      let credential = secretNameStrength(p.keyText) !== void 0;
       if (lowerKey === ".dockerconfigjson" || lowerKey === ".dockercfg") {
         const found = dockerAuths(decoded);
         registries.push(...found);
